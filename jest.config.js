@@ -1,0 +1,19 @@
+/** One jest run for the whole workspace: TypeScript sources through swc, packages resolved to their src. */
+const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/tools'],
+  testMatch: ['**/src/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@swarmscope/core$': '<rootDir>/packages/core/src/index.ts',
+    '^@swarmscope/core/tracing$': '<rootDir>/packages/core/src/telemetry/tracing.ts',
+    '^@swarmscope/telemetry-client$': '<rootDir>/packages/telemetry-client/src/index.ts',
+    '^@swarmscope/health-monitor$': '<rootDir>/services/health-monitor/src/index.ts',
+    '^@swarmscope/simulator$': '<rootDir>/tools/simulator/src/index.ts',
+  },
+  testTimeout: 30000,
+};

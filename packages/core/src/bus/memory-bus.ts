@@ -1,0 +1,402 @@
+import type { z } from 'zod';
+import { shardOf } from './shard';
+import type { Bus, BusMessage, SubscribeOptions, Subscription, Topic } from './types';
+
+export interface MemoryBusOptions {
+  shards: number;
+  /** Entries (publish calls) kept per shard; the oldest are dropped beyond it and counted (default 100_000). */
+  maxLenPerShard?: number;
+  /** How long a failed or unacknowledged entry waits before it is delivered again (default 30_000). */
+  redeliverAfterMs?: number;
+  /**
+   * Check payloads against the topic schema in publish (default true). This bus is the hot path of a
+   * single replica (tens of thousands of payloads/s): a producer that already validated at its edge
+   * (the health-monitor's ingest does) passes false. Payloads are then delivered as published, not
+   * re-parsed, so consumers must treat them as read-only: every group gets the same objects.
+   */
+  validate?: boolean;
+}
+
+const DEFAULT_MAX_LEN = 100_000;
+const DEFAULT_REDELIVER_MS = 30_000;
+const DEFAULT_BATCH = 100;
+
+/**
+ * In-process bus with the semantics of the Redis one: one entry per publish call, consumer groups
+ * with a delivered cursor and a pending list per shard, ack after the handler resolves, redelivery
+ * of failed entries to the same consumer and claiming of entries left idle by another consumer.
+ */
+export class MemoryBus implements Bus {
+  readonly kind = 'memory' as const;
+  readonly shards: number;
+  private readonly maxLen: number;
+  private readonly redeliverAfterMs: number;
+  private readonly validate: boolean;
+  private readonly topics = new Map<string, TopicState>();
+  private readonly subscriptions = new Set<MemorySubscription>();
+  private closed = false;
+  private droppedEntries = 0;
+
+  constructor(options: MemoryBusOptions) {
+    this.shards = checkShardCount(options.shards);
+    this.maxLen = options.maxLenPerShard ?? DEFAULT_MAX_LEN;
+    this.redeliverAfterMs = options.redeliverAfterMs ?? DEFAULT_REDELIVER_MS;
+    this.validate = options.validate ?? true;
+    if (!(this.maxLen >= 1)) throw new RangeError(`maxLenPerShard must be >= 1, got ${this.maxLen}`);
+  }
+
+  /** Entries dropped because a shard exceeded maxLenPerShard (they are lost for lagging groups). */
+  get stats(): { droppedEntries: number } {
+    return { droppedEntries: this.droppedEntries };
+  }
+
+  shardOf(key: string): number {
+    return shardOf(key, this.shards);
+  }
+
+  async publish<S extends z.ZodType>(topic: Topic<S>, shard: number, payloads: ReadonlyArray<z.infer<S>>): Promise<void> {
+    this.assertOpen();
+    checkShard(shard, this.shards);
+    if (payloads.length === 0) return;
+    const stored = this.validate ? parsePayloads(topic, payloads) : payloads;
+    const state = this.topic(topic.name);
+    this.droppedEntries += state.logs[shard]!.append(stored, this.maxLen);
+    // Subscribers run from their own loop: waking them resolves a promise, never calls a handler here.
+    for (const sub of state.subscriptions) sub.notify(shard);
+  }
+
+  subscribe<S extends z.ZodType>(
+    topic: Topic<S>,
+    options: SubscribeOptions,
+    handler: (messages: BusMessage<z.infer<S>>[]) => Promise<void>,
+  ): Subscription {
+    this.assertOpen();
+    const shards = checkOwnedShards(options.shards, this.shards);
+    const state = this.topic(topic.name);
+    let group = state.groups.get(options.group);
+    if (!group) {
+      group = new GroupState(state.logs, options.startFrom ?? 'latest');
+      state.groups.set(options.group, group);
+    }
+    const sub = new MemorySubscription({
+      logs: state.logs,
+      group,
+      consumer: options.consumer,
+      shards,
+      batchSize: checkBatchSize(options.batchSize),
+      redeliverAfterMs: this.redeliverAfterMs,
+      handler: handler as (messages: BusMessage<unknown>[]) => Promise<void>,
+      onClose: () => {
+        state.subscriptions.delete(sub);
+        this.subscriptions.delete(sub);
+      },
+    });
+    state.subscriptions.add(sub);
+    this.subscriptions.add(sub);
+    return sub;
+  }
+
+  async lag(topic: Topic<z.ZodType>, group: string): Promise<number> {
+    this.assertOpen();
+    const state = this.topics.get(topic.name);
+    const groupState = state?.groups.get(group);
+    if (!state || !groupState) return 0; // a group that never subscribed has nothing owed to it
+    return groupState.lag(state.logs);
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((sub) => sub.close()));
+  }
+
+  private topic(name: string): TopicState {
+    let state = this.topics.get(name);
+    if (!state) {
+      state = {
+        logs: Array.from({ length: this.shards }, () => new ShardLog()),
+        groups: new Map(),
+        subscriptions: new Set(),
+      };
+      this.topics.set(name, state);
+    }
+    return state;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('MemoryBus is closed');
+  }
+}
+
+interface TopicState {
+  logs: ShardLog[];
+  groups: Map<string, GroupState>;
+  subscriptions: Set<MemorySubscription>;
+}
+
+interface Entry {
+  /** Per-shard counter, the entry id is `${seq}-0` (the shape of a Redis stream id). */
+  seq: number;
+  payloads: readonly unknown[];
+}
+
+/** The entries of one shard: a queue with O(1) append, drop-oldest and lookup by seq. */
+class ShardLog {
+  private entries: Entry[] = [];
+  private head = 0;
+  lastSeq = 0;
+
+  get firstSeq(): number {
+    return this.head < this.entries.length ? this.entries[this.head]!.seq : this.lastSeq + 1;
+  }
+
+  /** Appends and returns how many old entries were dropped to stay within maxLen. */
+  append(payloads: readonly unknown[], maxLen: number): number {
+    this.entries.push({ seq: ++this.lastSeq, payloads });
+    let dropped = 0;
+    while (this.entries.length - this.head > maxLen) {
+      this.head++;
+      dropped++;
+    }
+    // Compact now and then instead of shift() per drop (shift is O(n) on large arrays).
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+    return dropped;
+  }
+
+  get(seq: number): Entry | undefined {
+    const index = this.head + (seq - this.firstSeq);
+    return seq >= this.firstSeq && seq <= this.lastSeq ? this.entries[index] : undefined;
+  }
+
+  /** Up to `count` entries with seq > `seq`. */
+  after(seq: number, count: number): Entry[] {
+    const from = Math.max(seq + 1, this.firstSeq);
+    const start = this.head + (from - this.firstSeq);
+    return this.entries.slice(start, start + count);
+  }
+}
+
+interface PendingEntry {
+  consumer: string;
+  deliveredAt: number;
+}
+
+/** A consumer group's position in every shard: last delivered seq plus delivered-but-unacked entries. */
+class GroupState {
+  readonly lastDelivered: number[];
+  readonly pending: Array<Map<number, PendingEntry>>;
+
+  constructor(logs: readonly ShardLog[], startFrom: 'latest' | 'earliest') {
+    this.lastDelivered = logs.map((log) => (startFrom === 'latest' ? log.lastSeq : 0));
+    this.pending = logs.map(() => new Map());
+  }
+
+  lag(logs: readonly ShardLog[]): number {
+    let total = 0;
+    logs.forEach((log, shard) => {
+      const undelivered = log.lastSeq - Math.max(this.lastDelivered[shard]!, log.firstSeq - 1);
+      total += Math.max(0, undelivered) + this.pending[shard]!.size;
+    });
+    return total;
+  }
+}
+
+interface Delivery {
+  shard: number;
+  entry: Entry;
+}
+
+interface SubscriptionConfig {
+  logs: readonly ShardLog[];
+  group: GroupState;
+  consumer: string;
+  shards: readonly number[];
+  batchSize: number;
+  redeliverAfterMs: number;
+  handler: (messages: BusMessage<unknown>[]) => Promise<void>;
+  onClose: () => void;
+}
+
+/**
+ * One consumer's loop: its own pending entries first (left by a failure or a previous run), then new
+ * ones; after a handler failure it waits redeliverAfterMs and starts over from its pending entries,
+ * which keeps each shard in order.
+ */
+class MemorySubscription implements Subscription {
+  private mode: 'pending' | 'new' = 'pending';
+  private closing = false;
+  private lastClaim = Date.now();
+  private wakeOnPublish: (() => void) | undefined;
+  private wakeOnClose: (() => void) | undefined;
+  private readonly done: Promise<void>;
+
+  constructor(private readonly config: SubscriptionConfig) {
+    this.done = this.run();
+  }
+
+  notify(shard: number): void {
+    if (this.config.shards.includes(shard)) this.wakeOnPublish?.();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.wakeOnClose?.();
+    await this.done;
+    this.config.onClose();
+  }
+
+  private async run(): Promise<void> {
+    await Promise.resolve(); // never deliver synchronously inside subscribe()
+    while (!this.closing) {
+      this.claimIdle();
+      const batch = this.mode === 'pending' ? this.readPending() : this.readNew();
+      if (batch.length === 0) {
+        if (this.mode === 'pending') this.mode = 'new';
+        else await this.sleep(this.config.redeliverAfterMs, true);
+        continue;
+      }
+      if (!(await this.deliver(batch))) {
+        this.mode = 'pending';
+        await this.sleep(this.config.redeliverAfterMs, false);
+      }
+    }
+  }
+
+  private readPending(): Delivery[] {
+    const { logs, group, consumer, batchSize } = this.config;
+    const now = Date.now();
+    const out: Delivery[] = [];
+    for (const shard of this.config.shards) {
+      const pending = group.pending[shard]!;
+      const seqs = [...pending].filter(([, p]) => p.consumer === consumer).map(([seq]) => seq);
+      seqs.sort((a, b) => a - b);
+      for (const seq of seqs.slice(0, batchSize)) {
+        const entry = logs[shard]!.get(seq);
+        if (!entry) {
+          pending.delete(seq); // dropped by maxLenPerShard while pending: nothing left to deliver
+          continue;
+        }
+        pending.get(seq)!.deliveredAt = now;
+        out.push({ shard, entry });
+      }
+    }
+    return out;
+  }
+
+  private readNew(): Delivery[] {
+    const { logs, group, consumer, batchSize } = this.config;
+    const now = Date.now();
+    const out: Delivery[] = [];
+    for (const shard of this.config.shards) {
+      const entries = logs[shard]!.after(group.lastDelivered[shard]!, batchSize);
+      for (const entry of entries) {
+        group.pending[shard]!.set(entry.seq, { consumer, deliveredAt: now });
+        out.push({ shard, entry });
+      }
+      if (entries.length > 0) group.lastDelivered[shard] = entries[entries.length - 1]!.seq;
+    }
+    return out;
+  }
+
+  /** Takes over entries another consumer left unacknowledged for redeliverAfterMs (e.g. it is gone). */
+  private claimIdle(): void {
+    const now = Date.now();
+    const { redeliverAfterMs, consumer, group } = this.config;
+    if (now - this.lastClaim < redeliverAfterMs) return;
+    this.lastClaim = now;
+    for (const shard of this.config.shards) {
+      for (const pending of group.pending[shard]!.values()) {
+        if (pending.consumer !== consumer && now - pending.deliveredAt >= redeliverAfterMs) {
+          pending.consumer = consumer;
+          pending.deliveredAt = now;
+          this.mode = 'pending';
+        }
+      }
+    }
+  }
+
+  /**
+   * Hands the messages over in chunks of batchSize and acks each entry once all its messages were
+   * handled. Returns false when the handler threw: the rest stays pending.
+   */
+  private async deliver(batch: Delivery[]): Promise<boolean> {
+    const messages: BusMessage<unknown>[] = [];
+    const ends: number[] = []; // index after the last message of each entry
+    for (const { shard, entry } of batch) {
+      entry.payloads.forEach((payload, index) => messages.push({ id: `${entry.seq}-0/${index}`, shard, payload }));
+      ends.push(messages.length);
+    }
+    let acked = 0;
+    for (let from = 0; from < messages.length && !this.closing; from += this.config.batchSize) {
+      const to = Math.min(from + this.config.batchSize, messages.length);
+      try {
+        await this.config.handler(messages.slice(from, to));
+      } catch {
+        return false;
+      }
+      for (; acked < batch.length && ends[acked]! <= to; acked++) {
+        const { shard, entry } = batch[acked]!;
+        this.config.group.pending[shard]!.delete(entry.seq);
+      }
+    }
+    return true;
+  }
+
+  /** Waits `ms`; close() always cuts it short, a publish on an owned shard only if asked. */
+  private sleep(ms: number, wakeOnPublish: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeOnPublish = undefined;
+        this.wakeOnClose = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      timer.unref();
+      this.wakeOnClose = wake;
+      if (wakeOnPublish) this.wakeOnPublish = wake;
+    });
+  }
+}
+
+/** Validates and returns the parsed payloads (zod output), or throws naming the topic and index. */
+function parsePayloads<S extends z.ZodType>(topic: Topic<S>, payloads: ReadonlyArray<unknown>): z.infer<S>[] {
+  return payloads.map((payload, index) => {
+    const result = topic.schema.safeParse(payload);
+    if (!result.success) {
+      const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      throw new TypeError(`invalid payload for topic "${topic.name}" at index ${index}: ${issues}`);
+    }
+    return result.data;
+  });
+}
+
+function checkShardCount(shards: number): number {
+  if (!Number.isInteger(shards) || shards < 1) throw new RangeError(`shards must be a positive integer, got ${shards}`);
+  return shards;
+}
+
+function checkShard(shard: number, shards: number): void {
+  if (!Number.isInteger(shard) || shard < 0 || shard >= shards) {
+    throw new RangeError(`shard must be an integer in 0..${shards - 1}, got ${shard}`);
+  }
+}
+
+function checkOwnedShards(owned: readonly number[] | undefined, shards: number): number[] {
+  if (owned === undefined) return Array.from({ length: shards }, (_, i) => i);
+  if (owned.length === 0) throw new RangeError('shards must not be empty (omit it to own every shard)');
+  for (const shard of owned) checkShard(shard, shards);
+  return [...new Set(owned)];
+}
+
+function checkBatchSize(batchSize: number | undefined): number {
+  const size = batchSize ?? DEFAULT_BATCH;
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batchSize must be a positive integer, got ${size}`);
+  return size;
+}

@@ -1,0 +1,427 @@
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { shardOf } from './shard';
+import type { Bus, BusMessage, SubscribeOptions, Subscription, Topic } from './types';
+
+export interface RedisBusOptions {
+  /** Shared connection for publish, acks and admin commands; owned by the caller (close() leaves it open). */
+  redis: Redis;
+  shards: number;
+  /** Prefix of every key (default 'swarmscope'). */
+  prefix?: string;
+  /** Approximate entries kept per shard stream (XADD MAXLEN ~, default 100_000). */
+  maxLenPerShard?: number;
+  /** Longest XREADGROUP BLOCK in ms (default 5_000); close() interrupts it. */
+  blockMs?: number;
+  /** How long a failed or unacknowledged entry waits before it is delivered again (default 30_000). */
+  redeliverAfterMs?: number;
+  /** Check payloads against the topic schema in publish (default true); consumers always parse. */
+  validate?: boolean;
+  /** Told about errors a subscription loop survived (Redis unreachable, malformed entries...). */
+  onError?: (error: unknown) => void;
+}
+
+const DEFAULT_MAX_LEN = 100_000;
+const DEFAULT_BLOCK_MS = 5_000;
+const DEFAULT_REDELIVER_MS = 30_000;
+const DEFAULT_BATCH = 100;
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * Bus on Redis Streams. Stream `${prefix}:bus:${topic}:${shard}` holds one entry per publish call
+ * with a single field `d`, the JSON array of its payloads. Subscriptions are consumer groups; each
+ * reads with XREADGROUP on its own duplicate() connection (blocking reads would stall the shared
+ * one), acks with XACK after its handler resolves, and XAUTOCLAIMs entries idle for redeliverAfterMs.
+ */
+export class RedisBus implements Bus {
+  readonly kind = 'redis' as const;
+  readonly shards: number;
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly maxLen: number;
+  private readonly blockMs: number;
+  private readonly redeliverAfterMs: number;
+  private readonly validate: boolean;
+  private readonly onError: (error: unknown) => void;
+  private readonly subscriptions = new Set<RedisSubscription>();
+  private readonly counters = { malformed: 0 };
+  private closed = false;
+
+  constructor(options: RedisBusOptions) {
+    this.redis = options.redis;
+    this.shards = checkShardCount(options.shards);
+    this.prefix = options.prefix ?? 'swarmscope';
+    this.maxLen = options.maxLenPerShard ?? DEFAULT_MAX_LEN;
+    this.blockMs = options.blockMs ?? DEFAULT_BLOCK_MS;
+    this.redeliverAfterMs = options.redeliverAfterMs ?? DEFAULT_REDELIVER_MS;
+    this.validate = options.validate ?? true;
+    this.onError = options.onError ?? (() => {});
+  }
+
+  /** Payloads (or whole entries) skipped by consumers because they did not parse. */
+  get stats(): { malformed: number } {
+    return { malformed: this.counters.malformed };
+  }
+
+  shardOf(key: string): number {
+    return shardOf(key, this.shards);
+  }
+
+  async publish<S extends z.ZodType>(topic: Topic<S>, shard: number, payloads: ReadonlyArray<z.infer<S>>): Promise<void> {
+    this.assertOpen();
+    checkShard(shard, this.shards);
+    if (payloads.length === 0) return;
+    if (this.validate) parsePayloads(topic, payloads);
+    const data = JSON.stringify(payloads);
+    await this.redis.xadd(this.streamKey(topic.name, shard), 'MAXLEN', '~', this.maxLen, '*', 'd', data);
+  }
+
+  subscribe<S extends z.ZodType>(
+    topic: Topic<S>,
+    options: SubscribeOptions,
+    handler: (messages: BusMessage<z.infer<S>>[]) => Promise<void>,
+  ): Subscription {
+    this.assertOpen();
+    const shards = checkOwnedShards(options.shards, this.shards);
+    const sub = new RedisSubscription({
+      redis: this.redis,
+      topic,
+      streams: shards.map((shard) => ({ shard, key: this.streamKey(topic.name, shard) })),
+      group: options.group,
+      consumer: options.consumer,
+      startFrom: options.startFrom ?? 'latest',
+      batchSize: checkBatchSize(options.batchSize),
+      blockMs: Math.max(1, Math.min(this.blockMs, this.redeliverAfterMs)), // claims run between reads
+      redeliverAfterMs: this.redeliverAfterMs,
+      handler: handler as (messages: BusMessage<unknown>[]) => Promise<void>,
+      onError: this.onError,
+      counters: this.counters,
+      onClose: () => this.subscriptions.delete(sub),
+    });
+    this.subscriptions.add(sub);
+    return sub;
+  }
+
+  /** Entries not yet delivered to the group plus entries delivered but not acked; 0 for an unknown group. */
+  async lag(topic: Topic<z.ZodType>, group: string): Promise<number> {
+    this.assertOpen();
+    const keys = Array.from({ length: this.shards }, (_, shard) => this.streamKey(topic.name, shard));
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.call('XINFO', 'GROUPS', key);
+    const results = (await pipeline.exec()) ?? [];
+    let total = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const [error, reply] = results[i] ?? [null, []];
+      if (error) {
+        if (/no such key/i.test(error.message)) continue; // nothing ever published on that shard
+        throw error;
+      }
+      const info = findGroup(reply, group);
+      if (!info) continue;
+      // Redis reports lag as nil when it can't compute it (deleted entries); the stream length bounds it.
+      const undelivered = info.lag ?? (await this.redis.xlen(keys[i]!));
+      total += undelivered + info.pending;
+    }
+    return total;
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((sub) => sub.close()));
+  }
+
+  private streamKey(topic: string, shard: number): string {
+    return `${this.prefix}:bus:${topic}:${shard}`;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('RedisBus is closed');
+  }
+}
+
+interface StreamRef {
+  shard: number;
+  key: string;
+}
+
+interface SubscriptionConfig {
+  redis: Redis;
+  topic: Topic<z.ZodType>;
+  streams: readonly StreamRef[];
+  group: string;
+  consumer: string;
+  startFrom: 'latest' | 'earliest';
+  batchSize: number;
+  blockMs: number;
+  redeliverAfterMs: number;
+  handler: (messages: BusMessage<unknown>[]) => Promise<void>;
+  onError: (error: unknown) => void;
+  counters: { malformed: number };
+  onClose: () => void;
+}
+
+/** One stream entry as read, with the messages that parsed (possibly none). */
+interface ReadEntry {
+  stream: StreamRef;
+  id: string;
+  messages: BusMessage<unknown>[];
+}
+
+/**
+ * One consumer's loop: its own pending entries first (id `0`: left by a failure or a previous run
+ * under the same consumer name), then new ones (`>`). After a handler failure it waits
+ * redeliverAfterMs and starts over from its pending entries, which keeps each shard in order.
+ */
+class RedisSubscription implements Subscription {
+  /** Dedicated to XREADGROUP; everything else goes through the shared connection. */
+  private readonly reader: Redis;
+  private readonly byKey: Map<string, StreamRef>;
+  private mode: 'pending' | 'new' = 'pending';
+  private groupsReady = false;
+  private closing = false;
+  private reading = false;
+  private lastClaim = Date.now();
+  private wake: (() => void) | undefined;
+  private readonly done: Promise<void>;
+
+  constructor(private readonly config: SubscriptionConfig) {
+    this.byKey = new Map(config.streams.map((s) => [s.key, s]));
+    this.reader = config.redis.duplicate();
+    // Failed commands reject and are handled by the loop; this only keeps ioredis from logging them.
+    this.reader.on('error', () => {});
+    this.done = this.run();
+  }
+
+  async close(): Promise<void> {
+    if (!this.closing) {
+      this.closing = true;
+      this.wake?.();
+      // Abort a blocking read; whatever it had taken stays pending for this consumer and is
+      // redelivered when it subscribes again (or claimed by another after redeliverAfterMs).
+      if (this.reading) this.reader.disconnect();
+    }
+    await this.done;
+    this.reader.disconnect();
+    this.config.onClose();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.closing) {
+      try {
+        if (!this.groupsReady) await this.createGroups();
+        await this.claimIdle();
+        const entries = await this.read();
+        if (this.closing) break;
+        if (entries.length === 0) {
+          if (this.mode === 'pending') this.mode = 'new';
+        } else if (!(await this.deliver(entries))) {
+          this.mode = 'pending';
+          await this.sleep(this.config.redeliverAfterMs);
+        }
+        failures = 0;
+      } catch (error) {
+        if (this.closing) break;
+        if (error instanceof Error && error.message.startsWith('NOGROUP')) this.groupsReady = false;
+        this.mode = 'pending'; // a failed XACK leaves entries pending: deliver them again
+        this.config.onError(error);
+        await this.sleep(Math.min(100 * 2 ** failures++, MAX_BACKOFF_MS));
+      }
+    }
+  }
+
+  private async createGroups(): Promise<void> {
+    const { redis, streams, group, startFrom } = this.config;
+    const pipeline = redis.pipeline();
+    for (const { key } of streams) pipeline.xgroup('CREATE', key, group, startFrom === 'earliest' ? '0' : '$', 'MKSTREAM');
+    const results = (await pipeline.exec()) ?? [];
+    for (const [error] of results) {
+      if (error && !error.message.startsWith('BUSYGROUP')) throw error; // BUSYGROUP: it exists, keep its position
+    }
+    this.groupsReady = true;
+  }
+
+  /** Every redeliverAfterMs, takes over entries of the group left unacked that long (e.g. by a gone consumer). */
+  private async claimIdle(): Promise<void> {
+    const { redis, streams, group, consumer, redeliverAfterMs, batchSize } = this.config;
+    if (Date.now() - this.lastClaim < redeliverAfterMs) return;
+    this.lastClaim = Date.now();
+    for (const { key } of streams) {
+      let cursor = '0-0';
+      do {
+        const reply = await redis.call('XAUTOCLAIM', key, group, consumer, redeliverAfterMs, cursor, 'COUNT', batchSize, 'JUSTID');
+        const [next, claimed] = reply as [string, string[]];
+        if (claimed.length > 0) this.mode = 'pending'; // read back through XREADGROUP 0, in id order
+        cursor = next;
+      } while (cursor !== '0-0' && !this.closing);
+    }
+  }
+
+  private async read(): Promise<ReadEntry[]> {
+    const { group, consumer, batchSize, blockMs, streams } = this.config;
+    const pending = this.mode === 'pending';
+    const args: Array<string | number> = ['GROUP', group, consumer, 'COUNT', batchSize];
+    if (!pending) args.push('BLOCK', blockMs);
+    args.push('STREAMS', ...streams.map((s) => s.key), ...streams.map(() => (pending ? '0' : '>')));
+    this.reading = true;
+    let reply: unknown;
+    try {
+      reply = await this.reader.call('XREADGROUP', ...args);
+    } finally {
+      this.reading = false;
+    }
+    return this.parseReply(reply);
+  }
+
+  /** XREADGROUP reply: null on timeout, else [[key, [[id, [field, value, ...] | null], ...]], ...]. */
+  private parseReply(reply: unknown): ReadEntry[] {
+    if (!Array.isArray(reply)) return [];
+    const out: ReadEntry[] = [];
+    for (const [key, entries] of reply as Array<[string, Array<[string, string[] | null]>]>) {
+      const stream = this.byKey.get(key)!;
+      for (const [id, fields] of entries) out.push({ stream, id, messages: this.parseEntry(stream, id, fields) });
+    }
+    return out;
+  }
+
+  /** Messages of one entry; what doesn't parse is counted and skipped (acked with the entry), never thrown. */
+  private parseEntry(stream: StreamRef, id: string, fields: string[] | null): BusMessage<unknown>[] {
+    if (fields === null) return []; // trimmed by MAXLEN while pending: nothing left to deliver
+    const data = fieldValue(fields, 'd');
+    let payloads: unknown;
+    try {
+      payloads = data === undefined ? undefined : JSON.parse(data);
+    } catch {
+      payloads = undefined;
+    }
+    if (!Array.isArray(payloads)) {
+      this.malformed(new Error(`bus entry ${stream.key} ${id} has no JSON array in field "d"`));
+      return [];
+    }
+    const messages: BusMessage<unknown>[] = [];
+    payloads.forEach((payload: unknown, index) => {
+      const result = this.config.topic.schema.safeParse(payload);
+      if (result.success) messages.push({ id: `${id}/${index}`, shard: stream.shard, payload: result.data });
+      else this.malformed(new Error(`bus message ${stream.key} ${id}/${index} does not match topic "${this.config.topic.name}"`));
+    });
+    return messages;
+  }
+
+  private malformed(error: Error): void {
+    this.config.counters.malformed++;
+    this.config.onError(error);
+  }
+
+  /**
+   * Hands the messages over in chunks of batchSize and XACKs each entry once all its messages were
+   * handled. Returns false when the handler threw: the rest stays pending.
+   */
+  private async deliver(entries: ReadEntry[]): Promise<boolean> {
+    const messages: BusMessage<unknown>[] = [];
+    const ends: number[] = []; // index after the last message of each entry
+    for (const entry of entries) {
+      messages.push(...entry.messages);
+      ends.push(messages.length);
+    }
+    let acked = 0;
+    const ackThrough = async (to: number) => {
+      const done: ReadEntry[] = [];
+      for (; acked < entries.length && ends[acked]! <= to; acked++) done.push(entries[acked]!);
+      await this.ack(done);
+    };
+    await ackThrough(0); // entries with nothing to deliver
+    for (let from = 0; from < messages.length && !this.closing; from += this.config.batchSize) {
+      const to = Math.min(from + this.config.batchSize, messages.length);
+      try {
+        await this.config.handler(messages.slice(from, to));
+      } catch {
+        return false;
+      }
+      await ackThrough(to);
+    }
+    return true;
+  }
+
+  private async ack(entries: readonly ReadEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const ids = new Map<string, string[]>();
+    for (const { stream, id } of entries) {
+      const list = ids.get(stream.key);
+      if (list) list.push(id);
+      else ids.set(stream.key, [id]);
+    }
+    const pipeline = this.config.redis.pipeline();
+    for (const [key, list] of ids) pipeline.xack(key, this.config.group, ...list);
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
+
+  /** Waits `ms`, cut short by close(). */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wake = wake;
+    });
+  }
+}
+
+function findGroup(reply: unknown, group: string): { lag: number | null; pending: number } | undefined {
+  if (!Array.isArray(reply)) return undefined;
+  for (const fields of reply as string[][]) {
+    const info = new Map<string, unknown>();
+    for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]);
+    if (info.get('name') !== group) continue;
+    const lag = info.get('lag');
+    return { lag: lag === null || lag === undefined ? null : Number(lag), pending: Number(info.get('pending') ?? 0) };
+  }
+  return undefined;
+}
+
+function fieldValue(fields: readonly string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
+
+/** Validates the payloads, or throws naming the topic and the index of the first bad one. */
+function parsePayloads<S extends z.ZodType>(topic: Topic<S>, payloads: ReadonlyArray<unknown>): void {
+  payloads.forEach((payload, index) => {
+    const result = topic.schema.safeParse(payload);
+    if (!result.success) {
+      const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      throw new TypeError(`invalid payload for topic "${topic.name}" at index ${index}: ${issues}`);
+    }
+  });
+}
+
+function checkShardCount(shards: number): number {
+  if (!Number.isInteger(shards) || shards < 1) throw new RangeError(`shards must be a positive integer, got ${shards}`);
+  return shards;
+}
+
+function checkShard(shard: number, shards: number): void {
+  if (!Number.isInteger(shard) || shard < 0 || shard >= shards) {
+    throw new RangeError(`shard must be an integer in 0..${shards - 1}, got ${shard}`);
+  }
+}
+
+function checkOwnedShards(owned: readonly number[] | undefined, shards: number): number[] {
+  if (owned === undefined) return Array.from({ length: shards }, (_, i) => i);
+  if (owned.length === 0) throw new RangeError('shards must not be empty (omit it to own every shard)');
+  for (const shard of owned) checkShard(shard, shards);
+  return [...new Set(owned)];
+}
+
+function checkBatchSize(batchSize: number | undefined): number {
+  const size = batchSize ?? DEFAULT_BATCH;
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batchSize must be a positive integer, got ${size}`);
+  return size;
+}

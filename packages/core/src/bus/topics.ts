@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { Topic } from './types';
+
+// Bus topics and their payload schemas live here, once; producers and consumers import them.
+// New fields are optional so messages from an older replica still parse during a rolling deploy.
+
+const numbers = z.record(z.string(), z.number());
+
+/** One accepted report of one agent: every number in `metrics` and `quality` is one sample. */
+export const sampleReportSchema = z.object({
+  agentId: z.string(),
+  timestamp: z.number(),
+  model: z.string(),
+  pool: z.string(),
+  type: z.string(),
+  metrics: numbers,
+  quality: numbers,
+  /** Agent labels, sent by the SDK so an agent seen for the first time registers with them. */
+  labels: z.record(z.string(), z.string()).optional(),
+});
+export type SampleReport = z.infer<typeof sampleReportSchema>;
+
+const latencySchema = z.object({
+  mean: z.number(),
+  p50: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  max: z.number(),
+  samples: z.number(),
+});
+
+export const windowSummarySchema = z.object({
+  start: z.number(),
+  durationMs: z.number(),
+  count: z.number(),
+  errors: z.number(),
+  errorRate: z.number(),
+  latency: latencySchema,
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  costUsd: z.number(),
+  means: numbers,
+});
+
+/** A closed window of one series: `key` is `agent:<id>`, `model:<name>` or `pool:<name>`. */
+export const windowEventSchema = z.object({ key: z.string(), window: windowSummarySchema });
+export type WindowEvent = z.infer<typeof windowEventSchema>;
+
+export const topics = {
+  /** Accepted samples, sharded by agent id. */
+  samples: { name: 'samples', schema: sampleReportSchema },
+  /** Closed window summaries, sharded by series key. */
+  windows: { name: 'windows', schema: windowEventSchema },
+} satisfies Record<string, Topic<z.ZodType>>;

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** Raised at start when the environment does not fit a service's schema; the message names each variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses environment variables with a zod object schema whose keys are the variable names. */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    input[key] = value === '' ? undefined : value;
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = issue.path.map(String).join('.');
+      const raw = env[name];
+      return `${name}: ${issue.message}${raw === undefined ? '' : ` (got ${JSON.stringify(raw)})`}`;
+    }),
+  );
+}
+
+/** Integer from a string, within bounds. */
+export const intVar = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int(`must be an integer`).min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`).default(fallback);
+
+/** Positive number (seconds, ratios...) from a string. */
+export const numberVar = (min: number, max: number, fallback: number) =>
+  z.coerce.number().refine(Number.isFinite, 'must be a finite number').pipe(z.number().min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`)).default(fallback);
+
+/** Comma-separated list, blanks dropped. */
+export const listVar = () =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+
+export const urlVar = (protocols: readonly string[]) =>
+  z
+    .string()
+    .url('must be a URL')
+    .refine((value) => protocols.includes(new URL(value).protocol), `must use ${protocols.join(' or ')}`)
+    .optional();
+
+/** Variables every service shares. */
+export const commonEnv = z.object({
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  REDIS_URL: urlVar(['redis:', 'rediss:']),
+  BUS_SHARDS: intVar(1, 1024, 16),
+  API_KEYS: listVar(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: urlVar(['http:', 'https:']),
+  BODY_LIMIT_BYTES: intVar(1024, 64 * 1024 * 1024, 5 * 1024 * 1024),
+  SHUTDOWN_TIMEOUT_SECONDS: numberVar(0, 300, 10),
+});
+export type CommonEnv = z.infer<typeof commonEnv>;

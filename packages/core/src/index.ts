@@ -1,0 +1,28 @@
+export { ConfigError, commonEnv, intVar, listVar, numberVar, parseEnv, urlVar } from './config/env';
+export { ERROR_CODES, HttpError, invalidFields } from './errors';
+export { parseOrThrow, toFieldIssues } from './validation';
+export { createLogger } from './logger';
+export { createServiceMetrics } from './telemetry/metrics';
+export { createHttpApp } from './http/app';
+export { listen } from './http/server';
+export { requireApiKeyOnWrites } from './http/auth';
+export { createBackends } from './backends';
+export { onShutdownSignal } from './shutdown';
+export { AGENT_STATUSES } from './store/types';
+export { MemoryStore } from './store/memory-store';
+export { RedisStore } from './store/redis-store';
+export { MemoryBus } from './bus/memory-bus';
+export { RedisBus } from './bus/redis-bus';
+export { shardOf } from './bus/shard';
+export { topics, sampleReportSchema, windowEventSchema, windowSummarySchema } from './bus/topics';
+
+export type { CommonEnv } from './config/env';
+export type { ErrorCode, FieldIssue } from './errors';
+export type { Logger } from './logger';
+export type { ServiceMetrics } from './telemetry/metrics';
+export type { HttpAppOptions, ReadinessCheck } from './http/app';
+export type { RunningServer } from './http/server';
+export type { Backends, BackendOptions } from './backends';
+export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, Page, PageRequest, Store, WindowStore, WindowSummary } from './store/types';
+export type { Bus, BusMessage, PayloadOf, SubscribeOptions, Subscription, Topic } from './bus/types';
+export type { SampleReport, WindowEvent } from './bus/topics';

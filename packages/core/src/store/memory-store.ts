@@ -1,0 +1,219 @@
+import type {
+  AgentFilter,
+  AgentRecord,
+  AgentStore,
+  Page,
+  PageRequest,
+  Store,
+  WindowStore,
+  WindowSummary,
+} from './types';
+
+export interface MemoryStoreOptions {
+  /** Windows older than this (relative to the newest window of the same key) are dropped. */
+  windowRetentionMs: number;
+}
+
+/**
+ * Store kept in process memory, for a single replica or tests. Records and windows are copied on
+ * the way in and out so callers can't mutate what the store holds (the Redis store behaves the same).
+ */
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  readonly agents: MemoryAgentStore;
+  readonly windows: MemoryWindowStore;
+  private closed = false;
+
+  constructor(options: MemoryStoreOptions) {
+    const open = () => this.assertOpen();
+    this.agents = new MemoryAgentStore(open);
+    this.windows = new MemoryWindowStore(options.windowRetentionMs, open);
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('MemoryStore is closed');
+  }
+}
+
+class MemoryAgentStore implements AgentStore {
+  private readonly records = new Map<string, AgentRecord>();
+  /** Ids in ascending order, maintained on insert so list() is a binary search plus a scan. */
+  private ids: string[] = [];
+
+  constructor(private readonly assertOpen: () => void) {}
+
+  async upsert(agents: readonly AgentRecord[]): Promise<void> {
+    this.assertOpen();
+    const added: string[] = [];
+    for (const agent of agents) {
+      if (!this.records.has(agent.id)) added.push(agent.id);
+      this.records.set(agent.id, cloneAgent(agent));
+    }
+    this.index(added);
+  }
+
+  async get(id: string): Promise<AgentRecord | undefined> {
+    this.assertOpen();
+    const record = this.records.get(id);
+    return record && cloneAgent(record);
+  }
+
+  async list(filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>> {
+    this.assertOpen();
+    checkPageLimit(page.limit);
+    const items: AgentRecord[] = [];
+    const start = page.cursor === undefined ? 0 : upperBound(this.ids, page.cursor);
+    // Collect one item more than asked: it tells whether a next page exists.
+    for (let i = start; i < this.ids.length && items.length <= page.limit; i++) {
+      const record = this.records.get(this.ids[i]!)!;
+      if (matches(record, filter)) items.push(record);
+    }
+    const hasMore = items.length > page.limit;
+    if (hasMore) items.pop();
+    const result: Page<AgentRecord> = { items: items.map(cloneAgent) };
+    if (hasMore) result.next = items[items.length - 1]!.id;
+    return result;
+  }
+
+  async all(): Promise<AgentRecord[]> {
+    this.assertOpen();
+    return this.ids.map((id) => cloneAgent(this.records.get(id)!));
+  }
+
+  async count(): Promise<number> {
+    this.assertOpen();
+    return this.records.size;
+  }
+
+  private index(added: string[]): void {
+    if (added.length === 0) return;
+    // Few new ids: binary insertion (a memmove each). Many: one merge sort of the whole index.
+    if (added.length * 16 < this.ids.length) {
+      for (const id of added) this.ids.splice(upperBound(this.ids, id), 0, id);
+    } else {
+      this.ids = this.ids.concat(added).sort(compareIds);
+    }
+  }
+}
+
+class MemoryWindowStore implements WindowStore {
+  /** Windows per key, ascending by start. Map order = order of last append, for idle-key expiry. */
+  private readonly series = new Map<string, { windows: WindowSummary[]; touchedAt: number }>();
+
+  constructor(
+    private readonly retentionMs: number,
+    private readonly assertOpen: () => void,
+  ) {
+    if (!(retentionMs > 0)) throw new RangeError(`windowRetentionMs must be > 0, got ${retentionMs}`);
+  }
+
+  async append(entries: ReadonlyArray<{ key: string; window: WindowSummary }>): Promise<void> {
+    this.assertOpen();
+    const now = Date.now();
+    for (const { key, window } of entries) {
+      const current = this.series.get(key);
+      const windows = current?.windows ?? [];
+      // Re-insert so the Map stays ordered by last append (like the Redis key's PEXPIRE).
+      this.series.delete(key);
+      this.series.set(key, { windows, touchedAt: now });
+      insertWindow(windows, cloneWindow(window));
+      const cutoff = windows[windows.length - 1]!.start - this.retentionMs;
+      let drop = 0;
+      while (drop < windows.length && windows[drop]!.start < cutoff) drop++;
+      if (drop > 0) windows.splice(0, drop);
+    }
+    this.expireIdle(now);
+  }
+
+  async range(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
+    this.assertOpen();
+    const windows = this.series.get(key)?.windows;
+    if (!windows || fromMs > toMs) return [];
+    const out: WindowSummary[] = [];
+    for (let i = lowerBoundStart(windows, fromMs); i < windows.length && windows[i]!.start <= toMs; i++) {
+      out.push(cloneWindow(windows[i]!));
+    }
+    return out;
+  }
+
+  /** Series not appended to for a whole retention are forgotten (agents that left the fleet). */
+  private expireIdle(now: number): void {
+    for (const [key, { touchedAt }] of this.series) {
+      if (now - touchedAt < this.retentionMs) break;
+      this.series.delete(key);
+    }
+  }
+}
+
+/** Page sizes the store accepts (see PageRequest). */
+function checkPageLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new RangeError(`page limit must be an integer in 1..1000, got ${limit}`);
+  }
+}
+
+function matches(record: AgentRecord, filter: AgentFilter): boolean {
+  return (
+    (filter.status === undefined || record.status === filter.status) &&
+    (filter.model === undefined || record.model === filter.model) &&
+    (filter.pool === undefined || record.pool === filter.pool)
+  );
+}
+
+// Code-unit order; it equals Redis' byte (lexicographic) order for every id without characters
+// in U+E000..U+FFFF mixed with astral ones, i.e. for any realistic agent id.
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Index of the first id strictly greater than `id`. */
+function upperBound(ids: readonly string[], id: string): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! <= id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first window whose start is >= `start`. */
+function lowerBoundStart(windows: readonly WindowSummary[], start: number): number {
+  let lo = 0;
+  let hi = windows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (windows[mid]!.start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Keeps `windows` sorted by start; a window with an existing start replaces it (redelivered events). */
+function insertWindow(windows: WindowSummary[], window: WindowSummary): void {
+  const last = windows[windows.length - 1];
+  if (!last || last.start < window.start) {
+    windows.push(window); // the usual case: windows close in order
+    return;
+  }
+  const at = lowerBoundStart(windows, window.start);
+  if (windows[at]?.start === window.start) windows[at] = window;
+  else windows.splice(at, 0, window);
+}
+
+function cloneAgent(agent: AgentRecord): AgentRecord {
+  return { ...agent, labels: { ...agent.labels } };
+}
+
+function cloneWindow(window: WindowSummary): WindowSummary {
+  return { ...window, latency: { ...window.latency }, means: { ...window.means } };
+}

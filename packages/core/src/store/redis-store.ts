@@ -1,0 +1,230 @@
+import type { Redis } from 'ioredis';
+import type {
+  AgentFilter,
+  AgentRecord,
+  AgentStore,
+  Page,
+  PageRequest,
+  Store,
+  WindowStore,
+  WindowSummary,
+} from './types';
+
+export interface RedisStoreOptions {
+  /** Connection to use; owned by the caller (close() does not quit it). */
+  redis: Redis;
+  /** Prefix of every key (default 'swarmscope'). */
+  prefix?: string;
+  /** Windows older than this (relative to the newest window of the same key) are dropped. */
+  windowRetentionMs: number;
+}
+
+/** Arguments per HSET/ZADD command, so a huge upsert doesn't become one giant command. */
+const WRITE_CHUNK = 1000;
+/** Ids read per ZRANGEBYLEX while scanning for a filtered page. */
+const SCAN_CHUNK = 500;
+
+/**
+ * Store in Redis. Key layout (P = prefix):
+ * - `P:agents`            hash   id -> AgentRecord JSON
+ * - `P:agents:ids`        zset   every id with score 0, so ZRANGEBYLEX pages in id order
+ * - `P:windows:<key>`     zset   WindowSummary JSON scored by window start; PEXPIREd to retention
+ * The connection is the caller's: close() only stops this store from being used.
+ */
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+  readonly agents: RedisAgentStore;
+  readonly windows: RedisWindowStore;
+  private readonly redis: Redis;
+  private closed = false;
+
+  constructor(options: RedisStoreOptions) {
+    const prefix = options.prefix ?? 'swarmscope';
+    const open = () => this.assertOpen();
+    this.redis = options.redis;
+    this.agents = new RedisAgentStore(options.redis, prefix, open);
+    this.windows = new RedisWindowStore(options.redis, prefix, options.windowRetentionMs, open);
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('RedisStore is closed');
+  }
+}
+
+class RedisAgentStore implements AgentStore {
+  private readonly hashKey: string;
+  private readonly idsKey: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly assertOpen: () => void,
+  ) {
+    this.hashKey = `${prefix}:agents`;
+    this.idsKey = `${prefix}:agents:ids`;
+  }
+
+  async upsert(agents: readonly AgentRecord[]): Promise<void> {
+    this.assertOpen();
+    if (agents.length === 0) return;
+    // One MULTI (a single round trip): readers never see an id without its record.
+    const multi = this.redis.multi();
+    for (let i = 0; i < agents.length; i += WRITE_CHUNK) {
+      const chunk = agents.slice(i, i + WRITE_CHUNK);
+      const fields: string[] = [];
+      const members: Array<string | number> = [];
+      for (const agent of chunk) {
+        fields.push(agent.id, JSON.stringify(agent));
+        members.push(0, agent.id);
+      }
+      multi.hset(this.hashKey, ...fields);
+      multi.zadd(this.idsKey, ...members);
+    }
+    await execOrThrow(multi);
+  }
+
+  async get(id: string): Promise<AgentRecord | undefined> {
+    this.assertOpen();
+    const json = await this.redis.hget(this.hashKey, id);
+    return json === null ? undefined : (JSON.parse(json) as AgentRecord);
+  }
+
+  async list(filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>> {
+    this.assertOpen();
+    checkPageLimit(page.limit);
+    const unfiltered = filter.status === undefined && filter.model === undefined && filter.pool === undefined;
+    // One item more than asked tells whether a next page exists.
+    const wanted = page.limit + 1;
+    const items: AgentRecord[] = [];
+    for await (const chunk of this.scan(page.cursor, unfiltered ? wanted : Math.max(wanted, SCAN_CHUNK))) {
+      for (const record of chunk) {
+        if (matches(record, filter)) items.push(record);
+        if (items.length === wanted) break;
+      }
+      if (items.length === wanted) break;
+    }
+    const hasMore = items.length > page.limit;
+    if (hasMore) items.pop();
+    const result: Page<AgentRecord> = { items };
+    if (hasMore) result.next = items[items.length - 1]!.id;
+    return result;
+  }
+
+  async all(): Promise<AgentRecord[]> {
+    this.assertOpen();
+    const out: AgentRecord[] = [];
+    for await (const chunk of this.scan(undefined, SCAN_CHUNK * 2)) out.push(...chunk);
+    return out;
+  }
+
+  async count(): Promise<number> {
+    this.assertOpen();
+    return this.redis.zcard(this.idsKey);
+  }
+
+  /** Records in id order after `after` (exclusive), `size` ids per round trip pair. */
+  private async *scan(after: string | undefined, size: number): AsyncGenerator<AgentRecord[]> {
+    let from = after === undefined ? '-' : `(${after}`;
+    for (;;) {
+      const ids = await this.redis.zrangebylex(this.idsKey, from, '+', 'LIMIT', 0, size);
+      if (ids.length === 0) return;
+      const values = await this.redis.hmget(this.hashKey, ...ids);
+      const records: AgentRecord[] = [];
+      for (const json of values) if (json !== null) records.push(JSON.parse(json) as AgentRecord);
+      yield records;
+      if (ids.length < size) return;
+      from = `(${ids[ids.length - 1]}`;
+    }
+  }
+}
+
+class RedisWindowStore implements WindowStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly retentionMs: number,
+    private readonly assertOpen: () => void,
+  ) {
+    if (!(retentionMs > 0)) throw new RangeError(`windowRetentionMs must be > 0, got ${retentionMs}`);
+  }
+
+  async append(entries: ReadonlyArray<{ key: string; window: WindowSummary }>): Promise<void> {
+    this.assertOpen();
+    if (entries.length === 0) return;
+    const byKey = new Map<string, WindowSummary[]>();
+    for (const { key, window } of entries) {
+      const list = byKey.get(key);
+      if (list) list.push(window);
+      else byKey.set(key, [window]);
+    }
+    const keys = [...byKey.keys()];
+    // Round trip 1: each key's newest stored start, since retention is relative to the newest window.
+    const read = this.redis.pipeline();
+    for (const key of keys) read.zrange(this.key(key), -1, -1, 'WITHSCORES');
+    const newest = (await execOrThrow(read)) as string[][];
+    // Round trip 2: replace windows by start, trim, refresh the TTL, atomically.
+    const write = this.redis.multi();
+    keys.forEach((key, i) => {
+      const windows = byKey.get(key)!;
+      const stored = newest[i]!;
+      let top = stored.length === 2 ? Number(stored[1]) : -Infinity;
+      for (const w of windows) top = Math.max(top, w.start);
+      const cutoff = top - this.retentionMs;
+      const redisKey = this.key(key);
+      for (const w of windows) {
+        if (w.start < cutoff) continue;
+        // Same start = the same window delivered again: replace it rather than keep both.
+        write.zremrangebyscore(redisKey, w.start, w.start);
+        write.zadd(redisKey, w.start, JSON.stringify(w));
+      }
+      write.zremrangebyscore(redisKey, '-inf', `(${cutoff}`);
+      write.pexpire(redisKey, this.retentionMs);
+    });
+    await execOrThrow(write);
+  }
+
+  async range(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
+    this.assertOpen();
+    if (fromMs > toMs) return [];
+    const members = await this.redis.zrangebyscore(this.key(key), fromMs, toMs);
+    return members.map((json) => JSON.parse(json) as WindowSummary);
+  }
+
+  private key(key: string): string {
+    return `${this.prefix}:windows:${key}`;
+  }
+}
+
+/** Runs a pipeline/multi and fails on the first command error (ioredis reports them per command). */
+async function execOrThrow(batch: { exec(): Promise<Array<[Error | null, unknown]> | null> }): Promise<unknown[]> {
+  const results = await batch.exec();
+  if (results === null) throw new Error('Redis transaction aborted');
+  return results.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}
+
+/** Page sizes the store accepts (see PageRequest). */
+function checkPageLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new RangeError(`page limit must be an integer in 1..1000, got ${limit}`);
+  }
+}
+
+function matches(record: AgentRecord, filter: AgentFilter): boolean {
+  return (
+    (filter.status === undefined || record.status === filter.status) &&
+    (filter.model === undefined || record.model === filter.model) &&
+    (filter.pool === undefined || record.pool === filter.pool)
+  );
+}

@@ -1,0 +1,88 @@
+/** Where an agent stands, from its health score and liveness (see health-monitor's health-score module). */
+export const AGENT_STATUSES = ['healthy', 'degraded', 'unhealthy', 'unresponsive'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+/** One agent of the fleet as the registry keeps it. Times are epoch milliseconds. */
+export interface AgentRecord {
+  id: string;
+  model: string;
+  type: string;
+  pool: string;
+  labels: Record<string, string>;
+  registeredAt: number;
+  lastSeen: number;
+  status: AgentStatus;
+  /** 0 (dead) .. 1 (perfect); see health-score.ts for how it is built. */
+  healthScore: number;
+}
+
+export interface AgentFilter {
+  status?: AgentStatus;
+  model?: string;
+  pool?: string;
+}
+
+export interface PageRequest {
+  /** Maximum items to return (1..1000). */
+  limit: number;
+  /** Opaque cursor from a previous page's `next`; absent for the first page. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Cursor of the next page; absent on the last page. */
+  next?: string;
+}
+
+/**
+ * The agent registry. Records are listed in ascending id order so cursors are stable.
+ * `upsert` replaces whole records; callers batch their writes (one call per tick, not per sample).
+ */
+export interface AgentStore {
+  upsert(agents: readonly AgentRecord[]): Promise<void>;
+  get(id: string): Promise<AgentRecord | undefined>;
+  list(filter: AgentFilter, page: PageRequest): Promise<Page<AgentRecord>>;
+  /** All records, for loading a service's live view at start. */
+  all(): Promise<AgentRecord[]>;
+  count(): Promise<number>;
+}
+
+/** The summary of one closed tumbling window of one series (an agent, a model or a pool). */
+export interface WindowSummary {
+  /** Window start, epoch ms (aligned to the window size). */
+  start: number;
+  /** Window length in ms. */
+  durationMs: number;
+  /** Reports (requests) seen in the window. */
+  count: number;
+  errors: number;
+  /** errors / requests, 0 when there were no requests. */
+  errorRate: number;
+  /** Response-time statistics in seconds (from a DDSketch; NaN-free: 0 when no samples). */
+  latency: { mean: number; p50: number; p95: number; p99: number; max: number; samples: number };
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Mean of every other numeric metric and quality score seen in the window, by name. */
+  means: Record<string, number>;
+}
+
+/**
+ * Closed windows per series key (e.g. `agent:a-1`, `model:gpt-4o`, `pool:support`), ordered by start.
+ * Implementations drop windows older than their retention.
+ */
+export interface WindowStore {
+  append(entries: ReadonlyArray<{ key: string; window: WindowSummary }>): Promise<void>;
+  /** Windows of `key` whose start lies in [fromMs, toMs], ascending. */
+  range(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]>;
+}
+
+export interface Store {
+  readonly kind: 'memory' | 'redis';
+  readonly agents: AgentStore;
+  readonly windows: WindowStore;
+  /** Resolves when the backing store answers; rejects otherwise (used by /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

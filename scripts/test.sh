@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The test command: installs the real servers the tests talk to (Debian packages), builds, type-checks, runs jest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v redis-server >/dev/null || need+=(redis-server)
+if ((${#need[@]})); then
+  echo "test: installing ${need[*]} from Debian's packages" >&2
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+pnpm run typecheck
+# Integration tests start real servers: run suites in parallel, but no more than the cores we have.
+pnpm exec jest --maxWorkers=2 "$@"

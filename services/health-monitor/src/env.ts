@@ -1,0 +1,15 @@
+import { commonEnv, intVar, numberVar } from '@swarmscope/core';
+import type { z } from 'zod';
+
+/** health-monitor's environment; every variable is listed in the README's configuration table. */
+export const healthMonitorEnv = commonEnv.extend({
+  HEALTH_MONITOR_PORT: intVar(0, 65535, 8080),
+  AGENT_TIMEOUT_SECONDS: numberVar(1, 86_400, 30),
+  WINDOW_SECONDS: intVar(1, 3600, 60),
+  WINDOW_GRACE_SECONDS: numberVar(0, 600, 5),
+  WINDOW_RETENTION_HOURS: numberVar(0.01, 24 * 30, 24),
+  LATENCY_SLO_SECONDS: numberVar(0.001, 3600, 2),
+  MAX_BATCH_REPORTS: intVar(1, 100_000, 5000),
+  MAX_FUTURE_SKEW_SECONDS: numberVar(0, 86_400, 300),
+});
+export type HealthMonitorEnv = z.infer<typeof healthMonitorEnv>;

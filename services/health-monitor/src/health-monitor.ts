@@ -1,0 +1,200 @@
+import {
+  createHttpApp,
+  createServiceMetrics,
+  topics,
+  type Bus,
+  type Logger,
+  type SampleReport,
+  type ServiceMetrics,
+  type Store,
+  type WindowEvent,
+} from '@swarmscope/core';
+import type { Express } from 'express';
+import type { HealthMonitorEnv } from './env';
+import { FleetState } from './fleet-state';
+import { createMonitorMetrics, type MonitorMetrics } from './monitor-metrics';
+import { IngestRate } from './ingest-rate';
+import { mountRoutes } from './routes';
+
+export const SERVICE_NAME = 'health-monitor';
+const TICK_MS = 1000;
+/** Closed windows kept for a retry when the store is down, at most. */
+const MAX_PENDING_WINDOWS = 200_000;
+
+export interface HealthMonitorDeps {
+  env: HealthMonitorEnv;
+  store: Store;
+  bus: Bus;
+  logger: Logger;
+  /** The clock; tests pass their own. */
+  now?: () => number;
+}
+
+/** health-monitor: registry, ingestion, liveness and health, windows. `start` loads and ticks; `stop` flushes. */
+export class HealthMonitor {
+  readonly app: Express;
+  readonly fleet: FleetState;
+  readonly metrics: ServiceMetrics;
+  readonly monitorMetrics: MonitorMetrics;
+  readonly rate = new IngestRate();
+  readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private pendingWindows: WindowEvent[] = [];
+  /** Reports refused since start (all reasons); the metric has them by reason. */
+  rejectedReports = 0;
+
+  constructor(readonly deps: HealthMonitorDeps) {
+    const { env, logger, store, bus } = deps;
+    this.now = deps.now ?? Date.now;
+    this.fleet = new FleetState({
+      windowMs: env.WINDOW_SECONDS * 1000,
+      graceMs: env.WINDOW_GRACE_SECONDS * 1000,
+      tauMs: env.WINDOW_SECONDS * 1000,
+      policy: { latencySloSeconds: env.LATENCY_SLO_SECONDS, timeoutMs: env.AGENT_TIMEOUT_SECONDS * 1000 },
+    });
+    this.metrics = createServiceMetrics(SERVICE_NAME);
+    this.monitorMetrics = createMonitorMetrics(this.metrics.registry, this.fleet);
+    this.app = createHttpApp({
+      service: SERVICE_NAME,
+      logger,
+      metrics: this.metrics,
+      apiKeys: env.API_KEYS,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      readiness: [
+        { name: `store (${store.kind})`, check: () => store.ping() },
+        { name: `bus (${bus.kind})`, check: () => bus.ping() },
+      ],
+      routes: (app) => mountRoutes(app, this),
+    });
+  }
+
+  /** Loads the registry from the store and starts the health tick. */
+  async start(): Promise<void> {
+    this.fleet.restore(await this.deps.store.agents.all());
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  /**
+   * Puts complete reports on the bus (one entry per shard), then applies them to the live state. A report is
+   * acknowledged to the client only after the bus holds it, so a bus outage refuses (503) rather than loses.
+   */
+  async accept(reports: SampleReport[]): Promise<number> {
+    const { bus } = this.deps;
+    const byShard = new Map<number, SampleReport[]>();
+    for (const report of reports) {
+      const shard = bus.shardOf(report.agentId);
+      const list = byShard.get(shard);
+      if (list) list.push(report);
+      else byShard.set(shard, [report]);
+    }
+    const stopTimer = this.monitorMetrics.busPublish.startTimer({ topic: topics.samples.name });
+    try {
+      await Promise.all([...byShard].map(([shard, list]) => bus.publish(topics.samples, shard, list)));
+    } catch (error) {
+      this.monitorMetrics.busPublishFailures.inc({ topic: topics.samples.name });
+      throw error;
+    } finally {
+      stopTimer();
+    }
+    const now = this.now();
+    let samples = 0;
+    for (const report of reports) {
+      this.fleet.apply(report, now);
+      samples += this.observe(report);
+    }
+    this.monitorMetrics.reports.inc(reports.length);
+    this.monitorMetrics.samples.inc(samples);
+    this.rate.add(samples, reports.length);
+    return samples;
+  }
+
+  /** Counts refused reports by reason; returns how many there were. */
+  countRejected(byReason: Readonly<Record<string, number>>): number {
+    let total = 0;
+    for (const [reason, count] of Object.entries(byReason)) {
+      if (count === 0) continue;
+      this.monitorMetrics.rejectedReports.inc({ reason }, count);
+      total += count;
+    }
+    this.rejectedReports += total;
+    return total;
+  }
+
+  /** Closes due windows, re-assesses health, writes the registry and windows. Never overlaps itself. */
+  tick(): Promise<void> {
+    this.ticking ??= this.runTick().finally(() => {
+      this.ticking = undefined;
+    });
+    return this.ticking;
+  }
+
+  /** Stops ticking and flushes the registry and every window that has ended. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.ticking;
+    await this.tick();
+  }
+
+  private async runTick(): Promise<void> {
+    const { store, bus, logger } = this.deps;
+    const endTimer = this.monitorMetrics.tickDuration.startTimer();
+    const now = this.now();
+    const { closed, changed } = this.fleet.tick(now);
+    this.rate.tick(now);
+    try {
+      if (changed.length > 0) await store.agents.upsert(changed);
+    } catch (error) {
+      // The records stay in memory; mark them dirty so the next tick writes them again.
+      for (const record of changed) {
+        const agent = this.fleet.agents.get(record.id);
+        if (agent) agent.dirty = true;
+      }
+      logger.warn({ err: (error as Error).message, agents: changed.length }, 'registry write failed; will retry');
+    }
+    const windows = this.pendingWindows.concat(closed);
+    this.pendingWindows = [];
+    if (windows.length > 0) {
+      try {
+        await store.windows.append(windows);
+        const byShard = new Map<number, WindowEvent[]>();
+        for (const event of windows) {
+          const shard = bus.shardOf(event.key);
+          const list = byShard.get(shard);
+          if (list) list.push(event);
+          else byShard.set(shard, [event]);
+          this.monitorMetrics.windowsClosed.inc({ kind: seriesKind(event.key) });
+        }
+        await Promise.all([...byShard].map(([shard, list]) => bus.publish(topics.windows, shard, list)));
+      } catch (error) {
+        this.pendingWindows = windows.slice(-MAX_PENDING_WINDOWS);
+        logger.warn({ err: (error as Error).message, windows: windows.length }, 'window write failed; will retry');
+      }
+    }
+    endTimer();
+  }
+
+  /** Updates the Prometheus series for one report; returns its sample count. */
+  private observe(report: SampleReport): number {
+    const m = this.monitorMetrics;
+    const { metrics, quality, model, pool } = report;
+    let samples = 0;
+    for (const name in metrics) {
+      samples++;
+      const value = metrics[name]!;
+      if (name === 'response_time_seconds') m.responseTime.observe({ model, pool }, value);
+      else if (name === 'input_tokens' && value > 0) m.tokens.inc({ model, direction: 'input' }, value);
+      else if (name === 'output_tokens' && value > 0) m.tokens.inc({ model, direction: 'output' }, value);
+      else if (name === 'cost_usd' && value > 0) m.cost.inc({ model }, value);
+    }
+    for (const _ in quality) samples++;
+    return samples;
+  }
+}
+
+/** `agent:a-1` → `agent`; `fleet` → `fleet`. */
+const seriesKind = (key: string): string => {
+  const colon = key.indexOf(':');
+  return colon < 0 ? key : key.slice(0, colon);
+};

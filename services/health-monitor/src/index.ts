@@ -1,0 +1,10 @@
+export { HealthMonitor, SERVICE_NAME } from './health-monitor';
+export { runHealthMonitor } from './run';
+export { fleetSummary } from './routes';
+export { healthMonitorEnv } from './env';
+export { assessHealth } from './health-score';
+
+export type { HealthMonitorDeps } from './health-monitor';
+export type { RunningHealthMonitor } from './run';
+export type { HealthMonitorEnv } from './env';
+export type { HealthAssessment, HealthPolicy, HealthSignals } from './health-score';

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/** Limits of one report; documented in the README's API section. */
+export const LIMITS = {
+  idLength: 128,
+  nameLength: 64,
+  metricsPerReport: 64,
+  qualityPerReport: 32,
+  labelsPerAgent: 32,
+  labelValueLength: 256,
+} as const;
+
+const ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
+const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
+
+export const agentIdSchema = z
+  .string({ error: 'must be a string' })
+  // abort: one message per problem (an empty id is not also "bad characters").
+  .min(1, { error: 'must not be empty', abort: true })
+  .max(LIMITS.idLength, { error: `must be at most ${LIMITS.idLength} characters`, abort: true })
+  .regex(ID_PATTERN, 'may only hold letters, digits and . _ : -');
+
+const labelSchema = z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(LIMITS.idLength, `must be at most ${LIMITS.idLength} characters`);
+
+const metricName = z
+  .string()
+  .max(LIMITS.nameLength, `name must be at most ${LIMITS.nameLength} characters`)
+  .regex(NAME_PATTERN, 'name must be snake_case ([a-z][a-z0-9_]*)');
+
+/** Names whose values are counts (whole, ≥ 0) or amounts (≥ 0). Custom metrics need only be finite. */
+const COUNTS = new Set(['requests', 'errors', 'input_tokens', 'output_tokens', 'tool_calls']);
+const AMOUNTS = new Set(['response_time_seconds', 'cpu_percent', 'memory_bytes', 'memory_percent', 'cost_usd']);
+
+// JSON has no NaN or Infinity, but a client may still send huge exponents; `finite` rejects what overflows.
+const finite = z.number({ error: 'must be a number' }).finite('must be a finite number');
+
+export const metricsSchema = z
+  .record(metricName, finite)
+  .superRefine((metrics, context) => {
+    const names = Object.keys(metrics);
+    if (names.length > LIMITS.metricsPerReport) context.addIssue({ code: 'custom', message: `at most ${LIMITS.metricsPerReport} metrics per report` });
+    for (const name of names) {
+      const value = metrics[name]!;
+      if (COUNTS.has(name) && !(Number.isInteger(value) && value >= 0)) context.addIssue({ code: 'custom', path: [name], message: 'must be a whole number ≥ 0' });
+      else if (AMOUNTS.has(name) && value < 0) context.addIssue({ code: 'custom', path: [name], message: 'must be ≥ 0' });
+    }
+    if (metrics.errors !== undefined && metrics.requests !== undefined && metrics.errors > metrics.requests) {
+      context.addIssue({ code: 'custom', path: ['errors'], message: `must not exceed requests (${metrics.requests})` });
+    }
+  });
+
+export const qualitySchema = z
+  .record(metricName, finite.min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'))
+  .refine((quality) => Object.keys(quality).length <= LIMITS.qualityPerReport, `at most ${LIMITS.qualityPerReport} quality scores per report`);
+
+export const labelsSchema = z
+  .record(z.string().max(LIMITS.nameLength, `label name must be at most ${LIMITS.nameLength} characters`), z.string().max(LIMITS.labelValueLength, `must be at most ${LIMITS.labelValueLength} characters`))
+  .refine((labels) => Object.keys(labels).length <= LIMITS.labelsPerAgent, `at most ${LIMITS.labelsPerAgent} labels`);
+
+const timestampSchema = z.number({ error: 'must be a number (epoch milliseconds)' }).int('must be whole epoch milliseconds');
+
+/** One report of the batch path, as the SDK sends it. */
+export const reportSchema = z.object({
+  agentId: agentIdSchema,
+  timestamp: timestampSchema.optional(),
+  model: labelSchema.optional(),
+  pool: labelSchema.optional(),
+  type: labelSchema.optional(),
+  labels: labelsSchema.optional(),
+  metrics: metricsSchema.optional(),
+  quality: qualitySchema.optional(),
+});
+export type ReportInput = z.infer<typeof reportSchema>;
+
+/** The seed path `POST /agents/:id/metrics`: one report of a registered agent. */
+export const agentMetricsSchema = z.object({
+  timestamp: timestampSchema.optional(),
+  metrics: metricsSchema.optional(),
+  quality: qualitySchema.optional(),
+});
+
+export const registerSchema = z.object({
+  model: labelSchema,
+  type: labelSchema.optional(),
+  pool: labelSchema.optional(),
+  labels: labelsSchema.optional(),
+});
+
+export const DEFAULTS = { model: 'unknown', type: 'general', pool: 'default' } as const;

@@ -1,0 +1,96 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { FleetState } from './fleet-state';
+
+const HEALTH_BUCKETS = [0.2, 0.5, 0.8, 0.9, 1];
+
+/**
+ * health-monitor's Prometheus metrics. Cardinality is bounded by models × pools × statuses: never one series per agent
+ * (per-agent detail lives in the API).
+ */
+export function createMonitorMetrics(registry: Registry, fleet: FleetState) {
+  const registers = [registry];
+  new Gauge({
+    name: 'swarmscope_agents',
+    help: 'Registered agents by status, model and pool.',
+    labelNames: ['status', 'model', 'pool'] as const,
+    registers,
+    collect() {
+      this.reset();
+      const counts = new Map<string, { status: string; model: string; pool: string; n: number }>();
+      for (const { record } of fleet.agents.values()) {
+        const key = `${record.status}\u0000${record.model}\u0000${record.pool}`;
+        const entry = counts.get(key);
+        if (entry) entry.n++;
+        else counts.set(key, { status: record.status, model: record.model, pool: record.pool, n: 1 });
+      }
+      for (const { status, model, pool, n } of counts.values()) this.set({ status, model, pool }, n);
+    },
+  });
+  new Gauge({
+    name: 'swarmscope_agents_health_score_at_most',
+    help: 'Agents whose health score is at most `le` (a cumulative distribution of the fleet, re-read at each scrape).',
+    labelNames: ['le'] as const,
+    registers,
+    collect() {
+      const counts = HEALTH_BUCKETS.map(() => 0);
+      for (const { record } of fleet.agents.values()) {
+        for (let i = 0; i < HEALTH_BUCKETS.length; i++) if (record.healthScore <= HEALTH_BUCKETS[i]!) counts[i]!++;
+      }
+      HEALTH_BUCKETS.forEach((le, i) => this.set({ le: String(le) }, counts[i]!));
+    },
+  });
+  return {
+    reports: new Counter({ name: 'swarmscope_ingest_reports_total', help: 'Reports accepted.', registers }),
+    samples: new Counter({ name: 'swarmscope_ingest_samples_total', help: 'Samples (numbers) accepted.', registers }),
+    rejectedReports: new Counter({
+      name: 'swarmscope_ingest_rejected_reports_total',
+      help: 'Reports refused, by reason.',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    rejectedBatches: new Counter({
+      name: 'swarmscope_ingest_rejected_batches_total',
+      help: 'Whole request bodies refused (not a batch, too large, malformed, unavailable), by error code.',
+      labelNames: ['code'] as const,
+      registers,
+    }),
+    lateReports: new Gauge({
+      name: 'swarmscope_ingest_late_reports',
+      help: 'Reports that arrived after their window had closed (kept for health, not for windows), since start.',
+      registers,
+      collect() {
+        this.set(fleet.lateReports);
+      },
+    }),
+    responseTime: new Histogram({
+      name: 'swarmscope_agent_response_time_seconds',
+      help: 'Response time reported by agents, by model and pool.',
+      labelNames: ['model', 'pool'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers,
+    }),
+    tokens: new Counter({
+      name: 'swarmscope_gen_ai_tokens_total',
+      help: 'Tokens reported by agents, by model and direction (input, output).',
+      labelNames: ['model', 'direction'] as const,
+      registers,
+    }),
+    cost: new Counter({ name: 'swarmscope_cost_usd_total', help: 'Cost reported by agents in US dollars, by model.', labelNames: ['model'] as const, registers }),
+    busPublish: new Histogram({
+      name: 'swarmscope_bus_publish_duration_seconds',
+      help: 'Time to put an accepted batch on the bus (the lag it adds before consumers can see it).',
+      labelNames: ['topic'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    busPublishFailures: new Counter({ name: 'swarmscope_bus_publish_failures_total', help: 'Bus publishes that failed.', labelNames: ['topic'] as const, registers }),
+    windowsClosed: new Counter({ name: 'swarmscope_windows_closed_total', help: 'Window summaries closed and stored.', labelNames: ['kind'] as const, registers }),
+    tickDuration: new Histogram({
+      name: 'swarmscope_health_tick_duration_seconds',
+      help: 'Time of one health tick (close windows, assess every agent, write the registry).',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+  };
+}
+export type MonitorMetrics = ReturnType<typeof createMonitorMetrics>;

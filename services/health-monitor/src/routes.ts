@@ -1,0 +1,154 @@
+import { AGENT_STATUSES, HttpError, parseOrThrow, type AgentRecord } from '@swarmscope/core';
+import type { Express, Request } from 'express';
+import { linearRegression } from 'simple-statistics';
+import { z } from 'zod';
+import type { HealthMonitor } from './health-monitor';
+import { validateBatch } from './ingest-batch';
+import { agentIdSchema, agentMetricsSchema, registerSchema, DEFAULTS } from './ingest-schema';
+import { checkTimestamp } from './timestamp-policy';
+
+const listQuery = z.object({
+  status: z.enum(AGENT_STATUSES, { error: `must be one of ${AGENT_STATUSES.join(', ')}` }).optional(),
+  model: z.string().min(1).max(128).optional(),
+  pool: z.string().min(1).max(128).optional(),
+  limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
+  cursor: z.string().max(256).optional(),
+});
+
+const epochMs = z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0');
+const rangeQuery = z.object({ from: epochMs.optional(), to: epochMs.optional() });
+const seriesKind = z.enum(['agent', 'model', 'pool', 'fleet'], { error: 'must be one of agent, model, pool, fleet' });
+
+/** health-monitor's HTTP API (the seed's routes, kept, plus the batch path and the fleet summary). */
+export function mountRoutes(app: Express, monitor: HealthMonitor): void {
+  const { env, store } = monitor.deps;
+  const timestampPolicy = { maxAgeMs: env.WINDOW_RETENTION_HOURS * 3_600_000, maxFutureMs: env.MAX_FUTURE_SKEW_SECONDS * 1000 };
+  const agentId = (request: Request) => parseOrThrow(agentIdSchema, request.params.id, ['params', 'id']);
+  const known = (id: string): AgentRecord => {
+    const agent = monitor.fleet.agents.get(id);
+    if (!agent) throw new HttpError('SWS_NOT_FOUND', `agent ${JSON.stringify(id)} is not registered`);
+    return agent.record;
+  };
+
+  app.post('/v1/ingest', async (request, response) => {
+    const now = monitor.now();
+    let result;
+    try {
+      result = validateBatch(request.body, now, { ...timestampPolicy, maxReports: env.MAX_BATCH_REPORTS });
+    } catch (error) {
+      if (error instanceof HttpError) monitor.monitorMetrics.rejectedBatches.inc({ code: error.code });
+      throw error;
+    }
+    const reports = result.reports.map((report) => monitor.fleet.complete(report));
+    const samples = reports.length > 0 ? await acceptOrUnavailable(monitor, reports) : 0;
+    const rejected = monitor.countRejected(result.rejected);
+    response.json({ accepted: reports.length, rejected, samples, errors: result.errors });
+  });
+
+  app.post('/agents/:id/register', async (request, response) => {
+    const id = agentId(request);
+    const body = parseOrThrow(registerSchema, request.body ?? {});
+    const { agent, created } = monitor.fleet.register(
+      id,
+      { model: body.model, type: body.type ?? DEFAULTS.type, pool: body.pool ?? DEFAULTS.pool, ...(body.labels ? { labels: body.labels } : {}) },
+      monitor.now(),
+    );
+    agent.record.lastSeen = monitor.now();
+    await store.agents.upsert([agent.record]);
+    response.status(created ? 201 : 200).json(agent.record);
+  });
+
+  app.post('/agents/:id/metrics', async (request, response) => {
+    const id = agentId(request);
+    const record = known(id);
+    const body = parseOrThrow(agentMetricsSchema, request.body ?? {});
+    const now = monitor.now();
+    const timestamp = body.timestamp ?? now;
+    const problem = checkTimestamp(timestamp, now, timestampPolicy);
+    if (problem) throw new HttpError('SWS_INVALID_FIELD', `timestamp: ${problem}`, [{ path: 'timestamp', message: problem }]);
+    const samples = await acceptOrUnavailable(monitor, [
+      { agentId: id, timestamp, model: record.model, pool: record.pool, type: record.type, metrics: body.metrics ?? {}, quality: body.quality ?? {} },
+    ]);
+    response.json({ accepted: 1, samples });
+  });
+
+  app.get('/agents', async (request, response) => {
+    const query = parseOrThrow(listQuery, request.query, ['query']);
+    const { limit, cursor, ...filter } = query;
+    const page = await store.agents.list(filter, { limit, ...(cursor ? { cursor } : {}) });
+    response.json(page);
+  });
+
+  app.get('/agents/:id', async (request, response) => {
+    const id = agentId(request);
+    const live = monitor.fleet.agents.get(id);
+    const record = live?.record ?? (await store.agents.get(id));
+    if (!record) throw new HttpError('SWS_NOT_FOUND', `agent ${JSON.stringify(id)} is not registered`);
+    response.json({ ...record, healthReasons: live?.reasons ?? [] });
+  });
+
+  app.get('/agents/:id/trends', async (request, response) => {
+    const id = agentId(request);
+    if (!monitor.fleet.agents.has(id) && !(await store.agents.get(id))) throw new HttpError('SWS_NOT_FOUND', `agent ${JSON.stringify(id)} is not registered`);
+    response.json(await trends(monitor, `agent:${id}`, parseOrThrow(rangeQuery, request.query, ['query'])));
+  });
+
+  // Windows of any series: /windows/model/gpt-4o, /windows/pool/support, /windows/fleet/all.
+  app.get('/windows/:kind/:name', async (request, response) => {
+    const kind = parseOrThrow(seriesKind, request.params.kind, ['params', 'kind']);
+    const key = kind === 'fleet' ? 'fleet' : `${kind}:${String(request.params.name)}`;
+    response.json(await trends(monitor, key, parseOrThrow(rangeQuery, request.query, ['query'])));
+  });
+
+  app.get('/fleet/summary', (_request, response) => {
+    response.json(fleetSummary(monitor));
+  });
+}
+
+async function acceptOrUnavailable(monitor: HealthMonitor, reports: Parameters<HealthMonitor['accept']>[0]): Promise<number> {
+  try {
+    return await monitor.accept(reports);
+  } catch (error) {
+    monitor.monitorMetrics.rejectedBatches.inc({ code: 'SWS_UNAVAILABLE' });
+    throw new HttpError('SWS_UNAVAILABLE', `the bus did not take the batch (${(error as Error).message}); nothing was kept, retry later`);
+  }
+}
+
+/** Closed windows of a series over [from, to] (default: the retention) and the slope of its latency and errors. */
+async function trends(monitor: HealthMonitor, key: string, range: { from?: number | undefined; to?: number | undefined }) {
+  const now = monitor.now();
+  const to = range.to ?? now;
+  const from = range.from ?? now - monitor.deps.env.WINDOW_RETENTION_HOURS * 3_600_000;
+  if (from > to) throw new HttpError('SWS_INVALID_FIELD', 'query.from: must not be after query.to', [{ path: 'query.from', message: 'must not be after query.to' }]);
+  const windows = await monitor.deps.store.windows.range(key, from, to);
+  const perHour = (pick: (w: (typeof windows)[number]) => number) =>
+    windows.length >= 2 ? linearRegression(windows.map((w) => [w.start / 3_600_000, pick(w)])).m : 0;
+  return {
+    key,
+    from,
+    to,
+    windows,
+    trend: {
+      latencyP95SecondsPerHour: perHour((w) => w.latency.p95),
+      errorRatePerHour: perHour((w) => w.errorRate),
+      requestsPerHour: perHour((w) => w.count),
+    },
+  };
+}
+
+/** The fleet at a glance: what `swarmscope start` prints and `/fleet/summary` serves. */
+export function fleetSummary(monitor: HealthMonitor) {
+  const counts = monitor.fleet.countBy();
+  const recent = monitor.fleet.recentFleetWindow().summarize(monitor.deps.env.WINDOW_SECONDS * 1000);
+  return {
+    agents: { total: monitor.fleet.agents.size, byStatus: counts.status, byModel: counts.model, byPool: counts.pool },
+    latencySeconds: { p50: recent.latency.p50, p95: recent.latency.p95, p99: recent.latency.p99, samples: recent.latency.samples },
+    errorRate: recent.errorRate,
+    ingest: {
+      samplesPerSecond: monitor.rate.samplesPerSecond,
+      reportsPerSecond: monitor.rate.reportsPerSecond,
+      rejectedReports: monitor.rejectedReports,
+      lateReports: monitor.fleet.lateReports,
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { listen, type Backends, type Logger, type RunningServer } from '@swarmscope/core';
+import type { HealthMonitorEnv } from './env';
+import { HealthMonitor } from './health-monitor';
+
+export interface RunningHealthMonitor {
+  monitor: HealthMonitor;
+  server: RunningServer;
+  /** Stops accepting, drains in-flight requests, then flushes the registry and windows. */
+  stop(): Promise<void>;
+}
+
+/** Starts health-monitor on its port over the given store and bus (used by its own entry and by `swarmscope start`). */
+export async function runHealthMonitor(env: HealthMonitorEnv, backends: Backends, logger: Logger): Promise<RunningHealthMonitor> {
+  const monitor = new HealthMonitor({ env, store: backends.store, bus: backends.bus, logger });
+  await monitor.start();
+  const server = await listen(monitor.app, { port: env.HEALTH_MONITOR_PORT, host: env.HOST });
+  logger.info({ url: server.url, store: backends.store.kind, bus: backends.bus.kind }, 'health-monitor listening');
+  return {
+    monitor,
+    server,
+    async stop() {
+      await server.close(env.SHUTDOWN_TIMEOUT_SECONDS * 1000);
+      await monitor.stop();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { DDSketch } from '@datadog/sketches-js';
+import type { WindowSummary } from '@swarmscope/core';
+
+/** Metric names with a meaning of their own in a window; every other number is averaged. */
+export const METRIC = {
+  responseTime: 'response_time_seconds',
+  requests: 'requests',
+  errors: 'errors',
+  inputTokens: 'input_tokens',
+  outputTokens: 'output_tokens',
+  cost: 'cost_usd',
+} as const;
+
+// 1 % relative accuracy: p99 within 1 % of the true value, ~100 bins for latencies from 10 ms to 100 s.
+const SKETCH_ACCURACY = 0.01;
+
+/** Running totals of one series over one tumbling window. Merge-able, so model/pool windows are built from agents'. */
+export class WindowAccumulator {
+  requests = 0;
+  errors = 0;
+  inputTokens = 0;
+  outputTokens = 0;
+  costUsd = 0;
+  latency = new DDSketch({ relativeAccuracy: SKETCH_ACCURACY });
+  /** name → [sum, count] of the other metrics and quality scores. */
+  readonly sums = new Map<string, [number, number]>();
+
+  constructor(readonly start: number) {}
+
+  addReport(metrics: Readonly<Record<string, number>>, quality: Readonly<Record<string, number>>): void {
+    for (const name in metrics) {
+      const value = metrics[name]!;
+      switch (name) {
+        case METRIC.responseTime:
+          this.latency.accept(value);
+          break;
+        case METRIC.requests:
+          this.requests += value;
+          break;
+        case METRIC.errors:
+          this.errors += value;
+          break;
+        case METRIC.inputTokens:
+          this.inputTokens += value;
+          break;
+        case METRIC.outputTokens:
+          this.outputTokens += value;
+          break;
+        case METRIC.cost:
+          this.costUsd += value;
+          break;
+        default:
+          this.addMean(name, value);
+      }
+    }
+    // A report with a latency but no request count is one request.
+    if (metrics[METRIC.requests] === undefined && metrics[METRIC.responseTime] !== undefined) this.requests += 1;
+    for (const name in quality) this.addMean(name, quality[name]!);
+  }
+
+  merge(other: WindowAccumulator): void {
+    this.requests += other.requests;
+    this.errors += other.errors;
+    this.inputTokens += other.inputTokens;
+    this.outputTokens += other.outputTokens;
+    this.costUsd += other.costUsd;
+    if (other.latency.count > 0) this.latency.merge(other.latency);
+    for (const [name, [sum, count]] of other.sums) {
+      const mine = this.sums.get(name);
+      if (mine) {
+        mine[0] += sum;
+        mine[1] += count;
+      } else this.sums.set(name, [sum, count]);
+    }
+  }
+
+  summarize(durationMs: number): WindowSummary {
+    const sketch = this.latency;
+    const n = sketch.count;
+    const quantile = (q: number) => (n > 0 ? sketch.getValueAtQuantile(q) : 0);
+    const means: Record<string, number> = {};
+    for (const [name, [sum, count]] of this.sums) means[name] = sum / count;
+    return {
+      start: this.start,
+      durationMs,
+      count: this.requests,
+      errors: this.errors,
+      errorRate: this.requests > 0 ? Math.min(1, this.errors / this.requests) : 0,
+      latency: { mean: n > 0 ? sketch.sum / n : 0, p50: quantile(0.5), p95: quantile(0.95), p99: quantile(0.99), max: n > 0 ? sketch.max : 0, samples: n },
+      inputTokens: this.inputTokens,
+      outputTokens: this.outputTokens,
+      costUsd: this.costUsd,
+      means,
+    };
+  }
+
+  private addMean(name: string, value: number): void {
+    const entry = this.sums.get(name);
+    if (entry) {
+      entry[0] += value;
+      entry[1] += 1;
+    } else this.sums.set(name, [value, 1]);
+  }
+}

@@ -1,0 +1,30 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Thrown for a bad flag; main prints the message and the usage, and exits 2. */
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface ParsedFlags {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/** parseArgs, strict, with `--` separators dropped (`pnpm start -- --agents 5` passes them through). */
+export function parseFlags(argv: readonly string[], options: Options): ParsedFlags {
+  try {
+    const { values, positionals } = parseArgs({ args: argv.filter((arg) => arg !== '--'), options, strict: true, allowPositionals: true, allowNegative: true });
+    return { values: values as ParsedFlags['values'], positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** A whole number flag within bounds, or the fallback when absent. */
+export function intFlag(value: string | boolean | undefined, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string') throw new UsageError(`--${name}: needs a value`);
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new UsageError(`--${name}: must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+  return parsed;
+}

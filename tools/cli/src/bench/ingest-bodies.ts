@@ -1,0 +1,41 @@
+import { MODELS, POOLS, Random } from '@swarmscope/simulator';
+
+export interface EncodedBody {
+  bytes: Buffer;
+  reports: number;
+  samples: number;
+}
+
+/**
+ * Batches covering `agents` agents, encoded once: the load generator then spends its CPU on sending, not on
+ * JSON, so the figure is the server's. Each report has the issue's shape: 7 metrics and 2 quality scores.
+ */
+export function buildIngestBodies(agents: number, batch: number, timestamp: number): EncodedBody[] {
+  const random = new Random(7);
+  const bodies: EncodedBody[] = [];
+  for (let first = 0; first < agents; first += batch) {
+    const reports = [];
+    for (let i = first; i < Math.min(agents, first + batch); i++) {
+      const model = MODELS[i % MODELS.length]!;
+      reports.push({
+        agentId: `bench-${i}`,
+        timestamp,
+        model: model.name,
+        pool: POOLS[i % POOLS.length],
+        type: 'general',
+        metrics: {
+          response_time_seconds: random.logNormal(model.latencyMedianSeconds, model.latencySigma),
+          cpu_percent: 20 + 40 * random.next(),
+          memory_bytes: Math.round(random.logNormal(5e8, 0.2)),
+          input_tokens: Math.round(random.logNormal(model.inputTokensMedian, 0.5)),
+          output_tokens: Math.round(random.logNormal(model.outputTokensMedian, 0.5)),
+          requests: 1,
+          errors: random.chance(0.01) ? 1 : 0,
+        },
+        quality: { accuracy: 0.8 + 0.2 * random.next(), coherence: 0.8 + 0.2 * random.next() },
+      });
+    }
+    bodies.push({ bytes: Buffer.from(JSON.stringify({ reports })), reports: reports.length, samples: reports.length * 9 });
+  }
+  return bodies;
+}

@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { startRedisServer } from '@swarmscope/core';
+import { Pool } from 'undici';
+import { intFlag, parseFlags, UsageError } from '../args';
+import { buildIngestBodies } from '../bench/ingest-bodies';
+import { percentile } from '../bench/percentile';
+
+export const benchUsage = `swarmscope bench [ingest] [--mode embedded|redis|both] [--seconds S] [--agents N] [--batch B] [--concurrency C]
+  Posts pre-encoded batches to a health-monitor started in a child process (embedded, and with Redis: a
+  redis-server it starts itself unless REDIS_URL is set) over loopback, and prints samples/s, p99 batch latency
+  and RSS per 10,000 agents. Defaults: both modes, 15 s each, 10,000 agents, 1,000 reports a batch, 8 in flight.`;
+
+interface BenchResult {
+  mode: string;
+  samplesPerSecond: number;
+  reportsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  rssPer10kAgentsMiB: number;
+  bytesPerAgent: number;
+}
+
+/** `swarmscope bench ingest`: the ingest path, measured end to end over loopback. */
+export async function bench(argv: readonly string[]): Promise<void> {
+  const { values, positionals } = parseFlags(argv, {
+    mode: { type: 'string', default: 'both' },
+    seconds: { type: 'string' },
+    agents: { type: 'string' },
+    batch: { type: 'string' },
+    concurrency: { type: 'string' },
+  });
+  const which = positionals[0] ?? 'ingest';
+  if (which !== 'ingest') throw new UsageError(`unknown benchmark ${JSON.stringify(which)} (available: ingest)`);
+  const mode = values.mode;
+  if (mode !== 'embedded' && mode !== 'redis' && mode !== 'both') throw new UsageError('--mode: must be embedded, redis or both');
+  const options = {
+    seconds: intFlag(values.seconds, 'seconds', 1, 3600, 15),
+    agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000),
+    batch: intFlag(values.batch, 'batch', 1, 5000, 1000),
+    concurrency: intFlag(values.concurrency, 'concurrency', 1, 256, 8),
+  };
+  const results: BenchResult[] = [];
+  if (mode !== 'redis') results.push(await runIngest('embedded', undefined, options));
+  if (mode !== 'embedded') {
+    const external = process.env.REDIS_URL;
+    const redis = external ? undefined : await startRedisServer();
+    try {
+      results.push(await runIngest('redis', external ?? redis!.url, options));
+    } finally {
+      await redis?.stop();
+    }
+  }
+  process.stdout.write(`\ningest benchmark: ${options.agents} agents, ${options.batch} reports a batch, ${options.concurrency} in flight, ${options.seconds} s a mode\n`);
+  console.table(
+    results.map((r) => ({
+      mode: r.mode,
+      'samples/s': Math.round(r.samplesPerSecond),
+      'reports/s': Math.round(r.reportsPerSecond),
+      'p50 batch ms': r.p50Ms.toFixed(1),
+      'p99 batch ms': r.p99Ms.toFixed(1),
+      'failed batches': r.errors,
+      'RSS MiB / 10k agents': r.rssPer10kAgentsMiB.toFixed(1),
+      'bytes / agent': Math.round(r.bytesPerAgent),
+    })),
+  );
+}
+
+async function runIngest(mode: string, redisUrl: string | undefined, options: { seconds: number; agents: number; batch: number; concurrency: number }): Promise<BenchResult> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(__dirname, '..', 'main.js'), 'start', '--no-fleet'], {
+    env: { ...process.env, HEALTH_MONITOR_PORT: String(port), LOG_LEVEL: 'warn', API_KEYS: '', ...(redisUrl ? { REDIS_URL: redisUrl } : { REDIS_URL: '' }) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    await waitReady(origin, child);
+    const rssBefore = rssBytes(child);
+    const bodies = buildIngestBodies(options.agents, options.batch, Date.now());
+    const pool = new Pool(origin, { connections: options.concurrency, keepAliveTimeout: 60_000 });
+    // Warm-up: every agent registers once, so the timed part measures steady-state ingest.
+    for (const body of bodies) await post(pool, body.bytes);
+    const rssAgents = rssBytes(child);
+    progress(`${mode}: ${options.agents} agents registered, measuring for ${options.seconds} s...`);
+
+    const latencies: number[] = [];
+    let samples = 0;
+    let reports = 0;
+    let errors = 0;
+    let next = 0;
+    const started = performance.now();
+    const deadline = started + options.seconds * 1000;
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (performance.now() < deadline) {
+          const body = bodies[next++ % bodies.length]!;
+          const t0 = performance.now();
+          const ok = await post(pool, body.bytes);
+          latencies.push(performance.now() - t0);
+          if (ok) {
+            samples += body.samples;
+            reports += body.reports;
+          } else errors++;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    const rssAfter = rssBytes(child);
+    await pool.close();
+    latencies.sort((a, b) => a - b);
+    const perAgent = (Math.max(rssAgents, rssAfter) - rssBefore) / options.agents;
+    return {
+      mode,
+      samplesPerSecond: samples / elapsed,
+      reportsPerSecond: reports / elapsed,
+      p50Ms: percentile(latencies, 0.5),
+      p99Ms: percentile(latencies, 0.99),
+      errors,
+      rssPer10kAgentsMiB: (perAgent * 10_000) / 2 ** 20,
+      bytesPerAgent: perAgent,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+async function post(pool: Pool, body: Buffer): Promise<boolean> {
+  try {
+    const response = await pool.request({ path: '/v1/ingest', method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await response.body.dump();
+    return response.statusCode === 200;
+  } catch {
+    return false;
+  }
+}
+
+function rssBytes(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kib = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+  return kib ? Number(kib) * 1024 : 0;
+}
+
+async function waitReady(origin: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the health-monitor exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(`${origin}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the health-monitor did not become ready within 30 s');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}

@@ -1,0 +1,87 @@
+import { createBackends, createLogger, onShutdownSignal, parseEnv } from '@swarmscope/core';
+import { healthMonitorEnv, runHealthMonitor, fleetSummary } from '@swarmscope/health-monitor';
+import { BuiltinFleet } from '@swarmscope/simulator';
+import { tracing } from '../instrumentation';
+import { intFlag, parseFlags } from '../args';
+import { formatSummaryLine } from '../summary-line';
+
+export const startUsage = `swarmscope start [--agents N] [--duration S] [--no-fleet]
+  Runs the platform in one process (embedded: in-memory store and bus; set REDIS_URL for Redis),
+  with a simulated fleet of N agents (default 1000) reporting through the SDK.
+  --duration S   stop by itself after S seconds
+  --no-fleet     no simulated fleet: only the services`;
+
+/** `swarmscope start`: every service in this process, a demo fleet, a live summary line; Ctrl-C stops cleanly. */
+export async function start(argv: readonly string[]): Promise<void> {
+  const { values } = parseFlags(argv, {
+    agents: { type: 'string' },
+    duration: { type: 'string' },
+    fleet: { type: 'boolean', default: true },
+  });
+  const agents = intFlag(values.agents, 'agents', 1, 1_000_000, 1000);
+  const duration = intFlag(values.duration, 'duration', 1, 365 * 86_400, 0);
+
+  const env = parseEnv(healthMonitorEnv);
+  const logger = createLogger({ name: 'swarmscope', level: env.LOG_LEVEL, destination: process.stderr });
+  const backends = createBackends({ redisUrl: env.REDIS_URL, busShards: env.BUS_SHARDS, windowRetentionMs: env.WINDOW_RETENTION_HOURS * 3_600_000, logger });
+  const healthMonitor = await runHealthMonitor(env, backends, logger.child({ service: 'health-monitor' }));
+  const fleet = values.fleet ? new BuiltinFleet({ endpoint: healthMonitor.server.url, agents, ...(env.API_KEYS[0] ? { apiKey: env.API_KEYS[0] } : {}) }) : undefined;
+  fleet?.start();
+
+  const out = process.stdout;
+  const url = healthMonitor.server.url;
+  out.write(
+    [
+      `Swarmscope is running (${backends.store.kind} mode${env.REDIS_URL ? `, ${redact(env.REDIS_URL)}` : ''})`,
+      `  health-monitor  ${url}   (GET /fleet/summary · /agents · /metrics · POST /v1/ingest)`,
+      fleet ? `  simulated fleet ${agents} agents reporting through the SDK` : '  simulated fleet off (--no-fleet)',
+      duration ? `  stopping by itself after ${duration} s; Ctrl-C stops sooner` : '  Ctrl-C stops',
+      '',
+    ].join('\n'),
+  );
+
+  // Live on a terminal (one line, rewritten); a line every 10 s when piped, so logs stay readable.
+  const live = Boolean(out.isTTY);
+  let ticks = 0;
+  const render = () => formatSummaryLine(fleetSummary(healthMonitor.monitor), fleet?.stats().dropped);
+  const ticker = setInterval(() => {
+    ticks++;
+    if (live) out.write(`\r\x1b[2K${render()}`);
+    else if (ticks % 10 === 0) out.write(`${render()}\n`);
+  }, 1000);
+
+  let stopped: Promise<void> | undefined;
+  const stop = (reason: string) =>
+    (stopped ??= (async () => {
+      clearInterval(ticker);
+      if (live) out.write('\n');
+      out.write(`stopping (${reason}): flushing the fleet, draining requests, writing the registry...\n`);
+      await fleet?.stop();
+      const final = render();
+      await healthMonitor.stop();
+      await backends.close();
+      await tracing.shutdown();
+      out.write(`${final}\nstopped cleanly\n`);
+      logger.flush();
+    })());
+
+  const removeSignals = onShutdownSignal((signal) => stop(signal), logger);
+  if (duration) {
+    setTimeout(() => {
+      removeSignals();
+      stop(`--duration ${duration} s`).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    }, duration * 1000);
+  }
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
