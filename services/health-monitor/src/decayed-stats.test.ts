@@ -1,4 +1,4 @@
-import { addSample, createDecayedStats, means } from './decayed-stats';
+import { addSample, createDecayedStats, means, PRIOR_REQUESTS } from './decayed-stats';
 
 const sample = (over: Partial<Parameters<typeof addSample>[2]> = {}) => ({
   requests: 1,
@@ -19,7 +19,15 @@ describe('decayed stats', () => {
     addSample(stats, 1000, sample({ latencySeconds: 1, errors: 1 }), 60_000);
     addSample(stats, 1000, sample({ latencySeconds: 3 }), 60_000);
     expect(means(stats).latencySeconds).toBeCloseTo(2, 12);
-    expect(means(stats).errorRate).toBeCloseTo(0.5, 12);
+    expect(means(stats).errorRate).toBeCloseTo(1 / (2 + PRIOR_REQUESTS), 12);
+  });
+
+  it('smooths the error rate of a new agent toward 0 and lets it converge with traffic', () => {
+    const stats = createDecayedStats();
+    addSample(stats, 0, sample({ errors: 1 }), 60_000);
+    expect(means(stats).errorRate).toBeCloseTo(1 / 11, 12);
+    for (let i = 0; i < 990; i++) addSample(stats, 0, sample({ errors: i % 5 === 0 ? 1 : 0 }), 60_000);
+    expect(means(stats).errorRate).toBeCloseTo(199 / 1001, 12);
   });
 
   it('weighs an older report by e^(−Δt/τ)', () => {

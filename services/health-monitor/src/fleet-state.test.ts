@@ -78,7 +78,7 @@ describe('FleetState', () => {
     for (let i = 0; i < 20; i++) fleet.apply(report('a', (t += 100), { response_time_seconds: 0.5, requests: 1, errors: 0 }), t);
     fleet.tick(t);
     expect(fleet.agents.get('a')!.record.status).toBe('healthy');
-    for (let i = 0; i < 4; i++) fleet.apply(report('a', (t += 100), { requests: 1, errors: 1 }), t); // 4 / 24 errors ≈ 17 %
+    for (let i = 0; i < 4; i++) fleet.apply(report('a', (t += 100), { requests: 1, errors: 1 }), t); // 4 / (24 + 10 prior) ≈ 12 %
     fleet.tick(t);
     expect(fleet.agents.get('a')!.record.status).toBe('degraded');
     for (let i = 0; i < 30; i++) fleet.apply(report('a', (t += 100), { requests: 1, errors: 1 }), t);

@@ -10,8 +10,8 @@ export interface RunningHealthMonitor {
 }
 
 /** Starts health-monitor on its port over the given store and bus (used by its own entry and by `swarmscope start`). */
-export async function runHealthMonitor(env: HealthMonitorEnv, backends: Backends, logger: Logger): Promise<RunningHealthMonitor> {
-  const monitor = new HealthMonitor({ env, store: backends.store, bus: backends.bus, logger });
+export async function runHealthMonitor(env: HealthMonitorEnv, backends: Backends, logger: Logger, now?: () => number): Promise<RunningHealthMonitor> {
+  const monitor = new HealthMonitor({ env, store: backends.store, bus: backends.bus, logger, ...(now ? { now } : {}) });
   await monitor.start();
   const server = await listen(monitor.app, { port: env.HEALTH_MONITOR_PORT, host: env.HOST });
   logger.info({ url: server.url, store: backends.store.kind, bus: backends.bus.kind }, 'health-monitor listening');

@@ -1,0 +1,281 @@
+import { gzipSync } from 'node:zlib';
+import { createBackends, createLogger, parseEnv, startRedisServer, topics, type Backends, type SampleReport } from '@swarmscope/core';
+import { healthMonitorEnv } from './env';
+import { runHealthMonitor, type RunningHealthMonitor } from './run';
+
+const logger = createLogger({ name: 'test', level: 'silent' });
+const WINDOW = 60_000;
+const T0 = 1_732_350_000_000 - (1_732_350_000_000 % WINDOW);
+
+interface Harness {
+  url: string;
+  running: RunningHealthMonitor;
+  backends: Backends;
+  clock: { now: number };
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  get(path: string): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+/** A health-monitor on a free loopback port with a clock the test moves. */
+async function startHarness(vars: Record<string, string> = {}, redisUrl?: string): Promise<Harness> {
+  const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent', ...vars, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) });
+  const backends = createBackends({ redisUrl: env.REDIS_URL, busShards: env.BUS_SHARDS, windowRetentionMs: env.WINDOW_RETENTION_HOURS * 3_600_000, logger });
+  const clock = { now: T0 };
+  const running = await runHealthMonitor(env, backends, logger, () => clock.now);
+  const url = running.server.url;
+  const parse = async (response: Response) => ({ status: response.status, body: response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text() });
+  return {
+    url,
+    running,
+    backends,
+    clock,
+    post: async (path, body, headers = {}) =>
+      parse(await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) })),
+    get: async (path) => parse(await fetch(url + path)),
+    async stop() {
+      await running.stop();
+      await backends.close();
+    },
+  };
+}
+
+const report = (agentId: string, over: Record<string, unknown> = {}) => ({
+  agentId,
+  timestamp: T0 + 1000,
+  model: 'gpt-4o',
+  pool: 'support',
+  type: 'general',
+  metrics: { response_time_seconds: 0.42, cpu_percent: 37.5, memory_bytes: 536870912, input_tokens: 512, output_tokens: 128, requests: 1, errors: 0 },
+  quality: { accuracy: 0.93, coherence: 0.88 },
+  ...over,
+});
+
+describe.each([
+  ['embedded (memory)', false],
+  ['distributed (redis)', true],
+])('health-monitor %s', (_name, withRedis) => {
+  let redis: Awaited<ReturnType<typeof startRedisServer>> | undefined;
+  let h: Harness;
+
+  beforeAll(async () => {
+    if (withRedis) redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  beforeEach(async () => {
+    // Each test gets a clean Redis.
+    if (redis) await flushRedis(redis.url);
+    h = await startHarness({ BUS_SHARDS: '4' }, redis?.url);
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('registers agents (201 new, 200 again), serves them, and lists with filters and pages', async () => {
+    expect((await h.post('/agents/a-1/register', { model: 'gpt-4o', pool: 'support', labels: { team: 'x' } })).status).toBe(201);
+    const again = await h.post('/agents/a-1/register', { model: 'gpt-4o', pool: 'research' });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: 'a-1', model: 'gpt-4o', pool: 'research', type: 'general', status: 'healthy' });
+    for (let i = 2; i <= 5; i++) await h.post(`/agents/a-${i}/register`, { model: i % 2 ? 'llama' : 'gpt-4o' });
+    const agent = await h.get('/agents/a-1');
+    expect(agent.body).toMatchObject({ id: 'a-1', labels: { team: 'x' }, healthReasons: [] });
+
+    const llama = await h.get('/agents?model=llama');
+    expect(llama.body.items.map((a: { id: string }) => a.id)).toEqual(['a-3', 'a-5']);
+    const first = await h.get('/agents?limit=2');
+    expect(first.body.items.map((a: { id: string }) => a.id)).toEqual(['a-1', 'a-2']);
+    const second = await h.get(`/agents?limit=2&cursor=${encodeURIComponent(first.body.next)}`);
+    expect(second.body.items.map((a: { id: string }) => a.id)).toEqual(['a-3', 'a-4']);
+    const third = await h.get(`/agents?limit=2&cursor=${encodeURIComponent(second.body.next)}`);
+    expect(third.body.items.map((a: { id: string }) => a.id)).toEqual(['a-5']);
+    expect(third.body.next).toBeUndefined();
+  });
+
+  it('ingests a batch with partial success, puts accepted reports on the bus, and updates the summary', async () => {
+    const received: SampleReport[] = [];
+    const subscription = h.backends.bus.subscribe(topics.samples, { group: 'test', consumer: 'c1', startFrom: 'earliest' }, async (messages) => {
+      for (const message of messages) received.push(message.payload);
+    });
+    const answer = await h.post('/v1/ingest', {
+      reports: [report('a-1'), report('a-2', { metrics: { cpu_percent: -1 } }), report('a-3', { timestamp: undefined }), report('a-4', { agentId: 'x'.repeat(200) })],
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      accepted: 2,
+      rejected: 2,
+      samples: 18,
+      errors: [
+        { index: 1, path: 'reports.1.metrics.cpu_percent', message: 'must be ≥ 0' },
+        { index: 3, path: 'reports.3.agentId', message: 'must be at most 128 characters' },
+      ],
+    });
+    await waitFor(() => received.length === 2);
+    await subscription.close();
+    expect(received.map((r) => r.agentId).sort()).toEqual(['a-1', 'a-3']);
+    expect(received.find((r) => r.agentId === 'a-3')!.timestamp).toBe(T0); // the server's clock
+
+    const summary = await h.get('/fleet/summary');
+    expect(summary.body.agents).toMatchObject({ total: 2, byModel: { 'gpt-4o': 2 }, byPool: { support: 2 } });
+    expect(summary.body.ingest.rejectedReports).toBe(2);
+    expect(summary.body.latencySeconds.samples).toBe(2);
+  });
+
+  it('closes windows on the tick and serves them as trends for the agent, its model, pool and the fleet', async () => {
+    await h.post('/v1/ingest', { reports: [report('a-1'), report('a-1', { timestamp: T0 + 2000, metrics: { response_time_seconds: 0.8, requests: 1, errors: 1 } })] });
+    await h.post('/v1/ingest', { reports: [report('a-1', { timestamp: T0 + WINDOW + 10 })] });
+    h.clock.now = T0 + 2 * WINDOW + 6000;
+    await h.running.monitor.tick();
+    const trends = await h.get('/agents/a-1/trends');
+    expect(trends.status).toBe(200);
+    expect(trends.body.windows).toHaveLength(2);
+    expect(trends.body.windows[0]).toMatchObject({ start: T0, count: 2, errors: 1, errorRate: 0.5 });
+    expect(trends.body.windows[1]).toMatchObject({ start: T0 + WINDOW, count: 1 });
+    expect(trends.body.trend.requestsPerHour).toBeLessThan(0);
+    for (const path of ['/windows/model/gpt-4o', '/windows/pool/support', '/windows/fleet/all']) {
+      expect((await h.get(path)).body.windows.map((w: { count: number }) => w.count)).toEqual([2, 1]);
+    }
+    const ranged = await h.get(`/agents/a-1/trends?from=${T0 + 1}&to=${T0 + 2 * WINDOW}`);
+    expect(ranged.body.windows).toHaveLength(1);
+  });
+
+  it('marks a silent agent unresponsive after AGENT_TIMEOUT and writes it to the registry', async () => {
+    await h.post('/v1/ingest', { reports: [report('a-1', { timestamp: T0 })] });
+    h.clock.now = T0 + 31_000;
+    await h.running.monitor.tick();
+    expect((await h.get('/agents?status=unresponsive')).body.items.map((a: { id: string }) => a.id)).toEqual(['a-1']);
+    expect((await h.get('/fleet/summary')).body.agents.byStatus.unresponsive).toBe(1);
+  });
+
+  it('accepts the seed path POST /agents/:id/metrics for a registered agent, 404 for an unknown one', async () => {
+    await h.post('/agents/a-1/register', { model: 'gpt-4o' });
+    const ok = await h.post('/agents/a-1/metrics', { metrics: { response_time_seconds: 1.5, requests: 1 }, quality: { accuracy: 0.7 } });
+    expect(ok).toEqual({ status: 200, body: { accepted: 1, samples: 3 } });
+    const unknown = await h.post('/agents/nobody/metrics', { metrics: { requests: 1 } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toEqual({ code: 'SWS_NOT_FOUND', message: 'agent "nobody" is not registered' });
+    const bad = await h.post('/agents/a-1/metrics', { metrics: { errors: 'many' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe('metrics.errors: must be a number');
+  });
+});
+
+describe('health-monitor bad input', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ BODY_LIMIT_BYTES: '4096', MAX_BATCH_REPORTS: '5' });
+    expect((await h.post('/v1/ingest', { reports: [report('kept-1'), report('kept-2')] })).body.accepted).toBe(2);
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it.each([
+    ['malformed JSON', '{"reports": [', 400, 'SWS_MALFORMED_JSON', /^body: not valid JSON/],
+    ['a body that is not a batch', '[1,2]', 400, 'SWS_INVALID_FIELD', /^body: must be an object/],
+    ['reports of the wrong type', '{"reports": 3}', 400, 'SWS_INVALID_FIELD', /^reports: must be an array/],
+    ['too many reports', JSON.stringify({ reports: Array.from({ length: 6 }, () => ({ agentId: 'a' })) }), 413, 'SWS_BATCH_TOO_LARGE', /limit is 5/],
+    ['a body over the limit', JSON.stringify({ reports: [{ agentId: 'a', labels: { big: 'x'.repeat(5000) } }] }), 413, 'SWS_BODY_TOO_LARGE', /limit of 4096 bytes/],
+  ])('refuses %s with a clear 4xx', async (_name, body, status, code, message) => {
+    const answer = await h.post('/v1/ingest', body);
+    expect(answer.status).toBe(status);
+    expect(answer.body.error.code).toBe(code);
+    expect(answer.body.error.message).toMatch(message);
+  });
+
+  it('refuses bad register and list requests naming the field', async () => {
+    const noModel = await h.post('/agents/a-1/register', {});
+    expect(noModel.status).toBe(400);
+    expect(noModel.body.error.issues[0].path).toBe('model');
+    const badId = await h.post(`/agents/${'y'.repeat(200)}/register`, { model: 'm' });
+    expect(badId.body.error.message).toBe('params.id: must be at most 128 characters');
+    const badStatus = await h.get('/agents?status=sleepy');
+    expect(badStatus.status).toBe(400);
+    expect(badStatus.body.error.message).toMatch(/^query.status: must be one of healthy/);
+    expect((await h.get('/agents?limit=0')).body.error.message).toBe('query.limit: must be ≥ 1');
+    expect((await h.get('/agents/nobody')).status).toBe(404);
+    expect((await h.get('/windows/galaxy/x')).body.error.message).toMatch(/^params.kind/);
+  });
+
+  it('accepts gzip bodies', async () => {
+    const answer = await h.post('/v1/ingest', gzipSync(JSON.stringify({ reports: [report('zipped')] })), { 'content-encoding': 'gzip' });
+    expect(answer.body).toMatchObject({ accepted: 1, rejected: 0 });
+  });
+
+  it('keeps serving and loses nothing accepted before the bad input', async () => {
+    const agents = await h.get('/agents');
+    expect(agents.body.items.map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining(['kept-1', 'kept-2']));
+    expect((await h.get('/healthz')).status).toBe(200);
+  });
+
+  it('counts refusals by reason in /metrics, without per-agent series', async () => {
+    await h.post('/v1/ingest', { reports: [report('m-1'), report('m-2', { timestamp: 0 })] });
+    const metrics = (await h.get('/metrics')).body as string;
+    expect(metrics).toMatch(/swarmscope_ingest_rejected_reports_total\{reason="timestamp_out_of_range",service="health-monitor"\} 1/);
+    expect(metrics).toMatch(/swarmscope_agents\{status="healthy",model="gpt-4o",pool="support",service="health-monitor"\} \d+/);
+    expect(metrics).toMatch(/swarmscope_gen_ai_tokens_total\{model="gpt-4o",direction="input",service="health-monitor"\} \d+/);
+    expect(metrics).toMatch(/http_server_request_duration_seconds_count\{method="POST",route="\/v1\/ingest",status_code="200"/);
+    expect(metrics).not.toMatch(/m-1/);
+  });
+});
+
+describe('health-monitor API keys', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ API_KEYS: 'key-one, key-two' });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('needs a key on writes: 401 without, 403 with a wrong one, 200 with a right one; reads stay open', async () => {
+    const body = { reports: [report('a')] };
+    const none = await h.post('/v1/ingest', body);
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe('SWS_UNAUTHORIZED');
+    const wrong = await h.post('/v1/ingest', body, { authorization: 'Bearer nope' });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error.code).toBe('SWS_FORBIDDEN');
+    expect((await h.post('/v1/ingest', body, { authorization: 'Bearer key-two' })).status).toBe(200);
+    expect((await h.post('/agents/b/register', { model: 'm' }, { authorization: 'Basic a2V5LW9uZQ==' })).status).toBe(401);
+    expect((await h.get('/agents')).status).toBe(200);
+  });
+});
+
+describe('health-monitor when Redis goes away', () => {
+  it('reports not ready and refuses ingest with 503 (nothing acknowledged that the bus did not take), then recovers', async () => {
+    const redis = await startRedisServer();
+    const h = await startHarness({}, redis.url);
+    try {
+      expect((await h.post('/v1/ingest', { reports: [report('before')] })).status).toBe(200);
+      expect((await h.get('/readyz')).status).toBe(200);
+      await redis.stop();
+      const ready = await h.get('/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.checks.some((c: { ok: boolean }) => !c.ok)).toBe(true);
+      const refused = await h.post('/v1/ingest', { reports: [report('during')] });
+      expect(refused.status).toBe(503);
+      expect(refused.body.error.code).toBe('SWS_UNAVAILABLE');
+      expect((await h.get('/fleet/summary')).body.agents.total).toBe(1); // 'during' was not applied
+      expect((await h.get('/healthz')).status).toBe(200); // the process keeps serving
+    } finally {
+      await h.stop().catch(() => {});
+    }
+  });
+});
+
+async function flushRedis(url: string): Promise<void> {
+  const { default: Redis } = await import('ioredis');
+  const client = new Redis(url);
+  await client.flushall();
+  client.disconnect();
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
