@@ -17,6 +17,8 @@ export interface BackendOptions {
   /** Distributed mode when set; embedded (in-memory) otherwise. */
   redisUrl?: string;
   busShards: number;
+  /** Entries kept per bus shard (default: 128 in memory, 10,000 in Redis). */
+  busMaxLen?: number | undefined;
   windowRetentionMs: number;
   logger: Logger;
 }
@@ -26,13 +28,15 @@ export function createBackends(options: BackendOptions): Backends {
   if (!options.redisUrl) {
     const store = new MemoryStore({ windowRetentionMs: options.windowRetentionMs });
     // Payloads are validated at the HTTP edge before they reach the in-memory bus; re-checking costs throughput.
-    const bus = new MemoryBus({ shards: options.busShards, validate: false });
+    // An entry is one ingest batch's slice for a shard (tens of reports): 128 per shard bounds the memory bus to
+    // ~100k retained reports, which in-process consumers read within milliseconds anyway.
+    const bus = new MemoryBus({ shards: options.busShards, validate: false, maxLenPerShard: options.busMaxLen ?? 128 });
     return { store, bus, close: async () => { await bus.close(); await store.close(); } };
   }
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true, lazyConnect: false });
   redis.on('error', (error: Error) => options.logger.warn({ err: error.message }, 'redis connection error'));
   const store = new RedisStore({ redis, windowRetentionMs: options.windowRetentionMs });
-  const bus = new RedisBus({ redis, shards: options.busShards });
+  const bus = new RedisBus({ redis, shards: options.busShards, maxLenPerShard: options.busMaxLen ?? 10_000 });
   return {
     store,
     bus,

@@ -1,5 +1,6 @@
 /**
- * Time-decayed means of an agent's health signals, in one Float64Array per agent (compact: 88 bytes of data).
+ * Time-decayed means of every agent's health signals, in one growable Float64Array (columnar: 72 bytes an agent,
+ * no per-agent objects — measured: a Float64Array per agent costs ~200 bytes with its headers).
  * Each signal keeps a decayed sum and a decayed weight: mean = Σ v·e^(−Δt/τ) / Σ e^(−Δt/τ)
  * (an exponentially weighted moving average that is correct for irregular arrivals).
  */
@@ -14,13 +15,11 @@ const QUALITY_SUM = 7;
 const QUALITY_N = 8;
 const SLOTS = 9;
 
-export type DecayedStats = Float64Array;
-
-export function createDecayedStats(): DecayedStats {
-  const stats = new Float64Array(SLOTS);
-  stats[LAST_TS] = Number.NaN;
-  return stats;
-}
+/**
+ * Additive smoothing of the error rate (a Beta(0, 10) prior: ten clean requests): one failure in an agent's first
+ * three requests is not a 33 % error rate. It fades as real requests accumulate (16 in 100 reads as 14.5 %).
+ */
+export const PRIOR_REQUESTS = 10;
 
 export interface SignalSample {
   requests: number;
@@ -33,44 +32,6 @@ export interface SignalSample {
   quality: number;
 }
 
-/** Decays the sums to `timestamp` and adds one report. Reports older than the last one decay into the past. */
-export function addSample(stats: DecayedStats, timestamp: number, sample: SignalSample, tauMs: number): void {
-  const last = stats[LAST_TS]!;
-  let weight = 1;
-  if (Number.isNaN(last) || timestamp >= last) {
-    if (!Number.isNaN(last)) decay(stats, Math.exp(-(timestamp - last) / tauMs));
-    stats[LAST_TS] = timestamp;
-  } else {
-    weight = Math.exp(-(last - timestamp) / tauMs); // late report: it counts for less, as it would have by now
-  }
-  stats[ERRORS]! += weight * sample.errors;
-  stats[REQUESTS]! += weight * sample.requests;
-  if (!Number.isNaN(sample.latencySeconds)) {
-    stats[LATENCY_SUM]! += weight * sample.latencySeconds;
-    stats[LATENCY_N]! += weight;
-  }
-  if (!Number.isNaN(sample.resourcePercent)) {
-    stats[RESOURCE_SUM]! += weight * sample.resourcePercent;
-    stats[RESOURCE_N]! += weight;
-  }
-  if (!Number.isNaN(sample.quality)) {
-    stats[QUALITY_SUM]! += weight * sample.quality;
-    stats[QUALITY_N]! += weight;
-  }
-}
-
-function decay(stats: DecayedStats, factor: number): void {
-  for (let i = ERRORS; i < SLOTS; i++) stats[i]! *= factor;
-}
-
-/**
- * Additive smoothing of the error rate (a Beta(0, 10) prior: ten clean requests): one failure in an agent's first
- * three requests is not a 33 % error rate. It fades as real requests accumulate (16 in 100 reads as 14.5 %).
- */
-export const PRIOR_REQUESTS = 10;
-
-const ratio = (sum: number, weight: number): number => (weight > 1e-9 ? sum / weight : Number.NaN);
-
 export interface SignalMeans {
   errorRate: number;
   latencySeconds: number;
@@ -78,13 +39,66 @@ export interface SignalMeans {
   quality: number;
 }
 
-/** Current means; NaN for a signal never reported (ratios are unchanged by decay, so no clock is needed). */
-export function means(stats: DecayedStats): SignalMeans {
-  const requests = stats[REQUESTS]!;
-  return {
-    errorRate: Math.min(1, stats[ERRORS]! / (requests + PRIOR_REQUESTS)),
-    latencySeconds: ratio(stats[LATENCY_SUM]!, stats[LATENCY_N]!),
-    resourcePercent: ratio(stats[RESOURCE_SUM]!, stats[RESOURCE_N]!),
-    quality: ratio(stats[QUALITY_SUM]!, stats[QUALITY_N]!),
-  };
+export class DecayedStatsTable {
+  private data = new Float64Array(SLOTS * 1024);
+  private size = 0;
+
+  constructor(private readonly tauMs: number) {}
+
+  /** A new row for one agent; rows are never reused. */
+  allocate(): number {
+    if ((this.size + 1) * SLOTS > this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    const row = this.size++;
+    this.data[row * SLOTS + LAST_TS] = Number.NaN;
+    return row;
+  }
+
+  /** Decays the row's sums to `timestamp` and adds one report. Reports older than the last one decay into the past. */
+  add(row: number, timestamp: number, sample: SignalSample): void {
+    const d = this.data;
+    const base = row * SLOTS;
+    const last = d[base + LAST_TS]!;
+    let weight = 1;
+    if (Number.isNaN(last) || timestamp >= last) {
+      if (!Number.isNaN(last) && timestamp > last) {
+        const factor = Math.exp(-(timestamp - last) / this.tauMs);
+        for (let i = base + ERRORS; i < base + SLOTS; i++) d[i]! *= factor;
+      }
+      d[base + LAST_TS] = timestamp;
+    } else {
+      weight = Math.exp(-(last - timestamp) / this.tauMs); // late report: it counts for less, as it would have by now
+    }
+    d[base + ERRORS]! += weight * sample.errors;
+    d[base + REQUESTS]! += weight * sample.requests;
+    if (!Number.isNaN(sample.latencySeconds)) {
+      d[base + LATENCY_SUM]! += weight * sample.latencySeconds;
+      d[base + LATENCY_N]! += weight;
+    }
+    if (!Number.isNaN(sample.resourcePercent)) {
+      d[base + RESOURCE_SUM]! += weight * sample.resourcePercent;
+      d[base + RESOURCE_N]! += weight;
+    }
+    if (!Number.isNaN(sample.quality)) {
+      d[base + QUALITY_SUM]! += weight * sample.quality;
+      d[base + QUALITY_N]! += weight;
+    }
+  }
+
+  /** Current means; NaN for a signal never reported (ratios are unchanged by decay, so no clock is needed). */
+  means(row: number): SignalMeans {
+    const d = this.data;
+    const base = row * SLOTS;
+    return {
+      errorRate: Math.min(1, d[base + ERRORS]! / (d[base + REQUESTS]! + PRIOR_REQUESTS)),
+      latencySeconds: ratio(d[base + LATENCY_SUM]!, d[base + LATENCY_N]!),
+      resourcePercent: ratio(d[base + RESOURCE_SUM]!, d[base + RESOURCE_N]!),
+      quality: ratio(d[base + QUALITY_SUM]!, d[base + QUALITY_N]!),
+    };
+  }
 }
+
+const ratio = (sum: number, weight: number): number => (weight > 1e-9 ? sum / weight : Number.NaN);

@@ -93,14 +93,17 @@ describe('FleetState', () => {
     expect(fleet.countBy().status).toEqual({ healthy: 0, degraded: 0, unhealthy: 0, unresponsive: 1 });
   });
 
-  it('reports only agents whose record changed', () => {
+  it('hands the store new agents at once, and agents only heard from again at most every 5 s', () => {
     const fleet = state();
     fleet.apply(report('a', T0, { requests: 0 }), T0);
     fleet.apply(report('b', T0, { requests: 0 }), T0);
     expect(fleet.tick(T0 + 1000).changed.map((r) => r.id)).toEqual(['a', 'b']);
     fleet.apply(report('b', T0 + 1500, { requests: 0 }), T0 + 1500);
-    expect(fleet.tick(T0 + 2000).changed.map((r) => r.id)).toEqual(['b']);
-    expect(fleet.tick(T0 + 3000).changed).toEqual([]);
+    expect(fleet.tick(T0 + 2000).changed).toEqual([]);
+    expect(fleet.tick(T0 + 6000).changed.map((r) => r.id)).toEqual(['b']);
+    expect(fleet.tick(T0 + 7000).changed).toEqual([]);
+    fleet.register('a', { model: 'other', pool: 'support', type: 'general' }, T0 + 7500); // metadata: at once
+    expect(fleet.tick(T0 + 8000).changed.map((r) => r.id)).toEqual(['a']);
   });
 
   it('restores agents from the store without overwriting live ones', () => {

@@ -1,6 +1,6 @@
 import type { AgentRecord, AgentStatus, SampleReport, WindowEvent } from '@swarmscope/core';
 import { AGENT_STATUSES } from '@swarmscope/core';
-import { addSample, createDecayedStats, means, type DecayedStats } from './decayed-stats';
+import { DecayedStatsTable } from './decayed-stats';
 import { assessHealth, type HealthPolicy } from './health-score';
 import type { ValidReport } from './ingest-batch';
 import { DEFAULTS } from './ingest-schema';
@@ -26,13 +26,20 @@ export interface AgentMeta {
 /** What the registry and the trends know of one agent, plus what only this process holds (open windows). */
 export interface LiveAgent {
   record: AgentRecord;
-  stats: DecayedStats;
+  /** Row of the agent's signals in the fleet's DecayedStatsTable. */
+  row: number;
   /** Open windows, oldest first (usually one; two around a boundary while the grace period runs). */
-  windows: WindowAccumulator[];
-  reasons: string[];
-  /** Heard from (or changed) since the last tick. */
+  windows: WindowAccumulator[] | undefined;
+  reasons: readonly string[];
+  /** Heard from (or changed) since the record was last handed to the store. */
   dirty: boolean;
+  /** When the record was last handed to the store. */
+  syncedAt: number;
 }
+
+// Shared by every agent that has none: measured ~100 bytes an agent saved at 100k agents.
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_REASONS: readonly string[] = Object.freeze([]);
 
 export interface TickResult {
   /** Windows closed by this tick: agents', then models', pools' and the fleet's. */
@@ -42,6 +49,8 @@ export interface TickResult {
 }
 
 const SCORE_STEP = 0.01;
+/** A record whose only change is its last-seen time is written to the store at most this often. */
+const LAST_SEEN_SYNC_MS = 5000;
 
 /**
  * The fleet as this process sees it: live agents, their health, and open windows. Pure: time comes in as `now`,
@@ -49,6 +58,7 @@ const SCORE_STEP = 0.01;
  */
 export class FleetState {
   readonly agents = new Map<string, LiveAgent>();
+  private readonly signals: DecayedStatsTable;
   /** Open fleet-wide windows by start, for live percentiles and rates. */
   private readonly fleetWindows = new Map<number, WindowAccumulator>();
   private lastClosedFleet: WindowAccumulator | undefined;
@@ -56,7 +66,9 @@ export class FleetState {
   private closedThrough = Number.NEGATIVE_INFINITY;
   lateReports = 0;
 
-  constructor(private readonly options: FleetStateOptions) {}
+  constructor(private readonly options: FleetStateOptions) {
+    this.signals = new DecayedStatsTable(options.tauMs);
+  }
 
   /** Registers an agent or updates its metadata; returns it and whether it is new. */
   register(id: string, meta: AgentMeta, now: number): { agent: LiveAgent; created: boolean } {
@@ -69,15 +81,17 @@ export class FleetState {
         record.type = meta.type;
         if (meta.labels) record.labels = meta.labels;
         existing.dirty = true;
+        existing.syncedAt = Number.NEGATIVE_INFINITY; // metadata changes are written on the next tick
       }
       return { agent: existing, created: false };
     }
     const agent: LiveAgent = {
-      record: { id, model: meta.model, type: meta.type, pool: meta.pool, labels: meta.labels ?? {}, registeredAt: now, lastSeen: now, status: 'healthy', healthScore: 1 },
-      stats: createDecayedStats(),
-      windows: [],
-      reasons: [],
+      record: { id, model: meta.model, type: meta.type, pool: meta.pool, labels: meta.labels ?? NO_LABELS, registeredAt: now, lastSeen: now, status: 'healthy', healthScore: 1 },
+      row: this.signals.allocate(),
+      windows: undefined,
+      reasons: NO_REASONS,
       dirty: true,
+      syncedAt: Number.NEGATIVE_INFINITY,
     };
     this.agents.set(id, agent);
     return { agent, created: true };
@@ -86,7 +100,9 @@ export class FleetState {
   /** Loads records from the store at start (their windows and signals start empty). */
   restore(records: readonly AgentRecord[]): void {
     for (const record of records) {
-      if (!this.agents.has(record.id)) this.agents.set(record.id, { record, stats: createDecayedStats(), windows: [], reasons: [], dirty: false });
+      if (!this.agents.has(record.id)) {
+        this.agents.set(record.id, { record, row: this.signals.allocate(), windows: undefined, reasons: NO_REASONS, dirty: false, syncedAt: record.lastSeen });
+      }
     }
   }
 
@@ -102,11 +118,16 @@ export class FleetState {
     };
   }
 
-  /** Applies one complete report received at `now`. Unknown agents register with the report's metadata. */
-  apply(report: SampleReport, now: number): void {
+  /**
+   * Applies one complete report received at `now`. Unknown agents register with the report's metadata; the
+   * answer says whether this report registered (or re-described) the agent, so the caller can store it at once.
+   */
+  apply(report: SampleReport, now: number): boolean {
     let agent = this.agents.get(report.agentId);
+    let registered = false;
     if (!agent || agent.record.model !== report.model || agent.record.pool !== report.pool || agent.record.type !== report.type) {
       agent = this.register(report.agentId, report, now).agent;
+      registered = true;
     }
     // Liveness is when we heard from it, not the agent's clock (which may be skewed).
     agent.record.lastSeen = now;
@@ -114,31 +135,30 @@ export class FleetState {
 
     const { metrics, quality } = report;
     const requests = metrics[METRIC.requests] ?? (metrics[METRIC.responseTime] !== undefined ? 1 : 0);
-    addSample(
-      agent.stats,
-      report.timestamp,
-      {
-        requests,
-        errors: metrics[METRIC.errors] ?? 0,
-        latencySeconds: metrics[METRIC.responseTime] ?? Number.NaN,
-        resourcePercent: resourcePercent(metrics),
-        quality: meanOf(quality),
-      },
-      this.options.tauMs,
-    );
+    this.signals.add(agent.row, report.timestamp, {
+      requests,
+      errors: metrics[METRIC.errors] ?? 0,
+      latencySeconds: metrics[METRIC.responseTime] ?? Number.NaN,
+      resourcePercent: resourcePercent(metrics),
+      quality: meanOf(quality),
+    });
 
     const start = Math.floor(report.timestamp / this.options.windowMs) * this.options.windowMs;
     if (start <= this.closedThrough) {
       this.lateReports++;
-      return;
+      return registered;
     }
-    openWindow(agent.windows, start).addReport(metrics, quality);
+    openWindow((agent.windows ??= []), start).addReport(metrics, quality);
     let fleet = this.fleetWindows.get(start);
     if (!fleet) this.fleetWindows.set(start, (fleet = new WindowAccumulator(start)));
     fleet.addReport(metrics, quality);
+    return registered;
   }
 
-  /** Closes due windows and re-assesses every agent's health. Call about once a second. */
+  /**
+   * Closes due windows and re-assesses every agent's health. Call about once a second. An agent is in `changed`
+   * when its status or score moved, or when it was heard from and its record is more than 5 s older in the store.
+   */
   tick(now: number): TickResult {
     const { windowMs, graceMs, policy } = this.options;
     const due = (start: number) => start + windowMs + graceMs <= now;
@@ -148,19 +168,23 @@ export class FleetState {
     const byPool = new Map<string, WindowAccumulator>();
 
     for (const agent of this.agents.values()) {
-      while (agent.windows.length > 0 && due(agent.windows[0]!.start)) {
-        const window = agent.windows.shift()!;
+      const windows = agent.windows;
+      while (windows && windows.length > 0 && due(windows[0]!.start)) {
+        const window = windows.shift()!;
         closed.push({ key: `agent:${agent.record.id}`, window: window.summarize(windowMs) });
         mergeInto(byModel, `model:${agent.record.model}|${window.start}`, window);
         mergeInto(byPool, `pool:${agent.record.pool}|${window.start}`, window);
       }
+      if (windows?.length === 0) agent.windows = undefined;
       const record = agent.record;
-      const health = assessHealth({ ...means(agent.stats), silenceMs: Math.max(0, now - record.lastSeen) }, policy);
-      agent.reasons = health.reasons;
-      if (agent.dirty || health.status !== record.status || Math.abs(health.score - record.healthScore) >= SCORE_STEP) {
+      const health = assessHealth({ ...this.signals.means(agent.row), silenceMs: Math.max(0, now - record.lastSeen) }, policy);
+      agent.reasons = health.reasons.length > 0 ? health.reasons : NO_REASONS;
+      const moved = health.status !== record.status || Math.abs(health.score - record.healthScore) >= SCORE_STEP;
+      if (moved || (agent.dirty && now - agent.syncedAt >= LAST_SEEN_SYNC_MS)) {
         record.status = health.status;
         record.healthScore = health.score;
         agent.dirty = false;
+        agent.syncedAt = now;
         changed.push(record);
       }
     }

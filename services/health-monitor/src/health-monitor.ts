@@ -2,6 +2,7 @@ import {
   createHttpApp,
   createServiceMetrics,
   topics,
+  type AgentRecord,
   type Bus,
   type Logger,
   type SampleReport,
@@ -100,10 +101,13 @@ export class HealthMonitor {
     }
     const now = this.now();
     let samples = 0;
+    const registered: AgentRecord[] = [];
     for (const report of reports) {
-      this.fleet.apply(report, now);
+      if (this.fleet.apply(report, now)) registered.push(this.fleet.agents.get(report.agentId)!.record);
       samples += this.observe(report);
     }
+    // New agents are listed at once (GET /agents reads the store); the rest of the registry follows on the tick.
+    if (registered.length > 0) await this.writeRecords(registered);
     this.monitorMetrics.reports.inc(reports.length);
     this.monitorMetrics.samples.inc(samples);
     this.rate.add(samples, reports.length);
@@ -143,16 +147,7 @@ export class HealthMonitor {
     const now = this.now();
     const { closed, changed } = this.fleet.tick(now);
     this.rate.tick(now);
-    try {
-      if (changed.length > 0) await store.agents.upsert(changed);
-    } catch (error) {
-      // The records stay in memory; mark them dirty so the next tick writes them again.
-      for (const record of changed) {
-        const agent = this.fleet.agents.get(record.id);
-        if (agent) agent.dirty = true;
-      }
-      logger.warn({ err: (error as Error).message, agents: changed.length }, 'registry write failed; will retry');
-    }
+    if (changed.length > 0) await this.writeRecords(changed);
     const windows = this.pendingWindows.concat(closed);
     this.pendingWindows = [];
     if (windows.length > 0) {
@@ -173,6 +168,22 @@ export class HealthMonitor {
       }
     }
     endTimer();
+  }
+
+  /** Writes records to the store; on failure they stay in memory, marked for the next tick to write again. */
+  private async writeRecords(records: AgentRecord[]): Promise<void> {
+    try {
+      await this.deps.store.agents.upsert(records);
+    } catch (error) {
+      for (const record of records) {
+        const agent = this.fleet.agents.get(record.id);
+        if (agent) {
+          agent.dirty = true;
+          agent.syncedAt = Number.NEGATIVE_INFINITY;
+        }
+      }
+      this.deps.logger.warn({ err: (error as Error).message, agents: records.length }, 'registry write failed; will retry');
+    }
   }
 
   /** Updates the Prometheus series for one report; returns its sample count. */

@@ -1,5 +1,5 @@
 export { HealthMonitor, SERVICE_NAME } from './health-monitor';
-export { runHealthMonitor } from './run';
+export { backendsFor, runHealthMonitor } from './run';
 export { fleetSummary } from './routes';
 export { healthMonitorEnv } from './env';
 export { assessHealth } from './health-score';

@@ -1,14 +1,14 @@
 import { tracing } from './instrumentation';
-import { ConfigError, createBackends, createLogger, onShutdownSignal, parseEnv } from '@swarmscope/core';
+import { ConfigError, createLogger, onShutdownSignal, parseEnv } from '@swarmscope/core';
 import { healthMonitorEnv } from './env';
-import { runHealthMonitor } from './run';
+import { backendsFor, runHealthMonitor } from './run';
 import { SERVICE_NAME } from './health-monitor';
 
 /** health-monitor as its own process (distributed mode: set REDIS_URL). */
 async function main(): Promise<void> {
   const env = parseEnv(healthMonitorEnv);
   const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL });
-  const backends = createBackends({ redisUrl: env.REDIS_URL, busShards: env.BUS_SHARDS, windowRetentionMs: env.WINDOW_RETENTION_HOURS * 3_600_000, logger });
+  const backends = backendsFor(env, logger);
   const running = await runHealthMonitor(env, backends, logger);
   onShutdownSignal(async (signal) => {
     logger.info({ signal }, 'shutting down');

@@ -1,4 +1,4 @@
-import { listen, type Backends, type Logger, type RunningServer } from '@swarmscope/core';
+import { createBackends, listen, type Backends, type Logger, type RunningServer } from '@swarmscope/core';
 import type { HealthMonitorEnv } from './env';
 import { HealthMonitor } from './health-monitor';
 
@@ -23,4 +23,15 @@ export async function runHealthMonitor(env: HealthMonitorEnv, backends: Backends
       await monitor.stop();
     },
   };
+}
+
+/** The store and bus this environment asks for: in memory, or in Redis when REDIS_URL is set. */
+export function backendsFor(env: HealthMonitorEnv, logger: Logger): Backends {
+  return createBackends({
+    redisUrl: env.REDIS_URL,
+    busShards: env.BUS_SHARDS,
+    busMaxLen: env.BUS_MAX_LEN,
+    windowRetentionMs: env.WINDOW_RETENTION_HOURS * 3_600_000,
+    logger,
+  });
 }

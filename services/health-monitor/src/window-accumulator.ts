@@ -21,7 +21,8 @@ export class WindowAccumulator {
   inputTokens = 0;
   outputTokens = 0;
   costUsd = 0;
-  latency = new DDSketch({ relativeAccuracy: SKETCH_ACCURACY });
+  /** Created on the first latency: most heartbeats carry none, and a sketch is the bulk of a window's memory. */
+  latency: DDSketch | undefined;
   /** name → [sum, count] of the other metrics and quality scores. */
   readonly sums = new Map<string, [number, number]>();
 
@@ -32,7 +33,7 @@ export class WindowAccumulator {
       const value = metrics[name]!;
       switch (name) {
         case METRIC.responseTime:
-          this.latency.accept(value);
+          (this.latency ??= new DDSketch({ relativeAccuracy: SKETCH_ACCURACY })).accept(value);
           break;
         case METRIC.requests:
           this.requests += value;
@@ -64,7 +65,7 @@ export class WindowAccumulator {
     this.inputTokens += other.inputTokens;
     this.outputTokens += other.outputTokens;
     this.costUsd += other.costUsd;
-    if (other.latency.count > 0) this.latency.merge(other.latency);
+    if (other.latency && other.latency.count > 0) (this.latency ??= new DDSketch({ relativeAccuracy: SKETCH_ACCURACY })).merge(other.latency);
     for (const [name, [sum, count]] of other.sums) {
       const mine = this.sums.get(name);
       if (mine) {
@@ -76,8 +77,8 @@ export class WindowAccumulator {
 
   summarize(durationMs: number): WindowSummary {
     const sketch = this.latency;
-    const n = sketch.count;
-    const quantile = (q: number) => (n > 0 ? sketch.getValueAtQuantile(q) : 0);
+    const n = sketch?.count ?? 0;
+    const quantile = (q: number) => (sketch && n > 0 ? sketch.getValueAtQuantile(q) : 0);
     const means: Record<string, number> = {};
     for (const [name, [sum, count]] of this.sums) means[name] = sum / count;
     return {
@@ -86,7 +87,7 @@ export class WindowAccumulator {
       count: this.requests,
       errors: this.errors,
       errorRate: this.requests > 0 ? Math.min(1, this.errors / this.requests) : 0,
-      latency: { mean: n > 0 ? sketch.sum / n : 0, p50: quantile(0.5), p95: quantile(0.95), p99: quantile(0.99), max: n > 0 ? sketch.max : 0, samples: n },
+      latency: { mean: sketch && n > 0 ? sketch.sum / n : 0, p50: quantile(0.5), p95: quantile(0.95), p99: quantile(0.99), max: sketch && n > 0 ? sketch.max : 0, samples: n },
       inputTokens: this.inputTokens,
       outputTokens: this.outputTokens,
       costUsd: this.costUsd,

@@ -231,7 +231,8 @@ interface SubscriptionConfig {
 class MemorySubscription implements Subscription {
   private mode: 'pending' | 'new' = 'pending';
   private closing = false;
-  private lastClaim = Date.now();
+  /** Claims run at start and then every redeliverAfterMs. */
+  private lastClaim = -Infinity;
   private wakeOnPublish: (() => void) | undefined;
   private wakeOnClose: (() => void) | undefined;
   private readonly done: Promise<void>;

@@ -185,7 +185,9 @@ class RedisSubscription implements Subscription {
   private groupsReady = false;
   private closing = false;
   private reading = false;
-  private lastClaim = Date.now();
+  private readerClosed = false;
+  /** Claims run at start (orphans of a previous deployment) and then every redeliverAfterMs. */
+  private lastClaim = -Infinity;
   private wake: (() => void) | undefined;
   private readonly done: Promise<void>;
 
@@ -203,11 +205,18 @@ class RedisSubscription implements Subscription {
       this.wake?.();
       // Abort a blocking read; whatever it had taken stays pending for this consumer and is
       // redelivered when it subscribes again (or claimed by another after redeliverAfterMs).
-      if (this.reading) this.reader.disconnect();
+      if (this.reading) this.disconnectReader();
     }
     await this.done;
-    this.reader.disconnect();
+    this.disconnectReader();
     this.config.onClose();
+  }
+
+  /** Once only: a second ioredis disconnect() leaves a 2 s timer waiting for a close that already happened. */
+  private disconnectReader(): void {
+    if (this.readerClosed) return;
+    this.readerClosed = true;
+    this.reader.disconnect();
   }
 
   private async run(): Promise<void> {

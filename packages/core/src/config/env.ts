@@ -54,6 +54,8 @@ export const commonEnv = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   REDIS_URL: urlVar(['redis:', 'rediss:']),
   BUS_SHARDS: intVar(1, 1024, 16),
+  /** Entries (publish calls) kept per bus shard; the default depends on the mode (see backends.ts). */
+  BUS_MAX_LEN: z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(10_000_000, 'must be ≤ 10000000').optional(),
   API_KEYS: listVar(),
   OTEL_EXPORTER_OTLP_ENDPOINT: urlVar(['http:', 'https:']),
   BODY_LIMIT_BYTES: intVar(1024, 64 * 1024 * 1024, 5 * 1024 * 1024),

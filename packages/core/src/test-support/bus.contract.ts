@@ -106,9 +106,11 @@ export function describeBusContract(name: string, factory: BusFactory): void {
       const bus = await makeBus({ shards: 1 });
       let publishing = false;
       const calledDuringPublish: boolean[] = [];
+      let delivered = 0;
       track(
-        bus.subscribe(testTopic, { group: 'g', consumer: 'c', startFrom: 'earliest' }, async () => {
+        bus.subscribe(testTopic, { group: 'g', consumer: 'c', startFrom: 'earliest' }, async (batch) => {
           calledDuringPublish.push(publishing);
+          delivered += batch.length;
         }),
       );
       for (let i = 0; i < 5; i++) {
@@ -118,7 +120,7 @@ export function describeBusContract(name: string, factory: BusFactory): void {
         await published;
         await sleep(5);
       }
-      await waitFor(() => calledDuringPublish.length > 0 && calledDuringPublish.length <= 5, 10_000, 'deliveries');
+      await waitFor(() => delivered === 5, 10_000, 'every message');
       expect(calledDuringPublish).not.toContain(true);
     });
 
@@ -268,7 +270,8 @@ export function describeBusContract(name: string, factory: BusFactory): void {
       const heir = new Collector();
       track(bus.subscribe(testTopic, { group: 'g', consumer: 'heir' }, heir.handler));
       await waitFor(() => heir.messages.length === 2, 10_000, 'the claimed messages');
-      expect(heir.ns()).toEqual([0, 1]);
+      // No order here: an entry the gone consumer never read can reach the heir before a claimed one.
+      expect(heir.ns().sort()).toEqual([0, 1]);
       await waitFor(async () => (await bus.lag(testTopic, 'g')) === 0, 10_000, 'lag 0');
     });
 

@@ -10,13 +10,17 @@ export interface EncodedBody {
  * Batches covering `agents` agents, encoded once: the load generator then spends its CPU on sending, not on
  * JSON, so the figure is the server's. Each report has the issue's shape: 7 metrics and 2 quality scores.
  */
-export function buildIngestBodies(agents: number, batch: number, timestamp: number): EncodedBody[] {
+export function buildIngestBodies(agents: number, batch: number, timestamp: number, kind: 'request' | 'heartbeat'): EncodedBody[] {
   const random = new Random(7);
   const bodies: EncodedBody[] = [];
   for (let first = 0; first < agents; first += batch) {
     const reports = [];
     for (let i = first; i < Math.min(agents, first + batch); i++) {
       const model = MODELS[i % MODELS.length]!;
+      if (kind === 'heartbeat') {
+        reports.push({ agentId: `bench-${i}`, timestamp, model: model.name, pool: POOLS[i % POOLS.length], type: 'general', metrics: { requests: 0 } });
+        continue;
+      }
       reports.push({
         agentId: `bench-${i}`,
         timestamp,
@@ -35,7 +39,8 @@ export function buildIngestBodies(agents: number, batch: number, timestamp: numb
         quality: { accuracy: 0.8 + 0.2 * random.next(), coherence: 0.8 + 0.2 * random.next() },
       });
     }
-    bodies.push({ bytes: Buffer.from(JSON.stringify({ reports })), reports: reports.length, samples: reports.length * 9 });
+    const samples = reports.length * (kind === 'heartbeat' ? 1 : 9);
+    bodies.push({ bytes: Buffer.from(JSON.stringify({ reports })), reports: reports.length, samples });
   }
   return bodies;
 }

@@ -1,5 +1,5 @@
-import { createBackends, createLogger, onShutdownSignal, parseEnv } from '@swarmscope/core';
-import { healthMonitorEnv, runHealthMonitor, fleetSummary } from '@swarmscope/health-monitor';
+import { createLogger, onShutdownSignal, parseEnv } from '@swarmscope/core';
+import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
 import { BuiltinFleet } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
 import { intFlag, parseFlags } from '../args';
@@ -23,7 +23,7 @@ export async function start(argv: readonly string[]): Promise<void> {
 
   const env = parseEnv(healthMonitorEnv);
   const logger = createLogger({ name: 'swarmscope', level: env.LOG_LEVEL, destination: process.stderr });
-  const backends = createBackends({ redisUrl: env.REDIS_URL, busShards: env.BUS_SHARDS, windowRetentionMs: env.WINDOW_RETENTION_HOURS * 3_600_000, logger });
+  const backends = backendsFor(env, logger);
   const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination: process.stderr }));
   const fleet = values.fleet ? new BuiltinFleet({ endpoint: healthMonitor.server.url, agents, ...(env.API_KEYS[0] ? { apiKey: env.API_KEYS[0] } : {}) }) : undefined;
   fleet?.start();

@@ -1,0 +1,5 @@
+export * from './types';
+export { shardOf } from './shard';
+export * from './topics';
+export { MemoryBus, type MemoryBusOptions } from './memory-bus';
+export { RedisBus, type RedisBusOptions } from './redis-bus';
