@@ -17,7 +17,7 @@ export interface BackendOptions {
   /** Distributed mode when set; embedded (in-memory) otherwise. */
   redisUrl?: string;
   busShards: number;
-  /** Entries kept per bus shard (default: 128 in memory, 10,000 in Redis). */
+  /** Entries kept per bus shard (default: 64 in memory, 10,000 in Redis). */
   busMaxLen?: number | undefined;
   windowRetentionMs: number;
   logger: Logger;
@@ -28,9 +28,9 @@ export function createBackends(options: BackendOptions): Backends {
   if (!options.redisUrl) {
     const store = new MemoryStore({ windowRetentionMs: options.windowRetentionMs });
     // Payloads are validated at the HTTP edge before they reach the in-memory bus; re-checking costs throughput.
-    // An entry is one ingest batch's slice for a shard (tens of reports): 128 per shard bounds the memory bus to
-    // ~100k retained reports, which in-process consumers read within milliseconds anyway.
-    const bus = new MemoryBus({ shards: options.busShards, validate: false, maxLenPerShard: options.busMaxLen ?? 128 });
+    // An entry is one ingest batch's slice for a shard (tens of reports): 64 per shard bounds the memory bus to
+    // ~60k retained reports, which in-process consumers read within milliseconds anyway.
+    const bus = new MemoryBus({ shards: options.busShards, validate: false, maxLenPerShard: options.busMaxLen ?? 64 });
     return { store, bus, close: async () => { await bus.close(); await store.close(); } };
   }
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true, lazyConnect: false });

@@ -8,10 +8,12 @@ import { intFlag, parseFlags, UsageError } from '../args';
 import { buildIngestBodies } from '../bench/ingest-bodies';
 import { percentile } from '../bench/percentile';
 
-export const benchUsage = `swarmscope bench [ingest] [--mode embedded|redis|both] [--seconds S] [--agents N] [--batch B] [--concurrency C]
-  Posts pre-encoded batches to a health-monitor started in a child process (embedded, and with Redis: a
-  redis-server it starts itself unless REDIS_URL is set) over loopback, and prints samples/s, p99 batch latency
-  and RSS per 10,000 agents. Defaults: both modes, 15 s each, 10,000 agents, 1,000 reports a batch, 8 in flight.`;
+export const benchUsage = `swarmscope bench [ingest|memory] [--mode embedded|redis|both] [--seconds S] [--agents N] [--batch B] [--concurrency C]
+  ingest: posts pre-encoded batches to a health-monitor started in a child process (embedded, and with Redis: a
+    redis-server it starts itself unless REDIS_URL is set) over loopback, and prints samples/s, p50/p99 batch
+    latency and RSS per 10,000 agents. Defaults: both modes, 15 s each, 10,000 agents, 1,000 reports a batch, 8 in flight.
+  memory: heap bytes per tracked agent (after a forced GC), without and with latency windows; --agents (default 100,000).
+  With no benchmark named, runs both.`;
 
 interface BenchResult {
   mode: string;
@@ -35,10 +37,20 @@ export async function bench(argv: readonly string[]): Promise<void> {
     batch: { type: 'string' },
     concurrency: { type: 'string' },
   });
-  const which = positionals[0] ?? 'ingest';
-  if (which !== 'ingest') throw new UsageError(`unknown benchmark ${JSON.stringify(which)} (available: ingest)`);
+  const which = positionals[0] ?? 'all';
+  if (!['all', 'ingest', 'memory'].includes(which)) throw new UsageError(`unknown benchmark ${JSON.stringify(which)} (available: ingest, memory)`);
   const mode = values.mode;
   if (mode !== 'embedded' && mode !== 'redis' && mode !== 'both') throw new UsageError('--mode: must be embedded, redis or both');
+  if (which !== 'ingest') {
+    const agents = intFlag(values.agents, 'agents', 1000, 10_000_000, 100_000);
+    const result = await runAgentMemory(agents);
+    process.stdout.write(
+      `\nagent memory (embedded health-monitor, ${agents} agents, heap + buffers after GC):\n` +
+        `  ${Math.round(result.bytesPerAgent)} bytes per tracked agent (registry, live health state; windows aside)\n` +
+        `  ${Math.round(result.bytesPerAgentWithWindows)} bytes per agent with one open latency window each\n`,
+    );
+    if (which === 'memory') return;
+  }
   const options = {
     seconds: intFlag(values.seconds, 'seconds', 1, 3600, 15),
     agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000),
@@ -140,6 +152,16 @@ async function post(pool: Pool, body: Buffer): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+async function runAgentMemory(agents: number): Promise<{ bytesPerAgent: number; bytesPerAgentWithWindows: number }> {
+  progress(`memory: tracking ${agents} agents...`);
+  const child = spawn(process.execPath, ['--expose-gc', join(__dirname, '..', 'bench', 'agent-memory.js'), String(agents)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`the memory benchmark exited with code ${code}`);
+  return JSON.parse(output) as { bytesPerAgent: number; bytesPerAgentWithWindows: number };
 }
 
 function rssBytes(child: ChildProcess): number {
