@@ -33,7 +33,7 @@ async function measure(agents: number): Promise<AgentMemoryResult> {
       model: 'gpt-4o',
       pool: `pool-${(from + k) % 8}`,
       type: 'general',
-      metrics: kind === 'heartbeat' ? { requests: 0 } : { response_time_seconds: 0.2 + ((from + k) % 100) / 100, requests: 1, errors: 0, input_tokens: 500, output_tokens: 120 },
+      metrics: (kind === 'heartbeat' ? { requests: 0 } : { response_time_seconds: 0.2 + ((from + k) % 100) / 100, requests: 1, errors: 0, input_tokens: 500, output_tokens: 120 }) as Record<string, number>,
       quality: {},
     }));
   await monitor.tick();
