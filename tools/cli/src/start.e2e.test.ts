@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+// Runs the built CLI (the test command builds first), as a user would.
+const CLI = join(__dirname, '..', 'dist', 'main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('swarmscope start', () => {
+  it('runs the platform with a simulated fleet whose agents appear, and stops by itself after --duration', async () => {
+    const port = await freePort();
+    const cli = run(['start', '--', '--agents', '40', '--duration', '6'], { HEALTH_MONITOR_PORT: String(port) });
+    const summary = await waitFor(async () => {
+      const body = (await (await fetch(`http://127.0.0.1:${port}/fleet/summary`)).json()) as { agents: { total: number } };
+      return body.agents.total === 40 ? body : undefined;
+    });
+    expect(summary.agents.total).toBe(40);
+    const agents = (await (await fetch(`http://127.0.0.1:${port}/agents?limit=1000`)).json()) as { items: unknown[] };
+    expect(agents.items).toHaveLength(40);
+    expect(await cli.exited).toBe(0);
+    const { stdout } = cli.output();
+    expect(stdout).toContain(`health-monitor  http://127.0.0.1:${port}`);
+    expect(stdout).toMatch(/agents 40 \(healthy \d+ · degraded \d+ · unhealthy \d+ · unresponsive \d+\) · [\d,]+ samples\/s · rejected 0 · p95 /);
+    expect(stdout).toContain('stopped cleanly');
+  });
+
+  it('shuts down cleanly on SIGINT, flushing the fleet', async () => {
+    const port = await freePort();
+    const cli = run(['start', '--agents', '10'], { HEALTH_MONITOR_PORT: String(port) });
+    await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined));
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.output().stdout).toContain('stopped cleanly');
+  });
+
+  it('refuses a bad flag with exit code 2 and the usage', async () => {
+    const cli = run(['start', '--agents', 'many']);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output().stderr).toContain('--agents: must be a whole number from 1 to 1000000 (got "many")');
+    expect(cli.output().stderr).toContain('usage: swarmscope');
+  });
+
+  it('refuses a bad environment variable, naming it', async () => {
+    const cli = run(['start', '--no-fleet'], { AGENT_TIMEOUT_SECONDS: 'soon' });
+    expect(await cli.exited).toBe(1);
+    expect(cli.output().stderr).toMatch(/AGENT_TIMEOUT_SECONDS: .* \(got "soon"\)/);
+  });
+});
