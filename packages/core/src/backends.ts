@@ -36,7 +36,14 @@ export function createBackends(options: BackendOptions): Backends {
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true, lazyConnect: false });
   redis.on('error', (error: Error) => options.logger.warn({ err: error.message }, 'redis connection error'));
   const store = new RedisStore({ redis, windowRetentionMs: options.windowRetentionMs });
-  const bus = new RedisBus({ redis, shards: options.busShards, maxLenPerShard: options.busMaxLen ?? 10_000 });
+  const bus = new RedisBus({
+    redis,
+    shards: options.busShards,
+    maxLenPerShard: options.busMaxLen ?? 10_000,
+    // At the edge reports are validated once; consumers still parse every payload they read.
+    validate: false,
+    onError: (error) => options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'bus consumer error (the read loop continues)'),
+  });
   return {
     store,
     bus,

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import Redis from 'ioredis';
 import { createLogger, parseEnv, startRedisServer, topics, type Backends, type SampleReport } from '@swarmscope/core';
 import { healthMonitorEnv } from './env';
 import { backendsFor, runHealthMonitor, type RunningHealthMonitor } from './run';
@@ -266,7 +267,6 @@ describe('health-monitor when Redis goes away', () => {
 });
 
 async function flushRedis(url: string): Promise<void> {
-  const { default: Redis } = await import('ioredis');
   const client = new Redis(url);
   await client.flushall();
   client.disconnect();

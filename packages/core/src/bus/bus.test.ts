@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { Collector, describeBusContract, sleep, testTopic, waitFor, type TestEvent } from '../test-support/bus.contract';
-import { startRedisServer, type RedisServerHandle } from '../test-support/redis-server';
+import { startRedisServer, type RedisServerHandle } from '../local-redis';
 import { MemoryBus } from './memory-bus';
 import { RedisBus } from './redis-bus';
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { checkBatchSize, checkOwnedShards, checkShard, checkShardCount, parsePayloads } from './checks';
 import { shardOf } from './shard';
 import type { Bus, BusMessage, SubscribeOptions, Subscription, Topic } from './types';
 
@@ -19,7 +20,6 @@ export interface MemoryBusOptions {
 
 const DEFAULT_MAX_LEN = 100_000;
 const DEFAULT_REDELIVER_MS = 30_000;
-const DEFAULT_BATCH = 100;
 
 /**
  * In-process bus with the semantics of the Redis one: one entry per publish call, consumer groups
@@ -367,37 +367,3 @@ class MemorySubscription implements Subscription {
 }
 
 /** Validates and returns the parsed payloads (zod output), or throws naming the topic and index. */
-function parsePayloads<S extends z.ZodType>(topic: Topic<S>, payloads: ReadonlyArray<unknown>): z.infer<S>[] {
-  return payloads.map((payload, index) => {
-    const result = topic.schema.safeParse(payload);
-    if (!result.success) {
-      const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      throw new TypeError(`invalid payload for topic "${topic.name}" at index ${index}: ${issues}`);
-    }
-    return result.data;
-  });
-}
-
-function checkShardCount(shards: number): number {
-  if (!Number.isInteger(shards) || shards < 1) throw new RangeError(`shards must be a positive integer, got ${shards}`);
-  return shards;
-}
-
-function checkShard(shard: number, shards: number): void {
-  if (!Number.isInteger(shard) || shard < 0 || shard >= shards) {
-    throw new RangeError(`shard must be an integer in 0..${shards - 1}, got ${shard}`);
-  }
-}
-
-function checkOwnedShards(owned: readonly number[] | undefined, shards: number): number[] {
-  if (owned === undefined) return Array.from({ length: shards }, (_, i) => i);
-  if (owned.length === 0) throw new RangeError('shards must not be empty (omit it to own every shard)');
-  for (const shard of owned) checkShard(shard, shards);
-  return [...new Set(owned)];
-}
-
-function checkBatchSize(batchSize: number | undefined): number {
-  const size = batchSize ?? DEFAULT_BATCH;
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batchSize must be a positive integer, got ${size}`);
-  return size;
-}

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
+import { checkBatchSize, checkOwnedShards, checkShard, checkShardCount, parsePayloads } from './checks';
 import { shardOf } from './shard';
 import type { Bus, BusMessage, SubscribeOptions, Subscription, Topic } from './types';
 
@@ -24,7 +25,6 @@ export interface RedisBusOptions {
 const DEFAULT_MAX_LEN = 100_000;
 const DEFAULT_BLOCK_MS = 5_000;
 const DEFAULT_REDELIVER_MS = 30_000;
-const DEFAULT_BATCH = 100;
 const MAX_BACKOFF_MS = 5_000;
 
 /**
@@ -398,39 +398,4 @@ function findGroup(reply: unknown, group: string): { lag: number | null; pending
 function fieldValue(fields: readonly string[], name: string): string | undefined {
   for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
   return undefined;
-}
-
-/** Validates the payloads, or throws naming the topic and the index of the first bad one. */
-function parsePayloads<S extends z.ZodType>(topic: Topic<S>, payloads: ReadonlyArray<unknown>): void {
-  payloads.forEach((payload, index) => {
-    const result = topic.schema.safeParse(payload);
-    if (!result.success) {
-      const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      throw new TypeError(`invalid payload for topic "${topic.name}" at index ${index}: ${issues}`);
-    }
-  });
-}
-
-function checkShardCount(shards: number): number {
-  if (!Number.isInteger(shards) || shards < 1) throw new RangeError(`shards must be a positive integer, got ${shards}`);
-  return shards;
-}
-
-function checkShard(shard: number, shards: number): void {
-  if (!Number.isInteger(shard) || shard < 0 || shard >= shards) {
-    throw new RangeError(`shard must be an integer in 0..${shards - 1}, got ${shard}`);
-  }
-}
-
-function checkOwnedShards(owned: readonly number[] | undefined, shards: number): number[] {
-  if (owned === undefined) return Array.from({ length: shards }, (_, i) => i);
-  if (owned.length === 0) throw new RangeError('shards must not be empty (omit it to own every shard)');
-  for (const shard of owned) checkShard(shard, shards);
-  return [...new Set(owned)];
-}
-
-function checkBatchSize(batchSize: number | undefined): number {
-  const size = batchSize ?? DEFAULT_BATCH;
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batchSize must be a positive integer, got ${size}`);
-  return size;
 }

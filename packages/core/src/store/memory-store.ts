@@ -8,6 +8,7 @@ import type {
   WindowStore,
   WindowSummary,
 } from './types';
+import { checkPageLimit, matches } from './checks';
 
 export interface MemoryStoreOptions {
   /** Windows older than this (relative to the newest window of the same key) are dropped. */
@@ -153,20 +154,6 @@ class MemoryWindowStore implements WindowStore {
   }
 }
 
-/** Page sizes the store accepts (see PageRequest). */
-function checkPageLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new RangeError(`page limit must be an integer in 1..1000, got ${limit}`);
-  }
-}
-
-function matches(record: AgentRecord, filter: AgentFilter): boolean {
-  return (
-    (filter.status === undefined || record.status === filter.status) &&
-    (filter.model === undefined || record.model === filter.model) &&
-    (filter.pool === undefined || record.pool === filter.pool)
-  );
-}
 
 // Code-unit order; it equals Redis' byte (lexicographic) order for every id without characters
 // in U+E000..U+FFFF mixed with astral ones, i.e. for any realistic agent id.

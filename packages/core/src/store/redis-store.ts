@@ -9,6 +9,7 @@ import type {
   WindowStore,
   WindowSummary,
 } from './types';
+import { checkPageLimit, matches } from './checks';
 
 export interface RedisStoreOptions {
   /** Connection to use; owned by the caller (close() does not quit it). */
@@ -212,19 +213,4 @@ async function execOrThrow(batch: { exec(): Promise<Array<[Error | null, unknown
     if (error) throw error;
     return value;
   });
-}
-
-/** Page sizes the store accepts (see PageRequest). */
-function checkPageLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new RangeError(`page limit must be an integer in 1..1000, got ${limit}`);
-  }
-}
-
-function matches(record: AgentRecord, filter: AgentFilter): boolean {
-  return (
-    (filter.status === undefined || record.status === filter.status) &&
-    (filter.model === undefined || record.model === filter.model) &&
-    (filter.pool === undefined || record.pool === filter.pool)
-  );
 }

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import net from 'node:net';
-import { startRedisServer, type RedisServerHandle } from '../test-support/redis-server';
+import { startRedisServer, type RedisServerHandle } from '../local-redis';
 import { agent, describeStoreContract, windowAt } from '../test-support/store.contract';
 import { MemoryStore } from './memory-store';
 import { RedisStore } from './redis-store';
