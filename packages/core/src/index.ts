@@ -8,6 +8,7 @@ export { listen } from './http/server';
 export { requireApiKeyOnWrites } from './http/auth';
 export { createBackends } from './backends';
 export { startRedisServer } from './local-redis';
+export { freePort } from './free-port';
 export { onShutdownSignal } from './shutdown';
 export { AGENT_STATUSES } from './store/types';
 export { MemoryStore } from './store/memory-store';

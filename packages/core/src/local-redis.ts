@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { freePort } from './free-port';
 
 export interface RedisServerHandle {
   url: string;
@@ -72,16 +73,6 @@ async function startOnce(port: number): Promise<RedisServerHandle> {
 }
 
 /** A port that was free a moment ago: bind port 0, read it, release it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPong(port: number): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;

@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { startRedisServer } from '@swarmscope/core';
+import { freePort, startRedisServer } from '@swarmscope/core';
 import { Pool } from 'undici';
 import { intFlag, parseFlags, UsageError } from '../args';
 import { buildIngestBodies } from '../bench/ingest-bodies';
@@ -185,16 +184,6 @@ async function waitReady(origin: string, child: ChildProcess): Promise<void> {
   throw new Error('the health-monitor did not become ready within 30 s');
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function progress(line: string): void {
   process.stderr.write(`${line}\n`);
