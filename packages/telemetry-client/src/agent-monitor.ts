@@ -8,10 +8,17 @@ import type {
   RequestSample,
   ResourceSample,
 } from './types';
-import { checkApiKey, checkEndpoint, checkNumber, checkString } from './validate';
+import { checkApiKey, checkEndpoint, checkInteger, checkNumber, checkString } from './validate';
 
+// The health-monitor's limits (services/health-monitor/src/ingest-schema.ts): checked here so a
+// mistake throws at the call instead of every report being refused later.
 const AGENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const METRIC_NAME = /^[a-z][a-z0-9_]*$/;
+const NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const IDENTITY_LENGTH = 128;
+const MAX_QUALITY_SCORES = 32;
+const MAX_LABELS = 32;
+const LABEL_NAME_LENGTH = 64;
+const LABEL_VALUE_LENGTH = 256;
 
 /**
  * Reports one agent's work to Swarmscope. Every report carries agentId/model/pool/type, so the
@@ -45,9 +52,9 @@ export class AgentMonitor {
       );
     }
     this.agentId = options.agentId;
-    this.model = checkString(options.model, 'AgentMonitorOptions.model');
-    this.type = checkString(options.type ?? 'general', 'AgentMonitorOptions.type');
-    this.pool = checkString(options.pool ?? 'default', 'AgentMonitorOptions.pool');
+    this.model = checkString(options.model, 'AgentMonitorOptions.model', IDENTITY_LENGTH);
+    this.type = checkString(options.type ?? 'general', 'AgentMonitorOptions.type', IDENTITY_LENGTH);
+    this.pool = checkString(options.pool ?? 'default', 'AgentMonitorOptions.pool', IDENTITY_LENGTH);
     this.labels = checkLabels(options.labels);
     if (options.now !== undefined && typeof options.now !== 'function') {
       throw new TypeError('AgentMonitorOptions.now must be a function returning epoch milliseconds');
@@ -82,17 +89,20 @@ export class AgentMonitor {
     this.emit({ requests: 0 }, undefined);
   }
 
-  /** One handled request; throws a TypeError naming the field when a number is not finite and ≥ 0. */
+  /**
+   * One handled request; throws a TypeError naming the field when a number is not finite and ≥ 0,
+   * or when a count (tokens, tool calls) is not a whole number.
+   */
   recordRequest(sample: RequestSample): void {
     const metrics: ReportMetrics = {
       response_time_seconds: checkNumber(sample.latencySeconds, 'latencySeconds', 0),
       requests: 1,
       errors: checkError(sample.error) ? 1 : 0,
     };
-    if (sample.inputTokens !== undefined) metrics.input_tokens = checkNumber(sample.inputTokens, 'inputTokens', 0);
-    if (sample.outputTokens !== undefined) metrics.output_tokens = checkNumber(sample.outputTokens, 'outputTokens', 0);
+    if (sample.inputTokens !== undefined) metrics.input_tokens = checkInteger(sample.inputTokens, 'inputTokens', 0);
+    if (sample.outputTokens !== undefined) metrics.output_tokens = checkInteger(sample.outputTokens, 'outputTokens', 0);
     if (sample.costUsd !== undefined) metrics.cost_usd = checkNumber(sample.costUsd, 'costUsd', 0);
-    if (sample.toolCalls !== undefined) metrics.tool_calls = checkNumber(sample.toolCalls, 'toolCalls', 0);
+    if (sample.toolCalls !== undefined) metrics.tool_calls = checkInteger(sample.toolCalls, 'toolCalls', 0);
     this.emit(metrics, undefined);
   }
 
@@ -113,20 +123,21 @@ export class AgentMonitor {
 
   /**
    * Quality scores, each a finite number in [0, 1] (never clamped: a TypeError names the bad field).
-   * Custom names must be snake_case. Undefined values are skipped; at least one score is required.
+   * Custom names must be snake_case (≤ 64 characters). Undefined values are skipped; 1 to 32 scores.
    */
   reportQuality(scores: QualityScores): void {
     if (typeof scores !== 'object' || scores === null) throw new TypeError('quality scores must be an object');
     const quality: ReportQuality = {};
-    let any = false;
+    let count = 0;
     for (const name of Object.keys(scores)) {
       const value = scores[name];
       if (value === undefined) continue;
-      if (!METRIC_NAME.test(name)) throw new TypeError(`quality score name ${JSON.stringify(name)} must be snake_case`);
+      if (!NAME.test(name)) throw new TypeError(`quality score name ${JSON.stringify(name)} must be snake_case of at most 64 characters`);
       quality[name] = checkNumber(value, name, 0, 1);
-      any = true;
+      count++;
     }
-    if (!any) throw new TypeError('reportQuality needs at least one score');
+    if (count === 0) throw new TypeError('reportQuality needs at least one score');
+    if (count > MAX_QUALITY_SCORES) throw new TypeError(`reportQuality takes at most ${MAX_QUALITY_SCORES} scores, got ${count}`);
     this.emit(undefined, quality);
   }
 
@@ -145,7 +156,8 @@ export class AgentMonitor {
     // One object shape for every report; JSON leaves the undefined fields out.
     const report: Report = {
       agentId: this.agentId,
-      timestamp: this.now(),
+      // The server wants whole milliseconds; a custom clock may return fractions.
+      timestamp: Math.floor(this.now()),
       model: this.model,
       pool: this.pool,
       type: this.type,
@@ -186,9 +198,16 @@ function checkLabels(labels: unknown): Readonly<Record<string, string>> | undefi
   if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
     throw new TypeError('AgentMonitorOptions.labels must be an object of strings');
   }
+  const entries = Object.entries(labels);
+  if (entries.length > MAX_LABELS) throw new TypeError(`AgentMonitorOptions.labels holds at most ${MAX_LABELS} labels, got ${entries.length}`);
   const copy: Record<string, string> = {};
-  for (const [name, value] of Object.entries(labels)) {
-    if (typeof value !== 'string') throw new TypeError(`AgentMonitorOptions.labels.${name} must be a string`);
+  for (const [name, value] of entries) {
+    if (name.length > LABEL_NAME_LENGTH) {
+      throw new TypeError(`AgentMonitorOptions.labels: name ${JSON.stringify(name)} is longer than ${LABEL_NAME_LENGTH} characters`);
+    }
+    if (typeof value !== 'string' || value.length > LABEL_VALUE_LENGTH) {
+      throw new TypeError(`AgentMonitorOptions.labels.${name} must be a string of at most ${LABEL_VALUE_LENGTH} characters`);
+    }
     copy[name] = value;
   }
   // No labels: leave the field out of reports altogether.

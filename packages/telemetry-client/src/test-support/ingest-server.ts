@@ -85,6 +85,16 @@ export class IngestServer {
       status: 0,
     };
     this.requests.push(received);
+    // Decoded whatever the reply, so tests see what every attempt carried.
+    let body: { reports?: unknown } | undefined;
+    let decoded = raw;
+    try {
+      decoded = contentEncoding === 'gzip' ? gunzipSync(raw) : raw;
+      body = JSON.parse(decoded.toString('utf8')) as { reports?: unknown };
+      if (Array.isArray(body.reports)) received.reports = body.reports as Report[];
+    } catch {
+      body = undefined;
+    }
     let gone = false;
     res.on('close', () => {
       if (!res.writableFinished) gone = true;
@@ -107,16 +117,8 @@ export class IngestServer {
       return;
     }
 
-    let body: { reports?: unknown };
-    let decoded: Buffer;
-    try {
-      decoded = contentEncoding === 'gzip' ? gunzipSync(raw) : raw;
-      body = JSON.parse(decoded.toString('utf8')) as { reports?: unknown };
-    } catch {
-      return this.answer(res, received, 400, { error: 'body is not JSON' });
-    }
+    if (body === undefined) return this.answer(res, received, 400, { error: 'body is not JSON' });
     if (!Array.isArray(body.reports)) return this.answer(res, received, 400, { error: 'reports must be an array' });
-    received.reports = body.reports as Report[];
     if (body.reports.length > this.maxReports || decoded.length > this.maxBytes) {
       return this.answer(res, received, 413, { error: 'payload too large' });
     }
