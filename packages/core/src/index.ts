@@ -16,7 +16,7 @@ export { RedisStore } from './store/redis-store';
 export { MemoryBus } from './bus/memory-bus';
 export { RedisBus } from './bus/redis-bus';
 export { shardOf } from './bus/shard';
-export { topics, sampleReportSchema, windowEventSchema, windowSummarySchema } from './bus/topics';
+export { INTERACTION_KINDS, INTERACTION_OUTCOMES, interactionSchema, sampleReportSchema, topics, windowEventSchema, windowSummarySchema } from './bus/topics';
 
 export type { CommonEnv } from './config/env';
 export type { ErrorCode, FieldIssue } from './errors';
@@ -26,6 +26,6 @@ export type { HttpAppOptions, ReadinessCheck } from './http/app';
 export type { RunningServer } from './http/server';
 export type { Backends, BackendOptions } from './backends';
 export type { RedisServerHandle } from './local-redis';
-export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, Page, PageRequest, Store, WindowStore, WindowSummary } from './store/types';
+export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, EdgeSummary, GraphWindow, Page, PageRequest, Store, WindowStore, WindowSummary } from './store/types';
 export type { Bus, BusMessage, PayloadOf, SubscribeOptions, Subscription, Topic } from './bus/types';
-export type { SampleReport, WindowEvent } from './bus/topics';
+export type { Interaction, SampleReport, WindowEvent } from './bus/topics';

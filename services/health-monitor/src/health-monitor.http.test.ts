@@ -149,6 +149,48 @@ describe.each([
     expect((await h.get('/fleet/summary')).body.agents.byStatus.unresponsive).toBe(1);
   });
 
+  it('keeps the interaction graph from reported edges (partial success), serves it over a window, and puts edges on the bus', async () => {
+    const received: string[] = [];
+    const subscription = h.backends.bus.subscribe(topics.interactions, { group: 'graph-test', consumer: 'c1', startFrom: 'earliest' }, async (messages) => {
+      for (const message of messages) received.push(`${message.payload.from}>${message.payload.to}`);
+    });
+    const edge = (from: string, to: string, over: Record<string, unknown> = {}) => ({ from, to, kind: 'delegation', outcome: 'success', latencySeconds: 0.5, timestamp: T0 + 1000, ...over });
+    const answer = await h.post('/v1/interactions', {
+      interactions: [
+        edge('planner', 'worker-1', { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' }),
+        edge('planner', 'worker-1', { outcome: 'error', latencySeconds: 1.5 }),
+        edge('planner', 'worker-2', { kind: 'message' }),
+        edge('planner', 'worker-3', { kind: 'gossip' }),
+        edge('planner', 'worker-4', { traceId: 'nope' }),
+      ],
+    });
+    expect(answer.body).toEqual({
+      accepted: 3,
+      rejected: 2,
+      errors: [
+        { index: 3, path: 'interactions.3.kind', message: 'must be one of delegation, message, tool_handoff' },
+        { index: 4, path: 'interactions.4.traceId', message: 'must be 32 lowercase hex digits (a W3C trace id)' },
+      ],
+    });
+    await waitFor(() => received.length === 3);
+    await subscription.close();
+
+    const open = await h.get('/graph');
+    expect(open.body.edges).toEqual([
+      { from: 'planner', to: 'worker-1', kind: 'delegation', count: 2, errors: 1, errorRate: 0.5, meanLatencySeconds: 1 },
+      { from: 'planner', to: 'worker-2', kind: 'message', count: 1, errors: 0, errorRate: 0, meanLatencySeconds: 0.5 },
+    ]);
+    expect(open.body.nodes.find((n: { id: string }) => n.id === 'planner')).toEqual({ id: 'planner', outDegree: 2, inDegree: 0, interactions: 3 });
+    // Closed and stored: the same graph from the store, and filtered by kind.
+    h.clock.now = T0 + WINDOW + 6000;
+    await h.running.monitor.tick();
+    expect((await h.get('/graph')).body.edges).toHaveLength(2);
+    expect((await h.get('/graph?kind=message')).body.edges.map((e: { to: string }) => e.to)).toEqual(['worker-2']);
+    expect((await h.get(`/graph?from=${T0 + WINDOW}`)).body.edges).toEqual([]);
+    expect((await h.get('/graph?kind=gossip')).status).toBe(400);
+    expect((await h.get('/graph?from=5&to=1')).body.error.message).toBe('query.from: must not be after query.to');
+  });
+
   it('accepts the seed path POST /agents/:id/metrics for a registered agent, 404 for an unknown one', async () => {
     await h.post('/agents/a-1/register', { model: 'gpt-4o' });
     const ok = await h.post('/agents/a-1/metrics', { metrics: { response_time_seconds: 1.5, requests: 1 }, quality: { accuracy: 0.7 } });

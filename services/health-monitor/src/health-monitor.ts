@@ -4,15 +4,20 @@ import {
   topics,
   type AgentRecord,
   type Bus,
+  type GraphWindow,
+  type Interaction,
   type Logger,
   type SampleReport,
   type ServiceMetrics,
   type Store,
+  type Topic,
   type WindowEvent,
 } from '@swarmscope/core';
 import type { Express } from 'express';
+import type { z } from 'zod';
 import type { HealthMonitorEnv } from './env';
 import { FleetState } from './fleet-state';
+import { GRAPH_KEY, InteractionGraph } from './interaction-graph';
 import { createMonitorMetrics, type MonitorMetrics } from './monitor-metrics';
 import { IngestRate } from './ingest-rate';
 import { mountRoutes } from './routes';
@@ -21,6 +26,7 @@ export const SERVICE_NAME = 'health-monitor';
 const TICK_MS = 1000;
 /** Closed windows kept for a retry when the store is down, at most. */
 const MAX_PENDING_WINDOWS = 200_000;
+const MAX_PENDING_GRAPH_WINDOWS = 60;
 
 export interface HealthMonitorDeps {
   env: HealthMonitorEnv;
@@ -35,6 +41,7 @@ export interface HealthMonitorDeps {
 export class HealthMonitor {
   readonly app: Express;
   readonly fleet: FleetState;
+  readonly graph: InteractionGraph;
   readonly metrics: ServiceMetrics;
   readonly monitorMetrics: MonitorMetrics;
   readonly rate = new IngestRate();
@@ -42,6 +49,7 @@ export class HealthMonitor {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private pendingWindows: WindowEvent[] = [];
+  private pendingGraph: GraphWindow[] = [];
   /** Reports refused since start (all reasons); the metric has them by reason. */
   rejectedReports = 0;
 
@@ -54,6 +62,7 @@ export class HealthMonitor {
       tauMs: env.WINDOW_SECONDS * 1000,
       policy: { latencySloSeconds: env.LATENCY_SLO_SECONDS, timeoutMs: env.AGENT_TIMEOUT_SECONDS * 1000 },
     });
+    this.graph = new InteractionGraph({ windowMs: env.WINDOW_SECONDS * 1000, graceMs: env.WINDOW_GRACE_SECONDS * 1000 });
     this.metrics = createServiceMetrics(SERVICE_NAME);
     this.monitorMetrics = createMonitorMetrics(this.metrics.registry, this.fleet);
     this.app = createHttpApp({
@@ -83,22 +92,8 @@ export class HealthMonitor {
    */
   async accept(reports: SampleReport[]): Promise<number> {
     const { bus } = this.deps;
-    const byShard = new Map<number, SampleReport[]>();
-    for (const report of reports) {
-      const shard = bus.shardOf(report.agentId);
-      const list = byShard.get(shard);
-      if (list) list.push(report);
-      else byShard.set(shard, [report]);
-    }
-    const stopTimer = this.monitorMetrics.busPublish.startTimer({ topic: topics.samples.name });
-    try {
-      await Promise.all([...byShard].map(([shard, list]) => bus.publish(topics.samples, shard, list)));
-    } catch (error) {
-      this.monitorMetrics.busPublishFailures.inc({ topic: topics.samples.name });
-      throw error;
-    } finally {
-      stopTimer();
-    }
+    const byShard = groupByShard(bus, reports, (report) => report.agentId);
+    await this.publish(topics.samples, byShard);
     const now = this.now();
     let samples = 0;
     const registered: AgentRecord[] = [];
@@ -112,6 +107,28 @@ export class HealthMonitor {
     this.monitorMetrics.samples.inc(samples);
     this.rate.add(samples, reports.length);
     return samples;
+  }
+
+  /** Puts interactions on the bus (sharded by the calling agent), then adds them to the graph; same guarantee as accept. */
+  async acceptInteractions(interactions: Interaction[]): Promise<void> {
+    await this.publish(topics.interactions, groupByShard(this.deps.bus, interactions, (edge) => edge.from));
+    for (const edge of interactions) {
+      this.graph.add(edge);
+      this.monitorMetrics.interactions.inc({ kind: edge.kind, outcome: edge.outcome });
+    }
+  }
+
+  /** Publishes one entry per shard; the time it takes is the bus lag we add. */
+  private async publish<S extends z.ZodType>(topic: Topic<S>, byShard: Map<number, Array<z.infer<S>>>): Promise<void> {
+    const stopTimer = this.monitorMetrics.busPublish.startTimer({ topic: topic.name });
+    try {
+      await Promise.all([...byShard].map(([shard, list]) => this.deps.bus.publish(topic, shard, list)));
+    } catch (error) {
+      this.monitorMetrics.busPublishFailures.inc({ topic: topic.name });
+      throw error;
+    } finally {
+      stopTimer();
+    }
   }
 
   /** Counts refused reports by reason; returns how many there were. */
@@ -146,6 +163,8 @@ export class HealthMonitor {
     const endTimer = this.monitorMetrics.tickDuration.startTimer();
     const now = this.now();
     const { closed, changed } = this.fleet.tick(now);
+    const graphWindows = this.pendingGraph.concat(this.graph.tick(now));
+    this.pendingGraph = [];
     this.rate.tick(now);
     if (changed.length > 0) await this.writeRecords(changed);
     const windows = this.pendingWindows.concat(closed);
@@ -153,18 +172,19 @@ export class HealthMonitor {
     if (windows.length > 0) {
       try {
         await store.windows.append(windows);
-        const byShard = new Map<number, WindowEvent[]>();
-        for (const event of windows) {
-          const shard = bus.shardOf(event.key);
-          const list = byShard.get(shard);
-          if (list) list.push(event);
-          else byShard.set(shard, [event]);
-          this.monitorMetrics.windowsClosed.inc({ kind: seriesKind(event.key) });
-        }
-        await Promise.all([...byShard].map(([shard, list]) => bus.publish(topics.windows, shard, list)));
+        for (const event of windows) this.monitorMetrics.windowsClosed.inc({ kind: seriesKind(event.key) });
+        await this.publish(topics.windows, groupByShard(bus, windows, (event) => event.key));
       } catch (error) {
         this.pendingWindows = windows.slice(-MAX_PENDING_WINDOWS);
         logger.warn({ err: (error as Error).message, windows: windows.length }, 'window write failed; will retry');
+      }
+    }
+    if (graphWindows.length > 0) {
+      try {
+        await store.graph.append(graphWindows.map((window) => ({ key: GRAPH_KEY, window })));
+      } catch (error) {
+        this.pendingGraph = graphWindows.slice(-MAX_PENDING_GRAPH_WINDOWS);
+        logger.warn({ err: (error as Error).message, windows: graphWindows.length }, 'graph write failed; will retry');
       }
     }
     endTimer();
@@ -209,3 +229,14 @@ const seriesKind = (key: string): string => {
   const colon = key.indexOf(':');
   return colon < 0 ? key : key.slice(0, colon);
 };
+
+function groupByShard<T>(bus: Bus, items: readonly T[], key: (item: T) => string): Map<number, T[]> {
+  const byShard = new Map<number, T[]>();
+  for (const item of items) {
+    const shard = bus.shardOf(key(item));
+    const list = byShard.get(shard);
+    if (list) list.push(item);
+    else byShard.set(shard, [item]);
+  }
+  return byShard;
+}

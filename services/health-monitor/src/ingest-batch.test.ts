@@ -2,7 +2,7 @@ import { HttpError } from '@swarmscope/core';
 import { validateBatch } from './ingest-batch';
 
 const now = 1_732_350_000_000;
-const limits = { maxReports: 3, maxAgeMs: 3_600_000, maxFutureMs: 300_000 };
+const limits = { maxItems: 3, maxAgeMs: 3_600_000, maxFutureMs: 300_000 };
 const good = { agentId: 'a-1', model: 'gpt-4o', metrics: { response_time_seconds: 0.4, requests: 1, errors: 0 }, quality: { accuracy: 0.9 } };
 
 function rejects(body: unknown): HttpError {
@@ -19,7 +19,7 @@ describe('validateBatch', () => {
   it('keeps valid reports, fills the timestamp, and leaves unknown metadata for the registry', () => {
     const result = validateBatch({ reports: [good] }, now, limits);
     expect(result.errors).toEqual([]);
-    expect(result.reports).toEqual([{ ...good, timestamp: now }]);
+    expect(result.items).toEqual([{ ...good, timestamp: now }]);
   });
 
   it('refuses bad reports one by one, naming index and field, and keeps the rest (partial success)', () => {
@@ -34,7 +34,7 @@ describe('validateBatch', () => {
       now,
       limits,
     );
-    expect(result.reports).toHaveLength(1);
+    expect(result.items).toHaveLength(1);
     expect(result.rejected).toEqual({ invalid_field: 2, timestamp_out_of_range: 0 });
     expect(result.errors).toEqual([
       { index: 0, path: 'reports.0.metrics.cpu_percent', message: 'must be ≥ 0' },
@@ -57,7 +57,7 @@ describe('validateBatch', () => {
     ['a null report', null, 'reports.0'],
   ])('names the field for %s', (_name, report, path) => {
     const result = validateBatch({ reports: [report] }, now, limits);
-    expect(result.reports).toEqual([]);
+    expect(result.items).toEqual([]);
     expect(result.errors[0]?.path).toBe(path);
     expect(result.errors[0]?.message).toEqual(expect.any(String));
   });
@@ -68,7 +68,7 @@ describe('validateBatch', () => {
       now,
       limits,
     );
-    expect(result.reports.map((r) => r.agentId)).toEqual(['c']);
+    expect(result.items.map((r) => r.agentId)).toEqual(['c']);
     expect(result.rejected.timestamp_out_of_range).toBe(2);
     expect(result.errors.map((e) => e.message)).toEqual(['older than 3600 s (the window retention)', 'more than 300 s in the future']);
   });
@@ -77,7 +77,7 @@ describe('validateBatch', () => {
     expect(rejects([good]).toJSON().error).toMatchObject({ code: 'SWS_INVALID_FIELD', message: 'body: must be an object {"reports": [...]}' });
     expect(rejects({}).message).toBe('reports: is required');
     expect(rejects({ reports: 'x' }).message).toBe('reports: must be an array');
-    expect(rejects({ reports: [] }).message).toBe('reports: must hold at least one report');
+    expect(rejects({ reports: [] }).message).toBe('reports: must hold at least one item');
   });
 
   it('refuses a batch over the limit with 413', () => {

@@ -1,65 +1,81 @@
-import { HttpError, invalidFields, toFieldIssues, type SampleReport } from '@swarmscope/core';
-import { reportSchema } from './ingest-schema';
+import { HttpError, invalidFields, toFieldIssues, type Interaction, type SampleReport } from '@swarmscope/core';
+import type { z } from 'zod';
+import { interactionInputSchema, reportSchema } from './ingest-schema';
 import { checkTimestamp, type TimestampPolicy } from './timestamp-policy';
 
-export interface ReportError {
+export interface ItemError {
   index: number;
   path: string;
   message: string;
 }
 
-/** Why a report was refused: the label of `swarmscope_ingest_rejected_reports_total`. */
+/** Why an item was refused: the label of `swarmscope_ingest_rejected_reports_total`. */
 export type RejectReason = 'invalid_field' | 'timestamp_out_of_range';
 
 /** A valid report with its timestamp settled; model/pool/type stay optional until the agent is looked up. */
 export type ValidReport = Omit<SampleReport, 'model' | 'pool' | 'type'> & Partial<Pick<SampleReport, 'model' | 'pool' | 'type'>>;
 
-export interface BatchResult {
-  reports: ValidReport[];
-  errors: ReportError[];
+export interface BatchResult<T> {
+  items: T[];
+  errors: ItemError[];
   rejected: Record<RejectReason, number>;
 }
 
 export interface BatchLimits extends TimestampPolicy {
-  maxReports: number;
+  maxItems: number;
 }
 
 /**
- * Splits a batch body into valid reports (normalised: defaults filled in) and per-report errors, like OTLP's
- * partial success. A body that is not a batch at all throws a 400/413 HttpError.
+ * Splits a batch body `{"<field>": [...]}` into valid items (timestamps settled) and per-item errors, like OTLP's
+ * partial success. A body that is not a batch at all throws a 400 (413 when it holds too many items).
  */
-export function validateBatch(body: unknown, now: number, limits: BatchLimits): BatchResult {
+function validateItems<S extends z.ZodType<{ timestamp?: number | undefined }>>(
+  body: unknown,
+  field: string,
+  schema: S,
+  now: number,
+  limits: BatchLimits,
+): BatchResult<z.infer<S> & { timestamp: number }> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw invalidFields([{ path: 'body', message: 'must be an object {"reports": [...]}' }]);
+    throw invalidFields([{ path: 'body', message: `must be an object {"${field}": [...]}` }]);
   }
-  const list = (body as { reports?: unknown }).reports;
-  if (!Array.isArray(list)) throw invalidFields([{ path: 'reports', message: list === undefined ? 'is required' : 'must be an array' }]);
-  if (list.length === 0) throw invalidFields([{ path: 'reports', message: 'must hold at least one report' }]);
-  if (list.length > limits.maxReports) {
-    throw new HttpError('SWS_BATCH_TOO_LARGE', `reports: ${list.length} reports in one batch, the limit is ${limits.maxReports}`, [
-      { path: 'reports', message: `at most ${limits.maxReports} reports per batch` },
+  const list = (body as Record<string, unknown>)[field];
+  if (!Array.isArray(list)) throw invalidFields([{ path: field, message: list === undefined ? 'is required' : 'must be an array' }]);
+  if (list.length === 0) throw invalidFields([{ path: field, message: 'must hold at least one item' }]);
+  if (list.length > limits.maxItems) {
+    throw new HttpError('SWS_BATCH_TOO_LARGE', `${field}: ${list.length} items in one batch, the limit is ${limits.maxItems}`, [
+      { path: field, message: `at most ${limits.maxItems} per batch` },
     ]);
   }
-
-  const reports: ValidReport[] = [];
-  const errors: ReportError[] = [];
+  const items: Array<z.infer<S> & { timestamp: number }> = [];
+  const errors: ItemError[] = [];
   const rejected: Record<RejectReason, number> = { invalid_field: 0, timestamp_out_of_range: 0 };
   for (let index = 0; index < list.length; index++) {
-    const parsed = reportSchema.safeParse(list[index]);
+    const parsed = schema.safeParse(list[index]);
     if (!parsed.success) {
       rejected.invalid_field++;
-      for (const issue of toFieldIssues(parsed.error, ['reports', index])) errors.push({ index, ...issue });
+      for (const issue of toFieldIssues(parsed.error, [field, index])) errors.push({ index, ...issue });
       continue;
     }
-    const report = parsed.data;
-    const timestamp = report.timestamp ?? now;
+    const timestamp = parsed.data.timestamp ?? now;
     const problem = checkTimestamp(timestamp, now, limits);
     if (problem) {
       rejected.timestamp_out_of_range++;
-      errors.push({ index, path: `reports.${index}.timestamp`, message: problem });
+      errors.push({ index, path: `${field}.${index}.timestamp`, message: problem });
       continue;
     }
-    reports.push({ ...report, timestamp, metrics: report.metrics ?? {}, quality: report.quality ?? {} });
+    items.push({ ...parsed.data, timestamp });
   }
-  return { reports, errors, rejected };
+  return { items, errors, rejected };
+}
+
+/** `POST /v1/ingest`: reports, with empty metrics and quality where absent. */
+export function validateBatch(body: unknown, now: number, limits: BatchLimits): BatchResult<ValidReport> {
+  const result = validateItems(body, 'reports', reportSchema, now, limits);
+  return { ...result, items: result.items.map((report) => ({ ...report, metrics: report.metrics ?? {}, quality: report.quality ?? {} })) };
+}
+
+/** `POST /v1/interactions`: agent-to-agent edges. */
+export function validateInteractions(body: unknown, now: number, limits: BatchLimits): BatchResult<Interaction> {
+  return validateItems(body, 'interactions', interactionInputSchema, now, limits);
 }

@@ -1,3 +1,4 @@
+import { INTERACTION_KINDS, INTERACTION_OUTCOMES } from '@swarmscope/core';
 import { z } from 'zod';
 
 /** Limits of one report; documented in the README's API section. */
@@ -71,6 +72,18 @@ export const reportSchema = z.object({
   quality: qualitySchema.optional(),
 });
 export type ReportInput = z.infer<typeof reportSchema>;
+
+/** One agent-to-agent interaction, as the SDK's delegate() reports it. */
+export const interactionInputSchema = z.object({
+  from: agentIdSchema,
+  to: agentIdSchema,
+  kind: z.enum(INTERACTION_KINDS, { error: `must be one of ${INTERACTION_KINDS.join(', ')}` }),
+  outcome: z.enum(INTERACTION_OUTCOMES, { error: `must be one of ${INTERACTION_OUTCOMES.join(', ')}` }),
+  latencySeconds: finite.min(0, 'must be ≥ 0'),
+  timestamp: timestampSchema.optional(),
+  traceId: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits (a W3C trace id)').optional(),
+  spanId: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits (a W3C span id)').optional(),
+});
 
 /** The seed path `POST /agents/:id/metrics`: one report of a registered agent. */
 export const agentMetricsSchema = z.object({

@@ -76,6 +76,12 @@ export function createMonitorMetrics(registry: Registry, fleet: FleetState) {
       registers,
     }),
     cost: new Counter({ name: 'swarmscope_cost_usd_total', help: 'Cost reported by agents in US dollars, by model.', labelNames: ['model'] as const, registers }),
+    interactions: new Counter({
+      name: 'swarmscope_interactions_total',
+      help: 'Agent-to-agent interactions accepted, by kind and outcome.',
+      labelNames: ['kind', 'outcome'] as const,
+      registers,
+    }),
     busPublish: new Histogram({
       name: 'swarmscope_bus_publish_duration_seconds',
       help: 'Time to put an accepted batch on the bus (the lag it adds before consumers can see it).',

@@ -1,9 +1,10 @@
-import { AGENT_STATUSES, HttpError, parseOrThrow, type AgentRecord } from '@swarmscope/core';
+import { AGENT_STATUSES, HttpError, INTERACTION_KINDS, parseOrThrow, type AgentRecord } from '@swarmscope/core';
 import type { Express, Request } from 'express';
 import { linearRegression } from 'simple-statistics';
 import { z } from 'zod';
 import type { HealthMonitor } from './health-monitor';
-import { validateBatch } from './ingest-batch';
+import { validateBatch, validateInteractions } from './ingest-batch';
+import { GRAPH_KEY, mergeGraph } from './interaction-graph';
 import { agentIdSchema, agentMetricsSchema, registerSchema, DEFAULTS } from './ingest-schema';
 import { checkTimestamp } from './timestamp-policy';
 
@@ -17,6 +18,7 @@ const listQuery = z.object({
 
 const epochMs = z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0');
 const rangeQuery = z.object({ from: epochMs.optional(), to: epochMs.optional() });
+const graphQuery = rangeQuery.extend({ kind: z.enum(INTERACTION_KINDS, { error: `must be one of ${INTERACTION_KINDS.join(', ')}` }).optional() });
 const seriesKind = z.enum(['agent', 'model', 'pool', 'fleet'], { error: 'must be one of agent, model, pool, fleet' });
 
 /** health-monitor's HTTP API (the seed's routes, kept, plus the batch path and the fleet summary). */
@@ -34,15 +36,39 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
     const now = monitor.now();
     let result;
     try {
-      result = validateBatch(request.body, now, { ...timestampPolicy, maxReports: env.MAX_BATCH_REPORTS });
+      result = validateBatch(request.body, now, { ...timestampPolicy, maxItems: env.MAX_BATCH_REPORTS });
     } catch (error) {
       if (error instanceof HttpError) monitor.monitorMetrics.rejectedBatches.inc({ code: error.code });
       throw error;
     }
-    const reports = result.reports.map((report) => monitor.fleet.complete(report));
+    const reports = result.items.map((report) => monitor.fleet.complete(report));
     const samples = reports.length > 0 ? await acceptOrUnavailable(monitor, reports) : 0;
     const rejected = monitor.countRejected(result.rejected);
     response.json({ accepted: reports.length, rejected, samples, errors: result.errors });
+  });
+
+  app.post('/v1/interactions', async (request, response) => {
+    const result = validateInteractions(request.body, monitor.now(), { ...timestampPolicy, maxItems: env.MAX_BATCH_REPORTS });
+    if (result.items.length > 0) {
+      try {
+        await monitor.acceptInteractions(result.items);
+      } catch (error) {
+        throw unavailable(error);
+      }
+    }
+    const rejected = monitor.countRejected(result.rejected);
+    response.json({ accepted: result.items.length, rejected, errors: result.errors });
+  });
+
+  // The interaction graph over [from, to] (default: the last 10 minutes), closed windows and open ones.
+  app.get('/graph', async (request, response) => {
+    const query = parseOrThrow(graphQuery, request.query, ['query']);
+    const now = monitor.now();
+    const to = query.to ?? now;
+    const from = query.from ?? now - 10 * 60_000;
+    if (from > to) throw new HttpError('SWS_INVALID_FIELD', 'query.from: must not be after query.to', [{ path: 'query.from', message: 'must not be after query.to' }]);
+    const windows = [...(await store.graph.range(GRAPH_KEY, from, to)), ...monitor.graph.openWindows(from, to)];
+    response.json({ from, to, windows: windows.length, ...mergeGraph(windows, query.kind) });
   });
 
   app.post('/agents/:id/register', async (request, response) => {
@@ -110,9 +136,12 @@ async function acceptOrUnavailable(monitor: HealthMonitor, reports: Parameters<H
     return await monitor.accept(reports);
   } catch (error) {
     monitor.monitorMetrics.rejectedBatches.inc({ code: 'SWS_UNAVAILABLE' });
-    throw new HttpError('SWS_UNAVAILABLE', `the bus did not take the batch (${(error as Error).message}); nothing was kept, retry later`);
+    throw unavailable(error);
   }
 }
+
+const unavailable = (error: unknown) =>
+  new HttpError('SWS_UNAVAILABLE', `the bus did not take the batch (${(error as Error).message}); nothing was kept, retry later`);
 
 /** Closed windows of a series over [from, to] (default: the retention) and the slope of its latency and errors. */
 async function trends(monitor: HealthMonitor, key: string, range: { from?: number | undefined; to?: number | undefined }) {

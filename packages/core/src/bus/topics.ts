@@ -46,9 +46,27 @@ export const windowSummarySchema = z.object({
 export const windowEventSchema = z.object({ key: z.string(), window: windowSummarySchema });
 export type WindowEvent = z.infer<typeof windowEventSchema>;
 
+export const INTERACTION_KINDS = ['delegation', 'message', 'tool_handoff'] as const;
+export const INTERACTION_OUTCOMES = ['success', 'error'] as const;
+
+/** One agent-to-agent interaction reported by the SDK: an edge of the fleet's interaction graph. */
+export const interactionSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  kind: z.enum(INTERACTION_KINDS),
+  outcome: z.enum(INTERACTION_OUTCOMES),
+  latencySeconds: z.number(),
+  timestamp: z.number(),
+  traceId: z.string().optional(),
+  spanId: z.string().optional(),
+});
+export type Interaction = z.infer<typeof interactionSchema>;
+
 export const topics = {
   /** Accepted samples, sharded by agent id. */
   samples: { name: 'samples', schema: sampleReportSchema },
   /** Closed window summaries, sharded by series key. */
   windows: { name: 'windows', schema: windowEventSchema },
+  /** Agent-to-agent interactions, sharded by the calling agent. */
+  interactions: { name: 'interactions', schema: interactionSchema },
 } satisfies Record<string, Topic<z.ZodType>>;

@@ -4,6 +4,7 @@ import type {
   AgentStore,
   Page,
   PageRequest,
+  GraphWindow,
   Store,
   WindowStore,
   WindowSummary,
@@ -22,13 +23,15 @@ export interface MemoryStoreOptions {
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   readonly agents: MemoryAgentStore;
-  readonly windows: MemoryWindowStore;
+  readonly windows: MemoryWindowStore<WindowSummary>;
+  readonly graph: MemoryWindowStore<GraphWindow>;
   private closed = false;
 
   constructor(options: MemoryStoreOptions) {
     const open = () => this.assertOpen();
     this.agents = new MemoryAgentStore(open);
     this.windows = new MemoryWindowStore(options.windowRetentionMs, open);
+    this.graph = new MemoryWindowStore(options.windowRetentionMs, open);
   }
 
   async ping(): Promise<void> {
@@ -105,9 +108,9 @@ class MemoryAgentStore implements AgentStore {
   }
 }
 
-class MemoryWindowStore implements WindowStore {
+class MemoryWindowStore<T extends { start: number }> implements WindowStore<T> {
   /** Windows per key, ascending by start. Map order = order of last append, for idle-key expiry. */
-  private readonly series = new Map<string, { windows: WindowSummary[]; touchedAt: number }>();
+  private readonly series = new Map<string, { windows: T[]; touchedAt: number }>();
 
   constructor(
     private readonly retentionMs: number,
@@ -116,7 +119,7 @@ class MemoryWindowStore implements WindowStore {
     if (!(retentionMs > 0)) throw new RangeError(`windowRetentionMs must be > 0, got ${retentionMs}`);
   }
 
-  async append(entries: ReadonlyArray<{ key: string; window: WindowSummary }>): Promise<void> {
+  async append(entries: ReadonlyArray<{ key: string; window: T }>): Promise<void> {
     this.assertOpen();
     const now = Date.now();
     for (const { key, window } of entries) {
@@ -125,7 +128,7 @@ class MemoryWindowStore implements WindowStore {
       // Re-insert so the Map stays ordered by last append (like the Redis key's PEXPIRE).
       this.series.delete(key);
       this.series.set(key, { windows, touchedAt: now });
-      insertWindow(windows, cloneWindow(window));
+      insertWindow(windows, structuredClone(window));
       const cutoff = windows[windows.length - 1]!.start - this.retentionMs;
       let drop = 0;
       while (drop < windows.length && windows[drop]!.start < cutoff) drop++;
@@ -134,13 +137,13 @@ class MemoryWindowStore implements WindowStore {
     this.expireIdle(now);
   }
 
-  async range(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
+  async range(key: string, fromMs: number, toMs: number): Promise<T[]> {
     this.assertOpen();
     const windows = this.series.get(key)?.windows;
     if (!windows || fromMs > toMs) return [];
-    const out: WindowSummary[] = [];
+    const out: T[] = [];
     for (let i = lowerBoundStart(windows, fromMs); i < windows.length && windows[i]!.start <= toMs; i++) {
-      out.push(cloneWindow(windows[i]!));
+      out.push(structuredClone(windows[i]!));
     }
     return out;
   }
@@ -174,7 +177,7 @@ function upperBound(ids: readonly string[], id: string): number {
 }
 
 /** Index of the first window whose start is >= `start`. */
-function lowerBoundStart(windows: readonly WindowSummary[], start: number): number {
+function lowerBoundStart(windows: ReadonlyArray<{ start: number }>, start: number): number {
   let lo = 0;
   let hi = windows.length;
   while (lo < hi) {
@@ -186,7 +189,7 @@ function lowerBoundStart(windows: readonly WindowSummary[], start: number): numb
 }
 
 /** Keeps `windows` sorted by start; a window with an existing start replaces it (redelivered events). */
-function insertWindow(windows: WindowSummary[], window: WindowSummary): void {
+function insertWindow<T extends { start: number }>(windows: T[], window: T): void {
   const last = windows[windows.length - 1];
   if (!last || last.start < window.start) {
     windows.push(window); // the usual case: windows close in order
@@ -201,6 +204,3 @@ function cloneAgent(agent: AgentRecord): AgentRecord {
   return { ...agent, labels: { ...agent.labels } };
 }
 
-function cloneWindow(window: WindowSummary): WindowSummary {
-  return { ...window, latency: { ...window.latency }, means: { ...window.means } };
-}

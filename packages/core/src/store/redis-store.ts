@@ -5,6 +5,7 @@ import type {
   AgentStore,
   Page,
   PageRequest,
+  GraphWindow,
   Store,
   WindowStore,
   WindowSummary,
@@ -30,12 +31,14 @@ const SCAN_CHUNK = 500;
  * - `P:agents`            hash   id -> AgentRecord JSON
  * - `P:agents:ids`        zset   every id with score 0, so ZRANGEBYLEX pages in id order
  * - `P:windows:<key>`     zset   WindowSummary JSON scored by window start; PEXPIREd to retention
+ * - `P:graph:<key>`       zset   GraphWindow JSON, the same way
  * The connection is the caller's: close() only stops this store from being used.
  */
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   readonly agents: RedisAgentStore;
-  readonly windows: RedisWindowStore;
+  readonly windows: RedisWindowStore<WindowSummary>;
+  readonly graph: RedisWindowStore<GraphWindow>;
   private readonly redis: Redis;
   private closed = false;
 
@@ -44,7 +47,8 @@ export class RedisStore implements Store {
     const open = () => this.assertOpen();
     this.redis = options.redis;
     this.agents = new RedisAgentStore(options.redis, prefix, open);
-    this.windows = new RedisWindowStore(options.redis, prefix, options.windowRetentionMs, open);
+    this.windows = new RedisWindowStore(options.redis, `${prefix}:windows`, options.windowRetentionMs, open);
+    this.graph = new RedisWindowStore(options.redis, `${prefix}:graph`, options.windowRetentionMs, open);
   }
 
   async ping(): Promise<void> {
@@ -148,20 +152,20 @@ class RedisAgentStore implements AgentStore {
   }
 }
 
-class RedisWindowStore implements WindowStore {
+class RedisWindowStore<T extends { start: number }> implements WindowStore<T> {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly namespace: string,
     private readonly retentionMs: number,
     private readonly assertOpen: () => void,
   ) {
     if (!(retentionMs > 0)) throw new RangeError(`windowRetentionMs must be > 0, got ${retentionMs}`);
   }
 
-  async append(entries: ReadonlyArray<{ key: string; window: WindowSummary }>): Promise<void> {
+  async append(entries: ReadonlyArray<{ key: string; window: T }>): Promise<void> {
     this.assertOpen();
     if (entries.length === 0) return;
-    const byKey = new Map<string, WindowSummary[]>();
+    const byKey = new Map<string, T[]>();
     for (const { key, window } of entries) {
       const list = byKey.get(key);
       if (list) list.push(window);
@@ -193,15 +197,16 @@ class RedisWindowStore implements WindowStore {
     await execOrThrow(write);
   }
 
-  async range(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
+  async range(key: string, fromMs: number, toMs: number): Promise<T[]> {
     this.assertOpen();
     if (fromMs > toMs) return [];
     const members = await this.redis.zrangebyscore(this.key(key), fromMs, toMs);
-    return members.map((json) => JSON.parse(json) as WindowSummary);
+    return members.map((json) => JSON.parse(json) as T);
   }
 
+  /** `namespace` is the store's prefix plus the series family (`windows` or `graph`). */
   private key(key: string): string {
-    return `${this.prefix}:windows:${key}`;
+    return `${this.namespace}:${key}`;
   }
 }
 

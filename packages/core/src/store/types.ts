@@ -68,20 +68,40 @@ export interface WindowSummary {
   means: Record<string, number>;
 }
 
+/** Interactions of one kind from one agent to another over one window (the SDK's delegations, messages, hand-offs). */
+export interface EdgeSummary {
+  from: string;
+  to: string;
+  kind: string;
+  count: number;
+  errors: number;
+  latencySumSeconds: number;
+}
+
+/** The fleet's interaction graph over one closed window. */
+export interface GraphWindow {
+  start: number;
+  durationMs: number;
+  edges: EdgeSummary[];
+}
+
 /**
  * Closed windows per series key (e.g. `agent:a-1`, `model:gpt-4o`, `pool:support`), ordered by start.
- * Implementations drop windows older than their retention.
+ * A window appended again with the same start replaces the stored one. Implementations drop windows older
+ * than their retention.
  */
-export interface WindowStore {
-  append(entries: ReadonlyArray<{ key: string; window: WindowSummary }>): Promise<void>;
+export interface WindowStore<T extends { start: number } = WindowSummary> {
+  append(entries: ReadonlyArray<{ key: string; window: T }>): Promise<void>;
   /** Windows of `key` whose start lies in [fromMs, toMs], ascending. */
-  range(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]>;
+  range(key: string, fromMs: number, toMs: number): Promise<T[]>;
 }
 
 export interface Store {
   readonly kind: 'memory' | 'redis';
   readonly agents: AgentStore;
-  readonly windows: WindowStore;
+  readonly windows: WindowStore<WindowSummary>;
+  /** Interaction graph windows, under the key `fleet`. */
+  readonly graph: WindowStore<GraphWindow>;
   /** Resolves when the backing store answers; rejects otherwise (used by /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

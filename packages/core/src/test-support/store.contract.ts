@@ -239,6 +239,17 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.windows.range('agent:a-1', BASE + 1, BASE - 1)).toEqual([]);
       });
 
+      it('keeps interaction graph windows apart from series windows under the same key', async () => {
+        const edges = [{ from: 'a-1', to: 'a-2', kind: 'delegation', count: 3, errors: 1, latencySumSeconds: 1.5 }];
+        await store.graph.append([{ key: 'fleet', window: { start: BASE, durationMs: 10_000, edges } }]);
+        await store.windows.append([{ key: 'fleet', window: windowAt(BASE, { count: 7 }) }]);
+        expect(await store.graph.range('fleet', BASE, BASE)).toEqual([{ start: BASE, durationMs: 10_000, edges }]);
+        expect((await store.windows.range('fleet', BASE, BASE)).map((w) => w.count)).toEqual([7]);
+        const [copy] = await store.graph.range('fleet', BASE, BASE);
+        copy!.edges[0]!.count = 99;
+        expect((await store.graph.range('fleet', BASE, BASE))[0]!.edges[0]!.count).toBe(3);
+      });
+
       it('replaces a window appended again with the same start (redelivered events)', async () => {
         await store.windows.append([{ key: 'agent:a-1', window: windowAt(BASE, { count: 1 }) }]);
         await store.windows.append([{ key: 'agent:a-1', window: windowAt(BASE, { count: 2 }) }]);
