@@ -13,5 +13,6 @@ if ((${#need[@]})); then
 fi
 
 pnpm run typecheck
+pnpm run lint
 # Integration tests start real servers: run suites in parallel, but no more than the cores we have.
 pnpm exec jest --maxWorkers=2 "$@"

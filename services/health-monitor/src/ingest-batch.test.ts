@@ -50,7 +50,7 @@ describe('validateBatch', () => {
     ['a negative count', { agentId: 'a', metrics: { input_tokens: -1 } }, 'reports.0.metrics.input_tokens'],
     ['a fractional count', { agentId: 'a', metrics: { requests: 1.5 } }, 'reports.0.metrics.requests'],
     ['more errors than requests', { agentId: 'a', metrics: { requests: 1, errors: 2 } }, 'reports.0.metrics.errors'],
-    ['an overflowing number', { agentId: 'a', metrics: { custom_score: 1e309 } }, 'reports.0.metrics.custom_score'],
+    ['an infinite number (what an overflowing literal parses to)', { agentId: 'a', metrics: { custom_score: Number.POSITIVE_INFINITY } }, 'reports.0.metrics.custom_score'],
     ['a metric name that is not snake_case', { agentId: 'a', metrics: { 'CPU Usage': 3 } }, 'reports.0.metrics.CPU Usage'],
     ['a quality score above 1', { agentId: 'a', quality: { accuracy: 1.2 } }, 'reports.0.quality.accuracy'],
     ['a timestamp in seconds with a fraction', { agentId: 'a', timestamp: 1.5 }, 'reports.0.timestamp'],
