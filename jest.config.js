@@ -13,6 +13,7 @@ module.exports = {
     '^@swarmscope/core/tracing$': '<rootDir>/packages/core/src/telemetry/tracing.ts',
     '^@swarmscope/telemetry-client$': '<rootDir>/packages/telemetry-client/src/index.ts',
     '^@swarmscope/health-monitor$': '<rootDir>/services/health-monitor/src/index.ts',
+    '^@swarmscope/anomaly-detector$': '<rootDir>/services/anomaly-detector/src/index.ts',
     '^@swarmscope/simulator$': '<rootDir>/tools/simulator/src/index.ts',
   },
   testTimeout: 30000,
