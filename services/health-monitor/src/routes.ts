@@ -2,6 +2,7 @@ import { AGENT_STATUSES, HttpError, INTERACTION_KINDS, parseOrThrow, type AgentR
 import type { Express, Request } from 'express';
 import { linearRegression } from 'simple-statistics';
 import { z } from 'zod';
+import { fleetSummary } from './fleet-summary';
 import type { HealthMonitor } from './health-monitor';
 import { validateBatch, validateInteractions } from './ingest-batch';
 import { GRAPH_KEY, mergeGraph } from './interaction-graph';
@@ -161,23 +162,6 @@ async function trends(monitor: HealthMonitor, key: string, range: { from?: numbe
       latencyP95SecondsPerHour: perHour((w) => w.latency.p95),
       errorRatePerHour: perHour((w) => w.errorRate),
       requestsPerHour: perHour((w) => w.count),
-    },
-  };
-}
-
-/** The fleet at a glance: what `swarmscope start` prints and `/fleet/summary` serves. */
-export function fleetSummary(monitor: HealthMonitor) {
-  const counts = monitor.fleet.countBy();
-  const recent = monitor.fleet.recentFleetWindow().summarize(monitor.deps.env.WINDOW_SECONDS * 1000);
-  return {
-    agents: { total: monitor.fleet.agents.size, byStatus: counts.status, byModel: counts.model, byPool: counts.pool },
-    latencySeconds: { p50: recent.latency.p50, p95: recent.latency.p95, p99: recent.latency.p99, samples: recent.latency.samples },
-    errorRate: recent.errorRate,
-    ingest: {
-      samplesPerSecond: monitor.rate.samplesPerSecond,
-      reportsPerSecond: monitor.rate.reportsPerSecond,
-      rejectedReports: monitor.rejectedReports,
-      lateReports: monitor.fleet.lateReports,
     },
   };
 }

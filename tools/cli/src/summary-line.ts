@@ -1,11 +1,9 @@
-import type { fleetSummary } from '@swarmscope/health-monitor';
-
-type Summary = ReturnType<typeof fleetSummary>;
+import type { FleetSummary } from '@swarmscope/health-monitor';
 
 const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** One line: agents by status, samples/s, rejected, p95 latency (and what the demo fleet's SDK dropped). */
-export function formatSummaryLine(summary: Summary, dropped?: number): string {
+export function formatSummaryLine(summary: FleetSummary, dropped?: number): string {
   const s = summary.agents.byStatus;
   const parts = [
     `agents ${number.format(summary.agents.total)} (healthy ${s.healthy} · degraded ${s.degraded} · unhealthy ${s.unhealthy} · unresponsive ${s.unresponsive})`,

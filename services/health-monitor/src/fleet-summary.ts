@@ -1,0 +1,28 @@
+import type { AgentStatus } from '@swarmscope/core';
+import type { HealthMonitor } from './health-monitor';
+
+/** The answer of `GET /fleet/summary`. */
+export interface FleetSummary {
+  agents: { total: number; byStatus: Record<AgentStatus, number>; byModel: Record<string, number>; byPool: Record<string, number> };
+  /** Fleet response time over the last closed window and the open ones. */
+  latencySeconds: { p50: number; p95: number; p99: number; samples: number };
+  errorRate: number;
+  ingest: { samplesPerSecond: number; reportsPerSecond: number; rejectedReports: number; lateReports: number };
+}
+
+/** The fleet at a glance: what `swarmscope start` prints and `/fleet/summary` serves. */
+export function fleetSummary(monitor: HealthMonitor): FleetSummary {
+  const counts = monitor.fleet.countBy();
+  const recent = monitor.fleet.recentFleetWindow().summarize(monitor.deps.env.WINDOW_SECONDS * 1000);
+  return {
+    agents: { total: monitor.fleet.agents.size, byStatus: counts.status, byModel: counts.model, byPool: counts.pool },
+    latencySeconds: { p50: recent.latency.p50, p95: recent.latency.p95, p99: recent.latency.p99, samples: recent.latency.samples },
+    errorRate: recent.errorRate,
+    ingest: {
+      samplesPerSecond: monitor.rate.samplesPerSecond,
+      reportsPerSecond: monitor.rate.reportsPerSecond,
+      rejectedReports: monitor.rejectedReports,
+      lateReports: monitor.fleet.lateReports,
+    },
+  };
+}
