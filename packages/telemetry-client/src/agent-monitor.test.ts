@@ -245,3 +245,167 @@ describe('AgentMonitor heartbeat', () => {
     });
   });
 });
+
+describe('AgentMonitor.trackRequest reports', () => {
+  it('prices tokens with the built-in table, matching dated model names', async () => {
+    const m = monitor({ model: 'gpt-4o-mini-2024-07-18' });
+    const result = await m.trackRequest({ inputTokens: 1000 }, async (req) => {
+      req.setUsage({ outputTokens: 500 });
+      return 42;
+    });
+    expect(result).toBe(42);
+    await fleet.flush();
+    expect(server.accepted).toEqual([
+      {
+        ...identity,
+        model: 'gpt-4o-mini-2024-07-18',
+        metrics: {
+          response_time_seconds: expect.any(Number),
+          requests: 1,
+          errors: 0,
+          input_tokens: 1000,
+          output_tokens: 500,
+          cost_usd: (1000 * 0.15 + 500 * 0.6) / 1e6,
+        },
+      },
+    ]);
+  });
+
+  it('takes prices from the prices option, and sends no cost for an unknown model', async () => {
+    const priced = monitor({ agentId: 'a-1', model: 'in-house-7b', prices: { 'in-house-7b': { inputPerMillion: 1, outputPerMillion: 2 } } });
+    const unpriced = monitor({ agentId: 'a-2', model: 'in-house-13b' });
+    await priced.trackRequest({ inputTokens: 1_000_000 }, (req) => req.setOutputTokens(500_000));
+    await unpriced.trackRequest({ inputTokens: 10 }, () => undefined);
+    // The monitor's model can be overridden per call, for the cost too.
+    await unpriced.trackRequest({ inputTokens: 1_000_000, model: 'claude-sonnet-4' }, () => undefined);
+    await fleet.flush();
+    expect(server.accepted.map((r) => r.metrics?.cost_usd)).toEqual([2, undefined, 3]);
+  });
+
+  it('counts an exception as an error and rethrows it unchanged', async () => {
+    const m = monitor();
+    const failure = new Error('model timeout');
+    await expect(m.trackRequest({ inputTokens: 5 }, () => Promise.reject(failure))).rejects.toBe(failure);
+    await expect(
+      m.trackRequest({}, () => {
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    await fleet.flush();
+    expect(server.accepted.map((r) => [r.metrics?.requests, r.metrics?.errors])).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+  });
+
+  it('throws a TypeError naming the option before running fn', async () => {
+    const m = monitor();
+    let calls = 0;
+    const fn = (): void => void calls++;
+    await expect(m.trackRequest({ inputTokens: -1 }, fn)).rejects.toThrow(/inputTokens/);
+    await expect(m.trackRequest({ operation: 'sing' as 'chat' }, fn)).rejects.toThrow(/operation/);
+    await expect(m.trackRequest({ model: '' }, fn)).rejects.toThrow(/model/);
+    await expect(m.trackRequest({}, undefined as unknown as typeof fn)).rejects.toThrow(/function/);
+    expect(calls).toBe(0);
+    expect(fleet.stats().recorded).toBe(0);
+  });
+
+  it('req setters refuse bad counts (the request then counts as failed)', async () => {
+    const m = monitor();
+    await expect(m.trackRequest({}, (req) => req.setOutputTokens(1.5))).rejects.toThrow(/outputTokens/);
+    await expect(m.trackRequest({}, (req) => req.fail(''))).rejects.toThrow(/reason/);
+    await fleet.flush();
+    expect(server.accepted.map((r) => r.metrics?.errors)).toEqual([1, 1]);
+  });
+});
+
+describe('AgentMonitor.recordToolCall', () => {
+  it('times a function, counts its failure, and rethrows', async () => {
+    const m = monitor();
+    expect(await m.recordToolCall('search', async () => 'hits')).toBe('hits');
+    await expect(m.recordToolCall('search', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    m.recordToolCall('fetch', { durationSeconds: 0.25 });
+    m.recordToolCall('fetch', { durationSeconds: 2, error: true });
+    await fleet.flush();
+    expect(server.accepted.map((r) => r.metrics)).toEqual([
+      { tool_calls: 1, tool_errors: 0, tool_duration_seconds: expect.any(Number) },
+      { tool_calls: 1, tool_errors: 1, tool_duration_seconds: expect.any(Number) },
+      { tool_calls: 1, tool_errors: 0, tool_duration_seconds: 0.25 },
+      { tool_calls: 1, tool_errors: 1, tool_duration_seconds: 2 },
+    ]);
+  });
+
+  it.each([
+    ['', { durationSeconds: 1 }, /tool name/],
+    ['t', { durationSeconds: -1 }, /durationSeconds/],
+    ['t', { durationSeconds: 1, error: 3 }, /error/],
+    ['t', null, /function or/],
+  ])('refuses name %j with %j', (name, sample, problem) => {
+    expect(() => monitor().recordToolCall(name, sample as { durationSeconds: number })).toThrow(problem);
+    expect(fleet.stats().recorded).toBe(0);
+  });
+});
+
+describe('AgentMonitor.recordInteraction', () => {
+  it('queues a validated edge from this agent', async () => {
+    const m = monitor();
+    m.recordInteraction({ to: 'a-2', kind: 'message', latencySeconds: 0.1 });
+    m.recordInteraction({
+      to: 'a-3',
+      kind: 'tool_handoff',
+      outcome: 'error',
+      latencySeconds: 2,
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+    });
+    await fleet.flush();
+    expect(server.acceptedInteractions).toEqual([
+      { from: 'a-1', to: 'a-2', kind: 'message', outcome: 'success', latencySeconds: 0.1, timestamp: T0 },
+      {
+        from: 'a-1',
+        to: 'a-3',
+        kind: 'tool_handoff',
+        outcome: 'error',
+        latencySeconds: 2,
+        timestamp: T0,
+        traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+        spanId: '00f067aa0ba902b7',
+      },
+    ]);
+  });
+
+  it.each([
+    [{ to: 'bad id', kind: 'message', latencySeconds: 1 }, /to/],
+    [{ to: 'a-2', kind: 'chat', latencySeconds: 1 }, /kind/],
+    [{ to: 'a-2', kind: 'message', latencySeconds: -1 }, /latencySeconds/],
+    [{ to: 'a-2', kind: 'message', latencySeconds: 1, outcome: 'ok' }, /outcome/],
+    [{ to: 'a-2', kind: 'message', latencySeconds: 1, traceId: 'ABC', spanId: '00f067aa0ba902b7' }, /traceId/],
+    [{ to: 'a-2', kind: 'message', latencySeconds: 1, traceId: '4bf92f3577b34da6a3ce929d0e0e4736' }, /spanId/],
+  ])('refuses %j with a TypeError naming the field', (sample, field) => {
+    expect(() => monitor().recordInteraction(sample as never)).toThrow(field);
+    expect(fleet.stats().interactions.recorded).toBe(0);
+  });
+});
+
+describe('AgentMonitor.start', () => {
+  it('resolves once the registration reached the server', async () => {
+    const m = await AgentMonitor.start({ agentId: 'starter', model: 'gpt-4o', pool: 'support', fleet, heartbeatIntervalMs: 0, now: clock });
+    monitors.push(m);
+    expect(server.accepted).toEqual([{ ...identity, agentId: 'starter', pool: 'support', metrics: { requests: 0 } }]);
+  });
+
+  it('resolves while the platform is down; the registration is delivered once it is back', async () => {
+    await server.stop();
+    const m = await AgentMonitor.start({ agentId: 'starter', model: 'gpt-4o', endpoint: server.url, heartbeatIntervalMs: 0, registerTimeoutMs: 50 });
+    monitors.push(m);
+    expect(m.fleet.stats()).toMatchObject({ recorded: 1, sent: 0, dropped: 0 });
+    await server.start();
+    await waitFor(() => m.fleet.stats().sent === 1, 'the registration after recovery');
+    expect(server.acceptedIds()).toEqual(['starter']);
+  });
+
+  it('rejects invalid options with a TypeError', async () => {
+    await expect(AgentMonitor.start({ agentId: '', model: 'm', fleet })).rejects.toThrow(TypeError);
+    await expect(AgentMonitor.start({ agentId: 'a', model: 'm', fleet, registerTimeoutMs: -1 })).rejects.toThrow(/registerTimeoutMs/);
+  });
+});

@@ -1,8 +1,6 @@
 import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';
-import type { Report } from './types';
-
-/** Server limits of one `POST /v1/ingest`. */
+/** Server limits of one `POST /v1/ingest` (and of one `POST /v1/interactions`). */
 export const MAX_REPORTS_PER_BODY = 5000;
 /** Applied to the JSON before compression: the server bounds the decoded body too. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -14,16 +12,17 @@ export type EncodedBatch =
   | { ok: false; reason: 'too_large' | 'unserializable'; message: string };
 
 /**
- * The POST body of a batch. Gzip runs on libuv's thread pool (level 1: about 7× smaller for this
- * JSON at half the CPU of the default level), so the event loop only pays for JSON.stringify.
+ * The POST body of a batch, `{"<key>": [...items]}`. Gzip runs on libuv's thread pool (level 1:
+ * about 7× smaller for this JSON at half the CPU of the default level), so the event loop only
+ * pays for JSON.stringify.
  */
-export async function encodeBatch(reports: readonly Report[], compression: 'none' | 'gzip'): Promise<EncodedBatch> {
+export async function encodeBatch(key: string, items: readonly unknown[], compression: 'none' | 'gzip'): Promise<EncodedBatch> {
   let json: string;
   try {
-    json = JSON.stringify({ reports });
+    json = JSON.stringify({ [key]: items });
   } catch (error) {
-    // Circular structures or BigInt: the report can never be sent.
-    return { ok: false, reason: 'unserializable', message: `report cannot be encoded as JSON: ${messageOf(error)}` };
+    // Circular structures or BigInt: the item can never be sent.
+    return { ok: false, reason: 'unserializable', message: `cannot be encoded as JSON: ${messageOf(error)}` };
   }
   // A UTF-16 unit takes at most 3 UTF-8 bytes: skip counting bytes when it surely fits.
   if (json.length * 3 > MAX_BODY_BYTES) {

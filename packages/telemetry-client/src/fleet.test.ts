@@ -2,7 +2,7 @@ import type { FleetError } from './errors';
 import { Fleet } from './fleet';
 import { IngestServer } from './test-support/ingest-server';
 import { balance, idle, waitFor } from './test-support/wait-for';
-import type { FleetOptions, Report } from './types';
+import type { FleetOptions, Interaction, Report } from './types';
 
 let server: IngestServer;
 const fleets: Fleet[] = [];
@@ -130,7 +130,7 @@ describe('Fleet failures', () => {
     await fleet.flush();
     expect(server.requests).toHaveLength(1);
     expect(fleet.stats()).toMatchObject({ sent: 0, rejected: 3, retries: 0, dropped: 0, batchesSent: 0 });
-    expect(events.map((e) => [e.kind, e.status, e.reports])).toEqual([['rejected', 400, 3]]);
+    expect(events.map((e) => [e.kind, e.status, e.count])).toEqual([['rejected', 400, 3]]);
     expect(fleet.stats().lastError).toMatch(/HTTP 400.*bad batch/);
   });
 
@@ -146,12 +146,12 @@ describe('Fleet failures', () => {
     expect(server.acceptedIds()).toEqual(['a-0', 'a-2', 'a-4']);
     expect(fleet.stats()).toMatchObject({ sent: 3, rejected: 2, retries: 0, batchesSent: 1 });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ kind: 'rejected', status: 200, reports: 2 });
+    expect(events[0]).toMatchObject({ kind: 'rejected', status: 200, count: 2 });
     expect(events[0].errors?.map((e) => e.path)).toEqual(['reports.1.metrics.cpu_percent', 'reports.3.quality.accuracy']);
   });
 
   it('splits a batch on 413 until the server takes the halves', async () => {
-    server.maxReports = 3;
+    server.maxItems = 3;
     const { fleet } = makeFleet({ batchSize: 10 });
     recordRange(fleet, 0, 10);
     await fleet.flush();
@@ -321,7 +321,7 @@ describe('Fleet close', () => {
     await fleet.close({ timeoutMs: 200 });
     const stats = fleet.stats();
     expect(stats).toMatchObject({ recorded: 25, sent: 0, dropped: 25, queued: 0, inFlight: 0 });
-    expect(events.at(-1)).toMatchObject({ kind: 'dropped', reports: 25 });
+    expect(events.at(-1)).toMatchObject({ kind: 'dropped', count: 25 });
   });
 
   it('closes promptly while the endpoint is unreachable', async () => {
@@ -350,9 +350,134 @@ describe('Fleet options', () => {
     [{ requestTimeoutMs: 0 }, /requestTimeoutMs/],
     [{ flushIntervalMs: Number.NaN }, /flushIntervalMs/],
     [{ apiKey: 'a\r\nb' }, /apiKey/],
+    [{ maxInteractionQueue: 0 }, /maxInteractionQueue/],
   ])('refuses %j with a TypeError naming the field', (options, field) => {
     const build = () => new Fleet({ endpoint: 'http://127.0.0.1:1', ...(options as Partial<FleetOptions>) });
     expect(build).toThrow(TypeError);
     expect(build).toThrow(field);
+  });
+});
+
+/** Interaction number i: its `to` identifies it on the server. */
+const edge = (i: number): Interaction => ({ from: 'planner', to: `w-${i}`, kind: 'delegation', outcome: 'success', latencySeconds: 0.5 });
+const edgeIds = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `w-${from + i}`);
+const targets = (): string[] => server.acceptedInteractions.map((interaction) => interaction.to);
+
+function recordEdges(fleet: Fleet, from: number, to: number): void {
+  for (let i = from; i < to; i++) fleet.recordInteraction(edge(i));
+}
+
+describe('Fleet interactions', () => {
+  it('batch to /v1/interactions on their own queue, counted apart from reports', async () => {
+    const { fleet } = makeFleet({ batchSize: 3 });
+    recordEdges(fleet, 0, 7);
+    fleet.record(report(0));
+    await fleet.flush();
+    expect(server.requestsTo('/v1/interactions').map((r) => r.interactions.length)).toEqual([3, 3, 1]);
+    expect(server.requestsTo('/v1/interactions')[0]?.body).toEqual({ interactions: [edge(0), edge(1), edge(2)] });
+    expect(server.requestsTo('/v1/ingest').map((r) => r.reports.length)).toEqual([1]);
+    expect(targets()).toEqual(edgeIds(0, 7));
+    const stats = fleet.stats();
+    expect(stats).toMatchObject({ recorded: 1, sent: 1 });
+    expect(stats.interactions).toEqual({
+      recorded: 7,
+      queued: 0,
+      inFlight: 0,
+      sent: 7,
+      rejected: 0,
+      dropped: 0,
+      retries: 0,
+      batchesSent: 3,
+      lastError: undefined,
+      lastSuccessAt: expect.any(Number),
+    });
+  });
+
+  it('have the same delivery rules: retry, partial success, 413 split, bounded queue', async () => {
+    const { fleet, events } = makeFleet({ batchSize: 10, maxInteractionQueue: 8 });
+    server.maxItems = 4;
+    server.script.push({ kind: 'status', status: 503 });
+    recordEdges(fleet, 0, 9);
+    fleet.recordInteraction({ ...edge(9), outcome: 'maybe' as 'success' }); // invalid
+    // A queue of 8 holds w-2..w-9: w-0 and w-1 were dropped.
+    await fleet.flush();
+    // 503 → retry → 413 (more than 4) → two halves of 4, the second with the invalid one refused.
+    expect(server.requestsTo('/v1/interactions').map((r) => [r.interactions.length, r.status])).toEqual([
+      [8, 503],
+      [8, 413],
+      [4, 200],
+      [4, 200],
+    ]);
+    expect(targets()).toEqual(edgeIds(2, 9));
+    expect(fleet.stats().interactions).toMatchObject({ recorded: 10, sent: 7, rejected: 1, dropped: 2, retries: 1, queued: 0, inFlight: 0 });
+    expect(events.map((e) => [e.channel, e.kind, e.count])).toEqual([
+      ['interactions', 'dropped', 1],
+      ['interactions', 'retry', 8],
+      ['interactions', 'rejected', 1],
+    ]);
+    expect(events[2]?.errors?.map((e) => e.path)).toEqual(['interactions.3.outcome']);
+    expect(fleet.stats()).toMatchObject({ recorded: 0, sent: 0, dropped: 0 });
+  });
+
+  it('survive the platform going down and coming back, with exact counters', async () => {
+    const { fleet } = makeFleet({
+      batchSize: 10,
+      maxInteractionQueue: 30,
+      maxInFlight: 1,
+      flushIntervalMs: 20,
+      maxRetries: 1_000_000,
+      backoff: { baseMs: 2, maxMs: 30 },
+    });
+    recordEdges(fleet, 0, 10);
+    await waitFor(() => fleet.stats().interactions.sent === 10, 'delivery while up');
+
+    await server.stop();
+    recordEdges(fleet, 10, 20);
+    await waitFor(() => fleet.stats().interactions.retries >= 2, 'retries while down');
+    // w-10..w-19 wait in flight for their retry; 40 more into a queue of 30 evict the 10 oldest.
+    recordEdges(fleet, 20, 60);
+    let stats = fleet.stats().interactions;
+    expect(stats).toMatchObject({ sent: 10, inFlight: 10, queued: 30, dropped: 10 });
+    expect(stats.queued + stats.inFlight).toBeLessThanOrEqual(30 + 1 * 10);
+
+    await server.start(); // same port
+    await waitFor(() => fleet.stats().interactions.sent === 50, 'delivery after recovery, by itself');
+    stats = fleet.stats().interactions;
+    expect(stats).toMatchObject({ recorded: 60, sent: 50, dropped: 10, rejected: 0, queued: 0, inFlight: 0 });
+    expect(balance(stats)).toBe(stats.recorded);
+    expect([...targets()].sort(byNumber)).toEqual([...edgeIds(0, 20), ...edgeIds(30, 60)]);
+  });
+
+  it('close() flushes both channels, then counts later interactions as dropped', async () => {
+    const { fleet } = makeFleet();
+    recordEdges(fleet, 0, 3);
+    fleet.record(report(0));
+    await fleet.close();
+    fleet.recordInteraction(edge(3));
+    expect(targets()).toEqual(edgeIds(0, 3));
+    expect(server.acceptedIds()).toEqual(['a-0']);
+    expect(fleet.stats().interactions).toMatchObject({ recorded: 4, sent: 3, dropped: 1 });
+  });
+});
+
+describe('Fleet flush with a timeout', () => {
+  it('resolves while the platform is down; what waits is still delivered later', async () => {
+    const { fleet } = makeFleet({ maxRetries: 1_000_000, backoff: { baseMs: 2, maxMs: 20 } });
+    await server.stop();
+    fleet.record(report(0));
+    fleet.recordInteraction(edge(0));
+    await fleet.flush({ timeoutMs: 50 });
+    expect(fleet.stats()).toMatchObject({ sent: 0, inFlight: 1, dropped: 0 });
+    expect(fleet.stats().interactions).toMatchObject({ sent: 0, inFlight: 1, dropped: 0 });
+
+    await server.start();
+    await fleet.flush();
+    expect(server.acceptedIds()).toEqual(['a-0']);
+    expect(targets()).toEqual(['w-0']);
+  });
+
+  it('refuses a bad timeout', async () => {
+    const { fleet } = makeFleet();
+    await expect(fleet.flush({ timeoutMs: -1 })).rejects.toThrow(/timeoutMs/);
   });
 });

@@ -1,23 +1,66 @@
 /** @swarmscope/telemetry-client: what agent code imports to report to Swarmscope's health-monitor. */
 export { AgentMonitor } from './agent-monitor';
-export { Fleet } from './fleet';
-export { FleetError } from './errors';
+export { Fleet, INGEST_PATH, INTERACTIONS_PATH } from './fleet';
+export { ApiError, CLIENT_ERROR_CODES, FleetError } from './errors';
 export { backoffDelay, parseRetryAfter } from './backoff';
 export { MAX_BODY_BYTES, MAX_REPORTS_PER_BODY } from './encode';
+export { DEFAULT_PRICES, Pricing } from './pricing';
+export { extract, inject } from './propagation';
+export { quickRegisterAgent, quickUpdateMetrics } from './quick';
+export {
+  ATTR_AGENT_ID,
+  ATTR_AGENT_NAME,
+  ATTR_ERROR_TYPE,
+  ATTR_INTERACTION_FROM,
+  ATTR_INTERACTION_KIND,
+  ATTR_OPERATION_NAME,
+  ATTR_PROVIDER_NAME,
+  ATTR_REQUEST_MODEL,
+  ATTR_RESPONSE_MODEL,
+  ATTR_SYSTEM,
+  ATTR_TOKEN_TYPE,
+  ATTR_TOOL_NAME,
+  ATTR_USAGE_INPUT_TOKENS,
+  ATTR_USAGE_OUTPUT_TOKENS,
+  GEN_AI_OPERATIONS,
+  INSTRUMENTATION_SCOPE,
+  METRIC_OPERATION_DURATION,
+  METRIC_TOKEN_USAGE,
+} from './gen-ai-telemetry';
+export { VERSION } from './version';
 
-export type { FleetErrorDetails, FleetErrorKind } from './errors';
+export type { ApiIssue, ClientErrorCode, FleetChannel, FleetErrorDetails, FleetErrorKind } from './errors';
+export type { GenAiOperationName } from './gen-ai-telemetry';
+export type { ModelPrice, PriceTable } from './pricing';
+export type { HeaderCarrier, TraceHeaders } from './propagation';
 export type {
+  AgentIdentity,
   AgentMonitorOptions,
+  AgentMonitorStartOptions,
+  AgentRecord,
   BackoffOptions,
   CloseOptions,
+  DeliveryStats,
   FleetOptions,
   FleetStats,
+  FlushOptions,
   IngestError,
   IngestResponse,
+  Interaction,
+  InteractionKind,
+  InteractionOutcome,
+  InteractionResponse,
+  InteractionSample,
+  MetricsResponse,
   QualityScores,
+  QuickCallOptions,
   Report,
   ReportMetrics,
   ReportQuality,
   RequestSample,
+  RequestScope,
   ResourceSample,
+  TokenUsage,
+  ToolCallSample,
+  TrackRequestOptions,
 } from './types';

@@ -15,21 +15,19 @@ export interface PostAnswer {
   text: string;
 }
 
-const INGEST_PATH = '/v1/ingest';
-
 /**
- * POSTs bodies to `{endpoint}/v1/ingest` over a pool of keep-alive connections.
+ * POSTs bodies to `{endpoint}{path}` (`/v1/ingest`, `/v1/interactions`) over a pool of keep-alive connections.
  * undici's Pool over node:http's Agent: measured on loopback with 4 concurrent POSTs, same
  * throughput for 1000-report bodies (JSON work dominates) and 25-55% more requests per second
  * with less CPU for small bodies. Idle sockets are unref'd by undici: they keep no process alive.
  */
-export class IngestTransport {
+export class BatchTransport {
   private readonly pool: Pool;
   private readonly path: string;
   private readonly headers: Record<string, string>;
 
-  constructor(endpoint: URL, options: TransportOptions) {
-    this.path = endpoint.pathname.replace(/\/+$/, '') + INGEST_PATH;
+  constructor(endpoint: URL, path: string, options: TransportOptions) {
+    this.path = endpoint.pathname.replace(/\/+$/, '') + path;
     this.headers = { 'content-type': 'application/json' };
     if (options.compression === 'gzip') this.headers['content-encoding'] = 'gzip';
     if (options.apiKey !== undefined) this.headers.authorization = `Bearer ${options.apiKey}`;

@@ -1,5 +1,8 @@
+import type { Span } from '@opentelemetry/api';
 import type { FleetError } from './errors';
 import type { Fleet } from './fleet';
+import type { GenAiOperationName } from './gen-ai-telemetry';
+import type { PriceTable } from './pricing';
 
 /**
  * Metric samples of one report. Names are snake_case in base units (seconds, bytes, percent, USD);
@@ -42,9 +45,9 @@ export interface Report {
   quality?: ReportQuality;
 }
 
-/** One refusal listed in a 200 answer. */
+/** One refusal listed in a 200 answer (of `/v1/ingest` or `/v1/interactions`). */
 export interface IngestError {
-  /** Index of the refused report within the posted body. */
+  /** Index of the refused item within the posted body. */
   index: number;
   /** Where the problem is, e.g. `reports.3.metrics.cpu_percent`. */
   path: string;
@@ -56,6 +59,34 @@ export interface IngestResponse {
   accepted: number;
   rejected: number;
   samples: number;
+  errors: IngestError[];
+}
+
+/** What an interaction was: a task handed to another agent, a message, or a tool's work handed over. */
+export type InteractionKind = 'delegation' | 'message' | 'tool_handoff';
+export type InteractionOutcome = 'success' | 'error';
+
+/** One agent-to-agent edge: an entry of `POST /v1/interactions` `{"interactions": [...]}`. */
+export interface Interaction {
+  /** Agent ids, each 1..128 characters of [A-Za-z0-9._:-]. */
+  from: string;
+  to: string;
+  kind: InteractionKind;
+  outcome: InteractionOutcome;
+  /** ≥ 0. */
+  latencySeconds: number;
+  /** Epoch milliseconds; the server uses its own clock when absent. */
+  timestamp?: number;
+  /** W3C trace id (32 lowercase hex digits) of the span that carried the interaction. */
+  traceId?: string;
+  /** W3C span id (16 lowercase hex digits). */
+  spanId?: string;
+}
+
+/** The 200 answer of `POST /v1/interactions`. */
+export interface InteractionResponse {
+  accepted: number;
+  rejected: number;
   errors: IngestError[];
 }
 
@@ -77,7 +108,9 @@ export interface FleetOptions {
   flushIntervalMs?: number;
   /** Reports waiting to be sent; beyond it the oldest are dropped. Default 100 000. */
   maxQueue?: number;
-  /** Concurrent POSTs (and pooled connections); default 4. */
+  /** Interactions waiting to be sent (their own queue); beyond it the oldest are dropped. Default 10 000. */
+  maxInteractionQueue?: number;
+  /** Concurrent POSTs (and pooled connections) per channel, reports and interactions; default 4. */
   maxInFlight?: number;
   /** Retries of one batch before its reports are dropped; default 8. */
   maxRetries?: number;
@@ -95,19 +128,28 @@ export interface CloseOptions {
   timeoutMs?: number;
 }
 
+export interface FlushOptions {
+  /**
+   * Resolve after this long even if items are still waiting (they stay queued and keep being
+   * retried). Default: no limit, which lasts as long as the retries while the endpoint is down.
+   */
+  timeoutMs?: number;
+}
+
 /**
- * Exact counters. Invariant: `recorded === queued + inFlight + sent + rejected + dropped`.
+ * Exact counters of one channel (reports or interactions).
+ * Invariant: `recorded === queued + inFlight + sent + rejected + dropped`.
  */
-export interface FleetStats {
-  /** Every record() call, including the ones after close(). */
+export interface DeliveryStats {
+  /** Every record call, including the ones after close(). */
   recorded: number;
-  /** Reports waiting in the queue. */
+  /** Items waiting in the queue. */
   queued: number;
-  /** Reports taken into batches not yet settled (being posted or waiting for a retry). */
+  /** Items taken into batches not yet settled (being posted or waiting for a retry). */
   inFlight: number;
-  /** Reports the server acknowledged as accepted. */
+  /** Items the server acknowledged as accepted. */
   sent: number;
-  /** Reports the server refused (or that could not be encoded): never retried. */
+  /** Items the server refused (or that could not be encoded): never retried. */
   rejected: number;
   /** Queue overflow + retries exhausted + left at close + recorded after close. */
   dropped: number;
@@ -118,6 +160,11 @@ export interface FleetStats {
   lastError?: string;
   /** Epoch ms of the last 2xx answer. */
   lastSuccessAt?: number;
+}
+
+/** The reports' counters at the top level (record()), the interactions' in their own block (recordInteraction()). */
+export interface FleetStats extends DeliveryStats {
+  interactions: DeliveryStats;
 }
 
 /** One call's worth of an agent's work. */
@@ -141,7 +188,20 @@ export type QualityScores = ReportQuality;
 export interface AgentMonitorOptions {
   /** 1..128 characters of [A-Za-z0-9._:-]. */
   agentId: string;
+  /** The model the agent calls (the request model of its spans, the key of its price). */
   model: string;
+  /** Human-readable name for spans (`gen_ai.agent.name`); default the agentId. */
+  name?: string;
+  /**
+   * `gen_ai.provider.name` of its model calls (`openai`, `anthropic`, `gcp.gemini`, `aws.bedrock`, …);
+   * default the price table's provider of `model`, if any.
+   */
+  provider?: string;
+  /**
+   * USD per million input/output tokens by model, replacing or extending the built-in table
+   * (`DEFAULT_PRICES`) name by name. A model with no price gets no `cost_usd`.
+   */
+  prices?: PriceTable;
   /** Default 'general'. */
   type?: string;
   /** Default 'default'. */
@@ -156,4 +216,110 @@ export interface AgentMonitorOptions {
   heartbeatIntervalMs?: number;
   /** Clock for report timestamps (epoch ms); default Date.now. */
   now?: () => number;
+}
+
+/** Options of {@link AgentMonitor.start}. */
+export interface AgentMonitorStartOptions extends AgentMonitorOptions {
+  /**
+   * start() resolves once the registration reached the server, or after this long (the report stays
+   * queued and is retried): an unreachable platform never fails nor blocks the agent. Default 1000; 0 = do
+   * not wait.
+   */
+  registerTimeoutMs?: number;
+}
+
+/** What trackRequest() measures. */
+export interface TrackRequestOptions {
+  /** Prompt tokens, when known before the call (else set them through `req`). */
+  inputTokens?: number;
+  /** `gen_ai.operation.name`; default `chat`. */
+  operation?: GenAiOperationName;
+  /** `gen_ai.provider.name`; default the monitor's. */
+  provider?: string;
+  /** The model of this call when it is not the monitor's (for spans and cost). */
+  model?: string;
+}
+
+/** Usage of one call, as the model's answer reports it. */
+export interface TokenUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+/**
+ * The request being tracked, handed to trackRequest()'s function: what is known only once the model
+ * answered. Setters throw a TypeError for a count that is not a whole number ≥ 0.
+ */
+export interface RequestScope {
+  /** The request's span (a non-recording one without an OpenTelemetry SDK): add attributes or events. */
+  readonly span: Span;
+  setInputTokens(tokens: number): void;
+  setOutputTokens(tokens: number): void;
+  /** Sets the counts given; leaves the others. */
+  setUsage(usage: TokenUsage): void;
+  /** `gen_ai.response.model`, when the answer names a model other than the requested one. */
+  setResponseModel(model: string): void;
+  /**
+   * Marks the request failed without throwing (a refusal, a filtered answer, a handled timeout): it counts
+   * as an error, and the span gets `error.type` = `reason` — keep it short and low-cardinality
+   * (`rate_limited`, `content_filter`, `timeout`).
+   */
+  fail(reason: string): void;
+}
+
+/** A tool call that already happened (for recordToolCall without a function). */
+export interface ToolCallSample {
+  /** ≥ 0. */
+  durationSeconds: number;
+  /** true, or an `error.type` such as `timeout`: the call failed. */
+  error?: boolean | string;
+}
+
+/** An interaction reported by hand (delegate() reports its own). */
+export interface InteractionSample {
+  /** The other agent's id. */
+  to: string;
+  kind: InteractionKind;
+  /** Default `success`. */
+  outcome?: InteractionOutcome;
+  latencySeconds: number;
+  /** Default: the active span's, when it is sampled. */
+  traceId?: string;
+  spanId?: string;
+}
+
+/** An agent as the health-monitor answers `POST /agents/:id/register`. */
+export interface AgentRecord {
+  id: string;
+  model: string;
+  type: string;
+  pool: string;
+  labels: Record<string, string>;
+  /** Epoch ms. */
+  registeredAt: number;
+  lastSeen: number;
+  status: 'healthy' | 'degraded' | 'unhealthy' | 'unresponsive' | (string & {});
+  healthScore: number;
+}
+
+/** The 200 answer of `POST /agents/:id/metrics`. */
+export interface MetricsResponse {
+  accepted: number;
+  samples: number;
+}
+
+/** Options of the one-off calls. */
+export interface QuickCallOptions {
+  /** Sent as `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** Connect to answer; default 10 000. */
+  timeoutMs?: number;
+}
+
+/** The agent's identity for quickRegisterAgent. */
+export interface AgentIdentity {
+  model: string;
+  type?: string;
+  pool?: string;
+  labels?: Readonly<Record<string, string>>;
 }

@@ -1,5 +1,5 @@
 import type { Fleet } from '../fleet';
-import type { FleetStats } from '../types';
+import type { DeliveryStats } from '../types';
 
 /** Polls `condition` until it holds; fails with `what` after `timeoutMs` (generous: CI machines stall). */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
@@ -10,8 +10,8 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
   }
 }
 
-/** The Fleet's accounting identity: every recorded report is in exactly one place. */
-export function balance(stats: FleetStats): number {
+/** A channel's accounting identity: every recorded item is in exactly one place. */
+export function balance(stats: DeliveryStats): number {
   return stats.queued + stats.inFlight + stats.sent + stats.rejected + stats.dropped;
 }
 

@@ -1,190 +1,72 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort, startRedisServer } from '@swarmscope/core';
-import { Pool } from 'undici';
-import { intFlag, parseFlags, UsageError } from '../args';
-import { buildIngestBodies } from '../bench/ingest-bodies';
-import { percentile } from '../bench/percentile';
+import { intFlag, parseFlags, UsageError, type ParsedFlags } from '../args';
+import { runIngestBench } from '../bench/ingest';
+import { runAgentMemoryBench } from '../bench/memory';
+import { runSdkOverheadBench } from '../bench/sdk-overhead';
 
-export const benchUsage = `swarmscope bench [ingest|memory] [--mode embedded|redis|both] [--seconds S] [--agents N] [--batch B] [--concurrency C]
-  ingest: posts pre-encoded batches to a health-monitor started in a child process (embedded, and with Redis: a
-    redis-server it starts itself unless REDIS_URL is set) over loopback, and prints samples/s, p50/p99 batch
-    latency and RSS per 10,000 agents. Defaults: both modes, 15 s each, 10,000 agents, 1,000 reports a batch, 8 in flight.
-  memory: heap bytes per tracked agent (after a forced GC), without and with latency windows; --agents (default 100,000).
-  With no benchmark named, runs both.`;
+type Values = ParsedFlags['values'];
 
-interface BenchResult {
-  mode: string;
-  samplesPerSecond: number;
-  reportsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-  /** RSS growth from registering the agents (registry, live health state; no latency windows yet). */
-  bytesPerAgent: number;
-  /** RSS growth after the load phase too (adds the agents' open windows and their latency sketches). */
-  rssPer10kAgentsMiB: number;
-}
+/** Every benchmark, in the order `swarmscope bench` runs them; each prints its own figures. */
+const BENCHMARKS: Record<string, { usage: string; run(values: Values): Promise<void> }> = {
+  ingest: {
+    usage: `ingest [--mode embedded|redis|both] [--seconds S] [--agents N] [--batch B] [--concurrency C]
+    posts pre-encoded batches to a health-monitor in a child process over loopback (embedded, then Redis: a
+    redis-server it starts unless REDIS_URL is set); samples/s, p50/p99 batch latency, RSS per 10,000 agents.
+    Defaults: both modes, 15 s each, 10,000 agents, 1,000 reports a batch, 8 in flight.`,
+    async run(values) {
+      const mode = values.mode ?? 'both';
+      if (mode !== 'embedded' && mode !== 'redis' && mode !== 'both') throw new UsageError('--mode: must be embedded, redis or both');
+      await runIngestBench({
+        mode,
+        seconds: intFlag(values.seconds, 'seconds', 1, 3600, 15),
+        agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000),
+        batch: intFlag(values.batch, 'batch', 1, 5000, 1000),
+        concurrency: intFlag(values.concurrency, 'concurrency', 1, 256, 8),
+      });
+    },
+  },
+  memory: {
+    usage: `memory [--agents N]
+    heap bytes per tracked agent after a forced GC, without and with latency windows (default 100,000 agents).`,
+    run: (values) => runAgentMemoryBench(intFlag(values.agents, 'agents', 1000, 10_000_000, 100_000)),
+  },
+  sdk: {
+    usage: `sdk [--agents N] [--seconds S]
+    the telemetry-client's cost: fleet.record() and trackRequest() per call, and the CPU of N agents (default
+    10,000) reporting once a second for S seconds (default 10) to a real health-monitor in a child process.`,
+    async run(values) {
+      const agents = intFlag(values.agents, 'agents', 1, 1_000_000, 10_000);
+      const seconds = intFlag(values.seconds, 'seconds', 1, 3600, 10);
+      const r = await runSdkOverheadBench({ agents, seconds });
+      process.stdout.write(`\nsdk: ${agents} agents reporting once a second for ${seconds} s\n`);
+      console.table([
+        {
+          'record() median ns': Math.round(r.recordMedianNs),
+          'record() p99 ns': Math.round(r.recordP99Ns),
+          'trackRequest() median ns': Math.round(r.trackRequestMedianNs),
+          'CPU (fraction of 1 core)': r.cpuFractionOf1Core.toFixed(3),
+          'reports sent': r.reportsSent,
+          dropped: r.dropped,
+        },
+      ]);
+    },
+  },
+};
 
-/** `swarmscope bench ingest`: the ingest path, measured end to end over loopback. */
+export const benchUsage = `swarmscope bench [${Object.keys(BENCHMARKS).join('|')}] [flags]   (no name: all of them, in turn)
+${Object.values(BENCHMARKS)
+  .map((b) => `  ${b.usage}`)
+  .join('\n')}`;
+
+/** `swarmscope bench [name]`: performance figures, measured (never asserted in tests). */
 export async function bench(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, {
-    mode: { type: 'string', default: 'both' },
+    mode: { type: 'string' },
     seconds: { type: 'string' },
     agents: { type: 'string' },
     batch: { type: 'string' },
     concurrency: { type: 'string' },
   });
-  const which = positionals[0] ?? 'all';
-  if (!['all', 'ingest', 'memory'].includes(which)) throw new UsageError(`unknown benchmark ${JSON.stringify(which)} (available: ingest, memory)`);
-  const mode = values.mode;
-  if (mode !== 'embedded' && mode !== 'redis' && mode !== 'both') throw new UsageError('--mode: must be embedded, redis or both');
-  if (which !== 'ingest') {
-    const agents = intFlag(values.agents, 'agents', 1000, 10_000_000, 100_000);
-    const result = await runAgentMemory(agents);
-    process.stdout.write(
-      `\nagent memory (embedded health-monitor, ${agents} agents, heap + buffers after GC):\n` +
-        `  ${Math.round(result.bytesPerAgent)} bytes per tracked agent (registry, live health state; windows aside)\n` +
-        `  ${Math.round(result.bytesPerAgentWithWindows)} bytes per agent with one open latency window each\n`,
-    );
-    if (which === 'memory') return;
-  }
-  const options = {
-    seconds: intFlag(values.seconds, 'seconds', 1, 3600, 15),
-    agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000),
-    batch: intFlag(values.batch, 'batch', 1, 5000, 1000),
-    concurrency: intFlag(values.concurrency, 'concurrency', 1, 256, 8),
-  };
-  const results: BenchResult[] = [];
-  if (mode !== 'redis') results.push(await runIngest('embedded', undefined, options));
-  if (mode !== 'embedded') {
-    const external = process.env.REDIS_URL;
-    const redis = external ? undefined : await startRedisServer();
-    try {
-      results.push(await runIngest('redis', external ?? redis!.url, options));
-    } finally {
-      await redis?.stop();
-    }
-  }
-  process.stdout.write(`\ningest benchmark: ${options.agents} agents, ${options.batch} reports a batch, ${options.concurrency} in flight, ${options.seconds} s a mode\n`);
-  console.table(
-    results.map((r) => ({
-      mode: r.mode,
-      'samples/s': Math.round(r.samplesPerSecond),
-      'reports/s': Math.round(r.reportsPerSecond),
-      'p50 batch ms': r.p50Ms.toFixed(1),
-      'p99 batch ms': r.p99Ms.toFixed(1),
-      'failed batches': r.errors,
-      'bytes / agent (registered)': Math.round(r.bytesPerAgent),
-      'RSS MiB / 10k agents (after load)': r.rssPer10kAgentsMiB.toFixed(1),
-    })),
-  );
-}
-
-async function runIngest(mode: string, redisUrl: string | undefined, options: { seconds: number; agents: number; batch: number; concurrency: number }): Promise<BenchResult> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(__dirname, '..', 'main.js'), 'start', '--no-fleet'], {
-    env: { ...process.env, HEALTH_MONITOR_PORT: String(port), LOG_LEVEL: 'warn', API_KEYS: '', ...(redisUrl ? { REDIS_URL: redisUrl } : { REDIS_URL: '' }) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  try {
-    await waitReady(origin, child);
-    const rssBefore = rssBytes(child);
-    const pool = new Pool(origin, { connections: options.concurrency, keepAliveTimeout: 60_000 });
-    // Warm-up: every agent registers with a heartbeat, so the timed part measures steady-state ingest and the
-    // RSS step measures what a tracked agent costs before it has latency windows.
-    for (const body of buildIngestBodies(options.agents, options.batch, Date.now(), 'heartbeat')) await post(pool, body.bytes);
-    const bodies = buildIngestBodies(options.agents, options.batch, Date.now(), 'request');
-    const rssAgents = rssBytes(child);
-    progress(`${mode}: ${options.agents} agents registered, measuring for ${options.seconds} s...`);
-
-    const latencies: number[] = [];
-    let samples = 0;
-    let reports = 0;
-    let errors = 0;
-    let next = 0;
-    const started = performance.now();
-    const deadline = started + options.seconds * 1000;
-    await Promise.all(
-      Array.from({ length: options.concurrency }, async () => {
-        while (performance.now() < deadline) {
-          const body = bodies[next++ % bodies.length]!;
-          const t0 = performance.now();
-          const ok = await post(pool, body.bytes);
-          latencies.push(performance.now() - t0);
-          if (ok) {
-            samples += body.samples;
-            reports += body.reports;
-          } else errors++;
-        }
-      }),
-    );
-    const elapsed = (performance.now() - started) / 1000;
-    const rssAfter = rssBytes(child);
-    await pool.close();
-    latencies.sort((a, b) => a - b);
-    const perAgent = (rssAgents - rssBefore) / options.agents;
-    const withWindows = (Math.max(rssAgents, rssAfter) - rssBefore) / options.agents;
-    return {
-      mode,
-      samplesPerSecond: samples / elapsed,
-      reportsPerSecond: reports / elapsed,
-      p50Ms: percentile(latencies, 0.5),
-      p99Ms: percentile(latencies, 0.99),
-      errors,
-      bytesPerAgent: perAgent,
-      rssPer10kAgentsMiB: (withWindows * 10_000) / 2 ** 20,
-    };
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
-}
-
-async function post(pool: Pool, body: Buffer): Promise<boolean> {
-  try {
-    const response = await pool.request({ path: '/v1/ingest', method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    await response.body.dump();
-    return response.statusCode === 200;
-  } catch {
-    return false;
-  }
-}
-
-async function runAgentMemory(agents: number): Promise<{ bytesPerAgent: number; bytesPerAgentWithWindows: number }> {
-  progress(`memory: tracking ${agents} agents...`);
-  const child = spawn(process.execPath, ['--expose-gc', join(__dirname, '..', 'bench', 'agent-memory.js'), String(agents)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`the memory benchmark exited with code ${code}`);
-  return JSON.parse(output) as { bytesPerAgent: number; bytesPerAgentWithWindows: number };
-}
-
-function rssBytes(child: ChildProcess): number {
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  const kib = /VmRSS:\s+(\d+)/.exec(status)?.[1];
-  return kib ? Number(kib) * 1024 : 0;
-}
-
-async function waitReady(origin: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the health-monitor exited with code ${child.exitCode}`);
-    try {
-      const response = await fetch(`${origin}/readyz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the health-monitor did not become ready within 30 s');
-}
-
-
-function progress(line: string): void {
-  process.stderr.write(`${line}\n`);
+  const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
+  for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);
+  for (const name of names) await BENCHMARKS[name]!.run(values);
 }

@@ -1,0 +1,2 @@
+/** The package's version: the instrumentation scope version of its spans and metrics. */
+export const VERSION = '0.1.0';
