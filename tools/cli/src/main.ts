@@ -3,10 +3,12 @@ import './instrumentation';
 import { ConfigError } from '@swarmscope/core';
 import { UsageError } from './args';
 import { bench, benchUsage } from './commands/bench';
+import { detect, detectUsage } from './commands/detect';
 import { start, startUsage } from './commands/start';
 
 const commands: Record<string, { run: (argv: readonly string[]) => Promise<void>; usage: string }> = {
   start: { run: start, usage: startUsage },
+  detect: { run: detect, usage: detectUsage },
   bench: { run: bench, usage: benchUsage },
 };
 

@@ -2,6 +2,8 @@ import { intFlag, parseFlags, UsageError, type ParsedFlags } from '../args';
 import { runIngestBench } from '../bench/ingest';
 import { runAgentMemoryBench } from '../bench/memory';
 import { runSdkOverheadBench } from '../bench/sdk-overhead';
+import { runInGcChild } from '../bench/gc-child';
+import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
 
 type Values = ParsedFlags['values'];
 
@@ -46,6 +48,22 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): Promise<v
           'CPU (fraction of 1 core)': r.cpuFractionOf1Core.toFixed(3),
           'reports sent': r.reportsSent,
           dropped: r.dropped,
+        },
+      ]);
+    },
+  },
+  detector: {
+    usage: `detector
+    the anomaly detector's default ensemble: ns per sample (median, p99) and bytes per stream after a GC.`,
+    async run() {
+      const r = await runInGcChild<DetectorBenchResult>('detector-child.js');
+      process.stdout.write('\ndetector: default ensemble on a synthetic 5-minute metric (daily cycle, noise, spikes, shifts)\n');
+      console.table([
+        {
+          'ns / sample (median)': Math.round(r.medianNsPerSample),
+          'ns / sample (p99)': Math.round(r.p99NsPerSample),
+          'bytes / stream': Math.round(r.bytesPerStream),
+          'measured on the heap': r.measured,
         },
       ]);
     },
