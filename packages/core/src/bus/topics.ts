@@ -62,6 +62,36 @@ export const interactionSchema = z.object({
 });
 export type Interaction = z.infer<typeof interactionSchema>;
 
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const RISK_CLASSES = ['low', 'medium', 'high'] as const;
+
+/**
+ * A change in an agent's open anomaly: `opened` (first anomalous report), `updated` (it escalated), `resolved`
+ * (the agent recovered). One anomaly groups consecutive anomalous reports of one agent; `id` stays the same.
+ */
+export const anomalyEventSchema = z.object({
+  id: z.string(),
+  event: z.enum(['opened', 'updated', 'resolved']),
+  /** Data time of this event (the report's timestamp), epoch ms. */
+  time: z.number(),
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+  agentId: z.string(),
+  model: z.string(),
+  pool: z.string(),
+  type: z.string(),
+  severity: z.enum(SEVERITIES),
+  score: z.number(),
+  confidence: z.number(),
+  risk: z.enum(RISK_CLASSES).optional(),
+  detectors: z.array(z.string()),
+  features: z.array(z.string()),
+  /** The numbers that triggered it (observed value, baseline, ratio, ...). */
+  evidence: z.record(z.string(), z.number()),
+  explanation: z.string(),
+});
+export type AnomalyEvent = z.infer<typeof anomalyEventSchema>;
+
 export const topics = {
   /** Accepted samples, sharded by agent id. */
   samples: { name: 'samples', schema: sampleReportSchema },
@@ -69,4 +99,6 @@ export const topics = {
   windows: { name: 'windows', schema: windowEventSchema },
   /** Agent-to-agent interactions, sharded by the calling agent. */
   interactions: { name: 'interactions', schema: interactionSchema },
+  /** Anomaly lifecycle events from the anomaly-detector, sharded by agent id. */
+  anomalies: { name: 'anomalies', schema: anomalyEventSchema },
 } satisfies Record<string, Topic<z.ZodType>>;
