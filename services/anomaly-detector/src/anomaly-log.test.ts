@@ -1,0 +1,61 @@
+import type { AnomalyEvent } from '@swarmscope/core';
+import { AnomalyLog } from './anomaly-log';
+
+const event = (id: string, over: Partial<AnomalyEvent> = {}): AnomalyEvent => ({
+  id,
+  event: 'opened',
+  time: 1000,
+  startedAt: 1000,
+  agentId: 'a',
+  model: 'm',
+  pool: 'p',
+  type: 'latency_spike',
+  severity: 'medium',
+  score: 0.7,
+  confidence: 0.5,
+  detectors: ['robust_zscore'],
+  features: ['response_time_seconds'],
+  evidence: {},
+  explanation: 'x',
+  ...over,
+});
+
+describe('AnomalyLog', () => {
+  it('keeps the latest state, the worst severity and score reached, and counts updates', () => {
+    const log = new AnomalyLog(10);
+    log.apply(event('1'));
+    log.apply(event('1', { event: 'updated', time: 2000, severity: 'critical', score: 0.99 }));
+    const resolved = log.apply(event('1', { event: 'resolved', time: 3000, endedAt: 3000, severity: 'low', score: 0.2 }));
+    expect(resolved).toMatchObject({ status: 'resolved', severity: 'critical', score: 0.99, startedAt: 1000, endedAt: 3000, updates: 2 });
+  });
+
+  it('filters by agent, severity, type, pool, status and since; newest first; up to the limit', () => {
+    const log = new AnomalyLog(10);
+    log.apply(event('old', { startedAt: 100, agentId: 'b', pool: 'q' }));
+    log.apply(event('old', { event: 'resolved', startedAt: 100, endedAt: 200, agentId: 'b', pool: 'q' }));
+    log.apply(event('mid', { startedAt: 500, type: 'error_surge', severity: 'high' }));
+    log.apply(event('new', { startedAt: 900 }));
+    expect(log.query({ limit: 10 }).map((r) => r.id)).toEqual(['new', 'mid', 'old']);
+    expect(log.query({ limit: 1 }).map((r) => r.id)).toEqual(['new']);
+    expect(log.query({ limit: 10, agentId: 'b' }).map((r) => r.id)).toEqual(['old']);
+    expect(log.query({ limit: 10, severity: 'high' }).map((r) => r.id)).toEqual(['mid']);
+    expect(log.query({ limit: 10, type: 'error_surge' }).map((r) => r.id)).toEqual(['mid']);
+    expect(log.query({ limit: 10, pool: 'q' }).map((r) => r.id)).toEqual(['old']);
+    expect(log.query({ limit: 10, status: 'open' }).map((r) => r.id)).toEqual(['new', 'mid']);
+    expect(log.query({ limit: 10, since: 300 }).map((r) => r.id)).toEqual(['new', 'mid']);
+    expect(log.query({ limit: 10, since: 150 }).map((r) => r.id)).toEqual(['new', 'mid', 'old']); // still open at 150
+    expect(log.counts()).toEqual({ open: 2, total: 3 });
+  });
+
+  it('evicts the least recently changed resolved anomalies first and keeps open ones', () => {
+    const log = new AnomalyLog(2);
+    log.apply(event('r1'));
+    log.apply(event('r1', { event: 'resolved', endedAt: 2000 }));
+    log.apply(event('open'));
+    log.apply(event('r2'));
+    log.apply(event('r2', { event: 'resolved', endedAt: 3000 }));
+    expect(log.get('r1')).toBeUndefined();
+    expect(log.get('open')?.status).toBe('open');
+    expect(log.get('r2')?.status).toBe('resolved');
+  });
+});
