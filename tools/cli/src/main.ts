@@ -4,10 +4,12 @@ import { ConfigError } from '@swarmscope/core';
 import { UsageError } from './args';
 import { bench, benchUsage } from './commands/bench';
 import { detect, detectUsage } from './commands/detect';
+import { simulate, simulateUsage } from './commands/simulate';
 import { start, startUsage } from './commands/start';
 
 const commands: Record<string, { run: (argv: readonly string[]) => Promise<void>; usage: string }> = {
   start: { run: start, usage: startUsage },
+  simulate: { run: simulate, usage: simulateUsage },
   detect: { run: detect, usage: detectUsage },
   bench: { run: bench, usage: benchUsage },
 };

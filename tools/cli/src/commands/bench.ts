@@ -3,6 +3,7 @@ import { runIngestBench } from '../bench/ingest';
 import { runAgentMemoryBench } from '../bench/memory';
 import { runSdkOverheadBench } from '../bench/sdk-overhead';
 import { runInGcChild } from '../bench/gc-child';
+import { runSimulatorScaleBench } from '../bench/simulator-scale';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
 
 type Values = ParsedFlags['values'];
@@ -50,6 +51,24 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): Promise<v
           dropped: r.dropped,
         },
       ]);
+    },
+  },
+  simulator: {
+    usage: `simulator [--seconds S]
+    the simulator (generator + SDK Fleet) against a health-monitor in a child process at 10k, 25k, 50k and 100k
+    agents: target vs acknowledged reports/s, the simulator's CPU, drops. Default 30 s a step.`,
+    async run(values) {
+      const rows = await runSimulatorScaleBench({ seconds: intFlag(values.seconds, 'seconds', 5, 3600, 30) });
+      process.stdout.write('\nsimulator: 1 request per agent per second, a fresh embedded health-monitor per step\n');
+      console.table(
+        rows.map((r) => ({
+          agents: r.agents,
+          'target reports/s': Math.round(r.targetRate),
+          'acknowledged reports/s': Math.round(r.reportsPerSecond),
+          'simulator CPU (1 core)': r.cpuFractionOf1Core.toFixed(2),
+          dropped: r.dropped,
+        })),
+      );
     },
   },
   detector: {
