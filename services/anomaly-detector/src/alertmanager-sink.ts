@@ -31,14 +31,16 @@ export class AlertmanagerSink {
 
   constructor(private readonly options: AlertmanagerSinkOptions) {}
 
-  /** Records the event and posts its alert (failures are logged, counted and retried on resend). */
-  async handle(event: AnomalyEvent): Promise<void> {
-    const alert = toAlert(event, this.options.publicUrl);
-    if (event.event === 'resolved') {
-      this.open.delete(event.id);
-      this.pendingResolved.push(alert);
-    } else {
-      this.open.set(event.id, alert);
+  /** Records the events and posts the alerts in one request (failures are logged, counted and retried on resend). */
+  async handle(...events: AnomalyEvent[]): Promise<void> {
+    for (const event of events) {
+      const alert = toAlert(event, this.options.publicUrl);
+      if (event.event === 'resolved') {
+        this.open.delete(event.id);
+        this.pendingResolved.push(alert);
+      } else {
+        this.open.set(event.id, alert);
+      }
     }
     await this.resend();
   }

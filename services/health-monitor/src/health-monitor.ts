@@ -92,9 +92,10 @@ export class HealthMonitor {
    */
   async accept(reports: SampleReport[]): Promise<number> {
     const { bus } = this.deps;
+    const now = this.now();
+    for (const report of reports) report.receivedAt = now;
     const byShard = groupByShard(bus, reports, (report) => report.agentId);
     await this.publish(topics.samples, byShard);
-    const now = this.now();
     let samples = 0;
     const registered: AgentRecord[] = [];
     for (const report of reports) {

@@ -15,6 +15,8 @@ export const sampleReportSchema = z.object({
   type: z.string(),
   metrics: numbers,
   quality: numbers,
+  /** When health-monitor accepted it (its clock, epoch ms): consumers measure their lag from it. */
+  receivedAt: z.number().optional(),
   /** Agent labels, sent by the SDK so an agent seen for the first time registers with them. */
   labels: z.record(z.string(), z.string()).optional(),
 });

@@ -1,7 +1,6 @@
 // `swarmscope bench ingest`: what health-monitor's ingest path takes, over loopback, in both modes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { freePort, startRedisServer } from '@swarmscope/core';
 import { Pool } from 'undici';
 import { buildIngestBodies } from './ingest-bodies';
@@ -55,7 +54,8 @@ interface BenchResult {
 
 async function runIngest(mode: string, redisUrl: string | undefined, options: { seconds: number; agents: number; batch: number; concurrency: number }): Promise<BenchResult> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(__dirname, '..', 'main.js'), 'start', '--no-fleet'], {
+  // health-monitor alone, as its own process: the figure is its ingest path, not the other services'.
+  const child = spawn(process.execPath, [require.resolve('@swarmscope/health-monitor/dist/main.js')], {
     env: { ...process.env, HEALTH_MONITOR_PORT: String(port), LOG_LEVEL: 'warn', API_KEYS: '', ...(redisUrl ? { REDIS_URL: redisUrl } : { REDIS_URL: '' }) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,5 +1,6 @@
 import { createLogger, onShutdownSignal, parseEnv } from '@swarmscope/core';
 import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
+import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
 import { BuiltinFleet } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
 import { intFlag, parseFlags } from '../args';
@@ -25,6 +26,14 @@ export async function start(argv: readonly string[]): Promise<void> {
   const logger = createLogger({ name: 'swarmscope', level: env.LOG_LEVEL, destination: process.stderr });
   const backends = backendsFor(env, logger);
   const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination: process.stderr }));
+  // The other services join the same process on their ports, over the same store and bus.
+  const detectorEnv = parseEnv(anomalyDetectorEnv);
+  const anomalyDetector = await runAnomalyDetector(
+    detectorEnv,
+    backends.bus,
+    createDefaultEngine({ latencySloSeconds: detectorEnv.LATENCY_SLO_SECONDS }),
+    createLogger({ name: 'anomaly-detector', level: env.LOG_LEVEL, destination: process.stderr }),
+  );
   const fleet = values.fleet ? new BuiltinFleet({ endpoint: healthMonitor.server.url, agents, ...(env.API_KEYS[0] ? { apiKey: env.API_KEYS[0] } : {}) }) : undefined;
   fleet?.start();
 
@@ -33,8 +42,9 @@ export async function start(argv: readonly string[]): Promise<void> {
   out.write(
     [
       `Swarmscope is running (${backends.store.kind} mode${env.REDIS_URL ? `, ${redact(env.REDIS_URL)}` : ''})`,
-      `  health-monitor  ${url}   (GET /fleet/summary · /agents · /metrics · POST /v1/ingest)`,
-      fleet ? `  simulated fleet ${agents} agents reporting through the SDK` : '  simulated fleet off (--no-fleet)',
+      `  health-monitor    ${url}   (GET /fleet/summary · /agents · /graph · /metrics · POST /v1/ingest)`,
+      `  anomaly-detector  ${anomalyDetector.server.url}   (GET /anomalies · /detectors · /metrics · POST /detect/:agentId)`,
+      fleet ? `  simulated fleet   ${agents} agents reporting through the SDK` : '  simulated fleet   off (--no-fleet)',
       duration ? `  stopping by itself after ${duration} s; Ctrl-C stops sooner` : '  Ctrl-C stops',
       '',
     ].join('\n'),
@@ -59,6 +69,7 @@ export async function start(argv: readonly string[]): Promise<void> {
       await fleet?.stop();
       const final = render();
       await healthMonitor.stop();
+      await anomalyDetector.stop();
       await backends.close();
       await tracing.shutdown();
       out.write(`${final}\nstopped cleanly\n`);

@@ -1,0 +1,106 @@
+import { objectBytes } from './detector';
+import { round } from './explain';
+import { type SignalDetector, logistic, verdict, verdictBytes } from './signal';
+import { poissonUpperTail } from './special-functions';
+
+// Method: exponentially decayed event counts in data time (short and long time constants, bias-corrected for the
+// warm-up) as rate estimates; a surge is short rate ≥ `multiple` × long rate and a one-sided Poisson test
+// P(X ≥ short count; long rate × τ_short) < α (cf. Cox & Lewis 1966, the statistical analysis of series of events).
+
+export interface RequestRateOptions {
+  /** Time constant of the recent rate, ms (default 60 s). */
+  shortMs?: number;
+  /** Time constant of the baseline rate, ms (default 30 min). */
+  longMs?: number;
+  /** Data time before the first verdict, ms (default 5 min). */
+  warmupMs?: number;
+  /** Recent / baseline rate that must be reached (default 4). */
+  multiple?: number;
+  /** Poisson tail probability that scores 0.5 (default 1e-6). */
+  alpha?: number;
+  /** The baseline stops learning while surging, for at most this long (default 30 min). */
+  maxFreezeMs?: number;
+}
+
+const KEYS = ['rate', 'baselineRate', 'multiple', 'pValue'] as const;
+
+/**
+ * Request-rate surges of one agent (floods): each report adds its `requests` at its timestamp to two decayed counts.
+ * Scores 0.5 where the recent rate is ≥ `multiple` × the baseline and significant at α (logistic in −log₁₀ p).
+ * Evidence: rate and baselineRate (requests a second), multiple, pValue. State: a few numbers.
+ */
+export class RequestRateDetector implements SignalDetector {
+  readonly name = 'request-rate';
+  readonly type = 'request_surge' as const;
+  readonly feature = 'requests';
+  readonly verdict = verdict(KEYS);
+  private readonly tauShort: number;
+  private readonly tauLong: number;
+  private readonly warmupMs: number;
+  private readonly multiple: number;
+  private readonly logAlpha: number;
+  private readonly maxFreezeMs: number;
+  private short = 0;
+  private long = 0;
+  private start = Number.NaN;
+  private last = Number.NaN;
+  private frozenSince = Number.NaN;
+
+  constructor(options: RequestRateOptions = {}) {
+    this.tauShort = options.shortMs ?? 60_000;
+    this.tauLong = options.longMs ?? 1_800_000;
+    this.warmupMs = options.warmupMs ?? 300_000;
+    this.multiple = options.multiple ?? 4;
+    this.logAlpha = -Math.log10(options.alpha ?? 1e-6);
+    this.maxFreezeMs = options.maxFreezeMs ?? 1_800_000;
+  }
+
+  /**
+   * Adds `requests` at `timestamp` (epoch ms; a slightly earlier timestamp than the last counts at the last). The
+   * baseline learns unless surging or `learn` is false (the caller knows the agent is anomalous), for at most maxFreezeMs.
+   */
+  update(timestamp: number, requests: number, learn = true) {
+    const v = this.verdict;
+    if (!(requests >= 0) || !Number.isFinite(timestamp)) return v;
+    if (this.start !== this.start) this.start = this.last = timestamp;
+    const t = timestamp > this.last ? timestamp : this.last;
+    const dt = t - this.last;
+    this.last = t;
+    this.short = this.short * Math.exp(-dt / this.tauShort) + requests;
+    const elapsed = t - this.start;
+    // Bias correction: a decayed count started at 0 holds only (1 − e^(−elapsed/τ)) of its steady-state mass.
+    const rate = (this.short / this.tauShort / Math.max(1e-9, 1 - Math.exp(-Math.max(elapsed, 1) / this.tauShort))) * 1000;
+    const longDecay = Math.exp(-dt / this.tauLong);
+    const baseline = ((this.long * longDecay) / this.tauLong / Math.max(1e-9, 1 - Math.exp(-Math.max(elapsed, 1) / this.tauLong))) * 1000;
+    let score = 0;
+    let p = 1;
+    const multiple = baseline > 0 ? rate / baseline : rate > 0 ? Number.POSITIVE_INFINITY : 0;
+    v.ready = elapsed >= this.warmupMs && baseline > 0;
+    if (v.ready && multiple >= this.multiple) {
+      const expected = (baseline * this.tauShort) / 1000;
+      p = poissonUpperTail(this.short, expected);
+      score = logistic(-Math.log10(Math.max(p, 1e-300)), this.logAlpha, 1.5);
+    }
+    v.score = score;
+    v.evidence.rate = rate;
+    v.evidence.baselineRate = baseline;
+    v.evidence.multiple = multiple;
+    v.evidence.pValue = p;
+    // The baseline learns unless a surge is under way (for at most maxFreezeMs).
+    const hold = score >= 0.5 || !learn;
+    if (hold && this.frozenSince !== this.frozenSince) this.frozenSince = t;
+    if (!hold) this.frozenSince = Number.NaN;
+    const frozen = this.frozenSince === this.frozenSince && t - this.frozenSince < this.maxFreezeMs;
+    if (!frozen) this.long = this.long * longDecay + requests; // frozen: the baseline count is held as it was
+    return v;
+  }
+
+  describe(): string {
+    const e = this.verdict.evidence;
+    return `${round(e.rate!)} requests/s against a baseline of ${round(e.baselineRate!)} (${round(e.multiple!)}×, Poisson p = ${round(e.pValue!)})`;
+  }
+
+  stateBytes(): number {
+    return objectBytes(14) + verdictBytes(KEYS.length);
+  }
+}

@@ -1,0 +1,85 @@
+import { HttpError, parseOrThrow, SEVERITIES, type SampleReport } from '@swarmscope/core';
+import type { Express } from 'express';
+import { z } from 'zod';
+import type { AnomalyDetector } from './anomaly-detector';
+
+const agentId = z
+  .string()
+  .min(1, { error: 'must not be empty', abort: true })
+  .max(128, { error: 'must be at most 128 characters', abort: true })
+  .regex(/^[A-Za-z0-9._:-]+$/, 'may only hold letters, digits and . _ : -');
+const name = z.string().min(1).max(128);
+const numbers = z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'name must be snake_case').max(64), z.number({ error: 'must be a number' }).finite('must be a finite number'));
+
+const detectBody = z.object({
+  timestamp: z.number().int('must be whole epoch milliseconds').optional(),
+  model: name.optional(),
+  pool: name.optional(),
+  type: name.optional(),
+  metrics: numbers.default({}),
+  quality: z.record(z.string().max(64), z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1')).default({}),
+});
+
+const anomaliesQuery = z.object({
+  severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).optional(),
+  type: name.optional(),
+  pool: name.optional(),
+  status: z.enum(['open', 'resolved'], { error: 'must be open or resolved' }).optional(),
+  since: z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0').optional(),
+  limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
+});
+
+/** anomaly-detector's HTTP API: the seed's routes, kept, plus the fleet-wide list and the active configuration. */
+export function mountRoutes(app: Express, detector: AnomalyDetector): void {
+  // Scores posted metrics now, through the same engine (and the same per-agent state) as the bus path.
+  app.post('/detect/:agentId', async (request, response) => {
+    const id = parseOrThrow(agentId, request.params.agentId, ['params', 'agentId']);
+    const body = parseOrThrow(detectBody, request.body ?? {});
+    const now = detector.now();
+    const report: SampleReport = {
+      agentId: id,
+      timestamp: body.timestamp ?? now,
+      model: body.model ?? 'unknown',
+      pool: body.pool ?? 'default',
+      type: body.type ?? 'general',
+      metrics: body.metrics,
+      quality: body.quality,
+    };
+    const { verdict, events } = detector.score(report);
+    await detector.emit(events);
+    response.json({ agentId: id, ...verdict, events });
+  });
+
+  app.get('/agents/:agentId/anomalies', (request, response) => {
+    const id = parseOrThrow(agentId, request.params.agentId, ['params', 'agentId']);
+    const query = parseOrThrow(anomaliesQuery, request.query, ['query']);
+    response.json({ agentId: id, items: detector.log.query({ ...definedOnly(query), agentId: id }) });
+  });
+
+  app.get('/anomalies', (request, response) => {
+    const query = parseOrThrow(anomaliesQuery, request.query, ['query']);
+    response.json({ items: detector.log.query(definedOnly(query)) });
+  });
+
+  app.get('/anomalies/:id', (request, response) => {
+    const record = detector.log.get(String(request.params.id));
+    if (!record) throw new HttpError('SWS_NOT_FOUND', `anomaly ${JSON.stringify(request.params.id)} is not known here`);
+    response.json(record);
+  });
+
+  app.get('/detectors', (_request, response) => {
+    const { env } = detector.deps;
+    response.json({
+      engine: detector.deps.engine.describe(),
+      bus: { group: 'anomaly-detector', consumer: env.BUS_CONSUMER, shards: env.ANOMALY_SHARDS ?? 'all' },
+      alertmanager: env.ALERTMANAGER_URL ?? null,
+      agents: detector.deps.engine.agents(),
+      stateBytes: detector.deps.engine.stateBytes(),
+    });
+  });
+}
+
+/** zod gives `undefined` for absent optional fields; the log's query wants them absent. */
+function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
