@@ -5,6 +5,7 @@ import { freePort, startRedisServer } from '@swarmscope/core';
 import { Pool } from 'undici';
 import { buildIngestBodies } from './ingest-bodies';
 import { percentile } from './percentile';
+import { waitReady } from './child-service';
 
 export interface IngestBenchOptions {
   mode: 'embedded' | 'redis' | 'both';
@@ -129,20 +130,6 @@ function rssBytes(child: ChildProcess): number {
   return kib ? Number(kib) * 1024 : 0;
 }
 
-async function waitReady(origin: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the health-monitor exited with code ${child.exitCode}`);
-    try {
-      const response = await fetch(`${origin}/readyz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the health-monitor did not become ready within 30 s');
-}
 
 
 export function progress(line: string): void {

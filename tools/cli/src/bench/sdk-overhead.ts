@@ -5,6 +5,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { freePort } from '@swarmscope/core';
 import { AgentMonitor, Fleet, type RequestScope, type Report } from '@swarmscope/telemetry-client';
 import { percentile } from './percentile';
+import { waitReady } from './child-service';
 
 export interface SdkOverheadOptions {
   /** Agents reporting once a second from this process (default 10,000). */
@@ -152,19 +153,4 @@ function spawnHealthMonitor(port: number): ChildProcess {
     env: { ...process.env, HEALTH_MONITOR_PORT: String(port), LOG_LEVEL: 'warn', API_KEYS: '', REDIS_URL: '', OTEL_EXPORTER_OTLP_ENDPOINT: '' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-}
-
-async function waitReady(origin: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the health-monitor exited with code ${child.exitCode}`);
-    try {
-      const response = await fetch(`${origin}/readyz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the health-monitor did not become ready within 30 s');
 }

@@ -1,8 +1,9 @@
 // The simulator at scale: the pure generator and the SDK's Fleet against a real health-monitor in a child process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { freePort } from '@swarmscope/core';
 import { DEFAULT_GENERATOR, Population, SimulationRunner, createScenario, expectedReportsPerSecond, type GeneratorConfig } from '@swarmscope/simulator';
+import { waitReady } from './child-service';
 
 export interface SimulatorScaleResult {
   agents: number;
@@ -82,19 +83,6 @@ async function runStep(agents: number, seconds: number): Promise<SimulatorScaleR
   }
 }
 
-async function waitReady(origin: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the health-monitor exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${origin}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the health-monitor did not become ready within 30 s');
-}
 
 function progress(line: string): void {
   process.stderr.write(`${line}\n`);
