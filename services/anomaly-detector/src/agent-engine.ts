@@ -331,9 +331,11 @@ export class AgentAnomalyEngine {
   /**
    * Housekeeping at data time `watermark` (e.g. `engine.watermark`, every few seconds): closes anomalies of agents
    * that stopped reporting anomalies `recoveryMs` ago, opens `silent` anomalies, and forgets agents idle for `idleMs`
-   * (closing what they had open). Returns the events.
+   * (closing what they had open). Returns the events. A time past the newest report seen is taken as that report's
+   * time: a wall clock passed in while the consumer lags (or ingest stalls) must not make every agent look silent.
    */
-  sweep(watermark: number): AnomalyEvent[] {
+  sweep(now: number): AnomalyEvent[] {
+    const watermark = Math.min(now, this.maxTimestamp);
     const events: AnomalyEvent[] = [];
     for (const [id, st] of this.agents) {
       const quiet = watermark - st.lastTimestamp;
@@ -460,8 +462,9 @@ export class AgentAnomalyEngine {
       this.signal((st.outputTokens ??= new TokenSpikeDetector({ label: 'output_tokens', ...o.tokenSpike })).update(output, learn), st.outputTokens);
       if (o.drift !== false) {
         const drift = (st.drift ??= new OutputDriftDetector({ label: 'output_tokens', ...o.drift })).update(output, learn);
-        // While the output spikes, the shifted distribution is the spike itself, not a drift.
-        if (!(st.outputTokens.verdict.score >= 0.5)) this.signal(drift, st.drift);
+        // While the output spikes, the shifted distribution is the spike itself, not a drift; and a recent window filled
+        // during an earlier anomaly (a flood's tiny answers) may join an open anomaly but not open a new one.
+        if (!(st.outputTokens.verdict.score >= 0.5) && (st.episodes.open || st.drift.heldShare <= 0.1)) this.signal(drift, st.drift);
       }
     }
     if (quality) {

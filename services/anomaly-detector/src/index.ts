@@ -33,6 +33,7 @@ export { EpisodeTracker } from './anomaly-episodes';
 export { agentEnsemble } from './agent-ensemble';
 export { AgentAnomalyEngine, DEFAULT_FEATURES, DEFAULT_METRIC_TYPES, DEFAULT_UNIVARIATE_METRICS } from './agent-engine';
 export { evaluateDetections } from './evaluate';
+export { runEngineBench } from './bench-engine';
 
 export type { Detector, DetectorFactory, DetectorResult } from './detector';
 export type { Contributor, DefaultEnsembleOptions, EnsembleConfig, EnsembleMember, Explanation, ScoredSample, Severity } from './ensemble';
@@ -62,6 +63,7 @@ export type { Contact, ScanDetection, ScanDetectorOptions } from './scan-detecto
 export type { EpisodeOptions, EpisodeSubject, Finding } from './anomaly-episodes';
 export type { AgentEnsembleOptions } from './agent-ensemble';
 export type { AgentAnomalyEngineOptions, AgentReport, AgentVerdict, EngineStats } from './agent-engine';
+export type { EngineBenchOptions, EngineBenchResult } from './bench-engine';
 export type { Detection, Evaluation, EvaluationOptions, TruthWindow, TypeEvaluation } from './evaluate';
 
 // The service edge.

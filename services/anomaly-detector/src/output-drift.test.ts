@@ -52,11 +52,17 @@ describe('OutputDriftDetector', () => {
     for (let i = 0; i < 2000; i++) d.update(normal());
     const spike = lengths(4, 1500, 0.6);
     for (let i = 0; i < 400; i++) d.update(spike(), false); // a 400-request token spike, anomaly open
+    expect(d.heldShare).toBe(1);
     let worstAfter = 0;
-    for (let i = 0; i < 300; i++) d.update(normal(), false); // the spike leaves the recent window
+    // The anomaly is over: while the spike is still in the recent window the PSI says so (heldShare tells the caller
+    // it is the tail of that anomaly); once it has left, the reference — which never took it — matches again.
+    d.update(normal());
+    expect(d.heldShare).toBeGreaterThan(0.9);
+    for (let i = 0; i < 199; i++) d.update(normal());
     for (let i = 0; i < 2000; i++) worstAfter = Math.max(worstAfter, d.update(normal()).score);
     expect(d.heldOut).toBeGreaterThanOrEqual(400);
     expect(worstAfter).toBeLessThan(0.5);
+    expect(d.heldShare).toBe(0);
   });
 
   it('accepts a lasting drift as the new normal after rebaseAfter values', () => {
@@ -77,7 +83,7 @@ describe('OutputDriftDetector', () => {
     expect(d.update(3).ready).toBe(true);
     for (let i = 0; i < 1000; i++) d.update(i);
     expect(d.stateBytes()).toBe(bytes);
-    // 1,000 reference values (4 B) + 300 recent values (4 B) and bins (1 B) + bin counts and headers.
-    expect(new OutputDriftDetector().stateBytes()).toBeLessThan(1000 * 4 + 300 * 5 + 1536);
+    // 1,000 reference values (4 B) + 300 recent values (4 B), bins (1 B) and flags (1 B) + bin counts and headers.
+    expect(new OutputDriftDetector().stateBytes()).toBeLessThan(1000 * 4 + 300 * 6 + 1536);
   });
 });

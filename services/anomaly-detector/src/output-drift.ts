@@ -87,7 +87,7 @@ const KEYS = ['psi', 'referenceMedian', 'recentMedian', 'ratio', 'samples'] as c
  * (1/reference + 1/recent)·χ²(bins − 1): ≈ 0.04 on average at the defaults, and 0.25 (χ² ≈ 58) has p ≈ 10⁻⁸ —
  * smaller windows make the 0.25 rule fire on sampling noise alone.
  * Evidence: psi, referenceMedian, recentMedian, ratio (recent / reference median), samples (recent values).
- * State: both windows as Float32 plus the recent values' bins (≈ 6.7 KB at the defaults).
+ * State: both windows as Float32 plus the recent values' bins and flags (≈ 7 KB at the defaults).
  */
 export class OutputDriftDetector implements SignalDetector {
   readonly name = 'psi-drift';
@@ -103,6 +103,9 @@ export class OutputDriftDetector implements SignalDetector {
   private readonly referenceValues: Float32Array;
   private readonly recentValues: Float32Array;
   private readonly recentBins: Uint8Array;
+  /** 1 where the recent value came with `learn` false (from an anomalous stretch). */
+  private readonly recentHeld: Uint8Array;
+  private heldInRecent = 0;
   private readonly counts: Uint32Array;
   private readonly expected: Float64Array;
   private readonly edges: Float64Array;
@@ -128,14 +131,15 @@ export class OutputDriftDetector implements SignalDetector {
     this.referenceValues = new Float32Array(this.referenceSize);
     this.recentValues = new Float32Array(this.recentSize);
     this.recentBins = new Uint8Array(this.recentSize);
+    this.recentHeld = new Uint8Array(this.recentSize);
     this.counts = new Uint32Array(this.bins);
     this.expected = new Float64Array(this.bins);
     this.edges = new Float64Array(this.bins - 1);
   }
 
   /**
-   * Adds one value. `learn` false (the caller knows the agent is anomalous) keeps the value that leaves the recent
-   * window out of the reference.
+   * Adds one value. `learn` false (the caller knows the agent is anomalous) marks it: when it leaves the recent window
+   * it does not join the reference.
    */
   update(value: number, learn = true) {
     const v = this.verdict;
@@ -143,14 +147,19 @@ export class OutputDriftDetector implements SignalDetector {
     // The recent window: the value leaving it moves to the reference (unless held out).
     const head = this.recentHead;
     let leaving = Number.NaN;
+    let leavingHeld = 0;
     if (this.recentCount === this.recentSize) {
       leaving = this.recentValues[head]!;
+      leavingHeld = this.recentHeld[head]!;
       if (this.edgeCount >= 0) this.counts[this.recentBins[head]!]!--;
     } else this.recentCount++;
     this.recentValues[head] = value;
+    this.heldInRecent += (learn ? 0 : 1) - leavingHeld;
+    this.recentHeld[head] = learn ? 0 : 1;
     let rebinned = false;
     if (leaving === leaving) {
-      const hold = !learn || v.score >= 0.5;
+      // Held out: a value that came during an anomaly, or any value while a drift is flagged.
+      const hold = leavingHeld === 1 || v.score >= 0.5;
       if (hold && this.held < this.rebaseAfter) {
         this.held++;
         this.heldOut++;
@@ -185,6 +194,14 @@ export class OutputDriftDetector implements SignalDetector {
     return v;
   }
 
+  /**
+   * Share of the recent window that arrived with `learn` false. A caller that opens anomalies on drift should not let
+   * a window mostly filled during an earlier anomaly open a new one: it would be that anomaly's tail, not a drift.
+   */
+  get heldShare(): number {
+    return this.recentCount ? this.heldInRecent / this.recentCount : 0;
+  }
+
   /** Fills the median evidence (sorts the windows: for anomalies only) and describes the drift. */
   describe(): string {
     const e = this.verdict.evidence;
@@ -197,7 +214,8 @@ export class OutputDriftDetector implements SignalDetector {
   stateBytes(): number {
     return (
       objectBytes(24) +
-      6 * TYPED_ARRAY_OVERHEAD_BYTES +
+      7 * TYPED_ARRAY_OVERHEAD_BYTES +
+      this.recentHeld.byteLength +
       this.referenceValues.byteLength +
       this.recentValues.byteLength +
       this.recentBins.byteLength +

@@ -26,7 +26,8 @@ const KEYS = ['rate', 'baselineRate', 'multiple', 'pValue'] as const;
 
 /**
  * Request-rate surges of one agent (floods): each report adds its `requests` at its timestamp to two decayed counts.
- * Scores 0.5 where the recent rate is ≥ `multiple` × the baseline and significant at α (logistic in −log₁₀ p).
+ * Scores 0.5 where the recent rate is ≥ `multiple` × the baseline and significant at α (logistic in −log₁₀ p). The
+ * baseline does not learn while the rate is ≥ multiple / 2 × the baseline (for at most maxFreezeMs).
  * Evidence: rate and baselineRate (requests a second), multiple, pValue. State: a few numbers.
  */
 export class RequestRateDetector implements SignalDetector {
@@ -87,7 +88,8 @@ export class RequestRateDetector implements SignalDetector {
     v.evidence.multiple = multiple;
     v.evidence.pValue = p;
     // The baseline learns unless a surge is under way (for at most maxFreezeMs).
-    const hold = score >= 0.5 || !learn;
+    // Hold the baseline from half the surge multiple on: otherwise it climbs with the recent rate while that ramps up.
+    const hold = v.ready && (score >= 0.5 || !learn || multiple >= this.multiple / 2);
     if (hold && this.frozenSince !== this.frozenSince) this.frozenSince = t;
     if (!hold) this.frozenSince = Number.NaN;
     const frozen = this.frozenSince === this.frozenSince && t - this.frozenSince < this.maxFreezeMs;

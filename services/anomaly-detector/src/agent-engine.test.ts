@@ -1,0 +1,252 @@
+import type { AnomalyEvent } from '@swarmscope/core';
+import { AgentAnomalyEngine, type AgentAnomalyEngineOptions, type AgentReport } from './agent-engine';
+import { seeded } from './test-support/random';
+
+const T0 = Date.UTC(2024, 0, 1);
+
+interface Shape {
+  latency?: number;
+  errorRate?: number;
+  input?: number;
+  output?: number;
+  quality?: number;
+}
+
+/** Seeded reports of one agent, one a second, shaped like the simulator's (log-normal latency and tokens). */
+class Agent {
+  private readonly u: () => number;
+  t = 0;
+  constructor(
+    readonly id: string,
+    seed: number,
+    readonly pool = 'support',
+  ) {
+    this.u = seeded(seed);
+  }
+
+  private normal(): number {
+    return Math.sqrt(-2 * Math.log(1 - this.u())) * Math.cos(2 * Math.PI * this.u());
+  }
+
+  report(shape: Shape = {}, gapMs = 1000): AgentReport {
+    this.t += gapMs;
+    const error = this.u() < (shape.errorRate ?? 0.01) ? 1 : 0;
+    const q = shape.quality ?? 0.88;
+    return {
+      agentId: this.id,
+      timestamp: T0 + this.t,
+      model: 'gpt-4o',
+      pool: this.pool,
+      metrics: {
+        response_time_seconds: (shape.latency ?? 0.9) * Math.exp(0.45 * this.normal()),
+        requests: 1,
+        errors: error,
+        input_tokens: Math.round((shape.input ?? 800) * Math.exp(0.5 * this.normal())),
+        output_tokens: error ? 0 : Math.round((shape.output ?? 250) * Math.exp(0.6 * this.normal())),
+        cpu_percent: 35 + 4 * this.normal(),
+        memory_bytes: 4e8,
+      },
+      quality: { accuracy: q + 0.04 * this.normal(), coherence: q + 0.02 + 0.04 * this.normal() },
+    };
+  }
+}
+
+function feed(engine: AgentAnomalyEngine, agent: Agent, n: number, shape?: Shape, events: AnomalyEvent[] = []): AnomalyEvent[] {
+  for (let i = 0; i < n; i++) events.push(...engine.observe(agent.report(shape)).events);
+  return events;
+}
+
+describe('AgentAnomalyEngine', () => {
+  it('stays quiet on an ordinary agent for two hours of reports, with constant state once warm', () => {
+    const engine = new AgentAnomalyEngine();
+    const a = new Agent('a-1', 1);
+    expect(feed(engine, a, 3600)).toEqual([]);
+    const bytes = engine.agentStateBytes('a-1');
+    expect(feed(engine, a, 3600)).toEqual([]);
+    expect(engine.agentStateBytes('a-1')).toBe(bytes);
+    expect(bytes).toBeGreaterThan(50_000);
+    expect(bytes).toBeLessThan(120_000);
+    expect(engine.stats()).toMatchObject({ agents: 1, reports: 7200, anomalousReports: 0, events: 0 });
+  });
+
+  it('opens one error_surge anomaly with its numbers, keeps it while the surge lasts and resolves it after', () => {
+    const engine = new AgentAnomalyEngine();
+    const a = new Agent('a-2', 2);
+    feed(engine, a, 1500);
+    const during = feed(engine, a, 300, { errorRate: 0.4 });
+    const opened = during.filter((e) => e.event === 'opened');
+    expect(opened).toHaveLength(1);
+    const e = opened[0]!;
+    expect(e.type).toBe('error_surge');
+    expect(e.agentId).toBe('a-2');
+    expect(e.pool).toBe('support');
+    expect(e.detectors).toContain('error-surge');
+    expect(e.features).toContain('error_rate');
+    expect(e.evidence['error-surge.ratio']).toBeGreaterThan(3);
+    expect(e.evidence['error-surge.pValue']).toBeLessThan(1e-4);
+    expect(e.risk).toBe('low');
+    expect(e.explanation).toMatch(/^(medium|high|critical) error_surge on agent a-2 \(score \d(\.\d+)?, confidence \d(\.\d+)?\): error rate \d+(\.\d+)?% over the last/);
+    expect(e.id).toBe(`a-2:${e.startedAt}:1`);
+    const after = feed(engine, a, 600);
+    const resolved = after.filter((x) => x.event === 'resolved');
+    expect(resolved).toHaveLength(1);
+    expect(resolved[0]!.id).toBe(e.id);
+    expect(resolved[0]!.endedAt).toBeGreaterThan(e.startedAt);
+    expect(after.filter((x) => x.event === 'opened')).toEqual([]);
+    expect(engine.openAnomaly('a-2')).toBeUndefined();
+  });
+
+  it('types a 6× latency shift as latency_spike, and a breach of a tight SLO as latency_slo', () => {
+    const loose = new AgentAnomalyEngine({ latencySlo: { sloSeconds: 100 } });
+    const a = new Agent('a-3', 3);
+    feed(loose, a, 1200);
+    const spike = feed(loose, a, 120, { latency: 5.4 }).filter((e) => e.event === 'opened');
+    expect(spike).toHaveLength(1);
+    expect(spike[0]!.type).toBe('latency_spike');
+    expect(spike[0]!.explanation).toMatch(/response_time_seconds a sustained shift above the recent median/);
+
+    const tight = new AgentAnomalyEngine({ latencySlo: { sloSeconds: 1 }, univariateMetrics: [] });
+    const b = new Agent('a-4', 4);
+    feed(tight, b, 600, { latency: 0.5 });
+    const slo = feed(tight, b, 60, { latency: 3 }).filter((e) => e.event === 'opened');
+    expect(slo[0]!.type).toBe('latency_slo');
+    expect(slo[0]!.evidence['latency-slo.slo']).toBe(1);
+  });
+
+  it('rates an output-only volume spike as exfiltration-like: token_spike with medium risk', () => {
+    const engine = new AgentAnomalyEngine();
+    const a = new Agent('a-5', 5);
+    feed(engine, a, 1500);
+    const events = feed(engine, a, 120, { output: 250 * 25 });
+    const opened = events.find((e) => e.event === 'opened')!;
+    expect(opened.type).toBe('token_spike');
+    const last = [...events].reverse().find((e) => e.event !== 'resolved')!;
+    expect(last.risk).toBe('medium');
+    expect(last.explanation).toMatch(/medium risk, unusual output volume: \d+(\.\d+)?× the usual output tokens/);
+  });
+
+  it('flags a flooded pool’s agents as request_surge with high risk (rate multiple × breadth)', () => {
+    const engine = new AgentAnomalyEngine();
+    const agents = Array.from({ length: 6 }, (_, i) => new Agent(`f-${i}`, 10 + i, 'triage'));
+    const quiet = new Agent('q-1', 20, 'triage');
+    for (let s = 0; s < 900; s++) for (const a of [...agents, quiet]) engine.observe(a.report());
+    const events: AnomalyEvent[] = [];
+    // 8 requests a second on every agent of the pool but one.
+    for (let s = 0; s < 120; s++) {
+      for (const a of agents) for (let k = 0; k < 8; k++) events.push(...engine.observe(a.report({}, 125)).events);
+      events.push(...engine.observe(quiet.report()).events);
+    }
+    const byAgent = new Map<string, AnomalyEvent>();
+    for (const e of events) if (e.event !== 'resolved') byAgent.set(e.agentId, e);
+    expect(byAgent.has('q-1')).toBe(false);
+    for (const a of agents) {
+      const e = byAgent.get(a.id)!;
+      expect(e.type).toBe('request_surge');
+      expect(e.risk).toBe('high');
+      expect(e.evidence['request-rate.multiple']).toBeGreaterThan(4);
+    }
+  });
+
+  it('flags an unusual combination with the Isolation Forest and names the features', () => {
+    const engine = new AgentAnomalyEngine({
+      univariateMetrics: [],
+      qualityMetrics: [],
+      memoryMetric: false,
+      drift: false,
+      requestRate: false,
+      latencySlo: { sloSeconds: 1000 },
+      tokenSpike: { ratio: 1000, pointRatio: 1e9 },
+      features: ['response_time_seconds', 'output_tokens'],
+      featureSmoothing: 1,
+      multivariate: { admitProbability: 1, center: 0.7 }, // the engine's default 0.78 is tuned for 7 noisy features
+    });
+    const u = seeded(9);
+    let t = T0;
+    // Latency follows output length (0.004 s a token) with little noise.
+    const report = (tokens: number, latency: number): AgentReport => ({ agentId: 'm-1', timestamp: (t += 1000), metrics: { output_tokens: tokens, response_time_seconds: latency } });
+    let falseAlarms = 0;
+    for (let i = 0; i < 2000; i++) {
+      const tokens = 100 + 400 * u();
+      if (engine.observe(report(tokens, 0.004 * tokens * (1 + 0.02 * (u() - 0.5)))).anomalous) falseAlarms++;
+    }
+    expect(falseAlarms).toBeLessThan(20);
+    // Tokens near the top of their range with the latency of the shortest answers: each value seen before, never together.
+    const v = engine.observe(report(480, 0.45));
+    expect(v.anomalous).toBe(true);
+    expect(v.anomaly!.type).toBe('multivariate');
+    expect(v.anomaly!.detectors).toEqual(['isolation-forest']);
+    expect(v.anomaly!.features).toContain('response_time_seconds');
+    expect(v.anomaly!.evidence['isolation-forest.isolationScore']).toBeGreaterThan(0.7);
+    expect(v.anomaly!.explanation).toMatch(/^(medium|high|critical) multivariate on agent m-1 .*: the combination of its recent metrics is unusual \(isolation score 0\.\d+\): /);
+  });
+
+  it('opens a silent anomaly when an agent stops reporting, and resolves it on its next report', () => {
+    const engine = new AgentAnomalyEngine({ silenceMs: 30_000 });
+    const a = new Agent('s-1', 6);
+    const b = new Agent('s-2', 7);
+    for (let i = 0; i < 100; i++) {
+      engine.observe(a.report());
+      engine.observe(b.report());
+    }
+    expect(engine.sweep(engine.watermark + 3_600_000)).toEqual([]); // a wall clock far ahead of the data changes nothing
+    for (let i = 0; i < 40; i++) engine.observe(b.report()); // a is silent for 40 s
+    const swept = engine.sweep(engine.watermark);
+    expect(swept).toHaveLength(1);
+    expect(swept[0]).toMatchObject({ event: 'opened', type: 'silent', agentId: 's-1', severity: 'high' });
+    expect(swept[0]!.evidence.silentMs).toBe(40_000);
+    expect(engine.sweep(engine.watermark)).toEqual([]); // already open
+    const back = engine.observe(a.report({}, 41_000)).events;
+    expect(back[0]).toMatchObject({ event: 'resolved', id: swept[0]!.id });
+  });
+
+  it('forgets idle agents on sweep (closing what they had open) and bounds the agents it tracks', () => {
+    const engine = new AgentAnomalyEngine({ idleMs: 60_000, maxAgents: 2, silenceMs: false });
+    const a = new Agent('e-1', 8);
+    feed(engine, a, 1500);
+    feed(engine, a, 60, { errorRate: 0.5 });
+    expect(engine.openAnomaly('e-1')).toBeDefined();
+    const b = new Agent('e-2', 9);
+    b.t = a.t + 120_000;
+    engine.observe(b.report());
+    const swept = engine.sweep(engine.watermark);
+    expect(swept.map((e) => [e.agentId, e.event])).toEqual([['e-1', 'resolved']]);
+    expect(engine.size).toBe(1);
+    for (const id of ['e-3', 'e-4']) {
+      const c = new Agent(id, 10);
+      c.t = b.t;
+      engine.observe(c.report());
+    }
+    expect(engine.size).toBe(2);
+    expect(engine.stats().evicted).toBe(1);
+    expect(engine.agentStateBytes('e-2')).toBe(0);
+  });
+
+  it('is deterministic: the same reports give the same events', () => {
+    const run = (options: AgentAnomalyEngineOptions) => {
+      const engine = new AgentAnomalyEngine(options);
+      const a = new Agent('d-1', 11);
+      const events = feed(engine, a, 1500);
+      feed(engine, a, 200, { errorRate: 0.5, output: 2500 }, events);
+      feed(engine, a, 200, {}, events);
+      return events;
+    };
+    const first = run({ seed: 3 });
+    expect(first.length).toBeGreaterThan(0);
+    expect(run({ seed: 3 })).toEqual(first);
+  });
+
+  it('keeps scores in [0, 1] and never throws on odd reports', () => {
+    const engine = new AgentAnomalyEngine();
+    const odd: AgentReport[] = [
+      { agentId: 'o', timestamp: T0, metrics: {} },
+      { agentId: 'o', timestamp: T0 - 5000, metrics: { response_time_seconds: Number.NaN, requests: 0 } },
+      { agentId: 'o', timestamp: T0 + 1, metrics: { requests: 3, errors: 7, output_tokens: -1 }, quality: { accuracy: Number.POSITIVE_INFINITY } },
+      { agentId: 'o', timestamp: T0 + 2, metrics: { memory_bytes: 1e15, cpu_percent: 1e9 } },
+    ];
+    for (const r of odd) {
+      const v = engine.observe(r);
+      expect(v.score).toBeGreaterThanOrEqual(0);
+      expect(v.score).toBeLessThanOrEqual(1);
+    }
+  });
+});
