@@ -14,6 +14,8 @@ module.exports = {
     '^@swarmscope/telemetry-client$': '<rootDir>/packages/telemetry-client/src/index.ts',
     '^@swarmscope/health-monitor$': '<rootDir>/services/health-monitor/src/index.ts',
     '^@swarmscope/anomaly-detector$': '<rootDir>/services/anomaly-detector/src/index.ts',
+    '^@swarmscope/emergence-detector$': '<rootDir>/services/emergence-detector/src/index.ts',
+    '^@swarmscope/autoscaler$': '<rootDir>/services/autoscaler/src/index.ts',
     '^@swarmscope/simulator$': '<rootDir>/tools/simulator/src/index.ts',
   },
   testTimeout: 30000,

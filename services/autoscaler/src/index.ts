@@ -1,0 +1,2 @@
+/** @swarmscope/autoscaler: scaling agent pools ahead of demand. */
+export {};

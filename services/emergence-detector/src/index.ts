@@ -1,0 +1,2 @@
+/** @swarmscope/emergence-detector: what the fleet does as a whole. */
+export {};
