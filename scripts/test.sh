@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The test command: installs the real servers the tests talk to (Debian packages), builds, type-checks, runs jest.
+# The test command: installs the real servers the tests talk to (Debian packages: redis-server, prometheus-alertmanager,
+# prometheus with promtool), builds, type-checks, runs jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v prometheus-alertmanager >/dev/null || command -v alertmanager >/dev/null || need+=(prometheus-alertmanager)
+# prometheus and promtool: tools/ops checks the scrape config and rules, unit-tests the alerts, and scrapes the platform.
+command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)
 if ((${#need[@]})); then
   echo "test: installing ${need[*]} from Debian's packages" >&2
   if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
