@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { freePort } from '@swarmscope/core';
+import { repoRoot } from './repo';
+import { startDaemon, type Daemon } from './processes';
+import { waitFor } from './wait-for';
+
+/** The built CLI (the test command builds first), run as a user would. */
+const CLI = join(repoRoot, 'tools', 'cli', 'dist', 'main.js');
+
+export interface RunningPlatform {
+  /** Service name (the Prometheus job) → loopback address. */
+  addresses: Record<'health-monitor' | 'anomaly-detector' | 'emergence-detector' | 'autoscaler', string>;
+  daemon: Daemon;
+  stop(): Promise<void>;
+}
+
+/**
+ * `swarmscope start --agents N`: every service on a free loopback port (their *_PORT variables), the simulated fleet
+ * reporting through the SDK; resolves once health-monitor is ready and the fleet is registered.
+ */
+export async function startPlatform(agents: number): Promise<RunningPlatform> {
+  const ports = { 'health-monitor': await freePort(), 'anomaly-detector': await freePort(), 'emergence-detector': await freePort(), autoscaler: await freePort() };
+  const daemon = startDaemon(process.execPath, [CLI, 'start', '--agents', String(agents)], {
+    ...process.env,
+    LOG_LEVEL: 'warn',
+    HEALTH_MONITOR_PORT: String(ports['health-monitor']),
+    ANOMALY_DETECTOR_PORT: String(ports['anomaly-detector']),
+    EMERGENCE_DETECTOR_PORT: String(ports['emergence-detector']),
+    AUTOSCALER_PORT: String(ports.autoscaler),
+  });
+  const health = `http://127.0.0.1:${ports['health-monitor']}`;
+  try {
+    await waitFor(`${agents} agents registered`, async () => {
+      if (daemon.child.exitCode !== null) throw new Error(`swarmscope start exited (${daemon.child.exitCode})`);
+      const summary = (await (await fetch(`${health}/fleet/summary`)).json()) as { agents: { total: number } };
+      return summary.agents.total >= agents ? true : undefined;
+    }, { timeoutMs: 60_000, detail: () => daemon.output() });
+  } catch (error) {
+    await daemon.stop();
+    throw error;
+  }
+  const addresses = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `127.0.0.1:${port}`])) as RunningPlatform['addresses'];
+  return { addresses, daemon, stop: () => daemon.stop() };
+}
