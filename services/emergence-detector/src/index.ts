@@ -1,2 +1,16 @@
 /** @swarmscope/emergence-detector: what the fleet does as a whole. */
-export {};
+export { EmergenceEngine, DEFAULT_ENGINE_OPTIONS, ORDER_PARAMETERS } from './engine';
+export { DEFAULT_THRESHOLDS, EMERGENCE_TYPES } from './types';
+
+export type { EngineOptions, FleetSnapshot, OrderParameterName, OrderParameters, TickAnalysis } from './engine';
+export type { EmergenceType, Finding, PathStep, Thresholds } from './types';
+
+// The service edge.
+export { EmergenceDetector, CONSUMER_GROUP, SERVICE_NAME } from './emergence-detector';
+export { EventLog } from './event-log';
+export { emergenceDetectorEnv } from './env';
+export { runEmergenceDetector } from './run';
+export type { EmergenceDetectorDeps } from './emergence-detector';
+export type { EmergenceDetectorEnv } from './env';
+export type { EventQuery } from './event-log';
+export type { RunningEmergenceDetector } from './run';

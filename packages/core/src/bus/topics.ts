@@ -94,6 +94,46 @@ export const anomalyEventSchema = z.object({
 });
 export type AnomalyEvent = z.infer<typeof anomalyEventSchema>;
 
+/** Kinds of emergence event: the seed's five, failure cascades, and early warnings of a phase transition. */
+export const EMERGENCE_TYPES = [
+  'collective_behavior',
+  'phase_transition',
+  'self_organization',
+  'collective_learning',
+  'swarm_intelligence',
+  'cascade_failure',
+  'early_warning',
+] as const;
+
+/**
+ * A change in one fleet-level phenomenon: `opened` (first detected), `updated` (it grew or changed), `closed` (no
+ * longer seen). One phenomenon is one event; `id` stays the same through its life.
+ */
+export const emergenceEventSchema = z.object({
+  id: z.string(),
+  event: z.enum(['opened', 'updated', 'closed']),
+  type: z.enum(EMERGENCE_TYPES),
+  /** Data time of this change (end of the analysed tick), epoch ms. */
+  time: z.number(),
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+  /** Where: a pool, `fleet`, or a group label. */
+  scope: z.string(),
+  /** Strength in [0, 1], compared with the type's threshold. */
+  magnitude: z.number(),
+  confidence: z.number(),
+  agents: z.array(z.string()),
+  /** Louvain communities of the interaction graph the agents belong to. */
+  communities: z.array(z.number()),
+  /** The data the finding rests on, epoch ms. */
+  window: z.object({ from: z.number(), to: z.number() }),
+  evidence: z.record(z.string(), z.number()),
+  explanation: z.string(),
+  /** For spreads (cascades, learning): who changed after whom, along which edge. */
+  path: z.array(z.object({ agent: z.string(), via: z.string().nullable(), at: z.number(), depth: z.number() })).optional(),
+});
+export type EmergenceEvent = z.infer<typeof emergenceEventSchema>;
+
 export const topics = {
   /** Accepted samples, sharded by agent id. */
   samples: { name: 'samples', schema: sampleReportSchema },
@@ -103,4 +143,6 @@ export const topics = {
   interactions: { name: 'interactions', schema: interactionSchema },
   /** Anomaly lifecycle events from the anomaly-detector, sharded by agent id. */
   anomalies: { name: 'anomalies', schema: anomalyEventSchema },
+  /** Emergence lifecycle events from the emergence-detector (a fleet-wide singleton), sharded by scope. */
+  emergence: { name: 'emergence', schema: emergenceEventSchema },
 } satisfies Record<string, Topic<z.ZodType>>;

@@ -1,0 +1,138 @@
+import { performance } from 'node:perf_hooks';
+import { createHttpApp, createServiceMetrics, topics, type Bus, type EmergenceEvent, type Interaction, type Logger, type SampleReport, type ServiceMetrics, type Subscription } from '@swarmscope/core';
+import type { Express } from 'express';
+import { EmergenceEngine, type TickAnalysis } from './engine';
+import type { EmergenceDetectorEnv } from './env';
+import { EventLog } from './event-log';
+import { createEmergenceMetrics, type EmergenceMetrics } from './metrics';
+import { mountRoutes } from './routes';
+
+export const SERVICE_NAME = 'emergence-detector';
+/** The bus consumer group; the detector is a fleet-wide singleton, so one consumer reads every shard. */
+export const CONSUMER_GROUP = 'emergence-detector';
+
+export interface EmergenceDetectorDeps {
+  env: EmergenceDetectorEnv;
+  bus: Bus;
+  logger: Logger;
+}
+
+/**
+ * emergence-detector's edge: reads every shard's samples and interactions from the bus into the pure engine,
+ * analyses each tick once data time has closed it, keeps the events, publishes them and serves the API.
+ */
+export class EmergenceDetector {
+  readonly app: Express;
+  readonly engine: EmergenceEngine;
+  readonly log: EventLog;
+  readonly metrics: ServiceMetrics;
+  readonly emergenceMetrics: EmergenceMetrics;
+  /** Newest report time seen (data time): the watermark trails it by the allowed lateness. */
+  private newestDataMs: number | undefined;
+  private subscriptions: Subscription[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private analysing: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly deps: EmergenceDetectorDeps) {
+    const { env, bus, logger } = deps;
+    this.engine = new EmergenceEngine({
+      tickMs: env.EMERGENCE_TICK_SECONDS * 1000,
+      horizonTicks: env.EMERGENCE_HORIZON_TICKS,
+      historyTicks: env.EMERGENCE_HISTORY_TICKS,
+      thresholds: {
+        swarm_intelligence: env.THRESHOLD_SWARM_INTELLIGENCE,
+        collective_behavior: env.THRESHOLD_COLLECTIVE_BEHAVIOR,
+        phase_transition: env.THRESHOLD_PHASE_TRANSITION,
+        self_organization: env.THRESHOLD_SELF_ORGANIZATION,
+        collective_learning: env.THRESHOLD_COLLECTIVE_LEARNING,
+        cascade_failure: env.THRESHOLD_CASCADE_FAILURE,
+        early_warning: env.THRESHOLD_EARLY_WARNING,
+      },
+    });
+    this.log = new EventLog(env.EMERGENCE_EVENT_LOG_CAPACITY);
+    this.metrics = createServiceMetrics(SERVICE_NAME);
+    this.emergenceMetrics = createEmergenceMetrics(this.metrics.registry, this.engine);
+    this.app = createHttpApp({
+      service: SERVICE_NAME,
+      logger,
+      metrics: this.metrics,
+      apiKeys: env.API_KEYS,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      readiness: [{ name: `bus (${bus.kind})`, check: () => bus.ping() }],
+      routes: (app) => mountRoutes(app, this),
+    });
+  }
+
+  /** Joins the consumer group on every shard and analyses on every tick of the wall clock (data decides what). */
+  start(): void {
+    const { bus, env } = this.deps;
+    const options = { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, batchSize: 1000 };
+    this.subscriptions.push(
+      bus.subscribe(topics.samples, options, async (messages) => {
+        for (const message of messages) this.ingest(message.payload);
+      }),
+      bus.subscribe(topics.interactions, options, async (messages) => {
+        for (const message of messages) this.ingestInteraction(message.payload);
+      }),
+    );
+    this.timer = setInterval(() => void this.analyseClosed(), env.EMERGENCE_TICK_SECONDS * 1000);
+    this.timer.unref();
+  }
+
+  ingest(report: SampleReport): void {
+    if (this.engine.ingest(report) && (this.newestDataMs === undefined || report.timestamp > this.newestDataMs)) this.newestDataMs = report.timestamp;
+  }
+
+  ingestInteraction(interaction: Interaction): void {
+    this.engine.ingestInteraction(interaction);
+  }
+
+  /**
+   * Analyses every tick closed by data time (the newest report minus the allowed lateness, or `watermarkMs`),
+   * one run at a time, and emits the changes.
+   */
+  analyseClosed(watermarkMs?: number): Promise<TickAnalysis[]> {
+    const run = this.analysing.then(async () => {
+      const watermark = watermarkMs ?? (this.newestDataMs === undefined ? undefined : this.newestDataMs - this.deps.env.EMERGENCE_LATENESS_SECONDS * 1000);
+      if (watermark === undefined) return [];
+      const started = performance.now();
+      const analyses = this.engine.advance(watermark);
+      if (analyses.length > 0) this.emergenceMetrics.analysisDuration.observe((performance.now() - started) / 1000 / analyses.length);
+      await this.emit(analyses.flatMap((a) => a.changes));
+      return analyses;
+    });
+    this.analysing = run.catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, 'analysis failed; the next tick retries'));
+    return run;
+  }
+
+  /** The newest data time seen, epoch ms. */
+  get newestData(): number | undefined {
+    return this.newestDataMs;
+  }
+
+  /** Keeps, counts and publishes event changes (sharded by scope). */
+  async emit(changes: readonly EmergenceEvent[]): Promise<void> {
+    if (changes.length === 0) return;
+    const { bus, logger } = this.deps;
+    const byShard = new Map<number, EmergenceEvent[]>();
+    for (const change of changes) {
+      this.log.apply(change);
+      if (change.event === 'opened') {
+        this.emergenceMetrics.events.inc({ type: change.type });
+        logger.info({ id: change.id, type: change.type, scope: change.scope, magnitude: change.magnitude, agents: change.agents.length }, change.explanation);
+      }
+      const shard = bus.shardOf(change.scope);
+      const list = byShard.get(shard);
+      if (list) list.push(change);
+      else byShard.set(shard, [change]);
+    }
+    await Promise.all([...byShard].map(([shard, list]) => bus.publish(topics.emergence, shard, list)));
+  }
+
+  /** Stops reading the bus (in-flight batches finish) and lets a running analysis finish. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all(this.subscriptions.map((s) => s.close()));
+    await this.analysing;
+  }
+}

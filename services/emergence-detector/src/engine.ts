@@ -1,0 +1,676 @@
+import type { EmergenceEvent, Interaction, SampleReport } from '@swarmscope/core';
+import { probit } from 'simple-statistics';
+import { isFailing, MIN_QUALITY_GAIN, qualityGain, type QualitySums } from './agent-tests';
+import { PairwiseCorrelationAccumulator } from './correlation';
+import { divisionOfLabour } from './division-of-labour';
+import { earlyWarningIndicators, type EarlyWarningIndicators } from './early-warning';
+import { fUpperTail } from './f-distribution';
+import { shannonEntropy } from './entropy';
+import { EventTracker } from './event-tracker';
+import { normalUpperTail } from './normal';
+import { measureNetwork, type NetworkMeasures } from './graph-measures';
+import { InteractionWindow } from './interaction-window';
+import { fitStep } from './change-point';
+import { PeriodogramGrid, periodicityThreshold } from './periodogram';
+import { SeededRandom } from './random';
+import { detrend, mean, standardizeInPlace } from './series';
+import { analyseSpread, type SpreadComponent } from './spread';
+import { findSynchronisedGroups, type Oscillator, type SynchronisedGroup } from './synchronisation';
+import { TickSeries, type AgentSlot } from './tick-series';
+import { DEFAULT_THRESHOLDS, type Finding, type PathStep, type Thresholds } from './types';
+
+export interface EngineOptions {
+  /** Length of one tick; reports are summed per agent and tick. */
+  tickMs: number;
+  /** Ticks of per-agent history analysed (the sliding horizon). */
+  horizonTicks: number;
+  /** Ticks of fleet-level order parameters kept (for GET /fleet/state and the early-warning trends). */
+  historyTicks: number;
+  thresholds: Thresholds;
+  /** Louvain, PageRank and betweenness are refreshed every this many ticks (the graph changes slowly). */
+  graphEveryTicks: number;
+  /** Ticks without a finding before an event closes. */
+  closeAfterTicks: number;
+  /** Family-wise false-alarm rate of the per-agent tests (failing, improving, oscillating) over the fleet. */
+  agentAlpha: number;
+  /** Surrogates per synchrony test. */
+  surrogates: number;
+  /** Seeds the surrogates and Louvain: one seed, one answer. */
+  seed: number;
+}
+
+// 10-s ticks over 10 minutes: health-monitor's 1-minute windows are too coarse to see a 10-s rhythm or to
+// detect within 60 s, so the detector builds its own ticks from the samples topic.
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  tickMs: 10_000,
+  horizonTicks: 60,
+  historyTicks: 360,
+  thresholds: DEFAULT_THRESHOLDS,
+  graphEveryTicks: 6,
+  closeAfterTicks: 6,
+  agentAlpha: 0.01,
+  surrogates: 99,
+  seed: 1,
+};
+
+/** Every order parameter the engine tracks (the metric's `parameter` label), in a fixed order. */
+export const ORDER_PARAMETERS = [
+  'synchronization',
+  'kuramoto_order',
+  'state_entropy',
+  'load_variance',
+  'load_autocorrelation',
+  'variance_trend_tau',
+  'autocorrelation_trend_tau',
+  'phase_transition',
+  'collective_learning',
+  'swarm_intelligence',
+  'failing_agents',
+  'improving_agents',
+  'oscillating_agents',
+] as const;
+export type OrderParameterName = (typeof ORDER_PARAMETERS)[number];
+export type OrderParameters = Record<OrderParameterName, number>;
+
+export interface FleetSnapshot {
+  /** End of the analysed tick, epoch ms (data time). */
+  time: number;
+  agents: number;
+  parameters: OrderParameters;
+}
+
+export interface TickAnalysis {
+  tick: number;
+  time: number;
+  findings: Finding[];
+  changes: EmergenceEvent[];
+  snapshot: FleetSnapshot;
+}
+
+/** A pool's sums in one tick, over its agents that are not failing on their own. */
+interface PoolTick {
+  tick: number;
+  agents: number;
+  requests: number;
+  errors: number;
+  logLatency: number;
+  latencyCount: number;
+}
+
+/** The pool's order parameters from its sums. */
+function observe(p: PoolTick, observable: Observable): number {
+  if (observable === 'load') return p.requests / Math.max(1, p.agents);
+  if (observable === 'errorRate') return p.requests > 0 ? p.errors / p.requests : 0;
+  return p.latencyCount > 0 ? p.logLatency / p.latencyCount : 0;
+}
+
+const OBSERVABLES = ['logLatency', 'errorRate', 'load'] as const;
+type Observable = (typeof OBSERVABLES)[number];
+/** Variance and autocorrelation of load also rise with diurnal ramps and rhythms; latency and errors do not. */
+const WARNING_OBSERVABLES: readonly Observable[] = ['logLatency', 'errorRate'];
+const STEP_WINDOW = 30;
+/** A shift must land 2–6 ticks before now: seen for 20 s, reported within 60 s. */
+const STEP_MIN_AFTER = 2;
+const STEP_MAX_AFTER = 6;
+/** A material change of an order parameter: a quarter of its level (ln 1.25 for log latency). */
+const MIN_RELATIVE_SHIFT = 0.25;
+const MIN_ERROR_RATE_SHIFT = 0.005;
+const MIN_SYNC_TICKS = 24;
+const RECENT_TICKS = 3;
+const CHANCE_ALPHA = 1e-3;
+const STABLE_TICKS_TO_RECOVER = 3;
+const WARNING_ALPHA = 1e-3;
+
+/**
+ * The emergence engine: per-agent ticks and the interaction graph in, fleet-level findings and event lifecycles
+ * out. Pure: time is the data's (tick numbers from report timestamps); the same inputs give the same events.
+ */
+export class EmergenceEngine {
+  readonly options: EngineOptions;
+  readonly series: TickSeries;
+  readonly interactions: InteractionWindow;
+  readonly tracker: EventTracker;
+  private readonly random: SeededRandom;
+  private readonly pools = new Map<string, PoolTick[]>();
+  /** Agent → tick it started failing / improving. */
+  private readonly failing = new Map<string, number>();
+  private readonly failingQuiet = new Map<string, number>();
+  private readonly improved = new Map<string, number>();
+  private readonly warningQuietUntil = new Map<string, number>();
+  private readonly history: FleetSnapshot[] = [];
+  private readonly entropyHistory: number[] = [];
+  private readonly dolHistory: number[] = [];
+  private readonly fleetLoad: number[] = [];
+  private network: NetworkMeasures | undefined;
+  private networkTick = -Infinity;
+  private firstTick: number | undefined;
+  private lastAnalysed: number | undefined;
+  private grid: PeriodogramGrid | undefined;
+
+  constructor(options: Partial<EngineOptions> = {}) {
+    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options, thresholds: { ...DEFAULT_THRESHOLDS, ...options.thresholds } };
+    const { tickMs, horizonTicks, closeAfterTicks, seed } = this.options;
+    this.series = new TickSeries(tickMs, horizonTicks);
+    this.interactions = new InteractionWindow(tickMs, horizonTicks);
+    this.tracker = new EventTracker(closeAfterTicks);
+    this.random = new SeededRandom(seed);
+  }
+
+  /** Adds one accepted report; false when it came too late for its tick. */
+  ingest(report: SampleReport): boolean {
+    const added = this.series.add(report);
+    if (added) {
+      const tick = this.series.tickOf(report.timestamp);
+      if (this.firstTick === undefined || tick < this.firstTick) this.firstTick = tick;
+    }
+    return added;
+  }
+
+  ingestInteraction(interaction: Interaction): void {
+    this.interactions.add(interaction);
+  }
+
+  /**
+   * Analyses, in order, every tick that data time `watermarkMs` has closed (a tick is closed once the watermark
+   * passes its end) and that holds data; returns each tick's analysis.
+   */
+  advance(watermarkMs: number): TickAnalysis[] {
+    const newest = this.series.newestTick;
+    if (newest === undefined || this.firstTick === undefined) return [];
+    const closed = Math.min(newest, Math.floor(watermarkMs / this.options.tickMs) - 1);
+    let next = this.lastAnalysed === undefined ? this.firstTick : this.lastAnalysed + 1;
+    // Far behind (a pause): the per-agent rings only hold the horizon, so start inside it.
+    next = Math.max(next, closed - this.options.horizonTicks + 1);
+    const out: TickAnalysis[] = [];
+    for (let tick = next; tick <= closed; tick++) out.push(this.analyse(tick));
+    return out;
+  }
+
+  /** The latest fleet snapshot and the recent ones, oldest first. */
+  fleetState(): { now: FleetSnapshot | undefined; history: FleetSnapshot[] } {
+    return { now: this.history[this.history.length - 1], history: this.history.slice() };
+  }
+
+  networkMeasures(): NetworkMeasures | undefined {
+    return this.network;
+  }
+
+  get agentsTracked(): number {
+    return this.series.agentCount;
+  }
+
+  /** The whole analysis of one closed tick. */
+  analyse(tick: number): TickAnalysis {
+    const { tickMs, horizonTicks, thresholds } = this.options;
+    this.lastAnalysed = tick;
+    const time = (tick + 1) * tickMs;
+    const T = Math.min(horizonTicks, tick - (this.firstTick ?? tick) + 1);
+    const from = tick - T + 1;
+    const active: AgentSlot[] = [];
+    for (const slot of this.series.agents()) if (slot.lastTick >= from && slot.firstTick <= tick) active.push(slot);
+    const n = Math.max(1, active.length);
+
+    this.updateFailing(active, tick, n);
+    this.updateImproved(active, tick, from, n);
+    const { oscillators, synchronization } = this.oscillators(active, tick, T);
+    const stateEntropy = this.stateEntropy(active, tick);
+    this.recordPools(active, tick);
+
+    if (tick - this.networkTick >= this.options.graphEveryTicks || !this.network) this.refreshNetwork(tick);
+
+    const findings: Finding[] = [];
+    const groups = this.grid ? findSynchronisedGroups(oscillators, this.grid, { bandwidth: 0.25, minGroup: 4, alpha: CHANCE_ALPHA, surrogates: this.options.surrogates, maxGroups: 3 }, this.random) : [];
+    for (const group of groups) {
+      const finding = synchronyFinding(group, thresholds.collective_behavior, this.series, tickMs);
+      if (finding) findings.push(finding);
+    }
+    const transitions = this.transitionFindings(tick, thresholds.phase_transition);
+    findings.push(...transitions.findings);
+    const warnings = this.warningFindings(tick, thresholds.early_warning);
+    findings.push(...warnings.findings);
+    const cascades = this.cascadeFindings(tick, thresholds.cascade_failure);
+    findings.push(...cascades);
+    const learning = this.learningFinding(tick, thresholds.collective_learning);
+    if (learning.finding) findings.push(learning.finding);
+    const selfOrganisation = this.selfOrganisationFinding(stateEntropy, thresholds.self_organization);
+    if (selfOrganisation.finding) findings.push(selfOrganisation.finding);
+    const swarm = this.swarmFinding(thresholds.swarm_intelligence);
+    if (swarm.finding) findings.push(swarm.finding);
+
+    const membership = this.network?.membership;
+    const changes = this.tracker.apply(tick, time, from * tickMs, findings, (agent) => membership?.get(agent));
+    const fleetLoad = this.fleetLoad.slice(-horizonTicks);
+    const loadIndicators = earlyWarningIndicators(fleetLoad, Math.floor(fleetLoad.length / 2));
+    const snapshot: FleetSnapshot = {
+      time,
+      agents: active.length,
+      parameters: {
+        synchronization: round(synchronization),
+        kuramoto_order: round(groups[0]?.order ?? 0),
+        state_entropy: round(stateEntropy),
+        load_variance: round(loadIndicators?.variance ?? 0),
+        load_autocorrelation: round(loadIndicators?.autocorrelation ?? 0),
+        variance_trend_tau: round(warnings.strongest?.varianceTau ?? 0),
+        autocorrelation_trend_tau: round(warnings.strongest?.autocorrelationTau ?? 0),
+        phase_transition: round(transitions.strongest),
+        collective_learning: round(learning.magnitude),
+        swarm_intelligence: round(swarm.dol),
+        failing_agents: this.failing.size,
+        improving_agents: this.improved.size,
+        oscillating_agents: oscillators.length,
+      },
+    };
+    this.history.push(snapshot);
+    if (this.history.length > this.options.historyTicks) this.history.shift();
+    this.series.close(tick);
+    this.interactions.prune(tick);
+    return { tick, time, findings, changes, snapshot };
+  }
+
+  /** Flags agents failing on their own (binomial test against their pool's baseline) and when they started. */
+  private updateFailing(active: readonly AgentSlot[], tick: number, n: number): void {
+    const baseline = new Map<string, number>();
+    for (const [pool, ticks] of this.pools) baseline.set(pool, mean(ticks.slice(-this.options.horizonTicks).map((p) => observe(p, 'errorRate'))));
+    for (const slot of active) {
+      const windows = [1, RECENT_TICKS].map((w) => ({ errors: this.series.sum(slot, 'errors', tick - w + 1, tick), requests: this.series.sum(slot, 'requests', tick - w + 1, tick) }));
+      const failing = isFailing(windows, baseline.get(slot.pool) ?? 0.01, this.options.agentAlpha, n);
+      if (failing) {
+        if (!this.failing.has(slot.id)) {
+          this.failing.set(slot.id, tick);
+          this.removeFromPool(slot, tick - 1);
+        }
+        this.failingQuiet.delete(slot.id);
+      } else if (this.failing.has(slot.id)) {
+        const quiet = (this.failingQuiet.get(slot.id) ?? 0) + 1;
+        if (quiet >= STABLE_TICKS_TO_RECOVER) {
+          this.failing.delete(slot.id);
+          this.failingQuiet.delete(slot.id);
+        } else this.failingQuiet.set(slot.id, quiet);
+      }
+    }
+    for (const id of this.failing.keys()) if (!this.series.agent(id)) this.failing.delete(id);
+  }
+
+  /**
+   * Takes a newly failing agent out of its pool's previous tick: a failure usually starts within a tick before it
+   * is significant, and that tick must not read as the pool's own change.
+   */
+  private removeFromPool(slot: AgentSlot, tick: number): void {
+    const entry = this.pools.get(slot.pool)?.find((p) => p.tick === tick);
+    if (!entry) return;
+    entry.agents--;
+    entry.requests -= this.series.value(slot, 'requests', tick);
+    entry.errors -= this.series.value(slot, 'errors', tick);
+    entry.logLatency -= this.series.value(slot, 'logLatency', tick);
+    entry.latencyCount -= this.series.value(slot, 'latencyCount', tick);
+  }
+
+  /** Flags agents whose quality rose against their own earlier level, with the tick it was first seen. */
+  private updateImproved(active: readonly AgentSlot[], tick: number, from: number, n: number): void {
+    for (const [id, at] of this.improved) if (at <= tick - this.options.horizonTicks || !this.series.agent(id)) this.improved.delete(id);
+    const zCritical = probit(1 - this.options.agentAlpha / n);
+    for (const slot of active) {
+      if (this.improved.has(slot.id)) continue;
+      const recent = this.qualitySums(slot, tick - RECENT_TICKS + 1, tick);
+      const reference = this.qualitySums(slot, from, tick - RECENT_TICKS);
+      const result = qualityGain(reference, recent, 30, 8);
+      if (result && result.z >= zCritical && result.gain >= MIN_QUALITY_GAIN) this.improved.set(slot.id, tick);
+    }
+  }
+
+  private qualitySums(slot: AgentSlot, from: number, to: number): QualitySums {
+    return { sum: this.series.sum(slot, 'quality', from, to), squares: this.series.sum(slot, 'qualitySquares', from, to), count: this.series.sum(slot, 'qualityCount', from, to) };
+  }
+
+  /**
+   * Each agent's load series (requests per tick) detrended and standardized: summed into the fleet's mean pairwise
+   * correlation, and kept when it oscillates (a dominant frequency above the fleet-wide chance level).
+   */
+  private oscillators(active: readonly AgentSlot[], tick: number, T: number): { oscillators: Oscillator[]; synchronization: number } {
+    if (T < MIN_SYNC_TICKS) return { oscillators: [], synchronization: 0 };
+    if (!this.grid || this.grid.length !== T) this.grid = new PeriodogramGrid(T, 1.5, T / 4, 0.5);
+    const grid = this.grid;
+    const threshold = periodicityThreshold(T, grid.independentFrequencies(), active.length, 1);
+    const accumulator = new PairwiseCorrelationAccumulator(T);
+    const buffer = new Float64Array(T);
+    const oscillators: Oscillator[] = [];
+    const from = tick - T + 1;
+    for (const slot of active) {
+      if (slot.firstTick > from) continue;
+      this.series.read(slot, 'requests', tick, buffer);
+      if (mean(buffer) < 1) continue;
+      detrend(buffer, buffer);
+      if (!standardizeInPlace(buffer)) continue;
+      accumulator.add(buffer);
+      const { index, power } = grid.dominant(buffer);
+      if (index >= 0 && power >= threshold) oscillators.push({ agent: slot.id, z: buffer.slice(), frequency: index, power });
+    }
+    return { oscillators, synchronization: accumulator.mean() };
+  }
+
+  /** Shannon entropy of agents over coarse states (load octave, latency half-octave, erring or not). */
+  private stateEntropy(active: readonly AgentSlot[], tick: number): number {
+    const counts = new Map<string, number>();
+    for (const slot of active) {
+      const requests = this.series.value(slot, 'requests', tick);
+      const latencyCount = this.series.value(slot, 'latencyCount', tick);
+      const latency = latencyCount > 0 ? this.series.value(slot, 'logLatency', tick) / latencyCount : 0;
+      const state = `${Math.round(Math.log2(1 + requests))}:${latencyCount > 0 ? Math.round((2 * latency) / Math.LN2) : 'x'}:${this.series.value(slot, 'errors', tick) > 0 ? 1 : 0}`;
+      counts.set(state, (counts.get(state) ?? 0) + 1);
+    }
+    const h = shannonEntropy(counts.values());
+    this.entropyHistory.push(h);
+    if (this.entropyHistory.length > this.options.horizonTicks) this.entropyHistory.shift();
+    return h;
+  }
+
+  /** Appends each pool's order parameters for `tick`, leaving out agents failing on their own. */
+  private recordPools(active: readonly AgentSlot[], tick: number): void {
+    const sums = new Map<string, { agents: number; requests: number; errors: number; logLatency: number; latencyCount: number }>();
+    let fleetRequests = 0;
+    for (const slot of active) {
+      if (this.failing.has(slot.id)) continue;
+      let s = sums.get(slot.pool);
+      if (!s) sums.set(slot.pool, (s = { agents: 0, requests: 0, errors: 0, logLatency: 0, latencyCount: 0 }));
+      s.agents++;
+      s.requests += this.series.value(slot, 'requests', tick);
+      s.errors += this.series.value(slot, 'errors', tick);
+      s.logLatency += this.series.value(slot, 'logLatency', tick);
+      s.latencyCount += this.series.value(slot, 'latencyCount', tick);
+    }
+    for (const [pool, s] of sums) {
+      let ticks = this.pools.get(pool);
+      if (!ticks) this.pools.set(pool, (ticks = []));
+      ticks.push({ tick, ...s });
+      if (ticks.length > this.options.historyTicks) ticks.shift();
+      fleetRequests += s.requests;
+    }
+    this.fleetLoad.push(fleetRequests / Math.max(1, active.length));
+    if (this.fleetLoad.length > this.options.historyTicks) this.fleetLoad.shift();
+  }
+
+  /** A pool's recent ticks (consecutive up to `tick`), newest last. */
+  private poolSeries(pool: string, tick: number, length: number): PoolTick[] {
+    const ticks = this.pools.get(pool) ?? [];
+    const out: PoolTick[] = [];
+    for (let i = ticks.length - 1; i >= 0 && out.length < length; i--) {
+      if (ticks[i]!.tick !== tick - out.length) break;
+      out.push(ticks[i]!);
+    }
+    return out.reverse();
+  }
+
+  /**
+   * Phase transitions: a pool's order parameter (log latency, error rate, load per agent) jumps, the jump explains
+   * most of its recent variation beyond the trend (magnitude), is material (a quarter of its level) and is far
+   * outside the noise (t test of the step, Bonferroni over the candidate change points).
+   */
+  private transitionFindings(tick: number, threshold: number): { findings: Finding[]; strongest: number } {
+    const findings: Finding[] = [];
+    let strongest = 0;
+    for (const pool of this.pools.keys()) {
+      const ticks = this.poolSeries(pool, tick, STEP_WINDOW);
+      if (ticks.length < 12) continue;
+      let best: { observable: Observable; explained: number; shift: number; before: number; after: number; confidence: number; at: number } | undefined;
+      for (const observable of OBSERVABLES) {
+        const y = ticks.map((p) => observe(p, observable));
+        const fit = fitStep(y, STEP_MIN_AFTER, STEP_MAX_AFTER);
+        if (!fit) continue;
+        const before = mean(y, 0, fit.at);
+        const after = mean(y, fit.at);
+        strongest = Math.max(strongest, fit.explained);
+        if (!materialShift(observable, before, after)) continue;
+        const nAfter = y.length - fit.at;
+        const t = fit.standardized / Math.sqrt(1 / nAfter + 1 / fit.at);
+        const confidence = 1 - Math.min(1, 2 * (STEP_MAX_AFTER - STEP_MIN_AFTER + 1) * normalUpperTail(t));
+        if (fit.explained >= threshold && confidence >= 1 - CHANCE_ALPHA && (!best || fit.explained > best.explained)) {
+          best = { observable, explained: fit.explained, shift: fit.shift, before, after, confidence, at: ticks[fit.at]!.tick };
+        }
+      }
+      if (!best) continue;
+      const agents = this.poolAgents(pool, tick);
+      this.warningQuietUntil.set(pool, tick + this.options.horizonTicks);
+      findings.push({
+        type: 'phase_transition',
+        scope: pool,
+        magnitude: best.explained,
+        confidence: best.confidence,
+        agents,
+        agentsMode: 'current',
+        evidence: { explained: round(best.explained), before: round(best.before), after: round(best.after), shift: round(best.shift), changedAt: best.at * this.options.tickMs, agents: agents.length },
+        explanation: `Pool ${pool} jumped to a new state: ${describeObservable(best.observable)} went from ${formatObservable(best.observable, best.before)} to ${formatObservable(best.observable, best.after)}, a step that explains ${pct(best.explained)} of its recent variation beyond the trend.`,
+      });
+    }
+    return { findings, strongest };
+  }
+
+  /**
+   * Early warnings: over the last horizon of a pool's latency or error rate, rolling variance and lag-1
+   * autocorrelation trend up (mean Kendall τ ≥ threshold) and the variance grew beyond chance (F test) — critical
+   * slowing down (Scheffer et al. 2009). Quiet in a pool for a horizon after a transition there.
+   */
+  private warningFindings(tick: number, threshold: number): { findings: Finding[]; strongest: EarlyWarningIndicators | undefined } {
+    const findings: Finding[] = [];
+    let strongest: EarlyWarningIndicators | undefined;
+    const length = this.options.horizonTicks;
+    for (const pool of this.pools.keys()) {
+      const ticks = this.poolSeries(pool, tick, length);
+      if (ticks.length < Math.min(length, 24)) continue;
+      let best: { observable: Observable; indicators: EarlyWarningIndicators; p: number } | undefined;
+      const window = Math.floor(ticks.length / 2);
+      for (const observable of WARNING_OBSERVABLES) {
+        const y = ticks.map((p) => observe(p, observable));
+        const indicators = earlyWarningIndicators(y, window);
+        if (!indicators) continue;
+        const strength = warningStrength(indicators);
+        if (!strongest || strength > warningStrength(strongest)) strongest = indicators;
+        if (strength < threshold || (best && strength <= warningStrength(best.indicators))) continue;
+        if (tick < (this.warningQuietUntil.get(pool) ?? -Infinity)) continue;
+        // The variance grew beyond chance: F test of the last window against the first, Bonferroni over every
+        // pool and observable tested.
+        const p = Math.min(1, fUpperTail(indicators.varianceRatio, window - 2, window - 2) * this.pools.size * WARNING_OBSERVABLES.length);
+        if (p <= WARNING_ALPHA) best = { observable, indicators, p };
+      }
+      if (!best) continue;
+      const { indicators } = best;
+      const strength = warningStrength(indicators);
+      const agents = this.poolAgents(pool, tick);
+      findings.push({
+        type: 'early_warning',
+        scope: pool,
+        magnitude: strength,
+        confidence: 1 - best.p,
+        agents,
+        agentsMode: 'current',
+        evidence: {
+          varianceTau: round(indicators.varianceTau),
+          autocorrelationTau: round(indicators.autocorrelationTau),
+          varianceRatio: round(indicators.varianceRatio),
+          autocorrelation: round(indicators.autocorrelation),
+          varianceP: best.p,
+          agents: agents.length,
+        },
+        explanation: `Pool ${pool} is slowing down critically: the variance of its ${describeObservable(best.observable)} grew ${indicators.varianceRatio.toFixed(1)}× (Kendall τ ${indicators.varianceTau.toFixed(2)}) and its lag-1 autocorrelation rose to ${indicators.autocorrelation.toFixed(2)} (τ ${indicators.autocorrelationTau.toFixed(2)}) over the last ${ticks.length} ticks, the signature that precedes a tipping point.`,
+      });
+    }
+    return { findings, strongest };
+  }
+
+  /** Cascades: groups of failing agents linked by edges, failing one after another along them. */
+  private cascadeFindings(tick: number, threshold: number): Finding[] {
+    if (this.failing.size < 2) return [];
+    const spread = analyseSpread(this.failing, this.interactions.neighbours(), this.series.agentCount, this.interactions.undirectedEdgeCount());
+    if (spread.chance > CHANCE_ALPHA) return [];
+    const findings: Finding[] = [];
+    for (const component of spread.components) {
+      const size = component.steps.length;
+      const magnitude = component.followers / (size - 1);
+      if (component.followers < 1 || magnitude < threshold) continue;
+      const origin = component.steps[0]!;
+      findings.push({
+        type: 'cascade_failure',
+        scope: `cascade:${origin.agent}`,
+        magnitude,
+        confidence: 1 - spread.chance,
+        agents: component.steps.map((s) => s.agent),
+        agentsMode: 'union',
+        evidence: { agents: size, followers: component.followers, depth: Math.max(...component.steps.map((s) => s.depth)), edgesBetweenFailing: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - origin.tick },
+        explanation: `${size} agents failed one after another along the interaction graph from ${origin.agent}: ${component.followers} failed after a neighbour they work with had failed, with ${spread.observedEdges} edges between failing agents where chance would put ${spread.expectedEdges.toFixed(3)}.`,
+        path: this.path(component),
+      });
+    }
+    return findings;
+  }
+
+  /** Collective learning: quality gains that follow graph neighbours' gains, clustered on edges beyond chance. */
+  private learningFinding(tick: number, threshold: number): { finding: Finding | undefined; magnitude: number } {
+    if (this.improved.size < 3) return { finding: undefined, magnitude: 0 };
+    const spread = analyseSpread(this.improved, this.interactions.neighbours(), this.series.agentCount, this.interactions.undirectedEdgeCount());
+    let participants = 0;
+    let followers = 0;
+    const steps: SpreadComponent['steps'] = [];
+    for (const component of spread.components) {
+      participants += component.participants;
+      followers += component.followers;
+      steps.push(...component.steps);
+    }
+    const magnitude = participants / this.improved.size;
+    if (followers < 2 || magnitude < threshold || spread.chance > CHANCE_ALPHA) return { finding: undefined, magnitude };
+    const agents = steps.map((s) => s.agent);
+    return {
+      magnitude,
+      finding: {
+        type: 'collective_learning',
+        scope: 'learning',
+        magnitude,
+        confidence: 1 - spread.chance,
+        agents,
+        agentsMode: 'union',
+        evidence: { improving: this.improved.size, participants, followers, edgesBetweenImproving: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - Math.min(...steps.map((s) => s.tick)) },
+        explanation: `Quality gains are travelling along the interaction graph: ${followers} agents improved after a neighbour they work with had, ${pct(magnitude)} of the ${this.improved.size} improving agents took part, with ${spread.observedEdges} edges between them where chance would put ${spread.expectedEdges.toFixed(3)}.`,
+        path: this.path({ steps, followers, participants }),
+      },
+    };
+  }
+
+  /** Self-organisation: the entropy of agent states falls by at least the threshold's share of its recent peak. */
+  private selfOrganisationFinding(entropy: number, threshold: number): { finding: Finding | undefined } {
+    const peak = Math.max(...this.entropyHistory);
+    if (this.entropyHistory.length < this.options.horizonTicks / 2 || !(peak > 0)) return { finding: undefined };
+    const drop = (peak - entropy) / peak;
+    if (drop < threshold) return { finding: undefined };
+    return {
+      finding: {
+        type: 'self_organization',
+        scope: 'fleet',
+        magnitude: drop,
+        confidence: 1,
+        agents: [],
+        agentsMode: 'current',
+        evidence: { entropy: round(entropy), peak: round(peak) },
+        explanation: `Agents are settling into fewer states: the Shannon entropy of their states fell from ${peak.toFixed(2)} to ${entropy.toFixed(2)} nats (−${pct(drop)}) within the horizon.`,
+      },
+    };
+  }
+
+  /** Swarm intelligence as a division of labour appearing: DOL reaches the threshold after rising by 0.2 or more. */
+  private swarmFinding(threshold: number): { finding: Finding | undefined; dol: number } {
+    const dol = this.dolHistory[this.dolHistory.length - 1] ?? 0;
+    const low = Math.min(...this.dolHistory);
+    if (this.dolHistory.length < 2 || dol < threshold || dol - low < 0.2) return { finding: undefined, dol };
+    return {
+      dol,
+      finding: {
+        type: 'swarm_intelligence',
+        scope: 'fleet',
+        magnitude: dol,
+        confidence: 1,
+        agents: [],
+        agentsMode: 'current',
+        evidence: { divisionOfLabour: round(dol), earlier: round(low) },
+        explanation: `A division of labour appeared: agents specialised by interaction kind, DOL rose from ${low.toFixed(2)} to ${dol.toFixed(2)} (Gorelick et al. 2004).`,
+      },
+    };
+  }
+
+  private refreshNetwork(tick: number): void {
+    this.networkTick = tick;
+    this.network = measureNetwork(this.interactions.all(), { hubs: 10, betweennessPivots: 32, seed: this.options.seed });
+    const tasks = new Map<string, Map<string, number>>();
+    for (const edge of this.interactions.all()) {
+      let kinds = tasks.get(edge.from);
+      if (!kinds) tasks.set(edge.from, (kinds = new Map()));
+      kinds.set(edge.kind, (kinds.get(edge.kind) ?? 0) + edge.count);
+    }
+    this.dolHistory.push(divisionOfLabour(tasks));
+    const keep = Math.max(2, Math.ceil(this.options.horizonTicks / this.options.graphEveryTicks));
+    if (this.dolHistory.length > keep) this.dolHistory.shift();
+  }
+
+  private poolAgents(pool: string, tick: number): string[] {
+    const out: string[] = [];
+    for (const slot of this.series.agents()) if (slot.pool === pool && slot.lastTick >= tick - 1) out.push(slot.id);
+    return out.sort();
+  }
+
+  private path(component: SpreadComponent): PathStep[] {
+    return component.steps.map((s) => ({ agent: s.agent, via: s.via, at: s.tick * this.options.tickMs, depth: s.depth }));
+  }
+}
+
+function synchronyFinding(group: SynchronisedGroup, threshold: number, series: TickSeries, tickMs: number): Finding | undefined {
+  if (group.order < threshold || group.surrogateP > 0.05 || group.correlation <= group.surrogateMean) return undefined;
+  const pools = new Map<string, number>();
+  for (const id of group.agents) {
+    const pool = series.agent(id)?.pool ?? 'unknown';
+    pools.set(pool, (pools.get(pool) ?? 0) + 1);
+  }
+  const main = [...pools].sort((a, b) => b[1] - a[1])[0]![0];
+  const periodSeconds = (group.periodTicks * tickMs) / 1000;
+  return {
+    type: 'collective_behavior',
+    scope: `synchrony:${main}`,
+    magnitude: group.order,
+    confidence: 1 - group.surrogateP,
+    agents: group.agents,
+    agentsMode: 'current',
+    evidence: { agents: group.agents.length, kuramotoOrder: round(group.order), periodSeconds: round(periodSeconds, 1), meanCorrelation: round(group.correlation), surrogateCorrelation: round(group.surrogateMean), surrogateP: round(group.surrogateP), rayleighP: group.rayleighP },
+    explanation: `${group.agents.length} agents (mostly pool ${main}) are oscillating in phase with a ${periodSeconds.toFixed(0)}-s period: Kuramoto order ${group.order.toFixed(2)}, mean pairwise correlation ${group.correlation.toFixed(2)} against ${group.surrogateMean.toFixed(2)} for shifted surrogates.`,
+  };
+}
+
+/**
+ * The two trends averaged (Dakos et al. 2012 combine indicators): at 10-s ticks the autocorrelation of a fast
+ * process rises late, so the variance carries most of the warning; a falling autocorrelation still vetoes it.
+ */
+function warningStrength(indicators: EarlyWarningIndicators): number {
+  return (indicators.varianceTau + indicators.autocorrelationTau) / 2;
+}
+
+function materialShift(observable: Observable, before: number, after: number): boolean {
+  if (observable === 'logLatency') return Math.abs(after - before) >= Math.log(1 + MIN_RELATIVE_SHIFT);
+  const shift = Math.abs(after - before);
+  const level = Math.max(Math.abs(before), Math.abs(after));
+  if (observable === 'errorRate') return shift >= MIN_ERROR_RATE_SHIFT && shift >= MIN_RELATIVE_SHIFT * Math.abs(before);
+  return shift >= MIN_RELATIVE_SHIFT * level;
+}
+
+function describeObservable(observable: Observable): string {
+  return observable === 'logLatency' ? 'typical latency' : observable === 'errorRate' ? 'error rate' : 'load per agent';
+}
+
+function formatObservable(observable: Observable, value: number): string {
+  if (observable === 'logLatency') return `${Math.exp(value).toFixed(2)} s`;
+  if (observable === 'errorRate') return pct(value);
+  return `${value.toFixed(1)} requests/tick`;
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(x < 0.1 ? 1 : 0)} %`;
+}
+
+function round(x: number, digits = 4): number {
+  const scale = 10 ** digits;
+  return Math.round(x * scale) / scale;
+}
+

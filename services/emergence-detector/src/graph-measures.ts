@@ -1,0 +1,170 @@
+import Graph from 'graphology';
+import louvain from 'graphology-communities-louvain';
+import pagerank from 'graphology-metrics/centrality/pagerank';
+import { SeededRandom } from './random';
+
+export interface Hub {
+  agent: string;
+  pagerank: number;
+  /** Sampled betweenness, normalised to [0, 1]. */
+  betweenness: number;
+  degree: number;
+}
+
+export interface Community {
+  id: number;
+  size: number;
+  /** A few members (the highest PageRank first). */
+  sample: string[];
+}
+
+/** The fleet graph's structure at one moment. */
+export interface NetworkMeasures {
+  nodes: number;
+  edges: number;
+  /** Directed density m / (n(n − 1)). */
+  density: number;
+  /** Mean local clustering coefficient of the undirected graph (Watts & Strogatz 1998). */
+  clustering: number;
+  degree: { mean: number; max: number; median: number };
+  communities: Community[];
+  modularity: number;
+  hubs: Hub[];
+  maxPagerank: number;
+  /** Agent → community id. */
+  membership: Map<string, number>;
+}
+
+export interface NetworkOptions {
+  hubs: number;
+  /** Source nodes sampled for betweenness (Brandes & Pich 2007). */
+  betweennessPivots: number;
+  seed: number;
+}
+
+/**
+ * Measures of a directed weighted edge list: Louvain communities (Blondel et al. 2008) and PageRank (Brin & Page
+ * 1998) through graphology; clustering and pivot-sampled betweenness (Brandes 2001; Brandes & Pich 2007) are ours.
+ */
+export function measureNetwork(edges: Iterable<{ from: string; to: string; count: number }>, options: NetworkOptions): NetworkMeasures {
+  const directed = new Graph({ type: 'directed', multi: false, allowSelfLoops: false });
+  const undirected = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
+  for (const e of edges) {
+    directed.mergeNode(e.from);
+    directed.mergeNode(e.to);
+    directed.mergeEdge(e.from, e.to, { weight: e.count });
+    undirected.mergeNode(e.from);
+    undirected.mergeNode(e.to);
+    if (undirected.hasEdge(e.from, e.to)) undirected.updateEdgeAttribute(e.from, e.to, 'weight', (w: number | undefined) => (w ?? 0) + e.count);
+    else undirected.addEdge(e.from, e.to, { weight: e.count });
+  }
+  const n = directed.order;
+  const m = directed.size;
+  const membership = new Map<string, number>();
+  if (n === 0) {
+    return { nodes: 0, edges: 0, density: 0, clustering: 0, degree: { mean: 0, max: 0, median: 0 }, communities: [], modularity: 0, hubs: [], maxPagerank: 0, membership };
+  }
+  const random = new SeededRandom(options.seed);
+  const detailed = undirected.size > 0 ? louvain.detailed(undirected, { getEdgeWeight: 'weight', rng: () => random.next() }) : undefined;
+  const ranks = m > 0 ? pagerank(directed, { getEdgeWeight: 'weight' }) : {};
+  const neighbours = new Map<string, string[]>();
+  undirected.forEachNode((node) => neighbours.set(node, undirected.neighbors(node)));
+  const degrees = [...neighbours.values()].map((list) => list.length).sort((a, b) => a - b);
+  const betweenness = sampledBetweenness(neighbours, options.betweennessPivots, random);
+  const ranked = Object.entries(ranks).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const hubs = ranked.slice(0, options.hubs).map(([agent, rank]) => ({ agent, pagerank: rank, betweenness: betweenness.get(agent) ?? 0, degree: neighbours.get(agent)?.length ?? 0 }));
+  const bySize = new Map<number, string[]>();
+  if (detailed) {
+    for (const [node, community] of Object.entries(detailed.communities)) membership.set(node, community);
+    for (const [node] of ranked) {
+      const c = detailed.communities[node];
+      if (c === undefined) continue;
+      const list = bySize.get(c);
+      if (list) list.push(node);
+      else bySize.set(c, [node]);
+    }
+  }
+  const communities = [...bySize].map(([id, members]) => ({ id, size: members.length, sample: members.slice(0, 5) })).sort((a, b) => b.size - a.size || a.id - b.id);
+  return {
+    nodes: n,
+    edges: m,
+    density: n > 1 ? m / (n * (n - 1)) : 0,
+    clustering: meanClustering(neighbours),
+    degree: { mean: degrees.reduce((a, b) => a + b, 0) / n, max: degrees[degrees.length - 1] ?? 0, median: degrees[Math.floor(degrees.length / 2)] ?? 0 },
+    communities,
+    modularity: detailed?.modularity ?? 0,
+    hubs,
+    maxPagerank: ranked[0]?.[1] ?? 0,
+    membership,
+  };
+}
+
+/** Mean over nodes of the share of their neighbour pairs that are linked themselves (0 for degree < 2). */
+export function meanClustering(neighbours: ReadonlyMap<string, readonly string[]>): number {
+  if (neighbours.size === 0) return 0;
+  const sets = new Map<string, Set<string>>();
+  for (const [node, list] of neighbours) sets.set(node, new Set(list));
+  let sum = 0;
+  for (const [, list] of neighbours) {
+    const k = list.length;
+    if (k < 2) continue;
+    let links = 0;
+    for (let i = 0; i < k; i++) {
+      const set = sets.get(list[i]!)!;
+      for (let j = i + 1; j < k; j++) if (set.has(list[j]!)) links++;
+    }
+    sum += (2 * links) / (k * (k - 1));
+  }
+  return sum / neighbours.size;
+}
+
+/**
+ * Betweenness centrality of an unweighted undirected graph estimated from `pivots` BFS sources (Brandes 2001's
+ * dependency accumulation; Brandes & Pich 2007's pivot sampling), scaled to [0, 1] by (n − 1)(n − 2)/2.
+ */
+export function sampledBetweenness(neighbours: ReadonlyMap<string, readonly string[]>, pivots: number, random: SeededRandom): Map<string, number> {
+  const nodes = [...neighbours.keys()];
+  const n = nodes.length;
+  const index = new Map(nodes.map((node, i) => [node, i]));
+  const adjacency = nodes.map((node) => neighbours.get(node)!.map((other) => index.get(other)!));
+  const score = new Float64Array(n);
+  const sources = n <= pivots ? nodes.map((_, i) => i) : sample(n, pivots, random);
+  const sigma = new Float64Array(n);
+  const distance = new Int32Array(n);
+  const delta = new Float64Array(n);
+  const order = new Int32Array(n);
+  for (const s of sources) {
+    sigma.fill(0);
+    distance.fill(-1);
+    delta.fill(0);
+    sigma[s] = 1;
+    distance[s] = 0;
+    let head = 0;
+    let tail = 0;
+    order[tail++] = s;
+    while (head < tail) {
+      const v = order[head++]!;
+      for (const w of adjacency[v]!) {
+        if (distance[w]! < 0) {
+          distance[w] = distance[v]! + 1;
+          order[tail++] = w;
+        }
+        if (distance[w] === distance[v]! + 1) sigma[w]! += sigma[v]!;
+      }
+    }
+    for (let i = tail - 1; i > 0; i--) {
+      const w = order[i]!;
+      for (const v of adjacency[w]!) if (distance[v] === distance[w]! - 1) delta[v]! += (sigma[v]! / sigma[w]!) * (1 + delta[w]!);
+      score[w]! += delta[w]!;
+    }
+  }
+  // Each undirected pair is counted from both ends over all sources; scale the sample up to n sources.
+  const scale = n > 2 ? n / sources.length / 2 / (((n - 1) * (n - 2)) / 2) : 0;
+  return new Map(nodes.map((node, i) => [node, score[i]! * scale]));
+}
+
+function sample(n: number, k: number, random: SeededRandom): number[] {
+  const chosen = new Set<number>();
+  while (chosen.size < k) chosen.add(random.int(n));
+  return [...chosen].sort((a, b) => a - b);
+}

@@ -1,0 +1,81 @@
+import type { Interaction } from '@swarmscope/core';
+
+/** One directed edge of the interaction graph, summed over the horizon. */
+export interface EdgeRecord {
+  from: string;
+  to: string;
+  count: number;
+  errors: number;
+  /** The kind of the latest interaction on the edge (delegation, message, tool hand-off). */
+  kind: string;
+  lastTick: number;
+}
+
+/** The interaction graph over a sliding horizon of ticks (data time): edges not seen within it drop out. */
+export class InteractionWindow {
+  private readonly edges = new Map<string, EdgeRecord>();
+  private neighbourCache: Map<string, string[]> | undefined;
+
+  constructor(
+    readonly tickMs: number,
+    readonly horizonTicks: number,
+  ) {}
+
+  add(interaction: Interaction): void {
+    if (interaction.from === interaction.to) return;
+    const tick = Math.floor(interaction.timestamp / this.tickMs);
+    const key = `${interaction.from}\u0000${interaction.to}`;
+    const edge = this.edges.get(key);
+    if (edge) {
+      edge.count++;
+      if (interaction.outcome === 'error') edge.errors++;
+      if (tick > edge.lastTick) edge.lastTick = tick;
+      edge.kind = interaction.kind;
+    } else {
+      this.edges.set(key, { from: interaction.from, to: interaction.to, count: 1, errors: interaction.outcome === 'error' ? 1 : 0, kind: interaction.kind, lastTick: tick });
+      this.neighbourCache = undefined;
+    }
+  }
+
+  /** Drops edges last seen at or before `tick − horizon`. */
+  prune(tick: number): void {
+    for (const [key, edge] of this.edges) {
+      if (edge.lastTick <= tick - this.horizonTicks) {
+        this.edges.delete(key);
+        this.neighbourCache = undefined;
+      }
+    }
+  }
+
+  get size(): number {
+    return this.edges.size;
+  }
+
+  all(): IterableIterator<EdgeRecord> {
+    return this.edges.values();
+  }
+
+  /** Undirected neighbours of every agent with an edge (cached until the edge set changes). */
+  neighbours(): Map<string, string[]> {
+    if (this.neighbourCache) return this.neighbourCache;
+    const sets = new Map<string, Set<string>>();
+    const link = (a: string, b: string) => {
+      let set = sets.get(a);
+      if (!set) sets.set(a, (set = new Set()));
+      set.add(b);
+    };
+    for (const edge of this.edges.values()) {
+      link(edge.from, edge.to);
+      link(edge.to, edge.from);
+    }
+    this.neighbourCache = new Map([...sets].map(([id, set]) => [id, [...set]]));
+    return this.neighbourCache;
+  }
+
+  /** Undirected edges (each pair once). */
+  undirectedEdgeCount(): number {
+    let twice = 0;
+    for (const list of this.neighbours().values()) twice += list.length;
+    return twice / 2;
+  }
+}

@@ -1,0 +1,68 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { EMERGENCE_TYPES } from '@swarmscope/core';
+import { ORDER_PARAMETERS, type EmergenceEngine } from './engine';
+
+export const GRAPH_MEASURES = ['nodes', 'edges', 'density', 'clustering', 'communities', 'modularity', 'max_pagerank'] as const;
+
+/** emergence-detector's Prometheus metrics: fleet-level only (parameters, types, measures), never agents. */
+export function createEmergenceMetrics(registry: Registry, engine: EmergenceEngine) {
+  const registers = [registry];
+  const events = new Counter({ name: 'swarmscope_emergence_events_total', help: 'Emergence events opened, by type.', labelNames: ['type'] as const, registers });
+  // Every type present from the start, so rate() and absent() behave before the first event.
+  for (const type of EMERGENCE_TYPES) events.inc({ type }, 0);
+  return {
+    events,
+    orderParameter: new Gauge({
+      name: 'swarmscope_emergence_order_parameter',
+      help: 'The fleet order parameters at the last analysed tick.',
+      labelNames: ['parameter'] as const,
+      registers,
+      collect() {
+        const now = engine.fleetState().now;
+        for (const parameter of ORDER_PARAMETERS) this.set({ parameter }, now?.parameters[parameter] ?? 0);
+      },
+    }),
+    earlyWarning: new Gauge({
+      name: 'swarmscope_emergence_early_warning',
+      help: '1 while an early warning of a phase transition is open, else 0.',
+      registers,
+      collect() {
+        this.set(engine.tracker.isOpen('early_warning') ? 1 : 0);
+      },
+    }),
+    graph: new Gauge({
+      name: 'swarmscope_emergence_graph',
+      help: 'The interaction graph over the horizon.',
+      labelNames: ['measure'] as const,
+      registers,
+      collect() {
+        const n = engine.networkMeasures();
+        const values: Record<(typeof GRAPH_MEASURES)[number], number> = {
+          nodes: n?.nodes ?? 0,
+          edges: n?.edges ?? 0,
+          density: n?.density ?? 0,
+          clustering: n?.clustering ?? 0,
+          communities: n?.communities.length ?? 0,
+          modularity: n?.modularity ?? 0,
+          max_pagerank: n?.maxPagerank ?? 0,
+        };
+        for (const measure of GRAPH_MEASURES) this.set({ measure }, values[measure]);
+      },
+    }),
+    analysisDuration: new Histogram({
+      name: 'swarmscope_emergence_analysis_duration_seconds',
+      help: 'Wall time of one analysis tick over the whole fleet.',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    agentsTracked: new Gauge({
+      name: 'swarmscope_emergence_agents_tracked',
+      help: 'Agents with data in the horizon.',
+      registers,
+      collect() {
+        this.set(engine.agentsTracked);
+      },
+    }),
+  };
+}
+export type EmergenceMetrics = ReturnType<typeof createEmergenceMetrics>;

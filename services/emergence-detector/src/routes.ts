@@ -1,0 +1,82 @@
+import { EMERGENCE_TYPES, INTERACTION_KINDS, INTERACTION_OUTCOMES, parseOrThrow } from '@swarmscope/core';
+import type { Express } from 'express';
+import { z } from 'zod';
+import type { EmergenceDetector } from './emergence-detector';
+
+const name = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+const epochMs = z.number({ error: 'must be epoch milliseconds' }).int('must be whole epoch milliseconds').nonnegative('must be ≥ 0');
+const numbers = z.record(z.string().max(64), z.number({ error: 'must be a number' }).finite('must be a finite number'));
+
+const sample = z.object({
+  agentId: name,
+  timestamp: epochMs,
+  model: name.default('unknown'),
+  pool: name.default('default'),
+  type: name.default('general'),
+  metrics: numbers.default({}),
+  quality: z.record(z.string().max(64), z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1')).default({}),
+});
+
+const interaction = z.object({
+  from: name,
+  to: name,
+  kind: z.enum(INTERACTION_KINDS, { error: `must be one of ${INTERACTION_KINDS.join(', ')}` }).default('delegation'),
+  outcome: z.enum(INTERACTION_OUTCOMES, { error: `must be one of ${INTERACTION_OUTCOMES.join(', ')}` }).default('success'),
+  latencySeconds: z.number().nonnegative('must be ≥ 0').default(0),
+  timestamp: epochMs,
+});
+
+const eventsQuery = z.object({
+  type: z.enum(EMERGENCE_TYPES, { error: `must be one of ${EMERGENCE_TYPES.join(', ')}` }).optional(),
+  since: z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0').optional(),
+  limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
+});
+
+/** emergence-detector's HTTP API: the seed's routes kept, plus the fleet's order parameters. */
+export function mountRoutes(app: Express, detector: EmergenceDetector): void {
+  const maxBatch = detector.deps.env.EMERGENCE_MAX_BATCH;
+  const analyzeBody = z.object({
+    samples: z.array(sample).max(maxBatch, `must hold at most ${maxBatch} samples`).default([]),
+    interactions: z.array(interaction).max(maxBatch, `must hold at most ${maxBatch} interactions`).default([]),
+    /** Analyse every tick closed by this data time (default: the newest data minus the lateness). */
+    until: epochMs.optional(),
+  });
+
+  // Runs the analysis now, on what the bus brought and on any posted data (the same engine and state).
+  app.post('/analyze', async (request, response) => {
+    const body = parseOrThrow(analyzeBody, request.body ?? {});
+    for (const s of body.samples) detector.ingest(s);
+    for (const i of body.interactions) detector.ingestInteraction(i);
+    const analyses = await detector.analyseClosed(body.until);
+    response.json({
+      ticks: analyses.length,
+      accepted: { samples: body.samples.length, interactions: body.interactions.length },
+      changes: analyses.flatMap((a) => a.changes),
+      state: detector.engine.fleetState().now ?? null,
+    });
+  });
+
+  app.get('/events', (request, response) => {
+    const query = parseOrThrow(eventsQuery, request.query, ['query']);
+    response.json({ items: detector.log.query(query), open: detector.engine.tracker.list().length });
+  });
+
+  app.get('/network/analysis', (_request, response) => {
+    const n = detector.engine.networkMeasures();
+    response.json({
+      nodes: n?.nodes ?? 0,
+      edges: n?.edges ?? 0,
+      density: n?.density ?? 0,
+      clustering: n?.clustering ?? 0,
+      degree: n?.degree ?? { mean: 0, max: 0, median: 0 },
+      modularity: n?.modularity ?? 0,
+      communities: n?.communities ?? [],
+      hubs: n?.hubs ?? [],
+    });
+  });
+
+  app.get('/fleet/state', (_request, response) => {
+    const { now, history } = detector.engine.fleetState();
+    response.json({ now: now ?? null, history, openEvents: detector.engine.tracker.list(), agentsTracked: detector.engine.agentsTracked });
+  });
+}

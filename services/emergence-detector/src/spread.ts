@@ -1,0 +1,122 @@
+/** One agent of a spread: when it changed, and the neighbour that changed before it (null: where it began). */
+export interface SpreadStep {
+  agent: string;
+  via: string | null;
+  /** Tick it was first flagged. */
+  tick: number;
+  depth: number;
+}
+
+export interface SpreadComponent {
+  /** Ordered by tick, then id. */
+  steps: SpreadStep[];
+  /** Members that changed after an already-changed graph neighbour. */
+  followers: number;
+  /** Members that followed or were followed: took part in a spread along an edge. */
+  participants: number;
+}
+
+export interface SpreadAnalysis {
+  /** Connected groups of flagged agents (2 or more), largest first. */
+  components: SpreadComponent[];
+  /** Graph edges between flagged agents, observed and expected if the flags fell on random agents. */
+  observedEdges: number;
+  expectedEdges: number;
+  /** P(edges ≥ observed) under that random placement (Poisson): how unlikely the clustering is by chance. */
+  chance: number;
+}
+
+/**
+ * How flagged agents (failing, improving) sit on the interaction graph: connected groups, who changed after a
+ * neighbour that had already changed (the path a contagion took, as in independent-cascade spreading; Kempe,
+ * Kleinberg & Tardos 2003), and whether the flags cluster on edges more than randomly placed ones would (the
+ * edge count among k of n nodes with m edges has mean m·k(k − 1)/(n(n − 1)) under random placement).
+ */
+export function analyseSpread(flagged: ReadonlyMap<string, number>, neighbours: ReadonlyMap<string, readonly string[]>, nodes: number, edges: number): SpreadAnalysis {
+  let observedEdges = 0;
+  for (const id of flagged.keys()) for (const other of neighbours.get(id) ?? []) if (flagged.has(other) && id < other) observedEdges++;
+  const k = flagged.size;
+  const expectedEdges = nodes > 1 ? (edges * k * (k - 1)) / (nodes * (nodes - 1)) : 0;
+  const components: SpreadComponent[] = [];
+  const seen = new Set<string>();
+  for (const start of flagged.keys()) {
+    if (seen.has(start)) continue;
+    const members: string[] = [];
+    const queue = [start];
+    seen.add(start);
+    while (queue.length > 0) {
+      const id = queue.pop()!;
+      members.push(id);
+      for (const other of neighbours.get(id) ?? []) {
+        if (flagged.has(other) && !seen.has(other)) {
+          seen.add(other);
+          queue.push(other);
+        }
+      }
+    }
+    if (members.length >= 2) components.push(orderComponent(members, flagged, neighbours));
+  }
+  components.sort((a, b) => b.steps.length - a.steps.length || compare(a.steps[0]!.agent, b.steps[0]!.agent));
+  return { components, observedEdges, expectedEdges, chance: poissonUpperTail(observedEdges, expectedEdges) };
+}
+
+function orderComponent(members: string[], flagged: ReadonlyMap<string, number>, neighbours: ReadonlyMap<string, readonly string[]>): SpreadComponent {
+  members.sort((a, b) => flagged.get(a)! - flagged.get(b)! || compare(a, b));
+  const depth = new Map<string, number>();
+  const steps: SpreadStep[] = [];
+  const sources = new Set<string>();
+  let followers = 0;
+  for (const id of members) {
+    const tick = flagged.get(id)!;
+    let via: string | null = null;
+    for (const other of neighbours.get(id) ?? []) {
+      const otherTick = flagged.get(other);
+      if (otherTick === undefined || otherTick >= tick) continue;
+      // The earliest changed neighbour is the likeliest source.
+      if (via === null || otherTick < flagged.get(via)! || (otherTick === flagged.get(via)! && compare(other, via) < 0)) via = other;
+    }
+    if (via !== null) {
+      followers++;
+      sources.add(via);
+    }
+    const d = via === null ? 0 : (depth.get(via) ?? 0) + 1;
+    depth.set(id, d);
+    steps.push({ agent: id, via, tick, depth: d });
+  }
+  const participants = steps.filter((s) => s.via !== null || sources.has(s.agent)).length;
+  return { steps, followers, participants };
+}
+
+/** P(X ≥ k) for X ~ Poisson(λ). */
+export function poissonUpperTail(k: number, lambda: number): number {
+  if (k <= 0) return 1;
+  if (lambda <= 0) return 0;
+  let term = Math.exp(-lambda);
+  let below = term;
+  for (let i = 1; i < k; i++) {
+    term *= lambda / i;
+    below += term;
+  }
+  const tail = 1 - below;
+  // For tiny λ the subtraction loses everything: sum the tail directly.
+  if (tail < 1e-9) {
+    let t = Math.exp(-lambda + k * Math.log(lambda) - logFactorial(k));
+    let sum = 0;
+    for (let i = k; i < k + 50 && t > 0; i++) {
+      sum += t;
+      t *= lambda / (i + 1);
+    }
+    return sum;
+  }
+  return tail;
+}
+
+function logFactorial(n: number): number {
+  let s = 0;
+  for (let i = 2; i <= n; i++) s += Math.log(i);
+  return s;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,196 @@
+import type { SampleReport } from '@swarmscope/core';
+
+/** One agent's place in the store and what it last reported. */
+export interface AgentSlot {
+  id: string;
+  pool: string;
+  type: string;
+  model: string;
+  index: number;
+  firstTick: number;
+  lastTick: number;
+}
+
+/** Per-tick sums an agent's reports add to. */
+export const FIELDS = ['requests', 'errors', 'logLatency', 'latencyCount', 'quality', 'qualitySquares', 'qualityCount'] as const;
+export type Field = (typeof FIELDS)[number];
+
+/**
+ * Per-agent tick sums over a sliding horizon, in data time: a report lands in tick ⌊timestamp / tickMs⌋, never
+ * by the wall clock. Storage is one ring of `horizonTicks` slots per field, strided by agent (flat typed arrays:
+ * 10,000 agents × 60 ticks × 7 fields is 34 MB and no per-tick allocation).
+ */
+export class TickSeries {
+  private readonly slots = new Map<string, AgentSlot>();
+  private readonly free: number[] = [];
+  private capacity = 0;
+  private data: Record<Field, Float64Array>;
+  /** Newest tick any report reached; undefined before the first. */
+  private newest: number | undefined;
+  /** Ticks up to here are closed: later reports for them are dropped as late. */
+  private closed = -Infinity;
+  private late = 0;
+
+  constructor(
+    readonly tickMs: number,
+    readonly horizonTicks: number,
+  ) {
+    this.data = allocate(0, horizonTicks);
+  }
+
+  tickOf(timestampMs: number): number {
+    return Math.floor(timestampMs / this.tickMs);
+  }
+
+  /** Adds one report; false when its tick is closed or older than the horizon (counted as late). */
+  add(report: SampleReport): boolean {
+    const tick = this.tickOf(report.timestamp);
+    if (tick <= this.closed || (this.newest !== undefined && tick <= this.newest - this.horizonTicks)) {
+      this.late++;
+      return false;
+    }
+    this.advanceTo(tick);
+    const slot = this.slotFor(report, tick);
+    const at = slot.index * this.horizonTicks + (tick % this.horizonTicks);
+    const m = report.metrics;
+    const requests = m.requests ?? 0;
+    if (requests > 0) {
+      this.data.requests[at]! += requests;
+      this.data.errors[at]! += m.errors ?? 0;
+      const latency = m.response_time_seconds;
+      if (latency !== undefined && latency > 0) {
+        this.data.logLatency[at]! += Math.log(latency);
+        this.data.latencyCount[at]! += 1;
+      }
+    }
+    let sum = 0;
+    let count = 0;
+    for (const key in report.quality) {
+      sum += report.quality[key]!;
+      count++;
+    }
+    if (count > 0) {
+      const q = sum / count;
+      this.data.quality[at]! += q;
+      this.data.qualitySquares[at]! += q * q;
+      this.data.qualityCount[at]! += 1;
+    }
+    return true;
+  }
+
+  /** Marks ticks through `tick` closed and forgets agents silent for a whole horizon. */
+  close(tick: number): void {
+    this.closed = Math.max(this.closed, tick);
+    for (const slot of this.slots.values()) if (slot.lastTick <= tick - this.horizonTicks) this.release(slot);
+  }
+
+  get newestTick(): number | undefined {
+    return this.newest;
+  }
+
+  get lateReports(): number {
+    return this.late;
+  }
+
+  get agentCount(): number {
+    return this.slots.size;
+  }
+
+  agents(): IterableIterator<AgentSlot> {
+    return this.slots.values();
+  }
+
+  agent(id: string): AgentSlot | undefined {
+    return this.slots.get(id);
+  }
+
+  /** One field of one agent for tick `tick` (0 outside the horizon). */
+  value(slot: AgentSlot, field: Field, tick: number): number {
+    if (this.newest === undefined || tick > this.newest || tick <= this.newest - this.horizonTicks) return 0;
+    return this.data[field][slot.index * this.horizonTicks + (tick % this.horizonTicks)]!;
+  }
+
+  /** One field of one agent over ticks [to − out.length + 1, to], into `out`. */
+  read(slot: AgentSlot, field: Field, to: number, out: Float64Array): Float64Array {
+    const n = out.length;
+    const base = slot.index * this.horizonTicks;
+    const column = this.data[field];
+    for (let i = 0; i < n; i++) {
+      const tick = to - n + 1 + i;
+      out[i] = this.newest !== undefined && tick <= this.newest && tick > this.newest - this.horizonTicks && tick >= 0 ? column[base + (tick % this.horizonTicks)]! : 0;
+    }
+    return out;
+  }
+
+  /** Sum of one field over ticks [from, to]. */
+  sum(slot: AgentSlot, field: Field, from: number, to: number): number {
+    let s = 0;
+    for (let tick = from; tick <= to; tick++) s += this.value(slot, field, tick);
+    return s;
+  }
+
+  /** Bytes held by the per-tick arrays. */
+  bytes(): number {
+    return FIELDS.length * this.capacity * this.horizonTicks * 8;
+  }
+
+  private advanceTo(tick: number): void {
+    if (this.newest === undefined) {
+      this.newest = tick;
+      return;
+    }
+    if (tick <= this.newest) return;
+    // A jump past the whole horizon (a clock reset, a long pause) clears everything at once.
+    const from = Math.max(this.newest + 1, tick - this.horizonTicks + 1);
+    for (let t = from; t <= tick; t++) this.clearTick(t);
+    this.newest = tick;
+  }
+
+  private clearTick(tick: number): void {
+    const offset = tick % this.horizonTicks;
+    for (const field of FIELDS) {
+      const column = this.data[field];
+      for (let i = 0; i < this.capacity; i++) column[i * this.horizonTicks + offset] = 0;
+    }
+  }
+
+  private slotFor(report: SampleReport, tick: number): AgentSlot {
+    let slot = this.slots.get(report.agentId);
+    if (!slot) {
+      const index = this.free.pop() ?? this.grow();
+      slot = { id: report.agentId, pool: report.pool, type: report.type, model: report.model, index, firstTick: tick, lastTick: tick };
+      this.slots.set(slot.id, slot);
+    } else {
+      slot.pool = report.pool;
+      slot.type = report.type;
+      slot.model = report.model;
+      if (tick > slot.lastTick) slot.lastTick = tick;
+      if (tick < slot.firstTick) slot.firstTick = tick;
+    }
+    return slot;
+  }
+
+  private grow(): number {
+    const index = this.capacity;
+    const allocated = this.data.requests.length / this.horizonTicks;
+    if (index >= allocated) {
+      const next = Math.max(64, allocated * 2);
+      const data = allocate(next, this.horizonTicks);
+      for (const field of FIELDS) data[field].set(this.data[field]);
+      this.data = data;
+    }
+    this.capacity++;
+    return index;
+  }
+
+  private release(slot: AgentSlot): void {
+    this.slots.delete(slot.id);
+    const base = slot.index * this.horizonTicks;
+    for (const field of FIELDS) this.data[field].fill(0, base, base + this.horizonTicks);
+    this.free.push(slot.index);
+  }
+}
+
+function allocate(agents: number, horizon: number): Record<Field, Float64Array> {
+  return Object.fromEntries(FIELDS.map((f) => [f, new Float64Array(agents * horizon)])) as Record<Field, Float64Array>;
+}

@@ -1,0 +1,196 @@
+// The emergence detector against the simulator's ground truth: the pure generator replayed in data time (no HTTP,
+// no wall clock) through the service's own engine with its default options, each truth record matched to events.
+import { performance } from 'node:perf_hooks';
+import type { EmergenceEvent, SampleReport } from '@swarmscope/core';
+import { EmergenceEngine, type EngineOptions } from '@swarmscope/emergence-detector';
+import { DEFAULT_GENERATOR, Population, createScenario, generateTick, type GeneratorConfig, type TruthRecord } from '@swarmscope/simulator';
+import type { Report } from '@swarmscope/telemetry-client';
+
+export interface EmergenceReplayOptions {
+  scenario: 'emergence' | 'baseline';
+  agents: number;
+  durationSeconds: number;
+  seed: number;
+  engine?: Partial<EngineOptions>;
+  /** Called every simulated minute with the share done. */
+  onProgress?: (done: number) => void;
+}
+
+/** How one injected phenomenon was (or was not) detected. */
+export interface TruthOutcome {
+  id: string;
+  truthType: string;
+  expectedType: string;
+  agents: number;
+  detected: boolean;
+  detectedType?: string;
+  typeRight: boolean;
+  /** Seconds from onset (the transition itself for phase transitions) to the event's opening tick end. */
+  delaySeconds?: number;
+  /** Jaccard of the event's agents (its last state) with the truth's. */
+  jaccard?: number;
+  /** Phase transitions: seconds from the first early warning in its pool to the transition. */
+  earlyWarningLeadSeconds?: number;
+}
+
+export interface EmergenceReplayResult {
+  scenario: string;
+  agents: number;
+  durationSeconds: number;
+  seed: number;
+  reports: number;
+  interactions: number;
+  outcomes: TruthOutcome[];
+  /** Every event in its last state. */
+  events: EmergenceEvent[];
+  /** Events that match no truth record. */
+  unmatched: EmergenceEvent[];
+  /** Wall time of one analysis tick, ms (measured in the replay; never asserted by tests). */
+  tickMs: { median: number; p99: number; max: number; ticks: number };
+}
+
+/** Which event type each truth type of the simulator should produce. */
+export const EXPECTED_TYPE: Record<string, string> = {
+  synchronisation: 'collective_behavior',
+  phase_transition: 'phase_transition',
+  cascade_failure: 'cascade_failure',
+  collective_learning: 'collective_learning',
+};
+
+/** Replays a scenario through the engine and scores its events against the truth. Deterministic for one seed. */
+export function replayEmergence(options: EmergenceReplayOptions): EmergenceReplayResult {
+  const { agents, durationSeconds, seed } = options;
+  const startEpochMs = Date.UTC(2026, 0, 5, 6);
+  const population = Population.build({ agents, seed });
+  const scenario = createScenario(options.scenario, { population, seed, durationSeconds, startEpochMs });
+  const config: GeneratorConfig = { ...DEFAULT_GENERATOR, seed, startEpochMs };
+  const engine = new EmergenceEngine({ seed, ...options.engine });
+  const events = new Map<string, EmergenceEvent>();
+  const tickCosts: number[] = [];
+  const ticks = Math.ceil((durationSeconds * 1000) / config.tickMs);
+  const ticksPerProgress = Math.max(1, Math.round(60_000 / config.tickMs));
+  let reports = 0;
+  let interactions = 0;
+  for (let tick = 0; tick < ticks; tick++) {
+    const out = generateTick(population, scenario, config, tick);
+    for (const report of out.reports) engine.ingest(asSample(report));
+    for (const interaction of out.interactions) engine.ingestInteraction({ ...interaction, timestamp: interaction.timestamp ?? 0 });
+    reports += out.reports.length;
+    interactions += out.interactions.length;
+    const started = performance.now();
+    const analyses = engine.advance(startEpochMs + (tick + 1) * config.tickMs);
+    if (analyses.length > 0) tickCosts.push((performance.now() - started) / analyses.length);
+    for (const analysis of analyses) for (const change of analysis.changes) events.set(change.id, change);
+    if ((tick + 1) % ticksPerProgress === 0) options.onProgress?.((tick + 1) / ticks);
+  }
+  const all = [...events.values()].sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
+  const matched = new Set<string>();
+  const outcomes = scenario.truth.map((truth) => score(truth, all, matched));
+  tickCosts.sort((a, b) => a - b);
+  return {
+    scenario: options.scenario,
+    agents,
+    durationSeconds,
+    seed,
+    reports,
+    interactions,
+    outcomes,
+    events: all,
+    unmatched: all.filter((e) => !matched.has(e.id)),
+    tickMs: { median: quantile(tickCosts, 0.5), p99: quantile(tickCosts, 0.99), max: tickCosts[tickCosts.length - 1] ?? 0, ticks: tickCosts.length },
+  };
+}
+
+/** The moment a phenomenon begins: the jump itself for a phase transition (its record starts with the build-up). */
+export function onsetOf(truth: TruthRecord): number {
+  const at = truth.params.transitionAt;
+  return truth.type === 'phase_transition' && typeof at === 'number' ? at : truth.from;
+}
+
+function score(truth: TruthRecord, events: readonly EmergenceEvent[], matched: Set<string>): TruthOutcome {
+  const expectedType = EXPECTED_TYPE[truth.type] ?? truth.type;
+  const onset = onsetOf(truth);
+  const truthAgents = new Set(truth.agents);
+  // Early warnings precede their transition: they are scored as its lead time, not as detections.
+  const overlapping = events.filter((e) => e.type !== 'early_warning' && e.startedAt >= onset && e.startedAt <= truth.to && e.agents.some((a) => truthAgents.has(a)));
+  const event = overlapping.find((e) => e.type === expectedType) ?? overlapping[0];
+  const outcome: TruthOutcome = { id: truth.id, truthType: truth.type, expectedType, agents: truth.agents.length, detected: event !== undefined, typeRight: event?.type === expectedType };
+  if (event) {
+    for (const e of overlapping) if (e.type === event.type) matched.add(e.id);
+    outcome.detectedType = event.type;
+    outcome.delaySeconds = (event.startedAt - onset) / 1000;
+    outcome.jaccard = jaccard(truthAgents, event.agents);
+  }
+  if (truth.type === 'phase_transition') {
+    const warning = events.find((e) => e.type === 'early_warning' && e.scope === truth.pool && e.startedAt < onset && e.startedAt >= truth.from);
+    for (const e of events) if (e.type === 'early_warning' && e.scope === truth.pool && e.startedAt >= truth.from && e.startedAt <= truth.to) matched.add(e.id);
+    if (warning) outcome.earlyWarningLeadSeconds = (onset - warning.startedAt) / 1000;
+  }
+  return outcome;
+}
+
+function jaccard(truth: ReadonlySet<string>, agents: readonly string[]): number {
+  let shared = 0;
+  for (const a of agents) if (truth.has(a)) shared++;
+  const union = truth.size + agents.length - shared;
+  return union > 0 ? shared / union : 0;
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** The report as health-monitor publishes it on the bus. */
+function asSample(report: Report): SampleReport {
+  return {
+    agentId: report.agentId,
+    timestamp: report.timestamp ?? 0,
+    model: report.model ?? '',
+    pool: report.pool ?? '',
+    type: report.type ?? '',
+    metrics: definedNumbers(report.metrics),
+    quality: definedNumbers(report.quality),
+  };
+}
+
+function definedNumbers(values: Readonly<Record<string, number | undefined>> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (values) for (const key in values) if (values[key] !== undefined) out[key] = values[key];
+  return out;
+}
+
+export interface EmergenceBenchOptions {
+  agents: number;
+  /** Simulated length of the emergence scenario (its phenomena scale with it: the rhythm's period is d/10). */
+  seconds: number;
+  /** Simulated length of the baseline run. */
+  baselineSeconds: number;
+  seeds: number[];
+}
+
+/** `swarmscope bench emergence`: the truth table per seed, the baseline's event count and the cost of a tick. */
+export function runEmergenceBench(options: EmergenceBenchOptions): void {
+  for (const seed of options.seeds) {
+    const progress = (label: string) => (done: number) => process.stdout.write(`\r${label}: ${Math.round(done * 100)} %   `);
+    const run = replayEmergence({ scenario: 'emergence', agents: options.agents, durationSeconds: options.seconds, seed, onProgress: progress(`emergence seed ${seed}`) });
+    process.stdout.write(`\nemergence: ${options.agents} agents, ${options.seconds} s simulated, seed ${seed}, ${run.reports} reports, ${run.interactions} interactions\n`);
+    console.table(
+      run.outcomes.map((o) => ({
+        phenomenon: o.truthType,
+        agents: o.agents,
+        detected: o.detected ? 'yes' : 'no',
+        'type right': o.typeRight ? 'yes' : `no (${o.detectedType ?? '—'})`,
+        'onset → detection s': o.delaySeconds ?? '—',
+        'Jaccard of agents': o.jaccard === undefined ? '—' : o.jaccard.toFixed(2),
+        'early warning lead s': o.earlyWarningLeadSeconds ?? (o.truthType === 'phase_transition' ? 'none' : ''),
+      })),
+    );
+    for (const e of run.unmatched) process.stdout.write(`  other event: ${e.type} (${e.scope}) at ${(e.startedAt - Date.UTC(2026, 0, 5, 6)) / 1000} s — ${e.explanation}\n`);
+    process.stdout.write(`  analysis per tick: median ${run.tickMs.median.toFixed(1)} ms, p99 ${run.tickMs.p99.toFixed(1)} ms, max ${run.tickMs.max.toFixed(1)} ms over ${run.tickMs.ticks} ticks\n`);
+    const baseline = replayEmergence({ scenario: 'baseline', agents: options.agents, durationSeconds: options.baselineSeconds, seed, onProgress: progress(`baseline seed ${seed}`) });
+    process.stdout.write(`\nbaseline: ${options.agents} agents, ${options.baselineSeconds} s simulated, seed ${seed}: ${baseline.events.length} emergence events (target 0)\n`);
+    for (const e of baseline.events) process.stdout.write(`  ${e.type} (${e.scope}) — ${e.explanation}\n`);
+    process.stdout.write(`  analysis per tick: median ${baseline.tickMs.median.toFixed(1)} ms, p99 ${baseline.tickMs.p99.toFixed(1)} ms\n`);
+  }
+}
