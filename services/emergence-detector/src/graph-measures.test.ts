@@ -1,0 +1,54 @@
+import { measureNetwork, meanClustering } from './graph-measures';
+import { SeededRandom } from './random';
+
+const options = { hubs: 3, betweennessPivots: 1000, seed: 1 };
+
+function ring(n: number) {
+  return Array.from({ length: n }, (_, i) => ({ from: `r${i}`, to: `r${(i + 1) % n}`, count: 1 }));
+}
+
+function star(n: number) {
+  return Array.from({ length: n }, (_, i) => ({ from: `leaf${i}`, to: 'hub', count: 1 }));
+}
+
+describe('measureNetwork', () => {
+  it('finds the hub of a star (PageRank and betweenness) and none in a ring', () => {
+    const s = measureNetwork(star(20), options);
+    expect(s.hubs[0]).toMatchObject({ agent: 'hub', degree: 20 });
+    expect(s.hubs[0]!.betweenness).toBeCloseTo(1, 6);
+    const r = measureNetwork(ring(20), options);
+    const ranks = r.hubs.map((h) => h.pagerank);
+    expect(Math.max(...ranks) - Math.min(...ranks)).toBeLessThan(1e-6);
+    expect(r.degree).toEqual({ mean: 2, max: 2, median: 2 });
+    expect(r.density).toBeCloseTo(20 / (20 * 19), 12);
+  });
+
+  it('recovers the blocks of a planted-partition graph with Louvain', () => {
+    const random = new SeededRandom(2);
+    const edges: Array<{ from: string; to: string; count: number }> = [];
+    for (let i = 0; i < 60; i++)
+      for (let j = i + 1; j < 60; j++) {
+        const same = Math.floor(i / 20) === Math.floor(j / 20);
+        if (random.next() < (same ? 0.4 : 0.01)) edges.push({ from: `n${i}`, to: `n${j}`, count: 1 });
+      }
+    const result = measureNetwork(edges, options);
+    expect(result.communities).toHaveLength(3);
+    for (let block = 0; block < 3; block++) {
+      const ids = new Set(Array.from({ length: 20 }, (_, k) => result.membership.get(`n${block * 20 + k}`)));
+      expect(ids.size).toBe(1);
+    }
+    expect(result.modularity).toBeGreaterThan(0.5);
+  });
+});
+
+describe('meanClustering', () => {
+  it('is 1 for a triangle and 0 for a star', () => {
+    const triangle = new Map([
+      ['a', ['b', 'c']],
+      ['b', ['a', 'c']],
+      ['c', ['a', 'b']],
+    ]);
+    expect(meanClustering(triangle)).toBe(1);
+    expect(meanClustering(new Map([['h', ['x', 'y', 'z']], ['x', ['h']], ['y', ['h']], ['z', ['h']]]))).toBe(0);
+  });
+});

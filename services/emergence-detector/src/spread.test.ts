@@ -1,0 +1,55 @@
+import { binomialUpperTail } from './binomial';
+import { analyseSpread, poissonUpperTail } from './spread';
+
+/** A chain a0 – a1 – … – a9 plus one isolated pair far away. */
+function chain(): Map<string, string[]> {
+  const neighbours = new Map<string, string[]>();
+  const link = (a: string, b: string) => {
+    neighbours.set(a, [...(neighbours.get(a) ?? []), b]);
+    neighbours.set(b, [...(neighbours.get(b) ?? []), a]);
+  };
+  for (let i = 0; i < 9; i++) link(`a${i}`, `a${i + 1}`);
+  link('x', 'y');
+  return neighbours;
+}
+
+describe('analyseSpread', () => {
+  it('orders a spread along the edges with the path it took', () => {
+    const flagged = new Map([
+      ['a2', 5],
+      ['a3', 7],
+      ['a4', 9],
+      ['y', 3],
+    ]);
+    const result = analyseSpread(flagged, chain(), 1000, 1000);
+    expect(result.components).toHaveLength(1);
+    const [component] = result.components;
+    expect(component!.steps.map((s) => [s.agent, s.via, s.depth])).toEqual([
+      ['a2', null, 0],
+      ['a3', 'a2', 1],
+      ['a4', 'a3', 2],
+    ]);
+    expect(component!.followers).toBe(2);
+    expect(component!.participants).toBe(3);
+    expect(result.observedEdges).toBe(2);
+    expect(result.chance).toBeLessThan(1e-3);
+  });
+
+  it('counts simultaneous changes as no spread', () => {
+    const result = analyseSpread(new Map([['a0', 4], ['a1', 4]]), chain(), 12, 10);
+    expect(result.components[0]!.followers).toBe(0);
+  });
+});
+
+describe('tails', () => {
+  it('Poisson: P(X ≥ 0) = 1, P(X ≥ 1) = 1 − e^−λ, tiny for far tails', () => {
+    expect(poissonUpperTail(0, 2)).toBe(1);
+    expect(poissonUpperTail(1, 2)).toBeCloseTo(1 - Math.exp(-2), 12);
+    expect(poissonUpperTail(3, 1e-4)).toBeCloseTo(1e-12 / 6, 15);
+  });
+
+  it('binomial: P(X ≥ 10 | n = 10, p) = p^10 and P(X ≥ 1) = 1 − (1 − p)^n', () => {
+    expect(binomialUpperTail(10, 10, 0.5)).toBeCloseTo(2 ** -10, 14);
+    expect(binomialUpperTail(1, 5, 0.2)).toBeCloseTo(1 - 0.8 ** 5, 12);
+  });
+});
