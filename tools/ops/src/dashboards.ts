@@ -56,17 +56,19 @@ export function loadDashboards(): Array<{ file: string; dashboard: Dashboard }> 
 /** One PromQL query of a dashboard: a panel target or an annotation. */
 export interface DashboardQuery {
   dashboard: string;
+  /** Panels draw series; annotations mark events, so theirs answer only while something happened. */
+  kind: 'panel' | 'annotation';
   where: string;
   expr: string;
 }
 
 export function dashboardQueries(dashboard: Dashboard): DashboardQuery[] {
   const fromPanels = dashboard.panels.flatMap((panel) =>
-    (panel.targets ?? []).filter((t) => t.expr).map((t) => ({ dashboard: dashboard.title, where: `panel "${panel.title}" ${t.refId}`, expr: t.expr! })),
+    (panel.targets ?? []).filter((t) => t.expr).map((t) => ({ dashboard: dashboard.title, kind: 'panel' as const, where: `panel "${panel.title}" ${t.refId}`, expr: t.expr! })),
   );
   const fromAnnotations = dashboard.annotations.list
     .filter((a) => a.expr)
-    .map((a) => ({ dashboard: dashboard.title, where: `annotation "${a.name}"`, expr: a.expr! }));
+    .map((a) => ({ dashboard: dashboard.title, kind: 'annotation' as const, where: `annotation "${a.name}"`, expr: a.expr! }));
   return [...fromPanels, ...fromAnnotations];
 }
 
