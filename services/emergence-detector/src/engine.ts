@@ -504,7 +504,9 @@ export class EmergenceEngine {
     const findings: Finding[] = [];
     for (const component of spread.components) {
       const size = component.steps.length;
-      const magnitude = component.followers / (size - 1);
+      // Hops can be faster than a tick: members failing with or after a failing neighbour count, so long as
+      // at least one failed strictly after one (a common cause failing all at once is not a cascade).
+      const magnitude = component.linked / (size - 1);
       if (component.followers < 1 || magnitude < threshold) continue;
       const origin = component.steps[0]!;
       findings.push({
@@ -528,10 +530,12 @@ export class EmergenceEngine {
     const spread = analyseSpread(this.improved, this.interactions.neighbours(), this.series.agentCount, this.interactions.undirectedEdgeCount());
     let participants = 0;
     let followers = 0;
+    let linked = 0;
     const steps: SpreadComponent['steps'] = [];
     for (const component of spread.components) {
       participants += component.participants;
       followers += component.followers;
+      linked += component.linked;
       steps.push(...component.steps);
     }
     const magnitude = participants / this.improved.size;
@@ -548,7 +552,7 @@ export class EmergenceEngine {
         agentsMode: 'union',
         evidence: { improving: this.improved.size, participants, followers, edgesBetweenImproving: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - Math.min(...steps.map((s) => s.tick)) },
         explanation: `Quality gains are travelling along the interaction graph: ${followers} agents improved after a neighbour they work with had, ${pct(magnitude)} of the ${this.improved.size} improving agents took part, with ${spread.observedEdges} edges between them where chance would put ${spread.expectedEdges.toFixed(3)}.`,
-        path: this.path({ steps, followers, participants }),
+        path: this.path({ steps, followers, participants, linked }),
       },
     };
   }

@@ -31,6 +31,7 @@ describe('analyseSpread', () => {
     ]);
     expect(component!.followers).toBe(2);
     expect(component!.participants).toBe(3);
+    expect(component!.linked).toBe(2);
     expect(result.observedEdges).toBe(2);
     expect(result.chance).toBeLessThan(1e-3);
   });
@@ -38,6 +39,7 @@ describe('analyseSpread', () => {
   it('counts simultaneous changes as no spread', () => {
     const result = analyseSpread(new Map([['a0', 4], ['a1', 4]]), chain(), 12, 10);
     expect(result.components[0]!.followers).toBe(0);
+    expect(result.components[0]!.linked).toBe(1);
   });
 });
 

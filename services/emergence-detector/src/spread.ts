@@ -14,6 +14,8 @@ export interface SpreadComponent {
   followers: number;
   /** Members that followed or were followed: took part in a spread along an edge. */
   participants: number;
+  /** Members after the first with a neighbour that changed before or in the same tick (spreads faster than a tick). */
+  linked: number;
 }
 
 export interface SpreadAnalysis {
@@ -66,11 +68,14 @@ function orderComponent(members: string[], flagged: ReadonlyMap<string, number>,
   const steps: SpreadStep[] = [];
   const sources = new Set<string>();
   let followers = 0;
-  for (const id of members) {
+  let linked = 0;
+  for (const [position, id] of members.entries()) {
     const tick = flagged.get(id)!;
     let via: string | null = null;
+    let together = false;
     for (const other of neighbours.get(id) ?? []) {
       const otherTick = flagged.get(other);
+      if (otherTick === tick && other !== id) together = true;
       if (otherTick === undefined || otherTick >= tick) continue;
       // The earliest changed neighbour is the likeliest source.
       if (via === null || otherTick < flagged.get(via)! || (otherTick === flagged.get(via)! && compare(other, via) < 0)) via = other;
@@ -79,12 +84,13 @@ function orderComponent(members: string[], flagged: ReadonlyMap<string, number>,
       followers++;
       sources.add(via);
     }
+    if (position > 0 && (via !== null || together)) linked++;
     const d = via === null ? 0 : (depth.get(via) ?? 0) + 1;
     depth.set(id, d);
     steps.push({ agent: id, via, tick, depth: d });
   }
   const participants = steps.filter((s) => s.via !== null || sources.has(s.agent)).length;
-  return { steps, followers, participants };
+  return { steps, followers, participants, linked };
 }
 
 /** P(X ≥ k) for X ~ Poisson(λ). */
