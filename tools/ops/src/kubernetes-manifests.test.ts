@@ -129,6 +129,11 @@ describe('deploy/ (kustomize overlay example, rendered)', () => {
     expect(scaled!.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'support-agents' });
     expect(scaled!.spec.triggers).toEqual([expect.objectContaining({ type: 'prometheus', metricType: 'AverageValue', metadata: expect.objectContaining({ threshold: '1' }) })]);
     expect(scaled!.spec.triggers[0]!.metadata.query).toBe('max(swarmscope_autoscaler_desired_replicas{pool="support"})');
+    // One actuator per pool: the autoscaler's own Kubernetes targets leave KEDA's workload alone.
+    const env = find<Workload>('Deployment', 'autoscaler')!.spec.template.spec.containers[0]!.env!;
+    expect(env.find((e) => e.name === 'AUTOSCALER_ACTUATOR')?.value).toBe('kubernetes');
+    const targets = (env.find((e) => e.name === 'KUBERNETES_TARGETS')?.value ?? '').split(',').map((t) => t.split('=')[1]);
+    expect(targets).not.toContain(`deployment/${scaled!.spec.scaleTargetRef.name}`);
   });
 });
 
