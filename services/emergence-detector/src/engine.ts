@@ -212,14 +212,14 @@ export class EmergenceEngine {
 
     this.updateFailing(active, tick, n);
     this.updateImproved(active, tick, from, n);
-    const { oscillators, synchronization } = this.oscillators(active, tick, T);
+    const { oscillators, weak, synchronization } = this.oscillators(active, tick, T);
     const stateEntropy = this.stateEntropy(active, tick);
     this.recordPools(active, tick);
 
     if (tick - this.networkTick >= this.options.graphEveryTicks || !this.network) this.refreshNetwork(tick);
 
     const findings: Finding[] = [];
-    const groups = this.grid ? findSynchronisedGroups(oscillators, this.grid, { bandwidth: 0.25, minGroup: 4, alpha: CHANCE_ALPHA, surrogates: this.options.surrogates, maxGroups: 3 }, this.random) : [];
+    const groups = this.grid ? findSynchronisedGroups(oscillators, weak, this.grid, { bandwidth: 0.25, minGroup: 4, alpha: CHANCE_ALPHA, surrogates: this.options.surrogates, maxGroups: 3 }, this.random) : [];
     for (const group of groups) {
       const finding = synchronyFinding(group, thresholds.collective_behavior, this.series, tickMs);
       if (finding) findings.push(finding);
@@ -326,11 +326,14 @@ export class EmergenceEngine {
    * Each agent's load series (requests per tick) detrended and standardized: summed into the fleet's mean pairwise
    * correlation, and kept when it oscillates (a dominant frequency above the fleet-wide chance level).
    */
-  private oscillators(active: readonly AgentSlot[], tick: number, T: number): { oscillators: Oscillator[]; synchronization: number } {
-    if (T < MIN_SYNC_TICKS) return { oscillators: [], synchronization: 0 };
+  private oscillators(active: readonly AgentSlot[], tick: number, T: number): { oscillators: Oscillator[]; weak: Oscillator[]; synchronization: number } {
+    if (T < MIN_SYNC_TICKS) return { oscillators: [], weak: [], synchronization: 0 };
     if (!this.grid || this.grid.length !== T) this.grid = new PeriodogramGrid(T, 1.5, T / 4, 0.5);
     const grid = this.grid;
     const threshold = periodicityThreshold(T, grid.independentFrequencies(), active.length, 1);
+    // Once a band is known only one frequency is tested per agent: a lower bar for membership.
+    const weakThreshold = periodicityThreshold(T, 1, active.length, 1);
+    const weak: Oscillator[] = [];
     const accumulator = new PairwiseCorrelationAccumulator(T);
     const buffer = new Float64Array(T);
     const oscillators: Oscillator[] = [];
@@ -343,9 +346,12 @@ export class EmergenceEngine {
       if (!standardizeInPlace(buffer)) continue;
       accumulator.add(buffer);
       const { index, power } = grid.dominant(buffer);
-      if (index >= 0 && power >= threshold) oscillators.push({ agent: slot.id, z: buffer.slice(), frequency: index, power });
+      if (index < 0 || power < weakThreshold) continue;
+      const oscillator = { agent: slot.id, z: buffer.slice(), frequency: index, power };
+      weak.push(oscillator);
+      if (power >= threshold) oscillators.push(oscillator);
     }
-    return { oscillators, synchronization: accumulator.mean() };
+    return { oscillators, weak, synchronization: accumulator.mean() };
   }
 
   /** Shannon entropy of agents over coarse states (load octave, latency half-octave, erring or not). */

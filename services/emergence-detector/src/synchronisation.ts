@@ -38,14 +38,22 @@ export interface SynchronisationOptions {
 
 /**
  * Finds groups of oscillating agents that keep a common phase. For each frequency band, the oscillators in it
- * are demodulated over the last period; their phases' Kuramoto order parameter is tested against uniform phases
- * (Rayleigh, Bonferroni over bands), and the group is the oscillators within a quarter-turn of the mean phase,
+ * (`oscillators`: periodic beyond chance over every frequency) are demodulated over the last period; their phases'
+ * Kuramoto order parameter is tested against uniform phases (Rayleigh, Bonferroni over bands), and the group is
+ * the `weak` oscillators (periodic beyond chance at one frequency) in the band within a quarter-turn of the mean phase,
  * confirmed by its mean pairwise correlation against circularly shifted surrogates. Free-running oscillators
  * with drifting phases do not pass; neither does noise, which rarely oscillates at all.
  */
-export function findSynchronisedGroups(oscillators: readonly Oscillator[], grid: PeriodogramGrid, options: SynchronisationOptions, random: SeededRandom): SynchronisedGroup[] {
+export function findSynchronisedGroups(
+  oscillators: readonly Oscillator[],
+  weak: readonly Oscillator[],
+  grid: PeriodogramGrid,
+  options: SynchronisationOptions,
+  random: SeededRandom,
+): SynchronisedGroup[] {
   const groups: SynchronisedGroup[] = [];
   let remaining = oscillators.slice();
+  let remainingWeak = weak.slice();
   const T = grid.length;
   for (let g = 0; g < options.maxGroups && remaining.length >= options.minGroup; g++) {
     let best: { cycles: number; members: Oscillator[]; phases: number[]; r: number; psi: number; p: number; window: number } | undefined;
@@ -59,7 +67,10 @@ export function findSynchronisedGroups(oscillators: readonly Oscillator[], grid:
       if (!best || p < best.p) best = { cycles, members, phases, r, psi, p, window };
     }
     if (!best || best.p * grid.frequencies.length > options.alpha) break;
-    const aligned = best.members.filter((_, i) => Math.cos(best.phases[i]! - best.psi) >= 0);
+    // Membership once the rhythm is known: any agent oscillating in the band (the weaker, per-band threshold)
+    // and within a quarter-turn of the group's phase.
+    const inBand = remainingWeak.filter((o) => Math.abs(grid.frequencies[o.frequency]! - best.cycles) <= options.bandwidth * best.cycles);
+    const aligned = inBand.filter((o) => Math.cos(demodulate(o.z, best.cycles, T, best.window).phase - best.psi) >= 0);
     if (aligned.length < options.minGroup) break;
     const test = circularShiftTest(
       aligned.map((o) => o.z),
@@ -78,8 +89,9 @@ export function findSynchronisedGroups(oscillators: readonly Oscillator[], grid:
       surrogateMean: test.nullMean,
       surrogateP: test.p,
     });
-    const used = new Set(best.members);
-    remaining = remaining.filter((o) => !used.has(o));
+    const used = new Set([...best.members, ...inBand].map((o) => o.agent));
+    remaining = remaining.filter((o) => !used.has(o.agent));
+    remainingWeak = remainingWeak.filter((o) => !used.has(o.agent));
   }
   return groups;
 }
