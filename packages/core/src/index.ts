@@ -2,7 +2,7 @@ export { ConfigError, commonEnv, intVar, listVar, numberVar, parseEnv, urlVar } 
 export { ERROR_CODES, HttpError, invalidFields } from './errors';
 export { parseOrThrow, toFieldIssues } from './validation';
 export { createLogger } from './logger';
-export { createServiceMetrics } from './telemetry/metrics';
+export { createServiceMetrics, registerBusLag } from './telemetry/metrics';
 export { createHttpApp } from './http/app';
 export { listen } from './http/server';
 export { requireApiKeyOnWrites } from './http/auth';

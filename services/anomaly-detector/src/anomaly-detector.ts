@@ -1,6 +1,7 @@
 import {
   createHttpApp,
   createServiceMetrics,
+  registerBusLag,
   topics,
   type AnomalyEvent,
   type Bus,
@@ -52,6 +53,7 @@ export class AnomalyDetector {
     this.log = new AnomalyLog(env.ANOMALY_LOG_CAPACITY);
     this.metrics = createServiceMetrics(SERVICE_NAME);
     this.detectorMetrics = createDetectorMetrics(this.metrics.registry, engine, this.log);
+    registerBusLag(this.metrics.registry, bus, CONSUMER_GROUP, [topics.samples]);
     this.app = createHttpApp({
       service: SERVICE_NAME,
       logger,

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createHttpApp, createServiceMetrics, topics, type Bus, type Logger, type SampleReport, type ServiceMetrics, type Store, type Subscription } from '@swarmscope/core';
+import { createHttpApp, createServiceMetrics, registerBusLag, topics, type Bus, type Logger, type SampleReport, type ServiceMetrics, type Store, type Subscription } from '@swarmscope/core';
 import type { Express } from 'express';
 import type { Actuator } from './actuators/actuator';
 import { createAutoscalerMetrics, type AutoscalerMetrics } from './autoscaler-metrics';
@@ -56,6 +56,7 @@ export class Autoscaler {
     this.events = new EventLog(env.AUTOSCALER_LOG_CAPACITY);
     this.metrics = createServiceMetrics(SERVICE_NAME);
     this.scaling = createAutoscalerMetrics(this.metrics.registry);
+    registerBusLag(this.metrics.registry, bus, CONSUMER_GROUP, [topics.samples]);
     this.healing =
       env.AUTOSCALER_UNRESPONSIVE_SECONDS > 0
         ? new SelfHealing({

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createHttpApp, createServiceMetrics, topics, type Bus, type EmergenceEvent, type Interaction, type Logger, type SampleReport, type ServiceMetrics, type Subscription } from '@swarmscope/core';
+import { createHttpApp, createServiceMetrics, registerBusLag, topics, type Bus, type EmergenceEvent, type Interaction, type Logger, type SampleReport, type ServiceMetrics, type Subscription } from '@swarmscope/core';
 import type { Express } from 'express';
 import { EmergenceEngine, type TickAnalysis } from './engine';
 import type { EmergenceDetectorEnv } from './env';
@@ -52,6 +52,7 @@ export class EmergenceDetector {
     this.log = new EventLog(env.EMERGENCE_EVENT_LOG_CAPACITY);
     this.metrics = createServiceMetrics(SERVICE_NAME);
     this.emergenceMetrics = createEmergenceMetrics(this.metrics.registry, this.engine);
+    registerBusLag(this.metrics.registry, bus, CONSUMER_GROUP, [topics.samples, topics.interactions]);
     this.app = createHttpApp({
       service: SERVICE_NAME,
       logger,

@@ -1,4 +1,5 @@
 import type { FleetStats } from '@swarmscope/telemetry-client';
+import type { ControlTarget } from './control-server';
 import { DEFAULT_GENERATOR } from './generator';
 import { Population } from './population';
 import { SimulationRunner } from './runner';
@@ -34,6 +35,11 @@ export class BuiltinFleet {
 
   start(): void {
     this.runner.start();
+  }
+
+  /** What the control endpoint drives (pools and their agents): the autoscaler's actuator in the demo. */
+  get control(): ControlTarget {
+    return this.runner;
   }
 
   stats(): FleetStats {

@@ -1,4 +1,6 @@
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { z } from 'zod';
+import type { Bus, Topic } from '../bus/types';
 
 /** One Registry per service instance (never the process-wide default), with process metrics and the HTTP histogram. */
 export interface ServiceMetrics {
@@ -18,4 +20,30 @@ export function createServiceMetrics(service: string): ServiceMetrics {
     registers: [registry],
   });
   return { registry, httpDuration };
+}
+
+/**
+ * `swarmscope_bus_consumer_lag{topic,group}`: bus entries (one a published batch) the consumer `group` has yet to read
+ * or acknowledge on each topic (all shards),
+ * read from the bus at scrape time. A bus that cannot answer leaves the last value out rather than failing the scrape.
+ */
+export function registerBusLag(registry: Registry, bus: Bus, group: string, watched: ReadonlyArray<Topic<z.ZodType>>): void {
+  new Gauge({
+    name: 'swarmscope_bus_consumer_lag',
+    help: 'Bus entries (one per published batch) a consumer group has not read or acknowledged yet, by topic.',
+    labelNames: ['topic', 'group'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await Promise.all(
+        watched.map(async (topic) => {
+          try {
+            this.set({ topic: topic.name, group }, await bus.lag(topic, group));
+          } catch {
+            // The bus is down: readiness says so; the scrape still returns the other metrics.
+          }
+        }),
+      );
+    },
+  });
 }

@@ -4,12 +4,15 @@ import { runAgentMemoryBench } from '../bench/memory';
 import { runSdkOverheadBench } from '../bench/sdk-overhead';
 import { runInGcChild } from '../bench/gc-child';
 import { runSimulatorScaleBench } from '../bench/simulator-scale';
+import { runAnomalyTruthBench } from '../bench/anomaly-truth';
+import { runEmergenceBench } from '../bench/emergence';
+import { runAutoscalerBench } from '../bench/autoscaler';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
 
 type Values = ParsedFlags['values'];
 
 /** Every benchmark, in the order `swarmscope bench` runs them; each prints its own figures. */
-const BENCHMARKS: Record<string, { usage: string; run(values: Values): Promise<void> }> = {
+const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Promise<void> }> = {
   ingest: {
     usage: `ingest [--mode embedded|redis|both] [--seconds S] [--agents N] [--batch B] [--concurrency C]
     posts pre-encoded batches to a health-monitor in a child process over loopback (embedded, then Redis: a
@@ -87,6 +90,42 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): Promise<v
       ]);
     },
   },
+  anomalies: {
+    usage: `anomalies [--agents N] [--hours H] [--seed S]
+    the anomaly detector against the simulator's ground truth: the anomalies scenario replayed in data time through
+    the default engine (recall, precision, time to detect by type), then baseline (false alarms per agent-day).
+    Defaults: 1,000 agents, 2 hours each, seed 1.`,
+    run(values) {
+      runAnomalyTruthBench({
+        agents: intFlag(values.agents, 'agents', 10, 100_000, 1000),
+        hours: intFlag(values.hours, 'hours', 1, 48, 2),
+        seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 1),
+      });
+    },
+  },
+  emergence: {
+    usage: `emergence [--agents N] [--seconds S] [--seed S]
+    the emergence detector against the simulator's ground truth: the emergence scenario replayed in data time
+    (detected, delay from onset, type, Jaccard of agents, early-warning lead), then 30 minutes of baseline (events
+    raised: target 0) and the analysis cost per tick. Defaults: 10,000 agents, 900 s, seeds 1 and 2.`,
+    run(values) {
+      runEmergenceBench({
+        agents: intFlag(values.agents, 'agents', 100, 1_000_000, 10_000),
+        seconds: intFlag(values.seconds, 'seconds', 300, 86_400, 900),
+        baselineSeconds: 1800,
+        seeds: values.seed ? [intFlag(values.seed, 'seed', 0, 2 ** 31, 1)] : [1, 2],
+      });
+    },
+  },
+  autoscaler: {
+    usage: `autoscaler [--days D] [--seed S]
+    plain HPA vs the combined policy on three seeded load traces through a pool model (SLO-violation minutes,
+    replica-hours, forecast sMAPE), and the decision time from a threshold crossing to an actuated decision through
+    the simulator control endpoint (median, p99). Defaults: 3 days, seed 42.`,
+    async run(values) {
+      await runAutoscalerBench({ days: intFlag(values.days, 'days', 1, 14, 3), seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 42), decisions: 200 });
+    },
+  },
 };
 
 export const benchUsage = `swarmscope bench [${Object.keys(BENCHMARKS).join('|')}] [flags]   (no name: all of them, in turn)
@@ -102,6 +141,9 @@ export async function bench(argv: readonly string[]): Promise<void> {
     agents: { type: 'string' },
     batch: { type: 'string' },
     concurrency: { type: 'string' },
+    hours: { type: 'string' },
+    seed: { type: 'string' },
+    days: { type: 'string' },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
   for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);

@@ -1,16 +1,19 @@
 import { createLogger, onShutdownSignal, parseEnv } from '@swarmscope/core';
 import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
 import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
-import { BuiltinFleet } from '@swarmscope/simulator';
+import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
+import { SimulatorActuator, autoscalerEnv, runAutoscaler } from '@swarmscope/autoscaler';
+import { BuiltinFleet, startControlServer } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
 import { intFlag, parseFlags } from '../args';
 import { formatSummaryLine } from '../summary-line';
 
-export const startUsage = `swarmscope start [--agents N] [--duration S] [--no-fleet]
+export const startUsage = `swarmscope start [--agents N] [--duration S] [--no-fleet] [--autoscale]
   Runs the platform in one process (embedded: in-memory store and bus; set REDIS_URL for Redis),
   with a simulated fleet of N agents (default 1000) reporting through the SDK.
   --duration S   stop by itself after S seconds
-  --no-fleet     no simulated fleet: only the services`;
+  --no-fleet     no simulated fleet: only the services
+  --autoscale    let the autoscaler scale the simulated fleet's pools (default: its AUTOSCALER_ACTUATOR, dry-run)`;
 
 /** `swarmscope start`: every service in this process, a demo fleet, a live summary line; Ctrl-C stops cleanly. */
 export async function start(argv: readonly string[]): Promise<void> {
@@ -18,6 +21,7 @@ export async function start(argv: readonly string[]): Promise<void> {
     agents: { type: 'string' },
     duration: { type: 'string' },
     fleet: { type: 'boolean', default: true },
+    autoscale: { type: 'boolean', default: false },
   });
   const agents = intFlag(values.agents, 'agents', 1, 1_000_000, 1000);
   const duration = intFlag(values.duration, 'duration', 1, 365 * 86_400, 0);
@@ -34,7 +38,21 @@ export async function start(argv: readonly string[]): Promise<void> {
     createDefaultEngine({ latencySloSeconds: detectorEnv.LATENCY_SLO_SECONDS }),
     createLogger({ name: 'anomaly-detector', level: env.LOG_LEVEL, destination: process.stderr }),
   );
+  const emergenceDetector = await runEmergenceDetector(
+    parseEnv(emergenceDetectorEnv),
+    backends.bus,
+    createLogger({ name: 'emergence-detector', level: env.LOG_LEVEL, destination: process.stderr }),
+  );
   const fleet = values.fleet ? new BuiltinFleet({ endpoint: healthMonitor.server.url, agents, ...(env.API_KEYS[0] ? { apiKey: env.API_KEYS[0] } : {}) }) : undefined;
+  // --autoscale: the autoscaler acts on the demo fleet through the simulator's control endpoint, as it would on a cluster.
+  const control = fleet && values.autoscale ? await startControlServer(fleet.control, { port: 0, apiKeys: env.API_KEYS }) : undefined;
+  const autoscaler = await runAutoscaler(
+    parseEnv(autoscalerEnv),
+    backends.bus,
+    backends.store,
+    createLogger({ name: 'autoscaler', level: env.LOG_LEVEL, destination: process.stderr }),
+    control ? { actuator: new SimulatorActuator({ url: control.url, ...(env.API_KEYS[0] ? { apiKey: env.API_KEYS[0] } : {}) }) } : {},
+  );
   fleet?.start();
 
   const out = process.stdout;
@@ -44,6 +62,8 @@ export async function start(argv: readonly string[]): Promise<void> {
       `Swarmscope is running (${backends.store.kind} mode${env.REDIS_URL ? `, ${redact(env.REDIS_URL)}` : ''})`,
       `  health-monitor    ${url}   (GET /fleet/summary · /agents · /graph · /metrics · POST /v1/ingest)`,
       `  anomaly-detector  ${anomalyDetector.server.url}   (GET /anomalies · /detectors · /metrics · POST /detect/:agentId)`,
+      `  emergence         ${emergenceDetector.server.url}   (GET /events · /fleet/state · /network/analysis · /metrics · POST /analyze)`,
+      `  autoscaler        ${autoscaler.server.url}   (GET /decisions · /policies · /efficiency · /metrics · POST /analyze)${control ? ' acting on the fleet' : ''}`,
       fleet ? `  simulated fleet   ${agents} agents reporting through the SDK` : '  simulated fleet   off (--no-fleet)',
       duration ? `  stopping by itself after ${duration} s; Ctrl-C stops sooner` : '  Ctrl-C stops',
       '',
@@ -69,6 +89,9 @@ export async function start(argv: readonly string[]): Promise<void> {
       await fleet?.stop();
       const final = render();
       await healthMonitor.stop();
+      await autoscaler.stop();
+      await control?.close(1000);
+      await emergenceDetector.stop();
       await anomalyDetector.stop();
       await backends.close();
       await tracing.shutdown();
