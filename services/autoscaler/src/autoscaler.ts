@@ -141,7 +141,10 @@ export class Autoscaler {
   private async decideOne(observation: PoolObservation & { pool: string }, known: number | undefined, at: number, crossedAt: number, durationMs: number): Promise<Decision> {
     const policy = this.policies.get(observation.pool);
     let controller = this.controllers.get(observation.pool);
-    if (!controller) this.controllers.set(observation.pool, (controller = new PoolController(policy)));
+    if (!controller) {
+      this.controllers.set(observation.pool, (controller = new PoolController(policy)));
+      this.exportPool(observation.pool);
+    }
     const current = known ?? (observation.agentsReporting > 0 ? observation.agentsReporting : await this.registryCount(observation.pool)) ?? policy.minReplicas;
     const decision = controller.decide(observation, current);
     const { scaling } = this;
@@ -168,6 +171,14 @@ export class Autoscaler {
     this.decisions.add(decision);
     this.efficiency.record(decision, durationMs, policy.costPerReplicaHourUsd);
     return decision;
+  }
+
+  /** A pool's series exist from its first decision: counters at 0, the forecast error NaN until it is measured. */
+  private exportPool(pool: string): void {
+    const { scaling } = this;
+    scaling.replacements.inc({ pool }, 0);
+    for (const outcome of ['success', 'failure']) scaling.actuations.inc({ pool, actuator: this.deps.actuator.kind, outcome }, 0);
+    scaling.forecastError.set({ pool }, Number.NaN);
   }
 
   private async currentFromActuator(pools: string[]): Promise<Map<string, number>> {
