@@ -11,6 +11,8 @@ export interface ControlTarget {
 export interface ControlServerOptions {
   /** 0 picks a free port. */
   port: number;
+  /** Interface to listen on (default 127.0.0.1; `0.0.0.0` in a container whose autoscaler reaches it over the network). */
+  host?: string;
   /** When set, POST needs `Authorization: Bearer <key>` (401 without, 403 with a wrong one). */
   apiKeys?: readonly string[];
   logger?: Logger;
@@ -28,7 +30,7 @@ const scaleBody = z.object({
 });
 
 /**
- * The simulator's control endpoint, on 127.0.0.1 only: `GET /pools` lists pools and their agents,
+ * The simulator's control endpoint (on 127.0.0.1 unless `host` says otherwise): `GET /pools` lists pools and their agents,
  * `POST /pools/:pool/scale {"replicas": n}` adds or removes agents (the autoscaler's actuator). Errors are the
  * platform's: JSON with a stable code and a message naming the field.
  */
@@ -58,5 +60,5 @@ export async function startControlServer(target: ControlTarget, options: Control
       });
     },
   });
-  return listen(app, { port: options.port, host: '127.0.0.1' });
+  return listen(app, { port: options.port, host: options.host ?? '127.0.0.1' });
 }

@@ -36,7 +36,7 @@ export const simulateUsage = `swarmscope simulate [--agents N] [--duration S] [-
   --target URL       the health-monitor (default http://127.0.0.1:8080); API_KEYS' first key authenticates
   --seed K           whole number; default random (printed, to replay the run)
   --truth FILE       write the ground truth as JSON Lines: a run line, one line per injection (and per scaling)
-  --control-port P   serve GET /pools and POST /pools/:pool/scale {"replicas": n} on 127.0.0.1:P
+  --control-port P   serve GET /pools and POST /pools/:pool/scale {"replicas": n} on port P (interface: HOST, default 127.0.0.1)
                      (with API_KEYS set, scaling needs one of them as a bearer key)
   --day-seconds D    length of a simulated day (default 86400: real time; 600 fits a day in 10 minutes)
   --rate R           mean requests per agent per second over the day (default 1)`;
@@ -98,7 +98,7 @@ export async function simulate(argv: readonly string[]): Promise<void> {
   });
   const logger = createLogger({ name: 'simulator', level: process.env.LOG_LEVEL ?? 'warn', destination: process.stderr });
   let control: RunningServer | undefined;
-  if (controlPort !== undefined) control = await startControlServer(runner, { port: controlPort, apiKeys, logger });
+  if (controlPort !== undefined) control = await startControlServer(runner, { port: controlPort, apiKeys, logger, ...(process.env.HOST ? { host: process.env.HOST } : {}) });
 
   const reachable = await answers(target);
   out.write(
