@@ -63,8 +63,7 @@ export async function runDetectionLatencyBench(options: { samplesPerSecond: numb
       await Promise.all(sent);
     }
     const elapsed = (performance.now() - started) / 1000;
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // the detector drains what is on the bus
-    const text = await (await fetch(`http://127.0.0.1:${ad}/metrics`)).text();
+    const text = await drainedMetrics(`http://127.0.0.1:${ad}/metrics`);
     const buckets = histogramBuckets(text, 'swarmscope_detection_latency_seconds');
     const total = buckets.at(-1)?.count ?? 0;
     return {
@@ -79,6 +78,17 @@ export async function runDetectionLatencyBench(options: { samplesPerSecond: numb
     await pool.close();
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+/** The detector's /metrics once it has read everything on the bus (its samples lag is 0), or after 30 s. */
+async function drainedMetrics(url: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const text = await (await fetch(url)).text();
+    const lag = /^swarmscope_bus_consumer_lag\{[^}]*topic="samples"[^}]*\} (\S+)/m.exec(text)?.[1];
+    if (Number(lag) === 0 || Date.now() > deadline) return text;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
