@@ -1,9 +1,8 @@
 // The anomaly detector against the simulator's ground truth: the pure generator replayed in data time through the
 // service's own engine (createDefaultEngine, the default configuration), then scored with evaluateDetections.
 import { createDefaultEngine, evaluateDetections, type Detection, type Evaluation, type TruthWindow } from '@swarmscope/anomaly-detector';
-import type { SampleReport } from '@swarmscope/core';
+import { asSample } from './as-sample';
 import { DEFAULT_GENERATOR, Population, createScenario, generateTick, type GeneratorConfig } from '@swarmscope/simulator';
-import type { Report } from '@swarmscope/telemetry-client';
 
 export interface AnomalyTruthOptions {
   scenario: 'anomalies' | 'baseline';
@@ -82,25 +81,6 @@ export function replayAnomalyTruth(options: AnomalyTruthOptions): AnomalyTruthRe
     evaluation: evaluateDetections(truth, detections, agentDays),
     openedByType,
   };
-}
-
-/** The report as health-monitor would publish it on the bus (the generator fills every field it sends). */
-function asSample(report: Report): SampleReport {
-  return {
-    agentId: report.agentId,
-    timestamp: report.timestamp ?? 0,
-    model: report.model ?? '',
-    pool: report.pool ?? '',
-    type: report.type ?? '',
-    metrics: definedNumbers(report.metrics),
-    quality: definedNumbers(report.quality),
-  };
-}
-
-function definedNumbers(values: Readonly<Record<string, number | undefined>> | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (values) for (const key in values) if (values[key] !== undefined) out[key] = values[key];
-  return out;
 }
 
 /**

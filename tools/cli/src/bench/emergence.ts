@@ -1,10 +1,11 @@
 // The emergence detector against the simulator's ground truth: the pure generator replayed in data time (no HTTP,
 // no wall clock) through the service's own engine with its default options, each truth record matched to events.
 import { performance } from 'node:perf_hooks';
-import type { EmergenceEvent, SampleReport } from '@swarmscope/core';
+import type { EmergenceEvent } from '@swarmscope/core';
 import { EmergenceEngine, type EngineOptions } from '@swarmscope/emergence-detector';
+import { asSample } from './as-sample';
+import { percentile } from './percentile';
 import { DEFAULT_GENERATOR, Population, createScenario, generateTick, type GeneratorConfig, type TruthRecord } from '@swarmscope/simulator';
-import type { Report } from '@swarmscope/telemetry-client';
 
 export interface EmergenceReplayOptions {
   scenario: 'emergence' | 'baseline';
@@ -97,7 +98,7 @@ export function replayEmergence(options: EmergenceReplayOptions): EmergenceRepla
     outcomes,
     events: all,
     unmatched: all.filter((e) => !matched.has(e.id)),
-    tickMs: { median: quantile(tickCosts, 0.5), p99: quantile(tickCosts, 0.99), max: tickCosts[tickCosts.length - 1] ?? 0, ticks: tickCosts.length },
+    tickMs: { median: percentile(tickCosts, 0.5), p99: percentile(tickCosts, 0.99), max: tickCosts[tickCosts.length - 1] ?? 0, ticks: tickCosts.length },
   };
 }
 
@@ -134,30 +135,6 @@ function jaccard(truth: ReadonlySet<string>, agents: readonly string[]): number 
   for (const a of agents) if (truth.has(a)) shared++;
   const union = truth.size + agents.length - shared;
   return union > 0 ? shared / union : 0;
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-/** The report as health-monitor publishes it on the bus. */
-function asSample(report: Report): SampleReport {
-  return {
-    agentId: report.agentId,
-    timestamp: report.timestamp ?? 0,
-    model: report.model ?? '',
-    pool: report.pool ?? '',
-    type: report.type ?? '',
-    metrics: definedNumbers(report.metrics),
-    quality: definedNumbers(report.quality),
-  };
-}
-
-function definedNumbers(values: Readonly<Record<string, number | undefined>> | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (values) for (const key in values) if (values[key] !== undefined) out[key] = values[key];
-  return out;
 }
 
 export interface EmergenceBenchOptions {
