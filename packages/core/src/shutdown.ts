@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ConfigError } from './config/env';
 
 /**
  * Runs `stop` once on SIGINT/SIGTERM (a second signal exits at once), then exits with 0, or 1 if stopping failed.
@@ -26,4 +27,31 @@ export function onShutdownSignal(stop: (signal: string) => Promise<void>, logger
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   };
+}
+
+/** A running service as its entry point sees it: its logger, and how to stop it and release what it holds. */
+export interface ServiceProcess {
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * The entry point of a service run as its own process: `start` runs it; SIGINT/SIGTERM stop it, then flush tracing
+ * and the log. A failure to start prints one readable line (just the message for a configuration error) and exits 1.
+ */
+export function runServiceProcess(start: () => Promise<ServiceProcess>, tracing: { shutdown(): Promise<void> }): void {
+  start().then(
+    ({ logger, stop }) => {
+      onShutdownSignal(async (signal) => {
+        logger.info({ signal }, 'shutting down');
+        await stop();
+        await tracing.shutdown();
+        logger.flush();
+      }, logger);
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -1,26 +1,21 @@
 import { tracing } from './instrumentation';
-import { ConfigError, createBackends, createLogger, onShutdownSignal, parseEnv } from '@swarmscope/core';
+import { createBackends, createLogger, parseEnv, runServiceProcess } from '@swarmscope/core';
 import { SERVICE_NAME } from './emergence-detector';
 import { emergenceDetectorEnv } from './env';
 import { runEmergenceDetector } from './run';
 
 /** emergence-detector as its own process (distributed mode: REDIS_URL; one replica, it reads every shard). */
-async function main(): Promise<void> {
+runServiceProcess(async () => {
   const env = parseEnv(emergenceDetectorEnv);
   const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL });
   // The store is unused (events live in this singleton and on the bus); the bus is what matters.
   const backends = createBackends({ redisUrl: env.REDIS_URL, busShards: env.BUS_SHARDS, busMaxLen: env.BUS_MAX_LEN, windowRetentionMs: 3_600_000, logger });
   const running = await runEmergenceDetector(env, backends.bus, logger);
-  onShutdownSignal(async (signal) => {
-    logger.info({ signal }, 'shutting down');
-    await running.stop();
-    await backends.close();
-    await tracing.shutdown();
-    logger.flush();
-  }, logger);
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
-  process.exit(1);
-});
+  return {
+    logger,
+    async stop() {
+      await running.stop();
+      await backends.close();
+    },
+  };
+}, tracing);
