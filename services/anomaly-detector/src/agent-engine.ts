@@ -14,6 +14,7 @@ import { hashString } from './seeded-random';
 import type { AgentAnomalyType, SignalDetector } from './signal';
 import { TokenSpikeDetector, type TokenSpikeOptions } from './token-spike';
 import { TrendDetector, type TrendOptions } from './trend';
+import { stateArrays } from './state-arrays';
 
 // Method: per-agent late fusion of detectors — the largest calibrated score wins the type, confidence is the noisy-OR
 // of the agreeing detectors' confidences (Pearl 1988) — grouped into episodes (see anomaly-episodes.ts).
@@ -507,7 +508,7 @@ export class AgentAnomalyEngine {
   private forestOf(st: AgentState, metrics: Readonly<Record<string, number>>, quality: Readonly<Record<string, number>> | undefined): number {
     const dims = this.features.length;
     if (dims === 0) return Number.NaN;
-    const x = (st.vector ??= new Float64Array(dims));
+    const x = (st.vector ??= stateArrays.float64(dims));
     const a = this.smoothing;
     let changed = false;
     for (let i = 0; i < dims; i++) {
