@@ -181,6 +181,8 @@ class AgentState {
   seen = 0;
   surging = false;
   silent = false;
+  /** bytesOf at the last refresh (see AgentAnomalyEngine.stateBytes). */
+  bytes = 0;
 
   constructor(agentId: string, model: string, pool: string, timestamp: number, metrics: number, qualities: number, episodes: EpisodeOptions) {
     this.subject = { agentId, model, pool };
@@ -235,6 +237,8 @@ export class AgentAnomalyEngine {
   private readonly signalScratch: SignalDetector[] = [];
   private readonly verdict: AgentVerdict = { agentId: '', timestamp: 0, score: 0, anomalous: false, anomaly: undefined, events: [] };
   private maxTimestamp = Number.NEGATIVE_INFINITY;
+  /** Sum of the agents' `bytes`, kept as they change, so the /metrics gauge costs O(1), not a walk of every agent. */
+  private totalBytes = 0;
   /** Events of agents forgotten to make room, delivered with the report that made room. */
   private readonly pending: AnomalyEvent[] = [];
   private readonly counts: EngineStats = { agents: 0, reports: 0, anomalousReports: 0, events: 0, evicted: 0 };
@@ -326,6 +330,10 @@ export class AgentAnomalyEngine {
       v.events = events;
     }
     this.counts.events += v.events.length;
+    // Detectors appear lazily as metrics first arrive, then keep a constant size: refresh at reports 1, 2, 4, … 1024,
+    // then every 1024th.
+    const n = st.reports;
+    if ((n & (n - 1)) === 0 || (n & 1023) === 0) this.refreshBytes(report.agentId, st);
     return v;
   }
 
@@ -379,11 +387,12 @@ export class AgentAnomalyEngine {
     return st ? this.bytesOf(agentId, st) : 0;
   }
 
-  /** Bytes of state held for every agent. */
+  /**
+   * Bytes of state held for every agent, as of each agent's last refresh (its 1st, 2nd, 4th … 1024th report, then every
+   * 1024th): O(1), for a gauge scraped while reports stream in (walking 10,000 agents took ≈ 40 ms of the event loop).
+   */
   stateBytes(): number {
-    let bytes = objectBytes(24);
-    for (const [id, st] of this.agents) bytes += this.bytesOf(id, st);
-    return bytes;
+    return objectBytes(24) + this.totalBytes;
   }
 
   /** Whether an agent has an open anomaly, and its id. */
@@ -686,6 +695,13 @@ export class AgentAnomalyEngine {
   private forget(id: string, st: AgentState): void {
     this.leavePool(st);
     this.agents.delete(id);
+    this.totalBytes -= st.bytes;
+  }
+
+  private refreshBytes(id: string, st: AgentState): void {
+    const bytes = this.bytesOf(id, st);
+    this.totalBytes += bytes - st.bytes;
+    st.bytes = bytes;
   }
 
   private bytesOf(id: string, st: AgentState): number {
