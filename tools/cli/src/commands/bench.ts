@@ -9,6 +9,7 @@ import { runDetectionLatencyBench } from '../bench/detection-latency';
 import { runEmergenceBench } from '../bench/emergence';
 import { runAutoscalerBench } from '../bench/autoscaler';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
+import { DEFAULT_BATCH_SIZE } from '@swarmscope/telemetry-client';
 
 type Values = ParsedFlags['values'];
 
@@ -107,7 +108,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
   'detection-latency': {
     usage: `detection-latency [--agents N] [--seconds S] [--warmup S] [--rate SAMPLES_PER_S] [--batch B]
     the embedded platform in a child process fed a paced load over loopback (default 100,000 samples/s from 10,000
-    agents, 1,000 reports a request, 15 s of warm-up then 30 s measured): share of reports scored within 10 ms of
+    agents, the SDK's default of 256 reports a request, 15 s of warm-up then 30 s measured): share of reports scored within 10 ms of
     being accepted, p50/p99 from the detector's histogram, in steady state and over the warm-up.`,
     async run(values) {
       const r = await runDetectionLatencyBench({
@@ -115,7 +116,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         seconds: intFlag(values.seconds, 'seconds', 5, 3600, 30),
         warmupSeconds: intFlag(values.warmup, 'warmup', 0, 3600, 15),
         samplesPerSecond: intFlag(values.rate, 'rate', 1000, 10_000_000, 100_000),
-        batch: intFlag(values.batch, 'batch', 1, 5000, 1000),
+        batch: intFlag(values.batch, 'batch', 1, 5000, DEFAULT_BATCH_SIZE),
       });
       process.stdout.write('\ndetection latency: sample accepted by health-monitor → verdict in anomaly-detector (bus included)\n');
       console.table([
