@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { freePort } from '@swarmscope/core';
 import { waitReady } from './child-service';
-import { buildIngestBodies } from './ingest-bodies';
+import { PacedLoad } from './paced-load';
 import { progress } from './ingest';
 
 export interface DetectionLatencyOptions {
@@ -51,43 +51,16 @@ export async function runDetectionLatencyBench(options: DetectionLatencyOptions)
   try {
     await waitReady(origin, child);
     await waitReady(`http://127.0.0.1:${ad}`, child);
-    const roundMs = (options.agents * 9 * 1000) / options.samplesPerSecond;
-    let round = 0;
-    // One part of the run: every round's batches spread over the round, as agents report through it, not one burst.
-    const pace = async (seconds: number): Promise<{ samples: number; rejected: number; elapsed: number }> => {
-      const started = performance.now();
-      let samples = 0;
-      let rejected = 0;
-      for (let r = 0; performance.now() - started < seconds * 1000; r++, round++) {
-        const due = started + r * roundMs;
-        const bodies = buildIngestBodies(options.agents, options.batch, Date.now(), 'request', round + 1);
-        const gap = roundMs / bodies.length;
-        const sent: Array<Promise<void>> = [];
-        for (let i = 0; i < bodies.length; i++) {
-          const wait = due + i * gap - performance.now();
-          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-          const body = bodies[i]!;
-          sent.push(
-            pool.request({ path: '/v1/ingest', method: 'POST', headers: { 'content-type': 'application/json' }, body: body.bytes }).then(async (response) => {
-              await response.body.dump();
-              if (response.statusCode === 200) samples += body.samples;
-              else rejected++;
-            }),
-          );
-        }
-        await Promise.all(sent);
-      }
-      return { samples, rejected, elapsed: (performance.now() - started) / 1000 };
-    };
-    const rate = `${options.agents} agents, a report each every ${Math.round(roundMs)} ms (${options.samplesPerSecond} samples/s), ${options.batch} reports a request`;
+    const load = new PacedLoad(pool, options);
+    const rate = load.describe();
     let before: Bucket[] = [];
     if (options.warmupSeconds > 0) {
       progress(`detection latency: warming up for ${options.warmupSeconds} s: ${rate}...`);
-      await pace(options.warmupSeconds);
+      await load.run(options.warmupSeconds);
       before = histogramBuckets(await drainedMetrics(metricsUrl), HISTOGRAM);
     }
     progress(`detection latency: measuring for ${options.seconds} s: ${rate}...`);
-    const run = await pace(options.seconds);
+    const run = await load.run(options.seconds);
     const after = histogramBuckets(await drainedMetrics(metricsUrl), HISTOGRAM);
     const buckets = subtractBuckets(after, before);
     const total = buckets.at(-1)?.count ?? 0;

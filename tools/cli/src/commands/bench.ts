@@ -8,6 +8,7 @@ import { runAnomalyTruthBench } from '../bench/anomaly-truth';
 import { runDetectionLatencyBench } from '../bench/detection-latency';
 import { runEmergenceBench } from '../bench/emergence';
 import { runAutoscalerBench } from '../bench/autoscaler';
+import { runSoakBench, summariseSoak } from '../bench/soak';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
 import { DEFAULT_BATCH_SIZE } from '@swarmscope/telemetry-client';
 
@@ -132,6 +133,33 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
       if (r.warmup) process.stdout.write(`warm-up (first sight of every agent): ${r.warmup.reportsScored} reports, p50 ${r.warmup.p50Ms.toFixed(2)} ms, p99 ${r.warmup.p99Ms.toFixed(2)} ms\n`);
     },
   },
+  soak: {
+    usage: `soak [--seconds S] [--interval S] [--warmup S] [--agents N] [--rate SAMPLES_PER_S] [--batch B]
+    distributed mode for a long run: a redis-server (or REDIS_URL) and the four services as their own processes, fed
+    a paced load (default 100,000 samples/s from 10,000 agents for 3,600 s after 120 s of warm-up); every interval
+    (default 60 s) the RSS and longest event-loop stall of each service and the detector's p99, then RSS growth.`,
+    async run(values) {
+      const curve = await runSoakBench({
+        seconds: intFlag(values.seconds, 'seconds', 10, 86_400, 3600),
+        intervalSeconds: intFlag(values.interval, 'interval', 5, 3600, 60),
+        warmupSeconds: intFlag(values.warmup, 'warmup', 0, 3600, 120),
+        agents: intFlag(values.agents, 'agents', 100, 1_000_000, 10_000),
+        samplesPerSecond: intFlag(values.rate, 'rate', 1000, 10_000_000, 100_000),
+        batch: intFlag(values.batch, 'batch', 1, 5000, DEFAULT_BATCH_SIZE),
+      });
+      process.stdout.write('\nsoak: the curve (services: health-monitor / anomaly-detector / emergence-detector / autoscaler)\n');
+      console.table(
+        curve.map((p) => ({
+          's': p.atSeconds,
+          'samples/s': Math.round(p.samplesPerSecond),
+          'detection p99 ms': p.detectionP99Ms.toFixed(1),
+          'RSS MiB': Object.values(p.rssMiB).map((v) => v.toFixed(0)).join(' / '),
+          'max stall ms': Object.values(p.stallMs).map((v) => v.toFixed(0)).join(' / '),
+        })),
+      );
+      console.table(summariseSoak(curve));
+    },
+  },
   emergence: {
     usage: `emergence [--agents N] [--seconds S] [--seed S]
     the emergence detector against the simulator's ground truth: the emergence scenario replayed in data time
@@ -175,6 +203,7 @@ export async function bench(argv: readonly string[]): Promise<void> {
     days: { type: 'string' },
     rate: { type: 'string' },
     warmup: { type: 'string' },
+    interval: { type: 'string' },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
   for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);
