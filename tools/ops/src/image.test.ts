@@ -8,7 +8,8 @@ import { actuatorFromEnv, autoscalerEnv } from '@swarmscope/autoscaler';
 import { emergenceDetectorEnv } from '@swarmscope/emergence-detector';
 import { healthMonitorEnv } from '@swarmscope/health-monitor';
 import { DockerfileParser, type Copy, type Instruction, type JSONInstruction } from 'dockerfile-ast';
-import { readJson, readYaml, repoPath, repoRoot } from './repo';
+import { composeEnvironment, composeServices } from './compose';
+import { readJson, repoPath, repoRoot } from './repo';
 
 // What can be checked of the image without a Docker engine (none runs here, and no registry serves base images, so
 // the image itself is never built by the tests): the Dockerfile's COPY sources are in the build context, the commands
@@ -24,17 +25,11 @@ interface PackageJson {
   peerDependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
 }
-interface ComposeService {
-  image?: string;
-  command?: string[];
-  environment?: Record<string, string>;
-  profiles?: string[];
-}
 
 const dockerfile = DockerfileParser.parse(readFileSync(repoPath('Dockerfile'), 'utf8'));
 const ignored = dockerignore().add(readFileSync(repoPath('.dockerignore'), 'utf8'));
 const rootPackage = readJson<PackageJson>('package.json');
-const compose = readYaml<{ services: Record<string, ComposeService> }>('docker-compose.yml').services;
+const compose = composeServices;
 
 /** The instructions of each stage, by stage name (or index). */
 function stages(): Array<{ name: string; instructions: Instruction[] }> {
@@ -181,12 +176,7 @@ describe('the Dockerfile, checked without a Docker engine', () => {
   });
 });
 
-/** Compose's `${NAME:-default}` / `${NAME}` interpolation, with `shell` as the variables set where compose runs. */
-const interpolate = (value: string, shell: Record<string, string>) =>
-  value.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/g, (_whole, name: string, fallback?: string) => shell[name] ?? fallback ?? '');
-
-const environment = (name: string, shell: Record<string, string> = {}) =>
-  Object.fromEntries(Object.entries(compose[name]!.environment ?? {}).map(([key, value]) => [key, interpolate(String(value), shell)]));
+const environment = composeEnvironment;
 
 describe('compose’s service variables', () => {
   const schemas: Record<string, Parameters<typeof parseEnv>[0]> = {
