@@ -2,7 +2,7 @@ export { ConfigError, commonEnv, intVar, listVar, numberVar, parseEnv, urlVar } 
 export { ERROR_CODES, HttpError, invalidFields } from './errors';
 export { parseOrThrow, toFieldIssues } from './validation';
 export { createLogger } from './logger';
-export { createServiceMetrics, EXEMPLAR_TRACE_LABEL, exemplarOf, METRICS_CONTENT_TYPES, registerBusLag } from './telemetry/metrics';
+export { createServiceMetrics, exemplarOf, registerBusLag } from './telemetry/metrics';
 export { activeTraceId } from './telemetry/trace-context';
 export { createHttpApp, toHttpError } from './http/app';
 export { listen } from './http/server';

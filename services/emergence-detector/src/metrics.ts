@@ -1,6 +1,5 @@
-import type { ServiceRegistry } from '@swarmscope/core';
+import { EMERGENCE_TYPES, type ServiceRegistry } from '@swarmscope/core';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { EMERGENCE_TYPES } from '@swarmscope/core';
 import { ORDER_PARAMETERS, type EmergenceEngine } from './engine';
 
 export const GRAPH_MEASURES = ['nodes', 'edges', 'density', 'clustering', 'communities', 'modularity', 'max_pagerank'] as const;

@@ -1,8 +1,8 @@
 import {
   activeTraceId,
   createHttpApp,
-  exemplarOf,
   createServiceMetrics,
+  exemplarOf,
   topics,
   type AgentRecord,
   type Bus,
