@@ -2,8 +2,9 @@ export { ConfigError, commonEnv, intVar, listVar, numberVar, parseEnv, urlVar } 
 export { ERROR_CODES, HttpError, invalidFields } from './errors';
 export { parseOrThrow, toFieldIssues } from './validation';
 export { createLogger } from './logger';
-export { createServiceMetrics, registerBusLag } from './telemetry/metrics';
-export { createHttpApp } from './http/app';
+export { createServiceMetrics, exemplarOf, registerBusLag } from './telemetry/metrics';
+export { activeTraceId } from './telemetry/trace-context';
+export { createHttpApp, toHttpError } from './http/app';
 export { listen } from './http/server';
 export { requireApiKeyOnWrites } from './http/auth';
 export { createBackends } from './backends';
@@ -24,7 +25,7 @@ export { anomalyEventSchema, EMERGENCE_TYPES, emergenceEventSchema, INTERACTION_
 export type { CommonEnv } from './config/env';
 export type { ErrorCode, FieldIssue } from './errors';
 export type { Logger } from './logger';
-export type { ServiceMetrics } from './telemetry/metrics';
+export type { MetricsFormat, ServiceMetrics, ServiceRegistry } from './telemetry/metrics';
 export type { HttpAppOptions, ReadinessCheck } from './http/app';
 export type { RunningServer } from './http/server';
 export type { Backends, BackendOptions } from './backends';
