@@ -18,7 +18,6 @@ export { MemoryStore } from './store/memory-store';
 export { RedisStore } from './store/redis-store';
 export { MemoryBus } from './bus/memory-bus';
 export { RedisBus } from './bus/redis-bus';
-export { PortBus, serveBusOverPort } from './bus/port-bus';
 export { shardOf } from './bus/shard';
 export { anomalyEventSchema, EMERGENCE_TYPES, emergenceEventSchema, INTERACTION_KINDS, INTERACTION_OUTCOMES, interactionSchema, RISK_CLASSES, SEVERITIES, sampleReportSchema, topics, windowEventSchema, windowSummarySchema } from './bus/topics';
 
@@ -32,6 +31,5 @@ export type { Backends, BackendOptions } from './backends';
 export type { RedisServerHandle } from './local-redis';
 export type { AlertmanagerHandle } from './local-alertmanager';
 export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, EdgeSummary, GraphWindow, Page, PageRequest, Store, WindowStore, WindowSummary } from './store/types';
-export type { PortBusInit, ServedBus } from './bus/port-bus';
 export type { Bus, BusMessage, PayloadOf, SubscribeOptions, Subscription, Topic } from './bus/types';
 export type { AnomalyEvent, EmergenceEvent, Interaction, SampleReport, WindowEvent } from './bus/topics';

@@ -1,6 +1,6 @@
 import { createLogger, onShutdownSignal, parseEnv } from '@swarmscope/core';
 import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
-import { anomalyDetectorEnv, runAnomalyDetectorThread } from '@swarmscope/anomaly-detector';
+import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
 import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
 import { SimulatorActuator, autoscalerEnv, runAutoscaler } from '@swarmscope/autoscaler';
 import { BuiltinFleet, startControlServer } from '@swarmscope/simulator';
@@ -33,10 +33,15 @@ export async function start(argv: readonly string[]): Promise<void> {
   const stopOnceStarted = new Promise<(reason: string) => Promise<void>>((resolve) => (started = resolve));
   const removeSignals = onShutdownSignal(async (signal) => (await stopOnceStarted)(signal), logger);
   const backends = backendsFor(env, logger);
-  // The services share this process, its store and its bus; the anomaly-detector runs on a worker thread of its own,
-  // so scoring and its heap's GC run beside ingest and the other services' ticks, not in them. The bus's consumers
-  // subscribe before health-monitor accepts a sample: a new consumer group starts at the latest entry.
-  const anomalyDetector = await runAnomalyDetectorThread(parseEnv(anomalyDetectorEnv), backends.bus, logger);
+  // The services share this process, its store and its bus. The bus's consumers subscribe before health-monitor
+  // accepts a sample: a new consumer group starts at the latest entry.
+  const detectorEnv = parseEnv(anomalyDetectorEnv);
+  const anomalyDetector = await runAnomalyDetector(
+    detectorEnv,
+    backends.bus,
+    createDefaultEngine({ latencySloSeconds: detectorEnv.LATENCY_SLO_SECONDS }),
+    createLogger({ name: 'anomaly-detector', level: env.LOG_LEVEL, destination: process.stderr }),
+  );
   const emergenceDetector = await runEmergenceDetector(
     parseEnv(emergenceDetectorEnv),
     backends.bus,
