@@ -1,5 +1,5 @@
 import { tracing } from './instrumentation';
-import { createBackends, createLogger, parseEnv, runServiceProcess } from '@swarmscope/core';
+import { createBackends, createLogger, parseEnv, redisOptionsOf, runServiceProcess } from '@swarmscope/core';
 import { SERVICE_NAME } from './anomaly-detector';
 import { createDefaultEngine } from './default-engine';
 import { anomalyDetectorEnv } from './env';
@@ -10,7 +10,7 @@ runServiceProcess(async () => {
   const env = parseEnv(anomalyDetectorEnv);
   const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL });
   // The store is unused here (anomalies live in the replica that owns the agent's shard); the bus is what matters.
-  const backends = createBackends({ redisUrl: env.REDIS_URL, busShards: env.BUS_SHARDS, busMaxLen: env.BUS_MAX_LEN, windowRetentionMs: 3_600_000, logger });
+  const backends = createBackends({ ...redisOptionsOf(env), busShards: env.BUS_SHARDS, busMaxLen: env.BUS_MAX_LEN, windowRetentionMs: 3_600_000, logger });
   const running = await runAnomalyDetector(env, backends.bus, createDefaultEngine({ latencySloSeconds: env.LATENCY_SLO_SECONDS }), logger);
   return {
     logger,
