@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { MemoryBus } from './bus/memory-bus';
 import { RedisBus } from './bus/redis-bus';
 import type { Bus } from './bus/types';
+import { MemoryShardLeases, RedisShardLeases, type ShardLeases } from './leases/shard-leases';
 import { connectRedis } from './redis-client';
 import { MemoryStore } from './store/memory-store';
 import { RedisStore } from './store/redis-store';
@@ -10,6 +11,8 @@ import type { Store } from './store/types';
 export interface Backends {
   store: Store;
   bus: Bus;
+  /** Shard leases of one family (e.g. a consumer group), in the same backend as the bus. */
+  leases(scope: string): ShardLeases;
   close(): Promise<void>;
 }
 
@@ -37,7 +40,13 @@ export function createBackends(options: BackendOptions): Backends {
     // An entry is one ingest batch's slice for a shard (tens of reports): 64 per shard bounds the memory bus to
     // ~60k retained reports, which in-process consumers read within milliseconds anyway.
     const bus = new MemoryBus({ shards: options.busShards, validate: false, maxLenPerShard: options.busMaxLen ?? 64 });
-    return { store, bus, close: async () => { await bus.close(); await store.close(); } };
+    const leases = new Map<string, ShardLeases>();
+    return {
+      store,
+      bus,
+      leases: (scope) => leases.get(scope) ?? leases.set(scope, new MemoryShardLeases()).get(scope)!,
+      close: async () => { await bus.close(); await store.close(); },
+    };
   }
   if (options.redisUrl && options.redisClusterNodes?.length) throw new Error('set REDIS_URL or REDIS_CLUSTER_NODES, not both');
   const cluster = Boolean(options.redisClusterNodes?.length);
@@ -61,6 +70,7 @@ export function createBackends(options: BackendOptions): Backends {
   return {
     store,
     bus,
+    leases: (scope) => new RedisShardLeases(redis, scope),
     async close() {
       await bus.close();
       await store.close();

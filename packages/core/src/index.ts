@@ -20,6 +20,7 @@ export { RedisStore } from './store/redis-store';
 export { MemoryBus } from './bus/memory-bus';
 export { RedisBus } from './bus/redis-bus';
 export { shardOf } from './bus/shard';
+export { MemoryShardLeases, RedisShardLeases } from './leases/shard-leases';
 export { anomalyEventSchema, EMERGENCE_TYPES, emergenceEventSchema, INTERACTION_KINDS, INTERACTION_OUTCOMES, interactionSchema, RISK_CLASSES, SEVERITIES, sampleReportSchema, topics, windowEventSchema, windowSummarySchema } from './bus/topics';
 
 export type { CommonEnv } from './config/env';
@@ -34,5 +35,6 @@ export type { ClusterNode, RedisClusterHandle } from './local-redis-cluster';
 export type { RedisClient, RedisConnectOptions } from './redis-client';
 export type { AlertmanagerHandle } from './local-alertmanager';
 export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, EdgeSummary, GraphWindow, Page, PageRequest, Store, WindowStore, WindowSummary } from './store/types';
+export type { ShardLeases } from './leases/shard-leases';
 export type { Bus, BusMessage, PayloadOf, SubscribeOptions, Subscription, Topic } from './bus/types';
 export type { AnomalyEvent, EmergenceEvent, Interaction, SampleReport, WindowEvent } from './bus/topics';

@@ -1,4 +1,4 @@
-import { Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { RedisBus } from './bus/redis-bus';
 import { startRedisCluster, type RedisClusterHandle } from './local-redis-cluster';
 import { connectRedis, pingRedis, type RedisClient } from './redis-client';

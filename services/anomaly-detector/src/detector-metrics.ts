@@ -1,9 +1,9 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { AnomalyEngine } from './engine-port';
-import type { AnomalyLog } from './anomaly-log';
 
 /** anomaly-detector's Prometheus metrics; labels are bounded (types, severities, pools), never agents. */
-export function createDetectorMetrics(registry: Registry, engine: AnomalyEngine, log: AnomalyLog) {
+/** `openAnomalies` counts this replica's own open anomalies (its shards' agents), so sums over replicas hold. */
+export function createDetectorMetrics(registry: Registry, engine: AnomalyEngine, openAnomalies: () => number) {
   const registers = [registry];
   return {
     anomalies: new Counter({
@@ -14,10 +14,10 @@ export function createDetectorMetrics(registry: Registry, engine: AnomalyEngine,
     }),
     openAnomalies: new Gauge({
       name: 'swarmscope_anomalies_open',
-      help: 'Anomalies open now.',
+      help: 'Anomalies open now among the agents of the shards this replica owns.',
       registers,
       collect() {
-        this.set(log.counts().open);
+        this.set(openAnomalies());
       },
     }),
     detectionLatency: new Histogram({
