@@ -1,9 +1,9 @@
 import type { Cluster } from 'ioredis';
 import { RedisBus } from './bus/redis-bus';
 import { startRedisCluster, type RedisClusterHandle } from './local-redis-cluster';
-import { connectRedis, pingRedis, type RedisClient } from './redis-client';
+import { callOnNodeOf, connectRedis, pingRedis, type RedisClient } from './redis-client';
 import { RedisStore } from './store/redis-store';
-import { describeBusContract, testTopic } from './test-support/bus.contract';
+import { describeBusContract, testTopic, waitFor } from './test-support/bus.contract';
 import { agent, describeStoreContract } from './test-support/store.contract';
 
 // One Redis Cluster (3 masters + 3 replicas) for the file; a fresh key prefix per test keeps tests apart.
@@ -35,6 +35,34 @@ describe('redis cluster', () => {
     const redis = await connect();
     const bus = new RedisBus({ redis, prefix: `t${++prefixes}`, ackReplicas: 1, ...options });
     return { bus, cleanup: () => bus.close() };
+  });
+
+  describe('a slow consumer', () => {
+    it('never blocks producers: the stream stays near MAXLEN, the oldest entries go, lag and the trimmed count show it', async () => {
+      const redis = await connect();
+      const bus = new RedisBus({ redis, prefix: 'slow', shards: 1, maxLenPerShard: 100, ackReplicas: 1 });
+      let release!: () => void;
+      const stalled = new Promise<void>((resolve) => (release = resolve));
+      let delivered = 0;
+      const sub = bus.subscribe(testTopic, { group: 'slow', consumer: 'c', batchSize: 10 }, async (batch) => {
+        delivered += batch.length;
+        await stalled; // the consumer stops at its first batch
+      });
+      await waitFor(() => redis.exists('slow:bus:test-events:0').then((n) => n === 1), 10_000, 'the group');
+      for (let i = 0; i < 2_000; i++) await bus.publish(testTopic, 0, [{ n: i, tag: 'e' }]); // each resolves: nothing waits for the consumer
+      const length = await redis.xlen('slow:bus:test-events:0');
+      // MAXLEN ~ trims whole stream nodes (100 entries each): the stream holds at most about 2 × MAXLEN.
+      expect(length).toBeGreaterThanOrEqual(100);
+      expect(length).toBeLessThanOrEqual(200);
+      const info = (await callOnNodeOf(redis, 'slow:bus:test-events:0', 'XINFO', 'STREAM', 'slow:bus:test-events:0')) as unknown[];
+      const added = Number(info[info.indexOf('entries-added') + 1]);
+      expect(added).toBe(2_000); // Redis counts every entry ever added: added − length were trimmed unread
+      expect(await bus.lag(testTopic, 'slow')).toBeGreaterThan(0);
+      expect(delivered).toBeLessThanOrEqual(10);
+      release();
+      await sub.close();
+      await bus.close();
+    });
   });
 
   describe('cluster layout', () => {
