@@ -250,7 +250,10 @@ describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
     const [victim] = await cluster.masters();
     await cluster.kill(victim!);
     await waitFor(() => notReadySeen, 30_000, 'health-monitor not ready');
-    await cluster.waitHealthy(30_000); // a replica promoted
+    // Its replica promoted (three masters again) before it comes back: a master without persistence restarted
+    // before the failover would return empty and its replica would resync to empty.
+    await waitFor(async () => (await cluster.masters()).length === 3, 30_000, 'a replica promoted');
+    await cluster.waitHealthy(30_000);
     await cluster.restart(victim!); // back, as a replica of the promoted one
     await cluster.waitHealthy(30_000);
     const afterRestart = acknowledged.size;
