@@ -2,8 +2,10 @@ import type { Cluster } from 'ioredis';
 import { RedisBus } from './bus/redis-bus';
 import { startRedisCluster, type RedisClusterHandle } from './local-redis-cluster';
 import { callOnNodeOf, connectRedis, pingRedis, type RedisClient } from './redis-client';
+import { RedisShardLeases } from './leases/shard-leases';
 import { RedisStore } from './store/redis-store';
 import { describeBusContract, testTopic, waitFor } from './test-support/bus.contract';
+import { describeLeasesContract } from './test-support/leases.contract';
 import { agent, describeStoreContract } from './test-support/store.contract';
 
 // One Redis Cluster (3 masters + 3 replicas) for the file; a fresh key prefix per test keeps tests apart.
@@ -36,6 +38,8 @@ describe('redis cluster', () => {
     const bus = new RedisBus({ redis, prefix: `t${++prefixes}`, ackReplicas: 1, ...options });
     return { bus, cleanup: () => bus.close() };
   });
+
+  describeLeasesContract('redis cluster', async () => new RedisShardLeases(await connect(), `scope-${++prefixes}`));
 
   describe('a slow consumer', () => {
     it('never blocks producers: the stream stays near MAXLEN, the oldest entries go, lag and the trimmed count show it', async () => {

@@ -1,7 +1,7 @@
 import { connectRedis, startRedisCluster, type RedisClient, type RedisClusterHandle } from '@swarmscope/core';
-import { DEFAULT_GENERATOR, Population, SimulationRunner, createScenario, type GeneratorConfig, type ScenarioName } from '@swarmscope/simulator';
 import {
   MAINS,
+  feedBoth,
   fetchJson as json,
   metricValue,
   ownedShards,
@@ -35,24 +35,6 @@ interface EmergenceEvent {
 const anomalyKeys = (items: Anomaly[]) => [...new Set(items.map((a) => `${a.agentId} ${a.type}`))].sort();
 const lagOf = (url: string) => metricValue(url, 'swarmscope_bus_consumer_lag', 'topic="samples",group="anomaly-detector"');
 const reportsScored = (url: string) => metricValue(url, 'swarmscope_detector_reports_total');
-
-/** The same seeded scenario, from the same start and on the same clock, into the cluster's two health-monitors and into the single process. */
-async function feedBoth(distributed: DistributedPlatform, single: SinglePlatform, scenarioName: ScenarioName, options: { seed: number; agents: number; seconds: number; rate: number }) {
-  const startEpochMs = Date.now() + 500;
-  const config: GeneratorConfig = { ...DEFAULT_GENERATOR, seed: options.seed, startEpochMs, daySeconds: 86_400, requestsPerSecond: options.rate };
-  const runner = (endpoint: string | string[]) => {
-    const population = Population.build({ agents: options.agents, seed: options.seed });
-    const scenario = createScenario(scenarioName, { population, seed: options.seed, durationSeconds: options.seconds, startEpochMs });
-    return { runner: new SimulationRunner({ endpoint, population, scenario, config, durationMs: options.seconds * 1000, ref: false }), truth: scenario.truth };
-  };
-  const cluster = runner(distributed.healthMonitors.map((h) => h.url));
-  const reference = runner(single.healthMonitor);
-  cluster.runner.start();
-  reference.runner.start();
-  await Promise.all([cluster.runner.done, reference.runner.done]);
-  const [a, b] = await Promise.all([cluster.runner.stop(), reference.runner.stop()]);
-  return { cluster: a, single: b, truth: reference.truth };
-}
 
 describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
   let cluster: RedisClusterHandle;

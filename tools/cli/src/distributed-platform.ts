@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '@swarmscope/core';
+import { DEFAULT_GENERATOR, Population, SimulationRunner, createScenario, type GeneratorConfig, type RunStats, type ScenarioName, type TruthRecord } from '@swarmscope/simulator';
 
 // The platform as separate processes of the built service mains (distributed mode), and as the single process
 // (`swarmscope start`), for the scale-out test and benchmark. Everything listens on free loopback ports.
@@ -182,3 +183,27 @@ export async function metricValue(url: string, name: string, labels = ''): Promi
   }
   return Number.NaN;
 }
+
+/** The same seeded scenario, from the same start and on the same clock, into the cluster's two health-monitors and into the single process. */
+export async function feedBoth(
+  distributed: DistributedPlatform,
+  single: SinglePlatform,
+  scenarioName: ScenarioName,
+  options: { seed: number; agents: number; seconds: number; rate: number },
+): Promise<{ cluster: RunStats; single: RunStats; truth: readonly TruthRecord[] }> {
+  const startEpochMs = Date.now() + 500;
+  const config: GeneratorConfig = { ...DEFAULT_GENERATOR, seed: options.seed, startEpochMs, daySeconds: 86_400, requestsPerSecond: options.rate };
+  const runner = (endpoint: string | string[]) => {
+    const population = Population.build({ agents: options.agents, seed: options.seed });
+    const scenario = createScenario(scenarioName, { population, seed: options.seed, durationSeconds: options.seconds, startEpochMs });
+    return { runner: new SimulationRunner({ endpoint, population, scenario, config, durationMs: options.seconds * 1000, ref: false }), truth: scenario.truth };
+  };
+  const cluster = runner(distributed.healthMonitors.map((h) => h.url));
+  const reference = runner(single.healthMonitor);
+  cluster.runner.start();
+  reference.runner.start();
+  await Promise.all([cluster.runner.done, reference.runner.done]);
+  const [a, b] = await Promise.all([cluster.runner.stop(), reference.runner.stop()]);
+  return { cluster: a, single: b, truth: reference.truth };
+}
+

@@ -17,7 +17,7 @@ import {
   type RunStats,
 } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
-import { intFlag, parseFlags, UsageError } from '../args';
+import { intFlag, numberFlag, parseFlags, UsageError } from '../args';
 
 export const simulateUsage = `swarmscope simulate [--agents N] [--duration S] [--scenario NAME] [--load-test] [--target URL[,URL...]] [--seed K]
                     [--truth FILE] [--control-port P] [--day-seconds D] [--rate R] [--ramp S]
@@ -224,14 +224,6 @@ function stringFlag(value: string | boolean | undefined, name: string): string |
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value === '') throw new UsageError(`--${name}: needs a value`);
   return value;
-}
-
-function numberFlag(value: string | boolean | undefined, name: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string') throw new UsageError(`--${name}: needs a value`);
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max) throw new UsageError(`--${name}: must be a number from ${min} to ${max} (got ${JSON.stringify(value)})`);
-  return parsed;
 }
 
 function urlFlag(value: string | boolean | undefined, name: string, fallback: string): string {
