@@ -69,6 +69,30 @@ describe('redis cluster', () => {
     });
   });
 
+  describe('durable acknowledgement', () => {
+    // Stops one replica and starts it again; it is in sync before the test ends.
+    it('rejects a publish no replica confirmed (WAIT), so nothing only on one master is acknowledged; accepts again once the replica is back', async () => {
+      const redis = (await connect()) as Cluster;
+      const bus = new RedisBus({ redis, prefix: 'durable', shards: 1, ackReplicas: 1, ackTimeoutMs: 300 });
+      const key = 'durable:bus:test-events:0';
+      await bus.publish(testTopic, 0, [{ n: 0, tag: 'e' }]);
+      // The master holding the stream (the others answer MOVED).
+      const holders = await Promise.all(redis.nodes('master').map(async (node) => ((await node.exists(key).catch(() => 0)) === 1 ? node : undefined)));
+      const master = holders.find(Boolean)!;
+      const masterId = String(await master.cluster('MYID'));
+      const nodes = String(await master.cluster('NODES')).split('\n');
+      const replicaPort = Number(nodes.find((line) => line.split(' ')[3] === masterId)!.split(' ')[1]!.split('@')[0]!.split(':')[1]);
+      await cluster.kill(replicaPort);
+      try {
+        await expect(bus.publish(testTopic, 0, [{ n: 1, tag: 'e' }])).rejects.toThrow(/0 of 1 replicas acknowledged within 300 ms/);
+      } finally {
+        await cluster.restart(replicaPort);
+      }
+      await waitFor(async () => bus.publish(testTopic, 0, [{ n: 2, tag: 'e' }]).then(() => true, () => false), 20_000, 'the replica back in sync');
+      await bus.close();
+    }, 40_000);
+  });
+
   describe('cluster layout', () => {
     it('spreads the bus shards over the masters and keeps the registry on one slot', async () => {
       const redis = (await connect()) as Cluster;

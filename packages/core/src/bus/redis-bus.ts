@@ -99,13 +99,15 @@ export class RedisBus implements Bus {
       return;
     }
     // One pipeline goes to the key's node (in a cluster too), so WAIT counts the replicas of the master that took the XADD.
-    const [[addError], [waitError, replicas]] = ((await this.redis
+    const [added, waited] = (await this.redis
       .pipeline()
       .xadd(key, 'MAXLEN', '~', this.maxLen, '*', 'd', data)
       .call('WAIT', this.ackReplicas, this.ackTimeoutMs)
-      .exec()) ?? [[new Error('publish pipeline aborted')], [null, 0]]) as Array<[Error | null, unknown]> as [[Error | null], [Error | null, unknown]];
-    if (addError) throw addError;
-    if (waitError) throw waitError;
+      .exec()) ?? [];
+    if (!added || !waited) throw new Error(`bus publish on ${key}: pipeline aborted`);
+    if (added[0]) throw added[0];
+    if (waited[0]) throw waited[0];
+    const replicas = Number(waited[1]);
     if (Number(replicas) < this.ackReplicas) {
       // The entry is on the master only: not durable, so not acknowledged (a retry may store it twice: at-least-once).
       throw new Error(`bus publish on ${key}: ${replicas} of ${this.ackReplicas} replicas acknowledged within ${this.ackTimeoutMs} ms`);
