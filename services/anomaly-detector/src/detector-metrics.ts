@@ -1,10 +1,10 @@
 import type { ServiceRegistry } from '@swarmscope/core';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { AnomalyEngine } from './engine-port';
-import type { AnomalyLog } from './anomaly-log';
 
 /** anomaly-detector's Prometheus metrics; labels are bounded (types, severities, pools), never agents. */
-export function createDetectorMetrics(registry: ServiceRegistry, engine: AnomalyEngine, log: AnomalyLog) {
+/** `openAnomalies` counts this replica's own open anomalies (its shards' agents), so sums over replicas hold. */
+export function createDetectorMetrics(registry: ServiceRegistry, engine: AnomalyEngine, openAnomalies: () => number) {
   const registers = [registry];
   return {
     anomalies: new Counter({
@@ -15,10 +15,10 @@ export function createDetectorMetrics(registry: ServiceRegistry, engine: Anomaly
     }),
     openAnomalies: new Gauge({
       name: 'swarmscope_anomalies_open',
-      help: 'Anomalies open now.',
+      help: 'Anomalies open now among the agents of the shards this replica owns.',
       registers,
       collect() {
-        this.set(log.counts().open);
+        this.set(openAnomalies());
       },
     }),
     detectionLatency: new Histogram({

@@ -1,4 +1,4 @@
-import { intFlag, parseFlags, UsageError, type ParsedFlags } from '../args';
+import { intFlag, numberFlag, parseFlags, UsageError, type ParsedFlags } from '../args';
 import { runIngestBench } from '../bench/ingest';
 import { runAgentMemoryBench } from '../bench/memory';
 import { runSdkOverheadBench } from '../bench/sdk-overhead';
@@ -9,6 +9,7 @@ import { runDetectionLatencyBench } from '../bench/detection-latency';
 import { runEmergenceBench } from '../bench/emergence';
 import { runAutoscalerBench } from '../bench/autoscaler';
 import { runSoakBench, summariseSoak } from '../bench/soak';
+import { runScaleOutBench } from '../bench/scale-out';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
 import { DEFAULT_BATCH_SIZE } from '@swarmscope/telemetry-client';
 
@@ -173,6 +174,20 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         seeds: values.seed ? [intFlag(values.seed, 'seed', 0, 2 ** 31, 1)] : [1, 2],
       });
     },
+  },
+  'scale-out': {
+    usage: `scale-out [--agents N] [--seconds S] [--seed K] [--rate R]
+    the distributed platform on a Redis Cluster it starts (3 masters + 3 replicas from redis-server; health-monitor
+    ×2, anomaly-detector ×2, emergence-detector, autoscaler as processes) against the single process, fed the same
+    seeded anomalies scenario through both health-monitors: reports acknowledged, drain time, injections found by
+    each. Defaults: 10,000 agents, 1 request/agent/s, 60 s, seed 7.`,
+    run: (values) =>
+      runScaleOutBench({
+        agents: intFlag(values.agents, 'agents', 10, 1_000_000, 10_000),
+        seconds: intFlag(values.seconds, 'seconds', 10, 3600, 60),
+        seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 7),
+        rate: numberFlag(values.rate, 'rate', 0.01, 100, 1),
+      }),
   },
   autoscaler: {
     usage: `autoscaler [--days D] [--seed S]
