@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import {
   activeTraceId,
   createHttpApp,
@@ -27,6 +28,8 @@ import { METRIC, requestsIn } from './window-accumulator';
 
 export const SERVICE_NAME = 'health-monitor';
 const TICK_MS = 1000;
+/** Agents assessed between two yields of the health tick (≈ 5 ms of work). */
+const TICK_SLICE_AGENTS = 1000;
 /** Closed windows kept for a retry when the store is down, at most. */
 const MAX_PENDING_WINDOWS = 200_000;
 const MAX_PENDING_GRAPH_WINDOWS = 60;
@@ -170,7 +173,14 @@ export class HealthMonitor {
     const { store, bus, logger } = this.deps;
     const endTimer = this.monitorMetrics.tickDuration.startTimer();
     const now = this.now();
-    const { closed, changed } = this.fleet.tick(now);
+    // In slices, so ingest (and, embedded, the other services) runs between them rather than after every agent.
+    const run = this.fleet.tickInSlices(now, TICK_SLICE_AGENTS);
+    let step = run.next();
+    while (!step.done) {
+      await setImmediate();
+      step = run.next();
+    }
+    const { closed, changed } = step.value;
     const graphWindows = this.pendingGraph.concat(this.graph.tick(now));
     this.pendingGraph = [];
     this.rate.tick(now);
