@@ -120,6 +120,8 @@ const MIN_SYNC_TICKS = 24;
  * dominant frequency over the horizon still mixes in its own. */
 const SYNC_BANDWIDTH = 0.5;
 const RECENT_TICKS = 3;
+/** Quality reports a recent window needs before its mean is compared. */
+const MIN_RECENT_QUALITY = 5;
 const CHANCE_ALPHA = 1e-3;
 const STABLE_TICKS_TO_RECOVER = 3;
 const WARNING_ALPHA = 1e-3;
@@ -309,16 +311,25 @@ export class EmergenceEngine {
     entry.latencyCount -= this.series.value(slot, 'latencyCount', tick);
   }
 
-  /** Flags agents whose quality rose against their own earlier level, with the tick it was first seen. */
+  /**
+   * Flags agents whose quality rose against their own earlier level, with the tick it was first seen: the last
+   * tick alone (a gain seen within its first tick) or the last few (a slower one), Bonferroni over both.
+   */
   private updateImproved(active: readonly AgentSlot[], tick: number, from: number, n: number): void {
     for (const [id, at] of this.improved) if (at <= tick - this.options.horizonTicks || !this.series.agent(id)) this.improved.delete(id);
-    const zCritical = probit(1 - this.options.agentAlpha / n);
+    const windows = [1, RECENT_TICKS];
+    const zCritical = probit(1 - this.options.agentAlpha / (n * windows.length));
     for (const slot of active) {
       if (this.improved.has(slot.id)) continue;
-      const recent = this.qualitySums(slot, tick - RECENT_TICKS + 1, tick);
-      const reference = this.qualitySums(slot, from, tick - RECENT_TICKS);
-      const result = qualityGain(reference, recent, 30, 8);
-      if (result && result.z >= zCritical && result.gain >= MIN_QUALITY_GAIN) this.improved.set(slot.id, tick);
+      for (const w of windows) {
+        const recent = this.qualitySums(slot, tick - w + 1, tick);
+        const reference = this.qualitySums(slot, from, tick - w);
+        const result = qualityGain(reference, recent, 30, MIN_RECENT_QUALITY);
+        if (result && result.z >= zCritical && result.gain >= MIN_QUALITY_GAIN) {
+          this.improved.set(slot.id, tick);
+          break;
+        }
+      }
     }
   }
 

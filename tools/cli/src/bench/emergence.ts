@@ -26,6 +26,9 @@ export interface TruthOutcome {
   detected: boolean;
   detectedType?: string;
   typeRight: boolean;
+  /** Seconds from the scenario's start to the phenomenon's onset (`onsetOf`) and to its record's start. */
+  onsetSeconds: number;
+  recordSeconds: number;
   /** Seconds from onset (the transition itself for phase transitions) to the event's opening tick end. */
   delaySeconds?: number;
   /** Jaccard of the event's agents (its last state) with the truth's. */
@@ -86,7 +89,7 @@ export function replayEmergence(options: EmergenceReplayOptions): EmergenceRepla
   }
   const all = [...events.values()].sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
   const matched = new Set<string>();
-  const outcomes = scenario.truth.map((truth) => score(truth, all, matched));
+  const outcomes = scenario.truth.map((truth) => score(truth, all, matched, startEpochMs));
   tickCosts.sort((a, b) => a - b);
   return {
     scenario: options.scenario,
@@ -102,20 +105,39 @@ export function replayEmergence(options: EmergenceReplayOptions): EmergenceRepla
   };
 }
 
-/** The moment a phenomenon begins: the jump itself for a phase transition (its record starts with the build-up). */
+/**
+ * The moment a phenomenon begins. A phase transition's record starts with the build-up: it begins at the jump. A
+ * collective-learning record starts when its seeds begin to learn on their own: the learning becomes collective
+ * when the first neighbour picks it up (the first step of its path with a predecessor); until then nothing has
+ * travelled along the graph for any detector to see.
+ */
 export function onsetOf(truth: TruthRecord): number {
   const at = truth.params.transitionAt;
-  return truth.type === 'phase_transition' && typeof at === 'number' ? at : truth.from;
+  if (truth.type === 'phase_transition' && typeof at === 'number') return at;
+  if (truth.type === 'collective_learning') {
+    const first = truth.path?.filter((step) => step.via !== null).reduce((min, step) => Math.min(min, step.at), Infinity) ?? Infinity;
+    if (Number.isFinite(first)) return first;
+  }
+  return truth.from;
 }
 
-function score(truth: TruthRecord, events: readonly EmergenceEvent[], matched: Set<string>): TruthOutcome {
+function score(truth: TruthRecord, events: readonly EmergenceEvent[], matched: Set<string>, startEpochMs: number): TruthOutcome {
   const expectedType = EXPECTED_TYPE[truth.type] ?? truth.type;
   const onset = onsetOf(truth);
   const truthAgents = new Set(truth.agents);
   // Early warnings precede their transition: they are scored as its lead time, not as detections.
   const overlapping = events.filter((e) => e.type !== 'early_warning' && e.startedAt >= onset && e.startedAt <= truth.to && e.agents.some((a) => truthAgents.has(a)));
   const event = overlapping.find((e) => e.type === expectedType) ?? overlapping[0];
-  const outcome: TruthOutcome = { id: truth.id, truthType: truth.type, expectedType, agents: truth.agents.length, detected: event !== undefined, typeRight: event?.type === expectedType };
+  const outcome: TruthOutcome = {
+    id: truth.id,
+    truthType: truth.type,
+    expectedType,
+    agents: truth.agents.length,
+    onsetSeconds: (onset - startEpochMs) / 1000,
+    recordSeconds: (truth.from - startEpochMs) / 1000,
+    detected: event !== undefined,
+    typeRight: event?.type === expectedType,
+  };
   if (event) {
     for (const e of overlapping) if (e.type === event.type) matched.add(e.id);
     outcome.detectedType = event.type;
@@ -156,6 +178,8 @@ export function runEmergenceBench(options: EmergenceBenchOptions): void {
       run.outcomes.map((o) => ({
         phenomenon: o.truthType,
         agents: o.agents,
+        'record from s': o.recordSeconds,
+        'onset s': o.onsetSeconds,
         detected: o.detected ? 'yes' : 'no',
         'type right': o.typeRight ? 'yes' : `no (${o.detectedType ?? '—'})`,
         'onset → detection s': o.delaySeconds ?? '—',
