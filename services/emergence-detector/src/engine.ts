@@ -53,6 +53,11 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   seed: 1,
 };
 
+/** The defaults with `options` over them (thresholds merged one by one). */
+export function engineOptions(options: Partial<EngineOptions> = {}): EngineOptions {
+  return { ...DEFAULT_ENGINE_OPTIONS, ...options, thresholds: { ...DEFAULT_THRESHOLDS, ...options.thresholds } };
+}
+
 /** Every order parameter the engine tracks (the metric's `parameter` label), in a fixed order. */
 export const ORDER_PARAMETERS = [
   'synchronization',
@@ -154,7 +159,7 @@ export class EmergenceEngine {
   private matrixData: Float64Array | undefined;
 
   constructor(options: Partial<EngineOptions> = {}) {
-    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options, thresholds: { ...DEFAULT_THRESHOLDS, ...options.thresholds } };
+    this.options = engineOptions(options);
     const { tickMs, horizonTicks, closeAfterTicks, seed } = this.options;
     this.series = new TickSeries(tickMs, horizonTicks);
     this.interactions = new InteractionWindow(tickMs, horizonTicks);
