@@ -30,6 +30,8 @@ export class EngineThread {
   private open: EmergenceEvent[] = [];
   private tracked = 0;
   private late = 0;
+  /** The synchronous slices this handle has spent on the event loop so far. */
+  readonly slices = { count: 0, maxMs: 0 };
 
   constructor(
     readonly options: EngineOptions,
@@ -129,6 +131,9 @@ export class EngineThread {
   private timed(slice: () => void): void {
     const started = performance.now();
     slice();
-    this.onSlice(performance.now() - started);
+    const ms = performance.now() - started;
+    this.slices.count++;
+    if (ms > this.slices.maxMs) this.slices.maxMs = ms;
+    this.onSlice(ms);
   }
 }

@@ -71,6 +71,8 @@ const MEMBER_WINDOW_SHARES = [1, 1 / 2, 1 / 4] as const;
  *    Bonferroni over windows and over the band's oscillators for them, over every agent for the rest), so members
  *    are found whatever their own dominant frequency.
  * 3. Confirmation: the members' mean pairwise correlation over the test window against circularly shifted surrogates.
+ * Limit: the phase test counts every oscillator in the band, so a group outnumbered there by agents oscillating
+ * on their own is found late or not at all.
  */
 export function findSynchronisedGroups(matrix: LoadMatrix, oscillators: readonly Oscillator[], grid: PeriodogramGrid, options: SynchronisationOptions, random: SeededRandom): SynchronisedGroup[] {
   const T = matrix.length;

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { EmergenceEvent } from '@swarmscope/core';
 import { EmergenceEngine, type EngineOptions } from '@swarmscope/emergence-detector';
 import { asSample } from './as-sample';
+import { measureEmergenceLoop } from './emergence-loop';
 import { percentile } from './percentile';
 import { DEFAULT_GENERATOR, Population, createScenario, generateTick, type GeneratorConfig, type TruthRecord } from '@swarmscope/simulator';
 
@@ -166,11 +167,16 @@ export interface EmergenceBenchOptions {
   /** Simulated length of the baseline run. */
   baselineSeconds: number;
   seeds: number[];
+  /** The truth table and baseline per seed, the event-loop measurement (first seed), or both. */
+  parts: { truth: boolean; loop: boolean };
 }
 
-/** `swarmscope bench emergence`: the truth table per seed, the baseline's event count and the cost of a tick. */
-export function runEmergenceBench(options: EmergenceBenchOptions): void {
-  for (const seed of options.seeds) {
+/**
+ * `swarmscope bench emergence`: the truth table per seed, the baseline's event count and the cost of a tick, then
+ * the event-loop time the service edge takes with its analysis on the engine thread (first seed).
+ */
+export async function runEmergenceBench(options: EmergenceBenchOptions): Promise<void> {
+  for (const seed of options.parts.truth ? options.seeds : []) {
     const progress = (label: string) => (done: number) => process.stdout.write(`\r${label}: ${Math.round(done * 100)} %   `);
     const run = replayEmergence({ scenario: 'emergence', agents: options.agents, durationSeconds: options.seconds, seed, onProgress: progress(`emergence seed ${seed}`) });
     process.stdout.write(`\nemergence: ${options.agents} agents, ${options.seconds} s simulated, seed ${seed}, ${run.reports} reports, ${run.interactions} interactions\n`);
@@ -194,4 +200,13 @@ export function runEmergenceBench(options: EmergenceBenchOptions): void {
     for (const e of baseline.events) process.stdout.write(`  ${e.type} (${e.scope}) — ${e.explanation}\n`);
     process.stdout.write(`  analysis per tick: median ${baseline.tickMs.median.toFixed(1)} ms, p99 ${baseline.tickMs.p99.toFixed(1)} ms\n`);
   }
+  if (!options.parts.loop) return;
+  const seed = options.seeds[0] ?? 1;
+  const loop = await measureEmergenceLoop({ agents: options.agents, durationSeconds: options.seconds, seed, onProgress: (done) => process.stdout.write(`\revent loop seed ${seed}: ${Math.round(done * 100)} %   `) });
+  process.stdout.write(
+    `\nevent loop: the emergence scenario through the service edge, ${loop.agents} agents, ${loop.durationSeconds} s simulated, seed ${seed}, analysis on the engine thread (${loop.ticksAnalysed} ticks, ${loop.events} events opened)\n` +
+      `  longest detector slice on the loop: ${loop.detectorSlices.maxMs.toFixed(2)} ms over ${loop.detectorSlices.count} slices (target ~10 ms)\n` +
+      `  loop delay: p50 ${loop.loopDelayMs.p50.toFixed(2)} ms, p99 ${loop.loopDelayMs.p99.toFixed(2)} ms, max ${loop.loopDelayMs.max.toFixed(2)} ms (includes the load generator, longest slice ${loop.generatorMaxMs.toFixed(2)} ms)\n` +
+      `  advance round trip per tick (engine thread, with queueing): median ${loop.analysisMs.median.toFixed(1)} ms, p99 ${loop.analysisMs.p99.toFixed(1)} ms, max ${loop.analysisMs.max.toFixed(1)} ms\n`,
+  );
 }
