@@ -16,8 +16,12 @@ export interface EmergenceLoopResult {
   events: number;
   /** Event-loop delay over the run (monitorEventLoopDelay, 1 ms resolution), ms: it includes the load generator's own slices. */
   loopDelayMs: { p50: number; p99: number; max: number };
-  /** The detector's synchronous slices (posting a batch to the engine thread, applying an advance's results), ms. */
-  detectorSlices: { count: number; maxMs: number };
+  /**
+   * The detector's synchronous slices (posting a batch to the engine thread, applying an advance's results): how
+   * many, the longest, and how many took longer than 1 and 10 ms (wall time: on a loaded machine a slice also
+   * counts the time the process was not scheduled).
+   */
+  detectorSlices: { count: number; maxMs: number; over1Ms: number; over10Ms: number };
   /** The longest synchronous slice of the load generator (one generated quarter second), ms. */
   generatorMaxMs: number;
   /** Analysis time per tick on the engine thread, ms. */
@@ -86,8 +90,16 @@ export async function measureEmergenceLoop(options: { agents: number; durationSe
     ticksAnalysed,
     events,
     loopDelayMs: { p50: monitor.percentile(50) / 1e6, p99: monitor.percentile(99) / 1e6, max: monitor.max / 1e6 },
-    detectorSlices: { ...detector.engine.slices },
+    detectorSlices: { ...detector.engine.slices, ...(await slicesOver(detector)) },
     generatorMaxMs,
     analysisMs: { median: percentile(analysis, 0.5), p99: percentile(analysis, 0.99), max: analysis[analysis.length - 1] ?? 0 },
   };
+}
+
+/** Slices longer than 1 ms and 10 ms, from the detector's own histogram of them. */
+async function slicesOver(detector: EmergenceDetector): Promise<{ over1Ms: number; over10Ms: number }> {
+  const { values } = await detector.emergenceMetrics.loopSlice.get();
+  const total = values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+  const upTo = (le: number) => values.find((v) => v.metricName?.endsWith('_bucket') && v.labels.le === le)?.value ?? 0;
+  return { over1Ms: total - upTo(0.001), over10Ms: total - upTo(0.01) };
 }
