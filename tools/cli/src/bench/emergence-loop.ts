@@ -21,7 +21,7 @@ export interface EmergenceLoopResult {
    * many, the longest, and how many took longer than 1 and 10 ms (wall time: on a loaded machine a slice also
    * counts the time the process was not scheduled).
    */
-  detectorSlices: { count: number; maxMs: number; over1Ms: number; over10Ms: number };
+  detectorSlices: { count: number; maxMs: number; over1Ms: number; over10Ms: number; p50AtMostMs: number; p99AtMostMs: number };
   /** The longest synchronous slice of the load generator (one generated quarter second), ms. */
   generatorMaxMs: number;
   /** Analysis time per tick on the engine thread, ms. */
@@ -96,10 +96,12 @@ export async function measureEmergenceLoop(options: { agents: number; durationSe
   };
 }
 
-/** Slices longer than 1 ms and 10 ms, from the detector's own histogram of them. */
-async function slicesOver(detector: EmergenceDetector): Promise<{ over1Ms: number; over10Ms: number }> {
+/** Slices longer than 1 ms and 10 ms, and the bucket bounds of the median and p99, from the detector's histogram. */
+async function slicesOver(detector: EmergenceDetector): Promise<{ over1Ms: number; over10Ms: number; p50AtMostMs: number; p99AtMostMs: number }> {
   const { values } = await detector.emergenceMetrics.loopSlice.get();
   const total = values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
-  const upTo = (le: number) => values.find((v) => v.metricName?.endsWith('_bucket') && v.labels.le === le)?.value ?? 0;
-  return { over1Ms: total - upTo(0.001), over10Ms: total - upTo(0.01) };
+  const buckets = values.filter((v) => v.metricName?.endsWith('_bucket') && v.labels.le !== '+Inf').map((v) => ({ le: Number(v.labels.le), count: v.value }));
+  const upTo = (le: number) => buckets.find((b) => b.le === le)?.count ?? 0;
+  const bound = (q: number) => 1000 * (buckets.find((b) => b.count >= q * total)?.le ?? Infinity);
+  return { over1Ms: total - upTo(0.001), over10Ms: total - upTo(0.01), p50AtMostMs: bound(0.5), p99AtMostMs: bound(0.99) };
 }
