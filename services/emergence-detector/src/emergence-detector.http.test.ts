@@ -84,6 +84,16 @@ describe('emergence-detector service', () => {
     expect(metrics).toMatch(/swarmscope_emergence_graph\{[^}]*measure="nodes"[^}]*\} 200/);
     expect(metrics).toMatch(/swarmscope_emergence_agents_tracked\{[^}]*\} 200/);
     expect(metrics).toMatch(/swarmscope_emergence_early_warning\{[^}]*\} 0/);
+    expect(metrics).toMatch(/swarmscope_emergence_loop_slice_seconds_count\{[^}]*\} [1-9]/);
+  });
+
+  it('is ready while its engine thread runs, and not once it has stopped', async () => {
+    const ready = (await (await fetch(`${url}/readyz`)).json()) as { checks: { name: string; ok: boolean }[] };
+    expect(ready.checks).toContainEqual({ name: 'engine thread', ok: true });
+    await running.detector.engine.close();
+    const response = await fetch(`${url}/readyz`);
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { checks: { name: string; ok: boolean; error?: string }[] }).checks).toContainEqual({ name: 'engine thread', ok: false, error: 'the engine thread was closed' });
   });
 
   it('analyses posted data on POST /analyze', async () => {

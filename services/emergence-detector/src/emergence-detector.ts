@@ -1,7 +1,8 @@
-import { performance } from 'node:perf_hooks';
 import { createHttpApp, createServiceMetrics, registerBusLag, topics, type Bus, type EmergenceEvent, type Interaction, type Logger, type SampleReport, type ServiceMetrics, type Subscription } from '@swarmscope/core';
 import type { Express } from 'express';
-import { EmergenceEngine, type TickAnalysis } from './engine';
+import { engineOptions } from './engine';
+import type { TickResult } from './engine-protocol';
+import { EngineThread } from './engine-thread';
 import type { EmergenceDetectorEnv } from './env';
 import { EventLog } from './event-log';
 import { createEmergenceMetrics, type EmergenceMetrics } from './metrics';
@@ -18,12 +19,13 @@ export interface EmergenceDetectorDeps {
 }
 
 /**
- * emergence-detector's edge: reads every shard's samples and interactions from the bus into the pure engine,
- * analyses each tick once data time has closed it, keeps the events, publishes them and serves the API.
+ * emergence-detector's edge: reads every shard's samples and interactions from the bus into the pure engine (on
+ * its own thread, so analysis never blocks this event loop), has each tick analysed once data time has closed
+ * it, keeps the events, publishes them and serves the API.
  */
 export class EmergenceDetector {
   readonly app: Express;
-  readonly engine: EmergenceEngine;
+  readonly engine: EngineThread;
   readonly log: EventLog;
   readonly metrics: ServiceMetrics;
   readonly emergenceMetrics: EmergenceMetrics;
@@ -35,7 +37,7 @@ export class EmergenceDetector {
 
   constructor(readonly deps: EmergenceDetectorDeps) {
     const { env, bus, logger } = deps;
-    this.engine = new EmergenceEngine({
+    const options = engineOptions({
       tickMs: env.EMERGENCE_TICK_SECONDS * 1000,
       horizonTicks: env.EMERGENCE_HORIZON_TICKS,
       historyTicks: env.EMERGENCE_HISTORY_TICKS,
@@ -49,6 +51,7 @@ export class EmergenceDetector {
         early_warning: env.THRESHOLD_EARLY_WARNING,
       },
     });
+    this.engine = new EngineThread(options, (ms) => this.emergenceMetrics.loopSlice.observe(ms / 1000));
     this.log = new EventLog(env.EMERGENCE_EVENT_LOG_CAPACITY);
     this.metrics = createServiceMetrics(SERVICE_NAME);
     this.emergenceMetrics = createEmergenceMetrics(this.metrics.registry, this.engine);
@@ -59,7 +62,15 @@ export class EmergenceDetector {
       metrics: this.metrics,
       apiKeys: env.API_KEYS,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
-      readiness: [{ name: `bus (${bus.kind})`, check: () => bus.ping() }],
+      readiness: [
+        { name: `bus (${bus.kind})`, check: () => bus.ping() },
+        {
+          name: 'engine thread',
+          check: async () => {
+            if (this.engine.error) throw this.engine.error;
+          },
+        },
+      ],
       routes: (app) => mountRoutes(app, this),
     });
   }
@@ -69,38 +80,35 @@ export class EmergenceDetector {
     const { bus, env } = this.deps;
     const options = { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, batchSize: 1000 };
     this.subscriptions.push(
-      bus.subscribe(topics.samples, options, async (messages) => {
-        for (const message of messages) this.ingest(message.payload);
-      }),
-      bus.subscribe(topics.interactions, options, async (messages) => {
-        for (const message of messages) this.ingestInteraction(message.payload);
-      }),
+      bus.subscribe(topics.samples, options, async (messages) => this.ingest(messages.map((m) => m.payload))),
+      bus.subscribe(topics.interactions, options, async (messages) => this.ingestInteractions(messages.map((m) => m.payload))),
     );
     this.timer = setInterval(() => void this.analyseClosed(), env.EMERGENCE_TICK_SECONDS * 1000);
     this.timer.unref();
   }
 
-  ingest(report: SampleReport): void {
-    if (this.engine.ingest(report) && (this.newestDataMs === undefined || report.timestamp > this.newestDataMs)) this.newestDataMs = report.timestamp;
+  /** Hands reports to the engine; the newest timestamp moves the watermark (the engine drops late ones). */
+  ingest(reports: SampleReport[]): void {
+    for (const report of reports) if (this.newestDataMs === undefined || report.timestamp > this.newestDataMs) this.newestDataMs = report.timestamp;
+    this.engine.ingest(reports);
   }
 
-  ingestInteraction(interaction: Interaction): void {
-    this.engine.ingestInteraction(interaction);
+  ingestInteractions(interactions: Interaction[]): void {
+    this.engine.ingestInteractions(interactions);
   }
 
   /**
    * Analyses every tick closed by data time (the newest report minus the allowed lateness, or `watermarkMs`),
    * one run at a time, and emits the changes.
    */
-  analyseClosed(watermarkMs?: number): Promise<TickAnalysis[]> {
+  analyseClosed(watermarkMs?: number): Promise<TickResult[]> {
     const run = this.analysing.then(async () => {
       const watermark = watermarkMs ?? (this.newestDataMs === undefined ? undefined : this.newestDataMs - this.deps.env.EMERGENCE_LATENESS_SECONDS * 1000);
       if (watermark === undefined) return [];
-      const started = performance.now();
-      const analyses = this.engine.advance(watermark);
-      if (analyses.length > 0) this.emergenceMetrics.analysisDuration.observe((performance.now() - started) / 1000 / analyses.length);
-      await this.emit(analyses.flatMap((a) => a.changes));
-      return analyses;
+      const { results, analysisMs } = await this.engine.advance(watermark);
+      if (results.length > 0) this.emergenceMetrics.analysisDuration.observe(analysisMs / 1000 / results.length);
+      await this.emit(results.flatMap((a) => a.changes));
+      return results;
     });
     this.analysing = run.catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, 'analysis failed; the next tick retries'));
     return run;
@@ -130,10 +138,11 @@ export class EmergenceDetector {
     await Promise.all([...byShard].map(([shard, list]) => bus.publish(topics.emergence, shard, list)));
   }
 
-  /** Stops reading the bus (in-flight batches finish) and lets a running analysis finish. */
+  /** Stops reading the bus (in-flight batches finish), lets a running analysis finish and ends the engine thread. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await Promise.all(this.subscriptions.map((s) => s.close()));
     await this.analysing;
+    await this.engine.close();
   }
 }

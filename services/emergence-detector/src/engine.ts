@@ -15,7 +15,7 @@ import { PeriodogramGrid, periodicityThreshold } from './periodogram';
 import { SeededRandom } from './random';
 import { detrend, mean, standardizeInPlace } from './series';
 import { analyseSpread, type SpreadComponent } from './spread';
-import { findSynchronisedGroups, type Oscillator, type SynchronisedGroup } from './synchronisation';
+import { findSynchronisedGroups, noiseLevel, type LoadMatrix, type Oscillator, type SynchronisedGroup } from './synchronisation';
 import { TickSeries, type AgentSlot } from './tick-series';
 import { DEFAULT_THRESHOLDS, type Finding, type PathStep, type Thresholds } from './types';
 
@@ -52,6 +52,11 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   surrogates: 99,
   seed: 1,
 };
+
+/** The defaults with `options` over them (thresholds merged one by one). */
+export function engineOptions(options: Partial<EngineOptions> = {}): EngineOptions {
+  return { ...DEFAULT_ENGINE_OPTIONS, ...options, thresholds: { ...DEFAULT_THRESHOLDS, ...options.thresholds } };
+}
 
 /** Every order parameter the engine tracks (the metric's `parameter` label), in a fixed order. */
 export const ORDER_PARAMETERS = [
@@ -116,7 +121,12 @@ const STEP_MAX_AFTER = 6;
 const MIN_RELATIVE_SHIFT = 0.25;
 const MIN_ERROR_RATE_SHIFT = 0.005;
 const MIN_SYNC_TICKS = 24;
+/** Oscillators within ±50 % of a frequency may share it: free-running natural frequencies spread, and a locked agent's
+ * dominant frequency over the horizon still mixes in its own. */
+const SYNC_BANDWIDTH = 0.5;
 const RECENT_TICKS = 3;
+/** Quality reports a recent window needs before its mean is compared. */
+const MIN_RECENT_QUALITY = 5;
 const CHANCE_ALPHA = 1e-3;
 const STABLE_TICKS_TO_RECOVER = 3;
 const WARNING_ALPHA = 1e-3;
@@ -146,9 +156,10 @@ export class EmergenceEngine {
   private firstTick: number | undefined;
   private lastAnalysed: number | undefined;
   private grid: PeriodogramGrid | undefined;
+  private matrixData: Float64Array | undefined;
 
   constructor(options: Partial<EngineOptions> = {}) {
-    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options, thresholds: { ...DEFAULT_THRESHOLDS, ...options.thresholds } };
+    this.options = engineOptions(options);
     const { tickMs, horizonTicks, closeAfterTicks, seed } = this.options;
     this.series = new TickSeries(tickMs, horizonTicks);
     this.interactions = new InteractionWindow(tickMs, horizonTicks);
@@ -212,14 +223,14 @@ export class EmergenceEngine {
 
     this.updateFailing(active, tick, n);
     this.updateImproved(active, tick, from, n);
-    const { oscillators, weak, synchronization } = this.oscillators(active, tick, T);
+    const { matrix, oscillators, synchronization } = this.oscillators(active, tick, T);
     const stateEntropy = this.stateEntropy(active, tick);
     this.recordPools(active, tick);
 
     if (tick - this.networkTick >= this.options.graphEveryTicks || !this.network) this.refreshNetwork(tick);
 
     const findings: Finding[] = [];
-    const groups = this.grid ? findSynchronisedGroups(oscillators, weak, this.grid, { bandwidth: 0.25, minGroup: 4, alpha: CHANCE_ALPHA, surrogates: this.options.surrogates, maxGroups: 3 }, this.random) : [];
+    const groups = this.grid ? findSynchronisedGroups(matrix, oscillators, this.grid, { bandwidth: SYNC_BANDWIDTH, minGroup: 4, alpha: CHANCE_ALPHA, memberAlpha: this.options.agentAlpha, surrogates: this.options.surrogates, maxGroups: 3 }, this.random) : [];
     for (const group of groups) {
       const finding = synchronyFinding(group, thresholds.collective_behavior, this.series, tickMs);
       if (finding) findings.push(finding);
@@ -305,16 +316,25 @@ export class EmergenceEngine {
     entry.latencyCount -= this.series.value(slot, 'latencyCount', tick);
   }
 
-  /** Flags agents whose quality rose against their own earlier level, with the tick it was first seen. */
+  /**
+   * Flags agents whose quality rose against their own earlier level, with the tick it was first seen: the last
+   * tick alone (a gain seen within its first tick) or the last few (a slower one), Bonferroni over both.
+   */
   private updateImproved(active: readonly AgentSlot[], tick: number, from: number, n: number): void {
     for (const [id, at] of this.improved) if (at <= tick - this.options.horizonTicks || !this.series.agent(id)) this.improved.delete(id);
-    const zCritical = probit(1 - this.options.agentAlpha / n);
+    const windows = [1, RECENT_TICKS];
+    const zCritical = probit(1 - this.options.agentAlpha / (n * windows.length));
     for (const slot of active) {
       if (this.improved.has(slot.id)) continue;
-      const recent = this.qualitySums(slot, tick - RECENT_TICKS + 1, tick);
-      const reference = this.qualitySums(slot, from, tick - RECENT_TICKS);
-      const result = qualityGain(reference, recent, 30, 8);
-      if (result && result.z >= zCritical && result.gain >= MIN_QUALITY_GAIN) this.improved.set(slot.id, tick);
+      for (const w of windows) {
+        const recent = this.qualitySums(slot, tick - w + 1, tick);
+        const reference = this.qualitySums(slot, from, tick - w);
+        const result = qualityGain(reference, recent, 30, MIN_RECENT_QUALITY);
+        if (result && result.z >= zCritical && result.gain >= MIN_QUALITY_GAIN) {
+          this.improved.set(slot.id, tick);
+          break;
+        }
+      }
     }
   }
 
@@ -324,16 +344,15 @@ export class EmergenceEngine {
 
   /**
    * Each agent's load series (requests per tick) detrended and standardized: summed into the fleet's mean pairwise
-   * correlation, and kept when it oscillates (a dominant frequency above the fleet-wide chance level).
+   * correlation, kept as a row of the load matrix, and listed as an oscillator when a dominant frequency stands
+   * above the chance level of one frequency over the fleet.
    */
-  private oscillators(active: readonly AgentSlot[], tick: number, T: number): { oscillators: Oscillator[]; weak: Oscillator[]; synchronization: number } {
-    if (T < MIN_SYNC_TICKS) return { oscillators: [], weak: [], synchronization: 0 };
+  private oscillators(active: readonly AgentSlot[], tick: number, T: number): { matrix: LoadMatrix; oscillators: Oscillator[]; synchronization: number } {
+    const matrix: LoadMatrix = { agents: [], length: T, z: this.matrixBuffer(active.length * T), noise: new Float64Array(active.length) };
+    if (T < MIN_SYNC_TICKS) return { matrix, oscillators: [], synchronization: 0 };
     if (!this.grid || this.grid.length !== T) this.grid = new PeriodogramGrid(T, 1.5, T / 4, 0.5);
     const grid = this.grid;
-    const threshold = periodicityThreshold(T, grid.independentFrequencies(), active.length, 1);
-    // Once a band is known only one frequency is tested per agent: a lower bar for membership.
-    const weakThreshold = periodicityThreshold(T, 1, active.length, 1);
-    const weak: Oscillator[] = [];
+    const threshold = periodicityThreshold(T, 1, active.length, 1);
     const accumulator = new PairwiseCorrelationAccumulator(T);
     const buffer = new Float64Array(T);
     const oscillators: Oscillator[] = [];
@@ -345,13 +364,22 @@ export class EmergenceEngine {
       detrend(buffer, buffer);
       if (!standardizeInPlace(buffer)) continue;
       accumulator.add(buffer);
+      const row = matrix.agents.length;
+      matrix.agents.push(slot.id);
+      matrix.z.set(buffer, row * T);
+      matrix.noise[row] = noiseLevel(buffer);
       const { index, power } = grid.dominant(buffer);
-      if (index < 0 || power < weakThreshold) continue;
-      const oscillator = { agent: slot.id, z: buffer.slice(), frequency: index, power };
-      weak.push(oscillator);
-      if (power >= threshold) oscillators.push(oscillator);
+      if (index >= 0 && power >= threshold) oscillators.push({ row, frequency: index, power });
     }
-    return { oscillators, weak, synchronization: accumulator.mean() };
+    matrix.z = matrix.z.subarray(0, matrix.agents.length * T);
+    matrix.noise = matrix.noise.subarray(0, matrix.agents.length);
+    return { matrix, oscillators, synchronization: accumulator.mean() };
+  }
+
+  /** One buffer for the load matrix, grown as the fleet grows (10,000 agents × 60 ticks is 4.8 MB). */
+  private matrixBuffer(size: number): Float64Array {
+    if (!this.matrixData || this.matrixData.length < size) this.matrixData = new Float64Array(Math.max(size, 2 * (this.matrixData?.length ?? 0)));
+    return this.matrixData;
   }
 
   /** Shannon entropy of agents over coarse states (load octave, latency half-octave, erring or not). */
@@ -644,7 +672,7 @@ function synchronyFinding(group: SynchronisedGroup, threshold: number, series: T
     confidence: 1 - group.surrogateP,
     agents: group.agents,
     agentsMode: 'current',
-    evidence: { agents: group.agents.length, kuramotoOrder: round(group.order), periodSeconds: round(periodSeconds, 1), meanCorrelation: round(group.correlation), surrogateCorrelation: round(group.surrogateMean), surrogateP: round(group.surrogateP), rayleighP: group.rayleighP },
+    evidence: { agents: group.agents.length, kuramotoOrder: round(group.order), periodSeconds: round(periodSeconds, 1), meanCorrelation: round(group.correlation), surrogateCorrelation: round(group.surrogateMean), surrogateP: round(group.surrogateP), rayleighP: group.rayleighP, windowTicks: group.windowTicks },
     explanation: `${group.agents.length} agents (mostly pool ${main}) are oscillating in phase with a ${periodSeconds.toFixed(0)}-s period: Kuramoto order ${group.order.toFixed(2)}, mean pairwise correlation ${group.correlation.toFixed(2)} against ${group.surrogateMean.toFixed(2)} for shifted surrogates.`,
   };
 }

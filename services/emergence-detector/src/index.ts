@@ -8,9 +8,12 @@ export type { EmergenceType, Finding, PathStep, Thresholds } from './types';
 // The service edge.
 export { EmergenceDetector, CONSUMER_GROUP, SERVICE_NAME } from './emergence-detector';
 export { EventLog } from './event-log';
+export { EngineThread } from './engine-thread';
 export { emergenceDetectorEnv } from './env';
 export { runEmergenceDetector } from './run';
 export type { EmergenceDetectorDeps } from './emergence-detector';
+export type { AdvanceResult } from './engine-thread';
+export type { TickResult } from './engine-protocol';
 export type { EmergenceDetectorEnv } from './env';
 export type { EventQuery } from './event-log';
 export type { RunningEmergenceDetector } from './run';

@@ -1,11 +1,12 @@
 import { EMERGENCE_TYPES, type ServiceRegistry } from '@swarmscope/core';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { ORDER_PARAMETERS, type EmergenceEngine } from './engine';
+import { ORDER_PARAMETERS } from './engine';
+import type { EngineThread } from './engine-thread';
 
 export const GRAPH_MEASURES = ['nodes', 'edges', 'density', 'clustering', 'communities', 'modularity', 'max_pagerank'] as const;
 
 /** emergence-detector's Prometheus metrics: fleet-level only (parameters, types, measures), never agents. */
-export function createEmergenceMetrics(registry: ServiceRegistry, engine: EmergenceEngine) {
+export function createEmergenceMetrics(registry: ServiceRegistry, engine: EngineThread) {
   const registers = [registry];
   const events = new Counter({ name: 'swarmscope_emergence_events_total', help: 'Emergence events opened, by type.', labelNames: ['type'] as const, registers });
   // Every type present from the start, so rate() and absent() behave before the first event.
@@ -27,7 +28,7 @@ export function createEmergenceMetrics(registry: ServiceRegistry, engine: Emerge
       help: '1 while an early warning of a phase transition is open, else 0.',
       registers,
       collect() {
-        this.set(engine.tracker.isOpen('early_warning') ? 1 : 0);
+        this.set(engine.isOpen('early_warning') ? 1 : 0);
       },
     }),
     graph: new Gauge({
@@ -51,8 +52,14 @@ export function createEmergenceMetrics(registry: ServiceRegistry, engine: Emerge
     }),
     analysisDuration: new Histogram({
       name: 'swarmscope_emergence_analysis_duration_seconds',
-      help: 'Wall time of one analysis tick over the whole fleet.',
+      help: 'Wall time of one analysis tick over the whole fleet (on the engine thread).',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    loopSlice: new Histogram({
+      name: 'swarmscope_emergence_loop_slice_seconds',
+      help: 'Wall time of each synchronous slice the detector spends on the event loop (posting data to its engine thread, applying results); the analysis itself runs on that thread.',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05],
       registers,
     }),
     agentsTracked: new Gauge({

@@ -45,8 +45,8 @@ export function mountRoutes(app: Express, detector: EmergenceDetector): void {
   // Runs the analysis now, on what the bus brought and on any posted data (the same engine and state).
   app.post('/analyze', async (request, response) => {
     const body = parseOrThrow(analyzeBody, request.body ?? {});
-    for (const s of body.samples) detector.ingest(s);
-    for (const i of body.interactions) detector.ingestInteraction(i);
+    detector.ingest(body.samples);
+    detector.ingestInteractions(body.interactions);
     const analyses = await detector.analyseClosed(body.until);
     response.json({
       ticks: analyses.length,
@@ -58,7 +58,7 @@ export function mountRoutes(app: Express, detector: EmergenceDetector): void {
 
   app.get('/events', (request, response) => {
     const query = parseOrThrow(eventsQuery, request.query, ['query']);
-    response.json({ items: detector.log.query(query), open: detector.engine.tracker.list().length });
+    response.json({ items: detector.log.query(query), open: detector.engine.openEvents().length });
   });
 
   app.get('/network/analysis', (_request, response) => {
@@ -77,6 +77,6 @@ export function mountRoutes(app: Express, detector: EmergenceDetector): void {
 
   app.get('/fleet/state', (_request, response) => {
     const { now, history } = detector.engine.fleetState();
-    response.json({ now: now ?? null, history, openEvents: detector.engine.tracker.list(), agentsTracked: detector.engine.agentsTracked });
+    response.json({ now: now ?? null, history, openEvents: detector.engine.openEvents(), agentsTracked: detector.engine.agentsTracked });
   });
 }

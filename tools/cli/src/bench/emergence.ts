@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { EmergenceEvent } from '@swarmscope/core';
 import { EmergenceEngine, type EngineOptions } from '@swarmscope/emergence-detector';
 import { asSample } from './as-sample';
+import { measureEmergenceLoop } from './emergence-loop';
 import { percentile } from './percentile';
 import { DEFAULT_GENERATOR, Population, createScenario, generateTick, type GeneratorConfig, type TruthRecord } from '@swarmscope/simulator';
 
@@ -26,6 +27,9 @@ export interface TruthOutcome {
   detected: boolean;
   detectedType?: string;
   typeRight: boolean;
+  /** Seconds from the scenario's start to the phenomenon's onset (`onsetOf`) and to its record's start. */
+  onsetSeconds: number;
+  recordSeconds: number;
   /** Seconds from onset (the transition itself for phase transitions) to the event's opening tick end. */
   delaySeconds?: number;
   /** Jaccard of the event's agents (its last state) with the truth's. */
@@ -86,7 +90,7 @@ export function replayEmergence(options: EmergenceReplayOptions): EmergenceRepla
   }
   const all = [...events.values()].sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
   const matched = new Set<string>();
-  const outcomes = scenario.truth.map((truth) => score(truth, all, matched));
+  const outcomes = scenario.truth.map((truth) => score(truth, all, matched, startEpochMs));
   tickCosts.sort((a, b) => a - b);
   return {
     scenario: options.scenario,
@@ -102,20 +106,39 @@ export function replayEmergence(options: EmergenceReplayOptions): EmergenceRepla
   };
 }
 
-/** The moment a phenomenon begins: the jump itself for a phase transition (its record starts with the build-up). */
+/**
+ * The moment a phenomenon begins. A phase transition's record starts with the build-up: it begins at the jump. A
+ * collective-learning record starts when its seeds begin to learn on their own: the learning becomes collective
+ * when the first neighbour picks it up (the first step of its path with a predecessor); until then nothing has
+ * travelled along the graph for any detector to see.
+ */
 export function onsetOf(truth: TruthRecord): number {
   const at = truth.params.transitionAt;
-  return truth.type === 'phase_transition' && typeof at === 'number' ? at : truth.from;
+  if (truth.type === 'phase_transition' && typeof at === 'number') return at;
+  if (truth.type === 'collective_learning') {
+    const first = truth.path?.filter((step) => step.via !== null).reduce((min, step) => Math.min(min, step.at), Infinity) ?? Infinity;
+    if (Number.isFinite(first)) return first;
+  }
+  return truth.from;
 }
 
-function score(truth: TruthRecord, events: readonly EmergenceEvent[], matched: Set<string>): TruthOutcome {
+function score(truth: TruthRecord, events: readonly EmergenceEvent[], matched: Set<string>, startEpochMs: number): TruthOutcome {
   const expectedType = EXPECTED_TYPE[truth.type] ?? truth.type;
   const onset = onsetOf(truth);
   const truthAgents = new Set(truth.agents);
   // Early warnings precede their transition: they are scored as its lead time, not as detections.
   const overlapping = events.filter((e) => e.type !== 'early_warning' && e.startedAt >= onset && e.startedAt <= truth.to && e.agents.some((a) => truthAgents.has(a)));
   const event = overlapping.find((e) => e.type === expectedType) ?? overlapping[0];
-  const outcome: TruthOutcome = { id: truth.id, truthType: truth.type, expectedType, agents: truth.agents.length, detected: event !== undefined, typeRight: event?.type === expectedType };
+  const outcome: TruthOutcome = {
+    id: truth.id,
+    truthType: truth.type,
+    expectedType,
+    agents: truth.agents.length,
+    onsetSeconds: (onset - startEpochMs) / 1000,
+    recordSeconds: (truth.from - startEpochMs) / 1000,
+    detected: event !== undefined,
+    typeRight: event?.type === expectedType,
+  };
   if (event) {
     for (const e of overlapping) if (e.type === event.type) matched.add(e.id);
     outcome.detectedType = event.type;
@@ -144,11 +167,16 @@ export interface EmergenceBenchOptions {
   /** Simulated length of the baseline run. */
   baselineSeconds: number;
   seeds: number[];
+  /** The truth table and baseline per seed, the event-loop measurement (first seed), or both. */
+  parts: { truth: boolean; loop: boolean };
 }
 
-/** `swarmscope bench emergence`: the truth table per seed, the baseline's event count and the cost of a tick. */
-export function runEmergenceBench(options: EmergenceBenchOptions): void {
-  for (const seed of options.seeds) {
+/**
+ * `swarmscope bench emergence`: the truth table per seed, the baseline's event count and the cost of a tick, then
+ * the event-loop time the service edge takes with its analysis on the engine thread (first seed).
+ */
+export async function runEmergenceBench(options: EmergenceBenchOptions): Promise<void> {
+  for (const seed of options.parts.truth ? options.seeds : []) {
     const progress = (label: string) => (done: number) => process.stdout.write(`\r${label}: ${Math.round(done * 100)} %   `);
     const run = replayEmergence({ scenario: 'emergence', agents: options.agents, durationSeconds: options.seconds, seed, onProgress: progress(`emergence seed ${seed}`) });
     process.stdout.write(`\nemergence: ${options.agents} agents, ${options.seconds} s simulated, seed ${seed}, ${run.reports} reports, ${run.interactions} interactions\n`);
@@ -156,6 +184,8 @@ export function runEmergenceBench(options: EmergenceBenchOptions): void {
       run.outcomes.map((o) => ({
         phenomenon: o.truthType,
         agents: o.agents,
+        'record from s': o.recordSeconds,
+        'onset s': o.onsetSeconds,
         detected: o.detected ? 'yes' : 'no',
         'type right': o.typeRight ? 'yes' : `no (${o.detectedType ?? '—'})`,
         'onset → detection s': o.delaySeconds ?? '—',
@@ -170,4 +200,13 @@ export function runEmergenceBench(options: EmergenceBenchOptions): void {
     for (const e of baseline.events) process.stdout.write(`  ${e.type} (${e.scope}) — ${e.explanation}\n`);
     process.stdout.write(`  analysis per tick: median ${baseline.tickMs.median.toFixed(1)} ms, p99 ${baseline.tickMs.p99.toFixed(1)} ms\n`);
   }
+  if (!options.parts.loop) return;
+  const seed = options.seeds[0] ?? 1;
+  const loop = await measureEmergenceLoop({ agents: options.agents, durationSeconds: options.seconds, seed, onProgress: (done) => process.stdout.write(`\revent loop seed ${seed}: ${Math.round(done * 100)} %   `) });
+  process.stdout.write(
+    `\nevent loop: the emergence scenario through the service edge, ${loop.agents} agents, ${loop.durationSeconds} s simulated, seed ${seed}, analysis on the engine thread (${loop.ticksAnalysed} ticks, ${loop.events} events opened)\n` +
+      `  detector slices on the loop: ${loop.detectorSlices.count}, median ≤ ${loop.detectorSlices.p50AtMostMs} ms, p99 ≤ ${loop.detectorSlices.p99AtMostMs} ms, longest ${loop.detectorSlices.maxMs.toFixed(2)} ms; over 1 ms: ${loop.detectorSlices.over1Ms}, over 10 ms: ${loop.detectorSlices.over10Ms} (target ~10 ms; wall time, so a busy machine's descheduling counts)\n` +
+      `  loop delay: p50 ${loop.loopDelayMs.p50.toFixed(2)} ms, p99 ${loop.loopDelayMs.p99.toFixed(2)} ms, max ${loop.loopDelayMs.max.toFixed(2)} ms (includes the load generator, longest slice ${loop.generatorMaxMs.toFixed(2)} ms)\n` +
+      `  advance round trip per tick (engine thread, with queueing): median ${loop.analysisMs.median.toFixed(1)} ms, p99 ${loop.analysisMs.p99.toFixed(1)} ms, max ${loop.analysisMs.max.toFixed(1)} ms\n`,
+  );
 }

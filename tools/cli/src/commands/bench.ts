@@ -162,16 +162,19 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     },
   },
   emergence: {
-    usage: `emergence [--agents N] [--seconds S] [--seed S]
+    usage: `emergence [--agents N] [--seconds S] [--seed S] [--mode all|truth|loop]
     the emergence detector against the simulator's ground truth: the emergence scenario replayed in data time
     (detected, delay from onset, type, Jaccard of agents, early-warning lead), then 30 minutes of baseline (events
-    raised: target 0) and the analysis cost per tick. Defaults: 10,000 agents, 900 s, seeds 1 and 2.`,
-    run(values) {
-      runEmergenceBench({
+    raised: target 0) and the analysis cost per tick; then the scenario through the service edge, its analysis on
+    the engine thread: the longest slice the detector holds the event loop (--mode truth or loop: one part only).
+    Defaults: 10,000 agents, 900 s, seeds 1 and 2, all.`,
+    async run(values) {
+      await runEmergenceBench({
         agents: intFlag(values.agents, 'agents', 100, 1_000_000, 10_000),
         seconds: intFlag(values.seconds, 'seconds', 300, 86_400, 900),
         baselineSeconds: 1800,
         seeds: values.seed ? [intFlag(values.seed, 'seed', 0, 2 ** 31, 1)] : [1, 2],
+        parts: emergenceParts(values.mode),
       });
     },
   },
@@ -204,6 +207,12 @@ export const benchUsage = `swarmscope bench [${Object.keys(BENCHMARKS).join('|')
 ${Object.values(BENCHMARKS)
   .map((b) => `  ${b.usage}`)
   .join('\n')}`;
+
+function emergenceParts(mode: string | boolean | undefined): { truth: boolean; loop: boolean } {
+  if (mode === undefined || mode === 'all') return { truth: true, loop: true };
+  if (mode === 'truth' || mode === 'loop') return { truth: mode === 'truth', loop: mode === 'loop' };
+  throw new UsageError('--mode: must be all, truth or loop');
+}
 
 /** `swarmscope bench [name]`: performance figures, measured (never asserted in tests). */
 export async function bench(argv: readonly string[]): Promise<void> {

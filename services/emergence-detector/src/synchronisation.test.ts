@@ -1,0 +1,116 @@
+import { PeriodogramGrid, periodicityThreshold } from './periodogram';
+import { SeededRandom } from './random';
+import { detrend, standardizeInPlace } from './series';
+import { findSynchronisedGroups, membersOf, noiseLevel, type LoadMatrix, type Oscillator, type SynchronisationOptions } from './synchronisation';
+
+const T = 60;
+const OPTIONS: SynchronisationOptions = { bandwidth: 0.5, minGroup: 4, alpha: 1e-3, memberAlpha: 0.01, surrogates: 99, maxGroups: 3 };
+
+/** Standard normal by Box–Muller. */
+function normal(random: SeededRandom): number {
+  return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+}
+
+/** Loads as the engine builds them: rows detrended and standardized, oscillators screened like the engine does. */
+function build(series: number[][]): { matrix: LoadMatrix; oscillators: Oscillator[]; grid: PeriodogramGrid } {
+  const grid = new PeriodogramGrid(T, 1.5, T / 4, 0.5);
+  const matrix: LoadMatrix = { agents: series.map((_, i) => `agent-${String(i).padStart(4, '0')}`), length: T, z: new Float64Array(series.length * T), noise: new Float64Array(series.length) };
+  const threshold = periodicityThreshold(T, 1, series.length, 1);
+  const oscillators: Oscillator[] = [];
+  series.forEach((values, row) => {
+    const z = Float64Array.from(values);
+    detrend(z, z);
+    standardizeInPlace(z);
+    matrix.z.set(z, row * T);
+    matrix.noise[row] = noiseLevel(z);
+    const { index, power } = grid.dominant(z);
+    if (power >= threshold) oscillators.push({ row, frequency: index, power });
+  });
+  return { matrix, oscillators, grid };
+}
+
+/** Load of 10 requests a tick ± Poisson-sized noise, with an oscillation of `amplitude` at `phase(t)` from `from`. */
+function load(random: SeededRandom, oscillation?: { amplitude: number; phase: (t: number) => number; from?: number }): number[] {
+  return Array.from({ length: T }, (_, t) => {
+    const rhythm = oscillation && t >= (oscillation.from ?? 0) ? oscillation.amplitude * Math.sin(oscillation.phase(t)) : 0;
+    return 10 * (1 + rhythm) + Math.sqrt(10) * normal(random);
+  });
+}
+
+describe('findSynchronisedGroups', () => {
+  it('finds agents that locked to a common phase recently, and only them, whatever their natural frequency', () => {
+    const random = new SeededRandom(7);
+    const period = 9;
+    const lockAt = T - 12; // locked for the last 12 ticks of 60: a period and a third
+    const series: number[][] = [];
+    // 16 agents run at their own frequencies and phases, then lock: one frequency, one phase.
+    for (let i = 0; i < 16; i++) {
+      const omega = ((2 * Math.PI) / period) * (1 + 0.2 * normal(random));
+      const offset = 2 * Math.PI * random.next();
+      series.push(load(random, { amplitude: 0.8, phase: (t) => (t < lockAt ? omega * t + offset : ((2 * Math.PI) / period) * t) }));
+    }
+    // 6 more oscillate on their own all along (more than the locked ones in a band dilute its phase test: see
+    // findSynchronisedGroups), and 400 do not oscillate.
+    for (let i = 0; i < 6; i++) {
+      const omega = ((2 * Math.PI) / period) * (1 + 0.2 * normal(random));
+      const offset = 2 * Math.PI * random.next();
+      series.push(load(random, { amplitude: 0.8, phase: (t) => omega * t + offset }));
+    }
+    for (let i = 0; i < 400; i++) series.push(load(random));
+    const { matrix, oscillators, grid } = build(series);
+    const groups = findSynchronisedGroups(matrix, oscillators, grid, OPTIONS, new SeededRandom(1));
+    expect(groups).toHaveLength(1);
+    const locked = matrix.agents.slice(0, 16);
+    const found = new Set(groups[0]!.agents);
+    const shared = locked.filter((a) => found.has(a)).length;
+    // Jaccard of the members with the locked agents.
+    expect(shared / (locked.length + found.size - shared)).toBeGreaterThanOrEqual(0.8);
+    expect(groups[0]!.order).toBeGreaterThan(0.6);
+    expect(groups[0]!.surrogateP).toBeLessThanOrEqual(0.05);
+  });
+
+  it('finds nothing among oscillators drifting at their own frequencies, nor in noise', () => {
+    const random = new SeededRandom(8);
+    const series: number[][] = [];
+    for (let i = 0; i < 30; i++) {
+      const omega = ((2 * Math.PI) / 9) * (1 + 0.2 * normal(random));
+      const offset = 2 * Math.PI * random.next();
+      series.push(load(random, { amplitude: 0.8, phase: (t) => omega * t + offset }));
+    }
+    for (let i = 0; i < 400; i++) series.push(load(random));
+    const drifting = build(series);
+    expect(drifting.oscillators.length).toBeGreaterThanOrEqual(20);
+    expect(findSynchronisedGroups(drifting.matrix, drifting.oscillators, drifting.grid, OPTIONS, new SeededRandom(1))).toEqual([]);
+    const noise = build(series.slice(30));
+    expect(findSynchronisedGroups(noise.matrix, noise.oscillators, noise.grid, OPTIONS, new SeededRandom(1))).toEqual([]);
+  });
+});
+
+describe('membersOf', () => {
+  it('takes the agents that follow the mean field beyond their noise, projecting field members on the others', () => {
+    const random = new SeededRandom(3);
+    const field = (t: number) => Math.sin((2 * Math.PI * t) / 10);
+    const series = [
+      ...Array.from({ length: 6 }, () => load(random, { amplitude: 0.8, phase: (t) => (2 * Math.PI * t) / 10 })),
+      // In phase but not in the core: a member.
+      load(random, { amplitude: 0.8, phase: (t) => (2 * Math.PI * t) / 10 }),
+      // In anti-phase, and noise: not members.
+      load(random, { amplitude: 0.8, phase: (t) => (2 * Math.PI * t) / 10 + Math.PI }),
+      ...Array.from({ length: 50 }, () => load(random)),
+    ];
+    expect(field(0)).toBe(0);
+    const { matrix } = build(series);
+    const members = membersOf(matrix, matrix.noise, [0, 1, 2, 3, 4, 5], [T, T / 2], () => 4);
+    expect(members).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('noiseLevel', () => {
+  it('is the standard deviation of white noise, and near 0 under a slow rhythm', () => {
+    const random = new SeededRandom(5);
+    const white = Array.from({ length: 20_000 }, () => 2 * normal(random));
+    expect(noiseLevel(white)).toBeCloseTo(2, 1);
+    const slow = Array.from({ length: 600 }, (_, t) => Math.sin((2 * Math.PI * t) / 200));
+    expect(noiseLevel(slow)).toBeLessThan(0.03);
+  });
+});
