@@ -9,6 +9,7 @@ import {
   type SampleReport,
   type ServiceMetrics,
   type Subscription,
+  rateLimitsFrom,
 } from '@swarmscope/core';
 import type { Express } from 'express';
 import type { AlertmanagerSink } from './alertmanager-sink';
@@ -59,6 +60,7 @@ export class AnomalyDetector {
       logger,
       metrics: this.metrics,
       apiKeys: env.API_KEYS,
+      rateLimits: rateLimitsFrom(env),
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       readiness: [{ name: `bus (${bus.kind})`, check: () => bus.ping() }],
       routes: (app) => mountRoutes(app, this),

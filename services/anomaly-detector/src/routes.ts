@@ -1,4 +1,4 @@
-import { HttpError, parseOrThrow, SEVERITIES, type SampleReport } from '@swarmscope/core';
+import { HttpError, parseOrThrow, requireScope, SEVERITIES, type SampleReport } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { AnomalyDetector } from './anomaly-detector';
@@ -32,7 +32,7 @@ const anomaliesQuery = z.object({
 /** anomaly-detector's HTTP API: the seed's routes, kept, plus the fleet-wide list and the active configuration. */
 export function mountRoutes(app: Express, detector: AnomalyDetector): void {
   // Scores posted metrics now, through the same engine (and the same per-agent state) as the bus path.
-  app.post('/detect/:agentId', async (request, response) => {
+  app.post('/detect/:agentId', requireScope('ingest'), async (request, response) => {
     const id = parseOrThrow(agentId, request.params.agentId, ['params', 'agentId']);
     const body = parseOrThrow(detectBody, request.body ?? {});
     const now = detector.now();

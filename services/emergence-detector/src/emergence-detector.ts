@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createHttpApp, createServiceMetrics, registerBusLag, topics, type Bus, type EmergenceEvent, type Interaction, type Logger, type SampleReport, type ServiceMetrics, type Subscription } from '@swarmscope/core';
+import { createHttpApp, createServiceMetrics, rateLimitsFrom, registerBusLag, topics, type Bus, type EmergenceEvent, type Interaction, type Logger, type SampleReport, type ServiceMetrics, type Subscription } from '@swarmscope/core';
 import type { Express } from 'express';
 import { EmergenceEngine, type TickAnalysis } from './engine';
 import type { EmergenceDetectorEnv } from './env';
@@ -58,6 +58,7 @@ export class EmergenceDetector {
       logger,
       metrics: this.metrics,
       apiKeys: env.API_KEYS,
+      rateLimits: rateLimitsFrom(env),
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       readiness: [{ name: `bus (${bus.kind})`, check: () => bus.ping() }],
       routes: (app) => mountRoutes(app, this),

@@ -1,4 +1,4 @@
-import { EMERGENCE_TYPES, INTERACTION_KINDS, INTERACTION_OUTCOMES, parseOrThrow } from '@swarmscope/core';
+import { EMERGENCE_TYPES, INTERACTION_KINDS, INTERACTION_OUTCOMES, parseOrThrow, requireScope } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { EmergenceDetector } from './emergence-detector';
@@ -42,8 +42,9 @@ export function mountRoutes(app: Express, detector: EmergenceDetector): void {
     until: epochMs.optional(),
   });
 
-  // Runs the analysis now, on what the bus brought and on any posted data (the same engine and state).
-  app.post('/analyze', async (request, response) => {
+  // Runs the analysis now, on what the bus brought and on any posted data (the same engine and state). Admin: it
+  // moves the analysis clock (`until`) for everyone.
+  app.post('/analyze', requireScope('admin'), async (request, response) => {
     const body = parseOrThrow(analyzeBody, request.body ?? {});
     for (const s of body.samples) detector.ingest(s);
     for (const i of body.interactions) detector.ingestInteraction(i);

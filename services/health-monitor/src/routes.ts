@@ -1,4 +1,4 @@
-import { AGENT_STATUSES, HttpError, INTERACTION_KINDS, parseOrThrow, type AgentRecord } from '@swarmscope/core';
+import { AGENT_STATUSES, HttpError, INTERACTION_KINDS, parseOrThrow, requireScope, type AgentRecord } from '@swarmscope/core';
 import type { Express, Request } from 'express';
 import { linearRegression } from 'simple-statistics';
 import { z } from 'zod';
@@ -33,7 +33,7 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
     return agent.record;
   };
 
-  app.post('/v1/ingest', async (request, response) => {
+  app.post('/v1/ingest', requireScope('ingest'), async (request, response) => {
     const now = monitor.now();
     let result;
     try {
@@ -48,7 +48,7 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
     response.json({ accepted: reports.length, rejected, samples, errors: result.errors });
   });
 
-  app.post('/v1/interactions', async (request, response) => {
+  app.post('/v1/interactions', requireScope('ingest'), async (request, response) => {
     const result = validateInteractions(request.body, monitor.now(), { ...timestampPolicy, maxItems: env.MAX_BATCH_REPORTS });
     if (result.items.length > 0) {
       try {
@@ -72,7 +72,7 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
     response.json({ from, to, windows: windows.length, ...mergeGraph(windows, query.kind) });
   });
 
-  app.post('/agents/:id/register', async (request, response) => {
+  app.post('/agents/:id/register', requireScope('ingest'), async (request, response) => {
     const id = agentId(request);
     const body = parseOrThrow(registerSchema, request.body ?? {});
     const { agent, created } = monitor.fleet.register(
@@ -85,7 +85,7 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
     response.status(created ? 201 : 200).json(agent.record);
   });
 
-  app.post('/agents/:id/metrics', async (request, response) => {
+  app.post('/agents/:id/metrics', requireScope('ingest'), async (request, response) => {
     const id = agentId(request);
     const record = known(id);
     const body = parseOrThrow(agentMetricsSchema, request.body ?? {});

@@ -1,10 +1,11 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { HttpError } from '../errors';
 import type { ServiceMetrics } from '../telemetry/metrics';
 import { toFieldIssues } from '../validation';
-import { requireApiKeyOnWrites } from './auth';
+import { assertWritesScoped, authenticate, type RateLimits } from './auth';
 
 /** A dependency /readyz checks (Redis, the bus...). */
 export interface ReadinessCheck {
@@ -16,25 +17,38 @@ export interface HttpAppOptions {
   service: string;
   logger: Logger;
   metrics: ServiceMetrics;
+  /** `API_KEYS` entries (`scope:secret`, or a bare secret: admin). */
   apiKeys: readonly string[];
+  /** Per-key request rates by the key's scope (see `rateLimitsFrom`); none: no limit. */
+  rateLimits?: RateLimits;
   bodyLimitBytes: number;
   readiness: readonly ReadinessCheck[];
-  /** Mounts the service's own routes, between the shared middleware and the error handlers. */
+  /**
+   * Mounts the service's own routes, between the shared middleware and the error handlers. Every write route starts
+   * with `requireScope(...)` (checked: the factory throws otherwise).
+   */
   routes(app: Express): void;
 }
 
 const READINESS_TIMEOUT_MS = 2000;
 
 /**
- * The express app every service shares: JSON bodies (gzip accepted) with a size limit, API-key auth on writes,
- * a request-duration histogram by route template, /healthz, /readyz, /metrics, and JSON errors with stable codes.
+ * The express app every service shares: scoped API keys with per-key rate limits (checked before a body is read),
+ * JSON bodies (gzip accepted) with a size limit, a request-duration histogram by route template, /healthz, /readyz,
+ * /metrics, and JSON errors with stable codes.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(recordDuration(options.metrics));
-  app.use(requireApiKeyOnWrites(options.apiKeys));
+  const rateLimited = new Counter({
+    name: 'swarmscope_http_rate_limited_total',
+    help: 'Requests refused with 429 because their API key was over its rate, by the key scope.',
+    labelNames: ['scope'] as const,
+    registers: [options.metrics.registry],
+  });
+  app.use(authenticate({ apiKeys: options.apiKeys, rateLimits: options.rateLimits ?? {}, rateLimited, now: Date.now }));
   app.use(express.json({ limit: options.bodyLimitBytes, inflate: true, strict: false }));
 
   app.get('/healthz', (_request, response) => {
@@ -50,6 +64,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
 
   options.routes(app);
+  assertWritesScoped(app);
 
   app.use((request, _response, next) => next(new HttpError('SWS_NOT_FOUND', `no route for ${request.method} ${request.path}`)));
   app.use(errorHandler(options.logger));
