@@ -286,6 +286,31 @@ describe('health-monitor API keys', () => {
   });
 });
 
+describe('health-monitor scoped API keys', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ API_KEYS: 'ingest:agents-key,read:dash-key' });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('takes every write path with an ingest key, refuses a read key there, and guards reads once a read key exists', async () => {
+    const ingest = { authorization: 'Bearer agents-key' };
+    expect((await h.post('/v1/ingest', { reports: [report('s-1')] }, ingest)).status).toBe(200);
+    expect((await h.post('/agents/s-2/register', { model: 'm' }, ingest)).status).toBe(201);
+    expect((await h.post('/agents/s-2/metrics', { timestamp: T0 + 1000, metrics: { requests: 1 } }, ingest)).status).toBe(200);
+    const edge = { from: 's-1', to: 's-2', kind: 'delegation', outcome: 'success', latencySeconds: 0.1, timestamp: T0 + 1000 };
+    expect((await h.post('/v1/interactions', { interactions: [edge] }, ingest)).status).toBe(200);
+    const readKey = await h.post('/v1/ingest', { reports: [report('s-3')] }, { authorization: 'Bearer dash-key' });
+    expect(readKey.status).toBe(403);
+    expect(readKey.body.error.message).toContain('scope ingest');
+    expect((await h.get('/agents')).status).toBe(401);
+    expect((await fetch(`${h.url}/agents`, { headers: { authorization: 'Bearer dash-key' } })).status).toBe(200);
+    expect((await h.get('/healthz')).status).toBe(200);
+  });
+});
+
 describe('health-monitor when Redis goes away', () => {
   it('reports not ready and refuses ingest with 503 (nothing acknowledged that the bus did not take), then recovers', async () => {
     const redis = await startRedisServer();
