@@ -5,7 +5,10 @@ import type { EmergenceDetector } from './emergence-detector';
 
 const name = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 const epochMs = z.number({ error: 'must be epoch milliseconds' }).int('must be whole epoch milliseconds').nonnegative('must be ≥ 0');
-const numbers = z.record(z.string().max(64), z.number({ error: 'must be a number' }).finite('must be a finite number'));
+// The same per-report limits as health-monitor's ingest (README, Limits).
+const numbers = z
+  .record(z.string().max(64), z.number({ error: 'must be a number' }).finite('must be a finite number'))
+  .refine((metrics) => Object.keys(metrics).length <= 64, 'at most 64 metrics per report');
 
 const sample = z.object({
   agentId: name,
@@ -14,7 +17,10 @@ const sample = z.object({
   pool: name.default('default'),
   type: name.default('general'),
   metrics: numbers.default({}),
-  quality: z.record(z.string().max(64), z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1')).default({}),
+  quality: z
+    .record(z.string().max(64), z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'))
+    .refine((quality) => Object.keys(quality).length <= 32, 'at most 32 quality scores per report')
+    .default({}),
 });
 
 const interaction = z.object({

@@ -311,6 +311,30 @@ describe('health-monitor scoped API keys', () => {
   });
 });
 
+describe('health-monitor custom series per agent', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ MAX_CUSTOM_SERIES_PER_AGENT: '2' });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('refuses a report that brings a custom name past the limit, naming it; standard names and known ones pass', async () => {
+    const custom = (agentId: string, metrics: Record<string, number>, quality: Record<string, number> = {}) => ({ ...report(agentId), metrics, quality });
+    const first = await h.post('/v1/ingest', { reports: [custom('c-1', { requests: 1, queue_depth: 3 }, { politeness: 0.9 })] });
+    expect(first.body).toMatchObject({ accepted: 1, rejected: 0 });
+    const second = await h.post('/v1/ingest', { reports: [custom('c-1', { queue_depth: 4, cache_hits: 2 }), custom('c-1', { queue_depth: 5, requests: 2 }), custom('c-2', { cache_hits: 1 })] });
+    expect(second.body).toMatchObject({ accepted: 2, rejected: 1 });
+    expect(second.body.errors).toEqual([{ index: 0, path: 'reports.0.metrics.cache_hits', message: "a new series past the agent's limit of 2 custom series (MAX_CUSTOM_SERIES_PER_AGENT)" }]);
+    await h.post('/agents/c-3/register', { model: 'm' });
+    const single = await h.post('/agents/c-3/metrics', { timestamp: T0 + 1000, metrics: { a_1: 1, a_2: 2 }, quality: { a_3: 0.5 } });
+    expect(single.status).toBe(400);
+    expect(single.body.error).toMatchObject({ code: 'SWS_INVALID_FIELD', issues: [{ path: 'quality.a_3' }] });
+    expect((await h.get('/metrics')).body).toMatch(/swarmscope_ingest_rejected_reports_total\{reason="series_limit",service="health-monitor"\} 1/);
+  });
+});
+
 describe('health-monitor when Redis goes away', () => {
   it('reports not ready and refuses ingest with 503 (nothing acknowledged that the bus did not take), then recovers', async () => {
     const redis = await startRedisServer();

@@ -35,7 +35,7 @@ describe('validateBatch', () => {
       limits,
     );
     expect(result.items).toHaveLength(1);
-    expect(result.rejected).toEqual({ invalid_field: 2, timestamp_out_of_range: 0 });
+    expect(result.rejected).toEqual({ invalid_field: 2, timestamp_out_of_range: 0, series_limit: 0 });
     expect(result.errors).toEqual([
       { index: 0, path: 'reports.0.metrics.cpu_percent', message: 'must be ≥ 0' },
       { index: 2, path: 'reports.2.agentId', message: 'must not be empty' },

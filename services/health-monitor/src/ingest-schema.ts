@@ -31,6 +31,8 @@ const metricName = z
 /** Names whose values are counts (whole, ≥ 0) or amounts (≥ 0). Custom metrics need only be finite. */
 const COUNTS = new Set(['requests', 'errors', 'input_tokens', 'output_tokens', 'tool_calls']);
 const AMOUNTS = new Set(['response_time_seconds', 'cpu_percent', 'memory_bytes', 'memory_percent', 'cost_usd']);
+/** The standard metric and quality names (the data model's); every other name is a custom series of its agent. */
+export const STANDARD_NAMES: ReadonlySet<string> = new Set([...COUNTS, ...AMOUNTS, 'accuracy', 'coherence', 'efficiency', 'adaptability']);
 
 // JSON has no NaN or Infinity, but a client may still send huge exponents; `finite` rejects what overflows.
 const finite = z.number({ error: 'must be a number' }).finite('must be a finite number');
