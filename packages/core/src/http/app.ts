@@ -1,11 +1,11 @@
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { HttpError } from '../errors';
 import type { ServiceMetrics } from '../telemetry/metrics';
 import { toFieldIssues } from '../validation';
-import { assertWritesScoped, authenticate, type RateLimits } from './auth';
+import { anonymousWhereKeysRule, assertWritesScoped, authenticate, type RateLimits } from './auth';
 
 /** A dependency /readyz checks (Redis, the bus...). */
 export interface ReadinessCheck {
@@ -49,7 +49,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
     registers: [options.metrics.registry],
   });
   app.use(authenticate({ apiKeys: options.apiKeys, rateLimits: options.rateLimits ?? {}, rateLimited, now: Date.now }));
-  app.use(express.json({ limit: options.bodyLimitBytes, inflate: true, strict: false }));
+  // A caller that must show a key and did not gets its 401 before its body is read (no parsing for strangers).
+  app.use(express.json({ limit: options.bodyLimitBytes, inflate: true, strict: false, type: (request) => Boolean((request as Request).is('application/json')) && !anonymousWhereKeysRule(request) }));
 
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok', service: options.service });
@@ -99,8 +100,23 @@ function recordDuration(metrics: ServiceMetrics): RequestHandler {
   };
 }
 
-/** body-parser's error types, mapped to our codes. */
-function fromBodyParser(error: { type?: string; message: string; limit?: number }): HttpError | undefined {
+/** What express, its router and body-parser throw at bad requests. */
+interface FrameworkError {
+  name?: string;
+  type?: string;
+  code?: string;
+  message: string;
+  limit?: number;
+  status?: number;
+  expose?: boolean;
+}
+
+/** body-parser's and the router's errors at bad input, mapped to our codes; undefined for anything else (a 500). */
+function fromFramework(error: FrameworkError): HttpError | undefined {
+  // The router could not decode a percent-escape of a path parameter (`/agents/%E0%A4%A`).
+  if (error.name === 'URIError' && error.status === 400) return new HttpError('SWS_INVALID_FIELD', `params: not valid percent-encoding (${error.message})`, [{ path: 'params', message: 'not valid percent-encoding' }]);
+  // zlib refused a gzip or deflate body: corrupt or truncated.
+  if (error.code?.startsWith('Z_') && error.status === 400) return new HttpError('SWS_MALFORMED_BODY', `body: not valid compressed data for its Content-Encoding (${error.message})`);
   switch (error.type) {
     case 'entity.too.large':
       return new HttpError('SWS_BODY_TOO_LARGE', `body: larger than the limit of ${error.limit} bytes`);
@@ -115,7 +131,8 @@ function fromBodyParser(error: { type?: string; message: string; limit?: number 
     case 'stream.encoding.set':
       return new HttpError('SWS_INVALID_FIELD', `body: ${error.message}`);
     default:
-      return undefined;
+      // Any other client error body-parser marks as safe to show is still the client's.
+      return error.expose === true && error.status !== undefined && error.status >= 400 && error.status < 500 ? new HttpError('SWS_MALFORMED_BODY', `body: ${error.message}`) : undefined;
   }
 }
 
@@ -125,7 +142,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof HttpError) httpError = error;
     else if (error instanceof z.ZodError) httpError = new HttpError('SWS_INVALID_FIELD', toFieldIssues(error).map((i) => `${i.path}: ${i.message}`)[0] ?? 'invalid request', toFieldIssues(error));
     else {
-      const mapped = typeof error === 'object' && error !== null ? fromBodyParser(error as { type?: string; message: string }) : undefined;
+      const mapped = typeof error === 'object' && error !== null ? fromFramework(error as FrameworkError) : undefined;
       if (mapped) httpError = mapped;
       else {
         logger.error({ err: error, method: request.method, path: request.path }, 'unhandled error');

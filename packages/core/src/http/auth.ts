@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Express, RequestHandler, Response } from 'express';
 import type { Counter } from 'prom-client';
 import { HttpError } from '../errors';
@@ -107,4 +108,10 @@ function checkScope(key: ApiKey | undefined, scope: Scope, next: (error?: unknow
 
 function setCaller(response: Response, caller: Caller): void {
   response.locals.caller = caller;
+}
+
+/** Whether keys are configured and this request carries none (its body need not be read: a 401 or a read follows). */
+export function anonymousWhereKeysRule(request: IncomingMessage): boolean {
+  const caller = (request as IncomingMessage & { res?: Response }).res?.locals.caller as Caller | undefined;
+  return caller !== undefined && !caller.open && caller.key === undefined;
 }
