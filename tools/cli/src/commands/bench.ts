@@ -9,6 +9,7 @@ import { runDetectionLatencyBench } from '../bench/detection-latency';
 import { runEmergenceBench } from '../bench/emergence';
 import { runAutoscalerBench } from '../bench/autoscaler';
 import { runFuzzBench } from '../bench/fuzz';
+import { runPlatformDownBench } from '../bench/platform-down';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
 
 type Values = ParsedFlags['values'];
@@ -163,6 +164,18 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         seed: intFlag(values.seed, 'seed', 0, 2 ** 31 - 1, 1),
         concurrency: intFlag(values.concurrency, 'concurrency', 1, 256, 16),
         maxSeconds: intFlag(values['max-seconds'], 'max-seconds', 1, 86_400, 1800),
+      }),
+  },
+  'platform-down': {
+    usage: `platform-down [--agents N] [--seconds DOWN]
+    a simulated fleet (SDK, 1 request per agent per second) reporting to a real health-monitor process that is
+    killed for DOWN seconds (default 180) after 30 s up, then restarted on the same port: the SDK's heap after GC
+    and its counters over time, when reporting resumed, the final balance. Default 10,000 agents.`,
+    run: (values) =>
+      runPlatformDownBench({
+        agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000),
+        upSeconds: 30,
+        downSeconds: intFlag(values.seconds, 'seconds', 1, 3600, 180),
       }),
   },
 };
