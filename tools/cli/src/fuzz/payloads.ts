@@ -176,7 +176,7 @@ function fuzzCase(now: number): fc.Arbitrary<FuzzCase> {
       const endpoint = ENDPOINTS[picks.endpoint]!;
       // 1 in 20 is random JSON; the rest are valid bodies, half of them mutated.
       let value: Json = structuredClone(picks.pure === 0 ? picks.random : valid);
-      let shape = picks.pure === 0 ? 'random' : picks.mutations.length > 0 && picks.pure % 2 === 0 ? `mutated×${picks.mutations.length}` : 'valid';
+      const shape = picks.pure === 0 ? 'random' : picks.mutations.length > 0 && picks.pure % 2 === 0 ? `mutated×${picks.mutations.length}` : 'valid';
       if (shape.startsWith('mutated')) for (const m of picks.mutations) value = applyMutation(value, m);
       const { body, headers } = encode(value, picks.encoding, picks.noise, picks.cut);
       headers.authorization = authHeader(picks.auth, endpoint.scope) ?? '';
