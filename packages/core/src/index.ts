@@ -6,7 +6,7 @@ export { createServiceMetrics, registerBusLag } from './telemetry/metrics';
 export { createHttpApp } from './http/app';
 export { listen } from './http/server';
 export { requireScope } from './http/auth';
-export { parseApiKeys, SCOPES } from './http/api-keys';
+export { parseApiKeys, SCOPES, secretFor } from './http/api-keys';
 export { TokenBuckets } from './http/token-bucket';
 export { rateLimitsFrom } from './config/env';
 export { createBackends } from './backends';

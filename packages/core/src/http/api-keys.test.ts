@@ -1,4 +1,4 @@
-import { grants, parseApiKeys } from './api-keys';
+import { grants, parseApiKeys, secretFor } from './api-keys';
 
 describe('parseApiKeys', () => {
   it('reads scope:secret entries and numbers them without showing the secret', () => {
@@ -19,6 +19,16 @@ describe('parseApiKeys', () => {
 
   it('keeps colons after the scope in the secret', () => {
     expect(parseApiKeys(['read:a:b'])[0]).toMatchObject({ scope: 'read', secret: 'a:b' });
+  });
+});
+
+describe('secretFor', () => {
+  it('picks the first key that may call the scope, an admin one included', () => {
+    expect(secretFor(['read:R', 'admin:A', 'ingest:I'], 'ingest')).toBe('A');
+    expect(secretFor(['ingest:I', 'admin:A'], 'ingest')).toBe('I');
+    expect(secretFor(['ingest:I', 'legacy'], 'admin')).toBe('legacy');
+    expect(secretFor(['ingest:I'], 'admin')).toBeUndefined();
+    expect(secretFor([], 'ingest')).toBeUndefined();
   });
 });
 

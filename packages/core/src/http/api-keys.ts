@@ -27,3 +27,8 @@ export function parseApiKeys(entries: readonly string[]): ApiKey[] {
 
 /** Whether a key of scope `held` may call a route that needs `needed`: admin may do anything, the others only their own. */
 export const grants = (held: Scope, needed: Scope): boolean => held === 'admin' || held === needed;
+
+/** The secret of the first entry whose key may call routes of `scope` (what an embedded client of the platform sends). */
+export function secretFor(entries: readonly string[], scope: Scope): string | undefined {
+  return parseApiKeys(entries).find((key) => grants(key.scope, scope))?.secret;
+}
