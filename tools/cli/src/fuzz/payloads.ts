@@ -24,7 +24,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const STANDARD_METRICS = ['response_time_seconds', 'cpu_percent', 'memory_bytes', 'memory_percent', 'input_tokens', 'output_tokens', 'requests', 'errors', 'tool_calls', 'cost_usd'];
 const QUALITY = ['accuracy', 'coherence', 'efficiency', 'adaptability'];
 // Values a validator gets wrong most often: edges of ranges and types that look alike.
-const SPECIALS: Json[] = [null, true, false, 0, -0, -1, 1, 0.5, 1.5, 2 ** 31, 2 ** 53 + 2, -(2 ** 53), 1e308, -1e308, 5e-324, '', ' ', '0', 'NaN', 'Infinity', '__proto__', 'constructor', 'x'.repeat(300), '\u0000', '\ud800', '💥', [], {}, [null]];
+const SPECIALS: Json[] = [null, true, false, 0, -0, -1, 1, 0.5, 1.5, 2 ** 31, 2 ** 53 + 2, -(2 ** 53), 1e308, -1e308, 5e-324, '', ' ', '0', 'NaN', 'Infinity', '__proto__', 'constructor', 'x'.repeat(300), '\u0000', '\ud800', '💥', [], {}, [null], { __proto__: null } as unknown as Json];
 
 /** Bounded agent ids: a fleet is a bounded set, so the heap measures leaks rather than registry growth. */
 const agentId = fc.oneof({ weight: 9, arbitrary: fc.nat(999).map((n) => `fz-${n}`) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 160 }) });
