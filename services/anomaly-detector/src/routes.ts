@@ -42,6 +42,11 @@ export function mountRoutes(app: Express, detector: AnomalyDetector): void {
     const id = parseOrThrow(agentId, request.params.agentId, ['params', 'agentId']);
     const body = parseOrThrow(detectBody, request.body ?? {});
     const now = detector.now();
+    const maxFutureMs = detector.deps.env.MAX_FUTURE_SKEW_SECONDS * 1000;
+    if (body.timestamp !== undefined && body.timestamp > now + maxFutureMs) {
+      const message = `more than ${detector.deps.env.MAX_FUTURE_SKEW_SECONDS} s in the future (MAX_FUTURE_SKEW_SECONDS)`;
+      throw new HttpError('SWS_INVALID_FIELD', `timestamp: ${message}`, [{ path: 'timestamp', message }]);
+    }
     const report: SampleReport = {
       agentId: id,
       timestamp: body.timestamp ?? now,

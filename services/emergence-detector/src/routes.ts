@@ -10,7 +10,7 @@ const numbers = z
   .record(z.string().max(64), z.number({ error: 'must be a number' }).finite('must be a finite number'))
   .refine((metrics) => Object.keys(metrics).length <= 64, 'at most 64 metrics per report');
 
-const sample = z.object({
+const sampleFields = z.object({
   agentId: name,
   timestamp: epochMs,
   model: name.default('unknown'),
@@ -23,7 +23,7 @@ const sample = z.object({
     .default({}),
 });
 
-const interaction = z.object({
+const interactionFields = z.object({
   from: name,
   to: name,
   kind: z.enum(INTERACTION_KINDS, { error: `must be one of ${INTERACTION_KINDS.join(', ')}` }).default('delegation'),
@@ -41,11 +41,16 @@ const eventsQuery = z.object({
 /** emergence-detector's HTTP API: the seed's routes kept, plus the fleet's order parameters. */
 export function mountRoutes(app: Express, detector: EmergenceDetector): void {
   const maxBatch = detector.deps.env.EMERGENCE_MAX_BATCH;
+  const maxFutureMs = detector.deps.env.MAX_FUTURE_SKEW_SECONDS * 1000;
+  const notAhead = (schema: z.ZodNumber) =>
+    schema.refine((t) => t <= Date.now() + maxFutureMs, `more than ${detector.deps.env.MAX_FUTURE_SKEW_SECONDS} s in the future (MAX_FUTURE_SKEW_SECONDS)`);
+  const sample = sampleFields.extend({ timestamp: notAhead(epochMs) });
+  const interaction = interactionFields.extend({ timestamp: notAhead(epochMs) });
   const analyzeBody = z.object({
     samples: z.array(sample).max(maxBatch, `must hold at most ${maxBatch} samples`).default([]),
     interactions: z.array(interaction).max(maxBatch, `must hold at most ${maxBatch} interactions`).default([]),
     /** Analyse every tick closed by this data time (default: the newest data minus the lateness). */
-    until: epochMs.optional(),
+    until: notAhead(epochMs).optional(),
   });
 
   // Runs the analysis now, on what the bus brought and on any posted data (the same engine and state). Admin: it
