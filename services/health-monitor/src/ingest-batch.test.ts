@@ -85,4 +85,10 @@ describe('validateBatch', () => {
     expect(error.status).toBe(413);
     expect(error.code).toBe('SWS_BATCH_TOO_LARGE');
   });
+
+  it('refuses a pool name outside the id charset, which the autoscaler could not act on', () => {
+    const result = validateBatch({ reports: [{ ...good, pool: 'support team' }, { ...good, pool: 'support-eu.1' }] }, now, limits);
+    expect(result.errors).toEqual([{ index: 0, path: 'reports.0.pool', message: 'may only hold letters, digits and . _ : -' }]);
+    expect(result.items.map((r) => r.pool)).toEqual(['support-eu.1']);
+  });
 });

@@ -22,6 +22,11 @@ export const agentIdSchema = z
   .regex(ID_PATTERN, 'may only hold letters, digits and . _ : -');
 
 const labelSchema = z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(LIMITS.idLength, `must be at most ${LIMITS.idLength} characters`);
+/**
+ * Pools are names other services act on (autoscaler policies, `/policies/:pool`, Kubernetes targets): the id charset,
+ * so a pool name one service accepts is one every service can use.
+ */
+const poolSchema = agentIdSchema;
 
 const metricName = z
   .string()
@@ -67,7 +72,7 @@ export const reportSchema = z.object({
   agentId: agentIdSchema,
   timestamp: timestampSchema.optional(),
   model: labelSchema.optional(),
-  pool: labelSchema.optional(),
+  pool: poolSchema.optional(),
   type: labelSchema.optional(),
   labels: labelsSchema.optional(),
   metrics: metricsSchema.optional(),
@@ -97,7 +102,7 @@ export const agentMetricsSchema = z.object({
 export const registerSchema = z.object({
   model: labelSchema,
   type: labelSchema.optional(),
-  pool: labelSchema.optional(),
+  pool: poolSchema.optional(),
   labels: labelsSchema.optional(),
 });
 
