@@ -1,6 +1,6 @@
 export { ConfigError, commonEnv, intVar, listVar, numberVar, parseEnv, urlVar } from './config/env';
 export { ERROR_CODES, HttpError, invalidFields } from './errors';
-export { parseOrThrow, toFieldIssues } from './validation';
+export { MAX_METRIC_MAGNITUDE, metricValue, parseOrThrow, toFieldIssues } from './validation';
 export { createLogger } from './logger';
 export { createServiceMetrics, registerBusLag } from './telemetry/metrics';
 export { createHttpApp } from './http/app';

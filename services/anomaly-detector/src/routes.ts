@@ -1,4 +1,4 @@
-import { HttpError, parseOrThrow, requireScope, SEVERITIES, type SampleReport } from '@swarmscope/core';
+import { HttpError, metricValue, parseOrThrow, requireScope, SEVERITIES, type SampleReport } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { AnomalyDetector } from './anomaly-detector';
@@ -11,7 +11,7 @@ const agentId = z
 const name = z.string().min(1).max(128);
 // The same per-report limits as health-monitor's ingest (README, Limits).
 const numbers = z
-  .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'name must be snake_case').max(64), z.number({ error: 'must be a number' }).finite('must be a finite number'))
+  .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'name must be snake_case').max(64), metricValue)
   .refine((metrics) => Object.keys(metrics).length <= 64, 'at most 64 metrics per report');
 
 const detectBody = z.object({

@@ -1,4 +1,4 @@
-import { EMERGENCE_TYPES, INTERACTION_KINDS, INTERACTION_OUTCOMES, parseOrThrow, requireScope } from '@swarmscope/core';
+import { EMERGENCE_TYPES, INTERACTION_KINDS, INTERACTION_OUTCOMES, metricValue, parseOrThrow, requireScope } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { EmergenceDetector } from './emergence-detector';
@@ -7,7 +7,7 @@ const name = z.string().min(1, 'must not be empty').max(128, 'must be at most 12
 const epochMs = z.number({ error: 'must be epoch milliseconds' }).int('must be whole epoch milliseconds').nonnegative('must be ≥ 0');
 // The same per-report limits as health-monitor's ingest (README, Limits).
 const numbers = z
-  .record(z.string().max(64), z.number({ error: 'must be a number' }).finite('must be a finite number'))
+  .record(z.string().max(64), metricValue)
   .refine((metrics) => Object.keys(metrics).length <= 64, 'at most 64 metrics per report');
 
 const sampleFields = z.object({
@@ -28,7 +28,7 @@ const interactionFields = z.object({
   to: name,
   kind: z.enum(INTERACTION_KINDS, { error: `must be one of ${INTERACTION_KINDS.join(', ')}` }).default('delegation'),
   outcome: z.enum(INTERACTION_OUTCOMES, { error: `must be one of ${INTERACTION_OUTCOMES.join(', ')}` }).default('success'),
-  latencySeconds: z.number().nonnegative('must be ≥ 0').default(0),
+  latencySeconds: metricValue.nonnegative('must be ≥ 0').default(0),
   timestamp: epochMs,
 });
 

@@ -91,4 +91,13 @@ describe('validateBatch', () => {
     expect(result.errors).toEqual([{ index: 0, path: 'reports.0.pool', message: 'may only hold letters, digits and . _ : -' }]);
     expect(result.items.map((r) => r.pool)).toEqual(['support-eu.1']);
   });
+
+  it('refuses numbers past ±1e15, which would overflow sums over the fleet', () => {
+    const result = validateBatch({ reports: [{ ...good, metrics: { requests: 1e308, errors: 0 } }, { ...good, metrics: { queue_depth: -2e15 } }, { ...good, metrics: { memory_bytes: 1e15 } }] }, now, limits);
+    expect(result.errors).toEqual([
+      { index: 0, path: 'reports.0.metrics.requests', message: 'must be between -1e15 and 1e15' },
+      { index: 1, path: 'reports.1.metrics.queue_depth', message: 'must be between -1e15 and 1e15' },
+    ]);
+    expect(result.items).toHaveLength(1);
+  });
 });

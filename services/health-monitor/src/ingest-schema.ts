@@ -1,4 +1,4 @@
-import { INTERACTION_KINDS, INTERACTION_OUTCOMES } from '@swarmscope/core';
+import { INTERACTION_KINDS, INTERACTION_OUTCOMES, metricValue } from '@swarmscope/core';
 import { z } from 'zod';
 
 /** Limits of one report; documented in the README's API section. */
@@ -39,8 +39,8 @@ const AMOUNTS = new Set(['response_time_seconds', 'cpu_percent', 'memory_bytes',
 /** The standard metric and quality names (the data model's); every other name is a custom series of its agent. */
 export const STANDARD_NAMES: ReadonlySet<string> = new Set([...COUNTS, ...AMOUNTS, 'accuracy', 'coherence', 'efficiency', 'adaptability']);
 
-// JSON has no NaN or Infinity, but a client may still send huge exponents; `finite` rejects what overflows.
-const finite = z.number({ error: 'must be a number' }).finite('must be a finite number');
+// JSON has no NaN or Infinity, but a client may send 1e308: bounded, so sums over the fleet stay finite.
+const finite = metricValue;
 
 export const metricsSchema = z
   .record(metricName, finite)
