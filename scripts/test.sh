@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
+# redis-cli builds the Redis Cluster of the cluster tests (redis-server pulls it in; named in case it was removed).
+command -v redis-cli >/dev/null || need+=(redis-tools)
 command -v prometheus-alertmanager >/dev/null || command -v alertmanager >/dev/null || need+=(prometheus-alertmanager)
 # prometheus and promtool: tools/ops checks the scrape config and rules, unit-tests the alerts, and scrapes the platform.
 command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)

@@ -1,6 +1,7 @@
 import {
   createHttpApp,
   createServiceMetrics,
+  exemplarOf,
   registerBusLag,
   topics,
   type AnomalyEvent,
@@ -8,7 +9,9 @@ import {
   type Logger,
   type SampleReport,
   type ServiceMetrics,
+  type ShardLeases,
   type Subscription,
+  MemoryShardLeases,
   rateLimitsFrom,
 } from '@swarmscope/core';
 import type { Express } from 'express';
@@ -18,6 +21,7 @@ import { createDetectorMetrics, type DetectorMetrics } from './detector-metrics'
 import type { AnomalyEngine, ReportVerdict } from './engine-port';
 import type { AnomalyDetectorEnv } from './env';
 import { mountRoutes } from './routes';
+import { ShardOwnership } from './shard-ownership';
 
 export const SERVICE_NAME = 'anomaly-detector';
 /** The bus consumer group every replica joins; each owns its shards. */
@@ -31,6 +35,8 @@ export interface AnomalyDetectorDeps {
   logger: Logger;
   /** Set when ALERTMANAGER_URL is. */
   alerts?: AlertmanagerSink;
+  /** Shard leases shared by the replicas (default: in-process, for a single replica). */
+  leases?: ShardLeases;
   now?: () => number;
 }
 
@@ -45,6 +51,8 @@ export class AnomalyDetector {
   readonly detectorMetrics: DetectorMetrics;
   readonly now: () => number;
   private subscription: Subscription | undefined;
+  private view: Subscription | undefined;
+  private ownership: ShardOwnership | undefined;
   private resendTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
 
@@ -53,7 +61,8 @@ export class AnomalyDetector {
     this.now = deps.now ?? Date.now;
     this.log = new AnomalyLog(env.ANOMALY_LOG_CAPACITY);
     this.metrics = createServiceMetrics(SERVICE_NAME);
-    this.detectorMetrics = createDetectorMetrics(this.metrics.registry, engine, this.log);
+    const owned = (agentId: string) => this.ownership?.shards.includes(bus.shardOf(agentId)) ?? false;
+    this.detectorMetrics = createDetectorMetrics(this.metrics.registry, engine, () => this.log.openWhere(owned));
     registerBusLag(this.metrics.registry, bus, CONSUMER_GROUP, [topics.samples]);
     this.app = createHttpApp({
       service: SERVICE_NAME,
@@ -67,23 +76,40 @@ export class AnomalyDetector {
     });
   }
 
-  /** Joins the consumer group on the owned shards and starts re-sending open alerts. */
-  start(): void {
-    const { bus, env } = this.deps;
-    const shards = env.ANOMALY_SHARDS;
-    if (shards) {
-      const outside = shards.filter((shard) => shard >= bus.shards);
-      if (outside.length > 0) throw new Error(`ANOMALY_SHARDS: shards ${outside.join(', ')} do not exist (BUS_SHARDS is ${bus.shards})`);
-    }
-    this.subscription = bus.subscribe(
-      topics.samples,
-      { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, ...(shards ? { shards } : {}), batchSize: 500 },
+  /** The bus shards this replica reads now (its leases): ANOMALY_SHARDS, plus a dead replica's it took over. */
+  get ownedShards(): number[] {
+    return this.ownership?.shards ?? [];
+  }
+
+  /**
+   * Takes its shard leases and reads those shards of the samples topic (the group's consumer `BUS_CONSUMER`),
+   * merges every replica's anomalies from the anomalies topic (so any replica answers for the fleet), and starts
+   * re-sending open alerts.
+   */
+  async start(): Promise<void> {
+    const { bus, env, logger } = this.deps;
+    const all = Array.from({ length: bus.shards }, (_, shard) => shard);
+    const preferred = env.ANOMALY_SHARDS ?? all;
+    const outside = preferred.filter((shard) => shard >= bus.shards);
+    if (outside.length > 0) throw new Error(`ANOMALY_SHARDS: shards ${outside.join(', ')} do not exist (BUS_SHARDS is ${bus.shards})`);
+    this.view = bus.subscribe(
+      topics.anomalies,
+      // A group per replica: each reads every anomaly; 'earliest' rebuilds a restarted replica's list from the stream.
+      { group: `${CONSUMER_GROUP}-view-${env.BUS_CONSUMER}`, consumer: env.BUS_CONSUMER, startFrom: 'earliest', batchSize: 500 },
       async (messages) => {
-        const events: AnomalyEvent[] = [];
-        for (const message of messages) events.push(...this.score(message.payload).events);
-        await this.emit(events);
+        for (const message of messages) this.log.merge(message.payload);
       },
     );
+    this.ownership = new ShardOwnership({
+      leases: this.deps.leases ?? new MemoryShardLeases(),
+      me: env.BUS_CONSUMER,
+      shards: all,
+      preferred,
+      leaseMs: env.SHARD_LEASE_SECONDS * 1000,
+      logger,
+      onChange: (owned) => this.follow(owned),
+    });
+    await this.ownership.start();
     // Silence and recovery by time need a clock tick, not only reports.
     this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
@@ -93,11 +119,27 @@ export class AnomalyDetector {
     }
   }
 
+  /** Reads exactly `owned` from now on: the old subscription closes first (its in-flight batch is acked). */
+  private async follow(owned: number[]): Promise<void> {
+    const { bus, env } = this.deps;
+    await this.subscription?.close();
+    this.subscription = undefined;
+    if (owned.length === 0) return;
+    // Entries a dead owner of these shards had read but not acked are XAUTOCLAIMed after BUS_REDELIVER_SECONDS.
+    this.subscription = bus.subscribe(topics.samples, { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, shards: owned, batchSize: 500 }, async (messages) => {
+      const events: AnomalyEvent[] = [];
+      for (const message of messages) events.push(...this.score(message.payload).events);
+      await this.emit(events);
+    });
+  }
+
   /** Scores one report now (the bus path and `POST /detect/:agentId` share it). */
   score(report: SampleReport): { verdict: ReportVerdict; events: AnomalyEvent[] } {
     const result = this.deps.engine.observe(report);
     this.detectorMetrics.reports.inc();
-    if (report.receivedAt !== undefined) this.detectorMetrics.detectionLatency.observe(Math.max(0, this.now() - report.receivedAt) / 1000);
+    if (report.receivedAt !== undefined) {
+      this.detectorMetrics.detectionLatency.observe({ value: Math.max(0, this.now() - report.receivedAt) / 1000, exemplarLabels: exemplarOf(report.traceId) });
+    }
     return result;
   }
 
@@ -131,7 +173,8 @@ export class AnomalyDetector {
   async stop(): Promise<void> {
     clearInterval(this.resendTimer);
     clearInterval(this.sweepTimer);
-    await this.subscription?.close();
+    await this.ownership?.stop(); // closes the samples subscription before it releases the leases
+    await this.view?.close();
     await this.deps.alerts?.resend();
   }
 }

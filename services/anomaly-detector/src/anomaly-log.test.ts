@@ -58,4 +58,23 @@ describe('AnomalyLog', () => {
     expect(log.get('open')?.status).toBe('open');
     expect(log.get('r2')?.status).toBe('resolved');
   });
+
+  it('merges events read back from the bus once each, in (time, opened < updated < resolved) order', () => {
+    const log = new AnomalyLog(10);
+    const opened = event('m', { time: 1000 });
+    const updated = event('m', { event: 'updated', time: 2000, severity: 'critical', score: 0.99 });
+    log.apply(opened);
+    log.apply(updated);
+    // A replica's own events come back from the bus after it applied them: nothing changes.
+    expect(log.merge(opened)).toBe(false);
+    expect(log.merge(updated)).toBe(false);
+    expect(log.get('m')).toMatchObject({ updates: 2, status: 'open' });
+    // Another replica's anomaly arrives only through the bus.
+    expect(log.merge(event('n', { agentId: 'z', time: 1500 }))).toBe(true);
+    expect(log.merge(event('n', { agentId: 'z', event: 'resolved', time: 1500, endedAt: 1500 }))).toBe(true);
+    expect(log.merge(event('n', { agentId: 'z', event: 'updated', time: 1400 }))).toBe(false);
+    expect(log.get('n')).toMatchObject({ status: 'resolved', updates: 1 });
+    expect(log.openWhere((agent) => agent !== 'z')).toBe(1);
+    expect(log.openWhere(() => false)).toBe(0);
+  });
 });

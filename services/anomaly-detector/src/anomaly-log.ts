@@ -19,9 +19,11 @@ export interface AnomalyQuery {
 }
 
 const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+const EVENT_RANK = { opened: 0, updated: 1, resolved: 2 } as const;
 
 /**
- * The anomalies this replica found, latest state per id, bounded: beyond `capacity` the oldest resolved ones go
+ * The anomalies this replica found and those the other replicas published (merged from the bus), latest state
+ * per id, bounded: beyond `capacity` the oldest resolved ones go
  * first (open ones are kept while they are open). Pure: the service feeds it events.
  */
 export class AnomalyLog {
@@ -44,6 +46,25 @@ export class AnomalyLog {
     this.records.set(event.id, record);
     this.evict();
     return record;
+  }
+
+  /**
+   * Applies an event read back from the bus (any replica's), unless the record already holds it or a later one:
+   * an anomaly's events are ordered by (time, opened < updated < resolved), and a replica's own events come
+   * back after it applied them. Returns whether it changed the record.
+   */
+  merge(event: AnomalyEvent): boolean {
+    const previous = this.records.get(event.id);
+    if (previous && (event.time < previous.time || (event.time === previous.time && EVENT_RANK[event.event] <= EVENT_RANK[previous.event]))) return false;
+    this.apply(event);
+    return true;
+  }
+
+  /** Open anomalies whose agent passes `include` (e.g. the agents of the shards a replica owns). */
+  openWhere(include: (agentId: string) => boolean): number {
+    let open = 0;
+    for (const record of this.records.values()) if (record.status === 'open' && include(record.agentId)) open++;
+    return open;
   }
 
   get(id: string): AnomalyRecord | undefined {

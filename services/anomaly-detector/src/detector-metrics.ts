@@ -1,9 +1,10 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ServiceRegistry } from '@swarmscope/core';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { AnomalyEngine } from './engine-port';
-import type { AnomalyLog } from './anomaly-log';
 
 /** anomaly-detector's Prometheus metrics; labels are bounded (types, severities, pools), never agents. */
-export function createDetectorMetrics(registry: Registry, engine: AnomalyEngine, log: AnomalyLog) {
+/** `openAnomalies` counts this replica's own open anomalies (its shards' agents), so sums over replicas hold. */
+export function createDetectorMetrics(registry: ServiceRegistry, engine: AnomalyEngine, openAnomalies: () => number) {
   const registers = [registry];
   return {
     anomalies: new Counter({
@@ -14,16 +15,17 @@ export function createDetectorMetrics(registry: Registry, engine: AnomalyEngine,
     }),
     openAnomalies: new Gauge({
       name: 'swarmscope_anomalies_open',
-      help: 'Anomalies open now.',
+      help: 'Anomalies open now among the agents of the shards this replica owns.',
       registers,
       collect() {
-        this.set(log.counts().open);
+        this.set(openAnomalies());
       },
     }),
     detectionLatency: new Histogram({
       name: 'swarmscope_detection_latency_seconds',
-      help: 'From a sample accepted by health-monitor to its verdict here (includes the bus).',
+      help: 'From a sample accepted by health-monitor to its verdict here (includes the bus); exemplars carry the trace_id of the ingest request.',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      enableExemplars: true,
       registers,
     }),
     reports: new Counter({ name: 'swarmscope_detector_reports_total', help: 'Reports scored.', registers }),

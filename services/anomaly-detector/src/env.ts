@@ -34,6 +34,8 @@ export const anomalyDetectorEnv = commonEnv.extend({
   ALERT_RESEND_SECONDS: numberVar(1, 3600, 60),
   /** Bus shards this replica owns (distributed mode: e.g. by StatefulSet ordinal). */
   ANOMALY_SHARDS: shardList,
+  /** How long a replica's shard leases last unrenewed: a dead replica's shards move to a survivor after about this. */
+  SHARD_LEASE_SECONDS: numberVar(0.3, 600, 10),
   /** This replica's consumer name in the bus group: stable across restarts so it resumes its pending entries. */
   BUS_CONSUMER: z.string().min(1).max(128).default(hostname()),
   ANOMALY_LOG_CAPACITY: intVar(100, 10_000_000, 10_000),

@@ -1,4 +1,4 @@
-import { listen, type Bus, type Logger, type RunningServer } from '@swarmscope/core';
+import { listen, type Bus, type Logger, type RunningServer, type ShardLeases } from '@swarmscope/core';
 import { AlertmanagerSink } from './alertmanager-sink';
 import { AnomalyDetector, SERVICE_NAME } from './anomaly-detector';
 import type { AnomalyEngine } from './engine-port';
@@ -11,15 +11,18 @@ export interface RunningAnomalyDetector {
   stop(): Promise<void>;
 }
 
-/** Starts anomaly-detector on its port over the given bus (its own entry and `swarmscope start` use it). */
-export async function runAnomalyDetector(env: AnomalyDetectorEnv, bus: Bus, engine: AnomalyEngine, logger: Logger): Promise<RunningAnomalyDetector> {
+/**
+ * Starts anomaly-detector on its port over the given bus (its own entry and `swarmscope start` use it). `leases`
+ * (the backend's, for failover between replicas) defaults to in-process ones: right for a single replica.
+ */
+export async function runAnomalyDetector(env: AnomalyDetectorEnv, bus: Bus, engine: AnomalyEngine, logger: Logger, leases?: ShardLeases): Promise<RunningAnomalyDetector> {
   const alerts = env.ALERTMANAGER_URL
     ? new AlertmanagerSink({ url: env.ALERTMANAGER_URL, logger, ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}) })
     : undefined;
-  const detector = new AnomalyDetector({ env, bus, engine, logger, ...(alerts ? { alerts } : {}) });
-  detector.start();
+  const detector = new AnomalyDetector({ env, bus, engine, logger, ...(alerts ? { alerts } : {}), ...(leases ? { leases } : {}) });
+  await detector.start();
   const server = await listen(detector.app, { port: env.ANOMALY_DETECTOR_PORT, host: env.HOST });
-  logger.info({ url: server.url, shards: env.ANOMALY_SHARDS ?? 'all', alertmanager: env.ALERTMANAGER_URL ?? null }, `${SERVICE_NAME} listening`);
+  logger.info({ url: server.url, shards: detector.ownedShards, alertmanager: env.ALERTMANAGER_URL ?? null }, `${SERVICE_NAME} listening`);
   return {
     detector,
     server,

@@ -1,5 +1,5 @@
 import { tracing } from './instrumentation';
-import { createBackends, createLogger, parseEnv, runServiceProcess } from '@swarmscope/core';
+import { createBackends, createLogger, parseEnv, redisOptionsOf, runServiceProcess } from '@swarmscope/core';
 import { SERVICE_NAME } from './autoscaler';
 import { autoscalerEnv } from './env';
 import { runAutoscaler } from './run';
@@ -8,7 +8,7 @@ import { runAutoscaler } from './run';
 runServiceProcess(async () => {
   const env = parseEnv(autoscalerEnv);
   const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL });
-  const backends = createBackends({ redisUrl: env.REDIS_URL, busShards: env.BUS_SHARDS, busMaxLen: env.BUS_MAX_LEN, windowRetentionMs: 3_600_000, logger });
+  const backends = createBackends({ ...redisOptionsOf(env), busShards: env.BUS_SHARDS, busMaxLen: env.BUS_MAX_LEN, windowRetentionMs: 3_600_000, logger });
   const running = await runAutoscaler(env, backends.bus, backends.store, logger);
   return {
     logger,

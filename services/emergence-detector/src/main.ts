@@ -1,5 +1,5 @@
 import { tracing } from './instrumentation';
-import { createBackends, createLogger, parseEnv, runServiceProcess } from '@swarmscope/core';
+import { createBackends, createLogger, parseEnv, redisOptionsOf, runServiceProcess } from '@swarmscope/core';
 import { SERVICE_NAME } from './emergence-detector';
 import { emergenceDetectorEnv } from './env';
 import { runEmergenceDetector } from './run';
@@ -9,7 +9,7 @@ runServiceProcess(async () => {
   const env = parseEnv(emergenceDetectorEnv);
   const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL });
   // The store is unused (events live in this singleton and on the bus); the bus is what matters.
-  const backends = createBackends({ redisUrl: env.REDIS_URL, busShards: env.BUS_SHARDS, busMaxLen: env.BUS_MAX_LEN, windowRetentionMs: 3_600_000, logger });
+  const backends = createBackends({ ...redisOptionsOf(env), busShards: env.BUS_SHARDS, busMaxLen: env.BUS_MAX_LEN, windowRetentionMs: 3_600_000, logger });
   const running = await runEmergenceDetector(env, backends.bus, logger);
   return {
     logger,

@@ -1,4 +1,4 @@
-import { createBackends, listen, type Backends, type Logger, type RunningServer } from '@swarmscope/core';
+import { createBackends, listen, redisOptionsOf, type Backends, type Logger, type RunningServer } from '@swarmscope/core';
 import type { HealthMonitorEnv } from './env';
 import { HealthMonitor } from './health-monitor';
 
@@ -25,10 +25,10 @@ export async function runHealthMonitor(env: HealthMonitorEnv, backends: Backends
   };
 }
 
-/** The store and bus this environment asks for: in memory, or in Redis when REDIS_URL is set. */
+/** The store and bus this environment asks for: in memory, or in Redis when REDIS_URL or REDIS_CLUSTER_NODES is set. */
 export function backendsFor(env: HealthMonitorEnv, logger: Logger): Backends {
   return createBackends({
-    redisUrl: env.REDIS_URL,
+    ...redisOptionsOf(env),
     busShards: env.BUS_SHARDS,
     busMaxLen: env.BUS_MAX_LEN,
     windowRetentionMs: env.WINDOW_RETENTION_HOURS * 3_600_000,

@@ -28,3 +28,12 @@ export function intFlag(value: string | boolean | undefined, name: string, min: 
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new UsageError(`--${name}: must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
   return parsed;
 }
+
+/** A number flag within bounds, or the fallback when absent. */
+export function numberFlag(value: string | boolean | undefined, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string') throw new UsageError(`--${name}: needs a value`);
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max) throw new UsageError(`--${name}: must be a number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+  return parsed;
+}

@@ -43,7 +43,7 @@ export class BuiltinFleet {
   }
 
   stats(): FleetStats {
-    return this.runner.fleet.stats();
+    return this.runner.stats().reports;
   }
 
   async stop(): Promise<void> {

@@ -1,13 +1,17 @@
 import type { FleetStats } from '@swarmscope/telemetry-client';
 import { generateTick, type GeneratorConfig } from './generator';
+import { hashString } from './random';
 import type { Population } from './population';
 import type { Scenario } from './scenarios/types';
 import { Fleet, type DeliveryStats, type FleetOptions } from '@swarmscope/telemetry-client';
 import type { ScaleRecord } from './truth';
 
 export interface RunnerOptions {
-  /** The health-monitor's base URL. */
-  endpoint: string;
+  /**
+   * The health-monitor's base URL, or several replicas': each agent then reports to one of them, always the same
+   * (by a hash of its id), so its reports stay in order, as behind a load balancer with affinity.
+   */
+  endpoint: string | readonly string[];
   apiKey?: string;
   population: Population;
   scenario: Scenario;
@@ -54,7 +58,8 @@ const DEFAULT_FLEET: Omit<FleetOptions, 'endpoint' | 'apiKey'> = { batchSize: 10
 export class SimulationRunner {
   /** Resolves when `durationMs` of simulation time has been generated (never without a duration). */
   readonly done: Promise<void>;
-  readonly fleet: Fleet;
+  /** One Fleet (one transport) per endpoint. */
+  private readonly fleets: Fleet[];
   private readonly options: RunnerOptions;
   private readonly now: () => number;
   private readonly maxCatchUp: number;
@@ -77,7 +82,9 @@ export class SimulationRunner {
     const tickMs = options.config.tickMs;
     this.maxCatchUp = options.maxCatchUpTicks ?? Math.max(1, Math.round(5000 / tickMs));
     this.endTick = options.durationMs === undefined ? Number.POSITIVE_INFINITY : Math.ceil(options.durationMs / tickMs);
-    this.fleet = new Fleet({ endpoint: options.endpoint, ...(options.apiKey ? { apiKey: options.apiKey } : {}), ...DEFAULT_FLEET, ...options.fleet });
+    const endpoints = typeof options.endpoint === 'string' ? [options.endpoint] : [...options.endpoint];
+    if (endpoints.length === 0) throw new RangeError('endpoint: at least one health-monitor URL');
+    this.fleets = endpoints.map((endpoint) => new Fleet({ endpoint, ...(options.apiKey ? { apiKey: options.apiKey } : {}), ...DEFAULT_FLEET, ...options.fleet }));
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -122,8 +129,8 @@ export class SimulationRunner {
       errors: this.errors,
       reportsGenerated: this.reportsGenerated,
       interactionsGenerated: this.interactionsGenerated,
-      reports: this.fleet.stats(),
-      interactions: this.fleet.stats().interactions,
+      reports: this.fleetStats(),
+      interactions: this.fleetStats().interactions,
       finished: this.finished,
     };
   }
@@ -134,7 +141,7 @@ export class SimulationRunner {
       this.running = false;
       clearTimeout(this.timer);
       this.finish();
-      await this.fleet.close({ timeoutMs });
+      await Promise.all(this.fleets.map((fleet) => fleet.close({ timeoutMs })));
       return this.stats();
     })();
     return this.stopping;
@@ -161,12 +168,23 @@ export class SimulationRunner {
 
   private emit(tick: number): void {
     const output = generateTick(this.options.population, this.options.scenario, this.options.config, tick);
-    for (const report of output.reports) this.fleet.record(report);
-    for (const interaction of output.interactions) this.fleet.recordInteraction(interaction);
+    for (const report of output.reports) this.fleetOf(report.agentId).record(report);
+    for (const interaction of output.interactions) this.fleetOf(interaction.from).recordInteraction(interaction);
     this.requests += output.requests;
     this.errors += output.errors;
     this.reportsGenerated += output.reports.length;
     this.interactionsGenerated += output.interactions.length;
+  }
+
+  private fleetOf(agentId: string): Fleet {
+    return this.fleets.length === 1 ? this.fleets[0]! : this.fleets[hashString(agentId) % this.fleets.length]!;
+  }
+
+  /** The SDK's counters summed over the endpoints (the last error and success of any of them). */
+  private fleetStats(): FleetStats {
+    const all = this.fleets.map((fleet) => fleet.stats());
+    if (all.length === 1) return all[0]!;
+    return { ...sumDelivery(all), interactions: sumDelivery(all.map((stats) => stats.interactions)) };
   }
 
   private finish(): void {
@@ -175,4 +193,14 @@ export class SimulationRunner {
     this.running = false;
     this.resolveDone();
   }
+}
+
+function sumDelivery(list: readonly DeliveryStats[]): DeliveryStats {
+  const total: DeliveryStats = { recorded: 0, queued: 0, inFlight: 0, sent: 0, rejected: 0, dropped: 0, retries: 0, batchesSent: 0 };
+  for (const stats of list) {
+    for (const key of ['recorded', 'queued', 'inFlight', 'sent', 'rejected', 'dropped', 'retries', 'batchesSent'] as const) total[key] += stats[key];
+    if (stats.lastError !== undefined) total.lastError = stats.lastError;
+    if (stats.lastSuccessAt !== undefined) total.lastSuccessAt = Math.max(total.lastSuccessAt ?? 0, stats.lastSuccessAt);
+  }
+  return total;
 }

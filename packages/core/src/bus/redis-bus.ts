@@ -1,12 +1,16 @@
 import type { Redis } from 'ioredis';
+import { callOnNodeOf, pingRedis, type RedisClient } from '../redis-client';
 import type { z } from 'zod';
 import { checkBatchSize, checkOwnedShards, checkShard, checkShardCount, parsePayloads } from './checks';
 import { shardOf } from './shard';
 import type { Bus, BusMessage, SubscribeOptions, Subscription, Topic } from './types';
 
 export interface RedisBusOptions {
-  /** Shared connection for publish, acks and admin commands; owned by the caller (close() leaves it open). */
-  redis: Redis;
+  /**
+   * Shared connection (a server or a Cluster client) for publish, acks and admin commands; owned by the caller
+   * (close() leaves it open).
+   */
+  redis: RedisClient;
   shards: number;
   /** Prefix of every key (default 'swarmscope'). */
   prefix?: string;
@@ -16,6 +20,13 @@ export interface RedisBusOptions {
   blockMs?: number;
   /** How long a failed or unacknowledged entry waits before it is delivered again (default 30_000). */
   redeliverAfterMs?: number;
+  /**
+   * Replicas that must hold an entry before publish resolves (WAIT after XADD; default 0). With 1, a master that
+   * dies right after acknowledging cannot take the entry with it: its promoted replica has it.
+   */
+  ackReplicas?: number;
+  /** How long publish waits for those replicas before it rejects (default 1_000 ms). */
+  ackTimeoutMs?: number;
   /** Check payloads against the topic schema in publish (default true); consumers always parse. */
   validate?: boolean;
   /** Told about errors a subscription loop survived (Redis unreachable, malformed entries...). */
@@ -26,18 +37,24 @@ const DEFAULT_MAX_LEN = 100_000;
 const DEFAULT_BLOCK_MS = 5_000;
 const DEFAULT_REDELIVER_MS = 30_000;
 const MAX_BACKOFF_MS = 5_000;
+const DEFAULT_ACK_TIMEOUT_MS = 1_000;
+/** A Cluster subscription polls (reads cannot block: see RedisSubscription); pause between empty polls. */
+const CLUSTER_POLL_MS = 100;
 
 /**
- * Bus on Redis Streams. Stream `${prefix}:bus:${topic}:${shard}` holds one entry per publish call
- * with a single field `d`, the JSON array of its payloads. Subscriptions are consumer groups; each
- * reads with XREADGROUP on its own duplicate() connection (blocking reads would stall the shared
- * one), acks with XACK after its handler resolves, and XAUTOCLAIMs entries idle for redeliverAfterMs.
+ * Bus on Redis Streams, on one server or a Redis Cluster. Stream `${prefix}:bus:${topic}:${shard}` holds one
+ * entry per publish call with a single field `d`, the JSON array of its payloads. Subscriptions are consumer
+ * groups; each acks with XACK after its handler resolves, and XAUTOCLAIMs entries idle for redeliverAfterMs.
+ * No command names two streams except a server's XREADGROUP, so in a cluster each stream (each topic × shard)
+ * hashes to its own slot and the shards spread over the masters.
  */
 export class RedisBus implements Bus {
   readonly kind = 'redis' as const;
   readonly shards: number;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
+  private readonly ackReplicas: number;
+  private readonly ackTimeoutMs: number;
   private readonly maxLen: number;
   private readonly blockMs: number;
   private readonly redeliverAfterMs: number;
@@ -55,6 +72,9 @@ export class RedisBus implements Bus {
     this.blockMs = options.blockMs ?? DEFAULT_BLOCK_MS;
     this.redeliverAfterMs = options.redeliverAfterMs ?? DEFAULT_REDELIVER_MS;
     this.validate = options.validate ?? true;
+    this.ackReplicas = options.ackReplicas ?? 0;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+    if (!Number.isInteger(this.ackReplicas) || this.ackReplicas < 0) throw new RangeError(`ackReplicas must be a whole number ≥ 0, got ${this.ackReplicas}`);
     this.onError = options.onError ?? (() => {});
   }
 
@@ -73,7 +93,25 @@ export class RedisBus implements Bus {
     if (payloads.length === 0) return;
     if (this.validate) parsePayloads(topic, payloads);
     const data = JSON.stringify(payloads);
-    await this.redis.xadd(this.streamKey(topic.name, shard), 'MAXLEN', '~', this.maxLen, '*', 'd', data);
+    const key = this.streamKey(topic.name, shard);
+    if (this.ackReplicas === 0) {
+      await this.redis.xadd(key, 'MAXLEN', '~', this.maxLen, '*', 'd', data);
+      return;
+    }
+    // One pipeline goes to the key's node (in a cluster too), so WAIT counts the replicas of the master that took the XADD.
+    const [added, waited] = (await this.redis
+      .pipeline()
+      .xadd(key, 'MAXLEN', '~', this.maxLen, '*', 'd', data)
+      .call('WAIT', this.ackReplicas, this.ackTimeoutMs)
+      .exec()) ?? [];
+    if (!added || !waited) throw new Error(`bus publish on ${key}: pipeline aborted`);
+    if (added[0]) throw added[0];
+    if (waited[0]) throw waited[0];
+    const replicas = Number(waited[1]);
+    if (Number(replicas) < this.ackReplicas) {
+      // The entry is on the master only: not durable, so not acknowledged (a retry may store it twice: at-least-once).
+      throw new Error(`bus publish on ${key}: ${replicas} of ${this.ackReplicas} replicas acknowledged within ${this.ackTimeoutMs} ms`);
+    }
   }
 
   subscribe<S extends z.ZodType>(
@@ -87,6 +125,7 @@ export class RedisBus implements Bus {
       redis: this.redis,
       topic,
       streams: shards.map((shard) => ({ shard, key: this.streamKey(topic.name, shard) })),
+      cluster: this.redis.isCluster,
       group: options.group,
       consumer: options.consumer,
       startFrom: options.startFrom ?? 'latest',
@@ -106,28 +145,29 @@ export class RedisBus implements Bus {
   async lag(topic: Topic<z.ZodType>, group: string): Promise<number> {
     this.assertOpen();
     const keys = Array.from({ length: this.shards }, (_, shard) => this.streamKey(topic.name, shard));
-    const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.call('XINFO', 'GROUPS', key);
-    const results = (await pipeline.exec()) ?? [];
-    let total = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const [error, reply] = results[i] ?? [null, []];
-      if (error) {
-        if (/no such key/i.test(error.message)) continue; // nothing ever published on that shard
-        throw error;
-      }
-      const info = findGroup(reply, group);
-      if (!info) continue;
-      // Redis reports lag as nil when it can't compute it (deleted entries); the stream length bounds it.
-      const undelivered = info.lag ?? (await this.redis.xlen(keys[i]!));
-      total += undelivered + info.pending;
-    }
-    return total;
+    // One command per stream (each may live on another cluster node); sent at once, answered together.
+    const lags = await Promise.all(
+      keys.map(async (key) => {
+        let reply: unknown;
+        try {
+          reply = await callOnNodeOf(this.redis, key, 'XINFO', 'GROUPS', key);
+        } catch (error) {
+          if (error instanceof Error && /no such key/i.test(error.message)) return 0; // nothing ever published on that shard
+          throw error;
+        }
+        const info = findGroup(reply, group);
+        if (!info) return 0;
+        // Redis reports lag as nil when it can't compute it (deleted entries); the stream length bounds it.
+        const undelivered = info.lag ?? (await this.redis.xlen(key));
+        return undelivered + info.pending;
+      }),
+    );
+    return lags.reduce((sum, lag) => sum + lag, 0);
   }
 
   async ping(): Promise<void> {
     this.assertOpen();
-    await this.redis.ping();
+    await pingRedis(this.redis);
   }
 
   async close(): Promise<void> {
@@ -150,9 +190,11 @@ interface StreamRef {
 }
 
 interface SubscriptionConfig {
-  redis: Redis;
+  redis: RedisClient;
   topic: Topic<z.ZodType>;
   streams: readonly StreamRef[];
+  /** Cluster: each stream is read by its own non-blocking XREADGROUP (streams on different slots can't share one). */
+  cluster: boolean;
   group: string;
   consumer: string;
   startFrom: 'latest' | 'earliest';
@@ -176,10 +218,14 @@ interface ReadEntry {
  * One consumer's loop: its own pending entries first (id `0`: left by a failure or a previous run
  * under the same consumer name), then new ones (`>`). After a handler failure it waits
  * redeliverAfterMs and starts over from its pending entries, which keeps each shard in order.
+ * On a server it reads every stream with one XREADGROUP BLOCK on its own duplicate() connection (a blocking
+ * read would stall the shared one). In a cluster a command may not name keys of two slots, and blocking one
+ * read per stream would serialise them on each node's connection, so it polls: one non-blocking XREADGROUP per
+ * stream, all sent at once through the shared client, and a CLUSTER_POLL_MS pause when none had anything.
  */
 class RedisSubscription implements Subscription {
-  /** Dedicated to XREADGROUP; everything else goes through the shared connection. */
-  private readonly reader: Redis;
+  /** Dedicated to the blocking XREADGROUP on a server; the shared client in a cluster. */
+  private readonly reader: RedisClient;
   private readonly byKey: Map<string, StreamRef>;
   private mode: 'pending' | 'new' = 'pending';
   private groupsReady = false;
@@ -193,9 +239,14 @@ class RedisSubscription implements Subscription {
 
   constructor(private readonly config: SubscriptionConfig) {
     this.byKey = new Map(config.streams.map((s) => [s.key, s]));
-    this.reader = config.redis.duplicate();
-    // Failed commands reject and are handled by the loop; this only keeps ioredis from logging them.
-    this.reader.on('error', () => {});
+    if (config.cluster) {
+      this.reader = config.redis;
+      this.readerClosed = true; // nothing of its own to disconnect
+    } else {
+      this.reader = (config.redis as Redis).duplicate();
+      // Failed commands reject and are handled by the loop; this only keeps ioredis from logging them.
+      this.reader.on('error', () => {});
+    }
     this.done = this.run();
   }
 
@@ -246,12 +297,13 @@ class RedisSubscription implements Subscription {
 
   private async createGroups(): Promise<void> {
     const { redis, streams, group, startFrom } = this.config;
-    const pipeline = redis.pipeline();
-    for (const { key } of streams) pipeline.xgroup('CREATE', key, group, startFrom === 'earliest' ? '0' : '$', 'MKSTREAM');
-    const results = (await pipeline.exec()) ?? [];
-    for (const [error] of results) {
-      if (error && !error.message.startsWith('BUSYGROUP')) throw error; // BUSYGROUP: it exists, keep its position
-    }
+    await Promise.all(
+      streams.map(({ key }) =>
+        callOnNodeOf(redis, key, 'XGROUP', 'CREATE', key, group, startFrom === 'earliest' ? '0' : '$', 'MKSTREAM').catch((error: Error) => {
+          if (!error.message.startsWith('BUSYGROUP')) throw error; // BUSYGROUP: it exists, keep its position
+        }),
+      ),
+    );
     this.groupsReady = true;
   }
 
@@ -272,12 +324,20 @@ class RedisSubscription implements Subscription {
   }
 
   private async read(): Promise<ReadEntry[]> {
-    const { group, consumer, batchSize, blockMs, streams } = this.config;
+    const { streams, cluster } = this.config;
     const pending = this.mode === 'pending';
+    if (!cluster) return this.readStreams(streams, pending, true);
+    const entries = (await Promise.all(streams.map((stream) => this.readStreams([stream], pending, false)))).flat();
+    if (entries.length === 0 && !pending) await this.sleep(CLUSTER_POLL_MS);
+    return entries;
+  }
+
+  private async readStreams(streams: readonly StreamRef[], pending: boolean, block: boolean): Promise<ReadEntry[]> {
+    const { group, consumer, batchSize, blockMs } = this.config;
     const args: Array<string | number> = ['GROUP', group, consumer, 'COUNT', batchSize];
-    if (!pending) args.push('BLOCK', blockMs);
+    if (!pending && block) args.push('BLOCK', blockMs);
     args.push('STREAMS', ...streams.map((s) => s.key), ...streams.map(() => (pending ? '0' : '>')));
-    this.reading = true;
+    this.reading = block;
     let reply: unknown;
     try {
       reply = await this.reader.call('XREADGROUP', ...args);
@@ -364,9 +424,7 @@ class RedisSubscription implements Subscription {
       if (list) list.push(id);
       else ids.set(stream.key, [id]);
     }
-    const pipeline = this.config.redis.pipeline();
-    for (const [key, list] of ids) pipeline.xack(key, this.config.group, ...list);
-    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+    await Promise.all([...ids].map(([key, list]) => this.config.redis.xack(key, this.config.group, ...list)));
   }
 
   /** Waits `ms`, cut short by close(). */

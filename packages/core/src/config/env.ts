@@ -59,6 +59,24 @@ export const commonEnv = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   REDIS_URL: urlVar(['redis:', 'rediss:']),
+  /** Redis Cluster seed nodes, `host:port,host:port`; takes the place of REDIS_URL (set one of the two). */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const nodes = (value ?? '').split(',').map((node) => node.trim()).filter(Boolean);
+      for (const node of nodes) {
+        if (!/^(rediss?:\/\/)?[^\s:/]+:\d{1,5}$/.test(node)) {
+          context.addIssue({ code: 'custom', message: `"${node}" is not host:port` });
+          return z.NEVER;
+        }
+      }
+      return nodes.length > 0 ? nodes : undefined;
+    }),
+  /** Replicas that must hold a bus entry before it is acknowledged (Redis WAIT); default 1 on a cluster, 0 otherwise. */
+  BUS_ACK_REPLICAS: z.coerce.number().int('must be an integer').min(0, 'must be ≥ 0').max(16, 'must be ≤ 16').optional(),
+  /** Seconds an unacknowledged bus entry waits before another consumer of its group may claim it (XAUTOCLAIM). */
+  BUS_REDELIVER_SECONDS: numberVar(0.1, 3600, 30),
   BUS_SHARDS: intVar(1, 1024, 16),
   /** Entries (publish calls) kept per bus shard; the default depends on the mode (see backends.ts). */
   BUS_MAX_LEN: z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(10_000_000, 'must be ≤ 10000000').optional(),
@@ -86,4 +104,15 @@ export function rateLimitsFrom(env: CommonEnv): RateLimits {
     if (perSecond > 0) limits[scope] = { perSecond, burst: env[`RATE_LIMIT_${upper}_BURST`] ?? Math.max(1, Math.ceil(2 * perSecond)) };
   }
   return limits;
+}
+
+/** The Redis settings of the common environment as createBackends takes them. */
+export function redisOptionsOf(env: CommonEnv): { redisUrl?: string; redisClusterNodes?: string[]; busAckReplicas?: number; busRedeliverMs: number } {
+  if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) throw new ConfigError(['REDIS_CLUSTER_NODES: set it or REDIS_URL, not both']);
+  return {
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.REDIS_CLUSTER_NODES ? { redisClusterNodes: env.REDIS_CLUSTER_NODES } : {}),
+    ...(env.BUS_ACK_REPLICAS !== undefined ? { busAckReplicas: env.BUS_ACK_REPLICAS } : {}),
+    busRedeliverMs: env.BUS_REDELIVER_SECONDS * 1000,
+  };
 }

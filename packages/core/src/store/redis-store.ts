@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { pingRedis, type RedisClient } from '../redis-client';
 import type {
   AgentFilter,
   AgentRecord,
@@ -13,8 +13,8 @@ import type {
 import { checkPageLimit, matches } from './checks';
 
 export interface RedisStoreOptions {
-  /** Connection to use; owned by the caller (close() does not quit it). */
-  redis: Redis;
+  /** Connection (a server or a Cluster client) to use; owned by the caller (close() does not quit it). */
+  redis: RedisClient;
   /** Prefix of every key (default 'swarmscope'). */
   prefix?: string;
   /** Windows older than this (relative to the newest window of the same key) are dropped. */
@@ -27,11 +27,13 @@ const WRITE_CHUNK = 1000;
 const SCAN_CHUNK = 500;
 
 /**
- * Store in Redis. Key layout (P = prefix):
- * - `P:agents`            hash   id -> AgentRecord JSON
- * - `P:agents:ids`        zset   every id with score 0, so ZRANGEBYLEX pages in id order
+ * Store in Redis, on one server or a Redis Cluster. Key layout (P = prefix):
+ * - `P:{agents}`          hash   id -> AgentRecord JSON
+ * - `P:{agents}:ids`      zset   every id with score 0, so ZRANGEBYLEX pages in id order
  * - `P:windows:<key>`     zset   WindowSummary JSON scored by window start; PEXPIREd to retention
  * - `P:graph:<key>`       zset   GraphWindow JSON, the same way
+ * The registry's two keys share the hash tag `{agents}`, so one MULTI writes both and a page reads both on one
+ * cluster node; every other command names one key (a window series is one zset), so nothing crosses slots.
  * The connection is the caller's: close() only stops this store from being used.
  */
 export class RedisStore implements Store {
@@ -39,7 +41,7 @@ export class RedisStore implements Store {
   readonly agents: RedisAgentStore;
   readonly windows: RedisWindowStore<WindowSummary>;
   readonly graph: RedisWindowStore<GraphWindow>;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private closed = false;
 
   constructor(options: RedisStoreOptions) {
@@ -53,7 +55,7 @@ export class RedisStore implements Store {
 
   async ping(): Promise<void> {
     this.assertOpen();
-    await this.redis.ping();
+    await pingRedis(this.redis);
   }
 
   async close(): Promise<void> {
@@ -70,12 +72,12 @@ class RedisAgentStore implements AgentStore {
   private readonly idsKey: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly assertOpen: () => void,
   ) {
-    this.hashKey = `${prefix}:agents`;
-    this.idsKey = `${prefix}:agents:ids`;
+    this.hashKey = `${prefix}:{agents}`;
+    this.idsKey = `${prefix}:{agents}:ids`;
   }
 
   async upsert(agents: readonly AgentRecord[]): Promise<void> {
@@ -154,7 +156,7 @@ class RedisAgentStore implements AgentStore {
 
 class RedisWindowStore<T extends { start: number }> implements WindowStore<T> {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly namespace: string,
     private readonly retentionMs: number,
     private readonly assertOpen: () => void,
@@ -171,29 +173,25 @@ class RedisWindowStore<T extends { start: number }> implements WindowStore<T> {
       if (list) list.push(window);
       else byKey.set(key, [window]);
     }
-    const keys = [...byKey.keys()];
-    // Round trip 1: each key's newest stored start, since retention is relative to the newest window.
-    const read = this.redis.pipeline();
-    for (const key of keys) read.zrange(this.key(key), -1, -1, 'WITHSCORES');
-    const newest = (await execOrThrow(read)) as string[][];
-    // Round trip 2: replace windows by start, trim, refresh the TTL, atomically.
+    // Each series is one key, maybe on its own cluster node: its commands stay together, the series go in parallel.
+    await Promise.all([...byKey].map(([key, windows]) => this.appendSeries(this.key(key), windows)));
+  }
+
+  /** Two round trips for one series: its newest stored start (retention is relative to it), then one MULTI. */
+  private async appendSeries(redisKey: string, windows: readonly T[]): Promise<void> {
+    const stored = await this.redis.zrange(redisKey, -1, -1, 'WITHSCORES');
+    let top = stored.length === 2 ? Number(stored[1]) : -Infinity;
+    for (const w of windows) top = Math.max(top, w.start);
+    const cutoff = top - this.retentionMs;
     const write = this.redis.multi();
-    keys.forEach((key, i) => {
-      const windows = byKey.get(key)!;
-      const stored = newest[i]!;
-      let top = stored.length === 2 ? Number(stored[1]) : -Infinity;
-      for (const w of windows) top = Math.max(top, w.start);
-      const cutoff = top - this.retentionMs;
-      const redisKey = this.key(key);
-      for (const w of windows) {
-        if (w.start < cutoff) continue;
-        // Same start = the same window delivered again: replace it rather than keep both.
-        write.zremrangebyscore(redisKey, w.start, w.start);
-        write.zadd(redisKey, w.start, JSON.stringify(w));
-      }
-      write.zremrangebyscore(redisKey, '-inf', `(${cutoff}`);
-      write.pexpire(redisKey, this.retentionMs);
-    });
+    for (const w of windows) {
+      if (w.start < cutoff) continue;
+      // Same start = the same window delivered again: replace it rather than keep both.
+      write.zremrangebyscore(redisKey, w.start, w.start);
+      write.zadd(redisKey, w.start, JSON.stringify(w));
+    }
+    write.zremrangebyscore(redisKey, '-inf', `(${cutoff}`);
+    write.pexpire(redisKey, this.retentionMs);
     await execOrThrow(write);
   }
 

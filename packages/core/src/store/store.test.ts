@@ -44,11 +44,11 @@ describe('redis', () => {
       await redis.quit();
     });
 
-    it('keeps agents in one hash plus a lex-ordered id set, under the prefix', async () => {
+    it('keeps agents in one hash plus a lex-ordered id set under one hash tag, under the prefix', async () => {
       const store = new RedisStore({ redis, prefix: 'layout', windowRetentionMs: 60_000 });
       await store.agents.upsert([agent('a-2'), agent('a-1')]);
-      expect(await redis.zrange('layout:agents:ids', 0, -1)).toEqual(['a-1', 'a-2']);
-      expect(JSON.parse((await redis.hget('layout:agents', 'a-1'))!)).toEqual(agent('a-1'));
+      expect(await redis.zrange('layout:{agents}:ids', 0, -1)).toEqual(['a-1', 'a-2']);
+      expect(JSON.parse((await redis.hget('layout:{agents}', 'a-1'))!)).toEqual(agent('a-1'));
       expect(await store.agents.count()).toBe(2);
     });
 
@@ -63,8 +63,8 @@ describe('redis', () => {
     it('defaults the prefix to "swarmscope"', async () => {
       const store = new RedisStore({ redis, windowRetentionMs: 60_000 });
       await store.agents.upsert([agent('default-prefix')]);
-      expect(await redis.hexists('swarmscope:agents', 'default-prefix')).toBe(1);
-      await redis.del('swarmscope:agents', 'swarmscope:agents:ids');
+      expect(await redis.hexists('swarmscope:{agents}', 'default-prefix')).toBe(1);
+      await redis.del('swarmscope:{agents}', 'swarmscope:{agents}:ids');
     });
 
     it('leaves the caller connection open on close', async () => {

@@ -17,9 +17,9 @@ import {
   type RunStats,
 } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
-import { intFlag, parseFlags, UsageError } from '../args';
+import { intFlag, numberFlag, parseFlags, UsageError } from '../args';
 
-export const simulateUsage = `swarmscope simulate [--agents N] [--duration S] [--scenario NAME] [--load-test] [--target URL] [--seed K]
+export const simulateUsage = `swarmscope simulate [--agents N] [--duration S] [--scenario NAME] [--load-test] [--target URL[,URL...]] [--seed K]
                     [--truth FILE] [--control-port P] [--day-seconds D] [--rate R] [--ramp S]
   Drives a running platform through the SDK with N simulated agents (default 1000) for S seconds (default 300):
   models with their own latency and tokens, a diurnal load, tool calls, errors, quality scores, and delegations
@@ -33,7 +33,8 @@ export const simulateUsage = `swarmscope simulate [--agents N] [--duration S] [-
                                   failure along the graph, collective learning
   --load-test        ramp to N agents over --ramp S (default a quarter of the run, at most 60 s), hold, and
                      report the rates achieved; flat load unless --day-seconds is given
-  --target URL       the health-monitor (default http://127.0.0.1:8080); API_KEYS' first key that may ingest authenticates
+  --target URL       the health-monitor (default http://127.0.0.1:8080); API_KEYS' first key that may ingest authenticates;
+                     several comma-separated replicas: each agent reports to one of them, always the same
   --seed K           whole number; default random (printed, to replay the run)
   --truth FILE       write the ground truth as JSON Lines: a run line, one line per injection (and per scaling)
   --control-port P   serve GET /pools and POST /pools/:pool/scale {"replicas": n} on port P (interface: HOST, default 127.0.0.1)
@@ -64,7 +65,8 @@ export async function simulate(argv: readonly string[]): Promise<void> {
   const scenarioName = typeof values.scenario === 'string' ? values.scenario : 'baseline';
   if (!isScenarioName(scenarioName)) throw new UsageError(`--scenario: must be one of ${SCENARIO_NAMES.join(', ')} (got ${JSON.stringify(scenarioName)})`);
   const loadTest = values['load-test'] === true;
-  const target = urlFlag(values.target, 'target', 'http://127.0.0.1:8080');
+  const targets = (typeof values.target === 'string' ? values.target.split(',').map((t) => t.trim()).filter(Boolean) : [undefined]).map((t) => urlFlag(t, 'target', 'http://127.0.0.1:8080'));
+  const target = targets.join(', ');
   const seed = intFlag(values.seed, 'seed', 0, 2 ** 32 - 1, randomInt(0, 2 ** 31));
   const truthFile = stringFlag(values.truth, 'truth');
   const controlPort = values['control-port'] === undefined ? undefined : intFlag(values['control-port'], 'control-port', 0, 65_535, 0);
@@ -86,7 +88,7 @@ export async function simulate(argv: readonly string[]): Promise<void> {
   if (truthFile) writeFileSync(truthFile, truthLines(runRecord({ scenario, population, config, durationSeconds: duration, loadTest }), scenario.truth));
 
   const runner = new SimulationRunner({
-    endpoint: target,
+    endpoint: targets,
     ...(ingestKey ? { apiKey: ingestKey } : {}),
     population,
     scenario,
@@ -101,7 +103,7 @@ export async function simulate(argv: readonly string[]): Promise<void> {
   let control: RunningServer | undefined;
   if (controlPort !== undefined) control = await startControlServer(runner, { port: controlPort, apiKeys, logger, ...(process.env.HOST ? { host: process.env.HOST } : {}) });
 
-  const reachable = await answers(target);
+  const reachable = (await Promise.all(targets.map(answers))).every(Boolean);
   out.write(
     [
       `Simulating ${number.format(agents)} agents for ${duration} s: scenario ${scenario.name}, seed ${seed}${loadTest ? `, load test (ramp ${ramp} s)` : ''}`,
@@ -223,14 +225,6 @@ function stringFlag(value: string | boolean | undefined, name: string): string |
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value === '') throw new UsageError(`--${name}: needs a value`);
   return value;
-}
-
-function numberFlag(value: string | boolean | undefined, name: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string') throw new UsageError(`--${name}: needs a value`);
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max) throw new UsageError(`--${name}: must be a number from ${min} to ${max} (got ${JSON.stringify(value)})`);
-  return parsed;
 }
 
 function urlFlag(value: string | boolean | undefined, name: string, fallback: string): string {

@@ -28,9 +28,13 @@ export async function start(argv: readonly string[]): Promise<void> {
 
   const env = parseEnv(healthMonitorEnv);
   const logger = createLogger({ name: 'swarmscope', level: env.LOG_LEVEL, destination: process.stderr });
+  // A signal while the services start waits for them to be up, then stops them all cleanly.
+  let started!: (stop: (reason: string) => Promise<void>) => void;
+  const stopOnceStarted = new Promise<(reason: string) => Promise<void>>((resolve) => (started = resolve));
+  const removeSignals = onShutdownSignal(async (signal) => (await stopOnceStarted)(signal), logger);
   const backends = backendsFor(env, logger);
-  const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination: process.stderr }));
-  // The other services join the same process on their ports, over the same store and bus.
+  // The services share this process, its store and its bus. The bus's consumers subscribe before health-monitor
+  // accepts a sample: a new consumer group starts at the latest entry.
   const detectorEnv = parseEnv(anomalyDetectorEnv);
   const anomalyDetector = await runAnomalyDetector(
     detectorEnv,
@@ -43,6 +47,7 @@ export async function start(argv: readonly string[]): Promise<void> {
     backends.bus,
     createLogger({ name: 'emergence-detector', level: env.LOG_LEVEL, destination: process.stderr }),
   );
+  const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination: process.stderr }));
   // The fleet reports with a key that may ingest; the autoscaler scales it with one that may administer.
   const ingestKey = secretFor(env.API_KEYS, 'ingest');
   const adminKey = secretFor(env.API_KEYS, 'admin');
@@ -102,7 +107,7 @@ export async function start(argv: readonly string[]): Promise<void> {
       logger.flush();
     })());
 
-  const removeSignals = onShutdownSignal((signal) => stop(signal), logger);
+  started(stop);
   if (duration) {
     setTimeout(() => {
       removeSignals();

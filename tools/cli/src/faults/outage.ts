@@ -73,8 +73,8 @@ export async function runOutage(platform: OutagePlatform, options: OutageOptions
   const samples: OutageSample[] = [];
   let phase: OutageSample['phase'] = 'up';
   const sample = () => {
-    const stats = runner.fleet.stats();
-    const taken: OutageSample = { phase, atMs: Date.now() - started, reports: stats, interactions: stats.interactions };
+    const stats = runner.stats();
+    const taken: OutageSample = { phase, atMs: Date.now() - started, reports: stats.reports, interactions: stats.interactions };
     samples.push(taken);
     options.onSample?.(taken);
     return taken;
@@ -97,7 +97,7 @@ export async function runOutage(platform: OutagePlatform, options: OutageOptions
     const sentAtBack = sample().reports.sent;
     let resumedAfterMs: number | undefined;
     while (Date.now() - back < options.resumeTimeoutMs) {
-      if (runner.fleet.stats().sent > sentAtBack) {
+      if (runner.stats().reports.sent > sentAtBack) {
         resumedAfterMs = Date.now() - back;
         break;
       }
