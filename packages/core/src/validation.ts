@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { invalidFields, type FieldIssue } from './errors';
 
 /** Zod issues as field issues with dotted paths (`reports.3.metrics.cpu_percent`). */
@@ -15,3 +15,15 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, pre
   if (!result.success) throw invalidFields(toFieldIssues(result.error, prefix));
   return result.data;
 }
+
+/**
+ * Largest magnitude a reported number may have. Far above any real count, byte size or cost, and far enough below
+ * the float range that sums, squares and rates over a fleet stay finite (1e308 twice is Infinity, then NaN).
+ */
+export const MAX_METRIC_MAGNITUDE = 1e15;
+
+/** A reported number: finite and within ±MAX_METRIC_MAGNITUDE. */
+export const metricValue = z
+  .number({ error: 'must be a number' })
+  .min(-MAX_METRIC_MAGNITUDE, `must be between -1e15 and 1e15`)
+  .max(MAX_METRIC_MAGNITUDE, `must be between -1e15 and 1e15`);

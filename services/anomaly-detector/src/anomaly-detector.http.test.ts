@@ -103,6 +103,9 @@ describe('anomaly-detector service', () => {
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^params.agentId/);
     const nan = await fetch(`${url}/detect/a`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"metrics":{"cpu_percent":"hot"}}' });
     expect(((await nan.json()) as { error: { message: string } }).error.message).toBe('metrics.cpu_percent: must be a number');
+    const ahead = await fetch(`${url}/detect/a`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: Date.now() + 3_600_000, metrics: { requests: 1 } }) });
+    expect(ahead.status).toBe(400);
+    expect(((await ahead.json()) as { error: { message: string } }).error.message).toBe('timestamp: more than 300 s in the future (MAX_FUTURE_SKEW_SECONDS)');
     const query = await fetch(`${url}/anomalies?severity=apocalyptic`);
     expect(query.status).toBe(400);
     expect((await fetch(`${url}/anomalies/nope`)).status).toBe(404);

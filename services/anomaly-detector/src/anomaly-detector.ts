@@ -12,6 +12,7 @@ import {
   type ShardLeases,
   type Subscription,
   MemoryShardLeases,
+  rateLimitsFrom,
 } from '@swarmscope/core';
 import type { Express } from 'express';
 import type { AlertmanagerSink } from './alertmanager-sink';
@@ -68,6 +69,7 @@ export class AnomalyDetector {
       logger,
       metrics: this.metrics,
       apiKeys: env.API_KEYS,
+      rateLimits: rateLimitsFrom(env),
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       readiness: [{ name: `bus (${bus.kind})`, check: () => bus.ping() }],
       routes: (app) => mountRoutes(app, this),

@@ -40,6 +40,8 @@ export const anomalyDetectorEnv = commonEnv.extend({
   BUS_CONSUMER: z.string().min(1).max(128).default(hostname()),
   ANOMALY_LOG_CAPACITY: intVar(100, 10_000_000, 10_000),
   LATENCY_SLO_SECONDS: numberVar(0.001, 3600, 2),
+  /** How far ahead of this service's clock a `POST /detect` timestamp may be (like health-monitor's ingest). */
+  MAX_FUTURE_SKEW_SECONDS: numberVar(0, 86_400, 300),
   /** Where operators reach this service (links in alerts). */
   PUBLIC_URL: urlVar(['http:', 'https:']),
 });

@@ -1,4 +1,4 @@
-import { HttpError, parseOrThrow, SEVERITIES, type SampleReport } from '@swarmscope/core';
+import { HttpError, metricValue, parseOrThrow, requireScope, SEVERITIES, type SampleReport } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { AnomalyDetector } from './anomaly-detector';
@@ -9,7 +9,10 @@ const agentId = z
   .max(128, { error: 'must be at most 128 characters', abort: true })
   .regex(/^[A-Za-z0-9._:-]+$/, 'may only hold letters, digits and . _ : -');
 const name = z.string().min(1).max(128);
-const numbers = z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'name must be snake_case').max(64), z.number({ error: 'must be a number' }).finite('must be a finite number'));
+// The same per-report limits as health-monitor's ingest (README, Limits).
+const numbers = z
+  .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'name must be snake_case').max(64), metricValue)
+  .refine((metrics) => Object.keys(metrics).length <= 64, 'at most 64 metrics per report');
 
 const detectBody = z.object({
   timestamp: z.number().int('must be whole epoch milliseconds').optional(),
@@ -17,7 +20,10 @@ const detectBody = z.object({
   pool: name.optional(),
   type: name.optional(),
   metrics: numbers.default({}),
-  quality: z.record(z.string().max(64), z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1')).default({}),
+  quality: z
+    .record(z.string().max(64), z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'))
+    .refine((quality) => Object.keys(quality).length <= 32, 'at most 32 quality scores per report')
+    .default({}),
 });
 
 const anomaliesQuery = z.object({
@@ -32,10 +38,15 @@ const anomaliesQuery = z.object({
 /** anomaly-detector's HTTP API: the seed's routes, kept, plus the fleet-wide list and the active configuration. */
 export function mountRoutes(app: Express, detector: AnomalyDetector): void {
   // Scores posted metrics now, through the same engine (and the same per-agent state) as the bus path.
-  app.post('/detect/:agentId', async (request, response) => {
+  app.post('/detect/:agentId', requireScope('ingest'), async (request, response) => {
     const id = parseOrThrow(agentId, request.params.agentId, ['params', 'agentId']);
     const body = parseOrThrow(detectBody, request.body ?? {});
     const now = detector.now();
+    const maxFutureMs = detector.deps.env.MAX_FUTURE_SKEW_SECONDS * 1000;
+    if (body.timestamp !== undefined && body.timestamp > now + maxFutureMs) {
+      const message = `more than ${detector.deps.env.MAX_FUTURE_SKEW_SECONDS} s in the future (MAX_FUTURE_SKEW_SECONDS)`;
+      throw new HttpError('SWS_INVALID_FIELD', `timestamp: ${message}`, [{ path: 'timestamp', message }]);
+    }
     const report: SampleReport = {
       agentId: id,
       timestamp: body.timestamp ?? now,

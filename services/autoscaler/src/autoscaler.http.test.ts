@@ -6,6 +6,8 @@ import { runAutoscaler, type RunningAutoscaler } from './run';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const KEY = 'test-key';
+/** An ingest-scoped key: it may not change policies. */
+const INGEST_KEY = 'agents-key';
 
 /** An actuator that knows the pool's replicas and records what it is asked. */
 class RecordingActuator implements Actuator {
@@ -55,7 +57,7 @@ describe('autoscaler service', () => {
     bus = new MemoryBus({ shards: 2 });
     clock = Date.UTC(2025, 0, 6, 3, 0);
     actuator = new RecordingActuator(new Map([['support', 10]]));
-    const env = parseEnv(autoscalerEnv, { AUTOSCALER_PORT: '0', BUS_SHARDS: '2', LOG_LEVEL: 'silent', API_KEYS: KEY, AUTOSCALER_TICK_SECONDS: '300' });
+    const env = parseEnv(autoscalerEnv, { AUTOSCALER_PORT: '0', BUS_SHARDS: '2', LOG_LEVEL: 'silent', API_KEYS: `${KEY},ingest:${INGEST_KEY}`, AUTOSCALER_TICK_SECONDS: '300' });
     running = await runAutoscaler(env, bus, undefined, logger, { actuator, now: () => clock });
     url = running.server.url;
   });
@@ -109,6 +111,9 @@ describe('autoscaler service', () => {
 
   it('edits policies with the API key, validates naming the field, and logs changes as events', async () => {
     expect((await post('/policies', { pool: 'support', minReplicas: 2 }, null)).status).toBe(401);
+    const ingestOnly = await post('/policies', { pool: 'support', minReplicas: 2 }, INGEST_KEY);
+    expect(ingestOnly.status).toBe(403);
+    expect(((await ingestOnly.json()) as { error: { message: string } }).error.message).toContain('needs a key with scope admin');
     const bad = async (body: unknown) => {
       const response = await post('/policies', body);
       expect(response.status).toBe(400);

@@ -1,4 +1,4 @@
-import { HttpError, parseOrThrow, toFieldIssues, invalidFields } from '@swarmscope/core';
+import { HttpError, parseOrThrow, requireScope, toFieldIssues, invalidFields } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { Autoscaler } from './autoscaler';
@@ -12,10 +12,10 @@ const listQuery = z.object({
 });
 const analyzeBody = z.object({ pool: pool.optional() }).strict();
 
-/** autoscaler's HTTP API (writes need the API key: createHttpApp's auth covers every POST). */
+/** autoscaler's HTTP API; its writes change decisions, so they need an admin key. */
 export function mountRoutes(app: Express, autoscaler: Autoscaler): void {
   // Decides now: closes the current tick early and runs every strategy for every pool (or one).
-  app.post('/analyze', async (request, response) => {
+  app.post('/analyze', requireScope('admin'), async (request, response) => {
     const body = parseOrThrow(analyzeBody, request.body ?? {});
     if (body.pool !== undefined && !autoscaler.knowsPool(body.pool)) {
       throw new HttpError('SWS_NOT_FOUND', `pool: no samples or policy for ${JSON.stringify(body.pool)} yet`, [{ path: 'pool', message: 'unknown pool' }]);
@@ -43,7 +43,7 @@ export function mountRoutes(app: Express, autoscaler: Autoscaler): void {
   });
 
   // Creates or changes one pool's policy: only the fields given change; the result is validated as a whole.
-  app.post('/policies', (request, response) => {
+  app.post('/policies', requireScope('admin'), (request, response) => {
     const patch = parseOrThrow(policyPatchSchema, request.body ?? {});
     const result = autoscaler.applyPolicy(patch as { pool: string } & Record<string, unknown>);
     if ('error' in result) throw invalidFields(toFieldIssues(result.error));

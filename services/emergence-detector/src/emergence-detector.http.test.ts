@@ -115,6 +115,11 @@ describe('emergence-detector service', () => {
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^samples\.0\.timestamp: /);
     const kind = await post({ interactions: [{ from: 'a', to: 'b', kind: 'gossip', timestamp: T0 }] });
     expect(((await kind.json()) as { error: { message: string } }).error.message).toMatch(/^interactions\.0\.kind: must be one of/);
+    // One far-future sample would move the data clock for every agent: refused, like a far-future `until`.
+    const ahead = await post({ samples: [{ agentId: 'a', timestamp: Date.now() + 3_600_000 }] });
+    expect(ahead.status).toBe(400);
+    expect(((await ahead.json()) as { error: { message: string } }).error.message).toBe('samples.0.timestamp: more than 300 s in the future (MAX_FUTURE_SKEW_SECONDS)');
+    expect((await post({ until: Date.now() + 3_600_000 })).status).toBe(400);
     const query = await fetch(`${url}/events?type=weather`);
     expect(query.status).toBe(400);
     expect(((await query.json()) as { error: { message: string } }).error.message).toMatch(/^query\.type: must be one of/);

@@ -1,4 +1,4 @@
-import { createHttpApp, createServiceMetrics, registerBusLag, topics, type Bus, type EmergenceEvent, type Interaction, type Logger, type SampleReport, type ServiceMetrics, type Subscription } from '@swarmscope/core';
+import { createHttpApp, createServiceMetrics, rateLimitsFrom, registerBusLag, topics, type Bus, type EmergenceEvent, type Interaction, type Logger, type SampleReport, type ServiceMetrics, type Subscription } from '@swarmscope/core';
 import type { Express } from 'express';
 import { engineOptions } from './engine';
 import type { TickResult } from './engine-protocol';
@@ -61,6 +61,7 @@ export class EmergenceDetector {
       logger,
       metrics: this.metrics,
       apiKeys: env.API_KEYS,
+      rateLimits: rateLimitsFrom(env),
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       readiness: [
         { name: `bus (${bus.kind})`, check: () => bus.ping() },

@@ -18,6 +18,8 @@ export const emergenceDetectorEnv = commonEnv.extend({
   EMERGENCE_EVENT_LOG_CAPACITY: intVar(100, 1_000_000, 10_000),
   /** Max agents or interactions per POST /analyze body. */
   EMERGENCE_MAX_BATCH: intVar(1, 1_000_000, 50_000),
+  /** How far ahead of this service's clock a posted timestamp (or `until`) may be: one far-future sample would move the data clock for everyone. */
+  MAX_FUTURE_SKEW_SECONDS: numberVar(0, 86_400, 300),
   THRESHOLD_SWARM_INTELLIGENCE: threshold(0.7),
   THRESHOLD_COLLECTIVE_BEHAVIOR: threshold(0.6),
   THRESHOLD_PHASE_TRANSITION: threshold(0.8),

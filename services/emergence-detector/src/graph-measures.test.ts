@@ -41,6 +41,19 @@ describe('measureNetwork', () => {
   });
 });
 
+describe('measureNetwork with agent ids that are Object.prototype names', () => {
+  it('measures them like any other ids', () => {
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+    const edges = names.flatMap((from, i) => names.filter((_, j) => j !== i).map((to) => ({ from, to, count: 1 })));
+    const result = measureNetwork([...edges, ...edges], options);
+    expect(result).toMatchObject({ nodes: 5, edges: 20, density: 1, clustering: 1 });
+    expect(result.hubs.length).toBeGreaterThan(0);
+    for (const hub of result.hubs) expect(names).toContain(hub.agent);
+    expect([...result.membership.keys()].sort()).toEqual([...names].sort());
+    expect(result.communities.flatMap((c) => c.sample).every((agent) => names.includes(agent))).toBe(true);
+  });
+});
+
 describe('meanClustering', () => {
   it('is 1 for a triangle and 0 for a star', () => {
     const triangle = new Map([

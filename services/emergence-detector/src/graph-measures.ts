@@ -49,14 +49,16 @@ export interface NetworkOptions {
 export function measureNetwork(edges: Iterable<{ from: string; to: string; count: number }>, options: NetworkOptions): NetworkMeasures {
   const directed = new Graph({ type: 'directed', multi: false, allowSelfLoops: false });
   const undirected = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
-  for (const e of edges) {
-    directed.mergeNode(e.from);
-    directed.mergeNode(e.to);
-    directed.mergeEdge(e.from, e.to, { weight: e.count });
-    undirected.mergeNode(e.from);
-    undirected.mergeNode(e.to);
-    if (undirected.hasEdge(e.from, e.to)) undirected.updateEdgeAttribute(e.from, e.to, 'weight', (w: number | undefined) => (w ?? 0) + e.count);
-    else undirected.addEdge(e.from, e.to, { weight: e.count });
+  for (const edge of edges) {
+    const from = nodeKey(edge.from);
+    const to = nodeKey(edge.to);
+    directed.mergeNode(from);
+    directed.mergeNode(to);
+    directed.mergeEdge(from, to, { weight: edge.count });
+    undirected.mergeNode(from);
+    undirected.mergeNode(to);
+    if (undirected.hasEdge(from, to)) undirected.updateEdgeAttribute(from, to, 'weight', (w: number | undefined) => (w ?? 0) + edge.count);
+    else undirected.addEdge(from, to, { weight: edge.count });
   }
   const n = directed.order;
   const m = directed.size;
@@ -72,10 +74,10 @@ export function measureNetwork(edges: Iterable<{ from: string; to: string; count
   const degrees = [...neighbours.values()].map((list) => list.length).sort((a, b) => a - b);
   const betweenness = sampledBetweenness(neighbours, options.betweennessPivots, random);
   const ranked = Object.entries(ranks).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const hubs = ranked.slice(0, options.hubs).map(([agent, rank]) => ({ agent, pagerank: rank, betweenness: betweenness.get(agent) ?? 0, degree: neighbours.get(agent)?.length ?? 0 }));
+  const hubs = ranked.slice(0, options.hubs).map(([agent, rank]) => ({ agent: agentOf(agent), pagerank: rank, betweenness: betweenness.get(agent) ?? 0, degree: neighbours.get(agent)?.length ?? 0 }));
   const bySize = new Map<number, string[]>();
   if (detailed) {
-    for (const [node, community] of Object.entries(detailed.communities)) membership.set(node, community);
+    for (const [node, community] of Object.entries(detailed.communities)) membership.set(agentOf(node), community);
     for (const [node] of ranked) {
       const c = detailed.communities[node];
       if (c === undefined) continue;
@@ -84,7 +86,7 @@ export function measureNetwork(edges: Iterable<{ from: string; to: string; count
       else bySize.set(c, [node]);
     }
   }
-  const communities = [...bySize].map(([id, members]) => ({ id, size: members.length, sample: members.slice(0, 5) })).sort((a, b) => b.size - a.size || a.id - b.id);
+  const communities = [...bySize].map(([id, members]) => ({ id, size: members.length, sample: members.slice(0, 5).map(agentOf) })).sort((a, b) => b.size - a.size || a.id - b.id);
   return {
     nodes: n,
     edges: m,
@@ -98,6 +100,13 @@ export function measureNetwork(edges: Iterable<{ from: string; to: string; count
     membership,
   };
 }
+
+/**
+ * Graph keys of agent ids. graphology (and the objects its metrics return) index plain objects by node key, so an
+ * agent named `constructor` or `__proto__` would hit Object.prototype: a prefix no prototype property has keeps them apart.
+ */
+const nodeKey = (agent: string) => `@${agent}`;
+const agentOf = (key: string) => key.slice(1);
 
 /** Mean over nodes of the share of their neighbour pairs that are linked themselves (0 for degree < 2). */
 export function meanClustering(neighbours: ReadonlyMap<string, readonly string[]>): number {

@@ -1,28 +1,34 @@
-import { EMERGENCE_TYPES, INTERACTION_KINDS, INTERACTION_OUTCOMES, parseOrThrow } from '@swarmscope/core';
+import { EMERGENCE_TYPES, INTERACTION_KINDS, INTERACTION_OUTCOMES, metricValue, parseOrThrow, requireScope } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { EmergenceDetector } from './emergence-detector';
 
 const name = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 const epochMs = z.number({ error: 'must be epoch milliseconds' }).int('must be whole epoch milliseconds').nonnegative('must be ≥ 0');
-const numbers = z.record(z.string().max(64), z.number({ error: 'must be a number' }).finite('must be a finite number'));
+// The same per-report limits as health-monitor's ingest (README, Limits).
+const numbers = z
+  .record(z.string().max(64), metricValue)
+  .refine((metrics) => Object.keys(metrics).length <= 64, 'at most 64 metrics per report');
 
-const sample = z.object({
+const sampleFields = z.object({
   agentId: name,
   timestamp: epochMs,
   model: name.default('unknown'),
   pool: name.default('default'),
   type: name.default('general'),
   metrics: numbers.default({}),
-  quality: z.record(z.string().max(64), z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1')).default({}),
+  quality: z
+    .record(z.string().max(64), z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'))
+    .refine((quality) => Object.keys(quality).length <= 32, 'at most 32 quality scores per report')
+    .default({}),
 });
 
-const interaction = z.object({
+const interactionFields = z.object({
   from: name,
   to: name,
   kind: z.enum(INTERACTION_KINDS, { error: `must be one of ${INTERACTION_KINDS.join(', ')}` }).default('delegation'),
   outcome: z.enum(INTERACTION_OUTCOMES, { error: `must be one of ${INTERACTION_OUTCOMES.join(', ')}` }).default('success'),
-  latencySeconds: z.number().nonnegative('must be ≥ 0').default(0),
+  latencySeconds: metricValue.nonnegative('must be ≥ 0').default(0),
   timestamp: epochMs,
 });
 
@@ -35,15 +41,21 @@ const eventsQuery = z.object({
 /** emergence-detector's HTTP API: the seed's routes kept, plus the fleet's order parameters. */
 export function mountRoutes(app: Express, detector: EmergenceDetector): void {
   const maxBatch = detector.deps.env.EMERGENCE_MAX_BATCH;
+  const maxFutureMs = detector.deps.env.MAX_FUTURE_SKEW_SECONDS * 1000;
+  const notAhead = (schema: z.ZodNumber) =>
+    schema.refine((t) => t <= Date.now() + maxFutureMs, `more than ${detector.deps.env.MAX_FUTURE_SKEW_SECONDS} s in the future (MAX_FUTURE_SKEW_SECONDS)`);
+  const sample = sampleFields.extend({ timestamp: notAhead(epochMs) });
+  const interaction = interactionFields.extend({ timestamp: notAhead(epochMs) });
   const analyzeBody = z.object({
     samples: z.array(sample).max(maxBatch, `must hold at most ${maxBatch} samples`).default([]),
     interactions: z.array(interaction).max(maxBatch, `must hold at most ${maxBatch} interactions`).default([]),
     /** Analyse every tick closed by this data time (default: the newest data minus the lateness). */
-    until: epochMs.optional(),
+    until: notAhead(epochMs).optional(),
   });
 
-  // Runs the analysis now, on what the bus brought and on any posted data (the same engine and state).
-  app.post('/analyze', async (request, response) => {
+  // Runs the analysis now, on what the bus brought and on any posted data (the same engine and state). Admin: it
+  // moves the analysis clock (`until`) for everyone.
+  app.post('/analyze', requireScope('admin'), async (request, response) => {
     const body = parseOrThrow(analyzeBody, request.body ?? {});
     detector.ingest(body.samples);
     detector.ingestInteractions(body.interactions);

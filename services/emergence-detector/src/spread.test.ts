@@ -54,4 +54,13 @@ describe('tails', () => {
     expect(binomialUpperTail(10, 10, 0.5)).toBeCloseTo(2 ** -10, 14);
     expect(binomialUpperTail(1, 5, 0.2)).toBeCloseTo(1 - 0.8 ** 5, 12);
   });
+
+  it('binomial past the summed range (incomplete beta): the same closed forms, and an answer for any count', () => {
+    expect(binomialUpperTail(20_000, 20_000, 0.9999)).toBeCloseTo(0.9999 ** 20_000, 10);
+    expect(binomialUpperTail(1, 50_000, 1e-5)).toBeCloseTo(1 - (1 - 1e-5) ** 50_000, 10);
+    // The two paths agree where they meet.
+    expect(binomialUpperTail(2600, 10_001, 0.25)).toBeCloseTo(binomialUpperTail(2600, 10_000, 0.25), 2);
+    // An agent reporting 10^15 requests, 30 % failed: decided (a vanishing tail), not summed term by term.
+    expect(binomialUpperTail(3e14, 1e15, 0.01)).toBe(0);
+  });
 });

@@ -11,5 +11,7 @@ export const healthMonitorEnv = commonEnv.extend({
   LATENCY_SLO_SECONDS: numberVar(0.001, 3600, 2),
   MAX_BATCH_REPORTS: intVar(1, 100_000, 5000),
   MAX_FUTURE_SKEW_SECONDS: numberVar(0, 86_400, 300),
+  /** Distinct custom metric and quality names (outside the standard ones) one agent may report. */
+  MAX_CUSTOM_SERIES_PER_AGENT: intVar(1, 100_000, 100),
 });
 export type HealthMonitorEnv = z.infer<typeof healthMonitorEnv>;

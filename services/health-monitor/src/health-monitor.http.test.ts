@@ -344,6 +344,55 @@ describe('health-monitor API keys', () => {
   });
 });
 
+describe('health-monitor scoped API keys', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ API_KEYS: 'ingest:agents-key,read:dash-key' });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('takes every write path with an ingest key, refuses a read key there, and guards reads once a read key exists', async () => {
+    const ingest = { authorization: 'Bearer agents-key' };
+    expect((await h.post('/v1/ingest', { reports: [report('s-1')] }, ingest)).status).toBe(200);
+    expect((await h.post('/agents/s-2/register', { model: 'm' }, ingest)).status).toBe(201);
+    expect((await h.post('/agents/s-2/metrics', { timestamp: T0 + 1000, metrics: { requests: 1 } }, ingest)).status).toBe(200);
+    const edge = { from: 's-1', to: 's-2', kind: 'delegation', outcome: 'success', latencySeconds: 0.1, timestamp: T0 + 1000 };
+    expect((await h.post('/v1/interactions', { interactions: [edge] }, ingest)).status).toBe(200);
+    const readKey = await h.post('/v1/ingest', { reports: [report('s-3')] }, { authorization: 'Bearer dash-key' });
+    expect(readKey.status).toBe(403);
+    expect(readKey.body.error.message).toContain('scope ingest');
+    expect((await h.get('/agents')).status).toBe(401);
+    expect((await fetch(`${h.url}/agents`, { headers: { authorization: 'Bearer dash-key' } })).status).toBe(200);
+    expect((await h.get('/healthz')).status).toBe(200);
+  });
+});
+
+describe('health-monitor custom series per agent', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ MAX_CUSTOM_SERIES_PER_AGENT: '2' });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('refuses a report that brings a custom name past the limit, naming it; standard names and known ones pass', async () => {
+    const custom = (agentId: string, metrics: Record<string, number>, quality: Record<string, number> = {}) => ({ ...report(agentId), metrics, quality });
+    const first = await h.post('/v1/ingest', { reports: [custom('c-1', { requests: 1, queue_depth: 3 }, { politeness: 0.9 })] });
+    expect(first.body).toMatchObject({ accepted: 1, rejected: 0 });
+    const second = await h.post('/v1/ingest', { reports: [custom('c-1', { queue_depth: 4, cache_hits: 2 }), custom('c-1', { queue_depth: 5, requests: 2 }), custom('c-2', { cache_hits: 1 })] });
+    expect(second.body).toMatchObject({ accepted: 2, rejected: 1 });
+    expect(second.body.errors).toEqual([{ index: 0, path: 'reports.0.metrics.cache_hits', message: "a new series past the agent's limit of 2 custom series (MAX_CUSTOM_SERIES_PER_AGENT)" }]);
+    await h.post('/agents/c-3/register', { model: 'm' });
+    const single = await h.post('/agents/c-3/metrics', { timestamp: T0 + 1000, metrics: { a_1: 1, a_2: 2 }, quality: { a_3: 0.5 } });
+    expect(single.status).toBe(400);
+    expect(single.body.error).toMatchObject({ code: 'SWS_INVALID_FIELD', issues: [{ path: 'quality.a_3' }] });
+    expect((await h.get('/metrics')).body).toMatch(/swarmscope_ingest_rejected_reports_total\{reason="series_limit",service="health-monitor"\} 1/);
+  });
+});
+
 describe('health-monitor when Redis goes away', () => {
   it('reports not ready and refuses ingest with 503 (nothing acknowledged that the bus did not take), then recovers', async () => {
     const redis = await startRedisServer();

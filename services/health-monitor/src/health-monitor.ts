@@ -15,6 +15,7 @@ import {
   type Store,
   type Topic,
   type WindowEvent,
+  rateLimitsFrom,
 } from '@swarmscope/core';
 import type { Express } from 'express';
 import type { z } from 'zod';
@@ -76,6 +77,7 @@ export class HealthMonitor {
       logger,
       metrics: this.metrics,
       apiKeys: env.API_KEYS,
+      rateLimits: rateLimitsFrom(env),
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       readiness: [
         { name: `store (${store.kind})`, check: () => store.ping() },

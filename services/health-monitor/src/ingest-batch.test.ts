@@ -35,7 +35,7 @@ describe('validateBatch', () => {
       limits,
     );
     expect(result.items).toHaveLength(1);
-    expect(result.rejected).toEqual({ invalid_field: 2, timestamp_out_of_range: 0 });
+    expect(result.rejected).toEqual({ invalid_field: 2, timestamp_out_of_range: 0, series_limit: 0 });
     expect(result.errors).toEqual([
       { index: 0, path: 'reports.0.metrics.cpu_percent', message: 'must be ≥ 0' },
       { index: 2, path: 'reports.2.agentId', message: 'must not be empty' },
@@ -84,5 +84,20 @@ describe('validateBatch', () => {
     const error = rejects({ reports: [good, good, good, good] });
     expect(error.status).toBe(413);
     expect(error.code).toBe('SWS_BATCH_TOO_LARGE');
+  });
+
+  it('refuses a pool name outside the id charset, which the autoscaler could not act on', () => {
+    const result = validateBatch({ reports: [{ ...good, pool: 'support team' }, { ...good, pool: 'support-eu.1' }] }, now, limits);
+    expect(result.errors).toEqual([{ index: 0, path: 'reports.0.pool', message: 'may only hold letters, digits and . _ : -' }]);
+    expect(result.items.map((r) => r.pool)).toEqual(['support-eu.1']);
+  });
+
+  it('refuses numbers past ±1e15, which would overflow sums over the fleet', () => {
+    const result = validateBatch({ reports: [{ ...good, metrics: { requests: 1e308, errors: 0 } }, { ...good, metrics: { queue_depth: -2e15 } }, { ...good, metrics: { memory_bytes: 1e15 } }] }, now, limits);
+    expect(result.errors).toEqual([
+      { index: 0, path: 'reports.0.metrics.requests', message: 'must be between -1e15 and 1e15' },
+      { index: 1, path: 'reports.1.metrics.queue_depth', message: 'must be between -1e15 and 1e15' },
+    ]);
+    expect(result.items).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { HttpError, invalidFields, toFieldIssues, type Interaction, type SampleReport } from '@swarmscope/core';
 import type { z } from 'zod';
-import { interactionInputSchema, reportSchema } from './ingest-schema';
+import { interactionInputSchema, reportSchema, type ReportInput } from './ingest-schema';
 import { checkTimestamp, type TimestampPolicy } from './timestamp-policy';
 
 export interface ItemError {
@@ -10,7 +10,7 @@ export interface ItemError {
 }
 
 /** Why an item was refused: the label of `swarmscope_ingest_rejected_reports_total`. */
-export type RejectReason = 'invalid_field' | 'timestamp_out_of_range';
+export type RejectReason = 'invalid_field' | 'timestamp_out_of_range' | 'series_limit';
 
 /** A valid report with its timestamp settled; model/pool/type stay optional until the agent is looked up. */
 export type ValidReport = Omit<SampleReport, 'model' | 'pool' | 'type'> & Partial<Pick<SampleReport, 'model' | 'pool' | 'type'>>;
@@ -25,6 +25,9 @@ export interface BatchLimits extends TimestampPolicy {
   maxItems: number;
 }
 
+/** A last check of one valid item (e.g. the agent's series budget): a field issue refuses it. */
+export type Admit<T> = (item: T) => { path: string; message: string } | undefined;
+
 /**
  * Splits a batch body `{"<field>": [...]}` into valid items (timestamps settled) and per-item errors, like OTLP's
  * partial success. A body that is not a batch at all throws a 400 (413 when it holds too many items).
@@ -35,6 +38,7 @@ function validateItems<S extends z.ZodType<{ timestamp?: number | undefined }>>(
   schema: S,
   now: number,
   limits: BatchLimits,
+  admit?: Admit<z.infer<S>>,
 ): BatchResult<z.infer<S> & { timestamp: number }> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalidFields([{ path: 'body', message: `must be an object {"${field}": [...]}` }]);
@@ -49,7 +53,7 @@ function validateItems<S extends z.ZodType<{ timestamp?: number | undefined }>>(
   }
   const items: Array<z.infer<S> & { timestamp: number }> = [];
   const errors: ItemError[] = [];
-  const rejected: Record<RejectReason, number> = { invalid_field: 0, timestamp_out_of_range: 0 };
+  const rejected: Record<RejectReason, number> = { invalid_field: 0, timestamp_out_of_range: 0, series_limit: 0 };
   for (let index = 0; index < list.length; index++) {
     const parsed = schema.safeParse(list[index]);
     if (!parsed.success) {
@@ -64,14 +68,20 @@ function validateItems<S extends z.ZodType<{ timestamp?: number | undefined }>>(
       errors.push({ index, path: `${field}.${index}.timestamp`, message: problem });
       continue;
     }
+    const refused = admit?.(parsed.data);
+    if (refused) {
+      rejected.series_limit++;
+      errors.push({ index, path: `${field}.${index}.${refused.path}`, message: refused.message });
+      continue;
+    }
     items.push({ ...parsed.data, timestamp });
   }
   return { items, errors, rejected };
 }
 
-/** `POST /v1/ingest`: reports, with empty metrics and quality where absent. */
-export function validateBatch(body: unknown, now: number, limits: BatchLimits): BatchResult<ValidReport> {
-  const result = validateItems(body, 'reports', reportSchema, now, limits);
+/** `POST /v1/ingest`: reports, with empty metrics and quality where absent; `admit` sees each valid report last. */
+export function validateBatch(body: unknown, now: number, limits: BatchLimits, admit?: Admit<ReportInput>): BatchResult<ValidReport> {
+  const result = validateItems(body, 'reports', reportSchema, now, limits, admit);
   return { ...result, items: result.items.map((report) => ({ ...report, metrics: report.metrics ?? {}, quality: report.quality ?? {} })) };
 }
 

@@ -1,4 +1,4 @@
-import { INTERACTION_KINDS, INTERACTION_OUTCOMES } from '@swarmscope/core';
+import { INTERACTION_KINDS, INTERACTION_OUTCOMES, metricValue } from '@swarmscope/core';
 import { z } from 'zod';
 
 /** Limits of one report; documented in the README's API section. */
@@ -22,6 +22,11 @@ export const agentIdSchema = z
   .regex(ID_PATTERN, 'may only hold letters, digits and . _ : -');
 
 const labelSchema = z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(LIMITS.idLength, `must be at most ${LIMITS.idLength} characters`);
+/**
+ * Pools are names other services act on (autoscaler policies, `/policies/:pool`, Kubernetes targets): the id charset,
+ * so a pool name one service accepts is one every service can use.
+ */
+const poolSchema = agentIdSchema;
 
 const metricName = z
   .string()
@@ -31,9 +36,11 @@ const metricName = z
 /** Names whose values are counts (whole, ≥ 0) or amounts (≥ 0). Custom metrics need only be finite. */
 const COUNTS = new Set(['requests', 'errors', 'input_tokens', 'output_tokens', 'tool_calls']);
 const AMOUNTS = new Set(['response_time_seconds', 'cpu_percent', 'memory_bytes', 'memory_percent', 'cost_usd']);
+/** The standard metric and quality names (the data model's); every other name is a custom series of its agent. */
+export const STANDARD_NAMES: ReadonlySet<string> = new Set([...COUNTS, ...AMOUNTS, 'accuracy', 'coherence', 'efficiency', 'adaptability']);
 
-// JSON has no NaN or Infinity, but a client may still send huge exponents; `finite` rejects what overflows.
-const finite = z.number({ error: 'must be a number' }).finite('must be a finite number');
+// JSON has no NaN or Infinity, but a client may send 1e308: bounded, so sums over the fleet stay finite.
+const finite = metricValue;
 
 export const metricsSchema = z
   .record(metricName, finite)
@@ -65,7 +72,7 @@ export const reportSchema = z.object({
   agentId: agentIdSchema,
   timestamp: timestampSchema.optional(),
   model: labelSchema.optional(),
-  pool: labelSchema.optional(),
+  pool: poolSchema.optional(),
   type: labelSchema.optional(),
   labels: labelsSchema.optional(),
   metrics: metricsSchema.optional(),
@@ -95,7 +102,7 @@ export const agentMetricsSchema = z.object({
 export const registerSchema = z.object({
   model: labelSchema,
   type: labelSchema.optional(),
-  pool: labelSchema.optional(),
+  pool: poolSchema.optional(),
   labels: labelsSchema.optional(),
 });
 

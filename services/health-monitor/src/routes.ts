@@ -1,4 +1,4 @@
-import { AGENT_STATUSES, HttpError, INTERACTION_KINDS, parseOrThrow, toHttpError, type AgentRecord } from '@swarmscope/core';
+import { AGENT_STATUSES, HttpError, INTERACTION_KINDS, parseOrThrow, requireScope, toHttpError, type AgentRecord } from '@swarmscope/core';
 import type { ErrorRequestHandler, Express, Request } from 'express';
 import { linearRegression } from 'simple-statistics';
 import { z } from 'zod';
@@ -6,7 +6,8 @@ import { fleetSummary } from './fleet-summary';
 import type { HealthMonitor } from './health-monitor';
 import { validateBatch, validateInteractions } from './ingest-batch';
 import { GRAPH_KEY, mergeGraph } from './interaction-graph';
-import { agentIdSchema, agentMetricsSchema, registerSchema, DEFAULTS } from './ingest-schema';
+import { agentIdSchema, agentMetricsSchema, registerSchema, DEFAULTS, STANDARD_NAMES } from './ingest-schema';
+import { SeriesBudget } from './series-budget';
 import { checkTimestamp } from './timestamp-policy';
 
 const listQuery = z.object({
@@ -27,22 +28,31 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
   const { env, store } = monitor.deps;
   const timestampPolicy = { maxAgeMs: env.WINDOW_RETENTION_HOURS * 3_600_000, maxFutureMs: env.MAX_FUTURE_SKEW_SECONDS * 1000 };
   const agentId = (request: Request) => parseOrThrow(agentIdSchema, request.params.id, ['params', 'id']);
+  const series = new SeriesBudget(env.MAX_CUSTOM_SERIES_PER_AGENT, STANDARD_NAMES);
+  /** The agent's custom-series budget: a report bringing a name past it is refused, naming the field. */
+  const admitSeries = (id: string, report: { metrics?: Record<string, number> | undefined; quality?: Record<string, number> | undefined }) => {
+    const metrics = Object.keys(report.metrics ?? {});
+    const over = series.admit(id, [...metrics, ...Object.keys(report.quality ?? {})]);
+    if (over === undefined) return undefined;
+    const path = `${metrics.includes(over) ? 'metrics' : 'quality'}.${over}`;
+    return { path, message: `a new series past the agent's limit of ${series.maxPerAgent} custom series (MAX_CUSTOM_SERIES_PER_AGENT)` };
+  };
   const known = (id: string): AgentRecord => {
     const agent = monitor.fleet.agents.get(id);
     if (!agent) throw new HttpError('SWS_NOT_FOUND', `agent ${JSON.stringify(id)} is not registered`);
     return agent.record;
   };
 
-  app.post('/v1/ingest', async (request, response) => {
+  app.post('/v1/ingest', requireScope('ingest'), async (request, response) => {
     const now = monitor.now();
-    const result = validateBatch(request.body, now, { ...timestampPolicy, maxItems: env.MAX_BATCH_REPORTS });
+    const result = validateBatch(request.body, now, { ...timestampPolicy, maxItems: env.MAX_BATCH_REPORTS }, (report) => admitSeries(report.agentId, report));
     const reports = result.items.map((report) => monitor.fleet.complete(report));
     const samples = reports.length > 0 ? await acceptOrUnavailable(monitor, reports) : 0;
     const rejected = monitor.countRejected(result.rejected);
     response.json({ accepted: reports.length, rejected, samples, errors: result.errors });
   });
 
-  app.post('/v1/interactions', async (request, response) => {
+  app.post('/v1/interactions', requireScope('ingest'), async (request, response) => {
     const result = validateInteractions(request.body, monitor.now(), { ...timestampPolicy, maxItems: env.MAX_BATCH_REPORTS });
     if (result.items.length > 0) {
       try {
@@ -66,7 +76,7 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
     response.json({ from, to, windows: windows.length, ...mergeGraph(windows, query.kind) });
   });
 
-  app.post('/agents/:id/register', async (request, response) => {
+  app.post('/agents/:id/register', requireScope('ingest'), async (request, response) => {
     const id = agentId(request);
     const body = parseOrThrow(registerSchema, request.body ?? {});
     const { agent, created } = monitor.fleet.register(
@@ -79,7 +89,7 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
     response.status(created ? 201 : 200).json(agent.record);
   });
 
-  app.post('/agents/:id/metrics', async (request, response) => {
+  app.post('/agents/:id/metrics', requireScope('ingest'), async (request, response) => {
     const id = agentId(request);
     const record = known(id);
     const body = parseOrThrow(agentMetricsSchema, request.body ?? {});
@@ -87,6 +97,8 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
     const timestamp = body.timestamp ?? now;
     const problem = checkTimestamp(timestamp, now, timestampPolicy);
     if (problem) throw new HttpError('SWS_INVALID_FIELD', `timestamp: ${problem}`, [{ path: 'timestamp', message: problem }]);
+    const over = admitSeries(id, body);
+    if (over) throw new HttpError('SWS_INVALID_FIELD', `${over.path}: ${over.message}`, [over]);
     const samples = await acceptOrUnavailable(monitor, [
       { agentId: id, timestamp, model: record.model, pool: record.pool, type: record.type, metrics: body.metrics ?? {}, quality: body.quality ?? {} },
     ]);

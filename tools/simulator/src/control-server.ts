@@ -1,4 +1,4 @@
-import { HttpError, createHttpApp, createLogger, createServiceMetrics, listen, parseOrThrow, type Logger, type RunningServer } from '@swarmscope/core';
+import { HttpError, createHttpApp, createLogger, createServiceMetrics, listen, parseOrThrow, requireScope, type Logger, type RunningServer } from '@swarmscope/core';
 import { z } from 'zod';
 import type { ScaleRecord } from './truth';
 
@@ -13,7 +13,7 @@ export interface ControlServerOptions {
   port: number;
   /** Interface to listen on (default 127.0.0.1; `0.0.0.0` in a container whose autoscaler reaches it over the network). */
   host?: string;
-  /** When set, POST needs `Authorization: Bearer <key>` (401 without, 403 with a wrong one). */
+  /** When set, POST needs `Authorization: Bearer <key>` of an admin (or unscoped) key: 401 without, 403 otherwise. */
   apiKeys?: readonly string[];
   logger?: Logger;
 }
@@ -47,7 +47,7 @@ export async function startControlServer(target: ControlTarget, options: Control
       app.get('/pools', (_request, response) => {
         response.json({ pools: target.pools() });
       });
-      app.post('/pools/:pool/scale', (request, response) => {
+      app.post('/pools/:pool/scale', requireScope('admin'), (request, response) => {
         const pool = String(request.params.pool);
         const known = target.pools().map((p) => p.pool);
         if (!known.includes(pool)) {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { SCOPES } from '../http/api-keys';
+import type { RateLimits } from '../http/auth';
 
 /** Raised at start when the environment does not fit a service's schema; the message names each variable. */
 export class ConfigError extends Error {
@@ -48,6 +50,10 @@ export const urlVar = (protocols: readonly string[]) =>
     .refine((value) => protocols.includes(new URL(value).protocol), `must use ${protocols.join(' or ')}`)
     .optional();
 
+function optionalInt(min: number, max: number) {
+  return z.coerce.number().int('must be an integer').min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`).optional();
+}
+
 /** Variables every service shares. */
 export const commonEnv = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -74,12 +80,31 @@ export const commonEnv = z.object({
   BUS_SHARDS: intVar(1, 1024, 16),
   /** Entries (publish calls) kept per bus shard; the default depends on the mode (see backends.ts). */
   BUS_MAX_LEN: z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(10_000_000, 'must be ≤ 10000000').optional(),
+  /** `scope:secret` entries (scope read, ingest or admin); a bare secret is an admin key. */
   API_KEYS: listVar(),
+  /** Requests per second one key of each scope may make, sustained (0: no limit), and its burst (default 2 s worth). */
+  RATE_LIMIT_READ_PER_SECOND: numberVar(0, 1_000_000, 100),
+  RATE_LIMIT_READ_BURST: optionalInt(1, 10_000_000),
+  RATE_LIMIT_INGEST_PER_SECOND: numberVar(0, 1_000_000, 500),
+  RATE_LIMIT_INGEST_BURST: optionalInt(1, 10_000_000),
+  RATE_LIMIT_ADMIN_PER_SECOND: numberVar(0, 1_000_000, 20),
+  RATE_LIMIT_ADMIN_BURST: optionalInt(1, 10_000_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: urlVar(['http:', 'https:']),
   BODY_LIMIT_BYTES: intVar(1024, 64 * 1024 * 1024, 5 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_SECONDS: numberVar(0, 300, 10),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
+
+/** The per-scope token-bucket rates of `RATE_LIMIT_*` (a rate of 0 leaves that scope unlimited). */
+export function rateLimitsFrom(env: CommonEnv): RateLimits {
+  const limits: RateLimits = {};
+  for (const scope of SCOPES) {
+    const upper = scope.toUpperCase() as Uppercase<typeof scope>;
+    const perSecond = env[`RATE_LIMIT_${upper}_PER_SECOND`];
+    if (perSecond > 0) limits[scope] = { perSecond, burst: env[`RATE_LIMIT_${upper}_BURST`] ?? Math.max(1, Math.ceil(2 * perSecond)) };
+  }
+  return limits;
+}
 
 /** The Redis settings of the common environment as createBackends takes them. */
 export function redisOptionsOf(env: CommonEnv): { redisUrl?: string; redisClusterNodes?: string[]; busAckReplicas?: number; busRedeliverMs: number } {

@@ -1,10 +1,11 @@
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { HttpError } from '../errors';
 import { METRICS_CONTENT_TYPES, type ServiceMetrics } from '../telemetry/metrics';
 import { toFieldIssues } from '../validation';
-import { requireApiKeyOnWrites } from './auth';
+import { anonymousWhereKeysRule, assertWritesScoped, authenticate, type RateLimits } from './auth';
 
 /** A dependency /readyz checks (Redis, the bus...). */
 export interface ReadinessCheck {
@@ -16,26 +17,40 @@ export interface HttpAppOptions {
   service: string;
   logger: Logger;
   metrics: ServiceMetrics;
+  /** `API_KEYS` entries (`scope:secret`, or a bare secret: admin). */
   apiKeys: readonly string[];
+  /** Per-key request rates by the key's scope (see `rateLimitsFrom`); none: no limit. */
+  rateLimits?: RateLimits;
   bodyLimitBytes: number;
   readiness: readonly ReadinessCheck[];
-  /** Mounts the service's own routes, between the shared middleware and the error handlers. */
+  /**
+   * Mounts the service's own routes, between the shared middleware and the error handlers. Every write route starts
+   * with `requireScope(...)` (checked: the factory throws otherwise).
+   */
   routes(app: Express): void;
 }
 
 const READINESS_TIMEOUT_MS = 2000;
 
 /**
- * The express app every service shares: JSON bodies (gzip accepted) with a size limit, API-key auth on writes,
- * a request-duration histogram by route template, /healthz, /readyz, /metrics, and JSON errors with stable codes.
+ * The express app every service shares: scoped API keys with per-key rate limits (checked before a body is read),
+ * JSON bodies (gzip accepted) with a size limit, a request-duration histogram by route template, /healthz, /readyz,
+ * /metrics, and JSON errors with stable codes.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(recordDuration(options.metrics));
-  app.use(requireApiKeyOnWrites(options.apiKeys));
-  app.use(express.json({ limit: options.bodyLimitBytes, inflate: true, strict: false }));
+  const rateLimited = new Counter({
+    name: 'swarmscope_http_rate_limited_total',
+    help: 'Requests refused with 429 because their API key was over its rate, by the key scope.',
+    labelNames: ['scope'] as const,
+    registers: [options.metrics.registry],
+  });
+  app.use(authenticate({ apiKeys: options.apiKeys, rateLimits: options.rateLimits ?? {}, rateLimited, now: Date.now }));
+  // A caller that must show a key and did not gets its 401 before its body is read (no parsing for strangers).
+  app.use(express.json({ limit: options.bodyLimitBytes, inflate: true, strict: false, type: (request) => Boolean((request as Request).is('application/json')) && !anonymousWhereKeysRule(request) }));
 
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok', service: options.service });
@@ -54,6 +69,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
 
   options.routes(app);
+  assertWritesScoped(app);
 
   app.use((request, _response, next) => next(new HttpError('SWS_NOT_FOUND', `no route for ${request.method} ${request.path}`)));
   app.use(errorHandler(options.logger));
@@ -88,8 +104,23 @@ function recordDuration(metrics: ServiceMetrics): RequestHandler {
   };
 }
 
-/** body-parser's error types, mapped to our codes. */
-function fromBodyParser(error: { type?: string; message: string; limit?: number }): HttpError | undefined {
+/** What express, its router and body-parser throw at bad requests. */
+interface FrameworkError {
+  name?: string;
+  type?: string;
+  code?: string;
+  message: string;
+  limit?: number;
+  status?: number;
+  expose?: boolean;
+}
+
+/** body-parser's and the router's errors at bad input, mapped to our codes; undefined for anything else (a 500). */
+function fromFramework(error: FrameworkError): HttpError | undefined {
+  // The router could not decode a percent-escape of a path parameter (`/agents/%E0%A4%A`).
+  if (error.name === 'URIError' && error.status === 400) return new HttpError('SWS_INVALID_FIELD', `params: not valid percent-encoding (${error.message})`, [{ path: 'params', message: 'not valid percent-encoding' }]);
+  // zlib refused a gzip or deflate body: corrupt or truncated.
+  if (error.code?.startsWith('Z_') && error.status === 400) return new HttpError('SWS_MALFORMED_BODY', `body: not valid compressed data for its Content-Encoding (${error.message})`);
   switch (error.type) {
     case 'entity.too.large':
       return new HttpError('SWS_BODY_TOO_LARGE', `body: larger than the limit of ${error.limit} bytes`);
@@ -104,15 +135,16 @@ function fromBodyParser(error: { type?: string; message: string; limit?: number 
     case 'stream.encoding.set':
       return new HttpError('SWS_INVALID_FIELD', `body: ${error.message}`);
     default:
-      return undefined;
+      // Any other client error body-parser marks as safe to show is still the client's.
+      return error.expose === true && error.status !== undefined && error.status >= 400 && error.status < 500 ? new HttpError('SWS_MALFORMED_BODY', `body: ${error.message}`) : undefined;
   }
 }
 
-/** The HttpError a failed request answers with: ours as they are, zod's and body-parser's mapped; undefined for a bug. */
+/** The HttpError a failed request answers with: ours as they are, zod's, body-parser's and the router's mapped; undefined for a bug. */
 export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (error instanceof z.ZodError) return new HttpError('SWS_INVALID_FIELD', toFieldIssues(error).map((i) => `${i.path}: ${i.message}`)[0] ?? 'invalid request', toFieldIssues(error));
-  return typeof error === 'object' && error !== null ? fromBodyParser(error as { type?: string; message: string }) : undefined;
+  return typeof error === 'object' && error !== null ? fromFramework(error as FrameworkError) : undefined;
 }
 
 function errorHandler(logger: Logger): ErrorRequestHandler {

@@ -8,6 +8,8 @@ import { runAnomalyTruthBench } from '../bench/anomaly-truth';
 import { runDetectionLatencyBench } from '../bench/detection-latency';
 import { runEmergenceBench } from '../bench/emergence';
 import { runAutoscalerBench } from '../bench/autoscaler';
+import { runFuzzBench } from '../bench/fuzz';
+import { runPlatformDownBench } from '../bench/platform-down';
 import { runSoakBench, summariseSoak } from '../bench/soak';
 import { runScaleOutBench } from '../bench/scale-out';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
@@ -201,6 +203,32 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
       await runAutoscalerBench({ days: intFlag(values.days, 'days', 1, 14, 3), seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 42), decisions: 200 });
     },
   },
+  fuzz: {
+    usage: `fuzz [--payloads N] [--seed S] [--concurrency C] [--max-seconds T]
+    random and mutated payloads against every POST endpoint of the four services (a child process, memory
+    backends): answers by status, 5xx, requests without an answer, crashes, heap after a forced GC at start, after
+    a warm-up tenth and at the end. Fails when any 5xx, unanswered request or crash. Default 100,000 payloads,
+    seed 1, 16 in flight, at most 1800 s.`,
+    run: (values) =>
+      runFuzzBench({
+        payloads: intFlag(values.payloads, 'payloads', 1, 10_000_000, 100_000),
+        seed: intFlag(values.seed, 'seed', 0, 2 ** 31 - 1, 1),
+        concurrency: intFlag(values.concurrency, 'concurrency', 1, 256, 16),
+        maxSeconds: intFlag(values['max-seconds'], 'max-seconds', 1, 86_400, 1800),
+      }),
+  },
+  'platform-down': {
+    usage: `platform-down [--agents N] [--seconds DOWN]
+    a simulated fleet (SDK, 1 request per agent per second) reporting to a real health-monitor process that is
+    killed for DOWN seconds (default 180) after 30 s up, then restarted on the same port: the SDK's heap after GC
+    and its counters over time, when reporting resumed, the final balance. Default 10,000 agents.`,
+    run: (values) =>
+      runPlatformDownBench({
+        agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000),
+        upSeconds: 30,
+        downSeconds: intFlag(values.seconds, 'seconds', 1, 3600, 180),
+      }),
+  },
 };
 
 export const benchUsage = `swarmscope bench [${Object.keys(BENCHMARKS).join('|')}] [flags]   (no name: all of them, in turn)
@@ -226,6 +254,8 @@ export async function bench(argv: readonly string[]): Promise<void> {
     seed: { type: 'string' },
     days: { type: 'string' },
     rate: { type: 'string' },
+    payloads: { type: 'string' },
+    'max-seconds': { type: 'string' },
     warmup: { type: 'string' },
     interval: { type: 'string' },
   });

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { createLogger, onShutdownSignal, type RunningServer } from '@swarmscope/core';
+import { createLogger, onShutdownSignal, secretFor, type RunningServer } from '@swarmscope/core';
 import {
   DEFAULT_GENERATOR,
   Population,
@@ -33,12 +33,12 @@ export const simulateUsage = `swarmscope simulate [--agents N] [--duration S] [-
                                   failure along the graph, collective learning
   --load-test        ramp to N agents over --ramp S (default a quarter of the run, at most 60 s), hold, and
                      report the rates achieved; flat load unless --day-seconds is given
-  --target URL       the health-monitor (default http://127.0.0.1:8080); API_KEYS' first key authenticates;
+  --target URL       the health-monitor (default http://127.0.0.1:8080); API_KEYS' first key that may ingest authenticates;
                      several comma-separated replicas: each agent reports to one of them, always the same
   --seed K           whole number; default random (printed, to replay the run)
   --truth FILE       write the ground truth as JSON Lines: a run line, one line per injection (and per scaling)
   --control-port P   serve GET /pools and POST /pools/:pool/scale {"replicas": n} on port P (interface: HOST, default 127.0.0.1)
-                     (with API_KEYS set, scaling needs one of them as a bearer key)
+                     (with API_KEYS set, scaling needs an admin one as a bearer key)
   --day-seconds D    length of a simulated day (default 86400: real time; 600 fits a day in 10 minutes)
   --rate R           mean requests per agent per second over the day (default 1)`;
 
@@ -77,6 +77,7 @@ export async function simulate(argv: readonly string[]): Promise<void> {
     .split(',')
     .map((key) => key.trim())
     .filter(Boolean);
+  const ingestKey = secretFor(apiKeys, 'ingest');
 
   const out = process.stdout;
   const live = Boolean(out.isTTY);
@@ -88,7 +89,7 @@ export async function simulate(argv: readonly string[]): Promise<void> {
 
   const runner = new SimulationRunner({
     endpoint: targets,
-    ...(apiKeys[0] ? { apiKey: apiKeys[0] } : {}),
+    ...(ingestKey ? { apiKey: ingestKey } : {}),
     population,
     scenario,
     config,

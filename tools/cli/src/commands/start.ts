@@ -1,4 +1,4 @@
-import { createLogger, onShutdownSignal, parseEnv } from '@swarmscope/core';
+import { createLogger, onShutdownSignal, parseEnv, secretFor } from '@swarmscope/core';
 import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
 import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
 import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
@@ -48,7 +48,10 @@ export async function start(argv: readonly string[]): Promise<void> {
     createLogger({ name: 'emergence-detector', level: env.LOG_LEVEL, destination: process.stderr }),
   );
   const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination: process.stderr }));
-  const fleet = values.fleet ? new BuiltinFleet({ endpoint: healthMonitor.server.url, agents, ...(env.API_KEYS[0] ? { apiKey: env.API_KEYS[0] } : {}) }) : undefined;
+  // The fleet reports with a key that may ingest; the autoscaler scales it with one that may administer.
+  const ingestKey = secretFor(env.API_KEYS, 'ingest');
+  const adminKey = secretFor(env.API_KEYS, 'admin');
+  const fleet = values.fleet ? new BuiltinFleet({ endpoint: healthMonitor.server.url, agents, ...(ingestKey ? { apiKey: ingestKey } : {}) }) : undefined;
   // --autoscale: the autoscaler acts on the demo fleet through the simulator's control endpoint, as it would on a cluster.
   const control = fleet && values.autoscale ? await startControlServer(fleet.control, { port: 0, apiKeys: env.API_KEYS }) : undefined;
   const autoscaler = await runAutoscaler(
@@ -56,7 +59,7 @@ export async function start(argv: readonly string[]): Promise<void> {
     backends.bus,
     backends.store,
     createLogger({ name: 'autoscaler', level: env.LOG_LEVEL, destination: process.stderr }),
-    control ? { actuator: new SimulatorActuator({ url: control.url, ...(env.API_KEYS[0] ? { apiKey: env.API_KEYS[0] } : {}) }) } : {},
+    control ? { actuator: new SimulatorActuator({ url: control.url, ...(adminKey ? { apiKey: adminKey } : {}) }) } : {},
   );
   fleet?.start();
 

@@ -1,0 +1,114 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { runFuzzCases, type FuzzTally } from '../fuzz/fuzz-run';
+import { fuzzCases, ENDPOINTS, type FuzzCase, type FuzzService } from '../fuzz/payloads';
+
+export interface FuzzBenchOptions {
+  payloads: number;
+  seed: number;
+  concurrency: number;
+  /** Stops sending after this long even if payloads remain (the run is bounded in count and time). */
+  maxSeconds: number;
+}
+
+interface Heap {
+  heapUsed: number;
+  rss: number;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * `swarmscope bench fuzz`: random and mutated payloads against every POST endpoint of the four services, run for real
+ * in a child process (memory backends, free ports); counts 5xx, requests without an answer and crashes, and the
+ * child's heap after a forced GC at start, after a warm-up tenth of the payloads, and at the end.
+ */
+export async function runFuzzBench(options: FuzzBenchOptions): Promise<void> {
+  const child = fork(join(__dirname, '..', 'fuzz', 'fuzz-child.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let crashed: string | undefined;
+  child.once('exit', (code, signal) => (crashed ??= `exited (code ${code}, signal ${signal})`));
+  try {
+    const { urls } = await nextMessage<{ urls: Record<FuzzService, string> }>(child);
+    const out = process.stdout;
+    out.write(`fuzz: ${options.payloads} payloads (seed ${options.seed}) against ${ENDPOINTS.length} POST endpoints of 4 services, ${options.concurrency} in flight\n`);
+    const heapStart = await heap(child);
+    const deadline = Date.now() + options.maxSeconds * 1000;
+    const cases = bounded(fuzzCases(options.seed, options.payloads, Date.now()), deadline);
+    const warmUp = Math.max(1, Math.floor(options.payloads / 10));
+    const started = Date.now();
+    const progress = (sent: number) => out.write(`\r  ${sent} sent`);
+    const first = await runFuzzCases(take(cases, warmUp), urls, options.concurrency, progress);
+    const heapWarm = await heap(child);
+    const rest = await runFuzzCases(cases, urls, options.concurrency, (sent) => progress(first.sent + sent));
+    const seconds = (Date.now() - started) / 1000;
+    const heapEnd = await heap(child);
+    const tally = merge(first, rest);
+    const serving = await Promise.all(Object.values(urls).map(async (url) => (await fetch(`${url}/healthz`)).ok));
+    out.write('\n');
+    console.table([
+      {
+        payloads: tally.sent,
+        seconds: Math.round(seconds),
+        'payloads/s': Math.round(tally.sent / seconds),
+        '2xx': count(tally, '2'),
+        '4xx': count(tally, '4'),
+        '5xx': tally.fiveXx,
+        'no answer': tally.noAnswer,
+        crashes: crashed ? 1 : 0,
+        'heap start MiB': (heapStart.heapUsed / MiB).toFixed(1),
+        'heap after warm-up MiB': (heapWarm.heapUsed / MiB).toFixed(1),
+        'heap end MiB': (heapEnd.heapUsed / MiB).toFixed(1),
+        'RSS end MiB': (heapEnd.rss / MiB).toFixed(0),
+        'all serving': serving.every(Boolean),
+      },
+    ]);
+    out.write('answers by status and code:\n');
+    console.table(Object.fromEntries(Object.entries(tally.byStatus).sort(([a], [b]) => a.localeCompare(b)).map(([status, n]) => [status, { answers: n }])));
+    if (tally.sent < options.payloads) out.write(`stopped at --max-seconds ${options.maxSeconds}: ${tally.sent} of ${options.payloads} sent\n`);
+    for (const failure of tally.failures) out.write(`FAILURE ${JSON.stringify(failure)}\n`);
+    if (tally.fiveXx > 0 || tally.noAnswer > 0 || crashed) process.exitCode = 1;
+  } finally {
+    if (!crashed) {
+      child.send('stop');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }
+}
+
+async function heap(child: ChildProcess): Promise<Heap> {
+  const answer = nextMessage<Heap>(child);
+  child.send('heap');
+  return answer;
+}
+
+function nextMessage<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = () => reject(new Error('the fuzzed platform exited'));
+    child.once('exit', onExit);
+    child.once('message', (message) => {
+      child.off('exit', onExit);
+      resolve(message as T);
+    });
+  });
+}
+
+function* bounded(cases: Iterator<FuzzCase>, deadline: number): Generator<FuzzCase> {
+  for (let next = cases.next(); !next.done && Date.now() < deadline; next = cases.next()) yield next.value;
+}
+
+/** The next `n` cases of a shared iterator (the rest stay for the next run). */
+function* take(cases: Iterator<FuzzCase>, n: number): Generator<FuzzCase> {
+  for (let i = 0; i < n; i++) {
+    const next = cases.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+function merge(a: FuzzTally, b: FuzzTally): FuzzTally {
+  const byStatus = { ...a.byStatus };
+  for (const [status, n] of Object.entries(b.byStatus)) byStatus[status] = (byStatus[status] ?? 0) + n;
+  return { sent: a.sent + b.sent, byStatus, fiveXx: a.fiveXx + b.fiveXx, noAnswer: a.noAnswer + b.noAnswer, failures: [...a.failures, ...b.failures].slice(0, 20) };
+}
+
+const count = (tally: FuzzTally, leading: string) => Object.entries(tally.byStatus).filter(([status]) => status.startsWith(leading)).reduce((sum, [, n]) => sum + n, 0);
