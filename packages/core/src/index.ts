@@ -18,7 +18,7 @@ export { RedisStore } from './store/redis-store';
 export { MemoryBus } from './bus/memory-bus';
 export { RedisBus } from './bus/redis-bus';
 export { shardOf } from './bus/shard';
-export { anomalyEventSchema, EMERGENCE_TYPES, emergenceEventSchema, INTERACTION_KINDS, INTERACTION_OUTCOMES, interactionSchema, RISK_CLASSES, SEVERITIES, sampleReportSchema, topics, windowEventSchema, windowSummarySchema } from './bus/topics';
+export { anomalyEventSchema, EMERGENCE_TYPES, INCIDENT_STATUSES, incidentChangeSchema, incidentSchema, NARRATION_SOURCES, emergenceEventSchema, INTERACTION_KINDS, INTERACTION_OUTCOMES, interactionSchema, RISK_CLASSES, SEVERITIES, sampleReportSchema, topics, windowEventSchema, windowSummarySchema } from './bus/topics';
 
 export type { CommonEnv } from './config/env';
 export type { ErrorCode, FieldIssue } from './errors';
@@ -29,6 +29,6 @@ export type { RunningServer } from './http/server';
 export type { Backends, BackendOptions } from './backends';
 export type { RedisServerHandle } from './local-redis';
 export type { AlertmanagerHandle } from './local-alertmanager';
-export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, EdgeSummary, GraphWindow, Page, PageRequest, Store, WindowStore, WindowSummary } from './store/types';
+export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, EdgeSummary, GraphWindow, IncidentFilter, IncidentStore, Page, PageRequest, Store, WindowStore, WindowSummary } from './store/types';
 export type { Bus, BusMessage, PayloadOf, SubscribeOptions, Subscription, Topic } from './bus/types';
-export type { AnomalyEvent, EmergenceEvent, Interaction, SampleReport, WindowEvent } from './bus/topics';
+export type { AnomalyEvent, EmergenceEvent, Incident, IncidentAnomaly, IncidentChange, IncidentEmergence, IncidentStatus, Interaction, Narrative, SampleReport, TimelineEntry, WindowEvent } from './bus/topics';
