@@ -20,6 +20,8 @@ export interface CorrelatorOptions {
   neighbourWindowMs: number;
   /** Data time after the last of an incident's events ended before it resolves by itself. */
   quietMs: number;
+  /** New trouble of an agent this soon after its incident resolved by itself reopens that incident. */
+  reopenMs: number;
   /** Interactions older than this (data time) no longer make agents neighbours. */
   graphWindowMs: number;
   /** Agents and anomalies listed per incident (the counts say how many there are in all). */
@@ -36,6 +38,7 @@ export const DEFAULT_CORRELATOR_OPTIONS: CorrelatorOptions = {
   burstMin: 3,
   neighbourWindowMs: 300_000,
   quietMs: 300_000,
+  reopenMs: 1_800_000,
   graphWindowMs: 900_000,
   maxListed: 100,
   maxTimeline: 200,
@@ -103,6 +106,8 @@ export class Correlator {
   /** Anomalies and emergence events of incidents that were resolved: their late events are not new trouble. */
   private readonly retired = new Map<string, string>();
   private readonly pending = new Map<string, Pending>();
+  /** Agents of incidents that resolved by themselves lately, and those incidents (to reopen). */
+  private readonly reopenable = new Map<string, Working>();
   /** Recent onsets per burst key, oldest first. */
   private readonly onsets = new Map<string, Onset[]>();
   private readonly graph: InteractionGraph;
@@ -136,6 +141,8 @@ export class Correlator {
       return;
     }
     this.recordOnset(entry);
+    const resolvedLately = this.reopenable.get(event.agentId);
+    if (resolvedLately && resolvedLately.status === 'resolved' && event.startedAt - resolvedLately.resolvedAt! <= this.options.reopenMs) this.reopen(resolvedLately, event.time);
     // Trouble of an agent already in an incident is part of it: no need to wait.
     const holder = this.byAgent.get(event.agentId);
     if (holder !== undefined) {
@@ -346,6 +353,30 @@ export class Correlator {
     return best;
   }
 
+  /** An incident that resolved by itself is open again (its agents' trouble came back). */
+  private reopen(incident: Working, now: number): void {
+    incident.status = 'open';
+    delete incident.resolvedAt;
+    delete incident.resolution;
+    delete incident.acknowledgedAt;
+    this.active.set(incident.id, incident);
+    for (const agentId of incident.agents.keys()) {
+      this.byAgent.set(agentId, incident.id);
+      this.reopenable.delete(agentId);
+    }
+    for (const id of incident.anomalies.keys()) {
+      this.retired.delete(id);
+      this.byAnomaly.set(id, incident.id);
+    }
+    for (const id of incident.emergence.keys()) {
+      this.retired.delete(id);
+      this.byEmergence.set(id, incident.id);
+    }
+    this.retired.delete(incident.id);
+    this.timeline(incident, now, 'reopened', 'trouble of its agents came back');
+    this.bump(incident, now, 'reopened');
+  }
+
   private open(firstEventId: string, startedAt: number, now: number, detail: string): Working {
     const id = `inc-${startedAt.toString(36)}-${shardOf(firstEventId, 0x1_0000_0000).toString(36)}`;
     const incident: Working = {
@@ -449,6 +480,7 @@ export class Correlator {
     for (const id of incident.anomalies.keys()) this.retire(id, incident.id, this.byAnomaly);
     for (const id of incident.emergence.keys()) this.retire(id, incident.id, this.byEmergence);
     this.retire(incident.id, incident.id, undefined);
+    if (resolution === 'auto') for (const agentId of incident.agents.keys()) this.reopenable.set(agentId, incident);
   }
 
   private retire(id: string, incidentId: string, index: Map<string, string> | undefined): void {
@@ -508,6 +540,9 @@ export class Correlator {
   }
 
   private pruneOnsets(now: number): void {
+    for (const [agentId, incident] of this.reopenable) {
+      if (incident.status !== 'resolved' || now - incident.resolvedAt! > this.options.reopenMs) this.reopenable.delete(agentId);
+    }
     const horizon = now - this.options.groupWaitMs - 2 * this.options.cohortWindowMs;
     for (const [key, list] of this.onsets) {
       let drop = 0;
@@ -544,7 +579,8 @@ export class Correlator {
       if (entry.pool) pools.add(entry.pool);
       if (entry.model) models.add(entry.model);
     }
-    for (const e of incident.emergence.values()) if (e.scope !== 'fleet') pools.add(e.scope);
+    // An emergence scope is a pool, `fleet`, or a group label (`kind:name`): only a pool is one.
+    for (const e of incident.emergence.values()) if (e.scope !== 'fleet' && !e.scope.includes(':')) pools.add(e.scope);
     const severity = this.severityOf(incident, incident.agents.size);
     const emergence = [...incident.emergence.values()].sort((a, b) => a.startedAt - b.startedAt);
     let active = 0;
@@ -580,7 +616,7 @@ export class Correlator {
   }
 }
 
-const CHANGE_RANK: Record<IncidentChange['change'], number> = { updated: 0, acknowledged: 1, resolved: 2, opened: 3 };
+const CHANGE_RANK: Record<IncidentChange['change'], number> = { updated: 0, acknowledged: 1, resolved: 2, reopened: 3, opened: 4 };
 
 function toEntry(event: AnomalyEvent): IncidentAnomaly {
   return {

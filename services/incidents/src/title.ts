@@ -16,7 +16,7 @@ const words = (type: string) => type.replace(/_/g, ' ');
 export function titleOf(incident: Omit<Incident, 'title'>, anomalies: readonly IncidentAnomaly[]): string {
   const emergence = incident.emergence.find((e) => e.type !== 'early_warning') ?? incident.emergence[0];
   const what = emergence ? words(emergence.type) : words(dominantType(anomalies) ?? 'anomaly');
-  const where = incident.pools.length === 1 ? `pool ${incident.pools[0]}` : incident.pools.length > 1 ? `pools ${incident.pools.join(', ')}` : 'the fleet';
+  const where = incident.pools.length === 1 ? `pool ${incident.pools[0]}` : incident.pools.length > 1 ? `pools ${incident.pools.join(', ')}` : emergence && emergence.scope !== 'fleet' ? emergence.scope : 'the fleet';
   if (incident.agentCount === 1 && anomalies[0]) {
     const a = anomalies[0];
     return `${what} on agent ${a.agentId} (pool ${a.pool}, ${a.model})`;

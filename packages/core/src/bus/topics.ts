@@ -233,7 +233,8 @@ export type Narrative = z.infer<typeof narrativeSchema>;
 
 /** A change of one incident, with its state after the change. */
 export const incidentChangeSchema = z.object({
-  change: z.enum(['opened', 'updated', 'acknowledged', 'resolved']),
+  /** `reopened`: an incident resolved by itself got new trouble of its agents within the reopen window. */
+  change: z.enum(['opened', 'updated', 'acknowledged', 'resolved', 'reopened']),
   incident: incidentSchema,
 });
 export type IncidentChange = z.infer<typeof incidentChangeSchema>;
