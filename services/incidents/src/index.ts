@@ -8,4 +8,14 @@ export { Narrator, materialKey } from './narrator';
 export type { ActionRefusal, CorrelatorOptions } from './correlator';
 export type { ChatMessage, NarrativeAnswer } from './prompt';
 export type { ChatAnswer, LlmApi, LlmEndpoint, LlmFailure } from './llm-client';
-export type { FallbackReason, NarratorOptions, NarratorStats } from './narrator';
+export type { FallbackReason, NarratorOptions } from './narrator';
+
+// The service edge.
+export { IncidentService, CONSUMER_GROUP, SERVICE_NAME } from './incident-service';
+export { AlertmanagerSink, toAlert } from './alertmanager-sink';
+export { incidentsEnv } from './env';
+export { runIncidents } from './run';
+export type { ActionOutcome, IncidentServiceDeps } from './incident-service';
+export type { PostableAlert } from './alertmanager-sink';
+export type { IncidentsEnv } from './env';
+export type { RunningIncidents } from './run';

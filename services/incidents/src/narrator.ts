@@ -20,12 +20,6 @@ export interface NarratorOptions {
   now?: () => number;
 }
 
-export interface NarratorStats {
-  llm: number;
-  template: number;
-  fallbacks: Partial<Record<FallbackReason, number>>;
-  tokensLastHour: number;
-}
 
 const HOUR_MS = 3_600_000;
 
@@ -39,8 +33,6 @@ export class Narrator {
   private bucket: number;
   private bucketAt: number;
   private readonly spent: Array<{ at: number; tokens: number }> = [];
-  private readonly counts = { llm: 0, template: 0 };
-  private readonly fallbacks: Partial<Record<FallbackReason, number>> = {};
 
   constructor(private readonly options: NarratorOptions) {
     this.now = options.now ?? Date.now;
@@ -54,8 +46,6 @@ export class Narrator {
 
   /** The templates' narrative (synchronous, always available). */
   template(incident: Incident, fallbackReason?: FallbackReason): Narrative {
-    this.counts.template++;
-    if (fallbackReason) this.fallbacks[fallbackReason] = (this.fallbacks[fallbackReason] ?? 0) + 1;
     return templateNarrative(incident, this.now(), fallbackReason);
   }
 
@@ -95,15 +85,14 @@ export class Narrator {
       if (!(error instanceof LlmError)) this.spend(estimate);
     }
     this.options.monitor?.recordToolCall(template, { durationSeconds: (performance.now() - started) / 1000, ...(failure ? { error: failure } : {}) });
-    if (narrative) {
-      this.counts.llm++;
-      return narrative;
-    }
-    return this.template(incident, failure ?? 'invalid_response');
+    return narrative ?? this.template(incident, failure ?? 'invalid_response');
   }
 
-  stats(): NarratorStats {
-    return { ...this.counts, fallbacks: { ...this.fallbacks }, tokensLastHour: this.tokensLastHour() };
+  /** Prompt + answer tokens spent over the last hour. */
+  tokensLastHour(): number {
+    const cutoff = this.now() - HOUR_MS;
+    while (this.spent.length > 0 && this.spent[0]!.at <= cutoff) this.spent.shift();
+    return this.spent.reduce((n, s) => n + s.tokens, 0);
   }
 
   private take(): boolean {
@@ -118,12 +107,6 @@ export class Narrator {
 
   private spend(tokens: number): void {
     this.spent.push({ at: this.now(), tokens });
-  }
-
-  private tokensLastHour(): number {
-    const cutoff = this.now() - HOUR_MS;
-    while (this.spent.length > 0 && this.spent[0]!.at <= cutoff) this.spent.shift();
-    return this.spent.reduce((n, s) => n + s.tokens, 0);
   }
 }
 

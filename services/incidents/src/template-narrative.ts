@@ -107,7 +107,7 @@ export function formatEvidence(evidence: Readonly<Record<string, number>>): stri
 export function num(value: number): string {
   if (Number.isInteger(value)) return String(value);
   const abs = Math.abs(value);
-  return abs >= 100 ? value.toFixed(0) : abs >= 1 ? value.toFixed(2).replace(/\.?0+$/, '') : value.toPrecision(2);
+  return abs >= 100 ? value.toFixed(0) : abs >= 1 ? String(Number(value.toFixed(2))) : String(Number(value.toPrecision(2)));
 }
 
 export function duration(ms: number): string {
