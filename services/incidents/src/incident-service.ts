@@ -205,10 +205,18 @@ export class IncidentService {
   }
 
   private async narrateOne(id: string): Promise<void> {
-    this.queued.delete(id);
+    try {
+      await this.narrateNow(id);
+    } finally {
+      this.queued.delete(id);
+    }
+  }
+
+  private async narrateNow(id: string): Promise<void> {
     const incident = this.correlator.get(id);
     if (!incident) return;
     const key = materialKey(incident);
+    if (this.asked.get(id) === key) return;
     const narrative = await this.deps.narrator.narrate(incident);
     this.incidentMetrics.narrations.inc({ source: narrative.source, reason: narrative.fallbackReason ?? 'none' });
     const transient = TRANSIENT.has(narrative.fallbackReason as FallbackReason);
