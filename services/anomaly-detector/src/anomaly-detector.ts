@@ -11,7 +11,6 @@ import {
   type Subscription,
 } from '@swarmscope/core';
 import type { Express } from 'express';
-import type { AlertmanagerSink } from './alertmanager-sink';
 import { AnomalyLog } from './anomaly-log';
 import { createDetectorMetrics, type DetectorMetrics } from './detector-metrics';
 import type { AnomalyEngine, ReportVerdict } from './engine-port';
@@ -28,14 +27,12 @@ export interface AnomalyDetectorDeps {
   bus: Bus;
   engine: AnomalyEngine;
   logger: Logger;
-  /** Set when ALERTMANAGER_URL is. */
-  alerts?: AlertmanagerSink;
   now?: () => number;
 }
 
 /**
  * anomaly-detector's edge: reads accepted samples from the bus (the shards it owns), scores them with the pure
- * engine, keeps the anomalies, publishes their events on the bus and sends them to Alertmanager.
+ * engine, keeps the anomalies and publishes their events on the bus (the incidents service correlates them and alerts).
  */
 export class AnomalyDetector {
   readonly app: Express;
@@ -44,7 +41,6 @@ export class AnomalyDetector {
   readonly detectorMetrics: DetectorMetrics;
   readonly now: () => number;
   private subscription: Subscription | undefined;
-  private resendTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly deps: AnomalyDetectorDeps) {
@@ -65,7 +61,7 @@ export class AnomalyDetector {
     });
   }
 
-  /** Joins the consumer group on the owned shards and starts re-sending open alerts. */
+  /** Joins the consumer group on the owned shards and starts sweeping. */
   start(): void {
     const { bus, env } = this.deps;
     const shards = env.ANOMALY_SHARDS;
@@ -85,10 +81,6 @@ export class AnomalyDetector {
     // Silence and recovery by time need a clock tick, not only reports.
     this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
-    if (this.deps.alerts) {
-      this.resendTimer = setInterval(() => void this.deps.alerts?.resend(), env.ALERT_RESEND_SECONDS * 1000);
-      this.resendTimer.unref();
-    }
   }
 
   /** Scores one report now (the bus path and `POST /detect/:agentId` share it). */
@@ -99,10 +91,10 @@ export class AnomalyDetector {
     return result;
   }
 
-  /** Keeps, publishes (one bus entry per shard) and alerts the events of a batch. */
+  /** Keeps and publishes (one bus entry per shard) the events of a batch. */
   async emit(events: AnomalyEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const { bus, alerts } = this.deps;
+    const { bus } = this.deps;
     const byShard = new Map<number, AnomalyEvent[]>();
     for (const event of events) {
       this.log.apply(event);
@@ -113,7 +105,6 @@ export class AnomalyDetector {
       else byShard.set(shard, [event]);
     }
     await Promise.all([...byShard].map(([shard, list]) => bus.publish(topics.anomalies, shard, list)));
-    await alerts?.handle(...events);
   }
 
   /** Runs the engine's housekeeping at the current time and emits what it finds. */
@@ -125,11 +116,9 @@ export class AnomalyDetector {
     }
   }
 
-  /** Stops reading (in-flight batches finish first) and sends the open alerts one last time. */
+  /** Stops reading (in-flight batches finish first). */
   async stop(): Promise<void> {
-    clearInterval(this.resendTimer);
     clearInterval(this.sweepTimer);
     await this.subscription?.close();
-    await this.deps.alerts?.resend();
   }
 }

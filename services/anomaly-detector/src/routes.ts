@@ -72,7 +72,6 @@ export function mountRoutes(app: Express, detector: AnomalyDetector): void {
     response.json({
       engine: detector.deps.engine.describe(),
       bus: { group: 'anomaly-detector', consumer: env.BUS_CONSUMER, shards: env.ANOMALY_SHARDS ?? 'all' },
-      alertmanager: env.ALERTMANAGER_URL ?? null,
       agents: detector.deps.engine.agents(),
       stateBytes: detector.deps.engine.stateBytes(),
     });

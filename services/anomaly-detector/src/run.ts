@@ -1,5 +1,4 @@
 import { listen, type Bus, type Logger, type RunningServer } from '@swarmscope/core';
-import { AlertmanagerSink } from './alertmanager-sink';
 import { AnomalyDetector, SERVICE_NAME } from './anomaly-detector';
 import type { AnomalyEngine } from './engine-port';
 import type { AnomalyDetectorEnv } from './env';
@@ -7,19 +6,16 @@ import type { AnomalyDetectorEnv } from './env';
 export interface RunningAnomalyDetector {
   detector: AnomalyDetector;
   server: RunningServer;
-  /** Stops accepting, stops reading the bus (in-flight batches finish), re-sends open alerts. */
+  /** Stops accepting, stops reading the bus (in-flight batches finish). */
   stop(): Promise<void>;
 }
 
 /** Starts anomaly-detector on its port over the given bus (its own entry and `swarmscope start` use it). */
 export async function runAnomalyDetector(env: AnomalyDetectorEnv, bus: Bus, engine: AnomalyEngine, logger: Logger): Promise<RunningAnomalyDetector> {
-  const alerts = env.ALERTMANAGER_URL
-    ? new AlertmanagerSink({ url: env.ALERTMANAGER_URL, logger, ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}) })
-    : undefined;
-  const detector = new AnomalyDetector({ env, bus, engine, logger, ...(alerts ? { alerts } : {}) });
+  const detector = new AnomalyDetector({ env, bus, engine, logger });
   detector.start();
   const server = await listen(detector.app, { port: env.ANOMALY_DETECTOR_PORT, host: env.HOST });
-  logger.info({ url: server.url, shards: env.ANOMALY_SHARDS ?? 'all', alertmanager: env.ALERTMANAGER_URL ?? null }, `${SERVICE_NAME} listening`);
+  logger.info({ url: server.url, shards: env.ANOMALY_SHARDS ?? 'all' }, `${SERVICE_NAME} listening`);
   return {
     detector,
     server,
