@@ -3,6 +3,7 @@ import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@
 import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
 import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
 import { SimulatorActuator, autoscalerEnv, runAutoscaler } from '@swarmscope/autoscaler';
+import { incidentsEnv, runIncidents } from '@swarmscope/incidents';
 import { BuiltinFleet, startControlServer } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
 import { intFlag, parseFlags } from '../args';
@@ -43,6 +44,13 @@ export async function start(argv: readonly string[]): Promise<void> {
     backends.bus,
     createLogger({ name: 'emergence-detector', level: env.LOG_LEVEL, destination: process.stderr }),
   );
+  // The narrator reports its own LLM calls to this health-monitor unless told otherwise (Swarmscope watches its own AI).
+  const incidentsConfig = parseEnv(incidentsEnv);
+  const incidents = await runIncidents(
+    incidentsConfig.NARRATOR_REPORT_URL ? incidentsConfig : { ...incidentsConfig, NARRATOR_REPORT_URL: healthMonitor.server.url },
+    backends,
+    createLogger({ name: 'incidents', level: env.LOG_LEVEL, destination: process.stderr }),
+  );
   const fleet = values.fleet ? new BuiltinFleet({ endpoint: healthMonitor.server.url, agents, ...(env.API_KEYS[0] ? { apiKey: env.API_KEYS[0] } : {}) }) : undefined;
   // --autoscale: the autoscaler acts on the demo fleet through the simulator's control endpoint, as it would on a cluster.
   const control = fleet && values.autoscale ? await startControlServer(fleet.control, { port: 0, apiKeys: env.API_KEYS }) : undefined;
@@ -64,6 +72,7 @@ export async function start(argv: readonly string[]): Promise<void> {
       `  anomaly-detector  ${anomalyDetector.server.url}   (GET /anomalies · /detectors · /metrics · POST /detect/:agentId)`,
       `  emergence         ${emergenceDetector.server.url}   (GET /events · /fleet/state · /network/analysis · /metrics · POST /analyze)`,
       `  autoscaler        ${autoscaler.server.url}   (GET /decisions · /policies · /efficiency · /metrics · POST /analyze)${control ? ' acting on the fleet' : ''}`,
+      `  incidents         ${incidents.server.url}   (GET /incidents · /incidents/:id · /metrics · POST /incidents/:id/ack · /resolve)${incidentsConfig.LLM_URL ? ` narrated by ${incidentsConfig.LLM_MODEL}` : ''}`,
       fleet ? `  simulated fleet   ${agents} agents reporting through the SDK` : '  simulated fleet   off (--no-fleet)',
       duration ? `  stopping by itself after ${duration} s; Ctrl-C stops sooner` : '  Ctrl-C stops',
       '',
@@ -93,6 +102,7 @@ export async function start(argv: readonly string[]): Promise<void> {
       await control?.close(1000);
       await emergenceDetector.stop();
       await anomalyDetector.stop();
+      await incidents.stop();
       await backends.close();
       await tracing.shutdown();
       out.write(`${final}\nstopped cleanly\n`);
