@@ -204,6 +204,23 @@ describe('Correlator', () => {
     expect(c.get(incident.id)!.anomalyCount).toBe(4);
   });
 
+  it('keeps an emergence event apart from an incident it shares only a few agents with by chance', () => {
+    const c = new Correlator();
+    const pool = Array.from({ length: 40 }, (_, i) => `r-${i}`);
+    c.onEmergence(emergence('phase_transition', pool, 0, { scope: 'research' }));
+    c.onAnomaly(anomaly('c-1', 0, { pool: 'coding', type: 'error_surge' }));
+    run(c, 0, 40);
+    c.onEmergence(emergence('cascade_failure', ['c-1', 'c-2', 'c-3', 'c-4', 'c-5', 'r-7'], 60));
+    run(c, 45, 80);
+    const incidents = c.list();
+    expect(incidents.map((i) => i.emergence.map((e) => e.type))).toEqual([['cascade_failure'], ['phase_transition']]);
+    // The cascade took the single-agent incident of one of its agents; r-7 stays with the phase transition.
+    expect(incidents[0]!.anomalyCount).toBe(1);
+    expect(incidents[0]!.agentCount).toBe(6);
+    c.onAnomaly(anomaly('r-7', 90, { pool: 'research' }));
+    expect(c.list()[1]!.anomalyCount).toBe(1);
+  });
+
   it('opens an incident for a failure emergence event alone, but not for collective learning alone', () => {
     const c = new Correlator();
     c.onEmergence(emergence('collective_learning', ['x', 'y'], 0, { scope: 'triage' }));

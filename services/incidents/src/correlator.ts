@@ -173,20 +173,22 @@ export class Correlator {
       return;
     }
     if (this.retired.has(event.id) || event.event === 'closed') return;
-    // The incidents holding its agents: the largest share takes it, the others are explained by it and merge in.
+    // The incidents holding its agents. One it mostly covers, or that mostly covers it, takes it; the others it
+    // mostly explains merge in; an incident sharing a few agents with it by chance stays apart.
     const overlap = new Map<string, number>();
     for (const agentId of event.agents) {
       const id = this.byAgent.get(agentId);
       if (id !== undefined) overlap.set(id, (overlap.get(id) ?? 0) + 1);
     }
-    const ranked = [...overlap].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const explains = (id: string, shared: number) => shared * 2 >= this.active.get(id)!.agents.size;
+    const ranked = [...overlap].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).filter(([id, shared]) => explains(id, shared) || shared * 2 >= event.agents.length);
     if (ranked.length === 0 && !this.emergenceOpens.has(event.type)) return;
     const summary = `${event.type.replace(/_/g, ' ')} in ${event.scope}`;
     const target = ranked.length > 0 ? this.active.get(ranked[0]![0])! : this.open(event.id, event.startedAt, event.time, `opened by emergence event ${summary}`);
     if (ranked.length > 0) target.reasons.add(`explained by ${summary}`);
     target.emergence.set(event.id, entry);
     this.byEmergence.set(event.id, target.id);
-    for (const [id] of ranked.slice(1)) this.merge(this.active.get(id)!, target, event.time, `explained by ${summary}`);
+    for (const [id, shared] of ranked.slice(1)) if (explains(id, shared)) this.merge(this.active.get(id)!, target, event.time, `explained by ${summary}`);
     for (const agentId of event.agents) this.claimAgent(target, agentId, undefined, event.startedAt);
     // Pending anomalies of its agents join now: the emergence event is their common cause.
     for (const [id, waiting] of this.pending) {
@@ -435,7 +437,9 @@ export class Correlator {
     } else {
       incident.agents.set(agentId, { pool: anomaly?.pool ?? '', model: anomaly?.model ?? '', onset });
     }
-    this.byAgent.set(agentId, incident.id);
+    // An emergence event names agents another incident may hold: they stay there (their new trouble goes there).
+    const holder = this.byAgent.get(agentId);
+    if (anomaly || holder === undefined || !this.active.has(holder)) this.byAgent.set(agentId, incident.id);
   }
 
   /** Moves everything of `source` into `target`; `source` resolves as merged. */
