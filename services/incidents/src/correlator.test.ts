@@ -158,9 +158,12 @@ describe('Correlator', () => {
     c.onAnomaly(anomaly('callee', 10, { pool: 'coding' }));
     c.onAnomaly(anomaly('caller', 100, { pool: 'support', model: 'llama-3.1-8b' }));
     c.onAnomaly(anomaly('stranger', 100, { pool: 'triage', model: 'gpt-4o-mini' }));
-    run(c, 0, 200);
+    // A neighbour whose trouble starts minutes later is another problem.
+    c.onInteraction({ from: 'late', to: 'callee', kind: 'message', outcome: 'success', latencySeconds: 0.1, timestamp: s(0) });
+    c.onAnomaly(anomaly('late', 400, { pool: 'research', model: 'claude-sonnet-4' }));
+    run(c, 0, 500);
     const incidents = c.list();
-    expect(incidents).toHaveLength(2);
+    expect(incidents).toHaveLength(3);
     const pair = incidents.find((i) => i.agents.includes('callee'))!;
     expect(pair.agents).toEqual(['callee', 'caller']);
     expect(pair.reasons.some((r) => r.startsWith('interaction-graph neighbours'))).toBe(true);

@@ -36,7 +36,7 @@ export const DEFAULT_CORRELATOR_OPTIONS: CorrelatorOptions = {
   groupWaitMs: 30_000,
   cohortWindowMs: 60_000,
   burstMin: 3,
-  neighbourWindowMs: 300_000,
+  neighbourWindowMs: 120_000,
   quietMs: 300_000,
   reopenMs: 1_800_000,
   graphWindowMs: 900_000,

@@ -16,7 +16,7 @@ export const incidentsEnv = commonEnv
     INCIDENT_COHORT_WINDOW_SECONDS: seconds(1, 3600, 60),
     INCIDENT_BURST_MIN: intVar(2, 1000, 3),
     /** Interaction-graph neighbours whose onsets are this close share an incident. */
-    INCIDENT_NEIGHBOUR_WINDOW_SECONDS: seconds(0, 86_400, 300),
+    INCIDENT_NEIGHBOUR_WINDOW_SECONDS: seconds(0, 86_400, 120),
     /** Interactions older than this no longer make agents neighbours. */
     INCIDENT_GRAPH_WINDOW_SECONDS: seconds(60, 86_400, 900),
     /** After the last of its events ended, an incident resolves by itself once this much time passed. */

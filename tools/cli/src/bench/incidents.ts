@@ -23,11 +23,11 @@ export interface FaultOutcome {
   id: string;
   type: string;
   agents: number;
-  /** Incidents naming at least one of its agents while it lasted. */
+  /** Incidents that match it best (Jaccard of agents, among the faults they overlap in time). */
   incidents: number;
   /** Share of its agents those incidents name. */
   agentsNamed: number;
-  /** Incidents covering it that also hold agents of another fault. */
+  /** Of those, incidents that also hold agents of other faults (over-grouping). */
   sharedWithOtherFaults: number;
 }
 
@@ -104,7 +104,7 @@ export function replayIncidents(options: IncidentReplayOptions): IncidentReplayR
   rawAlerts.total = rawAlerts.anomalies + rawAlerts.emergence;
   const all = [...last.values()].sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
   const incidents = all.filter((i) => i.resolution !== 'merged');
-  const faults = scenario.truth.map((truth) => coverage(truth, incidents, scenario.truth));
+  const faults = coverage(scenario.truth, incidents);
   const named = new Set(scenario.truth.flatMap((t) => t.agents));
   return {
     scenario: options.scenario,
@@ -121,21 +121,36 @@ export function replayIncidents(options: IncidentReplayOptions): IncidentReplayR
   };
 }
 
-/** The incidents naming the fault's agents while it lasted (plus the quiet period an incident outlives it by). */
-function coverage(truth: TruthRecord, incidents: readonly Incident[], all: readonly TruthRecord[]): FaultOutcome {
-  const agents = new Set(truth.agents);
-  const covering = incidents.filter((i) => i.startedAt <= truth.to && (i.resolvedAt ?? Infinity) >= truth.from && i.agents.some((a) => agents.has(a)));
-  const namedAgents = new Set<string>();
-  for (const incident of covering) for (const a of incident.agents) if (agents.has(a)) namedAgents.add(a);
-  const others = new Set(all.filter((t) => t !== truth).flatMap((t) => t.agents.filter((a) => !agents.has(a))));
-  return {
-    id: truth.id,
-    type: truth.type,
-    agents: truth.agents.length,
-    incidents: covering.length,
-    agentsNamed: agents.size > 0 ? namedAgents.size / agents.size : 0,
-    sharedWithOtherFaults: covering.filter((i) => i.agents.some((a) => others.has(a))).length,
-  };
+/**
+ * Each incident is attributed to the fault it matches best (Jaccard of agents, among faults it overlaps in time);
+ * per fault: its incidents, the share of its agents they name, and how many also hold agents of other faults only.
+ */
+function coverage(truths: readonly TruthRecord[], incidents: readonly Incident[]): FaultOutcome[] {
+  const best = new Map<Incident, TruthRecord>();
+  for (const incident of incidents) {
+    let top: { truth: TruthRecord; score: number } | undefined;
+    for (const truth of truths) {
+      if (incident.startedAt > truth.to || (incident.resolvedAt ?? Infinity) < truth.from) continue;
+      const shared = incident.agents.filter((a) => truth.agents.includes(a)).length;
+      const score = shared / (incident.agents.length + truth.agents.length - shared);
+      if (shared > 0 && (!top || score > top.score)) top = { truth, score };
+    }
+    if (top) best.set(incident, top.truth);
+  }
+  return truths.map((truth) => {
+    const agents = new Set(truth.agents);
+    const mine = incidents.filter((i) => best.get(i) === truth);
+    const named = new Set(mine.flatMap((i) => i.agents.filter((a) => agents.has(a))));
+    const elsewhere = new Set(truths.filter((t) => t !== truth).flatMap((t) => t.agents.filter((a) => !agents.has(a))));
+    return {
+      id: truth.id,
+      type: truth.type,
+      agents: agents.size,
+      incidents: mine.length,
+      agentsNamed: agents.size > 0 ? named.size / agents.size : 0,
+      sharedWithOtherFaults: mine.filter((i) => i.agents.some((a) => elsewhere.has(a))).length,
+    };
+  });
 }
 
 export interface IncidentBenchOptions {
