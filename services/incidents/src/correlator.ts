@@ -1,4 +1,4 @@
-import { EMERGENCE_TYPES, shardOf, type AnomalyEvent, type EmergenceEvent, type Incident, type IncidentAnomaly, type IncidentChange, type IncidentEmergence, type Interaction, type TimelineEntry } from '@swarmscope/core';
+import { shardOf, type AnomalyEvent, type EmergenceEvent, type Incident, type IncidentAnomaly, type IncidentChange, type IncidentEmergence, type Interaction, type TimelineEntry } from '@swarmscope/core';
 import { InteractionGraph } from './interaction-graph';
 import { maxSeverity, raiseSeverity, SEVERITY_RANK, severityOfEmergence, type Severity } from './severity';
 import { titleOf } from './title';
@@ -8,7 +8,7 @@ import { titleOf } from './title';
 // events are joined when they concern the same agent, agents named by one emergence event, graph neighbours with
 // close onsets, or a burst of onsets in one pool or model. Time comes in as data.
 
-export type EmergenceType = (typeof EMERGENCE_TYPES)[number];
+export type EmergenceType = EmergenceEvent['type'];
 
 export interface CorrelatorOptions {
   /** Data time a new anomaly waits for companions before it opens an incident of its own. */
