@@ -14,7 +14,8 @@ describe('incidents configuration', () => {
       try {
         parseEnv(incidentsEnv, vars);
       } catch (error) {
-        return (error as ConfigError).problems;
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
       }
       return [];
     };
