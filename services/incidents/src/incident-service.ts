@@ -218,9 +218,9 @@ export class IncidentService {
     const key = materialKey(incident);
     if (this.asked.get(id) === key) return;
     const narrative = await this.deps.narrator.narrate(incident);
+    // Held back by the rate limit or the budget: the templates' narrative stays; asked again on the next step.
+    if (TRANSIENT.has(narrative.fallbackReason as FallbackReason)) return;
     this.incidentMetrics.narrations.inc({ source: narrative.source, reason: narrative.fallbackReason ?? 'none' });
-    const transient = TRANSIENT.has(narrative.fallbackReason as FallbackReason);
-    if (transient) return; // the templates' narrative stays; asked again on the next step
     this.asked.set(id, key);
     if (narrative.source === 'llm') this.llmKeys.set(id, key);
     const change = this.correlator.setNarrative(id, narrative, this.now());
