@@ -142,7 +142,8 @@ export class Correlator {
     }
     this.recordOnset(entry);
     const resolvedLately = this.reopenable.get(event.agentId);
-    if (resolvedLately && resolvedLately.status === 'resolved' && event.startedAt - resolvedLately.resolvedAt! <= this.options.reopenMs) this.reopen(resolvedLately, event.time);
+    const lately = resolvedLately?.status === 'resolved' && event.startedAt - resolvedLately.resolvedAt! <= this.options.reopenMs;
+    if (lately && !this.byAgent.has(event.agentId)) this.reopen(resolvedLately, event.time);
     // Trouble of an agent already in an incident is part of it: no need to wait.
     const holder = this.byAgent.get(event.agentId);
     if (holder !== undefined) {
