@@ -1,6 +1,6 @@
 /** @swarmscope/telemetry-client: what agent code imports to report to Swarmscope's health-monitor. */
 export { AgentMonitor } from './agent-monitor';
-export { Fleet, INGEST_PATH, INTERACTIONS_PATH } from './fleet';
+export { DEFAULT_BATCH_SIZE, Fleet, INGEST_PATH, INTERACTIONS_PATH } from './fleet';
 export { ApiError, CLIENT_ERROR_CODES, FleetError } from './errors';
 export { backoffDelay, parseRetryAfter } from './backoff';
 export { MAX_BODY_BYTES, MAX_REPORTS_PER_BODY } from './encode';

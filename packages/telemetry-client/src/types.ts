@@ -102,7 +102,7 @@ export interface FleetOptions {
   endpoint: string;
   /** Sent as `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
-  /** Reports per POST, 1..5000 (server limit); default 1000. */
+  /** Reports per POST, 1..5000 (server limit); default 256 (see DEFAULT_BATCH_SIZE). */
   batchSize?: number;
   /** Partial batches are sent at least this often; default 1000. */
   flushIntervalMs?: number;

@@ -69,6 +69,22 @@ describe('AgentAnomalyEngine', () => {
     expect(engine.stats()).toMatchObject({ agents: 1, reports: 7200, anomalousReports: 0, events: 0 });
   });
 
+  it('keeps the total state bytes in step with its agents as they arrive, grow and are forgotten', () => {
+    const engine = new AgentAnomalyEngine({ idleMs: 60_000 });
+    const base = engine.stateBytes();
+    const a = new Agent('b-1', 3);
+    const b = new Agent('b-2', 4);
+    feed(engine, a, 1024);
+    feed(engine, b, 1024);
+    const perAgent = engine.agentStateBytes('b-1');
+    expect(perAgent).toBeGreaterThan(50_000);
+    expect(engine.stateBytes()).toBe(base + perAgent + engine.agentStateBytes('b-2'));
+    feed(engine, a, 120); // b-2 falls silent past idleMs and is forgotten by the sweep
+    engine.sweep(engine.watermark);
+    expect(engine.size).toBe(1);
+    expect(engine.stateBytes()).toBe(base + engine.agentStateBytes('b-1'));
+  });
+
   it('opens one error_surge anomaly with its numbers, keeps it while the surge lasts and resolves it after', () => {
     const engine = new AgentAnomalyEngine();
     const a = new Agent('a-2', 2);

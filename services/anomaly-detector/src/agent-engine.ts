@@ -14,6 +14,7 @@ import { hashString } from './seeded-random';
 import type { AgentAnomalyType, SignalDetector } from './signal';
 import { TokenSpikeDetector, type TokenSpikeOptions } from './token-spike';
 import { TrendDetector, type TrendOptions } from './trend';
+import { stateArrays } from './state-arrays';
 
 // Method: per-agent late fusion of detectors — the largest calibrated score wins the type, confidence is the noisy-OR
 // of the agreeing detectors' confidences (Pearl 1988) — grouped into episodes (see anomaly-episodes.ts).
@@ -180,6 +181,8 @@ class AgentState {
   seen = 0;
   surging = false;
   silent = false;
+  /** bytesOf at the last refresh (see AgentAnomalyEngine.stateBytes). */
+  bytes = 0;
 
   constructor(agentId: string, model: string, pool: string, timestamp: number, metrics: number, qualities: number, episodes: EpisodeOptions) {
     this.subject = { agentId, model, pool };
@@ -234,6 +237,8 @@ export class AgentAnomalyEngine {
   private readonly signalScratch: SignalDetector[] = [];
   private readonly verdict: AgentVerdict = { agentId: '', timestamp: 0, score: 0, anomalous: false, anomaly: undefined, events: [] };
   private maxTimestamp = Number.NEGATIVE_INFINITY;
+  /** Sum of the agents' `bytes`, kept as they change, so the /metrics gauge costs O(1), not a walk of every agent. */
+  private totalBytes = 0;
   /** Events of agents forgotten to make room, delivered with the report that made room. */
   private readonly pending: AnomalyEvent[] = [];
   private readonly counts: EngineStats = { agents: 0, reports: 0, anomalousReports: 0, events: 0, evicted: 0 };
@@ -325,6 +330,10 @@ export class AgentAnomalyEngine {
       v.events = events;
     }
     this.counts.events += v.events.length;
+    // Detectors appear lazily as metrics first arrive, then keep a constant size: refresh at reports 1, 2, 4, … 1024,
+    // then every 1024th.
+    const n = st.reports;
+    if ((n & (n - 1)) === 0 || (n & 1023) === 0) this.refreshBytes(report.agentId, st);
     return v;
   }
 
@@ -378,11 +387,12 @@ export class AgentAnomalyEngine {
     return st ? this.bytesOf(agentId, st) : 0;
   }
 
-  /** Bytes of state held for every agent. */
+  /**
+   * Bytes of state held for every agent, as of each agent's last refresh (its 1st, 2nd, 4th … 1024th report, then every
+   * 1024th): O(1), for a gauge scraped while reports stream in (walking 10,000 agents took ≈ 40 ms of the event loop).
+   */
   stateBytes(): number {
-    let bytes = objectBytes(24);
-    for (const [id, st] of this.agents) bytes += this.bytesOf(id, st);
-    return bytes;
+    return objectBytes(24) + this.totalBytes;
   }
 
   /** Whether an agent has an open anomaly, and its id. */
@@ -507,7 +517,7 @@ export class AgentAnomalyEngine {
   private forestOf(st: AgentState, metrics: Readonly<Record<string, number>>, quality: Readonly<Record<string, number>> | undefined): number {
     const dims = this.features.length;
     if (dims === 0) return Number.NaN;
-    const x = (st.vector ??= new Float64Array(dims));
+    const x = (st.vector ??= stateArrays.float64(dims));
     const a = this.smoothing;
     let changed = false;
     for (let i = 0; i < dims; i++) {
@@ -685,6 +695,13 @@ export class AgentAnomalyEngine {
   private forget(id: string, st: AgentState): void {
     this.leavePool(st);
     this.agents.delete(id);
+    this.totalBytes -= st.bytes;
+  }
+
+  private refreshBytes(id: string, st: AgentState): void {
+    const bytes = this.bytesOf(id, st);
+    this.totalBytes += bytes - st.bytes;
+    st.bytes = bytes;
   }
 
   private bytesOf(id: string, st: AgentState): number {

@@ -1,6 +1,7 @@
 import {
   createHttpApp,
   createServiceMetrics,
+  exemplarOf,
   registerBusLag,
   topics,
   type AnomalyEvent,
@@ -87,7 +88,9 @@ export class AnomalyDetector {
   score(report: SampleReport): { verdict: ReportVerdict; events: AnomalyEvent[] } {
     const result = this.deps.engine.observe(report);
     this.detectorMetrics.reports.inc();
-    if (report.receivedAt !== undefined) this.detectorMetrics.detectionLatency.observe(Math.max(0, this.now() - report.receivedAt) / 1000);
+    if (report.receivedAt !== undefined) {
+      this.detectorMetrics.detectionLatency.observe({ value: Math.max(0, this.now() - report.receivedAt) / 1000, exemplarLabels: exemplarOf(report.traceId) });
+    }
     return result;
   }
 

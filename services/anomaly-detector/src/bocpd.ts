@@ -1,6 +1,7 @@
 import { type Detector, type DetectorResult, TYPED_ARRAY_OVERHEAD_BYTES, emptyResult, objectBytes } from './detector';
 import { robustScale } from './robust-zscore';
 import { SortedWindow } from './sorted-window';
+import { stateArrays } from './state-arrays';
 
 // Method: Bayesian online change-point detection (Adams & MacKay 2007, arXiv:0710.3742).
 // Normal-Gamma conjugate model (unknown mean and variance; Student-t predictive), constant hazard, run lengths ≤ R_max.
@@ -62,11 +63,11 @@ export class BocpdDetector implements Detector {
     this.clip = options.clip ?? 8;
     this.horizon = Math.min(options.horizon ?? 12, this.rMax);
     const len = this.rMax + 1;
-    this.logR = new Float64Array(len);
-    this.mu = new Float64Array(len);
-    this.kappa = new Float64Array(len);
-    this.alpha = new Float64Array(len);
-    this.beta = new Float64Array(len);
+    this.logR = stateArrays.float64(len);
+    this.mu = stateArrays.float64(len);
+    this.kappa = stateArrays.float64(len);
+    this.alpha = stateArrays.float64(len);
+    this.beta = stateArrays.float64(len);
   }
 
   /** The run-length posterior P(r_t = r) for r = 0..(tracked − 1), a copy. */

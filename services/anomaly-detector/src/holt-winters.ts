@@ -1,5 +1,6 @@
 import { type Detector, type DetectorResult, TYPED_ARRAY_OVERHEAD_BYTES, deviationScore, emptyResult, objectBytes } from './detector';
 import { MEAN_AD_TO_SIGMA } from './robust-zscore';
+import { stateArrays } from './state-arrays';
 
 // Method: additive Holt-Winters without trend (Winters 1960; Hyndman & Athanasopoulos, FPP3 §8.3), made robust (Gelper et al. 2010).
 // Seasons are indexed by phase of the period (time-of-day bins); updates use Huber-clipped residuals.
@@ -216,9 +217,9 @@ export class HoltWintersDetector implements Detector {
         return;
       }
       this.bins = Math.min(this.maxBins, Math.round(perPeriod));
-      this.season = new Float32Array(this.bins).fill(Number.NaN);
-      this.binScale = new Float32Array(this.bins);
-      this.visits = new Uint16Array(this.bins);
+      this.season = stateArrays.float32(this.bins).fill(Number.NaN);
+      this.binScale = stateArrays.float32(this.bins);
+      this.visits = stateArrays.uint16(this.bins);
       this.firstTs = timestamp;
     }
   }

@@ -72,6 +72,7 @@ export { AnomalyLog } from './anomaly-log';
 export { createDefaultEngine } from './default-engine';
 export { anomalyDetectorEnv } from './env';
 export { runAnomalyDetector } from './run';
+export { runAnomalyDetectorThread, type RunningDetectorThread } from './thread';
 export type { AnomalyDetectorDeps } from './anomaly-detector';
 export type { AnomalyRecord, AnomalyQuery } from './anomaly-log';
 export type { AnomalyEngine, ReportVerdict } from './engine-port';

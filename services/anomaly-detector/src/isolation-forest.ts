@@ -1,5 +1,6 @@
 import { TYPED_ARRAY_OVERHEAD_BYTES, objectBytes } from './detector';
 import { SeededRandom } from './seeded-random';
+import { stateArrays } from './state-arrays';
 
 // Method: Isolation Forest (Liu, Ting & Zhou 2008): random axis-parallel splits isolate anomalies in short paths;
 // s(x) = 2^(−E[h(x)] / c(ψ)), c(n) = 2·H(n − 1) − 2(n − 1)/n the mean unsuccessful-search path of a BST. A point
@@ -72,11 +73,11 @@ export class IsolationForest {
     this.heightLimit = Math.ceil(Math.log2(this.sampleSize));
     this.nodes = 2 ** (this.heightLimit + 1) - 1;
     const total = this.trees * this.nodes;
-    this.feature = new Int8Array(total).fill(UNUSED);
-    this.cut = new Uint8Array(total);
-    this.low = new Float32Array(total);
-    this.high = new Float32Array(total);
-    this.mass = this.sampleSize <= 255 ? new Uint8Array(total) : new Uint16Array(total);
+    this.feature = stateArrays.int8(total).fill(UNUSED);
+    this.cut = stateArrays.uint8(total);
+    this.low = stateArrays.float32(total);
+    this.high = stateArrays.float32(total);
+    this.mass = this.sampleSize <= 255 ? stateArrays.uint8(total) : stateArrays.uint16(total);
     this.random = new SeededRandom(options.seed ?? 1);
   }
 

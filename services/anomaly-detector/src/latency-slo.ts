@@ -2,6 +2,7 @@ import { TYPED_ARRAY_OVERHEAD_BYTES, objectBytes } from './detector';
 import { round } from './explain';
 import { RingBuffer } from './ring-buffer';
 import { type SignalDetector, logistic, verdict, verdictBytes } from './signal';
+import { stateArrays } from './state-arrays';
 
 // Method: SLO burn check (Google SRE Workbook, ch. 5 "Alerting on SLOs"): the median of the last few latencies
 // against `multiple` × the latency objective, so one slow request does not page but a sustained breach does.
@@ -37,7 +38,7 @@ export class LatencySloDetector implements SignalDetector {
     if (!(this.slo > 0)) throw new RangeError(`sloSeconds must be > 0 (got ${this.slo})`);
     this.multiple = options.multiple ?? 2;
     this.recent = new RingBuffer(options.recent ?? 9);
-    this.scratch = new Float64Array(this.recent.capacity);
+    this.scratch = stateArrays.float64(this.recent.capacity);
   }
 
   update(latencySeconds: number) {

@@ -2,6 +2,7 @@ import { TYPED_ARRAY_OVERHEAD_BYTES, objectBytes } from './detector';
 import { IsolationForest, type IsolationForestOptions } from './isolation-forest';
 import { MAD_TO_SIGMA } from './robust-zscore';
 import { SeededRandom } from './seeded-random';
+import { stateArrays } from './state-arrays';
 
 // Method: Isolation Forest (Liu, Ting & Zhou 2008) retrained on a biased reservoir of recent normal vectors
 // (Aggarwal 2006, "On biased reservoir sampling in the presence of stream evolution"); features explained by their
@@ -91,9 +92,9 @@ export class MultivariateDetector {
     this.retrainAfterMs = options.retrainAfterMs ?? 3_600_000;
     this.center = options.center ?? 0.7;
     this.slope = options.slope ?? 40;
-    this.data = new Float32Array(this.capacity * this.dims);
-    this.medians = new Float64Array(this.dims);
-    this.scales = new Float64Array(this.dims);
+    this.data = stateArrays.float32(this.capacity * this.dims);
+    this.medians = stateArrays.float64(this.dims);
+    this.scales = stateArrays.float64(this.dims);
     // A different stream of draws from the forest's own, from the same seed.
     this.random = new SeededRandom(((options.seed ?? 1) ^ 0x5bd1e995) >>> 0);
   }

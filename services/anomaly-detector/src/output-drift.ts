@@ -1,6 +1,7 @@
 import { TYPED_ARRAY_OVERHEAD_BYTES, objectBytes } from './detector';
 import { round } from './explain';
 import { type SignalDetector, logistic, verdict, verdictBytes } from './signal';
+import { stateArrays } from './state-arrays';
 
 // Method: population stability index PSI = Σ (a_i − e_i)·ln(a_i / e_i) over the reference window's quantile bins
 // (Siddiqi 2006, credit-scoring practice: < 0.1 stable, 0.1–0.25 moderate, > 0.25 significant shift).
@@ -128,13 +129,13 @@ export class OutputDriftDetector implements SignalDetector {
     this.rebinEvery = options.rebinEvery ?? 100;
     this.rebaseAfter = options.rebaseAfter ?? 10_000;
     this.feature = options.label ?? 'output_tokens';
-    this.referenceValues = new Float32Array(this.referenceSize);
-    this.recentValues = new Float32Array(this.recentSize);
-    this.recentBins = new Uint8Array(this.recentSize);
-    this.recentHeld = new Uint8Array(this.recentSize);
-    this.counts = new Uint32Array(this.bins);
-    this.expected = new Float64Array(this.bins);
-    this.edges = new Float64Array(this.bins - 1);
+    this.referenceValues = stateArrays.float32(this.referenceSize);
+    this.recentValues = stateArrays.float32(this.recentSize);
+    this.recentBins = stateArrays.uint8(this.recentSize);
+    this.recentHeld = stateArrays.uint8(this.recentSize);
+    this.counts = stateArrays.uint32(this.bins);
+    this.expected = stateArrays.float64(this.bins);
+    this.edges = stateArrays.float64(this.bins - 1);
   }
 
   /**

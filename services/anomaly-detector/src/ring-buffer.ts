@@ -1,4 +1,5 @@
 import { TYPED_ARRAY_OVERHEAD_BYTES, objectBytes } from './detector';
+import { stateArrays } from './state-arrays';
 
 /** A fixed-capacity FIFO of numbers in one Float64Array: pushing onto a full buffer evicts (and returns) the oldest. */
 export class RingBuffer {
@@ -8,7 +9,7 @@ export class RingBuffer {
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a whole number ≥ 1 (got ${capacity})`);
-    this.data = new Float64Array(capacity);
+    this.data = stateArrays.float64(capacity);
   }
 
   get size(): number {

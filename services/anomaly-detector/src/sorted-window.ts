@@ -1,5 +1,6 @@
 import { TYPED_ARRAY_OVERHEAD_BYTES, objectBytes } from './detector';
 import { RingBuffer } from './ring-buffer';
+import { stateArrays } from './state-arrays';
 
 /**
  * The last `capacity` values of a stream, kept both in arrival order and sorted, so the rolling median, any quantile
@@ -14,7 +15,7 @@ export class SortedWindow {
 
   constructor(readonly capacity: number) {
     this.order = new RingBuffer(capacity);
-    this.sorted = new Float64Array(capacity);
+    this.sorted = stateArrays.float64(capacity);
   }
 
   get size(): number {

@@ -4,6 +4,7 @@ import { RingBuffer } from './ring-buffer';
 import { robustScale } from './robust-zscore';
 import { type SignalDetector, logistic, verdict, verdictBytes } from './signal';
 import { SortedWindow } from './sorted-window';
+import { stateArrays } from './state-arrays';
 
 // Method: robust baseline of log token counts (median and 1.4826·MAD; Hampel 1974): a spike is the median of the
 // last few counts at ≥ `ratio` × the baseline median, or one count ≥ `pointZ` robust σ above it in log space.
@@ -59,7 +60,7 @@ export class TokenSpikeDetector implements SignalDetector {
     this.window = new SortedWindow(options.baseline ?? 64);
     this.minSamples = Math.min(options.minSamples ?? 32, this.window.capacity);
     this.recent = new RingBuffer(options.recent ?? 9);
-    this.scratch = new Float64Array(this.recent.capacity);
+    this.scratch = stateArrays.float64(this.recent.capacity);
     this.ratio = options.ratio ?? 4;
     this.logRatio = Math.log(this.ratio);
     this.pointZ = options.pointZ ?? 8;

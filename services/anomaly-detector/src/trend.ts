@@ -1,6 +1,7 @@
 import { TYPED_ARRAY_OVERHEAD_BYTES, deviationScore, objectBytes } from './detector';
 import { round } from './explain';
 import { type AgentAnomalyType, type SignalDetector, verdict, verdictBytes } from './signal';
+import { stateArrays } from './state-arrays';
 
 // Method: Mann–Kendall trend test (Mann 1945; Kendall 1975; tie-corrected variance) with the Theil–Sen slope
 // (Theil 1950; Sen 1968) for the size of the trend, over a sliding window of bucket means.
@@ -124,8 +125,8 @@ export class TrendDetector implements SignalDetector {
     this.zCritical = options.zCritical ?? 3.09;
     this.minChange = options.minChange ?? 0;
     this.minRelativeChange = options.minRelativeChange ?? 0;
-    this.means = new Float64Array(this.capacity);
-    this.times = new Float64Array(this.capacity);
+    this.means = stateArrays.float64(this.capacity);
+    this.times = stateArrays.float64(this.capacity);
   }
 
   /**

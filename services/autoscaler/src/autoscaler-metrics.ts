@@ -1,10 +1,11 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ServiceRegistry } from '@swarmscope/core';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 /**
  * The autoscaler's Prometheus metrics (names are a contract with the Prometheus rules and Grafana panels): `pool` is a
  * label, never an agent; `strategy`, `direction`, `actuator` and `outcome` take a few fixed values.
  */
-export function createAutoscalerMetrics(registry: Registry) {
+export function createAutoscalerMetrics(registry: ServiceRegistry) {
   const registers = [registry];
   const perPool = (name: string, help: string) => new Gauge({ name, help, labelNames: ['pool'] as const, registers });
   return {

@@ -1,11 +1,11 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { EMERGENCE_TYPES } from '@swarmscope/core';
+import { EMERGENCE_TYPES, type ServiceRegistry } from '@swarmscope/core';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { ORDER_PARAMETERS, type EmergenceEngine } from './engine';
 
 export const GRAPH_MEASURES = ['nodes', 'edges', 'density', 'clustering', 'communities', 'modularity', 'max_pagerank'] as const;
 
 /** emergence-detector's Prometheus metrics: fleet-level only (parameters, types, measures), never agents. */
-export function createEmergenceMetrics(registry: Registry, engine: EmergenceEngine) {
+export function createEmergenceMetrics(registry: ServiceRegistry, engine: EmergenceEngine) {
   const registers = [registry];
   const events = new Counter({ name: 'swarmscope_emergence_events_total', help: 'Emergence events opened, by type.', labelNames: ['type'] as const, registers });
   // Every type present from the start, so rate() and absent() behave before the first event.

@@ -4,7 +4,7 @@ import { DecayedStatsTable } from './decayed-stats';
 import { assessHealth, type HealthPolicy } from './health-score';
 import type { ValidReport } from './ingest-batch';
 import { DEFAULTS } from './ingest-schema';
-import { METRIC, WindowAccumulator } from './window-accumulator';
+import { METRIC, requestsIn, WindowAccumulator } from './window-accumulator';
 
 export interface FleetStateOptions {
   /** Tumbling window length (WINDOW_SECONDS). */
@@ -134,7 +134,7 @@ export class FleetState {
     agent.dirty = true;
 
     const { metrics, quality } = report;
-    const requests = metrics[METRIC.requests] ?? (metrics[METRIC.responseTime] !== undefined ? 1 : 0);
+    const requests = requestsIn(metrics);
     this.signals.add(agent.row, report.timestamp, {
       requests,
       errors: metrics[METRIC.errors] ?? 0,

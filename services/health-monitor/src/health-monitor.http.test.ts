@@ -227,6 +227,64 @@ describe('health-monitor bad input', () => {
     expect(answer.body.error.message).toMatch(message);
   });
 
+  it('counts every refused ingest body by code, malformed JSON included, and keeps serving', async () => {
+    const refused = async (code: string) => counterValue((await h.get('/metrics')).body as string, 'swarmscope_ingest_rejected_batches_total', { code });
+    const before = { malformed: await refused('SWS_MALFORMED_JSON'), large: await refused('SWS_BODY_TOO_LARGE'), invalid: await refused('SWS_INVALID_FIELD') };
+
+    const malformed = await h.post('/v1/ingest', '{"reports": [{"agentId": "a-1",');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatchObject({ code: 'SWS_MALFORMED_JSON', message: expect.stringMatching(/^body: not valid JSON \(.+\)$/) });
+    const seedPath = await h.post('/agents/kept-1/metrics', 'metrics=1');
+    expect(seedPath.status).toBe(400);
+    expect(seedPath.body.error.code).toBe('SWS_MALFORMED_JSON');
+    expect((await h.post('/v1/ingest', JSON.stringify({ reports: [{ agentId: 'a', labels: { big: 'x'.repeat(5000) } }] }))).status).toBe(413);
+    expect((await h.post('/v1/ingest', { reports: 'none' })).status).toBe(400);
+
+    expect(await refused('SWS_MALFORMED_JSON')).toBe(before.malformed + 2);
+    expect(await refused('SWS_BODY_TOO_LARGE')).toBe(before.large + 1);
+    expect(await refused('SWS_INVALID_FIELD')).toBe(before.invalid + 1);
+    // Still serving: the next good batch is accepted and counted as reports, not as a refusal.
+    expect((await h.post('/v1/ingest', { reports: [report('after-bad')] })).body).toMatchObject({ accepted: 1, rejected: 0 });
+    expect(await refused('SWS_MALFORMED_JSON')).toBe(before.malformed + 2);
+    expect((await h.get('/agents/after-bad')).status).toBe(200);
+  });
+
+  it('counts requests and errors by model and pool from the reports (a response time alone is one request)', async () => {
+    const series = { model: 'claude-sonnet', pool: 'billing' };
+    const answer = await h.post('/v1/ingest', {
+      reports: [
+        report('r-1', { ...series, metrics: { requests: 4, errors: 1, response_time_seconds: 0.3 } }),
+        report('r-2', { ...series, metrics: { response_time_seconds: 0.2 } }),
+        report('r-3', { ...series, metrics: { cpu_percent: 10 } }), // a heartbeat: no request
+      ],
+    });
+    expect(answer.body).toMatchObject({ accepted: 3, rejected: 0 });
+    const text = (await h.get('/metrics')).body as string;
+    expect(counterValue(text, 'swarmscope_agent_requests_total', series)).toBe(5);
+    expect(counterValue(text, 'swarmscope_agent_errors_total', series)).toBe(1);
+    expect(counterValue(text, 'swarmscope_agent_response_time_seconds_count', series)).toBe(2);
+    // A model and pool that served without errors has an error series at 0, so its error ratio is 0, not missing.
+    expect(counterValue(text, 'swarmscope_agent_errors_total', { model: 'gpt-4o', pool: 'support' })).toBe(0);
+  });
+
+  it('serves /metrics as OpenMetrics to a scraper that asks for it (Prometheus does), as text 0.0.4 otherwise', async () => {
+    const prometheusAccept = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+    const open = await fetch(`${h.url}/metrics`, { headers: { accept: prometheusAccept } });
+    expect(open.headers.get('content-type')).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+    expect(open.headers.get('vary')).toMatch(/Accept/i);
+    const openText = await open.text();
+    expect(openText.endsWith('# EOF\n')).toBe(true);
+    expect(openText).toMatch(/^# TYPE swarmscope_ingest_reports counter$/m);
+    expect(openText).toMatch(/^swarmscope_ingest_reports_total\{service="health-monitor"\} \d+$/m);
+    for (const accept of [undefined, 'text/plain', '*/*']) {
+      const plain = await fetch(`${h.url}/metrics`, accept ? { headers: { accept } } : {});
+      expect(plain.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      const text = await plain.text();
+      expect(text).toMatch(/^# TYPE swarmscope_ingest_reports_total counter$/m);
+      expect(text).not.toContain('# EOF');
+    }
+  });
+
   it('refuses bad register and list requests naming the field', async () => {
     const noModel = await h.post('/agents/a-1/register', {});
     expect(noModel.status).toBe(400);
@@ -257,7 +315,7 @@ describe('health-monitor bad input', () => {
     const metrics = (await h.get('/metrics')).body as string;
     expect(metrics).toMatch(/swarmscope_ingest_rejected_reports_total\{reason="timestamp_out_of_range",service="health-monitor"\} 1/);
     expect(metrics).toMatch(/swarmscope_agents\{status="healthy",model="gpt-4o",pool="support",service="health-monitor"\} \d+/);
-    expect(metrics).toMatch(/swarmscope_gen_ai_tokens_total\{model="gpt-4o",direction="input",service="health-monitor"\} \d+/);
+    expect(metrics).toMatch(/swarmscope_gen_ai_tokens_total\{model="gpt-4o",pool="support",direction="input",service="health-monitor"\} \d+/);
     expect(metrics).toMatch(/http_server_request_duration_seconds_count\{[^}]*method="POST",route="\/v1\/ingest",status_code="200"/);
     expect(metrics).not.toMatch(/m-1/);
   });
@@ -300,6 +358,7 @@ describe('health-monitor when Redis goes away', () => {
       const refused = await h.post('/v1/ingest', { reports: [report('during')] });
       expect(refused.status).toBe(503);
       expect(refused.body.error.code).toBe('SWS_UNAVAILABLE');
+      expect(counterValue((await h.get('/metrics')).body as string, 'swarmscope_ingest_rejected_batches_total', { code: 'SWS_UNAVAILABLE' })).toBe(1);
       expect((await h.get('/fleet/summary')).body.agents.total).toBe(1); // 'during' was not applied
       expect((await h.get('/healthz')).status).toBe(200); // the process keeps serving
     } finally {
@@ -307,6 +366,17 @@ describe('health-monitor when Redis goes away', () => {
     }
   });
 });
+
+/** The value of one series in a text exposition (0 when absent): `labels` must all match, others may be present. */
+function counterValue(text: string, name: string, labels: Record<string, string>): number {
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_:]+)\{([^}]*)\} (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries([...match[2]!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
+  }
+  return 0;
+}
 
 async function flushRedis(url: string): Promise<void> {
   const client = new Redis(url);

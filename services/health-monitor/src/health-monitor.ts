@@ -1,6 +1,8 @@
 import {
+  activeTraceId,
   createHttpApp,
   createServiceMetrics,
+  exemplarOf,
   topics,
   type AgentRecord,
   type Bus,
@@ -21,6 +23,7 @@ import { GRAPH_KEY, InteractionGraph } from './interaction-graph';
 import { createMonitorMetrics, type MonitorMetrics } from './monitor-metrics';
 import { IngestRate } from './ingest-rate';
 import { mountRoutes } from './routes';
+import { METRIC, requestsIn } from './window-accumulator';
 
 export const SERVICE_NAME = 'health-monitor';
 const TICK_MS = 1000;
@@ -93,7 +96,11 @@ export class HealthMonitor {
   async accept(reports: SampleReport[]): Promise<number> {
     const { bus } = this.deps;
     const now = this.now();
-    for (const report of reports) report.receivedAt = now;
+    const traceId = activeTraceId();
+    for (const report of reports) {
+      report.receivedAt = now;
+      if (traceId) report.traceId = traceId;
+    }
     const byShard = groupByShard(bus, reports, (report) => report.agentId);
     await this.publish(topics.samples, byShard);
     let samples = 0;
@@ -215,10 +222,17 @@ export class HealthMonitor {
     for (const name in metrics) {
       samples++;
       const value = metrics[name]!;
-      if (name === 'response_time_seconds') m.responseTime.observe({ model, pool }, value);
-      else if (name === 'input_tokens' && value > 0) m.tokens.inc({ model, direction: 'input' }, value);
-      else if (name === 'output_tokens' && value > 0) m.tokens.inc({ model, direction: 'output' }, value);
-      else if (name === 'cost_usd' && value > 0) m.cost.inc({ model }, value);
+      if (name === METRIC.responseTime) m.responseTime.observe({ labels: { model, pool }, value, exemplarLabels: exemplarOf(report.traceId) });
+      else if (name === METRIC.inputTokens && value > 0) m.tokens.inc({ model, pool, direction: 'input' }, value);
+      else if (name === METRIC.outputTokens && value > 0) m.tokens.inc({ model, pool, direction: 'output' }, value);
+      else if (name === METRIC.cost && value > 0) m.cost.inc({ model, pool }, value);
+    }
+    const requests = requestsIn(metrics);
+    const errors = metrics[METRIC.errors] ?? 0;
+    // Both series start together (errors at 0), so an error ratio exists for every model and pool that serves.
+    if (requests > 0 || errors > 0) {
+      m.requests.inc({ model, pool }, requests);
+      m.errors.inc({ model, pool }, errors);
     }
     for (const _ in quality) samples++;
     return samples;

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ServiceRegistry } from '@swarmscope/core';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { FleetState } from './fleet-state';
 
 const HEALTH_BUCKETS = [0.2, 0.5, 0.8, 0.9, 1];
@@ -7,7 +8,7 @@ const HEALTH_BUCKETS = [0.2, 0.5, 0.8, 0.9, 1];
  * health-monitor's Prometheus metrics. Cardinality is bounded by models × pools × statuses: never one series per agent
  * (per-agent detail lives in the API).
  */
-export function createMonitorMetrics(registry: Registry, fleet: FleetState) {
+export function createMonitorMetrics(registry: ServiceRegistry, fleet: FleetState) {
   const registers = [registry];
   new Gauge({
     name: 'swarmscope_agents',
@@ -50,7 +51,7 @@ export function createMonitorMetrics(registry: Registry, fleet: FleetState) {
     }),
     rejectedBatches: new Counter({
       name: 'swarmscope_ingest_rejected_batches_total',
-      help: 'Whole request bodies refused (not a batch, too large, malformed, unavailable), by error code.',
+      help: 'Whole ingest request bodies refused (malformed JSON, not a batch, too large, no key, bus unavailable), by error code.',
       labelNames: ['code'] as const,
       registers,
     }),
@@ -64,18 +65,36 @@ export function createMonitorMetrics(registry: Registry, fleet: FleetState) {
     }),
     responseTime: new Histogram({
       name: 'swarmscope_agent_response_time_seconds',
-      help: 'Response time reported by agents, by model and pool.',
+      help: 'Response time reported by agents, by model and pool; exemplars carry the trace_id of the ingest request.',
       labelNames: ['model', 'pool'] as const,
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      enableExemplars: true,
+      registers,
+    }),
+    requests: new Counter({
+      name: 'swarmscope_agent_requests_total',
+      help: 'Requests agents reported serving (`requests`, or one per reported response time), by model and pool.',
+      labelNames: ['model', 'pool'] as const,
+      registers,
+    }),
+    errors: new Counter({
+      name: 'swarmscope_agent_errors_total',
+      help: 'Failed requests agents reported (`errors`), by model and pool; 0 while a model and pool serve without errors.',
+      labelNames: ['model', 'pool'] as const,
       registers,
     }),
     tokens: new Counter({
       name: 'swarmscope_gen_ai_tokens_total',
-      help: 'Tokens reported by agents, by model and direction (input, output).',
-      labelNames: ['model', 'direction'] as const,
+      help: 'Tokens reported by agents, by model, pool and direction (input, output).',
+      labelNames: ['model', 'pool', 'direction'] as const,
       registers,
     }),
-    cost: new Counter({ name: 'swarmscope_cost_usd_total', help: 'Cost reported by agents in US dollars, by model.', labelNames: ['model'] as const, registers }),
+    cost: new Counter({
+      name: 'swarmscope_cost_usd_total',
+      help: 'Cost reported by agents in US dollars, by model and pool.',
+      labelNames: ['model', 'pool'] as const,
+      registers,
+    }),
     interactions: new Counter({
       name: 'swarmscope_interactions_total',
       help: 'Agent-to-agent interactions accepted, by kind and outcome.',

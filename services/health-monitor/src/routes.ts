@@ -1,5 +1,5 @@
-import { AGENT_STATUSES, HttpError, INTERACTION_KINDS, parseOrThrow, type AgentRecord } from '@swarmscope/core';
-import type { Express, Request } from 'express';
+import { AGENT_STATUSES, HttpError, INTERACTION_KINDS, parseOrThrow, toHttpError, type AgentRecord } from '@swarmscope/core';
+import type { ErrorRequestHandler, Express, Request } from 'express';
 import { linearRegression } from 'simple-statistics';
 import { z } from 'zod';
 import { fleetSummary } from './fleet-summary';
@@ -35,13 +35,7 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
 
   app.post('/v1/ingest', async (request, response) => {
     const now = monitor.now();
-    let result;
-    try {
-      result = validateBatch(request.body, now, { ...timestampPolicy, maxItems: env.MAX_BATCH_REPORTS });
-    } catch (error) {
-      if (error instanceof HttpError) monitor.monitorMetrics.rejectedBatches.inc({ code: error.code });
-      throw error;
-    }
+    const result = validateBatch(request.body, now, { ...timestampPolicy, maxItems: env.MAX_BATCH_REPORTS });
     const reports = result.items.map((report) => monitor.fleet.complete(report));
     const samples = reports.length > 0 ? await acceptOrUnavailable(monitor, reports) : 0;
     const rejected = monitor.countRejected(result.rejected);
@@ -99,6 +93,14 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
     response.json({ accepted: 1, samples });
   });
 
+  // Every refused ingest body, whatever refused it: the body parser (malformed JSON, too large, bad encoding), the
+  // API key, validation, or the bus. The error goes on to the shared handler, which answers it.
+  const countRefused: ErrorRequestHandler = (error, _request, _response, next) => {
+    monitor.monitorMetrics.rejectedBatches.inc({ code: toHttpError(error)?.code ?? 'SWS_INTERNAL' });
+    next(error);
+  };
+  app.use(['/v1/ingest', '/agents/:id/metrics'], countRefused);
+
   app.get('/agents', async (request, response) => {
     const query = parseOrThrow(listQuery, request.query, ['query']);
     const { limit, cursor, ...filter } = query;
@@ -136,7 +138,6 @@ async function acceptOrUnavailable(monitor: HealthMonitor, reports: Parameters<H
   try {
     return await monitor.accept(reports);
   } catch (error) {
-    monitor.monitorMetrics.rejectedBatches.inc({ code: 'SWS_UNAVAILABLE' });
     throw unavailable(error);
   }
 }

@@ -11,6 +11,10 @@ export const METRIC = {
   cost: 'cost_usd',
 } as const;
 
+/** Requests a report stands for: its `requests`, or one when it carries a response time but no count. */
+export const requestsIn = (metrics: Readonly<Record<string, number>>): number =>
+  metrics[METRIC.requests] ?? (metrics[METRIC.responseTime] !== undefined ? 1 : 0);
+
 // 1 % relative accuracy: p99 within 1 % of the true value, ~100 bins for latencies from 10 ms to 100 s.
 const SKETCH_ACCURACY = 0.01;
 
@@ -36,8 +40,7 @@ export class WindowAccumulator {
           (this.latency ??= new DDSketch({ relativeAccuracy: SKETCH_ACCURACY })).accept(value);
           break;
         case METRIC.requests:
-          this.requests += value;
-          break;
+          break; // counted once below, with the reports that only carry a response time
         case METRIC.errors:
           this.errors += value;
           break;
@@ -54,8 +57,7 @@ export class WindowAccumulator {
           this.addMean(name, value);
       }
     }
-    // A report with a latency but no request count is one request.
-    if (metrics[METRIC.requests] === undefined && metrics[METRIC.responseTime] !== undefined) this.requests += 1;
+    this.requests += requestsIn(metrics);
     for (const name in quality) this.addMean(name, quality[name]!);
   }
 

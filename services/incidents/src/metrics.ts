@@ -1,9 +1,9 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
-import { INCIDENT_STATUSES, NARRATION_SOURCES, SEVERITIES } from '@swarmscope/core';
+import { Counter, Gauge } from 'prom-client';
+import { INCIDENT_STATUSES, NARRATION_SOURCES, SEVERITIES, type ServiceRegistry } from '@swarmscope/core';
 import type { Correlator } from './correlator';
 
 /** incidents' Prometheus metrics: by severity, status and narration source, never by agent or incident. */
-export function createIncidentMetrics(registry: Registry, correlator: Correlator) {
+export function createIncidentMetrics(registry: ServiceRegistry, correlator: Correlator) {
   const registers = [registry];
   const opened = new Counter({ name: 'swarmscope_incidents_opened_total', help: 'Incidents opened, by severity at opening.', labelNames: ['severity'] as const, registers });
   const resolved = new Counter({ name: 'swarmscope_incidents_resolved_total', help: 'Incidents resolved, by how: auto, manual, merged.', labelNames: ['resolution'] as const, registers });

@@ -63,6 +63,7 @@ describe('alert rules', () => {
         'SwarmscopeFleetHealthFalling',
         'SwarmscopePoolUnhealthy',
         'SwarmscopeErrorSurge',
+        'SwarmscopeModelErrors',
         'SwarmscopeLatencyBudgetFastBurn',
         'SwarmscopeLatencyBudgetSlowBurn',
         'SwarmscopeAnomalyStorm',

@@ -16,11 +16,13 @@ export interface RunningPlatform {
 
 /**
  * `swarmscope start --agents N`: every service on a free loopback port (their *_PORT variables), the simulated fleet
- * reporting through the SDK; resolves once health-monitor is ready and the fleet is registered.
+ * reporting through the SDK; resolves once health-monitor is ready and the fleet is registered. With 0 agents it runs
+ * `--no-fleet` (the test sends the traffic) and resolves once health-monitor is ready. `env` adds variables (tracing).
  */
-export async function startPlatform(agents: number): Promise<RunningPlatform> {
+export async function startPlatform(agents: number, env: Record<string, string> = {}): Promise<RunningPlatform> {
   const ports = { 'health-monitor': await freePort(), 'anomaly-detector': await freePort(), 'emergence-detector': await freePort(), autoscaler: await freePort() };
-  const daemon = startDaemon(process.execPath, [CLI, 'start', '--agents', String(agents)], {
+  const fleet = agents > 0 ? ['--agents', String(agents)] : ['--no-fleet'];
+  const daemon = startDaemon(process.execPath, [CLI, 'start', ...fleet], {
     ...process.env,
     LOG_LEVEL: 'warn',
     HEALTH_MONITOR_PORT: String(ports['health-monitor']),
@@ -29,11 +31,13 @@ export async function startPlatform(agents: number): Promise<RunningPlatform> {
     AUTOSCALER_PORT: String(ports.autoscaler),
     // A free port, so parallel runs never collide on 8084; incidents has no scrape job here yet (the ops hand-off).
     INCIDENTS_PORT: String(await freePort()),
+    ...env,
   });
   const health = `http://127.0.0.1:${ports['health-monitor']}`;
   try {
-    await waitFor(`${agents} agents registered`, async () => {
+    await waitFor(agents > 0 ? `${agents} agents registered` : 'health-monitor ready', async () => {
       if (daemon.child.exitCode !== null) throw new Error(`swarmscope start exited (${daemon.child.exitCode})`);
+      if (agents === 0) return (await fetch(`${health}/readyz`)).ok ? true : undefined;
       const summary = (await (await fetch(`${health}/fleet/summary`)).json()) as { agents: { total: number } };
       return summary.agents.total >= agents ? true : undefined;
     }, { timeoutMs: 60_000, detail: () => daemon.output() });

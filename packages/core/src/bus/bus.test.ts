@@ -1,12 +1,68 @@
 import { Redis } from 'ioredis';
 import { Collector, describeBusContract, sleep, testTopic, waitFor, type TestEvent } from '../test-support/bus.contract';
 import { startRedisServer, type RedisServerHandle } from '../local-redis';
+import { MessageChannel } from 'node:worker_threads';
 import { MemoryBus } from './memory-bus';
+import { PortBus, serveBusOverPort } from './port-bus';
 import { RedisBus } from './redis-bus';
+import { topics } from './topics';
 
 describeBusContract('memory', async (options) => {
   const bus = new MemoryBus(options);
   return { bus, cleanup: () => bus.close() };
+});
+
+// A PortBus over a MessageChannel behaves as the bus it fronts (here a memory bus; on a worker thread in `start`).
+describeBusContract('port (over a memory bus)', async (options) => {
+  const served = new MemoryBus(options);
+  const { port1, port2 } = new MessageChannel();
+  const host = serveBusOverPort(served, port1, [testTopic, ...Object.values(topics)]);
+  const bus = new PortBus(port2, host.init);
+  return {
+    bus,
+    cleanup: async () => {
+      await bus.close();
+      await host.close();
+      port1.close();
+      await served.close();
+    },
+  };
+});
+
+describe('PortBus specifics', () => {
+  it('refuses a topic the served end does not serve, naming it', async () => {
+    const served = new MemoryBus({ shards: 1 });
+    const { port1, port2 } = new MessageChannel();
+    const host = serveBusOverPort(served, port1, [topics.samples]);
+    const bus = new PortBus(port2, host.init);
+    expect(() => bus.subscribe(testTopic, { group: 'g', consumer: 'c' }, async () => {})).toThrow(/topic "test-events" is not served.*samples/);
+    await expect(bus.publish(testTopic, 0, [{ n: 1, tag: 'e' }])).rejects.toThrow(/not served/);
+    await bus.close();
+    port1.close();
+    await served.close();
+  });
+
+  it('leaves what a vanished worker was handling pending on the served bus, for the next consumer', async () => {
+    const served = new MemoryBus({ shards: 1, redeliverAfterMs: 50 });
+    const first = new MessageChannel();
+    serveBusOverPort(served, first.port1, [testTopic]);
+    const worker = new PortBus(first.port2, { kind: 'memory', shards: 1, topics: [testTopic.name] });
+    let started = 0;
+    worker.subscribe(testTopic, { group: 'g', consumer: 'w', startFrom: 'earliest' }, async () => {
+      started++;
+      await new Promise(() => {}); // never finishes: the worker dies mid-batch
+    });
+    await served.publish(testTopic, 0, [{ n: 1, tag: 'e' }]);
+    await waitFor(() => started === 1, 10_000, 'the worker to start the batch');
+    first.port1.close(); // the worker is gone
+
+    const got = new Collector();
+    const next = served.subscribe(testTopic, { group: 'g', consumer: 'next' }, got.handler);
+    await waitFor(() => got.messages.length === 1, 10_000, 'the redelivered message');
+    expect(got.ns()).toEqual([1]);
+    await next.close();
+    await served.close();
+  });
 });
 
 describe('MemoryBus specifics', () => {

@@ -17,6 +17,8 @@ export const sampleReportSchema = z.object({
   quality: numbers,
   /** When health-monitor accepted it (its clock, epoch ms): consumers measure their lag from it. */
   receivedAt: z.number().optional(),
+  /** The trace of the ingest request that carried it (when traced): consumers' exemplars link to it. */
+  traceId: z.string().optional(),
   /** Agent labels, sent by the SDK so an agent seen for the first time registers with them. */
   labels: z.record(z.string(), z.string()).optional(),
 });

@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { HttpError } from '../errors';
-import type { ServiceMetrics } from '../telemetry/metrics';
+import { METRICS_CONTENT_TYPES, type ServiceMetrics } from '../telemetry/metrics';
 import { toFieldIssues } from '../validation';
 import { requireApiKeyOnWrites } from './auth';
 
@@ -45,8 +45,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
     const ready = results.every((result) => result.ok);
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', service: options.service, checks: results });
   });
-  app.get('/metrics', async (_request, response) => {
-    response.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+  app.get('/metrics', async (request, response) => {
+    // Prometheus asks for OpenMetrics 1.0.0 first (the only format with exemplars); curl and older scrapers get text
+    // 0.0.4. The offers carry their versions because an Accept range with parameters only matches an offer with them.
+    const format = request.accepts([METRICS_CONTENT_TYPES.prometheus, METRICS_CONTENT_TYPES.openmetrics]) === METRICS_CONTENT_TYPES.openmetrics ? 'openmetrics' : 'prometheus';
+    const body = await options.metrics.expose(format);
+    response.vary('Accept').type(METRICS_CONTENT_TYPES[format]).send(body);
   });
 
   options.routes(app);
@@ -104,18 +108,19 @@ function fromBodyParser(error: { type?: string; message: string; limit?: number 
   }
 }
 
+/** The HttpError a failed request answers with: ours as they are, zod's and body-parser's mapped; undefined for a bug. */
+export function toHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  if (error instanceof z.ZodError) return new HttpError('SWS_INVALID_FIELD', toFieldIssues(error).map((i) => `${i.path}: ${i.message}`)[0] ?? 'invalid request', toFieldIssues(error));
+  return typeof error === 'object' && error !== null ? fromBodyParser(error as { type?: string; message: string }) : undefined;
+}
+
 function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, _next) => {
-    let httpError: HttpError;
-    if (error instanceof HttpError) httpError = error;
-    else if (error instanceof z.ZodError) httpError = new HttpError('SWS_INVALID_FIELD', toFieldIssues(error).map((i) => `${i.path}: ${i.message}`)[0] ?? 'invalid request', toFieldIssues(error));
-    else {
-      const mapped = typeof error === 'object' && error !== null ? fromBodyParser(error as { type?: string; message: string }) : undefined;
-      if (mapped) httpError = mapped;
-      else {
-        logger.error({ err: error, method: request.method, path: request.path }, 'unhandled error');
-        httpError = new HttpError('SWS_INTERNAL', 'internal error');
-      }
+    let httpError = toHttpError(error);
+    if (!httpError) {
+      logger.error({ err: error, method: request.method, path: request.path }, 'unhandled error');
+      httpError = new HttpError('SWS_INTERNAL', 'internal error');
     }
     if (httpError.status >= 500 && httpError.code !== 'SWS_INTERNAL') logger.warn({ code: httpError.code, path: request.path }, httpError.message);
     if (response.headersSent) return;

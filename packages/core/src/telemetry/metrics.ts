@@ -1,15 +1,38 @@
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Histogram, Registry, collectDefaultMetrics, type OpenMetricsContentType, type RegistryContentType } from 'prom-client';
 import type { z } from 'zod';
 import type { Bus, Topic } from '../bus/types';
 
+/** The two exposition formats /metrics speaks: exemplars exist only in OpenMetrics. */
+export type MetricsFormat = 'prometheus' | 'openmetrics';
+export const METRICS_CONTENT_TYPES: Readonly<Record<MetricsFormat, RegistryContentType>> = {
+  prometheus: Registry.PROMETHEUS_CONTENT_TYPE,
+  openmetrics: Registry.OPENMETRICS_CONTENT_TYPE,
+};
+
+/** The exemplar label Grafana's Prometheus data source links to Jaeger (grafana/provisioning/datasources). */
+export const EXEMPLAR_TRACE_LABEL = 'trace_id';
+
+/** Exemplar labels for an observation made under `traceId`; none without a trace (prom-client then keeps no exemplar). */
+export const exemplarOf = (traceId: string | undefined): Record<string, string> => (traceId ? { [EXEMPLAR_TRACE_LABEL]: traceId } : {});
+
+/**
+ * A service's registry. It is an OpenMetrics registry because prom-client lets only those hold histograms with
+ * exemplars; `ServiceMetrics.expose` renders it in either format.
+ */
+export type ServiceRegistry = Registry<OpenMetricsContentType>;
+
 /** One Registry per service instance (never the process-wide default), with process metrics and the HTTP histogram. */
 export interface ServiceMetrics {
-  registry: Registry;
+  registry: ServiceRegistry;
   httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  /** The registry in one exposition format; renders run one at a time (see `exposer`). */
+  expose(format: MetricsFormat): Promise<string>;
 }
 
 export function createServiceMetrics(service: string): ServiceMetrics {
-  const registry = new Registry();
+  // prom-client's typings declare no constructor argument; the format is set right after, before any metric.
+  const registry = new Registry<OpenMetricsContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
   const httpDuration = new Histogram({
@@ -19,7 +42,32 @@ export function createServiceMetrics(service: string): ServiceMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  return { registry, httpDuration };
+  return { registry, httpDuration, expose: exposer(registry) };
+}
+
+/**
+ * Renders one registry in either format. prom-client binds the format to the registry (switched here for a text
+ * render), and an OpenMetrics render renames every counter in place (drops `_total`, prometheus/client_js#829), so
+ * the names are put back after it. Renders are queued so none sees another's switch.
+ */
+function exposer(registry: ServiceRegistry): (format: MetricsFormat) => Promise<string> {
+  const switchable = registry as unknown as Registry<RegistryContentType>;
+  let queue: Promise<unknown> = Promise.resolve();
+  const render = async (format: MetricsFormat): Promise<string> => {
+    const names = registry.getMetricsAsArray().map((metric) => [metric, metric.name] as const);
+    switchable.setContentType(METRICS_CONTENT_TYPES[format]);
+    try {
+      return await registry.metrics();
+    } finally {
+      switchable.setContentType(METRICS_CONTENT_TYPES.openmetrics);
+      for (const [metric, name] of names) metric.name = name;
+    }
+  };
+  return (format) => {
+    const rendered = queue.then(() => render(format));
+    queue = rendered.catch(() => undefined);
+    return rendered;
+  };
 }
 
 /**
@@ -27,7 +75,7 @@ export function createServiceMetrics(service: string): ServiceMetrics {
  * or acknowledge on each topic (all shards),
  * read from the bus at scrape time. A bus that cannot answer leaves the last value out rather than failing the scrape.
  */
-export function registerBusLag(registry: Registry, bus: Bus, group: string, watched: ReadonlyArray<Topic<z.ZodType>>): void {
+export function registerBusLag(registry: ServiceRegistry, bus: Bus, group: string, watched: ReadonlyArray<Topic<z.ZodType>>): void {
   new Gauge({
     name: 'swarmscope_bus_consumer_lag',
     help: 'Bus entries (one per published batch) a consumer group has not read or acknowledged yet, by topic.',

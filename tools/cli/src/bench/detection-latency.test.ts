@@ -1,4 +1,4 @@
-import { histogramBuckets, quantileFromBuckets } from './detection-latency';
+import { histogramBuckets, quantileFromBuckets, subtractBuckets } from './detection-latency';
 
 const exposition = `# HELP swarmscope_detection_latency_seconds x
 # TYPE swarmscope_detection_latency_seconds histogram
@@ -29,5 +29,22 @@ describe('histogram quantiles from the exposition format', () => {
     expect(quantileFromBuckets([], 0.5)).toBeNaN();
     // Past the last finite bound: that bound (the quantile is only known to exceed it).
     expect(quantileFromBuckets([{ le: 0.01, count: 1 }, { le: Number.POSITIVE_INFINITY, count: 10 }], 0.99)).toBe(0.01);
+  });
+
+  it('takes the growth between two reads of a histogram bucket by bucket', () => {
+    const after = histogramBuckets(exposition, 'swarmscope_detection_latency_seconds');
+    const before = [
+      { le: 0.001, count: 40 },
+      { le: 0.01, count: 60 },
+      { le: 0.1, count: 61 },
+      { le: Number.POSITIVE_INFINITY, count: 61 },
+    ];
+    expect(subtractBuckets(after, before)).toEqual([
+      { le: 0.001, count: 10 },
+      { le: 0.01, count: 30 },
+      { le: 0.1, count: 39 },
+      { le: Number.POSITIVE_INFINITY, count: 39 },
+    ]);
+    expect(subtractBuckets(after, [])).toEqual(after);
   });
 });

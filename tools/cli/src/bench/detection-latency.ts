@@ -5,11 +5,22 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { freePort } from '@swarmscope/core';
 import { waitReady } from './child-service';
-import { buildIngestBodies } from './ingest-bodies';
+import { PacedLoad } from './paced-load';
 import { progress } from './ingest';
 
+export interface DetectionLatencyOptions {
+  samplesPerSecond: number;
+  agents: number;
+  /** Measured seconds, after the warm-up. */
+  seconds: number;
+  /** Seconds of the same load before measuring: every agent's detectors exist and the JIT is warm (0: none). */
+  warmupSeconds: number;
+  /** Reports per ingest request (the SDK's Fleet sends up to its batchSize, 1000 by default). */
+  batch: number;
+}
+
 export interface DetectionLatencyResult {
-  /** Samples acknowledged per second over the run. */
+  /** Samples acknowledged per second over the measured part. */
   samplesPerSecond: number;
   reportsScored: number;
   /** Share of reports scored within 10 ms of health-monitor accepting them. */
@@ -18,61 +29,49 @@ export interface DetectionLatencyResult {
   p50Ms: number;
   p99Ms: number;
   rejectedBatches: number;
+  /** The same figures over the warm-up (first sight of every agent), for comparison; undefined without one. */
+  warmup: { reportsScored: number; p50Ms: number; p99Ms: number } | undefined;
 }
 
 /**
- * Paces `samplesPerSecond` (9 samples a report, every agent once a round, fresh timestamps each round) into
- * health-monitor for `seconds`, then reads `swarmscope_detection_latency_seconds` from the anomaly-detector: the time
- * from a sample accepted by health-monitor to its verdict, bus included.
+ * Paces `samplesPerSecond` (9 samples a report, every agent once a round, fresh values and timestamps each round) into
+ * health-monitor, first for `warmupSeconds`, then for `seconds`, and reads `swarmscope_detection_latency_seconds` from
+ * the anomaly-detector after each part: the time from a sample accepted by health-monitor to its verdict, bus
+ * included. The measured figures are the histogram's growth over the second part (steady state).
  */
-export async function runDetectionLatencyBench(options: { samplesPerSecond: number; agents: number; seconds: number }): Promise<DetectionLatencyResult> {
+export async function runDetectionLatencyBench(options: DetectionLatencyOptions): Promise<DetectionLatencyResult> {
   const [hm, ad, em, as, inc] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const child = spawn(process.execPath, [join(__dirname, '..', 'main.js'), 'start', '--no-fleet'], {
     env: { ...process.env, HEALTH_MONITOR_PORT: String(hm), ANOMALY_DETECTOR_PORT: String(ad), EMERGENCE_DETECTOR_PORT: String(em), AUTOSCALER_PORT: String(as), INCIDENTS_PORT: String(inc), LOG_LEVEL: 'warn', API_KEYS: '', REDIS_URL: '' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const origin = `http://127.0.0.1:${hm}`;
+  const metricsUrl = `http://127.0.0.1:${ad}/metrics`;
   const pool = new Pool(origin, { connections: 4 });
   try {
     await waitReady(origin, child);
     await waitReady(`http://127.0.0.1:${ad}`, child);
-    const batch = 1000;
-    const roundMs = (options.agents * 9 * 1000) / options.samplesPerSecond;
-    progress(`detection latency: ${options.agents} agents, a report each every ${Math.round(roundMs)} ms (${options.samplesPerSecond} samples/s) for ${options.seconds} s...`);
-    const started = performance.now();
-    let samples = 0;
-    let rejected = 0;
-    for (let round = 0; performance.now() - started < options.seconds * 1000; round++) {
-      const due = started + round * roundMs;
-      const bodies = buildIngestBodies(options.agents, batch, Date.now(), 'request');
-      // Spread the round's batches over the round, as agents report through it, rather than one burst.
-      const gap = roundMs / bodies.length;
-      const sent: Array<Promise<void>> = [];
-      for (let i = 0; i < bodies.length; i++) {
-        const wait = due + i * gap - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        const body = bodies[i]!;
-        sent.push(
-          pool.request({ path: '/v1/ingest', method: 'POST', headers: { 'content-type': 'application/json' }, body: body.bytes }).then(async (response) => {
-            await response.body.dump();
-            if (response.statusCode === 200) samples += body.samples;
-            else rejected++;
-          }),
-        );
-      }
-      await Promise.all(sent);
+    const load = new PacedLoad(pool, options);
+    const rate = load.describe();
+    let before: Bucket[] = [];
+    if (options.warmupSeconds > 0) {
+      progress(`detection latency: warming up for ${options.warmupSeconds} s: ${rate}...`);
+      await load.run(options.warmupSeconds);
+      before = histogramBuckets(await drainedMetrics(metricsUrl), HISTOGRAM);
     }
-    const elapsed = (performance.now() - started) / 1000;
-    const text = await drainedMetrics(`http://127.0.0.1:${ad}/metrics`);
-    const buckets = histogramBuckets(text, 'swarmscope_detection_latency_seconds');
+    progress(`detection latency: measuring for ${options.seconds} s: ${rate}...`);
+    const run = await load.run(options.seconds);
+    const after = histogramBuckets(await drainedMetrics(metricsUrl), HISTOGRAM);
+    const buckets = subtractBuckets(after, before);
     const total = buckets.at(-1)?.count ?? 0;
     return {
-      samplesPerSecond: samples / elapsed,
+      samplesPerSecond: run.samples / run.elapsed,
       reportsScored: total,
       within10Ms: total ? (buckets.find((b) => b.le === 0.01)?.count ?? 0) / total : Number.NaN,
       p50Ms: quantileFromBuckets(buckets, 0.5) * 1000,
       p99Ms: quantileFromBuckets(buckets, 0.99) * 1000,
-      rejectedBatches: rejected,
+      rejectedBatches: run.rejected,
+      warmup: before.length ? { reportsScored: before.at(-1)!.count, p50Ms: quantileFromBuckets(before, 0.5) * 1000, p99Ms: quantileFromBuckets(before, 0.99) * 1000 } : undefined,
     };
   } finally {
     await pool.close();
@@ -80,6 +79,8 @@ export async function runDetectionLatencyBench(options: { samplesPerSecond: numb
     await new Promise((resolve) => child.once('exit', resolve));
   }
 }
+
+const HISTOGRAM = 'swarmscope_detection_latency_seconds';
 
 /** The detector's /metrics once it has read everything on the bus (its samples lag is 0), or after 30 s. */
 async function drainedMetrics(url: string): Promise<string> {
@@ -95,6 +96,11 @@ async function drainedMetrics(url: string): Promise<string> {
 interface Bucket {
   le: number;
   count: number;
+}
+
+/** The growth of a cumulative histogram between two reads (`before` empty: `after` itself). */
+export function subtractBuckets(after: readonly Bucket[], before: readonly Bucket[]): Bucket[] {
+  return after.map((b) => ({ le: b.le, count: b.count - (before.find((x) => x.le === b.le)?.count ?? 0) }));
 }
 
 /** Cumulative buckets of one Prometheus histogram from the text exposition format (+Inf last). */

@@ -8,10 +8,11 @@ export interface EncodedBody {
 
 /**
  * Batches covering `agents` agents, encoded once: the load generator then spends its CPU on sending, not on
- * JSON, so the figure is the server's. Each report has the issue's shape: 7 metrics and 2 quality scores.
+ * JSON, so the figure is the server's. Each report has the issue's shape: 7 metrics and 2 quality scores, drawn from
+ * `seed` (a new seed a round gives every agent fresh values, as a live fleet would).
  */
-export function buildIngestBodies(agents: number, batch: number, timestamp: number, kind: 'request' | 'heartbeat'): EncodedBody[] {
-  const random = new Random(7);
+export function buildIngestBodies(agents: number, batch: number, timestamp: number, kind: 'request' | 'heartbeat', seed = 7): EncodedBody[] {
+  const random = new Random(seed);
   const bodies: EncodedBody[] = [];
   for (let first = 0; first < agents; first += batch) {
     const reports = [];

@@ -1,6 +1,6 @@
 import { createLogger, onShutdownSignal, parseEnv } from '@swarmscope/core';
 import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
-import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
+import { anomalyDetectorEnv, runAnomalyDetectorThread } from '@swarmscope/anomaly-detector';
 import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
 import { SimulatorActuator, autoscalerEnv, runAutoscaler } from '@swarmscope/autoscaler';
 import { incidentsEnv, runIncidents } from '@swarmscope/incidents';
@@ -29,16 +29,15 @@ export async function start(argv: readonly string[]): Promise<void> {
 
   const env = parseEnv(healthMonitorEnv);
   const logger = createLogger({ name: 'swarmscope', level: env.LOG_LEVEL, destination: process.stderr });
+  // A signal while the services start waits for them to be up, then stops them all cleanly.
+  let started!: (stop: (reason: string) => Promise<void>) => void;
+  const stopOnceStarted = new Promise<(reason: string) => Promise<void>>((resolve) => (started = resolve));
+  const removeSignals = onShutdownSignal(async (signal) => (await stopOnceStarted)(signal), logger);
   const backends = backendsFor(env, logger);
   const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination: process.stderr }));
-  // The other services join the same process on their ports, over the same store and bus.
-  const detectorEnv = parseEnv(anomalyDetectorEnv);
-  const anomalyDetector = await runAnomalyDetector(
-    detectorEnv,
-    backends.bus,
-    createDefaultEngine({ latencySloSeconds: detectorEnv.LATENCY_SLO_SECONDS }),
-    createLogger({ name: 'anomaly-detector', level: env.LOG_LEVEL, destination: process.stderr }),
-  );
+  // The other services join the same process on their ports, over the same store and bus; the anomaly-detector on a
+  // worker thread of its own, so scoring and its heap's GC run beside ingest and other services' ticks, not in them.
+  const anomalyDetector = await runAnomalyDetectorThread(parseEnv(anomalyDetectorEnv), backends.bus, logger);
   const emergenceDetector = await runEmergenceDetector(
     parseEnv(emergenceDetectorEnv),
     backends.bus,
@@ -109,7 +108,7 @@ export async function start(argv: readonly string[]): Promise<void> {
       logger.flush();
     })());
 
-  const removeSignals = onShutdownSignal((signal) => stop(signal), logger);
+  started(stop);
   if (duration) {
     setTimeout(() => {
       removeSignals();

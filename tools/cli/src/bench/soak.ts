@@ -1,0 +1,121 @@
+// `swarmscope bench soak`: the distributed platform (a redis-server and the four services, each its own process) under
+// a paced load for a long time, sampled every interval: RSS and the longest event-loop stall of each service, and the
+// detector's acceptance→verdict p99 over the interval. Prints the curve, then growth and stall figures.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort, startRedisServer } from '@swarmscope/core';
+import { Pool } from 'undici';
+import { waitReady } from './child-service';
+import { histogramBuckets, quantileFromBuckets, subtractBuckets } from './detection-latency';
+import { progress } from './ingest';
+import { PacedLoad } from './paced-load';
+
+export interface SoakOptions {
+  seconds: number;
+  /** Seconds between samples of the curve. */
+  intervalSeconds: number;
+  /** Seconds of load before the first sample (RSS growth is measured from there). */
+  warmupSeconds: number;
+  samplesPerSecond: number;
+  agents: number;
+  batch: number;
+}
+
+const SERVICES = [
+  { name: 'health-monitor', main: '@swarmscope/health-monitor/dist/main.js', portVar: 'HEALTH_MONITOR_PORT' },
+  { name: 'anomaly-detector', main: '@swarmscope/anomaly-detector/dist/main.js', portVar: 'ANOMALY_DETECTOR_PORT' },
+  { name: 'emergence-detector', main: '@swarmscope/emergence-detector/dist/main.js', portVar: 'EMERGENCE_DETECTOR_PORT' },
+  { name: 'autoscaler', main: '@swarmscope/autoscaler/dist/main.js', portVar: 'AUTOSCALER_PORT' },
+] as const;
+type ServiceName = (typeof SERVICES)[number]['name'];
+
+/** One point of the curve. */
+export interface SoakSample {
+  atSeconds: number;
+  samplesPerSecond: number;
+  rssMiB: Record<ServiceName, number>;
+  /** Longest event-loop delay since the previous sample (prom-client resets it at each scrape), ms. */
+  stallMs: Record<ServiceName, number>;
+  detectionP99Ms: number;
+}
+
+export async function runSoakBench(options: SoakOptions): Promise<SoakSample[]> {
+  const external = process.env.REDIS_URL;
+  const redis = external ? undefined : await startRedisServer();
+  const redisUrl = external ?? redis!.url;
+  const ports = await Promise.all(SERVICES.map(() => freePort()));
+  const portEnv = Object.fromEntries(SERVICES.map((s, i) => [s.portVar, String(ports[i])]));
+  const children: ChildProcess[] = [];
+  const origins = SERVICES.map((_, i) => `http://127.0.0.1:${ports[i]}`);
+  const pool = new Pool(origins[0]!, { connections: 4 });
+  try {
+    for (const service of SERVICES) {
+      const child = spawn(process.execPath, [require.resolve(service.main)], {
+        env: { ...process.env, ...portEnv, REDIS_URL: redisUrl, LOG_LEVEL: 'warn', API_KEYS: '' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(child);
+    }
+    await Promise.all(origins.map((origin, i) => waitReady(origin, children[i]!)));
+    const load = new PacedLoad(pool, options);
+    progress(`soak: distributed mode (redis + 4 processes), ${load.describe()}; warming up for ${options.warmupSeconds} s...`);
+    await load.run(options.warmupSeconds);
+
+    const curve: SoakSample[] = [];
+    let before = histogramBuckets(await text(`${origins[1]}/metrics`), LATENCY);
+    await Promise.all(origins.map((origin) => text(`${origin}/metrics`))); // resets each loop-delay maximum
+    const started = performance.now();
+    while ((performance.now() - started) / 1000 < options.seconds) {
+      const part = await load.run(options.intervalSeconds);
+      const metrics = await Promise.all(origins.map((origin) => text(`${origin}/metrics`)));
+      const after = histogramBuckets(metrics[1]!, LATENCY);
+      const point: SoakSample = {
+        atSeconds: Math.round((performance.now() - started) / 1000),
+        samplesPerSecond: part.samples / part.elapsed,
+        rssMiB: byService((i) => gauge(metrics[i]!, 'process_resident_memory_bytes') / 2 ** 20),
+        stallMs: byService((i) => gauge(metrics[i]!, 'nodejs_eventloop_lag_max_seconds') * 1000),
+        detectionP99Ms: quantileFromBuckets(subtractBuckets(after, before), 0.99) * 1000,
+      };
+      before = after;
+      curve.push(point);
+      progress(
+        `soak ${point.atSeconds} s: ${Math.round(point.samplesPerSecond)} samples/s · p99 ${point.detectionP99Ms.toFixed(1)} ms · RSS MiB ${SERVICES.map((s) => point.rssMiB[s.name].toFixed(0)).join(' / ')} · max stall ms ${SERVICES.map((s) => point.stallMs[s.name].toFixed(0)).join(' / ')}`,
+      );
+    }
+    return curve;
+  } finally {
+    await pool.close();
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)));
+    await redis?.stop();
+  }
+}
+
+const LATENCY = 'swarmscope_detection_latency_seconds';
+
+function byService(value: (index: number) => number): Record<ServiceName, number> {
+  return Object.fromEntries(SERVICES.map((s, i) => [s.name, value(i)])) as Record<ServiceName, number>;
+}
+
+async function text(url: string): Promise<string> {
+  return (await fetch(url)).text();
+}
+
+/** The value of an unlabelled-but-for-service gauge in the text exposition format (NaN when absent). */
+export function gauge(exposition: string, name: string): number {
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(exposition);
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+/** The soak's verdict from its curve: growth of each service's RSS from the first to the last point, worst stall, p99 trend. */
+export function summariseSoak(curve: readonly SoakSample[]): Array<{ service: string; 'RSS first MiB': string; 'RSS last MiB': string; 'RSS growth %': string; 'max stall ms': string }> {
+  const first = curve[0];
+  const last = curve.at(-1);
+  if (!first || !last) return [];
+  return SERVICES.map(({ name }) => ({
+    service: name,
+    'RSS first MiB': first.rssMiB[name].toFixed(0),
+    'RSS last MiB': last.rssMiB[name].toFixed(0),
+    'RSS growth %': ((last.rssMiB[name] / first.rssMiB[name] - 1) * 100).toFixed(1),
+    'max stall ms': Math.max(...curve.map((p) => p.stallMs[name])).toFixed(0),
+  }));
+}
