@@ -34,16 +34,18 @@ export async function start(argv: readonly string[]): Promise<void> {
   const stopOnceStarted = new Promise<(reason: string) => Promise<void>>((resolve) => (started = resolve));
   const removeSignals = onShutdownSignal(async (signal) => (await stopOnceStarted)(signal), logger);
   const backends = backendsFor(env, logger);
-  const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination: process.stderr }));
-  // The other services join the same process on their ports, over the same store and bus; the anomaly-detector on a
-  // worker thread of its own, so scoring and its heap's GC run beside ingest and other services' ticks, not in them.
+  // The services share this process, its store and its bus; the anomaly-detector runs on a worker thread of its own,
+  // so scoring and its heap's GC run beside ingest and the other services' ticks, not in them. The bus's consumers
+  // subscribe before health-monitor accepts a sample: a new consumer group starts at the latest entry.
   const anomalyDetector = await runAnomalyDetectorThread(parseEnv(anomalyDetectorEnv), backends.bus, logger);
   const emergenceDetector = await runEmergenceDetector(
     parseEnv(emergenceDetectorEnv),
     backends.bus,
     createLogger({ name: 'emergence-detector', level: env.LOG_LEVEL, destination: process.stderr }),
   );
-  // The narrator reports its own LLM calls to this health-monitor unless told otherwise (Swarmscope watches its own AI).
+  const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination: process.stderr }));
+  // incidents reads the detectors' events (none before samples arrive) and its narrator reports its own LLM calls to
+  // this health-monitor unless told otherwise (Swarmscope watches its own AI), so it starts once that one listens.
   const incidentsConfig = parseEnv(incidentsEnv);
   const incidents = await runIncidents(
     incidentsConfig.NARRATOR_REPORT_URL ? incidentsConfig : { ...incidentsConfig, NARRATOR_REPORT_URL: healthMonitor.server.url },
