@@ -20,7 +20,7 @@ export type DetectorThreadMessage = { ready: string } | { failed: string } | { s
 
 export interface RunningDetectorThread {
   server: { url: string };
-  /** Stops the service on the thread (in-flight batches finish, alerts re-sent), then the thread. */
+  /** Stops the service on the thread (in-flight batches finish), then the thread. */
   stop(): Promise<void>;
 }
 
