@@ -141,6 +141,18 @@ describe('Correlator', () => {
     expect(c.list().map((i) => i.agents)).toEqual([['a-3'], ['a-2'], ['a-1']]);
   });
 
+  it('does not count an agent in trouble for long as a new onset of a burst', () => {
+    const c = new Correlator();
+    // a-1 has been in an incident for ten minutes; its new anomaly and two independent faults start within a minute.
+    c.onAnomaly(anomaly('a-1', 0, { type: 'silent' }));
+    run(c, 0, 600);
+    c.onAnomaly(anomaly('a-1', 600, { id: 'a-1:back', type: 'request_rate' }));
+    c.onAnomaly(anomaly('a-2', 610, { type: 'model_drift', model: 'llama-3.1-8b' }));
+    c.onAnomaly(anomaly('a-3', 640, { type: 'memory_leak', model: 'gpt-4o-mini' }));
+    run(c, 605, 700);
+    expect(c.list().map((i) => i.agents)).toEqual([['a-3'], ['a-2'], ['a-1']]);
+  });
+
   it('groups a burst across pools that share one model (a provider problem)', () => {
     const c = new Correlator();
     const pools = ['support', 'coding', 'research', 'triage'];

@@ -332,10 +332,19 @@ export class Correlator {
     return best;
   }
 
-  /** Distinct agents with an onset within the cohort window of `at` under `key`. */
+  /**
+   * Distinct agents with an onset within the cohort window of `at` under `key`. An agent whose trouble began long
+   * before (it is in an incident since) is not a new onset: its own incident explains it.
+   */
   private burstAround(key: string, at: number): Set<string> {
     const agents = new Set<string>();
-    for (const onset of this.onsets.get(key) ?? []) if (Math.abs(onset.at - at) <= this.options.cohortWindowMs) agents.add(onset.agentId);
+    for (const onset of this.onsets.get(key) ?? []) {
+      if (Math.abs(onset.at - at) > this.options.cohortWindowMs) continue;
+      const holder = this.byAgent.get(onset.agentId);
+      const since = holder === undefined ? undefined : this.active.get(holder)?.agents.get(onset.agentId)?.onset;
+      if (since !== undefined && since < at - this.options.cohortWindowMs) continue;
+      agents.add(onset.agentId);
+    }
     return agents;
   }
 
