@@ -16,6 +16,7 @@ module.exports = {
     '^@swarmscope/anomaly-detector$': '<rootDir>/services/anomaly-detector/src/index.ts',
     '^@swarmscope/emergence-detector$': '<rootDir>/services/emergence-detector/src/index.ts',
     '^@swarmscope/autoscaler$': '<rootDir>/services/autoscaler/src/index.ts',
+    '^@swarmscope/incidents$': '<rootDir>/services/incidents/src/index.ts',
     '^@swarmscope/simulator$': '<rootDir>/tools/simulator/src/index.ts',
   },
   testTimeout: 30000,

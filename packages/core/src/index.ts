@@ -25,7 +25,7 @@ export { MemoryBus } from './bus/memory-bus';
 export { RedisBus } from './bus/redis-bus';
 export { shardOf } from './bus/shard';
 export { MemoryShardLeases, RedisShardLeases } from './leases/shard-leases';
-export { anomalyEventSchema, EMERGENCE_TYPES, emergenceEventSchema, INTERACTION_KINDS, INTERACTION_OUTCOMES, interactionSchema, RISK_CLASSES, SEVERITIES, sampleReportSchema, topics, windowEventSchema, windowSummarySchema } from './bus/topics';
+export { anomalyEventSchema, EMERGENCE_TYPES, INCIDENT_STATUSES, incidentChangeSchema, incidentSchema, NARRATION_SOURCES, emergenceEventSchema, INTERACTION_KINDS, INTERACTION_OUTCOMES, interactionSchema, RISK_CLASSES, SEVERITIES, sampleReportSchema, topics, windowEventSchema, windowSummarySchema } from './bus/topics';
 
 export type { CommonEnv } from './config/env';
 export type { ErrorCode, FieldIssue } from './errors';
@@ -41,7 +41,7 @@ export type { RedisServerHandle } from './local-redis';
 export type { ClusterNode, RedisClusterHandle } from './local-redis-cluster';
 export type { RedisClient, RedisConnectOptions } from './redis-client';
 export type { AlertmanagerHandle } from './local-alertmanager';
-export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, EdgeSummary, GraphWindow, Page, PageRequest, Store, WindowStore, WindowSummary } from './store/types';
+export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, EdgeSummary, GraphWindow, IncidentFilter, IncidentStore, Page, PageRequest, Store, WindowStore, WindowSummary } from './store/types';
 export type { ShardLeases } from './leases/shard-leases';
 export type { Bus, BusMessage, PayloadOf, SubscribeOptions, Subscription, Topic } from './bus/types';
-export type { AnomalyEvent, EmergenceEvent, Interaction, SampleReport, WindowEvent } from './bus/topics';
+export type { AnomalyEvent, EmergenceEvent, Incident, IncidentAnomaly, IncidentChange, IncidentEmergence, IncidentStatus, Interaction, Narrative, SampleReport, TimelineEntry, WindowEvent } from './bus/topics';

@@ -15,7 +15,6 @@ import {
   rateLimitsFrom,
 } from '@swarmscope/core';
 import type { Express } from 'express';
-import type { AlertmanagerSink } from './alertmanager-sink';
 import { AnomalyLog } from './anomaly-log';
 import { createDetectorMetrics, type DetectorMetrics } from './detector-metrics';
 import type { AnomalyEngine, ReportVerdict } from './engine-port';
@@ -33,8 +32,6 @@ export interface AnomalyDetectorDeps {
   bus: Bus;
   engine: AnomalyEngine;
   logger: Logger;
-  /** Set when ALERTMANAGER_URL is. */
-  alerts?: AlertmanagerSink;
   /** Shard leases shared by the replicas (default: in-process, for a single replica). */
   leases?: ShardLeases;
   now?: () => number;
@@ -42,7 +39,7 @@ export interface AnomalyDetectorDeps {
 
 /**
  * anomaly-detector's edge: reads accepted samples from the bus (the shards it owns), scores them with the pure
- * engine, keeps the anomalies, publishes their events on the bus and sends them to Alertmanager.
+ * engine, keeps the anomalies and publishes their events on the bus (the incidents service correlates them and alerts).
  */
 export class AnomalyDetector {
   readonly app: Express;
@@ -53,7 +50,6 @@ export class AnomalyDetector {
   private subscription: Subscription | undefined;
   private view: Subscription | undefined;
   private ownership: ShardOwnership | undefined;
-  private resendTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly deps: AnomalyDetectorDeps) {
@@ -84,7 +80,7 @@ export class AnomalyDetector {
   /**
    * Takes its shard leases and reads those shards of the samples topic (the group's consumer `BUS_CONSUMER`),
    * merges every replica's anomalies from the anomalies topic (so any replica answers for the fleet), and starts
-   * re-sending open alerts.
+   * sweeping.
    */
   async start(): Promise<void> {
     const { bus, env, logger } = this.deps;
@@ -113,10 +109,6 @@ export class AnomalyDetector {
     // Silence and recovery by time need a clock tick, not only reports.
     this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
-    if (this.deps.alerts) {
-      this.resendTimer = setInterval(() => void this.deps.alerts?.resend(), env.ALERT_RESEND_SECONDS * 1000);
-      this.resendTimer.unref();
-    }
   }
 
   /** Reads exactly `owned` from now on: the old subscription closes first (its in-flight batch is acked). */
@@ -143,10 +135,10 @@ export class AnomalyDetector {
     return result;
   }
 
-  /** Keeps, publishes (one bus entry per shard) and alerts the events of a batch. */
+  /** Keeps and publishes (one bus entry per shard) the events of a batch. */
   async emit(events: AnomalyEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const { bus, alerts } = this.deps;
+    const { bus } = this.deps;
     const byShard = new Map<number, AnomalyEvent[]>();
     for (const event of events) {
       this.log.apply(event);
@@ -157,7 +149,6 @@ export class AnomalyDetector {
       else byShard.set(shard, [event]);
     }
     await Promise.all([...byShard].map(([shard, list]) => bus.publish(topics.anomalies, shard, list)));
-    await alerts?.handle(...events);
   }
 
   /** Runs the engine's housekeeping at the current time and emits what it finds. */
@@ -169,12 +160,10 @@ export class AnomalyDetector {
     }
   }
 
-  /** Stops reading (in-flight batches finish first) and sends the open alerts one last time. */
+  /** Stops reading (in-flight batches finish first). */
   async stop(): Promise<void> {
-    clearInterval(this.resendTimer);
     clearInterval(this.sweepTimer);
     await this.ownership?.stop(); // closes the samples subscription before it releases the leases
     await this.view?.close();
-    await this.deps.alerts?.resend();
   }
 }

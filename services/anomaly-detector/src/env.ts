@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { commonEnv, intVar, numberVar, urlVar } from '@swarmscope/core';
+import { commonEnv, intVar, numberVar } from '@swarmscope/core';
 import { z } from 'zod';
 
 /** `all`, or a list of shards and ranges such as `0-7` or `0-3,8,12-15`. */
@@ -29,9 +29,6 @@ const shardList = z
 /** anomaly-detector's environment; every variable is listed in the README's configuration table. */
 export const anomalyDetectorEnv = commonEnv.extend({
   ANOMALY_DETECTOR_PORT: intVar(0, 65535, 8081),
-  /** Alertmanager base URL; open anomalies become alerts when set. */
-  ALERTMANAGER_URL: urlVar(['http:', 'https:']),
-  ALERT_RESEND_SECONDS: numberVar(1, 3600, 60),
   /** Bus shards this replica owns (distributed mode: e.g. by StatefulSet ordinal). */
   ANOMALY_SHARDS: shardList,
   /** How long a replica's shard leases last unrenewed: a dead replica's shards move to a survivor after about this. */
@@ -42,7 +39,5 @@ export const anomalyDetectorEnv = commonEnv.extend({
   LATENCY_SLO_SECONDS: numberVar(0.001, 3600, 2),
   /** How far ahead of this service's clock a `POST /detect` timestamp may be (like health-monitor's ingest). */
   MAX_FUTURE_SKEW_SECONDS: numberVar(0, 86_400, 300),
-  /** Where operators reach this service (links in alerts). */
-  PUBLIC_URL: urlVar(['http:', 'https:']),
 });
 export type AnomalyDetectorEnv = z.infer<typeof anomalyDetectorEnv>;

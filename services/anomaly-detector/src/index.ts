@@ -68,7 +68,6 @@ export type { Detection, Evaluation, EvaluationOptions, TruthWindow, TypeEvaluat
 
 // The service edge.
 export { AnomalyDetector, CONSUMER_GROUP, SERVICE_NAME } from './anomaly-detector';
-export { AlertmanagerSink, toAlert } from './alertmanager-sink';
 export { AnomalyLog } from './anomaly-log';
 export { createDefaultEngine } from './default-engine';
 export { anomalyDetectorEnv } from './env';

@@ -83,7 +83,6 @@ export function mountRoutes(app: Express, detector: AnomalyDetector): void {
     response.json({
       engine: detector.deps.engine.describe(),
       bus: { group: 'anomaly-detector', consumer: env.BUS_CONSUMER, preferredShards: env.ANOMALY_SHARDS ?? 'all', shards: detector.ownedShards },
-      alertmanager: env.ALERTMANAGER_URL ?? null,
       agents: detector.deps.engine.agents(),
       stateBytes: detector.deps.engine.stateBytes(),
     });

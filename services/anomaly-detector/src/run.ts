@@ -1,5 +1,4 @@
 import { listen, type Bus, type Logger, type RunningServer, type ShardLeases } from '@swarmscope/core';
-import { AlertmanagerSink } from './alertmanager-sink';
 import { AnomalyDetector, SERVICE_NAME } from './anomaly-detector';
 import type { AnomalyEngine } from './engine-port';
 import type { AnomalyDetectorEnv } from './env';
@@ -7,7 +6,7 @@ import type { AnomalyDetectorEnv } from './env';
 export interface RunningAnomalyDetector {
   detector: AnomalyDetector;
   server: RunningServer;
-  /** Stops accepting, stops reading the bus (in-flight batches finish), re-sends open alerts. */
+  /** Stops accepting, stops reading the bus (in-flight batches finish). */
   stop(): Promise<void>;
 }
 
@@ -16,13 +15,10 @@ export interface RunningAnomalyDetector {
  * (the backend's, for failover between replicas) defaults to in-process ones: right for a single replica.
  */
 export async function runAnomalyDetector(env: AnomalyDetectorEnv, bus: Bus, engine: AnomalyEngine, logger: Logger, leases?: ShardLeases): Promise<RunningAnomalyDetector> {
-  const alerts = env.ALERTMANAGER_URL
-    ? new AlertmanagerSink({ url: env.ALERTMANAGER_URL, logger, ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}) })
-    : undefined;
-  const detector = new AnomalyDetector({ env, bus, engine, logger, ...(alerts ? { alerts } : {}), ...(leases ? { leases } : {}) });
+  const detector = new AnomalyDetector({ env, bus, engine, logger, ...(leases ? { leases } : {}) });
   await detector.start();
   const server = await listen(detector.app, { port: env.ANOMALY_DETECTOR_PORT, host: env.HOST });
-  logger.info({ url: server.url, shards: detector.ownedShards, alertmanager: env.ALERTMANAGER_URL ?? null }, `${SERVICE_NAME} listening`);
+  logger.info({ url: server.url, shards: detector.ownedShards }, `${SERVICE_NAME} listening`);
   return {
     detector,
     server,

@@ -37,7 +37,7 @@ describe('swarmscope simulate against the embedded platform', () => {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     // One-second windows so a short run closes several of them.
-    const platform = run(['start', '--no-fleet'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', WINDOW_SECONDS: '1', WINDOW_GRACE_SECONDS: '0' });
+    const platform = run(['start', '--no-fleet'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0', WINDOW_SECONDS: '1', WINDOW_GRACE_SECONDS: '0' });
     try {
       const deadline = Date.now() + 20_000;
       while (!(await fetch(`${origin}/readyz`).then((r) => r.ok, () => false))) {

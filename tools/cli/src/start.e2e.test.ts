@@ -29,7 +29,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_00
 describe('swarmscope start', () => {
   it('runs the platform with a simulated fleet whose agents appear, and stops by itself after --duration', async () => {
     const port = await freePort();
-    const cli = run(['start', '--', '--agents', '40', '--duration', '6'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0' });
+    const cli = run(['start', '--', '--agents', '40', '--duration', '6'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0' });
     const summary = await waitFor(async () => {
       const body = (await (await fetch(`http://127.0.0.1:${port}/fleet/summary`)).json()) as { agents: { total: number } };
       return body.agents.total === 40 ? body : undefined;
@@ -43,13 +43,14 @@ describe('swarmscope start', () => {
     expect(stdout).toMatch(/anomaly-detector {2}http:\/\/127\.0\.0\.1:\d+/);
     expect(stdout).toMatch(/emergence {9}http:\/\/127\.0\.0\.1:\d+/);
     expect(stdout).toMatch(/autoscaler {8}http:\/\/127\.0\.0\.1:\d+ .*\/decisions/);
+    expect(stdout).toMatch(/incidents {9}http:\/\/127\.0\.0\.1:\d+ .*\/incidents/);
     expect(stdout).toMatch(/agents 40 \(healthy \d+ · degraded \d+ · unhealthy \d+ · unresponsive \d+\) · [\d,]+ samples\/s · rejected 0 · p95 /);
     expect(stdout).toContain('stopped cleanly');
   });
 
   it('shuts down cleanly on SIGINT, flushing the fleet', async () => {
     const port = await freePort();
-    const cli = run(['start', '--agents', '10'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0' });
+    const cli = run(['start', '--agents', '10'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0' });
     await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined));
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(0);

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { readFileSync } from 'node:fs';
-import { freePort, type AnomalyEvent } from '@swarmscope/core';
-import { toAlert } from '@swarmscope/anomaly-detector';
+import { freePort } from '@swarmscope/core';
 import { repoPath } from './repo';
 import { runToEnd, startDaemon, type Daemon } from './processes';
 import { waitFor } from './wait-for';
@@ -40,22 +39,13 @@ function renderForTest(webhookBase: string): string {
   return stringify(config);
 }
 
-const anomaly = (agentId: string, pool: string): AnomalyEvent => ({
-  id: `${agentId}:1`,
-  event: 'opened',
-  time: Date.now(),
-  startedAt: Date.now() - 60_000,
-  agentId,
-  model: 'gpt-4o',
-  pool,
-  type: 'error_surge',
-  severity: 'high',
-  score: 0.9,
-  confidence: 0.8,
-  detectors: ['error_surge'],
-  features: ['errors'],
-  evidence: { errorRate: 0.4, baseline: 0.01 },
-  explanation: 'error rate 40 % against a baseline of 1 %.',
+// A per-agent SwarmscopeAnomaly alert as the anomaly-detector used to post it. The incidents service now sends
+// SwarmscopeIncident alerts instead (services/incidents/src/alertmanager-sink.ts): the routes and inhibitions below
+// are the ops hand-off's to move over to them.
+const perAgentAlert = (agentId: string, pool: string) => ({
+  labels: { alertname: 'SwarmscopeAnomaly', anomaly_id: `${agentId}:1`, agent_id: agentId, pool, model: 'gpt-4o', anomaly_type: 'error_surge', severity: 'high', risk: 'low' },
+  annotations: { summary: `error surge on agent ${agentId} (pool ${pool}, gpt-4o), score 0.90`, description: 'error rate 40 % against a baseline of 1 %.' },
+  startsAt: new Date(Date.now() - 60_000).toISOString(),
 });
 
 describe('prometheus/alertmanager/alertmanager.yml', () => {
@@ -104,8 +94,7 @@ describe('prometheus/alertmanager/alertmanager.yml', () => {
         labels: { alertname: 'SwarmscopePoolUnhealthy', severity: 'critical', scope: 'pool', pool: 'support' },
         annotations: { summary: 'Pool support: more than 30 % of its agents are unhealthy or unresponsive' },
       };
-      // The per-agent alerts exactly as the anomaly-detector's Alertmanager sink builds them.
-      const alerts = [poolWide, toAlert(anomaly('support-1', 'support')), toAlert(anomaly('support-2', 'support')), toAlert(anomaly('coding-1', 'coding'))];
+      const alerts = [poolWide, perAgentAlert('support-1', 'support'), perAgentAlert('support-2', 'support'), perAgentAlert('coding-1', 'coding')];
       const posted = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
       expect(posted.status).toBe(200);
 

@@ -29,6 +29,8 @@ export async function startPlatform(agents: number, env: Record<string, string> 
     ANOMALY_DETECTOR_PORT: String(ports['anomaly-detector']),
     EMERGENCE_DETECTOR_PORT: String(ports['emergence-detector']),
     AUTOSCALER_PORT: String(ports.autoscaler),
+    // A free port, so parallel runs never collide on 8084; incidents has no scrape job here yet (the ops hand-off).
+    INCIDENTS_PORT: String(await freePort()),
     ...env,
   });
   const health = `http://127.0.0.1:${ports['health-monitor']}`;

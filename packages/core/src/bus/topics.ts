@@ -136,6 +136,111 @@ export const emergenceEventSchema = z.object({
 });
 export type EmergenceEvent = z.infer<typeof emergenceEventSchema>;
 
+export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export const NARRATION_SOURCES = ['llm', 'template'] as const;
+
+/** One anomaly of an incident, as the incident keeps it (the numbers, not the detector's prose). */
+export const incidentAnomalySchema = z.object({
+  id: z.string(),
+  agentId: z.string(),
+  pool: z.string(),
+  model: z.string(),
+  type: z.string(),
+  severity: z.enum(SEVERITIES),
+  score: z.number(),
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+  evidence: z.record(z.string(), z.number()),
+});
+
+/** One emergence event of an incident. */
+export const incidentEmergenceSchema = z.object({
+  id: z.string(),
+  type: z.enum(EMERGENCE_TYPES),
+  scope: z.string(),
+  magnitude: z.number(),
+  agents: z.number(),
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+  evidence: z.record(z.string(), z.number()),
+});
+
+/** A line of an incident's timeline: what happened to it, when (epoch ms), and who did it when a person did. */
+export const timelineEntrySchema = z.object({
+  at: z.number(),
+  kind: z.enum(['opened', 'grouped', 'escalated', 'merged', 'narrated', 'acknowledged', 'resolved', 'reopened']),
+  detail: z.string(),
+  by: z.string().optional(),
+});
+
+/** The explanation an on-call engineer reads: produced by an LLM or by the deterministic templates. */
+export const narrativeSchema = z.object({
+  source: z.enum(NARRATION_SOURCES),
+  /** The prompt template (llm) or narration template (template) that produced it. */
+  template: z.string(),
+  model: z.string().optional(),
+  /** Why the templates were used when an LLM is configured (timeout, HTTP error, budget, ...). */
+  fallbackReason: z.string().optional(),
+  /** The incident revision it describes. */
+  revision: z.number(),
+  generatedAt: z.number(),
+  what: z.string(),
+  where: z.string(),
+  since: z.string(),
+  cause: z.string(),
+  next: z.string(),
+});
+
+/**
+ * Correlated anomaly and emergence events: one incident per problem, open → acknowledged → resolved. `agents`,
+ * `anomalies` are capped lists (the counts say how many there are in all).
+ */
+export const incidentSchema = z.object({
+  id: z.string(),
+  status: z.enum(INCIDENT_STATUSES),
+  severity: z.enum(SEVERITIES),
+  title: z.string(),
+  /** Grows with every change; a narrative names the revision it describes. */
+  revision: z.number(),
+  /** Data time of the earliest event, of the incident's opening, and of its last change, epoch ms. */
+  startedAt: z.number(),
+  openedAt: z.number(),
+  updatedAt: z.number(),
+  /** Data time of the newest event start or end seen. */
+  lastEventAt: z.number(),
+  acknowledgedAt: z.number().optional(),
+  resolvedAt: z.number().optional(),
+  resolution: z.enum(['auto', 'manual', 'merged']).optional(),
+  mergedInto: z.string().optional(),
+  pools: z.array(z.string()),
+  models: z.array(z.string()),
+  agents: z.array(z.string()),
+  agentCount: z.number(),
+  anomalies: z.array(incidentAnomalySchema),
+  anomalyCount: z.number(),
+  /** Anomalies still open. */
+  activeAnomalies: z.number(),
+  emergence: z.array(incidentEmergenceSchema),
+  /** Why its events were grouped together (same agent, same pool burst, graph neighbours, explained by ...). */
+  reasons: z.array(z.string()),
+  narrative: narrativeSchema,
+  timeline: z.array(timelineEntrySchema),
+});
+export type Incident = z.infer<typeof incidentSchema>;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+export type IncidentAnomaly = z.infer<typeof incidentAnomalySchema>;
+export type IncidentEmergence = z.infer<typeof incidentEmergenceSchema>;
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+export type Narrative = z.infer<typeof narrativeSchema>;
+
+/** A change of one incident, with its state after the change. */
+export const incidentChangeSchema = z.object({
+  /** `reopened`: an incident resolved by itself got new trouble of its agents within the reopen window. */
+  change: z.enum(['opened', 'updated', 'acknowledged', 'resolved', 'reopened']),
+  incident: incidentSchema,
+});
+export type IncidentChange = z.infer<typeof incidentChangeSchema>;
+
 export const topics = {
   /** Accepted samples, sharded by agent id. */
   samples: { name: 'samples', schema: sampleReportSchema },
@@ -147,4 +252,6 @@ export const topics = {
   anomalies: { name: 'anomalies', schema: anomalyEventSchema },
   /** Emergence lifecycle events from the emergence-detector (a fleet-wide singleton), sharded by scope. */
   emergence: { name: 'emergence', schema: emergenceEventSchema },
+  /** Incident changes from the incidents service (a fleet-wide singleton), sharded by incident id. */
+  incidents: { name: 'incidents', schema: incidentChangeSchema },
 } satisfies Record<string, Topic<z.ZodType>>;

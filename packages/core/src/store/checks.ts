@@ -1,4 +1,5 @@
-import type { AgentFilter, AgentRecord } from './types';
+import type { Incident } from '../bus/topics';
+import type { AgentFilter, AgentRecord, IncidentFilter } from './types';
 
 // What both store implementations share, so they page and filter the same way.
 
@@ -15,4 +16,18 @@ export function matches(record: AgentRecord, filter: AgentFilter): boolean {
     (filter.model === undefined || record.model === filter.model) &&
     (filter.pool === undefined || record.pool === filter.pool)
   );
+}
+
+export function matchesIncident(incident: Incident, filter: IncidentFilter): boolean {
+  return (
+    (filter.status === undefined || incident.status === filter.status) &&
+    (filter.severity === undefined || incident.severity === filter.severity) &&
+    (filter.pool === undefined || incident.pools.includes(filter.pool)) &&
+    (filter.since === undefined || incident.updatedAt >= filter.since)
+  );
+}
+
+/** Newest first: by `openedAt` descending, then id ascending (a total order both stores share). */
+export function compareIncidents(a: Incident, b: Incident): number {
+  return b.openedAt - a.openedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

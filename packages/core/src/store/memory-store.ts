@@ -5,11 +5,14 @@ import type {
   Page,
   PageRequest,
   GraphWindow,
+  IncidentFilter,
+  IncidentStore,
   Store,
   WindowStore,
   WindowSummary,
 } from './types';
-import { checkPageLimit, matches } from './checks';
+import type { Incident } from '../bus/topics';
+import { checkPageLimit, compareIncidents, matches, matchesIncident } from './checks';
 
 export interface MemoryStoreOptions {
   /** Windows older than this (relative to the newest window of the same key) are dropped. */
@@ -25,6 +28,7 @@ export class MemoryStore implements Store {
   readonly agents: MemoryAgentStore;
   readonly windows: MemoryWindowStore<WindowSummary>;
   readonly graph: MemoryWindowStore<GraphWindow>;
+  readonly incidents: MemoryIncidentStore;
   private closed = false;
 
   constructor(options: MemoryStoreOptions) {
@@ -32,6 +36,7 @@ export class MemoryStore implements Store {
     this.agents = new MemoryAgentStore(open);
     this.windows = new MemoryWindowStore(options.windowRetentionMs, open);
     this.graph = new MemoryWindowStore(options.windowRetentionMs, open);
+    this.incidents = new MemoryIncidentStore(open);
   }
 
   async ping(): Promise<void> {
@@ -157,6 +162,46 @@ class MemoryWindowStore<T extends { start: number }> implements WindowStore<T> {
   }
 }
 
+class MemoryIncidentStore implements IncidentStore {
+  private readonly incidents = new Map<string, Incident>();
+
+  constructor(private readonly assertOpen: () => void) {}
+
+  async upsert(incidents: readonly Incident[]): Promise<void> {
+    this.assertOpen();
+    for (const incident of incidents) this.incidents.set(incident.id, structuredClone(incident));
+  }
+
+  async get(id: string): Promise<Incident | undefined> {
+    this.assertOpen();
+    const incident = this.incidents.get(id);
+    return incident && structuredClone(incident);
+  }
+
+  async list(filter: IncidentFilter, limit: number): Promise<Incident[]> {
+    this.assertOpen();
+    checkPageLimit(limit);
+    const matching = [...this.incidents.values()].filter((i) => matchesIncident(i, filter)).sort(compareIncidents);
+    return matching.slice(0, limit).map((i) => structuredClone(i));
+  }
+
+  async unresolved(): Promise<Incident[]> {
+    this.assertOpen();
+    return [...this.incidents.values()].filter((i) => i.status !== 'resolved').sort(compareIncidents).map((i) => structuredClone(i));
+  }
+
+  async prune(beforeMs: number): Promise<number> {
+    this.assertOpen();
+    let dropped = 0;
+    for (const [id, incident] of this.incidents) {
+      if (incident.status === 'resolved' && incident.updatedAt < beforeMs) {
+        this.incidents.delete(id);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+}
 
 // Code-unit order; it equals Redis' byte (lexicographic) order for every id without characters
 // in U+E000..U+FFFF mixed with astral ones, i.e. for any realistic agent id.

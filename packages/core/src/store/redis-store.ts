@@ -6,11 +6,14 @@ import type {
   Page,
   PageRequest,
   GraphWindow,
+  IncidentFilter,
+  IncidentStore,
   Store,
   WindowStore,
   WindowSummary,
 } from './types';
-import { checkPageLimit, matches } from './checks';
+import type { Incident } from '../bus/topics';
+import { checkPageLimit, compareIncidents, matches, matchesIncident } from './checks';
 
 export interface RedisStoreOptions {
   /** Connection (a server or a Cluster client) to use; owned by the caller (close() does not quit it). */
@@ -32,7 +35,10 @@ const SCAN_CHUNK = 500;
  * - `P:{agents}:ids`      zset   every id with score 0, so ZRANGEBYLEX pages in id order
  * - `P:windows:<key>`     zset   WindowSummary JSON scored by window start; PEXPIREd to retention
  * - `P:graph:<key>`       zset   GraphWindow JSON, the same way
- * The registry's two keys share the hash tag `{agents}`, so one MULTI writes both and a page reads both on one
+ * - `P:{incidents}`         hash   id -> Incident JSON
+ * - `P:{incidents}:opened`  zset   every incident id scored by openedAt (newest-first listings)
+ * - `P:{incidents}:unresolved` set ids of incidents not resolved
+ * The registry's two keys share the hash tag `{agents}` (the incidents' three `{incidents}`), so one MULTI writes both and a page reads both on one
  * cluster node; every other command names one key (a window series is one zset), so nothing crosses slots.
  * The connection is the caller's: close() only stops this store from being used.
  */
@@ -41,6 +47,7 @@ export class RedisStore implements Store {
   readonly agents: RedisAgentStore;
   readonly windows: RedisWindowStore<WindowSummary>;
   readonly graph: RedisWindowStore<GraphWindow>;
+  readonly incidents: RedisIncidentStore;
   private readonly redis: RedisClient;
   private closed = false;
 
@@ -51,6 +58,7 @@ export class RedisStore implements Store {
     this.agents = new RedisAgentStore(options.redis, prefix, open);
     this.windows = new RedisWindowStore(options.redis, `${prefix}:windows`, options.windowRetentionMs, open);
     this.graph = new RedisWindowStore(options.redis, `${prefix}:graph`, options.windowRetentionMs, open);
+    this.incidents = new RedisIncidentStore(options.redis, `${prefix}:{incidents}`, open);
   }
 
   async ping(): Promise<void> {
@@ -205,6 +213,97 @@ class RedisWindowStore<T extends { start: number }> implements WindowStore<T> {
   /** `namespace` is the store's prefix plus the series family (`windows` or `graph`). */
   private key(key: string): string {
     return `${this.namespace}:${key}`;
+  }
+}
+
+class RedisIncidentStore implements IncidentStore {
+  private readonly openedKey: string;
+  private readonly unresolvedKey: string;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly hashKey: string,
+    private readonly assertOpen: () => void,
+  ) {
+    this.openedKey = `${hashKey}:opened`;
+    this.unresolvedKey = `${hashKey}:unresolved`;
+  }
+
+  async upsert(incidents: readonly Incident[]): Promise<void> {
+    this.assertOpen();
+    if (incidents.length === 0) return;
+    // One MULTI: a listing never sees an id without its incident, nor a status without its index.
+    const multi = this.redis.multi();
+    for (const incident of incidents) {
+      multi.hset(this.hashKey, incident.id, JSON.stringify(incident));
+      multi.zadd(this.openedKey, incident.openedAt, incident.id);
+      if (incident.status === 'resolved') multi.srem(this.unresolvedKey, incident.id);
+      else multi.sadd(this.unresolvedKey, incident.id);
+    }
+    await execOrThrow(multi);
+  }
+
+  async get(id: string): Promise<Incident | undefined> {
+    this.assertOpen();
+    const json = await this.redis.hget(this.hashKey, id);
+    return json === null ? undefined : (JSON.parse(json) as Incident);
+  }
+
+  async list(filter: IncidentFilter, limit: number): Promise<Incident[]> {
+    this.assertOpen();
+    checkPageLimit(limit);
+    const out: Incident[] = [];
+    // Newest first through the openedAt index, a chunk at a time. Ids unread have a score ≤ the lowest read, so
+    // reading stops once `limit` matches are in and the last of them opened strictly after that score (ties
+    // across a chunk boundary are still read, then ordered by id).
+    let offset = 0;
+    for (;;) {
+      const read = await this.redis.zrevrange(this.openedKey, offset, offset + SCAN_CHUNK - 1, 'WITHSCORES');
+      const ids = read.filter((_, i) => i % 2 === 0);
+      if (ids.length === 0) break;
+      offset += ids.length;
+      const lowest = Number(read[read.length - 1]);
+      const values = await this.redis.hmget(this.hashKey, ...ids);
+      for (const json of values) {
+        if (json === null) continue;
+        const incident = JSON.parse(json) as Incident;
+        if (matchesIncident(incident, filter)) out.push(incident);
+      }
+      out.sort(compareIncidents);
+      if (ids.length < SCAN_CHUNK || (out.length >= limit && out[limit - 1]!.openedAt > lowest)) break;
+    }
+    return out.slice(0, limit);
+  }
+
+  async unresolved(): Promise<Incident[]> {
+    this.assertOpen();
+    const ids = await this.redis.smembers(this.unresolvedKey);
+    if (ids.length === 0) return [];
+    const values = await this.redis.hmget(this.hashKey, ...ids);
+    const out: Incident[] = [];
+    for (const json of values) if (json !== null) out.push(JSON.parse(json) as Incident);
+    return out.sort(compareIncidents);
+  }
+
+  async prune(beforeMs: number): Promise<number> {
+    this.assertOpen();
+    // A resolved incident changed before `beforeMs` was opened before it too: only those ids are candidates.
+    const ids = await this.redis.zrangebyscore(this.openedKey, '-inf', `(${beforeMs}`);
+    if (ids.length === 0) return 0;
+    const values = await this.redis.hmget(this.hashKey, ...ids);
+    const doomed: string[] = [];
+    values.forEach((json, i) => {
+      if (json === null) return;
+      const incident = JSON.parse(json) as Incident;
+      if (incident.status === 'resolved' && incident.updatedAt < beforeMs) doomed.push(ids[i]!);
+    });
+    if (doomed.length === 0) return 0;
+    const multi = this.redis.multi();
+    multi.hdel(this.hashKey, ...doomed);
+    multi.zrem(this.openedKey, ...doomed);
+    multi.srem(this.unresolvedKey, ...doomed);
+    await execOrThrow(multi);
+    return doomed.length;
   }
 }
 

@@ -1,3 +1,5 @@
+import type { Incident, IncidentStatus } from '../bus/topics';
+
 /** Where an agent stands, from its health score and liveness (see health-monitor's health-score module). */
 export const AGENT_STATUSES = ['healthy', 'degraded', 'unhealthy', 'unresponsive'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
@@ -96,9 +98,35 @@ export interface WindowStore<T extends { start: number } = WindowSummary> {
   range(key: string, fromMs: number, toMs: number): Promise<T[]>;
 }
 
+/** Which incidents a listing returns; every field given must match. */
+export interface IncidentFilter {
+  status?: IncidentStatus;
+  severity?: Incident['severity'];
+  /** Incidents touching this pool. */
+  pool?: string;
+  /** Incidents changed at or after this time (`updatedAt`), epoch ms. */
+  since?: number;
+}
+
+/**
+ * Incidents by id. `upsert` replaces whole incidents; listings are newest first (by `openedAt`, then id).
+ * Resolved incidents stay until `prune` drops them.
+ */
+export interface IncidentStore {
+  upsert(incidents: readonly Incident[]): Promise<void>;
+  get(id: string): Promise<Incident | undefined>;
+  /** At most `limit` (1..1000) incidents matching `filter`, newest first. */
+  list(filter: IncidentFilter, limit: number): Promise<Incident[]>;
+  /** Every incident not resolved, for loading a service's live view at start. */
+  unresolved(): Promise<Incident[]>;
+  /** Drops resolved incidents last changed before `beforeMs`; resolves to how many went. */
+  prune(beforeMs: number): Promise<number>;
+}
+
 export interface Store {
   readonly kind: 'memory' | 'redis';
   readonly agents: AgentStore;
+  readonly incidents: IncidentStore;
   readonly windows: WindowStore<WindowSummary>;
   /** Interaction graph windows, under the key `fleet`. */
   readonly graph: WindowStore<GraphWindow>;

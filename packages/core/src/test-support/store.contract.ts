@@ -1,3 +1,4 @@
+import type { Incident } from '../bus/topics';
 import type { AgentRecord, AgentStatus, Store, WindowSummary } from '../store/types';
 
 export interface StoreUnderTest {
@@ -35,6 +36,32 @@ export function windowAt(start: number, overrides: Partial<WindowSummary> = {}):
     outputTokens: 50,
     costUsd: 0.01,
     means: { 'quality.relevance': 0.8 },
+    ...overrides,
+  };
+}
+
+export function incidentAt(id: string, openedAt: number, overrides: Partial<Incident> = {}): Incident {
+  return {
+    id,
+    status: 'open',
+    severity: 'high',
+    title: 'latency spike on 3 agents of pool support',
+    revision: 1,
+    startedAt: openedAt - 30_000,
+    openedAt,
+    updatedAt: openedAt,
+    lastEventAt: openedAt,
+    pools: ['support'],
+    models: ['gpt-4o'],
+    agents: ['a-1', 'a-2', 'a-3'],
+    agentCount: 3,
+    anomalies: [{ id: 'a-1:1', agentId: 'a-1', pool: 'support', model: 'gpt-4o', type: 'latency_spike', severity: 'high', score: 0.9, startedAt: openedAt - 30_000, evidence: { value: 9.2, baseline: 0.8 } }],
+    anomalyCount: 1,
+    activeAnomalies: 1,
+    emergence: [],
+    reasons: ['same pool, onsets within 60 s'],
+    narrative: { source: 'template', template: 'cohort', revision: 1, generatedAt: openedAt, what: 'w', where: 'p', since: 's', cause: 'c', next: 'n' },
+    timeline: [{ at: openedAt, kind: 'opened', detail: 'opened with 1 anomaly' }],
     ...overrides,
   };
 }
@@ -286,6 +313,77 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('incidents', () => {
+      const T = 1_700_000_000_000;
+
+      it('returns what was upserted, replaces by id, and does not share objects with callers', async () => {
+        const first = incidentAt('inc-1', T);
+        await store.incidents.upsert([first]);
+        expect(await store.incidents.get('inc-1')).toEqual(first);
+        expect(await store.incidents.get('nope')).toBeUndefined();
+        first.agents.push('mutated-input');
+        const read = (await store.incidents.get('inc-1'))!;
+        read.timeline.push({ at: T, kind: 'narrated', detail: 'mutated-output' });
+        expect(await store.incidents.get('inc-1')).toEqual(incidentAt('inc-1', T));
+        const acknowledged = incidentAt('inc-1', T, { status: 'acknowledged', revision: 2, updatedAt: T + 5 });
+        await store.incidents.upsert([acknowledged]);
+        expect(await store.incidents.get('inc-1')).toEqual(acknowledged);
+        await store.incidents.upsert([]);
+        expect(await store.incidents.list({}, 10)).toEqual([acknowledged]);
+      });
+
+      it('lists newest first (opened time, then id) and filters by status, severity, pool and since', async () => {
+        await store.incidents.upsert([
+          incidentAt('b', T + 2000, { severity: 'critical', pools: ['coding', 'support'] }),
+          incidentAt('a', T + 2000, { status: 'resolved', resolvedAt: T + 9000, updatedAt: T + 9000 }),
+          incidentAt('c', T, { status: 'acknowledged', severity: 'low', pools: ['coding'] }),
+          incidentAt('d', T + 5000, { pools: ['triage'] }),
+        ]);
+        const ids = async (filter: Parameters<Store['incidents']['list']>[0], limit = 100) => (await store.incidents.list(filter, limit)).map((i) => i.id);
+        expect(await ids({})).toEqual(['d', 'a', 'b', 'c']);
+        expect(await ids({}, 2)).toEqual(['d', 'a']);
+        expect(await ids({ status: 'open' })).toEqual(['d', 'b']);
+        expect(await ids({ status: 'resolved' })).toEqual(['a']);
+        expect(await ids({ severity: 'critical' })).toEqual(['b']);
+        expect(await ids({ pool: 'coding' })).toEqual(['b', 'c']);
+        expect(await ids({ pool: 'coding', severity: 'low', status: 'acknowledged' })).toEqual(['c']);
+        expect(await ids({ since: T + 5000 })).toEqual(['d', 'a']);
+        expect(await ids({ pool: 'nowhere' })).toEqual([]);
+      });
+
+      it('orders ties by id across many incidents and returns only the limit', async () => {
+        // 1,200 incidents opened in 3 distinct instants: ties span any read chunk of the Redis store.
+        const all = Array.from({ length: 1200 }, (_, i) => incidentAt(`inc-${pad(i)}`, T + (i % 3) * 1000, { severity: i % 2 === 0 ? 'low' : 'high' }));
+        await store.incidents.upsert(shuffled(all));
+        const expected = [...all].sort((x, y) => y.openedAt - x.openedAt || (x.id < y.id ? -1 : 1));
+        expect((await store.incidents.list({}, 1000)).map((i) => i.id)).toEqual(expected.slice(0, 1000).map((i) => i.id));
+        expect((await store.incidents.list({ severity: 'high' }, 5)).map((i) => i.id)).toEqual(expected.filter((i) => i.severity === 'high').slice(0, 5).map((i) => i.id));
+      });
+
+      it('lists the unresolved ones, following status changes', async () => {
+        await store.incidents.upsert([incidentAt('x', T), incidentAt('y', T + 1, { status: 'acknowledged' }), incidentAt('z', T + 2, { status: 'resolved' })]);
+        expect((await store.incidents.unresolved()).map((i) => i.id)).toEqual(['y', 'x']);
+        await store.incidents.upsert([incidentAt('x', T, { status: 'resolved' }), incidentAt('z', T + 2, { status: 'open' })]);
+        expect((await store.incidents.unresolved()).map((i) => i.id)).toEqual(['z', 'y']);
+      });
+
+      it('prunes resolved incidents changed before the cutoff and keeps the rest', async () => {
+        await store.incidents.upsert([
+          incidentAt('old-resolved', T, { status: 'resolved', updatedAt: T + 10 }),
+          incidentAt('old-open', T, { updatedAt: T + 10 }),
+          incidentAt('late-resolved', T, { status: 'resolved', updatedAt: T + 50_000 }),
+        ]);
+        expect(await store.incidents.prune(T + 20_000)).toBe(1);
+        expect(await store.incidents.get('old-resolved')).toBeUndefined();
+        expect((await store.incidents.list({}, 10)).map((i) => i.id).sort()).toEqual(['late-resolved', 'old-open']);
+        expect(await store.incidents.prune(T + 20_000)).toBe(0);
+      });
+
+      it('rejects listing limits outside 1..1000', async () => {
+        for (const limit of [0, 1001, 1.5]) await expect(store.incidents.list({}, limit)).rejects.toThrow(RangeError);
+      });
+    });
+
     describe('lifecycle', () => {
       it('answers ping while open and rejects every call once closed', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
@@ -294,6 +392,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await expect(store.agents.get('a-1')).rejects.toThrow(/closed/);
         await expect(store.agents.upsert([agent('a-1')])).rejects.toThrow(/closed/);
         await expect(store.windows.range('agent:a-1', 0, 1)).rejects.toThrow(/closed/);
+        await expect(store.incidents.get('inc-1')).rejects.toThrow(/closed/);
         await store.close(); // idempotent
       });
     });

@@ -40,9 +40,9 @@ export interface DetectionLatencyResult {
  * included. The measured figures are the histogram's growth over the second part (steady state).
  */
 export async function runDetectionLatencyBench(options: DetectionLatencyOptions): Promise<DetectionLatencyResult> {
-  const [hm, ad, em, as] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [hm, ad, em, as, inc] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const child = spawn(process.execPath, [...EMBEDDED_NODE_FLAGS, join(__dirname, '..', 'main.js'), 'start', '--no-fleet'], {
-    env: { ...process.env, HEALTH_MONITOR_PORT: String(hm), ANOMALY_DETECTOR_PORT: String(ad), EMERGENCE_DETECTOR_PORT: String(em), AUTOSCALER_PORT: String(as), LOG_LEVEL: 'warn', API_KEYS: '', REDIS_URL: '' },
+    env: { ...process.env, HEALTH_MONITOR_PORT: String(hm), ANOMALY_DETECTOR_PORT: String(ad), EMERGENCE_DETECTOR_PORT: String(em), AUTOSCALER_PORT: String(as), INCIDENTS_PORT: String(inc), LOG_LEVEL: 'warn', API_KEYS: '', REDIS_URL: '' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const origin = `http://127.0.0.1:${hm}`;

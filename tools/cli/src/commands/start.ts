@@ -3,6 +3,7 @@ import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@
 import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
 import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
 import { SimulatorActuator, autoscalerEnv, runAutoscaler } from '@swarmscope/autoscaler';
+import { incidentsEnv, runIncidents } from '@swarmscope/incidents';
 import { BuiltinFleet, startControlServer } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
 import { intFlag, parseFlags } from '../args';
@@ -48,6 +49,14 @@ export async function start(argv: readonly string[]): Promise<void> {
     createLogger({ name: 'emergence-detector', level: env.LOG_LEVEL, destination: process.stderr }),
   );
   const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination: process.stderr }));
+  // incidents reads the detectors' events (none before samples arrive) and its narrator reports its own LLM calls to
+  // this health-monitor unless told otherwise (Swarmscope watches its own AI), so it starts once that one listens.
+  const incidentsConfig = parseEnv(incidentsEnv);
+  const incidents = await runIncidents(
+    incidentsConfig.NARRATOR_REPORT_URL ? incidentsConfig : { ...incidentsConfig, NARRATOR_REPORT_URL: healthMonitor.server.url },
+    backends,
+    createLogger({ name: 'incidents', level: env.LOG_LEVEL, destination: process.stderr }),
+  );
   // The fleet reports with a key that may ingest; the autoscaler scales it with one that may administer.
   const ingestKey = secretFor(env.API_KEYS, 'ingest');
   const adminKey = secretFor(env.API_KEYS, 'admin');
@@ -72,6 +81,7 @@ export async function start(argv: readonly string[]): Promise<void> {
       `  anomaly-detector  ${anomalyDetector.server.url}   (GET /anomalies · /detectors · /metrics · POST /detect/:agentId)`,
       `  emergence         ${emergenceDetector.server.url}   (GET /events · /fleet/state · /network/analysis · /metrics · POST /analyze)`,
       `  autoscaler        ${autoscaler.server.url}   (GET /decisions · /policies · /efficiency · /metrics · POST /analyze)${control ? ' acting on the fleet' : ''}`,
+      `  incidents         ${incidents.server.url}   (GET /incidents · /incidents/:id · /metrics · POST /incidents/:id/ack · /resolve)${incidentsConfig.LLM_URL ? ` narrated by ${incidentsConfig.LLM_MODEL}` : ''}`,
       fleet ? `  simulated fleet   ${agents} agents reporting through the SDK` : '  simulated fleet   off (--no-fleet)',
       duration ? `  stopping by itself after ${duration} s; Ctrl-C stops sooner` : '  Ctrl-C stops',
       '',
@@ -101,6 +111,7 @@ export async function start(argv: readonly string[]): Promise<void> {
       await control?.close(1000);
       await emergenceDetector.stop();
       await anomalyDetector.stop();
+      await incidents.stop();
       await backends.close();
       await tracing.shutdown();
       out.write(`${final}\nstopped cleanly\n`);

@@ -1,0 +1,296 @@
+import type { AnomalyEvent, EmergenceEvent, IncidentChange } from '@swarmscope/core';
+import { Correlator, DEFAULT_CORRELATOR_OPTIONS } from './correlator';
+
+const T0 = Date.UTC(2026, 0, 5, 6);
+const s = (seconds: number) => T0 + seconds * 1000;
+
+function anomaly(agentId: string, atSeconds: number, over: Partial<AnomalyEvent> = {}): AnomalyEvent {
+  return {
+    id: `${agentId}:${s(atSeconds)}:1`,
+    event: 'opened',
+    time: s(atSeconds),
+    startedAt: s(atSeconds),
+    agentId,
+    model: 'gpt-4o',
+    pool: 'support',
+    type: 'latency_spike',
+    severity: 'high',
+    score: 0.9,
+    confidence: 0.8,
+    detectors: ['latency_slo'],
+    features: ['response_time_seconds'],
+    evidence: { value: 6.1, baseline: 0.9 },
+    explanation: 'free text the incident does not copy',
+    ...over,
+  };
+}
+
+const resolved = (event: AnomalyEvent, atSeconds: number): AnomalyEvent => ({ ...event, event: 'resolved', time: s(atSeconds), endedAt: s(atSeconds) });
+
+function emergence(type: EmergenceEvent['type'], agents: string[], atSeconds: number, over: Partial<EmergenceEvent> = {}): EmergenceEvent {
+  return {
+    id: `${type}:${s(atSeconds)}`,
+    event: 'opened',
+    type,
+    time: s(atSeconds),
+    startedAt: s(atSeconds),
+    scope: 'coding',
+    magnitude: 0.9,
+    confidence: 0.9,
+    agents,
+    communities: [0],
+    window: { from: s(atSeconds - 60), to: s(atSeconds) },
+    evidence: { agents: agents.length, depth: 2 },
+    explanation: 'prose',
+    ...over,
+  };
+}
+
+/** Runs advance() every 5 s of data time from `from` to `to` seconds and collects the changes. */
+function run(c: Correlator, from: number, to: number): IncidentChange[] {
+  const out: IncidentChange[] = [];
+  for (let t = from; t <= to; t += 5) out.push(...c.advance(s(t)));
+  return out;
+}
+
+const opened = (changes: IncidentChange[]) => changes.filter((c) => c.change === 'opened').map((c) => c.incident);
+
+describe('Correlator', () => {
+  it('waits the group wait, then opens one incident for one agent and resolves it once quiet', () => {
+    const c = new Correlator();
+    const a = anomaly('a-1', 0);
+    c.onAnomaly(a);
+    expect(c.advance(s(10))).toEqual([]);
+    expect(c.pendingCount).toBe(1);
+    const changes = c.advance(s(30));
+    expect(changes.map((x) => x.change)).toEqual(['opened']);
+    const incident = changes[0]!.incident;
+    expect(incident).toMatchObject({ status: 'open', severity: 'high', agents: ['a-1'], agentCount: 1, anomalyCount: 1, activeAnomalies: 1, pools: ['support'], models: ['gpt-4o'] });
+    expect(incident.title).toBe('latency spike on agent a-1 (pool support, gpt-4o)');
+    expect(incident.timeline[0]).toMatchObject({ kind: 'opened', at: s(30) });
+
+    c.onAnomaly(resolved(a, 120));
+    // The quiet period runs from the end of the last event: nothing at +4 min, resolved at +5 min.
+    expect(run(c, 125, 415).map((x) => x.change)).toEqual(['updated']);
+    const end = c.advance(s(420));
+    expect(end.map((x) => [x.change, x.incident.status, x.incident.resolution])).toEqual([['resolved', 'resolved', 'auto']]);
+    expect(c.activeCount).toBe(0);
+    // A late duplicate of the resolved anomaly opens nothing.
+    c.onAnomaly(resolved(a, 121));
+    expect(run(c, 425, 500)).toEqual([]);
+  });
+
+  it('reopens an incident that resolved by itself when its agent\'s trouble comes back soon, not later', () => {
+    const c = new Correlator({ reopenMs: 1_800_000 });
+    const first = anomaly('a-1', 0, { type: 'model_drift' });
+    c.onAnomaly(first);
+    run(c, 0, 60);
+    c.onAnomaly(resolved(first, 100));
+    const [incident] = c.list();
+    const closed = run(c, 65, 420).find((x) => x.change === 'resolved')!;
+    expect(closed.incident.id).toBe(incident!.id);
+    c.onAnomaly(anomaly('a-1', 1000, { id: 'a-1:second', type: 'model_drift' }));
+    const again = c.advance(s(1005));
+    expect(again.map((x) => [x.change, x.incident.id, x.incident.status, x.incident.anomalyCount])).toEqual([['reopened', incident!.id, 'open', 2]]);
+    expect(again[0]!.incident.timeline.map((e) => e.kind)).toEqual(['opened', 'resolved', 'reopened']);
+    c.onAnomaly(resolved(anomaly('a-1', 1000, { id: 'a-1:second' }), 1100));
+    run(c, 1010, 1500);
+    expect(c.activeCount).toBe(0);
+    // Past the reopen window: a new incident.
+    c.onAnomaly(anomaly('a-1', 4000, { id: 'a-1:third' }));
+    expect(opened(run(c, 4000, 4040)).map((i) => i.id)).not.toContain(incident!.id);
+  });
+
+  it('keeps a flapping agent in one incident and gives independent agents their own', () => {
+    const c = new Correlator();
+    const first = anomaly('a-1', 0);
+    c.onAnomaly(first);
+    c.onAnomaly(anomaly('b-1', 10, { pool: 'coding', model: 'claude-sonnet-4' }));
+    run(c, 0, 60);
+    c.onAnomaly(resolved(first, 70));
+    c.onAnomaly(anomaly('a-1', 100, { id: 'a-1:again', type: 'error_surge' }));
+    const changes = run(c, 65, 200);
+    expect(opened(changes)).toEqual([]);
+    const incidents = c.list();
+    expect(incidents).toHaveLength(2);
+    const a = incidents.find((i) => i.agents.includes('a-1'))!;
+    expect(a.anomalyCount).toBe(2);
+    expect(a.reasons).toContain('same agent');
+    expect(incidents.find((i) => i.agents.includes('b-1'))!.anomalyCount).toBe(1);
+  });
+
+  it('makes one incident of a burst of onsets in one pool, not one per agent', () => {
+    const c = new Correlator();
+    const models = ['gpt-4o', 'gpt-4o-mini', 'llama-3.1-8b'];
+    for (let i = 0; i < 12; i++) c.onAnomaly(anomaly(`s-${i}`, i * 4, { model: models[i % 3]!, type: i % 4 === 0 ? 'error_surge' : 'latency_spike' }));
+    const changes = run(c, 0, 120);
+    expect(opened(changes)).toHaveLength(1);
+    const [incident] = c.list();
+    expect(incident!.agentCount).toBe(12);
+    expect(incident!.severity).toBe('critical'); // high, raised for ten agents or more
+    expect(incident!.reasons.some((r) => r.includes('agents of pool support with onsets within 1 min'))).toBe(true);
+    expect(incident!.title).toBe('latency spike across 12 agents of pool support');
+  });
+
+  it('does not merge two agents of one pool whose faults start minutes apart, nor a burst below the minimum', () => {
+    const c = new Correlator();
+    c.onAnomaly(anomaly('a-1', 0));
+    c.onAnomaly(anomaly('a-2', 20, { model: 'llama-3.1-8b' }));
+    c.onAnomaly(anomaly('a-3', 600, { model: 'gpt-4o-mini' }));
+    run(c, 0, 700);
+    expect(c.list().map((i) => i.agents)).toEqual([['a-3'], ['a-2'], ['a-1']]);
+  });
+
+  it('does not count an agent in trouble for long as a new onset of a burst', () => {
+    const c = new Correlator();
+    // a-1 has been in an incident for ten minutes; its new anomaly and two independent faults start within a minute.
+    c.onAnomaly(anomaly('a-1', 0, { type: 'silent' }));
+    run(c, 0, 600);
+    c.onAnomaly(anomaly('a-1', 600, { id: 'a-1:back', type: 'request_rate' }));
+    c.onAnomaly(anomaly('a-2', 610, { type: 'model_drift', model: 'llama-3.1-8b' }));
+    c.onAnomaly(anomaly('a-3', 640, { type: 'memory_leak', model: 'gpt-4o-mini' }));
+    run(c, 605, 700);
+    expect(c.list().map((i) => i.agents)).toEqual([['a-3'], ['a-2'], ['a-1']]);
+  });
+
+  it('groups a burst across pools that share one model (a provider problem)', () => {
+    const c = new Correlator();
+    const pools = ['support', 'coding', 'research', 'triage'];
+    pools.forEach((pool, i) => c.onAnomaly(anomaly(`${pool}-1`, i * 5, { pool, model: 'claude-sonnet-4', type: 'error_surge' })));
+    run(c, 0, 90);
+    const [incident, ...others] = c.list();
+    expect(others).toEqual([]);
+    expect(incident!.pools).toEqual(['coding', 'research', 'support', 'triage']);
+    expect(incident!.models).toEqual(['claude-sonnet-4']);
+  });
+
+  it('joins graph neighbours whose onsets are close, and only those', () => {
+    const c = new Correlator();
+    c.onInteraction({ from: 'caller', to: 'callee', kind: 'delegation', outcome: 'success', latencySeconds: 0.2, timestamp: s(0) });
+    c.onAnomaly(anomaly('callee', 10, { pool: 'coding' }));
+    c.onAnomaly(anomaly('caller', 100, { pool: 'support', model: 'llama-3.1-8b' }));
+    c.onAnomaly(anomaly('stranger', 100, { pool: 'triage', model: 'gpt-4o-mini' }));
+    // A neighbour whose trouble starts minutes later is another problem.
+    c.onInteraction({ from: 'late', to: 'callee', kind: 'message', outcome: 'success', latencySeconds: 0.1, timestamp: s(0) });
+    c.onAnomaly(anomaly('late', 400, { pool: 'research', model: 'claude-sonnet-4' }));
+    run(c, 0, 500);
+    const incidents = c.list();
+    expect(incidents).toHaveLength(3);
+    const pair = incidents.find((i) => i.agents.includes('callee'))!;
+    expect(pair.agents).toEqual(['callee', 'caller']);
+    expect(pair.reasons.some((r) => r.startsWith('interaction-graph neighbours'))).toBe(true);
+  });
+
+  it('forgets interactions older than the graph window', () => {
+    const c = new Correlator({ graphWindowMs: 60_000 });
+    c.onInteraction({ from: 'caller', to: 'callee', kind: 'delegation', outcome: 'success', latencySeconds: 0.2, timestamp: s(0) });
+    run(c, 0, 300);
+    c.onAnomaly(anomaly('callee', 300, { pool: 'coding' }));
+    c.onAnomaly(anomaly('caller', 320, { pool: 'support', model: 'llama-3.1-8b' }));
+    run(c, 300, 400);
+    expect(c.list()).toHaveLength(2);
+  });
+
+  it('puts one emergence event and the anomalies it explains into one incident, merging those opened before it', () => {
+    const c = new Correlator();
+    // Three agents of a cascade open anomalies minutes apart (no burst); the cascade event names them and two more.
+    c.onAnomaly(anomaly('hub', 0, { pool: 'coding', type: 'error_surge' }));
+    run(c, 0, 40);
+    c.onAnomaly(anomaly('up-1', 200, { pool: 'coding', model: 'claude-sonnet-4', type: 'error_surge' }));
+    run(c, 45, 240);
+    expect(c.list()).toHaveLength(2);
+    c.onAnomaly(anomaly('up-2', 400, { pool: 'coding', model: 'llama-3.1-8b', type: 'error_surge' }));
+    c.onEmergence(emergence('cascade_failure', ['hub', 'up-1', 'up-2', 'up-3'], 410));
+    const changes = run(c, 245, 500);
+    const incidents = c.list();
+    expect(incidents).toHaveLength(1);
+    const incident = incidents[0]!;
+    expect(incident.emergence.map((e) => e.type)).toEqual(['cascade_failure']);
+    expect(incident.agents.sort()).toEqual(['hub', 'up-1', 'up-2', 'up-3']);
+    expect(incident.anomalyCount).toBe(3);
+    expect(incident.title).toBe('cascade failure across 4 agents of pool coding');
+    expect(incident.severity).toBe('critical');
+    const merged = changes.filter((x) => x.incident.resolution === 'merged');
+    expect(merged).toHaveLength(1);
+    expect(merged[0]!.incident.mergedInto).toBe(incident.id);
+    expect(incident.timeline.some((e) => e.kind === 'merged')).toBe(true);
+    // A later anomaly of a named agent joins at once, explained by the cascade.
+    c.onAnomaly(anomaly('up-3', 510, { pool: 'coding', type: 'latency_spike' }));
+    expect(c.get(incident.id)!.anomalyCount).toBe(4);
+  });
+
+  it('keeps an emergence event apart from an incident it shares only a few agents with by chance', () => {
+    const c = new Correlator();
+    const pool = Array.from({ length: 40 }, (_, i) => `r-${i}`);
+    c.onEmergence(emergence('phase_transition', pool, 0, { scope: 'research' }));
+    c.onAnomaly(anomaly('c-1', 0, { pool: 'coding', type: 'error_surge' }));
+    run(c, 0, 40);
+    c.onEmergence(emergence('cascade_failure', ['c-1', 'c-2', 'c-3', 'c-4', 'c-5', 'r-7'], 60));
+    run(c, 45, 80);
+    const incidents = c.list();
+    expect(incidents.map((i) => i.emergence.map((e) => e.type))).toEqual([['cascade_failure'], ['phase_transition']]);
+    // The cascade took the single-agent incident of one of its agents; r-7 stays with the phase transition.
+    expect(incidents[0]!.anomalyCount).toBe(1);
+    expect(incidents[0]!.agentCount).toBe(6);
+    c.onAnomaly(anomaly('r-7', 90, { pool: 'research' }));
+    expect(c.list()[1]!.anomalyCount).toBe(1);
+  });
+
+  it('opens an incident for a failure emergence event alone, but not for collective learning alone', () => {
+    const c = new Correlator();
+    c.onEmergence(emergence('collective_learning', ['x', 'y'], 0, { scope: 'triage' }));
+    c.onEmergence(emergence('phase_transition', ['r-1', 'r-2', 'r-3'], 0, { scope: 'research' }));
+    const changes = c.advance(s(1));
+    expect(opened(changes).map((i) => [i.title, i.severity])).toEqual([['phase transition across 3 agents of pool research', 'high']]);
+    // The emergence event closes; the incident resolves once quiet.
+    c.onEmergence({ ...emergence('phase_transition', ['r-1', 'r-2', 'r-3'], 0, { scope: 'research' }), event: 'closed', time: s(100), endedAt: s(100) });
+    const later = run(c, 5, 400);
+    expect(later.find((x) => x.change === 'resolved')?.incident.resolution).toBe('auto');
+  });
+
+  it('acknowledges and resolves by hand with a timeline, refusing what it cannot do', () => {
+    const c = new Correlator();
+    c.onAnomaly(anomaly('a-1', 0));
+    const [{ incident }] = c.advance(s(30)) as [IncidentChange];
+    const ack = c.acknowledge(incident.id, s(40), 'alice');
+    expect('change' in ack && ack.change).toMatchObject({ change: 'acknowledged', incident: { status: 'acknowledged', acknowledgedAt: s(40) } });
+    expect(c.acknowledge(incident.id, s(41), 'bob')).toEqual({ refused: 'acknowledged' });
+    const done = c.resolve(incident.id, s(50), 'alice', 'rolled back');
+    expect('change' in done && done.change.incident).toMatchObject({ status: 'resolved', resolution: 'manual', resolvedAt: s(50) });
+    expect('change' in done && done.change.incident.timeline.map((e) => [e.kind, e.by ?? null])).toEqual([
+      ['opened', null],
+      ['acknowledged', 'alice'],
+      ['resolved', 'alice'],
+    ]);
+    expect(c.resolve(incident.id, s(51), 'bob')).toEqual({ refused: 'resolved' });
+    expect(c.acknowledge('inc-nope', s(51), 'bob')).toEqual({ refused: 'unknown' });
+    // Later events of its anomaly are the resolved incident's, not new trouble.
+    c.onAnomaly({ ...anomaly('a-1', 0), event: 'updated', time: s(60), severity: 'critical' });
+    expect(run(c, 55, 120)).toEqual([]);
+  });
+
+  it('escalates severity with the timeline saying so, and restores unresolved incidents', () => {
+    const c = new Correlator();
+    const a = anomaly('a-1', 0, { severity: 'medium' });
+    c.onAnomaly(a);
+    c.advance(s(30));
+    c.onAnomaly({ ...a, event: 'updated', time: s(40), severity: 'critical', score: 0.99 });
+    const [change] = c.advance(s(45));
+    expect(change!.incident.severity).toBe('critical');
+
+    const restored = new Correlator();
+    restored.restore(c.list());
+    restored.onAnomaly(resolved(a, 60));
+    const changes = run(restored, 60, 400);
+    expect(changes.at(-1)!.incident).toMatchObject({ id: change!.incident.id, status: 'resolved', resolution: 'auto' });
+  });
+
+  it('names its narrative through the narrate function, once per change', () => {
+    let calls = 0;
+    const c = new Correlator(DEFAULT_CORRELATOR_OPTIONS, (incident) => ({ ...incident.narrative, template: 'test', revision: incident.revision, what: `call ${++calls}` }));
+    c.onAnomaly(anomaly('a-1', 0));
+    const [change] = c.advance(s(30));
+    expect(change!.incident.narrative).toMatchObject({ template: 'test', what: 'call 1', revision: change!.incident.revision });
+    expect(c.get(change!.incident.id)!.narrative.what).toBe('call 1');
+  });
+});

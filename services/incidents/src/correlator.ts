@@ -1,0 +1,667 @@
+import { shardOf, type AnomalyEvent, type EmergenceEvent, type Incident, type IncidentAnomaly, type IncidentChange, type IncidentEmergence, type Interaction, type TimelineEntry } from '@swarmscope/core';
+import { InteractionGraph } from './interaction-graph';
+import { maxSeverity, raiseSeverity, SEVERITY_RANK, severityOfEmergence, type Severity } from './severity';
+import { titleOf } from './title';
+
+// Method: alert grouping as Alertmanager does it (a group wait before the first notification, group keys) with
+// event correlation by topology and common cause (as in AIOps "situation" grouping, e.g. Moogsoft / BigPanda):
+// events are joined when they concern the same agent, agents named by one emergence event, graph neighbours with
+// close onsets, or a burst of onsets in one pool or model. Time comes in as data.
+
+export type EmergenceType = EmergenceEvent['type'];
+
+export interface CorrelatorOptions {
+  /** Data time a new anomaly waits for companions before it opens an incident of its own. */
+  groupWaitMs: number;
+  /** Onsets this close in one pool (or one model) make a burst, when `burstMin` agents or more have one. */
+  cohortWindowMs: number;
+  burstMin: number;
+  /** An anomaly whose graph neighbour's onset lies this close joins the neighbour's incident. */
+  neighbourWindowMs: number;
+  /** Data time after the last of an incident's events ended before it resolves by itself. */
+  quietMs: number;
+  /** New trouble of an agent this soon after its incident resolved by itself reopens that incident. */
+  reopenMs: number;
+  /** Interactions older than this (data time) no longer make agents neighbours. */
+  graphWindowMs: number;
+  /** Agents and anomalies listed per incident (the counts say how many there are in all). */
+  maxListed: number;
+  /** Timeline lines kept per incident (the oldest after the first go first). */
+  maxTimeline: number;
+  /** Emergence types that open an incident on their own; the others only join one that holds their agents. */
+  openOnEmergence: readonly EmergenceType[];
+}
+
+export const DEFAULT_CORRELATOR_OPTIONS: CorrelatorOptions = {
+  groupWaitMs: 30_000,
+  cohortWindowMs: 60_000,
+  burstMin: 3,
+  neighbourWindowMs: 120_000,
+  quietMs: 300_000,
+  reopenMs: 1_800_000,
+  graphWindowMs: 900_000,
+  maxListed: 100,
+  maxTimeline: 200,
+  openOnEmergence: ['cascade_failure', 'phase_transition', 'early_warning', 'collective_behavior'],
+};
+
+/** Why an action on an incident was refused. */
+export type ActionRefusal = 'unknown' | 'resolved' | 'acknowledged';
+
+interface AgentEntry {
+  pool: string;
+  model: string;
+  /** Earliest onset of its trouble in this incident (data time). */
+  onset: number;
+}
+
+/** An incident while the correlator works on it: full maps, turned into the capped public shape by `snapshot`. */
+interface Working {
+  id: string;
+  status: Incident['status'];
+  revision: number;
+  startedAt: number;
+  openedAt: number;
+  updatedAt: number;
+  lastEventAt: number;
+  acknowledgedAt?: number;
+  resolvedAt?: number;
+  resolution?: Incident['resolution'];
+  mergedInto?: string;
+  agents: Map<string, AgentEntry>;
+  anomalies: Map<string, IncidentAnomaly>;
+  emergence: Map<string, IncidentEmergence>;
+  /** Burst keys (`pool:x`, `model:y`) it holds, with the newest onset of each. */
+  cohorts: Map<string, number>;
+  /** Severity at the last change, to tell an escalation. */
+  severity: Severity;
+  reasons: Set<string>;
+  timeline: TimelineEntry[];
+  narrative: Incident['narrative'];
+}
+
+interface Pending {
+  anomaly: IncidentAnomaly;
+  arrivedAt: number;
+}
+
+interface Onset {
+  agentId: string;
+  at: number;
+}
+
+/**
+ * Groups anomaly and emergence events into incidents and runs their lifecycle (open → acknowledged → resolved).
+ * Feed it events as they come (`onAnomaly`, `onEmergence`, `onInteraction`), call `advance(now)` with data time
+ * to open what waited long enough and resolve what went quiet; it returns the incident changes. Pure: no clock,
+ * no I/O; `narrate` fills each changed incident's narrative (the deterministic templates by default).
+ */
+export class Correlator {
+  private readonly options: CorrelatorOptions;
+  private readonly active = new Map<string, Working>();
+  /** Agent → the active incident that holds it (through an anomaly or an emergence event). */
+  private readonly byAgent = new Map<string, string>();
+  private readonly byAnomaly = new Map<string, string>();
+  private readonly byEmergence = new Map<string, string>();
+  /** Anomalies and emergence events of incidents that were resolved: their late events are not new trouble. */
+  private readonly retired = new Map<string, string>();
+  private readonly pending = new Map<string, Pending>();
+  /** Agents of incidents that resolved by themselves lately, and those incidents (to reopen). */
+  private readonly reopenable = new Map<string, Working>();
+  /** Recent onsets per burst key, oldest first. */
+  private readonly onsets = new Map<string, Onset[]>();
+  private readonly graph: InteractionGraph;
+  private readonly changes = new Map<string, IncidentChange['change']>();
+  private readonly emergenceOpens: ReadonlySet<string>;
+
+  constructor(
+    options: Partial<CorrelatorOptions> = {},
+    private readonly narrate: (incident: Incident) => Incident['narrative'] = placeholderNarrative,
+  ) {
+    this.options = { ...DEFAULT_CORRELATOR_OPTIONS, ...options };
+    this.graph = new InteractionGraph(this.options.graphWindowMs);
+    this.emergenceOpens = new Set(this.options.openOnEmergence);
+  }
+
+  onInteraction(interaction: Interaction): void {
+    if (interaction.from !== interaction.to) this.graph.add(interaction.from, interaction.to, interaction.timestamp);
+  }
+
+  onAnomaly(event: AnomalyEvent): void {
+    const entry = toEntry(event);
+    const incidentId = this.byAnomaly.get(event.id);
+    if (incidentId !== undefined) {
+      this.updateAnomaly(this.active.get(incidentId)!, entry, event.time);
+      return;
+    }
+    if (this.retired.has(event.id)) return;
+    const waiting = this.pending.get(event.id);
+    if (waiting) {
+      waiting.anomaly = entry;
+      return;
+    }
+    this.recordOnset(entry);
+    const resolvedLately = this.reopenable.get(event.agentId);
+    const lately = resolvedLately?.status === 'resolved' && event.startedAt - resolvedLately.resolvedAt! <= this.options.reopenMs;
+    if (lately && !this.byAgent.has(event.agentId)) this.reopen(resolvedLately, event.time);
+    // Trouble of an agent already in an incident is part of it: no need to wait.
+    const holder = this.byAgent.get(event.agentId);
+    if (holder !== undefined) {
+      const incident = this.active.get(holder)!;
+      this.addAnomaly(incident, entry, event.time, incident.emergence.size > 0 && !hasAnomalyOf(incident, event.agentId) ? `explained by ${emergenceSummary(incident)}` : 'same agent');
+      return;
+    }
+    this.pending.set(event.id, { anomaly: entry, arrivedAt: event.time });
+  }
+
+  onEmergence(event: EmergenceEvent): void {
+    const entry: IncidentEmergence = {
+      id: event.id,
+      type: event.type,
+      scope: event.scope,
+      magnitude: event.magnitude,
+      agents: event.agents.length,
+      startedAt: event.startedAt,
+      ...(event.event === 'closed' ? { endedAt: event.endedAt ?? event.time } : {}),
+      evidence: event.evidence,
+    };
+    const known = this.byEmergence.get(event.id);
+    if (known !== undefined) {
+      const incident = this.active.get(known)!;
+      incident.emergence.set(event.id, entry);
+      for (const agentId of event.agents) this.claimAgent(incident, agentId, undefined, event.startedAt);
+      this.touch(incident, event.time, entry.endedAt ?? event.startedAt);
+      return;
+    }
+    if (this.retired.has(event.id) || event.event === 'closed') return;
+    // The incidents holding its agents. One it mostly covers, or that mostly covers it, takes it; the others it
+    // mostly explains merge in; an incident sharing a few agents with it by chance stays apart.
+    const overlap = new Map<string, number>();
+    for (const agentId of event.agents) {
+      const id = this.byAgent.get(agentId);
+      if (id !== undefined) overlap.set(id, (overlap.get(id) ?? 0) + 1);
+    }
+    const explains = (id: string, shared: number) => shared * 2 >= this.active.get(id)!.agents.size;
+    const ranked = [...overlap].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).filter(([id, shared]) => explains(id, shared) || shared * 2 >= event.agents.length);
+    if (ranked.length === 0 && !this.emergenceOpens.has(event.type)) return;
+    const summary = `${event.type.replace(/_/g, ' ')} in ${event.scope}`;
+    const target = ranked.length > 0 ? this.active.get(ranked[0]![0])! : this.open(event.id, event.startedAt, event.time, `opened by emergence event ${summary}`);
+    if (ranked.length > 0) target.reasons.add(`explained by ${summary}`);
+    target.emergence.set(event.id, entry);
+    this.byEmergence.set(event.id, target.id);
+    for (const [id, shared] of ranked.slice(1)) if (explains(id, shared)) this.merge(this.active.get(id)!, target, event.time, `explained by ${summary}`);
+    for (const agentId of event.agents) this.claimAgent(target, agentId, undefined, event.startedAt);
+    // Pending anomalies of its agents join now: the emergence event is their common cause.
+    for (const [id, waiting] of this.pending) {
+      if (this.byAgent.get(waiting.anomaly.agentId) !== target.id) continue;
+      this.pending.delete(id);
+      this.addAnomaly(target, waiting.anomaly, event.time, `explained by ${summary}`);
+    }
+    if (ranked.length > 0) this.timeline(target, event.time, 'grouped', `emergence event ${summary} (${event.agents.length} agents) joined`);
+    this.touch(target, event.time, event.startedAt);
+  }
+
+  /**
+   * Opens incidents for anomalies that waited `groupWaitMs`, resolves incidents quiet for `quietMs` and returns
+   * every incident change since the last call (one per incident, the strongest: opened > resolved > updated).
+   */
+  advance(now: number): IncidentChange[] {
+    this.graph.prune(now);
+    const due = [...this.pending.values()].filter((p) => p.arrivedAt + this.options.groupWaitMs <= now);
+    due.sort((a, b) => a.anomaly.startedAt - b.anomaly.startedAt || (a.anomaly.id < b.anomaly.id ? -1 : 1));
+    for (const waiting of due) {
+      this.pending.delete(waiting.anomaly.id);
+      this.place(waiting.anomaly, now);
+    }
+    for (const incident of [...this.active.values()]) if (this.isQuiet(incident, now)) this.close(incident, now, 'auto', 'every event ended');
+    this.pruneOnsets(now);
+    return this.drain();
+  }
+
+  /** An engineer takes the incident: open → acknowledged. */
+  acknowledge(id: string, at: number, by: string): { change: IncidentChange } | { refused: ActionRefusal } {
+    const incident = this.active.get(id);
+    if (!incident) return { refused: this.retired.has(id) ? 'resolved' : 'unknown' };
+    if (incident.status === 'acknowledged') return { refused: 'acknowledged' };
+    incident.status = 'acknowledged';
+    incident.acknowledgedAt = at;
+    this.timeline(incident, at, 'acknowledged', `acknowledged by ${by}`, by);
+    this.bump(incident, at, 'acknowledged');
+    return { change: this.drainOne(id) };
+  }
+
+  /** An engineer closes the incident by hand; its events' later changes are ignored. */
+  resolve(id: string, at: number, by: string, note?: string): { change: IncidentChange } | { refused: ActionRefusal } {
+    const incident = this.active.get(id);
+    if (!incident) return { refused: this.retired.has(id) ? 'resolved' : 'unknown' };
+    this.close(incident, at, 'manual', note ? `resolved by ${by}: ${note}` : `resolved by ${by}`, by);
+    return { change: this.drainOne(id) };
+  }
+
+  /** A narrative produced outside (the LLM narrator) for an unresolved incident; undefined when it is gone. */
+  setNarrative(id: string, narrative: Incident['narrative'], at: number): IncidentChange | undefined {
+    const incident = this.active.get(id);
+    if (!incident) return undefined;
+    incident.narrative = narrative;
+    this.timeline(incident, at, 'narrated', `explanation by ${narrative.source === 'llm' ? `the LLM (${narrative.model ?? 'unknown model'})` : 'the templates'}`);
+    this.bump(incident, at, 'updated');
+    return this.drainOne(id);
+  }
+
+  /** Takes back incidents that were not resolved (from the store, at start) so their events keep joining them. */
+  restore(incidents: readonly Incident[]): void {
+    for (const incident of incidents) {
+      if (incident.status === 'resolved' || this.active.has(incident.id)) continue;
+      const working: Working = {
+        id: incident.id,
+        status: incident.status,
+        revision: incident.revision,
+        startedAt: incident.startedAt,
+        openedAt: incident.openedAt,
+        updatedAt: incident.updatedAt,
+        lastEventAt: incident.lastEventAt,
+        ...(incident.acknowledgedAt !== undefined ? { acknowledgedAt: incident.acknowledgedAt } : {}),
+        agents: new Map(),
+        anomalies: new Map(incident.anomalies.map((a) => [a.id, a])),
+        emergence: new Map(incident.emergence.map((e) => [e.id, e])),
+        cohorts: new Map(),
+        severity: incident.severity,
+        reasons: new Set(incident.reasons),
+        timeline: [...incident.timeline],
+        narrative: incident.narrative,
+      };
+      this.active.set(working.id, working);
+      for (const a of incident.anomalies) {
+        this.byAnomaly.set(a.id, working.id);
+        this.claimAgent(working, a.agentId, a, a.startedAt);
+      }
+      for (const agentId of incident.agents) if (!working.agents.has(agentId)) this.claimAgent(working, agentId, undefined, incident.startedAt);
+      for (const e of incident.emergence) this.byEmergence.set(e.id, working.id);
+    }
+  }
+
+  get(id: string): Incident | undefined {
+    const incident = this.active.get(id);
+    return incident && this.snapshot(incident);
+  }
+
+  /** Unresolved incidents, newest first. */
+  list(): Incident[] {
+    return [...this.active.values()].map((i) => this.snapshot(i)).sort((a, b) => b.openedAt - a.openedAt || (a.id < b.id ? -1 : 1));
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Where a waited-out anomaly goes: its agent's incident, a neighbour's, its burst's, or a new one. */
+  private place(anomaly: IncidentAnomaly, now: number): void {
+    const holder = this.byAgent.get(anomaly.agentId);
+    if (holder !== undefined) return this.addAnomaly(this.active.get(holder)!, anomaly, now, 'same agent');
+    const neighbour = this.neighbourIncident(anomaly);
+    if (neighbour) return this.addAnomaly(neighbour.incident, anomaly, now, `interaction-graph neighbours with onsets within ${seconds(this.options.neighbourWindowMs)}`);
+    for (const key of [`pool:${anomaly.pool}`, `model:${anomaly.model}`]) {
+      const burst = this.burstAround(key, anomaly.startedAt);
+      if (burst.size < this.options.burstMin) continue;
+      const reason = `${burst.size} agents of ${key.replace(':', ' ')} with onsets within ${seconds(this.options.cohortWindowMs)}`;
+      const target = this.burstIncident(key, burst, anomaly.startedAt) ?? this.open(anomaly.id, anomaly.startedAt, now, `opened by a burst in ${key.replace(':', ' ')}`);
+      target.cohorts.set(key, Math.max(target.cohorts.get(key) ?? 0, anomaly.startedAt));
+      this.addAnomaly(target, anomaly, now, reason);
+      // Incidents opened a moment earlier from members of the same burst are the same problem.
+      for (const other of [...this.active.values()]) {
+        if (other !== target && other.emergence.size === 0 && [...other.agents.keys()].every((a) => burst.has(a))) this.merge(other, target, now, reason);
+      }
+      return;
+    }
+    this.addAnomaly(this.open(anomaly.id, anomaly.startedAt, now, 'opened by an anomaly of one agent'), anomaly, now, 'single agent');
+  }
+
+  private neighbourIncident(anomaly: IncidentAnomaly): { incident: Working; neighbour: string } | undefined {
+    let best: { incident: Working; neighbour: string; gap: number } | undefined;
+    for (const neighbour of this.graph.neighbours(anomaly.agentId)) {
+      const id = this.byAgent.get(neighbour);
+      if (id === undefined) continue;
+      const incident = this.active.get(id)!;
+      const gap = Math.abs(incident.agents.get(neighbour)!.onset - anomaly.startedAt);
+      if (gap <= this.options.neighbourWindowMs && (!best || gap < best.gap)) best = { incident, neighbour, gap };
+    }
+    return best;
+  }
+
+  /**
+   * Distinct agents with an onset within the cohort window of `at` under `key`. An agent whose trouble began long
+   * before (it is in an incident since) is not a new onset: its own incident explains it.
+   */
+  private burstAround(key: string, at: number): Set<string> {
+    const agents = new Set<string>();
+    for (const onset of this.onsets.get(key) ?? []) {
+      if (Math.abs(onset.at - at) > this.options.cohortWindowMs) continue;
+      const holder = this.byAgent.get(onset.agentId);
+      const since = holder === undefined ? undefined : this.active.get(holder)?.agents.get(onset.agentId)?.onset;
+      if (since !== undefined && since < at - this.options.cohortWindowMs) continue;
+      agents.add(onset.agentId);
+    }
+    return agents;
+  }
+
+  /** The incident already holding this burst: one with the key and a recent onset under it, else the one holding most members. */
+  private burstIncident(key: string, burst: ReadonlySet<string>, at: number): Working | undefined {
+    let best: Working | undefined;
+    let bestMembers = 0;
+    for (const incident of this.active.values()) {
+      const last = incident.cohorts.get(key);
+      if (last !== undefined && at - last <= this.options.cohortWindowMs) return incident;
+      let members = 0;
+      for (const agentId of burst) if (incident.agents.has(agentId)) members++;
+      if (members > bestMembers) {
+        best = incident;
+        bestMembers = members;
+      }
+    }
+    return best;
+  }
+
+  /** An incident that resolved by itself is open again (its agents' trouble came back). */
+  private reopen(incident: Working, now: number): void {
+    incident.status = 'open';
+    delete incident.resolvedAt;
+    delete incident.resolution;
+    delete incident.acknowledgedAt;
+    this.active.set(incident.id, incident);
+    for (const agentId of incident.agents.keys()) {
+      this.byAgent.set(agentId, incident.id);
+      this.reopenable.delete(agentId);
+    }
+    for (const id of incident.anomalies.keys()) {
+      this.retired.delete(id);
+      this.byAnomaly.set(id, incident.id);
+    }
+    for (const id of incident.emergence.keys()) {
+      this.retired.delete(id);
+      this.byEmergence.set(id, incident.id);
+    }
+    this.retired.delete(incident.id);
+    this.timeline(incident, now, 'reopened', 'trouble of its agents came back');
+    this.bump(incident, now, 'reopened');
+  }
+
+  private open(firstEventId: string, startedAt: number, now: number, detail: string): Working {
+    const id = `inc-${startedAt.toString(36)}-${shardOf(firstEventId, 0x1_0000_0000).toString(36)}`;
+    const incident: Working = {
+      id,
+      status: 'open',
+      revision: 0,
+      startedAt,
+      openedAt: now,
+      updatedAt: now,
+      lastEventAt: startedAt,
+      agents: new Map(),
+      anomalies: new Map(),
+      emergence: new Map(),
+      cohorts: new Map(),
+      severity: 'low',
+      reasons: new Set(),
+      timeline: [],
+      narrative: placeholderNarrative(),
+    };
+    this.active.set(id, incident);
+    this.timeline(incident, now, 'opened', detail);
+    this.changes.set(id, 'opened');
+    return incident;
+  }
+
+  private addAnomaly(incident: Working, anomaly: IncidentAnomaly, now: number, reason: string): void {
+    incident.anomalies.set(anomaly.id, anomaly);
+    this.byAnomaly.set(anomaly.id, incident.id);
+    const isNewAgent = !incident.agents.has(anomaly.agentId);
+    this.claimAgent(incident, anomaly.agentId, anomaly, anomaly.startedAt);
+    incident.reasons.add(reason);
+    if (incident.anomalies.size > 1 && (isNewAgent || reason !== 'same agent')) {
+      this.timeline(incident, now, 'grouped', `${anomaly.type.replace(/_/g, ' ')} on ${anomaly.agentId} joined (${reason})`);
+    }
+    this.touch(incident, now, anomaly.endedAt ?? anomaly.startedAt);
+  }
+
+  private updateAnomaly(incident: Working, anomaly: IncidentAnomaly, now: number): void {
+    incident.anomalies.set(anomaly.id, anomaly);
+    const agent = incident.agents.get(anomaly.agentId);
+    if (agent) {
+      agent.pool = anomaly.pool;
+      agent.model = anomaly.model;
+    }
+    this.touch(incident, now, anomaly.endedAt ?? anomaly.startedAt);
+  }
+
+  private claimAgent(incident: Working, agentId: string, anomaly: IncidentAnomaly | undefined, onset: number): void {
+    const entry = incident.agents.get(agentId);
+    if (entry) {
+      if (anomaly) {
+        entry.pool = anomaly.pool;
+        entry.model = anomaly.model;
+      }
+      entry.onset = Math.min(entry.onset, onset);
+    } else {
+      incident.agents.set(agentId, { pool: anomaly?.pool ?? '', model: anomaly?.model ?? '', onset });
+    }
+    // An emergence event names agents another incident may hold: they stay there (their new trouble goes there).
+    const holder = this.byAgent.get(agentId);
+    if (anomaly || holder === undefined || !this.active.has(holder)) this.byAgent.set(agentId, incident.id);
+  }
+
+  /** Moves everything of `source` into `target`; `source` resolves as merged. */
+  private merge(source: Working, target: Working, now: number, reason: string): void {
+    for (const [id, anomaly] of source.anomalies) {
+      target.anomalies.set(id, anomaly);
+      this.byAnomaly.set(id, target.id);
+    }
+    for (const [id, event] of source.emergence) {
+      target.emergence.set(id, event);
+      this.byEmergence.set(id, target.id);
+    }
+    for (const [agentId, entry] of source.agents) {
+      const mine = target.agents.get(agentId);
+      if (mine) mine.onset = Math.min(mine.onset, entry.onset);
+      else target.agents.set(agentId, { ...entry });
+      this.byAgent.set(agentId, target.id);
+    }
+    for (const [key, at] of source.cohorts) target.cohorts.set(key, Math.max(target.cohorts.get(key) ?? 0, at));
+    for (const r of source.reasons) target.reasons.add(r);
+    target.reasons.add(reason);
+    target.startedAt = Math.min(target.startedAt, source.startedAt);
+    target.lastEventAt = Math.max(target.lastEventAt, source.lastEventAt);
+    this.timeline(target, now, 'merged', `${source.id} merged in (${reason})`);
+    source.anomalies.clear();
+    source.emergence.clear();
+    source.agents.clear();
+    source.mergedInto = target.id;
+    this.close(source, now, 'merged', `merged into ${target.id} (${reason})`);
+    this.touch(target, now, target.lastEventAt);
+  }
+
+  private close(incident: Working, now: number, resolution: NonNullable<Incident['resolution']>, detail: string, by?: string): void {
+    incident.status = 'resolved';
+    incident.resolvedAt = now;
+    this.closedNow.set(incident.id, incident);
+    incident.resolution = resolution;
+    this.timeline(incident, now, 'resolved', detail, by);
+    this.bump(incident, now, 'resolved');
+    this.active.delete(incident.id);
+    for (const [agentId] of incident.agents) if (this.byAgent.get(agentId) === incident.id) this.byAgent.delete(agentId);
+    for (const id of incident.anomalies.keys()) this.retire(id, incident.id, this.byAnomaly);
+    for (const id of incident.emergence.keys()) this.retire(id, incident.id, this.byEmergence);
+    this.retire(incident.id, incident.id, undefined);
+    if (resolution === 'auto') for (const agentId of incident.agents.keys()) this.reopenable.set(agentId, incident);
+  }
+
+  private retire(id: string, incidentId: string, index: Map<string, string> | undefined): void {
+    index?.delete(id);
+    this.retired.set(id, incidentId);
+    // Bounded: the oldest retirements are forgotten first (their events stopped long ago).
+    if (this.retired.size > 100_000) this.retired.delete(this.retired.keys().next().value!);
+  }
+
+  private isQuiet(incident: Working, now: number): boolean {
+    for (const a of incident.anomalies.values()) if (a.endedAt === undefined) return false;
+    for (const e of incident.emergence.values()) if (e.endedAt === undefined) return false;
+    for (const waiting of this.pending.values()) if (incident.agents.has(waiting.anomaly.agentId)) return false;
+    return now - incident.lastEventAt >= this.options.quietMs;
+  }
+
+  private touch(incident: Working, now: number, eventAt: number): void {
+    incident.lastEventAt = Math.max(incident.lastEventAt, eventAt);
+    incident.startedAt = Math.min(incident.startedAt, eventAt);
+    this.bump(incident, now, 'updated');
+    const severity = this.severityOf(incident, incident.agents.size);
+    if (SEVERITY_RANK[severity] > SEVERITY_RANK[incident.severity] && incident.anomalies.size + incident.emergence.size > 1) {
+      this.timeline(incident, now, 'escalated', `severity ${incident.severity} → ${severity}`);
+    }
+    incident.severity = severity;
+  }
+
+  private bump(incident: Working, now: number, change: IncidentChange['change']): void {
+    incident.revision++;
+    incident.updatedAt = Math.max(incident.updatedAt, now);
+    const previous = this.changes.get(incident.id);
+    // One change per incident and drain: opening or resolving says more than an update.
+    if (previous === undefined || CHANGE_RANK[change] > CHANGE_RANK[previous]) this.changes.set(incident.id, change);
+  }
+
+  private timeline(incident: Working, at: number, kind: TimelineEntry['kind'], detail: string, by?: string): void {
+    incident.timeline.push({ at, kind, detail, ...(by !== undefined ? { by } : {}) });
+    if (incident.timeline.length > this.options.maxTimeline) incident.timeline.splice(1, 1);
+  }
+
+  private severityOf(incident: Working, agents: number): Severity {
+    const levels: Severity[] = [];
+    for (const a of incident.anomalies.values()) levels.push(a.severity);
+    for (const e of incident.emergence.values()) levels.push(severityOfEmergence(e));
+    const top = maxSeverity(levels);
+    // Ten agents or more: a fleet problem, not one agent's.
+    return agents >= 10 ? raiseSeverity(top) : top;
+  }
+
+  private recordOnset(anomaly: IncidentAnomaly): void {
+    for (const key of [`pool:${anomaly.pool}`, `model:${anomaly.model}`]) {
+      const list = this.onsets.get(key);
+      const onset = { agentId: anomaly.agentId, at: anomaly.startedAt };
+      if (list) list.push(onset);
+      else this.onsets.set(key, [onset]);
+    }
+  }
+
+  private pruneOnsets(now: number): void {
+    for (const [agentId, incident] of this.reopenable) {
+      if (incident.status !== 'resolved' || now - incident.resolvedAt! > this.options.reopenMs) this.reopenable.delete(agentId);
+    }
+    const horizon = now - this.options.groupWaitMs - 2 * this.options.cohortWindowMs;
+    for (const [key, list] of this.onsets) {
+      let drop = 0;
+      while (drop < list.length && list[drop]!.at < horizon) drop++;
+      if (drop === list.length) this.onsets.delete(key);
+      else if (drop > 0) list.splice(0, drop);
+    }
+  }
+
+  private drain(): IncidentChange[] {
+    return [...this.changes.keys()].map((id) => this.drainOne(id));
+  }
+
+  /** The pending change of one incident, narrated; the others stay pending. */
+  private drainOne(id: string): IncidentChange {
+    const change = this.changes.get(id)!;
+    const incident = (this.active.get(id) ?? this.closedNow.get(id))!;
+    this.changes.delete(id);
+    this.closedNow.delete(id);
+    const snapshot = this.snapshot(incident);
+    incident.narrative = this.narrate(snapshot);
+    return { change, incident: { ...snapshot, narrative: incident.narrative } };
+  }
+
+  /** Incidents resolved since the last drain (no longer active, still to be reported). */
+  private readonly closedNow = new Map<string, Working>();
+
+  private snapshot(incident: Working): Incident {
+    const anomalies = [...incident.anomalies.values()].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.score - a.score || a.startedAt - b.startedAt);
+    const agents = [...incident.agents].sort((a, b) => a[1].onset - b[1].onset || (a[0] < b[0] ? -1 : 1));
+    const pools = new Set<string>();
+    const models = new Set<string>();
+    for (const [, entry] of agents) {
+      if (entry.pool) pools.add(entry.pool);
+      if (entry.model) models.add(entry.model);
+    }
+    // An emergence scope is a pool, `fleet`, or a group label (`kind:name`): only a pool is one.
+    for (const e of incident.emergence.values()) if (e.scope !== 'fleet' && !e.scope.includes(':')) pools.add(e.scope);
+    const severity = this.severityOf(incident, incident.agents.size);
+    const emergence = [...incident.emergence.values()].sort((a, b) => a.startedAt - b.startedAt);
+    let active = 0;
+    for (const a of incident.anomalies.values()) if (a.endedAt === undefined) active++;
+    const base: Incident = {
+      id: incident.id,
+      status: incident.status,
+      severity,
+      title: '',
+      revision: incident.revision,
+      startedAt: incident.startedAt,
+      openedAt: incident.openedAt,
+      updatedAt: incident.updatedAt,
+      lastEventAt: incident.lastEventAt,
+      ...(incident.acknowledgedAt !== undefined ? { acknowledgedAt: incident.acknowledgedAt } : {}),
+      ...(incident.resolvedAt !== undefined ? { resolvedAt: incident.resolvedAt } : {}),
+      ...(incident.resolution !== undefined ? { resolution: incident.resolution } : {}),
+      ...(incident.mergedInto !== undefined ? { mergedInto: incident.mergedInto } : {}),
+      pools: [...pools].sort(),
+      models: [...models].sort(),
+      agents: agents.slice(0, this.options.maxListed).map(([id]) => id),
+      agentCount: agents.length,
+      anomalies: anomalies.slice(0, this.options.maxListed),
+      anomalyCount: anomalies.length,
+      activeAnomalies: active,
+      emergence,
+      reasons: [...incident.reasons],
+      narrative: incident.narrative,
+      timeline: [...incident.timeline],
+    };
+    base.title = titleOf(base, anomalies);
+    return base;
+  }
+}
+
+const CHANGE_RANK: Record<IncidentChange['change'], number> = { updated: 0, acknowledged: 1, resolved: 2, reopened: 3, opened: 4 };
+
+function toEntry(event: AnomalyEvent): IncidentAnomaly {
+  return {
+    id: event.id,
+    agentId: event.agentId,
+    pool: event.pool,
+    model: event.model,
+    type: event.type,
+    severity: event.severity,
+    score: event.score,
+    startedAt: event.startedAt,
+    ...(event.event === 'resolved' ? { endedAt: event.endedAt ?? event.time } : {}),
+    evidence: event.evidence,
+  };
+}
+
+function hasAnomalyOf(incident: Working, agentId: string): boolean {
+  for (const a of incident.anomalies.values()) if (a.agentId === agentId) return true;
+  return false;
+}
+
+function emergenceSummary(incident: Working): string {
+  const first = [...incident.emergence.values()][0]!;
+  return `${first.type.replace(/_/g, ' ')} in ${first.scope}`;
+}
+
+function seconds(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+}
+
+/** Until the narrator runs: an empty narrative of revision 0. */
+function placeholderNarrative(): Incident['narrative'] {
+  return { source: 'template', template: 'none', revision: 0, generatedAt: 0, what: '', where: '', since: '', cause: '', next: '' };
+}

@@ -1,0 +1,20 @@
+import { tracing } from './instrumentation';
+import { createBackends, createLogger, parseEnv, runServiceProcess } from '@swarmscope/core';
+import { incidentsEnv } from './env';
+import { SERVICE_NAME } from './incident-service';
+import { runIncidents } from './run';
+
+/** incidents as its own process (distributed mode: REDIS_URL; one replica, it reads every shard). */
+runServiceProcess(async () => {
+  const env = parseEnv(incidentsEnv);
+  const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL });
+  const backends = createBackends({ redisUrl: env.REDIS_URL, busShards: env.BUS_SHARDS, busMaxLen: env.BUS_MAX_LEN, windowRetentionMs: 3_600_000, logger });
+  const running = await runIncidents(env, backends, logger);
+  return {
+    logger,
+    async stop() {
+      await running.stop();
+      await backends.close();
+    },
+  };
+}, tracing);

@@ -1,0 +1,48 @@
+import { Counter, Gauge } from 'prom-client';
+import { INCIDENT_STATUSES, NARRATION_SOURCES, SEVERITIES, type ServiceRegistry } from '@swarmscope/core';
+import type { Correlator } from './correlator';
+
+/** incidents' Prometheus metrics: by severity, status and narration source, never by agent or incident. */
+export function createIncidentMetrics(registry: ServiceRegistry, correlator: Correlator) {
+  const registers = [registry];
+  const opened = new Counter({ name: 'swarmscope_incidents_opened_total', help: 'Incidents opened, by severity at opening.', labelNames: ['severity'] as const, registers });
+  const resolved = new Counter({ name: 'swarmscope_incidents_resolved_total', help: 'Incidents resolved, by how: auto, manual, merged.', labelNames: ['resolution'] as const, registers });
+  const events = new Counter({ name: 'swarmscope_incident_events_total', help: 'Anomaly and emergence events consumed (opened ones: the raw alerts before correlation).', labelNames: ['kind', 'event'] as const, registers });
+  const narrations = new Counter({
+    name: 'swarmscope_incident_narrations_total',
+    help: 'Incident explanations produced, by source (llm, template) and fallback reason (none when not a fallback).',
+    labelNames: ['source', 'reason'] as const,
+    registers,
+  });
+  const alertFailures = new Counter({ name: 'swarmscope_incident_alert_post_failures_total', help: 'Posts to Alertmanager that failed (retried on the next resend).', registers });
+  for (const severity of SEVERITIES) opened.inc({ severity }, 0);
+  for (const resolution of ['auto', 'manual', 'merged']) resolved.inc({ resolution }, 0);
+  for (const source of NARRATION_SOURCES) narrations.inc({ source, reason: 'none' }, 0);
+  return {
+    opened,
+    resolved,
+    events,
+    narrations,
+    alertFailures,
+    active: new Gauge({
+      name: 'swarmscope_incidents',
+      help: 'Incidents not resolved, by status and severity.',
+      labelNames: ['status', 'severity'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const status of INCIDENT_STATUSES) if (status !== 'resolved') for (const severity of SEVERITIES) this.set({ status, severity }, 0);
+        for (const incident of correlator.list()) this.inc({ status: incident.status, severity: incident.severity });
+      },
+    }),
+    pending: new Gauge({
+      name: 'swarmscope_incident_pending_anomalies',
+      help: 'Anomalies waiting out the group wait before they open or join an incident.',
+      registers,
+      collect() {
+        this.set(correlator.pendingCount);
+      },
+    }),
+  };
+}
+export type IncidentMetrics = ReturnType<typeof createIncidentMetrics>;

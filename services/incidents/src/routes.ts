@@ -1,0 +1,60 @@
+import { HttpError, INCIDENT_STATUSES, parseOrThrow, SEVERITIES } from '@swarmscope/core';
+import type { Express, Response } from 'express';
+import { z } from 'zod';
+import type { ActionOutcome, IncidentService } from './incident-service';
+
+const id = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const listQuery = z
+  .object({
+    status: z.enum(INCIDENT_STATUSES, { error: `must be one of ${INCIDENT_STATUSES.join(', ')}` }).optional(),
+    severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).optional(),
+    pool: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
+    since: z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0').optional(),
+    limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
+  })
+  .strict();
+const who = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+const ackBody = z.object({ by: who.default('api') }).strict();
+const resolveBody = z.object({ by: who.default('api'), note: z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters').optional() }).strict();
+
+/** incidents' HTTP API (writes need the API key: createHttpApp's auth covers every POST). */
+export function mountRoutes(app: Express, service: IncidentService): void {
+  app.get('/incidents', async (request, response) => {
+    const { limit, ...filter } = parseOrThrow(listQuery, request.query, ['query']);
+    const defined = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
+    const items = await service.deps.store.incidents.list(defined, limit);
+    response.json({ items, open: service.correlator.activeCount });
+  });
+
+  app.get('/incidents/:id', async (request, response) => {
+    const incidentId = parseOrThrow(id, request.params.id, ['params', 'id']);
+    const incident = (await service.deps.store.incidents.get(incidentId)) ?? service.correlator.get(incidentId);
+    if (!incident) throw notFound(incidentId);
+    response.json(incident);
+  });
+
+  app.post('/incidents/:id/ack', async (request, response) => {
+    const incidentId = parseOrThrow(id, request.params.id, ['params', 'id']);
+    const body = parseOrThrow(ackBody, request.body ?? {});
+    answer(response, incidentId, await service.acknowledge(incidentId, body.by));
+  });
+
+  app.post('/incidents/:id/resolve', async (request, response) => {
+    const incidentId = parseOrThrow(id, request.params.id, ['params', 'id']);
+    const body = parseOrThrow(resolveBody, request.body ?? {});
+    answer(response, incidentId, await service.resolve(incidentId, body.by, body.note));
+  });
+}
+
+function answer(response: Response, incidentId: string, outcome: ActionOutcome): void {
+  if ('incident' in outcome) {
+    response.json(outcome.incident);
+    return;
+  }
+  if (outcome.refused === 'unknown') throw notFound(incidentId);
+  throw new HttpError('SWS_CONFLICT', `id: incident ${JSON.stringify(incidentId)} is already ${outcome.refused}`, [{ path: 'id', message: `already ${outcome.refused}` }]);
+}
+
+function notFound(incidentId: string): HttpError {
+  return new HttpError('SWS_NOT_FOUND', `id: no incident ${JSON.stringify(incidentId)}`, [{ path: 'id', message: 'unknown incident' }]);
+}
