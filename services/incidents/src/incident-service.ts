@@ -1,4 +1,4 @@
-import { createHttpApp, createServiceMetrics, registerBusLag, topics, type Bus, type Incident, type IncidentChange, type Logger, type ServiceMetrics, type Store, type Subscription } from '@swarmscope/core';
+import { createHttpApp, createServiceMetrics, rateLimitsFrom, registerBusLag, topics, type Bus, type Incident, type IncidentChange, type Logger, type ServiceMetrics, type Store, type Subscription } from '@swarmscope/core';
 import type { Express } from 'express';
 import type { AlertmanagerSink } from './alertmanager-sink';
 import { Correlator, type ActionRefusal } from './correlator';
@@ -76,6 +76,7 @@ export class IncidentService {
       logger,
       metrics: this.metrics,
       apiKeys: env.API_KEYS,
+      rateLimits: rateLimitsFrom(env),
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       readiness: [
         { name: `bus (${bus.kind})`, check: () => bus.ping() },

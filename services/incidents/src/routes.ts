@@ -1,4 +1,4 @@
-import { HttpError, INCIDENT_STATUSES, parseOrThrow, SEVERITIES } from '@swarmscope/core';
+import { HttpError, INCIDENT_STATUSES, parseOrThrow, requireScope, SEVERITIES } from '@swarmscope/core';
 import type { Express, Response } from 'express';
 import { z } from 'zod';
 import type { ActionOutcome, IncidentService } from './incident-service';
@@ -33,13 +33,14 @@ export function mountRoutes(app: Express, service: IncidentService): void {
     response.json(incident);
   });
 
-  app.post('/incidents/:id/ack', async (request, response) => {
+  // Acknowledging and resolving change what on-call sees and what Alertmanager holds: admin keys only.
+  app.post('/incidents/:id/ack', requireScope('admin'), async (request, response) => {
     const incidentId = parseOrThrow(id, request.params.id, ['params', 'id']);
     const body = parseOrThrow(ackBody, request.body ?? {});
     answer(response, incidentId, await service.acknowledge(incidentId, body.by));
   });
 
-  app.post('/incidents/:id/resolve', async (request, response) => {
+  app.post('/incidents/:id/resolve', requireScope('admin'), async (request, response) => {
     const incidentId = parseOrThrow(id, request.params.id, ['params', 'id']);
     const body = parseOrThrow(resolveBody, request.body ?? {});
     answer(response, incidentId, await service.resolve(incidentId, body.by, body.note));
