@@ -113,13 +113,13 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
   'detection-latency': {
     usage: `detection-latency [--agents N] [--seconds S] [--warmup S] [--rate SAMPLES_PER_S] [--batch B]
     the embedded platform in a child process fed a paced load over loopback (default 100,000 samples/s from 10,000
-    agents, the SDK's default of 256 reports a request, 15 s of warm-up then 30 s measured): share of reports scored within 10 ms of
+    agents, the SDK's default of 256 reports a request, 40 s of warm-up then 30 s measured): share of reports scored within 10 ms of
     being accepted, p50/p99 from the detector's histogram, in steady state and over the warm-up.`,
     async run(values) {
       const r = await runDetectionLatencyBench({
         agents: intFlag(values.agents, 'agents', 100, 1_000_000, 10_000),
         seconds: intFlag(values.seconds, 'seconds', 5, 3600, 30),
-        warmupSeconds: intFlag(values.warmup, 'warmup', 0, 3600, 15),
+        warmupSeconds: intFlag(values.warmup, 'warmup', 0, 3600, 40),
         samplesPerSecond: intFlag(values.rate, 'rate', 1000, 10_000_000, 100_000),
         batch: intFlag(values.batch, 'batch', 1, 5000, DEFAULT_BATCH_SIZE),
       });
