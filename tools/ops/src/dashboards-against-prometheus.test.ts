@@ -6,8 +6,8 @@ import { startPlatform, type RunningPlatform } from './running-platform';
 // Every query of every panel (and annotation) of every dashboard, evaluated by a real Prometheus that scrapes the
 // running platform (`swarmscope start` with a simulated fleet) through prometheus/prometheus.yml and its rules.
 // Panels must return data; annotations mark events (an emergence event, an early warning) and answer only while one
-// happened, so theirs must parse and run. Needs all four services embedded in `swarmscope start` and the bus-lag
-// metric: until then the panels of the missing metrics are reported by name.
+// happened, so theirs must parse and run. Every service embedded in `swarmscope start` (incidents too) is scraped
+// through its job; a panel whose metric is missing is reported by name.
 
 const dashboards = loadDashboards();
 const queries = dashboards.flatMap((d) => dashboardQueries(d.dashboard));

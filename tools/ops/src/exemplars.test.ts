@@ -145,7 +145,7 @@ describe('exemplars through a real Prometheus', () => {
       const list = targets.data.activeTargets.filter((t) => t.labels.job !== 'prometheus');
       return list.every((t) => t.health !== 'unknown') ? list : undefined;
     });
-    expect(jobs.map((t) => t.labels.job).sort()).toEqual(['anomaly-detector', 'autoscaler', 'emergence-detector', 'health-monitor', 'health-monitor-text']);
+    expect(jobs.map((t) => t.labels.job).sort()).toEqual(['anomaly-detector', 'autoscaler', 'emergence-detector', 'health-monitor', 'health-monitor-text', 'incidents']);
     for (const target of jobs) expect({ job: target.labels.job, health: target.health, lastError: target.lastError }).toEqual({ job: target.labels.job, health: 'up', lastError: '' });
   });
 

@@ -6,6 +6,7 @@ import { parseEnv } from '@swarmscope/core';
 import { anomalyDetectorEnv } from '@swarmscope/anomaly-detector';
 import { actuatorFromEnv, autoscalerEnv } from '@swarmscope/autoscaler';
 import { emergenceDetectorEnv } from '@swarmscope/emergence-detector';
+import { incidentsEnv } from '@swarmscope/incidents';
 import { healthMonitorEnv } from '@swarmscope/health-monitor';
 import { DockerfileParser, type Copy, type Instruction, type JSONInstruction } from 'dockerfile-ast';
 import { composeEnvironment, composeServices } from './compose';
@@ -140,7 +141,7 @@ describe('the Dockerfile, checked without a Docker engine', () => {
   });
 
   it('every program the image and compose start is a service’s (or the CLI’s) built main, and the build builds it', () => {
-    expect(programs.map((p) => p.who)).toEqual(expect.arrayContaining(['Dockerfile CMD', 'compose health-monitor', 'compose anomaly-detector', 'compose emergence-detector', 'compose autoscaler', 'compose simulator']));
+    expect(programs.map((p) => p.who)).toEqual(expect.arrayContaining(['Dockerfile CMD', 'compose health-monitor', 'compose anomaly-detector', 'compose emergence-detector', 'compose autoscaler', 'compose incidents', 'compose simulator']));
     for (const { who, command } of programs) {
       expect({ who, runtime: command[0] }).toEqual({ who, runtime: 'node' });
       const { folder, problem } = builtMain(command[1]!);
@@ -184,6 +185,7 @@ describe('compose’s service variables', () => {
     'anomaly-detector': anomalyDetectorEnv,
     'emergence-detector': emergenceDetectorEnv,
     autoscaler: autoscalerEnv,
+    incidents: incidentsEnv,
   };
 
   it.each(Object.keys(schemas))('%s: every variable compose sets is one the service reads, with a value it accepts', (name) => {

@@ -42,7 +42,7 @@ const rendered = renderKustomization(repoPath('deploy/overlays/example'));
 const byKind = <T extends KubeObject>(kind: string) => rendered.filter((o) => o.kind === kind) as T[];
 const find = <T extends KubeObject>(kind: string, name: string) => rendered.find((o) => o.kind === kind && o.metadata.name === name) as T | undefined;
 const workloads = [...byKind<Workload>('Deployment'), ...byKind<Workload>('StatefulSet')];
-const SERVICES = ['health-monitor', 'anomaly-detector', 'emergence-detector', 'autoscaler'];
+const SERVICES = ['health-monitor', 'anomaly-detector', 'emergence-detector', 'autoscaler', 'incidents'];
 
 describe('deploy/ (kustomize overlay example, rendered)', () => {
   it('every object is valid against the Kubernetes, Prometheus Operator and KEDA schemas', async () => {
@@ -58,7 +58,7 @@ describe('deploy/ (kustomize overlay example, rendered)', () => {
     expect(result!.error).toMatch(/replicas must be integer/);
   });
 
-  it('holds the four services, each with its Service, all in the overlay’s namespace and image', () => {
+  it('holds the five services, each with its Service, all in the overlay’s namespace and image', () => {
     for (const name of SERVICES) {
       expect(workloads.map((w) => w.metadata.name)).toContain(name);
       expect(find('Service', name)).toBeDefined();
@@ -75,6 +75,12 @@ describe('deploy/ (kustomize overlay example, rendered)', () => {
     expect(container!.ports?.map((p) => p.name)).toEqual(['http']);
     expect(container!.resources?.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
     expect(container!.command!.join(' ')).toContain(`services/${name}/dist/main.js`);
+  });
+
+  it.each(['emergence-detector', 'incidents'])('%s, a fleet-wide singleton, is one replica replaced by Recreate', (name) => {
+    const deployment = find<Workload & { spec: { strategy?: { type: string } } }>('Deployment', name)!;
+    expect(deployment.spec.replicas).toBe(1);
+    expect(deployment.spec.strategy?.type).toBe('Recreate');
   });
 
   it('Services select their pods and target the http port', () => {

@@ -9,7 +9,7 @@ const CLI = join(repoRoot, 'tools', 'cli', 'dist', 'main.js');
 
 export interface RunningPlatform {
   /** Service name (the Prometheus job) → loopback address. */
-  addresses: Record<'health-monitor' | 'anomaly-detector' | 'emergence-detector' | 'autoscaler', string>;
+  addresses: Record<'health-monitor' | 'anomaly-detector' | 'emergence-detector' | 'autoscaler' | 'incidents', string>;
   daemon: Daemon;
   stop(): Promise<void>;
 }
@@ -20,7 +20,7 @@ export interface RunningPlatform {
  * `--no-fleet` (the test sends the traffic) and resolves once health-monitor is ready. `env` adds variables (tracing).
  */
 export async function startPlatform(agents: number, env: Record<string, string> = {}): Promise<RunningPlatform> {
-  const ports = { 'health-monitor': await freePort(), 'anomaly-detector': await freePort(), 'emergence-detector': await freePort(), autoscaler: await freePort() };
+  const ports = { 'health-monitor': await freePort(), 'anomaly-detector': await freePort(), 'emergence-detector': await freePort(), autoscaler: await freePort(), incidents: await freePort() };
   const fleet = agents > 0 ? ['--agents', String(agents)] : ['--no-fleet'];
   const daemon = startDaemon(process.execPath, [CLI, 'start', ...fleet], {
     ...process.env,
@@ -29,8 +29,7 @@ export async function startPlatform(agents: number, env: Record<string, string> 
     ANOMALY_DETECTOR_PORT: String(ports['anomaly-detector']),
     EMERGENCE_DETECTOR_PORT: String(ports['emergence-detector']),
     AUTOSCALER_PORT: String(ports.autoscaler),
-    // A free port, so parallel runs never collide on 8084; incidents has no scrape job here yet (the ops hand-off).
-    INCIDENTS_PORT: String(await freePort()),
+    INCIDENTS_PORT: String(ports.incidents),
     ...env,
   });
   const health = `http://127.0.0.1:${ports['health-monitor']}`;

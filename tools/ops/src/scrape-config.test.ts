@@ -19,11 +19,12 @@ const SERVICES: Record<string, string> = {
   'anomaly-detector': 'anomaly-detector:8081',
   'emergence-detector': 'emergence-detector:8082',
   autoscaler: 'autoscaler:8083',
+  incidents: 'incidents:8084',
   simulator: 'simulator:9100',
 };
 
 describe('prometheus/prometheus.yml', () => {
-  it('scrapes the four services on their ports and the simulator', () => {
+  it('scrapes the five services on their ports and the simulator', () => {
     for (const [job, target] of Object.entries(SERVICES)) {
       expect(config.scrape_configs.find((j) => j.job_name === job)?.static_configs.flatMap((s) => s.targets)).toEqual([target]);
     }
