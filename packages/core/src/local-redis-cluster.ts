@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { freePort } from './free-port';
+import { stopChild, waitForPong } from './local-redis';
 
 export interface ClusterNode {
   port: number;
@@ -80,7 +81,7 @@ export async function startRedisCluster(options: { masters?: number; replicasPer
     child.once('exit', () => {
       node.running = false;
     });
-    await Promise.race([waitForPong(node.port), failed]);
+    await Promise.race([waitForPong(node.port, START_TIMEOUT_MS), failed]);
     node.running = true;
   };
 
@@ -197,31 +198,10 @@ async function command(port: number, args: [string, ...string[]]): Promise<strin
   }
 }
 
-async function waitForPong(port: number): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if ((await command(port, ['PING']).catch(() => '')) === 'PONG') return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`redis-server on port ${port} did not answer PING within ${START_TIMEOUT_MS} ms`);
-}
-
 function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = net.createServer();
     probe.once('error', () => resolve(false));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }

@@ -74,13 +74,14 @@ async function startOnce(port: number): Promise<RedisServerHandle> {
 
 /** A port that was free a moment ago: bind port 0, read it, release it. */
 
-async function waitForPong(port: number): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
+/** Resolves once a redis-server on `port` answers PING (shared with the cluster harness). */
+export async function waitForPong(port: number, timeoutMs = START_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await pingOnce(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`redis-server on port ${port} did not answer PING within ${START_TIMEOUT_MS} ms`);
+  throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms`);
 }
 
 /** Raw RESP PING, so starting a server needs no client library and logs no reconnect noise. */
@@ -102,7 +103,8 @@ function pingOnce(port: number): Promise<boolean> {
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone (shared with the cluster harness). */
+export function stopChild(child: ChildProcess): Promise<void> {
   const running = child.pid !== undefined && child.exitCode === null && child.signalCode === null;
   if (!running) return Promise.resolve(); // never started (ENOENT) or already gone
   return new Promise((resolve) => {
