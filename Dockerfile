@@ -16,8 +16,10 @@ RUN rm -rf node_modules packages/*/node_modules services/*/node_modules tools/*/
  && pnpm install --frozen-lockfile --prod --ignore-scripts
 
 FROM node:20-bookworm-slim
+# 64 MB young-generation semi-spaces, as `pnpm start` runs: per-report garbage is collected ≈ 4× less often.
 ENV NODE_ENV=production \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node

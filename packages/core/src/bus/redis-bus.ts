@@ -207,11 +207,11 @@ interface SubscriptionConfig {
   onClose: () => void;
 }
 
-/** One stream entry as read, with the messages that parsed (possibly none). */
+/** One stream entry as read; its payloads are parsed only when their turn to be delivered comes. */
 interface ReadEntry {
   stream: StreamRef;
   id: string;
-  messages: BusMessage<unknown>[];
+  fields: string[] | null;
 }
 
 /**
@@ -353,13 +353,13 @@ class RedisSubscription implements Subscription {
     const out: ReadEntry[] = [];
     for (const [key, entries] of reply as Array<[string, Array<[string, string[] | null]>]>) {
       const stream = this.byKey.get(key)!;
-      for (const [id, fields] of entries) out.push({ stream, id, messages: this.parseEntry(stream, id, fields) });
+      for (const [id, fields] of entries) out.push({ stream, id, fields });
     }
     return out;
   }
 
   /** Messages of one entry; what doesn't parse is counted and skipped (acked with the entry), never thrown. */
-  private parseEntry(stream: StreamRef, id: string, fields: string[] | null): BusMessage<unknown>[] {
+  private parseEntry({ stream, id, fields }: ReadEntry): BusMessage<unknown>[] {
     if (fields === null) return []; // trimmed by MAXLEN while pending: nothing left to deliver
     const data = fieldValue(fields, 'd');
     let payloads: unknown;
@@ -387,32 +387,52 @@ class RedisSubscription implements Subscription {
   }
 
   /**
-   * Hands the messages over in chunks of batchSize and XACKs each entry once all its messages were
-   * handled. Returns false when the handler threw: the rest stays pending.
+   * Hands the messages over in chunks of batchSize and XACKs each entry once all its messages were handled.
+   * Entries are parsed one at a time as the chunks need them: a read of batchSize entries can hold batchSize ×
+   * (reports a publish) messages, and parsing them all at once blocked the event loop for a second when a
+   * consumer had a backlog. Returns false when the handler threw: the rest stays pending.
    */
   private async deliver(entries: ReadEntry[]): Promise<boolean> {
-    const messages: BusMessage<unknown>[] = [];
-    const ends: number[] = []; // index after the last message of each entry
-    for (const entry of entries) {
-      messages.push(...entry.messages);
-      ends.push(messages.length);
-    }
+    const { batchSize, handler } = this.config;
+    let queue: BusMessage<unknown>[] = [];
+    const ends: number[] = []; // messages parsed up to and including each entry
+    let parsed = 0;
+    let handed = 0;
     let acked = 0;
-    const ackThrough = async (to: number) => {
+    const handOver = async (count: number): Promise<void> => {
+      const chunk = queue.slice(0, count);
+      queue = queue.slice(count);
+      await handler(chunk);
+      handed += count;
+    };
+    const ackHanded = async (): Promise<void> => {
       const done: ReadEntry[] = [];
-      for (; acked < entries.length && ends[acked]! <= to; acked++) done.push(entries[acked]!);
+      for (; acked < ends.length && ends[acked]! <= handed; acked++) done.push(entries[acked]!);
       await this.ack(done);
     };
-    await ackThrough(0); // entries with nothing to deliver
-    for (let from = 0; from < messages.length && !this.closing; from += this.config.batchSize) {
-      const to = Math.min(from + this.config.batchSize, messages.length);
+    for (const entry of entries) {
+      if (this.closing) return true; // what is left stays pending for this consumer
+      const messages = this.parseEntry(entry);
+      for (const message of messages) queue.push(message);
+      parsed += messages.length;
+      ends.push(parsed);
+      while (queue.length >= batchSize && !this.closing) {
+        try {
+          await handOver(batchSize);
+        } catch {
+          return false;
+        }
+        await ackHanded();
+      }
+    }
+    if (queue.length > 0 && !this.closing) {
       try {
-        await this.config.handler(messages.slice(from, to));
+        await handOver(queue.length);
       } catch {
         return false;
       }
-      await ackThrough(to);
     }
+    await ackHanded(); // the last chunk's entries, and entries with nothing to deliver
     return true;
   }
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { freePort } from '@swarmscope/core';
-import { waitReady } from './child-service';
+import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
 import { PacedLoad } from './paced-load';
 import { progress } from './ingest';
 
@@ -41,7 +41,7 @@ export interface DetectionLatencyResult {
  */
 export async function runDetectionLatencyBench(options: DetectionLatencyOptions): Promise<DetectionLatencyResult> {
   const [hm, ad, em, as, inc] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  const child = spawn(process.execPath, [...EMBEDDED_NODE_FLAGS, join(__dirname, '..', 'main.js'), 'start', '--no-fleet'], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(__dirname, '..', 'main.js'), 'start', '--no-fleet'], {
     env: { ...process.env, HEALTH_MONITOR_PORT: String(hm), ANOMALY_DETECTOR_PORT: String(ad), EMERGENCE_DETECTOR_PORT: String(em), AUTOSCALER_PORT: String(as), INCIDENTS_PORT: String(inc), LOG_LEVEL: 'warn', API_KEYS: '', REDIS_URL: '' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -81,13 +81,6 @@ export async function runDetectionLatencyBench(options: DetectionLatencyOptions)
 }
 
 const HISTOGRAM = 'swarmscope_detection_latency_seconds';
-
-/**
- * The V8 flags `pnpm start` runs the embedded platform with (package.json): 64 MB semi-spaces instead of 16, so the
- * per-report garbage is scavenged ≈ 4× less often — each scavenge of a heap holding 10,000 agents' detector state
- * pauses for ≈ 15–30 ms whatever its size (measured: p99 21.7 → 11.9 ms at 100,000 samples/s).
- */
-const EMBEDDED_NODE_FLAGS = ['--max-semi-space-size=64'];
 
 /** The detector's /metrics once it has read everything on the bus (its samples lag is 0), or after 30 s. */
 async function drainedMetrics(url: string): Promise<string> {

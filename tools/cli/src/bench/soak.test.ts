@@ -1,4 +1,4 @@
-import { gauge, summariseSoak, type SoakSample } from './soak';
+import { gauge, latencyTrend, summariseSoak, type SoakSample } from './soak';
 
 describe('soak figures', () => {
   it('reads a gauge from the exposition format, labelled or not, NaN when absent', () => {
@@ -12,13 +12,32 @@ describe('soak figures', () => {
     const point = (at: number, rss: number, stall: number): SoakSample => ({
       atSeconds: at,
       samplesPerSecond: 100_000,
-      rssMiB: { 'health-monitor': rss, 'anomaly-detector': 2 * rss, 'emergence-detector': rss, autoscaler: rss },
-      stallMs: { 'health-monitor': stall, 'anomaly-detector': stall, 'emergence-detector': 3 * stall, autoscaler: stall },
+      rssMiB: { 'health-monitor': rss, 'anomaly-detector': 2 * rss, 'emergence-detector': rss, autoscaler: rss, incidents: rss },
+      stallMs: { 'health-monitor': stall, 'anomaly-detector': stall, 'emergence-detector': 3 * stall, autoscaler: stall, incidents: stall },
       detectionP99Ms: 5,
     });
     const rows = summariseSoak([point(60, 100, 10), point(120, 103, 40), point(180, 104, 20)]);
     expect(rows.find((r) => r.service === 'health-monitor')).toEqual({ service: 'health-monitor', 'RSS first MiB': '100', 'RSS last MiB': '104', 'RSS growth %': '4.0', 'max stall ms': '40' });
     expect(rows.find((r) => r.service === 'emergence-detector')!['max stall ms']).toBe('120');
+    expect(rows).toHaveLength(5);
     expect(summariseSoak([])).toEqual([]);
+  });
+
+  it('reads the detection p99 trend: medians of the first and second half, and the least-squares slope per hour', () => {
+    const point = (at: number, p99: number): SoakSample => ({
+      atSeconds: at,
+      samplesPerSecond: 100_000,
+      rssMiB: { 'health-monitor': 1, 'anomaly-detector': 1, 'emergence-detector': 1, autoscaler: 1, incidents: 1 },
+      stallMs: { 'health-monitor': 1, 'anomaly-detector': 1, 'emergence-detector': 1, autoscaler: 1, incidents: 1 },
+      detectionP99Ms: p99,
+    });
+    // p99 = 5 + at/360 ms: 10 ms more per hour.
+    const rising = [0, 600, 1200, 1800, 2400, 3000].map((at) => point(at, 5 + at / 360));
+    const trend = latencyTrend(rising);
+    expect(trend.firstHalfMedianMs).toBeCloseTo(5 + 600 / 360);
+    expect(trend.secondHalfMedianMs).toBeCloseTo(5 + 2400 / 360);
+    expect(trend.slopeMsPerHour).toBeCloseTo(10);
+    expect(latencyTrend([0, 60, 120, 180].map((at) => point(at, 7))).slopeMsPerHour).toBeCloseTo(0);
+    expect(latencyTrend([point(0, 7)]).slopeMsPerHour).toBeNaN();
   });
 });

@@ -1,10 +1,11 @@
-// `swarmscope bench soak`: the distributed platform (a redis-server and the four services, each its own process) under
+// `swarmscope bench soak`: the distributed platform (a redis-server and the five services, each its own process) under
 // a paced load for a long time, sampled every interval: RSS and the longest event-loop stall of each service, and the
 // detector's acceptance→verdict p99 over the interval. Prints the curve, then growth and stall figures.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort, startRedisServer } from '@swarmscope/core';
+import { linearRegression, median } from 'simple-statistics';
 import { Pool } from 'undici';
-import { waitReady } from './child-service';
+import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
 import { histogramBuckets, quantileFromBuckets, subtractBuckets } from './detection-latency';
 import { progress } from './ingest';
 import { PacedLoad } from './paced-load';
@@ -25,6 +26,7 @@ const SERVICES = [
   { name: 'anomaly-detector', main: '@swarmscope/anomaly-detector/dist/main.js', portVar: 'ANOMALY_DETECTOR_PORT' },
   { name: 'emergence-detector', main: '@swarmscope/emergence-detector/dist/main.js', portVar: 'EMERGENCE_DETECTOR_PORT' },
   { name: 'autoscaler', main: '@swarmscope/autoscaler/dist/main.js', portVar: 'AUTOSCALER_PORT' },
+  { name: 'incidents', main: '@swarmscope/incidents/dist/main.js', portVar: 'INCIDENTS_PORT' },
 ] as const;
 type ServiceName = (typeof SERVICES)[number]['name'];
 
@@ -49,15 +51,16 @@ export async function runSoakBench(options: SoakOptions): Promise<SoakSample[]> 
   const pool = new Pool(origins[0]!, { connections: 4 });
   try {
     for (const service of SERVICES) {
-      const child = spawn(process.execPath, [require.resolve(service.main)], {
-        env: { ...process.env, ...portEnv, REDIS_URL: redisUrl, LOG_LEVEL: 'warn', API_KEYS: '' },
+      const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, require.resolve(service.main)], {
+        // The narrator reports its own LLM use to health-monitor, as deployed.
+        env: { ...process.env, ...portEnv, REDIS_URL: redisUrl, LOG_LEVEL: 'warn', API_KEYS: '', NARRATOR_REPORT_URL: origins[0]! },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       children.push(child);
     }
     await Promise.all(origins.map((origin, i) => waitReady(origin, children[i]!)));
     const load = new PacedLoad(pool, options);
-    progress(`soak: distributed mode (redis + 4 processes), ${load.describe()}; warming up for ${options.warmupSeconds} s...`);
+    progress(`soak: distributed mode (redis + ${SERVICES.length} processes), ${load.describe()}; warming up for ${options.warmupSeconds} s...`);
     await load.run(options.warmupSeconds);
 
     const curve: SoakSample[] = [];
@@ -118,4 +121,15 @@ export function summariseSoak(curve: readonly SoakSample[]): Array<{ service: st
     'RSS growth %': ((last.rssMiB[name] / first.rssMiB[name] - 1) * 100).toFixed(1),
     'max stall ms': Math.max(...curve.map((p) => p.stallMs[name])).toFixed(0),
   }));
+}
+
+/**
+ * Whether the detector's p99 rises over the soak: the medians of the curve's first and second half, and the
+ * least-squares slope of p99 against time (NaN with fewer than two points).
+ */
+export function latencyTrend(curve: readonly SoakSample[]): { firstHalfMedianMs: number; secondHalfMedianMs: number; slopeMsPerHour: number } {
+  const half = Math.floor(curve.length / 2);
+  const p99 = (points: readonly SoakSample[]) => (points.length === 0 ? Number.NaN : median(points.map((p) => p.detectionP99Ms)));
+  const slope = curve.length < 2 ? Number.NaN : linearRegression(curve.map((p) => [p.atSeconds / 3600, p.detectionP99Ms])).m;
+  return { firstHalfMedianMs: p99(curve.slice(0, half)), secondHalfMedianMs: p99(curve.slice(half)), slopeMsPerHour: slope };
 }

@@ -11,7 +11,7 @@ import { runAutoscalerBench } from '../bench/autoscaler';
 import { runFuzzBench } from '../bench/fuzz';
 import { runPlatformDownBench } from '../bench/platform-down';
 import { runIncidentBench } from '../bench/incidents';
-import { runSoakBench, summariseSoak } from '../bench/soak';
+import { latencyTrend, runSoakBench, summariseSoak } from '../bench/soak';
 import { runScaleOutBench } from '../bench/scale-out';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
 import { DEFAULT_BATCH_SIZE } from '@swarmscope/telemetry-client';
@@ -139,7 +139,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
   },
   soak: {
     usage: `soak [--seconds S] [--interval S] [--warmup S] [--agents N] [--rate SAMPLES_PER_S] [--batch B]
-    distributed mode for a long run: a redis-server (or REDIS_URL) and the four services as their own processes, fed
+    distributed mode for a long run: a redis-server (or REDIS_URL) and the five services as their own processes, fed
     a paced load (default 100,000 samples/s from 10,000 agents for 3,600 s after 120 s of warm-up); every interval
     (default 60 s) the RSS and longest event-loop stall of each service and the detector's p99, then RSS growth.`,
     async run(values) {
@@ -151,7 +151,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         samplesPerSecond: intFlag(values.rate, 'rate', 1000, 10_000_000, 100_000),
         batch: intFlag(values.batch, 'batch', 1, 5000, DEFAULT_BATCH_SIZE),
       });
-      process.stdout.write('\nsoak: the curve (services: health-monitor / anomaly-detector / emergence-detector / autoscaler)\n');
+      process.stdout.write('\nsoak: the curve (services: health-monitor / anomaly-detector / emergence-detector / autoscaler / incidents)\n');
       console.table(
         curve.map((p) => ({
           's': p.atSeconds,
@@ -162,6 +162,10 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         })),
       );
       console.table(summariseSoak(curve));
+      const trend = latencyTrend(curve);
+      process.stdout.write(
+        `soak: detection p99, median of the first half ${trend.firstHalfMedianMs.toFixed(1)} ms, of the second half ${trend.secondHalfMedianMs.toFixed(1)} ms; least-squares slope ${trend.slopeMsPerHour.toFixed(1)} ms per hour\n`,
+      );
     },
   },
   emergence: {
