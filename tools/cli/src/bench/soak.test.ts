@@ -8,7 +8,7 @@ describe('soak figures', () => {
     expect(gauge(text, 'missing_metric')).toBeNaN();
   });
 
-  it('summarises RSS growth from the first to the last point and the worst stall per service', () => {
+  it('summarises RSS growth from the first quarter of the curve to the last, and the worst stall per service', () => {
     const point = (at: number, rss: number, stall: number): SoakSample => ({
       atSeconds: at,
       samplesPerSecond: 100_000,
@@ -18,6 +18,9 @@ describe('soak figures', () => {
     });
     const rows = summariseSoak([point(60, 100, 10), point(120, 103, 40), point(180, 104, 20)]);
     expect(rows.find((r) => r.service === 'health-monitor')).toEqual({ service: 'health-monitor', 'RSS first MiB': '100', 'RSS last MiB': '104', 'RSS growth %': '4.0', 'max stall ms': '40' });
+    // Eight points: the first and last two are averaged, so one collected heap at the end does not read as shrinking.
+    const swinging = summariseSoak([100, 140, 120, 120, 120, 120, 150, 110].map((rss, i) => point(60 * i, rss, 10)));
+    expect(swinging.find((r) => r.service === 'health-monitor')).toMatchObject({ 'RSS first MiB': '120', 'RSS last MiB': '130', 'RSS growth %': '8.3' });
     expect(rows.find((r) => r.service === 'emergence-detector')!['max stall ms']).toBe('120');
     expect(rows).toHaveLength(5);
     expect(summariseSoak([])).toEqual([]);

@@ -3,7 +3,7 @@
 // detector's acceptance→verdict p99 over the interval. Prints the curve, then growth and stall figures.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort, startRedisServer } from '@swarmscope/core';
-import { linearRegression, median } from 'simple-statistics';
+import { linearRegression, mean, median } from 'simple-statistics';
 import { Pool } from 'undici';
 import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
 import { histogramBuckets, quantileFromBuckets, subtractBuckets } from './detection-latency';
@@ -109,18 +109,27 @@ export function gauge(exposition: string, name: string): number {
   return match ? Number(match[1]) : Number.NaN;
 }
 
-/** The soak's verdict from its curve: growth of each service's RSS from the first to the last point, worst stall, p99 trend. */
+/**
+ * The soak's verdict from its curve: each service's RSS growth from the mean of the curve's first quarter to the mean
+ * of its last (a collected heap swings by a third between two samples, so two single points would measure the GC
+ * more than a leak), and its worst stall.
+ */
 export function summariseSoak(curve: readonly SoakSample[]): Array<{ service: string; 'RSS first MiB': string; 'RSS last MiB': string; 'RSS growth %': string; 'max stall ms': string }> {
-  const first = curve[0];
-  const last = curve.at(-1);
-  if (!first || !last) return [];
-  return SERVICES.map(({ name }) => ({
-    service: name,
-    'RSS first MiB': first.rssMiB[name].toFixed(0),
-    'RSS last MiB': last.rssMiB[name].toFixed(0),
-    'RSS growth %': ((last.rssMiB[name] / first.rssMiB[name] - 1) * 100).toFixed(1),
-    'max stall ms': Math.max(...curve.map((p) => p.stallMs[name])).toFixed(0),
-  }));
+  if (curve.length === 0) return [];
+  const quarter = Math.max(1, Math.floor(curve.length / 4));
+  const first = curve.slice(0, quarter);
+  const last = curve.slice(-quarter);
+  return SERVICES.map(({ name }) => {
+    const before = mean(first.map((p) => p.rssMiB[name]));
+    const after = mean(last.map((p) => p.rssMiB[name]));
+    return {
+      service: name,
+      'RSS first MiB': before.toFixed(0),
+      'RSS last MiB': after.toFixed(0),
+      'RSS growth %': ((after / before - 1) * 100).toFixed(1),
+      'max stall ms': Math.max(...curve.map((p) => p.stallMs[name])).toFixed(0),
+    };
+  });
 }
 
 /**
