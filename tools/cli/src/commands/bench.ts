@@ -44,7 +44,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
   },
   sdk: {
     usage: `sdk [--agents N] [--seconds S]
-    the telemetry-client's cost: fleet.record() and trackRequest() per call, and the CPU of N agents (default
+    the telemetry-client's cost: fleet.record(), trackRequest() and recordToolCall() per call, and the CPU of N agents (default
     10,000) reporting once a second for S seconds (default 10) to a real health-monitor in a child process.`,
     async run(values) {
       const agents = intFlag(values.agents, 'agents', 1, 1_000_000, 10_000);
@@ -56,6 +56,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'record() median ns': Math.round(r.recordMedianNs),
           'record() p99 ns': Math.round(r.recordP99Ns),
           'trackRequest() median ns': Math.round(r.trackRequestMedianNs),
+          'recordToolCall() median ns': Math.round(r.recordToolCallMedianNs),
           'CPU (fraction of 1 core)': r.cpuFractionOf1Core.toFixed(3),
           'reports sent': r.reportsSent,
           dropped: r.dropped,
