@@ -333,6 +333,17 @@ describe('AgentMonitor.recordToolCall', () => {
       { tool_calls: 1, tool_errors: 0, tool_duration_seconds: 0.25 },
       { tool_calls: 1, tool_errors: 1, tool_duration_seconds: 2 },
     ]);
+    // The same calls by name, for the platform's per-tool counters; the duration is the one of the totals.
+    expect(server.accepted.map((r) => r.tools)).toEqual([
+      { search: { calls: 1, errors: 0, durationSeconds: server.accepted[0]!.metrics!.tool_duration_seconds } },
+      { search: { calls: 1, errors: 1, durationSeconds: server.accepted[1]!.metrics!.tool_duration_seconds } },
+      { fetch: { calls: 1, errors: 0, durationSeconds: 0.25 } },
+      { fetch: { calls: 1, errors: 1, durationSeconds: 2 } },
+    ]);
+    // Other reports carry no tools at all.
+    m.register();
+    await fleet.flush();
+    expect(server.accepted[4]).toEqual({ ...identity, metrics: { requests: 0 } });
   });
 
   it.each([

@@ -41,6 +41,7 @@ import type {
   RequestSample,
   ResourceSample,
   ToolCallSample,
+  ToolUsage,
   TrackRequestOptions,
 } from './types';
 import { checkApiKey, checkEndpoint, checkInteger, checkNumber, checkString } from './validate';
@@ -212,8 +213,10 @@ export class AgentMonitor {
 
   /**
    * Times a tool the agent runs: `fn`'s result is returned, its exception recorded and rethrown.
-   * Reports `tool_calls: 1`, `tool_errors` (0 or 1) and `tool_duration_seconds`; with an
-   * OpenTelemetry SDK, `fn` runs inside an `execute_tool {name}` span.
+   * Reports `tool_calls: 1`, `tool_errors` (0 or 1) and `tool_duration_seconds`, and the same under
+   * `tools[name]` so the platform counts calls by tool name; with an OpenTelemetry SDK, `fn` runs
+   * inside an `execute_tool {name}` span. `name` (1..256 characters) becomes a label value: keep it
+   * to a fixed set (function names, prompt templates), never ids or arguments.
    */
   recordToolCall<T>(name: string, fn: () => T | PromiseLike<T>): Promise<T>;
   /** Records a tool call that already happened (its span is back-dated by `durationSeconds`). */
@@ -229,7 +232,7 @@ export class AgentMonitor {
     const errorType = call.error === true ? '_OTHER' : call.error || undefined;
     const startTime = Date.now() - duration * 1000;
     const span = genAiTracer().startSpan(`execute_tool ${tool}`, this.toolSpanOptions(tool, startTime), context.active());
-    this.finishToolCall(span, duration, errorType, undefined);
+    this.finishToolCall(span, tool, duration, errorType, undefined);
   }
 
   /**
@@ -455,7 +458,7 @@ export class AgentMonitor {
       error = thrown;
       throw thrown;
     } finally {
-      this.finishToolCall(span, (performance.now() - started) / 1000, threw ? errorTypeOf(error) : undefined, error);
+      this.finishToolCall(span, tool, (performance.now() - started) / 1000, threw ? errorTypeOf(error) : undefined, error);
     }
   }
 
@@ -473,8 +476,11 @@ export class AgentMonitor {
     return options;
   }
 
-  private finishToolCall(span: Span, durationSeconds: number, errorType: string | undefined, error: unknown): void {
-    this.emit({ tool_calls: 1, tool_errors: errorType === undefined ? 0 : 1, tool_duration_seconds: durationSeconds }, undefined);
+  private finishToolCall(span: Span, tool: string, durationSeconds: number, errorType: string | undefined, error: unknown): void {
+    const errors = errorType === undefined ? 0 : 1;
+    const usage: ToolUsage = { calls: 1, errors, durationSeconds };
+    // The totals for the agent's windows, the breakdown by name for the fleet's per-tool counters.
+    this.emit({ tool_calls: 1, tool_errors: errors, tool_duration_seconds: durationSeconds }, undefined, performance.now(), { [tool]: usage });
     if (errorType !== undefined && span.isRecording()) markSpanFailed(span, errorType, error);
     span.end();
   }
@@ -503,7 +509,12 @@ export class AgentMonitor {
   }
 
   /** `monotonicNow`: a performance.now() the caller already has (a clock read costs ~50 ns, measured). */
-  private emit(metrics: ReportMetrics | undefined, quality: ReportQuality | undefined, monotonicNow = performance.now()): void {
+  private emit(
+    metrics: ReportMetrics | undefined,
+    quality: ReportQuality | undefined,
+    monotonicNow = performance.now(),
+    tools?: Readonly<Record<string, ToolUsage>>,
+  ): void {
     if (this.closed) return;
     this.lastReportAt = monotonicNow;
     // One object shape for every report; JSON leaves the undefined fields out.
@@ -517,6 +528,7 @@ export class AgentMonitor {
       labels: this.labels,
       metrics,
       quality,
+      tools,
     };
     this.fleet.record(report);
   }

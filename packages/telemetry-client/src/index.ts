@@ -62,5 +62,6 @@ export type {
   ResourceSample,
   TokenUsage,
   ToolCallSample,
+  ToolUsage,
   TrackRequestOptions,
 } from './types';

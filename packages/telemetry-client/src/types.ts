@@ -30,6 +30,19 @@ export interface ReportQuality {
   [name: string]: number | undefined;
 }
 
+/**
+ * Usage of one tool (function) within one report: the per-name breakdown of `metrics.tool_calls`. The
+ * health-monitor turns it into `swarmscope_agent_tool_*_total{tool,pool}`; it is not a sample of the agent.
+ */
+export interface ToolUsage {
+  /** Calls, a whole number ≥ 0. */
+  calls: number;
+  /** Failed calls, whole, ≤ calls; default 0. */
+  errors?: number;
+  /** Total time of these calls in seconds, ≥ 0; leave it out when unknown. */
+  durationSeconds?: number;
+}
+
 /** One entry of `POST /v1/ingest` `{"reports": [...]}`. */
 export interface Report {
   agentId: string;
@@ -43,6 +56,8 @@ export interface Report {
   labels?: Readonly<Record<string, string>>;
   metrics?: ReportMetrics;
   quality?: ReportQuality;
+  /** Tool usage by tool name (1..256 characters), at most 32 tools a report. */
+  tools?: Readonly<Record<string, ToolUsage>>;
 }
 
 /** One refusal listed in a 200 answer (of `/v1/ingest` or `/v1/interactions`). */

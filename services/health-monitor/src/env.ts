@@ -13,5 +13,7 @@ export const healthMonitorEnv = commonEnv.extend({
   MAX_FUTURE_SKEW_SECONDS: numberVar(0, 86_400, 300),
   /** Distinct custom metric and quality names (outside the standard ones) one agent may report. */
   MAX_CUSTOM_SERIES_PER_AGENT: intVar(1, 100_000, 100),
+  /** Distinct tool names with series of their own on /metrics (fleet-wide); later names count as tool="_OTHER". */
+  MAX_TOOL_NAMES: intVar(1, 10_000, 200),
 });
 export type HealthMonitorEnv = z.infer<typeof healthMonitorEnv>;

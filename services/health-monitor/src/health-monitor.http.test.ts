@@ -202,6 +202,35 @@ describe.each([
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toBe('metrics.errors: must be a number');
   });
+
+  it('counts tool calls, errors and time by tool and pool from the reports\' tools, which travel the bus with them', async () => {
+    const received: SampleReport[] = [];
+    const subscription = h.backends.bus.subscribe(topics.samples, { group: 'test', consumer: 'c1', startFrom: 'earliest' }, async (messages) => {
+      for (const message of messages) received.push(message.payload);
+    });
+    const answer = await h.post('/v1/ingest', {
+      reports: [
+        report('t-1', { tools: { web_search: { calls: 2, errors: 1, durationSeconds: 0.5 }, sql_query: { calls: 1, durationSeconds: 0.25 } } }),
+        report('t-2', { tools: { web_search: { calls: 3, durationSeconds: 1.5 } } }),
+        report('t-3', { pool: 'billing', tools: { web_search: { calls: 1, errors: 1 } } }),
+        report('t-4', { tools: { web_search: { calls: 1, errors: 2 } } }),
+      ],
+    });
+    expect(answer.body).toMatchObject({ accepted: 3, rejected: 1, errors: [{ index: 3, path: 'reports.3.tools.web_search.errors', message: 'must not exceed calls (1)' }] });
+    // Tool usage is a breakdown of tool_calls, not samples: 9 per report as without it.
+    expect(answer.body.samples).toBe(27);
+    const text = (await h.get('/metrics')).body as string;
+    const at = (name: string, tool: string, pool: string) => counterValue(text, name, { tool, pool });
+    expect([at('swarmscope_agent_tool_calls_total', 'web_search', 'support'), at('swarmscope_agent_tool_errors_total', 'web_search', 'support'), at('swarmscope_agent_tool_duration_seconds_total', 'web_search', 'support')]).toEqual([5, 1, 2]);
+    expect([at('swarmscope_agent_tool_calls_total', 'sql_query', 'support'), at('swarmscope_agent_tool_errors_total', 'sql_query', 'support')]).toEqual([1, 0]);
+    // The errors series exists at 0 for a tool that has calls, so its error ratio is 0, not missing.
+    expect(text).toMatch(/swarmscope_agent_tool_errors_total\{tool="sql_query",pool="support",service="health-monitor"\} 0/);
+    expect([at('swarmscope_agent_tool_calls_total', 'web_search', 'billing'), at('swarmscope_agent_tool_errors_total', 'web_search', 'billing')]).toEqual([1, 1]);
+    expect(text).toMatch(/swarmscope_agent_tool_names\{service="health-monitor"\} 2/);
+    await waitFor(() => received.length === 3);
+    await subscription.close();
+    expect(received.find((r) => r.agentId === 't-2')!.tools).toEqual({ web_search: { calls: 3, durationSeconds: 1.5 } });
+  });
 });
 
 describe('health-monitor bad input', () => {
@@ -390,6 +419,38 @@ describe('health-monitor custom series per agent', () => {
     expect(single.status).toBe(400);
     expect(single.body.error).toMatchObject({ code: 'SWS_INVALID_FIELD', issues: [{ path: 'quality.a_3' }] });
     expect((await h.get('/metrics')).body).toMatch(/swarmscope_ingest_rejected_reports_total\{reason="series_limit",service="health-monitor"\} 1/);
+  });
+});
+
+describe('health-monitor tool names past MAX_TOOL_NAMES', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ MAX_TOOL_NAMES: '2' });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('keeps the first names as series and adds the later ones up under tool="_OTHER", counting them', async () => {
+    const calls = (agentId: string, ...names: string[]) => report(agentId, { tools: Object.fromEntries(names.map((name) => [name, { calls: 1, errors: 0, durationSeconds: 0.1 }])) });
+    await h.post('/v1/ingest', { reports: [calls('o-1', 'alpha', 'beta'), calls('o-2', 'gamma'), calls('o-3', 'alpha', 'delta', 'epsilon')] });
+    await h.post('/agents/o-1/metrics', { timestamp: T0 + 1000, metrics: { tool_calls: 1 }, tools: { zeta: { calls: 4, errors: 1 } } });
+    const text = (await h.get('/metrics')).body as string;
+    const tools = [...text.matchAll(/^swarmscope_agent_tool_calls_total\{tool="([^"]+)",pool="support"[^}]*\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]);
+    expect(tools).toEqual([['alpha', 2], ['beta', 1], ['_OTHER', 7]]);
+    expect(counterValue(text, 'swarmscope_agent_tool_errors_total', { tool: '_OTHER' })).toBe(1);
+    expect(text).toMatch(/^swarmscope_agent_tool_names_overflowed_total\{service="health-monitor"\} 4$/m);
+    expect(text).toMatch(/^swarmscope_agent_tool_names\{service="health-monitor"\} 2$/m);
+  });
+
+  it('refuses bad tools on the seed path with a 400 naming the field', async () => {
+    await h.post('/agents/s-1/register', { model: 'm' });
+    const bad = await h.post('/agents/s-1/metrics', { timestamp: T0 + 1000, tools: { search: { calls: -1 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'SWS_INVALID_FIELD', issues: [{ path: 'tools.search.calls', message: 'must be a whole number ≥ 0' }] });
+    const many = await h.post('/agents/s-1/metrics', { timestamp: T0 + 1000, tools: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`t${i}`, { calls: 1 }])) });
+    expect(many.status).toBe(400);
+    expect(many.body.error.issues).toEqual([{ path: 'tools', message: 'at most 32 tools per report, got 33' }]);
   });
 });
 

@@ -25,6 +25,7 @@ import { GRAPH_KEY, InteractionGraph } from './interaction-graph';
 import { createMonitorMetrics, type MonitorMetrics } from './monitor-metrics';
 import { IngestRate } from './ingest-rate';
 import { mountRoutes } from './routes';
+import { ToolUsageTable } from './tool-usage';
 import { METRIC, requestsIn } from './window-accumulator';
 
 export const SERVICE_NAME = 'health-monitor';
@@ -51,6 +52,8 @@ export class HealthMonitor {
   readonly graph: InteractionGraph;
   readonly metrics: ServiceMetrics;
   readonly monitorMetrics: MonitorMetrics;
+  /** Tool usage by pool and name, behind the `swarmscope_agent_tool_*` series. */
+  readonly tools: ToolUsageTable;
   readonly rate = new IngestRate();
   readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
@@ -71,7 +74,8 @@ export class HealthMonitor {
     });
     this.graph = new InteractionGraph({ windowMs: env.WINDOW_SECONDS * 1000, graceMs: env.WINDOW_GRACE_SECONDS * 1000 });
     this.metrics = createServiceMetrics(SERVICE_NAME);
-    this.monitorMetrics = createMonitorMetrics(this.metrics.registry, this.fleet);
+    this.tools = new ToolUsageTable(env.MAX_TOOL_NAMES);
+    this.monitorMetrics = createMonitorMetrics(this.metrics.registry, this.fleet, this.tools);
     this.app = createHttpApp({
       service: SERVICE_NAME,
       logger,
@@ -251,6 +255,8 @@ export class HealthMonitor {
       m.errors.inc({ model, pool }, errors);
     }
     for (const _ in quality) samples++;
+    // A breakdown of tool_calls, not samples of their own.
+    if (report.tools !== undefined) this.tools.add(pool, report.tools);
     return samples;
   }
 }

@@ -100,4 +100,41 @@ describe('validateBatch', () => {
     ]);
     expect(result.items).toHaveLength(1);
   });
+
+  describe('tools (usage by tool name)', () => {
+    const withTools = (tools: unknown) => ({ ...good, metrics: { ...good.metrics, tool_calls: 3 }, tools });
+
+    it('keeps valid tool usage as sent, errors and duration optional', () => {
+      const tools = { web_search: { calls: 2, errors: 1, durationSeconds: 0.8 }, 'explain_incident_anomalies_v1': { calls: 1 } };
+      const result = validateBatch({ reports: [withTools(tools)] }, now, limits);
+      expect(result.errors).toEqual([]);
+      expect(result.items[0]!.tools).toEqual(tools);
+    });
+
+    it('takes exactly 32 tools and names of 256 characters', () => {
+      const many = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`tool_${i}`, { calls: 1 }]));
+      const long = { ['t'.repeat(256)]: { calls: 1 } };
+      expect(validateBatch({ reports: [withTools(many), withTools(long)] }, now, limits).errors).toEqual([]);
+    });
+
+    it.each([
+      ['a list instead of a map', [{ name: 'search', calls: 1 }], 'reports.0.tools', 'must be an object of tool name → {"calls", "errors?", "durationSeconds?"}'],
+      ['a number instead of the usage', { search: 3 }, 'reports.0.tools.search', 'must be an object {"calls", "errors?", "durationSeconds?"}'],
+      ['missing calls', { search: { errors: 0 } }, 'reports.0.tools.search.calls', 'must be a number'],
+      ['fractional calls', { search: { calls: 1.5 } }, 'reports.0.tools.search.calls', 'must be a whole number ≥ 0'],
+      ['negative errors', { search: { calls: 1, errors: -1 } }, 'reports.0.tools.search.errors', 'must be a whole number ≥ 0'],
+      ['more errors than calls', { search: { calls: 1, errors: 2 } }, 'reports.0.tools.search.errors', 'must not exceed calls (1)'],
+      ['a negative duration', { search: { calls: 1, durationSeconds: -0.1 } }, 'reports.0.tools.search.durationSeconds', 'must be ≥ 0'],
+      ['a duration past 1e15', { search: { calls: 1, durationSeconds: 1e16 } }, 'reports.0.tools.search.durationSeconds', 'must be between -1e15 and 1e15'],
+      ['an empty tool name', { '': { calls: 1 } }, 'reports.0.tools', 'tool name must not be empty'],
+      ['a tool name of 257 characters', { ['t'.repeat(257)]: { calls: 1 } }, 'reports.0.tools', `tool name must be at most 256 characters, got 257 ("${'t'.repeat(32)}…")`],
+      ['33 tools', Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`tool_${i}`, { calls: 1 }])), 'reports.0.tools', 'at most 32 tools per report, got 33'],
+    ])('refuses %s, naming the field, and keeps the rest of the batch', (_name, tools, path, message) => {
+      const result = validateBatch({ reports: [withTools(tools), good] }, now, limits);
+      expect(result.items.map((r) => r.agentId)).toEqual(['a-1']);
+      expect(result.items[0]!.tools).toBeUndefined();
+      expect(result.rejected.invalid_field).toBe(1);
+      expect(result.errors).toEqual([{ index: 0, path, message }]);
+    });
+  });
 });

@@ -9,6 +9,9 @@ export const LIMITS = {
   qualityPerReport: 32,
   labelsPerAgent: 32,
   labelValueLength: 256,
+  /** Tool names are label values of `swarmscope_agent_tool_*_total`. */
+  toolsPerReport: 32,
+  toolNameLength: 256,
 } as const;
 
 const ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
@@ -77,6 +80,38 @@ export const qualitySchema = z
     }
   });
 
+const count = finite.int('must be a whole number ≥ 0').min(0, 'must be a whole number ≥ 0');
+
+const toolUsageSchema = z
+  .object(
+    {
+      calls: count,
+      errors: count.optional(),
+      durationSeconds: finite.min(0, 'must be ≥ 0').optional(),
+    },
+    { error: 'must be an object {"calls", "errors?", "durationSeconds?"}' },
+  )
+  .superRefine((usage, context) => {
+    if (usage.errors !== undefined && usage.errors > usage.calls) context.addIssue({ code: 'custom', path: ['errors'], message: `must not exceed calls (${usage.calls})` });
+  });
+
+/** Tool (function) usage by tool name: the per-name breakdown of `tool_calls`. Name problems are reported at `tools`. */
+export const toolsSchema = z
+  .record(z.string(), toolUsageSchema, {
+    // Only for the map itself: the usages keep their own messages.
+    error: (issue) => (issue.code === 'invalid_type' ? 'must be an object of tool name → {"calls", "errors?", "durationSeconds?"}' : undefined),
+  })
+  .superRefine((tools, context) => {
+    const names = Object.keys(tools);
+    if (names.length > LIMITS.toolsPerReport) context.addIssue({ code: 'custom', message: `at most ${LIMITS.toolsPerReport} tools per report, got ${names.length}` });
+    for (const name of names) {
+      if (name.length === 0) context.addIssue({ code: 'custom', message: 'tool name must not be empty' });
+      else if (name.length > LIMITS.toolNameLength) {
+        context.addIssue({ code: 'custom', message: `tool name must be at most ${LIMITS.toolNameLength} characters, got ${name.length} ("${name.slice(0, 32)}…")` });
+      }
+    }
+  });
+
 export const labelsSchema = z
   .record(z.string().max(LIMITS.nameLength, `label name must be at most ${LIMITS.nameLength} characters`), z.string().max(LIMITS.labelValueLength, `must be at most ${LIMITS.labelValueLength} characters`))
   .refine((labels) => Object.keys(labels).length <= LIMITS.labelsPerAgent, `at most ${LIMITS.labelsPerAgent} labels`);
@@ -93,6 +128,7 @@ export const reportSchema = z.object({
   labels: labelsSchema.optional(),
   metrics: metricsSchema.optional(),
   quality: qualitySchema.optional(),
+  tools: toolsSchema.optional(),
 });
 export type ReportInput = z.infer<typeof reportSchema>;
 
@@ -113,6 +149,7 @@ export const agentMetricsSchema = z.object({
   timestamp: timestampSchema.optional(),
   metrics: metricsSchema.optional(),
   quality: qualitySchema.optional(),
+  tools: toolsSchema.optional(),
 });
 
 export const registerSchema = z.object({

@@ -1,15 +1,48 @@
 import type { ServiceRegistry } from '@swarmscope/core';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { FleetState } from './fleet-state';
+import { OTHER_TOOL, type ToolUsageTable } from './tool-usage';
 
 const HEALTH_BUCKETS = [0.2, 0.5, 0.8, 0.9, 1];
 
 /**
- * health-monitor's Prometheus metrics. Cardinality is bounded by models × pools × statuses: never one series per agent
- * (per-agent detail lives in the API).
+ * health-monitor's Prometheus metrics. Cardinality is bounded by models × pools × statuses, and tools × pools with tool
+ * names capped (MAX_TOOL_NAMES): never one series per agent (per-agent detail lives in the API).
  */
-export function createMonitorMetrics(registry: ServiceRegistry, fleet: FleetState) {
+export function createMonitorMetrics(registry: ServiceRegistry, fleet: FleetState, tools: ToolUsageTable) {
   const registers = [registry];
+  // Tool usage is added up in the table on ingest and read at scrape time: ingest pays no label hashing per tool.
+  const toolCounter = (name: string, help: string, pick: (totals: { calls: number; errors: number; durationSeconds: number }) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['tool', 'pool'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const { pool, tool, totals } of tools.entries()) this.inc({ tool, pool }, pick(totals));
+      },
+    });
+  toolCounter('swarmscope_agent_tool_calls_total', `Tool (function) calls agents reported by name (\`tools\`), by tool and pool; names past MAX_TOOL_NAMES count as tool="${OTHER_TOOL}".`, (t) => t.calls);
+  toolCounter('swarmscope_agent_tool_errors_total', 'Failed tool calls by tool and pool; 0 while a tool has calls and no errors.', (t) => t.errors);
+  toolCounter('swarmscope_agent_tool_duration_seconds_total', 'Time spent in tool calls (their reported durationSeconds), by tool and pool.', (t) => t.durationSeconds);
+  new Counter({
+    name: 'swarmscope_agent_tool_names_overflowed_total',
+    help: `Tool entries whose name came past MAX_TOOL_NAMES distinct names and were counted under tool="${OTHER_TOOL}".`,
+    registers,
+    collect() {
+      this.reset();
+      this.inc(tools.overflowed);
+    },
+  });
+  new Gauge({
+    name: 'swarmscope_agent_tool_names',
+    help: 'Distinct tool names with series of their own (at most MAX_TOOL_NAMES).',
+    registers,
+    collect() {
+      this.set(tools.distinctNames);
+    },
+  });
   new Gauge({
     name: 'swarmscope_agents',
     help: 'Registered agents by status, model and pool.',

@@ -100,7 +100,7 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
     const over = admitSeries(id, body);
     if (over) throw new HttpError('SWS_INVALID_FIELD', `${over.path}: ${over.message}`, [over]);
     const samples = await acceptOrUnavailable(monitor, [
-      { agentId: id, timestamp, model: record.model, pool: record.pool, type: record.type, metrics: body.metrics ?? {}, quality: body.quality ?? {} },
+      { agentId: id, timestamp, model: record.model, pool: record.pool, type: record.type, metrics: body.metrics ?? {}, quality: body.quality ?? {}, ...(body.tools ? { tools: body.tools } : {}) },
     ]);
     response.json({ accepted: 1, samples });
   });

@@ -1,9 +1,12 @@
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { createBackends, createLogger, parseEnv, topics, type SampleReport } from '@swarmscope/core';
+import { createBackends, createLogger, parseEnv, topics, type AnomalyEvent, type EmergenceEvent, type SampleReport } from '@swarmscope/core';
 import { healthMonitorEnv, runHealthMonitor, type RunningHealthMonitor } from '@swarmscope/health-monitor';
 import { AgentMonitor } from '@swarmscope/telemetry-client';
+import { incidentsEnv } from './env';
 import { Narrator } from './narrator';
+import { PROMPT_TEMPLATES } from './prompt';
+import { runIncidents } from './run';
 import { burstIncident } from './test-support/fixtures';
 import { startLlmStandIn, type LlmStandIn } from './test-support/llm-stand-in';
 
@@ -80,6 +83,63 @@ describe('the narrator as an agent of the fleet', () => {
     expect(sample(metrics, 'swarmscope_gen_ai_tokens_total', { model: 'llama3.1:8b', direction: 'output' })).toBe(174);
     expect(sample(metrics, 'swarmscope_agent_response_time_seconds_count', { model: 'llama3.1:8b', pool: 'swarmscope' })).toBe(3);
     expect(sample(metrics, 'swarmscope_agents', { model: 'llama3.1:8b', pool: 'swarmscope' })).toBe(1);
+    // Function usage: the prompt template is the tool label, its failures the tool's errors.
+    expect(sample(metrics, 'swarmscope_agent_tool_calls_total', { tool: 'explain_incident_anomalies_v1', pool: 'swarmscope' })).toBe(3);
+    expect(sample(metrics, 'swarmscope_agent_tool_errors_total', { tool: 'explain_incident_anomalies_v1', pool: 'swarmscope' })).toBe(2);
+    expect(sample(metrics, 'swarmscope_agent_tool_duration_seconds_total', { tool: 'explain_incident_anomalies_v1', pool: 'swarmscope' })).toBeGreaterThanOrEqual(0);
+  });
+
+  it('the incidents service narrating an anomaly burst and an emergence event: both templates appear as tools on /metrics', async () => {
+    const env = parseEnv(incidentsEnv, {
+      INCIDENTS_PORT: '0',
+      LOG_LEVEL: 'silent',
+      INCIDENT_TICK_SECONDS: '0.05',
+      INCIDENT_GROUP_WAIT_SECONDS: '0.3',
+      LLM_URL: llm.url,
+      LLM_MODEL: 'qwen2.5:7b',
+      NARRATOR_REPORT_URL: health.server.url,
+      NARRATOR_REPORT_API_KEY: 'hm-key',
+      NARRATOR_AGENT_ID: 'narrator-e2e',
+    });
+    llm.mode = 'ok';
+    // The incidents service reads the bus the platform shares, as `swarmscope start` runs it.
+    const incidents = await runIncidents(env, backends, logger);
+    const toolCalls = async (tool: string) => sample(await (await fetch(`${health.server.url}/metrics`)).text(), 'swarmscope_agent_tool_calls_total', { tool, pool: 'swarmscope' });
+    try {
+      const before = await toolCalls(PROMPT_TEMPLATES.anomalies);
+      const now = Date.now();
+      const anomalies: AnomalyEvent[] = Array.from({ length: 6 }, (_, i) => ({
+        id: `billing-${i}:${now}:1`, event: 'opened', time: now, startedAt: now, agentId: `billing-${i}`, model: 'gpt-4o', pool: 'billing', type: 'error_burst',
+        severity: 'high', score: 0.9, confidence: 0.8, detectors: ['error_rate'], features: ['errors'], evidence: { value: 0.4, baseline: 0.01 }, explanation: 'errors',
+      }));
+      const cascade: EmergenceEvent = {
+        id: `cascade_failure:${now}`, event: 'opened', type: 'cascade_failure', time: now, startedAt: now, scope: 'coding', magnitude: 0.9, confidence: 0.9,
+        agents: ['hub-1', 'up-1', 'up-2', 'up-3'], communities: [0], window: { from: now - 60_000, to: now }, evidence: { agents: 4, depth: 2 }, explanation: 'prose',
+      };
+      await backends.bus.publish(topics.anomalies, 0, anomalies);
+      await backends.bus.publish(topics.emergence, 0, [cascade]);
+      const deadline = Date.now() + 15_000;
+      let counts: Array<number | undefined> = [];
+      while (Date.now() < deadline) {
+        await incidents.monitor!.fleet.flush({ timeoutMs: 1000 });
+        counts = [(await toolCalls(PROMPT_TEMPLATES.anomalies)) ?? 0, await toolCalls(PROMPT_TEMPLATES.emergence)];
+        if (counts[0]! > (before ?? 0) && counts[1] !== undefined) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const narrated = await (await fetch(`${incidents.server.url}/incidents`)).json() as { items: Array<{ narrative: { source: string; template?: string } }> };
+      expect(narrated.items.map((i) => [i.narrative.source, i.narrative.template]).sort()).toEqual([
+        ['llm', PROMPT_TEMPLATES.anomalies],
+        ['llm', PROMPT_TEMPLATES.emergence],
+      ]);
+      // Each incident was narrated at least once by the LLM, each narration a call of its template.
+      expect(counts[0]! - (before ?? 0)).toBeGreaterThanOrEqual(1);
+      expect(counts[1]).toBeGreaterThanOrEqual(1);
+      const metrics = await (await fetch(`${health.server.url}/metrics`)).text();
+      expect(sample(metrics, 'swarmscope_agent_tool_errors_total', { tool: PROMPT_TEMPLATES.emergence, pool: 'swarmscope' })).toBe(0);
+      expect(sample(metrics, 'swarmscope_agent_requests_total', { model: 'qwen2.5:7b', pool: 'swarmscope' })).toBeGreaterThanOrEqual(2);
+    } finally {
+      await incidents.stop();
+    }
   });
 });
 

@@ -90,6 +90,19 @@ describe('grafana dashboards', () => {
     expect(prometheus.jsonData?.exemplarTraceIdDestinations).toEqual([expect.objectContaining({ name: 'trace_id', datasourceUid: jaeger.uid })]);
   });
 
+  it('the overview has the seed\'s four views of the fleet\'s AI: model usage, token usage, error analysis, function usage', () => {
+    const overview = dashboards.find((d) => d.dashboard.title === 'AI Agents Overview')!.dashboard;
+    const panelWith = (pattern: RegExp) => overview.panels.filter((p) => (p.targets ?? []).some((t) => pattern.test(t.expr ?? ''))).map((p) => p.title);
+    expect(panelWith(/sum by \(model\) \(swarmscope_agents\b/)).toContain('Model usage');
+    expect(panelWith(/swarmscope_gen_ai_tokens_total/)).toContain('Token usage by model');
+    expect(panelWith(/swarmscope_agent_errors_total/)).toContain('Error ratio by model');
+    const functionUsage = overview.panels.find((p) => p.title.startsWith('Function usage'))!;
+    expect(functionUsage.targets!.map((t) => t.expr)).toEqual([
+      expect.stringMatching(/^sum by \(tool\) \(rate\(swarmscope_agent_tool_calls_total\{pool=~"\$pool"\}/),
+      expect.stringMatching(/^sum by \(tool\) \(rate\(swarmscope_agent_tool_errors_total\{pool=~"\$pool"\}.*\/ \(sum by \(tool\) \(rate\(swarmscope_agent_tool_calls_total/),
+    ]);
+  });
+
   it('the emergence dashboard draws every order parameter and marks events and early warnings', () => {
     const emergence = dashboards.find((d) => d.dashboard.title === 'Emergence Monitoring')!.dashboard;
     const exprs = dashboardQueries(emergence).map((q) => q.expr).join('\n');

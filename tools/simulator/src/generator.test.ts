@@ -1,4 +1,5 @@
 import { diurnalFactor, expectedReportsPerSecond, generateTick } from './generator';
+import { AGENT_TYPE_PROFILES } from './models';
 import { Population } from './population';
 import { createScenario, SCENARIO_NAMES } from './scenarios';
 import { START, mean, replay, requestsOf, secondsOf, testConfig } from './test-support/replay';
@@ -71,6 +72,36 @@ describe('generateTick', () => {
     }
     const kinds = new Set(run.interactions.map((i) => i.kind));
     expect(kinds).toEqual(new Set(['delegation', 'message', 'tool_handoff']));
+  });
+
+  it('names each request\'s tool calls: its role\'s tools, adding up to tool_calls, a few failing, durations > 0', () => {
+    const requests = requestsOf(run.reports);
+    const problems: string[] = [];
+    const used = new Map<string, { calls: number; errors: number }>();
+    for (const report of requests) {
+      const calls = report.metrics!.tool_calls!;
+      const tools = Object.entries(report.tools ?? {});
+      if (calls === 0 && tools.length > 0) problems.push(`tools without calls: ${JSON.stringify(report)}`);
+      const role = AGENT_TYPE_PROFILES.find((t) => t.name === report.type)!.tools.map((t) => t.name);
+      let sum = 0;
+      for (const [name, usage] of tools) {
+        sum += usage.calls;
+        if (!role.includes(name)) problems.push(`${name} is not a tool of ${report.type}`);
+        if (!(usage.errors! <= usage.calls && usage.durationSeconds! > 0)) problems.push(`usage ${JSON.stringify(usage)}`);
+        const total = used.get(name) ?? { calls: 0, errors: 0 };
+        total.calls += usage.calls;
+        total.errors += usage.errors!;
+        used.set(name, total);
+      }
+      if (sum !== calls) problems.push(`tools add up to ${sum}, tool_calls is ${calls}`);
+    }
+    expect(problems.slice(0, 10)).toEqual([]);
+    expect([...used.keys()].sort()).toEqual(['code_interpreter', 'create_ticket', 'http_request', 'retrieve_documents', 'run_tests', 'sql_query', 'web_search']);
+    const errorRatio = (name: string) => used.get(name)!.errors / used.get(name)!.calls;
+    expect(errorRatio('run_tests')).toBeGreaterThan(errorRatio('retrieve_documents'));
+    // The same tick replays to the same tools.
+    const again = generateTick(run.population, run.scenario, run.config, 7).reports.map((r) => r.tools);
+    expect(generateTick(run.population, run.scenario, run.config, 7).reports.map((r) => r.tools)).toEqual(again);
   });
 
   it('follows a diurnal curve, compressible: a 4-minute day has a busy afternoon and a quiet night', () => {

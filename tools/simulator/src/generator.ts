@@ -1,4 +1,4 @@
-import type { Report } from '@swarmscope/telemetry-client';
+import type { Report, ToolUsage } from '@swarmscope/telemetry-client';
 import { clamp, type Population, type SimAgent } from './population';
 import { Random, mix } from './random';
 import { neutralModifiers, resetModifiers, type Scenario } from './scenarios/types';
@@ -62,6 +62,8 @@ export function expectedReportsPerSecond(population: Population, config: Generat
 
 // Reused across calls: the generator allocates only what it returns.
 const rng = new Random(0);
+/** Which tools a request's calls went to, drawn from streams of their own: the other fields draw as they did before. */
+const toolRng = new Random(0);
 const mods = neutralModifiers();
 const targetMods = neutralModifiers();
 
@@ -95,6 +97,8 @@ export function generateTick(population: Population, scenario: Scenario, config:
       const timestamp = config.startEpochMs + from + floor(rng.next() * span);
       const attack = mods.attackShare > 0 && rng.next() < mods.attackShare;
       const report = requestReport(agent, timestamp, load, attack);
+      const toolCalls = report.metrics!.tool_calls!;
+      if (toolCalls > 0) report.tools = toolUsage(agent, toolCalls, mix(config.seed, agent.uid, tick, k + 1));
       out.requests++;
       if (report.metrics!.errors) out.errors++;
       out.reports.push(report);
@@ -175,6 +179,23 @@ function requestReport(agent: SimAgent, timestamp: number, load: number, attack:
     };
   }
   return report;
+}
+
+/** `calls` tool calls of one request, by tool: each goes to one of the role's tools and fails at that tool's rate (scaled like the request's). */
+function toolUsage(agent: SimAgent, calls: number, seed: number): Record<string, ToolUsage> {
+  toolRng.reseed(seed);
+  const profiles = agent.type.tools;
+  const tools: Record<string, ToolUsage> = {};
+  for (let i = 0; i < calls; i++) {
+    const tool = profiles[toolRng.int(profiles.length)]!;
+    const failed = toolRng.next() < min(1, max(tool.errorRate * agent.errorFactor * mods.errorFactor, mods.errorFloor));
+    const duration = toolRng.logNormal(tool.durationMedianSeconds * agent.latencyFactor * mods.latencyFactor, 0.5);
+    const usage = (tools[tool.name] ??= { calls: 0, errors: 0, durationSeconds: 0 });
+    usage.calls++;
+    if (failed) usage.errors!++;
+    usage.durationSeconds = round(usage.durationSeconds! + duration, 4);
+  }
+  return tools;
 }
 
 /** A probe: a tiny request that fails at once (nothing listens for what it asks). */

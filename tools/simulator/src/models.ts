@@ -39,6 +39,23 @@ export const POOLS: readonly string[] = POOL_PROFILES.map((pool) => pool.name);
 
 export type InteractionKind = 'delegation' | 'message' | 'tool_handoff';
 
+/** A tool (function) agents call: log-normal duration around its median, failing at its own rate. */
+export interface ToolProfile {
+  name: string;
+  durationMedianSeconds: number;
+  errorRate: number;
+}
+
+export const TOOL_PROFILES = {
+  webSearch: { name: 'web_search', durationMedianSeconds: 0.6, errorRate: 0.02 },
+  retrieveDocuments: { name: 'retrieve_documents', durationMedianSeconds: 0.12, errorRate: 0.005 },
+  sqlQuery: { name: 'sql_query', durationMedianSeconds: 0.08, errorRate: 0.01 },
+  codeInterpreter: { name: 'code_interpreter', durationMedianSeconds: 1.5, errorRate: 0.04 },
+  httpRequest: { name: 'http_request', durationMedianSeconds: 0.3, errorRate: 0.03 },
+  createTicket: { name: 'create_ticket', durationMedianSeconds: 0.2, errorRate: 0.01 },
+  runTests: { name: 'run_tests', durationMedianSeconds: 4, errorRate: 0.06 },
+} as const satisfies Record<string, ToolProfile>;
+
 /** A role: how often a request hands work to a neighbour, how, and how many tools it calls. */
 export interface AgentTypeProfile {
   name: string;
@@ -48,13 +65,17 @@ export interface AgentTypeProfile {
   handoffKind: InteractionKind;
   /** Mean tool calls per request (Poisson). */
   toolCallsMean: number;
+  /** The tools its calls go to, each call one of them at random. */
+  tools: readonly ToolProfile[];
 }
 
+const T = TOOL_PROFILES;
+
 export const AGENT_TYPE_PROFILES: readonly AgentTypeProfile[] = [
-  { name: 'general', share: 0.45, handoffProbability: 0.12, handoffKind: 'message', toolCallsMean: 0.6 },
-  { name: 'planner', share: 0.15, handoffProbability: 0.45, handoffKind: 'delegation', toolCallsMean: 1.2 },
-  { name: 'tool-user', share: 0.25, handoffProbability: 0.25, handoffKind: 'tool_handoff', toolCallsMean: 2.5 },
-  { name: 'reviewer', share: 0.15, handoffProbability: 0.1, handoffKind: 'message', toolCallsMean: 0.3 },
+  { name: 'general', share: 0.45, handoffProbability: 0.12, handoffKind: 'message', toolCallsMean: 0.6, tools: [T.webSearch, T.retrieveDocuments, T.createTicket] },
+  { name: 'planner', share: 0.15, handoffProbability: 0.45, handoffKind: 'delegation', toolCallsMean: 1.2, tools: [T.retrieveDocuments, T.webSearch] },
+  { name: 'tool-user', share: 0.25, handoffProbability: 0.25, handoffKind: 'tool_handoff', toolCallsMean: 2.5, tools: [T.sqlQuery, T.codeInterpreter, T.httpRequest, T.webSearch] },
+  { name: 'reviewer', share: 0.15, handoffProbability: 0.1, handoffKind: 'message', toolCallsMean: 0.3, tools: [T.runTests, T.retrieveDocuments] },
 ];
 
 export const AGENT_TYPES: readonly string[] = AGENT_TYPE_PROFILES.map((type) => type.name);

@@ -9,6 +9,9 @@ import type { Topic } from './types';
 const numbers = z.object({}).catchall(z.number());
 const strings = z.object({}).catchall(z.string());
 
+/** Calls of one tool within a report (health-monitor's ingest validated them). */
+export const toolUsageSchema = z.object({ calls: z.number(), errors: z.number().optional(), durationSeconds: z.number().optional() });
+
 /** One accepted report of one agent: every number in `metrics` and `quality` is one sample. */
 export const sampleReportSchema = z.object({
   agentId: z.string(),
@@ -24,6 +27,8 @@ export const sampleReportSchema = z.object({
   traceId: z.string().optional(),
   /** Agent labels, sent by the SDK so an agent seen for the first time registers with them. */
   labels: strings.optional(),
+  /** Tool (function) usage by tool name: the breakdown of `metrics.tool_calls`, not samples. Optional: older entries lack it. */
+  tools: z.object({}).catchall(toolUsageSchema).optional(),
 });
 export type SampleReport = z.infer<typeof sampleReportSchema>;
 

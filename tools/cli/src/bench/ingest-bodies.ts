@@ -11,7 +11,13 @@ export interface EncodedBody {
  * JSON, so the figure is the server's. Each report has the issue's shape: 7 metrics and 2 quality scores, drawn from
  * `seed` (a new seed a round gives every agent fresh values, as a live fleet would).
  */
-export function buildIngestBodies(agents: number, batch: number, timestamp: number, kind: 'request' | 'heartbeat', seed = 7): EncodedBody[] {
+const TOOL_NAMES = ['web_search', 'retrieve_documents', 'sql_query', 'code_interpreter', 'http_request', 'create_ticket', 'run_tests'];
+
+/**
+ * `tools`: each request report also names that many tools (`tools`, one call each, of 7 names), as an agent whose
+ * requests call tools reports them; default 0 (the issue's shape).
+ */
+export function buildIngestBodies(agents: number, batch: number, timestamp: number, kind: 'request' | 'heartbeat', seed = 7, tools = 0): EncodedBody[] {
   const random = new Random(seed);
   const bodies: EncodedBody[] = [];
   for (let first = 0; first < agents; first += batch) {
@@ -38,6 +44,9 @@ export function buildIngestBodies(agents: number, batch: number, timestamp: numb
           errors: random.chance(0.01) ? 1 : 0,
         },
         quality: { accuracy: 0.8 + 0.2 * random.next(), coherence: 0.8 + 0.2 * random.next() },
+        ...(tools > 0
+          ? { tools: Object.fromEntries(Array.from({ length: tools }, (_, k) => [TOOL_NAMES[(i + k) % TOOL_NAMES.length]!, { calls: 1, errors: 0, durationSeconds: 0.1 }])) }
+          : {}),
       });
     }
     const samples = reports.length * (kind === 'heartbeat' ? 1 : 9);

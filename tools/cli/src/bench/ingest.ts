@@ -13,6 +13,8 @@ export interface IngestBenchOptions {
   agents: number;
   batch: number;
   concurrency: number;
+  /** Tools named in each request report (0: none). */
+  tools: number;
 }
 
 /** Ingest measured end to end over loopback: embedded, then with Redis (a redis-server it starts unless REDIS_URL is set). */
@@ -53,7 +55,7 @@ interface BenchResult {
   rssPer10kAgentsMiB: number;
 }
 
-async function runIngest(mode: string, redisUrl: string | undefined, options: { seconds: number; agents: number; batch: number; concurrency: number }): Promise<BenchResult> {
+async function runIngest(mode: string, redisUrl: string | undefined, options: Omit<IngestBenchOptions, 'mode'>): Promise<BenchResult> {
   const port = await freePort();
   // health-monitor alone, as its own process: the figure is its ingest path, not the other services'.
   const child = spawn(process.execPath, [require.resolve('@swarmscope/health-monitor/dist/main.js')], {
@@ -68,7 +70,7 @@ async function runIngest(mode: string, redisUrl: string | undefined, options: { 
     // Warm-up: every agent registers with a heartbeat, so the timed part measures steady-state ingest and the
     // RSS step measures what a tracked agent costs before it has latency windows.
     for (const body of buildIngestBodies(options.agents, options.batch, Date.now(), 'heartbeat')) await post(pool, body.bytes);
-    const bodies = buildIngestBodies(options.agents, options.batch, Date.now(), 'request');
+    const bodies = buildIngestBodies(options.agents, options.batch, Date.now(), 'request', undefined, options.tools);
     const rssAgents = rssBytes(child);
     progress(`${mode}: ${options.agents} agents registered, measuring for ${options.seconds} s...`);
 

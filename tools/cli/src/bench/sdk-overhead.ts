@@ -23,6 +23,8 @@ export interface SdkOverheadResult {
    * posting the reports. No OpenTelemetry SDK is registered unless OTEL_EXPORTER_OTLP_ENDPOINT is set for swarmscope.
    */
   trackRequestMedianNs: number;
+  /** One `monitor.recordToolCall(name, { durationSeconds })` (a call that already happened), its share of delivery included. */
+  recordToolCallMedianNs: number;
   /** CPU (user + system, every thread) of this process during the load phase, over its wall time. */
   cpuFractionOf1Core: number;
   /** Reports of the load phase the health-monitor accepted. */
@@ -51,8 +53,9 @@ export async function runSdkOverheadBench(options: SdkOverheadOptions): Promise<
     await waitReady(endpoint, child);
     const record = await timeRecord(endpoint);
     const trackRequestMedianNs = await timeTrackRequest(endpoint);
+    const recordToolCallMedianNs = await timeRecordToolCall(endpoint);
     const load = await runLoad(endpoint, options.agents, options.seconds);
-    return { recordMedianNs: record.median, recordP99Ns: record.p99, trackRequestMedianNs, ...load };
+    return { recordMedianNs: record.median, recordP99Ns: record.p99, trackRequestMedianNs, recordToolCallMedianNs, ...load };
   } finally {
     child.kill('SIGTERM');
     if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
@@ -97,6 +100,26 @@ async function timeTrackRequest(endpoint: string): Promise<number> {
     for (let i = 0; i < BATCH; i++) await monitor.trackRequest({ inputTokens: 512 }, call);
     const ns = Number(process.hrtime.bigint() - started) / BATCH;
     if (sample >= WARMUP_SAMPLES) perCall.push(ns);
+    await yieldToLoop();
+  }
+  await monitor.close();
+  await fleet.close({ timeoutMs: 0 });
+  perCall.sort((a, b) => a - b);
+  return percentile(perCall, 0.5);
+}
+
+/** `monitor.recordToolCall()` of a finished call, cycling through a few tool names as an agent would. */
+async function timeRecordToolCall(endpoint: string): Promise<number> {
+  const fleet = new Fleet({ endpoint });
+  const monitor = new AgentMonitor({ agentId: 'sdk-bench-tools', model: 'gpt-4o', pool: 'bench', fleet, heartbeatIntervalMs: 0 });
+  const tools = ['web_search', 'sql_query', 'code_interpreter', 'http_request'];
+  const sample = { durationSeconds: 0.05 };
+  const perCall: number[] = [];
+  for (let round = 0; round < WARMUP_SAMPLES + TRACK_SAMPLES; round++) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < BATCH; i++) monitor.recordToolCall(tools[i & 3]!, sample);
+    const ns = Number(process.hrtime.bigint() - started) / BATCH;
+    if (round >= WARMUP_SAMPLES) perCall.push(ns);
     await yieldToLoop();
   }
   await monitor.close();

@@ -21,10 +21,11 @@ type Values = ParsedFlags['values'];
 /** Every benchmark, in the order `swarmscope bench` runs them; each prints its own figures. */
 const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Promise<void> }> = {
   ingest: {
-    usage: `ingest [--mode embedded|redis|both] [--seconds S] [--agents N] [--batch B] [--concurrency C]
+    usage: `ingest [--mode embedded|redis|both] [--seconds S] [--agents N] [--batch B] [--concurrency C] [--tools T]
     posts pre-encoded batches to a health-monitor in a child process over loopback (embedded, then Redis: a
     redis-server it starts unless REDIS_URL is set); samples/s, p50/p99 batch latency, RSS per 10,000 agents.
-    Defaults: both modes, 15 s each, 10,000 agents, 1,000 reports a batch, 8 in flight.`,
+    --tools T: each request report also names T tools (their usage by name). Defaults: both modes, 15 s each,
+    10,000 agents, 1,000 reports a batch, 8 in flight, no tools.`,
     async run(values) {
       const mode = values.mode ?? 'both';
       if (mode !== 'embedded' && mode !== 'redis' && mode !== 'both') throw new UsageError('--mode: must be embedded, redis or both');
@@ -34,6 +35,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000),
         batch: intFlag(values.batch, 'batch', 1, 5000, 1000),
         concurrency: intFlag(values.concurrency, 'concurrency', 1, 256, 8),
+        tools: intFlag(values.tools, 'tools', 0, 32, 0),
       });
     },
   },
@@ -44,7 +46,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
   },
   sdk: {
     usage: `sdk [--agents N] [--seconds S]
-    the telemetry-client's cost: fleet.record() and trackRequest() per call, and the CPU of N agents (default
+    the telemetry-client's cost: fleet.record(), trackRequest() and recordToolCall() per call, and the CPU of N agents (default
     10,000) reporting once a second for S seconds (default 10) to a real health-monitor in a child process.`,
     async run(values) {
       const agents = intFlag(values.agents, 'agents', 1, 1_000_000, 10_000);
@@ -56,6 +58,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'record() median ns': Math.round(r.recordMedianNs),
           'record() p99 ns': Math.round(r.recordP99Ns),
           'trackRequest() median ns': Math.round(r.trackRequestMedianNs),
+          'recordToolCall() median ns': Math.round(r.recordToolCallMedianNs),
           'CPU (fraction of 1 core)': r.cpuFractionOf1Core.toFixed(3),
           'reports sent': r.reportsSent,
           dropped: r.dropped,
@@ -280,6 +283,7 @@ export async function bench(argv: readonly string[]): Promise<void> {
     'max-seconds': { type: 'string' },
     warmup: { type: 'string' },
     interval: { type: 'string' },
+    tools: { type: 'string' },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
   for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);

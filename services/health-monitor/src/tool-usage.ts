@@ -1,0 +1,72 @@
+/** The `tool` label of the calls whose name came past the cap (OpenTelemetry's spelling for "everything else"). */
+export const OTHER_TOOL = '_OTHER';
+
+/** Running totals of one (pool, tool). */
+export interface ToolTotals {
+  calls: number;
+  errors: number;
+  durationSeconds: number;
+}
+
+/** What a report says of one tool. */
+export interface ToolCalls {
+  calls: number;
+  errors?: number | undefined;
+  durationSeconds?: number | undefined;
+}
+
+/**
+ * Tool (function) usage of the fleet by pool and tool name, the source of `swarmscope_agent_tool_*_total`. Label
+ * cardinality is bounded: the first `maxNames` distinct names get series of their own, later ones are added up under
+ * `_OTHER` (and counted in `overflowed`), so a client that invents names cannot grow /metrics without bound. Pure
+ * bookkeeping, per process; ingest pays a map lookup and three additions per tool of a report.
+ */
+export class ToolUsageTable {
+  private readonly byPool = new Map<string, Map<string, ToolTotals>>();
+  private readonly names = new Set<string>();
+  /** Tool entries of reports whose name was past the cap, added up under `_OTHER`. */
+  overflowed = 0;
+
+  constructor(readonly maxNames: number) {}
+
+  /** Adds one report's tools (name → usage) to its pool's totals. */
+  add(pool: string, tools: Readonly<Record<string, ToolCalls>>): void {
+    let byTool = this.byPool.get(pool);
+    if (byTool === undefined) {
+      byTool = new Map();
+      this.byPool.set(pool, byTool);
+    }
+    for (const name in tools) {
+      const usage = tools[name]!;
+      const tool = this.labelOf(name);
+      let totals = byTool.get(tool);
+      if (totals === undefined) {
+        totals = { calls: 0, errors: 0, durationSeconds: 0 };
+        byTool.set(tool, totals);
+      }
+      totals.calls += usage.calls;
+      totals.errors += usage.errors ?? 0;
+      totals.durationSeconds += usage.durationSeconds ?? 0;
+    }
+  }
+
+  /** Distinct tool names with series of their own (at most `maxNames`). */
+  get distinctNames(): number {
+    return this.names.size;
+  }
+
+  /** Every (pool, tool) seen, with its totals since start. */
+  *entries(): IterableIterator<{ pool: string; tool: string; totals: Readonly<ToolTotals> }> {
+    for (const [pool, byTool] of this.byPool) for (const [tool, totals] of byTool) yield { pool, tool, totals };
+  }
+
+  private labelOf(name: string): string {
+    if (this.names.has(name)) return name;
+    if (this.names.size < this.maxNames && name !== OTHER_TOOL) {
+      this.names.add(name);
+      return name;
+    }
+    if (name !== OTHER_TOOL) this.overflowed++;
+    return OTHER_TOOL;
+  }
+}
