@@ -14,7 +14,7 @@ import { fitStep } from './change-point';
 import { PeriodogramGrid, periodicityThreshold } from './periodogram';
 import { SeededRandom } from './random';
 import { detrend, mean, standardizeInPlace } from './series';
-import { analyseSpread, type SpreadComponent } from './spread';
+import { analyseSpread, spreadShare, type SpreadComponent } from './spread';
 import { findSynchronisedGroups, noiseLevel, type LoadMatrix, type Oscillator, type SynchronisedGroup } from './synchronisation';
 import { TickSeries, type AgentSlot } from './tick-series';
 import { DEFAULT_THRESHOLDS, type Finding, type PathStep, type Thresholds } from './types';
@@ -558,7 +558,10 @@ export class EmergenceEngine {
     return findings;
   }
 
-  /** Collective learning: quality gains that follow graph neighbours' gains, clustered on edges beyond chance. */
+  /**
+ * Collective learning: quality gains that follow graph neighbours' gains, clustered on edges beyond chance; the
+ * magnitude is the share of linked improvers that took part in the spread (`spreadShare`).
+ */
   private learningFinding(tick: number, threshold: number): { finding: Finding | undefined; magnitude: number } {
     if (this.improved.size < 3) return { finding: undefined, magnitude: 0 };
     const spread = analyseSpread(this.improved, this.interactions.neighbours(), this.series.agentCount, this.interactions.undirectedEdgeCount());
@@ -572,7 +575,7 @@ export class EmergenceEngine {
       linked += component.linked;
       steps.push(...component.steps);
     }
-    const magnitude = participants / this.improved.size;
+    const magnitude = spreadShare(spread.components);
     if (followers < 2 || magnitude < threshold || spread.chance > CHANCE_ALPHA) return { finding: undefined, magnitude };
     const agents = steps.map((s) => s.agent);
     return {
@@ -584,8 +587,8 @@ export class EmergenceEngine {
         confidence: 1 - spread.chance,
         agents,
         agentsMode: 'union',
-        evidence: { improving: this.improved.size, participants, followers, edgesBetweenImproving: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - Math.min(...steps.map((s) => s.tick)) },
-        explanation: `Quality gains are travelling along the interaction graph: ${followers} agents improved after a neighbour they work with had, ${pct(magnitude)} of the ${this.improved.size} improving agents took part, with ${spread.observedEdges} edges between them where chance would put ${spread.expectedEdges.toFixed(3)}.`,
+        evidence: { improving: this.improved.size, linkedImproving: steps.length, participants, followers, edgesBetweenImproving: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - Math.min(...steps.map((s) => s.tick)) },
+        explanation: `Quality gains are travelling along the interaction graph: ${followers} agents improved after a neighbour they work with had, ${participants} of the ${steps.length} improving agents linked to another improving one (${pct(magnitude)}) took part, with ${spread.observedEdges} edges between them where chance would put ${spread.expectedEdges.toFixed(3)}.`,
         path: this.path({ steps, followers, participants, linked }),
       },
     };
