@@ -26,6 +26,12 @@ export interface EngineOptions {
   horizonTicks: number;
   /** Ticks of fleet-level order parameters kept (for GET /fleet/state and the early-warning trends). */
   historyTicks: number;
+  /**
+   * Ticks of a pool's history the early warnings read (at most historyTicks): two rolling windows of half of it
+   * (Dakos et al. 2012). Longer than the horizon, so a build-up slower than a horizon is still compared with the
+   * calm before it rather than with its own first half.
+   */
+  warningTicks: number;
   thresholds: Thresholds;
   /** Louvain, PageRank and betweenness are refreshed every this many ticks (the graph changes slowly). */
   graphEveryTicks: number;
@@ -45,6 +51,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   tickMs: 10_000,
   horizonTicks: 60,
   historyTicks: 360,
+  warningTicks: 120,
   thresholds: DEFAULT_THRESHOLDS,
   graphEveryTicks: 6,
   closeAfterTicks: 6,
@@ -479,17 +486,17 @@ export class EmergenceEngine {
   }
 
   /**
-   * Early warnings: over the last horizon of a pool's latency or error rate, rolling variance and lag-1
+   * Early warnings: over the last `warningTicks` of a pool's latency or error rate, rolling variance and lag-1
    * autocorrelation trend up (mean Kendall τ ≥ threshold) and the variance grew beyond chance (F test) — critical
    * slowing down (Scheffer et al. 2009). Quiet in a pool for a horizon after a transition there.
    */
   private warningFindings(tick: number, threshold: number): { findings: Finding[]; strongest: EarlyWarningIndicators | undefined } {
     const findings: Finding[] = [];
     let strongest: EarlyWarningIndicators | undefined;
-    const length = this.options.horizonTicks;
+    const length = Math.min(this.options.warningTicks, this.options.historyTicks);
     for (const pool of this.pools.keys()) {
       const ticks = this.poolSeries(pool, tick, length);
-      if (ticks.length < Math.min(length, 24)) continue;
+      if (ticks.length < Math.min(this.options.horizonTicks, 24)) continue;
       let best: { observable: Observable; indicators: EarlyWarningIndicators; p: number } | undefined;
       const window = Math.floor(ticks.length / 2);
       for (const observable of WARNING_OBSERVABLES) {
