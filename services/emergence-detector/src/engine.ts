@@ -566,9 +566,9 @@ export class EmergenceEngine {
   }
 
   /**
- * Collective learning: quality gains that follow graph neighbours' gains, clustered on edges beyond chance; the
- * magnitude is the share of linked improvers that took part in the spread (`spreadShare`).
- */
+   * Collective learning: quality gains that follow graph neighbours' gains, clustered on edges beyond chance; the
+   * magnitude is the share of linked improvers that took part in the spread (`spreadShare`).
+   */
   private learningFinding(tick: number, threshold: number): { finding: Finding | undefined; magnitude: number } {
     if (this.improved.size < 3) return { finding: undefined, magnitude: 0 };
     const spread = analyseSpread(this.improved, this.interactions.neighbours(), this.series.agentCount, this.interactions.undirectedEdgeCount());
