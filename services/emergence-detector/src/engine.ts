@@ -14,7 +14,7 @@ import { fitStep } from './change-point';
 import { PeriodogramGrid, periodicityThreshold } from './periodogram';
 import { SeededRandom } from './random';
 import { detrend, mean, standardizeInPlace } from './series';
-import { analyseSpread, type SpreadComponent } from './spread';
+import { analyseSpread, spreadShare, type SpreadComponent } from './spread';
 import { findSynchronisedGroups, noiseLevel, type LoadMatrix, type Oscillator, type SynchronisedGroup } from './synchronisation';
 import { TickSeries, type AgentSlot } from './tick-series';
 import { DEFAULT_THRESHOLDS, type Finding, type PathStep, type Thresholds } from './types';
@@ -26,6 +26,12 @@ export interface EngineOptions {
   horizonTicks: number;
   /** Ticks of fleet-level order parameters kept (for GET /fleet/state and the early-warning trends). */
   historyTicks: number;
+  /**
+   * Ticks of a pool's history the early warnings read (at most historyTicks): two rolling windows of half of it
+   * (Dakos et al. 2012). Longer than the horizon, so a build-up slower than a horizon is still compared with the
+   * calm before it rather than with its own first half.
+   */
+  warningTicks: number;
   thresholds: Thresholds;
   /** Louvain, PageRank and betweenness are refreshed every this many ticks (the graph changes slowly). */
   graphEveryTicks: number;
@@ -45,6 +51,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   tickMs: 10_000,
   horizonTicks: 60,
   historyTicks: 360,
+  warningTicks: 120,
   thresholds: DEFAULT_THRESHOLDS,
   graphEveryTicks: 6,
   closeAfterTicks: 6,
@@ -479,17 +486,17 @@ export class EmergenceEngine {
   }
 
   /**
-   * Early warnings: over the last horizon of a pool's latency or error rate, rolling variance and lag-1
+   * Early warnings: over the last `warningTicks` of a pool's latency or error rate, rolling variance and lag-1
    * autocorrelation trend up (mean Kendall τ ≥ threshold) and the variance grew beyond chance (F test) — critical
    * slowing down (Scheffer et al. 2009). Quiet in a pool for a horizon after a transition there.
    */
   private warningFindings(tick: number, threshold: number): { findings: Finding[]; strongest: EarlyWarningIndicators | undefined } {
     const findings: Finding[] = [];
     let strongest: EarlyWarningIndicators | undefined;
-    const length = this.options.horizonTicks;
+    const length = Math.min(this.options.warningTicks, this.options.historyTicks);
     for (const pool of this.pools.keys()) {
       const ticks = this.poolSeries(pool, tick, length);
-      if (ticks.length < Math.min(length, 24)) continue;
+      if (ticks.length < Math.min(this.options.horizonTicks, 24)) continue;
       let best: { observable: Observable; indicators: EarlyWarningIndicators; p: number } | undefined;
       const window = Math.floor(ticks.length / 2);
       for (const observable of WARNING_OBSERVABLES) {
@@ -558,7 +565,10 @@ export class EmergenceEngine {
     return findings;
   }
 
-  /** Collective learning: quality gains that follow graph neighbours' gains, clustered on edges beyond chance. */
+  /**
+   * Collective learning: quality gains that follow graph neighbours' gains, clustered on edges beyond chance; the
+   * magnitude is the share of linked improvers that took part in the spread (`spreadShare`).
+   */
   private learningFinding(tick: number, threshold: number): { finding: Finding | undefined; magnitude: number } {
     if (this.improved.size < 3) return { finding: undefined, magnitude: 0 };
     const spread = analyseSpread(this.improved, this.interactions.neighbours(), this.series.agentCount, this.interactions.undirectedEdgeCount());
@@ -572,7 +582,7 @@ export class EmergenceEngine {
       linked += component.linked;
       steps.push(...component.steps);
     }
-    const magnitude = participants / this.improved.size;
+    const magnitude = spreadShare(spread.components);
     if (followers < 2 || magnitude < threshold || spread.chance > CHANCE_ALPHA) return { finding: undefined, magnitude };
     const agents = steps.map((s) => s.agent);
     return {
@@ -584,8 +594,8 @@ export class EmergenceEngine {
         confidence: 1 - spread.chance,
         agents,
         agentsMode: 'union',
-        evidence: { improving: this.improved.size, participants, followers, edgesBetweenImproving: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - Math.min(...steps.map((s) => s.tick)) },
-        explanation: `Quality gains are travelling along the interaction graph: ${followers} agents improved after a neighbour they work with had, ${pct(magnitude)} of the ${this.improved.size} improving agents took part, with ${spread.observedEdges} edges between them where chance would put ${spread.expectedEdges.toFixed(3)}.`,
+        evidence: { improving: this.improved.size, linkedImproving: steps.length, participants, followers, edgesBetweenImproving: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - Math.min(...steps.map((s) => s.tick)) },
+        explanation: `Quality gains are travelling along the interaction graph: ${followers} agents improved after a neighbour they work with had, ${participants} of the ${steps.length} improving agents linked to another improving one (${pct(magnitude)}) took part, with ${spread.observedEdges} edges between them where chance would put ${spread.expectedEdges.toFixed(3)}.`,
         path: this.path({ steps, followers, participants, linked }),
       },
     };

@@ -1,5 +1,5 @@
 import { binomialUpperTail } from './binomial';
-import { analyseSpread, poissonUpperTail } from './spread';
+import { analyseSpread, poissonUpperTail, spreadShare } from './spread';
 
 /** A chain a0 – a1 – … – a9 plus one isolated pair far away. */
 function chain(): Map<string, string[]> {
@@ -62,5 +62,27 @@ describe('tails', () => {
     expect(binomialUpperTail(2600, 10_001, 0.25)).toBeCloseTo(binomialUpperTail(2600, 10_000, 0.25), 2);
     // An agent reporting 10^15 requests, 30 % failed: decided (a vanishing tail), not summed term by term.
     expect(binomialUpperTail(3e14, 1e15, 0.01)).toBe(0);
+  });
+});
+
+describe('spreadShare', () => {
+  it('is the share of linked changes that travelled, whatever changed alone elsewhere', () => {
+    // a2 → a3 → a4 travelled; x and y changed together (no order); far-off singles are not linked to anyone.
+    const flagged = new Map([
+      ['a2', 5],
+      ['a3', 7],
+      ['a4', 9],
+      ['x', 3],
+      ['y', 3],
+    ]);
+    const alone = new Map([...flagged, ['a7', 1], ['a0', 2]]);
+    const share = spreadShare(analyseSpread(flagged, chain(), 1000, 1000).components);
+    expect(share).toBeCloseTo(3 / 5, 12);
+    expect(spreadShare(analyseSpread(alone, chain(), 1000, 1000).components)).toBeCloseTo(3 / 5, 12);
+  });
+
+  it('is 0 for changes that all came together and for no linked changes at all', () => {
+    expect(spreadShare(analyseSpread(new Map([['a0', 4], ['a1', 4], ['a2', 4]]), chain(), 12, 10).components)).toBe(0);
+    expect(spreadShare(analyseSpread(new Map([['a0', 4], ['a5', 6]]), chain(), 12, 10).components)).toBe(0);
   });
 });

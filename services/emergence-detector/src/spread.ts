@@ -93,6 +93,23 @@ function orderComponent(members: string[], flagged: ReadonlyMap<string, number>,
   return { steps, followers, participants, linked };
 }
 
+/**
+ * The share of flagged agents in connected groups that took part in a spread along an edge (followed or were
+ * followed): 1 when every linked change came after a neighbour's or was passed on, 0 when linked agents all changed
+ * together (a common cause). Agents with no flagged neighbour are left out: they changed on their own, and the chance
+ * test (`SpreadAnalysis.chance`) already weighs how many flags there are; counting them here would make the share of
+ * one spread shrink with the size of the fleet around it.
+ */
+export function spreadShare(components: readonly SpreadComponent[]): number {
+  let members = 0;
+  let participants = 0;
+  for (const component of components) {
+    members += component.steps.length;
+    participants += component.participants;
+  }
+  return members > 0 ? participants / members : 0;
+}
+
 /** P(X ≥ k) for X ~ Poisson(λ). */
 export function poissonUpperTail(k: number, lambda: number): number {
   if (k <= 0) return 1;

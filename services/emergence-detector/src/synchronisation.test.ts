@@ -69,6 +69,26 @@ describe('findSynchronisedGroups', () => {
     expect(groups[0]!.surrogateP).toBeLessThanOrEqual(0.05);
   });
 
+  it('reports a group as soon as its phases align, with only the members confirmed so far', () => {
+    const random = new SeededRandom(11);
+    const period = 9;
+    const lockAt = T - 5; // locked for the last 5 ticks, about half a period, with a weak rhythm: few members pass alone yet
+    const series: number[][] = [];
+    for (let i = 0; i < 16; i++) {
+      const omega = ((2 * Math.PI) / period) * (1 + 0.2 * normal(random));
+      const offset = 2 * Math.PI * random.next();
+      series.push(load(random, { amplitude: 0.5, phase: (t) => (t < lockAt ? omega * t + offset : ((2 * Math.PI) / period) * t) }));
+    }
+    for (let i = 0; i < 400; i++) series.push(load(random));
+    const { matrix, oscillators, grid } = build(series);
+    const groups = findSynchronisedGroups(matrix, oscillators, grid, OPTIONS, new SeededRandom(1));
+    expect(groups).toHaveLength(1);
+    const locked = new Set(matrix.agents.slice(0, 16));
+    expect(groups[0]!.agents.length).toBeGreaterThanOrEqual(2);
+    expect(groups[0]!.agents.filter((a) => !locked.has(a))).toEqual([]);
+    expect(groups[0]!.windowTicks).toBeLessThanOrEqual(period);
+  });
+
   it('finds nothing among oscillators drifting at their own frequencies, nor in noise', () => {
     const random = new SeededRandom(8);
     const series: number[][] = [];

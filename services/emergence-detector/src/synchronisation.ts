@@ -58,6 +58,8 @@ export interface SynchronisationOptions {
 const PHASE_WINDOW_SHARES = [1 / 2, 1] as const;
 /** Fewer points do not give a phase. */
 const MIN_PHASE_WINDOW = 4;
+/** Members confirmed one by one that a group needs to be reported (a pair is the least that can be correlated). */
+const MIN_CONFIRMED = 2;
 /** Membership windows: the whole horizon, its second half and its last quarter (a group that formed recently). */
 const MEMBER_WINDOW_SHARES = [1, 1 / 2, 1 / 4] as const;
 
@@ -73,6 +75,7 @@ const MEMBER_WINDOW_SHARES = [1, 1 / 2, 1 / 4] as const;
  *    the field's own members, against its noise level by the von Neumann successive-difference estimate; one-sided,
  *    Bonferroni over windows and over the band's oscillators for them, over every agent for the rest), so members
  *    are found whatever their own dominant frequency.
+ *    A group is reported once two members are confirmed (it exists by the phase test); the rest join as they pass.
  * 3. Confirmation: the members' mean pairwise correlation over the test window against circularly shifted surrogates.
  * Limit: the phase test counts every oscillator in the band, so a group outnumbered there by agents oscillating
  * on their own is found late or not at all.
@@ -112,7 +115,10 @@ export function findSynchronisedGroups(matrix: LoadMatrix, oscillators: readonly
     const bandCritical = probit(1 - options.memberAlpha / (best.band.length * MEMBER_WINDOW_SHARES.length));
     const bar = new Map(best.band.map((o) => [o.row, bandCritical]));
     const members = membersOf(matrix, noise, core.map((o) => o.row), memberWindows, (r) => bar.get(r) ?? zCritical).filter((r) => !taken.has(r));
-    if (members.length < options.minGroup) break;
+    // The group's existence is the phase test's (over `minGroup` or more aligned oscillators); each member is
+    // confirmed on its own, which a group locked for a few ticks passes one agent at a time: two are enough to
+    // correlate, the rest join as their evidence grows.
+    if (members.length < MIN_CONFIRMED) break;
     const test = circularShiftTest(
       members.map((r) => row(matrix, r)),
       best.window,
