@@ -643,7 +643,7 @@ export class EmergenceEngine {
 
   private refreshNetwork(tick: number): void {
     this.networkTick = tick;
-    this.network = measureNetwork(this.interactions.all(), { hubs: 10, betweennessPivots: 32, seed: this.options.seed });
+    this.network = measureNetwork(this.interactions.graph, { hubs: 10, betweennessPivots: 32, seed: this.options.seed });
     const tasks = new Map<string, Map<string, number>>();
     for (const edge of this.interactions.all()) {
       let kinds = tasks.get(edge.from);

@@ -1,3 +1,4 @@
+import { FleetGraph } from './fleet-graph';
 import { measureNetwork, meanClustering } from './graph-measures';
 import { SeededRandom } from './random';
 
@@ -13,10 +14,10 @@ function star(n: number) {
 
 describe('measureNetwork', () => {
   it('finds the hub of a star (PageRank and betweenness) and none in a ring', () => {
-    const s = measureNetwork(star(20), options);
+    const s = measureNetwork(FleetGraph.fromEdges(star(20)), options);
     expect(s.hubs[0]).toMatchObject({ agent: 'hub', degree: 20 });
     expect(s.hubs[0]!.betweenness).toBeCloseTo(1, 6);
-    const r = measureNetwork(ring(20), options);
+    const r = measureNetwork(FleetGraph.fromEdges(ring(20)), options);
     const ranks = r.hubs.map((h) => h.pagerank);
     expect(Math.max(...ranks) - Math.min(...ranks)).toBeLessThan(1e-6);
     expect(r.degree).toEqual({ mean: 2, max: 2, median: 2 });
@@ -31,7 +32,7 @@ describe('measureNetwork', () => {
         const same = Math.floor(i / 20) === Math.floor(j / 20);
         if (random.next() < (same ? 0.4 : 0.01)) edges.push({ from: `n${i}`, to: `n${j}`, count: 1 });
       }
-    const result = measureNetwork(edges, options);
+    const result = measureNetwork(FleetGraph.fromEdges(edges), options);
     expect(result.communities).toHaveLength(3);
     for (let block = 0; block < 3; block++) {
       const ids = new Set(Array.from({ length: 20 }, (_, k) => result.membership.get(`n${block * 20 + k}`)));
@@ -45,7 +46,7 @@ describe('measureNetwork with agent ids that are Object.prototype names', () => 
   it('measures them like any other ids', () => {
     const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
     const edges = names.flatMap((from, i) => names.filter((_, j) => j !== i).map((to) => ({ from, to, count: 1 })));
-    const result = measureNetwork([...edges, ...edges], options);
+    const result = measureNetwork(FleetGraph.fromEdges([...edges, ...edges]), options);
     expect(result).toMatchObject({ nodes: 5, edges: 20, density: 1, clustering: 1 });
     expect(result.hubs.length).toBeGreaterThan(0);
     for (const hub of result.hubs) expect(names).toContain(hub.agent);

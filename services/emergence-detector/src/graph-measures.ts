@@ -1,6 +1,6 @@
-import Graph from 'graphology';
 import louvain from 'graphology-communities-louvain';
 import pagerank from 'graphology-metrics/centrality/pagerank';
+import { agentOf, pairWeight, type FleetGraph, type PairAttributes } from './fleet-graph';
 import { SeededRandom } from './random';
 
 export interface Hub {
@@ -43,23 +43,11 @@ export interface NetworkOptions {
 }
 
 /**
- * Measures of a directed weighted edge list: Louvain communities (Blondel et al. 2008) and PageRank (Brin & Page
- * 1998) through graphology; clustering and pivot-sampled betweenness (Brandes 2001; Brandes & Pich 2007) are ours.
+ * Measures of the fleet graph: Louvain communities (Blondel et al. 2008) and PageRank (Brin & Page 1998) through
+ * graphology; clustering and pivot-sampled betweenness (Brandes 2001; Brandes & Pich 2007) are ours.
  */
-export function measureNetwork(edges: Iterable<{ from: string; to: string; count: number }>, options: NetworkOptions): NetworkMeasures {
-  const directed = new Graph({ type: 'directed', multi: false, allowSelfLoops: false });
-  const undirected = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
-  for (const edge of edges) {
-    const from = nodeKey(edge.from);
-    const to = nodeKey(edge.to);
-    directed.mergeNode(from);
-    directed.mergeNode(to);
-    directed.mergeEdge(from, to, { weight: edge.count });
-    undirected.mergeNode(from);
-    undirected.mergeNode(to);
-    if (undirected.hasEdge(from, to)) undirected.updateEdgeAttribute(from, to, 'weight', (w: number | undefined) => (w ?? 0) + edge.count);
-    else undirected.addEdge(from, to, { weight: edge.count });
-  }
+export function measureNetwork(graph: FleetGraph, options: NetworkOptions): NetworkMeasures {
+  const { directed, undirected } = graph;
   const n = directed.order;
   const m = directed.size;
   const membership = new Map<string, number>();
@@ -67,8 +55,8 @@ export function measureNetwork(edges: Iterable<{ from: string; to: string; count
     return { nodes: 0, edges: 0, density: 0, clustering: 0, degree: { mean: 0, max: 0, median: 0 }, communities: [], modularity: 0, hubs: [], maxPagerank: 0, membership };
   }
   const random = new SeededRandom(options.seed);
-  const detailed = undirected.size > 0 ? louvain.detailed(undirected, { getEdgeWeight: 'weight', rng: () => random.next() }) : undefined;
-  const ranks = m > 0 ? pagerank(directed, { getEdgeWeight: 'weight' }) : {};
+  const detailed = undirected.size > 0 ? louvain.detailed(undirected, { getEdgeWeight: (_edge, attributes) => pairWeight(attributes as PairAttributes), rng: () => random.next() }) : undefined;
+  const ranks = m > 0 ? pagerank(directed, { getEdgeWeight: 'count' }) : {};
   const neighbours = new Map<string, string[]>();
   undirected.forEachNode((node) => neighbours.set(node, undirected.neighbors(node)));
   const degrees = [...neighbours.values()].map((list) => list.length).sort((a, b) => a - b);
@@ -100,13 +88,6 @@ export function measureNetwork(edges: Iterable<{ from: string; to: string; count
     membership,
   };
 }
-
-/**
- * Graph keys of agent ids. graphology (and the objects its metrics return) index plain objects by node key, so an
- * agent named `constructor` or `__proto__` would hit Object.prototype: a prefix no prototype property has keeps them apart.
- */
-const nodeKey = (agent: string) => `@${agent}`;
-const agentOf = (key: string) => key.slice(1);
 
 /** Mean over nodes of the share of their neighbour pairs that are linked themselves (0 for degree < 2). */
 export function meanClustering(neighbours: ReadonlyMap<string, readonly string[]>): number {

@@ -1,4 +1,5 @@
 import type { Interaction } from '@swarmscope/core';
+import { FleetGraph } from './fleet-graph';
 
 /** One directed edge of the interaction graph, summed over the horizon. */
 export interface EdgeRecord {
@@ -14,6 +15,8 @@ export interface EdgeRecord {
 /** The interaction graph over a sliding horizon of ticks (data time): edges not seen within it drop out. */
 export class InteractionWindow {
   private readonly edges = new Map<string, EdgeRecord>();
+  /** The same edges as graphology graphs, for the network measures. */
+  readonly graph = new FleetGraph();
   private neighbourCache: Map<string, string[]> | undefined;
 
   constructor(
@@ -32,7 +35,9 @@ export class InteractionWindow {
       if (tick > edge.lastTick) edge.lastTick = tick;
       edge.kind = interaction.kind;
     } else {
-      this.edges.set(key, { from: interaction.from, to: interaction.to, count: 1, errors: interaction.outcome === 'error' ? 1 : 0, kind: interaction.kind, lastTick: tick });
+      const record = { from: interaction.from, to: interaction.to, count: 1, errors: interaction.outcome === 'error' ? 1 : 0, kind: interaction.kind, lastTick: tick };
+      this.edges.set(key, record);
+      this.graph.add(record);
       this.neighbourCache = undefined;
     }
   }
@@ -42,6 +47,7 @@ export class InteractionWindow {
     for (const [key, edge] of this.edges) {
       if (edge.lastTick <= tick - this.horizonTicks) {
         this.edges.delete(key);
+        this.graph.remove(edge);
         this.neighbourCache = undefined;
       }
     }

@@ -5,6 +5,7 @@ import type { EmergenceEvent } from '@swarmscope/core';
 import { EmergenceEngine, type EngineOptions } from '@swarmscope/emergence-detector';
 import { asSample } from './as-sample';
 import { measureEmergenceLoop } from './emergence-loop';
+import { measureEmergenceTick, type GraphShape } from './emergence-tick';
 import { percentile } from './percentile';
 import { DEFAULT_GENERATOR, Population, createScenario, generateTick, type GeneratorConfig, type TruthRecord } from '@swarmscope/simulator';
 
@@ -182,13 +183,16 @@ export interface EmergenceBenchOptions {
   /** Simulated length of the baseline run. */
   baselineSeconds: number;
   seeds: number[];
-  /** The truth table and baseline per seed, the event-loop measurement (first seed), or both. */
-  parts: { truth: boolean; loop: boolean };
+  /** Edges of the synthetic fleet's graph in the tick measurement. */
+  edges: number;
+  /** The truth table and baseline per seed, the event-loop measurement (first seed), the synthetic tick: any of them. */
+  parts: { truth: boolean; loop: boolean; tick: boolean };
 }
 
 /**
  * `swarmscope bench emergence`: the truth table per seed, the baseline's event count and the cost of a tick, then
- * the event-loop time the service edge takes with its analysis on the engine thread (first seed).
+ * the event-loop time the service edge takes with its analysis on the engine thread (first seed), then the cost of a
+ * tick on a synthetic fleet with a graph of `edges` edges, random and scale-free.
  */
 export async function runEmergenceBench(options: EmergenceBenchOptions): Promise<void> {
   for (const seed of options.parts.truth ? options.seeds : []) {
@@ -215,7 +219,11 @@ export async function runEmergenceBench(options: EmergenceBenchOptions): Promise
     for (const e of baseline.events) process.stdout.write(`  ${e.type} (${e.scope}) — ${e.explanation}\n`);
     process.stdout.write(`  analysis per tick: median ${baseline.tickMs.median.toFixed(1)} ms, p99 ${baseline.tickMs.p99.toFixed(1)} ms\n`);
   }
-  if (!options.parts.loop) return;
+  if (options.parts.loop) await printEmergenceLoop(options);
+  if (options.parts.tick) printEmergenceTick(options);
+}
+
+async function printEmergenceLoop(options: EmergenceBenchOptions): Promise<void> {
   const seed = options.seeds[0] ?? 1;
   const loop = await measureEmergenceLoop({ agents: options.agents, durationSeconds: options.seconds, seed, onProgress: (done) => process.stdout.write(`\revent loop seed ${seed}: ${Math.round(done * 100)} %   `) });
   process.stdout.write(
@@ -223,5 +231,27 @@ export async function runEmergenceBench(options: EmergenceBenchOptions): Promise
       `  detector slices on the loop: ${loop.detectorSlices.count}, median ≤ ${loop.detectorSlices.p50AtMostMs} ms, p99 ≤ ${loop.detectorSlices.p99AtMostMs} ms, longest ${loop.detectorSlices.maxMs.toFixed(2)} ms; over 1 ms: ${loop.detectorSlices.over1Ms}, over 10 ms: ${loop.detectorSlices.over10Ms} (target ~10 ms; wall time, so a busy machine's descheduling counts)\n` +
       `  loop delay: p50 ${loop.loopDelayMs.p50.toFixed(2)} ms, p99 ${loop.loopDelayMs.p99.toFixed(2)} ms, max ${loop.loopDelayMs.max.toFixed(2)} ms (includes the load generator, longest slice ${loop.generatorMaxMs.toFixed(2)} ms)\n` +
       `  advance round trip per tick (engine thread, with queueing): median ${loop.analysisMs.median.toFixed(1)} ms, p99 ${loop.analysisMs.p99.toFixed(1)} ms, max ${loop.analysisMs.max.toFixed(1)} ms\n`,
+  );
+}
+
+function printEmergenceTick(options: EmergenceBenchOptions): void {
+  const seed = options.seeds[0] ?? 1;
+  const shapes: GraphShape[] = ['random', 'scale-free'];
+  process.stdout.write(`\ntick: ${options.agents} agents with a full horizon, a ${options.edges}-edge graph churning 0.5 % a tick, seed ${seed} (target: < 1,000 ms a tick)\n`);
+  console.table(
+    shapes.map((graph) => {
+      process.stdout.write(`\r${graph} graph…   `);
+      const r = measureEmergenceTick({ agents: options.agents, edges: options.edges, graph, seed });
+      return {
+        graph,
+        'edges in window': r.windowEdges,
+        ticks: r.ticks,
+        'median ms': r.tickMs.median.toFixed(1),
+        'p99 ms': r.tickMs.p99.toFixed(1),
+        'max ms': r.tickMs.max.toFixed(1),
+        'graph-refresh ticks: median ms': r.graphTickMs.median.toFixed(1),
+        'graph-refresh ticks: max ms': r.graphTickMs.max.toFixed(1),
+      };
+    }),
   );
 }

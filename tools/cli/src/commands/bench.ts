@@ -172,18 +172,20 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     },
   },
   emergence: {
-    usage: `emergence [--agents N] [--seconds S] [--seed S] [--mode all|truth|loop]
+    usage: `emergence [--agents N] [--seconds S] [--seed S] [--edges E] [--mode all|truth|loop|tick]
     the emergence detector against the simulator's ground truth: the emergence scenario replayed in data time
     (detected, delay from onset, type, Jaccard of agents, early-warning lead), then 30 minutes of baseline (events
     raised: target 0) and the analysis cost per tick; then the scenario through the service edge, its analysis on
-    the engine thread: the longest slice the detector holds the event loop (--mode truth or loop: one part only).
-    Defaults: 10,000 agents, 900 s, seeds 1 and 2, all.`,
+    the engine thread: the longest slice the detector holds the event loop; then the cost of a tick on a synthetic
+    fleet of N agents with an E-edge graph, random and scale-free (--mode truth, loop or tick: one part only).
+    Defaults: 10,000 agents, 900 s, seeds 1 and 2, 50,000 edges, all.`,
     async run(values) {
       await runEmergenceBench({
         agents: intFlag(values.agents, 'agents', 100, 1_000_000, 10_000),
         seconds: intFlag(values.seconds, 'seconds', 300, 86_400, 900),
         baselineSeconds: 1800,
         seeds: values.seed ? [intFlag(values.seed, 'seed', 0, 2 ** 31, 1)] : [1, 2],
+        edges: intFlag(values.edges, 'edges', 0, 10_000_000, 50_000),
         parts: emergenceParts(values.mode),
       });
     },
@@ -261,10 +263,10 @@ ${Object.values(BENCHMARKS)
   .map((b) => `  ${b.usage}`)
   .join('\n')}`;
 
-function emergenceParts(mode: string | boolean | undefined): { truth: boolean; loop: boolean } {
-  if (mode === undefined || mode === 'all') return { truth: true, loop: true };
-  if (mode === 'truth' || mode === 'loop') return { truth: mode === 'truth', loop: mode === 'loop' };
-  throw new UsageError('--mode: must be all, truth or loop');
+function emergenceParts(mode: string | boolean | undefined): { truth: boolean; loop: boolean; tick: boolean } {
+  if (mode === undefined || mode === 'all') return { truth: true, loop: true, tick: true };
+  if (mode === 'truth' || mode === 'loop' || mode === 'tick') return { truth: mode === 'truth', loop: mode === 'loop', tick: mode === 'tick' };
+  throw new UsageError('--mode: must be all, truth, loop or tick');
 }
 
 /** `swarmscope bench [name]`: performance figures, measured (never asserted in tests). */
@@ -284,6 +286,7 @@ export async function bench(argv: readonly string[]): Promise<void> {
     warmup: { type: 'string' },
     interval: { type: 'string' },
     tools: { type: 'string' },
+    edges: { type: 'string' },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
   for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);

@@ -1,0 +1,120 @@
+// The cost of one emergence analysis tick at the size the issue names (10,000 agents × a 60-tick horizon, a
+// 50,000-edge interaction graph), on a seeded synthetic fleet rather than the simulator's: its graph is ~30,000
+// edges at 10,000 agents, and a fleet we did not design is the fairer test. Pure: data time, no HTTP.
+import { performance } from 'node:perf_hooks';
+import { EmergenceEngine } from '@swarmscope/emergence-detector';
+import { Random } from '@swarmscope/simulator';
+import { percentile } from './percentile';
+
+export type GraphShape = 'random' | 'scale-free';
+
+export interface EmergenceTickOptions {
+  agents: number;
+  edges: number;
+  graph: GraphShape;
+  seed: number;
+}
+
+export interface EmergenceTickResult extends EmergenceTickOptions {
+  /** Edges in the engine's window at the end (the talking pairs and those fallen silent within the horizon: ≈ `edges`). */
+  windowEdges: number;
+  /** Ticks analysed with a full horizon behind them. */
+  ticks: number;
+  tickMs: { median: number; p99: number; max: number };
+  /** The ticks that also refresh the graph measures (Louvain, PageRank, betweenness, clustering). */
+  graphTickMs: { median: number; max: number };
+}
+
+const TICK_MS = 10_000;
+const POOLS = ['support', 'research', 'coding', 'ops', 'sales'];
+/**
+ * Each tick this share of the talking pairs falls silent and as many new ones start, so the window's graph keeps
+ * changing; a silent pair stays in the window for a horizon, so fewer pairs talk than the window holds.
+ */
+const CHURN = 0.005;
+
+/**
+ * Fills the horizon, then times every tick of another two horizons. Load is Poisson-like around a per-agent rate;
+ * one agent in 50 runs a rhythm of its own (random period and phase), so the synchrony search has work to do and
+ * finds no group; errors and quality are noise. A scale-free graph (preferential attachment: hubs) is the costlier
+ * shape for clustering and betweenness; a random one (Erdős–Rényi) for Louvain.
+ */
+export function measureEmergenceTick(options: EmergenceTickOptions): EmergenceTickResult {
+  const { agents, edges, graph, seed } = options;
+  const random = new Random(seed);
+  const engine = new EmergenceEngine({ seed });
+  const { horizonTicks, graphEveryTicks } = engine.options;
+  const rates = Array.from({ length: agents }, () => random.uniform(2, 12));
+  const rhythms = Array.from({ length: agents }, () => (random.next() < 0.02 ? { period: random.uniform(3, 12), phase: random.uniform(0, 2 * Math.PI) } : undefined));
+  const source = new EdgeSource(agents, graph, random);
+  const talking = Math.round(edges / (1 + CHURN * horizonTicks));
+  const graphEdges = Array.from({ length: talking }, () => source.draw());
+  const start = Date.UTC(2026, 0, 5, 6);
+  const timings: { ms: number; graph: boolean }[] = [];
+  const total = 3 * horizonTicks;
+  for (let tick = 0; tick < total; tick++) {
+    const at = start + tick * TICK_MS;
+    for (let i = 0; i < agents; i++) {
+      const rhythm = rhythms[i];
+      const rate = rates[i]! * (rhythm ? 1 + 0.5 * Math.sin((2 * Math.PI * tick) / rhythm.period + rhythm.phase) : 1);
+      const requests = Math.max(0, Math.round(rate + Math.sqrt(rate) * random.normal()));
+      engine.ingest({
+        agentId: `agent-${i}`,
+        timestamp: at + random.int(TICK_MS),
+        model: 'model',
+        pool: POOLS[i % POOLS.length]!,
+        type: 'worker',
+        metrics: { requests, errors: random.next() < 0.01 * requests ? 1 : 0, response_time_seconds: random.logNormal(0.8, 0.3) },
+        quality: { accuracy: Math.min(1, Math.max(0, 0.8 + 0.05 * random.normal())) },
+      });
+    }
+    for (let k = 0; k < graphEdges.length; k++) {
+      if (random.next() < CHURN) graphEdges[k] = source.draw();
+      // Every edge speaks within the horizon (each tick with probability ½), so none ages out but the churned.
+      if (tick === 0 || random.next() < 0.5) {
+        const [from, to] = graphEdges[k]!;
+        engine.ingestInteraction({ from: `agent-${from}`, to: `agent-${to}`, kind: 'delegation', outcome: 'success', latencySeconds: 1, timestamp: at + random.int(TICK_MS) });
+      }
+    }
+    const started = performance.now();
+    const analyses = engine.advance(at + TICK_MS);
+    const ms = performance.now() - started;
+    if (tick >= horizonTicks && analyses.length === 1) timings.push({ ms, graph: (tick - horizonTicks) % graphEveryTicks === 0 });
+  }
+  const all = timings.map((t) => t.ms).sort((a, b) => a - b);
+  const graphTicks = timings.filter((t) => t.graph).map((t) => t.ms).sort((a, b) => a - b);
+  return {
+    ...options,
+    windowEdges: engine.interactions.size,
+    ticks: all.length,
+    tickMs: { median: percentile(all, 0.5), p99: percentile(all, 0.99), max: all[all.length - 1] ?? 0 },
+    graphTickMs: { median: percentile(graphTicks, 0.5), max: graphTicks[graphTicks.length - 1] ?? 0 },
+  };
+}
+
+/** Distinct directed pairs of one shape: uniform ends, or (scale-free) a target drawn in proportion to its degree + 1. */
+class EdgeSource {
+  private readonly drawn = new Set<number>();
+  /** Both ends of every pair drawn: a uniform pick from it is a pick in proportion to degree. */
+  private readonly ends: number[] = [];
+
+  constructor(
+    private readonly agents: number,
+    private readonly shape: GraphShape,
+    private readonly random: Random,
+  ) {}
+
+  draw(): [number, number] {
+    const { agents, random, ends } = this;
+    for (;;) {
+      const from = random.int(agents);
+      const uniform = this.shape === 'random' || random.next() < agents / (agents + ends.length);
+      const to = uniform ? random.int(agents) : ends[random.int(ends.length)]!;
+      const key = from * agents + to;
+      if (from === to || this.drawn.has(key)) continue;
+      this.drawn.add(key);
+      ends.push(from, to);
+      return [from, to];
+    }
+  }
+}
