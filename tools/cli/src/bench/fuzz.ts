@@ -21,7 +21,8 @@ const MiB = 1024 * 1024;
 /**
  * `swarmscope bench fuzz`: random and mutated payloads against every POST endpoint of the four services, run for real
  * in a child process (memory backends, free ports); counts 5xx, requests without an answer and crashes, and the
- * child's heap after a forced GC at start, after a warm-up tenth of the payloads, and at the end.
+ * child's heap after a forced GC at start, after a warm-up tenth of the payloads, at the end, and after the refused
+ * payloads are sent again (what refusals alone leave on the heap).
  */
 export async function runFuzzBench(options: FuzzBenchOptions): Promise<void> {
   const child = fork(join(__dirname, '..', 'fuzz', 'fuzz-child.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -37,11 +38,15 @@ export async function runFuzzBench(options: FuzzBenchOptions): Promise<void> {
     const warmUp = Math.max(1, Math.floor(options.payloads / 10));
     const started = Date.now();
     const progress = (sent: number) => out.write(`\r  ${sent} sent`);
-    const first = await runFuzzCases(take(cases, warmUp), urls, options.concurrency, progress);
+    const refused = new RefusedCases(REFUSED_KEPT_BYTES);
+    const first = await runFuzzCases(take(cases, warmUp), urls, options.concurrency, { onProgress: progress });
     const heapWarm = await heap(child);
-    const rest = await runFuzzCases(cases, urls, options.concurrency, (sent) => progress(first.sent + sent));
+    const rest = await runFuzzCases(cases, urls, options.concurrency, { onProgress: (sent) => progress(first.sent + sent), onAnswer: (c, status) => refused.offer(c, status) });
     const seconds = (Date.now() - started) / 1000;
     const heapEnd = await heap(child);
+    // What refused payloads alone leave behind: the refused ones sent again, twice over, and the heap after.
+    const replay = await runFuzzCases([...refused.cases, ...refused.cases], urls, options.concurrency);
+    const heapReplayed = await heap(child);
     const tally = merge(first, rest);
     const serving = await Promise.all(Object.values(urls).map(async (url) => (await fetch(`${url}/healthz`)).ok));
     out.write('\n');
@@ -58,20 +63,41 @@ export async function runFuzzBench(options: FuzzBenchOptions): Promise<void> {
         'heap start MiB': (heapStart.heapUsed / MiB).toFixed(1),
         'heap after warm-up MiB': (heapWarm.heapUsed / MiB).toFixed(1),
         'heap end MiB': (heapEnd.heapUsed / MiB).toFixed(1),
-        'RSS end MiB': (heapEnd.rss / MiB).toFixed(0),
+        'heap after refused replay MiB': (heapReplayed.heapUsed / MiB).toFixed(1),
+        'RSS end MiB': (heapReplayed.rss / MiB).toFixed(0),
         'all serving': serving.every(Boolean),
       },
     ]);
+    out.write(
+      `refused replay: ${replay.sent} refused payloads sent again (${refused.cases.length} kept, twice over; ${count(replay, '2')} accepted this time): heap ${(heapEnd.heapUsed / MiB).toFixed(1)} → ${(heapReplayed.heapUsed / MiB).toFixed(1)} MiB, ` +
+        `so the growth over the run is what accepted payloads hold (agents, windows, detector state), not refusals\n`,
+    );
     out.write('answers by status and code:\n');
     console.table(Object.fromEntries(Object.entries(tally.byStatus).sort(([a], [b]) => a.localeCompare(b)).map(([status, n]) => [status, { answers: n }])));
     if (tally.sent < options.payloads) out.write(`stopped at --max-seconds ${options.maxSeconds}: ${tally.sent} of ${options.payloads} sent\n`);
-    for (const failure of tally.failures) out.write(`FAILURE ${JSON.stringify(failure)}\n`);
-    if (tally.fiveXx > 0 || tally.noAnswer > 0 || crashed) process.exitCode = 1;
+    for (const failure of [...tally.failures, ...replay.failures]) out.write(`FAILURE ${JSON.stringify(failure)}\n`);
+    if (tally.fiveXx + replay.fiveXx > 0 || tally.noAnswer + replay.noAnswer > 0 || crashed) process.exitCode = 1;
   } finally {
     if (!crashed) {
       child.send('stop');
       await new Promise((resolve) => child.once('exit', resolve));
     }
+  }
+}
+
+/** Refused payloads (4xx) kept for the replay, up to a byte budget. */
+const REFUSED_KEPT_BYTES = 64 * MiB;
+
+class RefusedCases {
+  readonly cases: FuzzCase[] = [];
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  offer(c: FuzzCase, status: number): void {
+    if (status < 400 || status >= 500 || this.bytes + c.body.length > this.maxBytes) return;
+    this.cases.push(c);
+    this.bytes += c.body.length;
   }
 }
 

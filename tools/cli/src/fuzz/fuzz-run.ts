@@ -24,8 +24,15 @@ export interface FuzzTally {
 const MAX_KEPT_FAILURES = 20;
 const REQUEST_TIMEOUT_MS = 30_000;
 
+export interface FuzzRunHooks {
+  onProgress?: (sent: number) => void;
+  /** Each case with its answer's status, as it comes. */
+  onAnswer?: (c: FuzzCase, status: number) => void;
+}
+
 /** Sends every case (POST) to its service, `concurrency` at a time, and tallies the answers. */
-export async function runFuzzCases(cases: Iterable<FuzzCase>, urls: Record<FuzzService, string>, concurrency: number, onProgress?: (sent: number) => void): Promise<FuzzTally> {
+export async function runFuzzCases(cases: Iterable<FuzzCase>, urls: Record<FuzzService, string>, concurrency: number, hooks: FuzzRunHooks = {}): Promise<FuzzTally> {
+  const { onProgress, onAnswer } = hooks;
   const tally: FuzzTally = { sent: 0, byStatus: {}, fiveXx: 0, noAnswer: 0, failures: [] };
   const dispatcher = new Agent({ connections: concurrency, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
   const iterator = cases[Symbol.iterator]();
@@ -42,6 +49,7 @@ export async function runFuzzCases(cases: Iterable<FuzzCase>, urls: Record<FuzzS
       const text = await answer.body.text();
       const code = answer.statusCode >= 400 ? ` ${codeOf(text)}` : '';
       tally.byStatus[`${answer.statusCode}${code}`] = (tally.byStatus[`${answer.statusCode}${code}`] ?? 0) + 1;
+      onAnswer?.(c, answer.statusCode);
       if (answer.statusCode >= 500) {
         tally.fiveXx++;
         keep(c, answer.statusCode, text);
