@@ -486,8 +486,8 @@ export class EmergenceEngine {
   }
 
   /**
-   * Early warnings: over the last `warningTicks` of a pool's latency or error rate, rolling variance and lag-1
-   * autocorrelation trend up (mean Kendall τ ≥ threshold) and the variance grew beyond chance (F test) — critical
+   * Early warnings: over the last `warningTicks` of a pool's latency or error rate, the rolling variance trends up
+   * (Kendall τ ≥ threshold) and grew beyond chance (F test), the lag-1 autocorrelation reported beside it — critical
    * slowing down (Scheffer et al. 2009). Quiet in a pool for a horizon after a transition there.
    */
   private warningFindings(tick: number, threshold: number): { findings: Finding[]; strongest: EarlyWarningIndicators | undefined } {
@@ -531,7 +531,7 @@ export class EmergenceEngine {
           varianceP: best.p,
           agents: agents.length,
         },
-        explanation: `Pool ${pool} is slowing down critically: the variance of its ${describeObservable(best.observable)} grew ${indicators.varianceRatio.toFixed(1)}× (Kendall τ ${indicators.varianceTau.toFixed(2)}) and its lag-1 autocorrelation rose to ${indicators.autocorrelation.toFixed(2)} (τ ${indicators.autocorrelationTau.toFixed(2)}) over the last ${ticks.length} ticks, the signature that precedes a tipping point.`,
+        explanation: `Pool ${pool} may be nearing a tipping point: the variance of its ${describeObservable(best.observable)} grew ${indicators.varianceRatio.toFixed(1)}× (Kendall τ ${indicators.varianceTau.toFixed(2)}) over the last ${ticks.length} ticks, with its lag-1 autocorrelation at ${indicators.autocorrelation.toFixed(2)} (τ ${indicators.autocorrelationTau.toFixed(2)}): rising variance is what precedes a tipping point.`,
       });
     }
     return { findings, strongest };
@@ -688,11 +688,14 @@ function synchronyFinding(group: SynchronisedGroup, threshold: number, series: T
 }
 
 /**
- * The two trends averaged (Dakos et al. 2012 combine indicators): at 10-s ticks the autocorrelation of a fast
- * process rises late, so the variance carries most of the warning; a falling autocorrelation still vetoes it.
+ * How strongly a pool's indicators warn: the Kendall τ of its rolling variance, rising variance being a leading
+ * indicator on its own (Carpenter & Brock 2006). The lag-1 autocorrelation is measured and reported but does not
+ * decide: sampled in 10-s ticks, a process whose correlation time is seconds shows it only in the last ticks before
+ * the jump (a per-second AR(1) coefficient φ gives about φ¹⁰ between ticks), so over the warning span its trend is
+ * mostly chance, and averaging it in made the warning a coin toss on build-ups whose variance rose 5-fold.
  */
 function warningStrength(indicators: EarlyWarningIndicators): number {
-  return (indicators.varianceTau + indicators.autocorrelationTau) / 2;
+  return indicators.varianceTau;
 }
 
 function materialShift(observable: Observable, before: number, after: number): boolean {
