@@ -54,7 +54,7 @@ export async function runSoakBench(options: SoakOptions): Promise<SoakSample[]> 
   try {
     const profileDir = process.env.SOAK_PROFILE_DIR;
     for (const service of SERVICES) {
-      // SOAK_PROFILE_DIR: each service writes a CPU profile there when it exits, and its GC trace to <name>.gc.log.
+      // SOAK_PROFILE_DIR: each service writes a CPU and a sampling heap profile there when it exits, its GC trace to <name>.gc.log.
       const profile = profileDir ? profileFlags(profileDir, service.name) : undefined;
       const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(profile?.flags ?? []), require.resolve(service.main)], {
         // The narrator reports its own LLM use to health-monitor, as deployed.
@@ -103,7 +103,7 @@ const LATENCY = 'swarmscope_detection_latency_seconds';
 function profileFlags(dir: string, service: string): { flags: string[]; stdout: number } {
   mkdirSync(dir, { recursive: true });
   return {
-    flags: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${service}.cpuprofile`, '--trace-gc'],
+    flags: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${service}.cpuprofile`, '--heap-prof', `--heap-prof-dir=${dir}`, `--heap-prof-name=${service}.heapprofile`, '--trace-gc'],
     stdout: openSync(join(dir, `${service}.gc.log`), 'w'),
   };
 }
