@@ -60,7 +60,10 @@ export class MemoryBus implements Bus {
     if (payloads.length === 0) return;
     const stored = this.validate ? parsePayloads(topic, payloads) : payloads;
     const state = this.topic(topic.name);
-    this.droppedEntries += state.logs[shard]!.append(stored, this.maxLen);
+    const log = state.logs[shard]!;
+    const firstBefore = log.firstSeq;
+    this.droppedEntries += log.append(stored, this.maxLen);
+    for (const group of state.groups.values()) group.countTrimmed(shard, firstBefore, log.firstSeq);
     // Subscribers run from their own loop: waking them resolves a promise, never calls a handler here.
     for (const sub of state.subscriptions) sub.notify(shard);
   }
@@ -102,6 +105,10 @@ export class MemoryBus implements Bus {
     const groupState = state?.groups.get(group);
     if (!state || !groupState) return 0; // a group that never subscribed has nothing owed to it
     return groupState.lag(state.logs);
+  }
+
+  trimmedUnread(topic: Topic<z.ZodType>, group: string): number {
+    return this.topics.get(topic.name)?.groups.get(group)?.trimmedUnread ?? 0;
   }
 
   async ping(): Promise<void> {
@@ -191,10 +198,17 @@ interface PendingEntry {
 class GroupState {
   readonly lastDelivered: number[];
   readonly pending: Array<Map<number, PendingEntry>>;
+  /** Entries dropped by maxLenPerShard before this group read them. */
+  trimmedUnread = 0;
 
   constructor(logs: readonly ShardLog[], startFrom: 'latest' | 'earliest') {
     this.lastDelivered = logs.map((log) => (startFrom === 'latest' ? log.lastSeq : 0));
     this.pending = logs.map(() => new Map());
+  }
+
+  /** Counts the entries [firstBefore, firstAfter) just dropped from `shard` that this group had not read. */
+  countTrimmed(shard: number, firstBefore: number, firstAfter: number): void {
+    this.trimmedUnread += Math.max(0, firstAfter - Math.max(firstBefore, this.lastDelivered[shard]! + 1));
   }
 
   lag(logs: readonly ShardLog[]): number {

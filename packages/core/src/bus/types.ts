@@ -51,6 +51,12 @@ export interface Bus {
   ): Subscription;
   /** Messages of the topic not yet delivered to (or not yet acknowledged by) the group, summed over shards. */
   lag(topic: Topic<z.ZodType>, group: string): Promise<number>;
+  /**
+   * Entries of the topic the length cap (maxLenPerShard) removed before `group` read them, since this bus started:
+   * lost to that group. The memory bus counts every group; the Redis bus counts what this process's subscriptions of
+   * the group find (a group read elsewhere is counted there).
+   */
+  trimmedUnread(topic: Topic<z.ZodType>, group: string): number;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -21,10 +21,28 @@ describe('registerBusLag', () => {
     expect(values.find((v) => v.labels.topic === 'samples')).toMatchObject({ labels: { group: 'readers' } });
     expect(values.find((v) => v.labels.topic === 'samples')!.value).toBe(3);
     expect(values.find((v) => v.labels.topic === 'interactions')!.value).toBe(0);
+    const trimmed = async () => (await registry.getSingleMetric('swarmscope_bus_trimmed_unread_entries_total')!.get()).values;
+    expect((await trimmed()).map((v) => [v.labels.topic, v.value])).toEqual([
+      ['samples', 0],
+      ['interactions', 0],
+    ]);
     // A closed bus cannot answer: the scrape still succeeds, without the lag series.
     await bus.close();
     expect(await lag()).toEqual([]);
     expect(await registry.metrics()).toContain('process_cpu');
+  });
+});
+
+describe('swarmscope_bus_trimmed_unread_entries_total', () => {
+  it('counts the entries the length cap removed before the group read them, by topic', async () => {
+    const bus = new MemoryBus({ shards: 2, maxLenPerShard: 2 });
+    const { registry } = createServiceMetrics('test');
+    registerBusLag(registry, bus, 'readers', [topics.samples]);
+    await bus.subscribe(topics.samples, { group: 'readers', consumer: 'c1' }, async () => {}).close();
+    for (let i = 0; i < 5; i++) await bus.publish(topics.samples, 0, [report(i)]); // 3 of shard 0's 5 entries go
+    await bus.publish(topics.samples, 1, [report(9)]);
+    expect(await registry.metrics()).toMatch(/^swarmscope_bus_trimmed_unread_entries_total\{topic="samples",group="readers",service="test"\} 3$/m);
+    await bus.close();
   });
 });
 

@@ -1,4 +1,4 @@
-import { Gauge, Histogram, Registry, collectDefaultMetrics, type OpenMetricsContentType, type RegistryContentType } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type OpenMetricsContentType, type RegistryContentType } from 'prom-client';
 import type { z } from 'zod';
 import type { Bus, Topic } from '../bus/types';
 
@@ -74,6 +74,8 @@ function exposer(registry: ServiceRegistry): (format: MetricsFormat) => Promise<
  * `swarmscope_bus_consumer_lag{topic,group}`: bus entries (one a published batch) the consumer `group` has yet to read
  * or acknowledge on each topic (all shards),
  * read from the bus at scrape time. A bus that cannot answer leaves the last value out rather than failing the scrape.
+ * `swarmscope_bus_trimmed_unread_entries_total{topic,group}`: entries the bus's length cap removed before the group
+ * read them (lost to it), counted by this process (Bus.trimmedUnread). Labels are topic and group, never shards.
  */
 export function registerBusLag(registry: ServiceRegistry, bus: Bus, group: string, watched: ReadonlyArray<Topic<z.ZodType>>): void {
   new Gauge({
@@ -92,6 +94,16 @@ export function registerBusLag(registry: ServiceRegistry, bus: Bus, group: strin
           }
         }),
       );
+    },
+  });
+  new Counter({
+    name: 'swarmscope_bus_trimmed_unread_entries_total',
+    help: 'Bus entries (one per published batch) removed by the per-shard length cap before the consumer group read them, by topic.',
+    labelNames: ['topic', 'group'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const topic of watched) this.inc({ topic: topic.name, group }, bus.trimmedUnread(topic, group));
     },
   });
 }

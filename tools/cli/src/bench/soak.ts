@@ -2,6 +2,8 @@
 // a paced load for a long time, sampled every interval: RSS and the longest event-loop stall of each service, and the
 // detector's acceptance→verdict p99 over the interval. Prints the curve, then growth and stall figures.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import { freePort, startRedisServer } from '@swarmscope/core';
 import { linearRegression, mean, median } from 'simple-statistics';
 import { Pool } from 'undici';
@@ -50,11 +52,14 @@ export async function runSoakBench(options: SoakOptions): Promise<SoakSample[]> 
   const origins = SERVICES.map((_, i) => `http://127.0.0.1:${ports[i]}`);
   const pool = new Pool(origins[0]!, { connections: 4 });
   try {
+    const profileDir = process.env.SOAK_PROFILE_DIR;
     for (const service of SERVICES) {
-      const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, require.resolve(service.main)], {
+      // SOAK_PROFILE_DIR: each service writes a CPU and a sampling heap profile there when it exits, its GC trace to <name>.gc.log.
+      const profile = profileDir ? profileFlags(profileDir, service.name) : undefined;
+      const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(profile?.flags ?? []), require.resolve(service.main)], {
         // The narrator reports its own LLM use to health-monitor, as deployed.
         env: { ...process.env, ...portEnv, REDIS_URL: redisUrl, LOG_LEVEL: 'warn', API_KEYS: '', NARRATOR_REPORT_URL: origins[0]! },
-        stdio: ['ignore', 'ignore', 'inherit'],
+        stdio: ['ignore', profile?.stdout ?? 'ignore', 'inherit'],
       });
       children.push(child);
     }
@@ -94,6 +99,14 @@ export async function runSoakBench(options: SoakOptions): Promise<SoakSample[]> 
 }
 
 const LATENCY = 'swarmscope_detection_latency_seconds';
+
+function profileFlags(dir: string, service: string): { flags: string[]; stdout: number } {
+  mkdirSync(dir, { recursive: true });
+  return {
+    flags: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${service}.cpuprofile`, '--heap-prof', `--heap-prof-dir=${dir}`, `--heap-prof-name=${service}.heapprofile`, '--trace-gc'],
+    stdout: openSync(join(dir, `${service}.gc.log`), 'w'),
+  };
+}
 
 function byService(value: (index: number) => number): Record<ServiceName, number> {
   return Object.fromEntries(SERVICES.map((s, i) => [s.name, value(i)])) as Record<ServiceName, number>;
