@@ -72,6 +72,7 @@ describe('alert rules', () => {
         'SwarmscopeAutoscalerPinnedAtMax',
         'SwarmscopeIngestDrops',
         'SwarmscopeBusLag',
+        'SwarmscopeBusEntriesLost',
         'SwarmscopeIncidentAlertsFailing',
         'SwarmscopeServiceDown',
       ]),
