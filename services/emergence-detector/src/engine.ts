@@ -1,5 +1,5 @@
 import type { EmergenceEvent, Interaction, SampleReport } from '@swarmscope/core';
-import { probit } from 'simple-statistics';
+import { median, probit } from 'simple-statistics';
 import { isFailing, MIN_QUALITY_GAIN, qualityGain, type QualitySums } from './agent-tests';
 import { PairwiseCorrelationAccumulator } from './correlation';
 import { divisionOfLabour } from './division-of-labour';
@@ -107,19 +107,25 @@ interface PoolTick {
   errors: number;
   logLatency: number;
   latencyCount: number;
+  /** Median over the pool's agents of their mean log latency in the tick (0 when none reported one). */
+  medianLogLatency: number;
 }
 
 /** The pool's order parameters from its sums. */
 function observe(p: PoolTick, observable: Observable): number {
   if (observable === 'load') return p.requests / Math.max(1, p.agents);
   if (observable === 'errorRate') return p.requests > 0 ? p.errors / p.requests : 0;
+  if (observable === 'medianLogLatency') return p.medianLogLatency;
   return p.latencyCount > 0 ? p.logLatency / p.latencyCount : 0;
 }
 
 const OBSERVABLES = ['logLatency', 'errorRate', 'load'] as const;
-type Observable = (typeof OBSERVABLES)[number];
-/** Variance and autocorrelation of load also rise with diurnal ramps and rhythms; latency and errors do not. */
-const WARNING_OBSERVABLES: readonly Observable[] = ['logLatency', 'errorRate'];
+type Observable = (typeof OBSERVABLES)[number] | 'medianLogLatency';
+/**
+ * Variance of load also rises with diurnal ramps and rhythms; latency and errors do not. Latency's is read from the
+ * median agent: one agent's latency spike raises the variance of a pool's mean, not of its median.
+ */
+const WARNING_OBSERVABLES: readonly Observable[] = ['medianLogLatency', 'errorRate'];
 const STEP_WINDOW = 30;
 /** A shift must land 2–6 ticks before now: seen for 20 s, reported within 60 s. */
 const STEP_MIN_AFTER = 2;
@@ -407,22 +413,25 @@ export class EmergenceEngine {
 
   /** Appends each pool's order parameters for `tick`, leaving out agents failing on their own. */
   private recordPools(active: readonly AgentSlot[], tick: number): void {
-    const sums = new Map<string, { agents: number; requests: number; errors: number; logLatency: number; latencyCount: number }>();
+    const sums = new Map<string, { agents: number; requests: number; errors: number; logLatency: number; latencyCount: number; latencies: number[] }>();
     let fleetRequests = 0;
     for (const slot of active) {
       if (this.failing.has(slot.id)) continue;
       let s = sums.get(slot.pool);
-      if (!s) sums.set(slot.pool, (s = { agents: 0, requests: 0, errors: 0, logLatency: 0, latencyCount: 0 }));
+      if (!s) sums.set(slot.pool, (s = { agents: 0, requests: 0, errors: 0, logLatency: 0, latencyCount: 0, latencies: [] }));
       s.agents++;
       s.requests += this.series.value(slot, 'requests', tick);
       s.errors += this.series.value(slot, 'errors', tick);
-      s.logLatency += this.series.value(slot, 'logLatency', tick);
-      s.latencyCount += this.series.value(slot, 'latencyCount', tick);
+      const logLatency = this.series.value(slot, 'logLatency', tick);
+      const latencyCount = this.series.value(slot, 'latencyCount', tick);
+      s.logLatency += logLatency;
+      s.latencyCount += latencyCount;
+      if (latencyCount > 0) s.latencies.push(logLatency / latencyCount);
     }
-    for (const [pool, s] of sums) {
+    for (const [pool, { latencies, ...s }] of sums) {
       let ticks = this.pools.get(pool);
       if (!ticks) this.pools.set(pool, (ticks = []));
-      ticks.push({ tick, ...s });
+      ticks.push({ tick, ...s, medianLogLatency: latencies.length > 0 ? median(latencies) : 0 });
       if (ticks.length > this.options.historyTicks) ticks.shift();
       fleetRequests += s.requests;
     }
@@ -699,7 +708,7 @@ function warningStrength(indicators: EarlyWarningIndicators): number {
 }
 
 function materialShift(observable: Observable, before: number, after: number): boolean {
-  if (observable === 'logLatency') return Math.abs(after - before) >= Math.log(1 + MIN_RELATIVE_SHIFT);
+  if (observable === 'logLatency' || observable === 'medianLogLatency') return Math.abs(after - before) >= Math.log(1 + MIN_RELATIVE_SHIFT);
   const shift = Math.abs(after - before);
   const level = Math.max(Math.abs(before), Math.abs(after));
   if (observable === 'errorRate') return shift >= MIN_ERROR_RATE_SHIFT && shift >= MIN_RELATIVE_SHIFT * Math.abs(before);
@@ -707,11 +716,12 @@ function materialShift(observable: Observable, before: number, after: number): b
 }
 
 function describeObservable(observable: Observable): string {
+  if (observable === 'medianLogLatency') return 'median agent latency';
   return observable === 'logLatency' ? 'typical latency' : observable === 'errorRate' ? 'error rate' : 'load per agent';
 }
 
 function formatObservable(observable: Observable, value: number): string {
-  if (observable === 'logLatency') return `${Math.exp(value).toFixed(2)} s`;
+  if (observable === 'logLatency' || observable === 'medianLogLatency') return `${Math.exp(value).toFixed(2)} s`;
   if (observable === 'errorRate') return pct(value);
   return `${value.toFixed(1)} requests/tick`;
 }

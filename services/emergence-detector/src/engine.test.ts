@@ -1,0 +1,56 @@
+import { EmergenceEngine } from './engine';
+import { SeededRandom } from './random';
+
+const TICK_MS = 10_000;
+
+/** Standard normal by Box–Muller. */
+function normal(random: SeededRandom): number {
+  return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+}
+
+/**
+ * One pool of 20 agents for `ticks` ticks, each reporting 20 requests a tick; `logLatency(agent, tick)` is the log of
+ * its latency multiplier. Returns every early warning the engine raised.
+ */
+function warnings(ticks: number, logLatency: (agent: number, tick: number) => number): string[] {
+  const random = new SeededRandom(5);
+  const engine = new EmergenceEngine({ seed: 1 });
+  const raised: string[] = [];
+  for (let tick = 0; tick < ticks; tick++) {
+    for (let agent = 0; agent < 20; agent++) {
+      for (let k = 0; k < 4; k++) {
+        engine.ingest({
+          agentId: `a${agent}`,
+          timestamp: tick * TICK_MS + k * 2000,
+          model: 'm',
+          pool: 'triage',
+          type: 't',
+          metrics: { requests: 5, errors: 0, response_time_seconds: Math.exp(logLatency(agent, tick) + 0.3 * normal(random)) },
+          quality: {},
+        });
+      }
+    }
+    for (const analysis of engine.advance((tick + 1) * TICK_MS)) for (const f of analysis.findings) if (f.type === 'early_warning') raised.push(f.explanation);
+  }
+  return raised;
+}
+
+describe('early warnings', () => {
+  it('are not raised by one agent whose latency jumps, only by a pool whose latency swings wider and wider', () => {
+    // One agent's latency goes 5× and erratic (log-normal swings of σ 1.5 a tick) for the last 60 of 150 ticks: the
+    // pool's mean swings with it (its variance grows 6-fold), its median agent does not.
+    const erratic = new SeededRandom(3);
+    const spike = Array.from({ length: 150 }, (_, tick) => (tick >= 90 ? Math.log(5) + 1.5 * normal(erratic) : 0));
+    expect(warnings(150, (agent, tick) => (agent === 0 ? spike[tick]! : 0))).toEqual([]);
+    // The whole pool's latency follows an AR(1) whose variance grows (critical slowing down): a warning.
+    const random = new SeededRandom(8);
+    const shared: number[] = [];
+    let x = 0;
+    for (let tick = 0; tick < 150; tick++) {
+      const phi = tick < 30 ? 0.2 : 0.2 + (0.75 * (tick - 30)) / 120;
+      x = phi * x + 0.1 * normal(random) * (1 + tick / 50);
+      shared.push(x);
+    }
+    expect(warnings(150, (_agent, tick) => shared[tick]!).length).toBeGreaterThan(0);
+  });
+});
