@@ -495,7 +495,7 @@ export class EmergenceEngine {
   }
 
   /**
-   * Early warnings: over the last `warningTicks` of a pool's latency or error rate, the rolling variance trends up
+   * Early warnings: over the last `warningTicks` of a pool's median agent latency or error rate, the rolling variance trends up
    * (Kendall τ ≥ threshold) and grew beyond chance (F test), the lag-1 autocorrelation reported beside it — critical
    * slowing down (Scheffer et al. 2009). Quiet in a pool for a horizon after a transition there.
    */
@@ -540,7 +540,7 @@ export class EmergenceEngine {
           varianceP: best.p,
           agents: agents.length,
         },
-        explanation: `Pool ${pool} may be nearing a tipping point: the variance of its ${describeObservable(best.observable)} grew ${indicators.varianceRatio.toFixed(1)}× (Kendall τ ${indicators.varianceTau.toFixed(2)}) over the last ${ticks.length} ticks, with its lag-1 autocorrelation at ${indicators.autocorrelation.toFixed(2)} (τ ${indicators.autocorrelationTau.toFixed(2)}): rising variance is what precedes a tipping point.`,
+        explanation: `Pool ${pool} may be nearing a tipping point: the variance of its ${describeObservable(best.observable)} grew ${indicators.varianceRatio.toFixed(1)}× (Kendall τ ${indicators.varianceTau.toFixed(2)}) over the last ${ticks.length} ticks, with its lag-1 autocorrelation at ${indicators.autocorrelation.toFixed(2)} (τ ${indicators.autocorrelationTau.toFixed(2)}): a rising variance often precedes a tipping point.`,
       });
     }
     return { findings, strongest };
