@@ -203,7 +203,8 @@ const ALMOST = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-9 * Ma
 
 function report(single: SideResult, distributed: SideResult, totalSeconds: number): void {
   const out = process.stdout;
-  const injected = new Set(single.truth.flatMap((t) => (t.agents ?? []).map((agent) => `${agent} ${t.type}`)));
+  // The anomalies scenario's injections (the emergence scenario's records name patterns, not anomaly types).
+  const injected = new Set(single.truth.filter((t) => t.scenario === 'anomalies').flatMap((t) => t.agents.map((agent) => `${agent} ${t.type}`)));
   const found = (side: SideResult) => [...side.anomalies].filter((key) => injected.has(key));
   console.table(
     [single, distributed].map((side) => ({
