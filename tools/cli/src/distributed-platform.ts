@@ -154,14 +154,14 @@ export interface SinglePlatform {
   stop(): Promise<void>;
 }
 
-/** `swarmscope start --no-fleet` in memory, with the same variables. */
+/** `swarmscope start --no-fleet` in memory, with the same variables; every port free (incidents' 8084 too: another platform may run beside it). */
 export async function startSinglePlatform(env: Record<string, string>): Promise<SinglePlatform> {
   const ports = { ad: await freePort(), em: await freePort() };
   const process = await startServiceProcess(
     'swarmscope start',
     MAINS.cli,
     ['start', '--no-fleet'],
-    { ...env, ANOMALY_DETECTOR_PORT: String(ports.ad), EMERGENCE_DETECTOR_PORT: String(ports.em), AUTOSCALER_PORT: '0', REDIS_URL: '', REDIS_CLUSTER_NODES: '' },
+    { ...env, ANOMALY_DETECTOR_PORT: String(ports.ad), EMERGENCE_DETECTOR_PORT: String(ports.em), AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0', REDIS_URL: '', REDIS_CLUSTER_NODES: '' },
     'HEALTH_MONITOR_PORT',
   );
   return {
