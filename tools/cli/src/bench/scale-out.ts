@@ -261,5 +261,10 @@ function report(single: SideResult, distributed: SideResult, totalSeconds: numbe
       (differs.length > 0 ? `; differing ticks (s from the start): ${differs.map((at) => (at / 1000).toFixed(0)).join(', ')}` : '') +
       '\n',
   );
+  for (const at of differs.slice(0, 3)) {
+    const [a, b] = [single.snapshots.get(at)!, distributed.snapshots.get(at)!];
+    const names = Object.keys(a.parameters).filter((name) => !ALMOST(a.parameters[name]!, b.parameters[name] ?? Number.NaN));
+    out.write(`  +${(at / 1000).toFixed(0)} s: agents ${a.agents} / ${b.agents}; ${names.map((name) => `${name} ${a.parameters[name]} / ${b.parameters[name]}`).join('; ') || 'parameters the same'} (single / distributed)\n`);
+  }
   out.write(`scale-out: ${totalSeconds.toFixed(0)} s in all\n`);
 }
