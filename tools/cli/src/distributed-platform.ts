@@ -35,8 +35,26 @@ export interface ServiceProcess {
   exited: Promise<void>;
 }
 
+/**
+ * Retries `start` (3 attempts) when it failed on EADDRINUSE: a free port found and then handed to a child can be
+ * taken by another process in between (other tests and benchmarks share the machine).
+ */
+async function withFreshPorts<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= 3 || !(error as Error).message.includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
 /** Starts `node main args` with `portVar` on a free port and resolves once /readyz answers 200 (30 s at most). */
-export async function startServiceProcess(name: string, main: string, args: string[], env: Record<string, string>, portVar: string): Promise<ServiceProcess> {
+export function startServiceProcess(name: string, main: string, args: string[], env: Record<string, string>, portVar: string): Promise<ServiceProcess> {
+  return withFreshPorts(() => startServiceProcessOnce(name, main, args, env, portVar));
+}
+
+async function startServiceProcessOnce(name: string, main: string, args: string[], env: Record<string, string>, portVar: string): Promise<ServiceProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [main, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', API_KEYS: '', OTEL_EXPORTER_OTLP_ENDPOINT: '', [portVar]: String(port), ...env },
@@ -155,9 +173,13 @@ export interface SinglePlatform {
 }
 
 /** `swarmscope start --no-fleet` in memory, with the same variables; every port free (incidents' 8084 too: another platform may run beside it). */
-export async function startSinglePlatform(env: Record<string, string>): Promise<SinglePlatform> {
+export function startSinglePlatform(env: Record<string, string>): Promise<SinglePlatform> {
+  return withFreshPorts(() => startSinglePlatformOnce(env));
+}
+
+async function startSinglePlatformOnce(env: Record<string, string>): Promise<SinglePlatform> {
   const ports = { ad: await freePort(), em: await freePort() };
-  const process = await startServiceProcess(
+  const process = await startServiceProcessOnce(
     'swarmscope start',
     MAINS.cli,
     ['start', '--no-fleet'],
