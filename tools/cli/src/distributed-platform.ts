@@ -1,7 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '@swarmscope/core';
-import { DEFAULT_GENERATOR, Population, SimulationRunner, createScenario, type GeneratorConfig, type RunStats, type ScenarioName, type TruthRecord } from '@swarmscope/simulator';
+import {
+  DEFAULT_GENERATOR,
+  Population,
+  SimulationRunner,
+  createScenario,
+  type GeneratorConfig,
+  type RunStats,
+  type Scenario,
+  type ScenarioContext,
+  type ScenarioName,
+  type TruthRecord,
+} from '@swarmscope/simulator';
 
 // The platform as separate processes of the built service mains (distributed mode), and as the single process
 // (`swarmscope start`), for the scale-out test and benchmark. Everything listens on free loopback ports.
@@ -24,8 +35,26 @@ export interface ServiceProcess {
   exited: Promise<void>;
 }
 
+/**
+ * Retries `start` (3 attempts) when it failed on EADDRINUSE: a free port found and then handed to a child can be
+ * taken by another process in between (other tests and benchmarks share the machine).
+ */
+async function withFreshPorts<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= 3 || !(error as Error).message.includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
 /** Starts `node main args` with `portVar` on a free port and resolves once /readyz answers 200 (30 s at most). */
-export async function startServiceProcess(name: string, main: string, args: string[], env: Record<string, string>, portVar: string): Promise<ServiceProcess> {
+export function startServiceProcess(name: string, main: string, args: string[], env: Record<string, string>, portVar: string): Promise<ServiceProcess> {
+  return withFreshPorts(() => startServiceProcessOnce(name, main, args, env, portVar));
+}
+
+async function startServiceProcessOnce(name: string, main: string, args: string[], env: Record<string, string>, portVar: string): Promise<ServiceProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [main, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', API_KEYS: '', OTEL_EXPORTER_OTLP_ENDPOINT: '', [portVar]: String(port), ...env },
@@ -143,14 +172,18 @@ export interface SinglePlatform {
   stop(): Promise<void>;
 }
 
-/** `swarmscope start --no-fleet` in memory, with the same variables. */
-export async function startSinglePlatform(env: Record<string, string>): Promise<SinglePlatform> {
+/** `swarmscope start --no-fleet` in memory, with the same variables; every port free (incidents' 8084 too: another platform may run beside it). */
+export function startSinglePlatform(env: Record<string, string>): Promise<SinglePlatform> {
+  return withFreshPorts(() => startSinglePlatformOnce(env));
+}
+
+async function startSinglePlatformOnce(env: Record<string, string>): Promise<SinglePlatform> {
   const ports = { ad: await freePort(), em: await freePort() };
-  const process = await startServiceProcess(
+  const process = await startServiceProcessOnce(
     'swarmscope start',
     MAINS.cli,
     ['start', '--no-fleet'],
-    { ...env, ANOMALY_DETECTOR_PORT: String(ports.ad), EMERGENCE_DETECTOR_PORT: String(ports.em), AUTOSCALER_PORT: '0', REDIS_URL: '', REDIS_CLUSTER_NODES: '' },
+    { ...env, ANOMALY_DETECTOR_PORT: String(ports.ad), EMERGENCE_DETECTOR_PORT: String(ports.em), AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0', REDIS_URL: '', REDIS_CLUSTER_NODES: '' },
     'HEALTH_MONITOR_PORT',
   );
   return {
@@ -184,26 +217,67 @@ export async function metricValue(url: string, name: string, labels = ''): Promi
   return Number.NaN;
 }
 
+/** A simulator scenario, or the `anomalies` and `emergence` scenarios composed (both effects, both truths). */
+export type FeedScenario = ScenarioName | 'anomalies+emergence';
+
+export interface FeedOptions {
+  seed: number;
+  agents: number;
+  seconds: number;
+  /** Requests per agent per second. */
+  rate: number;
+  /** Simulation time 0, epoch ms (default: 500 ms from now). */
+  startEpochMs?: number;
+  /** The generator's day length (default 86,400: real time); 0 is a flat load that does not depend on the hour. */
+  daySeconds?: number;
+}
+
+function buildScenario(name: FeedScenario, context: ScenarioContext): Scenario {
+  if (name !== 'anomalies+emergence') return createScenario(name, context);
+  const parts = [createScenario('anomalies', context), createScenario('emergence', context)];
+  return {
+    name,
+    truth: parts.flatMap((part) => part.truth),
+    modify(agent, t, dt, mods) {
+      for (const part of parts) part.modify(agent, t, dt, mods);
+    },
+  };
+}
+
+/** A runner of the seeded scenario into `endpoint` (one health-monitor or several replicas), not started. */
+function simulation(endpoint: string | string[], scenarioName: FeedScenario, options: FeedOptions & { startEpochMs: number }): { runner: SimulationRunner; truth: readonly TruthRecord[] } {
+  const { startEpochMs } = options;
+  const config: GeneratorConfig = { ...DEFAULT_GENERATOR, seed: options.seed, startEpochMs, daySeconds: options.daySeconds ?? 86_400, requestsPerSecond: options.rate };
+  const population = Population.build({ agents: options.agents, seed: options.seed });
+  const scenario = buildScenario(scenarioName, { population, seed: options.seed, durationSeconds: options.seconds, startEpochMs });
+  return { runner: new SimulationRunner({ endpoint, population, scenario, config, durationMs: options.seconds * 1000, ref: false }), truth: scenario.truth };
+}
+
+/**
+ * One seeded scenario into one platform (its health-monitor, or each of its replicas for its share of the agents);
+ * resolves once the run's simulation time has been generated and the SDK has delivered what it holds.
+ */
+export async function feed(endpoint: string | string[], scenarioName: FeedScenario, options: FeedOptions): Promise<{ stats: RunStats; truth: readonly TruthRecord[]; startEpochMs: number }> {
+  const startEpochMs = options.startEpochMs ?? Date.now() + 500;
+  const run = simulation(endpoint, scenarioName, { ...options, startEpochMs });
+  run.runner.start();
+  await run.runner.done;
+  return { stats: await run.runner.stop(), truth: run.truth, startEpochMs };
+}
+
 /** The same seeded scenario, from the same start and on the same clock, into the cluster's two health-monitors and into the single process. */
 export async function feedBoth(
   distributed: DistributedPlatform,
   single: SinglePlatform,
-  scenarioName: ScenarioName,
-  options: { seed: number; agents: number; seconds: number; rate: number },
+  scenarioName: FeedScenario,
+  options: FeedOptions,
 ): Promise<{ cluster: RunStats; single: RunStats; truth: readonly TruthRecord[] }> {
-  const startEpochMs = Date.now() + 500;
-  const config: GeneratorConfig = { ...DEFAULT_GENERATOR, seed: options.seed, startEpochMs, daySeconds: 86_400, requestsPerSecond: options.rate };
-  const runner = (endpoint: string | string[]) => {
-    const population = Population.build({ agents: options.agents, seed: options.seed });
-    const scenario = createScenario(scenarioName, { population, seed: options.seed, durationSeconds: options.seconds, startEpochMs });
-    return { runner: new SimulationRunner({ endpoint, population, scenario, config, durationMs: options.seconds * 1000, ref: false }), truth: scenario.truth };
-  };
-  const cluster = runner(distributed.healthMonitors.map((h) => h.url));
-  const reference = runner(single.healthMonitor);
+  const at = { ...options, startEpochMs: options.startEpochMs ?? Date.now() + 500 };
+  const cluster = simulation(distributed.healthMonitors.map((h) => h.url), scenarioName, at);
+  const reference = simulation(single.healthMonitor, scenarioName, at);
   cluster.runner.start();
   reference.runner.start();
   await Promise.all([cluster.runner.done, reference.runner.done]);
   const [a, b] = await Promise.all([cluster.runner.stop(), reference.runner.stop()]);
   return { cluster: a, single: b, truth: reference.truth };
 }
-
