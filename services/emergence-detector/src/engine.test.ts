@@ -54,3 +54,26 @@ describe('early warnings', () => {
     expect(warnings(150, (_agent, tick) => shared[tick]!).length).toBeGreaterThan(0);
   });
 });
+
+describe('the interaction graph a tick is analysed with', () => {
+  it('holds no interaction of a later tick, however early it arrived', () => {
+    const interaction = (tick: number, k: number) => ({ from: `a${k}`, to: `a${(k + tick + 1) % 30}`, kind: 'message' as const, outcome: 'success' as const, latencySeconds: 0.1, timestamp: tick * TICK_MS + 5000 });
+    const samples = (tick: number) =>
+      Array.from({ length: 30 }, (_, agent) => ({ agentId: `a${agent}`, timestamp: tick * TICK_MS + 1000, model: 'm', pool: 'p', type: 't', metrics: { requests: 5, errors: 0, response_time_seconds: 1 }, quality: {} }));
+    const early = new EmergenceEngine({ seed: 1, graphEveryTicks: 1 });
+    const onTime = new EmergenceEngine({ seed: 1, graphEveryTicks: 1 });
+    const seen: Array<[number | undefined, number | undefined]> = [];
+    for (let tick = 0; tick < 8; tick++) {
+      for (const engine of [early, onTime]) for (const sample of samples(tick)) engine.ingest(sample);
+      // Each tick links new pairs; `early` also receives the next tick's interactions before this tick is analysed.
+      for (let k = 0; k < 10; k++) onTime.ingestInteraction(interaction(tick, k));
+      if (tick === 0) for (let k = 0; k < 10; k++) early.ingestInteraction(interaction(tick, k));
+      for (let k = 0; k < 10; k++) early.ingestInteraction(interaction(tick + 1, k));
+      early.advance((tick + 1) * TICK_MS);
+      onTime.advance((tick + 1) * TICK_MS);
+      seen.push([early.networkMeasures()?.edges, onTime.networkMeasures()?.edges]);
+    }
+    for (const [e, o] of seen) expect(e).toBe(o);
+    expect(seen[seen.length - 1]![1]).toBeGreaterThan(seen[0]![1]!);
+  });
+});

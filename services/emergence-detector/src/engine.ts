@@ -155,6 +155,8 @@ export class EmergenceEngine {
   readonly tracker: EventTracker;
   private readonly random: SeededRandom;
   private readonly pools = new Map<string, PoolTick[]>();
+  /** Interactions of ticks not analysed yet, by tick. */
+  private readonly pendingInteractions = new Map<number, Interaction[]>();
   /** Agent → tick it started failing / improving. */
   private readonly failing = new Map<string, number>();
   private readonly failingQuiet = new Map<string, number>();
@@ -190,8 +192,32 @@ export class EmergenceEngine {
     return added;
   }
 
+  /**
+   * Adds one interaction. One of a tick not analysed yet waits for that tick's analysis: the graph a tick is analysed
+   * with then holds the same interactions however early later ones arrive (replicas and replays agree).
+   */
   ingestInteraction(interaction: Interaction): void {
-    this.interactions.add(interaction);
+    const tick = Math.floor(interaction.timestamp / this.options.tickMs);
+    if (this.lastAnalysed !== undefined && tick <= this.lastAnalysed) {
+      this.interactions.add(interaction);
+      return;
+    }
+    let waiting = this.pendingInteractions.get(tick);
+    if (!waiting) {
+      this.pendingInteractions.set(tick, (waiting = []));
+      // Interactions alone never close a tick: past a horizon of waiting ticks, the oldest joins the graph as is.
+      if (this.pendingInteractions.size > this.options.horizonTicks) this.addPendingUpTo(Math.min(...this.pendingInteractions.keys()));
+    }
+    waiting.push(interaction);
+  }
+
+  /** Moves the interactions waiting for ticks up to `tick` into the graph. */
+  private addPendingUpTo(tick: number): void {
+    for (const [at, waiting] of this.pendingInteractions) {
+      if (at > tick) continue;
+      for (const interaction of waiting) this.interactions.add(interaction);
+      this.pendingInteractions.delete(at);
+    }
   }
 
   /**
@@ -227,6 +253,7 @@ export class EmergenceEngine {
   analyse(tick: number): TickAnalysis {
     const { tickMs, horizonTicks, thresholds } = this.options;
     this.lastAnalysed = tick;
+    this.addPendingUpTo(tick);
     const time = (tick + 1) * tickMs;
     const T = Math.min(horizonTicks, tick - (this.firstTick ?? tick) + 1);
     const from = tick - T + 1;
