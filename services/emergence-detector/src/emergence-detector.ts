@@ -7,10 +7,15 @@ import type { EmergenceDetectorEnv } from './env';
 import { EventLog } from './event-log';
 import { createEmergenceMetrics, type EmergenceMetrics } from './metrics';
 import { mountRoutes } from './routes';
+import { ShardWatermark } from './shard-watermark';
 
 export const SERVICE_NAME = 'emergence-detector';
 /** The bus consumer group; the detector is a fleet-wide singleton, so one consumer reads every shard. */
 export const CONSUMER_GROUP = 'emergence-detector';
+/** Samples posted to POST /analyze come in as a shard of their own. */
+const POSTED = -1;
+/** A bus shard silent this long (wall time) stops holding back the watermark: its agents are gone. */
+const SHARD_IDLE_MS = 30_000;
 
 export interface EmergenceDetectorDeps {
   env: EmergenceDetectorEnv;
@@ -29,8 +34,8 @@ export class EmergenceDetector {
   readonly log: EventLog;
   readonly metrics: ServiceMetrics;
   readonly emergenceMetrics: EmergenceMetrics;
-  /** Newest report time seen (data time): the watermark trails it by the allowed lateness. */
-  private newestDataMs: number | undefined;
+  /** Data time every shard has delivered up to: the watermark trails it by the allowed lateness. */
+  private readonly delivered = new ShardWatermark(SHARD_IDLE_MS);
   private subscriptions: Subscription[] = [];
   private timer: NodeJS.Timeout | undefined;
   private analysing: Promise<unknown> = Promise.resolve();
@@ -81,17 +86,24 @@ export class EmergenceDetector {
     const { bus, env } = this.deps;
     const options = { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, batchSize: 1000 };
     this.subscriptions.push(
-      bus.subscribe(topics.samples, options, async (messages) => this.ingest(messages.map((m) => m.payload))),
+      bus.subscribe(topics.samples, options, async (messages) => {
+        for (const { shard, payload } of messages) this.observe(shard, payload);
+        this.engine.ingest(messages.map((m) => m.payload));
+      }),
       bus.subscribe(topics.interactions, options, async (messages) => this.ingestInteractions(messages.map((m) => m.payload))),
     );
     this.timer = setInterval(() => void this.analyseClosed(), env.EMERGENCE_TICK_SECONDS * 1000);
     this.timer.unref();
   }
 
-  /** Hands reports to the engine; the newest timestamp moves the watermark (the engine drops late ones). */
-  ingest(reports: SampleReport[]): void {
-    for (const report of reports) if (this.newestDataMs === undefined || report.timestamp > this.newestDataMs) this.newestDataMs = report.timestamp;
+  /** Hands reports of `shard` (posted ones by default) to the engine; they move the watermark (the engine drops late ones). */
+  ingest(reports: SampleReport[], shard = POSTED): void {
+    for (const report of reports) this.observe(shard, report);
     this.engine.ingest(reports);
+  }
+
+  private observe(shard: number, report: SampleReport): void {
+    this.delivered.observe(shard, report.timestamp, Date.now());
   }
 
   ingestInteractions(interactions: Interaction[]): void {
@@ -99,12 +111,13 @@ export class EmergenceDetector {
   }
 
   /**
-   * Analyses every tick closed by data time (the newest report minus the allowed lateness, or `watermarkMs`),
-   * one run at a time, and emits the changes.
+   * Analyses every tick closed by data time (what every shard delivered up to, minus the allowed lateness, or
+   * `watermarkMs`), one run at a time, and emits the changes.
    */
   analyseClosed(watermarkMs?: number): Promise<TickResult[]> {
     const run = this.analysing.then(async () => {
-      const watermark = watermarkMs ?? (this.newestDataMs === undefined ? undefined : this.newestDataMs - this.deps.env.EMERGENCE_LATENESS_SECONDS * 1000);
+      const delivered = this.delivered.current(Date.now());
+      const watermark = watermarkMs ?? (delivered === undefined ? undefined : delivered - this.deps.env.EMERGENCE_LATENESS_SECONDS * 1000);
       if (watermark === undefined) return [];
       const { results, analysisMs } = await this.engine.advance(watermark);
       if (results.length > 0) this.emergenceMetrics.analysisDuration.observe(analysisMs / 1000 / results.length);
@@ -117,7 +130,7 @@ export class EmergenceDetector {
 
   /** The newest data time seen, epoch ms. */
   get newestData(): number | undefined {
-    return this.newestDataMs;
+    return this.delivered.newest;
   }
 
   /** Keeps, counts and publishes event changes (sharded by scope). */
