@@ -107,6 +107,12 @@ describe('emergence-detector service', () => {
     expect(body.state.parameters.failing_agents).toBe(3);
     const events = (await (await fetch(`${url}/events?limit=5`)).json()) as { items: EmergenceEvent[] };
     expect(events.items.map((e) => e.type)).toContain('cascade_failure');
+    // A report for a tick analysed already is dropped, and counted.
+    const late = (await (await fetch(`${url}/metrics`)).text()).match(/^swarmscope_emergence_late_reports_total(?:\{[^}]*\})? (\d+)/m);
+    expect(late?.[1]).toBe('0');
+    expect((await post({ samples: tickData(5, 30).samples.slice(0, 3), until: T0 + 41 * TICK })).status).toBe(200);
+    const after = (await (await fetch(`${url}/metrics`)).text()).match(/^swarmscope_emergence_late_reports_total(?:\{[^}]*\})? (\d+)/m);
+    expect(after?.[1]).toBe('3');
   });
 
   it('rejects bad input with a 400 naming the field, and writes without a valid API key', async () => {

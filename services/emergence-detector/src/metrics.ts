@@ -62,6 +62,7 @@ export function createEmergenceMetrics(registry: ServiceRegistry, engine: Engine
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05],
       registers,
     }),
+    lateReports: lateReportsCounter(registers, engine),
     agentsTracked: new Gauge({
       name: 'swarmscope_emergence_agents_tracked',
       help: 'Agents with data in the horizon.',
@@ -73,3 +74,18 @@ export function createEmergenceMetrics(registry: ServiceRegistry, engine: Engine
   };
 }
 export type EmergenceMetrics = ReturnType<typeof createEmergenceMetrics>;
+
+/** Reports the engine dropped as late (their tick analysed already, or older than the horizon), read at scrape time. */
+function lateReportsCounter(registers: ServiceRegistry[], engine: EngineThread): Counter {
+  let exported = 0;
+  return new Counter({
+    name: 'swarmscope_emergence_late_reports_total',
+    help: 'Reports dropped because their tick had been analysed (later than the watermark) or lay beyond the horizon.',
+    registers,
+    collect() {
+      const late = engine.lateReports;
+      if (late > exported) this.inc(late - exported);
+      exported = Math.max(exported, late);
+    },
+  });
+}
