@@ -12,7 +12,7 @@ import { ShardWatermark } from './shard-watermark';
 export const SERVICE_NAME = 'emergence-detector';
 /** The bus consumer group; the detector is a fleet-wide singleton, so one consumer reads every shard. */
 export const CONSUMER_GROUP = 'emergence-detector';
-/** Samples posted to POST /analyze come in as a shard of their own. */
+/** Samples posted to POST /analyze count as a shard of their own. */
 const POSTED = -1;
 /** A bus shard silent this long (wall time) stops holding back the watermark: its agents are gone. */
 const SHARD_IDLE_MS = 30_000;
@@ -87,7 +87,7 @@ export class EmergenceDetector {
     const options = { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, batchSize: 1000 };
     this.subscriptions.push(
       bus.subscribe(topics.samples, options, async (messages) => {
-        for (const { shard, payload } of messages) this.observe(shard, payload);
+        for (const { shard, payload } of messages) this.delivered.observe(shard, payload.timestamp, Date.now());
         this.engine.ingest(messages.map((m) => m.payload));
       }),
       bus.subscribe(topics.interactions, options, async (messages) => this.ingestInteractions(messages.map((m) => m.payload))),
@@ -96,14 +96,10 @@ export class EmergenceDetector {
     this.timer.unref();
   }
 
-  /** Hands reports of `shard` (posted ones by default) to the engine; they move the watermark (the engine drops late ones). */
-  ingest(reports: SampleReport[], shard = POSTED): void {
-    for (const report of reports) this.observe(shard, report);
+  /** Hands posted reports to the engine; they move the watermark as a shard of their own (the engine drops late ones). */
+  ingest(reports: SampleReport[]): void {
+    for (const report of reports) this.delivered.observe(POSTED, report.timestamp, Date.now());
     this.engine.ingest(reports);
-  }
-
-  private observe(shard: number, report: SampleReport): void {
-    this.delivered.observe(shard, report.timestamp, Date.now());
   }
 
   ingestInteractions(interactions: Interaction[]): void {

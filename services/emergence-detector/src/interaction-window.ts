@@ -1,5 +1,5 @@
 import type { Interaction } from '@swarmscope/core';
-import { FleetGraph } from './fleet-graph';
+import { agentOf, FleetGraph } from './fleet-graph';
 
 /** One directed edge of the interaction graph, summed over the horizon. */
 export interface EdgeRecord {
@@ -61,27 +61,17 @@ export class InteractionWindow {
     return this.edges.values();
   }
 
-  /** Undirected neighbours of every agent with an edge (cached until the edge set changes). */
+  /** Undirected neighbours of every agent with an edge, read off the graph (cached until the edge set changes). */
   neighbours(): Map<string, string[]> {
     if (this.neighbourCache) return this.neighbourCache;
-    const sets = new Map<string, Set<string>>();
-    const link = (a: string, b: string) => {
-      let set = sets.get(a);
-      if (!set) sets.set(a, (set = new Set()));
-      set.add(b);
-    };
-    for (const edge of this.edges.values()) {
-      link(edge.from, edge.to);
-      link(edge.to, edge.from);
-    }
-    this.neighbourCache = new Map([...sets].map(([id, set]) => [id, [...set]]));
-    return this.neighbourCache;
+    const { undirected } = this.graph;
+    const neighbours = new Map<string, string[]>();
+    undirected.forEachNode((node) => neighbours.set(agentOf(node), undirected.neighbors(node).map(agentOf)));
+    return (this.neighbourCache = neighbours);
   }
 
   /** Undirected edges (each pair once). */
   undirectedEdgeCount(): number {
-    let twice = 0;
-    for (const list of this.neighbours().values()) twice += list.length;
-    return twice / 2;
+    return this.graph.undirected.size;
   }
 }
