@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ConfigError } from './config/env';
+import { boundHeapGrowth } from './heap-growth';
 
 /**
  * Runs `stop` once on SIGINT/SIGTERM (a second signal exits at once), then exits with 0, or 1 if stopping failed.
@@ -36,10 +37,11 @@ export interface ServiceProcess {
 }
 
 /**
- * The entry point of a service run as its own process: `start` runs it; SIGINT/SIGTERM stop it, then flush tracing
+ * The entry point of a service run as its own process: bounds its heap's growth ({@link boundHeapGrowth}), `start` runs it; SIGINT/SIGTERM stop it, then flush tracing
  * and the log. A failure to start prints one readable line (just the message for a configuration error) and exits 1.
  */
 export function runServiceProcess(start: () => Promise<ServiceProcess>, tracing: { shutdown(): Promise<void> }): void {
+  boundHeapGrowth();
   start().then(
     ({ logger, stop }) => {
       onShutdownSignal(async (signal) => {

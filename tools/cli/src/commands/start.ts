@@ -1,4 +1,4 @@
-import { createLogger, onShutdownSignal, parseEnv, secretFor } from '@swarmscope/core';
+import { boundHeapGrowth, createLogger, onShutdownSignal, parseEnv, secretFor } from '@swarmscope/core';
 import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
 import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
 import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
@@ -26,6 +26,7 @@ export async function start(argv: readonly string[]): Promise<void> {
   });
   const agents = intFlag(values.agents, 'agents', 1, 1_000_000, 1000);
   const duration = intFlag(values.duration, 'duration', 1, 365 * 86_400, 0);
+  boundHeapGrowth();
 
   const env = parseEnv(healthMonitorEnv);
   const logger = createLogger({ name: 'swarmscope', level: env.LOG_LEVEL, destination: process.stderr });
