@@ -17,6 +17,7 @@ RUN rm -rf node_modules packages/*/node_modules services/*/node_modules tools/*/
 
 FROM node:20-bookworm-slim
 # 64 MB young-generation semi-spaces, as `pnpm start` runs: per-report garbage is collected ≈ 4× less often.
+# (The old generation's growth bound, V8's --heap-growing-percent, cannot ride in NODE_OPTIONS: each service sets it.)
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     NODE_OPTIONS=--max-semi-space-size=64
