@@ -143,13 +143,15 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
   soak: {
     usage: `soak [--seconds S] [--interval S] [--warmup S] [--agents N] [--rate SAMPLES_PER_S] [--batch B]
     distributed mode for a long run: a redis-server (or REDIS_URL) and the five services as their own processes, fed
-    a paced load (default 100,000 samples/s from 10,000 agents for 3,600 s after 120 s of warm-up); every interval
+    a paced load (default 100,000 samples/s from 10,000 agents for 3,600 s after 1,200 s of warm-up: RSS grows until
+    every window of fixed size is full, the longest being the anomaly-detector's output-drift reference of 1,300
+    reports, ≈ 20 minutes at a report every 0.9 s; the emergence detector's 60 ticks fill in 10); every interval
     (default 60 s) the RSS and longest event-loop stall of each service and the detector's p99, then RSS growth.`,
     async run(values) {
       const curve = await runSoakBench({
         seconds: intFlag(values.seconds, 'seconds', 10, 86_400, 3600),
         intervalSeconds: intFlag(values.interval, 'interval', 5, 3600, 60),
-        warmupSeconds: intFlag(values.warmup, 'warmup', 0, 3600, 120),
+        warmupSeconds: intFlag(values.warmup, 'warmup', 0, 3600, 1200),
         agents: intFlag(values.agents, 'agents', 100, 1_000_000, 10_000),
         samplesPerSecond: intFlag(values.rate, 'rate', 1000, 10_000_000, 100_000),
         batch: intFlag(values.batch, 'batch', 1, 5000, DEFAULT_BATCH_SIZE),
