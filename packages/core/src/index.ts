@@ -17,7 +17,7 @@ export { connectRedis, pingRedis } from './redis-client';
 export { freePort } from './free-port';
 export { startAlertmanager } from './local-alertmanager';
 export { onShutdownSignal, runServiceProcess } from './shutdown';
-export { boundHeapGrowth, HEAP_GROWING_PERCENT } from './heap-growth';
+export { boundHeapGrowth } from './heap-growth';
 export type { ServiceProcess } from './shutdown';
 export { AGENT_STATUSES } from './store/types';
 export { MemoryStore } from './store/memory-store';

@@ -37,8 +37,9 @@ export interface ServiceProcess {
 }
 
 /**
- * The entry point of a service run as its own process: bounds its heap's growth ({@link boundHeapGrowth}), `start` runs it; SIGINT/SIGTERM stop it, then flush tracing
- * and the log. A failure to start prints one readable line (just the message for a configuration error) and exits 1.
+ * The entry point of a service run as its own process: bounds its heap's growth ({@link boundHeapGrowth}), `start`
+ * runs it; SIGINT/SIGTERM stop it, then flush tracing and the log. A failure to start prints one readable line (just
+ * the message for a configuration error) and exits 1.
  */
 export function runServiceProcess(start: () => Promise<ServiceProcess>, tracing: { shutdown(): Promise<void> }): void {
   boundHeapGrowth();
