@@ -87,7 +87,8 @@ export class EmergenceDetector {
     const options = { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, batchSize: 1000 };
     this.subscriptions.push(
       bus.subscribe(topics.samples, options, async (messages) => {
-        for (const { shard, payload } of messages) this.delivered.observe(shard, payload.timestamp, Date.now());
+        const now = Date.now();
+        for (const { shard, payload } of messages) this.delivered.observe(shard, payload.timestamp, now);
         this.engine.ingest(messages.map((m) => m.payload));
       }),
       bus.subscribe(topics.interactions, options, async (messages) => this.ingestInteractions(messages.map((m) => m.payload))),
@@ -98,7 +99,8 @@ export class EmergenceDetector {
 
   /** Hands posted reports to the engine; they move the watermark as a shard of their own (the engine drops late ones). */
   ingest(reports: SampleReport[]): void {
-    for (const report of reports) this.delivered.observe(POSTED, report.timestamp, Date.now());
+    const now = Date.now();
+    for (const report of reports) this.delivered.observe(POSTED, report.timestamp, now);
     this.engine.ingest(reports);
   }
 
