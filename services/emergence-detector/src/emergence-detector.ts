@@ -42,9 +42,13 @@ export class EmergenceDetector {
 
   constructor(readonly deps: EmergenceDetectorDeps) {
     const { env, bus, logger } = deps;
+    const tickMs = env.EMERGENCE_TICK_SECONDS * 1000;
     const options = engineOptions({
-      tickMs: env.EMERGENCE_TICK_SECONDS * 1000,
+      tickMs,
       horizonTicks: env.EMERGENCE_HORIZON_TICKS,
+      // How far data can run ahead of the oldest open tick while the watermark waits: the allowed lateness, a shard
+      // idle until the rule lets it go, and up to three ticks of wall-clock analysis cadence and delivery.
+      aheadTicks: Math.ceil((env.EMERGENCE_LATENESS_SECONDS * 1000 + SHARD_IDLE_MS) / tickMs) + 3,
       historyTicks: env.EMERGENCE_HISTORY_TICKS,
       thresholds: {
         swarm_intelligence: env.THRESHOLD_SWARM_INTELLIGENCE,

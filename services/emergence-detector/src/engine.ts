@@ -24,6 +24,12 @@ export interface EngineOptions {
   tickMs: number;
   /** Ticks of per-agent history analysed (the sliding horizon). */
   horizonTicks: number;
+  /**
+   * Ticks data may run ahead of the oldest tick not analysed yet (bounded out-of-orderness, in data time). Data
+   * that far ahead never touches the analysed window, so a tick's analysis does not depend on how much newer data
+   * had arrived before it; data further ahead closes older ticks itself. Costs `aheadTicks` more ring slots.
+   */
+  aheadTicks: number;
   /** Ticks of fleet-level order parameters kept (for GET /fleet/state and the early-warning trends). */
   historyTicks: number;
   /**
@@ -50,6 +56,7 @@ export interface EngineOptions {
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   tickMs: 10_000,
   horizonTicks: 60,
+  aheadTicks: 6,
   historyTicks: 360,
   warningTicks: 120,
   thresholds: DEFAULT_THRESHOLDS,
@@ -170,25 +177,30 @@ export class EmergenceEngine {
   private networkTick = -Infinity;
   private firstTick: number | undefined;
   private lastAnalysed: number | undefined;
+  /** Ticks that data running ahead closed (in `ingest`), waiting to be returned by `advance`. */
+  private readonly forced: TickAnalysis[] = [];
   private grid: PeriodogramGrid | undefined;
   private matrixData: Float64Array | undefined;
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = engineOptions(options);
-    const { tickMs, horizonTicks, closeAfterTicks, seed } = this.options;
-    this.series = new TickSeries(tickMs, horizonTicks);
+    const { tickMs, horizonTicks, aheadTicks, closeAfterTicks, seed } = this.options;
+    this.series = new TickSeries(tickMs, horizonTicks, aheadTicks);
     this.interactions = new InteractionWindow(tickMs, horizonTicks);
     this.tracker = new EventTracker(closeAfterTicks);
     this.random = new SeededRandom(seed);
   }
 
-  /** Adds one accepted report; false when it came too late for its tick. */
+  /**
+   * Adds one accepted report; false when it came too late for its tick. A report more than `aheadTicks` ahead of
+   * ticks not analysed yet has them analysed first (their results come with the next `advance`).
+   */
   ingest(report: SampleReport): boolean {
+    const tick = this.series.tickOf(report.timestamp);
+    const newest = this.series.newestTick;
+    if (newest !== undefined && tick > newest) this.forced.push(...this.analyseThrough(tick - this.options.aheadTicks - 1));
     const added = this.series.add(report);
-    if (added) {
-      const tick = this.series.tickOf(report.timestamp);
-      if (this.firstTick === undefined || tick < this.firstTick) this.firstTick = tick;
-    }
+    if (added && (this.firstTick === undefined || tick < this.firstTick)) this.firstTick = tick;
     return added;
   }
 
@@ -222,12 +234,20 @@ export class EmergenceEngine {
 
   /**
    * Analyses, in order, every tick that data time `watermarkMs` has closed (a tick is closed once the watermark
-   * passes its end) and that holds data; returns each tick's analysis.
+   * passes its end), up to the newest tick with data; returns each tick's analysis, after those that data running
+   * ahead closed since the last call.
    */
   advance(watermarkMs: number): TickAnalysis[] {
+    const out = this.forced.splice(0);
     const newest = this.series.newestTick;
-    if (newest === undefined || this.firstTick === undefined) return [];
-    const closed = Math.min(newest, Math.floor(watermarkMs / this.options.tickMs) - 1);
+    if (newest === undefined) return out;
+    out.push(...this.analyseThrough(Math.min(newest, Math.floor(watermarkMs / this.options.tickMs) - 1)));
+    return out;
+  }
+
+  /** Analyses, in order, the ticks after the last analysed one through `closed`. */
+  private analyseThrough(closed: number): TickAnalysis[] {
+    if (this.firstTick === undefined) return [];
     let next = this.lastAnalysed === undefined ? this.firstTick : this.lastAnalysed + 1;
     // Far behind (a pause): the per-agent rings only hold the horizon, so start inside it.
     next = Math.max(next, closed - this.options.horizonTicks + 1);
@@ -258,7 +278,7 @@ export class EmergenceEngine {
     const T = Math.min(horizonTicks, tick - (this.firstTick ?? tick) + 1);
     const from = tick - T + 1;
     const active: AgentSlot[] = [];
-    for (const slot of this.series.agents()) if (slot.lastTick >= from && slot.firstTick <= tick) active.push(slot);
+    for (const slot of this.series.agents()) if (this.series.reported(slot, from, tick)) active.push(slot);
     const n = Math.max(1, active.length);
 
     this.updateFailing(active, tick, n);
@@ -693,7 +713,7 @@ export class EmergenceEngine {
 
   private poolAgents(pool: string, tick: number): string[] {
     const out: string[] = [];
-    for (const slot of this.series.agents()) if (slot.pool === pool && slot.lastTick >= tick - 1) out.push(slot.id);
+    for (const slot of this.series.agents()) if (slot.pool === pool && this.series.reported(slot, tick - 1, tick)) out.push(slot.id);
     return out.sort();
   }
 

@@ -11,14 +11,16 @@ export interface AgentSlot {
   lastTick: number;
 }
 
-/** Per-tick sums an agent's reports add to. */
-export const FIELDS = ['requests', 'errors', 'logLatency', 'latencyCount', 'quality', 'qualitySquares', 'qualityCount'] as const;
+/** Per-tick sums an agent's reports add to (`reports` counts them, whatever they carry). */
+export const FIELDS = ['reports', 'requests', 'errors', 'logLatency', 'latencyCount', 'quality', 'qualitySquares', 'qualityCount'] as const;
 export type Field = (typeof FIELDS)[number];
 
 /**
  * Per-agent tick sums over a sliding horizon, in data time: a report lands in tick ⌊timestamp / tickMs⌋, never
- * by the wall clock. Storage is one ring of `horizonTicks` slots per field, strided by agent (flat typed arrays:
- * 10,000 agents × 60 ticks × 7 fields is 34 MB and no per-tick allocation).
+ * by the wall clock. Storage is one ring of `horizonTicks + aheadTicks` slots per field, strided by agent (flat
+ * typed arrays: 10,000 agents × 67 ticks × 8 fields is 43 MB and no per-tick allocation). The `aheadTicks` extra
+ * slots hold data newer than the tick being analysed, so that data never overwrites the oldest ticks of the
+ * analysed window: a tick's window reads the same however far newer data had run ahead (up to `aheadTicks`).
  */
 export class TickSeries {
   private readonly slots = new Map<string, AgentSlot>();
@@ -30,28 +32,33 @@ export class TickSeries {
   /** Ticks up to here are closed: later reports for them are dropped as late. */
   private closed = -Infinity;
   private late = 0;
+  /** Ring slots per agent. */
+  private readonly span: number;
 
   constructor(
     readonly tickMs: number,
     readonly horizonTicks: number,
+    readonly aheadTicks = 0,
   ) {
-    this.data = allocate(0, horizonTicks);
+    this.span = horizonTicks + aheadTicks;
+    this.data = allocate(0, this.span);
   }
 
   tickOf(timestampMs: number): number {
     return Math.floor(timestampMs / this.tickMs);
   }
 
-  /** Adds one report; false when its tick is closed or older than the horizon (counted as late). */
+  /** Adds one report; false when its tick is closed or has left the ring (counted as late). */
   add(report: SampleReport): boolean {
     const tick = this.tickOf(report.timestamp);
-    if (tick <= this.closed || (this.newest !== undefined && tick <= this.newest - this.horizonTicks)) {
+    if (tick <= this.closed || (this.newest !== undefined && tick <= this.newest - this.span)) {
       this.late++;
       return false;
     }
     this.advanceTo(tick);
     const slot = this.slotFor(report, tick);
-    const at = slot.index * this.horizonTicks + (tick % this.horizonTicks);
+    const at = slot.index * this.span + (tick % this.span);
+    this.data.reports[at]! += 1;
     const m = report.metrics;
     const requests = m.requests ?? 0;
     if (requests > 0) {
@@ -104,22 +111,28 @@ export class TickSeries {
     return this.slots.get(id);
   }
 
-  /** One field of one agent for tick `tick` (0 outside the horizon). */
+  /** One field of one agent for tick `tick` (0 for a tick the ring does not hold). */
   value(slot: AgentSlot, field: Field, tick: number): number {
-    if (this.newest === undefined || tick > this.newest || tick <= this.newest - this.horizonTicks) return 0;
-    return this.data[field][slot.index * this.horizonTicks + (tick % this.horizonTicks)]!;
+    if (!this.holds(tick)) return 0;
+    return this.data[field][slot.index * this.span + (tick % this.span)]!;
   }
 
   /** One field of one agent over ticks [to − out.length + 1, to], into `out`. */
   read(slot: AgentSlot, field: Field, to: number, out: Float64Array): Float64Array {
     const n = out.length;
-    const base = slot.index * this.horizonTicks;
+    const base = slot.index * this.span;
     const column = this.data[field];
     for (let i = 0; i < n; i++) {
       const tick = to - n + 1 + i;
-      out[i] = this.newest !== undefined && tick <= this.newest && tick > this.newest - this.horizonTicks && tick >= 0 ? column[base + (tick % this.horizonTicks)]! : 0;
+      out[i] = tick >= 0 && this.holds(tick) ? column[base + (tick % this.span)]! : 0;
     }
     return out;
+  }
+
+  /** Whether the agent reported in any tick of [from, to]. */
+  reported(slot: AgentSlot, from: number, to: number): boolean {
+    for (let tick = from; tick <= to; tick++) if (this.value(slot, 'reports', tick) > 0) return true;
+    return false;
   }
 
   /** Sum of one field over ticks [from, to]. */
@@ -131,7 +144,12 @@ export class TickSeries {
 
   /** Bytes held by the per-tick arrays. */
   bytes(): number {
-    return FIELDS.length * this.capacity * this.horizonTicks * 8;
+    return FIELDS.length * this.capacity * this.span * 8;
+  }
+
+  /** Whether the ring holds data for `tick`: not newer than the newest, not overwritten since. */
+  private holds(tick: number): boolean {
+    return this.newest !== undefined && tick <= this.newest && tick > this.newest - this.span;
   }
 
   private advanceTo(tick: number): void {
@@ -140,17 +158,17 @@ export class TickSeries {
       return;
     }
     if (tick <= this.newest) return;
-    // A jump past the whole horizon (a clock reset, a long pause) clears everything at once.
-    const from = Math.max(this.newest + 1, tick - this.horizonTicks + 1);
+    // A jump past the whole ring (a clock reset, a long pause) clears everything at once.
+    const from = Math.max(this.newest + 1, tick - this.span + 1);
     for (let t = from; t <= tick; t++) this.clearTick(t);
     this.newest = tick;
   }
 
   private clearTick(tick: number): void {
-    const offset = tick % this.horizonTicks;
+    const offset = tick % this.span;
     for (const field of FIELDS) {
       const column = this.data[field];
-      for (let i = 0; i < this.capacity; i++) column[i * this.horizonTicks + offset] = 0;
+      for (let i = 0; i < this.capacity; i++) column[i * this.span + offset] = 0;
     }
   }
 
@@ -172,10 +190,10 @@ export class TickSeries {
 
   private grow(): number {
     const index = this.capacity;
-    const allocated = this.data.requests.length / this.horizonTicks;
+    const allocated = this.data.requests.length / this.span;
     if (index >= allocated) {
       const next = Math.max(64, allocated * 2);
-      const data = allocate(next, this.horizonTicks);
+      const data = allocate(next, this.span);
       for (const field of FIELDS) data[field].set(this.data[field]);
       this.data = data;
     }
@@ -185,12 +203,12 @@ export class TickSeries {
 
   private release(slot: AgentSlot): void {
     this.slots.delete(slot.id);
-    const base = slot.index * this.horizonTicks;
-    for (const field of FIELDS) this.data[field].fill(0, base, base + this.horizonTicks);
+    const base = slot.index * this.span;
+    for (const field of FIELDS) this.data[field].fill(0, base, base + this.span);
     this.free.push(slot.index);
   }
 }
 
-function allocate(agents: number, horizon: number): Record<Field, Float64Array> {
-  return Object.fromEntries(FIELDS.map((f) => [f, new Float64Array(agents * horizon)])) as Record<Field, Float64Array>;
+function allocate(agents: number, span: number): Record<Field, Float64Array> {
+  return Object.fromEntries(FIELDS.map((f) => [f, new Float64Array(agents * span)])) as Record<Field, Float64Array>;
 }
