@@ -24,6 +24,8 @@ export type Field = (typeof FIELDS)[number];
  */
 export class TickSeries {
   private readonly slots = new Map<string, AgentSlot>();
+  /** The slots in id order, rebuilt after an agent joins or leaves. */
+  private ordered: AgentSlot[] | undefined;
   private readonly free: number[] = [];
   private capacity = 0;
   private data: Record<Field, Float64Array>;
@@ -103,8 +105,12 @@ export class TickSeries {
     return this.slots.size;
   }
 
-  agents(): IterableIterator<AgentSlot> {
-    return this.slots.values();
+  /**
+   * Every agent, in id order: the order the analysis visits them in (matrix rows, surrogate draws) is then the same
+   * whichever agent's reports arrived first, so replicas fed through different shards agree.
+   */
+  agents(): readonly AgentSlot[] {
+    return (this.ordered ??= [...this.slots.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   }
 
   agent(id: string): AgentSlot | undefined {
@@ -124,7 +130,7 @@ export class TickSeries {
     const column = this.data[field];
     for (let i = 0; i < n; i++) {
       const tick = to - n + 1 + i;
-      out[i] = tick >= 0 && this.holds(tick) ? column[base + (tick % this.span)]! : 0;
+      out[i] = this.holds(tick) ? column[base + (tick % this.span)]! : 0;
     }
     return out;
   }
@@ -147,9 +153,9 @@ export class TickSeries {
     return FIELDS.length * this.capacity * this.span * 8;
   }
 
-  /** Whether the ring holds data for `tick`: not newer than the newest, not overwritten since. */
+  /** Whether the ring holds data for `tick`: not newer than the newest, not overwritten since, not before time 0. */
   private holds(tick: number): boolean {
-    return this.newest !== undefined && tick <= this.newest && tick > this.newest - this.span;
+    return this.newest !== undefined && tick <= this.newest && tick > this.newest - this.span && tick >= 0;
   }
 
   private advanceTo(tick: number): void {
@@ -178,6 +184,7 @@ export class TickSeries {
       const index = this.free.pop() ?? this.grow();
       slot = { id: report.agentId, pool: report.pool, type: report.type, model: report.model, index, firstTick: tick, lastTick: tick };
       this.slots.set(slot.id, slot);
+      this.ordered = undefined;
     } else {
       slot.pool = report.pool;
       slot.type = report.type;
@@ -203,6 +210,7 @@ export class TickSeries {
 
   private release(slot: AgentSlot): void {
     this.slots.delete(slot.id);
+    this.ordered = undefined;
     const base = slot.index * this.span;
     for (const field of FIELDS) this.data[field].fill(0, base, base + this.span);
     this.free.push(slot.index);
