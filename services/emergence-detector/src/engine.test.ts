@@ -82,6 +82,7 @@ describe('a tick analysed while newer data has already arrived', () => {
   // 30 agents whose load swings with an 8-tick period in three phase groups, with noise, reporting once a tick.
   const random = new SeededRandom(11);
   const TICKS = 60;
+  const AHEAD = 4;
   const reports = Array.from({ length: TICKS }, (_, tick) =>
     Array.from({ length: 30 }, (_, agent) => ({
       agentId: `a${agent}`,
@@ -98,12 +99,12 @@ describe('a tick analysed while newer data has already arrived', () => {
    * closes it), each tick's agents in `order`.
    */
   function analyses(lead: number, order: (list: typeof reports[number]) => typeof reports[number] = (list) => list): string[] {
-    const engine = new EmergenceEngine({ seed: 1, horizonTicks: 24, aheadTicks: 4 });
+    const engine = new EmergenceEngine({ seed: 1, horizonTicks: 24, aheadTicks: AHEAD });
     const out: string[] = [];
     const record = (list: ReturnType<EmergenceEngine['advance']>) => out.push(...list.map((a) => JSON.stringify({ tick: a.tick, snapshot: a.snapshot, changes: a.changes })));
     for (let tick = 0; tick < TICKS; tick++) {
       for (const report of order(reports[tick]!)) expect(engine.ingest(report)).toBe(true);
-      record(engine.advance(lead > 4 ? 0 : (tick - lead + 1) * TICK_MS));
+      record(engine.advance(lead > AHEAD ? 0 : (tick - lead + 1) * TICK_MS));
     }
     record(engine.advance(TICKS * TICK_MS));
     expect(engine.series.lateReports).toBe(0);
@@ -114,9 +115,9 @@ describe('a tick analysed while newer data has already arrived', () => {
     const onTime = analyses(0);
     expect(onTime).toHaveLength(TICKS);
     expect(analyses(1)).toEqual(onTime);
-    expect(analyses(4)).toEqual(onTime);
-    // Five ticks ahead of the watermark (which here never moves): the data closes each tick itself, with the same result.
-    expect(analyses(5)).toEqual(onTime);
+    expect(analyses(AHEAD)).toEqual(onTime);
+    // Further ahead of the watermark (which here never moves): the data closes each tick itself, with the same result.
+    expect(analyses(AHEAD + 1)).toEqual(onTime);
   });
 
   it('is analysed the same whichever agents\' reports arrived first (as through other shards)', () => {
@@ -126,7 +127,7 @@ describe('a tick analysed while newer data has already arrived', () => {
   });
 
   it('drops, as late, a report for a tick that data running ahead has closed', () => {
-    const engine = new EmergenceEngine({ seed: 1, horizonTicks: 24, aheadTicks: 4 });
+    const engine = new EmergenceEngine({ seed: 1, horizonTicks: 24, aheadTicks: AHEAD });
     for (const tick of [0, 1, 2, 3, 4, 5]) for (const report of reports[tick]!) engine.ingest(report);
     expect(engine.advance(0).map((a) => a.tick)).toEqual([0]); // tick 5's data closed tick 0, with no watermark
     expect(engine.ingest({ ...reports[0]![0]!, agentId: 'straggler' })).toBe(false);
