@@ -249,7 +249,7 @@ export class EmergenceEngine {
   private analyseThrough(closed: number): TickAnalysis[] {
     if (this.firstTick === undefined) return [];
     let next = this.lastAnalysed === undefined ? this.firstTick : this.lastAnalysed + 1;
-    // Far behind (a pause): the per-agent rings only hold the horizon, so start inside it.
+    // Far behind (a pause): only the last horizon before `closed` can hold data its windows read, so start there.
     next = Math.max(next, closed - this.options.horizonTicks + 1);
     const out: TickAnalysis[] = [];
     for (let tick = next; tick <= closed; tick++) out.push(this.analyse(tick));

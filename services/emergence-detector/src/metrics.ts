@@ -75,12 +75,12 @@ export function createEmergenceMetrics(registry: ServiceRegistry, engine: Engine
 }
 export type EmergenceMetrics = ReturnType<typeof createEmergenceMetrics>;
 
-/** Reports the engine dropped as late (their tick analysed already, or older than the horizon), read at scrape time. */
+/** Reports the engine dropped as late (their tick analysed already, or gone from its rings), read at scrape time. */
 function lateReportsCounter(registers: ServiceRegistry[], engine: EngineThread): Counter {
   let exported = 0;
   return new Counter({
     name: 'swarmscope_emergence_late_reports_total',
-    help: 'Reports dropped because their tick had been analysed (later than the watermark) or lay beyond the horizon.',
+    help: 'Reports dropped because their tick had been analysed (closed by the watermark or by data running too far ahead) or had left the per-agent rings.',
     registers,
     collect() {
       const late = engine.lateReports;

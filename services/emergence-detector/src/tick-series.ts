@@ -40,7 +40,7 @@ export class TickSeries {
   constructor(
     readonly tickMs: number,
     readonly horizonTicks: number,
-    readonly aheadTicks = 0,
+    readonly aheadTicks: number,
   ) {
     this.span = horizonTicks + aheadTicks;
     this.data = allocate(0, this.span);
