@@ -17,6 +17,7 @@ module.exports = {
     '^@swarmscope/emergence-detector$': '<rootDir>/services/emergence-detector/src/index.ts',
     '^@swarmscope/autoscaler$': '<rootDir>/services/autoscaler/src/index.ts',
     '^@swarmscope/incidents$': '<rootDir>/services/incidents/src/index.ts',
+    '^@swarmscope/fleetgen$': '<rootDir>/tools/fleetgen/src/index.ts',
     '^@swarmscope/simulator$': '<rootDir>/tools/simulator/src/index.ts',
   },
   testTimeout: 30000,

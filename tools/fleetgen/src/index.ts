@@ -1,0 +1,7 @@
+/**
+ * @swarmscope/fleetgen: a second source of truth for judging the detectors, written apart from the simulator
+ * (its own random streams, periods, pool sizes, noise and heavy tails). Each area lives in its own folder
+ * (`agents/`: per-agent faults in a noisy fleet, `emergence/`: fleet phenomena, `traces/`: load traces) and is
+ * re-exported here, one line each.
+ */
+export {};
