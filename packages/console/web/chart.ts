@@ -31,7 +31,7 @@ export function Chart(props: ChartProps) {
   useEffect(() => {
     const element = host.current;
     if (!element) return undefined;
-    const format = props.format ?? ((v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)));
+    const format = props.format ?? compact;
     const markers = (u: uPlot) => {
       const ctx = u.ctx;
       ctx.save();
@@ -74,6 +74,10 @@ export function Chart(props: ChartProps) {
 
   return html`<div class="chart" ref=${host} data-chart=${props.title}></div>`;
 }
+
+const COMPACT = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+/** 1.2M, 60K, 0.25: short enough for an axis. */
+const compact = (v: number): string => (Math.abs(v) >= 1000 ? COMPACT.format(v) : Math.abs(v) >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))));
 
 function toData(props: ChartProps): AlignedData {
   return [props.times.map((t) => t / 1000), ...props.series.map((s) => [...s.values])] as AlignedData;
