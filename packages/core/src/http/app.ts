@@ -23,6 +23,8 @@ export interface HttpAppOptions {
   rateLimits?: RateLimits;
   bodyLimitBytes: number;
   readiness: readonly ReadinessCheck[];
+  /** Paths open to every caller even when read keys are configured (static files holding no data); `/x/*` is every path under `/x/`. */
+  publicPaths?: readonly string[];
   /**
    * Mounts the service's own routes, between the shared middleware and the error handlers. Every write route starts
    * with `requireScope(...)` (checked: the factory throws otherwise).
@@ -48,7 +50,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     labelNames: ['scope'] as const,
     registers: [options.metrics.registry],
   });
-  app.use(authenticate({ apiKeys: options.apiKeys, rateLimits: options.rateLimits ?? {}, rateLimited, now: Date.now }));
+  app.use(authenticate({ apiKeys: options.apiKeys, rateLimits: options.rateLimits ?? {}, rateLimited, now: Date.now, ...(options.publicPaths ? { publicPaths: options.publicPaths } : {}) }));
   // A caller that must show a key and did not gets its 401 before its body is read (no parsing for strangers).
   app.use(express.json({ limit: options.bodyLimitBytes, inflate: true, strict: false, type: (request) => Boolean((request as Request).is('application/json')) && !anonymousWhereKeysRule(request) }));
 

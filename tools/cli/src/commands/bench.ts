@@ -13,6 +13,7 @@ import { runPlatformDownBench } from '../bench/platform-down';
 import { runIncidentBench } from '../bench/incidents';
 import { latencyTrend, runSoakBench, summariseSoak } from '../bench/soak';
 import { runScaleOutBench } from '../bench/scale-out';
+import { runConsoleBench } from '../bench/console';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
 import { DEFAULT_BATCH_SIZE } from '@swarmscope/telemetry-client';
 
@@ -265,6 +266,32 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         emergenceSeconds: intFlag(values.seconds, 'seconds', 300, 86_400, 900),
         seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 1),
       });
+    },
+  },
+  console: {
+    usage: `console [--agents N] [--edges E]
+    the web console in headless chromium (Debian's, through playwright-core) against a health-monitor holding N agents
+    (default 10,000) with 30 minutes of windows and an interaction graph of E edges (default 50,000): the fleet view's
+    first paint and first data, the agents table's paging (10 pages), the graph view's drawing and its longest
+    main-thread task (how long the page froze), and the console's static bytes.`,
+    async run(values) {
+      const r = await runConsoleBench({ agents: intFlag(values.agents, 'agents', 10, 1_000_000, 10_000), edges: intFlag(values.edges, 'edges', 0, 1_000_000, 50_000), pages: 10 });
+      process.stdout.write(`\nconsole: ${r.graph.nodes.toLocaleString('en')} agents drawn, ${r.graph.edges.toLocaleString('en')} edges; static assets ${(r.assetBytes / 1024).toFixed(0)} KiB\n`);
+      console.table([
+        {
+          'fleet first paint ms': Math.round(r.fleetFirstPaintMs),
+          'fleet data shown ms': r.fleetDataShownMs,
+          'agents page median ms': r.agentsPageMs.median,
+          'agents page max ms': r.agentsPageMs.max,
+          'graph shown ms': r.graph.shownMs,
+          'graph total ms': r.graph.layoutAndBuildMs,
+          'of which worker layout': Math.round(r.graph.workerMs),
+          'graph build': Math.round(r.graph.buildMs),
+          'sigma render': Math.round(r.graph.renderMs),
+          'longest task ms': Math.round(r.graph.longestTaskMs),
+          'navigate away ms': r.graph.navigateAwayMs,
+        },
+      ]);
     },
   },
 };

@@ -72,12 +72,19 @@ export async function start(argv: readonly string[]): Promise<void> {
     control ? { actuator: new SimulatorActuator({ url: control.url, ...(adminKey ? { apiKey: adminKey } : {}) }) } : {},
   );
   fleet?.start();
+  // The console's gateway reaches the services where this process bound them (a port variable may have moved one).
+  const gateway = healthMonitor.monitor.consoleGateway;
+  gateway.set('anomaly', anomalyDetector.server.url);
+  gateway.set('emergence', emergenceDetector.server.url);
+  gateway.set('autoscaler', autoscaler.server.url);
+  gateway.set('incidents', incidents.server.url);
 
   const out = process.stdout;
   const url = healthMonitor.server.url;
   out.write(
     [
       `Swarmscope is running (${backends.store.kind} mode${env.REDIS_URL ? `, ${redact(env.REDIS_URL)}` : ''})`,
+      `  console           ${url}/   (open it in a browser)`,
       `  health-monitor    ${url}   (GET /fleet/summary · /agents · /graph · /metrics · POST /v1/ingest)`,
       `  anomaly-detector  ${anomalyDetector.server.url}   (GET /anomalies · /detectors · /metrics · POST /detect/:agentId)`,
       `  emergence         ${emergenceDetector.server.url}   (GET /events · /fleet/state · /network/analysis · /metrics · POST /analyze)`,
