@@ -13,6 +13,7 @@ import { runPlatformDownBench } from '../bench/platform-down';
 import { runIncidentBench } from '../bench/incidents';
 import { latencyTrend, runSoakBench, summariseSoak } from '../bench/soak';
 import { runScaleOutBench } from '../bench/scale-out';
+import { printNabBench, runNabBench } from '../bench/nab';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
 import { DEFAULT_BATCH_SIZE } from '@swarmscope/telemetry-client';
 
@@ -98,6 +99,17 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'measured on the heap': r.measured,
         },
       ]);
+    },
+  },
+  nab: {
+    usage: `nab [--nab-dir DIR]
+    the default ensemble's generalisation on the NAB subset (DIR: data/, labels/, score.py; default ../shared/nab):
+    leave-one-category-out over the pre-declared candidate configurations, scored by the official scorer — for each
+    category, the candidate and threshold best on the other three, scored on it; then all categories pooled.`,
+    run(values) {
+      const dir = values['nab-dir'] ?? '../shared/nab';
+      if (typeof dir !== 'string' || dir === '') throw new UsageError('--nab-dir: needs a path');
+      printNabBench(runNabBench({ nabDir: dir }));
     },
   },
   anomalies: {
@@ -298,6 +310,7 @@ export async function bench(argv: readonly string[]): Promise<void> {
     interval: { type: 'string' },
     tools: { type: 'string' },
     edges: { type: 'string' },
+    'nab-dir': { type: 'string' },
     scenario: { type: 'string' },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
