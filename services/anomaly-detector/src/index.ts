@@ -79,3 +79,5 @@ export type { AnomalyRecord, AnomalyQuery } from './anomaly-log';
 export type { AnomalyEngine, ReportVerdict } from './engine-port';
 export type { AnomalyDetectorEnv } from './env';
 export type { RunningAnomalyDetector } from './run';
+export { RelativeEntropyDetector } from './relative-entropy';
+export type { RelativeEntropyOptions } from './relative-entropy';
