@@ -15,9 +15,6 @@ export interface SyntheticSeries {
   onsets: number[];
 }
 
-/** The generated corpus's one category folder. */
-export const SYNTHETIC_CATEGORY = 'synthetic';
-
 const MINUTE = 60_000;
 const START = Date.UTC(2025, 2, 3); // a Monday
 
@@ -204,15 +201,17 @@ export function nabTimestamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** Writes the corpus as `<dir>/data/<category>/<name>.csv` and `<dir>/labels/combined_windows.json`. */
-export function writeSyntheticCorpus(dir: string, category: string, series: readonly SyntheticSeries[]): void {
-  mkdirSync(join(dir, 'data', category), { recursive: true });
+/** Writes categories of series as `<dir>/data/<category>/<name>.csv` and `<dir>/labels/combined_windows.json`. */
+export function writeSyntheticCorpus(dir: string, categories: ReadonlyMap<string, readonly SyntheticSeries[]>): void {
   mkdirSync(join(dir, 'labels'), { recursive: true });
   const windows: Record<string, string[][]> = {};
-  for (const s of series) {
-    const stamps = s.times.map(nabTimestamp);
-    writeFileSync(join(dir, 'data', category, `${s.name}.csv`), ['timestamp,value', ...stamps.map((t, i) => `${t},${s.values[i]}`)].join('\n') + '\n');
-    windows[`${category}/${s.name}.csv`] = nabWindows(s.times.length, s.onsets).map(([a, b]) => [stamps[a]!, stamps[b]!]);
+  for (const [category, series] of categories) {
+    mkdirSync(join(dir, 'data', category), { recursive: true });
+    for (const s of series) {
+      const stamps = s.times.map(nabTimestamp);
+      writeFileSync(join(dir, 'data', category, `${s.name}.csv`), ['timestamp,value', ...stamps.map((t, i) => `${t},${s.values[i]}`)].join('\n') + '\n');
+      windows[`${category}/${s.name}.csv`] = nabWindows(s.times.length, s.onsets).map(([a, b]) => [stamps[a]!, stamps[b]!]);
+    }
   }
   writeFileSync(join(dir, 'labels', 'combined_windows.json'), JSON.stringify(windows, null, 1));
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CsvScorer, ENSEMBLE_CANDIDATES, type EnsembleCandidate } from '@swarmscope/anomaly-detector';
-import { SYNTHETIC_CATEGORY, syntheticCorpus, writeSyntheticCorpus } from './nab-synthetic';
+import { syntheticCorpus, writeSyntheticCorpus } from './nab-synthetic';
 import { binarize, chooseFolds, type FoldChoice, type FoldScore, NO_DETECTIONS } from './nab-folds';
 
 export interface NabBenchOptions {
@@ -11,7 +11,7 @@ export interface NabBenchOptions {
   nabDir: string;
   /** Candidates to try (default: every one of {@link ENSEMBLE_CANDIDATES}). */
   candidates?: readonly EnsembleCandidate[];
-  /** Seed of the generated second corpus (default 1). */
+  /** The generated second corpus is drawn with seeds S, S + 1, S + 2, one category each (default 1). */
   seed?: number;
   /** Interpreter of the official scorer (default python3). */
   python?: string;
@@ -96,8 +96,9 @@ export function runNabBench(options: NabBenchOptions): NabBenchResult {
   };
   // The second corpus: generated here, of other shapes; scored at the threshold chosen on all of NAB.
   const synthetic = join(work, 'synthetic');
-  const syntheticSeries = syntheticCorpus(options.seed ?? 1);
-  writeSyntheticCorpus(synthetic, SYNTHETIC_CATEGORY, syntheticSeries);
+  const seed = options.seed ?? 1;
+  const syntheticCategories = new Map([seed, seed + 1, seed + 2].map((s) => [`synthetic-seed${s}`, syntheticCorpus(s)]));
+  writeSyntheticCorpus(synthetic, syntheticCategories);
 
   try {
     const scored = new Map<string, Map<string, number[]>>(); // candidate → "category/file" → scores
@@ -124,10 +125,9 @@ export function runNabBench(options: NabBenchOptions): NabBenchResult {
         heldOut[category] = score(dir, [category], t.threshold);
       }
       const syntheticDir = join(dir, 'synthetic');
-      mkdirSync(join(syntheticDir, SYNTHETIC_CATEGORY), { recursive: true });
-      for (const series of syntheticSeries) {
-        const file = `${series.name}.csv`;
-        writeFileSync(join(syntheticDir, SYNTHETIC_CATEGORY, file), scoreFile(join(synthetic, 'data', SYNTHETIC_CATEGORY, file), candidate).text);
+      for (const [category, series] of syntheticCategories) {
+        mkdirSync(join(syntheticDir, category), { recursive: true });
+        for (const { name } of series) writeFileSync(join(syntheticDir, category, `${name}.csv`), scoreFile(join(synthetic, 'data', category, `${name}.csv`), candidate).text);
       }
       out.push({
         name: candidate.name,
@@ -197,7 +197,7 @@ export function printNabBench(r: NabBenchResult): void {
       ...Object.fromEntries(r.categories.map((cat) => [`${cat} (held out)`, fmt(c.heldOut[cat]!)])),
     })),
   );
-  process.stdout.write('nab: the generated corpus of other shapes (counts, heavy tails, irregular sampling, drift, trends, hourly/weekly cycles, sawtooth)\n');
+  process.stdout.write('nab: the generated corpus of other shapes (counts, heavy tails, irregular sampling, drift, trends, hourly/weekly cycles, sawtooth), three seeds\n');
   console.table(
     r.candidates.map((c) => ({
       candidate: c.name,

@@ -106,7 +106,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     the univariate ensemble's generalisation, every score by NAB's scorer (DIR: data/, labels/, score.py; default
     ../shared/nab): leave-one-category-out over the pre-declared candidate configurations (for each category, the
     candidate and threshold best on the other three, scored on it; then all categories pooled), and a generated
-    corpus of other shapes (seed S, default 1) scored at the threshold chosen on all of NAB. About a minute.`,
+    corpus of other shapes (seeds S, S+1, S+2; default 1) scored at the threshold chosen on all of NAB. 1–2 minutes.`,
     run(values) {
       const dir = values['nab-dir'] ?? '../shared/nab';
       if (typeof dir !== 'string' || dir === '') throw new UsageError('--nab-dir: needs a path');
