@@ -6,6 +6,9 @@ import { CsvScorer, ENSEMBLE_CANDIDATES, type EnsembleCandidate } from '@swarmsc
 import { syntheticCorpus, writeSyntheticCorpus } from './nab-synthetic';
 import { binarize, chooseFolds, type FoldChoice, type FoldScore, NO_DETECTIONS } from './nab-folds';
 
+/** A missing NAB folder or a failing scorer: one line for the user, no stack. */
+export class NabBenchError extends Error {}
+
 export interface NabBenchOptions {
   /** The NAB folder: data/<category>/*.csv, labels/combined_windows.json, score.py. */
   nabDir: string;
@@ -53,13 +56,13 @@ export function runNabBench(options: NabBenchOptions): NabBenchResult {
     [join(labels, 'combined_windows.json'), 'windows file'],
     [scorer, 'scorer'],
   ] as const) {
-    if (!existsSync(path)) throw new Error(`nab: no ${what} at ${path} (give the NAB folder with --nab-dir)`);
+    if (!existsSync(path)) throw new NabBenchError(`no ${what} at ${path} (give the NAB folder with --nab-dir)`);
   }
   const categories = readdirSync(dataDir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort();
-  if (categories.length < 2) throw new Error(`nab: ${dataDir} needs at least two category folders for leave-one-out`);
+  if (categories.length < 2) throw new NabBenchError(`${dataDir} needs at least two category folders for leave-one-out`);
   const filesOf = new Map(categories.map((c) => [c, readdirSync(join(dataDir, c)).filter((f) => f.endsWith('.csv')).sort()]));
   const candidates = options.candidates ?? ENSEMBLE_CANDIDATES;
   const work = mkdtempSync(join(tmpdir(), 'swarmscope-nab-'));
@@ -82,7 +85,12 @@ export function runNabBench(options: NabBenchOptions): NabBenchResult {
     const args = [scorer, '--data', data, '--labels', windows, '--results', results, '--profile', 'standard', '--json', json];
     if (files) args.push('--files', files);
     if (threshold !== undefined) args.push('--threshold', String(threshold ?? NO_DETECTIONS));
-    execFileSync(python, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      execFileSync(python, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (error) {
+      const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
+      throw new NabBenchError(`the scorer failed (${python} ${scorer}): ${stderr.split('\n').pop() || (error as Error).message}`);
+    }
     const report = JSON.parse(readFileSync(json, 'utf8')) as { windows: number; profiles: { standard: ScorerProfile } };
     const p = report.profiles.standard;
     return {

@@ -13,7 +13,7 @@ import { runPlatformDownBench } from '../bench/platform-down';
 import { runIncidentBench } from '../bench/incidents';
 import { latencyTrend, runSoakBench, summariseSoak } from '../bench/soak';
 import { runScaleOutBench } from '../bench/scale-out';
-import { printNabBench, runNabBench } from '../bench/nab';
+import { NabBenchError, printNabBench, runNabBench } from '../bench/nab';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
 import { DEFAULT_BATCH_SIZE } from '@swarmscope/telemetry-client';
 
@@ -110,7 +110,14 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     run(values) {
       const dir = values['nab-dir'] ?? '../shared/nab';
       if (typeof dir !== 'string' || dir === '') throw new UsageError('--nab-dir: needs a path');
-      printNabBench(runNabBench({ nabDir: dir, seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 1) }));
+      const seed = intFlag(values.seed, 'seed', 0, 2 ** 31, 1);
+      try {
+        printNabBench(runNabBench({ nabDir: dir, seed }));
+      } catch (error) {
+        if (!(error instanceof NabBenchError)) throw error;
+        process.stderr.write(`swarmscope bench nab: ${error.message}\n`);
+        process.exitCode = 1;
+      }
     },
   },
   anomalies: {
