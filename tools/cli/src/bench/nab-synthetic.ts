@@ -38,7 +38,7 @@ export function syntheticCorpus(seed: number): SyntheticSeries[] {
   };
   const studentT2 = () => normal() / Math.sqrt((normal() ** 2 + normal() ** 2) / 2);
   const regular = (n: number, minutes: number) => Array.from({ length: n }, (_, i) => START + i * minutes * MINUTE);
-  const daily = (t: number, phase = 0) => Math.sin((2 * Math.PI * ((t - START) / (1440 * MINUTE) + phase)) % (2 * Math.PI));
+  const daily = (t: number) => Math.sin((2 * Math.PI * ((t - START) / (1440 * MINUTE))) % (2 * Math.PI));
   const weekend = (t: number) => {
     const day = new Date(t).getUTCDay();
     return day === 0 || day === 6;
