@@ -14,6 +14,7 @@ import { runIncidentBench } from '../bench/incidents';
 import { latencyTrend, runSoakBench, summariseSoak } from '../bench/soak';
 import { runScaleOutBench } from '../bench/scale-out';
 import { runConsoleBench } from '../bench/console';
+import { NabBenchError, printNabBench, runNabBench } from '../bench/nab';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
 import { DEFAULT_BATCH_SIZE } from '@swarmscope/telemetry-client';
 
@@ -99,6 +100,25 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'measured on the heap': r.measured,
         },
       ]);
+    },
+  },
+  nab: {
+    usage: `nab [--nab-dir DIR] [--seed S]
+    the univariate ensemble's generalisation, every score by NAB's scorer (DIR: data/, labels/, score.py; default
+    ../shared/nab): leave-one-category-out over the pre-declared candidate configurations (for each category, the
+    candidate and threshold best on the other three, scored on it; then all categories pooled), and a generated
+    corpus of other shapes (seeds S, S+1, S+2; default 1) scored at the threshold chosen on all of NAB. 1–2 minutes.`,
+    run(values) {
+      const dir = values['nab-dir'] ?? '../shared/nab';
+      if (typeof dir !== 'string' || dir === '') throw new UsageError('--nab-dir: needs a path');
+      const seed = intFlag(values.seed, 'seed', 0, 2 ** 31, 1);
+      try {
+        printNabBench(runNabBench({ nabDir: dir, seed }));
+      } catch (error) {
+        if (!(error instanceof NabBenchError)) throw error;
+        process.stderr.write(`swarmscope bench nab: ${error.message}\n`);
+        process.exitCode = 1;
+      }
     },
   },
   anomalies: {
@@ -325,6 +345,7 @@ export async function bench(argv: readonly string[]): Promise<void> {
     interval: { type: 'string' },
     tools: { type: 'string' },
     edges: { type: 'string' },
+    'nab-dir': { type: 'string' },
     scenario: { type: 'string' },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
