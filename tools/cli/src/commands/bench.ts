@@ -108,13 +108,13 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     detection delay by fault type, false alarms per agent-day on the fault-free run (all and by type), incident
     purity (faults landing in an incident of their agents, Jaccard ≥ 0.8; incidents of one pool's agents that
     are not one fault's), and what fleetgen's load-test pool stopping raised. Defaults: fleetgen 400 agents,
-    simulator 150 agents (1 request per agent and second), 2 hours, seed 1, both.`,
+    simulator 100 agents (1 request per agent and second), 2 hours, seed 1, both.`,
     run(values) {
       const generator = values.generator ?? 'both';
       if (generator !== 'both' && generator !== 'simulator' && generator !== 'fleetgen') throw new UsageError('--generator: must be both, simulator or fleetgen');
       runAnomaliesBench({
         agents: intFlag(values.agents, 'agents', 20, 100_000, 400),
-        simulatorAgents: intFlag(values['sim-agents'], 'sim-agents', 10, 100_000, 150),
+        simulatorAgents: intFlag(values['sim-agents'], 'sim-agents', 10, 100_000, 100),
         hours: numberFlag(values.hours, 'hours', 1, 48, 2),
         seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 1),
         generators: generator === 'both' ? ['simulator', 'fleetgen'] : [generator],
