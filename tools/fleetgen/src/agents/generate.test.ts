@@ -102,6 +102,18 @@ describe('generateBlock', () => {
     expect(variance / mean).toBeLessThan(1.5);
   });
 
+  it('natural latency spikes show in the data where the plan puts them (they are not faults: the fault-free run has them)', () => {
+    let checked = 0;
+    for (const spike of clean.spikes.filter((x) => x.kind === 'latency')) {
+      const ok = requestsOf(quiet.reports, spike.agentId).filter((r) => !r.metrics.errors);
+      const during = ok.filter((r) => r.timestamp >= spike.start && r.timestamp < spike.end).map((r) => r.metrics.response_time_seconds!);
+      if (during.length < 5) continue;
+      checked++;
+      expect(median(during) / median(ok.map((r) => r.metrics.response_time_seconds!))).toBeGreaterThan(spike.level / 2);
+    }
+    expect(checked).toBeGreaterThan(3);
+  });
+
   it('latency faults multiply the agent’s median latency inside their window only', () => {
     for (const f of faultsOf('latency')) {
       const ok = requestsOf(faulted.reports, f.agentId).filter((r) => !r.metrics.errors);
