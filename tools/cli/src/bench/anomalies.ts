@@ -232,6 +232,13 @@ export function runAnomaliesBench(options: Omit<AnomaliesBenchOptions, 'onProgre
     );
   }
   for (const g of figures) {
+    const missed = g.detection.outcomes.filter((o) => o.delayMs === undefined);
+    for (const o of missed.slice(0, 12)) {
+      process.stdout.write(`${g.generator}: missed ${o.fault.id} ${o.fault.type} on ${o.fault.agents.join(', ')} (${Math.round((o.fault.end - o.fault.start) / 60_000)} min; seen in its window: ${o.typesSeen.join(', ') || 'nothing'})\n`);
+    }
+    if (missed.length > 12) process.stdout.write(`${g.generator}: ... and ${missed.length - 12} more missed\n`);
+  }
+  for (const g of figures) {
     for (const stop of g.stops) {
       process.stdout.write(
         `${g.generator}: pool ${stop.pool} (${stop.agents} agents) stopped at once → in the next 15 min ${stop.silentAnomalies} silent anomalies, ` +
