@@ -1,4 +1,4 @@
-import { BLOCK_MS, blockCount, generateBlock, type IngestInteraction, type IngestReport } from './generate';
+import { BLOCK_MS, blockCount, dailyLoad, generateBlock, type IngestInteraction, type IngestReport } from './generate';
 import { planFleet, type FaultTruth, type FleetPlan } from './plan';
 
 /** Every block of a plan, concatenated. */
@@ -88,6 +88,17 @@ describe('generateBlock', () => {
     for (const [, xs] of slow) expect(quantile(xs, 0.95)).toBeGreaterThan(4);
     for (const [, xs] of slow) expect(quantile(xs, 0.95)).toBeLessThan(7);
     for (const [, xs] of byPool) expect(quantile(xs, 0.999) / median(xs)).toBeGreaterThan(5);
+  });
+
+  it('daily load follows business hours in the pool’s own time zone; batch pools are flat', () => {
+    const diurnal = clean.agents.find((a) => a.pool.archetype.diurnal)!;
+    const atLocal = (hour: number) => Date.UTC(2026, 2, 10) + (hour - diurnal.pool.utcOffsetHours) * 3_600_000;
+    expect(dailyLoad(diurnal, atLocal(3))).toBeCloseTo(0.25, 2);
+    expect(dailyLoad(diurnal, atLocal(10.5))).toBeCloseTo(1, 2);
+    expect(dailyLoad(diurnal, atLocal(13))).toBeGreaterThan(0.5);
+    expect(dailyLoad(diurnal, atLocal(13))).toBeLessThan(1);
+    const flat = clean.agents.find((a) => !a.pool.archetype.diurnal)!;
+    expect([dailyLoad(flat, atLocal(3)), dailyLoad(flat, atLocal(10.5))]).toEqual([1, 1]);
   });
 
   it('a fault-free agent of a flat pool has Poisson request counts (index of dispersion ≈ 1)', () => {
