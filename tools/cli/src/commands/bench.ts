@@ -4,7 +4,7 @@ import { runAgentMemoryBench } from '../bench/memory';
 import { runSdkOverheadBench } from '../bench/sdk-overhead';
 import { runInGcChild } from '../bench/gc-child';
 import { runSimulatorScaleBench } from '../bench/simulator-scale';
-import { runAnomalyTruthBench } from '../bench/anomaly-truth';
+import { runAnomaliesBench } from '../bench/anomalies';
 import { runDetectionLatencyBench } from '../bench/detection-latency';
 import { runEmergenceBench } from '../bench/emergence';
 import { runAutoscalerBench } from '../bench/autoscaler';
@@ -122,15 +122,24 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     },
   },
   anomalies: {
-    usage: `anomalies [--agents N] [--hours H] [--seed S]
-    the anomaly detector against the simulator's ground truth: the anomalies scenario replayed in data time through
-    the default engine (recall, precision, time to detect by type), then baseline (false alarms per agent-day).
-    Defaults: 1,000 agents, 2 hours each, seed 1.`,
+    usage: `anomalies [--agents N] [--sim-agents N] [--hours H] [--seed S] [--generator both|simulator|fleetgen] [--no-emergence]
+    both generators — the simulator's anomalies scenario (and its baseline) and fleetgen's fleet with planted
+    faults (and the same fleet fault-free) — replayed in data time through the anomaly engine at the service's
+    defaults, the emergence engine and the incidents correlator: recall with the right type and median / p90
+    detection delay by fault type, false alarms per agent-day on the fault-free run (all and by type), incident
+    purity (faults landing in an incident of their agents, Jaccard ≥ 0.8; incidents of one pool's agents that
+    are not one fault's), and what fleetgen's load-test pool stopping raised. Defaults: fleetgen 400 agents,
+    simulator 100 agents (1 request per agent and second), 2 hours, seed 1, both.`,
     run(values) {
-      runAnomalyTruthBench({
-        agents: intFlag(values.agents, 'agents', 10, 100_000, 1000),
-        hours: intFlag(values.hours, 'hours', 1, 48, 2),
+      const generator = values.generator ?? 'both';
+      if (generator !== 'both' && generator !== 'simulator' && generator !== 'fleetgen') throw new UsageError('--generator: must be both, simulator or fleetgen');
+      runAnomaliesBench({
+        agents: intFlag(values.agents, 'agents', 20, 100_000, 400),
+        simulatorAgents: intFlag(values['sim-agents'], 'sim-agents', 10, 100_000, 100),
+        hours: numberFlag(values.hours, 'hours', 1, 48, 2),
         seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 1),
+        generators: generator === 'both' ? ['simulator', 'fleetgen'] : [generator],
+        emergence: values.emergence !== false,
       });
     },
   },
@@ -347,6 +356,9 @@ export async function bench(argv: readonly string[]): Promise<void> {
     edges: { type: 'string' },
     'nab-dir': { type: 'string' },
     scenario: { type: 'string' },
+    'sim-agents': { type: 'string' },
+    generator: { type: 'string' },
+    emergence: { type: 'boolean' },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
   for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);
