@@ -1,11 +1,15 @@
 export { ConfigError, commonEnv, intVar, listVar, numberVar, parseEnv, redisOptionsOf, urlVar } from './config/env';
 export { ERROR_CODES, HttpError, invalidFields } from './errors';
 export { MAX_METRIC_MAGNITUDE, metricValue, parseOrThrow, toFieldIssues } from './validation';
+export { agentIdSchema, agentMetricsSchema, analyzeInteractionSchema, analyzeReportSchema, detectReportSchema, interactionInputSchema, labelsSchema, metricsSchema, qualitySchema, registerSchema, REPORT_DEFAULTS, REPORT_LIMITS, reportSchema, STANDARD_NAMES, toolsSchema } from './report-schema';
+export type { ReportInput } from './report-schema';
 export { createLogger } from './logger';
 export { createServiceMetrics, exemplarOf, registerBusLag } from './telemetry/metrics';
 export { activeTraceId } from './telemetry/trace-context';
 export { createHttpApp, toHttpError } from './http/app';
 export { listen } from './http/server';
+export { jsonBodiesOnly, OTLP_BODY_TYPES } from './http/json-only';
+export type { OtherBodyTypes } from './http/json-only';
 export { requireScope } from './http/auth';
 export { parseApiKeys, SCOPES, secretFor } from './http/api-keys';
 export { TokenBuckets } from './http/token-bucket';

@@ -6,6 +6,7 @@ import { HttpError } from '../errors';
 import { METRICS_CONTENT_TYPES, type ServiceMetrics } from '../telemetry/metrics';
 import { toFieldIssues } from '../validation';
 import { anonymousWhereKeysRule, assertWritesScoped, authenticate, type RateLimits } from './auth';
+import { jsonBodiesOnly, type OtherBodyTypes } from './json-only';
 
 /** A dependency /readyz checks (Redis, the bus...). */
 export interface ReadinessCheck {
@@ -22,6 +23,8 @@ export interface HttpAppOptions {
   /** Per-key request rates by the key's scope (see `rateLimitsFrom`); none: no limit. */
   rateLimits?: RateLimits;
   bodyLimitBytes: number;
+  /** Paths whose bodies may also come in other media types (their routes parse those); every other body is JSON. */
+  otherBodyTypes?: OtherBodyTypes;
   readiness: readonly ReadinessCheck[];
   /**
    * Mounts the service's own routes, between the shared middleware and the error handlers. Every write route starts
@@ -34,7 +37,7 @@ const READINESS_TIMEOUT_MS = 2000;
 
 /**
  * The express app every service shares: scoped API keys with per-key rate limits (checked before a body is read),
- * JSON bodies (gzip accepted) with a size limit, a request-duration histogram by route template, /healthz, /readyz,
+ * JSON bodies only (415 for any other media type; gzip accepted) with a size limit, a request-duration histogram by route template, /healthz, /readyz,
  * /metrics, and JSON errors with stable codes.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -49,6 +52,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
     registers: [options.metrics.registry],
   });
   app.use(authenticate({ apiKeys: options.apiKeys, rateLimits: options.rateLimits ?? {}, rateLimited, now: Date.now }));
+  // A body that is not JSON is refused (415), never read as an empty one; strangers still get their 401 first.
+  app.use(jsonBodiesOnly({ ...(options.otherBodyTypes ? { otherTypes: options.otherBodyTypes } : {}), skip: anonymousWhereKeysRule }));
   // A caller that must show a key and did not gets its 401 before its body is read (no parsing for strangers).
   app.use(express.json({ limit: options.bodyLimitBytes, inflate: true, strict: false, type: (request) => Boolean((request as Request).is('application/json')) && !anonymousWhereKeysRule(request) }));
 
