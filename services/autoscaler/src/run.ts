@@ -22,7 +22,7 @@ export async function runAutoscaler(env: AutoscalerEnv, bus: Bus, store: Store |
   const actuator = options.actuator ?? (await actuatorFromEnv(env));
   const autoscaler = new Autoscaler({ env, bus, actuator, logger, ...(store ? { store } : {}), ...(options.now ? { now: options.now } : {}) });
   autoscaler.start();
-  const server = await listen(autoscaler.app, { port: env.AUTOSCALER_PORT, host: env.HOST });
+  const server = await listen(autoscaler.app, { port: env.AUTOSCALER_PORT, host: env.HOST, portVariable: 'AUTOSCALER_PORT' });
   logger.info({ url: server.url, actuator: actuator.kind, tickSeconds: env.AUTOSCALER_TICK_SECONDS }, `${SERVICE_NAME} listening`);
   return {
     autoscaler,

@@ -34,7 +34,7 @@ export async function start(argv: readonly string[]): Promise<void> {
   let started!: (stop: (reason: string) => Promise<void>) => void;
   const stopOnceStarted = new Promise<(reason: string) => Promise<void>>((resolve) => (started = resolve));
   const removeSignals = onShutdownSignal(async (signal) => (await stopOnceStarted)(signal), logger);
-  const backends = backendsFor(env, logger);
+  const backends = await backendsFor(env, logger);
   // The services share this process, its store and its bus. The bus's consumers subscribe before health-monitor
   // accepts a sample: a new consumer group starts at the latest entry.
   const detectorEnv = parseEnv(anomalyDetectorEnv);

@@ -24,7 +24,7 @@ export async function startFuzzPlatform(logger: Logger = createLogger({ name: 'f
     BODY_LIMIT_BYTES: String(FUZZ_BODY_LIMIT_BYTES),
   };
   const env = parseEnv(healthMonitorEnv, { ...common, HEALTH_MONITOR_PORT: '0' });
-  const backends = backendsFor(env, logger);
+  const backends = await backendsFor(env, logger);
   const healthMonitor = await runHealthMonitor(env, backends, logger);
   const detectorEnv = parseEnv(anomalyDetectorEnv, { ...common, ANOMALY_DETECTOR_PORT: '0' });
   const anomalyDetector = await runAnomalyDetector(detectorEnv, backends.bus, createDefaultEngine({ latencySloSeconds: detectorEnv.LATENCY_SLO_SECONDS }), logger);
