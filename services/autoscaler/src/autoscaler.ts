@@ -7,6 +7,7 @@ import { EfficiencyTracker } from './efficiency';
 import type { AutoscalerEnv } from './env';
 import { EventLog, type AutoscalerEvent } from './event-log';
 import { PolicyBook } from './policy-book';
+import { STRATEGIES } from './policy';
 import { PoolAggregator } from './pool-aggregator';
 import { PoolController, type Decision, type PoolObservation } from './pool-controller';
 import { mountRoutes } from './routes';
@@ -41,6 +42,7 @@ export class Autoscaler {
   readonly now: () => number;
   private readonly aggregator = new PoolAggregator();
   private readonly controllers = new Map<string, PoolController>();
+  private readonly exportedPools = new Set<string>();
   private readonly healing: SelfHealing | undefined;
   private subscription: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -89,6 +91,7 @@ export class Autoscaler {
   }
 
   ingest(report: SampleReport): void {
+    this.exportPool(report.pool);
     this.aggregator.add(report);
     this.healing?.seen(report.pool, report.agentId, report.receivedAt ?? this.now());
   }
@@ -113,6 +116,7 @@ export class Autoscaler {
   applyPolicy(patch: { pool: string } & Record<string, unknown>): ReturnType<PolicyBook['apply']> {
     const result = this.policies.apply(patch);
     if ('error' in result) return result;
+    this.exportPool(result.policy.pool);
     this.controllers.get(result.policy.pool)?.setPolicy(result.policy);
     const fields = Object.keys(result.changes);
     this.event(result.policy.pool, 'policy-changed', 'low', result.changes, fields.length ? `policy of ${result.policy.pool} changed: ${fields.join(', ')}` : `policy of ${result.policy.pool} set (no change)`);
@@ -144,7 +148,6 @@ export class Autoscaler {
     let controller = this.controllers.get(observation.pool);
     if (!controller) {
       this.controllers.set(observation.pool, (controller = new PoolController(policy)));
-      this.exportPool(observation.pool);
     }
     const current = known ?? (observation.agentsReporting > 0 ? observation.agentsReporting : await this.registryCount(observation.pool)) ?? policy.minReplicas;
     const decision = controller.decide(observation, current);
@@ -174,11 +177,17 @@ export class Autoscaler {
     return decision;
   }
 
-  /** A pool's series exist from its first decision: counters at 0, the forecast error NaN until it is measured. */
+  /**
+   * A pool's series exist from its first sample or policy, before its first decision: counters at 0 (so `increase()`
+   * counts that decision), the forecast error NaN until it is measured.
+   */
   private exportPool(pool: string): void {
+    if (this.exportedPools.has(pool)) return;
+    this.exportedPools.add(pool);
     const { scaling } = this;
     scaling.replacements.inc({ pool }, 0);
     for (const outcome of ['success', 'failure']) scaling.actuations.inc({ pool, actuator: this.deps.actuator.kind, outcome }, 0);
+    for (const strategy of STRATEGIES) for (const direction of ['up', 'down', 'hold']) scaling.decisions.inc({ pool, strategy, direction }, 0);
     scaling.forecastError.set({ pool }, Number.NaN);
   }
 

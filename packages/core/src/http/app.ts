@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { HttpError } from '../errors';
 import { METRICS_CONTENT_TYPES, type ServiceMetrics } from '../telemetry/metrics';
 import { toFieldIssues } from '../validation';
+import { SCOPES } from './api-keys';
 import { anonymousWhereKeysRule, assertWritesScoped, authenticate, type RateLimits } from './auth';
 import { jsonBodiesOnly, type OtherBodyTypes } from './json-only';
 
@@ -51,6 +52,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     labelNames: ['scope'] as const,
     registers: [options.metrics.registry],
   });
+  for (const scope of SCOPES) rateLimited.inc({ scope }, 0);
   app.use(authenticate({ apiKeys: options.apiKeys, rateLimits: options.rateLimits ?? {}, rateLimited, now: Date.now }));
   // A body that is not JSON is refused (415), never read as an empty one; strangers still get their 401 first.
   app.use(jsonBodiesOnly({ ...(options.otherBodyTypes ? { otherTypes: options.otherBodyTypes } : {}), skip: anonymousWhereKeysRule }));
