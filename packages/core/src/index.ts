@@ -47,7 +47,7 @@ export type { RedisServerHandle } from './local-redis';
 export type { ClusterNode, RedisClusterHandle } from './local-redis-cluster';
 export type { RedisClient, RedisConnectOptions } from './redis-client';
 export type { AlertmanagerHandle } from './local-alertmanager';
-export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, EdgeSummary, GraphWindow, IncidentFilter, IncidentStore, Page, PageRequest, Store, WindowStore, WindowSummary } from './store/types';
+export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, DocumentStore, EdgeSummary, LogStore, GraphWindow, IncidentFilter, IncidentStore, Page, PageRequest, Store, WindowStore, WindowSummary } from './store/types';
 export type { ShardLeases } from './leases/shard-leases';
 export type { Bus, BusMessage, PayloadOf, SubscribeOptions, Subscription, Topic } from './bus/types';
 export type { AnomalyEvent, EmergenceEvent, Incident, IncidentAnomaly, IncidentChange, IncidentEmergence, IncidentStatus, Interaction, Narrative, SampleReport, TimelineEntry, WindowEvent } from './bus/topics';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createHttpApp, createServiceMetrics, rateLimitsFrom, registerBusLag, topics, type Bus, type Logger, type SampleReport, type ServiceMetrics, type Store, type Subscription } from '@swarmscope/core';
+import { createHttpApp, HttpError, createServiceMetrics, rateLimitsFrom, registerBusLag, topics, type Bus, type Logger, type SampleReport, type ServiceMetrics, type Store, type Subscription } from '@swarmscope/core';
 import type { Express } from 'express';
 import type { Actuator } from './actuators/actuator';
 import { createAutoscalerMetrics, type AutoscalerMetrics } from './autoscaler-metrics';
@@ -16,6 +16,9 @@ import { SelfHealing } from './self-healing';
 export const SERVICE_NAME = 'autoscaler';
 /** The bus consumer group: one autoscaler reads every shard (decisions are per pool, pools span shards). */
 export const CONSUMER_GROUP = 'autoscaler';
+/** Where the store keeps the policies (by pool) and the recent decisions. */
+const POLICIES = 'autoscaler:policies';
+const DECISIONS = 'autoscaler:decisions';
 
 export interface AutoscalerDeps {
   env: AutoscalerEnv;
@@ -112,10 +115,31 @@ export class Autoscaler {
     return this.policies.get(pool);
   }
 
-  /** Applies a policy change to the pool's controller and logs it as an event. */
-  applyPolicy(patch: { pool: string } & Record<string, unknown>): ReturnType<PolicyBook['apply']> {
+  /**
+   * Loads what the store kept from an earlier run (policies, recent decisions): with Redis they survive a restart.
+   * Runs before `start`.
+   */
+  async restore(): Promise<void> {
+    const { store, logger } = this.deps;
+    if (!store) return;
+    const [policies, decisions] = await Promise.all([store.documents.all(POLICIES), store.logs.read(DECISIONS)]);
+    for (const { pool, error } of this.policies.load(policies)) logger.warn({ pool, issues: error.issues }, 'a stored policy no longer validates: the pool gets the defaults');
+    for (const decision of decisions) this.decisions.add(decision as Decision);
+    if (policies.length + decisions.length > 0) logger.info({ policies: policies.length, decisions: decisions.length }, 'restored policies and decisions');
+  }
+
+  /** Applies a policy change to the pool's controller, keeps it in the store, and logs it as an event. */
+  async applyPolicy(patch: { pool: string } & Record<string, unknown>): Promise<ReturnType<PolicyBook['apply']>> {
+    const before = this.policies.get(patch.pool);
     const result = this.policies.apply(patch);
     if ('error' in result) return result;
+    try {
+      await this.deps.store?.documents.put(POLICIES, result.policy.pool, result.policy);
+    } catch (error) {
+      // Not kept, not applied: the caller retries the same patch.
+      this.policies.load([before]);
+      throw new HttpError('SWS_UNAVAILABLE', `the policy could not be stored (${(error as Error).message}); nothing changed, retry later`);
+    }
     this.exportPool(result.policy.pool);
     this.controllers.get(result.policy.pool)?.setPolicy(result.policy);
     const fields = Object.keys(result.changes);
@@ -139,6 +163,7 @@ export class Autoscaler {
       decisions.push(decision);
       replicas.set(decision.pool, decision.desired);
     }
+    await this.keepDecisions(decisions);
     await this.heal(at, replicas);
     return decisions;
   }
@@ -175,6 +200,15 @@ export class Autoscaler {
     this.decisions.add(decision);
     this.efficiency.record(decision, durationMs, policy.costPerReplicaHourUsd);
     return decision;
+  }
+
+  /** Keeps a tick's decisions in the store; a failure costs their history after a restart, never the tick. */
+  private async keepDecisions(decisions: Decision[]): Promise<void> {
+    try {
+      await this.deps.store?.logs.append(DECISIONS, decisions, this.deps.env.AUTOSCALER_LOG_CAPACITY);
+    } catch (error) {
+      this.deps.logger.warn({ err: (error as Error).message, decisions: decisions.length }, 'decisions not stored (they stay in memory)');
+    }
   }
 
   /**
