@@ -46,7 +46,7 @@ import type {
 } from './types';
 import { checkApiKey, checkEndpoint, checkInteger, checkNumber, checkString } from './validate';
 
-// The health-monitor's limits (services/health-monitor/src/ingest-schema.ts): checked here so a
+// The health-monitor's limits (packages/core/src/report-schema.ts): checked here so a
 // mistake throws at the call instead of every report being refused later.
 const AGENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;

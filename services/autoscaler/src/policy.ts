@@ -32,7 +32,7 @@ const timeZone = z.string().refine((value) => {
 }, 'is not an IANA time zone');
 
 /** While the current minute matches `cron` (in `timezone`), the pool keeps at least `minReplicas`. */
-export const scheduleRuleSchema = z.object({
+export const scheduleRuleSchema = z.strictObject({
   cron: cronExpression,
   minReplicas: z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be ≥ 0'),
   timezone: timeZone.default('UTC'),
@@ -40,11 +40,11 @@ export const scheduleRuleSchema = z.object({
 });
 export type ScheduleRule = z.infer<typeof scheduleRuleSchema>;
 
-const scalingRules = z.object({
+const scalingRules = z.strictObject({
   stabilizationWindowSeconds: z.number().int('must be whole seconds').min(0, 'must be ≥ 0').max(3600, 'must be ≤ 3600'),
   selectPolicy: z.enum(['Max', 'Min', 'Disabled'], { error: 'must be Max, Min or Disabled' }),
   policies: z.array(
-    z.object({
+    z.strictObject({
       type: z.enum(['Pods', 'Percent'], { error: 'must be Pods or Percent' }),
       value: z.number().int('must be a whole number').positive('must be > 0'),
       periodSeconds: z.number().int('must be whole seconds').min(1, 'must be ≥ 1').max(1800, 'must be ≤ 1800'),
@@ -77,7 +77,7 @@ const policyFields = {
   maxCostUsdPerHour: z.number({ error: 'must be a number' }).positive('must be > 0').optional(),
   strategies: z.array(z.enum(STRATEGIES, { error: `must be one of ${STRATEGIES.join(', ')}` })).default([...STRATEGIES]),
   schedules: z.array(scheduleRuleSchema).max(100, 'must hold at most 100 rules').default([]),
-  behavior: z.object({ scaleUp: scalingRules, scaleDown: scalingRules }).default(DEFAULT_BEHAVIOR),
+  behavior: z.strictObject({ scaleUp: scalingRules, scaleDown: scalingRules }).default(DEFAULT_BEHAVIOR),
 };
 
 /** A pool's complete policy; every field has a default (the seed's), so `{ pool }` alone is valid. */

@@ -39,7 +39,7 @@ describe('health-monitor serves the web console', () => {
     echo = await echoService();
     const down = `http://127.0.0.1:${await freePort()}`;
     const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent', API_KEYS: KEYS, ANOMALY_DETECTOR_URL: echo.url, INCIDENTS_URL: echo.url, AUTOSCALER_URL: echo.url, EMERGENCE_DETECTOR_URL: down });
-    const backends = backendsFor(env, logger);
+    const backends = await backendsFor(env, logger);
     running = await runHealthMonitor(env, backends, logger);
     close = () => backends.close();
     url = running.server.url;

@@ -4,6 +4,7 @@ import {
   createHttpApp,
   createServiceMetrics,
   exemplarOf,
+  OTLP_BODY_TYPES,
   topics,
   type AgentRecord,
   type Bus,
@@ -91,6 +92,8 @@ export class HealthMonitor {
       apiKeys: env.API_KEYS,
       rateLimits: rateLimitsFrom(env),
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      // The OTLP receiver's paths also take protobuf; every other route takes JSON only.
+      otherBodyTypes: OTLP_BODY_TYPES,
       readiness: [
         { name: `store (${store.kind})`, check: () => store.ping() },
         { name: `bus (${bus.kind})`, check: () => bus.ping() },

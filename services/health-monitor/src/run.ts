@@ -1,4 +1,4 @@
-import { createBackends, listen, redisOptionsOf, type Backends, type Logger, type RunningServer } from '@swarmscope/core';
+import { listen, openBackends, type Backends, type Logger, type RunningServer } from '@swarmscope/core';
 import type { HealthMonitorEnv } from './env';
 import { HealthMonitor } from './health-monitor';
 
@@ -13,7 +13,7 @@ export interface RunningHealthMonitor {
 export async function runHealthMonitor(env: HealthMonitorEnv, backends: Backends, logger: Logger, now?: () => number): Promise<RunningHealthMonitor> {
   const monitor = new HealthMonitor({ env, store: backends.store, bus: backends.bus, logger, ...(now ? { now } : {}) });
   await monitor.start();
-  const server = await listen(monitor.app, { port: env.HEALTH_MONITOR_PORT, host: env.HOST });
+  const server = await listen(monitor.app, { port: env.HEALTH_MONITOR_PORT, host: env.HOST, portVariable: 'HEALTH_MONITOR_PORT' });
   logger.info({ url: server.url, store: backends.store.kind, bus: backends.bus.kind }, 'health-monitor listening');
   return {
     monitor,
@@ -26,12 +26,6 @@ export async function runHealthMonitor(env: HealthMonitorEnv, backends: Backends
 }
 
 /** The store and bus this environment asks for: in memory, or in Redis when REDIS_URL or REDIS_CLUSTER_NODES is set. */
-export function backendsFor(env: HealthMonitorEnv, logger: Logger): Backends {
-  return createBackends({
-    ...redisOptionsOf(env),
-    busShards: env.BUS_SHARDS,
-    busMaxLen: env.BUS_MAX_LEN,
-    windowRetentionMs: env.WINDOW_RETENTION_HOURS * 3_600_000,
-    logger,
-  });
+export function backendsFor(env: HealthMonitorEnv, logger: Logger): Promise<Backends> {
+  return openBackends({ env, windowRetentionMs: env.WINDOW_RETENTION_HOURS * 3_600_000, logger });
 }

@@ -140,7 +140,7 @@ describe('incidents service', () => {
     expect((await list(`?since=${incident.openedAt}`)).items.map((i) => i.id)).toEqual([incident.id]);
     expect(((await (await fetch(`${url}/incidents/${incident.id}`)).json()) as Incident).id).toBe(incident.id);
 
-    for (const [query, field] of [['?status=bogus', 'query.status'], ['?severity=urgent', 'query.severity'], ['?limit=0', 'query.limit'], ['?since=yesterday', 'query.since'], ['?colour=red', 'query']]) {
+    for (const [query, field] of [['?status=bogus', 'query.status'], ['?severity=urgent', 'query.severity'], ['?limit=0', 'query.limit'], ['?since=yesterday', 'query.since'], ['?colour=red', 'query.colour']]) {
       const response = await fetch(`${url}/incidents${query}`);
       const body = (await response.json()) as { error: { code: string; message: string; issues: Array<{ path: string }> } };
       expect({ query, status: response.status, code: body.error.code }).toEqual({ query, status: 400, code: 'SWS_INVALID_FIELD' });

@@ -18,6 +18,9 @@ export function createIncidentMetrics(registry: ServiceRegistry, correlator: Cor
   for (const severity of SEVERITIES) opened.inc({ severity }, 0);
   for (const resolution of ['auto', 'manual', 'merged']) resolved.inc({ resolution }, 0);
   for (const source of NARRATION_SOURCES) narrations.inc({ source, reason: 'none' }, 0);
+  // The events' own vocabularies (anomalyEventSchema's and emergenceEventSchema's `event`).
+  for (const event of ['opened', 'updated', 'resolved']) events.inc({ kind: 'anomaly', event }, 0);
+  for (const event of ['opened', 'updated', 'closed']) events.inc({ kind: 'emergence', event }, 0);
   return {
     opened,
     resolved,

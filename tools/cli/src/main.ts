@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import './instrumentation';
-import { ConfigError } from '@swarmscope/core';
+import { STARTUP_EXIT_CODE, startupFailureLine } from '@swarmscope/core';
 import { UsageError } from './args';
 import { bench, benchUsage } from './commands/bench';
 import { detect, detectUsage } from './commands/detect';
@@ -36,11 +36,16 @@ async function main(argv: string[]): Promise<void> {
   await command.run(rest);
 }
 
+// A bad flag, a bad variable, a busy port or an unreachable backend: one line saying what to change, exit 2. Anything
+// else is a bug: its stack, exit 1.
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) {
-    process.stderr.write(`swarmscope: ${error.message}\n\n${usage}`);
+    const name = process.argv.slice(2).find((arg) => arg !== '--') ?? '';
+    const command = Object.hasOwn(commands, name) ? ` ${name}` : '';
+    process.stderr.write(`swarmscope: ${error.message} (see swarmscope${command} --help)\n`);
     process.exit(2);
   }
-  process.stderr.write(`swarmscope: ${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
-  process.exit(1);
+  const line = startupFailureLine(error);
+  process.stderr.write(`swarmscope: ${line ?? String((error as Error)?.stack ?? error)}\n`);
+  process.exit(line === undefined ? 1 : STARTUP_EXIT_CODE);
 });

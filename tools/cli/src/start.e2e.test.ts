@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '@swarmscope/core';
 
 // Runs the built CLI (the test command builds first), as a user would.
 const CLI = join(__dirname, '..', 'dist', 'main.js');
-
 
 function run(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -57,16 +58,44 @@ describe('swarmscope start', () => {
     expect(cli.output().stdout).toContain('stopped cleanly');
   });
 
-  it('refuses a bad flag with exit code 2 and the usage', async () => {
+  it('refuses a bad flag value with exit code 2 and one line pointing to --help', async () => {
     const cli = run(['start', '--agents', 'many']);
     expect(await cli.exited).toBe(2);
-    expect(cli.output().stderr).toContain('--agents: must be a whole number from 1 to 1000000 (got "many")');
-    expect(cli.output().stderr).toContain('usage: swarmscope');
+    expect(cli.output().stderr).toBe('swarmscope: --agents: must be a whole number from 1 to 1000000 (got "many") (see swarmscope start --help)\n');
   });
 
-  it('refuses a bad environment variable, naming it', async () => {
+  it('refuses an unknown flag with exit code 2 and one line naming it, not the whole usage', async () => {
+    const cli = run(['start', '--bogus']);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output().stderr).toBe('swarmscope: unknown flag --bogus (see swarmscope start --help)\n');
+  });
+
+  it('refuses a bad environment variable in one line naming it, exit code 2', async () => {
     const cli = run(['start', '--no-fleet'], { AGENT_TIMEOUT_SECONDS: 'soon' });
-    expect(await cli.exited).toBe(1);
-    expect(cli.output().stderr).toMatch(/AGENT_TIMEOUT_SECONDS: .* \(got "soon"\)/);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output().stderr).toMatch(/^swarmscope: invalid configuration: AGENT_TIMEOUT_SECONDS: .* \(got "soon"\)\n$/);
+  });
+
+  it('refuses to start beside a running one: one line naming the busy port and the variable that moves it, exit code 2', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const busy = (holder.address() as AddressInfo).port;
+    try {
+      const cli = run(['start', '--no-fleet'], { HEALTH_MONITOR_PORT: '0', ANOMALY_DETECTOR_PORT: String(busy), EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0' });
+      expect(await cli.exited).toBe(2);
+      const lines = cli.output().stderr.split('\n').filter((line) => line.startsWith('swarmscope:'));
+      expect(lines).toEqual([`swarmscope: port ${busy} on 127.0.0.1 is already in use (EADDRINUSE: is Swarmscope already running?): stop what holds it, or set ANOMALY_DETECTOR_PORT to a free port`]);
+      expect(cli.output().stderr).not.toContain('    at ');
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('refuses to start when its Redis does not answer: one line naming it and REDIS_URL, exit code 2, no fallback to memory', async () => {
+    const nobody = await freePort();
+    const cli = run(['start', '--no-fleet'], { REDIS_URL: `redis://127.0.0.1:${nobody}`, HEALTH_MONITOR_PORT: '0', ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0' });
+    expect(await cli.exited).toBe(2);
+    expect(cli.output().stderr).toMatch(new RegExp(`^swarmscope: Redis at redis://127\\.0\\.0\\.1:${nobody} is unreachable \\(.*ECONNREFUSED.*\\): start it, or set REDIS_URL`, 'm'));
+    expect(cli.output().stdout).not.toContain('Swarmscope is running');
   });
 });

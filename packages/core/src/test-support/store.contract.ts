@@ -384,6 +384,38 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('documents', () => {
+      it('keeps the last document put under each key of a collection, apart from other collections', async () => {
+        await store.documents.put('policies', 'support', { pool: 'support', minReplicas: 2 });
+        await store.documents.put('policies', 'billing', { pool: 'billing', minReplicas: 1 });
+        await store.documents.put('policies', 'support', { pool: 'support', minReplicas: 7 });
+        await store.documents.put('other', 'support', { x: 1 });
+        const all = (await store.documents.all('policies')) as Array<{ pool: string; minReplicas: number }>;
+        expect(all.sort((a, b) => a.pool.localeCompare(b.pool))).toEqual([{ pool: 'billing', minReplicas: 1 }, { pool: 'support', minReplicas: 7 }]);
+        expect(await store.documents.all('none')).toEqual([]);
+      });
+
+      it('hands out copies: changing what was put or read changes nothing stored', async () => {
+        const policy = { pool: 'support', schedules: [{ minReplicas: 1 }] };
+        await store.documents.put('policies', 'support', policy);
+        policy.schedules[0]!.minReplicas = 9;
+        const [read] = (await store.documents.all('policies')) as Array<typeof policy>;
+        read!.schedules[0]!.minReplicas = 8;
+        expect(await store.documents.all('policies')).toEqual([{ pool: 'support', schedules: [{ minReplicas: 1 }] }]);
+      });
+    });
+
+    describe('logs', () => {
+      it('keeps the newest entries up to the cap, oldest first', async () => {
+        await store.logs.append('decisions', [{ n: 1 }, { n: 2 }], 3);
+        await store.logs.append('decisions', [], 3);
+        await store.logs.append('decisions', [{ n: 3 }, { n: 4 }], 3);
+        await store.logs.append('other', [{ n: 0 }], 3);
+        expect(await store.logs.read('decisions')).toEqual([{ n: 2 }, { n: 3 }, { n: 4 }]);
+        expect(await store.logs.read('none')).toEqual([]);
+      });
+    });
+
     describe('lifecycle', () => {
       it('answers ping while open and rejects every call once closed', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
@@ -393,6 +425,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await expect(store.agents.upsert([agent('a-1')])).rejects.toThrow(/closed/);
         await expect(store.windows.range('agent:a-1', 0, 1)).rejects.toThrow(/closed/);
         await expect(store.incidents.get('inc-1')).rejects.toThrow(/closed/);
+        await expect(store.documents.all('policies')).rejects.toThrow(/closed/);
+        await expect(store.logs.append('decisions', [{}], 1)).rejects.toThrow(/closed/);
         await store.close(); // idempotent
       });
     });

@@ -12,7 +12,7 @@ describe('fleetgen speaks the public ingest API', () => {
     expect(block.reports.length).toBeGreaterThan(100);
     expect(block.interactions.length).toBeGreaterThan(0);
     const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent' });
-    const backends = backendsFor(env, logger);
+    const backends = await backendsFor(env, logger);
     const running = await runHealthMonitor(env, backends, logger, () => block.to);
     try {
       const post = async (path: string, body: unknown) => {

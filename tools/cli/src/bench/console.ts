@@ -75,7 +75,7 @@ async function timed(page: Page, start: () => Promise<unknown>, ready: string): 
 export async function runConsoleBench(options: ConsoleBenchOptions): Promise<ConsoleBenchResult> {
   const logger = createLogger({ name: 'bench', level: 'silent' });
   const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent', MAX_BATCH_REPORTS: '5000' });
-  const backends = backendsFor(env, logger);
+  const backends = await backendsFor(env, logger);
   const running = await runHealthMonitor(env, backends, logger);
   const url = running.server.url;
   const browser = await chromium.launch({

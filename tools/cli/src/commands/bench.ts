@@ -256,9 +256,10 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
   },
   fuzz: {
     usage: `fuzz [--payloads N] [--seed S] [--concurrency C] [--max-seconds T]
-    random and mutated payloads against every POST endpoint of the four services (a child process, memory
-    backends): answers by status, 5xx, requests without an answer, crashes, heap after a forced GC at start, after
-    a warm-up tenth and at the end. Fails when any 5xx, unanswered request or crash. Default 100,000 payloads,
+    the known edge cases (one right answer each), then random and mutated payloads against every POST endpoint of
+    the five services (a child process, memory backends): answers by status, 5xx, non-JSON bodies accepted,
+    requests without an answer, crashes, heap after a forced GC at start, after a warm-up tenth and at the end.
+    Fails when any edge case is answered wrongly, any 5xx, non-JSON body accepted, unanswered request or crash. Default 100,000 payloads,
     seed 1, 16 in flight, at most 1800 s.`,
     run: (values) =>
       runFuzzBench({

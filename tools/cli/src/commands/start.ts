@@ -8,6 +8,7 @@ import { BuiltinFleet, startControlServer } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
 import { intFlag, parseFlags } from '../args';
 import { formatSummaryLine } from '../summary-line';
+import { LiveTerminal } from '../terminal-lines';
 
 export const startUsage = `swarmscope start [--agents N] [--duration S] [--no-fleet] [--autoscale]
   Runs the platform in one process (embedded: in-memory store and bus; set REDIS_URL for Redis),
@@ -29,12 +30,17 @@ export async function start(argv: readonly string[]): Promise<void> {
   boundHeapGrowth();
 
   const env = parseEnv(healthMonitorEnv);
-  const logger = createLogger({ name: 'swarmscope', level: env.LOG_LEVEL, destination: process.stderr });
+  const out = process.stdout;
+  // On a terminal: readable log lines above a live summary line (each log line clears it first, then redraws it);
+  // piped: JSON logs on stderr, a summary line every 10 s on stdout.
+  const terminal = out.isTTY ? new LiveTerminal() : undefined;
+  const destination = terminal ? { write: (chunk: string) => void out.write(terminal.showLog(chunk)) } : process.stderr;
+  const logger = createLogger({ name: 'swarmscope', level: env.LOG_LEVEL, destination });
   // A signal while the services start waits for them to be up, then stops them all cleanly.
   let started!: (stop: (reason: string) => Promise<void>) => void;
   const stopOnceStarted = new Promise<(reason: string) => Promise<void>>((resolve) => (started = resolve));
   const removeSignals = onShutdownSignal(async (signal) => (await stopOnceStarted)(signal), logger);
-  const backends = backendsFor(env, logger);
+  const backends = await backendsFor(env, logger);
   // The services share this process, its store and its bus. The bus's consumers subscribe before health-monitor
   // accepts a sample: a new consumer group starts at the latest entry.
   const detectorEnv = parseEnv(anomalyDetectorEnv);
@@ -42,21 +48,21 @@ export async function start(argv: readonly string[]): Promise<void> {
     detectorEnv,
     backends.bus,
     createDefaultEngine({ latencySloSeconds: detectorEnv.LATENCY_SLO_SECONDS }),
-    createLogger({ name: 'anomaly-detector', level: env.LOG_LEVEL, destination: process.stderr }),
+    createLogger({ name: 'anomaly-detector', level: env.LOG_LEVEL, destination }),
   );
   const emergenceDetector = await runEmergenceDetector(
     parseEnv(emergenceDetectorEnv),
     backends.bus,
-    createLogger({ name: 'emergence-detector', level: env.LOG_LEVEL, destination: process.stderr }),
+    createLogger({ name: 'emergence-detector', level: env.LOG_LEVEL, destination }),
   );
-  const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination: process.stderr }));
+  const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination }));
   // incidents reads the detectors' events (none before samples arrive) and its narrator reports its own LLM calls to
   // this health-monitor unless told otherwise (Swarmscope watches its own AI), so it starts once that one listens.
   const incidentsConfig = parseEnv(incidentsEnv);
   const incidents = await runIncidents(
     incidentsConfig.NARRATOR_REPORT_URL ? incidentsConfig : { ...incidentsConfig, NARRATOR_REPORT_URL: healthMonitor.server.url },
     backends,
-    createLogger({ name: 'incidents', level: env.LOG_LEVEL, destination: process.stderr }),
+    createLogger({ name: 'incidents', level: env.LOG_LEVEL, destination }),
   );
   // The fleet reports with a key that may ingest; the autoscaler scales it with one that may administer.
   const ingestKey = secretFor(env.API_KEYS, 'ingest');
@@ -68,7 +74,7 @@ export async function start(argv: readonly string[]): Promise<void> {
     parseEnv(autoscalerEnv),
     backends.bus,
     backends.store,
-    createLogger({ name: 'autoscaler', level: env.LOG_LEVEL, destination: process.stderr }),
+    createLogger({ name: 'autoscaler', level: env.LOG_LEVEL, destination }),
     control ? { actuator: new SimulatorActuator({ url: control.url, ...(adminKey ? { apiKey: adminKey } : {}) }) } : {},
   );
   fleet?.start();
@@ -79,7 +85,6 @@ export async function start(argv: readonly string[]): Promise<void> {
   gateway.set('autoscaler', autoscaler.server.url);
   gateway.set('incidents', incidents.server.url);
 
-  const out = process.stdout;
   const url = healthMonitor.server.url;
   out.write(
     [
@@ -96,13 +101,11 @@ export async function start(argv: readonly string[]): Promise<void> {
     ].join('\n'),
   );
 
-  // Live on a terminal (one line, rewritten); a line every 10 s when piped, so logs stay readable.
-  const live = Boolean(out.isTTY);
   let ticks = 0;
   const render = () => formatSummaryLine(fleetSummary(healthMonitor.monitor), fleet?.stats().dropped);
   const ticker = setInterval(() => {
     ticks++;
-    if (live) out.write(`\r\x1b[2K${render()}`);
+    if (terminal) out.write(terminal.showSummary(render()));
     else if (ticks % 10 === 0) out.write(`${render()}\n`);
   }, 1000);
 
@@ -110,7 +113,7 @@ export async function start(argv: readonly string[]): Promise<void> {
   const stop = (reason: string) =>
     (stopped ??= (async () => {
       clearInterval(ticker);
-      if (live) out.write('\n');
+      if (terminal) out.write(terminal.end());
       out.write(`stopping (${reason}): flushing the fleet, draining requests, writing the registry...\n`);
       await fleet?.stop();
       const final = render();
