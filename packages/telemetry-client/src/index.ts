@@ -4,7 +4,7 @@ export { DEFAULT_BATCH_SIZE, Fleet, INGEST_PATH, INTERACTIONS_PATH } from './fle
 export { ApiError, CLIENT_ERROR_CODES, FleetError } from './errors';
 export { backoffDelay, parseRetryAfter } from './backoff';
 export { MAX_BODY_BYTES, MAX_REPORTS_PER_BODY } from './encode';
-export { DEFAULT_PRICES, Pricing } from './pricing';
+export { costOfUsage, DEFAULT_PRICES, Pricing } from './pricing';
 export { extract, inject } from './propagation';
 export { quickRegisterAgent, quickUpdateMetrics } from './quick';
 export {
@@ -31,7 +31,7 @@ export { VERSION } from './version';
 
 export type { ApiIssue, ClientErrorCode, FleetChannel, FleetErrorDetails, FleetErrorKind } from './errors';
 export type { GenAiOperationName } from './gen-ai-telemetry';
-export type { ModelPrice, PriceTable } from './pricing';
+export type { CallUsage, ModelPrice, PriceTable } from './pricing';
 export type { HeaderCarrier, TraceHeaders } from './propagation';
 export type {
   AgentIdentity,

@@ -1,5 +1,6 @@
 import { commonEnv, intVar, numberVar } from '@swarmscope/core';
 import type { z } from 'zod';
+import { otlpEnvShape } from './otlp/otlp-env';
 
 /** health-monitor's environment; every variable is listed in the README's configuration table. */
 export const healthMonitorEnv = commonEnv.extend({
@@ -15,5 +16,6 @@ export const healthMonitorEnv = commonEnv.extend({
   MAX_CUSTOM_SERIES_PER_AGENT: intVar(1, 100_000, 100),
   /** Distinct tool names with series of their own on /metrics (fleet-wide); later names count as tool="_OTHER". */
   MAX_TOOL_NAMES: intVar(1, 10_000, 200),
+  ...otlpEnvShape,
 });
 export type HealthMonitorEnv = z.infer<typeof healthMonitorEnv>;

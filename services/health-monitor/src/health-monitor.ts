@@ -24,6 +24,7 @@ import { FleetState } from './fleet-state';
 import { GRAPH_KEY, InteractionGraph } from './interaction-graph';
 import { createMonitorMetrics, type MonitorMetrics } from './monitor-metrics';
 import { IngestRate } from './ingest-rate';
+import type { OtlpReceiver } from './otlp/otlp-receiver';
 import { mountRoutes } from './routes';
 import { ToolUsageTable } from './tool-usage';
 import { METRIC, requestsIn } from './window-accumulator';
@@ -55,6 +56,8 @@ export class HealthMonitor {
   /** Tool usage by pool and name, behind the `swarmscope_agent_tool_*` series. */
   readonly tools: ToolUsageTable;
   readonly rate = new IngestRate();
+  /** The OTLP/HTTP receiver (its span-id index), mounted with the routes. */
+  otlp: OtlpReceiver | undefined;
   readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
