@@ -114,7 +114,18 @@ export function mapSpans(body: unknown, options: SpanMappingOptions): SpanMappin
   });
   out.spanReports = out.reports.length;
   for (const [agentId, heartbeat] of heartbeats) if (!out.requestAgents.has(agentId)) out.reports.push(heartbeat);
+  fillModels(out.reports);
   return out;
+}
+
+/**
+ * A tool span or a heartbeat names no model; the agent's model is the one of its latest request in the request (an
+ * agent's model changes its registry entry, so "unknown" must not come and go between its own reports).
+ */
+function fillModels(reports: ReportInput[]): void {
+  const latest = new Map<string, string>();
+  for (const report of reports) if (report.model !== undefined) latest.set(report.agentId, report.model);
+  for (const report of reports) if (report.model === undefined && latest.has(report.agentId)) report.model = latest.get(report.agentId)!;
 }
 
 function itemListOr400(scopeSpans: Record<string, unknown>, path: string): unknown[] {
