@@ -1,52 +1,12 @@
 import { gzipSync } from 'node:zlib';
-import { createLogger, parseEnv, type Backends } from '@swarmscope/core';
-import { healthMonitorEnv } from '../env';
-import { backendsFor, runHealthMonitor, type RunningHealthMonitor } from '../run';
 import { ExportTraceServiceRequest, ExportTraceServiceResponse } from './otlp-proto';
+import { startHarness, T0, WINDOW, type Harness } from './test-support/otlp-harness';
 import { newSpanId, newTraceId, runClientProcess, type PlannedSpan } from './test-support/run-client-process';
 
 // SpanKind of @opentelemetry/api.
 const INTERNAL = 0;
 const SERVER = 1;
 const CLIENT = 2;
-
-const logger = createLogger({ name: 'test', level: 'silent' });
-const WINDOW = 60_000;
-const T0 = Math.floor(Date.now() / WINDOW) * WINDOW;
-
-interface Harness {
-  url: string;
-  running: RunningHealthMonitor;
-  backends: Backends;
-  clock: { now: number };
-  get(path: string): Promise<any>;
-  stop(): Promise<void>;
-}
-
-async function startHarness(vars: Record<string, string> = {}): Promise<Harness> {
-  const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent', WINDOW_GRACE_SECONDS: '1', ...vars });
-  const backends = backendsFor(env, logger);
-  const clock = { now: T0 + 1000 };
-  const running = await runHealthMonitor(env, backends, logger, () => clock.now);
-  const url = running.server.url;
-  return {
-    url,
-    running,
-    backends,
-    clock,
-    get: async (path) => (await fetch(url + path)).json(),
-    async stop() {
-      await running.stop();
-      await backends.close();
-    },
-  };
-}
-
-/** Closes every window up to `through` (ms since T0). */
-async function closeWindows(h: Harness, through: number): Promise<void> {
-  h.clock.now = T0 + through;
-  await h.running.monitor.tick();
-}
 
 const chat = (agent: Attributes, model: string, input: number, output: number): Attributes => ({
   'gen_ai.operation.name': 'chat',
@@ -105,7 +65,7 @@ describe('OTLP receiver with the official OpenTelemetry JS exporters', () => {
       ['writer', 'writer', 'claude-sonnet-4-2024-08-06'],
     ]);
 
-    await closeWindows(h, 2 * WINDOW);
+    await h.closeWindows(2 * WINDOW);
     const window = async (key: string) => (await h.get(`/windows/${key}`)).windows[0];
     const plannerWindow = await window('agent/planner');
     expect(plannerWindow).toMatchObject({ count: 3, errors: 0, inputTokens: 3000, outputTokens: 600 });
@@ -208,7 +168,7 @@ describe('OTLP receiver with the official OpenTelemetry JS exporters', () => {
     const response = await fetch(`${h.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
     expect(response.status).toBe(200);
     expect(ExportTraceServiceResponse.decode(new Uint8Array(await response.arrayBuffer()))).toEqual(ExportTraceServiceResponse.create({}));
-    await closeWindows(h, 2 * WINDOW);
+    await h.closeWindows(2 * WINDOW);
     const fleet = (await h.get('/windows/pool/bulk')).windows[0];
     expect(fleet).toMatchObject({ count: 10_000, inputTokens: 1_000_000 });
   });

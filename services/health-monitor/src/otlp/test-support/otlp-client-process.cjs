@@ -1,5 +1,5 @@
 'use strict';
-/* global require, process, console */
+/* global require, process, console, setImmediate */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS child process: it loads each exporter only when its plan needs it */
 // A process of an instrumented fleet, run by the OTLP tests as a child: the official OpenTelemetry JS SDK and
 // exporters (they load node:http with a dynamic import, which jest's module sandbox cannot run). It reads a plan as
@@ -70,9 +70,14 @@ async function callOpenAi(plan) {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const provider = new BasicTracerProvider({ resource: resourceFromAttributes(plan.resource), spanProcessors: [new BatchSpanProcessor(traceExporter(plan))] });
   trace.setGlobalTracerProvider(provider);
+  // Its gen_ai.client.* metrics go out too, as a real deployment sends them: the receiver must not count them twice.
+  const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-proto');
+  const reader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${plan.url}/v1/metrics` }), exportIntervalMillis: 3_600_000 });
+  const meterProvider = new MeterProvider({ resource: resourceFromAttributes(plan.resource), readers: [reader] });
   const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai');
   const instrumentation = new OpenAIInstrumentation();
   instrumentation.setTracerProvider(provider);
+  instrumentation.setMeterProvider(meterProvider);
   instrumentation.enable();
   const { OpenAI } = require('openai');
   const client = new OpenAI({ baseURL: `${plan.llmUrl}/v1`, apiKey: 'sk-test', maxRetries: 0 });
@@ -80,11 +85,14 @@ async function callOpenAi(plan) {
     try {
       await client.chat.completions.create({ model: plan.model, messages: [{ role: 'user', content: `question ${i}` }] });
     } catch {
-      // A failed call is a span with error.type; the test counts it.
+      // A failed call is a span with error.type; the instrumentation ends it a few promise hops after the client throws.
     }
   }
+  await new Promise((resolve) => setImmediate(resolve));
   await provider.forceFlush();
   await provider.shutdown();
+  await reader.forceFlush();
+  await meterProvider.shutdown();
 }
 
 let input = '';
