@@ -150,6 +150,8 @@ export interface CallUsage {
 export function costOfUsage(price: ModelPrice, usage: CallUsage): number {
   const cacheRead = usage.cacheReadTokens ?? 0;
   const cacheWrite = usage.cacheWriteTokens ?? 0;
+  // Without cache tokens, exactly what costOf answers (the same sum in the same order).
+  if (cacheRead === 0 && cacheWrite === 0) return costOf(price, usage.inputTokens, usage.outputTokens);
   const uncached = Math.max(0, usage.inputTokens - cacheRead - cacheWrite);
   const input = uncached * price.inputPerMillion + cacheRead * (price.cacheReadPerMillion ?? price.inputPerMillion) + cacheWrite * (price.cacheWritePerMillion ?? price.inputPerMillion);
   return (input + usage.outputTokens * price.outputPerMillion) / 1_000_000;

@@ -21,6 +21,8 @@ export interface OtlpSpan {
   kind: number;
   startMs: number;
   endMs: number;
+  /** end − start, exact to the nanosecond (epoch nanoseconds as doubles are not). */
+  durationSeconds: number;
   /** Status code: 0 unset, 1 ok, 2 error. */
   statusCode: number;
   attributes: Attributes;
@@ -102,6 +104,16 @@ export function int64At(item: Wire, field: string, path: string): number {
   throw new ItemProblem(`${path}.${field}`, 'must be a 64-bit integer (a decimal string or a number)');
 }
 
+/** A 64-bit integer as a BigInt, exact; 0n when absent. */
+function bigIntAt(item: Wire, field: string, path: string): bigint {
+  const value = item[field];
+  if (value === undefined || value === null) return 0n;
+  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+  if (typeof value === 'string' && /^-?\d{1,20}$/.test(value)) return BigInt(value);
+  if (isObject(value) && typeof value.toString === 'function' && typeof value.toNumber === 'function') return BigInt((value as { toString(): string }).toString());
+  throw new ItemProblem(`${path}.${field}`, 'must be a 64-bit integer (a decimal string or a number)');
+}
+
 export function doubleAt(item: Wire, field: string, path: string): number | undefined {
   const value = item[field];
   if (value === undefined || value === null) return undefined;
@@ -165,14 +177,17 @@ export function attributesAt(item: Wire, field: string, path: string): Attribute
 /** Reads one span of a ScopeSpans; throws ItemProblem for a bad field. */
 export function readSpan(span: Wire, resource: Attributes, path: string): OtlpSpan {
   const status = objectAt(span, 'status', path);
+  const start = bigIntAt(span, 'startTimeUnixNano', path);
+  const end = bigIntAt(span, 'endTimeUnixNano', path);
   return {
     traceId: idAt(span, 'traceId', 16, path),
     spanId: idAt(span, 'spanId', 8, path),
     parentSpanId: idAt(span, 'parentSpanId', 8, path),
     name: stringAt(span, 'name', path),
     kind: intAt(span, 'kind', path),
-    startMs: int64At(span, 'startTimeUnixNano', path) / 1e6,
-    endMs: int64At(span, 'endTimeUnixNano', path) / 1e6,
+    startMs: Number(start) / 1e6,
+    endMs: Number(end) / 1e6,
+    durationSeconds: Number(end - start) / 1e9,
     statusCode: status ? intAt(status, 'code', `${path}.status`) : 0,
     attributes: attributesAt(span, 'attributes', path),
     resource,

@@ -143,7 +143,7 @@ function mapSpan(span: OtlpSpan, path: string, options: SpanMappingOptions, out:
     settleWaiting(span.spanId, link, options, out);
     return;
   }
-  if (span.endMs < span.startMs) throw new ItemProblem(`${path}.endTimeUnixNano`, 'is before startTimeUnixNano');
+  if (span.durationSeconds < 0) throw new ItemProblem(`${path}.endTimeUnixNano`, 'is before startTimeUnixNano');
   const isClientInvoke = operation === 'invoke_agent' && span.kind === SPAN_KIND.client;
   // A CLIENT invoke_agent span's gen_ai.agent.* describe the agent it calls; the caller is named apart or found above.
   const target = isClientInvoke ? agentFrom(resolve(rules.agent, span.attributes, undefined)?.value, path) : undefined;
@@ -153,7 +153,7 @@ function mapSpan(span: OtlpSpan, path: string, options: SpanMappingOptions, out:
     throw new ItemProblem(`${path}`, `no agent identity: none of ${rules.agent.map((keys) => keys.join('+')).join(', ')} is set on the span or its resource`);
   }
   const failed = span.statusCode === STATUS_ERROR || span.attributes[GEN_AI.errorType] !== undefined;
-  const latencySeconds = (span.endMs - span.startMs) / 1000;
+  const latencySeconds = span.durationSeconds;
   const timestamp = Math.floor(span.endMs);
   const pool = resolve(rules.pool, {}, span.resource)?.value;
   const base = { timestamp, ...(pool !== undefined ? { pool: asId(pool) ?? pool } : {}) };
