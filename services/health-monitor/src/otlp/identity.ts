@@ -63,10 +63,11 @@ export function resolve(alternatives: readonly string[][], own: Attributes, reso
 }
 
 const NOT_ID = /[^A-Za-z0-9._:-]+/g;
+const ID = /^[A-Za-z0-9._:-]*$/;
 
 /** An agent id or pool name in the platform's charset (other characters become `_`); undefined past 128 characters. */
 export function asId(value: string): string | undefined {
-  const id = value.replace(NOT_ID, '_');
+  const id = ID.test(value) ? value : value.replace(NOT_ID, '_');
   return id.length <= 128 ? id : undefined;
 }
 

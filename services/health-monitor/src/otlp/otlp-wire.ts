@@ -28,6 +28,8 @@ export interface OtlpSpan {
   attributes: Attributes;
   /** The resource's attributes (one object shared by the resource's spans). */
   resource: Attributes;
+  /** service.name|service.instance.id of the resource: "the same process". */
+  resourceKey: string;
 }
 
 export const SPAN_KIND = { client: 3 } as const;
@@ -37,9 +39,17 @@ export const STATUS_ERROR = 2;
 export class ItemProblem extends Error {
   constructor(
     readonly path: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(`${path}: ${problem}`);
+  }
+
+  /**
+   * The message with `prefix` before a path that is relative to it (empty, or starting with "."): hot paths name
+   * fields relative to their item and build the full path only when something is wrong.
+   */
+  messageUnder(prefix: string): string {
+    return this.path === '' || this.path.startsWith('.') ? `${prefix}${this.path}: ${this.problem}` : this.message;
   }
 }
 
@@ -100,18 +110,29 @@ export function int64At(item: Wire, field: string, path: string): number {
   if (value === undefined || value === null) return 0;
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && /^-?\d{1,20}$/.test(value)) return Number(value);
-  if (isObject(value) && typeof value.toNumber === 'function') return (value as { toNumber(): number }).toNumber();
+  if (isLong(value)) return value.toNumber();
   throw new ItemProblem(`${path}.${field}`, 'must be a 64-bit integer (a decimal string or a number)');
 }
 
-/** A 64-bit integer as a BigInt, exact; 0n when absent. */
-function bigIntAt(item: Wire, field: string, path: string): bigint {
-  const value = item[field];
-  if (value === undefined || value === null) return 0n;
-  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
-  if (typeof value === 'string' && /^-?\d{1,20}$/.test(value)) return BigInt(value);
-  if (isObject(value) && typeof value.toString === 'function' && typeof value.toNumber === 'function') return BigInt((value as { toString(): string }).toString());
-  throw new ItemProblem(`${path}.${field}`, 'must be a 64-bit integer (a decimal string or a number)');
+interface LongLike {
+  toNumber(): number;
+  subtract(other: LongLike): LongLike;
+}
+const isLong = (value: unknown): value is LongLike => isObject(value) && typeof value.toNumber === 'function' && typeof value.subtract === 'function';
+
+/** end − start of two 64-bit nanosecond fields, in seconds, exact (epoch nanoseconds as doubles are not). */
+function durationSecondsAt(item: Wire, path: string): number {
+  const start = item.startTimeUnixNano;
+  const end = item.endTimeUnixNano;
+  if (isLong(start) && isLong(end)) return end.subtract(start).toNumber() / 1e9;
+  const exact = (field: string, value: unknown): bigint => {
+    if (value === undefined || value === null) return 0n;
+    if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+    if (typeof value === 'string' && /^-?\d{1,20}$/.test(value)) return BigInt(value);
+    if (isLong(value)) return BigInt(String(value));
+    throw new ItemProblem(`${path}.${field}`, 'must be a 64-bit integer (a decimal string or a number)');
+  };
+  return Number(exact('endTimeUnixNano', end) - exact('startTimeUnixNano', start)) / 1e9;
 }
 
 export function doubleAt(item: Wire, field: string, path: string): number | undefined {
@@ -132,7 +153,8 @@ export function idAt(item: Wire, field: string, bytes: number, path: string): st
   if (value instanceof Uint8Array) {
     if (value.length === 0) return '';
     if (value.length !== bytes) throw new ItemProblem(`${path}.${field}`, `must be ${bytes} bytes, got ${value.length}`);
-    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
+    // protobufjs decodes bytes as Buffers under Node: no view to make.
+    return (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString('hex');
   }
   if (typeof value === 'string') {
     if (value === '') return '';
@@ -162,34 +184,42 @@ function anyValue(value: unknown, path: string, depth: number): AttributeValue {
   return '';
 }
 
-/** A KeyValue list as a plain object (the last value of a repeated key wins). */
-export function attributesAt(item: Wire, field: string, path: string): Attributes {
+/**
+ * A KeyValue list as a plain object (the last value of a repeated key wins). With `wanted`, only those keys are read
+ * (a span's prompts and other attributes nobody maps cost nothing more).
+ */
+export function attributesAt(item: Wire, field: string, path: string, wanted?: ReadonlySet<string>): Attributes {
   const list = itemList(item, field, path);
   const attributes: Attributes = {};
   for (let i = 0; i < list.length; i++) {
     const entry = list[i];
     if (!isObject(entry) || typeof entry.key !== 'string') throw new ItemProblem(`${path}.${field}.${i}.key`, 'must be a string');
-    attributes[entry.key] = anyValue(entry.value, `${path}.${field}.${i}.value`, 0);
+    if (wanted !== undefined && !wanted.has(entry.key)) continue;
+    try {
+      attributes[entry.key] = anyValue(entry.value, '', 0);
+    } catch (problem) {
+      if (!(problem instanceof ItemProblem)) throw problem;
+      throw new ItemProblem(`${path}.${field}.${i}.value${problem.path}`, problem.problem);
+    }
   }
   return attributes;
 }
 
-/** Reads one span of a ScopeSpans; throws ItemProblem for a bad field. */
-export function readSpan(span: Wire, resource: Attributes, path: string): OtlpSpan {
+/** Reads one span of a ScopeSpans (only the `wanted` attributes); throws ItemProblem for a bad field. */
+export function readSpan(span: Wire, resource: Attributes, resourceKey: string, path: string, wanted: ReadonlySet<string>): OtlpSpan {
   const status = objectAt(span, 'status', path);
-  const start = bigIntAt(span, 'startTimeUnixNano', path);
-  const end = bigIntAt(span, 'endTimeUnixNano', path);
   return {
     traceId: idAt(span, 'traceId', 16, path),
     spanId: idAt(span, 'spanId', 8, path),
     parentSpanId: idAt(span, 'parentSpanId', 8, path),
     name: stringAt(span, 'name', path),
     kind: intAt(span, 'kind', path),
-    startMs: Number(start) / 1e6,
-    endMs: Number(end) / 1e6,
-    durationSeconds: Number(end - start) / 1e9,
-    statusCode: status ? intAt(status, 'code', `${path}.status`) : 0,
-    attributes: attributesAt(span, 'attributes', path),
+    startMs: int64At(span, 'startTimeUnixNano', path) / 1e6,
+    endMs: int64At(span, 'endTimeUnixNano', path) / 1e6,
+    durationSeconds: durationSecondsAt(span, path),
+    statusCode: status ? intAt(status, 'code', path === '' ? '.status' : `${path}.status`) : 0,
+    attributes: attributesAt(span, 'attributes', path, wanted),
     resource,
+    resourceKey,
   };
 }

@@ -83,9 +83,10 @@ export function mapSpans(body: unknown, options: SpanMappingOptions): SpanMappin
   const request = requestObject(body, 'resourceSpans');
   const out: SpanMapping = { reports: [], spanReports: 0, interactions: [], spans: 0, rejected: 0, problems: [], requestAgents: new Set() };
   const heartbeats = new Map<string, ReportInput>();
+  const wanted = wantedKeys(options.rules);
   listOf(request, 'resourceSpans', 'resourceSpans').forEach((resourceSpans, r) => {
     const path = `resourceSpans.${r}`;
-    let resource: Attributes | undefined;
+    let resource: Attributes = {};
     let resourceProblem: ItemProblem | undefined;
     try {
       const wireResource = resourceSpans.resource;
@@ -94,20 +95,21 @@ export function mapSpans(body: unknown, options: SpanMappingOptions): SpanMappin
       if (!(problem instanceof ItemProblem)) throw problem;
       resourceProblem = problem;
     }
+    const key = resourceKey(resource);
     listOf(resourceSpans, 'scopeSpans', path).forEach((scopeSpans, s) => {
       const spans = itemListOr400(scopeSpans, `${path}.scopeSpans.${s}`);
       for (let i = 0; i < spans.length; i++) {
         out.spans++;
-        const spanPath = `${path}.scopeSpans.${s}.spans.${i}`;
         try {
           if (resourceProblem) throw resourceProblem;
           const wire = spans[i];
-          if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) throw new ItemProblem(spanPath, 'must be an object');
-          mapSpan(readSpan(wire as Record<string, unknown>, resource!, spanPath), spanPath, options, out, heartbeats);
+          if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) throw new ItemProblem('', 'must be an object');
+          // Paths in problems are relative to the span ('' is the span): its own is only spelled out when refused.
+          mapSpan(readSpan(wire as Record<string, unknown>, resource, key, '', wanted), '', options, out, heartbeats);
         } catch (problem) {
           if (!(problem instanceof ItemProblem)) throw problem;
           out.rejected++;
-          if (out.problems.length < MAX_PROBLEMS) out.problems.push(problem.message);
+          if (out.problems.length < MAX_PROBLEMS) out.problems.push(problem.messageUnder(`${path}.scopeSpans.${s}.spans.${i}`));
         }
       }
     });
@@ -116,6 +118,18 @@ export function mapSpans(body: unknown, options: SpanMappingOptions): SpanMappin
   for (const [agentId, heartbeat] of heartbeats) if (!out.requestAgents.has(agentId)) out.reports.push(heartbeat);
   fillModels(out.reports);
   return out;
+}
+
+const wantedByRules = new WeakMap<IdentityRules, ReadonlySet<string>>();
+
+/** The span attributes the mapping reads: the GenAI ones and those the identity rules name. */
+function wantedKeys(rules: IdentityRules): ReadonlySet<string> {
+  let wanted = wantedByRules.get(rules);
+  if (wanted === undefined) {
+    wanted = new Set<string>([...Object.values(GEN_AI), ...[rules.agent, rules.pool, rules.model].flat(2)]);
+    wantedByRules.set(rules, wanted);
+  }
+  return wanted;
 }
 
 /**
@@ -150,7 +164,7 @@ function mapSpan(span: OtlpSpan, path: string, options: SpanMappingOptions, out:
   const identity = target !== undefined ? undefined : resolve(rules.agent, span.attributes, span.resource);
   const agent = target !== undefined ? callerOf(span, path, options) : agentFrom(identity?.value, path);
   if (agent === undefined && target === undefined) {
-    throw new ItemProblem(`${path}`, `no agent identity: none of ${rules.agent.map((keys) => keys.join('+')).join(', ')} is set on the span or its resource`);
+    throw new ItemProblem(path, `no agent identity: none of ${rules.agent.map((keys) => keys.join('+')).join(', ')} is set on the span or its resource`);
   }
   const failed = span.statusCode === STATUS_ERROR || span.attributes[GEN_AI.errorType] !== undefined;
   const latencySeconds = span.durationSeconds;
@@ -174,11 +188,12 @@ function mapSpan(span: OtlpSpan, path: string, options: SpanMappingOptions, out:
     }
   }
 
-  const resource = resourceKey(span.resource);
+  const resource = span.resourceKey;
   const resourceOnly = identity?.fromResource ? resource : undefined;
   const indexed: IndexedSpan = { agent, parent: span.parentSpanId, target, resource, at: now };
   index.add(span.spanId, indexed);
-  const edge: PendingEdge = {
+  if (target !== undefined || span.parentSpanId !== '') {
+    const edge: PendingEdge = {
     to: target ?? agent!,
     resourceOnly,
     client: target !== undefined,
@@ -188,9 +203,10 @@ function mapSpan(span: OtlpSpan, path: string, options: SpanMappingOptions, out:
     timestamp,
     traceId: span.traceId,
     spanId: span.spanId,
-  };
-  if (target !== undefined && agent !== undefined) addEdge(out, agent, edge);
-  else if (target !== undefined || span.parentSpanId !== '') placeEdge(edge, span.parentSpanId, options, out);
+    };
+    if (target !== undefined && agent !== undefined) addEdge(out, agent, edge);
+    else placeEdge(edge, span.parentSpanId, options, out);
+  }
   settleWaiting(span.spanId, indexed, options, out);
 }
 
