@@ -1,5 +1,5 @@
 import type { Interaction } from '@swarmscope/core';
-import type { Pricing } from '@swarmscope/telemetry-client';
+import { ATTR_CALLER_AGENT_ID, TOKEN_METRIC_NAMES, type Pricing } from '@swarmscope/telemetry-client';
 import type { ReportInput } from '../ingest-schema';
 import { asId, resolve, resourceKey, type IdentityRules } from './identity';
 import type { IndexedSpan, SpanIndex } from './span-index';
@@ -23,15 +23,15 @@ export const GEN_AI = {
   agentId: 'gen_ai.agent.id',
   agentName: 'gen_ai.agent.name',
   /** Ours until the conventions name the caller of an agent (their draft: gen_ai.caller.*). */
-  callerAgentId: 'swarmscope.caller.agent.id',
+  callerAgentId: ATTR_CALLER_AGENT_ID,
   draftCallerAgentId: 'gen_ai.caller.agent.id',
-  /** What the SDK sent before it was renamed. */
+  /** What the SDK sent before it was renamed to the caller attribute. */
   legacyCaller: 'swarmscope.interaction.from',
   interactionKind: 'swarmscope.interaction.kind',
 } as const;
 
-/** Custom metric names of the token kinds the window has no field for (averaged per report in windows). */
-export const TOKEN_METRICS = { cacheRead: 'cache_read_tokens', cacheWrite: 'cache_write_tokens', reasoning: 'reasoning_tokens' } as const;
+/** Custom metric names of the token kinds the window has no field for (averaged per report in windows), as the SDK sends them. */
+const TOKEN_METRICS = TOKEN_METRIC_NAMES;
 
 export interface SpanMappingOptions {
   rules: IdentityRules;
