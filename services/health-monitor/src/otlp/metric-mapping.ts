@@ -25,7 +25,7 @@ export class CumulativeStreams {
     this.last.delete(key);
     this.last.set(key, { start, count, sum });
     if (this.last.size > this.maxStreams) this.last.delete(this.last.keys().next().value!);
-    if (previous === undefined || previous.start !== start || count < previous.count) return { count, sum };
+    if (previous === undefined || previous.start !== start || count < previous.count || sum < previous.sum) return { count, sum };
     return { count: count - previous.count, sum: sum - previous.sum };
   }
 }
@@ -146,7 +146,8 @@ function mapPoint(
     count = int64At(point, 'count', path);
     sum = doubleAt(point, 'sum', path) ?? 0;
   } else {
-    count = 1;
+    // A sum point is a total, not a count of records: its increase is what counts.
+    count = 0;
     sum = doubleAt(point, 'asDouble', path) ?? int64At(point, 'asInt', path);
   }
   if (count < 0 || sum < 0) throw new ItemProblem(path, 'count and sum must be ≥ 0');
@@ -154,7 +155,7 @@ function mapPoint(
     const key = `${resourceKey(resource)}|${name}|${JSON.stringify(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
     ({ count, sum } = options.streams.delta(key, start, count, sum));
   }
-  if (count === 0 || (!histogram && sum === 0)) return;
+  if (histogram ? count === 0 : sum === 0) return;
 
   const model = resolve(options.rules.model, attributes, resource)?.value;
   const pool = resolve(options.rules.pool, {}, resource)?.value;
