@@ -48,16 +48,19 @@ export async function runOtlpBench(options: OtlpBenchOptions): Promise<void> {
   let indexEntries = 0;
   try {
     await waitReady(origin, child);
-    const bodies = buildEquivalentBodies(options.agents, options.batch, 10, Date.now());
+    // 20 rounds of every agent: 200,000 distinct spans at the defaults, more than a run sends.
+    const bodies = buildEquivalentBodies(options.agents, options.batch, 20, Date.now());
     const pool = new Pool(origin, { connections: options.concurrency, keepAliveTimeout: 60_000 });
     // Every agent once through each path first: the timed part measures steady-state ingest of known agents.
     for (const body of bodies.ingest.slice(0, Math.ceil(options.agents / options.batch))) await post(pool, '/v1/ingest', 'application/json', body);
     // The two paths take turns (three slices each), so a neighbour's load on a shared machine weighs on both alike.
     const slices: Phase[][] = [[], []];
     const slice = { ...options, seconds: options.seconds / SLICES };
+    // Each path goes on through its bodies where its last slice stopped: every span id is new until the bodies run out.
+    const cursors = [{ next: 0 }, { next: 0 }];
     for (let turn = 0; turn < SLICES; turn++) {
-      slices[0]!.push(await phase(pool, '/v1/ingest', 'application/json', bodies.ingest, bodies.perBody, slice));
-      slices[1]!.push(await phase(pool, '/v1/traces', 'application/x-protobuf', bodies.otlp, bodies.perBody, slice));
+      slices[0]!.push(await phase(pool, '/v1/ingest', 'application/json', bodies.ingest, bodies.perBody, slice, cursors[0]!));
+      slices[1]!.push(await phase(pool, '/v1/traces', 'application/x-protobuf', bodies.otlp, bodies.perBody, slice, cursors[1]!));
     }
     phases = slices.map(merge);
     const metrics = await (await fetch(`${origin}/metrics`)).text();
@@ -94,18 +97,17 @@ function merge(slices: Phase[]): Phase {
   return { path: slices[0]!.path, items, seconds, itemsPerSecond: items / seconds, latencies, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), failed: slices.reduce((total, p) => total + p.failed, 0) };
 }
 
-async function phase(pool: Pool, path: string, type: string, bodies: Buffer[], perBody: number, options: OtlpBenchOptions): Promise<Phase> {
+async function phase(pool: Pool, path: string, type: string, bodies: Buffer[], perBody: number, options: OtlpBenchOptions, cursor: { next: number }): Promise<Phase> {
   process.stderr.write(`${path}: measuring for ${options.seconds.toFixed(1)} s...\n`);
   const latencies: number[] = [];
   let items = 0;
   let failed = 0;
-  let next = 0;
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
       while (performance.now() < deadline) {
-        const body = bodies[next++ % bodies.length]!;
+        const body = bodies[cursor.next++ % bodies.length]!;
         const t0 = performance.now();
         const ok = await post(pool, path, type, body);
         latencies.push(performance.now() - t0);
