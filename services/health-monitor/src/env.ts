@@ -1,5 +1,6 @@
 import { commonEnv, intVar, numberVar, urlVar } from '@swarmscope/core';
 import type { z } from 'zod';
+import { otlpEnvShape } from './otlp/otlp-env';
 
 const HTTP = ['http:', 'https:'] as const;
 
@@ -22,5 +23,6 @@ export const healthMonitorEnv = commonEnv.extend({
   EMERGENCE_DETECTOR_URL: urlVar(HTTP).default('http://127.0.0.1:8082'),
   AUTOSCALER_URL: urlVar(HTTP).default('http://127.0.0.1:8083'),
   INCIDENTS_URL: urlVar(HTTP).default('http://127.0.0.1:8084'),
+  ...otlpEnvShape,
 });
 export type HealthMonitorEnv = z.infer<typeof healthMonitorEnv>;

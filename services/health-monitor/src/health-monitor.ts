@@ -25,6 +25,7 @@ import { FleetState } from './fleet-state';
 import { GRAPH_KEY, InteractionGraph } from './interaction-graph';
 import { createMonitorMetrics, type MonitorMetrics } from './monitor-metrics';
 import { IngestRate } from './ingest-rate';
+import type { OtlpReceiver } from './otlp/otlp-receiver';
 import { mountRoutes } from './routes';
 import { ToolUsageTable } from './tool-usage';
 import { CONSOLE_PUBLIC_PATHS, ConsoleGateway, mountConsole } from './console-routes';
@@ -63,6 +64,8 @@ export class HealthMonitor {
   /** Where the web console's gateway forwards calls to the other services. */
   readonly consoleGateway: ConsoleGateway;
   readonly rate = new IngestRate();
+  /** The OTLP/HTTP receiver (its span-id index), mounted with the routes. */
+  otlp: OtlpReceiver | undefined;
   readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;

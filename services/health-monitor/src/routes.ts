@@ -9,6 +9,7 @@ import { GRAPH_KEY, mergeGraph } from './interaction-graph';
 import { agentIdSchema, agentMetricsSchema, registerSchema, DEFAULTS, STANDARD_NAMES } from './ingest-schema';
 import { SeriesBudget } from './series-budget';
 import { checkTimestamp } from './timestamp-policy';
+import { mountOtlpRoutes } from './otlp/otlp-receiver';
 
 const listQuery = z.object({
   status: z.enum(AGENT_STATUSES, { error: `must be one of ${AGENT_STATUSES.join(', ')}` }).optional(),
@@ -70,6 +71,9 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
     const rejected = monitor.countRejected(result.rejected);
     response.json({ accepted: result.items.length, rejected, errors: result.errors });
   });
+
+  // OTLP/HTTP traces and metrics (protobuf or JSON): the same checks and path as /v1/ingest.
+  monitor.otlp = mountOtlpRoutes(app, monitor, { timestampPolicy, admitSeries });
 
   // The interaction graph over [from, to] (default: the last 10 minutes), closed windows and open ones.
   app.get('/graph', async (request, response) => {

@@ -5,6 +5,8 @@ import { HealthMonitor } from './health-monitor';
 export interface RunningHealthMonitor {
   monitor: HealthMonitor;
   server: RunningServer;
+  /** The OTLP_PORT listener, when set. */
+  otlpServer: RunningServer | undefined;
   /** Stops accepting, drains in-flight requests, then flushes the registry and windows. */
   stop(): Promise<void>;
 }
@@ -15,11 +17,15 @@ export async function runHealthMonitor(env: HealthMonitorEnv, backends: Backends
   await monitor.start();
   const server = await listen(monitor.app, { port: env.HEALTH_MONITOR_PORT, host: env.HOST, portVariable: 'HEALTH_MONITOR_PORT' });
   logger.info({ url: server.url, store: backends.store.kind, bus: backends.bus.kind }, 'health-monitor listening');
+  // OTLP exporters' conventional port (4318) as a second listener of the same app, when asked for.
+  const otlpServer = env.OTLP_PORT === undefined ? undefined : await listen(monitor.app, { port: env.OTLP_PORT, host: env.HOST });
+  if (otlpServer) logger.info({ url: otlpServer.url }, 'OTLP/HTTP listening');
   return {
     monitor,
     server,
+    otlpServer,
     async stop() {
-      await server.close(env.SHUTDOWN_TIMEOUT_SECONDS * 1000);
+      await Promise.all([server.close(env.SHUTDOWN_TIMEOUT_SECONDS * 1000), otlpServer?.close(env.SHUTDOWN_TIMEOUT_SECONDS * 1000)]);
       await monitor.stop();
     },
   };

@@ -1,5 +1,6 @@
 import { intFlag, numberFlag, parseFlags, UsageError, type ParsedFlags } from '../args';
 import { runIngestBench } from '../bench/ingest';
+import { runOtlpBench } from '../bench/otlp';
 import { runAgentMemoryBench } from '../bench/memory';
 import { runSdkOverheadBench } from '../bench/sdk-overhead';
 import { runInGcChild } from '../bench/gc-child';
@@ -40,6 +41,19 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         tools: intFlag(values.tools, 'tools', 0, 32, 0),
       });
     },
+  },
+  otlp: {
+    usage: `otlp [--seconds S] [--agents N] [--batch B] [--concurrency C]
+    spans/s a health-monitor (child process) accepts from OTLP/HTTP protobuf against reports/s on /v1/ingest
+    carrying the same requests (the two take turns, three slices each), p50/p99 body latency of each, and the
+    span-id index's heap bytes per entry. Defaults: 12 s a path, 10,000 agents, 1,000 requests a body, 4 in flight.`,
+    run: (values) =>
+      runOtlpBench({
+        seconds: intFlag(values.seconds, 'seconds', 3, 3600, 12),
+        agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000),
+        batch: intFlag(values.batch, 'batch', 1, 5000, 1000),
+        concurrency: intFlag(values.concurrency, 'concurrency', 1, 256, 4),
+      }),
   },
   memory: {
     usage: `memory [--agents N]
