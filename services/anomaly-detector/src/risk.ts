@@ -26,7 +26,7 @@ export interface RiskEvidence {
 }
 
 export interface RiskOptions {
-  /** Rate multiple of a flood (default 4). */
+  /** Rate multiple of a flood (default 3, as the request-rate detector). */
   floodMultiple?: number;
   /** Pool share that makes a rate surge a pool flood (default 0.5)… */
   floodPoolShare?: number;
@@ -56,7 +56,7 @@ export interface RiskAssessment {
  * request rate), are medium; everything else is low. Pure.
  */
 export function classifyRisk(evidence: RiskEvidence, options: RiskOptions = {}): RiskAssessment {
-  const floodMultiple = options.floodMultiple ?? 4;
+  const floodMultiple = options.floodMultiple ?? 3;
   const floodPoolShare = options.floodPoolShare ?? 0.5;
   const floodAgents = options.floodAgents ?? 5;
   const scanAgents = options.scanAgents ?? 10;
