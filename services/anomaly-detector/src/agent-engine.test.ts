@@ -112,8 +112,8 @@ describe('AgentAnomalyEngine', () => {
     expect(engine.openAnomaly('a-2')).toBeUndefined();
   });
 
-  it('types a 6× latency shift as latency_spike, and a breach of a tight SLO as latency_slo', () => {
-    const loose = new AgentAnomalyEngine({ latencySlo: { sloSeconds: 100 } });
+  it('types a 6× latency shift as latency_spike, and a burn of a tight pool SLO as latency_slo', () => {
+    const loose = new AgentAnomalyEngine({ latencySlos: { pools: {}, models: {}, fallback: { seconds: 100, target: 0.99 } } });
     const a = new Agent('a-3', 3);
     feed(loose, a, 1200);
     const spike = feed(loose, a, 120, { latency: 5.4 }).filter((e) => e.event === 'opened');
@@ -121,12 +121,13 @@ describe('AgentAnomalyEngine', () => {
     expect(spike[0]!.type).toBe('latency_spike');
     expect(spike[0]!.explanation).toMatch(/response_time_seconds a sustained shift above the recent median/);
 
-    const tight = new AgentAnomalyEngine({ latencySlo: { sloSeconds: 1 }, univariateMetrics: [] });
+    const tight = new AgentAnomalyEngine({ latencySlos: { pools: { support: { seconds: 2, target: 0.99 } }, models: {} }, univariateMetrics: [] });
     const b = new Agent('a-4', 4);
-    feed(tight, b, 600, { latency: 0.5 });
-    const slo = feed(tight, b, 60, { latency: 3 }).filter((e) => e.event === 'opened');
+    expect(feed(tight, b, 600, { latency: 0.5 })).toEqual([]); // well within 99 % under 2 s: quiet
+    const slo = feed(tight, b, 300, { latency: 3 }).filter((e) => e.event === 'opened');
     expect(slo[0]!.type).toBe('latency_slo');
-    expect(slo[0]!.evidence['latency-slo.slo']).toBe(1);
+    expect(slo[0]!.evidence['latency-slo.objectiveSeconds']).toBe(2);
+    expect(slo[0]!.evidence['latency-slo.burnShort']).toBeGreaterThan(14.4);
   });
 
   it('rates an output-only volume spike as exfiltration-like: token_spike with medium risk', () => {
@@ -159,7 +160,7 @@ describe('AgentAnomalyEngine', () => {
       const e = byAgent.get(a.id)!;
       expect(e.type).toBe('request_surge');
       expect(e.risk).toBe('high');
-      expect(e.evidence['request-rate.multiple']).toBeGreaterThan(4);
+      expect(e.evidence['request-rate.multiple']).toBeGreaterThan(3);
     }
   });
 
@@ -170,7 +171,6 @@ describe('AgentAnomalyEngine', () => {
       memoryMetric: false,
       drift: false,
       requestRate: false,
-      latencySlo: { sloSeconds: 1000 },
       tokenSpike: { ratio: 1000, pointRatio: 1e9 },
       features: ['response_time_seconds', 'output_tokens'],
       featureSmoothing: 1,

@@ -5,7 +5,7 @@ import { agentEnsemble } from './agent-ensemble';
 import { type EnsembleConfig, type Severity, StreamDetector, severityOf } from './ensemble';
 import { ErrorSurgeDetector, type ErrorSurgeOptions } from './error-surge';
 import { describe as describeContributor, round } from './explain';
-import { LatencySloDetector, type LatencySloOptions } from './latency-slo';
+import { LatencySloDetector, type LatencySloOptions, type LatencySloTable, objectiveFor } from './latency-slo';
 import { MultivariateDetector, type MultivariateOptions } from './multivariate';
 import { OutputDriftDetector, type OutputDriftOptions } from './output-drift';
 import { RequestRateDetector, type RequestRateOptions } from './request-rate';
@@ -104,7 +104,13 @@ export interface AgentAnomalyEngineOptions {
   /** Memory metric watched for a rising trend (default `memory_bytes`; false: off). */
   memoryMetric?: string | false;
   memoryTrend?: TrendOptions;
-  latencySlo?: LatencySloOptions;
+  /**
+   * Latency objectives by pool and model, alerted by multi-window burn rate (default: none — an agent's latency is
+   * then judged against its own baseline only).
+   */
+  latencySlos?: LatencySloTable;
+  /** Burn-rate windows and minimum evidence of the SLO detector. */
+  latencySlo?: Omit<LatencySloOptions, 'objective'>;
   errorSurge?: ErrorSurgeOptions;
   tokenSpike?: TokenSpikeOptions;
   /** Output-distribution drift of `output_tokens` (false: off). */
@@ -170,7 +176,8 @@ class AgentState {
   meanGapMs = 0;
   errors: ErrorSurgeDetector | undefined;
   rate: RequestRateDetector | undefined;
-  latency: LatencySloDetector | undefined;
+  /** The agent's SLO detector; null: no objective applies to its pool or model. */
+  latency: LatencySloDetector | null | undefined;
   inputTokens: TokenSpikeDetector | undefined;
   outputTokens: TokenSpikeDetector | undefined;
   drift: OutputDriftDetector | undefined;
@@ -410,6 +417,7 @@ export class AgentAnomalyEngine {
       this.agents.delete(id); // re-insert: Map order is the recency order
       const model = report.model ?? st.subject.model;
       const pool = report.pool ?? st.subject.pool;
+      if (pool !== st.subject.pool || model !== st.subject.model) st.latency = undefined; // its objective may differ
       if (pool !== st.subject.pool) {
         this.leavePool(st);
         (st.subject as { pool: string }).pool = pool;
@@ -463,7 +471,13 @@ export class AgentAnomalyEngine {
       }
     }
     const latency = metrics.response_time_seconds;
-    if (latency !== undefined) this.signal((st.latency ??= new LatencySloDetector(o.latencySlo)).update(latency), st.latency);
+    if (latency !== undefined && st.latency !== null) {
+      if (st.latency === undefined) {
+        const objective = o.latencySlos ? objectiveFor(o.latencySlos, st.subject.pool, st.subject.model) : undefined;
+        st.latency = objective ? new LatencySloDetector({ ...o.latencySlo, objective }) : null;
+      }
+      if (st.latency) this.signal(st.latency.update(t, latency), st.latency);
+    }
     const input = metrics.input_tokens;
     if (input !== undefined) this.signal((st.inputTokens ??= new TokenSpikeDetector({ label: 'input_tokens', ...o.tokenSpike })).update(input, learn), st.inputTokens);
     const output = metrics.output_tokens;

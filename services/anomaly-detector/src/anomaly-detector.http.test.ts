@@ -38,7 +38,7 @@ describe('anomaly-detector service', () => {
   beforeEach(async () => {
     bus = new MemoryBus({ shards: 4 });
     const env = parseEnv(anomalyDetectorEnv, { ANOMALY_DETECTOR_PORT: '0', BUS_SHARDS: '4', LOG_LEVEL: 'silent' });
-    running = await runAnomalyDetector(env, bus, createDefaultEngine({ latencySloSeconds: env.LATENCY_SLO_SECONDS }), logger);
+    running = await runAnomalyDetector(env, bus, createDefaultEngine({ latencySlos: env.LATENCY_SLOS }), logger);
     url = running.server.url;
   });
   afterEach(async () => {

@@ -27,7 +27,7 @@ export async function startFuzzPlatform(logger: Logger = createLogger({ name: 'f
   const backends = backendsFor(env, logger);
   const healthMonitor = await runHealthMonitor(env, backends, logger);
   const detectorEnv = parseEnv(anomalyDetectorEnv, { ...common, ANOMALY_DETECTOR_PORT: '0' });
-  const anomalyDetector = await runAnomalyDetector(detectorEnv, backends.bus, createDefaultEngine({ latencySloSeconds: detectorEnv.LATENCY_SLO_SECONDS }), logger);
+  const anomalyDetector = await runAnomalyDetector(detectorEnv, backends.bus, createDefaultEngine({ latencySlos: detectorEnv.LATENCY_SLOS }), logger);
   const emergenceDetector = await runEmergenceDetector(parseEnv(emergenceDetectorEnv, { ...common, EMERGENCE_DETECTOR_PORT: '0' }), backends.bus, logger);
   const autoscaler = await runAutoscaler(parseEnv(autoscalerEnv, { ...common, AUTOSCALER_PORT: '0' }), backends.bus, backends.store, logger);
   return {
