@@ -11,7 +11,7 @@ import { OutputDriftDetector, type OutputDriftOptions } from './output-drift';
 import { RequestRateDetector, type RequestRateOptions } from './request-rate';
 import { type RiskAssessment, type RiskOptions, classifyRisk } from './risk';
 import { hashString } from './seeded-random';
-import type { AgentAnomalyType, SignalDetector } from './signal';
+import { ANOMALY_TYPES, type AgentAnomalyType, type SignalDetector } from './signal';
 import { TokenSpikeDetector, type TokenSpikeOptions } from './token-spike';
 import { TrendDetector, type TrendOptions } from './trend';
 import { stateArrays } from './state-arrays';
@@ -66,19 +66,7 @@ export const DEFAULT_METRIC_TYPES: Readonly<Record<string, { up: AgentAnomalyTyp
  * Anomaly types from the most to the least specific: the type an episode takes when several detectors fire (a flood
  * explains the error surge and latency it causes, a model drift the quality drop, a latency shift the SLO breach).
  */
-export const TYPE_PRIORITY: readonly AgentAnomalyType[] = [
-  'request_surge',
-  'error_surge',
-  'token_spike',
-  'model_drift',
-  'memory_leak',
-  'quality_degradation',
-  'latency_spike',
-  'latency_slo',
-  'silent',
-  'multivariate',
-  'statistical',
-];
+export const TYPE_PRIORITY: readonly AgentAnomalyType[] = ANOMALY_TYPES;
 
 export interface AgentAnomalyEngineOptions {
   /**

@@ -16,7 +16,7 @@ import {
 } from '@swarmscope/core';
 import type { Express } from 'express';
 import { AnomalyLog } from './anomaly-log';
-import { createDetectorMetrics, type DetectorMetrics } from './detector-metrics';
+import { countOpened, createDetectorMetrics, type DetectorMetrics } from './detector-metrics';
 import type { AnomalyEngine, ReportVerdict } from './engine-port';
 import type { AnomalyDetectorEnv } from './env';
 import { mountRoutes } from './routes';
@@ -53,6 +53,8 @@ export class AnomalyDetector {
   private view: Subscription | undefined;
   private ownership: ShardOwnership | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** Pools whose anomaly counters exist (at 0 or more). */
+  private readonly countedPools = new Set<string>();
 
   constructor(readonly deps: AnomalyDetectorDeps) {
     const { env, bus, logger, engine } = deps;
@@ -145,7 +147,7 @@ export class AnomalyDetector {
     const byShard = new Map<number, AnomalyEvent[]>();
     for (const event of events) {
       this.log.apply(event);
-      if (event.event === 'opened') this.detectorMetrics.anomalies.inc({ type: event.type, severity: event.severity, pool: event.pool });
+      if (event.event === 'opened') countOpened(this.detectorMetrics, this.countedPools, { type: event.type, severity: event.severity, risk: event.risk ?? 'low', pool: event.pool });
       const shard = bus.shardOf(event.agentId);
       const list = byShard.get(shard);
       if (list) list.push(event);

@@ -50,7 +50,7 @@ export interface RiskAssessment {
 }
 
 /**
- * Maps detected anomaly types and their evidence to a risk class: a request flood over a pool (rate ≥ 4× on ≥ half
+ * Maps detected anomaly types and their evidence to a risk class: a request flood over a pool (rate ≥ 3× on ≥ half
  * the pool or ≥ 5 agents) and a horizontal scan (one source, ≥ 10 agents, ≥ 80 % failures) are high; one agent's
  * rate surge without that breadth, and exfiltration-like output (≥ 5× the output at < 2× the input and a normal
  * request rate), are medium; everything else is low. Pure.
