@@ -5,6 +5,7 @@ import { agentEnsemble } from './agent-ensemble';
 import { type EnsembleConfig, type Severity, StreamDetector, severityOf } from './ensemble';
 import { ErrorSurgeDetector, type ErrorSurgeOptions } from './error-surge';
 import { describe as describeContributor, round } from './explain';
+import { MemoryLeakDetector, type MemoryLeakOptions } from './memory-leak';
 import { LatencySloDetector, type LatencySloOptions, type LatencySloTable, objectiveFor } from './latency-slo';
 import { MultivariateDetector, type MultivariateOptions } from './multivariate';
 import { OutputDriftDetector, type OutputDriftOptions } from './output-drift';
@@ -30,14 +31,15 @@ export interface AgentReport {
   quality?: Readonly<Record<string, number>>;
 }
 
-/** Metrics that get a univariate ensemble stream by default (counts such as requests/errors are judged as rates). */
+/**
+ * Metrics that get a univariate ensemble stream by default (counts such as requests/errors are judged as rates; memory
+ * by the leak detector, as a GC sawtooth trips a change detector on every collection).
+ */
 export const DEFAULT_UNIVARIATE_METRICS: readonly string[] = [
   'response_time_seconds',
   'input_tokens',
   'output_tokens',
   'cpu_percent',
-  'memory_bytes',
-  'memory_percent',
   'accuracy',
   'coherence',
 ];
@@ -89,9 +91,9 @@ export interface AgentAnomalyEngineOptions {
   /** Quality scores watched for a falling trend (default accuracy, coherence). */
   qualityMetrics?: readonly string[];
   qualityTrend?: TrendOptions;
-  /** Memory metric watched for a rising trend (default `memory_bytes`; false: off). */
+  /** Memory metric watched for leaks (default `memory_bytes`; false: off); `memory_limit_bytes`, when reported, is its limit. */
   memoryMetric?: string | false;
-  memoryTrend?: TrendOptions;
+  memoryLeak?: MemoryLeakOptions;
   /**
    * Latency objectives by pool and model, alerted by multi-window burn rate (default: none — an agent's latency is
    * then judged against its own baseline only).
@@ -170,7 +172,7 @@ class AgentState {
   outputTokens: TokenSpikeDetector | undefined;
   drift: OutputDriftDetector | undefined;
   quality: Array<TrendDetector | undefined>;
-  memory: TrendDetector | undefined;
+  memory: MemoryLeakDetector | undefined;
   forest: MultivariateDetector | undefined;
   vector: Float64Array | undefined;
   seen = 0;
@@ -494,8 +496,8 @@ export class AgentAnomalyEngine {
     if (this.memoryName !== false) {
       const m = metrics[this.memoryName];
       if (m !== undefined) {
-        const trend = (st.memory ??= new TrendDetector({ direction: 'up', minRelativeChange: 0.1, name: 'memory-trend', label: this.memoryName, ...o.memoryTrend }));
-        this.signal(trend.update(t, m), trend);
+        const leak = (st.memory ??= new MemoryLeakDetector({ label: this.memoryName, ...o.memoryLeak }));
+        this.signal(leak.update(t, m, metrics.memory_limit_bytes), leak);
       }
     }
   }
