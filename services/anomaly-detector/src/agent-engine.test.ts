@@ -10,6 +10,7 @@ interface Shape {
   input?: number;
   output?: number;
   quality?: number;
+  memory?: number;
 }
 
 /** Seeded reports of one agent, one a second, shaped like the simulator's (log-normal latency and tokens). */
@@ -44,7 +45,7 @@ class Agent {
         input_tokens: Math.round((shape.input ?? 800) * Math.exp(0.5 * this.normal())),
         output_tokens: error ? 0 : Math.round((shape.output ?? 250) * Math.exp(0.6 * this.normal())),
         cpu_percent: 35 + 4 * this.normal(),
-        memory_bytes: 4e8,
+        memory_bytes: shape.memory ?? 4e8,
       },
       quality: { accuracy: q + 0.04 * this.normal(), coherence: q + 0.02 + 0.04 * this.normal() },
     };
@@ -213,6 +214,55 @@ describe('AgentAnomalyEngine', () => {
     expect(engine.sweep(engine.watermark)).toEqual([]); // already open
     const back = engine.observe(a.report({}, 41_000)).events;
     expect(back[0]).toMatchObject({ event: 'resolved', id: swept[0]!.id });
+  });
+
+  it('makes a pool that stops reporting as a whole ONE stopped_reporting anomaly; one agent quiet amid its pool stays silent', () => {
+    const engine = new AgentAnomalyEngine();
+    const load = Array.from({ length: 12 }, (_, i) => new Agent(`l-${i}`, 40 + i, 'load'));
+    const steady = Array.from({ length: 4 }, (_, i) => new Agent(`k-${i}`, 60 + i, 'steady'));
+    const events: AnomalyEvent[] = [];
+    const second = (agents: Agent[]) => {
+      for (const a of agents) events.push(...engine.observe(a.report()).events);
+      if (steady[0]!.t % 5000 === 0) events.push(...engine.sweep(engine.watermark));
+    };
+    for (let s = 0; s < 120; s++) second([...load, ...steady]);
+    expect(events).toEqual([]);
+    // The load test ends: the whole `load` pool stops; `steady` goes on for three minutes.
+    for (let s = 0; s < 180; s++) second(steady);
+    const opened = events.filter((e) => e.event === 'opened');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ type: 'stopped_reporting', agentId: 'pool:load', pool: 'load', severity: 'high' });
+    expect(opened[0]!.evidence).toMatchObject({ agents: 12, poolAgents: 12, share: 1 });
+    expect(opened[0]!.explanation).toMatch(/12 of its 12 agents stopped reporting together/);
+    // The pool reports again: its anomaly resolves at the next sweep, once.
+    events.length = 0;
+    for (const a of load) a.t = steady[0]!.t;
+    for (let s = 0; s < 30; s++) second([...load, ...steady]);
+    expect(events).toEqual([expect.objectContaining({ event: 'resolved', id: opened[0]!.id, type: 'stopped_reporting' })]);
+    // One agent of the steady pool goes quiet while the rest report: that is `silent`, for that agent.
+    events.length = 0;
+    for (let s = 0; s < 120; s++) second([...load, ...steady.slice(1)]);
+    expect(events.filter((e) => e.event === 'opened')).toEqual([expect.objectContaining({ type: 'silent', agentId: 'k-0' })]);
+  });
+
+  it('keeps causes apart: an open memory leak does not hide an error surge that starts later', () => {
+    const engine = new AgentAnomalyEngine();
+    const a = new Agent('m-1', 31);
+    const events = feed(engine, a, 1800);
+    expect(events).toEqual([]);
+    // A leak of 300 %/h from here on.
+    const leakFrom = a.t;
+    const leaking = (extra: Shape = {}) => ({ ...extra, memory: 4e8 * (1 + (3 * (a.t - leakFrom)) / 3_600_000) });
+    for (let i = 0; i < 900; i++) events.push(...engine.observe(a.report(leaking())).events);
+    const leak = events.find((e) => e.event === 'opened' && e.type === 'memory_leak');
+    expect(leak).toBeDefined();
+    expect(leak!.evidence['memory-leak.ratePercentPerHour']).toBeGreaterThan(100);
+    const surge: AnomalyEvent[] = [];
+    for (let i = 0; i < 120; i++) surge.push(...engine.observe(a.report(leaking({ errorRate: 0.6 }))).events);
+    const errors = surge.find((e) => e.event === 'opened' && e.type === 'error_surge');
+    expect(errors).toBeDefined();
+    expect(errors!.id).not.toBe(leak!.id);
+    expect(surge.some((e) => e.event === 'resolved' && e.id === leak!.id)).toBe(false); // the leak is still open
   });
 
   it('forgets idle agents on sweep (closing what they had open) and bounds the agents it tracks', () => {

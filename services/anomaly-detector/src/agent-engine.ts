@@ -1,5 +1,6 @@
 import type { AnomalyEvent } from '@swarmscope/core';
 import { EpisodeTracker, type EpisodeOptions, type EpisodeSubject, type Finding } from './anomaly-episodes';
+import { CAUSES, CAUSE_OF, CauseEpisodes } from './cause-episodes';
 import { TYPED_ARRAY_OVERHEAD_BYTES, objectBytes } from './detector';
 import { agentEnsemble } from './agent-ensemble';
 import { type EnsembleConfig, type Severity, StreamDetector, severityOf } from './ensemble';
@@ -139,6 +140,8 @@ export interface AgentVerdict {
   events: readonly AnomalyEvent[];
 }
 
+const NO_EVENTS: readonly AnomalyEvent[] = Object.freeze([]) as readonly AnomalyEvent[];
+
 /** Kinds of candidate: a univariate stream, one of the signal detectors, or the forest. */
 const enum Kind {
   Stream,
@@ -148,6 +151,8 @@ const enum Kind {
 
 interface Candidate {
   kind: Kind;
+  /** Index in CAUSES of the candidate's anomaly type. */
+  cause: number;
   score: number;
   confidence: number;
   /** Stream: metric slot; Signal: slot in the signal scratch. */
@@ -160,7 +165,7 @@ interface Candidate {
 class AgentState {
   readonly subject: EpisodeSubject;
   readonly streams: Array<StreamDetector | undefined>;
-  readonly episodes: EpisodeTracker;
+  readonly episodes: CauseEpisodes;
   lastTimestamp: number;
   reports = 0;
   meanGapMs = 0;
@@ -185,9 +190,17 @@ class AgentState {
     this.subject = { agentId, model, pool };
     this.streams = new Array(metrics).fill(undefined);
     this.quality = new Array(2 * qualities).fill(undefined);
-    this.episodes = new EpisodeTracker(episodes);
+    this.episodes = new CauseEpisodes(episodes);
     this.lastTimestamp = timestamp;
   }
+}
+
+/** One pool's counts, and its `stopped_reporting` anomaly (subject `pool:<name>`). */
+interface PoolState {
+  agents: number;
+  surging: number;
+  subject: EpisodeSubject;
+  stopped: EpisodeTracker | undefined;
 }
 
 /** The engine's own counts, for /metrics. */
@@ -228,8 +241,11 @@ export class AgentAnomalyEngine {
   private readonly options: AgentAnomalyEngineOptions;
   private readonly episodeOptions: EpisodeOptions;
   private readonly agents = new Map<string, AgentState>();
-  private readonly pools = new Map<string, { agents: number; surging: number }>();
+  private readonly pools = new Map<string, PoolState>();
   private readonly candidates: Candidate[] = [];
+  /** Per cause: the index of its strongest candidate at or above the threshold (−1: none), and its finding. */
+  private readonly causeTop = new Int32Array(CAUSES.length);
+  private readonly findings: Array<Finding | undefined> = new Array(CAUSES.length).fill(undefined);
   private candidateCount = 0;
   private readonly signalScratch: SignalDetector[] = [];
   private readonly verdict: AgentVerdict = { agentId: '', timestamp: 0, score: 0, anomalous: false, anomaly: undefined, events: [] };
@@ -257,7 +273,7 @@ export class AgentAnomalyEngine {
     this.idleMs = options.idleMs ?? 3_600_000;
     this.silenceMs = options.silenceMs ?? 60_000;
     this.seed = options.seed ?? 1;
-    for (let i = 0; i < 16; i++) this.candidates.push({ kind: Kind.Stream, score: 0, confidence: 0, index: 0, value: 0 });
+    for (let i = 0; i < 16; i++) this.candidates.push({ kind: Kind.Stream, cause: 0, score: 0, confidence: 0, index: 0, value: 0 });
   }
 
   /** The largest report timestamp seen: the data-time watermark to `sweep` with. */
@@ -286,8 +302,7 @@ export class AgentAnomalyEngine {
     const events: AnomalyEvent[] = this.pending.length ? this.pending.splice(0) : [];
     if (st.silent) {
       st.silent = false;
-      const closed = st.episodes.close(st.subject, t);
-      if (closed) events.push(closed);
+      st.episodes.closeCause('presence', st.subject, t, events);
     }
     if (st.reports > 0 && t > st.lastTimestamp) st.meanGapMs += 0.1 * (t - st.lastTimestamp - st.meanGapMs);
     if (t > st.lastTimestamp) st.lastTimestamp = t;
@@ -300,7 +315,9 @@ export class AgentAnomalyEngine {
     this.signalsOf(st, t, metrics, quality);
     const forestScore = this.forestOf(st, metrics, quality);
 
-    // Late fusion: the strongest candidate sets score and type; agreeing detectors raise the confidence.
+    // Late fusion per cause: the strongest candidate of a cause sets its score and type; agreeing detectors raise the
+    // confidence. Each cause has its own open anomaly, so one cause never hides another.
+    const top = this.causeTop.fill(-1);
     let best = -1;
     let score = 0;
     for (let i = 0; i < this.candidateCount; i++) {
@@ -309,6 +326,7 @@ export class AgentAnomalyEngine {
         score = c.score;
         best = i;
       }
+      if (c.score >= this.threshold && (top[c.cause]! < 0 || c.score > this.candidates[top[c.cause]!]!.score)) top[c.cause] = i;
     }
     const anomalous = best >= 0 && score >= this.threshold;
     if (st.forest && st.vector && st.seen === (1 << this.features.length) - 1) st.forest.learn(t, st.vector, !anomalous, forestScore);
@@ -318,9 +336,14 @@ export class AgentAnomalyEngine {
     v.timestamp = t;
     v.score = score;
     v.anomalous = anomalous;
-    v.anomaly = anomalous ? this.finding(st, best) : undefined;
+    const findings = this.findings;
+    v.anomaly = undefined;
+    for (let k = 0; k < CAUSES.length; k++) {
+      findings[k] = top[k]! >= 0 ? this.finding(st, k) : undefined;
+      if (top[k] === best) v.anomaly = findings[k];
+    }
     if (anomalous) this.counts.anomalousReports++;
-    const grouped = st.episodes.onReport(st.subject, t, v.anomaly);
+    const grouped = anomalous || st.episodes.open ? st.episodes.onReport(st.subject, t, findings) : NO_EVENTS;
     if (events.length === 0) v.events = grouped;
     else {
       for (const e of grouped) events.push(e);
@@ -343,20 +366,21 @@ export class AgentAnomalyEngine {
   sweep(now: number): AnomalyEvent[] {
     const watermark = Math.min(now, this.maxTimestamp);
     const events: AnomalyEvent[] = [];
+    if (this.silenceMs !== false) this.poolStops(watermark, this.silenceMs, events);
     for (const [id, st] of this.agents) {
       const quiet = watermark - st.lastTimestamp;
       if (quiet >= this.idleMs) {
-        const closed = st.episodes.close(st.subject, watermark);
-        if (closed) events.push(closed);
+        st.episodes.close(st.subject, watermark, events);
         this.forget(id, st);
         continue;
       }
-      if (st.episodes.open && !st.silent) {
-        const closed = st.episodes.onTime(st.subject, watermark);
-        if (closed) events.push(closed);
-      }
+      if (st.episodes.open && !st.silent) st.episodes.onTime(st.subject, watermark, events);
       if (this.silenceMs !== false && !st.silent && st.reports >= 20 && quiet >= Math.max(this.silenceMs, 10 * st.meanGapMs)) {
         st.silent = true;
+        // Its other anomalies end with its reports (their evidence stops).
+        st.episodes.close(st.subject, watermark, events);
+        // In a pool that stopped as a whole, the pool's one `stopped_reporting` anomaly speaks for it.
+        if (this.pools.get(st.subject.pool)?.stopped?.open) continue;
         const finding: Finding = {
           score: 1,
           confidence: Math.min(1, st.reports / 100),
@@ -369,13 +393,62 @@ export class AgentAnomalyEngine {
           explanation: `high silent anomaly on agent ${st.subject.agentId}: no report for ${round(quiet / 1000)} s, against one every ${round(st.meanGapMs / 1000)} s usually.`,
         };
         // Opened when noticed (evidence.lastReportAt says when the agent went quiet).
-        const closed = st.episodes.close(st.subject, watermark);
-        if (closed) events.push(closed);
-        for (const e of st.episodes.onReport(st.subject, watermark, finding)) events.push(e);
+        const presence = this.findings.fill(undefined);
+        presence[CAUSES.indexOf('presence')] = finding;
+        for (const e of st.episodes.onReport(st.subject, watermark, presence)) events.push(e);
+        presence.fill(undefined);
       }
     }
+    // Events of pools whose last agents were forgotten above.
+    if (this.pending.length) events.push(...this.pending.splice(0));
     this.counts.events += events.length;
     return events;
+  }
+
+  /**
+   * Opens one `stopped_reporting` anomaly for each pool where most agents this engine tracks (≥ half, and ≥ 3) went
+   * quiet together (quiet ≥ silenceMs and ≥ 3 × their usual gap): a deploy, a network cut, the end of a load test —
+   * one event, not one `silent` anomaly per agent. Its subject is the pool (`agentId` `pool:<name>`); it resolves
+   * when fewer than half of the pool's agents are quiet (they report again, or are forgotten).
+   */
+  private poolStops(watermark: number, silenceMs: number, events: AnomalyEvent[]): void {
+    const quietByPool = new Map<string, { quiet: number; lastReportAt: number; sample: string[] }>();
+    for (const st of this.agents.values()) {
+      if (st.reports < 20) continue;
+      const quiet = watermark - st.lastTimestamp;
+      if (!st.silent && !(quiet >= Math.max(silenceMs, 3 * st.meanGapMs))) continue;
+      let q = quietByPool.get(st.subject.pool);
+      if (!q) quietByPool.set(st.subject.pool, (q = { quiet: 0, lastReportAt: 0, sample: [] }));
+      q.quiet++;
+      if (st.lastTimestamp > q.lastReportAt) q.lastReportAt = st.lastTimestamp;
+      if (q.sample.length < 10) q.sample.push(st.subject.agentId);
+    }
+    for (const [name, pool] of this.pools) {
+      // Most of its agents report again: the pool's stop is over.
+      if (pool.stopped?.open && !((quietByPool.get(name)?.quiet ?? 0) >= 0.5 * pool.agents)) {
+        const closed = pool.stopped.close(pool.subject, watermark);
+        if (closed) events.push(closed);
+      }
+    }
+    for (const [name, q] of quietByPool) {
+      const pool = this.pools.get(name)!;
+      if (pool.stopped?.open || q.quiet < 3 || q.quiet < 0.5 * pool.agents) continue;
+      const finding: Finding = {
+        score: 1,
+        confidence: q.quiet / pool.agents,
+        severity: 'high',
+        type: 'stopped_reporting',
+        risk: 'low',
+        detectors: ['silence'],
+        features: [],
+        evidence: { agents: q.quiet, poolAgents: pool.agents, share: q.quiet / pool.agents, lastReportAt: q.lastReportAt },
+        explanation:
+          `high stopped_reporting anomaly on pool ${name}: ${q.quiet} of its ${pool.agents} agents stopped reporting together ` +
+          `(last report ${round((watermark - q.lastReportAt) / 1000)} s ago; e.g. ${q.sample.join(', ')}): a deploy, a network cut or the end of a load test, not ${q.quiet} faults.`,
+      };
+      const tracker = (pool.stopped ??= new EpisodeTracker({ ...this.episodeOptions, recoveryMs: Number.POSITIVE_INFINITY }));
+      for (const e of tracker.onReport(pool.subject, watermark, finding)) events.push(e);
+    }
   }
 
   /** Bytes of state held for one agent (0 when unknown). */
@@ -417,8 +490,7 @@ export class AgentAnomalyEngine {
     } else {
       if (this.agents.size >= this.maxAgents) {
         const [oldId, oldest] = this.agents.entries().next().value as [string, AgentState];
-        const closed = oldest.episodes.close(oldest.subject, report.timestamp);
-        if (closed) this.pending.push(closed);
+        oldest.episodes.close(oldest.subject, report.timestamp, this.pending);
         this.forget(oldId, oldest);
         this.counts.evicted++;
       }
@@ -438,7 +510,9 @@ export class AgentAnomalyEngine {
       if (value === undefined || !Number.isFinite(value)) continue;
       const stream = (st.streams[i] ??= new StreamDetector(this.config));
       const r = stream.update(t, value);
-      if (r.anomalous && r.score >= this.univariateMin && this.streamType(stream, name) !== 'ignore') this.candidate(Kind.Stream, r.score, r.confidence, i, value);
+      if (!(r.anomalous && r.score >= this.univariateMin)) continue;
+      const type = this.streamType(stream, name);
+      if (type !== 'ignore') this.candidate(Kind.Stream, type, r.score, r.confidence, i, value);
     }
   }
 
@@ -514,7 +588,7 @@ export class AgentAnomalyEngine {
     if (!v.ready || v.score < this.threshold) return;
     this.signalScratch[this.candidateCount] = detector;
     // Each detector's own test sets its score; how sure it is grows with its significance.
-    this.candidate(Kind.Signal, v.score, 0.5 + 0.5 * v.score, -1);
+    this.candidate(Kind.Signal, detector.type, v.score, 0.5 + 0.5 * v.score, -1);
   }
 
   /** Updates the smoothed feature vector and scores it; returns the isolation score (NaN when not scored). */
@@ -547,14 +621,16 @@ export class AgentAnomalyEngine {
       seed: ((this.options.multivariate?.seed ?? this.seed) ^ hashString(st.subject.agentId)) >>> 0,
     }));
     const r = forest.score(x);
-    if (r.ready && r.score >= this.threshold) this.candidate(Kind.Forest, r.score, 0.5, -1);
+    if (r.ready && r.score >= this.threshold) this.candidate(Kind.Forest, 'multivariate', r.score, 0.5, -1);
     return r.isolationScore;
   }
 
-  private candidate(kind: Kind, score: number, confidence: number, index: number, value = Number.NaN): void {
-    if (this.candidateCount === this.candidates.length) this.candidates.push({ kind, score, confidence, index, value });
+  private candidate(kind: Kind, type: AgentAnomalyType, score: number, confidence: number, index: number, value = Number.NaN): void {
+    const cause = CAUSES.indexOf(CAUSE_OF[type]);
+    if (this.candidateCount === this.candidates.length) this.candidates.push({ kind, cause, score, confidence, index, value });
     const c = this.candidates[this.candidateCount]!;
     c.kind = kind;
+    c.cause = cause;
     c.score = score;
     c.confidence = confidence;
     c.index = kind === Kind.Signal ? this.candidateCount : index;
@@ -564,12 +640,13 @@ export class AgentAnomalyEngine {
 
   // ---- findings (allocate: anomalous reports only) -----------------------------------------------------------
 
-  private finding(st: AgentState, best: number): Finding {
-    const top = this.candidates[best]!;
+  /** The finding of one cause from its candidates at or above the threshold. */
+  private finding(st: AgentState, cause: number): Finding {
+    const top = this.candidates[this.causeTop[cause]!]!;
     const score = top.score;
     const parts = this.candidates
       .slice(0, this.candidateCount)
-      .filter((c) => c.score >= this.threshold)
+      .filter((c) => c.score >= this.threshold && c.cause === cause)
       .map((c) => ({ c, part: this.describe(st, c) }));
     // The finding's type: the most specific among the detectors within 0.1 of the best score (see TYPE_PRIORITY).
     const priority = this.episodeOptions.typePriority ?? [];
@@ -683,7 +760,7 @@ export class AgentAnomalyEngine {
 
   private joinPool(st: AgentState): void {
     let p = this.pools.get(st.subject.pool);
-    if (!p) this.pools.set(st.subject.pool, (p = { agents: 0, surging: 0 }));
+    if (!p) this.pools.set(st.subject.pool, (p = { agents: 0, surging: 0, subject: { agentId: `pool:${st.subject.pool}`, model: 'various', pool: st.subject.pool }, stopped: undefined }));
     p.agents++;
     if (st.surging) p.surging++;
   }
@@ -693,7 +770,12 @@ export class AgentAnomalyEngine {
     if (!p) return;
     p.agents--;
     if (st.surging) p.surging--;
-    if (p.agents <= 0) this.pools.delete(st.subject.pool);
+    if (p.agents <= 0) {
+      // Its stopped agents were forgotten: the pool's stop is over as far as this engine can tell.
+      const closed = p.stopped?.close(p.subject, this.maxTimestamp);
+      if (closed) this.pending.push(closed);
+      this.pools.delete(st.subject.pool);
+    }
   }
 
   private forget(id: string, st: AgentState): void {
