@@ -92,6 +92,11 @@ export class EpisodeTracker {
     return this.id;
   }
 
+  /** When the open episode started (data time). */
+  get openedAt(): number {
+    return this.startedAt;
+  }
+
   /** The open episode's strongest finding so far. */
   get strongest(): Finding | undefined {
     return this.peak;

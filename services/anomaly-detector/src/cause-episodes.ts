@@ -4,7 +4,9 @@ import type { AgentAnomalyType } from './signal';
 
 // Why: one open anomaly per agent swallowed every later finding of that agent, whatever its cause (an open
 // memory-drift anomaly hid a real leak, a drift hid a flood). Causes that evolve on their own time scales get their
-// own episode; findings of one cause still group (a flood's error surge and latency stay one `request_surge`).
+// own episode; findings of one cause still group (a flood's error surge and latency stay one `request_surge`), and a
+// cause that fires within `coOnsetMs` of another's opening joins that anomaly: one fault moves several signals at once
+// (a model drift shifts latency before its output distribution is judged), a later, unrelated one does not.
 
 /** Independent causes: each has its own open anomaly per agent. */
 export const CAUSES = ['acute', 'slo', 'memory', 'drift', 'presence'] as const;
@@ -27,6 +29,7 @@ export const CAUSE_OF: Readonly<Record<AgentAnomalyType, Cause>> = {
   stopped_reporting: 'presence',
 };
 
+const PRESENCE = CAUSES.indexOf('presence');
 const NO_EVENTS: readonly AnomalyEvent[] = Object.freeze([]) as readonly AnomalyEvent[];
 
 /**
@@ -35,8 +38,13 @@ const NO_EVENTS: readonly AnomalyEvent[] = Object.freeze([]) as readonly Anomaly
  */
 export class CauseEpisodes {
   private readonly trackers: Array<EpisodeTracker | undefined> = new Array(CAUSES.length).fill(undefined);
+  private readonly routed: Array<Finding | undefined> = new Array(CAUSES.length).fill(undefined);
 
-  constructor(private readonly options: EpisodeOptions) {}
+  /** `coOnsetMs`: a cause firing this soon after another cause's anomaly opened joins it (default 180 s). */
+  constructor(
+    private readonly options: EpisodeOptions,
+    private readonly coOnsetMs = 180_000,
+  ) {}
 
   /** Whether any cause has an open anomaly. */
   get open(): boolean {
@@ -60,9 +68,23 @@ export class CauseEpisodes {
    * report). Returns the events, in cause order.
    */
   onReport(subject: EpisodeSubject, timestamp: number, findings: ReadonlyArray<Finding | undefined>): readonly AnomalyEvent[] {
+    const routed = this.routed;
+    for (let i = 0; i < CAUSES.length; i++) routed[i] = findings[i];
+    // A cause with nothing open that fires soon after another cause's anomaly opened joins that anomaly (when that
+    // cause has no finding of its own on this report); `presence` (from sweeps) stays apart.
+    for (let i = 0; i < PRESENCE; i++) {
+      if (!routed[i] || this.trackers[i]?.open) continue;
+      for (let j = 0; j < PRESENCE; j++) {
+        const other = this.trackers[j];
+        if (j === i || !other?.open || timestamp - other.openedAt > this.coOnsetMs) continue;
+        if (!routed[j]) routed[j] = routed[i];
+        routed[i] = undefined;
+        break;
+      }
+    }
     let out: AnomalyEvent[] | undefined;
     for (let i = 0; i < CAUSES.length; i++) {
-      const finding = findings[i];
+      const finding = routed[i];
       let tracker = this.trackers[i];
       if (!tracker) {
         if (!finding) continue;
