@@ -265,6 +265,31 @@ describe('AgentAnomalyEngine', () => {
     expect(surge.some((e) => e.event === 'resolved' && e.id === leak!.id)).toBe(false); // the leak is still open
   });
 
+  it('finds the scan of issue 18 (one agent contacting 120 others, failing) as a high-risk port_scan; ordinary hand-offs raise nothing', () => {
+    const engine = new AgentAnomalyEngine();
+    const u = seeded(77);
+    const events: AnomalyEvent[] = [];
+    const contact = (from: string, to: string, t: number, failed: boolean) =>
+      events.push(...engine.observeInteraction({ from, to, kind: 'message', outcome: failed ? 'error' : 'success', latencySeconds: 0.2, timestamp: T0 + t }));
+    // An hour of ordinary hand-offs: 30 agents, each to its own 6 neighbours, 3 % failing.
+    for (let t = 0; t < 3_600_000; t += 1000) {
+      const from = Math.floor(u() * 30);
+      contact(`w-${from}`, `w-${(from + 1 + Math.floor(u() * 6)) % 30}`, t, u() < 0.03);
+    }
+    expect(events).toEqual([]);
+    // One agent contacts 120 others it never reached before, nearly all failing, over two minutes.
+    for (let k = 0; k < 120; k++) contact('w-3', `target-${k}`, 3_600_000 + k * 1000, u() < 0.95);
+    const opened = events.filter((e) => e.event === 'opened');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ type: 'port_scan', agentId: 'w-3', risk: 'high', severity: 'high' });
+    expect(opened[0]!.evidence.targets).toBeGreaterThanOrEqual(10);
+    expect(opened[0]!.explanation).toMatch(/reached \d+ agents it had never contacted/);
+    // It stays one anomaly while the probing goes on.
+    const updates = events.filter((e) => e.event === 'updated' && e.id === opened[0]!.id);
+    expect(events.filter((e) => e.event === 'resolved')).toEqual([]);
+    expect(updates.length + 1).toBeLessThan(10);
+  });
+
   it('forgets idle agents on sweep (closing what they had open) and bounds the agents it tracks', () => {
     const engine = new AgentAnomalyEngine({ idleMs: 60_000, maxAgents: 2, silenceMs: false });
     const a = new Agent('e-1', 8);

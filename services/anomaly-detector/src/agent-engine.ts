@@ -1,4 +1,4 @@
-import type { AnomalyEvent } from '@swarmscope/core';
+import type { AnomalyEvent, Interaction } from '@swarmscope/core';
 import { EpisodeTracker, type EpisodeOptions, type EpisodeSubject, type Finding } from './anomaly-episodes';
 import { CAUSES, CAUSE_OF, CauseEpisodes } from './cause-episodes';
 import { TYPED_ARRAY_OVERHEAD_BYTES, objectBytes } from './detector';
@@ -12,6 +12,7 @@ import { MultivariateDetector, type MultivariateOptions } from './multivariate';
 import { OutputDriftDetector, type OutputDriftOptions } from './output-drift';
 import { RequestRateDetector, type RequestRateOptions } from './request-rate';
 import { type RiskAssessment, type RiskOptions, classifyRisk } from './risk';
+import { ScanDetector, type ScanDetection, type ScanDetectorOptions } from './scan-detector';
 import { hashString } from './seeded-random';
 import { ANOMALY_TYPES, type AgentAnomalyType, type SignalDetector } from './signal';
 import { TokenSpikeDetector, type TokenSpikeOptions } from './token-spike';
@@ -109,6 +110,8 @@ export interface AgentAnomalyEngineOptions {
   /** Request-rate surges (false: off). */
   requestRate?: RequestRateOptions | false;
   risk?: RiskOptions;
+  /** Horizontal scans over agent-to-agent interactions (`observeInteraction`; false: off). */
+  scan?: ScanDetectorOptions | false;
   /** Combined score from which a report is anomalous (default 0.5). */
   threshold?: number;
   /** Episode grouping (default type priority: {@link TYPE_PRIORITY}). */
@@ -254,6 +257,7 @@ export class AgentAnomalyEngine {
   private totalBytes = 0;
   /** Events of agents forgotten to make room, delivered with the report that made room. */
   private readonly pending: AnomalyEvent[] = [];
+  private readonly scans: ScanDetector | undefined;
   private readonly counts: EngineStats = { agents: 0, reports: 0, anomalousReports: 0, events: 0, evicted: 0 };
 
   constructor(options: AgentAnomalyEngineOptions = {}) {
@@ -273,6 +277,7 @@ export class AgentAnomalyEngine {
     this.idleMs = options.idleMs ?? 3_600_000;
     this.silenceMs = options.silenceMs ?? 60_000;
     this.seed = options.seed ?? 1;
+    this.scans = options.scan === false ? undefined : new ScanDetector(options.scan);
     for (let i = 0; i < 16; i++) this.candidates.push({ kind: Kind.Stream, cause: 0, score: 0, confidence: 0, index: 0, value: 0 });
   }
 
@@ -366,6 +371,7 @@ export class AgentAnomalyEngine {
   sweep(now: number): AnomalyEvent[] {
     const watermark = Math.min(now, this.maxTimestamp);
     const events: AnomalyEvent[] = [];
+    this.scans?.evictIdle(watermark - this.idleMs);
     if (this.silenceMs !== false) this.poolStops(watermark, this.silenceMs, events);
     for (const [id, st] of this.agents) {
       const quiet = watermark - st.lastTimestamp;
@@ -449,6 +455,48 @@ export class AgentAnomalyEngine {
       const tracker = (pool.stopped ??= new EpisodeTracker({ ...this.episodeOptions, recoveryMs: Number.POSITIVE_INFINITY }));
       for (const e of tracker.onReport(pool.subject, watermark, finding)) events.push(e);
     }
+  }
+
+  /**
+   * Feeds one agent-to-agent interaction (the calling agent `from` is the subject). A source that reaches many agents
+   * it never contacted before with mostly failing first contacts (Threshold Random Walk, see scan-detector.ts) gets a
+   * `port_scan` anomaly (high risk), kept open while it keeps probing new targets. Returns the events.
+   */
+  observeInteraction(interaction: Interaction): readonly AnomalyEvent[] {
+    if (!this.scans) return NO_EVENTS;
+    const t = interaction.timestamp;
+    if (t > this.maxTimestamp) this.maxTimestamp = t;
+    const wasTargets = this.scans.targets(interaction.from);
+    const detection = this.scans.observe({ from: interaction.from, to: interaction.to, timestamp: t, outcome: interaction.outcome });
+    const declared = detection ?? (this.scans.isScanner(interaction.from) && this.scans.targets(interaction.from) > wasTargets ? this.scanSoFar(interaction.from, t) : undefined);
+    if (!declared) return NO_EVENTS;
+    const st = this.agents.get(interaction.from) ?? this.agentOf({ agentId: interaction.from, timestamp: t, metrics: {} });
+    const risk = classifyRisk({ types: ['port_scan'], agentsAffected: declared.targets, failedShare: declared.failedShare }, this.options.risk);
+    const finding: Finding = {
+      score: 1,
+      confidence: Math.min(1, 1 - 10 ** -declared.log10LikelihoodRatio),
+      severity: 'high',
+      type: 'port_scan',
+      risk: risk.risk,
+      detectors: ['scan-trw'],
+      features: ['interactions'],
+      evidence: { targets: declared.targets, failures: declared.failures, failedShare: declared.failedShare, log10LikelihoodRatio: declared.log10LikelihoodRatio, firstSeen: declared.firstSeen },
+      explanation:
+        `high port_scan anomaly on agent ${interaction.from}: it reached ${declared.targets} agents it had never contacted, ${round(100 * declared.failedShare)} % of first contacts failing ` +
+        `(e.g. ${declared.sample.slice(0, 5).join(', ')}); ${risk.risk} risk, ${risk.reason}.`,
+    };
+    const findings = this.findings.fill(undefined);
+    findings[CAUSES.indexOf('acute')] = finding;
+    const events = st.episodes.onReport(st.subject, t, findings);
+    findings.fill(undefined);
+    this.counts.events += events.length;
+    return events;
+  }
+
+  private scanSoFar(source: string, t: number): ScanDetection {
+    const targets = this.scans!.targets(source);
+    const failures = this.scans!.failures(source);
+    return { source, detectedAt: t, firstSeen: this.scans!.firstSeen(source), targets, failures, failedShare: failures / targets, log10LikelihoodRatio: this.scans!.logRatio(source), sample: this.scans!.sample(source) };
   }
 
   /** Bytes of state held for one agent (0 when unknown). */

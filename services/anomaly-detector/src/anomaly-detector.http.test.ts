@@ -81,6 +81,18 @@ describe('anomaly-detector service', () => {
     expect(metrics).toMatch(/swarmscope_detector_agents\{[^}]*\} 2/);
   });
 
+  it('reads interactions from the bus and serves a scan as a high-risk port_scan (GET /anomalies?risk=high)', async () => {
+    const contacts = Array.from({ length: 40 }, (_, k) => ({ from: 'prober-1', to: `victim-${k}`, kind: 'message' as const, outcome: 'error' as const, latencySeconds: 0.004, timestamp: T0 + k * 500 }));
+    await bus.publish(topics.interactions, bus.shardOf('prober-1'), contacts);
+    const high = await waitFor(async () => {
+      const body = (await (await fetch(`${url}/anomalies?risk=high`)).json()) as { items: Array<{ agentId: string; type: string; risk: string }> };
+      return body.items.length > 0 ? body.items : undefined;
+    });
+    expect(high).toEqual([expect.objectContaining({ agentId: 'prober-1', type: 'port_scan', risk: 'high' })]);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/swarmscope_anomalies_total\{type="port_scan",severity="high",risk="high",pool="default"[^}]*\} 1/);
+  });
+
   it('scores posted metrics on POST /detect/:agentId with the same engine', async () => {
     for (const report of reports('direct-1', 300)) {
       const answer = await fetch(`${url}/detect/direct-1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: report.timestamp, metrics: report.metrics, quality: report.quality }) });

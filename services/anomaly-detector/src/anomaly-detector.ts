@@ -50,6 +50,7 @@ export class AnomalyDetector {
   readonly detectorMetrics: DetectorMetrics;
   readonly now: () => number;
   private subscription: Subscription | undefined;
+  private interactions: Subscription | undefined;
   private view: Subscription | undefined;
   private ownership: ShardOwnership | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -119,8 +120,16 @@ export class AnomalyDetector {
   private async follow(owned: number[]): Promise<void> {
     const { bus, env } = this.deps;
     await this.subscription?.close();
+    await this.interactions?.close();
     this.subscription = undefined;
+    this.interactions = undefined;
     if (owned.length === 0) return;
+    // Interactions are sharded by the calling agent, as samples by agent: the same shards hold the same agents.
+    this.interactions = bus.subscribe(topics.interactions, { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, shards: owned, batchSize: SCORE_CHUNK }, async (messages) => {
+      const events: AnomalyEvent[] = [];
+      for (const message of messages) events.push(...this.deps.engine.observeInteraction(message.payload));
+      await this.emit(events);
+    });
     // Entries a dead owner of these shards had read but not acked are XAUTOCLAIMed after BUS_REDELIVER_SECONDS.
     // A chunk is one event-loop task: SCORE_CHUNK reports at ≈ 40 µs each (≈ 10 ms), not 500 (≈ 21 ms under the soak).
     this.subscription = bus.subscribe(topics.samples, { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, shards: owned, batchSize: SCORE_CHUNK }, async (messages) => {

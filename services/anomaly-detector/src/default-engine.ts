@@ -30,6 +30,7 @@ export function createDefaultEngine(options: { latencySloSeconds?: number } & Ag
       const verdict: ReportVerdict = finding ? { anomalous: true, ...finding, detectors: [...finding.detectors], features: [...finding.features], evidence: { ...finding.evidence } } : { ...NORMAL, score: result.score };
       return { verdict, events: [...result.events] };
     },
+    observeInteraction: (interaction) => [...engine.observeInteraction(interaction)],
     sweep: (now) => engine.sweep(now),
     agents: () => engine.stats().agents,
     stateBytes: () => engine.stateBytes(),
