@@ -1,5 +1,6 @@
 import type { AnomalyEvent } from '@swarmscope/core';
 import { AgentAnomalyEngine, type AgentAnomalyEngineOptions, type AgentReport } from './agent-engine';
+import { type NoisyFault, noisyAgent, noisyReports } from './test-support/noisy-fleet';
 import { seeded } from './test-support/random';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -339,5 +340,58 @@ describe('AgentAnomalyEngine', () => {
       expect(v.score).toBeGreaterThanOrEqual(0);
       expect(v.score).toBeLessThanOrEqual(1);
     }
+  });
+});
+
+describe('AgentAnomalyEngine on the noisy generator (not the simulator)', () => {
+  /** Replays the agents' merged reports in time order, sweeping every 5 s of data time; returns every event. */
+  function replay(engine: AgentAnomalyEngine, streams: Array<Generator<AgentReport>>, start: number): AnomalyEvent[] {
+    const events: AnomalyEvent[] = [];
+    const heads = streams.map((s) => s.next());
+    let nextSweep = start + 5000;
+    for (;;) {
+      let k = -1;
+      for (let i = 0; i < heads.length; i++) if (!heads[i]!.done && (k < 0 || heads[i]!.value!.timestamp < heads[k]!.value!.timestamp)) k = i;
+      if (k < 0) return events;
+      const r = heads[k]!.value as AgentReport;
+      for (; r.timestamp >= nextSweep; nextSweep += 5000) events.push(...engine.sweep(nextSweep));
+      events.push(...engine.observe(r).events);
+      heads[k] = streams[k]!.next();
+    }
+  }
+
+  it('stays quiet on a fault-free fleet with a normally slow pool (≈ 5 s medians), heavy tails and a GC sawtooth', () => {
+    // Objectives the pools meet (a 5 s median with σ 0.6 has its p99 at ≈ 20 s); a fleet-wide 2 s would page all day.
+    const engine = new AgentAnomalyEngine({ latencySlos: { pools: { research: { seconds: 30, target: 0.99 } }, models: {}, fallback: { seconds: 8, target: 0.99 } } });
+    const agents = Array.from({ length: 8 }, (_, i) => noisyAgent(i, 5, i % 2 === 0));
+    const opened = replay(engine, agents.map((a, i) => noisyReports(a, T0, 3 * 3_600_000, 500 + i)), T0).filter((e) => e.event === 'opened');
+    // 8 agents × 3 h = 1 agent-day: the target is ≤ 1 false alarm an agent-day.
+    expect(opened.map((e) => `${e.agentId} ${e.type} ${e.explanation}`)).toEqual([]);
+  });
+
+  it('finds each injected fault on its agent, with its type (drift retyped from the quality drop it causes)', () => {
+    const engine = new AgentAnomalyEngine();
+    const kinds: Array<[NoisyFault['kind'], number, string]> = [
+      ['latency', 4, 'latency_spike'],
+      ['errors', 0.3, 'error_surge'],
+      ['tokens', 5, 'token_spike'],
+      ['flood', 5, 'request_surge'],
+      ['drift', 2.5, 'model_drift'],
+      ['leak', 1, 'memory_leak'],
+    ];
+    const from = 80 * 60_000;
+    const streams = kinds.map(([kind, size], i) => noisyReports(noisyAgent(i, 9, i === 0), T0, from + 40 * 60_000, 900 + i, [{ kind, fromMs: from, toMs: from + (kind === 'leak' ? 40 : 20) * 60_000, size }]));
+    const events = replay(engine, streams, T0);
+    kinds.forEach(([kind, , type], i) => {
+      const mine = events.filter((e) => e.agentId === `noisy-${i}` && e.event !== 'resolved');
+      const first = mine.find((e) => e.event === 'opened');
+      expect({ kind, startedInFault: first !== undefined && first.startedAt >= T0 + from }).toEqual({ kind, startedInFault: true });
+      // The anomaly's type, as last published (a drift's quality drop opens it, the drift test retypes it).
+      const last = [...mine].reverse().find((e) => e.id === first!.id)!;
+      expect({ kind, type: last.type }).toEqual({ kind, type });
+      // Acute faults within a minute; a leak before +50 % (1 %/min: 50 minutes).
+      const delay = first!.startedAt - (T0 + from);
+      expect({ kind, fast: delay <= (kind === 'leak' ? 30 * 60_000 : kind === 'drift' ? 180_000 : 60_000) }).toEqual({ kind, fast: true });
+    });
   });
 });
