@@ -600,7 +600,7 @@ export class AgentAnomalyEngine {
         const drift = (st.drift ??= new OutputDriftDetector({ label: 'output_tokens', ...o.drift })).update(output, learn);
         // While the output spikes, the shifted distribution is the spike itself, not a drift; and a recent window filled
         // during an earlier anomaly (a flood's tiny answers) may join an open anomaly but not open a new one.
-        if (!(st.outputTokens.verdict.score >= 0.5) && (st.episodes.open || st.drift.heldShare <= 0.1)) this.signal(drift, st.drift);
+        if (!(st.outputTokens.verdict.score >= 0.5) && (st.episodes.isOpen('drift') || st.drift.heldShare <= 0.1)) this.signal(drift, st.drift);
       }
     }
     if (quality) {

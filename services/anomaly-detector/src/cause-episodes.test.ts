@@ -24,6 +24,13 @@ describe('CauseEpisodes', () => {
     expect(e.isOpen('memory') && e.isOpen('acute')).toBe(true);
   });
 
+  it('lets a generic finding (multivariate) join any open anomaly, however old, rather than open its own', () => {
+    const e = new CauseEpisodes({}, 180_000);
+    for (let t = 0; t < 600_000; t += 10_000) e.onReport(subject, t, at('drift', finding('quality_degradation')));
+    expect(e.onReport(subject, 600_000, at('acute', finding('multivariate', 0.6)))).toEqual([]);
+    expect(e.isOpen('acute')).toBe(false);
+  });
+
   it('joins a cause that fires within coOnsetMs of another anomaly opening: one fault, one anomaly', () => {
     const e = new CauseEpisodes({ typePriority: ['model_drift', 'latency_spike'] }, 180_000);
     for (let t = 0; t < 120_000; t += 10_000) e.onReport(subject, t, at('acute', finding('latency_spike')));

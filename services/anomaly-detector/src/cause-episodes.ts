@@ -30,6 +30,7 @@ export const CAUSE_OF: Readonly<Record<AgentAnomalyType, Cause>> = {
 };
 
 const PRESENCE = CAUSES.indexOf('presence');
+const GENERIC: ReadonlySet<string> = new Set(['multivariate', 'statistical']);
 const NO_EVENTS: readonly AnomalyEvent[] = Object.freeze([]) as readonly AnomalyEvent[];
 
 /**
@@ -72,11 +73,14 @@ export class CauseEpisodes {
     for (let i = 0; i < CAUSES.length; i++) routed[i] = findings[i];
     // A cause with nothing open that fires soon after another cause's anomaly opened joins that anomaly (when that
     // cause has no finding of its own on this report); `presence` (from sweeps) stays apart.
+    // A generic finding (`multivariate`, `statistical`: no cause of its own) joins any open anomaly, however old.
     for (let i = 0; i < PRESENCE; i++) {
-      if (!routed[i] || this.trackers[i]?.open) continue;
+      const finding = routed[i];
+      if (!finding || this.trackers[i]?.open) continue;
+      const generic = GENERIC.has(finding.type);
       for (let j = 0; j < PRESENCE; j++) {
         const other = this.trackers[j];
-        if (j === i || !other?.open || timestamp - other.openedAt > this.coOnsetMs) continue;
+        if (j === i || !other?.open || (!generic && timestamp - other.openedAt > this.coOnsetMs)) continue;
         if (!routed[j]) routed[j] = routed[i];
         routed[i] = undefined;
         break;
