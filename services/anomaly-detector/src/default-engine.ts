@@ -13,10 +13,15 @@ const NORMAL: Omit<ReportVerdict, 'score'> = {
   explanation: 'no detector is above its threshold',
 };
 
-/** The service's engine: the per-agent AgentAnomalyEngine with its defaults (and the SLO from the environment). */
-export function createDefaultEngine(options: { latencySloSeconds: number } & AgentAnomalyEngineOptions): AnomalyEngine {
+/**
+ * The service's engine: the per-agent AgentAnomalyEngine with its defaults and the latency objectives (LATENCY_SLOS).
+ * `latencySloSeconds`, when given, is the objective (99 % within it) of agents whose pool and model have none.
+ */
+export function createDefaultEngine(options: { latencySloSeconds?: number } & AgentAnomalyEngineOptions = {}): AnomalyEngine {
   const { latencySloSeconds, ...rest } = options;
-  const engine = new AgentAnomalyEngine({ ...rest, latencySlo: { ...rest.latencySlo, sloSeconds: latencySloSeconds } });
+  const slos = rest.latencySlos ?? { pools: {}, models: {} };
+  const latencySlos = latencySloSeconds === undefined ? slos : { ...slos, fallback: slos.fallback ?? { seconds: latencySloSeconds, target: 0.99 } };
+  const engine = new AgentAnomalyEngine({ ...rest, latencySlos });
   return {
     observe(report: SampleReport) {
       const result = engine.observe(report);
@@ -25,9 +30,10 @@ export function createDefaultEngine(options: { latencySloSeconds: number } & Age
       const verdict: ReportVerdict = finding ? { anomalous: true, ...finding, detectors: [...finding.detectors], features: [...finding.features], evidence: { ...finding.evidence } } : { ...NORMAL, score: result.score };
       return { verdict, events: [...result.events] };
     },
+    observeInteraction: (interaction) => [...engine.observeInteraction(interaction)],
     sweep: (now) => engine.sweep(now),
     agents: () => engine.stats().agents,
     stateBytes: () => engine.stateBytes(),
-    describe: () => ({ engine: 'AgentAnomalyEngine', latencySloSeconds, ...rest }),
+    describe: () => ({ engine: 'AgentAnomalyEngine', ...rest, latencySlos }),
   };
 }

@@ -1,6 +1,7 @@
-import type { ServiceRegistry } from '@swarmscope/core';
+import { RISK_CLASSES, SEVERITIES, type ServiceRegistry } from '@swarmscope/core';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { AnomalyEngine } from './engine-port';
+import { ANOMALY_TYPES } from './signal';
 
 /** anomaly-detector's Prometheus metrics; labels are bounded (types, severities, pools), never agents. */
 /** `openAnomalies` counts this replica's own open anomalies (its shards' agents), so sums over replicas hold. */
@@ -9,8 +10,8 @@ export function createDetectorMetrics(registry: ServiceRegistry, engine: Anomaly
   return {
     anomalies: new Counter({
       name: 'swarmscope_anomalies_total',
-      help: 'Anomalies opened, by type, severity and pool.',
-      labelNames: ['type', 'severity', 'pool'] as const,
+      help: 'Anomalies opened, by type, severity, risk class and pool.',
+      labelNames: ['type', 'severity', 'risk', 'pool'] as const,
       registers,
     }),
     openAnomalies: new Gauge({
@@ -48,3 +49,15 @@ export function createDetectorMetrics(registry: ServiceRegistry, engine: Anomaly
   };
 }
 export type DetectorMetrics = ReturnType<typeof createDetectorMetrics>;
+
+/**
+ * Counts an opened anomaly. The first anomaly of a pool first creates every (type, severity, risk) series of that
+ * pool at 0, so `increase()` over a window sees the first burst as a rise, not as series that appear.
+ */
+export function countOpened(metrics: DetectorMetrics, seenPools: Set<string>, labels: { type: string; severity: string; risk: string; pool: string }): void {
+  if (!seenPools.has(labels.pool)) {
+    seenPools.add(labels.pool);
+    for (const type of ANOMALY_TYPES) for (const severity of SEVERITIES) for (const risk of RISK_CLASSES) metrics.anomalies.inc({ type, severity, risk, pool: labels.pool }, 0);
+  }
+  metrics.anomalies.inc(labels);
+}

@@ -11,7 +11,7 @@ runServiceProcess(SERVICE_NAME, async () => {
   const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL });
   // The store is unused here: the bus carries the samples, the anomalies every replica merges, and the shard leases' backend.
   const backends = await openBackends({ env, windowRetentionMs: 3_600_000, logger });
-  const running = await runAnomalyDetector(env, backends.bus, createDefaultEngine({ latencySloSeconds: env.LATENCY_SLO_SECONDS }), logger, backends.leases(CONSUMER_GROUP));
+  const running = await runAnomalyDetector(env, backends.bus, createDefaultEngine({ latencySlos: env.LATENCY_SLOS }), logger, backends.leases(CONSUMER_GROUP));
   return {
     logger,
     async stop() {

@@ -1,4 +1,4 @@
-import { agentIdSchema as agentId, detectReportSchema, HttpError, parseOrThrow, REPORT_DEFAULTS, requireScope, SEVERITIES, type SampleReport } from '@swarmscope/core';
+import { agentIdSchema as agentId, detectReportSchema, HttpError, parseOrThrow, REPORT_DEFAULTS, requireScope, RISK_CLASSES, SEVERITIES, type SampleReport } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { AnomalyDetector } from './anomaly-detector';
@@ -9,6 +9,7 @@ const anomaliesQuery = z.object({
   severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).optional(),
   type: name.optional(),
   pool: name.optional(),
+  risk: z.enum(RISK_CLASSES, { error: `must be one of ${RISK_CLASSES.join(', ')}` }).optional(),
   status: z.enum(['open', 'resolved'], { error: 'must be open or resolved' }).optional(),
   since: z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0').optional(),
   limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),

@@ -50,7 +50,7 @@ async function startSide(): Promise<Side> {
   // The fleet's five minutes arrive at once: the clock stands at their start.
   const h = await startHarness({ MAX_FUTURE_SKEW_SECONDS: '3600' });
   const env = parseEnv(anomalyDetectorEnv, { ANOMALY_DETECTOR_PORT: '0', LOG_LEVEL: 'silent' });
-  const detector = await runAnomalyDetector(env, h.backends.bus, createDefaultEngine({ latencySloSeconds: env.LATENCY_SLO_SECONDS }), logger);
+  const detector = await runAnomalyDetector(env, h.backends.bus, createDefaultEngine({ latencySlos: env.LATENCY_SLOS }), logger);
   return { h, detector };
 }
 

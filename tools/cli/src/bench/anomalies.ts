@@ -29,7 +29,7 @@ export interface ReplayResult {
 }
 
 export interface ReplayOptions {
-  /** The anomaly detector's latency SLO (default: the service's default, LATENCY_SLO_SECONDS). */
+  /** A fleet-wide latency SLO for agents whose pool and model have none in LATENCY_SLOS (default: none, as the service). */
   latencySloSeconds?: number;
   /** Feed the emergence engine and its events to the correlator, as the platform does (default true). */
   emergence?: boolean;
@@ -39,7 +39,8 @@ export interface ReplayOptions {
 /** Replays a feed in data time through the engines and the correlator. Deterministic for one feed. */
 export function replayFeed(feed: ReplayFeed, options: ReplayOptions = {}): ReplayResult {
   const began = performance.now();
-  const engine = createDefaultEngine({ latencySloSeconds: options.latencySloSeconds ?? anomalyDetectorEnv.parse({}).LATENCY_SLO_SECONDS });
+  // The service's defaults: per-pool/model SLOs from LATENCY_SLOS (none by default), the agents' own baselines.
+  const engine = createDefaultEngine({ latencySlos: anomalyDetectorEnv.parse({}).LATENCY_SLOS, ...(options.latencySloSeconds !== undefined ? { latencySloSeconds: options.latencySloSeconds } : {}) });
   const emergence = options.emergence === false ? undefined : new EmergenceEngine({ seed: 1 });
   const correlator = new Correlator({ maxListed: Number.MAX_SAFE_INTEGER });
   const sightings: Sighting[] = [];

@@ -47,7 +47,7 @@ export async function start(argv: readonly string[]): Promise<void> {
   const anomalyDetector = await runAnomalyDetector(
     detectorEnv,
     backends.bus,
-    createDefaultEngine({ latencySloSeconds: detectorEnv.LATENCY_SLO_SECONDS }),
+    createDefaultEngine({ latencySlos: detectorEnv.LATENCY_SLOS }),
     createLogger({ name: 'anomaly-detector', level: env.LOG_LEVEL, destination }),
   );
   const emergenceDetector = await runEmergenceDetector(
