@@ -156,6 +156,8 @@ export const incidentAnomalySchema = z.object({
   type: z.string(),
   severity: z.enum(SEVERITIES),
   score: z.number(),
+  /** Security risk class of the anomaly (absent: low, as from an older replica). */
+  risk: z.enum(RISK_CLASSES).optional(),
   startedAt: z.number(),
   endedAt: z.number().optional(),
   evidence: numbers,
@@ -207,6 +209,8 @@ export const incidentSchema = z.object({
   id: z.string(),
   status: z.enum(INCIDENT_STATUSES),
   severity: z.enum(SEVERITIES),
+  /** The highest risk class of its anomalies (absent: low, as from an older replica). */
+  risk: z.enum(RISK_CLASSES).optional(),
   title: z.string(),
   /** Grows with every change; a narrative names the revision it describes. */
   revision: z.number(),
