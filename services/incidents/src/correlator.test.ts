@@ -235,7 +235,8 @@ describe('Correlator', () => {
 
     // The load test ends at 1000 s: every agent's last report lies within 10 s; the detector notices each one
     // 30-40 s later; the emergence detector sees a fleet-wide "phase transition" first; north's pool-level anomaly too.
-    c.onEmergence(emergence('phase_transition', [...pools.north, ...pools.south].slice(1), 1020, { scope: 'fleet', window: { from: s(900), to: s(1020) } }));
+    // (It names 299 of the stopped agents and one that kept reporting.)
+    c.onEmergence(emergence('phase_transition', [...[...pools.north, ...pools.south].slice(1), 'observer'], 1020, { scope: 'fleet', window: { from: s(900), to: s(1020) } }));
     const all = [...pools.north, ...pools.south];
     all.forEach((agent, i) => {
       const last = 1000 + (i % 10);
@@ -256,7 +257,14 @@ describe('Correlator', () => {
     expect(after.filter((i) => ids.has(i.id)).map(shape)).toEqual(before.map(shape));
     // The phase-transition incident opened a moment before the stop was known is part of the stop (merged, kept as it was).
     const early = changes.filter((x) => x.incident.resolution === 'merged').map((x) => x.incident);
-    expect(early.map((i) => [i.mergedInto, i.emergence.map((e) => e.type), i.agentCount])).toEqual([[stop.id, ['phase_transition'], 299]]);
+    expect(early.map((i) => [i.mergedInto, i.emergence.map((e) => e.type), i.agentCount])).toEqual([[stop.id, ['phase_transition'], 300]]);
+    // The stop names the agents that went silent, not the one that kept reporting; the agents are nobody's to hold.
+    expect(stop.agents).not.toContain('observer');
+    c.onAnomaly(anomaly('observer', 1300, { pool: 'north', type: 'error_surge', model: 'llama-3.1-8b' }));
+    c.onAnomaly(anomaly('n-5', 1300, { id: 'n-5:back', pool: 'north', type: 'latency_spike', model: 'claude-sonnet-4' }));
+    run(c, 1205, 1340);
+    expect(c.get(stop.id)!.anomalyCount).toBe(301);
+    expect(c.list().filter((i) => i.agents.includes('observer') || i.agents.includes('n-5')).map((i) => i.agents)).toEqual(expect.arrayContaining([['observer'], ['n-5']]));
     expect(new Set(opened(changes).map((i) => i.id))).toEqual(new Set([stop.id, early[0]!.id]));
   });
 

@@ -194,7 +194,7 @@ export class Correlator {
       incident.emergence.set(event.id, entry);
       incident.emergenceAgents.set(event.id, event.agents);
       if (event.event === 'closed') this.releaseNamed(incident, event.id);
-      else for (const agentId of event.agents) this.claimAgent(incident, agentId, undefined, event.startedAt);
+      else if (!incident.stop) for (const agentId of event.agents) this.claimAgent(incident, agentId, undefined, event.startedAt);
       this.touch(incident, event.time, entry.endedAt ?? event.startedAt);
       return;
     }
@@ -628,13 +628,15 @@ export class Correlator {
       this.byEmergence.set(id, target.id);
     }
     for (const [agentId, entry] of source.agents) {
-      const mine = target.agents.get(agentId);
-      if (mine) mine.onset = Math.min(mine.onset, entry.onset);
-      else target.agents.set(agentId, { ...entry });
       if (this.byAgent.get(agentId) === source.id) {
         if (target.stop) this.byAgent.delete(agentId);
         else this.byAgent.set(agentId, target.id);
       }
+      // A stop names the agents that went silent, not every agent an emergence event named.
+      if (target.stop && !hasAnomalyOf(source, agentId)) continue;
+      const mine = target.agents.get(agentId);
+      if (mine) mine.onset = Math.min(mine.onset, entry.onset);
+      else target.agents.set(agentId, { ...entry });
     }
     for (const [key, at] of source.cohorts) target.cohorts.set(key, Math.max(target.cohorts.get(key) ?? 0, at));
     for (const r of source.reasons) target.reasons.add(r);
@@ -713,6 +715,8 @@ export class Correlator {
   }
 
   private recordOnset(anomaly: IncidentAnomaly, arrivedAt: number): void {
+    // A pool-level anomaly names no agent: it opens a stop by itself.
+    if (anomaly.type === STOPPED_REPORTING) return;
     const key = isStopSignal(anomaly) ? STOP_KEY : cohortKeyOf(anomaly);
     const list = this.onsets.get(key);
     const onset = { agentId: anomaly.agentId, at: isStopSignal(anomaly) ? quietSince(anomaly) : anomaly.startedAt, arrivedAt };
