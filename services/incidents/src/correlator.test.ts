@@ -219,7 +219,7 @@ describe('Correlator', () => {
     expect(incidents.find((i) => i.emergence.length === 0)!.agents).toEqual(['r-3']);
   });
 
-  it('makes 300 agents of two pools going silent within 10 s one stopped-reporting incident that leaves the 4 open incidents unchanged', () => {
+  it('makes 300 agents of two pools going silent within 10 s one stopped-reporting incident that leaves the incidents open before unchanged', () => {
     const c = new Correlator();
     const pools = { north: Array.from({ length: 150 }, (_, i) => `n-${i}`), south: Array.from({ length: 150 }, (_, i) => `s-${i}`) };
     // Four real problems, open before the stop: three single-agent faults and a cascade.
@@ -228,9 +228,11 @@ describe('Correlator', () => {
     c.onAnomaly(anomaly('s-9', 200, { pool: 'south', type: 'request_rate', model: 'claude-sonnet-4', risk: 'high' }));
     c.onAnomaly(anomaly('s-20', 300, { pool: 'south', type: 'error_surge', model: 'gpt-4o-mini' }));
     c.onEmergence(emergence('cascade_failure', ['s-20', 's-21', 's-22'], 320, { scope: 'south', window: { from: s(290), to: s(320) } }));
+    // And a fifth, of an emergence event alone: agents of north in lockstep.
+    c.onEmergence(emergence('collective_behavior', ['n-100', 'n-101', 'n-102', 'n-103', 'n-104'], 400, { scope: 'synchrony:north', magnitude: 0.6 }));
     run(c, 0, 600);
     const before = c.list();
-    expect(before).toHaveLength(4);
+    expect(before).toHaveLength(5);
     const shape = (i: Incident) => ({ id: i.id, status: i.status, severity: i.severity, risk: i.risk, title: i.title, agents: i.agents, anomalies: i.anomalies.map((a) => a.id), emergence: i.emergence.map((e) => e.id), revision: i.revision });
 
     // The load test ends at 1000 s: every agent's last report lies within 10 s; the detector notices each one
@@ -246,7 +248,7 @@ describe('Correlator', () => {
     c.onAnomaly(anomaly('pool:north', 1045, { id: 'north:stopped', pool: 'north', type: 'stopped_reporting', detectors: ['silence'], features: [], evidence: { agents: 150 } }));
     const changes = run(c, 605, 1200);
     const after = c.list();
-    expect(after).toHaveLength(5);
+    expect(after).toHaveLength(6);
     const stop = after.find((i) => !before.some((b) => b.id === i.id))!;
     expect(stop).toMatchObject({ title: 'stopped reporting: 300 agents of pools north, south', agentCount: 300, severity: 'high', pools: ['north', 'south'] });
     expect(stop.anomalyCount).toBe(301);
@@ -272,10 +274,14 @@ describe('Correlator', () => {
     const c = new Correlator();
     c.onAnomaly(anomaly('pool:billing', 60, { id: 'billing:stopped', pool: 'billing', type: 'stopped_reporting', evidence: { agents: 40 } }));
     c.onAnomaly(anomaly('b-1', 70, { pool: 'billing', type: 'silent', evidence: { lastReportAt: s(20) } }));
-    run(c, 0, 150);
+    run(c, 0, 100);
+    // The pool's regime "shift" seen by the emergence detector, naming no agent, is the stop seen from afar.
+    c.onEmergence(emergence('phase_transition', [], 100, { scope: 'billing' }));
+    run(c, 105, 150);
     const [stop, ...others] = c.list();
     expect(others).toEqual([]);
     expect(stop).toMatchObject({ title: 'stopped reporting: 40 agents of pool billing', agents: ['b-1'], agentCount: 40, anomalyCount: 2 });
+    expect(stop!.emergence.map((e) => e.type)).toEqual(['phase_transition']);
     // A lone agent going silent much later is that agent's own trouble.
     c.onAnomaly(anomaly('b-2', 900, { pool: 'billing', type: 'silent', evidence: { lastReportAt: s(860) } }));
     run(c, 155, 960);

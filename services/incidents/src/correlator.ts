@@ -202,7 +202,7 @@ export class Correlator {
     if (event.event === 'opened') this.board.followed(event);
     const summary = `${event.type.replace(/_/g, ' ')} in ${event.scope}`;
     // Agents that stopped reporting make regime shifts of their own: a stop explains the events it mostly covers.
-    const stop = this.stopCovering(event.agents);
+    const stop = this.stopCovering(event.agents, event.scope, event.startedAt);
     if (stop) {
       stop.emergence.set(event.id, entry);
       stop.emergenceAgents.set(event.id, event.agents);
@@ -475,11 +475,17 @@ export class Correlator {
     return undefined;
   }
 
-  /** An active stop naming half the agents of an emergence event or more (the event is the stop seen from afar). */
-  private stopCovering(agents: readonly string[]): Working | undefined {
-    if (agents.length === 0) return undefined;
+  /**
+   * The active stop that explains an emergence event (the stop seen from afar): the event began with the stop or
+   * after, and the stop names half its agents or more — or, for an event naming none, the stop holds its pool.
+   */
+  private stopCovering(agents: readonly string[], scope: string, startedAt: number): Working | undefined {
     for (const incident of this.active.values()) {
-      if (!incident.stop) continue;
+      if (!incident.stop || startedAt < incident.startedAt - this.options.cohortWindowMs) continue;
+      if (agents.length === 0) {
+        for (const entry of incident.agents.values()) if (entry.pool === scope) return incident;
+        continue;
+      }
       let shared = 0;
       for (const agentId of agents) if (incident.agents.has(agentId)) shared++;
       if (shared * 2 >= agents.length) return incident;
@@ -498,7 +504,9 @@ export class Correlator {
       if (other === stop || other.stop) continue;
       const pieces = other.anomalies.size > 0 && other.emergence.size === 0 && [...other.anomalies.values()].every((a) => isStopSignal(a) && this.stopAround(quietSince(a)) === stop);
       const seenFromAfar =
-        other.anomalies.size === 0 && other.emergence.size > 0 && [...other.emergenceAgents.values()].every((agents) => this.stopCovering(agents) === stop);
+        other.anomalies.size === 0 &&
+        other.emergence.size > 0 &&
+        [...other.emergence.values()].every((e) => this.stopCovering(other.emergenceAgents.get(e.id) ?? [], e.scope, e.startedAt) === stop);
       if (pieces || seenFromAfar) this.merge(other, stop, now, STOPPED_REPORTING_REASON);
     }
   }
