@@ -233,7 +233,7 @@ export const incidentSchema = z.object({
   /** Anomalies still open. */
   activeAnomalies: z.number(),
   emergence: z.array(incidentEmergenceSchema),
-  /** Why its events were grouped together (same agent, same pool burst, graph neighbours, explained by ...). */
+  /** Why its events were grouped together (same agent, a burst on one model, graph neighbours, explained by ..., stopped reporting together). */
   reasons: z.array(z.string()),
   narrative: narrativeSchema,
   timeline: z.array(timelineEntrySchema),
