@@ -282,6 +282,12 @@ describe('Correlator', () => {
     expect(others).toEqual([]);
     expect(stop).toMatchObject({ title: 'stopped reporting: 40 agents of pool billing', agents: ['b-1'], agentCount: 40, anomalyCount: 2 });
     expect(stop!.emergence.map((e) => e.type)).toEqual(['phase_transition']);
+    // After a restart the stop is taken back as one: an agent of that moment still joins it.
+    const restored = new Correlator();
+    restored.restore(c.list());
+    restored.onAnomaly(anomaly('b-9', 75, { pool: 'billing', type: 'silent', evidence: { lastReportAt: s(25) } }));
+    run(restored, 150, 200);
+    expect(restored.list().map((i) => [i.id, i.agents])).toEqual([[stop!.id, ['b-1', 'b-9']]]);
     // A lone agent going silent much later is that agent's own trouble.
     c.onAnomaly(anomaly('b-2', 900, { pool: 'billing', type: 'silent', evidence: { lastReportAt: s(860) } }));
     run(c, 155, 960);

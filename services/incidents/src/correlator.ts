@@ -331,7 +331,9 @@ export class Correlator {
       this.active.set(working.id, working);
       for (const a of incident.anomalies) {
         this.byAnomaly.set(a.id, working.id);
-        this.claimAgent(working, a.agentId, a, a.startedAt);
+        if (working.stop && a.type === STOPPED_REPORTING) continue;
+        this.claimAgent(working, a.agentId, a, working.stop ? quietSince(a) : a.startedAt);
+        if (working.stop) working.cohorts.set(STOP_KEY, Math.max(working.cohorts.get(STOP_KEY) ?? -Infinity, quietSince(a)));
       }
       // The stored incident lists its agents, not which event named which: its open emergence events share them.
       const named = incident.agents.filter((agentId) => !working.agents.has(agentId));
