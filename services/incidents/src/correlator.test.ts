@@ -211,6 +211,11 @@ describe('Correlator', () => {
     expect(c.list()).toHaveLength(1);
     expect(c.list()[0]!.anomalyCount).toBe(1);
     c.onEmergence({ ...transition, event: 'closed', time: s(100), endedAt: s(100) });
+    // The same transition seen again (type, scope, most of its agents) is the same incident.
+    const again = emergence('phase_transition', named.slice(0, 8), 150, { scope: 'research', id: 'again' });
+    c.onEmergence(again);
+    expect(c.list().map((i) => i.emergence.map((e) => e.id))).toEqual([[transition.id, 'again']]);
+    c.onEmergence({ ...again, event: 'closed', time: s(160), endedAt: s(160) });
     // The incident is still open (its quiet period runs), but r-3's trouble at 200 s is not its evidence.
     c.onAnomaly(anomaly('r-3', 200, { pool: 'research', type: 'memory_leak', model: 'llama-3.1-8b' }));
     run(c, 65, 260);

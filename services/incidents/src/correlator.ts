@@ -211,6 +211,17 @@ export class Correlator {
       this.touch(stop, event.time, event.startedAt);
       return;
     }
+    // The same phenomenon seen again (its type, its scope, most of its agents): the incident it was part of carries on.
+    const again = this.incidentOfSame(event);
+    if (again) {
+      again.emergence.set(event.id, entry);
+      again.emergenceAgents.set(event.id, event.agents);
+      this.byEmergence.set(event.id, again.id);
+      for (const agentId of event.agents) this.claimAgent(again, agentId, undefined, event.startedAt);
+      this.timeline(again, event.time, 'grouped', `${summary} seen again (${event.agents.length} agents)`);
+      this.touch(again, event.time, event.startedAt);
+      return;
+    }
     // The incidents holding its agents that it can explain: they began with it, not before (a cause comes first).
     // One it mostly covers, or that mostly covers it, takes it; the others it mostly explains merge in; an
     // incident sharing a few agents with it by chance stays apart.
@@ -466,6 +477,21 @@ export class Correlator {
       }
     }
     return best;
+  }
+
+  /** An active incident holding an emergence event of the same type and scope that names half its agents or more. */
+  private incidentOfSame(event: EmergenceEvent): Working | undefined {
+    for (const incident of this.active.values()) {
+      if (incident.stop) continue;
+      for (const [id, e] of incident.emergence) {
+        if (e.type !== event.type || e.scope !== event.scope) continue;
+        const named = new Set(incident.emergenceAgents.get(id) ?? []);
+        let shared = 0;
+        for (const agentId of event.agents) if (named.has(agentId)) shared++;
+        if (shared * 2 >= Math.max(event.agents.length, named.size)) return incident;
+      }
+    }
+    return undefined;
   }
 
   /** The active stop whose agents went quiet within the cohort window of `at`. */

@@ -64,6 +64,8 @@ export interface FleetStopOutcome {
   stoppedReporting: number;
   /** Agents the largest stopped-reporting incident names. */
   stoppedAgents: number;
+  /** Titles and reasons of the other incidents opened after the stop. */
+  others: string[];
   /** Incidents that existed before the stop whose agents, severity or title changed after it, or that merged into another. */
   rewritten: number;
 }
@@ -123,6 +125,7 @@ export function replayIncidents(options: IncidentReplayOptions): IncidentReplayR
   const endMs = startEpochMs + ticks * config.tickMs;
   for (const change of correlator.advance(endMs)) last.set(change.incident.id, change.incident);
   rawAlerts.total = rawAlerts.anomalies + rawAlerts.emergence;
+  const rawBeforeStop = { ...rawAlerts };
   const all = [...last.values()].sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
   const incidents = all.filter((i) => i.resolution !== 'merged');
   const faults = coverage(scenario.truth, incidents);
@@ -165,6 +168,7 @@ export function replayIncidents(options: IncidentReplayOptions): IncidentReplayR
       opened: fresh.length,
       stoppedReporting: stops.length,
       stoppedAgents: Math.max(0, ...stops.map((i) => i.agentCount)),
+      others: fresh.filter((i) => !stops.includes(i)).map((i) => `${i.title} (${i.reasons.join('; ')})`),
       rewritten: rewritten.length,
     };
   }
@@ -174,7 +178,7 @@ export function replayIncidents(options: IncidentReplayOptions): IncidentReplayR
     durationSeconds,
     seed,
     reports,
-    rawAlerts,
+    rawAlerts: rawBeforeStop,
     opened: all.length,
     merged: all.length - incidents.length,
     incidents,
@@ -269,6 +273,7 @@ export function runIncidentBench(options: IncidentBenchOptions): IncidentReplayR
         'earlier incidents rewritten or merged': r.stop!.rewritten,
       })),
     );
+    for (const r of runs) for (const other of r.stop!.others) process.stdout.write(`  ${r.scenario}: opened after the stop: ${other}\n`);
   }
   for (const r of runs) {
     process.stdout.write(`\n${r.scenario}: per injected fault\n`);
