@@ -283,19 +283,24 @@ describe('Correlator', () => {
     // The pool's regime "shift" seen by the emergence detector, naming no agent, is the stop seen from afar.
     c.onEmergence(emergence('phase_transition', [], 100, { scope: 'billing' }));
     run(c, 105, 150);
-    const [stop, ...others] = c.list();
-    expect(others).toEqual([]);
+    // So is one naming the pool's only agent still reporting (one agent, against the one the stop silenced).
+    c.onEmergence(emergence('phase_transition', ['b-survivor'], 110, { scope: 'billing', id: 'survivor-shift' }));
+    // A shift of another pool is not the stop's.
+    c.onEmergence(emergence('phase_transition', ['t-1', 't-2'], 110, { scope: 'triage', id: 'triage-shift' }));
+    const stop = c.list().find((i) => i.anomalyCount > 0)!;
+    expect(c.list().map((i) => i.emergence.map((e) => e.id)).sort()).toEqual([[`phase_transition:${s(100)}`, 'survivor-shift'], ['triage-shift']]);
     expect(stop).toMatchObject({ title: 'stopped reporting: 40 agents of pool billing', agents: ['b-1'], agentCount: 40, anomalyCount: 2 });
-    expect(stop!.emergence.map((e) => e.type)).toEqual(['phase_transition']);
+    c.onEmergence({ ...emergence('phase_transition', ['t-1', 't-2'], 110, { scope: 'triage', id: 'triage-shift' }), event: 'closed', time: s(150), endedAt: s(150) });
+    run(c, 150, 460);
     // After a restart the stop is taken back as one: an agent of that moment still joins it.
     const restored = new Correlator();
     restored.restore(c.list());
     restored.onAnomaly(anomaly('b-9', 75, { pool: 'billing', type: 'silent', evidence: { lastReportAt: s(25) } }));
-    run(restored, 150, 200);
-    expect(restored.list().map((i) => [i.id, i.agents])).toEqual([[stop!.id, ['b-1', 'b-9']]]);
+    run(restored, 460, 500);
+    expect(restored.list().map((i) => [i.id, i.agents])).toEqual([[stop.id, ['b-1', 'b-9']]]);
     // A lone agent going silent much later is that agent's own trouble.
     c.onAnomaly(anomaly('b-2', 900, { pool: 'billing', type: 'silent', evidence: { lastReportAt: s(860) } }));
-    run(c, 155, 960);
+    run(c, 465, 960);
     expect(c.list().map((i) => i.title)).toContain('silent on agent b-2 (pool billing, gpt-4o)');
   });
 

@@ -505,18 +505,20 @@ export class Correlator {
 
   /**
    * The active stop that explains an emergence event (the stop seen from afar): the event began with the stop or
-   * after, and the stop names half its agents or more — or, for an event naming none, the stop holds its pool.
+   * after, and the stop names half its agents or more — or, for an event in one pool, the stop silenced at least as
+   * many agents of that pool as the event names (the pool "shifted" because most of it went quiet).
    */
   private stopCovering(agents: readonly string[], scope: string, startedAt: number): Working | undefined {
+    const pool = scope !== 'fleet' && !scope.includes(':') ? scope : undefined;
     for (const incident of this.active.values()) {
       if (!incident.stop || startedAt < incident.startedAt - this.options.cohortWindowMs) continue;
-      if (agents.length === 0) {
-        for (const entry of incident.agents.values()) if (entry.pool === scope) return incident;
-        continue;
-      }
       let shared = 0;
       for (const agentId of agents) if (incident.agents.has(agentId)) shared++;
-      if (shared * 2 >= agents.length) return incident;
+      if (agents.length > 0 && shared * 2 >= agents.length) return incident;
+      if (pool === undefined) continue;
+      let silenced = 0;
+      for (const entry of incident.agents.values()) if (entry.pool === pool) silenced++;
+      if (silenced > 0 && silenced >= agents.length) return incident;
     }
     return undefined;
   }
