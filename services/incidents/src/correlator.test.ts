@@ -238,7 +238,8 @@ describe('Correlator', () => {
     run(c, 0, 600);
     const before = c.list();
     expect(before).toHaveLength(5);
-    const shape = (i: Incident) => ({ id: i.id, status: i.status, severity: i.severity, risk: i.risk, title: i.title, agents: i.agents, anomalies: i.anomalies.map((a) => a.id), emergence: i.emergence.map((e) => e.id), revision: i.revision });
+    const shape = (i: Incident) => ({ id: i.id, status: i.status, severity: i.severity, risk: i.risk, title: i.title, agents: i.agents, agentCount: i.agentCount, anomalies: i.anomalies.map((a) => a.id), emergence: i.emergence.map((e) => e.id) });
+    const synchrony = before.find((i) => i.emergence.some((e) => e.type === 'collective_behavior'))!;
 
     // The load test ends at 1000 s: every agent's last report lies within 10 s; the detector notices each one
     // 30-40 s later; the emergence detector sees a fleet-wide "phase transition" first; north's pool-level anomaly too.
@@ -251,16 +252,19 @@ describe('Correlator', () => {
       c.onAnomaly(anomaly(agent, noticed, { id: `${agent}:silent`, pool: agent.startsWith('n') ? 'north' : 'south', type: 'silent', detectors: ['silence'], features: [], risk: 'low', evidence: { silentMs: (noticed - last) * 1000, usualGapMs: 2000, lastReportAt: s(last) } }));
     });
     c.onAnomaly(anomaly('pool:north', 1045, { id: 'north:stopped', pool: 'north', type: 'stopped_reporting', detectors: ['silence'], features: [], evidence: { agents: 150 } }));
-    const changes = run(c, 605, 1200);
+    const changes = run(c, 605, 1095);
+    // The synchronisation event, updated after the stop, names every quiet agent (silence looks like lockstep).
+    c.onEmergence(emergence('collective_behavior', pools.north.slice(0, 140), 400, { scope: 'synchrony:north', magnitude: 0.6, event: 'updated', time: s(1100) }));
+    changes.push(...run(c, 1100, 1200));
     const after = c.list();
     expect(after).toHaveLength(6);
     const stop = after.find((i) => !before.some((b) => b.id === i.id))!;
     expect(stop).toMatchObject({ title: 'stopped reporting: 300 agents of pools north, south', agentCount: 300, severity: 'high', pools: ['north', 'south'] });
     expect(stop.anomalyCount).toBe(301);
     expect(stop.emergence.map((e) => e.type)).toEqual(['phase_transition']);
-    // The four: no change at all, not merged, not rewritten.
+    // Those open before: not merged, not rewritten; no change at all but the synchronisation's own event update.
     const ids = new Set(before.map((i) => i.id));
-    expect(changes.filter((x) => ids.has(x.incident.id))).toEqual([]);
+    expect(changes.filter((x) => ids.has(x.incident.id)).map((x) => [x.incident.id, x.change])).toEqual([[synchrony.id, 'updated']]);
     expect(after.filter((i) => ids.has(i.id)).map(shape)).toEqual(before.map(shape));
     // The phase-transition incident opened a moment before the stop was known is part of the stop (merged, kept as it was).
     const early = changes.filter((x) => x.incident.resolution === 'merged').map((x) => x.incident);

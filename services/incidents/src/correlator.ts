@@ -194,7 +194,11 @@ export class Correlator {
       incident.emergence.set(event.id, entry);
       incident.emergenceAgents.set(event.id, event.agents);
       if (event.event === 'closed') this.releaseNamed(incident, event.id);
-      else if (!incident.stop) for (const agentId of event.agents) this.claimAgent(incident, agentId, undefined, event.startedAt);
+      else if (!incident.stop) {
+        // Agents that stopped reporting since are the stop's: an event growing over them (a fleet gone quiet looks
+        // "in lockstep") does not rewrite the incident.
+        for (const agentId of event.agents) if (incident.agents.has(agentId) || !this.isStopped(agentId)) this.claimAgent(incident, agentId, undefined, event.startedAt);
+      }
       this.touch(incident, event.time, entry.endedAt ?? event.startedAt);
       return;
     }
@@ -477,6 +481,12 @@ export class Correlator {
       }
     }
     return best;
+  }
+
+  /** Whether an active stop names the agent. */
+  private isStopped(agentId: string): boolean {
+    for (const incident of this.active.values()) if (incident.stop && incident.agents.has(agentId)) return true;
+    return false;
   }
 
   /** An active incident holding an emergence event of the same type and scope that names half its agents or more. */
