@@ -102,6 +102,8 @@ export interface WindowStore<T extends { start: number } = WindowSummary> {
 export interface IncidentFilter {
   status?: IncidentStatus;
   severity?: Incident['severity'];
+  /** Incidents of this risk class (an incident without one is low). */
+  risk?: NonNullable<Incident['risk']>;
   /** Incidents touching this pool. */
   pool?: string;
   /** Incidents changed at or after this time (`updatedAt`), epoch ms. */

@@ -332,12 +332,12 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.incidents.list({}, 10)).toEqual([acknowledged]);
       });
 
-      it('lists newest first (opened time, then id) and filters by status, severity, pool and since', async () => {
+      it('lists newest first (opened time, then id) and filters by status, severity, risk, pool and since', async () => {
         await store.incidents.upsert([
-          incidentAt('b', T + 2000, { severity: 'critical', pools: ['coding', 'support'] }),
+          incidentAt('b', T + 2000, { severity: 'critical', risk: 'high', pools: ['coding', 'support'] }),
           incidentAt('a', T + 2000, { status: 'resolved', resolvedAt: T + 9000, updatedAt: T + 9000 }),
           incidentAt('c', T, { status: 'acknowledged', severity: 'low', pools: ['coding'] }),
-          incidentAt('d', T + 5000, { pools: ['triage'] }),
+          incidentAt('d', T + 5000, { pools: ['triage'], risk: 'low' }),
         ]);
         const ids = async (filter: Parameters<Store['incidents']['list']>[0], limit = 100) => (await store.incidents.list(filter, limit)).map((i) => i.id);
         expect(await ids({})).toEqual(['d', 'a', 'b', 'c']);
@@ -349,6 +349,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await ids({ pool: 'coding', severity: 'low', status: 'acknowledged' })).toEqual(['c']);
         expect(await ids({ since: T + 5000 })).toEqual(['d', 'a']);
         expect(await ids({ pool: 'nowhere' })).toEqual([]);
+        // An incident without a risk class (an older replica's) counts as low.
+        expect(await ids({ risk: 'high' })).toEqual(['b']);
+        expect(await ids({ risk: 'low' })).toEqual(['d', 'a', 'c']);
+        expect(await ids({ risk: 'medium' })).toEqual([]);
       });
 
       it('orders ties by id across many incidents and returns only the limit', async () => {
