@@ -74,11 +74,12 @@ export function cheapestReplicas(input: CostInput): CostPlan {
     }
     return { replicaCostUsd, sloRiskUsd: violationMinutes * input.sloViolationMinuteUsd, violationMinutes };
   };
-  // Below the count holding the lowest mean − 4 sd the risk only grows.
-  const lowest = horizon.reduce((m, p) => Math.min(m, p.mean - 4 * p.sd), Infinity);
+  // Where n matters (from the start-up on), each point's exceedance is convex once n holds its mean: from the count
+  // holding the lowest such mean up, the cost is convex in n. Below it the cost is concave: its cheapest is an end.
+  const counted = horizon.filter((p) => p.offsetSeconds >= input.startupSeconds);
+  const lowest = (counted.length > 0 ? counted : horizon).reduce((m, p) => Math.min(m, p.mean), Infinity);
   const floor = Math.min(cap, Math.max(input.minReplicas, 1, input.stableReplicas));
   const low = Math.min(cap, Math.max(floor, smallestHolding(input.holds, lowest, cap)));
-  // Below `low` every count violates all the way: of those, the floor is the cheapest.
   let best = { n: floor, ...evaluate(floor) };
   if (low > floor) {
     const atLow = { n: low, ...evaluate(low) };

@@ -31,9 +31,11 @@ export interface ReplayResult {
   replicaHours: number;
   scaleEvents: number;
   peakReplicas: number;
-  /** Wall time of each decision (combined only): median and p99, ms. */
+  /** Wall time of each decision (combined only): median and p99, ms (a busy machine's preemption included). */
   decisionMedianMs: number | null;
   decisionP99Ms: number | null;
+  /** CPU time of each decision (process.cpuUsage: the decision's own work, without waiting for a core): p99, ms. */
+  decisionCpuP99Ms: number | null;
 }
 
 /** Something that sets a pool's replicas once per tick. */
@@ -41,6 +43,7 @@ interface Scaler {
   decide(observation: PoolObservation, current: number, tick: number): number;
   recordScale(at: number, from: number, to: number): void;
   timings?: number[];
+  cpuTimings?: number[];
 }
 
 const LIMIT = 100_000;
@@ -61,15 +64,20 @@ function hpaAlone(): Scaler {
 function combined(policy: Policy): Scaler {
   const controller = new PoolController(policy);
   const timings: number[] = [];
+  const cpuTimings: number[] = [];
   return {
     decide(o, current) {
+      const cpu = process.cpuUsage();
       const started = performance.now();
       const desired = controller.decide(o, current).desired;
       timings.push(performance.now() - started);
+      const used = process.cpuUsage(cpu);
+      cpuTimings.push((used.user + used.system) / 1000);
       return desired;
     },
     recordScale: (at, from, to) => controller.recordScale(at, from, to),
     timings,
+    cpuTimings,
   };
 }
 
@@ -167,6 +175,7 @@ export function replay(trace: LoadTrace, which: ScalerName, setup: PoolSetup = {
   }
   closeMinute();
   const sorted = scaler.timings ? [...scaler.timings].sort((a, b) => a - b) : undefined;
+  const cpuSorted = scaler.cpuTimings ? [...scaler.cpuTimings].sort((a, b) => a - b) : undefined;
   return {
     scaler: which,
     trace: trace.name,
@@ -176,6 +185,7 @@ export function replay(trace: LoadTrace, which: ScalerName, setup: PoolSetup = {
     peakReplicas,
     decisionMedianMs: sorted && sorted.length > 0 ? sorted[Math.floor(sorted.length / 2)]! : null,
     decisionP99Ms: sorted && sorted.length > 0 ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]! : null,
+    decisionCpuP99Ms: cpuSorted && cpuSorted.length > 0 ? cpuSorted[Math.min(cpuSorted.length - 1, Math.floor(cpuSorted.length * 0.99))]! : null,
   };
 }
 

@@ -90,7 +90,7 @@ function printRows(rows: readonly Row[], meanRps: number | undefined): void {
       'combined / oracle': (combined.replicaHours / oracle.replicaHours).toFixed(2),
       'HPA / oracle': (hpa.replicaHours / oracle.replicaHours).toFixed(2),
       'beats HPA on both': beatsHpa(hpa, combined) ? 'yes' : 'no',
-      'decision p99 ms': combined.decisionP99Ms?.toFixed(2) ?? '-',
+      'decision p99 ms (wall / CPU)': `${combined.decisionP99Ms?.toFixed(2) ?? '-'} / ${combined.decisionCpuP99Ms?.toFixed(2) ?? '-'}`,
     })),
   );
   const heldOut = rows.filter((r) => r.set.startsWith('held out'));
