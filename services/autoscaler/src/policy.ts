@@ -70,9 +70,9 @@ const policyFields = {
   /** Provisioning lead time: how long a new agent takes to serve; the forecast looks this far ahead. */
   leadTimeSeconds: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(3600, 'must be ≤ 3600').default(120),
   tolerance: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(1, 'must be ≤ 1').default(0.1),
-  /** Spare capacity kept over the learned per-replica capacity (0.1 = run at most 90% of it). */
-  headroom: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(0.9, 'must be ≤ 0.9').default(0.1),
   costPerReplicaHourUsd: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').default(0.1),
+  /** What a minute of p95 over the SLO costs: cost-optimised weighs it against replica cost (cost.ts). */
+  sloViolationMinuteUsd: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').default(10),
   /** Optional budget: cost-optimised never plans above it (and says when the SLO is then at risk). */
   maxCostUsdPerHour: z.number({ error: 'must be a number' }).positive('must be > 0').optional(),
   strategies: z.array(z.enum(STRATEGIES, { error: `must be one of ${STRATEGIES.join(', ')}` })).default([...STRATEGIES]),

@@ -5,3 +5,4 @@
  * re-exported here, one line each.
  */
 export * from './agents';
+export * from './traces';

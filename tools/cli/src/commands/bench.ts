@@ -260,12 +260,25 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     },
   },
   autoscaler: {
-    usage: `autoscaler [--days D] [--seed S]
-    plain HPA vs the combined policy on three seeded load traces through a pool model (SLO-violation minutes,
-    replica-hours, forecast sMAPE), and the decision time from a threshold crossing to an actuated decision through
-    the simulator control endpoint (median, p99). Defaults: 3 days, seed 42.`,
+    usage: `autoscaler [--trace FILE.csv] [--mean-rps R] [--interpolate] [--service-rate MU] [--slo S] [--startup S] [--days D] [--seed S] [--nab DIR]
+    replays load traces through a pool model (M/M/c replicas at MU rps each, default 5; a start-up delay, default
+    120 s; a minute's p95 against the SLO, default 1 s) under the Kubernetes HPA, the combined policy and an oracle
+    that knows the load: SLO-violation minutes, replica-hours, ratio to the oracle, decision time. --trace: one CSV
+    (columns timestamp,value; value = load in rps, or scaled with --mean-rps; --interpolate: linear between points).
+    Without it: the seeded traces (D days, default 3, seed 42) and the held-out ones (fleetgen, NAB traffic series
+    under DIR, default /work/shared/nab/data) scaled to a mean of R (default 100) rps, then decision time through
+    the simulator control endpoint.`,
     async run(values) {
-      await runAutoscalerBench({ days: intFlag(values.days, 'days', 1, 14, 3), seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 42), decisions: 200 });
+      await runAutoscalerBench({
+        ...(typeof values.trace === 'string' ? { trace: values.trace } : {}),
+        ...(values['mean-rps'] !== undefined || values.trace === undefined ? { meanRps: numberFlag(values['mean-rps'], 'mean-rps', 0.001, 1e7, 100) } : {}),
+        interpolate: values.interpolate === true,
+        pool: { serviceRate: numberFlag(values['service-rate'], 'service-rate', 1e-4, 1e6, 5), sloSeconds: numberFlag(values.slo, 'slo', 1e-3, 86_400, 1), startupSeconds: numberFlag(values.startup, 'startup', 0, 86_400, 120) },
+        days: intFlag(values.days, 'days', 1, 14, 3),
+        seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 42),
+        nab: typeof values.nab === 'string' ? values.nab : '/work/shared/nab/data',
+        decisions: values.trace === undefined ? 200 : 0,
+      });
     },
   },
   fuzz: {
@@ -377,6 +390,13 @@ export async function bench(argv: readonly string[]): Promise<void> {
     'sim-agents': { type: 'string' },
     generator: { type: 'string' },
     emergence: { type: 'boolean' },
+    trace: { type: 'string' },
+    'mean-rps': { type: 'string' },
+    interpolate: { type: 'boolean' },
+    'service-rate': { type: 'string' },
+    slo: { type: 'string' },
+    startup: { type: 'string' },
+    nab: { type: 'string' },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
   for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);
