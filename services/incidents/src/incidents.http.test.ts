@@ -180,7 +180,7 @@ describe('incidents service', () => {
     expect((await advisories('?status=ended')).items).toEqual([]);
     expect((await advisories('?scope=research&status=active')).items.map((a) => a.id)).toEqual([warning.id]);
     expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/swarmscope_incident_advisories\{service="incidents"\} 1/);
-    for (const [query, field] of [['?status=over', 'query.status'], ['?limit=5000', 'query.limit'], ['?scope=', 'query.scope'], ['?colour=red', 'query']]) {
+    for (const [query, field] of [['?status=over', 'query.status'], ['?limit=5000', 'query.limit'], ['?scope=', 'query.scope'], ['?colour=red', 'query.colour']]) {
       const response = await fetch(`${url}/advisories${query}`);
       const body = (await response.json()) as { error: { code: string; issues: Array<{ path: string }> } };
       expect({ query, status: response.status, code: body.error.code, field: body.error.issues[0]!.path }).toEqual({ query, status: 400, code: 'SWS_INVALID_FIELD', field });
