@@ -6,3 +6,4 @@ export { openHistoryDb, DB_FILE } from './open';
 export { HISTORY_TABLES, SCHEMA_VERSION } from './schema';
 export type { HistoryTable } from './schema';
 export { rollUp, rollUpByPeriod, HOUR_MS } from './rollup';
+export { withHistory, dataDirFrom, DEFAULT_DATA_DIR } from './embedded';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import './instrumentation';
 import { ConfigError } from '@swarmscope/core';
+import { HistoryOpenError } from '@swarmscope/history';
 import { UsageError } from './args';
 import { bench, benchUsage } from './commands/bench';
 import { detect, detectUsage } from './commands/detect';
@@ -39,6 +40,11 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) {
     process.stderr.write(`swarmscope: ${error.message}\n\n${usage}`);
+    process.exit(2);
+  }
+  // A data directory the history cannot use stops the start: one line, never a silent in-memory fallback.
+  if (error instanceof HistoryOpenError) {
+    process.stderr.write(`swarmscope: ${error.message}\n`);
     process.exit(2);
   }
   process.stderr.write(`swarmscope: ${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);

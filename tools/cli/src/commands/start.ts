@@ -4,13 +4,15 @@ import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@sw
 import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
 import { SimulatorActuator, autoscalerEnv, runAutoscaler } from '@swarmscope/autoscaler';
 import { incidentsEnv, runIncidents } from '@swarmscope/incidents';
+import { dataDirFrom, withHistory, type History } from '@swarmscope/history';
 import { BuiltinFleet, startControlServer } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
 import { intFlag, parseFlags } from '../args';
 import { formatSummaryLine } from '../summary-line';
 
 export const startUsage = `swarmscope start [--agents N] [--duration S] [--no-fleet] [--autoscale]
-  Runs the platform in one process (embedded: in-memory store and bus; set REDIS_URL for Redis),
+  Runs the platform in one process (embedded: in-memory store and bus, history kept in SWARMSCOPE_DATA_DIR,
+  default ./.swarmscope; set REDIS_URL for Redis),
   with a simulated fleet of N agents (default 1000) reporting through the SDK.
   --duration S   stop by itself after S seconds
   --no-fleet     no simulated fleet: only the services
@@ -34,7 +36,10 @@ export async function start(argv: readonly string[]): Promise<void> {
   let started!: (stop: (reason: string) => Promise<void>) => void;
   const stopOnceStarted = new Promise<(reason: string) => Promise<void>>((resolve) => (started = resolve));
   const removeSignals = onShutdownSignal(async (signal) => (await stopOnceStarted)(signal), logger);
-  const backends = backendsFor(env, logger);
+  const memoryOrRedis = backendsFor(env, logger);
+  // Embedded mode keeps its history on disk and continues from it; distributed mode's history is a follow-up (README).
+  const embedded = memoryOrRedis.store.kind === 'memory' ? await withHistory(memoryOrRedis, { dataDir: dataDirFrom(process.env), logger }) : undefined;
+  const backends = embedded?.backends ?? memoryOrRedis;
   // The services share this process, its store and its bus. The bus's consumers subscribe before health-monitor
   // accepts a sample: a new consumer group starts at the latest entry.
   const detectorEnv = parseEnv(anomalyDetectorEnv);
@@ -84,6 +89,7 @@ export async function start(argv: readonly string[]): Promise<void> {
   out.write(
     [
       `Swarmscope is running (${backends.store.kind} mode${env.REDIS_URL ? `, ${redact(env.REDIS_URL)}` : ''})`,
+      historyLine(embedded),
       `  console           ${url}/   (open it in a browser)`,
       `  health-monitor    ${url}   (GET /fleet/summary · /agents · /graph · /metrics · POST /v1/ingest)`,
       `  anomaly-detector  ${anomalyDetector.server.url}   (GET /anomalies · /detectors · /metrics · POST /detect/:agentId)`,
@@ -139,6 +145,12 @@ export async function start(argv: readonly string[]): Promise<void> {
       );
     }, duration * 1000);
   }
+}
+
+function historyLine(embedded: { history: History; restored: { agents: number; incidents: number } } | undefined): string {
+  if (!embedded) return '  history           not kept in distributed mode (see the README, History)';
+  const { history, restored } = embedded;
+  return `  history           ${history.path}   (restored ${restored.agents} agents, ${restored.incidents} open incidents)`;
 }
 
 function redact(url: string): string {
