@@ -19,8 +19,9 @@ export function durableStore(live: Store, history: History): Store {
   };
   const incidents: IncidentStore = {
     upsert: async (records: readonly Incident[]) => {
-      await live.incidents.upsert(records);
+      // On disk before it is visible: what a reader saw survives a crash.
       await history.writeIncidents(records);
+      await live.incidents.upsert(records);
     },
     get: async (id) => (await live.incidents.get(id)) ?? history.incident(id),
     list: (filter, limit) => live.incidents.list(filter, limit),
@@ -29,8 +30,8 @@ export function durableStore(live: Store, history: History): Store {
   };
   const windows: WindowStore<WindowSummary> = {
     append: async (entries) => {
-      await live.windows.append(entries);
       await history.writeWindows(entries);
+      await live.windows.append(entries);
     },
     range: async (key, fromMs, toMs) => {
       const recent = await live.windows.range(key, fromMs, toMs);

@@ -18,7 +18,7 @@ import {
   type Columns, type Row,
 } from './rows';
 
-type Table = 'agents' | 'windows' | 'windows_hourly' | 'edges' | 'anomaly_events' | 'emergence_events' | 'incidents' | 'incident_timeline' | 'scaling_decisions' | 'policies';
+export type Table = 'agents' | 'windows' | 'windows_hourly' | 'edges' | 'anomaly_events' | 'emergence_events' | 'incidents' | 'incident_timeline' | 'scaling_decisions' | 'policies';
 
 const TABLE_COLUMNS: Record<Table, { columns: Columns; replace?: string }> = {
   agents: { columns: AGENT_COLUMNS, replace: 'id' },
@@ -76,6 +76,9 @@ export class History {
   }
 
   // --- writes -------------------------------------------------------------------------------------------------
+
+  /** Rows committed so far by table, since this process opened the store (for /metrics). */
+  readonly rowsWritten = new Map<Table, number>();
 
   writeAgents(agents: readonly AgentRecord[]): Promise<void> {
     return this.enqueue('agents', agents.map(agentRow));
@@ -201,6 +204,12 @@ export class History {
     });
   }
 
+  /** Writes the write-ahead log into the database file (DuckDB verifies checksums of the blocks it reads). */
+  async checkpoint(): Promise<void> {
+    await this.flush();
+    await this.serialised(() => this.db.run('CHECKPOINT'));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await Promise.all(this.subscriptions.map((s) => s.close()));
@@ -237,6 +246,7 @@ export class History {
     this.flushing = this.commit(batch).then(
       () => {
         this.lastError = undefined;
+        for (const [table, rows] of batch.rows) this.rowsWritten.set(table, (this.rowsWritten.get(table) ?? 0) + rows.length);
         for (const w of waiting) w.resolve();
       },
       (error: unknown) => {
@@ -265,7 +275,7 @@ export class History {
       await this.db.run('BEGIN TRANSACTION');
       try {
         for (const statement of batch.before) await this.db.run(statement.sql, statement.params);
-        for (const [table, rows] of batch.rows) await this.insert(table, rows);
+        for (const [table, rows] of batch.rows) await this.insertRows(table, rows);
         await this.db.run('COMMIT');
       } catch (error) {
         await this.db.run('ROLLBACK').catch(() => undefined);
@@ -274,8 +284,12 @@ export class History {
     });
   }
 
-  /** Inserts rows through one JSON parameter: one statement per table and commit, whatever the row count. */
-  private async insert(table: Table, rows: Row[]): Promise<void> {
+  /**
+   * Inserts rows through one JSON parameter: one statement per table and commit, whatever the row count. Outside the
+   * group commit only from within `transaction`.
+   */
+  async insertRows(table: Table, rows: Row[]): Promise<void> {
+    if (rows.length === 0) return;
     const { columns, replace } = TABLE_COLUMNS[table];
     const names = Object.keys(columns);
     // One statement may not replace a key twice: the last record of a key wins, as it would in order.

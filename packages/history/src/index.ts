@@ -7,3 +7,7 @@ export { HISTORY_TABLES, SCHEMA_VERSION } from './schema';
 export type { HistoryTable } from './schema';
 export { rollUp, rollUpByPeriod, HOUR_MS } from './rollup';
 export { withHistory, dataDirFrom, DEFAULT_DATA_DIR } from './embedded';
+export { Maintenance, JOBS, checkIntegrity, pruneOld, rollUpOldWindows } from './maintenance';
+export type { Job, MaintenanceOptions } from './maintenance';
+export { parseDuration, retentionFrom, rollupCutoff } from './retention';
+export type { Retention } from './retention';

@@ -76,6 +76,7 @@ export async function start(argv: readonly string[]): Promise<void> {
     createLogger({ name: 'autoscaler', level: env.LOG_LEVEL, destination: process.stderr }),
     control ? { actuator: new SimulatorActuator({ url: control.url, ...(adminKey ? { apiKey: adminKey } : {}) }) } : {},
   );
+  embedded?.maintenance.register(healthMonitor.monitor.metrics.registry);
   fleet?.start();
   // The console's gateway reaches the services where this process bound them (a port variable may have moved one).
   const gateway = healthMonitor.monitor.consoleGateway;
