@@ -11,3 +11,5 @@ export { Maintenance, JOBS, checkIntegrity, pruneOld, rollUpOldWindows } from '.
 export type { Job, MaintenanceOptions } from './maintenance';
 export { parseDuration, retentionFrom, rollupCutoff } from './retention';
 export type { Retention } from './retention';
+export { EXPORT_FORMATS, exportTable, queryHistory } from './read-only';
+export type { ExportFormat } from './read-only';

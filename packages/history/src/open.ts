@@ -22,7 +22,9 @@ export async function openHistoryDb(dataDir: string, options: { readOnly?: boole
   try {
     instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
   } catch (error) {
-    throw new HistoryOpenError(path, `cannot open the database (${firstLine(error)}); move it aside to start afresh`);
+    const message = firstLine(error);
+    if (/lock/i.test(message)) throw new HistoryOpenError(path, `in use by another process (a running swarmscope?): stop it first (${message})`);
+    throw new HistoryOpenError(path, `cannot open the database (${message}); move it aside to start afresh`);
   }
   const connection = await instance.connect();
   try {

@@ -5,6 +5,7 @@ import { HistoryOpenError } from '@swarmscope/history';
 import { UsageError } from './args';
 import { bench, benchUsage } from './commands/bench';
 import { detect, detectUsage } from './commands/detect';
+import { exportCommand, exportUsage, query, queryUsage } from './commands/history';
 import { simulate, simulateUsage } from './commands/simulate';
 import { start, startUsage } from './commands/start';
 
@@ -13,6 +14,8 @@ const commands: Record<string, { run: (argv: readonly string[]) => Promise<void>
   simulate: { run: simulate, usage: simulateUsage },
   detect: { run: detect, usage: detectUsage },
   bench: { run: bench, usage: benchUsage },
+  query: { run: query, usage: queryUsage },
+  export: { run: exportCommand, usage: exportUsage },
 };
 
 const usage = `usage: swarmscope <command> [flags]
