@@ -13,3 +13,5 @@ export { parseDuration, retentionFrom, rollupCutoff } from './retention';
 export type { Retention } from './retention';
 export { EXPORT_FORMATS, exportTable, queryHistory } from './read-only';
 export type { ExportFormat } from './read-only';
+export { ScalingMirror } from './scaling-mirror';
+export type { ScalingSource } from './scaling-mirror';

@@ -9,11 +9,19 @@ import { freePort } from '@swarmscope/core';
 const CLI = join(__dirname, '..', 'dist', 'main.js');
 const PROBE = 'history-probe';
 
+// A failed expectation must not leave a platform running (and jest waiting for it).
+const children = new Set<ReturnType<typeof spawn>>();
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+});
+
 function run(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -61,20 +69,23 @@ async function committed(url: string): Promise<Record<string, number>> {
 }
 
 async function startPlatform(dataDir: string) {
-  const [health, incidents] = [await freePort(), await freePort()];
-  const cli = run(['start', '--no-fleet'], { SWARMSCOPE_DATA_DIR: dataDir, HEALTH_MONITOR_PORT: String(health), INCIDENTS_PORT: String(incidents) });
+  const [health, incidents, autoscaler] = [await freePort(), await freePort(), await freePort()];
+  const cli = run(['start', '--no-fleet'], { SWARMSCOPE_DATA_DIR: dataDir, HEALTH_MONITOR_PORT: String(health), INCIDENTS_PORT: String(incidents), AUTOSCALER_PORT: String(autoscaler) });
   const url = `http://127.0.0.1:${health}`;
-  await waitFor('the platform to listen', async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined));
-  return { cli, url, incidentsUrl: `http://127.0.0.1:${incidents}` };
+  // The banner comes once every service listens.
+  await waitFor('the platform to start', async () => (cli.output().stdout.includes('Ctrl-C stops') ? true : undefined));
+  return { cli, url, incidentsUrl: `http://127.0.0.1:${incidents}`, autoscalerUrl: `http://127.0.0.1:${autoscaler}` };
 }
 
 describe('swarmscope start keeps its history', () => {
-  it('finds the registry, closed windows, anomalies and the open incident again after kill -9', async () => {
+  it('finds the registry, closed windows, anomalies, the open incident and a policy again after kill -9', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-kill-'));
     const first = await startPlatform(dataDir);
     expect(first.cli.output().stdout).toContain(join(dataDir, 'history.duckdb'));
     const posted = await fetch(`${first.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports: probeReports(Date.now()) }) });
     expect(posted.status).toBe(200);
+    const policy = await fetch(`${first.autoscalerUrl}/policies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pool: 'probe', minReplicas: 7, maxReplicas: 20 }) });
+    expect(policy.status).toBe(200);
     const incident = await waitFor('an incident naming the probe', async () => {
       const body = await getJson(`${first.incidentsUrl}/incidents?limit=50`);
       return body.items.find((i: { agents: string[] }) => i.agents.includes(PROBE)) as { id: string; status: string } | undefined;
@@ -84,7 +95,10 @@ describe('swarmscope start keeps its history', () => {
       return body.windows.length >= 30 ? (body.windows as Array<{ start: number; count: number }>) : undefined;
     });
     // Anomalies are written by the history's own consumer: wait until it committed some, then kill without warning.
-    await waitFor('anomaly events on disk', async () => ((await committed(first.url)).anomaly_events ?? 0) > 0 ? true : undefined);
+    await waitFor('anomaly events and the policy on disk', async () => {
+      const rows = await committed(first.url);
+      return (rows.anomaly_events ?? 0) > 0 && (rows.policies ?? 0) > 0 ? true : undefined;
+    });
     first.cli.child.kill('SIGKILL');
     await first.cli.exited;
 
@@ -93,6 +107,7 @@ describe('swarmscope start keeps its history', () => {
     expect((await getJson(`${second.url}/agents/${PROBE}`)).pool).toBe('probe');
     const after = (await getJson(`${second.url}/windows/pool/probe`)).windows as Array<{ start: number; count: number }>;
     expect(after.map((w) => [w.start, w.count])).toEqual(expect.arrayContaining(before.map((w) => [w.start, w.count])));
+    expect(await getJson(`${second.autoscalerUrl}/policies/probe`)).toMatchObject({ pool: 'probe', minReplicas: 7, maxReplicas: 20 });
     const reopened = await getJson(`${second.incidentsUrl}/incidents/${incident.id}`);
     expect(reopened.id).toBe(incident.id);
     second.cli.child.kill('SIGTERM');

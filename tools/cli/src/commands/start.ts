@@ -1,10 +1,10 @@
-import { boundHeapGrowth, createLogger, onShutdownSignal, parseEnv, secretFor } from '@swarmscope/core';
+import { boundHeapGrowth, createLogger, type Logger, onShutdownSignal, parseEnv, secretFor } from '@swarmscope/core';
 import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
 import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
 import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
-import { SimulatorActuator, autoscalerEnv, runAutoscaler } from '@swarmscope/autoscaler';
+import { SimulatorActuator, autoscalerEnv, defaultPolicy, runAutoscaler, type Autoscaler } from '@swarmscope/autoscaler';
 import { incidentsEnv, runIncidents } from '@swarmscope/incidents';
-import { dataDirFrom, withHistory, type History } from '@swarmscope/history';
+import { ScalingMirror, dataDirFrom, withHistory, type History } from '@swarmscope/history';
 import { BuiltinFleet, startControlServer } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
 import { intFlag, parseFlags } from '../args';
@@ -77,6 +77,7 @@ export async function start(argv: readonly string[]): Promise<void> {
     control ? { actuator: new SimulatorActuator({ url: control.url, ...(adminKey ? { apiKey: adminKey } : {}) }) } : {},
   );
   embedded?.maintenance.register(healthMonitor.monitor.metrics.registry);
+  const scalingHistory = embedded ? await keepScalingHistory(embedded.history, autoscaler.autoscaler, logger) : undefined;
   fleet?.start();
   // The console's gateway reaches the services where this process bound them (a port variable may have moved one).
   const gateway = healthMonitor.monitor.consoleGateway;
@@ -123,6 +124,7 @@ export async function start(argv: readonly string[]): Promise<void> {
       const final = render();
       await healthMonitor.stop();
       await autoscaler.stop();
+      await scalingHistory?.stop();
       await control?.close(1000);
       await emergenceDetector.stop();
       await anomalyDetector.stop();
@@ -146,6 +148,17 @@ export async function start(argv: readonly string[]): Promise<void> {
       );
     }, duration * 1000);
   }
+}
+
+/** Puts the saved policies back into the autoscaler, then saves its policy changes and decisions every 2 s. */
+async function keepScalingHistory(history: History, autoscaler: Autoscaler, logger: Logger): Promise<ScalingMirror> {
+  const saved = await history.policies();
+  for (const { policy } of saved) autoscaler.applyPolicy(policy as { pool: string } & Record<string, unknown>);
+  const isDefault = (policy: { pool: string }) => JSON.stringify(policy) === JSON.stringify(defaultPolicy(policy.pool));
+  const mirror = new ScalingMirror(history, autoscaler, { logger, isDefault });
+  mirror.remember(saved);
+  mirror.start(2000);
+  return mirror;
 }
 
 function historyLine(embedded: { history: History; restored: { agents: number; incidents: number } } | undefined): string {
