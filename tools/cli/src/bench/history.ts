@@ -90,7 +90,7 @@ export async function runHistoryBench(options: { agents: number; minutes: number
     const poolRangeMs = performance.now() - t;
     t = performance.now();
     const fleet = await history.select(
-      `SELECT approx_quantile(latency_p95, 0.99) AS p99, count(*) AS n FROM windows WHERE kind = 'agent' AND start >= $1`,
+      `SELECT quantile_cont(latency_p95, 0.99) AS p99, count(*) AS n FROM windows WHERE kind = 'agent' AND start >= $1`,
       [String(now - DAY)],
     );
     const fleetPercentileMs = performance.now() - t;

@@ -273,7 +273,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     usage: `history [--agents N] [--minutes M]
     the DuckDB history at N agents (default 10,000): M minutes (default 10) of window closes and anomaly events written
     as the platform writes them (CPU share of one core per second of data), then over a generated day of every agent's
-    minute windows and 30 days of hourly pool windows: one pool's 30-day range, a fleet percentile (approx_quantile, t-digest) over the day, file
+    minute windows and 30 days of hourly pool windows: one pool's 30-day range, a fleet percentile over the day, file
     bytes per agent-day, and the time to reopen the file and load the registry.`,
     async run(values) {
       const r = await runHistoryBench({ agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000), minutes: intFlag(values.minutes, 'minutes', 1, 1440, 10) });
