@@ -1,5 +1,6 @@
+import { tmpdir } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@swarmscope/core';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -54,7 +55,7 @@ describe('the web console', () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     cli = spawn(process.execPath, [CLI, 'start', '--agents', '120'], {
-      env: { ...process.env, LOG_LEVEL: 'warn', HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0', API_KEYS: `read:${KEYS.read},ingest:${KEYS.ingest},admin:${KEYS.admin}` },
+      env: { ...process.env, LOG_LEVEL: 'warn', SWARMSCOPE_DATA_DIR: mkdtempSync(join(tmpdir(), 'swarmscope-e2e-')), HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0', API_KEYS: `read:${KEYS.read},ingest:${KEYS.ingest},admin:${KEYS.admin}` },
       stdio: 'ignore',
     });
     await waitFor('the platform', async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined));

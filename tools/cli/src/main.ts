@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import './instrumentation';
 import { STARTUP_EXIT_CODE, startupFailureLine } from '@swarmscope/core';
+import { HistoryOpenError } from '@swarmscope/history';
 import { UsageError } from './args';
 import { bench, benchUsage } from './commands/bench';
 import { detect, detectUsage } from './commands/detect';
+import { exportCommand, exportUsage, query, queryUsage } from './commands/history';
 import { simulate, simulateUsage } from './commands/simulate';
 import { start, startUsage } from './commands/start';
 
@@ -12,6 +14,8 @@ const commands: Record<string, { run: (argv: readonly string[]) => Promise<void>
   simulate: { run: simulate, usage: simulateUsage },
   detect: { run: detect, usage: detectUsage },
   bench: { run: bench, usage: benchUsage },
+  query: { run: query, usage: queryUsage },
+  export: { run: exportCommand, usage: exportUsage },
 };
 
 const usage = `usage: swarmscope <command> [flags]
@@ -44,6 +48,11 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     const command = Object.hasOwn(commands, name) ? ` ${name}` : '';
     process.stderr.write(`swarmscope: ${error.message} (see swarmscope${command} --help)\n`);
     process.exit(2);
+  }
+  // A data directory the history cannot use stops the start: one line, never a silent in-memory fallback.
+  if (error instanceof HistoryOpenError) {
+    process.stderr.write(`swarmscope: ${error.message}\n`);
+    process.exit(STARTUP_EXIT_CODE);
   }
   const line = startupFailureLine(error);
   process.stderr.write(`swarmscope: ${line ?? String((error as Error)?.stack ?? error)}\n`);

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +10,7 @@ import { freePort } from '@swarmscope/core';
 const CLI = join(__dirname, '..', 'dist', 'main.js');
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', SWARMSCOPE_DATA_DIR: mkdtempSync(join(tmpdir(), 'swarmscope-e2e-')), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

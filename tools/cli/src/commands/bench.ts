@@ -16,6 +16,7 @@ import { latencyTrend, runSoakBench, summariseSoak } from '../bench/soak';
 import { runScaleOutBench } from '../bench/scale-out';
 import { runConsoleBench } from '../bench/console';
 import { NabBenchError, printNabBench, runNabBench } from '../bench/nab';
+import { runHistoryBench } from '../bench/history';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
 import { DEFAULT_BATCH_SIZE } from '@swarmscope/telemetry-client';
 
@@ -326,6 +327,29 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         stopSeconds: 300,
         seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 1),
       });
+    },
+  },
+  history: {
+    usage: `history [--agents N] [--minutes M]
+    the DuckDB history at N agents (default 10,000): M minutes (default 10) of window closes and anomaly events written
+    as the platform writes them (CPU share of one core per second of data), then over a generated day of every agent's
+    minute windows and 30 days of hourly pool windows: one pool's 30-day range, a fleet percentile over the day, file
+    bytes per agent-day, and the time to reopen the file and load the registry.`,
+    async run(values) {
+      const r = await runHistoryBench({ agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000), minutes: intFlag(values.minutes, 'minutes', 1, 1440, 10) });
+      process.stdout.write(`\nhistory: ${r.agents.toLocaleString('en')} agents, ${r.minutes} minutes written; queries over a day of minute windows (${r.fleetRows.toLocaleString('en')} rows)\n`);
+      console.table([
+        {
+          'write CPU % of a core': +(r.writeCpuFraction * 100).toFixed(2),
+          'windows/s': Math.round(r.windowsPerSecond),
+          'events/s': Math.round(r.eventsPerSecond),
+          'pool 30-day range ms': +r.poolRangeMs.toFixed(1),
+          'range rows': r.poolRangeRows,
+          'fleet p99 over a day ms': +r.fleetPercentileMs.toFixed(1),
+          'bytes/agent-day': Math.round(r.bytesPerAgentDay),
+          'restart ms': Math.round(r.restartMs),
+        },
+      ]);
     },
   },
   console: {

@@ -1,9 +1,10 @@
-import { boundHeapGrowth, createLogger, onShutdownSignal, parseEnv, secretFor } from '@swarmscope/core';
+import { boundHeapGrowth, createLogger, type Logger, onShutdownSignal, parseEnv, secretFor } from '@swarmscope/core';
 import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
 import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
 import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
-import { SimulatorActuator, autoscalerEnv, runAutoscaler } from '@swarmscope/autoscaler';
+import { SimulatorActuator, autoscalerEnv, defaultPolicy, runAutoscaler, type Autoscaler } from '@swarmscope/autoscaler';
 import { incidentsEnv, runIncidents } from '@swarmscope/incidents';
+import { ScalingMirror, dataDirFrom, withHistory, type History } from '@swarmscope/history';
 import { BuiltinFleet, startControlServer } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
 import { intFlag, parseFlags } from '../args';
@@ -11,7 +12,8 @@ import { formatSummaryLine } from '../summary-line';
 import { LiveTerminal } from '../terminal-lines';
 
 export const startUsage = `swarmscope start [--agents N] [--duration S] [--no-fleet] [--autoscale]
-  Runs the platform in one process (embedded: in-memory store and bus; set REDIS_URL for Redis),
+  Runs the platform in one process (embedded: in-memory store and bus, history kept in SWARMSCOPE_DATA_DIR,
+  default ./.swarmscope; set REDIS_URL for Redis),
   with a simulated fleet of N agents (default 1000) reporting through the SDK.
   --duration S   stop by itself after S seconds
   --no-fleet     no simulated fleet: only the services
@@ -40,7 +42,10 @@ export async function start(argv: readonly string[]): Promise<void> {
   let started!: (stop: (reason: string) => Promise<void>) => void;
   const stopOnceStarted = new Promise<(reason: string) => Promise<void>>((resolve) => (started = resolve));
   const removeSignals = onShutdownSignal(async (signal) => (await stopOnceStarted)(signal), logger);
-  const backends = await backendsFor(env, logger);
+  const memoryOrRedis = await backendsFor(env, logger);
+  // Embedded mode keeps its history on disk and continues from it; distributed mode's history is a follow-up (README).
+  const embedded = memoryOrRedis.store.kind === 'memory' ? await withHistory(memoryOrRedis, { dataDir: dataDirFrom(process.env), logger }) : undefined;
+  const backends = embedded?.backends ?? memoryOrRedis;
   // The services share this process, its store and its bus. The bus's consumers subscribe before health-monitor
   // accepts a sample: a new consumer group starts at the latest entry.
   const detectorEnv = parseEnv(anomalyDetectorEnv);
@@ -77,6 +82,8 @@ export async function start(argv: readonly string[]): Promise<void> {
     createLogger({ name: 'autoscaler', level: env.LOG_LEVEL, destination }),
     control ? { actuator: new SimulatorActuator({ url: control.url, ...(adminKey ? { apiKey: adminKey } : {}) }) } : {},
   );
+  embedded?.maintenance.register(healthMonitor.monitor.metrics.registry);
+  const scalingHistory = embedded ? await keepScalingHistory(embedded.history, autoscaler.autoscaler, logger) : undefined;
   fleet?.start();
   // The console's gateway reaches the services where this process bound them (a port variable may have moved one).
   const gateway = healthMonitor.monitor.consoleGateway;
@@ -89,6 +96,7 @@ export async function start(argv: readonly string[]): Promise<void> {
   out.write(
     [
       `Swarmscope is running (${backends.store.kind} mode${env.REDIS_URL ? `, ${redact(env.REDIS_URL)}` : ''})`,
+      historyLine(embedded),
       `  console           ${url}/   (open it in a browser)`,
       `  health-monitor    ${url}   (GET /fleet/summary · /agents · /graph · /metrics · POST /v1/ingest)`,
       `  anomaly-detector  ${anomalyDetector.server.url}   (GET /anomalies · /detectors · /metrics · POST /detect/:agentId)`,
@@ -119,6 +127,7 @@ export async function start(argv: readonly string[]): Promise<void> {
       const final = render();
       await healthMonitor.stop();
       await autoscaler.stop();
+      await scalingHistory?.stop();
       await control?.close(1000);
       await emergenceDetector.stop();
       await anomalyDetector.stop();
@@ -142,6 +151,23 @@ export async function start(argv: readonly string[]): Promise<void> {
       );
     }, duration * 1000);
   }
+}
+
+/** Puts the saved policies back into the autoscaler, then saves its policy changes and decisions every 2 s. */
+async function keepScalingHistory(history: History, autoscaler: Autoscaler, logger: Logger): Promise<ScalingMirror> {
+  const saved = await history.policies();
+  for (const { policy } of saved) await autoscaler.applyPolicy(policy as { pool: string } & Record<string, unknown>);
+  const isDefault = (policy: { pool: string }) => JSON.stringify(policy) === JSON.stringify(defaultPolicy(policy.pool));
+  const mirror = new ScalingMirror(history, autoscaler, { logger, isDefault });
+  mirror.remember(saved);
+  mirror.start(2000);
+  return mirror;
+}
+
+function historyLine(embedded: { history: History; restored: { agents: number; incidents: number } } | undefined): string {
+  if (!embedded) return '  history           not kept in distributed mode (see the README, History)';
+  const { history, restored } = embedded;
+  return `  history           ${history.path}   (restored ${restored.agents} agents, ${restored.incidents} open incidents)`;
 }
 
 function redact(url: string): string {
