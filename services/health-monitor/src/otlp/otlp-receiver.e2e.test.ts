@@ -143,7 +143,7 @@ describe('OTLP receiver with the official OpenTelemetry JS exporters', () => {
     expect(await post('{not json', 'application/json').then((r) => r.status)).toBe(400);
     const unsupported = await post('<xml/>', 'text/xml');
     expect(unsupported.status).toBe(415);
-    expect(((await unsupported.json()) as { message: string }).message).toContain('Content-Type: must be application/x-protobuf or application/json');
+    expect(((await unsupported.json()) as { message: string }).message).toContain('Content-Type: must be application/json or application/x-protobuf');
     expect(await post(Buffer.alloc(70_000, 1), 'application/x-protobuf').then((r) => r.status)).toBe(413);
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
   });

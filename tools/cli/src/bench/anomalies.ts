@@ -80,6 +80,8 @@ export function replayFeed(feed: ReplayFeed, options: ReplayOptions = {}): Repla
   };
   const interact = (x: Interaction) => {
     catchUp(x.timestamp);
+    // As the service does: the detector reads the interactions topic too (scans).
+    onAnomalies(engine.observeInteraction(x));
     emergence?.ingestInteraction(x);
     correlator.onInteraction(x);
   };

@@ -19,7 +19,10 @@ describe('incidents against the simulator ground truth', () => {
     // asserted: `rewritten` is 1 — an emergence event growing over the agents in the minute before the stop is known,
     // silence timeout plus group wait, still grows the incident it is in; see the incidents README.)
     expect(r.stop).toMatchObject({ opened: 1, stoppedReporting: 1, stoppedAgents: 299 });
-    expect(r.stop!.rawAlerts).toBeGreaterThanOrEqual(299);
+    // The detector raises one stopped_reporting per pool (and per replica), not one silent per agent: the stop is
+    // a handful of raw alerts, not 299.
+    expect(r.stop!.rawAlerts).toBeGreaterThanOrEqual(1);
+    expect(r.stop!.rawAlerts).toBeLessThan(299);
     expect(r.purity.poolOnly).toEqual([]);
     const byType = Object.fromEntries(r.faults.map((f) => [f.type, f]));
     for (const type of ['phase_transition', 'cascade_failure']) {
