@@ -19,6 +19,7 @@ describe('scoreIncidents', () => {
       ['f3', 'i3', 1, true],
     ]);
     expect(r.ownShare).toBe(1);
+    expect([r.landed, r.named, r.onlyInLarge]).toEqual([3, 3, 0]);
     expect(r.poolOnly).toEqual([]);
     expect(r.incidents).toBe(3);
   });
@@ -32,6 +33,14 @@ describe('scoreIncidents', () => {
       ['f3', null, 0, false],
     ]);
     expect(r.ownShare).toBe(0);
+    // Both faults landed, but only in a 10-agent incident: lost in a crowd; f3 landed nowhere.
+    expect(r.faults.map((f) => [f.incidents, f.smallestIncident])).toEqual([
+      [1, 10],
+      [1, 10],
+      [0, 0],
+    ]);
+    expect([r.landed, r.named, r.onlyInLarge]).toEqual([2, 0, 2]);
+    expect(scoreIncidents(truth, [incident('pool', ['a', 'b', 'c', 'd', 'e', 'x', 'y', 'p', 'q', 'r'], ['support'], 10)], { largeAgents: 11 }).onlyInLarge).toBe(0);
     expect(r.poolOnly).toEqual([{ id: 'pool', agents: 10, pool: 'support' }]);
   });
 
@@ -40,14 +49,31 @@ describe('scoreIncidents', () => {
     const r = scoreIncidents(truth, [incident('i-big', ['a', 'b', 'c', 'd', 'e', 'x'], ['support'], 10), incident('i-x', ['x', 'y'], ['support'], 12)]);
     expect(r.faults.find((f) => f.id === 'f1')).toMatchObject({ incident: 'i-big', own: true });
     expect(r.faults.find((f) => f.id === 'f2')).toMatchObject({ incident: 'i-x', jaccard: 1, own: true });
+    // f2 is named in both; the smaller one is its own, so it is not lost in a crowd even with a threshold of 2.
+    expect(r.faults.find((f) => f.id === 'f2')).toMatchObject({ incidents: 2, smallestIncident: 2 });
+    expect(scoreIncidents(truth, [incident('i-big', ['a', 'b', 'c', 'd', 'e', 'x'], ['support'], 10), incident('i-x', ['x', 'y'], ['support'], 12)], { largeAgents: 3 }).onlyInLarge).toBe(1);
     // An incident matching f2 with Jaccard 1/7 and better matching f1 does not make f2 land in it.
     const only = scoreIncidents(truth, [incident('i-big', ['a', 'b', 'c', 'd', 'e', 'x'], ['support'], 10)]);
-    expect(only.faults.find((f) => f.id === 'f2')).toMatchObject({ incident: 'i-big', own: false });
+    expect(only.faults.find((f) => f.id === 'f2')).toMatchObject({ incident: 'i-big', named: false, own: false });
+  });
+
+  it('names a fault whose agents an incident about another fault names, without making it its own', () => {
+    // Two faults of one agent at once: one incident names both; it is about the first (ties go to the earlier fault).
+    const twice = [fault('t1', 'latency_spike', ['a'], 10, 20), fault('t2', 'error_surge', ['a'], 12, 18)];
+    const r = scoreIncidents(twice, [incident('i', ['a'], ['support'], 11)]);
+    expect(r.faults.map((f) => [f.id, f.incident, f.jaccard, f.named, f.own])).toEqual([
+      ['t1', 'i', 1, true, true],
+      ['t2', 'i', 1, true, false],
+    ]);
+    expect([r.landed, r.named, r.ownShare]).toEqual([2, 2, 0.5]);
   });
 
   it('matches only in time: an incident long after a fault is not about it; merged incidents are skipped', () => {
     const r = scoreIncidents(truth, [incident('late', ['a', 'b', 'c', 'd', 'e'], ['support'], 60), incident('merged', ['m'], ['coding'], 101, { resolution: 'merged' })]);
     expect(r.faults.map((f) => f.own)).toEqual([false, false, false]);
+    expect(r.landed).toBe(0);
+    // With a detection delay of 40 minutes allowed, the late incident is about f1.
+    expect(scoreIncidents(truth, [incident('late', ['a', 'b', 'c', 'd', 'e'], ['support'], 60)], { lateMs: 40 * MIN }).faults[0]).toMatchObject({ incident: 'late', own: true });
     expect(r.incidents).toBe(1);
     // Agents of one pool grouped with no fault behind them (in its time): pool membership alone.
     expect(r.poolOnly).toEqual([{ id: 'late', agents: 5, pool: 'support' }]);

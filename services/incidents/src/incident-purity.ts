@@ -28,6 +28,8 @@ export interface PurityOptions {
   jaccardMin?: number;
   /** Time an incident may open after its fault ended and still be about it (detection delay), ms (default 10 min). */
   lateMs?: number;
+  /** Agents from which an incident counts as large, for `onlyInLarge` (default 10, where an incident's severity goes up a level). */
+  largeAgents?: number;
 }
 
 /** How one fault landed. */
@@ -38,7 +40,13 @@ export interface FaultPurity {
   /** The incident overlapping it in time whose agents match its agents best (Jaccard), if any names one of them. */
   incident?: string;
   jaccard: number;
-  /** Its best incident names its agents (Jaccard ≥ `jaccardMin`) and is about it (no other fault matches that incident better). */
+  /** Incidents overlapping it in time that name any of its agents (0: it landed in none). */
+  incidents: number;
+  /** Agents of the smallest of those incidents (0 when none). */
+  smallestIncident: number;
+  /** Its best incident names its agents (Jaccard ≥ `jaccardMin`), whether or not that incident is about it. */
+  named: boolean;
+  /** It is `named` and its best incident is about it (no other fault matches that incident better). */
   own: boolean;
 }
 
@@ -46,6 +54,12 @@ export interface IncidentPurity {
   faults: FaultPurity[];
   /** Share of faults that landed in an incident of their own naming their agents (1 when there are no faults). */
   ownShare: number;
+  /** Faults that landed in some incident naming one of their agents. */
+  landed: number;
+  /** Faults `named` by their best incident. */
+  named: number;
+  /** Faults seen only in incidents of ≥ `largeAgents` agents: lost in a crowd. */
+  onlyInLarge: number;
   /** Incidents scored (merged ones left out). */
   incidents: number;
   /**
@@ -57,13 +71,14 @@ export interface IncidentPurity {
 }
 
 /**
- * Incident purity against ground truth (issue 18's incident targets, for `pnpm bench -- anomalies`): per fault,
- * does it land in an incident of its own cause naming its agents (Jaccard of agent sets), and which incidents group
- * agents on nothing but their pool. Pure; time is the data's.
+ * Incident purity against ground truth (issue 18's incident targets, for `pnpm bench -- anomalies` and
+ * `-- incidents`): per fault, does it land in an incident of its own cause naming its agents (Jaccard of agent sets),
+ * or only in large ones, and which incidents group agents on nothing but their pool. Pure; time is the data's.
  */
 export function scoreIncidents(truth: readonly TruthFault[], incidents: readonly ScoredIncident[], options: PurityOptions = {}): IncidentPurity {
   const jaccardMin = options.jaccardMin ?? 0.8;
   const lateMs = options.lateMs ?? 600_000;
+  const largeAgents = options.largeAgents ?? 10;
   const scored = incidents.filter((i) => i.resolution !== 'merged');
   const overlaps = (fault: TruthFault, incident: ScoredIncident) => incident.startedAt <= fault.to + lateMs && (incident.resolvedAt ?? Infinity) >= fault.from;
   const faultSets = truth.map((fault) => new Set(fault.agents));
@@ -81,19 +96,33 @@ export function scoreIncidents(truth: readonly TruthFault[], incidents: readonly
   }
   const faults = truth.map((fault, index): FaultPurity => {
     let top: { incident: ScoredIncident; jaccard: number } | undefined;
+    let landed = 0;
+    let smallestIncident = 0;
     for (const incident of scored) {
       if (!overlaps(fault, incident)) continue;
       const shared = countShared(incident.agents, faultSets[index]!);
+      if (shared === 0) continue;
+      landed++;
+      smallestIncident = landed === 1 ? incident.agents.length : Math.min(smallestIncident, incident.agents.length);
       const j = jaccardOf(shared, incident.agents.length, faultSets[index]!.size);
-      if (shared > 0 && (!top || j > top.jaccard)) top = { incident, jaccard: j };
+      if (!top || j > top.jaccard) top = { incident, jaccard: j };
     }
-    const own = top !== undefined && top.jaccard >= jaccardMin && bestFaultOf.get(top.incident)?.index === index;
-    return { id: fault.id, cause: fault.cause, agents: faultSets[index]!.size, ...(top ? { incident: top.incident.id } : {}), jaccard: top?.jaccard ?? 0, own };
+    const named = top !== undefined && top.jaccard >= jaccardMin;
+    const own = named && bestFaultOf.get(top!.incident)?.index === index;
+    return { id: fault.id, cause: fault.cause, agents: faultSets[index]!.size, ...(top ? { incident: top.incident.id } : {}), jaccard: top?.jaccard ?? 0, incidents: landed, smallestIncident, named, own };
   });
   const poolOnly = scored
     .filter((incident) => incident.agents.length >= 2 && incident.pools.length === 1 && (bestFaultOf.get(incident)?.shared ?? 0) < jaccardMin * incident.agents.length)
     .map((incident) => ({ id: incident.id, agents: incident.agents.length, pool: incident.pools[0]! }));
-  return { faults, ownShare: faults.length === 0 ? 1 : faults.filter((f) => f.own).length / faults.length, incidents: scored.length, poolOnly };
+  return {
+    faults,
+    ownShare: faults.length === 0 ? 1 : faults.filter((f) => f.own).length / faults.length,
+    landed: faults.filter((f) => f.incidents > 0).length,
+    named: faults.filter((f) => f.named).length,
+    onlyInLarge: faults.filter((f) => f.smallestIncident >= largeAgents).length,
+    incidents: scored.length,
+    poolOnly,
+  };
 }
 
 function countShared(agents: readonly string[], set: ReadonlySet<string>): number {

@@ -1,5 +1,5 @@
 import { isRightType } from './anomaly-scoring';
-import { measureAnomalies } from './anomalies';
+import { incidentPurity, measureAnomalies } from './anomalies';
 
 // A small `swarmscope bench anomalies`: both generators end to end through the engines and the correlator; the
 // scores are checked against the raw events they were computed from.
@@ -15,9 +15,20 @@ describe('bench anomalies, small', () => {
       expect(g.detection.faults).toBeGreaterThanOrEqual(7);
       expect(g.clean.feed.faults).toEqual([]);
       expect(g.detection.detected).toBeLessThanOrEqual(g.detection.detectedAnyType);
-      expect(g.purity.faults).toBe(g.detection.faults);
+      expect(g.purity.faults.map((f) => f.id)).toEqual(g.faulted.feed.faults.map((f) => f.id));
       expect(g.falseAlarms.falseAlarms).toBe(g.clean.sightings.filter((s) => s.opened).length);
       expect(g.falseAlarms.falseAlarmsPerAgentDay).toBeCloseTo(g.falseAlarms.falseAlarms / g.clean.agentDays);
+    }
+  });
+
+  it('a fault landed in an incident when one overlapping its window names one of its agents', () => {
+    for (const g of figures) {
+      for (const [i, f] of g.faulted.feed.faults.entries()) {
+        const naming = g.faulted.incidents.filter((x) => x.startedAt <= f.end && (x.resolvedAt ?? Infinity) >= f.start && x.agents.some((a) => f.agents.includes(a)));
+        expect(g.purity.faults[i]!.incidents).toBe(naming.length);
+      }
+      expect(g.purity.landed).toBeLessThanOrEqual(g.purity.faults.length);
+      expect(g.cleanPurity.faults).toEqual([]);
     }
   });
 
@@ -36,5 +47,16 @@ describe('bench anomalies, small', () => {
     const stop = fleetgen.stops[0]!;
     expect(stop.pool).toBe('loadtest-shadow');
     expect(stop.silentAnomalies).toBe(fleetgen.clean.silentOpened.filter((s) => s.at >= stop.at && s.at < stop.at + 900_000 && s.agentId.startsWith('loadtest-shadow:')).length);
+  });
+});
+
+describe('incidentPurity', () => {
+  it('scores the bench’s faults with the incidents service, allowing no delay past a fault’s end', () => {
+    const faults = [{ id: 'f1', type: 'latency', agents: ['a', 'b'], start: 1000, end: 2000 }];
+    const during = incidentPurity(faults, [{ id: 'i', agents: ['a', 'b'], pools: ['p'], startedAt: 2000 }]);
+    expect(during.faults).toEqual([{ id: 'f1', cause: 'latency', agents: 2, incident: 'i', jaccard: 1, incidents: 1, smallestIncident: 2, named: true, own: true }]);
+    // One millisecond after the fault ended: not about it, and two agents of one pool nothing explains.
+    const after = incidentPurity(faults, [{ id: 'i', agents: ['a', 'b'], pools: ['p'], startedAt: 2001 }]);
+    expect([after.landed, after.poolOnly]).toEqual([0, [{ id: 'i', agents: 2, pool: 'p' }]]);
   });
 });

@@ -5,10 +5,9 @@
 import type { AnomalyEvent, EmergenceEvent, Incident, Interaction, SampleReport } from '@swarmscope/core';
 import { anomalyDetectorEnv, createDefaultEngine } from '@swarmscope/anomaly-detector';
 import { EmergenceEngine } from '@swarmscope/emergence-detector';
-import { Correlator } from '@swarmscope/incidents';
+import { Correlator, scoreIncidents, type IncidentPurity, type ScoredIncident } from '@swarmscope/incidents';
 import { fleetgenFeed, simulatorFeed, type FeedOptions, type PoolStop, type ReplayFeed } from './anomaly-feeds';
-import { quantileOfSorted, scoreDetections, type DetectionScore, type Sighting } from './anomaly-scoring';
-import { scoreIncidentPurity, type PurityScore } from './incident-purity';
+import { quantileOfSorted, scoreDetections, type DetectionScore, type FaultWindow, type Sighting } from './anomaly-scoring';
 
 /** The services' sweep and the correlator's advance run every 5 s of data time, as the services' timers do. */
 const STEP_MS = 5000;
@@ -117,8 +116,8 @@ export interface GeneratorFigures {
   clean: ReplayResult;
   detection: DetectionScore;
   falseAlarms: DetectionScore;
-  purity: PurityScore;
-  cleanPurity: PurityScore;
+  purity: IncidentPurity;
+  cleanPurity: IncidentPurity;
   stops: StopOutcome[];
 }
 
@@ -130,17 +129,22 @@ export interface StopOutcome extends PoolStop {
 }
 
 export function scoreGenerator(generator: string, faulted: ReplayResult, clean: ReplayResult): GeneratorFigures {
-  const poolOf = (id: string) => faulted.feed.poolOf.get(id);
   return {
     generator,
     faulted,
     clean,
     detection: scoreDetections(faulted.feed.faults, faulted.sightings, { agentDays: faulted.agentDays }),
     falseAlarms: scoreDetections([], clean.sightings, { agentDays: clean.agentDays }),
-    purity: scoreIncidentPurity(faulted.feed.faults, faulted.incidents, poolOf),
-    cleanPurity: scoreIncidentPurity([], clean.incidents, poolOf),
+    purity: incidentPurity(faulted.feed.faults, faulted.incidents),
+    cleanPurity: incidentPurity([], clean.incidents),
     stops: clean.feed.stops.map((stop) => stopOutcome(clean, stop)),
   };
+}
+
+/** The incidents service's scoring; no detection delay allowed past a fault's end, as for its detection above. */
+export function incidentPurity(faults: readonly FaultWindow[], incidents: readonly ScoredIncident[]): IncidentPurity {
+  const truth = faults.map((f) => ({ id: f.id, cause: f.type, agents: f.agents, from: f.start, to: f.end }));
+  return scoreIncidents(truth, incidents, { lateMs: 0 });
 }
 
 /** On the fault-free run (nothing else happens then): what the stop of `stop.pool` raised in the 15 minutes after. */
@@ -210,10 +214,10 @@ export function runAnomaliesBench(options: Omit<AnomaliesBenchOptions, 'onProgre
       'recall (any type)': (g.detection.detectedAnyType / Math.max(1, g.detection.faults)).toFixed(3),
       'false alarms / agent-day (fault-free)': g.falseAlarms.falseAlarmsPerAgentDay.toFixed(2),
       'fault-free agent-days': g.clean.agentDays.toFixed(1),
-      'pure (Jaccard ≥ 0.8)': `${g.purity.pure}/${g.purity.faults}`,
-      'landed in an incident': `${g.purity.landed}/${g.purity.faults}`,
+      'pure (Jaccard ≥ 0.8)': `${g.purity.named}/${g.purity.faults.length}`,
+      'landed in an incident': `${g.purity.landed}/${g.purity.faults.length}`,
       'only in ≥ 10-agent incidents': g.purity.onlyInLarge,
-      'pool-only incidents (faults / fault-free)': `${g.purity.poolOnly} / ${g.cleanPurity.poolOnly}`,
+      'pool-only incidents (faults / fault-free)': `${g.purity.poolOnly.length} / ${g.cleanPurity.poolOnly.length}`,
       'incidents (faults / fault-free)': `${g.purity.incidents} / ${g.cleanPurity.incidents}`,
       reports: g.faulted.reports + g.clean.reports,
       's': Math.round(g.faulted.seconds + g.clean.seconds),

@@ -1,5 +1,4 @@
 import { isRightType, quantileOfSorted, scoreDetections, type FaultWindow, type Sighting } from './anomaly-scoring';
-import { jaccard, scoreIncidentPurity, type IncidentLike } from './incident-purity';
 
 const S = 1000;
 const fault = (id: string, type: string, agents: string[], start: number, end: number): FaultWindow => ({ id, type, agents, start, end });
@@ -72,43 +71,5 @@ describe('scoreDetections', () => {
     expect(isRightType('exfiltration', { type: 'token_spike', risk: 'medium' })).toBe(true);
     expect(isRightType('exfiltration', { type: 'token_spike', risk: 'low' })).toBe(false);
     expect(isRightType('token_explosion', { type: 'token_spike', risk: 'low' })).toBe(true);
-  });
-});
-
-describe('scoreIncidentPurity', () => {
-  const pools: Record<string, string> = { a: 'p', b: 'p', c: 'p', d: 'p', x: 'q', y: 'r' };
-  const poolOf = (id: string) => pools[id] ?? 'big';
-  const faults = [fault('f1', 'latency', ['a'], 0, 100), fault('f2', 'error_burst', ['b'], 0, 100), fault('f3', 'scan', ['z'], 0, 100), fault('f4', 'memory_leak', ['m0'], 0, 100)];
-  const incident = (id: string, agents: string[], startedAt: number, resolvedAt?: number): IncidentLike => ({ id, agents, startedAt, resolvedAt });
-  const incidents = [
-    incident('i1', ['a'], 10, 90),
-    incident('i2', ['b', 'c', 'd'], 20),
-    incident('i3', ['x', 'y'], 30, 40),
-    incident('i4', Array.from({ length: 10 }, (_, i) => `m${i}`), 50),
-    // Over before f1's window opened: it names a, but not f1's trouble.
-    incident('i5', ['a'], -500, -100),
-  ];
-  const r = scoreIncidentPurity(faults, incidents, poolOf);
-
-  it('a fault is pure when an incident overlapping it in time names its agents with Jaccard ≥ 0.8', () => {
-    expect(r.perFault.map((p) => [p.fault.id, p.incidents, p.bestJaccard])).toEqual([
-      ['f1', 1, 1],
-      ['f2', 1, 1 / 3],
-      ['f3', 0, 0],
-      ['f4', 1, 0.1],
-    ]);
-    expect([r.faults, r.landed, r.pure, r.onlyInLarge]).toEqual([4, 3, 1, 1]);
-  });
-
-  it('counts multi-agent incidents of one pool that are not one fault’s agents as pool membership alone', () => {
-    // i2 (pool p, agents of f2 and two bystanders) and i4 (pool big, ten agents, one fault's agent): pool-only;
-    // i3 spans two pools.
-    expect([r.incidents, r.multiAgent, r.poolOnly]).toEqual([5, 3, 2]);
-    expect(scoreIncidentPurity([fault('g', 'x', ['b', 'c', 'd'], 0, 100)], [incidents[1]!], poolOf).poolOnly).toBe(0);
-  });
-
-  it('jaccard', () => {
-    expect(jaccard(['a', 'b'], ['b', 'c'])).toBeCloseTo(1 / 3);
-    expect(jaccard([], [])).toBe(0);
   });
 });

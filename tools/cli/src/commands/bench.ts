@@ -143,7 +143,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     defaults, the emergence engine and the incidents correlator: recall with the right type and median / p90
     detection delay by fault type, false alarms per agent-day on the fault-free run (all and by type), incident
     purity (faults landing in an incident of their agents, Jaccard ≥ 0.8; incidents of one pool's agents that
-    are not one fault's), and what fleetgen's load-test pool stopping raised. Defaults: fleetgen 400 agents,
+    no fault of their time explains, as in bench incidents), and what fleetgen's load-test pool stopping raised. Defaults: fleetgen 400 agents,
     simulator 100 agents (1 request per agent and second), 2 hours, seed 1, both.`,
     run(values) {
       const generator = values.generator ?? 'both';
