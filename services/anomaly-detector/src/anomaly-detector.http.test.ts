@@ -114,6 +114,15 @@ describe('anomaly-detector service', () => {
     expect(verdict.explanation).toMatch(/response_time|latency/);
   });
 
+  it("creates a pool's anomaly series at 0 on its first report, before any anomaly (so increase() sees its first burst)", async () => {
+    const quiet = reports('calm-1', 1)[0]!;
+    const answer = await fetch(`${url}/detect/calm-1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: quiet.timestamp, pool: 'fresh', metrics: quiet.metrics }) });
+    expect(answer.status).toBe(200);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/swarmscope_anomalies_total\{type="error_surge",severity="critical",risk="high",pool="fresh"[^}]*\} 0/);
+    expect(metrics).not.toMatch(/swarmscope_anomalies_total\{[^}]*pool="fresh"[^}]*\} [1-9]/);
+  });
+
   it('refuses bad input naming the field, and describes its configuration', async () => {
     const bad = await fetch(`${url}/detect/a%20b`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(bad.status).toBe(400);

@@ -16,7 +16,7 @@ import {
 } from '@swarmscope/core';
 import type { Express } from 'express';
 import { AnomalyLog } from './anomaly-log';
-import { countOpened, createDetectorMetrics, type DetectorMetrics } from './detector-metrics';
+import { countOpened, createDetectorMetrics, initPool, type DetectorMetrics } from './detector-metrics';
 import type { AnomalyEngine, ReportVerdict } from './engine-port';
 import type { AnomalyDetectorEnv } from './env';
 import { mountRoutes } from './routes';
@@ -143,6 +143,7 @@ export class AnomalyDetector {
   score(report: SampleReport): { verdict: ReportVerdict; events: AnomalyEvent[] } {
     const result = this.deps.engine.observe(report);
     this.detectorMetrics.reports.inc();
+    initPool(this.detectorMetrics, this.countedPools, report.pool);
     if (report.receivedAt !== undefined) {
       this.detectorMetrics.detectionLatency.observe({ value: Math.max(0, this.now() - report.receivedAt) / 1000, exemplarLabels: exemplarOf(report.traceId) });
     }

@@ -51,13 +51,17 @@ export function createDetectorMetrics(registry: ServiceRegistry, engine: Anomaly
 export type DetectorMetrics = ReturnType<typeof createDetectorMetrics>;
 
 /**
- * Counts an opened anomaly. The first anomaly of a pool first creates every (type, severity, risk) series of that
- * pool at 0, so `increase()` over a window sees the first burst as a rise, not as series that appear.
+ * Creates every (type, severity, risk) series of a pool at 0 the first time the pool is seen — on its first report,
+ * before any anomaly — so `increase()` over a window sees a pool's first burst as a rise, not as series that appear.
  */
+export function initPool(metrics: DetectorMetrics, seenPools: Set<string>, pool: string): void {
+  if (seenPools.has(pool)) return;
+  seenPools.add(pool);
+  for (const type of ANOMALY_TYPES) for (const severity of SEVERITIES) for (const risk of RISK_CLASSES) metrics.anomalies.inc({ type, severity, risk, pool }, 0);
+}
+
+/** Counts an opened anomaly (its pool's series created first if it was never seen). */
 export function countOpened(metrics: DetectorMetrics, seenPools: Set<string>, labels: { type: string; severity: string; risk: string; pool: string }): void {
-  if (!seenPools.has(labels.pool)) {
-    seenPools.add(labels.pool);
-    for (const type of ANOMALY_TYPES) for (const severity of SEVERITIES) for (const risk of RISK_CLASSES) metrics.anomalies.inc({ type, severity, risk, pool: labels.pool }, 0);
-  }
+  initPool(metrics, seenPools, labels.pool);
   metrics.anomalies.inc(labels);
 }
