@@ -14,14 +14,12 @@ const NORMAL: Omit<ReportVerdict, 'score'> = {
 };
 
 /**
- * The service's engine: the per-agent AgentAnomalyEngine with its defaults and the latency objectives (LATENCY_SLOS).
- * `latencySloSeconds`, when given, is the objective (99 % within it) of agents whose pool and model have none.
+ * The service's engine: the per-agent AgentAnomalyEngine with its defaults and the latency objectives (LATENCY_SLOS;
+ * a fleet-wide one is its `*=` entry).
  */
-export function createDefaultEngine(options: { latencySloSeconds?: number } & AgentAnomalyEngineOptions = {}): AnomalyEngine {
-  const { latencySloSeconds, ...rest } = options;
-  const slos = rest.latencySlos ?? { pools: {}, models: {} };
-  const latencySlos = latencySloSeconds === undefined ? slos : { ...slos, fallback: slos.fallback ?? { seconds: latencySloSeconds, target: 0.99 } };
-  const engine = new AgentAnomalyEngine({ ...rest, latencySlos });
+export function createDefaultEngine(options: AgentAnomalyEngineOptions = {}): AnomalyEngine {
+  const latencySlos = options.latencySlos ?? { pools: {}, models: {} };
+  const engine = new AgentAnomalyEngine({ ...options, latencySlos });
   return {
     observe(report: SampleReport) {
       const result = engine.observe(report);
@@ -34,6 +32,6 @@ export function createDefaultEngine(options: { latencySloSeconds?: number } & Ag
     sweep: (now) => engine.sweep(now),
     agents: () => engine.stats().agents,
     stateBytes: () => engine.stateBytes(),
-    describe: () => ({ engine: 'AgentAnomalyEngine', ...rest, latencySlos }),
+    describe: () => ({ engine: 'AgentAnomalyEngine', ...options, latencySlos }),
   };
 }

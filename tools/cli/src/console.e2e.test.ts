@@ -1,46 +1,17 @@
-import { tmpdir } from 'node:os';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@swarmscope/core';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { probeReports, runCli, waitFor, type RunningCli } from './test-support/cli';
 
 // The web console in a real browser (Debian's chromium, driven by playwright-core) against `swarmscope start` as a
 // user runs it, with scoped API keys, a simulated fleet, and one agent of our own whose error burst must show up.
-const CLI = join(__dirname, '..', 'dist', 'main.js');
 const SHOTS = join(__dirname, '..', '..', '..', 'artifacts', 'console');
 const KEYS = { read: 'console-read', ingest: 'console-ingest', admin: 'console-admin' };
 const PROBE = 'console-probe-1';
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-/** Half an hour of a steady agent, then five minutes in which every request fails slowly (data time, ending now). */
-function probeReports(now: number) {
-  const reports = [];
-  for (let t = now - 35 * 60_000, i = 0; t <= now; t += 10_000, i++) {
-    const faulty = t > now - 5 * 60_000;
-    reports.push({
-      agentId: PROBE,
-      timestamp: t,
-      model: 'probe-model',
-      pool: 'probe',
-      metrics: { requests: 2, errors: faulty ? 2 : i % 40 === 0 ? 1 : 0, response_time_seconds: faulty ? 9 + (i % 3) : 0.5 + (i % 5) * 0.02, input_tokens: 400, output_tokens: 120, cost_usd: 0.001 },
-      tools: { web_search: { calls: 1, errors: 0, durationSeconds: 0.3 } },
-    });
-  }
-  return reports;
-}
-
 describe('the web console', () => {
-  let cli: ChildProcess;
+  let cli: RunningCli;
   let url: string;
   let browser: Browser;
   const problems: string[] = [];
@@ -54,16 +25,13 @@ describe('the web console', () => {
     mkdirSync(SHOTS, { recursive: true });
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    cli = spawn(process.execPath, [CLI, 'start', '--agents', '120'], {
-      env: { ...process.env, LOG_LEVEL: 'warn', SWARMSCOPE_DATA_DIR: mkdtempSync(join(tmpdir(), 'swarmscope-e2e-')), HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0', API_KEYS: `read:${KEYS.read},ingest:${KEYS.ingest},admin:${KEYS.admin}` },
-      stdio: 'ignore',
-    });
-    await waitFor('the platform', async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined));
-    const posted = await fetch(`${url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.ingest}` }, body: JSON.stringify({ reports: probeReports(Date.now()) }) });
+    cli = runCli(['start', '--agents', '120'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0', API_KEYS: `read:${KEYS.read},ingest:${KEYS.ingest},admin:${KEYS.admin}` });
+    await waitFor('the platform', async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), 90_000);
+    const posted = await fetch(`${url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.ingest}` }, body: JSON.stringify({ reports: probeReports(PROBE, Date.now(), { tools: { web_search: { calls: 1, errors: 0, durationSeconds: 0.3 } } }) }) });
     expect(posted.status).toBe(200);
     // The probe's burst goes through the real detectors and correlator before the browser looks for it.
-    await waitFor('the probe agent\'s anomaly', async () => ((await get(`/api/anomaly/agents/${PROBE}/anomalies`)).items.length > 0 ? true : undefined));
-    await waitFor('an incident naming the probe agent', async () => ((await get('/api/incidents/incidents?limit=200')).items.some((i: any) => i.agents.includes(PROBE)) ? true : undefined));
+    await waitFor('the probe agent\'s anomaly', async () => ((await get(`/api/anomaly/agents/${PROBE}/anomalies`)).items.length > 0 ? true : undefined), 90_000);
+    await waitFor('an incident naming the probe agent', async () => ((await get('/api/incidents/incidents?limit=200')).items.some((i: any) => i.agents.includes(PROBE)) ? true : undefined), 90_000);
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
@@ -72,8 +40,8 @@ describe('the web console', () => {
 
   afterAll(async () => {
     await browser?.close();
-    cli?.kill('SIGINT');
-    await new Promise((resolve) => (cli?.exitCode !== null ? resolve(undefined) : cli.once('exit', resolve)));
+    cli?.child.kill('SIGINT');
+    await cli?.exited;
   });
 
   /** A page that records every console error, page error, failed request and 4xx/5xx answer into `problems`. */

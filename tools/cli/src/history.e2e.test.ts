@@ -1,59 +1,26 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { freePort } from '@swarmscope/core';
+import { probeReports, runCli, waitFor } from './test-support/cli';
 
-// Runs the built CLI (the test command builds first) on a data directory of its own, as a user would, and kills it.
-const CLI = join(__dirname, '..', 'dist', 'main.js');
+// Runs the built CLI on a data directory of its own, as a user would, and kills it.
+
 const PROBE = 'history-probe';
 
 // A failed expectation must not leave a platform running (and jest waiting for it).
-const children = new Set<ReturnType<typeof spawn>>();
+const children = new Set<ChildProcess>();
 afterEach(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   children.clear();
 });
 
 function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** 35 minutes of one agent's reports ending in a burst of errors and slowness: closed windows, an anomaly, an incident. */
-function probeReports(now: number) {
-  const reports = [];
-  for (let t = now - 35 * 60_000, i = 0; t <= now; t += 10_000, i++) {
-    const faulty = t > now - 5 * 60_000;
-    reports.push({
-      agentId: PROBE,
-      timestamp: t,
-      model: 'probe-model',
-      pool: 'probe',
-      metrics: { requests: 2, errors: faulty ? 2 : i % 40 === 0 ? 1 : 0, response_time_seconds: faulty ? 9 + (i % 3) : 0.5 + (i % 5) * 0.02, input_tokens: 400, output_tokens: 120, cost_usd: 0.001 },
-    });
-  }
-  return reports;
+  const cli = runCli(args, { ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', ...env });
+  children.add(cli.child);
+  return cli;
 }
 
 const getJson = async (url: string) => {
@@ -82,7 +49,7 @@ describe('swarmscope start keeps its history', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-kill-'));
     const first = await startPlatform(dataDir);
     expect(first.cli.output().stdout).toContain(join(dataDir, 'history.duckdb'));
-    const posted = await fetch(`${first.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports: probeReports(Date.now()) }) });
+    const posted = await fetch(`${first.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports: probeReports(PROBE, Date.now()) }) });
     expect(posted.status).toBe(200);
     const policy = await fetch(`${first.autoscalerUrl}/policies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pool: 'probe', minReplicas: 7, maxReplicas: 20 }) });
     expect(policy.status).toBe(200);

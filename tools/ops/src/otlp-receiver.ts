@@ -83,6 +83,7 @@ export async function startOtlpReceiver() {
     if (request.method !== 'POST' || request.url !== '/v1/traces') return void response.writeHead(404).end();
     let received: ReceivedSpan[];
     if (contentType === 'application/x-protobuf') {
+      // toObject answers an untyped record; with these options it has OTLP/JSON's shape, which WireRequest declares.
       const decoded = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: String, enums: Number, defaults: false }) as unknown as WireRequest;
       received = flatten(decoded, 'protobuf', (raw) => Buffer.from(raw ?? '', 'base64').toString('hex'));
       response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(ExportTraceServiceResponse.encode(ExportTraceServiceResponse.create({})).finish()));

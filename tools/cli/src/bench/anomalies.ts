@@ -28,8 +28,6 @@ export interface ReplayResult {
 }
 
 export interface ReplayOptions {
-  /** A fleet-wide latency SLO for agents whose pool and model have none in LATENCY_SLOS (default: none, as the service). */
-  latencySloSeconds?: number;
   /** Feed the emergence engine and its events to the correlator, as the platform does (default true). */
   emergence?: boolean;
   onProgress?: (done: number) => void;
@@ -39,7 +37,7 @@ export interface ReplayOptions {
 export function replayFeed(feed: ReplayFeed, options: ReplayOptions = {}): ReplayResult {
   const began = performance.now();
   // The service's defaults: per-pool/model SLOs from LATENCY_SLOS (none by default), the agents' own baselines.
-  const engine = createDefaultEngine({ latencySlos: anomalyDetectorEnv.parse({}).LATENCY_SLOS, ...(options.latencySloSeconds !== undefined ? { latencySloSeconds: options.latencySloSeconds } : {}) });
+  const engine = createDefaultEngine({ latencySlos: anomalyDetectorEnv.parse({}).LATENCY_SLOS });
   const emergence = options.emergence === false ? undefined : new EmergenceEngine({ seed: 1 });
   const correlator = new Correlator({ maxListed: Number.MAX_SAFE_INTEGER });
   const sightings: Sighting[] = [];

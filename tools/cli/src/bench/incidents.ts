@@ -79,7 +79,8 @@ export function replayIncidents(options: IncidentReplayOptions): IncidentReplayR
   const population = Population.build({ agents, seed });
   const scenario = createScenario(options.scenario, { population, seed, durationSeconds, startEpochMs });
   const config: GeneratorConfig = { ...DEFAULT_GENERATOR, seed, startEpochMs };
-  const anomalyEngine = createDefaultEngine({ latencySloSeconds: 5 });
+  // A 5 s latency objective for every agent (as LATENCY_SLOS="*=5" would set).
+  const anomalyEngine = createDefaultEngine({ latencySlos: { pools: {}, models: {}, fallback: { seconds: 5, target: 0.99 } } });
   const emergenceEngine = new EmergenceEngine({ seed });
   // Every agent listed, so "names the injected agents" is measured on the incident's whole set, not its display cap.
   const correlator = new Correlator({ maxListed: Number.MAX_SAFE_INTEGER, ...options.correlator });

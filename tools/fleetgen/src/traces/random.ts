@@ -3,8 +3,7 @@
  * from the simulator's on purpose, so no shape is shared by accident.
  */
 export class TraceRandom {
-  private s: Uint32Array;
-
+  private s: [number, number, number, number];
 
   constructor(seed: number) {
     let x = seed >>> 0;
@@ -15,12 +14,12 @@ export class TraceRandom {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.s = Uint32Array.from([next(), next(), next(), next()]);
+    this.s = [next(), next(), next(), next()];
   }
 
   /** Uniform in [0, 1). */
   uniform(): number {
-    let [a, b, c, d] = this.s as unknown as [number, number, number, number];
+    let [a, b, c, d] = this.s;
     const result = Math.imul(rotl(Math.imul(b, 5) >>> 0, 7), 9) >>> 0;
     const t = (b << 9) >>> 0;
     c = (c ^ a) >>> 0;
@@ -29,7 +28,7 @@ export class TraceRandom {
     a = (a ^ d) >>> 0;
     c = (c ^ t) >>> 0;
     d = rotl(d, 11);
-    this.s = Uint32Array.from([a, b, c, d]);
+    this.s = [a, b, c, d];
     return result / 4294967296;
   }
 
