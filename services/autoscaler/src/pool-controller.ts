@@ -179,8 +179,9 @@ export class PoolController {
     this.forecaster.observe(at, observation.loadRps, observation.durationMs);
     this.trend.observe(at, observation.loadRps);
     const projected = this.trend.project();
-    // The SLO is a minute's p95: what a burst does to a minute is its minute's mean load, so growth is learnt on it.
-    const minuteLoad = this.minuteMean(observation.loadRps, tickSeconds);
+    // The SLO is a minute's p95, and an M/M/c tail grows exponentially with the load: a minute is as bad as about its
+    // busiest tick, so growth is learnt on the minute's peak tick (its mean hid a one-tick spike's violation).
+    const minuteLoad = this.minutePeak(observation.loadRps, tickSeconds);
     this.growth.observe(at, minuteLoad, projected?.level ?? observation.loadRps, p.leadTimeSeconds * 1000);
     const evidence: EvidenceVerdict = hasLatency
       ? this.estimator.observe({
@@ -224,8 +225,8 @@ export class PoolController {
         const modelled = ready > 0 && observation.loadRps < ready * mu ? meanSojourn(observation.loadRps, ready, mu) : 1 / mu;
         drain = (observation.loadRps * Math.max(0, observation.latencyMeanSeconds - modelled)) / Math.max(p.leadTimeSeconds, tickSeconds);
       }
-      // White noise averages out over the SLO's minute (a tick's excess queues and drains within it).
-      const white = (projected?.whiteStd ?? 0) / Math.sqrt(Math.max(1, 60 / tickSeconds));
+      // A tick's load, white noise and all: a minute's p95 is over when about any one of its ticks is (cost.ts).
+      const white = projected?.whiteStd ?? 0;
       const walk = projected?.walkStd ?? 0;
       // The line's level, unless this tick jumped off it (a burst or a drop is believed at once).
       const line = projected?.level ?? observation.loadRps;
@@ -266,6 +267,7 @@ export class PoolController {
           stableReplicas: Math.max(Math.floor(observation.loadRps / mu) + 1, explorationFloor),
           maxReplicas: p.maxReplicas,
           ...(p.maxCostUsdPerHour !== undefined ? { maxCostUsdPerHour: p.maxCostUsdPerHour } : {}),
+          ticksPerMinute: Math.max(1, Math.round(60 / tickSeconds)),
           burstExceedance: (limit) => (level > 0 ? this.growth.exceedance(limit / level) : 0),
         });
         base = costPlan.replicas;
@@ -388,12 +390,12 @@ export class PoolController {
     };
   }
 
-  /** The mean load over the last minute of ticks (one tick when ticks are a minute or longer). */
-  private minuteMean(load: number, tickSeconds: number): number {
+  /** The busiest tick's load over the last minute of ticks (the tick itself when ticks are a minute or longer). */
+  private minutePeak(load: number, tickSeconds: number): number {
     this.recentLoads.push(load);
     const keep = Math.max(1, Math.round(60 / tickSeconds));
     while (this.recentLoads.length > keep) this.recentLoads.shift();
-    return this.recentLoads.reduce((a, b) => a + b, 0) / this.recentLoads.length;
+    return Math.max(...this.recentLoads);
   }
 
   /** Call after the actuator applied a change: the rate policies and the cooldown count from it. */
