@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Twice: prettier is not idempotent on a few long member chains (3 files in December 2026); the second pass settles them.
 pnpm run format
+pnpm run format >/dev/null
 npm pkg set scripts.lint="eslint . && pnpm run format:check && node scripts/check-links.mjs"
 pnpm run typecheck
 pnpm run lint
