@@ -114,6 +114,29 @@ describe('PoolController', () => {
     expect(planned).toBeGreaterThanOrEqual(serversForSlo(200, 5, 1, 1000));
   });
 
+  it('a crowd at 10 × the usual load is planned for the bursts the pool shows, in its usual units, not doubled again', () => {
+    // Four hours at 100 rps with a one-tick spike every 2 minutes of +0 to +100 (evenly spread sizes: a burst ratio
+    // up to 2 relative to the level), then a crowd at 1,000 rps for 30 minutes. The plan holds the crowd and at most
+    // about one usual burst on top (the typical load, an EWMA that has crept to ≈ 150), not up to 1,000 × 2 as the
+    // ratio to the level said.
+    const controller = new PoolController(bench());
+    const model = new PoolModel({ serviceRate: 5, startupSeconds: 120, initialReplicas: 60, measurementNoise: 0, seed: 3 });
+    let planned = 0;
+    for (let i = 0; i < 1080; i++) {
+      const at = i * 15_000;
+      const served = model.serve(at, i >= 960 ? 1000 : i % 8 === 7 ? 100 + ((i * 37) % 101) : 100, 15_000);
+      const current = model.replicas;
+      const decision = controller.decide(served.observation, current);
+      planned = decision.recommendations['cost-optimised'] ?? 0;
+      if (decision.desired !== current) {
+        model.setReplicas(at + 15_000, decision.desired);
+        controller.recordScale(at + 15_000, current, decision.desired);
+      }
+    }
+    expect(planned).toBeGreaterThanOrEqual(serversForSlo(1000, 5, 1, 1000));
+    expect(planned).toBeLessThanOrEqual(serversForSlo(1400, 5, 1, 1000));
+  });
+
   it('a scale-up after a jump in load is sized to the demand at once, not in multiplicative steps', () => {
     const { replicas } = drive(bench({ behavior: { ...defaultPolicy('p').behavior, scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 1000, periodSeconds: 15 }] } } }), (i) => (i < 40 ? 100 : 300), 42, 30);
     // One tick after the jump the pool asks for what 300 rps needs (which the HPA reaches only by doubling).

@@ -25,7 +25,7 @@ import { CapacityEstimator, type CapacityEstimate, type CapacityOptions, type Ev
 import { cheapestReplicas, smallestHolding, type CostPlan, type LoadPoint } from './cost';
 import { HorizontalAutoscaler, replicasForMetrics, type HpaBehavior, type MetricRatio } from './hpa';
 import { LoadForecaster, type LoadForecasterOptions } from './load-forecaster';
-import { LoadGrowth } from './load-growth';
+import { burstScale, LoadGrowth } from './load-growth';
 import { LoadTrend } from './load-trend';
 import type { Policy, StrategyName } from './policy';
 import { maxArrivalRate, meanSojourn, sojournQuantile } from './queueing';
@@ -122,6 +122,8 @@ const MODEL_ERROR = 0.02;
 /** Relative grid of SLO·μ for the memo of `holds`, and how many grids are kept. */
 const GRID = 1.01;
 const HOLDS_MEMOS = 8;
+/** Half-life of the pool's typical load (the unit of its burst history). */
+const TYPICAL_HALF_LIFE_SECONDS = 6 * 3600;
 
 export class PoolController {
   private readonly hpa: HorizontalAutoscaler;
@@ -130,6 +132,8 @@ export class PoolController {
   private readonly trend = new LoadTrend(TREND_TICKS);
   private readonly growth = new LoadGrowth();
   private readonly recentLoads: number[] = [];
+  /** The pool's typical load: an EWMA with a 6-hour half-life (the unit bursts are counted in, load-growth.ts). */
+  private typical: number | undefined;
   private readonly holdsMemo = new Map<number, Map<number, number>>();
   private lastScaleUpAt = -Infinity;
   private lastChangeAt = -Infinity;
@@ -182,7 +186,9 @@ export class PoolController {
     // The SLO is a minute's p95, and an M/M/c tail grows exponentially with the load: a minute is as bad as about its
     // busiest tick, so growth is learnt on the minute's peak tick (its mean hid a one-tick spike's violation).
     const minuteLoad = this.minutePeak(observation.loadRps, tickSeconds);
-    this.growth.observe(at, minuteLoad, projected?.level ?? observation.loadRps, p.leadTimeSeconds * 1000);
+    const lineLevel = projected?.level ?? observation.loadRps;
+    this.typical = this.typical === undefined ? observation.loadRps : this.typical + (1 - Math.pow(2, -tickSeconds / TYPICAL_HALF_LIFE_SECONDS)) * (observation.loadRps - this.typical);
+    this.growth.observe(at, minuteLoad, lineLevel, p.leadTimeSeconds * 1000, burstScale(lineLevel, this.typical));
     const evidence: EvidenceVerdict = hasLatency
       ? this.estimator.observe({
           at,
@@ -268,7 +274,10 @@ export class PoolController {
           maxReplicas: p.maxReplicas,
           ...(p.maxCostUsdPerHour !== undefined ? { maxCostUsdPerHour: p.maxCostUsdPerHour } : {}),
           ticksPerMinute: Math.max(1, Math.round(60 / tickSeconds)),
-          burstExceedance: (limit) => (level > 0 ? this.growth.exceedance(limit / level) : 0),
+          burstExceedance: (limit) => {
+            const scale = burstScale(level, this.typical ?? level);
+            return scale > 0 ? this.growth.exceedance(1 + (limit - level) / scale) : 0;
+          },
         });
         base = costPlan.replicas;
         strategy = 'cost-optimised';
