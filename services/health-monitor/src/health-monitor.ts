@@ -25,6 +25,7 @@ import { FleetState } from './fleet-state';
 import { GRAPH_KEY, InteractionGraph } from './interaction-graph';
 import { createMonitorMetrics, type MonitorMetrics } from './monitor-metrics';
 import { IngestRate } from './ingest-rate';
+import { IngestAdmission } from './ingest-admission';
 import type { OtlpReceiver } from './otlp/otlp-receiver';
 import { mountRoutes } from './routes';
 import { ToolUsageTable } from './tool-usage';
@@ -49,6 +50,12 @@ export interface HealthMonitorDeps {
   now?: () => number;
 }
 
+/** How often ingest admission reads the bus' fullness (a Redis bus answers over the network). */
+const ADMISSION_SAMPLE_MS = 100;
+
+/** The POST paths whose bodies are agents' data: shed under back-pressure (OTLP answers its own way). */
+const isIngestPath = (path: string): boolean => path === '/v1/ingest' || path === '/v1/interactions' || /^\/agents\/[^/]+\/metrics$/.test(path);
+
 /** How long the console's gateway waits for another service's answer. */
 const CONSOLE_GATEWAY_TIMEOUT_MS = 10_000;
 
@@ -64,6 +71,8 @@ export class HealthMonitor {
   /** Where the web console's gateway forwards calls to the other services. */
   readonly consoleGateway: ConsoleGateway;
   readonly rate = new IngestRate();
+  /** Back-pressure on the ingest paths (503 with Retry-After when the analysis falls behind). */
+  readonly admission: IngestAdmission;
   /** The OTLP/HTTP receiver (its span-id index), mounted with the routes. */
   otlp: OtlpReceiver | undefined;
   readonly now: () => number;
@@ -87,6 +96,18 @@ export class HealthMonitor {
     this.metrics = createServiceMetrics(SERVICE_NAME);
     this.tools = new ToolUsageTable(env.MAX_TOOL_NAMES);
     this.monitorMetrics = createMonitorMetrics(this.metrics.registry, this.fleet, this.tools);
+    this.admission = new IngestAdmission({
+      maxInFlight: env.INGEST_MAX_IN_FLIGHT,
+      maxBusFullness: env.INGEST_MAX_BUS_FULLNESS,
+      retryAfterSeconds: env.INGEST_RETRY_AFTER_SECONDS,
+      // In-process readers only: a Redis consumer group outlives its readers (a detector removed leaves its group
+      // behind, never reading again), so in the distributed mode the backlog would shed ingest for ever; there the
+      // stream's length cap trims and counts what a lagging group misses (swarmscope_bus_trimmed_unread_entries_total).
+      busFullness: bus.kind === 'memory' ? () => bus.fullness(topics.samples) : () => Promise.resolve(0),
+      sampleEveryMs: ADMISSION_SAMPLE_MS,
+      now: Date.now,
+      onShed: (reason) => this.monitorMetrics.shedRequests.inc({ reason }),
+    });
     this.consoleGateway = new ConsoleGateway({ anomaly: env.ANOMALY_DETECTOR_URL, emergence: env.EMERGENCE_DETECTOR_URL, autoscaler: env.AUTOSCALER_URL, incidents: env.INCIDENTS_URL });
     this.app = createHttpApp({
       service: SERVICE_NAME,
@@ -97,6 +118,7 @@ export class HealthMonitor {
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       // The OTLP receiver's paths also take protobuf; every other route takes JSON only.
       otherBodyTypes: OTLP_BODY_TYPES,
+      admission: this.admission.middleware(isIngestPath),
       readiness: [
         { name: `store (${store.kind})`, check: () => store.ping() },
         { name: `bus (${bus.kind})`, check: () => bus.ping() },

@@ -107,6 +107,18 @@ export class MemoryBus implements Bus {
     return groupState.lag(state.logs);
   }
 
+  async fullness(topic: Topic<z.ZodType>): Promise<number> {
+    this.assertOpen();
+    const state = this.topics.get(topic.name);
+    let fullest = 0;
+    for (const group of state?.groups.values() ?? []) {
+      state!.logs.forEach((log, shard) => {
+        fullest = Math.max(fullest, group.unreadIn(log, shard));
+      });
+    }
+    return fullest / this.maxLen;
+  }
+
   trimmedUnread(topic: Topic<z.ZodType>, group: string): number {
     return this.topics.get(topic.name)?.groups.get(group)?.trimmedUnread ?? 0;
   }
@@ -214,10 +226,15 @@ class GroupState {
   lag(logs: readonly ShardLog[]): number {
     let total = 0;
     logs.forEach((log, shard) => {
-      const undelivered = log.lastSeq - Math.max(this.lastDelivered[shard]!, log.firstSeq - 1);
-      total += Math.max(0, undelivered) + this.pending[shard]!.size;
+      total += this.unreadIn(log, shard);
     });
     return total;
+  }
+
+  /** Entries of one shard not yet delivered to this group, or delivered and not acknowledged. */
+  unreadIn(log: ShardLog, shard: number): number {
+    const undelivered = log.lastSeq - Math.max(this.lastDelivered[shard]!, log.firstSeq - 1);
+    return Math.max(0, undelivered) + this.pending[shard]!.size;
   }
 }
 
