@@ -23,6 +23,8 @@ export interface IngestBenchOptions {
   profileDir?: string | undefined;
   /** Run VictoriaMetrics beside it when installed (default true). */
   victoria: boolean;
+  /** Another build's health-monitor `dist/main.js` (e.g. main's), run first on the same load: before/after in one run. */
+  baseline?: string | undefined;
 }
 
 /** The VictoriaMetrics binary: $VICTORIA_METRICS_BIN, or `victoria-metrics` (the Debian package's name) on the PATH. */
@@ -56,6 +58,7 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
       const warm = buildReportBatches(agents, options.batch, now - 2000, 'request', 6, options.tools);
       const timed = buildReportBatches(agents, options.batch, now, 'request', 7, options.tools);
       const load = { agents, warm: encodeIngestBodies(warm), timed: encodeIngestBodies(timed) };
+      if (options.baseline) results.push(await runHealthMonitor('baseline build (memory)', undefined, load, options, options.baseline));
       if (options.mode !== 'redis') results.push(await runHealthMonitor('health-monitor (memory)', undefined, load, options));
       if (options.mode !== 'embedded') results.push(await runHealthMonitor('health-monitor (redis)', external ?? redis!.url, load, options));
       if (victoria) results.push(await runVictoriaMetrics(victoria, { agents, warm: encodePrometheusBodies(warm), timed: encodePrometheusBodies(timed) }, options));
@@ -83,6 +86,7 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
       };
     }),
   );
+  if (options.baseline) process.stdout.write(`baseline build: ${options.baseline}\n`);
   if (!options.victoria) process.stdout.write('VictoriaMetrics: skipped (--no-victoria)\n');
   else if (!victoria) {
     process.stdout.write('VictoriaMetrics: not installed, skipped (apt-get install -y victoria-metrics, or set VICTORIA_METRICS_BIN)\n');
@@ -110,11 +114,17 @@ interface BenchResult {
   rssBytesPerAgent: number;
 }
 
-async function runHealthMonitor(server: string, redisUrl: string | undefined, load: Load, options: IngestBenchOptions): Promise<BenchResult> {
+async function runHealthMonitor(
+  server: string,
+  redisUrl: string | undefined,
+  load: Load,
+  options: IngestBenchOptions,
+  main = require.resolve('@swarmscope/health-monitor/dist/main.js'),
+): Promise<BenchResult> {
   const port = await freePort();
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   // health-monitor alone, as its own process with the flags Swarmscope runs it with: the figure is its ingest path.
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profile, require.resolve('@swarmscope/health-monitor/dist/main.js')], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profile, main], {
     env: { ...process.env, HEALTH_MONITOR_PORT: String(port), LOG_LEVEL: 'warn', API_KEYS: '', MAX_BATCH_REPORTS: String(Math.max(5000, options.batch)), REDIS_URL: redisUrl ?? '' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
