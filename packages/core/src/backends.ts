@@ -82,7 +82,8 @@ export function createBackends(options: BackendOptions, onRedisError?: (error: E
     // Payloads are validated at the HTTP edge before they reach the in-memory bus; re-checking costs throughput.
     // An entry is one ingest batch's slice for a shard (tens of reports): 64 per shard bounds the memory bus to
     // ~60k retained reports, which in-process consumers read within milliseconds anyway.
-    const bus = new MemoryBus({ shards: env.BUS_SHARDS, validate: false, maxLenPerShard: env.BUS_MAX_LEN ?? 64 });
+    // Every reader is in this process and subscribes at start: entries they all acknowledged are let go at once.
+    const bus = new MemoryBus({ shards: env.BUS_SHARDS, validate: false, keepRead: false, maxLenPerShard: env.BUS_MAX_LEN ?? 64 });
     const leases = new Map<string, ShardLeases>();
     return {
       store,

@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   SWS_RATE_LIMITED: 429,
   SWS_CONFLICT: 409,
   SWS_UNAVAILABLE: 503,
+  SWS_OVERLOADED: 503,
   SWS_INTERNAL: 500,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

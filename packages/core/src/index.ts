@@ -2,7 +2,7 @@ export { ConfigError, commonEnv, intVar, listVar, numberVar, parseEnv, urlVar } 
 export { listenFailure, STARTUP_EXIT_CODE, StartupError, startupFailureLine } from './startup-error';
 export { ERROR_CODES, HttpError, invalidFields } from './errors';
 export { MAX_METRIC_MAGNITUDE, metricValue, parseOrThrow, toFieldIssues } from './validation';
-export { agentIdSchema, agentMetricsSchema, analyzeInteractionSchema, analyzeReportSchema, detectReportSchema, interactionInputSchema, labelsSchema, metricsSchema, qualitySchema, registerSchema, REPORT_DEFAULTS, REPORT_LIMITS, reportSchema, STANDARD_NAMES, toolsSchema } from './report-schema';
+export { agentIdSchema, agentMetricsSchema, analyzeInteractionSchema, analyzeReportSchema, detectReportSchema, interactionInputSchema, isPlainValidReport, labelsSchema, metricsSchema, qualitySchema, registerSchema, REPORT_DEFAULTS, REPORT_LIMITS, reportSchema, STANDARD_NAMES, toolsSchema } from './report-schema';
 export type { ReportInput } from './report-schema';
 export { createLogger } from './logger';
 export { createServiceMetrics, exemplarOf, registerBusLag } from './telemetry/metrics';

@@ -77,6 +77,12 @@ export class DeliveryChannel<T> {
   /** No more sending; set when close() gives up on what is left. */
   private terminated = false;
   private closing?: Promise<void>;
+  /**
+   * A server that answered 429/503 with Retry-After is given that long: no new batch starts before this time (ms
+   * since the epoch), in any slot, not only the refused one's retry.
+   */
+  private pausedUntil = 0;
+  private resume?: NodeJS.Timeout;
 
   private recorded = 0;
   private inFlight = 0;
@@ -136,6 +142,7 @@ export class DeliveryChannel<T> {
     if (target > this.drainUntil) this.drainUntil = target;
     // Someone is waiting now: pending retry timers must keep the process alive.
     for (const delivery of this.active) delivery.sleep?.timer.ref();
+    this.resume?.ref();
     return new Promise<void>((resolve) => {
       const waiter: Waiter = { target, resolve };
       this.waiters.push(waiter);
@@ -186,6 +193,7 @@ export class DeliveryChannel<T> {
     const { batchSize, maxInFlight } = this.config;
     while (
       !this.terminated &&
+      !this.paused() &&
       this.active.size < maxInFlight &&
       this.queue.length > 0 &&
       (this.queue.length >= batchSize || this.left < this.drainUntil)
@@ -199,6 +207,25 @@ export class DeliveryChannel<T> {
       void this.deliver(delivery, items);
     }
     this.settleWaiters();
+  }
+
+  /** Whether a Retry-After holds new batches back now; if so, the pump runs again when it ends. */
+  private paused(): boolean {
+    const wait = this.pausedUntil - Date.now();
+    if (wait <= 0) return false;
+    if (!this.resume) {
+      this.resume = setTimeout(() => {
+        this.resume = undefined;
+        this.pump();
+      }, wait);
+      // Like a retry's wait: it keeps no process alive unless flush() or close() is being awaited.
+      if (this.waiters.length === 0 && !this.closed) this.resume.unref();
+    }
+    return true;
+  }
+
+  private pauseFor(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
   }
 
   private async deliver(delivery: Delivery, batch: T[]): Promise<void> {
@@ -256,6 +283,7 @@ export class DeliveryChannel<T> {
     if (status === 413 && count > 1) return this.split(part, parts);
     if (status === 408 || status === 429 || status >= 500) {
       const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(answer.retryAfter) : undefined;
+      if (retryAfterMs !== undefined) this.pauseFor(Math.min(retryAfterMs, this.config.maxMs));
       return this.retryOrDrop(delivery, part, parts, `HTTP ${status}${excerpt(answer.text)}`, status, retryAfterMs);
     }
     // Any other answer refuses the batch as a whole: sending it again would not change that.
@@ -363,13 +391,17 @@ export class DeliveryChannel<T> {
   private giveUp(waiter: Waiter): void {
     this.waiters = this.waiters.filter((other) => other !== waiter);
     waiter.resolve();
-    if (this.waiters.length === 0 && !this.closed) for (const delivery of this.active) delivery.sleep?.timer.unref();
+    if (this.waiters.length === 0 && !this.closed) {
+      for (const delivery of this.active) delivery.sleep?.timer.unref();
+      this.resume?.unref();
+    }
   }
 
   private async shutdown(timeoutMs: number): Promise<void> {
     await this.flush(timeoutMs);
 
     this.terminated = true;
+    clearTimeout(this.resume);
     const leftInQueue = this.queue.clear();
     this.left += leftInQueue;
     this.dropped += leftInQueue;

@@ -114,6 +114,23 @@ describe('Fleet failures', () => {
     expect(fleet.stats()).toMatchObject({ sent: 1, retries: 1 });
   });
 
+  it('holds every new batch back for a Retry-After, not only the refused one', async () => {
+    server.script.push({ kind: 'status', status: 503, headers: { 'retry-after': '1' } });
+    // Two slots and no retries: the refused batch is dropped at once, so nothing but the pause can delay the next.
+    const { fleet, events } = makeFleet({ batchSize: 2, maxInFlight: 2, maxRetries: 0, backoff: { baseMs: 1, maxMs: 5000 } });
+    recordRange(fleet, 0, 2);
+    await waitFor(() => events.some((e) => e.kind === 'dropped'), 'the refused batch');
+    recordRange(fleet, 2, 4);
+    await fleet.flush();
+    expect(server.requests.map((r) => [r.status, r.reports.map((x) => x.agentId)])).toEqual([
+      [503, ids(0, 2)],
+      [200, ids(2, 4)],
+    ]);
+    // The next batch went once the second the server asked for had passed (timers may fire a millisecond early).
+    expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(990);
+    expect(fleet.stats()).toMatchObject({ sent: 2, dropped: 2 });
+  });
+
   it('caps Retry-After at backoff.maxMs', async () => {
     server.script.push({ kind: 'status', status: 503, headers: { 'retry-after': '3600' } });
     const { fleet, events } = makeFleet({ backoff: { baseMs: 1, maxMs: 20 } });

@@ -18,6 +18,12 @@ export const healthMonitorEnv = commonEnv.extend({
   MAX_CUSTOM_SERIES_PER_AGENT: intVar(1, 100_000, 100),
   /** Distinct tool names with series of their own on /metrics (fleet-wide); later names count as tool="_OTHER". */
   MAX_TOOL_NAMES: intVar(1, 10_000, 200),
+  /** Ingest requests handled at once beyond which new ones are answered 503 with Retry-After (back-pressure). */
+  INGEST_MAX_IN_FLIGHT: intVar(1, 100_000, 64),
+  /** Share of the bus (per shard, its length cap) the slowest reader may leave unread before ingest answers 503. */
+  INGEST_MAX_BUS_FULLNESS: numberVar(0.01, 1, 0.5),
+  /** The Retry-After of a shed ingest request, in seconds. */
+  INGEST_RETRY_AFTER_SECONDS: intVar(1, 3600, 1),
   /** Where the web console's gateway (`/api/<service>/...`) reaches the other services. */
   ANOMALY_DETECTOR_URL: urlVar(HTTP).default('http://127.0.0.1:8081'),
   EMERGENCE_DETECTOR_URL: urlVar(HTTP).default('http://127.0.0.1:8082'),

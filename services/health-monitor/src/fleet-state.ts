@@ -106,16 +106,15 @@ export class FleetState {
     }
   }
 
-  /** Fills a report's missing model/pool/type from the registry (or the defaults, for an agent never seen). */
+  /** Fills a report's missing model/pool/type in place from the registry (or the defaults, for an agent never seen). */
   complete(report: ValidReport): SampleReport {
-    if (report.model !== undefined && report.pool !== undefined && report.type !== undefined) return report as SampleReport;
-    const known = this.agents.get(report.agentId)?.record;
-    return {
-      ...report,
-      model: report.model ?? known?.model ?? DEFAULTS.model,
-      pool: report.pool ?? known?.pool ?? DEFAULTS.pool,
-      type: report.type ?? known?.type ?? DEFAULTS.type,
-    };
+    if (report.model === undefined || report.pool === undefined || report.type === undefined) {
+      const known = this.agents.get(report.agentId)?.record;
+      report.model ??= known?.model ?? DEFAULTS.model;
+      report.pool ??= known?.pool ?? DEFAULTS.pool;
+      report.type ??= known?.type ?? DEFAULTS.type;
+    }
+    return report as SampleReport;
   }
 
   /**

@@ -285,13 +285,24 @@ describe('health-monitor bad input', () => {
         report('r-1', { ...series, metrics: { requests: 4, errors: 1, response_time_seconds: 0.3 } }),
         report('r-2', { ...series, metrics: { response_time_seconds: 0.2 } }),
         report('r-3', { ...series, metrics: { cpu_percent: 10 } }), // a heartbeat: no request
+        // Another series in the same batch: the batch's totals are kept apart by model and pool.
+        report('r-4', { model: 'claude-sonnet', pool: 'refunds', metrics: { requests: 2, input_tokens: 70, output_tokens: 5, cost_usd: 0.25 } }),
+        report('r-5', { ...series, metrics: { requests: 1, input_tokens: 30, response_time_seconds: 0.5 } }),
       ],
     });
-    expect(answer.body).toMatchObject({ accepted: 3, rejected: 0 });
+    expect(answer.body).toMatchObject({ accepted: 5, rejected: 0 });
     const text = (await h.get('/metrics')).body as string;
-    expect(counterValue(text, 'swarmscope_agent_requests_total', series)).toBe(5);
+    expect(counterValue(text, 'swarmscope_agent_requests_total', series)).toBe(6);
     expect(counterValue(text, 'swarmscope_agent_errors_total', series)).toBe(1);
-    expect(counterValue(text, 'swarmscope_agent_response_time_seconds_count', series)).toBe(2);
+    expect(counterValue(text, 'swarmscope_agent_response_time_seconds_count', series)).toBe(3);
+    expect(counterValue(text, 'swarmscope_agent_response_time_seconds_sum', series)).toBeCloseTo(1.0, 9);
+    expect(counterValue(text, 'swarmscope_gen_ai_tokens_total', { ...series, direction: 'input' })).toBe(30);
+    const refunds = { model: 'claude-sonnet', pool: 'refunds' };
+    expect(counterValue(text, 'swarmscope_agent_requests_total', refunds)).toBe(2);
+    expect(counterValue(text, 'swarmscope_agent_errors_total', refunds)).toBe(0);
+    expect(counterValue(text, 'swarmscope_gen_ai_tokens_total', { ...refunds, direction: 'input' })).toBe(70);
+    expect(counterValue(text, 'swarmscope_gen_ai_tokens_total', { ...refunds, direction: 'output' })).toBe(5);
+    expect(counterValue(text, 'swarmscope_cost_usd_total', refunds)).toBe(0.25);
     // A model and pool that served without errors has an error series at 0, so its error ratio is 0, not missing.
     expect(counterValue(text, 'swarmscope_agent_errors_total', { model: 'gpt-4o', pool: 'support' })).toBe(0);
   });

@@ -25,6 +25,7 @@ import { FleetState } from './fleet-state';
 import { GRAPH_KEY, InteractionGraph } from './interaction-graph';
 import { createMonitorMetrics, type MonitorMetrics } from './monitor-metrics';
 import { IngestRate } from './ingest-rate';
+import { IngestAdmission } from './ingest-admission';
 import type { OtlpReceiver } from './otlp/otlp-receiver';
 import { mountRoutes } from './routes';
 import { ToolUsageTable } from './tool-usage';
@@ -49,6 +50,12 @@ export interface HealthMonitorDeps {
   now?: () => number;
 }
 
+/** How often ingest admission reads the bus' fullness (a Redis bus answers over the network). */
+const ADMISSION_SAMPLE_MS = 100;
+
+/** The POST paths whose bodies are agents' data: shed under back-pressure (OTLP answers its own way). */
+const isIngestPath = (path: string): boolean => path === '/v1/ingest' || path === '/v1/interactions' || /^\/agents\/[^/]+\/metrics$/.test(path);
+
 /** How long the console's gateway waits for another service's answer. */
 const CONSOLE_GATEWAY_TIMEOUT_MS = 10_000;
 
@@ -64,6 +71,8 @@ export class HealthMonitor {
   /** Where the web console's gateway forwards calls to the other services. */
   readonly consoleGateway: ConsoleGateway;
   readonly rate = new IngestRate();
+  /** Back-pressure on the ingest paths (503 with Retry-After when the analysis falls behind). */
+  readonly admission: IngestAdmission;
   /** The OTLP/HTTP receiver (its span-id index), mounted with the routes. */
   otlp: OtlpReceiver | undefined;
   readonly now: () => number;
@@ -87,6 +96,18 @@ export class HealthMonitor {
     this.metrics = createServiceMetrics(SERVICE_NAME);
     this.tools = new ToolUsageTable(env.MAX_TOOL_NAMES);
     this.monitorMetrics = createMonitorMetrics(this.metrics.registry, this.fleet, this.tools);
+    this.admission = new IngestAdmission({
+      maxInFlight: env.INGEST_MAX_IN_FLIGHT,
+      maxBusFullness: env.INGEST_MAX_BUS_FULLNESS,
+      retryAfterSeconds: env.INGEST_RETRY_AFTER_SECONDS,
+      // In-process readers only: a Redis consumer group outlives its readers (a detector removed leaves its group
+      // behind, never reading again), so in the distributed mode the backlog would shed ingest for ever; there the
+      // stream's length cap trims and counts what a lagging group misses (swarmscope_bus_trimmed_unread_entries_total).
+      busFullness: bus.kind === 'memory' ? () => bus.fullness(topics.samples) : () => Promise.resolve(0),
+      sampleEveryMs: ADMISSION_SAMPLE_MS,
+      now: Date.now,
+      onShed: (reason) => this.monitorMetrics.shedRequests.inc({ reason }),
+    });
     this.consoleGateway = new ConsoleGateway({ anomaly: env.ANOMALY_DETECTOR_URL, emergence: env.EMERGENCE_DETECTOR_URL, autoscaler: env.AUTOSCALER_URL, incidents: env.INCIDENTS_URL });
     this.app = createHttpApp({
       service: SERVICE_NAME,
@@ -97,6 +118,7 @@ export class HealthMonitor {
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       // The OTLP receiver's paths also take protobuf; every other route takes JSON only.
       otherBodyTypes: OTLP_BODY_TYPES,
+      admission: this.admission.middleware(isIngestPath),
       readiness: [
         { name: `store (${store.kind})`, check: () => store.ping() },
         { name: `bus (${bus.kind})`, check: () => bus.ping() },
@@ -130,12 +152,11 @@ export class HealthMonitor {
     }
     const byShard = groupByShard(bus, reports, (report) => report.agentId);
     await this.publish(topics.samples, byShard);
-    let samples = 0;
     const registered: AgentRecord[] = [];
     for (const report of reports) {
       if (this.fleet.apply(report, now)) registered.push(this.fleet.agents.get(report.agentId)!.record);
-      samples += this.observe(report);
     }
+    const samples = this.observe(reports, traceId);
     // New agents are listed at once (GET /agents reads the store); the rest of the registry follows on the tick.
     if (registered.length > 0) await this.writeRecords(registered);
     this.monitorMetrics.reports.inc(reports.length);
@@ -252,31 +273,73 @@ export class HealthMonitor {
     }
   }
 
-  /** Updates the Prometheus series for one report; returns its sample count. */
-  private observe(report: SampleReport): number {
+  /**
+   * Updates the Prometheus series for a batch; returns its sample count. Counters are added up per model and pool
+   * first and incremented once a batch (prom-client hashes the labels on every call); the batch's one trace id is the
+   * exemplar of each series' last response time.
+   */
+  private observe(reports: readonly SampleReport[], traceId: string | undefined): number {
     const m = this.monitorMetrics;
-    const { metrics, quality, model, pool } = report;
+    const bySeries = new Map<string, Map<string, SeriesTotals>>();
     let samples = 0;
-    for (const name in metrics) {
-      samples++;
-      const value = metrics[name]!;
-      if (name === METRIC.responseTime) m.responseTime.observe({ labels: { model, pool }, value, exemplarLabels: exemplarOf(report.traceId) });
-      else if (name === METRIC.inputTokens && value > 0) m.tokens.inc({ model, pool, direction: 'input' }, value);
-      else if (name === METRIC.outputTokens && value > 0) m.tokens.inc({ model, pool, direction: 'output' }, value);
-      else if (name === METRIC.cost && value > 0) m.cost.inc({ model, pool }, value);
+    for (const report of reports) {
+      const { metrics, quality, model, pool } = report;
+      let byPool = bySeries.get(model);
+      if (!byPool) bySeries.set(model, (byPool = new Map()));
+      let totals = byPool.get(pool);
+      if (!totals) byPool.set(pool, (totals = { labels: { model, pool }, latencies: [], inputTokens: 0, outputTokens: 0, cost: 0, requests: 0, errors: 0, serves: false }));
+      for (const name in metrics) {
+        samples++;
+        const value = metrics[name]!;
+        if (name === METRIC.responseTime) totals.latencies.push(value);
+        else if (name === METRIC.inputTokens && value > 0) totals.inputTokens += value;
+        else if (name === METRIC.outputTokens && value > 0) totals.outputTokens += value;
+        else if (name === METRIC.cost && value > 0) totals.cost += value;
+      }
+      const requests = requestsIn(metrics);
+      const errors = metrics[METRIC.errors] ?? 0;
+      // Both series start together (errors at 0), so an error ratio exists for every model and pool that serves.
+      if (requests > 0 || errors > 0) {
+        totals.requests += requests;
+        totals.errors += errors;
+        totals.serves = true;
+      }
+      for (const _ in quality) samples++;
+      // A breakdown of tool_calls, not samples of their own.
+      if (report.tools !== undefined) this.tools.add(pool, report.tools);
     }
-    const requests = requestsIn(metrics);
-    const errors = metrics[METRIC.errors] ?? 0;
-    // Both series start together (errors at 0), so an error ratio exists for every model and pool that serves.
-    if (requests > 0 || errors > 0) {
-      m.requests.inc({ model, pool }, requests);
-      m.errors.inc({ model, pool }, errors);
+    const exemplarLabels = exemplarOf(traceId);
+    for (const byPool of bySeries.values()) {
+      for (const totals of byPool.values()) {
+        const { labels, latencies } = totals;
+        const last = latencies.length - 1;
+        // With exemplars enabled, prom-client's histogram takes only the object form.
+        for (let i = 0; i < last; i++) m.responseTime.observe({ labels, value: latencies[i]! });
+        if (last >= 0) m.responseTime.observe({ labels, value: latencies[last]!, exemplarLabels });
+        if (totals.inputTokens > 0) m.tokens.inc({ ...labels, direction: 'input' }, totals.inputTokens);
+        if (totals.outputTokens > 0) m.tokens.inc({ ...labels, direction: 'output' }, totals.outputTokens);
+        if (totals.cost > 0) m.cost.inc(labels, totals.cost);
+        if (totals.serves) {
+          m.requests.inc(labels, totals.requests);
+          m.errors.inc(labels, totals.errors);
+        }
+      }
     }
-    for (const _ in quality) samples++;
-    // A breakdown of tool_calls, not samples of their own.
-    if (report.tools !== undefined) this.tools.add(pool, report.tools);
     return samples;
   }
+}
+
+/** One model and pool's share of a batch, for its Prometheus series. */
+interface SeriesTotals {
+  labels: { model: string; pool: string };
+  latencies: number[];
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  requests: number;
+  errors: number;
+  /** Reported requests or errors (the two series are then incremented, possibly by 0). */
+  serves: boolean;
 }
 
 /** `agent:a-1` → `agent`; `fleet` → `fleet`. */

@@ -2,6 +2,7 @@ import { ERROR_CODES, INTERACTION_KINDS, INTERACTION_OUTCOMES, topics, type Serv
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { FleetState } from './fleet-state';
 import type { RejectReason } from './ingest-batch';
+import { SHED_REASONS } from './ingest-admission';
 import { OTHER_TOOL, type ToolUsageTable } from './tool-usage';
 
 const HEALTH_BUCKETS = [0.2, 0.5, 0.8, 0.9, 1];
@@ -89,6 +90,12 @@ export function createMonitorMetrics(registry: ServiceRegistry, fleet: FleetStat
       labelNames: ['code'] as const,
       registers,
     }),
+    shedRequests: new Counter({
+      name: 'swarmscope_ingest_shed_requests_total',
+      help: 'Ingest requests answered 503 with Retry-After before their body was read (back-pressure), by reason: in_flight (INGEST_MAX_IN_FLIGHT), bus_backlog (INGEST_MAX_BUS_FULLNESS).',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     lateReports: new Gauge({
       name: 'swarmscope_ingest_late_reports',
       help: 'Reports that arrived after their window had closed (kept for health, not for windows), since start.',
@@ -162,12 +169,14 @@ export function createMonitorMetrics(registry: ServiceRegistry, fleet: FleetStat
 function initialiseKnownLabels(metrics: {
   rejectedReports: Counter<'reason'>;
   rejectedBatches: Counter<'code'>;
+  shedRequests: Counter<'reason'>;
   interactions: Counter<'kind' | 'outcome'>;
   busPublishFailures: Counter<'topic'>;
   windowsClosed: Counter<'kind'>;
 }): void {
   for (const reason of ['invalid_field', 'timestamp_out_of_range', 'series_limit'] satisfies RejectReason[]) metrics.rejectedReports.inc({ reason }, 0);
   for (const code of Object.keys(ERROR_CODES)) metrics.rejectedBatches.inc({ code }, 0);
+  for (const reason of SHED_REASONS) metrics.shedRequests.inc({ reason }, 0);
   for (const kind of INTERACTION_KINDS) for (const outcome of INTERACTION_OUTCOMES) metrics.interactions.inc({ kind, outcome }, 0);
   for (const topic of [topics.samples, topics.interactions, topics.windows]) metrics.busPublishFailures.inc({ topic: topic.name }, 0);
   for (const kind of ['agent', 'model', 'pool', 'fleet']) metrics.windowsClosed.inc({ kind }, 0);

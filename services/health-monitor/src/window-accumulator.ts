@@ -17,6 +17,14 @@ export const requestsIn = (metrics: Readonly<Record<string, number>>): number =>
 
 // 1 % relative accuracy: p99 within 1 % of the true value, ~100 bins for latencies from 10 ms to 100 s.
 const SKETCH_ACCURACY = 0.01;
+/**
+ * Latencies a window keeps as they came before it builds its sketch. A sketch costs ≈ 2.3 KB (two dense stores of 128
+ * bins) and most agents' windows hold a few requests, so an agent's open window stays small; the figures are the same
+ * either way, since the values go into a sketch to be summarised or merged.
+ */
+const RAW_LATENCIES = 32;
+
+const newSketch = () => new DDSketch({ relativeAccuracy: SKETCH_ACCURACY });
 
 /** Running totals of one series over one tumbling window. Merge-able, so model/pool windows are built from agents'. */
 export class WindowAccumulator {
@@ -25,8 +33,10 @@ export class WindowAccumulator {
   inputTokens = 0;
   outputTokens = 0;
   costUsd = 0;
-  /** Created on the first latency: most heartbeats carry none, and a sketch is the bulk of a window's memory. */
-  latency: DDSketch | undefined;
+  /** The window's latencies while there are few (none: no array); then `sketch`. */
+  private latencies: number[] | undefined;
+  /** Built past RAW_LATENCIES latencies (a sketch is the bulk of a window's memory). */
+  private sketch: DDSketch | undefined;
   /** name → [sum, count] of the other metrics and quality scores. */
   readonly sums = new Map<string, [number, number]>();
 
@@ -37,7 +47,7 @@ export class WindowAccumulator {
       const value = metrics[name]!;
       switch (name) {
         case METRIC.responseTime:
-          (this.latency ??= new DDSketch({ relativeAccuracy: SKETCH_ACCURACY })).accept(value);
+          this.addLatency(value);
           break;
         case METRIC.requests:
           break; // counted once below, with the reports that only carry a response time
@@ -67,7 +77,8 @@ export class WindowAccumulator {
     this.inputTokens += other.inputTokens;
     this.outputTokens += other.outputTokens;
     this.costUsd += other.costUsd;
-    if (other.latency && other.latency.count > 0) (this.latency ??= new DDSketch({ relativeAccuracy: SKETCH_ACCURACY })).merge(other.latency);
+    if (other.sketch) this.toSketch().merge(other.sketch);
+    else if (other.latencies) for (const value of other.latencies) this.addLatency(value);
     for (const [name, [sum, count]] of other.sums) {
       const mine = this.sums.get(name);
       if (mine) {
@@ -78,7 +89,7 @@ export class WindowAccumulator {
   }
 
   summarize(durationMs: number): WindowSummary {
-    const sketch = this.latency;
+    const sketch = this.sketch ?? (this.latencies ? this.toSketch() : undefined);
     const n = sketch?.count ?? 0;
     const quantile = (q: number) => (sketch && n > 0 ? sketch.getValueAtQuantile(q) : 0);
     const means: Record<string, number> = {};
@@ -95,6 +106,26 @@ export class WindowAccumulator {
       costUsd: this.costUsd,
       means,
     };
+  }
+
+  private addLatency(value: number): void {
+    if (this.sketch) {
+      this.sketch.accept(value);
+      return;
+    }
+    const latencies = (this.latencies ??= []);
+    latencies.push(value);
+    if (latencies.length > RAW_LATENCIES) this.toSketch();
+  }
+
+  /** The window's sketch, built from its raw latencies first if need be. */
+  private toSketch(): DDSketch {
+    if (!this.sketch) {
+      this.sketch = newSketch();
+      for (const value of this.latencies ?? []) this.sketch.accept(value);
+      this.latencies = undefined;
+    }
+    return this.sketch;
   }
 
   private addMean(name: string, value: number): void {

@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import { Collector, describeBusContract, sleep, testTopic, waitFor, type TestEvent } from '../test-support/bus.contract';
+
+const event = (n: number): TestEvent => ({ n, tag: 'e' });
 import { startRedisServer, type RedisServerHandle } from '../local-redis';
 import { MemoryBus } from './memory-bus';
 import { RedisBus } from './redis-bus';
@@ -42,6 +44,38 @@ describe('MemoryBus specifics', () => {
     await waitFor(() => got.messages.length === 1, 10_000, 'the unchecked message');
     expect(got.messages[0]!.payload).toBe(unchecked); // delivered as published, not copied
     await sub.close();
+    await bus.close();
+  });
+
+  it('with keepRead false holds only what some group has not acknowledged, and still redelivers what failed', async () => {
+    const bus = new MemoryBus({ shards: 1, keepRead: false, redeliverAfterMs: 50 });
+    await bus.publish(testTopic, 0, [event(0)]);
+    await bus.publish(testTopic, 0, [event(1)]); // nobody reads the topic: entry 0 is let go
+    const first = new Collector();
+    const g = bus.subscribe(testTopic, { group: 'g', consumer: 'c', startFrom: 'earliest' }, first.handler);
+    await waitFor(() => first.messages.length === 1, 10_000, 'the one entry kept');
+    expect(first.ns()).toEqual([1]);
+    await waitFor(async () => (await bus.lag(testTopic, 'g')) === 0, 10_000, 'g acknowledged it');
+    // A group whose handler fails keeps its entries pending: they stay, and come again.
+    let failures = 1;
+    const flaky = new Collector();
+    const f = bus.subscribe(testTopic, { group: 'f', consumer: 'c', startFrom: 'latest' }, async (batch) => {
+      if (failures-- > 0) throw new Error('not yet');
+      await flaky.handler(batch);
+    });
+    await bus.publish(testTopic, 0, [event(2)]);
+    await bus.publish(testTopic, 0, [event(3)]);
+    await waitFor(() => flaky.ns().includes(3), 10_000, 'the failed entry redelivered');
+    expect(flaky.ns()).toEqual([2, 3]);
+    await waitFor(async () => (await bus.lag(testTopic, 'f')) === 0 && (await bus.lag(testTopic, 'g')) === 0, 10_000, 'both groups done');
+    await bus.publish(testTopic, 0, [event(4)]);
+    // Entries 2 and 3, acknowledged by both groups, are gone: a late group from 'earliest' starts at 4.
+    const late = new Collector();
+    const l = bus.subscribe(testTopic, { group: 'late', consumer: 'c', startFrom: 'earliest' }, late.handler);
+    await waitFor(() => late.messages.length === 1, 10_000, 'the late group');
+    expect(late.ns()).toEqual([4]);
+    expect(bus.stats.droppedEntries).toBe(0); // let go, not trimmed unread
+    await Promise.all([g.close(), f.close(), l.close()]);
     await bus.close();
   });
 

@@ -16,6 +16,13 @@ export interface MemoryBusOptions {
    * re-parsed, so consumers must treat them as read-only: every group gets the same objects.
    */
   validate?: boolean;
+  /**
+   * Keep entries every consumer group has acknowledged, up to maxLenPerShard, for a group that joins later from
+   * 'earliest' (default true, the Redis bus' behaviour). False: a shard holds only what some group has not yet
+   * acknowledged (nothing when no group reads the topic), so a busy in-process bus does not keep the last
+   * maxLenPerShard batches of reports alive — hundreds of MB at 5,000-report batches, all promoted to the old heap.
+   */
+  keepRead?: boolean;
 }
 
 const DEFAULT_MAX_LEN = 100_000;
@@ -32,6 +39,7 @@ export class MemoryBus implements Bus {
   private readonly maxLen: number;
   private readonly redeliverAfterMs: number;
   private readonly validate: boolean;
+  private readonly keepRead: boolean;
   private readonly topics = new Map<string, TopicState>();
   private readonly subscriptions = new Set<MemorySubscription>();
   private closed = false;
@@ -42,6 +50,7 @@ export class MemoryBus implements Bus {
     this.maxLen = options.maxLenPerShard ?? DEFAULT_MAX_LEN;
     this.redeliverAfterMs = options.redeliverAfterMs ?? DEFAULT_REDELIVER_MS;
     this.validate = options.validate ?? true;
+    this.keepRead = options.keepRead ?? true;
     if (!(this.maxLen >= 1)) throw new RangeError(`maxLenPerShard must be >= 1, got ${this.maxLen}`);
   }
 
@@ -61,6 +70,11 @@ export class MemoryBus implements Bus {
     const stored = this.validate ? parsePayloads(topic, payloads) : payloads;
     const state = this.topic(topic.name);
     const log = state.logs[shard]!;
+    if (!this.keepRead) {
+      let read = log.lastSeq;
+      for (const group of state.groups.values()) read = Math.min(read, group.readThrough(shard));
+      log.dropThrough(read);
+    }
     const firstBefore = log.firstSeq;
     this.droppedEntries += log.append(stored, this.maxLen);
     for (const group of state.groups.values()) group.countTrimmed(shard, firstBefore, log.firstSeq);
@@ -105,6 +119,18 @@ export class MemoryBus implements Bus {
     const groupState = state?.groups.get(group);
     if (!state || !groupState) return 0; // a group that never subscribed has nothing owed to it
     return groupState.lag(state.logs);
+  }
+
+  async fullness(topic: Topic<z.ZodType>): Promise<number> {
+    this.assertOpen();
+    const state = this.topics.get(topic.name);
+    let fullest = 0;
+    for (const group of state?.groups.values() ?? []) {
+      state!.logs.forEach((log, shard) => {
+        fullest = Math.max(fullest, group.unreadIn(log, shard));
+      });
+    }
+    return fullest / this.maxLen;
   }
 
   trimmedUnread(topic: Topic<z.ZodType>, group: string): number {
@@ -168,12 +194,25 @@ class ShardLog {
       this.head++;
       dropped++;
     }
-    // Compact now and then instead of shift() per drop (shift is O(n) on large arrays).
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+    this.compact();
+    return dropped;
+  }
+
+  /** Now and then instead of shift() per drop (shift is O(n) on large arrays); at once when nothing is left. */
+  private compact(): void {
+    if (this.head === this.entries.length && this.head > 0) {
+      this.entries = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }
-    return dropped;
+  }
+
+  /** Drops the entries up to `seq` (every group has acknowledged them). */
+  dropThrough(seq: number): void {
+    while (this.head < this.entries.length && this.entries[this.head]!.seq <= seq) this.head++;
+    this.compact();
   }
 
   get(seq: number): Entry | undefined {
@@ -214,10 +253,22 @@ class GroupState {
   lag(logs: readonly ShardLog[]): number {
     let total = 0;
     logs.forEach((log, shard) => {
-      const undelivered = log.lastSeq - Math.max(this.lastDelivered[shard]!, log.firstSeq - 1);
-      total += Math.max(0, undelivered) + this.pending[shard]!.size;
+      total += this.unreadIn(log, shard);
     });
     return total;
+  }
+
+  /** The last seq of `shard` up to which this group has acknowledged every entry. */
+  readThrough(shard: number): number {
+    let through = this.lastDelivered[shard]!;
+    for (const seq of this.pending[shard]!.keys()) through = Math.min(through, seq - 1);
+    return through;
+  }
+
+  /** Entries of one shard not yet delivered to this group, or delivered and not acknowledged. */
+  unreadIn(log: ShardLog, shard: number): number {
+    const undelivered = log.lastSeq - Math.max(this.lastDelivered[shard]!, log.firstSeq - 1);
+    return Math.max(0, undelivered) + this.pending[shard]!.size;
   }
 }
 

@@ -166,6 +166,26 @@ export class RedisBus implements Bus {
     return lags.reduce((sum, lag) => sum + lag, 0);
   }
 
+  async fullness(topic: Topic<z.ZodType>): Promise<number> {
+    this.assertOpen();
+    const keys = Array.from({ length: this.shards }, (_, shard) => this.streamKey(topic.name, shard));
+    const unread = await Promise.all(
+      keys.map(async (key) => {
+        let reply: unknown;
+        try {
+          reply = await callOnNodeOf(this.redis, key, 'XINFO', 'GROUPS', key);
+        } catch (error) {
+          if (error instanceof Error && /no such key/i.test(error.message)) return 0;
+          throw error;
+        }
+        let fullest = 0;
+        for (const info of groupsOf(reply)) fullest = Math.max(fullest, (info.lag ?? (await this.redis.xlen(key))) + info.pending);
+        return fullest;
+      }),
+    );
+    return Math.max(0, ...unread) / this.maxLen;
+  }
+
   trimmedUnread(topic: Topic<z.ZodType>, group: string): number {
     return this.counters.trimmedUnread.get(trimmedKey(topic.name, group)) ?? 0;
   }
@@ -551,16 +571,26 @@ class RedisSubscription implements Subscription {
   }
 }
 
-function findGroup(reply: unknown, group: string): { lag: number | null; pending: number } | undefined {
-  if (!Array.isArray(reply)) return undefined;
-  for (const fields of reply as string[][]) {
+interface GroupInfo {
+  name: string;
+  /** Entries not yet delivered to the group; null when Redis cannot tell (entries deleted). */
+  lag: number | null;
+  pending: number;
+}
+
+/** The groups of an `XINFO GROUPS` reply. */
+function groupsOf(reply: unknown): GroupInfo[] {
+  if (!Array.isArray(reply)) return [];
+  return (reply as string[][]).map((fields) => {
     const info = new Map<string, unknown>();
     for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]);
-    if (info.get('name') !== group) continue;
     const lag = info.get('lag');
-    return { lag: lag === null || lag === undefined ? null : Number(lag), pending: Number(info.get('pending') ?? 0) };
-  }
-  return undefined;
+    return { name: String(info.get('name')), lag: lag === null || lag === undefined ? null : Number(lag), pending: Number(info.get('pending') ?? 0) };
+  });
+}
+
+function findGroup(reply: unknown, group: string): GroupInfo | undefined {
+  return groupsOf(reply).find((info) => info.name === group);
 }
 
 function fieldValue(fields: readonly string[], name: string): string | undefined {

@@ -52,6 +52,12 @@ export interface Bus {
   /** Messages of the topic not yet delivered to (or not yet acknowledged by) the group, summed over shards. */
   lag(topic: Topic<z.ZodType>, group: string): Promise<number>;
   /**
+   * How full the topic is for its slowest reader: the largest share of a shard's length cap (maxLenPerShard) that a
+   * consumer group has not yet read and acknowledged, over every shard and group; 0 when no group reads the topic.
+   * At 1 the next publish trims entries that group never saw: producers shed load before that.
+   */
+  fullness(topic: Topic<z.ZodType>): Promise<number>;
+  /**
    * Entries of the topic the length cap (maxLenPerShard) removed before `group` read them, since this bus started:
    * lost to that group. The memory bus counts every group; the Redis bus counts what this process's subscriptions of
    * the group find (a group read elsewhere is counted there).

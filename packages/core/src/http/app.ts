@@ -27,6 +27,11 @@ export interface HttpAppOptions {
   /** Paths whose bodies may also come in other media types (their routes parse those); every other body is JSON. */
   otherBodyTypes?: OtherBodyTypes;
   readiness: readonly ReadinessCheck[];
+  /**
+   * Runs after authentication and before any body is read: a service's load shedding (answer 503 with Retry-After
+   * without paying for the body), by passing an HttpError to `next`.
+   */
+  admission?: RequestHandler;
   /** Paths open to every caller even when read keys are configured (static files holding no data); `/x/*` is every path under `/x/`. */
   publicPaths?: readonly string[];
   /**
@@ -56,6 +61,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
   for (const scope of SCOPES) rateLimited.inc({ scope }, 0);
   app.use(authenticate({ apiKeys: options.apiKeys, rateLimits: options.rateLimits ?? {}, rateLimited, now: Date.now, ...(options.publicPaths ? { publicPaths: options.publicPaths } : {}) }));
+  if (options.admission) app.use(options.admission);
   // A body that is not JSON is refused (415), never read as an empty one; strangers still get their 401 first.
   app.use(jsonBodiesOnly({ ...(options.otherBodyTypes ? { otherTypes: options.otherBodyTypes } : {}), skip: anonymousWhereKeysRule }));
   // A caller that must show a key and did not gets its 401 before its body is read (no parsing for strangers).

@@ -303,6 +303,25 @@ export function describeBusContract(name: string, factory: BusFactory): void {
       await waitFor(async () => (await bus.lag(testTopic, 'g')) === 0, 10_000, 'lag 0 again');
     });
 
+    it('reports fullness as the slowest group\'s unread share of the fullest shard, back to 0 once it catches up', async () => {
+      const bus = await makeBus({ shards: 2, maxLenPerShard: 20 });
+      await bus.publish(testTopic, 0, [event(0)]);
+      expect(await bus.fullness(testTopic)).toBe(0); // no group reads it: nobody to fall behind
+      // `slow` exists (from the earliest entry) but does not read; `fast` reads everything.
+      await track(bus.subscribe(testTopic, { group: 'slow', consumer: 'c', startFrom: 'earliest' }, async () => {})).close();
+      const fast = new Collector();
+      track(bus.subscribe(testTopic, { group: 'fast', consumer: 'c', startFrom: 'earliest' }, fast.handler));
+      for (let i = 1; i < 5; i++) await bus.publish(testTopic, 0, [event(i), event(i)]);
+      await bus.publish(testTopic, 1, [event(10)]);
+      await waitFor(() => fast.messages.length === 10, 10_000, 'the fast group to read everything');
+      // Shard 0 holds 5 entries `slow` has not read: 5 of 20.
+      expect(await bus.fullness(testTopic)).toBe(5 / 20);
+      const slow = new Collector();
+      track(bus.subscribe(testTopic, { group: 'slow', consumer: 'c' }, slow.handler));
+      await waitFor(async () => (await bus.fullness(testTopic)) === 0, 10_000, 'fullness 0 once the slow group caught up');
+      expect(slow.messages).toHaveLength(10);
+    });
+
     it('counts the entries maxLenPerShard trimmed before a lagging group read them, and delivers the rest in order', async () => {
       // Redis trims whole stream nodes (MAXLEN ~), so how many go is its choice: what is counted plus what is
       // delivered must be every entry published, and the lag must come back to 0 (not stay inflated by the lost ones).

@@ -30,6 +30,8 @@ export interface Received {
   bodyBytes: number;
   /** What was answered; 0 when the connection was closed instead. */
   status: number;
+  /** When its body had arrived (Date.now()). */
+  at: number;
 }
 
 /** An agent as `POST /agents/:id/register` keeps it (the health-monitor's AgentRecord, reduced). */
@@ -125,6 +127,7 @@ export class IngestServer {
       authorization: req.headers.authorization,
       bodyBytes: raw.length,
       status: 0,
+      at: Date.now(),
     };
     this.requests.push(received);
     // Decoded whatever the reply, so tests see what every attempt carried.

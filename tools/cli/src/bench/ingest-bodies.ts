@@ -6,34 +6,39 @@ export interface EncodedBody {
   samples: number;
 }
 
-/**
- * Batches covering `agents` agents, encoded once: the load generator then spends its CPU on sending, not on
- * JSON, so the figure is the server's. Each report has the issue's shape: 7 metrics and 2 quality scores, drawn from
- * `seed` (a new seed a round gives every agent fresh values, as a live fleet would).
- */
+/** One report as the SDK sends it (the bench's own shape; the server validates it). */
+export interface BenchReport {
+  agentId: string;
+  timestamp: number;
+  model: string;
+  pool: string;
+  type: string;
+  metrics: Record<string, number>;
+  quality?: Record<string, number>;
+  tools?: Record<string, { calls: number; errors: number; durationSeconds: number }>;
+}
+
 const TOOL_NAMES = ['web_search', 'retrieve_documents', 'sql_query', 'code_interpreter', 'http_request', 'create_ticket', 'run_tests'];
 
 /**
- * `tools`: each request report also names that many tools (`tools`, one call each, of 7 names), as an agent whose
- * requests call tools reports them; default 0 (the issue's shape).
+ * Reports covering `agents` agents in batches of `batch`. Each request report has the issue's shape: 7 metrics and 2
+ * quality scores, drawn from `seed` (a new seed a round gives every agent fresh values, as a live fleet would).
+ * `tools`: each request report also names that many tools (one call each, of 7 names); default 0.
  */
-export function buildIngestBodies(agents: number, batch: number, timestamp: number, kind: 'request' | 'heartbeat', seed = 7, tools = 0): EncodedBody[] {
+export function buildReportBatches(agents: number, batch: number, timestamp: number, kind: 'request' | 'heartbeat', seed = 7, tools = 0): BenchReport[][] {
   const random = new Random(seed);
-  const bodies: EncodedBody[] = [];
+  const batches: BenchReport[][] = [];
   for (let first = 0; first < agents; first += batch) {
-    const reports = [];
+    const reports: BenchReport[] = [];
     for (let i = first; i < Math.min(agents, first + batch); i++) {
       const model = MODELS[i % MODELS.length]!;
+      const meta = { agentId: `bench-${i}`, timestamp, model: model.name, pool: POOLS[i % POOLS.length]!, type: 'general' };
       if (kind === 'heartbeat') {
-        reports.push({ agentId: `bench-${i}`, timestamp, model: model.name, pool: POOLS[i % POOLS.length], type: 'general', metrics: { requests: 0 } });
+        reports.push({ ...meta, metrics: { requests: 0 } });
         continue;
       }
       reports.push({
-        agentId: `bench-${i}`,
-        timestamp,
-        model: model.name,
-        pool: POOLS[i % POOLS.length],
-        type: 'general',
+        ...meta,
         metrics: {
           response_time_seconds: random.logNormal(model.latencyMedianSeconds, model.latencySigma),
           cpu_percent: 20 + 40 * random.next(),
@@ -49,8 +54,36 @@ export function buildIngestBodies(agents: number, batch: number, timestamp: numb
           : {}),
       });
     }
-    const samples = reports.length * (kind === 'heartbeat' ? 1 : 9);
-    bodies.push({ bytes: Buffer.from(JSON.stringify({ reports })), reports: reports.length, samples });
+    batches.push(reports);
   }
-  return bodies;
+  return batches;
+}
+
+/** Samples in a report: its metrics and quality scores (tools are a breakdown of `tool_calls`, not samples). */
+const samplesIn = (report: BenchReport): number => Object.keys(report.metrics).length + Object.keys(report.quality ?? {}).length;
+
+/** `POST /v1/ingest` bodies, encoded once: the load generator then spends its CPU on sending, not on JSON. */
+export function encodeIngestBodies(batches: readonly BenchReport[][]): EncodedBody[] {
+  return batches.map((reports) => ({ bytes: Buffer.from(JSON.stringify({ reports })), reports: reports.length, samples: reports.reduce((n, r) => n + samplesIn(r), 0) }));
+}
+
+/**
+ * The same samples in the Prometheus text format with millisecond timestamps, one line a sample, the report's
+ * agent/model/pool/type as labels: what VictoriaMetrics' `/api/v1/import/prometheus` takes.
+ */
+export function encodePrometheusBodies(batches: readonly BenchReport[][]): EncodedBody[] {
+  return batches.map((reports) => {
+    const lines: string[] = [];
+    for (const report of reports) {
+      const labels = `{agent="${report.agentId}",model="${report.model}",pool="${report.pool}",type="${report.type}"}`;
+      for (const [name, value] of Object.entries(report.metrics)) lines.push(`swarmscope_${name}${labels} ${value} ${report.timestamp}`);
+      for (const [name, value] of Object.entries(report.quality ?? {})) lines.push(`swarmscope_quality_${name}${labels} ${value} ${report.timestamp}`);
+    }
+    return { bytes: Buffer.from(`${lines.join('\n')}\n`), reports: reports.length, samples: lines.length };
+  });
+}
+
+/** {@link buildReportBatches} encoded for `POST /v1/ingest`. */
+export function buildIngestBodies(agents: number, batch: number, timestamp: number, kind: 'request' | 'heartbeat', seed = 7, tools = 0): EncodedBody[] {
+  return encodeIngestBodies(buildReportBatches(agents, batch, timestamp, kind, seed, tools));
 }

@@ -1,129 +1,241 @@
-// `swarmscope bench ingest`: what health-monitor's ingest path takes, over loopback, in both modes.
+// `swarmscope bench ingest`: what health-monitor's ingest path takes over loopback, beside VictoriaMetrics fed the
+// same samples in the same run (when installed), at each fleet size asked for.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { freePort, startRedisServer } from '@swarmscope/core';
 import { Pool } from 'undici';
-import { buildIngestBodies } from './ingest-bodies';
+import { buildReportBatches, encodeIngestBodies, encodePrometheusBodies, type EncodedBody } from './ingest-bodies';
 import { percentile } from './percentile';
-import { waitReady } from './child-service';
+import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
 
 export interface IngestBenchOptions {
   mode: 'embedded' | 'redis' | 'both';
   seconds: number;
-  agents: number;
+  /** Fleet sizes, each measured in turn. */
+  agents: readonly number[];
   batch: number;
   concurrency: number;
   /** Tools named in each request report (0: none). */
   tools: number;
+  /** Write a CPU profile of each health-monitor run here (node --cpu-prof). */
+  profileDir?: string | undefined;
+  /** Run VictoriaMetrics beside it when installed (default true). */
+  victoria: boolean;
+  /** Another build's health-monitor `dist/main.js` (e.g. main's), run first on the same load: before/after in one run. */
+  baseline?: string | undefined;
 }
 
-/** Ingest measured end to end over loopback: embedded, then with Redis (a redis-server it starts unless REDIS_URL is set). */
-export async function runIngestBench(options: IngestBenchOptions): Promise<void> {
-  const results: BenchResult[] = [];
-  if (options.mode !== 'redis') results.push(await runIngest('embedded', undefined, options));
-  if (options.mode !== 'embedded') {
-    const external = process.env.REDIS_URL;
-    const redis = external ? undefined : await startRedisServer();
-    try {
-      results.push(await runIngest('redis', external ?? redis!.url, options));
-    } finally {
-      await redis?.stop();
+/** The VictoriaMetrics binary: $VICTORIA_METRICS_BIN, or `victoria-metrics` (the Debian package's name) on the PATH. */
+export function victoriaMetricsBinary(): string | undefined {
+  const explicit = process.env.VICTORIA_METRICS_BIN;
+  if (explicit) return explicit;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    for (const name of ['victoria-metrics', 'victoria-metrics-prod']) {
+      const path = join(dir, name);
+      try {
+        accessSync(path, constants.X_OK);
+        return path;
+      } catch {
+        // not here
+      }
     }
   }
-  process.stdout.write(`\ningest: ${options.agents} agents, ${options.batch} reports a batch, ${options.concurrency} in flight, ${options.seconds} s a mode\n`);
+  return undefined;
+}
+
+/** Ingest measured end to end over loopback: per fleet size, health-monitor (embedded, then Redis), then VictoriaMetrics. */
+export async function runIngestBench(options: IngestBenchOptions): Promise<void> {
+  const results: BenchResult[] = [];
+  const victoria = options.victoria ? victoriaMetricsBinary() : undefined;
+  const external = process.env.REDIS_URL;
+  const redis = options.mode !== 'embedded' && !external ? await startRedisServer() : undefined;
+  try {
+    for (const agents of options.agents) {
+      progress(`ingest: building ${agents} agents' bodies...`);
+      const now = Date.now();
+      const warm = buildReportBatches(agents, options.batch, now - 2000, 'request', 6, options.tools);
+      const timed = buildReportBatches(agents, options.batch, now, 'request', 7, options.tools);
+      const load = { agents, warm: encodeIngestBodies(warm), timed: encodeIngestBodies(timed) };
+      if (options.baseline) results.push(await runHealthMonitor('baseline build (memory)', undefined, load, options, options.baseline));
+      if (options.mode !== 'redis') results.push(await runHealthMonitor('health-monitor (memory)', undefined, load, options));
+      if (options.mode !== 'embedded') results.push(await runHealthMonitor('health-monitor (redis)', external ?? redis!.url, load, options));
+      if (victoria) results.push(await runVictoriaMetrics(victoria, { agents, warm: encodePrometheusBodies(warm), timed: encodePrometheusBodies(timed) }, options));
+    }
+  } finally {
+    await redis?.stop();
+  }
+  const vmRate = (agents: number) => results.find((r) => r.agents === agents && r.server === 'victoria-metrics')?.samplesPerSecond;
+  process.stdout.write(
+    `\ningest: ${options.batch} reports a batch (9 samples a report), ${options.concurrency} in flight, ${options.seconds} s a run, load ${loadAverage()}\n`,
+  );
   console.table(
-    results.map((r) => ({
-      mode: r.mode,
-      'samples/s': Math.round(r.samplesPerSecond),
-      'reports/s': Math.round(r.reportsPerSecond),
-      'p50 batch ms': r.p50Ms.toFixed(1),
-      'p99 batch ms': r.p99Ms.toFixed(1),
-      'failed batches': r.errors,
-      'RSS MiB / 10k agents (after load)': r.rssPer10kAgentsMiB.toFixed(1),
-    })),
+    results.map((r) => {
+      const vm = vmRate(r.agents);
+      return {
+        server: r.server,
+        agents: r.agents,
+        'samples/s': Math.round(r.samplesPerSecond),
+        '× VictoriaMetrics': vm && r.server !== 'victoria-metrics' ? (r.samplesPerSecond / vm).toFixed(2) : '',
+        'p50 batch ms': r.p50Ms.toFixed(1),
+        'p99 batch ms': r.p99Ms.toFixed(1),
+        'refused (503/429)': r.refused,
+        'failed batches': r.failed,
+        'RSS bytes/agent': Math.round(r.rssBytesPerAgent),
+      };
+    }),
+  );
+  if (options.baseline) process.stdout.write(`baseline build: ${options.baseline}\n`);
+  if (!options.victoria) process.stdout.write('VictoriaMetrics: skipped (--no-victoria)\n');
+  else if (!victoria) {
+    process.stdout.write('VictoriaMetrics: not installed, skipped (apt-get install -y victoria-metrics, or set VICTORIA_METRICS_BIN)\n');
+  }
+  process.stdout.write(
+    'RSS bytes/agent: the server\'s RSS growth from ready to after the timed load, over the agents (coarse: heap headroom and garbage; `bench memory` gives the heap after a GC)\n',
   );
 }
 
-interface BenchResult {
-  mode: string;
-  samplesPerSecond: number;
-  reportsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-  /** RSS growth after the load phase too (adds the agents' open windows and their latency sketches). */
-  rssPer10kAgentsMiB: number;
+interface Load {
+  agents: number;
+  /** One round over every agent before the clock starts: registers agents and series. */
+  warm: EncodedBody[];
+  timed: EncodedBody[];
 }
 
-async function runIngest(mode: string, redisUrl: string | undefined, options: Omit<IngestBenchOptions, 'mode'>): Promise<BenchResult> {
+interface BenchResult {
+  server: string;
+  agents: number;
+  samplesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  refused: number;
+  failed: number;
+  rssBytesPerAgent: number;
+}
+
+async function runHealthMonitor(
+  server: string,
+  redisUrl: string | undefined,
+  load: Load,
+  options: IngestBenchOptions,
+  main = require.resolve('@swarmscope/health-monitor/dist/main.js'),
+): Promise<BenchResult> {
   const port = await freePort();
-  // health-monitor alone, as its own process: the figure is its ingest path, not the other services'.
-  const child = spawn(process.execPath, [require.resolve('@swarmscope/health-monitor/dist/main.js')], {
-    env: { ...process.env, HEALTH_MONITOR_PORT: String(port), LOG_LEVEL: 'warn', API_KEYS: '', ...(redisUrl ? { REDIS_URL: redisUrl } : { REDIS_URL: '' }) },
+  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+  // health-monitor alone, as its own process with the flags Swarmscope runs it with: the figure is its ingest path.
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profile, main], {
+    env: { ...process.env, HEALTH_MONITOR_PORT: String(port), LOG_LEVEL: 'warn', API_KEYS: '', MAX_BATCH_REPORTS: String(Math.max(5000, options.batch)), REDIS_URL: redisUrl ?? '' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const origin = `http://127.0.0.1:${port}`;
   try {
     await waitReady(origin, child);
-    const rssBefore = rssBytes(child);
-    const pool = new Pool(origin, { connections: options.concurrency, keepAliveTimeout: 60_000 });
-    // Warm-up: every agent registers with a heartbeat, so the timed part measures steady-state ingest and the
-    // RSS step measures what a tracked agent costs before it has latency windows.
-    for (const body of buildIngestBodies(options.agents, options.batch, Date.now(), 'heartbeat')) await post(pool, body.bytes);
-    const bodies = buildIngestBodies(options.agents, options.batch, Date.now(), 'request', undefined, options.tools);
-    const rssAgents = rssBytes(child);
-    progress(`${mode}: ${options.agents} agents registered, measuring for ${options.seconds} s...`);
+    return await measure(server, origin, '/v1/ingest', 'application/json', child, load, options);
+  } finally {
+    await stop(child);
+  }
+}
 
+async function runVictoriaMetrics(binary: string, load: Load, options: IngestBenchOptions): Promise<BenchResult> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-vm-'));
+  const child = spawn(binary, [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${dataDir}`, '-retentionPeriod=1d', '-loggerLevel=ERROR'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    await waitHealthy(origin, child);
+    return await measure('victoria-metrics', origin, '/api/v1/import/prometheus', 'text/plain', child, load, options);
+  } finally {
+    await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const WARM_BATCHES = 20;
+
+/** Warm-up rounds, then `options.seconds` of `concurrency` clients posting the timed bodies in turn. */
+async function measure(server: string, origin: string, path: string, contentType: string, child: ChildProcess, load: Load, options: IngestBenchOptions): Promise<BenchResult> {
+  const rssBefore = rssBytes(child);
+  const pool = new Pool(origin, { connections: options.concurrency, keepAliveTimeout: 60_000 });
+  const post = async (body: Buffer): Promise<number> => {
+    try {
+      const response = await pool.request({ path, method: 'POST', headers: { 'content-type': contentType }, body });
+      await response.body.dump();
+      return response.statusCode;
+    } catch {
+      return 0;
+    }
+  };
+  try {
+    // At least WARM_BATCHES posts (whole rounds): a small fleet is 2 batches a round, and the server's first batches
+    // run before its JIT has compiled the ingest path (seconds each on a loaded machine: they were the p99).
+    for (let posted = 0; posted < WARM_BATCHES; ) {
+      for (const body of load.warm) {
+        const status = await post(body.bytes);
+        if (status < 200 || status >= 300) throw new Error(`${server}: a warm-up batch was answered ${status || 'with a network error'}`);
+        posted++;
+      }
+    }
+    progress(`${server}: ${load.agents} agents warm, measuring for ${options.seconds} s...`);
     const latencies: number[] = [];
     let samples = 0;
-    let reports = 0;
-    let errors = 0;
+    let refused = 0;
+    let failed = 0;
     let next = 0;
     const started = performance.now();
     const deadline = started + options.seconds * 1000;
     await Promise.all(
       Array.from({ length: options.concurrency }, async () => {
         while (performance.now() < deadline) {
-          const body = bodies[next++ % bodies.length]!;
+          const body = load.timed[next++ % load.timed.length]!;
           const t0 = performance.now();
-          const ok = await post(pool, body.bytes);
+          const status = await post(body.bytes);
           latencies.push(performance.now() - t0);
-          if (ok) {
-            samples += body.samples;
-            reports += body.reports;
-          } else errors++;
+          if (status >= 200 && status < 300) samples += body.samples;
+          else if (status === 429 || status === 503) refused++;
+          else failed++;
         }
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
     const rssAfter = rssBytes(child);
-    await pool.close();
     latencies.sort((a, b) => a - b);
-    // RSS is coarse (heap headroom, garbage): `bench memory` gives the exact per-agent cost after a GC.
-    const withWindows = (Math.max(rssAgents, rssAfter) - rssBefore) / options.agents;
     return {
-      mode,
+      server,
+      agents: load.agents,
       samplesPerSecond: samples / elapsed,
-      reportsPerSecond: reports / elapsed,
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
-      errors,
-      rssPer10kAgentsMiB: (withWindows * 10_000) / 2 ** 20,
+      refused,
+      failed,
+      rssBytesPerAgent: (rssAfter - rssBefore) / load.agents,
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await pool.close();
   }
 }
 
-async function post(pool: Pool, body: Buffer): Promise<boolean> {
-  try {
-    const response = await pool.request({ path: '/v1/ingest', method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    await response.body.dump();
-    return response.statusCode === 200;
-  } catch {
-    return false;
+async function waitHealthy(origin: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`victoria-metrics exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${origin}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  throw new Error(`${origin} did not become healthy within 30 s`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 function rssBytes(child: ChildProcess): number {
@@ -132,7 +244,7 @@ function rssBytes(child: ChildProcess): number {
   return kib ? Number(kib) * 1024 : 0;
 }
 
-
+const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 export function progress(line: string): void {
   process.stderr.write(`${line}\n`);

@@ -25,21 +25,29 @@ type Values = ParsedFlags['values'];
 /** Every benchmark, in the order `swarmscope bench` runs them; each prints its own figures. */
 const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Promise<void> }> = {
   ingest: {
-    usage: `ingest [--mode embedded|redis|both] [--seconds S] [--agents N] [--batch B] [--concurrency C] [--tools T]
-    posts pre-encoded batches to a health-monitor in a child process over loopback (embedded, then Redis: a
-    redis-server it starts unless REDIS_URL is set); samples/s, p50/p99 batch latency, RSS per 10,000 agents.
-    --tools T: each request report also names T tools (their usage by name). Defaults: both modes, 15 s each,
-    10,000 agents, 1,000 reports a batch, 8 in flight, no tools.`,
+    usage: `ingest [--mode embedded|redis|both] [--seconds S] [--agents N[,N...]] [--batch B] [--concurrency C] [--tools T] [--profile DIR] [--baseline MAIN_JS] [--no-victoria]
+    posts pre-encoded batches to a health-monitor in a child process over loopback (its in-memory mode; --mode redis:
+    a redis-server it starts unless REDIS_URL is set), then the same samples to VictoriaMetrics' import API when it
+    is installed (victoria-metrics on the PATH or VICTORIA_METRICS_BIN); per fleet size: samples/s, the ratio to
+    VictoriaMetrics, p50/p99 batch latency, refused batches, RSS bytes per agent. --profile DIR: a CPU profile of each
+    health-monitor run. --baseline MAIN_JS: another build's services/health-monitor/dist/main.js (e.g. main's) run
+    first on the same load, for before/after in one run. --tools T: each request report also names T tools. Defaults: embedded, 10 s a run, 10,000
+    and 100,000 agents, 5,000 reports a batch, 4 in flight, no tools.`,
     async run(values) {
-      const mode = values.mode ?? 'both';
+      const mode = values.mode ?? 'embedded';
       if (mode !== 'embedded' && mode !== 'redis' && mode !== 'both') throw new UsageError('--mode: must be embedded, redis or both');
+      const agents = typeof values.agents === 'string' ? values.agents.split(',').map((n) => intFlag(n, 'agents', 1, 1_000_000, 0)) : [10_000, 100_000];
+      if (values.profile === true) throw new UsageError('--profile: needs a directory');
       await runIngestBench({
         mode,
-        seconds: intFlag(values.seconds, 'seconds', 1, 3600, 15),
-        agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000),
-        batch: intFlag(values.batch, 'batch', 1, 5000, 1000),
-        concurrency: intFlag(values.concurrency, 'concurrency', 1, 256, 8),
+        seconds: intFlag(values.seconds, 'seconds', 1, 3600, 10),
+        agents,
+        batch: intFlag(values.batch, 'batch', 1, 100_000, 5000),
+        concurrency: intFlag(values.concurrency, 'concurrency', 1, 256, 4),
         tools: intFlag(values.tools, 'tools', 0, 32, 0),
+        profileDir: typeof values.profile === 'string' ? values.profile : undefined,
+        victoria: values.victoria !== false,
+        baseline: typeof values.baseline === 'string' ? values.baseline : undefined,
       });
     },
   },
@@ -427,6 +435,9 @@ export async function bench(argv: readonly string[]): Promise<void> {
     nab: { type: 'string' },
     sets: { type: 'string' },
     'violation-minute-usd': { type: 'string' },
+    profile: { type: 'string' },
+    baseline: { type: 'string' },
+    victoria: { type: 'boolean' },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
   for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);
