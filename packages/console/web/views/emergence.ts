@@ -3,7 +3,7 @@ import { Chart } from '../chart';
 import { fmt } from '../format';
 import { html } from '../html';
 import { usePoll } from '../poll';
-import { PALETTE } from '../series';
+import { PALETTE } from '../palette';
 import type { EmergenceEvent, FleetState, Page } from '../types';
 import { Badge, Panel } from '../widgets';
 

@@ -18,7 +18,21 @@ export interface ConsoleBenchResult {
   fleetFirstPaintMs: number;
   fleetDataShownMs: number;
   agentsPageMs: { median: number; max: number };
-  graph: { nodes: number; edges: number; shownMs: number; layoutAndBuildMs: number; longestTaskMs: number; navigateAwayMs: number; workerMs: number; buildMs: number; renderMs: number };
+  graph: {
+    nodes: number;
+    edges: number;
+    /** What the view drew first (the whole graph in view): its edge mode and how many lines. */
+    firstDrawn: { mode: string; edges: number };
+    shownMs: number;
+    layoutAndBuildMs: number;
+    longestTaskMs: number;
+    navigateAwayMs: number;
+    workerMs: number;
+    buildMs: number;
+    renderMs: number;
+    /** Zoomed onto the busiest hub (the view's "find in graph"): when agents' edges were drawn again, and the longest task meanwhile. */
+    zoom: { mode: string; edges: number; shownMs: number; longestTaskMs: number };
+  };
 }
 
 const POOLS = 12;
@@ -66,6 +80,16 @@ async function timed(page: Page, start: () => Promise<unknown>, ready: string): 
   }
   return Date.now() - started;
 }
+
+/** What the graph view says it draws: its edge mode and how many lines (`Edges: … 1,234 …`). */
+async function drawnEdges(page: Page): Promise<{ mode: string; edges: number }> {
+  const mode = (await page.getAttribute('.graph', 'data-edges-mode')) ?? '';
+  const text = (await page.locator('[data-edges]').textContent()) ?? '';
+  return { mode, edges: Number(/([\d,]+)/.exec(text)?.[1]?.replace(/,/g, '') ?? NaN) };
+}
+
+/** Two frames drawn and a moment for the long-task observer to report. */
+const settled = (page: Page) => page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 300))))');
 
 /**
  * The web console at fleet scale: a health-monitor (embedded, in this process) holding `agents` agents with closed
@@ -127,7 +151,16 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
     const drawnText = (await page.locator('[data-view=graph] p.muted').first().textContent()) ?? '';
     const layoutAndBuildMs = Number(/drawn in ([\d,]+) ms/.exec(drawnText)?.[1]?.replace(/,/g, '') ?? NaN);
     const nodes = Number(await page.getAttribute('.graph', 'data-drawn'));
+    // Sigma draws its first frame after the view says "drawn": wait for two frames, and for the observer's report.
+    await settled(page);
     const longestTaskMs = (await page.evaluate('window.__longest')) as number;
+    const firstDrawn = await drawnEdges(page);
+    const hub = (await page.locator('[data-view=graph] p a').first().textContent()) ?? '';
+    await page.evaluate('window.__longest = 0');
+    await page.fill('input[name=find-agent]', hub);
+    const zoomShownMs = await timed(page, () => page.click('form.find button'), `['edges', 'focus'].includes(document.querySelector('.graph')?.dataset.edgesMode)`);
+    await settled(page);
+    const zoom = { ...(await drawnEdges(page)), shownMs: zoomShownMs, longestTaskMs: (await page.evaluate('window.__longest')) as number };
     const measures = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, m.duration]))`)) as Record<string, number>;
     const navigateAwayMs = await timed(page, () => page.click('nav a[href="#/fleet"]'), `document.querySelector('[data-view=fleet]') !== null`);
     return {
@@ -135,7 +168,19 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
       fleetFirstPaintMs,
       fleetDataShownMs,
       agentsPageMs: { median: quantileSorted(pageTimes, 0.5), max: pageTimes[pageTimes.length - 1]! },
-      graph: { nodes, edges: edges.length, shownMs: graphShownMs, layoutAndBuildMs, longestTaskMs, navigateAwayMs, workerMs: measures['graph:layout-worker'] ?? NaN, buildMs: measures['graph:build'] ?? NaN, renderMs: measures['graph:render'] ?? NaN },
+      graph: {
+        nodes,
+        edges: edges.length,
+        firstDrawn,
+        shownMs: graphShownMs,
+        layoutAndBuildMs,
+        longestTaskMs,
+        navigateAwayMs,
+        workerMs: measures['graph:layout-worker'] ?? NaN,
+        buildMs: measures['graph:build'] ?? NaN,
+        renderMs: measures['graph:render'] ?? NaN,
+        zoom,
+      },
     };
   } finally {
     await browser.close();

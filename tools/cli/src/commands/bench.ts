@@ -367,12 +367,21 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'fleet data shown ms': r.fleetDataShownMs,
           'agents page median ms': r.agentsPageMs.median,
           'agents page max ms': r.agentsPageMs.max,
+        },
+      ]);
+      process.stdout.write('graph view: whole graph in view, then zoomed onto the busiest hub ("find in graph")\n');
+      console.table([
+        {
           'graph shown ms': r.graph.shownMs,
           'graph total ms': r.graph.layoutAndBuildMs,
-          'of which worker layout': Math.round(r.graph.workerMs),
+          'of which fetch+layout (worker)': Math.round(r.graph.workerMs),
           'graph build': Math.round(r.graph.buildMs),
           'sigma render': Math.round(r.graph.renderMs),
+          'edges drawn': `${r.graph.firstDrawn.edges.toLocaleString('en')} ${r.graph.firstDrawn.mode}`,
           'longest task ms': Math.round(r.graph.longestTaskMs),
+          'zoom: edges drawn': `${r.graph.zoom.edges.toLocaleString('en')} ${r.graph.zoom.mode}`,
+          'zoom: shown ms': r.graph.zoom.shownMs,
+          'zoom: longest task ms': Math.round(r.graph.zoom.longestTaskMs),
           'navigate away ms': r.graph.navigateAwayMs,
         },
       ]);
