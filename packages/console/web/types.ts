@@ -122,3 +122,8 @@ export type Policy = { pool: string; minReplicas: number; maxReplicas: number } 
 export interface ToolUsage {
   tools: Array<{ pool: string; tool: string; calls: number; errors: number; durationSeconds: number }>;
 }
+
+export interface AgentTools {
+  agentId: string;
+  tools: Array<{ tool: string; calls: number; errors: number; durationSeconds: number }>;
+}

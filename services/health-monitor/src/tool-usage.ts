@@ -16,38 +16,36 @@ export interface ToolCalls {
 }
 
 /**
- * Tool (function) usage of the fleet by pool and tool name, the source of `swarmscope_agent_tool_*_total`. Label
- * cardinality is bounded: the first `maxNames` distinct names get series of their own, later ones are added up under
- * `_OTHER` (and counted in `overflowed`), so a client that invents names cannot grow /metrics without bound. Pure
- * bookkeeping, per process; ingest pays a map lookup and three additions per tool of a report.
+ * Tool (function) usage of the fleet by pool and tool name, the source of `swarmscope_agent_tool_*_total`, and by
+ * agent (its page in the console). Cardinality is bounded: the first `maxNames` distinct names are kept as they are,
+ * later ones are added up under `_OTHER` (and counted in `overflowed`), so a client that invents names cannot grow
+ * /metrics or memory without bound (at most `maxNames + 1` entries per agent). Pure bookkeeping, per process; ingest
+ * pays two map lookups and six additions per tool of a report.
  */
 export class ToolUsageTable {
   private readonly byPool = new Map<string, Map<string, ToolTotals>>();
+  private readonly byAgent = new Map<string, Map<string, ToolTotals>>();
   private readonly names = new Set<string>();
   /** Tool entries of reports whose name was past the cap, added up under `_OTHER`. */
   overflowed = 0;
 
   constructor(readonly maxNames: number) {}
 
-  /** Adds one report's tools (name → usage) to its pool's totals. */
-  add(pool: string, tools: Readonly<Record<string, ToolCalls>>): void {
-    let byTool = this.byPool.get(pool);
-    if (byTool === undefined) {
-      byTool = new Map();
-      this.byPool.set(pool, byTool);
-    }
+  /** Adds one report's tools (name → usage) to its pool's and its agent's totals. */
+  add(pool: string, agentId: string, tools: Readonly<Record<string, ToolCalls>>): void {
+    const ofPool = tablesOf(this.byPool, pool);
+    const ofAgent = tablesOf(this.byAgent, agentId);
     for (const name in tools) {
       const usage = tools[name]!;
       const tool = this.labelOf(name);
-      let totals = byTool.get(tool);
-      if (totals === undefined) {
-        totals = { calls: 0, errors: 0, durationSeconds: 0 };
-        byTool.set(tool, totals);
-      }
-      totals.calls += usage.calls;
-      totals.errors += usage.errors ?? 0;
-      totals.durationSeconds += usage.durationSeconds ?? 0;
+      addUp(ofPool, tool, usage);
+      addUp(ofAgent, tool, usage);
     }
+  }
+
+  /** One agent's tools with their totals since start, most called first, then by name (none if it reported no tool). */
+  ofAgent(agentId: string): Array<{ tool: string; totals: Readonly<ToolTotals> }> {
+    return [...(this.byAgent.get(agentId) ?? [])].map(([tool, totals]) => ({ tool, totals })).sort((a, b) => b.totals.calls - a.totals.calls || (a.tool < b.tool ? -1 : 1));
   }
 
   /** Distinct tool names with series of their own (at most `maxNames`). */
@@ -69,4 +67,24 @@ export class ToolUsageTable {
     if (name !== OTHER_TOOL) this.overflowed++;
     return OTHER_TOOL;
   }
+}
+
+function tablesOf(tables: Map<string, Map<string, ToolTotals>>, key: string): Map<string, ToolTotals> {
+  let byTool = tables.get(key);
+  if (byTool === undefined) {
+    byTool = new Map();
+    tables.set(key, byTool);
+  }
+  return byTool;
+}
+
+function addUp(byTool: Map<string, ToolTotals>, tool: string, usage: ToolCalls): void {
+  let totals = byTool.get(tool);
+  if (totals === undefined) {
+    totals = { calls: 0, errors: 0, durationSeconds: 0 };
+    byTool.set(tool, totals);
+  }
+  totals.calls += usage.calls;
+  totals.errors += usage.errors ?? 0;
+  totals.durationSeconds += usage.durationSeconds ?? 0;
 }

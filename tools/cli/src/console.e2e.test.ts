@@ -80,6 +80,8 @@ describe('the web console', () => {
     const anomaly = (await get(`/api/anomaly/agents/${PROBE}/anomalies`)).items[0];
     expect(await page.locator('table[data-table=agent-anomalies]').textContent()).toContain(anomaly.type);
     await page.waitForSelector('.chart canvas');
+    await page.waitForSelector('table[data-table=agent-tools] tbody tr');
+    expect(await page.locator('table[data-table=agent-tools]').textContent()).toContain('web_search');
 
     await view(page, 'incidents', 'table[data-table=incidents] tbody tr');
     // The fleet keeps reporting: the page drew the graph as it was between these two reads.
@@ -101,6 +103,8 @@ describe('the web console', () => {
     await view(page, 'usage', 'table[data-table=models] tbody tr');
     expect(await page.locator('table[data-table=models]').textContent()).toContain('probe-model');
     expect(await page.locator('table[data-table=tools]').textContent()).toContain('web_search');
+    expect(await page.locator('[data-view=usage] h2').allTextContents()).toEqual(['Model usage (last 6 h)', 'Model usage over time', 'Token usage trends', 'Error analysis', 'Function (tool) usage since start']);
+    await page.waitForSelector('table[data-table=tool-errors]');
     await page.close();
     expect(problems).toEqual([]);
   }, 120_000);
