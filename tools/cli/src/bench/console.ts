@@ -11,6 +11,11 @@ export interface ConsoleBenchOptions {
   edges: number;
   /** Pages of the agents table to time. */
   pages: number;
+  /**
+   * The interaction graph's shape: `preferential` (scale-free: a few hubs, few big communities) or `planted` (many
+   * teams of 50 with 90 % of the edges inside a team, no hub: hundreds of communities).
+   */
+  shape: 'preferential' | 'planted';
 }
 
 export interface ConsoleBenchResult {
@@ -55,6 +60,26 @@ function preferentialEdges(agents: readonly string[], edges: number): Array<[str
       out.push([agents[i]!, agents[j]!]);
       ends.push(i, j);
     }
+  }
+  return out;
+}
+
+/** A seeded planted partition: teams of 50 agents, each edge inside a team with probability 0.9, else anywhere. */
+function plantedEdges(agents: readonly string[], edges: number): Array<[string, string]> {
+  // The same LCG in 32-bit integer arithmetic (Math.imul): exact, unlike a float product past 2^53.
+  let seed = 11;
+  const random = () => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
+  const team = 50;
+  const out: Array<[string, string]> = [];
+  const seen = new Set<string>();
+  for (let tries = 0; out.length < edges && tries < edges * 20; tries++) {
+    const i = Math.floor(random() * agents.length);
+    const base = i - (i % team);
+    const j = random() < 0.9 ? Math.min(agents.length - 1, base + Math.floor(random() * team)) : Math.floor(random() * agents.length);
+    const key = `${i}>${j}`;
+    if (i === j || seen.has(key)) continue;
+    seen.add(key);
+    out.push([agents[i]!, agents[j]!]);
   }
   return out;
 }
@@ -122,7 +147,7 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
         await post(`${url}/v1/ingest`, { reports });
       }
     }
-    const edges = preferentialEdges(agents, options.edges);
+    const edges = (options.shape === 'planted' ? plantedEdges : preferentialEdges)(agents, options.edges);
     // Stamped now: interactions for a window already closed (past its grace) are counted late, not drawn.
     const at = Date.now();
     for (let from = 0; from < edges.length; from += 5000) {

@@ -353,13 +353,14 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     },
   },
   console: {
-    usage: `console [--agents N] [--edges E]
+    usage: `console [--agents N] [--edges E] [--shape preferential|planted]
     the web console in headless chromium (Debian's, through playwright-core) against a health-monitor holding N agents
     (default 10,000) with 30 minutes of windows and an interaction graph of E edges (default 50,000): the fleet view's
     first paint and first data, the agents table's paging (10 pages), the graph view's drawing and its longest
-    main-thread task (how long the page froze), and the console's static bytes.`,
+    main-thread task (how long the page froze), whole and zoomed onto the busiest hub, and the console's static bytes.
+    --shape: the graph's (scale-free with hubs, the default; or teams of 50, hundreds of communities).`,
     async run(values) {
-      const r = await runConsoleBench({ agents: intFlag(values.agents, 'agents', 10, 1_000_000, 10_000), edges: intFlag(values.edges, 'edges', 0, 1_000_000, 50_000), pages: 10 });
+      const r = await runConsoleBench({ agents: intFlag(values.agents, 'agents', 10, 1_000_000, 10_000), edges: intFlag(values.edges, 'edges', 0, 1_000_000, 50_000), pages: 10, shape: shapeFlag(values.shape) });
       process.stdout.write(`\nconsole: ${r.graph.nodes.toLocaleString('en')} agents drawn, ${r.graph.edges.toLocaleString('en')} edges; static assets ${(r.assetBytes / 1024).toFixed(0)} KiB\n`);
       console.table([
         {
@@ -418,6 +419,7 @@ export async function bench(argv: readonly string[]): Promise<void> {
     interval: { type: 'string' },
     tools: { type: 'string' },
     edges: { type: 'string' },
+    shape: { type: 'string' },
     'nab-dir': { type: 'string' },
     scenario: { type: 'string' },
     'sim-agents': { type: 'string' },
@@ -434,4 +436,9 @@ export async function bench(argv: readonly string[]): Promise<void> {
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
   for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);
   for (const name of names) await BENCHMARKS[name]!.run(values);
+}
+
+function shapeFlag(value: string | boolean | undefined): 'preferential' | 'planted' {
+  if (value === undefined || value === 'preferential' || value === 'planted') return value ?? 'preferential';
+  throw new UsageError('--shape: must be preferential or planted');
 }
