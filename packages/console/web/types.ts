@@ -2,8 +2,7 @@ import type { AgentRecord, AnomalyEvent, SEVERITIES, WindowSummary } from '@swar
 
 /**
  * The shapes of the public API answers the console reads. Those core declares are its own types (a type-only import:
- * nothing of core is bundled); the services' own answers are stated here (a subset of each; see the README's API
- * sections).
+ * nothing of core is bundled); the services' own answers are stated here (a subset of each; see docs/api/).
  */
 export type { EmergenceEvent, Incident, Page, WindowSummary } from '@swarmscope/core';
 export type Severity = (typeof SEVERITIES)[number];
