@@ -38,7 +38,8 @@ export function AgentView(props: { id: string }) {
               ['type', a.type],
               ['registered', fmt.dateTime(a.registeredAt)],
               ['last seen', fmt.ago(a.lastSeen)],
-              ['tool calls per report (last window)', fmt.num(lastMeans.tool_calls ?? 0)],
+              // Only when its reports carry the tool_calls metric (the per-tool breakdown is the Tools panel below).
+              ...(lastMeans.tool_calls !== undefined ? [['tool calls per report (last window)', fmt.num(lastMeans.tool_calls)] as const] : []),
             ]}
           />`
         : null}
