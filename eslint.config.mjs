@@ -28,6 +28,13 @@ export default tseslint.config(
     },
   },
   {
+    // ... but its tests of the pure modules (layout, level of detail) run in jest under Node: the tests' project.
+    files: ['packages/console/web/**/*.test.ts'],
+    languageOptions: {
+      parserOptions: { project: ['./tsconfig.tests.json'], tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     // Tests may poke at loosely typed JSON answers.
     files: ['**/*.test.ts', '**/test-support/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -31,12 +31,15 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(service: Service, path: string, init: RequestInit = {}): Promise<T> {
-  const key = apiKey.get();
+/**
+ * One JSON call with the key as a bearer token; an answer that is not 2xx throws an ApiError. Takes the key as an
+ * argument (not from localStorage) so the graph view's worker, which has no localStorage, calls the API the same way.
+ */
+export async function requestJson<T>(url: string, key: string, init: RequestInit = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (key) headers.authorization = `Bearer ${key}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(BASE[service] + path, { ...init, headers });
+  const response = await fetch(url, { ...init, headers });
   const body: unknown = response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text();
   if (!response.ok) {
     const error = (body as { error?: { code?: string; message?: string } }).error;
@@ -44,6 +47,11 @@ async function call<T>(service: Service, path: string, init: RequestInit = {}): 
   }
   return body as T;
 }
+
+/** A service's URL for a path of its API, as the page reaches it. */
+export const serviceUrl = (service: Service, path: string): string => BASE[service] + path;
+
+const call = <T>(service: Service, path: string, init: RequestInit = {}): Promise<T> => requestJson<T>(serviceUrl(service, path), apiKey.get(), init);
 
 export const getJson = <T>(service: Service, path: string): Promise<T> => call<T>(service, path);
 export const postJson = <T>(service: Service, path: string, body: unknown): Promise<T> => call<T>(service, path, { method: 'POST', body: JSON.stringify(body) });

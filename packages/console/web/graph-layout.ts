@@ -1,47 +1,79 @@
 import Graph from 'graphology';
 import louvain from 'graphology-communities-louvain';
-import { PALETTE } from './series';
 
 export interface LayoutInput {
   nodes: ReadonlyArray<{ id: string; interactions: number }>;
-  edges: ReadonlyArray<{ from: string; to: string; count: number }>;
+  edges: ReadonlyArray<{ from: string; to: string; count: number; errorRate: number }>;
 }
 
-/** Per node (in the input's order): position, size, colour; the hubs' indexes; how many communities. */
+/** Edges as columns of node (or community) indexes, busiest first. */
+export interface EdgeTable {
+  source: Int32Array;
+  target: Int32Array;
+  count: Float64Array;
+  errorRate: Float32Array;
+}
+
+/**
+ * A laid-out fleet graph as typed arrays (moved, not copied, from the worker to the page). Per node, in the input's
+ * order: position, size, community (0 = the largest). The edges once per direction (kinds merged); each node's
+ * edges (`adjacency`: node i's are `edges[offsets[i] .. offsets[i+1]]`, indexes into `edges`); the links between
+ * communities (counts summed, drawn from a community's busiest node, which sits at its disc's centre).
+ */
 export interface Layout {
   x: Float32Array;
   y: Float32Array;
   size: Float32Array;
-  color: string[];
-  hubs: number[];
+  community: Int32Array;
   communities: number;
+  /** Per community: its busiest node, at the centre of its disc, and the disc's radius. */
+  representative: Int32Array;
+  radius: Float32Array;
+  /** The ten busiest nodes, busiest first. */
+  hubs: Int32Array;
+  edges: EdgeTable;
+  adjacency: { offsets: Int32Array; edges: Int32Array };
+  links: EdgeTable;
 }
+
+const HUBS = 10;
 
 /**
  * Places a fleet graph for drawing without an iterative layout (so 10,000 nodes draw at once): Louvain communities
- * (Blondel et al. 2008) each on a disc around its own centre, the centres on a circle sized by the communities;
- * node size by interactions (log), colour by community; the ten busiest nodes are the hubs. Pure: it runs in a
- * Web Worker, off the page's main thread.
+ * (Blondel et al. 2008) each on a disc around its own centre, busiest nodes nearest the centre, the centres on a
+ * circle sized by the communities; node size by interactions (log). Pure: it runs in a Web Worker, off the page's
+ * main thread, and also indexes the edges the page's level of detail needs (graph-lod.ts).
  */
 export function layoutByCommunity(input: LayoutInput, seed = 1): Layout {
-  const graph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
-  input.nodes.forEach((node, index) => graph.addNode(node.id, { index }));
-  for (const edge of input.edges) {
-    if (edge.from === edge.to || !graph.hasNode(edge.from) || !graph.hasNode(edge.to)) continue;
-    if (graph.hasEdge(edge.from, edge.to)) graph.updateEdgeAttribute(edge.from, edge.to, 'weight', (w: number | undefined) => (w ?? 0) + edge.count);
-    else graph.addEdge(edge.from, edge.to, { weight: edge.count });
+  const n = input.nodes.length;
+  const indexOf = new Map<string, number>();
+  input.nodes.forEach((node, index) => indexOf.set(node.id, index));
+  const edges = mergeEdges(input, indexOf);
+
+  const undirected = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
+  input.nodes.forEach((node) => undirected.addNode(node.id));
+  for (let e = 0; e < edges.source.length; e++) {
+    const a = input.nodes[edges.source[e]!]!.id;
+    const b = input.nodes[edges.target[e]!]!.id;
+    if (undirected.hasEdge(a, b)) undirected.updateEdgeAttribute(a, b, 'weight', (w: number | undefined) => (w ?? 0) + edges.count[e]!);
+    else undirected.addEdge(a, b, { weight: edges.count[e]! });
   }
-  const community: Record<string, number> = graph.size > 0 ? louvain(graph, { getEdgeWeight: 'weight', rng: mulberry32(seed) }) : {};
+  const found: Record<string, number> = undirected.size > 0 ? louvain(undirected, { getEdgeWeight: 'weight', rng: mulberry32(seed) }) : {};
+  const busier = (a: number, b: number) => input.nodes[b]!.interactions - input.nodes[a]!.interactions || a - b;
   const members = new Map<number, number[]>();
   input.nodes.forEach((node, index) => {
-    const c = community[node.id] ?? -1 - index;
+    // A node with no edge is a community of its own.
+    const c = found[node.id] ?? -1 - index;
     let list = members.get(c);
     if (!list) members.set(c, (list = []));
     list.push(index);
   });
-  const groups = [...members.values()].sort((a, b) => b.length - a.length);
-  const n = input.nodes.length;
-  const layout: Layout = { x: new Float32Array(n), y: new Float32Array(n), size: new Float32Array(n), color: new Array<string>(n), hubs: [], communities: groups.length };
+  const groups = [...members.values()].sort((a, b) => b.length - a.length || busier(a[0]!, b[0]!));
+  for (const group of groups) group.sort(busier);
+
+  const x = new Float32Array(n);
+  const y = new Float32Array(n);
+  const community = new Int32Array(n);
   const radii = groups.map((g) => Math.sqrt(g.length) * 2);
   const circumference = radii.reduce((sum, r) => sum + 2 * r + 4, 0);
   const bigRadius = groups.length > 1 ? circumference / (2 * Math.PI) : 0;
@@ -52,23 +84,105 @@ export function layoutByCommunity(input: LayoutInput, seed = 1): Layout {
     const cx = bigRadius * Math.cos(angle);
     const cy = bigRadius * Math.sin(angle);
     angle += (r + 2) / Math.max(bigRadius, 1);
-    const color = PALETTE[g % PALETTE.length]!;
     group.forEach((index, i) => {
-      // A sunflower (Vogel) spiral fills the community's disc evenly.
+      // A sunflower (Vogel) spiral fills the community's disc evenly, from its centre out.
       const t = i * 2.399963;
-      const d = r * Math.sqrt((i + 0.5) / group.length);
-      layout.x[index] = cx + d * Math.cos(t);
-      layout.y[index] = cy + d * Math.sin(t);
-      layout.color[index] = color;
+      const d = i === 0 ? 0 : r * Math.sqrt((i + 0.5) / group.length);
+      x[index] = cx + d * Math.cos(t);
+      y[index] = cy + d * Math.sin(t);
+      community[index] = g;
     });
   });
-  input.nodes.forEach((node, index) => (layout.size[index] = 2 + Math.log2(1 + node.interactions)));
-  layout.hubs = input.nodes
-    .map((node, index) => [node.interactions, index] as const)
-    .sort((a, b) => b[0] - a[0])
-    .slice(0, 10)
-    .map(([, index]) => index);
-  return layout;
+  const size = new Float32Array(n);
+  input.nodes.forEach((node, index) => (size[index] = 1.5 + Math.log2(1 + node.interactions) / 2));
+  const hubs = Int32Array.from(
+    input.nodes
+      .map((_, index) => index)
+      .sort(busier)
+      .slice(0, HUBS),
+  );
+  return {
+    x,
+    y,
+    size,
+    community,
+    communities: groups.length,
+    representative: Int32Array.from(groups.map((group) => group[0]!)),
+    radius: Float32Array.from(radii),
+    hubs,
+    edges,
+    adjacency: adjacencyOf(n, edges),
+    links: linksBetween(community, edges),
+  };
+}
+
+/** The buffers of a layout, to transfer (not copy) with postMessage. */
+export function layoutBuffers(layout: Layout): ArrayBuffer[] {
+  const tables = [layout.edges, layout.links].flatMap((t) => [t.source, t.target, t.count, t.errorRate]);
+  return [layout.x, layout.y, layout.size, layout.community, layout.representative, layout.radius, layout.hubs, layout.adjacency.offsets, layout.adjacency.edges, ...tables].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
+}
+
+/** The answer's edges between known, distinct nodes, once per direction (kinds merged), busiest first. */
+function mergeEdges(input: LayoutInput, indexOf: ReadonlyMap<string, number>): EdgeTable {
+  const merged = new Map<string, { source: number; target: number; count: number; errors: number }>();
+  for (const edge of input.edges) {
+    const source = indexOf.get(edge.from);
+    const target = indexOf.get(edge.to);
+    if (source === undefined || target === undefined || source === target) continue;
+    const key = `${source} ${target}`;
+    const entry = merged.get(key) ?? { source, target, count: 0, errors: 0 };
+    entry.count += edge.count;
+    entry.errors += edge.errorRate * edge.count;
+    merged.set(key, entry);
+  }
+  return toTable([...merged.values()]);
+}
+
+/** Edges summed per pair of communities (either direction), busiest first; edges inside a community are not links. */
+function linksBetween(community: Int32Array, edges: EdgeTable): EdgeTable {
+  const merged = new Map<number, { source: number; target: number; count: number; errors: number }>();
+  const communities = community.length + 1;
+  for (let e = 0; e < edges.source.length; e++) {
+    const a = community[edges.source[e]!]!;
+    const b = community[edges.target[e]!]!;
+    if (a === b) continue;
+    const [source, target] = a < b ? [a, b] : [b, a];
+    const key = source * communities + target;
+    const entry = merged.get(key) ?? { source, target, count: 0, errors: 0 };
+    entry.count += edges.count[e]!;
+    entry.errors += edges.errorRate[e]! * edges.count[e]!;
+    merged.set(key, entry);
+  }
+  return toTable([...merged.values()]);
+}
+
+function toTable(rows: Array<{ source: number; target: number; count: number; errors: number }>): EdgeTable {
+  rows.sort((a, b) => b.count - a.count || a.source - b.source || a.target - b.target);
+  return {
+    source: Int32Array.from(rows, (r) => r.source),
+    target: Int32Array.from(rows, (r) => r.target),
+    count: Float64Array.from(rows, (r) => r.count),
+    errorRate: Float32Array.from(rows, (r) => (r.count > 0 ? r.errors / r.count : 0)),
+  };
+}
+
+/** Each node's edges (compressed rows), in the table's order: busiest first. */
+function adjacencyOf(n: number, edges: EdgeTable): Layout['adjacency'] {
+  const offsets = new Int32Array(n + 1);
+  for (let e = 0; e < edges.source.length; e++) {
+    offsets[edges.source[e]! + 1]++;
+    offsets[edges.target[e]! + 1]++;
+  }
+  for (let i = 0; i < n; i++) offsets[i + 1] += offsets[i]!;
+  const fill = offsets.slice(0, n);
+  const list = new Int32Array(2 * edges.source.length);
+  for (let e = 0; e < edges.source.length; e++) {
+    list[fill[edges.source[e]!]++] = e;
+    list[fill[edges.target[e]!]++] = e;
+  }
+  return { offsets, edges: list };
 }
 
 /** A small seeded generator so a layout is the same on every load. */

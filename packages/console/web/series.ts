@@ -1,8 +1,6 @@
 import type { ChartSeries } from './chart';
+import { PALETTE } from './palette';
 import type { WindowSummary } from './types';
-
-/** Colours of the console's series, in order (colour-blind safe: Okabe–Ito). */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000'];
 
 /** Charts of a run of closed windows: latency percentiles, requests and errors, tokens, cost. */
 export function windowCharts(windows: readonly WindowSummary[]): Array<{ title: string; series: ChartSeries[]; format?: (v: number) => string }> {

@@ -114,6 +114,24 @@ describe('health-monitor serves the web console', () => {
     expect(tools).toContainEqual({ pool: 'default', tool: 'search', calls: 10, errors: 5, durationSeconds: 2.5 });
   });
 
+  it("answers one agent's tool usage, and 404 for an agent never seen", async () => {
+    const reports = [{ agentId: 'tools-1', model: 'm', metrics: { requests: 2 }, tools: { fetch: { calls: 3, errors: 1, durationSeconds: 0.9 }, search: { calls: 1 } } }];
+    expect((await call('/v1/ingest', { key: 'I', method: 'POST', body: { reports } })).status).toBe(200);
+    expect(await (await call('/agents/tools-1/tools', { key: 'R' })).json()).toEqual({
+      agentId: 'tools-1',
+      tools: [
+        { tool: 'fetch', calls: 3, errors: 1, durationSeconds: 0.9 },
+        { tool: 'search', calls: 1, errors: 0, durationSeconds: 0 },
+      ],
+    });
+    // An agent that reported no tool has none; one never seen is a 404.
+    expect(((await (await call('/agents/ab-1/tools', { key: 'R' })).json()) as any).tools).toEqual([{ tool: 'search', calls: 2, errors: 1, durationSeconds: 0.5 }]);
+    const unknown = await call('/agents/nobody/tools', { key: 'R' });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as any).error.code).toBe('SWS_NOT_FOUND');
+    expect((await call('/agents/tools-1/tools')).status).toBe(401);
+  });
+
   it("answers one agent's neighbourhood of the interaction graph", async () => {
     const at = Date.now();
     const interactions = [

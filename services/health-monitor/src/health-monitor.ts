@@ -306,7 +306,7 @@ export class HealthMonitor {
       }
       for (const _ in quality) samples++;
       // A breakdown of tool_calls, not samples of their own.
-      if (report.tools !== undefined) this.tools.add(pool, report.tools);
+      if (report.tools !== undefined) this.tools.add(pool, report.agentId, report.tools);
     }
     const exemplarLabels = exemplarOf(traceId);
     for (const byPool of bySeries.values()) {

@@ -151,6 +151,13 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
   });
 
   // Windows of any series: /windows/model/gpt-4o, /windows/pool/support, /windows/fleet/all.
+  // One agent's tool (function) usage since start (this process's reports of it), most called first.
+  app.get('/agents/:id/tools', async (request, response) => {
+    const id = agentId(request);
+    if (!monitor.fleet.agents.has(id) && !(await store.agents.get(id))) throw new HttpError('SWS_NOT_FOUND', `agent ${JSON.stringify(id)} is not registered`);
+    response.json({ agentId: id, tools: monitor.tools.ofAgent(id).map(({ tool, totals }) => ({ tool, ...totals })) });
+  });
+
   app.get('/windows/:kind/:name', async (request, response) => {
     const kind = parseOrThrow(seriesKind, request.params.kind, ['params', 'kind']);
     const key = kind === 'fleet' ? 'fleet' : `${kind}:${String(request.params.name)}`;

@@ -80,6 +80,8 @@ describe('the web console', () => {
     const anomaly = (await get(`/api/anomaly/agents/${PROBE}/anomalies`)).items[0];
     expect(await page.locator('table[data-table=agent-anomalies]').textContent()).toContain(anomaly.type);
     await page.waitForSelector('.chart canvas');
+    await page.waitForSelector('table[data-table=agent-tools] tbody tr');
+    expect(await page.locator('table[data-table=agent-tools]').textContent()).toContain('web_search');
 
     await view(page, 'incidents', 'table[data-table=incidents] tbody tr');
     // The fleet keeps reporting: the page drew the graph as it was between these two reads.
@@ -90,11 +92,19 @@ describe('the web console', () => {
     expect(drawn).toBeGreaterThanOrEqual(before);
     expect(drawn).toBeLessThanOrEqual(after);
     expect(drawn).toBeGreaterThan(0);
+    // 120 agents: few enough edges that all are drawn. "Find in graph" says when an agent is not there.
+    expect(await page.getAttribute('.graph', 'data-edges-mode')).toBe('edges');
+    expect(await page.locator('[data-edges]').textContent()).toMatch(/^Edges: all [\d,]+ of the agents in view\.$/);
+    await page.fill('input[name=find-agent]', 'no-such-agent');
+    await page.click('form.find button');
+    await page.waitForSelector('form.find >> text=No agent no-such-agent in this graph.');
     await view(page, 'emergence', '[data-view=emergence] .panel');
     await view(page, 'autoscaling', 'table[data-table=decisions] tbody tr');
     await view(page, 'usage', 'table[data-table=models] tbody tr');
     expect(await page.locator('table[data-table=models]').textContent()).toContain('probe-model');
     expect(await page.locator('table[data-table=tools]').textContent()).toContain('web_search');
+    expect(await page.locator('[data-view=usage] h2').allTextContents()).toEqual(['Model usage (last 6 h)', 'Model usage over time', 'Token usage trends', 'Error analysis', 'Function (tool) usage since start']);
+    await page.waitForSelector('table[data-table=tool-errors]');
     await page.close();
     expect(problems).toEqual([]);
   }, 120_000);
@@ -118,6 +128,16 @@ describe('the web console', () => {
     expect((await get(`/api/incidents/incidents/${incident.id}`)).status).toBe('acknowledged');
     await admin.close();
   }, 60_000);
+
+  it("says why the graph is not drawn when the key may not read it (the layout worker's own call)", async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.addInitScript(`localStorage.setItem('swarmscope.apiKey', ${JSON.stringify(KEYS.ingest)})`);
+    await page.goto(`${url}/#/graph`);
+    await page.waitForSelector('[data-view=graph] .error');
+    expect(await page.locator('[data-view=graph] .error').textContent()).toContain('scope is ingest');
+    expect(await page.getAttribute('.graph', 'data-drawn')).toBe('');
+    await page.close();
+  });
 
   it('serves its files without a key but the data only with one', async () => {
     expect((await fetch(`${url}/`)).status).toBe(200);

@@ -4,7 +4,7 @@ import { agentHref, fmt, incidentHref } from '../format';
 import { html } from '../html';
 import { usePoll } from '../poll';
 import { meanCharts, windowCharts } from '../series';
-import type { Agent, Anomaly, GraphAnswer, Incident, Page, Trends } from '../types';
+import type { Agent, AgentTools, Anomaly, GraphAnswer, Incident, Page, Trends } from '../types';
 import { Badge, Facts, Panel } from '../widgets';
 
 const HOUR = 3_600_000;
@@ -19,10 +19,11 @@ export function AgentView(props: { id: string }) {
   // The incidents API filters by pool and status, not agent: the newest 200 are read and those naming the agent kept.
   const incidents = usePoll(async () => (await getJson<Page<Incident>>('incidents', `/incidents${query({ limit: 200 })}`)).items.filter((i) => i.agents.includes(props.id)), [id], 15_000);
   const graph = usePoll(() => getJson<GraphAnswer>('health', `/graph${query({ agent: props.id })}`), [id], 15_000);
+  const tools = usePoll(() => getJson<AgentTools>('health', `/agents/${id}/tools`), [id], 15_000);
   const a = agent.data;
   const windows = trends.data?.windows ?? [];
   const qualityNames = QUALITY.filter((name) => windows.some((w) => w.means[name] !== undefined));
-  const tools = windows.length ? windows[windows.length - 1]!.means : {};
+  const lastMeans = windows.length ? windows[windows.length - 1]!.means : {};
 
   return html`<div class="view" data-view="agent">
     <${Panel} title=${`Agent ${props.id}`} error=${agent.error} loading=${!a}>
@@ -37,7 +38,8 @@ export function AgentView(props: { id: string }) {
               ['type', a.type],
               ['registered', fmt.dateTime(a.registeredAt)],
               ['last seen', fmt.ago(a.lastSeen)],
-              ['tool calls per report (last window)', fmt.num(tools.tool_calls ?? 0)],
+              // Only when its reports carry the tool_calls metric (the per-tool breakdown is the Tools panel below).
+              ...(lastMeans.tool_calls !== undefined ? [['tool calls per report (last window)', fmt.num(lastMeans.tool_calls)] as const] : []),
             ]}
           />`
         : null}
@@ -65,6 +67,17 @@ export function AgentView(props: { id: string }) {
         ${(incidents.data ?? []).map((i) => html`<li><a href=${incidentHref(i.id)}>${i.title}</a> <${Badge} value=${i.severity} /> <${Badge} value=${i.status} /></li>`)}
       </ul>
       ${incidents.data?.length === 0 ? html`<p class="muted">None.</p>` : null}
+    </${Panel}>
+    <${Panel} title="Tools (function calls since start)" error=${tools.error} loading=${!tools.data}>
+      <table class="table" data-table="agent-tools">
+        <thead><tr><th>tool</th><th>calls</th><th>errors</th><th>error rate</th><th>mean duration</th></tr></thead>
+        <tbody>
+          ${(tools.data?.tools ?? []).map(
+            (t) => html`<tr><td>${t.tool}</td><td>${fmt.int(t.calls)}</td><td>${fmt.int(t.errors)}</td><td>${fmt.pct(t.calls ? t.errors / t.calls : 0)}</td><td>${fmt.seconds(t.calls ? t.durationSeconds / t.calls : 0)}</td></tr>`,
+          )}
+        </tbody>
+      </table>
+      ${tools.data?.tools.length === 0 ? html`<p class="muted">No tool call reported.</p>` : null}
     </${Panel}>
     <${Panel} title="Neighbours (interactions, last 10 min)" error=${graph.error} loading=${!graph.data}>
       <table class="table" data-table="neighbours">

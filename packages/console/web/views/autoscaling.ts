@@ -4,7 +4,7 @@ import { Chart } from '../chart';
 import { fmt } from '../format';
 import { html } from '../html';
 import { usePoll } from '../poll';
-import { PALETTE } from '../series';
+import { PALETTE } from '../palette';
 import type { Decision, Page, Policy } from '../types';
 import { Badge, Panel } from '../widgets';
 

@@ -3,9 +3,9 @@ import { Chart } from '../chart';
 import { fmt } from '../format';
 import { html } from '../html';
 import { usePoll } from '../poll';
-import { PALETTE } from '../series';
+import { PALETTE } from '../palette';
 import type { EmergenceEvent, FleetState, Page } from '../types';
-import { Badge, Panel } from '../widgets';
+import { Panel } from '../widgets';
 
 /** Order parameters drawn together, by what they measure. */
 const GROUPS: ReadonlyArray<{ title: string; parameters: readonly string[] }> = [
@@ -44,10 +44,10 @@ export function EmergenceView() {
     </${Panel}>
     <${Panel} title="Events" error=${events.error} loading=${!events.data}>
       <table class="table" data-table="emergence-events">
-        <thead><tr><th>started</th><th>type</th><th>scope</th><th>severity</th><th>agents</th><th>magnitude</th><th>explanation</th></tr></thead>
+        <thead><tr><th>started</th><th>type</th><th>scope</th><th>agents</th><th>magnitude</th><th>confidence</th><th>explanation</th></tr></thead>
         <tbody>
           ${(events.data?.items ?? []).map(
-            (e) => html`<tr><td>${fmt.dateTime(e.startedAt)}</td><td>${e.type}</td><td>${e.scope}</td><td><${Badge} value=${e.severity} /></td><td>${fmt.int(e.agents.length)}</td><td>${fmt.num(e.magnitude)}</td><td class="explain">${e.explanation}</td></tr>`,
+            (e) => html`<tr><td>${fmt.dateTime(e.startedAt)}</td><td>${e.type}</td><td>${e.scope}</td><td>${fmt.int(e.agents.length)}</td><td>${fmt.num(e.magnitude)}</td><td>${fmt.num(e.confidence)}</td><td class="explain">${e.explanation}</td></tr>`,
           )}
         </tbody>
       </table>

@@ -4,7 +4,8 @@ import { Chart } from '../chart';
 import { fmt } from '../format';
 import { html } from '../html';
 import { usePoll } from '../poll';
-import { PALETTE, windowCharts } from '../series';
+import { PALETTE } from '../palette';
+import { windowCharts } from '../series';
 import type { FleetSummary, Trends } from '../types';
 import { Panel, Stat } from '../widgets';
 

@@ -4,7 +4,7 @@ import { Chart } from '../chart';
 import { agentHref, fmt, incidentHref } from '../format';
 import { html } from '../html';
 import { usePoll } from '../poll';
-import { PALETTE } from '../series';
+import { PALETTE } from '../palette';
 import type { Anomaly, Incident, Page, Severity } from '../types';
 import { Badge, Facts, Panel } from '../widgets';
 

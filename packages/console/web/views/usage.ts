@@ -3,7 +3,7 @@ import { Chart } from '../chart';
 import { fmt } from '../format';
 import { html } from '../html';
 import { usePoll } from '../poll';
-import { PALETTE } from '../series';
+import { PALETTE } from '../palette';
 import type { Anomaly, FleetSummary, Page, ToolUsage, Trends, WindowSummary } from '../types';
 import { Panel } from '../widgets';
 
@@ -41,6 +41,16 @@ export function UsageView() {
   const byType = new Map<string, number>();
   for (const a of anomalies.data?.items ?? []) byType.set(a.type, (byType.get(a.type) ?? 0) + 1);
   const toolRows = [...(tools.data?.tools ?? [])].sort((a, b) => b.calls - a.calls);
+  const byTool = new Map<string, { tool: string; calls: number; errors: number }>();
+  for (const t of toolRows) {
+    const entry = byTool.get(t.tool) ?? { tool: t.tool, calls: 0, errors: 0 };
+    entry.calls += t.calls;
+    entry.errors += t.errors;
+    byTool.set(t.tool, entry);
+  }
+  const failingTools = [...byTool.values()].filter((t) => t.errors > 0).sort((a, b) => b.errors - a.errors).slice(0, 10);
+  // Reports carry a tool_calls count (a metric) beside the per-tool breakdown: its window means draw a trend.
+  const toolTrend = list.some((m) => m.windows.some((w) => w.means.tool_calls !== undefined));
 
   return html`<div class="view" data-view="usage">
     <${Panel} title="Model usage (last 6 h)" error=${models.error} loading=${!models.data}>
@@ -56,8 +66,15 @@ export function UsageView() {
         </tbody>
       </table>
     </${Panel}>
+    <${Panel} title="Model usage over time" loading=${!models.data}>
+      <div class="grid2">
+        <${Chart} title="Requests per window, by model" times=${times} series=${list.map((m, i) => ({ label: m.model, color: PALETTE[i % PALETTE.length], values: byTime(m, (w) => w.count) }))} />
+        <${Chart} title="Latency p95 per window (s), by model" times=${times} series=${list.map((m, i) => ({ label: m.model, color: PALETTE[i % PALETTE.length], values: byTime(m, (w) => w.latency.p95) }))} />
+      </div>
+    </${Panel}>
     <${Panel} title="Token usage trends" loading=${!models.data}>
       <div class="grid2">
+        <${Chart} title="Input tokens per window, by model" times=${times} series=${list.map((m, i) => ({ label: m.model, color: PALETTE[i % PALETTE.length], values: byTime(m, (w) => w.inputTokens) }))} />
         <${Chart} title="Output tokens per window, by model" times=${times} series=${list.map((m, i) => ({ label: m.model, color: PALETTE[i % PALETTE.length], values: byTime(m, (w) => w.outputTokens) }))} />
         <${Chart} title="Cost per window (USD), by model" times=${times} series=${list.map((m, i) => ({ label: m.model, color: PALETTE[i % PALETTE.length], values: byTime(m, (w) => w.costUsd) }))} />
       </div>
@@ -69,10 +86,19 @@ export function UsageView() {
           <h3>Anomalies by type (newest 1,000)</h3>
           <table class="table" data-table="anomaly-types"><tbody>${[...byType].sort((a, b) => b[1] - a[1]).map(([type, n]) => html`<tr><td>${type}</td><td>${fmt.int(n)}</td></tr>`)}</tbody></table>
           ${byType.size === 0 ? html`<p class="muted">No anomaly.</p>` : null}
+          <h3>Failing tools (all pools, since start)</h3>
+          <table class="table" data-table="tool-errors">
+            <thead><tr><th>tool</th><th>errors</th><th>error rate</th></tr></thead>
+            <tbody>${failingTools.map((t) => html`<tr><td>${t.tool}</td><td>${fmt.int(t.errors)}</td><td>${fmt.pct(t.errors / t.calls)}</td></tr>`)}</tbody>
+          </table>
+          ${failingTools.length === 0 ? html`<p class="muted">No tool error.</p>` : null}
         </div>
       </div>
     </${Panel}>
     <${Panel} title="Function (tool) usage since start" error=${tools.error} loading=${!tools.data}>
+      ${toolTrend
+        ? html`<${Chart} title="Tool calls per report, per window, by model" times=${times} series=${list.map((m, i) => ({ label: m.model, color: PALETTE[i % PALETTE.length], values: byTime(m, (w) => w.means.tool_calls ?? 0) }))} />`
+        : null}
       <table class="table" data-table="tools">
         <thead><tr><th>tool</th><th>pool</th><th>calls</th><th>errors</th><th>error rate</th><th>mean duration</th></tr></thead>
         <tbody>

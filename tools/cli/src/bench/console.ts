@@ -11,6 +11,11 @@ export interface ConsoleBenchOptions {
   edges: number;
   /** Pages of the agents table to time. */
   pages: number;
+  /**
+   * The interaction graph's shape: `preferential` (scale-free: a few hubs, few big communities) or `planted` (many
+   * teams of 50 with 90 % of the edges inside a team, no hub: hundreds of communities).
+   */
+  shape: 'preferential' | 'planted';
 }
 
 export interface ConsoleBenchResult {
@@ -18,7 +23,21 @@ export interface ConsoleBenchResult {
   fleetFirstPaintMs: number;
   fleetDataShownMs: number;
   agentsPageMs: { median: number; max: number };
-  graph: { nodes: number; edges: number; shownMs: number; layoutAndBuildMs: number; longestTaskMs: number; navigateAwayMs: number; workerMs: number; buildMs: number; renderMs: number };
+  graph: {
+    nodes: number;
+    edges: number;
+    /** What the view drew first (the whole graph in view): its edge mode and how many lines. */
+    firstDrawn: { mode: string; edges: number };
+    shownMs: number;
+    layoutAndBuildMs: number;
+    longestTaskMs: number;
+    navigateAwayMs: number;
+    workerMs: number;
+    buildMs: number;
+    renderMs: number;
+    /** Zoomed onto the busiest hub (the view's "find in graph"): when agents' edges were drawn again, and the longest task meanwhile. */
+    zoom: { mode: string; edges: number; shownMs: number; longestTaskMs: number };
+  };
 }
 
 const POOLS = 12;
@@ -45,6 +64,26 @@ function preferentialEdges(agents: readonly string[], edges: number): Array<[str
   return out;
 }
 
+/** A seeded planted partition: teams of 50 agents, each edge inside a team with probability 0.9, else anywhere. */
+function plantedEdges(agents: readonly string[], edges: number): Array<[string, string]> {
+  // The same LCG in 32-bit integer arithmetic (Math.imul): exact, unlike a float product past 2^53.
+  let seed = 11;
+  const random = () => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
+  const team = 50;
+  const out: Array<[string, string]> = [];
+  const seen = new Set<string>();
+  for (let tries = 0; out.length < edges && tries < edges * 20; tries++) {
+    const i = Math.floor(random() * agents.length);
+    const base = i - (i % team);
+    const j = random() < 0.9 ? Math.min(agents.length - 1, base + Math.floor(random() * team)) : Math.floor(random() * agents.length);
+    const key = `${i}>${j}`;
+    if (i === j || seen.has(key)) continue;
+    seen.add(key);
+    out.push([agents[i]!, agents[j]!]);
+  }
+  return out;
+}
+
 async function post(url: string, body: unknown): Promise<void> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
@@ -66,6 +105,16 @@ async function timed(page: Page, start: () => Promise<unknown>, ready: string): 
   }
   return Date.now() - started;
 }
+
+/** What the graph view says it draws: its edge mode and how many lines (`Edges: … 1,234 …`). */
+async function drawnEdges(page: Page): Promise<{ mode: string; edges: number }> {
+  const mode = (await page.getAttribute('.graph', 'data-edges-mode')) ?? '';
+  const text = (await page.locator('[data-edges]').textContent()) ?? '';
+  return { mode, edges: Number(/([\d,]+)/.exec(text)?.[1]?.replace(/,/g, '') ?? NaN) };
+}
+
+/** Two frames drawn and a moment for the long-task observer to report. */
+const settled = (page: Page) => page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 300))))');
 
 /**
  * The web console at fleet scale: a health-monitor (embedded, in this process) holding `agents` agents with closed
@@ -98,7 +147,7 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
         await post(`${url}/v1/ingest`, { reports });
       }
     }
-    const edges = preferentialEdges(agents, options.edges);
+    const edges = (options.shape === 'planted' ? plantedEdges : preferentialEdges)(agents, options.edges);
     // Stamped now: interactions for a window already closed (past its grace) are counted late, not drawn.
     const at = Date.now();
     for (let from = 0; from < edges.length; from += 5000) {
@@ -127,7 +176,16 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
     const drawnText = (await page.locator('[data-view=graph] p.muted').first().textContent()) ?? '';
     const layoutAndBuildMs = Number(/drawn in ([\d,]+) ms/.exec(drawnText)?.[1]?.replace(/,/g, '') ?? NaN);
     const nodes = Number(await page.getAttribute('.graph', 'data-drawn'));
+    // Sigma draws its first frame after the view says "drawn": wait for two frames, and for the observer's report.
+    await settled(page);
     const longestTaskMs = (await page.evaluate('window.__longest')) as number;
+    const firstDrawn = await drawnEdges(page);
+    const hub = (await page.locator('[data-view=graph] p a').first().textContent()) ?? '';
+    await page.evaluate('window.__longest = 0');
+    await page.fill('input[name=find-agent]', hub);
+    const zoomShownMs = await timed(page, () => page.click('form.find button'), `['edges', 'focus'].includes(document.querySelector('.graph')?.dataset.edgesMode)`);
+    await settled(page);
+    const zoom = { ...(await drawnEdges(page)), shownMs: zoomShownMs, longestTaskMs: (await page.evaluate('window.__longest')) as number };
     const measures = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, m.duration]))`)) as Record<string, number>;
     const navigateAwayMs = await timed(page, () => page.click('nav a[href="#/fleet"]'), `document.querySelector('[data-view=fleet]') !== null`);
     return {
@@ -135,7 +193,19 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
       fleetFirstPaintMs,
       fleetDataShownMs,
       agentsPageMs: { median: quantileSorted(pageTimes, 0.5), max: pageTimes[pageTimes.length - 1]! },
-      graph: { nodes, edges: edges.length, shownMs: graphShownMs, layoutAndBuildMs, longestTaskMs, navigateAwayMs, workerMs: measures['graph:layout-worker'] ?? NaN, buildMs: measures['graph:build'] ?? NaN, renderMs: measures['graph:render'] ?? NaN },
+      graph: {
+        nodes,
+        edges: edges.length,
+        firstDrawn,
+        shownMs: graphShownMs,
+        layoutAndBuildMs,
+        longestTaskMs,
+        navigateAwayMs,
+        workerMs: measures['graph:layout-worker'] ?? NaN,
+        buildMs: measures['graph:build'] ?? NaN,
+        renderMs: measures['graph:render'] ?? NaN,
+        zoom,
+      },
     };
   } finally {
     await browser.close();

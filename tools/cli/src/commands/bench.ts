@@ -365,13 +365,14 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     },
   },
   console: {
-    usage: `console [--agents N] [--edges E]
+    usage: `console [--agents N] [--edges E] [--shape preferential|planted]
     the web console in headless chromium (Debian's, through playwright-core) against a health-monitor holding N agents
     (default 10,000) with 30 minutes of windows and an interaction graph of E edges (default 50,000): the fleet view's
     first paint and first data, the agents table's paging (10 pages), the graph view's drawing and its longest
-    main-thread task (how long the page froze), and the console's static bytes.`,
+    main-thread task (how long the page froze), whole and zoomed onto the busiest hub, and the console's static bytes.
+    --shape: the graph's (scale-free with hubs, the default; or teams of 50, hundreds of communities).`,
     async run(values) {
-      const r = await runConsoleBench({ agents: intFlag(values.agents, 'agents', 10, 1_000_000, 10_000), edges: intFlag(values.edges, 'edges', 0, 1_000_000, 50_000), pages: 10 });
+      const r = await runConsoleBench({ agents: intFlag(values.agents, 'agents', 10, 1_000_000, 10_000), edges: intFlag(values.edges, 'edges', 0, 1_000_000, 50_000), pages: 10, shape: shapeFlag(values.shape) });
       process.stdout.write(`\nconsole: ${r.graph.nodes.toLocaleString('en')} agents drawn, ${r.graph.edges.toLocaleString('en')} edges; static assets ${(r.assetBytes / 1024).toFixed(0)} KiB\n`);
       console.table([
         {
@@ -379,12 +380,21 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'fleet data shown ms': r.fleetDataShownMs,
           'agents page median ms': r.agentsPageMs.median,
           'agents page max ms': r.agentsPageMs.max,
+        },
+      ]);
+      process.stdout.write('graph view: whole graph in view, then zoomed onto the busiest hub ("find in graph")\n');
+      console.table([
+        {
           'graph shown ms': r.graph.shownMs,
           'graph total ms': r.graph.layoutAndBuildMs,
-          'of which worker layout': Math.round(r.graph.workerMs),
+          'of which fetch+layout (worker)': Math.round(r.graph.workerMs),
           'graph build': Math.round(r.graph.buildMs),
           'sigma render': Math.round(r.graph.renderMs),
+          'edges drawn': `${r.graph.firstDrawn.edges.toLocaleString('en')} ${r.graph.firstDrawn.mode}`,
           'longest task ms': Math.round(r.graph.longestTaskMs),
+          'zoom: edges drawn': `${r.graph.zoom.edges.toLocaleString('en')} ${r.graph.zoom.mode}`,
+          'zoom: shown ms': r.graph.zoom.shownMs,
+          'zoom: longest task ms': Math.round(r.graph.zoom.longestTaskMs),
           'navigate away ms': r.graph.navigateAwayMs,
         },
       ]);
@@ -421,6 +431,7 @@ export async function bench(argv: readonly string[]): Promise<void> {
     interval: { type: 'string' },
     tools: { type: 'string' },
     edges: { type: 'string' },
+    shape: { type: 'string' },
     'nab-dir': { type: 'string' },
     scenario: { type: 'string' },
     'sim-agents': { type: 'string' },
@@ -442,6 +453,12 @@ export async function bench(argv: readonly string[]): Promise<void> {
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
   for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);
   for (const name of names) await BENCHMARKS[name]!.run(values);
+}
+
+/** `--shape preferential|planted`: the console bench's interaction graph (default preferential). */
+function shapeFlag(value: string | boolean | undefined): 'preferential' | 'planted' {
+  if (value === undefined || value === 'preferential' || value === 'planted') return value ?? 'preferential';
+  throw new UsageError('--shape: must be preferential or planted');
 }
 
 /** `--sets seeded,heavy-tails`: which trace sets the autoscaler bench replays (default all). */

@@ -1,0 +1,75 @@
+import { layoutByCommunity, type Layout, type LayoutInput } from './graph-layout';
+import { planEdges, type Viewport } from './graph-lod';
+
+/** Cliques of six agents (15 edges each, heavier in the earlier cliques), each joined to the next by one edge. */
+function cliques(count: number): { input: LayoutInput; layout: Layout } {
+  const nodes: LayoutInput['nodes'][number][] = [];
+  const edges: LayoutInput['edges'][number][] = [];
+  for (let c = 0; c < count; c++) {
+    for (let i = 0; i < 6; i++) nodes.push({ id: `c${c}-${i}`, interactions: 10 - i });
+    for (let i = 0; i < 6; i++) for (let j = i + 1; j < 6; j++) edges.push({ from: `c${c}-${i}`, to: `c${c}-${j}`, count: 10 * (count - c) + i + j, errorRate: 0 });
+    if (c > 0) edges.push({ from: `c${c - 1}-5`, to: `c${c}-5`, count: 1, errorRate: 0 });
+  }
+  const input = { nodes, edges };
+  return { input, layout: layoutByCommunity(input) };
+}
+
+/** A square view of half-width `half` around agent `index`. */
+function around(layout: Layout, index: number, half: number): Viewport {
+  return { minX: layout.x[index]! - half, maxX: layout.x[index]! + half, minY: layout.y[index]! - half, maxY: layout.y[index]! + half };
+}
+
+describe('planEdges', () => {
+  it('draws every edge when they fit the budget', () => {
+    const { layout } = cliques(3);
+    const plan = planEdges(layout, undefined, 1000);
+    expect(plan.edges).toEqual(Array.from({ length: 47 }, (_, e) => e));
+    expect(plan.links).toEqual([]);
+    expect(plan.inView).toBe(47);
+  });
+
+  it('zoomed out over more edges than the budget: the links between communities only', () => {
+    const { layout } = cliques(3);
+    const plan = planEdges(layout, undefined, 20);
+    expect(plan.edges).toEqual([]);
+    expect(plan.links).toEqual([0, 1]);
+    expect(plan.inView).toBe(47);
+    expect(plan.focus).toBeUndefined();
+  });
+
+  it('centred on a community: its busiest edges in view, and the links, within the budget', () => {
+    const { input, layout } = cliques(3);
+    const centre = input.nodes.findIndex((n) => n.id === 'c1-0');
+    const focus = layout.community[centre]!;
+    // Wide enough to hold all three communities, centred on c1's disc.
+    const plan = planEdges(layout, around(layout, layout.representative[focus]!, 1e6), 10);
+    expect(plan.focus).toBe(focus);
+    expect(plan.links.length).toBe(2);
+    expect(plan.edges.length).toBe(8);
+    // Every edge drawn touches the community; they are its busiest (the table is sorted busiest first).
+    const touches = (e: number) => layout.community[layout.edges.source[e]!] === focus || layout.community[layout.edges.target[e]!] === focus;
+    expect(plan.edges.every(touches)).toBe(true);
+    const all = Array.from(layout.edges.source.keys()).filter(touches);
+    expect(plan.edges).toEqual(all.slice(0, 8));
+  });
+
+  it('zoomed in on one agent: only the edges touching what is in view', () => {
+    const { input, layout } = cliques(3);
+    const index = input.nodes.findIndex((n) => n.id === 'c2-3');
+    const plan = planEdges(layout, around(layout, index, 1e-3), 1000);
+    const expected = Array.from(layout.edges.source.keys()).filter((e) => layout.edges.source[e] === index || layout.edges.target[e] === index);
+    expect(plan.edges).toEqual(expected);
+    expect(expected.length).toBe(5);
+    expect(plan.links).toEqual([]);
+  });
+
+  it('draws nothing for an empty view, and a lone community past the budget gets its busiest edges', () => {
+    const { layout } = cliques(2);
+    expect(planEdges(layout, { minX: 1e9, maxX: 2e9, minY: 1e9, maxY: 2e9 })).toEqual({ edges: [], links: [], inView: 0 });
+    const one = cliques(1).layout;
+    const plan = planEdges(one, undefined, 4);
+    expect(plan.edges).toEqual([0, 1, 2, 3]);
+    expect(plan.links).toEqual([]);
+    expect(Array.from(one.edges.count.subarray(0, 5))).toEqual([...Array.from(one.edges.count.subarray(0, 5))].sort((a, b) => b - a));
+  });
+});
