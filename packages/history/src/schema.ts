@@ -1,5 +1,5 @@
 /** The history database's layout. Bump SCHEMA_VERSION with a migration when a table changes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const windowColumns = `
   key VARCHAR NOT NULL,
@@ -19,7 +19,8 @@ const windowColumns = `
   output_tokens DOUBLE NOT NULL,
   cost_usd DOUBLE NOT NULL,
   means VARCHAR NOT NULL,
-  written_at BIGINT NOT NULL`;
+  written_at BIGINT NOT NULL,
+  latency_sketch VARCHAR`;
 
 /**
  * Windows carry no primary key: an index over months of per-minute rows would cost more memory than the rows. A
@@ -32,6 +33,9 @@ export const SCHEMA = [
     registered_at BIGINT NOT NULL, last_seen BIGINT NOT NULL, status VARCHAR NOT NULL, health_score DOUBLE NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS windows (${windowColumns})`,
   `CREATE TABLE IF NOT EXISTS windows_hourly (${windowColumns})`,
+  // Version 2: aggregate windows keep their latency sketch (NULL in rows of version 1 and in agents' windows).
+  `ALTER TABLE windows ADD COLUMN IF NOT EXISTS latency_sketch VARCHAR`,
+  `ALTER TABLE windows_hourly ADD COLUMN IF NOT EXISTS latency_sketch VARCHAR`,
   `CREATE TABLE IF NOT EXISTS edges (
     start BIGINT NOT NULL, duration_ms BIGINT NOT NULL, "from" VARCHAR NOT NULL, "to" VARCHAR NOT NULL, kind VARCHAR NOT NULL,
     count DOUBLE NOT NULL, errors DOUBLE NOT NULL, latency_sum_seconds DOUBLE NOT NULL)`,

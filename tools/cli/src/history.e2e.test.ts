@@ -1,10 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, writeSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { freePort } from '@swarmscope/core';
-import { probeReports, runCli, waitFor } from './test-support/cli';
+import { SCHEMA_VERSION } from '@swarmscope/history';
+import { probeReports, runCli, runCliOnSmallDisk, waitFor } from './test-support/cli';
 
 // Runs the built CLI on a data directory of its own, as a user would, and kills it.
 
@@ -119,7 +120,53 @@ describe('swarmscope start refuses a data directory it cannot use', () => {
     const cli = run(['start', '--no-fleet'], { SWARMSCOPE_DATA_DIR: dataDir, ...(await ports()) });
     expect(await cli.exited).toBe(2);
     expect(cli.output().stderr.trim()).toBe(
-      `swarmscope: history store ${join(dataDir, 'history.duckdb')}: written by a newer Swarmscope (schema version 99; this one reads up to 1)`,
+      `swarmscope: history store ${join(dataDir, 'history.duckdb')}: written by a newer Swarmscope (schema version 99; this one reads up to ${SCHEMA_VERSION})`,
     );
   });
+});
+
+/** Writes zeros to `path` until the disk under it is full; resolves to the bytes written. */
+function fillDisk(path: string): number {
+  const fd = openSync(path, 'w');
+  const chunk = Buffer.alloc(256 * 1024);
+  let written = 0;
+  try {
+    for (;;) written += writeSync(fd, chunk, 0, chunk.length);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    closeSync(fd);
+  }
+  return written;
+}
+
+describe('swarmscope start on a disk that fills up', () => {
+  const ports = async () => ({ HEALTH_MONITOR_PORT: String(await freePort()), INCIDENTS_PORT: String(await freePort()), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0' });
+
+  it('stops cleanly with one line naming the full disk and exit code 2 when a write finds no space', async () => {
+    const env = await ports();
+    const cli = runCliOnSmallDisk(['start', '--no-fleet'], { sizeMb: 64 }, env);
+    children.add(cli.child);
+    await waitFor('the platform to start', async () => (cli.output().stdout.includes('Ctrl-C stops') ? true : undefined));
+    expect(fillDisk(cli.diskPath('filler'))).toBeGreaterThan(0);
+    // A new agent and its closed windows must be committed before they are shown: with no space left, they cannot be.
+    await fetch(`http://127.0.0.1:${env.HEALTH_MONITOR_PORT}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports: probeReports(PROBE, Date.now()) }) }).catch(() => undefined);
+    expect(await cli.exited).toBe(2);
+    const { stdout, stderr } = cli.output();
+    const line = `swarmscope: history store ${join(cli.dataDir, 'history.duckdb')}: the disk is full (`;
+    expect(stderr.trim().split('\n').at(-1)).toContain(line);
+    expect(stderr.trim().split('\n').at(-1)).toMatch(/No space left on device.*\); stopped writing: free space or point SWARMSCOPE_DATA_DIR at another disk, then start again$/);
+    expect(stderr.split(line)).toHaveLength(2);
+    expect(stdout).toContain('stopping (history store fault)');
+    expect(stdout).toContain('stopped cleanly');
+  }, 90_000);
+
+  it('refuses to start with one line and exit code 2 when the disk is full already', async () => {
+    const cli = runCliOnSmallDisk(['start', '--no-fleet'], { sizeMb: 8, full: true }, await ports());
+    children.add(cli.child);
+    expect(await cli.exited).toBe(2);
+    const lines = cli.output().stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^swarmscope: history store ${join(cli.dataDir, 'history.duckdb')}: the disk is full \\(.*No space left on device.*\\); free space there or set SWARMSCOPE_DATA_DIR to another disk$`));
+  }, 60_000);
 });
