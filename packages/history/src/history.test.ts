@@ -77,7 +77,7 @@ describe('History', () => {
     await restored.close();
   });
 
-  it('opens a file of schema version 1 (windows without sketches), keeps its rows and adds the sketch column', async () => {
+  it('opens a file of schema version 1 (windows without sketches), moves its aggregate windows to their own table and adds the sketch column', async () => {
     const dataDir = tempDir();
     const instance = await DuckDBInstance.create(join(dataDir, 'history.duckdb'));
     const connection = await instance.connect();
@@ -92,6 +92,8 @@ describe('History', () => {
 
     const history = await History.open({ dataDir, logger: silent });
     expect(await history.windows('pool:support', 0, 0)).toEqual([window(0)]);
+    // The pool's row moved to the aggregates' table.
+    expect(await history.select(`SELECT (SELECT count(*) FROM windows)::INTEGER AS agents, (SELECT count(*) FROM series_windows)::INTEGER AS series`)).toEqual([{ agents: 0, series: 1 }]);
     expect(await history.select(`SELECT value FROM meta WHERE key = 'schema_version'`)).toEqual([{ value: String(SCHEMA_VERSION) }]);
     await history.writeWindows([{ key: 'pool:support', window: { ...window(60_000), latencySketch: 'AAAA' } }]);
     expect((await history.windows('pool:support', 60_000, 60_000))[0]!.latencySketch).toBe('AAAA');
@@ -108,7 +110,7 @@ describe('History', () => {
     };
     const history = await History.open({ dataDir: tempDir(), logger: silent });
     // An hour already rolled up (values 1..100), then a minute (101..200); an agent window of the fleet is no part of it.
-    await history.transaction(() => history.insertRows('windows_hourly', [{ ...rowOfWindow('fleet', { ...window(0, 100, 3_600_000), latencySketch: sketchOf(1, 100) }, 1) }]));
+    await history.transaction(() => history.insertRows('series_windows_hourly', [{ ...rowOfWindow('fleet', { ...window(0, 100, 3_600_000), latencySketch: sketchOf(1, 100) }, 1) }]));
     await history.writeWindows([
       { key: 'fleet', window: { ...window(3_600_000, 100), latencySketch: sketchOf(101, 100) } },
       { key: 'agent:a-1', window: window(3_600_000, 100) },

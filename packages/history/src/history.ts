@@ -16,16 +16,18 @@ import { openHistoryDb } from './open';
 import { mergeSketches } from './sketches';
 import {
   AGENT_COLUMNS, ANOMALY_COLUMNS, DECISION_COLUMNS, EDGE_COLUMNS, EMERGENCE_COLUMNS, INCIDENT_COLUMNS, POLICY_COLUMNS, TIMELINE_COLUMNS,
-  WINDOW_COLUMNS, agentOf, agentRow, anomalyRow, edgeRows, emergenceRow, incidentRow, timelineRows, windowOf, windowRow,
+  WINDOW_COLUMNS, agentOf, windowTablesOf, agentRow, anomalyRow, edgeRows, emergenceRow, incidentRow, timelineRows, windowOf, windowRow,
   type Columns, type Row,
 } from './rows';
 
-export type Table = 'agents' | 'windows' | 'windows_hourly' | 'edges' | 'anomaly_events' | 'emergence_events' | 'incidents' | 'incident_timeline' | 'scaling_decisions' | 'policies';
+export type Table = 'agents' | 'windows' | 'windows_hourly' | 'series_windows' | 'series_windows_hourly' | 'edges' | 'anomaly_events' | 'emergence_events' | 'incidents' | 'incident_timeline' | 'scaling_decisions' | 'policies';
 
 const TABLE_COLUMNS: Record<Table, { columns: Columns; replace?: string }> = {
   agents: { columns: AGENT_COLUMNS, replace: 'id' },
   windows: { columns: WINDOW_COLUMNS },
   windows_hourly: { columns: WINDOW_COLUMNS },
+  series_windows: { columns: WINDOW_COLUMNS },
+  series_windows_hourly: { columns: WINDOW_COLUMNS },
   edges: { columns: EDGE_COLUMNS },
   anomaly_events: { columns: ANOMALY_COLUMNS },
   emergence_events: { columns: EMERGENCE_COLUMNS },
@@ -94,7 +96,9 @@ export class History {
 
   writeWindows(entries: ReadonlyArray<{ key: string; window: WindowSummary }>): Promise<void> {
     const at = this.now();
-    return this.enqueue('windows', entries.map((e) => windowRow(e.key, e.window, at)));
+    const rows = entries.map((e) => windowRow(e.key, e.window, at));
+    this.push('series_windows', rows.filter((row) => row.kind !== 'agent'));
+    return this.enqueue('windows', rows.filter((row) => row.kind === 'agent'));
   }
 
   writeGraph(windows: readonly GraphWindow[]): Promise<void> {
@@ -197,9 +201,10 @@ export class History {
 
   /** Windows of `key` starting in [fromMs, toMs], hourly roll-ups where the minutes are gone, ascending. */
   async windows(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
+    const { raw, hourly } = windowTablesOf(key);
     const rows = await this.select(
-      `SELECT * FROM (SELECT * FROM windows WHERE key = $1 AND start BETWEEN $2 AND $3
-                      UNION ALL SELECT * FROM windows_hourly WHERE key = $1 AND start BETWEEN $2 AND $3)
+      `SELECT * FROM (SELECT * FROM ${raw} WHERE key = $1 AND start BETWEEN $2 AND $3
+                      UNION ALL SELECT * FROM ${hourly} WHERE key = $1 AND start BETWEEN $2 AND $3)
        QUALIFY row_number() OVER (PARTITION BY start, duration_ms ORDER BY written_at DESC) = 1
        ORDER BY start`,
       [key, String(fromMs), String(toMs)],
@@ -218,11 +223,12 @@ export class History {
     toMs: number,
     quantiles: readonly number[] = [0.5, 0.95, 0.99],
   ): Promise<{ samples: number; windows: number; unsketched: number; percentiles: Record<string, number> }> {
+    const { raw, hourly } = windowTablesOf(key);
     const rows = await this.select(
       `SELECT latency_sketch, latency_samples FROM (
-         SELECT start, duration_ms, written_at, latency_sketch, latency_samples FROM windows WHERE key = $1 AND start BETWEEN $2 AND $3
+         SELECT start, duration_ms, written_at, latency_sketch, latency_samples FROM ${raw} WHERE key = $1 AND start BETWEEN $2 AND $3
          UNION ALL
-         SELECT start, duration_ms, written_at, latency_sketch, latency_samples FROM windows_hourly WHERE key = $1 AND start BETWEEN $2 AND $3)
+         SELECT start, duration_ms, written_at, latency_sketch, latency_samples FROM ${hourly} WHERE key = $1 AND start BETWEEN $2 AND $3)
        QUALIFY row_number() OVER (PARTITION BY start, duration_ms ORDER BY written_at DESC) = 1`,
       [key, String(fromMs), String(toMs)],
     );

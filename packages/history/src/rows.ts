@@ -18,6 +18,16 @@ export function kindOf(key: string): string {
   return colon < 0 ? key : key.slice(0, colon);
 }
 
+/** The minute and hourly tables a series' windows live in: agents' apart from the aggregates' (see schema.ts). */
+export const WINDOW_TABLES = [
+  { raw: 'windows', hourly: 'windows_hourly' },
+  { raw: 'series_windows', hourly: 'series_windows_hourly' },
+] as const;
+
+export function windowTablesOf(key: string): (typeof WINDOW_TABLES)[number] {
+  return WINDOW_TABLES[kindOf(key) === 'agent' ? 0 : 1];
+}
+
 export function windowRow(key: string, w: WindowSummary, writtenAt: number): Row {
   return {
     key, kind: kindOf(key), start: w.start, duration_ms: w.durationMs, count: w.count, errors: w.errors, error_rate: w.errorRate,

@@ -118,6 +118,7 @@ export async function runHistoryBench(options: { agents: number; minutes: number
 
     // A day of minute windows for every agent, and 30 days of hourly windows per pool, made by DuckDB itself.
     await history.select(`DELETE FROM windows`);
+    await history.select(`DELETE FROM series_windows`);
     await history.select(
       `INSERT INTO windows SELECT 'agent:agent-' || lpad(a::VARCHAR, 6, '0'), 'agent', ${now - DAY} + m * ${MINUTE}, ${MINUTE},
          5 + (a + m) % 17, CASE WHEN (a + m) % 13 = 0 THEN 1 ELSE 0 END, 0, 0.4, 0.35, 0.9 + ((a * 7 + m) % 11) * 0.03, 1.3, 2.1,
@@ -125,7 +126,7 @@ export async function runHistoryBench(options: { agents: number; minutes: number
        FROM range(${agents}) t(a), range(1440) u(m)`,
     );
     await history.select(
-      `INSERT INTO windows_hourly SELECT 'pool:pool-' || p, 'pool', ${now - 30 * DAY} + h * 3600000, 3600000, 500, 3, 0.006, 0.4, 0.35, 0.9, 1.3, 2.1,
+      `INSERT INTO series_windows_hourly SELECT 'pool:pool-' || p, 'pool', ${now - 30 * DAY} + h * 3600000, 3600000, 500, 3, 0.006, 0.4, 0.35, 0.9, 1.3, 2.1,
          500, 200000, 60000, 0.5, '{"queue_depth":1}', ${now}, NULL
        FROM range(${POOLS}) t(p), range(720) u(h)`,
     );
