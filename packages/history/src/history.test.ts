@@ -95,8 +95,10 @@ describe('History', () => {
     // The pool's row moved to the aggregates' table.
     expect(await history.select(`SELECT (SELECT count(*) FROM windows)::INTEGER AS agents, (SELECT count(*) FROM series_windows)::INTEGER AS series`)).toEqual([{ agents: 0, series: 1 }]);
     expect(await history.select(`SELECT value FROM meta WHERE key = 'schema_version'`)).toEqual([{ value: String(SCHEMA_VERSION) }]);
-    await history.writeWindows([{ key: 'pool:support', window: { ...window(60_000), latencySketch: 'AAAA' } }]);
-    expect((await history.windows('pool:support', 60_000, 60_000))[0]!.latencySketch).toBe('AAAA');
+    const sketch = new DDSketch({ relativeAccuracy: 0.01 });
+    [0.2, 0.4, 3].forEach((v) => sketch.accept(v));
+    await history.writeWindows([{ key: 'pool:support', window: { ...window(60_000), latencySketch: encodeSketch(sketch) } }]);
+    expect((await history.windows('pool:support', 60_000, 60_000))[0]!.latencySketch).toBe(encodeSketch(sketch));
     // The old window has latencies and no sketch: left out of a percentile, and counted as such.
     expect((await history.latencyPercentiles('pool:support', 0, 0)).unsketched).toBe(1);
     await history.close();

@@ -13,7 +13,7 @@ import {
 } from '@swarmscope/core';
 import { HistoryFaultError, firstLine, storageProblem } from './errors';
 import { openHistoryDb } from './open';
-import { mergeSketches } from './sketches';
+import { sketchOfBins, type SketchBin } from './sketches';
 import {
   AGENT_COLUMNS, ANOMALY_COLUMNS, DECISION_COLUMNS, EDGE_COLUMNS, EMERGENCE_COLUMNS, INCIDENT_COLUMNS, POLICY_COLUMNS, TIMELINE_COLUMNS,
   WINDOW_COLUMNS, agentOf, windowTablesOf, agentRow, anomalyRow, edgeRows, emergenceRow, incidentRow, timelineRows, windowOf, windowRow,
@@ -224,19 +224,21 @@ export class History {
     quantiles: readonly number[] = [0.5, 0.95, 0.99],
   ): Promise<{ samples: number; windows: number; unsketched: number; percentiles: Record<string, number> }> {
     const { raw, hourly } = windowTablesOf(key);
-    const rows = await this.select(
-      `SELECT latency_sketch, latency_samples FROM (
-         SELECT start, duration_ms, written_at, latency_sketch, latency_samples FROM ${raw} WHERE key = $1 AND start BETWEEN $2 AND $3
-         UNION ALL
-         SELECT start, duration_ms, written_at, latency_sketch, latency_samples FROM ${hourly} WHERE key = $1 AND start BETWEEN $2 AND $3)
-       QUALIFY row_number() OVER (PARTITION BY start, duration_ms ORDER BY written_at DESC) = 1`,
+    const [row] = await this.select(
+      `WITH w AS (
+         SELECT latency_bins, latency_samples FROM (
+           SELECT start, duration_ms, written_at, latency_bins, latency_samples FROM ${raw} WHERE key = $1 AND start BETWEEN $2 AND $3
+           UNION ALL
+           SELECT start, duration_ms, written_at, latency_bins, latency_samples FROM ${hourly} WHERE key = $1 AND start BETWEEN $2 AND $3)
+         QUALIFY row_number() OVER (PARTITION BY start, duration_ms ORDER BY written_at DESC) = 1)
+       SELECT (SELECT count(*) FROM w)::INTEGER AS windows,
+              (SELECT count(*) FROM w WHERE latency_bins IS NULL AND latency_samples > 0)::INTEGER AS unsketched,
+              (SELECT list({'k': k, 'n': n}) FROM (SELECT b.k AS k, sum(b.n) AS n FROM w, unnest(w.latency_bins) AS t(b) GROUP BY b.k)) AS bins`,
       [key, String(fromMs), String(toMs)],
     );
-    const sketches = rows.flatMap((row) => (typeof row.latency_sketch === 'string' ? [row.latency_sketch] : []));
-    const merged = mergeSketches(sketches);
-    const unsketched = rows.filter((row) => row.latency_sketch === null && Number(row.latency_samples) > 0).length;
-    const percentiles = Object.fromEntries(quantiles.map((q) => [`p${+(q * 100).toFixed(3)}`, merged && merged.count > 0 ? merged.getValueAtQuantile(q) : 0]));
-    return { samples: merged?.count ?? 0, windows: rows.length, unsketched, percentiles };
+    const merged = sketchOfBins((row!.bins as SketchBin[] | null) ?? []);
+    const percentiles = Object.fromEntries(quantiles.map((q) => [`p${+(q * 100).toFixed(3)}`, merged.count > 0 ? merged.getValueAtQuantile(q) : 0]));
+    return { samples: merged.count, windows: Number(row!.windows), unsketched: Number(row!.unsketched), percentiles };
   }
 
   /** Runs one read query; rows as JSON-safe objects (BIGINTs as strings). */

@@ -1,15 +1,16 @@
+import { encodeSketch, sketchBins, sketchOfBins, type SketchBin } from './sketches';
 import type { AgentRecord, AnomalyEvent, EmergenceEvent, GraphWindow, Incident, WindowSummary } from '@swarmscope/core';
 
 // Record ↔ row mappings. Column types are DuckDB's; rows travel to DuckDB as one JSON array per table and flush.
 
 export type Columns = Readonly<Record<string, string>>;
-export type Row = Record<string, string | number | null>;
+export type Row = Record<string, string | number | null | SketchBin[]>;
 
 export const WINDOW_COLUMNS: Columns = {
   key: 'VARCHAR', kind: 'VARCHAR', start: 'BIGINT', duration_ms: 'BIGINT', count: 'DOUBLE', errors: 'DOUBLE', error_rate: 'DOUBLE',
   latency_mean: 'DOUBLE', latency_p50: 'DOUBLE', latency_p95: 'DOUBLE', latency_p99: 'DOUBLE', latency_max: 'DOUBLE',
   latency_samples: 'DOUBLE', input_tokens: 'DOUBLE', output_tokens: 'DOUBLE', cost_usd: 'DOUBLE', means: 'VARCHAR', written_at: 'BIGINT',
-  latency_sketch: 'VARCHAR',
+  latency_bins: 'STRUCT(k INTEGER, n DOUBLE)[]',
 };
 
 /** `agent:a-1` → `agent`; a key without a prefix (e.g. `fleet`) is its own kind. */
@@ -33,7 +34,8 @@ export function windowRow(key: string, w: WindowSummary, writtenAt: number): Row
     key, kind: kindOf(key), start: w.start, duration_ms: w.durationMs, count: w.count, errors: w.errors, error_rate: w.errorRate,
     latency_mean: w.latency.mean, latency_p50: w.latency.p50, latency_p95: w.latency.p95, latency_p99: w.latency.p99,
     latency_max: w.latency.max, latency_samples: w.latency.samples, input_tokens: w.inputTokens, output_tokens: w.outputTokens,
-    cost_usd: w.costUsd, means: JSON.stringify(w.means), written_at: writtenAt, latency_sketch: w.latencySketch ?? null,
+    cost_usd: w.costUsd, means: JSON.stringify(w.means), written_at: writtenAt,
+    latency_bins: (w.latencySketch && sketchBins(w.latencySketch)) ?? null,
   };
 }
 
@@ -44,7 +46,7 @@ export function windowOf(row: Record<string, unknown>): WindowSummary {
     latency: { mean: n('latency_mean'), p50: n('latency_p50'), p95: n('latency_p95'), p99: n('latency_p99'), max: n('latency_max'), samples: n('latency_samples') },
     inputTokens: n('input_tokens'), outputTokens: n('output_tokens'), costUsd: n('cost_usd'),
     means: JSON.parse(String(row.means)) as Record<string, number>,
-    ...(typeof row.latency_sketch === 'string' ? { latencySketch: row.latency_sketch } : {}),
+    ...(Array.isArray(row.latency_bins) ? { latencySketch: encodeSketch(sketchOfBins(row.latency_bins as SketchBin[])) } : {}),
   };
 }
 

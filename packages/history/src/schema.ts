@@ -20,7 +20,7 @@ const windowColumns = `
   cost_usd DOUBLE NOT NULL,
   means VARCHAR NOT NULL,
   written_at BIGINT NOT NULL,
-  latency_sketch VARCHAR`;
+  latency_bins STRUCT(k INTEGER, n DOUBLE)[]`;
 
 /**
  * Windows carry no primary key: an index over months of per-minute rows would cost more memory than the rows. A
@@ -36,10 +36,10 @@ export const SCHEMA = [
     registered_at BIGINT NOT NULL, last_seen BIGINT NOT NULL, status VARCHAR NOT NULL, health_score DOUBLE NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS windows (${windowColumns})`,
   `CREATE TABLE IF NOT EXISTS windows_hourly (${windowColumns})`,
-  // Version 2: aggregate windows keep their latency sketch (NULL in rows of version 1 and in agents' windows), in
-  // tables of their own; a version 1 file's aggregate rows move there.
-  `ALTER TABLE windows ADD COLUMN IF NOT EXISTS latency_sketch VARCHAR`,
-  `ALTER TABLE windows_hourly ADD COLUMN IF NOT EXISTS latency_sketch VARCHAR`,
+  // Version 2: aggregate windows keep their latency sketch's bins (NULL in rows of version 1 and in agents' windows),
+  // in tables of their own; a version 1 file's aggregate rows move there.
+  `ALTER TABLE windows ADD COLUMN IF NOT EXISTS latency_bins STRUCT(k INTEGER, n DOUBLE)[]`,
+  `ALTER TABLE windows_hourly ADD COLUMN IF NOT EXISTS latency_bins STRUCT(k INTEGER, n DOUBLE)[]`,
   `CREATE TABLE IF NOT EXISTS series_windows (${windowColumns})`,
   `CREATE TABLE IF NOT EXISTS series_windows_hourly (${windowColumns})`,
   `INSERT INTO series_windows BY NAME SELECT * FROM windows WHERE kind <> 'agent'`,
