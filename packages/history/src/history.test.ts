@@ -98,7 +98,7 @@ describe('History', () => {
     const sketch = new DDSketch({ relativeAccuracy: 0.01 });
     [0.2, 0.4, 3].forEach((v) => sketch.accept(v));
     await history.writeWindows([{ key: 'pool:support', window: { ...window(60_000), latencySketch: encodeSketch(sketch) } }]);
-    expect((await history.windows('pool:support', 60_000, 60_000))[0]!.latencySketch).toBe(encodeSketch(sketch));
+    expect((await history.latencyPercentiles('pool:support', 60_000, 60_000)).samples).toBe(3);
     // The old window has latencies and no sketch: left out of a percentile, and counted as such.
     expect((await history.latencyPercentiles('pool:support', 0, 0)).unsketched).toBe(1);
     await history.close();

@@ -203,13 +203,13 @@ export class History {
   async windows(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
     const { raw, hourly } = windowTablesOf(key);
     const rows = await this.select(
-      `SELECT * FROM (SELECT * FROM ${raw} WHERE key = $1 AND start BETWEEN $2 AND $3
-                      UNION ALL SELECT * FROM ${hourly} WHERE key = $1 AND start BETWEEN $2 AND $3)
+      `SELECT * FROM (SELECT * EXCLUDE (latency_bins) FROM ${raw} WHERE key = $1 AND start BETWEEN $2 AND $3
+                      UNION ALL SELECT * EXCLUDE (latency_bins) FROM ${hourly} WHERE key = $1 AND start BETWEEN $2 AND $3)
        QUALIFY row_number() OVER (PARTITION BY start, duration_ms ORDER BY written_at DESC) = 1
        ORDER BY start`,
       [key, String(fromMs), String(toMs)],
     );
-    return rows.map(windowOf);
+    return rows.map((row) => windowOf(row));
   }
 
   /**

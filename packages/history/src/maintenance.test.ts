@@ -1,8 +1,10 @@
+import { DDSketch } from '@datadog/sketches-js';
 import { Registry } from 'prom-client';
 import { History } from './history';
 import { Maintenance, checkIntegrity, pruneOld, rollUpOldWindows } from './maintenance';
 import { parseDuration, retentionFrom, rollupCutoff } from './retention';
 import { HOUR_MS } from './rollup';
+import { encodeSketch } from './sketches';
 import { anomaly, incident, silent, tempDir, window } from './test-support/fixtures';
 
 const DAY = 24 * HOUR_MS;
@@ -39,6 +41,23 @@ describe('maintenance jobs', () => {
     ]);
     expect((await history.windows('pool:support', 0, now)).map((w) => [w.start, w.durationMs])).toEqual([[0, HOUR_MS], [now - HOUR_MS, 60_000]]);
     expect(await rollUpOldWindows(history, now, retention)).toBe(0);
+    await history.close();
+  });
+
+  it('rolls a series\' minute sketches up into the hour\'s sketch: the hour\'s percentiles stay exact to 1 %', async () => {
+    const history = await History.open({ dataDir: tempDir(), logger: silent });
+    const minute = (m: number) => {
+      const sketch = new DDSketch({ relativeAccuracy: 0.01 });
+      for (let i = 1; i <= 100; i++) sketch.accept(m * 100 + i);
+      return { key: 'fleet', window: { ...window(m * 60_000, 100), latencySketch: encodeSketch(sketch) } };
+    };
+    await history.writeWindows([minute(0), minute(1)]);
+    expect(await rollUpOldWindows(history, 10 * DAY, retention)).toBe(1);
+    // Values 1..200: p99 ≈ 198 from the hourly row alone (the minutes are gone).
+    expect(await history.select('SELECT count(*)::INTEGER AS n FROM series_windows')).toEqual([{ n: 0 }]);
+    const { samples, windows, percentiles } = await history.latencyPercentiles('fleet', 0, HOUR_MS);
+    expect({ samples, windows }).toEqual({ samples: 200, windows: 1 });
+    expect(Math.abs(percentiles.p99! - 198) / 198).toBeLessThan(0.02);
     await history.close();
   });
 

@@ -30,7 +30,7 @@ async function rollUpTables(history: History, now: number, retention: Retention,
       const byKey = new Map<string, ReturnType<typeof windowOf>[]>();
       for (const row of rows) {
         const key = String(row.key);
-        (byKey.get(key) ?? byKey.set(key, []).get(key)!).push(windowOf(row));
+        (byKey.get(key) ?? byKey.set(key, []).get(key)!).push(windowOf(row, true));
       }
       const rolled = [...byKey].flatMap(([key, windows]) => rollUpByPeriod(windows, HOUR_MS).map((w) => windowRow(key, w, now)));
       await history.insertRows(hourly, rolled);

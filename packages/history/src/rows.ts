@@ -39,14 +39,19 @@ export function windowRow(key: string, w: WindowSummary, writtenAt: number): Row
   };
 }
 
-export function windowOf(row: Record<string, unknown>): WindowSummary {
+/**
+ * The window of a row; `withSketch` rebuilds its latency sketch from the bins (the roll-up merges them; a range read
+ * leaves them out: rebuilding a month of sketches costs more than the read, and percentiles of a range come from
+ * History.latencyPercentiles).
+ */
+export function windowOf(row: Record<string, unknown>, withSketch = false): WindowSummary {
   const n = (name: string) => Number(row[name]);
   return {
     start: n('start'), durationMs: n('duration_ms'), count: n('count'), errors: n('errors'), errorRate: n('error_rate'),
     latency: { mean: n('latency_mean'), p50: n('latency_p50'), p95: n('latency_p95'), p99: n('latency_p99'), max: n('latency_max'), samples: n('latency_samples') },
     inputTokens: n('input_tokens'), outputTokens: n('output_tokens'), costUsd: n('cost_usd'),
     means: JSON.parse(String(row.means)) as Record<string, number>,
-    ...(Array.isArray(row.latency_bins) ? { latencySketch: encodeSketch(sketchOfBins(row.latency_bins as SketchBin[])) } : {}),
+    ...(withSketch && Array.isArray(row.latency_bins) ? { latencySketch: encodeSketch(sketchOfBins(row.latency_bins as SketchBin[])) } : {}),
   };
 }
 
