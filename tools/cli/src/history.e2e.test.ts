@@ -37,16 +37,22 @@ async function committed(url: string): Promise<Record<string, number>> {
 }
 
 async function startPlatform(dataDir: string) {
-  const [health, incidents, autoscaler] = [await freePort(), await freePort(), await freePort()];
-  const cli = run(['start', '--no-fleet'], { SWARMSCOPE_DATA_DIR: dataDir, HEALTH_MONITOR_PORT: String(health), INCIDENTS_PORT: String(incidents), AUTOSCALER_PORT: String(autoscaler) });
+  const [health, incidents, autoscaler, anomaly, emergence] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const cli = run(['start', '--no-fleet'], {
+    SWARMSCOPE_DATA_DIR: dataDir, HEALTH_MONITOR_PORT: String(health), INCIDENTS_PORT: String(incidents), AUTOSCALER_PORT: String(autoscaler),
+    ANOMALY_DETECTOR_PORT: String(anomaly), EMERGENCE_DETECTOR_PORT: String(emergence),
+  });
   const url = `http://127.0.0.1:${health}`;
   // The banner comes once every service listens.
   await waitFor('the platform to start', async () => (cli.output().stdout.includes('Ctrl-C stops') ? true : undefined));
-  return { cli, url, incidentsUrl: `http://127.0.0.1:${incidents}`, autoscalerUrl: `http://127.0.0.1:${autoscaler}` };
+  return {
+    cli, url, incidentsUrl: `http://127.0.0.1:${incidents}`, autoscalerUrl: `http://127.0.0.1:${autoscaler}`,
+    anomalyUrl: `http://127.0.0.1:${anomaly}`, emergenceUrl: `http://127.0.0.1:${emergence}`,
+  };
 }
 
 describe('swarmscope start keeps its history', () => {
-  it('finds the registry, closed windows, anomalies, the open incident and a policy again after kill -9', async () => {
+  it('finds the registry, closed windows, anomalies, the open incident and a policy again after kill -9, and says its detectors warm up again', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-kill-'));
     const first = await startPlatform(dataDir);
     expect(first.cli.output().stdout).toContain(join(dataDir, 'history.duckdb'));
@@ -78,6 +84,26 @@ describe('swarmscope start keeps its history', () => {
     expect(await getJson(`${second.autoscalerUrl}/policies/probe`)).toMatchObject({ pool: 'probe', minReplicas: 7, maxReplicas: 20 });
     const reopened = await getJson(`${second.incidentsUrl}/incidents/${incident.id}`);
     expect(reopened.id).toBe(incident.id);
+
+    // The anomaly list continues: the probe's anomalies are listed again, those left open closed by the restart
+    // (their detector starts without a baseline), and the detectors say they are warming up.
+    expect(second.cli.output().stdout).toMatch(/[1-9]\d* anomalies \([1-9]\d* open ones closed: baselines warm up again\)/);
+    const listed = await waitFor('the probe\'s anomalies closed by the restart', async () => {
+      const items = (await getJson(`${second.anomalyUrl}/anomalies?agentId=${PROBE}&limit=100`)).items as Array<{ status: string; explanation: string }>;
+      return items.length > 0 && items.every((a) => a.status === 'resolved') ? items : undefined;
+    });
+    expect(listed.some((a) => a.explanation.includes('closed at a restart of the platform'))).toBe(true);
+    expect((await getJson(`${second.anomalyUrl}/detectors`)).warmUp).toEqual({ agents: 0, warming: 0, reportsToWarm: expect.any(Number) });
+    const fresh = await fetch(`${second.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports: probeReports(PROBE, Date.now()).slice(-20) }) });
+    expect(fresh.status).toBe(200);
+    const warming = await waitFor('the probe warming up', async () => {
+      const { warmUp } = await getJson(`${second.anomalyUrl}/detectors`);
+      return warmUp.agents === 1 ? warmUp : undefined;
+    });
+    expect(warming.warming).toBe(1);
+    const { horizon } = await getJson(`${second.emergenceUrl}/fleet/state`);
+    expect(horizon).toMatchObject({ full: false });
+    expect(horizon.ticks).toBeLessThan(horizon.of);
     second.cli.child.kill('SIGTERM');
     expect(await second.cli.exited).toBe(0);
 
