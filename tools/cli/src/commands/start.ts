@@ -55,7 +55,7 @@ export async function start(argv: readonly string[]): Promise<void> {
         process.exit(STARTUP_EXIT_CODE);
       });
   };
-  // Embedded mode keeps its history on disk and continues from it; distributed mode's history is a follow-up (README).
+  // Embedded mode keeps its history on disk and continues from it; distributed mode's history is a follow-up (docs/history.md).
   const embedded = memoryOrRedis.store.kind === 'memory' ? await withHistory(memoryOrRedis, { dataDir: dataDirFrom(process.env), logger, onFault }) : undefined;
   const backends = embedded?.backends ?? memoryOrRedis;
   // The services share this process, its store and its bus. The bus's consumers subscribe before health-monitor
@@ -197,7 +197,7 @@ function historyLine(
   embedded: { history: History; restored: { agents: number; incidents: number } } | undefined,
   continued: { anomalies: number; closed: number } | undefined,
 ): string {
-  if (!embedded) return '  history           not kept in distributed mode (see the README, History)';
+  if (!embedded) return '  history           not kept in distributed mode (see docs/history.md)';
   const { history, restored } = embedded;
   const anomalies = continued && continued.anomalies > 0 ? `, ${continued.anomalies} anomalies (${continued.closed} open ones closed: baselines warm up again)` : '';
   return `  history           ${history.path}   (restored ${restored.agents} agents, ${restored.incidents} open incidents${anomalies})`;
