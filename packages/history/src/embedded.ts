@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Backends, Logger } from '@swarmscope/core';
+import type { HistoryFaultError } from './errors';
 import { History } from './history';
 import { durableStore, restoreInto } from './durable-store';
 import { Maintenance } from './maintenance';
@@ -18,7 +19,7 @@ export function dataDirFrom(env: NodeJS.ProcessEnv): string {
  */
 export async function withHistory(
   backends: Backends,
-  options: { dataDir: string; logger: Logger },
+  options: { dataDir: string; logger: Logger; onFault?: (fault: HistoryFaultError) => void },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ backends: Backends; history: History; maintenance: Maintenance; restored: { agents: number; incidents: number } }> {
   const retention = retentionFrom(env);

@@ -11,19 +11,23 @@ import {
   type Subscription,
   type WindowSummary,
 } from '@swarmscope/core';
+import { HistoryFaultError, firstLine, storageProblem } from './errors';
 import { openHistoryDb } from './open';
+import { sketchOfBins, type SketchBin } from './sketches';
 import {
   AGENT_COLUMNS, ANOMALY_COLUMNS, DECISION_COLUMNS, EDGE_COLUMNS, EMERGENCE_COLUMNS, INCIDENT_COLUMNS, POLICY_COLUMNS, TIMELINE_COLUMNS,
-  WINDOW_COLUMNS, agentOf, agentRow, anomalyRow, edgeRows, emergenceRow, incidentRow, timelineRows, windowOf, windowRow,
+  WINDOW_COLUMNS, agentOf, windowTablesOf, agentRow, anomalyRow, edgeRows, emergenceRow, incidentRow, timelineRows, windowOf, windowRow,
   type Columns, type Row,
 } from './rows';
 
-export type Table = 'agents' | 'windows' | 'windows_hourly' | 'edges' | 'anomaly_events' | 'emergence_events' | 'incidents' | 'incident_timeline' | 'scaling_decisions' | 'policies';
+export type Table = 'agents' | 'windows' | 'windows_hourly' | 'series_windows' | 'series_windows_hourly' | 'edges' | 'anomaly_events' | 'emergence_events' | 'incidents' | 'incident_timeline' | 'scaling_decisions' | 'policies';
 
 const TABLE_COLUMNS: Record<Table, { columns: Columns; replace?: string }> = {
   agents: { columns: AGENT_COLUMNS, replace: 'id' },
   windows: { columns: WINDOW_COLUMNS },
   windows_hourly: { columns: WINDOW_COLUMNS },
+  series_windows: { columns: WINDOW_COLUMNS },
+  series_windows_hourly: { columns: WINDOW_COLUMNS },
   edges: { columns: EDGE_COLUMNS },
   anomaly_events: { columns: ANOMALY_COLUMNS },
   emergence_events: { columns: EMERGENCE_COLUMNS },
@@ -44,6 +48,11 @@ export interface HistoryOptions {
   logger: Logger;
   /** Clock for `written_at` (tests pass their own). */
   now?: () => number;
+  /**
+   * Called once when the disk under the database fails (full, read-only, I/O error). From then on every write is
+   * refused with the same error: the caller stops the platform (one line, exit 2) instead of running on in memory.
+   */
+  onFault?: (fault: HistoryFaultError) => void;
 }
 
 /**
@@ -58,6 +67,7 @@ export class History {
   private lastError: unknown;
   private readonly subscriptions: Subscription[] = [];
   private closed = false;
+  private faulted: HistoryFaultError | undefined;
   private readonly now: () => number;
 
   private constructor(
@@ -65,14 +75,14 @@ export class History {
     private readonly instance: DuckDBInstance,
     private readonly db: DuckDBConnection,
     private readonly logger: Logger,
-    now?: () => number,
+    private readonly options: HistoryOptions,
   ) {
-    this.now = now ?? Date.now;
+    this.now = options.now ?? Date.now;
   }
 
   static async open(options: HistoryOptions): Promise<History> {
     const { path, instance, connection } = await openHistoryDb(options.dataDir);
-    return new History(path, instance, connection, options.logger, options.now);
+    return new History(path, instance, connection, options.logger, options);
   }
 
   // --- writes -------------------------------------------------------------------------------------------------
@@ -86,7 +96,9 @@ export class History {
 
   writeWindows(entries: ReadonlyArray<{ key: string; window: WindowSummary }>): Promise<void> {
     const at = this.now();
-    return this.enqueue('windows', entries.map((e) => windowRow(e.key, e.window, at)));
+    const rows = entries.map((e) => windowRow(e.key, e.window, at));
+    this.push('series_windows', rows.filter((row) => row.kind !== 'agent'));
+    return this.enqueue('windows', rows.filter((row) => row.kind === 'agent'));
   }
 
   writeGraph(windows: readonly GraphWindow[]): Promise<void> {
@@ -130,9 +142,14 @@ export class History {
     return this.enqueue('agents', []);
   }
 
-  /** The last write failure (a full disk, ...), until a commit succeeds again: /readyz reports it. */
+  /** The last write failure, until a commit succeeds again (a disk fault stays): /readyz reports it. */
   get writeError(): unknown {
-    return this.lastError;
+    return this.faulted ?? this.lastError;
+  }
+
+  /** The disk fault that stopped this store's writes, if one did. */
+  get fault(): HistoryFaultError | undefined {
+    return this.faulted;
   }
 
   // --- reads --------------------------------------------------------------------------------------------------
@@ -166,6 +183,17 @@ export class History {
     return rows.map((row) => JSON.parse(String(row.payload)) as AnomalyEvent);
   }
 
+  /** Every event of the `anomalies` most recently changed anomalies, in time order (what the anomaly list shows). */
+  async recentAnomalyEvents(anomalies: number): Promise<AnomalyEvent[]> {
+    const rows = await this.select(
+      `SELECT payload FROM anomaly_events
+       WHERE id IN (SELECT id FROM anomaly_events GROUP BY id ORDER BY max(time) DESC LIMIT $1)
+       ORDER BY time`,
+      [String(anomalies)],
+    );
+    return rows.map((row) => JSON.parse(String(row.payload)) as AnomalyEvent);
+  }
+
   async emergenceEvents(fromMs: number, toMs: number): Promise<EmergenceEvent[]> {
     const rows = await this.select('SELECT payload FROM emergence_events WHERE time BETWEEN $1 AND $2 ORDER BY time', [String(fromMs), String(toMs)]);
     return rows.map((row) => JSON.parse(String(row.payload)) as EmergenceEvent);
@@ -173,14 +201,44 @@ export class History {
 
   /** Windows of `key` starting in [fromMs, toMs], hourly roll-ups where the minutes are gone, ascending. */
   async windows(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
+    const { raw, hourly } = windowTablesOf(key);
     const rows = await this.select(
-      `SELECT * FROM (SELECT * FROM windows WHERE key = $1 AND start BETWEEN $2 AND $3
-                      UNION ALL SELECT * FROM windows_hourly WHERE key = $1 AND start BETWEEN $2 AND $3)
+      `SELECT * FROM (SELECT * EXCLUDE (latency_bins) FROM ${raw} WHERE key = $1 AND start BETWEEN $2 AND $3
+                      UNION ALL SELECT * EXCLUDE (latency_bins) FROM ${hourly} WHERE key = $1 AND start BETWEEN $2 AND $3)
        QUALIFY row_number() OVER (PARTITION BY start, duration_ms ORDER BY written_at DESC) = 1
        ORDER BY start`,
       [key, String(fromMs), String(toMs)],
     );
-    return rows.map(windowOf);
+    return rows.map((row) => windowOf(row));
+  }
+
+  /**
+   * Latency percentiles of `key` (a pool, model or the fleet) over [fromMs, toMs] from its windows' merged sketches:
+   * within 1 % whatever the range (a day of minutes, a month of hours). `unsketched` counts windows with latencies
+   * but no sketch (written before version 2), left out of the answer.
+   */
+  async latencyPercentiles(
+    key: string,
+    fromMs: number,
+    toMs: number,
+    quantiles: readonly number[] = [0.5, 0.95, 0.99],
+  ): Promise<{ samples: number; windows: number; unsketched: number; percentiles: Record<string, number> }> {
+    const { raw, hourly } = windowTablesOf(key);
+    const [row] = await this.select(
+      `WITH w AS (
+         SELECT latency_bins, latency_samples FROM (
+           SELECT start, duration_ms, written_at, latency_bins, latency_samples FROM ${raw} WHERE key = $1 AND start BETWEEN $2 AND $3
+           UNION ALL
+           SELECT start, duration_ms, written_at, latency_bins, latency_samples FROM ${hourly} WHERE key = $1 AND start BETWEEN $2 AND $3)
+         QUALIFY row_number() OVER (PARTITION BY start, duration_ms ORDER BY written_at DESC) = 1)
+       SELECT (SELECT count(*) FROM w)::INTEGER AS windows,
+              (SELECT count(*) FROM w WHERE latency_bins IS NULL AND latency_samples > 0)::INTEGER AS unsketched,
+              (SELECT list({'k': k, 'n': n}) FROM (SELECT b.k AS k, sum(b.n) AS n FROM w, unnest(w.latency_bins) AS t(b) GROUP BY b.k)) AS bins`,
+      [key, String(fromMs), String(toMs)],
+    );
+    const merged = sketchOfBins((row!.bins as SketchBin[] | null) ?? []);
+    const percentiles = Object.fromEntries(quantiles.map((q) => [`p${+(q * 100).toFixed(3)}`, merged.count > 0 ? merged.getValueAtQuantile(q) : 0]));
+    return { samples: merged.count, windows: Number(row!.windows), unsketched: Number(row!.unsketched), percentiles };
   }
 
   /** Runs one read query; rows as JSON-safe objects (BIGINTs as strings). */
@@ -213,7 +271,7 @@ export class History {
   async close(): Promise<void> {
     if (this.closed) return;
     await Promise.all(this.subscriptions.map((s) => s.close()));
-    await this.flush().catch((error: unknown) => this.logger.error({ err: error }, 'history: last flush failed'));
+    if (!this.faulted) await this.flush().catch((error: unknown) => this.logger.error({ err: error }, 'history: last flush failed'));
     this.closed = true;
     await this.flushing;
     this.db.closeSync();
@@ -230,6 +288,7 @@ export class History {
   }
 
   private enqueue(table: Table, rows: Row[]): Promise<void> {
+    if (this.faulted) return Promise.reject(this.faulted);
     if (this.closed) return Promise.reject(new Error(`history store ${this.path} is closed`));
     this.push(table, rows);
     const done = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
@@ -251,7 +310,7 @@ export class History {
       },
       (error: unknown) => {
         this.lastError = error;
-        this.logger.error({ err: error, path: this.path }, 'history: write failed');
+        if (!(error instanceof HistoryFaultError)) this.logger.error({ err: error, path: this.path }, 'history: write failed');
         for (const w of waiting) w.reject(error);
       },
     ).finally(() => {
@@ -262,11 +321,25 @@ export class History {
 
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** One statement sequence at a time on the connection (commits and maintenance interleave otherwise). */
+  /**
+   * One statement sequence at a time on the connection (commits and maintenance interleave otherwise). A failure of
+   * the disk underneath turns into the store's fault: reported once, and every later sequence refused with it.
+   */
   private serialised<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
+    const guarded = () => (this.faulted ? Promise.reject(this.faulted) : work().catch((error: unknown) => Promise.reject(this.faultFrom(error))));
+    const run = this.queue.then(guarded, guarded);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private faultFrom(error: unknown): unknown {
+    if (this.faulted || error instanceof HistoryFaultError) return this.faulted ?? error;
+    const problem = storageProblem(error);
+    if (!problem) return error;
+    this.faulted = new HistoryFaultError(this.path, `${problem} (${firstLine(error)}); stopped writing: free space or point SWARMSCOPE_DATA_DIR at another disk, then start again`);
+    this.logger.error({ err: error, path: this.path }, `history: ${problem}`);
+    this.options.onFault?.(this.faulted);
+    return this.faulted;
   }
 
   private commit(batch: Batch): Promise<void> {

@@ -1,11 +1,12 @@
 export { History } from './history';
 export type { HistoryOptions } from './history';
-export { HistoryOpenError } from './errors';
+export { HistoryFaultError, HistoryOpenError, storageProblem } from './errors';
 export { durableStore, restoreInto } from './durable-store';
 export { openHistoryDb, DB_FILE } from './open';
 export { HISTORY_TABLES, SCHEMA_VERSION } from './schema';
 export type { HistoryTable } from './schema';
 export { rollUp, rollUpByPeriod, HOUR_MS } from './rollup';
+export { decodeSketch, encodeSketch, mergeSketches } from './sketches';
 export { withHistory, dataDirFrom, DEFAULT_DATA_DIR } from './embedded';
 export { Maintenance, JOBS, checkIntegrity, pruneOld, rollUpOldWindows } from './maintenance';
 export type { Job, MaintenanceOptions } from './maintenance';
@@ -15,3 +16,4 @@ export { EXPORT_FORMATS, exportTable, queryHistory } from './read-only';
 export type { ExportFormat } from './read-only';
 export { ScalingMirror } from './scaling-mirror';
 export type { ScalingSource } from './scaling-mirror';
+export { continueAnomalies } from './continuation';

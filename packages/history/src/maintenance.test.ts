@@ -1,8 +1,10 @@
+import { DDSketch } from '@datadog/sketches-js';
 import { Registry } from 'prom-client';
 import { History } from './history';
 import { Maintenance, checkIntegrity, pruneOld, rollUpOldWindows } from './maintenance';
 import { parseDuration, retentionFrom, rollupCutoff } from './retention';
 import { HOUR_MS } from './rollup';
+import { encodeSketch } from './sketches';
 import { anomaly, incident, silent, tempDir, window } from './test-support/fixtures';
 
 const DAY = 24 * HOUR_MS;
@@ -30,14 +32,32 @@ describe('maintenance jobs', () => {
     const old = [0, 1, 2].map((m) => ({ key: 'pool:support', window: window(m * 60_000) }));
     const recent = { key: 'pool:support', window: window(now - HOUR_MS) };
     await history.writeWindows([...old, recent, { key: 'agent:a-1', window: window(HOUR_MS) }]);
-    expect(await rollUpOldWindows(history, now, retention)).toBe(2);
-    const rows = await history.select('SELECT key, start, duration_ms, count FROM windows_hourly ORDER BY key, start');
-    expect(rows).toEqual([
+    expect(await rollUpOldWindows(history, now, retention)).toBe(2); // the pool's hour 0 and the agent's hour 1
+    expect(await history.select('SELECT key, start, duration_ms, count FROM windows_hourly')).toEqual([
       { key: 'agent:a-1', start: String(HOUR_MS), duration_ms: String(HOUR_MS), count: 10 },
+    ]);
+    expect(await history.select('SELECT key, start, duration_ms, count FROM series_windows_hourly')).toEqual([
       { key: 'pool:support', start: '0', duration_ms: String(HOUR_MS), count: 30 },
     ]);
     expect((await history.windows('pool:support', 0, now)).map((w) => [w.start, w.durationMs])).toEqual([[0, HOUR_MS], [now - HOUR_MS, 60_000]]);
     expect(await rollUpOldWindows(history, now, retention)).toBe(0);
+    await history.close();
+  });
+
+  it('rolls a series\' minute sketches up into the hour\'s sketch: the hour\'s percentiles stay exact to 1 %', async () => {
+    const history = await History.open({ dataDir: tempDir(), logger: silent });
+    const minute = (m: number) => {
+      const sketch = new DDSketch({ relativeAccuracy: 0.01 });
+      for (let i = 1; i <= 100; i++) sketch.accept(m * 100 + i);
+      return { key: 'fleet', window: { ...window(m * 60_000, 100), latencySketch: encodeSketch(sketch) } };
+    };
+    await history.writeWindows([minute(0), minute(1)]);
+    expect(await rollUpOldWindows(history, 10 * DAY, retention)).toBe(1);
+    // Values 1..200: p99 ≈ 198 from the hourly row alone (the minutes are gone).
+    expect(await history.select('SELECT count(*)::INTEGER AS n FROM series_windows')).toEqual([{ n: 0 }]);
+    const { samples, windows, percentiles } = await history.latencyPercentiles('fleet', 0, HOUR_MS);
+    expect({ samples, windows }).toEqual({ samples: 200, windows: 1 });
+    expect(Math.abs(percentiles.p99! - 198) / 198).toBeLessThan(0.02);
     await history.close();
   });
 

@@ -3,32 +3,38 @@ import type { Logger } from '@swarmscope/core';
 import type { History } from './history';
 import { type Retention, rollupCutoff } from './retention';
 import { HOUR_MS, rollUpByPeriod } from './rollup';
-import { windowOf, windowRow } from './rows';
+import { WINDOW_TABLES, windowOf, windowRow } from './rows';
 
 export const JOBS = ['rollup', 'prune', 'integrity'] as const;
 export type Job = (typeof JOBS)[number];
 
 /** Rolls every complete hour older than the raw retention up to hourly windows; resolves to the hours rolled. */
 export async function rollUpOldWindows(history: History, now: number, retention: Retention): Promise<number> {
+  let rolledHours = 0;
+  for (const tables of WINDOW_TABLES) rolledHours += await rollUpTables(history, now, retention, tables);
+  return rolledHours;
+}
+
+async function rollUpTables(history: History, now: number, retention: Retention, { raw, hourly }: (typeof WINDOW_TABLES)[number]): Promise<number> {
   const cutoff = rollupCutoff(now, retention.rawMs);
-  const hours = await history.select(`SELECT DISTINCT (start // ${HOUR_MS}) * ${HOUR_MS} AS hour FROM windows WHERE start < $1 ORDER BY hour`, [String(cutoff)]);
+  const hours = await history.select(`SELECT DISTINCT (start // ${HOUR_MS}) * ${HOUR_MS} AS hour FROM ${raw} WHERE start < $1 ORDER BY hour`, [String(cutoff)]);
   for (const { hour } of hours) {
     const from = Number(hour);
     // One transaction per hour: a crash mid-way leaves each hour either raw or rolled up, never both or neither.
     await history.transaction(async () => {
       const rows = await history.select(
-        `SELECT * FROM windows WHERE start >= $1 AND start < $2
+        `SELECT * FROM ${raw} WHERE start >= $1 AND start < $2
          QUALIFY row_number() OVER (PARTITION BY key, start ORDER BY written_at DESC) = 1`,
         [String(from), String(from + HOUR_MS)],
       );
       const byKey = new Map<string, ReturnType<typeof windowOf>[]>();
       for (const row of rows) {
         const key = String(row.key);
-        (byKey.get(key) ?? byKey.set(key, []).get(key)!).push(windowOf(row));
+        (byKey.get(key) ?? byKey.set(key, []).get(key)!).push(windowOf(row, true));
       }
       const rolled = [...byKey].flatMap(([key, windows]) => rollUpByPeriod(windows, HOUR_MS).map((w) => windowRow(key, w, now)));
-      await history.insertRows('windows_hourly', rolled);
-      await history.select('DELETE FROM windows WHERE start >= $1 AND start < $2', [String(from), String(from + HOUR_MS)]);
+      await history.insertRows(hourly, rolled);
+      await history.select(`DELETE FROM ${raw} WHERE start >= $1 AND start < $2`, [String(from), String(from + HOUR_MS)]);
     });
   }
   return hours.length;
@@ -44,7 +50,7 @@ export async function pruneOld(history: History, now: number, retention: Retenti
       const result = await history.select(`${sql} RETURNING 1`, [param]);
       dropped[table] = result.length;
     };
-    await run('windows_hourly', 'DELETE FROM windows_hourly WHERE start < $1', rollupBefore);
+    for (const { hourly } of WINDOW_TABLES) await run(hourly, `DELETE FROM ${hourly} WHERE start < $1`, rollupBefore);
     await run('edges', 'DELETE FROM edges WHERE start < $1', eventsBefore);
     await run('anomaly_events', 'DELETE FROM anomaly_events WHERE time < $1', eventsBefore);
     await run('emergence_events', 'DELETE FROM emergence_events WHERE time < $1', eventsBefore);
@@ -62,7 +68,7 @@ export async function pruneOld(history: History, now: number, retention: Retenti
 export async function checkIntegrity(history: History): Promise<Record<string, number>> {
   const count = async (sql: string) => Number((await history.select(`SELECT count(*) AS n FROM (${sql})`))[0]!.n);
   const problems: Record<string, number> = {};
-  for (const table of ['windows', 'windows_hourly']) {
+  for (const table of WINDOW_TABLES.flatMap((t) => [t.raw, t.hourly])) {
     problems[`${table}_impossible`] = await count(
       `SELECT 1 FROM ${table} WHERE count < 0 OR errors < 0 OR errors > count OR error_rate < 0 OR error_rate > 1 OR latency_max < 0 OR duration_ms <= 0`,
     );

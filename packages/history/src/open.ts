@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { HistoryOpenError } from './errors';
+import { HistoryOpenError, firstLine, storageProblem } from './errors';
 import { SCHEMA, SCHEMA_VERSION } from './schema';
 
 export const DB_FILE = 'history.duckdb';
@@ -24,20 +24,28 @@ export async function openHistoryDb(dataDir: string, options: { readOnly?: boole
   } catch (error) {
     const message = firstLine(error);
     if (/lock/i.test(message)) throw new HistoryOpenError(path, `in use by another process (a running swarmscope?): stop it first (${message})`);
+    const problem = storageProblem(error);
+    if (problem) throw new HistoryOpenError(path, `${problem} (${message}); free space there or set SWARMSCOPE_DATA_DIR to another disk`);
     throw new HistoryOpenError(path, `cannot open the database (${message}); move it aside to start afresh`);
   }
   const connection = await instance.connect();
   try {
-    if (!options.readOnly) for (const statement of SCHEMA) await connection.run(statement);
+    // The version first: a newer Swarmscope's file is left exactly as it is.
+    if (!options.readOnly) await connection.run(SCHEMA[0]!);
     const version = await schemaVersion(connection);
     if (version > SCHEMA_VERSION)
       throw new HistoryOpenError(path, `written by a newer Swarmscope (schema version ${version}; this one reads up to ${SCHEMA_VERSION})`);
-    if (version === 0 && !options.readOnly)
-      await connection.run(`INSERT INTO meta VALUES ('schema_version', $1)`, [String(SCHEMA_VERSION)]);
+    if (!options.readOnly && version < SCHEMA_VERSION) {
+      // Every statement is idempotent (IF NOT EXISTS): an older file gains what it lacks, a new one is created.
+      for (const statement of SCHEMA) await connection.run(statement);
+      await connection.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', $1)`, [String(SCHEMA_VERSION)]);
+    }
   } catch (error) {
     connection.closeSync();
     instance.closeSync();
     if (error instanceof HistoryOpenError) throw error;
+    const problem = storageProblem(error);
+    if (problem) throw new HistoryOpenError(path, `${problem} (${firstLine(error)}); free space there or set SWARMSCOPE_DATA_DIR to another disk`);
     throw new HistoryOpenError(path, `unreadable database (${firstLine(error)}); move it aside to start afresh`);
   }
   return { path, instance, connection };
@@ -69,8 +77,4 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }

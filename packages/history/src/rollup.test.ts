@@ -1,4 +1,6 @@
+import { DDSketch } from '@datadog/sketches-js';
 import { rollUp, rollUpByPeriod, HOUR_MS } from './rollup';
+import { decodeSketch, encodeSketch } from './sketches';
 import { window } from './test-support/fixtures';
 
 describe('rollUp', () => {
@@ -30,5 +32,31 @@ describe('rollUp', () => {
   it('groups windows by the hour they start in', () => {
     const rolled = rollUpByPeriod([window(HOUR_MS + 60_000), window(0), window(59 * 60_000)], HOUR_MS);
     expect(rolled.map((w) => [w.start, w.count])).toEqual([[0, 20], [HOUR_MS, 10]]);
+  });
+});
+
+describe('rollUp of windows with latency sketches', () => {
+  const sketched = (start: number, values: number[]) => {
+    const sketch = new DDSketch({ relativeAccuracy: 0.01 });
+    for (const v of values) sketch.accept(v);
+    const q = (p: number) => sketch.getValueAtQuantile(p);
+    return { ...window(start, values.length), latency: { mean: sketch.sum / values.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: sketch.max, samples: values.length }, latencySketch: encodeSketch(sketch) };
+  };
+  const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+
+  it('takes percentiles from the merged sketches: the hour\'s p99, not the mean of the minutes\' p99s', () => {
+    // Minute one: 1..100 s, minute two: 101..200 s. Over both, p99 is the 199th of 200 values ≈ 198 (mean of p99s: ≈ 149).
+    const rolled = rollUp([sketched(0, range(1, 100)), sketched(60_000, range(101, 100))], 0, HOUR_MS);
+    expect(Math.abs(rolled.latency.p99 - 198) / 198).toBeLessThan(0.02);
+    expect(Math.abs(rolled.latency.p50 - 100) / 100).toBeLessThan(0.02);
+    expect(rolled.latency.max).toBe(200);
+    expect(decodeSketch(rolled.latencySketch!).count).toBe(200);
+  });
+
+  it('falls back to the weighted mean when a window with latencies has no sketch (an agent\'s, or one written before sketches)', () => {
+    const bare = { ...window(60_000, 10), latency: { mean: 5, p50: 5, p95: 5, p99: 5, max: 5, samples: 10 } };
+    const rolled = rollUp([sketched(0, Array(10).fill(1)), bare], 0, HOUR_MS);
+    expect(rolled.latencySketch).toBeUndefined();
+    expect(rolled.latency.p99).toBeCloseTo((5 * 10 + sketched(0, Array(10).fill(1)).latency.p99 * 10) / 20);
   });
 });

@@ -1,11 +1,13 @@
 import type { WindowSummary } from '@swarmscope/core';
+import { encodeSketch, mergeSketches } from './sketches';
 
 export const HOUR_MS = 3_600_000;
 
 /**
  * Folds closed windows of one series into one window of `durationMs` starting at `start`. Counts, tokens and cost
- * add up; the error rate is recomputed; latency mean and percentiles are weighted by latency samples and metric means
- * by requests. Percentiles of a roll-up are therefore an approximation (the minute sketches are not kept), `max` exact.
+ * add up; the error rate is recomputed; latency mean is weighted by latency samples, metric means by requests, `max`
+ * exact. Percentiles come from the merged latency sketches when every window with latencies has one (aggregate
+ * windows; within the sketch's 1 %), and are otherwise the sample-weighted mean of the windows' own (an approximation).
  */
 export function rollUp(windows: readonly WindowSummary[], start: number, durationMs: number): WindowSummary {
   let count = 0;
@@ -36,17 +38,28 @@ export function rollUp(windows: readonly WindowSummary[], start: number, duratio
     }
   }
   const per = (sum: number) => (samples > 0 ? sum / samples : 0);
+  const timed = windows.filter((w) => w.latency.samples > 0);
+  const sketch = timed.length > 0 && timed.every((w) => w.latencySketch) ? mergeSketches(timed.map((w) => w.latencySketch!)) : undefined;
+  const percentile = (q: number, weighted: number) => (sketch ? sketch.getValueAtQuantile(q) : per(weighted));
   return {
     start,
     durationMs,
     count,
     errors,
     errorRate: count > 0 ? errors / count : 0,
-    latency: { mean: per(latencySums.mean), p50: per(latencySums.p50), p95: per(latencySums.p95), p99: per(latencySums.p99), max, samples },
+    latency: {
+      mean: per(latencySums.mean),
+      p50: percentile(0.5, latencySums.p50),
+      p95: percentile(0.95, latencySums.p95),
+      p99: percentile(0.99, latencySums.p99),
+      max,
+      samples,
+    },
     inputTokens,
     outputTokens,
     costUsd,
     means: Object.fromEntries([...meanSums].map(([name, acc]) => [name, acc.sum / acc.weight])),
+    ...(sketch ? { latencySketch: encodeSketch(sketch) } : {}),
   };
 }
 

@@ -1,14 +1,16 @@
+import { encodeSketch, sketchBins, sketchOfBins, type SketchBin } from './sketches';
 import type { AgentRecord, AnomalyEvent, EmergenceEvent, GraphWindow, Incident, WindowSummary } from '@swarmscope/core';
 
 // Record ↔ row mappings. Column types are DuckDB's; rows travel to DuckDB as one JSON array per table and flush.
 
 export type Columns = Readonly<Record<string, string>>;
-export type Row = Record<string, string | number | null>;
+export type Row = Record<string, string | number | null | SketchBin[]>;
 
 export const WINDOW_COLUMNS: Columns = {
   key: 'VARCHAR', kind: 'VARCHAR', start: 'BIGINT', duration_ms: 'BIGINT', count: 'DOUBLE', errors: 'DOUBLE', error_rate: 'DOUBLE',
   latency_mean: 'DOUBLE', latency_p50: 'DOUBLE', latency_p95: 'DOUBLE', latency_p99: 'DOUBLE', latency_max: 'DOUBLE',
   latency_samples: 'DOUBLE', input_tokens: 'DOUBLE', output_tokens: 'DOUBLE', cost_usd: 'DOUBLE', means: 'VARCHAR', written_at: 'BIGINT',
+  latency_bins: 'STRUCT(k INTEGER, n DOUBLE)[]',
 };
 
 /** `agent:a-1` → `agent`; a key without a prefix (e.g. `fleet`) is its own kind. */
@@ -17,22 +19,39 @@ export function kindOf(key: string): string {
   return colon < 0 ? key : key.slice(0, colon);
 }
 
+/** The minute and hourly tables a series' windows live in: agents' apart from the aggregates' (see schema.ts). */
+export const WINDOW_TABLES = [
+  { raw: 'windows', hourly: 'windows_hourly' },
+  { raw: 'series_windows', hourly: 'series_windows_hourly' },
+] as const;
+
+export function windowTablesOf(key: string): (typeof WINDOW_TABLES)[number] {
+  return WINDOW_TABLES[kindOf(key) === 'agent' ? 0 : 1];
+}
+
 export function windowRow(key: string, w: WindowSummary, writtenAt: number): Row {
   return {
     key, kind: kindOf(key), start: w.start, duration_ms: w.durationMs, count: w.count, errors: w.errors, error_rate: w.errorRate,
     latency_mean: w.latency.mean, latency_p50: w.latency.p50, latency_p95: w.latency.p95, latency_p99: w.latency.p99,
     latency_max: w.latency.max, latency_samples: w.latency.samples, input_tokens: w.inputTokens, output_tokens: w.outputTokens,
     cost_usd: w.costUsd, means: JSON.stringify(w.means), written_at: writtenAt,
+    latency_bins: (w.latencySketch && sketchBins(w.latencySketch)) ?? null,
   };
 }
 
-export function windowOf(row: Record<string, unknown>): WindowSummary {
+/**
+ * The window of a row; `withSketch` rebuilds its latency sketch from the bins (the roll-up merges them; a range read
+ * leaves them out: rebuilding a month of sketches costs more than the read, and percentiles of a range come from
+ * History.latencyPercentiles).
+ */
+export function windowOf(row: Record<string, unknown>, withSketch = false): WindowSummary {
   const n = (name: string) => Number(row[name]);
   return {
     start: n('start'), durationMs: n('duration_ms'), count: n('count'), errors: n('errors'), errorRate: n('error_rate'),
     latency: { mean: n('latency_mean'), p50: n('latency_p50'), p95: n('latency_p95'), p99: n('latency_p99'), max: n('latency_max'), samples: n('latency_samples') },
     inputTokens: n('input_tokens'), outputTokens: n('output_tokens'), costUsd: n('cost_usd'),
     means: JSON.parse(String(row.means)) as Record<string, number>,
+    ...(withSketch && Array.isArray(row.latency_bins) ? { latencySketch: encodeSketch(sketchOfBins(row.latency_bins as SketchBin[])) } : {}),
   };
 }
 

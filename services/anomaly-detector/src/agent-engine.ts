@@ -296,6 +296,17 @@ export class AgentAnomalyEngine {
   }
 
   /**
+   * Agents tracked, and those still warming up: fewer reports than the ensemble's warm-up, so their baselines carry
+   * little weight yet (after a start or a restart every agent begins here: baselines are learned from reports).
+   */
+  warmUp(): { agents: number; warming: number; reportsToWarm: number } {
+    const reportsToWarm = this.config.warmupSamples;
+    let warming = 0;
+    for (const st of this.agents.values()) if (st.reports < reportsToWarm) warming++;
+    return { agents: this.agents.size, warming, reportsToWarm };
+  }
+
+  /**
    * Scores one report (reports of one agent in time order; a little disorder is tolerated) and returns the verdict
    * with the events it caused. Never throws on finite input; non-finite values are skipped.
    */

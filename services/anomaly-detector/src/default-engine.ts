@@ -32,6 +32,7 @@ export function createDefaultEngine(options: AgentAnomalyEngineOptions = {}): An
     sweep: (now) => engine.sweep(now),
     agents: () => engine.stats().agents,
     stateBytes: () => engine.stateBytes(),
+    warmUp: () => engine.warmUp(),
     describe: () => ({ engine: 'AgentAnomalyEngine', ...options, latencySlos }),
   };
 }

@@ -29,4 +29,6 @@ export interface AnomalyEngine {
   stateBytes(): number;
   /** The active configuration, for `GET /detectors`. */
   describe(): Record<string, unknown>;
+  /** Agents tracked and those whose baselines are still warming up, for `GET /detectors`. */
+  warmUp?(): { agents: number; warming: number; reportsToWarm: number };
 }

@@ -68,6 +68,8 @@ export function mountRoutes(app: Express, detector: AnomalyDetector): void {
       bus: { group: 'anomaly-detector', consumer: env.BUS_CONSUMER, preferredShards: env.ANOMALY_SHARDS ?? 'all', shards: detector.ownedShards },
       agents: detector.deps.engine.agents(),
       stateBytes: detector.deps.engine.stateBytes(),
+      // Baselines are learned from reports, also after a restart: how many agents are not warm yet.
+      warmUp: detector.deps.engine.warmUp?.() ?? null,
     });
   });
 }

@@ -15,6 +15,8 @@ export type ToEngine = { kind: 'reports'; reports: SampleReport[] } | { kind: 'i
 export interface EngineStateUpdate {
   agentsTracked: number;
   lateReports: number;
+  /** How much of its horizon the last analysed tick had (it fills again after a start or a restart). */
+  horizon: { ticks: number; of: number; full: boolean };
   network?: NetworkSummary;
   openEvents?: EmergenceEvent[];
 }

@@ -26,6 +26,7 @@ export class EngineThread {
   private sequence = 0;
   private failure: Error | undefined;
   private readonly history: FleetSnapshot[] = [];
+  private horizonState: { ticks: number; of: number; full: boolean };
   private network: NetworkSummary | undefined;
   private open: EmergenceEvent[] = [];
   private tracked = 0;
@@ -37,6 +38,7 @@ export class EngineThread {
     readonly options: EngineOptions,
     private readonly onSlice: (ms: number) => void = () => undefined,
   ) {
+    this.horizonState = { ticks: 0, of: options.horizonTicks, full: false };
     this.worker = new Worker(WORKER_FILE, { workerData: options });
     this.worker.on('message', (message: FromEngine) => this.timed(() => this.receive(message)));
     this.worker.on('error', (error) => this.fail(error));
@@ -83,6 +85,11 @@ export class EngineThread {
     return this.tracked;
   }
 
+  /** How much of the analysis horizon the last analysed tick had: it fills again after a start or a restart. */
+  horizon(): { ticks: number; of: number; full: boolean } {
+    return this.horizonState;
+  }
+
   get lateReports(): number {
     return this.late;
   }
@@ -112,6 +119,7 @@ export class EngineThread {
     }
     const { state } = message;
     this.tracked = state.agentsTracked;
+    this.horizonState = state.horizon;
     this.late = state.lateReports;
     if (state.network) this.network = state.network;
     if (state.openEvents) this.open = state.openEvents;

@@ -33,6 +33,7 @@ function advance(id: number, watermarkMs: number): FromEngine {
       state: {
         agentsTracked: engine.agentsTracked,
         lateReports: engine.series.lateReports,
+        horizon: engine.horizon(),
         ...(changedNetwork ? { network: changedNetwork } : {}),
         ...(changed ? { openEvents: engine.tracker.list() } : {}),
       },

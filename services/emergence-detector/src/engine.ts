@@ -269,6 +269,16 @@ export class EmergenceEngine {
     return this.series.agentCount;
   }
 
+  /**
+   * How much of the analysis horizon the last analysed tick had: fewer ticks than `of` while it fills, after a start
+   * or a restart (the horizon is rebuilt from reports), during which measures over the horizon see less history.
+   */
+  horizon(): { ticks: number; of: number; full: boolean } {
+    const of = this.options.horizonTicks;
+    const ticks = this.lastAnalysed === undefined || this.firstTick === undefined ? 0 : Math.min(of, this.lastAnalysed - this.firstTick + 1);
+    return { ticks, of, full: ticks >= of };
+  }
+
   /** The whole analysis of one closed tick. */
   analyse(tick: number): TickAnalysis {
     const { tickMs, horizonTicks, thresholds } = this.options;

@@ -63,7 +63,7 @@ export function mountRoutes(app: Express, detector: EmergenceDetector): void {
 
   app.get('/fleet/state', (_request, response) => {
     const { now, history } = detector.engine.fleetState();
-    response.json({ now: now ?? null, history, openEvents: detector.engine.openEvents(), agentsTracked: detector.engine.agentsTracked });
+    response.json({ now: now ?? null, history, openEvents: detector.engine.openEvents(), agentsTracked: detector.engine.agentsTracked, horizon: detector.engine.horizon() });
   });
 }
 

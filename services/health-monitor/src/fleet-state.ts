@@ -209,10 +209,10 @@ export class FleetState {
         changed.push(record);
       }
     }
-    for (const [key, accumulator] of [...byModel, ...byPool]) closed.push({ key: key.slice(0, key.lastIndexOf('|')), window: accumulator.summarize(windowMs) });
+    for (const [key, accumulator] of [...byModel, ...byPool]) closed.push({ key: key.slice(0, key.lastIndexOf('|')), window: accumulator.summarize(windowMs, true) });
     for (const [start, accumulator] of [...this.fleetWindows].sort((a, b) => a[0] - b[0])) {
       if (!due(start)) continue;
-      closed.push({ key: 'fleet', window: accumulator.summarize(windowMs) });
+      closed.push({ key: 'fleet', window: accumulator.summarize(windowMs, true) });
       this.fleetWindows.delete(start);
       this.lastClosedFleet = accumulator;
       this.closedThrough = Math.max(this.closedThrough, start);

@@ -88,7 +88,8 @@ export class WindowAccumulator {
     }
   }
 
-  summarize(durationMs: number): WindowSummary {
+  /** The window's summary; `withSketch` adds the latency sketch itself (aggregate windows, see WindowSummary). */
+  summarize(durationMs: number, withSketch = false): WindowSummary {
     const sketch = this.sketch ?? (this.latencies ? this.toSketch() : undefined);
     const n = sketch?.count ?? 0;
     const quantile = (q: number) => (sketch && n > 0 ? sketch.getValueAtQuantile(q) : 0);
@@ -105,6 +106,7 @@ export class WindowAccumulator {
       outputTokens: this.outputTokens,
       costUsd: this.costUsd,
       means,
+      ...(withSketch && sketch && n > 0 ? { latencySketch: Buffer.from(sketch.toProto()).toString('base64') } : {}),
     };
   }
 

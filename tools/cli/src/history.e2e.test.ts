@@ -1,10 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, writeSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { freePort } from '@swarmscope/core';
-import { probeReports, runCli, waitFor } from './test-support/cli';
+import { SCHEMA_VERSION } from '@swarmscope/history';
+import { probeReports, runCli, runCliOnSmallDisk, waitFor } from './test-support/cli';
 
 // Runs the built CLI on a data directory of its own, as a user would, and kills it.
 
@@ -36,16 +37,22 @@ async function committed(url: string): Promise<Record<string, number>> {
 }
 
 async function startPlatform(dataDir: string) {
-  const [health, incidents, autoscaler] = [await freePort(), await freePort(), await freePort()];
-  const cli = run(['start', '--no-fleet'], { SWARMSCOPE_DATA_DIR: dataDir, HEALTH_MONITOR_PORT: String(health), INCIDENTS_PORT: String(incidents), AUTOSCALER_PORT: String(autoscaler) });
+  const [health, incidents, autoscaler, anomaly, emergence] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const cli = run(['start', '--no-fleet'], {
+    SWARMSCOPE_DATA_DIR: dataDir, HEALTH_MONITOR_PORT: String(health), INCIDENTS_PORT: String(incidents), AUTOSCALER_PORT: String(autoscaler),
+    ANOMALY_DETECTOR_PORT: String(anomaly), EMERGENCE_DETECTOR_PORT: String(emergence),
+  });
   const url = `http://127.0.0.1:${health}`;
   // The banner comes once every service listens.
   await waitFor('the platform to start', async () => (cli.output().stdout.includes('Ctrl-C stops') ? true : undefined));
-  return { cli, url, incidentsUrl: `http://127.0.0.1:${incidents}`, autoscalerUrl: `http://127.0.0.1:${autoscaler}` };
+  return {
+    cli, url, incidentsUrl: `http://127.0.0.1:${incidents}`, autoscalerUrl: `http://127.0.0.1:${autoscaler}`,
+    anomalyUrl: `http://127.0.0.1:${anomaly}`, emergenceUrl: `http://127.0.0.1:${emergence}`,
+  };
 }
 
 describe('swarmscope start keeps its history', () => {
-  it('finds the registry, closed windows, anomalies, the open incident and a policy again after kill -9', async () => {
+  it('finds the registry, closed windows, anomalies, the open incident and a policy again after kill -9, and says its detectors warm up again', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-kill-'));
     const first = await startPlatform(dataDir);
     expect(first.cli.output().stdout).toContain(join(dataDir, 'history.duckdb'));
@@ -77,6 +84,26 @@ describe('swarmscope start keeps its history', () => {
     expect(await getJson(`${second.autoscalerUrl}/policies/probe`)).toMatchObject({ pool: 'probe', minReplicas: 7, maxReplicas: 20 });
     const reopened = await getJson(`${second.incidentsUrl}/incidents/${incident.id}`);
     expect(reopened.id).toBe(incident.id);
+
+    // The anomaly list continues: the probe's anomalies are listed again, those left open closed by the restart
+    // (their detector starts without a baseline), and the detectors say they are warming up.
+    expect(second.cli.output().stdout).toMatch(/[1-9]\d* anomalies \([1-9]\d* open ones closed: baselines warm up again\)/);
+    const listed = await waitFor('the probe\'s anomalies closed by the restart', async () => {
+      const items = (await getJson(`${second.anomalyUrl}/anomalies?agentId=${PROBE}&limit=100`)).items as Array<{ status: string; explanation: string }>;
+      return items.length > 0 && items.every((a) => a.status === 'resolved') ? items : undefined;
+    });
+    expect(listed.some((a) => a.explanation.includes('closed at a restart of the platform'))).toBe(true);
+    expect((await getJson(`${second.anomalyUrl}/detectors`)).warmUp).toEqual({ agents: 0, warming: 0, reportsToWarm: expect.any(Number) });
+    const fresh = await fetch(`${second.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports: probeReports(PROBE, Date.now()).slice(-20) }) });
+    expect(fresh.status).toBe(200);
+    const warming = await waitFor('the probe warming up', async () => {
+      const { warmUp } = await getJson(`${second.anomalyUrl}/detectors`);
+      return warmUp.agents === 1 ? warmUp : undefined;
+    });
+    expect(warming.warming).toBe(1);
+    const { horizon } = await getJson(`${second.emergenceUrl}/fleet/state`);
+    expect(horizon).toMatchObject({ full: false });
+    expect(horizon.ticks).toBeLessThan(horizon.of);
     second.cli.child.kill('SIGTERM');
     expect(await second.cli.exited).toBe(0);
 
@@ -119,7 +146,53 @@ describe('swarmscope start refuses a data directory it cannot use', () => {
     const cli = run(['start', '--no-fleet'], { SWARMSCOPE_DATA_DIR: dataDir, ...(await ports()) });
     expect(await cli.exited).toBe(2);
     expect(cli.output().stderr.trim()).toBe(
-      `swarmscope: history store ${join(dataDir, 'history.duckdb')}: written by a newer Swarmscope (schema version 99; this one reads up to 1)`,
+      `swarmscope: history store ${join(dataDir, 'history.duckdb')}: written by a newer Swarmscope (schema version 99; this one reads up to ${SCHEMA_VERSION})`,
     );
   });
+});
+
+/** Writes zeros to `path` until the disk under it is full; resolves to the bytes written. */
+function fillDisk(path: string): number {
+  const fd = openSync(path, 'w');
+  const chunk = Buffer.alloc(256 * 1024);
+  let written = 0;
+  try {
+    for (;;) written += writeSync(fd, chunk, 0, chunk.length);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    closeSync(fd);
+  }
+  return written;
+}
+
+describe('swarmscope start on a disk that fills up', () => {
+  const ports = async () => ({ HEALTH_MONITOR_PORT: String(await freePort()), INCIDENTS_PORT: String(await freePort()), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0' });
+
+  it('stops cleanly with one line naming the full disk and exit code 2 when a write finds no space', async () => {
+    const env = await ports();
+    const cli = runCliOnSmallDisk(['start', '--no-fleet'], { sizeMb: 64 }, env);
+    children.add(cli.child);
+    await waitFor('the platform to start', async () => (cli.output().stdout.includes('Ctrl-C stops') ? true : undefined));
+    expect(fillDisk(cli.diskPath('filler'))).toBeGreaterThan(0);
+    // A new agent and its closed windows must be committed before they are shown: with no space left, they cannot be.
+    await fetch(`http://127.0.0.1:${env.HEALTH_MONITOR_PORT}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports: probeReports(PROBE, Date.now()) }) }).catch(() => undefined);
+    expect(await cli.exited).toBe(2);
+    const { stdout, stderr } = cli.output();
+    const line = `swarmscope: history store ${join(cli.dataDir, 'history.duckdb')}: the disk is full (`;
+    expect(stderr.trim().split('\n').at(-1)).toContain(line);
+    expect(stderr.trim().split('\n').at(-1)).toMatch(/No space left on device.*\); stopped writing: free space or point SWARMSCOPE_DATA_DIR at another disk, then start again$/);
+    expect(stderr.split(line)).toHaveLength(2);
+    expect(stdout).toContain('stopping (history store fault)');
+    expect(stdout).toContain('stopped cleanly');
+  }, 90_000);
+
+  it('refuses to start with one line and exit code 2 when the disk is full already', async () => {
+    const cli = runCliOnSmallDisk(['start', '--no-fleet'], { sizeMb: 8, full: true }, await ports());
+    children.add(cli.child);
+    expect(await cli.exited).toBe(2);
+    const lines = cli.output().stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^swarmscope: history store ${join(cli.dataDir, 'history.duckdb')}: the disk is full \\(.*No space left on device.*\\); free space there or set SWARMSCOPE_DATA_DIR to another disk$`));
+  }, 60_000);
 });

@@ -68,6 +68,11 @@ export interface WindowSummary {
   costUsd: number;
   /** Mean of every other numeric metric and quality score seen in the window, by name. */
   means: Record<string, number>;
+  /**
+   * The response times' DDSketch (protobuf, base64), on pool, model and fleet windows only: merged, the sketches of any
+   * range give its percentiles to 1 % (an agent's window leaves it out: at 10,000 agents it would outweigh the rest).
+   */
+  latencySketch?: string;
 }
 
 /** Interactions of one kind from one agent to another over one window (the SDK's delegations, messages, hand-offs). */

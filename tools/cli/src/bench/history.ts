@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type AnomalyEvent, type WindowSummary } from '@swarmscope/core';
-import { History } from '@swarmscope/history';
+import { DDSketch } from '@datadog/sketches-js';
+import { History, encodeSketch } from '@swarmscope/history';
 
 export interface HistoryBenchResult {
   agents: number;
@@ -13,7 +14,13 @@ export interface HistoryBenchResult {
   eventsPerSecond: number;
   poolRangeMs: number;
   poolRangeRows: number;
+  /** The fleet's p99 latency over a day from its 1,440 minute windows' merged sketches: time, answer, exact answer. */
   fleetPercentileMs: number;
+  fleetP99: number;
+  exactFleetP99: number;
+  fleetWindows: number;
+  /** For comparison: a percentile over every agent's minute windows of the day (a scan of agents × 1,440 rows). */
+  agentScanMs: number;
   fleetRows: number;
   bytesPerAgentDay: number;
   restartMs: number;
@@ -30,6 +37,46 @@ function minuteWindow(start: number, i: number): WindowSummary {
     start, durationMs: MINUTE, count, errors: i % 13 === 0 ? 1 : 0, errorRate: i % 13 === 0 ? 1 / count : 0,
     latency: { mean: 0.4 + (i % 7) * 0.05, p50: 0.35, p95: 0.9 + (i % 11) * 0.03, p99: 1.3, max: 2.1, samples: count },
     inputTokens: 400 * count, outputTokens: 120 * count, costUsd: 0.001 * count, means: { queue_depth: i % 5, cpu_percent: 30 + (i % 40) },
+  };
+}
+
+/**
+ * Writes a day of minute windows for the fleet and each pool, with latency sketches of a diurnal log-normal body and a
+ * Pareto tail (seeded); resolves to the exact p99 of every latency of the day's fleet.
+ */
+async function writeSketchedDay(history: History, from: number, agents: number): Promise<number> {
+  let seed = 7;
+  const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  // Each drawn value stands for `weight` requests: a day of 10,000 agents' requests without drawing each one.
+  const perMinute = 400;
+  const weight = Math.max(1, Math.round((agents * 12) / perMinute));
+  const all: number[] = [];
+  for (let m = 0; m < 1440; m++) {
+    const start = from + m * MINUTE;
+    const diurnal = 0.6 + 0.4 * Math.sin((2 * Math.PI * m) / 1440);
+    const fleet = new DDSketch({ relativeAccuracy: 0.01 });
+    const pools = Array.from({ length: POOLS }, () => new DDSketch({ relativeAccuracy: 0.01 }));
+    for (let i = 0; i < perMinute; i++) {
+      const value = random() < 0.03 ? 2 * diurnal * (1 - random()) ** (-1 / 1.5) : diurnal * Math.exp(-0.7 + 0.5 * gaussian());
+      fleet.accept(value, weight);
+      pools[i % POOLS]!.accept(value, weight);
+      all.push(value);
+    }
+    const entries = [{ key: 'fleet', window: sketchedWindow(start, fleet) }, ...pools.map((sketch, p) => ({ key: `pool:pool-${p}`, window: sketchedWindow(start, sketch) }))];
+    await history.writeWindows(entries);
+  }
+  all.sort((a, b) => a - b);
+  // Every value has the same weight: the weighted p99 is the plain p99 of the values (nearest rank).
+  return all[Math.ceil(0.99 * all.length) - 1]!;
+}
+
+function sketchedWindow(start: number, sketch: DDSketch): WindowSummary {
+  const q = (p: number) => sketch.getValueAtQuantile(p);
+  return {
+    ...minuteWindow(start, 0),
+    latency: { mean: sketch.sum / sketch.count, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: sketch.max, samples: sketch.count },
+    latencySketch: encodeSketch(sketch),
   };
 }
 
@@ -71,17 +118,21 @@ export async function runHistoryBench(options: { agents: number; minutes: number
 
     // A day of minute windows for every agent, and 30 days of hourly windows per pool, made by DuckDB itself.
     await history.select(`DELETE FROM windows`);
+    await history.select(`DELETE FROM series_windows`);
     await history.select(
       `INSERT INTO windows SELECT 'agent:agent-' || lpad(a::VARCHAR, 6, '0'), 'agent', ${now - DAY} + m * ${MINUTE}, ${MINUTE},
          5 + (a + m) % 17, CASE WHEN (a + m) % 13 = 0 THEN 1 ELSE 0 END, 0, 0.4, 0.35, 0.9 + ((a * 7 + m) % 11) * 0.03, 1.3, 2.1,
-         5 + (a + m) % 17, 2000, 600, 0.005, '{"queue_depth":1,"cpu_percent":35}', ${now}
+         5 + (a + m) % 17, 2000, 600, 0.005, '{"queue_depth":1,"cpu_percent":35}', ${now}, NULL
        FROM range(${agents}) t(a), range(1440) u(m)`,
     );
     await history.select(
-      `INSERT INTO windows_hourly SELECT 'pool:pool-' || p, 'pool', ${now - 30 * DAY} + h * 3600000, 3600000, 500, 3, 0.006, 0.4, 0.35, 0.9, 1.3, 2.1,
-         500, 200000, 60000, 0.5, '{"queue_depth":1}', ${now}
+      `INSERT INTO series_windows_hourly SELECT 'pool:pool-' || p, 'pool', ${now - 30 * DAY} + h * 3600000, 3600000, 500, 3, 0.006, 0.4, 0.35, 0.9, 1.3, 2.1,
+         500, 200000, 60000, 0.5, '{"queue_depth":1}', ${now}, NULL
        FROM range(${POOLS}) t(p), range(720) u(h)`,
     );
+    // The day's fleet and pool windows as the platform writes them, each with its latency sketch; the exact day's p99
+    // of the fleet is known from the values the sketches were made of.
+    const exactFleetP99 = await writeSketchedDay(history, now - DAY, agents);
     await history.checkpoint();
     const bytesPerAgentDay = statSync(join(dataDir, 'history.duckdb')).size / agents;
 
@@ -89,11 +140,14 @@ export async function runHistoryBench(options: { agents: number; minutes: number
     const range = await history.windows('pool:pool-3', now - 30 * DAY, now);
     const poolRangeMs = performance.now() - t;
     t = performance.now();
+    const fleetDay = await history.latencyPercentiles('fleet', now - DAY, now - 1, [0.99]);
+    const fleetPercentileMs = performance.now() - t;
+    t = performance.now();
     const fleet = await history.select(
       `SELECT quantile_cont(latency_p95, 0.99) AS p99, count(*) AS n FROM windows WHERE kind = 'agent' AND start >= $1`,
       [String(now - DAY)],
     );
-    const fleetPercentileMs = performance.now() - t;
+    const agentScanMs = performance.now() - t;
     await history.close();
 
     t = performance.now();
@@ -113,6 +167,10 @@ export async function runHistoryBench(options: { agents: number; minutes: number
       poolRangeMs,
       poolRangeRows: range.length,
       fleetPercentileMs,
+      fleetP99: fleetDay.percentiles.p99!,
+      exactFleetP99,
+      fleetWindows: fleetDay.windows,
+      agentScanMs,
       fleetRows: Number(fleet[0]!.n),
       bytesPerAgentDay,
       restartMs,

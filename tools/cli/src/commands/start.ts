@@ -1,10 +1,10 @@
-import { boundHeapGrowth, createLogger, type Logger, onShutdownSignal, parseEnv, secretFor } from '@swarmscope/core';
+import { STARTUP_EXIT_CODE, type AnomalyEvent, type Bus, boundHeapGrowth, topics, createLogger, type Logger, onShutdownSignal, parseEnv, secretFor } from '@swarmscope/core';
 import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
 import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
 import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
 import { SimulatorActuator, autoscalerEnv, defaultPolicy, runAutoscaler, type Autoscaler } from '@swarmscope/autoscaler';
 import { incidentsEnv, runIncidents } from '@swarmscope/incidents';
-import { ScalingMirror, dataDirFrom, withHistory, type History } from '@swarmscope/history';
+import { ScalingMirror, continueAnomalies, dataDirFrom, withHistory, type History, type HistoryFaultError } from '@swarmscope/history';
 import { BuiltinFleet, startControlServer } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
 import { intFlag, parseFlags } from '../args';
@@ -43,8 +43,20 @@ export async function start(argv: readonly string[]): Promise<void> {
   const stopOnceStarted = new Promise<(reason: string) => Promise<void>>((resolve) => (started = resolve));
   const removeSignals = onShutdownSignal(async (signal) => (await stopOnceStarted)(signal), logger);
   const memoryOrRedis = await backendsFor(env, logger);
+  // A disk fault under the history (full, read-only) stops everything cleanly, then one line and exit 2: running on
+  // in memory would acknowledge data that a restart forgets.
+  const onFault = (fault: HistoryFaultError) => {
+    removeSignals();
+    void stopOnceStarted
+      .then((stop) => stop('history store fault'))
+      .catch((error: unknown) => logger.error({ err: error }, 'shutdown failed'))
+      .finally(() => {
+        process.stderr.write(`swarmscope: ${fault.message}\n`);
+        process.exit(STARTUP_EXIT_CODE);
+      });
+  };
   // Embedded mode keeps its history on disk and continues from it; distributed mode's history is a follow-up (docs/history.md).
-  const embedded = memoryOrRedis.store.kind === 'memory' ? await withHistory(memoryOrRedis, { dataDir: dataDirFrom(process.env), logger }) : undefined;
+  const embedded = memoryOrRedis.store.kind === 'memory' ? await withHistory(memoryOrRedis, { dataDir: dataDirFrom(process.env), logger, onFault }) : undefined;
   const backends = embedded?.backends ?? memoryOrRedis;
   // The services share this process, its store and its bus. The bus's consumers subscribe before health-monitor
   // accepts a sample: a new consumer group starts at the latest entry.
@@ -83,6 +95,7 @@ export async function start(argv: readonly string[]): Promise<void> {
     control ? { actuator: new SimulatorActuator({ url: control.url, ...(adminKey ? { apiKey: adminKey } : {}) }) } : {},
   );
   embedded?.maintenance.register(healthMonitor.monitor.metrics.registry);
+  const continued = embedded ? await continueAnomalyList(embedded.history, anomalyDetector.detector.log, backends.bus, detectorEnv.ANOMALY_LOG_CAPACITY) : undefined;
   const scalingHistory = embedded ? await keepScalingHistory(embedded.history, autoscaler.autoscaler, logger) : undefined;
   fleet?.start();
   // The console's gateway reaches the services where this process bound them (a port variable may have moved one).
@@ -96,7 +109,7 @@ export async function start(argv: readonly string[]): Promise<void> {
   out.write(
     [
       `Swarmscope is running (${backends.store.kind} mode${env.REDIS_URL ? `, ${redact(env.REDIS_URL)}` : ''})`,
-      historyLine(embedded),
+      historyLine(embedded, continued),
       `  console           ${url}/   (open it in a browser)`,
       `  health-monitor    ${url}   (GET /fleet/summary · /agents · /graph · /metrics · POST /v1/ingest)`,
       `  anomaly-detector  ${anomalyDetector.server.url}   (GET /anomalies · /detectors · /metrics · POST /detect/:agentId)`,
@@ -153,6 +166,22 @@ export async function start(argv: readonly string[]): Promise<void> {
   }
 }
 
+/**
+ * The anomaly list as it was before the restart, its open anomalies closed (published, so the history, incidents and
+ * every replica's list see it): the detectors' baselines are learned again from reports (GET /detectors `warmUp`).
+ */
+async function continueAnomalyList(history: History, log: { merge(event: AnomalyEvent): boolean }, bus: Bus, capacity: number): Promise<{ anomalies: number; closed: number }> {
+  const { replay, close } = continueAnomalies(await history.recentAnomalyEvents(capacity), Date.now());
+  for (const event of replay) log.merge(event);
+  const byShard = new Map<number, AnomalyEvent[]>();
+  for (const event of close) {
+    const shard = bus.shardOf(event.agentId);
+    byShard.set(shard, [...(byShard.get(shard) ?? []), event]);
+  }
+  await Promise.all([...byShard].map(([shard, events]) => bus.publish(topics.anomalies, shard, events)));
+  return { anomalies: new Set(replay.map((e) => e.id)).size, closed: close.length };
+}
+
 /** Puts the saved policies back into the autoscaler, then saves its policy changes and decisions every 2 s. */
 async function keepScalingHistory(history: History, autoscaler: Autoscaler, logger: Logger): Promise<ScalingMirror> {
   const saved = await history.policies();
@@ -164,10 +193,14 @@ async function keepScalingHistory(history: History, autoscaler: Autoscaler, logg
   return mirror;
 }
 
-function historyLine(embedded: { history: History; restored: { agents: number; incidents: number } } | undefined): string {
+function historyLine(
+  embedded: { history: History; restored: { agents: number; incidents: number } } | undefined,
+  continued: { anomalies: number; closed: number } | undefined,
+): string {
   if (!embedded) return '  history           not kept in distributed mode (see docs/history.md)';
   const { history, restored } = embedded;
-  return `  history           ${history.path}   (restored ${restored.agents} agents, ${restored.incidents} open incidents)`;
+  const anomalies = continued && continued.anomalies > 0 ? `, ${continued.anomalies} anomalies (${continued.closed} open ones closed: baselines warm up again)` : '';
+  return `  history           ${history.path}   (restored ${restored.agents} agents, ${restored.incidents} open incidents${anomalies})`;
 }
 
 function redact(url: string): string {
