@@ -1,3 +1,5 @@
+import type { SeededRandom } from './random';
+
 /** One agent of a spread: when it changed, and the neighbour that changed before it (null: where it began). */
 export interface SpreadStep {
   agent: string;
@@ -142,4 +144,81 @@ function logFactorial(n: number): number {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export interface PrecedenceTest {
+  /** Correlation of when members changed with how many hops they sit from their component's first (pooled over components). */
+  correlation: number;
+  /** Its mean with the change times shuffled among each component's members. */
+  nullMean: number;
+  /** (1 + shuffles correlating as much) / (1 + shuffles). */
+  p: number;
+}
+
+/**
+ * Whether changes travel along the graph's edges in time beyond chance: a spread reaches agents later the more hops
+ * they sit from where it began, so the change times correlate with the hop distance (along edges between changed
+ * agents) from each component's first member. The null shuffles the times among each component's members and
+ * recomputes everything, the first member included (a time-permutation null: the graph and the members stay, only
+ * who-changed-when is broken; cf. the shuffle test of Anagnostopoulos, Kumar & Mahdian 2008 for social influence).
+ * A common cause that changes linked agents at about the same time, in no order along the edges, scores no better
+ * than its shuffles; a contagion does, even when a tick's jitter reorders neighbours.
+ */
+export function precedenceTest(components: readonly SpreadComponent[], neighbours: ReadonlyMap<string, readonly string[]>, permutations: number, random: SeededRandom): PrecedenceTest {
+  const parts = components.map((component) => {
+    const index = new Map(component.steps.map((s, i) => [s.agent, i]));
+    const adjacency = component.steps.map((s) => (neighbours.get(s.agent) ?? []).map((other) => index.get(other)).filter((j): j is number => j !== undefined));
+    return { adjacency, ticks: component.steps.map((s) => s.tick) };
+  });
+  const statistic = (ticks: readonly (readonly number[])[]) => {
+    let sxy = 0;
+    let sxx = 0;
+    let syy = 0;
+    parts.forEach((part, c) => {
+      const t = ticks[c]!;
+      const depth = hops(part.adjacency, t.indexOf(Math.min(...t)));
+      const n = t.length;
+      const mt = t.reduce((a, b) => a + b, 0) / n;
+      const md = depth.reduce((a, b) => a + b, 0) / n;
+      for (let i = 0; i < n; i++) {
+        sxy += (t[i]! - mt) * (depth[i]! - md);
+        sxx += (t[i]! - mt) ** 2;
+        syy += (depth[i]! - md) ** 2;
+      }
+    });
+    return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+  };
+  const observed = statistic(parts.map((p) => p.ticks));
+  const shuffled = parts.map((p) => p.ticks.slice());
+  let atLeast = 0;
+  let sum = 0;
+  for (let k = 0; k < permutations; k++) {
+    for (const ticks of shuffled) {
+      for (let i = ticks.length - 1; i > 0; i--) {
+        const j = random.int(i + 1);
+        [ticks[i], ticks[j]] = [ticks[j]!, ticks[i]!];
+      }
+    }
+    const value = statistic(shuffled);
+    sum += value;
+    if (value >= observed) atLeast++;
+  }
+  return { correlation: observed, nullMean: permutations > 0 ? sum / permutations : 0, p: (1 + atLeast) / (1 + permutations) };
+}
+
+/** Hop distances from `source` over `adjacency` (breadth first; unreachable members count as one hop past the farthest). */
+function hops(adjacency: readonly (readonly number[])[], source: number): number[] {
+  const depth = adjacency.map(() => -1);
+  depth[source] = 0;
+  const queue = [source];
+  for (let head = 0; head < queue.length; head++) {
+    const at = queue[head]!;
+    for (const next of adjacency[at]!) {
+      if (depth[next] !== -1) continue;
+      depth[next] = depth[at]! + 1;
+      queue.push(next);
+    }
+  }
+  const far = Math.max(...depth) + 1;
+  return depth.map((d) => (d < 0 ? far : d));
 }

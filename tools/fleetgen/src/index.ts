@@ -4,4 +4,4 @@
  * (`agents/`: per-agent faults in a noisy fleet, `emergence/`: fleet phenomena, `traces/`: load traces) and is
  * re-exported here, one line each.
  */
-export {};
+export * from './emergence';
