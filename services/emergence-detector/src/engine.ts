@@ -167,6 +167,8 @@ const PRECEDENCE_ALPHA = 0.05;
 const PRECEDENCE_MIN_MEMBERS = 5;
 /** A synchronised group holding this share of a pool's agents makes the pool's variance the rhythm's. */
 const RHYTHM_POOL_SHARE = 0.1;
+/** Agents failing on their own (a cascade) in this share of a pool make the pool's change the cascade's. */
+const CASCADE_POOL_SHARE = 0.2;
 
 /**
  * The emergence engine: per-agent ticks and the interaction graph in, fleet-level findings and event lifecycles
@@ -320,11 +322,14 @@ export class EmergenceEngine {
     if (tick - this.networkTick >= this.options.graphEveryTicks || !this.network) this.refreshNetwork(tick);
 
     const findings: Finding[] = [];
-    for (const group of groups) {
+    // One phenomenon, one type: a group held in a pool that has just jumped (its step lifts every agent at once) or
+    // that is under an open early warning (its agents wander together as it slows down) is that pool's, not a rhythm.
+    const rhythms = groups.filter((group) => !this.heldByPoolChange(group.agents, tick));
+    for (const group of rhythms) {
       const finding = synchronyFinding(group, thresholds.collective_behavior, this.series, tickMs);
       if (finding) findings.push(finding);
     }
-    this.noteRhythms(groups, tick);
+    this.noteRhythms(rhythms, tick);
     const transitions = this.transitionFindings(tick, thresholds.phase_transition);
     findings.push(...transitions.findings);
     const warnings = this.warningFindings(tick, thresholds.early_warning);
@@ -532,9 +537,16 @@ export class EmergenceEngine {
   private transitionFindings(tick: number, threshold: number): { findings: Finding[]; strongest: number } {
     const findings: Finding[] = [];
     let strongest = 0;
+    const failingIn = new Map<string, number>();
+    for (const id of this.failingOnTheirOwn(tick).keys()) {
+      const pool = this.series.agent(id)?.pool;
+      if (pool !== undefined) failingIn.set(pool, (failingIn.get(pool) ?? 0) + 1);
+    }
     for (const pool of this.pools.keys()) {
       const ticks = this.poolSeries(pool, tick, STEP_WINDOW);
       if (ticks.length < 12) continue;
+      // A pool a cascade has taken a share of changes with it (its survivors wait on the failing): the cascade's.
+      if ((failingIn.get(pool) ?? 0) >= CASCADE_POOL_SHARE * ticks[ticks.length - 1]!.agents) continue;
       let best: { observable: Observable; explained: number; shift: number; before: number; after: number; confidence: number; at: number } | undefined;
       for (const observable of OBSERVABLES) {
         const y = ticks.map((p) => observe(p, observable));
@@ -760,6 +772,21 @@ export class EmergenceEngine {
       out.set(id, at);
     }
     return out;
+  }
+
+  /** Whether half or more of `agents` sit in a pool that transitioned within the horizon or has an early warning open. */
+  private heldByPoolChange(agents: readonly string[], tick: number): boolean {
+    const counts = new Map<string, number>();
+    for (const id of agents) {
+      const pool = this.series.agent(id)?.pool;
+      if (pool !== undefined) counts.set(pool, (counts.get(pool) ?? 0) + 1);
+    }
+    for (const [pool, count] of counts) {
+      if (count * 2 < agents.length) continue;
+      const transition = this.transitionAt.get(pool);
+      if ((transition !== undefined && tick - transition <= this.options.horizonTicks) || this.tracker.isOpen('early_warning', pool)) return true;
+    }
+    return false;
   }
 
   /** Records the pools whose agents a synchronised group holds a share of. */

@@ -1,4 +1,4 @@
-import { kuramotoOrder } from './kuramoto';
+import { kuramotoOrder, weightedRayleighP } from './kuramoto';
 import { normalUpperTail } from './normal';
 import { demodulate } from './periodogram';
 import type { SeededRandom } from './random';
@@ -201,9 +201,8 @@ function demodulateAll(matrix: LoadMatrix, options: SynchronisationOptions): { t
       }
     }
     for (const { window, candidates, phases, re, im, energy } of found) {
-      // Under uniform phases, |Σ u_i|² / Σ |u_i|² is about Exp(1) for candidates' noise-scaled amplitudes u_i (the
-      // Rayleigh test with each phase weighted by its amplitude): strong members count more than chance candidates.
-      const p = energy > 0 ? Math.exp(-(re * re + im * im) / energy) : 1;
+      // Each phase weighted by its noise-scaled amplitude: strong members count more than chance candidates.
+      const p = weightedRayleighP(re, im, energy);
       trials.push({ cycles, window, candidates, phases, r: kuramotoOrder(phases).r, psi: Math.atan2(im, re), p });
     }
   }
