@@ -38,6 +38,7 @@ export interface FleetgenRun {
   scenario: EmergenceScenario;
   seed: number;
   agents: number;
+  pools: number;
   minutes: number;
   outcomes: FleetgenOutcome[];
   /** Events (early warnings aside) that match no planted phenomenon. */
@@ -71,6 +72,7 @@ export function replayFleetgen(scenario: EmergenceScenario, seed: number, engine
     scenario,
     seed,
     agents,
+    pools: run.layout.pools.length,
     minutes: run.durationMs / 60_000,
     outcomes,
     falseEvents: all.filter((e) => e.type !== 'early_warning' && !matched.has(e.id)),
