@@ -28,18 +28,24 @@ function run(
   ticks: number,
   report: (agent: Agent, index: number, tick: number) => Pick<SampleReport, 'metrics' | 'quality'> | undefined,
   edges: Array<[number, number]> = [],
-): { events: Map<string, EmergenceEvent>; engine: EmergenceEngine } {
+): { events: Map<string, EmergenceEvent>; opened: Map<string, EmergenceEvent>; engine: EmergenceEngine } {
   const engine = new EmergenceEngine({ seed: 3 });
   const events = new Map<string, EmergenceEvent>();
+  const opened = new Map<string, EmergenceEvent>();
   for (let tick = 0; tick < ticks; tick++) {
     agents.forEach((agent, i) => {
       const fields = report(agent, i, tick);
       if (fields) engine.ingest({ agentId: agent.id, timestamp: tick * TICK_MS + agent.offset, model: 'm', pool: agent.pool, type: 't', ...fields });
     });
     for (const [a, b] of edges) engine.ingestInteraction({ from: agents[a]!.id, to: agents[b]!.id, kind: 'delegation', outcome: 'success', latencySeconds: 1, timestamp: tick * TICK_MS + 5000 });
-    for (const analysis of engine.advance((tick + 1) * TICK_MS)) for (const change of analysis.changes) events.set(change.id, change);
+    for (const analysis of engine.advance((tick + 1) * TICK_MS)) {
+      for (const change of analysis.changes) {
+        events.set(change.id, change);
+        if (change.event === 'opened') opened.set(change.id, change);
+      }
+    }
   }
-  return { events, engine };
+  return { events, opened, engine };
 }
 
 function jaccard(a: readonly string[], b: readonly string[]): number {
@@ -86,7 +92,7 @@ describe('collective learning', () => {
     const path = Array.from({ length: 12 }, (_, k) => 7 + 13 * k);
     for (let k = 1; k < path.length; k++) edges.push([path[k - 1]!, path[k]!]);
     const learnedAt = new Map(path.map((agent, k) => [agent, 70 + 3 * k]));
-    const { events } = run(
+    const { events, opened } = run(
       agents,
       125,
       (_agent, i, tick) => {
@@ -102,7 +108,12 @@ describe('collective learning', () => {
     // The path starts at the seed and runs along the edges in order.
     expect(learning[0]!.path![0]!.agent).toBe(ids[0]);
     expect(learning[0]!.path![0]!.via).toBeNull();
-    expect(learning[0]!.evidence.precedenceP).toBeLessThanOrEqual(0.01);
+    // Most steps along the planted path came via the agent before it on the path (the earliest improved neighbour is
+    // taken as the source, so a random-graph neighbour that improved earlier can stand in for it).
+    const steps = learning[0]!.path!.filter((step) => ids.includes(step.agent) && step.via !== null);
+    expect(steps.length).toBeGreaterThanOrEqual(9);
+    expect(steps.filter((step) => step.via === ids[ids.indexOf(step.agent) - 1]).length).toBeGreaterThanOrEqual(0.8 * steps.length);
+    expect(opened.get(learning[0]!.id)!.evidence.timeHopCorrelation).toBeGreaterThan(0.5);
     expect([...events.values()].filter((e) => e.type !== 'collective_learning').map((e) => e.type)).toEqual([]);
   });
 });

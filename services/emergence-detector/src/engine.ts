@@ -195,6 +195,8 @@ export class EmergenceEngine {
   private readonly transitionAt = new Map<string, number>();
   /** Pool → last tick a synchronised group held a share of its agents: its rhythm, not slowing down, moves its variance. */
   private readonly rhythmAt = new Map<string, number>();
+  /** The synchronised groups of the last analysed tick. */
+  private lastRhythms: Set<string>[] = [];
   private readonly history: FleetSnapshot[] = [];
   private readonly entropyHistory: number[] = [];
   private readonly dolHistory: number[] = [];
@@ -325,7 +327,10 @@ export class EmergenceEngine {
     // One phenomenon, one type: a group held in a pool that has just jumped (its step lifts every agent at once) or
     // that is under an open early warning (its agents wander together as it slows down) is that pool's, not a rhythm.
     const rhythms = groups.filter((group) => !this.heldByPoolChange(group.agents, tick));
-    for (const group of rhythms) {
+    // A group is reported once it is seen two ticks running (most of it): a chance alignment of one tick is not a lock.
+    const seenBefore = this.lastRhythms;
+    this.lastRhythms = rhythms.map((group) => new Set(group.agents));
+    for (const group of rhythms.filter((g) => seenBefore.some((before) => g.agents.filter((a) => before.has(a)).length * 2 >= Math.min(before.size, g.agents.length)))) {
       const finding = synchronyFinding(group, thresholds.collective_behavior, this.series, tickMs);
       if (finding) findings.push(finding);
     }
@@ -651,8 +656,10 @@ export class EmergenceEngine {
       if (component.followers < 1 || magnitude < threshold) continue;
       // A cascade follows the edges in time order: beyond a time-shuffled null, where that test can speak.
       const order = precedenceTest([component], neighbours, this.options.surrogates, this.random);
-      if (size >= PRECEDENCE_MIN_MEMBERS && order.p > PRECEDENCE_ALPHA) continue;
       const origin = component.steps[0]!;
+      // Once shown to follow the edges, an open cascade keeps its event as it grows (the test's p wanders near its
+      // bar from tick to tick, and a cascade split into two events loses half its agents to each).
+      if (size >= PRECEDENCE_MIN_MEMBERS && order.p > PRECEDENCE_ALPHA && !this.tracker.isOpen('cascade_failure', `cascade:${origin.agent}`)) continue;
       findings.push({
         type: 'cascade_failure',
         scope: `cascade:${origin.agent}`,
@@ -690,7 +697,7 @@ export class EmergenceEngine {
     // Gains that follow the edges in time order, beyond a time-shuffled null: a common cause (a model upgrade of a
     // whole pool) improves linked agents together, in no order along the edges.
     const order = precedenceTest(spread.components, this.interactions.neighbours(), this.options.surrogates, this.random);
-    if (steps.length >= PRECEDENCE_MIN_MEMBERS && order.p > PRECEDENCE_ALPHA) return { finding: undefined, magnitude };
+    if (steps.length >= PRECEDENCE_MIN_MEMBERS && order.p > PRECEDENCE_ALPHA && !this.tracker.isOpen('collective_learning')) return { finding: undefined, magnitude };
     const agents = steps.map((s) => s.agent);
     return {
       magnitude,
