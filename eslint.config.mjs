@@ -19,6 +19,13 @@ export default tseslint.config(
     },
   },
   {
+    // The web console runs in the browser: its own project (DOM types), and it may log to the browser's console.
+    files: ['packages/console/web/**/*.ts'],
+    languageOptions: {
+      parserOptions: { project: ['./packages/console/web/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     // Tests may poke at loosely typed JSON answers.
     files: ['**/*.test.ts', '**/test-support/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -11,6 +11,8 @@ module.exports = {
   moduleNameMapper: {
     '^@swarmscope/core$': '<rootDir>/packages/core/src/index.ts',
     '^@swarmscope/core/tracing$': '<rootDir>/packages/core/src/telemetry/tracing.ts',
+    '^@swarmscope/history$': '<rootDir>/packages/history/src/index.ts',
+    '^@swarmscope/console$': '<rootDir>/packages/console/src/index.ts',
     '^@swarmscope/telemetry-client$': '<rootDir>/packages/telemetry-client/src/index.ts',
     '^@swarmscope/health-monitor$': '<rootDir>/services/health-monitor/src/index.ts',
     '^@swarmscope/anomaly-detector$': '<rootDir>/services/anomaly-detector/src/index.ts',

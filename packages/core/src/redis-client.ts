@@ -17,6 +17,12 @@ export interface RedisConnectOptions {
  * service answers 503 and the client retries, rather than acknowledging data that is only in a local queue.
  */
 const MAX_RETRIES_PER_REQUEST = 2;
+/**
+ * How long a closing connection may take before its socket is destroyed. ioredis arms this timer on every
+ * disconnect and clears it when the socket closes, but a socket that had closed already (its server gone) never closes
+ * again: the default 2 s kept the process alive that long after a clean stop (jest's "worker failed to exit").
+ */
+const DISCONNECT_TIMEOUT_MS = 100;
 
 export function connectRedis(options: RedisConnectOptions): RedisClient {
   let client: RedisClient;
@@ -28,11 +34,11 @@ export function connectRedis(options: RedisConnectOptions): RedisClient {
         // A dead master: ioredis refreshes the slot map and retries, within maxRetriesPerRequest.
         retryDelayOnFailover: 200,
         retryDelayOnClusterDown: 200,
-        redisOptions: { maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, connectTimeout: 2_000 },
+        redisOptions: { maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, connectTimeout: 2_000, disconnectTimeout: DISCONNECT_TIMEOUT_MS },
       },
     );
   } else if (options.url) {
-    client = new Redis(options.url, { maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, enableAutoPipelining: true });
+    client = new Redis(options.url, { maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, enableAutoPipelining: true, disconnectTimeout: DISCONNECT_TIMEOUT_MS });
   } else {
     throw new Error('connectRedis needs a url or cluster nodes');
   }

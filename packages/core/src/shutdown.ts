@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { ConfigError } from './config/env';
 import { boundHeapGrowth } from './heap-growth';
+import { STARTUP_EXIT_CODE, startupFailureLine } from './startup-error';
 
 /**
  * Runs `stop` once on SIGINT/SIGTERM (a second signal exits at once), then exits with 0, or 1 if stopping failed.
@@ -38,10 +38,11 @@ export interface ServiceProcess {
 
 /**
  * The entry point of a service run as its own process: bounds its heap's growth ({@link boundHeapGrowth}), `start`
- * runs it; SIGINT/SIGTERM stop it, then flush tracing and the log. A failure to start prints one readable line (just
- * the message for a configuration error) and exits 1.
+ * runs it; SIGINT/SIGTERM stop it, then flush tracing and the log. A start refused for a known cause (a bad variable,
+ * a busy port, an unreachable backend) prints ONE line, `<service>: <what is wrong and what to set>`, and exits 2;
+ * anything else prints its stack and exits 1.
  */
-export function runServiceProcess(start: () => Promise<ServiceProcess>, tracing: { shutdown(): Promise<void> }): void {
+export function runServiceProcess(service: string, start: () => Promise<ServiceProcess>, tracing: { shutdown(): Promise<void> }): void {
   boundHeapGrowth();
   start().then(
     ({ logger, stop }) => {
@@ -53,8 +54,9 @@ export function runServiceProcess(start: () => Promise<ServiceProcess>, tracing:
       }, logger);
     },
     (error: unknown) => {
-      process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
-      process.exit(1);
+      const line = startupFailureLine(error);
+      process.stderr.write(`${service}: ${line ?? String((error as Error)?.stack ?? error)}\n`);
+      process.exit(line === undefined ? 1 : STARTUP_EXIT_CODE);
     },
   );
 }

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { invalidFields, type FieldIssue } from './errors';
 
-/** Zod issues as field issues with dotted paths (`reports.3.metrics.cpu_percent`). */
+/**
+ * Zod issues as field issues with dotted paths (`reports.3.metrics.cpu_percent`). An unknown key of a strict object
+ * is one issue at the key's own path (`metric: not a known field`), so the answer names the typo.
+ */
 export function toFieldIssues(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> = []): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path].map(String).join('.'),
-    message: issue.message,
-  }));
+  const dotted = (path: ReadonlyArray<PropertyKey>) => [...prefix, ...path].map(String).join('.');
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: dotted([...issue.path, key]), message: 'not a known field' }))
+      : [{ path: dotted(issue.path), message: issue.message }],
+  );
 }
 
 /** Parses `input` with `schema` or throws a 400 HttpError naming the fields. */

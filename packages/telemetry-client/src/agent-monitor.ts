@@ -3,14 +3,20 @@ import { Fleet } from './fleet';
 import {
   ATTR_AGENT_ID,
   ATTR_AGENT_NAME,
-  ATTR_INTERACTION_FROM,
+  ATTR_CALLER_AGENT_ID,
+  ATTR_CONVERSATION_ID,
+  ATTR_ERROR_TYPE,
   ATTR_INTERACTION_KIND,
   ATTR_OPERATION_NAME,
+  ATTR_PROVIDER_NAME,
   ATTR_RESPONSE_MODEL,
   ATTR_TOKEN_TYPE,
   ATTR_TOOL_NAME,
+  ATTR_USAGE_CACHE_CREATION_TOKENS,
+  ATTR_USAGE_CACHE_READ_TOKENS,
   ATTR_USAGE_INPUT_TOKENS,
   ATTR_USAGE_OUTPUT_TOKENS,
+  ATTR_USAGE_REASONING_TOKENS,
   errorTypeOf,
   GEN_AI_OPERATIONS,
   genAiInstruments,
@@ -19,11 +25,12 @@ import {
   operationAttributes,
   runInSpan,
   sampledIds,
+  TOKEN_METRIC_NAMES,
   type GenAiOperationName,
   type TraceIds,
 } from './gen-ai-telemetry';
 import { buildOperationProfile, type OperationProfile, type ProfileOwner } from './operation-profile';
-import { costOf, defaultPricing, Pricing } from './pricing';
+import { costOfUsage, defaultPricing, Pricing } from './pricing';
 import { inject, type TraceHeaders } from './propagation';
 import { RequestState } from './request-scope';
 import type {
@@ -46,7 +53,7 @@ import type {
 } from './types';
 import { checkApiKey, checkEndpoint, checkInteger, checkNumber, checkString } from './validate';
 
-// The health-monitor's limits (services/health-monitor/src/ingest-schema.ts): checked here so a
+// The health-monitor's limits (packages/core/src/report-schema.ts): checked here so a
 // mistake throws at the call instead of every report being refused later.
 const AGENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
@@ -194,7 +201,9 @@ export class AgentMonitor {
     const profile = this.profileFor(options);
     const input = options.inputTokens === undefined ? undefined : checkInteger(options.inputTokens, 'inputTokens', 0);
     const parent = context.active();
+    const conversationId = options.conversationId === undefined ? undefined : checkString(options.conversationId, 'conversationId', LABEL_VALUE_LENGTH);
     const span = genAiTracer().startSpan(profile.spanName, profile.spanOptions, parent);
+    if (conversationId !== undefined && span.isRecording()) span.setAttribute(ATTR_CONVERSATION_ID, conversationId);
     const req = new RequestState(span, input);
     const started = performance.now();
     let error: unknown;
@@ -259,12 +268,13 @@ export class AgentMonitor {
       `invoke_agent ${to}`,
       {
         kind: SpanKind.CLIENT,
+        // gen_ai.agent.* of a CLIENT invoke_agent span describe the agent invoked: its id (its name is not known here).
         attributes: {
           [ATTR_OPERATION_NAME]: 'invoke_agent',
+          ...(this.provider !== undefined ? { [ATTR_PROVIDER_NAME]: this.provider } : {}),
           [ATTR_AGENT_ID]: to,
-          [ATTR_AGENT_NAME]: to,
           [ATTR_INTERACTION_KIND]: kind,
-          [ATTR_INTERACTION_FROM]: this.agentId,
+          [ATTR_CALLER_AGENT_ID]: this.agentId,
         },
       },
       parent,
@@ -384,6 +394,7 @@ export class AgentMonitor {
     if (typeof options !== 'object' || options === null) throw new TypeError('trackRequest needs options ({} for none)');
     const operation = options.operation ?? 'chat';
     if (!OPERATIONS.has(operation)) throw new TypeError(`operation must be one of ${GEN_AI_OPERATIONS.join(', ')}, got ${JSON.stringify(operation)}`);
+    if (operation === 'execute_tool') throw new TypeError('execute_tool spans need gen_ai.tool.name: use recordToolCall(name, fn)');
     if (options.model === undefined && options.provider === undefined) {
       let profile = this.profiles.get(operation);
       if (profile === undefined) {
@@ -411,36 +422,46 @@ export class AgentMonitor {
     errorType: string | undefined,
     error: unknown,
   ): void {
-    const { inputTokens, outputTokens } = req;
+    const { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens } = req;
     const metrics: ReportMetrics = { response_time_seconds: latencySeconds, requests: 1, errors: errorType === undefined ? 0 : 1 };
     if (inputTokens !== undefined) metrics.input_tokens = inputTokens;
     if (outputTokens !== undefined) metrics.output_tokens = outputTokens;
+    if (cacheReadTokens !== undefined) metrics[TOKEN_METRIC_NAMES.cacheRead] = cacheReadTokens;
+    if (cacheWriteTokens !== undefined) metrics[TOKEN_METRIC_NAMES.cacheWrite] = cacheWriteTokens;
+    if (reasoningTokens !== undefined) metrics[TOKEN_METRIC_NAMES.reasoning] = reasoningTokens;
     if (profile.price !== undefined && (inputTokens !== undefined || outputTokens !== undefined)) {
-      metrics.cost_usd = costOf(profile.price, inputTokens ?? 0, outputTokens ?? 0);
+      metrics.cost_usd = costOfUsage(profile.price, { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0, cacheReadTokens: cacheReadTokens ?? 0, cacheWriteTokens: cacheWriteTokens ?? 0 });
     }
     this.emit(metrics, undefined, ended);
 
     // Attribute work only for spans an SDK records (the API's no-op span ignores it anyway).
     if (span.isRecording()) {
-      span.setAttribute(ATTR_RESPONSE_MODEL, req.responseModel ?? profile.model);
+      if (req.responseModel !== undefined) span.setAttribute(ATTR_RESPONSE_MODEL, req.responseModel);
       if (inputTokens !== undefined) span.setAttribute(ATTR_USAGE_INPUT_TOKENS, inputTokens);
       if (outputTokens !== undefined) span.setAttribute(ATTR_USAGE_OUTPUT_TOKENS, outputTokens);
+      if (cacheReadTokens !== undefined) span.setAttribute(ATTR_USAGE_CACHE_READ_TOKENS, cacheReadTokens);
+      if (cacheWriteTokens !== undefined) span.setAttribute(ATTR_USAGE_CACHE_CREATION_TOKENS, cacheWriteTokens);
+      if (reasoningTokens !== undefined) span.setAttribute(ATTR_USAGE_REASONING_TOKENS, reasoningTokens);
       if (errorType !== undefined) markSpanFailed(span, errorType, error);
     }
     span.end();
 
     const instruments = genAiInstruments();
+    if (!profile.modelCall) {
+      // An agent's own operation is no model call: its own duration, nothing in gen_ai.client.*.
+      if (profile.operation === 'invoke_agent') instruments.invokeAgentDuration.record(latencySeconds, agentOperationAttributes(profile, errorType));
+      return;
+    }
     if (errorType === undefined && req.responseModel === undefined) {
       instruments.operationDuration.record(latencySeconds, profile.succeeded);
       if (inputTokens !== undefined) instruments.tokenUsage.record(inputTokens, profile.inputTokens);
       if (outputTokens !== undefined) instruments.tokenUsage.record(outputTokens, profile.outputTokens);
       return;
     }
-    const responseModel = req.responseModel ?? profile.model;
     const { operation, provider, model } = profile;
-    instruments.operationDuration.record(latencySeconds, operationAttributes(operation, provider, model, responseModel, errorType));
+    instruments.operationDuration.record(latencySeconds, operationAttributes(operation, provider, model, req.responseModel, errorType));
     // error.type belongs to the duration only.
-    const tokenAttributes = operationAttributes(operation, provider, model, responseModel, undefined);
+    const tokenAttributes = operationAttributes(operation, provider, model, req.responseModel, undefined);
     if (inputTokens !== undefined) instruments.tokenUsage.record(inputTokens, { ...tokenAttributes, [ATTR_TOKEN_TYPE]: 'input' });
     if (outputTokens !== undefined) instruments.tokenUsage.record(outputTokens, { ...tokenAttributes, [ATTR_TOKEN_TYPE]: 'output' });
   }
@@ -483,6 +504,10 @@ export class AgentMonitor {
     this.emit({ tool_calls: 1, tool_errors: errors, tool_duration_seconds: durationSeconds }, undefined, performance.now(), { [tool]: usage });
     if (errorType !== undefined && span.isRecording()) markSpanFailed(span, errorType, error);
     span.end();
+    // Tool names are a fixed set (see recordToolCall): a bounded attribute.
+    const attributes: Record<string, string> = { [ATTR_OPERATION_NAME]: 'execute_tool', [ATTR_TOOL_NAME]: tool };
+    if (errorType !== undefined) attributes[ATTR_ERROR_TYPE] = errorType;
+    genAiInstruments().executeToolDuration.record(durationSeconds, attributes);
   }
 
   private emitInteraction(
@@ -550,6 +575,14 @@ export class AgentMonitor {
       this.scheduleHeartbeat(this.heartbeatIntervalMs - quietMs);
     }
   };
+}
+
+/** Metric attributes of an agent's own operation (low cardinality: the agent's name, not its id). */
+function agentOperationAttributes(profile: OperationProfile, errorType: string | undefined): Record<string, string> {
+  const attributes: Record<string, string> = { [ATTR_OPERATION_NAME]: profile.operation };
+  if (profile.provider !== undefined) attributes[ATTR_PROVIDER_NAME] = profile.provider;
+  if (errorType !== undefined) attributes[ATTR_ERROR_TYPE] = errorType;
+  return attributes;
 }
 
 function checkAgentId(value: unknown, field: string): string {

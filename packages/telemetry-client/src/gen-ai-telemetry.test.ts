@@ -35,16 +35,14 @@ const chatStart = {
   'gen_ai.operation.name': 'chat',
   'gen_ai.request.model': 'gpt-4o',
   'gen_ai.provider.name': 'openai',
-  'gen_ai.system': 'openai',
   'gen_ai.agent.id': 'a-1',
   'gen_ai.agent.name': 'a-1',
 };
-/** Metric attributes of the default monitor's chat calls. */
+/** Metric attributes of the default monitor's chat calls (no response model: the answers name none). */
 const chatMetric = {
   'gen_ai.operation.name': 'chat',
   'gen_ai.provider.name': 'openai',
   'gen_ai.request.model': 'gpt-4o',
-  'gen_ai.response.model': 'gpt-4o',
 };
 
 describe('trackRequest with the OpenTelemetry SDK', () => {
@@ -67,7 +65,6 @@ describe('trackRequest with the OpenTelemetry SDK', () => {
     expect(span.instrumentationScope.name).toBe('@swarmscope/telemetry-client');
     expect(span.attributes).toEqual({
       ...chatStart,
-      'gen_ai.response.model': 'gpt-4o',
       'gen_ai.usage.input_tokens': 512,
       'gen_ai.usage.output_tokens': 128,
     });
@@ -106,7 +103,6 @@ describe('trackRequest with the OpenTelemetry SDK', () => {
     const [span] = otel!.spans();
     expect(span.attributes).toEqual({
       ...chatStart,
-      'gen_ai.response.model': 'gpt-4o',
       'gen_ai.usage.input_tokens': 10,
       'error.type': 'RangeError',
     });
@@ -155,17 +151,14 @@ describe('trackRequest with the OpenTelemetry SDK', () => {
       'gen_ai.operation.name': 'invoke_agent',
       'gen_ai.request.model': 'claude-sonnet-4',
       'gen_ai.provider.name': 'anthropic',
-      'gen_ai.system': 'anthropic',
       'gen_ai.agent.id': 'planner-1',
       'gen_ai.agent.name': 'Planner',
-      'gen_ai.response.model': 'claude-sonnet-4',
     });
     expect(chatSpan.name).toBe('chat my-model');
     expect(chatSpan.attributes).toEqual({
       'gen_ai.operation.name': 'chat',
       'gen_ai.request.model': 'my-model',
       'gen_ai.provider.name': 'aws.bedrock',
-      'gen_ai.system': 'aws.bedrock',
       'gen_ai.agent.id': 'planner-1',
       'gen_ai.agent.name': 'Planner',
       'gen_ai.response.model': 'my-model-v2',
@@ -207,8 +200,39 @@ describe('trackRequest with the OpenTelemetry SDK', () => {
       'gen_ai.request.model': 'in-house-7b',
       'gen_ai.agent.id': 'a-1',
       'gen_ai.agent.name': 'a-1',
-      'gen_ai.response.model': 'in-house-7b',
     });
+  });
+
+  it('records cache and reasoning tokens on the span and in the report, priced at the cache rates, and the conversation id', async () => {
+    const m = monitor({ model: 'cached', prices: { cached: { inputPerMillion: 3, outputPerMillion: 15, cacheReadPerMillion: 0.3, cacheWritePerMillion: 3.75 } } });
+    await m.trackRequest({ conversationId: 'thread-9' }, (req) => {
+      req.setUsage({ inputTokens: 1000, outputTokens: 200, cacheReadInputTokens: 600, cacheCreationInputTokens: 100, reasoningOutputTokens: 50 });
+    });
+    const [span] = otel!.spans();
+    expect(span.attributes).toMatchObject({
+      'gen_ai.conversation.id': 'thread-9',
+      'gen_ai.usage.input_tokens': 1000,
+      'gen_ai.usage.output_tokens': 200,
+      'gen_ai.usage.cache_read.input_tokens': 600,
+      'gen_ai.usage.cache_creation.input_tokens': 100,
+      'gen_ai.usage.reasoning.output_tokens': 50,
+    });
+    await fleet.flush();
+    expect(server.accepted[0]?.metrics).toMatchObject({ cache_read_tokens: 600, cache_write_tokens: 100, reasoning_tokens: 50, cost_usd: (300 * 3 + 600 * 0.3 + 100 * 3.75 + 200 * 15) / 1e6 });
+    await expect(m.trackRequest({}, (req) => req.setUsage({ cacheReadInputTokens: 1.5 }))).rejects.toThrow('cacheReadInputTokens');
+  });
+
+  it('gives agent invocations and tool executions durations of their own, never gen_ai.client.operation.duration', async () => {
+    const m = monitor({ agentId: 'planner-1', name: 'Planner' });
+    await m.trackRequest({ operation: 'invoke_agent' }, () => m.recordToolCall('search', () => 'hits'));
+    await m.trackRequest({ operation: 'create_agent' }, () => undefined);
+    expect(otel!.spans().map((span) => span.name)).toEqual(['execute_tool search', 'invoke_agent Planner', 'create_agent Planner']);
+    const collected = await otel!.collectMetrics();
+    expect(collected.get('gen_ai.client.operation.duration')).toBeUndefined();
+    expect(collected.get('gen_ai.client.token.usage')).toBeUndefined();
+    expect(histogramPoints(collected.get('gen_ai.invoke_agent.duration'))).toEqual([{ attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': 'openai' }, count: 1, sum: expect.any(Number) }]);
+    expect(histogramPoints(collected.get('gen_ai.execute_tool.duration'))).toEqual([{ attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' }, count: 1, sum: expect.any(Number) }]);
+    await expect(m.trackRequest({ operation: 'execute_tool' }, () => undefined)).rejects.toThrow('execute_tool spans need gen_ai.tool.name: use recordToolCall(name, fn)');
   });
 
   it('parents tool spans to the request span that runs them', async () => {

@@ -46,26 +46,44 @@ export const GEN_AI_OPERATIONS: readonly GenAiOperationName[] = [
   'execute_tool',
 ];
 
-// Attribute names, spelled as in the conventions (semconv 1.37+).
+/** Operations that call a model: their spans are CLIENT spans and they feed the gen_ai.client.* metrics. */
+export const MODEL_CALL_OPERATIONS: ReadonlySet<GenAiOperationName> = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
+
+// Attribute names, spelled as in the conventions (semconv 1.37+; gen_ai.system, the older name of
+// gen_ai.provider.name, is no longer emitted).
 export const ATTR_OPERATION_NAME = 'gen_ai.operation.name';
 export const ATTR_PROVIDER_NAME = 'gen_ai.provider.name';
-/** The deprecated name of gen_ai.provider.name, still read by many backends. */
-export const ATTR_SYSTEM = 'gen_ai.system';
+export const ATTR_CONVERSATION_ID = 'gen_ai.conversation.id';
 export const ATTR_REQUEST_MODEL = 'gen_ai.request.model';
 export const ATTR_RESPONSE_MODEL = 'gen_ai.response.model';
 export const ATTR_AGENT_ID = 'gen_ai.agent.id';
 export const ATTR_AGENT_NAME = 'gen_ai.agent.name';
 export const ATTR_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
 export const ATTR_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
+export const ATTR_USAGE_CACHE_READ_TOKENS = 'gen_ai.usage.cache_read.input_tokens';
+export const ATTR_USAGE_CACHE_CREATION_TOKENS = 'gen_ai.usage.cache_creation.input_tokens';
+export const ATTR_USAGE_REASONING_TOKENS = 'gen_ai.usage.reasoning.output_tokens';
 export const ATTR_TOOL_NAME = 'gen_ai.tool.name';
 export const ATTR_TOKEN_TYPE = 'gen_ai.token.type';
 export const ATTR_ERROR_TYPE = 'error.type';
-/** Swarmscope's own: the kind of an agent-to-agent interaction, and the agent that started it. */
+/**
+ * Swarmscope's own until the conventions adopt one: the kind of an agent-to-agent interaction, and the agent that
+ * started it, named where their draft puts the caller (gen_ai.caller.*).
+ */
 export const ATTR_INTERACTION_KIND = 'swarmscope.interaction.kind';
-export const ATTR_INTERACTION_FROM = 'swarmscope.interaction.from';
+export const ATTR_CALLER_AGENT_ID = 'swarmscope.caller.agent.id';
+
+/**
+ * Report metric names of the token kinds a window has no field of its own for (the OTLP receiver uses the same):
+ * samples of their agent, averaged per report.
+ */
+export const TOKEN_METRIC_NAMES = { cacheRead: 'cache_read_tokens', cacheWrite: 'cache_write_tokens', reasoning: 'reasoning_tokens' } as const;
 
 export const METRIC_TOKEN_USAGE = 'gen_ai.client.token.usage';
 export const METRIC_OPERATION_DURATION = 'gen_ai.client.operation.duration';
+/** Agent invocations and tool executions have durations of their own, not counted as model calls. */
+export const METRIC_INVOKE_AGENT_DURATION = 'gen_ai.invoke_agent.duration';
+export const METRIC_EXECUTE_TOOL_DURATION = 'gen_ai.execute_tool.duration';
 
 // Bucket boundaries the conventions advise for the two histograms.
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
@@ -74,8 +92,12 @@ const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 
 export interface GenAiInstruments {
   /** `gen_ai.client.token.usage`, `{token}`, one record per token type. */
   tokenUsage: Histogram;
-  /** `gen_ai.client.operation.duration`, seconds. */
+  /** `gen_ai.client.operation.duration`, seconds: model calls only. */
   operationDuration: Histogram;
+  /** `gen_ai.invoke_agent.duration`, seconds. */
+  invokeAgentDuration: Histogram;
+  /** `gen_ai.execute_tool.duration`, seconds. */
+  executeToolDuration: Histogram;
 }
 
 // Cached per global provider, so an SDK registered (or replaced) after this module loaded is
@@ -109,6 +131,16 @@ export function genAiInstruments(): GenAiInstruments {
       }),
       operationDuration: meter.createHistogram(METRIC_OPERATION_DURATION, {
         description: 'GenAI operation duration',
+        unit: 's',
+        advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+      }),
+      invokeAgentDuration: meter.createHistogram(METRIC_INVOKE_AGENT_DURATION, {
+        description: 'Duration of an agent invocation',
+        unit: 's',
+        advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+      }),
+      executeToolDuration: meter.createHistogram(METRIC_EXECUTE_TOOL_DURATION, {
+        description: 'Duration of a tool execution',
         unit: 's',
         advice: { explicitBucketBoundaries: DURATION_BUCKETS },
       }),

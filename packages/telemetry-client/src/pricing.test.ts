@@ -39,6 +39,7 @@ describe('Pricing', () => {
     [{ m: { inputPerMillion: 1 } }, /prices\.m\.outputPerMillion/],
     [{ m: null }, /prices\.m/],
     [{ m: { inputPerMillion: 1, outputPerMillion: 1, provider: '' } }, /prices\.m\.provider/],
+    [{ m: { inputPerMillion: 1, outputPerMillion: 1, cacheReadPerMillion: -0.1 } }, /prices\.m\.cacheReadPerMillion/],
   ])('refuses %j with a TypeError naming the entry', (overrides, problem) => {
     expect(() => new Pricing(overrides as never)).toThrow(problem);
   });
@@ -48,5 +49,14 @@ describe('Pricing', () => {
       expect(price.inputPerMillion).toBeGreaterThanOrEqual(0);
       expect(price.outputPerMillion).toBeGreaterThanOrEqual(0);
     }
+  });
+
+  it('prices cache reads and writes at their own rates, the rest of the input at the input rate, reasoning as output', () => {
+    const pricing = new Pricing({ cached: { inputPerMillion: 3, outputPerMillion: 15, cacheReadPerMillion: 0.3, cacheWritePerMillion: 3.75 } });
+    // 10,000 input tokens of which 6,000 read from the cache and 2,000 written to it; 1,000 output (reasoning included).
+    expect(pricing.costOfUsage('cached', { inputTokens: 10_000, outputTokens: 1000, cacheReadTokens: 6000, cacheWriteTokens: 2000 })).toBeCloseTo((2000 * 3 + 6000 * 0.3 + 2000 * 3.75 + 1000 * 15) / 1e6, 15);
+    // No cache prices in the table: cache tokens cost what input costs, the same as without them.
+    expect(pricing.costOfUsage('gpt-4o', { inputTokens: 1000, outputTokens: 10, cacheReadTokens: 400 })).toBeCloseTo(pricing.cost('gpt-4o', 1000, 10)!, 15);
+    expect(pricing.costOfUsage('no-such-model', { inputTokens: 1, outputTokens: 1 })).toBeUndefined();
   });
 });

@@ -4,6 +4,10 @@ export interface ModelPrice {
   inputPerMillion: number;
   /** USD per 1,000,000 output (completion) tokens, ≥ 0. */
   outputPerMillion: number;
+  /** USD per 1,000,000 input tokens read from the provider's prompt cache; default: the input price. */
+  cacheReadPerMillion?: number;
+  /** USD per 1,000,000 input tokens written to the prompt cache; default: the input price. */
+  cacheWritePerMillion?: number;
   /**
    * The GenAI semantic conventions' `gen_ai.provider.name` (`openai`, `anthropic`, `gcp.gemini`, …),
    * used when the monitor or the request names none.
@@ -109,6 +113,12 @@ export class Pricing {
     return price === undefined ? undefined : costOf(price, inputTokens, outputTokens);
   }
 
+  /** USD for one call's usage with cache tokens, or undefined when the model's price is unknown. */
+  costOfUsage(model: string, usage: CallUsage): number | undefined {
+    const price = this.lookup(model);
+    return price === undefined ? undefined : costOfUsage(price, usage);
+  }
+
   private resolve(model: string): ModelPrice | undefined {
     const exact = this.table[model];
     if (exact !== undefined) return exact;
@@ -124,14 +134,38 @@ export function costOf(price: ModelPrice, inputTokens: number, outputTokens: num
   return (inputTokens * price.inputPerMillion + outputTokens * price.outputPerMillion) / 1_000_000;
 }
 
+/** Tokens of one call, as the GenAI conventions count them. */
+export interface CallUsage {
+  /** All input tokens, cache reads and writes included (gen_ai.usage.input_tokens). */
+  inputTokens: number;
+  /** All output tokens, reasoning included (gen_ai.usage.output_tokens): reasoning is billed as output. */
+  outputTokens: number;
+  /** gen_ai.usage.cache_read.input_tokens. */
+  cacheReadTokens?: number;
+  /** gen_ai.usage.cache_creation.input_tokens. */
+  cacheWriteTokens?: number;
+}
+
+/** Cache reads and writes at their own prices (the input price where the table has none), the rest at the input price. */
+export function costOfUsage(price: ModelPrice, usage: CallUsage): number {
+  const cacheRead = usage.cacheReadTokens ?? 0;
+  const cacheWrite = usage.cacheWriteTokens ?? 0;
+  // Without cache tokens, exactly what costOf answers (the same sum in the same order).
+  if (cacheRead === 0 && cacheWrite === 0) return costOf(price, usage.inputTokens, usage.outputTokens);
+  const uncached = Math.max(0, usage.inputTokens - cacheRead - cacheWrite);
+  const input = uncached * price.inputPerMillion + cacheRead * (price.cacheReadPerMillion ?? price.inputPerMillion) + cacheWrite * (price.cacheWritePerMillion ?? price.inputPerMillion);
+  return (input + usage.outputTokens * price.outputPerMillion) / 1_000_000;
+}
+
 /** The table shared by every monitor without overrides: one cache for all of them. */
 export const defaultPricing = new Pricing();
 
 function checkPrice(model: string, price: unknown): void {
   const entry = price as Partial<ModelPrice> | null;
   if (typeof entry !== 'object' || entry === null) throw new TypeError(`prices.${model} must be { inputPerMillion, outputPerMillion }`);
-  for (const field of ['inputPerMillion', 'outputPerMillion'] as const) {
+  for (const field of ['inputPerMillion', 'outputPerMillion', 'cacheReadPerMillion', 'cacheWritePerMillion'] as const) {
     const value = entry[field];
+    if (value === undefined && (field === 'cacheReadPerMillion' || field === 'cacheWritePerMillion')) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new TypeError(`prices.${model}.${field} must be a finite number ≥ 0 (USD per million tokens), got ${String(value)}`);
     }

@@ -99,10 +99,10 @@ describe('delegate', () => {
     expect(delegateSpan.kind).toBe(SpanKind.CLIENT);
     expect(delegateSpan.attributes).toEqual({
       'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.provider.name': 'openai',
       'gen_ai.agent.id': 'worker-1',
-      'gen_ai.agent.name': 'worker-1',
       'swarmscope.interaction.kind': 'delegation',
-      'swarmscope.interaction.from': 'planner-1',
+      'swarmscope.caller.agent.id': 'planner-1',
     });
 
     await fleet.flush();

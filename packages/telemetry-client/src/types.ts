@@ -253,12 +253,22 @@ export interface TrackRequestOptions {
   provider?: string;
   /** The model of this call when it is not the monitor's (for spans and cost). */
   model?: string;
+  /** `gen_ai.conversation.id`: the session or thread this call belongs to (span attribute only). */
+  conversationId?: string;
 }
 
 /** Usage of one call, as the model's answer reports it. */
 export interface TokenUsage {
+  /** All input tokens, cached ones included (`gen_ai.usage.input_tokens`). */
   inputTokens?: number;
+  /** All output tokens, reasoning included (`gen_ai.usage.output_tokens`). */
   outputTokens?: number;
+  /** Input tokens read from the provider's prompt cache (`gen_ai.usage.cache_read.input_tokens`). */
+  cacheReadInputTokens?: number;
+  /** Input tokens written to the prompt cache (`gen_ai.usage.cache_creation.input_tokens`). */
+  cacheCreationInputTokens?: number;
+  /** Output tokens spent reasoning (`gen_ai.usage.reasoning.output_tokens`). */
+  reasoningOutputTokens?: number;
 }
 
 /**

@@ -1,17 +1,20 @@
-import type { AnomalyEvent } from '@swarmscope/core';
+import type { AnomalyEvent, Interaction } from '@swarmscope/core';
 import { EpisodeTracker, type EpisodeOptions, type EpisodeSubject, type Finding } from './anomaly-episodes';
+import { CAUSES, CAUSE_OF, CauseEpisodes } from './cause-episodes';
 import { TYPED_ARRAY_OVERHEAD_BYTES, objectBytes } from './detector';
 import { agentEnsemble } from './agent-ensemble';
 import { type EnsembleConfig, type Severity, StreamDetector, severityOf } from './ensemble';
 import { ErrorSurgeDetector, type ErrorSurgeOptions } from './error-surge';
 import { describe as describeContributor, round } from './explain';
-import { LatencySloDetector, type LatencySloOptions } from './latency-slo';
+import { MemoryLeakDetector, type MemoryLeakOptions } from './memory-leak';
+import { LatencySloDetector, type LatencySloOptions, type LatencySloTable, objectiveFor } from './latency-slo';
 import { MultivariateDetector, type MultivariateOptions } from './multivariate';
 import { OutputDriftDetector, type OutputDriftOptions } from './output-drift';
 import { RequestRateDetector, type RequestRateOptions } from './request-rate';
 import { type RiskAssessment, type RiskOptions, classifyRisk } from './risk';
+import { ScanDetector, type ScanDetection, type ScanDetectorOptions } from './scan-detector';
 import { hashString } from './seeded-random';
-import type { AgentAnomalyType, SignalDetector } from './signal';
+import { ANOMALY_TYPES, type AgentAnomalyType, type SignalDetector } from './signal';
 import { TokenSpikeDetector, type TokenSpikeOptions } from './token-spike';
 import { TrendDetector, type TrendOptions } from './trend';
 import { stateArrays } from './state-arrays';
@@ -30,14 +33,15 @@ export interface AgentReport {
   quality?: Readonly<Record<string, number>>;
 }
 
-/** Metrics that get a univariate ensemble stream by default (counts such as requests/errors are judged as rates). */
+/**
+ * Metrics that get a univariate ensemble stream by default (counts such as requests/errors are judged as rates; memory
+ * by the leak detector, as a GC sawtooth trips a change detector on every collection).
+ */
 export const DEFAULT_UNIVARIATE_METRICS: readonly string[] = [
   'response_time_seconds',
   'input_tokens',
   'output_tokens',
   'cpu_percent',
-  'memory_bytes',
-  'memory_percent',
   'accuracy',
   'coherence',
 ];
@@ -66,19 +70,7 @@ export const DEFAULT_METRIC_TYPES: Readonly<Record<string, { up: AgentAnomalyTyp
  * Anomaly types from the most to the least specific: the type an episode takes when several detectors fire (a flood
  * explains the error surge and latency it causes, a model drift the quality drop, a latency shift the SLO breach).
  */
-export const TYPE_PRIORITY: readonly AgentAnomalyType[] = [
-  'request_surge',
-  'error_surge',
-  'token_spike',
-  'model_drift',
-  'memory_leak',
-  'quality_degradation',
-  'latency_spike',
-  'latency_slo',
-  'silent',
-  'multivariate',
-  'statistical',
-];
+export const TYPE_PRIORITY: readonly AgentAnomalyType[] = ANOMALY_TYPES;
 
 export interface AgentAnomalyEngineOptions {
   /**
@@ -101,10 +93,16 @@ export interface AgentAnomalyEngineOptions {
   /** Quality scores watched for a falling trend (default accuracy, coherence). */
   qualityMetrics?: readonly string[];
   qualityTrend?: TrendOptions;
-  /** Memory metric watched for a rising trend (default `memory_bytes`; false: off). */
+  /** Memory metric watched for leaks (default `memory_bytes`; false: off); `memory_limit_bytes`, when reported, is its limit. */
   memoryMetric?: string | false;
-  memoryTrend?: TrendOptions;
-  latencySlo?: LatencySloOptions;
+  memoryLeak?: MemoryLeakOptions;
+  /**
+   * Latency objectives by pool and model, alerted by multi-window burn rate (default: none — an agent's latency is
+   * then judged against its own baseline only).
+   */
+  latencySlos?: LatencySloTable;
+  /** Burn-rate windows and minimum evidence of the SLO detector. */
+  latencySlo?: Omit<LatencySloOptions, 'objective'>;
   errorSurge?: ErrorSurgeOptions;
   tokenSpike?: TokenSpikeOptions;
   /** Output-distribution drift of `output_tokens` (false: off). */
@@ -112,6 +110,8 @@ export interface AgentAnomalyEngineOptions {
   /** Request-rate surges (false: off). */
   requestRate?: RequestRateOptions | false;
   risk?: RiskOptions;
+  /** Horizontal scans over agent-to-agent interactions (`observeInteraction`; false: off). */
+  scan?: ScanDetectorOptions | false;
   /** Combined score from which a report is anomalous (default 0.5). */
   threshold?: number;
   /** Episode grouping (default type priority: {@link TYPE_PRIORITY}). */
@@ -143,6 +143,8 @@ export interface AgentVerdict {
   events: readonly AnomalyEvent[];
 }
 
+const NO_EVENTS: readonly AnomalyEvent[] = Object.freeze([]) as readonly AnomalyEvent[];
+
 /** Kinds of candidate: a univariate stream, one of the signal detectors, or the forest. */
 const enum Kind {
   Stream,
@@ -152,6 +154,8 @@ const enum Kind {
 
 interface Candidate {
   kind: Kind;
+  /** Index in CAUSES of the candidate's anomaly type. */
+  cause: number;
   score: number;
   confidence: number;
   /** Stream: metric slot; Signal: slot in the signal scratch. */
@@ -164,18 +168,19 @@ interface Candidate {
 class AgentState {
   readonly subject: EpisodeSubject;
   readonly streams: Array<StreamDetector | undefined>;
-  readonly episodes: EpisodeTracker;
+  readonly episodes: CauseEpisodes;
   lastTimestamp: number;
   reports = 0;
   meanGapMs = 0;
   errors: ErrorSurgeDetector | undefined;
   rate: RequestRateDetector | undefined;
-  latency: LatencySloDetector | undefined;
+  /** The agent's SLO detector; null: no objective applies to its pool or model. */
+  latency: LatencySloDetector | null | undefined;
   inputTokens: TokenSpikeDetector | undefined;
   outputTokens: TokenSpikeDetector | undefined;
   drift: OutputDriftDetector | undefined;
   quality: Array<TrendDetector | undefined>;
-  memory: TrendDetector | undefined;
+  memory: MemoryLeakDetector | undefined;
   forest: MultivariateDetector | undefined;
   vector: Float64Array | undefined;
   seen = 0;
@@ -188,9 +193,17 @@ class AgentState {
     this.subject = { agentId, model, pool };
     this.streams = new Array(metrics).fill(undefined);
     this.quality = new Array(2 * qualities).fill(undefined);
-    this.episodes = new EpisodeTracker(episodes);
+    this.episodes = new CauseEpisodes(episodes);
     this.lastTimestamp = timestamp;
   }
+}
+
+/** One pool's counts, and its `stopped_reporting` anomaly (subject `pool:<name>`). */
+interface PoolState {
+  agents: number;
+  surging: number;
+  subject: EpisodeSubject;
+  stopped: EpisodeTracker | undefined;
 }
 
 /** The engine's own counts, for /metrics. */
@@ -231,8 +244,11 @@ export class AgentAnomalyEngine {
   private readonly options: AgentAnomalyEngineOptions;
   private readonly episodeOptions: EpisodeOptions;
   private readonly agents = new Map<string, AgentState>();
-  private readonly pools = new Map<string, { agents: number; surging: number }>();
+  private readonly pools = new Map<string, PoolState>();
   private readonly candidates: Candidate[] = [];
+  /** Per cause: the index of its strongest candidate at or above the threshold (−1: none), and its finding. */
+  private readonly causeTop = new Int32Array(CAUSES.length);
+  private readonly findings: Array<Finding | undefined> = new Array(CAUSES.length).fill(undefined);
   private candidateCount = 0;
   private readonly signalScratch: SignalDetector[] = [];
   private readonly verdict: AgentVerdict = { agentId: '', timestamp: 0, score: 0, anomalous: false, anomaly: undefined, events: [] };
@@ -241,6 +257,7 @@ export class AgentAnomalyEngine {
   private totalBytes = 0;
   /** Events of agents forgotten to make room, delivered with the report that made room. */
   private readonly pending: AnomalyEvent[] = [];
+  private readonly scans: ScanDetector | undefined;
   private readonly counts: EngineStats = { agents: 0, reports: 0, anomalousReports: 0, events: 0, evicted: 0 };
 
   constructor(options: AgentAnomalyEngineOptions = {}) {
@@ -260,7 +277,8 @@ export class AgentAnomalyEngine {
     this.idleMs = options.idleMs ?? 3_600_000;
     this.silenceMs = options.silenceMs ?? 60_000;
     this.seed = options.seed ?? 1;
-    for (let i = 0; i < 16; i++) this.candidates.push({ kind: Kind.Stream, score: 0, confidence: 0, index: 0, value: 0 });
+    this.scans = options.scan === false ? undefined : new ScanDetector(options.scan);
+    for (let i = 0; i < 16; i++) this.candidates.push({ kind: Kind.Stream, cause: 0, score: 0, confidence: 0, index: 0, value: 0 });
   }
 
   /** The largest report timestamp seen: the data-time watermark to `sweep` with. */
@@ -289,8 +307,7 @@ export class AgentAnomalyEngine {
     const events: AnomalyEvent[] = this.pending.length ? this.pending.splice(0) : [];
     if (st.silent) {
       st.silent = false;
-      const closed = st.episodes.close(st.subject, t);
-      if (closed) events.push(closed);
+      st.episodes.closeCause('presence', st.subject, t, events);
     }
     if (st.reports > 0 && t > st.lastTimestamp) st.meanGapMs += 0.1 * (t - st.lastTimestamp - st.meanGapMs);
     if (t > st.lastTimestamp) st.lastTimestamp = t;
@@ -303,7 +320,9 @@ export class AgentAnomalyEngine {
     this.signalsOf(st, t, metrics, quality);
     const forestScore = this.forestOf(st, metrics, quality);
 
-    // Late fusion: the strongest candidate sets score and type; agreeing detectors raise the confidence.
+    // Late fusion per cause: the strongest candidate of a cause sets its score and type; agreeing detectors raise the
+    // confidence. Each cause has its own open anomaly, so one cause never hides another.
+    const top = this.causeTop.fill(-1);
     let best = -1;
     let score = 0;
     for (let i = 0; i < this.candidateCount; i++) {
@@ -312,6 +331,7 @@ export class AgentAnomalyEngine {
         score = c.score;
         best = i;
       }
+      if (c.score >= this.threshold && (top[c.cause]! < 0 || c.score > this.candidates[top[c.cause]!]!.score)) top[c.cause] = i;
     }
     const anomalous = best >= 0 && score >= this.threshold;
     if (st.forest && st.vector && st.seen === (1 << this.features.length) - 1) st.forest.learn(t, st.vector, !anomalous, forestScore);
@@ -321,9 +341,14 @@ export class AgentAnomalyEngine {
     v.timestamp = t;
     v.score = score;
     v.anomalous = anomalous;
-    v.anomaly = anomalous ? this.finding(st, best) : undefined;
+    const findings = this.findings;
+    v.anomaly = undefined;
+    for (let k = 0; k < CAUSES.length; k++) {
+      findings[k] = top[k]! >= 0 ? this.finding(st, k) : undefined;
+      if (top[k] === best) v.anomaly = findings[k];
+    }
     if (anomalous) this.counts.anomalousReports++;
-    const grouped = st.episodes.onReport(st.subject, t, v.anomaly);
+    const grouped = anomalous || st.episodes.open ? st.episodes.onReport(st.subject, t, findings) : NO_EVENTS;
     if (events.length === 0) v.events = grouped;
     else {
       for (const e of grouped) events.push(e);
@@ -346,20 +371,22 @@ export class AgentAnomalyEngine {
   sweep(now: number): AnomalyEvent[] {
     const watermark = Math.min(now, this.maxTimestamp);
     const events: AnomalyEvent[] = [];
+    this.scans?.evictIdle(watermark - this.idleMs);
+    if (this.silenceMs !== false) this.poolStops(watermark, this.silenceMs, events);
     for (const [id, st] of this.agents) {
       const quiet = watermark - st.lastTimestamp;
       if (quiet >= this.idleMs) {
-        const closed = st.episodes.close(st.subject, watermark);
-        if (closed) events.push(closed);
+        st.episodes.close(st.subject, watermark, events);
         this.forget(id, st);
         continue;
       }
-      if (st.episodes.open && !st.silent) {
-        const closed = st.episodes.onTime(st.subject, watermark);
-        if (closed) events.push(closed);
-      }
+      if (st.episodes.open && !st.silent) st.episodes.onTime(st.subject, watermark, events);
       if (this.silenceMs !== false && !st.silent && st.reports >= 20 && quiet >= Math.max(this.silenceMs, 10 * st.meanGapMs)) {
         st.silent = true;
+        // Its other anomalies end with its reports (their evidence stops).
+        st.episodes.close(st.subject, watermark, events);
+        // In a pool that stopped as a whole, the pool's one `stopped_reporting` anomaly speaks for it.
+        if (this.pools.get(st.subject.pool)?.stopped?.open) continue;
         const finding: Finding = {
           score: 1,
           confidence: Math.min(1, st.reports / 100),
@@ -372,13 +399,104 @@ export class AgentAnomalyEngine {
           explanation: `high silent anomaly on agent ${st.subject.agentId}: no report for ${round(quiet / 1000)} s, against one every ${round(st.meanGapMs / 1000)} s usually.`,
         };
         // Opened when noticed (evidence.lastReportAt says when the agent went quiet).
-        const closed = st.episodes.close(st.subject, watermark);
-        if (closed) events.push(closed);
-        for (const e of st.episodes.onReport(st.subject, watermark, finding)) events.push(e);
+        const presence = this.findings.fill(undefined);
+        presence[CAUSES.indexOf('presence')] = finding;
+        for (const e of st.episodes.onReport(st.subject, watermark, presence)) events.push(e);
+        presence.fill(undefined);
       }
     }
+    // Events of pools whose last agents were forgotten above.
+    if (this.pending.length) events.push(...this.pending.splice(0));
     this.counts.events += events.length;
     return events;
+  }
+
+  /**
+   * Opens one `stopped_reporting` anomaly for each pool where most agents this engine tracks (≥ half, and ≥ 3) went
+   * quiet together (quiet ≥ silenceMs and ≥ 3 × their usual gap): a deploy, a network cut, the end of a load test —
+   * one event, not one `silent` anomaly per agent. Its subject is the pool (`agentId` `pool:<name>`); it resolves
+   * when fewer than half of the pool's agents are quiet (they report again, or are forgotten).
+   */
+  private poolStops(watermark: number, silenceMs: number, events: AnomalyEvent[]): void {
+    const quietByPool = new Map<string, { quiet: number; lastReportAt: number; sample: string[] }>();
+    for (const st of this.agents.values()) {
+      if (st.reports < 20) continue;
+      const quiet = watermark - st.lastTimestamp;
+      if (!st.silent && !(quiet >= Math.max(silenceMs, 3 * st.meanGapMs))) continue;
+      let q = quietByPool.get(st.subject.pool);
+      if (!q) quietByPool.set(st.subject.pool, (q = { quiet: 0, lastReportAt: 0, sample: [] }));
+      q.quiet++;
+      if (st.lastTimestamp > q.lastReportAt) q.lastReportAt = st.lastTimestamp;
+      if (q.sample.length < 10) q.sample.push(st.subject.agentId);
+    }
+    for (const [name, pool] of this.pools) {
+      // Most of its agents report again: the pool's stop is over.
+      if (pool.stopped?.open && !((quietByPool.get(name)?.quiet ?? 0) >= 0.5 * pool.agents)) {
+        const closed = pool.stopped.close(pool.subject, watermark);
+        if (closed) events.push(closed);
+      }
+    }
+    for (const [name, q] of quietByPool) {
+      const pool = this.pools.get(name)!;
+      if (pool.stopped?.open || q.quiet < 3 || q.quiet < 0.5 * pool.agents) continue;
+      const finding: Finding = {
+        score: 1,
+        confidence: q.quiet / pool.agents,
+        severity: 'high',
+        type: 'stopped_reporting',
+        risk: 'low',
+        detectors: ['silence'],
+        features: [],
+        evidence: { agents: q.quiet, poolAgents: pool.agents, share: q.quiet / pool.agents, lastReportAt: q.lastReportAt },
+        explanation:
+          `high stopped_reporting anomaly on pool ${name}: ${q.quiet} of its ${pool.agents} agents stopped reporting together ` +
+          `(last report ${round((watermark - q.lastReportAt) / 1000)} s ago; e.g. ${q.sample.join(', ')}): a deploy, a network cut or the end of a load test, not ${q.quiet} faults.`,
+      };
+      const tracker = (pool.stopped ??= new EpisodeTracker({ ...this.episodeOptions, recoveryMs: Number.POSITIVE_INFINITY }));
+      for (const e of tracker.onReport(pool.subject, watermark, finding)) events.push(e);
+    }
+  }
+
+  /**
+   * Feeds one agent-to-agent interaction (the calling agent `from` is the subject). A source that reaches many agents
+   * it never contacted before with mostly failing first contacts (Threshold Random Walk, see scan-detector.ts) gets a
+   * `port_scan` anomaly (high risk), kept open while it keeps probing new targets. Returns the events.
+   */
+  observeInteraction(interaction: Interaction): readonly AnomalyEvent[] {
+    if (!this.scans) return NO_EVENTS;
+    const t = interaction.timestamp;
+    if (t > this.maxTimestamp) this.maxTimestamp = t;
+    const wasTargets = this.scans.targets(interaction.from);
+    const detection = this.scans.observe({ from: interaction.from, to: interaction.to, timestamp: t, outcome: interaction.outcome });
+    const declared = detection ?? (this.scans.isScanner(interaction.from) && this.scans.targets(interaction.from) > wasTargets ? this.scanSoFar(interaction.from, t) : undefined);
+    if (!declared) return NO_EVENTS;
+    const st = this.agents.get(interaction.from) ?? this.agentOf({ agentId: interaction.from, timestamp: t, metrics: {} });
+    const risk = classifyRisk({ types: ['port_scan'], agentsAffected: declared.targets, failedShare: declared.failedShare }, this.options.risk);
+    const finding: Finding = {
+      score: 1,
+      confidence: Math.min(1, 1 - 10 ** -declared.log10LikelihoodRatio),
+      severity: 'high',
+      type: 'port_scan',
+      risk: risk.risk,
+      detectors: ['scan-trw'],
+      features: ['interactions'],
+      evidence: { targets: declared.targets, failures: declared.failures, failedShare: declared.failedShare, log10LikelihoodRatio: declared.log10LikelihoodRatio, firstSeen: declared.firstSeen },
+      explanation:
+        `high port_scan anomaly on agent ${interaction.from}: it reached ${declared.targets} agents it had never contacted, ${round(100 * declared.failedShare)} % of first contacts failing ` +
+        `(e.g. ${declared.sample.slice(0, 5).join(', ')}); ${risk.risk} risk, ${risk.reason}.`,
+    };
+    const findings = this.findings.fill(undefined);
+    findings[CAUSES.indexOf('acute')] = finding;
+    const events = st.episodes.onReport(st.subject, t, findings);
+    findings.fill(undefined);
+    this.counts.events += events.length;
+    return events;
+  }
+
+  private scanSoFar(source: string, t: number): ScanDetection {
+    const targets = this.scans!.targets(source);
+    const failures = this.scans!.failures(source);
+    return { source, detectedAt: t, firstSeen: this.scans!.firstSeen(source), targets, failures, failedShare: failures / targets, log10LikelihoodRatio: this.scans!.logRatio(source), sample: this.scans!.sample(source) };
   }
 
   /** Bytes of state held for one agent (0 when unknown). */
@@ -410,6 +528,7 @@ export class AgentAnomalyEngine {
       this.agents.delete(id); // re-insert: Map order is the recency order
       const model = report.model ?? st.subject.model;
       const pool = report.pool ?? st.subject.pool;
+      if (pool !== st.subject.pool || model !== st.subject.model) st.latency = undefined; // its objective may differ
       if (pool !== st.subject.pool) {
         this.leavePool(st);
         (st.subject as { pool: string }).pool = pool;
@@ -419,8 +538,7 @@ export class AgentAnomalyEngine {
     } else {
       if (this.agents.size >= this.maxAgents) {
         const [oldId, oldest] = this.agents.entries().next().value as [string, AgentState];
-        const closed = oldest.episodes.close(oldest.subject, report.timestamp);
-        if (closed) this.pending.push(closed);
+        oldest.episodes.close(oldest.subject, report.timestamp, this.pending);
         this.forget(oldId, oldest);
         this.counts.evicted++;
       }
@@ -440,7 +558,9 @@ export class AgentAnomalyEngine {
       if (value === undefined || !Number.isFinite(value)) continue;
       const stream = (st.streams[i] ??= new StreamDetector(this.config));
       const r = stream.update(t, value);
-      if (r.anomalous && r.score >= this.univariateMin && this.streamType(stream, name) !== 'ignore') this.candidate(Kind.Stream, r.score, r.confidence, i, value);
+      if (!(r.anomalous && r.score >= this.univariateMin)) continue;
+      const type = this.streamType(stream, name);
+      if (type !== 'ignore') this.candidate(Kind.Stream, type, r.score, r.confidence, i, value);
     }
   }
 
@@ -463,7 +583,13 @@ export class AgentAnomalyEngine {
       }
     }
     const latency = metrics.response_time_seconds;
-    if (latency !== undefined) this.signal((st.latency ??= new LatencySloDetector(o.latencySlo)).update(latency), st.latency);
+    if (latency !== undefined && st.latency !== null) {
+      if (st.latency === undefined) {
+        const objective = o.latencySlos ? objectiveFor(o.latencySlos, st.subject.pool, st.subject.model) : undefined;
+        st.latency = objective ? new LatencySloDetector({ ...o.latencySlo, objective }) : null;
+      }
+      if (st.latency) this.signal(st.latency.update(t, latency), st.latency);
+    }
     const input = metrics.input_tokens;
     if (input !== undefined) this.signal((st.inputTokens ??= new TokenSpikeDetector({ label: 'input_tokens', ...o.tokenSpike })).update(input, learn), st.inputTokens);
     const output = metrics.output_tokens;
@@ -474,7 +600,7 @@ export class AgentAnomalyEngine {
         const drift = (st.drift ??= new OutputDriftDetector({ label: 'output_tokens', ...o.drift })).update(output, learn);
         // While the output spikes, the shifted distribution is the spike itself, not a drift; and a recent window filled
         // during an earlier anomaly (a flood's tiny answers) may join an open anomaly but not open a new one.
-        if (!(st.outputTokens.verdict.score >= 0.5) && (st.episodes.open || st.drift.heldShare <= 0.1)) this.signal(drift, st.drift);
+        if (!(st.outputTokens.verdict.score >= 0.5) && (st.episodes.isOpen('drift') || st.drift.heldShare <= 0.1)) this.signal(drift, st.drift);
       }
     }
     if (quality) {
@@ -492,8 +618,8 @@ export class AgentAnomalyEngine {
     if (this.memoryName !== false) {
       const m = metrics[this.memoryName];
       if (m !== undefined) {
-        const trend = (st.memory ??= new TrendDetector({ direction: 'up', minRelativeChange: 0.1, name: 'memory-trend', label: this.memoryName, ...o.memoryTrend }));
-        this.signal(trend.update(t, m), trend);
+        const leak = (st.memory ??= new MemoryLeakDetector({ label: this.memoryName, ...o.memoryLeak }));
+        this.signal(leak.update(t, m, metrics.memory_limit_bytes), leak);
       }
     }
   }
@@ -510,7 +636,7 @@ export class AgentAnomalyEngine {
     if (!v.ready || v.score < this.threshold) return;
     this.signalScratch[this.candidateCount] = detector;
     // Each detector's own test sets its score; how sure it is grows with its significance.
-    this.candidate(Kind.Signal, v.score, 0.5 + 0.5 * v.score, -1);
+    this.candidate(Kind.Signal, detector.type, v.score, 0.5 + 0.5 * v.score, -1);
   }
 
   /** Updates the smoothed feature vector and scores it; returns the isolation score (NaN when not scored). */
@@ -543,14 +669,16 @@ export class AgentAnomalyEngine {
       seed: ((this.options.multivariate?.seed ?? this.seed) ^ hashString(st.subject.agentId)) >>> 0,
     }));
     const r = forest.score(x);
-    if (r.ready && r.score >= this.threshold) this.candidate(Kind.Forest, r.score, 0.5, -1);
+    if (r.ready && r.score >= this.threshold) this.candidate(Kind.Forest, 'multivariate', r.score, 0.5, -1);
     return r.isolationScore;
   }
 
-  private candidate(kind: Kind, score: number, confidence: number, index: number, value = Number.NaN): void {
-    if (this.candidateCount === this.candidates.length) this.candidates.push({ kind, score, confidence, index, value });
+  private candidate(kind: Kind, type: AgentAnomalyType, score: number, confidence: number, index: number, value = Number.NaN): void {
+    const cause = CAUSES.indexOf(CAUSE_OF[type]);
+    if (this.candidateCount === this.candidates.length) this.candidates.push({ kind, cause, score, confidence, index, value });
     const c = this.candidates[this.candidateCount]!;
     c.kind = kind;
+    c.cause = cause;
     c.score = score;
     c.confidence = confidence;
     c.index = kind === Kind.Signal ? this.candidateCount : index;
@@ -560,12 +688,13 @@ export class AgentAnomalyEngine {
 
   // ---- findings (allocate: anomalous reports only) -----------------------------------------------------------
 
-  private finding(st: AgentState, best: number): Finding {
-    const top = this.candidates[best]!;
+  /** The finding of one cause from its candidates at or above the threshold. */
+  private finding(st: AgentState, cause: number): Finding {
+    const top = this.candidates[this.causeTop[cause]!]!;
     const score = top.score;
     const parts = this.candidates
       .slice(0, this.candidateCount)
-      .filter((c) => c.score >= this.threshold)
+      .filter((c) => c.score >= this.threshold && c.cause === cause)
       .map((c) => ({ c, part: this.describe(st, c) }));
     // The finding's type: the most specific among the detectors within 0.1 of the best score (see TYPE_PRIORITY).
     const priority = this.episodeOptions.typePriority ?? [];
@@ -679,7 +808,7 @@ export class AgentAnomalyEngine {
 
   private joinPool(st: AgentState): void {
     let p = this.pools.get(st.subject.pool);
-    if (!p) this.pools.set(st.subject.pool, (p = { agents: 0, surging: 0 }));
+    if (!p) this.pools.set(st.subject.pool, (p = { agents: 0, surging: 0, subject: { agentId: `pool:${st.subject.pool}`, model: 'various', pool: st.subject.pool }, stopped: undefined }));
     p.agents++;
     if (st.surging) p.surging++;
   }
@@ -689,7 +818,12 @@ export class AgentAnomalyEngine {
     if (!p) return;
     p.agents--;
     if (st.surging) p.surging--;
-    if (p.agents <= 0) this.pools.delete(st.subject.pool);
+    if (p.agents <= 0) {
+      // Its stopped agents were forgotten: the pool's stop is over as far as this engine can tell.
+      const closed = p.stopped?.close(p.subject, this.maxTimestamp);
+      if (closed) this.pending.push(closed);
+      this.pools.delete(st.subject.pool);
+    }
   }
 
   private forget(id: string, st: AgentState): void {

@@ -38,7 +38,7 @@ describe('anomaly-detector service', () => {
   beforeEach(async () => {
     bus = new MemoryBus({ shards: 4 });
     const env = parseEnv(anomalyDetectorEnv, { ANOMALY_DETECTOR_PORT: '0', BUS_SHARDS: '4', LOG_LEVEL: 'silent' });
-    running = await runAnomalyDetector(env, bus, createDefaultEngine({ latencySloSeconds: env.LATENCY_SLO_SECONDS }), logger);
+    running = await runAnomalyDetector(env, bus, createDefaultEngine({ latencySlos: env.LATENCY_SLOS }), logger);
     url = running.server.url;
   });
   afterEach(async () => {
@@ -71,9 +71,26 @@ describe('anomaly-detector service', () => {
     expect(mine.items).toHaveLength(1);
     expect(((await (await fetch(`${url}/agents/quiet-1/anomalies`)).json()) as { items: unknown[] }).items).toEqual([]);
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/swarmscope_anomalies_total\{[^}]*severity="[a-z]+"[^}]*\} 1/);
+    expect(metrics).toMatch(/swarmscope_anomalies_total\{[^}]*severity="[a-z]+",risk="low",pool="support"[^}]*\} 1/);
+    // Every (type, severity, risk) series of a pool exists from its first anomaly on, at 0 until it happens.
+    expect(metrics).toMatch(/swarmscope_anomalies_total\{type="request_surge",severity="critical",risk="high",pool="support"[^}]*\} 0/);
+    const byRisk = async (risk: string) => ((await (await fetch(`${url}/anomalies?risk=${risk}`)).json()) as { items: Array<{ agentId: string }> }).items.map((a) => a.agentId);
+    expect(await byRisk('low')).toEqual(['spiky-1']);
+    expect(await byRisk('high')).toEqual([]);
     expect(metrics).toMatch(/swarmscope_detection_latency_seconds_count\{[^}]*\} 800/);
     expect(metrics).toMatch(/swarmscope_detector_agents\{[^}]*\} 2/);
+  });
+
+  it('reads interactions from the bus and serves a scan as a high-risk port_scan (GET /anomalies?risk=high)', async () => {
+    const contacts = Array.from({ length: 40 }, (_, k) => ({ from: 'prober-1', to: `victim-${k}`, kind: 'message' as const, outcome: 'error' as const, latencySeconds: 0.004, timestamp: T0 + k * 500 }));
+    await bus.publish(topics.interactions, bus.shardOf('prober-1'), contacts);
+    const high = await waitFor(async () => {
+      const body = (await (await fetch(`${url}/anomalies?risk=high`)).json()) as { items: Array<{ agentId: string; type: string; risk: string }> };
+      return body.items.length > 0 ? body.items : undefined;
+    });
+    expect(high).toEqual([expect.objectContaining({ agentId: 'prober-1', type: 'port_scan', risk: 'high' })]);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/swarmscope_anomalies_total\{type="port_scan",severity="high",risk="high",pool="default"[^}]*\} 1/);
   });
 
   it('scores posted metrics on POST /detect/:agentId with the same engine', async () => {
@@ -81,9 +98,9 @@ describe('anomaly-detector service', () => {
       const answer = await fetch(`${url}/detect/direct-1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: report.timestamp, metrics: report.metrics, quality: report.quality }) });
       expect(answer.status).toBe(200);
     }
-    // Latency far over 2 × the SLO, sustained: the latency-SLO detector judges the median of the last 9 requests.
+    // Latency 60× the agent's own usual, sustained: judged against its own baseline (no SLO is configured).
     const verdicts: Array<{ anomalous: boolean; score: number; severity: string; explanation: string }> = [];
-    for (let k = 0; k < 6; k++) {
+    for (let k = 0; k < 20; k++) {
       const spike = await fetch(`${url}/detect/direct-1`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -97,6 +114,15 @@ describe('anomaly-detector service', () => {
     expect(verdict.explanation).toMatch(/response_time|latency/);
   });
 
+  it("creates a pool's anomaly series at 0 on its first report, before any anomaly (so increase() sees its first burst)", async () => {
+    const quiet = reports('calm-1', 1)[0]!;
+    const answer = await fetch(`${url}/detect/calm-1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: quiet.timestamp, pool: 'fresh', metrics: quiet.metrics }) });
+    expect(answer.status).toBe(200);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/swarmscope_anomalies_total\{type="error_surge",severity="critical",risk="high",pool="fresh"[^}]*\} 0/);
+    expect(metrics).not.toMatch(/swarmscope_anomalies_total\{[^}]*pool="fresh"[^}]*\} [1-9]/);
+  });
+
   it('refuses bad input naming the field, and describes its configuration', async () => {
     const bad = await fetch(`${url}/detect/a%20b`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(bad.status).toBe(400);
@@ -108,6 +134,9 @@ describe('anomaly-detector service', () => {
     expect(((await ahead.json()) as { error: { message: string } }).error.message).toBe('timestamp: more than 300 s in the future (MAX_FUTURE_SKEW_SECONDS)');
     const query = await fetch(`${url}/anomalies?severity=apocalyptic`);
     expect(query.status).toBe(400);
+    const risk = await fetch(`${url}/anomalies?risk=extreme`);
+    expect(risk.status).toBe(400);
+    expect(((await risk.json()) as { error: { message: string } }).error.message).toBe('query.risk: must be one of low, medium, high');
     expect((await fetch(`${url}/anomalies/nope`)).status).toBe(404);
     const detectors = (await (await fetch(`${url}/detectors`)).json()) as { bus: { group: string; shards: number[]; preferredShards: string } };
     expect(detectors.bus).toMatchObject({ group: 'anomaly-detector', preferredShards: 'all', shards: [0, 1, 2, 3] }); // a single replica leases every shard

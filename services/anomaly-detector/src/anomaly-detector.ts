@@ -16,7 +16,7 @@ import {
 } from '@swarmscope/core';
 import type { Express } from 'express';
 import { AnomalyLog } from './anomaly-log';
-import { createDetectorMetrics, type DetectorMetrics } from './detector-metrics';
+import { countOpened, createDetectorMetrics, initPool, type DetectorMetrics } from './detector-metrics';
 import type { AnomalyEngine, ReportVerdict } from './engine-port';
 import type { AnomalyDetectorEnv } from './env';
 import { mountRoutes } from './routes';
@@ -50,9 +50,12 @@ export class AnomalyDetector {
   readonly detectorMetrics: DetectorMetrics;
   readonly now: () => number;
   private subscription: Subscription | undefined;
+  private interactions: Subscription | undefined;
   private view: Subscription | undefined;
   private ownership: ShardOwnership | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** Pools whose anomaly counters exist (at 0 or more). */
+  private readonly countedPools = new Set<string>();
 
   constructor(readonly deps: AnomalyDetectorDeps) {
     const { env, bus, logger, engine } = deps;
@@ -117,8 +120,16 @@ export class AnomalyDetector {
   private async follow(owned: number[]): Promise<void> {
     const { bus, env } = this.deps;
     await this.subscription?.close();
+    await this.interactions?.close();
     this.subscription = undefined;
+    this.interactions = undefined;
     if (owned.length === 0) return;
+    // Interactions are sharded by the calling agent, as samples by agent: the same shards hold the same agents.
+    this.interactions = bus.subscribe(topics.interactions, { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, shards: owned, batchSize: SCORE_CHUNK }, async (messages) => {
+      const events: AnomalyEvent[] = [];
+      for (const message of messages) events.push(...this.deps.engine.observeInteraction(message.payload));
+      await this.emit(events);
+    });
     // Entries a dead owner of these shards had read but not acked are XAUTOCLAIMed after BUS_REDELIVER_SECONDS.
     // A chunk is one event-loop task: SCORE_CHUNK reports at ≈ 40 µs each (≈ 10 ms), not 500 (≈ 21 ms under the soak).
     this.subscription = bus.subscribe(topics.samples, { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, shards: owned, batchSize: SCORE_CHUNK }, async (messages) => {
@@ -132,6 +143,7 @@ export class AnomalyDetector {
   score(report: SampleReport): { verdict: ReportVerdict; events: AnomalyEvent[] } {
     const result = this.deps.engine.observe(report);
     this.detectorMetrics.reports.inc();
+    initPool(this.detectorMetrics, this.countedPools, report.pool);
     if (report.receivedAt !== undefined) {
       this.detectorMetrics.detectionLatency.observe({ value: Math.max(0, this.now() - report.receivedAt) / 1000, exemplarLabels: exemplarOf(report.traceId) });
     }
@@ -145,7 +157,7 @@ export class AnomalyDetector {
     const byShard = new Map<number, AnomalyEvent[]>();
     for (const event of events) {
       this.log.apply(event);
-      if (event.event === 'opened') this.detectorMetrics.anomalies.inc({ type: event.type, severity: event.severity, pool: event.pool });
+      if (event.event === 'opened') countOpened(this.detectorMetrics, this.countedPools, { type: event.type, severity: event.severity, risk: event.risk ?? 'low', pool: event.pool });
       const shard = bus.shardOf(event.agentId);
       const list = byShard.get(shard);
       if (list) list.push(event);

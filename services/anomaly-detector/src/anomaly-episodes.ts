@@ -39,6 +39,8 @@ export interface EpisodeOptions {
    * it causes) and publishes an `updated` event. Types not listed rank last. Default: none (the strongest score wins).
    */
   typePriority?: readonly string[];
+  /** Inserted in ids after the agent id (`<agentId>:<idPrefix>:<startedAt>:<n>`), for several trackers per agent. */
+  idPrefix?: string | undefined;
 }
 
 const SEVERITY_RANK: Record<Finding['severity'], number> = { low: 0, medium: 1, high: 2, critical: 3 };
@@ -58,6 +60,7 @@ export class EpisodeTracker {
   private readonly recoveryMs: number;
   private readonly escalation: number;
   private readonly priority: readonly string[];
+  private readonly idPrefix: string;
   private id = '';
   private startedAt = 0;
   private lastAnomalousAt = 0;
@@ -77,6 +80,7 @@ export class EpisodeTracker {
     this.recoveryMs = options.recoveryMs ?? 60_000;
     this.escalation = options.escalation ?? 0.1;
     this.priority = options.typePriority ?? [];
+    this.idPrefix = options.idPrefix ? `${options.idPrefix}:` : '';
   }
 
   get open(): boolean {
@@ -86,6 +90,11 @@ export class EpisodeTracker {
   /** The open episode's id ('' when none). */
   get openId(): string {
     return this.id;
+  }
+
+  /** When the open episode started (data time). */
+  get openedAt(): number {
+    return this.startedAt;
   }
 
   /** The open episode's strongest finding so far. */
@@ -108,7 +117,7 @@ export class EpisodeTracker {
       this.count++;
       this.startedAt = timestamp;
       this.lastAnomalousAt = timestamp;
-      this.id = `${subject.agentId}:${timestamp}:${this.count}`;
+      this.id = `${subject.agentId}:${this.idPrefix}${timestamp}:${this.count}`;
       this.peak = finding;
       this.maxScore = finding.score;
       this.maxSeverity = finding.severity;

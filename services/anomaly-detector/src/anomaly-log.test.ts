@@ -21,6 +21,19 @@ const event = (id: string, over: Partial<AnomalyEvent> = {}): AnomalyEvent => ({
 });
 
 describe('AnomalyLog', () => {
+  it('filters by risk class (no risk counts as low) and keeps the highest risk an anomaly reached', () => {
+    const log = new AnomalyLog(10);
+    log.apply(event('flood', { type: 'request_surge', risk: 'medium' }));
+    log.apply(event('flood', { event: 'updated', time: 2000, type: 'request_surge', risk: 'high' }));
+    log.apply(event('flood', { event: 'resolved', time: 3000, type: 'request_surge', risk: 'medium' }));
+    log.apply(event('exfil', { type: 'token_spike', risk: 'medium' }));
+    log.apply(event('slow', { startedAt: 900 }));
+    expect(log.query({ risk: 'high', limit: 10 }).map((r) => r.id)).toEqual(['flood']);
+    expect(log.query({ risk: 'medium', limit: 10 }).map((r) => r.id)).toEqual(['exfil']);
+    expect(log.query({ risk: 'low', limit: 10 }).map((r) => r.id)).toEqual(['slow']);
+    expect(log.get('slow')!.risk).toBe('low');
+  });
+
   it('keeps the latest state, the worst severity and score reached, and counts updates', () => {
     const log = new AnomalyLog(10);
     log.apply(event('1'));

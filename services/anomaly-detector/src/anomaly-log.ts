@@ -12,6 +12,8 @@ export interface AnomalyQuery {
   severity?: AnomalyEvent['severity'];
   type?: string;
   pool?: string;
+  /** Risk class; an event without one counts as `low`. */
+  risk?: 'low' | 'medium' | 'high';
   status?: 'open' | 'resolved';
   /** Anomalies still open at, or started after, this time (epoch ms). */
   since?: number;
@@ -19,6 +21,7 @@ export interface AnomalyQuery {
 }
 
 const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+const RISK_RANK = { low: 0, medium: 1, high: 2 } as const;
 const EVENT_RANK = { opened: 0, updated: 1, resolved: 2 } as const;
 
 /**
@@ -38,6 +41,8 @@ export class AnomalyLog {
       // A resolution keeps the worst severity and score the anomaly reached.
       severity: previous && SEVERITY_RANK[previous.severity] > SEVERITY_RANK[event.severity] ? previous.severity : event.severity,
       score: Math.max(previous?.score ?? 0, event.score),
+      // …and the highest risk class.
+      risk: previous && RISK_RANK[previous.risk ?? 'low'] > RISK_RANK[event.risk ?? 'low'] ? previous.risk : (event.risk ?? 'low'),
       startedAt: previous?.startedAt ?? event.startedAt,
       status: event.event === 'resolved' ? 'resolved' : 'open',
       updates: (previous?.updates ?? 0) + (event.event === 'resolved' ? 0 : 1),
@@ -80,6 +85,7 @@ export class AnomalyLog {
       if (query.severity !== undefined && record.severity !== query.severity) continue;
       if (query.type !== undefined && record.type !== query.type) continue;
       if (query.pool !== undefined && record.pool !== query.pool) continue;
+      if (query.risk !== undefined && (record.risk ?? 'low') !== query.risk) continue;
       if (query.status !== undefined && record.status !== query.status) continue;
       if (query.since !== undefined && record.startedAt < query.since && !(record.status === 'open' || (record.endedAt ?? 0) >= query.since)) continue;
       out.push(record);

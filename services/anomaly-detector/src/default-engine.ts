@@ -13,10 +13,13 @@ const NORMAL: Omit<ReportVerdict, 'score'> = {
   explanation: 'no detector is above its threshold',
 };
 
-/** The service's engine: the per-agent AgentAnomalyEngine with its defaults (and the SLO from the environment). */
-export function createDefaultEngine(options: { latencySloSeconds: number } & AgentAnomalyEngineOptions): AnomalyEngine {
-  const { latencySloSeconds, ...rest } = options;
-  const engine = new AgentAnomalyEngine({ ...rest, latencySlo: { ...rest.latencySlo, sloSeconds: latencySloSeconds } });
+/**
+ * The service's engine: the per-agent AgentAnomalyEngine with its defaults and the latency objectives (LATENCY_SLOS;
+ * a fleet-wide one is its `*=` entry).
+ */
+export function createDefaultEngine(options: AgentAnomalyEngineOptions = {}): AnomalyEngine {
+  const latencySlos = options.latencySlos ?? { pools: {}, models: {} };
+  const engine = new AgentAnomalyEngine({ ...options, latencySlos });
   return {
     observe(report: SampleReport) {
       const result = engine.observe(report);
@@ -25,9 +28,10 @@ export function createDefaultEngine(options: { latencySloSeconds: number } & Age
       const verdict: ReportVerdict = finding ? { anomalous: true, ...finding, detectors: [...finding.detectors], features: [...finding.features], evidence: { ...finding.evidence } } : { ...NORMAL, score: result.score };
       return { verdict, events: [...result.events] };
     },
+    observeInteraction: (interaction) => [...engine.observeInteraction(interaction)],
     sweep: (now) => engine.sweep(now),
     agents: () => engine.stats().agents,
     stateBytes: () => engine.stateBytes(),
-    describe: () => ({ engine: 'AgentAnomalyEngine', latencySloSeconds, ...rest }),
+    describe: () => ({ engine: 'AgentAnomalyEngine', ...options, latencySlos }),
   };
 }

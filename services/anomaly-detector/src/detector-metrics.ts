@@ -1,6 +1,7 @@
-import type { ServiceRegistry } from '@swarmscope/core';
+import { RISK_CLASSES, SEVERITIES, type ServiceRegistry } from '@swarmscope/core';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { AnomalyEngine } from './engine-port';
+import { ANOMALY_TYPES } from './signal';
 
 /** anomaly-detector's Prometheus metrics; labels are bounded (types, severities, pools), never agents. */
 /** `openAnomalies` counts this replica's own open anomalies (its shards' agents), so sums over replicas hold. */
@@ -9,8 +10,8 @@ export function createDetectorMetrics(registry: ServiceRegistry, engine: Anomaly
   return {
     anomalies: new Counter({
       name: 'swarmscope_anomalies_total',
-      help: 'Anomalies opened, by type, severity and pool.',
-      labelNames: ['type', 'severity', 'pool'] as const,
+      help: 'Anomalies opened, by type, severity, risk class and pool.',
+      labelNames: ['type', 'severity', 'risk', 'pool'] as const,
       registers,
     }),
     openAnomalies: new Gauge({
@@ -48,3 +49,19 @@ export function createDetectorMetrics(registry: ServiceRegistry, engine: Anomaly
   };
 }
 export type DetectorMetrics = ReturnType<typeof createDetectorMetrics>;
+
+/**
+ * Creates every (type, severity, risk) series of a pool at 0 the first time the pool is seen — on its first report,
+ * before any anomaly — so `increase()` over a window sees a pool's first burst as a rise, not as series that appear.
+ */
+export function initPool(metrics: DetectorMetrics, seenPools: Set<string>, pool: string): void {
+  if (seenPools.has(pool)) return;
+  seenPools.add(pool);
+  for (const type of ANOMALY_TYPES) for (const severity of SEVERITIES) for (const risk of RISK_CLASSES) metrics.anomalies.inc({ type, severity, risk, pool }, 0);
+}
+
+/** Counts an opened anomaly (its pool's series created first if it was never seen). */
+export function countOpened(metrics: DetectorMetrics, seenPools: Set<string>, labels: { type: string; severity: string; risk: string; pool: string }): void {
+  initPool(metrics, seenPools, labels.pool);
+  metrics.anomalies.inc(labels);
+}

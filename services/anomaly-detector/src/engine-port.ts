@@ -1,4 +1,4 @@
-import type { AnomalyEvent, SampleReport } from '@swarmscope/core';
+import type { AnomalyEvent, Interaction, SampleReport } from '@swarmscope/core';
 
 /** How one report scored, for `POST /detect/:agentId`. */
 export interface ReportVerdict {
@@ -19,6 +19,8 @@ export interface ReportVerdict {
  */
 export interface AnomalyEngine {
   observe(report: SampleReport): { verdict: ReportVerdict; events: AnomalyEvent[] };
+  /** Feed one agent-to-agent interaction (scan detection); the events it causes. */
+  observeInteraction(interaction: Interaction): AnomalyEvent[];
   /** Housekeeping at data time `now`: silent agents, time-based recovery, idle eviction. */
   sweep(now: number): AnomalyEvent[];
   /** Agents tracked now. */

@@ -144,6 +144,36 @@ describe('ensemble seam', () => {
   });
 });
 
+describe('StreamDetector refractory period', () => {
+  /** A direct member that replays fixed scores. */
+  class Scripted implements Detector {
+    readonly name = 'scripted';
+    private i = 0;
+    private readonly result: DetectorResult = { score: 0, deviation: 0, expected: 0, ready: true };
+    constructor(private readonly scores: readonly number[]) {}
+    update(): DetectorResult {
+      this.result.score = this.scores[this.i++] ?? 0;
+      return this.result;
+    }
+    stateBytes(): number {
+      return 8;
+    }
+  }
+  const run = (scores: number[], refractory?: { samples: number; above: number }) => {
+    const base = defaultEnsemble();
+    const d = new StreamDetector({ ...base, seasonal: false, likelihood: false, refractory, members: [{ create: () => new Scripted(scores), role: 'direct' }] });
+    return scores.map((_, i) => d.update(at(i), 0).score);
+  };
+
+  it('caps the scores after a high one at 0.9 × its level for the given samples, then scores freely again', () => {
+    const scores = [0.2, 1, 1, 0.95, 0.5, 1, 0.3];
+    expect(run(scores)).toEqual(scores);
+    expect(run(scores, { samples: 3, above: 0.9 })).toEqual([0.2, 1, 0.81, 0.81, 0.5, 1, 0.3]);
+    // Scores below the trigger never start a refractory period.
+    expect(run([0.89, 0.89, 0.89], { samples: 3, above: 0.9 })).toEqual([0.89, 0.89, 0.89]);
+  });
+});
+
 describe('severityOf', () => {
   it('maps scores to severities', () => {
     expect([0, 0.25, 0.45, 0.8, 0.98, 1].map(severityOf)).toEqual(['none', 'low', 'medium', 'high', 'critical', 'critical']);

@@ -42,6 +42,8 @@ export interface EnsembleConfig {
   threshold: AdaptiveThresholdOptions;
   /** Samples after which confidence stops growing with warm-up (default: when the likelihood is ready). */
   warmupSamples: number;
+  /** After a score of at least `above`, the next `samples` scores are capped at 0.9 × `above` (none when absent). */
+  refractory?: { samples: number; above: number };
 }
 
 export interface DefaultEnsembleOptions {
@@ -150,6 +152,9 @@ export class StreamDetector {
   private readonly gate: number;
   private readonly likelihoodWeight: number;
   private readonly warmupSamples: number;
+  private readonly refractorySamples: number;
+  private readonly refractoryAbove: number;
+  private refractoryLeft = 0;
   private readonly out: ScoredSample = {
     timestamp: 0,
     value: 0,
@@ -180,6 +185,8 @@ export class StreamDetector {
     this.gate = config.seasonalGate;
     this.likelihoodWeight = config.likelihoodWeight;
     this.warmupSamples = config.warmupSamples;
+    this.refractorySamples = config.refractory?.samples ?? 0;
+    this.refractoryAbove = config.refractory?.above ?? Number.POSITIVE_INFINITY;
   }
 
   /** Samples scored so far. */
@@ -249,6 +256,10 @@ export class StreamDetector {
       channel = -2;
     }
     if (score > 1) score = 1;
+    if (this.refractoryLeft > 0) {
+      this.refractoryLeft--;
+      if (score > 0.9 * this.refractoryAbove) score = 0.9 * this.refractoryAbove;
+    } else if (score >= this.refractoryAbove) this.refractoryLeft = this.refractorySamples;
     this.channel = channel;
 
     out.score = score;

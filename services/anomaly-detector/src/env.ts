@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { commonEnv, intVar, numberVar } from '@swarmscope/core';
 import { z } from 'zod';
+import type { LatencyObjective, LatencySloTable } from './latency-slo';
 
 /** `all`, or a list of shards and ranges such as `0-7` or `0-3,8,12-15`. */
 const shardList = z
@@ -26,6 +27,31 @@ const shardList = z
     return [...shards].sort((a, b) => a - b);
   });
 
+/**
+ * Latency objectives by pool and model: `pool:<name>=<seconds>[@<target>]`, `model:<name>=<seconds>[@<target>]` and
+ * `*=<seconds>[@<target>]` (every other agent), comma-separated; target defaults to 0.99. Empty: no SLO alerting.
+ */
+export const latencySlosVar = z
+  .string()
+  .default('')
+  .transform((value, context): LatencySloTable => {
+    const table: { pools: Record<string, LatencyObjective>; models: Record<string, LatencyObjective>; fallback?: LatencyObjective } = { pools: {}, models: {} };
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const match = /^(?:(pool|model):([^=]+)|(\*))=([0-9]*\.?[0-9]+)(?:@(0?\.[0-9]+))?$/.exec(part);
+      const seconds = Number(match?.[4]);
+      const target = match?.[5] === undefined ? 0.99 : Number(match[5]);
+      if (!match || !(seconds > 0 && seconds <= 3600) || !(target > 0 && target < 1)) {
+        context.addIssue({ code: 'custom', message: `"${part}" is not pool:<name>=<seconds>[@<target>], model:<name>=… or *=… (seconds in (0, 3600], target in (0, 1))` });
+        return z.NEVER;
+      }
+      const objective = { seconds, target };
+      if (match[3]) table.fallback = objective;
+      else if (match[1] === 'pool') table.pools[match[2]!.trim()] = objective;
+      else table.models[match[2]!.trim()] = objective;
+    }
+    return table;
+  });
+
 /** anomaly-detector's environment; every variable is listed in the README's configuration table. */
 export const anomalyDetectorEnv = commonEnv.extend({
   ANOMALY_DETECTOR_PORT: intVar(0, 65535, 8081),
@@ -36,7 +62,8 @@ export const anomalyDetectorEnv = commonEnv.extend({
   /** This replica's consumer name in the bus group: stable across restarts so it resumes its pending entries. */
   BUS_CONSUMER: z.string().min(1).max(128).default(hostname()),
   ANOMALY_LOG_CAPACITY: intVar(100, 10_000_000, 10_000),
-  LATENCY_SLO_SECONDS: numberVar(0.001, 3600, 2),
+  /** Latency objectives per pool and model, alerted by multi-window burn rate (see {@link latencySlosVar}). */
+  LATENCY_SLOS: latencySlosVar,
   /** How far ahead of this service's clock a `POST /detect` timestamp may be (like health-monitor's ingest). */
   MAX_FUTURE_SKEW_SECONDS: numberVar(0, 86_400, 300),
 });

@@ -1,4 +1,6 @@
 export { StreamDetector, defaultEnsemble, severityOf } from './ensemble';
+export { ENSEMBLE_CANDIDATES } from './ensemble-candidates';
+export type { EnsembleCandidate } from './ensemble-candidates';
 export { DetectorPool } from './detector-pool';
 export { RangeNoveltyDetector } from './range-novelty';
 export { RobustZScoreDetector, robustScale, MAD_TO_SIGMA, MEAN_AD_TO_SIGMA } from './robust-zscore';
@@ -77,3 +79,5 @@ export type { AnomalyRecord, AnomalyQuery } from './anomaly-log';
 export type { AnomalyEngine, ReportVerdict } from './engine-port';
 export type { AnomalyDetectorEnv } from './env';
 export type { RunningAnomalyDetector } from './run';
+export { RelativeEntropyDetector } from './relative-entropy';
+export type { RelativeEntropyOptions } from './relative-entropy';

@@ -1,17 +1,17 @@
 import { tracing } from './instrumentation';
-import { createBackends, createLogger, parseEnv, redisOptionsOf, runServiceProcess } from '@swarmscope/core';
+import { createLogger, openBackends, parseEnv, runServiceProcess } from '@swarmscope/core';
 import { CONSUMER_GROUP, SERVICE_NAME } from './anomaly-detector';
 import { createDefaultEngine } from './default-engine';
 import { anomalyDetectorEnv } from './env';
 import { runAnomalyDetector } from './run';
 
 /** anomaly-detector as its own process (distributed mode: REDIS_URL, and ANOMALY_SHARDS per replica). */
-runServiceProcess(async () => {
+runServiceProcess(SERVICE_NAME, async () => {
   const env = parseEnv(anomalyDetectorEnv);
   const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL });
   // The store is unused here: the bus carries the samples, the anomalies every replica merges, and the shard leases' backend.
-  const backends = createBackends({ ...redisOptionsOf(env), busShards: env.BUS_SHARDS, busMaxLen: env.BUS_MAX_LEN, windowRetentionMs: 3_600_000, logger });
-  const running = await runAnomalyDetector(env, backends.bus, createDefaultEngine({ latencySloSeconds: env.LATENCY_SLO_SECONDS }), logger, backends.leases(CONSUMER_GROUP));
+  const backends = await openBackends({ env, windowRetentionMs: 3_600_000, logger });
+  const running = await runAnomalyDetector(env, backends.bus, createDefaultEngine({ latencySlos: env.LATENCY_SLOS }), logger, backends.leases(CONSUMER_GROUP));
   return {
     logger,
     async stop() {

@@ -1,4 +1,4 @@
-import { OutputDriftDetector, binOf, populationStabilityIndex, psiOfSamples, quantileEdges } from './output-drift';
+import { OutputDriftDetector, binOf, kolmogorovSmirnovPValue, populationStabilityIndex, psiOfSamples, quantileEdges } from './output-drift';
 import { gaussian } from './test-support/random';
 
 describe('populationStabilityIndex', () => {
@@ -18,6 +18,16 @@ describe('populationStabilityIndex', () => {
     const edges = Float64Array.from([1, 2, 3]);
     expect([0, 1, 1.5, 3, 9].map((v) => binOf(edges, v))).toEqual([0, 1, 1, 3, 3]);
     expect(psiOfSamples([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).toBeCloseTo(0, 12);
+  });
+});
+
+describe('kolmogorovSmirnovPValue', () => {
+  it('gives the classic critical values: λ = 1.3581 at 5 %, 1.6276 at 1 %', () => {
+    // n = m = 20,000: nₑ = 10,000, λ = (100 + 0.12 + 0.0011)·D.
+    const scale = 100 + 0.12 + 0.11 / 100;
+    expect(kolmogorovSmirnovPValue(1.3581 / scale, 20_000, 20_000)).toBeCloseTo(0.05, 4);
+    expect(kolmogorovSmirnovPValue(1.6276 / scale, 20_000, 20_000)).toBeCloseTo(0.01, 4);
+    expect(kolmogorovSmirnovPValue(0, 100, 100)).toBe(1);
   });
 });
 
@@ -42,7 +52,11 @@ describe('OutputDriftDetector', () => {
     expect(detectedAt).toBeGreaterThan(5);
     expect(detectedAt).toBeLessThan(100);
     expect(d.verdict.evidence.psi).toBeGreaterThanOrEqual(0.25);
-    expect(d.describe()).toMatch(/^the distribution of output_tokens drifted \(PSI \d+(\.\d+)? over the last 300 values against the 1000 before them/);
+    expect(d.describe()).toMatch(/^the distribution of output_tokens drifted \(PSI \d+(\.\d+)?, Kolmogorov–Smirnov D \d+(\.\d+)? p = [\d.e-]+, over the last 300 values against the 1000 before them; median/);
+    // Before/after summaries: the drift multiplied the median by 2.5 and widened the tail.
+    const e = d.verdict.evidence;
+    expect(e.recentP95).toBeGreaterThan(e.referenceP95!);
+    expect(e.recentMean).toBeGreaterThan(e.referenceMean!);
     expect(d.verdict.evidence.ratio).toBeGreaterThan(1.2);
   });
 
@@ -84,6 +98,6 @@ describe('OutputDriftDetector', () => {
     for (let i = 0; i < 1000; i++) d.update(i);
     expect(d.stateBytes()).toBe(bytes);
     // 1,000 reference values (4 B) + 300 recent values (4 B), bins (1 B) and flags (1 B) + bin counts and headers.
-    expect(new OutputDriftDetector().stateBytes()).toBeLessThan(1000 * 4 + 300 * 6 + 1536);
+    expect(new OutputDriftDetector().stateBytes()).toBeLessThan(1000 * 4 + 300 * 6 + 1700);
   });
 });

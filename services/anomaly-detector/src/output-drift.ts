@@ -3,8 +3,10 @@ import { round } from './explain';
 import { type SignalDetector, logistic, verdict, verdictBytes } from './signal';
 import { stateArrays } from './state-arrays';
 
-// Method: population stability index PSI = Σ (a_i − e_i)·ln(a_i / e_i) over the reference window's quantile bins
-// (Siddiqi 2006, credit-scoring practice: < 0.1 stable, 0.1–0.25 moderate, > 0.25 significant shift).
+// Method: two tests between a reference window and the recent window, over the reference's quantile bins: the
+// population stability index PSI = Σ (a_i − e_i)·ln(a_i / e_i) (Siddiqi 2006: > 0.25 a significant shift) and the
+// two-sample Kolmogorov–Smirnov statistic D = max |F_ref − F_recent| at the bin edges (a lower bound of the exact D,
+// so a conservative test), its p-value from the Kolmogorov distribution with the Stephens (1970) correction.
 
 /** PSI of `actual` against `expected` proportions (same length; each summing to 1). Empty bins take `epsilon`. */
 export function populationStabilityIndex(expected: ArrayLike<number>, actual: ArrayLike<number>, epsilon = 1e-4): number {
@@ -43,6 +45,24 @@ export function binOf(edges: Float64Array, value: number, count = edges.length):
   return lo;
 }
 
+/**
+ * P(D ≥ d) for the two-sample Kolmogorov–Smirnov statistic of samples of n and m values (asymptotic Kolmogorov
+ * distribution, λ = (√nₑ + 0.12 + 0.11/√nₑ)·d with nₑ = nm/(n+m); Stephens 1970, as in Numerical Recipes' probks).
+ */
+export function kolmogorovSmirnovPValue(d: number, n: number, m: number): number {
+  const ne = (n * m) / (n + m);
+  const sqrt = Math.sqrt(ne);
+  const lambda = (sqrt + 0.12 + 0.11 / sqrt) * d;
+  if (lambda < 0.3) return 1;
+  let sum = 0;
+  for (let k = 1; k <= 100; k++) {
+    const term = (k % 2 ? 2 : -2) * Math.exp(-2 * k * k * lambda * lambda);
+    sum += term;
+    if (Math.abs(term) < 1e-16 * Math.abs(sum) || Math.abs(term) < 1e-300) break;
+  }
+  return Math.min(1, Math.max(0, sum));
+}
+
 /** PSI between two samples, binned at the reference's deciles (or `bins` quantiles). */
 export function psiOfSamples(reference: ArrayLike<number>, recent: ArrayLike<number>, bins = 10): number {
   const edges = quantileEdges(reference, bins);
@@ -61,8 +81,10 @@ export interface OutputDriftOptions {
   recent?: number;
   /** Quantile bins of the reference (default 10, deciles). */
   bins?: number;
-  /** PSI that scores 0.5 (default 0.25: a significant shift). */
+  /** PSI that scores 0.5 (default 0.25: a significant shift)… */
   threshold?: number;
+  /** …or Kolmogorov–Smirnov p-value that scores 0.5 (default 1e-8, as PSI 0.25 at the default windows). */
+  ksAlpha?: number;
   /** The reference's bins are recomputed after this many new reference values (default 100). */
   rebinEvery?: number;
   /**
@@ -75,7 +97,7 @@ export interface OutputDriftOptions {
   label?: string;
 }
 
-const KEYS = ['psi', 'referenceMedian', 'recentMedian', 'ratio', 'samples'] as const;
+const KEYS = ['psi', 'ksD', 'ksPValue', 'referenceMedian', 'recentMedian', 'ratio', 'referenceP95', 'recentP95', 'referenceMean', 'recentMean', 'samples'] as const;
 
 /**
  * Model/output drift of one distribution (output tokens, response length, latency): the PSI between the last `recent`
@@ -99,6 +121,7 @@ export class OutputDriftDetector implements SignalDetector {
   private readonly recentSize: number;
   private readonly bins: number;
   private readonly threshold: number;
+  private readonly logKsAlpha: number;
   private readonly rebinEvery: number;
   private readonly rebaseAfter: number;
   private readonly referenceValues: Float32Array;
@@ -109,6 +132,8 @@ export class OutputDriftDetector implements SignalDetector {
   private heldInRecent = 0;
   private readonly counts: Uint32Array;
   private readonly expected: Float64Array;
+  /** The reference's exact bin shares (unsmoothed), for the Kolmogorov–Smirnov CDF. */
+  private readonly referenceShare: Float64Array;
   private readonly edges: Float64Array;
   private edgeCount = -1; // −1: no bins yet
   private referenceHead = 0;
@@ -126,6 +151,7 @@ export class OutputDriftDetector implements SignalDetector {
     this.bins = options.bins ?? 10;
     if (this.bins < 2 || this.bins > 255) throw new RangeError(`bins must be in [2, 255] (got ${this.bins})`);
     this.threshold = options.threshold ?? 0.25;
+    this.logKsAlpha = -Math.log10(options.ksAlpha ?? 1e-8);
     this.rebinEvery = options.rebinEvery ?? 100;
     this.rebaseAfter = options.rebaseAfter ?? 10_000;
     this.feature = options.label ?? 'output_tokens';
@@ -135,6 +161,7 @@ export class OutputDriftDetector implements SignalDetector {
     this.recentHeld = stateArrays.uint8(this.recentSize);
     this.counts = stateArrays.uint32(this.bins);
     this.expected = stateArrays.float64(this.bins);
+    this.referenceShare = stateArrays.float64(this.bins);
     this.edges = stateArrays.float64(this.bins - 1);
   }
 
@@ -181,16 +208,25 @@ export class OutputDriftDetector implements SignalDetector {
       return v;
     }
     let psi = 0;
+    let ks = 0;
+    let cumA = 0;
+    let cumE = 0;
     const k = this.edgeCount + 1;
     for (let i = 0; i < k; i++) {
       // Laplace-smoothed proportions: an empty bin does not make the PSI infinite.
       const a = (this.counts[i]! + 0.5) / (this.recentCount + 0.5 * k);
       const e = this.expected[i]!;
       psi += (a - e) * Math.log(a / e);
+      cumA += this.counts[i]! / this.recentCount;
+      cumE += this.referenceShare[i]!;
+      if (Math.abs(cumA - cumE) > ks) ks = Math.abs(cumA - cumE);
     }
+    const p = kolmogorovSmirnovPValue(ks, this.referenceSize, this.recentCount);
     v.ready = true;
-    v.score = logistic(psi, this.threshold, 20);
+    v.score = Math.max(logistic(psi, this.threshold, 20), logistic(-Math.log10(Math.max(p, 1e-300)), this.logKsAlpha, 1.5));
     v.evidence.psi = psi;
+    v.evidence.ksD = ks;
+    v.evidence.ksPValue = p;
     v.evidence.samples = this.recentCount;
     return v;
   }
@@ -203,13 +239,22 @@ export class OutputDriftDetector implements SignalDetector {
     return this.recentCount ? this.heldInRecent / this.recentCount : 0;
   }
 
-  /** Fills the median evidence (sorts the windows: for anomalies only) and describes the drift. */
+  /** Fills the before/after summaries (sorts the windows: for anomalies only) and describes the drift. */
   describe(): string {
     const e = this.verdict.evidence;
-    e.referenceMedian = medianOf(this.referenceValues.subarray(0, this.referenceCount));
-    e.recentMedian = medianOf(this.recentValues.subarray(0, this.recentCount));
+    const before = summaryOf(this.referenceValues.subarray(0, this.referenceCount));
+    const after = summaryOf(this.recentValues.subarray(0, this.recentCount));
+    e.referenceMedian = before.median;
+    e.recentMedian = after.median;
+    e.referenceP95 = before.p95;
+    e.recentP95 = after.p95;
+    e.referenceMean = before.mean;
+    e.recentMean = after.mean;
     e.ratio = e.referenceMedian !== 0 ? e.recentMedian / e.referenceMedian : Number.NaN;
-    return `the distribution of ${this.feature} drifted (PSI ${round(e.psi!)} over the last ${e.samples} values against the ${this.referenceCount} before them, > 0.25 is significant; median ${round(e.recentMedian)} against ${round(e.referenceMedian)})`;
+    return (
+      `the distribution of ${this.feature} drifted (PSI ${round(e.psi!)}, Kolmogorov–Smirnov D ${round(e.ksD!)} p = ${round(e.ksPValue!)}, over the last ${e.samples} values against the ${this.referenceCount} before them; ` +
+      `median ${round(after.median)} against ${round(before.median)}, p95 ${round(after.p95)} against ${round(before.p95)}, mean ${round(after.mean)} against ${round(before.mean)})`
+    );
   }
 
   stateBytes(): number {
@@ -222,6 +267,8 @@ export class OutputDriftDetector implements SignalDetector {
       this.recentBins.byteLength +
       this.counts.byteLength +
       this.expected.byteLength +
+      TYPED_ARRAY_OVERHEAD_BYTES +
+      this.referenceShare.byteLength +
       this.edges.byteLength +
       verdictBytes(KEYS.length)
     );
@@ -249,7 +296,10 @@ export class OutputDriftDetector implements SignalDetector {
     const view = this.edges.subarray(0, this.edgeCount);
     this.expected.fill(0);
     for (let i = 0; i < this.referenceSize; i++) this.expected[binOf(view, this.referenceValues[i]!)]!++;
-    for (let i = 0; i < k; i++) this.expected[i] = (this.expected[i]! + 0.5) / (this.referenceSize + 0.5 * k);
+    for (let i = 0; i < k; i++) {
+      this.referenceShare[i] = this.expected[i]! / this.referenceSize;
+      this.expected[i] = (this.expected[i]! + 0.5) / (this.referenceSize + 0.5 * k);
+    }
     this.counts.fill(0);
     for (let i = 0; i < this.recentCount; i++) {
       const bin = binOf(view, this.recentValues[i]!);
@@ -259,10 +309,15 @@ export class OutputDriftDetector implements SignalDetector {
   }
 }
 
-function medianOf(values: Float32Array): number {
+/** Median, p95 (R-7) and mean of a window. */
+function summaryOf(values: Float32Array): { median: number; p95: number; mean: number } {
   const n = values.length;
-  if (n === 0) return Number.NaN;
+  if (n === 0) return { median: Number.NaN, p95: Number.NaN, mean: Number.NaN };
   const s = Float64Array.from(values).sort();
   const h = n >> 1;
-  return n & 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+  const pos = 0.95 * (n - 1);
+  const lo = Math.floor(pos);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += s[i]!;
+  return { median: n & 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2, p95: s[lo]! + (pos - lo) * (s[Math.min(n - 1, lo + 1)]! - s[lo]!), mean: sum / n };
 }

@@ -43,6 +43,40 @@ describe('RequestRateDetector', () => {
     expect(alarms).toBe(0);
   });
 
+  it('keeps its baseline through an unrelated anomaly: a steady agent raises nothing after it, a 5× flood is still found', () => {
+    // The known answer of issue 18: a steady Poisson agent (0.25 requests/s) held out of learning by an unrelated
+    // anomaly from its 10th to its 40th minute. Its baseline count was frozen while the warm-up correction kept
+    // growing, so the estimate sank to a fraction of the true rate and ordinary traffic read as a 7.7× surge.
+    const random = seeded(11);
+    const d = new RequestRateDetector();
+    const rate = 0.25;
+    let alarms = 0;
+    let maxMultiple = 0;
+    const count = (_t: number, s: number) => {
+      if (s >= 0.5) alarms++;
+      if (d.verdict.ready) maxMultiple = Math.max(maxMultiple, d.verdict.evidence.multiple!);
+    };
+    feed(d, random, rate, 0, 600_000, count);
+    let t = 600_000;
+    // The unrelated anomaly: the caller says "do not learn" for 30 minutes.
+    while (t < 2_400_000) {
+      t += (-Math.log(1 - random()) / rate) * 1000;
+      count(t, d.update(t, 1, false).score);
+    }
+    feed(d, random, rate, t, 3 * 3_600_000, count);
+    expect(alarms).toBe(0);
+    expect(maxMultiple).toBeLessThan(3);
+    expect(d.verdict.evidence.baselineRate).toBeGreaterThan(0.8 * rate);
+    expect(d.verdict.evidence.baselineRate).toBeLessThan(1.25 * rate);
+    let first = -1;
+    const start = 3 * 3_600_000;
+    feed(d, random, 5 * rate, start, start + 120_000, (time, s) => {
+      if (s >= 0.5 && first < 0) first = time - start;
+    });
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(60_000);
+  });
+
   it('waits for its warm-up', () => {
     const d = new RequestRateDetector({ warmupMs: 60_000 });
     expect(d.update(0, 1).ready).toBe(false);

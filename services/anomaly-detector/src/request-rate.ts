@@ -14,7 +14,7 @@ export interface RequestRateOptions {
   longMs?: number;
   /** Data time before the first verdict, ms (default 5 min). */
   warmupMs?: number;
-  /** Recent / baseline rate that must be reached (default 4). */
+  /** Recent / baseline rate that must be reached (default 3: a 5× flood reaches it within ≈ 45 s at the 60 s time constant). */
   multiple?: number;
   /** Poisson tail probability that scores 0.5 (default 1e-6). */
   alpha?: number;
@@ -46,12 +46,14 @@ export class RequestRateDetector implements SignalDetector {
   private start = Number.NaN;
   private last = Number.NaN;
   private frozenSince = Number.NaN;
+  /** Data time the baseline count has learned for: its warm-up correction uses this, not the time since the start. */
+  private learnedMs = 0;
 
   constructor(options: RequestRateOptions = {}) {
     this.tauShort = options.shortMs ?? 60_000;
     this.tauLong = options.longMs ?? 1_800_000;
     this.warmupMs = options.warmupMs ?? 300_000;
-    this.multiple = options.multiple ?? 4;
+    this.multiple = options.multiple ?? 3;
     this.logAlpha = -Math.log10(options.alpha ?? 1e-6);
     this.maxFreezeMs = options.maxFreezeMs ?? 1_800_000;
   }
@@ -71,8 +73,12 @@ export class RequestRateDetector implements SignalDetector {
     const elapsed = t - this.start;
     // Bias correction: a decayed count started at 0 holds only (1 − e^(−elapsed/τ)) of its steady-state mass.
     const rate = (this.short / this.tauShort / Math.max(1e-9, 1 - Math.exp(-Math.max(elapsed, 1) / this.tauShort))) * 1000;
-    const longDecay = Math.exp(-dt / this.tauLong);
-    const baseline = ((this.long * longDecay) / this.tauLong / Math.max(1e-9, 1 - Math.exp(-Math.max(elapsed, 1) / this.tauLong))) * 1000;
+    // While the baseline count is frozen it neither decays nor learns, so its warm-up correction must not grow either
+    // (it did: a baseline frozen during an earlier anomaly sank several-fold and steady agents read as floods).
+    const frozenNow = this.frozenSince === this.frozenSince && t - this.frozenSince < this.maxFreezeMs;
+    const longDecay = frozenNow ? 1 : Math.exp(-dt / this.tauLong);
+    const learned = frozenNow ? this.learnedMs : this.learnedMs + dt;
+    const baseline = ((this.long * longDecay) / this.tauLong / Math.max(1e-9, 1 - Math.exp(-Math.max(learned, 1) / this.tauLong))) * 1000;
     let score = 0;
     let p = 1;
     const multiple = baseline > 0 ? rate / baseline : rate > 0 ? Number.POSITIVE_INFINITY : 0;
@@ -93,7 +99,10 @@ export class RequestRateDetector implements SignalDetector {
     if (hold && this.frozenSince !== this.frozenSince) this.frozenSince = t;
     if (!hold) this.frozenSince = Number.NaN;
     const frozen = this.frozenSince === this.frozenSince && t - this.frozenSince < this.maxFreezeMs;
-    if (!frozen) this.long = this.long * longDecay + requests; // frozen: the baseline count is held as it was
+    if (!frozen) {
+      this.long = this.long * Math.exp(-dt / this.tauLong) + requests;
+      this.learnedMs += dt;
+    } // frozen: the baseline count and its age are held as they were
     return v;
   }
 
@@ -103,6 +112,6 @@ export class RequestRateDetector implements SignalDetector {
   }
 
   stateBytes(): number {
-    return objectBytes(14) + verdictBytes(KEYS.length);
+    return objectBytes(15) + verdictBytes(KEYS.length);
   }
 }

@@ -26,7 +26,7 @@ export interface RiskEvidence {
 }
 
 export interface RiskOptions {
-  /** Rate multiple of a flood (default 4). */
+  /** Rate multiple of a flood (default 3, as the request-rate detector). */
   floodMultiple?: number;
   /** Pool share that makes a rate surge a pool flood (default 0.5)… */
   floodPoolShare?: number;
@@ -50,13 +50,13 @@ export interface RiskAssessment {
 }
 
 /**
- * Maps detected anomaly types and their evidence to a risk class: a request flood over a pool (rate ≥ 4× on ≥ half
+ * Maps detected anomaly types and their evidence to a risk class: a request flood over a pool (rate ≥ 3× on ≥ half
  * the pool or ≥ 5 agents) and a horizontal scan (one source, ≥ 10 agents, ≥ 80 % failures) are high; one agent's
  * rate surge without that breadth, and exfiltration-like output (≥ 5× the output at < 2× the input and a normal
  * request rate), are medium; everything else is low. Pure.
  */
 export function classifyRisk(evidence: RiskEvidence, options: RiskOptions = {}): RiskAssessment {
-  const floodMultiple = options.floodMultiple ?? 4;
+  const floodMultiple = options.floodMultiple ?? 3;
   const floodPoolShare = options.floodPoolShare ?? 0.5;
   const floodAgents = options.floodAgents ?? 5;
   const scanAgents = options.scanAgents ?? 10;

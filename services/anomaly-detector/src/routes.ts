@@ -1,35 +1,15 @@
-import { HttpError, metricValue, parseOrThrow, requireScope, SEVERITIES, type SampleReport } from '@swarmscope/core';
+import { agentIdSchema as agentId, detectReportSchema, HttpError, parseOrThrow, REPORT_DEFAULTS, requireScope, RISK_CLASSES, SEVERITIES, type SampleReport } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { AnomalyDetector } from './anomaly-detector';
 
-const agentId = z
-  .string()
-  .min(1, { error: 'must not be empty', abort: true })
-  .max(128, { error: 'must be at most 128 characters', abort: true })
-  .regex(/^[A-Za-z0-9._:-]+$/, 'may only hold letters, digits and . _ : -');
 const name = z.string().min(1).max(128);
-// The same per-report limits as health-monitor's ingest (README, Limits).
-const numbers = z
-  .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'name must be snake_case').max(64), metricValue)
-  .refine((metrics) => Object.keys(metrics).length <= 64, 'at most 64 metrics per report');
-
-const detectBody = z.object({
-  timestamp: z.number().int('must be whole epoch milliseconds').optional(),
-  model: name.optional(),
-  pool: name.optional(),
-  type: name.optional(),
-  metrics: numbers.default({}),
-  quality: z
-    .record(z.string().max(64), z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'))
-    .refine((quality) => Object.keys(quality).length <= 32, 'at most 32 quality scores per report')
-    .default({}),
-});
 
 const anomaliesQuery = z.object({
   severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).optional(),
   type: name.optional(),
   pool: name.optional(),
+  risk: z.enum(RISK_CLASSES, { error: `must be one of ${RISK_CLASSES.join(', ')}` }).optional(),
   status: z.enum(['open', 'resolved'], { error: 'must be open or resolved' }).optional(),
   since: z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0').optional(),
   limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
@@ -40,7 +20,8 @@ export function mountRoutes(app: Express, detector: AnomalyDetector): void {
   // Scores posted metrics now, through the same engine (and the same per-agent state) as the bus path.
   app.post('/detect/:agentId', requireScope('ingest'), async (request, response) => {
     const id = parseOrThrow(agentId, request.params.agentId, ['params', 'agentId']);
-    const body = parseOrThrow(detectBody, request.body ?? {});
+    // The ingest report's schema and limits (one source for every route that takes a report).
+    const body = parseOrThrow(detectReportSchema, request.body ?? {});
     const now = detector.now();
     const maxFutureMs = detector.deps.env.MAX_FUTURE_SKEW_SECONDS * 1000;
     if (body.timestamp !== undefined && body.timestamp > now + maxFutureMs) {
@@ -50,11 +31,13 @@ export function mountRoutes(app: Express, detector: AnomalyDetector): void {
     const report: SampleReport = {
       agentId: id,
       timestamp: body.timestamp ?? now,
-      model: body.model ?? 'unknown',
-      pool: body.pool ?? 'default',
-      type: body.type ?? 'general',
-      metrics: body.metrics,
-      quality: body.quality,
+      model: body.model ?? REPORT_DEFAULTS.model,
+      pool: body.pool ?? REPORT_DEFAULTS.pool,
+      type: body.type ?? REPORT_DEFAULTS.type,
+      metrics: body.metrics ?? {},
+      quality: body.quality ?? {},
+      ...(body.labels ? { labels: body.labels } : {}),
+      ...(body.tools ? { tools: body.tools } : {}),
     };
     const { verdict, events } = detector.score(report);
     await detector.emit(events);

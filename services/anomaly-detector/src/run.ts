@@ -17,7 +17,7 @@ export interface RunningAnomalyDetector {
 export async function runAnomalyDetector(env: AnomalyDetectorEnv, bus: Bus, engine: AnomalyEngine, logger: Logger, leases?: ShardLeases): Promise<RunningAnomalyDetector> {
   const detector = new AnomalyDetector({ env, bus, engine, logger, ...(leases ? { leases } : {}) });
   await detector.start();
-  const server = await listen(detector.app, { port: env.ANOMALY_DETECTOR_PORT, host: env.HOST });
+  const server = await listen(detector.app, { port: env.ANOMALY_DETECTOR_PORT, host: env.HOST, portVariable: 'ANOMALY_DETECTOR_PORT' });
   logger.info({ url: server.url, shards: detector.ownedShards }, `${SERVICE_NAME} listening`);
   return {
     detector,

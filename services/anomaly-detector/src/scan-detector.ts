@@ -135,6 +135,26 @@ export class ScanDetector {
     return this.sources.get(source)?.seen.size ?? 0;
   }
 
+  /** Failed first contacts of `source`, as far as remembered. */
+  failures(source: string): number {
+    return this.sources.get(source)?.failures ?? 0;
+  }
+
+  /** When `source` was first seen (NaN when unknown). */
+  firstSeen(source: string): number {
+    return this.sources.get(source)?.firstSeen ?? Number.NaN;
+  }
+
+  /** log₁₀ of the likelihood ratio of `source`'s walk. */
+  logRatio(source: string): number {
+    return this.sources.get(source)?.logRatio ?? 0;
+  }
+
+  /** Up to 50 of the destinations `source` contacted (first contacted first). */
+  sample(source: string): string[] {
+    return [...(this.sources.get(source)?.sample ?? [])];
+  }
+
   /** Forgets sources not seen since `timestamp`; returns how many. */
   evictIdle(timestamp: number): number {
     let dropped = 0;

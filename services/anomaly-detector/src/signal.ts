@@ -1,19 +1,23 @@
 // The seam for the per-agent, AI-specific detectors (quality trend, output drift, token spikes, error surges, latency
 // SLO, request surges): each is streaming and pure, and answers with a typed verdict and the numbers behind it.
 
-/** Anomaly types the agent-level detectors and the engine report (the `type` of an anomaly event). */
-export type AgentAnomalyType =
-  | 'latency_spike'
-  | 'latency_slo'
-  | 'error_surge'
-  | 'token_spike'
-  | 'quality_degradation'
-  | 'model_drift'
-  | 'memory_leak'
-  | 'request_surge'
-  | 'multivariate'
-  | 'statistical'
-  | 'silent';
+/** Anomaly types the engine reports (the `type` of an anomaly event), from the most to the least specific. */
+export const ANOMALY_TYPES = [
+  'request_surge',
+  'port_scan',
+  'error_surge',
+  'token_spike',
+  'model_drift',
+  'memory_leak',
+  'quality_degradation',
+  'latency_spike',
+  'latency_slo',
+  'stopped_reporting',
+  'silent',
+  'multivariate',
+  'statistical',
+] as const;
+export type AgentAnomalyType = (typeof ANOMALY_TYPES)[number];
 
 /** One detector's answer for one observation. The object is reused: copy what you keep. */
 export interface SignalVerdict {

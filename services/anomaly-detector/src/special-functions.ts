@@ -33,7 +33,18 @@ export function regularizedGammaP(a: number, x: number): number {
     }
     return Math.min(1, sum * Math.exp(lnPrefix));
   }
-  // Continued fraction for Q(a, x) = 1 − P(a, x) (modified Lentz).
+  return Math.max(0, 1 - Math.exp(lnPrefix + logContinuedFraction(a, x)));
+}
+
+/** ln Q(a, x) = ln(1 − P(a, x)), accurate far into the tail (ln Q = −55 for Q = 1e-24), for a > 0, x ≥ 0. */
+export function logRegularizedGammaQ(a: number, x: number): number {
+  if (!(a > 0) || !(x >= 0)) return Number.NaN;
+  if (x < a + 1) return Math.log1p(-regularizedGammaP(a, x));
+  return a * Math.log(x) - x - logGamma(a) + logContinuedFraction(a, x);
+}
+
+/** ln of Legendre's continued fraction h, Q(a, x) = e^−x x^a h / Γ(a), for x ≥ a + 1 (modified Lentz). */
+function logContinuedFraction(a: number, x: number): number {
   const tiny = 1e-300;
   let b = x + 1 - a;
   let c = 1 / tiny;
@@ -51,7 +62,7 @@ export function regularizedGammaP(a: number, x: number): number {
     h *= delta;
     if (Math.abs(delta - 1) < 1e-15) break;
   }
-  return Math.max(0, 1 - Math.exp(lnPrefix) * h);
+  return Math.log(h);
 }
 
 /**

@@ -97,10 +97,11 @@ describe('autoscaler service', () => {
   });
 
   it('replaces an agent silent beyond the timeout while its pool reports', async () => {
-    await publish(samples(10, clock, { requests: 1, cpu_percent: 50 }));
+    // CPU at the 70 % target: the pool holds at 10 (a scale-down would take the silent agent away instead).
+    await publish(samples(10, clock, { requests: 1, cpu_percent: 70 }));
     await waitFor(() => running.autoscaler.knowsPool('support'));
     clock += 70_000;
-    await publish(samples(10, clock, { requests: 1, cpu_percent: 50 }, ['agent-7']));
+    await publish(samples(10, clock, { requests: 1, cpu_percent: 70 }, ['agent-7']));
     await new Promise((resolve) => setTimeout(resolve, 100));
     await post('/analyze', { pool: 'support' });
     expect(actuator.replaced).toEqual([{ pool: 'support', agentIds: ['agent-7'] }]);

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createHttpApp, createServiceMetrics, rateLimitsFrom, registerBusLag, topics, type Bus, type Logger, type SampleReport, type ServiceMetrics, type Store, type Subscription } from '@swarmscope/core';
+import { createHttpApp, HttpError, createServiceMetrics, rateLimitsFrom, registerBusLag, topics, type Bus, type Logger, type SampleReport, type ServiceMetrics, type Store, type Subscription } from '@swarmscope/core';
 import type { Express } from 'express';
 import type { Actuator } from './actuators/actuator';
 import { createAutoscalerMetrics, type AutoscalerMetrics } from './autoscaler-metrics';
@@ -7,6 +7,7 @@ import { EfficiencyTracker } from './efficiency';
 import type { AutoscalerEnv } from './env';
 import { EventLog, type AutoscalerEvent } from './event-log';
 import { PolicyBook } from './policy-book';
+import { STRATEGIES } from './policy';
 import { PoolAggregator } from './pool-aggregator';
 import { PoolController, type Decision, type PoolObservation } from './pool-controller';
 import { mountRoutes } from './routes';
@@ -15,6 +16,9 @@ import { SelfHealing } from './self-healing';
 export const SERVICE_NAME = 'autoscaler';
 /** The bus consumer group: one autoscaler reads every shard (decisions are per pool, pools span shards). */
 export const CONSUMER_GROUP = 'autoscaler';
+/** Where the store keeps the policies (by pool) and the recent decisions. */
+const POLICIES = 'autoscaler:policies';
+const DECISIONS = 'autoscaler:decisions';
 
 export interface AutoscalerDeps {
   env: AutoscalerEnv;
@@ -41,6 +45,7 @@ export class Autoscaler {
   readonly now: () => number;
   private readonly aggregator = new PoolAggregator();
   private readonly controllers = new Map<string, PoolController>();
+  private readonly exportedPools = new Set<string>();
   private readonly healing: SelfHealing | undefined;
   private subscription: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -89,6 +94,7 @@ export class Autoscaler {
   }
 
   ingest(report: SampleReport): void {
+    this.exportPool(report.pool);
     this.aggregator.add(report);
     this.healing?.seen(report.pool, report.agentId, report.receivedAt ?? this.now());
   }
@@ -109,10 +115,32 @@ export class Autoscaler {
     return this.policies.get(pool);
   }
 
-  /** Applies a policy change to the pool's controller and logs it as an event. */
-  applyPolicy(patch: { pool: string } & Record<string, unknown>): ReturnType<PolicyBook['apply']> {
+  /**
+   * Loads what the store kept from an earlier run (policies, recent decisions): with Redis they survive a restart.
+   * Runs before `start`.
+   */
+  async restore(): Promise<void> {
+    const { store, logger } = this.deps;
+    if (!store) return;
+    const [policies, decisions] = await Promise.all([store.documents.all(POLICIES), store.logs.read(DECISIONS)]);
+    for (const { pool, error } of this.policies.load(policies)) logger.warn({ pool, issues: error.issues }, 'a stored policy no longer validates: the pool gets the defaults');
+    for (const decision of decisions) this.decisions.add(decision as Decision);
+    if (policies.length + decisions.length > 0) logger.info({ policies: policies.length, decisions: decisions.length }, 'restored policies and decisions');
+  }
+
+  /** Applies a policy change to the pool's controller, keeps it in the store, and logs it as an event. */
+  async applyPolicy(patch: { pool: string } & Record<string, unknown>): Promise<ReturnType<PolicyBook['apply']>> {
+    const before = this.policies.get(patch.pool);
     const result = this.policies.apply(patch);
     if ('error' in result) return result;
+    try {
+      await this.deps.store?.documents.put(POLICIES, result.policy.pool, result.policy);
+    } catch (error) {
+      // Not kept, not applied: the caller retries the same patch.
+      this.policies.load([before]);
+      throw new HttpError('SWS_UNAVAILABLE', `the policy could not be stored (${(error as Error).message}); nothing changed, retry later`);
+    }
+    this.exportPool(result.policy.pool);
     this.controllers.get(result.policy.pool)?.setPolicy(result.policy);
     const fields = Object.keys(result.changes);
     this.event(result.policy.pool, 'policy-changed', 'low', result.changes, fields.length ? `policy of ${result.policy.pool} changed: ${fields.join(', ')}` : `policy of ${result.policy.pool} set (no change)`);
@@ -135,6 +163,7 @@ export class Autoscaler {
       decisions.push(decision);
       replicas.set(decision.pool, decision.desired);
     }
+    await this.keepDecisions(decisions);
     await this.heal(at, replicas);
     return decisions;
   }
@@ -144,7 +173,6 @@ export class Autoscaler {
     let controller = this.controllers.get(observation.pool);
     if (!controller) {
       this.controllers.set(observation.pool, (controller = new PoolController(policy)));
-      this.exportPool(observation.pool);
     }
     const current = known ?? (observation.agentsReporting > 0 ? observation.agentsReporting : await this.registryCount(observation.pool)) ?? policy.minReplicas;
     const decision = controller.decide(observation, current);
@@ -174,11 +202,26 @@ export class Autoscaler {
     return decision;
   }
 
-  /** A pool's series exist from its first decision: counters at 0, the forecast error NaN until it is measured. */
+  /** Keeps a tick's decisions in the store; a failure costs their history after a restart, never the tick. */
+  private async keepDecisions(decisions: Decision[]): Promise<void> {
+    try {
+      await this.deps.store?.logs.append(DECISIONS, decisions, this.deps.env.AUTOSCALER_LOG_CAPACITY);
+    } catch (error) {
+      this.deps.logger.warn({ err: (error as Error).message, decisions: decisions.length }, 'decisions not stored (they stay in memory)');
+    }
+  }
+
+  /**
+   * A pool's series exist from its first sample or policy, before its first decision: counters at 0 (so `increase()`
+   * counts that decision), the forecast error NaN until it is measured.
+   */
   private exportPool(pool: string): void {
+    if (this.exportedPools.has(pool)) return;
+    this.exportedPools.add(pool);
     const { scaling } = this;
     scaling.replacements.inc({ pool }, 0);
     for (const outcome of ['success', 'failure']) scaling.actuations.inc({ pool, actuator: this.deps.actuator.kind, outcome }, 0);
+    for (const strategy of STRATEGIES) for (const direction of ['up', 'down', 'hold']) scaling.decisions.inc({ pool, strategy, direction }, 0);
     scaling.forecastError.set({ pool }, Number.NaN);
   }
 

@@ -1,65 +1,63 @@
-import { CapacityLearner } from './capacity';
-import { cheapestReplicas } from './cost';
+import { CapacityEstimator, type CapacityEvidence } from './capacity';
+import { holdsSlo, meanSojourn, sojournQuantile } from './queueing';
 
-/** M/M/1 p95 at `load` req/s on a replica serving `mu` req/s. */
-const p95 = (load: number, mu: number) => (load >= mu ? 120 : Math.log(20) / (mu - load));
+/** A settled M/M/c tick at λ on c replicas of rate μ, as agents would report it (no noise). */
+function steady(at: number, load: number, c: number, mu: number, slo = 1): CapacityEvidence {
+  return { at, loadRps: load, ready: c, latencyMeanSeconds: meanSojourn(load, c, mu), latencyP95Seconds: sojournQuantile(0.95, load, c, mu), cpuPercent: (100 * load) / (c * mu), sloSeconds: slo, settled: true };
+}
 
-describe('CapacityLearner', () => {
-  it('finds where p95 crosses the SLO from pairs on both sides, robust to a few wrong-side outliers', () => {
-    const learner = new CapacityLearner();
-    // mu = 4: p95 ≤ 5 s up to 4 − ln20/5 = 3.40 req/s per replica.
-    for (let i = 0; i < 200; i++) {
-      const load = 1 + (i % 50) * 0.07; // 1 .. 4.43
-      learner.observe(load, p95(load, 4), 5);
-    }
-    learner.observe(1.5, 30, 5); // a slow backend tick at low load
-    learner.observe(3.9, 0.5, 5); // a lucky tick at high load
-    const estimate = learner.estimate(5)!;
-    expect(estimate).toMatchObject({ kind: 'boundary', trusted: true });
-    expect(estimate.perReplica).toBeGreaterThan(3.3);
-    expect(estimate.perReplica).toBeLessThan(3.5);
+describe('CapacityEstimator', () => {
+  it('recovers μ from settled ticks (utilisation law and Little through M/M/c agree)', () => {
+    const estimator = new CapacityEstimator();
+    for (let i = 0; i < 40; i++) expect(estimator.observe(steady(i * 15_000, 20 + (i % 7) * 3, 10, 5))).toBe('reading');
+    const estimate = estimator.estimate(40 * 15_000)!;
+    expect(estimate.trusted).toBe(true);
+    expect(estimate.median).toBeCloseTo(5, 2);
+    expect(estimate.serviceRate).toBeLessThanOrEqual(5.001);
+    expect(estimate.serviceRate).toBeGreaterThan(4.9);
+    expect(estimate.calibration).toBeCloseTo(1, 2);
   });
 
-  it('before any crossing, extrapolates 1/latency (linear in M/M/1) to the SLO, capped near what was seen', () => {
-    const learner = new CapacityLearner();
-    for (let i = 0; i < 300; i++) {
-      const load = 1 + (i % 30) * 0.07; // 1 .. 3.03, never crossing
-      learner.observe(load, p95(load, 4), 5);
-    }
-    const estimate = learner.estimate(5)!;
-    expect(estimate).toMatchObject({ kind: 'regression', trusted: true });
-    expect(estimate.perReplica).toBeCloseTo(4 - Math.log(20) / 5, 1);
+  it('a backlog-draining interval never lowers the estimate: pinned CPU, breached SLO, replicas starting', () => {
+    const estimator = new CapacityEstimator();
+    for (let i = 0; i < 20; i++) estimator.observe(steady(i * 15_000, 30, 10, 5));
+    const before = estimator.estimate(20 * 15_000)!;
+    // After an overload: load back to 20 rps on 10 replicas, but a backlog makes every request wait 8 s.
+    const draining = (at: number, o: Partial<CapacityEvidence>): CapacityEvidence => ({ at, loadRps: 20, ready: 10, latencyMeanSeconds: 8.2, latencyP95Seconds: 8.6, cpuPercent: 100, sloSeconds: 1, settled: true, ...o });
+    expect(estimator.observe(draining(21 * 15_000, {}))).toBe('cpu pinned');
+    expect(estimator.observe(draining(22 * 15_000, { cpuPercent: 60 }))).toBe('over the SLO');
+    expect(estimator.observe(draining(23 * 15_000, { settled: false, latencyP95Seconds: 0.9, cpuPercent: 60 }))).toBe('not settled');
+    const after = estimator.estimate(23 * 15_000)!;
+    expect(after.median).toBe(before.median);
+    expect(after.serviceRate).toBeGreaterThanOrEqual(before.serviceRate);
+    expect(after.readings).toBe(before.readings);
   });
 
-  it('with too little spread it only reports a lower bound, untrusted', () => {
-    const learner = new CapacityLearner();
-    for (let i = 0; i < 50; i++) learner.observe(2 + (i % 3) * 0.01, 1, 5);
-    expect(learner.estimate(5)).toMatchObject({ kind: 'lower-bound', trusted: false, perReplica: 2.02 });
-    expect(new CapacityLearner().estimate(5)).toBeUndefined();
+  it('never estimates below what the pool demonstrably served within the SLO', () => {
+    const estimator = new CapacityEstimator();
+    // Latency says μ ≈ 2.5 (a slow backend on some ticks) but 10 replicas kept p95 ≤ 1 s at 35 rps for 12 ticks:
+    // that needs μ ≥ the least μ holding 35 rps on 10 replicas.
+    for (let i = 0; i < 12; i++) estimator.observe({ at: i * 15_000, loadRps: 35, ready: 10, latencyMeanSeconds: 0.9, latencyP95Seconds: 0.95, sloSeconds: 1, settled: true });
+    const estimate = estimator.estimate(12 * 15_000)!;
+    expect(estimate.median).toBeLessThan(4.5);
+    expect(holdsSlo(35, 10, estimate.serviceRate, 1)).toBe(true);
+    expect(holdsSlo(35, 10, estimate.serviceRate * 0.99, 1)).toBe(false);
   });
 
-  it('ignores idle ticks', () => {
-    const learner = new CapacityLearner();
-    learner.observe(0, 0.2, 5);
-    expect(learner.estimate(5)).toBeUndefined();
-  });
-});
-
-describe('cheapestReplicas (cost-optimised)', () => {
-  const base = { perReplicaCapacity: 4, headroom: 0.1, costPerReplicaHourUsd: 0.5, minReplicas: 1, maxReplicas: 1000 };
-
-  it('is the smallest n with load / n ≤ capacity × (1 − headroom)', () => {
-    // 36 req/s at 3.6 usable per replica: exactly 10.
-    expect(cheapestReplicas({ ...base, load: 36 })).toMatchObject({ replicas: 10, costUsdPerHour: 5, holdsSlo: true });
-    expect(cheapestReplicas({ ...base, load: 36.1 }).replicas).toBe(11);
-    expect(cheapestReplicas({ ...base, load: 0 }).replicas).toBe(1);
+  it('old readings expire', () => {
+    const estimator = new CapacityEstimator({ maxAgeSeconds: 3600 });
+    for (let i = 0; i < 10; i++) estimator.observe(steady(i * 15_000, 30, 10, 5));
+    expect(estimator.estimate(10 * 15_000)).toBeDefined();
+    expect(estimator.estimate(2 * 3_600_000)).toBeUndefined();
   });
 
-  it('stops at the budget and says the SLO is at risk', () => {
-    expect(cheapestReplicas({ ...base, load: 72, maxCostUsdPerHour: 6 })).toMatchObject({ replicas: 12, holdsSlo: false, limitedBy: 'budget' });
-  });
-
-  it('stops at maxReplicas', () => {
-    expect(cheapestReplicas({ ...base, load: 72, maxReplicas: 15 })).toMatchObject({ replicas: 15, holdsSlo: false, limitedBy: 'maxReplicas' });
+  it('explores: the utilisation ceiling is the highest served within the SLO plus the step, and only rises', () => {
+    const estimator = new CapacityEstimator({ explorationStep: 0.1 });
+    for (let i = 0; i < 10; i++) estimator.observe(steady(i * 15_000, 30, 10, 5));
+    expect(estimator.estimate(10 * 15_000)!.utilisationCeiling).toBeCloseTo(0.7, 3);
+    for (let i = 10; i < 20; i++) estimator.observe(steady(i * 15_000, 10, 10, 5));
+    expect(estimator.estimate(20 * 15_000)!.utilisationCeiling).toBeCloseTo(0.7, 3);
+    for (let i = 20; i < 30; i++) estimator.observe(steady(i * 15_000, 40, 10, 5));
+    expect(estimator.estimate(30 * 15_000)!.utilisationCeiling).toBeCloseTo(0.9, 3);
   });
 });

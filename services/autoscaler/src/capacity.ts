@@ -1,164 +1,266 @@
 /**
- * Adaptive strategy: learns one pool's per-replica capacity — the load per replica (requests/s) at which its p95
- * latency crosses the SLO — from observed (load per replica, latency) pairs, two ways:
- *  - regression: a Theil–Sen line (median pairwise slope) through a load profile of (load per replica, 1 / latency),
- *    solved for 1 / SLO. In an M/M/1 queue 1/W = μ − λ, so 1 / latency is linear in load per replica. The profile keeps
- *    one exponentially weighted point per 5%-wide load bin, so loads seen hours ago still anchor the line.
- *  - boundary: once latency has been seen both within and beyond the SLO, the best 1-D separating threshold (a decision
- *    stump: fewest pairs on the wrong side; robust to outliers on either side) brackets the crossing between the
- *    highest load within and the lowest beyond; the regression places it inside that bracket (the midpoint without).
- *  Without a crossing seen, the regression's answer is capped at 1.25 × the highest load seen within the SLO.
- * Neither yet: a lower bound (the highest load seen within the SLO), not trusted.
+ * Adaptive strategy: estimates one pool's per-replica service rate μ from steady-state evidence only, so one
+ * overload cannot leave it pessimistic for good.
+ *
+ * A tick is evidence when the pool was settled (no replica starting or stopping, none for a while: the caller says),
+ * served within the SLO (a violation may be a backlog draining), and, when CPU is reported, was not pinned (a pinned
+ * CPU at modest load is a backlog, not a slow replica). From each such tick, two readings of μ:
+ *  - the utilisation law (U = X · S): μ = λ / (c · U), from CPU;
+ *  - Little's law through the M/M/c mean sojourn W = 1/μ + C(c, λ/μ) / (cμ − λ), solved for μ from the mean latency;
+ * the lower of the two (a pool whose CPU is not its bottleneck reads a high CPU μ: latency is then the truth).
+ * The estimate is the age-weighted median of the readings (half-life, and a maximum age after which they expire),
+ * with its standard error from the weighted MAD; sizing uses the median less one standard error.
+ *
+ * Two guards keep it honest against the model being wrong:
+ *  - never below what the pool demonstrably served: each tick within the SLO proves μ ≥ the least μ at which c
+ *    replicas hold the SLO at that λ (queueing.ts), and the estimate is at least the 10th highest such proof
+ *    unexpired (the 10th: one tick's p95 is itself a noisy estimate, one lucky tick proves nothing);
+ *  - calibration and bounded exploration: the ratio of observed to modelled p95 on settled ticks, within the SLO or
+ *    not (its log smoothed), corrects the SLO
+ *    the model sizes for, and the utilisation planned may exceed the highest utilisation demonstrated within the SLO
+ *    by at most `explorationStep`: utilisation rises toward the SLO only as fast as latency shows headroom.
  */
+import { holdsSlo, meanSojourn, sojournQuantile } from './queueing';
+
 export interface CapacityOptions {
-  /**
-   * Pairs kept on each side of the SLO, in two rings: violations are rare in a well-run pool, so they must not be
-   * pushed out by hours of healthy ticks; the oldest of a side go first, so a new model version is learnt in time.
-   */
-  capacity?: number;
-  /** Pairs needed within and beyond the SLO before the estimate is trusted. */
-  minEachSide?: number;
+  /** Readings kept (the oldest go first). */
+  readings?: number;
+  /** Readings lose half their weight every this many seconds. */
+  halfLifeSeconds?: number;
+  /** Readings and proofs older than this expire (a new model version, a slower dependency: learnt again). */
+  maxAgeSeconds?: number;
+  /** Readings needed before the estimate is trusted. */
+  minReadings?: number;
+  /** How far planned utilisation may go beyond the highest demonstrated within the SLO. */
+  explorationStep?: number;
+}
+
+/** One tick of one pool, as the capacity estimator sees it. */
+export interface CapacityEvidence {
+  at: number;
+  loadRps: number;
+  /** Replicas serving (ready) over the tick. */
+  ready: number;
+  latencyMeanSeconds: number;
+  latencyP95Seconds: number;
+  cpuPercent?: number;
+  sloSeconds: number;
+  /** No replica started or stopped over the tick or shortly before (the caller's judgement). */
+  settled: boolean;
 }
 
 export interface CapacityEstimate {
-  /** Requests/s one replica serves at the SLO. */
-  perReplica: number;
-  /** How it was found (see the module comment). */
-  kind: 'boundary' | 'regression' | 'lower-bound';
+  /** μ to size with: the median less its standard error, at least the demonstrated floor. */
+  serviceRate: number;
+  /** The age-weighted median of the readings. */
+  median: number;
+  /** Standard error of the median, relative to it. */
+  relativeError: number;
+  /** The least μ the pool has demonstrably served within the SLO (0: none). */
+  demonstrated: number;
+  /** Highest utilisation served within the SLO, and the ceiling planning may use (+ the exploration step). */
+  utilisationServed: number;
+  utilisationCeiling: number;
+  /** Observed over modelled p95 (smoothed; 1 = the M/M/c model is right about the tail). */
+  calibration: number;
+  readings: number;
+  /** Seconds since the newest reading. */
+  ageSeconds: number;
   trusted: boolean;
-  /** Pairs on the wrong side of the boundary, as a share of all (0 = a clean separation). */
-  misclassified: number;
-  observations: number;
 }
 
-interface Pair {
-  load: number;
-  latency: number;
-  violates: boolean;
+/** Why a tick was not taken as evidence (for the decision's explanation). */
+export type EvidenceVerdict = 'reading' | 'not settled' | 'idle' | 'over the SLO' | 'cpu pinned' | 'no latency';
+
+interface Reading {
+  at: number;
+  mu: number;
+  /** Scratch: the age weight of the last estimate. */
+  weight: number;
 }
 
-/** Profile bins are 5% wide in load; a bin joins the fit after a few pairs; the fit needs this many bins and spread. */
-const BIN_RATIO = 1.05;
-const BIN_MIN_PAIRS = 3;
-const BIN_WEIGHT = 0.1;
-const REGRESSION_MIN_BINS = 5;
-const REGRESSION_MIN_SPREAD = 1.5;
-const EXTRAPOLATION_CAP = 1.25;
+/** CPU at or above this is a saturated replica (or a backlog): no evidence about its rate. */
+const CPU_PINNED_PERCENT = 97;
+/** Above this a CPU reading is clipped by the 100 % ceiling (biased): μ from latency alone. */
+const CPU_READABLE_PERCENT = 85;
+const CPU_MIN_PERCENT = 5;
+const AGREEMENT = 1.25;
+/** The floor is the k-th highest proof: one lucky tick (a low p95 by chance) proves nothing. */
+const PROOF_RANK = 10;
+const CALIBRATION_WEIGHT = 0.05;
+const CALIBRATION_BOUNDS = [0.5, 2] as const;
 
-export class CapacityLearner {
-  private readonly within = new Ring<Pair>();
-  private readonly beyond = new Ring<Pair>();
+export class CapacityEstimator {
   private readonly size: number;
-  private readonly minEachSide: number;
-  private readonly profile = new Map<number, { x: number; y: number; n: number }>();
+  private readonly halfLifeMs: number;
+  private readonly maxAgeMs: number;
+  private readonly minReadings: number;
+  private readonly explorationStep: number;
+  private readonly readings: Reading[] = [];
+  /** The same readings sorted by μ. */
+  private readonly byRate: Reading[] = [];
+  /** Proofs (μ floors) and the utilisation each served, newest last. */
+  private readonly proofs: Array<{ at: number; mu: number; utilisation: number }> = [];
+  private logCalibration = 0;
+  private version = 0;
+  private memo: { at: number; version: number; value: CapacityEstimate | undefined } | undefined;
 
   constructor(options: CapacityOptions = {}) {
-    this.size = options.capacity ?? 500;
-    this.minEachSide = options.minEachSide ?? 5;
+    this.size = options.readings ?? 240;
+    this.halfLifeMs = (options.halfLifeSeconds ?? 3600) * 1000;
+    this.maxAgeMs = (options.maxAgeSeconds ?? 6 * 3600) * 1000;
+    this.minReadings = options.minReadings ?? 4;
+    this.explorationStep = options.explorationStep ?? 0.1;
   }
 
-  /** One tick of one pool: its load per serving replica and its p95 latency against the SLO. */
-  observe(loadPerReplica: number, latencySeconds: number, sloSeconds: number): void {
-    // An idle pool says nothing about where latency breaks.
-    if (!(loadPerReplica > 0) || !Number.isFinite(latencySeconds)) return;
-    const violates = latencySeconds > sloSeconds;
-    (violates ? this.beyond : this.within).push({ load: loadPerReplica, latency: latencySeconds, violates }, this.size);
-    // Saturated ticks (latency far past the SLO) are off the queueing line: keep them out of the profile.
-    if (latencySeconds > 0 && latencySeconds <= 3 * sloSeconds) {
-      const key = Math.round(Math.log(loadPerReplica) / Math.log(BIN_RATIO));
-      const bin = this.profile.get(key);
-      if (!bin) this.profile.set(key, { x: loadPerReplica, y: 1 / latencySeconds, n: 1 });
-      else {
-        bin.x += BIN_WEIGHT * (loadPerReplica - bin.x);
-        bin.y += BIN_WEIGHT * (1 / latencySeconds - bin.y);
-        bin.n++;
-      }
-    }
+  /** Takes the tick as evidence when it is one; says why not otherwise. */
+  observe(e: CapacityEvidence): EvidenceVerdict {
+    if (!(e.loadRps > 0) || e.ready < 1) return 'idle';
+    if (!(e.latencyMeanSeconds > 0) || !(e.latencyP95Seconds > 0)) return 'no latency';
+    if (!e.settled) return 'not settled';
+    if (e.cpuPercent !== undefined && e.cpuPercent >= CPU_PINNED_PERCENT) return 'cpu pinned';
+    const estimate = this.readings.length > 0 ? this.estimate(e.at) : undefined;
+    if (estimate) this.calibrate(e, estimate.median);
+    if (e.latencyP95Seconds > e.sloSeconds) return 'over the SLO';
+    const byLatency = serviceRateFromMeanSojourn(e.loadRps, e.ready, e.latencyMeanSeconds);
+    const byCpu = e.cpuPercent !== undefined && e.cpuPercent >= CPU_MIN_PERCENT && e.cpuPercent < CPU_READABLE_PERCENT ? e.loadRps / (e.ready * (e.cpuPercent / 100)) : Infinity;
+    // Two readings that agree are averaged (geometric mean); when they do not, the lower is the bottleneck.
+    const mu = byCpu / byLatency < AGREEMENT && byLatency / byCpu < AGREEMENT ? Math.sqrt(byCpu * byLatency) : Math.min(byLatency, byCpu);
+    this.push({ at: e.at, mu, weight: 1 });
+    const floor = leastServiceRateHolding(e.loadRps, e.ready, e.sloSeconds);
+    this.proofs.push({ at: e.at, mu: floor, utilisation: e.loadRps / (e.ready * mu) });
+    this.expire(e.at);
+    return 'reading';
   }
 
-  estimate(sloSeconds: number): CapacityEstimate | undefined {
-    const sorted = [...this.within.items, ...this.beyond.items].sort((a, b) => a.load - b.load);
-    if (sorted.length === 0) return undefined;
-    const bad = this.beyond.items.length;
-    const good = this.within.items.length;
-    if (bad < this.minEachSide || good < this.minEachSide) {
-      const highestWithin = this.within.items.reduce((m, p) => Math.max(m, p.load), 0);
-      const fitted = crossingByRegression([...this.profile.values()], sloSeconds);
-      if (fitted !== undefined && highestWithin > 0) {
-        return { perReplica: Math.min(fitted, EXTRAPOLATION_CAP * highestWithin), kind: 'regression', trusted: true, misclassified: 0, observations: sorted.length };
+  /** The estimate at `at` (memoised until the next reading or another time). */
+  estimate(at: number): CapacityEstimate | undefined {
+    if (this.memo && this.memo.at === at && this.memo.version === this.version) return this.memo.value;
+    const value = this.compute(at);
+    this.memo = { at, version: this.version, value };
+    return value;
+  }
+
+  private compute(at: number): CapacityEstimate | undefined {
+    this.expire(at);
+    if (this.readings.length === 0) return undefined;
+    // One walk over the readings sorted by μ: age weights, their sums, and the weighted quartiles.
+    let totalWeight = 0;
+    let squaredWeight = 0;
+    for (const r of this.byRate) {
+      r.weight = Math.pow(0.5, (at - r.at) / this.halfLifeMs);
+      totalWeight += r.weight;
+      squaredWeight += r.weight * r.weight;
+    }
+    const quantile = (q: number): number => {
+      let running = 0;
+      for (const r of this.byRate) {
+        running += r.weight;
+        if (running >= q * totalWeight) return r.mu;
       }
-      if (bad === 0) return { perReplica: highestWithin, kind: 'lower-bound', trusted: false, misclassified: 0, observations: sorted.length };
-    }
-    // Threshold after index i: pairs 0..i predicted within the SLO, the rest beyond. Errors = violations at or below
-    // + good pairs above. Scan once with running counts.
-    let badBelow = 0;
-    let goodAbove = good;
-    let bestErrors = goodAbove; // threshold below everything: all predicted violating
-    let bestIndex = -1;
-    for (let i = 0; i < sorted.length; i++) {
-      if (sorted[i]!.violates) badBelow++;
-      else goodAbove--;
-      const errors = badBelow + goodAbove;
-      // Ties go to the lower threshold: when unsure, assume less capacity.
-      if (errors < bestErrors) {
-        bestErrors = errors;
-        bestIndex = i;
-      }
-    }
-    let perReplica: number;
-    if (bestIndex < 0) perReplica = sorted[0]!.load;
-    else if (bestIndex === sorted.length - 1) perReplica = sorted[bestIndex]!.load;
-    else {
-      const low = sorted[bestIndex]!.load;
-      const high = sorted[bestIndex + 1]!.load;
-      const fitted = crossingByRegression([...this.profile.values()], sloSeconds);
-      perReplica = fitted === undefined ? (low + high) / 2 : Math.min(high, Math.max(low, fitted));
-    }
+      return this.byRate[this.byRate.length - 1]!.mu;
+    };
+    const median = quantile(0.5);
+    const effective = (totalWeight * totalWeight) / squaredWeight;
+    // Standard error of a median ≈ 1.2533 σ / √n; σ from the interquartile range (IQR / 1.349).
+    const relativeError = (1.2533 * ((quantile(0.75) - quantile(0.25)) / 1.349)) / Math.sqrt(effective) / median;
+    const demonstrated = kthHighest(this.proofs.map((p) => p.mu), PROOF_RANK);
+    // The utilisation ceiling only rises with evidence: over-provisioning (low utilisation) must not lower it.
+    const utilisationServed = this.proofs.reduce((m, p) => Math.max(m, p.utilisation), 0);
+    const serviceRate = Math.max(demonstrated, median * (1 - relativeError));
+    const [low, high] = CALIBRATION_BOUNDS;
     return {
-      perReplica,
-      kind: 'boundary',
-      trusted: bad >= this.minEachSide && good >= this.minEachSide && bestIndex >= 0,
-      misclassified: bestErrors / sorted.length,
-      observations: sorted.length,
+      serviceRate,
+      median,
+      relativeError,
+      demonstrated,
+      utilisationServed,
+      utilisationCeiling: Math.min(1, utilisationServed + this.explorationStep),
+      calibration: Math.min(high, Math.max(low, Math.exp(this.logCalibration))),
+      readings: this.readings.length,
+      ageSeconds: (at - this.readings[this.readings.length - 1]!.at) / 1000,
+      trusted: this.readings.length >= this.minReadings,
     };
   }
-}
 
-/**
- * Theil–Sen (median of pairwise slopes, median intercept) through the profile bins with enough pairs; the load where the
- * line reaches 1 / SLO, or undefined when it does not fall with load or the loads seen are too alike to tell.
- */
-function crossingByRegression(profile: ReadonlyArray<{ x: number; y: number; n: number }>, sloSeconds: number): number | undefined {
-  const bins = profile.filter((b) => b.n >= BIN_MIN_PAIRS).sort((a, b) => a.x - b.x);
-  if (bins.length < REGRESSION_MIN_BINS || bins[bins.length - 1]!.x < REGRESSION_MIN_SPREAD * bins[0]!.x) return undefined;
-  const slopes: number[] = [];
-  for (let i = 0; i < bins.length; i++) {
-    for (let j = i + 1; j < bins.length; j++) {
-      const dx = bins[j]!.x - bins[i]!.x;
-      if (dx > 0) slopes.push((bins[j]!.y - bins[i]!.y) / dx);
-    }
+  /** The tail's calibration: observed over modelled p95 at the estimated μ, its log smoothed, each tick bounded. */
+  private calibrate(e: CapacityEvidence, mu: number): void {
+    const modelled = sojournQuantile(0.95, e.loadRps, e.ready, mu);
+    if (!Number.isFinite(modelled) || !(modelled > 0)) return;
+    const [low, high] = CALIBRATION_BOUNDS;
+    const ratio = Math.min(high, Math.max(low, e.latencyP95Seconds / modelled));
+    this.logCalibration += CALIBRATION_WEIGHT * (Math.log(ratio) - this.logCalibration);
+    this.version++;
   }
-  const slope = median(slopes);
-  if (!(slope < 0)) return undefined;
-  const intercept = median(bins.map((b) => b.y - slope * b.x));
-  const crossing = (1 / sloSeconds - intercept) / slope;
-  return crossing > 0 ? crossing : undefined;
-}
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** A fixed-size ring of the latest items. */
-class Ring<T> {
-  readonly items: T[] = [];
-  private next = 0;
-
-  push(item: T, size: number): void {
-    if (this.items.length < size) this.items.push(item);
-    else this.items[this.next] = item;
-    this.next = (this.next + 1) % size;
+  private push(reading: Reading): void {
+    this.version++;
+    this.readings.push(reading);
+    this.byRate.splice(firstAbove(this.byRate, reading.mu), 0, reading);
+    if (this.readings.length > this.size) this.drop(this.readings.shift()!);
   }
+
+  private drop(reading: Reading): void {
+    this.byRate.splice(this.byRate.indexOf(reading), 1);
+  }
+
+  private expire(at: number): void {
+    const cutoff = at - this.maxAgeMs;
+    while (this.readings.length > 0 && this.readings[0]!.at < cutoff) this.drop(this.readings.shift()!);
+    while (this.proofs.length > 0 && (this.proofs[0]!.at < cutoff || this.proofs.length > this.size)) this.proofs.shift();
+  }
+}
+
+/** μ with meanSojourn(λ, c, μ) = W (it falls as μ rises): bracket, then bisect. */
+export function serviceRateFromMeanSojourn(arrivalRate: number, c: number, meanSeconds: number): number {
+  let low = arrivalRate / c;
+  let high = Math.max(2 / meanSeconds, 2 * low);
+  while (meanSojourn(arrivalRate, c, high) > meanSeconds) {
+    low = high;
+    high *= 2;
+  }
+  for (let i = 0; i < 50 && high - low > 1e-4 * high; i++) {
+    const mid = (low + high) / 2;
+    if (meanSojourn(arrivalRate, c, mid) > meanSeconds) low = mid;
+    else high = mid;
+  }
+  return high;
+}
+
+/** The least μ at which c replicas hold the p95 SLO for λ: what serving λ within the SLO proves. */
+function leastServiceRateHolding(arrivalRate: number, c: number, sloSeconds: number): number {
+  let low = arrivalRate / c;
+  let high = Math.max(2 * low, (2 * Math.log(20)) / sloSeconds);
+  while (!holdsSlo(arrivalRate, c, high, sloSeconds)) high *= 2;
+  for (let i = 0; i < 40 && high - low > 1e-4 * high; i++) {
+    const mid = (low + high) / 2;
+    if (holdsSlo(arrivalRate, c, mid, sloSeconds)) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
+/** The k-th highest value (the lowest when fewer; 0 when none), by selection without sorting. */
+function kthHighest(values: readonly number[], k: number): number {
+  if (values.length === 0) return 0;
+  const top: number[] = [];
+  for (const v of values) {
+    if (top.length < k) top.push(v);
+    else if (v > top[top.length - 1]!) top[top.length - 1] = v;
+    else continue;
+    for (let i = top.length - 1; i > 0 && top[i]! > top[i - 1]!; i--) [top[i], top[i - 1]] = [top[i - 1]!, top[i]!];
+  }
+  return top[top.length - 1]!;
+}
+
+/** Index of the first reading with μ above `mu` in an ascending array. */
+function firstAbove(sorted: readonly Reading[], mu: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid]!.mu <= mu) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

@@ -1,52 +1,160 @@
 /**
- * Cost-optimised strategy: the cheapest replica count that holds the SLO for a load, given the learned per-replica
- * capacity (capacity.ts) less a headroom. Replicas of one pool cost the same, so the cheapest count is the smallest
- * n with load / n ≤ capacity × (1 − headroom); an optional budget caps n, and the answer then says the SLO is at risk.
+ * Cost-optimised strategy: cost and SLO as one objective. Over a horizon (the start-up delay and a tick: what a
+ * decision now commits to), the expected cost of n replicas is
+ *     Σ over the horizon's points  Δt · ( n · price per replica-minute + price per SLO-violation minute · P(load > holds(n_t)) )
+ * where the load at each point is Normal(mean, sd) from the forecast (or the pool's own burst history where that
+ * puts more weight in the tail), `holds(n)` is the highest load n replicas serve
+ * within the SLO (the capacity model), and n_t is what serves at that point: a replica asked now serves only after
+ * the start-up delay, a removed one stops at once. The plan is the n that minimises it (a newsvendor trade-off: the
+ * SLO risk bought per replica-minute), capped by maxReplicas and the budget.
  */
+export interface LoadPoint {
+  /** Seconds from now. */
+  offsetSeconds: number;
+  /** Seconds of the horizon this point stands for. */
+  weightSeconds: number;
+  mean: number;
+  sd: number;
+}
+
 export interface CostInput {
-  /** Requests/s to hold (the forecast peak over the lead time, or the current load if higher). */
-  load: number;
-  /** Requests/s one replica serves at the SLO. */
-  perReplicaCapacity: number;
-  headroom: number;
+  horizon: readonly LoadPoint[];
+  /** Replicas serving now; replicas asked beyond them serve from `startupSeconds` on. */
+  serving: number;
+  startupSeconds: number;
+  /** Highest load n replicas serve within the SLO (non-decreasing in n). */
+  holds: (replicas: number) => number;
   costPerReplicaHourUsd: number;
+  sloViolationMinuteUsd: number;
   minReplicas: number;
+  /**
+   * The fewest replicas that keep the queue stable (utilisation < 1) at the load now: below them the backlog grows
+   * without bound, which no price per violation-minute describes, so the plan never goes under them.
+   */
+  stableReplicas: number;
   maxReplicas: number;
   maxCostUsdPerHour?: number;
+  /**
+   * P(load within the horizon > x) from the pool's own history (load-growth.ts): heavy tails a Normal misses. The
+   * exceedance used is the higher of the two.
+   */
+  burstExceedance?: (load: number) => number;
 }
 
 export interface CostPlan {
   replicas: number;
-  costUsdPerHour: number;
-  /** False when the budget or maxReplicas stopped the plan short of the SLO. */
-  holdsSlo: boolean;
-  /** Utilisation of the learned capacity at this count (load / (n × capacity)). */
-  utilisation: number;
+  /** Expected spend over the horizon at the plan: replicas, and the SLO risk priced. */
+  replicaCostUsd: number;
+  sloRiskUsd: number;
+  /** Expected SLO-violation minutes over the horizon at the plan. */
+  violationMinutes: number;
+  horizonSeconds: number;
+  /** The next count down, for the explanation (undefined at the floor). */
+  oneLess?: { replicaCostUsd: number; sloRiskUsd: number };
   limitedBy?: 'budget' | 'maxReplicas';
 }
 
 export function cheapestReplicas(input: CostInput): CostPlan {
-  const usable = input.perReplicaCapacity * (1 - input.headroom);
-  if (!(usable > 0)) throw new RangeError('perReplicaCapacity × (1 − headroom) must be > 0');
-  const needed = Math.max(input.minReplicas, Math.ceil(input.load / usable - 1e-9));
-  let replicas = needed;
+  const { horizon } = input;
+  let cap = input.maxReplicas;
   let limitedBy: CostPlan['limitedBy'];
-  if (replicas > input.maxReplicas) {
-    replicas = input.maxReplicas;
-    limitedBy = 'maxReplicas';
-  }
   if (input.maxCostUsdPerHour !== undefined && input.costPerReplicaHourUsd > 0) {
     const affordable = Math.max(input.minReplicas, Math.floor(input.maxCostUsdPerHour / input.costPerReplicaHourUsd + 1e-9));
-    if (replicas > affordable) {
-      replicas = affordable;
-      limitedBy = 'budget';
-    }
+    if (affordable < cap) cap = affordable;
   }
+  const evaluate = (n: number) => {
+    let replicaCostUsd = 0;
+    let violationMinutes = 0;
+    for (const point of horizon) {
+      const minutes = point.weightSeconds / 60;
+      replicaCostUsd += (n * input.costPerReplicaHourUsd * minutes) / 60;
+      const serving = point.offsetSeconds < input.startupSeconds ? Math.min(n, input.serving) : n;
+      const limit = input.holds(serving);
+      violationMinutes += minutes * Math.max(exceedance(point, limit), input.burstExceedance?.(limit) ?? 0);
+    }
+    return { replicaCostUsd, sloRiskUsd: violationMinutes * input.sloViolationMinuteUsd, violationMinutes };
+  };
+  // Where n matters (from the start-up on), each point's exceedance is convex once n holds its mean: from the count
+  // holding the lowest such mean up, the cost is convex in n. Below it the cost is concave: its cheapest is an end.
+  const counted = horizon.filter((p) => p.offsetSeconds >= input.startupSeconds);
+  const lowest = (counted.length > 0 ? counted : horizon).reduce((m, p) => Math.min(m, p.mean), Infinity);
+  const floor = Math.min(cap, Math.max(input.minReplicas, 1, input.stableReplicas));
+  const low = Math.min(cap, Math.max(floor, smallestHolding(input.holds, lowest, cap)));
+  let best = { n: floor, ...evaluate(floor) };
+  if (low > floor) {
+    const atLow = { n: low, ...evaluate(low) };
+    if (atLow.replicaCostUsd + atLow.sloRiskUsd <= best.replicaCostUsd + best.sloRiskUsd) best = atLow;
+  }
+  // Above `low` the cost is convex in n (replica cost linear, risk falling ever slower): bisect for the first n
+  // whose next replica no longer pays, bracketing by doubling the step.
+  const total = (n: number) => {
+    const c = evaluate(n);
+    return c.replicaCostUsd + c.sloRiskUsd;
+  };
+  const pays = (n: number) => n < cap && total(n + 1) < total(n) - 1e-12;
+  if (pays(low)) {
+    let lo = low;
+    let step = 1;
+    let hi = Math.min(cap, low + step);
+    while (hi < cap && pays(hi)) {
+      lo = hi;
+      step *= 2;
+      hi = Math.min(cap, lo + step);
+    }
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (pays(mid)) lo = mid;
+      else hi = mid;
+    }
+    const candidate = { n: hi, ...evaluate(hi) };
+    if (candidate.replicaCostUsd + candidate.sloRiskUsd < best.replicaCostUsd + best.sloRiskUsd) best = candidate;
+  }
+  if (best.n === cap && cap < input.maxReplicas && best.violationMinutes > 0.01) limitedBy = 'budget';
+  else if (best.n === input.maxReplicas && best.violationMinutes > 0.01) limitedBy = 'maxReplicas';
+  const oneLess = best.n > floor ? evaluate(best.n - 1) : undefined;
   return {
-    replicas,
-    costUsdPerHour: replicas * input.costPerReplicaHourUsd,
-    holdsSlo: replicas >= needed,
-    utilisation: input.load / (replicas * input.perReplicaCapacity),
+    replicas: best.n,
+    replicaCostUsd: best.replicaCostUsd,
+    sloRiskUsd: best.sloRiskUsd,
+    violationMinutes: best.violationMinutes,
+    horizonSeconds: horizon.reduce((s, p) => s + p.weightSeconds, 0),
+    ...(oneLess ? { oneLess: { replicaCostUsd: oneLess.replicaCostUsd, sloRiskUsd: oneLess.sloRiskUsd } } : {}),
     ...(limitedBy ? { limitedBy } : {}),
   };
+}
+
+/** The fewest replicas (≤ cap) whose `holds` reaches `load`: doubling, then bisection (holds is non-decreasing). */
+export function smallestHolding(holds: (n: number) => number, load: number, cap: number): number {
+  if (holds(1) >= load) return 1;
+  let low = 1;
+  let high = 2;
+  while (high < cap && holds(high) < load) {
+    low = high;
+    high = Math.min(cap, high * 2);
+  }
+  if (holds(high) < load) return cap;
+  while (high - low > 1) {
+    const mid = (low + high) >> 1;
+    if (holds(mid) >= load) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
+/** P(load > limit) for a Normal(mean, sd) load (a step when sd = 0). */
+function exceedance(point: LoadPoint, limit: number): number {
+  if (point.sd <= 0) return point.mean > limit ? 1 : 0;
+  return 0.5 * erfc((limit - point.mean) / (point.sd * Math.SQRT2));
+}
+
+/** Complementary error function (Numerical Recipes' erfcc, |error| < 1.2e-7). */
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886187 + t * (-1.13520757 + t * (1.48851973 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
 }

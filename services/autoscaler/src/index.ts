@@ -5,8 +5,9 @@ export { HoltWinters, smapeTerm } from './holt-winters';
 export { LoadForecaster } from './load-forecaster';
 export { LoadTrend } from './load-trend';
 export { scheduledFloor } from './schedule';
-export { CapacityLearner } from './capacity';
-export { cheapestReplicas } from './cost';
+export { CapacityEstimator, serviceRateFromMeanSojourn } from './capacity';
+export { erlangC, holdsSlo, maxArrivalRate, meanSojourn, serversForSlo, sojournQuantile, sojournTail } from './queueing';
+export { cheapestReplicas, smallestHolding } from './cost';
 export { PoolController } from './pool-controller';
 export { STRATEGIES, defaultPolicy, policyPatchSchema, policySchema, scheduleRuleSchema } from './policy';
 export { SelfHealing } from './self-healing';
@@ -16,8 +17,8 @@ export type { HpaBehavior, HpaStep, LimitReason, MetricRatio, ScalingPolicyRule,
 export type { HoltWintersOptions } from './holt-winters';
 export type { LoadForecast, LoadForecasterOptions } from './load-forecaster';
 export type { ScheduledFloor } from './schedule';
-export type { CapacityEstimate, CapacityOptions } from './capacity';
-export type { CostInput, CostPlan } from './cost';
+export type { CapacityEstimate, CapacityEvidence, CapacityOptions, EvidenceVerdict } from './capacity';
+export type { CostInput, CostPlan, LoadPoint } from './cost';
 export type { DecidingStrategy, Decision, Direction, PoolControllerOptions, PoolObservation } from './pool-controller';
 export type { Policy, ScheduleRule, StrategyName } from './policy';
 export type { Replacement, SelfHealingOptions } from './self-healing';
@@ -26,10 +27,11 @@ export type { PoolEfficiency } from './efficiency';
 // Benchmark: traces, pool model, replay (the CLI's `swarmscope bench autoscaler`).
 export { TRACE_NAMES, loadTrace } from './bench/load-traces';
 export { PoolModel } from './bench/pool-model';
-export { compareOnTrace, replay } from './bench/replay';
+export { compare, compareOnTrace, loadAt, replay } from './bench/replay';
+export { parseTraceCsv, scaleToMean, TraceFormatError } from './bench/trace-csv';
 export type { LoadTrace, TraceName, TraceOptions } from './bench/load-traces';
-export type { PoolModelOptions } from './bench/pool-model';
-export type { ReplayOptions, ReplayResult } from './bench/replay';
+export type { PoolModelOptions, PoolTick } from './bench/pool-model';
+export type { PoolSetup, ReplayResult, ScalerName } from './bench/replay';
 
 // Actuators.
 export { ACTUATOR_KINDS, ActuationError } from './actuators/actuator';

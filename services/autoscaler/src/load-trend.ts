@@ -1,16 +1,26 @@
 /**
- * Short-horizon trend of one pool's load: an ordinary least-squares line through the last few ticks, for what the
- * minute-bucket Holt-Winters model reacts to too slowly (a flash crowd ramps within its first bucket). It gives the
- * load extrapolated over the lead time and the tick-to-tick noise to keep headroom for: a robust σ from the median
- * absolute first difference over a longer window (σ = 1.4826 · median|Δ| / √2; differences cancel slow trends, the
- * median ignores a single jump).
+ * Short-horizon trend of one pool's load: an ordinary least-squares line through the last few ticks (extrapolated
+ * only when its slope is significant), and the load's noise split in two by its variogram: the variance of lag-j
+ * differences is 2σ²(white) + j·σ²(walk), so lags 1 and `window` give both — white noise (measurement, Poisson
+ * counting) does not grow with the horizon, a random walk (the load itself wandering) grows as √(ticks ahead). Each
+ * variance is robust: (1.4826 · median |Δ|)², so one jump does not inflate it.
  */
 const SIGNIFICANT_T = 3;
+
+export interface LoadProjection {
+  /** The line's level at the last tick (the mean of the window when its slope is not significant). */
+  level: number;
+  /** Requests/s per second; 0 unless significant (|t| ≥ 3). */
+  slopePerSecond: number;
+  /** Tick-to-tick white noise σ (requests/s). */
+  whiteStd: number;
+  /** Random-walk σ per tick (requests/s): the forecast's sd after k ticks is √(white² + k · walk²). */
+  walkStd: number;
+}
 
 export class LoadTrend {
   private readonly times: number[] = [];
   private readonly loads: number[] = [];
-  private readonly steps: number[] = [];
 
   constructor(
     private readonly window = 8,
@@ -18,49 +28,60 @@ export class LoadTrend {
   ) {}
 
   observe(at: number, load: number): void {
-    const previous = this.loads[this.loads.length - 1];
-    if (previous !== undefined) {
-      this.steps.push(Math.abs(load - previous));
-      if (this.steps.length > this.noiseWindow) this.steps.shift();
-    }
     this.times.push(at);
     this.loads.push(load);
-    if (this.times.length > this.window) {
+    if (this.times.length > this.noiseWindow) {
       this.times.shift();
       this.loads.shift();
     }
   }
 
-  /** The fitted load `aheadSeconds` after the last tick (the line, not the last tick's noise), and the noise σ. */
-  project(aheadSeconds: number): { load: number; slopePerSecond: number; noiseStd: number } | undefined {
-    const n = this.times.length;
-    if (n === 0) return undefined;
-    const noiseStd = this.steps.length > 0 ? (1.4826 * median(this.steps)) / Math.SQRT2 : 0;
-    if (n < 3) return { load: this.loads[n - 1]!, slopePerSecond: 0, noiseStd };
-    const t0 = this.times[0]!;
-    const xs = this.times.map((t) => (t - t0) / 1000);
-    const meanX = xs.reduce((a, b) => a + b, 0) / n;
-    const meanY = this.loads.reduce((a, b) => a + b, 0) / n;
+  project(): LoadProjection | undefined {
+    const all = this.loads.length;
+    if (all === 0) return undefined;
+    const n = Math.min(this.window, all);
+    const from = all - n;
+    const lag1 = robustVariance(this.loads, 1);
+    const lagK = robustVariance(this.loads, this.window);
+    const walkVar = lagK !== undefined && lag1 !== undefined ? Math.max(0, (lagK - lag1) / (this.window - 1)) : 0;
+    const whiteVar = lag1 !== undefined ? Math.max(0, (lag1 - walkVar) / 2) : 0;
+    const noise = { whiteStd: Math.sqrt(whiteVar), walkStd: Math.sqrt(walkVar) };
+    if (n < 3) return { level: this.loads[all - 1]!, slopePerSecond: 0, ...noise };
+    const t0 = this.times[from]!;
+    let meanX = 0;
+    let meanY = 0;
+    for (let i = from; i < all; i++) {
+      meanX += (this.times[i]! - t0) / 1000;
+      meanY += this.loads[i]!;
+    }
+    meanX /= n;
+    meanY /= n;
     let sxx = 0;
     let sxy = 0;
-    for (let i = 0; i < n; i++) {
-      sxx += (xs[i]! - meanX) ** 2;
-      sxy += (xs[i]! - meanX) * (this.loads[i]! - meanY);
+    for (let i = from; i < all; i++) {
+      const x = (this.times[i]! - t0) / 1000 - meanX;
+      sxx += x * x;
+      sxy += x * (this.loads[i]! - meanY);
     }
     const fitted = sxx > 0 ? sxy / sxx : 0;
     let sse = 0;
-    for (let i = 0; i < n; i++) sse += (this.loads[i]! - (meanY + fitted * (xs[i]! - meanX))) ** 2;
+    for (let i = from; i < all; i++) sse += (this.loads[i]! - (meanY + fitted * ((this.times[i]! - t0) / 1000 - meanX))) ** 2;
     const residualStd = Math.sqrt(sse / (n - 2));
     // Extrapolate only a significant slope (|t| ≥ 3): on noise alone the window mean is the steadier level.
     const significant = sxx > 0 && Math.abs(fitted) * Math.sqrt(sxx) >= SIGNIFICANT_T * residualStd;
     const slope = significant ? fitted : 0;
-    const level = significant ? meanY + slope * (xs[n - 1]! - meanX) : meanY;
-    return { load: Math.max(0, level + slope * aheadSeconds), slopePerSecond: slope, noiseStd };
+    const lastX = (this.times[all - 1]! - t0) / 1000 - meanX;
+    return { level: Math.max(0, meanY + slope * lastX), slopePerSecond: slope, ...noise };
   }
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/** (1.4826 · median |x[i] − x[i − lag]|)²: a robust variance of lag differences; undefined without any. */
+function robustVariance(values: readonly number[], lag: number): number | undefined {
+  if (values.length <= lag) return undefined;
+  const diffs: number[] = [];
+  for (let i = lag; i < values.length; i++) diffs.push(Math.abs(values[i]! - values[i - lag]!));
+  diffs.sort((a, b) => a - b);
+  const mid = diffs.length >> 1;
+  const median = diffs.length % 2 ? diffs[mid]! : (diffs[mid - 1]! + diffs[mid]!) / 2;
+  return (1.4826 * median) ** 2;
 }

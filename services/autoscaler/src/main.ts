@@ -1,14 +1,14 @@
 import { tracing } from './instrumentation';
-import { createBackends, createLogger, parseEnv, redisOptionsOf, runServiceProcess } from '@swarmscope/core';
+import { createLogger, openBackends, parseEnv, runServiceProcess } from '@swarmscope/core';
 import { SERVICE_NAME } from './autoscaler';
 import { autoscalerEnv } from './env';
 import { runAutoscaler } from './run';
 
 /** autoscaler as its own process (distributed mode: REDIS_URL; one replica reads every shard). */
-runServiceProcess(async () => {
+runServiceProcess(SERVICE_NAME, async () => {
   const env = parseEnv(autoscalerEnv);
   const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL });
-  const backends = createBackends({ ...redisOptionsOf(env), busShards: env.BUS_SHARDS, busMaxLen: env.BUS_MAX_LEN, windowRetentionMs: 3_600_000, logger });
+  const backends = await openBackends({ env, windowRetentionMs: 3_600_000, logger });
   const running = await runAutoscaler(env, backends.bus, backends.store, logger);
   return {
     logger,

@@ -17,6 +17,17 @@ export class PolicyBook {
     return policy;
   }
 
+  /** Takes policies kept from an earlier run; one that no longer validates is returned with its error and left out. */
+  load(stored: readonly unknown[]): Array<{ pool: unknown; error: ZodError }> {
+    const refused: Array<{ pool: unknown; error: ZodError }> = [];
+    for (const value of stored) {
+      const parsed = policySchema.safeParse(value);
+      if (parsed.success) this.policies.set(parsed.data.pool, parsed.data as Policy);
+      else refused.push({ pool: (value as { pool?: unknown } | null)?.pool, error: parsed.error });
+    }
+    return refused;
+  }
+
   all(): Policy[] {
     return [...this.policies.values()].sort((a, b) => a.pool.localeCompare(b.pool));
   }

@@ -32,7 +32,7 @@ const timeZone = z.string().refine((value) => {
 }, 'is not an IANA time zone');
 
 /** While the current minute matches `cron` (in `timezone`), the pool keeps at least `minReplicas`. */
-export const scheduleRuleSchema = z.object({
+export const scheduleRuleSchema = z.strictObject({
   cron: cronExpression,
   minReplicas: z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be ≥ 0'),
   timezone: timeZone.default('UTC'),
@@ -40,11 +40,11 @@ export const scheduleRuleSchema = z.object({
 });
 export type ScheduleRule = z.infer<typeof scheduleRuleSchema>;
 
-const scalingRules = z.object({
+const scalingRules = z.strictObject({
   stabilizationWindowSeconds: z.number().int('must be whole seconds').min(0, 'must be ≥ 0').max(3600, 'must be ≤ 3600'),
   selectPolicy: z.enum(['Max', 'Min', 'Disabled'], { error: 'must be Max, Min or Disabled' }),
   policies: z.array(
-    z.object({
+    z.strictObject({
       type: z.enum(['Pods', 'Percent'], { error: 'must be Pods or Percent' }),
       value: z.number().int('must be a whole number').positive('must be > 0'),
       periodSeconds: z.number().int('must be whole seconds').min(1, 'must be ≥ 1').max(1800, 'must be ≤ 1800'),
@@ -70,14 +70,14 @@ const policyFields = {
   /** Provisioning lead time: how long a new agent takes to serve; the forecast looks this far ahead. */
   leadTimeSeconds: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(3600, 'must be ≤ 3600').default(120),
   tolerance: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(1, 'must be ≤ 1').default(0.1),
-  /** Spare capacity kept over the learned per-replica capacity (0.1 = run at most 90% of it). */
-  headroom: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(0.9, 'must be ≤ 0.9').default(0.1),
   costPerReplicaHourUsd: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').default(0.1),
+  /** What a minute of p95 over the SLO costs: cost-optimised weighs it against replica cost (cost.ts). */
+  sloViolationMinuteUsd: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').default(10),
   /** Optional budget: cost-optimised never plans above it (and says when the SLO is then at risk). */
   maxCostUsdPerHour: z.number({ error: 'must be a number' }).positive('must be > 0').optional(),
   strategies: z.array(z.enum(STRATEGIES, { error: `must be one of ${STRATEGIES.join(', ')}` })).default([...STRATEGIES]),
   schedules: z.array(scheduleRuleSchema).max(100, 'must hold at most 100 rules').default([]),
-  behavior: z.object({ scaleUp: scalingRules, scaleDown: scalingRules }).default(DEFAULT_BEHAVIOR),
+  behavior: z.strictObject({ scaleUp: scalingRules, scaleDown: scalingRules }).default(DEFAULT_BEHAVIOR),
 };
 
 /** A pool's complete policy; every field has a default (the seed's), so `{ pool }` alone is valid. */

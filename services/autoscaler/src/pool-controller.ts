@@ -1,28 +1,34 @@
 /**
- * One pool's scaling decision: every strategy proposes, a fixed precedence combines, and the decision explains itself.
+ * One pool's scaling decision: every strategy proposes, a fixed precedence combines, and the decision explains itself
+ * with its numbers (forecast, capacity, predicted p95, cost).
  *
  * Precedence (each step may override the one before; the `reason` names every step that acted):
  *  1. Base count.
- *     - Capacity learnt and trusted (adaptive on): cost-optimised — the cheapest count holding the SLO for the higher
- *       of the current load and the forecast peak over the lead time (predictive); adaptive (current load over the
- *       learnt capacity) when cost-optimised is off. Scale-downs within the tolerance are skipped.
- *     - Otherwise (cold start): reactive, the Kubernetes HPA algorithm on CPU and memory against the policy's scale-up
- *       targets (a scale-down only once CPU is under its scale-down threshold: hysteresis); predictive raises it when the
- *       forecast peak over the lead time needs more (load per replica at the CPU target, as HPA would size it).
- *  2. SLO guard: when p95 latency breaches the SLO, or memory its target, reactive may raise the base (the capacity
- *     model may be stale; memory is not in it).
- *  3. Scheduled: the highest active cron rule raises the floor above minReplicas.
- *  4. Bounds: [floor, maxReplicas] (and the budget, inside cost-optimised).
- *  5. Cooldown: no scale-down until cooldownSeconds after the last scale-up.
- *  6. HPA behaviour on the result: scale-down stabilisation window, then the rate policies per period.
+ *     - Capacity estimated and trusted (adaptive, capacity.ts): the per-replica service rate μ sizes an M/M/c queue
+ *       for the p95 SLO (queueing.ts). Over the horizon a decision commits to (the lead time, i.e. the start-up
+ *       delay, and one tick) the load is Normal(mean, sd): the higher of the current load and the short trend's
+ *       level, its slope when significant (predictive), a backlog to drain within the lead time (Little's law on the
+ *       latency the model does not explain), and the tick-to-tick noise growing as a random walk. Cost-optimised picks
+ *       the count minimising replica cost + the price of expected SLO-violation minutes (cost.ts); without it, the
+ *       fewest replicas holding the 99th percentile of that load.
+ *     - Otherwise (cold start, or adaptive off): reactive, the Kubernetes HPA algorithm on CPU and memory against the
+ *       policy's scale-up targets (no scale-down threshold: a backlog-free pool comes down as the HPA would).
+ *  2. Scheduled: the highest active cron rule raises the floor above minReplicas.
+ *  3. Bounds: [floor, maxReplicas] (and the budget, inside cost-optimised).
+ *  4. Cooldown: no scale-down until cooldownSeconds after the last scale-up (with a trusted capacity at most the lead
+ *     time: the plan already holds over it).
+ *  5. HPA behaviour on the result: scale-down stabilisation window (with a trusted capacity at most the lead time),
+ *     then the rate policies per period (scale-ups sized to demand still move at most this fast).
  * Time comes in as data: `decide(observation)` reads no clock.
  */
-import { CapacityLearner, type CapacityEstimate, type CapacityOptions } from './capacity';
-import { cheapestReplicas, type CostPlan } from './cost';
-import { HorizontalAutoscaler, replicasForMetrics, type MetricRatio } from './hpa';
+import { CapacityEstimator, type CapacityEstimate, type CapacityOptions, type EvidenceVerdict } from './capacity';
+import { cheapestReplicas, smallestHolding, type CostPlan, type LoadPoint } from './cost';
+import { HorizontalAutoscaler, replicasForMetrics, type HpaBehavior, type MetricRatio } from './hpa';
 import { LoadForecaster, type LoadForecasterOptions } from './load-forecaster';
+import { LoadGrowth } from './load-growth';
 import { LoadTrend } from './load-trend';
 import type { Policy, StrategyName } from './policy';
+import { maxArrivalRate, meanSojourn, sojournQuantile } from './queueing';
 import { scheduledFloor } from './schedule';
 
 /** What the edge measured for one pool over one tick. */
@@ -68,7 +74,29 @@ export interface Decision {
   /** What each enabled strategy proposed (before bounds, cooldown and rate limits). */
   recommendations: Partial<Record<StrategyName, number>>;
   forecast: { peakRps: number; horizonSeconds: number; seasonal: boolean; errorSmape: number | null } | null;
-  capacity: { perReplicaRps: number; kind: CapacityEstimate['kind']; trusted: boolean } | null;
+  /**
+   * The capacity model: μ per replica (and how sure), what the desired count serves per replica within the SLO, and
+   * whether this tick was taken as evidence (and why not).
+   */
+  capacity:
+    | (Pick<CapacityEstimate, 'serviceRate' | 'median' | 'relativeError' | 'demonstrated' | 'utilisationCeiling' | 'calibration' | 'readings' | 'ageSeconds' | 'trusted'> & {
+        perReplicaRps: number;
+        evidence: EvidenceVerdict;
+      })
+    | null;
+  /** The cost-optimised plan over the horizon (when the capacity model decided). */
+  plan: {
+    horizonSeconds: number;
+    /** Highest mean load over the horizon, its sd there, and the backlog drain included. */
+    loadRps: number;
+    loadSdRps: number;
+    drainRps: number;
+    /** p95 predicted at the desired count for the current load (seconds; null when it would not hold). */
+    predictedP95Seconds: number | null;
+    replicaCostUsd: number;
+    sloRiskUsd: number;
+    expectedViolationMinutes: number;
+  } | null;
   /** The thresholds this tick crossed (`cpu>70`, `p95>5s`...): the decision-time histogram starts at them. */
   crossed: string[];
   /** Utilisation: load over learnt capacity when trusted, else CPU / 100. */
@@ -83,23 +111,37 @@ export interface PoolControllerOptions {
   capacity?: CapacityOptions;
 }
 
-/** Residual standard deviations of tick-to-tick load kept as headroom. */
-const NOISE_SIGMAS = 1.5;
+/** Without cost-optimised: the load quantile held (z of the 99th percentile). */
+const Z_99 = 2.326;
+/** Points the horizon is cut into (bounds the decision time). */
+const HORIZON_POINTS = 8;
+/** The trend's window, in ticks (load-trend.ts). */
+const TREND_TICKS = 8;
+/** Relative error of the M/M/c capacity model kept even when μ is known well (service-time shape, noise). */
+const MODEL_ERROR = 0.02;
+/** Relative grid of SLO·μ for the memo of `holds`, and how many grids are kept. */
+const GRID = 1.01;
+const HOLDS_MEMOS = 8;
 
 export class PoolController {
   private readonly hpa: HorizontalAutoscaler;
   private readonly forecaster: LoadForecaster;
-  private readonly learner: CapacityLearner;
-  private readonly trend = new LoadTrend();
+  private readonly estimator: CapacityEstimator;
+  private readonly trend = new LoadTrend(TREND_TICKS);
+  private readonly growth = new LoadGrowth();
+  private readonly recentLoads: number[] = [];
+  private readonly holdsMemo = new Map<number, Map<number, number>>();
   private lastScaleUpAt = -Infinity;
+  private lastChangeAt = -Infinity;
+  private lastCurrent: number | undefined;
 
   constructor(
     private policy: Policy,
     options: PoolControllerOptions = {},
   ) {
-    this.hpa = new HorizontalAutoscaler(policy.behavior);
+    this.hpa = new HorizontalAutoscaler(modelBehavior(policy));
     this.forecaster = new LoadForecaster(options.forecaster);
-    this.learner = new CapacityLearner(options.capacity);
+    this.estimator = new CapacityEstimator(options.capacity);
   }
 
   get pool(): string {
@@ -108,12 +150,12 @@ export class PoolController {
 
   setPolicy(policy: Policy): void {
     this.policy = policy;
-    this.hpa.setBehavior(policy.behavior);
+    this.hpa.setBehavior(modelBehavior(policy));
   }
 
-  /** The learnt capacity (adaptive), for the efficiency report. */
-  capacity(): CapacityEstimate | undefined {
-    return this.learner.estimate(this.policy.responseTimeSeconds);
+  /** The estimated capacity (adaptive), for the efficiency report. */
+  capacity(at: number): CapacityEstimate | undefined {
+    return this.estimator.estimate(at);
   }
 
   /** Learns from the observation, then decides the pool's replicas given its `current` count. */
@@ -121,101 +163,147 @@ export class PoolController {
     const p = this.policy;
     const on = new Set<StrategyName>(p.strategies);
     const at = observation.at;
-    const serving = observation.agentsReporting > 0 ? observation.agentsReporting : current;
+    const tickSeconds = Math.max(1, observation.durationMs / 1000);
+    const ready = observation.agentsReporting;
+    const serving = ready > 0 ? ready : current;
     const loadPerReplica = serving > 0 ? observation.loadRps / serving : 0;
     const hasLatency = observation.latencySamples > 0;
     const memoryPercent = observation.memoryBytes !== undefined ? (observation.memoryBytes / p.memoryLimitBytes) * 100 : undefined;
     const sloBreached = hasLatency && observation.latencyP95Seconds > p.responseTimeSeconds;
 
+    // Settled: every replica asked for serves, and none was added or removed for two ticks (30 s at least).
+    if (this.lastCurrent !== current || ready !== current) this.lastChangeAt = at;
+    this.lastCurrent = current;
+    const settled = at - this.lastChangeAt >= Math.max(30_000, 2 * observation.durationMs);
+
     this.forecaster.observe(at, observation.loadRps, observation.durationMs);
     this.trend.observe(at, observation.loadRps);
-    if (hasLatency) this.learner.observe(loadPerReplica, observation.latencyP95Seconds, p.responseTimeSeconds);
+    const projected = this.trend.project();
+    // The SLO is a minute's p95: what a burst does to a minute is its minute's mean load, so growth is learnt on it.
+    const minuteLoad = this.minuteMean(observation.loadRps, tickSeconds);
+    this.growth.observe(at, minuteLoad, projected?.level ?? observation.loadRps, p.leadTimeSeconds * 1000);
+    const evidence: EvidenceVerdict = hasLatency
+      ? this.estimator.observe({
+          at,
+          loadRps: observation.loadRps,
+          ready,
+          latencyMeanSeconds: observation.latencyMeanSeconds,
+          latencyP95Seconds: observation.latencyP95Seconds,
+          ...(observation.cpuPercent !== undefined ? { cpuPercent: observation.cpuPercent } : {}),
+          sloSeconds: p.responseTimeSeconds,
+          settled,
+        })
+      : 'no latency';
 
     const reasons: string[] = [];
     const recommendations: Partial<Record<StrategyName, number>> = {};
-    const estimate = this.learner.estimate(p.responseTimeSeconds);
+    const estimate = this.estimator.estimate(at);
     const trusted = on.has('adaptive') && estimate?.trusted === true;
     const forecast = on.has('predictive') ? this.forecaster.forecast(p.leadTimeSeconds) : undefined;
-    // The load to provision for: at least the current load; else the higher of the seasonal forecast's peak and the
-    // short trend over the lead time,
-    // plus 1.5 standard deviations of tick-to-tick noise (the rest is left to the SLO guard and the headroom).
-    const projected = on.has('predictive') ? this.trend.project(p.leadTimeSeconds) : undefined;
-    const planLoad = Math.max(observation.loadRps, projected ? Math.max(forecast?.peak ?? 0, projected.load) + NOISE_SIGMAS * projected.noiseStd : (forecast?.peak ?? 0));
 
-    // Reactive: the HPA on CPU and memory, with the scale-down hysteresis.
+    // Reactive: the HPA on CPU and memory.
     const metrics: MetricRatio[] = [];
     if (observation.cpuPercent !== undefined) metrics.push({ name: 'cpu', value: observation.cpuPercent, target: p.cpuScaleUpPercent });
     if (memoryPercent !== undefined) metrics.push({ name: 'memory', value: memoryPercent, target: p.memoryScaleUpPercent });
-    let reactive = replicasForMetrics(current, metrics, p.tolerance, serving);
-    let hysteresis = false;
-    if (reactive.replicas < current && (observation.cpuPercent ?? 0) >= p.cpuScaleDownPercent) {
-      reactive = { replicas: current };
-      hysteresis = true;
-    }
+    const reactive = replicasForMetrics(current, metrics, p.tolerance, serving);
     if (on.has('reactive')) recommendations.reactive = reactive.replicas;
 
     let base = current;
     let strategy: DecidingStrategy = 'reactive';
-    let costPlan: CostPlan | undefined;
+    let plan: Decision['plan'] = null;
+    let holds: ((n: number) => number) | undefined;
     if (trusted && estimate) {
-      const usable = estimate.perReplica * (1 - p.headroom);
-      const adaptive = Math.max(1, Math.ceil(observation.loadRps / usable - 1e-9));
-      recommendations.adaptive = adaptive;
-      if (forecast || projected) recommendations.predictive = Math.ceil(planLoad / usable - 1e-9);
+      const mu = estimate.serviceRate;
+      const slo = p.responseTimeSeconds / estimate.calibration;
+      holds = this.holdsFor(mu, slo);
+      // Bounded exploration: the load now may not run a replica above the highest utilisation served + the step.
+      const explorationFloor = Math.ceil(observation.loadRps / (estimate.utilisationCeiling * mu) - 1e-9);
+      // A backlog the model does not explain: Little's law on the excess mean latency, drained within the lead time.
+      let drain = 0;
+      if (sloBreached && observation.latencyMeanSeconds > 0) {
+        const modelled = ready > 0 && observation.loadRps < ready * mu ? meanSojourn(observation.loadRps, ready, mu) : 1 / mu;
+        drain = (observation.loadRps * Math.max(0, observation.latencyMeanSeconds - modelled)) / Math.max(p.leadTimeSeconds, tickSeconds);
+      }
+      // White noise averages out over the SLO's minute (a tick's excess queues and drains within it).
+      const white = (projected?.whiteStd ?? 0) / Math.sqrt(Math.max(1, 60 / tickSeconds));
+      const walk = projected?.walkStd ?? 0;
+      // The line's level, unless this tick jumped off it (a burst or a drop is believed at once).
+      const line = projected?.level ?? observation.loadRps;
+      const tickWhite = projected?.whiteStd ?? 0;
+      const jumped = Math.abs(observation.loadRps - line) > 3 * Math.sqrt(2 * tickWhite * tickWhite + walk * walk);
+      const level = (jumped ? observation.loadRps : line) + drain;
+      const slope = on.has('predictive') && !jumped ? (projected?.slopePerSecond ?? 0) : 0;
+      // A replica asked now serves after the lead time; it is judged over as long again once serving.
+      const horizonSeconds = 2 * p.leadTimeSeconds + tickSeconds;
+      const trendSeconds = TREND_TICKS * tickSeconds;
+      const step = Math.max(tickSeconds, horizonSeconds / HORIZON_POINTS);
+      const horizon: LoadPoint[] = [];
+      // The capacity model's own error (its standard error, at least MODEL_ERROR) as load uncertainty.
+      const modelError = Math.max(MODEL_ERROR, estimate.relativeError);
+      for (let offset = 0; offset < horizonSeconds; offset += step) {
+        const ahead = offset + Math.min(step, horizonSeconds - offset);
+        horizon.push({
+          offsetSeconds: offset,
+          weightSeconds: Math.min(step, horizonSeconds - offset),
+          // A trend seen over the short window is extrapolated at most as far ahead as the window is long.
+          mean: Math.max(0, level + slope * Math.min(ahead, trendSeconds)),
+          sd: Math.sqrt(white * white + (walk * walk * ahead) / tickSeconds + (level * modelError) ** 2),
+        });
+      }
+      const peak = horizon.reduce((m, point) => (point.mean + point.sd > m.mean + m.sd ? point : m), horizon[0]!);
+      recommendations.adaptive = Math.max(explorationFloor, smallestHolding(holds, observation.loadRps, p.maxReplicas));
+      if (on.has('predictive')) recommendations.predictive = Math.max(explorationFloor, smallestHolding(holds, peak.mean, p.maxReplicas));
+      let costPlan: CostPlan | undefined;
       if (on.has('cost-optimised')) {
         costPlan = cheapestReplicas({
-          load: planLoad,
-          perReplicaCapacity: estimate.perReplica,
-          headroom: p.headroom,
+          horizon,
+          serving: ready,
+          startupSeconds: p.leadTimeSeconds,
+          holds,
           costPerReplicaHourUsd: p.costPerReplicaHourUsd,
+          sloViolationMinuteUsd: p.sloViolationMinuteUsd,
           minReplicas: 1,
+          stableReplicas: Math.max(Math.floor(observation.loadRps / mu) + 1, explorationFloor),
           maxReplicas: p.maxReplicas,
           ...(p.maxCostUsdPerHour !== undefined ? { maxCostUsdPerHour: p.maxCostUsdPerHour } : {}),
+          burstExceedance: (limit) => (level > 0 ? this.growth.exceedance(limit / level) : 0),
         });
-        recommendations['cost-optimised'] = costPlan.replicas;
         base = costPlan.replicas;
         strategy = 'cost-optimised';
-        reasons.push(
-          `cost-optimised: ${costPlan.replicas} replicas hold p95 ≤ ${p.responseTimeSeconds} s for ${fmt(planLoad)} rps` +
-            `${planLoad > observation.loadRps ? ` (forecast peak ${fmt(forecast?.peak ?? 0)}, trend ${fmt(projected?.load ?? 0)} over the lead time, + ${NOISE_SIGMAS} × noise ${fmt(projected?.noiseStd ?? 0)})` : ''}` +
-            ` at ${fmt(estimate.perReplica)} rps per replica learnt, ${Math.round(p.headroom * 100)}% headroom` +
-            `${costPlan.holdsSlo ? '' : `; capped by ${costPlan.limitedBy === 'budget' ? 'the budget' : 'maxReplicas'}, the SLO is at risk`}`,
-        );
+        recommendations['cost-optimised'] = base;
       } else {
-        base = Math.max(adaptive, recommendations.predictive ?? 0);
-        strategy = (recommendations.predictive ?? 0) > adaptive ? 'predictive' : 'adaptive';
-        reasons.push(`${strategy}: ${base} replicas at ${fmt(estimate.perReplica)} rps per replica learnt, ${Math.round(p.headroom * 100)}% headroom`);
+        base = Math.max(explorationFloor, smallestHolding(holds, peak.mean + Z_99 * peak.sd, p.maxReplicas));
+        strategy = on.has('predictive') && slope !== 0 ? 'predictive' : 'adaptive';
       }
-      if (base < current && base >= current * (1 - p.tolerance)) {
-        reasons.push(`scale-down to ${base} within the ${Math.round(p.tolerance * 100)}% tolerance: held`);
-        base = current;
-      }
-      const guard = sloBreached || (memoryPercent !== undefined && memoryPercent > p.memoryScaleUpPercent);
-      if (on.has('reactive') && guard && reactive.replicas > base) {
-        base = reactive.replicas;
-        strategy = 'reactive';
-        reasons.push(`SLO guard: ${sloBreached ? `p95 ${fmt(observation.latencyP95Seconds)} s > ${p.responseTimeSeconds} s` : `memory ${fmt(memoryPercent ?? 0)}% > ${p.memoryScaleUpPercent}%`}, reactive asks ${reactive.replicas}`);
-      }
+      const predicted = ready > 0 ? sojournQuantile(0.95, observation.loadRps, Math.min(base, Math.max(ready, base)), mu) * estimate.calibration : Infinity;
+      plan = {
+        horizonSeconds,
+        loadRps: peak.mean,
+        loadSdRps: peak.sd,
+        drainRps: drain,
+        predictedP95Seconds: Number.isFinite(predicted) ? predicted : null,
+        replicaCostUsd: costPlan?.replicaCostUsd ?? 0,
+        sloRiskUsd: costPlan?.sloRiskUsd ?? 0,
+        expectedViolationMinutes: costPlan?.violationMinutes ?? 0,
+      };
+      reasons.push(
+        `${strategy}: load ${fmt(observation.loadRps)} rps → ${fmt(peak.mean)} ± ${fmt(peak.sd)} rps within ${fmt(horizonSeconds)} s` +
+          `${slope !== 0 ? ` (trend ${fmt(slope * 60)} rps/min)` : ''}${drain > 0 ? ` (incl. a backlog drain of ${fmt(drain)} rps)` : ''}` +
+          `; μ ${fmt(mu)} rps per replica (median ${fmt(estimate.median)} ± ${fmt(estimate.relativeError * 100)}%, ${estimate.readings} readings, ` +
+          `demonstrated ≥ ${fmt(estimate.demonstrated)}, p95 calibration ×${fmt(estimate.calibration)}, utilisation ≤ ${fmt(estimate.utilisationCeiling)})` +
+          `; ${base} replicas hold p95 ≤ ${p.responseTimeSeconds} s up to ${fmt(holds(base))} rps${plan.predictedP95Seconds !== null ? ` (p95 now ${fmt(plan.predictedP95Seconds)} s)` : ''}` +
+          (costPlan
+            ? `; expected over the horizon $${fmt(costPlan.replicaCostUsd)} replicas + $${fmt(costPlan.sloRiskUsd)} SLO risk (${fmt(costPlan.violationMinutes)} violation-min at $${p.sloViolationMinuteUsd})` +
+              `${costPlan.oneLess ? `, one fewer: $${fmt(costPlan.oneLess.replicaCostUsd)} + $${fmt(costPlan.oneLess.sloRiskUsd)}` : ''}` +
+              `${costPlan.limitedBy ? `; capped by ${costPlan.limitedBy === 'budget' ? 'the budget' : 'maxReplicas'}, the SLO is at risk` : ''}`
+            : ''),
+      );
     } else {
       if (on.has('reactive')) {
         base = reactive.replicas;
-        reasons.push(
-          `reactive (HPA): ${describeMetrics(metrics)} → ${reactive.replicas}` +
-            `${hysteresis ? ` (scale-down waits for cpu < ${p.cpuScaleDownPercent}%)` : ''}`,
-        );
+        reasons.push(`reactive (HPA): ${describeMetrics(metrics)} → ${reactive.replicas}`);
       }
-      const perReplicaAtTarget = observation.cpuPercent && loadPerReplica > 0 ? (loadPerReplica * p.cpuScaleUpPercent) / observation.cpuPercent : undefined;
-      if (forecast && perReplicaAtTarget) {
-        let predictive = Math.ceil(forecast.peak / perReplicaAtTarget - 1e-9);
-        if (Math.abs(predictive / Math.max(1, current) - 1) <= p.tolerance) predictive = current;
-        recommendations.predictive = predictive;
-        if (predictive > base) {
-          base = predictive;
-          strategy = 'predictive';
-          reasons.push(`predictive: forecast peak ${fmt(forecast.peak)} rps within ${p.leadTimeSeconds} s needs ${predictive} at ${fmt(perReplicaAtTarget)} rps per replica (cpu ${p.cpuScaleUpPercent}%)`);
-        }
-      }
-      if (estimate && on.has('adaptive')) reasons.push(`adaptive: capacity not trusted yet (${estimate.kind} ${fmt(estimate.perReplica)} rps per replica)`);
+      if (on.has('adaptive')) reasons.push(`adaptive: capacity not trusted yet (${estimate ? `${estimate.readings} readings, μ ${fmt(estimate.median)}` : 'no readings'}; this tick: ${evidence})`);
     }
 
     let floor = p.minReplicas;
@@ -237,13 +325,14 @@ export class PoolController {
       strategy = 'bounds';
       reasons.push(`bounds: kept within [${floor}, ${ceiling}]`);
     }
-    if (base < current && at - this.lastScaleUpAt < p.cooldownSeconds * 1000) {
-      reasons.push(`cooldown: no scale-down within ${p.cooldownSeconds} s of the last scale-up`);
+    const cooldownSeconds = usesModel(p) ? Math.min(p.cooldownSeconds, p.leadTimeSeconds) : p.cooldownSeconds;
+    if (base < current && at - this.lastScaleUpAt < cooldownSeconds * 1000) {
+      reasons.push(`cooldown: no scale-down within ${cooldownSeconds} s of the last scale-up`);
       base = current;
     }
 
     const step = this.hpa.step(at, current, base, floor, ceiling);
-    if (step.stabilized !== base) reasons.push(`stabilisation window: held at ${step.stabilized} (highest recommendation over ${p.behavior.scaleDown.stabilizationWindowSeconds} s)`);
+    if (step.stabilized !== base) reasons.push(`stabilisation window: held at ${step.stabilized} (highest recommendation over ${modelBehavior(p).scaleDown.stabilizationWindowSeconds} s)`);
     if (step.limitedBy) reasons.push(`rate limit: ${step.limitedBy} → ${step.replicas}`);
     const desired = step.replicas;
     const direction: Direction = desired > current ? 'up' : desired < current ? 'down' : 'hold';
@@ -275,20 +364,81 @@ export class PoolController {
       },
       recommendations,
       forecast: forecast ? { peakRps: forecast.peak, horizonSeconds: p.leadTimeSeconds, seasonal: forecast.seasonal, errorSmape: errorSmape ?? null } : null,
-      capacity: estimate ? { perReplicaRps: estimate.perReplica, kind: estimate.kind, trusted } : null,
+      capacity: estimate
+        ? {
+            serviceRate: estimate.serviceRate,
+            median: estimate.median,
+            relativeError: estimate.relativeError,
+            demonstrated: estimate.demonstrated,
+            utilisationCeiling: estimate.utilisationCeiling,
+            calibration: estimate.calibration,
+            readings: estimate.readings,
+            ageSeconds: estimate.ageSeconds,
+            trusted,
+            perReplicaRps: holds ? holds(Math.max(1, desired)) / Math.max(1, desired) : 0,
+            evidence,
+          }
+        : null,
+      plan,
       crossed,
-      utilisation: trusted && estimate ? loadPerReplica / estimate.perReplica : observation.cpuPercent !== undefined ? observation.cpuPercent / 100 : null,
+      utilisation: trusted && estimate && serving > 0 ? observation.loadRps / (serving * estimate.serviceRate) : observation.cpuPercent !== undefined ? observation.cpuPercent / 100 : null,
       costUsdPerHour: desired * p.costPerReplicaHourUsd,
       sloMet: hasLatency ? !sloBreached : null,
       reason: `${direction === 'hold' ? `hold at ${current}` : `${direction} ${current} → ${desired}`} by ${strategy}: ${reasons.join('; ') || 'no strategy proposed a change'}`,
     };
   }
 
+  /** The mean load over the last minute of ticks (one tick when ticks are a minute or longer). */
+  private minuteMean(load: number, tickSeconds: number): number {
+    this.recentLoads.push(load);
+    const keep = Math.max(1, Math.round(60 / tickSeconds));
+    while (this.recentLoads.length > keep) this.recentLoads.shift();
+    return this.recentLoads.reduce((a, b) => a + b, 0) / this.recentLoads.length;
+  }
+
   /** Call after the actuator applied a change: the rate policies and the cooldown count from it. */
   recordScale(at: number, from: number, to: number): void {
     this.hpa.recordScale(at, from, to);
+    this.lastChangeAt = at;
     if (to > from) this.lastScaleUpAt = at;
   }
+
+  /**
+   * The highest load n replicas serve within the SLO at μ. In units of the service time it depends on n and SLO·μ
+   * alone (λmax = μ · n · ρmax(n, SLO·μ)): memoised per SLO·μ rounded down to 1 % (so the memo never promises
+   * more), a few of them at once since μ wanders between neighbouring values.
+   */
+  private holdsFor(mu: number, slo: number): (n: number) => number {
+    const scaled = Math.pow(GRID, Math.floor(Math.log(slo * mu) / Math.log(GRID)));
+    let memo = this.holdsMemo.get(scaled);
+    if (!memo) {
+      memo = new Map<number, number>();
+      this.holdsMemo.set(scaled, memo);
+      if (this.holdsMemo.size > HOLDS_MEMOS) this.holdsMemo.delete(this.holdsMemo.keys().next().value!);
+    }
+    const table = memo;
+    return (n) => {
+      let perServer = table.get(n);
+      if (perServer === undefined) {
+        // μ = 1 and SLO = SLO·μ: the rate is in service rates per server.
+        perServer = maxArrivalRate(n, 1, scaled) / n;
+        table.set(n, perServer);
+      }
+      return perServer * n * mu;
+    };
+  }
+}
+
+/** Whether the capacity model may decide (it then plans over the lead time, and shorter holds suffice). */
+function usesModel(policy: Policy): boolean {
+  return policy.strategies.includes('adaptive');
+}
+
+/** The policy's behaviour; with the capacity model on, the scale-down window is at most the lead time. */
+function modelBehavior(policy: Policy): HpaBehavior {
+  if (!usesModel(policy)) return policy.behavior;
+  const window = Math.min(policy.behavior.scaleDown.stabilizationWindowSeconds, Math.round(policy.leadTimeSeconds));
+  return { ...policy.behavior, scaleDown: { ...policy.behavior.scaleDown, stabilizationWindowSeconds: window } };
 }
 
 function describeMetrics(metrics: readonly MetricRatio[]): string {

@@ -43,9 +43,9 @@ export function mountRoutes(app: Express, autoscaler: Autoscaler): void {
   });
 
   // Creates or changes one pool's policy: only the fields given change; the result is validated as a whole.
-  app.post('/policies', requireScope('admin'), (request, response) => {
+  app.post('/policies', requireScope('admin'), async (request, response) => {
     const patch = parseOrThrow(policyPatchSchema, request.body ?? {});
-    const result = autoscaler.applyPolicy(patch as { pool: string } & Record<string, unknown>);
+    const result = await autoscaler.applyPolicy(patch as { pool: string } & Record<string, unknown>);
     if ('error' in result) throw invalidFields(toFieldIssues(result.error));
     response.json(result);
   });

@@ -21,8 +21,9 @@ export interface RunAutoscalerOptions {
 export async function runAutoscaler(env: AutoscalerEnv, bus: Bus, store: Store | undefined, logger: Logger, options: RunAutoscalerOptions = {}): Promise<RunningAutoscaler> {
   const actuator = options.actuator ?? (await actuatorFromEnv(env));
   const autoscaler = new Autoscaler({ env, bus, actuator, logger, ...(store ? { store } : {}), ...(options.now ? { now: options.now } : {}) });
+  await autoscaler.restore();
   autoscaler.start();
-  const server = await listen(autoscaler.app, { port: env.AUTOSCALER_PORT, host: env.HOST });
+  const server = await listen(autoscaler.app, { port: env.AUTOSCALER_PORT, host: env.HOST, portVariable: 'AUTOSCALER_PORT' });
   logger.info({ url: server.url, actuator: actuator.kind, tickSeconds: env.AUTOSCALER_TICK_SECONDS }, `${SERVICE_NAME} listening`);
   return {
     autoscaler,

@@ -1,15 +1,15 @@
 import { tracing } from './instrumentation';
-import { createBackends, createLogger, parseEnv, redisOptionsOf, runServiceProcess } from '@swarmscope/core';
+import { createLogger, openBackends, parseEnv, runServiceProcess } from '@swarmscope/core';
 import { SERVICE_NAME } from './emergence-detector';
 import { emergenceDetectorEnv } from './env';
 import { runEmergenceDetector } from './run';
 
 /** emergence-detector as its own process (distributed mode: REDIS_URL; one replica, it reads every shard). */
-runServiceProcess(async () => {
+runServiceProcess(SERVICE_NAME, async () => {
   const env = parseEnv(emergenceDetectorEnv);
   const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL });
   // The store is unused (events live in this singleton and on the bus); the bus is what matters.
-  const backends = createBackends({ ...redisOptionsOf(env), busShards: env.BUS_SHARDS, busMaxLen: env.BUS_MAX_LEN, windowRetentionMs: 3_600_000, logger });
+  const backends = await openBackends({ env, windowRetentionMs: 3_600_000, logger });
   const running = await runEmergenceDetector(env, backends.bus, logger);
   return {
     logger,

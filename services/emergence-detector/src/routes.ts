@@ -1,36 +1,9 @@
-import { EMERGENCE_TYPES, INTERACTION_KINDS, INTERACTION_OUTCOMES, metricValue, parseOrThrow, requireScope } from '@swarmscope/core';
+import { analyzeInteractionSchema, analyzeReportSchema, EMERGENCE_TYPES, parseOrThrow, REPORT_DEFAULTS, requireScope, type SampleReport } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { EmergenceDetector } from './emergence-detector';
 
-const name = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 const epochMs = z.number({ error: 'must be epoch milliseconds' }).int('must be whole epoch milliseconds').nonnegative('must be ≥ 0');
-// The same per-report limits as health-monitor's ingest (README, Limits).
-const numbers = z
-  .record(z.string().max(64), metricValue)
-  .refine((metrics) => Object.keys(metrics).length <= 64, 'at most 64 metrics per report');
-
-const sampleFields = z.object({
-  agentId: name,
-  timestamp: epochMs,
-  model: name.default('unknown'),
-  pool: name.default('default'),
-  type: name.default('general'),
-  metrics: numbers.default({}),
-  quality: z
-    .record(z.string().max(64), z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'))
-    .refine((quality) => Object.keys(quality).length <= 32, 'at most 32 quality scores per report')
-    .default({}),
-});
-
-const interactionFields = z.object({
-  from: name,
-  to: name,
-  kind: z.enum(INTERACTION_KINDS, { error: `must be one of ${INTERACTION_KINDS.join(', ')}` }).default('delegation'),
-  outcome: z.enum(INTERACTION_OUTCOMES, { error: `must be one of ${INTERACTION_OUTCOMES.join(', ')}` }).default('success'),
-  latencySeconds: metricValue.nonnegative('must be ≥ 0').default(0),
-  timestamp: epochMs,
-});
 
 const eventsQuery = z.object({
   type: z.enum(EMERGENCE_TYPES, { error: `must be one of ${EMERGENCE_TYPES.join(', ')}` }).optional(),
@@ -44,9 +17,10 @@ export function mountRoutes(app: Express, detector: EmergenceDetector): void {
   const maxFutureMs = detector.deps.env.MAX_FUTURE_SKEW_SECONDS * 1000;
   const notAhead = (schema: z.ZodNumber) =>
     schema.refine((t) => t <= Date.now() + maxFutureMs, `more than ${detector.deps.env.MAX_FUTURE_SKEW_SECONDS} s in the future (MAX_FUTURE_SKEW_SECONDS)`);
-  const sample = sampleFields.extend({ timestamp: notAhead(epochMs) });
-  const interaction = interactionFields.extend({ timestamp: notAhead(epochMs) });
-  const analyzeBody = z.object({
+  // The ingest report's schema and limits (one source for every route that takes a report).
+  const sample = analyzeReportSchema.extend({ timestamp: notAhead(epochMs) });
+  const interaction = analyzeInteractionSchema.extend({ timestamp: notAhead(epochMs) });
+  const analyzeBody = z.strictObject({
     samples: z.array(sample).max(maxBatch, `must hold at most ${maxBatch} samples`).default([]),
     interactions: z.array(interaction).max(maxBatch, `must hold at most ${maxBatch} interactions`).default([]),
     /** Analyse every tick closed by this data time (default: the newest data minus the lateness). */
@@ -57,7 +31,7 @@ export function mountRoutes(app: Express, detector: EmergenceDetector): void {
   // moves the analysis clock (`until`) for everyone.
   app.post('/analyze', requireScope('admin'), async (request, response) => {
     const body = parseOrThrow(analyzeBody, request.body ?? {});
-    detector.ingest(body.samples);
+    detector.ingest(body.samples.map(withDefaults));
     detector.ingestInteractions(body.interactions);
     const analyses = await detector.analyseClosed(body.until);
     response.json({
@@ -91,4 +65,9 @@ export function mountRoutes(app: Express, detector: EmergenceDetector): void {
     const { now, history } = detector.engine.fleetState();
     response.json({ now: now ?? null, history, openEvents: detector.engine.openEvents(), agentsTracked: detector.engine.agentsTracked });
   });
+}
+
+/** A posted report as the engine takes it: the agent's model, pool and type default as at ingest. */
+function withDefaults(report: z.infer<typeof analyzeReportSchema>): SampleReport {
+  return { ...report, model: report.model ?? REPORT_DEFAULTS.model, pool: report.pool ?? REPORT_DEFAULTS.pool, type: report.type ?? REPORT_DEFAULTS.type, metrics: report.metrics ?? {}, quality: report.quality ?? {} };
 }

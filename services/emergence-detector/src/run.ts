@@ -13,7 +13,7 @@ export interface RunningEmergenceDetector {
 export async function runEmergenceDetector(env: EmergenceDetectorEnv, bus: Bus, logger: Logger): Promise<RunningEmergenceDetector> {
   const detector = new EmergenceDetector({ env, bus, logger });
   detector.start();
-  const server = await listen(detector.app, { port: env.EMERGENCE_DETECTOR_PORT, host: env.HOST });
+  const server = await listen(detector.app, { port: env.EMERGENCE_DETECTOR_PORT, host: env.HOST, portVariable: 'EMERGENCE_DETECTOR_PORT' });
   logger.info({ url: server.url, tickSeconds: env.EMERGENCE_TICK_SECONDS, horizonTicks: env.EMERGENCE_HORIZON_TICKS }, `${SERVICE_NAME} listening`);
   return {
     detector,

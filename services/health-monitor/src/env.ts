@@ -1,5 +1,8 @@
-import { commonEnv, intVar, numberVar } from '@swarmscope/core';
+import { commonEnv, intVar, numberVar, urlVar } from '@swarmscope/core';
 import type { z } from 'zod';
+import { otlpEnvShape } from './otlp/otlp-env';
+
+const HTTP = ['http:', 'https:'] as const;
 
 /** health-monitor's environment; every variable is listed in the README's configuration table. */
 export const healthMonitorEnv = commonEnv.extend({
@@ -15,5 +18,11 @@ export const healthMonitorEnv = commonEnv.extend({
   MAX_CUSTOM_SERIES_PER_AGENT: intVar(1, 100_000, 100),
   /** Distinct tool names with series of their own on /metrics (fleet-wide); later names count as tool="_OTHER". */
   MAX_TOOL_NAMES: intVar(1, 10_000, 200),
+  /** Where the web console's gateway (`/api/<service>/...`) reaches the other services. */
+  ANOMALY_DETECTOR_URL: urlVar(HTTP).default('http://127.0.0.1:8081'),
+  EMERGENCE_DETECTOR_URL: urlVar(HTTP).default('http://127.0.0.1:8082'),
+  AUTOSCALER_URL: urlVar(HTTP).default('http://127.0.0.1:8083'),
+  INCIDENTS_URL: urlVar(HTTP).default('http://127.0.0.1:8084'),
+  ...otlpEnvShape,
 });
 export type HealthMonitorEnv = z.infer<typeof healthMonitorEnv>;

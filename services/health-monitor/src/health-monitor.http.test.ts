@@ -21,7 +21,7 @@ interface Harness {
 /** A health-monitor on a free loopback port with a clock the test moves. */
 async function startHarness(vars: Record<string, string> = {}, redisUrl?: string): Promise<Harness> {
   const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent', ...vars, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) });
-  const backends = backendsFor(env, logger);
+  const backends = await backendsFor(env, logger);
   const clock = { now: T0 };
   const running = await runHealthMonitor(env, backends, logger, () => clock.now);
   const url = running.server.url;

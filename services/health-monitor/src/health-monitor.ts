@@ -4,6 +4,7 @@ import {
   createHttpApp,
   createServiceMetrics,
   exemplarOf,
+  OTLP_BODY_TYPES,
   topics,
   type AgentRecord,
   type Bus,
@@ -24,8 +25,11 @@ import { FleetState } from './fleet-state';
 import { GRAPH_KEY, InteractionGraph } from './interaction-graph';
 import { createMonitorMetrics, type MonitorMetrics } from './monitor-metrics';
 import { IngestRate } from './ingest-rate';
+import type { OtlpReceiver } from './otlp/otlp-receiver';
 import { mountRoutes } from './routes';
 import { ToolUsageTable } from './tool-usage';
+import { CONSOLE_PUBLIC_PATHS, ConsoleGateway, mountConsole } from './console-routes';
+import { consoleAssetsDir } from '@swarmscope/console';
 import { METRIC, requestsIn } from './window-accumulator';
 
 export const SERVICE_NAME = 'health-monitor';
@@ -45,6 +49,9 @@ export interface HealthMonitorDeps {
   now?: () => number;
 }
 
+/** How long the console's gateway waits for another service's answer. */
+const CONSOLE_GATEWAY_TIMEOUT_MS = 10_000;
+
 /** health-monitor: registry, ingestion, liveness and health, windows. `start` loads and ticks; `stop` flushes. */
 export class HealthMonitor {
   readonly app: Express;
@@ -54,7 +61,11 @@ export class HealthMonitor {
   readonly monitorMetrics: MonitorMetrics;
   /** Tool usage by pool and name, behind the `swarmscope_agent_tool_*` series. */
   readonly tools: ToolUsageTable;
+  /** Where the web console's gateway forwards calls to the other services. */
+  readonly consoleGateway: ConsoleGateway;
   readonly rate = new IngestRate();
+  /** The OTLP/HTTP receiver (its span-id index), mounted with the routes. */
+  otlp: OtlpReceiver | undefined;
   readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
@@ -76,6 +87,7 @@ export class HealthMonitor {
     this.metrics = createServiceMetrics(SERVICE_NAME);
     this.tools = new ToolUsageTable(env.MAX_TOOL_NAMES);
     this.monitorMetrics = createMonitorMetrics(this.metrics.registry, this.fleet, this.tools);
+    this.consoleGateway = new ConsoleGateway({ anomaly: env.ANOMALY_DETECTOR_URL, emergence: env.EMERGENCE_DETECTOR_URL, autoscaler: env.AUTOSCALER_URL, incidents: env.INCIDENTS_URL });
     this.app = createHttpApp({
       service: SERVICE_NAME,
       logger,
@@ -83,11 +95,17 @@ export class HealthMonitor {
       apiKeys: env.API_KEYS,
       rateLimits: rateLimitsFrom(env),
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      // The OTLP receiver's paths also take protobuf; every other route takes JSON only.
+      otherBodyTypes: OTLP_BODY_TYPES,
       readiness: [
         { name: `store (${store.kind})`, check: () => store.ping() },
         { name: `bus (${bus.kind})`, check: () => bus.ping() },
       ],
-      routes: (app) => mountRoutes(app, this),
+      publicPaths: CONSOLE_PUBLIC_PATHS,
+      routes: (app) => {
+        mountRoutes(app, this);
+        mountConsole(app, { assetsDir: consoleAssetsDir, gateway: this.consoleGateway, timeoutMs: CONSOLE_GATEWAY_TIMEOUT_MS, logger });
+      },
     });
   }
 

@@ -5,10 +5,10 @@ import { backendsFor, runHealthMonitor } from './run';
 import { SERVICE_NAME } from './health-monitor';
 
 /** health-monitor as its own process (distributed mode: set REDIS_URL). */
-runServiceProcess(async () => {
+runServiceProcess(SERVICE_NAME, async () => {
   const env = parseEnv(healthMonitorEnv);
   const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL });
-  const backends = backendsFor(env, logger);
+  const backends = await backendsFor(env, logger);
   const running = await runHealthMonitor(env, backends, logger);
   return {
     logger,

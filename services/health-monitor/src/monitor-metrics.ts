@@ -1,6 +1,7 @@
-import type { ServiceRegistry } from '@swarmscope/core';
+import { ERROR_CODES, INTERACTION_KINDS, INTERACTION_OUTCOMES, topics, type ServiceRegistry } from '@swarmscope/core';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { FleetState } from './fleet-state';
+import type { RejectReason } from './ingest-batch';
 import { OTHER_TOOL, type ToolUsageTable } from './tool-usage';
 
 const HEALTH_BUCKETS = [0.2, 0.5, 0.8, 0.9, 1];
@@ -73,7 +74,7 @@ export function createMonitorMetrics(registry: ServiceRegistry, fleet: FleetStat
       HEALTH_BUCKETS.forEach((le, i) => this.set({ le: String(le) }, counts[i]!));
     },
   });
-  return {
+  const metrics = {
     reports: new Counter({ name: 'swarmscope_ingest_reports_total', help: 'Reports accepted.', registers }),
     samples: new Counter({ name: 'swarmscope_ingest_samples_total', help: 'Samples (numbers) accepted.', registers }),
     rejectedReports: new Counter({
@@ -150,5 +151,25 @@ export function createMonitorMetrics(registry: ServiceRegistry, fleet: FleetStat
       registers,
     }),
   };
+  initialiseKnownLabels(metrics);
+  return metrics;
+}
+
+/**
+ * Every series whose labels are known in advance exists at 0 from the start: a counter that appeared at its first
+ * increment makes `increase()` read 0 over the burst that created it.
+ */
+function initialiseKnownLabels(metrics: {
+  rejectedReports: Counter<'reason'>;
+  rejectedBatches: Counter<'code'>;
+  interactions: Counter<'kind' | 'outcome'>;
+  busPublishFailures: Counter<'topic'>;
+  windowsClosed: Counter<'kind'>;
+}): void {
+  for (const reason of ['invalid_field', 'timestamp_out_of_range', 'series_limit'] satisfies RejectReason[]) metrics.rejectedReports.inc({ reason }, 0);
+  for (const code of Object.keys(ERROR_CODES)) metrics.rejectedBatches.inc({ code }, 0);
+  for (const kind of INTERACTION_KINDS) for (const outcome of INTERACTION_OUTCOMES) metrics.interactions.inc({ kind, outcome }, 0);
+  for (const topic of [topics.samples, topics.interactions, topics.windows]) metrics.busPublishFailures.inc({ topic: topic.name }, 0);
+  for (const kind of ['agent', 'model', 'pool', 'fleet']) metrics.windowsClosed.inc({ kind }, 0);
 }
 export type MonitorMetrics = ReturnType<typeof createMonitorMetrics>;

@@ -9,6 +9,7 @@ import { GRAPH_KEY, mergeGraph } from './interaction-graph';
 import { agentIdSchema, agentMetricsSchema, registerSchema, DEFAULTS, STANDARD_NAMES } from './ingest-schema';
 import { SeriesBudget } from './series-budget';
 import { checkTimestamp } from './timestamp-policy';
+import { mountOtlpRoutes } from './otlp/otlp-receiver';
 
 const listQuery = z.object({
   status: z.enum(AGENT_STATUSES, { error: `must be one of ${AGENT_STATUSES.join(', ')}` }).optional(),
@@ -16,11 +17,17 @@ const listQuery = z.object({
   pool: z.string().min(1).max(128).optional(),
   limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
   cursor: z.string().max(256).optional(),
+  /** Agents whose id starts with this (the console's search). */
+  prefix: z.string().min(1).max(128).optional(),
 });
 
 const epochMs = z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0');
 const rangeQuery = z.object({ from: epochMs.optional(), to: epochMs.optional() });
-const graphQuery = rangeQuery.extend({ kind: z.enum(INTERACTION_KINDS, { error: `must be one of ${INTERACTION_KINDS.join(', ')}` }).optional() });
+const graphQuery = rangeQuery.extend({
+  kind: z.enum(INTERACTION_KINDS, { error: `must be one of ${INTERACTION_KINDS.join(', ')}` }).optional(),
+  /** Only this agent's edges (its neighbourhood), not the whole fleet's. */
+  agent: agentIdSchema.optional(),
+});
 const seriesKind = z.enum(['agent', 'model', 'pool', 'fleet'], { error: 'must be one of agent, model, pool, fleet' });
 
 /** health-monitor's HTTP API (the seed's routes, kept, plus the batch path and the fleet summary). */
@@ -65,6 +72,9 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
     response.json({ accepted: result.items.length, rejected, errors: result.errors });
   });
 
+  // OTLP/HTTP traces and metrics (protobuf or JSON): the same checks and path as /v1/ingest.
+  monitor.otlp = mountOtlpRoutes(app, monitor, { timestampPolicy, admitSeries });
+
   // The interaction graph over [from, to] (default: the last 10 minutes), closed windows and open ones.
   app.get('/graph', async (request, response) => {
     const query = parseOrThrow(graphQuery, request.query, ['query']);
@@ -73,7 +83,8 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
     const from = query.from ?? now - 10 * 60_000;
     if (from > to) throw new HttpError('SWS_INVALID_FIELD', 'query.from: must not be after query.to', [{ path: 'query.from', message: 'must not be after query.to' }]);
     const windows = [...(await store.graph.range(GRAPH_KEY, from, to)), ...monitor.graph.openWindows(from, to)];
-    response.json({ from, to, windows: windows.length, ...mergeGraph(windows, query.kind) });
+    const graph = mergeGraph(windows, query.kind);
+    response.json({ from, to, windows: windows.length, ...(query.agent === undefined ? graph : neighbourhood(graph, query.agent)) });
   });
 
   app.post('/agents/:id/register', requireScope('ingest'), async (request, response) => {
@@ -115,9 +126,14 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
 
   app.get('/agents', async (request, response) => {
     const query = parseOrThrow(listQuery, request.query, ['query']);
-    const { limit, cursor, ...filter } = query;
-    const page = await store.agents.list(filter, { limit, ...(cursor ? { cursor } : {}) });
-    response.json(page);
+    const { limit, cursor, prefix, ...filter } = query;
+    // Ids are listed in order, so a prefix is a range: start just before it, stop at the first id past it.
+    const start = cursor ?? (prefix === undefined ? undefined : justBefore(prefix));
+    const page = await store.agents.list(filter, { limit, ...(start ? { cursor: start } : {}) });
+    const items = prefix === undefined ? page.items : page.items.filter((agent) => agent.id.startsWith(prefix));
+    const more = page.next !== undefined && items.length === page.items.length;
+    // The live health reasons beside each record, as GET /agents/:id gives them.
+    response.json({ items: items.map((agent) => ({ ...agent, healthReasons: monitor.fleet.agents.get(agent.id)?.reasons ?? [] })), ...(more ? { next: page.next } : {}) });
   });
 
   app.get('/agents/:id', async (request, response) => {
@@ -144,6 +160,24 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
   app.get('/fleet/summary', (_request, response) => {
     response.json(fleetSummary(monitor));
   });
+
+  // Tool (function) usage since start, by pool and tool: what `swarmscope_agent_tool_*_total` counts.
+  app.get('/tools', (_request, response) => {
+    response.json({ tools: [...monitor.tools.entries()].map(({ pool, tool, totals }) => ({ pool, tool, ...totals })) });
+  });
+}
+
+/** The greatest string below every id starting with `prefix` (ids are ASCII, so U+FFFF sorts after any of their characters). */
+function justBefore(prefix: string): string {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return `${prefix.slice(0, -1)}${String.fromCharCode(last - 1)}\uffff`;
+}
+
+/** The edges touching one agent and the nodes they join. */
+function neighbourhood(graph: ReturnType<typeof mergeGraph>, agent: string): ReturnType<typeof mergeGraph> {
+  const edges = graph.edges.filter((edge) => edge.from === agent || edge.to === agent);
+  const ids = new Set(edges.flatMap((edge) => [edge.from, edge.to]));
+  return { nodes: graph.nodes.filter((node) => ids.has(node.id)), edges };
 }
 
 async function acceptOrUnavailable(monitor: HealthMonitor, reports: Parameters<HealthMonitor['accept']>[0]): Promise<number> {

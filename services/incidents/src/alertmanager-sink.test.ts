@@ -36,7 +36,8 @@ describe('toAlert', () => {
   it('labels the incident for routing (bounded: no agent list) and explains it with its narrative', () => {
     const i = incident();
     const alert = toAlert(i, 'http://incidents:8084/');
-    expect(alert.labels).toEqual({ alertname: 'SwarmscopeIncident', incident_id: i.id, severity: 'critical', pool: 'support', model: 'multiple', incident_kind: 'latency_spike' });
+    expect(alert.labels).toEqual({ alertname: 'SwarmscopeIncident', incident_id: i.id, severity: 'critical', pool: 'support', model: 'multiple', incident_kind: 'latency_spike', risk: 'low' });
+    expect(toAlert({ ...i, risk: 'high' }).labels.risk).toBe('high');
     expect(alert.annotations).toMatchObject({ summary: 'latency spike across 12 agents of pool support', agents: '12', pools: 'support', models: 'gpt-4o, gpt-4o-mini', status: 'open', narrated_by: 'template' });
     expect(alert.annotations.cause).toBe(i.narrative.cause);
     expect(alert.annotations.next).toBe(i.narrative.next);

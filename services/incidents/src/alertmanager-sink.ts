@@ -1,4 +1,5 @@
 import type { IncidentChange, Logger } from '@swarmscope/core';
+import { kindOf } from './title';
 
 /** One alert of Alertmanager's v2 API (`POST /api/v2/alerts` takes an array of them). */
 export interface PostableAlert {
@@ -85,7 +86,6 @@ const ANNOTATION_MAX = 1000;
  */
 export function toAlert(incident: IncidentChange['incident'], publicUrl?: string): PostableAlert {
   const n = incident.narrative;
-  const kind = incident.emergence.find((e) => e.type !== 'early_warning')?.type ?? incident.emergence[0]?.type ?? incident.anomalies[0]?.type ?? 'anomaly';
   const alert: PostableAlert = {
     labels: {
       alertname: 'SwarmscopeIncident',
@@ -93,7 +93,8 @@ export function toAlert(incident: IncidentChange['incident'], publicUrl?: string
       severity: incident.severity,
       pool: incident.pools.length === 1 ? incident.pools[0]! : incident.pools.length > 1 ? 'multiple' : 'fleet',
       model: incident.models.length === 1 ? incident.models[0]! : incident.models.length > 1 ? 'multiple' : 'unknown',
-      incident_kind: kind,
+      incident_kind: kindOf(incident),
+      risk: incident.risk ?? 'low',
     },
     annotations: {
       summary: clip(incident.title),

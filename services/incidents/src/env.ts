@@ -12,7 +12,7 @@ export const incidentsEnv = commonEnv
     INCIDENT_TICK_SECONDS: seconds(0.05, 60, 5),
     /** A new anomaly waits this long for companions before it opens an incident of its own. */
     INCIDENT_GROUP_WAIT_SECONDS: seconds(0, 600, 30),
-    /** Onsets this close in one pool or model are one burst, from INCIDENT_BURST_MIN agents. */
+    /** Onsets of one anomaly type on one model this close are one burst, from INCIDENT_BURST_MIN agents; so are agents going silent this close together. */
     INCIDENT_COHORT_WINDOW_SECONDS: seconds(1, 3600, 60),
     INCIDENT_BURST_MIN: intVar(2, 1000, 3),
     /** Interaction-graph neighbours whose onsets are this close share an incident. */

@@ -185,11 +185,11 @@ export class IncidentService {
   }
 
   private count({ change, incident }: IncidentChange): void {
-    if (change === 'opened') this.incidentMetrics.opened.inc({ severity: incident.severity });
+    if (change === 'opened') this.incidentMetrics.opened.inc({ severity: incident.severity, risk: incident.risk ?? 'low' });
     // Without an LLM the templates explain every incident, counted once when it opens.
     if ((change === 'opened' || change === 'reopened') && !this.deps.narrator.llmConfigured) this.incidentMetrics.narrations.inc({ source: 'template', reason: 'none' });
     if (change === 'resolved' && incident.resolution) {
-      this.incidentMetrics.resolved.inc({ resolution: incident.resolution });
+      this.incidentMetrics.resolved.inc({ resolution: incident.resolution, risk: incident.risk ?? 'low' });
       this.asked.delete(incident.id);
       this.llmKeys.delete(incident.id);
     }

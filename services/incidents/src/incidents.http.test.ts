@@ -93,11 +93,16 @@ describe('incidents service', () => {
   const list = async (query = '') => (await (await fetch(`${url}/incidents${query}`)).json()) as { items: Incident[]; open: number };
   const alerts = async () => ((await (await fetch(`${am.url}/api/v2/alerts`)).json()) as GettableAlert[]).filter((a) => a.labels.alertname === 'SwarmscopeIncident');
 
-  it('turns a burst of anomalies into one incident: stored, published, explained by the LLM, one Alertmanager alert', async () => {
+  it('turns a burst of anomalies of agents that work together into one incident: stored, published, explained by the LLM, one Alertmanager alert', async () => {
     const published: IncidentChange[] = [];
     const subscription = bus.subscribe(topics.incidents, { group: 'test', consumer: 'c', startFrom: 'earliest' }, async (messages) => {
       for (const m of messages) published.push(m.payload);
     });
+    // The eight hand work to support-0 (their evidence of a common cause: the interaction graph), read before the
+    // anomalies have waited out the group wait.
+    const now = Date.now();
+    await bus.publish(topics.interactions, 1, Array.from({ length: 7 }, (_, i) => ({ from: `support-${i + 1}`, to: 'support-0', kind: 'delegation' as const, outcome: 'success' as const, latencySeconds: 0.3, timestamp: now })));
+    await waitFor('the interactions read', async () => (running.service.correlator.graphAgents === 8 ? true : undefined));
     const events = Array.from({ length: 8 }, (_, i) => anomaly(`support-${i}`));
     // One batch: the eight are read together, so the incident opens with all of them (and is narrated once).
     await bus.publish(topics.anomalies, 0, events);
@@ -117,7 +122,7 @@ describe('incidents service', () => {
       return active.length ? active : undefined;
     });
     expect(others).toEqual([]);
-    expect(alert!.labels).toMatchObject({ severity: 'high', pool: 'support', model: 'multiple', incident_kind: 'latency_spike' });
+    expect(alert!.labels).toMatchObject({ severity: 'high', risk: 'low', pool: 'support', model: 'multiple', incident_kind: 'latency_spike' });
     expect(alert!.annotations.cause).toContain('shared dependency');
     expect(await alerts()).toHaveLength(1);
 
@@ -125,22 +130,28 @@ describe('incidents service', () => {
     await subscription.close();
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/swarmscope_incidents_opened_total\{severity="high",service="incidents"\} 1/);
+    expect(metrics).toMatch(/swarmscope_incidents_opened_total\{severity="high",risk="low",service="incidents"\} 1/);
+    // Every known combination is there from the start, at 0 until it happens.
+    expect(metrics).toMatch(/swarmscope_incidents_opened_total\{severity="critical",risk="high",service="incidents"\} 0/);
+    expect(metrics).toMatch(/swarmscope_incidents_resolved_total\{resolution="merged",risk="medium",service="incidents"\} 0/);
+    expect(metrics).toMatch(/swarmscope_incidents\{status="open",severity="high",risk="low",service="incidents"\} 1/);
     expect(metrics).toMatch(/swarmscope_incident_events_total\{kind="anomaly",event="opened",service="incidents"\} 8/);
     expect(metrics).toMatch(/swarmscope_incident_narrations_total\{source="llm",reason="none",service="incidents"\} 1/);
   });
 
   it('serves and filters incidents, refusing bad filters with the field named', async () => {
-    await bus.publish(topics.anomalies, 0, [anomaly('coding-7', { pool: 'coding', severity: 'medium' })]);
+    await bus.publish(topics.anomalies, 0, [anomaly('coding-7', { pool: 'coding', severity: 'medium', type: 'request_rate', risk: 'high' })]);
     const incident = await waitFor('the incident', async () => (await list()).items[0]);
-    expect((await list('?status=open&pool=coding&severity=medium')).items.map((i) => i.id)).toEqual([incident.id]);
+    expect(incident.risk).toBe('high');
+    expect((await list('?status=open&pool=coding&severity=medium&risk=high')).items.map((i) => i.id)).toEqual([incident.id]);
+    expect((await list('?risk=low')).items).toEqual([]);
     expect((await list('?pool=support')).items).toEqual([]);
     // `since` is about changes: none an hour from now (the narration may still update it meanwhile).
     expect((await list(`?since=${Date.now() + 3_600_000}`)).items).toEqual([]);
     expect((await list(`?since=${incident.openedAt}`)).items.map((i) => i.id)).toEqual([incident.id]);
     expect(((await (await fetch(`${url}/incidents/${incident.id}`)).json()) as Incident).id).toBe(incident.id);
 
-    for (const [query, field] of [['?status=bogus', 'query.status'], ['?severity=urgent', 'query.severity'], ['?limit=0', 'query.limit'], ['?since=yesterday', 'query.since'], ['?colour=red', 'query']]) {
+    for (const [query, field] of [['?status=bogus', 'query.status'], ['?severity=urgent', 'query.severity'], ['?risk=severe', 'query.risk'], ['?limit=0', 'query.limit'], ['?since=yesterday', 'query.since'], ['?colour=red', 'query.colour']]) {
       const response = await fetch(`${url}/incidents${query}`);
       const body = (await response.json()) as { error: { code: string; message: string; issues: Array<{ path: string }> } };
       expect({ query, status: response.status, code: body.error.code }).toEqual({ query, status: 400, code: 'SWS_INVALID_FIELD' });
@@ -149,6 +160,31 @@ describe('incidents service', () => {
     const missing = await fetch(`${url}/incidents/inc-nope`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('SWS_NOT_FOUND');
+  });
+
+  it('lists early warnings as advisories, apart from incidents, and refuses bad filters with the field named', async () => {
+    const now = Date.now();
+    const agents = Array.from({ length: 30 }, (_, i) => `research-${i}`);
+    const warning = {
+      id: 'em-early_warning-1', event: 'opened' as const, type: 'early_warning' as const, time: now, startedAt: now, scope: 'research', magnitude: 0.72, confidence: 0.8,
+      agents, communities: [0], window: { from: now - 600_000, to: now }, evidence: { variance_trend: 0.6, autocorrelation_trend: 0.5 }, explanation: 'variance and autocorrelation rising in research',
+    };
+    await bus.publish(topics.emergence, 0, [warning]);
+    const advisories = async (query = '') => (await fetch(`${url}/advisories${query}`)).json() as Promise<{ items: Array<{ id: string; status: string; agentCount: number; scope: string }>; active: number }>;
+    const listed = await waitFor('the advisory', async () => ((await advisories()).items.length === 1 ? advisories() : undefined));
+    expect(listed).toMatchObject({ active: 1, items: [{ id: warning.id, status: 'active', scope: 'research', agentCount: 30 }] });
+    // An anomaly of one of its agents is an incident of its own, the warning is not part of it.
+    await bus.publish(topics.anomalies, 0, [anomaly('research-3', { pool: 'research' })]);
+    const incident = await waitFor('the incident', async () => (await list()).items[0]);
+    expect(incident).toMatchObject({ agents: ['research-3'], emergence: [] });
+    expect((await advisories('?status=ended')).items).toEqual([]);
+    expect((await advisories('?scope=research&status=active')).items.map((a) => a.id)).toEqual([warning.id]);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/swarmscope_incident_advisories\{service="incidents"\} 1/);
+    for (const [query, field] of [['?status=over', 'query.status'], ['?limit=5000', 'query.limit'], ['?scope=', 'query.scope'], ['?colour=red', 'query.colour']]) {
+      const response = await fetch(`${url}/advisories${query}`);
+      const body = (await response.json()) as { error: { code: string; issues: Array<{ path: string }> } };
+      expect({ query, status: response.status, code: body.error.code, field: body.error.issues[0]!.path }).toEqual({ query, status: 400, code: 'SWS_INVALID_FIELD', field });
+    }
   });
 
   it('acknowledges and resolves by hand with the API key, answering 401/403/404/409/400 as it should', async () => {

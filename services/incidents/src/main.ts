@@ -1,14 +1,14 @@
 import { tracing } from './instrumentation';
-import { createBackends, createLogger, parseEnv, runServiceProcess } from '@swarmscope/core';
+import { createLogger, openBackends, parseEnv, runServiceProcess } from '@swarmscope/core';
 import { incidentsEnv } from './env';
 import { SERVICE_NAME } from './incident-service';
 import { runIncidents } from './run';
 
 /** incidents as its own process (distributed mode: REDIS_URL; one replica, it reads every shard). */
-runServiceProcess(async () => {
+runServiceProcess(SERVICE_NAME, async () => {
   const env = parseEnv(incidentsEnv);
   const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL });
-  const backends = createBackends({ redisUrl: env.REDIS_URL, busShards: env.BUS_SHARDS, busMaxLen: env.BUS_MAX_LEN, windowRetentionMs: 3_600_000, logger });
+  const backends = await openBackends({ env, windowRetentionMs: 3_600_000, logger });
   const running = await runIncidents(env, backends, logger);
   return {
     logger,

@@ -27,7 +27,7 @@ describe('the narrator as an agent of the fleet', () => {
     trace.setGlobalTracerProvider(provider);
     llm = await startLlmStandIn();
     const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent', API_KEYS: 'hm-key' });
-    backends = createBackends({ busShards: env.BUS_SHARDS, windowRetentionMs: 3_600_000, logger });
+    backends = createBackends({ env, windowRetentionMs: 3_600_000, logger });
     health = await runHealthMonitor(env, backends, logger);
     monitor = new AgentMonitor({ agentId: 'swarmscope-narrator', model: 'llama3.1:8b', type: 'narrator', pool: 'swarmscope', endpoint: health.server.url, apiKey: 'hm-key', heartbeatIntervalMs: 0 });
   });

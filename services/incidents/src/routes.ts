@@ -1,4 +1,4 @@
-import { HttpError, INCIDENT_STATUSES, parseOrThrow, requireScope, SEVERITIES } from '@swarmscope/core';
+import { HttpError, INCIDENT_STATUSES, parseOrThrow, requireScope, RISK_CLASSES, SEVERITIES } from '@swarmscope/core';
 import type { Express, Response } from 'express';
 import { z } from 'zod';
 import type { ActionOutcome, IncidentService } from './incident-service';
@@ -8,8 +8,16 @@ const listQuery = z
   .object({
     status: z.enum(INCIDENT_STATUSES, { error: `must be one of ${INCIDENT_STATUSES.join(', ')}` }).optional(),
     severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).optional(),
+    risk: z.enum(RISK_CLASSES, { error: `must be one of ${RISK_CLASSES.join(', ')}` }).optional(),
     pool: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
     since: z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0').optional(),
+    limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
+  })
+  .strict();
+const advisoryQuery = z
+  .object({
+    status: z.enum(['active', 'ended'], { error: 'must be one of active, ended' }).optional(),
+    scope: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
     limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
   })
   .strict();
@@ -24,6 +32,13 @@ export function mountRoutes(app: Express, service: IncidentService): void {
     const defined = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
     const items = await service.deps.store.incidents.list(defined, limit);
     response.json({ items, open: service.correlator.activeCount });
+  });
+
+  // Early warnings: worth a look, never an incident (held in memory: the active ones and the latest ended ones).
+  app.get('/advisories', (request, response) => {
+    const { limit, ...filter } = parseOrThrow(advisoryQuery, request.query, ['query']);
+    const defined = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
+    response.json({ items: service.correlator.advisories(defined, limit), active: service.correlator.activeAdvisories });
   });
 
   app.get('/incidents/:id', async (request, response) => {

@@ -29,7 +29,7 @@ export async function runIncidents(env: IncidentsEnv, backends: Pick<Backends, '
   const alerts = env.ALERTMANAGER_URL ? new AlertmanagerSink({ url: env.ALERTMANAGER_URL, logger, ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}) }) : undefined;
   const service = new IncidentService({ env, bus: backends.bus, store: backends.store, logger, narrator, ...(alerts ? { alerts } : {}) });
   await service.start();
-  const server = await listen(service.app, { port: env.INCIDENTS_PORT, host: env.HOST });
+  const server = await listen(service.app, { port: env.INCIDENTS_PORT, host: env.HOST, portVariable: 'INCIDENTS_PORT' });
   logger.info({ url: server.url, llm: endpoint ? `${endpoint.api} ${endpoint.model}` : null, alertmanager: env.ALERTMANAGER_URL ?? null }, `${SERVICE_NAME} listening`);
   return {
     service,

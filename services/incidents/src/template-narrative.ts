@@ -1,5 +1,5 @@
 import type { Incident, IncidentAnomaly, Narrative } from '@swarmscope/core';
-import { dominantType } from './title';
+import { dominantType, isStoppedReporting } from './title';
 
 // The deterministic narration: always available, built from the incident's numbers only. The LLM narrator falls
 // back to it; the incident's narrative says which one produced it.
@@ -14,6 +14,10 @@ const PLAYBOOK: Record<string, { cause: string; check: string }> = {
   model_drift: { cause: 'a model version change at the provider or in the agents’ configuration (output lengths shifted and stayed)', check: 'confirm the served model version (gen_ai.response.model) and the date it changed' },
   output_drift: { cause: 'a changed output distribution: model version or prompt change', check: 'confirm the served model version (gen_ai.response.model)' },
   memory_leak: { cause: 'memory growing without release (software aging)', check: 'restart one agent and watch whether memory climbs again; take a heap profile' },
+  stopped_reporting: {
+    cause: 'many agents stopped reporting at once: a deploy or restart, a network cut between them and health-monitor, or the end of a load test',
+    check: 'check for a deploy or a scale-down of these pools at that time, then the network path to health-monitor; nothing else is implied about the agents',
+  },
   silent: { cause: 'agents that stopped reporting: crashed, stuck or cut off from the network', check: 'check the processes or pods and their restarts, and the network path to health-monitor' },
   request_rate: { cause: 'traffic that changed sharply: a client retry storm, or routing that shifted load', check: 'look at the request rate of the pool and of its callers' },
   scan: { cause: 'probing traffic from one source', check: 'identify the caller and rate-limit or block it' },
@@ -33,6 +37,7 @@ const FALLBACK = { cause: 'an unusual change in these agents’ telemetry', chec
 
 /** Which template narrates the incident. */
 export function templateNameOf(incident: Incident): string {
+  if (isStoppedReporting(incident)) return 'stopped_reporting';
   if (incident.emergence.length > 0) return `emergence_${incident.emergence.find((e) => e.type !== 'early_warning')?.type ?? incident.emergence[0]!.type}`;
   return incident.agentCount > 1 ? 'correlated_anomalies' : 'single_agent_anomaly';
 }
@@ -41,7 +46,7 @@ export function templateNameOf(incident: Incident): string {
 export function templateNarrative(incident: Incident, at: number, fallbackReason?: string): Narrative {
   const type = dominantType(incident.anomalies);
   const emergence = incident.emergence.find((e) => e.type !== 'early_warning') ?? incident.emergence[0];
-  const play = emergence ? (EMERGENCE_PLAYBOOK[emergence.type] ?? FALLBACK) : (PLAYBOOK[type ?? ''] ?? FALLBACK);
+  const play = isStoppedReporting(incident) ? PLAYBOOK.stopped_reporting! : emergence ? (EMERGENCE_PLAYBOOK[emergence.type] ?? FALLBACK) : (PLAYBOOK[type ?? ''] ?? FALLBACK);
   const top = incident.anomalies[0];
   const typeCounts = countTypes(incident.anomalies);
 

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-/** Thrown for a bad flag; main prints the message and the usage, and exits 2. */
+/** Thrown for a bad flag; main prints its one line and where the usage is, and exits 2. */
 export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -16,7 +16,7 @@ export function parseFlags(argv: readonly string[], options: Options): ParsedFla
     const { values, positionals } = parseArgs({ args: argv.filter((arg) => arg !== '--'), options, strict: true, allowPositionals: true, allowNegative: true });
     return { values: values as ParsedFlags['values'], positionals };
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(flagProblem(error as Error & { code?: string }));
   }
 }
 
@@ -36,4 +36,13 @@ export function numberFlag(value: string | boolean | undefined, name: string, mi
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max) throw new UsageError(`--${name}: must be a number from ${min} to ${max} (got ${JSON.stringify(value)})`);
   return parsed;
+}
+
+/** node's parseArgs error as one short line: `unknown flag --bogus` rather than its paragraph on positionals. */
+export function flagProblem(error: Error & { code?: string }): string {
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const flag = /'([^']+)'/.exec(error.message)?.[1];
+    if (flag) return `unknown flag ${flag}`;
+  }
+  return error.message;
 }

@@ -16,7 +16,7 @@ import {
 } from './distributed-platform';
 
 // Distributed mode on a real Redis Cluster (3 masters + 3 replicas), every service a process of its built main:
-// health-monitor ×2, anomaly-detector ×2 (half the shards each), emergence-detector, autoscaler; beside it the
+// health-monitor ×2, anomaly-detector ×2 (half the shards each), emergence-detector, autoscaler, incidents; beside it the
 // single-process platform (`swarmscope start`, in memory) fed the same seeded stream at the same instants.
 const SHARDS = 16;
 
@@ -59,7 +59,8 @@ describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
     platform = await startDistributedPlatform({
       clusterNodes: cluster.nodes,
       shards: SHARDS,
-      env: { ...same, BUS_MAX_LEN: '1000000', BUS_REDELIVER_SECONDS: '2', SHARD_LEASE_SECONDS: '2' },
+      // incidents opens an incident 1 s after its first anomaly (not 30 s), so the first test sees it.
+      env: { ...same, BUS_MAX_LEN: '1000000', BUS_REDELIVER_SECONDS: '2', SHARD_LEASE_SECONDS: '2', INCIDENT_GROUP_WAIT_SECONDS: '1', INCIDENT_TICK_SECONDS: '0.5' },
     });
     single = await startSinglePlatform(same);
     hm = platform.healthMonitors;
@@ -71,6 +72,16 @@ describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
     redis?.disconnect();
     await cluster?.stop();
   }, 60_000);
+
+  // It once ignored REDIS_CLUSTER_NODES and ran on memory, silently (/readyz said `bus (memory)`).
+  it('runs incidents on the cluster like every other service', async () => {
+    for (const service of [platform.incidents, platform.autoscaler, platform.emergenceDetector, ...hm, ...ad]) {
+      const ready = await json<{ checks: Array<{ name: string; ok: boolean }> }>(`${service.url}/readyz`);
+      // `bus (redis)`, `store (redis)`: the backend checks name their kind.
+      const kinds = ready.checks.flatMap((check) => /^(bus|store) \((\w+)\)$/.exec(check.name)?.[2] ?? []);
+      expect({ service: service.name, kinds: [...new Set(kinds)] }).toEqual({ service: service.name, kinds: ['redis'] });
+    }
+  });
 
   it('finds the same injected anomalies, for the same agents, as the single process, and either replica answers for the fleet', async () => {
     const run = await feedBoth(platform, single, 'anomalies', { seed: 23, agents: 200, seconds: 40, rate: 4 });
@@ -103,6 +114,9 @@ describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
     );
     expect(found(expected).length).toBeGreaterThan(0);
     expect(found(fromFirst!)).toEqual(found(expected));
+
+    // The anomalies the detectors published on the cluster reach incidents there and become incidents.
+    await waitFor(async () => (await json<{ items: unknown[] }>(`${platform.incidents.url}/incidents?limit=10`)).items.length > 0, 30_000, 'incidents opened from the cluster bus', () => platform.incidents.output());
   }, 240_000);
 
   // After the anomalies feed, with a few seconds between: the junction (every agent stops, then a new population starts)

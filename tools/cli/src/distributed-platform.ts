@@ -23,6 +23,7 @@ export const MAINS = {
   anomalyDetector: join(ROOT, 'services', 'anomaly-detector', 'dist', 'main.js'),
   emergenceDetector: join(ROOT, 'services', 'emergence-detector', 'dist', 'main.js'),
   autoscaler: join(ROOT, 'services', 'autoscaler', 'dist', 'main.js'),
+  incidents: join(ROOT, 'services', 'incidents', 'dist', 'main.js'),
   cli: join(ROOT, 'tools', 'cli', 'dist', 'main.js'),
 };
 
@@ -102,6 +103,7 @@ export interface DistributedPlatform {
   anomalyDetectors: ServiceProcess[];
   emergenceDetector: ServiceProcess;
   autoscaler: ServiceProcess;
+  incidents: ServiceProcess;
   /** The environment of anomaly-detector replica `ordinal` (to start a replacement). */
   anomalyDetectorEnv(ordinal: number): Record<string, string>;
   stop(): Promise<void>;
@@ -116,8 +118,8 @@ export interface DistributedOptions {
 }
 
 /**
- * health-monitor ×2, anomaly-detector ×2 (replica k prefers half k of the shards), emergence-detector and
- * autoscaler, each its own process on the cluster; resolves once each anomaly-detector owns its half.
+ * health-monitor ×2, anomaly-detector ×2 (replica k prefers half k of the shards), emergence-detector, autoscaler
+ * and incidents, each its own process on the cluster; resolves once each anomaly-detector owns its half.
  */
 export async function startDistributedPlatform(options: DistributedOptions): Promise<DistributedPlatform> {
   const common = { ...options.env, REDIS_CLUSTER_NODES: options.clusterNodes, REDIS_URL: '', BUS_SHARDS: String(options.shards) };
@@ -144,6 +146,7 @@ export async function startDistributedPlatform(options: DistributedOptions): Pro
     ];
     const emergenceDetector = await start('emergence-detector', MAINS.emergenceDetector, common, 'EMERGENCE_DETECTOR_PORT');
     const autoscaler = await start('autoscaler', MAINS.autoscaler, common, 'AUTOSCALER_PORT');
+    const incidents = await start('incidents', MAINS.incidents, common, 'INCIDENTS_PORT');
     await waitUntil(async () => {
       const owned = await Promise.all(anomalyDetectors.map(async (a) => (await ownedShards(a.url)).length));
       return owned[0] === Math.ceil(half) && owned[1] === options.shards - Math.ceil(half);
@@ -153,6 +156,7 @@ export async function startDistributedPlatform(options: DistributedOptions): Pro
       anomalyDetectors,
       emergenceDetector,
       autoscaler,
+      incidents,
       anomalyDetectorEnv,
       stop: async () => {
         await Promise.all([...all, ...anomalyDetectors.filter((a) => !all.includes(a))].map((service) => stopServiceProcess(service)));

@@ -1,22 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@swarmscope/core';
 import { Population } from '@swarmscope/simulator';
-
-// The built CLI (the test command builds first): the platform and the simulator as a user runs them.
-const CLI = join(__dirname, '..', 'dist', 'main.js');
-
-function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
+import { runCli } from './test-support/cli';
 
 async function json<T>(url: string): Promise<T> {
   const response = await fetch(url);
@@ -37,7 +24,7 @@ describe('swarmscope simulate against the embedded platform', () => {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     // One-second windows so a short run closes several of them.
-    const platform = run(['start', '--no-fleet'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0', WINDOW_SECONDS: '1', WINDOW_GRACE_SECONDS: '0' });
+    const platform = runCli(['start', '--no-fleet'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0', WINDOW_SECONDS: '1', WINDOW_GRACE_SECONDS: '0' });
     try {
       const deadline = Date.now() + 20_000;
       while (!(await fetch(`${origin}/readyz`).then((r) => r.ok, () => false))) {
@@ -45,7 +32,7 @@ describe('swarmscope simulate against the embedded platform', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const truth = join(dir, 'truth.jsonl');
-      const simulator = run(['simulate', '--agents', '60', '--duration', '6', '--seed', '11', '--target', origin, '--truth', truth, '--rate', '3']);
+      const simulator = runCli(['simulate', '--agents', '60', '--duration', '6', '--seed', '11', '--target', origin, '--truth', truth, '--rate', '3']);
       expect(await simulator.exited).toBe(0);
       expect(simulator.output().stdout).toMatch(/sent/);
 

@@ -1,36 +1,15 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { freePort } from '@swarmscope/core';
+import { runCli, waitFor } from './test-support/cli';
 
-// Runs the built CLI (the test command builds first), as a user would.
-const CLI = join(__dirname, '..', 'dist', 'main.js');
-
-
-function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+// Runs the built CLI, as a user would.
 
 describe('swarmscope start', () => {
   it('runs the platform with a simulated fleet whose agents appear, and stops by itself after --duration', async () => {
     const port = await freePort();
-    const cli = run(['start', '--', '--agents', '40', '--duration', '6'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0' });
-    const summary = await waitFor(async () => {
+    const cli = runCli(['start', '--', '--agents', '40', '--duration', '6'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0' });
+    const summary = await waitFor('the fleet of 40', async () => {
       const body = (await (await fetch(`http://127.0.0.1:${port}/fleet/summary`)).json()) as { agents: { total: number } };
       return body.agents.total === 40 ? body : undefined;
     });
@@ -50,23 +29,51 @@ describe('swarmscope start', () => {
 
   it('shuts down cleanly on SIGINT, flushing the fleet', async () => {
     const port = await freePort();
-    const cli = run(['start', '--agents', '10'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0' });
-    await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined));
+    const cli = runCli(['start', '--agents', '10'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0' });
+    await waitFor('the platform', async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined));
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(0);
     expect(cli.output().stdout).toContain('stopped cleanly');
   });
 
-  it('refuses a bad flag with exit code 2 and the usage', async () => {
-    const cli = run(['start', '--agents', 'many']);
+  it('refuses a bad flag value with exit code 2 and one line pointing to --help', async () => {
+    const cli = runCli(['start', '--agents', 'many']);
     expect(await cli.exited).toBe(2);
-    expect(cli.output().stderr).toContain('--agents: must be a whole number from 1 to 1000000 (got "many")');
-    expect(cli.output().stderr).toContain('usage: swarmscope');
+    expect(cli.output().stderr).toBe('swarmscope: --agents: must be a whole number from 1 to 1000000 (got "many") (see swarmscope start --help)\n');
   });
 
-  it('refuses a bad environment variable, naming it', async () => {
-    const cli = run(['start', '--no-fleet'], { AGENT_TIMEOUT_SECONDS: 'soon' });
-    expect(await cli.exited).toBe(1);
-    expect(cli.output().stderr).toMatch(/AGENT_TIMEOUT_SECONDS: .* \(got "soon"\)/);
+  it('refuses an unknown flag with exit code 2 and one line naming it, not the whole usage', async () => {
+    const cli = runCli(['start', '--bogus']);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output().stderr).toBe('swarmscope: unknown flag --bogus (see swarmscope start --help)\n');
+  });
+
+  it('refuses a bad environment variable in one line naming it, exit code 2', async () => {
+    const cli = runCli(['start', '--no-fleet'], { AGENT_TIMEOUT_SECONDS: 'soon' });
+    expect(await cli.exited).toBe(2);
+    expect(cli.output().stderr).toMatch(/^swarmscope: invalid configuration: AGENT_TIMEOUT_SECONDS: .* \(got "soon"\)\n$/);
+  });
+
+  it('refuses to start beside a running one: one line naming the busy port and the variable that moves it, exit code 2', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const busy = (holder.address() as AddressInfo).port;
+    try {
+      const cli = runCli(['start', '--no-fleet'], { HEALTH_MONITOR_PORT: '0', ANOMALY_DETECTOR_PORT: String(busy), EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0' });
+      expect(await cli.exited).toBe(2);
+      const lines = cli.output().stderr.split('\n').filter((line) => line.startsWith('swarmscope:'));
+      expect(lines).toEqual([`swarmscope: port ${busy} on 127.0.0.1 is already in use (EADDRINUSE: is Swarmscope already running?): stop what holds it, or set ANOMALY_DETECTOR_PORT to a free port`]);
+      expect(cli.output().stderr).not.toContain('    at ');
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('refuses to start when its Redis does not answer: one line naming it and REDIS_URL, exit code 2, no fallback to memory', async () => {
+    const nobody = await freePort();
+    const cli = runCli(['start', '--no-fleet'], { REDIS_URL: `redis://127.0.0.1:${nobody}`, HEALTH_MONITOR_PORT: '0', ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0' });
+    expect(await cli.exited).toBe(2);
+    expect(cli.output().stderr).toMatch(new RegExp(`^swarmscope: Redis at redis://127\\.0\\.0\\.1:${nobody} is unreachable \\(.*ECONNREFUSED.*\\): start it, or set REDIS_URL`, 'm'));
+    expect(cli.output().stdout).not.toContain('Swarmscope is running');
   });
 });

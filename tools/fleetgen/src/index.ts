@@ -5,3 +5,5 @@
  * re-exported here, one line each.
  */
 export * from './emergence';
+export * from './agents';
+export * from './traces';

@@ -70,6 +70,37 @@ describe('dashboards against a real Prometheus scraping the running platform', (
     expect(problems).toEqual([]);
   }, 90_000);
 
+  it("a pool's first burst of anomalies shows on the anomalies-by-type panel (its series exist at 0 before it)", async () => {
+    const detector = `http://${platform.addresses['anomaly-detector']}`;
+    const panel = queries.find((q) => q.where.startsWith('panel "Error analysis: anomalies by type"'))!;
+    expect(panel).toBeDefined();
+    const json = { 'content-type': 'application/json' };
+    const t0 = Date.now() - 400_000;
+    const post = async (agent: string, i: number) => {
+      const slow = i >= 300;
+      const metrics = { response_time_seconds: slow ? 30 : 0.5 + ((i * 37) % 11) / 100, requests: 1, errors: 0, input_tokens: 500 + ((i * 13) % 7), output_tokens: 120 + ((i * 7) % 5) };
+      const answer = await fetch(`${detector}/detect/${agent}`, { method: 'POST', headers: json, body: JSON.stringify({ timestamp: t0 + i * 1000, model: 'gpt-4o', pool: 'burst', metrics }) });
+      if (!answer.ok) throw new Error(`POST /detect answered ${answer.status}: ${await answer.text()}`);
+    };
+    const agents = ['burst-1', 'burst-2', 'burst-3'];
+    // Warm-up only: pool "burst" has reported but had no anomaly. Prometheus must see its series at 0 first.
+    for (const agent of agents) for (let i = 0; i < 300; i++) await post(agent, i);
+    const zeroSeen = async () => ((await prometheus.query('sum(swarmscope_anomalies_total{pool="burst"})')).data?.result[0]?.value?.[1] === '0' ? true : undefined);
+    for (let deadline = Date.now() + 20_000; !(await zeroSeen()); ) {
+      if (Date.now() > deadline) throw new Error('Prometheus never scraped the pool\'s series at 0');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    // The burst: every agent's latency jumps within the same scrape interval.
+    for (const agent of agents) for (let i = 300; i < 306; i++) await post(agent, i);
+    const expr = substitute(panel.expr, { pool: 'burst', model: '.*' });
+    let shown = 0;
+    for (let deadline = Date.now() + 20_000; shown === 0 && Date.now() < deadline; ) {
+      shown = ((await prometheus.query(expr)).data?.result ?? []).reduce((sum, series) => sum + Number(series.value?.[1] ?? 0), 0);
+      if (shown === 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(shown).toBeGreaterThan(0);
+  }, 90_000);
+
   it('the template variables list the fleet’s pools and models, and every query runs with one of each selected', async () => {
     const values: Record<string, string> = {};
     for (const variable of dashboards[0]!.dashboard.templating.list) {

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { freePort } from '@swarmscope/core';
-import { ExportTraceServiceRequest, ExportTraceServiceResponse } from './otlp-trace-proto';
+import { ExportTraceServiceRequest, ExportTraceServiceResponse } from '@swarmscope/health-monitor';
 
 export type AttributeValue = string | number | boolean | AttributeValue[];
 
@@ -68,7 +68,8 @@ function flatten(request: WireRequest, encoding: ReceivedSpan['encoding'], id: (
 }
 
 /**
- * An OTLP/HTTP trace receiver on loopback: POST /v1/traces in binary protobuf (decoded with the OTLP messages) or in
+ * An OTLP/HTTP trace receiver on loopback: POST /v1/traces in binary protobuf (decoded with the official OTLP messages
+ * health-monitor's receiver uses) or in
  * JSON, answered as the protocol says (an ExportTraceServiceResponse in the request's encoding). Anything else is a 415.
  */
 export async function startOtlpReceiver() {
@@ -82,7 +83,8 @@ export async function startOtlpReceiver() {
     if (request.method !== 'POST' || request.url !== '/v1/traces') return void response.writeHead(404).end();
     let received: ReceivedSpan[];
     if (contentType === 'application/x-protobuf') {
-      const decoded = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: String, enums: Number, defaults: false }) as WireRequest;
+      // toObject answers an untyped record; with these options it has OTLP/JSON's shape, which WireRequest declares.
+      const decoded = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: String, enums: Number, defaults: false }) as unknown as WireRequest;
       received = flatten(decoded, 'protobuf', (raw) => Buffer.from(raw ?? '', 'base64').toString('hex'));
       response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(ExportTraceServiceResponse.encode(ExportTraceServiceResponse.create({})).finish()));
     } else if (contentType === 'application/json') {

@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@swarmscope/core';
 import { repoRoot } from './repo';
@@ -25,6 +27,8 @@ export async function startPlatform(agents: number, env: Record<string, string> 
   const daemon = startDaemon(process.execPath, [CLI, 'start', ...fleet], {
     ...process.env,
     LOG_LEVEL: 'warn',
+    // A history of its own: platforms of parallel tests must not share a data directory (DuckDB locks it).
+    SWARMSCOPE_DATA_DIR: mkdtempSync(join(tmpdir(), 'swarmscope-ops-')),
     HEALTH_MONITOR_PORT: String(ports['health-monitor']),
     ANOMALY_DETECTOR_PORT: String(ports['anomaly-detector']),
     EMERGENCE_DETECTOR_PORT: String(ports['emergence-detector']),

@@ -156,6 +156,8 @@ export const incidentAnomalySchema = z.object({
   type: z.string(),
   severity: z.enum(SEVERITIES),
   score: z.number(),
+  /** Security risk class of the anomaly (absent: low, as from an older replica). */
+  risk: z.enum(RISK_CLASSES).optional(),
   startedAt: z.number(),
   endedAt: z.number().optional(),
   evidence: numbers,
@@ -207,6 +209,8 @@ export const incidentSchema = z.object({
   id: z.string(),
   status: z.enum(INCIDENT_STATUSES),
   severity: z.enum(SEVERITIES),
+  /** The highest risk class of its anomalies (absent: low, as from an older replica). */
+  risk: z.enum(RISK_CLASSES).optional(),
   title: z.string(),
   /** Grows with every change; a narrative names the revision it describes. */
   revision: z.number(),
@@ -229,7 +233,7 @@ export const incidentSchema = z.object({
   /** Anomalies still open. */
   activeAnomalies: z.number(),
   emergence: z.array(incidentEmergenceSchema),
-  /** Why its events were grouped together (same agent, same pool burst, graph neighbours, explained by ...). */
+  /** Why its events were grouped together (same agent, a burst on one model, graph neighbours, explained by ..., stopped reporting together). */
   reasons: z.array(z.string()),
   narrative: narrativeSchema,
   timeline: z.array(timelineEntrySchema),

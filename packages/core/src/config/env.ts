@@ -105,14 +105,3 @@ export function rateLimitsFrom(env: CommonEnv): RateLimits {
   }
   return limits;
 }
-
-/** The Redis settings of the common environment as createBackends takes them. */
-export function redisOptionsOf(env: CommonEnv): { redisUrl?: string; redisClusterNodes?: string[]; busAckReplicas?: number; busRedeliverMs: number } {
-  if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) throw new ConfigError(['REDIS_CLUSTER_NODES: set it or REDIS_URL, not both']);
-  return {
-    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
-    ...(env.REDIS_CLUSTER_NODES ? { redisClusterNodes: env.REDIS_CLUSTER_NODES } : {}),
-    ...(env.BUS_ACK_REPLICAS !== undefined ? { busAckReplicas: env.BUS_ACK_REPLICAS } : {}),
-    busRedeliverMs: env.BUS_REDELIVER_SECONDS * 1000,
-  };
-}

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { HttpError } from '../errors';
 import { METRICS_CONTENT_TYPES, type ServiceMetrics } from '../telemetry/metrics';
 import { toFieldIssues } from '../validation';
+import { SCOPES } from './api-keys';
 import { anonymousWhereKeysRule, assertWritesScoped, authenticate, type RateLimits } from './auth';
+import { jsonBodiesOnly, type OtherBodyTypes } from './json-only';
 
 /** A dependency /readyz checks (Redis, the bus...). */
 export interface ReadinessCheck {
@@ -22,7 +24,11 @@ export interface HttpAppOptions {
   /** Per-key request rates by the key's scope (see `rateLimitsFrom`); none: no limit. */
   rateLimits?: RateLimits;
   bodyLimitBytes: number;
+  /** Paths whose bodies may also come in other media types (their routes parse those); every other body is JSON. */
+  otherBodyTypes?: OtherBodyTypes;
   readiness: readonly ReadinessCheck[];
+  /** Paths open to every caller even when read keys are configured (static files holding no data); `/x/*` is every path under `/x/`. */
+  publicPaths?: readonly string[];
   /**
    * Mounts the service's own routes, between the shared middleware and the error handlers. Every write route starts
    * with `requireScope(...)` (checked: the factory throws otherwise).
@@ -34,7 +40,7 @@ const READINESS_TIMEOUT_MS = 2000;
 
 /**
  * The express app every service shares: scoped API keys with per-key rate limits (checked before a body is read),
- * JSON bodies (gzip accepted) with a size limit, a request-duration histogram by route template, /healthz, /readyz,
+ * JSON bodies only (415 for any other media type; gzip accepted) with a size limit, a request-duration histogram by route template, /healthz, /readyz,
  * /metrics, and JSON errors with stable codes.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -48,7 +54,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
     labelNames: ['scope'] as const,
     registers: [options.metrics.registry],
   });
-  app.use(authenticate({ apiKeys: options.apiKeys, rateLimits: options.rateLimits ?? {}, rateLimited, now: Date.now }));
+  for (const scope of SCOPES) rateLimited.inc({ scope }, 0);
+  app.use(authenticate({ apiKeys: options.apiKeys, rateLimits: options.rateLimits ?? {}, rateLimited, now: Date.now, ...(options.publicPaths ? { publicPaths: options.publicPaths } : {}) }));
+  // A body that is not JSON is refused (415), never read as an empty one; strangers still get their 401 first.
+  app.use(jsonBodiesOnly({ ...(options.otherBodyTypes ? { otherTypes: options.otherBodyTypes } : {}), skip: anonymousWhereKeysRule }));
   // A caller that must show a key and did not gets its 401 before its body is read (no parsing for strangers).
   app.use(express.json({ limit: options.bodyLimitBytes, inflate: true, strict: false, type: (request) => Boolean((request as Request).is('application/json')) && !anonymousWhereKeysRule(request) }));
 

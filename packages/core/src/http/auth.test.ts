@@ -140,3 +140,31 @@ describe('assertWritesScoped', () => {
     ).toThrow('write routes without requireScope(...) first: POST /open, DELETE /things/:id');
   });
 });
+
+describe('public paths', () => {
+  it('opens exactly the paths named, and every path under a `/x/*` entry, to callers without a key', async () => {
+    const app = createHttpApp({
+      service: 'test',
+      logger,
+      metrics: createServiceMetrics('test'),
+      apiKeys: ['read:R'],
+      bodyLimitBytes: 1024,
+      readiness: [],
+      publicPaths: ['/', '/static/*'],
+      routes(app) {
+        for (const path of ['/', '/static/app.js', '/static', '/things', '/staticky']) app.get(path, (_request, response) => void response.json({ path }));
+      },
+    });
+    const server = await listen(app, { port: 0, host: '127.0.0.1' });
+    try {
+      const status = async (path: string) => (await fetch(server.url + path)).status;
+      expect(await status('/')).toBe(200);
+      expect(await status('/static/app.js')).toBe(200);
+      expect(await status('/static')).toBe(401);
+      expect(await status('/staticky')).toBe(401);
+      expect(await status('/things')).toBe(401);
+    } finally {
+      await server.close();
+    }
+  });
+});

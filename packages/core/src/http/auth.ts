@@ -16,6 +16,8 @@ export interface AuthOptions {
   /** `swarmscope_http_rate_limited_total{scope}`. */
   rateLimited: Counter<'scope'>;
   now(): number;
+  /** Paths served to anyone whatever the keys (static files that hold no data: the web console's); `/x/*` is every path under `/x/`. */
+  publicPaths?: readonly string[];
 }
 
 /** Who is calling, as the routes' scope checks see it. */
@@ -36,6 +38,8 @@ export function authenticate(options: AuthOptions): RequestHandler {
   const keys = parseApiKeys(options.apiKeys).map((key) => ({ key, digest: digest(key.secret) }));
   const readsGuarded = keys.some(({ key }) => key.scope === 'read');
   const buckets = new TokenBuckets();
+  const publicPaths = options.publicPaths ?? [];
+  const isOpenPath = (path: string) => OPEN_PATHS.has(path) || publicPaths.some((open) => (open.endsWith('/*') ? path.startsWith(open.slice(0, -1)) : path === open));
   return (request, response, next) => {
     if (keys.length === 0) {
       setCaller(response, { open: true });
@@ -62,7 +66,7 @@ export function authenticate(options: AuthOptions): RequestHandler {
       }
     }
     setCaller(response, { open: false, key });
-    if (readsGuarded && READ_METHODS.has(request.method) && !OPEN_PATHS.has(request.path)) return checkScope(key, 'read', next);
+    if (readsGuarded && READ_METHODS.has(request.method) && !isOpenPath(request.path)) return checkScope(key, 'read', next);
     next();
   };
 }

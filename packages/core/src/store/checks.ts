@@ -22,6 +22,7 @@ export function matchesIncident(incident: Incident, filter: IncidentFilter): boo
   return (
     (filter.status === undefined || incident.status === filter.status) &&
     (filter.severity === undefined || incident.severity === filter.severity) &&
+    (filter.risk === undefined || (incident.risk ?? 'low') === filter.risk) &&
     (filter.pool === undefined || incident.pools.includes(filter.pool)) &&
     (filter.since === undefined || incident.updatedAt >= filter.since)
   );

@@ -1,4 +1,6 @@
 import type {
+  DocumentStore,
+  LogStore,
   AgentFilter,
   AgentRecord,
   AgentStore,
@@ -29,6 +31,8 @@ export class MemoryStore implements Store {
   readonly windows: MemoryWindowStore<WindowSummary>;
   readonly graph: MemoryWindowStore<GraphWindow>;
   readonly incidents: MemoryIncidentStore;
+  readonly documents: DocumentStore;
+  readonly logs: LogStore;
   private closed = false;
 
   constructor(options: MemoryStoreOptions) {
@@ -37,6 +41,8 @@ export class MemoryStore implements Store {
     this.windows = new MemoryWindowStore(options.windowRetentionMs, open);
     this.graph = new MemoryWindowStore(options.windowRetentionMs, open);
     this.incidents = new MemoryIncidentStore(open);
+    this.documents = new MemoryDocumentStore(open);
+    this.logs = new MemoryLogStore(open);
   }
 
   async ping(): Promise<void> {
@@ -249,3 +255,40 @@ function cloneAgent(agent: AgentRecord): AgentRecord {
   return { ...agent, labels: { ...agent.labels } };
 }
 
+
+class MemoryDocumentStore implements DocumentStore {
+  private readonly collections = new Map<string, Map<string, unknown>>();
+
+  constructor(private readonly assertOpen: () => void) {}
+
+  async put(collection: string, key: string, value: unknown): Promise<void> {
+    this.assertOpen();
+    let documents = this.collections.get(collection);
+    if (!documents) this.collections.set(collection, (documents = new Map()));
+    documents.set(key, structuredClone(value));
+  }
+
+  async all(collection: string): Promise<unknown[]> {
+    this.assertOpen();
+    return [...(this.collections.get(collection)?.values() ?? [])].map((value) => structuredClone(value));
+  }
+}
+
+class MemoryLogStore implements LogStore {
+  private readonly logs = new Map<string, unknown[]>();
+
+  constructor(private readonly assertOpen: () => void) {}
+
+  async append(log: string, entries: readonly unknown[], keep: number): Promise<void> {
+    this.assertOpen();
+    let kept = this.logs.get(log);
+    if (!kept) this.logs.set(log, (kept = []));
+    for (const entry of entries) kept.push(structuredClone(entry));
+    if (kept.length > keep) kept.splice(0, kept.length - keep);
+  }
+
+  async read(log: string): Promise<unknown[]> {
+    this.assertOpen();
+    return (this.logs.get(log) ?? []).map((entry) => structuredClone(entry));
+  }
+}

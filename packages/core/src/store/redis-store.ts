@@ -1,5 +1,7 @@
 import { pingRedis, type RedisClient } from '../redis-client';
 import type {
+  DocumentStore,
+  LogStore,
   AgentFilter,
   AgentRecord,
   AgentStore,
@@ -48,6 +50,8 @@ export class RedisStore implements Store {
   readonly windows: RedisWindowStore<WindowSummary>;
   readonly graph: RedisWindowStore<GraphWindow>;
   readonly incidents: RedisIncidentStore;
+  readonly documents: DocumentStore;
+  readonly logs: LogStore;
   private readonly redis: RedisClient;
   private closed = false;
 
@@ -59,6 +63,8 @@ export class RedisStore implements Store {
     this.windows = new RedisWindowStore(options.redis, `${prefix}:windows`, options.windowRetentionMs, open);
     this.graph = new RedisWindowStore(options.redis, `${prefix}:graph`, options.windowRetentionMs, open);
     this.incidents = new RedisIncidentStore(options.redis, `${prefix}:{incidents}`, open);
+    this.documents = new RedisDocumentStore(options.redis, `${prefix}:documents`, open);
+    this.logs = new RedisLogStore(options.redis, `${prefix}:log`, open);
   }
 
   async ping(): Promise<void> {
@@ -320,4 +326,44 @@ async function execOrThrow(batch: { exec(): Promise<Array<[Error | null, unknown
     if (error) throw error;
     return value;
   });
+}
+
+/** A collection is one hash (`P:documents:<collection>`, key → JSON): one key, one cluster slot. */
+class RedisDocumentStore implements DocumentStore {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+    private readonly assertOpen: () => void,
+  ) {}
+
+  async put(collection: string, key: string, value: unknown): Promise<void> {
+    this.assertOpen();
+    await this.redis.hset(`${this.prefix}:${collection}`, key, JSON.stringify(value));
+  }
+
+  async all(collection: string): Promise<unknown[]> {
+    this.assertOpen();
+    return Object.values(await this.redis.hgetall(`${this.prefix}:${collection}`)).map((json) => JSON.parse(json) as unknown);
+  }
+}
+
+/** A log is one list (`P:log:<name>`), trimmed to its newest entries in the MULTI that appends them. */
+class RedisLogStore implements LogStore {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+    private readonly assertOpen: () => void,
+  ) {}
+
+  async append(log: string, entries: readonly unknown[], keep: number): Promise<void> {
+    this.assertOpen();
+    if (entries.length === 0) return;
+    const key = `${this.prefix}:${log}`;
+    await execOrThrow(this.redis.multi().rpush(key, ...entries.map((entry) => JSON.stringify(entry))).ltrim(key, -keep, -1));
+  }
+
+  async read(log: string): Promise<unknown[]> {
+    this.assertOpen();
+    return (await this.redis.lrange(`${this.prefix}:${log}`, 0, -1)).map((json) => JSON.parse(json) as unknown);
+  }
 }

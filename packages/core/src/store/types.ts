@@ -102,6 +102,8 @@ export interface WindowStore<T extends { start: number } = WindowSummary> {
 export interface IncidentFilter {
   status?: IncidentStatus;
   severity?: Incident['severity'];
+  /** Incidents of this risk class (an incident without one is low). */
+  risk?: NonNullable<Incident['risk']>;
   /** Incidents touching this pool. */
   pool?: string;
   /** Incidents changed at or after this time (`updatedAt`), epoch ms. */
@@ -123,10 +125,28 @@ export interface IncidentStore {
   prune(beforeMs: number): Promise<number>;
 }
 
+/** Small JSON documents by collection and key, e.g. the autoscaler's policies by pool: the last put of a key wins. */
+export interface DocumentStore {
+  put(collection: string, key: string, value: unknown): Promise<void>;
+  /** Every document of the collection (any order). */
+  all(collection: string): Promise<unknown[]>;
+}
+
+/** Capped append-only logs of JSON entries, e.g. the autoscaler's decisions: only the newest `keep` are kept. */
+export interface LogStore {
+  append(log: string, entries: readonly unknown[], keep: number): Promise<void>;
+  /** The kept entries, oldest first. */
+  read(log: string): Promise<unknown[]>;
+}
+
 export interface Store {
   readonly kind: 'memory' | 'redis';
   readonly agents: AgentStore;
   readonly incidents: IncidentStore;
+  /** What a service must find again after a restart (in Redis mode): its settings... */
+  readonly documents: DocumentStore;
+  /** ...and its recent history. */
+  readonly logs: LogStore;
   readonly windows: WindowStore<WindowSummary>;
   /** Interaction graph windows, under the key `fleet`. */
   readonly graph: WindowStore<GraphWindow>;

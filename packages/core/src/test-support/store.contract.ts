@@ -332,12 +332,12 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.incidents.list({}, 10)).toEqual([acknowledged]);
       });
 
-      it('lists newest first (opened time, then id) and filters by status, severity, pool and since', async () => {
+      it('lists newest first (opened time, then id) and filters by status, severity, risk, pool and since', async () => {
         await store.incidents.upsert([
-          incidentAt('b', T + 2000, { severity: 'critical', pools: ['coding', 'support'] }),
+          incidentAt('b', T + 2000, { severity: 'critical', risk: 'high', pools: ['coding', 'support'] }),
           incidentAt('a', T + 2000, { status: 'resolved', resolvedAt: T + 9000, updatedAt: T + 9000 }),
           incidentAt('c', T, { status: 'acknowledged', severity: 'low', pools: ['coding'] }),
-          incidentAt('d', T + 5000, { pools: ['triage'] }),
+          incidentAt('d', T + 5000, { pools: ['triage'], risk: 'low' }),
         ]);
         const ids = async (filter: Parameters<Store['incidents']['list']>[0], limit = 100) => (await store.incidents.list(filter, limit)).map((i) => i.id);
         expect(await ids({})).toEqual(['d', 'a', 'b', 'c']);
@@ -349,6 +349,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await ids({ pool: 'coding', severity: 'low', status: 'acknowledged' })).toEqual(['c']);
         expect(await ids({ since: T + 5000 })).toEqual(['d', 'a']);
         expect(await ids({ pool: 'nowhere' })).toEqual([]);
+        // An incident without a risk class (an older replica's) counts as low.
+        expect(await ids({ risk: 'high' })).toEqual(['b']);
+        expect(await ids({ risk: 'low' })).toEqual(['d', 'a', 'c']);
+        expect(await ids({ risk: 'medium' })).toEqual([]);
       });
 
       it('orders ties by id across many incidents and returns only the limit', async () => {
@@ -384,6 +388,38 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('documents', () => {
+      it('keeps the last document put under each key of a collection, apart from other collections', async () => {
+        await store.documents.put('policies', 'support', { pool: 'support', minReplicas: 2 });
+        await store.documents.put('policies', 'billing', { pool: 'billing', minReplicas: 1 });
+        await store.documents.put('policies', 'support', { pool: 'support', minReplicas: 7 });
+        await store.documents.put('other', 'support', { x: 1 });
+        const all = (await store.documents.all('policies')) as Array<{ pool: string; minReplicas: number }>;
+        expect(all.sort((a, b) => a.pool.localeCompare(b.pool))).toEqual([{ pool: 'billing', minReplicas: 1 }, { pool: 'support', minReplicas: 7 }]);
+        expect(await store.documents.all('none')).toEqual([]);
+      });
+
+      it('hands out copies: changing what was put or read changes nothing stored', async () => {
+        const policy = { pool: 'support', schedules: [{ minReplicas: 1 }] };
+        await store.documents.put('policies', 'support', policy);
+        policy.schedules[0]!.minReplicas = 9;
+        const [read] = (await store.documents.all('policies')) as Array<typeof policy>;
+        read!.schedules[0]!.minReplicas = 8;
+        expect(await store.documents.all('policies')).toEqual([{ pool: 'support', schedules: [{ minReplicas: 1 }] }]);
+      });
+    });
+
+    describe('logs', () => {
+      it('keeps the newest entries up to the cap, oldest first', async () => {
+        await store.logs.append('decisions', [{ n: 1 }, { n: 2 }], 3);
+        await store.logs.append('decisions', [], 3);
+        await store.logs.append('decisions', [{ n: 3 }, { n: 4 }], 3);
+        await store.logs.append('other', [{ n: 0 }], 3);
+        expect(await store.logs.read('decisions')).toEqual([{ n: 2 }, { n: 3 }, { n: 4 }]);
+        expect(await store.logs.read('none')).toEqual([]);
+      });
+    });
+
     describe('lifecycle', () => {
       it('answers ping while open and rejects every call once closed', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
@@ -393,6 +429,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await expect(store.agents.upsert([agent('a-1')])).rejects.toThrow(/closed/);
         await expect(store.windows.range('agent:a-1', 0, 1)).rejects.toThrow(/closed/);
         await expect(store.incidents.get('inc-1')).rejects.toThrow(/closed/);
+        await expect(store.documents.all('policies')).rejects.toThrow(/closed/);
+        await expect(store.logs.append('decisions', [{}], 1)).rejects.toThrow(/closed/);
         await store.close(); // idempotent
       });
     });

@@ -25,9 +25,13 @@ export function anomalyEvent(agentId: string, atSeconds: number, over: Partial<A
   };
 }
 
-/** A burst of 12 slow agents in pool support across two models, grouped by the real correlator. */
+/**
+ * 12 slow agents in pool support across two models, each handing work to the next (a chain of hand-offs), grouped
+ * by the real correlator as graph neighbours with close onsets.
+ */
 export function burstIncident(): Incident {
   const c = new Correlator();
+  for (let i = 1; i < 12; i++) c.onInteraction({ from: `support-${i - 1}`, to: `support-${i}`, kind: 'delegation', outcome: 'success', latencySeconds: 0.4, timestamp: T0 });
   for (let i = 0; i < 12; i++) c.onAnomaly(anomalyEvent(`support-${i}`, i * 3, { model: i % 2 ? 'gpt-4o-mini' : 'gpt-4o' }));
   c.advance(T0 + 70_000);
   return c.list()[0]!;

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** How the stand-in answers the next calls. */
@@ -48,7 +48,9 @@ export async function startLlmStandIn(): Promise<LlmStandIn> {
         response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'model failed to load' }));
         return;
       }
-      if (state.mode === 'slow') await new Promise((resolve) => setTimeout(resolve, state.slowMs));
+      // Slow, but no longer than the caller waits: a timer left running after the client gave up (and the stand-in
+      // closed) kept jest's worker alive past its exit ("A worker process has failed to exit gracefully").
+      if (state.mode === 'slow') await untilOrClosed(state.slowMs, response);
       if (state.mode === 'garbage_body') {
         response.writeHead(200, { 'content-type': 'application/json' }).end('{"choices": [ this is not json');
         return;
@@ -79,4 +81,17 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   } catch {
     return {};
   }
+}
+
+/** Resolves after `ms`, or as soon as the response's connection closes, whichever comes first; leaves no timer behind. */
+function untilOrClosed(ms: number, response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    response.once('close', done);
+    function done() {
+      clearTimeout(timer);
+      response.off('close', done);
+      resolve();
+    }
+  });
 }

@@ -23,7 +23,7 @@ async function measure(agents: number): Promise<AgentMemoryResult> {
   if (!gc) throw new Error('run with node --expose-gc');
   const env = parseEnv(healthMonitorEnv, { LOG_LEVEL: 'silent' });
   const logger = createLogger({ name: 'bench', level: 'silent' });
-  const backends = backendsFor(env, logger);
+  const backends = await backendsFor(env, logger);
   const monitor = new HealthMonitor({ env, store: backends.store, bus: backends.bus, logger });
   const now = Date.now();
   const batch = (kind: 'heartbeat' | 'request', from: number, to: number): SampleReport[] =>

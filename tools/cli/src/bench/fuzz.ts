@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { runEdgeCases } from '../fuzz/edge-cases';
 import { runFuzzCases, type FuzzTally } from '../fuzz/fuzz-run';
 import { fuzzCases, ENDPOINTS, type FuzzCase, type FuzzService } from '../fuzz/payloads';
 
@@ -19,7 +20,7 @@ interface Heap {
 const MiB = 1024 * 1024;
 
 /**
- * `swarmscope bench fuzz`: random and mutated payloads against every POST endpoint of the four services, run for real
+ * `swarmscope bench fuzz`: the known edge cases (fuzz/edge-cases.ts), then random and mutated payloads against every POST endpoint of the five services, run for real
  * in a child process (memory backends, free ports); counts 5xx, requests without an answer and crashes, and the
  * child's heap after a forced GC at start, after a warm-up tenth of the payloads, at the end, and after the refused
  * payloads are sent again (what refusals alone leave on the heap).
@@ -31,7 +32,11 @@ export async function runFuzzBench(options: FuzzBenchOptions): Promise<void> {
   try {
     const { urls } = await nextMessage<{ urls: Record<FuzzService, string> }>(child);
     const out = process.stdout;
-    out.write(`fuzz: ${options.payloads} payloads (seed ${options.seed}) against ${ENDPOINTS.length} POST endpoints of 4 services, ${options.concurrency} in flight\n`);
+    out.write(`fuzz: ${options.payloads} payloads (seed ${options.seed}) against ${ENDPOINTS.length} POST endpoints of 5 services, ${options.concurrency} in flight\n`);
+    // The known edge cases first (issue 21's table on every service): each has one right answer.
+    const edges = await runEdgeCases(urls);
+    out.write(`edge cases: ${edges.sent - edges.mismatches.length} of ${edges.sent} answered as expected\n`);
+    for (const mismatch of edges.mismatches) out.write(`EDGE MISMATCH ${JSON.stringify(mismatch)}\n`);
     const heapStart = await heap(child);
     const deadline = Date.now() + options.maxSeconds * 1000;
     const cases = bounded(fuzzCases(options.seed, options.payloads, Date.now()), deadline);
@@ -58,6 +63,7 @@ export async function runFuzzBench(options: FuzzBenchOptions): Promise<void> {
         '2xx': count(tally, '2'),
         '4xx': count(tally, '4'),
         '5xx': tally.fiveXx,
+        'non-JSON accepted': tally.notJsonAccepted,
         'no answer': tally.noAnswer,
         crashes: crashed ? 1 : 0,
         'heap start MiB': (heapStart.heapUsed / MiB).toFixed(1),
@@ -76,7 +82,8 @@ export async function runFuzzBench(options: FuzzBenchOptions): Promise<void> {
     console.table(Object.fromEntries(Object.entries(tally.byStatus).sort(([a], [b]) => a.localeCompare(b)).map(([status, n]) => [status, { answers: n }])));
     if (tally.sent < options.payloads) out.write(`stopped at --max-seconds ${options.maxSeconds}: ${tally.sent} of ${options.payloads} sent\n`);
     for (const failure of [...tally.failures, ...replay.failures]) out.write(`FAILURE ${JSON.stringify(failure)}\n`);
-    if (tally.fiveXx + replay.fiveXx > 0 || tally.noAnswer + replay.noAnswer > 0 || crashed) process.exitCode = 1;
+    const wrong = tally.fiveXx + replay.fiveXx + tally.notJsonAccepted + replay.notJsonAccepted + edges.mismatches.length;
+    if (wrong > 0 || tally.noAnswer + replay.noAnswer > 0 || crashed) process.exitCode = 1;
   } finally {
     if (!crashed) {
       child.send('stop');
@@ -134,7 +141,7 @@ function* take(cases: Iterator<FuzzCase>, n: number): Generator<FuzzCase> {
 function merge(a: FuzzTally, b: FuzzTally): FuzzTally {
   const byStatus = { ...a.byStatus };
   for (const [status, n] of Object.entries(b.byStatus)) byStatus[status] = (byStatus[status] ?? 0) + n;
-  return { sent: a.sent + b.sent, byStatus, fiveXx: a.fiveXx + b.fiveXx, noAnswer: a.noAnswer + b.noAnswer, failures: [...a.failures, ...b.failures].slice(0, 20) };
+  return { sent: a.sent + b.sent, byStatus, fiveXx: a.fiveXx + b.fiveXx, notJsonAccepted: a.notJsonAccepted + b.notJsonAccepted, noAnswer: a.noAnswer + b.noAnswer, failures: [...a.failures, ...b.failures].slice(0, 20) };
 }
 
 const count = (tally: FuzzTally, leading: string) => Object.entries(tally.byStatus).filter(([status]) => status.startsWith(leading)).reduce((sum, [, n]) => sum + n, 0);

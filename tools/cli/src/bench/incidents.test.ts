@@ -6,13 +6,24 @@ describe('incidents against the simulator ground truth', () => {
   it('anomalies: one incident per injected fault, each naming its agent', () => {
     const r = replayIncidents({ scenario: 'anomalies', agents: 100, durationSeconds: 3600, seed: 1 });
     expect(r.faults).toHaveLength(7);
+    expect(r.purity.faults.filter((f) => !f.own).map((f) => f.id)).toEqual([]);
+    expect(r.purity.poolOnly).toEqual([]);
     expect(r.rawAlerts.total).toBeGreaterThanOrEqual(r.incidents.length);
     for (const fault of r.faults) expect({ fault: fault.id, incidents: fault.incidents, named: fault.agentsNamed, mixed: fault.sharedWithOtherFaults }).toEqual({ fault: fault.id, incidents: 1, named: 1, mixed: 0 });
     expect(r.unmatched.map((i) => i.title)).toEqual([]);
   });
 
-  it('emergence: a storm of anomalies becomes one incident per failure, naming the agents; collective learning pages nobody', () => {
-    const r = replayIncidents({ scenario: 'emergence', agents: 300, durationSeconds: 600, seed: 1 });
+  it('emergence: a storm of anomalies becomes one incident per failure, naming the agents; collective learning pages nobody; the fleet stopping is one incident', () => {
+    const r = replayIncidents({ scenario: 'emergence', agents: 300, durationSeconds: 600, seed: 1, stopSeconds: 300 });
+    // All agents but one stop reporting: one stopped-reporting incident naming the 299, nothing else opens. (Not yet
+    // asserted: `rewritten` is 1 — an emergence event growing over the agents in the minute before the stop is known,
+    // silence timeout plus group wait, still grows the incident it is in; see the incidents README.)
+    expect(r.stop).toMatchObject({ opened: 1, stoppedReporting: 1, stoppedAgents: 299 });
+    // The detector raises one stopped_reporting per pool (and per replica), not one silent per agent: the stop is
+    // a handful of raw alerts, not 299.
+    expect(r.stop!.rawAlerts).toBeGreaterThanOrEqual(1);
+    expect(r.stop!.rawAlerts).toBeLessThan(299);
+    expect(r.purity.poolOnly).toEqual([]);
     const byType = Object.fromEntries(r.faults.map((f) => [f.type, f]));
     for (const type of ['phase_transition', 'cascade_failure']) {
       expect({ type, incidents: byType[type]!.incidents, mixed: byType[type]!.sharedWithOtherFaults }).toEqual({ type, incidents: 1, mixed: 0 });

@@ -1,10 +1,11 @@
 // Incidents against the simulator's ground truth: the pure generator replayed in data time through the anomaly
 // engine and the emergence engine (their default configurations, as the services run them), their events through
-// the correlator; then raw alerts vs incidents, and per injected fault the incidents that name its agents.
+// the correlator; then raw alerts vs incidents, per injected fault the incidents that name its agents, incident
+// purity (scoreIncidents), and what the whole fleet stopping at the end does to the incidents.
 import type { AnomalyEvent, EmergenceEvent, Incident } from '@swarmscope/core';
 import { createDefaultEngine } from '@swarmscope/anomaly-detector';
 import { EmergenceEngine } from '@swarmscope/emergence-detector';
-import { Correlator, type CorrelatorOptions } from '@swarmscope/incidents';
+import { Correlator, scoreIncidents, type CorrelatorOptions, type IncidentPurity } from '@swarmscope/incidents';
 import { DEFAULT_GENERATOR, Population, createScenario, generateTick, type GeneratorConfig, type TruthRecord } from '@swarmscope/simulator';
 import { asSample } from './as-sample';
 
@@ -14,6 +15,8 @@ export interface IncidentReplayOptions {
   durationSeconds: number;
   seed: number;
   correlator?: Partial<CorrelatorOptions>;
+  /** Simulated seconds after the run during which no agent reports (the fleet stopped, e.g. a load test ended); 0: none. */
+  stopSeconds?: number;
   /** Called every simulated minute with the share done. */
   onProgress?: (done: number) => void;
 }
@@ -46,6 +49,25 @@ export interface IncidentReplayResult {
   faults: FaultOutcome[];
   /** Incidents that name no agent of any injected fault. */
   unmatched: Incident[];
+  /** Incident purity against the truth (incidents as they stood when the fleet stopped). */
+  purity: IncidentPurity;
+  /** When `stopSeconds` > 0: what the fleet stopping did. */
+  stop?: FleetStopOutcome;
+}
+
+/** The fleet stopped reporting at the end of the run. */
+export interface FleetStopOutcome {
+  /** Anomalies and emergence events raised after the stop. */
+  rawAlerts: number;
+  /** Incidents opened after the stop (merged ones left out), and of those the stopped-reporting ones. */
+  opened: number;
+  stoppedReporting: number;
+  /** Agents the largest stopped-reporting incident names. */
+  stoppedAgents: number;
+  /** Titles and reasons of the other incidents opened after the stop. */
+  others: string[];
+  /** Incidents that existed before the stop whose agents, severity or title changed after it, or that merged into another. */
+  rewritten: number;
 }
 
 const STEP_MS = 5000;
@@ -57,7 +79,8 @@ export function replayIncidents(options: IncidentReplayOptions): IncidentReplayR
   const population = Population.build({ agents, seed });
   const scenario = createScenario(options.scenario, { population, seed, durationSeconds, startEpochMs });
   const config: GeneratorConfig = { ...DEFAULT_GENERATOR, seed, startEpochMs };
-  const anomalyEngine = createDefaultEngine({ latencySloSeconds: 5 });
+  // A 5 s latency objective for every agent (as LATENCY_SLOS="*=5" would set).
+  const anomalyEngine = createDefaultEngine({ latencySlos: { pools: {}, models: {}, fallback: { seconds: 5, target: 0.99 } } });
   const emergenceEngine = new EmergenceEngine({ seed });
   // Every agent listed, so "names the injected agents" is measured on the incident's whole set, not its display cap.
   const correlator = new Correlator({ maxListed: Number.MAX_SAFE_INTEGER, ...options.correlator });
@@ -100,24 +123,70 @@ export function replayIncidents(options: IncidentReplayOptions): IncidentReplayR
     }
     if ((tick + 1) % ticksPerProgress === 0) options.onProgress?.((tick + 1) / ticks);
   }
-  for (const change of correlator.advance(startEpochMs + ticks * config.tickMs)) last.set(change.incident.id, change.incident);
+  const endMs = startEpochMs + ticks * config.tickMs;
+  for (const change of correlator.advance(endMs)) last.set(change.incident.id, change.incident);
   rawAlerts.total = rawAlerts.anomalies + rawAlerts.emergence;
+  const rawBeforeStop = { ...rawAlerts };
   const all = [...last.values()].sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
   const incidents = all.filter((i) => i.resolution !== 'merged');
   const faults = coverage(scenario.truth, incidents);
   const named = new Set(scenario.truth.flatMap((t) => t.agents));
+  const purity = scoreIncidents(
+    scenario.truth.map((t) => ({ id: t.id, cause: t.type, agents: t.agents, from: t.from, to: t.to })),
+    incidents,
+  );
+  let stop: FleetStopOutcome | undefined;
+  if ((options.stopSeconds ?? 0) > 0) {
+    // Every agent but one stops reporting (the one left moves data time on: the detector never takes a clock past
+    // the newest report for silence); the engines sweep and tick on in data time, as the services do.
+    const before = new Map(all.map((i) => [i.id, i]));
+    const raw = rawAlerts.anomalies + rawAlerts.emergence;
+    const after = new Map<string, Incident>();
+    const survivor = population.agents()[0]!.id;
+    const stopTicks = Math.ceil((options.stopSeconds! * 1000) / config.tickMs);
+    for (let tick = ticks; tick < ticks + stopTicks; tick++) {
+      for (const report of generateTick(population, scenario, config, tick).reports) {
+        if (report.agentId !== survivor) continue;
+        const sample = asSample(report);
+        onAnomalies(anomalyEngine.observe(sample).events);
+        emergenceEngine.ingest(sample);
+      }
+      const now = startEpochMs + (tick + 1) * config.tickMs;
+      for (const analysis of emergenceEngine.advance(now)) onEmergence(analysis.changes);
+      if ((tick + 1) % ticksPerStep === 0) {
+        onAnomalies(anomalyEngine.sweep(now));
+        for (const change of correlator.advance(now)) after.set(change.incident.id, change.incident);
+      }
+    }
+    const fresh = [...after.values()].filter((i) => !before.has(i.id) && i.resolution !== 'merged');
+    const stops = fresh.filter((i) => i.reasons.includes('agents stopped reporting together'));
+    const rewritten = [...after.values()].filter((i) => {
+      const was = before.get(i.id);
+      return was !== undefined && (i.resolution === 'merged' || i.severity !== was.severity || i.title !== was.title || i.agents.join() !== was.agents.join());
+    });
+    stop = {
+      rawAlerts: rawAlerts.anomalies + rawAlerts.emergence - raw,
+      opened: fresh.length,
+      stoppedReporting: stops.length,
+      stoppedAgents: Math.max(0, ...stops.map((i) => i.agentCount)),
+      others: fresh.filter((i) => !stops.includes(i)).map((i) => `${i.title} (${i.reasons.join('; ')})`),
+      rewritten: rewritten.length,
+    };
+  }
   return {
     scenario: options.scenario,
     agents,
     durationSeconds,
     seed,
     reports,
-    rawAlerts,
+    rawAlerts: rawBeforeStop,
     opened: all.length,
     merged: all.length - incidents.length,
     incidents,
     faults,
     unmatched: incidents.filter((i) => !i.agents.some((a) => named.has(a))),
+    purity,
+    ...(stop ? { stop } : {}),
   };
 }
 
@@ -161,14 +230,16 @@ export interface IncidentBenchOptions {
   emergenceAgents: number;
   emergenceSeconds: number;
   seed: number;
+  /** Simulated seconds the fleet stays stopped after each scenario (0: no stop). */
+  stopSeconds: number;
 }
 
 /** `swarmscope bench incidents`: raw alerts vs incidents and fault coverage on both scenarios, printed as tables. */
 export function runIncidentBench(options: IncidentBenchOptions): IncidentReplayResult[] {
   const progress = (label: string) => (done: number) => process.stdout.write(`\r${label}: ${Math.round(done * 100)} %   `);
   const runs = [
-    replayIncidents({ scenario: 'anomalies', agents: options.agents, durationSeconds: options.hours * 3600, seed: options.seed, onProgress: progress('anomalies') }),
-    replayIncidents({ scenario: 'emergence', agents: options.emergenceAgents, durationSeconds: options.emergenceSeconds, seed: options.seed, onProgress: progress('emergence') }),
+    replayIncidents({ scenario: 'anomalies', agents: options.agents, durationSeconds: options.hours * 3600, seed: options.seed, stopSeconds: options.stopSeconds, onProgress: progress('anomalies') }),
+    replayIncidents({ scenario: 'emergence', agents: options.emergenceAgents, durationSeconds: options.emergenceSeconds, seed: options.seed, stopSeconds: options.stopSeconds, onProgress: progress('emergence') }),
   ];
   process.stdout.write(`\nincidents: seed ${options.seed}; anomaly and emergence engines at their defaults, the correlator at its defaults\n`);
   console.table(
@@ -186,9 +257,25 @@ export function runIncidentBench(options: IncidentBenchOptions): IncidentReplayR
         'faults covered': `${covered}/${faults}`,
         'merged on the way': r.merged,
         'incidents naming no fault': r.unmatched.length,
+        'faults in an incident of their own (J ≥ 0.8)': `${r.purity.faults.filter((f) => f.own).length}/${faults}`,
+        'incidents of pool membership alone': r.purity.poolOnly.length,
       };
     }),
   );
+  if (options.stopSeconds > 0) {
+    process.stdout.write(`\nthe whole fleet stops reporting at the end of each scenario, for ${options.stopSeconds} s\n`);
+    console.table(
+      runs.map((r) => ({
+        scenario: r.scenario,
+        'raw alerts after the stop': r.stop!.rawAlerts,
+        'incidents opened': r.stop!.opened,
+        'of which stopped reporting': r.stop!.stoppedReporting,
+        'agents it names': r.stop!.stoppedAgents,
+        'earlier incidents rewritten or merged': r.stop!.rewritten,
+      })),
+    );
+    for (const r of runs) for (const other of r.stop!.others) process.stdout.write(`  ${r.scenario}: opened after the stop: ${other}\n`);
+  }
   for (const r of runs) {
     process.stdout.write(`\n${r.scenario}: per injected fault\n`);
     console.table(
@@ -199,6 +286,7 @@ export function runIncidentBench(options: IncidentBenchOptions): IncidentReplayR
         incidents: f.incidents,
         'agents named': `${(f.agentsNamed * 100).toFixed(0)} %`,
         'incidents shared with another fault': f.sharedWithOtherFaults,
+        'best Jaccard': r.purity.faults.find((p) => p.id === f.id)!.jaccard.toFixed(2),
       })),
     );
     for (const i of r.unmatched.slice(0, 10)) process.stdout.write(`  incident naming no fault: ${i.title} (${i.anomalyCount} anomalies, ${i.reasons.join('; ')})\n`);

@@ -1,10 +1,11 @@
 import { intFlag, numberFlag, parseFlags, UsageError, type ParsedFlags } from '../args';
 import { runIngestBench } from '../bench/ingest';
+import { runOtlpBench } from '../bench/otlp';
 import { runAgentMemoryBench } from '../bench/memory';
 import { runSdkOverheadBench } from '../bench/sdk-overhead';
 import { runInGcChild } from '../bench/gc-child';
 import { runSimulatorScaleBench } from '../bench/simulator-scale';
-import { runAnomalyTruthBench } from '../bench/anomaly-truth';
+import { runAnomaliesBench } from '../bench/anomalies';
 import { runDetectionLatencyBench } from '../bench/detection-latency';
 import { runEmergenceBench } from '../bench/emergence';
 import { runAutoscalerBench } from '../bench/autoscaler';
@@ -13,6 +14,9 @@ import { runPlatformDownBench } from '../bench/platform-down';
 import { runIncidentBench } from '../bench/incidents';
 import { latencyTrend, runSoakBench, summariseSoak } from '../bench/soak';
 import { runScaleOutBench } from '../bench/scale-out';
+import { runConsoleBench } from '../bench/console';
+import { NabBenchError, printNabBench, runNabBench } from '../bench/nab';
+import { runHistoryBench } from '../bench/history';
 import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
 import { DEFAULT_BATCH_SIZE } from '@swarmscope/telemetry-client';
 
@@ -38,6 +42,19 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         tools: intFlag(values.tools, 'tools', 0, 32, 0),
       });
     },
+  },
+  otlp: {
+    usage: `otlp [--seconds S] [--agents N] [--batch B] [--concurrency C]
+    spans/s a health-monitor (child process) accepts from OTLP/HTTP protobuf against reports/s on /v1/ingest
+    carrying the same requests (the two take turns, three slices each), p50/p99 body latency of each, and the
+    span-id index's heap bytes per entry. Defaults: 12 s a path, 10,000 agents, 1,000 requests a body, 4 in flight.`,
+    run: (values) =>
+      runOtlpBench({
+        seconds: intFlag(values.seconds, 'seconds', 3, 3600, 12),
+        agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000),
+        batch: intFlag(values.batch, 'batch', 1, 5000, 1000),
+        concurrency: intFlag(values.concurrency, 'concurrency', 1, 256, 4),
+      }),
   },
   memory: {
     usage: `memory [--agents N]
@@ -100,16 +117,44 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
       ]);
     },
   },
-  anomalies: {
-    usage: `anomalies [--agents N] [--hours H] [--seed S]
-    the anomaly detector against the simulator's ground truth: the anomalies scenario replayed in data time through
-    the default engine (recall, precision, time to detect by type), then baseline (false alarms per agent-day).
-    Defaults: 1,000 agents, 2 hours each, seed 1.`,
+  nab: {
+    usage: `nab [--nab-dir DIR] [--seed S]
+    the univariate ensemble's generalisation, every score by NAB's scorer (DIR: data/, labels/, score.py; default
+    ../shared/nab): leave-one-category-out over the pre-declared candidate configurations (for each category, the
+    candidate and threshold best on the other three, scored on it; then all categories pooled), and a generated
+    corpus of other shapes (seeds S, S+1, S+2; default 1) scored at the threshold chosen on all of NAB. 1–2 minutes.`,
     run(values) {
-      runAnomalyTruthBench({
-        agents: intFlag(values.agents, 'agents', 10, 100_000, 1000),
-        hours: intFlag(values.hours, 'hours', 1, 48, 2),
+      const dir = values['nab-dir'] ?? '../shared/nab';
+      if (typeof dir !== 'string' || dir === '') throw new UsageError('--nab-dir: needs a path');
+      const seed = intFlag(values.seed, 'seed', 0, 2 ** 31, 1);
+      try {
+        printNabBench(runNabBench({ nabDir: dir, seed }));
+      } catch (error) {
+        if (!(error instanceof NabBenchError)) throw error;
+        process.stderr.write(`swarmscope bench nab: ${error.message}\n`);
+        process.exitCode = 1;
+      }
+    },
+  },
+  anomalies: {
+    usage: `anomalies [--agents N] [--sim-agents N] [--hours H] [--seed S] [--generator both|simulator|fleetgen] [--no-emergence]
+    both generators — the simulator's anomalies scenario (and its baseline) and fleetgen's fleet with planted
+    faults (and the same fleet fault-free) — replayed in data time through the anomaly engine at the service's
+    defaults, the emergence engine and the incidents correlator: recall with the right type and median / p90
+    detection delay by fault type, false alarms per agent-day on the fault-free run (all and by type), incident
+    purity (faults landing in an incident of their agents, Jaccard ≥ 0.8; incidents of one pool's agents that
+    no fault of their time explains, as in bench incidents), and what fleetgen's load-test pool stopping raised. Defaults: fleetgen 400 agents,
+    simulator 100 agents (1 request per agent and second), 2 hours, seed 1, both.`,
+    run(values) {
+      const generator = values.generator ?? 'both';
+      if (generator !== 'both' && generator !== 'simulator' && generator !== 'fleetgen') throw new UsageError('--generator: must be both, simulator or fleetgen');
+      runAnomaliesBench({
+        agents: intFlag(values.agents, 'agents', 20, 100_000, 400),
+        simulatorAgents: intFlag(values['sim-agents'], 'sim-agents', 10, 100_000, 100),
+        hours: numberFlag(values.hours, 'hours', 1, 48, 2),
         seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 1),
+        generators: generator === 'both' ? ['simulator', 'fleetgen'] : [generator],
+        emergence: values.emergence !== false,
       });
     },
   },
@@ -219,19 +264,33 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     },
   },
   autoscaler: {
-    usage: `autoscaler [--days D] [--seed S]
-    plain HPA vs the combined policy on three seeded load traces through a pool model (SLO-violation minutes,
-    replica-hours, forecast sMAPE), and the decision time from a threshold crossing to an actuated decision through
-    the simulator control endpoint (median, p99). Defaults: 3 days, seed 42.`,
+    usage: `autoscaler [--trace FILE.csv] [--mean-rps R] [--interpolate] [--service-rate MU] [--slo S] [--startup S] [--days D] [--seed S] [--nab DIR]
+    replays load traces through a pool model (M/M/c replicas at MU rps each, default 5; a start-up delay, default
+    120 s; a minute's p95 against the SLO, default 1 s) under the Kubernetes HPA, the combined policy and an oracle
+    that knows the load: SLO-violation minutes, replica-hours, ratio to the oracle, decision time. --trace: one CSV
+    (columns timestamp,value; value = load in rps, or scaled with --mean-rps; --interpolate: linear between points).
+    Without it: the seeded traces (D days, default 3, seed 42) and the held-out ones (fleetgen, NAB traffic series
+    under DIR, default /work/shared/nab/data) scaled to a mean of R (default 100) rps, then decision time through
+    the simulator control endpoint.`,
     async run(values) {
-      await runAutoscalerBench({ days: intFlag(values.days, 'days', 1, 14, 3), seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 42), decisions: 200 });
+      await runAutoscalerBench({
+        ...(typeof values.trace === 'string' ? { trace: values.trace } : {}),
+        ...(values['mean-rps'] !== undefined || values.trace === undefined ? { meanRps: numberFlag(values['mean-rps'], 'mean-rps', 0.001, 1e7, 100) } : {}),
+        interpolate: values.interpolate === true,
+        pool: { serviceRate: numberFlag(values['service-rate'], 'service-rate', 1e-4, 1e6, 5), sloSeconds: numberFlag(values.slo, 'slo', 1e-3, 86_400, 1), startupSeconds: numberFlag(values.startup, 'startup', 0, 86_400, 120) },
+        days: intFlag(values.days, 'days', 1, 14, 3),
+        seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 42),
+        nab: typeof values.nab === 'string' ? values.nab : '/work/shared/nab/data',
+        decisions: values.trace === undefined ? 200 : 0,
+      });
     },
   },
   fuzz: {
     usage: `fuzz [--payloads N] [--seed S] [--concurrency C] [--max-seconds T]
-    random and mutated payloads against every POST endpoint of the four services (a child process, memory
-    backends): answers by status, 5xx, requests without an answer, crashes, heap after a forced GC at start, after
-    a warm-up tenth and at the end. Fails when any 5xx, unanswered request or crash. Default 100,000 payloads,
+    the known edge cases (one right answer each), then random and mutated payloads against every POST endpoint of
+    the five services (a child process, memory backends): answers by status, 5xx, non-JSON bodies accepted,
+    requests without an answer, crashes, heap after a forced GC at start, after a warm-up tenth and at the end.
+    Fails when any edge case is answered wrongly, any 5xx, non-JSON body accepted, unanswered request or crash. Default 100,000 payloads,
     seed 1, 16 in flight, at most 1800 s.`,
     run: (values) =>
       runFuzzBench({
@@ -258,7 +317,9 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     incidents against the simulator's ground truth: the anomalies scenario (N agents, H hours) and the emergence
     scenario (N agents, S s) replayed in data time through the anomaly and emergence engines and the correlator;
     raw alerts vs incidents (ratio before/after correlation), incidents per injected fault, share of its agents
-    named. Defaults: 1,000 agents, 2 hours, 900 s, seed 1.`,
+    named, faults in an incident of their own (Jaccard ≥ 0.8), incidents of pool membership alone; then the whole
+    fleet stops reporting for 5 minutes: incidents opened, stopped-reporting ones, earlier incidents rewritten.
+    Defaults: 1,000 agents, 2 hours, 900 s, seed 1.`,
     run(values) {
       const agents = intFlag(values.agents, 'agents', 50, 100_000, 1000);
       runIncidentBench({
@@ -266,8 +327,58 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         hours: intFlag(values.hours, 'hours', 1, 48, 2),
         emergenceAgents: agents,
         emergenceSeconds: intFlag(values.seconds, 'seconds', 300, 86_400, 900),
+        stopSeconds: 300,
         seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 1),
       });
+    },
+  },
+  history: {
+    usage: `history [--agents N] [--minutes M]
+    the DuckDB history at N agents (default 10,000): M minutes (default 10) of window closes and anomaly events written
+    as the platform writes them (CPU share of one core per second of data), then over a generated day of every agent's
+    minute windows and 30 days of hourly pool windows: one pool's 30-day range, a fleet percentile over the day, file
+    bytes per agent-day, and the time to reopen the file and load the registry.`,
+    async run(values) {
+      const r = await runHistoryBench({ agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000), minutes: intFlag(values.minutes, 'minutes', 1, 1440, 10) });
+      process.stdout.write(`\nhistory: ${r.agents.toLocaleString('en')} agents, ${r.minutes} minutes written; queries over a day of minute windows (${r.fleetRows.toLocaleString('en')} rows)\n`);
+      console.table([
+        {
+          'write CPU % of a core': +(r.writeCpuFraction * 100).toFixed(2),
+          'windows/s': Math.round(r.windowsPerSecond),
+          'events/s': Math.round(r.eventsPerSecond),
+          'pool 30-day range ms': +r.poolRangeMs.toFixed(1),
+          'range rows': r.poolRangeRows,
+          'fleet p99 over a day ms': +r.fleetPercentileMs.toFixed(1),
+          'bytes/agent-day': Math.round(r.bytesPerAgentDay),
+          'restart ms': Math.round(r.restartMs),
+        },
+      ]);
+    },
+  },
+  console: {
+    usage: `console [--agents N] [--edges E]
+    the web console in headless chromium (Debian's, through playwright-core) against a health-monitor holding N agents
+    (default 10,000) with 30 minutes of windows and an interaction graph of E edges (default 50,000): the fleet view's
+    first paint and first data, the agents table's paging (10 pages), the graph view's drawing and its longest
+    main-thread task (how long the page froze), and the console's static bytes.`,
+    async run(values) {
+      const r = await runConsoleBench({ agents: intFlag(values.agents, 'agents', 10, 1_000_000, 10_000), edges: intFlag(values.edges, 'edges', 0, 1_000_000, 50_000), pages: 10 });
+      process.stdout.write(`\nconsole: ${r.graph.nodes.toLocaleString('en')} agents drawn, ${r.graph.edges.toLocaleString('en')} edges; static assets ${(r.assetBytes / 1024).toFixed(0)} KiB\n`);
+      console.table([
+        {
+          'fleet first paint ms': Math.round(r.fleetFirstPaintMs),
+          'fleet data shown ms': r.fleetDataShownMs,
+          'agents page median ms': r.agentsPageMs.median,
+          'agents page max ms': r.agentsPageMs.max,
+          'graph shown ms': r.graph.shownMs,
+          'graph total ms': r.graph.layoutAndBuildMs,
+          'of which worker layout': Math.round(r.graph.workerMs),
+          'graph build': Math.round(r.graph.buildMs),
+          'sigma render': Math.round(r.graph.renderMs),
+          'longest task ms': Math.round(r.graph.longestTaskMs),
+          'navigate away ms': r.graph.navigateAwayMs,
+        },
+      ]);
     },
   },
 };
@@ -301,7 +412,18 @@ export async function bench(argv: readonly string[]): Promise<void> {
     interval: { type: 'string' },
     tools: { type: 'string' },
     edges: { type: 'string' },
+    'nab-dir': { type: 'string' },
     scenario: { type: 'string' },
+    'sim-agents': { type: 'string' },
+    generator: { type: 'string' },
+    emergence: { type: 'boolean' },
+    trace: { type: 'string' },
+    'mean-rps': { type: 'string' },
+    interpolate: { type: 'boolean' },
+    'service-rate': { type: 'string' },
+    slo: { type: 'string' },
+    startup: { type: 'string' },
+    nab: { type: 'string' },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
   for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);

@@ -1,16 +1,19 @@
-import { boundHeapGrowth, createLogger, onShutdownSignal, parseEnv, secretFor } from '@swarmscope/core';
+import { boundHeapGrowth, createLogger, type Logger, onShutdownSignal, parseEnv, secretFor } from '@swarmscope/core';
 import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
 import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
 import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
-import { SimulatorActuator, autoscalerEnv, runAutoscaler } from '@swarmscope/autoscaler';
+import { SimulatorActuator, autoscalerEnv, defaultPolicy, runAutoscaler, type Autoscaler } from '@swarmscope/autoscaler';
 import { incidentsEnv, runIncidents } from '@swarmscope/incidents';
+import { ScalingMirror, dataDirFrom, withHistory, type History } from '@swarmscope/history';
 import { BuiltinFleet, startControlServer } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
 import { intFlag, parseFlags } from '../args';
 import { formatSummaryLine } from '../summary-line';
+import { LiveTerminal } from '../terminal-lines';
 
 export const startUsage = `swarmscope start [--agents N] [--duration S] [--no-fleet] [--autoscale]
-  Runs the platform in one process (embedded: in-memory store and bus; set REDIS_URL for Redis),
+  Runs the platform in one process (embedded: in-memory store and bus, history kept in SWARMSCOPE_DATA_DIR,
+  default ./.swarmscope; set REDIS_URL for Redis),
   with a simulated fleet of N agents (default 1000) reporting through the SDK.
   --duration S   stop by itself after S seconds
   --no-fleet     no simulated fleet: only the services
@@ -29,34 +32,42 @@ export async function start(argv: readonly string[]): Promise<void> {
   boundHeapGrowth();
 
   const env = parseEnv(healthMonitorEnv);
-  const logger = createLogger({ name: 'swarmscope', level: env.LOG_LEVEL, destination: process.stderr });
+  const out = process.stdout;
+  // On a terminal: readable log lines above a live summary line (each log line clears it first, then redraws it);
+  // piped: JSON logs on stderr, a summary line every 10 s on stdout.
+  const terminal = out.isTTY ? new LiveTerminal() : undefined;
+  const destination = terminal ? { write: (chunk: string) => void out.write(terminal.showLog(chunk)) } : process.stderr;
+  const logger = createLogger({ name: 'swarmscope', level: env.LOG_LEVEL, destination });
   // A signal while the services start waits for them to be up, then stops them all cleanly.
   let started!: (stop: (reason: string) => Promise<void>) => void;
   const stopOnceStarted = new Promise<(reason: string) => Promise<void>>((resolve) => (started = resolve));
   const removeSignals = onShutdownSignal(async (signal) => (await stopOnceStarted)(signal), logger);
-  const backends = backendsFor(env, logger);
+  const memoryOrRedis = await backendsFor(env, logger);
+  // Embedded mode keeps its history on disk and continues from it; distributed mode's history is a follow-up (README).
+  const embedded = memoryOrRedis.store.kind === 'memory' ? await withHistory(memoryOrRedis, { dataDir: dataDirFrom(process.env), logger }) : undefined;
+  const backends = embedded?.backends ?? memoryOrRedis;
   // The services share this process, its store and its bus. The bus's consumers subscribe before health-monitor
   // accepts a sample: a new consumer group starts at the latest entry.
   const detectorEnv = parseEnv(anomalyDetectorEnv);
   const anomalyDetector = await runAnomalyDetector(
     detectorEnv,
     backends.bus,
-    createDefaultEngine({ latencySloSeconds: detectorEnv.LATENCY_SLO_SECONDS }),
-    createLogger({ name: 'anomaly-detector', level: env.LOG_LEVEL, destination: process.stderr }),
+    createDefaultEngine({ latencySlos: detectorEnv.LATENCY_SLOS }),
+    createLogger({ name: 'anomaly-detector', level: env.LOG_LEVEL, destination }),
   );
   const emergenceDetector = await runEmergenceDetector(
     parseEnv(emergenceDetectorEnv),
     backends.bus,
-    createLogger({ name: 'emergence-detector', level: env.LOG_LEVEL, destination: process.stderr }),
+    createLogger({ name: 'emergence-detector', level: env.LOG_LEVEL, destination }),
   );
-  const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination: process.stderr }));
+  const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination }));
   // incidents reads the detectors' events (none before samples arrive) and its narrator reports its own LLM calls to
   // this health-monitor unless told otherwise (Swarmscope watches its own AI), so it starts once that one listens.
   const incidentsConfig = parseEnv(incidentsEnv);
   const incidents = await runIncidents(
     incidentsConfig.NARRATOR_REPORT_URL ? incidentsConfig : { ...incidentsConfig, NARRATOR_REPORT_URL: healthMonitor.server.url },
     backends,
-    createLogger({ name: 'incidents', level: env.LOG_LEVEL, destination: process.stderr }),
+    createLogger({ name: 'incidents', level: env.LOG_LEVEL, destination }),
   );
   // The fleet reports with a key that may ingest; the autoscaler scales it with one that may administer.
   const ingestKey = secretFor(env.API_KEYS, 'ingest');
@@ -68,16 +79,25 @@ export async function start(argv: readonly string[]): Promise<void> {
     parseEnv(autoscalerEnv),
     backends.bus,
     backends.store,
-    createLogger({ name: 'autoscaler', level: env.LOG_LEVEL, destination: process.stderr }),
+    createLogger({ name: 'autoscaler', level: env.LOG_LEVEL, destination }),
     control ? { actuator: new SimulatorActuator({ url: control.url, ...(adminKey ? { apiKey: adminKey } : {}) }) } : {},
   );
+  embedded?.maintenance.register(healthMonitor.monitor.metrics.registry);
+  const scalingHistory = embedded ? await keepScalingHistory(embedded.history, autoscaler.autoscaler, logger) : undefined;
   fleet?.start();
+  // The console's gateway reaches the services where this process bound them (a port variable may have moved one).
+  const gateway = healthMonitor.monitor.consoleGateway;
+  gateway.set('anomaly', anomalyDetector.server.url);
+  gateway.set('emergence', emergenceDetector.server.url);
+  gateway.set('autoscaler', autoscaler.server.url);
+  gateway.set('incidents', incidents.server.url);
 
-  const out = process.stdout;
   const url = healthMonitor.server.url;
   out.write(
     [
       `Swarmscope is running (${backends.store.kind} mode${env.REDIS_URL ? `, ${redact(env.REDIS_URL)}` : ''})`,
+      historyLine(embedded),
+      `  console           ${url}/   (open it in a browser)`,
       `  health-monitor    ${url}   (GET /fleet/summary · /agents · /graph · /metrics · POST /v1/ingest)`,
       `  anomaly-detector  ${anomalyDetector.server.url}   (GET /anomalies · /detectors · /metrics · POST /detect/:agentId)`,
       `  emergence         ${emergenceDetector.server.url}   (GET /events · /fleet/state · /network/analysis · /metrics · POST /analyze)`,
@@ -89,13 +109,11 @@ export async function start(argv: readonly string[]): Promise<void> {
     ].join('\n'),
   );
 
-  // Live on a terminal (one line, rewritten); a line every 10 s when piped, so logs stay readable.
-  const live = Boolean(out.isTTY);
   let ticks = 0;
   const render = () => formatSummaryLine(fleetSummary(healthMonitor.monitor), fleet?.stats().dropped);
   const ticker = setInterval(() => {
     ticks++;
-    if (live) out.write(`\r\x1b[2K${render()}`);
+    if (terminal) out.write(terminal.showSummary(render()));
     else if (ticks % 10 === 0) out.write(`${render()}\n`);
   }, 1000);
 
@@ -103,12 +121,13 @@ export async function start(argv: readonly string[]): Promise<void> {
   const stop = (reason: string) =>
     (stopped ??= (async () => {
       clearInterval(ticker);
-      if (live) out.write('\n');
+      if (terminal) out.write(terminal.end());
       out.write(`stopping (${reason}): flushing the fleet, draining requests, writing the registry...\n`);
       await fleet?.stop();
       const final = render();
       await healthMonitor.stop();
       await autoscaler.stop();
+      await scalingHistory?.stop();
       await control?.close(1000);
       await emergenceDetector.stop();
       await anomalyDetector.stop();
@@ -132,6 +151,23 @@ export async function start(argv: readonly string[]): Promise<void> {
       );
     }, duration * 1000);
   }
+}
+
+/** Puts the saved policies back into the autoscaler, then saves its policy changes and decisions every 2 s. */
+async function keepScalingHistory(history: History, autoscaler: Autoscaler, logger: Logger): Promise<ScalingMirror> {
+  const saved = await history.policies();
+  for (const { policy } of saved) await autoscaler.applyPolicy(policy as { pool: string } & Record<string, unknown>);
+  const isDefault = (policy: { pool: string }) => JSON.stringify(policy) === JSON.stringify(defaultPolicy(policy.pool));
+  const mirror = new ScalingMirror(history, autoscaler, { logger, isDefault });
+  mirror.remember(saved);
+  mirror.start(2000);
+  return mirror;
+}
+
+function historyLine(embedded: { history: History; restored: { agents: number; incidents: number } } | undefined): string {
+  if (!embedded) return '  history           not kept in distributed mode (see the README, History)';
+  const { history, restored } = embedded;
+  return `  history           ${history.path}   (restored ${restored.agents} agents, ${restored.incidents} open incidents)`;
 }
 
 function redact(url: string): string {

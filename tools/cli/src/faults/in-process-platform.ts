@@ -15,7 +15,7 @@ export function inProcessPlatform(port: number): OutagePlatform {
   return {
     url: `http://127.0.0.1:${port}`,
     async start() {
-      const backends = backendsFor(env, logger);
+      const backends = await backendsFor(env, logger);
       const monitor = await runHealthMonitor(env, backends, logger);
       running = { monitor, close: () => backends.close() };
     },

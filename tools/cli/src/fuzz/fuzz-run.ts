@@ -15,9 +15,11 @@ export interface FuzzTally {
   /** Answers by status class and code, e.g. `400 SWS_INVALID_FIELD`, `200`. */
   byStatus: Record<string, number>;
   fiveXx: number;
+  /** Bodies that are not JSON (text/plain, XML, a form, no type) answered 2xx: dropped or misread, never refused. */
+  notJsonAccepted: number;
   /** Requests with no HTTP answer (connection reset, timeout): a crash or a hang. */
   noAnswer: number;
-  /** The first failures (5xx or no answer), for the report. */
+  /** The first failures (5xx, a non-JSON body accepted, or no answer), for the report. */
   failures: FuzzFailure[];
 }
 
@@ -33,7 +35,7 @@ export interface FuzzRunHooks {
 /** Sends every case (POST) to its service, `concurrency` at a time, and tallies the answers. */
 export async function runFuzzCases(cases: Iterable<FuzzCase>, urls: Record<FuzzService, string>, concurrency: number, hooks: FuzzRunHooks = {}): Promise<FuzzTally> {
   const { onProgress, onAnswer } = hooks;
-  const tally: FuzzTally = { sent: 0, byStatus: {}, fiveXx: 0, noAnswer: 0, failures: [] };
+  const tally: FuzzTally = { sent: 0, byStatus: {}, fiveXx: 0, notJsonAccepted: 0, noAnswer: 0, failures: [] };
   const dispatcher = new Agent({ connections: concurrency, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
   const iterator = cases[Symbol.iterator]();
   const worker = async () => {
@@ -52,6 +54,9 @@ export async function runFuzzCases(cases: Iterable<FuzzCase>, urls: Record<FuzzS
       onAnswer?.(c, answer.statusCode);
       if (answer.statusCode >= 500) {
         tally.fiveXx++;
+        keep(c, answer.statusCode, text);
+      } else if (c.notJson && answer.statusCode < 300) {
+        tally.notJsonAccepted++;
         keep(c, answer.statusCode, text);
       }
     } catch (error) {

@@ -2,7 +2,7 @@ import { deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 
 /** The services a fuzz case targets (their POST endpoints). */
-export type FuzzService = 'health-monitor' | 'anomaly-detector' | 'emergence-detector' | 'autoscaler';
+export type FuzzService = 'health-monitor' | 'anomaly-detector' | 'emergence-detector' | 'autoscaler' | 'incidents';
 
 /** One request: raw bytes and headers, so bodies that are not JSON at all can be sent too. */
 export interface FuzzCase {
@@ -12,6 +12,8 @@ export interface FuzzCase {
   body: Buffer;
   /** How the case was made (for the report of a failure). */
   shape: string;
+  /** A body in another media type than JSON: whatever else it holds, it must never be accepted (2xx). */
+  notJson: boolean;
 }
 
 /** The keys the fuzzed platform is started with. */
@@ -106,6 +108,9 @@ export const ENDPOINTS: readonly Endpoint[] = [
   },
   { service: 'autoscaler', scope: 'admin', path: () => '/analyze', body: () => fc.record({ pool: optional(fc.constantFrom('support', 'billing', 'nowhere')) }).map(defined) },
   { service: 'autoscaler', scope: 'admin', path: () => '/policies', body: () => policy },
+  // No incident exists in the fuzzed platform: a valid body meets a 404, the others their 4xx before it.
+  { service: 'incidents', scope: 'admin', path: (id) => `/incidents/${id}/ack`, body: () => fc.record({ by: optional(name) }).map(defined) },
+  { service: 'incidents', scope: 'admin', path: (id) => `/incidents/${id}/resolve`, body: () => fc.record({ by: optional(name), note: optional(fc.string({ maxLength: 1200 })) }).map(defined) },
 ];
 
 /** A mutation of a valid body: at a path chosen by `at`, replace, delete, or add a sibling. */
@@ -144,7 +149,9 @@ function applyMutation(root: Json, mutation: Mutation): Json {
 }
 
 /** How the bytes of the body are made from the (possibly mutated) value. */
-const ODD_ENCODINGS = ['flipped', 'truncated', 'proto-text', 'random-bytes', 'gzip-garbage', 'deflate', 'unknown-encoding', 'gzip-bomb', 'oversized', 'text-plain', 'latin1-charset', 'no-content-type', 'empty'] as const;
+const ODD_ENCODINGS = ['flipped', 'truncated', 'proto-text', 'random-bytes', 'gzip-garbage', 'deflate', 'unknown-encoding', 'gzip-bomb', 'oversized', 'text-plain', 'xml', 'form', 'latin1-charset', 'no-content-type', 'empty'] as const;
+/** Encodings whose Content-Type is not JSON (the body may still be JSON text): never accepted. */
+const NOT_JSON: ReadonlySet<string> = new Set(['text-plain', 'xml', 'form', 'no-content-type']);
 const encoding = fc.oneof({ weight: 14, arbitrary: fc.constant('json' as const) }, { weight: 2, arbitrary: fc.constant('gzip' as const) }, { weight: 3, arbitrary: fc.constantFrom(...ODD_ENCODINGS) });
 type Encoding = typeof encoding extends fc.Arbitrary<infer E> ? E : never;
 
@@ -181,7 +188,9 @@ function fuzzCase(now: number): fc.Arbitrary<FuzzCase> {
       const { body, headers } = encode(value, picks.encoding, picks.noise, picks.cut);
       headers.authorization = authHeader(picks.auth, endpoint.scope) ?? '';
       if (!headers.authorization) delete headers.authorization;
-      return { service: endpoint.service, path: endpoint.path(picks.id), headers, body, shape: `${shape}/${picks.encoding}/${picks.auth}` };
+      // An empty body carries nothing to refuse: only a non-JSON type with bytes must be refused.
+      const notJson = NOT_JSON.has(picks.encoding) && body.length > 0;
+      return { service: endpoint.service, path: endpoint.path(picks.id), headers, body, shape: `${shape}/${picks.encoding}/${picks.auth}`, notJson };
     });
 }
 
@@ -240,6 +249,11 @@ function encode(value: Json, kind: Encoding, noise: Uint8Array, cut: number): { 
       return { body: Buffer.from(`{"reports":[${'"x",'.repeat(FUZZ_BODY_LIMIT_BYTES / 4)}"x"]}`), headers };
     case 'text-plain':
       return { body: json(), headers: { 'content-type': 'text/plain' } };
+    case 'xml':
+      return { body: Buffer.from(`<?xml version="1.0"?><body>${json().toString('base64')}</body>`), headers: { 'content-type': 'application/xml' } };
+    case 'form':
+      // What `curl -d '{…}'` sends.
+      return { body: json(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
     case 'latin1-charset':
       return { body: json(), headers: { 'content-type': 'application/json; charset=latin1' } };
     case 'no-content-type':

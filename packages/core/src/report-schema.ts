@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { INTERACTION_KINDS, INTERACTION_OUTCOMES } from './bus/topics';
+import { metricValue } from './validation';
+
+// The one schema of an agent's report, for every route that takes one: health-monitor's ingest and register,
+// anomaly-detector's /detect, emergence-detector's /analyze. Objects are strict (an unknown key, e.g. `metric` for
+// `metrics`, is refused with its path, never dropped).
+
+/** Limits of one report; documented in the README's API section. */
+export const REPORT_LIMITS = {
+  idLength: 128,
+  nameLength: 64,
+  metricsPerReport: 64,
+  qualityPerReport: 32,
+  labelsPerAgent: 32,
+  labelValueLength: 256,
+  /** Tool names are label values of `swarmscope_agent_tool_*_total`. */
+  toolsPerReport: 32,
+  toolNameLength: 256,
+} as const;
+
+const ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
+const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
+
+export const agentIdSchema = z
+  .string({ error: 'must be a string' })
+  // abort: one message per problem (an empty id is not also "bad characters").
+  .min(1, { error: 'must not be empty', abort: true })
+  .max(REPORT_LIMITS.idLength, { error: `must be at most ${REPORT_LIMITS.idLength} characters`, abort: true })
+  .regex(ID_PATTERN, 'may only hold letters, digits and . _ : -');
+
+const labelSchema = z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(REPORT_LIMITS.idLength, `must be at most ${REPORT_LIMITS.idLength} characters`);
+/**
+ * Pools are names other services act on (autoscaler policies, `/policies/:pool`, Kubernetes targets): the id charset,
+ * so a pool name one service accepts is one every service can use.
+ */
+const poolSchema = agentIdSchema;
+
+/** The problem with a metric or quality name, or undefined when it is a good one. */
+function nameProblem(name: string): string | undefined {
+  if (name.length > REPORT_LIMITS.nameLength) return `name must be at most ${REPORT_LIMITS.nameLength} characters`;
+  if (!NAME_PATTERN.test(name)) return 'name must be snake_case ([a-z][a-z0-9_]*)';
+  return undefined;
+}
+
+/** Names whose values are counts (whole, ≥ 0) or amounts (≥ 0). Custom metrics need only be finite. */
+const COUNTS = new Set(['requests', 'errors', 'input_tokens', 'output_tokens', 'tool_calls']);
+const AMOUNTS = new Set(['response_time_seconds', 'cpu_percent', 'memory_bytes', 'memory_percent', 'cost_usd']);
+/** The standard metric and quality names (the data model's); every other name is a custom series of its agent. */
+export const STANDARD_NAMES: ReadonlySet<string> = new Set([...COUNTS, ...AMOUNTS, 'accuracy', 'coherence', 'efficiency', 'adaptability']);
+
+/**
+ * A name → value map refuses the key `__proto__`: zod's object and record parsers skip it without an issue (so a
+ * report with it would be accepted with the value silently gone), and it is never a good metric, label or tool name.
+ */
+function withoutProtoKey<S extends z.ZodType>(schema: S) {
+  return z.preprocess((value, context) => {
+    if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')) {
+      context.addIssue({ code: 'custom', path: ['__proto__'], message: 'a reserved name (__proto__), not allowed here', input: value });
+    }
+    return value;
+  }, schema);
+}
+
+// JSON has no NaN or Infinity, but a client may send 1e308: bounded, so sums over the fleet stay finite.
+const finite = metricValue;
+
+// Name → value maps are objects with a catchall whose names are checked in the refinement: the same maps as
+// `z.record(name, value)`, but half the cost (zod compiles object schemas; a record runs a schema per key), and every
+// report of every agent passes here.
+export const metricsSchema = withoutProtoKey(z
+  .object({})
+  .catchall(finite)
+  .superRefine((metrics, context) => {
+    const names = Object.keys(metrics);
+    if (names.length > REPORT_LIMITS.metricsPerReport) context.addIssue({ code: 'custom', message: `at most ${REPORT_LIMITS.metricsPerReport} metrics per report` });
+    for (const name of names) {
+      const problem = nameProblem(name);
+      const value = metrics[name]!;
+      if (problem) context.addIssue({ code: 'custom', path: [name], message: problem });
+      else if (COUNTS.has(name) && !(Number.isInteger(value) && value >= 0)) context.addIssue({ code: 'custom', path: [name], message: 'must be a whole number ≥ 0' });
+      else if (AMOUNTS.has(name) && value < 0) context.addIssue({ code: 'custom', path: [name], message: 'must be ≥ 0' });
+    }
+    if (metrics.errors !== undefined && metrics.requests !== undefined && metrics.errors > metrics.requests) {
+      context.addIssue({ code: 'custom', path: ['errors'], message: `must not exceed requests (${metrics.requests})` });
+    }
+  }));
+
+export const qualitySchema = withoutProtoKey(z
+  .object({})
+  .catchall(finite.min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'))
+  .superRefine((quality, context) => {
+    const names = Object.keys(quality);
+    if (names.length > REPORT_LIMITS.qualityPerReport) context.addIssue({ code: 'custom', message: `at most ${REPORT_LIMITS.qualityPerReport} quality scores per report` });
+    for (const name of names) {
+      const problem = nameProblem(name);
+      if (problem) context.addIssue({ code: 'custom', path: [name], message: problem });
+    }
+  }));
+
+const count = finite.int('must be a whole number ≥ 0').min(0, 'must be a whole number ≥ 0');
+
+const toolUsageSchema = z
+  .strictObject(
+    {
+      calls: count,
+      errors: count.optional(),
+      durationSeconds: finite.min(0, 'must be ≥ 0').optional(),
+    },
+    { error: 'must be an object {"calls", "errors?", "durationSeconds?"}' },
+  )
+  .superRefine((usage, context) => {
+    if (usage.errors !== undefined && usage.errors > usage.calls) context.addIssue({ code: 'custom', path: ['errors'], message: `must not exceed calls (${usage.calls})` });
+  });
+
+/** Tool (function) usage by tool name: the per-name breakdown of `tool_calls`. Name problems are reported at `tools`. */
+export const toolsSchema = withoutProtoKey(z
+  .record(z.string(), toolUsageSchema, {
+    // Only for the map itself: the usages keep their own messages.
+    error: (issue) => (issue.code === 'invalid_type' ? 'must be an object of tool name → {"calls", "errors?", "durationSeconds?"}' : undefined),
+  })
+  .superRefine((tools, context) => {
+    const names = Object.keys(tools);
+    if (names.length > REPORT_LIMITS.toolsPerReport) context.addIssue({ code: 'custom', message: `at most ${REPORT_LIMITS.toolsPerReport} tools per report, got ${names.length}` });
+    for (const name of names) {
+      if (name.length === 0) context.addIssue({ code: 'custom', message: 'tool name must not be empty' });
+      else if (name.length > REPORT_LIMITS.toolNameLength) {
+        context.addIssue({ code: 'custom', message: `tool name must be at most ${REPORT_LIMITS.toolNameLength} characters, got ${name.length} ("${name.slice(0, 32)}…")` });
+      }
+    }
+  }));
+
+export const labelsSchema = withoutProtoKey(z
+  .record(z.string().max(REPORT_LIMITS.nameLength, `label name must be at most ${REPORT_LIMITS.nameLength} characters`), z.string().max(REPORT_LIMITS.labelValueLength, `must be at most ${REPORT_LIMITS.labelValueLength} characters`))
+  .refine((labels) => Object.keys(labels).length <= REPORT_LIMITS.labelsPerAgent, `at most ${REPORT_LIMITS.labelsPerAgent} labels`));
+
+const timestampSchema = z.number({ error: 'must be a number (epoch milliseconds)' }).int('must be whole epoch milliseconds');
+
+/** One report of the batch path, as the SDK sends it. */
+export const reportSchema = z.strictObject({
+  agentId: agentIdSchema,
+  timestamp: timestampSchema.optional(),
+  model: labelSchema.optional(),
+  pool: poolSchema.optional(),
+  type: labelSchema.optional(),
+  labels: labelsSchema.optional(),
+  metrics: metricsSchema.optional(),
+  quality: qualitySchema.optional(),
+  tools: toolsSchema.optional(),
+});
+export type ReportInput = z.infer<typeof reportSchema>;
+
+/** One agent-to-agent interaction, as the SDK's delegate() reports it. */
+export const interactionInputSchema = z.strictObject({
+  from: agentIdSchema,
+  to: agentIdSchema,
+  kind: z.enum(INTERACTION_KINDS, { error: `must be one of ${INTERACTION_KINDS.join(', ')}` }),
+  outcome: z.enum(INTERACTION_OUTCOMES, { error: `must be one of ${INTERACTION_OUTCOMES.join(', ')}` }),
+  latencySeconds: finite.min(0, 'must be ≥ 0'),
+  timestamp: timestampSchema.optional(),
+  traceId: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits (a W3C trace id)').optional(),
+  spanId: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits (a W3C span id)').optional(),
+});
+
+/** The seed path `POST /agents/:id/metrics`: one report of a registered agent. */
+export const agentMetricsSchema = z.strictObject({
+  timestamp: timestampSchema.optional(),
+  metrics: metricsSchema.optional(),
+  quality: qualitySchema.optional(),
+  tools: toolsSchema.optional(),
+});
+
+export const registerSchema = z.strictObject({
+  model: labelSchema,
+  type: labelSchema.optional(),
+  pool: poolSchema.optional(),
+  labels: labelsSchema.optional(),
+});
+
+export const REPORT_DEFAULTS = { model: 'unknown', type: 'general', pool: 'default' } as const;
+
+/** `POST /detect/:agentId` (anomaly-detector): a report of the agent the path names, scored at once. */
+export const detectReportSchema = reportSchema.omit({ agentId: true });
+
+/** A report in `POST /analyze` (emergence-detector): replayed data, so its timestamp is required. */
+export const analyzeReportSchema = reportSchema.extend({ timestamp: timestampSchema });
+
+/** An interaction in `POST /analyze`: kind, outcome and latency default to a successful, instant delegation. */
+export const analyzeInteractionSchema = interactionInputSchema.extend({
+  kind: interactionInputSchema.shape.kind.default('delegation'),
+  outcome: interactionInputSchema.shape.outcome.default('success'),
+  latencySeconds: interactionInputSchema.shape.latencySeconds.default(0),
+  timestamp: timestampSchema,
+});

@@ -1,0 +1,17 @@
+export { History } from './history';
+export type { HistoryOptions } from './history';
+export { HistoryOpenError } from './errors';
+export { durableStore, restoreInto } from './durable-store';
+export { openHistoryDb, DB_FILE } from './open';
+export { HISTORY_TABLES, SCHEMA_VERSION } from './schema';
+export type { HistoryTable } from './schema';
+export { rollUp, rollUpByPeriod, HOUR_MS } from './rollup';
+export { withHistory, dataDirFrom, DEFAULT_DATA_DIR } from './embedded';
+export { Maintenance, JOBS, checkIntegrity, pruneOld, rollUpOldWindows } from './maintenance';
+export type { Job, MaintenanceOptions } from './maintenance';
+export { parseDuration, retentionFrom, rollupCutoff } from './retention';
+export type { Retention } from './retention';
+export { EXPORT_FORMATS, exportTable, queryHistory } from './read-only';
+export type { ExportFormat } from './read-only';
+export { ScalingMirror } from './scaling-mirror';
+export type { ScalingSource } from './scaling-mirror';

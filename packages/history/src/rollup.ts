@@ -1,0 +1,61 @@
+import type { WindowSummary } from '@swarmscope/core';
+
+export const HOUR_MS = 3_600_000;
+
+/**
+ * Folds closed windows of one series into one window of `durationMs` starting at `start`. Counts, tokens and cost
+ * add up; the error rate is recomputed; latency mean and percentiles are weighted by latency samples and metric means
+ * by requests. Percentiles of a roll-up are therefore an approximation (the minute sketches are not kept), `max` exact.
+ */
+export function rollUp(windows: readonly WindowSummary[], start: number, durationMs: number): WindowSummary {
+  let count = 0;
+  let errors = 0;
+  let samples = 0;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let costUsd = 0;
+  let max = 0;
+  const latencySums = { mean: 0, p50: 0, p95: 0, p99: 0 };
+  const meanSums = new Map<string, { sum: number; weight: number }>();
+  for (const w of windows) {
+    count += w.count;
+    errors += w.errors;
+    inputTokens += w.inputTokens;
+    outputTokens += w.outputTokens;
+    costUsd += w.costUsd;
+    samples += w.latency.samples;
+    max = Math.max(max, w.latency.max);
+    for (const q of ['mean', 'p50', 'p95', 'p99'] as const) latencySums[q] += w.latency[q] * w.latency.samples;
+    // A window without requests still carries gauges (e.g. queue depth): weigh it as one observation then.
+    const weight = w.count > 0 ? w.count : 1;
+    for (const [name, value] of Object.entries(w.means)) {
+      const acc = meanSums.get(name) ?? { sum: 0, weight: 0 };
+      acc.sum += value * weight;
+      acc.weight += weight;
+      meanSums.set(name, acc);
+    }
+  }
+  const per = (sum: number) => (samples > 0 ? sum / samples : 0);
+  return {
+    start,
+    durationMs,
+    count,
+    errors,
+    errorRate: count > 0 ? errors / count : 0,
+    latency: { mean: per(latencySums.mean), p50: per(latencySums.p50), p95: per(latencySums.p95), p99: per(latencySums.p99), max, samples },
+    inputTokens,
+    outputTokens,
+    costUsd,
+    means: Object.fromEntries([...meanSums].map(([name, acc]) => [name, acc.sum / acc.weight])),
+  };
+}
+
+/** Groups windows by the `bucketMs`-aligned period they start in, and rolls each group up. */
+export function rollUpByPeriod(windows: readonly WindowSummary[], bucketMs: number): WindowSummary[] {
+  const groups = new Map<number, WindowSummary[]>();
+  for (const w of windows) {
+    const bucket = Math.floor(w.start / bucketMs) * bucketMs;
+    (groups.get(bucket) ?? groups.set(bucket, []).get(bucket)!).push(w);
+  }
+  return [...groups].sort(([a], [b]) => a - b).map(([bucket, group]) => rollUp(group, bucket, bucketMs));
+}

@@ -1,0 +1,49 @@
+import { cheapestReplicas, type CostInput } from './cost';
+
+// Each replica holds 8 rps within the SLO (10 before its queue is unstable); one point a minute long, after the
+// start-up: the count that serves there is n.
+const base: CostInput = {
+  horizon: [{ offsetSeconds: 120, weightSeconds: 60, mean: 95, sd: 0 }],
+  serving: 5,
+  startupSeconds: 120,
+  holds: (n) => 8 * n,
+  stableReplicas: 10,
+  costPerReplicaHourUsd: 0.6,
+  sloViolationMinuteUsd: 1,
+  minReplicas: 1,
+  maxReplicas: 1000,
+};
+
+describe('cheapestReplicas (cost and SLO as one objective)', () => {
+  it('a certain load: the fewest replicas holding it, as long as a violation-minute costs more than the replicas', () => {
+    expect(cheapestReplicas(base)).toMatchObject({ replicas: 12, sloRiskUsd: 0 });
+    // 2 replica-minutes at $0.01 < $1 of violation: hold. At $0.01 a violation-minute, the stable floor is cheaper.
+    expect(cheapestReplicas({ ...base, sloViolationMinuteUsd: 0.01 }).replicas).toBe(10);
+  });
+
+  it('an uncertain load: the newsvendor quantile (replica-minute price / violation-minute price)', () => {
+    // Normal(95, 10); a replica-minute costs $0.01 and a violation-minute $1: add replicas (8 rps each) while one
+    // lowers P(exceed) by more than 1 %: 15 holds 120 (P = 0.62 %); 14 holds 112 (P = 4.46 %).
+    const plan = cheapestReplicas({ ...base, horizon: [{ offsetSeconds: 120, weightSeconds: 60, mean: 95, sd: 10 }] });
+    expect(plan.replicas).toBe(15);
+    expect(plan.violationMinutes).toBeCloseTo(0.0062, 3);
+  });
+
+  it('replicas asked now do not serve before the start-up: the risk there is the serving count’s', () => {
+    const plan = cheapestReplicas({ ...base, horizon: [{ offsetSeconds: 0, weightSeconds: 60, mean: 95, sd: 0 }, { offsetSeconds: 120, weightSeconds: 60, mean: 95, sd: 0 }] });
+    expect(plan.replicas).toBe(12);
+    expect(plan.violationMinutes).toBe(1);
+  });
+
+  it('a burst history weighs in where the Normal forecast has no tail', () => {
+    // P(load > x) = 0.5·e^−(x − 95)/20: the next replica (8 rps) saves 33 % of the risk left, worth its $0.01 while
+    // the risk is ≥ $0.0303, i.e. up to 8n − 95 ≤ 56: 18 replicas, so the plan is 19.
+    const plan = cheapestReplicas({ ...base, burstExceedance: (load) => 0.5 * Math.exp(-(load - 95) / 20) });
+    expect(plan.replicas).toBe(19);
+  });
+
+  it('the budget and maxReplicas cap the plan and say so', () => {
+    expect(cheapestReplicas({ ...base, maxCostUsdPerHour: 4.8 })).toMatchObject({ replicas: 8, limitedBy: 'budget' });
+    expect(cheapestReplicas({ ...base, maxReplicas: 7 })).toMatchObject({ replicas: 7, limitedBy: 'maxReplicas' });
+  });
+});

@@ -1,0 +1,145 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { consoleAssetsDir } from '@swarmscope/console';
+import { createLogger, parseEnv } from '@swarmscope/core';
+import { backendsFor, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
+import { chromium, type Page } from 'playwright-core';
+import { quantileSorted } from 'simple-statistics';
+
+export interface ConsoleBenchOptions {
+  agents: number;
+  edges: number;
+  /** Pages of the agents table to time. */
+  pages: number;
+}
+
+export interface ConsoleBenchResult {
+  assetBytes: number;
+  fleetFirstPaintMs: number;
+  fleetDataShownMs: number;
+  agentsPageMs: { median: number; max: number };
+  graph: { nodes: number; edges: number; shownMs: number; layoutAndBuildMs: number; longestTaskMs: number; navigateAwayMs: number; workerMs: number; buildMs: number; renderMs: number };
+}
+
+const POOLS = 12;
+const MODELS = 6;
+
+/** A seeded scale-free-ish graph: each new agent links to `perAgent` earlier ones picked in proportion to degree. */
+function preferentialEdges(agents: readonly string[], edges: number): Array<[string, string]> {
+  let seed = 7;
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const ends: number[] = [0, 1];
+  const out: Array<[string, string]> = [];
+  const seen = new Set<string>();
+  const perAgent = Math.max(1, Math.ceil(edges / agents.length));
+  for (let i = 1; i < agents.length && out.length < edges; i++) {
+    for (let k = 0; k < perAgent && out.length < edges; k++) {
+      const j = ends[Math.floor(random() * ends.length)]! % i;
+      const key = `${i}>${j}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push([agents[i]!, agents[j]!]);
+      ends.push(i, j);
+    }
+  }
+  return out;
+}
+
+async function post(url: string, body: unknown): Promise<void> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+}
+
+function directoryBytes(dir: string): number {
+  return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+}
+
+/** Milliseconds from `start()` until `ready` holds on the page. */
+async function timed(page: Page, start: () => Promise<unknown>, ready: string): Promise<number> {
+  const started = Date.now();
+  await start();
+  try {
+    await page.waitForFunction(ready, undefined, { timeout: 60_000, polling: 'raf' });
+  } catch (error) {
+    const shown = (await page.locator('main').textContent().catch(() => '')) ?? '';
+    throw new Error(`the console did not get to \`${ready}\` within 60 s; it showed: ${shown.slice(0, 300)}`, { cause: error });
+  }
+  return Date.now() - started;
+}
+
+/**
+ * The web console at fleet scale: a health-monitor (embedded, in this process) holding `agents` agents with closed
+ * windows and an interaction graph of `edges` edges, opened in headless chromium: first paint of the fleet view, the
+ * agents table's paging, and the graph view's drawing (its longest main-thread task: how long the page froze).
+ */
+export async function runConsoleBench(options: ConsoleBenchOptions): Promise<ConsoleBenchResult> {
+  const logger = createLogger({ name: 'bench', level: 'silent' });
+  const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent', MAX_BATCH_REPORTS: '5000' });
+  const backends = await backendsFor(env, logger);
+  const running = await runHealthMonitor(env, backends, logger);
+  const url = running.server.url;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+  try {
+    const agents = Array.from({ length: options.agents }, (_, i) => `agent-${String(i).padStart(6, '0')}`);
+    const now = Date.now();
+    // Ten reports per agent over the last 30 minutes: closed windows for the fleet, pool and model series.
+    for (let step = 0; step < 10; step++) {
+      for (let from = 0; from < agents.length; from += 5000) {
+        const reports = agents.slice(from, from + 5000).map((agentId, i) => ({
+          agentId,
+          timestamp: now - (30 - step * 3) * 60_000,
+          model: `model-${(from + i) % MODELS}`,
+          pool: `pool-${(from + i) % POOLS}`,
+          metrics: { requests: 1, errors: (from + i + step) % 50 === 0 ? 1 : 0, response_time_seconds: 0.3 + ((from + i) % 17) / 10, input_tokens: 300, output_tokens: 90, cost_usd: 0.0005 },
+        }));
+        await post(`${url}/v1/ingest`, { reports });
+      }
+    }
+    const edges = preferentialEdges(agents, options.edges);
+    // Stamped now: interactions for a window already closed (past its grace) are counted late, not drawn.
+    const at = Date.now();
+    for (let from = 0; from < edges.length; from += 5000) {
+      const interactions = edges.slice(from, from + 5000).map(([a, b], i) => ({ from: a, to: b, kind: 'delegation', outcome: i % 20 === 0 ? 'error' : 'success', latencySeconds: 0.5, timestamp: at }));
+      await post(`${url}/v1/interactions`, { interactions });
+    }
+
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    // Long tasks (main-thread work over 50 ms) from the first navigation on: how long the page could not respond.
+    await page.addInitScript(`window.__longest = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask', buffered: true });`);
+    const fleetDataShownMs = await timed(page, () => page.goto(`${url}/#/fleet`), `document.querySelectorAll('.stat-value').length > 0 && document.querySelector('.stat-value').textContent === ${JSON.stringify(options.agents.toLocaleString('en'))}`);
+    const fleetFirstPaintMs = (await page.evaluate(`performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`)) as number;
+
+    await page.goto(`${url}/#/agents`);
+    await page.waitForSelector('table[data-table=agents] tbody tr');
+    const pageTimes: number[] = [];
+    // The table shows 50 agents a page; the last page has no next.
+    for (let i = 0; i < Math.min(options.pages, Math.ceil(options.agents / 50) - 1); i++) {
+      const first = await page.locator('table[data-table=agents] tbody tr a').first().textContent();
+      pageTimes.push(await timed(page, () => page.click('.pager button:last-child'), `document.querySelector('table[data-table=agents] tbody tr a')?.textContent !== ${JSON.stringify(first)}`));
+    }
+    pageTimes.sort((a, b) => a - b);
+
+    await page.evaluate('window.__longest = 0');
+    const graphShownMs = await timed(page, () => page.goto(`${url}/#/graph`), `document.querySelector('.graph')?.dataset.drawn > 0`);
+    const drawnText = (await page.locator('[data-view=graph] p.muted').first().textContent()) ?? '';
+    const layoutAndBuildMs = Number(/drawn in ([\d,]+) ms/.exec(drawnText)?.[1]?.replace(/,/g, '') ?? NaN);
+    const nodes = Number(await page.getAttribute('.graph', 'data-drawn'));
+    const longestTaskMs = (await page.evaluate('window.__longest')) as number;
+    const measures = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, m.duration]))`)) as Record<string, number>;
+    const navigateAwayMs = await timed(page, () => page.click('nav a[href="#/fleet"]'), `document.querySelector('[data-view=fleet]') !== null`);
+    return {
+      assetBytes: directoryBytes(consoleAssetsDir),
+      fleetFirstPaintMs,
+      fleetDataShownMs,
+      agentsPageMs: { median: quantileSorted(pageTimes, 0.5), max: pageTimes[pageTimes.length - 1]! },
+      graph: { nodes, edges: edges.length, shownMs: graphShownMs, layoutAndBuildMs, longestTaskMs, navigateAwayMs, workerMs: measures['graph:layout-worker'] ?? NaN, buildMs: measures['graph:build'] ?? NaN, renderMs: measures['graph:render'] ?? NaN },
+    };
+  } finally {
+    await browser.close();
+    await running.stop();
+    await backends.close();
+  }
+}

@@ -1,0 +1,3 @@
+export { diurnalWeekly, flashCrowds, llmServingHour, slowGrowth, toCsv, validationTraces } from './load-traces';
+export type { Trace } from './load-traces';
+export { TraceRandom } from './random';
