@@ -12,7 +12,7 @@ import { InteractionWindow } from './interaction-window';
 import { fitStep } from './change-point';
 import { SeededRandom } from './random';
 import { mean } from './series';
-import { analyseSpread, precedenceTest, spreadShare, type SpreadComponent } from './spread';
+import { analyseSpread, followsEdges, precedenceTest, spreadShare, type SpreadComponent } from './spread';
 import { SynchronyFinder, synchronyFinding } from './findings/synchrony';
 import { TickSeries, type AgentSlot } from './tick-series';
 import { WarningTrackRecord, type WarningRecord } from './warning-record';
@@ -160,6 +160,8 @@ const STABLE_TICKS_TO_RECOVER = 3;
 const WARNING_ALPHA = 1e-3;
 /** Chance of a spread's time order along the edges under shuffled times (one test per candidate spread). */
 const PRECEDENCE_ALPHA = 0.05;
+/** Time shuffles per precedence test: enough that a p near its bar is not a coin toss (its standard error ≈ 0.007 at 0.05). */
+const PRECEDENCE_SHUFFLES = 999;
 /**
  * Fewer members than this cannot pass the precedence test however ordered (below 5, no order of n is rarer among
  * the n! shuffles than 1 in 20): smaller spreads rest on their edge clustering and their followers alone.
@@ -180,7 +182,9 @@ export class EmergenceEngine {
   readonly interactions: InteractionWindow;
   readonly tracker: EventTracker;
   private readonly warningsRecord: WarningTrackRecord;
+  /** The synchrony surrogates' stream, and the spreads' time shuffles' own: one test's draws never move another's. */
   private readonly random: SeededRandom;
+  private readonly spreadRandom: SeededRandom;
   private readonly pools = new Map<string, PoolTick[]>();
   /** Interactions of ticks not analysed yet, by tick. */
   private readonly pendingInteractions = new Map<number, Interaction[]>();
@@ -217,6 +221,7 @@ export class EmergenceEngine {
     this.tracker = new EventTracker(closeAfterTicks);
     this.warningsRecord = new WarningTrackRecord(this.options.warningTicks);
     this.random = new SeededRandom(seed);
+    this.spreadRandom = new SeededRandom(seed ^ 0x9e3779b9);
     this.synchrony = new SynchronyFinder({ alpha: CHANCE_ALPHA, memberFdr: MEMBER_FDR, surrogates: this.options.surrogates });
   }
 
@@ -655,11 +660,11 @@ export class EmergenceEngine {
       const magnitude = component.linked / (size - 1);
       if (component.followers < 1 || magnitude < threshold) continue;
       // A cascade follows the edges in time order: beyond a time-shuffled null, where that test can speak.
-      const order = precedenceTest([component], neighbours, this.options.surrogates, this.random);
+      const order = precedenceTest([component], neighbours, PRECEDENCE_SHUFFLES, this.spreadRandom);
       const origin = component.steps[0]!;
       // Once shown to follow the edges, an open cascade keeps its event as it grows (the test's p wanders near its
       // bar from tick to tick, and a cascade split into two events loses half its agents to each).
-      if (size >= PRECEDENCE_MIN_MEMBERS && order.p > PRECEDENCE_ALPHA && !this.tracker.isOpen('cascade_failure', `cascade:${origin.agent}`)) continue;
+      if (size >= PRECEDENCE_MIN_MEMBERS && !followsEdges(order, PRECEDENCE_ALPHA) && !this.tracker.isOpen('cascade_failure', `cascade:${origin.agent}`)) continue;
       findings.push({
         type: 'cascade_failure',
         scope: `cascade:${origin.agent}`,
@@ -667,7 +672,7 @@ export class EmergenceEngine {
         confidence: 1 - spread.chance,
         agents: component.steps.map((s) => s.agent),
         agentsMode: 'union',
-        evidence: { agents: size, followers: component.followers, timeHopCorrelation: round(order.correlation), timeHopCorrelationIfShuffled: round(order.nullMean), precedenceP: round(order.p), depth: Math.max(...component.steps.map((s) => s.depth)), edgesBetweenFailing: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - origin.tick },
+        evidence: { agents: size, followers: component.followers, followersIfShuffled: round(order.nullMean, 2), precedenceP: round(order.p), precedenceFloor: round(order.floor), depth: Math.max(...component.steps.map((s) => s.depth)), edgesBetweenFailing: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - origin.tick },
         explanation: `${size} agents failed one after another along the interaction graph from ${origin.agent}: ${component.followers} failed after a neighbour they work with had failed, with ${spread.observedEdges} edges between failing agents where chance would put ${spread.expectedEdges.toFixed(3)}.`,
         path: this.path(component),
       });
@@ -696,8 +701,8 @@ export class EmergenceEngine {
     if (followers < 2 || magnitude < threshold || spread.chance > CHANCE_ALPHA) return { finding: undefined, magnitude };
     // Gains that follow the edges in time order, beyond a time-shuffled null: a common cause (a model upgrade of a
     // whole pool) improves linked agents together, in no order along the edges.
-    const order = precedenceTest(spread.components, this.interactions.neighbours(), this.options.surrogates, this.random);
-    if (steps.length >= PRECEDENCE_MIN_MEMBERS && order.p > PRECEDENCE_ALPHA && !this.tracker.isOpen('collective_learning')) return { finding: undefined, magnitude };
+    const order = precedenceTest(spread.components, this.interactions.neighbours(), PRECEDENCE_SHUFFLES, this.spreadRandom);
+    if (steps.length >= PRECEDENCE_MIN_MEMBERS && !followsEdges(order, PRECEDENCE_ALPHA) && !this.tracker.isOpen('collective_learning')) return { finding: undefined, magnitude };
     const agents = steps.map((s) => s.agent);
     return {
       magnitude,
@@ -708,7 +713,7 @@ export class EmergenceEngine {
         confidence: 1 - spread.chance,
         agents,
         agentsMode: 'union',
-        evidence: { improving: this.improved.size, linkedImproving: steps.length, participants, followers, timeHopCorrelation: round(order.correlation), timeHopCorrelationIfShuffled: round(order.nullMean), precedenceP: round(order.p), seeds: steps.filter((s) => s.via === null).length, edgesBetweenImproving: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - Math.min(...steps.map((s) => s.tick)) },
+        evidence: { improving: this.improved.size, linkedImproving: steps.length, participants, followers, followersIfShuffled: round(order.nullMean, 2), precedenceP: round(order.p), precedenceFloor: round(order.floor), seeds: steps.filter((s) => s.via === null).length, edgesBetweenImproving: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - Math.min(...steps.map((s) => s.tick)) },
         explanation: `Quality gains are travelling along the interaction graph: ${followers} agents improved after a neighbour they work with had, ${participants} of the ${steps.length} improving agents linked to another improving one (${pct(magnitude)}) took part, with ${spread.observedEdges} edges between them where chance would put ${spread.expectedEdges.toFixed(3)}.`,
         path: this.path({ steps, followers, participants, linked }),
       },

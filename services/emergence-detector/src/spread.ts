@@ -147,22 +147,29 @@ function compare(a: string, b: string): number {
 }
 
 export interface PrecedenceTest {
-  /** Correlation of when members changed with how many hops they sit from their component's first (pooled over components). */
-  correlation: number;
+  /** Members that changed strictly after a changed graph neighbour (pooled over components; a same-tick change is a tie, not an order). */
+  followers: number;
   /** Its mean with the change times shuffled among each component's members. */
   nullMean: number;
-  /** (1 + shuffles correlating as much) / (1 + shuffles). */
+  /** (1 + shuffles with as many followers) / (1 + shuffles). */
   p: number;
+  /** The most followers any order of these times could give: every member but those of its component's first tick. */
+  mostOrdered: number;
+  /** (1 + shuffles reaching `mostOrdered`) / (1 + shuffles): the smallest p any order of these times could get here. */
+  floor: number;
+  /** Distinct ticks the changes fell in (the most over components). */
+  distinctTicks: number;
 }
 
 /**
- * Whether changes travel along the graph's edges in time beyond chance: a spread reaches agents later the more hops
- * they sit from where it began, so the change times correlate with the hop distance (along edges between changed
- * agents) from each component's first member. The null shuffles the times among each component's members and
- * recomputes everything, the first member included (a time-permutation null: the graph and the members stay, only
- * who-changed-when is broken; cf. the shuffle test of Anagnostopoulos, Kumar & Mahdian 2008 for social influence).
- * A common cause that changes linked agents at about the same time, in no order along the edges, scores no better
- * than its shuffles; a contagion does, even when a tick's jitter reorders neighbours.
+ * Whether changes travel along the graph's edges in time order beyond chance: in a spread, members change after a
+ * neighbour that already had (the `followers` of `analyseSpread`); changes in the same tick are ties, never an
+ * order. The null shuffles the change times among each component's members (a time-permutation null: the graph and
+ * the members stay, only who-changed-when is broken; cf. the shuffle test of Anagnostopoulos, Kumar & Mahdian 2008
+ * for social influence). A common cause that changes linked agents in no order along the edges scores no better
+ * than its shuffles; a contagion, chain or star, does: under a shuffle a star's hub changes at a random place, and
+ * the leaves that changed before it follow nobody. `random` must be a stream of its own: the answer must not hang
+ * on what other tests drew before.
  */
 export function precedenceTest(components: readonly SpreadComponent[], neighbours: ReadonlyMap<string, readonly string[]>, permutations: number, random: SeededRandom): PrecedenceTest {
   const parts = components.map((component) => {
@@ -171,26 +178,22 @@ export function precedenceTest(components: readonly SpreadComponent[], neighbour
     return { adjacency, ticks: component.steps.map((s) => s.tick) };
   });
   const statistic = (ticks: readonly (readonly number[])[]) => {
-    let sxy = 0;
-    let sxx = 0;
-    let syy = 0;
+    let followers = 0;
     parts.forEach((part, c) => {
       const t = ticks[c]!;
-      const depth = hops(part.adjacency, t.indexOf(Math.min(...t)));
-      const n = t.length;
-      const mt = t.reduce((a, b) => a + b, 0) / n;
-      const md = depth.reduce((a, b) => a + b, 0) / n;
-      for (let i = 0; i < n; i++) {
-        sxy += (t[i]! - mt) * (depth[i]! - md);
-        sxx += (t[i]! - mt) ** 2;
-        syy += (depth[i]! - md) ** 2;
-      }
+      for (let i = 0; i < t.length; i++) if (part.adjacency[i]!.some((j) => t[j]! < t[i]!)) followers++;
     });
-    return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+    return followers;
   };
   const observed = statistic(parts.map((p) => p.ticks));
+  let mostOrdered = 0;
+  for (const { ticks } of parts) {
+    const first = Math.min(...ticks);
+    mostOrdered += ticks.filter((t) => t > first).length;
+  }
   const shuffled = parts.map((p) => p.ticks.slice());
   let atLeast = 0;
+  let most = 0;
   let sum = 0;
   for (let k = 0; k < permutations; k++) {
     for (const ticks of shuffled) {
@@ -202,23 +205,22 @@ export function precedenceTest(components: readonly SpreadComponent[], neighbour
     const value = statistic(shuffled);
     sum += value;
     if (value >= observed) atLeast++;
+    if (value >= mostOrdered) most++;
   }
-  return { correlation: observed, nullMean: permutations > 0 ? sum / permutations : 0, p: (1 + atLeast) / (1 + permutations) };
+  const distinctTicks = Math.max(0, ...parts.map((p) => new Set(p.ticks).size));
+  return { followers: observed, nullMean: permutations > 0 ? sum / permutations : 0, p: (1 + atLeast) / (1 + permutations), mostOrdered, floor: (1 + most) / (1 + permutations), distinctTicks };
 }
 
-/** Hop distances from `source` over `adjacency` (breadth first; unreachable members count as one hop past the farthest). */
-function hops(adjacency: readonly (readonly number[])[], source: number): number[] {
-  const depth = adjacency.map(() => -1);
-  depth[source] = 0;
-  const queue = [source];
-  for (let head = 0; head < queue.length; head++) {
-    const at = queue[head]!;
-    for (const next of adjacency[at]!) {
-      if (depth[next] !== -1) continue;
-      depth[next] = depth[at]! + 1;
-      queue.push(next);
-    }
-  }
-  const far = Math.max(...depth) + 1;
-  return depth.map((d) => (d < 0 ? far : d));
+/** Distinct ticks a spread's changes must span before its order is taken without a test: one step (two ticks) is what a common cause staggered by a tick shows too. */
+const MIN_ORDER_TICKS = 3;
+
+/**
+ * Whether a spread follows its edges in time order: beyond its shuffles at `alpha`; or, where no order of its
+ * times could get that far (`floor` above `alpha`: a star whose hub shares its first tick with a leaf, where only
+ * the hub's place in time carries order, 2 in n by chance), as ordered as its times allow — every member after the
+ * first tick followed a neighbour — over at least MIN_ORDER_TICKS ticks, the spread then resting on its edges
+ * (`SpreadAnalysis.chance`).
+ */
+export function followsEdges(test: PrecedenceTest, alpha: number): boolean {
+  return test.p <= alpha || (test.floor > alpha && test.followers >= test.mostOrdered && test.distinctTicks >= MIN_ORDER_TICKS);
 }

@@ -12,14 +12,15 @@ const CLIP = 3;
 
 /**
  * One agent's `observable` over the `out.length` ticks to `tick`, ready for phase analysis: load as requests per
- * report (agents report every few seconds, not once a tick, so a tick's sum depends on how many reports fell in
- * it), latency as the mean log latency of the tick's reports. A tick without a report holds the last value seen
+ * second the agent's reports cover (agents report per request or every few seconds, not once a tick, so a tick's
+ * sum depends on how many reports fell in it, and requests per report on how much time each report spans, or on
+ * how many reports without requests are mixed in), latency as the mean log latency of the tick's reports. A tick without a report holds the last value seen
  * (absent data is not a value); outliers are clipped at CLIP standard deviations, then the row is detrended and
  * standardized. False when the row has too little data or no variance.
  */
 export function syncRow(series: TickSeries, slot: AgentSlot, observable: SyncObservable, tick: number, out: Float64Array, scratch: Float64Array): boolean {
   const T = out.length;
-  const [numerator, denominator] = observable === 'load' ? (['requests', 'reports'] as const) : (['logLatency', 'latencyCount'] as const);
+  const [numerator, denominator] = observable === 'load' ? (['requests', 'coveredSeconds'] as const) : (['logLatency', 'latencyCount'] as const);
   series.read(slot, numerator, tick, out);
   series.read(slot, denominator, tick, scratch);
   let seen = 0;
