@@ -1,6 +1,6 @@
 import { SeededRandom } from './random';
 import { detrend, standardizeInPlace } from './series';
-import { findSynchronisedGroups, membersOf, noiseLevel, reverses, type LoadMatrix, type SynchronisationOptions } from './synchronisation';
+import { findSynchronisedGroups, lockedOscillators, membersOf, noiseLevel, rayleighP, reverses, type LoadMatrix, type SynchronisationOptions } from './synchronisation';
 
 const T = 60;
 const OPTIONS: SynchronisationOptions = { minGroup: 4, alpha: 1e-3, memberFdr: 0.05, surrogates: 99, maxGroups: 3, minPeriodTicks: 2.5, minCycles: 2 };
@@ -115,5 +115,49 @@ describe('noiseLevel', () => {
     expect(noiseLevel(white)).toBeCloseTo(2, 1);
     const slow = Array.from({ length: 600 }, (_, t) => Math.sin((2 * Math.PI * t) / 200));
     expect(noiseLevel(slow)).toBeLessThan(0.03);
+  });
+});
+
+describe('lockedOscillators', () => {
+  /** 24 agents oscillating at their own frequencies (period 9 ticks ± 20 %) from the start, locked for the last `locked` ticks; 400 that do not oscillate. */
+  function fleet(seed: number, locked: number): { matrix: LoadMatrix; members: string[] } {
+    const random = new SeededRandom(seed);
+    const period = 9;
+    const lockAt = T - locked;
+    const series: number[][] = [];
+    for (let i = 0; i < 24; i++) {
+      const omega = ((2 * Math.PI) / period) * (1 + 0.2 * normal(random));
+      const offset = 2 * Math.PI * random.next();
+      // Its own phase until the lock, then the common one (a strong coupling locks within a few seconds).
+      series.push(load(random, { amplitude: 0.8, phase: (t) => (t < lockAt ? omega * t + offset : ((2 * Math.PI) / period) * t) }));
+    }
+    for (let i = 0; i < 400; i++) series.push(load(random));
+    const { matrix } = build(series);
+    return { matrix, members: matrix.agents.slice(0, 24) };
+  }
+
+  it('finds oscillators that locked within a cycle (5 ticks of a 9-tick period), and only them', () => {
+    for (const seed of [3, 4, 5]) {
+      const { matrix, members } = fleet(seed, 5);
+      const groups = lockedOscillators(matrix, OPTIONS, new Set(), new SeededRandom(1));
+      expect(groups).toHaveLength(1);
+      const found = new Set(groups[0]!.agents);
+      const shared = members.filter((a) => found.has(a)).length;
+      expect(shared / (members.length + found.size - shared)).toBeGreaterThanOrEqual(0.8);
+      expect(groups[0]!.periodTicks).toBeGreaterThan(7);
+      expect(groups[0]!.periodTicks).toBeLessThan(11);
+    }
+  });
+
+  it('finds no group among oscillators that run free (uniform phases at any instant), nor among agents without a rhythm', () => {
+    for (const seed of [3, 4, 5, 6, 7, 8]) expect(lockedOscillators(fleet(seed, 0).matrix, OPTIONS, new Set(), new SeededRandom(1))).toEqual([]);
+  });
+
+  it('Rayleigh (Zar): p ≈ exp(−n r²) for large n, 1 for scattered phases, tiny for aligned ones', () => {
+    expect(rayleighP(1000, 0.05)).toBeCloseTo(Math.exp(-1000 * 0.05 ** 2), 2);
+    expect(rayleighP(10, 0)).toBe(1);
+    // Zar's table: n = 10, R̄ = 0.5 gives p ≈ 0.077.
+    expect(rayleighP(10, 0.5)).toBeCloseTo(0.077, 2);
+    expect(rayleighP(24, 0.95)).toBeLessThan(1e-8);
   });
 });

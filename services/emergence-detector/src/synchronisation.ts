@@ -144,7 +144,105 @@ export function findSynchronisedGroups(matrix: LoadMatrix, options: Synchronisat
     // The same rhythm at neighbouring frequencies or the other window is this group again.
     for (const trial of trials) if (Math.abs(trial.cycles - cycles) <= 1) spent.add(trial);
   }
+  if (groups.length < options.maxGroups) groups.push(...lockedOscillators(matrix, options, taken, random).slice(0, options.maxGroups - groups.length));
   return { groups, oscillating };
+}
+
+/** Windows of the oscillators' phase test, in periods of the group's frequency: a lock is seen within a cycle. */
+const SHORT_WINDOW_PERIODS = [0.5, 1] as const;
+/** How far an oscillator's own frequency may sit from the group's, as a share of it (a lock pulls spread natural frequencies together). */
+const FREQUENCY_BAND = 0.3;
+
+/**
+ * The second path, for agents that were oscillating on their own before they locked (coupled oscillators,
+ * Kuramoto 1975): the group's mean field has no long history of its own yet, but each member has one.
+ * 1. Oscillators: agents whose own series over the whole horizon is a rhythm — a periodogram peak PEAK_RATIO times
+ *    its median (`narrowband`) that swings back at half its period and again at a period (`reverses`). A pool's
+ *    load burst or shared drift makes no agent an oscillator, so this path cannot mistake one for a lock.
+ * 2. At each frequency, the oscillators whose own peak lies within FREQUENCY_BAND of it are demodulated over its
+ *    last half period and period; their phases are tested against uniform (Rayleigh, Zar's small-sample form,
+ *    Bonferroni over frequencies and windows). Free-running oscillators have uniform phases at any instant, so
+ *    a chance alignment passes at the test's rate; locked ones agree within a cycle of the lock.
+ * 3. Members: those oscillators within an eighth of a turn of the common phase. Persistence over consecutive
+ *    ticks is the engine's (a group is reported once seen two ticks running).
+ */
+export function lockedOscillators(matrix: LoadMatrix, options: SynchronisationOptions, taken: ReadonlySet<number>, random: SeededRandom): SynchronisedGroup[] {
+  const T = matrix.length;
+  const lowest = Math.ceil(options.minCycles);
+  const highest = Math.floor(T / options.minPeriodTicks);
+  const oscillators: Array<{ row: number; cycles: number }> = [];
+  const count = Math.max(0, highest - lowest + 1);
+  // Each agent's periodogram over the whole series, from cos/sin tables shared by all agents.
+  const cos = new Float64Array(count * T);
+  const sin = new Float64Array(count * T);
+  for (let k = 0; k < count; k++) {
+    for (let t = 0; t < T; t++) {
+      cos[k * T + t] = Math.cos((2 * Math.PI * (lowest + k) * t) / T);
+      sin[k * T + t] = Math.sin((2 * Math.PI * (lowest + k) * t) / T);
+    }
+  }
+  const powers = new Float64Array(count);
+  const sorted = new Float64Array(count);
+  for (let r = 0; r < matrix.agents.length; r++) {
+    if (taken.has(r) || !(matrix.noise[r]! > 0)) continue;
+    const base = r * T;
+    let peak = 0;
+    for (let k = 0; k < count; k++) {
+      let re = 0;
+      let im = 0;
+      for (let t = 0; t < T; t++) {
+        const v = matrix.z[base + t]!;
+        re += v * cos[k * T + t]!;
+        im += v * sin[k * T + t]!;
+      }
+      powers[k] = re * re + im * im;
+      if (powers[k]! > powers[peak]!) peak = k;
+    }
+    const top = powers[peak]!;
+    sorted.set(powers);
+    sorted.sort();
+    const median = sorted[Math.floor(count / 2)] ?? 0;
+    if (count > 0 && top >= PEAK_RATIO * median && reverses(matrix, [r], T / (lowest + peak), T)) oscillators.push({ row: r, cycles: lowest + peak });
+  }
+  const found: Array<Omit<SynchronisedGroup, 'correlation' | 'surrogateMean' | 'surrogateP'> & { rows: number[] }> = [];
+  const tests = (highest - lowest + 1) * SHORT_WINDOW_PERIODS.length;
+  for (let cycles = lowest; cycles <= highest; cycles++) {
+    const band = oscillators.filter((o) => Math.abs(o.cycles - cycles) <= FREQUENCY_BAND * cycles);
+    if (band.length < options.minGroup) continue;
+    for (const share of SHORT_WINDOW_PERIODS) {
+      const window = Math.min(T, Math.max(MIN_PHASE_WINDOW, Math.round((share * T) / cycles)));
+      const phases = band.map((o) => demodulate(row(matrix, o.row), cycles, T, window).phase);
+      const { r, psi } = kuramotoOrder(phases);
+      const p = Math.min(1, rayleighP(phases.length, r) * tests);
+      if (p > options.alpha) continue;
+      const rows = band.filter((_, i) => Math.cos(phases[i]! - psi) >= Math.SQRT1_2).map((o) => o.row);
+      if (rows.length < options.minGroup) continue;
+      const memberPhases = phases.filter((phase) => Math.cos(phase - psi) >= Math.SQRT1_2);
+      found.push({ rows, agents: rows.map((x) => matrix.agents[x]!).sort(), cycles, periodTicks: T / cycles, order: kuramotoOrder(memberPhases).r, oscillators: band.length, rayleighP: p, windowTicks: window });
+    }
+  }
+  const groups: SynchronisedGroup[] = [];
+  const used = new Set<number>();
+  for (const group of found.sort((a, b) => a.rayleighP - b.rayleighP || b.rows.length - a.rows.length)) {
+    const rows = group.rows.filter((x) => !used.has(x));
+    if (rows.length < options.minGroup || rows.length * 2 < group.rows.length) continue;
+    const test = circularShiftTest(
+      rows.map((x) => row(matrix, x)),
+      group.windowTicks,
+      options.surrogates,
+      random,
+    );
+    const { rows: _rows, ...rest } = group;
+    groups.push({ ...rest, agents: rows.map((x) => matrix.agents[x]!).sort(), correlation: test.observed, surrogateMean: test.nullMean, surrogateP: test.p });
+    for (const x of rows) used.add(x);
+  }
+  return groups;
+}
+
+/** Rayleigh test of n uniform phases with mean resultant length r (Zar 1999's approximation, good from n ≈ 5). */
+export function rayleighP(n: number, r: number): number {
+  const R = n * r;
+  return Math.min(1, Math.exp(Math.sqrt(1 + 4 * n + 4 * (n * n - R * R)) - (1 + 2 * n)));
 }
 
 /**
