@@ -12,11 +12,11 @@ import { InteractionWindow } from './interaction-window';
 import { fitStep } from './change-point';
 import { SeededRandom } from './random';
 import { mean } from './series';
-import { analyseSpread, followsEdges, precedenceTest, spreadShare, type SpreadComponent } from './spread';
+import { cascadeFindings, learningFinding } from './findings/spreads';
 import { SynchronyFinder, synchronyFinding } from './findings/synchrony';
 import { TickSeries, type AgentSlot } from './tick-series';
 import { WarningTrackRecord, type WarningRecord } from './warning-record';
-import { DEFAULT_THRESHOLDS, type Finding, type PathStep, type Thresholds } from './types';
+import { DEFAULT_THRESHOLDS, type EmergenceType, type Finding, type Thresholds } from './types';
 
 export interface EngineOptions {
   /** Length of one tick; reports are summed per agent and tick. */
@@ -158,15 +158,6 @@ const QUALITY_WINDOWS = [1, 3, 6, 12] as const;
 const CHANCE_ALPHA = 1e-3;
 const STABLE_TICKS_TO_RECOVER = 3;
 const WARNING_ALPHA = 1e-3;
-/** Chance of a spread's time order along the edges under shuffled times (one test per candidate spread). */
-const PRECEDENCE_ALPHA = 0.05;
-/** Time shuffles per precedence test: enough that a p near its bar is not a coin toss (its standard error ≈ 0.007 at 0.05). */
-const PRECEDENCE_SHUFFLES = 999;
-/**
- * Fewer members than this cannot pass the precedence test however ordered (below 5, no order of n is rarer among
- * the n! shuffles than 1 in 20): smaller spreads rest on their edge clustering and their followers alone.
- */
-const PRECEDENCE_MIN_MEMBERS = 5;
 /** A synchronised group holding this share of a pool's agents makes the pool's variance the rhythm's. */
 const RHYTHM_POOL_SHARE = 0.1;
 /** Agents failing on their own (a cascade) in this share of a pool make the pool's change the cascade's. */
@@ -344,9 +335,10 @@ export class EmergenceEngine {
     findings.push(...transitions.findings);
     const warnings = this.warningFindings(tick, thresholds.early_warning);
     findings.push(...warnings.findings);
-    const cascades = this.cascadeFindings(tick, thresholds.cascade_failure);
+    const spreads = { neighbours: this.interactions.neighbours(), nodes: this.series.agentCount, edges: this.interactions.undirectedEdgeCount(), tick, tickMs, random: this.spreadRandom, isOpen: (type: EmergenceType, scope?: string) => this.tracker.isOpen(type, scope) };
+    const cascades = cascadeFindings(this.failingOnTheirOwn(tick), spreads, thresholds.cascade_failure);
     findings.push(...cascades);
-    const learning = this.learningFinding(tick, thresholds.collective_learning);
+    const learning = learningFinding(this.improved, spreads, thresholds.collective_learning);
     if (learning.finding) findings.push(learning.finding);
     const selfOrganisation = this.selfOrganisationFinding(stateEntropy, thresholds.self_organization);
     if (selfOrganisation.finding) findings.push(selfOrganisation.finding);
@@ -645,81 +637,6 @@ export class EmergenceEngine {
     return { findings, strongest };
   }
 
-  /** Cascades: groups of failing agents linked by edges, failing one after another along them. */
-  private cascadeFindings(tick: number, threshold: number): Finding[] {
-    const failing = this.failingOnTheirOwn(tick);
-    if (failing.size < 2) return [];
-    const neighbours = this.interactions.neighbours();
-    const spread = analyseSpread(failing, neighbours, this.series.agentCount, this.interactions.undirectedEdgeCount());
-    if (spread.chance > CHANCE_ALPHA) return [];
-    const findings: Finding[] = [];
-    for (const component of spread.components) {
-      const size = component.steps.length;
-      // Hops can be faster than a tick: members failing with or after a failing neighbour count, so long as
-      // at least one failed strictly after one (a common cause failing all at once is not a cascade).
-      const magnitude = component.linked / (size - 1);
-      if (component.followers < 1 || magnitude < threshold) continue;
-      // A cascade follows the edges in time order: beyond a time-shuffled null, where that test can speak.
-      const order = precedenceTest([component], neighbours, PRECEDENCE_SHUFFLES, this.spreadRandom);
-      const origin = component.steps[0]!;
-      // Once shown to follow the edges, an open cascade keeps its event as it grows (the test's p wanders near its
-      // bar from tick to tick, and a cascade split into two events loses half its agents to each).
-      if (size >= PRECEDENCE_MIN_MEMBERS && !followsEdges(order, PRECEDENCE_ALPHA) && !this.tracker.isOpen('cascade_failure', `cascade:${origin.agent}`)) continue;
-      findings.push({
-        type: 'cascade_failure',
-        scope: `cascade:${origin.agent}`,
-        magnitude,
-        confidence: 1 - spread.chance,
-        agents: component.steps.map((s) => s.agent),
-        agentsMode: 'union',
-        evidence: { agents: size, followers: component.followers, followersIfShuffled: round(order.nullMean, 2), precedenceP: round(order.p), precedenceFloor: round(order.floor), depth: Math.max(...component.steps.map((s) => s.depth)), edgesBetweenFailing: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - origin.tick },
-        explanation: `${size} agents failed one after another along the interaction graph from ${origin.agent}: ${component.followers} failed after a neighbour they work with had failed, with ${spread.observedEdges} edges between failing agents where chance would put ${spread.expectedEdges.toFixed(3)}.`,
-        path: this.path(component),
-      });
-    }
-    return findings;
-  }
-
-  /**
-   * Collective learning: quality gains that follow graph neighbours' gains, clustered on edges beyond chance; the
-   * magnitude is the share of linked improvers that took part in the spread (`spreadShare`).
-   */
-  private learningFinding(tick: number, threshold: number): { finding: Finding | undefined; magnitude: number } {
-    if (this.improved.size < 3) return { finding: undefined, magnitude: 0 };
-    const spread = analyseSpread(this.improved, this.interactions.neighbours(), this.series.agentCount, this.interactions.undirectedEdgeCount());
-    let participants = 0;
-    let followers = 0;
-    let linked = 0;
-    const steps: SpreadComponent['steps'] = [];
-    for (const component of spread.components) {
-      participants += component.participants;
-      followers += component.followers;
-      linked += component.linked;
-      steps.push(...component.steps);
-    }
-    const magnitude = spreadShare(spread.components);
-    if (followers < 2 || magnitude < threshold || spread.chance > CHANCE_ALPHA) return { finding: undefined, magnitude };
-    // Gains that follow the edges in time order, beyond a time-shuffled null: a common cause (a model upgrade of a
-    // whole pool) improves linked agents together, in no order along the edges.
-    const order = precedenceTest(spread.components, this.interactions.neighbours(), PRECEDENCE_SHUFFLES, this.spreadRandom);
-    if (steps.length >= PRECEDENCE_MIN_MEMBERS && !followsEdges(order, PRECEDENCE_ALPHA) && !this.tracker.isOpen('collective_learning')) return { finding: undefined, magnitude };
-    const agents = steps.map((s) => s.agent);
-    return {
-      magnitude,
-      finding: {
-        type: 'collective_learning',
-        scope: 'learning',
-        magnitude,
-        confidence: 1 - spread.chance,
-        agents,
-        agentsMode: 'union',
-        evidence: { improving: this.improved.size, linkedImproving: steps.length, participants, followers, followersIfShuffled: round(order.nullMean, 2), precedenceP: round(order.p), precedenceFloor: round(order.floor), seeds: steps.filter((s) => s.via === null).length, edgesBetweenImproving: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - Math.min(...steps.map((s) => s.tick)) },
-        explanation: `Quality gains are travelling along the interaction graph: ${followers} agents improved after a neighbour they work with had, ${participants} of the ${steps.length} improving agents linked to another improving one (${pct(magnitude)}) took part, with ${spread.observedEdges} edges between them where chance would put ${spread.expectedEdges.toFixed(3)}.`,
-        path: this.path({ steps, followers, participants, linked }),
-      },
-    };
-  }
-
   /** Self-organisation: the entropy of agent states falls by at least the threshold's share of its recent peak. */
   private selfOrganisationFinding(entropy: number, threshold: number): { finding: Finding | undefined } {
     const peak = Math.max(...this.entropyHistory);
@@ -823,9 +740,6 @@ export class EmergenceEngine {
     return out.sort();
   }
 
-  private path(component: SpreadComponent): PathStep[] {
-    return component.steps.map((s) => ({ agent: s.agent, via: s.via, at: s.tick * this.options.tickMs, depth: s.depth }));
-  }
 }
 
 /**
