@@ -39,6 +39,12 @@ export interface CostInput {
    * exceedance used is the higher of the two.
    */
   burstExceedance?: (load: number) => number;
+  /**
+   * Ticks in the SLO's minute (default 1). The Normal is a tick's load; a minute's p95 is that of its ticks' mixture,
+   * and an M/M/c tail grows exponentially with the load, so the minute is over when about any one tick is:
+   * P(minute) = 1 − (1 − P(tick))^k (independent ticks: the white noise; a shared level error makes it a bound).
+   */
+  ticksPerMinute?: number;
 }
 
 export interface CostPlan {
@@ -62,6 +68,7 @@ export function cheapestReplicas(input: CostInput): CostPlan {
     const affordable = Math.max(input.minReplicas, Math.floor(input.maxCostUsdPerHour / input.costPerReplicaHourUsd + 1e-9));
     if (affordable < cap) cap = affordable;
   }
+  const ticks = Math.max(1, input.ticksPerMinute ?? 1);
   const evaluate = (n: number) => {
     let replicaCostUsd = 0;
     let violationMinutes = 0;
@@ -70,7 +77,9 @@ export function cheapestReplicas(input: CostInput): CostPlan {
       replicaCostUsd += (n * input.costPerReplicaHourUsd * minutes) / 60;
       const serving = point.offsetSeconds < input.startupSeconds ? Math.min(n, input.serving) : n;
       const limit = input.holds(serving);
-      violationMinutes += minutes * Math.max(exceedance(point, limit), input.burstExceedance?.(limit) ?? 0);
+      const tick = exceedance(point, limit);
+      const minute = ticks > 1 ? 1 - Math.pow(1 - tick, ticks) : tick;
+      violationMinutes += minutes * Math.max(minute, input.burstExceedance?.(limit) ?? 0);
     }
     return { replicaCostUsd, sloRiskUsd: violationMinutes * input.sloViolationMinuteUsd, violationMinutes };
   };

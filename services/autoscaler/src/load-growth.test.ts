@@ -1,4 +1,4 @@
-import { LoadGrowth } from './load-growth';
+import { burstScale, LoadGrowth } from './load-growth';
 
 describe('LoadGrowth', () => {
   it('learns the share of lead times in which load rose past a ratio of its level', () => {
@@ -22,5 +22,17 @@ describe('LoadGrowth', () => {
     expect(growth.ratios).toBe(20);
     // 20 ratios of 1 (none above 1.5) and the prior's 10 of 20.
     expect(growth.exceedance(1.5)).toBe(0.25);
+  });
+
+  it('counts a rise in units of the scale given (the level, capped at the typical load)', () => {
+    expect(burstScale(1000, 100)).toBe(100);
+    expect(burstScale(50, 100)).toBe(50);
+    const growth = new LoadGrowth(1000, () => 0, 0);
+    // Level 1000 on a pool whose typical load is 100: a rise to 1100 one lead time later is one typical load added,
+    // ratio 2 (relative to the level it would read 1.1).
+    for (let i = 0; i < 10; i++) growth.observe(i * 15_000, 1100, 1000, 15_000, 100);
+    expect(growth.ratios).toBe(9);
+    expect(growth.exceedance(1.9)).toBe(1);
+    expect(growth.exceedance(2)).toBe(0);
   });
 });

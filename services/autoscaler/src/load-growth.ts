@@ -6,7 +6,7 @@
  * (Bayesian: a pool that has not shown a burst yet is not assumed never to burst; a day of history outweighs it).
  */
 export class LoadGrowth {
-  private readonly pending: Array<{ at: number; level: number }> = [];
+  private readonly pending: Array<{ at: number; level: number; scale: number }> = [];
   /** Ratios in arrival order (for expiry) and sorted (for the exceedance). */
   private readonly fifo: number[] = [];
   private readonly sorted: number[] = [];
@@ -18,13 +18,16 @@ export class LoadGrowth {
     private readonly priorWeight = 1440,
   ) {}
 
-  /** One tick: the ticks one lead time old (or older) take its load as their outcome. */
-  observe(at: number, load: number, level: number, leadMs: number): void {
+  /**
+   * One tick: the ticks one lead time old (or older) take its load as their outcome. The rise is counted in units of
+   * `scale` (default the level: ratio = load / level); see `burstScale`.
+   */
+  observe(at: number, load: number, level: number, leadMs: number, scale = level): void {
     while (this.pending.length > 0 && at - this.pending[0]!.at >= leadMs) {
       const done = this.pending.shift()!;
-      if (done.level > 0) this.add(load / done.level);
+      if (done.scale > 0) this.add(1 + (load - done.level) / done.scale);
     }
-    this.pending.push({ at, level });
+    this.pending.push({ at, level, scale });
   }
 
   /** Share of ratios above `ratio`, with the prior's pseudo-counts. */
@@ -63,4 +66,13 @@ function upperBound(values: readonly number[], value: number): number {
     else high = mid;
   }
   return low;
+}
+
+/**
+ * The unit a rise is counted in: the level, but never more than the pool's typical load. Crowds and spikes add to
+ * the traffic a pool usually has; counted relative to the level, a decaying crowd at 10 × the usual load was planned
+ * as if it could double again (it held ≈ 2 × its load on the flash-crowd traces).
+ */
+export function burstScale(level: number, typical: number): number {
+  return Math.min(level, typical);
 }

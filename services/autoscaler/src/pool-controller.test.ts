@@ -83,7 +83,7 @@ describe('PoolController', () => {
     const settled = replicas[replicas.length - 1]!;
     expect(settled).toBeGreaterThanOrEqual(needed);
     // Above the queueing answer only by the burst headroom a pool without hours of history keeps (the growth prior,
-    // load-growth.ts: a 30 % rise within a lead time assumed 1 % of the time, priced at $10 a violation-minute).
+    // load-growth.ts: a 30 % rise within a lead time assumed 1 % of the time, priced at the default $3 a violation-minute).
     expect(settled).toBeLessThanOrEqual(Math.ceil(needed * 1.5));
     const decision = controller.decide(tick(80 * 15_000, { loadRps: 200, agentsReporting: settled, latencyMeanSeconds: 0.21, latencyP95Seconds: 0.62, cpuPercent: 85 }), settled);
     expect(decision.strategy).toBe('cost-optimised');
@@ -92,6 +92,49 @@ describe('PoolController', () => {
     expect(decision.capacity!.median).toBeLessThan(5.2);
     expect(decision.plan).not.toBeNull();
     expect(decision.reason).toMatch(/μ [\d.]+ rps per replica .* replicas hold p95 ≤ 1 s up to [\d.]+ rps .* expected over the horizon \$[\d.]+ replicas \+ \$[\d.e-]+ SLO risk/);
+  });
+
+  it('learns bursts on a minute’s busiest tick: a one-tick spike every 2 minutes is held, not averaged away', () => {
+    // 100 rps with one tick at 200 every 8 ticks: a minute's mean is 100 or 125, its p95 is the spike's. After two
+    // hours the plan between spikes (no jump on that tick, level 100) holds 200 rps, as the bench's minute SLO needs.
+    const controller = new PoolController(bench());
+    const model = new PoolModel({ serviceRate: 5, startupSeconds: 120, initialReplicas: 60, measurementNoise: 0, seed: 3 });
+    let planned = 0;
+    for (let i = 0; i < 480; i++) {
+      const at = i * 15_000;
+      const served = model.serve(at, i % 8 === 7 ? 200 : 100, 15_000);
+      const current = model.replicas;
+      const decision = controller.decide(served.observation, current);
+      if (i % 8 === 3) planned = decision.recommendations['cost-optimised'] ?? 0;
+      if (decision.desired !== current) {
+        model.setReplicas(at + 15_000, decision.desired);
+        controller.recordScale(at + 15_000, current, decision.desired);
+      }
+    }
+    expect(planned).toBeGreaterThanOrEqual(serversForSlo(200, 5, 1, 1000));
+  });
+
+  it('a crowd at 10 × the usual load is planned for the bursts the pool shows, in its usual units, not doubled again', () => {
+    // Four hours at 100 rps with a one-tick spike every 2 minutes of +0 to +100 (evenly spread sizes: a burst ratio
+    // up to 2 relative to the level), then a crowd at 1,000 rps for 30 minutes. The plan holds the crowd and at most
+    // about one usual burst on top (the typical load, an EWMA that has crept to ≈ 150), not up to 1,000 × 2 as the
+    // ratio to the level said.
+    const controller = new PoolController(bench());
+    const model = new PoolModel({ serviceRate: 5, startupSeconds: 120, initialReplicas: 60, measurementNoise: 0, seed: 3 });
+    let planned = 0;
+    for (let i = 0; i < 1080; i++) {
+      const at = i * 15_000;
+      const served = model.serve(at, i >= 960 ? 1000 : i % 8 === 7 ? 100 + ((i * 37) % 101) : 100, 15_000);
+      const current = model.replicas;
+      const decision = controller.decide(served.observation, current);
+      planned = decision.recommendations['cost-optimised'] ?? 0;
+      if (decision.desired !== current) {
+        model.setReplicas(at + 15_000, decision.desired);
+        controller.recordScale(at + 15_000, current, decision.desired);
+      }
+    }
+    expect(planned).toBeGreaterThanOrEqual(serversForSlo(1000, 5, 1, 1000));
+    expect(planned).toBeLessThanOrEqual(serversForSlo(1400, 5, 1, 1000));
   });
 
   it('a scale-up after a jump in load is sized to the demand at once, not in multiplicative steps', () => {

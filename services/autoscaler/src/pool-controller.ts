@@ -25,7 +25,7 @@ import { CapacityEstimator, type CapacityEstimate, type CapacityOptions, type Ev
 import { cheapestReplicas, smallestHolding, type CostPlan, type LoadPoint } from './cost';
 import { HorizontalAutoscaler, replicasForMetrics, type HpaBehavior, type MetricRatio } from './hpa';
 import { LoadForecaster, type LoadForecasterOptions } from './load-forecaster';
-import { LoadGrowth } from './load-growth';
+import { burstScale, LoadGrowth } from './load-growth';
 import { LoadTrend } from './load-trend';
 import type { Policy, StrategyName } from './policy';
 import { maxArrivalRate, meanSojourn, sojournQuantile } from './queueing';
@@ -122,6 +122,8 @@ const MODEL_ERROR = 0.02;
 /** Relative grid of SLO·μ for the memo of `holds`, and how many grids are kept. */
 const GRID = 1.01;
 const HOLDS_MEMOS = 8;
+/** Half-life of the pool's typical load (the unit of its burst history). */
+const TYPICAL_HALF_LIFE_SECONDS = 6 * 3600;
 
 export class PoolController {
   private readonly hpa: HorizontalAutoscaler;
@@ -130,6 +132,8 @@ export class PoolController {
   private readonly trend = new LoadTrend(TREND_TICKS);
   private readonly growth = new LoadGrowth();
   private readonly recentLoads: number[] = [];
+  /** The pool's typical load: an EWMA with a 6-hour half-life (the unit bursts are counted in, load-growth.ts). */
+  private typical: number | undefined;
   private readonly holdsMemo = new Map<number, Map<number, number>>();
   private lastScaleUpAt = -Infinity;
   private lastChangeAt = -Infinity;
@@ -179,9 +183,12 @@ export class PoolController {
     this.forecaster.observe(at, observation.loadRps, observation.durationMs);
     this.trend.observe(at, observation.loadRps);
     const projected = this.trend.project();
-    // The SLO is a minute's p95: what a burst does to a minute is its minute's mean load, so growth is learnt on it.
-    const minuteLoad = this.minuteMean(observation.loadRps, tickSeconds);
-    this.growth.observe(at, minuteLoad, projected?.level ?? observation.loadRps, p.leadTimeSeconds * 1000);
+    // The SLO is a minute's p95, and an M/M/c tail grows exponentially with the load: a minute is as bad as about its
+    // busiest tick, so growth is learnt on the minute's peak tick (its mean hid a one-tick spike's violation).
+    const minuteLoad = this.minutePeak(observation.loadRps, tickSeconds);
+    const lineLevel = projected?.level ?? observation.loadRps;
+    this.typical = this.typical === undefined ? observation.loadRps : this.typical + (1 - Math.pow(2, -tickSeconds / TYPICAL_HALF_LIFE_SECONDS)) * (observation.loadRps - this.typical);
+    this.growth.observe(at, minuteLoad, lineLevel, p.leadTimeSeconds * 1000, burstScale(lineLevel, this.typical));
     const evidence: EvidenceVerdict = hasLatency
       ? this.estimator.observe({
           at,
@@ -224,8 +231,8 @@ export class PoolController {
         const modelled = ready > 0 && observation.loadRps < ready * mu ? meanSojourn(observation.loadRps, ready, mu) : 1 / mu;
         drain = (observation.loadRps * Math.max(0, observation.latencyMeanSeconds - modelled)) / Math.max(p.leadTimeSeconds, tickSeconds);
       }
-      // White noise averages out over the SLO's minute (a tick's excess queues and drains within it).
-      const white = (projected?.whiteStd ?? 0) / Math.sqrt(Math.max(1, 60 / tickSeconds));
+      // A tick's load, white noise and all: a minute's p95 is over when about any one of its ticks is (cost.ts).
+      const white = projected?.whiteStd ?? 0;
       const walk = projected?.walkStd ?? 0;
       // The line's level, unless this tick jumped off it (a burst or a drop is believed at once).
       const line = projected?.level ?? observation.loadRps;
@@ -266,7 +273,11 @@ export class PoolController {
           stableReplicas: Math.max(Math.floor(observation.loadRps / mu) + 1, explorationFloor),
           maxReplicas: p.maxReplicas,
           ...(p.maxCostUsdPerHour !== undefined ? { maxCostUsdPerHour: p.maxCostUsdPerHour } : {}),
-          burstExceedance: (limit) => (level > 0 ? this.growth.exceedance(limit / level) : 0),
+          ticksPerMinute: Math.max(1, Math.round(60 / tickSeconds)),
+          burstExceedance: (limit) => {
+            const scale = burstScale(level, this.typical ?? level);
+            return scale > 0 ? this.growth.exceedance(1 + (limit - level) / scale) : 0;
+          },
         });
         base = costPlan.replicas;
         strategy = 'cost-optimised';
@@ -388,12 +399,12 @@ export class PoolController {
     };
   }
 
-  /** The mean load over the last minute of ticks (one tick when ticks are a minute or longer). */
-  private minuteMean(load: number, tickSeconds: number): number {
+  /** The busiest tick's load over the last minute of ticks (the tick itself when ticks are a minute or longer). */
+  private minutePeak(load: number, tickSeconds: number): number {
     this.recentLoads.push(load);
     const keep = Math.max(1, Math.round(60 / tickSeconds));
     while (this.recentLoads.length > keep) this.recentLoads.shift();
-    return this.recentLoads.reduce((a, b) => a + b, 0) / this.recentLoads.length;
+    return Math.max(...this.recentLoads);
   }
 
   /** Call after the actuator applied a change: the rate policies and the cooldown count from it. */

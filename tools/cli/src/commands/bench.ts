@@ -8,7 +8,7 @@ import { runSimulatorScaleBench } from '../bench/simulator-scale';
 import { runAnomaliesBench } from '../bench/anomalies';
 import { runDetectionLatencyBench } from '../bench/detection-latency';
 import { runEmergenceBench } from '../bench/emergence';
-import { runAutoscalerBench } from '../bench/autoscaler';
+import { AUTOSCALER_SETS, runAutoscalerBench, type AutoscalerSet } from '../bench/autoscaler';
 import { runFuzzBench } from '../bench/fuzz';
 import { runPlatformDownBench } from '../bench/platform-down';
 import { runIncidentBench } from '../bench/incidents';
@@ -264,14 +264,16 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     },
   },
   autoscaler: {
-    usage: `autoscaler [--trace FILE.csv] [--mean-rps R] [--interpolate] [--service-rate MU] [--slo S] [--startup S] [--days D] [--seed S] [--nab DIR]
+    usage: `autoscaler [--trace FILE.csv] [--mean-rps R] [--interpolate] [--service-rate MU] [--slo S] [--startup S] [--days D] [--seed S] [--nab DIR] [--sets LIST] [--violation-minute-usd USD]
     replays load traces through a pool model (M/M/c replicas at MU rps each, default 5; a start-up delay, default
     120 s; a minute's p95 against the SLO, default 1 s) under the Kubernetes HPA, the combined policy and an oracle
     that knows the load: SLO-violation minutes, replica-hours, ratio to the oracle, decision time. --trace: one CSV
     (columns timestamp,value; value = load in rps, or scaled with --mean-rps; --interpolate: linear between points).
     Without it: the seeded traces (D days, default 3, seed 42) and the held-out ones (fleetgen, NAB traffic series
     under DIR, default /work/shared/nab/data) scaled to a mean of R (default 100) rps, then decision time through
-    the simulator control endpoint.`,
+    the simulator control endpoint. --sets: a comma list of seeded, fleetgen, heavy-tails (fleetgen's second,
+    Pareto ON/OFF family), nab (default all). --violation-minute-usd: the combined policy's price of an
+    SLO-violation minute (default the policy's).`,
     async run(values) {
       await runAutoscalerBench({
         ...(typeof values.trace === 'string' ? { trace: values.trace } : {}),
@@ -282,6 +284,8 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 42),
         nab: typeof values.nab === 'string' ? values.nab : '/work/shared/nab/data',
         decisions: values.trace === undefined ? 200 : 0,
+        sets: setsFlag(values.sets),
+        ...(values['violation-minute-usd'] !== undefined ? { sloViolationMinuteUsd: numberFlag(values['violation-minute-usd'], 'violation-minute-usd', 0, 1e6, 1) } : {}),
       });
     },
   },
@@ -424,8 +428,19 @@ export async function bench(argv: readonly string[]): Promise<void> {
     slo: { type: 'string' },
     startup: { type: 'string' },
     nab: { type: 'string' },
+    sets: { type: 'string' },
+    'violation-minute-usd': { type: 'string' },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
   for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);
   for (const name of names) await BENCHMARKS[name]!.run(values);
+}
+
+/** `--sets seeded,heavy-tails`: which trace sets the autoscaler bench replays (default all). */
+function setsFlag(value: unknown): AutoscalerSet[] {
+  if (value === undefined) return [...AUTOSCALER_SETS];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--sets: needs a comma list of ${AUTOSCALER_SETS.join(', ')}`);
+  const sets = value.split(',').map((v) => v.trim());
+  for (const set of sets) if (!(AUTOSCALER_SETS as readonly string[]).includes(set)) throw new UsageError(`--sets: unknown set ${JSON.stringify(set)} (available: ${AUTOSCALER_SETS.join(', ')})`);
+  return sets as AutoscalerSet[];
 }

@@ -1,3 +1,4 @@
 export { diurnalWeekly, flashCrowds, llmServingHour, slowGrowth, toCsv, validationTraces } from './load-traces';
 export type { Trace } from './load-traces';
 export { TraceRandom } from './random';
+export { batchSpikes, heavyTailTraces, paretoOnOff, regimeWeeks } from './heavy-tails';
