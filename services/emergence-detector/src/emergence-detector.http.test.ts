@@ -84,6 +84,9 @@ describe('emergence-detector service', () => {
     expect(metrics).toMatch(/swarmscope_emergence_graph\{[^}]*measure="nodes"[^}]*\} 200/);
     expect(metrics).toMatch(/swarmscope_emergence_agents_tracked\{[^}]*\} 200/);
     expect(metrics).toMatch(/swarmscope_emergence_early_warning\{[^}]*\} 0/);
+    expect(metrics).toMatch(/swarmscope_emergence_early_warnings_total\{[^}]*outcome="not_followed"[^}]*\} 0/);
+    const fleet = (await (await fetch(`${url}/fleet/state`)).json()) as { now: { warnings: Record<string, number> } };
+    expect(fleet.now.warnings).toEqual({ raised: 0, followed: 0, notFollowed: 0, pending: 0 });
     expect(metrics).toMatch(/swarmscope_emergence_loop_slice_seconds_count\{[^}]*\} [1-9]/);
   });
 

@@ -1,7 +1,6 @@
 import type { EmergenceEvent, Interaction, SampleReport } from '@swarmscope/core';
 import { median, probit } from 'simple-statistics';
 import { isFailing, MIN_QUALITY_GAIN, qualityGain, type QualitySums } from './agent-tests';
-import { PairwiseCorrelationAccumulator } from './correlation';
 import { divisionOfLabour } from './division-of-labour';
 import { earlyWarningIndicators, type EarlyWarningIndicators } from './early-warning';
 import { fUpperTail } from './f-distribution';
@@ -11,13 +10,13 @@ import { normalUpperTail } from './normal';
 import { measureNetwork, type NetworkMeasures } from './graph-measures';
 import { InteractionWindow } from './interaction-window';
 import { fitStep } from './change-point';
-import { PeriodogramGrid, periodicityThreshold } from './periodogram';
 import { SeededRandom } from './random';
-import { detrend, mean, standardizeInPlace } from './series';
-import { analyseSpread, spreadShare, type SpreadComponent } from './spread';
-import { findSynchronisedGroups, noiseLevel, type LoadMatrix, type Oscillator, type SynchronisedGroup } from './synchronisation';
+import { mean } from './series';
+import { cascadeFindings, learningFinding } from './findings/spreads';
+import { SynchronyFinder, synchronyFinding } from './findings/synchrony';
 import { TickSeries, type AgentSlot } from './tick-series';
-import { DEFAULT_THRESHOLDS, type Finding, type PathStep, type Thresholds } from './types';
+import { WarningTrackRecord, type WarningRecord } from './warning-record';
+import { DEFAULT_THRESHOLDS, type EmergenceType, type Finding, type Thresholds } from './types';
 
 export interface EngineOptions {
   /** Length of one tick; reports are summed per agent and tick. */
@@ -96,6 +95,8 @@ export interface FleetSnapshot {
   time: number;
   agents: number;
   parameters: OrderParameters;
+  /** The early warnings' track record so far. */
+  warnings: WarningRecord;
 }
 
 export interface TickAnalysis {
@@ -126,8 +127,12 @@ function observe(p: PoolTick, observable: Observable): number {
   return p.latencyCount > 0 ? p.logLatency / p.latencyCount : 0;
 }
 
-const OBSERVABLES = ['logLatency', 'errorRate', 'load'] as const;
-type Observable = (typeof OBSERVABLES)[number] | 'medianLogLatency';
+/**
+ * What a pool's state is read from: latency and errors. Load is demand, not state: a burst of traffic that the pool
+ * absorbs is no transition (it shows in latency or errors when it is one).
+ */
+const OBSERVABLES = ['logLatency', 'errorRate'] as const;
+type Observable = (typeof OBSERVABLES)[number] | 'medianLogLatency' | 'load';
 /**
  * Variance of load also rises with diurnal ramps and rhythms; latency and errors do not. Latency's is read from the
  * median agent: one agent's latency spike raises the variance of a pool's mean, not of its median.
@@ -140,16 +145,23 @@ const STEP_MAX_AFTER = 6;
 /** A material change of an order parameter: a quarter of its level (ln 1.25 for log latency). */
 const MIN_RELATIVE_SHIFT = 0.25;
 const MIN_ERROR_RATE_SHIFT = 0.005;
-const MIN_SYNC_TICKS = 24;
-/** Oscillators within ±50 % of a frequency may share it: free-running natural frequencies spread, and a locked agent's
- * dominant frequency over the horizon still mixes in its own. */
-const SYNC_BANDWIDTH = 0.5;
 const RECENT_TICKS = 3;
+/** Share of a synchronised group's members that may be false (Benjamini–Hochberg): a bound on what they cost its Jaccard. */
+const MEMBER_FDR = 0.05;
 /** Quality reports a recent window needs before its mean is compared. */
-const MIN_RECENT_QUALITY = 5;
+const MIN_RECENT_QUALITY = 3;
+/**
+ * Recent windows a quality gain is tested over, in ticks: agents report every few seconds or less often, so a gain
+ * shows in one tick for a busy agent and over a couple of minutes for a quiet one (Bonferroni over all).
+ */
+const QUALITY_WINDOWS = [1, 3, 6, 12] as const;
 const CHANCE_ALPHA = 1e-3;
 const STABLE_TICKS_TO_RECOVER = 3;
 const WARNING_ALPHA = 1e-3;
+/** A synchronised group holding this share of a pool's agents makes the pool's variance the rhythm's. */
+const RHYTHM_POOL_SHARE = 0.1;
+/** Agents failing on their own (a cascade) in this share of a pool make the pool's change the cascade's. */
+const CASCADE_POOL_SHARE = 0.2;
 
 /**
  * The emergence engine: per-agent ticks and the interaction graph in, fleet-level findings and event lifecycles
@@ -160,7 +172,10 @@ export class EmergenceEngine {
   readonly series: TickSeries;
   readonly interactions: InteractionWindow;
   readonly tracker: EventTracker;
+  private readonly warningsRecord: WarningTrackRecord;
+  /** The synchrony surrogates' stream, and the spreads' time shuffles' own: one test's draws never move another's. */
   private readonly random: SeededRandom;
+  private readonly spreadRandom: SeededRandom;
   private readonly pools = new Map<string, PoolTick[]>();
   /** Interactions of ticks not analysed yet, by tick. */
   private readonly pendingInteractions = new Map<number, Interaction[]>();
@@ -168,7 +183,15 @@ export class EmergenceEngine {
   private readonly failing = new Map<string, number>();
   private readonly failingQuiet = new Map<string, number>();
   private readonly improved = new Map<string, number>();
+  /** Agent → tick its quality gain was first seen, until it holds a second tick. */
+  private readonly gaining = new Map<string, number>();
   private readonly warningQuietUntil = new Map<string, number>();
+  /** Pool → tick of its latest phase transition (the step's tick): agents failing with it are its, not a cascade's. */
+  private readonly transitionAt = new Map<string, number>();
+  /** Pool → last tick a synchronised group held a share of its agents: its rhythm, not slowing down, moves its variance. */
+  private readonly rhythmAt = new Map<string, number>();
+  /** The synchronised groups of the last analysed tick. */
+  private lastRhythms: Set<string>[] = [];
   private readonly history: FleetSnapshot[] = [];
   private readonly entropyHistory: number[] = [];
   private readonly dolHistory: number[] = [];
@@ -179,8 +202,7 @@ export class EmergenceEngine {
   private lastAnalysed: number | undefined;
   /** Ticks that data running ahead closed (in `ingest`), waiting to be returned by `advance`. */
   private readonly forced: TickAnalysis[] = [];
-  private grid: PeriodogramGrid | undefined;
-  private matrixData: Float64Array | undefined;
+  private readonly synchrony: SynchronyFinder;
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = engineOptions(options);
@@ -188,7 +210,10 @@ export class EmergenceEngine {
     this.series = new TickSeries(tickMs, horizonTicks, aheadTicks);
     this.interactions = new InteractionWindow(tickMs, horizonTicks);
     this.tracker = new EventTracker(closeAfterTicks);
+    this.warningsRecord = new WarningTrackRecord(this.options.warningTicks);
     this.random = new SeededRandom(seed);
+    this.spreadRandom = new SeededRandom(seed ^ 0x9e3779b9);
+    this.synchrony = new SynchronyFinder({ alpha: CHANCE_ALPHA, memberFdr: MEMBER_FDR, surrogates: this.options.surrogates });
   }
 
   /**
@@ -261,6 +286,11 @@ export class EmergenceEngine {
     return { now: this.history[this.history.length - 1], history: this.history.slice() };
   }
 
+  /** How the early warnings raised so far turned out. */
+  warningRecord(): WarningRecord {
+    return this.warningsRecord.record();
+  }
+
   networkMeasures(): NetworkMeasures | undefined {
     return this.network;
   }
@@ -293,25 +323,32 @@ export class EmergenceEngine {
 
     this.updateFailing(active, tick, n);
     this.updateImproved(active, tick, from, n);
-    const { matrix, oscillators, synchronization } = this.oscillators(active, tick, T);
+    const { groups, oscillating, synchronization } = this.synchrony.analyse(this.series, active, tick, T, this.random);
     const stateEntropy = this.stateEntropy(active, tick);
     this.recordPools(active, tick);
 
     if (tick - this.networkTick >= this.options.graphEveryTicks || !this.network) this.refreshNetwork(tick);
 
     const findings: Finding[] = [];
-    const groups = this.grid ? findSynchronisedGroups(matrix, oscillators, this.grid, { bandwidth: SYNC_BANDWIDTH, minGroup: 4, alpha: CHANCE_ALPHA, memberAlpha: this.options.agentAlpha, surrogates: this.options.surrogates, maxGroups: 3 }, this.random) : [];
-    for (const group of groups) {
+    // One phenomenon, one type: a group held in a pool that has just jumped (its step lifts every agent at once) or
+    // that is under an open early warning (its agents wander together as it slows down) is that pool's, not a rhythm.
+    const rhythms = groups.filter((group) => !this.heldByPoolChange(group.agents, tick));
+    // A group is reported once it is seen two ticks running (most of it): a chance alignment of one tick is not a lock.
+    const seenBefore = this.lastRhythms;
+    this.lastRhythms = rhythms.map((group) => new Set(group.agents));
+    for (const group of rhythms.filter((g) => seenBefore.some((before) => g.agents.filter((a) => before.has(a)).length * 2 >= Math.min(before.size, g.agents.length)))) {
       const finding = synchronyFinding(group, thresholds.collective_behavior, this.series, tickMs);
       if (finding) findings.push(finding);
     }
+    this.noteRhythms(rhythms, tick);
     const transitions = this.transitionFindings(tick, thresholds.phase_transition);
     findings.push(...transitions.findings);
     const warnings = this.warningFindings(tick, thresholds.early_warning);
     findings.push(...warnings.findings);
-    const cascades = this.cascadeFindings(tick, thresholds.cascade_failure);
+    const spreads = { neighbours: this.interactions.neighbours(), nodes: this.series.agentCount, edges: this.interactions.undirectedEdgeCount(), tick, tickMs, random: this.spreadRandom, isOpen: (type: EmergenceType, scope?: string) => this.tracker.isOpen(type, scope) };
+    const cascades = cascadeFindings(this.failingOnTheirOwn(tick), spreads, thresholds.cascade_failure);
     findings.push(...cascades);
-    const learning = this.learningFinding(tick, thresholds.collective_learning);
+    const learning = learningFinding(this.improved, spreads, thresholds.collective_learning);
     if (learning.finding) findings.push(learning.finding);
     const selfOrganisation = this.selfOrganisationFinding(stateEntropy, thresholds.self_organization);
     if (selfOrganisation.finding) findings.push(selfOrganisation.finding);
@@ -320,6 +357,12 @@ export class EmergenceEngine {
 
     const membership = this.network?.membership;
     const changes = this.tracker.apply(tick, time, from * tickMs, findings, (agent) => membership?.get(agent));
+    for (const change of changes) {
+      if (change.event !== 'opened') continue;
+      if (change.type === 'early_warning') this.warningsRecord.warned(change.scope, tick);
+      if (change.type === 'phase_transition') this.warningsRecord.transitioned(change.scope);
+    }
+    this.warningsRecord.expire(tick);
     const fleetLoad = this.fleetLoad.slice(-horizonTicks);
     const loadIndicators = earlyWarningIndicators(fleetLoad, Math.floor(fleetLoad.length / 2));
     const snapshot: FleetSnapshot = {
@@ -338,8 +381,9 @@ export class EmergenceEngine {
         swarm_intelligence: round(swarm.dol),
         failing_agents: this.failing.size,
         improving_agents: this.improved.size,
-        oscillating_agents: oscillators.length,
+        oscillating_agents: oscillating,
       },
+      warnings: this.warningsRecord.record(),
     };
     this.history.push(snapshot);
     if (this.history.length > this.options.historyTicks) this.history.shift();
@@ -352,6 +396,17 @@ export class EmergenceEngine {
   private updateFailing(active: readonly AgentSlot[], tick: number, n: number): void {
     const baseline = new Map<string, number>();
     for (const [pool, ticks] of this.pools) baseline.set(pool, mean(ticks.slice(-this.options.horizonTicks).map((p) => observe(p, 'errorRate'))));
+    // A whole pool failing together is its phase transition, not each agent's own failure: against the pool's
+    // median agent now as well as its past, only agents failing beyond their pool's present are flagged.
+    const now = new Map<string, number[]>();
+    for (const slot of active) {
+      const requests = this.series.sum(slot, 'requests', tick - RECENT_TICKS + 1, tick);
+      if (requests <= 0) continue;
+      const rates = now.get(slot.pool) ?? [];
+      rates.push(this.series.sum(slot, 'errors', tick - RECENT_TICKS + 1, tick) / requests);
+      now.set(slot.pool, rates);
+    }
+    for (const [pool, rates] of now) baseline.set(pool, Math.max(baseline.get(pool) ?? 0, median(rates)));
     for (const slot of active) {
       const windows = [1, RECENT_TICKS].map((w) => ({ errors: this.series.sum(slot, 'errors', tick - w + 1, tick), requests: this.series.sum(slot, 'requests', tick - w + 1, tick) }));
       const failing = isFailing(windows, baseline.get(slot.pool) ?? 0.01, this.options.agentAlpha, n);
@@ -392,65 +447,42 @@ export class EmergenceEngine {
    */
   private updateImproved(active: readonly AgentSlot[], tick: number, from: number, n: number): void {
     for (const [id, at] of this.improved) if (at <= tick - this.options.horizonTicks || !this.series.agent(id)) this.improved.delete(id);
-    const windows = [1, RECENT_TICKS];
+    const windows = QUALITY_WINDOWS;
     const zCritical = probit(1 - this.options.agentAlpha / (n * windows.length));
+    // Each agent's quality sums over the horizon, read once into prefix sums: every window is then two lookups.
+    const T = tick - from + 1;
+    const fields = ['quality', 'qualitySquares', 'qualityCount'] as const;
+    const prefix = fields.map(() => new Float64Array(T + 1));
+    const buffer = new Float64Array(T);
+    const sums = (a: number, b: number): QualitySums => ({ sum: prefix[0]![b]! - prefix[0]![a]!, squares: prefix[1]![b]! - prefix[1]![a]!, count: prefix[2]![b]! - prefix[2]![a]! });
     for (const slot of active) {
       if (this.improved.has(slot.id)) continue;
+      fields.forEach((field, f) => {
+        this.series.read(slot, field, tick, buffer);
+        for (let t = 0; t < T; t++) prefix[f]![t + 1] = prefix[f]![t]! + buffer[t]!;
+      });
+      let gained = false;
       for (const w of windows) {
-        const recent = this.qualitySums(slot, tick - w + 1, tick);
-        const reference = this.qualitySums(slot, from, tick - w);
-        const result = qualityGain(reference, recent, 30, MIN_RECENT_QUALITY);
+        if (w >= T) continue;
+        const result = qualityGain(sums(0, T - w), sums(T - w, T), 30, MIN_RECENT_QUALITY);
         if (result && result.z >= zCritical && result.gain >= MIN_QUALITY_GAIN) {
-          this.improved.set(slot.id, tick);
+          gained = true;
           break;
         }
       }
+      // A gain is learning once it holds on the next tick too (dated from its first): a noise blip, which the
+      // per-report z test passes more often than its nominal rate (its variance is estimated), does not.
+      const since = this.gaining.get(slot.id);
+      if (!gained) this.gaining.delete(slot.id);
+      else if (since === undefined) this.gaining.set(slot.id, tick);
+      else {
+        this.improved.set(slot.id, since);
+        this.gaining.delete(slot.id);
+      }
     }
+    for (const id of this.gaining.keys()) if (!this.series.agent(id)) this.gaining.delete(id);
   }
 
-  private qualitySums(slot: AgentSlot, from: number, to: number): QualitySums {
-    return { sum: this.series.sum(slot, 'quality', from, to), squares: this.series.sum(slot, 'qualitySquares', from, to), count: this.series.sum(slot, 'qualityCount', from, to) };
-  }
-
-  /**
-   * Each agent's load series (requests per tick) detrended and standardized: summed into the fleet's mean pairwise
-   * correlation, kept as a row of the load matrix, and listed as an oscillator when a dominant frequency stands
-   * above the chance level of one frequency over the fleet.
-   */
-  private oscillators(active: readonly AgentSlot[], tick: number, T: number): { matrix: LoadMatrix; oscillators: Oscillator[]; synchronization: number } {
-    const matrix: LoadMatrix = { agents: [], length: T, z: this.matrixBuffer(active.length * T), noise: new Float64Array(active.length) };
-    if (T < MIN_SYNC_TICKS) return { matrix, oscillators: [], synchronization: 0 };
-    if (!this.grid || this.grid.length !== T) this.grid = new PeriodogramGrid(T, 1.5, T / 4, 0.5);
-    const grid = this.grid;
-    const threshold = periodicityThreshold(T, 1, active.length, 1);
-    const accumulator = new PairwiseCorrelationAccumulator(T);
-    const buffer = new Float64Array(T);
-    const oscillators: Oscillator[] = [];
-    const from = tick - T + 1;
-    for (const slot of active) {
-      if (slot.firstTick > from) continue;
-      this.series.read(slot, 'requests', tick, buffer);
-      if (mean(buffer) < 1) continue;
-      detrend(buffer, buffer);
-      if (!standardizeInPlace(buffer)) continue;
-      accumulator.add(buffer);
-      const row = matrix.agents.length;
-      matrix.agents.push(slot.id);
-      matrix.z.set(buffer, row * T);
-      matrix.noise[row] = noiseLevel(buffer);
-      const { index, power } = grid.dominant(buffer);
-      if (index >= 0 && power >= threshold) oscillators.push({ row, frequency: index, power });
-    }
-    matrix.z = matrix.z.subarray(0, matrix.agents.length * T);
-    matrix.noise = matrix.noise.subarray(0, matrix.agents.length);
-    return { matrix, oscillators, synchronization: accumulator.mean() };
-  }
-
-  /** One buffer for the load matrix, grown as the fleet grows (10,000 agents × 60 ticks is 4.8 MB). */
-  private matrixBuffer(size: number): Float64Array {
-    if (!this.matrixData || this.matrixData.length < size) this.matrixData = new Float64Array(Math.max(size, 2 * (this.matrixData?.length ?? 0)));
-    return this.matrixData;
-  }
 
   /** Shannon entropy of agents over coarse states (load octave, latency half-octave, erring or not). */
   private stateEntropy(active: readonly AgentSlot[], tick: number): number {
@@ -473,7 +505,9 @@ export class EmergenceEngine {
     const sums = new Map<string, { agents: number; requests: number; errors: number; logLatency: number; latencyCount: number; latencies: number[] }>();
     let fleetRequests = 0;
     for (const slot of active) {
-      if (this.failing.has(slot.id)) continue;
+      // Absent data is not a value: an agent (or a whole pool, when a load test ends) that did not report this
+      // tick is left out of it, never counted as an agent doing nothing.
+      if (this.failing.has(slot.id) || this.series.value(slot, 'reports', tick) === 0) continue;
       let s = sums.get(slot.pool);
       if (!s) sums.set(slot.pool, (s = { agents: 0, requests: 0, errors: 0, logLatency: 0, latencyCount: 0, latencies: [] }));
       s.agents++;
@@ -508,16 +542,23 @@ export class EmergenceEngine {
   }
 
   /**
-   * Phase transitions: a pool's order parameter (log latency, error rate, load per agent) jumps, the jump explains
+   * Phase transitions: a pool's order parameter (log latency, error rate) jumps, the jump explains
    * most of its recent variation beyond the trend (magnitude), is material (a quarter of its level) and is far
    * outside the noise (t test of the step, Bonferroni over the candidate change points).
    */
   private transitionFindings(tick: number, threshold: number): { findings: Finding[]; strongest: number } {
     const findings: Finding[] = [];
     let strongest = 0;
+    const failingIn = new Map<string, number>();
+    for (const id of this.failingOnTheirOwn(tick).keys()) {
+      const pool = this.series.agent(id)?.pool;
+      if (pool !== undefined) failingIn.set(pool, (failingIn.get(pool) ?? 0) + 1);
+    }
     for (const pool of this.pools.keys()) {
       const ticks = this.poolSeries(pool, tick, STEP_WINDOW);
       if (ticks.length < 12) continue;
+      // A pool a cascade has taken a share of changes with it (its survivors wait on the failing): the cascade's.
+      if ((failingIn.get(pool) ?? 0) >= CASCADE_POOL_SHARE * ticks[ticks.length - 1]!.agents) continue;
       let best: { observable: Observable; explained: number; shift: number; before: number; after: number; confidence: number; at: number } | undefined;
       for (const observable of OBSERVABLES) {
         const y = ticks.map((p) => observe(p, observable));
@@ -537,6 +578,7 @@ export class EmergenceEngine {
       if (!best) continue;
       const agents = this.poolAgents(pool, tick);
       this.warningQuietUntil.set(pool, tick + this.options.horizonTicks);
+      this.transitionAt.set(pool, best.at);
       findings.push({
         type: 'phase_transition',
         scope: pool,
@@ -573,6 +615,8 @@ export class EmergenceEngine {
         if (!strongest || strength > warningStrength(strongest)) strongest = indicators;
         if (strength < threshold || (best && strength <= warningStrength(best.indicators))) continue;
         if (tick < (this.warningQuietUntil.get(pool) ?? -Infinity)) continue;
+        // An oscillation is not critical slowing down: a rhythm in the window raises the variance on its own.
+        if (tick - (this.rhythmAt.get(pool) ?? -Infinity) < length) continue;
         // The variance grew beyond chance: F test of the last window against the first, Bonferroni over every
         // pool and observable tested.
         const p = Math.min(1, fUpperTail(indicators.varianceRatio, window - 2, window - 2) * this.pools.size * WARNING_OBSERVABLES.length);
@@ -601,70 +645,6 @@ export class EmergenceEngine {
       });
     }
     return { findings, strongest };
-  }
-
-  /** Cascades: groups of failing agents linked by edges, failing one after another along them. */
-  private cascadeFindings(tick: number, threshold: number): Finding[] {
-    if (this.failing.size < 2) return [];
-    const spread = analyseSpread(this.failing, this.interactions.neighbours(), this.series.agentCount, this.interactions.undirectedEdgeCount());
-    if (spread.chance > CHANCE_ALPHA) return [];
-    const findings: Finding[] = [];
-    for (const component of spread.components) {
-      const size = component.steps.length;
-      // Hops can be faster than a tick: members failing with or after a failing neighbour count, so long as
-      // at least one failed strictly after one (a common cause failing all at once is not a cascade).
-      const magnitude = component.linked / (size - 1);
-      if (component.followers < 1 || magnitude < threshold) continue;
-      const origin = component.steps[0]!;
-      findings.push({
-        type: 'cascade_failure',
-        scope: `cascade:${origin.agent}`,
-        magnitude,
-        confidence: 1 - spread.chance,
-        agents: component.steps.map((s) => s.agent),
-        agentsMode: 'union',
-        evidence: { agents: size, followers: component.followers, depth: Math.max(...component.steps.map((s) => s.depth)), edgesBetweenFailing: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - origin.tick },
-        explanation: `${size} agents failed one after another along the interaction graph from ${origin.agent}: ${component.followers} failed after a neighbour they work with had failed, with ${spread.observedEdges} edges between failing agents where chance would put ${spread.expectedEdges.toFixed(3)}.`,
-        path: this.path(component),
-      });
-    }
-    return findings;
-  }
-
-  /**
-   * Collective learning: quality gains that follow graph neighbours' gains, clustered on edges beyond chance; the
-   * magnitude is the share of linked improvers that took part in the spread (`spreadShare`).
-   */
-  private learningFinding(tick: number, threshold: number): { finding: Finding | undefined; magnitude: number } {
-    if (this.improved.size < 3) return { finding: undefined, magnitude: 0 };
-    const spread = analyseSpread(this.improved, this.interactions.neighbours(), this.series.agentCount, this.interactions.undirectedEdgeCount());
-    let participants = 0;
-    let followers = 0;
-    let linked = 0;
-    const steps: SpreadComponent['steps'] = [];
-    for (const component of spread.components) {
-      participants += component.participants;
-      followers += component.followers;
-      linked += component.linked;
-      steps.push(...component.steps);
-    }
-    const magnitude = spreadShare(spread.components);
-    if (followers < 2 || magnitude < threshold || spread.chance > CHANCE_ALPHA) return { finding: undefined, magnitude };
-    const agents = steps.map((s) => s.agent);
-    return {
-      magnitude,
-      finding: {
-        type: 'collective_learning',
-        scope: 'learning',
-        magnitude,
-        confidence: 1 - spread.chance,
-        agents,
-        agentsMode: 'union',
-        evidence: { improving: this.improved.size, linkedImproving: steps.length, participants, followers, edgesBetweenImproving: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - Math.min(...steps.map((s) => s.tick)) },
-        explanation: `Quality gains are travelling along the interaction graph: ${followers} agents improved after a neighbour they work with had, ${participants} of the ${steps.length} improving agents linked to another improving one (${pct(magnitude)}) took part, with ${spread.observedEdges} edges between them where chance would put ${spread.expectedEdges.toFixed(3)}.`,
-        path: this.path({ steps, followers, participants, linked }),
-      },
-    };
   }
 
   /** Self-organisation: the entropy of agent states falls by at least the threshold's share of its recent peak. */
@@ -721,36 +701,55 @@ export class EmergenceEngine {
     if (this.dolHistory.length > keep) this.dolHistory.shift();
   }
 
+  /** Failing agents less those failing with their pool's phase transition (from a tick before its step on): one phenomenon, one type. */
+  private failingOnTheirOwn(tick: number): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [id, at] of this.failing) {
+      const pool = this.series.agent(id)?.pool;
+      const transition = pool === undefined ? undefined : this.transitionAt.get(pool);
+      if (transition !== undefined && tick - transition <= this.options.horizonTicks && at >= transition - 1) continue;
+      out.set(id, at);
+    }
+    return out;
+  }
+
+  /** Whether half or more of `agents` sit in a pool that transitioned within the horizon or has an early warning open. */
+  private heldByPoolChange(agents: readonly string[], tick: number): boolean {
+    const counts = new Map<string, number>();
+    for (const id of agents) {
+      const pool = this.series.agent(id)?.pool;
+      if (pool !== undefined) counts.set(pool, (counts.get(pool) ?? 0) + 1);
+    }
+    for (const [pool, count] of counts) {
+      if (count * 2 < agents.length) continue;
+      const transition = this.transitionAt.get(pool);
+      if ((transition !== undefined && tick - transition <= this.options.horizonTicks) || this.tracker.isOpen('early_warning', pool)) return true;
+    }
+    return false;
+  }
+
+  /** Records the pools whose agents a synchronised group holds a share of. */
+  private noteRhythms(groups: readonly { agents: string[] }[], tick: number): void {
+    for (const group of groups) {
+      const counts = new Map<string, number>();
+      for (const id of group.agents) {
+        const pool = this.series.agent(id)?.pool;
+        if (pool !== undefined) counts.set(pool, (counts.get(pool) ?? 0) + 1);
+      }
+      for (const [pool, count] of counts) if (count >= RHYTHM_POOL_SHARE * Math.max(1, this.poolSize(pool, tick))) this.rhythmAt.set(pool, tick);
+    }
+  }
+
+  private poolSize(pool: string, tick: number): number {
+    return this.pools.get(pool)?.find((p) => p.tick === tick)?.agents ?? this.poolAgents(pool, tick).length;
+  }
+
   private poolAgents(pool: string, tick: number): string[] {
     const out: string[] = [];
     for (const slot of this.series.agents()) if (slot.pool === pool && this.series.reported(slot, tick - 1, tick)) out.push(slot.id);
     return out.sort();
   }
 
-  private path(component: SpreadComponent): PathStep[] {
-    return component.steps.map((s) => ({ agent: s.agent, via: s.via, at: s.tick * this.options.tickMs, depth: s.depth }));
-  }
-}
-
-function synchronyFinding(group: SynchronisedGroup, threshold: number, series: TickSeries, tickMs: number): Finding | undefined {
-  if (group.order < threshold || group.surrogateP > 0.05 || group.correlation <= group.surrogateMean) return undefined;
-  const pools = new Map<string, number>();
-  for (const id of group.agents) {
-    const pool = series.agent(id)?.pool ?? 'unknown';
-    pools.set(pool, (pools.get(pool) ?? 0) + 1);
-  }
-  const main = [...pools].sort((a, b) => b[1] - a[1])[0]![0];
-  const periodSeconds = (group.periodTicks * tickMs) / 1000;
-  return {
-    type: 'collective_behavior',
-    scope: `synchrony:${main}`,
-    magnitude: group.order,
-    confidence: 1 - group.surrogateP,
-    agents: group.agents,
-    agentsMode: 'current',
-    evidence: { agents: group.agents.length, kuramotoOrder: round(group.order), periodSeconds: round(periodSeconds, 1), meanCorrelation: round(group.correlation), surrogateCorrelation: round(group.surrogateMean), surrogateP: round(group.surrogateP), rayleighP: group.rayleighP, windowTicks: group.windowTicks },
-    explanation: `${group.agents.length} agents (mostly pool ${main}) are oscillating in phase with a ${periodSeconds.toFixed(0)}-s period: Kuramoto order ${group.order.toFixed(2)}, mean pairwise correlation ${group.correlation.toFixed(2)} against ${group.surrogateMean.toFixed(2)} for shifted surrogates.`,
-  };
 }
 
 /**

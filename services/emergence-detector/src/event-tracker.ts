@@ -11,6 +11,8 @@ interface OpenEvent {
   hits: number;
   /** Agent → ticks it was part of the finding. */
   agentHits: Map<string, number>;
+  /** Agent → the event's hit count when it first joined. */
+  agentJoined: Map<string, number>;
   mode: Finding['agentsMode'];
   magnitude: number;
   confidence: number;
@@ -52,6 +54,7 @@ export class EventTracker {
           lastTick: tick,
           hits: 0,
           agentHits: new Map(),
+          agentJoined: new Map(),
           mode: finding.agentsMode,
           magnitude: 0,
           confidence: 0,
@@ -66,7 +69,10 @@ export class EventTracker {
       event.lastTick = tick;
       event.hits++;
       event.scope = finding.scope;
-      for (const agent of finding.agents) event.agentHits.set(agent, (event.agentHits.get(agent) ?? 0) + 1);
+      for (const agent of finding.agents) {
+        event.agentHits.set(agent, (event.agentHits.get(agent) ?? 0) + 1);
+        if (!event.agentJoined.has(agent)) event.agentJoined.set(agent, event.hits);
+      }
       event.magnitude = Math.max(event.magnitude, finding.magnitude);
       event.confidence = Math.max(event.confidence, finding.confidence);
       // Only finite numbers travel (JSON has no Infinity).
@@ -106,10 +112,11 @@ export class EventTracker {
   }
 
   private snapshot(event: OpenEvent, time: number, kind: EmergenceEvent['event'], communityOf: (agent: string) => number | undefined): EmergenceEvent {
-    // 'current' phenomena (a synchronised group, a pool) list the agents present in at least half their ticks,
-    // so one noisy tick neither adds nor drops members; spreads keep everyone they reached.
+    // 'current' phenomena (a synchronised group, a pool) list the agents present in at least half the ticks since
+    // they joined, so one noisy tick neither adds nor drops members and a member confirmed late still counts;
+    // spreads keep everyone they reached.
     const agents = [...event.agentHits]
-      .filter(([, hits]) => event.mode === 'union' || hits * 2 >= event.hits)
+      .filter(([agent, hits]) => event.mode === 'union' || hits * 2 >= event.hits - event.agentJoined.get(agent)! + 1)
       .map(([agent]) => agent)
       .sort();
     const communities = [...new Set(agents.map(communityOf).filter((c): c is number => c !== undefined))].sort((a, b) => a - b);

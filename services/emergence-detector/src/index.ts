@@ -4,6 +4,7 @@ export { DEFAULT_THRESHOLDS, EMERGENCE_TYPES } from './types';
 
 export type { EngineOptions, FleetSnapshot, OrderParameterName, OrderParameters, TickAnalysis } from './engine';
 export type { EmergenceType, Finding, PathStep, Thresholds } from './types';
+export type { WarningRecord } from './warning-record';
 
 // The service edge.
 export { EmergenceDetector, CONSUMER_GROUP, SERVICE_NAME } from './emergence-detector';

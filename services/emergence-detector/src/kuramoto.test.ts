@@ -1,4 +1,5 @@
-import { kuramotoOrder, rayleighTest } from './kuramoto';
+import { kuramotoOrder, weightedRayleighP } from './kuramoto';
+import { SeededRandom } from './random';
 
 describe('kuramotoOrder', () => {
   it('is 1 for identical phases, with their phase as ψ', () => {
@@ -18,16 +19,27 @@ describe('kuramotoOrder', () => {
   });
 });
 
-describe('rayleighTest', () => {
-  it('gives Z = n·r² and p near 1 for no concentration, tiny p for tight phases', () => {
-    expect(rayleighTest(20, 0).p).toBeGreaterThan(0.9);
-    const tight = rayleighTest(20, 0.9);
-    expect(tight.z).toBeCloseTo(16.2, 10);
-    expect(tight.p).toBeLessThan(1e-6);
-  });
-
-  it('is close to exp(−Z) for many phases', () => {
-    const { z, p } = rayleighTest(1000, 0.05);
-    expect(p).toBeCloseTo(Math.exp(-z), 2);
+describe('weightedRayleighP', () => {
+  it('is uniform under uniform phases whatever the weights, and tiny for aligned ones', () => {
+    const random = new SeededRandom(9);
+    let below = 0;
+    for (let k = 0; k < 4000; k++) {
+      let re = 0;
+      let im = 0;
+      let squares = 0;
+      for (let j = 0; j < 30; j++) {
+        const w = 0.2 + 3 * random.next();
+        const theta = 2 * Math.PI * random.next();
+        re += w * Math.cos(theta);
+        im += w * Math.sin(theta);
+        squares += w * w;
+      }
+      if (weightedRayleighP(re, im, squares) < 0.05) below++;
+    }
+    expect(below / 4000).toBeGreaterThan(0.035);
+    expect(below / 4000).toBeLessThan(0.065);
+    // 20 aligned phases of weight 1: |S|² = 400 over Σw² = 20.
+    expect(weightedRayleighP(20, 0, 20)).toBeCloseTo(Math.exp(-20), 12);
+    expect(weightedRayleighP(0, 0, 0)).toBe(1);
   });
 });

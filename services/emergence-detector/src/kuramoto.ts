@@ -18,12 +18,10 @@ export function kuramotoOrder(phases: ArrayLike<number>): OrderParameter {
 }
 
 /**
- * Rayleigh test of uniform phases: Z = n·r² and its p-value with Zar's (1999) small-sample correction
- * p ≈ exp(√(1 + 4n + 4(n² − R²)) − (1 + 2n)), R = n·r.
+ * Rayleigh test of uniform phases with each phase weighted by its amplitude: for S = Σ w_j e^{iθ_j} with independent
+ * uniform θ_j, |S|² / Σ w_j² is about Exp(1) (each component of S is a sum of Σ w_j²/2 variance), so
+ * p ≈ exp(−|S|² / Σ w_j²). Equal weights give the plain large-n Rayleigh test, p ≈ exp(−n·r²).
  */
-export function rayleighTest(n: number, r: number): { z: number; p: number } {
-  if (n === 0) return { z: 0, p: 1 };
-  const big = n * r;
-  const p = Math.exp(Math.sqrt(1 + 4 * n + 4 * (n * n - big * big)) - (1 + 2 * n));
-  return { z: n * r * r, p: Math.min(1, Math.max(0, p)) };
+export function weightedRayleighP(re: number, im: number, sumSquaredWeights: number): number {
+  return sumSquaredWeights > 0 ? Math.exp(-(re * re + im * im) / sumSquaredWeights) : 1;
 }

@@ -63,6 +63,7 @@ export function createEmergenceMetrics(registry: ServiceRegistry, engine: Engine
       registers,
     }),
     lateReports: lateReportsCounter(registers, engine),
+    warningOutcomes: warningOutcomesCounter(registers, engine),
     agentsTracked: new Gauge({
       name: 'swarmscope_emergence_agents_tracked',
       help: 'Agents with data in the horizon.',
@@ -88,4 +89,31 @@ function lateReportsCounter(registers: ServiceRegistry[], engine: EngineThread):
       exported = Math.max(exported, late);
     },
   });
+}
+
+const WARNING_OUTCOMES = ['raised', 'followed', 'not_followed'] as const;
+
+/**
+ * The early warnings' track record (issue 19): raised, then followed by a phase transition in their pool within
+ * the warning span or not; read at scrape time from the last snapshot.
+ */
+function warningOutcomesCounter(registers: ServiceRegistry[], engine: EngineThread): Counter<'outcome'> {
+  const exported: Record<(typeof WARNING_OUTCOMES)[number], number> = { raised: 0, followed: 0, not_followed: 0 };
+  const counter = new Counter({
+    name: 'swarmscope_emergence_early_warnings_total',
+    help: 'Early warnings raised, and how they turned out: followed by a phase transition in their pool within the warning span, or not.',
+    labelNames: ['outcome'] as const,
+    registers,
+    collect() {
+      const record = engine.fleetState().now?.warnings;
+      if (!record) return;
+      const now = { raised: record.raised, followed: record.followed, not_followed: record.notFollowed };
+      for (const outcome of WARNING_OUTCOMES) {
+        if (now[outcome] > exported[outcome]) this.inc({ outcome }, now[outcome] - exported[outcome]);
+        exported[outcome] = Math.max(exported[outcome], now[outcome]);
+      }
+    },
+  });
+  for (const outcome of WARNING_OUTCOMES) counter.inc({ outcome }, 0);
+  return counter;
 }

@@ -1,5 +1,6 @@
 import { binomialUpperTail } from './binomial';
-import { analyseSpread, poissonUpperTail, spreadShare } from './spread';
+import { SeededRandom } from './random';
+import { analyseSpread, followsEdges, poissonUpperTail, precedenceTest, spreadShare } from './spread';
 
 /** A chain a0 – a1 – … – a9 plus one isolated pair far away. */
 function chain(): Map<string, string[]> {
@@ -84,5 +85,69 @@ describe('spreadShare', () => {
   it('is 0 for changes that all came together and for no linked changes at all', () => {
     expect(spreadShare(analyseSpread(new Map([['a0', 4], ['a1', 4], ['a2', 4]]), chain(), 12, 10).components)).toBe(0);
     expect(spreadShare(analyseSpread(new Map([['a0', 4], ['a5', 6]]), chain(), 12, 10).components)).toBe(0);
+  });
+});
+
+/** A hub h linked to leaves l0 … l(n−1), nothing else. */
+function star(n: number): Map<string, string[]> {
+  const neighbours = new Map<string, string[]>([['h', []]]);
+  for (let i = 0; i < n; i++) {
+    neighbours.get('h')!.push(`l${i}`);
+    neighbours.set(`l${i}`, ['h']);
+  }
+  return neighbours;
+}
+
+describe('precedenceTest', () => {
+  const seeds = [1, 2, 3, 4, 5];
+  const test = (flagged: Map<string, number>, neighbours: Map<string, string[]>, seed: number) =>
+    precedenceTest(analyseSpread(flagged, neighbours, 1000, 1000).components, neighbours, 999, new SeededRandom(seed));
+
+  it('finds a chain changing hop by hop in order, whatever the shuffles drew', () => {
+    const flagged = new Map(Array.from({ length: 10 }, (_, i) => [`a${i}`, 10 + i] as const));
+    for (const seed of seeds) {
+      const result = test(flagged, chain(), seed);
+      expect(result.followers).toBe(9);
+      // Nine followers among ten on a path: one place changed first and the rest spread from it both ways, 2⁹ of the 10! orders.
+      expect(result.p).toBeLessThanOrEqual(3 / 1000);
+      expect(followsEdges(result, 0.05)).toBe(true);
+    }
+  });
+
+  it('treats changes within one tick as ties, never as an order', () => {
+    // The whole chain in two ticks: every change of the second follows one of the first, yet one step is what a
+    // common cause staggered by a tick shows too, and shuffles do as well.
+    const flagged = new Map(Array.from({ length: 10 }, (_, i) => [`a${i}`, i % 3 === 0 ? 11 : 10] as const));
+    for (const seed of seeds) expect(followsEdges(test(flagged, chain(), seed), 0.05)).toBe(false);
+  });
+
+  it('finds a star whose hub changed first, alone in its tick: p near 1 in n (its place in time is the only order a star has)', () => {
+    const flagged = new Map([['h', 5], ...Array.from({ length: 29 }, (_, i) => [`l${i}`, 6 + (i % 3)] as const)]);
+    for (const seed of seeds) {
+      const result = test(flagged, star(29), seed);
+      expect(result.followers).toBe(29);
+      expect(result.p).toBeGreaterThan(0.015);
+      expect(result.p).toBeLessThan(0.06);
+    }
+  });
+
+  it('takes a star whose hub shares its first tick with a leaf, every other leaf after it, as ordered as its times allow', () => {
+    // Hub and one leaf in the first tick: 2 in 30 shuffles do as well, so no p can pass 0.05 here.
+    const flagged = new Map([['h', 5], ['l0', 5], ...Array.from({ length: 28 }, (_, i) => [`l${i + 1}`, 6 + (i % 3)] as const)]);
+    for (const seed of seeds) {
+      const result = test(flagged, star(29), seed);
+      expect(result.followers).toBe(result.mostOrdered);
+      expect(result.floor).toBeGreaterThan(0.05);
+      expect(followsEdges(result, 0.05)).toBe(true);
+    }
+  });
+
+  it('rejects a star whose hub changed among its leaves (a common cause, in no order along the edges)', () => {
+    const flagged = new Map([['h', 7], ...Array.from({ length: 29 }, (_, i) => [`l${i}`, 5 + (i % 4)] as const)]);
+    for (const seed of seeds) {
+      const result = test(flagged, star(29), seed);
+      expect(result.followers).toBeLessThan(result.mostOrdered);
+      expect(followsEdges(result, 0.05)).toBe(false);
+    }
   });
 });

@@ -1,3 +1,5 @@
+import type { SeededRandom } from './random';
+
 /** One agent of a spread: when it changed, and the neighbour that changed before it (null: where it began). */
 export interface SpreadStep {
   agent: string;
@@ -142,4 +144,83 @@ function logFactorial(n: number): number {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export interface PrecedenceTest {
+  /** Members that changed strictly after a changed graph neighbour (pooled over components; a same-tick change is a tie, not an order). */
+  followers: number;
+  /** Its mean with the change times shuffled among each component's members. */
+  nullMean: number;
+  /** (1 + shuffles with as many followers) / (1 + shuffles). */
+  p: number;
+  /** The most followers any order of these times could give: every member but those of its component's first tick. */
+  mostOrdered: number;
+  /** (1 + shuffles reaching `mostOrdered`) / (1 + shuffles): the smallest p any order of these times could get here. */
+  floor: number;
+  /** Distinct ticks the changes fell in (the most over components). */
+  distinctTicks: number;
+}
+
+/**
+ * Whether changes travel along the graph's edges in time order beyond chance: in a spread, members change after a
+ * neighbour that already had (the `followers` of `analyseSpread`); changes in the same tick are ties, never an
+ * order. The null shuffles the change times among each component's members (a time-permutation null: the graph and
+ * the members stay, only who-changed-when is broken; cf. the shuffle test of Anagnostopoulos, Kumar & Mahdian 2008
+ * for social influence). A common cause that changes linked agents in no order along the edges scores no better
+ * than its shuffles; a contagion, chain or star, does: under a shuffle a star's hub changes at a random place, and
+ * the leaves that changed before it follow nobody. `random` must be a stream of its own: the answer must not hang
+ * on what other tests drew before.
+ */
+export function precedenceTest(components: readonly SpreadComponent[], neighbours: ReadonlyMap<string, readonly string[]>, permutations: number, random: SeededRandom): PrecedenceTest {
+  const parts = components.map((component) => {
+    const index = new Map(component.steps.map((s, i) => [s.agent, i]));
+    const adjacency = component.steps.map((s) => (neighbours.get(s.agent) ?? []).map((other) => index.get(other)).filter((j): j is number => j !== undefined));
+    return { adjacency, ticks: component.steps.map((s) => s.tick) };
+  });
+  const statistic = (ticks: readonly (readonly number[])[]) => {
+    let followers = 0;
+    parts.forEach((part, c) => {
+      const t = ticks[c]!;
+      for (let i = 0; i < t.length; i++) if (part.adjacency[i]!.some((j) => t[j]! < t[i]!)) followers++;
+    });
+    return followers;
+  };
+  const observed = statistic(parts.map((p) => p.ticks));
+  let mostOrdered = 0;
+  for (const { ticks } of parts) {
+    const first = Math.min(...ticks);
+    mostOrdered += ticks.filter((t) => t > first).length;
+  }
+  const shuffled = parts.map((p) => p.ticks.slice());
+  let atLeast = 0;
+  let most = 0;
+  let sum = 0;
+  for (let k = 0; k < permutations; k++) {
+    for (const ticks of shuffled) {
+      for (let i = ticks.length - 1; i > 0; i--) {
+        const j = random.int(i + 1);
+        [ticks[i], ticks[j]] = [ticks[j]!, ticks[i]!];
+      }
+    }
+    const value = statistic(shuffled);
+    sum += value;
+    if (value >= observed) atLeast++;
+    if (value >= mostOrdered) most++;
+  }
+  const distinctTicks = Math.max(0, ...parts.map((p) => new Set(p.ticks).size));
+  return { followers: observed, nullMean: permutations > 0 ? sum / permutations : 0, p: (1 + atLeast) / (1 + permutations), mostOrdered, floor: (1 + most) / (1 + permutations), distinctTicks };
+}
+
+/** Distinct ticks a spread's changes must span before its order is taken without a test: one step (two ticks) is what a common cause staggered by a tick shows too. */
+const MIN_ORDER_TICKS = 3;
+
+/**
+ * Whether a spread follows its edges in time order: beyond its shuffles at `alpha`; or, where no order of its
+ * times could get that far (`floor` above `alpha`: a star whose hub shares its first tick with a leaf, where only
+ * the hub's place in time carries order, 2 in n by chance), as ordered as its times allow — every member after the
+ * first tick followed a neighbour — over at least MIN_ORDER_TICKS ticks, the spread then resting on its edges
+ * (`SpreadAnalysis.chance`).
+ */
+export function followsEdges(test: PrecedenceTest, alpha: number): boolean {
+  return test.p <= alpha || (test.floor > alpha && test.followers >= test.mostOrdered && test.distinctTicks >= MIN_ORDER_TICKS);
 }

@@ -1,7 +1,8 @@
-import { probit } from 'simple-statistics';
-import { kuramotoOrder, rayleighTest } from './kuramoto';
-import { demodulate, type PeriodogramGrid } from './periodogram';
+import { kuramotoOrder, weightedRayleighP } from './kuramoto';
+import { normalUpperTail } from './normal';
+import { demodulate } from './periodogram';
 import type { SeededRandom } from './random';
+import { detrend, mean, variance } from './series';
 import { circularShiftTest } from './surrogates';
 
 /**
@@ -15,20 +16,14 @@ export interface LoadMatrix {
   noise: Float64Array;
 }
 
-/** An agent whose load oscillates beyond chance: its row and its dominant frequency (grid index). */
-export interface Oscillator {
-  row: number;
-  frequency: number;
-  power: number;
-}
-
 export interface SynchronisedGroup {
   agents: string[];
-  /** Cycles per horizon and period in ticks of the common rhythm. */
+  /** Cycles per series length and period in ticks of the common rhythm. */
   cycles: number;
   periodTicks: number;
-  /** Kuramoto order parameter of every oscillator near that frequency over the test window (not only the aligned ones). */
+  /** Kuramoto order parameter (phase coherence) of the members' phases at that frequency over the test window. */
   order: number;
+  /** Agents whose rhythm at that frequency stood out of their noise (the phase test's candidates). */
   oscillators: number;
   rayleighP: number;
   /** Ticks of the window the phases were compared over. */
@@ -40,116 +35,365 @@ export interface SynchronisedGroup {
 }
 
 export interface SynchronisationOptions {
-  /** Relative half-width of a frequency band: agents within it may share a rhythm (natural frequencies spread). */
-  bandwidth: number;
   minGroup: number;
-  /** Family-wise chance of a false group per analysis (Rayleigh test, Bonferroni over every band and window tried). */
+  /** Family-wise chance of a false group per analysis (Rayleigh test, Bonferroni over every frequency and window tried). */
   alpha: number;
-  /** Family-wise chance of a false member per group (Bonferroni over every agent and membership window). */
-  memberAlpha: number;
+  /** Expected share of false members in a group (Benjamini–Hochberg over every agent). */
+  memberFdr: number;
   surrogates: number;
   maxGroups: number;
+  /** Fastest period looked for, in ticks (2 is the Nyquist limit). */
+  minPeriodTicks: number;
+  /** Fewest cycles over the series looked for (the slowest period is length / minCycles). */
+  minCycles: number;
+}
+
+/** Phase windows tried per frequency, in periods: one (a lock seen soon), two and four (more evidence, as far as the series holds them). */
+const PHASE_WINDOW_PERIODS = [1, 2, 4] as const;
+/** Fewer points do not give a phase. */
+const MIN_PHASE_WINDOW = 4;
+/** Membership windows: the whole series, its second half and its last quarter (a group that formed recently). */
+const MEMBER_WINDOW_SHARES = [1, 1 / 2, 1 / 4] as const;
+/** Agents expected to pass the candidate bar by chance at each frequency and window, whatever the fleet size. */
+const CHANCE_CANDIDATES = 20;
+/** How far a rhythm's periodogram peak stands above the median of its mean field's periodogram (white noise's largest of ~20 ordinates is about 6 times it). */
+const PEAK_RATIO = 12;
+/** Autocorrelation an oscillation's mean field must fall below (its negative) at half a period and exceed at a period. */
+const REVERSAL = 0.2;
+/** A rhythm's weaker half-cycle must carry at least this share of the stronger half's variance. */
+const MIN_HALF_CYCLE_VARIANCE = 0.25;
+
+/** One frequency and window tried: each agent's demodulated amplitude (as a chance score) and phase. */
+interface Trial {
+  cycles: number;
+  window: number;
+  candidates: number[];
+  phases: number[];
+  r: number;
+  psi: number;
+  p: number;
 }
 
 /**
- * Phase windows tried per frequency: half a period and a whole one (the shorter sees a new lock sooner; a third of
- * a period was tried and gave no earlier detection: its phases are too noisy).
- */
-const PHASE_WINDOW_SHARES = [1 / 2, 1] as const;
-/** Fewer points do not give a phase. */
-const MIN_PHASE_WINDOW = 4;
-/** Members confirmed one by one that a group needs to be reported (a pair is the least that can be correlated). */
-const MIN_CONFIRMED = 2;
-/** Membership windows: the whole horizon, its second half and its last quarter (a group that formed recently). */
-const MEMBER_WINDOW_SHARES = [1, 1 / 2, 1 / 4] as const;
-
-/**
- * Finds groups of agents that oscillate in a common phase.
+ * Finds groups of agents that oscillate in a common phase, at any period from `minPeriodTicks` to length / minCycles.
  *
- * 1. Test: for each frequency band (centres one cycle per horizon apart), the oscillators in it (periodic beyond chance over the horizon: the free-running
- *    and the locked alike) are demodulated over the last half or whole period (at least four ticks); their phases' Kuramoto order
- *    parameter is tested against uniform phases (Rayleigh, Bonferroni over bands and windows). A short window sees a
- *    lock within a fraction of a period; oscillators drifting at their own frequencies do not pass, nor does noise.
- * 2. Membership: the oscillators within an eighth of a turn of the common phase define the group's mean field; every
- *    agent is then tested on its own against it (the projection of its load on the mean field, leave-one-out for
- *    the field's own members, against its noise level by the von Neumann successive-difference estimate; one-sided,
- *    Bonferroni over windows and over the band's oscillators for them, over every agent for the rest), so members
- *    are found whatever their own dominant frequency.
- *    A group is reported once two members are confirmed (it exists by the phase test); the rest join as they pass.
- * 3. Confirmation: the members' mean pairwise correlation over the test window against circularly shifted surrogates.
- * Limit: the phase test counts every oscillator in the band, so a group outnumbered there by agents oscillating
- * on their own is found late or not at all.
+ * 1. Phase test: at each integer number of cycles over the series (the independent Fourier frequencies) and over
+ *    the last one and two periods, every agent's series is demodulated (its phase and amplitude at that frequency).
+ *    Under noise, |Σ z e^{−iωt}|² / (w σ²) is Exp(1) for an agent of noise level σ (von Neumann: a rhythm barely
+ *    moves it, so a member's rhythm stands out of its own noise), and the agents above
+ *    ln(n / CHANCE_CANDIDATES) are candidates (about CHANCE_CANDIDATES by chance whatever the fleet size, with
+ *    uniform phases); their phases' Kuramoto order is tested against uniform (Rayleigh, Bonferroni over frequencies
+ *    and windows). The group's evidence is pooled over its members, so noisy members lock detectably where none
+ *    would pass a periodicity test alone; free-running oscillators have scattered phases and do not pass.
+ * 2. Membership: the candidates within an eighth of a turn of the common phase define the group's mean field; every
+ *    agent is then tested on its own against it (projection on the field, leave-one-out for the field's own members,
+ *    against its noise level; one-sided, Bonferroni over windows, Benjamini–Hochberg over every agent). A group is
+ *    reported once `minGroup` members are confirmed; the rest join as they pass.
+ * 3. A rhythm, not a shock nor shared drift: the members' mean field must move in both halves of its last cycle
+ *    (`wholeCycle`: a pool's one-off load burst lifts its agents in phase too) and swing back within half a period
+ *    and back again (`reverses`: a pool's latency wandering together, red noise, is coherent but does not), with
+ *    a peak in its periodogram at the group's frequency (`narrowband`: shared broadband movement has none).
+ * 4. Confirmation: the members' mean pairwise correlation over the test window against circularly shifted surrogates.
+ * Cost: Σ over frequencies of two periods, about 2·T·ln(maxCycles / minCycles) multiply-adds an agent.
  */
-export function findSynchronisedGroups(matrix: LoadMatrix, oscillators: readonly Oscillator[], grid: PeriodogramGrid, options: SynchronisationOptions, random: SeededRandom): SynchronisedGroup[] {
+export function findSynchronisedGroups(matrix: LoadMatrix, options: SynchronisationOptions, random: SeededRandom): { groups: SynchronisedGroup[]; oscillating: number } {
   const T = matrix.length;
   const rows = matrix.agents.length;
   const groups: SynchronisedGroup[] = [];
-  if (T !== grid.length || rows === 0) return groups;
-  const noise = matrix.noise;
+  if (rows < options.minGroup) return { groups, oscillating: 0 };
+  const { trials, oscillating } = demodulateAll(matrix, options);
+  const tests = trials.length;
   const memberWindows = [...new Set(MEMBER_WINDOW_SHARES.map((share) => Math.max(MIN_PHASE_WINDOW, Math.round(T * share))))];
-  const zCritical = probit(1 - options.memberAlpha / (rows * MEMBER_WINDOW_SHARES.length));
-  // Band centres one cycle per horizon apart (the independent Fourier frequencies): the grid's oversampled
-  // neighbours would repeat a test over a window of a period or less.
-  const centres = Array.from(grid.frequencies).filter((f) => Number.isInteger(f - grid.frequencies[0]!));
-  const tests = centres.reduce((n, cycles) => n + phaseWindows(T / cycles, T).length, 0);
-  let remaining = oscillators.slice();
   const taken = new Set<number>();
-  for (let g = 0; g < options.maxGroups && remaining.length >= options.minGroup; g++) {
-    let best: { cycles: number; band: Oscillator[]; phases: number[]; r: number; psi: number; p: number; window: number } | undefined;
-    for (const cycles of centres) {
-      const band = remaining.filter((o) => Math.abs(grid.frequencies[o.frequency]! - cycles) <= options.bandwidth * cycles);
-      if (band.length < options.minGroup) continue;
-      const period = T / cycles;
-      for (const window of phaseWindows(period, T)) {
-        const phases = band.map((o) => demodulate(row(matrix, o.row), cycles, T, window).phase);
-        const { r, psi } = kuramotoOrder(phases);
-        const { p } = rayleighTest(band.length, r);
-        if (!best || p < best.p) best = { cycles, band, phases, r, psi, p, window };
-      }
+  const spent = new Set<Trial>();
+  while (groups.length < options.maxGroups) {
+    let best: Trial | undefined;
+    for (const trial of trials) {
+      if (spent.has(trial) || trial.candidates.length < options.minGroup) continue;
+      if (!best || trial.p < best.p) best = trial;
     }
     if (!best || best.p * tests > options.alpha) break;
-    const { psi, phases } = best;
-    const core = best.band.filter((_, i) => Math.cos(phases[i]! - psi) >= Math.SQRT1_2);
-    if (core.length < options.minGroup) break;
-    // The band's oscillators passed the fleet-wide periodicity screen already: their bar counts only them.
-    const bandCritical = probit(1 - options.memberAlpha / (best.band.length * MEMBER_WINDOW_SHARES.length));
-    const bar = new Map(best.band.map((o) => [o.row, bandCritical]));
-    const members = membersOf(matrix, noise, core.map((o) => o.row), memberWindows, (r) => bar.get(r) ?? zCritical).filter((r) => !taken.has(r));
-    // The group's existence is the phase test's (over `minGroup` or more aligned oscillators); each member is
-    // confirmed on its own, which a group locked for a few ticks passes one agent at a time: two are enough to
-    // correlate, the rest join as their evidence grows.
-    if (members.length < MIN_CONFIRMED) break;
+    spent.add(best);
+    const { psi, phases, cycles, window } = best;
+    const core = best.candidates.filter((r, i) => !taken.has(r) && Math.cos(phases[i]! - psi) >= Math.SQRT1_2);
+    if (core.length < options.minGroup) continue;
+    const members = membersOf(matrix, matrix.noise, core, [...memberWindows, window], options.memberFdr).filter((r) => !taken.has(r));
+    if (members.length < options.minGroup || !wholeCycle(matrix, members, window) || !reverses(matrix, members, T / cycles, window)) continue;
+    const refined = refineCycles(matrix, members, cycles, Math.min(T, Math.max(2 * window, Math.round(T / 2))));
+    if (!narrowband(matrix, members, refined, options)) continue;
     const test = circularShiftTest(
       members.map((r) => row(matrix, r)),
-      best.window,
+      window,
       options.surrogates,
       random,
     );
+    const coherence = kuramotoOrder(members.map((r) => demodulate(row(matrix, r), cycles, T, window).phase)).r;
     groups.push({
       agents: members.map((r) => matrix.agents[r]!).sort(),
-      cycles: best.cycles,
-      periodTicks: T / best.cycles,
-      order: best.r,
-      oscillators: best.band.length,
+      cycles: refined,
+      periodTicks: T / refined,
+      order: coherence,
+      oscillators: best.candidates.length,
       rayleighP: Math.min(1, best.p * tests),
-      windowTicks: best.window,
+      windowTicks: window,
       correlation: test.observed,
       surrogateMean: test.nullMean,
       surrogateP: test.p,
     });
     for (const r of members) taken.add(r);
-    const used = new Set([...best.band.map((o) => o.row), ...members]);
-    remaining = remaining.filter((o) => !used.has(o.row));
+    // The same rhythm at neighbouring frequencies or the other window is this group again.
+    for (const trial of trials) if (Math.abs(trial.cycles - cycles) <= 1) spent.add(trial);
+  }
+  if (groups.length < options.maxGroups) groups.push(...lockedOscillators(matrix, options, taken, random).slice(0, options.maxGroups - groups.length));
+  return { groups, oscillating };
+}
+
+/** Windows of the oscillators' phase test, in periods of the group's frequency: a lock is seen within a cycle. */
+const SHORT_WINDOW_PERIODS = [0.5, 1] as const;
+/** How far an oscillator's own frequency may sit from the group's, as a share of it (a lock pulls spread natural frequencies together). */
+const FREQUENCY_BAND = 0.3;
+
+/**
+ * The second path, for agents that were oscillating on their own before they locked (coupled oscillators,
+ * Kuramoto 1975): the group's mean field has no long history of its own yet, but each member has one.
+ * 1. Oscillators: agents whose own series over the whole horizon is a rhythm — a periodogram peak PEAK_RATIO times
+ *    its median (`narrowband`) that swings back at half its period and again at a period (`reverses`). A pool's
+ *    load burst or shared drift makes no agent an oscillator, so this path cannot mistake one for a lock.
+ * 2. At each frequency, the oscillators whose own peak lies within FREQUENCY_BAND of it are demodulated over its
+ *    last half period and period; their phases are tested against uniform (Rayleigh, Zar's small-sample form,
+ *    Bonferroni over frequencies and windows). Free-running oscillators have uniform phases at any instant, so
+ *    a chance alignment passes at the test's rate; locked ones agree within a cycle of the lock.
+ * 3. Members: those oscillators within an eighth of a turn of the common phase. Persistence over consecutive
+ *    ticks is the engine's (a group is reported once seen two ticks running).
+ */
+export function lockedOscillators(matrix: LoadMatrix, options: SynchronisationOptions, taken: ReadonlySet<number>, random: SeededRandom): SynchronisedGroup[] {
+  const T = matrix.length;
+  const lowest = Math.ceil(options.minCycles);
+  const highest = Math.floor(T / options.minPeriodTicks);
+  const oscillators: Array<{ row: number; cycles: number }> = [];
+  const count = Math.max(0, highest - lowest + 1);
+  // Each agent's periodogram over the whole series, from cos/sin tables shared by all agents.
+  const cos = new Float64Array(count * T);
+  const sin = new Float64Array(count * T);
+  for (let k = 0; k < count; k++) {
+    for (let t = 0; t < T; t++) {
+      cos[k * T + t] = Math.cos((2 * Math.PI * (lowest + k) * t) / T);
+      sin[k * T + t] = Math.sin((2 * Math.PI * (lowest + k) * t) / T);
+    }
+  }
+  const powers = new Float64Array(count);
+  const sorted = new Float64Array(count);
+  for (let r = 0; r < matrix.agents.length; r++) {
+    if (taken.has(r) || !(matrix.noise[r]! > 0)) continue;
+    const base = r * T;
+    let peak = 0;
+    for (let k = 0; k < count; k++) {
+      let re = 0;
+      let im = 0;
+      for (let t = 0; t < T; t++) {
+        const v = matrix.z[base + t]!;
+        re += v * cos[k * T + t]!;
+        im += v * sin[k * T + t]!;
+      }
+      powers[k] = re * re + im * im;
+      if (powers[k]! > powers[peak]!) peak = k;
+    }
+    const top = powers[peak]!;
+    sorted.set(powers);
+    sorted.sort();
+    const median = sorted[Math.floor(count / 2)] ?? 0;
+    if (count > 0 && top >= PEAK_RATIO * median && reverses(matrix, [r], T / (lowest + peak), T)) oscillators.push({ row: r, cycles: lowest + peak });
+  }
+  const found: Array<Omit<SynchronisedGroup, 'correlation' | 'surrogateMean' | 'surrogateP'> & { rows: number[] }> = [];
+  const tests = (highest - lowest + 1) * SHORT_WINDOW_PERIODS.length;
+  for (let cycles = lowest; cycles <= highest; cycles++) {
+    const band = oscillators.filter((o) => Math.abs(o.cycles - cycles) <= FREQUENCY_BAND * cycles);
+    if (band.length < options.minGroup) continue;
+    for (const share of SHORT_WINDOW_PERIODS) {
+      const window = Math.min(T, Math.max(MIN_PHASE_WINDOW, Math.round((share * T) / cycles)));
+      const phases = band.map((o) => demodulate(row(matrix, o.row), cycles, T, window).phase);
+      const { r, psi } = kuramotoOrder(phases);
+      const p = Math.min(1, rayleighP(phases.length, r) * tests);
+      if (p > options.alpha) continue;
+      const rows = band.filter((_, i) => Math.cos(phases[i]! - psi) >= Math.SQRT1_2).map((o) => o.row);
+      if (rows.length < options.minGroup) continue;
+      const memberPhases = phases.filter((phase) => Math.cos(phase - psi) >= Math.SQRT1_2);
+      found.push({ rows, agents: rows.map((x) => matrix.agents[x]!).sort(), cycles, periodTicks: T / cycles, order: kuramotoOrder(memberPhases).r, oscillators: band.length, rayleighP: p, windowTicks: window });
+    }
+  }
+  const groups: SynchronisedGroup[] = [];
+  const used = new Set<number>();
+  for (const group of found.sort((a, b) => a.rayleighP - b.rayleighP || b.rows.length - a.rows.length)) {
+    const rows = group.rows.filter((x) => !used.has(x));
+    if (rows.length < options.minGroup || rows.length * 2 < group.rows.length) continue;
+    const test = circularShiftTest(
+      rows.map((x) => row(matrix, x)),
+      group.windowTicks,
+      options.surrogates,
+      random,
+    );
+    const { rows: _rows, ...rest } = group;
+    groups.push({ ...rest, agents: rows.map((x) => matrix.agents[x]!).sort(), correlation: test.observed, surrogateMean: test.nullMean, surrogateP: test.p });
+    for (const x of rows) used.add(x);
   }
   return groups;
 }
 
-function phaseWindows(period: number, T: number): number[] {
-  return [...new Set(PHASE_WINDOW_SHARES.map((share) => Math.min(T, Math.max(MIN_PHASE_WINDOW, Math.round(period * share)))))];
+/** Rayleigh test of n uniform phases with mean resultant length r (Zar 1999's approximation, good from n ≈ 5). */
+export function rayleighP(n: number, r: number): number {
+  const R = n * r;
+  return Math.min(1, Math.exp(Math.sqrt(1 + 4 * n + 4 * (n * n - R * R)) - (1 + 2 * n)));
+}
+
+/**
+ * Every agent demodulated at every integer frequency over its last one and two periods (from one running sum per
+ * frequency, tables of cos/sin shared), and each trial's candidates and their phases' order; `oscillating` counts
+ * the agents whose rhythm stands out beyond chance over the whole fleet and every trial (about one by chance).
+ */
+function demodulateAll(matrix: LoadMatrix, options: SynchronisationOptions): { trials: Trial[]; oscillating: number } {
+  const T = matrix.length;
+  const rows = matrix.agents.length;
+  const bar = Math.max(Math.log(20), Math.log(rows / CHANCE_CANDIDATES));
+  const trials: Trial[] = [];
+  const strictBar = Math.log(rows * PHASE_WINDOW_PERIODS.length * Math.max(1, T / options.minPeriodTicks));
+  const strict = new Set<number>();
+  for (let cycles = Math.ceil(options.minCycles); cycles <= T / options.minPeriodTicks; cycles++) {
+    const period = T / cycles;
+    const windows = [...new Set(PHASE_WINDOW_PERIODS.map((k) => Math.min(T, Math.max(MIN_PHASE_WINDOW, Math.round(k * period)))))];
+    const longest = Math.max(...windows);
+    const w = (2 * Math.PI * cycles) / T;
+    const cos = new Float64Array(longest);
+    const sin = new Float64Array(longest);
+    for (let k = 0; k < longest; k++) {
+      cos[k] = Math.cos(w * (T - 1 - k));
+      sin[k] = Math.sin(w * (T - 1 - k));
+    }
+    const found = windows.map((window) => ({ window, candidates: [] as number[], phases: [] as number[], re: 0, im: 0, energy: 0 }));
+    const z = matrix.z;
+    for (let r = 0; r < rows; r++) {
+      const noise = matrix.noise[r]!;
+      if (!(noise > 0)) continue;
+      const base = r * T + T - 1;
+      let re = 0;
+      let im = 0;
+      let k = 0;
+      for (let f = 0; f < found.length; f++) {
+        const trial = found[f]!;
+        const window = trial.window;
+        for (; k < window; k++) {
+          const v = z[base - k]!;
+          re += v * cos[k]!;
+          im -= v * sin[k]!;
+        }
+        const score = (re * re + im * im) / (window * noise * noise);
+        if (score > strictBar) strict.add(r);
+        if (score > bar) {
+          trial.candidates.push(r);
+          trial.phases.push(Math.atan2(im, re));
+          // Each candidate's rhythm in units of its noise: the amplitude-weighted phase sum of the test.
+          const scale = 1 / (noise * Math.sqrt(window));
+          trial.re += re * scale;
+          trial.im += im * scale;
+          trial.energy += score;
+        }
+      }
+    }
+    for (const { window, candidates, phases, re, im, energy } of found) {
+      // Each phase weighted by its noise-scaled amplitude: strong members count more than chance candidates.
+      const p = weightedRayleighP(re, im, energy);
+      trials.push({ cycles, window, candidates, phases, r: kuramotoOrder(phases).r, psi: Math.atan2(im, re), p });
+    }
+  }
+  return { trials, oscillating: strict.size };
+}
+
+/**
+ * The group's frequency to a twentieth of a cycle: the peak of its mean field's periodogram over the last `span`
+ * points within a cycle of the integer frequency it was found at (the phase test's grid is one cycle per series).
+ */
+export function refineCycles(matrix: LoadMatrix, members: readonly number[], cycles: number, span: number): number {
+  const T = matrix.length;
+  const field = new Float64Array(T);
+  for (const r of members) for (let t = T - span; t < T; t++) field[t]! += matrix.z[r * T + t]!;
+  let mean = 0;
+  for (let t = T - span; t < T; t++) mean += field[t]! / span;
+  for (let t = T - span; t < T; t++) field[t]! -= mean;
+  let best = cycles;
+  let bestAmplitude = -1;
+  for (let c = Math.max(0.5, cycles - 1); c <= cycles + 1 + 1e-9; c += 0.05) {
+    const amplitude = demodulate(field, c, T, span).amplitude;
+    if (amplitude > bestAmplitude) {
+      bestAmplitude = amplitude;
+      best = c;
+    }
+  }
+  return Math.round(best * 100) / 100;
 }
 
 function row(matrix: LoadMatrix, r: number): Float64Array {
   return matrix.z.subarray(r * matrix.length, (r + 1) * matrix.length);
+}
+
+/**
+ * Whether the members' mean field moves through both halves of its last cycle (`window` points): a single bump in
+ * one half (a burst, a step) fails, a sinusoid passes.
+ */
+export function wholeCycle(matrix: LoadMatrix, members: readonly number[], window: number): boolean {
+  const T = matrix.length;
+  const w = Math.min(T, window);
+  const field = new Float64Array(T);
+  for (const r of members) for (let t = T - w; t < T; t++) field[t]! += matrix.z[r * T + t]! / members.length;
+  const half = Math.floor(w / 2);
+  if (half < 3) return false;
+  // Each half's variance about its own least-squares line: a sinusoid's two half-cycles are the same shape (mirrored),
+  // while a bump leaves one half flat, or a ramp that the whole series' detrending left behind.
+  const spread = (to: number) => variance(detrend(field.subarray(to - half, to)));
+  const first = spread(T - half);
+  const second = spread(T);
+  return Math.min(first, second) >= MIN_HALF_CYCLE_VARIANCE * Math.max(first, second);
+}
+
+/**
+ * Whether the members' mean field swings back and forth like a rhythm over its last two periods (the last `window`
+ * points when longer): its autocorrelation is negative beyond REVERSAL at a lag of half a period and positive beyond
+ * it at a whole period. An oscillation does both (−1 and +1 for a pure one); shared red noise (a pool's latency
+ * wandering together, as before a tipping point) and a shared bump stay positive at short lags and fade at long
+ * ones, so however coherent they are no rhythm.
+ */
+export function reverses(matrix: LoadMatrix, members: readonly number[], periodTicks: number, window: number): boolean {
+  const T = matrix.length;
+  const half = Math.max(1, Math.round(periodTicks / 2));
+  const whole = Math.max(2, Math.round(periodTicks));
+  const w = Math.min(T, Math.max(window, 2 * whole));
+  if (w - whole < 3) return false;
+  const field = new Float64Array(w);
+  for (const r of members) for (let t = 0; t < w; t++) field[t]! += matrix.z[r * T + T - w + t]!;
+  const m = mean(field);
+  let den = 0;
+  for (let t = 0; t < w; t++) den += (field[t]! - m) ** 2;
+  const at = (lag: number) => {
+    let num = 0;
+    for (let t = 0; t + lag < w; t++) num += (field[t]! - m) * (field[t + lag]! - m);
+    return den > 0 ? num / den : 0;
+  };
+  return at(half) <= -REVERSAL && at(whole) >= REVERSAL;
+}
+
+/**
+ * Whether the members' mean field has a peak at the group's frequency: its periodogram over the whole series there
+ * at least PEAK_RATIO times its median over the frequencies searched. Shared broadband movement (a pool's latency
+ * wandering together, white or red) is coherent at every frequency and has no such peak; a rhythm has.
+ */
+export function narrowband(matrix: LoadMatrix, members: readonly number[], cycles: number, options: Pick<SynchronisationOptions, 'minPeriodTicks' | 'minCycles'>): boolean {
+  const T = matrix.length;
+  const field = new Float64Array(T);
+  for (const r of members) for (let t = 0; t < T; t++) field[t]! += matrix.z[r * T + t]!;
+  detrend(field, field);
+  const powers: number[] = [];
+  for (let k = Math.ceil(options.minCycles); k <= T / options.minPeriodTicks; k++) powers.push(demodulate(field, k, T, T).amplitude ** 2);
+  powers.sort((a, b) => a - b);
+  const median = powers[Math.floor(powers.length / 2)] ?? 0;
+  return demodulate(field, cycles, T, T).amplitude ** 2 >= PEAK_RATIO * median;
 }
 
 /**
@@ -163,18 +407,21 @@ export function noiseLevel(x: ArrayLike<number>): number {
 }
 
 /**
- * Rows whose load follows the mean field of `core` over any of `windows` (the last w points): the projection
- * Σ z_t (m_t − m̄) / (σ ‖m − m̄‖) is N(0, 1) for an agent whose noise of level σ is independent of the field, so
- * a row's `zCritical` bounds false members. A core row is projected on the field of the others.
+ * Rows whose series follows the mean field of `core` over any of `windows` (the last w points): the projection
+ * Σ z_t (m_t − m̄) / (σ ‖m − m̄‖) is N(0, 1) for an agent whose noise of level σ is independent of the field; the
+ * best window's one-sided p (Bonferroni over windows) of every row goes through Benjamini–Hochberg at `fdr`, so
+ * about that share of the members found are false (a bound on what they cost the group's Jaccard), and a member
+ * among many noisy agents is not held to a fleet-wide Bonferroni bar. A core row is projected on the field of the
+ * others. Rows in ascending order.
  */
-export function membersOf(matrix: LoadMatrix, noise: Float64Array, core: readonly number[], windows: readonly number[], zCritical: (row: number) => number): number[] {
+export function membersOf(matrix: LoadMatrix, noise: Float64Array, core: readonly number[], windows: readonly number[], fdr: number): number[] {
   const T = matrix.length;
   const n = core.length;
   const field = new Float64Array(T);
   for (const r of core) for (let t = 0; t < T; t++) field[t]! += matrix.z[r * T + t]! / n;
   const inCore = new Set(core);
-  const members: number[] = [];
   const other = new Float64Array(T);
+  const tested: Array<{ row: number; p: number }> = [];
   for (let r = 0; r < matrix.agents.length; r++) {
     if (!(noise[r]! > 0)) continue;
     let reference = field;
@@ -183,15 +430,17 @@ export function membersOf(matrix: LoadMatrix, noise: Float64Array, core: readonl
       for (let t = 0; t < T; t++) other[t] = (field[t]! * n - matrix.z[r * T + t]!) / (n - 1);
       reference = other;
     }
-    const bar = zCritical(r);
-    for (const w of windows) {
-      if (projection(matrix.z, r * T, reference, T - w, T) / noise[r]! >= bar) {
-        members.push(r);
-        break;
-      }
-    }
+    let best = -Infinity;
+    for (const w of windows) best = Math.max(best, projection(matrix.z, r * T, reference, T - w, T) / noise[r]!);
+    tested.push({ row: r, p: Math.min(1, normalUpperTail(best) * windows.length) });
   }
-  return members;
+  const sorted = tested.slice().sort((a, b) => a.p - b.p || a.row - b.row);
+  let cut = -1;
+  for (let k = 0; k < sorted.length; k++) if (sorted[k]!.p <= ((k + 1) * fdr) / sorted.length) cut = k;
+  return sorted
+    .slice(0, cut + 1)
+    .map((t) => t.row)
+    .sort((a, b) => a - b);
 }
 
 /** Σ z (m − m̄) / ‖m − m̄‖ over points [from, to) of a row starting at `base`. */

@@ -9,10 +9,15 @@ export interface AgentSlot {
   index: number;
   firstTick: number;
   lastTick: number;
+  /** Latest report timestamp seen (ms), NaN before the first: where the next report's coverage starts. */
+  lastReportMs: number;
 }
 
-/** Per-tick sums an agent's reports add to (`reports` counts them, whatever they carry). */
-export const FIELDS = ['reports', 'requests', 'errors', 'logLatency', 'latencyCount', 'quality', 'qualitySquares', 'qualityCount'] as const;
+/**
+ * Per-tick sums an agent's reports add to (`reports` counts them, whatever they carry; `coveredSeconds` is the time
+ * since the agent's previous report, so requests / coveredSeconds is its request rate however often it reports).
+ */
+export const FIELDS = ['reports', 'coveredSeconds', 'requests', 'errors', 'logLatency', 'latencyCount', 'quality', 'qualitySquares', 'qualityCount'] as const;
 export type Field = (typeof FIELDS)[number];
 
 /**
@@ -61,6 +66,9 @@ export class TickSeries {
     const slot = this.slotFor(report, tick);
     const at = slot.index * this.span + (tick % this.span);
     this.data.reports[at]! += 1;
+    // Reports out of order cover only what advances the latest timestamp: the coverage sums to the time elapsed.
+    if (report.timestamp > slot.lastReportMs) this.data.coveredSeconds[at]! += (report.timestamp - slot.lastReportMs) / 1000;
+    if (!(report.timestamp <= slot.lastReportMs)) slot.lastReportMs = report.timestamp;
     const m = report.metrics;
     const requests = m.requests ?? 0;
     if (requests > 0) {
@@ -182,7 +190,7 @@ export class TickSeries {
     let slot = this.slots.get(report.agentId);
     if (!slot) {
       const index = this.free.pop() ?? this.grow();
-      slot = { id: report.agentId, pool: report.pool, type: report.type, model: report.model, index, firstTick: tick, lastTick: tick };
+      slot = { id: report.agentId, pool: report.pool, type: report.type, model: report.model, index, firstTick: tick, lastTick: tick, lastReportMs: NaN };
       this.slots.set(slot.id, slot);
       this.ordered = undefined;
     } else {

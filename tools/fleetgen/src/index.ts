@@ -4,5 +4,6 @@
  * (`agents/`: per-agent faults in a noisy fleet, `emergence/`: fleet phenomena, `traces/`: load traces) and is
  * re-exported here, one line each.
  */
+export * from './emergence';
 export * from './agents';
 export * from './traces';

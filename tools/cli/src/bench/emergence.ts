@@ -6,7 +6,9 @@ import { EmergenceEngine, type EngineOptions } from '@swarmscope/emergence-detec
 import { asSample } from './as-sample';
 import { measureEmergenceLoop } from './emergence-loop';
 import { measureEmergenceTick, type GraphShape } from './emergence-tick';
+import { replayFleetgen, type FleetgenRun } from './emergence-fleetgen';
 import { percentile } from './percentile';
+import { EMERGENCE_SCENARIOS } from '@swarmscope/fleetgen';
 import { DEFAULT_GENERATOR, Population, createScenario, generateTick, type GeneratorConfig, type TruthRecord } from '@swarmscope/simulator';
 
 export interface EmergenceReplayOptions {
@@ -185,8 +187,8 @@ export interface EmergenceBenchOptions {
   seeds: number[];
   /** Edges of the synthetic fleet's graph in the tick measurement. */
   edges: number;
-  /** The truth table and baseline per seed, the event-loop measurement (first seed), the synthetic tick: any of them. */
-  parts: { truth: boolean; loop: boolean; tick: boolean };
+  /** The truth table and baseline per seed, the second generator, the event-loop measurement (first seed), the synthetic tick: any of them. */
+  parts: { truth: boolean; fleetgen: boolean; loop: boolean; tick: boolean };
 }
 
 /**
@@ -219,8 +221,46 @@ export async function runEmergenceBench(options: EmergenceBenchOptions): Promise
     for (const e of baseline.events) process.stdout.write(`  ${e.type} (${e.scope}) — ${e.explanation}\n`);
     process.stdout.write(`  analysis per tick: median ${baseline.tickMs.median.toFixed(1)} ms, p99 ${baseline.tickMs.p99.toFixed(1)} ms\n`);
   }
+  if (options.parts.fleetgen) printFleetgen(options.seeds);
   if (options.parts.loop) await printEmergenceLoop(options);
   if (options.parts.tick) printEmergenceTick(options);
+}
+
+/** The second generator's scenarios, each seed, scored; then the null fleet's false events and warnings per pool-day. */
+function printFleetgen(seeds: number[]): void {
+  const runs: FleetgenRun[] = [];
+  for (const seed of seeds) {
+    for (const scenario of EMERGENCE_SCENARIOS) {
+      process.stdout.write(`\rfleetgen ${scenario} seed ${seed}…            `);
+      runs.push(replayFleetgen(scenario, seed));
+    }
+  }
+  process.stdout.write(`\nfleetgen (second generator, 400 agents, parameters drawn per seed; the detector's defaults, nothing tuned on it)\n`);
+  console.table(
+    runs.flatMap((run) =>
+      run.outcomes.map((o) => ({
+        scenario: o.scenario,
+        seed: o.seed,
+        agents: o.agents,
+        'period s': o.periodSeconds ?? '',
+        detected: o.detected ? 'yes' : 'no',
+        'onset → event s': o.delaySeconds ?? '—',
+        Jaccard: o.jaccard === undefined ? '—' : o.jaccard.toFixed(2),
+        'other types on it': o.otherTypes.join(', ') || '—',
+        'warning lead s': o.kind === 'phase_transition' ? (o.warningLeadSeconds ?? 'none') : '',
+      })),
+    ),
+  );
+  let poolHours = 0;
+  let unfollowed = 0;
+  for (const run of runs) {
+    for (const e of run.falseEvents) process.stdout.write(`  false event (${run.scenario}, seed ${run.seed}): ${e.type} (${e.scope}) — ${e.explanation}\n`);
+    // Warnings still pending at the end of a run are not counted either way.
+    unfollowed += run.warnings.notFollowed;
+    poolHours += (run.pools * run.minutes) / 60;
+    process.stdout.write(`  ${run.scenario} seed ${run.seed}: ${run.falseEvents.length} false events; early warnings ${run.warnings.raised} (followed ${run.warnings.followed}, not followed ${run.warnings.notFollowed}, pending ${run.warnings.pending}); tick median ${run.tickMs.median.toFixed(1)} ms, max ${run.tickMs.max.toFixed(1)} ms\n`);
+  }
+  process.stdout.write(`fleetgen: ${runs.reduce((n, r) => n + r.falseEvents.length, 0)} false events over ${runs.length} runs; warnings not followed by a transition: ${unfollowed} over ${poolHours.toFixed(1)} pool-hours = ${((24 * unfollowed) / Math.max(1e-9, poolHours)).toFixed(2)} per pool-day (target ≤ 1)\n`);
 }
 
 async function printEmergenceLoop(options: EmergenceBenchOptions): Promise<void> {

@@ -227,12 +227,15 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     },
   },
   emergence: {
-    usage: `emergence [--agents N] [--seconds S] [--seed S] [--edges E] [--mode all|truth|loop|tick]
+    usage: `emergence [--agents N] [--seconds S] [--seed S] [--edges E] [--mode all|truth|fleetgen|loop|tick]
     the emergence detector against the simulator's ground truth: the emergence scenario replayed in data time
     (detected, delay from onset, type, Jaccard of agents, early-warning lead), then 30 minutes of baseline (events
     raised: target 0) and the analysis cost per tick; then the scenario through the service edge, its analysis on
     the engine thread: the longest slice the detector holds the event loop; then the cost of a tick on a synthetic
-    fleet of N agents with an E-edge graph, random and scale-free (--mode truth, loop or tick: one part only).
+    fleet of N agents with an E-edge graph, random and scale-free; and (--mode fleetgen) the second generator's
+    400-agent fleets, one phenomenon each (synchronisation at 35–160 s and at 4–10 min, cascade, phase transition,
+    collective learning) and a null hour, seeds 1 and 2: detected, type, delay, Jaccard, events of another type,
+    false events, early warnings followed or not (--mode truth, fleetgen, loop or tick: one part only).
     Defaults: 10,000 agents, 900 s, seeds 1 and 2, 50,000 edges, all.`,
     async run(values) {
       await runEmergenceBench({
@@ -411,10 +414,10 @@ ${Object.values(BENCHMARKS)
   .map((b) => `  ${b.usage}`)
   .join('\n')}`;
 
-function emergenceParts(mode: string | boolean | undefined): { truth: boolean; loop: boolean; tick: boolean } {
-  if (mode === undefined || mode === 'all') return { truth: true, loop: true, tick: true };
-  if (mode === 'truth' || mode === 'loop' || mode === 'tick') return { truth: mode === 'truth', loop: mode === 'loop', tick: mode === 'tick' };
-  throw new UsageError('--mode: must be all, truth, loop or tick');
+function emergenceParts(mode: string | boolean | undefined): { truth: boolean; fleetgen: boolean; loop: boolean; tick: boolean } {
+  if (mode === undefined || mode === 'all') return { truth: true, fleetgen: true, loop: true, tick: true };
+  if (mode === 'truth' || mode === 'fleetgen' || mode === 'loop' || mode === 'tick') return { truth: mode === 'truth', fleetgen: mode === 'fleetgen', loop: mode === 'loop', tick: mode === 'tick' };
+  throw new UsageError('--mode: must be all, truth, fleetgen, loop or tick');
 }
 
 /** `swarmscope bench [name]`: performance figures, measured (never asserted in tests). */

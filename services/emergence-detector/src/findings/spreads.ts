@@ -1,0 +1,119 @@
+import type { SeededRandom } from '../random';
+import { analyseSpread, followsEdges, precedenceTest, spreadShare, type SpreadComponent } from '../spread';
+import type { EmergenceType, Finding, PathStep } from '../types';
+
+/** Chance of flags clustering on edges this much when placed at random (one test per tick and kind). */
+const CHANCE_ALPHA = 1e-3;
+/** Chance of a spread's time order along the edges under shuffled times (one test per candidate spread). */
+const PRECEDENCE_ALPHA = 0.05;
+/** Time shuffles per precedence test: enough that a p near its bar is not a coin toss (its standard error ≈ 0.007 at 0.05). */
+const PRECEDENCE_SHUFFLES = 999;
+/**
+ * Fewer members than this cannot pass the precedence test however ordered (below 5, no order of n is rarer among
+ * the n! shuffles than 1 in 20): smaller spreads rest on their edge clustering and their followers alone.
+ */
+const PRECEDENCE_MIN_MEMBERS = 5;
+
+/** What both spreads are read against: the interaction graph of the tick, and the events open. */
+export interface SpreadContext {
+  neighbours: ReadonlyMap<string, readonly string[]>;
+  /** Agents tracked and undirected edges: where random flags would fall. */
+  nodes: number;
+  edges: number;
+  tick: number;
+  tickMs: number;
+  /** The precedence tests' own stream. */
+  random: SeededRandom;
+  isOpen: (type: EmergenceType, scope?: string) => boolean;
+}
+
+/**
+ * Cascades: groups of agents failing on their own (`failing`: agent → tick it started) linked by edges, failing
+ * one after another along them.
+ */
+export function cascadeFindings(failing: ReadonlyMap<string, number>, context: SpreadContext, threshold: number): Finding[] {
+  if (failing.size < 2) return [];
+  const { neighbours, tick } = context;
+  const spread = analyseSpread(failing, neighbours, context.nodes, context.edges);
+  if (spread.chance > CHANCE_ALPHA) return [];
+  const findings: Finding[] = [];
+  for (const component of spread.components) {
+    const size = component.steps.length;
+    // Hops can be faster than a tick: members failing with or after a failing neighbour count, so long as
+    // at least one failed strictly after one (a common cause failing all at once is not a cascade).
+    const magnitude = component.linked / (size - 1);
+    if (component.followers < 1 || magnitude < threshold) continue;
+    // A cascade follows the edges in time order: beyond a time-shuffled null, where that test can speak.
+    const order = precedenceTest([component], neighbours, PRECEDENCE_SHUFFLES, context.random);
+    const origin = component.steps[0]!;
+    // Once shown to follow the edges, an open cascade keeps its event as it grows (the test's p wanders near its
+    // bar from tick to tick, and a cascade split into two events loses half its agents to each).
+    if (size >= PRECEDENCE_MIN_MEMBERS && !followsEdges(order, PRECEDENCE_ALPHA) && !context.isOpen('cascade_failure', `cascade:${origin.agent}`)) continue;
+    findings.push({
+      type: 'cascade_failure',
+      scope: `cascade:${origin.agent}`,
+      magnitude,
+      confidence: 1 - spread.chance,
+      agents: component.steps.map((s) => s.agent),
+      agentsMode: 'union',
+      evidence: { agents: size, followers: component.followers, followersIfShuffled: round(order.nullMean, 2), precedenceP: round(order.p), precedenceFloor: round(order.floor), depth: Math.max(...component.steps.map((s) => s.depth)), edgesBetweenFailing: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - origin.tick },
+      explanation: `${size} agents failed one after another along the interaction graph from ${origin.agent}: ${component.followers} failed after a neighbour they work with had failed, with ${spread.observedEdges} edges between failing agents where chance would put ${spread.expectedEdges.toFixed(3)}.`,
+      path: path(component, context.tickMs),
+    });
+  }
+  return findings;
+}
+
+/**
+ * Collective learning: quality gains (`improved`: agent → tick it first improved) that follow graph neighbours'
+ * gains, clustered on edges beyond chance; the magnitude is the share of linked improvers that took part in the
+ * spread (`spreadShare`).
+ */
+export function learningFinding(improved: ReadonlyMap<string, number>, context: SpreadContext, threshold: number): { finding: Finding | undefined; magnitude: number } {
+  if (improved.size < 3) return { finding: undefined, magnitude: 0 };
+  const spread = analyseSpread(improved, context.neighbours, context.nodes, context.edges);
+  let participants = 0;
+  let followers = 0;
+  let linked = 0;
+  const steps: SpreadComponent['steps'] = [];
+  for (const component of spread.components) {
+    participants += component.participants;
+    followers += component.followers;
+    linked += component.linked;
+    steps.push(...component.steps);
+  }
+  const magnitude = spreadShare(spread.components);
+  if (followers < 2 || magnitude < threshold || spread.chance > CHANCE_ALPHA) return { finding: undefined, magnitude };
+  // Gains that follow the edges in time order, beyond a time-shuffled null: a common cause (a model upgrade of a
+  // whole pool) improves linked agents together, in no order along the edges.
+  const order = precedenceTest(spread.components, context.neighbours, PRECEDENCE_SHUFFLES, context.random);
+  if (steps.length >= PRECEDENCE_MIN_MEMBERS && !followsEdges(order, PRECEDENCE_ALPHA) && !context.isOpen('collective_learning')) return { finding: undefined, magnitude };
+  const agents = steps.map((s) => s.agent);
+  return {
+    magnitude,
+    finding: {
+      type: 'collective_learning',
+      scope: 'learning',
+      magnitude,
+      confidence: 1 - spread.chance,
+      agents,
+      agentsMode: 'union',
+      evidence: { improving: improved.size, linkedImproving: steps.length, participants, followers, followersIfShuffled: round(order.nullMean, 2), precedenceP: round(order.p), precedenceFloor: round(order.floor), seeds: steps.filter((s) => s.via === null).length, edgesBetweenImproving: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: context.tick - Math.min(...steps.map((s) => s.tick)) },
+      explanation: `Quality gains are travelling along the interaction graph: ${followers} agents improved after a neighbour they work with had, ${participants} of the ${steps.length} improving agents linked to another improving one (${pct(magnitude)}) took part, with ${spread.observedEdges} edges between them where chance would put ${spread.expectedEdges.toFixed(3)}.`,
+      path: path({ steps, followers, participants, linked }, context.tickMs),
+    },
+  };
+}
+
+function path(component: SpreadComponent, tickMs: number): PathStep[] {
+  return component.steps.map((s) => ({ agent: s.agent, via: s.via, at: s.tick * tickMs, depth: s.depth }));
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(x < 0.1 ? 1 : 0)} %`;
+}
+
+function round(x: number, digits = 4): number {
+  const scale = 10 ** digits;
+  return Math.round(x * scale) / scale;
+}
