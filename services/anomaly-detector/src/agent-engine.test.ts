@@ -229,7 +229,7 @@ describe('AgentAnomalyEngine', () => {
       for (const a of agents) events.push(...engine.observe(a.report()).events);
       if (steady[0]!.t % 5000 === 0) events.push(...engine.sweep(engine.watermark));
     };
-    for (let s = 0; s < 120; s++) second([...load, ...steady]);
+    for (let s = 0; s < 300; s++) second([...load, ...steady]);
     expect(events).toEqual([]);
     // The load test ends: the whole `load` pool stops; `steady` goes on for three minutes.
     for (let s = 0; s < 180; s++) second(steady);
@@ -275,6 +275,7 @@ describe('AgentAnomalyEngine', () => {
     const events: AnomalyEvent[] = [];
     const report = (t: number) => events.push(...engine.observe({ agentId: 'batch-1', timestamp: t, pool: 'nightly', metrics: { requests: 1, errors: 0, response_time_seconds: 2 } }).events);
     // 30 reports a second apart, then 10 minutes of nothing: its mean gap (EWMA) is ≈ 1 s, its 99th percentile gap 10 min.
+    // Its first pause: 30 s of history cannot call a minute unusual; its second: it came back from 10 minutes before.
     // Another pool's agent reports every 5 s throughout (the sweep's data time follows the newest report).
     const tick = (at: number) => {
       events.push(...engine.observe({ agentId: 'web-1', timestamp: at, pool: 'web', metrics: { requests: 0, cpu_percent: 10 } }).events);
@@ -285,11 +286,6 @@ describe('AgentAnomalyEngine', () => {
       for (let k = 0; k < 30; k++) report((t += 1000));
       for (let s = 5000; s < 600_000; s += 5000) tick(t + s);
       t += 600_000;
-      // Its first two pauses are silences: its own gaps do not show the pattern yet (one long gap in 60 is not 1 %).
-      if (burst === 2) {
-        expect(events.filter((e) => e.event === 'opened')).toHaveLength(2);
-        events.length = 0;
-      }
     }
     expect(events.filter((e) => e.event === 'opened')).toEqual([]);
     // It stops: silent once quiet for 3 × its 99th-percentile gap (≈ 30 min), not at 60 s.

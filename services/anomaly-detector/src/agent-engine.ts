@@ -172,6 +172,8 @@ class AgentState {
   readonly streams: Array<StreamDetector | undefined>;
   readonly episodes: CauseEpisodes;
   lastTimestamp: number;
+  /** Data time of its first report: a silence is judged only against a history ≥ 2 × as long. */
+  readonly firstTimestamp: number;
   reports = 0;
   meanGapMs = 0;
   /** The agent's own distribution of gaps between reports (ms; DDSketch, Masson et al. 2019: 5 % relative accuracy). */
@@ -200,6 +202,7 @@ class AgentState {
     this.quality = new Array(2 * qualities).fill(undefined);
     this.episodes = new CauseEpisodes(episodes);
     this.lastTimestamp = timestamp;
+    this.firstTimestamp = timestamp;
   }
 }
 
@@ -436,8 +439,10 @@ export class AgentAnomalyEngine {
     for (const st of this.agents.values()) {
       if (st.reports < 20) continue;
       const quiet = watermark - st.lastTimestamp;
-      if (st.silent || quiet >= Math.max(silenceMs / 2, 3 * st.meanGapMs)) fallingQuiet.set(st.subject.pool, (fallingQuiet.get(st.subject.pool) ?? 0) + 1);
-      if (!st.silent && !(quiet >= Math.max(silenceMs, 3 * st.meanGapMs))) continue;
+      // Each agent by its own standard: a cron agent between two batches is not quiet.
+      const limit = st.silent ? 0 : silenceLimit(st, silenceMs, Number.POSITIVE_INFINITY);
+      if (st.silent || quiet >= limit / 2) fallingQuiet.set(st.subject.pool, (fallingQuiet.get(st.subject.pool) ?? 0) + 1);
+      if (!st.silent && !(quiet >= limit)) continue;
       let q = quietByPool.get(st.subject.pool);
       if (!q) quietByPool.set(st.subject.pool, (q = { quiet: 0, lastReportAt: 0, sample: [] }));
       q.quiet++;
@@ -883,14 +888,18 @@ function gapQuantile(st: AgentState, q: number): number {
 
 /**
  * How long an agent must be quiet to be silent: the floor, 10 × its recent mean gap (a Poisson reporter is that quiet
- * once in e^10 ≈ 22,000 gaps, at its current rate) and 3 × the 99th percentile of its own gaps (an agent reporting in
- * bursts or on a schedule has gaps far above its mean). The sketch is read only when the cheaper bounds are passed.
+ * once in e^10 ≈ 22,000 gaps, at its current rate), 3 × the 99th percentile of its own gaps and 1.5 × the longest gap
+ * it came back from (an agent reporting in bursts or on a schedule has gaps far above its mean); infinite while its
+ * history (first to last report) is shorter than twice that. The sketch is read only when the cheaper bounds are passed.
  */
 function silenceLimit(st: AgentState, floorMs: number, quiet: number): number {
   const cheap = Math.max(floorMs, 10 * st.meanGapMs);
   if (quiet < cheap) return cheap;
-  const tail = 3 * gapQuantile(st, 0.99);
-  return tail > cheap ? tail : cheap;
+  // Its own tail: 3 × its 99th-percentile gap, 1.5 × the longest gap it came back from.
+  const tail = Math.max(3 * gapQuantile(st, 0.99), 1.5 * (st.gaps?.max ?? 0));
+  const limit = tail > cheap ? tail : cheap;
+  // Too short a history to call this long a pause unusual: wait until it is twice as long.
+  return st.lastTimestamp - st.firstTimestamp >= 2 * limit ? limit : Number.POSITIVE_INFINITY;
 }
 
 function sketchBins(sketch: DDSketch): number {
