@@ -6,7 +6,7 @@ import { metricValue } from './validation';
 // anomaly-detector's /detect, emergence-detector's /analyze. Objects are strict (an unknown key, e.g. `metric` for
 // `metrics`, is refused with its path, never dropped).
 
-/** Limits of one report; documented in the README's API section. */
+/** Limits of one report; documented in docs/api/health-monitor.md (Limits). */
 export const REPORT_LIMITS = {
   idLength: 128,
   nameLength: 64,
