@@ -98,7 +98,7 @@ describe('anomaly-detector service', () => {
   });
 
   it('scores posted metrics on POST /detect/:agentId with the same engine', async () => {
-    for (const report of reports('direct-1', 300)) {
+    for (const report of reports('direct-1', 120)) {
       const answer = await fetch(`${url}/detect/direct-1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: report.timestamp, metrics: report.metrics, quality: report.quality }) });
       expect(answer.status).toBe(200);
     }
@@ -109,7 +109,7 @@ describe('anomaly-detector service', () => {
       const spike = await fetch(`${url}/detect/direct-1`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ timestamp: T0 + (300 + k) * 1000, metrics: { response_time_seconds: 30, requests: 1, errors: 0, input_tokens: 500, output_tokens: 120 } }),
+        body: JSON.stringify({ timestamp: T0 + (120 + k) * 1000, metrics: { response_time_seconds: 30, requests: 1, errors: 0, input_tokens: 500, output_tokens: 120 } }),
       });
       verdicts.push((await spike.json()) as (typeof verdicts)[number]);
     }
@@ -117,7 +117,7 @@ describe('anomaly-detector service', () => {
     expect(verdict).toMatchObject({ anomalous: true });
     expect(verdict.score).toBeGreaterThan(0.5);
     expect(verdict.explanation).toMatch(/response_time|latency/);
-  });
+  }, 30_000);
 
   it("creates a pool's anomaly series at 0 on its first report, before any anomaly (so increase() sees its first burst)", async () => {
     const quiet = reports('calm-1', 1)[0]!;
