@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { freePort } from '@swarmscope/core';
 import { probeReports, runCli, waitFor } from './test-support/cli';
+import { freePort } from '@swarmscope/testkit';
 
 // Runs the built CLI on a data directory of its own, as a user would, and kills it.
 

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { Collector, describeBusContract, sleep, testTopic, waitFor, type TestEvent } from '../test-support/bus.contract';
-import { startRedisServer, type RedisServerHandle } from '../local-redis';
 import { MemoryBus } from './memory-bus';
 import { RedisBus } from './redis-bus';
+import { startRedisServer, type RedisServerHandle } from '@swarmscope/testkit';
 
 describeBusContract('memory', async (options) => {
   const bus = new MemoryBus(options);

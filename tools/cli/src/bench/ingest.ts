@@ -1,11 +1,11 @@
 // `swarmscope bench ingest`: what health-monitor's ingest path takes, over loopback, in both modes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { freePort, startRedisServer } from '@swarmscope/core';
 import { Pool } from 'undici';
 import { buildIngestBodies } from './ingest-bodies';
 import { percentile } from './percentile';
 import { waitReady } from './child-service';
+import { freePort, startRedisServer } from '@swarmscope/testkit';
 
 export interface IngestBenchOptions {
   mode: 'embedded' | 'redis' | 'both';
