@@ -6,7 +6,7 @@ export { agentIdSchema, agentMetricsSchema, analyzeInteractionSchema, analyzeRep
 export type { ReportInput } from './report-schema';
 export { INGEST_LIMITS } from '@swarmscope/protocol';
 export { createLogger } from './logger';
-export { createServiceMetrics, exemplarOf } from './telemetry/metrics';
+export { createServiceMetrics, exemplarOf, scrapedGauge } from './telemetry/metrics';
 export { BusConsumers, publishByKey } from './bus/consume';
 export { defineService, listenService, portVariableOf, startService } from './service/kit';
 export { createServiceApp } from './http/service-app';
@@ -24,7 +24,7 @@ export { connectRedis, pingRedis } from './redis-client';
 export { onShutdownSignal, runServiceProcess } from './shutdown';
 export { boundHeapGrowth } from './heap-growth';
 export type { ServiceProcess } from './shutdown';
-export type { RunningService, ServiceContext, ServiceDefinition, ServiceInstance } from './service/kit';
+export type { RunningService, ServiceContext, ServiceDefinition, ServiceDeps, ServiceInstance } from './service/kit';
 export type { ServiceAppOptions } from './http/service-app';
 export { AGENT_STATUSES } from './store/types';
 export { MemoryStore } from './store/memory-store';

@@ -6,13 +6,12 @@ import {
   publishByKey,
   topics,
   type AnomalyEvent,
-  type Bus,
-  type Logger,
   type SampleReport,
   type ServiceMetrics,
   type ShardLeases,
   type Subscription,
   MemoryShardLeases,
+  type ServiceDeps,
 } from '@swarmscope/core';
 import type { Express } from 'express';
 import { AnomalyLog } from './anomaly-log';
@@ -29,14 +28,10 @@ const SWEEP_MS = 5000;
 /** Reports scored per bus delivery (one task of the event loop). */
 const SCORE_CHUNK = 250;
 
-export interface AnomalyDetectorDeps {
-  env: AnomalyDetectorEnv;
-  bus: Bus;
+export interface AnomalyDetectorDeps extends ServiceDeps<AnomalyDetectorEnv> {
   engine: AnomalyEngine;
-  logger: Logger;
   /** Shard leases shared by the replicas (default: in-process, for a single replica). */
   leases?: ShardLeases;
-  now?: () => number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { BusConsumers, createServiceApp, HttpError, createServiceMetrics, topics, type Bus, type Logger, type SampleReport, type ServiceMetrics, type Store, type Subscription } from '@swarmscope/core';
+import { BusConsumers, createServiceApp, HttpError, createServiceMetrics, topics, type SampleReport, type ServiceMetrics, type Store, type Subscription , type ServiceDeps } from '@swarmscope/core';
 import type { Express } from 'express';
 import type { Actuator } from './actuators/actuator';
 import { createAutoscalerMetrics, type AutoscalerMetrics } from './autoscaler-metrics';
@@ -20,14 +20,10 @@ export const CONSUMER_GROUP = 'autoscaler';
 const POLICIES = 'autoscaler:policies';
 const DECISIONS = 'autoscaler:decisions';
 
-export interface AutoscalerDeps {
-  env: AutoscalerEnv;
-  bus: Bus;
+export interface AutoscalerDeps extends ServiceDeps<AutoscalerEnv> {
   actuator: Actuator;
-  logger: Logger;
   /** The agent registry: a last fallback for a pool's replicas when the actuator cannot tell and no agent reported. */
   store?: Store;
-  now?: () => number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BusConsumers, createServiceApp, createServiceMetrics, publishByKey, topics, type Bus, type EmergenceEvent, type Interaction, type Logger, type SampleReport, type ServiceMetrics, type Subscription } from '@swarmscope/core';
+import { BusConsumers, createServiceApp, createServiceMetrics, publishByKey, topics, type EmergenceEvent, type Interaction, type SampleReport, type ServiceMetrics, type Subscription , type ServiceDeps } from '@swarmscope/core';
 import type { Express } from 'express';
 import { engineOptions } from './engine';
 import type { TickResult } from './engine-protocol';
@@ -17,11 +17,8 @@ const POSTED = -1;
 /** A bus shard silent this long (wall time) stops holding back the watermark: its agents are gone. */
 const SHARD_IDLE_MS = 30_000;
 
-export interface EmergenceDetectorDeps {
-  env: EmergenceDetectorEnv;
-  bus: Bus;
-  logger: Logger;
-}
+/** `now` is unused: the detector runs on data time (the watermark) and wall-clock ticks. */
+export type EmergenceDetectorDeps = Omit<ServiceDeps<EmergenceDetectorEnv>, 'now'>;
 
 /**
  * emergence-detector's edge: reads every shard's samples and interactions from the bus into the pure engine (on

@@ -8,15 +8,14 @@ import {
   publishByKey,
   topics,
   type AgentRecord,
-  type Bus,
   type GraphWindow,
   type Interaction,
-  type Logger,
   type SampleReport,
   type ServiceMetrics,
   type Store,
   type Topic,
   type WindowEvent,
+  type ServiceDeps,
 } from '@swarmscope/core';
 import type { Express } from 'express';
 import type { z } from 'zod';
@@ -40,13 +39,8 @@ const TICK_SLICE_AGENTS = 1000;
 const MAX_PENDING_WINDOWS = 200_000;
 const MAX_PENDING_GRAPH_WINDOWS = 60;
 
-export interface HealthMonitorDeps {
-  env: HealthMonitorEnv;
+export interface HealthMonitorDeps extends ServiceDeps<HealthMonitorEnv> {
   store: Store;
-  bus: Bus;
-  logger: Logger;
-  /** The clock; tests pass their own. */
-  now?: () => number;
 }
 
 /** How long the console's gateway waits for another service's answer. */

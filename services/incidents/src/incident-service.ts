@@ -1,4 +1,4 @@
-import { BusConsumers, createServiceApp, createServiceMetrics, publishByKey, topics, type Bus, type Incident, type IncidentChange, type Logger, type ServiceMetrics, type Store, type Subscription } from '@swarmscope/core';
+import { BusConsumers, createServiceApp, createServiceMetrics, publishByKey, topics, type Incident, type IncidentChange, type ServiceMetrics, type Store, type Subscription , type ServiceDeps } from '@swarmscope/core';
 import type { Express } from 'express';
 import type { AlertmanagerSink } from './alertmanager-sink';
 import { Correlator, type ActionRefusal } from './correlator';
@@ -11,16 +11,11 @@ export const SERVICE_NAME = 'incidents';
 /** The bus consumer group; the service is a fleet-wide singleton, so one consumer reads every shard. */
 export const CONSUMER_GROUP = 'incidents';
 
-export interface IncidentServiceDeps {
-  env: IncidentsEnv;
-  bus: Bus;
+export interface IncidentServiceDeps extends ServiceDeps<IncidentsEnv> {
   store: Store;
-  logger: Logger;
   narrator: Narrator;
   /** Set when ALERTMANAGER_URL is. */
   alerts?: AlertmanagerSink;
-  /** Wall clock, epoch ms (default Date.now). */
-  now?: () => number;
 }
 
 /** Refusals of an engineer's action, as the API answers them. */

@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Backends } from '../backends';
+import type { Bus } from '../bus/types';
 import type { CommonEnv } from '../config/env';
 import { listen, type RunningServer } from '../http/server';
 
@@ -14,6 +15,15 @@ export interface ServiceInstance<S = unknown> {
   stop(): Promise<void>;
   /** Fields of the `<name> listening` log line (shards, tick, actuator...). */
   details?: Record<string, unknown>;
+}
+
+/** What every service's edge object is built from; each service adds its own parts (a store, an engine...). */
+export interface ServiceDeps<E> {
+  env: E;
+  bus: Bus;
+  logger: Logger;
+  /** The wall clock, epoch ms (default Date.now); tests pass their own. */
+  now?: () => number;
 }
 
 export interface ServiceContext<E> {

@@ -70,6 +70,18 @@ function exposer(registry: ServiceRegistry): (format: MetricsFormat) => Promise<
   };
 }
 
+/** A gauge of one series whose value `read` gives at scrape time (a count the service holds anyway). */
+export function scrapedGauge(registry: ServiceRegistry, name: string, help: string, read: () => number): Gauge {
+  return new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
 /**
  * `swarmscope_bus_consumer_lag{topic,group}`: bus entries (one a published batch) the consumer `group` has yet to read
  * or acknowledge on each topic (all shards),
