@@ -1,5 +1,7 @@
-// Lint rules from STYLE.md: no floating promises, type-only imports marked, no console outside the CLI.
+// Lint rules from STYLE.md: no floating promises, type-only imports marked, no console outside the CLI. Layout is
+// prettier's (.prettierrc.json): eslint-config-prettier, last, turns off any rule that would fight it.
 import js from '@eslint/js';
+import eslintConfigPrettier from 'eslint-config-prettier/flat';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -35,4 +37,5 @@ export default tseslint.config(
     files: ['tools/cli/**/*.ts', 'examples/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
+  eslintConfigPrettier,
 );

@@ -1,4 +1,4 @@
-/** The shapes of the public API answers the console reads (a subset of each; see the README's API sections). */
+/** The shapes of the public API answers the console reads (a subset of each; see docs/api/). */
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
 export interface FleetSummary {

@@ -1,4 +1,4 @@
-/** Limits of one report, enforced by the ingest schema and checked early by the SDK; listed in the API docs. */
+/** Limits of one report, enforced by the ingest schema and checked early by the SDK; documented in docs/api/health-monitor.md (Limits). */
 export const REPORT_LIMITS = {
   /** Agent ids, models, pools, types: 1..128 characters (ids and pools of [A-Za-z0-9._:-]). */
   idLength: 128,

@@ -51,7 +51,7 @@ export const latencySlosVar = z
     return table;
   });
 
-/** anomaly-detector's environment; every variable is listed in the README's configuration table. */
+/** anomaly-detector's environment; every variable is listed in docs/configuration.md (tools/cli/src/docs.test.ts checks). */
 export const anomalyDetectorEnv = commonEnv.extend({
   ANOMALY_DETECTOR_PORT: intVar(0, 65535, 8081),
   /** Bus shards this replica owns (distributed mode: e.g. by StatefulSet ordinal). */

@@ -2,7 +2,7 @@ import { busConsumerVar, commonEnv, intVar, numberVar, urlVar } from '@swarmscop
 import { z } from 'zod';
 import { ACTUATOR_KINDS } from './actuators/actuator';
 
-/** autoscaler's environment; every variable is listed in the README's configuration table. */
+/** autoscaler's environment; every variable is listed in docs/configuration.md (tools/cli/src/docs.test.ts checks). */
 export const autoscalerEnv = commonEnv.extend({
   AUTOSCALER_PORT: intVar(0, 65535, 8083),
   /**

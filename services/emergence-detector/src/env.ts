@@ -3,7 +3,7 @@ import type { z } from 'zod';
 
 const threshold = (fallback: number) => numberVar(0, 1, fallback);
 
-/** emergence-detector's environment; every variable is listed in the README's configuration table. */
+/** emergence-detector's environment; every variable is listed in docs/configuration.md (tools/cli/src/docs.test.ts checks). */
 export const emergenceDetectorEnv = commonEnv.extend({
   EMERGENCE_DETECTOR_PORT: intVar(0, 65535, 8082),
   /** Tick length: reports are summed per agent and tick (data time). */

@@ -4,7 +4,7 @@ import { otlpEnvShape } from './otlp/otlp-env';
 
 const HTTP = ['http:', 'https:'] as const;
 
-/** health-monitor's environment; every variable is listed in the README's configuration table. */
+/** health-monitor's environment; every variable is listed in docs/configuration.md (tools/cli/src/docs.test.ts checks). */
 export const healthMonitorEnv = commonEnv.extend({
   HEALTH_MONITOR_PORT: intVar(0, 65535, 8080),
   AGENT_TIMEOUT_SECONDS: numberVar(1, 86_400, 30),

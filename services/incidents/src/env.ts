@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 const seconds = (min: number, max: number, fallback: number) => numberVar(min, max, fallback);
 
-/** incidents' environment; every variable is listed in the README's configuration table. */
+/** incidents' environment; every variable is listed in docs/configuration.md (tools/cli/src/docs.test.ts checks). */
 export const incidentsEnv = commonEnv
   .extend({
     INCIDENTS_PORT: intVar(0, 65535, 8084),

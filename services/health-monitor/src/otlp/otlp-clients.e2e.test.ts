@@ -72,7 +72,7 @@ describe('OTLP metrics from the official exporter (protobuf)', () => {
     await runClientProcess({ mode: 'metrics', url: h.url, delta: true, resource: { 'service.name': 'dual' }, rounds: [[duration(0.5), duration(0.5), tokenUsage(10, 'input'), tokenUsage(10, 'input')]] });
     await h.closeWindows(10 * WINDOW);
     expect(await totals(h, 'agent/dual')).toMatchObject({ count: 2, inputTokens: 20 });
-    expect(await h.running.monitor.metrics.registry.getSingleMetricAsString('swarmscope_otlp_items')).toMatch(/signal="metrics",outcome="accepted"[^\n]* 2/);
+    expect(await h.running.monitor.metrics.registry.getSingleMetricAsString('swarmscope_otlp_items_total')).toMatch(/signal="metrics",outcome="accepted"[^\n]* 2/);
   });
 });
 
@@ -101,6 +101,6 @@ describe('@opentelemetry/instrumentation-openai around the openai client', () =>
     expect(windows).toMatchObject({ count: 4, errors: 1, inputTokens: 3 * 321, outputTokens: 3 * 87 });
     expect(windows.costUsd).toBeCloseTo((3 * (321 * 0.15 + 87 * 0.6)) / 1e6, 12);
     // Its gen_ai.client.* metrics arrived too, and were not counted a second time.
-    expect(await h.running.monitor.metrics.registry.getSingleMetricAsString('swarmscope_otlp_items')).toMatch(/signal="metrics",outcome="accepted"[^\n]* [1-9]/);
+    expect(await h.running.monitor.metrics.registry.getSingleMetricAsString('swarmscope_otlp_items_total')).toMatch(/signal="metrics",outcome="accepted"[^\n]* [1-9]/);
   });
 });

@@ -54,7 +54,7 @@ export class OtlpReceiver {
     this.spanAgents = new RecentAgents(env.OTLP_SPAN_INDEX_MAX, ttlMs);
     const registers = [monitor.metrics.registry];
     this.items = new Counter({
-      name: 'swarmscope_otlp_items',
+      name: 'swarmscope_otlp_items_total',
       help: 'OTLP spans and metric data points received, by signal and outcome (accepted, rejected).',
       labelNames: ['signal', 'outcome'] as const,
       registers,

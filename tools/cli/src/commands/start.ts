@@ -41,7 +41,7 @@ export async function start(argv: readonly string[]): Promise<void> {
   const stopOnceStarted = new Promise<(reason: string) => Promise<void>>((resolve) => (started = resolve));
   const removeSignals = onShutdownSignal(async (signal) => (await stopOnceStarted)(signal), logger);
   const memoryOrRedis = await backendsFor(env, logger);
-  // Embedded mode keeps its history on disk and continues from it; distributed mode's history is a follow-up (README).
+  // Embedded mode keeps its history on disk and continues from it; distributed mode's history is a follow-up (docs/history.md).
   const embedded = memoryOrRedis.store.kind === 'memory' ? await withHistory(memoryOrRedis, { dataDir: dataDirFrom(process.env), logger }) : undefined;
   const backends = embedded?.backends ?? memoryOrRedis;
   // The fleet reports with a key that may ingest; the autoscaler scales it with one that may administer.
@@ -149,7 +149,7 @@ async function keepScalingHistory(history: History, autoscaler: Autoscaler, logg
 }
 
 function historyLine(embedded: { history: History; restored: { agents: number; incidents: number } } | undefined): string {
-  if (!embedded) return '  history           not kept in distributed mode (see the README, History)';
+  if (!embedded) return '  history           not kept in distributed mode (see docs/history.md)';
   const { history, restored } = embedded;
   return `  history           ${history.path}   (restored ${restored.agents} agents, ${restored.incidents} open incidents)`;
 }
