@@ -11,6 +11,9 @@ module.exports = {
   moduleNameMapper: {
     '^@swarmscope/core$': '<rootDir>/packages/core/src/index.ts',
     '^@swarmscope/core/tracing$': '<rootDir>/packages/core/src/telemetry/tracing.ts',
+    '^@swarmscope/core/main$': '<rootDir>/packages/core/src/service/main.ts',
+    '^@swarmscope/protocol$': '<rootDir>/packages/protocol/src/index.ts',
+    '^@swarmscope/testkit$': '<rootDir>/packages/testkit/src/index.ts',
     '^@swarmscope/history$': '<rootDir>/packages/history/src/index.ts',
     '^@swarmscope/console$': '<rootDir>/packages/console/src/index.ts',
     '^@swarmscope/telemetry-client$': '<rootDir>/packages/telemetry-client/src/index.ts',

@@ -1,12 +1,12 @@
 import type { Cluster } from 'ioredis';
 import { RedisBus } from './bus/redis-bus';
-import { startRedisCluster, type RedisClusterHandle } from './local-redis-cluster';
 import { callOnNodeOf, connectRedis, pingRedis, type RedisClient } from './redis-client';
 import { RedisShardLeases } from './leases/shard-leases';
 import { RedisStore } from './store/redis-store';
 import { describeBusContract, testTopic, waitFor } from './test-support/bus.contract';
 import { describeLeasesContract } from './test-support/leases.contract';
 import { agent, describeStoreContract } from './test-support/store.contract';
+import { startRedisCluster, type RedisClusterHandle } from '@swarmscope/testkit';
 
 // One Redis Cluster (3 masters + 3 replicas) for the file; a fresh key prefix per test keeps tests apart.
 describe('redis cluster', () => {

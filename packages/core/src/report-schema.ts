@@ -1,33 +1,20 @@
+import { AGENT_ID_PATTERN, AMOUNT_METRICS, COUNT_METRICS, INTERACTION_KINDS, INTERACTION_OUTCOMES, NAME_PATTERN, QUALITY_SCORES, REPORT_DEFAULTS, REPORT_LIMITS, type Interaction, type Report } from '@swarmscope/protocol';
 import { z } from 'zod';
-import { INTERACTION_KINDS, INTERACTION_OUTCOMES } from './bus/topics';
 import { MAX_METRIC_MAGNITUDE, metricValue } from './validation';
 
 // The one schema of an agent's report, for every route that takes one: health-monitor's ingest and register,
 // anomaly-detector's /detect, emergence-detector's /analyze. Objects are strict (an unknown key, e.g. `metric` for
 // `metrics`, is refused with its path, never dropped).
 
-/** Limits of one report; documented in docs/api/health-monitor.md (Limits). */
-export const REPORT_LIMITS = {
-  idLength: 128,
-  nameLength: 64,
-  metricsPerReport: 64,
-  qualityPerReport: 32,
-  labelsPerAgent: 32,
-  labelValueLength: 256,
-  /** Tool names are label values of `swarmscope_agent_tool_*_total`. */
-  toolsPerReport: 32,
-  toolNameLength: 256,
-} as const;
-
-const ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
-const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
+// The limits, names and enums are the wire contract's (@swarmscope/protocol), which the SDK checks against too.
+export { REPORT_DEFAULTS, REPORT_LIMITS };
 
 export const agentIdSchema = z
   .string({ error: 'must be a string' })
   // abort: one message per problem (an empty id is not also "bad characters").
   .min(1, { error: 'must not be empty', abort: true })
   .max(REPORT_LIMITS.idLength, { error: `must be at most ${REPORT_LIMITS.idLength} characters`, abort: true })
-  .regex(ID_PATTERN, 'may only hold letters, digits and . _ : -');
+  .regex(AGENT_ID_PATTERN, 'may only hold letters, digits and . _ : -');
 
 const labelSchema = z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(REPORT_LIMITS.idLength, `must be at most ${REPORT_LIMITS.idLength} characters`);
 /**
@@ -44,8 +31,8 @@ function nameProblem(name: string): string | undefined {
 }
 
 /** Names whose values are counts (whole, ≥ 0) or amounts (≥ 0). Custom metrics need only be finite. */
-const COUNTS = new Set(['requests', 'errors', 'input_tokens', 'output_tokens', 'tool_calls']);
-const AMOUNTS = new Set(['response_time_seconds', 'cpu_percent', 'memory_bytes', 'memory_percent', 'cost_usd']);
+const COUNTS: ReadonlySet<string> = new Set(COUNT_METRICS);
+const AMOUNTS: ReadonlySet<string> = new Set(AMOUNT_METRICS);
 
 /** The problem with a standard metric's value (a count or an amount), or undefined; custom metrics need only be finite. */
 function standardValueProblem(name: string, value: number): string | undefined {
@@ -54,7 +41,7 @@ function standardValueProblem(name: string, value: number): string | undefined {
   return undefined;
 }
 /** The standard metric and quality names (the data model's); every other name is a custom series of its agent. */
-export const STANDARD_NAMES: ReadonlySet<string> = new Set([...COUNTS, ...AMOUNTS, 'accuracy', 'coherence', 'efficiency', 'adaptability']);
+export const STANDARD_NAMES: ReadonlySet<string> = new Set([...COUNTS, ...AMOUNTS, ...QUALITY_SCORES]);
 
 /**
  * A name → value map refuses the key `__proto__`: zod's object and record parsers skip it without an issue (so a
@@ -171,7 +158,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 const isBoundedNumber = (value: unknown): value is number => typeof value === 'number' && value >= -MAX_METRIC_MAGNITUDE && value <= MAX_METRIC_MAGNITUDE;
 
-const isId = (value: unknown): boolean => typeof value === 'string' && value.length >= 1 && value.length <= REPORT_LIMITS.idLength && ID_PATTERN.test(value);
+const isId = (value: unknown): boolean => typeof value === 'string' && value.length >= 1 && value.length <= REPORT_LIMITS.idLength && AGENT_ID_PATTERN.test(value);
 const isLabel = (value: unknown): boolean => typeof value === 'string' && value.length >= 1 && value.length <= REPORT_LIMITS.idLength;
 const isCount = (value: unknown): boolean => isBoundedNumber(value) && Number.isSafeInteger(value) && value >= 0;
 
@@ -269,7 +256,6 @@ export const registerSchema = z.strictObject({
   labels: labelsSchema.optional(),
 });
 
-export const REPORT_DEFAULTS = { model: 'unknown', type: 'general', pool: 'default' } as const;
 
 /** `POST /detect/:agentId` (anomaly-detector): a report of the agent the path names, scored at once. */
 export const detectReportSchema = reportSchema.omit({ agentId: true });
@@ -284,3 +270,7 @@ export const analyzeInteractionSchema = interactionInputSchema.extend({
   latencySeconds: interactionInputSchema.shape.latencySeconds.default(0),
   timestamp: timestampSchema,
 });
+
+// What the schemas accept is what the protocol's types describe: a field added to one side only fails the build.
+type Fits<Target, Value extends Target> = Value;
+export type InputConformance = [Fits<Report, z.infer<typeof reportSchema>>, Fits<Interaction, z.infer<typeof interactionInputSchema>>];

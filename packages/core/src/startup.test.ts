@@ -2,11 +2,10 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { openBackends } from './backends';
 import { commonEnv, ConfigError, parseEnv } from './config/env';
-import { freePort } from './free-port';
 import { listen } from './http/server';
-import { startRedisServer, type RedisServerHandle } from './local-redis';
 import { createLogger } from './logger';
 import { StartupError, startupFailureLine } from './startup-error';
+import { freePort, startRedisServer, type RedisServerHandle } from '@swarmscope/testkit';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 

@@ -51,20 +51,23 @@ import type {
   ToolUsage,
   TrackRequestOptions,
 } from './types';
+import type { ReportLimits } from '@swarmscope/protocol';
 import { checkApiKey, checkEndpoint, checkInteger, checkNumber, checkString } from './validate';
 
-// The health-monitor's limits (packages/core/src/report-schema.ts): checked here so a
-// mistake throws at the call instead of every report being refused later.
+// The wire contract's limits (@swarmscope/protocol, imported for its types only: the SDK ships without it), checked
+// here so a mistake throws at the call instead of every report being refused later. Each constant is typed by the
+// protocol's literal: a limit changed there and not here fails the build.
 const AGENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
-const IDENTITY_LENGTH = 128;
-const MAX_QUALITY_SCORES = 32;
-const MAX_LABELS = 32;
-const LABEL_NAME_LENGTH = 64;
-const LABEL_VALUE_LENGTH = 256;
+const IDENTITY_LENGTH: ReportLimits['idLength'] = 128;
+const MAX_QUALITY_SCORES: ReportLimits['qualityPerReport'] = 32;
+const MAX_LABELS: ReportLimits['labelsPerAgent'] = 32;
+const LABEL_NAME_LENGTH: ReportLimits['nameLength'] = 64;
+const LABEL_VALUE_LENGTH: ReportLimits['labelValueLength'] = 256;
 const OPERATIONS = new Set<string>(GEN_AI_OPERATIONS);
-const INTERACTION_KINDS = new Set<string>(['delegation', 'message', 'tool_handoff']);
-const INTERACTION_OUTCOMES = new Set<string>(['success', 'error']);
+// Records keyed by the protocol's enums: a kind or outcome added there and not here fails the build.
+const INTERACTION_KINDS = new Set<string>(Object.keys({ delegation: true, message: true, tool_handoff: true } satisfies Record<InteractionKind, true>));
+const INTERACTION_OUTCOMES = new Set<string>(Object.keys({ success: true, error: true } satisfies Record<InteractionOutcome, true>));
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 

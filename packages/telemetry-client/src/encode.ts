@@ -1,9 +1,10 @@
 import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';
-/** Server limits of one `POST /v1/ingest` (and of one `POST /v1/interactions`). */
-export const MAX_REPORTS_PER_BODY = 5000;
+import type { IngestLimits } from '@swarmscope/protocol';
+/** Server limits of one `POST /v1/ingest` (and of one `POST /v1/interactions`): the protocol's, by type. */
+export const MAX_REPORTS_PER_BODY: IngestLimits['reportsPerBody'] = 5000;
 /** Applied to the JSON before compression: the server bounds the decoded body too. */
-export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const MAX_BODY_BYTES: IngestLimits['bodyBytes'] = 5_242_880;
 
 const gzipAsync = promisify(gzip);
 

@@ -1,5 +1,5 @@
 import { DDSketch } from '@datadog/sketches-js';
-import type { AnomalyEvent, Interaction } from '@swarmscope/core';
+import type { AnomalyEvent, Interaction, SampleReport } from '@swarmscope/core';
 import { EpisodeTracker, type EpisodeOptions, type EpisodeSubject, type Finding } from './anomaly-episodes';
 import { CAUSES, CAUSE_OF, CauseEpisodes } from './cause-episodes';
 import { TYPED_ARRAY_OVERHEAD_BYTES, objectBytes } from './detector';
@@ -23,16 +23,8 @@ import { stateArrays } from './state-arrays';
 // Method: per-agent late fusion of detectors — the largest calibrated score wins the type, confidence is the noisy-OR
 // of the agreeing detectors' confidences (Pearl 1988) — grouped into episodes (see anomaly-episodes.ts).
 
-/** One agent's report, as the bus carries it (`SampleReport` fits). */
-export interface AgentReport {
-  agentId: string;
-  /** Epoch ms (data time). */
-  timestamp: number;
-  model?: string;
-  pool?: string;
-  metrics: Readonly<Record<string, number>>;
-  quality?: Readonly<Record<string, number>>;
-}
+/** One agent's report, as the bus carries it (the protocol's accepted report; model, pool and quality optional here). */
+export type AgentReport = Pick<SampleReport, 'agentId' | 'timestamp' | 'metrics'> & Partial<Pick<SampleReport, 'model' | 'pool' | 'quality'>>;
 
 /**
  * Metrics that get a univariate ensemble stream by default (counts such as requests/errors are judged as rates; memory

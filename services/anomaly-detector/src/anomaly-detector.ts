@@ -1,18 +1,17 @@
 import {
-  createHttpApp,
+  BusConsumers,
+  createServiceApp,
   createServiceMetrics,
   exemplarOf,
-  registerBusLag,
+  publishByKey,
   topics,
   type AnomalyEvent,
-  type Bus,
-  type Logger,
   type SampleReport,
   type ServiceMetrics,
   type ShardLeases,
   type Subscription,
   MemoryShardLeases,
-  rateLimitsFrom,
+  type ServiceDeps,
 } from '@swarmscope/core';
 import type { Express } from 'express';
 import { AnomalyLog } from './anomaly-log';
@@ -29,14 +28,10 @@ const SWEEP_MS = 5000;
 /** Reports scored per bus delivery (one task of the event loop). */
 const SCORE_CHUNK = 250;
 
-export interface AnomalyDetectorDeps {
-  env: AnomalyDetectorEnv;
-  bus: Bus;
+export interface AnomalyDetectorDeps extends ServiceDeps<AnomalyDetectorEnv> {
   engine: AnomalyEngine;
-  logger: Logger;
   /** Shard leases shared by the replicas (default: in-process, for a single replica). */
   leases?: ShardLeases;
-  now?: () => number;
 }
 
 /**
@@ -49,6 +44,7 @@ export class AnomalyDetector {
   readonly metrics: ServiceMetrics;
   readonly detectorMetrics: DetectorMetrics;
   readonly now: () => number;
+  private readonly consumers: BusConsumers;
   private subscription: Subscription | undefined;
   private interactions: Subscription | undefined;
   private view: Subscription | undefined;
@@ -64,17 +60,10 @@ export class AnomalyDetector {
     this.metrics = createServiceMetrics(SERVICE_NAME);
     const owned = (agentId: string) => this.ownership?.shards.includes(bus.shardOf(agentId)) ?? false;
     this.detectorMetrics = createDetectorMetrics(this.metrics.registry, engine, () => this.log.openWhere(owned));
-    registerBusLag(this.metrics.registry, bus, CONSUMER_GROUP, [topics.samples]);
-    this.app = createHttpApp({
-      service: SERVICE_NAME,
-      logger,
-      metrics: this.metrics,
-      apiKeys: env.API_KEYS,
-      rateLimits: rateLimitsFrom(env),
-      bodyLimitBytes: env.BODY_LIMIT_BYTES,
-      readiness: [{ name: `bus (${bus.kind})`, check: () => bus.ping() }],
-      routes: (app) => mountRoutes(app, this),
-    });
+    this.consumers = new BusConsumers(bus, this.metrics.registry);
+    // The group's lag shows from the start, also while this replica owns no shard.
+    for (const topic of [topics.samples, topics.interactions]) this.consumers.watch(CONSUMER_GROUP, topic);
+    this.app = createServiceApp({ service: SERVICE_NAME, env, logger, metrics: this.metrics, uses: { bus }, routes: (app) => mountRoutes(app, this) });
   }
 
   /** The bus shards this replica reads now (its leases): ANOMALY_SHARDS, plus a dead replica's it took over. */
@@ -96,6 +85,7 @@ export class AnomalyDetector {
     this.view = bus.subscribe(
       topics.anomalies,
       // A group per replica: each reads every anomaly; 'earliest' rebuilds a restarted replica's list from the stream.
+      // Not a work queue (its lag at start is the whole stream by design), so not on the lag metric.
       { group: `${CONSUMER_GROUP}-view-${env.BUS_CONSUMER}`, consumer: env.BUS_CONSUMER, startFrom: 'earliest', batchSize: 500 },
       async (messages) => {
         for (const message of messages) this.log.merge(message.payload);
@@ -118,21 +108,22 @@ export class AnomalyDetector {
 
   /** Reads exactly `owned` from now on: the old subscription closes first (its in-flight batch is acked). */
   private async follow(owned: number[]): Promise<void> {
-    const { bus, env } = this.deps;
+    const { env } = this.deps;
+    const { consumers } = this;
     await this.subscription?.close();
     await this.interactions?.close();
     this.subscription = undefined;
     this.interactions = undefined;
     if (owned.length === 0) return;
     // Interactions are sharded by the calling agent, as samples by agent: the same shards hold the same agents.
-    this.interactions = bus.subscribe(topics.interactions, { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, shards: owned, batchSize: SCORE_CHUNK }, async (messages) => {
+    this.interactions = consumers.consume(CONSUMER_GROUP, topics.interactions, { consumer: env.BUS_CONSUMER, shards: owned, batchSize: SCORE_CHUNK }, async (messages) => {
       const events: AnomalyEvent[] = [];
       for (const message of messages) events.push(...this.deps.engine.observeInteraction(message.payload));
       await this.emit(events);
     });
     // Entries a dead owner of these shards had read but not acked are XAUTOCLAIMed after BUS_REDELIVER_SECONDS.
     // A chunk is one event-loop task: SCORE_CHUNK reports at ≈ 40 µs each (≈ 10 ms), not 500 (≈ 21 ms under the soak).
-    this.subscription = bus.subscribe(topics.samples, { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, shards: owned, batchSize: SCORE_CHUNK }, async (messages) => {
+    this.subscription = consumers.consume(CONSUMER_GROUP, topics.samples, { consumer: env.BUS_CONSUMER, shards: owned, batchSize: SCORE_CHUNK }, async (messages) => {
       const events: AnomalyEvent[] = [];
       for (const message of messages) events.push(...this.score(message.payload).events);
       await this.emit(events);
@@ -153,17 +144,11 @@ export class AnomalyDetector {
   /** Keeps and publishes (one bus entry per shard) the events of a batch. */
   async emit(events: AnomalyEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const { bus } = this.deps;
-    const byShard = new Map<number, AnomalyEvent[]>();
     for (const event of events) {
       this.log.apply(event);
       if (event.event === 'opened') countOpened(this.detectorMetrics, this.countedPools, { type: event.type, severity: event.severity, risk: event.risk ?? 'low', pool: event.pool });
-      const shard = bus.shardOf(event.agentId);
-      const list = byShard.get(shard);
-      if (list) list.push(event);
-      else byShard.set(shard, [event]);
     }
-    await Promise.all([...byShard].map(([shard, list]) => bus.publish(topics.anomalies, shard, list)));
+    await publishByKey(this.deps.bus, topics.anomalies, events, (event) => event.agentId);
   }
 
   /** Runs the engine's housekeeping at the current time and emits what it finds. */

@@ -1,5 +1,5 @@
-import { RISK_CLASSES, SEVERITIES, type ServiceRegistry } from '@swarmscope/core';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { RISK_CLASSES, SEVERITIES, scrapedGauge, type ServiceRegistry } from '@swarmscope/core';
+import { Counter, Histogram } from 'prom-client';
 import type { AnomalyEngine } from './engine-port';
 import { ANOMALY_TYPES } from './signal';
 
@@ -14,14 +14,7 @@ export function createDetectorMetrics(registry: ServiceRegistry, engine: Anomaly
       labelNames: ['type', 'severity', 'risk', 'pool'] as const,
       registers,
     }),
-    openAnomalies: new Gauge({
-      name: 'swarmscope_anomalies_open',
-      help: 'Anomalies open now among the agents of the shards this replica owns.',
-      registers,
-      collect() {
-        this.set(openAnomalies());
-      },
-    }),
+    openAnomalies: scrapedGauge(registry, 'swarmscope_anomalies_open', 'Anomalies open now among the agents of the shards this replica owns.', () => openAnomalies()),
     detectionLatency: new Histogram({
       name: 'swarmscope_detection_latency_seconds',
       help: 'From a sample accepted by health-monitor to its verdict here (includes the bus); exemplars carry the trace_id of the ingest request.',
@@ -30,22 +23,8 @@ export function createDetectorMetrics(registry: ServiceRegistry, engine: Anomaly
       registers,
     }),
     reports: new Counter({ name: 'swarmscope_detector_reports_total', help: 'Reports scored.', registers }),
-    stateBytes: new Gauge({
-      name: 'swarmscope_detector_state_bytes',
-      help: 'Bytes of detector state held (every tracked agent and its streams).',
-      registers,
-      collect() {
-        this.set(engine.stateBytes());
-      },
-    }),
-    agents: new Gauge({
-      name: 'swarmscope_detector_agents',
-      help: 'Agents tracked.',
-      registers,
-      collect() {
-        this.set(engine.agents());
-      },
-    }),
+    stateBytes: scrapedGauge(registry, 'swarmscope_detector_state_bytes', 'Bytes of detector state held (every tracked agent and its streams).', () => engine.stateBytes()),
+    agents: scrapedGauge(registry, 'swarmscope_detector_agents', 'Agents tracked.', () => engine.agents()),
   };
 }
 export type DetectorMetrics = ReturnType<typeof createDetectorMetrics>;

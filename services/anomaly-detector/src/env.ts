@@ -1,5 +1,4 @@
-import { hostname } from 'node:os';
-import { commonEnv, intVar, numberVar } from '@swarmscope/core';
+import { busConsumerVar, commonEnv, intVar, maxFutureSkewVar, numberVar } from '@swarmscope/core';
 import { z } from 'zod';
 import type { LatencyObjective, LatencySloTable } from './latency-slo';
 
@@ -60,11 +59,11 @@ export const anomalyDetectorEnv = commonEnv.extend({
   /** How long a replica's shard leases last unrenewed: a dead replica's shards move to a survivor after about this. */
   SHARD_LEASE_SECONDS: numberVar(0.3, 600, 10),
   /** This replica's consumer name in the bus group: stable across restarts so it resumes its pending entries. */
-  BUS_CONSUMER: z.string().min(1).max(128).default(hostname()),
+  BUS_CONSUMER: busConsumerVar(),
   ANOMALY_LOG_CAPACITY: intVar(100, 10_000_000, 10_000),
   /** Latency objectives per pool and model, alerted by multi-window burn rate (see {@link latencySlosVar}). */
   LATENCY_SLOS: latencySlosVar,
   /** How far ahead of this service's clock a `POST /detect` timestamp may be (like health-monitor's ingest). */
-  MAX_FUTURE_SKEW_SECONDS: numberVar(0, 86_400, 300),
+  MAX_FUTURE_SKEW_SECONDS: maxFutureSkewVar(),
 });
 export type AnomalyDetectorEnv = z.infer<typeof anomalyDetectorEnv>;

@@ -73,7 +73,8 @@ export { AnomalyDetector, CONSUMER_GROUP, SERVICE_NAME } from './anomaly-detecto
 export { AnomalyLog } from './anomaly-log';
 export { createDefaultEngine } from './default-engine';
 export { anomalyDetectorEnv } from './env';
-export { runAnomalyDetector } from './run';
+export { anomalyDetectorInstance, runAnomalyDetector } from './run';
+export { anomalyDetectorService } from './service';
 export type { AnomalyDetectorDeps } from './anomaly-detector';
 export type { AnomalyRecord, AnomalyQuery } from './anomaly-log';
 export type { AnomalyEngine, ReportVerdict } from './engine-port';

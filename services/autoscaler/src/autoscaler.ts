@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createHttpApp, HttpError, createServiceMetrics, rateLimitsFrom, registerBusLag, topics, type Bus, type Logger, type SampleReport, type ServiceMetrics, type Store, type Subscription } from '@swarmscope/core';
+import { BusConsumers, createServiceApp, HttpError, createServiceMetrics, topics, type SampleReport, type ServiceMetrics, type Store, type Subscription , type ServiceDeps } from '@swarmscope/core';
 import type { Express } from 'express';
 import type { Actuator } from './actuators/actuator';
 import { createAutoscalerMetrics, type AutoscalerMetrics } from './autoscaler-metrics';
@@ -20,14 +20,10 @@ export const CONSUMER_GROUP = 'autoscaler';
 const POLICIES = 'autoscaler:policies';
 const DECISIONS = 'autoscaler:decisions';
 
-export interface AutoscalerDeps {
-  env: AutoscalerEnv;
-  bus: Bus;
+export interface AutoscalerDeps extends ServiceDeps<AutoscalerEnv> {
   actuator: Actuator;
-  logger: Logger;
   /** The agent registry: a last fallback for a pool's replicas when the actuator cannot tell and no agent reported. */
   store?: Store;
-  now?: () => number;
 }
 
 /**
@@ -47,6 +43,7 @@ export class Autoscaler {
   private readonly controllers = new Map<string, PoolController>();
   private readonly exportedPools = new Set<string>();
   private readonly healing: SelfHealing | undefined;
+  private readonly consumers: BusConsumers;
   private subscription: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
   private tickStart: number;
@@ -61,7 +58,7 @@ export class Autoscaler {
     this.events = new EventLog(env.AUTOSCALER_LOG_CAPACITY);
     this.metrics = createServiceMetrics(SERVICE_NAME);
     this.scaling = createAutoscalerMetrics(this.metrics.registry);
-    registerBusLag(this.metrics.registry, bus, CONSUMER_GROUP, [topics.samples]);
+    this.consumers = new BusConsumers(bus, this.metrics.registry);
     this.healing =
       env.AUTOSCALER_UNRESPONSIVE_SECONDS > 0
         ? new SelfHealing({
@@ -71,22 +68,14 @@ export class Autoscaler {
             backoffMs: env.AUTOSCALER_REPLACEMENT_BACKOFF_SECONDS * 1000,
           })
         : undefined;
-    this.app = createHttpApp({
-      service: SERVICE_NAME,
-      logger,
-      metrics: this.metrics,
-      apiKeys: env.API_KEYS,
-      rateLimits: rateLimitsFrom(env),
-      bodyLimitBytes: env.BODY_LIMIT_BYTES,
-      readiness: [{ name: `bus (${bus.kind})`, check: () => bus.ping() }],
-      routes: (app) => mountRoutes(app, this),
-    });
+    // Ready when the bus and the store (its policies and decisions, when it has one) answer.
+    this.app = createServiceApp({ service: SERVICE_NAME, env, logger, metrics: this.metrics, uses: { bus, store: deps.store }, routes: (app) => mountRoutes(app, this) });
   }
 
   /** Reads samples from every shard and decides every tick. */
   start(): void {
-    const { bus, env } = this.deps;
-    this.subscription = bus.subscribe(topics.samples, { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, batchSize: 1000 }, async (messages) => {
+    const { env } = this.deps;
+    this.subscription = this.consumers.consume(CONSUMER_GROUP, topics.samples, { consumer: env.BUS_CONSUMER, batchSize: 1000 }, async (messages) => {
       for (const message of messages) this.ingest(message.payload);
     });
     this.timer = setInterval(() => void this.analyze().catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, 'tick failed; the next one retries')), env.AUTOSCALER_TICK_SECONDS * 1000);

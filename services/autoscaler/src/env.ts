@@ -1,5 +1,4 @@
-import { hostname } from 'node:os';
-import { commonEnv, intVar, numberVar, urlVar } from '@swarmscope/core';
+import { busConsumerVar, commonEnv, intVar, numberVar, urlVar } from '@swarmscope/core';
 import { z } from 'zod';
 import { ACTUATOR_KINDS } from './actuators/actuator';
 
@@ -29,6 +28,6 @@ export const autoscalerEnv = commonEnv.extend({
   AUTOSCALER_REPLACEMENT_PERIOD_SECONDS: numberVar(1, 86_400, 600),
   AUTOSCALER_REPLACEMENT_BACKOFF_SECONDS: numberVar(1, 86_400, 300),
   AUTOSCALER_LOG_CAPACITY: intVar(100, 1_000_000, 10_000),
-  BUS_CONSUMER: z.string().min(1).max(128).default(hostname()),
+  BUS_CONSUMER: busConsumerVar(),
 });
 export type AutoscalerEnv = z.infer<typeof autoscalerEnv>;

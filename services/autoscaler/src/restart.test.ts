@@ -1,7 +1,8 @@
-import { createBackends, createLogger, parseEnv, startRedisServer, type Backends, type RedisServerHandle, type SampleReport } from '@swarmscope/core';
+import { createBackends, createLogger, parseEnv, type Backends, type SampleReport } from '@swarmscope/core';
 import type { Actuator, ScaleRequest } from './actuators/actuator';
 import { autoscalerEnv } from './env';
 import { runAutoscaler } from './run';
+import { startRedisServer, type RedisServerHandle } from '@swarmscope/testkit';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 

@@ -1,4 +1,4 @@
-import { createHttpApp, createServiceMetrics, rateLimitsFrom, registerBusLag, topics, type Bus, type EmergenceEvent, type Interaction, type Logger, type SampleReport, type ServiceMetrics, type Subscription } from '@swarmscope/core';
+import { BusConsumers, createServiceApp, createServiceMetrics, publishByKey, topics, type EmergenceEvent, type Interaction, type SampleReport, type ServiceMetrics, type Subscription , type ServiceDeps } from '@swarmscope/core';
 import type { Express } from 'express';
 import { engineOptions } from './engine';
 import type { TickResult } from './engine-protocol';
@@ -17,11 +17,8 @@ const POSTED = -1;
 /** A bus shard silent this long (wall time) stops holding back the watermark: its agents are gone. */
 const SHARD_IDLE_MS = 30_000;
 
-export interface EmergenceDetectorDeps {
-  env: EmergenceDetectorEnv;
-  bus: Bus;
-  logger: Logger;
-}
+/** `now` is unused: the detector runs on data time (the watermark) and wall-clock ticks. */
+export type EmergenceDetectorDeps = Omit<ServiceDeps<EmergenceDetectorEnv>, 'now'>;
 
 /**
  * emergence-detector's edge: reads every shard's samples and interactions from the bus into the pure engine (on
@@ -36,6 +33,7 @@ export class EmergenceDetector {
   readonly emergenceMetrics: EmergenceMetrics;
   /** Data time every shard has delivered up to: the watermark trails it by the allowed lateness. */
   private readonly delivered = new ShardWatermark(SHARD_IDLE_MS);
+  private readonly consumers: BusConsumers;
   private subscriptions: Subscription[] = [];
   private timer: NodeJS.Timeout | undefined;
   private analysing: Promise<unknown> = Promise.resolve();
@@ -64,16 +62,14 @@ export class EmergenceDetector {
     this.log = new EventLog(env.EMERGENCE_EVENT_LOG_CAPACITY);
     this.metrics = createServiceMetrics(SERVICE_NAME);
     this.emergenceMetrics = createEmergenceMetrics(this.metrics.registry, this.engine);
-    registerBusLag(this.metrics.registry, bus, CONSUMER_GROUP, [topics.samples, topics.interactions]);
-    this.app = createHttpApp({
+    this.consumers = new BusConsumers(bus, this.metrics.registry);
+    this.app = createServiceApp({
       service: SERVICE_NAME,
+      env,
       logger,
       metrics: this.metrics,
-      apiKeys: env.API_KEYS,
-      rateLimits: rateLimitsFrom(env),
-      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      uses: { bus },
       readiness: [
-        { name: `bus (${bus.kind})`, check: () => bus.ping() },
         {
           name: 'engine thread',
           check: async () => {
@@ -87,15 +83,16 @@ export class EmergenceDetector {
 
   /** Joins the consumer group on every shard and analyses on every tick of the wall clock (data decides what). */
   start(): void {
-    const { bus, env } = this.deps;
-    const options = { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, batchSize: 1000 };
+    const { env } = this.deps;
+    const { consumers } = this;
+    const options = { consumer: env.BUS_CONSUMER, batchSize: 1000 };
     this.subscriptions.push(
-      bus.subscribe(topics.samples, options, async (messages) => {
+      consumers.consume(CONSUMER_GROUP, topics.samples, options, async (messages) => {
         const now = Date.now();
         for (const { shard, payload } of messages) this.delivered.observe(shard, payload.timestamp, now);
         this.engine.ingest(messages.map((m) => m.payload));
       }),
-      bus.subscribe(topics.interactions, options, async (messages) => this.ingestInteractions(messages.map((m) => m.payload))),
+      consumers.consume(CONSUMER_GROUP, topics.interactions, options, async (messages) => this.ingestInteractions(messages.map((m) => m.payload))),
     );
     this.timer = setInterval(() => void this.analyseClosed(), env.EMERGENCE_TICK_SECONDS * 1000);
     this.timer.unref();
@@ -139,19 +136,14 @@ export class EmergenceDetector {
   async emit(changes: readonly EmergenceEvent[]): Promise<void> {
     if (changes.length === 0) return;
     const { bus, logger } = this.deps;
-    const byShard = new Map<number, EmergenceEvent[]>();
     for (const change of changes) {
       this.log.apply(change);
       if (change.event === 'opened') {
         this.emergenceMetrics.events.inc({ type: change.type });
         logger.info({ id: change.id, type: change.type, scope: change.scope, magnitude: change.magnitude, agents: change.agents.length }, change.explanation);
       }
-      const shard = bus.shardOf(change.scope);
-      const list = byShard.get(shard);
-      if (list) list.push(change);
-      else byShard.set(shard, [change]);
     }
-    await Promise.all([...byShard].map(([shard, list]) => bus.publish(topics.emergence, shard, list)));
+    await publishByKey(bus, topics.emergence, changes, (change) => change.scope);
   }
 
   /** Stops reading the bus (in-flight batches finish), lets a running analysis finish and ends the engine thread. */

@@ -1,6 +1,5 @@
-import { hostname } from 'node:os';
-import { commonEnv, intVar, numberVar } from '@swarmscope/core';
-import { z } from 'zod';
+import { busConsumerVar, commonEnv, intVar, maxFutureSkewVar, numberVar } from '@swarmscope/core';
+import type { z } from 'zod';
 
 const threshold = (fallback: number) => numberVar(0, 1, fallback);
 
@@ -19,7 +18,7 @@ export const emergenceDetectorEnv = commonEnv.extend({
   /** Max agents or interactions per POST /analyze body. */
   EMERGENCE_MAX_BATCH: intVar(1, 1_000_000, 50_000),
   /** How far ahead of this service's clock a posted timestamp (or `until`) may be: one far-future sample would move the data clock for everyone. */
-  MAX_FUTURE_SKEW_SECONDS: numberVar(0, 86_400, 300),
+  MAX_FUTURE_SKEW_SECONDS: maxFutureSkewVar(),
   THRESHOLD_SWARM_INTELLIGENCE: threshold(0.7),
   THRESHOLD_COLLECTIVE_BEHAVIOR: threshold(0.6),
   THRESHOLD_PHASE_TRANSITION: threshold(0.8),
@@ -28,6 +27,6 @@ export const emergenceDetectorEnv = commonEnv.extend({
   THRESHOLD_CASCADE_FAILURE: threshold(0.5),
   THRESHOLD_EARLY_WARNING: threshold(0.5),
   /** This replica's consumer name in the bus group (one replica: the detector is a fleet-wide singleton). */
-  BUS_CONSUMER: z.string().min(1).max(128).default(hostname()),
+  BUS_CONSUMER: busConsumerVar(),
 });
 export type EmergenceDetectorEnv = z.infer<typeof emergenceDetectorEnv>;

@@ -11,7 +11,8 @@ export { EmergenceDetector, CONSUMER_GROUP, SERVICE_NAME } from './emergence-det
 export { EventLog } from './event-log';
 export { EngineThread } from './engine-thread';
 export { emergenceDetectorEnv } from './env';
-export { runEmergenceDetector } from './run';
+export { emergenceDetectorInstance, runEmergenceDetector } from './run';
+export { emergenceDetectorService } from './service';
 export type { EmergenceDetectorDeps } from './emergence-detector';
 export type { AdvanceResult } from './engine-thread';
 export type { TickResult } from './engine-protocol';

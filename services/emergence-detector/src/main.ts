@@ -1,21 +1,4 @@
-import { tracing } from './instrumentation';
-import { createLogger, openBackends, parseEnv, runServiceProcess } from '@swarmscope/core';
-import { SERVICE_NAME } from './emergence-detector';
-import { emergenceDetectorEnv } from './env';
-import { runEmergenceDetector } from './run';
+import { runServiceMain } from '@swarmscope/core/main';
 
-/** emergence-detector as its own process (distributed mode: REDIS_URL; one replica, it reads every shard). */
-runServiceProcess(SERVICE_NAME, async () => {
-  const env = parseEnv(emergenceDetectorEnv);
-  const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL });
-  // The store is unused (events live in this singleton and on the bus); the bus is what matters.
-  const backends = await openBackends({ env, windowRetentionMs: 3_600_000, logger });
-  const running = await runEmergenceDetector(env, backends.bus, logger);
-  return {
-    logger,
-    async stop() {
-      await running.stop();
-      await backends.close();
-    },
-  };
-}, tracing);
+/** emergence-detector as its own process (distributed mode: REDIS_URL or REDIS_CLUSTER_NODES; one replica reads every shard). */
+runServiceMain('emergence-detector', async () => (await import('./service.js')).emergenceDetectorService);

@@ -1,4 +1,4 @@
-import { EMERGENCE_TYPES, type ServiceRegistry } from '@swarmscope/core';
+import { EMERGENCE_TYPES, scrapedGauge, type ServiceRegistry } from '@swarmscope/core';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { ORDER_PARAMETERS } from './engine';
 import type { EngineThread } from './engine-thread';
@@ -23,14 +23,7 @@ export function createEmergenceMetrics(registry: ServiceRegistry, engine: Engine
         for (const parameter of ORDER_PARAMETERS) this.set({ parameter }, now?.parameters[parameter] ?? 0);
       },
     }),
-    earlyWarning: new Gauge({
-      name: 'swarmscope_emergence_early_warning',
-      help: '1 while an early warning of a phase transition is open, else 0.',
-      registers,
-      collect() {
-        this.set(engine.isOpen('early_warning') ? 1 : 0);
-      },
-    }),
+    earlyWarning: scrapedGauge(registry, 'swarmscope_emergence_early_warning', '1 while an early warning of a phase transition is open, else 0.', () => engine.isOpen('early_warning') ? 1 : 0),
     graph: new Gauge({
       name: 'swarmscope_emergence_graph',
       help: 'The interaction graph over the horizon.',
@@ -64,14 +57,7 @@ export function createEmergenceMetrics(registry: ServiceRegistry, engine: Engine
     }),
     lateReports: lateReportsCounter(registers, engine),
     warningOutcomes: warningOutcomesCounter(registers, engine),
-    agentsTracked: new Gauge({
-      name: 'swarmscope_emergence_agents_tracked',
-      help: 'Agents with data in the horizon.',
-      registers,
-      collect() {
-        this.set(engine.agentsTracked);
-      },
-    }),
+    agentsTracked: scrapedGauge(registry, 'swarmscope_emergence_agents_tracked', 'Agents with data in the horizon.', () => engine.agentsTracked),
   };
 }
 export type EmergenceMetrics = ReturnType<typeof createEmergenceMetrics>;

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createLogger, freePort, parseEnv } from '@swarmscope/core';
+import { createLogger, parseEnv } from '@swarmscope/core';
 import { healthMonitorEnv } from './env';
 import { backendsFor, runHealthMonitor, type RunningHealthMonitor } from './run';
+import { freePort } from '@swarmscope/testkit';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const KEYS = 'read:R,ingest:I,admin:A';

@@ -1,4 +1,4 @@
-import { commonEnv, intVar, numberVar, urlVar } from '@swarmscope/core';
+import { commonEnv, INGEST_LIMITS, intVar, maxFutureSkewVar, numberVar, urlVar } from '@swarmscope/core';
 import type { z } from 'zod';
 import { otlpEnvShape } from './otlp/otlp-env';
 
@@ -12,8 +12,8 @@ export const healthMonitorEnv = commonEnv.extend({
   WINDOW_GRACE_SECONDS: numberVar(0, 600, 5),
   WINDOW_RETENTION_HOURS: numberVar(0.01, 24 * 30, 24),
   LATENCY_SLO_SECONDS: numberVar(0.001, 3600, 2),
-  MAX_BATCH_REPORTS: intVar(1, 100_000, 5000),
-  MAX_FUTURE_SKEW_SECONDS: numberVar(0, 86_400, 300),
+  MAX_BATCH_REPORTS: intVar(1, 100_000, INGEST_LIMITS.reportsPerBody),
+  MAX_FUTURE_SKEW_SECONDS: maxFutureSkewVar(),
   /** Distinct custom metric and quality names (outside the standard ones) one agent may report. */
   MAX_CUSTOM_SERIES_PER_AGENT: intVar(1, 100_000, 100),
   /** Distinct tool names with series of their own on /metrics (fleet-wide); later names count as tool="_OTHER". */

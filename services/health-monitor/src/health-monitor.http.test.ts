@@ -1,8 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import Redis from 'ioredis';
-import { createLogger, parseEnv, startRedisServer, topics, type Backends, type SampleReport } from '@swarmscope/core';
+import { createLogger, parseEnv, topics, type Backends, type SampleReport } from '@swarmscope/core';
 import { healthMonitorEnv } from './env';
 import { backendsFor, runHealthMonitor, type RunningHealthMonitor } from './run';
+import { startRedisServer } from '@swarmscope/testkit';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const WINDOW = 60_000;

@@ -1,22 +1,21 @@
 import { setImmediate } from 'node:timers/promises';
 import {
   activeTraceId,
-  createHttpApp,
+  createServiceApp,
   createServiceMetrics,
   exemplarOf,
   OTLP_BODY_TYPES,
+  publishByKey,
   topics,
   type AgentRecord,
-  type Bus,
   type GraphWindow,
   type Interaction,
-  type Logger,
   type SampleReport,
   type ServiceMetrics,
   type Store,
   type Topic,
   type WindowEvent,
-  rateLimitsFrom,
+  type ServiceDeps,
 } from '@swarmscope/core';
 import type { Express } from 'express';
 import type { z } from 'zod';
@@ -41,13 +40,8 @@ const TICK_SLICE_AGENTS = 1000;
 const MAX_PENDING_WINDOWS = 200_000;
 const MAX_PENDING_GRAPH_WINDOWS = 60;
 
-export interface HealthMonitorDeps {
-  env: HealthMonitorEnv;
+export interface HealthMonitorDeps extends ServiceDeps<HealthMonitorEnv> {
   store: Store;
-  bus: Bus;
-  logger: Logger;
-  /** The clock; tests pass their own. */
-  now?: () => number;
 }
 
 /** How often ingest admission reads the bus' fullness (a Redis bus answers over the network). */
@@ -109,20 +103,15 @@ export class HealthMonitor {
       onShed: (reason) => this.monitorMetrics.shedRequests.inc({ reason }),
     });
     this.consoleGateway = new ConsoleGateway({ anomaly: env.ANOMALY_DETECTOR_URL, emergence: env.EMERGENCE_DETECTOR_URL, autoscaler: env.AUTOSCALER_URL, incidents: env.INCIDENTS_URL });
-    this.app = createHttpApp({
+    this.app = createServiceApp({
       service: SERVICE_NAME,
+      env,
       logger,
       metrics: this.metrics,
-      apiKeys: env.API_KEYS,
-      rateLimits: rateLimitsFrom(env),
-      bodyLimitBytes: env.BODY_LIMIT_BYTES,
       // The OTLP receiver's paths also take protobuf; every other route takes JSON only.
       otherBodyTypes: OTLP_BODY_TYPES,
       admission: this.admission.middleware(isIngestPath),
-      readiness: [
-        { name: `store (${store.kind})`, check: () => store.ping() },
-        { name: `bus (${bus.kind})`, check: () => bus.ping() },
-      ],
+      uses: { bus, store },
       publicPaths: CONSOLE_PUBLIC_PATHS,
       routes: (app) => {
         mountRoutes(app, this);
@@ -143,15 +132,13 @@ export class HealthMonitor {
    * acknowledged to the client only after the bus holds it, so a bus outage refuses (503) rather than loses.
    */
   async accept(reports: SampleReport[]): Promise<number> {
-    const { bus } = this.deps;
     const now = this.now();
     const traceId = activeTraceId();
     for (const report of reports) {
       report.receivedAt = now;
       if (traceId) report.traceId = traceId;
     }
-    const byShard = groupByShard(bus, reports, (report) => report.agentId);
-    await this.publish(topics.samples, byShard);
+    await this.publish(topics.samples, reports, (report) => report.agentId);
     const registered: AgentRecord[] = [];
     for (const report of reports) {
       if (this.fleet.apply(report, now)) registered.push(this.fleet.agents.get(report.agentId)!.record);
@@ -167,7 +154,7 @@ export class HealthMonitor {
 
   /** Puts interactions on the bus (sharded by the calling agent), then adds them to the graph; same guarantee as accept. */
   async acceptInteractions(interactions: Interaction[]): Promise<void> {
-    await this.publish(topics.interactions, groupByShard(this.deps.bus, interactions, (edge) => edge.from));
+    await this.publish(topics.interactions, interactions, (edge) => edge.from);
     for (const edge of interactions) {
       this.graph.add(edge);
       this.monitorMetrics.interactions.inc({ kind: edge.kind, outcome: edge.outcome });
@@ -178,11 +165,10 @@ export class HealthMonitor {
    * Publishes one entry per shard; the time it takes is the bus lag we add. All shards at once by default; one after
    * the other for the tick's thousands of windows, so encoding them is not one long task.
    */
-  private async publish<S extends z.ZodType>(topic: Topic<S>, byShard: Map<number, Array<z.infer<S>>>, { oneShardAtATime = false } = {}): Promise<void> {
+  private async publish<S extends z.ZodType>(topic: Topic<S>, items: ReadonlyArray<z.infer<S>>, keyOf: (item: z.infer<S>) => string, options: { oneShardAtATime?: boolean } = {}): Promise<void> {
     const stopTimer = this.monitorMetrics.busPublish.startTimer({ topic: topic.name });
     try {
-      if (oneShardAtATime) for (const [shard, list] of byShard) await this.deps.bus.publish(topic, shard, list);
-      else await Promise.all([...byShard].map(([shard, list]) => this.deps.bus.publish(topic, shard, list)));
+      await publishByKey(this.deps.bus, topic, items, keyOf, options);
     } catch (error) {
       this.monitorMetrics.busPublishFailures.inc({ topic: topic.name });
       throw error;
@@ -219,7 +205,7 @@ export class HealthMonitor {
   }
 
   private async runTick(): Promise<void> {
-    const { store, bus, logger } = this.deps;
+    const { store, logger } = this.deps;
     const endTimer = this.monitorMetrics.tickDuration.startTimer();
     const now = this.now();
     // In slices, so ingest (and, embedded, the other services) runs between them rather than after every agent.
@@ -240,7 +226,7 @@ export class HealthMonitor {
       try {
         await store.windows.append(windows);
         for (const event of windows) this.monitorMetrics.windowsClosed.inc({ kind: seriesKind(event.key) });
-        await this.publish(topics.windows, groupByShard(bus, windows, (event) => event.key), { oneShardAtATime: true });
+        await this.publish(topics.windows, windows, (event) => event.key, { oneShardAtATime: true });
       } catch (error) {
         this.pendingWindows = windows.slice(-MAX_PENDING_WINDOWS);
         logger.warn({ err: (error as Error).message, windows: windows.length }, 'window write failed; will retry');
@@ -347,14 +333,3 @@ const seriesKind = (key: string): string => {
   const colon = key.indexOf(':');
   return colon < 0 ? key : key.slice(0, colon);
 };
-
-function groupByShard<T>(bus: Bus, items: readonly T[], key: (item: T) => string): Map<number, T[]> {
-  const byShard = new Map<number, T[]>();
-  for (const item of items) {
-    const shard = bus.shardOf(key(item));
-    const list = byShard.get(shard);
-    if (list) list.push(item);
-    else byShard.set(shard, [item]);
-  }
-  return byShard;
-}

@@ -1,5 +1,6 @@
 export { HealthMonitor, SERVICE_NAME } from './health-monitor';
-export { backendsFor, runHealthMonitor } from './run';
+export { backendsFor, healthMonitorInstance, runHealthMonitor } from './run';
+export { healthMonitorService } from './service';
 export { fleetSummary } from './fleet-summary';
 export { healthMonitorEnv } from './env';
 export { assessHealth } from './health-score';

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { createLogger, parseEnv, startRedisServer, topics, type Backends, type Subscription } from '@swarmscope/core';
+import { createLogger, parseEnv, topics, type Backends, type Subscription } from '@swarmscope/core';
+import { startRedisServer } from '@swarmscope/testkit';
 import { Fleet, type FleetError } from '@swarmscope/telemetry-client';
 import { healthMonitorEnv } from './env';
 import { backendsFor, runHealthMonitor, type RunningHealthMonitor } from './run';

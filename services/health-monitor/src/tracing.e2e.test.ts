@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { freePort } from '@swarmscope/core';
+import { freePort } from '@swarmscope/testkit';
 
 // The built service entry (the test command builds first), started as its own process like in production.
 const MAIN = join(__dirname, '..', 'dist', 'main.js');

@@ -1,6 +1,7 @@
-import { createLogger, freePort, startAlertmanager, type AlertmanagerHandle, type Incident, type IncidentChange } from '@swarmscope/core';
+import { createLogger, type Incident, type IncidentChange } from '@swarmscope/core';
 import { AlertmanagerSink, toAlert } from './alertmanager-sink';
 import { burstIncident } from './test-support/fixtures';
+import { freePort, startAlertmanager, type AlertmanagerHandle } from '@swarmscope/testkit';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 

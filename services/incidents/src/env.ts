@@ -1,5 +1,4 @@
-import { hostname } from 'node:os';
-import { commonEnv, intVar, numberVar, urlVar } from '@swarmscope/core';
+import { busConsumerVar, commonEnv, intVar, numberVar, urlVar } from '@swarmscope/core';
 import { z } from 'zod';
 
 const seconds = (min: number, max: number, fallback: number) => numberVar(min, max, fallback);
@@ -46,7 +45,7 @@ export const incidentsEnv = commonEnv
     NARRATOR_REPORT_API_KEY: z.string().min(1).optional(),
     NARRATOR_AGENT_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 characters of [A-Za-z0-9._:-]').default('swarmscope-narrator'),
     /** This replica's consumer name in the bus group (one replica: incidents is a fleet-wide singleton). */
-    BUS_CONSUMER: z.string().min(1).max(128).default(hostname()),
+    BUS_CONSUMER: busConsumerVar(),
   })
   .superRefine((env, ctx) => {
     if (env.LLM_URL && !env.LLM_MODEL) ctx.addIssue({ code: 'custom', path: ['LLM_MODEL'], message: 'is required when LLM_URL is set' });

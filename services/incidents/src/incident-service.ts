@@ -1,4 +1,4 @@
-import { createHttpApp, createServiceMetrics, rateLimitsFrom, registerBusLag, topics, type Bus, type Incident, type IncidentChange, type Logger, type ServiceMetrics, type Store, type Subscription } from '@swarmscope/core';
+import { BusConsumers, createServiceApp, createServiceMetrics, publishByKey, topics, type Incident, type IncidentChange, type ServiceMetrics, type Store, type Subscription , type ServiceDeps } from '@swarmscope/core';
 import type { Express } from 'express';
 import type { AlertmanagerSink } from './alertmanager-sink';
 import { Correlator, type ActionRefusal } from './correlator';
@@ -11,16 +11,11 @@ export const SERVICE_NAME = 'incidents';
 /** The bus consumer group; the service is a fleet-wide singleton, so one consumer reads every shard. */
 export const CONSUMER_GROUP = 'incidents';
 
-export interface IncidentServiceDeps {
-  env: IncidentsEnv;
-  bus: Bus;
+export interface IncidentServiceDeps extends ServiceDeps<IncidentsEnv> {
   store: Store;
-  logger: Logger;
   narrator: Narrator;
   /** Set when ALERTMANAGER_URL is. */
   alerts?: AlertmanagerSink;
-  /** Wall clock, epoch ms (default Date.now). */
-  now?: () => number;
 }
 
 /** Refusals of an engineer's action, as the API answers them. */
@@ -41,6 +36,7 @@ export class IncidentService {
   readonly incidentMetrics: IncidentMetrics;
   private readonly now: () => number;
   private newestDataMs = 0;
+  private readonly consumers: BusConsumers;
   private subscriptions: Subscription[] = [];
   private timers: NodeJS.Timeout[] = [];
   /** Writes in order (store, bus, Alertmanager), one batch at a time. */
@@ -70,43 +66,32 @@ export class IncidentService {
     );
     this.metrics = createServiceMetrics(SERVICE_NAME);
     this.incidentMetrics = createIncidentMetrics(this.metrics.registry, this.correlator);
-    registerBusLag(this.metrics.registry, bus, CONSUMER_GROUP, [topics.anomalies, topics.emergence, topics.interactions]);
-    this.app = createHttpApp({
-      service: SERVICE_NAME,
-      logger,
-      metrics: this.metrics,
-      apiKeys: env.API_KEYS,
-      rateLimits: rateLimitsFrom(env),
-      bodyLimitBytes: env.BODY_LIMIT_BYTES,
-      readiness: [
-        { name: `bus (${bus.kind})`, check: () => bus.ping() },
-        { name: `store (${store.kind})`, check: () => store.ping() },
-      ],
-      routes: (app) => mountRoutes(app, this),
-    });
+    this.consumers = new BusConsumers(bus, this.metrics.registry);
+    this.app = createServiceApp({ service: SERVICE_NAME, env, logger, metrics: this.metrics, uses: { bus, store }, routes: (app) => mountRoutes(app, this) });
   }
 
   /** Takes back the unresolved incidents, joins the consumer group on every shard and starts stepping. */
   async start(): Promise<void> {
-    const { bus, env, store, alerts } = this.deps;
+    const { env, store, alerts } = this.deps;
+    const { consumers } = this;
     this.correlator.restore(await store.incidents.unresolved());
-    const options = { group: CONSUMER_GROUP, consumer: env.BUS_CONSUMER, batchSize: 1000 };
+    const options = { consumer: env.BUS_CONSUMER, batchSize: 1000 };
     this.subscriptions.push(
-      bus.subscribe(topics.anomalies, options, async (messages) => {
+      consumers.consume(CONSUMER_GROUP, topics.anomalies, options, async (messages) => {
         for (const { payload } of messages) {
           this.incidentMetrics.events.inc({ kind: 'anomaly', event: payload.event });
           this.seen(payload.time);
           this.correlator.onAnomaly(payload);
         }
       }),
-      bus.subscribe(topics.emergence, options, async (messages) => {
+      consumers.consume(CONSUMER_GROUP, topics.emergence, options, async (messages) => {
         for (const { payload } of messages) {
           this.incidentMetrics.events.inc({ kind: 'emergence', event: payload.event });
           this.seen(payload.time);
           this.correlator.onEmergence(payload);
         }
       }),
-      bus.subscribe(topics.interactions, options, async (messages) => {
+      consumers.consume(CONSUMER_GROUP, topics.interactions, options, async (messages) => {
         for (const { payload } of messages) this.correlator.onInteraction(payload);
       }),
     );
@@ -164,12 +149,7 @@ export class IncidentService {
     const run = this.writing.then(async () => {
       const { store, bus, alerts, logger } = this.deps;
       await store.incidents.upsert(changes.map((c) => c.incident));
-      const byShard = new Map<number, IncidentChange[]>();
-      for (const change of changes) {
-        const shard = bus.shardOf(change.incident.id);
-        byShard.set(shard, [...(byShard.get(shard) ?? []), change]);
-      }
-      await Promise.all([...byShard].map(([shard, list]) => bus.publish(topics.incidents, shard, list)));
+      await publishByKey(bus, topics.incidents, changes, (change) => change.incident.id);
       if (alerts) {
         const failures = alerts.failures;
         await alerts.handle(changes);

@@ -1,7 +1,8 @@
-import { createLogger, MemoryBus, MemoryStore, parseEnv, startAlertmanager, topics, type AlertmanagerHandle, type AnomalyEvent, type Incident, type IncidentChange } from '@swarmscope/core';
+import { createLogger, MemoryBus, MemoryStore, parseEnv, topics, type AnomalyEvent, type Incident, type IncidentChange } from '@swarmscope/core';
 import { incidentsEnv } from './env';
 import { runIncidents, type RunningIncidents } from './run';
 import { startLlmStandIn, type LlmStandIn } from './test-support/llm-stand-in';
+import { startAlertmanager, type AlertmanagerHandle } from '@swarmscope/testkit';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const KEY = 'secret-key';

@@ -1,5 +1,5 @@
 import { Counter, Gauge } from 'prom-client';
-import { INCIDENT_STATUSES, NARRATION_SOURCES, RISK_CLASSES, SEVERITIES, type ServiceRegistry } from '@swarmscope/core';
+import { INCIDENT_STATUSES, NARRATION_SOURCES, RISK_CLASSES, SEVERITIES, scrapedGauge, type ServiceRegistry } from '@swarmscope/core';
 import type { Correlator } from './correlator';
 
 /** incidents' Prometheus metrics: by severity, risk class, status and narration source, never by agent or incident. */
@@ -41,22 +41,8 @@ export function createIncidentMetrics(registry: ServiceRegistry, correlator: Cor
         for (const incident of correlator.list()) this.inc({ status: incident.status, severity: incident.severity, risk: incident.risk ?? 'low' });
       },
     }),
-    advisories: new Gauge({
-      name: 'swarmscope_incident_advisories',
-      help: 'Advisories (early warnings) active now: listed at GET /advisories, never incidents.',
-      registers,
-      collect() {
-        this.set(correlator.activeAdvisories);
-      },
-    }),
-    pending: new Gauge({
-      name: 'swarmscope_incident_pending_anomalies',
-      help: 'Anomalies waiting out the group wait before they open or join an incident.',
-      registers,
-      collect() {
-        this.set(correlator.pendingCount);
-      },
-    }),
+    advisories: scrapedGauge(registry, 'swarmscope_incident_advisories', 'Advisories (early warnings) active now: listed at GET /advisories, never incidents.', () => correlator.activeAdvisories),
+    pending: scrapedGauge(registry, 'swarmscope_incident_pending_anomalies', 'Anomalies waiting out the group wait before they open or join an incident.', () => correlator.pendingCount),
   };
 }
 export type IncidentMetrics = ReturnType<typeof createIncidentMetrics>;

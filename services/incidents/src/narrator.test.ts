@@ -1,9 +1,9 @@
-import { freePort } from '@swarmscope/core';
 import type { LlmApi } from './llm-client';
 import { Narrator } from './narrator';
 import { buildPrompt, PROMPT_TEMPLATES } from './prompt';
 import { burstIncident } from './test-support/fixtures';
 import { GOOD_ANSWER, startLlmStandIn, type LlmStandIn } from './test-support/llm-stand-in';
+import { freePort } from '@swarmscope/testkit';
 
 describe('Narrator', () => {
   let llm: LlmStandIn;

@@ -1,4 +1,4 @@
-import { connectRedis, startRedisCluster, type RedisClient, type RedisClusterHandle } from '@swarmscope/core';
+import { connectRedis, type RedisClient } from '@swarmscope/core';
 import {
   MAINS,
   feedBoth,
@@ -14,6 +14,7 @@ import {
   type ServiceProcess,
   type SinglePlatform,
 } from './distributed-platform';
+import { startRedisCluster, type RedisClusterHandle } from '@swarmscope/testkit';
 
 // Distributed mode on a real Redis Cluster (3 masters + 3 replicas), every service a process of its built main:
 // health-monitor ×2, anomaly-detector ×2 (half the shards each), emergence-detector, autoscaler, incidents; beside it the

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '@swarmscope/core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { probeReports, runCli, waitFor, type RunningCli } from './test-support/cli';
+import { freePort } from '@swarmscope/testkit';
 
 // The web console in a real browser (Debian's chromium, driven by playwright-core) against `swarmscope start` as a
 // user runs it, with scoped API keys, a simulated fleet, and one agent of our own whose error burst must show up.

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '@swarmscope/core';
 import {
   DEFAULT_GENERATOR,
   Population,
@@ -13,6 +12,7 @@ import {
   type ScenarioName,
   type TruthRecord,
 } from '@swarmscope/simulator';
+import { freePort } from '@swarmscope/testkit';
 
 // The platform as separate processes of the built service mains (distributed mode), and as the single process
 // (`swarmscope start`), for the scale-out test and benchmark. Everything listens on free loopback ports.

@@ -3,9 +3,9 @@ import { closeSync, mkdtempSync, openSync, writeSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { freePort } from '@swarmscope/core';
 import { SCHEMA_VERSION } from '@swarmscope/history';
 import { probeReports, runCli, runCliOnSmallDisk, waitFor } from './test-support/cli';
+import { freePort } from '@swarmscope/testkit';
 
 // Runs the built CLI on a data directory of its own, as a user would, and kills it.
 

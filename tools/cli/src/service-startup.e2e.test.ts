@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { freePort } from '@swarmscope/core';
 import { MAINS } from './distributed-platform';
+import { freePort } from '@swarmscope/testkit';
 
 // Every service's own process (its built main), refused at start for a known cause: ONE line on stderr naming what
 // is wrong and the variable that changes it, and exit code 2 (never a stack, never a silent fallback to memory).

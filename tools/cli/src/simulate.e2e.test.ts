@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@swarmscope/core';
 import { Population } from '@swarmscope/simulator';
 import { runCli } from './test-support/cli';
+import { freePort } from '@swarmscope/testkit';
 
 async function json<T>(url: string): Promise<T> {
   const response = await fetch(url);

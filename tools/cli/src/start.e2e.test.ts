@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { freePort } from '@swarmscope/core';
 import { runCli, waitFor } from './test-support/cli';
+import { freePort } from '@swarmscope/testkit';
 
 // Runs the built CLI, as a user would.
 

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { readFileSync } from 'node:fs';
-import { freePort, type Incident } from '@swarmscope/core';
+import { type Incident } from '@swarmscope/core';
 import { toAlert } from '@swarmscope/incidents';
 import { repoPath } from './repo';
 import { runToEnd, startDaemon, type Daemon } from './processes';
 import { waitFor } from './wait-for';
 import { startWebhookReceiver } from './webhook-receiver';
+import { freePort } from '@swarmscope/testkit';
 
 const CONFIG = 'prometheus/alertmanager/alertmanager.yml';
 const INSTALL = 'apt-get install prometheus-alertmanager (the test command does it)';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { freePort, startRedisServer, type RedisServerHandle } from '@swarmscope/core';
 import { composeEnvironment, composeServices } from './compose';
 import { startDaemon, type Daemon } from './processes';
 import { repoRoot } from './repo';
 import { waitFor } from './wait-for';
+import { freePort, startRedisServer, type RedisServerHandle } from '@swarmscope/testkit';
 
 // Compose's autoscaler switched to the simulator (`AUTOSCALER_ACTUATOR=simulator docker compose --profile simulator`),
 // run for real without Docker: compose's commands and variables for redis-backed health-monitor, the autoscaler and

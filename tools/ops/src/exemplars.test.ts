@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { freePort } from '@swarmscope/core';
 import { parse, stringify } from 'yaml';
 import { loadDashboards, substitute } from './dashboards';
 import { startPrometheus, type LocalPrometheus } from './local-prometheus';
@@ -9,6 +8,7 @@ import { renderScrapeConfig } from './render-scrape-config';
 import { readYaml } from './repo';
 import { startPlatform, type RunningPlatform } from './running-platform';
 import { waitFor } from './wait-for';
+import { freePort } from '@swarmscope/testkit';
 
 // Exemplars end to end: `swarmscope start` traced over OTLP/HTTP, a real Prometheus (exemplar storage on) scraping it
 // through prometheus/prometheus.yml, which negotiates OpenMetrics. Each ingest request's trace id must come back as the

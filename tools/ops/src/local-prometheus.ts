@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@swarmscope/core';
 import { startDaemon, type Daemon } from './processes';
 import { waitFor } from './wait-for';
+import { freePort } from '@swarmscope/testkit';
 
 export interface QueryAnswer {
   status: 'success' | 'error';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import { freePort } from '@swarmscope/core';
 import { ExportTraceServiceRequest, ExportTraceServiceResponse } from '@swarmscope/health-monitor';
+import { freePort } from '@swarmscope/testkit';
 
 export type AttributeValue = string | number | boolean | AttributeValue[];
 

@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@swarmscope/core';
 import { repoRoot } from './repo';
 import { startDaemon, type Daemon } from './processes';
 import { waitFor } from './wait-for';
+import { freePort } from '@swarmscope/testkit';
 
 /** The built CLI (the test command builds first), run as a user would. */
 const CLI = join(repoRoot, 'tools', 'cli', 'dist', 'main.js');

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { freePort } from '@swarmscope/core';
+import { freePort } from '@swarmscope/testkit';
 
 /** Serves a fixed Prometheus text exposition on /metrics (loopback, a free port): a stand-in scrape target. */
 export async function startStaticMetrics(exposition: string) {

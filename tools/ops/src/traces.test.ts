@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { freePort } from '@swarmscope/core';
 import { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 import { runToEnd, startDaemon, type Daemon } from './processes';
 import { repoRoot } from './repo';
 import { waitFor } from './wait-for';
+import { freePort } from '@swarmscope/testkit';
 
 // The trace path end to end: an agent process using the SDK (its host exports OTLP/HTTP protobuf) delegates to another
 // agent through health-monitor, which exports OTLP/HTTP JSON from its own process. One receiver speaks both encodings.

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { freePort } from '@swarmscope/core';
+import { freePort } from '@swarmscope/testkit';
 
 /** Alertmanager's webhook payload (the fields the tests read). */
 export interface WebhookNotification {

@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
 import { Collector, describeBusContract, sleep, testTopic, waitFor, type TestEvent } from '../test-support/bus.contract';
-
-const event = (n: number): TestEvent => ({ n, tag: 'e' });
-import { startRedisServer, type RedisServerHandle } from '../local-redis';
 import { MemoryBus } from './memory-bus';
 import { RedisBus } from './redis-bus';
+import { startRedisServer, type RedisServerHandle } from '@swarmscope/testkit';
+
+const event = (n: number): TestEvent => ({ n, tag: 'e' });
 
 describeBusContract('memory', async (options) => {
   const bus = new MemoryBus(options);

@@ -1,3 +1,4 @@
+import { INTERACTION_KINDS, INTERACTION_OUTCOMES, type AcceptedInteraction, type AcceptedReport } from '@swarmscope/protocol';
 import { z } from 'zod';
 import type { Topic } from './types';
 
@@ -58,8 +59,7 @@ export const windowSummarySchema = z.object({
 export const windowEventSchema = z.object({ key: z.string(), window: windowSummarySchema });
 export type WindowEvent = z.infer<typeof windowEventSchema>;
 
-export const INTERACTION_KINDS = ['delegation', 'message', 'tool_handoff'] as const;
-export const INTERACTION_OUTCOMES = ['success', 'error'] as const;
+export { INTERACTION_KINDS, INTERACTION_OUTCOMES };
 
 /** One agent-to-agent interaction reported by the SDK: an edge of the fleet's interaction graph. */
 export const interactionSchema = z.object({
@@ -73,6 +73,10 @@ export const interactionSchema = z.object({
   spanId: z.string().optional(),
 });
 export type Interaction = z.infer<typeof interactionSchema>;
+
+// The bus carries the protocol's accepted forms, both ways: a field added to one side only fails the build.
+type Fits<Target, Value extends Target> = Value;
+export type BusConformance = [Fits<AcceptedReport, SampleReport>, Fits<SampleReport, AcceptedReport>, Fits<AcceptedInteraction, Interaction>, Fits<Interaction, AcceptedInteraction>];
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const RISK_CLASSES = ['low', 'medium', 'high'] as const;

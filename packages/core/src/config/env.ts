@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+import { INGEST_LIMITS } from '@swarmscope/protocol';
 import { z } from 'zod';
 import { SCOPES } from '../http/api-keys';
 import type { RateLimits } from '../http/auth';
@@ -50,6 +52,15 @@ export const urlVar = (protocols: readonly string[]) =>
     .refine((value) => protocols.includes(new URL(value).protocol), `must use ${protocols.join(' or ')}`)
     .optional();
 
+/**
+ * `BUS_CONSUMER`: this replica's consumer name in its bus groups, stable across restarts so it resumes its pending
+ * entries (default: the host name, e.g. a StatefulSet pod's). Every service that reads the bus declares it so.
+ */
+export const busConsumerVar = () => z.string().min(1).max(128).default(hostname());
+
+/** `MAX_FUTURE_SKEW_SECONDS`: how far ahead of this service's clock a posted timestamp may be (one far-future sample would move the data clock for everyone). */
+export const maxFutureSkewVar = () => numberVar(0, 86_400, 300);
+
 function optionalInt(min: number, max: number) {
   return z.coerce.number().int('must be an integer').min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`).optional();
 }
@@ -90,7 +101,7 @@ export const commonEnv = z.object({
   RATE_LIMIT_ADMIN_PER_SECOND: numberVar(0, 1_000_000, 20),
   RATE_LIMIT_ADMIN_BURST: optionalInt(1, 10_000_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: urlVar(['http:', 'https:']),
-  BODY_LIMIT_BYTES: intVar(1024, 64 * 1024 * 1024, 5 * 1024 * 1024),
+  BODY_LIMIT_BYTES: intVar(1024, 64 * 1024 * 1024, INGEST_LIMITS.bodyBytes),
   SHUTDOWN_TIMEOUT_SECONDS: numberVar(0, 300, 10),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;

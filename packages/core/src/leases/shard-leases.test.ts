@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { startRedisServer, type RedisServerHandle } from '../local-redis';
 import { describeLeasesContract } from '../test-support/leases.contract';
 import { MemoryShardLeases, RedisShardLeases } from './shard-leases';
+import { startRedisServer, type RedisServerHandle } from '@swarmscope/testkit';
 
 describeLeasesContract('memory', async () => new MemoryShardLeases());
 

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import net from 'node:net';
-import { startRedisServer, type RedisServerHandle } from '../local-redis';
 import { agent, describeStoreContract, windowAt } from '../test-support/store.contract';
 import { MemoryStore } from './memory-store';
 import { RedisStore } from './redis-store';
+import { startRedisServer, type RedisServerHandle } from '@swarmscope/testkit';
 
 describeStoreContract('memory', async ({ windowRetentionMs }) => ({
   store: new MemoryStore({ windowRetentionMs }),

@@ -3,16 +3,19 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { Counter, Histogram } from 'prom-client';
 import { MemoryBus } from '../bus/memory-bus';
 import { topics } from '../bus/topics';
-import { createServiceMetrics, exemplarOf, METRICS_CONTENT_TYPES, registerBusLag } from './metrics';
+import { BusConsumers } from '../bus/consume';
+import { createServiceMetrics, exemplarOf, METRICS_CONTENT_TYPES } from './metrics';
 import { activeTraceId } from './trace-context';
 
 const report = (i: number) => ({ agentId: `a-${i}`, timestamp: i, model: 'm', pool: 'p', type: 't', metrics: { requests: 1 }, quality: {} });
 
-describe('registerBusLag', () => {
+describe('swarmscope_bus_consumer_lag (BusConsumers.watch)', () => {
   it('exports the entries a group has not read, per topic, at scrape time', async () => {
     const bus = new MemoryBus({ shards: 1 });
     const { registry } = createServiceMetrics('test');
-    registerBusLag(registry, bus, 'readers', [topics.samples, topics.interactions]);
+    const consumers = new BusConsumers(bus, registry);
+    consumers.watch('readers', topics.samples);
+    consumers.watch('readers', topics.interactions);
     // The group exists (it subscribed once) and is gone now: what is published after stays unread.
     await bus.subscribe(topics.samples, { group: 'readers', consumer: 'c1', batchSize: 10 }, async () => {}).close();
     for (let i = 0; i < 3; i++) await bus.publish(topics.samples, 0, [report(i), report(i + 10)]); // one entry a publish
@@ -37,7 +40,7 @@ describe('swarmscope_bus_trimmed_unread_entries_total', () => {
   it('counts the entries the length cap removed before the group read them, by topic', async () => {
     const bus = new MemoryBus({ shards: 2, maxLenPerShard: 2 });
     const { registry } = createServiceMetrics('test');
-    registerBusLag(registry, bus, 'readers', [topics.samples]);
+    new BusConsumers(bus, registry).watch('readers', topics.samples);
     await bus.subscribe(topics.samples, { group: 'readers', consumer: 'c1' }, async () => {}).close();
     for (let i = 0; i < 5; i++) await bus.publish(topics.samples, 0, [report(i)]); // 3 of shard 0's 5 entries go
     await bus.publish(topics.samples, 1, [report(9)]);

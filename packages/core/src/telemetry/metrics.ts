@@ -70,14 +70,26 @@ function exposer(registry: ServiceRegistry): (format: MetricsFormat) => Promise<
   };
 }
 
+/** A gauge of one series whose value `read` gives at scrape time (a count the service holds anyway). */
+export function scrapedGauge(registry: ServiceRegistry, name: string, help: string, read: () => number): Gauge {
+  return new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
 /**
  * `swarmscope_bus_consumer_lag{topic,group}`: bus entries (one a published batch) the consumer `group` has yet to read
  * or acknowledge on each topic (all shards),
- * read from the bus at scrape time. A bus that cannot answer leaves the last value out rather than failing the scrape.
+ * read from the bus at scrape time, for each (topic, group) `watched` lists then (see BusConsumers). A bus that cannot answer leaves the last value out rather than failing the scrape.
  * `swarmscope_bus_trimmed_unread_entries_total{topic,group}`: entries the bus's length cap removed before the group
  * read them (lost to it), counted by this process (Bus.trimmedUnread). Labels are topic and group, never shards.
  */
-export function registerBusLag(registry: ServiceRegistry, bus: Bus, group: string, watched: ReadonlyArray<Topic<z.ZodType>>): void {
+export function registerBusLag(registry: ServiceRegistry, bus: Bus, watched: () => ReadonlyArray<{ topic: Topic<z.ZodType>; group: string }>): void {
   new Gauge({
     name: 'swarmscope_bus_consumer_lag',
     help: 'Bus entries (one per published batch) a consumer group has not read or acknowledged yet, by topic.',
@@ -86,7 +98,7 @@ export function registerBusLag(registry: ServiceRegistry, bus: Bus, group: strin
     async collect() {
       this.reset();
       await Promise.all(
-        watched.map(async (topic) => {
+        watched().map(async ({ topic, group }) => {
           try {
             this.set({ topic: topic.name, group }, await bus.lag(topic, group));
           } catch {
@@ -103,7 +115,7 @@ export function registerBusLag(registry: ServiceRegistry, bus: Bus, group: strin
     registers: [registry],
     collect() {
       this.reset();
-      for (const topic of watched) this.inc({ topic: topic.name, group }, bus.trimmedUnread(topic, group));
+      for (const { topic, group } of watched()) this.inc({ topic: topic.name, group }, bus.trimmedUnread(topic, group));
     },
   });
 }

@@ -41,3 +41,12 @@ export function startTracing(options: TracingOptions): Tracing {
   sdk.start();
   return { enabled: true, shutdown: () => sdk.shutdown() };
 }
+
+/** Tracing for a process of ours, from its environment: on when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+export function startServiceTracing(serviceName: string): Tracing {
+  return startTracing({
+    serviceName,
+    serviceVersion: process.env.npm_package_version ?? '0.1.0',
+    ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+  });
+}

@@ -1,7 +1,7 @@
-import { startRedisServer } from '@swarmscope/core';
 import { Type } from 'protobufjs';
 import { ExportMetricsServiceRequest, ExportMetricsServiceResponse, ExportTraceServiceRequest } from './otlp-proto';
 import { startHarness, T0, type Harness } from './test-support/otlp-harness';
+import { startRedisServer } from '@swarmscope/testkit';
 
 /** google.rpc.Status as an exporter decodes it. */
 const RpcStatus = Type.fromJSON('Status', { fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 } } });

@@ -5,10 +5,10 @@ import { mkdtempSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { freePort } from '@swarmscope/core';
 import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
 import { PacedLoad } from './paced-load';
 import { progress } from './ingest';
+import { freePort } from '@swarmscope/testkit';
 
 export interface DetectionLatencyOptions {
   samplesPerSecond: number;

@@ -4,11 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { freePort, startRedisServer } from '@swarmscope/core';
 import { Pool } from 'undici';
 import { buildReportBatches, encodeIngestBodies, encodePrometheusBodies, type EncodedBody } from './ingest-bodies';
 import { percentile } from './percentile';
 import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
+import { freePort, startRedisServer } from '@swarmscope/testkit';
 
 export interface IngestBenchOptions {
   mode: 'embedded' | 'redis' | 'both';

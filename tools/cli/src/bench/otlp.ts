@@ -1,11 +1,11 @@
 // `swarmscope bench otlp`: OTLP/protobuf spans against /v1/ingest reports of the same requests, one health-monitor.
 import { spawn } from 'node:child_process';
-import { freePort } from '@swarmscope/core';
 import { Pool } from 'undici';
 import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
 import { runInGcChild } from './gc-child';
 import { buildEquivalentBodies } from './otlp-bodies';
 import { percentile } from './percentile';
+import { freePort } from '@swarmscope/testkit';
 
 export interface OtlpBenchOptions {
   seconds: number;

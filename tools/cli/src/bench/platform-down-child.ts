@@ -1,6 +1,6 @@
-import { freePort } from '@swarmscope/core';
 import { childProcessPlatform } from '../faults/child-process-platform';
 import { runOutage } from '../faults/outage';
+import { freePort } from '@swarmscope/testkit';
 
 /** Run by `bench platform-down` in `node --expose-gc`: the outage, with this process's heap after a GC each sample. */
 async function main(): Promise<void> {

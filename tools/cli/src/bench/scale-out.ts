@@ -1,6 +1,6 @@
-import { startRedisCluster } from '@swarmscope/core';
 import { Population, type RunStats, type TruthRecord } from '@swarmscope/simulator';
 import { feed, fetchJson, metricValue, startDistributedPlatform, startSinglePlatform, waitUntil, type FeedScenario } from '../distributed-platform';
+import { startRedisCluster } from '@swarmscope/testkit';
 
 export interface ScaleOutOptions {
   agents: number;

@@ -2,10 +2,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { freePort } from '@swarmscope/core';
 import { AgentMonitor, Fleet, type RequestScope, type Report } from '@swarmscope/telemetry-client';
 import { percentile } from './percentile';
 import { waitReady } from './child-service';
+import { freePort } from '@swarmscope/testkit';
 
 export interface SdkOverheadOptions {
   /** Agents reporting once a second from this process (default 10,000). */

@@ -1,9 +1,9 @@
 // The simulator at scale: the pure generator and the SDK's Fleet against a real health-monitor in a child process.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { freePort } from '@swarmscope/core';
 import { DEFAULT_GENERATOR, Population, SimulationRunner, createScenario, expectedReportsPerSecond, type GeneratorConfig } from '@swarmscope/simulator';
 import { waitReady } from './child-service';
+import { freePort } from '@swarmscope/testkit';
 
 export interface SimulatorScaleResult {
   agents: number;

@@ -4,13 +4,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startRedisServer } from '@swarmscope/core';
 import { linearRegression, mean, median } from 'simple-statistics';
 import { Pool } from 'undici';
 import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
 import { histogramBuckets, quantileFromBuckets, subtractBuckets } from './detection-latency';
 import { progress } from './ingest';
 import { PacedLoad } from './paced-load';
+import { freePort, startRedisServer } from '@swarmscope/testkit';
 
 export interface SoakOptions {
   seconds: number;

@@ -1,12 +1,10 @@
-import { STARTUP_EXIT_CODE, type AnomalyEvent, type Bus, boundHeapGrowth, topics, createLogger, type Logger, onShutdownSignal, parseEnv, secretFor } from '@swarmscope/core';
-import { backendsFor, fleetSummary, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
-import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
-import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
-import { SimulatorActuator, autoscalerEnv, defaultPolicy, runAutoscaler, type Autoscaler } from '@swarmscope/autoscaler';
-import { incidentsEnv, runIncidents } from '@swarmscope/incidents';
+import { STARTUP_EXIT_CODE, type AnomalyEvent, type Bus, boundHeapGrowth, createLogger, type Logger, onShutdownSignal, parseEnv, publishByKey, secretFor, topics } from '@swarmscope/core';
+import { backendsFor, fleetSummary, healthMonitorEnv } from '@swarmscope/health-monitor';
+import { defaultPolicy, type Autoscaler } from '@swarmscope/autoscaler';
 import { ScalingMirror, continueAnomalies, dataDirFrom, withHistory, type History, type HistoryFaultError } from '@swarmscope/history';
 import { BuiltinFleet, startControlServer } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
+import { startPlatform } from '../platform';
 import { intFlag, parseFlags } from '../args';
 import { formatSummaryLine } from '../summary-line';
 import { LiveTerminal } from '../terminal-lines';
@@ -58,48 +56,38 @@ export async function start(argv: readonly string[]): Promise<void> {
   // Embedded mode keeps its history on disk and continues from it; distributed mode's history is a follow-up (docs/history.md).
   const embedded = memoryOrRedis.store.kind === 'memory' ? await withHistory(memoryOrRedis, { dataDir: dataDirFrom(process.env), logger, onFault }) : undefined;
   const backends = embedded?.backends ?? memoryOrRedis;
-  // The services share this process, its store and its bus. The bus's consumers subscribe before health-monitor
-  // accepts a sample: a new consumer group starts at the latest entry.
-  const detectorEnv = parseEnv(anomalyDetectorEnv);
-  const anomalyDetector = await runAnomalyDetector(
-    detectorEnv,
-    backends.bus,
-    createDefaultEngine({ latencySlos: detectorEnv.LATENCY_SLOS }),
-    createLogger({ name: 'anomaly-detector', level: env.LOG_LEVEL, destination }),
-  );
-  const emergenceDetector = await runEmergenceDetector(
-    parseEnv(emergenceDetectorEnv),
-    backends.bus,
-    createLogger({ name: 'emergence-detector', level: env.LOG_LEVEL, destination }),
-  );
-  const healthMonitor = await runHealthMonitor(env, backends, createLogger({ name: 'health-monitor', level: env.LOG_LEVEL, destination }));
-  // incidents reads the detectors' events (none before samples arrive) and its narrator reports its own LLM calls to
-  // this health-monitor unless told otherwise (Swarmscope watches its own AI), so it starts once that one listens.
-  const incidentsConfig = parseEnv(incidentsEnv);
-  const incidents = await runIncidents(
-    incidentsConfig.NARRATOR_REPORT_URL ? incidentsConfig : { ...incidentsConfig, NARRATOR_REPORT_URL: healthMonitor.server.url },
-    backends,
-    createLogger({ name: 'incidents', level: env.LOG_LEVEL, destination }),
-  );
   // The fleet reports with a key that may ingest; the autoscaler scales it with one that may administer.
   const ingestKey = secretFor(env.API_KEYS, 'ingest');
   const adminKey = secretFor(env.API_KEYS, 'admin');
-  const fleet = values.fleet ? new BuiltinFleet({ endpoint: healthMonitor.server.url, agents, ...(ingestKey ? { apiKey: ingestKey } : {}) }) : undefined;
-  // --autoscale: the autoscaler acts on the demo fleet through the simulator's control endpoint, as it would on a cluster.
-  const control = fleet && values.autoscale ? await startControlServer(fleet.control, { port: 0, apiKeys: env.API_KEYS }) : undefined;
-  const autoscaler = await runAutoscaler(
-    parseEnv(autoscalerEnv),
-    backends.bus,
-    backends.store,
-    createLogger({ name: 'autoscaler', level: env.LOG_LEVEL, destination }),
-    control ? { actuator: new SimulatorActuator({ url: control.url, ...(adminKey ? { apiKey: adminKey } : {}) }) } : {},
-  );
-  embedded?.maintenance.register(healthMonitor.monitor.metrics.registry);
-  const continued = embedded ? await continueAnomalyList(embedded.history, anomalyDetector.detector.log, backends.bus, detectorEnv.ANOMALY_LOG_CAPACITY) : undefined;
-  const scalingHistory = embedded ? await keepScalingHistory(embedded.history, autoscaler.autoscaler, logger) : undefined;
+  let fleet: BuiltinFleet | undefined;
+  let control: Awaited<ReturnType<typeof startControlServer>> | undefined;
+  // The services share this process, its store and its bus, each started by its definition from this environment.
+  const platform = await startPlatform({
+    backends,
+    source: process.env,
+    logger: (name) => createLogger({ name, level: env.LOG_LEVEL, destination }),
+    async before(name, started): Promise<Record<string, string>> {
+      const healthUrl = started['health-monitor']?.url;
+      if (name === 'incidents' && healthUrl) {
+        // health-monitor listens: the demo fleet can report to it, and incidents' narrator reports its own LLM calls to
+        // it unless told otherwise (Swarmscope watches its own AI).
+        fleet = values.fleet ? new BuiltinFleet({ endpoint: healthUrl, agents, ...(ingestKey ? { apiKey: ingestKey } : {}) }) : undefined;
+        // --autoscale: the autoscaler acts on the demo fleet through the simulator's control endpoint, as it would on a cluster.
+        control = fleet && values.autoscale ? await startControlServer(fleet.control, { port: 0, apiKeys: env.API_KEYS }) : undefined;
+        return process.env.NARRATOR_REPORT_URL ? {} : { NARRATOR_REPORT_URL: healthUrl };
+      }
+      if (name === 'autoscaler' && control) return { AUTOSCALER_ACTUATOR: 'simulator', SIMULATOR_CONTROL_URL: control.url, ...(adminKey ? { SIMULATOR_API_KEY: adminKey } : {}) };
+      return {};
+    },
+  });
+  const { 'health-monitor': healthMonitor, 'anomaly-detector': anomalyDetector, 'emergence-detector': emergenceDetector, autoscaler, incidents } = platform;
+  const incidentsConfig = incidents.service.deps.env;
+  embedded?.maintenance.register(healthMonitor.service.metrics.registry);
+  const continued = embedded ? await continueAnomalyList(embedded.history, anomalyDetector.service.log, backends.bus, anomalyDetector.service.deps.env.ANOMALY_LOG_CAPACITY) : undefined;
+  const scalingHistory = embedded ? await keepScalingHistory(embedded.history, autoscaler.service, logger) : undefined;
   fleet?.start();
   // The console's gateway reaches the services where this process bound them (a port variable may have moved one).
-  const gateway = healthMonitor.monitor.consoleGateway;
+  const gateway = healthMonitor.service.consoleGateway;
   gateway.set('anomaly', anomalyDetector.server.url);
   gateway.set('emergence', emergenceDetector.server.url);
   gateway.set('autoscaler', autoscaler.server.url);
@@ -123,7 +111,7 @@ export async function start(argv: readonly string[]): Promise<void> {
   );
 
   let ticks = 0;
-  const render = () => formatSummaryLine(fleetSummary(healthMonitor.monitor), fleet?.stats().dropped);
+  const render = () => formatSummaryLine(fleetSummary(healthMonitor.service), fleet?.stats().dropped);
   const ticker = setInterval(() => {
     ticks++;
     if (terminal) out.write(terminal.showSummary(render()));
@@ -138,13 +126,9 @@ export async function start(argv: readonly string[]): Promise<void> {
       out.write(`stopping (${reason}): flushing the fleet, draining requests, writing the registry...\n`);
       await fleet?.stop();
       const final = render();
-      await healthMonitor.stop();
-      await autoscaler.stop();
+      await platform.stop();
       await scalingHistory?.stop();
       await control?.close(1000);
-      await emergenceDetector.stop();
-      await anomalyDetector.stop();
-      await incidents.stop();
       await backends.close();
       await tracing.shutdown();
       out.write(`${final}\nstopped cleanly\n`);
@@ -173,12 +157,7 @@ export async function start(argv: readonly string[]): Promise<void> {
 async function continueAnomalyList(history: History, log: { merge(event: AnomalyEvent): boolean }, bus: Bus, capacity: number): Promise<{ anomalies: number; closed: number }> {
   const { replay, close } = continueAnomalies(await history.recentAnomalyEvents(capacity), Date.now());
   for (const event of replay) log.merge(event);
-  const byShard = new Map<number, AnomalyEvent[]>();
-  for (const event of close) {
-    const shard = bus.shardOf(event.agentId);
-    byShard.set(shard, [...(byShard.get(shard) ?? []), event]);
-  }
-  await Promise.all([...byShard].map(([shard, events]) => bus.publish(topics.anomalies, shard, events)));
+  await publishByKey(bus, topics.anomalies, close, (event) => event.agentId);
   return { anomalies: new Set(replay.map((e) => e.id)).size, closed: close.length };
 }
 

@@ -1,6 +1,6 @@
-import { freePort } from '@swarmscope/core';
 import { inProcessPlatform } from './in-process-platform';
 import { runOutage, type OutagePlatform, type OutageResult } from './outage';
+import { freePort } from '@swarmscope/testkit';
 
 const fleet = { batchSize: 500, flushIntervalMs: 200, maxQueue: 5000, maxInteractionQueue: 2000, maxInFlight: 2, maxRetries: 1_000_000, backoff: { baseMs: 50, maxMs: 400 } };
 

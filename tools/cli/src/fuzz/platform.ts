@@ -1,9 +1,6 @@
 import { createLogger, parseEnv, type Logger } from '@swarmscope/core';
-import { backendsFor, healthMonitorEnv, runHealthMonitor } from '@swarmscope/health-monitor';
-import { anomalyDetectorEnv, createDefaultEngine, runAnomalyDetector } from '@swarmscope/anomaly-detector';
-import { emergenceDetectorEnv, runEmergenceDetector } from '@swarmscope/emergence-detector';
-import { autoscalerEnv, runAutoscaler } from '@swarmscope/autoscaler';
-import { incidentsEnv, runIncidents } from '@swarmscope/incidents';
+import { backendsFor, healthMonitorEnv } from '@swarmscope/health-monitor';
+import { PLATFORM, startPlatform, type ServiceName } from '../platform';
 import { FUZZ_BODY_LIMIT_BYTES, FUZZ_KEYS, type FuzzService } from './payloads';
 
 export interface FuzzPlatform {
@@ -16,7 +13,7 @@ export interface FuzzPlatform {
  * rate limit (a 429 would hide what validation does with the body).
  */
 export async function startFuzzPlatform(logger: Logger = createLogger({ name: 'fuzz', level: 'silent' })): Promise<FuzzPlatform> {
-  const common = {
+  const source: Record<string, string> = {
     LOG_LEVEL: 'silent',
     API_KEYS: `ingest:${FUZZ_KEYS.ingest},admin:${FUZZ_KEYS.admin}`,
     RATE_LIMIT_READ_PER_SECOND: '0',
@@ -24,28 +21,14 @@ export async function startFuzzPlatform(logger: Logger = createLogger({ name: 'f
     RATE_LIMIT_ADMIN_PER_SECOND: '0',
     BODY_LIMIT_BYTES: String(FUZZ_BODY_LIMIT_BYTES),
   };
-  const env = parseEnv(healthMonitorEnv, { ...common, HEALTH_MONITOR_PORT: '0' });
-  const backends = await backendsFor(env, logger);
-  const healthMonitor = await runHealthMonitor(env, backends, logger);
-  const detectorEnv = parseEnv(anomalyDetectorEnv, { ...common, ANOMALY_DETECTOR_PORT: '0' });
-  const anomalyDetector = await runAnomalyDetector(detectorEnv, backends.bus, createDefaultEngine({ latencySlos: detectorEnv.LATENCY_SLOS }), logger);
-  const emergenceDetector = await runEmergenceDetector(parseEnv(emergenceDetectorEnv, { ...common, EMERGENCE_DETECTOR_PORT: '0' }), backends.bus, logger);
-  const autoscaler = await runAutoscaler(parseEnv(autoscalerEnv, { ...common, AUTOSCALER_PORT: '0' }), backends.bus, backends.store, logger);
-  const incidents = await runIncidents(parseEnv(incidentsEnv, { ...common, INCIDENTS_PORT: '0' }), backends, logger);
+  for (const definition of Object.values(PLATFORM)) source[definition.portVariable] = '0';
+  const backends = await backendsFor(parseEnv(healthMonitorEnv, source), logger);
+  const platform = await startPlatform({ backends, source, logger: () => logger });
+  const urls = Object.fromEntries((Object.keys(PLATFORM) as ServiceName[]).map((name) => [name, platform[name].url])) as Record<FuzzService, string>;
   return {
-    urls: {
-      'health-monitor': healthMonitor.server.url,
-      'anomaly-detector': anomalyDetector.server.url,
-      'emergence-detector': emergenceDetector.server.url,
-      autoscaler: autoscaler.server.url,
-      incidents: incidents.server.url,
-    },
+    urls,
     async stop() {
-      await healthMonitor.stop();
-      await autoscaler.stop();
-      await emergenceDetector.stop();
-      await anomalyDetector.stop();
-      await incidents.stop();
+      await platform.stop();
       await backends.close();
     },
   };
