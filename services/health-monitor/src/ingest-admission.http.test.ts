@@ -112,6 +112,10 @@ describe('ingest back-pressure on the bus, embedded', () => {
   });
 
   it('the SDK waits the Retry-After it is given, then delivers every report', async () => {
+    // Fill the held reader's backlog until ingest sheds, so the SDK's first batch meets a 503 whatever the timing of
+    // the admission's fullness samples (12 quick batches could all pass between two samples).
+    let filled = 0;
+    await waitFor(async () => (await h.post('/v1/ingest', { reports: [report(`fill-${filled++}`)] })).status === 503, 'the backlog to shed ingest');
     const events: FleetError[] = [];
     const fleet = new Fleet({ endpoint: h.url, batchSize: 1, maxInFlight: 1, flushIntervalMs: 60_000, backoff: { baseMs: 1, maxMs: 5000 }, onError: (e) => events.push(e) });
     try {
