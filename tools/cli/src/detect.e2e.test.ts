@@ -1,20 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from './test-support/cli';
 
-// The built CLI (the test command builds first), as a user runs it.
-const CLI = join(__dirname, '..', 'dist', 'main.js');
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+/** The built CLI run as a user runs it, to its exit (runCli kills it if the test ends first). */
+async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = runCli(args);
+  const code = await cli.exited;
+  return { code, ...cli.output() };
 }
 
 /** Two days of a 5-minute metric with a daily cycle and one obvious spike near the end. */
