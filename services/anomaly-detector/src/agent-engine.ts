@@ -1,3 +1,4 @@
+import { DDSketch } from '@datadog/sketches-js';
 import type { AnomalyEvent, Interaction, SampleReport } from '@swarmscope/core';
 import { EpisodeTracker, type EpisodeOptions, type EpisodeSubject, type Finding } from './anomaly-episodes';
 import { CAUSES, CAUSE_OF, CauseEpisodes } from './cause-episodes';
@@ -12,10 +13,10 @@ import { MultivariateDetector, type MultivariateOptions } from './multivariate';
 import { OutputDriftDetector, type OutputDriftOptions } from './output-drift';
 import { RequestRateDetector, type RequestRateOptions } from './request-rate';
 import { type RiskAssessment, type RiskOptions, classifyRisk } from './risk';
+import { TailShiftDetector, type TailShiftOptions } from './tail-shift';
 import { ScanDetector, type ScanDetection, type ScanDetectorOptions } from './scan-detector';
 import { hashString } from './seeded-random';
 import { ANOMALY_TYPES, type AgentAnomalyType, type SignalDetector } from './signal';
-import { TokenSpikeDetector, type TokenSpikeOptions } from './token-spike';
 import { TrendDetector, type TrendOptions } from './trend';
 import { stateArrays } from './state-arrays';
 
@@ -27,12 +28,10 @@ export type AgentReport = Pick<SampleReport, 'agentId' | 'timestamp' | 'metrics'
 
 /**
  * Metrics that get a univariate ensemble stream by default (counts such as requests/errors are judged as rates; memory
- * by the leak detector, as a GC sawtooth trips a change detector on every collection).
+ * by the leak detector, as a GC sawtooth trips a change detector on every collection; latency and token counts by
+ * the tail-shift detector, as their heavy tails tripped CUSUM on every natural spike).
  */
 export const DEFAULT_UNIVARIATE_METRICS: readonly string[] = [
-  'response_time_seconds',
-  'input_tokens',
-  'output_tokens',
   'cpu_percent',
   'accuracy',
   'coherence',
@@ -96,7 +95,8 @@ export interface AgentAnomalyEngineOptions {
   /** Burn-rate windows and minimum evidence of the SLO detector. */
   latencySlo?: Omit<LatencySloOptions, 'objective'>;
   errorSurge?: ErrorSurgeOptions;
-  tokenSpike?: TokenSpikeOptions;
+  /** Latency and token-count shifts against the agent's own 90th percentile (see tail-shift.ts). */
+  tailShift?: Omit<TailShiftOptions, 'type' | 'label'>;
   /** Output-distribution drift of `output_tokens` (false: off). */
   drift?: OutputDriftOptions | false;
   /** Request-rate surges (false: off). */
@@ -113,8 +113,10 @@ export interface AgentAnomalyEngineOptions {
   /** `sweep` forgets agents silent this long (default 1 hour of data time). */
   idleMs?: number;
   /**
-   * `sweep` opens a `silent` anomaly for an agent that reported at least 20 times and then went quiet for this long
-   * and ≥ 10 × its usual gap (default 60 s; false: off). The next report resolves it.
+   * `sweep` opens a `silent` anomaly for an agent that reported at least 20 times and then went quiet for this long,
+   * ≥ 10 × its recent mean gap and ≥ 3 × the 99th percentile of its own gaps (default 60 s; false: off). The next
+   * report resolves it. While a quarter of its pool goes quiet with it, the silence waits (up to as long again) for
+   * the pool's one `stopped_reporting` anomaly.
    */
   silenceMs?: number | false;
   /** Base seed of the forests (default 1). */
@@ -162,14 +164,19 @@ class AgentState {
   readonly streams: Array<StreamDetector | undefined>;
   readonly episodes: CauseEpisodes;
   lastTimestamp: number;
+  /** Data time of its first report: a silence is judged only against a history ≥ 2 × as long. */
+  readonly firstTimestamp: number;
   reports = 0;
   meanGapMs = 0;
+  /** The agent's own distribution of gaps between reports (ms; DDSketch, Masson et al. 2019: 5 % relative accuracy). */
+  gaps: DDSketch | undefined;
   errors: ErrorSurgeDetector | undefined;
   rate: RequestRateDetector | undefined;
   /** The agent's SLO detector; null: no objective applies to its pool or model. */
   latency: LatencySloDetector | null | undefined;
-  inputTokens: TokenSpikeDetector | undefined;
-  outputTokens: TokenSpikeDetector | undefined;
+  latencyShift: TailShiftDetector | undefined;
+  inputTokens: TailShiftDetector | undefined;
+  outputTokens: TailShiftDetector | undefined;
   drift: OutputDriftDetector | undefined;
   quality: Array<TrendDetector | undefined>;
   memory: MemoryLeakDetector | undefined;
@@ -187,6 +194,7 @@ class AgentState {
     this.quality = new Array(2 * qualities).fill(undefined);
     this.episodes = new CauseEpisodes(episodes);
     this.lastTimestamp = timestamp;
+    this.firstTimestamp = timestamp;
   }
 }
 
@@ -312,7 +320,10 @@ export class AgentAnomalyEngine {
       st.silent = false;
       st.episodes.closeCause('presence', st.subject, t, events);
     }
-    if (st.reports > 0 && t > st.lastTimestamp) st.meanGapMs += 0.1 * (t - st.lastTimestamp - st.meanGapMs);
+    if (st.reports > 0 && t > st.lastTimestamp) {
+      st.meanGapMs += 0.1 * (t - st.lastTimestamp - st.meanGapMs);
+      (st.gaps ??= new DDSketch({ relativeAccuracy: GAP_SKETCH_ACCURACY })).accept(t - st.lastTimestamp);
+    }
     if (t > st.lastTimestamp) st.lastTimestamp = t;
     st.reports++;
 
@@ -375,7 +386,7 @@ export class AgentAnomalyEngine {
     const watermark = Math.min(now, this.maxTimestamp);
     const events: AnomalyEvent[] = [];
     this.scans?.evictIdle(watermark - this.idleMs);
-    if (this.silenceMs !== false) this.poolStops(watermark, this.silenceMs, events);
+    const goingQuiet = this.silenceMs !== false ? this.poolStops(watermark, this.silenceMs, events) : undefined;
     for (const [id, st] of this.agents) {
       const quiet = watermark - st.lastTimestamp;
       if (quiet >= this.idleMs) {
@@ -384,12 +395,16 @@ export class AgentAnomalyEngine {
         continue;
       }
       if (st.episodes.open && !st.silent) st.episodes.onTime(st.subject, watermark, events);
-      if (this.silenceMs !== false && !st.silent && st.reports >= 20 && quiet >= Math.max(this.silenceMs, 10 * st.meanGapMs)) {
+      const limit = this.silenceMs === false || st.silent || st.reports < 20 ? Number.POSITIVE_INFINITY : silenceLimit(st, this.silenceMs, quiet);
+      if (quiet >= limit) {
+        const pool = this.pools.get(st.subject.pool);
+        // A quarter of its pool is going quiet with it: wait (up to one more limit) for the pool's one anomaly.
+        if (goingQuiet?.has(st.subject.pool) && !pool?.stopped?.open && quiet < 2 * limit) continue;
         st.silent = true;
         // Its other anomalies end with its reports (their evidence stops).
         st.episodes.close(st.subject, watermark, events);
         // In a pool that stopped as a whole, the pool's one `stopped_reporting` anomaly speaks for it.
-        if (this.pools.get(st.subject.pool)?.stopped?.open) continue;
+        if (pool?.stopped?.open) continue;
         const finding: Finding = {
           score: 1,
           confidence: Math.min(1, st.reports / 100),
@@ -398,7 +413,7 @@ export class AgentAnomalyEngine {
           risk: 'low',
           detectors: ['silence'],
           features: [],
-          evidence: { silentMs: quiet, usualGapMs: st.meanGapMs, lastReportAt: st.lastTimestamp },
+          evidence: { silentMs: quiet, usualGapMs: st.meanGapMs, gapP99Ms: gapQuantile(st, 0.99), lastReportAt: st.lastTimestamp },
           explanation: `high silent anomaly on agent ${st.subject.agentId}: no report for ${round(quiet / 1000)} s, against one every ${round(st.meanGapMs / 1000)} s usually.`,
         };
         // Opened when noticed (evidence.lastReportAt says when the agent went quiet).
@@ -418,14 +433,19 @@ export class AgentAnomalyEngine {
    * Opens one `stopped_reporting` anomaly for each pool where most agents this engine tracks (≥ half, and ≥ 3) went
    * quiet together (quiet ≥ silenceMs and ≥ 3 × their usual gap): a deploy, a network cut, the end of a load test —
    * one event, not one `silent` anomaly per agent. Its subject is the pool (`agentId` `pool:<name>`); it resolves
-   * when fewer than half of the pool's agents are quiet (they report again, or are forgotten).
+   * when fewer than half of the pool's agents are quiet (they report again, or are forgotten). Returns the pools going
+   * quiet (≥ 3 agents and a quarter of the pool at least half-way to silent), whose agents' silences wait for it.
    */
-  private poolStops(watermark: number, silenceMs: number, events: AnomalyEvent[]): void {
+  private poolStops(watermark: number, silenceMs: number, events: AnomalyEvent[]): Set<string> {
     const quietByPool = new Map<string, { quiet: number; lastReportAt: number; sample: string[] }>();
+    const fallingQuiet = new Map<string, number>();
     for (const st of this.agents.values()) {
       if (st.reports < 20) continue;
       const quiet = watermark - st.lastTimestamp;
-      if (!st.silent && !(quiet >= Math.max(silenceMs, 3 * st.meanGapMs))) continue;
+      // Each agent by its own standard: a cron agent between two batches is not quiet.
+      const limit = st.silent ? 0 : silenceLimit(st, silenceMs, Number.POSITIVE_INFINITY);
+      if (st.silent || quiet >= limit / 2) fallingQuiet.set(st.subject.pool, (fallingQuiet.get(st.subject.pool) ?? 0) + 1);
+      if (!st.silent && !(quiet >= limit)) continue;
       let q = quietByPool.get(st.subject.pool);
       if (!q) quietByPool.set(st.subject.pool, (q = { quiet: 0, lastReportAt: 0, sample: [] }));
       q.quiet++;
@@ -458,6 +478,10 @@ export class AgentAnomalyEngine {
       const tracker = (pool.stopped ??= new EpisodeTracker({ ...this.episodeOptions, recoveryMs: Number.POSITIVE_INFINITY }));
       for (const e of tracker.onReport(pool.subject, watermark, finding)) events.push(e);
     }
+    // Pools where ≥ 3 agents and a quarter of those tracked are at least half-way to silent: a stop may be under way.
+    const goingQuiet = new Set<string>();
+    for (const [name, n] of fallingQuiet) if (n >= 3 && n >= 0.25 * (this.pools.get(name)?.agents ?? Number.POSITIVE_INFINITY)) goingQuiet.add(name);
+    return goingQuiet;
   }
 
   /**
@@ -586,7 +610,9 @@ export class AgentAnomalyEngine {
       }
     }
     const latency = metrics.response_time_seconds;
-    if (latency !== undefined && st.latency !== null) {
+    if (latency !== undefined) {
+      const shift = (st.latencyShift ??= new TailShiftDetector({ ...o.tailShift, type: 'latency_spike', label: 'response_time_seconds' }));
+      this.signal(shift.update(t, latency, learn), shift);
       if (st.latency === undefined) {
         const objective = o.latencySlos ? objectiveFor(o.latencySlos, st.subject.pool, st.subject.model) : undefined;
         st.latency = objective ? new LatencySloDetector({ ...o.latencySlo, objective }) : null;
@@ -594,16 +620,17 @@ export class AgentAnomalyEngine {
       if (st.latency) this.signal(st.latency.update(t, latency), st.latency);
     }
     const input = metrics.input_tokens;
-    if (input !== undefined) this.signal((st.inputTokens ??= new TokenSpikeDetector({ label: 'input_tokens', ...o.tokenSpike })).update(input, learn), st.inputTokens);
+    if (input !== undefined) this.signal((st.inputTokens ??= new TailShiftDetector({ ...o.tailShift, type: 'token_spike', label: 'input_tokens' })).update(t, input, learn), st.inputTokens);
     const output = metrics.output_tokens;
     // A failed request's empty answer says nothing about how long answers are.
     if (output !== undefined && !(errors > 0)) {
-      this.signal((st.outputTokens ??= new TokenSpikeDetector({ label: 'output_tokens', ...o.tokenSpike })).update(output, learn), st.outputTokens);
+      // Longer answers alone, by less than 4×, are a change of the model's behaviour: the drift test below names it.
+      this.signal((st.outputTokens ??= new TailShiftDetector({ minRatio: 4, ...o.tailShift, type: 'token_spike', label: 'output_tokens' })).update(t, output, learn), st.outputTokens);
       if (o.drift !== false) {
         const drift = (st.drift ??= new OutputDriftDetector({ label: 'output_tokens', ...o.drift })).update(output, learn);
         // While the output spikes, the shifted distribution is the spike itself, not a drift; and a recent window filled
         // during an earlier anomaly (a flood's tiny answers) may join an open anomaly but not open a new one.
-        if (!(st.outputTokens.verdict.score >= 0.5) && (st.episodes.isOpen('drift') || st.drift.heldShare <= 0.1)) this.signal(drift, st.drift);
+        if (!st.outputTokens.shifting && (st.episodes.isOpen('drift') || st.drift.heldShare <= 0.1)) this.signal(drift, st.drift);
       }
     }
     if (quality) {
@@ -845,9 +872,39 @@ export class AgentAnomalyEngine {
     let bytes = objectBytes(24) + 2 * id.length + 64 + 8 * (st.streams.length + st.quality.length) + st.episodes.stateBytes();
     for (const s of st.streams) if (s) bytes += s.stateBytes();
     for (const q of st.quality) if (q) bytes += q.stateBytes();
-    for (const d of [st.errors, st.rate, st.latency, st.inputTokens, st.outputTokens, st.drift, st.memory]) if (d) bytes += d.stateBytes();
+    for (const d of [st.errors, st.rate, st.latency, st.latencyShift, st.inputTokens, st.outputTokens, st.drift, st.memory]) if (d) bytes += d.stateBytes();
     if (st.forest) bytes += st.forest.stateBytes();
+    // The gap sketch: its bins (8 bytes each) and the object around them.
+    if (st.gaps) bytes += objectBytes(8) + 8 * sketchBins(st.gaps);
     if (st.vector) bytes += TYPED_ARRAY_OVERHEAD_BYTES + st.vector.byteLength;
     return bytes;
   }
+}
+
+/** Relative accuracy of each agent's gap sketch: ≈ 150 bins from a millisecond to an hour. */
+const GAP_SKETCH_ACCURACY = 0.05;
+
+/** The q-quantile of an agent's own gaps between reports, ms (NaN before any gap). */
+function gapQuantile(st: AgentState, q: number): number {
+  return st.gaps && st.gaps.count > 0 ? st.gaps.getValueAtQuantile(q) : Number.NaN;
+}
+
+/**
+ * How long an agent must be quiet to be silent: the floor, 10 × its recent mean gap (a Poisson reporter is that quiet
+ * once in e^10 ≈ 22,000 gaps, at its current rate), 3 × the 99th percentile of its own gaps and 1.5 × the longest gap
+ * it came back from (an agent reporting in bursts or on a schedule has gaps far above its mean); infinite while its
+ * history (first to last report) is shorter than twice that. The sketch is read only when the cheaper bounds are passed.
+ */
+function silenceLimit(st: AgentState, floorMs: number, quiet: number): number {
+  const cheap = Math.max(floorMs, 10 * st.meanGapMs);
+  if (quiet < cheap) return cheap;
+  // Its own tail: 3 × its 99th-percentile gap, 1.5 × the longest gap it came back from.
+  const tail = Math.max(3 * gapQuantile(st, 0.99), 1.5 * (st.gaps?.max ?? 0));
+  const limit = tail > cheap ? tail : cheap;
+  // Too short a history to call this long a pause unusual: wait until it is twice as long.
+  return st.lastTimestamp - st.firstTimestamp >= 2 * limit ? limit : Number.POSITIVE_INFINITY;
+}
+
+function sketchBins(sketch: DDSketch): number {
+  return sketch.store.length() + sketch.negativeStore.length();
 }

@@ -51,11 +51,12 @@ describe('anomaly-detector service', () => {
     const subscription = bus.subscribe(topics.anomalies, { group: 'test', consumer: 'c', startFrom: 'earliest' }, async (messages) => {
       for (const message of messages) published.push(message.payload);
     });
-    const quiet = reports('quiet-1', 400);
-    const spiky = reports('spiky-1', 400, 380);
-    for (let i = 0; i < 400; i += 50) {
-      await bus.publish(topics.samples, bus.shardOf('quiet-1'), quiet.slice(i, i + 50));
-      await bus.publish(topics.samples, bus.shardOf('spiky-1'), spiky.slice(i, i + 50));
+    // 3 minutes of a 16× latency: past the detector's 2-minute hold.
+    const quiet = reports('quiet-1', 560);
+    const spiky = reports('spiky-1', 560, 380);
+    for (let i = 0; i < 560; i += 40) {
+      await bus.publish(topics.samples, bus.shardOf('quiet-1'), quiet.slice(i, i + 40));
+      await bus.publish(topics.samples, bus.shardOf('spiky-1'), spiky.slice(i, i + 40));
     }
     const anomalies = await waitFor(async () => {
       const body = (await (await fetch(`${url}/anomalies`)).json()) as { items: Array<{ agentId: string; type: string; severity: string; explanation: string; status: string }> };
@@ -77,7 +78,9 @@ describe('anomaly-detector service', () => {
     const byRisk = async (risk: string) => ((await (await fetch(`${url}/anomalies?risk=${risk}`)).json()) as { items: Array<{ agentId: string }> }).items.map((a) => a.agentId);
     expect(await byRisk('low')).toEqual(['spiky-1']);
     expect(await byRisk('high')).toEqual([]);
-    expect(metrics).toMatch(/swarmscope_detection_latency_seconds_count\{[^}]*\} 800/);
+    // Every report published is scored and timed, once.
+    expect(metrics).toMatch(/swarmscope_detection_latency_seconds_count\{[^}]*\} 1120\n/);
+    expect(metrics).toContain('swarmscope_detector_reports_total{service="anomaly-detector"} 1120');
     expect(metrics).toMatch(/swarmscope_detector_agents\{[^}]*\} 2/);
   });
 
@@ -94,17 +97,18 @@ describe('anomaly-detector service', () => {
   });
 
   it('scores posted metrics on POST /detect/:agentId with the same engine', async () => {
-    for (const report of reports('direct-1', 300)) {
+    for (const report of reports('direct-1', 120)) {
       const answer = await fetch(`${url}/detect/direct-1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: report.timestamp, metrics: report.metrics, quality: report.quality }) });
       expect(answer.status).toBe(200);
     }
-    // Latency 60× the agent's own usual, sustained: judged against its own baseline (no SLO is configured).
+    // Latency 60× the agent's own usual, sustained past the 2-minute hold: judged against its own baseline (no SLO is
+    // configured).
     const verdicts: Array<{ anomalous: boolean; score: number; severity: string; explanation: string }> = [];
-    for (let k = 0; k < 20; k++) {
+    for (let k = 0; k < 150; k++) {
       const spike = await fetch(`${url}/detect/direct-1`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ timestamp: T0 + (300 + k) * 1000, metrics: { response_time_seconds: 30, requests: 1, errors: 0, input_tokens: 500, output_tokens: 120 } }),
+        body: JSON.stringify({ timestamp: T0 + (120 + k) * 1000, metrics: { response_time_seconds: 30, requests: 1, errors: 0, input_tokens: 500, output_tokens: 120 } }),
       });
       verdicts.push((await spike.json()) as (typeof verdicts)[number]);
     }
@@ -112,7 +116,7 @@ describe('anomaly-detector service', () => {
     expect(verdict).toMatchObject({ anomalous: true });
     expect(verdict.score).toBeGreaterThan(0.5);
     expect(verdict.explanation).toMatch(/response_time|latency/);
-  });
+  }, 30_000);
 
   it("creates a pool's anomaly series at 0 on its first report, before any anomaly (so increase() sees its first burst)", async () => {
     const quiet = reports('calm-1', 1)[0]!;

@@ -24,7 +24,7 @@ export { PeerGroupMonitor, peerOutliers, cohortKeyOf, DEFAULT_MIN_SPREAD } from 
 export { logistic } from './signal';
 export { TrendDetector, mannKendall, theilSenSlope } from './trend';
 export { OutputDriftDetector, populationStabilityIndex, psiOfSamples, quantileEdges, binOf } from './output-drift';
-export { TokenSpikeDetector } from './token-spike';
+export { TailShiftDetector } from './tail-shift';
 export { ErrorSurgeDetector } from './error-surge';
 export { LatencySloDetector } from './latency-slo';
 export { RequestRateDetector } from './request-rate';
@@ -56,7 +56,7 @@ export type { CohortShift, PeerAnomaly, PeerGroupOptions, PeerObservation, PeerW
 export type { AgentAnomalyType, SignalDetector, SignalVerdict } from './signal';
 export type { MannKendall, TrendOptions } from './trend';
 export type { OutputDriftOptions } from './output-drift';
-export type { TokenSpikeOptions } from './token-spike';
+export type { TailShiftOptions } from './tail-shift';
 export type { ErrorSurgeOptions } from './error-surge';
 export type { LatencySloOptions } from './latency-slo';
 export type { RequestRateOptions } from './request-rate';

@@ -5,7 +5,8 @@ import { poissonUpperTail } from './special-functions';
 
 // Method: exponentially decayed event counts in data time (short and long time constants, bias-corrected for the
 // warm-up) as rate estimates; a surge is short rate ≥ `multiple` × long rate and a one-sided Poisson test
-// P(X ≥ short count; long rate × τ_short) < α (cf. Cox & Lewis 1966, the statistical analysis of series of events).
+// P(X ≥ short count; long rate × τ_short) < α (cf. Cox & Lewis 1966, the statistical analysis of series of events),
+// held for `holdMs` of data time before it counts (as Prometheus' `for:`): a burst of a minute is not a flood.
 
 export interface RequestRateOptions {
   /** Time constant of the recent rate, ms (default 60 s). */
@@ -20,6 +21,8 @@ export interface RequestRateOptions {
   alpha?: number;
   /** The baseline stops learning while surging, for at most this long (default 30 min). */
   maxFreezeMs?: number;
+  /** A surge counts once it has lasted this long, ms of data time (default 120 s). */
+  holdMs?: number;
 }
 
 const KEYS = ['rate', 'baselineRate', 'multiple', 'pValue'] as const;
@@ -41,6 +44,9 @@ export class RequestRateDetector implements SignalDetector {
   private readonly multiple: number;
   private readonly logAlpha: number;
   private readonly maxFreezeMs: number;
+  private readonly holdMs: number;
+  /** Data time the current surge began (NaN: none under way). */
+  private surgeSince = Number.NaN;
   private short = 0;
   private long = 0;
   private start = Number.NaN;
@@ -56,6 +62,7 @@ export class RequestRateDetector implements SignalDetector {
     this.multiple = options.multiple ?? 3;
     this.logAlpha = -Math.log10(options.alpha ?? 1e-6);
     this.maxFreezeMs = options.maxFreezeMs ?? 1_800_000;
+    this.holdMs = options.holdMs ?? 120_000;
   }
 
   /**
@@ -83,19 +90,24 @@ export class RequestRateDetector implements SignalDetector {
     let p = 1;
     const multiple = baseline > 0 ? rate / baseline : rate > 0 ? Number.POSITIVE_INFINITY : 0;
     v.ready = elapsed >= this.warmupMs && baseline > 0;
-    if (v.ready && multiple >= this.multiple) {
+    if (v.ready && multiple >= this.multiple / 2) {
       const expected = (baseline * this.tauShort) / 1000;
       p = poissonUpperTail(this.short, expected);
-      score = logistic(-Math.log10(Math.max(p, 1e-300)), this.logAlpha, 1.5);
+      if (multiple >= this.multiple) score = logistic(-Math.log10(Math.max(p, 1e-300)), this.logAlpha, 1.5);
     }
-    v.score = score;
+    if (score >= 0.5) {
+      if (this.surgeSince !== this.surgeSince) this.surgeSince = t;
+    } else this.surgeSince = Number.NaN;
+    v.score = t - this.surgeSince >= this.holdMs ? score : Math.min(score, 0.49);
     v.evidence.rate = rate;
     v.evidence.baselineRate = baseline;
     v.evidence.multiple = multiple;
     v.evidence.pValue = p;
     // The baseline learns unless a surge is under way (for at most maxFreezeMs).
-    // Hold the baseline from half the surge multiple on: otherwise it climbs with the recent rate while that ramps up.
-    const hold = v.ready && (score >= 0.5 || !learn || multiple >= this.multiple / 2);
+    // Hold the baseline from half the surge multiple on when that is already significant (p < 1e-3): otherwise it climbs
+    // with the recent rate while a flood ramps up. Not on the multiple alone: an agent at 0.01 req/s is at 6× its rate
+    // whenever one request came in the last minute, and a baseline held on that froze through the morning's ramp.
+    const hold = v.ready && (score >= 0.5 || !learn || (multiple >= this.multiple / 2 && p < 1e-3));
     if (hold && this.frozenSince !== this.frozenSince) this.frozenSince = t;
     if (!hold) this.frozenSince = Number.NaN;
     const frozen = this.frozenSince === this.frozenSince && t - this.frozenSince < this.maxFreezeMs;

@@ -6,7 +6,7 @@ import type { AnomalyEvent, EmergenceEvent, Incident, Interaction, SampleReport 
 import { anomalyDetectorEnv, createDefaultEngine } from '@swarmscope/anomaly-detector';
 import { EmergenceEngine } from '@swarmscope/emergence-detector';
 import { Correlator, scoreIncidents, type IncidentPurity, type ScoredIncident } from '@swarmscope/incidents';
-import { fleetgenFeed, simulatorFeed, type FeedOptions, type PoolStop, type ReplayFeed } from './anomaly-feeds';
+import { burstyFeed, fleetgenFeed, simulatorFeed, type FeedOptions, type PoolStop, type ReplayFeed } from './anomaly-feeds';
 import { quantileOfSorted, scoreDetections, type DetectionScore, type FaultWindow, type Sighting } from './anomaly-scoring';
 
 /** The services' sweep and the correlator's advance run every 5 s of data time, as the services' timers do. */
@@ -162,7 +162,7 @@ export interface AnomaliesBenchOptions {
   simulatorAgents: number;
   hours: number;
   seed: number;
-  generators: ReadonlyArray<'simulator' | 'fleetgen'>;
+  generators: ReadonlyArray<'simulator' | 'fleetgen' | 'bursty'>;
   emergence?: boolean;
   onProgress?: (label: string, done: number) => void;
 }
@@ -170,7 +170,7 @@ export interface AnomaliesBenchOptions {
 /** Runs both runs of each generator and scores them. */
 export function measureAnomalies(options: AnomaliesBenchOptions): GeneratorFigures[] {
   return options.generators.map((generator) => {
-    const feedOf = generator === 'simulator' ? simulatorFeed : fleetgenFeed;
+    const feedOf = generator === 'simulator' ? simulatorFeed : generator === 'bursty' ? burstyFeed : fleetgenFeed;
     const base: Omit<FeedOptions, 'faults'> = { agents: generator === 'simulator' ? options.simulatorAgents : options.agents, hours: options.hours, seed: options.seed };
     const run = (faults: boolean) => {
       const feed = feedOf({ ...base, faults });

@@ -1,7 +1,7 @@
 // The two sources of `swarmscope bench anomalies`, behind one shape: the simulator's scenarios and fleetgen's
 // fleet, each as steps of data time with their reports (as health-monitor publishes them) and interactions.
 import type { Interaction, SampleReport } from '@swarmscope/core';
-import { blockCount, generateBlock, planFleet, type IngestReport } from '@swarmscope/fleetgen';
+import { blockCount, burstyBlock, burstyBlockCount, generateBlock, planBurstyFleet, planFleet, type IngestReport } from '@swarmscope/fleetgen';
 import { DEFAULT_GENERATOR, Population, createScenario, generateTick, type GeneratorConfig } from '@swarmscope/simulator';
 import type { FaultWindow } from './anomaly-scoring';
 import { asSample } from './as-sample';
@@ -74,6 +74,24 @@ export function fleetgenFeed(options: FeedOptions): ReplayFeed {
     faults: plan.faults.map((f) => ({ id: f.id, type: f.type, agents: [f.agentId], start: f.start, end: f.end, params: f.params })),
     poolOf: new Map(plan.agents.map((a) => [a.id, a.pool.name])),
     stops: plan.pools.filter((p) => p.stopsAt !== undefined).map((p) => ({ pool: p.name, at: p.stopsAt!, agents: p.agents })),
+  };
+}
+
+/** fleetgen's third shape (bursty/): cron batches, request-only slow agents, Student-t latency; no interactions. */
+export function burstyFeed(options: FeedOptions): ReplayFeed {
+  const plan = planBurstyFleet({ seed: options.seed, agents: options.agents, hours: options.hours, faults: options.faults });
+  return {
+    label: `bursty ${options.faults ? 'faults' : 'fault-free'}`,
+    agents: plan.agents.length,
+    startMs: plan.startEpochMs,
+    endMs: plan.endEpochMs,
+    steps: burstyBlockCount(plan),
+    step(i) {
+      return { reports: burstyBlock(plan, i).reports.map(fromIngest), interactions: [] };
+    },
+    faults: plan.faults.map((f) => ({ id: f.id, type: f.type, agents: [f.agentId], start: f.start, end: f.end, params: f.params })),
+    poolOf: new Map(plan.agents.map((a) => [a.id, a.pool.name])),
+    stops: [],
   };
 }
 

@@ -145,19 +145,20 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     },
   },
   anomalies: {
-    usage: `anomalies [--agents N] [--sim-agents N] [--hours H] [--seed S] [--generator both|simulator|fleetgen] [--no-emergence]
+    usage: `anomalies [--agents N] [--sim-agents N] [--hours H] [--seed S] [--generator both|simulator|fleetgen|bursty] [--no-emergence]
     both generators — the simulator's anomalies scenario (and its baseline) and fleetgen's fleet with planted
     faults (and the same fleet fault-free) — replayed in data time through the anomaly engine at the service's
     defaults, the emergence engine and the incidents correlator: recall with the right type and median / p90
     detection delay by fault type, false alarms per agent-day on the fault-free run (all and by type), incident
     purity (faults landing in an incident of their agents, Jaccard ≥ 0.8; incidents of one pool's agents that
     no fault of their time explains, as in bench incidents), and what fleetgen's load-test pool stopping raised. Defaults: fleetgen 400 agents,
-    simulator 100 agents (1 request per agent and second), 2 hours, seed 1, both.`,
+    simulator 100 agents (1 request per agent and second), 2 hours, seed 1, both. \`--generator bursty\`: fleetgen's
+    third shape (cron batches, request-only slow agents, Student-t latency; --agents of them, default 240), held out.`,
     run(values) {
       const generator = values.generator ?? 'both';
-      if (generator !== 'both' && generator !== 'simulator' && generator !== 'fleetgen') throw new UsageError('--generator: must be both, simulator or fleetgen');
+      if (generator !== 'both' && generator !== 'simulator' && generator !== 'fleetgen' && generator !== 'bursty') throw new UsageError('--generator: must be both, simulator, fleetgen or bursty');
       runAnomaliesBench({
-        agents: intFlag(values.agents, 'agents', 20, 100_000, 400),
+        agents: intFlag(values.agents, 'agents', 20, 100_000, generator === 'bursty' ? 240 : 400),
         simulatorAgents: intFlag(values['sim-agents'], 'sim-agents', 10, 100_000, 100),
         hours: numberFlag(values.hours, 'hours', 1, 48, 2),
         seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 1),
