@@ -1,6 +1,7 @@
 import type { SampleReport } from '@swarmscope/core';
 import { AgentAnomalyEngine, type AgentAnomalyEngineOptions } from './agent-engine';
 import type { AnomalyEngine, ReportVerdict } from './engine-port';
+import type { AnomalyDetectorEnv } from './env';
 
 const NORMAL: Omit<ReportVerdict, 'score'> = {
   anomalous: false,
@@ -12,6 +13,12 @@ const NORMAL: Omit<ReportVerdict, 'score'> = {
   evidence: {},
   explanation: 'no detector is above its threshold',
 };
+
+/** The engine's options from the service's environment (the one place env becomes engine options). */
+export function engineOptionsFrom(env: Pick<AnomalyDetectorEnv, 'LATENCY_SLOS' | 'ANOMALY_HOLD_SECONDS'>): AgentAnomalyEngineOptions {
+  const holdMs = env.ANOMALY_HOLD_SECONDS * 1000;
+  return { latencySlos: env.LATENCY_SLOS, tailShift: { holdMs }, requestRate: { holdMs } };
+}
 
 /**
  * The service's engine: the per-agent AgentAnomalyEngine with its defaults and the latency objectives (LATENCY_SLOS;

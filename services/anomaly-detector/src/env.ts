@@ -63,6 +63,11 @@ export const anomalyDetectorEnv = commonEnv.extend({
   ANOMALY_LOG_CAPACITY: intVar(100, 10_000_000, 10_000),
   /** Latency objectives per pool and model, alerted by multi-window burn rate (see {@link latencySlosVar}). */
   LATENCY_SLOS: latencySlosVar,
+  /**
+   * How long a latency, token or request-rate shift must last before it is an anomaly (as Prometheus' `for:`): short
+   * natural excursions are not faults. 0 reports a shift as soon as it is significant.
+   */
+  ANOMALY_HOLD_SECONDS: numberVar(0, 3600, 120),
   /** How far ahead of this service's clock a `POST /detect` timestamp may be (like health-monitor's ingest). */
   MAX_FUTURE_SKEW_SECONDS: maxFutureSkewVar(),
 });

@@ -71,7 +71,7 @@ export type { Detection, Evaluation, EvaluationOptions, TruthWindow, TypeEvaluat
 // The service edge.
 export { AnomalyDetector, CONSUMER_GROUP, SERVICE_NAME } from './anomaly-detector';
 export { AnomalyLog } from './anomaly-log';
-export { createDefaultEngine } from './default-engine';
+export { createDefaultEngine, engineOptionsFrom } from './default-engine';
 export { anomalyDetectorEnv } from './env';
 export { anomalyDetectorInstance, runAnomalyDetector } from './run';
 export { anomalyDetectorService } from './service';

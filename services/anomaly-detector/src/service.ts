@@ -1,6 +1,6 @@
 import { defineService } from '@swarmscope/core';
 import { CONSUMER_GROUP, SERVICE_NAME } from './anomaly-detector';
-import { createDefaultEngine } from './default-engine';
+import { createDefaultEngine, engineOptionsFrom } from './default-engine';
 import { anomalyDetectorEnv } from './env';
 import { anomalyDetectorInstance } from './run';
 
@@ -9,5 +9,5 @@ export const anomalyDetectorService = defineService({
   name: SERVICE_NAME,
   env: anomalyDetectorEnv,
   // The store is unused: the bus carries the samples, the anomalies every replica merges, and the shard leases.
-  run: ({ env, backends, logger }) => anomalyDetectorInstance(env, backends.bus, createDefaultEngine({ latencySlos: env.LATENCY_SLOS }), logger, backends.leases(CONSUMER_GROUP)),
+  run: ({ env, backends, logger }) => anomalyDetectorInstance(env, backends.bus, createDefaultEngine(engineOptionsFrom(env)), logger, backends.leases(CONSUMER_GROUP)),
 });

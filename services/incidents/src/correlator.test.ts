@@ -224,6 +224,23 @@ describe('Correlator', () => {
     expect(incidents.find((i) => i.emergence.length === 0)!.agents).toEqual(['r-3']);
   });
 
+  it('keeps trouble that began while an ended event named its agent, reported late after a hold, with the event', () => {
+    const c = new Correlator();
+    const named = Array.from({ length: 10 }, (_, i) => `r-${i}`);
+    const transition = emergence('phase_transition', named, 0, { scope: 'research' });
+    c.onEmergence(transition);
+    c.onEmergence({ ...transition, event: 'closed', time: s(100), endedAt: s(100) });
+    // Reported at 180 s after a 2-minute hold: it began at 58 s, while the transition named r-2.
+    c.onAnomaly(anomaly('r-2', 180, { pool: 'research', evidence: { 'tail-shift.runSeconds': 122 } }));
+    // Reported at 180 s, began at 150 s: after the transition ended, new trouble.
+    c.onAnomaly(anomaly('r-4', 180, { pool: 'research', model: 'llama-3.1-8b', evidence: { 'tail-shift.runSeconds': 30 } }));
+    run(c, 0, 260);
+    const incidents = c.list();
+    expect(incidents).toHaveLength(2);
+    expect(incidents.find((i) => i.emergence.length > 0)!.anomalies.map((a) => a.agentId)).toEqual(['r-2']);
+    expect(incidents.find((i) => i.emergence.length === 0)!.agents).toEqual(['r-4']);
+  });
+
   it('makes 300 agents of two pools going silent within 10 s one stopped-reporting incident that leaves the incidents open before unchanged', () => {
     const c = new Correlator();
     const pools = { north: Array.from({ length: 150 }, (_, i) => `n-${i}`), south: Array.from({ length: 150 }, (_, i) => `s-${i}`) };

@@ -124,6 +124,8 @@ export class Correlator {
   private readonly active = new Map<string, Working>();
   /** Agent → the active incident that holds it (through an anomaly, or a live emergence event that names it). */
   private readonly byAgent = new Map<string, string>();
+  /** Agents a closed emergence event named and let go of: its incident, and when the event ended (data time). */
+  private readonly namedUntil = new Map<string, { incidentId: string; endedAt: number }>();
   private readonly byAnomaly = new Map<string, string>();
   private readonly byEmergence = new Map<string, string>();
   /** Anomalies and emergence events of incidents that were resolved: their late events are not new trouble. */
@@ -399,6 +401,14 @@ export class Correlator {
       }
     }
     if (this.joinOwnIncident(anomaly, now, false)) return undefined;
+    // A detector that waits for a shift to hold (a `for:`) reports it late, with how long it ran (`runSeconds`):
+    // trouble that began while an ended event named its agent is still that event's.
+    const named = this.namedUntil.get(anomaly.agentId);
+    const namedBy = named && onsetOf(anomaly) <= named.endedAt ? this.active.get(named.incidentId) : undefined;
+    if (namedBy) {
+      this.addAnomaly(namedBy, anomaly, now, `explained by ${emergenceSummary(namedBy)}`);
+      return undefined;
+    }
     const neighbour = this.neighbourIncident(anomaly);
     if (neighbour) {
       this.addAnomaly(neighbour.incident, anomaly, now, `interaction-graph neighbours with onsets within ${seconds(this.options.neighbourWindowMs)}`);
@@ -657,7 +667,10 @@ export class Correlator {
     const stillNamed = new Set<string>();
     for (const [id, agents] of incident.emergenceAgents) if (id !== emergenceId && incident.emergence.get(id)?.endedAt === undefined) for (const a of agents) stillNamed.add(a);
     for (const agentId of incident.emergenceAgents.get(emergenceId) ?? []) {
-      if (this.byAgent.get(agentId) === incident.id && !stillNamed.has(agentId) && !hasAnomalyOf(incident, agentId)) this.byAgent.delete(agentId);
+      if (this.byAgent.get(agentId) === incident.id && !stillNamed.has(agentId) && !hasAnomalyOf(incident, agentId)) {
+        this.byAgent.delete(agentId);
+        this.namedUntil.set(agentId, { incidentId: incident.id, endedAt: incident.emergence.get(emergenceId)?.endedAt ?? incident.lastEventAt });
+      }
     }
   }
 
@@ -887,6 +900,13 @@ function toEntry(event: AnomalyEvent): IncidentAnomaly {
 function hasAnomalyOf(incident: Working, agentId: string): boolean {
   for (const a of incident.anomalies.values()) if (a.agentId === agentId) return true;
   return false;
+}
+
+/** When an anomaly's trouble began: a detector that waits for a shift to hold says how long it ran (`<detector>.runSeconds`). */
+function onsetOf(anomaly: IncidentAnomaly): number {
+  let runSeconds = 0;
+  for (const key in anomaly.evidence) if (key === 'runSeconds' || key.endsWith('.runSeconds')) runSeconds = Math.max(runSeconds, anomaly.evidence[key]!);
+  return anomaly.startedAt - runSeconds * 1000;
 }
 
 function emergenceSummary(incident: Working): string {

@@ -55,7 +55,8 @@ describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
     cluster = await startRedisCluster();
     redis = connectRedis({ clusterNodes: cluster.nodes.split(',') });
     // Lateness of two ticks: a report delayed past it (a loaded CI machine) would be dropped on one side only.
-    const same = { WINDOW_SECONDS: '5', WINDOW_GRACE_SECONDS: '1', EMERGENCE_TICK_SECONDS: '2', EMERGENCE_HORIZON_TICKS: '24', EMERGENCE_LATENESS_SECONDS: '4', BUS_SHARDS: String(SHARDS) };
+    // Anomalies as soon as they are significant: the 40-s feed's faults are shorter than the default 2-minute hold.
+    const same = { ANOMALY_HOLD_SECONDS: '0', WINDOW_SECONDS: '5', WINDOW_GRACE_SECONDS: '1', EMERGENCE_TICK_SECONDS: '2', EMERGENCE_HORIZON_TICKS: '24', EMERGENCE_LATENESS_SECONDS: '4', BUS_SHARDS: String(SHARDS) };
     // Short leases and redelivery so a failover fits in a test; large streams so "stored" can be counted from them.
     platform = await startDistributedPlatform({
       clusterNodes: cluster.nodes,

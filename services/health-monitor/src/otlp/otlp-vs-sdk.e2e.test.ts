@@ -6,7 +6,7 @@ import { newSpanId, newTraceId, runClientProcess, type PlannedSpan } from './tes
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const AGENTS = ['a-1', 'a-2', 'a-3', 'a-4', 'a-5', 'slow-6'];
-const REQUESTS = 300;
+const REQUESTS = 420;
 const FAULT_FROM = 240;
 /** Data time starts with the monitor's clock (its windows are open) and runs five minutes ahead of it. */
 const START = T0;
