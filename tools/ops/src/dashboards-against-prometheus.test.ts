@@ -75,28 +75,43 @@ describe('dashboards against a real Prometheus scraping the running platform', (
     const panel = queries.find((q) => q.where.startsWith('panel "Error analysis: anomalies by type"'))!;
     expect(panel).toBeDefined();
     const json = { 'content-type': 'application/json' };
-    const t0 = Date.now() - 400_000;
-    const post = async (agent: string, i: number) => {
-      const slow = i >= 300;
+    // Five minutes of warm-up back-dated to end now; then the agents report in real time (a pause of theirs while the
+    // test waits for a scrape would be a stop, and is reported as one).
+    const t0 = Date.now() - 300_000;
+    let last = t0 + 299_000;
+    const post = async (agent: string, i: number, slow: boolean, at: number) => {
       const metrics = { response_time_seconds: slow ? 30 : 0.5 + ((i * 37) % 11) / 100, requests: 1, errors: 0, input_tokens: 500 + ((i * 13) % 7), output_tokens: 120 + ((i * 7) % 5) };
-      const answer = await fetch(`${detector}/detect/${agent}`, { method: 'POST', headers: json, body: JSON.stringify({ timestamp: t0 + i * 1000, model: 'gpt-4o', pool: 'burst', metrics }) });
+      const answer = await fetch(`${detector}/detect/${agent}`, { method: 'POST', headers: json, body: JSON.stringify({ timestamp: at, model: 'gpt-4o', pool: 'burst', metrics }) });
       if (!answer.ok) throw new Error(`POST /detect answered ${answer.status}: ${await answer.text()}`);
+    };
+    let i = 300;
+    const reportNow = async (slow: boolean) => {
+      // A second of data time a report, never behind the clock (at most the burst's few seconds ahead of it).
+      const at = (last = Math.max(last + 1000, Date.now()));
+      for (const agent of agents) await post(agent, i, slow, at);
+      i++;
     };
     const agents = ['burst-1', 'burst-2', 'burst-3'];
     // Warm-up only: pool "burst" has reported but had no anomaly. Prometheus must see its series at 0 first.
-    for (const agent of agents) for (let i = 0; i < 300; i++) await post(agent, i);
-    const zeroSeen = async () => ((await prometheus.query('sum(swarmscope_anomalies_total{pool="burst"})')).data?.result[0]?.value?.[1] === '0' ? true : undefined);
+    for (const agent of agents) for (let k = 0; k < 300; k++) await post(agent, k, false, t0 + k * 1000);
+    // The burst is one of latency: its series must be there at 0 (other types, e.g. a slow run's stop, are not the point).
+    const zeroSeen = async () => ((await prometheus.query('sum(swarmscope_anomalies_total{pool="burst",type=~"latency.*"})')).data?.result[0]?.value?.[1] === '0' ? true : undefined);
     for (let deadline = Date.now() + 20_000; !(await zeroSeen()); ) {
       if (Date.now() > deadline) throw new Error('Prometheus never scraped the pool\'s series at 0');
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await reportNow(false);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-    // The burst: every agent's latency jumps within the same scrape interval.
-    for (const agent of agents) for (let i = 300; i < 306; i++) await post(agent, i);
+    // The burst: every agent's latency jumps within the same scrape interval, and stays up.
+    for (let k = 0; k < 6; k++) await reportNow(true);
     const expr = substitute(panel.expr, { pool: 'burst', model: '.*' });
     let shown = 0;
     for (let deadline = Date.now() + 20_000; shown === 0 && Date.now() < deadline; ) {
-      shown = ((await prometheus.query(expr)).data?.result ?? []).reduce((sum, series) => sum + Number(series.value?.[1] ?? 0), 0);
-      if (shown === 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      const series = (await prometheus.query(expr)).data?.result ?? [];
+      shown = series.filter((one) => /^latency/.test(one.metric['type'] ?? '')).reduce((sum, one) => sum + Number(one.value?.[1] ?? 0), 0);
+      if (shown === 0) {
+        await reportNow(true);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
     }
     expect(shown).toBeGreaterThan(0);
   }, 90_000);
