@@ -1,3 +1,4 @@
+import type { Report } from '@swarmscope/protocol';
 import { MODELS, POOLS, Random } from '@swarmscope/simulator';
 
 export interface EncodedBody {
@@ -6,17 +7,8 @@ export interface EncodedBody {
   samples: number;
 }
 
-/** One report as the SDK sends it (the bench's own shape; the server validates it). */
-export interface BenchReport {
-  agentId: string;
-  timestamp: number;
-  model: string;
-  pool: string;
-  type: string;
-  metrics: Record<string, number>;
-  quality?: Record<string, number>;
-  tools?: Record<string, { calls: number; errors: number; durationSeconds: number }>;
-}
+/** One report as the SDK sends it (protocol's `Report`), with the identity and time every bench report carries. */
+export type BenchReport = Report & Required<Pick<Report, 'timestamp' | 'model' | 'pool' | 'type' | 'metrics'>>;
 
 const TOOL_NAMES = ['web_search', 'retrieve_documents', 'sql_query', 'code_interpreter', 'http_request', 'create_ticket', 'run_tests'];
 
