@@ -16,9 +16,9 @@ import {
 import type { Express } from 'express';
 import { AnomalyLog } from './anomaly-log';
 import { countOpened, createDetectorMetrics, initPool, type DetectorMetrics } from './detector-metrics';
-import type { AnomalyEngine, ReportVerdict } from './engine-port';
+import type { AnomalyEngine, ReportVerdict } from './engine/engine-port';
 import type { AnomalyDetectorEnv } from './env';
-import { mountRoutes } from './routes';
+import { mountRoutes } from './http/routes';
 import { ShardOwnership } from './shard-ownership';
 
 export const SERVICE_NAME = 'anomaly-detector';
