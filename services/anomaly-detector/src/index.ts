@@ -13,7 +13,8 @@ export { AdaptiveThreshold } from './detectors/stream/adaptive-threshold';
 export { SortedWindow } from './math/sorted-window';
 export { RingBuffer } from './math/ring-buffer';
 export { deviationScore } from './detectors/stream/detector';
-export { describe, round } from './engine/explain';
+export { describe, round } from './detectors/stream/explain';
+export type { Contributor } from './detectors/stream/explain';
 export { CsvScorer, CsvError, SCORED_HEADER, splitCsvLine } from './bench/csv';
 export { parseTimestamp } from './bench/timestamp';
 export { runDetectorBench, syntheticSeries } from './bench/bench-detector';
@@ -38,7 +39,7 @@ export { evaluateDetections } from './bench/evaluate';
 export { runEngineBench } from './bench/bench-engine';
 
 export type { Detector, DetectorFactory, DetectorResult } from './detectors/stream/detector';
-export type { Contributor, DefaultEnsembleOptions, EnsembleConfig, EnsembleMember, Explanation, ScoredSample, Severity } from './detectors/stream/ensemble';
+export type { DefaultEnsembleOptions, EnsembleConfig, EnsembleMember, Explanation, ScoredSample, Severity } from './detectors/stream/ensemble';
 export type { DetectorPoolOptions } from './detectors/stream/detector-pool';
 export type { RangeNoveltyOptions } from './detectors/stream/range-novelty';
 export type { RobustZScoreOptions } from './detectors/stream/robust-zscore';

@@ -6,7 +6,7 @@ import { TYPED_ARRAY_OVERHEAD_BYTES, objectBytes } from '../detectors/stream/det
 import { agentEnsemble } from '../detectors/stream/agent-ensemble';
 import { type EnsembleConfig, type Severity, StreamDetector, severityOf } from '../detectors/stream/ensemble';
 import { ErrorSurgeDetector, type ErrorSurgeOptions } from '../detectors/agent/error-surge';
-import { describe as describeContributor, round } from './explain';
+import { describe as describeContributor, round } from '../detectors/stream/explain';
 import { MemoryLeakDetector, type MemoryLeakOptions } from '../detectors/agent/memory-leak';
 import { LatencySloDetector, type LatencySloOptions, type LatencySloTable, objectiveFor } from '../detectors/agent/latency-slo';
 import { MultivariateDetector, type MultivariateOptions } from '../detectors/agent/multivariate';

@@ -1,7 +1,19 @@
-import { agentIdSchema as agentId, detectReportSchema, HttpError, parseOrThrow, REPORT_DEFAULTS, requireScope, RISK_CLASSES, SEVERITIES, type SampleReport } from '@swarmscope/core';
+import { agentIdSchema as agentId, detectReportSchema, HttpError, parseOrThrow, REPORT_DEFAULTS, requireScope, RISK_CLASSES, SEVERITIES, type AnomalyEvent, type SampleReport } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
-import type { AnomalyDetector } from '../anomaly-detector';
+import type { AnomalyLog } from '../anomaly-log';
+import type { AnomalyEngine, ReportVerdict } from '../engine/engine-port';
+import type { AnomalyDetectorEnv } from '../env';
+
+/** What the routes use of the service (a narrow port: `AnomalyDetector` implements it, the routes see nothing else). */
+export interface AnomalyDetectorPort {
+  readonly deps: { readonly env: AnomalyDetectorEnv; readonly engine: AnomalyEngine };
+  readonly log: Pick<AnomalyLog, 'get' | 'query'>;
+  readonly now: () => number;
+  readonly ownedShards: number[];
+  score(report: SampleReport): { verdict: ReportVerdict; events: AnomalyEvent[] };
+  emit(events: AnomalyEvent[]): Promise<void>;
+}
 
 const name = z.string().min(1).max(128);
 
@@ -16,7 +28,7 @@ const anomaliesQuery = z.object({
 });
 
 /** anomaly-detector's HTTP API: the seed's routes, kept, plus the fleet-wide list and the active configuration. */
-export function mountRoutes(app: Express, detector: AnomalyDetector): void {
+export function mountRoutes(app: Express, detector: AnomalyDetectorPort): void {
   // Scores posted metrics now, through the same engine (and the same per-agent state) as the bus path.
   app.post('/detect/:agentId', requireScope('ingest'), async (request, response) => {
     const id = parseOrThrow(agentId, request.params.agentId, ['params', 'agentId']);

@@ -1,5 +1,5 @@
 import { objectBytes } from '../stream/detector';
-import { round } from '../../engine/explain';
+import { round } from '../stream/explain';
 import { type SignalDetector, logistic, verdict, verdictBytes } from './signal';
 
 // Method: multi-window, multi-burn-rate SLO alerting (Google SRE Workbook, ch. 5 "Alerting on SLOs", recipe 6): a

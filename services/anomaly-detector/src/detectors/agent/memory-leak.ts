@@ -1,5 +1,5 @@
 import { TYPED_ARRAY_OVERHEAD_BYTES, deviationScore, objectBytes } from '../stream/detector';
-import { round } from '../../engine/explain';
+import { round } from '../stream/explain';
 import { type SignalDetector, verdict, verdictBytes } from './signal';
 import { stateArrays } from '../../engine/state-arrays';
 import { type MannKendall, mannKendall, theilSenSlope } from './trend';

@@ -1,5 +1,5 @@
 import { objectBytes } from '../stream/detector';
-import { round } from '../../engine/explain';
+import { round } from '../stream/explain';
 import { type SignalDetector, logistic, verdict, verdictBytes } from './signal';
 import { poissonUpperTail } from '../../math/special-functions';
 

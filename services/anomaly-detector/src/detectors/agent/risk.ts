@@ -1,4 +1,4 @@
-import { round } from '../../engine/explain';
+import { round } from '../stream/explain';
 
 // Method: rule-based triage of security-like patterns by their signatures — volumetric flood (rate multiple × breadth
 // over a pool; Mirkovic & Reiher 2004), horizontal scan (one source, many failed first contacts; Jung et al. 2004),

@@ -1,5 +1,5 @@
 import { TYPED_ARRAY_OVERHEAD_BYTES, objectBytes } from '../stream/detector';
-import { round } from '../../engine/explain';
+import { round } from '../stream/explain';
 import { RingBuffer } from '../../math/ring-buffer';
 import { type SignalDetector, verdict, verdictBytes } from './signal';
 import { SortedWindow } from '../../math/sorted-window';

@@ -2,7 +2,7 @@ import { AnomalyLikelihood, type AnomalyLikelihoodOptions, logLikelihood } from 
 import { AdaptiveThreshold, type AdaptiveThresholdOptions } from './adaptive-threshold';
 import { CusumDetector, type CusumOptions } from './cusum';
 import { type Detector, type DetectorFactory, type DetectorResult, objectBytes } from './detector';
-import { describe, round } from '../../engine/explain';
+import { describe, round, type Contributor } from './explain';
 import { HoltWintersDetector, type HoltWintersOptions } from './holt-winters';
 import { IqrFenceDetector, type IqrFenceOptions } from './iqr-fences';
 import { RangeNoveltyDetector, type RangeNoveltyOptions } from './range-novelty';
@@ -98,14 +98,6 @@ export interface ScoredSample {
   anomalous: boolean;
   /** The onset of an anomalous episode: anomalous now and not at the previous sample. Alert on this. */
   alert: boolean;
-}
-
-/** One detector's part in a verdict. */
-export interface Contributor {
-  detector: string;
-  score: number;
-  deviation: number;
-  expected: number;
 }
 
 export interface Explanation {

@@ -1,4 +1,10 @@
-import type { Contributor } from '../detectors/stream/ensemble';
+/** One detector's part in a verdict. */
+export interface Contributor {
+  detector: string;
+  score: number;
+  deviation: number;
+  expected: number;
+}
 
 /** One clause, with its numbers, for one contributing detector (`value` is the raw sample value). */
 export function describe(c: Contributor, value: number, deseasonalized: boolean): string {
