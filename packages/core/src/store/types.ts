@@ -1,22 +1,8 @@
+import type { AgentRecord, AgentStatus } from '@swarmscope/protocol';
 import type { Incident, IncidentStatus } from '../bus/topics';
 
-/** Where an agent stands, from its health score and liveness (see health-monitor's health-score module). */
-export const AGENT_STATUSES = ['healthy', 'degraded', 'unhealthy', 'unresponsive'] as const;
-export type AgentStatus = (typeof AGENT_STATUSES)[number];
-
-/** One agent of the fleet as the registry keeps it. Times are epoch milliseconds. */
-export interface AgentRecord {
-  id: string;
-  model: string;
-  type: string;
-  pool: string;
-  labels: Record<string, string>;
-  registeredAt: number;
-  lastSeen: number;
-  status: AgentStatus;
-  /** 0 (dead) .. 1 (perfect); see health-score.ts for how it is built. */
-  healthScore: number;
-}
+export { AGENT_STATUSES } from '@swarmscope/protocol';
+export type { AgentRecord, AgentStatus } from '@swarmscope/protocol';
 
 export interface AgentFilter {
   status?: AgentStatus;
