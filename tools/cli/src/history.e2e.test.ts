@@ -1,10 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, writeSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SCHEMA_VERSION } from '@swarmscope/history';
-import { probeReports, runCli, runCliOnSmallDisk, waitFor } from './test-support/cli';
+import { probeReports, runCli, runCliOnSmallDisk, tempDataDir, waitFor } from './test-support/cli';
 import { freePort } from '@swarmscope/testkit';
 
 // Runs the built CLI on a data directory of its own, as a user would, and kills it.
@@ -53,7 +52,7 @@ async function startPlatform(dataDir: string) {
 
 describe('swarmscope start keeps its history', () => {
   it('finds the registry, closed windows, anomalies, the open incident and a policy again after kill -9, and says its detectors warm up again', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-kill-'));
+    const dataDir = tempDataDir('swarmscope-kill-');
     const first = await startPlatform(dataDir);
     expect(first.cli.output().stdout).toContain(join(dataDir, 'history.duckdb'));
     const posted = await fetch(`${first.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports: probeReports(PROBE, Date.now()) }) });
@@ -117,7 +116,7 @@ describe('swarmscope start refuses a data directory it cannot use', () => {
   const ports = async () => ({ HEALTH_MONITOR_PORT: String(await freePort()), INCIDENTS_PORT: String(await freePort()) });
 
   it('exits 2 naming a data directory that is not writable', async () => {
-    const parent = mkdtempSync(join(tmpdir(), 'swarmscope-ro-'));
+    const parent = tempDataDir('swarmscope-ro-');
     writeFileSync(join(parent, 'a-file'), '');
     const dataDir = join(parent, 'a-file', 'data');
     const cli = run(['start', '--no-fleet'], { SWARMSCOPE_DATA_DIR: dataDir, ...(await ports()) });
@@ -126,7 +125,7 @@ describe('swarmscope start refuses a data directory it cannot use', () => {
   });
 
   it('exits 2 naming a corrupt database file', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-corrupt-'));
+    const dataDir = tempDataDir('swarmscope-corrupt-');
     writeFileSync(join(dataDir, 'history.duckdb'), Buffer.alloc(64 * 1024, 7));
     const cli = run(['start', '--no-fleet'], { SWARMSCOPE_DATA_DIR: dataDir, ...(await ports()) });
     expect(await cli.exited).toBe(2);
@@ -137,7 +136,7 @@ describe('swarmscope start refuses a data directory it cannot use', () => {
   });
 
   it('exits 2 naming a database of a newer schema version', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-newer-'));
+    const dataDir = tempDataDir('swarmscope-newer-');
     const instance = await DuckDBInstance.create(join(dataDir, 'history.duckdb'));
     const connection = await instance.connect();
     await connection.run(`CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL); INSERT INTO meta VALUES ('schema_version', '99')`);

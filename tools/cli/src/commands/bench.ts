@@ -430,6 +430,7 @@ export async function bench(argv: readonly string[]): Promise<void> {
     batch: { type: 'string' },
     concurrency: { type: 'string' },
     hours: { type: 'string' },
+    minutes: { type: 'string' },
     seed: { type: 'string' },
     days: { type: 'string' },
     rate: { type: 'string' },
