@@ -14,6 +14,7 @@ import {
 } from '@swarmscope/core';
 import { HistoryFaultError, firstLine, storageProblem } from './errors';
 import { openHistoryDb } from './open';
+import { TOOL_USAGE_COLUMNS } from './tool-usage';
 import { WINDOW_QUANTILES, hourlyRange, rangePercentiles, windowRange } from './window-reads';
 import {
   AGENT_COLUMNS, ANOMALY_COLUMNS, DECISION_COLUMNS, EDGE_COLUMNS, EMERGENCE_COLUMNS, INCIDENT_COLUMNS, POLICY_COLUMNS, TIMELINE_COLUMNS,
@@ -21,7 +22,7 @@ import {
   type Columns, type Row,
 } from './rows';
 
-export type Table = 'agents' | 'windows' | 'windows_hourly' | 'series_windows' | 'series_windows_hourly' | 'edges' | 'anomaly_events' | 'emergence_events' | 'incidents' | 'incident_timeline' | 'scaling_decisions' | 'policies';
+export type Table = 'agents' | 'windows' | 'windows_hourly' | 'series_windows' | 'series_windows_hourly' | 'edges' | 'tool_usage' | 'anomaly_events' | 'emergence_events' | 'incidents' | 'incident_timeline' | 'scaling_decisions' | 'policies';
 
 const TABLE_COLUMNS: Record<Table, { columns: Columns; replace?: string }> = {
   agents: { columns: AGENT_COLUMNS, replace: 'id' },
@@ -30,6 +31,7 @@ const TABLE_COLUMNS: Record<Table, { columns: Columns; replace?: string }> = {
   series_windows: { columns: WINDOW_COLUMNS },
   series_windows_hourly: { columns: WINDOW_COLUMNS },
   edges: { columns: EDGE_COLUMNS },
+  tool_usage: { columns: TOOL_USAGE_COLUMNS },
   anomaly_events: { columns: ANOMALY_COLUMNS },
   emergence_events: { columns: EMERGENCE_COLUMNS },
   incidents: { columns: INCIDENT_COLUMNS, replace: 'id' },
@@ -104,6 +106,11 @@ export class History {
 
   writeGraph(windows: readonly GraphWindow[]): Promise<void> {
     return this.enqueue('edges', windows.flatMap(edgeRows));
+  }
+
+  /** Tool usage rows of closed windows (see ToolUsageRecorder). */
+  writeToolUsage(rows: Row[]): Promise<void> {
+    return this.enqueue('tool_usage', rows);
   }
 
   writeAnomalies(events: readonly AnomalyEvent[]): Promise<void> {

@@ -86,8 +86,11 @@ describe('maintenance jobs', () => {
     const now = 100 * DAY;
     await history.writeAnomalies([anomaly('old', now - 31 * DAY), anomaly('new', now - DAY)]);
     await history.writeIncidents([{ ...incident('gone', 'resolved'), updatedAt: now - 40 * DAY }, { ...incident('open'), updatedAt: now - 40 * DAY }]);
+    const usage = (start: number) => ({ start, duration_ms: 60_000, pool: 'support', tool: 'search', calls: 1, errors: 0, duration_seconds: 0.5 });
+    await history.writeToolUsage([usage(now - 31 * DAY), usage(now - DAY)]);
     const dropped = await pruneOld(history, now, retention);
-    expect(dropped).toMatchObject({ anomaly_events: 1, incidents: 1, incident_timeline: 2 });
+    expect(dropped).toMatchObject({ anomaly_events: 1, incidents: 1, incident_timeline: 2, tool_usage: 1 });
+    expect(await history.select('SELECT start FROM tool_usage')).toEqual([{ start: String(now - DAY) }]);
     expect((await history.anomalyEvents(0, now)).map((e) => e.id)).toEqual(['new']);
     expect((await history.unresolvedIncidents()).map((i) => i.id)).toEqual(['open']);
     expect(await history.incident('gone')).toBeUndefined();

@@ -91,6 +91,7 @@ export async function pruneOld(history: History, now: number, retention: Retenti
     };
     for (const { hourly } of WINDOW_TABLES) await run(hourly, `DELETE FROM ${hourly} WHERE start < $1`, rollupBefore);
     await run('edges', 'DELETE FROM edges WHERE start < $1', eventsBefore);
+    await run('tool_usage', 'DELETE FROM tool_usage WHERE start < $1', eventsBefore);
     await run('anomaly_events', 'DELETE FROM anomaly_events WHERE time < $1', eventsBefore);
     await run('emergence_events', 'DELETE FROM emergence_events WHERE time < $1', eventsBefore);
     await run('scaling_decisions', 'DELETE FROM scaling_decisions WHERE time < $1', eventsBefore);

@@ -50,8 +50,11 @@ export async function hourlyRange(select: Select, key: string, fromMs: number, t
   );
   const rolled = await select(
     `WITH m AS (
-       SELECT * FROM (SELECT (start // ${HOUR_MS}) * ${HOUR_MS} AS hour, * FROM ${raw} WHERE key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT ${NEWEST})
-       WHERE hour NOT IN (SELECT start FROM ${hourly} WHERE key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT)),
+       -- Only the hours not rolled up yet (filtered before the newest-row pick: the bins of the others are never read).
+       SELECT (start // ${HOUR_MS}) * ${HOUR_MS} AS hour, * FROM ${raw}
+       WHERE key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT
+         AND (start // ${HOUR_MS}) * ${HOUR_MS} NOT IN (SELECT start FROM ${hourly} WHERE key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT)
+       ${NEWEST}),
      totals AS (
        SELECT hour, sum(count) AS count, sum(errors) AS errors, sum(latency_samples) AS samples,
          sum(latency_mean * latency_samples) AS mean_sum, sum(latency_p50 * latency_samples) AS p50_sum,
@@ -113,12 +116,13 @@ export async function rangePercentiles(select: Select, key: string, fromMs: numb
   // An hour rolled up stands for its windows where it lies inside the range (or its windows are gone); the windows
   // of the other hours count one by one. A day of a pool: 23 hourly rows and the current hour's minutes, not 1,440.
   const columns = 'start, duration_ms, written_at, latency_bins, latency_samples, latency_p50, latency_p95, latency_p99';
-  const w = `WITH m AS (
-      SELECT ${columns}, (start // ${HOUR_MS}) * ${HOUR_MS} AS hour FROM ${raw} WHERE key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT ${NEWEST}),
-    h AS (
-      SELECT ${columns} FROM ${hourly} WHERE key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT ${NEWEST}),
-    hu AS (SELECT * FROM h WHERE start + duration_ms - 1 <= $3::BIGINT OR start NOT IN (SELECT hour FROM m)),
-    w AS (SELECT * FROM hu UNION ALL SELECT ${columns} FROM m WHERE hour NOT IN (SELECT start FROM hu))`;
+  const hour = `(start // ${HOUR_MS}) * ${HOUR_MS}`;
+  const inRange = 'key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT';
+  const w = `WITH mh AS (SELECT DISTINCT ${hour} AS hour FROM ${raw} WHERE ${inRange}),
+    h AS (SELECT ${columns} FROM ${hourly} WHERE ${inRange} ${NEWEST}),
+    hu AS (SELECT * FROM h WHERE start + duration_ms - 1 <= $3::BIGINT OR start NOT IN (SELECT hour FROM mh)),
+    m AS (SELECT ${columns} FROM ${raw} WHERE ${inRange} AND ${hour} NOT IN (SELECT start FROM hu) ${NEWEST}),
+    w AS (SELECT * FROM hu UNION ALL SELECT * FROM m)`;
   const params = [key, String(fromMs), String(toMs)];
   if (kindOf(key) === 'agent') {
     const unknown = quantiles.filter((q) => !(WINDOW_QUANTILES as readonly number[]).includes(q));

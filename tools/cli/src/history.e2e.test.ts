@@ -83,6 +83,11 @@ describe('swarmscope start keeps its history', () => {
     expect(await getJson(`${second.autoscalerUrl}/policies/probe`)).toMatchObject({ pool: 'probe', minReplicas: 7, maxReplicas: 20 });
     const reopened = await getJson(`${second.incidentsUrl}/incidents/${incident.id}`);
     expect(reopened.id).toBe(incident.id);
+    // The pool's latency percentiles over the windows from before the kill, read from the file: every sample of them.
+    const percentiles = await getJson(`${second.url}/windows/pool/probe/percentiles?from=${before[0]!.start}&to=${before.at(-1)!.start}`);
+    expect(percentiles).toMatchObject({ method: 'sketch', unsketched: 0, windows: before.length });
+    expect(percentiles.samples).toBe(before.reduce((sum, w) => sum + (w as unknown as { latency: { samples: number } }).latency.samples, 0));
+    expect(percentiles.percentiles.p99).toBeGreaterThanOrEqual(percentiles.percentiles.p50);
 
     // The anomaly list continues: the probe's anomalies are listed again, those left open closed by the restart
     // (their detector starts without a baseline), and the detectors say they are warming up.
@@ -93,7 +98,10 @@ describe('swarmscope start keeps its history', () => {
     });
     expect(listed.some((a) => a.explanation.includes('closed at a restart of the platform'))).toBe(true);
     expect((await getJson(`${second.anomalyUrl}/detectors`)).warmUp).toEqual({ agents: 0, warming: 0, reportsToWarm: expect.any(Number) });
-    const fresh = await fetch(`${second.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports: probeReports(PROBE, Date.now()).slice(-20) }) });
+    // The last fresh report used a tool: its usage is written with the open window when the platform stops.
+    const reports = probeReports(PROBE, Date.now()).slice(-20);
+    reports[19] = { ...reports[19]!, tools: { web_search: { calls: 3, errors: 1, durationSeconds: 0.9 } } };
+    const fresh = await fetch(`${second.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports }) });
     expect(fresh.status).toBe(200);
     const warming = await waitFor('the probe warming up', async () => {
       const { warmUp } = await getJson(`${second.anomalyUrl}/detectors`);
@@ -109,6 +117,9 @@ describe('swarmscope start keeps its history', () => {
     const query = run(['query', '--format', 'json', `SELECT count(*)::INTEGER AS n FROM anomaly_events WHERE agent_id = '${PROBE}'`], { SWARMSCOPE_DATA_DIR: dataDir });
     expect(await query.exited).toBe(0);
     expect(JSON.parse(query.output().stdout).n).toBeGreaterThan(0);
+    const tools = run(['query', '--format', 'json', `SELECT tool, sum(calls)::INTEGER AS calls, sum(errors)::INTEGER AS errors FROM tool_usage WHERE pool = 'probe' GROUP BY tool`], { SWARMSCOPE_DATA_DIR: dataDir });
+    expect(await tools.exited).toBe(0);
+    expect(JSON.parse(tools.output().stdout)).toEqual({ tool: 'web_search', calls: 3, errors: 1 });
   }, 120_000);
 });
 
