@@ -99,7 +99,7 @@ describe('swarmscope start keeps its history', () => {
     expect(listed.some((a) => a.explanation.includes('closed at a restart of the platform'))).toBe(true);
     expect((await getJson(`${second.anomalyUrl}/detectors`)).warmUp).toEqual({ agents: 0, warming: 0, reportsToWarm: expect.any(Number) });
     // The last fresh report used a tool: its usage is written with the open window when the platform stops.
-    const reports = probeReports(PROBE, Date.now()).slice(-20);
+    const reports: Array<Record<string, unknown>> = probeReports(PROBE, Date.now()).slice(-20);
     reports[19] = { ...reports[19]!, tools: { web_search: { calls: 3, errors: 1, durationSeconds: 0.9 } } };
     const fresh = await fetch(`${second.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports }) });
     expect(fresh.status).toBe(200);
