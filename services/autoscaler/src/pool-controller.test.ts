@@ -83,7 +83,7 @@ describe('PoolController', () => {
     const settled = replicas[replicas.length - 1]!;
     expect(settled).toBeGreaterThanOrEqual(needed);
     // Above the queueing answer only by the burst headroom a pool without hours of history keeps (the growth prior,
-    // load-growth.ts: a 30 % rise within a lead time assumed 1 % of the time, priced at the default $3 a violation-minute).
+    // load-growth.ts: a 30 % rise within a lead time assumed 1 % of the time, priced at the default $1 a violation-minute).
     expect(settled).toBeLessThanOrEqual(Math.ceil(needed * 1.5));
     const decision = controller.decide(tick(80 * 15_000, { loadRps: 200, agentsReporting: settled, latencyMeanSeconds: 0.21, latencyP95Seconds: 0.62, cpuPercent: 85 }), settled);
     expect(decision.strategy).toBe('cost-optimised');
