@@ -51,6 +51,35 @@ describe('cheapestReplicas (cost and SLO as one objective)', () => {
     expect(plan.replicas).toBe(19);
   });
 
+  it('a step in the burst tail: the count holding it is tried, though the next replica on the flat before it saves nothing', () => {
+    // Load 95 for sure, and in 30 % of lead times a spike to exactly 200 (spikes of one size: batch jobs). 12 replicas
+    // (96 rps) cost $0.12 + $0.30 of risk; 13 to 24 save nothing more (the tail is flat up to 200); 25 (200 rps) cost
+    // $0.25 and no risk. The convex search alone stops at 12 (i20-cost's defect: $0.30 of risk left for $0.13).
+    const burstExceedance = (load: number) => (load < 200 ? 0.3 : 0);
+    expect(cheapestReplicas({ ...base, burstExceedance }).replicas).toBe(12);
+    const plan = cheapestReplicas({ ...base, burstExceedance, burstSteps: (above) => [200].filter((l) => l > above) });
+    expect(plan).toMatchObject({ replicas: 25, sloRiskUsd: 0 });
+    expect(plan.replicaCostUsd).toBeCloseTo(0.25, 10);
+  });
+
+  it('a step too dear to hold is not taken, and the steps beyond it are not tried (the replicas alone cost more)', () => {
+    // Spikes to 2,000 in 30 % of lead times: 250 replicas ($2.50) to hold them against $0.30 of risk: stay at 12.
+    let most = 0;
+    const plan = cheapestReplicas({
+      ...base,
+      holds: (n) => {
+        most = Math.max(most, n);
+        return 8 * n;
+      },
+      burstExceedance: (load) => (load < 2000 ? 0.3 : load < 4000 ? 0.1 : 0),
+      burstSteps: (above) => [2000, 4000].filter((l) => l > above),
+    });
+    expect(plan.replicas).toBe(12);
+    expect(plan.sloRiskUsd).toBeCloseTo(0.3, 10);
+    // Finding the count for 2,000 rps asks up to 256 replicas; for 4,000 it would have asked 512.
+    expect(most).toBeLessThan(500);
+  });
+
   it('the budget and maxReplicas cap the plan and say so', () => {
     expect(cheapestReplicas({ ...base, maxCostUsdPerHour: 4.8 })).toMatchObject({ replicas: 8, limitedBy: 'budget' });
     expect(cheapestReplicas({ ...base, maxReplicas: 7 })).toMatchObject({ replicas: 7, limitedBy: 'maxReplicas' });

@@ -40,6 +40,11 @@ export interface CostInput {
    */
   burstExceedance?: (load: number) => number;
   /**
+   * The loads above `above` at which `burstExceedance` steps down (ascending): an empirical tail is a step function,
+   * so the cost is not convex there and the plan also tries the counts that hold each step.
+   */
+  burstSteps?: (above: number) => readonly number[];
+  /**
    * Ticks in the SLO's minute (default 1). The Normal is a tick's load; a minute's p95 is that of its ticks' mixture,
    * and an M/M/c tail grows exponentially with the load, so the minute is over when about any one tick is:
    * P(minute) = 1 − (1 − P(tick))^k (independent ticks: the white noise; a shared level error makes it a bound).
@@ -59,6 +64,9 @@ export interface CostPlan {
   oneLess?: { replicaCostUsd: number; sloRiskUsd: number };
   limitedBy?: 'budget' | 'maxReplicas';
 }
+
+/** Steps of the burst tail the search tries at most (bounds the decision time). */
+const MAX_BURST_STEPS = 32;
 
 export function cheapestReplicas(input: CostInput): CostPlan {
   const { horizon } = input;
@@ -94,17 +102,18 @@ export function cheapestReplicas(input: CostInput): CostPlan {
     const atLow = { n: low, ...evaluate(low) };
     if (atLow.replicaCostUsd + atLow.sloRiskUsd <= best.replicaCostUsd + best.sloRiskUsd) best = atLow;
   }
-  // Above `low` the cost is convex in n (replica cost linear, risk falling ever slower): bisect for the first n
-  // whose next replica no longer pays, bracketing by doubling the step.
+  // Above `low` the Normal part is convex in n (replica cost linear, risk falling ever slower): bisect for the first
+  // n whose next replica no longer pays, bracketing by doubling the step.
   const total = (n: number) => {
     const c = evaluate(n);
     return c.replicaCostUsd + c.sloRiskUsd;
   };
   const pays = (n: number) => n < cap && total(n + 1) < total(n) - 1e-12;
-  if (pays(low)) {
-    let lo = low;
+  const descend = (from: number): number => {
+    if (!pays(from)) return from;
+    let lo = from;
     let step = 1;
-    let hi = Math.min(cap, low + step);
+    let hi = Math.min(cap, from + step);
     while (hi < cap && pays(hi)) {
       lo = hi;
       step *= 2;
@@ -115,8 +124,31 @@ export function cheapestReplicas(input: CostInput): CostPlan {
       if (pays(mid)) lo = mid;
       else hi = mid;
     }
-    const candidate = { n: hi, ...evaluate(hi) };
-    if (candidate.replicaCostUsd + candidate.sloRiskUsd < best.replicaCostUsd + best.sloRiskUsd) best = candidate;
+    return hi;
+  };
+  const consider = (n: number) => {
+    const c = { n, ...evaluate(n) };
+    if (c.replicaCostUsd + c.sloRiskUsd < best.replicaCostUsd + best.sloRiskUsd - 1e-12) best = c;
+  };
+  const convex = descend(low);
+  if (convex !== low) consider(convex);
+  // The burst history's tail is a step function: on a flat stretch the next replica saves nothing, though the count
+  // holding the next step may pay. Branch and bound over the steps: the risk is never negative, so once the replicas
+  // alone cost more than the best plan's total, no larger count can win.
+  if (input.burstSteps) {
+    let tried = 0;
+    let last = best.n;
+    for (const load of input.burstSteps(input.holds(best.n))) {
+      if (tried >= MAX_BURST_STEPS) break;
+      const n = smallestHolding(input.holds, load, cap);
+      if (n <= last) continue;
+      if (evaluate(n).replicaCostUsd >= best.replicaCostUsd + best.sloRiskUsd) break;
+      tried++;
+      last = n;
+      consider(n);
+      consider(descend(n));
+      if (n >= cap) break;
+    }
   }
   if (best.n === cap && cap < input.maxReplicas && best.violationMinutes > 0.01) limitedBy = 'budget';
   else if (best.n === input.maxReplicas && best.violationMinutes > 0.01) limitedBy = 'maxReplicas';

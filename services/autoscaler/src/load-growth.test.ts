@@ -9,6 +9,10 @@ describe('LoadGrowth', () => {
     expect(growth.exceedance(1.5)).toBeCloseTo(0.1, 2);
     expect(growth.exceedance(2)).toBe(0);
     expect(growth.exceedance(0.5)).toBe(1);
+    // Its tail steps at one ratio, 2 (every burst the same size).
+    expect(growth.stepsAbove(1, 10)).toEqual([2]);
+    expect(growth.stepsAbove(2, 10)).toEqual([]);
+    expect(growth.stepsAbove(0, 1)).toEqual([1]);
   });
 
   it('starts from its prior, which history outweighs, and forgets beyond its window', () => {

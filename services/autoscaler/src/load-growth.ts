@@ -37,6 +37,16 @@ export class LoadGrowth {
     return (above + this.priorWeight * this.prior(ratio)) / (n + this.priorWeight);
   }
 
+  /** The distinct ratios above `ratio`, ascending, at most `max`: where `exceedance` steps down (a step function). */
+  stepsAbove(ratio: number, max: number): number[] {
+    const steps: number[] = [];
+    for (let i = upperBound(this.sorted, ratio); i < this.sorted.length && steps.length < max; i++) {
+      const r = this.sorted[i]!;
+      if (steps.length === 0 || steps[steps.length - 1] !== r) steps.push(r);
+    }
+    return steps;
+  }
+
   get ratios(): number {
     return this.sorted.length;
   }

@@ -72,7 +72,7 @@ const policyFields = {
   tolerance: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(1, 'must be ≤ 1').default(0.1),
   costPerReplicaHourUsd: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').default(0.1),
   /** What a minute of p95 over the SLO costs: cost-optimised weighs it against replica cost (cost.ts). */
-  sloViolationMinuteUsd: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').default(3),
+  sloViolationMinuteUsd: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').default(1),
   /** Optional budget: cost-optimised never plans above it (and says when the SLO is then at risk). */
   maxCostUsdPerHour: z.number({ error: 'must be a number' }).positive('must be > 0').optional(),
   strategies: z.array(z.enum(STRATEGIES, { error: `must be one of ${STRATEGIES.join(', ')}` })).default([...STRATEGIES]),

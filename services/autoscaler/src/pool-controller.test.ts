@@ -83,7 +83,7 @@ describe('PoolController', () => {
     const settled = replicas[replicas.length - 1]!;
     expect(settled).toBeGreaterThanOrEqual(needed);
     // Above the queueing answer only by the burst headroom a pool without hours of history keeps (the growth prior,
-    // load-growth.ts: a 30 % rise within a lead time assumed 1 % of the time, priced at the default $3 a violation-minute).
+    // load-growth.ts: a 30 % rise within a lead time assumed 1 % of the time, priced at the default $1 a violation-minute).
     expect(settled).toBeLessThanOrEqual(Math.ceil(needed * 1.5));
     const decision = controller.decide(tick(80 * 15_000, { loadRps: 200, agentsReporting: settled, latencyMeanSeconds: 0.21, latencyP95Seconds: 0.62, cpuPercent: 85 }), settled);
     expect(decision.strategy).toBe('cost-optimised');
@@ -135,6 +135,34 @@ describe('PoolController', () => {
     }
     expect(planned).toBeGreaterThanOrEqual(serversForSlo(1000, 5, 1, 1000));
     expect(planned).toBeLessThanOrEqual(serversForSlo(1400, 5, 1, 1000));
+  });
+
+  it('a crowd’s backlog is read at the queue’s rate: the drain planned is the line there is, not λ/(cμ) times it', () => {
+    // An hour at 100 rps, then a crowd at 3,000 rps (30 ×) for 5 minutes; replicas start in 2 minutes, so a line grows
+    // (the pool model's fluid backlog: the truth). The plan drains it within the 120 s lead time: backlog / 120 s.
+    // Little's law counted at the arrivals (i20-cost) read 3,000 rps × a request's wait — with 30 replicas serving,
+    // a line 20 times too long: 60,000 rps of drain at 385,000 queued (tick 248), where 3,000 is the answer.
+    const controller = new PoolController(bench({ maxReplicas: 100_000 }));
+    const model = new PoolModel({ serviceRate: 5, startupSeconds: 120, initialReplicas: 30, measurementNoise: 0, seed: 3 });
+    const misread: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const at = i * 15_000;
+      const before = model.backlogRequests;
+      const served = model.serve(at, i >= 240 && i < 260 ? 3000 : 100, 15_000);
+      const current = model.replicas;
+      const decision = controller.decide(served.observation, current);
+      // The tick's mean line (what its requests waited behind), over the lead time; judged where it is long.
+      const truth = (before + model.backlogRequests) / 2 / 120;
+      const drain = decision.plan?.drainRps ?? 0;
+      // Never a longer line than there is; and while the crowd's line is long, within 15 % of it (when the crowd ends
+      // the tick's mean wait mixes the line and the empty queue after it: an under-read, that tick only).
+      if (drain > 1.15 * truth + 50 || (i < 260 && truth > 1000 && drain < 0.85 * truth)) misread.push(`tick ${i}: drain ${drain.toFixed(0)} rps, line ${truth.toFixed(0)} rps`);
+      if (decision.desired !== current) {
+        model.setReplicas(at + 15_000, decision.desired);
+        controller.recordScale(at + 15_000, current, decision.desired);
+      }
+    }
+    expect(misread).toEqual([]);
   });
 
   it('a scale-up after a jump in load is sized to the demand at once, not in multiplicative steps', () => {

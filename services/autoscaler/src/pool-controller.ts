@@ -21,6 +21,7 @@
  *     then the rate policies per period (scale-ups sized to demand still move at most this fast).
  * Time comes in as data: `decide(observation)` reads no clock.
  */
+import { BacklogEstimate } from './backlog';
 import { CapacityEstimator, type CapacityEstimate, type CapacityOptions, type EvidenceVerdict } from './capacity';
 import { cheapestReplicas, smallestHolding, type CostPlan, type LoadPoint } from './cost';
 import { HorizontalAutoscaler, replicasForMetrics, type HpaBehavior, type MetricRatio } from './hpa';
@@ -122,6 +123,8 @@ const MODEL_ERROR = 0.02;
 /** Relative grid of SLO·μ for the memo of `holds`, and how many grids are kept. */
 const GRID = 1.01;
 const HOLDS_MEMOS = 8;
+/** Steps of the burst history's tail the cost search is offered above its convex optimum (cost.ts tries ≤ 32). */
+const BURST_STEPS = 64;
 /** Half-life of the pool's typical load (the unit of its burst history). */
 const TYPICAL_HALF_LIFE_SECONDS = 6 * 3600;
 
@@ -131,6 +134,7 @@ export class PoolController {
   private readonly estimator: CapacityEstimator;
   private readonly trend = new LoadTrend(TREND_TICKS);
   private readonly growth = new LoadGrowth();
+  private readonly backlog = new BacklogEstimate();
   private readonly recentLoads: number[] = [];
   /** The pool's typical load: an EWMA with a 6-hour half-life (the unit bursts are counted in, load-growth.ts). */
   private typical: number | undefined;
@@ -225,11 +229,13 @@ export class PoolController {
       holds = this.holdsFor(mu, slo);
       // Bounded exploration: the load now may not run a replica above the highest utilisation served + the step.
       const explorationFloor = Math.ceil(observation.loadRps / (estimate.utilisationCeiling * mu) - 1e-9);
-      // A backlog the model does not explain: Little's law on the excess mean latency, drained within the lead time.
+      // A backlog the model does not explain (backlog.ts: Little's law at the queue's service rate, capped by the
+      // arrivals beyond capacity since the overload began), drained within the lead time.
+      this.backlog.observe(observation.loadRps, ready * mu, tickSeconds);
       let drain = 0;
       if (sloBreached && observation.latencyMeanSeconds > 0) {
         const modelled = ready > 0 && observation.loadRps < ready * mu ? meanSojourn(observation.loadRps, ready, mu) : 1 / mu;
-        drain = (observation.loadRps * Math.max(0, observation.latencyMeanSeconds - modelled)) / Math.max(p.leadTimeSeconds, tickSeconds);
+        drain = this.backlog.requests(observation.latencyMeanSeconds - modelled, ready * mu) / Math.max(p.leadTimeSeconds, tickSeconds);
       }
       // A tick's load, white noise and all: a minute's p95 is over when about any one of its ticks is (cost.ts).
       const white = projected?.whiteStd ?? 0;
@@ -262,6 +268,7 @@ export class PoolController {
       if (on.has('predictive')) recommendations.predictive = Math.max(explorationFloor, smallestHolding(holds, peak.mean, p.maxReplicas));
       let costPlan: CostPlan | undefined;
       if (on.has('cost-optimised')) {
+        const scale = burstScale(level, this.typical ?? level);
         costPlan = cheapestReplicas({
           horizon,
           serving: ready,
@@ -274,10 +281,8 @@ export class PoolController {
           maxReplicas: p.maxReplicas,
           ...(p.maxCostUsdPerHour !== undefined ? { maxCostUsdPerHour: p.maxCostUsdPerHour } : {}),
           ticksPerMinute: Math.max(1, Math.round(60 / tickSeconds)),
-          burstExceedance: (limit) => {
-            const scale = burstScale(level, this.typical ?? level);
-            return scale > 0 ? this.growth.exceedance(1 + (limit - level) / scale) : 0;
-          },
+          burstExceedance: (limit) => (scale > 0 ? this.growth.exceedance(1 + (limit - level) / scale) : 0),
+          burstSteps: (above) => (scale > 0 ? this.growth.stepsAbove(1 + (above - level) / scale, BURST_STEPS).map((ratio) => level + (ratio - 1) * scale) : []),
         });
         base = costPlan.replicas;
         strategy = 'cost-optimised';

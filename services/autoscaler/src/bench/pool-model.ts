@@ -33,7 +33,7 @@ const MAX_WAIT_SECONDS = 3600;
  */
 export class PoolModel {
   private readyAt: number[];
-  private readonly mu: number;
+  private mu: number;
   private readonly startupMs: number;
   private readonly noise: number;
   private readonly random: SeededRandom;
@@ -61,6 +61,12 @@ export class PoolModel {
     let n = 0;
     for (const t of this.readyAt) if (t <= at) n++;
     return n;
+  }
+
+  /** Requests per second one replica serves from now on (a request's cost changed: a new model, a new version). */
+  setServiceRate(rate: number): void {
+    if (!(rate > 0)) throw new RangeError(`service rate must be > 0, got ${rate}`);
+    this.mu = rate;
   }
 
   setReplicas(at: number, replicas: number): void {

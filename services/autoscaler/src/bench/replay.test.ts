@@ -1,4 +1,5 @@
 import { loadTrace } from './load-traces';
+import { serversForSlo } from '../queueing';
 import { compare, loadAt, replay } from './replay';
 
 describe('trace replay through the pool model', () => {
@@ -18,6 +19,25 @@ describe('trace replay through the pool model', () => {
     const jump = { name: 'jump', stepSeconds: 60, rps: Float64Array.from({ length: 30 }, (_, i) => (i < 10 ? 5 : 100)) };
     expect(replay(jump, 'hpa', { startupSeconds: 120 }).sloViolationMinutes).toBeGreaterThanOrEqual(2);
     expect(replay(jump, 'oracle', { startupSeconds: 120 }).sloViolationMinutes).toBe(0);
+  });
+
+  it('a step in the cost of a request: each replica serves less from then on, and the oracle follows', () => {
+    // 50 rps for an hour; from minute 30 a request costs 1.5 times as much (μ 5 → 3.33).
+    const flat = { name: 'flat', stepSeconds: 60, rps: new Float64Array(60).fill(50) };
+    const setup = { startupSeconds: 120, costSteps: [{ atSeconds: 1800, factor: 1.5 }] };
+    const before = serversForSlo(50, 5, 1, 1000);
+    const after = serversForSlo(50, 5 / 1.5, 1, 1000);
+    expect(after).toBeGreaterThan(before);
+    const oracle = replay(flat, 'oracle', setup);
+    expect(oracle.sloViolationMinutes).toBe(0);
+    // Half an hour at each count, the later one asked a start-up (8 ticks) early.
+    expect(oracle.replicaHours).toBeCloseTo(0.5 * before + 0.5 * after + ((after - before) * 8 * 15) / 3600, 6);
+    expect(replay(flat, 'oracle', { startupSeconds: 120 }).replicaHours).toBeCloseTo(before, 6);
+  });
+
+  it('refuses a cost step no replica count can serve within the SLO (a lone request over it)', () => {
+    const flat = { name: 'flat', stepSeconds: 60, rps: new Float64Array(10).fill(50) };
+    expect(() => replay(flat, 'oracle', { costSteps: [{ atSeconds: 60, factor: 2 }] })).toThrow(/SLO of 1 s cannot be held at 2.50 rps per replica/);
   });
 
   it('is deterministic', () => {

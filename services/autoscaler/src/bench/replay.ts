@@ -20,6 +20,11 @@ export interface PoolSetup {
   tickSeconds?: number;
   /** Linear interpolation between trace points (default: each value holds until the next). */
   interpolate?: boolean;
+  /**
+   * Steps of a request's cost: from `atSeconds` on, a request costs `factor` × what it cost at the start, so a
+   * replica serves serviceRate / factor (the scalers are not told; they see latency and CPU change).
+   */
+  costSteps?: ReadonlyArray<{ atSeconds: number; factor: number }>;
   /** Seed of the model's measurement noise. */
   seed?: number;
 }
@@ -127,10 +132,17 @@ export function replay(trace: LoadTrace, which: ScalerName, setup: PoolSetup = {
   const interpolate = setup.interpolate ?? false;
   const ticks = Math.floor((trace.rps.length * trace.stepSeconds) / tickSeconds);
   const loads = Array.from({ length: ticks }, (_, i) => loadAt(trace, i * tickSeconds, interpolate, tickSeconds));
-  const needCache = new Map<number, number>();
-  const needs = loads.map((load) => {
-    let need = needCache.get(load);
-    if (need === undefined) needCache.set(load, (need = serversForSlo(load, mu, slo, LIMIT)));
+  const steps = [...(setup.costSteps ?? [])].sort((a, b) => a.atSeconds - b.atSeconds);
+  const rateAt = (i: number) => mu / (steps.filter((s) => s.atSeconds <= i * tickSeconds).at(-1)?.factor ?? 1);
+  const rates = Array.from({ length: ticks }, (_, i) => rateAt(i));
+  // One request alone takes ln 20 / μ at its p95 (exponential service): no replica count holds a tighter SLO.
+  const slowest = Math.min(mu, ...rates);
+  if (Math.log(20) / slowest > slo) throw new RangeError(`an SLO of ${slo} s cannot be held at ${slowest.toPrecision(3)} rps per replica (a lone request's p95 is ${(Math.log(20) / slowest).toPrecision(3)} s)`);
+  const needCache = new Map<string, number>();
+  const needs = loads.map((load, i) => {
+    const key = `${load}@${rates[i]}`;
+    let need = needCache.get(key);
+    if (need === undefined) needCache.set(key, (need = serversForSlo(load, rates[i]!, slo, LIMIT)));
     return need;
   });
   const startupTicks = Math.ceil(startup / tickSeconds);
@@ -138,7 +150,7 @@ export function replay(trace: LoadTrace, which: ScalerName, setup: PoolSetup = {
   for (let j = 0; j <= Math.min(ticks - 1, startupTicks); j++) initial = Math.max(initial, needs[j]!);
   const policy: Policy = { ...defaultPolicy('bench'), responseTimeSeconds: slo, leadTimeSeconds: startup, maxReplicas: LIMIT, ...policyOverrides };
   const scaler = which === 'hpa' ? hpaAlone() : which === 'combined' ? combined(policy) : oracle(needs, startupTicks);
-  const model = new PoolModel({ serviceRate: mu, startupSeconds: startup, initialReplicas: initial, seed: setup.seed ?? 7 });
+  const model = new PoolModel({ serviceRate: rates[0] ?? mu, startupSeconds: startup, initialReplicas: initial, seed: setup.seed ?? 7 });
   const tickMs = tickSeconds * 1000;
   let replicaSeconds = 0;
   let scaleEvents = 0;
@@ -159,6 +171,7 @@ export function replay(trace: LoadTrace, which: ScalerName, setup: PoolSetup = {
       closeMinute();
       minute = thisMinute;
     }
+    if (i > 0 && rates[i] !== rates[i - 1]) model.setServiceRate(rates[i]!);
     replicaSeconds += model.replicas * tickSeconds;
     const served = model.serve(at, loads[i]!, tickMs);
     const arrivals = loads[i]! * tickSeconds;

@@ -3,13 +3,13 @@ import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createLogger, MemoryBus, parseEnv, topics, type SampleReport } from '@swarmscope/core';
 import { autoscalerEnv, compare, CONSUMER_GROUP, loadTrace, parseTraceCsv, runAutoscaler, scaleToMean, SimulatorActuator, TRACE_NAMES, type LoadTrace, type PoolSetup, type ReplayResult, type ScalerName } from '@swarmscope/autoscaler';
-import { heavyTailTraces, toCsv, validationTraces } from '@swarmscope/fleetgen';
+import { heavyTailTraces, poolShiftTraces, toCsv, validationTraces } from '@swarmscope/fleetgen';
 import { startControlServer } from '@swarmscope/simulator';
 import { UsageError } from '../args';
 import { percentile } from './percentile';
 
 /** The trace sets of the suite: what the defaults were chosen on (seeded) and the held-out ones. */
-export const AUTOSCALER_SETS = ['seeded', 'fleetgen', 'heavy-tails', 'nab'] as const;
+export const AUTOSCALER_SETS = ['seeded', 'fleetgen', 'heavy-tails', 'pool-shifts', 'nab'] as const;
 export type AutoscalerSet = (typeof AUTOSCALER_SETS)[number];
 
 export interface AutoscalerBenchOptions {
@@ -51,10 +51,12 @@ export async function runAutoscalerBench(options: AutoscalerBenchOptions): Promi
     `autoscaler: pool model M/M/c, ${options.pool.serviceRate} rps per replica, ${options.pool.startupSeconds} s start-up, SLO p95 ≤ ${options.pool.sloSeconds} s per minute, 15 s ticks\n`,
   );
   const rows: Row[] = [];
-  const run = (set: string, trace: LoadTrace) => {
+  // A trace may bring its own pool (start-up delay, steps in a request's cost): pool-shifts does.
+  const run = (set: string, trace: LoadTrace, pool: Partial<PoolSetup> = {}) => {
     const scaled = options.meanRps !== undefined ? scaleToMean(trace, options.meanRps) : trace;
-    process.stdout.write(`autoscaler: replaying ${trace.name} (${((trace.rps.length * trace.stepSeconds) / 86_400).toFixed(1)} days)...\n`);
-    rows.push({ set, trace: trace.name, ...compare(scaled, setup, options.sloViolationMinuteUsd !== undefined ? { sloViolationMinuteUsd: options.sloViolationMinuteUsd } : {}) });
+    const own = pool.startupSeconds !== undefined || (pool.costSteps?.length ?? 0) > 0 ? ` (its pool: ${pool.startupSeconds ?? options.pool.startupSeconds} s start-up${pool.costSteps?.length ? `, request cost ${pool.costSteps.map((c) => `×${c.factor} at ${(c.atSeconds / 86_400).toFixed(2)} d`).join(', ')}` : ''})` : '';
+    process.stdout.write(`autoscaler: replaying ${trace.name} (${((trace.rps.length * trace.stepSeconds) / 86_400).toFixed(1)} days)${own}...\n`);
+    rows.push({ set, trace: trace.name, ...compare(scaled, { ...setup, ...pool }, options.sloViolationMinuteUsd !== undefined ? { sloViolationMinuteUsd: options.sloViolationMinuteUsd } : {}) });
   };
   if (options.trace) {
     if (!existsSync(options.trace)) throw new UsageError(`--trace: no file ${options.trace}`);
@@ -71,7 +73,10 @@ export async function runAutoscalerBench(options: AutoscalerBenchOptions): Promi
     // its price on them with seeded); heavy-tails: written before that choice and never tuned on.
     if (sets.has('seeded')) for (const name of TRACE_NAMES) run('seeded (tuned on)', loadTrace(name, { days: options.days, seed: options.seed }));
     if (sets.has('fleetgen')) for (const t of validationTraces()) run('fleetgen (tuned on since i20-cost)', parseTraceCsv(toCsv(t), t.name));
-    if (sets.has('heavy-tails')) for (const t of heavyTailTraces()) run('held out: heavy tails', parseTraceCsv(toCsv(t), t.name));
+    // heavy-tails: i20-cost's held-out family, seen since (i20-cost2 chose its price on it with the rest); pool-shifts:
+    // written by i20-cost2 before its tuning and replayed only once its parameters were fixed.
+    if (sets.has('heavy-tails')) for (const t of heavyTailTraces()) run('heavy tails (tuned on since i20-cost2)', parseTraceCsv(toCsv(t), t.name));
+    if (sets.has('pool-shifts')) for (const t of poolShiftTraces()) run('held out: pool shifts', parseTraceCsv(toCsv(t), t.name), { startupSeconds: t.startupSeconds, costSteps: t.costSteps });
     if (sets.has('nab')) {
       for (const file of NAB_LOAD_SERIES) {
         const path = join(options.nab, file);

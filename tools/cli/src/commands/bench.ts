@@ -281,7 +281,8 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     Without it: the seeded traces (D days, default 3, seed 42) and the held-out ones (fleetgen, NAB traffic series
     under DIR, default /work/shared/nab/data) scaled to a mean of R (default 100) rps, then decision time through
     the simulator control endpoint. --sets: a comma list of seeded, fleetgen, heavy-tails (fleetgen's second,
-    Pareto ON/OFF family), nab (default all). --violation-minute-usd: the combined policy's price of an
+    Pareto ON/OFF family), pool-shifts (its third: each trace brings its pool's start-up delay, 30 s to 5 min, and
+    may step a request's cost), nab (default all). --violation-minute-usd: the combined policy's price of an
     SLO-violation minute (default the policy's).`,
     async run(values) {
       await runAutoscalerBench({

@@ -2,3 +2,5 @@ export { diurnalWeekly, flashCrowds, llmServingHour, slowGrowth, toCsv, validati
 export type { Trace } from './load-traces';
 export { TraceRandom } from './random';
 export { batchSpikes, heavyTailTraces, paretoOnOff, regimeWeeks } from './heavy-tails';
+export { costSteps, logisticGrowth, poolShiftTraces, twoPeakCrowds } from './pool-shifts';
+export type { PoolTrace } from './pool-shifts';
