@@ -9,22 +9,21 @@ function observe(e: ExcursionEnvelope, ms: number): void {
 }
 
 describe('ExcursionEnvelope', () => {
-  it('holds maxHoldMs until it has observed minExposureMs, then nothing when no excursion was ever seen', () => {
-    const e = new ExcursionEnvelope({ maxHoldMs: 120_000, minExposureMs: 12 * HOUR });
+  it('holds maxHoldMs until 1 / budget agent-days are observed (10 at 0.1 a day), then nothing when no excursion was ever seen', () => {
+    const e = new ExcursionEnvelope({ maxHoldMs: 120_000, budgetPerDay: 0.1 });
     expect(e.holdMs(3)).toBe(120_000);
-    observe(e, 11 * HOUR);
+    observe(e, 9 * DAY);
     expect(e.holdMs(3)).toBe(120_000);
-    observe(e, 2 * HOUR);
+    // 12 days observed are 10.5 once decayed (30-day half-life).
+    observe(e, 3 * DAY);
     expect(e.holdMs(3)).toBe(0);
   });
 
   it('waits as long as its usual excursions last: 12 a day of ×4–6 for up to 90 s → a ×3–6 shift waits 90 s', () => {
     const e = new ExcursionEnvelope();
-    // Two days, an excursion every 2 hours: lengths 15–89 s, peaks ×4–6.
-    for (let i = 0; i < 24; i++) {
-      observe(e, 2 * HOUR);
-      e.record(4 + (i % 3), 15_000 + ((i * 37) % 75) * 1000);
-    }
+    observe(e, 20 * DAY);
+    // An excursion every 2 hours: lengths 15–89 s, peaks ×4–6.
+    for (let i = 0; i < 240; i++) e.record(4 + (i % 3), 15_000 + ((i * 37) % 75) * 1000);
     expect(e.holdMs(3)).toBe(90_000);
     expect(e.holdMs(6)).toBe(90_000);
     // A shift far beyond its usual peaks (×12: above 6 × the slack of 1.25) had no like: it need not wait.
@@ -43,7 +42,7 @@ describe('ExcursionEnvelope', () => {
 
   it('never holds longer than maxHoldMs, and does not learn excursions that long (more likely faults)', () => {
     const e = new ExcursionEnvelope({ maxHoldMs: 100_000 });
-    observe(e, DAY);
+    observe(e, 20 * DAY);
     for (let i = 0; i < 20; i++) e.record(3, 500_000);
     expect(e.holdMs(3)).toBe(0);
     // 95-second excursions: their class ends at 105 s, the hold at 100.
@@ -74,19 +73,19 @@ describe('ExcursionEnvelope', () => {
     expect(fresh.holdMs(3, pool)).toBe(75_000);
   });
 
-  it('trusts nothing from a pool not yet observed long enough, however long its own history', () => {
+  it('holds its ceiling with a pool not yet observed, however long its own history', () => {
     const own = new ExcursionEnvelope({ maxHoldMs: 90_000 });
-    observe(own, 2 * DAY);
+    observe(own, 20 * DAY);
     expect(own.holdMs(3)).toBe(0);
     expect(own.holdMs(3, new ExcursionEnvelope())).toBe(90_000);
   });
 
-  it('forgets: with a 1-day half-life, excursions of 10 days ago no longer hold a quiet agent', () => {
-    const e = new ExcursionEnvelope({ halfLifeMs: DAY });
-    observe(e, DAY);
+  it('forgets: with a 30-day half-life, excursions of 200 days ago no longer hold a quiet agent', () => {
+    const e = new ExcursionEnvelope();
+    observe(e, 20 * DAY);
     for (let i = 0; i < 12; i++) e.record(4, 80_000);
     expect(e.holdMs(4)).toBe(90_000);
-    observe(e, 10 * DAY);
+    observe(e, 200 * DAY);
     expect(e.holdMs(4)).toBe(0);
   });
 
@@ -95,7 +94,7 @@ describe('ExcursionEnvelope', () => {
     e.observe(-5);
     e.observe(Number.NaN);
     expect(e.observedMs).toBe(0);
-    observe(e, DAY);
+    observe(e, 20 * DAY);
     e.record(0, 60_000);
     e.record(4, -1);
     e.record(Number.NaN, 60_000);

@@ -2,16 +2,15 @@ import { TYPED_ARRAY_OVERHEAD_BYTES, objectBytes } from '../stream/detector';
 import { stateArrays } from '../../engine/state-arrays';
 
 // Method: the hold is the shortest duration that natural excursions at least this large outlast at a rate ≤ a false-alarm
-// budget per agent-day — excursions as a marked point process (peak, length) counted per unit of observed time — with
-// each agent's rates shrunk toward its pool's by Gamma–Poisson empirical Bayes (Clayton & Kaldor 1987).
+// budget per agent-day — excursions as a marked point process (peak, length) counted per unit of observed time, one
+// unseen excursion of every length added (Laplace's add-one) so only enough observed time can vouch for a short hold —
+// with each agent's rates shrunk toward its pool's by Gamma–Poisson empirical Bayes (Clayton & Kaldor 1987).
 
 export interface ExcursionEnvelopeOptions {
   /** Natural excursions per agent-day allowed to outlast the hold (default 0.1). */
   budgetPerDay?: number;
-  /** The hold while too little has been observed to judge, and the longest hold ever (default 120 s). */
+  /** The longest hold, and the hold while too little has been observed to judge (default 120 s). */
   maxHoldMs?: number;
-  /** Observed time (agent-time, own or pooled) before the envelope is trusted (default 12 h). */
-  minExposureMs?: number;
   /** Weight of the pool's rates in an agent's own estimate, as observed time (default 1 day). */
   priorMs?: number;
   /** Half-life of what was learned, in observed time (default 30 days). */
@@ -34,7 +33,9 @@ const MAX_STEP_MS = 300_000;
  * and the time observed. `record` each excursion that reached the detector's decision level when it ends, `observe`
  * the time between two values; `holdMs(peak, pool)` is how long an excursion that has reached `peak` must last before
  * it alarms: the shortest length that excursions at least peak / slack high outlast at ≤ budgetPerDay per agent-day
- * (0 when none ever did; maxHoldMs before minExposureMs has been observed). An excursion lasting maxHoldMs or longer is
+ * (0 when none ever did). One unseen excursion longer than any is assumed, so the hold stays at maxHoldMs until
+ * 1 / budgetPerDay agent-days have been observed (10 at 0.1: a pool of 100 agents in 2.4 hours, one agent alone in 10
+ * days), and shortens for each kind of excursion as the observed time outweighs it. An excursion lasting maxHoldMs or longer is
  * not learned: no hold can exceed that, and it is more likely a fault than the agent's usual (a fault learned as
  * natural would teach the envelope to wait for the next one). One that alarmed but ended sooner is learned: a false
  * alarm teaches the hold for its like. State: 9 × 16 numbers (1.2 KB).
@@ -42,7 +43,6 @@ const MAX_STEP_MS = 300_000;
 export class ExcursionEnvelope {
   private readonly budget: number;
   private readonly maxHoldMs: number;
-  private readonly minExposureMs: number;
   private readonly priorMs: number;
   private readonly slack: number;
   private readonly decayPerMs: number;
@@ -56,7 +56,6 @@ export class ExcursionEnvelope {
   constructor(options: ExcursionEnvelopeOptions = {}) {
     this.budget = options.budgetPerDay ?? 0.1;
     this.maxHoldMs = options.maxHoldMs ?? 120_000;
-    this.minExposureMs = options.minExposureMs ?? 12 * 3_600_000;
     this.priorMs = options.priorMs ?? DAY_MS;
     this.slack = options.slack ?? 1.25;
     this.decayPerMs = Math.LN2 / (options.halfLifeMs ?? 30 * DAY_MS);
@@ -95,12 +94,9 @@ export class ExcursionEnvelope {
 
   /**
    * How long an excursion that reached `peak` must last before it alarms, ms. With `pool`, this envelope's rates are
-   * shrunk toward the pool's (an agent with little history borrows its pool's envelope); the pool must have been
-   * observed minExposureMs. Without, this one must.
+   * shrunk toward the pool's (an agent with little history borrows its pool's envelope).
    */
   holdMs(peak: number, pool?: ExcursionEnvelope): number {
-    const trusted = pool ? pool.exposure >= this.minExposureMs : this.exposure >= this.minExposureMs;
-    if (!trusted) return this.maxHoldMs;
     const lengths = LENGTH_EDGES_MS.length + 1;
     const fromPeak = firstPeakClassReaching(peak / this.slack);
     // From the longest class down: the rate of excursions at least this long, until it exceeds the budget.
@@ -111,10 +107,12 @@ export class ExcursionEnvelope {
         own += this.counts[i * lengths + j]!;
         if (pool) pooled += pool.counts[i * lengths + j]!;
       }
-      const poolRate = pool ? pooled / pool.scale / pool.exposure : 0;
-      const rate = pool ? (own / this.scale + this.priorMs * poolRate) / (this.exposure + this.priorMs) : own / this.scale / this.exposure;
+      // The unseen excursion (add-one) counts once, in the pool's rate when there is a pool, else in the agent's own.
+      const rate = pool
+        ? (own / this.scale + (this.priorMs * (pooled / pool.scale + 1)) / pool.exposure) / (this.exposure + this.priorMs)
+        : (own / this.scale + 1) / this.exposure;
       // Excursions of class j (lengths up to LENGTH_EDGES_MS[j]) are too frequent: the hold is that class's upper edge.
-      if (rate * DAY_MS > this.budget) return j < LENGTH_EDGES_MS.length ? Math.min(this.maxHoldMs, LENGTH_EDGES_MS[j]!) : this.maxHoldMs;
+      if (!(rate * DAY_MS <= this.budget)) return j < LENGTH_EDGES_MS.length ? Math.min(this.maxHoldMs, LENGTH_EDGES_MS[j]!) : this.maxHoldMs;
     }
     return 0;
   }
