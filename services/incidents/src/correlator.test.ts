@@ -230,10 +230,10 @@ describe('Correlator', () => {
     const transition = emergence('phase_transition', named, 0, { scope: 'research' });
     c.onEmergence(transition);
     c.onEmergence({ ...transition, event: 'closed', time: s(100), endedAt: s(100) });
-    // Reported at 180 s after a 2-minute hold: it began at 58 s, while the transition named r-2.
-    c.onAnomaly(anomaly('r-2', 180, { pool: 'research', evidence: { 'tail-shift.runSeconds': 122 } }));
+    // Reported at 180 s after a 2-minute hold, with its onset (58 s) as startedAt: it began while the transition named r-2.
+    c.onAnomaly(anomaly('r-2', 180, { pool: 'research', startedAt: s(58), evidence: { 'tail-shift.runSeconds': 122 } }));
     // Reported at 180 s, began at 150 s: after the transition ended, new trouble.
-    c.onAnomaly(anomaly('r-4', 180, { pool: 'research', model: 'llama-3.1-8b', evidence: { 'tail-shift.runSeconds': 30 } }));
+    c.onAnomaly(anomaly('r-4', 180, { pool: 'research', model: 'llama-3.1-8b', startedAt: s(150), evidence: { 'tail-shift.runSeconds': 30 } }));
     run(c, 0, 260);
     const incidents = c.list();
     expect(incidents).toHaveLength(2);

@@ -401,10 +401,10 @@ export class Correlator {
       }
     }
     if (this.joinOwnIncident(anomaly, now, false)) return undefined;
-    // A detector that waits for a shift to hold (a `for:`) reports it late, with how long it ran (`runSeconds`):
-    // trouble that began while an ended event named its agent is still that event's.
+    // A detector that waits for a shift to hold (a `for:`) reports it late, with its onset as `startedAt`: trouble that
+    // began while an ended event named its agent is still that event's.
     const named = this.namedUntil.get(anomaly.agentId);
-    const namedBy = named && onsetOf(anomaly) <= named.endedAt ? this.active.get(named.incidentId) : undefined;
+    const namedBy = named && anomaly.startedAt <= named.endedAt ? this.active.get(named.incidentId) : undefined;
     if (namedBy) {
       this.addAnomaly(namedBy, anomaly, now, `explained by ${emergenceSummary(namedBy)}`);
       return undefined;
@@ -900,13 +900,6 @@ function toEntry(event: AnomalyEvent): IncidentAnomaly {
 function hasAnomalyOf(incident: Working, agentId: string): boolean {
   for (const a of incident.anomalies.values()) if (a.agentId === agentId) return true;
   return false;
-}
-
-/** When an anomaly's trouble began: a detector that waits for a shift to hold says how long it ran (`<detector>.runSeconds`). */
-function onsetOf(anomaly: IncidentAnomaly): number {
-  let runSeconds = 0;
-  for (const key in anomaly.evidence) if (key === 'runSeconds' || key.endsWith('.runSeconds')) runSeconds = Math.max(runSeconds, anomaly.evidence[key]!);
-  return anomaly.startedAt - runSeconds * 1000;
 }
 
 function emergenceSummary(incident: Working): string {

@@ -121,9 +121,15 @@ describe('AgentAnomalyEngine', () => {
     // A 90-second excursion is an upstream hiccup, not a fault: nothing.
     expect(feed(loose, a, 90, { latency: 5.4 }).filter((e) => e.event === 'opened')).toEqual([]);
     feed(loose, a, 600);
+    const began = T0 + a.t + 1000;
     const spike = feed(loose, a, 240, { latency: 5.4 }).filter((e) => e.event === 'opened');
     expect(spike).toHaveLength(1);
     expect(spike[0]!.type).toBe('latency_spike');
+    // Published after the hold, it started when the shift did (its run's first high value: the shift's first report, or
+    // an ordinary high value a few seconds before), not when the hold passed.
+    expect(spike[0]!.time - spike[0]!.startedAt).toBeGreaterThanOrEqual(120_000);
+    expect(Math.abs(spike[0]!.startedAt - began)).toBeLessThan(15_000);
+    expect(spike[0]!.id).toBe(`a-3:${spike[0]!.startedAt}:1`);
     expect(spike[0]!.explanation).toMatch(/response_time_seconds above its usual 90th percentile [\d.]+ for 1[2-9]\d(\.\d+)? s/);
 
     const tight = new AgentAnomalyEngine({ latencySlos: { pools: { support: { seconds: 2, target: 0.99 } }, models: {} }, univariateMetrics: [] });
@@ -161,10 +167,14 @@ describe('AgentAnomalyEngine', () => {
     const byAgent = new Map<string, AnomalyEvent>();
     for (const e of events) if (e.event !== 'resolved') byAgent.set(e.agentId, e);
     expect(byAgent.has('q-1')).toBe(false);
+    const floodBegan = T0 + 900_000;
     for (const a of agents) {
       const e = byAgent.get(a.id)!;
       expect(e.type).toBe('request_surge');
       expect(e.risk).toBe('high');
+      // Its onset: within the flood's first minute, long before it was published.
+      expect(e.startedAt).toBeGreaterThanOrEqual(floodBegan);
+      expect(e.startedAt).toBeLessThan(floodBegan + 60_000);
       expect(e.evidence['request-rate.multiple']).toBeGreaterThan(3);
     }
   });

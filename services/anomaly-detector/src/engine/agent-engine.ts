@@ -7,6 +7,7 @@ import { agentEnsemble } from '../detectors/stream/agent-ensemble';
 import { type EnsembleConfig, type Severity, StreamDetector, severityOf } from '../detectors/stream/ensemble';
 import { ErrorSurgeDetector, type ErrorSurgeOptions } from '../detectors/agent/error-surge';
 import { describe as describeContributor, round } from '../detectors/stream/explain';
+import { ExcursionEnvelope } from '../detectors/agent/excursion-envelope';
 import { MemoryLeakDetector, type MemoryLeakOptions } from '../detectors/agent/memory-leak';
 import { LatencySloDetector, type LatencySloOptions, type LatencySloTable, objectiveFor } from '../detectors/agent/latency-slo';
 import { MultivariateDetector, type MultivariateOptions } from '../detectors/agent/multivariate';
@@ -198,12 +199,22 @@ class AgentState {
   }
 }
 
-/** One pool's counts, and its `stopped_reporting` anomaly (subject `pool:<name>`). */
+/** One pool's counts, its `stopped_reporting` anomaly (subject `pool:<name>`) and its agents' natural excursions. */
 interface PoolState {
   agents: number;
   surging: number;
   subject: EpisodeSubject;
   stopped: EpisodeTracker | undefined;
+  /** Pooled envelopes of latency, input-token, output-token and request-rate excursions (see excursion-envelope.ts). */
+  envelopes: Array<ExcursionEnvelope | undefined>;
+}
+
+/** Slots of PoolState.envelopes. */
+const enum Envelope {
+  Latency,
+  InputTokens,
+  OutputTokens,
+  Rate,
 }
 
 /** The engine's own counts, for /metrics. */
@@ -600,7 +611,7 @@ export class AgentAnomalyEngine {
     if (requests !== undefined && requests >= 0) {
       if (requests > 0) this.signal((st.errors ??= new ErrorSurgeDetector(o.errorSurge)).update(requests, errors, learn), st.errors);
       if (o.requestRate !== false) {
-        const rate = (st.rate ??= new RequestRateDetector(o.requestRate)).update(t, requests, learn);
+        const rate = (st.rate ??= new RequestRateDetector({ ...o.requestRate, pool: this.poolEnvelope(st, Envelope.Rate) })).update(t, requests, learn);
         this.signal(rate, st.rate);
         const surging = rate.score >= 0.5;
         if (surging !== st.surging) {
@@ -611,7 +622,7 @@ export class AgentAnomalyEngine {
     }
     const latency = metrics.response_time_seconds;
     if (latency !== undefined) {
-      const shift = (st.latencyShift ??= new TailShiftDetector({ ...o.tailShift, type: 'latency_spike', label: 'response_time_seconds' }));
+      const shift = (st.latencyShift ??= new TailShiftDetector({ ...o.tailShift, pool: this.poolEnvelope(st, Envelope.Latency), type: 'latency_spike', label: 'response_time_seconds' }));
       this.signal(shift.update(t, latency, learn), shift);
       if (st.latency === undefined) {
         const objective = o.latencySlos ? objectiveFor(o.latencySlos, st.subject.pool, st.subject.model) : undefined;
@@ -620,12 +631,12 @@ export class AgentAnomalyEngine {
       if (st.latency) this.signal(st.latency.update(t, latency), st.latency);
     }
     const input = metrics.input_tokens;
-    if (input !== undefined) this.signal((st.inputTokens ??= new TailShiftDetector({ ...o.tailShift, type: 'token_spike', label: 'input_tokens' })).update(t, input, learn), st.inputTokens);
+    if (input !== undefined) this.signal((st.inputTokens ??= new TailShiftDetector({ ...o.tailShift, pool: this.poolEnvelope(st, Envelope.InputTokens), type: 'token_spike', label: 'input_tokens' })).update(t, input, learn), st.inputTokens);
     const output = metrics.output_tokens;
     // A failed request's empty answer says nothing about how long answers are.
     if (output !== undefined && !(errors > 0)) {
       // Longer answers alone, by less than 4×, are a change of the model's behaviour: the drift test below names it.
-      this.signal((st.outputTokens ??= new TailShiftDetector({ minRatio: 4, ...o.tailShift, type: 'token_spike', label: 'output_tokens' })).update(t, output, learn), st.outputTokens);
+      this.signal((st.outputTokens ??= new TailShiftDetector({ minRatio: 4, ...o.tailShift, pool: this.poolEnvelope(st, Envelope.OutputTokens), type: 'token_spike', label: 'output_tokens' })).update(t, output, learn), st.outputTokens);
       if (o.drift !== false) {
         const drift = (st.drift ??= new OutputDriftDetector({ label: 'output_tokens', ...o.drift })).update(output, learn);
         // While the output spikes, the shifted distribution is the spike itself, not a drift; and a recent window filled
@@ -652,6 +663,13 @@ export class AgentAnomalyEngine {
         this.signal(leak.update(t, m, metrics.memory_limit_bytes), leak);
       }
     }
+  }
+
+  /** The pool's shared envelope of one kind of excursion (created with the first agent detector that needs it). */
+  private poolEnvelope(st: AgentState, slot: Envelope): ExcursionEnvelope {
+    const pool = this.pools.get(st.subject.pool)!;
+    const envelope = slot === Envelope.Rate ? this.options.requestRate || undefined : this.options.tailShift;
+    return (pool.envelopes[slot] ??= new ExcursionEnvelope({ ...envelope?.envelope, maxHoldMs: envelope?.holdMs }));
   }
 
   /** The type of a stream's current anomaly from the sign of its strongest contributor (explains: anomalies only). */
@@ -744,8 +762,14 @@ export class AgentAnomalyEngine {
     const evidence: Record<string, number> = {};
     const clauses: string[] = [];
     let miss = 1;
+    // The trouble began when the earliest of its held detectors found it start.
+    let onset = Number.POSITIVE_INFINITY;
     for (const { c, part } of parts) {
       miss *= 1 - c.confidence;
+      if (c.kind === Kind.Signal) {
+        const began = this.signalScratch[c.index]!.onset;
+        if (began !== undefined && began < onset) onset = began;
+      }
       for (const d of part.detectors) if (!detectors.includes(d)) detectors.push(d);
       for (const f of part.features) if (!features.includes(f)) features.push(f);
       for (const key in part.evidence) evidence[`${part.prefix}.${key}`] = part.evidence[key]!;
@@ -758,7 +782,9 @@ export class AgentAnomalyEngine {
     evidence.score = score;
     const riskText = risk.risk === 'low' ? '' : `; ${risk.risk} risk, ${risk.reason}`;
     const explanation = `${severity} ${type} on agent ${st.subject.agentId} (score ${round(score)}, confidence ${round(confidence)}): ${clauses.join('; also ')}${riskText}.`;
-    return { score, confidence, severity, type, risk: risk.risk, detectors, features, evidence, explanation };
+    const finding: Finding = { score, confidence, severity, type, risk: risk.risk, detectors, features, evidence, explanation };
+    if (Number.isFinite(onset)) finding.onset = onset;
+    return finding;
   }
 
   private describe(
@@ -838,7 +864,7 @@ export class AgentAnomalyEngine {
 
   private joinPool(st: AgentState): void {
     let p = this.pools.get(st.subject.pool);
-    if (!p) this.pools.set(st.subject.pool, (p = { agents: 0, surging: 0, subject: { agentId: `pool:${st.subject.pool}`, model: 'various', pool: st.subject.pool }, stopped: undefined }));
+    if (!p) this.pools.set(st.subject.pool, (p = { agents: 0, surging: 0, subject: { agentId: `pool:${st.subject.pool}`, model: 'various', pool: st.subject.pool }, stopped: undefined, envelopes: [] }));
     p.agents++;
     if (st.surging) p.surging++;
   }

@@ -5,6 +5,7 @@ import type { RiskClass } from '../detectors/agent/risk';
 
 // Method: episode grouping with a hold-off (alarm "debouncing" as in Prometheus' `for`/resolve semantics): an episode
 // opens at the first anomalous report and closes after k consecutive normal reports or T ms of data time without one.
+// Its `startedAt` is the onset the detector found (a held shift began before the report that opened it).
 
 /** What one anomalous report of an agent amounts to. */
 export interface Finding {
@@ -17,6 +18,8 @@ export interface Finding {
   features: string[];
   evidence: Record<string, number>;
   explanation: string;
+  /** Data time the trouble began when a detector found it earlier than this report (it waited for it to hold). */
+  onset?: number;
 }
 
 /** Who the episode is about. */
@@ -63,6 +66,7 @@ export class EpisodeTracker {
   private readonly idPrefix: string;
   private id = '';
   private startedAt = 0;
+  private opened = 0;
   private lastAnomalousAt = 0;
   private normalStreak = 0;
   private peak: Finding | undefined;
@@ -92,9 +96,9 @@ export class EpisodeTracker {
     return this.id;
   }
 
-  /** When the open episode started (data time). */
+  /** When the open episode was opened (data time of the report that opened it; its `startedAt` may be earlier). */
   get openedAt(): number {
-    return this.startedAt;
+    return this.opened;
   }
 
   /** The open episode's strongest finding so far. */
@@ -115,9 +119,10 @@ export class EpisodeTracker {
     let event: AnomalyEvent | undefined;
     if (!this.peak) {
       this.count++;
-      this.startedAt = timestamp;
+      this.opened = timestamp;
+      this.startedAt = finding.onset !== undefined && finding.onset < timestamp ? finding.onset : timestamp;
       this.lastAnomalousAt = timestamp;
-      this.id = `${subject.agentId}:${this.idPrefix}${timestamp}:${this.count}`;
+      this.id = `${subject.agentId}:${this.idPrefix}${this.startedAt}:${this.count}`;
       this.peak = finding;
       this.maxScore = finding.score;
       this.maxSeverity = finding.severity;
@@ -161,7 +166,7 @@ export class EpisodeTracker {
 
   stateBytes(): number {
     // The findings are shared with the events; count the tracker's own fields and the id string.
-    return objectBytes(10) + 2 * this.id.length + (this.peak ? objectBytes(9) : 0);
+    return objectBytes(11) + 2 * this.id.length + (this.peak ? objectBytes(9) : 0);
   }
 
   private resolve(subject: EpisodeSubject, timestamp: number): AnomalyEvent {

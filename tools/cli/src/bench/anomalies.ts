@@ -30,6 +30,8 @@ export interface ReplayResult {
 export interface ReplayOptions {
   /** Feed the emergence engine and its events to the correlator, as the platform does (default true). */
   emergence?: boolean;
+  /** The engine's longest hold, s (ANOMALY_HOLD_SECONDS; default the service's). */
+  holdSeconds?: number;
   onProgress?: (done: number) => void;
 }
 
@@ -37,7 +39,7 @@ export interface ReplayOptions {
 export function replayFeed(feed: ReplayFeed, options: ReplayOptions = {}): ReplayResult {
   const began = performance.now();
   // The service's defaults: per-pool/model SLOs from LATENCY_SLOS (none by default), the agents' own baselines.
-  const engine = createDefaultEngine(engineOptionsFrom(anomalyDetectorEnv.parse({})));
+  const engine = createDefaultEngine(engineOptionsFrom(anomalyDetectorEnv.parse(options.holdSeconds === undefined ? {} : { ANOMALY_HOLD_SECONDS: String(options.holdSeconds) })));
   const emergence = options.emergence === false ? undefined : new EmergenceEngine({ seed: 1 });
   const correlator = new Correlator({ maxListed: Number.MAX_SAFE_INTEGER });
   const sightings: Sighting[] = [];
@@ -164,6 +166,8 @@ export interface AnomaliesBenchOptions {
   seed: number;
   generators: ReadonlyArray<'simulator' | 'fleetgen' | 'bursty'>;
   emergence?: boolean;
+  /** The engine's longest hold, s (default the service's). */
+  holdSeconds?: number;
   onProgress?: (label: string, done: number) => void;
 }
 
@@ -174,7 +178,7 @@ export function measureAnomalies(options: AnomaliesBenchOptions): GeneratorFigur
     const base: Omit<FeedOptions, 'faults'> = { agents: generator === 'simulator' ? options.simulatorAgents : options.agents, hours: options.hours, seed: options.seed };
     const run = (faults: boolean) => {
       const feed = feedOf({ ...base, faults });
-      return replayFeed(feed, { emergence: options.emergence, onProgress: (d) => options.onProgress?.(feed.label, d) });
+      return replayFeed(feed, { emergence: options.emergence, holdSeconds: options.holdSeconds, onProgress: (d) => options.onProgress?.(feed.label, d) });
     };
     return scoreGenerator(generator, run(true), run(false));
   });
@@ -186,7 +190,7 @@ export function runAnomaliesBench(options: Omit<AnomaliesBenchOptions, 'onProgre
   const s = (ms: number) => (Number.isNaN(ms) ? '-' : Math.round(ms / 1000));
   process.stdout.write(
     `\nanomalies: seed ${options.seed}, ${options.hours} h of data time a run; anomaly engine at the service's defaults, ` +
-      `${options.emergence === false ? 'no emergence engine' : 'emergence engine'}, correlator at its defaults. A fault is found when an anomaly ` +
+      `${options.holdSeconds === undefined ? '' : `hold ceiling ${options.holdSeconds} s, `}${options.emergence === false ? 'no emergence engine' : 'emergence engine'}, correlator at its defaults. A fault is found when an anomaly ` +
       `of the right type is published on its agent inside its window; delay = that event's data time − the fault's start.\n`,
   );
   console.table(

@@ -145,7 +145,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     },
   },
   anomalies: {
-    usage: `anomalies [--agents N] [--sim-agents N] [--hours H] [--seed S] [--generator both|simulator|fleetgen|bursty] [--no-emergence]
+    usage: `anomalies [--agents N] [--sim-agents N] [--hours H] [--seed S] [--generator both|simulator|fleetgen|bursty] [--hold S] [--no-emergence]
     both generators — the simulator's anomalies scenario (and its baseline) and fleetgen's fleet with planted
     faults (and the same fleet fault-free) — replayed in data time through the anomaly engine at the service's
     defaults, the emergence engine and the incidents correlator: recall with the right type and median / p90
@@ -153,7 +153,8 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     purity (faults landing in an incident of their agents, Jaccard ≥ 0.8; incidents of one pool's agents that
     no fault of their time explains, as in bench incidents), and what fleetgen's load-test pool stopping raised. Defaults: fleetgen 400 agents,
     simulator 100 agents (1 request per agent and second), 2 hours, seed 1, both. \`--generator bursty\`: fleetgen's
-    third shape (cron batches, request-only slow agents, Student-t latency; --agents of them, default 240), held out.`,
+    third shape (cron batches, request-only slow agents, Student-t latency; --agents of them, default 240), held out.
+    \`--hold S\`: the engine's longest hold (ANOMALY_HOLD_SECONDS; default the service's, 120).`,
     run(values) {
       const generator = values.generator ?? 'both';
       if (generator !== 'both' && generator !== 'simulator' && generator !== 'fleetgen' && generator !== 'bursty') throw new UsageError('--generator: must be both, simulator, fleetgen or bursty');
@@ -164,6 +165,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 1),
         generators: generator === 'both' ? ['simulator', 'fleetgen'] : [generator],
         emergence: values.emergence !== false,
+        holdSeconds: values.hold === undefined ? undefined : intFlag(values.hold, 'hold', 0, 3600, 120),
       });
     },
   },
@@ -452,6 +454,7 @@ export async function bench(argv: readonly string[]): Promise<void> {
     scenario: { type: 'string' },
     'sim-agents': { type: 'string' },
     generator: { type: 'string' },
+    hold: { type: 'string' },
     emergence: { type: 'boolean' },
     trace: { type: 'string' },
     'mean-rps': { type: 'string' },

@@ -1,4 +1,5 @@
 import { objectBytes } from '../stream/detector';
+import { ExcursionEnvelope, type ExcursionEnvelopeOptions } from './excursion-envelope';
 import { round } from '../stream/explain';
 import { type SignalDetector, logistic, verdict, verdictBytes } from './signal';
 import { poissonUpperTail } from '../../math/special-functions';
@@ -6,7 +7,8 @@ import { poissonUpperTail } from '../../math/special-functions';
 // Method: exponentially decayed event counts in data time (short and long time constants, bias-corrected for the
 // warm-up) as rate estimates; a surge is short rate ≥ `multiple` × long rate and a one-sided Poisson test
 // P(X ≥ short count; long rate × τ_short) < α (cf. Cox & Lewis 1966, the statistical analysis of series of events),
-// held for `holdMs` of data time before it counts (as Prometheus' `for:`): a burst of a minute is not a flood.
+// held before it counts (as Prometheus' `for:`) as long as the agent's natural surges of that size last (see
+// excursion-envelope.ts): a burst like its usual ones is not a flood, a surge beyond them is.
 
 export interface RequestRateOptions {
   /** Time constant of the recent rate, ms (default 60 s). */
@@ -21,17 +23,26 @@ export interface RequestRateOptions {
   alpha?: number;
   /** The baseline stops learning while surging, for at most this long (default 30 min). */
   maxFreezeMs?: number;
-  /** A surge counts once it has lasted this long, ms of data time (default 120 s). */
+  /**
+   * The longest hold, ms of data time (default 120 s): a surge counts once it has lasted as long as the agent's natural
+   * surges of its size (its {@link ExcursionEnvelope}), at most this long, and this long until the envelope is learned.
+   */
   holdMs?: number;
+  /** The envelope's budget and learning (its maxHoldMs is `holdMs`). */
+  envelope?: Omit<ExcursionEnvelopeOptions, 'maxHoldMs'>;
+  /** The pool's envelope of request surges, shared by its agents. */
+  pool?: ExcursionEnvelope;
 }
 
-const KEYS = ['rate', 'baselineRate', 'multiple', 'pValue'] as const;
+const KEYS = ['rate', 'baselineRate', 'multiple', 'pValue', 'runSeconds', 'holdSeconds'] as const;
 
 /**
  * Request-rate surges of one agent (floods): each report adds its `requests` at its timestamp to two decayed counts.
  * Scores 0.5 where the recent rate is ≥ `multiple` × the baseline and significant at α (logistic in −log₁₀ p). The
- * baseline does not learn while the rate is ≥ multiple / 2 × the baseline (for at most maxFreezeMs).
- * Evidence: rate and baselineRate (requests a second), multiple, pValue. State: a few numbers.
+ * baseline does not learn while the rate is ≥ multiple / 2 × the baseline (for at most maxFreezeMs). A surge scores only
+ * once it has lasted its hold; each surge is recorded in the envelope when it ends. `onset`: the surge's start.
+ * Evidence: rate and baselineRate (requests a second), multiple, pValue, runSeconds, holdSeconds. State: a few numbers
+ * and the envelope (1.2 KB).
  */
 export class RequestRateDetector implements SignalDetector {
   readonly name = 'request-rate';
@@ -44,9 +55,13 @@ export class RequestRateDetector implements SignalDetector {
   private readonly multiple: number;
   private readonly logAlpha: number;
   private readonly maxFreezeMs: number;
-  private readonly holdMs: number;
-  /** Data time the current surge began (NaN: none under way). */
+  private readonly envelope: ExcursionEnvelope;
+  private readonly pool: ExcursionEnvelope | undefined;
+  /** Data time the current surge began (NaN: none under way), its last surging report, peak multiple, whether it alarmed. */
   private surgeSince = Number.NaN;
+  private surgeLast = Number.NaN;
+  private surgePeak = 0;
+  private alarmed = false;
   private short = 0;
   private long = 0;
   private start = Number.NaN;
@@ -62,7 +77,13 @@ export class RequestRateDetector implements SignalDetector {
     this.multiple = options.multiple ?? 3;
     this.logAlpha = -Math.log10(options.alpha ?? 1e-6);
     this.maxFreezeMs = options.maxFreezeMs ?? 1_800_000;
-    this.holdMs = options.holdMs ?? 120_000;
+    this.envelope = new ExcursionEnvelope({ ...options.envelope, maxHoldMs: options.holdMs ?? 120_000 });
+    this.pool = options.pool;
+  }
+
+  /** Data time the current surge began (NaN: none under way): the onset of the surge an alarm is about. */
+  get onset(): number {
+    return this.surgeSince;
   }
 
   /**
@@ -95,10 +116,30 @@ export class RequestRateDetector implements SignalDetector {
       p = poissonUpperTail(this.short, expected);
       if (multiple >= this.multiple) score = logistic(-Math.log10(Math.max(p, 1e-300)), this.logAlpha, 1.5);
     }
+    if (v.ready && dt > 0) {
+      this.envelope.observe(dt);
+      this.pool?.observe(dt);
+    }
+    let holdMs = 0;
     if (score >= 0.5) {
-      if (this.surgeSince !== this.surgeSince) this.surgeSince = t;
-    } else this.surgeSince = Number.NaN;
-    v.score = t - this.surgeSince >= this.holdMs ? score : Math.min(score, 0.49);
+      if (this.surgeSince !== this.surgeSince) {
+        this.surgeSince = t;
+        this.surgePeak = 0;
+        this.alarmed = false;
+      }
+      this.surgeLast = t;
+      if (multiple > this.surgePeak) this.surgePeak = multiple;
+      holdMs = this.envelope.holdMs(this.surgePeak, this.pool);
+      if (t - this.surgeSince >= holdMs) this.alarmed = true;
+    } else if (this.surgeSince === this.surgeSince) {
+      // The surge is over: an excursion of this agent (see ExcursionEnvelope.record).
+      this.envelope.record(this.surgePeak, this.surgeLast - this.surgeSince);
+      this.pool?.record(this.surgePeak, this.surgeLast - this.surgeSince);
+      this.surgeSince = Number.NaN;
+    }
+    v.score = score >= 0.5 && !this.alarmed ? 0.49 : score;
+    v.evidence.runSeconds = this.surgeSince === this.surgeSince ? (t - this.surgeSince) / 1000 : 0;
+    v.evidence.holdSeconds = holdMs / 1000;
     v.evidence.rate = rate;
     v.evidence.baselineRate = baseline;
     v.evidence.multiple = multiple;
@@ -124,6 +165,6 @@ export class RequestRateDetector implements SignalDetector {
   }
 
   stateBytes(): number {
-    return objectBytes(15) + verdictBytes(KEYS.length);
+    return objectBytes(19) + this.envelope.stateBytes() + verdictBytes(KEYS.length);
   }
 }

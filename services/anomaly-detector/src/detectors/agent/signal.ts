@@ -38,6 +38,8 @@ export interface SignalDetector {
   readonly feature: string;
   /** The last verdict. */
   readonly verdict: SignalVerdict;
+  /** Data time the shift behind the last verdict began, for a detector that waits for it to hold (NaN or absent: now). */
+  readonly onset?: number;
   /** One clause with the numbers of the last verdict (allocates: for anomalies only). */
   describe(): string;
   /** Bytes of state: constant after construction. */
