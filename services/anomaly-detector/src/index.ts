@@ -3,6 +3,8 @@ export { ENSEMBLE_CANDIDATES } from './ensemble-candidates';
 export type { EnsembleCandidate } from './ensemble-candidates';
 export { DetectorPool } from './detector-pool';
 export { RangeNoveltyDetector } from './range-novelty';
+export { PatternNoveltyDetector } from './pattern-novelty';
+export type { PatternNoveltyOptions } from './pattern-novelty';
 export { RobustZScoreDetector, robustScale, MAD_TO_SIGMA, MEAN_AD_TO_SIGMA } from './robust-zscore';
 export { IqrFenceDetector } from './iqr-fences';
 export { HoltWintersDetector } from './holt-winters';
