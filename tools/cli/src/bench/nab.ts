@@ -274,7 +274,13 @@ export function printNabBench(r: NabBenchResult): void {
       'FP rows': f.score.falsePositiveRows,
     })),
   );
+  const first = r.candidates[0];
+  if (first?.pooled) {
+    process.stdout.write(
+      `nab: out of sample, ${first.name} alone (its threshold chosen on the other three categories): held out ${r.categories.map((c) => `${c} ${fmt(first.heldOut[c]!)}`).join(', ')}; mean ${meanHeldOut(first.heldOut).toFixed(1)}, pooled ${fmt(first.pooled)}; generated corpus ${fmt(first.synthetic)}, third corpus ${fmt(first.second)}\n`,
+    );
+  }
   process.stdout.write(
-    `nab: out-of-sample (every category scored by its own fold's choice, pooled): standard ${fmt(r.pooled)}, ${r.pooled.windowsDetected}/${r.pooled.windows} windows, ${r.pooled.falsePositiveRows} FP rows (${r.seconds.toFixed(1)} s)\n`,
+    `nab: choosing a candidate per fold instead (every category scored by its own fold's choice, pooled): standard ${fmt(r.pooled)}, ${r.pooled.windowsDetected}/${r.pooled.windows} windows, ${r.pooled.falsePositiveRows} FP rows (${r.seconds.toFixed(1)} s)\n`,
   );
 }
