@@ -46,7 +46,7 @@ export type { RateLimits } from './http/auth';
 export type { BucketRate } from './http/token-bucket';
 export type { BackendEnv, Backends, BackendOptions } from './backends';
 export type { RedisClient, RedisConnectOptions } from './redis-client';
-export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, DocumentStore, EdgeSummary, LogStore, GraphWindow, IncidentFilter, IncidentStore, Page, PageRequest, Store, WindowStore, WindowSummary } from './store/types';
+export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, DocumentStore, EdgeSummary, LogStore, GraphWindow, IncidentFilter, IncidentStore, Page, PageRequest, Store, RangePercentiles, WindowHistory, WindowStore, WindowSummary } from './store/types';
 export type { ShardLeases } from './leases/shard-leases';
 export type { Bus, BusMessage, PayloadOf, SubscribeOptions, Subscription, Topic } from './bus/types';
 export type { AnomalyEvent, EmergenceEvent, Incident, IncidentAnomaly, IncidentChange, IncidentEmergence, IncidentStatus, Interaction, Narrative, SampleReport, TimelineEntry, WindowEvent } from './bus/topics';

@@ -41,6 +41,10 @@ export function durableStore(live: Store, history: History): Store {
       const older = await history.windows(key, fromMs, until);
       return [...older, ...recent];
     },
+    history: {
+      hourly: (key, fromMs, toMs) => history.hourlyWindows(key, fromMs, toMs),
+      percentiles: (key, fromMs, toMs, quantiles) => history.latencyPercentiles(key, fromMs, toMs, quantiles),
+    },
   };
   const graph: WindowStore<GraphWindow> = {
     append: async (entries) => {

@@ -8,19 +8,21 @@ import {
   type GraphWindow,
   type Incident,
   type Logger,
+  type RangePercentiles,
   type Subscription,
   type WindowSummary,
 } from '@swarmscope/core';
 import { HistoryFaultError, firstLine, storageProblem } from './errors';
 import { openHistoryDb } from './open';
-import { sketchOfBins, type SketchBin } from './sketches';
+import { TOOL_USAGE_COLUMNS } from './tool-usage';
+import { WINDOW_QUANTILES, hourlyRange, rangePercentiles, windowRange } from './window-reads';
 import {
   AGENT_COLUMNS, ANOMALY_COLUMNS, DECISION_COLUMNS, EDGE_COLUMNS, EMERGENCE_COLUMNS, INCIDENT_COLUMNS, POLICY_COLUMNS, TIMELINE_COLUMNS,
-  WINDOW_COLUMNS, agentOf, windowTablesOf, agentRow, anomalyRow, edgeRows, emergenceRow, incidentRow, timelineRows, windowOf, windowRow,
+  WINDOW_COLUMNS, agentOf, agentRow, anomalyRow, edgeRows, emergenceRow, incidentRow, timelineRows, windowRow,
   type Columns, type Row,
 } from './rows';
 
-export type Table = 'agents' | 'windows' | 'windows_hourly' | 'series_windows' | 'series_windows_hourly' | 'edges' | 'anomaly_events' | 'emergence_events' | 'incidents' | 'incident_timeline' | 'scaling_decisions' | 'policies';
+export type Table = 'agents' | 'windows' | 'windows_hourly' | 'series_windows' | 'series_windows_hourly' | 'edges' | 'tool_usage' | 'anomaly_events' | 'emergence_events' | 'incidents' | 'incident_timeline' | 'scaling_decisions' | 'policies';
 
 const TABLE_COLUMNS: Record<Table, { columns: Columns; replace?: string }> = {
   agents: { columns: AGENT_COLUMNS, replace: 'id' },
@@ -29,6 +31,7 @@ const TABLE_COLUMNS: Record<Table, { columns: Columns; replace?: string }> = {
   series_windows: { columns: WINDOW_COLUMNS },
   series_windows_hourly: { columns: WINDOW_COLUMNS },
   edges: { columns: EDGE_COLUMNS },
+  tool_usage: { columns: TOOL_USAGE_COLUMNS },
   anomaly_events: { columns: ANOMALY_COLUMNS },
   emergence_events: { columns: EMERGENCE_COLUMNS },
   incidents: { columns: INCIDENT_COLUMNS, replace: 'id' },
@@ -103,6 +106,11 @@ export class History {
 
   writeGraph(windows: readonly GraphWindow[]): Promise<void> {
     return this.enqueue('edges', windows.flatMap(edgeRows));
+  }
+
+  /** Tool usage rows of closed windows (see ToolUsageRecorder). */
+  writeToolUsage(rows: Row[]): Promise<void> {
+    return this.enqueue('tool_usage', rows);
   }
 
   writeAnomalies(events: readonly AnomalyEvent[]): Promise<void> {
@@ -200,45 +208,22 @@ export class History {
   }
 
   /** Windows of `key` starting in [fromMs, toMs], hourly roll-ups where the minutes are gone, ascending. */
-  async windows(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
-    const { raw, hourly } = windowTablesOf(key);
-    const rows = await this.select(
-      `SELECT * FROM (SELECT * EXCLUDE (latency_bins) FROM ${raw} WHERE key = $1 AND start BETWEEN $2 AND $3
-                      UNION ALL SELECT * EXCLUDE (latency_bins) FROM ${hourly} WHERE key = $1 AND start BETWEEN $2 AND $3)
-       QUALIFY row_number() OVER (PARTITION BY start, duration_ms ORDER BY written_at DESC) = 1
-       ORDER BY start`,
-      [key, String(fromMs), String(toMs)],
-    );
-    return rows.map((row) => windowOf(row));
+  windows(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
+    return windowRange((sql, params) => this.select(sql, params), key, fromMs, toMs);
+  }
+
+  /** One window an hour of `key` from fromMs's hour to toMs: a month of a pool in 720 windows (see hourlyRange). */
+  hourlyWindows(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
+    return hourlyRange((sql, params) => this.select(sql, params), key, fromMs, toMs);
   }
 
   /**
-   * Latency percentiles of `key` (a pool, model or the fleet) over [fromMs, toMs] from its windows' merged sketches:
-   * within 1 % whatever the range (a day of minutes, a month of hours). `unsketched` counts windows with latencies
-   * but no sketch (written before version 2), left out of the answer.
+   * Latency percentiles of `key` over the windows starting in [fromMs, toMs]: merged sketches for a pool, model or
+   * the fleet (within 1 % for any range); for an agent the sample-weighted mean of its windows' p50/p95/p99 (a
+   * RangeError for other quantiles). See rangePercentiles.
    */
-  async latencyPercentiles(
-    key: string,
-    fromMs: number,
-    toMs: number,
-    quantiles: readonly number[] = [0.5, 0.95, 0.99],
-  ): Promise<{ samples: number; windows: number; unsketched: number; percentiles: Record<string, number> }> {
-    const { raw, hourly } = windowTablesOf(key);
-    const [row] = await this.select(
-      `WITH w AS (
-         SELECT latency_bins, latency_samples FROM (
-           SELECT start, duration_ms, written_at, latency_bins, latency_samples FROM ${raw} WHERE key = $1 AND start BETWEEN $2 AND $3
-           UNION ALL
-           SELECT start, duration_ms, written_at, latency_bins, latency_samples FROM ${hourly} WHERE key = $1 AND start BETWEEN $2 AND $3)
-         QUALIFY row_number() OVER (PARTITION BY start, duration_ms ORDER BY written_at DESC) = 1)
-       SELECT (SELECT count(*) FROM w)::INTEGER AS windows,
-              (SELECT count(*) FROM w WHERE latency_bins IS NULL AND latency_samples > 0)::INTEGER AS unsketched,
-              (SELECT list({'k': k, 'n': n}) FROM (SELECT b.k AS k, sum(b.n) AS n FROM w, unnest(w.latency_bins) AS t(b) GROUP BY b.k)) AS bins`,
-      [key, String(fromMs), String(toMs)],
-    );
-    const merged = sketchOfBins((row!.bins as SketchBin[] | null) ?? []);
-    const percentiles = Object.fromEntries(quantiles.map((q) => [`p${+(q * 100).toFixed(3)}`, merged.count > 0 ? merged.getValueAtQuantile(q) : 0]));
-    return { samples: merged.count, windows: Number(row!.windows), unsketched: Number(row!.unsketched), percentiles };
+  latencyPercentiles(key: string, fromMs: number, toMs: number, quantiles: readonly number[] = WINDOW_QUANTILES): Promise<RangePercentiles> {
+    return rangePercentiles((sql, params) => this.select(sql, params), key, fromMs, toMs, quantiles);
   }
 
   /** Runs one read query; rows as JSON-safe objects (BIGINTs as strings). */

@@ -17,3 +17,6 @@ export type { ExportFormat } from './read-only';
 export { ScalingMirror } from './scaling-mirror';
 export type { ScalingSource } from './scaling-mirror';
 export { continueAnomalies } from './continuation';
+export { ToolUsageRecorder, toolUsageRows } from './tool-usage';
+export type { ToolUsageSource } from './tool-usage';
+export { WINDOW_QUANTILES } from './window-reads';

@@ -31,15 +31,35 @@ describe('maintenance jobs', () => {
     const now = 10 * DAY;
     const old = [0, 1, 2].map((m) => ({ key: 'pool:support', window: window(m * 60_000) }));
     const recent = { key: 'pool:support', window: window(now - HOUR_MS) };
-    await history.writeWindows([...old, recent, { key: 'agent:a-1', window: window(HOUR_MS) }]);
-    expect(await rollUpOldWindows(history, now, retention)).toBe(2); // the pool's hour 0 and the agent's hour 1
+    const current = { key: 'pool:support', window: window(now) };
+    await history.writeWindows([...old, recent, current, { key: 'agent:a-1', window: window(HOUR_MS) }, { key: 'agent:a-1', window: window(now - HOUR_MS) }]);
+    // The pool's hour 0 and the agent's hour 1 (their minutes dropped), and the pool's last complete hour (its minute
+    // kept); neither the agent's recent hour nor the hour in progress.
+    expect(await rollUpOldWindows(history, now, retention)).toBe(3);
     expect(await history.select('SELECT key, start, duration_ms, count FROM windows_hourly')).toEqual([
       { key: 'agent:a-1', start: String(HOUR_MS), duration_ms: String(HOUR_MS), count: 10 },
     ]);
-    expect(await history.select('SELECT key, start, duration_ms, count FROM series_windows_hourly')).toEqual([
+    expect(await history.select('SELECT key, start, duration_ms, count FROM series_windows_hourly ORDER BY start')).toEqual([
       { key: 'pool:support', start: '0', duration_ms: String(HOUR_MS), count: 30 },
+      { key: 'pool:support', start: String(now - HOUR_MS), duration_ms: String(HOUR_MS), count: 10 },
     ]);
-    expect((await history.windows('pool:support', 0, now)).map((w) => [w.start, w.durationMs])).toEqual([[0, HOUR_MS], [now - HOUR_MS, 60_000]]);
+    expect(await history.select('SELECT start FROM series_windows ORDER BY start')).toEqual([{ start: String(now - HOUR_MS) }, { start: String(now) }]);
+    // Windows as closed: the minutes where they are kept, the hour where they are gone.
+    expect((await history.windows('pool:support', 0, now)).map((w) => [w.start, w.durationMs])).toEqual([[0, HOUR_MS], [now - HOUR_MS, 60_000], [now, 60_000]]);
+    expect(await rollUpOldWindows(history, now, retention)).toBe(0);
+    await history.close();
+  });
+
+  it('rolls a recent hour up again when a window of it is written after its roll-up', async () => {
+    let clock = 1;
+    const history = await History.open({ dataDir: tempDir(), logger: silent, now: () => clock });
+    const now = 10 * DAY;
+    await history.writeWindows([{ key: 'fleet', window: window(now - HOUR_MS, 10) }]);
+    expect(await rollUpOldWindows(history, now, retention)).toBe(1);
+    clock = 2;
+    await history.writeWindows([{ key: 'fleet', window: window(now - HOUR_MS + 60_000, 5) }]);
+    expect(await rollUpOldWindows(history, now, retention)).toBe(1);
+    expect(await history.select('SELECT start, count FROM series_windows_hourly')).toEqual([{ start: String(now - HOUR_MS), count: 15 }]);
     expect(await rollUpOldWindows(history, now, retention)).toBe(0);
     await history.close();
   });
@@ -66,8 +86,11 @@ describe('maintenance jobs', () => {
     const now = 100 * DAY;
     await history.writeAnomalies([anomaly('old', now - 31 * DAY), anomaly('new', now - DAY)]);
     await history.writeIncidents([{ ...incident('gone', 'resolved'), updatedAt: now - 40 * DAY }, { ...incident('open'), updatedAt: now - 40 * DAY }]);
+    const usage = (start: number) => ({ start, duration_ms: 60_000, pool: 'support', tool: 'search', calls: 1, errors: 0, duration_seconds: 0.5 });
+    await history.writeToolUsage([usage(now - 31 * DAY), usage(now - DAY)]);
     const dropped = await pruneOld(history, now, retention);
-    expect(dropped).toMatchObject({ anomaly_events: 1, incidents: 1, incident_timeline: 2 });
+    expect(dropped).toMatchObject({ anomaly_events: 1, incidents: 1, incident_timeline: 2, tool_usage: 1 });
+    expect(await history.select('SELECT start FROM tool_usage')).toEqual([{ start: String(now - DAY) }]);
     expect((await history.anomalyEvents(0, now)).map((e) => e.id)).toEqual(['new']);
     expect((await history.unresolvedIncidents()).map((i) => i.id)).toEqual(['open']);
     expect(await history.incident('gone')).toBeUndefined();

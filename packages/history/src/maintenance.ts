@@ -8,36 +8,75 @@ import { WINDOW_TABLES, windowOf, windowRow } from './rows';
 export const JOBS = ['rollup', 'prune', 'integrity'] as const;
 export type Job = (typeof JOBS)[number];
 
-/** Rolls every complete hour older than the raw retention up to hourly windows; resolves to the hours rolled. */
+/**
+ * Rolls every complete hour older than the raw retention up to hourly windows and drops its minutes; rolls the
+ * aggregate series' (pools, models, the fleet) newer complete hours up too, keeping their minutes, so that a month of a
+ * pool or a day's percentiles read a few hundred hourly rows (see window-reads.ts). Resolves to the hours rolled.
+ */
 export async function rollUpOldWindows(history: History, now: number, retention: Retention): Promise<number> {
   let rolledHours = 0;
   for (const tables of WINDOW_TABLES) rolledHours += await rollUpTables(history, now, retention, tables);
+  rolledHours += await rollUpRecentHours(history, now, retention, WINDOW_TABLES[1]);
   return rolledHours;
 }
 
-async function rollUpTables(history: History, now: number, retention: Retention, { raw, hourly }: (typeof WINDOW_TABLES)[number]): Promise<number> {
+type WindowTables = (typeof WINDOW_TABLES)[number];
+
+async function rollUpTables(history: History, now: number, retention: Retention, tables: WindowTables): Promise<number> {
+  const { raw } = tables;
   const cutoff = rollupCutoff(now, retention.rawMs);
   const hours = await history.select(`SELECT DISTINCT (start // ${HOUR_MS}) * ${HOUR_MS} AS hour FROM ${raw} WHERE start < $1 ORDER BY hour`, [String(cutoff)]);
   for (const { hour } of hours) {
     const from = Number(hour);
     // One transaction per hour: a crash mid-way leaves each hour either raw or rolled up, never both or neither.
     await history.transaction(async () => {
-      const rows = await history.select(
-        `SELECT * FROM ${raw} WHERE start >= $1 AND start < $2
-         QUALIFY row_number() OVER (PARTITION BY key, start ORDER BY written_at DESC) = 1`,
-        [String(from), String(from + HOUR_MS)],
-      );
-      const byKey = new Map<string, ReturnType<typeof windowOf>[]>();
-      for (const row of rows) {
-        const key = String(row.key);
-        (byKey.get(key) ?? byKey.set(key, []).get(key)!).push(windowOf(row, true));
-      }
-      const rolled = [...byKey].flatMap(([key, windows]) => rollUpByPeriod(windows, HOUR_MS).map((w) => windowRow(key, w, now)));
-      await history.insertRows(hourly, rolled);
+      await rollUpHour(history, tables, from);
       await history.select(`DELETE FROM ${raw} WHERE start >= $1 AND start < $2`, [String(from), String(from + HOUR_MS)]);
     });
   }
   return hours.length;
+}
+
+/**
+ * The complete hours newer than the raw retention that have no hourly row yet, or a window written after it (a late
+ * one): rolled up (again), their minutes kept.
+ */
+async function rollUpRecentHours(history: History, now: number, retention: Retention, tables: WindowTables): Promise<number> {
+  const { raw, hourly } = tables;
+  const cutoff = rollupCutoff(now, retention.rawMs);
+  const lastComplete = Math.floor(now / HOUR_MS) * HOUR_MS;
+  const hours = await history.select(
+    `SELECT DISTINCT m.hour FROM (
+       SELECT key, (start // ${HOUR_MS}) * ${HOUR_MS} AS hour, max(written_at) AS written_at FROM ${raw}
+       WHERE start >= $1::BIGINT AND start < $2::BIGINT GROUP BY ALL) m
+     LEFT JOIN (SELECT key, start, max(written_at) AS written_at FROM ${hourly} WHERE start >= $1::BIGINT GROUP BY ALL) h
+       ON h.key = m.key AND h.start = m.hour
+     WHERE h.written_at IS NULL OR h.written_at < m.written_at
+     ORDER BY m.hour`,
+    [String(cutoff), String(lastComplete)],
+  );
+  for (const { hour } of hours) await history.transaction(() => rollUpHour(history, tables, Number(hour)));
+  return hours.length;
+}
+
+/** Replaces the hourly rows of the hour at `from` by the roll-up of its windows (inside a transaction). */
+async function rollUpHour(history: History, { raw, hourly }: WindowTables, from: number): Promise<void> {
+  const rows = await history.select(
+    `SELECT * FROM ${raw} WHERE start >= $1 AND start < $2
+     QUALIFY row_number() OVER (PARTITION BY key, start ORDER BY written_at DESC) = 1`,
+    [String(from), String(from + HOUR_MS)],
+  );
+  const byKey = new Map<string, { windows: ReturnType<typeof windowOf>[]; writtenAt: number }>();
+  for (const row of rows) {
+    const key = String(row.key);
+    const series = byKey.get(key) ?? byKey.set(key, { windows: [], writtenAt: 0 }).get(key)!;
+    series.windows.push(windowOf(row, true));
+    series.writtenAt = Math.max(series.writtenAt, Number(row.written_at));
+  }
+  // An hourly row is as new as the newest window in it: a window written later makes the hour roll up again.
+  const rolled = [...byKey].flatMap(([key, { windows, writtenAt }]) => rollUpByPeriod(windows, HOUR_MS).map((w) => windowRow(key, w, writtenAt)));
+  await history.select(`DELETE FROM ${hourly} WHERE start = $1::BIGINT`, [String(from)]);
+  await history.insertRows(hourly, rolled);
 }
 
 /** Drops hourly windows and events past their retention; resolves to the rows dropped by table. */
@@ -52,6 +91,7 @@ export async function pruneOld(history: History, now: number, retention: Retenti
     };
     for (const { hourly } of WINDOW_TABLES) await run(hourly, `DELETE FROM ${hourly} WHERE start < $1`, rollupBefore);
     await run('edges', 'DELETE FROM edges WHERE start < $1', eventsBefore);
+    await run('tool_usage', 'DELETE FROM tool_usage WHERE start < $1', eventsBefore);
     await run('anomaly_events', 'DELETE FROM anomaly_events WHERE time < $1', eventsBefore);
     await run('emergence_events', 'DELETE FROM emergence_events WHERE time < $1', eventsBefore);
     await run('scaling_decisions', 'DELETE FROM scaling_decisions WHERE time < $1', eventsBefore);

@@ -49,6 +49,10 @@ export const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS edges (
     start BIGINT NOT NULL, duration_ms BIGINT NOT NULL, "from" VARCHAR NOT NULL, "to" VARCHAR NOT NULL, kind VARCHAR NOT NULL,
     count DOUBLE NOT NULL, errors DOUBLE NOT NULL, latency_sum_seconds DOUBLE NOT NULL)`,
+  // Added within version 2 (a table more: a file of an earlier build gets it at open, and that build ignores it).
+  `CREATE TABLE IF NOT EXISTS tool_usage (
+    start BIGINT NOT NULL, duration_ms BIGINT NOT NULL, pool VARCHAR NOT NULL, tool VARCHAR NOT NULL, calls DOUBLE NOT NULL,
+    errors DOUBLE NOT NULL, duration_seconds DOUBLE NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS anomaly_events (
     id VARCHAR NOT NULL, event VARCHAR NOT NULL, time BIGINT NOT NULL, agent_id VARCHAR NOT NULL, pool VARCHAR NOT NULL,
     model VARCHAR NOT NULL, severity VARCHAR NOT NULL, score DOUBLE NOT NULL, payload VARCHAR NOT NULL)`,
@@ -72,6 +76,7 @@ export const HISTORY_TABLES = [
   'series_windows',
   'series_windows_hourly',
   'edges',
+  'tool_usage',
   'anomaly_events',
   'emergence_events',
   'incidents',

@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import type { InteractionKind, InteractionOutcome, ReportQuality } from '@swarmscope/protocol';
+import type { AgentRecord as ProtocolAgentRecord, InteractionKind, InteractionOutcome, ReportQuality } from '@swarmscope/protocol';
 import type { FleetError } from './errors';
 import type { Fleet } from './fleet';
 import type { GenAiOperationName } from './gen-ai-telemetry';
@@ -241,18 +241,9 @@ export interface InteractionSample {
   spanId?: string;
 }
 
-/** An agent as the health-monitor answers `POST /agents/:id/register`. */
-export interface AgentRecord {
-  id: string;
-  model: string;
-  type: string;
-  pool: string;
-  labels: Record<string, string>;
-  /** Epoch ms. */
-  registeredAt: number;
-  lastSeen: number;
-  status: 'healthy' | 'degraded' | 'unhealthy' | 'unresponsive' | (string & {});
-  healthScore: number;
+/** An agent as the health-monitor answers `POST /agents/:id/register` (protocol's record; a newer server may add statuses). */
+export interface AgentRecord extends Omit<ProtocolAgentRecord, 'status'> {
+  status: ProtocolAgentRecord['status'] | (string & {});
 }
 
 /** The 200 answer of `POST /agents/:id/metrics`. */

@@ -1,46 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import Redis from 'ioredis';
-import { createLogger, parseEnv, topics, type Backends, type SampleReport } from '@swarmscope/core';
-import { healthMonitorEnv } from './env';
-import { backendsFor, runHealthMonitor, type RunningHealthMonitor } from './run';
+import { topics, type SampleReport } from '@swarmscope/core';
+import { startHarness, type Harness } from './test-support/http-harness';
 import { startRedisServer } from '@swarmscope/testkit';
 
-const logger = createLogger({ name: 'test', level: 'silent' });
 const WINDOW = 60_000;
 const T0 = 1_732_350_000_000 - (1_732_350_000_000 % WINDOW);
 
-interface Harness {
-  url: string;
-  running: RunningHealthMonitor;
-  backends: Backends;
-  clock: { now: number };
-  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
-  get(path: string): Promise<{ status: number; body: any }>;
-  stop(): Promise<void>;
-}
 
-/** A health-monitor on a free loopback port with a clock the test moves. */
-async function startHarness(vars: Record<string, string> = {}, redisUrl?: string): Promise<Harness> {
-  const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent', ...vars, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) });
-  const backends = await backendsFor(env, logger);
-  const clock = { now: T0 };
-  const running = await runHealthMonitor(env, backends, logger, () => clock.now);
-  const url = running.server.url;
-  const parse = async (response: Response) => ({ status: response.status, body: response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text() });
-  return {
-    url,
-    running,
-    backends,
-    clock,
-    post: async (path, body, headers = {}) =>
-      parse(await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) })),
-    get: async (path) => parse(await fetch(url + path)),
-    async stop() {
-      await running.stop();
-      await backends.close();
-    },
-  };
-}
 
 const report = (agentId: string, over: Record<string, unknown> = {}) => ({
   agentId,
@@ -69,7 +36,7 @@ describe.each([
   beforeEach(async () => {
     // Each test gets a clean Redis.
     if (redis) await flushRedis(redis.url);
-    h = await startHarness({ BUS_SHARDS: '4' }, redis?.url);
+    h = await startHarness({ vars: { BUS_SHARDS: '4' }, redisUrl: redis?.url, clockAt: T0 });
   });
   afterEach(async () => {
     await h.stop();
@@ -195,7 +162,7 @@ describe.each([
   it('accepts the seed path POST /agents/:id/metrics for a registered agent, 404 for an unknown one', async () => {
     await h.post('/agents/a-1/register', { model: 'gpt-4o' });
     const ok = await h.post('/agents/a-1/metrics', { metrics: { response_time_seconds: 1.5, requests: 1 }, quality: { accuracy: 0.7 } });
-    expect(ok).toEqual({ status: 200, body: { accepted: 1, samples: 3 } });
+    expect({ status: ok.status, body: ok.body }).toEqual({ status: 200, body: { accepted: 1, samples: 3 } });
     const unknown = await h.post('/agents/nobody/metrics', { metrics: { requests: 1 } });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error).toEqual({ code: 'SWS_NOT_FOUND', message: 'agent "nobody" is not registered' });
@@ -237,7 +204,7 @@ describe.each([
 describe('health-monitor bad input', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ BODY_LIMIT_BYTES: '4096', MAX_BATCH_REPORTS: '5' });
+    h = await startHarness({ vars: { BODY_LIMIT_BYTES: '4096', MAX_BATCH_REPORTS: '5' }, clockAt: T0 });
     expect((await h.post('/v1/ingest', { reports: [report('kept-1'), report('kept-2')] })).body.accepted).toBe(2);
   });
   afterAll(async () => {
@@ -365,7 +332,7 @@ describe('health-monitor bad input', () => {
 describe('health-monitor API keys', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ API_KEYS: 'key-one, key-two' });
+    h = await startHarness({ vars: { API_KEYS: 'key-one, key-two' }, clockAt: T0 });
   });
   afterAll(async () => {
     await h.stop();
@@ -388,7 +355,7 @@ describe('health-monitor API keys', () => {
 describe('health-monitor scoped API keys', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ API_KEYS: 'ingest:agents-key,read:dash-key' });
+    h = await startHarness({ vars: { API_KEYS: 'ingest:agents-key,read:dash-key' }, clockAt: T0 });
   });
   afterAll(async () => {
     await h.stop();
@@ -413,7 +380,7 @@ describe('health-monitor scoped API keys', () => {
 describe('health-monitor custom series per agent', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ MAX_CUSTOM_SERIES_PER_AGENT: '2' });
+    h = await startHarness({ vars: { MAX_CUSTOM_SERIES_PER_AGENT: '2' }, clockAt: T0 });
   });
   afterAll(async () => {
     await h.stop();
@@ -437,7 +404,7 @@ describe('health-monitor custom series per agent', () => {
 describe('health-monitor tool names past MAX_TOOL_NAMES', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ MAX_TOOL_NAMES: '2' });
+    h = await startHarness({ vars: { MAX_TOOL_NAMES: '2' }, clockAt: T0 });
   });
   afterAll(async () => {
     await h.stop();
@@ -469,7 +436,7 @@ describe('health-monitor tool names past MAX_TOOL_NAMES', () => {
 describe('health-monitor when Redis goes away', () => {
   it('reports not ready and refuses ingest with 503 (nothing acknowledged that the bus did not take), then recovers', async () => {
     const redis = await startRedisServer();
-    const h = await startHarness({}, redis.url);
+    const h = await startHarness({ redisUrl: redis.url, clockAt: T0 });
     try {
       expect((await h.post('/v1/ingest', { reports: [report('before')] })).status).toBe(200);
       expect((await h.get('/readyz')).status).toBe(200);

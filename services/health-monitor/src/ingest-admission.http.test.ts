@@ -1,49 +1,15 @@
 import { request as httpRequest } from 'node:http';
-import { createLogger, parseEnv, topics, type Backends, type Subscription } from '@swarmscope/core';
+import { topics, type Backends, type Subscription } from '@swarmscope/core';
 import { startRedisServer } from '@swarmscope/testkit';
 import { Fleet, type FleetError } from '@swarmscope/telemetry-client';
-import { healthMonitorEnv } from './env';
-import { backendsFor, runHealthMonitor, type RunningHealthMonitor } from './run';
+import { startHarness, type Harness } from './test-support/http-harness';
 
 // Back-pressure on a real health-monitor over loopback: in the embedded mode a reader of the samples topic that does
 // not keep up makes ingest answer 503 with Retry-After at once (counted, nothing kept); the SDK waits and delivers.
 // In the distributed mode only the in-flight bound sheds (a Redis group can outlive its readers).
 
-const logger = createLogger({ name: 'test', level: 'silent' });
 
-interface Harness {
-  url: string;
-  running: RunningHealthMonitor;
-  backends: Backends;
-  post(path: string, body: unknown): Promise<{ status: number; retryAfter: string | null; body: any }>;
-  metric(name: string, labels: string): Promise<number>;
-  stop(): Promise<void>;
-}
 
-async function startHarness(vars: Record<string, string>, redisUrl?: string): Promise<Harness> {
-  const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent', ...vars, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) });
-  const backends = await backendsFor(env, logger);
-  const running = await runHealthMonitor(env, backends, logger);
-  const url = running.server.url;
-  return {
-    url,
-    running,
-    backends,
-    async post(path, body) {
-      const response = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
-    },
-    async metric(name, labels) {
-      const text = await (await fetch(`${url}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}`));
-      return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(' ') + 1));
-    },
-    async stop() {
-      await running.stop();
-      await backends.close();
-    },
-  };
-}
 
 const report = (agentId: string) => ({ agentId, model: 'gpt-4o', pool: 'support', metrics: { requests: 1, response_time_seconds: 0.2 } });
 
@@ -73,7 +39,7 @@ describe('ingest back-pressure on the bus, embedded', () => {
 
   beforeEach(async () => {
     // One shard of 10 entries; shed once a reader has 5 of them unread.
-    h = await startHarness({ BUS_SHARDS: '1', BUS_MAX_LEN: '10', INGEST_MAX_BUS_FULLNESS: '0.5', INGEST_RETRY_AFTER_SECONDS: '1' });
+    h = await startHarness({ vars: { BUS_SHARDS: '1', BUS_MAX_LEN: '10', INGEST_MAX_BUS_FULLNESS: '0.5', INGEST_RETRY_AFTER_SECONDS: '1' } });
     reader = heldReader(h.backends, `slow-${Date.now()}`);
   });
   afterEach(async () => {
@@ -147,7 +113,7 @@ describe.each([
     await redis?.stop();
   });
   beforeEach(async () => {
-    h = await startHarness({ INGEST_MAX_IN_FLIGHT: '1' }, redis?.url);
+    h = await startHarness({ vars: { INGEST_MAX_IN_FLIGHT: '1' }, redisUrl: redis?.url });
   });
   afterEach(async () => {
     await h.stop();

@@ -29,6 +29,15 @@ const graphQuery = rangeQuery.extend({
   agent: agentIdSchema.optional(),
 });
 const seriesKind = z.enum(['agent', 'model', 'pool', 'fleet'], { error: 'must be one of agent, model, pool, fleet' });
+/** `step=hour`: one window an hour (a month of a pool in 720), from the history. */
+const trendsQuery = rangeQuery.extend({ step: z.enum(['window', 'hour'], { error: 'must be window or hour' }).default('window') });
+const quantile = z.coerce.number({ error: 'must be a number' }).gt(0, 'must be > 0').lt(1, 'must be < 1');
+const percentilesQuery = rangeQuery.extend({
+  /** Comma-separated quantiles, e.g. `0.5,0.95,0.99` (the default). */
+  q: z
+    .preprocess((list) => (typeof list === 'string' ? list.split(',') : list), z.array(quantile).max(10, 'must name at most 10 quantiles'))
+    .default([0.5, 0.95, 0.99]),
+});
 
 /** health-monitor's HTTP API (the seed's routes, kept, plus the batch path and the fleet summary); returns the OTLP receiver it mounts. */
 export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpReceiver {
@@ -147,7 +156,7 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
   app.get('/agents/:id/trends', async (request, response) => {
     const id = agentId(request);
     if (!monitor.fleet.agents.has(id) && !(await store.agents.get(id))) throw new HttpError('SWS_NOT_FOUND', `agent ${JSON.stringify(id)} is not registered`);
-    response.json(await trends(monitor, `agent:${id}`, parseOrThrow(rangeQuery, request.query, ['query'])));
+    response.json(await trends(monitor, `agent:${id}`, parseOrThrow(trendsQuery, request.query, ['query'])));
   });
 
   // Windows of any series: /windows/model/gpt-4o, /windows/pool/support, /windows/fleet/all.
@@ -158,10 +167,29 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
     response.json({ agentId: id, tools: monitor.tools.ofAgent(id).map(({ tool, totals }) => ({ tool, ...totals })) });
   });
 
-  app.get('/windows/:kind/:name', async (request, response) => {
+  const seriesKey = (request: Request) => {
     const kind = parseOrThrow(seriesKind, request.params.kind, ['params', 'kind']);
-    const key = kind === 'fleet' ? 'fleet' : `${kind}:${String(request.params.name)}`;
-    response.json(await trends(monitor, key, parseOrThrow(rangeQuery, request.query, ['query'])));
+    return kind === 'fleet' ? 'fleet' : `${kind}:${String(request.params.name)}`;
+  };
+
+  app.get('/windows/:kind/:name', async (request, response) => {
+    response.json(await trends(monitor, seriesKey(request), parseOrThrow(trendsQuery, request.query, ['query'])));
+  });
+
+  // Latency percentiles of a series over any range, from the history (merged sketches for a pool, model or the fleet).
+  app.get('/windows/:kind/:name/percentiles', async (request, response) => {
+    const key = seriesKey(request);
+    const query = parseOrThrow(percentilesQuery, request.query, ['query']);
+    const { from, to } = rangeOf(monitor, query);
+    const history = store.windows.history;
+    if (!history) throw new HttpError('SWS_NOT_FOUND', 'percentiles over a range come from the embedded history; this platform keeps none (distributed mode, see docs/history.md)');
+    try {
+      response.json({ key, from, to, ...(await history.percentiles(key, from, to, query.q)) });
+    } catch (error) {
+      // An agent's windows keep p50, p95 and p99 only: another quantile is a question they cannot answer.
+      if (error instanceof RangeError) throw new HttpError('SWS_INVALID_FIELD', `query.q: ${error.message}`, [{ path: 'query.q', message: error.message }]);
+      throw error;
+    }
   });
 
   app.get('/fleet/summary', (_request, response) => {
@@ -200,19 +228,32 @@ async function acceptOrUnavailable(monitor: HealthMonitorPort, reports: Paramete
 const unavailable = (error: unknown) =>
   new HttpError('SWS_UNAVAILABLE', `the bus did not take the batch (${(error as Error).message}); nothing was kept, retry later`);
 
-/** Closed windows of a series over [from, to] (default: the retention) and the slope of its latency and errors. */
-async function trends(monitor: HealthMonitorPort, key: string, range: { from?: number | undefined; to?: number | undefined }) {
+/** [from, to] of a query, by default the live retention up to now. */
+function rangeOf(monitor: HealthMonitorPort, range: { from?: number | undefined; to?: number | undefined }): { from: number; to: number } {
   const now = monitor.now();
   const to = range.to ?? now;
   const from = range.from ?? now - monitor.deps.env.WINDOW_RETENTION_HOURS * 3_600_000;
   if (from > to) throw new HttpError('SWS_INVALID_FIELD', 'query.from: must not be after query.to', [{ path: 'query.from', message: 'must not be after query.to' }]);
-  const windows = await monitor.deps.store.windows.range(key, from, to);
+  return { from, to };
+}
+
+/** Closed windows of a series over [from, to] (default: the retention), or its hours, and the slope of its latency and errors. */
+async function trends(monitor: HealthMonitorPort, key: string, query: { from?: number | undefined; to?: number | undefined; step: 'window' | 'hour' }) {
+  const { from, to } = rangeOf(monitor, query);
+  const { windows: store } = monitor.deps.store;
+  if (query.step === 'hour' && !store.history) {
+    throw new HttpError('SWS_INVALID_FIELD', 'query.step: hour needs the embedded history; this platform keeps none (distributed mode, see docs/history.md)', [
+      { path: 'query.step', message: 'hour needs the embedded history' },
+    ]);
+  }
+  const windows = query.step === 'hour' ? await store.history!.hourly(key, from, to) : await store.range(key, from, to);
   const perHour = (pick: (w: (typeof windows)[number]) => number) =>
     windows.length >= 2 ? linearRegression(windows.map((w) => [w.start / 3_600_000, pick(w)])).m : 0;
   return {
     key,
     from,
     to,
+    step: query.step,
     windows,
     trend: {
       latencyP95SecondsPerHour: perHour((w) => w.latency.p95),

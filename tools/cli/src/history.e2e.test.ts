@@ -1,10 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, writeSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SCHEMA_VERSION } from '@swarmscope/history';
-import { probeReports, runCli, runCliOnSmallDisk, waitFor } from './test-support/cli';
+import { probeReports, runCli, runCliOnSmallDisk, tempDataDir, waitFor } from './test-support/cli';
 import { freePort } from '@swarmscope/testkit';
 
 // Runs the built CLI on a data directory of its own, as a user would, and kills it.
@@ -53,7 +52,7 @@ async function startPlatform(dataDir: string) {
 
 describe('swarmscope start keeps its history', () => {
   it('finds the registry, closed windows, anomalies, the open incident and a policy again after kill -9, and says its detectors warm up again', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-kill-'));
+    const dataDir = tempDataDir('swarmscope-kill-');
     const first = await startPlatform(dataDir);
     expect(first.cli.output().stdout).toContain(join(dataDir, 'history.duckdb'));
     const posted = await fetch(`${first.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports: probeReports(PROBE, Date.now()) }) });
@@ -84,6 +83,11 @@ describe('swarmscope start keeps its history', () => {
     expect(await getJson(`${second.autoscalerUrl}/policies/probe`)).toMatchObject({ pool: 'probe', minReplicas: 7, maxReplicas: 20 });
     const reopened = await getJson(`${second.incidentsUrl}/incidents/${incident.id}`);
     expect(reopened.id).toBe(incident.id);
+    // The pool's latency percentiles over the windows from before the kill, read from the file: every sample of them.
+    const percentiles = await getJson(`${second.url}/windows/pool/probe/percentiles?from=${before[0]!.start}&to=${before.at(-1)!.start}`);
+    expect(percentiles).toMatchObject({ method: 'sketch', unsketched: 0, windows: before.length });
+    expect(percentiles.samples).toBe(before.reduce((sum, w) => sum + (w as unknown as { latency: { samples: number } }).latency.samples, 0));
+    expect(percentiles.percentiles.p99).toBeGreaterThanOrEqual(percentiles.percentiles.p50);
 
     // The anomaly list continues: the probe's anomalies are listed again, those left open closed by the restart
     // (their detector starts without a baseline), and the detectors say they are warming up.
@@ -94,7 +98,10 @@ describe('swarmscope start keeps its history', () => {
     });
     expect(listed.some((a) => a.explanation.includes('closed at a restart of the platform'))).toBe(true);
     expect((await getJson(`${second.anomalyUrl}/detectors`)).warmUp).toEqual({ agents: 0, warming: 0, reportsToWarm: expect.any(Number) });
-    const fresh = await fetch(`${second.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports: probeReports(PROBE, Date.now()).slice(-20) }) });
+    // The last fresh report used a tool: its usage is written with the open window when the platform stops.
+    const reports: Array<Record<string, unknown>> = probeReports(PROBE, Date.now()).slice(-20);
+    reports[19] = { ...reports[19]!, tools: { web_search: { calls: 3, errors: 1, durationSeconds: 0.9 } } };
+    const fresh = await fetch(`${second.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports }) });
     expect(fresh.status).toBe(200);
     const warming = await waitFor('the probe warming up', async () => {
       const { warmUp } = await getJson(`${second.anomalyUrl}/detectors`);
@@ -110,6 +117,9 @@ describe('swarmscope start keeps its history', () => {
     const query = run(['query', '--format', 'json', `SELECT count(*)::INTEGER AS n FROM anomaly_events WHERE agent_id = '${PROBE}'`], { SWARMSCOPE_DATA_DIR: dataDir });
     expect(await query.exited).toBe(0);
     expect(JSON.parse(query.output().stdout).n).toBeGreaterThan(0);
+    const tools = run(['query', '--format', 'json', `SELECT tool, sum(calls)::INTEGER AS calls, sum(errors)::INTEGER AS errors FROM tool_usage WHERE pool = 'probe' GROUP BY tool`], { SWARMSCOPE_DATA_DIR: dataDir });
+    expect(await tools.exited).toBe(0);
+    expect(JSON.parse(tools.output().stdout)).toEqual({ tool: 'web_search', calls: 3, errors: 1 });
   }, 120_000);
 });
 
@@ -117,7 +127,7 @@ describe('swarmscope start refuses a data directory it cannot use', () => {
   const ports = async () => ({ HEALTH_MONITOR_PORT: String(await freePort()), INCIDENTS_PORT: String(await freePort()) });
 
   it('exits 2 naming a data directory that is not writable', async () => {
-    const parent = mkdtempSync(join(tmpdir(), 'swarmscope-ro-'));
+    const parent = tempDataDir('swarmscope-ro-');
     writeFileSync(join(parent, 'a-file'), '');
     const dataDir = join(parent, 'a-file', 'data');
     const cli = run(['start', '--no-fleet'], { SWARMSCOPE_DATA_DIR: dataDir, ...(await ports()) });
@@ -126,7 +136,7 @@ describe('swarmscope start refuses a data directory it cannot use', () => {
   });
 
   it('exits 2 naming a corrupt database file', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-corrupt-'));
+    const dataDir = tempDataDir('swarmscope-corrupt-');
     writeFileSync(join(dataDir, 'history.duckdb'), Buffer.alloc(64 * 1024, 7));
     const cli = run(['start', '--no-fleet'], { SWARMSCOPE_DATA_DIR: dataDir, ...(await ports()) });
     expect(await cli.exited).toBe(2);
@@ -137,7 +147,7 @@ describe('swarmscope start refuses a data directory it cannot use', () => {
   });
 
   it('exits 2 naming a database of a newer schema version', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-newer-'));
+    const dataDir = tempDataDir('swarmscope-newer-');
     const instance = await DuckDBInstance.create(join(dataDir, 'history.duckdb'));
     const connection = await instance.connect();
     await connection.run(`CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL); INSERT INTO meta VALUES ('schema_version', '99')`);

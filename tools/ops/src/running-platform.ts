@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './repo';
@@ -24,11 +24,16 @@ export interface RunningPlatform {
 export async function startPlatform(agents: number, env: Record<string, string> = {}): Promise<RunningPlatform> {
   const ports = { 'health-monitor': await freePort(), 'anomaly-detector': await freePort(), 'emergence-detector': await freePort(), autoscaler: await freePort(), incidents: await freePort() };
   const fleet = agents > 0 ? ['--agents', String(agents)] : ['--no-fleet'];
+  // A history of its own: platforms of parallel tests must not share a data directory (DuckDB locks it); removed at stop.
+  const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-ops-'));
+  const stop = async () => {
+    await daemon.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   const daemon = startDaemon(process.execPath, [CLI, 'start', ...fleet], {
     ...process.env,
     LOG_LEVEL: 'warn',
-    // A history of its own: platforms of parallel tests must not share a data directory (DuckDB locks it).
-    SWARMSCOPE_DATA_DIR: mkdtempSync(join(tmpdir(), 'swarmscope-ops-')),
+    SWARMSCOPE_DATA_DIR: dataDir,
     HEALTH_MONITOR_PORT: String(ports['health-monitor']),
     ANOMALY_DETECTOR_PORT: String(ports['anomaly-detector']),
     EMERGENCE_DETECTOR_PORT: String(ports['emergence-detector']),
@@ -45,9 +50,9 @@ export async function startPlatform(agents: number, env: Record<string, string> 
       return summary.agents.total >= agents ? true : undefined;
     }, { timeoutMs: 60_000, detail: () => daemon.output() });
   } catch (error) {
-    await daemon.stop();
+    await stop();
     throw error;
   }
   const addresses = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `127.0.0.1:${port}`])) as RunningPlatform['addresses'];
-  return { addresses, daemon, stop: () => daemon.stop() };
+  return { addresses, daemon, stop };
 }

@@ -1,22 +1,8 @@
+import type { AgentRecord, AgentStatus } from '@swarmscope/protocol';
 import type { Incident, IncidentStatus } from '../bus/topics';
 
-/** Where an agent stands, from its health score and liveness (see health-monitor's health-score module). */
-export const AGENT_STATUSES = ['healthy', 'degraded', 'unhealthy', 'unresponsive'] as const;
-export type AgentStatus = (typeof AGENT_STATUSES)[number];
-
-/** One agent of the fleet as the registry keeps it. Times are epoch milliseconds. */
-export interface AgentRecord {
-  id: string;
-  model: string;
-  type: string;
-  pool: string;
-  labels: Record<string, string>;
-  registeredAt: number;
-  lastSeen: number;
-  status: AgentStatus;
-  /** 0 (dead) .. 1 (perfect); see health-score.ts for how it is built. */
-  healthScore: number;
-}
+export { AGENT_STATUSES } from '@swarmscope/protocol';
+export type { AgentRecord, AgentStatus } from '@swarmscope/protocol';
 
 export interface AgentFilter {
   status?: AgentStatus;
@@ -101,6 +87,36 @@ export interface WindowStore<T extends { start: number } = WindowSummary> {
   append(entries: ReadonlyArray<{ key: string; window: T }>): Promise<void>;
   /** Windows of `key` whose start lies in [fromMs, toMs], ascending. */
   range(key: string, fromMs: number, toMs: number): Promise<T[]>;
+  /** Reads over any range, where a durable history backs the store (embedded mode); absent otherwise. */
+  history?: WindowHistory;
+}
+
+/** Latency percentiles of a series over a range, and how they were found. */
+export interface RangePercentiles {
+  /** Windows of the range with latencies in the answer. */
+  windows: number;
+  /** Latency samples (requests timed) in the answer. */
+  samples: number;
+  /** `p50`, `p95`, … (seconds), 0 when the range has no samples. */
+  percentiles: Record<string, number>;
+  /**
+   * `sketch`: the windows' latency sketches merged, within 1 % (pools, models, the fleet); `window-mean`: the
+   * sample-weighted mean of the windows' own percentiles, an approximation (agents' windows keep no sketch).
+   */
+  method: 'sketch' | 'window-mean';
+  /** Windows with latencies but no sketch (written before sketches were kept), left out of a `sketch` answer. */
+  unsketched: number;
+}
+
+/** What the durable history answers about windows, beyond what the live store holds. */
+export interface WindowHistory {
+  /**
+   * Hourly windows of `key` starting in [fromMs rounded down to the hour, toMs], ascending: the rolled-up hours, and
+   * the hours still held as windows rolled up on the fly (the current hour covers the windows closed so far).
+   */
+  hourly(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]>;
+  /** Latency percentiles (`quantiles` in (0, 1)) of `key` over the windows starting in [fromMs, toMs]. */
+  percentiles(key: string, fromMs: number, toMs: number, quantiles: readonly number[]): Promise<RangePercentiles>;
 }
 
 /** Which incidents a listing returns; every field given must match. */

@@ -1,12 +1,20 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type AgentRecord, type AnomalyEvent, type EmergenceEvent, type Incident, type WindowSummary } from '@swarmscope/core';
 
 export const silent = createLogger({ name: 'history-test', level: 'silent' });
 
+const madeDirs: string[] = [];
+// The data directories a test file made go when its tests are done (its stores are closed by then).
+afterAll(() => {
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'swarmscope-history-'));
+  const dir = mkdtempSync(join(tmpdir(), 'swarmscope-history-'));
+  madeDirs.push(dir);
+  return dir;
 }
 
 export function agent(id: string, pool = 'support'): AgentRecord {

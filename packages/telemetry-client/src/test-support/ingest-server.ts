@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import type { IngestError, Interaction, Report } from '../types';
+import type { AgentRecord, IngestError, Interaction, Report } from '../types';
 
 /** How the test server answers one request. */
 export type Reply =
@@ -34,19 +34,6 @@ export interface Received {
   at: number;
 }
 
-/** An agent as `POST /agents/:id/register` keeps it (the health-monitor's AgentRecord, reduced). */
-export interface RegisteredAgent {
-  id: string;
-  model: string;
-  type: string;
-  pool: string;
-  labels: Record<string, string>;
-  registeredAt: number;
-  lastSeen: number;
-  status: string;
-  healthScore: number;
-}
-
 const AGENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const HEX_32 = /^[0-9a-f]{32}$/;
 const HEX_16 = /^[0-9a-f]{16}$/;
@@ -65,7 +52,7 @@ export class IngestServer {
   /** Every interaction kept, in arrival order. */
   readonly acceptedInteractions: Interaction[] = [];
   /** Agents registered through `/agents/:id/register`. */
-  readonly agents = new Map<string, RegisteredAgent>();
+  readonly agents = new Map<string, AgentRecord>();
   /** Reports kept through `/agents/:id/metrics`. */
   readonly agentMetrics: Report[] = [];
   readonly script: Reply[] = [];
@@ -206,7 +193,7 @@ export class IngestServer {
         return this.error(res, received, 400, 'SWS_INVALID_FIELD', 'model: must be a string', [{ path: 'model', message: 'must be a string' }]);
       }
       const previous = this.agents.get(id);
-      const agent: RegisteredAgent = {
+      const agent: AgentRecord = {
         id,
         model: body.model,
         type: typeof body.type === 'string' ? body.type : 'general',

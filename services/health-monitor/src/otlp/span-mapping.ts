@@ -1,4 +1,4 @@
-import type { Interaction } from '@swarmscope/core';
+import { INTERACTION_KINDS, type Interaction } from '@swarmscope/core';
 import { ATTR_CALLER_AGENT_ID, TOKEN_METRIC_NAMES, type Pricing } from '@swarmscope/telemetry-client';
 import type { ReportInput } from '../ingest-schema';
 import { asId, resolve, resourceKey, type IdentityRules } from './identity';
@@ -76,7 +76,7 @@ export interface SpanMapping {
 }
 
 const MAX_PROBLEMS = 5;
-const INTERACTION_KINDS = new Set<string>(['delegation', 'message', 'tool_handoff']);
+const INTERACTION_KIND_SET: ReadonlySet<string> = new Set(INTERACTION_KINDS);
 
 /** Maps an ExportTraceServiceRequest (decoded or OTLP/JSON) to reports and agent-to-agent interactions. */
 export function mapSpans(body: unknown, options: SpanMappingOptions): SpanMapping {
@@ -262,7 +262,7 @@ function addEdge(out: SpanMapping, from: string, edge: PendingEdge): void {
   out.interactions.push(interaction);
 }
 
-const interactionKind = (value: unknown): Interaction['kind'] => (typeof value === 'string' && INTERACTION_KINDS.has(value) ? (value as Interaction['kind']) : 'delegation');
+const interactionKind = (value: unknown): Interaction['kind'] => (typeof value === 'string' && INTERACTION_KIND_SET.has(value) ? (value as Interaction['kind']) : 'delegation');
 
 /** A token count attribute: a whole number ≥ 0, or absent. */
 function tokens(attributes: Attributes, key: string, path: string): number | undefined {

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 // Sample accepted → verdict, while the platform ingests a paced load: the embedded platform (`swarmscope start
 // --no-fleet`) in a child process, fed over loopback from this one; the figure is the anomaly-detector's own histogram.
 import { spawn } from 'node:child_process';
@@ -43,8 +43,9 @@ export interface DetectionLatencyResult {
  */
 export async function runDetectionLatencyBench(options: DetectionLatencyOptions): Promise<DetectionLatencyResult> {
   const [hm, ad, em, as, inc] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-bench-'));
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(__dirname, '..', 'main.js'), 'start', '--no-fleet'], {
-    env: { ...process.env, SWARMSCOPE_DATA_DIR: mkdtempSync(join(tmpdir(), 'swarmscope-bench-')), HEALTH_MONITOR_PORT: String(hm), ANOMALY_DETECTOR_PORT: String(ad), EMERGENCE_DETECTOR_PORT: String(em), AUTOSCALER_PORT: String(as), INCIDENTS_PORT: String(inc), LOG_LEVEL: 'warn', API_KEYS: '', REDIS_URL: '' },
+    env: { ...process.env, SWARMSCOPE_DATA_DIR: dataDir, HEALTH_MONITOR_PORT: String(hm), ANOMALY_DETECTOR_PORT: String(ad), EMERGENCE_DETECTOR_PORT: String(em), AUTOSCALER_PORT: String(as), INCIDENTS_PORT: String(inc), LOG_LEVEL: 'warn', API_KEYS: '', REDIS_URL: '' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const origin = `http://127.0.0.1:${hm}`;
@@ -79,6 +80,7 @@ export async function runDetectionLatencyBench(options: DetectionLatencyOptions)
     await pool.close();
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -348,27 +348,33 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
   history: {
     usage: `history [--agents N] [--minutes M]
     the DuckDB history at N agents (default 10,000): M minutes (default 10) of window closes and anomaly events written
-    as the platform writes them (CPU share of one core per second of data), then over a generated day of every agent's
-    minute windows and 30 days of hourly pool windows: one pool's 30-day range, the fleet's p99 latency over the day
-    from its minute windows' merged sketches (time, and error against the exact p99 of the values sketched), a
-    percentile scan over every agent-minute of the day for comparison, file bytes per agent-day, and the time to
-    reopen the file and load the registry.`,
+    as the platform writes them (CPU share of one core per second of data); then a generated day of every agent's
+    minute windows and 30 days of each pool's and the fleet's as the default retention keeps them (23 days of hours, 7
+    of minutes, the last day written with real sketches), and the roll-up job's first run over them; then one pool's
+    30-day range as closed (≈ 10,600 windows) and one window an hour (720), the fleet's p99 latency over the day from
+    its merged sketches (time, and error against the exact p99 of the values sketched) — each read once cold and as the
+    median of 5 more, wall and CPU time —, a percentile scan over every agent-minute of the day for comparison, file bytes per agent-day,
+    and the time to reopen the file and load the registry.`,
     async run(values) {
       const r = await runHistoryBench({ agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000), minutes: intFlag(values.minutes, 'minutes', 1, 1440, 10) });
       process.stdout.write(`\nhistory: ${r.agents.toLocaleString('en')} agents, ${r.minutes} minutes written; queries over a day of minute windows (${r.fleetRows.toLocaleString('en')} rows)\n`);
+      const ms = (t: { firstMs: number; medianMs: number; medianCpuMs: number }) => `${Math.round(t.firstMs)} / ${Math.round(t.medianMs)} / ${Math.round(t.medianCpuMs)}`;
       console.table([
         {
           'write CPU % of a core': +(r.writeCpuFraction * 100).toFixed(2),
           'windows/s': Math.round(r.windowsPerSecond),
           'events/s': Math.round(r.eventsPerSecond),
-          'pool 30-day range ms': +r.poolRangeMs.toFixed(1),
-          'range rows': r.poolRangeRows,
-          'fleet p99 over a day ms': +r.fleetPercentileMs.toFixed(1),
-          'fleet p99 error %': +((Math.abs(r.fleetP99 - r.exactFleetP99) / r.exactFleetP99) * 100).toFixed(2),
-          'agent-minute scan ms': Math.round(r.agentScanMs),
           'bytes/agent-day': Math.round(r.bytesPerAgentDay),
           'restart ms': Math.round(r.restartMs),
+          'roll-up job, first run s': +r.rollupSeconds.toFixed(1),
+          'hours rolled': r.rolledHours,
         },
+      ]);
+      console.table([
+        { read: 'pool, 30 days as closed', rows: r.poolRange.rows, 'ms: first / median / median CPU': ms(r.poolRange) },
+        { read: 'pool, 30 days hourly', rows: r.poolHourly.rows, 'ms: first / median / median CPU': ms(r.poolHourly) },
+        { read: `fleet p99 over a day (${r.fleetWindows} windows), error ${((Math.abs(r.fleetP99 - r.exactFleetP99) / r.exactFleetP99) * 100).toFixed(2)} %`, rows: 1, 'ms: first / median / median CPU': ms(r.fleetPercentile) },
+        { read: 'agent-minute quantile_cont scan over a day', rows: r.fleetRows, 'ms: first / median / median CPU': `${Math.round(r.agentScanMs)} / – / –` },
       ]);
     },
   },
@@ -430,6 +436,7 @@ export async function bench(argv: readonly string[]): Promise<void> {
     batch: { type: 'string' },
     concurrency: { type: 'string' },
     hours: { type: 'string' },
+    minutes: { type: 'string' },
     seed: { type: 'string' },
     days: { type: 'string' },
     rate: { type: 'string' },

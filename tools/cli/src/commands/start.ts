@@ -1,7 +1,7 @@
 import { STARTUP_EXIT_CODE, type AnomalyEvent, type Bus, boundHeapGrowth, createLogger, type Logger, onShutdownSignal, parseEnv, publishByKey, secretFor, topics } from '@swarmscope/core';
 import { backendsFor, fleetSummary, healthMonitorEnv } from '@swarmscope/health-monitor';
 import { defaultPolicy, type Autoscaler } from '@swarmscope/autoscaler';
-import { ScalingMirror, continueAnomalies, dataDirFrom, withHistory, type History, type HistoryFaultError } from '@swarmscope/history';
+import { ScalingMirror, ToolUsageRecorder, continueAnomalies, dataDirFrom, withHistory, type History, type HistoryFaultError } from '@swarmscope/history';
 import { BuiltinFleet, startControlServer } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
 import { startPlatform } from '../platform';
@@ -85,6 +85,9 @@ export async function start(argv: readonly string[]): Promise<void> {
   embedded?.maintenance.register(healthMonitor.service.metrics.registry);
   const continued = embedded ? await continueAnomalyList(embedded.history, anomalyDetector.service.log, backends.bus, anomalyDetector.service.deps.env.ANOMALY_LOG_CAPACITY) : undefined;
   const scalingHistory = embedded ? await keepScalingHistory(embedded.history, autoscaler.service, logger) : undefined;
+  // Tool usage by pool and tool, a row per window (docs/history.md).
+  const toolUsage = embedded ? new ToolUsageRecorder(embedded.history, healthMonitor.service.tools, { windowMs: env.WINDOW_SECONDS * 1000, logger }) : undefined;
+  toolUsage?.start();
   fleet?.start();
   // The console's gateway reaches the services where this process bound them (a port variable may have moved one).
   const gateway = healthMonitor.service.consoleGateway;
@@ -128,6 +131,7 @@ export async function start(argv: readonly string[]): Promise<void> {
       const final = render();
       await platform.stop();
       await scalingHistory?.stop();
+      await toolUsage?.stop();
       await control?.close(1000);
       await backends.close();
       await tracing.shutdown();

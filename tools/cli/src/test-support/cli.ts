@@ -19,7 +19,8 @@ afterAll(async () => {
   for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function tempDataDir(prefix: string): string {
+/** A directory removed after the test file's tests (its CLIs killed first). */
+export function tempDataDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   madeDirs.push(dir);
   return dir;
