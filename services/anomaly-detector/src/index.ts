@@ -3,6 +3,7 @@ export { ENSEMBLE_CANDIDATES } from './detectors/stream/ensemble-candidates';
 export type { EnsembleCandidate } from './detectors/stream/ensemble-candidates';
 export { DetectorPool } from './detectors/stream/detector-pool';
 export { RangeNoveltyDetector } from './detectors/stream/range-novelty';
+export { PatternNoveltyDetector } from './detectors/stream/pattern-novelty';
 export { RobustZScoreDetector, robustScale, MAD_TO_SIGMA, MEAN_AD_TO_SIGMA } from './detectors/stream/robust-zscore';
 export { IqrFenceDetector } from './detectors/stream/iqr-fences';
 export { HoltWintersDetector } from './detectors/stream/holt-winters';
@@ -42,6 +43,7 @@ export type { Detector, DetectorFactory, DetectorResult } from './detectors/stre
 export type { DefaultEnsembleOptions, EnsembleConfig, EnsembleMember, Explanation, ScoredSample, Severity } from './detectors/stream/ensemble';
 export type { DetectorPoolOptions } from './detectors/stream/detector-pool';
 export type { RangeNoveltyOptions } from './detectors/stream/range-novelty';
+export type { PatternNoveltyOptions } from './detectors/stream/pattern-novelty';
 export type { RobustZScoreOptions } from './detectors/stream/robust-zscore';
 export type { IqrFenceOptions } from './detectors/stream/iqr-fences';
 export type { HoltWintersOptions } from './detectors/stream/holt-winters';

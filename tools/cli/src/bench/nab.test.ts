@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NabBenchError, runNabBench } from './nab';
+import { meanHeldOut, NabBenchError, runNabBench } from './nab';
 
 describe('swarmscope bench nab: faults are one clear error', () => {
   let dir: string;
@@ -30,5 +30,13 @@ describe('swarmscope bench nab: faults are one clear error', () => {
     writeFileSync(join(dir, 'labels', 'combined_windows.json'), '{}');
     writeFileSync(join(dir, 'score.py'), 'import sys\nsys.stderr.write("nab_score: error: broken on purpose\\n")\nsys.exit(2)\n');
     expect(() => runNabBench({ nabDir: dir })).toThrow(/the scorer failed \(python3 .*score\.py\): nab_score: error: broken on purpose/);
+  });
+});
+
+describe('meanHeldOut', () => {
+  it('averages the categories that hold windows (one without any has no score)', () => {
+    const fold = (normalized: number | null) => ({ normalized, raw: 0, threshold: 0.9, falsePositiveRows: 0, windowsDetected: 0, windows: 0 });
+    expect(meanHeldOut({ a: fold(null), b: fold(60), c: fold(90) })).toBe(75);
+    expect(meanHeldOut({ a: fold(null) })).toBeNaN();
   });
 });

@@ -11,11 +11,16 @@ export interface EnsembleCandidate {
 
 /**
  * The small, pre-declared set `swarmscope bench nab` chooses among, fold by fold (never a search over knobs): the
- * default and three single changes aimed at generalising, each with its parameters fixed in advance. The first is
- * the default.
+ * default, the default before its last change, and three single changes aimed at generalising, each with its
+ * parameters fixed in advance. The first is the default.
  */
 export const ENSEMBLE_CANDIDATES: readonly EnsembleCandidate[] = [
   { name: 'default', description: 'the default ensemble', config: () => defaultEnsemble() },
+  {
+    name: 'no-pattern',
+    description: 'the default without pattern novelty (the default until issue 18, session 3)',
+    config: () => defaultEnsemble({ pattern: false }),
+  },
   {
     name: 'likelihood-equal',
     description: 'the anomaly likelihood at full weight (as in HTM: max of likelihood and range break)',

@@ -42,7 +42,7 @@ describe('StreamDetector (default ensemble)', () => {
     expect(firstCritical).toBeGreaterThanOrEqual(0);
     expect(firstCritical).toBeLessThanOrEqual(25);
     expect(alerts).toBeGreaterThanOrEqual(1);
-    expect(alerts).toBeLessThanOrEqual(3);
+    expect(alerts).toBeLessThanOrEqual(4); // range at the onset, pattern at its first bucket end, CUSUM, a later record
     expect(detectors.some((n) => n === 'range' || n === 'cusum')).toBe(true);
     expect(text).toMatch(/^critical anomaly \(score 0\.9\d*|^critical anomaly \(score 1/);
     expect(text).toMatch(/\d/);
@@ -109,7 +109,7 @@ describe('StreamDetector (default ensemble)', () => {
     const bytes = d.stateBytes();
     for (let i = 400; i < 20_000; i++) d.update(at(i), noise() + (i % 5000 === 0 ? 50 : 0));
     expect(d.stateBytes()).toBe(bytes);
-    expect(bytes).toBeLessThan(16 * 1024);
+    expect(bytes).toBeLessThan(32 * 1024); // ≈ 16 KB of it the pattern memory (1,024 bucket means and distances)
   });
 
   it('grows confidence with warm-up', () => {

@@ -5,11 +5,13 @@ import { type Detector, type DetectorFactory, type DetectorResult, objectBytes }
 import { describe, round, type Contributor } from './explain';
 import { HoltWintersDetector, type HoltWintersOptions } from './holt-winters';
 import { IqrFenceDetector, type IqrFenceOptions } from './iqr-fences';
+import { PatternNoveltyDetector, type PatternNoveltyOptions } from './pattern-novelty';
 import { RangeNoveltyDetector, type RangeNoveltyOptions } from './range-novelty';
 import { RobustZScoreDetector, type RobustZScoreOptions } from './robust-zscore';
 
 // Ensemble: per-sample surprises (point members) → their anomaly likelihood (Ahmad et al. 2017) is one channel;
-// confirmations (range breaks, CUSUM alarms: direct members) are channels of their own; the score is the largest.
+// confirmations (range breaks, CUSUM alarms, pattern discords: direct members) are channels of their own; the score
+// is the largest.
 
 export type Severity = 'none' | 'low' | 'medium' | 'high' | 'critical';
 
@@ -51,6 +53,8 @@ export interface DefaultEnsembleOptions {
   zscore?: RobustZScoreOptions;
   iqr?: IqrFenceOptions;
   cusum?: CusumOptions;
+  /** Pattern novelty, or false for none. */
+  pattern?: PatternNoveltyOptions | false;
   seasonal?: HoltWintersOptions | false;
   likelihood?: AnomalyLikelihoodOptions | false;
   threshold?: AdaptiveThresholdOptions;
@@ -58,15 +62,17 @@ export interface DefaultEnsembleOptions {
 
 /**
  * The default ensemble — the one `swarmscope detect` runs and the one scored on NAB:
- * range novelty (direct, weight 1), CUSUM level shifts (direct, 0.99), and the anomaly likelihood (0.95) of the
- * largest of robust z-score, IQR fences and the daily Holt-Winters residual, all on deseasonalized values when the
- * daily cycle is real.
+ * range novelty (direct, weight 1), CUSUM level shifts (direct, 0.99), pattern novelty (direct, 0.99: a window of
+ * the stream unlike any recent one, on raw values), and the anomaly likelihood (0.95) of the largest of robust
+ * z-score, IQR fences and the daily Holt-Winters residual, all on deseasonalized values when the daily cycle is real.
  */
 export function defaultEnsemble(options: DefaultEnsembleOptions = {}): EnsembleConfig {
+  const pattern = options.pattern ?? {};
   return {
     members: [
       { create: () => new RangeNoveltyDetector(options.range), role: 'direct', weight: 1, deseasonalized: false },
       { create: () => new CusumDetector(options.cusum), role: 'direct', weight: 0.99 },
+      ...(pattern === false ? [] : [{ create: () => new PatternNoveltyDetector(pattern), role: 'direct' as const, weight: 0.99, deseasonalized: false }]),
       { create: () => new RobustZScoreDetector(options.zscore), role: 'point' },
       { create: () => new IqrFenceDetector(options.iqr), role: 'point' },
     ],
