@@ -39,7 +39,7 @@ export function mountRoutes(app: Express, detector: AnomalyDetector): void {
       ...(body.labels ? { labels: body.labels } : {}),
       ...(body.tools ? { tools: body.tools } : {}),
     };
-    const { verdict, events } = detector.score(report);
+    const { verdict, events } = await detector.score(report);
     await detector.emit(events);
     response.json({ agentId: id, ...verdict, events });
   });
