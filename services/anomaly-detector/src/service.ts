@@ -1,7 +1,7 @@
 import { defineService } from '@swarmscope/core';
 import { CONSUMER_GROUP, SERVICE_NAME } from './anomaly-detector';
-import { engineOptionsFrom } from './default-engine';
-import { EngineThread } from './engine-thread';
+import { engineOptionsFrom } from './engine/default-engine';
+import { EngineThread } from './engine/engine-thread';
 import { anomalyDetectorEnv } from './env';
 import { anomalyDetectorInstance } from './run';
 
