@@ -32,6 +32,7 @@ export { RedisStore } from './store/redis-store';
 export { MemoryBus } from './bus/memory-bus';
 export { RedisBus } from './bus/redis-bus';
 export { shardOf } from './bus/shard';
+export { decodeReportColumns, encodeReportColumns, reportColumnsTransfer, type ReportColumns } from './bus/report-columns';
 export { MemoryShardLeases, RedisShardLeases } from './leases/shard-leases';
 export { anomalyEventSchema, EMERGENCE_TYPES, INCIDENT_STATUSES, incidentChangeSchema, incidentSchema, NARRATION_SOURCES, emergenceEventSchema, INTERACTION_KINDS, INTERACTION_OUTCOMES, interactionSchema, RISK_CLASSES, SEVERITIES, sampleReportSchema, topics, windowEventSchema, windowSummarySchema } from './bus/topics';
 

@@ -74,13 +74,14 @@ export type { Detection, Evaluation, EvaluationOptions, TruthWindow, TypeEvaluat
 // The service edge.
 export { AnomalyDetector, CONSUMER_GROUP, SERVICE_NAME } from './anomaly-detector';
 export { AnomalyLog } from './anomaly-log';
-export { createDefaultEngine, engineOptionsFrom } from './engine/default-engine';
+export { createDefaultEngine, createEngineCore, engineOptionsFrom } from './engine/default-engine';
+export { EngineThread } from './engine/engine-thread';
 export { anomalyDetectorEnv } from './env';
 export { anomalyDetectorInstance, runAnomalyDetector } from './run';
 export { anomalyDetectorService } from './service';
 export type { AnomalyDetectorDeps } from './anomaly-detector';
 export type { AnomalyRecord, AnomalyQuery } from './anomaly-log';
-export type { AnomalyEngine, ReportVerdict } from './engine/engine-port';
+export type { AnomalyEngine, EngineCore, ReportVerdict, WarmUp } from './engine/engine-port';
 export type { AnomalyDetectorEnv } from './env';
 export type { RunningAnomalyDetector } from './run';
 export { RelativeEntropyDetector } from './detectors/stream/relative-entropy';

@@ -1,6 +1,7 @@
 import { defineService } from '@swarmscope/core';
 import { CONSUMER_GROUP, SERVICE_NAME } from './anomaly-detector';
-import { createDefaultEngine, engineOptionsFrom } from './engine/default-engine';
+import { engineOptionsFrom } from './engine/default-engine';
+import { EngineThread } from './engine/engine-thread';
 import { anomalyDetectorEnv } from './env';
 import { anomalyDetectorInstance } from './run';
 
@@ -9,5 +10,7 @@ export const anomalyDetectorService = defineService({
   name: SERVICE_NAME,
   env: anomalyDetectorEnv,
   // The store is unused: the bus carries the samples, the anomalies every replica merges, and the shard leases.
-  run: ({ env, backends, logger }) => anomalyDetectorInstance(env, backends.bus, createDefaultEngine(engineOptionsFrom(env)), logger, backends.leases(CONSUMER_GROUP)),
+  // The engine scores on a thread of its own, embedded and distributed alike (one code path): the event loop keeps
+  // ingest, the bus and the API.
+  run: ({ env, backends, logger }) => anomalyDetectorInstance(env, backends.bus, new EngineThread(engineOptionsFrom(env)), logger, backends.leases(CONSUMER_GROUP)),
 });

@@ -3,6 +3,8 @@
 // that the embedded process's services share.
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+// The columns module alone: the worker loads none of core's HTTP and telemetry stack.
+import { decodeReportColumns } from '@swarmscope/core/report-columns';
 import { EmergenceEngine, type EngineOptions } from './engine';
 import type { FromEngine, NetworkSummary, ToEngine } from './engine-protocol';
 import type { NetworkMeasures } from './graph-measures';
@@ -13,7 +15,7 @@ const engine = new EmergenceEngine(workerData as EngineOptions);
 let network: NetworkMeasures | undefined;
 
 port.on('message', (message: ToEngine) => {
-  if (message.kind === 'reports') for (const report of message.reports) engine.ingest(report);
+  if (message.kind === 'reports') for (const report of decodeReportColumns(message.columns)) engine.ingest(report);
   else if (message.kind === 'interactions') for (const interaction of message.interactions) engine.ingestInteraction(interaction);
   else port.postMessage(advance(message.id, message.watermarkMs));
 });

@@ -1,6 +1,6 @@
 import type { SampleReport } from '@swarmscope/core';
 import { AgentAnomalyEngine, type AgentAnomalyEngineOptions } from './agent-engine';
-import type { AnomalyEngine, ReportVerdict } from './engine-port';
+import type { AnomalyEngine, EngineCore, ReportVerdict } from './engine-port';
 import type { AnomalyDetectorEnv } from '../env';
 
 const NORMAL: Omit<ReportVerdict, 'score'> = {
@@ -22,9 +22,9 @@ export function engineOptionsFrom(env: Pick<AnomalyDetectorEnv, 'LATENCY_SLOS' |
 
 /**
  * The service's engine: the per-agent AgentAnomalyEngine with its defaults and the latency objectives (LATENCY_SLOS;
- * a fleet-wide one is its `*=` entry).
+ * a fleet-wide one is its `*=` entry). The engine thread runs this; so does {@link createDefaultEngine}.
  */
-export function createDefaultEngine(options: AgentAnomalyEngineOptions = {}): AnomalyEngine {
+export function createEngineCore(options: AgentAnomalyEngineOptions = {}): EngineCore {
   const latencySlos = options.latencySlos ?? { pools: {}, models: {} };
   const engine = new AgentAnomalyEngine({ ...options, latencySlos });
   return {
@@ -40,6 +40,52 @@ export function createDefaultEngine(options: AgentAnomalyEngineOptions = {}): An
     agents: () => engine.stats().agents,
     stateBytes: () => engine.stateBytes(),
     warmUp: () => engine.warmUp(),
-    describe: () => ({ engine: 'AgentAnomalyEngine', ...options, latencySlos }),
+    describe: () => describeEngine(options),
+  };
+}
+
+/** What `GET /detectors` shows of the engine's configuration (the same wherever it runs). */
+export function describeEngine(options: AgentAnomalyEngineOptions): Record<string, unknown> {
+  return { engine: 'AgentAnomalyEngine', ...options, latencySlos: options.latencySlos ?? { pools: {}, models: {} } };
+}
+
+/** The engine on the calling thread (tests, benches): each call runs at once, in order. */
+export function createDefaultEngine(options: AgentAnomalyEngineOptions = {}): AnomalyEngine {
+  return inProcess(createEngineCore(options));
+}
+
+/** An {@link EngineCore} behind the service's port, on this thread. */
+export function inProcess(core: EngineCore): AnomalyEngine {
+  let closed: Error | undefined;
+  // A throwing engine rejects, as the thread's does: the bus leaves the batch pending.
+  const run = <T>(work: () => T): Promise<T> => new Promise<T>((resolve) => {
+    if (closed) throw closed;
+    resolve(work());
+  });
+  return {
+    observeReports: (reports) =>
+      run(() => {
+        const events = [];
+        for (const report of reports) events.push(...core.observe(report).events);
+        return events;
+      }),
+    detect: (report) => run(() => core.observe(report)),
+    observeInteractions: (interactions) =>
+      run(() => {
+        const events = [];
+        for (const interaction of interactions) events.push(...core.observeInteraction(interaction));
+        return events;
+      }),
+    sweep: (now) => run(() => core.sweep(now)),
+    agents: () => core.agents(),
+    stateBytes: () => core.stateBytes(),
+    describe: () => core.describe(),
+    warmUp: () => core.warmUp(),
+    get error() {
+      return closed;
+    },
+    async close() {
+      closed ??= new Error('the anomaly engine was closed');
+    },
   };
 }

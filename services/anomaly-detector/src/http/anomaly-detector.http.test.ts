@@ -1,5 +1,7 @@
 import { createLogger, MemoryBus, parseEnv, topics, type AnomalyEvent, type SampleReport } from '@swarmscope/core';
-import { createDefaultEngine } from '../engine/default-engine';
+import { createDefaultEngine, createEngineCore, inProcess } from '../engine/default-engine';
+import type { AnomalyEngine } from '../engine/engine-port';
+import { EngineThread } from '../engine/engine-thread';
 import { anomalyDetectorEnv } from '../env';
 import { runAnomalyDetector, type RunningAnomalyDetector } from '../run';
 
@@ -30,7 +32,13 @@ async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, t
   }
 }
 
-describe('anomaly-detector service', () => {
+// The service runs its engine on a thread of its own (service.ts); tests and benches may run it on theirs.
+const engines: Array<[string, (options: { latencySlos: ReturnType<typeof parseEnv<typeof anomalyDetectorEnv>>['LATENCY_SLOS'] }) => AnomalyEngine]> = [
+  ['its engine on its own thread', (options) => new EngineThread(options)],
+  ['its engine on this thread', (options) => createDefaultEngine(options)],
+];
+
+describe.each(engines)('anomaly-detector service, %s', (_name, engineFor) => {
   let bus: MemoryBus;
   let running: RunningAnomalyDetector;
   let url: string;
@@ -38,7 +46,7 @@ describe('anomaly-detector service', () => {
   beforeEach(async () => {
     bus = new MemoryBus({ shards: 4 });
     const env = parseEnv(anomalyDetectorEnv, { ANOMALY_DETECTOR_PORT: '0', BUS_SHARDS: '4', LOG_LEVEL: 'silent' });
-    running = await runAnomalyDetector(env, bus, createDefaultEngine({ latencySlos: env.LATENCY_SLOS }), logger);
+    running = await runAnomalyDetector(env, bus, engineFor({ latencySlos: env.LATENCY_SLOS }), logger);
     url = running.server.url;
   });
   afterEach(async () => {
@@ -144,6 +152,53 @@ describe('anomaly-detector service', () => {
     expect((await fetch(`${url}/anomalies/nope`)).status).toBe(404);
     const detectors = (await (await fetch(`${url}/detectors`)).json()) as { bus: { group: string; shards: number[]; preferredShards: string } };
     expect(detectors.bus).toMatchObject({ group: 'anomaly-detector', preferredShards: 'all', shards: [0, 1, 2, 3] }); // a single replica leases every shard
+  });
+});
+
+describe('anomaly-detector service, engine failures', () => {
+  it('leaves a batch the engine failed on pending: the bus delivers it again and every report is scored once', async () => {
+    const bus = new MemoryBus({ shards: 1, redeliverAfterMs: 100 });
+    const core = createEngineCore({});
+    let calls = 0;
+    const flaky = inProcess({
+      ...core,
+      observe: (report) => {
+        if (++calls === 1) throw new Error('engine hiccup');
+        return core.observe(report);
+      },
+    });
+    const env = parseEnv(anomalyDetectorEnv, { ANOMALY_DETECTOR_PORT: '0', BUS_SHARDS: '1', LOG_LEVEL: 'silent' });
+    const running = await runAnomalyDetector(env, bus, flaky, logger);
+    try {
+      await bus.publish(topics.samples, 0, reports('flaky-1', 30));
+      const metrics = await waitFor(async () => {
+        const text = await (await fetch(`${running.server.url}/metrics`)).text();
+        return /swarmscope_bus_consumer_lag\{[^}]*topic="samples"[^}]*\} 0/.test(text) && text.includes('swarmscope_detector_reports_total{service="anomaly-detector"} 30') ? text : undefined;
+      });
+      expect(metrics).toContain('swarmscope_detector_reports_total{service="anomaly-detector"} 30\n');
+      // The first attempt failed on its first report; the redelivered batch was scored whole.
+      expect(calls).toBe(31);
+      expect(core.agents()).toBe(1);
+    } finally {
+      await running.stop();
+      await bus.close();
+    }
+  });
+
+  it('is not ready once its engine thread has failed, naming why', async () => {
+    const bus = new MemoryBus({ shards: 1 });
+    const env = parseEnv(anomalyDetectorEnv, { ANOMALY_DETECTOR_PORT: '0', BUS_SHARDS: '1', LOG_LEVEL: 'silent' });
+    const thread = new EngineThread({}, '/nonexistent/engine-worker.js');
+    const running = await runAnomalyDetector(env, bus, thread, logger);
+    try {
+      await waitFor(() => thread.error);
+      const ready = await fetch(`${running.server.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.text()).toMatch(/anomaly engine/);
+    } finally {
+      await running.stop();
+      await bus.close();
+    }
   });
 });
 

@@ -11,7 +11,7 @@ export interface AnomalyDetectorPort {
   readonly log: Pick<AnomalyLog, 'get' | 'query'>;
   readonly now: () => number;
   readonly ownedShards: number[];
-  score(report: SampleReport): { verdict: ReportVerdict; events: AnomalyEvent[] };
+  score(report: SampleReport): Promise<{ verdict: ReportVerdict; events: AnomalyEvent[] }>;
   emit(events: AnomalyEvent[]): Promise<void>;
 }
 
@@ -51,7 +51,7 @@ export function mountRoutes(app: Express, detector: AnomalyDetectorPort): void {
       ...(body.labels ? { labels: body.labels } : {}),
       ...(body.tools ? { tools: body.tools } : {}),
     };
-    const { verdict, events } = detector.score(report);
+    const { verdict, events } = await detector.score(report);
     await detector.emit(events);
     response.json({ agentId: id, ...verdict, events });
   });

@@ -3,7 +3,7 @@
 // the platform runs them; then recall with the right type, detection delay by type, false alarms per agent-day on
 // the fault-free run of the same fleet, and incident purity.
 import type { AnomalyEvent, EmergenceEvent, Incident, Interaction, SampleReport } from '@swarmscope/core';
-import { anomalyDetectorEnv, createDefaultEngine, engineOptionsFrom } from '@swarmscope/anomaly-detector';
+import { anomalyDetectorEnv, createEngineCore, engineOptionsFrom } from '@swarmscope/anomaly-detector';
 import { EmergenceEngine } from '@swarmscope/emergence-detector';
 import { Correlator, scoreIncidents, type IncidentPurity, type ScoredIncident } from '@swarmscope/incidents';
 import { burstyFeed, fleetgenFeed, simulatorFeed, type FeedOptions, type PoolStop, type ReplayFeed } from './anomaly-feeds';
@@ -39,7 +39,7 @@ export interface ReplayOptions {
 export function replayFeed(feed: ReplayFeed, options: ReplayOptions = {}): ReplayResult {
   const began = performance.now();
   // The service's defaults: per-pool/model SLOs from LATENCY_SLOS (none by default), the agents' own baselines.
-  const engine = createDefaultEngine(engineOptionsFrom(anomalyDetectorEnv.parse(options.holdSeconds === undefined ? {} : { ANOMALY_HOLD_SECONDS: String(options.holdSeconds) })));
+  const engine = createEngineCore(engineOptionsFrom(anomalyDetectorEnv.parse(options.holdSeconds === undefined ? {} : { ANOMALY_HOLD_SECONDS: String(options.holdSeconds) })));
   const emergence = options.emergence === false ? undefined : new EmergenceEngine({ seed: 1 });
   const correlator = new Correlator({ maxListed: Number.MAX_SAFE_INTEGER });
   const sightings: Sighting[] = [];

@@ -60,11 +60,11 @@ export async function runDetectionLatencyBench(options: DetectionLatencyOptions)
     if (options.warmupSeconds > 0) {
       progress(`detection latency: warming up for ${options.warmupSeconds} s: ${rate}...`);
       await load.run(options.warmupSeconds);
-      before = histogramBuckets(await drainedMetrics(metricsUrl), HISTOGRAM);
+      before = histogramBuckets((await drainedMetrics(metricsUrl)).text, HISTOGRAM);
     }
     progress(`detection latency: measuring for ${options.seconds} s: ${rate}...`);
     const run = await load.run(options.seconds);
-    const after = histogramBuckets(await drainedMetrics(metricsUrl), HISTOGRAM);
+    const after = histogramBuckets((await drainedMetrics(metricsUrl)).text, HISTOGRAM);
     const buckets = subtractBuckets(after, before);
     const total = buckets.at(-1)?.count ?? 0;
     return {
@@ -86,18 +86,19 @@ export async function runDetectionLatencyBench(options: DetectionLatencyOptions)
 
 const HISTOGRAM = 'swarmscope_detection_latency_seconds';
 
-/** The detector's /metrics once it has read everything on the bus (its samples lag is 0), or after 30 s. */
-async function drainedMetrics(url: string): Promise<string> {
-  const deadline = Date.now() + 30_000;
+/** The detector's /metrics once it has read everything on the bus (its samples lag is 0), or after `timeoutMs`. */
+export async function drainedMetrics(url: string, timeoutMs = 30_000): Promise<{ text: string; lag: number; waitedSeconds: number }> {
+  const started = performance.now();
   for (;;) {
     const text = await (await fetch(url)).text();
-    const lag = /^swarmscope_bus_consumer_lag\{[^}]*topic="samples"[^}]*\} (\S+)/m.exec(text)?.[1];
-    if (Number(lag) === 0 || Date.now() > deadline) return text;
+    const lag = Number(/^swarmscope_bus_consumer_lag\{[^}]*topic="samples"[^}]*\} (\S+)/m.exec(text)?.[1]);
+    const waitedSeconds = (performance.now() - started) / 1000;
+    if (lag === 0 || waitedSeconds * 1000 > timeoutMs) return { text, lag, waitedSeconds };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
-interface Bucket {
+export interface Bucket {
   le: number;
   count: number;
 }

@@ -3,7 +3,7 @@
 // the correlator; then raw alerts vs incidents, per injected fault the incidents that name its agents, incident
 // purity (scoreIncidents), and what the whole fleet stopping at the end does to the incidents.
 import type { AnomalyEvent, EmergenceEvent, Incident } from '@swarmscope/core';
-import { createDefaultEngine } from '@swarmscope/anomaly-detector';
+import { createEngineCore } from '@swarmscope/anomaly-detector';
 import { EmergenceEngine } from '@swarmscope/emergence-detector';
 import { Correlator, scoreIncidents, type CorrelatorOptions, type IncidentPurity } from '@swarmscope/incidents';
 import { DEFAULT_GENERATOR, Population, createScenario, generateTick, type GeneratorConfig, type TruthRecord } from '@swarmscope/simulator';
@@ -80,7 +80,7 @@ export function replayIncidents(options: IncidentReplayOptions): IncidentReplayR
   const scenario = createScenario(options.scenario, { population, seed, durationSeconds, startEpochMs });
   const config: GeneratorConfig = { ...DEFAULT_GENERATOR, seed, startEpochMs };
   // A 5 s latency objective for every agent (as LATENCY_SLOS="*=5" would set).
-  const anomalyEngine = createDefaultEngine({ latencySlos: { pools: {}, models: {}, fallback: { seconds: 5, target: 0.99 } } });
+  const anomalyEngine = createEngineCore({ latencySlos: { pools: {}, models: {}, fallback: { seconds: 5, target: 0.99 } } });
   const emergenceEngine = new EmergenceEngine({ seed });
   // Every agent listed, so "names the injected agents" is measured on the incident's whole set, not its display cap.
   const correlator = new Correlator({ maxListed: Number.MAX_SAFE_INTEGER, ...options.correlator });

@@ -8,6 +8,7 @@ import { Pool } from 'undici';
 import { buildReportBatches, encodeIngestBodies, encodePrometheusBodies, type EncodedBody } from './ingest-bodies';
 import { percentile } from './percentile';
 import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
+import { drainedMetrics, histogramBuckets, quantileFromBuckets, subtractBuckets, type Bucket } from './detection-latency';
 import { freePort, startRedisServer } from '@swarmscope/testkit';
 
 export interface IngestBenchOptions {
@@ -25,6 +26,12 @@ export interface IngestBenchOptions {
   victoria: boolean;
   /** Another build's health-monitor `dist/main.js` (e.g. main's), run first on the same load: before/after in one run. */
   baseline?: string | undefined;
+  /**
+   * Post to the whole embedded platform (`swarmscope start --no-fleet`, every detector reading the bus) instead of
+   * health-monitor alone, and also measure what it analysed: the time until the anomaly-detector has read every sample,
+   * and its detection latency. With `baseline`, that is another build's `tools/cli/dist/main.js`.
+   */
+  platform?: boolean;
 }
 
 /** The VictoriaMetrics binary: $VICTORIA_METRICS_BIN, or `victoria-metrics` (the Debian package's name) on the PATH. */
@@ -58,6 +65,12 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
       const warm = buildReportBatches(agents, options.batch, now - 2000, 'request', 6, options.tools);
       const timed = buildReportBatches(agents, options.batch, now, 'request', 7, options.tools);
       const load = { agents, warm: encodeIngestBodies(warm), timed: encodeIngestBodies(timed) };
+      if (options.platform) {
+        if (options.baseline) results.push(await runPlatform('baseline build (platform)', load, options, options.baseline));
+        results.push(await runPlatform('embedded platform', load, options));
+        if (victoria) results.push(await runVictoriaMetrics(victoria, { agents, warm: encodePrometheusBodies(warm), timed: encodePrometheusBodies(timed) }, options));
+        continue;
+      }
       if (options.baseline) results.push(await runHealthMonitor('baseline build (memory)', undefined, load, options, options.baseline));
       if (options.mode !== 'redis') results.push(await runHealthMonitor('health-monitor (memory)', undefined, load, options));
       if (options.mode !== 'embedded') results.push(await runHealthMonitor('health-monitor (redis)', external ?? redis!.url, load, options));
@@ -86,6 +99,21 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
       };
     }),
   );
+  const analysed = results.filter((r) => r.analysis);
+  if (analysed.length > 0) {
+    process.stdout.write('\nanalysed (the anomaly-detector read every sample accepted in the timed run; detection latency from its histogram):\n');
+    console.table(
+      analysed.map(({ server, agents, analysis }) => ({
+        server,
+        agents,
+        'analysed samples/s': Math.round(analysis!.samplesPerSecond),
+        'drain s': analysis!.drainSeconds.toFixed(1),
+        'detection p50 ms': analysis!.detectionP50Ms.toFixed(0),
+        'detection p99 ms': analysis!.detectionP99Ms.toFixed(0),
+        'RSS GB': (analysis!.rssBytes / 1e9).toFixed(2),
+      })),
+    );
+  }
   if (options.baseline) process.stdout.write(`baseline build: ${options.baseline}\n`);
   if (!options.victoria) process.stdout.write('VictoriaMetrics: skipped (--no-victoria)\n');
   else if (!victoria) {
@@ -112,6 +140,68 @@ interface BenchResult {
   refused: number;
   failed: number;
   rssBytesPerAgent: number;
+  /** The whole platform only: what was analysed of the timed run. */
+  analysis?: PlatformAnalysis;
+}
+
+interface PlatformAnalysis {
+  /** Samples accepted in the timed run over the time until the anomaly-detector had read them all. */
+  samplesPerSecond: number;
+  /** Seconds after the last accepted batch until the anomaly-detector's samples lag was 0. */
+  drainSeconds: number;
+  detectionP50Ms: number;
+  detectionP99Ms: number;
+  /** The platform process's RSS once drained. */
+  rssBytes: number;
+}
+
+/** The whole embedded platform in a child process (as `pnpm start --no-fleet` runs it), fed like health-monitor alone. */
+async function runPlatform(server: string, load: Load, options: IngestBenchOptions, main = join(__dirname, '..', 'main.js')): Promise<BenchResult> {
+  const [hm, ad, em, as, inc] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-bench-'));
+  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profile, main, 'start', '--no-fleet'], {
+    env: {
+      ...process.env,
+      SWARMSCOPE_DATA_DIR: dataDir,
+      HEALTH_MONITOR_PORT: String(hm),
+      ANOMALY_DETECTOR_PORT: String(ad),
+      EMERGENCE_DETECTOR_PORT: String(em),
+      AUTOSCALER_PORT: String(as),
+      INCIDENTS_PORT: String(inc),
+      LOG_LEVEL: 'warn',
+      API_KEYS: '',
+      REDIS_URL: '',
+      MAX_BATCH_REPORTS: String(Math.max(5000, options.batch)),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const origin = `http://127.0.0.1:${hm}`;
+  const detector = `http://127.0.0.1:${ad}`;
+  try {
+    await waitReady(origin, child);
+    await waitReady(detector, child);
+    let before: Bucket[] = [];
+    const result = await measure(server, origin, '/v1/ingest', 'application/json', child, load, options, async () => {
+      before = histogramBuckets(await drainedMetrics(`${detector}/metrics`, 120_000).then((m) => m.text), DETECTION_HISTOGRAM);
+    });
+    const drained = await drainedMetrics(`${detector}/metrics`, 120_000);
+    const buckets = subtractBuckets(histogramBuckets(drained.text, DETECTION_HISTOGRAM), before);
+    const busy = result.elapsedSeconds + drained.waitedSeconds;
+    return {
+      ...result,
+      analysis: {
+        samplesPerSecond: drained.lag === 0 ? result.acceptedSamples / busy : Number.NaN,
+        drainSeconds: drained.waitedSeconds,
+        detectionP50Ms: quantileFromBuckets(buckets, 0.5) * 1000,
+        detectionP99Ms: quantileFromBuckets(buckets, 0.99) * 1000,
+        rssBytes: rssBytes(child),
+      },
+    };
+  } finally {
+    await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 async function runHealthMonitor(
@@ -154,9 +244,22 @@ async function runVictoriaMetrics(binary: string, load: Load, options: IngestBen
 }
 
 const WARM_BATCHES = 20;
+const DETECTION_HISTOGRAM = 'swarmscope_detection_latency_seconds';
 
-/** Warm-up rounds, then `options.seconds` of `concurrency` clients posting the timed bodies in turn. */
-async function measure(server: string, origin: string, path: string, contentType: string, child: ChildProcess, load: Load, options: IngestBenchOptions): Promise<BenchResult> {
+/**
+ * Warm-up rounds, then `options.seconds` of `concurrency` clients posting the timed bodies in turn (`afterWarmUp`
+ * runs in between: the platform drains its warm-up there).
+ */
+async function measure(
+  server: string,
+  origin: string,
+  path: string,
+  contentType: string,
+  child: ChildProcess,
+  load: Load,
+  options: IngestBenchOptions,
+  afterWarmUp: () => Promise<void> = async () => undefined,
+): Promise<BenchResult & { elapsedSeconds: number; acceptedSamples: number }> {
   const rssBefore = rssBytes(child);
   const pool = new Pool(origin, { connections: options.concurrency, keepAliveTimeout: 60_000 });
   const post = async (body: Buffer): Promise<number> => {
@@ -178,6 +281,7 @@ async function measure(server: string, origin: string, path: string, contentType
         posted++;
       }
     }
+    await afterWarmUp();
     progress(`${server}: ${load.agents} agents warm, measuring for ${options.seconds} s...`);
     const latencies: number[] = [];
     let samples = 0;
@@ -211,6 +315,8 @@ async function measure(server: string, origin: string, path: string, contentType
       refused,
       failed,
       rssBytesPerAgent: (rssAfter - rssBefore) / load.agents,
+      elapsedSeconds: elapsed,
+      acceptedSamples: samples,
     };
   } finally {
     await pool.close();

@@ -25,14 +25,17 @@ type Values = ParsedFlags['values'];
 /** Every benchmark, in the order `swarmscope bench` runs them; each prints its own figures. */
 const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Promise<void> }> = {
   ingest: {
-    usage: `ingest [--mode embedded|redis|both] [--seconds S] [--agents N[,N...]] [--batch B] [--concurrency C] [--tools T] [--profile DIR] [--baseline MAIN_JS] [--no-victoria]
+    usage: `ingest [--mode embedded|redis|both] [--seconds S] [--agents N[,N...]] [--batch B] [--concurrency C] [--tools T] [--profile DIR] [--baseline MAIN_JS] [--no-victoria] [--platform]
     posts pre-encoded batches to a health-monitor in a child process over loopback (its in-memory mode; --mode redis:
     a redis-server it starts unless REDIS_URL is set), then the same samples to VictoriaMetrics' import API when it
     is installed (victoria-metrics on the PATH or VICTORIA_METRICS_BIN); per fleet size: samples/s, the ratio to
     VictoriaMetrics, p50/p99 batch latency, refused batches, RSS bytes per agent. --profile DIR: a CPU profile of each
     health-monitor run. --baseline MAIN_JS: another build's services/health-monitor/dist/main.js (e.g. main's) run
     first on the same load, for before/after in one run. --tools T: each request report also names T tools. Defaults: embedded, 10 s a run, 10,000
-    and 100,000 agents, 5,000 reports a batch, 4 in flight, no tools.`,
+    and 100,000 agents, 5,000 reports a batch, 4 in flight, no tools. --platform: the whole embedded platform
+    (swarmscope start --no-fleet, every detector reading the bus) instead of health-monitor alone, and also what it
+    analysed: samples/s until the anomaly-detector has read every accepted sample, its detection latency p50/p99, RSS
+    (--baseline is then another build's tools/cli/dist/main.js; --profile profiles the platform process).`,
     async run(values) {
       const mode = values.mode ?? 'embedded';
       if (mode !== 'embedded' && mode !== 'redis' && mode !== 'both') throw new UsageError('--mode: must be embedded, redis or both');
@@ -48,6 +51,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         profileDir: typeof values.profile === 'string' ? values.profile : undefined,
         victoria: values.victoria !== false,
         baseline: typeof values.baseline === 'string' ? values.baseline : undefined,
+        platform: values.platform === true,
       });
     },
   },
@@ -468,6 +472,7 @@ export async function bench(argv: readonly string[]): Promise<void> {
     profile: { type: 'string' },
     baseline: { type: 'string' },
     victoria: { type: 'boolean' },
+    platform: { type: 'boolean' },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
   for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);
