@@ -12,7 +12,7 @@ import { mean } from './series';
 import { round } from './findings/format';
 import { observe, type PoolContext, type PoolTick } from './findings/pool-state';
 import { selfOrganisationFinding } from './findings/self-organisation';
-import { cascadeFindings, learningFinding } from './findings/spreads';
+import { cascadeFindings, learningFinding, type SpreadContext } from './findings/spreads';
 import { swarmFinding } from './findings/swarm';
 import { SynchronyFinder, synchronyFinding } from './findings/synchrony';
 import { transitionFindings } from './findings/transitions';
@@ -316,7 +316,9 @@ export class EmergenceEngine {
     const quiet = (pool: string) => tick < (this.warningQuietUntil.get(pool) ?? -Infinity) || tick - (this.rhythmAt.get(pool) ?? -Infinity) < warningSpan;
     const warnings = warningFindings(pools, warningSpan, Math.min(horizonTicks, 24), quiet, thresholds.early_warning);
     findings.push(...warnings.findings);
-    const spreads = { neighbours: this.interactions.neighbours(), nodes: this.series.agentCount, edges: this.interactions.undirectedEdgeCount(), tick, tickMs, random: this.spreadRandom, isOpen: (type: EmergenceType, scope?: string) => this.tracker.isOpen(type, scope) };
+    // The neighbour lists are rebuilt whenever an edge came or went: only when a spread is looked for.
+    const window = this.interactions;
+    const spreads: SpreadContext = { get neighbours() { return window.neighbours(); }, nodes: this.series.agentCount, edges: this.interactions.undirectedEdgeCount(), tick, tickMs, random: this.spreadRandom, isOpen: (type: EmergenceType, scope?: string) => this.tracker.isOpen(type, scope) };
     const cascades = cascadeFindings(this.failingOnTheirOwn(tick), spreads, thresholds.cascade_failure);
     findings.push(...cascades);
     const learning = learningFinding(this.improved, spreads, thresholds.collective_learning);
