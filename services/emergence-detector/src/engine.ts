@@ -2,18 +2,21 @@ import type { EmergenceEvent, Interaction, SampleReport } from '@swarmscope/core
 import { median, probit } from 'simple-statistics';
 import { isFailing, MIN_QUALITY_GAIN, qualityGain, type QualitySums } from './agent-tests';
 import { divisionOfLabour } from './division-of-labour';
-import { earlyWarningIndicators, type EarlyWarningIndicators } from './early-warning';
-import { fUpperTail } from './f-distribution';
+import { earlyWarningIndicators } from './early-warning';
 import { shannonEntropy } from './entropy';
 import { EventTracker } from './event-tracker';
-import { normalUpperTail } from './normal';
 import { measureNetwork, type NetworkMeasures } from './graph-measures';
 import { InteractionWindow } from './interaction-window';
-import { fitStep } from './change-point';
 import { SeededRandom } from './random';
 import { mean } from './series';
-import { cascadeFindings, learningFinding } from './findings/spreads';
+import { round } from './findings/format';
+import { observe, type PoolContext, type PoolTick } from './findings/pool-state';
+import { selfOrganisationFinding } from './findings/self-organisation';
+import { cascadeFindings, learningFinding, type SpreadContext } from './findings/spreads';
+import { swarmFinding } from './findings/swarm';
 import { SynchronyFinder, synchronyFinding } from './findings/synchrony';
+import { transitionFindings } from './findings/transitions';
+import { warningFindings } from './findings/warnings';
 import { TickSeries, type AgentSlot } from './tick-series';
 import { WarningTrackRecord, type WarningRecord } from './warning-record';
 import { DEFAULT_THRESHOLDS, type EmergenceType, type Finding, type Thresholds } from './types';
@@ -107,44 +110,6 @@ export interface TickAnalysis {
   snapshot: FleetSnapshot;
 }
 
-/** A pool's sums in one tick, over its agents that are not failing on their own. */
-interface PoolTick {
-  tick: number;
-  agents: number;
-  requests: number;
-  errors: number;
-  logLatency: number;
-  latencyCount: number;
-  /** Median over the pool's agents of their mean log latency in the tick (0 when none reported one). */
-  medianLogLatency: number;
-}
-
-/** The pool's order parameters from its sums. */
-function observe(p: PoolTick, observable: Observable): number {
-  if (observable === 'load') return p.requests / Math.max(1, p.agents);
-  if (observable === 'errorRate') return p.requests > 0 ? p.errors / p.requests : 0;
-  if (observable === 'medianLogLatency') return p.medianLogLatency;
-  return p.latencyCount > 0 ? p.logLatency / p.latencyCount : 0;
-}
-
-/**
- * What a pool's state is read from: latency and errors. Load is demand, not state: a burst of traffic that the pool
- * absorbs is no transition (it shows in latency or errors when it is one).
- */
-const OBSERVABLES = ['logLatency', 'errorRate'] as const;
-type Observable = (typeof OBSERVABLES)[number] | 'medianLogLatency' | 'load';
-/**
- * Variance of load also rises with diurnal ramps and rhythms; latency and errors do not. Latency's is read from the
- * median agent: one agent's latency spike raises the variance of a pool's mean, not of its median.
- */
-const WARNING_OBSERVABLES: readonly Observable[] = ['medianLogLatency', 'errorRate'];
-const STEP_WINDOW = 30;
-/** A shift must land 2–6 ticks before now: seen for 20 s, reported within 60 s. */
-const STEP_MIN_AFTER = 2;
-const STEP_MAX_AFTER = 6;
-/** A material change of an order parameter: a quarter of its level (ln 1.25 for log latency). */
-const MIN_RELATIVE_SHIFT = 0.25;
-const MIN_ERROR_RATE_SHIFT = 0.005;
 const RECENT_TICKS = 3;
 /** Share of a synchronised group's members that may be false (Benjamini–Hochberg): a bound on what they cost its Jaccard. */
 const MEMBER_FDR = 0.05;
@@ -157,11 +122,8 @@ const MIN_RECENT_QUALITY = 3;
 const QUALITY_WINDOWS = [1, 3, 6, 12] as const;
 const CHANCE_ALPHA = 1e-3;
 const STABLE_TICKS_TO_RECOVER = 3;
-const WARNING_ALPHA = 1e-3;
 /** A synchronised group holding this share of a pool's agents makes the pool's variance the rhythm's. */
 const RHYTHM_POOL_SHARE = 0.1;
-/** Agents failing on their own (a cascade) in this share of a pool make the pool's change the cascade's. */
-const CASCADE_POOL_SHARE = 0.2;
 
 /**
  * The emergence engine: per-agent ticks and the interaction graph in, fleet-level findings and event lifecycles
@@ -341,18 +303,29 @@ export class EmergenceEngine {
       if (finding) findings.push(finding);
     }
     this.noteRhythms(rhythms, tick);
-    const transitions = this.transitionFindings(tick, thresholds.phase_transition);
+    const pools: PoolContext = { tick, tickMs, pools: [...this.pools.keys()], series: (pool, length) => this.poolSeries(pool, tick, length), agents: (pool) => this.poolAgents(pool, tick) };
+    const transitions = transitionFindings(pools, this.failingPerPool(tick), thresholds.phase_transition);
+    for (const [pool, at] of transitions.steps) {
+      this.warningQuietUntil.set(pool, tick + horizonTicks);
+      this.transitionAt.set(pool, at);
+    }
     findings.push(...transitions.findings);
-    const warnings = this.warningFindings(tick, thresholds.early_warning);
+    // Early warnings over the pool's last `warningTicks`; none for a horizon after its transition, nor while a
+    // rhythm moves its variance.
+    const warningSpan = Math.min(this.options.warningTicks, this.options.historyTicks);
+    const quiet = (pool: string) => tick < (this.warningQuietUntil.get(pool) ?? -Infinity) || tick - (this.rhythmAt.get(pool) ?? -Infinity) < warningSpan;
+    const warnings = warningFindings(pools, warningSpan, Math.min(horizonTicks, 24), quiet, thresholds.early_warning);
     findings.push(...warnings.findings);
-    const spreads = { neighbours: this.interactions.neighbours(), nodes: this.series.agentCount, edges: this.interactions.undirectedEdgeCount(), tick, tickMs, random: this.spreadRandom, isOpen: (type: EmergenceType, scope?: string) => this.tracker.isOpen(type, scope) };
+    // The neighbour lists are rebuilt whenever an edge came or went: only when a spread is looked for.
+    const window = this.interactions;
+    const spreads: SpreadContext = { get neighbours() { return window.neighbours(); }, nodes: this.series.agentCount, edges: this.interactions.undirectedEdgeCount(), tick, tickMs, random: this.spreadRandom, isOpen: (type: EmergenceType, scope?: string) => this.tracker.isOpen(type, scope) };
     const cascades = cascadeFindings(this.failingOnTheirOwn(tick), spreads, thresholds.cascade_failure);
     findings.push(...cascades);
     const learning = learningFinding(this.improved, spreads, thresholds.collective_learning);
     if (learning.finding) findings.push(learning.finding);
-    const selfOrganisation = this.selfOrganisationFinding(stateEntropy, thresholds.self_organization);
-    if (selfOrganisation.finding) findings.push(selfOrganisation.finding);
-    const swarm = this.swarmFinding(thresholds.swarm_intelligence);
+    const selfOrganisation = selfOrganisationFinding(this.entropyHistory, stateEntropy, horizonTicks / 2, thresholds.self_organization);
+    if (selfOrganisation) findings.push(selfOrganisation);
+    const swarm = swarmFinding(this.dolHistory, thresholds.swarm_intelligence);
     if (swarm.finding) findings.push(swarm.finding);
 
     const membership = this.network?.membership;
@@ -541,152 +514,6 @@ export class EmergenceEngine {
     return out.reverse();
   }
 
-  /**
-   * Phase transitions: a pool's order parameter (log latency, error rate) jumps, the jump explains
-   * most of its recent variation beyond the trend (magnitude), is material (a quarter of its level) and is far
-   * outside the noise (t test of the step, Bonferroni over the candidate change points).
-   */
-  private transitionFindings(tick: number, threshold: number): { findings: Finding[]; strongest: number } {
-    const findings: Finding[] = [];
-    let strongest = 0;
-    const failingIn = new Map<string, number>();
-    for (const id of this.failingOnTheirOwn(tick).keys()) {
-      const pool = this.series.agent(id)?.pool;
-      if (pool !== undefined) failingIn.set(pool, (failingIn.get(pool) ?? 0) + 1);
-    }
-    for (const pool of this.pools.keys()) {
-      const ticks = this.poolSeries(pool, tick, STEP_WINDOW);
-      if (ticks.length < 12) continue;
-      // A pool a cascade has taken a share of changes with it (its survivors wait on the failing): the cascade's.
-      if ((failingIn.get(pool) ?? 0) >= CASCADE_POOL_SHARE * ticks[ticks.length - 1]!.agents) continue;
-      let best: { observable: Observable; explained: number; shift: number; before: number; after: number; confidence: number; at: number } | undefined;
-      for (const observable of OBSERVABLES) {
-        const y = ticks.map((p) => observe(p, observable));
-        const fit = fitStep(y, STEP_MIN_AFTER, STEP_MAX_AFTER);
-        if (!fit) continue;
-        const before = mean(y, 0, fit.at);
-        const after = mean(y, fit.at);
-        strongest = Math.max(strongest, fit.explained);
-        if (!materialShift(observable, before, after)) continue;
-        const nAfter = y.length - fit.at;
-        const t = fit.standardized / Math.sqrt(1 / nAfter + 1 / fit.at);
-        const confidence = 1 - Math.min(1, 2 * (STEP_MAX_AFTER - STEP_MIN_AFTER + 1) * normalUpperTail(t));
-        if (fit.explained >= threshold && confidence >= 1 - CHANCE_ALPHA && (!best || fit.explained > best.explained)) {
-          best = { observable, explained: fit.explained, shift: fit.shift, before, after, confidence, at: ticks[fit.at]!.tick };
-        }
-      }
-      if (!best) continue;
-      const agents = this.poolAgents(pool, tick);
-      this.warningQuietUntil.set(pool, tick + this.options.horizonTicks);
-      this.transitionAt.set(pool, best.at);
-      findings.push({
-        type: 'phase_transition',
-        scope: pool,
-        magnitude: best.explained,
-        confidence: best.confidence,
-        agents,
-        agentsMode: 'current',
-        evidence: { explained: round(best.explained), before: round(best.before), after: round(best.after), shift: round(best.shift), changedAt: best.at * this.options.tickMs, agents: agents.length },
-        explanation: `Pool ${pool} jumped to a new state: ${describeObservable(best.observable)} went from ${formatObservable(best.observable, best.before)} to ${formatObservable(best.observable, best.after)}, a step that explains ${pct(best.explained)} of its recent variation beyond the trend.`,
-      });
-    }
-    return { findings, strongest };
-  }
-
-  /**
-   * Early warnings: over the last `warningTicks` of a pool's median agent latency or error rate, the rolling variance trends up
-   * (Kendall τ ≥ threshold) and grew beyond chance (F test), the lag-1 autocorrelation reported beside it — critical
-   * slowing down (Scheffer et al. 2009). Quiet in a pool for a horizon after a transition there.
-   */
-  private warningFindings(tick: number, threshold: number): { findings: Finding[]; strongest: EarlyWarningIndicators | undefined } {
-    const findings: Finding[] = [];
-    let strongest: EarlyWarningIndicators | undefined;
-    const length = Math.min(this.options.warningTicks, this.options.historyTicks);
-    for (const pool of this.pools.keys()) {
-      const ticks = this.poolSeries(pool, tick, length);
-      if (ticks.length < Math.min(this.options.horizonTicks, 24)) continue;
-      let best: { observable: Observable; indicators: EarlyWarningIndicators; p: number } | undefined;
-      const window = Math.floor(ticks.length / 2);
-      for (const observable of WARNING_OBSERVABLES) {
-        const y = ticks.map((p) => observe(p, observable));
-        const indicators = earlyWarningIndicators(y, window);
-        if (!indicators) continue;
-        const strength = warningStrength(indicators);
-        if (!strongest || strength > warningStrength(strongest)) strongest = indicators;
-        if (strength < threshold || (best && strength <= warningStrength(best.indicators))) continue;
-        if (tick < (this.warningQuietUntil.get(pool) ?? -Infinity)) continue;
-        // An oscillation is not critical slowing down: a rhythm in the window raises the variance on its own.
-        if (tick - (this.rhythmAt.get(pool) ?? -Infinity) < length) continue;
-        // The variance grew beyond chance: F test of the last window against the first, Bonferroni over every
-        // pool and observable tested.
-        const p = Math.min(1, fUpperTail(indicators.varianceRatio, window - 2, window - 2) * this.pools.size * WARNING_OBSERVABLES.length);
-        if (p <= WARNING_ALPHA) best = { observable, indicators, p };
-      }
-      if (!best) continue;
-      const { indicators } = best;
-      const strength = warningStrength(indicators);
-      const agents = this.poolAgents(pool, tick);
-      findings.push({
-        type: 'early_warning',
-        scope: pool,
-        magnitude: strength,
-        confidence: 1 - best.p,
-        agents,
-        agentsMode: 'current',
-        evidence: {
-          varianceTau: round(indicators.varianceTau),
-          autocorrelationTau: round(indicators.autocorrelationTau),
-          varianceRatio: round(indicators.varianceRatio),
-          autocorrelation: round(indicators.autocorrelation),
-          varianceP: best.p,
-          agents: agents.length,
-        },
-        explanation: `Pool ${pool} may be nearing a tipping point: the variance of its ${describeObservable(best.observable)} grew ${indicators.varianceRatio.toFixed(1)}× (Kendall τ ${indicators.varianceTau.toFixed(2)}) over the last ${ticks.length} ticks, with its lag-1 autocorrelation at ${indicators.autocorrelation.toFixed(2)} (τ ${indicators.autocorrelationTau.toFixed(2)}): a rising variance often precedes a tipping point.`,
-      });
-    }
-    return { findings, strongest };
-  }
-
-  /** Self-organisation: the entropy of agent states falls by at least the threshold's share of its recent peak. */
-  private selfOrganisationFinding(entropy: number, threshold: number): { finding: Finding | undefined } {
-    const peak = Math.max(...this.entropyHistory);
-    if (this.entropyHistory.length < this.options.horizonTicks / 2 || !(peak > 0)) return { finding: undefined };
-    const drop = (peak - entropy) / peak;
-    if (drop < threshold) return { finding: undefined };
-    return {
-      finding: {
-        type: 'self_organization',
-        scope: 'fleet',
-        magnitude: drop,
-        confidence: 1,
-        agents: [],
-        agentsMode: 'current',
-        evidence: { entropy: round(entropy), peak: round(peak) },
-        explanation: `Agents are settling into fewer states: the Shannon entropy of their states fell from ${peak.toFixed(2)} to ${entropy.toFixed(2)} nats (−${pct(drop)}) within the horizon.`,
-      },
-    };
-  }
-
-  /** Swarm intelligence as a division of labour appearing: DOL reaches the threshold after rising by 0.2 or more. */
-  private swarmFinding(threshold: number): { finding: Finding | undefined; dol: number } {
-    const dol = this.dolHistory[this.dolHistory.length - 1] ?? 0;
-    const low = Math.min(...this.dolHistory);
-    if (this.dolHistory.length < 2 || dol < threshold || dol - low < 0.2) return { finding: undefined, dol };
-    return {
-      dol,
-      finding: {
-        type: 'swarm_intelligence',
-        scope: 'fleet',
-        magnitude: dol,
-        confidence: 1,
-        agents: [],
-        agentsMode: 'current',
-        evidence: { divisionOfLabour: round(dol), earlier: round(low) },
-        explanation: `A division of labour appeared: agents specialised by interaction kind, DOL rose from ${low.toFixed(2)} to ${dol.toFixed(2)} (Gorelick et al. 2004).`,
-      },
-    };
-  }
-
   private refreshNetwork(tick: number): void {
     this.networkTick = tick;
     this.network = measureNetwork(this.interactions.graph, { hubs: 10, betweennessPivots: 32, seed: this.options.seed });
@@ -699,6 +526,16 @@ export class EmergenceEngine {
     this.dolHistory.push(divisionOfLabour(tasks));
     const keep = Math.max(2, Math.ceil(this.options.horizonTicks / this.options.graphEveryTicks));
     if (this.dolHistory.length > keep) this.dolHistory.shift();
+  }
+
+  /** Agents failing on their own, counted per pool. */
+  private failingPerPool(tick: number): Map<string, number> {
+    const failingIn = new Map<string, number>();
+    for (const id of this.failingOnTheirOwn(tick).keys()) {
+      const pool = this.series.agent(id)?.pool;
+      if (pool !== undefined) failingIn.set(pool, (failingIn.get(pool) ?? 0) + 1);
+    }
+    return failingIn;
   }
 
   /** Failing agents less those failing with their pool's phase transition (from a tick before its step on): one phenomenon, one type. */
@@ -751,43 +588,3 @@ export class EmergenceEngine {
   }
 
 }
-
-/**
- * How strongly a pool's indicators warn: the Kendall τ of its rolling variance, rising variance being a leading
- * indicator on its own (Carpenter & Brock 2006). The lag-1 autocorrelation is measured and reported but does not
- * decide: sampled in 10-s ticks, a process whose correlation time is seconds shows it only in the last ticks before
- * the jump (a per-second AR(1) coefficient φ gives about φ¹⁰ between ticks), so over the warning span its trend is
- * mostly chance, and averaging it in made the warning a coin toss on build-ups whose variance rose 5-fold.
- */
-function warningStrength(indicators: EarlyWarningIndicators): number {
-  return indicators.varianceTau;
-}
-
-function materialShift(observable: Observable, before: number, after: number): boolean {
-  if (observable === 'logLatency' || observable === 'medianLogLatency') return Math.abs(after - before) >= Math.log(1 + MIN_RELATIVE_SHIFT);
-  const shift = Math.abs(after - before);
-  const level = Math.max(Math.abs(before), Math.abs(after));
-  if (observable === 'errorRate') return shift >= MIN_ERROR_RATE_SHIFT && shift >= MIN_RELATIVE_SHIFT * Math.abs(before);
-  return shift >= MIN_RELATIVE_SHIFT * level;
-}
-
-function describeObservable(observable: Observable): string {
-  if (observable === 'medianLogLatency') return 'median agent latency';
-  return observable === 'logLatency' ? 'typical latency' : observable === 'errorRate' ? 'error rate' : 'load per agent';
-}
-
-function formatObservable(observable: Observable, value: number): string {
-  if (observable === 'logLatency' || observable === 'medianLogLatency') return `${Math.exp(value).toFixed(2)} s`;
-  if (observable === 'errorRate') return pct(value);
-  return `${value.toFixed(1)} requests/tick`;
-}
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(x < 0.1 ? 1 : 0)} %`;
-}
-
-function round(x: number, digits = 4): number {
-  const scale = 10 ** digits;
-  return Math.round(x * scale) / scale;
-}
-

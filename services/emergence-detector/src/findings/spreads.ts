@@ -1,6 +1,7 @@
 import type { SeededRandom } from '../random';
 import { analyseSpread, followsEdges, precedenceTest, spreadShare, type SpreadComponent } from '../spread';
 import type { EmergenceType, Finding, PathStep } from '../types';
+import { pct, round } from './format';
 
 /** Chance of flags clustering on edges this much when placed at random (one test per tick and kind). */
 const CHANCE_ALPHA = 1e-3;
@@ -107,13 +108,4 @@ export function learningFinding(improved: ReadonlyMap<string, number>, context: 
 
 function path(component: SpreadComponent, tickMs: number): PathStep[] {
   return component.steps.map((s) => ({ agent: s.agent, via: s.via, at: s.tick * tickMs, depth: s.depth }));
-}
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(x < 0.1 ? 1 : 0)} %`;
-}
-
-function round(x: number, digits = 4): number {
-  const scale = 10 ** digits;
-  return Math.round(x * scale) / scale;
 }

@@ -4,6 +4,7 @@ import { SYNC_OBSERVABLES, syncRow, type SyncObservable } from '../sync-series';
 import { findSynchronisedGroups, noiseLevel, type LoadMatrix, type SynchronisedGroup, type SynchronisationOptions } from '../synchronisation';
 import type { AgentSlot, TickSeries } from '../tick-series';
 import type { Finding } from '../types';
+import { round } from './format';
 
 /** Fewer ticks of history give no reliable phase. */
 export const MIN_SYNC_TICKS = 24;
@@ -114,9 +115,4 @@ export function synchronyFinding(group: FoundGroup, threshold: number, series: T
     },
     explanation: `${group.agents.length} agents (${where}) have their ${group.observable} oscillating in phase with a ${periodSeconds.toFixed(0)}-s period: phase coherence (Kuramoto order) ${group.order.toFixed(2)}, mean pairwise correlation ${group.correlation.toFixed(2)} against ${group.surrogateMean.toFixed(2)} for shifted surrogates.`,
   };
-}
-
-function round(x: number, digits = 4): number {
-  const scale = 10 ** digits;
-  return Math.round(x * scale) / scale;
 }

@@ -13,16 +13,30 @@ export interface EmergenceTickOptions {
   edges: number;
   graph: GraphShape;
   seed: number;
+  /** Ticks timed after the horizon has filled (two horizons when not given). */
+  timedTicks?: number;
+  /** Wall-clock budget, seconds: timing stops at the first tick past it, and the result says how many were timed. */
+  maxSeconds?: number;
 }
 
 export interface EmergenceTickResult extends EmergenceTickOptions {
   /** Edges in the engine's window at the end (the talking pairs and those fallen silent within the horizon: ≈ `edges`). */
   windowEdges: number;
-  /** Ticks analysed with a full horizon behind them. */
+  /** Ticks analysed with a full horizon behind them (fewer than asked when the budget ran out). */
   ticks: number;
+  /** Whether the wall-clock budget ended the run before every tick asked for was timed. */
+  cutShort: boolean;
+  /** Wall time of the run (filling the horizon included), seconds. */
+  wallSeconds: number;
   tickMs: { median: number; p99: number; max: number };
+  /**
+   * The same ticks in CPU time of the process (process.cpuUsage, user + system, GC threads included): what a tick
+   * costs whatever else the machine runs, where wall time on a shared machine also counts the time it waited.
+   */
+  cpuMs: { median: number; p99: number; max: number };
   /** The ticks that also refresh the graph measures (Louvain, PageRank, betweenness, clustering). */
   graphTickMs: { median: number; max: number };
+  graphCpuMs: { median: number; max: number };
 }
 
 const TICK_MS = 10_000;
@@ -34,7 +48,7 @@ const POOLS = ['support', 'research', 'coding', 'ops', 'sales'];
 const CHURN = 0.005;
 
 /**
- * Fills the horizon, then times every tick of another two horizons. Load is Poisson-like around a per-agent rate;
+ * Fills the horizon, then times every tick of another two horizons (or `timedTicks`, within `maxSeconds`). Load is Poisson-like around a per-agent rate;
  * one agent in 50 runs a rhythm of its own (random period and phase), so the synchrony search has work to do and
  * finds no group; errors and quality are noise. A scale-free graph (preferential attachment: hubs) is the costlier
  * shape for clustering and betweenness; a random one (Erdős–Rényi) for Louvain.
@@ -50,9 +64,16 @@ export function measureEmergenceTick(options: EmergenceTickOptions): EmergenceTi
   const talking = Math.round(edges / (1 + CHURN * horizonTicks));
   const graphEdges = Array.from({ length: talking }, () => source.draw());
   const start = Date.UTC(2026, 0, 5, 6);
-  const timings: { ms: number; graph: boolean }[] = [];
-  const total = 3 * horizonTicks;
+  const timings: { ms: number; cpu: number; graph: boolean }[] = [];
+  const total = horizonTicks + (options.timedTicks ?? 2 * horizonTicks);
+  const began = performance.now();
+  const deadline = began + 1000 * (options.maxSeconds ?? Infinity);
+  let cutShort = false;
   for (let tick = 0; tick < total; tick++) {
+    if (performance.now() > deadline) {
+      cutShort = true;
+      break;
+    }
     const at = start + tick * TICK_MS;
     for (let i = 0; i < agents; i++) {
       const rhythm = rhythms[i];
@@ -77,18 +98,26 @@ export function measureEmergenceTick(options: EmergenceTickOptions): EmergenceTi
       }
     }
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const analyses = engine.advance(at + TICK_MS);
+    const cpuUsed = process.cpuUsage(cpuBefore);
     const ms = performance.now() - started;
-    if (tick >= horizonTicks && analyses.length === 1) timings.push({ ms, graph: (tick - horizonTicks) % graphEveryTicks === 0 });
+    if (tick >= horizonTicks && analyses.length === 1) timings.push({ ms, cpu: (cpuUsed.user + cpuUsed.system) / 1000, graph: (tick - horizonTicks) % graphEveryTicks === 0 });
   }
   const all = timings.map((t) => t.ms).sort((a, b) => a - b);
   const graphTicks = timings.filter((t) => t.graph).map((t) => t.ms).sort((a, b) => a - b);
+  const cpu = timings.map((t) => t.cpu).sort((a, b) => a - b);
+  const graphCpu = timings.filter((t) => t.graph).map((t) => t.cpu).sort((a, b) => a - b);
   return {
     ...options,
     windowEdges: engine.interactions.size,
     ticks: all.length,
+    cutShort,
+    wallSeconds: (performance.now() - began) / 1000,
     tickMs: { median: percentile(all, 0.5), p99: percentile(all, 0.99), max: all[all.length - 1] ?? 0 },
+    cpuMs: { median: percentile(cpu, 0.5), p99: percentile(cpu, 0.99), max: cpu[cpu.length - 1] ?? 0 },
     graphTickMs: { median: percentile(graphTicks, 0.5), max: graphTicks[graphTicks.length - 1] ?? 0 },
+    graphCpuMs: { median: percentile(graphCpu, 0.5), max: graphCpu[graphCpu.length - 1] ?? 0 },
   };
 }
 

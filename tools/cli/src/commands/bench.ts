@@ -8,6 +8,7 @@ import { runSimulatorScaleBench } from '../bench/simulator-scale';
 import { runAnomaliesBench } from '../bench/anomalies';
 import { runDetectionLatencyBench } from '../bench/detection-latency';
 import { runEmergenceBench } from '../bench/emergence';
+import type { GraphShape } from '../bench/emergence-tick';
 import { AUTOSCALER_SETS, runAutoscalerBench, type AutoscalerSet } from '../bench/autoscaler';
 import { runFuzzBench } from '../bench/fuzz';
 import { runPlatformDownBench } from '../bench/platform-down';
@@ -235,6 +236,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
   },
   emergence: {
     usage: `emergence [--agents N] [--seconds S] [--seed S] [--edges E] [--mode all|truth|fleetgen|loop|tick]
+    [--shape random|scale-free|both] [--ticks K] [--max-seconds T]
     the emergence detector against the simulator's ground truth: the emergence scenario replayed in data time
     (detected, delay from onset, type, Jaccard of agents, early-warning lead), then 30 minutes of baseline (events
     raised: target 0) and the analysis cost per tick; then the scenario through the service edge, its analysis on
@@ -242,8 +244,10 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     fleet of N agents with an E-edge graph, random and scale-free; and (--mode fleetgen) the second generator's
     400-agent fleets, one phenomenon each (synchronisation at 35–160 s and at 4–10 min, cascade, phase transition,
     collective learning) and a null hour, seeds 1 and 2: detected, type, delay, Jaccard, events of another type,
-    false events, early warnings followed or not (--mode truth, fleetgen, loop or tick: one part only).
-    Defaults: 10,000 agents, 900 s, seeds 1 and 2, 50,000 edges, all.`,
+    false events, early warnings followed or not (--mode truth, fleetgen, loop or tick: one part only). The tick
+    part fills the horizon, then times K ticks per graph shape, stopping at the first tick past T seconds of wall
+    time per shape (it says how many it timed).
+    Defaults: 10,000 agents, 900 s, seeds 1 and 2, 50,000 edges, all; both shapes, 120 ticks, 1,800 s.`,
     async run(values) {
       await runEmergenceBench({
         agents: intFlag(values.agents, 'agents', 100, 1_000_000, 10_000),
@@ -252,6 +256,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         seeds: values.seed ? [intFlag(values.seed, 'seed', 0, 2 ** 31, 1)] : [1, 2],
         edges: intFlag(values.edges, 'edges', 0, 10_000_000, 50_000),
         parts: emergenceParts(values.mode),
+        tick: { shapes: tickShapes(values.shape), timedTicks: intFlag(values.ticks, 'ticks', 1, 100_000, 120), maxSeconds: intFlag(values['max-seconds'], 'max-seconds', 1, 86_400, 1800) },
       });
     },
   },
@@ -428,6 +433,12 @@ ${Object.values(BENCHMARKS)
   .map((b) => `  ${b.usage}`)
   .join('\n')}`;
 
+function tickShapes(value: string | boolean | undefined): GraphShape[] {
+  if (value === undefined || value === 'both') return ['random', 'scale-free'];
+  if (value === 'random' || value === 'scale-free') return [value];
+  throw new UsageError('--shape: must be random, scale-free or both');
+}
+
 function emergenceParts(mode: string | boolean | undefined): { truth: boolean; fleetgen: boolean; loop: boolean; tick: boolean } {
   if (mode === undefined || mode === 'all') return { truth: true, fleetgen: true, loop: true, tick: true };
   if (mode === 'truth' || mode === 'fleetgen' || mode === 'loop' || mode === 'tick') return { truth: mode === 'truth', fleetgen: mode === 'fleetgen', loop: mode === 'loop', tick: mode === 'tick' };
@@ -449,6 +460,7 @@ export async function bench(argv: readonly string[]): Promise<void> {
     rate: { type: 'string' },
     payloads: { type: 'string' },
     'max-seconds': { type: 'string' },
+    ticks: { type: 'string' },
     warmup: { type: 'string' },
     interval: { type: 'string' },
     tools: { type: 'string' },
