@@ -26,17 +26,19 @@ export interface ConsoleBenchResult {
   graph: {
     nodes: number;
     edges: number;
-    /** What the view drew first (the whole graph in view): its edge mode and how many lines. */
-    firstDrawn: { mode: string; edges: number };
+    /** What the view drew first (the whole graph in view): its edge mode, how many lines, how many agents. */
+    firstDrawn: { mode: string; edges: number; agents: number };
     shownMs: number;
     layoutAndBuildMs: number;
     longestTaskMs: number;
     navigateAwayMs: number;
+    /** Main-thread marks of the view: sigma's creation (while the worker works), the worker's fetch and layout, the drawn graph's building, its first frame. */
+    rendererMs: number;
     workerMs: number;
     buildMs: number;
-    renderMs: number;
+    firstFrameMs: number;
     /** Zoomed onto the busiest hub (the view's "find in graph"): when agents' edges were drawn again, and the longest task meanwhile. */
-    zoom: { mode: string; edges: number; shownMs: number; longestTaskMs: number };
+    zoom: { mode: string; edges: number; agents: number; shownMs: number; longestTaskMs: number };
   };
 }
 
@@ -106,11 +108,11 @@ async function timed(page: Page, start: () => Promise<unknown>, ready: string): 
   return Date.now() - started;
 }
 
-/** What the graph view says it draws: its edge mode and how many lines (`Edges: … 1,234 …`). */
-async function drawnEdges(page: Page): Promise<{ mode: string; edges: number }> {
+/** What the graph view says it draws: its edge mode, how many lines (`Edges: … 1,234 …`), how many agents. */
+async function drawnEdges(page: Page): Promise<{ mode: string; edges: number; agents: number }> {
   const mode = (await page.getAttribute('.graph', 'data-edges-mode')) ?? '';
   const text = (await page.locator('[data-edges]').textContent()) ?? '';
-  return { mode, edges: Number(/([\d,]+)/.exec(text)?.[1]?.replace(/,/g, '') ?? NaN) };
+  return { mode, edges: Number(/([\d,]+)/.exec(text)?.[1]?.replace(/,/g, '') ?? NaN), agents: Number(await page.getAttribute('.graph', 'data-agents-drawn')) };
 }
 
 /** Two frames drawn and a moment for the long-task observer to report. */
@@ -157,7 +159,7 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
 
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     // Long tasks (main-thread work over 50 ms) from the first navigation on: how long the page could not respond.
-    await page.addInitScript(`window.__longest = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask', buffered: true });`);
+    await page.addInitScript(`window.__longest = 0; window.__tasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) { window.__longest = Math.max(window.__longest, e.duration); window.__tasks.push([Math.round(e.startTime), Math.round(e.duration)]); } }).observe({ type: 'longtask', buffered: true });`);
     const fleetDataShownMs = await timed(page, () => page.goto(`${url}/#/fleet`), `document.querySelectorAll('.stat-value').length > 0 && document.querySelector('.stat-value').textContent === ${JSON.stringify(options.agents.toLocaleString('en'))}`);
     const fleetFirstPaintMs = (await page.evaluate(`performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`)) as number;
 
@@ -187,6 +189,7 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
     await settled(page);
     const zoom = { ...(await drawnEdges(page)), shownMs: zoomShownMs, longestTaskMs: (await page.evaluate('window.__longest')) as number };
     const measures = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, m.duration]))`)) as Record<string, number>;
+    if (process.env.CONSOLE_BENCH_TRACE) process.stdout.write(`${JSON.stringify(await page.evaluate(`({ tasks: window.__tasks, measures: performance.getEntriesByType('measure').map((m) => [m.name, Math.round(m.startTime), Math.round(m.duration)]) })`))}\n`);
     const navigateAwayMs = await timed(page, () => page.click('nav a[href="#/fleet"]'), `document.querySelector('[data-view=fleet]') !== null`);
     return {
       assetBytes: directoryBytes(consoleAssetsDir),
@@ -201,9 +204,10 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
         layoutAndBuildMs,
         longestTaskMs,
         navigateAwayMs,
+        rendererMs: measures['graph:renderer'] ?? NaN,
         workerMs: measures['graph:layout-worker'] ?? NaN,
         buildMs: measures['graph:build'] ?? NaN,
-        renderMs: measures['graph:render'] ?? NaN,
+        firstFrameMs: measures['graph:first-frame'] ?? NaN,
         zoom,
       },
     };
