@@ -14,8 +14,3 @@ export function hashOf(parts: readonly string[], params: Record<string, string |
   const text = search.toString();
   return `#/${parts.map(encodeURIComponent).join('/')}${text ? `?${text}` : ''}`;
 }
-
-/** Records a view's state in the URL without a navigation (no hashchange, no new history entry). */
-export function replaceHash(hash: string): void {
-  if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
-}

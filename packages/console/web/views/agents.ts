@@ -1,13 +1,18 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, query } from '../api';
 import { agentHref, fmt } from '../format';
-import { hashOf, hashRoute, replaceHash } from '../hash-query';
+import { hashOf, hashRoute } from '../hash-query';
 import { html } from '../html';
 import { usePoll } from '../poll';
 import type { Agent, FleetSummary, Page } from '../types';
 import { Badge, Panel } from '../widgets';
 
 const PAGE = 50;
+
+/** Records the view's state in the URL without a navigation (no hashchange, no new history entry). */
+function replaceHash(hash: string): void {
+  if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+}
 const FILTERS = ['prefix', 'status', 'pool', 'model'] as const;
 type Filter = Record<(typeof FILTERS)[number], string>;
 
