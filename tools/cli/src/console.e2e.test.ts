@@ -94,6 +94,10 @@ describe('the web console', () => {
     const anomaly = (await get(`/api/anomaly/agents/${PROBE}/anomalies`)).items[0];
     expect(await page.locator('table[data-table=agent-anomalies]').textContent()).toContain(anomaly.type);
     await page.waitForSelector('.chart canvas');
+    // Its incidents, as the incidents API lists them for it (`?agent=`): the probe's burst opened one.
+    const probeIncidents = (await get(`/api/incidents/incidents?agent=${PROBE}`)).items;
+    expect(probeIncidents.length).toBeGreaterThan(0);
+    await page.waitForSelector(`a[href="#/incidents/${probeIncidents[0].id}"]`);
     await page.waitForSelector('table[data-table=agent-tools] tbody tr');
     expect(await page.locator('table[data-table=agent-tools]').textContent()).toContain('web_search');
 
