@@ -123,8 +123,8 @@ function rangeOf(values: Float32Array): [number, number] {
 
 /**
  * The interaction graph drawn by sigma.js (WebGL): communities, hubs, and cascades highlighted along their path.
- * Zoomed out over a big fleet it draws the links between communities; zoomed in, the edges of the agents in view
- * (graph-lod.ts), so the page never holds tens of thousands of edges.
+ * Zoomed out over a big fleet it draws the links between communities and the busiest agents over their communities'
+ * discs; zoomed in, the agents and edges in view (graph-lod.ts): a frame never draws tens of thousands of items.
  */
 export function GraphView() {
   const cascades = usePoll(async () => (await getJson<Page<EmergenceEvent>>('emergence', `/events${query({ type: 'cascade_failure', limit: 5 })}`)).items, [], 0);
@@ -134,7 +134,7 @@ export function GraphView() {
   const [failure, setFailure] = useState<string | undefined>(undefined);
   const [sought, setSought] = useState('');
   const [notFound, setNotFound] = useState<string | undefined>(undefined);
-  // Set once the graph is drawn: centres the camera on an agent, zoomed to its community; false if it is not drawn.
+  // Set once the graph is drawn: centres the camera on an agent, zoomed to its community; false if it is not in the graph.
   const focus = useRef<(id: string) => boolean>(() => false);
 
   useEffect(() => {
