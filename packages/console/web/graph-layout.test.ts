@@ -37,6 +37,10 @@ describe('layoutByCommunity', () => {
     expect(new Set([layout.links.source[0], layout.links.target[0]])).toEqual(new Set([community('a0'), community('b0')]));
     expect(layout.hubs[0]).toBe(0);
     expect(layout.hubs.length).toBe(9);
+    // Every agent, busiest first (ties by input order); the hubs are its head.
+    const expected = input.nodes.map((n, i) => ({ i, n: n.interactions })).sort((a, b) => b.n - a.n || a.i - b.i).map((e) => e.i);
+    expect(Array.from(layout.busiest)).toEqual(expected);
+    expect(Array.from(layout.hubs)).toEqual(expected.slice(0, 9));
   });
 
   it('merges an edge reported under several kinds (counts summed, error rate weighted) and drops self-loops and unknown agents', () => {

@@ -31,6 +31,8 @@ export interface Layout {
   radius: Float32Array;
   /** The ten busiest nodes, busiest first. */
   hubs: Int32Array;
+  /** Every node, busiest first (by interactions, ties by input order). */
+  busiest: Int32Array;
   edges: EdgeTable;
   adjacency: { offsets: Int32Array; edges: Int32Array };
   links: EdgeTable;
@@ -94,13 +96,9 @@ export function layoutByCommunity(input: LayoutInput, seed = 1): Layout {
     });
   });
   const size = new Float32Array(n);
-  input.nodes.forEach((node, index) => (size[index] = 1.5 + Math.log2(1 + node.interactions) / 2));
-  const hubs = Int32Array.from(
-    input.nodes
-      .map((_, index) => index)
-      .sort(busier)
-      .slice(0, HUBS),
-  );
+  // Radii in the layout's units (the spiral puts neighbours ≈ 3.5 apart): 0.6 for an idle agent, 2.3 at 1,000.
+  input.nodes.forEach((node, index) => (size[index] = 0.6 + Math.log2(1 + node.interactions) / 6));
+  const busiest = Int32Array.from(input.nodes.keys()).sort(busier);
   return {
     x,
     y,
@@ -109,7 +107,8 @@ export function layoutByCommunity(input: LayoutInput, seed = 1): Layout {
     communities: groups.length,
     representative: Int32Array.from(groups.map((group) => group[0]!)),
     radius: Float32Array.from(radii),
-    hubs,
+    hubs: busiest.slice(0, HUBS),
+    busiest,
     edges,
     adjacency: adjacencyOf(n, edges),
     links: linksBetween(community, edges),
@@ -119,7 +118,7 @@ export function layoutByCommunity(input: LayoutInput, seed = 1): Layout {
 /** The buffers of a layout, to transfer (not copy) with postMessage. */
 export function layoutBuffers(layout: Layout): ArrayBuffer[] {
   const tables = [layout.edges, layout.links].flatMap((t) => [t.source, t.target, t.count, t.errorRate]);
-  return [layout.x, layout.y, layout.size, layout.community, layout.representative, layout.radius, layout.hubs, layout.adjacency.offsets, layout.adjacency.edges, ...tables].map(
+  return [layout.x, layout.y, layout.size, layout.community, layout.representative, layout.radius, layout.hubs, layout.busiest, layout.adjacency.offsets, layout.adjacency.edges, ...tables].map(
     (array) => array.buffer as ArrayBuffer,
   );
 }

@@ -1,5 +1,5 @@
 import { layoutByCommunity, type Layout, type LayoutInput } from './graph-layout';
-import { planEdges, type Viewport } from './graph-lod';
+import { planEdges, planNodes, type Viewport } from './graph-lod';
 
 /** Cliques of six agents (15 edges each, heavier in the earlier cliques), each joined to the next by one edge. */
 function cliques(count: number): { input: LayoutInput; layout: Layout } {
@@ -71,5 +71,35 @@ describe('planEdges', () => {
     expect(plan.edges).toEqual([0, 1, 2, 3]);
     expect(plan.links).toEqual([]);
     expect(Array.from(one.edges.count.subarray(0, 5))).toEqual([...Array.from(one.edges.count.subarray(0, 5))].sort((a, b) => b - a));
+  });
+});
+
+describe('planNodes', () => {
+  it('draws every agent when they fit the budget', () => {
+    const { layout } = cliques(3);
+    expect(Array.from(planNodes(layout, planEdges(layout), undefined, [], 100))).toEqual(Array.from({ length: 18 }, (_, i) => i));
+  });
+
+  it('past the budget: the ends of the drawn edges and links, the pinned agents, then the busiest in view', () => {
+    const { input, layout } = cliques(3);
+    const index = (id: string) => input.nodes.findIndex((n) => n.id === id);
+    // Zoomed out past the edge budget: links only, drawn between the communities' busiest agents (c0-0, c1-0, c2-0).
+    const edges = planEdges(layout, undefined, 20);
+    const ends = [0, 1, 2].map((c) => index(`c${c}-0`));
+    expect(Array.from(planNodes(layout, edges, undefined, [], 3))).toEqual(ends);
+    // A pinned agent is drawn beyond the budget; with room, the busiest agents fill it (each clique's -1 agents next).
+    expect(Array.from(planNodes(layout, edges, undefined, [index('c2-5')], 3))).toEqual([...ends, index('c2-5')].sort((a, b) => a - b));
+    expect(Array.from(planNodes(layout, edges, undefined, [], 6))).toEqual([0, 1, 6, 7, 12, 13]);
+  });
+
+  it('fills the budget only with agents in view; the ends of drawn edges are kept wherever they are', () => {
+    const { input, layout } = cliques(3);
+    const hub = input.nodes.findIndex((n) => n.id === 'c1-3');
+    const view = around(layout, hub, 1e-3);
+    const edges = planEdges(layout, view, 1000);
+    const nodes = Array.from(planNodes(layout, edges, view, [], 1));
+    // c1-3's five clique edges: itself and its five neighbours, nothing else (none other in view).
+    expect(nodes).toEqual(input.nodes.map((n, i) => (n.id.startsWith('c1-') ? i : -1)).filter((i) => i >= 0));
+    expect(Array.from(planNodes(layout, { edges: [], links: [], inView: 0 }, view, [], 10))).toEqual([hub]);
   });
 });

@@ -6,6 +6,13 @@ import type { Layout } from './graph-layout';
  */
 export const EDGE_BUDGET = 4000;
 
+/**
+ * At most about this many agents are drawn besides the ends of the drawn edges: every frame of a software-rendered
+ * page draws each agent anew (the console bench: frames of 0.5–0.9 s with 6,000–10,000 agents), and zoomed out the
+ * communities' discs show where the rest are.
+ */
+export const NODE_BUDGET = 2000;
+
 /** The part of the graph on screen, in the layout's coordinates. */
 export interface Viewport {
   minX: number;
@@ -79,4 +86,37 @@ function centredOn(layout: Layout, view: Viewport): number | undefined {
     if (Math.hypot(layout.x[centre]! - cx, layout.y[centre]! - cy) <= layout.radius[c]!) return c;
   }
   return undefined;
+}
+
+/**
+ * Node level of detail: the agents to draw, ascending. Always the ends of the plan's edges and links (sigma draws an
+ * edge only between drawn nodes) and the `pinned` ones (hubs, cascades, an agent found); then the busiest agents in
+ * view until `budget` in all. The rest are shown by their community's disc.
+ */
+export function planNodes(layout: Layout, plan: EdgePlan, view: Viewport = WHOLE, pinned: Iterable<number> = [], budget = NODE_BUDGET): Int32Array {
+  const chosen = new Uint8Array(layout.x.length);
+  let count = 0;
+  const choose = (node: number) => {
+    if (chosen[node]) return;
+    chosen[node] = 1;
+    count++;
+  };
+  for (const e of plan.edges) {
+    choose(layout.edges.source[e]!);
+    choose(layout.edges.target[e]!);
+  }
+  for (const l of plan.links) {
+    choose(layout.representative[layout.links.source[l]!]!);
+    choose(layout.representative[layout.links.target[l]!]!);
+  }
+  for (const node of pinned) choose(node);
+  for (let k = 0; k < layout.busiest.length && count < budget; k++) {
+    const node = layout.busiest[k]!;
+    const x = layout.x[node]!;
+    const y = layout.y[node]!;
+    if (x >= view.minX && x <= view.maxX && y >= view.minY && y <= view.maxY) choose(node);
+  }
+  const nodes = new Int32Array(count);
+  for (let node = 0, k = 0; node < chosen.length; node++) if (chosen[node]) nodes[k++] = node;
+  return nodes;
 }

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { apiKey } from './api';
+import { hashRoute } from './hash-query';
 import { html } from './html';
 import { AgentView } from './views/agent';
 import { AgentsView } from './views/agents';
@@ -22,9 +23,9 @@ const NAV: ReadonlyArray<{ path: string; label: string }> = [
   { path: 'usage', label: 'AI usage' },
 ];
 
-/** `#/agents/a-1` → ['agents', 'a-1']. */
+/** `#/agents/a-1` → ['agents', 'a-1'] (a view's state after `?` is its own: hash-query.ts). */
 function route(): string[] {
-  const parts = window.location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const { parts } = hashRoute(window.location.hash);
   return parts.length ? parts : ['fleet'];
 }
 
@@ -64,9 +65,12 @@ function KeyBox() {
 }
 
 function App() {
-  const [parts, setParts] = useState(route());
+  // A navigation (a link, back, forward, an edited URL) shows its view afresh from the URL; a view recording its own
+  // state in the URL (replaceHash) does not navigate.
+  const [hash, setHash] = useState(window.location.hash);
+  const parts = route();
   useEffect(() => {
-    const onHash = () => setParts(route());
+    const onHash = () => setHash(window.location.hash);
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -75,7 +79,7 @@ function App() {
       <nav>${NAV.map((item) => html`<a href=${`#/${item.path}`} class=${parts[0] === item.path ? 'active' : ''}>${item.label}</a>`)}</nav>
       <${KeyBox} />
     </header>
-    <main><${View} parts=${parts} /></main>`;
+    <main><${View} key=${hash} parts=${parts} /></main>`;
 }
 
 const root = document.getElementById('app')!;

@@ -147,12 +147,14 @@ describe('incidents service', () => {
     expect((await list('?status=open&pool=coding&severity=medium&risk=high')).items.map((i) => i.id)).toEqual([incident.id]);
     expect((await list('?risk=low')).items).toEqual([]);
     expect((await list('?pool=support')).items).toEqual([]);
+    expect((await list('?agent=coding-7')).items.map((i) => i.id)).toEqual([incident.id]);
+    expect((await list('?agent=coding-8')).items).toEqual([]);
     // `since` is about changes: none an hour from now (the narration may still update it meanwhile).
     expect((await list(`?since=${Date.now() + 3_600_000}`)).items).toEqual([]);
     expect((await list(`?since=${incident.openedAt}`)).items.map((i) => i.id)).toEqual([incident.id]);
     expect(((await (await fetch(`${url}/incidents/${incident.id}`)).json()) as Incident).id).toBe(incident.id);
 
-    for (const [query, field] of [['?status=bogus', 'query.status'], ['?severity=urgent', 'query.severity'], ['?risk=severe', 'query.risk'], ['?limit=0', 'query.limit'], ['?since=yesterday', 'query.since'], ['?colour=red', 'query.colour']]) {
+    for (const [query, field] of [['?status=bogus', 'query.status'], ['?severity=urgent', 'query.severity'], ['?risk=severe', 'query.risk'], ['?limit=0', 'query.limit'], ['?since=yesterday', 'query.since'], ['?agent=', 'query.agent'], ['?colour=red', 'query.colour']]) {
       const response = await fetch(`${url}/incidents${query}`);
       const body = (await response.json()) as { error: { code: string; message: string; issues: Array<{ path: string }> } };
       expect({ query, status: response.status, code: body.error.code }).toEqual({ query, status: 400, code: 'SWS_INVALID_FIELD' });

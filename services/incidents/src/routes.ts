@@ -21,6 +21,7 @@ const listQuery = z
     severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).optional(),
     risk: z.enum(RISK_CLASSES, { error: `must be one of ${RISK_CLASSES.join(', ')}` }).optional(),
     pool: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
+    agent: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
     since: z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0').optional(),
     limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
   })

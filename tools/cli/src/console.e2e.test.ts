@@ -72,14 +72,32 @@ describe('the web console', () => {
 
     await view(page, 'agents', 'table[data-table=agents] tbody tr');
     expect(await page.locator('table[data-table=agents] tbody tr').count()).toBe(50);
+    // The page is in the URL: reloaded, the second page shows again, as the API's own second page.
+    const second = await get(`/agents?limit=50&cursor=${encodeURIComponent((await get('/agents?limit=50')).next)}`);
+    await page.click('.pager button:last-child');
+    await page.waitForFunction(`document.querySelector('table[data-table=agents] tbody tr a')?.textContent === ${JSON.stringify(second.items[0].id)}`);
+    expect(page.url()).toContain('page=2');
+    await page.reload();
+    await page.waitForFunction(`document.querySelector('table[data-table=agents] tbody tr a')?.textContent === ${JSON.stringify(second.items[0].id)}`);
+    expect(await page.locator('.pager span').textContent()).toBe('page 2');
+    await page.click('.pager button:first-child');
+    await page.waitForFunction(`document.querySelector('.pager span')?.textContent === 'page 1'`);
     await page.fill('input[name=prefix]', 'console-probe');
     await page.waitForFunction(`document.querySelectorAll('table[data-table=agents] tbody tr').length === 1`);
     expect(await page.locator('table[data-table=agents] tbody tr a').textContent()).toBe(PROBE);
+    // So is the search: reloaded, the filter is still applied.
+    await page.reload();
+    await page.waitForFunction(`document.querySelectorAll('table[data-table=agents] tbody tr').length === 1`);
+    expect(await page.inputValue('input[name=prefix]')).toBe('console-probe');
 
     await view(page, `agents/${PROBE}`, 'table[data-table=agent-anomalies] tbody tr');
     const anomaly = (await get(`/api/anomaly/agents/${PROBE}/anomalies`)).items[0];
     expect(await page.locator('table[data-table=agent-anomalies]').textContent()).toContain(anomaly.type);
     await page.waitForSelector('.chart canvas');
+    // Its incidents, as the incidents API lists them for it (`?agent=`): the probe's burst opened one.
+    const probeIncidents = (await get(`/api/incidents/incidents?agent=${PROBE}`)).items;
+    expect(probeIncidents.length).toBeGreaterThan(0);
+    await page.waitForSelector(`a[href="#/incidents/${probeIncidents[0].id}"]`);
     await page.waitForSelector('table[data-table=agent-tools] tbody tr');
     expect(await page.locator('table[data-table=agent-tools]').textContent()).toContain('web_search');
 

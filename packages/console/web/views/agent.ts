@@ -16,8 +16,8 @@ export function AgentView(props: { id: string }) {
   const agent = usePoll(() => getJson<Agent>('health', `/agents/${id}`), [id], 5000);
   const trends = usePoll(() => getJson<Trends>('health', `/agents/${id}/trends${query({ from: Date.now() - 6 * HOUR })}`), [id], 15_000);
   const anomalies = usePoll(() => getJson<Page<Anomaly>>('anomaly', `/agents/${id}/anomalies${query({ limit: 50 })}`), [id], 10_000);
-  // The incidents API filters by pool and status, not agent: the newest 200 are read and those naming the agent kept.
-  const incidents = usePoll(async () => (await getJson<Page<Incident>>('incidents', `/incidents${query({ limit: 200 })}`)).items.filter((i) => i.agents.includes(props.id)), [id], 15_000);
+  // The incidents naming this agent, filtered by the incidents service (`?agent=`).
+  const incidents = usePoll(async () => (await getJson<Page<Incident>>('incidents', `/incidents${query({ agent: props.id, limit: 50 })}`)).items, [id], 15_000);
   const graph = usePoll(() => getJson<GraphAnswer>('health', `/graph${query({ agent: props.id })}`), [id], 15_000);
   const tools = usePoll(() => getJson<AgentTools>('health', `/agents/${id}/tools`), [id], 15_000);
   const a = agent.data;

@@ -127,6 +127,8 @@ export interface IncidentFilter {
   risk?: NonNullable<Incident['risk']>;
   /** Incidents touching this pool. */
   pool?: string;
+  /** Incidents naming this agent: among its listed agents or its anomalies' agents. */
+  agent?: string;
   /** Incidents changed at or after this time (`updatedAt`), epoch ms. */
   since?: number;
 }

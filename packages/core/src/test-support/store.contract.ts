@@ -332,12 +332,12 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.incidents.list({}, 10)).toEqual([acknowledged]);
       });
 
-      it('lists newest first (opened time, then id) and filters by status, severity, risk, pool and since', async () => {
+      it('lists newest first (opened time, then id) and filters by status, severity, risk, pool, agent and since', async () => {
         await store.incidents.upsert([
           incidentAt('b', T + 2000, { severity: 'critical', risk: 'high', pools: ['coding', 'support'] }),
           incidentAt('a', T + 2000, { status: 'resolved', resolvedAt: T + 9000, updatedAt: T + 9000 }),
           incidentAt('c', T, { status: 'acknowledged', severity: 'low', pools: ['coding'] }),
-          incidentAt('d', T + 5000, { pools: ['triage'], risk: 'low' }),
+          incidentAt('d', T + 5000, { pools: ['triage'], risk: 'low', agents: ['t-1'], anomalies: [{ ...incidentAt('x', T).anomalies[0]!, id: 'a-9:1', agentId: 'a-9' }] }),
         ]);
         const ids = async (filter: Parameters<Store['incidents']['list']>[0], limit = 100) => (await store.incidents.list(filter, limit)).map((i) => i.id);
         expect(await ids({})).toEqual(['d', 'a', 'b', 'c']);
@@ -349,6 +349,12 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await ids({ pool: 'coding', severity: 'low', status: 'acknowledged' })).toEqual(['c']);
         expect(await ids({ since: T + 5000 })).toEqual(['d', 'a']);
         expect(await ids({ pool: 'nowhere' })).toEqual([]);
+        // An agent named in the listed agents, or only in an anomaly (past the listed ones).
+        expect(await ids({ agent: 'a-2' })).toEqual(['a', 'b', 'c']);
+        expect(await ids({ agent: 't-1' })).toEqual(['d']);
+        expect(await ids({ agent: 'a-9' })).toEqual(['d']);
+        expect(await ids({ agent: 'a-1', status: 'open' })).toEqual(['b']);
+        expect(await ids({ agent: 'nobody' })).toEqual([]);
         // An incident without a risk class (an older replica's) counts as low.
         expect(await ids({ risk: 'high' })).toEqual(['b']);
         expect(await ids({ risk: 'low' })).toEqual(['d', 'a', 'c']);

@@ -22,21 +22,25 @@ export interface ConsoleBenchResult {
   assetBytes: number;
   fleetFirstPaintMs: number;
   fleetDataShownMs: number;
+  /** Next page (fetched ahead while the page before showed), and a search by id prefix (fetched when typed). */
   agentsPageMs: { median: number; max: number };
+  agentsSearchMs: { median: number; max: number };
   graph: {
     nodes: number;
     edges: number;
-    /** What the view drew first (the whole graph in view): its edge mode and how many lines. */
-    firstDrawn: { mode: string; edges: number };
+    /** What the view drew first (the whole graph in view): its edge mode, how many lines, how many agents. */
+    firstDrawn: { mode: string; edges: number; agents: number };
     shownMs: number;
     layoutAndBuildMs: number;
     longestTaskMs: number;
     navigateAwayMs: number;
+    /** Main-thread marks of the view: sigma's creation (while the worker works), the worker's fetch and layout, the drawn graph's building, its first frame. */
+    rendererMs: number;
     workerMs: number;
     buildMs: number;
-    renderMs: number;
+    firstFrameMs: number;
     /** Zoomed onto the busiest hub (the view's "find in graph"): when agents' edges were drawn again, and the longest task meanwhile. */
-    zoom: { mode: string; edges: number; shownMs: number; longestTaskMs: number };
+    zoom: { mode: string; edges: number; agents: number; shownMs: number; longestTaskMs: number };
   };
 }
 
@@ -106,11 +110,21 @@ async function timed(page: Page, start: () => Promise<unknown>, ready: string): 
   return Date.now() - started;
 }
 
-/** What the graph view says it draws: its edge mode and how many lines (`Edges: … 1,234 …`). */
-async function drawnEdges(page: Page): Promise<{ mode: string; edges: number }> {
+/**
+ * Milliseconds, measured in the page, from the user's `event` (a click, an input) to the first frame where `ready`
+ * holds: what the user waits, without the driver's round trips (playwright's actionability checks, its polling).
+ */
+async function timedInPage(page: Page, event: 'click' | 'input', act: () => Promise<unknown>, ready: string): Promise<number> {
+  await page.evaluate(`window.__eventAt = undefined; document.addEventListener(${JSON.stringify(event)}, (e) => { window.__eventAt ??= e.timeStamp; }, { capture: true, once: true })`);
+  await timed(page, act, `(${ready}) && ((window.__readyAt = performance.now()), true)`);
+  return Math.round((await page.evaluate('window.__readyAt - window.__eventAt')) as number);
+}
+
+/** What the graph view says it draws: its edge mode, how many lines (`Edges: … 1,234 …`), how many agents. */
+async function drawnEdges(page: Page): Promise<{ mode: string; edges: number; agents: number }> {
   const mode = (await page.getAttribute('.graph', 'data-edges-mode')) ?? '';
   const text = (await page.locator('[data-edges]').textContent()) ?? '';
-  return { mode, edges: Number(/([\d,]+)/.exec(text)?.[1]?.replace(/,/g, '') ?? NaN) };
+  return { mode, edges: Number(/([\d,]+)/.exec(text)?.[1]?.replace(/,/g, '') ?? NaN), agents: Number(await page.getAttribute('.graph', 'data-agents-drawn')) };
 }
 
 /** Two frames drawn and a moment for the long-task observer to report. */
@@ -157,7 +171,7 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
 
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     // Long tasks (main-thread work over 50 ms) from the first navigation on: how long the page could not respond.
-    await page.addInitScript(`window.__longest = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask', buffered: true });`);
+    await page.addInitScript(`window.__longest = 0; window.__tasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) { window.__longest = Math.max(window.__longest, e.duration); window.__tasks.push([Math.round(e.startTime), Math.round(e.duration)]); } }).observe({ type: 'longtask', buffered: true });`);
     const fleetDataShownMs = await timed(page, () => page.goto(`${url}/#/fleet`), `document.querySelectorAll('.stat-value').length > 0 && document.querySelector('.stat-value').textContent === ${JSON.stringify(options.agents.toLocaleString('en'))}`);
     const fleetFirstPaintMs = (await page.evaluate(`performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`)) as number;
 
@@ -165,11 +179,20 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
     await page.waitForSelector('table[data-table=agents] tbody tr');
     const pageTimes: number[] = [];
     // The table shows 50 agents a page; the last page has no next.
+    // Timed until the next page's first agent shows (ids ascend: page k starts at agent 50·k).
     for (let i = 0; i < Math.min(options.pages, Math.ceil(options.agents / 50) - 1); i++) {
-      const first = await page.locator('table[data-table=agents] tbody tr a').first().textContent();
-      pageTimes.push(await timed(page, () => page.click('.pager button:last-child'), `document.querySelector('table[data-table=agents] tbody tr a')?.textContent !== ${JSON.stringify(first)}`));
+      const expected = JSON.stringify(agents[(i + 1) * 50]);
+      pageTimes.push(await timedInPage(page, 'click', () => page.click('.pager button:last-child'), `document.querySelector('table[data-table=agents] tbody tr a')?.textContent === ${expected}`));
     }
     pageTimes.sort((a, b) => a - b);
+    // Searches by id prefix (server-side, nothing fetched ahead): until the first match shows.
+    const searchTimes: number[] = [];
+    for (let k = 1; k <= options.pages / 2; k++) {
+      const prefix = agents[Math.floor((k * agents.length) / (options.pages / 2 + 1))]!.slice(0, -2);
+      const expected = JSON.stringify(agents.find((id) => id.startsWith(prefix)));
+      searchTimes.push(await timedInPage(page, 'input', () => page.fill('input[name=prefix]', prefix), `document.querySelector('table[data-table=agents] tbody tr a')?.textContent === ${expected}`));
+    }
+    searchTimes.sort((a, b) => a - b);
 
     await page.evaluate('window.__longest = 0');
     const graphShownMs = await timed(page, () => page.goto(`${url}/#/graph`), `document.querySelector('.graph')?.dataset.drawn > 0`);
@@ -187,12 +210,14 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
     await settled(page);
     const zoom = { ...(await drawnEdges(page)), shownMs: zoomShownMs, longestTaskMs: (await page.evaluate('window.__longest')) as number };
     const measures = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, m.duration]))`)) as Record<string, number>;
+    if (process.env.CONSOLE_BENCH_TRACE) process.stdout.write(`${JSON.stringify(await page.evaluate(`({ tasks: window.__tasks, measures: performance.getEntriesByType('measure').map((m) => [m.name, Math.round(m.startTime), Math.round(m.duration)]) })`))}\n`);
     const navigateAwayMs = await timed(page, () => page.click('nav a[href="#/fleet"]'), `document.querySelector('[data-view=fleet]') !== null`);
     return {
       assetBytes: directoryBytes(consoleAssetsDir),
       fleetFirstPaintMs,
       fleetDataShownMs,
       agentsPageMs: { median: quantileSorted(pageTimes, 0.5), max: pageTimes[pageTimes.length - 1]! },
+      agentsSearchMs: { median: quantileSorted(searchTimes, 0.5), max: searchTimes[searchTimes.length - 1]! },
       graph: {
         nodes,
         edges: edges.length,
@@ -201,9 +226,10 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
         layoutAndBuildMs,
         longestTaskMs,
         navigateAwayMs,
+        rendererMs: measures['graph:renderer'] ?? NaN,
         workerMs: measures['graph:layout-worker'] ?? NaN,
         buildMs: measures['graph:build'] ?? NaN,
-        renderMs: measures['graph:render'] ?? NaN,
+        firstFrameMs: measures['graph:first-frame'] ?? NaN,
         zoom,
       },
     };

@@ -394,7 +394,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     usage: `console [--agents N] [--edges E] [--shape preferential|planted]
     the web console in headless chromium (Debian's, through playwright-core) against a health-monitor holding N agents
     (default 10,000) with 30 minutes of windows and an interaction graph of E edges (default 50,000): the fleet view's
-    first paint and first data, the agents table's paging (10 pages), the graph view's drawing and its longest
+    first paint and first data, the agents table's paging (10 pages) and search by id prefix (5), the graph view's drawing and its longest
     main-thread task (how long the page froze), whole and zoomed onto the busiest hub, and the console's static bytes.
     --shape: the graph's (scale-free with hubs, the default; or teams of 50, hundreds of communities).`,
     async run(values) {
@@ -406,6 +406,8 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'fleet data shown ms': r.fleetDataShownMs,
           'agents page median ms': r.agentsPageMs.median,
           'agents page max ms': r.agentsPageMs.max,
+          'agents search median ms': r.agentsSearchMs.median,
+          'agents search max ms': r.agentsSearchMs.max,
         },
       ]);
       process.stdout.write('graph view: whole graph in view, then zoomed onto the busiest hub ("find in graph")\n');
@@ -414,10 +416,13 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'graph shown ms': r.graph.shownMs,
           'graph total ms': r.graph.layoutAndBuildMs,
           'of which fetch+layout (worker)': Math.round(r.graph.workerMs),
-          'graph build': Math.round(r.graph.buildMs),
-          'sigma render': Math.round(r.graph.renderMs),
+          'sigma created': Math.round(r.graph.rendererMs),
+          'build': Math.round(r.graph.buildMs),
+          'first frame': Math.round(r.graph.firstFrameMs),
+          'agents drawn': r.graph.firstDrawn.agents,
           'edges drawn': `${r.graph.firstDrawn.edges.toLocaleString('en')} ${r.graph.firstDrawn.mode}`,
           'longest task ms': Math.round(r.graph.longestTaskMs),
+          'zoom: agents drawn': r.graph.zoom.agents,
           'zoom: edges drawn': `${r.graph.zoom.edges.toLocaleString('en')} ${r.graph.zoom.mode}`,
           'zoom: shown ms': r.graph.zoom.shownMs,
           'zoom: longest task ms': Math.round(r.graph.zoom.longestTaskMs),
