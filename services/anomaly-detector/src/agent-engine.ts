@@ -11,6 +11,7 @@ import { MemoryLeakDetector, type MemoryLeakOptions } from './memory-leak';
 import { LatencySloDetector, type LatencySloOptions, type LatencySloTable, objectiveFor } from './latency-slo';
 import { MultivariateDetector, type MultivariateOptions } from './multivariate';
 import { OutputDriftDetector, type OutputDriftOptions } from './output-drift';
+import { QualityShiftDetector, type QualityShiftOptions } from './quality-shift';
 import { RequestRateDetector, type RequestRateOptions } from './request-rate';
 import { type RiskAssessment, type RiskOptions, classifyRisk } from './risk';
 import { TailShiftDetector, type TailShiftOptions } from './tail-shift';
@@ -83,7 +84,10 @@ export interface AgentAnomalyEngineOptions {
   featureSmoothing?: number;
   /** Quality scores watched for a falling trend (default accuracy, coherence). */
   qualityMetrics?: readonly string[];
+  /** Slow slides over about an hour (Mann–Kendall over 64-report buckets, per score). */
   qualityTrend?: TrendOptions;
+  /** Drops of the report's mean quality score against the agent's own (CUSUM, see quality-shift.ts; false: off). */
+  qualityShift?: QualityShiftOptions | false;
   /** Memory metric watched for leaks (default `memory_bytes`; false: off); `memory_limit_bytes`, when reported, is its limit. */
   memoryMetric?: string | false;
   memoryLeak?: MemoryLeakOptions;
@@ -179,6 +183,7 @@ class AgentState {
   outputTokens: TailShiftDetector | undefined;
   drift: OutputDriftDetector | undefined;
   quality: Array<TrendDetector | undefined>;
+  qualityShift: QualityShiftDetector | undefined;
   memory: MemoryLeakDetector | undefined;
   forest: MultivariateDetector | undefined;
   vector: Float64Array | undefined;
@@ -191,7 +196,7 @@ class AgentState {
   constructor(agentId: string, model: string, pool: string, timestamp: number, metrics: number, qualities: number, episodes: EpisodeOptions) {
     this.subject = { agentId, model, pool };
     this.streams = new Array(metrics).fill(undefined);
-    this.quality = new Array(2 * qualities).fill(undefined);
+    this.quality = new Array(qualities).fill(undefined);
     this.episodes = new CauseEpisodes(episodes);
     this.lastTimestamp = timestamp;
     this.firstTimestamp = timestamp;
@@ -635,14 +640,21 @@ export class AgentAnomalyEngine {
     }
     if (quality) {
       const names = this.qualityNames;
+      let sum = 0;
+      let present = 0;
       for (let i = 0; i < names.length; i++) {
         const q = quality[names[i]!];
-        if (q === undefined) continue;
-        // Two time scales: 8-report buckets (minutes at a request a second) and 64-report buckets (about an hour).
-        const short = (st.quality[2 * i] ??= new TrendDetector({ minChange: 0.05, name: 'quality-trend', label: names[i], ...o.qualityTrend }));
-        const long = (st.quality[2 * i + 1] ??= new TrendDetector({ minChange: 0.05, name: 'quality-trend', label: names[i], ...o.qualityTrend, bucketSamples: 8 * (o.qualityTrend?.bucketSamples ?? 8) }));
-        this.signal(short.update(t, q), short);
+        if (q === undefined || !Number.isFinite(q)) continue;
+        sum += q;
+        present++;
+        // Slow slides: 64-report buckets (about an hour at a request a second).
+        const long = (st.quality[i] ??= new TrendDetector({ minChange: 0.05, name: 'quality-trend', label: names[i], bucketSamples: 64, ...o.qualityTrend }));
         this.signal(long.update(t, q), long);
+      }
+      // Drops within minutes: a CUSUM on the mean of the watched scores (their noise averages out, a slide moves all).
+      if (present > 0 && o.qualityShift !== false) {
+        const shift = (st.qualityShift ??= new QualityShiftDetector({ label: present > 1 ? 'mean quality' : 'quality', ...o.qualityShift }));
+        this.signal(shift.update(t, sum / present, learn), shift);
       }
     }
     if (this.memoryName !== false) {
@@ -872,7 +884,7 @@ export class AgentAnomalyEngine {
     let bytes = objectBytes(24) + 2 * id.length + 64 + 8 * (st.streams.length + st.quality.length) + st.episodes.stateBytes();
     for (const s of st.streams) if (s) bytes += s.stateBytes();
     for (const q of st.quality) if (q) bytes += q.stateBytes();
-    for (const d of [st.errors, st.rate, st.latency, st.latencyShift, st.inputTokens, st.outputTokens, st.drift, st.memory]) if (d) bytes += d.stateBytes();
+    for (const d of [st.errors, st.rate, st.latency, st.latencyShift, st.inputTokens, st.outputTokens, st.drift, st.memory, st.qualityShift]) if (d) bytes += d.stateBytes();
     if (st.forest) bytes += st.forest.stateBytes();
     // The gap sketch: its bins (8 bytes each) and the object around them.
     if (st.gaps) bytes += objectBytes(8) + 8 * sketchBins(st.gaps);
