@@ -16,9 +16,9 @@ import {
 import type { Express } from 'express';
 import { AnomalyLog } from './anomaly-log';
 import { countOpened, createDetectorMetrics, initPool, type DetectorMetrics } from './detector-metrics';
-import type { AnomalyEngine, ReportVerdict } from './engine-port';
+import type { AnomalyEngine, ReportVerdict } from './engine/engine-port';
 import type { AnomalyDetectorEnv } from './env';
-import { mountRoutes } from './routes';
+import { mountRoutes, type AnomalyDetectorPort } from './http/routes';
 import { ShardOwnership } from './shard-ownership';
 
 export const SERVICE_NAME = 'anomaly-detector';
@@ -38,7 +38,7 @@ export interface AnomalyDetectorDeps extends ServiceDeps<AnomalyDetectorEnv> {
  * anomaly-detector's edge: reads accepted samples from the bus (the shards it owns), scores them with the pure
  * engine, keeps the anomalies and publishes their events on the bus (the incidents service correlates them and alerts).
  */
-export class AnomalyDetector {
+export class AnomalyDetector implements AnomalyDetectorPort {
   readonly app: Express;
   readonly log: AnomalyLog;
   readonly metrics: ServiceMetrics;

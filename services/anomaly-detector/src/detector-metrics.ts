@@ -1,7 +1,7 @@
 import { RISK_CLASSES, SEVERITIES, scrapedGauge, type ServiceRegistry } from '@swarmscope/core';
 import { Counter, Histogram } from 'prom-client';
-import type { AnomalyEngine } from './engine-port';
-import { ANOMALY_TYPES } from './signal';
+import type { AnomalyEngine } from './engine/engine-port';
+import { ANOMALY_TYPES } from './detectors/agent/signal';
 
 /** anomaly-detector's Prometheus metrics; labels are bounded (types, severities, pools), never agents. */
 /** `openAnomalies` counts this replica's own open anomalies (its shards' agents), so sums over replicas hold. */

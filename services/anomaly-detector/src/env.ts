@@ -1,6 +1,6 @@
 import { busConsumerVar, commonEnv, intVar, maxFutureSkewVar, numberVar } from '@swarmscope/core';
 import { z } from 'zod';
-import type { LatencyObjective, LatencySloTable } from './latency-slo';
+import type { LatencyObjective, LatencySloTable } from './detectors/agent/latency-slo';
 
 /** `all`, or a list of shards and ranges such as `0-7` or `0-3,8,12-15`. */
 const shardList = z

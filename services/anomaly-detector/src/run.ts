@@ -1,6 +1,6 @@
 import { listenService, type Bus, type Logger, type RunningService, type ServiceInstance, type ShardLeases } from '@swarmscope/core';
 import { AnomalyDetector, SERVICE_NAME } from './anomaly-detector';
-import type { AnomalyEngine } from './engine-port';
+import type { AnomalyEngine } from './engine/engine-port';
 import type { AnomalyDetectorEnv } from './env';
 
 export interface RunningAnomalyDetector extends RunningService<AnomalyDetector> {

@@ -1,6 +1,6 @@
 import { defineService } from '@swarmscope/core';
 import { CONSUMER_GROUP, SERVICE_NAME } from './anomaly-detector';
-import { createDefaultEngine, engineOptionsFrom } from './default-engine';
+import { createDefaultEngine, engineOptionsFrom } from './engine/default-engine';
 import { anomalyDetectorEnv } from './env';
 import { anomalyDetectorInstance } from './run';
 

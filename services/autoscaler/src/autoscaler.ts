@@ -10,7 +10,7 @@ import { PolicyBook } from './policy-book';
 import { STRATEGIES } from './policy';
 import { PoolAggregator } from './pool-aggregator';
 import { PoolController, type Decision, type PoolObservation } from './pool-controller';
-import { mountRoutes } from './routes';
+import { mountRoutes, type AutoscalerPort } from './routes';
 import { SelfHealing } from './self-healing';
 
 export const SERVICE_NAME = 'autoscaler';
@@ -30,7 +30,7 @@ export interface AutoscalerDeps extends ServiceDeps<AutoscalerEnv> {
  * autoscaler's edge: folds bus samples into per-pool ticks, asks each pool's PoolController (pure) for a decision,
  * sends changes to the actuator, replaces unresponsive agents, and keeps decisions, events and efficiency for the API.
  */
-export class Autoscaler {
+export class Autoscaler implements AutoscalerPort {
   readonly app: Express;
   readonly metrics: ServiceMetrics;
   readonly scaling: AutoscalerMetrics;
@@ -100,7 +100,7 @@ export class Autoscaler {
     return this.aggregator.pools().includes(pool);
   }
 
-  policyFor(pool: string) {
+  policyFor(pool: string): ReturnType<PolicyBook['get']> {
     return this.policies.get(pool);
   }
 

@@ -1,8 +1,23 @@
 import { HttpError, parseOrThrow, requireScope, toFieldIssues, invalidFields } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
-import type { Autoscaler } from './autoscaler';
+import type { EfficiencyTracker } from './efficiency';
+import type { AutoscalerEvent, EventLog } from './event-log';
 import { policyPatchSchema } from './policy';
+import type { PolicyBook } from './policy-book';
+import type { Decision } from './pool-controller';
+
+/** What the routes use of the service (a narrow port: `Autoscaler` implements it, the routes see nothing else). */
+export interface AutoscalerPort {
+  readonly policies: Pick<PolicyBook, 'all'>;
+  readonly decisions: Pick<EventLog<Decision>, 'query'>;
+  readonly events: Pick<EventLog<AutoscalerEvent>, 'query'>;
+  readonly efficiency: Pick<EfficiencyTracker, 'report'>;
+  analyze(pool?: string): Promise<Decision[]>;
+  knowsPool(pool: string): boolean;
+  policyFor(pool: string): ReturnType<PolicyBook['get']>;
+  applyPolicy(patch: { pool: string } & Record<string, unknown>): Promise<ReturnType<PolicyBook['apply']>>;
+}
 
 const pool = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 const listQuery = z.object({
@@ -13,7 +28,7 @@ const listQuery = z.object({
 const analyzeBody = z.object({ pool: pool.optional() }).strict();
 
 /** autoscaler's HTTP API; its writes change decisions, so they need an admin key. */
-export function mountRoutes(app: Express, autoscaler: Autoscaler): void {
+export function mountRoutes(app: Express, autoscaler: AutoscalerPort): void {
   // Decides now: closes the current tick early and runs every strategy for every pool (or one).
   app.post('/analyze', requireScope('admin'), async (request, response) => {
     const body = parseOrThrow(analyzeBody, request.body ?? {});

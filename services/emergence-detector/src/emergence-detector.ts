@@ -6,7 +6,7 @@ import { EngineThread } from './engine-thread';
 import type { EmergenceDetectorEnv } from './env';
 import { EventLog } from './event-log';
 import { createEmergenceMetrics, type EmergenceMetrics } from './metrics';
-import { mountRoutes } from './routes';
+import { mountRoutes, type EmergenceDetectorPort } from './routes';
 import { ShardWatermark } from './shard-watermark';
 
 export const SERVICE_NAME = 'emergence-detector';
@@ -25,7 +25,7 @@ export type EmergenceDetectorDeps = Omit<ServiceDeps<EmergenceDetectorEnv>, 'now
  * its own thread, so analysis never blocks this event loop), has each tick analysed once data time has closed
  * it, keeps the events, publishes them and serves the API.
  */
-export class EmergenceDetector {
+export class EmergenceDetector implements EmergenceDetectorPort {
   readonly app: Express;
   readonly engine: EngineThread;
   readonly log: EventLog;

@@ -1,7 +1,20 @@
-import { analyzeInteractionSchema, analyzeReportSchema, EMERGENCE_TYPES, parseOrThrow, REPORT_DEFAULTS, requireScope, type SampleReport } from '@swarmscope/core';
+import { analyzeInteractionSchema, analyzeReportSchema, EMERGENCE_TYPES, parseOrThrow, REPORT_DEFAULTS, requireScope, type Interaction, type SampleReport } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
-import type { EmergenceDetector } from './emergence-detector';
+import type { TickResult } from './engine-protocol';
+import type { EngineThread } from './engine-thread';
+import type { EmergenceDetectorEnv } from './env';
+import type { EventLog } from './event-log';
+
+/** What the routes use of the service (a narrow port: `EmergenceDetector` implements it, the routes see nothing else). */
+export interface EmergenceDetectorPort {
+  readonly deps: { readonly env: Pick<EmergenceDetectorEnv, 'EMERGENCE_MAX_BATCH' | 'MAX_FUTURE_SKEW_SECONDS'> };
+  readonly engine: Pick<EngineThread, 'agentsTracked' | 'fleetState' | 'horizon' | 'networkMeasures' | 'openEvents'>;
+  readonly log: Pick<EventLog, 'query'>;
+  ingest(reports: SampleReport[]): void;
+  ingestInteractions(interactions: Interaction[]): void;
+  analyseClosed(watermarkMs?: number): Promise<TickResult[]>;
+}
 
 const epochMs = z.number({ error: 'must be epoch milliseconds' }).int('must be whole epoch milliseconds').nonnegative('must be ≥ 0');
 
@@ -12,7 +25,7 @@ const eventsQuery = z.object({
 });
 
 /** emergence-detector's HTTP API: the seed's routes kept, plus the fleet's order parameters. */
-export function mountRoutes(app: Express, detector: EmergenceDetector): void {
+export function mountRoutes(app: Express, detector: EmergenceDetectorPort): void {
   const maxBatch = detector.deps.env.EMERGENCE_MAX_BATCH;
   const maxFutureMs = detector.deps.env.MAX_FUTURE_SKEW_SECONDS * 1000;
   const notAhead = (schema: z.ZodNumber) =>

@@ -1,5 +1,5 @@
 import type { AgentStatus } from '@swarmscope/core';
-import type { HealthMonitor } from './health-monitor';
+import type { HealthMonitorPort } from './monitor-port';
 
 /** The answer of `GET /fleet/summary`. */
 export interface FleetSummary {
@@ -11,7 +11,7 @@ export interface FleetSummary {
 }
 
 /** The fleet at a glance: what `swarmscope start` prints and `/fleet/summary` serves. */
-export function fleetSummary(monitor: HealthMonitor): FleetSummary {
+export function fleetSummary(monitor: HealthMonitorPort): FleetSummary {
   const counts = monitor.fleet.countBy();
   const recent = monitor.fleet.recentFleetWindow().summarize(monitor.deps.env.WINDOW_SECONDS * 1000);
   return {

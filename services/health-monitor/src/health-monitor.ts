@@ -26,6 +26,7 @@ import { createMonitorMetrics, type MonitorMetrics } from './monitor-metrics';
 import { IngestRate } from './ingest-rate';
 import { IngestAdmission } from './ingest-admission';
 import type { OtlpReceiver } from './otlp/otlp-receiver';
+import type { HealthMonitorPort } from './monitor-port';
 import { mountRoutes } from './routes';
 import { ToolUsageTable } from './tool-usage';
 import { CONSOLE_PUBLIC_PATHS, ConsoleGateway, mountConsole } from './console-routes';
@@ -54,7 +55,7 @@ const isIngestPath = (path: string): boolean => path === '/v1/ingest' || path ==
 const CONSOLE_GATEWAY_TIMEOUT_MS = 10_000;
 
 /** health-monitor: registry, ingestion, liveness and health, windows. `start` loads and ticks; `stop` flushes. */
-export class HealthMonitor {
+export class HealthMonitor implements HealthMonitorPort {
   readonly app: Express;
   readonly fleet: FleetState;
   readonly graph: InteractionGraph;
@@ -114,7 +115,7 @@ export class HealthMonitor {
       uses: { bus, store },
       publicPaths: CONSOLE_PUBLIC_PATHS,
       routes: (app) => {
-        mountRoutes(app, this);
+        this.otlp = mountRoutes(app, this);
         mountConsole(app, { assetsDir: consoleAssetsDir, gateway: this.consoleGateway, timeoutMs: CONSOLE_GATEWAY_TIMEOUT_MS, logger });
       },
     });

@@ -3,13 +3,13 @@ import type { ErrorRequestHandler, Express, Request } from 'express';
 import { linearRegression } from 'simple-statistics';
 import { z } from 'zod';
 import { fleetSummary } from './fleet-summary';
-import type { HealthMonitor } from './health-monitor';
+import type { HealthMonitorPort } from './monitor-port';
 import { validateBatch, validateInteractions } from './ingest-batch';
 import { GRAPH_KEY, mergeGraph } from './interaction-graph';
 import { agentIdSchema, agentMetricsSchema, registerSchema, DEFAULTS, STANDARD_NAMES } from './ingest-schema';
 import { SeriesBudget } from './series-budget';
 import { checkTimestamp } from './timestamp-policy';
-import { mountOtlpRoutes } from './otlp/otlp-receiver';
+import { mountOtlpRoutes, type OtlpReceiver } from './otlp/otlp-receiver';
 
 const listQuery = z.object({
   status: z.enum(AGENT_STATUSES, { error: `must be one of ${AGENT_STATUSES.join(', ')}` }).optional(),
@@ -30,8 +30,8 @@ const graphQuery = rangeQuery.extend({
 });
 const seriesKind = z.enum(['agent', 'model', 'pool', 'fleet'], { error: 'must be one of agent, model, pool, fleet' });
 
-/** health-monitor's HTTP API (the seed's routes, kept, plus the batch path and the fleet summary). */
-export function mountRoutes(app: Express, monitor: HealthMonitor): void {
+/** health-monitor's HTTP API (the seed's routes, kept, plus the batch path and the fleet summary); returns the OTLP receiver it mounts. */
+export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpReceiver {
   const { env, store } = monitor.deps;
   const timestampPolicy = { maxAgeMs: env.WINDOW_RETENTION_HOURS * 3_600_000, maxFutureMs: env.MAX_FUTURE_SKEW_SECONDS * 1000 };
   const agentId = (request: Request) => parseOrThrow(agentIdSchema, request.params.id, ['params', 'id']);
@@ -73,7 +73,7 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
   });
 
   // OTLP/HTTP traces and metrics (protobuf or JSON): the same checks and path as /v1/ingest.
-  monitor.otlp = mountOtlpRoutes(app, monitor, { timestampPolicy, admitSeries });
+  const otlp = mountOtlpRoutes(app, monitor, { timestampPolicy, admitSeries });
 
   // The interaction graph over [from, to] (default: the last 10 minutes), closed windows and open ones.
   app.get('/graph', async (request, response) => {
@@ -172,6 +172,8 @@ export function mountRoutes(app: Express, monitor: HealthMonitor): void {
   app.get('/tools', (_request, response) => {
     response.json({ tools: [...monitor.tools.entries()].map(({ pool, tool, totals }) => ({ pool, tool, ...totals })) });
   });
+
+  return otlp;
 }
 
 /** The greatest string below every id starting with `prefix` (ids are ASCII, so U+FFFF sorts after any of their characters). */
@@ -187,7 +189,7 @@ function neighbourhood(graph: ReturnType<typeof mergeGraph>, agent: string): Ret
   return { nodes: graph.nodes.filter((node) => ids.has(node.id)), edges };
 }
 
-async function acceptOrUnavailable(monitor: HealthMonitor, reports: Parameters<HealthMonitor['accept']>[0]): Promise<number> {
+async function acceptOrUnavailable(monitor: HealthMonitorPort, reports: Parameters<HealthMonitorPort['accept']>[0]): Promise<number> {
   try {
     return await monitor.accept(reports);
   } catch (error) {
@@ -199,7 +201,7 @@ const unavailable = (error: unknown) =>
   new HttpError('SWS_UNAVAILABLE', `the bus did not take the batch (${(error as Error).message}); nothing was kept, retry later`);
 
 /** Closed windows of a series over [from, to] (default: the retention) and the slope of its latency and errors. */
-async function trends(monitor: HealthMonitor, key: string, range: { from?: number | undefined; to?: number | undefined }) {
+async function trends(monitor: HealthMonitorPort, key: string, range: { from?: number | undefined; to?: number | undefined }) {
   const now = monitor.now();
   const to = range.to ?? now;
   const from = range.from ?? now - monitor.deps.env.WINDOW_RETENTION_HOURS * 3_600_000;

@@ -5,7 +5,7 @@ import { Correlator, type ActionRefusal } from './correlator';
 import type { IncidentsEnv } from './env';
 import { createIncidentMetrics, type IncidentMetrics } from './metrics';
 import { materialKey, type FallbackReason, type Narrator } from './narrator';
-import { mountRoutes } from './routes';
+import { mountRoutes, type ActionOutcome, type IncidentsPort } from './routes';
 
 export const SERVICE_NAME = 'incidents';
 /** The bus consumer group; the service is a fleet-wide singleton, so one consumer reads every shard. */
@@ -19,8 +19,6 @@ export interface IncidentServiceDeps extends ServiceDeps<IncidentsEnv> {
 }
 
 /** Refusals of an engineer's action, as the API answers them. */
-export type ActionOutcome = { incident: Incident } | { refused: ActionRefusal };
-
 /** Reasons that say "try again later", not "this incident's narration failed". */
 const TRANSIENT: ReadonlySet<FallbackReason> = new Set(['rate_limited', 'budget_exhausted']);
 
@@ -29,7 +27,7 @@ const TRANSIENT: ReadonlySet<FallbackReason> = new Set(['rate_limited', 'budget_
  * it on the clock, stores and publishes the incident changes, sends them to Alertmanager, asks the narrator to
  * explain them, and serves the API.
  */
-export class IncidentService {
+export class IncidentService implements IncidentsPort {
   readonly app: Express;
   readonly correlator: Correlator;
   readonly metrics: ServiceMetrics;

@@ -1,7 +1,18 @@
-import { HttpError, INCIDENT_STATUSES, parseOrThrow, requireScope, RISK_CLASSES, SEVERITIES } from '@swarmscope/core';
+import { HttpError, INCIDENT_STATUSES, parseOrThrow, requireScope, RISK_CLASSES, SEVERITIES, type Incident, type Store } from '@swarmscope/core';
 import type { Express, Response } from 'express';
 import { z } from 'zod';
-import type { ActionOutcome, IncidentService } from './incident-service';
+import type { ActionRefusal, Correlator } from './correlator';
+
+/** What an acknowledge or resolve came to: the incident as it now stands, or why the correlator refused. */
+export type ActionOutcome = { incident: Incident } | { refused: ActionRefusal };
+
+/** What the routes use of the service (a narrow port: `IncidentService` implements it, the routes see nothing else). */
+export interface IncidentsPort {
+  readonly deps: { readonly store: Pick<Store, 'incidents'> };
+  readonly correlator: Pick<Correlator, 'activeCount' | 'activeAdvisories' | 'advisories' | 'get'>;
+  acknowledge(id: string, by: string): Promise<ActionOutcome>;
+  resolve(id: string, by: string, note?: string): Promise<ActionOutcome>;
+}
 
 const id = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const listQuery = z
@@ -26,7 +37,7 @@ const ackBody = z.object({ by: who.default('api') }).strict();
 const resolveBody = z.object({ by: who.default('api'), note: z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters').optional() }).strict();
 
 /** incidents' HTTP API (writes need the API key: createHttpApp's auth covers every POST). */
-export function mountRoutes(app: Express, service: IncidentService): void {
+export function mountRoutes(app: Express, service: IncidentsPort): void {
   app.get('/incidents', async (request, response) => {
     const { limit, ...filter } = parseOrThrow(listQuery, request.query, ['query']);
     const defined = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));

@@ -1,4 +1,4 @@
-import type { AgentReport } from '../agent-engine';
+import type { AgentReport } from '../engine/agent-engine';
 import { seeded } from './random';
 
 // A second generator for known-answer tests, made apart from the simulator and unlike it in shape: Poisson arrivals

@@ -3,7 +3,7 @@ import { Pricing } from '@swarmscope/telemetry-client';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import { Counter, Gauge } from 'prom-client';
 import { Type } from 'protobufjs';
-import type { HealthMonitor } from '../health-monitor';
+import type { HealthMonitorPort } from '../monitor-port';
 import { validateBatch, validateInteractions } from '../ingest-batch';
 import type { ReportInput } from '../ingest-schema';
 import type { TimestampPolicy } from '../timestamp-policy';
@@ -42,7 +42,7 @@ export class OtlpReceiver {
   private readonly items: Counter<'signal' | 'outcome'>;
 
   constructor(
-    private readonly monitor: HealthMonitor,
+    private readonly monitor: HealthMonitorPort,
     private readonly checks: IngestChecks,
   ) {
     const { env } = monitor.deps;
@@ -132,7 +132,7 @@ const contentTypeOf = (request: Request): string => (request.headers['content-ty
  * answered as the OTLP specification says: 200 with partial_success counting refused items, 400 for a body that does
  * not decode, 413, 415, 429 and 503 with Retry-After; error bodies are google.rpc.Status in the request's encoding.
  */
-export function mountOtlpRoutes(app: Express, monitor: HealthMonitor, checks: IngestChecks): OtlpReceiver {
+export function mountOtlpRoutes(app: Express, monitor: HealthMonitorPort, checks: IngestChecks): OtlpReceiver {
   const receiver = new OtlpReceiver(monitor, checks);
   const protobufBody = express.raw({ type: PROTOBUF, limit: monitor.deps.env.BODY_LIMIT_BYTES, inflate: true });
   const route = (path: string, request: MessageType<unknown>, response: MessageType<unknown>, rejectedField: string, accept: (body: unknown) => Promise<{ rejected: number; message: string }>) => {
@@ -163,7 +163,7 @@ export function mountOtlpRoutes(app: Express, monitor: HealthMonitor, checks: In
 }
 
 /** Refused OTLP requests: google.rpc.Status in the request's encoding, Retry-After where a retry can succeed. */
-function otlpErrors(monitor: HealthMonitor): ErrorRequestHandler {
+function otlpErrors(monitor: HealthMonitorPort): ErrorRequestHandler {
   return (error, request, response, next) => {
     const httpError = toHttpError(error);
     if (httpError === undefined) return next(error); // a bug: the shared handler logs it
