@@ -15,6 +15,7 @@ import { QualityShiftDetector, type QualityShiftOptions } from '../detectors/age
 import { RequestRateDetector, type RequestRateOptions } from '../detectors/agent/request-rate';
 import { type RiskAssessment, type RiskOptions, classifyRisk } from '../detectors/agent/risk';
 import { TailShiftDetector, type TailShiftOptions } from '../detectors/agent/tail-shift';
+import { ShapeShiftDetector, type ShapeShiftOptions } from '../detectors/agent/shape-shift';
 import { ScanDetector, type ScanDetection, type ScanDetectorOptions } from '../detectors/agent/scan-detector';
 import { hashString } from '../math/seeded-random';
 import { ANOMALY_TYPES, type AgentAnomalyType, type SignalDetector } from '../detectors/agent/signal';
@@ -101,8 +102,10 @@ export interface AgentAnomalyEngineOptions {
   errorSurge?: ErrorSurgeOptions;
   /** Latency and token-count shifts against the agent's own 90th percentile (see tail-shift.ts). */
   tailShift?: Omit<TailShiftOptions, 'type' | 'label'>;
-  /** Output-distribution drift of `output_tokens` (false: off). */
+  /** Output-distribution drift of `output_tokens` over long windows (PSI and KS; false: off). */
   drift?: OutputDriftOptions | false;
+  /** Changes of the shape of `output_tokens` within tens of answers (sequential rank test, see shape-shift.ts; false: off). */
+  shapeShift?: ShapeShiftOptions | false;
   /** Request-rate surges (false: off). */
   requestRate?: RequestRateOptions | false;
   risk?: RiskOptions;
@@ -182,6 +185,7 @@ class AgentState {
   inputTokens: TailShiftDetector | undefined;
   outputTokens: TailShiftDetector | undefined;
   drift: OutputDriftDetector | undefined;
+  shape: ShapeShiftDetector | undefined;
   quality: Array<TrendDetector | undefined>;
   qualityShift: QualityShiftDetector | undefined;
   memory: MemoryLeakDetector | undefined;
@@ -637,6 +641,12 @@ export class AgentAnomalyEngine {
         // during an earlier anomaly (a flood's tiny answers) may join an open anomaly but not open a new one.
         if (!st.outputTokens.shifting && (st.episodes.isOpen('drift') || st.drift.heldShare <= 0.1)) this.signal(drift, st.drift);
       }
+      if (o.shapeShift !== false) {
+        const shape = (st.shape ??= new ShapeShiftDetector({ label: 'output_tokens', maxRatio: 3, seed: hashString(st.subject.agentId), ...o.shapeShift }));
+        // Answers 4× longer are a token spike (above), not a new shape: its values start no drift, now or after it.
+        if (st.outputTokens.shifting || st.episodes.openType('acute') === 'token_spike') shape.restart();
+        else this.signal(shape.update(t, output, learn), shape);
+      }
     }
     if (quality) {
       const names = this.qualityNames;
@@ -884,7 +894,7 @@ export class AgentAnomalyEngine {
     let bytes = objectBytes(24) + 2 * id.length + 64 + 8 * (st.streams.length + st.quality.length) + st.episodes.stateBytes();
     for (const s of st.streams) if (s) bytes += s.stateBytes();
     for (const q of st.quality) if (q) bytes += q.stateBytes();
-    for (const d of [st.errors, st.rate, st.latency, st.latencyShift, st.inputTokens, st.outputTokens, st.drift, st.memory, st.qualityShift]) if (d) bytes += d.stateBytes();
+    for (const d of [st.errors, st.rate, st.latency, st.latencyShift, st.inputTokens, st.outputTokens, st.drift, st.shape, st.memory, st.qualityShift]) if (d) bytes += d.stateBytes();
     if (st.forest) bytes += st.forest.stateBytes();
     // The gap sketch: its bins (8 bytes each) and the object around them.
     if (st.gaps) bytes += objectBytes(8) + 8 * sketchBins(st.gaps);

@@ -63,6 +63,7 @@ export class QualityShiftDetector implements SignalDetector {
   private runStart = Number.NaN;
   private recentMean = Number.NaN;
   private frozen = 0;
+  private alarmed = false;
   /** EWMA of learned standardised scores, of their squares and of consecutive products (lag-1 autocorrelation). */
   private m1 = 0;
   private m2 = 1;
@@ -109,7 +110,9 @@ export class QualityShiftDetector implements SignalDetector {
     this.sum = Math.min(1.5 * this.h, Math.max(0, this.sum + Math.sqrt((1 - r) / (1 + r)) * z - this.k));
     if (this.sum === 0) this.runStart = Number.NaN;
     const drop = median - this.recentMean;
-    const alarm = this.sum >= this.h && drop >= this.minDrop;
+    // Once raised, the alarm holds while the sum keeps half its decision level (a lasting slide is one anomaly).
+    this.alarmed = (this.sum >= this.h || (this.alarmed && this.sliding)) && drop >= this.minDrop;
+    const alarm = this.alarmed;
     v.ready = true;
     // 0.5 at the alarm, rising with the drop in σ: 0.75 at 2 σ, 1 from 4 σ.
     v.score = alarm ? 0.5 + 0.125 * Math.min(4, drop / sigma) : 0;
