@@ -111,7 +111,8 @@ export class QualityShiftDetector implements SignalDetector {
     if (this.sum === 0) this.runStart = Number.NaN;
     const drop = median - this.recentMean;
     // Once raised, the alarm holds while the sum keeps half its decision level (a lasting slide is one anomaly).
-    this.alarmed = (this.sum >= this.h || (this.alarmed && this.sliding)) && drop >= this.minDrop;
+    // (and the drop half of minDrop: a recent mean hovering at minDrop must not open and close it over and over).
+    this.alarmed = (this.sum >= this.h && drop >= this.minDrop) || (this.alarmed && this.sliding && drop >= this.minDrop / 2);
     const alarm = this.alarmed;
     v.ready = true;
     // 0.5 at the alarm, rising with the drop in σ: 0.75 at 2 σ, 1 from 4 σ.
