@@ -91,6 +91,29 @@ describe('EngineThread', () => {
     }
   });
 
+  it('replaces its warm-up picture whole, at sweeps: never "1 agent, 0 warming" for an agent that is warming', async () => {
+    const thread = new EngineThread({});
+    try {
+      await thread.sweep(T0);
+      const report: SampleReport = {
+        agentId: 'w-1',
+        timestamp: T0 + 1000,
+        model: 'gpt-4o',
+        pool: 'p',
+        type: 'general',
+        metrics: { response_time_seconds: 0.4, requests: 1 },
+        quality: {},
+      };
+      await thread.detect(report);
+      // Between sweeps: the last sweep's picture, consistent in itself.
+      expect(thread.warmUp()).toMatchObject({ agents: 0, warming: 0 });
+      await thread.sweep(T0 + 5000);
+      expect(thread.warmUp()).toMatchObject({ agents: 1, warming: 1 });
+    } finally {
+      await thread.close();
+    }
+  });
+
   it('rejects every request once closed, naming why', async () => {
     const thread = new EngineThread({});
     await thread.close();

@@ -105,7 +105,9 @@ export class EngineThread implements AnomalyEngine {
       return;
     }
     const { warmUp, ...figures } = message.figures;
-    this.figures = { ...figures, warmUp: warmUp ?? { ...this.figures.warmUp, agents: figures.agents } };
+    // The warm-up picture is replaced whole, from a sweep (it walks every agent): patching only its agent count left
+    // "1 agent, 0 warming" between sweeps for an agent that was warming (the history e2e read it so after a restart).
+    this.figures = { ...figures, warmUp: warmUp ?? this.figures.warmUp };
     waiting?.resolve(message);
   }
 
