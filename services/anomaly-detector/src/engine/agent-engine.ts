@@ -714,7 +714,8 @@ export class AgentAnomalyEngine {
     const requests = metrics.requests;
     const errors = metrics.errors ?? 0;
     if (requests !== undefined && requests >= 0) {
-      if (requests > 0) this.signal((st.errors ??= new ErrorSurgeDetector(o.errorSurge)).update(t, requests, errors, learn), st.errors);
+      if (requests > 0)
+        this.signal((st.errors ??= new ErrorSurgeDetector(o.errorSurge)).update(t, requests, errors, learn), st.errors);
       if (o.requestRate !== false) {
         const rate = (st.rate ??= new RequestRateDetector({
           ...o.requestRate,

@@ -3,7 +3,15 @@ import { seeded } from '../../test-support/random';
 import { logistic } from './signal';
 
 /** Feeds `seconds` of one report every `every` s with `perReport` requests, each an error with probability `p`; returns alarm reports and the first alarm's second. */
-function run(d: ErrorSurgeDetector, random: () => number, from: number, seconds: number, every: number, perReport: number, p: number) {
+function run(
+  d: ErrorSurgeDetector,
+  random: () => number,
+  from: number,
+  seconds: number,
+  every: number,
+  perReport: number,
+  p: number,
+) {
   let alarms = 0;
   let first = -1;
   for (let s = 0; s < seconds; s += every) {
@@ -74,7 +82,9 @@ describe('ErrorSurgeDetector', () => {
     expect(surge.first).toBeGreaterThanOrEqual(0);
     expect(surge.first).toBeLessThan(600);
     expect(d.verdict.evidence.baselineRate).toBeLessThan(0.02);
-    expect(d.describe()).toMatch(/^error rate \d+(\.\d+)?% \(\d+ errors in the last \d+ requests\) against a baseline of \d(\.\d+)?% \(/);
+    expect(d.describe()).toMatch(
+      /^error rate \d+(\.\d+)?% \(\d+ errors in the last \d+ requests\) against a baseline of \d(\.\d+)?% \(/,
+    );
     // Back to 1 %: the sum is capped two errors above the level, so the alarm ends within ≈ 50 clean requests.
     const after = run(d, random, 6 * 3600 + 600, 3600, 30, 1, 0.01);
     expect(after.alarms).toBeLessThan(60);
@@ -95,7 +105,8 @@ describe('ErrorSurgeDetector', () => {
 
   it('(b) raises nothing on the slow agent at a steady 1 % over 48 h of data time (5 agents)', () => {
     let alarms = 0;
-    for (let seed = 1; seed <= 5; seed++) alarms += run(new ErrorSurgeDetector(), seeded(seed), 0, 48 * 3600, 30, 1, 0.01).alarms;
+    for (let seed = 1; seed <= 5; seed++)
+      alarms += run(new ErrorSurgeDetector(), seeded(seed), 0, 48 * 3600, 30, 1, 0.01).alarms;
     expect(alarms).toBe(0);
   });
 
