@@ -110,8 +110,9 @@ describe('AgentAnomalyEngine', () => {
     expect(e.evidence['error-surge.pValue']).toBeLessThan(1e-4);
     expect(e.risk).toBe('low');
     expect(e.explanation).toMatch(
-      /^(medium|high|critical) error_surge on agent a-2 \(score \d(\.\d+)?, confidence \d(\.\d+)?\): error rate \d+(\.\d+)?% over the last/,
+      /^(medium|high|critical) error_surge on agent a-2 \(score \d(\.\d+)?, confidence \d(\.\d+)?\): error rate \d+(\.\d+)?% \(\d+ errors in the last \d+ requests\)/,
     );
+    expect(e.evidence['error-surge.llr']).toBeGreaterThanOrEqual(e.evidence['error-surge.threshold']!);
     expect(e.id).toBe(`a-2:${e.startedAt}:1`);
     const after = feed(engine, a, 600);
     const resolved = after.filter((x) => x.event === 'resolved');

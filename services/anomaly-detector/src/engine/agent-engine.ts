@@ -715,7 +715,7 @@ export class AgentAnomalyEngine {
     const errors = metrics.errors ?? 0;
     if (requests !== undefined && requests >= 0) {
       if (requests > 0)
-        this.signal((st.errors ??= new ErrorSurgeDetector(o.errorSurge)).update(requests, errors, learn), st.errors);
+        this.signal((st.errors ??= new ErrorSurgeDetector(o.errorSurge)).update(t, requests, errors, learn), st.errors);
       if (o.requestRate !== false) {
         const rate = (st.rate ??= new RequestRateDetector({
           ...o.requestRate,
