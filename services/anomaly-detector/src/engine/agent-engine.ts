@@ -12,9 +12,11 @@ import { MemoryLeakDetector, type MemoryLeakOptions } from '../detectors/agent/m
 import { LatencySloDetector, type LatencySloOptions, type LatencySloTable, objectiveFor } from '../detectors/agent/latency-slo';
 import { MultivariateDetector, type MultivariateOptions } from '../detectors/agent/multivariate';
 import { OutputDriftDetector, type OutputDriftOptions } from '../detectors/agent/output-drift';
+import { QualityShiftDetector, type QualityShiftOptions } from '../detectors/agent/quality-shift';
 import { RequestRateDetector, type RequestRateOptions } from '../detectors/agent/request-rate';
 import { type RiskAssessment, type RiskOptions, classifyRisk } from '../detectors/agent/risk';
 import { TailShiftDetector, type TailShiftOptions } from '../detectors/agent/tail-shift';
+import { ShapeShiftDetector, type ShapeShiftOptions } from '../detectors/agent/shape-shift';
 import { ScanDetector, type ScanDetection, type ScanDetectorOptions } from '../detectors/agent/scan-detector';
 import { hashString } from '../math/seeded-random';
 import { ANOMALY_TYPES, type AgentAnomalyType, type SignalDetector } from '../detectors/agent/signal';
@@ -84,7 +86,10 @@ export interface AgentAnomalyEngineOptions {
   featureSmoothing?: number;
   /** Quality scores watched for a falling trend (default accuracy, coherence). */
   qualityMetrics?: readonly string[];
+  /** Slow slides over about an hour (Mann–Kendall over 64-report buckets, per score). */
   qualityTrend?: TrendOptions;
+  /** Drops of the report's mean quality score against the agent's own (CUSUM, see quality-shift.ts; false: off). */
+  qualityShift?: QualityShiftOptions | false;
   /** Memory metric watched for leaks (default `memory_bytes`; false: off); `memory_limit_bytes`, when reported, is its limit. */
   memoryMetric?: string | false;
   memoryLeak?: MemoryLeakOptions;
@@ -98,8 +103,10 @@ export interface AgentAnomalyEngineOptions {
   errorSurge?: ErrorSurgeOptions;
   /** Latency and token-count shifts against the agent's own 90th percentile (see tail-shift.ts). */
   tailShift?: Omit<TailShiftOptions, 'type' | 'label'>;
-  /** Output-distribution drift of `output_tokens` (false: off). */
+  /** Output-distribution drift of `output_tokens` over long windows (PSI and KS; false: off). */
   drift?: OutputDriftOptions | false;
+  /** Changes of the shape of `output_tokens` within tens of answers (sequential rank test, see shape-shift.ts; false: off). */
+  shapeShift?: ShapeShiftOptions | false;
   /** Request-rate surges (false: off). */
   requestRate?: RequestRateOptions | false;
   risk?: RiskOptions;
@@ -179,7 +186,9 @@ class AgentState {
   inputTokens: TailShiftDetector | undefined;
   outputTokens: TailShiftDetector | undefined;
   drift: OutputDriftDetector | undefined;
+  shape: ShapeShiftDetector | undefined;
   quality: Array<TrendDetector | undefined>;
+  qualityShift: QualityShiftDetector | undefined;
   memory: MemoryLeakDetector | undefined;
   forest: MultivariateDetector | undefined;
   vector: Float64Array | undefined;
@@ -192,7 +201,7 @@ class AgentState {
   constructor(agentId: string, model: string, pool: string, timestamp: number, metrics: number, qualities: number, episodes: EpisodeOptions) {
     this.subject = { agentId, model, pool };
     this.streams = new Array(metrics).fill(undefined);
-    this.quality = new Array(2 * qualities).fill(undefined);
+    this.quality = new Array(qualities).fill(undefined);
     this.episodes = new CauseEpisodes(episodes);
     this.lastTimestamp = timestamp;
     this.firstTimestamp = timestamp;
@@ -643,17 +652,30 @@ export class AgentAnomalyEngine {
         // during an earlier anomaly (a flood's tiny answers) may join an open anomaly but not open a new one.
         if (!st.outputTokens.shifting && (st.episodes.isOpen('drift') || st.drift.heldShare <= 0.1)) this.signal(drift, st.drift);
       }
+      if (o.shapeShift !== false) {
+        const shape = (st.shape ??= new ShapeShiftDetector({ label: 'output_tokens', maxRatio: 3, seed: hashString(st.subject.agentId), ...o.shapeShift }));
+        // Answers 4× longer are a token spike (above), not a new shape: its values start no drift, now or after it.
+        if (st.outputTokens.shifting || st.episodes.openType('acute') === 'token_spike') shape.restart();
+        else this.signal(shape.update(t, output, learn), shape);
+      }
     }
     if (quality) {
       const names = this.qualityNames;
+      let sum = 0;
+      let present = 0;
       for (let i = 0; i < names.length; i++) {
         const q = quality[names[i]!];
-        if (q === undefined) continue;
-        // Two time scales: 8-report buckets (minutes at a request a second) and 64-report buckets (about an hour).
-        const short = (st.quality[2 * i] ??= new TrendDetector({ minChange: 0.05, name: 'quality-trend', label: names[i], ...o.qualityTrend }));
-        const long = (st.quality[2 * i + 1] ??= new TrendDetector({ minChange: 0.05, name: 'quality-trend', label: names[i], ...o.qualityTrend, bucketSamples: 8 * (o.qualityTrend?.bucketSamples ?? 8) }));
-        this.signal(short.update(t, q), short);
+        if (q === undefined || !Number.isFinite(q)) continue;
+        sum += q;
+        present++;
+        // Slow slides: 64-report buckets (about an hour at a request a second).
+        const long = (st.quality[i] ??= new TrendDetector({ minChange: 0.05, name: 'quality-trend', label: names[i], bucketSamples: 64, ...o.qualityTrend }));
         this.signal(long.update(t, q), long);
+      }
+      // Drops within minutes: a CUSUM on the mean of the watched scores (their noise averages out, a slide moves all).
+      if (present > 0 && o.qualityShift !== false) {
+        const shift = (st.qualityShift ??= new QualityShiftDetector({ label: present > 1 ? 'mean quality' : 'quality', ...o.qualityShift }));
+        this.signal(shift.update(t, sum / present, learn), shift);
       }
     }
     if (this.memoryName !== false) {
@@ -898,7 +920,7 @@ export class AgentAnomalyEngine {
     let bytes = objectBytes(24) + 2 * id.length + 64 + 8 * (st.streams.length + st.quality.length) + st.episodes.stateBytes();
     for (const s of st.streams) if (s) bytes += s.stateBytes();
     for (const q of st.quality) if (q) bytes += q.stateBytes();
-    for (const d of [st.errors, st.rate, st.latency, st.latencyShift, st.inputTokens, st.outputTokens, st.drift, st.memory]) if (d) bytes += d.stateBytes();
+    for (const d of [st.errors, st.rate, st.latency, st.latencyShift, st.inputTokens, st.outputTokens, st.drift, st.shape, st.memory, st.qualityShift]) if (d) bytes += d.stateBytes();
     if (st.forest) bytes += st.forest.stateBytes();
     // The gap sketch: its bins (8 bytes each) and the object around them.
     if (st.gaps) bytes += objectBytes(8) + 8 * sketchBins(st.gaps);

@@ -64,6 +64,12 @@ export class CauseEpisodes {
     return this.trackers[CAUSES.indexOf(cause)]?.open ?? false;
   }
 
+  /** The type of `cause`'s open anomaly (undefined when none is open). */
+  openType(cause: Cause): string | undefined {
+    const t = this.trackers[CAUSES.indexOf(cause)];
+    return t?.open ? t.strongest?.type : undefined;
+  }
+
   /**
    * Feeds one report: `findings[i]` is the finding of cause CAUSES[i] (undefined: that cause is normal on this
    * report). Returns the events, in cause order.

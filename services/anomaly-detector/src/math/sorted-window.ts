@@ -118,6 +118,23 @@ export class SortedWindow {
     return (lo + (hi - lo) / 2) / this.n;
   }
 
+  /** Held values strictly below `value`. */
+  countBelow(value: number): number {
+    return this.lowerBound(value);
+  }
+
+  /** Held values at or below `value`. */
+  countUpTo(value: number): number {
+    return this.upperBound(value);
+  }
+
+  /** The mean of the held values (NaN when empty). */
+  mean(): number {
+    let sum = 0;
+    for (let i = 0; i < this.n; i++) sum += this.sorted[i]!;
+    return this.n ? sum / this.n : Number.NaN;
+  }
+
   clear(): void {
     this.order.clear();
     this.n = 0;

@@ -53,6 +53,55 @@ describe('MemoryLeakDetector', () => {
     }
   });
 
+  it('finds leaks on long collection cycles (8–11 minutes, readings every 15 s) cycle by cycle, before +50 %', () => {
+    for (const [perHour, periodMs, seed] of [
+      [1, 480_000, 21],
+      [1.3, 660_000, 22],
+      [2.3, 600_000, 23],
+    ] as const) {
+      const d = new MemoryLeakDetector();
+      const base = 2.5e9;
+      const start = 40 * 60_000;
+      const level = (t: number) => base * (1 + perHour * Math.max(0, (t - start) / 3_600_000));
+      const memory = sawtooth(level, periodMs, 0.25, seed);
+      let first = -1;
+      for (let t = 0; t < start + 3_600_000 && first < 0; t += 15_000) if (d.update(T0 + t, memory(t), 6e9).score >= 0.5) first = t;
+      expect(first).toBeGreaterThan(start);
+      expect(perHour * ((first - start) / 3_600_000)).toBeLessThan(0.5);
+      const e = d.verdict.evidence;
+      // The troughs' rate over the run (from its base before the leak): within a factor 2 of the planted rate.
+      expect(e.ratePercentPerHour).toBeGreaterThan(50 * perHour);
+      expect(e.ratePercentPerHour).toBeLessThan(200 * perHour);
+      expect(e.hoursToLimit).toBeGreaterThan(0);
+      expect(d.describe()).toMatch(/reaching its limit in/);
+    }
+  });
+
+  it('stays quiet on long collection cycles with a drift of +20 %/h for three hours, and with cycles of random length', () => {
+    const d = new MemoryLeakDetector();
+    const drift = (t: number) => 2.5e9 * (1 + 0.2 * Math.max(0, (t - 3_600_000) / 3_600_000));
+    let alarms = 0;
+    const memory = sawtooth(drift, 600_000, 0.25, 31);
+    for (let t = 0; t < 4 * 3_600_000; t += 15_000) if (d.update(T0 + t, memory(t)).score >= 0.5) alarms++;
+    expect(alarms).toBe(0);
+    // Collections at random times (every 3–12 minutes), the heap climbing 10–30 % between them, over a flat level.
+    const e = new MemoryLeakDetector();
+    const u = seeded(33);
+    let next = 0;
+    let from = 0;
+    let climb = 0.2;
+    for (let t = 0; t < 12 * 3_600_000; t += 15_000) {
+      if (t >= next) {
+        from = t;
+        next = t + 180_000 + 540_000 * u();
+        climb = 0.1 + 0.2 * u();
+      }
+      const value = 1e9 * (1 + (climb * (t - from)) / (next - from)) * (1 + 0.01 * (u() - 0.5));
+      if (e.update(T0 + t, value).score >= 0.5) alarms++;
+    }
+    expect(alarms).toBe(0);
+  });
+
   it('projects the time to a known limit (known answer on a clean line)', () => {
     const d = new MemoryLeakDetector({ bucketsMs: [60_000], minGrowth: 0.1, historyMultiple: 0 });
     // 1e8, growing 1e8 an hour; limit 1e9. After an hour the fitted floor (the envelope of 3 one-minute minima: the

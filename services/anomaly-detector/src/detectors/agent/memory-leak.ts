@@ -8,7 +8,10 @@ import { type MannKendall, mannKendall, theilSenSlope } from './trend';
 // peaks come and go; its floor is the live set), then a one-sided Mann–Kendall test (Mann 1945; Kendall 1975) and the
 // Theil–Sen slope (Theil 1950; Sen 1968) over the floors, at two time scales. A leak must be significant by rank,
 // large against the floors' own scatter around the fitted line (robust σ from the MAD) and against the agent's own
-// past windows, and large in itself.
+// past windows, and large in itself. A collecting agent is also judged cycle by cycle: the lowest reading of each
+// collection cycle (its trough, the live set) must rise at every cycle of a run, each rise well above the agent's own
+// usual rise per cycle, by minGrowth in all — so a leak on a 10-minute GC cycle is found within three cycles, before
+// the coarse scales' windows fill.
 
 export interface MemoryLeakOptions {
   /**
@@ -28,6 +31,8 @@ export interface MemoryLeakOptions {
   noiseMultiple?: number;
   /** …and as a multiple of the agent's own mean absolute growth over past windows of the scale (default 3). */
   historyMultiple?: number;
+  /** Troughs of collection cycles in a run needed before the trough test judges (default 3: two rises). */
+  minTroughs?: number;
   /** What is measured, for the sentence (default `memory_bytes`). */
   label?: string;
 }
@@ -36,6 +41,9 @@ const KEYS = ['z', 'growthPercent', 'ratePercentPerHour', 'slopePerHour', 'from'
 
 /** At most this many bucket minima make one floor: a scale whose buckets are shorter than a collection cycle / 6 sits out. */
 const MAX_ENVELOPE = 12;
+/** Troughs kept in a run of rises, and the run's longest span. */
+const MAX_TROUGHS = 16;
+const RUN_SPAN_MS = 40 * 60_000;
 
 /** One scale: the floors (lower envelope of the last few bucket minima) of completed time buckets, in a ring. */
 class FloorWindow {
@@ -129,6 +137,19 @@ export class MemoryLeakDetector implements SignalDetector {
   private cycleMs = 0;
   private lastDropAt = Number.NaN;
   private lastValue = Number.NaN;
+  /** The current collection cycle's lowest reading and its time (NaN before the first collection). */
+  private cycleMin = Number.NaN;
+  private cycleMinAt = 0;
+  private cycleReadings = 0;
+  /** Troughs of the cycles since the run of rises began (the first is the run's base), oldest first. */
+  private readonly troughs: Float64Array;
+  private readonly troughTimes: Float64Array;
+  private troughCount = 0;
+  /** The agent's usual |rise| of a trough from one cycle to the next, as a share (EWMA while no leak is flagged). */
+  private usualRise = 0;
+  private rises = 0;
+  private readonly minTroughs: number;
+  private troughScore = 0;
 
   constructor(options: MemoryLeakOptions = {}) {
     const window = options.window ?? 20;
@@ -142,6 +163,9 @@ export class MemoryLeakDetector implements SignalDetector {
     this.noiseMultiple = options.noiseMultiple ?? 3;
     this.historyMultiple = options.historyMultiple ?? 3;
     this.feature = options.label ?? 'memory_bytes';
+    this.minTroughs = Math.max(3, options.minTroughs ?? 3);
+    this.troughs = stateArrays.float64(MAX_TROUGHS);
+    this.troughTimes = stateArrays.float64(MAX_TROUGHS);
   }
 
   /**
@@ -153,12 +177,29 @@ export class MemoryLeakDetector implements SignalDetector {
     if (!Number.isFinite(value) || !Number.isFinite(timestamp)) return v;
     if (limit !== undefined && limit > 0) this.limit = limit;
     // A collection: a drop of ≥ 3 % from the last reading. The time between drops sizes each scale's floor envelope.
+    let troughClosed = false;
     if (value < this.lastValue * 0.97) {
       if (this.lastDropAt === this.lastDropAt && timestamp > this.lastDropAt) {
         const gap = timestamp - this.lastDropAt;
         this.cycleMs = this.cycleMs === 0 ? gap : this.cycleMs + (gap - this.cycleMs) / 8;
       }
       this.lastDropAt = timestamp;
+      // The cycle that ended: its lowest reading is its trough (the first cycle seen may be partial: not counted).
+      if (this.cycleMin === this.cycleMin && this.cycleReadings >= 2) {
+        this.pushTrough(this.cycleMinAt, this.cycleMin);
+        troughClosed = true;
+      }
+      this.cycleMin = Number.POSITIVE_INFINITY;
+      this.cycleReadings = 0;
+    }
+    if (this.cycleMin === this.cycleMin) {
+      this.cycleReadings++;
+      if (value < this.cycleMin) {
+        this.cycleMin = value;
+        this.cycleMinAt = timestamp;
+      }
+      // The heap climbs after a collection: its second reading shows the cycle's trough (judged now, not a cycle later).
+      if (this.cycleReadings === 2) troughClosed = true;
     }
     this.lastValue = value;
     let closed = false;
@@ -170,12 +211,13 @@ export class MemoryLeakDetector implements SignalDetector {
       this.scores[i] = envelope <= MAX_ENVELOPE ? this.test(scale, i, false) : 0;
       closed = true;
     }
-    if (!closed) return v;
-    // The verdict: the strongest scale now (tested again to fill in its evidence).
+    if (troughClosed) this.troughScore = this.cycleReadings >= 2 ? this.testTroughs(false) : this.troughScore;
+    if (!closed && !troughClosed) return v;
+    // The verdict: the strongest scale now (tested again to fill in its evidence), or the troughs'.
     let top = 0;
     for (let i = 1; i < this.scales.length; i++) if (this.scores[i]! > this.scores[top]!) top = i;
-    v.ready = this.scales.some((scale) => scale.count >= this.minBuckets);
-    v.score = this.test(this.scales[top]!, top, true);
+    v.ready = this.troughCount >= this.minTroughs || this.scales.some((scale) => scale.count >= this.minBuckets);
+    v.score = this.troughScore > this.scores[top]! ? this.testTroughs(true) : this.test(this.scales[top]!, top, true);
     return v;
   }
 
@@ -189,9 +231,86 @@ export class MemoryLeakDetector implements SignalDetector {
   }
 
   stateBytes(): number {
-    let bytes = objectBytes(17) + 2 * TYPED_ARRAY_OVERHEAD_BYTES + this.scores.byteLength + this.usualGrowth.byteLength + objectBytes(3) + verdictBytes(KEYS.length);
+    let bytes = objectBytes(26) + 4 * TYPED_ARRAY_OVERHEAD_BYTES + this.troughs.byteLength + this.troughTimes.byteLength + this.scores.byteLength + this.usualGrowth.byteLength + objectBytes(3) + verdictBytes(KEYS.length);
     for (const s of this.scales) bytes += s.stateBytes();
     return bytes;
+  }
+
+  /**
+   * Appends a cycle's trough. A rise extends the run; anything else ends it (its rises were ordinary: learned) and starts
+   * a new run from this trough. Troughs older than RUN_SPAN_MS before the newest leave the run, their rise learned: a
+   * leak must reach minGrowth within that span (a drift of +19 % over 40 minutes never can).
+   */
+  private pushTrough(t: number, trough: number): void {
+    let n = this.troughCount;
+    if (n > 0 && !(trough > this.troughs[n - 1]!)) {
+      for (let i = 1; i < n; i++) this.learnRise(this.troughs[i - 1]!, this.troughs[i]!);
+      if (n > 0) this.learnRise(this.troughs[n - 1]!, trough);
+      n = 0;
+    }
+    let drop = 0;
+    while (n - drop > 0 && (t - this.troughTimes[drop]! > RUN_SPAN_MS || n - drop >= MAX_TROUGHS)) {
+      if (drop + 1 < n) this.learnRise(this.troughs[drop]!, this.troughs[drop + 1]!);
+      drop++;
+    }
+    if (drop > 0) {
+      this.troughs.copyWithin(0, drop, n);
+      this.troughTimes.copyWithin(0, drop, n);
+      n -= drop;
+    }
+    this.troughs[n] = trough;
+    this.troughTimes[n] = t;
+    this.troughCount = n + 1;
+  }
+
+  /** The agent's usual |rise| of a trough per cycle (a running mean over its first 32, then an EWMA). */
+  private learnRise(from: number, to: number): void {
+    if (!(from > 0)) return;
+    this.rises++;
+    this.usualRise += (Math.abs(to - from) / from - this.usualRise) / Math.min(this.rises, 32);
+  }
+
+  /**
+   * The trough test: a run of ≥ minTroughs troughs within 40 minutes, each above the one before by ≥ historyMultiple ×
+   * the agent's usual rise per cycle (learned from ≥ 2 past rises) and by 0.5 %, growing ≥ minGrowth from the
+   * run's base. Score 0.5
+   * at minGrowth, rising with the growth (1 at 4 × minGrowth). `fill` writes the evidence.
+   */
+  private testTroughs(fill: boolean): number {
+    // The current cycle's trough joins the run provisionally when it is a rise (it is final at the next collection).
+    const provisional = this.cycleReadings >= 2 && this.troughCount > 0 && this.cycleMin > this.troughs[this.troughCount - 1]! && this.troughCount < MAX_TROUGHS;
+    if (provisional) {
+      this.troughs[this.troughCount] = this.cycleMin;
+      this.troughTimes[this.troughCount] = this.cycleMinAt;
+    }
+    const n = this.troughCount + (provisional ? 1 : 0);
+    if (n < this.minTroughs || this.rises < 2) return 0;
+    const base = this.troughs[0]!;
+    if (!(base > 0)) return 0;
+    let steady = true;
+    for (let i = 1; i < n; i++) {
+      const rise = (this.troughs[i]! - this.troughs[i - 1]!) / this.troughs[i - 1]!;
+      if (!(rise >= this.historyMultiple * this.usualRise && rise > 0.005)) steady = false;
+    }
+    const growth = (this.troughs[n - 1]! - base) / base;
+    const score = steady && growth >= this.minGrowth ? Math.min(1, 0.5 + (0.5 * (growth - this.minGrowth)) / (3 * this.minGrowth)) : 0;
+    if (fill) {
+      const e = this.verdict.evidence;
+      const span = this.troughTimes[n - 1]! - this.troughTimes[0]!;
+      const slope = span > 0 ? (this.troughs[n - 1]! - base) / span : Number.NaN; // per ms
+      const to = this.troughs[n - 1]!;
+      e.z = mannKendall(this.troughs, n, this.mk).z;
+      e.growthPercent = 100 * growth;
+      e.ratePercentPerHour = (100 * slope * 3_600_000) / base;
+      e.slopePerHour = slope * 3_600_000;
+      e.from = base;
+      e.to = to;
+      e.noise = this.usualRise * base;
+      e.windowMinutes = span / 60_000;
+      e.limit = this.limit;
+      e.hoursToLimit = slope > 0 && this.limit > to ? (this.limit - to) / (slope * 3_600_000) : Number.NaN;
+    }
+    return score;
   }
 
   /** The score of one scale; `fill` writes its evidence into the verdict. */
