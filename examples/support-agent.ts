@@ -12,7 +12,12 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { AgentMonitor, extract, Fleet } from '@swarmscope/telemetry-client';
 
 const endpoint = process.env.SWARMSCOPE_ENDPOINT ?? 'http://127.0.0.1:8080';
@@ -62,8 +67,22 @@ async function handleTask(worker: AgentMonitor, ticket: Ticket, headers: Record<
 async function main(): Promise<void> {
   // One Fleet for both agents: one connection pool, one set of batches.
   const fleet = new Fleet({ endpoint });
-  const planner = await AgentMonitor.start({ agentId: 'example-planner', name: 'Planner', model: 'gpt-4o', type: 'planner', pool: 'example', fleet });
-  const worker = await AgentMonitor.start({ agentId: 'example-worker-1', name: 'Worker', model: 'gpt-4o-mini', type: 'worker', pool: 'example', fleet });
+  const planner = await AgentMonitor.start({
+    agentId: 'example-planner',
+    name: 'Planner',
+    model: 'gpt-4o',
+    type: 'planner',
+    pool: 'example',
+    fleet,
+  });
+  const worker = await AgentMonitor.start({
+    agentId: 'example-worker-1',
+    name: 'Worker',
+    model: 'gpt-4o-mini',
+    type: 'worker',
+    pool: 'example',
+    fleet,
+  });
 
   for (const ticket of TICKETS) {
     const outcome = await planner.trackRequest({ operation: 'invoke_agent' }, async (run) => {
@@ -72,7 +91,9 @@ async function main(): Promise<void> {
         req.setUsage({ outputTokens: 95 });
       });
       try {
-        return await planner.delegate('example-worker-1', 'delegation', (headers) => handleTask(worker, ticket, headers));
+        return await planner.delegate('example-worker-1', 'delegation', (headers) =>
+          handleTask(worker, ticket, headers),
+        );
       } catch (error) {
         // Handled: the ticket goes to a human, and the run counts as failed without throwing.
         run.fail('escalated');
@@ -93,7 +114,8 @@ async function main(): Promise<void> {
   const stats = fleet.stats();
   print(`\nreports:      ${JSON.stringify(counters(stats))}`);
   print(`interactions: ${JSON.stringify(counters(stats.interactions))}`);
-  if (stats.sent === 0) print(`\nnothing reached ${endpoint} (${stats.lastError ?? 'no answer'}): is \`pnpm start --no-fleet\` running?`);
+  if (stats.sent === 0)
+    print(`\nnothing reached ${endpoint} (${stats.lastError ?? 'no answer'}): is \`pnpm start --no-fleet\` running?`);
   else print(`\nsee the agents at ${endpoint}/agents?pool=example`);
 }
 
@@ -109,7 +131,8 @@ function printTraces(finished: ReadableSpan[]): void {
     children.set(parent, [...(children.get(parent) ?? []), span]);
   }
   const walk = (span: ReadableSpan, depth: number): void => {
-    const failed = span.attributes['error.type'] === undefined ? '' : `  [error.type=${String(span.attributes['error.type'])}]`;
+    const failed =
+      span.attributes['error.type'] === undefined ? '' : `  [error.type=${String(span.attributes['error.type'])}]`;
     const ms = (span.duration[0] * 1e3 + span.duration[1] / 1e6).toFixed(0);
     print(`${'  '.repeat(depth + 1)}${span.name} (${ms} ms)${failed}`);
     const below = (children.get(span.spanContext().spanId) ?? []).sort((a, b) => compareTime(a.startTime, b.startTime));

@@ -32,7 +32,10 @@ function parse(path) {
   tokens.forEach((token, index) => {
     if (token.type === 'heading_open') {
       const inline = tokens[index + 1];
-      const text = (inline.children ?? []).filter((c) => c.type === 'text' || c.type === 'code_inline').map((c) => c.content).join('');
+      const text = (inline.children ?? [])
+        .filter((c) => c.type === 'text' || c.type === 'code_inline')
+        .map((c) => c.content)
+        .join('');
       anchors.add(slugger.slug(text));
     }
     if (token.type !== 'inline') return;

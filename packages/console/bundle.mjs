@@ -9,7 +9,14 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'dist', 'web');
 mkdirSync(out, { recursive: true });
-const common = { bundle: true, minify: true, format: 'esm', target: 'es2022', legalComments: 'eof', logLevel: 'warning' };
+const common = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: 'es2022',
+  legalComments: 'eof',
+  logLevel: 'warning',
+};
 // The page, and the graph view's layout worker (its own script: a Worker loads a URL).
 await build({ ...common, entryPoints: [join(here, 'web', 'main.ts')], outfile: join(out, 'console.js') });
 await build({ ...common, entryPoints: [join(here, 'web', 'graph-worker.ts')], outfile: join(out, 'graph-worker.js') });

@@ -40,10 +40,16 @@ export async function requestJson<T>(url: string, key: string, init: RequestInit
   if (key) headers.authorization = `Bearer ${key}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(url, { ...init, headers });
-  const body: unknown = response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text();
+  const body: unknown = response.headers.get('content-type')?.includes('json')
+    ? await response.json()
+    : await response.text();
   if (!response.ok) {
     const error = (body as { error?: { code?: string; message?: string } }).error;
-    throw new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? `${response.status} ${response.statusText}`);
+    throw new ApiError(
+      response.status,
+      error?.code ?? `HTTP_${response.status}`,
+      error?.message ?? `${response.status} ${response.statusText}`,
+    );
   }
   return body as T;
 }
@@ -51,15 +57,18 @@ export async function requestJson<T>(url: string, key: string, init: RequestInit
 /** A service's URL for a path of its API, as the page reaches it. */
 export const serviceUrl = (service: Service, path: string): string => BASE[service] + path;
 
-const call = <T>(service: Service, path: string, init: RequestInit = {}): Promise<T> => requestJson<T>(serviceUrl(service, path), apiKey.get(), init);
+const call = <T>(service: Service, path: string, init: RequestInit = {}): Promise<T> =>
+  requestJson<T>(serviceUrl(service, path), apiKey.get(), init);
 
 export const getJson = <T>(service: Service, path: string): Promise<T> => call<T>(service, path);
-export const postJson = <T>(service: Service, path: string, body: unknown): Promise<T> => call<T>(service, path, { method: 'POST', body: JSON.stringify(body) });
+export const postJson = <T>(service: Service, path: string, body: unknown): Promise<T> =>
+  call<T>(service, path, { method: 'POST', body: JSON.stringify(body) });
 
 /** `?a=1&b=x` from the defined entries. */
 export function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(name, String(value));
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== '') search.set(name, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }

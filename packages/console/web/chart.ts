@@ -52,14 +52,30 @@ export function Chart(props: ChartProps) {
       width: Math.max(240, element.clientWidth),
       height: props.height ?? 180,
       // One point (a first window) would get a years-wide axis: pad a lone instant to ten minutes around it.
-      scales: { x: { time: true, range: (_u: uPlot, min: number, max: number): [number, number] => (min === max ? [min - 300, max + 300] : [min, max]) } },
-      series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, value: (_u: uPlot, v: number | null) => (v === null ? '–' : format(v)) }))],
+      scales: {
+        x: {
+          time: true,
+          range: (_u: uPlot, min: number, max: number): [number, number] =>
+            min === max ? [min - 300, max + 300] : [min, max],
+        },
+      },
+      series: [
+        {},
+        ...props.series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 1.5,
+          value: (_u: uPlot, v: number | null) => (v === null ? '–' : format(v)),
+        })),
+      ],
       axes: [{}, { values: (_u: uPlot, ticks: number[]) => ticks.map(format), size: 60 }],
       legend: { live: true },
       hooks: { draw: [markers] },
     };
     plot.current = new uPlot(options, toData(props), element);
-    const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(240, element.clientWidth), height: props.height ?? 180 }));
+    const resize = new ResizeObserver(() =>
+      plot.current?.setSize({ width: Math.max(240, element.clientWidth), height: props.height ?? 180 }),
+    );
     resize.observe(element);
     return () => {
       resize.disconnect();
@@ -77,7 +93,8 @@ export function Chart(props: ChartProps) {
 
 const COMPACT = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 /** 1.2M, 60K, 0.25: short enough for an axis. */
-const compact = (v: number): string => (Math.abs(v) >= 1000 ? COMPACT.format(v) : Math.abs(v) >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3))));
+const compact = (v: number): string =>
+  Math.abs(v) >= 1000 ? COMPACT.format(v) : Math.abs(v) >= 100 ? v.toFixed(0) : String(Number(v.toPrecision(3)));
 
 function toData(props: ChartProps): AlignedData {
   return [props.times.map((t) => t / 1000), ...props.series.map((s) => [...s.values])] as AlignedData;

@@ -1,9 +1,11 @@
 /** Display formats shared by every view. */
 export const fmt = {
   int: (n: number): string => Math.round(n).toLocaleString('en'),
-  num: (n: number, digits = 2): string => (Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits }) : '–'),
+  num: (n: number, digits = 2): string =>
+    Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits }) : '–',
   pct: (ratio: number, digits = 1): string => (Number.isFinite(ratio) ? `${(ratio * 100).toFixed(digits)} %` : '–'),
-  seconds: (s: number): string => (!Number.isFinite(s) ? '–' : s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(2)} s`),
+  seconds: (s: number): string =>
+    !Number.isFinite(s) ? '–' : s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(2)} s`,
   usd: (n: number): string => `$${n.toLocaleString('en', { maximumFractionDigits: n < 1 ? 4 : 2 })}`,
   time: (ms: number | undefined): string => (ms === undefined ? '–' : new Date(ms).toLocaleTimeString('en-GB')),
   dateTime: (ms: number | undefined): string => (ms === undefined ? '–' : new Date(ms).toLocaleString('en-GB')),

@@ -2,10 +2,14 @@ import { layoutByCommunity, layoutBuffers, type LayoutInput } from './graph-layo
 
 /** Two cliques of four (a0–a3, b0–b3, heavy inside) joined by one light edge a0→b0, and a lone agent. */
 function twoCliques(): LayoutInput {
-  const nodes = ['a0', 'a1', 'a2', 'a3', 'b0', 'b1', 'b2', 'b3', 'lone'].map((id) => ({ id, interactions: id.endsWith('0') ? 100 : id === 'lone' ? 0 : 10 }));
+  const nodes = ['a0', 'a1', 'a2', 'a3', 'b0', 'b1', 'b2', 'b3', 'lone'].map((id) => ({
+    id,
+    interactions: id.endsWith('0') ? 100 : id === 'lone' ? 0 : 10,
+  }));
   const edges: Array<LayoutInput['edges'][number]> = [];
   for (const side of ['a', 'b']) {
-    for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) edges.push({ from: `${side}${i}`, to: `${side}${j}`, count: 5, errorRate: 0 });
+    for (let i = 0; i < 4; i++)
+      for (let j = i + 1; j < 4; j++) edges.push({ from: `${side}${i}`, to: `${side}${j}`, count: 5, errorRate: 0 });
   }
   edges.push({ from: 'a0', to: 'b0', count: 1, errorRate: 1 });
   return { nodes, edges };
@@ -29,16 +33,23 @@ describe('layoutByCommunity', () => {
     input.nodes.forEach((_, i) => {
       const c = layout.community[i]!;
       const centre = layout.representative[c]!;
-      expect(Math.hypot(layout.x[i]! - layout.x[centre]!, layout.y[i]! - layout.y[centre]!)).toBeLessThanOrEqual(layout.radius[c]!);
+      expect(Math.hypot(layout.x[i]! - layout.x[centre]!, layout.y[i]! - layout.y[centre]!)).toBeLessThanOrEqual(
+        layout.radius[c]!,
+      );
     });
     // One link, the bridge: count 1, all errors.
     expect(Array.from(layout.links.count)).toEqual([1]);
     expect(Array.from(layout.links.errorRate)).toEqual([1]);
-    expect(new Set([layout.links.source[0], layout.links.target[0]])).toEqual(new Set([community('a0'), community('b0')]));
+    expect(new Set([layout.links.source[0], layout.links.target[0]])).toEqual(
+      new Set([community('a0'), community('b0')]),
+    );
     expect(layout.hubs[0]).toBe(0);
     expect(layout.hubs.length).toBe(9);
     // Every agent, busiest first (ties by input order); the hubs are its head.
-    const expected = input.nodes.map((n, i) => ({ i, n: n.interactions })).sort((a, b) => b.n - a.n || a.i - b.i).map((e) => e.i);
+    const expected = input.nodes
+      .map((n, i) => ({ i, n: n.interactions }))
+      .sort((a, b) => b.n - a.n || a.i - b.i)
+      .map((e) => e.i);
     expect(Array.from(layout.busiest)).toEqual(expected);
     expect(Array.from(layout.hubs)).toEqual(expected.slice(0, 9));
   });
@@ -72,7 +83,10 @@ describe('layoutByCommunity', () => {
     expect(offsets[input.nodes.length]).toBe(2 * layout.edges.source.length);
     for (let node = 0; node < input.nodes.length; node++) {
       const mine = Array.from(edges.subarray(offsets[node]!, offsets[node + 1]!));
-      const expected = layout.edges.source.reduce<number[]>((list, s, e) => (s === node || layout.edges.target[e] === node ? [...list, e] : list), []);
+      const expected = layout.edges.source.reduce<number[]>(
+        (list, s, e) => (s === node || layout.edges.target[e] === node ? [...list, e] : list),
+        [],
+      );
       expect(mine).toEqual(expected);
     }
     // a0 has three clique edges and the bridge.
@@ -88,7 +102,13 @@ describe('layoutByCommunity', () => {
   });
 
   it('lays out a graph with no edge (every agent alone) and one with no agent', () => {
-    const alone = layoutByCommunity({ nodes: [{ id: 'p', interactions: 0 }, { id: 'q', interactions: 3 }], edges: [] });
+    const alone = layoutByCommunity({
+      nodes: [
+        { id: 'p', interactions: 0 },
+        { id: 'q', interactions: 3 },
+      ],
+      edges: [],
+    });
     expect(alone.communities).toBe(2);
     expect(alone.links.source.length).toBe(0);
     const empty = layoutByCommunity({ nodes: [], edges: [] });

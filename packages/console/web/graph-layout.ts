@@ -57,10 +57,12 @@ export function layoutByCommunity(input: LayoutInput, seed = 1): Layout {
   for (let e = 0; e < edges.source.length; e++) {
     const a = input.nodes[edges.source[e]!]!.id;
     const b = input.nodes[edges.target[e]!]!.id;
-    if (undirected.hasEdge(a, b)) undirected.updateEdgeAttribute(a, b, 'weight', (w: number | undefined) => (w ?? 0) + edges.count[e]!);
+    if (undirected.hasEdge(a, b))
+      undirected.updateEdgeAttribute(a, b, 'weight', (w: number | undefined) => (w ?? 0) + edges.count[e]!);
     else undirected.addEdge(a, b, { weight: edges.count[e]! });
   }
-  const found: Record<string, number> = undirected.size > 0 ? louvain(undirected, { getEdgeWeight: 'weight', rng: mulberry32(seed) }) : {};
+  const found: Record<string, number> =
+    undirected.size > 0 ? louvain(undirected, { getEdgeWeight: 'weight', rng: mulberry32(seed) }) : {};
   const busier = (a: number, b: number) => input.nodes[b]!.interactions - input.nodes[a]!.interactions || a - b;
   const members = new Map<number, number[]>();
   input.nodes.forEach((node, index) => {
@@ -118,9 +120,19 @@ export function layoutByCommunity(input: LayoutInput, seed = 1): Layout {
 /** The buffers of a layout, to transfer (not copy) with postMessage. */
 export function layoutBuffers(layout: Layout): ArrayBuffer[] {
   const tables = [layout.edges, layout.links].flatMap((t) => [t.source, t.target, t.count, t.errorRate]);
-  return [layout.x, layout.y, layout.size, layout.community, layout.representative, layout.radius, layout.hubs, layout.busiest, layout.adjacency.offsets, layout.adjacency.edges, ...tables].map(
-    (array) => array.buffer as ArrayBuffer,
-  );
+  return [
+    layout.x,
+    layout.y,
+    layout.size,
+    layout.community,
+    layout.representative,
+    layout.radius,
+    layout.hubs,
+    layout.busiest,
+    layout.adjacency.offsets,
+    layout.adjacency.edges,
+    ...tables,
+  ].map((array) => array.buffer as ArrayBuffer);
 }
 
 /** The answer's edges between known, distinct nodes, once per direction (kinds merged), busiest first. */

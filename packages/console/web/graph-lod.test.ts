@@ -7,7 +7,9 @@ function cliques(count: number): { input: LayoutInput; layout: Layout } {
   const edges: LayoutInput['edges'][number][] = [];
   for (let c = 0; c < count; c++) {
     for (let i = 0; i < 6; i++) nodes.push({ id: `c${c}-${i}`, interactions: 10 - i });
-    for (let i = 0; i < 6; i++) for (let j = i + 1; j < 6; j++) edges.push({ from: `c${c}-${i}`, to: `c${c}-${j}`, count: 10 * (count - c) + i + j, errorRate: 0 });
+    for (let i = 0; i < 6; i++)
+      for (let j = i + 1; j < 6; j++)
+        edges.push({ from: `c${c}-${i}`, to: `c${c}-${j}`, count: 10 * (count - c) + i + j, errorRate: 0 });
     if (c > 0) edges.push({ from: `c${c - 1}-5`, to: `c${c}-5`, count: 1, errorRate: 0 });
   }
   const input = { nodes, edges };
@@ -16,7 +18,12 @@ function cliques(count: number): { input: LayoutInput; layout: Layout } {
 
 /** A square view of half-width `half` around agent `index`. */
 function around(layout: Layout, index: number, half: number): Viewport {
-  return { minX: layout.x[index]! - half, maxX: layout.x[index]! + half, minY: layout.y[index]! - half, maxY: layout.y[index]! + half };
+  return {
+    minX: layout.x[index]! - half,
+    maxX: layout.x[index]! + half,
+    minY: layout.y[index]! - half,
+    maxY: layout.y[index]! + half,
+  };
 }
 
 describe('planEdges', () => {
@@ -47,7 +54,8 @@ describe('planEdges', () => {
     expect(plan.links.length).toBe(2);
     expect(plan.edges.length).toBe(8);
     // Every edge drawn touches the community; they are its busiest (the table is sorted busiest first).
-    const touches = (e: number) => layout.community[layout.edges.source[e]!] === focus || layout.community[layout.edges.target[e]!] === focus;
+    const touches = (e: number) =>
+      layout.community[layout.edges.source[e]!] === focus || layout.community[layout.edges.target[e]!] === focus;
     expect(plan.edges.every(touches)).toBe(true);
     const all = Array.from(layout.edges.source.keys()).filter(touches);
     expect(plan.edges).toEqual(all.slice(0, 8));
@@ -57,7 +65,9 @@ describe('planEdges', () => {
     const { input, layout } = cliques(3);
     const index = input.nodes.findIndex((n) => n.id === 'c2-3');
     const plan = planEdges(layout, around(layout, index, 1e-3), 1000);
-    const expected = Array.from(layout.edges.source.keys()).filter((e) => layout.edges.source[e] === index || layout.edges.target[e] === index);
+    const expected = Array.from(layout.edges.source.keys()).filter(
+      (e) => layout.edges.source[e] === index || layout.edges.target[e] === index,
+    );
     expect(plan.edges).toEqual(expected);
     expect(expected.length).toBe(5);
     expect(plan.links).toEqual([]);
@@ -65,19 +75,27 @@ describe('planEdges', () => {
 
   it('draws nothing for an empty view, and a lone community past the budget gets its busiest edges', () => {
     const { layout } = cliques(2);
-    expect(planEdges(layout, { minX: 1e9, maxX: 2e9, minY: 1e9, maxY: 2e9 })).toEqual({ edges: [], links: [], inView: 0 });
+    expect(planEdges(layout, { minX: 1e9, maxX: 2e9, minY: 1e9, maxY: 2e9 })).toEqual({
+      edges: [],
+      links: [],
+      inView: 0,
+    });
     const one = cliques(1).layout;
     const plan = planEdges(one, undefined, 4);
     expect(plan.edges).toEqual([0, 1, 2, 3]);
     expect(plan.links).toEqual([]);
-    expect(Array.from(one.edges.count.subarray(0, 5))).toEqual([...Array.from(one.edges.count.subarray(0, 5))].sort((a, b) => b - a));
+    expect(Array.from(one.edges.count.subarray(0, 5))).toEqual(
+      [...Array.from(one.edges.count.subarray(0, 5))].sort((a, b) => b - a),
+    );
   });
 });
 
 describe('planNodes', () => {
   it('draws every agent when they fit the budget', () => {
     const { layout } = cliques(3);
-    expect(Array.from(planNodes(layout, planEdges(layout), undefined, [], 100))).toEqual(Array.from({ length: 18 }, (_, i) => i));
+    expect(Array.from(planNodes(layout, planEdges(layout), undefined, [], 100))).toEqual(
+      Array.from({ length: 18 }, (_, i) => i),
+    );
   });
 
   it('past the budget: the ends of the drawn edges and links, the pinned agents, then the busiest in view', () => {
@@ -88,7 +106,9 @@ describe('planNodes', () => {
     const ends = [0, 1, 2].map((c) => index(`c${c}-0`));
     expect(Array.from(planNodes(layout, edges, undefined, [], 3))).toEqual(ends);
     // A pinned agent is drawn beyond the budget; with room, the busiest agents fill it (each clique's -1 agents next).
-    expect(Array.from(planNodes(layout, edges, undefined, [index('c2-5')], 3))).toEqual([...ends, index('c2-5')].sort((a, b) => a - b));
+    expect(Array.from(planNodes(layout, edges, undefined, [index('c2-5')], 3))).toEqual(
+      [...ends, index('c2-5')].sort((a, b) => a - b),
+    );
     expect(Array.from(planNodes(layout, edges, undefined, [], 6))).toEqual([0, 1, 6, 7, 12, 13]);
   });
 

@@ -68,11 +68,16 @@ export function planEdges(layout: Layout, view: Viewport = WHOLE, budget = EDGE_
   const links: number[] = [];
   const { source, target } = layout.links;
   const linkBudget = focus === undefined ? budget : Math.floor(budget / 2);
-  for (let l = 0; l < source.length && links.length < linkBudget; l++) if (shown[source[l]!] && shown[target[l]!]) links.push(l);
+  for (let l = 0; l < source.length && links.length < linkBudget; l++)
+    if (shown[source[l]!] && shown[target[l]!]) links.push(l);
   // One community alone in view, seen from outside its disc: no link to draw, so its busiest edges.
-  if (focus === undefined) return links.length ? { edges: [], links, inView } : { edges: busiest(() => true, budget), links, inView };
+  if (focus === undefined)
+    return links.length ? { edges: [], links, inView } : { edges: busiest(() => true, budget), links, inView };
   const inFocus = (node: number) => layout.community[node] === focus && visible(node);
-  const edges = busiest((e) => inFocus(layout.edges.source[e]!) || inFocus(layout.edges.target[e]!), budget - links.length);
+  const edges = busiest(
+    (e) => inFocus(layout.edges.source[e]!) || inFocus(layout.edges.target[e]!),
+    budget - links.length,
+  );
   return { edges, links, inView, focus };
 }
 
@@ -93,7 +98,13 @@ function centredOn(layout: Layout, view: Viewport): number | undefined {
  * edge only between drawn nodes) and the `pinned` ones (hubs, cascades, an agent found); then the busiest agents in
  * view until `budget` in all. The rest are shown by their community's disc.
  */
-export function planNodes(layout: Layout, plan: EdgePlan, view: Viewport = WHOLE, pinned: Iterable<number> = [], budget = NODE_BUDGET): Int32Array {
+export function planNodes(
+  layout: Layout,
+  plan: EdgePlan,
+  view: Viewport = WHOLE,
+  pinned: Iterable<number> = [],
+  budget = NODE_BUDGET,
+): Int32Array {
   const chosen = new Uint8Array(layout.x.length);
   let count = 0;
   const choose = (node: number) => {

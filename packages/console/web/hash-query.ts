@@ -10,7 +10,8 @@ export function hashRoute(hash: string): { parts: string[]; params: URLSearchPar
 /** `#/<parts>?<params>` from the non-empty params (the route kept, the order given). */
 export function hashOf(parts: readonly string[], params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(name, String(value));
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== '') search.set(name, String(value));
   const text = search.toString();
   return `#/${parts.map(encodeURIComponent).join('/')}${text ? `?${text}` : ''}`;
 }

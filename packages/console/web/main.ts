@@ -54,12 +54,21 @@ function View(props: { parts: string[] }) {
 /** The key the console sends (kept in this browser): needed for reads when read keys are set, and for writes. */
 function KeyBox() {
   const [value, setValue] = useState(apiKey.get());
-  return html`<form class="key" onSubmit=${(e: Event) => {
-    e.preventDefault();
-    apiKey.set(value.trim());
-    window.location.reload();
-  }}>
-    <input name="api-key" type="password" placeholder="API key (optional)" value=${value} onInput=${(e: Event) => setValue((e.target as HTMLInputElement).value)} />
+  return html`<form
+    class="key"
+    onSubmit=${(e: Event) => {
+      e.preventDefault();
+      apiKey.set(value.trim());
+      window.location.reload();
+    }}
+  >
+    <input
+      name="api-key"
+      type="password"
+      placeholder="API key (optional)"
+      value=${value}
+      onInput=${(e: Event) => setValue((e.target as HTMLInputElement).value)}
+    />
     <button type="submit">${apiKey.get() ? 'change key' : 'use key'}</button>
   </form>`;
 }
@@ -76,7 +85,9 @@ function App() {
   }, []);
   return html`<header class="top">
       <a class="brand" href="#/fleet">Swarmscope</a>
-      <nav>${NAV.map((item) => html`<a href=${`#/${item.path}`} class=${parts[0] === item.path ? 'active' : ''}>${item.label}</a>`)}</nav>
+      <nav>
+        ${NAV.map((item) => html`<a href=${`#/${item.path}`} class=${parts[0] === item.path ? 'active' : ''}>${item.label}</a>`)}
+      </nav>
       <${KeyBox} />
     </header>
     <main><${View} key=${hash} parts=${parts} /></main>`;

@@ -3,7 +3,9 @@ import { PALETTE } from './palette';
 import type { WindowSummary } from './types';
 
 /** Charts of a run of closed windows: latency percentiles, requests and errors, tokens, cost. */
-export function windowCharts(windows: readonly WindowSummary[]): Array<{ title: string; series: ChartSeries[]; format?: (v: number) => string }> {
+export function windowCharts(
+  windows: readonly WindowSummary[],
+): Array<{ title: string; series: ChartSeries[]; format?: (v: number) => string }> {
   const pick = (f: (w: WindowSummary) => number) => windows.map(f);
   return [
     {
@@ -28,11 +30,19 @@ export function windowCharts(windows: readonly WindowSummary[]): Array<{ title: 
         { label: 'output', color: PALETTE[4]!, values: pick((w) => w.outputTokens) },
       ],
     },
-    { title: 'Cost per window (USD)', series: [{ label: 'cost', color: PALETTE[1]!, values: pick((w) => w.costUsd) }], format: (v) => `$${v.toPrecision(3)}` },
+    {
+      title: 'Cost per window (USD)',
+      series: [{ label: 'cost', color: PALETTE[1]!, values: pick((w) => w.costUsd) }],
+      format: (v) => `$${v.toPrecision(3)}`,
+    },
   ];
 }
 
 /** The quality scores (and other means) a run of windows carries, one series each. */
 export function meanCharts(windows: readonly WindowSummary[], names: readonly string[]): ChartSeries[] {
-  return names.map((name, i) => ({ label: name, color: PALETTE[i % PALETTE.length]!, values: windows.map((w) => w.means[name] ?? null) }));
+  return names.map((name, i) => ({
+    label: name,
+    color: PALETTE[i % PALETTE.length]!,
+    values: windows.map((w) => w.means[name] ?? null),
+  }));
 }

@@ -8,7 +8,12 @@ export type { EmergenceEvent, Incident, Page, WindowSummary } from '@swarmscope/
 export type Severity = (typeof SEVERITIES)[number];
 
 export interface FleetSummary {
-  agents: { total: number; byStatus: Record<string, number>; byModel: Record<string, number>; byPool: Record<string, number> };
+  agents: {
+    total: number;
+    byStatus: Record<string, number>;
+    byModel: Record<string, number>;
+    byPool: Record<string, number>;
+  };
   latencySeconds: { p50: number; p95: number; p99: number; samples: number };
   errorRate: number;
   ingest: { samplesPerSecond: number; reportsPerSecond: number; rejectedReports: number; lateReports: number };
@@ -28,7 +33,15 @@ export type Anomaly = AnomalyEvent & { status: 'open' | 'resolved'; updates: num
 
 export interface GraphAnswer {
   nodes: Array<{ id: string; inDegree: number; outDegree: number; interactions: number }>;
-  edges: Array<{ from: string; to: string; kind: string; count: number; errors: number; errorRate: number; meanLatencySeconds: number }>;
+  edges: Array<{
+    from: string;
+    to: string;
+    kind: string;
+    count: number;
+    errors: number;
+    errorRate: number;
+    meanLatencySeconds: number;
+  }>;
 }
 
 export interface FleetState {

@@ -22,7 +22,10 @@ export interface Backends {
 }
 
 /** The variables that choose and tune the backends: every service reads them from its own environment, the same way. */
-export type BackendEnv = Pick<CommonEnv, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'BUS_ACK_REPLICAS' | 'BUS_REDELIVER_SECONDS' | 'BUS_SHARDS' | 'BUS_MAX_LEN'>;
+export type BackendEnv = Pick<
+  CommonEnv,
+  'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'BUS_ACK_REPLICAS' | 'BUS_REDELIVER_SECONDS' | 'BUS_SHARDS' | 'BUS_MAX_LEN'
+>;
 
 export interface BackendOptions {
   /**
@@ -44,9 +47,16 @@ const REACHABLE_WITHIN_MS = 5_000;
 export async function openBackends(options: BackendOptions): Promise<Backends> {
   assertOneRedis(options.env);
   const { REDIS_URL, REDIS_CLUSTER_NODES } = options.env;
-  const target = REDIS_CLUSTER_NODES ? `Redis Cluster at ${REDIS_CLUSTER_NODES.join(',')}` : REDIS_URL ? `Redis at ${redactUrl(REDIS_URL)}` : undefined;
+  const target = REDIS_CLUSTER_NODES
+    ? `Redis Cluster at ${REDIS_CLUSTER_NODES.join(',')}`
+    : REDIS_URL
+      ? `Redis at ${redactUrl(REDIS_URL)}`
+      : undefined;
   const variable = REDIS_CLUSTER_NODES ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL';
-  const refusal = (cause: string) => new StartupError(`${target} is unreachable (${cause}): start it, or set ${variable} to one that runs (unset it for the embedded in-memory mode)`);
+  const refusal = (cause: string) =>
+    new StartupError(
+      `${target} is unreachable (${cause}): start it, or set ${variable} to one that runs (unset it for the embedded in-memory mode)`,
+    );
   // A TCP connect first: a refused or silent address fails at once, without a Redis client to tear down (ioredis
   // leaves a 2 s timer behind when it disconnects from a connection that never opened).
   if (target) {
@@ -83,13 +93,21 @@ export function createBackends(options: BackendOptions, onRedisError?: (error: E
     // An entry is one ingest batch's slice for a shard (tens of reports): 64 per shard bounds the memory bus to
     // ~60k retained reports, which in-process consumers read within milliseconds anyway.
     // Every reader is in this process and subscribes at start: entries they all acknowledged are let go at once.
-    const bus = new MemoryBus({ shards: env.BUS_SHARDS, validate: false, keepRead: false, maxLenPerShard: env.BUS_MAX_LEN ?? 64 });
+    const bus = new MemoryBus({
+      shards: env.BUS_SHARDS,
+      validate: false,
+      keepRead: false,
+      maxLenPerShard: env.BUS_MAX_LEN ?? 64,
+    });
     const leases = new Map<string, ShardLeases>();
     return {
       store,
       bus,
       leases: (scope) => leases.get(scope) ?? leases.set(scope, new MemoryShardLeases()).get(scope)!,
-      close: async () => { await bus.close(); await store.close(); },
+      close: async () => {
+        await bus.close();
+        await store.close();
+      },
     };
   }
   const cluster = Boolean(env.REDIS_CLUSTER_NODES?.length);
@@ -110,7 +128,11 @@ export function createBackends(options: BackendOptions, onRedisError?: (error: E
     redeliverAfterMs: env.BUS_REDELIVER_SECONDS * 1000,
     // At the edge reports are validated once; consumers still parse every payload they read.
     validate: false,
-    onError: (error) => options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'bus consumer error (the read loop continues)'),
+    onError: (error) =>
+      options.logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'bus consumer error (the read loop continues)',
+      ),
   });
   return {
     store,
@@ -128,7 +150,10 @@ export function createBackends(options: BackendOptions, onRedisError?: (error: E
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -160,5 +185,6 @@ function tcpProblem(node: { host: string; port: number }, timeoutMs: number): Pr
 }
 
 function assertOneRedis(env: BackendEnv): void {
-  if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) throw new ConfigError(['REDIS_CLUSTER_NODES: set it or REDIS_URL, not both']);
+  if (env.REDIS_URL && env.REDIS_CLUSTER_NODES)
+    throw new ConfigError(['REDIS_CLUSTER_NODES: set it or REDIS_URL, not both']);
 }

@@ -40,7 +40,9 @@ export class HttpError extends Error {
   }
 
   toJSON(): { error: { code: ErrorCode; message: string; issues?: FieldIssue[] } } {
-    return { error: { code: this.code, message: this.message, ...(this.issues.length ? { issues: this.issues } : {}) } };
+    return {
+      error: { code: this.code, message: this.message, ...(this.issues.length ? { issues: this.issues } : {}) },
+    };
   }
 }
 

@@ -16,7 +16,8 @@ export const HEAP_GROWING_PERCENT = 100;
  * each collection). Returns the percent in effect, or undefined when the operator's own applies.
  */
 export function boundHeapGrowth(execArgv: readonly string[] = process.execArgv): number | undefined {
-  if (execArgv.some((arg) => arg.startsWith('--heap-growing-percent') || arg.startsWith('--heap_growing_percent'))) return undefined;
+  if (execArgv.some((arg) => arg.startsWith('--heap-growing-percent') || arg.startsWith('--heap_growing_percent')))
+    return undefined;
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   return HEAP_GROWING_PERCENT;
 }

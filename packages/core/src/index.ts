@@ -1,8 +1,35 @@
-export { busConsumerVar, ConfigError, commonEnv, intVar, listVar, maxFutureSkewVar, numberVar, parseEnv, urlVar } from './config/env';
+export {
+  busConsumerVar,
+  ConfigError,
+  commonEnv,
+  intVar,
+  listVar,
+  maxFutureSkewVar,
+  numberVar,
+  parseEnv,
+  urlVar,
+} from './config/env';
 export { listenFailure, STARTUP_EXIT_CODE, StartupError, startupFailureLine } from './startup-error';
 export { ERROR_CODES, HttpError, invalidFields } from './errors';
 export { MAX_METRIC_MAGNITUDE, metricValue, parseOrThrow, toFieldIssues } from './validation';
-export { agentIdSchema, agentMetricsSchema, analyzeInteractionSchema, analyzeReportSchema, detectReportSchema, interactionInputSchema, isPlainValidReport, labelsSchema, metricsSchema, qualitySchema, registerSchema, REPORT_DEFAULTS, REPORT_LIMITS, reportSchema, STANDARD_NAMES, toolsSchema } from './report-schema';
+export {
+  agentIdSchema,
+  agentMetricsSchema,
+  analyzeInteractionSchema,
+  analyzeReportSchema,
+  detectReportSchema,
+  interactionInputSchema,
+  isPlainValidReport,
+  labelsSchema,
+  metricsSchema,
+  qualitySchema,
+  registerSchema,
+  REPORT_DEFAULTS,
+  REPORT_LIMITS,
+  reportSchema,
+  STANDARD_NAMES,
+  toolsSchema,
+} from './report-schema';
 export type { ReportInput } from './report-schema';
 export { INGEST_LIMITS } from '@swarmscope/protocol';
 export { createLogger } from './logger';
@@ -32,9 +59,31 @@ export { RedisStore } from './store/redis-store';
 export { MemoryBus } from './bus/memory-bus';
 export { RedisBus } from './bus/redis-bus';
 export { shardOf } from './bus/shard';
-export { decodeReportColumns, encodeReportColumns, reportColumnsTransfer, type ReportColumns } from './bus/report-columns';
+export {
+  decodeReportColumns,
+  encodeReportColumns,
+  reportColumnsTransfer,
+  type ReportColumns,
+} from './bus/report-columns';
 export { MemoryShardLeases, RedisShardLeases } from './leases/shard-leases';
-export { anomalyEventSchema, EMERGENCE_TYPES, INCIDENT_STATUSES, incidentChangeSchema, incidentSchema, NARRATION_SOURCES, emergenceEventSchema, INTERACTION_KINDS, INTERACTION_OUTCOMES, interactionSchema, RISK_CLASSES, SEVERITIES, sampleReportSchema, topics, windowEventSchema, windowSummarySchema } from './bus/topics';
+export {
+  anomalyEventSchema,
+  EMERGENCE_TYPES,
+  INCIDENT_STATUSES,
+  incidentChangeSchema,
+  incidentSchema,
+  NARRATION_SOURCES,
+  emergenceEventSchema,
+  INTERACTION_KINDS,
+  INTERACTION_OUTCOMES,
+  interactionSchema,
+  RISK_CLASSES,
+  SEVERITIES,
+  sampleReportSchema,
+  topics,
+  windowEventSchema,
+  windowSummarySchema,
+} from './bus/topics';
 
 export type { CommonEnv } from './config/env';
 export type { ErrorCode, FieldIssue } from './errors';
@@ -47,7 +96,38 @@ export type { RateLimits } from './http/auth';
 export type { BucketRate } from './http/token-bucket';
 export type { BackendEnv, Backends, BackendOptions } from './backends';
 export type { RedisClient, RedisConnectOptions } from './redis-client';
-export type { AgentFilter, AgentRecord, AgentStatus, AgentStore, DocumentStore, EdgeSummary, LogStore, GraphWindow, IncidentFilter, IncidentStore, Page, PageRequest, Store, RangePercentiles, WindowHistory, WindowStore, WindowSummary } from './store/types';
+export type {
+  AgentFilter,
+  AgentRecord,
+  AgentStatus,
+  AgentStore,
+  DocumentStore,
+  EdgeSummary,
+  LogStore,
+  GraphWindow,
+  IncidentFilter,
+  IncidentStore,
+  Page,
+  PageRequest,
+  Store,
+  RangePercentiles,
+  WindowHistory,
+  WindowStore,
+  WindowSummary,
+} from './store/types';
 export type { ShardLeases } from './leases/shard-leases';
 export type { Bus, BusMessage, PayloadOf, SubscribeOptions, Subscription, Topic } from './bus/types';
-export type { AnomalyEvent, EmergenceEvent, Incident, IncidentAnomaly, IncidentChange, IncidentEmergence, IncidentStatus, Interaction, Narrative, SampleReport, TimelineEntry, WindowEvent } from './bus/topics';
+export type {
+  AnomalyEvent,
+  EmergenceEvent,
+  Incident,
+  IncidentAnomaly,
+  IncidentChange,
+  IncidentEmergence,
+  IncidentStatus,
+  Interaction,
+  Narrative,
+  SampleReport,
+  TimelineEntry,
+  WindowEvent,
+} from './bus/topics';

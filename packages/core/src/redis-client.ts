@@ -27,18 +27,23 @@ const DISCONNECT_TIMEOUT_MS = 100;
 export function connectRedis(options: RedisConnectOptions): RedisClient {
   let client: RedisClient;
   if (options.clusterNodes && options.clusterNodes.length > 0) {
-    client = new Cluster(
-      options.clusterNodes.map(parseNode),
-      {
-        enableAutoPipelining: true,
-        // A dead master: ioredis refreshes the slot map and retries, within maxRetriesPerRequest.
-        retryDelayOnFailover: 200,
-        retryDelayOnClusterDown: 200,
-        redisOptions: { maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, connectTimeout: 2_000, disconnectTimeout: DISCONNECT_TIMEOUT_MS },
+    client = new Cluster(options.clusterNodes.map(parseNode), {
+      enableAutoPipelining: true,
+      // A dead master: ioredis refreshes the slot map and retries, within maxRetriesPerRequest.
+      retryDelayOnFailover: 200,
+      retryDelayOnClusterDown: 200,
+      redisOptions: {
+        maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
+        connectTimeout: 2_000,
+        disconnectTimeout: DISCONNECT_TIMEOUT_MS,
       },
-    );
+    });
   } else if (options.url) {
-    client = new Redis(options.url, { maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, enableAutoPipelining: true, disconnectTimeout: DISCONNECT_TIMEOUT_MS });
+    client = new Redis(options.url, {
+      maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
+      enableAutoPipelining: true,
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
+    });
   } else {
     throw new Error('connectRedis needs a url or cluster nodes');
   }
@@ -64,7 +69,8 @@ export async function pingRedis(client: RedisClient): Promise<void> {
     return;
   }
   const info = String(await client.cluster('INFO'));
-  if (!/cluster_state:ok/.test(info)) throw new Error(`Redis Cluster is not ok: ${/cluster_state:\w+/.exec(info)?.[0] ?? 'no cluster_state'}`);
+  if (!/cluster_state:ok/.test(info))
+    throw new Error(`Redis Cluster is not ok: ${/cluster_state:\w+/.exec(info)?.[0] ?? 'no cluster_state'}`);
   // CLUSTER INFO came from one node; a PING to every master shows the ones this client cannot reach.
   await Promise.all((client as Cluster).nodes('master').map((node) => node.ping()));
 }
@@ -73,9 +79,19 @@ export async function pingRedis(client: RedisClient): Promise<void> {
  * Runs a command that names `key` where ioredis cannot see it (XINFO GROUPS, XGROUP CREATE: it routes them to any
  * node, which answers MOVED) on the node that holds the key: a cluster pipeline goes where its keyed commands go.
  */
-export async function callOnNodeOf(client: RedisClient, key: string, command: string, ...args: Array<string | number>): Promise<unknown> {
+export async function callOnNodeOf(
+  client: RedisClient,
+  key: string,
+  command: string,
+  ...args: Array<string | number>
+): Promise<unknown> {
   if (!client.isCluster) return client.call(command, ...args);
-  const results = (await client.pipeline().exists(key).call(command, ...args).exec()) ?? [];
+  const results =
+    (await client
+      .pipeline()
+      .exists(key)
+      .call(command, ...args)
+      .exec()) ?? [];
   const [error, reply] = results[1] ?? [new Error(`${command} on ${key}: pipeline aborted`), null];
   if (error) throw error;
   return reply;

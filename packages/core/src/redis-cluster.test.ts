@@ -58,7 +58,13 @@ describe('redis cluster', () => {
       // MAXLEN ~ trims whole stream nodes (100 entries each): the stream holds at most about 2 × MAXLEN.
       expect(length).toBeGreaterThanOrEqual(100);
       expect(length).toBeLessThanOrEqual(200);
-      const info = (await callOnNodeOf(redis, 'slow:bus:test-events:0', 'XINFO', 'STREAM', 'slow:bus:test-events:0')) as unknown[];
+      const info = (await callOnNodeOf(
+        redis,
+        'slow:bus:test-events:0',
+        'XINFO',
+        'STREAM',
+        'slow:bus:test-events:0',
+      )) as unknown[];
       const added = Number(info[info.indexOf('entries-added') + 1]);
       expect(added).toBe(2_000); // Redis counts every entry ever added: added − length were trimmed unread
       expect(await bus.lag(testTopic, 'slow')).toBeGreaterThan(0);
@@ -77,18 +83,36 @@ describe('redis cluster', () => {
       const key = 'durable:bus:test-events:0';
       await bus.publish(testTopic, 0, [{ n: 0, tag: 'e' }]);
       // The master holding the stream (the others answer MOVED).
-      const holders = await Promise.all(redis.nodes('master').map(async (node) => ((await node.exists(key).catch(() => 0)) === 1 ? node : undefined)));
+      const holders = await Promise.all(
+        redis.nodes('master').map(async (node) => ((await node.exists(key).catch(() => 0)) === 1 ? node : undefined)),
+      );
       const master = holders.find(Boolean)!;
       const masterId = String(await master.cluster('MYID'));
       const nodes = String(await master.cluster('NODES')).split('\n');
-      const replicaPort = Number(nodes.find((line) => line.split(' ')[3] === masterId)!.split(' ')[1]!.split('@')[0]!.split(':')[1]);
+      const replicaPort = Number(
+        nodes
+          .find((line) => line.split(' ')[3] === masterId)!
+          .split(' ')[1]!
+          .split('@')[0]!
+          .split(':')[1],
+      );
       await cluster.kill(replicaPort);
       try {
-        await expect(bus.publish(testTopic, 0, [{ n: 1, tag: 'e' }])).rejects.toThrow(/0 of 1 replicas acknowledged within 300 ms/);
+        await expect(bus.publish(testTopic, 0, [{ n: 1, tag: 'e' }])).rejects.toThrow(
+          /0 of 1 replicas acknowledged within 300 ms/,
+        );
       } finally {
         await cluster.restart(replicaPort);
       }
-      await waitFor(async () => bus.publish(testTopic, 0, [{ n: 2, tag: 'e' }]).then(() => true, () => false), 20_000, 'the replica back in sync');
+      await waitFor(
+        async () =>
+          bus.publish(testTopic, 0, [{ n: 2, tag: 'e' }]).then(
+            () => true,
+            () => false,
+          ),
+        20_000,
+        'the replica back in sync',
+      );
       await bus.close();
     }, 40_000);
   });
@@ -100,7 +124,9 @@ describe('redis cluster', () => {
       for (let shard = 0; shard < 16; shard++) await bus.publish(testTopic, shard, [{ n: shard, tag: 'e' }]);
       const store = new RedisStore({ redis, prefix: 'spread', windowRetentionMs: 60_000 });
       await store.agents.upsert([agent('a-1'), agent('a-2')]);
-      const holders = await Promise.all(redis.nodes('master').map(async (node) => (await node.keys('spread:*')).sort()));
+      const holders = await Promise.all(
+        redis.nodes('master').map(async (node) => (await node.keys('spread:*')).sort()),
+      );
       const busHolders = holders.filter((keys) => keys.some((key) => key.startsWith('spread:bus:')));
       expect(busHolders).toHaveLength(3);
       const registry = holders.filter((keys) => keys.includes('spread:{agents}'));

@@ -1,4 +1,16 @@
-import { AGENT_ID_PATTERN, AMOUNT_METRICS, COUNT_METRICS, INTERACTION_KINDS, INTERACTION_OUTCOMES, NAME_PATTERN, QUALITY_SCORES, REPORT_DEFAULTS, REPORT_LIMITS, type Interaction, type Report } from '@swarmscope/protocol';
+import {
+  AGENT_ID_PATTERN,
+  AMOUNT_METRICS,
+  COUNT_METRICS,
+  INTERACTION_KINDS,
+  INTERACTION_OUTCOMES,
+  NAME_PATTERN,
+  QUALITY_SCORES,
+  REPORT_DEFAULTS,
+  REPORT_LIMITS,
+  type Interaction,
+  type Report,
+} from '@swarmscope/protocol';
 import { z } from 'zod';
 import { MAX_METRIC_MAGNITUDE, metricValue } from './validation';
 
@@ -16,7 +28,10 @@ export const agentIdSchema = z
   .max(REPORT_LIMITS.idLength, { error: `must be at most ${REPORT_LIMITS.idLength} characters`, abort: true })
   .regex(AGENT_ID_PATTERN, 'may only hold letters, digits and . _ : -');
 
-const labelSchema = z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(REPORT_LIMITS.idLength, `must be at most ${REPORT_LIMITS.idLength} characters`);
+const labelSchema = z
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(REPORT_LIMITS.idLength, `must be at most ${REPORT_LIMITS.idLength} characters`);
 /**
  * Pools are names other services act on (autoscaler policies, `/policies/:pool`, Kubernetes targets): the id charset,
  * so a pool name one service accepts is one every service can use.
@@ -50,7 +65,12 @@ export const STANDARD_NAMES: ReadonlySet<string> = new Set([...COUNTS, ...AMOUNT
 function withoutProtoKey<S extends z.ZodType>(schema: S) {
   return z.preprocess((value, context) => {
     if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')) {
-      context.addIssue({ code: 'custom', path: ['__proto__'], message: 'a reserved name (__proto__), not allowed here', input: value });
+      context.addIssue({
+        code: 'custom',
+        path: ['__proto__'],
+        message: 'a reserved name (__proto__), not allowed here',
+        input: value,
+      });
     }
     return value;
   }, schema);
@@ -62,32 +82,45 @@ const finite = metricValue;
 // Name → value maps are objects with a catchall whose names are checked in the refinement: the same maps as
 // `z.record(name, value)`, but half the cost (zod compiles object schemas; a record runs a schema per key), and every
 // report of every agent passes here.
-export const metricsSchema = withoutProtoKey(z
-  .object({})
-  .catchall(finite)
-  .superRefine((metrics, context) => {
-    const names = Object.keys(metrics);
-    if (names.length > REPORT_LIMITS.metricsPerReport) context.addIssue({ code: 'custom', message: `at most ${REPORT_LIMITS.metricsPerReport} metrics per report` });
-    for (const name of names) {
-      const problem = nameProblem(name) ?? standardValueProblem(name, metrics[name]!);
-      if (problem) context.addIssue({ code: 'custom', path: [name], message: problem });
-    }
-    if (metrics.errors !== undefined && metrics.requests !== undefined && metrics.errors > metrics.requests) {
-      context.addIssue({ code: 'custom', path: ['errors'], message: `must not exceed requests (${metrics.requests})` });
-    }
-  }));
+export const metricsSchema = withoutProtoKey(
+  z
+    .object({})
+    .catchall(finite)
+    .superRefine((metrics, context) => {
+      const names = Object.keys(metrics);
+      if (names.length > REPORT_LIMITS.metricsPerReport)
+        context.addIssue({ code: 'custom', message: `at most ${REPORT_LIMITS.metricsPerReport} metrics per report` });
+      for (const name of names) {
+        const problem = nameProblem(name) ?? standardValueProblem(name, metrics[name]!);
+        if (problem) context.addIssue({ code: 'custom', path: [name], message: problem });
+      }
+      if (metrics.errors !== undefined && metrics.requests !== undefined && metrics.errors > metrics.requests) {
+        context.addIssue({
+          code: 'custom',
+          path: ['errors'],
+          message: `must not exceed requests (${metrics.requests})`,
+        });
+      }
+    }),
+);
 
-export const qualitySchema = withoutProtoKey(z
-  .object({})
-  .catchall(finite.min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'))
-  .superRefine((quality, context) => {
-    const names = Object.keys(quality);
-    if (names.length > REPORT_LIMITS.qualityPerReport) context.addIssue({ code: 'custom', message: `at most ${REPORT_LIMITS.qualityPerReport} quality scores per report` });
-    for (const name of names) {
-      const problem = nameProblem(name);
-      if (problem) context.addIssue({ code: 'custom', path: [name], message: problem });
-    }
-  }));
+export const qualitySchema = withoutProtoKey(
+  z
+    .object({})
+    .catchall(finite.min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'))
+    .superRefine((quality, context) => {
+      const names = Object.keys(quality);
+      if (names.length > REPORT_LIMITS.qualityPerReport)
+        context.addIssue({
+          code: 'custom',
+          message: `at most ${REPORT_LIMITS.qualityPerReport} quality scores per report`,
+        });
+      for (const name of names) {
+        const problem = nameProblem(name);
+        if (problem) context.addIssue({ code: 'custom', path: [name], message: problem });
+      }
+    }),
+);
 
 const count = finite.int('must be a whole number ≥ 0').min(0, 'must be a whole number ≥ 0');
 
@@ -101,31 +134,54 @@ const toolUsageSchema = z
     { error: 'must be an object {"calls", "errors?", "durationSeconds?"}' },
   )
   .superRefine((usage, context) => {
-    if (usage.errors !== undefined && usage.errors > usage.calls) context.addIssue({ code: 'custom', path: ['errors'], message: `must not exceed calls (${usage.calls})` });
+    if (usage.errors !== undefined && usage.errors > usage.calls)
+      context.addIssue({ code: 'custom', path: ['errors'], message: `must not exceed calls (${usage.calls})` });
   });
 
 /** Tool (function) usage by tool name: the per-name breakdown of `tool_calls`. Name problems are reported at `tools`. */
-export const toolsSchema = withoutProtoKey(z
-  .record(z.string(), toolUsageSchema, {
-    // Only for the map itself: the usages keep their own messages.
-    error: (issue) => (issue.code === 'invalid_type' ? 'must be an object of tool name → {"calls", "errors?", "durationSeconds?"}' : undefined),
-  })
-  .superRefine((tools, context) => {
-    const names = Object.keys(tools);
-    if (names.length > REPORT_LIMITS.toolsPerReport) context.addIssue({ code: 'custom', message: `at most ${REPORT_LIMITS.toolsPerReport} tools per report, got ${names.length}` });
-    for (const name of names) {
-      if (name.length === 0) context.addIssue({ code: 'custom', message: 'tool name must not be empty' });
-      else if (name.length > REPORT_LIMITS.toolNameLength) {
-        context.addIssue({ code: 'custom', message: `tool name must be at most ${REPORT_LIMITS.toolNameLength} characters, got ${name.length} ("${name.slice(0, 32)}…")` });
+export const toolsSchema = withoutProtoKey(
+  z
+    .record(z.string(), toolUsageSchema, {
+      // Only for the map itself: the usages keep their own messages.
+      error: (issue) =>
+        issue.code === 'invalid_type'
+          ? 'must be an object of tool name → {"calls", "errors?", "durationSeconds?"}'
+          : undefined,
+    })
+    .superRefine((tools, context) => {
+      const names = Object.keys(tools);
+      if (names.length > REPORT_LIMITS.toolsPerReport)
+        context.addIssue({
+          code: 'custom',
+          message: `at most ${REPORT_LIMITS.toolsPerReport} tools per report, got ${names.length}`,
+        });
+      for (const name of names) {
+        if (name.length === 0) context.addIssue({ code: 'custom', message: 'tool name must not be empty' });
+        else if (name.length > REPORT_LIMITS.toolNameLength) {
+          context.addIssue({
+            code: 'custom',
+            message: `tool name must be at most ${REPORT_LIMITS.toolNameLength} characters, got ${name.length} ("${name.slice(0, 32)}…")`,
+          });
+        }
       }
-    }
-  }));
+    }),
+);
 
-export const labelsSchema = withoutProtoKey(z
-  .record(z.string().max(REPORT_LIMITS.nameLength, `label name must be at most ${REPORT_LIMITS.nameLength} characters`), z.string().max(REPORT_LIMITS.labelValueLength, `must be at most ${REPORT_LIMITS.labelValueLength} characters`))
-  .refine((labels) => Object.keys(labels).length <= REPORT_LIMITS.labelsPerAgent, `at most ${REPORT_LIMITS.labelsPerAgent} labels`));
+export const labelsSchema = withoutProtoKey(
+  z
+    .record(
+      z.string().max(REPORT_LIMITS.nameLength, `label name must be at most ${REPORT_LIMITS.nameLength} characters`),
+      z.string().max(REPORT_LIMITS.labelValueLength, `must be at most ${REPORT_LIMITS.labelValueLength} characters`),
+    )
+    .refine(
+      (labels) => Object.keys(labels).length <= REPORT_LIMITS.labelsPerAgent,
+      `at most ${REPORT_LIMITS.labelsPerAgent} labels`,
+    ),
+);
 
-const timestampSchema = z.number({ error: 'must be a number (epoch milliseconds)' }).int('must be whole epoch milliseconds');
+const timestampSchema = z
+  .number({ error: 'must be a number (epoch milliseconds)' })
+  .int('must be whole epoch milliseconds');
 
 /** One report of the batch path, as the SDK sends it. */
 export const reportSchema = z.strictObject({
@@ -156,10 +212,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype !== null && Object.getPrototypeOf(prototype) === null;
 }
 
-const isBoundedNumber = (value: unknown): value is number => typeof value === 'number' && value >= -MAX_METRIC_MAGNITUDE && value <= MAX_METRIC_MAGNITUDE;
+const isBoundedNumber = (value: unknown): value is number =>
+  typeof value === 'number' && value >= -MAX_METRIC_MAGNITUDE && value <= MAX_METRIC_MAGNITUDE;
 
-const isId = (value: unknown): boolean => typeof value === 'string' && value.length >= 1 && value.length <= REPORT_LIMITS.idLength && AGENT_ID_PATTERN.test(value);
-const isLabel = (value: unknown): boolean => typeof value === 'string' && value.length >= 1 && value.length <= REPORT_LIMITS.idLength;
+const isId = (value: unknown): boolean =>
+  typeof value === 'string' &&
+  value.length >= 1 &&
+  value.length <= REPORT_LIMITS.idLength &&
+  AGENT_ID_PATTERN.test(value);
+const isLabel = (value: unknown): boolean =>
+  typeof value === 'string' && value.length >= 1 && value.length <= REPORT_LIMITS.idLength;
 const isCount = (value: unknown): boolean => isBoundedNumber(value) && Number.isSafeInteger(value) && value >= 0;
 
 function isPlainValidMetrics(value: unknown): boolean {
@@ -167,7 +229,13 @@ function isPlainValidMetrics(value: unknown): boolean {
   let names = 0;
   for (const name in value) {
     const number = value[name];
-    if (++names > REPORT_LIMITS.metricsPerReport || !isBoundedNumber(number) || nameProblem(name) !== undefined || standardValueProblem(name, number) !== undefined) return false;
+    if (
+      ++names > REPORT_LIMITS.metricsPerReport ||
+      !isBoundedNumber(number) ||
+      nameProblem(name) !== undefined ||
+      standardValueProblem(name, number) !== undefined
+    )
+      return false;
   }
   const { errors, requests } = value as Record<string, number | undefined>;
   return errors === undefined || requests === undefined || errors <= requests;
@@ -178,7 +246,13 @@ function isPlainValidQuality(value: unknown): boolean {
   let names = 0;
   for (const name in value) {
     const score = value[name];
-    if (++names > REPORT_LIMITS.qualityPerReport || typeof score !== 'number' || !(score >= 0 && score <= 1) || nameProblem(name) !== undefined) return false;
+    if (
+      ++names > REPORT_LIMITS.qualityPerReport ||
+      typeof score !== 'number' ||
+      !(score >= 0 && score <= 1) ||
+      nameProblem(name) !== undefined
+    )
+      return false;
   }
   return true;
 }
@@ -188,10 +262,18 @@ function isPlainValidTools(value: unknown): boolean {
   let names = 0;
   for (const name in value) {
     const usage = value[name];
-    if (++names > REPORT_LIMITS.toolsPerReport || name.length === 0 || name.length > REPORT_LIMITS.toolNameLength || name === '__proto__' || !isPlainObject(usage)) return false;
+    if (
+      ++names > REPORT_LIMITS.toolsPerReport ||
+      name.length === 0 ||
+      name.length > REPORT_LIMITS.toolNameLength ||
+      name === '__proto__' ||
+      !isPlainObject(usage)
+    )
+      return false;
     for (const key in usage) if (key !== 'calls' && key !== 'errors' && key !== 'durationSeconds') return false;
     const { calls, errors, durationSeconds } = usage;
-    if (!isCount(calls) || (errors !== undefined && !(isCount(errors) && (errors as number) <= (calls as number)))) return false;
+    if (!isCount(calls) || (errors !== undefined && !(isCount(errors) && (errors as number) <= (calls as number))))
+      return false;
     if (durationSeconds !== undefined && !(isBoundedNumber(durationSeconds) && durationSeconds >= 0)) return false;
   }
   return true;
@@ -202,7 +284,8 @@ function isPlainValidLabels(value: unknown): boolean {
   let names = 0;
   for (const name in value) {
     const label = value[name];
-    if (++names > REPORT_LIMITS.labelsPerAgent || name.length > REPORT_LIMITS.nameLength || name === '__proto__') return false;
+    if (++names > REPORT_LIMITS.labelsPerAgent || name.length > REPORT_LIMITS.nameLength || name === '__proto__')
+      return false;
     if (typeof label !== 'string' || label.length > REPORT_LIMITS.labelValueLength) return false;
   }
   return true;
@@ -237,8 +320,14 @@ export const interactionInputSchema = z.strictObject({
   outcome: z.enum(INTERACTION_OUTCOMES, { error: `must be one of ${INTERACTION_OUTCOMES.join(', ')}` }),
   latencySeconds: finite.min(0, 'must be ≥ 0'),
   timestamp: timestampSchema.optional(),
-  traceId: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits (a W3C trace id)').optional(),
-  spanId: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits (a W3C span id)').optional(),
+  traceId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits (a W3C trace id)')
+    .optional(),
+  spanId: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits (a W3C span id)')
+    .optional(),
 });
 
 /** The seed path `POST /agents/:id/metrics`: one report of a registered agent. */
@@ -256,7 +345,6 @@ export const registerSchema = z.strictObject({
   labels: labelsSchema.optional(),
 });
 
-
 /** `POST /detect/:agentId` (anomaly-detector): a report of the agent the path names, scored at once. */
 export const detectReportSchema = reportSchema.omit({ agentId: true });
 
@@ -273,4 +361,7 @@ export const analyzeInteractionSchema = interactionInputSchema.extend({
 
 // What the schemas accept is what the protocol's types describe: a field added to one side only fails the build.
 type Fits<Target, Value extends Target> = Value;
-export type InputConformance = [Fits<Report, z.infer<typeof reportSchema>>, Fits<Interaction, z.infer<typeof interactionInputSchema>>];
+export type InputConformance = [
+  Fits<Report, z.infer<typeof reportSchema>>,
+  Fits<Interaction, z.infer<typeof interactionInputSchema>>,
+];

@@ -42,7 +42,11 @@ export interface ServiceProcess {
  * a busy port, an unreachable backend) prints ONE line, `<service>: <what is wrong and what to set>`, and exits 2;
  * anything else prints its stack and exits 1.
  */
-export function runServiceProcess(service: string, start: () => Promise<ServiceProcess>, tracing: { shutdown(): Promise<void> }): void {
+export function runServiceProcess(
+  service: string,
+  start: () => Promise<ServiceProcess>,
+  tracing: { shutdown(): Promise<void> },
+): void {
   boundHeapGrowth();
   start().then(
     ({ logger, stop }) => {

@@ -22,16 +22,25 @@ export function startupFailureLine(error: unknown): string | undefined {
 }
 
 /** What `listen` failed with, as one line naming the port and the variable that moves it. */
-export function listenFailure(error: NodeJS.ErrnoException, where: { port: number; host: string; portVariable?: string | undefined }): Error {
+export function listenFailure(
+  error: NodeJS.ErrnoException,
+  where: { port: number; host: string; portVariable?: string | undefined },
+): Error {
   const moveIt = where.portVariable ? `set ${where.portVariable} to a free port` : 'choose another port';
   switch (error.code) {
     case 'EADDRINUSE':
-      return new StartupError(`port ${where.port} on ${where.host} is already in use (EADDRINUSE: is Swarmscope already running?): stop what holds it, or ${moveIt}`);
+      return new StartupError(
+        `port ${where.port} on ${where.host} is already in use (EADDRINUSE: is Swarmscope already running?): stop what holds it, or ${moveIt}`,
+      );
     case 'EACCES':
-      return new StartupError(`port ${where.port} on ${where.host} needs privileges this process lacks: ${moveIt} (above 1023)`);
+      return new StartupError(
+        `port ${where.port} on ${where.host} needs privileges this process lacks: ${moveIt} (above 1023)`,
+      );
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
-      return new StartupError(`cannot listen on host ${JSON.stringify(where.host)} (${error.code}): set HOST to an address of this machine (e.g. 127.0.0.1 or 0.0.0.0)`);
+      return new StartupError(
+        `cannot listen on host ${JSON.stringify(where.host)} (${error.code}): set HOST to an address of this machine (e.g. 127.0.0.1 or 0.0.0.0)`,
+      );
     default:
       return error;
   }

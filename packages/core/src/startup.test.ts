@@ -17,7 +17,9 @@ describe('a start refused for a known cause', () => {
     try {
       const refused = listen(() => {}, { port, host: '127.0.0.1', portVariable: 'ANOMALY_DETECTOR_PORT' });
       await expect(refused).rejects.toThrow(StartupError);
-      await expect(refused).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use (EADDRINUSE: is Swarmscope already running?): stop what holds it, or set ANOMALY_DETECTOR_PORT to a free port`);
+      await expect(refused).rejects.toThrow(
+        `port ${port} on 127.0.0.1 is already in use (EADDRINUSE: is Swarmscope already running?): stop what holds it, or set ANOMALY_DETECTOR_PORT to a free port`,
+      );
     } finally {
       await new Promise((resolve) => holder.close(resolve));
     }
@@ -34,13 +36,19 @@ describe('a start refused for a known cause', () => {
     const env = parseEnv(commonEnv, { REDIS_URL: `redis://:secret@127.0.0.1:${port}` });
     const opening = openBackends({ env, windowRetentionMs: 60_000, logger });
     await expect(opening).rejects.toThrow(StartupError);
-    await expect(opening).rejects.toThrow(new RegExp(`^Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} is unreachable \\(.*ECONNREFUSED.*\\): start it, or set REDIS_URL`));
+    await expect(opening).rejects.toThrow(
+      new RegExp(
+        `^Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} is unreachable \\(.*ECONNREFUSED.*\\): start it, or set REDIS_URL`,
+      ),
+    );
   });
 
   it('refuses backends whose Redis Cluster does not answer, naming REDIS_CLUSTER_NODES', async () => {
     const port = await freePort();
     const env = parseEnv(commonEnv, { REDIS_CLUSTER_NODES: `127.0.0.1:${port}` });
-    await expect(openBackends({ env, windowRetentionMs: 60_000, logger })).rejects.toThrow(/^Redis Cluster at 127\.0\.0\.1:\d+ is unreachable .*set REDIS_CLUSTER_NODES/);
+    await expect(openBackends({ env, windowRetentionMs: 60_000, logger })).rejects.toThrow(
+      /^Redis Cluster at 127\.0\.0\.1:\d+ is unreachable .*set REDIS_CLUSTER_NODES/,
+    );
   });
 
   it('refuses REDIS_URL and REDIS_CLUSTER_NODES together', async () => {
@@ -56,7 +64,11 @@ describe('a start refused for a known cause', () => {
     afterAll(() => redis.stop());
 
     it('opens the Redis backends the environment names, and memory ones when it names none', async () => {
-      const onRedis = await openBackends({ env: parseEnv(commonEnv, { REDIS_URL: redis.url }), windowRetentionMs: 60_000, logger });
+      const onRedis = await openBackends({
+        env: parseEnv(commonEnv, { REDIS_URL: redis.url }),
+        windowRetentionMs: 60_000,
+        logger,
+      });
       expect([onRedis.store.kind, onRedis.bus.kind]).toEqual(['redis', 'redis']);
       await onRedis.close();
       const inMemory = await openBackends({ env: parseEnv(commonEnv, {}), windowRetentionMs: 60_000, logger });

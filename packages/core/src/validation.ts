@@ -15,7 +15,11 @@ export function toFieldIssues(error: z.ZodError, prefix: ReadonlyArray<PropertyK
 }
 
 /** Parses `input` with `schema` or throws a 400 HttpError naming the fields. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, prefix: ReadonlyArray<PropertyKey> = []): z.infer<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  prefix: ReadonlyArray<PropertyKey> = [],
+): z.infer<S> {
   const result = schema.safeParse(input);
   if (!result.success) throw invalidFields(toFieldIssues(result.error, prefix));
   return result.data;

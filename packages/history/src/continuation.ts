@@ -6,7 +6,10 @@ import type { AnomalyEvent } from '@swarmscope/core';
  * baseline, so each gets a `resolved` event at the restart saying why, and a problem that persists opens a new anomaly
  * once the agent's baseline is learned again. Pure: events and time in, events out.
  */
-export function continueAnomalies(events: readonly AnomalyEvent[], restartedAt: number): { replay: AnomalyEvent[]; close: AnomalyEvent[] } {
+export function continueAnomalies(
+  events: readonly AnomalyEvent[],
+  restartedAt: number,
+): { replay: AnomalyEvent[]; close: AnomalyEvent[] } {
   const replay = [...events].sort((a, b) => a.time - b.time || rank(a) - rank(b));
   const latest = new Map<string, AnomalyEvent>();
   for (const event of replay) latest.set(event.id, event);

@@ -1,4 +1,12 @@
-import type { AgentStore, GraphWindow, Incident, IncidentStore, Store, WindowStore, WindowSummary } from '@swarmscope/core';
+import type {
+  AgentStore,
+  GraphWindow,
+  Incident,
+  IncidentStore,
+  Store,
+  WindowStore,
+  WindowSummary,
+} from '@swarmscope/core';
 import type { History } from './history';
 
 /**

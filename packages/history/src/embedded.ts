@@ -21,7 +21,12 @@ export async function withHistory(
   backends: Backends,
   options: { dataDir: string; logger: Logger; onFault?: (fault: HistoryFaultError) => void },
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ backends: Backends; history: History; maintenance: Maintenance; restored: { agents: number; incidents: number } }> {
+): Promise<{
+  backends: Backends;
+  history: History;
+  maintenance: Maintenance;
+  restored: { agents: number; incidents: number };
+}> {
   const retention = retentionFrom(env);
   const history = await History.open(options);
   const restored = await restoreInto(backends.store, history);

@@ -17,12 +17,41 @@ import { openHistoryDb } from './open';
 import { TOOL_USAGE_COLUMNS } from './tool-usage';
 import { WINDOW_QUANTILES, hourlyRange, rangePercentiles, windowRange } from './window-reads';
 import {
-  AGENT_COLUMNS, ANOMALY_COLUMNS, DECISION_COLUMNS, EDGE_COLUMNS, EMERGENCE_COLUMNS, INCIDENT_COLUMNS, POLICY_COLUMNS, TIMELINE_COLUMNS,
-  WINDOW_COLUMNS, agentOf, agentRow, anomalyRow, edgeRows, emergenceRow, incidentRow, timelineRows, windowRow,
-  type Columns, type Row,
+  AGENT_COLUMNS,
+  ANOMALY_COLUMNS,
+  DECISION_COLUMNS,
+  EDGE_COLUMNS,
+  EMERGENCE_COLUMNS,
+  INCIDENT_COLUMNS,
+  POLICY_COLUMNS,
+  TIMELINE_COLUMNS,
+  WINDOW_COLUMNS,
+  agentOf,
+  agentRow,
+  anomalyRow,
+  edgeRows,
+  emergenceRow,
+  incidentRow,
+  timelineRows,
+  windowRow,
+  type Columns,
+  type Row,
 } from './rows';
 
-export type Table = 'agents' | 'windows' | 'windows_hourly' | 'series_windows' | 'series_windows_hourly' | 'edges' | 'tool_usage' | 'anomaly_events' | 'emergence_events' | 'incidents' | 'incident_timeline' | 'scaling_decisions' | 'policies';
+export type Table =
+  | 'agents'
+  | 'windows'
+  | 'windows_hourly'
+  | 'series_windows'
+  | 'series_windows_hourly'
+  | 'edges'
+  | 'tool_usage'
+  | 'anomaly_events'
+  | 'emergence_events'
+  | 'incidents'
+  | 'incident_timeline'
+  | 'scaling_decisions'
+  | 'policies';
 
 const TABLE_COLUMNS: Record<Table, { columns: Columns; replace?: string }> = {
   agents: { columns: AGENT_COLUMNS, replace: 'id' },
@@ -100,8 +129,14 @@ export class History {
   writeWindows(entries: ReadonlyArray<{ key: string; window: WindowSummary }>): Promise<void> {
     const at = this.now();
     const rows = entries.map((e) => windowRow(e.key, e.window, at));
-    this.push('series_windows', rows.filter((row) => row.kind !== 'agent'));
-    return this.enqueue('windows', rows.filter((row) => row.kind === 'agent'));
+    this.push(
+      'series_windows',
+      rows.filter((row) => row.kind !== 'agent'),
+    );
+    return this.enqueue(
+      'windows',
+      rows.filter((row) => row.kind === 'agent'),
+    );
   }
 
   writeGraph(windows: readonly GraphWindow[]): Promise<void> {
@@ -122,18 +157,25 @@ export class History {
   }
 
   writeIncidents(incidents: readonly Incident[]): Promise<void> {
-    for (const incident of incidents) this.batch.before.push({ sql: 'DELETE FROM incident_timeline WHERE incident_id = $1', params: [incident.id] });
+    for (const incident of incidents)
+      this.batch.before.push({ sql: 'DELETE FROM incident_timeline WHERE incident_id = $1', params: [incident.id] });
     this.push('incident_timeline', incidents.flatMap(timelineRows));
     return this.enqueue('incidents', incidents.map(incidentRow));
   }
 
   writeDecisions(decisions: ReadonlyArray<{ time: number; pool: string; decision: unknown }>): Promise<void> {
-    return this.enqueue('scaling_decisions', decisions.map((d) => ({ time: d.time, pool: d.pool, payload: JSON.stringify(d.decision) })));
+    return this.enqueue(
+      'scaling_decisions',
+      decisions.map((d) => ({ time: d.time, pool: d.pool, payload: JSON.stringify(d.decision) })),
+    );
   }
 
   writePolicies(policies: ReadonlyArray<{ pool: string; policy: unknown }>): Promise<void> {
     const at = this.now();
-    return this.enqueue('policies', policies.map((p) => ({ pool: p.pool, updated_at: at, payload: JSON.stringify(p.policy) })));
+    return this.enqueue(
+      'policies',
+      policies.map((p) => ({ pool: p.pool, updated_at: at, payload: JSON.stringify(p.policy) })),
+    );
   }
 
   /** Persists the anomaly and emergence topics from now on (a consumer group of its own; acks after the commit). */
@@ -182,12 +224,17 @@ export class History {
   }
 
   async decisions(limit: number): Promise<unknown[]> {
-    const rows = await this.select('SELECT payload FROM scaling_decisions ORDER BY time DESC LIMIT $1', [String(limit)]);
+    const rows = await this.select('SELECT payload FROM scaling_decisions ORDER BY time DESC LIMIT $1', [
+      String(limit),
+    ]);
     return rows.map((row) => JSON.parse(String(row.payload)) as unknown);
   }
 
   async anomalyEvents(fromMs: number, toMs: number): Promise<AnomalyEvent[]> {
-    const rows = await this.select('SELECT payload FROM anomaly_events WHERE time BETWEEN $1 AND $2 ORDER BY time', [String(fromMs), String(toMs)]);
+    const rows = await this.select('SELECT payload FROM anomaly_events WHERE time BETWEEN $1 AND $2 ORDER BY time', [
+      String(fromMs),
+      String(toMs),
+    ]);
     return rows.map((row) => JSON.parse(String(row.payload)) as AnomalyEvent);
   }
 
@@ -203,7 +250,10 @@ export class History {
   }
 
   async emergenceEvents(fromMs: number, toMs: number): Promise<EmergenceEvent[]> {
-    const rows = await this.select('SELECT payload FROM emergence_events WHERE time BETWEEN $1 AND $2 ORDER BY time', [String(fromMs), String(toMs)]);
+    const rows = await this.select('SELECT payload FROM emergence_events WHERE time BETWEEN $1 AND $2 ORDER BY time', [
+      String(fromMs),
+      String(toMs),
+    ]);
     return rows.map((row) => JSON.parse(String(row.payload)) as EmergenceEvent);
   }
 
@@ -222,7 +272,12 @@ export class History {
    * the fleet (within 1 % for any range); for an agent the sample-weighted mean of its windows' p50/p95/p99 (a
    * RangeError for other quantiles). See rangePercentiles.
    */
-  latencyPercentiles(key: string, fromMs: number, toMs: number, quantiles: readonly number[] = WINDOW_QUANTILES): Promise<RangePercentiles> {
+  latencyPercentiles(
+    key: string,
+    fromMs: number,
+    toMs: number,
+    quantiles: readonly number[] = WINDOW_QUANTILES,
+  ): Promise<RangePercentiles> {
     return rangePercentiles((sql, params) => this.select(sql, params), key, fromMs, toMs, quantiles);
   }
 
@@ -256,7 +311,8 @@ export class History {
   async close(): Promise<void> {
     if (this.closed) return;
     await Promise.all(this.subscriptions.map((s) => s.close()));
-    if (!this.faulted) await this.flush().catch((error: unknown) => this.logger.error({ err: error }, 'history: last flush failed'));
+    if (!this.faulted)
+      await this.flush().catch((error: unknown) => this.logger.error({ err: error }, 'history: last flush failed'));
     this.closed = true;
     await this.flushing;
     this.db.closeSync();
@@ -287,21 +343,25 @@ export class History {
     const waiting = this.waiting;
     this.batch = { rows: new Map(), before: [] };
     this.waiting = [];
-    this.flushing = this.commit(batch).then(
-      () => {
-        this.lastError = undefined;
-        for (const [table, rows] of batch.rows) this.rowsWritten.set(table, (this.rowsWritten.get(table) ?? 0) + rows.length);
-        for (const w of waiting) w.resolve();
-      },
-      (error: unknown) => {
-        this.lastError = error;
-        if (!(error instanceof HistoryFaultError)) this.logger.error({ err: error, path: this.path }, 'history: write failed');
-        for (const w of waiting) w.reject(error);
-      },
-    ).finally(() => {
-      this.flushing = undefined;
-      this.kick();
-    });
+    this.flushing = this.commit(batch)
+      .then(
+        () => {
+          this.lastError = undefined;
+          for (const [table, rows] of batch.rows)
+            this.rowsWritten.set(table, (this.rowsWritten.get(table) ?? 0) + rows.length);
+          for (const w of waiting) w.resolve();
+        },
+        (error: unknown) => {
+          this.lastError = error;
+          if (!(error instanceof HistoryFaultError))
+            this.logger.error({ err: error, path: this.path }, 'history: write failed');
+          for (const w of waiting) w.reject(error);
+        },
+      )
+      .finally(() => {
+        this.flushing = undefined;
+        this.kick();
+      });
   }
 
   private queue: Promise<unknown> = Promise.resolve();
@@ -311,7 +371,10 @@ export class History {
    * the disk underneath turns into the store's fault: reported once, and every later sequence refused with it.
    */
   private serialised<T>(work: () => Promise<T>): Promise<T> {
-    const guarded = () => (this.faulted ? Promise.reject(this.faulted) : work().catch((error: unknown) => Promise.reject(this.faultFrom(error))));
+    const guarded = () =>
+      this.faulted
+        ? Promise.reject(this.faulted)
+        : work().catch((error: unknown) => Promise.reject(this.faultFrom(error)));
     const run = this.queue.then(guarded, guarded);
     this.queue = run.catch(() => undefined);
     return run;
@@ -321,7 +384,10 @@ export class History {
     if (this.faulted || error instanceof HistoryFaultError) return this.faulted ?? error;
     const problem = storageProblem(error);
     if (!problem) return error;
-    this.faulted = new HistoryFaultError(this.path, `${problem} (${firstLine(error)}); stopped writing: free space or point SWARMSCOPE_DATA_DIR at another disk, then start again`);
+    this.faulted = new HistoryFaultError(
+      this.path,
+      `${problem} (${firstLine(error)}); stopped writing: free space or point SWARMSCOPE_DATA_DIR at another disk, then start again`,
+    );
     this.logger.error({ err: error, path: this.path }, `history: ${problem}`);
     this.options.onFault?.(this.faulted);
     return this.faulted;

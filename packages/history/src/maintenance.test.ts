@@ -15,7 +15,9 @@ describe('retention settings', () => {
     expect(parseDuration('X', '7d')).toBe(7 * DAY);
     expect(parseDuration('X', '36h')).toBe(36 * HOUR_MS);
     expect(parseDuration('X', '90m')).toBe(90 * 60_000);
-    expect(() => parseDuration('RETENTION_RAW', '7 days')).toThrow('RETENTION_RAW: expected a duration like 7d, 36h or 90m, got "7 days"');
+    expect(() => parseDuration('RETENTION_RAW', '7 days')).toThrow(
+      'RETENTION_RAW: expected a duration like 7d, 36h or 90m, got "7 days"',
+    );
     expect(() => parseDuration('RETENTION_RAW', '0d')).toThrow('RETENTION_RAW');
     expect(retentionFrom({})).toEqual({ rawMs: 7 * DAY, rollupMs: 90 * DAY, eventsMs: 90 * DAY });
   });
@@ -32,20 +34,35 @@ describe('maintenance jobs', () => {
     const old = [0, 1, 2].map((m) => ({ key: 'pool:support', window: window(m * 60_000) }));
     const recent = { key: 'pool:support', window: window(now - HOUR_MS) };
     const current = { key: 'pool:support', window: window(now) };
-    await history.writeWindows([...old, recent, current, { key: 'agent:a-1', window: window(HOUR_MS) }, { key: 'agent:a-1', window: window(now - HOUR_MS) }]);
+    await history.writeWindows([
+      ...old,
+      recent,
+      current,
+      { key: 'agent:a-1', window: window(HOUR_MS) },
+      { key: 'agent:a-1', window: window(now - HOUR_MS) },
+    ]);
     // The pool's hour 0 and the agent's hour 1 (their minutes dropped), and the pool's last complete hour (its minute
     // kept); neither the agent's recent hour nor the hour in progress.
     expect(await rollUpOldWindows(history, now, retention)).toBe(3);
     expect(await history.select('SELECT key, start, duration_ms, count FROM windows_hourly')).toEqual([
       { key: 'agent:a-1', start: String(HOUR_MS), duration_ms: String(HOUR_MS), count: 10 },
     ]);
-    expect(await history.select('SELECT key, start, duration_ms, count FROM series_windows_hourly ORDER BY start')).toEqual([
+    expect(
+      await history.select('SELECT key, start, duration_ms, count FROM series_windows_hourly ORDER BY start'),
+    ).toEqual([
       { key: 'pool:support', start: '0', duration_ms: String(HOUR_MS), count: 30 },
       { key: 'pool:support', start: String(now - HOUR_MS), duration_ms: String(HOUR_MS), count: 10 },
     ]);
-    expect(await history.select('SELECT start FROM series_windows ORDER BY start')).toEqual([{ start: String(now - HOUR_MS) }, { start: String(now) }]);
+    expect(await history.select('SELECT start FROM series_windows ORDER BY start')).toEqual([
+      { start: String(now - HOUR_MS) },
+      { start: String(now) },
+    ]);
     // Windows as closed: the minutes where they are kept, the hour where they are gone.
-    expect((await history.windows('pool:support', 0, now)).map((w) => [w.start, w.durationMs])).toEqual([[0, HOUR_MS], [now - HOUR_MS, 60_000], [now, 60_000]]);
+    expect((await history.windows('pool:support', 0, now)).map((w) => [w.start, w.durationMs])).toEqual([
+      [0, HOUR_MS],
+      [now - HOUR_MS, 60_000],
+      [now, 60_000],
+    ]);
     expect(await rollUpOldWindows(history, now, retention)).toBe(0);
     await history.close();
   });
@@ -59,12 +76,14 @@ describe('maintenance jobs', () => {
     clock = 2;
     await history.writeWindows([{ key: 'fleet', window: window(now - HOUR_MS + 60_000, 5) }]);
     expect(await rollUpOldWindows(history, now, retention)).toBe(1);
-    expect(await history.select('SELECT start, count FROM series_windows_hourly')).toEqual([{ start: String(now - HOUR_MS), count: 15 }]);
+    expect(await history.select('SELECT start, count FROM series_windows_hourly')).toEqual([
+      { start: String(now - HOUR_MS), count: 15 },
+    ]);
     expect(await rollUpOldWindows(history, now, retention)).toBe(0);
     await history.close();
   });
 
-  it('rolls a series\' minute sketches up into the hour\'s sketch: the hour\'s percentiles stay exact to 1 %', async () => {
+  it("rolls a series' minute sketches up into the hour's sketch: the hour's percentiles stay exact to 1 %", async () => {
     const history = await History.open({ dataDir: tempDir(), logger: silent });
     const minute = (m: number) => {
       const sketch = new DDSketch({ relativeAccuracy: 0.01 });
@@ -85,8 +104,19 @@ describe('maintenance jobs', () => {
     const history = await History.open({ dataDir: tempDir(), logger: silent });
     const now = 100 * DAY;
     await history.writeAnomalies([anomaly('old', now - 31 * DAY), anomaly('new', now - DAY)]);
-    await history.writeIncidents([{ ...incident('gone', 'resolved'), updatedAt: now - 40 * DAY }, { ...incident('open'), updatedAt: now - 40 * DAY }]);
-    const usage = (start: number) => ({ start, duration_ms: 60_000, pool: 'support', tool: 'search', calls: 1, errors: 0, duration_seconds: 0.5 });
+    await history.writeIncidents([
+      { ...incident('gone', 'resolved'), updatedAt: now - 40 * DAY },
+      { ...incident('open'), updatedAt: now - 40 * DAY },
+    ]);
+    const usage = (start: number) => ({
+      start,
+      duration_ms: 60_000,
+      pool: 'support',
+      tool: 'search',
+      calls: 1,
+      errors: 0,
+      duration_seconds: 0.5,
+    });
     await history.writeToolUsage([usage(now - 31 * DAY), usage(now - DAY)]);
     const dropped = await pruneOld(history, now, retention);
     expect(dropped).toMatchObject({ anomaly_events: 1, incidents: 1, incident_timeline: 2, tool_usage: 1 });
@@ -102,12 +132,14 @@ describe('maintenance jobs', () => {
     await history.writeWindows([{ key: 'agent:a-1', window: window(0) }]);
     expect(Object.values(await checkIntegrity(history)).every((n) => n === 0)).toBe(true);
     await history.writeWindows([{ key: 'agent:a-1', window: { ...window(60_000), errors: 50 } }]);
-    await history.transaction(async () => history.insertRows('incident_timeline', [{ incident_id: 'nobody', at: 1, kind: 'opened', detail: '', by: null }]));
+    await history.transaction(async () =>
+      history.insertRows('incident_timeline', [{ incident_id: 'nobody', at: 1, kind: 'opened', detail: '', by: null }]),
+    );
     expect(await checkIntegrity(history)).toMatchObject({ windows_impossible: 1, orphan_timeline: 1 });
     await history.close();
   });
 
-  it('shows each job\'s last run on the registry', async () => {
+  it("shows each job's last run on the registry", async () => {
     const history = await History.open({ dataDir: tempDir(), logger: silent });
     const registry = new Registry();
     const maintenance = new Maintenance({ history, retention, logger: silent, now: () => 5 * DAY });

@@ -22,16 +22,27 @@ export async function rollUpOldWindows(history: History, now: number, retention:
 
 type WindowTables = (typeof WINDOW_TABLES)[number];
 
-async function rollUpTables(history: History, now: number, retention: Retention, tables: WindowTables): Promise<number> {
+async function rollUpTables(
+  history: History,
+  now: number,
+  retention: Retention,
+  tables: WindowTables,
+): Promise<number> {
   const { raw } = tables;
   const cutoff = rollupCutoff(now, retention.rawMs);
-  const hours = await history.select(`SELECT DISTINCT (start // ${HOUR_MS}) * ${HOUR_MS} AS hour FROM ${raw} WHERE start < $1 ORDER BY hour`, [String(cutoff)]);
+  const hours = await history.select(
+    `SELECT DISTINCT (start // ${HOUR_MS}) * ${HOUR_MS} AS hour FROM ${raw} WHERE start < $1 ORDER BY hour`,
+    [String(cutoff)],
+  );
   for (const { hour } of hours) {
     const from = Number(hour);
     // One transaction per hour: a crash mid-way leaves each hour either raw or rolled up, never both or neither.
     await history.transaction(async () => {
       await rollUpHour(history, tables, from);
-      await history.select(`DELETE FROM ${raw} WHERE start >= $1 AND start < $2`, [String(from), String(from + HOUR_MS)]);
+      await history.select(`DELETE FROM ${raw} WHERE start >= $1 AND start < $2`, [
+        String(from),
+        String(from + HOUR_MS),
+      ]);
     });
   }
   return hours.length;
@@ -41,7 +52,12 @@ async function rollUpTables(history: History, now: number, retention: Retention,
  * The complete hours newer than the raw retention that have no hourly row yet, or a window written after it (a late
  * one): rolled up (again), their minutes kept.
  */
-async function rollUpRecentHours(history: History, now: number, retention: Retention, tables: WindowTables): Promise<number> {
+async function rollUpRecentHours(
+  history: History,
+  now: number,
+  retention: Retention,
+  tables: WindowTables,
+): Promise<number> {
   const { raw, hourly } = tables;
   const cutoff = rollupCutoff(now, retention.rawMs);
   const lastComplete = Math.floor(now / HOUR_MS) * HOUR_MS;
@@ -74,7 +90,9 @@ async function rollUpHour(history: History, { raw, hourly }: WindowTables, from:
     series.writtenAt = Math.max(series.writtenAt, Number(row.written_at));
   }
   // An hourly row is as new as the newest window in it: a window written later makes the hour roll up again.
-  const rolled = [...byKey].flatMap(([key, { windows, writtenAt }]) => rollUpByPeriod(windows, HOUR_MS).map((w) => windowRow(key, w, writtenAt)));
+  const rolled = [...byKey].flatMap(([key, { windows, writtenAt }]) =>
+    rollUpByPeriod(windows, HOUR_MS).map((w) => windowRow(key, w, writtenAt)),
+  );
   await history.select(`DELETE FROM ${hourly} WHERE start = $1::BIGINT`, [String(from)]);
   await history.insertRows(hourly, rolled);
 }
@@ -95,7 +113,11 @@ export async function pruneOld(history: History, now: number, retention: Retenti
     await run('anomaly_events', 'DELETE FROM anomaly_events WHERE time < $1', eventsBefore);
     await run('emergence_events', 'DELETE FROM emergence_events WHERE time < $1', eventsBefore);
     await run('scaling_decisions', 'DELETE FROM scaling_decisions WHERE time < $1', eventsBefore);
-    await run('incident_timeline', `DELETE FROM incident_timeline WHERE incident_id IN (SELECT id FROM incidents WHERE status = 'resolved' AND updated_at < $1)`, eventsBefore);
+    await run(
+      'incident_timeline',
+      `DELETE FROM incident_timeline WHERE incident_id IN (SELECT id FROM incidents WHERE status = 'resolved' AND updated_at < $1)`,
+      eventsBefore,
+    );
     await run('incidents', `DELETE FROM incidents WHERE status = 'resolved' AND updated_at < $1`, eventsBefore);
   });
   return dropped;
@@ -112,9 +134,13 @@ export async function checkIntegrity(history: History): Promise<Record<string, n
     problems[`${table}_impossible`] = await count(
       `SELECT 1 FROM ${table} WHERE count < 0 OR errors < 0 OR errors > count OR error_rate < 0 OR error_rate > 1 OR latency_max < 0 OR duration_ms <= 0`,
     );
-    problems[`${table}_kind_mismatch`] = await count(`SELECT 1 FROM ${table} WHERE kind <> CASE WHEN contains(key, ':') THEN split_part(key, ':', 1) ELSE key END`);
+    problems[`${table}_kind_mismatch`] = await count(
+      `SELECT 1 FROM ${table} WHERE kind <> CASE WHEN contains(key, ':') THEN split_part(key, ':', 1) ELSE key END`,
+    );
   }
-  problems.orphan_timeline = await count('SELECT 1 FROM incident_timeline t ANTI JOIN incidents i ON t.incident_id = i.id');
+  problems.orphan_timeline = await count(
+    'SELECT 1 FROM incident_timeline t ANTI JOIN incidents i ON t.incident_id = i.id',
+  );
   await history.checkpoint();
   return problems;
 }
@@ -140,7 +166,12 @@ export class Maintenance {
   }
 
   start(): void {
-    const every: Record<Job, number> = { rollup: HOUR_MS, prune: HOUR_MS, integrity: 6 * HOUR_MS, ...this.options.everyMs };
+    const every: Record<Job, number> = {
+      rollup: HOUR_MS,
+      prune: HOUR_MS,
+      integrity: 6 * HOUR_MS,
+      ...this.options.everyMs,
+    };
     for (const job of JOBS) {
       void this.run(job);
       const timer = setInterval(() => void this.run(job), every[job]);
@@ -209,13 +240,18 @@ export class Maintenance {
     const now = this.now();
     try {
       const result =
-        job === 'rollup' ? { hours: await rollUpOldWindows(history, now, retention) }
-        : job === 'prune' ? await pruneOld(history, now, retention)
-        : await checkIntegrity(history);
+        job === 'rollup'
+          ? { hours: await rollUpOldWindows(history, now, retention) }
+          : job === 'prune'
+            ? await pruneOld(history, now, retention)
+            : await checkIntegrity(history);
       const seconds = (performance.now() - started) / 1000;
       this.lastRun.set(job, { at: this.now(), seconds, ok: true });
       const problems = job === 'integrity' && Object.values(result).some((n) => n > 0);
-      logger[problems ? 'warn' : 'info']({ job, seconds, result }, problems ? 'history integrity check found problems' : 'history job done');
+      logger[problems ? 'warn' : 'info'](
+        { job, seconds, result },
+        problems ? 'history integrity check found problems' : 'history job done',
+      );
     } catch (error) {
       this.lastRun.set(job, { at: this.now(), seconds: (performance.now() - started) / 1000, ok: false });
       logger.error({ job, err: error }, 'history job failed');

@@ -17,15 +17,21 @@ export async function openHistoryDb(dataDir: string, options: { readOnly?: boole
   const dir = resolve(dataDir);
   const path = join(dir, DB_FILE);
   if (!options.readOnly) ensureWritableDir(dir);
-  else if (!exists(path)) throw new HistoryOpenError(path, 'no history database here (start swarmscope with this SWARMSCOPE_DATA_DIR first)');
+  else if (!exists(path))
+    throw new HistoryOpenError(path, 'no history database here (start swarmscope with this SWARMSCOPE_DATA_DIR first)');
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
   } catch (error) {
     const message = firstLine(error);
-    if (/lock/i.test(message)) throw new HistoryOpenError(path, `in use by another process (a running swarmscope?): stop it first (${message})`);
+    if (/lock/i.test(message))
+      throw new HistoryOpenError(path, `in use by another process (a running swarmscope?): stop it first (${message})`);
     const problem = storageProblem(error);
-    if (problem) throw new HistoryOpenError(path, `${problem} (${message}); free space there or set SWARMSCOPE_DATA_DIR to another disk`);
+    if (problem)
+      throw new HistoryOpenError(
+        path,
+        `${problem} (${message}); free space there or set SWARMSCOPE_DATA_DIR to another disk`,
+      );
     throw new HistoryOpenError(path, `cannot open the database (${message}); move it aside to start afresh`);
   }
   const connection = await instance.connect();
@@ -34,7 +40,10 @@ export async function openHistoryDb(dataDir: string, options: { readOnly?: boole
     if (!options.readOnly) await connection.run(SCHEMA[0]!);
     const version = await schemaVersion(connection);
     if (version > SCHEMA_VERSION)
-      throw new HistoryOpenError(path, `written by a newer Swarmscope (schema version ${version}; this one reads up to ${SCHEMA_VERSION})`);
+      throw new HistoryOpenError(
+        path,
+        `written by a newer Swarmscope (schema version ${version}; this one reads up to ${SCHEMA_VERSION})`,
+      );
     if (!options.readOnly && version < SCHEMA_VERSION) {
       // Every statement is idempotent (IF NOT EXISTS): an older file gains what it lacks, a new one is created.
       for (const statement of SCHEMA) await connection.run(statement);
@@ -45,7 +54,11 @@ export async function openHistoryDb(dataDir: string, options: { readOnly?: boole
     instance.closeSync();
     if (error instanceof HistoryOpenError) throw error;
     const problem = storageProblem(error);
-    if (problem) throw new HistoryOpenError(path, `${problem} (${firstLine(error)}); free space there or set SWARMSCOPE_DATA_DIR to another disk`);
+    if (problem)
+      throw new HistoryOpenError(
+        path,
+        `${problem} (${firstLine(error)}); free space there or set SWARMSCOPE_DATA_DIR to another disk`,
+      );
     throw new HistoryOpenError(path, `unreadable database (${firstLine(error)}); move it aside to start afresh`);
   }
   return { path, instance, connection };
@@ -66,7 +79,10 @@ function ensureWritableDir(dir: string): void {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
     accessSync(dir, constants.W_OK);
   } catch (error) {
-    throw new HistoryOpenError(dir, `data directory is not writable (${firstLine(error)}); set SWARMSCOPE_DATA_DIR to a writable directory`);
+    throw new HistoryOpenError(
+      dir,
+      `data directory is not writable (${firstLine(error)}); set SWARMSCOPE_DATA_DIR to a writable directory`,
+    );
   }
 }
 

@@ -39,7 +39,10 @@ export function rollUp(windows: readonly WindowSummary[], start: number, duratio
   }
   const per = (sum: number) => (samples > 0 ? sum / samples : 0);
   const timed = windows.filter((w) => w.latency.samples > 0);
-  const sketch = timed.length > 0 && timed.every((w) => w.latencySketch) ? mergeSketches(timed.map((w) => w.latencySketch!)) : undefined;
+  const sketch =
+    timed.length > 0 && timed.every((w) => w.latencySketch)
+      ? mergeSketches(timed.map((w) => w.latencySketch!))
+      : undefined;
   const percentile = (q: number, weighted: number) => (sketch ? sketch.getValueAtQuantile(q) : per(weighted));
   return {
     start,

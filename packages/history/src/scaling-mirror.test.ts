@@ -2,7 +2,10 @@ import { History } from './history';
 import { ScalingMirror } from './scaling-mirror';
 import { silent, tempDir } from './test-support/fixtures';
 
-interface Policy { pool: string; minReplicas: number }
+interface Policy {
+  pool: string;
+  minReplicas: number;
+}
 
 /** An autoscaler's policy book and decision log as the mirror sees them: plain data that the test changes. */
 function source() {
@@ -13,7 +16,13 @@ function source() {
     decisions,
     view: {
       policies: { all: () => policies },
-      decisions: { query: (f: { since?: number; limit: number }) => decisions.filter((d) => d.at >= (f.since ?? 0)).reverse().slice(0, f.limit) },
+      decisions: {
+        query: (f: { since?: number; limit: number }) =>
+          decisions
+            .filter((d) => d.at >= (f.since ?? 0))
+            .reverse()
+            .slice(0, f.limit),
+      },
     },
   };
 }
@@ -22,7 +31,10 @@ describe('ScalingMirror', () => {
   it('writes changed policies and each decision once, and skips untouched defaults', async () => {
     const history = await History.open({ dataDir: tempDir(), logger: silent });
     const s = source();
-    const mirror = new ScalingMirror(history, s.view, { logger: silent, isDefault: (p) => (p as Policy).minReplicas === 1 });
+    const mirror = new ScalingMirror(history, s.view, {
+      logger: silent,
+      isDefault: (p) => (p as Policy).minReplicas === 1,
+    });
     s.policies.push({ pool: 'a', minReplicas: 1 }, { pool: 'b', minReplicas: 7 });
     s.decisions.push({ id: 'd1', pool: 'a', at: 100, desired: 2 }, { id: 'd2', pool: 'b', at: 100, desired: 3 });
     await mirror.sync();
@@ -31,7 +43,12 @@ describe('ScalingMirror', () => {
     s.policies[1]!.minReplicas = 1;
     await mirror.sync();
     await mirror.sync();
-    expect(((await history.decisions(10)) as Array<{ id: string }>).map((d) => d.id).sort()).toEqual(['d1', 'd2', 'd3', 'd4']);
+    expect(((await history.decisions(10)) as Array<{ id: string }>).map((d) => d.id).sort()).toEqual([
+      'd1',
+      'd2',
+      'd3',
+      'd4',
+    ]);
     // b went back to the default after a change: that is history too.
     expect(await history.policies()).toEqual([{ pool: 'b', policy: { pool: 'b', minReplicas: 1 } }]);
     await history.close();

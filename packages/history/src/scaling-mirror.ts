@@ -4,7 +4,9 @@ import type { History } from './history';
 /** What the mirror reads of an autoscaler (its policy book and decision log), structurally. */
 export interface ScalingSource {
   policies: { all(): ReadonlyArray<{ pool: string }> };
-  decisions: { query(filter: { since?: number; limit: number }): ReadonlyArray<{ id: string; pool: string; at: number }> };
+  decisions: {
+    query(filter: { since?: number; limit: number }): ReadonlyArray<{ id: string; pool: string; at: number }>;
+  };
 }
 
 /**
@@ -41,7 +43,11 @@ export class ScalingMirror {
 
   /** Writes what changed since the last sync; never rejects (a failure is logged and retried next time). */
   sync(): Promise<void> {
-    this.running = this.running.then(() => this.syncNow().catch((error: unknown) => this.options.logger.error({ err: error }, 'history: saving scaling policies and decisions failed')));
+    this.running = this.running.then(() =>
+      this.syncNow().catch((error: unknown) =>
+        this.options.logger.error({ err: error }, 'history: saving scaling policies and decisions failed'),
+      ),
+    );
     return this.running;
   }
 

@@ -10,7 +10,8 @@ describe('sketch bins', () => {
     expect(bins[0]).toEqual({ k: null, n: 3 });
     expect(bins.reduce((sum, b) => sum + b.n, 0)).toBe(1003);
     const again = sketchOfBins(bins);
-    for (const q of [0, 0.001, 0.5, 0.95, 0.99, 1]) expect(again.getValueAtQuantile(q)).toBe(sketch.getValueAtQuantile(q));
+    for (const q of [0, 0.001, 0.5, 0.95, 0.99, 1])
+      expect(again.getValueAtQuantile(q)).toBe(sketch.getValueAtQuantile(q));
     expect(sketchBins(encodeSketch(again))).toEqual(bins);
   });
 

@@ -39,7 +39,12 @@ export function mergeSketches(encoded: Iterable<string>): Sketch | undefined {
 export function sketchBins(base64: string): SketchBin[] | undefined {
   const sketch = decodeSketch(base64);
   const { mapping, store, negativeStore, zeroCount } = sketch;
-  if (mapping.constructor.name !== 'LogarithmicMapping' || Math.abs(mapping.relativeAccuracy - ACCURACY) > 1e-9 || negativeStore.count > 0) return undefined;
+  if (
+    mapping.constructor.name !== 'LogarithmicMapping' ||
+    Math.abs(mapping.relativeAccuracy - ACCURACY) > 1e-9 ||
+    negativeStore.count > 0
+  )
+    return undefined;
   const bins: SketchBin[] = zeroCount > 0 ? [{ k: null, n: zeroCount }] : [];
   store.bins.forEach((n, i) => {
     if (n > 0) bins.push({ k: i + store.offset, n });

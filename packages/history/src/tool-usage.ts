@@ -15,7 +15,13 @@ export interface ToolUsageSource {
 }
 
 export const TOOL_USAGE_COLUMNS = {
-  start: 'BIGINT', duration_ms: 'BIGINT', pool: 'VARCHAR', tool: 'VARCHAR', calls: 'DOUBLE', errors: 'DOUBLE', duration_seconds: 'DOUBLE',
+  start: 'BIGINT',
+  duration_ms: 'BIGINT',
+  pool: 'VARCHAR',
+  tool: 'VARCHAR',
+  calls: 'DOUBLE',
+  errors: 'DOUBLE',
+  duration_seconds: 'DOUBLE',
 } as const;
 
 /**
@@ -37,7 +43,13 @@ export function toolUsageRows(
     const calls = now.calls - before.calls;
     if (calls <= 0) continue;
     rows.push({
-      start, duration_ms: durationMs, pool, tool, calls, errors: now.errors - before.errors, duration_seconds: now.durationSeconds - before.durationSeconds,
+      start,
+      duration_ms: durationMs,
+      pool,
+      tool,
+      calls,
+      errors: now.errors - before.errors,
+      duration_seconds: now.durationSeconds - before.durationSeconds,
     });
   }
   return { rows, totals };
@@ -100,11 +112,14 @@ export class ToolUsageRecorder {
   private schedule(): void {
     if (this.stopped) return;
     const closesAt = this.windowStart + this.options.windowMs;
-    this.timer = setTimeout(() => {
-      const start = this.windowStart;
-      this.windowStart = this.windowOf(this.now());
-      void this.record(start).then(() => this.schedule());
-    }, Math.max(0, closesAt - this.now()));
+    this.timer = setTimeout(
+      () => {
+        const start = this.windowStart;
+        this.windowStart = this.windowOf(this.now());
+        void this.record(start).then(() => this.schedule());
+      },
+      Math.max(0, closesAt - this.now()),
+    );
     this.timer.unref();
   }
 }

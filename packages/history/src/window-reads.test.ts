@@ -32,7 +32,14 @@ describe('hourly windows of a range', () => {
     await history.writeWindows([
       { key: 'fleet', window: sketched(now - HOUR_MS, 201, 100, { queue_depth: 1 }) },
       // 300 requests, none timed, and a gauge: the hour's queue depth weighs 100 requests at 1 and 300 at 5.
-      { key: 'fleet', window: { ...window(now - HOUR_MS + 60_000, 300), latency: { mean: 0, p50: 0, p95: 0, p99: 0, max: 0, samples: 0 }, means: { queue_depth: 5 } } },
+      {
+        key: 'fleet',
+        window: {
+          ...window(now - HOUR_MS + 60_000, 300),
+          latency: { mean: 0, p50: 0, p95: 0, p99: 0, max: 0, samples: 0 },
+          means: { queue_depth: 5 },
+        },
+      },
     ]);
     const hours = await history.hourlyWindows('fleet', hour + 30 * 60_000, now);
     expect(hours.map((w) => [w.start, w.durationMs, w.count, w.latency.samples])).toEqual([
@@ -51,12 +58,21 @@ describe('hourly windows of a range', () => {
     await history.close();
   });
 
-  it('rolls an agent\'s hours (no sketches) up from its windows: percentiles are the sample-weighted mean of theirs', async () => {
+  it("rolls an agent's hours (no sketches) up from its windows: percentiles are the sample-weighted mean of theirs", async () => {
     const history = await History.open({ dataDir: tempDir(), logger: silent });
     const slow = { ...window(60_000, 30), latency: { mean: 1, p50: 0.8, p95: 1.6, p99: 2, max: 3, samples: 30 } };
-    await history.writeWindows([{ key: 'agent:a-1', window: window(0, 10) }, { key: 'agent:a-1', window: slow }]);
+    await history.writeWindows([
+      { key: 'agent:a-1', window: window(0, 10) },
+      { key: 'agent:a-1', window: slow },
+    ]);
     const [hour] = await history.hourlyWindows('agent:a-1', 0, HOUR_MS);
-    expect(hour).toMatchObject({ start: 0, durationMs: HOUR_MS, count: 40, errors: 2, latency: { max: 3, samples: 40 } });
+    expect(hour).toMatchObject({
+      start: 0,
+      durationMs: HOUR_MS,
+      count: 40,
+      errors: 2,
+      latency: { max: 3, samples: 40 },
+    });
     expect(hour!.latency.p50).toBeCloseTo((0.4 * 10 + 0.8 * 30) / 40);
     expect(hour!.latency.mean).toBeCloseTo((0.5 * 10 + 1 * 30) / 40);
     expect(await history.hourlyWindows('agent:a-2', 0, HOUR_MS)).toEqual([]);
@@ -76,7 +92,12 @@ describe('latency percentiles of a range', () => {
     expect(await rollUpOldWindows(history, now, retention)).toBe(2);
     // The whole of both hours: two hourly rows, 300 samples (not 600).
     const whole = await history.latencyPercentiles('pool:support', hour, now - 1);
-    expect({ windows: whole.windows, samples: whole.samples, method: whole.method, unsketched: whole.unsketched }).toEqual({ windows: 2, samples: 300, method: 'sketch', unsketched: 0 });
+    expect({
+      windows: whole.windows,
+      samples: whole.samples,
+      method: whole.method,
+      unsketched: whole.unsketched,
+    }).toEqual({ windows: 2, samples: 300, method: 'sketch', unsketched: 0 });
     within1Percent(whole.percentiles.p50!, 150);
     within1Percent(whole.percentiles.p99!, 297);
     // From the second half of the first hour: its minute there, and the second hour.
@@ -86,20 +107,31 @@ describe('latency percentiles of a range', () => {
     within1Percent(cut.percentiles['p99.9']!, 300);
     // Up to the first hour's first minute only.
     expect((await history.latencyPercentiles('pool:support', hour, hour)).samples).toBe(100);
-    expect(await history.latencyPercentiles('pool:support', 0, 1000)).toEqual({ windows: 0, samples: 0, percentiles: { p50: 0, p95: 0, p99: 0 }, method: 'sketch', unsketched: 0 });
+    expect(await history.latencyPercentiles('pool:support', 0, 1000)).toEqual({
+      windows: 0,
+      samples: 0,
+      percentiles: { p50: 0, p95: 0, p99: 0 },
+      method: 'sketch',
+      unsketched: 0,
+    });
     await history.close();
   });
 
-  it('answers an agent\'s from its windows\' own percentiles, weighted by samples, and refuses quantiles they do not keep', async () => {
+  it("answers an agent's from its windows' own percentiles, weighted by samples, and refuses quantiles they do not keep", async () => {
     const history = await History.open({ dataDir: tempDir(), logger: silent });
     const slow = { ...window(60_000, 30), latency: { mean: 1, p50: 0.8, p95: 1.6, p99: 2, max: 3, samples: 30 } };
-    await history.writeWindows([{ key: 'agent:a-1', window: window(0, 10) }, { key: 'agent:a-1', window: slow }]);
+    await history.writeWindows([
+      { key: 'agent:a-1', window: window(0, 10) },
+      { key: 'agent:a-1', window: slow },
+    ]);
     const answer = await history.latencyPercentiles('agent:a-1', 0, HOUR_MS);
     expect(answer).toMatchObject({ windows: 2, samples: 40, method: 'window-mean', unsketched: 0 });
     expect(answer.percentiles.p50).toBeCloseTo((0.4 * 10 + 0.8 * 30) / 40);
     expect(answer.percentiles.p95).toBeCloseTo((0.9 * 10 + 1.6 * 30) / 40);
     expect(answer.percentiles.p99).toBeCloseTo((1.2 * 10 + 2 * 30) / 40);
-    await expect(history.latencyPercentiles('agent:a-1', 0, HOUR_MS, [0.9])).rejects.toThrow("an agent's windows keep p50, p95 and p99 only, not p90");
+    await expect(history.latencyPercentiles('agent:a-1', 0, HOUR_MS, [0.9])).rejects.toThrow(
+      "an agent's windows keep p50, p95 and p99 only, not p90",
+    );
     await history.close();
   });
 });

@@ -93,12 +93,22 @@ function rolledHour(row: Record<string, unknown>): WindowSummary {
   const percentile = (q: number, weighted: string) => (sketch ? sketch.getValueAtQuantile(q) : per(n(weighted)));
   const count = n('count');
   return {
-    start: n('hour'), durationMs: HOUR_MS, count, errors: n('errors'), errorRate: count > 0 ? n('errors') / count : 0,
+    start: n('hour'),
+    durationMs: HOUR_MS,
+    count,
+    errors: n('errors'),
+    errorRate: count > 0 ? n('errors') / count : 0,
     latency: {
-      mean: per(n('mean_sum')), p50: percentile(0.5, 'p50_sum'), p95: percentile(0.95, 'p95_sum'), p99: percentile(0.99, 'p99_sum'),
-      max: n('max'), samples,
+      mean: per(n('mean_sum')),
+      p50: percentile(0.5, 'p50_sum'),
+      p95: percentile(0.95, 'p95_sum'),
+      p99: percentile(0.99, 'p99_sum'),
+      max: n('max'),
+      samples,
     },
-    inputTokens: n('input_tokens'), outputTokens: n('output_tokens'), costUsd: n('cost_usd'),
+    inputTokens: n('input_tokens'),
+    outputTokens: n('output_tokens'),
+    costUsd: n('cost_usd'),
     means: JSON.parse(String(row.means)) as Record<string, number>,
   };
 }
@@ -111,11 +121,18 @@ export const percentileName = (q: number): string => `p${+(q * 100).toFixed(3)}`
  * pool's, model's or the fleet's: from their sketches' bins summed in DuckDB, one sketch rebuilt, within 1 % for any
  * range. An agent's windows keep no sketch: the sample-weighted mean of their own p50/p95/p99, an approximation.
  */
-export async function rangePercentiles(select: Select, key: string, fromMs: number, toMs: number, quantiles: readonly number[]): Promise<RangePercentiles> {
+export async function rangePercentiles(
+  select: Select,
+  key: string,
+  fromMs: number,
+  toMs: number,
+  quantiles: readonly number[],
+): Promise<RangePercentiles> {
   const { raw, hourly } = windowTablesOf(key);
   // An hour rolled up stands for its windows where it lies inside the range (or its windows are gone); the windows
   // of the other hours count one by one. A day of a pool: 23 hourly rows and the current hour's minutes, not 1,440.
-  const columns = 'start, duration_ms, written_at, latency_bins, latency_samples, latency_p50, latency_p95, latency_p99';
+  const columns =
+    'start, duration_ms, written_at, latency_bins, latency_samples, latency_p50, latency_p95, latency_p99';
   const hour = `(start // ${HOUR_MS}) * ${HOUR_MS}`;
   const inRange = 'key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT';
   const w = `WITH mh AS (SELECT DISTINCT ${hour} AS hour FROM ${raw} WHERE ${inRange}),
@@ -126,14 +143,19 @@ export async function rangePercentiles(select: Select, key: string, fromMs: numb
   const params = [key, String(fromMs), String(toMs)];
   if (kindOf(key) === 'agent') {
     const unknown = quantiles.filter((q) => !(WINDOW_QUANTILES as readonly number[]).includes(q));
-    if (unknown.length > 0) throw new RangeError(`an agent's windows keep p50, p95 and p99 only, not ${unknown.map(percentileName).join(', ')}`);
+    if (unknown.length > 0)
+      throw new RangeError(
+        `an agent's windows keep p50, p95 and p99 only, not ${unknown.map(percentileName).join(', ')}`,
+      );
     const [row] = await select(
       `${w} SELECT count(*)::DOUBLE AS windows, coalesce(sum(latency_samples), 0) AS samples, sum(latency_p50 * latency_samples) AS p50,
          sum(latency_p95 * latency_samples) AS p95, sum(latency_p99 * latency_samples) AS p99 FROM w`,
       params,
     );
     const samples = Number(row!.samples);
-    const percentiles = Object.fromEntries(quantiles.map((q) => [percentileName(q), samples > 0 ? Number(row![percentileName(q)]) / samples : 0]));
+    const percentiles = Object.fromEntries(
+      quantiles.map((q) => [percentileName(q), samples > 0 ? Number(row![percentileName(q)]) / samples : 0]),
+    );
     return { windows: Number(row!.windows), samples, percentiles, method: 'window-mean', unsketched: 0 };
   }
   const [row] = await select(
@@ -143,6 +165,14 @@ export async function rangePercentiles(select: Select, key: string, fromMs: numb
     params,
   );
   const merged = sketchOfBins((row!.bins as SketchBin[] | null) ?? []);
-  const percentiles = Object.fromEntries(quantiles.map((q) => [percentileName(q), merged.count > 0 ? merged.getValueAtQuantile(q) : 0]));
-  return { windows: Number(row!.windows), samples: merged.count, percentiles, method: 'sketch', unsketched: Number(row!.unsketched) };
+  const percentiles = Object.fromEntries(
+    quantiles.map((q) => [percentileName(q), merged.count > 0 ? merged.getValueAtQuantile(q) : 0]),
+  );
+  return {
+    windows: Number(row!.windows),
+    samples: merged.count,
+    percentiles,
+    method: 'sketch',
+    unsketched: Number(row!.unsketched),
+  };
 }

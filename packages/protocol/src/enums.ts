@@ -8,7 +8,13 @@ export type InteractionOutcome = (typeof INTERACTION_OUTCOMES)[number];
 /** Standard metrics whose values are counts (whole, ≥ 0). */
 export const COUNT_METRICS = ['requests', 'errors', 'input_tokens', 'output_tokens', 'tool_calls'] as const;
 /** Standard metrics whose values are amounts (≥ 0). */
-export const AMOUNT_METRICS = ['response_time_seconds', 'cpu_percent', 'memory_bytes', 'memory_percent', 'cost_usd'] as const;
+export const AMOUNT_METRICS = [
+  'response_time_seconds',
+  'cpu_percent',
+  'memory_bytes',
+  'memory_percent',
+  'cost_usd',
+] as const;
 /** Standard quality scores, each in [0, 1]. */
 export const QUALITY_SCORES = ['accuracy', 'coherence', 'efficiency', 'adaptability'] as const;
 

@@ -4,9 +4,24 @@
  */
 export { AGENT_STATUSES } from './agent';
 export { AGENT_ID_PATTERN, INGEST_LIMITS, NAME_PATTERN, REPORT_LIMITS } from './limits';
-export { AMOUNT_METRICS, COUNT_METRICS, INTERACTION_KINDS, INTERACTION_OUTCOMES, QUALITY_SCORES, REPORT_DEFAULTS } from './enums';
+export {
+  AMOUNT_METRICS,
+  COUNT_METRICS,
+  INTERACTION_KINDS,
+  INTERACTION_OUTCOMES,
+  QUALITY_SCORES,
+  REPORT_DEFAULTS,
+} from './enums';
 
 export type { AgentRecord, AgentStatus } from './agent';
 export type { IngestLimits, ReportLimits } from './limits';
 export type { InteractionKind, InteractionOutcome } from './enums';
-export type { AcceptedInteraction, AcceptedReport, Interaction, Report, ReportMetrics, ReportQuality, ToolUsage } from './report';
+export type {
+  AcceptedInteraction,
+  AcceptedReport,
+  Interaction,
+  Report,
+  ReportMetrics,
+  ReportQuality,
+  ToolUsage,
+} from './report';

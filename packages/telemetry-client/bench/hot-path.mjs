@@ -36,7 +36,12 @@ async function median(name, run) {
 }
 
 async function main() {
-  const fleet = new Fleet({ endpoint: 'http://127.0.0.1:9', maxQueue: 1000, batchSize: 5000, flushIntervalMs: 2 ** 31 - 1 });
+  const fleet = new Fleet({
+    endpoint: 'http://127.0.0.1:9',
+    maxQueue: 1000,
+    batchSize: 5000,
+    flushIntervalMs: 2 ** 31 - 1,
+  });
   const monitor = new AgentMonitor({ agentId: 'bench', model: 'gpt-4o', fleet, heartbeatIntervalMs: 0 });
   const report = { agentId: 'bench', model: 'gpt-4o', metrics: { response_time_seconds: 0.4, requests: 1 } };
   const call = (req) => req.setOutputTokens(128);

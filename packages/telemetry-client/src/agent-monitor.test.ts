@@ -23,7 +23,14 @@ afterEach(async () => {
 });
 
 function monitor(options: Partial<AgentMonitorOptions> = {}): AgentMonitor {
-  const created = new AgentMonitor({ agentId: 'a-1', model: 'gpt-4o', fleet, now: clock, heartbeatIntervalMs: 0, ...options });
+  const created = new AgentMonitor({
+    agentId: 'a-1',
+    model: 'gpt-4o',
+    fleet,
+    now: clock,
+    heartbeatIntervalMs: 0,
+    ...options,
+  });
   monitors.push(created);
   return created;
 }
@@ -41,7 +48,14 @@ describe('AgentMonitor reports', () => {
   it('recordRequest() sends only the fields given', async () => {
     const m = monitor({ pool: 'support', type: 'router' });
     m.recordRequest({ latencySeconds: 0.42 });
-    m.recordRequest({ latencySeconds: 1.5, inputTokens: 512, outputTokens: 128, error: true, costUsd: 0.0012, toolCalls: 3 });
+    m.recordRequest({
+      latencySeconds: 1.5,
+      inputTokens: 512,
+      outputTokens: 128,
+      error: true,
+      costUsd: 0.0012,
+      toolCalls: 3,
+    });
     await fleet.flush();
     const who = { ...identity, pool: 'support', type: 'router' };
     expect(server.accepted).toEqual([
@@ -84,7 +98,9 @@ describe('AgentMonitor reports', () => {
   it('carries labels when given', async () => {
     monitor({ labels: { team: 'support', region: 'eu' } }).register();
     await fleet.flush();
-    expect(server.accepted).toEqual([{ ...identity, labels: { team: 'support', region: 'eu' }, metrics: { requests: 0 } }]);
+    expect(server.accepted).toEqual([
+      { ...identity, labels: { team: 'support', region: 'eu' }, metrics: { requests: 0 } },
+    ]);
   });
 
   it('sends whole-millisecond timestamps even from a fractional clock', async () => {
@@ -159,7 +175,8 @@ describe('AgentMonitor validation', () => {
     [{ fleet: undefined }, /endpoint/],
     [{ endpoint: 'http://127.0.0.1:1' }, /endpoint/],
   ])('the constructor refuses %j with a TypeError naming the field', (options, field) => {
-    const build = () => new AgentMonitor({ agentId: 'a-1', model: 'gpt-4o', fleet, heartbeatIntervalMs: 0, ...options });
+    const build = () =>
+      new AgentMonitor({ agentId: 'a-1', model: 'gpt-4o', fleet, heartbeatIntervalMs: 0, ...options });
     expect(build).toThrow(TypeError);
     expect(build).toThrow(field);
   });
@@ -184,7 +201,13 @@ describe('AgentMonitor fleets', () => {
   });
 
   it('owns a fleet for an endpoint and flushes it on close()', async () => {
-    const m = new AgentMonitor({ agentId: 'solo', model: 'm', endpoint: server.url, apiKey: 'k', heartbeatIntervalMs: 0 });
+    const m = new AgentMonitor({
+      agentId: 'solo',
+      model: 'm',
+      endpoint: server.url,
+      apiKey: 'k',
+      heartbeatIntervalMs: 0,
+    });
     expect(m.fleet).toBeInstanceOf(Fleet);
     m.recordRequest({ latencySeconds: 0.1 });
     await m.close();
@@ -272,7 +295,11 @@ describe('AgentMonitor.trackRequest reports', () => {
   });
 
   it('takes prices from the prices option, and sends no cost for an unknown model', async () => {
-    const priced = monitor({ agentId: 'a-1', model: 'in-house-7b', prices: { 'in-house-7b': { inputPerMillion: 1, outputPerMillion: 2 } } });
+    const priced = monitor({
+      agentId: 'a-1',
+      model: 'in-house-7b',
+      prices: { 'in-house-7b': { inputPerMillion: 1, outputPerMillion: 2 } },
+    });
     const unpriced = monitor({ agentId: 'a-2', model: 'in-house-13b' });
     await priced.trackRequest({ inputTokens: 1_000_000 }, (req) => req.setOutputTokens(500_000));
     await unpriced.trackRequest({ inputTokens: 10 }, () => undefined);
@@ -400,14 +427,27 @@ describe('AgentMonitor.recordInteraction', () => {
 
 describe('AgentMonitor.start', () => {
   it('resolves once the registration reached the server', async () => {
-    const m = await AgentMonitor.start({ agentId: 'starter', model: 'gpt-4o', pool: 'support', fleet, heartbeatIntervalMs: 0, now: clock });
+    const m = await AgentMonitor.start({
+      agentId: 'starter',
+      model: 'gpt-4o',
+      pool: 'support',
+      fleet,
+      heartbeatIntervalMs: 0,
+      now: clock,
+    });
     monitors.push(m);
     expect(server.accepted).toEqual([{ ...identity, agentId: 'starter', pool: 'support', metrics: { requests: 0 } }]);
   });
 
   it('resolves while the platform is down; the registration is delivered once it is back', async () => {
     await server.stop();
-    const m = await AgentMonitor.start({ agentId: 'starter', model: 'gpt-4o', endpoint: server.url, heartbeatIntervalMs: 0, registerTimeoutMs: 50 });
+    const m = await AgentMonitor.start({
+      agentId: 'starter',
+      model: 'gpt-4o',
+      endpoint: server.url,
+      heartbeatIntervalMs: 0,
+      registerTimeoutMs: 50,
+    });
     monitors.push(m);
     expect(m.fleet.stats()).toMatchObject({ recorded: 1, sent: 0, dropped: 0 });
     await server.start();
@@ -417,6 +457,8 @@ describe('AgentMonitor.start', () => {
 
   it('rejects invalid options with a TypeError', async () => {
     await expect(AgentMonitor.start({ agentId: '', model: 'm', fleet })).rejects.toThrow(TypeError);
-    await expect(AgentMonitor.start({ agentId: 'a', model: 'm', fleet, registerTimeoutMs: -1 })).rejects.toThrow(/registerTimeoutMs/);
+    await expect(AgentMonitor.start({ agentId: 'a', model: 'm', fleet, registerTimeoutMs: -1 })).rejects.toThrow(
+      /registerTimeoutMs/,
+    );
   });
 });

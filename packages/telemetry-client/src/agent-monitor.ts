@@ -66,8 +66,12 @@ const LABEL_NAME_LENGTH: ReportLimits['nameLength'] = 64;
 const LABEL_VALUE_LENGTH: ReportLimits['labelValueLength'] = 256;
 const OPERATIONS = new Set<string>(GEN_AI_OPERATIONS);
 // Records keyed by the protocol's enums: a kind or outcome added there and not here fails the build.
-const INTERACTION_KINDS = new Set<string>(Object.keys({ delegation: true, message: true, tool_handoff: true } satisfies Record<InteractionKind, true>));
-const INTERACTION_OUTCOMES = new Set<string>(Object.keys({ success: true, error: true } satisfies Record<InteractionOutcome, true>));
+const INTERACTION_KINDS = new Set<string>(
+  Object.keys({ delegation: true, message: true, tool_handoff: true } satisfies Record<InteractionKind, true>),
+);
+const INTERACTION_OUTCOMES = new Set<string>(
+  Object.keys({ success: true, error: true } satisfies Record<InteractionOutcome, true>),
+);
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 
@@ -149,9 +153,11 @@ export class AgentMonitor {
       this.fleet = options.fleet;
       this.ownsFleet = false;
     } else {
-      if (options.endpoint === undefined) throw new TypeError('AgentMonitorOptions.endpoint is required when no fleet is given');
+      if (options.endpoint === undefined)
+        throw new TypeError('AgentMonitorOptions.endpoint is required when no fleet is given');
       const endpoint = checkEndpoint(options.endpoint, 'AgentMonitorOptions.endpoint').href;
-      const apiKey = options.apiKey === undefined ? undefined : checkApiKey(options.apiKey, 'AgentMonitorOptions.apiKey');
+      const apiKey =
+        options.apiKey === undefined ? undefined : checkApiKey(options.apiKey, 'AgentMonitorOptions.apiKey');
       this.fleet = new Fleet({ endpoint, apiKey });
       this.ownsFleet = true;
     }
@@ -169,7 +175,12 @@ export class AgentMonitor {
    * ```
    */
   static async start(options: AgentMonitorStartOptions): Promise<AgentMonitor> {
-    const timeoutMs = checkNumber(options?.registerTimeoutMs ?? 1000, 'AgentMonitorStartOptions.registerTimeoutMs', 0, 2 ** 31 - 1);
+    const timeoutMs = checkNumber(
+      options?.registerTimeoutMs ?? 1000,
+      'AgentMonitorStartOptions.registerTimeoutMs',
+      0,
+      2 ** 31 - 1,
+    );
     const monitor = new AgentMonitor(options);
     monitor.register();
     if (timeoutMs > 0) await monitor.fleet.flush({ timeoutMs });
@@ -204,7 +215,10 @@ export class AgentMonitor {
     const profile = this.profileFor(options);
     const input = options.inputTokens === undefined ? undefined : checkInteger(options.inputTokens, 'inputTokens', 0);
     const parent = context.active();
-    const conversationId = options.conversationId === undefined ? undefined : checkString(options.conversationId, 'conversationId', LABEL_VALUE_LENGTH);
+    const conversationId =
+      options.conversationId === undefined
+        ? undefined
+        : checkString(options.conversationId, 'conversationId', LABEL_VALUE_LENGTH);
     const span = genAiTracer().startSpan(profile.spanName, profile.spanOptions, parent);
     if (conversationId !== undefined && span.isRecording()) span.setAttribute(ATTR_CONVERSATION_ID, conversationId);
     const req = new RequestState(span, input);
@@ -219,7 +233,15 @@ export class AgentMonitor {
       throw thrown;
     } finally {
       const ended = performance.now();
-      this.finishRequest(profile, span, req, ended, (ended - started) / 1000, threw ? errorTypeOf(error) : req.failure, error);
+      this.finishRequest(
+        profile,
+        span,
+        req,
+        ended,
+        (ended - started) / 1000,
+        threw ? errorTypeOf(error) : req.failure,
+        error,
+      );
     }
   }
 
@@ -236,14 +258,23 @@ export class AgentMonitor {
   recordToolCall<T>(name: string, call: (() => T | PromiseLike<T>) | ToolCallSample): Promise<T> | void {
     const tool = checkString(name, 'tool name', LABEL_VALUE_LENGTH);
     if (typeof call === 'function') return this.timeToolCall(tool, call);
-    if (typeof call !== 'object' || call === null) throw new TypeError('recordToolCall needs a function or { durationSeconds, error? }');
+    if (typeof call !== 'object' || call === null)
+      throw new TypeError('recordToolCall needs a function or { durationSeconds, error? }');
     const duration = checkNumber(call.durationSeconds, 'durationSeconds', 0);
-    if (call.error !== undefined && typeof call.error !== 'boolean' && (typeof call.error !== 'string' || call.error === '')) {
+    if (
+      call.error !== undefined &&
+      typeof call.error !== 'boolean' &&
+      (typeof call.error !== 'string' || call.error === '')
+    ) {
       throw new TypeError(`error must be a boolean or a non-empty string, got ${String(call.error)}`);
     }
     const errorType = call.error === true ? '_OTHER' : call.error || undefined;
     const startTime = Date.now() - duration * 1000;
-    const span = genAiTracer().startSpan(`execute_tool ${tool}`, this.toolSpanOptions(tool, startTime), context.active());
+    const span = genAiTracer().startSpan(
+      `execute_tool ${tool}`,
+      this.toolSpanOptions(tool, startTime),
+      context.active(),
+    );
     this.finishToolCall(span, tool, duration, errorType, undefined);
   }
 
@@ -305,16 +336,20 @@ export class AgentMonitor {
    * its own. Trace ids default to the active span's when it is sampled.
    */
   recordInteraction(sample: InteractionSample): void {
-    if (typeof sample !== 'object' || sample === null) throw new TypeError('recordInteraction needs { to, kind, latencySeconds, outcome? }');
+    if (typeof sample !== 'object' || sample === null)
+      throw new TypeError('recordInteraction needs { to, kind, latencySeconds, outcome? }');
     const to = checkAgentId(sample.to, 'to');
     checkInteractionKind(sample.kind);
     const outcome = sample.outcome ?? 'success';
-    if (!INTERACTION_OUTCOMES.has(outcome)) throw new TypeError(`outcome must be success or error, got ${JSON.stringify(outcome)}`);
+    if (!INTERACTION_OUTCOMES.has(outcome))
+      throw new TypeError(`outcome must be success or error, got ${JSON.stringify(outcome)}`);
     const latencySeconds = checkNumber(sample.latencySeconds, 'latencySeconds', 0);
     let ids: TraceIds | undefined;
     if (sample.traceId !== undefined || sample.spanId !== undefined) {
-      if (typeof sample.traceId !== 'string' || !TRACE_ID.test(sample.traceId)) throw new TypeError('traceId must be 32 lowercase hex digits');
-      if (typeof sample.spanId !== 'string' || !SPAN_ID.test(sample.spanId)) throw new TypeError('spanId must be 16 lowercase hex digits');
+      if (typeof sample.traceId !== 'string' || !TRACE_ID.test(sample.traceId))
+        throw new TypeError('traceId must be 32 lowercase hex digits');
+      if (typeof sample.spanId !== 'string' || !SPAN_ID.test(sample.spanId))
+        throw new TypeError('spanId must be 16 lowercase hex digits');
       ids = { traceId: sample.traceId, spanId: sample.spanId };
     } else {
       const active = trace.getSpan(context.active());
@@ -374,12 +409,14 @@ export class AgentMonitor {
     for (const name of Object.keys(scores)) {
       const value = scores[name];
       if (value === undefined) continue;
-      if (!NAME.test(name)) throw new TypeError(`quality score name ${JSON.stringify(name)} must be snake_case of at most 64 characters`);
+      if (!NAME.test(name))
+        throw new TypeError(`quality score name ${JSON.stringify(name)} must be snake_case of at most 64 characters`);
       quality[name] = checkNumber(value, name, 0, 1);
       count++;
     }
     if (count === 0) throw new TypeError('reportQuality needs at least one score');
-    if (count > MAX_QUALITY_SCORES) throw new TypeError(`reportQuality takes at most ${MAX_QUALITY_SCORES} scores, got ${count}`);
+    if (count > MAX_QUALITY_SCORES)
+      throw new TypeError(`reportQuality takes at most ${MAX_QUALITY_SCORES} scores, got ${count}`);
     this.emit(undefined, quality);
   }
 
@@ -394,10 +431,13 @@ export class AgentMonitor {
 
   /** The monitor's own (operation, model, provider) are cached; anything else is built per call. */
   private profileFor(options: TrackRequestOptions): OperationProfile {
-    if (typeof options !== 'object' || options === null) throw new TypeError('trackRequest needs options ({} for none)');
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('trackRequest needs options ({} for none)');
     const operation = options.operation ?? 'chat';
-    if (!OPERATIONS.has(operation)) throw new TypeError(`operation must be one of ${GEN_AI_OPERATIONS.join(', ')}, got ${JSON.stringify(operation)}`);
-    if (operation === 'execute_tool') throw new TypeError('execute_tool spans need gen_ai.tool.name: use recordToolCall(name, fn)');
+    if (!OPERATIONS.has(operation))
+      throw new TypeError(`operation must be one of ${GEN_AI_OPERATIONS.join(', ')}, got ${JSON.stringify(operation)}`);
+    if (operation === 'execute_tool')
+      throw new TypeError('execute_tool spans need gen_ai.tool.name: use recordToolCall(name, fn)');
     if (options.model === undefined && options.provider === undefined) {
       let profile = this.profiles.get(operation);
       if (profile === undefined) {
@@ -426,14 +466,23 @@ export class AgentMonitor {
     error: unknown,
   ): void {
     const { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens } = req;
-    const metrics: ReportMetrics = { response_time_seconds: latencySeconds, requests: 1, errors: errorType === undefined ? 0 : 1 };
+    const metrics: ReportMetrics = {
+      response_time_seconds: latencySeconds,
+      requests: 1,
+      errors: errorType === undefined ? 0 : 1,
+    };
     if (inputTokens !== undefined) metrics.input_tokens = inputTokens;
     if (outputTokens !== undefined) metrics.output_tokens = outputTokens;
     if (cacheReadTokens !== undefined) metrics[TOKEN_METRIC_NAMES.cacheRead] = cacheReadTokens;
     if (cacheWriteTokens !== undefined) metrics[TOKEN_METRIC_NAMES.cacheWrite] = cacheWriteTokens;
     if (reasoningTokens !== undefined) metrics[TOKEN_METRIC_NAMES.reasoning] = reasoningTokens;
     if (profile.price !== undefined && (inputTokens !== undefined || outputTokens !== undefined)) {
-      metrics.cost_usd = costOfUsage(profile.price, { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0, cacheReadTokens: cacheReadTokens ?? 0, cacheWriteTokens: cacheWriteTokens ?? 0 });
+      metrics.cost_usd = costOfUsage(profile.price, {
+        inputTokens: inputTokens ?? 0,
+        outputTokens: outputTokens ?? 0,
+        cacheReadTokens: cacheReadTokens ?? 0,
+        cacheWriteTokens: cacheWriteTokens ?? 0,
+      });
     }
     this.emit(metrics, undefined, ended);
 
@@ -452,7 +501,8 @@ export class AgentMonitor {
     const instruments = genAiInstruments();
     if (!profile.modelCall) {
       // An agent's own operation is no model call: its own duration, nothing in gen_ai.client.*.
-      if (profile.operation === 'invoke_agent') instruments.invokeAgentDuration.record(latencySeconds, agentOperationAttributes(profile, errorType));
+      if (profile.operation === 'invoke_agent')
+        instruments.invokeAgentDuration.record(latencySeconds, agentOperationAttributes(profile, errorType));
       return;
     }
     if (errorType === undefined && req.responseModel === undefined) {
@@ -462,11 +512,16 @@ export class AgentMonitor {
       return;
     }
     const { operation, provider, model } = profile;
-    instruments.operationDuration.record(latencySeconds, operationAttributes(operation, provider, model, req.responseModel, errorType));
+    instruments.operationDuration.record(
+      latencySeconds,
+      operationAttributes(operation, provider, model, req.responseModel, errorType),
+    );
     // error.type belongs to the duration only.
     const tokenAttributes = operationAttributes(operation, provider, model, req.responseModel, undefined);
-    if (inputTokens !== undefined) instruments.tokenUsage.record(inputTokens, { ...tokenAttributes, [ATTR_TOKEN_TYPE]: 'input' });
-    if (outputTokens !== undefined) instruments.tokenUsage.record(outputTokens, { ...tokenAttributes, [ATTR_TOKEN_TYPE]: 'output' });
+    if (inputTokens !== undefined)
+      instruments.tokenUsage.record(inputTokens, { ...tokenAttributes, [ATTR_TOKEN_TYPE]: 'input' });
+    if (outputTokens !== undefined)
+      instruments.tokenUsage.record(outputTokens, { ...tokenAttributes, [ATTR_TOKEN_TYPE]: 'output' });
   }
 
   private async timeToolCall<T>(tool: string, fn: () => T | PromiseLike<T>): Promise<T> {
@@ -482,7 +537,13 @@ export class AgentMonitor {
       error = thrown;
       throw thrown;
     } finally {
-      this.finishToolCall(span, tool, (performance.now() - started) / 1000, threw ? errorTypeOf(error) : undefined, error);
+      this.finishToolCall(
+        span,
+        tool,
+        (performance.now() - started) / 1000,
+        threw ? errorTypeOf(error) : undefined,
+        error,
+      );
     }
   }
 
@@ -500,11 +561,22 @@ export class AgentMonitor {
     return options;
   }
 
-  private finishToolCall(span: Span, tool: string, durationSeconds: number, errorType: string | undefined, error: unknown): void {
+  private finishToolCall(
+    span: Span,
+    tool: string,
+    durationSeconds: number,
+    errorType: string | undefined,
+    error: unknown,
+  ): void {
     const errors = errorType === undefined ? 0 : 1;
     const usage: ToolUsage = { calls: 1, errors, durationSeconds };
     // The totals for the agent's windows, the breakdown by name for the fleet's per-tool counters.
-    this.emit({ tool_calls: 1, tool_errors: errors, tool_duration_seconds: durationSeconds }, undefined, performance.now(), { [tool]: usage });
+    this.emit(
+      { tool_calls: 1, tool_errors: errors, tool_duration_seconds: durationSeconds },
+      undefined,
+      performance.now(),
+      { [tool]: usage },
+    );
     if (errorType !== undefined && span.isRecording()) markSpanFailed(span, errorType, error);
     span.end();
     // Tool names are a fixed set (see recordToolCall): a bounded attribute.
@@ -613,14 +685,19 @@ function checkLabels(labels: unknown): Readonly<Record<string, string>> | undefi
     throw new TypeError('AgentMonitorOptions.labels must be an object of strings');
   }
   const entries = Object.entries(labels);
-  if (entries.length > MAX_LABELS) throw new TypeError(`AgentMonitorOptions.labels holds at most ${MAX_LABELS} labels, got ${entries.length}`);
+  if (entries.length > MAX_LABELS)
+    throw new TypeError(`AgentMonitorOptions.labels holds at most ${MAX_LABELS} labels, got ${entries.length}`);
   const copy: Record<string, string> = {};
   for (const [name, value] of entries) {
     if (name.length > LABEL_NAME_LENGTH) {
-      throw new TypeError(`AgentMonitorOptions.labels: name ${JSON.stringify(name)} is longer than ${LABEL_NAME_LENGTH} characters`);
+      throw new TypeError(
+        `AgentMonitorOptions.labels: name ${JSON.stringify(name)} is longer than ${LABEL_NAME_LENGTH} characters`,
+      );
     }
     if (typeof value !== 'string' || value.length > LABEL_VALUE_LENGTH) {
-      throw new TypeError(`AgentMonitorOptions.labels.${name} must be a string of at most ${LABEL_VALUE_LENGTH} characters`);
+      throw new TypeError(
+        `AgentMonitorOptions.labels.${name} must be a string of at most ${LABEL_VALUE_LENGTH} characters`,
+      );
     }
     copy[name] = value;
   }

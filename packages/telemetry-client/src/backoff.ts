@@ -2,7 +2,12 @@
  * Wait before retry number `attempt + 1` (attempt 0 = first retry): "full jitter", uniform in
  * [0, min(maxMs, baseMs · 2^attempt)), so many clients that failed together do not retry together.
  */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** attempt);
   return Math.floor(random() * ceiling);
 }

@@ -119,7 +119,11 @@ export class DeliveryChannel<T> {
       this.dropped++;
       if (!this.overflowing) this.overflow();
     }
-    if (this.queue.length >= this.config.batchSize && !this.pumpScheduled && this.active.size < this.config.maxInFlight) {
+    if (
+      this.queue.length >= this.config.batchSize &&
+      !this.pumpScheduled &&
+      this.active.size < this.config.maxInFlight
+    ) {
       this.pumpScheduled = true;
       queueMicrotask(this.pumpTask);
     }
@@ -237,7 +241,10 @@ export class DeliveryChannel<T> {
       if (!delivery.cancelled && delivery.pending > 0) {
         const lost = delivery.pending;
         this.settle(delivery, 0, 0, lost);
-        this.notify('dropped', `internal error, dropped ${this.count(lost)}: ${messageOf(error)}`, { count: lost, cause: error });
+        this.notify('dropped', `internal error, dropped ${this.count(lost)}: ${messageOf(error)}`, {
+          count: lost,
+          cause: error,
+        });
       }
     } finally {
       this.active.delete(delivery);
@@ -275,7 +282,9 @@ export class DeliveryChannel<T> {
     if (delivery.cancelled) return;
 
     if (answer === undefined) {
-      const message = controller.signal.aborted ? `request timed out after ${this.config.requestTimeoutMs} ms` : messageOf(failure);
+      const message = controller.signal.aborted
+        ? `request timed out after ${this.config.requestTimeoutMs} ms`
+        : messageOf(failure);
       return this.retryOrDrop(delivery, part, parts, message, undefined, undefined, failure);
     }
     const { status } = answer;
@@ -288,7 +297,10 @@ export class DeliveryChannel<T> {
     }
     // Any other answer refuses the batch as a whole: sending it again would not change that.
     this.settle(delivery, 0, count, 0);
-    this.notify('rejected', `HTTP ${status}: server refused ${this.count(count)}${excerpt(answer.text)}`, { count, status });
+    this.notify('rejected', `HTTP ${status}: server refused ${this.count(count)}${excerpt(answer.text)}`, {
+      count,
+      status,
+    });
   }
 
   /** A 2xx: counts what the server kept; refused items are invalid and never retried. */
@@ -311,7 +323,11 @@ export class DeliveryChannel<T> {
     if (refused > 0) {
       const first = errors?.[0];
       const why = first ? `, first: ${first.path}: ${first.message}` : '';
-      this.notify('rejected', `server refused ${refused} of ${this.count(count)}${why}`, { count: refused, status, errors });
+      this.notify('rejected', `server refused ${refused} of ${this.count(count)}${why}`, {
+        count: refused,
+        status,
+        errors,
+      });
     }
   }
 
@@ -328,13 +344,24 @@ export class DeliveryChannel<T> {
     const { maxRetries, maxMs, baseMs } = this.config;
     if (part.attempt >= maxRetries) {
       this.settle(delivery, 0, 0, count);
-      this.notify('dropped', `${message}; dropped ${this.count(count)} after ${part.attempt} retries`, { count, status, cause });
+      this.notify('dropped', `${message}; dropped ${this.count(count)} after ${part.attempt} retries`, {
+        count,
+        status,
+        cause,
+      });
       return;
     }
     const attempt = part.attempt + 1;
     // Retry-After is honoured up to backoff.maxMs, so one answer cannot park a batch for hours.
-    const delayMs = retryAfterMs !== undefined ? Math.min(retryAfterMs, maxMs) : backoffDelay(part.attempt, baseMs, maxMs);
-    this.notify('retry', `${message}; retry ${attempt} of ${maxRetries} in ${delayMs} ms`, { count, status, attempt, delayMs, cause });
+    const delayMs =
+      retryAfterMs !== undefined ? Math.min(retryAfterMs, maxMs) : backoffDelay(part.attempt, baseMs, maxMs);
+    this.notify('retry', `${message}; retry ${attempt} of ${maxRetries} in ${delayMs} ms`, {
+      count,
+      status,
+      attempt,
+      delayMs,
+      cause,
+    });
     await this.sleep(delivery, delayMs);
     if (delivery.cancelled) return;
     this.retries++;
@@ -423,7 +450,11 @@ export class DeliveryChannel<T> {
 
   private overflow(): void {
     this.overflowing = true;
-    this.notify('dropped', `${this.config.name} queue full (max ${this.queue.capacity}): dropping the oldest ${this.config.name}`, { count: 1 });
+    this.notify(
+      'dropped',
+      `${this.config.name} queue full (max ${this.queue.capacity}): dropping the oldest ${this.config.name}`,
+      { count: 1 },
+    );
   }
 
   /** "1 report", "3 interactions". */

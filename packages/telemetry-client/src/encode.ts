@@ -9,15 +9,18 @@ export const MAX_BODY_BYTES: IngestLimits['bodyBytes'] = 5_242_880;
 const gzipAsync = promisify(gzip);
 
 export type EncodedBatch =
-  | { ok: true; body: string | Buffer }
-  | { ok: false; reason: 'too_large' | 'unserializable'; message: string };
+  { ok: true; body: string | Buffer } | { ok: false; reason: 'too_large' | 'unserializable'; message: string };
 
 /**
  * The POST body of a batch, `{"<key>": [...items]}`. Gzip runs on libuv's thread pool (level 1:
  * about 7× smaller for this JSON at half the CPU of the default level), so the event loop only
  * pays for JSON.stringify.
  */
-export async function encodeBatch(key: string, items: readonly unknown[], compression: 'none' | 'gzip'): Promise<EncodedBatch> {
+export async function encodeBatch(
+  key: string,
+  items: readonly unknown[],
+  compression: 'none' | 'gzip',
+): Promise<EncodedBatch> {
   let json: string;
   try {
     json = JSON.stringify({ [key]: items });
@@ -29,7 +32,11 @@ export async function encodeBatch(key: string, items: readonly unknown[], compre
   if (json.length * 3 > MAX_BODY_BYTES) {
     const bytes = Buffer.byteLength(json);
     if (bytes > MAX_BODY_BYTES) {
-      return { ok: false, reason: 'too_large', message: `body of ${bytes} bytes exceeds the server limit of ${MAX_BODY_BYTES}` };
+      return {
+        ok: false,
+        reason: 'too_large',
+        message: `body of ${bytes} bytes exceeds the server limit of ${MAX_BODY_BYTES}`,
+      };
     }
   }
   if (compression === 'none') return { ok: true, body: json };

@@ -117,7 +117,12 @@ describe('Fleet failures', () => {
   it('holds every new batch back for a Retry-After, not only the refused one', async () => {
     server.script.push({ kind: 'status', status: 503, headers: { 'retry-after': '1' } });
     // Two slots and no retries: the refused batch is dropped at once, so nothing but the pause can delay the next.
-    const { fleet, events } = makeFleet({ batchSize: 2, maxInFlight: 2, maxRetries: 0, backoff: { baseMs: 1, maxMs: 5000 } });
+    const { fleet, events } = makeFleet({
+      batchSize: 2,
+      maxInFlight: 2,
+      maxRetries: 0,
+      backoff: { baseMs: 1, maxMs: 5000 },
+    });
     recordRange(fleet, 0, 2);
     await waitFor(() => events.some((e) => e.kind === 'dropped'), 'the refused batch');
     recordRange(fleet, 2, 4);
@@ -164,7 +169,10 @@ describe('Fleet failures', () => {
     expect(fleet.stats()).toMatchObject({ sent: 3, rejected: 2, retries: 0, batchesSent: 1 });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ kind: 'rejected', status: 200, count: 2 });
-    expect(events[0].errors?.map((e) => e.path)).toEqual(['reports.1.metrics.cpu_percent', 'reports.3.quality.accuracy']);
+    expect(events[0].errors?.map((e) => e.path)).toEqual([
+      'reports.1.metrics.cpu_percent',
+      'reports.3.quality.accuracy',
+    ]);
   });
 
   it('splits a batch on 413 until the server takes the halves', async () => {
@@ -376,7 +384,13 @@ describe('Fleet options', () => {
 });
 
 /** Interaction number i: its `to` identifies it on the server. */
-const edge = (i: number): Interaction => ({ from: 'planner', to: `w-${i}`, kind: 'delegation', outcome: 'success', latencySeconds: 0.5 });
+const edge = (i: number): Interaction => ({
+  from: 'planner',
+  to: `w-${i}`,
+  kind: 'delegation',
+  outcome: 'success',
+  latencySeconds: 0.5,
+});
 const edgeIds = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `w-${from + i}`);
 const targets = (): string[] => server.acceptedInteractions.map((interaction) => interaction.to);
 
@@ -426,7 +440,15 @@ describe('Fleet interactions', () => {
       [4, 200],
     ]);
     expect(targets()).toEqual(edgeIds(2, 9));
-    expect(fleet.stats().interactions).toMatchObject({ recorded: 10, sent: 7, rejected: 1, dropped: 2, retries: 1, queued: 0, inFlight: 0 });
+    expect(fleet.stats().interactions).toMatchObject({
+      recorded: 10,
+      sent: 7,
+      rejected: 1,
+      dropped: 2,
+      retries: 1,
+      queued: 0,
+      inFlight: 0,
+    });
     expect(events.map((e) => [e.channel, e.kind, e.count])).toEqual([
       ['interactions', 'dropped', 1],
       ['interactions', 'retry', 8],

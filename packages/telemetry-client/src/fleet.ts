@@ -48,18 +48,37 @@ export class Fleet {
     const shared: Omit<ChannelConfig, 'name' | 'path' | 'maxQueue'> = {
       endpoint: url,
       apiKey: options.apiKey === undefined ? undefined : checkApiKey(options.apiKey, 'FleetOptions.apiKey'),
-      batchSize: checkInteger(options.batchSize ?? DEFAULT_BATCH_SIZE, 'FleetOptions.batchSize', 1, MAX_REPORTS_PER_BODY),
+      batchSize: checkInteger(
+        options.batchSize ?? DEFAULT_BATCH_SIZE,
+        'FleetOptions.batchSize',
+        1,
+        MAX_REPORTS_PER_BODY,
+      ),
       maxInFlight: checkInteger(options.maxInFlight ?? 4, 'FleetOptions.maxInFlight', 1, 1024),
       maxRetries: checkInteger(options.maxRetries ?? 8, 'FleetOptions.maxRetries', 0),
       baseMs,
       maxMs: checkNumber(options.backoff?.maxMs ?? 30_000, 'FleetOptions.backoff.maxMs', baseMs, 2 ** 31 - 1),
       compression,
-      requestTimeoutMs: checkNumber(options.requestTimeoutMs ?? 10_000, 'FleetOptions.requestTimeoutMs', 1, 2 ** 31 - 1),
+      requestTimeoutMs: checkNumber(
+        options.requestTimeoutMs ?? 10_000,
+        'FleetOptions.requestTimeoutMs',
+        1,
+        2 ** 31 - 1,
+      ),
       onError: options.onError,
     };
-    const flushIntervalMs = checkNumber(options.flushIntervalMs ?? 1000, 'FleetOptions.flushIntervalMs', 1, 2 ** 31 - 1);
+    const flushIntervalMs = checkNumber(
+      options.flushIntervalMs ?? 1000,
+      'FleetOptions.flushIntervalMs',
+      1,
+      2 ** 31 - 1,
+    );
     const maxQueue = checkInteger(options.maxQueue ?? 100_000, 'FleetOptions.maxQueue', 1);
-    const maxInteractionQueue = checkInteger(options.maxInteractionQueue ?? 10_000, 'FleetOptions.maxInteractionQueue', 1);
+    const maxInteractionQueue = checkInteger(
+      options.maxInteractionQueue ?? 10_000,
+      'FleetOptions.maxInteractionQueue',
+      1,
+    );
 
     this.reports = new DeliveryChannel<Report>({ ...shared, name: 'reports', path: INGEST_PATH, maxQueue });
     this.interactions = new DeliveryChannel<Interaction>({
@@ -99,7 +118,10 @@ export class Fleet {
   flush(options: FlushOptions = {}): Promise<void> {
     let timeoutMs: number | undefined;
     try {
-      timeoutMs = options.timeoutMs === undefined ? undefined : checkNumber(options.timeoutMs, 'FlushOptions.timeoutMs', 0, 2 ** 31 - 1);
+      timeoutMs =
+        options.timeoutMs === undefined
+          ? undefined
+          : checkNumber(options.timeoutMs, 'FlushOptions.timeoutMs', 0, 2 ** 31 - 1);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -120,7 +142,9 @@ export class Fleet {
         return Promise.reject(error);
       }
       clearInterval(this.timer);
-      this.closing = Promise.all([this.reports.close(timeoutMs), this.interactions.close(timeoutMs)]).then(() => undefined);
+      this.closing = Promise.all([this.reports.close(timeoutMs), this.interactions.close(timeoutMs)]).then(
+        () => undefined,
+      );
     }
     return this.closing;
   }

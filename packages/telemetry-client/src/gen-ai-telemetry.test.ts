@@ -107,9 +107,13 @@ describe('trackRequest with the OpenTelemetry SDK', () => {
       'error.type': 'RangeError',
     });
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'boom' });
-    expect(span.events.map((event) => [event.name, event.attributes?.['exception.type'], event.attributes?.['exception.message']])).toEqual([
-      ['exception', 'RangeError', 'boom'],
-    ]);
+    expect(
+      span.events.map((event) => [
+        event.name,
+        event.attributes?.['exception.type'],
+        event.attributes?.['exception.message'],
+      ]),
+    ).toEqual([['exception', 'RangeError', 'boom']]);
 
     const collected = await otel!.collectMetrics();
     expect(histogramPoints(collected.get('gen_ai.client.operation.duration'))).toEqual([
@@ -204,9 +208,20 @@ describe('trackRequest with the OpenTelemetry SDK', () => {
   });
 
   it('records cache and reasoning tokens on the span and in the report, priced at the cache rates, and the conversation id', async () => {
-    const m = monitor({ model: 'cached', prices: { cached: { inputPerMillion: 3, outputPerMillion: 15, cacheReadPerMillion: 0.3, cacheWritePerMillion: 3.75 } } });
+    const m = monitor({
+      model: 'cached',
+      prices: {
+        cached: { inputPerMillion: 3, outputPerMillion: 15, cacheReadPerMillion: 0.3, cacheWritePerMillion: 3.75 },
+      },
+    });
     await m.trackRequest({ conversationId: 'thread-9' }, (req) => {
-      req.setUsage({ inputTokens: 1000, outputTokens: 200, cacheReadInputTokens: 600, cacheCreationInputTokens: 100, reasoningOutputTokens: 50 });
+      req.setUsage({
+        inputTokens: 1000,
+        outputTokens: 200,
+        cacheReadInputTokens: 600,
+        cacheCreationInputTokens: 100,
+        reasoningOutputTokens: 50,
+      });
     });
     const [span] = otel!.spans();
     expect(span.attributes).toMatchObject({
@@ -218,21 +233,46 @@ describe('trackRequest with the OpenTelemetry SDK', () => {
       'gen_ai.usage.reasoning.output_tokens': 50,
     });
     await fleet.flush();
-    expect(server.accepted[0]?.metrics).toMatchObject({ cache_read_tokens: 600, cache_write_tokens: 100, reasoning_tokens: 50, cost_usd: (300 * 3 + 600 * 0.3 + 100 * 3.75 + 200 * 15) / 1e6 });
-    await expect(m.trackRequest({}, (req) => req.setUsage({ cacheReadInputTokens: 1.5 }))).rejects.toThrow('cacheReadInputTokens');
+    expect(server.accepted[0]?.metrics).toMatchObject({
+      cache_read_tokens: 600,
+      cache_write_tokens: 100,
+      reasoning_tokens: 50,
+      cost_usd: (300 * 3 + 600 * 0.3 + 100 * 3.75 + 200 * 15) / 1e6,
+    });
+    await expect(m.trackRequest({}, (req) => req.setUsage({ cacheReadInputTokens: 1.5 }))).rejects.toThrow(
+      'cacheReadInputTokens',
+    );
   });
 
   it('gives agent invocations and tool executions durations of their own, never gen_ai.client.operation.duration', async () => {
     const m = monitor({ agentId: 'planner-1', name: 'Planner' });
     await m.trackRequest({ operation: 'invoke_agent' }, () => m.recordToolCall('search', () => 'hits'));
     await m.trackRequest({ operation: 'create_agent' }, () => undefined);
-    expect(otel!.spans().map((span) => span.name)).toEqual(['execute_tool search', 'invoke_agent Planner', 'create_agent Planner']);
+    expect(otel!.spans().map((span) => span.name)).toEqual([
+      'execute_tool search',
+      'invoke_agent Planner',
+      'create_agent Planner',
+    ]);
     const collected = await otel!.collectMetrics();
     expect(collected.get('gen_ai.client.operation.duration')).toBeUndefined();
     expect(collected.get('gen_ai.client.token.usage')).toBeUndefined();
-    expect(histogramPoints(collected.get('gen_ai.invoke_agent.duration'))).toEqual([{ attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': 'openai' }, count: 1, sum: expect.any(Number) }]);
-    expect(histogramPoints(collected.get('gen_ai.execute_tool.duration'))).toEqual([{ attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' }, count: 1, sum: expect.any(Number) }]);
-    await expect(m.trackRequest({ operation: 'execute_tool' }, () => undefined)).rejects.toThrow('execute_tool spans need gen_ai.tool.name: use recordToolCall(name, fn)');
+    expect(histogramPoints(collected.get('gen_ai.invoke_agent.duration'))).toEqual([
+      {
+        attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': 'openai' },
+        count: 1,
+        sum: expect.any(Number),
+      },
+    ]);
+    expect(histogramPoints(collected.get('gen_ai.execute_tool.duration'))).toEqual([
+      {
+        attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' },
+        count: 1,
+        sum: expect.any(Number),
+      },
+    ]);
+    await expect(m.trackRequest({ operation: 'execute_tool' }, () => undefined)).rejects.toThrow(
+      'execute_tool spans need gen_ai.tool.name: use recordToolCall(name, fn)',
+    );
   });
 
   it('parents tool spans to the request span that runs them', async () => {

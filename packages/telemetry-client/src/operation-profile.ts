@@ -60,9 +60,15 @@ export function buildOperationProfile(
     model,
     provider,
     // The conventions name agent operations after the agent, model calls after the model.
-    spanName: operation === 'invoke_agent' || operation === 'create_agent' ? `${operation} ${owner.name}` : `${operation} ${model}`,
+    spanName:
+      operation === 'invoke_agent' || operation === 'create_agent'
+        ? `${operation} ${owner.name}`
+        : `${operation} ${model}`,
     // An agent's own invocation runs in process; creating an agent and calling a model are calls out.
-    spanOptions: Object.freeze({ kind: operation === 'invoke_agent' ? SpanKind.INTERNAL : SpanKind.CLIENT, attributes: Object.freeze(attributes) }),
+    spanOptions: Object.freeze({
+      kind: operation === 'invoke_agent' ? SpanKind.INTERNAL : SpanKind.CLIENT,
+      attributes: Object.freeze(attributes),
+    }),
     price: owner.pricing.lookup(model),
     modelCall,
     succeeded,

@@ -26,7 +26,10 @@ describe('Pricing', () => {
   });
 
   it('lets overrides replace and extend the built-in table', () => {
-    const custom = new Pricing({ 'gpt-4o': { inputPerMillion: 1, outputPerMillion: 1 }, 'in-house': { inputPerMillion: 0.5, outputPerMillion: 0.5, provider: 'self' } });
+    const custom = new Pricing({
+      'gpt-4o': { inputPerMillion: 1, outputPerMillion: 1 },
+      'in-house': { inputPerMillion: 0.5, outputPerMillion: 0.5, provider: 'self' },
+    });
     expect(custom.cost('gpt-4o-2024-08-06', 1_000_000, 1_000_000)).toBe(2);
     expect(custom.lookup('in-house-v2')).toEqual({ inputPerMillion: 0.5, outputPerMillion: 0.5, provider: 'self' });
     expect(custom.lookup('claude-3-haiku')).toBe(DEFAULT_PRICES['claude-3-haiku']);
@@ -52,11 +55,23 @@ describe('Pricing', () => {
   });
 
   it('prices cache reads and writes at their own rates, the rest of the input at the input rate, reasoning as output', () => {
-    const pricing = new Pricing({ cached: { inputPerMillion: 3, outputPerMillion: 15, cacheReadPerMillion: 0.3, cacheWritePerMillion: 3.75 } });
+    const pricing = new Pricing({
+      cached: { inputPerMillion: 3, outputPerMillion: 15, cacheReadPerMillion: 0.3, cacheWritePerMillion: 3.75 },
+    });
     // 10,000 input tokens of which 6,000 read from the cache and 2,000 written to it; 1,000 output (reasoning included).
-    expect(pricing.costOfUsage('cached', { inputTokens: 10_000, outputTokens: 1000, cacheReadTokens: 6000, cacheWriteTokens: 2000 })).toBeCloseTo((2000 * 3 + 6000 * 0.3 + 2000 * 3.75 + 1000 * 15) / 1e6, 15);
+    expect(
+      pricing.costOfUsage('cached', {
+        inputTokens: 10_000,
+        outputTokens: 1000,
+        cacheReadTokens: 6000,
+        cacheWriteTokens: 2000,
+      }),
+    ).toBeCloseTo((2000 * 3 + 6000 * 0.3 + 2000 * 3.75 + 1000 * 15) / 1e6, 15);
     // No cache prices in the table: cache tokens cost what input costs, the same as without them.
-    expect(pricing.costOfUsage('gpt-4o', { inputTokens: 1000, outputTokens: 10, cacheReadTokens: 400 })).toBeCloseTo(pricing.cost('gpt-4o', 1000, 10)!, 15);
+    expect(pricing.costOfUsage('gpt-4o', { inputTokens: 1000, outputTokens: 10, cacheReadTokens: 400 })).toBeCloseTo(
+      pricing.cost('gpt-4o', 1000, 10)!,
+      15,
+    );
     expect(pricing.costOfUsage('no-such-model', { inputTokens: 1, outputTokens: 1 })).toBeUndefined();
   });
 });

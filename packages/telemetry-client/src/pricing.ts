@@ -87,7 +87,8 @@ export class Pricing {
     if (overrides === undefined) {
       this.table = DEFAULT_PRICES;
     } else {
-      if (typeof overrides !== 'object' || overrides === null) throw new TypeError('prices must be an object of model → price');
+      if (typeof overrides !== 'object' || overrides === null)
+        throw new TypeError('prices must be an object of model → price');
       for (const [model, price] of Object.entries(overrides)) checkPrice(model, price);
       this.table = { ...DEFAULT_PRICES, ...overrides };
     }
@@ -124,7 +125,8 @@ export class Pricing {
     if (exact !== undefined) return exact;
     const lower = model.toLowerCase();
     for (const [key, name] of this.names) {
-      if (lower === key || (lower.startsWith(key) && VERSION_SEPARATORS.has(lower[key.length]!))) return this.table[name];
+      if (lower === key || (lower.startsWith(key) && VERSION_SEPARATORS.has(lower[key.length]!)))
+        return this.table[name];
     }
     return undefined;
   }
@@ -153,7 +155,10 @@ export function costOfUsage(price: ModelPrice, usage: CallUsage): number {
   // Without cache tokens, exactly what costOf answers (the same sum in the same order).
   if (cacheRead === 0 && cacheWrite === 0) return costOf(price, usage.inputTokens, usage.outputTokens);
   const uncached = Math.max(0, usage.inputTokens - cacheRead - cacheWrite);
-  const input = uncached * price.inputPerMillion + cacheRead * (price.cacheReadPerMillion ?? price.inputPerMillion) + cacheWrite * (price.cacheWritePerMillion ?? price.inputPerMillion);
+  const input =
+    uncached * price.inputPerMillion +
+    cacheRead * (price.cacheReadPerMillion ?? price.inputPerMillion) +
+    cacheWrite * (price.cacheWritePerMillion ?? price.inputPerMillion);
   return (input + usage.outputTokens * price.outputPerMillion) / 1_000_000;
 }
 
@@ -162,12 +167,15 @@ export const defaultPricing = new Pricing();
 
 function checkPrice(model: string, price: unknown): void {
   const entry = price as Partial<ModelPrice> | null;
-  if (typeof entry !== 'object' || entry === null) throw new TypeError(`prices.${model} must be { inputPerMillion, outputPerMillion }`);
+  if (typeof entry !== 'object' || entry === null)
+    throw new TypeError(`prices.${model} must be { inputPerMillion, outputPerMillion }`);
   for (const field of ['inputPerMillion', 'outputPerMillion', 'cacheReadPerMillion', 'cacheWritePerMillion'] as const) {
     const value = entry[field];
     if (value === undefined && (field === 'cacheReadPerMillion' || field === 'cacheWritePerMillion')) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new TypeError(`prices.${model}.${field} must be a finite number ≥ 0 (USD per million tokens), got ${String(value)}`);
+      throw new TypeError(
+        `prices.${model}.${field} must be a finite number ≥ 0 (USD per million tokens), got ${String(value)}`,
+      );
     }
   }
   if (entry.provider !== undefined && (typeof entry.provider !== 'string' || entry.provider === '')) {

@@ -78,16 +78,22 @@ describe('delegate', () => {
       planner.delegate('worker-1', 'delegation', async (headers) => {
         seen = { ...headers };
         // The worker's side: what arrived over the wire becomes its parent context.
-        return context.with(extract(headers), () => worker.trackRequest({ inputTokens: 20 }, (req) => {
-          req.setOutputTokens(5);
-          return 'done';
-        }));
+        return context.with(extract(headers), () =>
+          worker.trackRequest({ inputTokens: 20 }, (req) => {
+            req.setOutputTokens(5);
+            return 'done';
+          }),
+        );
       }),
     );
     expect(answer).toBe('done');
 
     const spans = otel!.spans();
-    expect(spans.map((span) => span.name)).toEqual(['chat gpt-4o-mini', 'invoke_agent worker-1', 'invoke_agent planner-1']);
+    expect(spans.map((span) => span.name)).toEqual([
+      'chat gpt-4o-mini',
+      'invoke_agent worker-1',
+      'invoke_agent planner-1',
+    ]);
     const [workerSpan, delegateSpan, plannerSpan] = spans;
     const traceId = plannerSpan.spanContext().traceId;
     expect(spans.map((span) => span.spanContext().traceId)).toEqual([traceId, traceId, traceId]);
@@ -134,7 +140,13 @@ describe('delegate', () => {
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'worker unreachable' });
     await fleet.flush();
     expect(server.acceptedInteractions).toEqual([
-      expect.objectContaining({ from: 'planner-1', to: 'worker-1', kind: 'message', outcome: 'error', traceId: span.spanContext().traceId }),
+      expect.objectContaining({
+        from: 'planner-1',
+        to: 'worker-1',
+        kind: 'message',
+        outcome: 'error',
+        traceId: span.spanContext().traceId,
+      }),
     ]);
   });
 
@@ -154,7 +166,14 @@ describe('delegate without an OpenTelemetry SDK', () => {
     expect(headers).toEqual({});
     await fleet.flush();
     expect(server.acceptedInteractions).toEqual([
-      { from: 'planner-1', to: 'worker-1', kind: 'tool_handoff', outcome: 'success', latencySeconds: expect.any(Number), timestamp: expect.any(Number) },
+      {
+        from: 'planner-1',
+        to: 'worker-1',
+        kind: 'tool_handoff',
+        outcome: 'success',
+        latencySeconds: expect.any(Number),
+        timestamp: expect.any(Number),
+      },
     ]);
   });
 });

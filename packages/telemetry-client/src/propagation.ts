@@ -4,7 +4,8 @@ import { context, propagation, type Context, type TextMapGetter } from '@opentel
  * Headers as agents carry them: a plain object (Node's `IncomingHttpHeaders`, a message's metadata)
  * or anything with `get(name)` (the fetch API's `Headers`).
  */
-export type HeaderCarrier = Readonly<Record<string, string | string[] | undefined>> | { get(name: string): string | null };
+export type HeaderCarrier =
+  Readonly<Record<string, string | string[] | undefined>> | { get(name: string): string | null };
 
 /**
  * Writes the trace context of `ctx` (default: the active one) into `headers` — `traceparent` and
@@ -14,7 +15,10 @@ export type HeaderCarrier = Readonly<Record<string, string | string[] | undefine
  * OpenTelemetry NodeSDK registers W3C trace context and baggage by default; with a bare provider, call
  * `propagation.setGlobalPropagator(new W3CTraceContextPropagator())`). Without one nothing is written.
  */
-export function inject<T extends Record<string, string>>(headers: T, ctx: Context = context.active()): T & TraceHeaders {
+export function inject<T extends Record<string, string>>(
+  headers: T,
+  ctx: Context = context.active(),
+): T & TraceHeaders {
   propagation.inject(ctx, headers);
   return headers;
 }

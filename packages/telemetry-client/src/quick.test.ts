@@ -24,8 +24,20 @@ async function failure(promise: Promise<unknown>): Promise<ApiError> {
 
 describe('quickRegisterAgent', () => {
   it('registers and resolves to the server record: 201 when new, 200 when updated', async () => {
-    const created = await quickRegisterAgent(server.url, 'support-7', { model: 'gpt-4o', pool: 'support', labels: { team: 'eu' } }, { apiKey: 'k' });
-    expect(created).toMatchObject({ id: 'support-7', model: 'gpt-4o', pool: 'support', type: 'general', labels: { team: 'eu' }, status: 'healthy' });
+    const created = await quickRegisterAgent(
+      server.url,
+      'support-7',
+      { model: 'gpt-4o', pool: 'support', labels: { team: 'eu' } },
+      { apiKey: 'k' },
+    );
+    expect(created).toMatchObject({
+      id: 'support-7',
+      model: 'gpt-4o',
+      pool: 'support',
+      type: 'general',
+      labels: { team: 'eu' },
+      status: 'healthy',
+    });
     const updated = await quickRegisterAgent(server.url, 'support-7', { model: 'gpt-4o-mini' });
     expect(updated.model).toBe('gpt-4o-mini');
     expect(server.requests.map((r) => [r.method, r.path, r.status, r.authorization])).toEqual([
@@ -42,7 +54,12 @@ describe('quickRegisterAgent', () => {
 
   it('throws the server error code, status, message and issues', async () => {
     const error = await failure(quickRegisterAgent(server.url, 'a-1', { model: '' }));
-    expect(error).toMatchObject({ name: 'ApiError', code: 'SWS_INVALID_FIELD', status: 400, message: 'model: must be a string' });
+    expect(error).toMatchObject({
+      name: 'ApiError',
+      code: 'SWS_INVALID_FIELD',
+      status: 400,
+      message: 'model: must be a string',
+    });
     expect(error.issues).toEqual([{ path: 'model', message: 'must be a string' }]);
   });
 });
@@ -50,9 +67,19 @@ describe('quickRegisterAgent', () => {
 describe('quickUpdateMetrics', () => {
   it('posts one report of a registered agent', async () => {
     await quickRegisterAgent(server.url, 'a-1', { model: 'gpt-4o' });
-    const answer = await quickUpdateMetrics(server.url, 'a-1', { response_time_seconds: 0.4, requests: 1 }, { accuracy: 0.9 }, { timestamp: 1732350000000 });
+    const answer = await quickUpdateMetrics(
+      server.url,
+      'a-1',
+      { response_time_seconds: 0.4, requests: 1 },
+      { accuracy: 0.9 },
+      { timestamp: 1732350000000 },
+    );
     expect(answer).toEqual({ accepted: 1, samples: 3 });
-    expect(server.requests[1]?.body).toEqual({ timestamp: 1732350000000, metrics: { response_time_seconds: 0.4, requests: 1 }, quality: { accuracy: 0.9 } });
+    expect(server.requests[1]?.body).toEqual({
+      timestamp: 1732350000000,
+      metrics: { response_time_seconds: 0.4, requests: 1 },
+      quality: { accuracy: 0.9 },
+    });
     expect(server.agentMetrics).toHaveLength(1);
   });
 

@@ -1,7 +1,14 @@
 import { request } from 'undici';
 import { messageOf } from './encode';
 import { ApiError, CLIENT_ERROR_CODES, type ApiIssue } from './errors';
-import type { AgentIdentity, AgentRecord, MetricsResponse, QuickCallOptions, ReportMetrics, ReportQuality } from './types';
+import type {
+  AgentIdentity,
+  AgentRecord,
+  MetricsResponse,
+  QuickCallOptions,
+  ReportMetrics,
+  ReportQuality,
+} from './types';
 import { checkApiKey, checkEndpoint, checkNumber, checkString } from './validate';
 
 /**
@@ -15,9 +22,21 @@ import { checkApiKey, checkEndpoint, checkNumber, checkString } from './validate
  * and labels) and resolves to the server's record of it. Throws an ApiError with the server's code and
  * message on a 4xx/5xx (`SWS_INVALID_FIELD`, `SWS_UNAUTHORIZED`, …), or a client code when no answer came.
  */
-export function quickRegisterAgent(endpoint: string, agentId: string, agent: AgentIdentity, options: QuickCallOptions = {}): Promise<AgentRecord> {
-  if (typeof agent !== 'object' || agent === null) return Promise.reject(new TypeError('agent must be { model, type?, pool?, labels? }'));
-  return call<AgentRecord>(endpoint, agentId, 'register', { model: agent.model, type: agent.type, pool: agent.pool, labels: agent.labels }, options);
+export function quickRegisterAgent(
+  endpoint: string,
+  agentId: string,
+  agent: AgentIdentity,
+  options: QuickCallOptions = {},
+): Promise<AgentRecord> {
+  if (typeof agent !== 'object' || agent === null)
+    return Promise.reject(new TypeError('agent must be { model, type?, pool?, labels? }'));
+  return call<AgentRecord>(
+    endpoint,
+    agentId,
+    'register',
+    { model: agent.model, type: agent.type, pool: agent.pool, labels: agent.labels },
+    options,
+  );
 }
 
 /**
@@ -34,10 +53,22 @@ export function quickUpdateMetrics(
   quality?: ReportQuality,
   options: QuickCallOptions & { timestamp?: number } = {},
 ): Promise<MetricsResponse> {
-  return call<MetricsResponse>(endpoint, agentId, 'metrics', { timestamp: options.timestamp, metrics, quality }, options);
+  return call<MetricsResponse>(
+    endpoint,
+    agentId,
+    'metrics',
+    { timestamp: options.timestamp, metrics, quality },
+    options,
+  );
 }
 
-async function call<T>(endpoint: string, agentId: string, action: string, body: unknown, options: QuickCallOptions): Promise<T> {
+async function call<T>(
+  endpoint: string,
+  agentId: string,
+  action: string,
+  body: unknown,
+  options: QuickCallOptions,
+): Promise<T> {
   const base = checkEndpoint(endpoint, 'endpoint');
   checkString(agentId, 'agentId', 128);
   const timeoutMs = checkNumber(options.timeoutMs ?? 10_000, 'timeoutMs', 1, 2 ** 31 - 1);
@@ -54,9 +85,17 @@ async function call<T>(endpoint: string, agentId: string, action: string, body: 
     text = await response.body.text();
   } catch (error) {
     if (signal.aborted) {
-      throw new ApiError('SWS_CLIENT_TIMEOUT', `${CLIENT_ERROR_CODES.SWS_CLIENT_TIMEOUT}: no answer from ${url.href} within ${timeoutMs} ms`, { cause: error });
+      throw new ApiError(
+        'SWS_CLIENT_TIMEOUT',
+        `${CLIENT_ERROR_CODES.SWS_CLIENT_TIMEOUT}: no answer from ${url.href} within ${timeoutMs} ms`,
+        { cause: error },
+      );
     }
-    throw new ApiError('SWS_CLIENT_UNREACHABLE', `${CLIENT_ERROR_CODES.SWS_CLIENT_UNREACHABLE} at ${url.href}: ${messageOf(error)}`, { cause: error });
+    throw new ApiError(
+      'SWS_CLIENT_UNREACHABLE',
+      `${CLIENT_ERROR_CODES.SWS_CLIENT_UNREACHABLE} at ${url.href}: ${messageOf(error)}`,
+      { cause: error },
+    );
   }
 
   let answer: unknown;
@@ -68,10 +107,17 @@ async function call<T>(endpoint: string, agentId: string, action: string, body: 
   if (status >= 200 && status < 300 && answer !== undefined) return answer as T;
   const error = (answer as { error?: { code?: unknown; message?: unknown; issues?: unknown } } | undefined)?.error;
   if (error && typeof error.code === 'string' && typeof error.message === 'string') {
-    throw new ApiError(error.code, error.message, { status, issues: Array.isArray(error.issues) ? (error.issues as ApiIssue[]) : [] });
+    throw new ApiError(error.code, error.message, {
+      status,
+      issues: Array.isArray(error.issues) ? (error.issues as ApiIssue[]) : [],
+    });
   }
   const excerpt = text.trim().slice(0, 200);
-  throw new ApiError('SWS_CLIENT_BAD_RESPONSE', `${CLIENT_ERROR_CODES.SWS_CLIENT_BAD_RESPONSE}: HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`, {
-    status,
-  });
+  throw new ApiError(
+    'SWS_CLIENT_BAD_RESPONSE',
+    `${CLIENT_ERROR_CODES.SWS_CLIENT_BAD_RESPONSE}: HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`,
+    {
+      status,
+    },
+  );
 }

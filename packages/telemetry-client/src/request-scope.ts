@@ -26,12 +26,18 @@ export class RequestState implements RequestScope {
   }
 
   setUsage(usage: TokenUsage): void {
-    if (typeof usage !== 'object' || usage === null) throw new TypeError('usage must be { inputTokens?, outputTokens?, cacheReadInputTokens?, cacheCreationInputTokens?, reasoningOutputTokens? }');
+    if (typeof usage !== 'object' || usage === null)
+      throw new TypeError(
+        'usage must be { inputTokens?, outputTokens?, cacheReadInputTokens?, cacheCreationInputTokens?, reasoningOutputTokens? }',
+      );
     if (usage.inputTokens !== undefined) this.setInputTokens(usage.inputTokens);
     if (usage.outputTokens !== undefined) this.setOutputTokens(usage.outputTokens);
-    if (usage.cacheReadInputTokens !== undefined) this.cacheReadTokens = checkInteger(usage.cacheReadInputTokens, 'cacheReadInputTokens', 0);
-    if (usage.cacheCreationInputTokens !== undefined) this.cacheWriteTokens = checkInteger(usage.cacheCreationInputTokens, 'cacheCreationInputTokens', 0);
-    if (usage.reasoningOutputTokens !== undefined) this.reasoningTokens = checkInteger(usage.reasoningOutputTokens, 'reasoningOutputTokens', 0);
+    if (usage.cacheReadInputTokens !== undefined)
+      this.cacheReadTokens = checkInteger(usage.cacheReadInputTokens, 'cacheReadInputTokens', 0);
+    if (usage.cacheCreationInputTokens !== undefined)
+      this.cacheWriteTokens = checkInteger(usage.cacheCreationInputTokens, 'cacheCreationInputTokens', 0);
+    if (usage.reasoningOutputTokens !== undefined)
+      this.reasoningTokens = checkInteger(usage.reasoningOutputTokens, 'reasoningOutputTokens', 0);
   }
 
   setResponseModel(model: string): void {

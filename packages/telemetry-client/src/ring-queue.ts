@@ -14,7 +14,8 @@ export class RingQueue<T> {
     readonly capacity: number,
     initialSlots = 1024,
   ) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be an integer ≥ 1, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be an integer ≥ 1, got ${capacity}`);
     this.slots = new Array<T | undefined>(Math.min(capacity, Math.max(1, initialSlots)));
   }
 

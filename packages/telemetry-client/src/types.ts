@@ -1,5 +1,10 @@
 import type { Span } from '@opentelemetry/api';
-import type { AgentRecord as ProtocolAgentRecord, InteractionKind, InteractionOutcome, ReportQuality } from '@swarmscope/protocol';
+import type {
+  AgentRecord as ProtocolAgentRecord,
+  InteractionKind,
+  InteractionOutcome,
+  ReportQuality,
+} from '@swarmscope/protocol';
 import type { FleetError } from './errors';
 import type { Fleet } from './fleet';
 import type { GenAiOperationName } from './gen-ai-telemetry';

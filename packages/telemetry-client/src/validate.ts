@@ -34,7 +34,9 @@ export function checkNumber(value: unknown, field: string, min: number, max = In
 
 export function checkString(value: unknown, field: string, maxLength = 256): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
-    throw new TypeError(`${field} must be a non-empty string of at most ${maxLength} characters, got ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `${field} must be a non-empty string of at most ${maxLength} characters, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

@@ -26,7 +26,12 @@ export async function startAlertmanager(options: { port?: number } = {}): Promis
   const dir = await mkdtemp(join(tmpdir(), 'swarmscope-alertmanager-'));
   await writeFile(join(dir, 'alertmanager.yml'), CONFIG);
   const port = options.port ?? (await freePort());
-  const args = [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='];
+  const args = [
+    `--config.file=${join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${dir}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+  ];
   let lastError: unknown;
   for (const binary of BINARIES) {
     const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -59,7 +64,9 @@ export async function startAlertmanager(options: { port?: number } = {}): Promis
   }
   await rm(dir, { recursive: true, force: true });
   if ((lastError as NodeJS.ErrnoException)?.code === 'ENOENT') {
-    throw new Error('alertmanager is not installed: `apt-get install prometheus-alertmanager` (the test command does it)');
+    throw new Error(
+      'alertmanager is not installed: `apt-get install prometheus-alertmanager` (the test command does it)',
+    );
   }
   throw lastError;
 }

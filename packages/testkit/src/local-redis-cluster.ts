@@ -38,7 +38,9 @@ const NODE_TIMEOUT_MS = 1_500;
  * (default 3 + 3), built by `redis-cli --cluster create`, no persistence (replicas hold the data). Resolves once
  * cluster_state is ok on every node.
  */
-export async function startRedisCluster(options: { masters?: number; replicasPerMaster?: number } = {}): Promise<RedisClusterHandle> {
+export async function startRedisCluster(
+  options: { masters?: number; replicasPerMaster?: number } = {},
+): Promise<RedisClusterHandle> {
   const masters = options.masters ?? 3;
   const replicas = options.replicasPerMaster ?? 1;
   const dir = mkdtempSync(join(tmpdir(), 'swarmscope-cluster-'));
@@ -46,7 +48,8 @@ export async function startRedisCluster(options: { masters?: number; replicasPer
   while (ports.length < masters * (1 + replicas)) {
     const port = await freePort();
     // The cluster bus listens on port + 10000: both must be free and distinct from the others.
-    if (port + 10_000 > 65_535 || ports.includes(port) || ports.some((p) => p + 10_000 === port || port + 10_000 === p)) continue;
+    if (port + 10_000 > 65_535 || ports.includes(port) || ports.some((p) => p + 10_000 === port || port + 10_000 === p))
+      continue;
     if (!(await isFree(port + 10_000))) continue;
     ports.push(port);
   }
@@ -61,9 +64,22 @@ export async function startRedisCluster(options: { masters?: number; replicasPer
     const child = spawn(
       'redis-server',
       [
-        '--port', String(node.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-        '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${node.port}.conf`),
-        '--cluster-node-timeout', String(NODE_TIMEOUT_MS), '--dir', dir,
+        '--port',
+        String(node.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, `nodes-${node.port}.conf`),
+        '--cluster-node-timeout',
+        String(NODE_TIMEOUT_MS),
+        '--dir',
+        dir,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -72,9 +88,15 @@ export async function startRedisCluster(options: { masters?: number; replicasPer
     child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
     const failed = new Promise<never>((_, reject) => {
       child.once('error', (error: NodeJS.ErrnoException) =>
-        reject(error.code === 'ENOENT' ? new Error('redis-server is not installed (or not on PATH): `apt-get install redis-server`') : error),
+        reject(
+          error.code === 'ENOENT'
+            ? new Error('redis-server is not installed (or not on PATH): `apt-get install redis-server`')
+            : error,
+        ),
       );
-      child.once('exit', (code, signal) => reject(new Error(`redis-server :${node.port} exited early (code ${code}, signal ${signal}):\n${output}`)));
+      child.once('exit', (code, signal) =>
+        reject(new Error(`redis-server :${node.port} exited early (code ${code}, signal ${signal}):\n${output}`)),
+      );
     });
     failed.catch(() => {});
     children.set(node.port, child);
@@ -93,7 +115,14 @@ export async function startRedisCluster(options: { masters?: number; replicasPer
 
   try {
     await Promise.all(members.map(launch));
-    await redisCli(['--cluster', 'create', ...members.map((m) => m.address), '--cluster-replicas', String(replicas), '--cluster-yes']);
+    await redisCli([
+      '--cluster',
+      'create',
+      ...members.map((m) => m.address),
+      '--cluster-replicas',
+      String(replicas),
+      '--cluster-yes',
+    ]);
     const handle: RedisClusterHandle = {
       nodes: members.map((m) => m.address).join(','),
       members,
@@ -108,7 +137,8 @@ export async function startRedisCluster(options: { masters?: number; replicasPer
       },
       async kill(port) {
         const child = children.get(port);
-        if (!child || child.exitCode !== null || child.signalCode !== null) throw new Error(`node ${port} is not running`);
+        if (!child || child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`node ${port} is not running`);
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         child.kill('SIGKILL');
         await exited;
@@ -136,7 +166,9 @@ async function waitHealthy(members: readonly ClusterNode[], timeoutMs: number): 
   let last = '';
   while (Date.now() < deadline) {
     const running = members.filter((m) => m.running);
-    const infos = await Promise.all(running.map((m) => command(m.port, ['CLUSTER', 'INFO']).catch((e: Error) => e.message)));
+    const infos = await Promise.all(
+      running.map((m) => command(m.port, ['CLUSTER', 'INFO']).catch((e: Error) => e.message)),
+    );
     // Every running node agrees the cluster is whole and none still thinks a dead node is alive.
     const ok = infos.every((info) => info.includes('cluster_state:ok') && info.includes('cluster_slots_ok:16384'));
     if (ok && (await allSeeOnlyRunning(members))) return;
@@ -168,7 +200,8 @@ async function allSeeOnlyRunning(members: readonly ClusterNode[]): Promise<boole
     for (const line of nodes.split('\n')) {
       const [, address, flags, , , , , state] = line.split(' ');
       const port = address?.split('@')[0]?.split(':')[1];
-      if (port && stopped.has(port) && flags?.includes('master') && !flags.includes('fail') && state === 'connected') return false;
+      if (port && stopped.has(port) && flags?.includes('master') && !flags.includes('fail') && state === 'connected')
+        return false;
     }
   }
   return true;
@@ -179,7 +212,13 @@ function redisCli(args: string[]): Promise<string> {
     execFile('redis-cli', args, { timeout: START_TIMEOUT_MS }, (error, stdout, stderr) => {
       if (error) {
         const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-        reject(new Error(missing ? 'redis-cli is not installed (Debian: redis-tools)' : `redis-cli ${args.join(' ')} failed: ${stderr || stdout}`));
+        reject(
+          new Error(
+            missing
+              ? 'redis-cli is not installed (Debian: redis-tools)'
+              : `redis-cli ${args.join(' ')} failed: ${stderr || stdout}`,
+          ),
+        );
       } else resolve(stdout);
     });
   });
@@ -187,7 +226,15 @@ function redisCli(args: string[]): Promise<string> {
 
 /** One command on a short-lived connection that gives up at once when the node is down. */
 async function command(port: number, args: [string, ...string[]]): Promise<string> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 1_000 });
+  const client = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: 1_000,
+  });
   client.on('error', () => {});
   try {
     await client.connect();

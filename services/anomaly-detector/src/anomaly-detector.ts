@@ -99,12 +99,18 @@ export class AnomalyDetector implements AnomalyDetectorPort {
     const all = Array.from({ length: bus.shards }, (_, shard) => shard);
     const preferred = env.ANOMALY_SHARDS ?? all;
     const outside = preferred.filter((shard) => shard >= bus.shards);
-    if (outside.length > 0) throw new Error(`ANOMALY_SHARDS: shards ${outside.join(', ')} do not exist (BUS_SHARDS is ${bus.shards})`);
+    if (outside.length > 0)
+      throw new Error(`ANOMALY_SHARDS: shards ${outside.join(', ')} do not exist (BUS_SHARDS is ${bus.shards})`);
     this.view = bus.subscribe(
       topics.anomalies,
       // A group per replica: each reads every anomaly; 'earliest' rebuilds a restarted replica's list from the stream.
       // Not a work queue (its lag at start is the whole stream by design), so not on the lag metric.
-      { group: `${CONSUMER_GROUP}-view-${env.BUS_CONSUMER}`, consumer: env.BUS_CONSUMER, startFrom: 'earliest', batchSize: 500 },
+      {
+        group: `${CONSUMER_GROUP}-view-${env.BUS_CONSUMER}`,
+        consumer: env.BUS_CONSUMER,
+        startFrom: 'earliest',
+        batchSize: 500,
+      },
       async (messages) => {
         for (const message of messages) this.log.merge(message.payload);
       },
@@ -136,16 +142,26 @@ export class AnomalyDetector implements AnomalyDetectorPort {
     // Interactions are sharded by the calling agent, as samples by agent: the same shards hold the same agents.
     // A handler resolves once the engine has scored its messages: the bus acknowledges them only then (an engine
     // failure rejects, and the entries stay pending for redelivery).
-    this.interactions = consumers.consume(CONSUMER_GROUP, topics.interactions, { consumer: env.BUS_CONSUMER, shards: owned, batchSize: SCORE_CHUNK }, async (messages) => {
-      await this.emit(await this.deps.engine.observeInteractions(messages.map((m) => m.payload)));
-    });
+    this.interactions = consumers.consume(
+      CONSUMER_GROUP,
+      topics.interactions,
+      { consumer: env.BUS_CONSUMER, shards: owned, batchSize: SCORE_CHUNK },
+      async (messages) => {
+        await this.emit(await this.deps.engine.observeInteractions(messages.map((m) => m.payload)));
+      },
+    );
     // Entries a dead owner of these shards had read but not acked are XAUTOCLAIMed after BUS_REDELIVER_SECONDS.
-    this.subscription = consumers.consume(CONSUMER_GROUP, topics.samples, { consumer: env.BUS_CONSUMER, shards: owned, batchSize: SCORE_CHUNK }, async (messages) => {
-      const reports = messages.map((m) => m.payload);
-      const events = await this.deps.engine.observeReports(reports);
-      this.scored(reports);
-      await this.emit(events);
-    });
+    this.subscription = consumers.consume(
+      CONSUMER_GROUP,
+      topics.samples,
+      { consumer: env.BUS_CONSUMER, shards: owned, batchSize: SCORE_CHUNK },
+      async (messages) => {
+        const reports = messages.map((m) => m.payload);
+        const events = await this.deps.engine.observeReports(reports);
+        this.scored(reports);
+        await this.emit(events);
+      },
+    );
   }
 
   /** Scores one report now, in order with the bus path (`POST /detect/:agentId`). */
@@ -163,7 +179,10 @@ export class AnomalyDetector implements AnomalyDetectorPort {
     for (const report of reports) {
       initPool(detectorMetrics, this.countedPools, report.pool);
       if (report.receivedAt !== undefined) {
-        detectorMetrics.detectionLatency.observe({ value: Math.max(0, now - report.receivedAt) / 1000, exemplarLabels: exemplarOf(report.traceId) });
+        detectorMetrics.detectionLatency.observe({
+          value: Math.max(0, now - report.receivedAt) / 1000,
+          exemplarLabels: exemplarOf(report.traceId),
+        });
       }
     }
   }
@@ -173,7 +192,13 @@ export class AnomalyDetector implements AnomalyDetectorPort {
     if (events.length === 0) return;
     for (const event of events) {
       this.log.apply(event);
-      if (event.event === 'opened') countOpened(this.detectorMetrics, this.countedPools, { type: event.type, severity: event.severity, risk: event.risk ?? 'low', pool: event.pool });
+      if (event.event === 'opened')
+        countOpened(this.detectorMetrics, this.countedPools, {
+          type: event.type,
+          severity: event.severity,
+          risk: event.risk ?? 'low',
+          pool: event.pool,
+        });
     }
     await publishByKey(this.deps.bus, topics.anomalies, events, (event) => event.agentId);
   }

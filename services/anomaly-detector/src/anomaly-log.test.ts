@@ -38,8 +38,17 @@ describe('AnomalyLog', () => {
     const log = new AnomalyLog(10);
     log.apply(event('1'));
     log.apply(event('1', { event: 'updated', time: 2000, severity: 'critical', score: 0.99 }));
-    const resolved = log.apply(event('1', { event: 'resolved', time: 3000, endedAt: 3000, severity: 'low', score: 0.2 }));
-    expect(resolved).toMatchObject({ status: 'resolved', severity: 'critical', score: 0.99, startedAt: 1000, endedAt: 3000, updates: 2 });
+    const resolved = log.apply(
+      event('1', { event: 'resolved', time: 3000, endedAt: 3000, severity: 'low', score: 0.2 }),
+    );
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      severity: 'critical',
+      score: 0.99,
+      startedAt: 1000,
+      endedAt: 3000,
+      updates: 2,
+    });
   });
 
   it('filters by agent, severity, type, pool, status and since; newest first; up to the limit', () => {

@@ -39,10 +39,16 @@ export class AnomalyLog {
     const record: AnomalyRecord = {
       ...event,
       // A resolution keeps the worst severity and score the anomaly reached.
-      severity: previous && SEVERITY_RANK[previous.severity] > SEVERITY_RANK[event.severity] ? previous.severity : event.severity,
+      severity:
+        previous && SEVERITY_RANK[previous.severity] > SEVERITY_RANK[event.severity]
+          ? previous.severity
+          : event.severity,
       score: Math.max(previous?.score ?? 0, event.score),
       // …and the highest risk class.
-      risk: previous && RISK_RANK[previous.risk ?? 'low'] > RISK_RANK[event.risk ?? 'low'] ? previous.risk : (event.risk ?? 'low'),
+      risk:
+        previous && RISK_RANK[previous.risk ?? 'low'] > RISK_RANK[event.risk ?? 'low']
+          ? previous.risk
+          : (event.risk ?? 'low'),
       startedAt: previous?.startedAt ?? event.startedAt,
       status: event.event === 'resolved' ? 'resolved' : 'open',
       updates: (previous?.updates ?? 0) + (event.event === 'resolved' ? 0 : 1),
@@ -60,7 +66,12 @@ export class AnomalyLog {
    */
   merge(event: AnomalyEvent): boolean {
     const previous = this.records.get(event.id);
-    if (previous && (event.time < previous.time || (event.time === previous.time && EVENT_RANK[event.event] <= EVENT_RANK[previous.event]))) return false;
+    if (
+      previous &&
+      (event.time < previous.time ||
+        (event.time === previous.time && EVENT_RANK[event.event] <= EVENT_RANK[previous.event]))
+    )
+      return false;
     this.apply(event);
     return true;
   }
@@ -87,7 +98,12 @@ export class AnomalyLog {
       if (query.pool !== undefined && record.pool !== query.pool) continue;
       if (query.risk !== undefined && (record.risk ?? 'low') !== query.risk) continue;
       if (query.status !== undefined && record.status !== query.status) continue;
-      if (query.since !== undefined && record.startedAt < query.since && !(record.status === 'open' || (record.endedAt ?? 0) >= query.since)) continue;
+      if (
+        query.since !== undefined &&
+        record.startedAt < query.since &&
+        !(record.status === 'open' || (record.endedAt ?? 0) >= query.since)
+      )
+        continue;
       out.push(record);
       if (out.length >= query.limit) break;
     }

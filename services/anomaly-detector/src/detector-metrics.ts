@@ -14,7 +14,12 @@ export function createDetectorMetrics(registry: ServiceRegistry, engine: Anomaly
       labelNames: ['type', 'severity', 'risk', 'pool'] as const,
       registers,
     }),
-    openAnomalies: scrapedGauge(registry, 'swarmscope_anomalies_open', 'Anomalies open now among the agents of the shards this replica owns.', () => openAnomalies()),
+    openAnomalies: scrapedGauge(
+      registry,
+      'swarmscope_anomalies_open',
+      'Anomalies open now among the agents of the shards this replica owns.',
+      () => openAnomalies(),
+    ),
     detectionLatency: new Histogram({
       name: 'swarmscope_detection_latency_seconds',
       help: 'From a sample accepted by health-monitor to its verdict here (includes the bus); exemplars carry the trace_id of the ingest request.',
@@ -23,7 +28,12 @@ export function createDetectorMetrics(registry: ServiceRegistry, engine: Anomaly
       registers,
     }),
     reports: new Counter({ name: 'swarmscope_detector_reports_total', help: 'Reports scored.', registers }),
-    stateBytes: scrapedGauge(registry, 'swarmscope_detector_state_bytes', 'Bytes of detector state held (every tracked agent and its streams).', () => engine.stateBytes()),
+    stateBytes: scrapedGauge(
+      registry,
+      'swarmscope_detector_state_bytes',
+      'Bytes of detector state held (every tracked agent and its streams).',
+      () => engine.stateBytes(),
+    ),
     agents: scrapedGauge(registry, 'swarmscope_detector_agents', 'Agents tracked.', () => engine.agents()),
   };
 }
@@ -36,11 +46,17 @@ export type DetectorMetrics = ReturnType<typeof createDetectorMetrics>;
 export function initPool(metrics: DetectorMetrics, seenPools: Set<string>, pool: string): void {
   if (seenPools.has(pool)) return;
   seenPools.add(pool);
-  for (const type of ANOMALY_TYPES) for (const severity of SEVERITIES) for (const risk of RISK_CLASSES) metrics.anomalies.inc({ type, severity, risk, pool }, 0);
+  for (const type of ANOMALY_TYPES)
+    for (const severity of SEVERITIES)
+      for (const risk of RISK_CLASSES) metrics.anomalies.inc({ type, severity, risk, pool }, 0);
 }
 
 /** Counts an opened anomaly (its pool's series created first if it was never seen). */
-export function countOpened(metrics: DetectorMetrics, seenPools: Set<string>, labels: { type: string; severity: string; risk: string; pool: string }): void {
+export function countOpened(
+  metrics: DetectorMetrics,
+  seenPools: Set<string>,
+  labels: { type: string; severity: string; risk: string; pool: string },
+): void {
   initPool(metrics, seenPools, labels.pool);
   metrics.anomalies.inc(labels);
 }

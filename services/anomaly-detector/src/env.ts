@@ -9,7 +9,10 @@ const shardList = z
   .transform((value, context) => {
     if (value.trim() === 'all') return undefined;
     const shards = new Set<number>();
-    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const match = /^(\d+)(?:-(\d+))?$/.exec(part);
       if (!match) {
         context.addIssue({ code: 'custom', message: `"${part}" is not a shard or a range like 0-7` });
@@ -34,13 +37,23 @@ export const latencySlosVar = z
   .string()
   .default('')
   .transform((value, context): LatencySloTable => {
-    const table: { pools: Record<string, LatencyObjective>; models: Record<string, LatencyObjective>; fallback?: LatencyObjective } = { pools: {}, models: {} };
-    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const table: {
+      pools: Record<string, LatencyObjective>;
+      models: Record<string, LatencyObjective>;
+      fallback?: LatencyObjective;
+    } = { pools: {}, models: {} };
+    for (const part of value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const match = /^(?:(pool|model):([^=]+)|(\*))=([0-9]*\.?[0-9]+)(?:@(0?\.[0-9]+))?$/.exec(part);
       const seconds = Number(match?.[4]);
       const target = match?.[5] === undefined ? 0.99 : Number(match[5]);
       if (!match || !(seconds > 0 && seconds <= 3600) || !(target > 0 && target < 1)) {
-        context.addIssue({ code: 'custom', message: `"${part}" is not pool:<name>=<seconds>[@<target>], model:<name>=… or *=… (seconds in (0, 3600], target in (0, 1))` });
+        context.addIssue({
+          code: 'custom',
+          message: `"${part}" is not pool:<name>=<seconds>[@<target>], model:<name>=… or *=… (seconds in (0, 3600], target in (0, 1))`,
+        });
         return z.NEVER;
       }
       const objective = { seconds, target };

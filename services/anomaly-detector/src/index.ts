@@ -25,7 +25,13 @@ export { MultivariateDetector } from './detectors/agent/multivariate';
 export { PeerGroupMonitor, peerOutliers, cohortKeyOf, DEFAULT_MIN_SPREAD } from './detectors/agent/peer-group';
 export { logistic } from './detectors/agent/signal';
 export { TrendDetector, mannKendall, theilSenSlope } from './detectors/agent/trend';
-export { OutputDriftDetector, populationStabilityIndex, psiOfSamples, quantileEdges, binOf } from './detectors/agent/output-drift';
+export {
+  OutputDriftDetector,
+  populationStabilityIndex,
+  psiOfSamples,
+  quantileEdges,
+  binOf,
+} from './detectors/agent/output-drift';
 export { TailShiftDetector } from './detectors/agent/tail-shift';
 export { ErrorSurgeDetector } from './detectors/agent/error-surge';
 export { LatencySloDetector } from './detectors/agent/latency-slo';
@@ -35,12 +41,24 @@ export { classifyRisk } from './detectors/agent/risk';
 export { ScanDetector } from './detectors/agent/scan-detector';
 export { EpisodeTracker } from './engine/anomaly-episodes';
 export { agentEnsemble } from './detectors/stream/agent-ensemble';
-export { AgentAnomalyEngine, DEFAULT_FEATURES, DEFAULT_METRIC_TYPES, DEFAULT_UNIVARIATE_METRICS } from './engine/agent-engine';
+export {
+  AgentAnomalyEngine,
+  DEFAULT_FEATURES,
+  DEFAULT_METRIC_TYPES,
+  DEFAULT_UNIVARIATE_METRICS,
+} from './engine/agent-engine';
 export { evaluateDetections } from './bench/evaluate';
 export { runEngineBench } from './bench/bench-engine';
 
 export type { Detector, DetectorFactory, DetectorResult } from './detectors/stream/detector';
-export type { DefaultEnsembleOptions, EnsembleConfig, EnsembleMember, Explanation, ScoredSample, Severity } from './detectors/stream/ensemble';
+export type {
+  DefaultEnsembleOptions,
+  EnsembleConfig,
+  EnsembleMember,
+  Explanation,
+  ScoredSample,
+  Severity,
+} from './detectors/stream/ensemble';
 export type { DetectorPoolOptions } from './detectors/stream/detector-pool';
 export type { RangeNoveltyOptions } from './detectors/stream/range-novelty';
 export type { PatternNoveltyOptions } from './detectors/stream/pattern-novelty';
@@ -55,7 +73,13 @@ export type { CsvScorerOptions } from './bench/csv';
 export type { DetectorBenchOptions, DetectorBenchResult } from './bench/bench-detector';
 export type { IsolationForestOptions } from './detectors/agent/isolation-forest';
 export type { FeatureContribution, MultivariateOptions, MultivariateResult } from './detectors/agent/multivariate';
-export type { CohortShift, PeerAnomaly, PeerGroupOptions, PeerObservation, PeerWindowResult } from './detectors/agent/peer-group';
+export type {
+  CohortShift,
+  PeerAnomaly,
+  PeerGroupOptions,
+  PeerObservation,
+  PeerWindowResult,
+} from './detectors/agent/peer-group';
 export type { AgentAnomalyType, SignalDetector, SignalVerdict } from './detectors/agent/signal';
 export type { MannKendall, TrendOptions } from './detectors/agent/trend';
 export type { OutputDriftOptions } from './detectors/agent/output-drift';

@@ -12,5 +12,12 @@ export const anomalyDetectorService = defineService({
   // The store is unused: the bus carries the samples, the anomalies every replica merges, and the shard leases.
   // The engine scores on a thread of its own, embedded and distributed alike (one code path): the event loop keeps
   // ingest, the bus and the API.
-  run: ({ env, backends, logger }) => anomalyDetectorInstance(env, backends.bus, new EngineThread(engineOptionsFrom(env)), logger, backends.leases(CONSUMER_GROUP)),
+  run: ({ env, backends, logger }) =>
+    anomalyDetectorInstance(
+      env,
+      backends.bus,
+      new EngineThread(engineOptionsFrom(env)),
+      logger,
+      backends.leases(CONSUMER_GROUP),
+    ),
 });

@@ -44,9 +44,14 @@ export class ShardOwnership {
 
   /** One round; rounds never overlap. Errors (Redis unreachable) keep the current set and are logged. */
   check(): Promise<void> {
-    this.round = this.round.then(() => this.runRound()).catch((error: unknown) => {
-      this.options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'shard leases unreachable; keeping the current shards');
-    });
+    this.round = this.round
+      .then(() => this.runRound())
+      .catch((error: unknown) => {
+        this.options.logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'shard leases unreachable; keeping the current shards',
+        );
+      });
     return this.round;
   }
 
@@ -69,11 +74,23 @@ export class ShardOwnership {
       if (holders[i] !== undefined) this.freeSince.delete(shard);
       else if (!this.freeSince.has(shard)) this.freeSince.set(shard, now);
     });
-    const plan = planLeases({ me, shards, preferred: new Set(this.options.preferred), holders, wanted, freeSince: this.freeSince, now, graceMs: leaseMs });
+    const plan = planLeases({
+      me,
+      shards,
+      preferred: new Set(this.options.preferred),
+      holders,
+      wanted,
+      freeSince: this.freeSince,
+      now,
+      graceMs: leaseMs,
+    });
     const next = new Set(this.owned);
     const renewed = await Promise.all(plan.renew.map((shard) => leases.renew(shard, me, leaseMs)));
     plan.renew.forEach((shard, i) => (renewed[i] ? next.add(shard) : next.delete(shard)));
-    for (const shard of holders.flatMap((holder, i) => (holder !== me && this.owned.has(shards[i]!) ? [shards[i]!] : []))) next.delete(shard);
+    for (const shard of holders.flatMap((holder, i) =>
+      holder !== me && this.owned.has(shards[i]!) ? [shards[i]!] : [],
+    ))
+      next.delete(shard);
     const acquired = await Promise.all(plan.acquire.map((shard) => leases.acquire(shard, me, leaseMs)));
     plan.acquire.forEach((shard, i) => acquired[i] && next.add(shard));
     await Promise.all(plan.want.map((shard) => leases.want(shard, me, leaseMs)));

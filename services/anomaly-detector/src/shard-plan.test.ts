@@ -14,12 +14,29 @@ const view = (over: Partial<LeaseView>): LeaseView => ({
 
 describe('planLeases', () => {
   it('takes its preferred free shards at once and leaves the others to their owner for a lease time', () => {
-    const plan = planLeases(view({ freeSince: new Map([[0, 10_000], [1, 10_000], [2, 10_000], [3, 9_000]]) }));
+    const plan = planLeases(
+      view({
+        freeSince: new Map([
+          [0, 10_000],
+          [1, 10_000],
+          [2, 10_000],
+          [3, 9_000],
+        ]),
+      }),
+    );
     expect(plan).toEqual({ acquire: [0, 1], renew: [], release: [], want: [] });
   });
 
-  it('takes over a dead replica\'s shards once they stayed free a whole lease time (failover)', () => {
-    const plan = planLeases(view({ holders: ['a', 'a', undefined, undefined], freeSince: new Map([[2, 7_000], [3, 6_999]]) }));
+  it("takes over a dead replica's shards once they stayed free a whole lease time (failover)", () => {
+    const plan = planLeases(
+      view({
+        holders: ['a', 'a', undefined, undefined],
+        freeSince: new Map([
+          [2, 7_000],
+          [3, 6_999],
+        ]),
+      }),
+    );
     expect(plan).toEqual({ acquire: [2, 3], renew: [0, 1], release: [], want: [] });
   });
 
@@ -29,7 +46,9 @@ describe('planLeases', () => {
   });
 
   it('asks for its preferred shards another replica holds, and never gives up a preferred shard', () => {
-    const plan = planLeases(view({ holders: ['b', 'a', 'b', undefined], wanted: [undefined, 'b', undefined, undefined] }));
+    const plan = planLeases(
+      view({ holders: ['b', 'a', 'b', undefined], wanted: [undefined, 'b', undefined, undefined] }),
+    );
     expect(plan).toEqual({ acquire: [], renew: [1], release: [], want: [0] });
   });
 });

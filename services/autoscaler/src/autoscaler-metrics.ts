@@ -9,9 +9,18 @@ export function createAutoscalerMetrics(registry: ServiceRegistry) {
   const registers = [registry];
   const perPool = (name: string, help: string) => new Gauge({ name, help, labelNames: ['pool'] as const, registers });
   return {
-    desiredReplicas: perPool('swarmscope_autoscaler_desired_replicas', 'Replicas the autoscaler decided for the pool (KEDA or an HPA external metric can act on it).'),
-    currentReplicas: perPool('swarmscope_autoscaler_current_replicas', 'Replicas the pool held when the autoscaler last decided.'),
-    minReplicas: perPool('swarmscope_autoscaler_min_replicas', 'Effective lower bound of the pool (policy minimum or an active schedule).'),
+    desiredReplicas: perPool(
+      'swarmscope_autoscaler_desired_replicas',
+      'Replicas the autoscaler decided for the pool (KEDA or an HPA external metric can act on it).',
+    ),
+    currentReplicas: perPool(
+      'swarmscope_autoscaler_current_replicas',
+      'Replicas the pool held when the autoscaler last decided.',
+    ),
+    minReplicas: perPool(
+      'swarmscope_autoscaler_min_replicas',
+      'Effective lower bound of the pool (policy minimum or an active schedule).',
+    ),
     maxReplicas: perPool('swarmscope_autoscaler_max_replicas', 'Upper bound of the pool from its policy.'),
     decisions: new Counter({
       name: 'swarmscope_autoscaler_decisions_total',
@@ -25,16 +34,30 @@ export function createAutoscalerMetrics(registry: ServiceRegistry) {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
-    forecastError: perPool('swarmscope_autoscaler_forecast_error_ratio', 'sMAPE (0..2) of the load forecast at the lead-time horizon over recent buckets.'),
+    forecastError: perPool(
+      'swarmscope_autoscaler_forecast_error_ratio',
+      'sMAPE (0..2) of the load forecast at the lead-time horizon over recent buckets.',
+    ),
     actuations: new Counter({
       name: 'swarmscope_autoscaler_actuations_total',
       help: 'Calls to the actuator, by outcome (success, failure).',
       labelNames: ['pool', 'actuator', 'outcome'] as const,
       registers,
     }),
-    replacements: new Counter({ name: 'swarmscope_autoscaler_replacements_total', help: 'Unresponsive agents replaced by self-healing.', labelNames: ['pool'] as const, registers }),
-    utilization: perPool('swarmscope_autoscaler_utilization_ratio', 'Pool utilisation: load over learnt capacity when trusted, else mean CPU / 100.'),
-    cost: perPool('swarmscope_autoscaler_cost_usd_per_hour', 'Cost of the decided replicas at the policy cost per replica-hour.'),
+    replacements: new Counter({
+      name: 'swarmscope_autoscaler_replacements_total',
+      help: 'Unresponsive agents replaced by self-healing.',
+      labelNames: ['pool'] as const,
+      registers,
+    }),
+    utilization: perPool(
+      'swarmscope_autoscaler_utilization_ratio',
+      'Pool utilisation: load over learnt capacity when trusted, else mean CPU / 100.',
+    ),
+    cost: perPool(
+      'swarmscope_autoscaler_cost_usd_per_hour',
+      'Cost of the decided replicas at the policy cost per replica-hour.',
+    ),
   };
 }
 export type AutoscalerMetrics = ReturnType<typeof createAutoscalerMetrics>;

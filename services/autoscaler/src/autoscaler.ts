@@ -1,5 +1,16 @@
 import { performance } from 'node:perf_hooks';
-import { BusConsumers, createServiceApp, HttpError, createServiceMetrics, topics, type SampleReport, type ServiceMetrics, type Store, type Subscription , type ServiceDeps } from '@swarmscope/core';
+import {
+  BusConsumers,
+  createServiceApp,
+  HttpError,
+  createServiceMetrics,
+  topics,
+  type SampleReport,
+  type ServiceMetrics,
+  type Store,
+  type Subscription,
+  type ServiceDeps,
+} from '@swarmscope/core';
 import type { Express } from 'express';
 import type { Actuator } from './actuators/actuator';
 import { createAutoscalerMetrics, type AutoscalerMetrics } from './autoscaler-metrics';
@@ -69,16 +80,34 @@ export class Autoscaler implements AutoscalerPort {
           })
         : undefined;
     // Ready when the bus and the store (its policies and decisions, when it has one) answer.
-    this.app = createServiceApp({ service: SERVICE_NAME, env, logger, metrics: this.metrics, uses: { bus, store: deps.store }, routes: (app) => mountRoutes(app, this) });
+    this.app = createServiceApp({
+      service: SERVICE_NAME,
+      env,
+      logger,
+      metrics: this.metrics,
+      uses: { bus, store: deps.store },
+      routes: (app) => mountRoutes(app, this),
+    });
   }
 
   /** Reads samples from every shard and decides every tick. */
   start(): void {
     const { env } = this.deps;
-    this.subscription = this.consumers.consume(CONSUMER_GROUP, topics.samples, { consumer: env.BUS_CONSUMER, batchSize: 1000 }, async (messages) => {
-      for (const message of messages) this.ingest(message.payload);
-    });
-    this.timer = setInterval(() => void this.analyze().catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, 'tick failed; the next one retries')), env.AUTOSCALER_TICK_SECONDS * 1000);
+    this.subscription = this.consumers.consume(
+      CONSUMER_GROUP,
+      topics.samples,
+      { consumer: env.BUS_CONSUMER, batchSize: 1000 },
+      async (messages) => {
+        for (const message of messages) this.ingest(message.payload);
+      },
+    );
+    this.timer = setInterval(
+      () =>
+        void this.analyze().catch((error: unknown) =>
+          this.deps.logger.warn({ err: (error as Error).message }, 'tick failed; the next one retries'),
+        ),
+      env.AUTOSCALER_TICK_SECONDS * 1000,
+    );
     this.timer.unref();
   }
 
@@ -112,9 +141,11 @@ export class Autoscaler implements AutoscalerPort {
     const { store, logger } = this.deps;
     if (!store) return;
     const [policies, decisions] = await Promise.all([store.documents.all(POLICIES), store.logs.read(DECISIONS)]);
-    for (const { pool, error } of this.policies.load(policies)) logger.warn({ pool, issues: error.issues }, 'a stored policy no longer validates: the pool gets the defaults');
+    for (const { pool, error } of this.policies.load(policies))
+      logger.warn({ pool, issues: error.issues }, 'a stored policy no longer validates: the pool gets the defaults');
     for (const decision of decisions) this.decisions.add(decision as Decision);
-    if (policies.length + decisions.length > 0) logger.info({ policies: policies.length, decisions: decisions.length }, 'restored policies and decisions');
+    if (policies.length + decisions.length > 0)
+      logger.info({ policies: policies.length, decisions: decisions.length }, 'restored policies and decisions');
   }
 
   /** Applies a policy change to the pool's controller, keeps it in the store, and logs it as an event. */
@@ -127,12 +158,23 @@ export class Autoscaler implements AutoscalerPort {
     } catch (error) {
       // Not kept, not applied: the caller retries the same patch.
       this.policies.load([before]);
-      throw new HttpError('SWS_UNAVAILABLE', `the policy could not be stored (${(error as Error).message}); nothing changed, retry later`);
+      throw new HttpError(
+        'SWS_UNAVAILABLE',
+        `the policy could not be stored (${(error as Error).message}); nothing changed, retry later`,
+      );
     }
     this.exportPool(result.policy.pool);
     this.controllers.get(result.policy.pool)?.setPolicy(result.policy);
     const fields = Object.keys(result.changes);
-    this.event(result.policy.pool, 'policy-changed', 'low', result.changes, fields.length ? `policy of ${result.policy.pool} changed: ${fields.join(', ')}` : `policy of ${result.policy.pool} set (no change)`);
+    this.event(
+      result.policy.pool,
+      'policy-changed',
+      'low',
+      result.changes,
+      fields.length
+        ? `policy of ${result.policy.pool} changed: ${fields.join(', ')}`
+        : `policy of ${result.policy.pool} set (no change)`,
+    );
     this.deps.logger.info({ pool: result.policy.pool, changes: result.changes }, 'policy changed');
     return result;
   }
@@ -157,35 +199,59 @@ export class Autoscaler implements AutoscalerPort {
     return decisions;
   }
 
-  private async decideOne(observation: PoolObservation & { pool: string }, known: number | undefined, at: number, crossedAt: number, durationMs: number): Promise<Decision> {
+  private async decideOne(
+    observation: PoolObservation & { pool: string },
+    known: number | undefined,
+    at: number,
+    crossedAt: number,
+    durationMs: number,
+  ): Promise<Decision> {
     const policy = this.policies.get(observation.pool);
     let controller = this.controllers.get(observation.pool);
     if (!controller) {
       this.controllers.set(observation.pool, (controller = new PoolController(policy)));
     }
-    const current = known ?? (observation.agentsReporting > 0 ? observation.agentsReporting : await this.registryCount(observation.pool)) ?? policy.minReplicas;
+    const current =
+      known ??
+      (observation.agentsReporting > 0 ? observation.agentsReporting : await this.registryCount(observation.pool)) ??
+      policy.minReplicas;
     const decision = controller.decide(observation, current);
     const { scaling } = this;
     if (decision.desired !== current) {
       const actuator = this.deps.actuator;
       try {
-        await actuator.scale({ pool: decision.pool, replicas: decision.desired, decisionId: decision.id, reason: decision.reason });
+        await actuator.scale({
+          pool: decision.pool,
+          replicas: decision.desired,
+          decisionId: decision.id,
+          reason: decision.reason,
+        });
         scaling.actuations.inc({ pool: decision.pool, actuator: actuator.kind, outcome: 'success' });
         controller.recordScale(at, current, decision.desired);
         if (decision.crossed.length > 0) scaling.decisionDuration.observe((performance.now() - crossedAt) / 1000);
       } catch (error) {
         scaling.actuations.inc({ pool: decision.pool, actuator: actuator.kind, outcome: 'failure' });
-        this.event(decision.pool, 'actuation-failed', 'high', { desired: decision.desired, current, error: (error as Error).message }, `scaling ${decision.pool} to ${decision.desired} failed: ${(error as Error).message}`);
+        this.event(
+          decision.pool,
+          'actuation-failed',
+          'high',
+          { desired: decision.desired, current, error: (error as Error).message },
+          `scaling ${decision.pool} to ${decision.desired} failed: ${(error as Error).message}`,
+        );
       }
     }
     scaling.decisions.inc({ pool: decision.pool, strategy: decision.strategy, direction: decision.direction });
     scaling.desiredReplicas.set({ pool: decision.pool }, decision.desired);
     scaling.currentReplicas.set({ pool: decision.pool }, current);
-    scaling.minReplicas.set({ pool: decision.pool }, Math.max(policy.minReplicas, decision.recommendations.scheduled ?? 0));
+    scaling.minReplicas.set(
+      { pool: decision.pool },
+      Math.max(policy.minReplicas, decision.recommendations.scheduled ?? 0),
+    );
     scaling.maxReplicas.set({ pool: decision.pool }, policy.maxReplicas);
     scaling.cost.set({ pool: decision.pool }, decision.costUsdPerHour);
     if (decision.utilisation !== null) scaling.utilization.set({ pool: decision.pool }, decision.utilisation);
-    if (decision.forecast?.errorSmape != null) scaling.forecastError.set({ pool: decision.pool }, decision.forecast.errorSmape);
+    if (decision.forecast?.errorSmape != null)
+      scaling.forecastError.set({ pool: decision.pool }, decision.forecast.errorSmape);
     this.decisions.add(decision);
     this.efficiency.record(decision, durationMs, policy.costPerReplicaHourUsd);
     return decision;
@@ -196,7 +262,10 @@ export class Autoscaler implements AutoscalerPort {
     try {
       await this.deps.store?.logs.append(DECISIONS, decisions, this.deps.env.AUTOSCALER_LOG_CAPACITY);
     } catch (error) {
-      this.deps.logger.warn({ err: (error as Error).message, decisions: decisions.length }, 'decisions not stored (they stay in memory)');
+      this.deps.logger.warn(
+        { err: (error as Error).message, decisions: decisions.length },
+        'decisions not stored (they stay in memory)',
+      );
     }
   }
 
@@ -209,8 +278,10 @@ export class Autoscaler implements AutoscalerPort {
     this.exportedPools.add(pool);
     const { scaling } = this;
     scaling.replacements.inc({ pool }, 0);
-    for (const outcome of ['success', 'failure']) scaling.actuations.inc({ pool, actuator: this.deps.actuator.kind, outcome }, 0);
-    for (const strategy of STRATEGIES) for (const direction of ['up', 'down', 'hold']) scaling.decisions.inc({ pool, strategy, direction }, 0);
+    for (const outcome of ['success', 'failure'])
+      scaling.actuations.inc({ pool, actuator: this.deps.actuator.kind, outcome }, 0);
+    for (const strategy of STRATEGIES)
+      for (const direction of ['up', 'down', 'hold']) scaling.decisions.inc({ pool, strategy, direction }, 0);
     scaling.forecastError.set({ pool }, Number.NaN);
   }
 
@@ -219,7 +290,10 @@ export class Autoscaler implements AutoscalerPort {
     try {
       return await this.deps.actuator.currentReplicas(pools);
     } catch (error) {
-      this.deps.logger.warn({ err: (error as Error).message }, 'actuator could not tell the current replicas; using the agents reporting');
+      this.deps.logger.warn(
+        { err: (error as Error).message },
+        'actuator could not tell the current replicas; using the agents reporting',
+      );
       return new Map();
     }
   }
@@ -241,27 +315,56 @@ export class Autoscaler implements AutoscalerPort {
   private async heal(at: number, replicas: ReadonlyMap<string, number>): Promise<void> {
     if (!this.healing) return;
     const { replacements, held } = this.healing.due(at, replicas);
-    for (const pool of held) this.event(pool, 'replacement-held', 'medium', {}, `replacements in ${pool} held back by the flapping guard (more than ${this.deps.env.AUTOSCALER_REPLACEMENTS_PER_PERIOD} per ${this.deps.env.AUTOSCALER_REPLACEMENT_PERIOD_SECONDS} s)`);
+    for (const pool of held)
+      this.event(
+        pool,
+        'replacement-held',
+        'medium',
+        {},
+        `replacements in ${pool} held back by the flapping guard (more than ${this.deps.env.AUTOSCALER_REPLACEMENTS_PER_PERIOD} per ${this.deps.env.AUTOSCALER_REPLACEMENT_PERIOD_SECONDS} s)`,
+      );
     const actuator = this.deps.actuator;
     for (const { pool, agentIds } of replacements) {
       try {
         if (actuator.replace) await actuator.replace(pool, agentIds);
         else {
           const target = (replicas.get(pool) ?? 0) + agentIds.length;
-          await actuator.scale({ pool, replicas: target, reason: `self-healing: replacing ${agentIds.length} unresponsive agent(s)` });
+          await actuator.scale({
+            pool,
+            replicas: target,
+            reason: `self-healing: replacing ${agentIds.length} unresponsive agent(s)`,
+          });
           this.controllers.get(pool)?.recordScale(at, target - agentIds.length, target);
         }
         this.scaling.actuations.inc({ pool, actuator: actuator.kind, outcome: 'success' });
         this.scaling.replacements.inc({ pool }, agentIds.length);
-        this.event(pool, 'agents-replaced', 'medium', { agentIds, via: actuator.replace ? 'replace' : 'scale' }, `replaced ${agentIds.length} agent(s) silent for over ${this.deps.env.AUTOSCALER_UNRESPONSIVE_SECONDS} s in ${pool}: ${agentIds.join(', ')}`);
+        this.event(
+          pool,
+          'agents-replaced',
+          'medium',
+          { agentIds, via: actuator.replace ? 'replace' : 'scale' },
+          `replaced ${agentIds.length} agent(s) silent for over ${this.deps.env.AUTOSCALER_UNRESPONSIVE_SECONDS} s in ${pool}: ${agentIds.join(', ')}`,
+        );
       } catch (error) {
         this.scaling.actuations.inc({ pool, actuator: actuator.kind, outcome: 'failure' });
-        this.event(pool, 'actuation-failed', 'high', { agentIds, error: (error as Error).message }, `replacing agents in ${pool} failed: ${(error as Error).message}`);
+        this.event(
+          pool,
+          'actuation-failed',
+          'high',
+          { agentIds, error: (error as Error).message },
+          `replacing agents in ${pool} failed: ${(error as Error).message}`,
+        );
       }
     }
   }
 
-  private event(pool: string, type: AutoscalerEvent['type'], severity: AutoscalerEvent['severity'], evidence: Record<string, unknown>, explanation: string): void {
+  private event(
+    pool: string,
+    type: AutoscalerEvent['type'],
+    severity: AutoscalerEvent['severity'],
+    evidence: Record<string, unknown>,
+    explanation: string,
+  ): void {
     const at = this.now();
     this.events.add({ id: `${type}-${at}-${++this.eventSeq}`, at, pool, type, severity, evidence, explanation });
   }

@@ -3,7 +3,16 @@ import { holdsSlo, meanSojourn, sojournQuantile } from './queueing';
 
 /** A settled M/M/c tick at λ on c replicas of rate μ, as agents would report it (no noise). */
 function steady(at: number, load: number, c: number, mu: number, slo = 1): CapacityEvidence {
-  return { at, loadRps: load, ready: c, latencyMeanSeconds: meanSojourn(load, c, mu), latencyP95Seconds: sojournQuantile(0.95, load, c, mu), cpuPercent: (100 * load) / (c * mu), sloSeconds: slo, settled: true };
+  return {
+    at,
+    loadRps: load,
+    ready: c,
+    latencyMeanSeconds: meanSojourn(load, c, mu),
+    latencyP95Seconds: sojournQuantile(0.95, load, c, mu),
+    cpuPercent: (100 * load) / (c * mu),
+    sloSeconds: slo,
+    settled: true,
+  };
 }
 
 describe('CapacityEstimator', () => {
@@ -23,10 +32,22 @@ describe('CapacityEstimator', () => {
     for (let i = 0; i < 20; i++) estimator.observe(steady(i * 15_000, 30, 10, 5));
     const before = estimator.estimate(20 * 15_000)!;
     // After an overload: load back to 20 rps on 10 replicas, but a backlog makes every request wait 8 s.
-    const draining = (at: number, o: Partial<CapacityEvidence>): CapacityEvidence => ({ at, loadRps: 20, ready: 10, latencyMeanSeconds: 8.2, latencyP95Seconds: 8.6, cpuPercent: 100, sloSeconds: 1, settled: true, ...o });
+    const draining = (at: number, o: Partial<CapacityEvidence>): CapacityEvidence => ({
+      at,
+      loadRps: 20,
+      ready: 10,
+      latencyMeanSeconds: 8.2,
+      latencyP95Seconds: 8.6,
+      cpuPercent: 100,
+      sloSeconds: 1,
+      settled: true,
+      ...o,
+    });
     expect(estimator.observe(draining(21 * 15_000, {}))).toBe('cpu pinned');
     expect(estimator.observe(draining(22 * 15_000, { cpuPercent: 60 }))).toBe('over the SLO');
-    expect(estimator.observe(draining(23 * 15_000, { settled: false, latencyP95Seconds: 0.9, cpuPercent: 60 }))).toBe('not settled');
+    expect(estimator.observe(draining(23 * 15_000, { settled: false, latencyP95Seconds: 0.9, cpuPercent: 60 }))).toBe(
+      'not settled',
+    );
     const after = estimator.estimate(23 * 15_000)!;
     expect(after.median).toBe(before.median);
     expect(after.serviceRate).toBeGreaterThanOrEqual(before.serviceRate);
@@ -37,7 +58,16 @@ describe('CapacityEstimator', () => {
     const estimator = new CapacityEstimator();
     // Latency says μ ≈ 2.5 (a slow backend on some ticks) but 10 replicas kept p95 ≤ 1 s at 35 rps for 12 ticks:
     // that needs μ ≥ the least μ holding 35 rps on 10 replicas.
-    for (let i = 0; i < 12; i++) estimator.observe({ at: i * 15_000, loadRps: 35, ready: 10, latencyMeanSeconds: 0.9, latencyP95Seconds: 0.95, sloSeconds: 1, settled: true });
+    for (let i = 0; i < 12; i++)
+      estimator.observe({
+        at: i * 15_000,
+        loadRps: 35,
+        ready: 10,
+        latencyMeanSeconds: 0.9,
+        latencyP95Seconds: 0.95,
+        sloSeconds: 1,
+        settled: true,
+      });
     const estimate = estimator.estimate(12 * 15_000)!;
     expect(estimate.median).toBeLessThan(4.5);
     expect(holdsSlo(35, 10, estimate.serviceRate, 1)).toBe(true);

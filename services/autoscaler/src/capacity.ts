@@ -123,9 +123,15 @@ export class CapacityEstimator {
     if (estimate) this.calibrate(e, estimate.median);
     if (e.latencyP95Seconds > e.sloSeconds) return 'over the SLO';
     const byLatency = serviceRateFromMeanSojourn(e.loadRps, e.ready, e.latencyMeanSeconds);
-    const byCpu = e.cpuPercent !== undefined && e.cpuPercent >= CPU_MIN_PERCENT && e.cpuPercent < CPU_READABLE_PERCENT ? e.loadRps / (e.ready * (e.cpuPercent / 100)) : Infinity;
+    const byCpu =
+      e.cpuPercent !== undefined && e.cpuPercent >= CPU_MIN_PERCENT && e.cpuPercent < CPU_READABLE_PERCENT
+        ? e.loadRps / (e.ready * (e.cpuPercent / 100))
+        : Infinity;
     // Two readings that agree are averaged (geometric mean); when they do not, the lower is the bottleneck.
-    const mu = byCpu / byLatency < AGREEMENT && byLatency / byCpu < AGREEMENT ? Math.sqrt(byCpu * byLatency) : Math.min(byLatency, byCpu);
+    const mu =
+      byCpu / byLatency < AGREEMENT && byLatency / byCpu < AGREEMENT
+        ? Math.sqrt(byCpu * byLatency)
+        : Math.min(byLatency, byCpu);
     this.push({ at: e.at, mu, weight: 1 });
     const floor = leastServiceRateHolding(e.loadRps, e.ready, e.sloSeconds);
     this.proofs.push({ at: e.at, mu: floor, utilisation: e.loadRps / (e.ready * mu) });
@@ -164,7 +170,10 @@ export class CapacityEstimator {
     const effective = (totalWeight * totalWeight) / squaredWeight;
     // Standard error of a median ≈ 1.2533 σ / √n; σ from the interquartile range (IQR / 1.349).
     const relativeError = (1.2533 * ((quantile(0.75) - quantile(0.25)) / 1.349)) / Math.sqrt(effective) / median;
-    const demonstrated = kthHighest(this.proofs.map((p) => p.mu), PROOF_RANK);
+    const demonstrated = kthHighest(
+      this.proofs.map((p) => p.mu),
+      PROOF_RANK,
+    );
     // The utilisation ceiling only rises with evidence: over-provisioning (low utilisation) must not lower it.
     const utilisationServed = this.proofs.reduce((m, p) => Math.max(m, p.utilisation), 0);
     const serviceRate = Math.max(demonstrated, median * (1 - relativeError));
@@ -207,7 +216,8 @@ export class CapacityEstimator {
   private expire(at: number): void {
     const cutoff = at - this.maxAgeMs;
     while (this.readings.length > 0 && this.readings[0]!.at < cutoff) this.drop(this.readings.shift()!);
-    while (this.proofs.length > 0 && (this.proofs[0]!.at < cutoff || this.proofs.length > this.size)) this.proofs.shift();
+    while (this.proofs.length > 0 && (this.proofs[0]!.at < cutoff || this.proofs.length > this.size))
+      this.proofs.shift();
   }
 }
 

@@ -33,13 +33,23 @@ describe('cheapestReplicas (cost and SLO as one objective)', () => {
     // Normal(95, 10) per tick, $0.01 a replica-minute, $1 a violation-minute. P(tick > 8n): n = 15 → 0.621 %, 16 →
     // 0.0483 %, 17 → 0.00207 %; per minute 2.46 %, 0.193 %, 0.0083 %. 15 → 16 saves $0.0227 > $0.01: add; 16 → 17
     // saves $0.00185: stop. One tick per minute stops at 15 (previous test).
-    const plan = cheapestReplicas({ ...base, horizon: [{ offsetSeconds: 120, weightSeconds: 60, mean: 95, sd: 10 }], ticksPerMinute: 4 });
+    const plan = cheapestReplicas({
+      ...base,
+      horizon: [{ offsetSeconds: 120, weightSeconds: 60, mean: 95, sd: 10 }],
+      ticksPerMinute: 4,
+    });
     expect(plan.replicas).toBe(16);
     expect(plan.violationMinutes).toBeCloseTo(1 - Math.pow(1 - 0.000483, 4), 4);
   });
 
   it('replicas asked now do not serve before the start-up: the risk there is the serving count’s', () => {
-    const plan = cheapestReplicas({ ...base, horizon: [{ offsetSeconds: 0, weightSeconds: 60, mean: 95, sd: 0 }, { offsetSeconds: 120, weightSeconds: 60, mean: 95, sd: 0 }] });
+    const plan = cheapestReplicas({
+      ...base,
+      horizon: [
+        { offsetSeconds: 0, weightSeconds: 60, mean: 95, sd: 0 },
+        { offsetSeconds: 120, weightSeconds: 60, mean: 95, sd: 0 },
+      ],
+    });
     expect(plan.replicas).toBe(12);
     expect(plan.violationMinutes).toBe(1);
   });

@@ -73,7 +73,10 @@ export function cheapestReplicas(input: CostInput): CostPlan {
   let cap = input.maxReplicas;
   let limitedBy: CostPlan['limitedBy'];
   if (input.maxCostUsdPerHour !== undefined && input.costPerReplicaHourUsd > 0) {
-    const affordable = Math.max(input.minReplicas, Math.floor(input.maxCostUsdPerHour / input.costPerReplicaHourUsd + 1e-9));
+    const affordable = Math.max(
+      input.minReplicas,
+      Math.floor(input.maxCostUsdPerHour / input.costPerReplicaHourUsd + 1e-9),
+    );
     if (affordable < cap) cap = affordable;
   }
   const ticks = Math.max(1, input.ticksPerMinute ?? 1);
@@ -195,7 +198,18 @@ function erfc(x: number): number {
   const r =
     t *
     Math.exp(
-      -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886187 + t * (-1.13520757 + t * (1.48851973 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886187 + t * (-1.13520757 + t * (1.48851973 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }

@@ -40,7 +40,18 @@ export class EfficiencyTracker {
   record(decision: Decision, tickMs: number, costPerReplicaHourUsd: number): void {
     let t = this.pools.get(decision.pool);
     if (!t) {
-      t = { utilisationSum: 0, utilisationTicks: 0, sloTicks: 0, sloMet: 0, over: 0, under: 0, replicaMinutes: 0, minutes: 0, costUsd: 0, costUsdPerHour: 0 };
+      t = {
+        utilisationSum: 0,
+        utilisationTicks: 0,
+        sloTicks: 0,
+        sloMet: 0,
+        over: 0,
+        under: 0,
+        replicaMinutes: 0,
+        minutes: 0,
+        costUsd: 0,
+        costUsdPerHour: 0,
+      };
       this.pools.set(decision.pool, t);
     }
     const minutes = tickMs / 60_000;

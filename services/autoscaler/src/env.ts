@@ -10,7 +10,9 @@ export const autoscalerEnv = commonEnv.extend({
    * health-monitor's `windows` topic: its 1-minute windows are too slow to act within a second of a threshold crossing.
    */
   AUTOSCALER_TICK_SECONDS: numberVar(1, 300, 10),
-  AUTOSCALER_ACTUATOR: z.enum(ACTUATOR_KINDS, { error: `must be one of ${ACTUATOR_KINDS.join(', ')}` }).default('dry-run'),
+  AUTOSCALER_ACTUATOR: z
+    .enum(ACTUATOR_KINDS, { error: `must be one of ${ACTUATOR_KINDS.join(', ')}` })
+    .default('dry-run'),
   /** The simulator's control endpoint (AUTOSCALER_ACTUATOR=simulator). */
   SIMULATOR_CONTROL_URL: urlVar(['http:', 'https:']),
   SIMULATOR_API_KEY: z.string().min(1).optional(),
@@ -19,7 +21,10 @@ export const autoscalerEnv = commonEnv.extend({
   AUTOSCALER_WEBHOOK_TOKEN: z.string().min(1).optional(),
   /** AUTOSCALER_ACTUATOR=kubernetes: in-cluster service account unless KUBECONFIG (JSON) is set. */
   KUBECONFIG: z.string().min(1).optional(),
-  KUBERNETES_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').optional(),
+  KUBERNETES_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name')
+    .optional(),
   /** `pool=deployment/name,pool2=statefulset/name`; unlisted pools scale the Deployment named like the pool. */
   KUBERNETES_TARGETS: z.string().default(''),
   /** An agent silent this long while its pool still reports is replaced (0 turns self-healing off). */

@@ -48,7 +48,8 @@ describe('LoadForecaster', () => {
     };
     for (let s = 0; s < 3 * 3600; s += 10) forecaster.observe(s * 1000 + 10_000, load(Math.floor(s / 60)), 10_000);
     // At minute 28 of the 4th "day", the ramp starts within the next 5 minutes.
-    for (let s = 3 * 3600; s < 3 * 3600 + 28 * 60; s += 10) forecaster.observe(s * 1000 + 10_000, load(Math.floor(s / 60)), 10_000);
+    for (let s = 3 * 3600; s < 3 * 3600 + 28 * 60; s += 10)
+      forecaster.observe(s * 1000 + 10_000, load(Math.floor(s / 60)), 10_000);
     const ahead = forecaster.forecast(300)!;
     expect(ahead.seasonal).toBe(true);
     expect(ahead.peak).toBeGreaterThan(140);

@@ -34,7 +34,8 @@ export class HoltWinters {
   private count = 0;
 
   constructor(options: HoltWintersOptions) {
-    if (!Number.isInteger(options.period) || options.period < 1) throw new RangeError('period must be a whole number ≥ 1');
+    if (!Number.isInteger(options.period) || options.period < 1)
+      throw new RangeError('period must be a whole number ≥ 1');
     this.period = options.period;
     this.alpha = options.alpha ?? 0.3;
     this.beta = options.beta ?? 0.05;

@@ -29,7 +29,12 @@ describe('replicasForMetric (desired = ceil(current × metric / target))', () =>
   });
 
   it('takes the highest proposal of several metrics and names it', () => {
-    expect(replicasForMetrics(10, [{ name: 'cpu', value: 35, target: 70 }, { name: 'memory', value: 120, target: 80 }])).toEqual({ replicas: 15, metric: 'memory' });
+    expect(
+      replicasForMetrics(10, [
+        { name: 'cpu', value: 35, target: 70 },
+        { name: 'memory', value: 120, target: 80 },
+      ]),
+    ).toEqual({ replicas: 15, metric: 'memory' });
   });
 });
 
@@ -90,12 +95,18 @@ describe('HorizontalAutoscaler behaviour', () => {
   });
 
   it('selectPolicy Disabled stops scale-down entirely', () => {
-    const hpa = new HorizontalAutoscaler({ scaleUp: DEFAULT_BEHAVIOR.scaleUp, scaleDown: { stabilizationWindowSeconds: 0, selectPolicy: 'Disabled', policies: [] } });
+    const hpa = new HorizontalAutoscaler({
+      scaleUp: DEFAULT_BEHAVIOR.scaleUp,
+      scaleDown: { stabilizationWindowSeconds: 0, selectPolicy: 'Disabled', policies: [] },
+    });
     expect(hpa.step(0, 10, 2, 1, 20).replicas).toBe(10);
   });
 
   it('never goes below minReplicas (TooFewReplicas)', () => {
-    const hpa = new HorizontalAutoscaler({ ...DEFAULT_BEHAVIOR, scaleDown: { ...DEFAULT_BEHAVIOR.scaleDown, stabilizationWindowSeconds: 0 } });
+    const hpa = new HorizontalAutoscaler({
+      ...DEFAULT_BEHAVIOR,
+      scaleDown: { ...DEFAULT_BEHAVIOR.scaleDown, stabilizationWindowSeconds: 0 },
+    });
     expect(hpa.step(0, 10, 1, 3, 20)).toMatchObject({ replicas: 3, limitedBy: 'TooFewReplicas' });
   });
 });

@@ -37,7 +37,11 @@ export const DEFAULT_BEHAVIOR: HpaBehavior = {
       { type: 'Pods', value: 4, periodSeconds: 15 },
     ],
   },
-  scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
+  scaleDown: {
+    stabilizationWindowSeconds: 300,
+    selectPolicy: 'Max',
+    policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+  },
 };
 
 export const DEFAULT_TOLERANCE = 0.1;
@@ -55,7 +59,13 @@ export interface MetricRatio {
  * they count as using 0% (Kubernetes' conservative rule for not-yet-ready pods), so replicas still starting are not
  * asked for again; a recommendation that would then flip direction or fall within the tolerance keeps `current`.
  */
-export function replicasForMetric(current: number, value: number, target: number, tolerance = DEFAULT_TOLERANCE, ready = current): number {
+export function replicasForMetric(
+  current: number,
+  value: number,
+  target: number,
+  tolerance = DEFAULT_TOLERANCE,
+  ready = current,
+): number {
   const ratio = value / target;
   if (!Number.isFinite(ratio)) return current;
   const serving = Math.min(ready, current);
@@ -69,7 +79,12 @@ export function replicasForMetric(current: number, value: number, target: number
 }
 
 /** Several metrics: each proposes a count, the highest wins (the HPA's rule), with the metric that set it. */
-export function replicasForMetrics(current: number, metrics: readonly MetricRatio[], tolerance = DEFAULT_TOLERANCE, ready = current): { replicas: number; metric?: string } {
+export function replicasForMetrics(
+  current: number,
+  metrics: readonly MetricRatio[],
+  tolerance = DEFAULT_TOLERANCE,
+  ready = current,
+): { replicas: number; metric?: string } {
   let best: { replicas: number; metric?: string } | undefined;
   for (const metric of metrics) {
     const replicas = replicasForMetric(current, metric.value, metric.target, tolerance, ready);
@@ -115,14 +130,23 @@ export class HorizontalAutoscaler {
   step(now: number, current: number, recommended: number, min: number, max: number): HpaStep {
     const stabilized = this.stabilize(now, current, recommended);
     const limited = this.limitRate(now, current, stabilized, min, max);
-    return { recommended, stabilized, replicas: limited.replicas, ...(limited.reason ? { limitedBy: limited.reason } : {}) };
+    return {
+      recommended,
+      stabilized,
+      replicas: limited.replicas,
+      ...(limited.reason ? { limitedBy: limited.reason } : {}),
+    };
   }
 
   /** Remembers an applied change (the rate policies count replicas added or removed per period). */
   recordScale(now: number, from: number, to: number): void {
     if (to > from) this.scaleUpEvents.push({ at: now, value: to - from });
     else if (to < from) this.scaleDownEvents.push({ at: now, value: from - to });
-    const longest = Math.max(0, ...[...this.behavior.scaleUp.policies, ...this.behavior.scaleDown.policies].map((p) => p.periodSeconds)) * 1000;
+    const longest =
+      Math.max(
+        0,
+        ...[...this.behavior.scaleUp.policies, ...this.behavior.scaleDown.policies].map((p) => p.periodSeconds),
+      ) * 1000;
     this.scaleUpEvents = this.scaleUpEvents.filter((e) => e.at > now - longest);
     this.scaleDownEvents = this.scaleDownEvents.filter((e) => e.at > now - longest);
   }
@@ -146,7 +170,13 @@ export class HorizontalAutoscaler {
     return result;
   }
 
-  private limitRate(now: number, current: number, desired: number, min: number, max: number): { replicas: number; reason?: LimitReason } {
+  private limitRate(
+    now: number,
+    current: number,
+    desired: number,
+    min: number,
+    max: number,
+  ): { replicas: number; reason?: LimitReason } {
     if (desired > current) {
       const limit = Math.max(current, this.scaleUpLimit(now, current));
       const allowed = Math.min(max, limit);

@@ -1,19 +1,41 @@
 /** @swarmscope/autoscaler: scaling agent pools ahead of demand. */
 // Pure strategy modules.
-export { DEFAULT_BEHAVIOR, DEFAULT_TOLERANCE, HorizontalAutoscaler, replicasForMetric, replicasForMetrics } from './hpa';
+export {
+  DEFAULT_BEHAVIOR,
+  DEFAULT_TOLERANCE,
+  HorizontalAutoscaler,
+  replicasForMetric,
+  replicasForMetrics,
+} from './hpa';
 export { HoltWinters, smapeTerm } from './holt-winters';
 export { LoadForecaster } from './load-forecaster';
 export { LoadTrend } from './load-trend';
 export { scheduledFloor } from './schedule';
 export { CapacityEstimator, serviceRateFromMeanSojourn } from './capacity';
-export { erlangC, holdsSlo, maxArrivalRate, meanSojourn, serversForSlo, sojournQuantile, sojournTail } from './queueing';
+export {
+  erlangC,
+  holdsSlo,
+  maxArrivalRate,
+  meanSojourn,
+  serversForSlo,
+  sojournQuantile,
+  sojournTail,
+} from './queueing';
 export { cheapestReplicas, smallestHolding } from './cost';
 export { PoolController } from './pool-controller';
 export { STRATEGIES, defaultPolicy, policyPatchSchema, policySchema, scheduleRuleSchema } from './policy';
 export { SelfHealing } from './self-healing';
 export { EfficiencyTracker } from './efficiency';
 
-export type { HpaBehavior, HpaStep, LimitReason, MetricRatio, ScalingPolicyRule, ScalingRules, SelectPolicy } from './hpa';
+export type {
+  HpaBehavior,
+  HpaStep,
+  LimitReason,
+  MetricRatio,
+  ScalingPolicyRule,
+  ScalingRules,
+  SelectPolicy,
+} from './hpa';
 export type { HoltWintersOptions } from './holt-winters';
 export type { LoadForecast, LoadForecasterOptions } from './load-forecaster';
 export type { ScheduledFloor } from './schedule';

@@ -66,7 +66,8 @@ export class LoadTrend {
     }
     const fitted = sxx > 0 ? sxy / sxx : 0;
     let sse = 0;
-    for (let i = from; i < all; i++) sse += (this.loads[i]! - (meanY + fitted * ((this.times[i]! - t0) / 1000 - meanX))) ** 2;
+    for (let i = from; i < all; i++)
+      sse += (this.loads[i]! - (meanY + fitted * ((this.times[i]! - t0) / 1000 - meanX))) ** 2;
     const residualStd = Math.sqrt(sse / (n - 2));
     // Extrapolate only a significant slope (|t| ≥ 3): on noise alone the window mean is the steadier level.
     const significant = sxx > 0 && Math.abs(fitted) * Math.sqrt(sxx) >= SIGNIFICANT_T * residualStd;

@@ -33,7 +33,9 @@ export class PolicyBook {
   }
 
   /** Merges `patch` into the pool's policy; returns the new policy and what changed, or the zod error of the merge. */
-  apply(patch: { pool: string } & Record<string, unknown>): { policy: Policy; changes: PolicyChanges } | { error: ZodError } {
+  apply(
+    patch: { pool: string } & Record<string, unknown>,
+  ): { policy: Policy; changes: PolicyChanges } | { error: ZodError } {
     const before = this.get(patch.pool);
     const merged = policySchema.safeParse({ ...before, ...patch });
     if (!merged.success) return { error: merged.error };

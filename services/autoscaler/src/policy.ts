@@ -12,7 +12,8 @@ const poolName = z
   .max(128, { error: 'must be at most 128 characters', abort: true })
   .regex(/^[A-Za-z0-9._:-]+$/, 'may only hold letters, digits and . _ : -');
 
-const percent = (fallback: number) => z.number({ error: 'must be a number' }).gt(0, 'must be > 0').max(100, 'must be ≤ 100').default(fallback);
+const percent = (fallback: number) =>
+  z.number({ error: 'must be a number' }).gt(0, 'must be > 0').max(100, 'must be ≤ 100').default(fallback);
 
 const cronExpression = z.string({ error: 'must be a string' }).superRefine((value, context) => {
   try {
@@ -55,27 +56,49 @@ const scalingRules = z.strictObject({
 const policyFields = {
   pool: poolName,
   minReplicas: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be ≥ 1').default(1),
-  maxReplicas: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be ≥ 1').max(100_000, 'must be ≤ 100000').default(1000),
+  maxReplicas: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be ≥ 1')
+    .max(100_000, 'must be ≤ 100000')
+    .default(1000),
   /** Reactive (HPA) target: mean CPU utilisation of the pool's agents, percent. */
   cpuScaleUpPercent: percent(70),
   /** Below it a reactive scale-down is taken; between the two the pool holds (hysteresis). */
   cpuScaleDownPercent: percent(30),
   memoryScaleUpPercent: percent(80),
   /** What 100% memory means for one agent. */
-  memoryLimitBytes: z.number({ error: 'must be a number' }).positive('must be > 0').default(2 * 1024 ** 3),
+  memoryLimitBytes: z
+    .number({ error: 'must be a number' })
+    .positive('must be > 0')
+    .default(2 * 1024 ** 3),
   /** The latency SLO: the pool's p95 response time must stay at or under it. */
-  responseTimeSeconds: z.number({ error: 'must be a number' }).positive('must be > 0').max(3600, 'must be ≤ 3600').default(5),
+  responseTimeSeconds: z
+    .number({ error: 'must be a number' })
+    .positive('must be > 0')
+    .max(3600, 'must be ≤ 3600')
+    .default(5),
   /** No scale-down until this long after the last scale-up (flap guard). */
-  cooldownSeconds: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(86_400, 'must be ≤ 86400').default(300),
+  cooldownSeconds: z
+    .number({ error: 'must be a number' })
+    .min(0, 'must be ≥ 0')
+    .max(86_400, 'must be ≤ 86400')
+    .default(300),
   /** Provisioning lead time: how long a new agent takes to serve; the forecast looks this far ahead. */
-  leadTimeSeconds: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(3600, 'must be ≤ 3600').default(120),
+  leadTimeSeconds: z
+    .number({ error: 'must be a number' })
+    .min(0, 'must be ≥ 0')
+    .max(3600, 'must be ≤ 3600')
+    .default(120),
   tolerance: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(1, 'must be ≤ 1').default(0.1),
   costPerReplicaHourUsd: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').default(0.1),
   /** What a minute of p95 over the SLO costs: cost-optimised weighs it against replica cost (cost.ts). */
   sloViolationMinuteUsd: z.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').default(1),
   /** Optional budget: cost-optimised never plans above it (and says when the SLO is then at risk). */
   maxCostUsdPerHour: z.number({ error: 'must be a number' }).positive('must be > 0').optional(),
-  strategies: z.array(z.enum(STRATEGIES, { error: `must be one of ${STRATEGIES.join(', ')}` })).default([...STRATEGIES]),
+  strategies: z
+    .array(z.enum(STRATEGIES, { error: `must be one of ${STRATEGIES.join(', ')}` }))
+    .default([...STRATEGIES]),
   schedules: z.array(scheduleRuleSchema).max(100, 'must hold at most 100 rules').default([]),
   behavior: z.strictObject({ scaleUp: scalingRules, scaleDown: scalingRules }).default(DEFAULT_BEHAVIOR),
 };
@@ -84,14 +107,23 @@ const policyFields = {
 export const policySchema = z
   .object(policyFields)
   .refine((p) => p.minReplicas <= p.maxReplicas, { path: ['maxReplicas'], message: 'must be ≥ minReplicas' })
-  .refine((p) => p.cpuScaleDownPercent < p.cpuScaleUpPercent, { path: ['cpuScaleDownPercent'], message: 'must be below cpuScaleUpPercent' });
+  .refine((p) => p.cpuScaleDownPercent < p.cpuScaleUpPercent, {
+    path: ['cpuScaleDownPercent'],
+    message: 'must be below cpuScaleUpPercent',
+  });
 export type Policy = z.infer<typeof policySchema> & { behavior: HpaBehavior };
 
 /** `POST /policies`: the pool and the fields to change; the merged result is validated as a whole. */
-export const policyPatchSchema = z.object({
-  pool: poolName,
-  ...Object.fromEntries(Object.entries(policyFields).filter(([key]) => key !== 'pool').map(([key, schema]) => [key, unwrapDefault(schema).optional()])),
-}).strict();
+export const policyPatchSchema = z
+  .object({
+    pool: poolName,
+    ...Object.fromEntries(
+      Object.entries(policyFields)
+        .filter(([key]) => key !== 'pool')
+        .map(([key, schema]) => [key, unwrapDefault(schema).optional()]),
+    ),
+  })
+  .strict();
 
 function unwrapDefault(schema: z.ZodType): z.ZodType {
   return schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema;

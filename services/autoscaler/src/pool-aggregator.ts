@@ -27,7 +27,17 @@ export class PoolAggregator {
   add(report: SampleReport): void {
     let tick = this.ticks.get(report.pool);
     if (!tick) {
-      tick = { requests: 0, latencySum: 0, latencies: [], latencyCount: 0, cpuSum: 0, cpuCount: 0, memorySum: 0, memoryCount: 0, agents: new Set() };
+      tick = {
+        requests: 0,
+        latencySum: 0,
+        latencies: [],
+        latencyCount: 0,
+        cpuSum: 0,
+        cpuCount: 0,
+        memorySum: 0,
+        memoryCount: 0,
+        agents: new Set(),
+      };
       this.ticks.set(report.pool, tick);
       this.known.add(report.pool);
     }
@@ -62,7 +72,17 @@ export class PoolAggregator {
     this.ticks = new Map();
     return [...this.known].map((pool) => {
       const tick = ticks.get(pool);
-      if (!tick) return { pool, at, durationMs, loadRps: 0, latencyMeanSeconds: 0, latencyP95Seconds: 0, latencySamples: 0, agentsReporting: 0 };
+      if (!tick)
+        return {
+          pool,
+          at,
+          durationMs,
+          loadRps: 0,
+          latencyMeanSeconds: 0,
+          latencyP95Seconds: 0,
+          latencySamples: 0,
+          agentsReporting: 0,
+        };
       return {
         pool,
         at,

@@ -17,9 +17,20 @@ const tick = (at: number, o: Partial<PoolObservation>): PoolObservation => ({
 });
 
 /** Runs a controller against the pool model over a load function; returns the replicas asked at each tick. */
-function drive(policy: Policy, load: (tick: number) => number, ticks: number, initial: number): { replicas: number[]; controller: PoolController } {
+function drive(
+  policy: Policy,
+  load: (tick: number) => number,
+  ticks: number,
+  initial: number,
+): { replicas: number[]; controller: PoolController } {
   const controller = new PoolController(policy);
-  const model = new PoolModel({ serviceRate: 5, startupSeconds: policy.leadTimeSeconds, initialReplicas: initial, measurementNoise: 0, seed: 3 });
+  const model = new PoolModel({
+    serviceRate: 5,
+    startupSeconds: policy.leadTimeSeconds,
+    initialReplicas: initial,
+    measurementNoise: 0,
+    seed: 3,
+  });
   const replicas: number[] = [];
   for (let i = 0; i < ticks; i++) {
     const at = i * 15_000;
@@ -35,25 +46,50 @@ function drive(policy: Policy, load: (tick: number) => number, ticks: number, in
   return { replicas, controller };
 }
 
-const bench = (o: Partial<Policy> = {}): Policy => ({ ...defaultPolicy('p'), responseTimeSeconds: 1, leadTimeSeconds: 120, ...o });
+const bench = (o: Partial<Policy> = {}): Policy => ({
+  ...defaultPolicy('p'),
+  responseTimeSeconds: 1,
+  leadTimeSeconds: 120,
+  ...o,
+});
 
 describe('PoolController', () => {
   it('cold start: decides like the HPA and explains inputs, strategy and reason', () => {
     const controller = new PoolController({ ...defaultPolicy('support'), strategies: ['reactive'] });
     const decision = controller.decide(tick(15_000, { cpuPercent: 140 }), 10);
-    expect(decision).toMatchObject({ pool: 'support', current: 10, desired: 20, direction: 'up', strategy: 'reactive' });
+    expect(decision).toMatchObject({
+      pool: 'support',
+      current: 10,
+      desired: 20,
+      direction: 'up',
+      strategy: 'reactive',
+    });
     expect(decision.inputs).toMatchObject({ cpuPercent: 140, loadRps: 100, agentsReporting: 10 });
     expect(decision.crossed).toEqual(['cpu>70']);
     expect(decision.reason).toMatch(/^up 10 → 20 by reactive: reactive \(HPA\): cpu 140% \/ 70%/);
   });
 
   it('a reactive scale-down does not wait for CPU under 30 % (the HPA rule and its tolerance alone)', () => {
-    const controller = new PoolController({ ...defaultPolicy('p'), strategies: ['reactive'], behavior: { ...defaultPolicy('p').behavior, scaleDown: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] } } });
+    const controller = new PoolController({
+      ...defaultPolicy('p'),
+      strategies: ['reactive'],
+      behavior: {
+        ...defaultPolicy('p').behavior,
+        scaleDown: {
+          stabilizationWindowSeconds: 0,
+          selectPolicy: 'Max',
+          policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+        },
+      },
+    });
     expect(controller.decide(tick(15_000, { cpuPercent: 40 }), 10)).toMatchObject({ desired: 6, direction: 'down' });
   });
 
   it('a scheduled rule raises the floor and says which rule', () => {
-    const policy: Policy = { ...defaultPolicy('p'), schedules: [{ cron: '* * * * *', minReplicas: 30, timezone: 'UTC', name: 'always' }] };
+    const policy: Policy = {
+      ...defaultPolicy('p'),
+      schedules: [{ cron: '* * * * *', minReplicas: 30, timezone: 'UTC', name: 'always' }],
+    };
     const decision = new PoolController(policy).decide(tick(15_000, {}), 10);
     expect(decision).toMatchObject({ strategy: 'scheduled', recommendations: { scheduled: 30 } });
     // The HPA scale-up rate (max(+100%, +4) per 15 s) still applies on the way up.
@@ -67,7 +103,19 @@ describe('PoolController', () => {
   });
 
   it('no scale-down within the cooldown after a scale-up', () => {
-    const policy: Policy = { ...defaultPolicy('p'), strategies: ['reactive'], cooldownSeconds: 300, behavior: { ...defaultPolicy('p').behavior, scaleDown: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] } } };
+    const policy: Policy = {
+      ...defaultPolicy('p'),
+      strategies: ['reactive'],
+      cooldownSeconds: 300,
+      behavior: {
+        ...defaultPolicy('p').behavior,
+        scaleDown: {
+          stabilizationWindowSeconds: 0,
+          selectPolicy: 'Max',
+          policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+        },
+      },
+    };
     const controller = new PoolController(policy);
     controller.recordScale(0, 5, 10);
     const held = controller.decide(tick(60_000, { cpuPercent: 10 }), 10);
@@ -85,20 +133,37 @@ describe('PoolController', () => {
     // Above the queueing answer only by the burst headroom a pool without hours of history keeps (the growth prior,
     // load-growth.ts: a 30 % rise within a lead time assumed 1 % of the time, priced at the default $1 a violation-minute).
     expect(settled).toBeLessThanOrEqual(Math.ceil(needed * 1.5));
-    const decision = controller.decide(tick(80 * 15_000, { loadRps: 200, agentsReporting: settled, latencyMeanSeconds: 0.21, latencyP95Seconds: 0.62, cpuPercent: 85 }), settled);
+    const decision = controller.decide(
+      tick(80 * 15_000, {
+        loadRps: 200,
+        agentsReporting: settled,
+        latencyMeanSeconds: 0.21,
+        latencyP95Seconds: 0.62,
+        cpuPercent: 85,
+      }),
+      settled,
+    );
     expect(decision.strategy).toBe('cost-optimised');
     expect(decision.capacity).toMatchObject({ trusted: true });
     expect(decision.capacity!.median).toBeGreaterThan(4.8);
     expect(decision.capacity!.median).toBeLessThan(5.2);
     expect(decision.plan).not.toBeNull();
-    expect(decision.reason).toMatch(/μ [\d.]+ rps per replica .* replicas hold p95 ≤ 1 s up to [\d.]+ rps .* expected over the horizon \$[\d.]+ replicas \+ \$[\d.e-]+ SLO risk/);
+    expect(decision.reason).toMatch(
+      /μ [\d.]+ rps per replica .* replicas hold p95 ≤ 1 s up to [\d.]+ rps .* expected over the horizon \$[\d.]+ replicas \+ \$[\d.e-]+ SLO risk/,
+    );
   });
 
   it('learns bursts on a minute’s busiest tick: a one-tick spike every 2 minutes is held, not averaged away', () => {
     // 100 rps with one tick at 200 every 8 ticks: a minute's mean is 100 or 125, its p95 is the spike's. After two
     // hours the plan between spikes (no jump on that tick, level 100) holds 200 rps, as the bench's minute SLO needs.
     const controller = new PoolController(bench());
-    const model = new PoolModel({ serviceRate: 5, startupSeconds: 120, initialReplicas: 60, measurementNoise: 0, seed: 3 });
+    const model = new PoolModel({
+      serviceRate: 5,
+      startupSeconds: 120,
+      initialReplicas: 60,
+      measurementNoise: 0,
+      seed: 3,
+    });
     let planned = 0;
     for (let i = 0; i < 480; i++) {
       const at = i * 15_000;
@@ -120,7 +185,13 @@ describe('PoolController', () => {
     // about one usual burst on top (the typical load, an EWMA that has crept to ≈ 150), not up to 1,000 × 2 as the
     // ratio to the level said.
     const controller = new PoolController(bench());
-    const model = new PoolModel({ serviceRate: 5, startupSeconds: 120, initialReplicas: 60, measurementNoise: 0, seed: 3 });
+    const model = new PoolModel({
+      serviceRate: 5,
+      startupSeconds: 120,
+      initialReplicas: 60,
+      measurementNoise: 0,
+      seed: 3,
+    });
     let planned = 0;
     for (let i = 0; i < 1080; i++) {
       const at = i * 15_000;
@@ -143,7 +214,13 @@ describe('PoolController', () => {
     // Little's law counted at the arrivals (i20-cost) read 3,000 rps × a request's wait — with 30 replicas serving,
     // a line 20 times too long: 60,000 rps of drain at 385,000 queued (tick 248), where 3,000 is the answer.
     const controller = new PoolController(bench({ maxReplicas: 100_000 }));
-    const model = new PoolModel({ serviceRate: 5, startupSeconds: 120, initialReplicas: 30, measurementNoise: 0, seed: 3 });
+    const model = new PoolModel({
+      serviceRate: 5,
+      startupSeconds: 120,
+      initialReplicas: 30,
+      measurementNoise: 0,
+      seed: 3,
+    });
     const misread: string[] = [];
     for (let i = 0; i < 300; i++) {
       const at = i * 15_000;
@@ -156,7 +233,8 @@ describe('PoolController', () => {
       const drain = decision.plan?.drainRps ?? 0;
       // Never a longer line than there is; and while the crowd's line is long, within 15 % of it (when the crowd ends
       // the tick's mean wait mixes the line and the empty queue after it: an under-read, that tick only).
-      if (drain > 1.15 * truth + 50 || (i < 260 && truth > 1000 && drain < 0.85 * truth)) misread.push(`tick ${i}: drain ${drain.toFixed(0)} rps, line ${truth.toFixed(0)} rps`);
+      if (drain > 1.15 * truth + 50 || (i < 260 && truth > 1000 && drain < 0.85 * truth))
+        misread.push(`tick ${i}: drain ${drain.toFixed(0)} rps, line ${truth.toFixed(0)} rps`);
       if (decision.desired !== current) {
         model.setReplicas(at + 15_000, decision.desired);
         controller.recordScale(at + 15_000, current, decision.desired);
@@ -166,7 +244,21 @@ describe('PoolController', () => {
   });
 
   it('a scale-up after a jump in load is sized to the demand at once, not in multiplicative steps', () => {
-    const { replicas } = drive(bench({ behavior: { ...defaultPolicy('p').behavior, scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 1000, periodSeconds: 15 }] } } }), (i) => (i < 40 ? 100 : 300), 42, 30);
+    const { replicas } = drive(
+      bench({
+        behavior: {
+          ...defaultPolicy('p').behavior,
+          scaleUp: {
+            stabilizationWindowSeconds: 0,
+            selectPolicy: 'Max',
+            policies: [{ type: 'Percent', value: 1000, periodSeconds: 15 }],
+          },
+        },
+      }),
+      (i) => (i < 40 ? 100 : 300),
+      42,
+      30,
+    );
     // One tick after the jump the pool asks for what 300 rps needs (which the HPA reaches only by doubling).
     expect(replicas[40]).toBeGreaterThanOrEqual(serversForSlo(300, 5, 1, 1000));
   });

@@ -80,7 +80,18 @@ export interface Decision {
    * whether this tick was taken as evidence (and why not).
    */
   capacity:
-    | (Pick<CapacityEstimate, 'serviceRate' | 'median' | 'relativeError' | 'demonstrated' | 'utilisationCeiling' | 'calibration' | 'readings' | 'ageSeconds' | 'trusted'> & {
+    | (Pick<
+        CapacityEstimate,
+        | 'serviceRate'
+        | 'median'
+        | 'relativeError'
+        | 'demonstrated'
+        | 'utilisationCeiling'
+        | 'calibration'
+        | 'readings'
+        | 'ageSeconds'
+        | 'trusted'
+      > & {
         perReplicaRps: number;
         evidence: EvidenceVerdict;
       })
@@ -176,7 +187,8 @@ export class PoolController {
     const serving = ready > 0 ? ready : current;
     const loadPerReplica = serving > 0 ? observation.loadRps / serving : 0;
     const hasLatency = observation.latencySamples > 0;
-    const memoryPercent = observation.memoryBytes !== undefined ? (observation.memoryBytes / p.memoryLimitBytes) * 100 : undefined;
+    const memoryPercent =
+      observation.memoryBytes !== undefined ? (observation.memoryBytes / p.memoryLimitBytes) * 100 : undefined;
     const sloBreached = hasLatency && observation.latencyP95Seconds > p.responseTimeSeconds;
 
     // Settled: every replica asked for serves, and none was added or removed for two ticks (30 s at least).
@@ -191,7 +203,11 @@ export class PoolController {
     // busiest tick, so growth is learnt on the minute's peak tick (its mean hid a one-tick spike's violation).
     const minuteLoad = this.minutePeak(observation.loadRps, tickSeconds);
     const lineLevel = projected?.level ?? observation.loadRps;
-    this.typical = this.typical === undefined ? observation.loadRps : this.typical + (1 - Math.pow(2, -tickSeconds / TYPICAL_HALF_LIFE_SECONDS)) * (observation.loadRps - this.typical);
+    this.typical =
+      this.typical === undefined
+        ? observation.loadRps
+        : this.typical +
+          (1 - Math.pow(2, -tickSeconds / TYPICAL_HALF_LIFE_SECONDS)) * (observation.loadRps - this.typical);
     this.growth.observe(at, minuteLoad, lineLevel, p.leadTimeSeconds * 1000, burstScale(lineLevel, this.typical));
     const evidence: EvidenceVerdict = hasLatency
       ? this.estimator.observe({
@@ -214,8 +230,10 @@ export class PoolController {
 
     // Reactive: the HPA on CPU and memory.
     const metrics: MetricRatio[] = [];
-    if (observation.cpuPercent !== undefined) metrics.push({ name: 'cpu', value: observation.cpuPercent, target: p.cpuScaleUpPercent });
-    if (memoryPercent !== undefined) metrics.push({ name: 'memory', value: memoryPercent, target: p.memoryScaleUpPercent });
+    if (observation.cpuPercent !== undefined)
+      metrics.push({ name: 'cpu', value: observation.cpuPercent, target: p.cpuScaleUpPercent });
+    if (memoryPercent !== undefined)
+      metrics.push({ name: 'memory', value: memoryPercent, target: p.memoryScaleUpPercent });
     const reactive = replicasForMetrics(current, metrics, p.tolerance, serving);
     if (on.has('reactive')) recommendations.reactive = reactive.replicas;
 
@@ -234,8 +252,11 @@ export class PoolController {
       this.backlog.observe(observation.loadRps, ready * mu, tickSeconds);
       let drain = 0;
       if (sloBreached && observation.latencyMeanSeconds > 0) {
-        const modelled = ready > 0 && observation.loadRps < ready * mu ? meanSojourn(observation.loadRps, ready, mu) : 1 / mu;
-        drain = this.backlog.requests(observation.latencyMeanSeconds - modelled, ready * mu) / Math.max(p.leadTimeSeconds, tickSeconds);
+        const modelled =
+          ready > 0 && observation.loadRps < ready * mu ? meanSojourn(observation.loadRps, ready, mu) : 1 / mu;
+        drain =
+          this.backlog.requests(observation.latencyMeanSeconds - modelled, ready * mu) /
+          Math.max(p.leadTimeSeconds, tickSeconds);
       }
       // A tick's load, white noise and all: a minute's p95 is over when about any one of its ticks is (cost.ts).
       const white = projected?.whiteStd ?? 0;
@@ -265,7 +286,8 @@ export class PoolController {
       }
       const peak = horizon.reduce((m, point) => (point.mean + point.sd > m.mean + m.sd ? point : m), horizon[0]!);
       recommendations.adaptive = Math.max(explorationFloor, smallestHolding(holds, observation.loadRps, p.maxReplicas));
-      if (on.has('predictive')) recommendations.predictive = Math.max(explorationFloor, smallestHolding(holds, peak.mean, p.maxReplicas));
+      if (on.has('predictive'))
+        recommendations.predictive = Math.max(explorationFloor, smallestHolding(holds, peak.mean, p.maxReplicas));
       let costPlan: CostPlan | undefined;
       if (on.has('cost-optimised')) {
         const scale = burstScale(level, this.typical ?? level);
@@ -282,7 +304,12 @@ export class PoolController {
           ...(p.maxCostUsdPerHour !== undefined ? { maxCostUsdPerHour: p.maxCostUsdPerHour } : {}),
           ticksPerMinute: Math.max(1, Math.round(60 / tickSeconds)),
           burstExceedance: (limit) => (scale > 0 ? this.growth.exceedance(1 + (limit - level) / scale) : 0),
-          burstSteps: (above) => (scale > 0 ? this.growth.stepsAbove(1 + (above - level) / scale, BURST_STEPS).map((ratio) => level + (ratio - 1) * scale) : []),
+          burstSteps: (above) =>
+            scale > 0
+              ? this.growth
+                  .stepsAbove(1 + (above - level) / scale, BURST_STEPS)
+                  .map((ratio) => level + (ratio - 1) * scale)
+              : [],
         });
         base = costPlan.replicas;
         strategy = 'cost-optimised';
@@ -291,7 +318,10 @@ export class PoolController {
         base = Math.max(explorationFloor, smallestHolding(holds, peak.mean + Z_99 * peak.sd, p.maxReplicas));
         strategy = on.has('predictive') && slope !== 0 ? 'predictive' : 'adaptive';
       }
-      const predicted = ready > 0 ? sojournQuantile(0.95, observation.loadRps, Math.min(base, Math.max(ready, base)), mu) * estimate.calibration : Infinity;
+      const predicted =
+        ready > 0
+          ? sojournQuantile(0.95, observation.loadRps, Math.min(base, Math.max(ready, base)), mu) * estimate.calibration
+          : Infinity;
       plan = {
         horizonSeconds,
         loadRps: peak.mean,
@@ -319,7 +349,10 @@ export class PoolController {
         base = reactive.replicas;
         reasons.push(`reactive (HPA): ${describeMetrics(metrics)} → ${reactive.replicas}`);
       }
-      if (on.has('adaptive')) reasons.push(`adaptive: capacity not trusted yet (${estimate ? `${estimate.readings} readings, μ ${fmt(estimate.median)}` : 'no readings'}; this tick: ${evidence})`);
+      if (on.has('adaptive'))
+        reasons.push(
+          `adaptive: capacity not trusted yet (${estimate ? `${estimate.readings} readings, μ ${fmt(estimate.median)}` : 'no readings'}; this tick: ${evidence})`,
+        );
     }
 
     let floor = p.minReplicas;
@@ -348,15 +381,21 @@ export class PoolController {
     }
 
     const step = this.hpa.step(at, current, base, floor, ceiling);
-    if (step.stabilized !== base) reasons.push(`stabilisation window: held at ${step.stabilized} (highest recommendation over ${modelBehavior(p).scaleDown.stabilizationWindowSeconds} s)`);
+    if (step.stabilized !== base)
+      reasons.push(
+        `stabilisation window: held at ${step.stabilized} (highest recommendation over ${modelBehavior(p).scaleDown.stabilizationWindowSeconds} s)`,
+      );
     if (step.limitedBy) reasons.push(`rate limit: ${step.limitedBy} → ${step.replicas}`);
     const desired = step.replicas;
     const direction: Direction = desired > current ? 'up' : desired < current ? 'down' : 'hold';
 
     const crossed: string[] = [];
-    if (observation.cpuPercent !== undefined && observation.cpuPercent > p.cpuScaleUpPercent) crossed.push(`cpu>${p.cpuScaleUpPercent}`);
-    if (observation.cpuPercent !== undefined && observation.cpuPercent < p.cpuScaleDownPercent) crossed.push(`cpu<${p.cpuScaleDownPercent}`);
-    if (memoryPercent !== undefined && memoryPercent > p.memoryScaleUpPercent) crossed.push(`memory>${p.memoryScaleUpPercent}`);
+    if (observation.cpuPercent !== undefined && observation.cpuPercent > p.cpuScaleUpPercent)
+      crossed.push(`cpu>${p.cpuScaleUpPercent}`);
+    if (observation.cpuPercent !== undefined && observation.cpuPercent < p.cpuScaleDownPercent)
+      crossed.push(`cpu<${p.cpuScaleDownPercent}`);
+    if (memoryPercent !== undefined && memoryPercent > p.memoryScaleUpPercent)
+      crossed.push(`memory>${p.memoryScaleUpPercent}`);
     if (sloBreached) crossed.push(`p95>${p.responseTimeSeconds}s`);
 
     const errorSmape = this.forecaster.error();
@@ -379,7 +418,14 @@ export class PoolController {
         servingReplicas: serving,
       },
       recommendations,
-      forecast: forecast ? { peakRps: forecast.peak, horizonSeconds: p.leadTimeSeconds, seasonal: forecast.seasonal, errorSmape: errorSmape ?? null } : null,
+      forecast: forecast
+        ? {
+            peakRps: forecast.peak,
+            horizonSeconds: p.leadTimeSeconds,
+            seasonal: forecast.seasonal,
+            errorSmape: errorSmape ?? null,
+          }
+        : null,
       capacity: estimate
         ? {
             serviceRate: estimate.serviceRate,
@@ -397,7 +443,12 @@ export class PoolController {
         : null,
       plan,
       crossed,
-      utilisation: trusted && estimate && serving > 0 ? observation.loadRps / (serving * estimate.serviceRate) : observation.cpuPercent !== undefined ? observation.cpuPercent / 100 : null,
+      utilisation:
+        trusted && estimate && serving > 0
+          ? observation.loadRps / (serving * estimate.serviceRate)
+          : observation.cpuPercent !== undefined
+            ? observation.cpuPercent / 100
+            : null,
       costUsdPerHour: desired * p.costPerReplicaHourUsd,
       sloMet: hasLatency ? !sloBreached : null,
       reason: `${direction === 'hold' ? `hold at ${current}` : `${direction} ${current} → ${desired}`} by ${strategy}: ${reasons.join('; ') || 'no strategy proposed a change'}`,

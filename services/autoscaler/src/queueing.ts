@@ -30,7 +30,10 @@ export function sojournTail(t: number, arrivalRate: number, c: number, serviceRa
   const theta = capacity - arrivalRate;
   const mu = serviceRate;
   const service = Math.exp(-mu * t);
-  const waitThenService = Math.abs(theta - mu) < 1e-9 * mu ? (1 + mu * t) * service : (theta * service - mu * Math.exp(-theta * t)) / (theta - mu);
+  const waitThenService =
+    Math.abs(theta - mu) < 1e-9 * mu
+      ? (1 + mu * t) * service
+      : (theta * service - mu * Math.exp(-theta * t)) / (theta - mu);
   return (1 - wait) * service + wait * waitThenService;
 }
 

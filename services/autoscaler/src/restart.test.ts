@@ -20,7 +20,16 @@ class Pools implements Actuator {
 }
 
 const reports = (at: number, cpu: number): SampleReport[] =>
-  Array.from({ length: 4 }, (_, i) => ({ agentId: `a-${i}`, timestamp: at, model: 'm', pool: 'support', type: 'general', metrics: { requests: 2, cpu_percent: cpu }, quality: {}, receivedAt: at }));
+  Array.from({ length: 4 }, (_, i) => ({
+    agentId: `a-${i}`,
+    timestamp: at,
+    model: 'm',
+    pool: 'support',
+    type: 'general',
+    metrics: { requests: 2, cpu_percent: cpu },
+    quality: {},
+    receivedAt: at,
+  }));
 
 // Policies and decisions lived in the process only: a restart set `support` back to 1 min replica and 0 decisions.
 describe('autoscaler restarted on the same Redis', () => {
@@ -31,14 +40,26 @@ describe('autoscaler restarted on the same Redis', () => {
   afterAll(() => redis.stop());
 
   it('finds its policies and its decisions again', async () => {
-    const env = parseEnv(autoscalerEnv, { AUTOSCALER_PORT: '0', REDIS_URL: redis.url, LOG_LEVEL: 'silent', AUTOSCALER_TICK_SECONDS: '300', BUS_SHARDS: '2' });
+    const env = parseEnv(autoscalerEnv, {
+      AUTOSCALER_PORT: '0',
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'silent',
+      AUTOSCALER_TICK_SECONDS: '300',
+      BUS_SHARDS: '2',
+    });
     const pools = new Pools(new Map([['support', 4]]));
     let clock = Date.UTC(2025, 0, 6, 3, 0);
-    const run = async (backends: Backends) => runAutoscaler(env, backends.bus, backends.store, logger, { actuator: pools, now: () => clock });
+    const run = async (backends: Backends) =>
+      runAutoscaler(env, backends.bus, backends.store, logger, { actuator: pools, now: () => clock });
 
     const first = createBackends({ env, windowRetentionMs: 60_000, logger });
     const before = await run(first);
-    const post = (path: string, body: unknown) => fetch(`${before.server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) =>
+      fetch(`${before.server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await post('/policies', { pool: 'support', minReplicas: 7, maxReplicas: 40 })).status).toBe(200);
     for (let tick = 0; tick < 3; tick++) {
       clock += 30_000;
@@ -53,9 +74,14 @@ describe('autoscaler restarted on the same Redis', () => {
     const second = createBackends({ env, windowRetentionMs: 60_000, logger });
     const after = await run(second);
     try {
-      const policy = (await (await fetch(`${after.server.url}/policies/support`)).json()) as { minReplicas: number; maxReplicas: number };
+      const policy = (await (await fetch(`${after.server.url}/policies/support`)).json()) as {
+        minReplicas: number;
+        maxReplicas: number;
+      };
       expect(policy).toMatchObject({ minReplicas: 7, maxReplicas: 40 });
-      const { items } = (await (await fetch(`${after.server.url}/decisions?limit=100`)).json()) as { items: Array<{ id: string }> };
+      const { items } = (await (await fetch(`${after.server.url}/decisions?limit=100`)).json()) as {
+        items: Array<{ id: string }>;
+      };
       expect(items.map((d) => d.id)).toEqual(decided.map((d) => d.id));
       // The restored policy is the one the next decision runs under.
       clock += 30_000;
@@ -69,12 +95,22 @@ describe('autoscaler restarted on the same Redis', () => {
   });
 
   it('answers 503 and changes nothing when the policy cannot be stored', async () => {
-    const env = parseEnv(autoscalerEnv, { AUTOSCALER_PORT: '0', REDIS_URL: redis.url, LOG_LEVEL: 'silent', AUTOSCALER_TICK_SECONDS: '300', BUS_SHARDS: '2' });
+    const env = parseEnv(autoscalerEnv, {
+      AUTOSCALER_PORT: '0',
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'silent',
+      AUTOSCALER_TICK_SECONDS: '300',
+      BUS_SHARDS: '2',
+    });
     const backends = createBackends({ env, windowRetentionMs: 60_000, logger });
     const running = await runAutoscaler(env, backends.bus, backends.store, logger, { actuator: new Pools(new Map()) });
     try {
       await backends.store.close(); // every store call now rejects, as with Redis gone
-      const answer = await fetch(`${running.server.url}/policies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pool: 'billing', minReplicas: 3 }) });
+      const answer = await fetch(`${running.server.url}/policies`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ pool: 'billing', minReplicas: 3 }),
+      });
       expect(answer.status).toBe(503);
       expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('SWS_UNAVAILABLE');
       expect(running.autoscaler.policyFor('billing').minReplicas).toBe(1);

@@ -22,8 +22,17 @@ export interface AutoscalerPort {
 const pool = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 const listQuery = z.object({
   pool: pool.optional(),
-  since: z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0').optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
+  since: z.coerce
+    .number({ error: 'must be epoch milliseconds' })
+    .int('must be epoch milliseconds')
+    .nonnegative('must be ≥ 0')
+    .optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be ≥ 1')
+    .max(1000, 'must be ≤ 1000')
+    .default(100),
 });
 const analyzeBody = z.object({ pool: pool.optional() }).strict();
 
@@ -33,7 +42,9 @@ export function mountRoutes(app: Express, autoscaler: AutoscalerPort): void {
   app.post('/analyze', requireScope('admin'), async (request, response) => {
     const body = parseOrThrow(analyzeBody, request.body ?? {});
     if (body.pool !== undefined && !autoscaler.knowsPool(body.pool)) {
-      throw new HttpError('SWS_NOT_FOUND', `pool: no samples or policy for ${JSON.stringify(body.pool)} yet`, [{ path: 'pool', message: 'unknown pool' }]);
+      throw new HttpError('SWS_NOT_FOUND', `pool: no samples or policy for ${JSON.stringify(body.pool)} yet`, [
+        { path: 'pool', message: 'unknown pool' },
+      ]);
     }
     response.json({ decisions: await autoscaler.analyze(body.pool) });
   });
@@ -72,5 +83,7 @@ export function mountRoutes(app: Express, autoscaler: AutoscalerPort): void {
 
 /** zod gives `undefined` for absent optional fields; the log's query wants them absent. */
 function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
 }

@@ -1,4 +1,11 @@
-import { listenService, type Bus, type Logger, type RunningService, type ServiceInstance, type Store } from '@swarmscope/core';
+import {
+  listenService,
+  type Bus,
+  type Logger,
+  type RunningService,
+  type ServiceInstance,
+  type Store,
+} from '@swarmscope/core';
 import type { Actuator } from './actuators/actuator';
 import { actuatorFromEnv } from './actuators/from-env';
 import { Autoscaler, SERVICE_NAME } from './autoscaler';
@@ -15,16 +22,45 @@ export interface RunAutoscalerOptions {
 }
 
 /** The autoscaler started over the given bus, not yet listening (its definition and `runAutoscaler` use it). */
-export async function autoscalerInstance(env: AutoscalerEnv, bus: Bus, store: Store | undefined, logger: Logger, options: RunAutoscalerOptions = {}): Promise<ServiceInstance<Autoscaler>> {
+export async function autoscalerInstance(
+  env: AutoscalerEnv,
+  bus: Bus,
+  store: Store | undefined,
+  logger: Logger,
+  options: RunAutoscalerOptions = {},
+): Promise<ServiceInstance<Autoscaler>> {
   const actuator = options.actuator ?? (await actuatorFromEnv(env));
-  const autoscaler = new Autoscaler({ env, bus, actuator, logger, ...(store ? { store } : {}), ...(options.now ? { now: options.now } : {}) });
+  const autoscaler = new Autoscaler({
+    env,
+    bus,
+    actuator,
+    logger,
+    ...(store ? { store } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   await autoscaler.restore();
   autoscaler.start();
-  return { app: autoscaler.app, service: autoscaler, stop: () => autoscaler.stop(), details: { actuator: actuator.kind, tickSeconds: env.AUTOSCALER_TICK_SECONDS } };
+  return {
+    app: autoscaler.app,
+    service: autoscaler,
+    stop: () => autoscaler.stop(),
+    details: { actuator: actuator.kind, tickSeconds: env.AUTOSCALER_TICK_SECONDS },
+  };
 }
 
 /** Starts the autoscaler on its port over the given bus (tests and benchmarks; stop() stops reading and deciding too). */
-export async function runAutoscaler(env: AutoscalerEnv, bus: Bus, store: Store | undefined, logger: Logger, options: RunAutoscalerOptions = {}): Promise<RunningAutoscaler> {
-  const running = await listenService(SERVICE_NAME, env, await autoscalerInstance(env, bus, store, logger, options), logger);
+export async function runAutoscaler(
+  env: AutoscalerEnv,
+  bus: Bus,
+  store: Store | undefined,
+  logger: Logger,
+  options: RunAutoscalerOptions = {},
+): Promise<RunningAutoscaler> {
+  const running = await listenService(
+    SERVICE_NAME,
+    env,
+    await autoscalerInstance(env, bus, store, logger, options),
+    logger,
+  );
   return { ...running, autoscaler: running.service };
 }

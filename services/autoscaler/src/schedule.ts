@@ -18,7 +18,8 @@ export function scheduledFloor(rules: readonly ScheduleRule[], at: number): Sche
   for (const rule of rules) {
     const expression = CronExpressionParser.parse(rule.cron, { tz: rule.timezone, currentDate: minute });
     if (!expression.includesDate(minute)) continue;
-    if (!best || rule.minReplicas > best.minReplicas) best = { minReplicas: rule.minReplicas, rule: rule.name ?? rule.cron };
+    if (!best || rule.minReplicas > best.minReplicas)
+      best = { minReplicas: rule.minReplicas, rule: rule.name ?? rule.cron };
   }
   return best;
 }

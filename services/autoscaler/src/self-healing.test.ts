@@ -11,7 +11,10 @@ describe('SelfHealing', () => {
     const healing = new SelfHealing(options);
     pool(healing, ['a', 'b', 'c'], 0);
     pool(healing, ['a', 'b'], 70_000);
-    expect(healing.due(70_000, new Map([['p', 3]]))).toEqual({ replacements: [{ pool: 'p', agentIds: ['c'] }], held: [] });
+    expect(healing.due(70_000, new Map([['p', 3]]))).toEqual({
+      replacements: [{ pool: 'p', agentIds: ['c'] }],
+      held: [],
+    });
     // Once replaced, c is forgotten.
     expect(healing.due(80_000, new Map([['p', 3]])).replacements).toEqual([]);
   });

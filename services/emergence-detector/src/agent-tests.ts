@@ -10,7 +10,12 @@ export const MIN_QUALITY_GAIN = 0.02;
  * pool's baseline error rate (exact binomial tail, Bonferroni over the two windows and over the `agents` tested)
  * and at least FAILING_RATE of its requests.
  */
-export function isFailing(recent: { errors: number; requests: number }[], baselineRate: number, alpha: number, agents: number): boolean {
+export function isFailing(
+  recent: { errors: number; requests: number }[],
+  baselineRate: number,
+  alpha: number,
+  agents: number,
+): boolean {
   const p0 = Math.min(0.5, Math.max(baselineRate, 1e-3));
   for (const w of recent) {
     if (w.requests === 0 || w.errors / w.requests < FAILING_RATE) continue;
@@ -31,7 +36,12 @@ export interface QualitySums {
  * with the earlier stretch's per-report variance (Welch-style standard error), against `zCritical`, and at least
  * MIN_QUALITY_GAIN. Returns the gain and z, or undefined when there is too little data.
  */
-export function qualityGain(reference: QualitySums, recent: QualitySums, minReference: number, minRecent: number): { gain: number; z: number } | undefined {
+export function qualityGain(
+  reference: QualitySums,
+  recent: QualitySums,
+  minReference: number,
+  minRecent: number,
+): { gain: number; z: number } | undefined {
   if (reference.count < minReference || recent.count < minRecent) return undefined;
   const mB = reference.sum / reference.count;
   const mR = recent.sum / recent.count;

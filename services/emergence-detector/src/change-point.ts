@@ -42,7 +42,13 @@ function residualSse(y: ArrayLike<number>, k: number): number {
 function stepSse(y: ArrayLike<number>, k: number): { sse: number; shift: number } {
   const n = y.length;
   // Sums for the normal equations X'X β = X'y with columns 1, t, s (s = 1 for t ≥ k).
-  let st = 0, stt = 0, ss = 0, sts = 0, sy = 0, sty = 0, ssy = 0;
+  let st = 0,
+    stt = 0,
+    ss = 0,
+    sts = 0,
+    sy = 0,
+    sty = 0,
+    ssy = 0;
   for (let t = 0; t < n; t++) {
     const s = k >= 0 && t >= k ? 1 : 0;
     const v = y[t]!;
@@ -54,7 +60,8 @@ function stepSse(y: ArrayLike<number>, k: number): { sse: number; shift: number 
     sty += t * v;
     ssy += s * v;
   }
-  const beta = k >= 0 ? solve3([n, st, ss, st, stt, sts, ss, sts, ss], [sy, sty, ssy]) : [...solve2(n, st, stt, sy, sty), 0];
+  const beta =
+    k >= 0 ? solve3([n, st, ss, st, stt, sts, ss, sts, ss], [sy, sty, ssy]) : [...solve2(n, st, stt, sy, sty), 0];
   const [a, b, c] = beta as [number, number, number];
   let sse = 0;
   for (let t = 0; t < n; t++) {
@@ -72,7 +79,10 @@ function solve2(n: number, st: number, stt: number, sy: number, sty: number): [n
 
 /** Cramer's rule for a symmetric 3×3 system given row-major. */
 function solve3(m: number[], v: number[]): number[] {
-  const det = (a: number[]) => a[0]! * (a[4]! * a[8]! - a[5]! * a[7]!) - a[1]! * (a[3]! * a[8]! - a[5]! * a[6]!) + a[2]! * (a[3]! * a[7]! - a[4]! * a[6]!);
+  const det = (a: number[]) =>
+    a[0]! * (a[4]! * a[8]! - a[5]! * a[7]!) -
+    a[1]! * (a[3]! * a[8]! - a[5]! * a[6]!) +
+    a[2]! * (a[3]! * a[7]! - a[4]! * a[6]!);
   const d = det(m);
   if (Math.abs(d) < 1e-12) return [0, 0, 0];
   return [0, 1, 2].map((col) => {

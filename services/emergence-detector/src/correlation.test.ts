@@ -43,7 +43,9 @@ describe('meanPairwiseCorrelation', () => {
 describe('circularShiftTest', () => {
   it('finds in-phase sinusoids far above their shifted surrogates, and independent noise not', () => {
     const random = new SeededRandom(9);
-    const sine = Array.from({ length: 6 }, (_, k) => Float64Array.from({ length: 60 }, (_, t) => Math.sin((2 * Math.PI * t) / 12) + 0.3 * Math.sin(k + t * t)));
+    const sine = Array.from({ length: 6 }, (_, k) =>
+      Float64Array.from({ length: 60 }, (_, t) => Math.sin((2 * Math.PI * t) / 12) + 0.3 * Math.sin(k + t * t)),
+    );
     const inPhase = circularShiftTest(sine, 24, 99, random);
     expect(inPhase.observed).toBeGreaterThan(0.8);
     expect(inPhase.p).toBeLessThanOrEqual(0.02);

@@ -60,4 +60,3 @@ export function lag1Autocorrelation(x: ArrayLike<number>): number {
   }
   return den > 0 ? num / den : 0;
 }
-

@@ -1,4 +1,12 @@
-import { createLogger, MemoryBus, parseEnv, topics, type EmergenceEvent, type Interaction, type SampleReport } from '@swarmscope/core';
+import {
+  createLogger,
+  MemoryBus,
+  parseEnv,
+  topics,
+  type EmergenceEvent,
+  type Interaction,
+  type SampleReport,
+} from '@swarmscope/core';
 import { emergenceDetectorEnv } from './env';
 import { runEmergenceDetector, type RunningEmergenceDetector } from './run';
 
@@ -14,8 +22,24 @@ function tickData(tick: number, failAt: number): { samples: SampleReport[]; inte
   const interactions: Interaction[] = [];
   for (let i = 0; i < AGENTS; i++) {
     const failing = i < 3 && tick >= failAt + 2 * i;
-    samples.push({ agentId: id(i), timestamp: T0 + tick * TICK + 500, model: 'm', pool: 'coding', type: 'general', metrics: { requests: 10, errors: failing ? 8 : (tick + i) % 25 === 0 ? 1 : 0, response_time_seconds: 0.5 }, quality: { accuracy: 0.8 } });
-    if (i + 1 < AGENTS) interactions.push({ from: id(i + 1), to: id(i), kind: 'delegation', outcome: 'success', latencySeconds: 0.5, timestamp: T0 + tick * TICK + 600 });
+    samples.push({
+      agentId: id(i),
+      timestamp: T0 + tick * TICK + 500,
+      model: 'm',
+      pool: 'coding',
+      type: 'general',
+      metrics: { requests: 10, errors: failing ? 8 : (tick + i) % 25 === 0 ? 1 : 0, response_time_seconds: 0.5 },
+      quality: { accuracy: 0.8 },
+    });
+    if (i + 1 < AGENTS)
+      interactions.push({
+        from: id(i + 1),
+        to: id(i),
+        kind: 'delegation',
+        outcome: 'success',
+        latencySeconds: 0.5,
+        timestamp: T0 + tick * TICK + 600,
+      });
   }
   return { samples, interactions };
 }
@@ -27,7 +51,12 @@ describe('emergence-detector service', () => {
 
   beforeEach(async () => {
     bus = new MemoryBus({ shards: 4 });
-    const env = parseEnv(emergenceDetectorEnv, { EMERGENCE_DETECTOR_PORT: '0', BUS_SHARDS: '4', LOG_LEVEL: 'silent', API_KEYS: 'secret-key' });
+    const env = parseEnv(emergenceDetectorEnv, {
+      EMERGENCE_DETECTOR_PORT: '0',
+      BUS_SHARDS: '4',
+      LOG_LEVEL: 'silent',
+      API_KEYS: 'secret-key',
+    });
     running = await runEmergenceDetector(env, bus, logger);
     url = running.server.url;
   });
@@ -37,13 +66,21 @@ describe('emergence-detector service', () => {
   });
 
   const post = (body: unknown, key = 'secret-key') =>
-    fetch(`${url}/analyze`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    fetch(`${url}/analyze`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify(body),
+    });
 
   it('finds a failure cascade in bus data, serves and publishes it, and exports fleet metrics', async () => {
     const published: EmergenceEvent[] = [];
-    const subscription = bus.subscribe(topics.emergence, { group: 'test', consumer: 'c', startFrom: 'earliest' }, async (messages) => {
-      for (const message of messages) published.push(message.payload);
-    });
+    const subscription = bus.subscribe(
+      topics.emergence,
+      { group: 'test', consumer: 'c', startFrom: 'earliest' },
+      async (messages) => {
+        for (const message of messages) published.push(message.payload);
+      },
+    );
     for (let tick = 0; tick < 40; tick++) {
       const { samples, interactions } = tickData(tick, 30);
       await bus.publish(topics.samples, 0, samples);
@@ -67,14 +104,23 @@ describe('emergence-detector service', () => {
       [id(2), id(1)],
     ]);
     expect(cascade!.explanation).toMatch(/3 agents failed/);
-    for (let i = 0; i < 100 && !published.some((e) => e.type === 'cascade_failure'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 100 && !published.some((e) => e.type === 'cascade_failure'); i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(published.find((e) => e.type === 'cascade_failure')?.event).toBe('opened');
     await subscription.close();
 
-    const state = (await (await fetch(`${url}/fleet/state`)).json()) as { now: { parameters: Record<string, number> }; history: unknown[] };
+    const state = (await (await fetch(`${url}/fleet/state`)).json()) as {
+      now: { parameters: Record<string, number> };
+      history: unknown[];
+    };
     expect(state.now.parameters.failing_agents).toBe(3);
     expect(state.history.length).toBeGreaterThan(30);
-    const network = (await (await fetch(`${url}/network/analysis`)).json()) as { nodes: number; edges: number; hubs: unknown[]; communities: unknown[] };
+    const network = (await (await fetch(`${url}/network/analysis`)).json()) as {
+      nodes: number;
+      edges: number;
+      hubs: unknown[];
+      communities: unknown[];
+    };
     expect(network).toMatchObject({ nodes: AGENTS, edges: AGENTS - 1 });
     expect(network.communities.length).toBeGreaterThan(1);
     const metrics = await (await fetch(`${url}/metrics`)).text();
@@ -96,7 +142,9 @@ describe('emergence-detector service', () => {
     await running.detector.engine.close();
     const response = await fetch(`${url}/readyz`);
     expect(response.status).toBe(503);
-    expect(((await response.json()) as { checks: { name: string; ok: boolean; error?: string }[] }).checks).toContainEqual({ name: 'engine thread', ok: false, error: 'the engine thread was closed' });
+    expect(
+      ((await response.json()) as { checks: { name: string; ok: boolean; error?: string }[] }).checks,
+    ).toContainEqual({ name: 'engine thread', ok: false, error: 'the engine thread was closed' });
   });
 
   it('analyses posted data on POST /analyze', async () => {
@@ -111,10 +159,14 @@ describe('emergence-detector service', () => {
     const events = (await (await fetch(`${url}/events?limit=5`)).json()) as { items: EmergenceEvent[] };
     expect(events.items.map((e) => e.type)).toContain('cascade_failure');
     // A report for a tick analysed already is dropped, and counted.
-    const late = (await (await fetch(`${url}/metrics`)).text()).match(/^swarmscope_emergence_late_reports_total(?:\{[^}]*\})? (\d+)/m);
+    const late = (await (await fetch(`${url}/metrics`)).text()).match(
+      /^swarmscope_emergence_late_reports_total(?:\{[^}]*\})? (\d+)/m,
+    );
     expect(late?.[1]).toBe('0');
     expect((await post({ samples: tickData(5, 30).samples.slice(0, 3), until: T0 + 41 * TICK })).status).toBe(200);
-    const after = (await (await fetch(`${url}/metrics`)).text()).match(/^swarmscope_emergence_late_reports_total(?:\{[^}]*\})? (\d+)/m);
+    const after = (await (await fetch(`${url}/metrics`)).text()).match(
+      /^swarmscope_emergence_late_reports_total(?:\{[^}]*\})? (\d+)/m,
+    );
     expect(after?.[1]).toBe('3');
   });
 
@@ -123,15 +175,21 @@ describe('emergence-detector service', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^samples\.0\.timestamp: /);
     const kind = await post({ interactions: [{ from: 'a', to: 'b', kind: 'gossip', timestamp: T0 }] });
-    expect(((await kind.json()) as { error: { message: string } }).error.message).toMatch(/^interactions\.0\.kind: must be one of/);
+    expect(((await kind.json()) as { error: { message: string } }).error.message).toMatch(
+      /^interactions\.0\.kind: must be one of/,
+    );
     // One far-future sample would move the data clock for every agent: refused, like a far-future `until`.
     const ahead = await post({ samples: [{ agentId: 'a', timestamp: Date.now() + 3_600_000 }] });
     expect(ahead.status).toBe(400);
-    expect(((await ahead.json()) as { error: { message: string } }).error.message).toBe('samples.0.timestamp: more than 300 s in the future (MAX_FUTURE_SKEW_SECONDS)');
+    expect(((await ahead.json()) as { error: { message: string } }).error.message).toBe(
+      'samples.0.timestamp: more than 300 s in the future (MAX_FUTURE_SKEW_SECONDS)',
+    );
     expect((await post({ until: Date.now() + 3_600_000 })).status).toBe(400);
     const query = await fetch(`${url}/events?type=weather`);
     expect(query.status).toBe(400);
-    expect(((await query.json()) as { error: { message: string } }).error.message).toMatch(/^query\.type: must be one of/);
+    expect(((await query.json()) as { error: { message: string } }).error.message).toMatch(
+      /^query\.type: must be one of/,
+    );
     expect((await post({}, 'wrong')).status).toBe(403);
     expect((await fetch(`${url}/analyze`, { method: 'POST' })).status).toBe(401);
   });

@@ -1,4 +1,16 @@
-import { BusConsumers, createServiceApp, createServiceMetrics, publishByKey, topics, type EmergenceEvent, type Interaction, type SampleReport, type ServiceMetrics, type Subscription , type ServiceDeps } from '@swarmscope/core';
+import {
+  BusConsumers,
+  createServiceApp,
+  createServiceMetrics,
+  publishByKey,
+  topics,
+  type EmergenceEvent,
+  type Interaction,
+  type SampleReport,
+  type ServiceMetrics,
+  type Subscription,
+  type ServiceDeps,
+} from '@swarmscope/core';
 import type { Express } from 'express';
 import { engineOptions } from './engine';
 import type { TickResult } from './engine-protocol';
@@ -92,7 +104,9 @@ export class EmergenceDetector implements EmergenceDetectorPort {
         for (const { shard, payload } of messages) this.delivered.observe(shard, payload.timestamp, now);
         this.engine.ingest(messages.map((m) => m.payload));
       }),
-      consumers.consume(CONSUMER_GROUP, topics.interactions, options, async (messages) => this.ingestInteractions(messages.map((m) => m.payload))),
+      consumers.consume(CONSUMER_GROUP, topics.interactions, options, async (messages) =>
+        this.ingestInteractions(messages.map((m) => m.payload)),
+      ),
     );
     this.timer = setInterval(() => void this.analyseClosed(), env.EMERGENCE_TICK_SECONDS * 1000);
     this.timer.unref();
@@ -116,14 +130,18 @@ export class EmergenceDetector implements EmergenceDetectorPort {
   analyseClosed(watermarkMs?: number): Promise<TickResult[]> {
     const run = this.analysing.then(async () => {
       const delivered = this.delivered.current(Date.now());
-      const watermark = watermarkMs ?? (delivered === undefined ? undefined : delivered - this.deps.env.EMERGENCE_LATENESS_SECONDS * 1000);
+      const watermark =
+        watermarkMs ??
+        (delivered === undefined ? undefined : delivered - this.deps.env.EMERGENCE_LATENESS_SECONDS * 1000);
       if (watermark === undefined) return [];
       const { results, analysisMs } = await this.engine.advance(watermark);
       if (results.length > 0) this.emergenceMetrics.analysisDuration.observe(analysisMs / 1000 / results.length);
       await this.emit(results.flatMap((a) => a.changes));
       return results;
     });
-    this.analysing = run.catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, 'analysis failed; the next tick retries'));
+    this.analysing = run.catch((error: unknown) =>
+      this.deps.logger.warn({ err: (error as Error).message }, 'analysis failed; the next tick retries'),
+    );
     return run;
   }
 
@@ -140,7 +158,16 @@ export class EmergenceDetector implements EmergenceDetectorPort {
       this.log.apply(change);
       if (change.event === 'opened') {
         this.emergenceMetrics.events.inc({ type: change.type });
-        logger.info({ id: change.id, type: change.type, scope: change.scope, magnitude: change.magnitude, agents: change.agents.length }, change.explanation);
+        logger.info(
+          {
+            id: change.id,
+            type: change.type,
+            scope: change.scope,
+            magnitude: change.magnitude,
+            agents: change.agents.length,
+          },
+          change.explanation,
+        );
       }
     }
     await publishByKey(bus, topics.emergence, changes, (change) => change.scope);

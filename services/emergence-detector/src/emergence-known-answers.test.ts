@@ -19,7 +19,11 @@ interface Agent {
 }
 
 function fleet(count: number, pools: number, random: SeededRandom): Agent[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `agent-${String(i).padStart(3, '0')}`, pool: `pool-${i % pools}`, offset: random.int(TICK_MS) }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: `agent-${String(i).padStart(3, '0')}`,
+    pool: `pool-${i % pools}`,
+    offset: random.int(TICK_MS),
+  }));
 }
 
 /** Runs `ticks` ticks; `report(agent, index, tick)` returns an agent's report fields (or undefined: no report). */
@@ -35,9 +39,25 @@ function run(
   for (let tick = 0; tick < ticks; tick++) {
     agents.forEach((agent, i) => {
       const fields = report(agent, i, tick);
-      if (fields) engine.ingest({ agentId: agent.id, timestamp: tick * TICK_MS + agent.offset, model: 'm', pool: agent.pool, type: 't', ...fields });
+      if (fields)
+        engine.ingest({
+          agentId: agent.id,
+          timestamp: tick * TICK_MS + agent.offset,
+          model: 'm',
+          pool: agent.pool,
+          type: 't',
+          ...fields,
+        });
     });
-    for (const [a, b] of edges) engine.ingestInteraction({ from: agents[a]!.id, to: agents[b]!.id, kind: 'delegation', outcome: 'success', latencySeconds: 1, timestamp: tick * TICK_MS + 5000 });
+    for (const [a, b] of edges)
+      engine.ingestInteraction({
+        from: agents[a]!.id,
+        to: agents[b]!.id,
+        kind: 'delegation',
+        outcome: 'success',
+        latencySeconds: 1,
+        timestamp: tick * TICK_MS + 5000,
+      });
     for (const analysis of engine.advance((tick + 1) * TICK_MS)) {
       for (const change of analysis.changes) {
         events.set(change.id, change);
@@ -59,9 +79,19 @@ describe('synchronisation of a subset', () => {
     const random = new SeededRandom(19);
     const agents = fleet(400, 5, random);
     // 20 from pool-0 and 20 from pool-1 lock from tick 80; 30 others run rhythms of their own all along.
-    const locked = new Set([...agents.filter((a) => a.pool === 'pool-0').slice(0, 20), ...agents.filter((a) => a.pool === 'pool-1').slice(0, 20)].map((a) => a.id));
+    const locked = new Set(
+      [
+        ...agents.filter((a) => a.pool === 'pool-0').slice(0, 20),
+        ...agents.filter((a) => a.pool === 'pool-1').slice(0, 20),
+      ].map((a) => a.id),
+    );
     const jitter = new Map([...locked].map((id) => [id, 0.3 * normal(random)]));
-    const free = new Map(agents.filter((a) => !locked.has(a.id)).slice(0, 30).map((a) => [a.id, { period: 3 + 30 * random.next(), phase: 2 * Math.PI * random.next() }]));
+    const free = new Map(
+      agents
+        .filter((a) => !locked.has(a.id))
+        .slice(0, 30)
+        .map((a) => [a.id, { period: 3 + 30 * random.next(), phase: 2 * Math.PI * random.next() }]),
+    );
     const onset = 80;
     const { events } = run(agents, 110, (agent, _i, tick) => {
       const t = (tick * TICK_MS + agent.offset) / 1000;
@@ -69,12 +99,15 @@ describe('synchronisation of a subset', () => {
       if (locked.has(agent.id) && tick >= onset) log += 0.35 * Math.sin((2 * Math.PI * t) / 90 + jitter.get(agent.id)!);
       const own = free.get(agent.id);
       if (own) log += 0.35 * Math.sin((2 * Math.PI * tick) / own.period + own.phase);
-      return { metrics: { requests: 5 + Math.round(2 * random.next()), errors: 0, response_time_seconds: Math.exp(log) }, quality: {} };
+      return {
+        metrics: { requests: 5 + Math.round(2 * random.next()), errors: 0, response_time_seconds: Math.exp(log) },
+        quality: {},
+      };
     });
     const all = [...events.values()];
     const sync = all.filter((e) => e.type === 'collective_behavior');
     expect(sync).toHaveLength(1);
-    expect(sync[0]!.startedAt - (onset * TICK_MS)).toBeLessThanOrEqual(120_000);
+    expect(sync[0]!.startedAt - onset * TICK_MS).toBeLessThanOrEqual(120_000);
     expect(jaccard([...locked], sync[0]!.agents)).toBeGreaterThanOrEqual(0.8);
     expect(sync[0]!.evidence.periodSeconds).toBeGreaterThan(75);
     expect(sync[0]!.evidence.periodSeconds).toBeLessThan(110);
@@ -88,7 +121,10 @@ describe('collective learning', () => {
     const random = new SeededRandom(23);
     const agents = fleet(200, 4, random);
     // A random sparse graph, plus a path of 12 agents along which the gain travels, 3 ticks a hop, from tick 70.
-    const edges: Array<[number, number]> = Array.from({ length: 300 }, () => [random.int(200), random.int(200)] as [number, number]).filter(([a, b]) => a !== b);
+    const edges: Array<[number, number]> = Array.from(
+      { length: 300 },
+      () => [random.int(200), random.int(200)] as [number, number],
+    ).filter(([a, b]) => a !== b);
     const path = Array.from({ length: 12 }, (_, k) => 7 + 13 * k);
     for (let k = 1; k < path.length; k++) edges.push([path[k - 1]!, path[k]!]);
     const learnedAt = new Map(path.map((agent, k) => [agent, 70 + 3 * k]));
@@ -97,11 +133,14 @@ describe('collective learning', () => {
       125,
       (_agent, i, tick) => {
         const gain = tick >= (learnedAt.get(i) ?? Infinity) ? 0.1 : 0;
-        return { metrics: { requests: 4, errors: 0, response_time_seconds: 1 }, quality: { accuracy: Math.min(1, 0.7 + gain + 0.04 * normal(random)) } };
+        return {
+          metrics: { requests: 4, errors: 0, response_time_seconds: 1 },
+          quality: { accuracy: Math.min(1, 0.7 + gain + 0.04 * normal(random)) },
+        };
       },
       edges,
     );
-    const learning = [...events.values()].filter((e) => e.type === "collective_learning");
+    const learning = [...events.values()].filter((e) => e.type === 'collective_learning');
     expect(learning).toHaveLength(1);
     const ids = path.map((i) => agents[i]!.id);
     expect(jaccard(ids, learning[0]!.agents)).toBeGreaterThanOrEqual(0.8);
@@ -112,7 +151,9 @@ describe('collective learning', () => {
     // taken as the source, so a random-graph neighbour that improved earlier can stand in for it).
     const steps = learning[0]!.path!.filter((step) => ids.includes(step.agent) && step.via !== null);
     expect(steps.length).toBeGreaterThanOrEqual(9);
-    expect(steps.filter((step) => step.via === ids[ids.indexOf(step.agent) - 1]).length).toBeGreaterThanOrEqual(0.8 * steps.length);
+    expect(steps.filter((step) => step.via === ids[ids.indexOf(step.agent) - 1]).length).toBeGreaterThanOrEqual(
+      0.8 * steps.length,
+    );
     // Grown, the spread follows the edges in time order beyond the time shuffles.
     const evidence = learning[0]!.evidence;
     expect(evidence.precedenceP).toBeLessThanOrEqual(0.05);
@@ -125,7 +166,10 @@ describe('one phenomenon, one type', () => {
   it('calls a whole pool failing at once a phase transition, never a cascade, however densely its agents are linked', () => {
     const random = new SeededRandom(29);
     const agents = fleet(120, 3, random);
-    const pool = agents.map((a, i) => [a, i] as const).filter(([a]) => a.pool === 'pool-0').map(([, i]) => i);
+    const pool = agents
+      .map((a, i) => [a, i] as const)
+      .filter(([a]) => a.pool === 'pool-0')
+      .map(([, i]) => i);
     const edges: Array<[number, number]> = [];
     for (const a of pool) for (let k = 0; k < 4; k++) edges.push([a, pool[random.int(pool.length)]!]);
     const jump = 80;
@@ -137,7 +181,10 @@ describe('one phenomenon, one type', () => {
         const requests = 20;
         let errors = 0;
         for (let k = 0; k < requests; k++) if (random.next() < (failing ? 0.4 : 0.01)) errors++;
-        return { metrics: { requests, errors, response_time_seconds: Math.exp((failing ? 0.8 : 0) + 0.2 * normal(random)) }, quality: {} };
+        return {
+          metrics: { requests, errors, response_time_seconds: Math.exp((failing ? 0.8 : 0) + 0.2 * normal(random)) },
+          quality: {},
+        };
       },
       edges.filter(([a, b]) => a !== b),
     );
@@ -149,7 +196,11 @@ describe('one phenomenon, one type', () => {
   it('calls errors passed along a chain of agents a cascade, not a transition of their pool', () => {
     const random = new SeededRandom(31);
     const agents = fleet(120, 3, random);
-    const chain = agents.map((a, i) => [a, i] as const).filter(([a]) => a.pool === 'pool-1').map(([, i]) => i).slice(0, 14);
+    const chain = agents
+      .map((a, i) => [a, i] as const)
+      .filter(([a]) => a.pool === 'pool-1')
+      .map(([, i]) => i)
+      .slice(0, 14);
     const edges: Array<[number, number]> = [];
     for (let k = 1; k < chain.length; k++) edges.push([chain[k - 1]!, chain[k]!]);
     for (let k = 0; k < 150; k++) edges.push([random.int(120), random.int(120)]);
@@ -170,7 +221,12 @@ describe('one phenomenon, one type', () => {
     const cascades = all.filter((e) => e.type === 'cascade_failure');
     expect(cascades).toHaveLength(1);
     expect(cascades[0]!.startedAt - 80 * TICK_MS).toBeLessThanOrEqual(120_000);
-    expect(jaccard(chain.map((i) => agents[i]!.id), cascades[0]!.agents)).toBeGreaterThanOrEqual(0.8);
+    expect(
+      jaccard(
+        chain.map((i) => agents[i]!.id),
+        cascades[0]!.agents,
+      ),
+    ).toBeGreaterThanOrEqual(0.8);
     expect(all.filter((e) => e.type !== 'cascade_failure').map((e) => e.type)).toEqual([]);
   });
 });
@@ -180,7 +236,16 @@ describe('absent data', () => {
     const random = new SeededRandom(37);
     const agents = fleet(100, 2, random);
     const { events, engine } = run(agents, 110, (agent, _i, tick) =>
-      agent.pool === 'pool-1' && tick >= 80 ? undefined : { metrics: { requests: 5 + random.int(3), errors: random.next() < 0.05 ? 1 : 0, response_time_seconds: Math.exp(0.2 * normal(random)) }, quality: { accuracy: 0.8 + 0.03 * normal(random) } },
+      agent.pool === 'pool-1' && tick >= 80
+        ? undefined
+        : {
+            metrics: {
+              requests: 5 + random.int(3),
+              errors: random.next() < 0.05 ? 1 : 0,
+              response_time_seconds: Math.exp(0.2 * normal(random)),
+            },
+            quality: { accuracy: 0.8 + 0.03 * normal(random) },
+          },
     );
     expect([...events.values()].map((e) => `${e.type}: ${e.explanation}`)).toEqual([]);
     expect(engine.warningRecord().raised).toBe(0);

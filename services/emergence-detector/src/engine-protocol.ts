@@ -9,7 +9,10 @@ export type TickResult = Omit<TickAnalysis, 'findings'>;
 export type NetworkSummary = Omit<NetworkMeasures, 'membership'>;
 
 /** The edge → engine thread messages, handled in order: data before the advance that must see it. */
-export type ToEngine = { kind: 'reports'; columns: ReportColumns } | { kind: 'interactions'; interactions: Interaction[] } | { kind: 'advance'; id: number; watermarkMs: number };
+export type ToEngine =
+  | { kind: 'reports'; columns: ReportColumns }
+  | { kind: 'interactions'; interactions: Interaction[] }
+  | { kind: 'advance'; id: number; watermarkMs: number };
 
 /** What the edge mirrors for its API and metrics; the optional parts come only when they changed. */
 export interface EngineStateUpdate {

@@ -12,8 +12,24 @@ function tickData(tick: number): { samples: SampleReport[]; interactions: Intera
   const interactions: Interaction[] = [];
   for (let i = 0; i < 200; i++) {
     const failing = i < 3 && tick >= 30 + 2 * i;
-    samples.push({ agentId: id(i), timestamp: T0 + tick * TICK + 500, model: 'm', pool: 'coding', type: 'general', metrics: { requests: 10, errors: failing ? 8 : (tick + i) % 25 === 0 ? 1 : 0, response_time_seconds: 0.5 }, quality: { accuracy: 0.8 } });
-    if (i + 1 < 200) interactions.push({ from: id(i + 1), to: id(i), kind: 'delegation', outcome: 'success', latencySeconds: 0.5, timestamp: T0 + tick * TICK + 600 });
+    samples.push({
+      agentId: id(i),
+      timestamp: T0 + tick * TICK + 500,
+      model: 'm',
+      pool: 'coding',
+      type: 'general',
+      metrics: { requests: 10, errors: failing ? 8 : (tick + i) % 25 === 0 ? 1 : 0, response_time_seconds: 0.5 },
+      quality: { accuracy: 0.8 },
+    });
+    if (i + 1 < 200)
+      interactions.push({
+        from: id(i + 1),
+        to: id(i),
+        kind: 'delegation',
+        outcome: 'success',
+        latencySeconds: 0.5,
+        timestamp: T0 + tick * TICK + 600,
+      });
   }
   return { samples, interactions };
 }
@@ -32,7 +48,9 @@ describe('EngineThread', () => {
         for (const i of interactions) engine.ingestInteraction(i);
         const watermark = T0 + (tick + 1) * TICK;
         const { results } = await thread.advance(watermark);
-        const expected = engine.advance(watermark).map(({ tick: t, time, changes, snapshot }) => ({ tick: t, time, changes, snapshot }));
+        const expected = engine
+          .advance(watermark)
+          .map(({ tick: t, time, changes, snapshot }) => ({ tick: t, time, changes, snapshot }));
         expect(results).toEqual(expected);
       }
       expect(thread.openEvents()).toEqual(engine.tracker.list());

@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { encodeReportColumns, reportColumnsTransfer, type EmergenceEvent, type Interaction, type SampleReport } from '@swarmscope/core';
+import {
+  encodeReportColumns,
+  reportColumnsTransfer,
+  type EmergenceEvent,
+  type Interaction,
+  type SampleReport,
+} from '@swarmscope/core';
 import type { EngineOptions, FleetSnapshot } from './engine';
 import type { FromEngine, NetworkSummary, TickResult, ToEngine } from './engine-protocol';
 import type { EmergenceType } from './types';
@@ -22,7 +28,10 @@ export interface AdvanceResult {
  */
 export class EngineThread {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (result: AdvanceResult) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (result: AdvanceResult) => void; reject: (error: Error) => void }
+  >();
   private sequence = 0;
   private failure: Error | undefined;
   private readonly history: FleetSnapshot[] = [];

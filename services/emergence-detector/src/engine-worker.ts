@@ -16,7 +16,8 @@ let network: NetworkMeasures | undefined;
 
 port.on('message', (message: ToEngine) => {
   if (message.kind === 'reports') for (const report of decodeReportColumns(message.columns)) engine.ingest(report);
-  else if (message.kind === 'interactions') for (const interaction of message.interactions) engine.ingestInteraction(interaction);
+  else if (message.kind === 'interactions')
+    for (const interaction of message.interactions) engine.ingestInteraction(interaction);
   else port.postMessage(advance(message.id, message.watermarkMs));
 });
 

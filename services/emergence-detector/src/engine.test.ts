@@ -25,12 +25,17 @@ function warnings(ticks: number, logLatency: (agent: number, tick: number) => nu
           model: 'm',
           pool: 'triage',
           type: 't',
-          metrics: { requests: 5, errors: 0, response_time_seconds: Math.exp(logLatency(agent, tick) + 0.3 * normal(random)) },
+          metrics: {
+            requests: 5,
+            errors: 0,
+            response_time_seconds: Math.exp(logLatency(agent, tick) + 0.3 * normal(random)),
+          },
           quality: {},
         });
       }
     }
-    for (const analysis of engine.advance((tick + 1) * TICK_MS)) for (const f of analysis.findings) if (f.type === 'early_warning') raised.push(f.explanation);
+    for (const analysis of engine.advance((tick + 1) * TICK_MS))
+      for (const f of analysis.findings) if (f.type === 'early_warning') raised.push(f.explanation);
   }
   return raised;
 }
@@ -57,9 +62,24 @@ describe('early warnings', () => {
 
 describe('the interaction graph a tick is analysed with', () => {
   it('holds no interaction of a later tick, however early it arrived', () => {
-    const interaction = (tick: number, k: number) => ({ from: `a${k}`, to: `a${(k + tick + 1) % 30}`, kind: 'message' as const, outcome: 'success' as const, latencySeconds: 0.1, timestamp: tick * TICK_MS + 5000 });
+    const interaction = (tick: number, k: number) => ({
+      from: `a${k}`,
+      to: `a${(k + tick + 1) % 30}`,
+      kind: 'message' as const,
+      outcome: 'success' as const,
+      latencySeconds: 0.1,
+      timestamp: tick * TICK_MS + 5000,
+    });
     const samples = (tick: number) =>
-      Array.from({ length: 30 }, (_, agent) => ({ agentId: `a${agent}`, timestamp: tick * TICK_MS + 1000, model: 'm', pool: 'p', type: 't', metrics: { requests: 5, errors: 0, response_time_seconds: 1 }, quality: {} }));
+      Array.from({ length: 30 }, (_, agent) => ({
+        agentId: `a${agent}`,
+        timestamp: tick * TICK_MS + 1000,
+        model: 'm',
+        pool: 'p',
+        type: 't',
+        metrics: { requests: 5, errors: 0, response_time_seconds: 1 },
+        quality: {},
+      }));
     const early = new EmergenceEngine({ seed: 1, graphEveryTicks: 1 });
     const onTime = new EmergenceEngine({ seed: 1, graphEveryTicks: 1 });
     const seen: Array<[number | undefined, number | undefined]> = [];
@@ -90,7 +110,11 @@ describe('a tick analysed while newer data has already arrived', () => {
       model: 'm',
       pool: agent < 20 ? 'p' : 'q',
       type: 't',
-      metrics: { requests: Math.round(20 + 10 * Math.sin((2 * Math.PI * tick) / 8 + (agent % 3)) + 3 * normal(random)), errors: agent === 0 && tick > 40 ? 3 : 0, response_time_seconds: 1 + 0.1 * normal(random) ** 2 },
+      metrics: {
+        requests: Math.round(20 + 10 * Math.sin((2 * Math.PI * tick) / 8 + (agent % 3)) + 3 * normal(random)),
+        errors: agent === 0 && tick > 40 ? 3 : 0,
+        response_time_seconds: 1 + 0.1 * normal(random) ** 2,
+      },
       quality: { accuracy: Math.min(1, 0.6 + tick / 200 + 0.05 * normal(random) ** 2) },
     })),
   );
@@ -98,10 +122,14 @@ describe('a tick analysed while newer data has already arrived', () => {
    * Delivers each tick's reports `lead` ticks before the watermark closes it (never, beyond aheadTicks: the data
    * closes it), each tick's agents in `order`.
    */
-  function analyses(lead: number, order: (list: typeof reports[number]) => typeof reports[number] = (list) => list): string[] {
+  function analyses(
+    lead: number,
+    order: (list: (typeof reports)[number]) => (typeof reports)[number] = (list) => list,
+  ): string[] {
     const engine = new EmergenceEngine({ seed: 1, horizonTicks: 24, aheadTicks: AHEAD });
     const out: string[] = [];
-    const record = (list: ReturnType<EmergenceEngine['advance']>) => out.push(...list.map((a) => JSON.stringify({ tick: a.tick, snapshot: a.snapshot, changes: a.changes })));
+    const record = (list: ReturnType<EmergenceEngine['advance']>) =>
+      out.push(...list.map((a) => JSON.stringify({ tick: a.tick, snapshot: a.snapshot, changes: a.changes })));
     for (let tick = 0; tick < TICKS; tick++) {
       for (const report of order(reports[tick]!)) expect(engine.ingest(report)).toBe(true);
       record(engine.advance(lead > AHEAD ? 0 : (tick - lead + 1) * TICK_MS));
@@ -120,7 +148,7 @@ describe('a tick analysed while newer data has already arrived', () => {
     expect(analyses(AHEAD + 1)).toEqual(onTime);
   });
 
-  it('is analysed the same whichever agents\' reports arrived first (as through other shards)', () => {
+  it("is analysed the same whichever agents' reports arrived first (as through other shards)", () => {
     const reversed = analyses(0, (list) => [...list].reverse());
     expect(reversed).toEqual(analyses(0));
     expect(reversed.some((a) => a.includes('collective_behavior'))).toBe(true); // the surrogate test ran

@@ -175,7 +175,11 @@ export class EmergenceEngine {
     this.warningsRecord = new WarningTrackRecord(this.options.warningTicks);
     this.random = new SeededRandom(seed);
     this.spreadRandom = new SeededRandom(seed ^ 0x9e3779b9);
-    this.synchrony = new SynchronyFinder({ alpha: CHANCE_ALPHA, memberFdr: MEMBER_FDR, surrogates: this.options.surrogates });
+    this.synchrony = new SynchronyFinder({
+      alpha: CHANCE_ALPHA,
+      memberFdr: MEMBER_FDR,
+      surrogates: this.options.surrogates,
+    });
   }
 
   /**
@@ -185,7 +189,8 @@ export class EmergenceEngine {
   ingest(report: SampleReport): boolean {
     const tick = this.series.tickOf(report.timestamp);
     const newest = this.series.newestTick;
-    if (newest !== undefined && tick > newest) this.forced.push(...this.analyseThrough(tick - this.options.aheadTicks - 1));
+    if (newest !== undefined && tick > newest)
+      this.forced.push(...this.analyseThrough(tick - this.options.aheadTicks - 1));
     const added = this.series.add(report);
     if (added && (this.firstTick === undefined || tick < this.firstTick)) this.firstTick = tick;
     return added;
@@ -205,7 +210,8 @@ export class EmergenceEngine {
     if (!waiting) {
       this.pendingInteractions.set(tick, (waiting = []));
       // Interactions alone never close a tick: past a horizon of waiting ticks, the oldest joins the graph as is.
-      if (this.pendingInteractions.size > this.options.horizonTicks) this.addPendingUpTo(Math.min(...this.pendingInteractions.keys()));
+      if (this.pendingInteractions.size > this.options.horizonTicks)
+        this.addPendingUpTo(Math.min(...this.pendingInteractions.keys()));
     }
     waiting.push(interaction);
   }
@@ -267,7 +273,10 @@ export class EmergenceEngine {
    */
   horizon(): { ticks: number; of: number; full: boolean } {
     const of = this.options.horizonTicks;
-    const ticks = this.lastAnalysed === undefined || this.firstTick === undefined ? 0 : Math.min(of, this.lastAnalysed - this.firstTick + 1);
+    const ticks =
+      this.lastAnalysed === undefined || this.firstTick === undefined
+        ? 0
+        : Math.min(of, this.lastAnalysed - this.firstTick + 1);
     return { ticks, of, full: ticks >= of };
   }
 
@@ -298,12 +307,22 @@ export class EmergenceEngine {
     // A group is reported once it is seen two ticks running (most of it): a chance alignment of one tick is not a lock.
     const seenBefore = this.lastRhythms;
     this.lastRhythms = rhythms.map((group) => new Set(group.agents));
-    for (const group of rhythms.filter((g) => seenBefore.some((before) => g.agents.filter((a) => before.has(a)).length * 2 >= Math.min(before.size, g.agents.length)))) {
+    for (const group of rhythms.filter((g) =>
+      seenBefore.some(
+        (before) => g.agents.filter((a) => before.has(a)).length * 2 >= Math.min(before.size, g.agents.length),
+      ),
+    )) {
       const finding = synchronyFinding(group, thresholds.collective_behavior, this.series, tickMs);
       if (finding) findings.push(finding);
     }
     this.noteRhythms(rhythms, tick);
-    const pools: PoolContext = { tick, tickMs, pools: [...this.pools.keys()], series: (pool, length) => this.poolSeries(pool, tick, length), agents: (pool) => this.poolAgents(pool, tick) };
+    const pools: PoolContext = {
+      tick,
+      tickMs,
+      pools: [...this.pools.keys()],
+      series: (pool, length) => this.poolSeries(pool, tick, length),
+      agents: (pool) => this.poolAgents(pool, tick),
+    };
     const transitions = transitionFindings(pools, this.failingPerPool(tick), thresholds.phase_transition);
     for (const [pool, at] of transitions.steps) {
       this.warningQuietUntil.set(pool, tick + horizonTicks);
@@ -313,17 +332,34 @@ export class EmergenceEngine {
     // Early warnings over the pool's last `warningTicks`; none for a horizon after its transition, nor while a
     // rhythm moves its variance.
     const warningSpan = Math.min(this.options.warningTicks, this.options.historyTicks);
-    const quiet = (pool: string) => tick < (this.warningQuietUntil.get(pool) ?? -Infinity) || tick - (this.rhythmAt.get(pool) ?? -Infinity) < warningSpan;
+    const quiet = (pool: string) =>
+      tick < (this.warningQuietUntil.get(pool) ?? -Infinity) ||
+      tick - (this.rhythmAt.get(pool) ?? -Infinity) < warningSpan;
     const warnings = warningFindings(pools, warningSpan, Math.min(horizonTicks, 24), quiet, thresholds.early_warning);
     findings.push(...warnings.findings);
     // The neighbour lists are rebuilt whenever an edge came or went: only when a spread is looked for.
     const window = this.interactions;
-    const spreads: SpreadContext = { get neighbours() { return window.neighbours(); }, nodes: this.series.agentCount, edges: this.interactions.undirectedEdgeCount(), tick, tickMs, random: this.spreadRandom, isOpen: (type: EmergenceType, scope?: string) => this.tracker.isOpen(type, scope) };
+    const spreads: SpreadContext = {
+      get neighbours() {
+        return window.neighbours();
+      },
+      nodes: this.series.agentCount,
+      edges: this.interactions.undirectedEdgeCount(),
+      tick,
+      tickMs,
+      random: this.spreadRandom,
+      isOpen: (type: EmergenceType, scope?: string) => this.tracker.isOpen(type, scope),
+    };
     const cascades = cascadeFindings(this.failingOnTheirOwn(tick), spreads, thresholds.cascade_failure);
     findings.push(...cascades);
     const learning = learningFinding(this.improved, spreads, thresholds.collective_learning);
     if (learning.finding) findings.push(learning.finding);
-    const selfOrganisation = selfOrganisationFinding(this.entropyHistory, stateEntropy, horizonTicks / 2, thresholds.self_organization);
+    const selfOrganisation = selfOrganisationFinding(
+      this.entropyHistory,
+      stateEntropy,
+      horizonTicks / 2,
+      thresholds.self_organization,
+    );
     if (selfOrganisation) findings.push(selfOrganisation);
     const swarm = swarmFinding(this.dolHistory, thresholds.swarm_intelligence);
     if (swarm.finding) findings.push(swarm.finding);
@@ -368,7 +404,8 @@ export class EmergenceEngine {
   /** Flags agents failing on their own (binomial test against their pool's baseline) and when they started. */
   private updateFailing(active: readonly AgentSlot[], tick: number, n: number): void {
     const baseline = new Map<string, number>();
-    for (const [pool, ticks] of this.pools) baseline.set(pool, mean(ticks.slice(-this.options.horizonTicks).map((p) => observe(p, 'errorRate'))));
+    for (const [pool, ticks] of this.pools)
+      baseline.set(pool, mean(ticks.slice(-this.options.horizonTicks).map((p) => observe(p, 'errorRate'))));
     // A whole pool failing together is its phase transition, not each agent's own failure: against the pool's
     // median agent now as well as its past, only agents failing beyond their pool's present are flagged.
     const now = new Map<string, number[]>();
@@ -381,7 +418,10 @@ export class EmergenceEngine {
     }
     for (const [pool, rates] of now) baseline.set(pool, Math.max(baseline.get(pool) ?? 0, median(rates)));
     for (const slot of active) {
-      const windows = [1, RECENT_TICKS].map((w) => ({ errors: this.series.sum(slot, 'errors', tick - w + 1, tick), requests: this.series.sum(slot, 'requests', tick - w + 1, tick) }));
+      const windows = [1, RECENT_TICKS].map((w) => ({
+        errors: this.series.sum(slot, 'errors', tick - w + 1, tick),
+        requests: this.series.sum(slot, 'requests', tick - w + 1, tick),
+      }));
       const failing = isFailing(windows, baseline.get(slot.pool) ?? 0.01, this.options.agentAlpha, n);
       if (failing) {
         if (!this.failing.has(slot.id)) {
@@ -419,7 +459,8 @@ export class EmergenceEngine {
    * tick alone (a gain seen within its first tick) or the last few (a slower one), Bonferroni over both.
    */
   private updateImproved(active: readonly AgentSlot[], tick: number, from: number, n: number): void {
-    for (const [id, at] of this.improved) if (at <= tick - this.options.horizonTicks || !this.series.agent(id)) this.improved.delete(id);
+    for (const [id, at] of this.improved)
+      if (at <= tick - this.options.horizonTicks || !this.series.agent(id)) this.improved.delete(id);
     const windows = QUALITY_WINDOWS;
     const zCritical = probit(1 - this.options.agentAlpha / (n * windows.length));
     // Each agent's quality sums over the horizon, read once into prefix sums: every window is then two lookups.
@@ -427,7 +468,11 @@ export class EmergenceEngine {
     const fields = ['quality', 'qualitySquares', 'qualityCount'] as const;
     const prefix = fields.map(() => new Float64Array(T + 1));
     const buffer = new Float64Array(T);
-    const sums = (a: number, b: number): QualitySums => ({ sum: prefix[0]![b]! - prefix[0]![a]!, squares: prefix[1]![b]! - prefix[1]![a]!, count: prefix[2]![b]! - prefix[2]![a]! });
+    const sums = (a: number, b: number): QualitySums => ({
+      sum: prefix[0]![b]! - prefix[0]![a]!,
+      squares: prefix[1]![b]! - prefix[1]![a]!,
+      count: prefix[2]![b]! - prefix[2]![a]!,
+    });
     for (const slot of active) {
       if (this.improved.has(slot.id)) continue;
       fields.forEach((field, f) => {
@@ -456,7 +501,6 @@ export class EmergenceEngine {
     for (const id of this.gaining.keys()) if (!this.series.agent(id)) this.gaining.delete(id);
   }
 
-
   /** Shannon entropy of agents over coarse states (load octave, latency half-octave, erring or not). */
   private stateEntropy(active: readonly AgentSlot[], tick: number): number {
     const counts = new Map<string, number>();
@@ -475,14 +519,25 @@ export class EmergenceEngine {
 
   /** Appends each pool's order parameters for `tick`, leaving out agents failing on their own. */
   private recordPools(active: readonly AgentSlot[], tick: number): void {
-    const sums = new Map<string, { agents: number; requests: number; errors: number; logLatency: number; latencyCount: number; latencies: number[] }>();
+    const sums = new Map<
+      string,
+      {
+        agents: number;
+        requests: number;
+        errors: number;
+        logLatency: number;
+        latencyCount: number;
+        latencies: number[];
+      }
+    >();
     let fleetRequests = 0;
     for (const slot of active) {
       // Absent data is not a value: an agent (or a whole pool, when a load test ends) that did not report this
       // tick is left out of it, never counted as an agent doing nothing.
       if (this.failing.has(slot.id) || this.series.value(slot, 'reports', tick) === 0) continue;
       let s = sums.get(slot.pool);
-      if (!s) sums.set(slot.pool, (s = { agents: 0, requests: 0, errors: 0, logLatency: 0, latencyCount: 0, latencies: [] }));
+      if (!s)
+        sums.set(slot.pool, (s = { agents: 0, requests: 0, errors: 0, logLatency: 0, latencyCount: 0, latencies: [] }));
       s.agents++;
       s.requests += this.series.value(slot, 'requests', tick);
       s.errors += this.series.value(slot, 'errors', tick);
@@ -516,7 +571,11 @@ export class EmergenceEngine {
 
   private refreshNetwork(tick: number): void {
     this.networkTick = tick;
-    this.network = measureNetwork(this.interactions.graph, { hubs: 10, betweennessPivots: 32, seed: this.options.seed });
+    this.network = measureNetwork(this.interactions.graph, {
+      hubs: 10,
+      betweennessPivots: 32,
+      seed: this.options.seed,
+    });
     const tasks = new Map<string, Map<string, number>>();
     for (const edge of this.interactions.all()) {
       let kinds = tasks.get(edge.from);
@@ -560,7 +619,11 @@ export class EmergenceEngine {
     for (const [pool, count] of counts) {
       if (count * 2 < agents.length) continue;
       const transition = this.transitionAt.get(pool);
-      if ((transition !== undefined && tick - transition <= this.options.horizonTicks) || this.tracker.isOpen('early_warning', pool)) return true;
+      if (
+        (transition !== undefined && tick - transition <= this.options.horizonTicks) ||
+        this.tracker.isOpen('early_warning', pool)
+      )
+        return true;
     }
     return false;
   }
@@ -573,7 +636,8 @@ export class EmergenceEngine {
         const pool = this.series.agent(id)?.pool;
         if (pool !== undefined) counts.set(pool, (counts.get(pool) ?? 0) + 1);
       }
-      for (const [pool, count] of counts) if (count >= RHYTHM_POOL_SHARE * Math.max(1, this.poolSize(pool, tick))) this.rhythmAt.set(pool, tick);
+      for (const [pool, count] of counts)
+        if (count >= RHYTHM_POOL_SHARE * Math.max(1, this.poolSize(pool, tick))) this.rhythmAt.set(pool, tick);
     }
   }
 
@@ -583,8 +647,8 @@ export class EmergenceEngine {
 
   private poolAgents(pool: string, tick: number): string[] {
     const out: string[] = [];
-    for (const slot of this.series.agents()) if (slot.pool === pool && this.series.reported(slot, tick - 1, tick)) out.push(slot.id);
+    for (const slot of this.series.agents())
+      if (slot.pool === pool && this.series.reported(slot, tick - 1, tick)) out.push(slot.id);
     return out.sort();
   }
-
 }

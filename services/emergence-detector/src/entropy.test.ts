@@ -16,8 +16,20 @@ describe('divisionOfLabour', () => {
       ['b', new Map([['y', 10]])],
     ]);
     const generalist = new Map([
-      ['a', new Map([['x', 5], ['y', 5]])],
-      ['b', new Map([['x', 5], ['y', 5]])],
+      [
+        'a',
+        new Map([
+          ['x', 5],
+          ['y', 5],
+        ]),
+      ],
+      [
+        'b',
+        new Map([
+          ['x', 5],
+          ['y', 5],
+        ]),
+      ],
     ]);
     expect(divisionOfLabour(specialised)).toBeCloseTo(1, 12);
     expect(divisionOfLabour(generalist)).toBeCloseTo(0, 12);

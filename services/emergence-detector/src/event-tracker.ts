@@ -39,7 +39,13 @@ export class EventTracker {
   constructor(private readonly closeAfterTicks: number) {}
 
   /** Applies one tick's findings (`time` = the tick's end, epoch ms) and returns the lifecycle changes. */
-  apply(tick: number, time: number, windowFrom: number, findings: readonly Finding[], communityOf: (agent: string) => number | undefined): EmergenceEvent[] {
+  apply(
+    tick: number,
+    time: number,
+    windowFrom: number,
+    findings: readonly Finding[],
+    communityOf: (agent: string) => number | undefined,
+  ): EmergenceEvent[] {
     const changes: EmergenceEvent[] = [];
     const touched = new Set<OpenEvent>();
     for (const finding of findings) {
@@ -93,11 +99,15 @@ export class EventTracker {
 
   /** Open events, newest first. */
   list(): EmergenceEvent[] {
-    return [...this.open.values()].map((e) => e.emitted).filter((e): e is EmergenceEvent => e !== undefined).reverse();
+    return [...this.open.values()]
+      .map((e) => e.emitted)
+      .filter((e): e is EmergenceEvent => e !== undefined)
+      .reverse();
   }
 
   isOpen(type: EmergenceType, scope?: string): boolean {
-    for (const event of this.open.values()) if (event.type === type && (scope === undefined || event.scope === scope)) return true;
+    for (const event of this.open.values())
+      if (event.type === type && (scope === undefined || event.scope === scope)) return true;
     return false;
   }
 
@@ -111,7 +121,12 @@ export class EventTracker {
     return best;
   }
 
-  private snapshot(event: OpenEvent, time: number, kind: EmergenceEvent['event'], communityOf: (agent: string) => number | undefined): EmergenceEvent {
+  private snapshot(
+    event: OpenEvent,
+    time: number,
+    kind: EmergenceEvent['event'],
+    communityOf: (agent: string) => number | undefined,
+  ): EmergenceEvent {
     // 'current' phenomena (a synchronised group, a pool) list the agents present in at least half the ticks since
     // they joined, so one noisy tick neither adds nor drops members and a member confirmed late still counts;
     // spreads keep everyone they reached.
@@ -119,7 +134,9 @@ export class EventTracker {
       .filter(([agent, hits]) => event.mode === 'union' || hits * 2 >= event.hits - event.agentJoined.get(agent)! + 1)
       .map(([agent]) => agent)
       .sort();
-    const communities = [...new Set(agents.map(communityOf).filter((c): c is number => c !== undefined))].sort((a, b) => a - b);
+    const communities = [...new Set(agents.map(communityOf).filter((c): c is number => c !== undefined))].sort(
+      (a, b) => a - b,
+    );
     return {
       id: event.id,
       event: kind,

@@ -65,7 +65,11 @@ describe('FleetGraph', () => {
     const built = measureNetwork(fresh, options);
     // Sums run in node order, which differs between the two graphs: equal to 12 digits.
     const rounded = ({ nodes, edges, density, clustering, degree, hubs, maxPagerank }: typeof kept) =>
-      JSON.parse(JSON.stringify({ nodes, edges, density, clustering, degree, hubs, maxPagerank }, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(12)) : v)));
+      JSON.parse(
+        JSON.stringify({ nodes, edges, density, clustering, degree, hubs, maxPagerank }, (_k, v: unknown) =>
+          typeof v === 'number' ? Number(v.toFixed(12)) : v,
+        ),
+      );
     expect(rounded(kept)).toEqual(rounded(built));
     // Louvain visits nodes in insertion order too: the partitions agree in quality.
     expect(kept.modularity).toBeCloseTo(built.modularity, 1);
@@ -83,14 +87,20 @@ describe('FleetGraph', () => {
 describe('InteractionWindow', () => {
   it('keeps its graph in step as edges arrive and age out of the horizon', () => {
     const window = new InteractionWindow(1000, 3);
-    const say = (from: string, to: string, at: number) => window.add({ from, to, kind: 'message', outcome: 'success', latencySeconds: 0.1, timestamp: at });
+    const say = (from: string, to: string, at: number) =>
+      window.add({ from, to, kind: 'message', outcome: 'success', latencySeconds: 0.1, timestamp: at });
     say('a', 'b', 0);
     say('b', 'c', 1500);
     say('a', 'b', 2500);
     say('c', 'c', 2500);
     expect(content(window.graph).directed).toEqual(['@a>@b:2', '@b>@c:1']);
     window.prune(4); // b→c was last seen in tick 1, outside ticks 2–4
-    expect(content(window.graph)).toEqual({ nodes: ['@a', '@b'], undirectedNodes: ['@a', '@b'], directed: ['@a>@b:2'], undirected: ['@a-@b:2'] });
+    expect(content(window.graph)).toEqual({
+      nodes: ['@a', '@b'],
+      undirectedNodes: ['@a', '@b'],
+      directed: ['@a>@b:2'],
+      undirected: ['@a-@b:2'],
+    });
     window.prune(5);
     expect(window.graph.directed.order).toBe(0);
     expect(window.size).toBe(0);

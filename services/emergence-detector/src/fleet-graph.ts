@@ -20,8 +20,16 @@ export interface PairAttributes {
  * changes touch them; weights need no update because the attributes are the callers' own edge objects.
  */
 export class FleetGraph {
-  readonly directed = new Graph<Record<string, never>, WeightedEdge>({ type: 'directed', multi: false, allowSelfLoops: false });
-  readonly undirected = new Graph<Record<string, never>, PairAttributes>({ type: 'undirected', multi: false, allowSelfLoops: false });
+  readonly directed = new Graph<Record<string, never>, WeightedEdge>({
+    type: 'directed',
+    multi: false,
+    allowSelfLoops: false,
+  });
+  readonly undirected = new Graph<Record<string, never>, PairAttributes>({
+    type: 'undirected',
+    multi: false,
+    allowSelfLoops: false,
+  });
 
   /** A graph of `edges`, repeated pairs summed into one edge each. */
   static fromEdges(edges: Iterable<WeightedEdge>): FleetGraph {
@@ -53,7 +61,13 @@ export class FleetGraph {
     const pair = pairKey(from, to);
     const attributes = this.undirected.hasEdge(pair) ? this.undirected.getEdgeAttributes(pair) : undefined;
     if (attributes) attributes[from < to ? 'low' : 'high'] = edge;
-    else this.undirected.addUndirectedEdgeWithKey(pair, from, to, from < to ? { low: edge, high: undefined } : { low: undefined, high: edge });
+    else
+      this.undirected.addUndirectedEdgeWithKey(
+        pair,
+        from,
+        to,
+        from < to ? { low: edge, high: undefined } : { low: undefined, high: edge },
+      );
   }
 
   /** Removes a directed edge; its nodes go with their last edge. */
@@ -77,7 +91,8 @@ export class FleetGraph {
 }
 
 /** An undirected pair's weight: both directions summed. */
-export const pairWeight = (attributes: PairAttributes): number => (attributes.low?.count ?? 0) + (attributes.high?.count ?? 0);
+export const pairWeight = (attributes: PairAttributes): number =>
+  (attributes.low?.count ?? 0) + (attributes.high?.count ?? 0);
 
 /**
  * Graph keys of agent ids. graphology's metrics return plain objects indexed by node key, so an agent named

@@ -63,6 +63,15 @@ describe('meanClustering', () => {
       ['c', ['a', 'b']],
     ]);
     expect(meanClustering(triangle)).toBe(1);
-    expect(meanClustering(new Map([['h', ['x', 'y', 'z']], ['x', ['h']], ['y', ['h']], ['z', ['h']]]))).toBe(0);
+    expect(
+      meanClustering(
+        new Map([
+          ['h', ['x', 'y', 'z']],
+          ['x', ['h']],
+          ['y', ['h']],
+          ['z', ['h']],
+        ]),
+      ),
+    ).toBe(0);
   });
 });

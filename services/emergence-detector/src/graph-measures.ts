@@ -52,17 +52,39 @@ export function measureNetwork(graph: FleetGraph, options: NetworkOptions): Netw
   const m = directed.size;
   const membership = new Map<string, number>();
   if (n === 0) {
-    return { nodes: 0, edges: 0, density: 0, clustering: 0, degree: { mean: 0, max: 0, median: 0 }, communities: [], modularity: 0, hubs: [], maxPagerank: 0, membership };
+    return {
+      nodes: 0,
+      edges: 0,
+      density: 0,
+      clustering: 0,
+      degree: { mean: 0, max: 0, median: 0 },
+      communities: [],
+      modularity: 0,
+      hubs: [],
+      maxPagerank: 0,
+      membership,
+    };
   }
   const random = new SeededRandom(options.seed);
-  const detailed = undirected.size > 0 ? louvain.detailed(undirected, { getEdgeWeight: (_edge, attributes) => pairWeight(attributes as PairAttributes), rng: () => random.next() }) : undefined;
+  const detailed =
+    undirected.size > 0
+      ? louvain.detailed(undirected, {
+          getEdgeWeight: (_edge, attributes) => pairWeight(attributes as PairAttributes),
+          rng: () => random.next(),
+        })
+      : undefined;
   const ranks = m > 0 ? pagerank(directed, { getEdgeWeight: 'count' }) : {};
   const neighbours = new Map<string, string[]>();
   undirected.forEachNode((node) => neighbours.set(node, undirected.neighbors(node)));
   const degrees = [...neighbours.values()].map((list) => list.length).sort((a, b) => a - b);
   const betweenness = sampledBetweenness(neighbours, options.betweennessPivots, random);
   const ranked = Object.entries(ranks).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const hubs = ranked.slice(0, options.hubs).map(([agent, rank]) => ({ agent: agentOf(agent), pagerank: rank, betweenness: betweenness.get(agent) ?? 0, degree: neighbours.get(agent)?.length ?? 0 }));
+  const hubs = ranked.slice(0, options.hubs).map(([agent, rank]) => ({
+    agent: agentOf(agent),
+    pagerank: rank,
+    betweenness: betweenness.get(agent) ?? 0,
+    degree: neighbours.get(agent)?.length ?? 0,
+  }));
   const bySize = new Map<number, string[]>();
   if (detailed) {
     for (const [node, community] of Object.entries(detailed.communities)) membership.set(agentOf(node), community);
@@ -74,13 +96,19 @@ export function measureNetwork(graph: FleetGraph, options: NetworkOptions): Netw
       else bySize.set(c, [node]);
     }
   }
-  const communities = [...bySize].map(([id, members]) => ({ id, size: members.length, sample: members.slice(0, 5).map(agentOf) })).sort((a, b) => b.size - a.size || a.id - b.id);
+  const communities = [...bySize]
+    .map(([id, members]) => ({ id, size: members.length, sample: members.slice(0, 5).map(agentOf) }))
+    .sort((a, b) => b.size - a.size || a.id - b.id);
   return {
     nodes: n,
     edges: m,
     density: n > 1 ? m / (n * (n - 1)) : 0,
     clustering: meanClustering(neighbours),
-    degree: { mean: degrees.reduce((a, b) => a + b, 0) / n, max: degrees[degrees.length - 1] ?? 0, median: degrees[Math.floor(degrees.length / 2)] ?? 0 },
+    degree: {
+      mean: degrees.reduce((a, b) => a + b, 0) / n,
+      max: degrees[degrees.length - 1] ?? 0,
+      median: degrees[Math.floor(degrees.length / 2)] ?? 0,
+    },
     communities,
     modularity: detailed?.modularity ?? 0,
     hubs,
@@ -112,7 +140,11 @@ export function meanClustering(neighbours: ReadonlyMap<string, readonly string[]
  * Betweenness centrality of an unweighted undirected graph estimated from `pivots` BFS sources (Brandes 2001's
  * dependency accumulation; Brandes & Pich 2007's pivot sampling), scaled to [0, 1] by (n − 1)(n − 2)/2.
  */
-export function sampledBetweenness(neighbours: ReadonlyMap<string, readonly string[]>, pivots: number, random: SeededRandom): Map<string, number> {
+export function sampledBetweenness(
+  neighbours: ReadonlyMap<string, readonly string[]>,
+  pivots: number,
+  random: SeededRandom,
+): Map<string, number> {
   const nodes = [...neighbours.keys()];
   const n = nodes.length;
   const index = new Map(nodes.map((node, i) => [node, i]));
@@ -144,7 +176,8 @@ export function sampledBetweenness(neighbours: ReadonlyMap<string, readonly stri
     }
     for (let i = tail - 1; i > 0; i--) {
       const w = order[i]!;
-      for (const v of adjacency[w]!) if (distance[v] === distance[w]! - 1) delta[v]! += (sigma[v]! / sigma[w]!) * (1 + delta[w]!);
+      for (const v of adjacency[w]!)
+        if (distance[v] === distance[w]! - 1) delta[v]! += (sigma[v]! / sigma[w]!) * (1 + delta[w]!);
       score[w]! += delta[w]!;
     }
   }

@@ -35,7 +35,14 @@ export class InteractionWindow {
       if (tick > edge.lastTick) edge.lastTick = tick;
       edge.kind = interaction.kind;
     } else {
-      const record = { from: interaction.from, to: interaction.to, count: 1, errors: interaction.outcome === 'error' ? 1 : 0, kind: interaction.kind, lastTick: tick };
+      const record = {
+        from: interaction.from,
+        to: interaction.to,
+        count: 1,
+        errors: interaction.outcome === 'error' ? 1 : 0,
+        kind: interaction.kind,
+        lastTick: tick,
+      };
       this.edges.set(key, record);
       this.graph.add(record);
       this.neighbourCache = undefined;

@@ -3,12 +3,25 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { ORDER_PARAMETERS } from './engine';
 import type { EngineThread } from './engine-thread';
 
-export const GRAPH_MEASURES = ['nodes', 'edges', 'density', 'clustering', 'communities', 'modularity', 'max_pagerank'] as const;
+export const GRAPH_MEASURES = [
+  'nodes',
+  'edges',
+  'density',
+  'clustering',
+  'communities',
+  'modularity',
+  'max_pagerank',
+] as const;
 
 /** emergence-detector's Prometheus metrics: fleet-level only (parameters, types, measures), never agents. */
 export function createEmergenceMetrics(registry: ServiceRegistry, engine: EngineThread) {
   const registers = [registry];
-  const events = new Counter({ name: 'swarmscope_emergence_events_total', help: 'Emergence events opened, by type.', labelNames: ['type'] as const, registers });
+  const events = new Counter({
+    name: 'swarmscope_emergence_events_total',
+    help: 'Emergence events opened, by type.',
+    labelNames: ['type'] as const,
+    registers,
+  });
   // Every type present from the start, so rate() and absent() behave before the first event.
   for (const type of EMERGENCE_TYPES) events.inc({ type }, 0);
   return {
@@ -23,7 +36,12 @@ export function createEmergenceMetrics(registry: ServiceRegistry, engine: Engine
         for (const parameter of ORDER_PARAMETERS) this.set({ parameter }, now?.parameters[parameter] ?? 0);
       },
     }),
-    earlyWarning: scrapedGauge(registry, 'swarmscope_emergence_early_warning', '1 while an early warning of a phase transition is open, else 0.', () => engine.isOpen('early_warning') ? 1 : 0),
+    earlyWarning: scrapedGauge(
+      registry,
+      'swarmscope_emergence_early_warning',
+      '1 while an early warning of a phase transition is open, else 0.',
+      () => (engine.isOpen('early_warning') ? 1 : 0),
+    ),
     graph: new Gauge({
       name: 'swarmscope_emergence_graph',
       help: 'The interaction graph over the horizon.',
@@ -57,7 +75,12 @@ export function createEmergenceMetrics(registry: ServiceRegistry, engine: Engine
     }),
     lateReports: lateReportsCounter(registers, engine),
     warningOutcomes: warningOutcomesCounter(registers, engine),
-    agentsTracked: scrapedGauge(registry, 'swarmscope_emergence_agents_tracked', 'Agents with data in the horizon.', () => engine.agentsTracked),
+    agentsTracked: scrapedGauge(
+      registry,
+      'swarmscope_emergence_agents_tracked',
+      'Agents with data in the horizon.',
+      () => engine.agentsTracked,
+    ),
   };
 }
 export type EmergenceMetrics = ReturnType<typeof createEmergenceMetrics>;

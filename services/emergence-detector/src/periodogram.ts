@@ -2,7 +2,12 @@
  * Phase (and amplitude in units of the series' scale) of the sinusoid at `cycles` per `period` points over the
  * last `window` points of `z` (complex demodulation): θ = arg Σ z_t e^{−iωt}, t the index in the full series.
  */
-export function demodulate(z: ArrayLike<number>, cycles: number, period: number, window: number): { phase: number; amplitude: number } {
+export function demodulate(
+  z: ArrayLike<number>,
+  cycles: number,
+  period: number,
+  window: number,
+): { phase: number; amplitude: number } {
   const n = z.length;
   const w = (2 * Math.PI * cycles) / period;
   let re = 0;

@@ -1,4 +1,13 @@
-import { analyzeInteractionSchema, analyzeReportSchema, EMERGENCE_TYPES, parseOrThrow, REPORT_DEFAULTS, requireScope, type Interaction, type SampleReport } from '@swarmscope/core';
+import {
+  analyzeInteractionSchema,
+  analyzeReportSchema,
+  EMERGENCE_TYPES,
+  parseOrThrow,
+  REPORT_DEFAULTS,
+  requireScope,
+  type Interaction,
+  type SampleReport,
+} from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { TickResult } from './engine-protocol';
@@ -16,12 +25,24 @@ export interface EmergenceDetectorPort {
   analyseClosed(watermarkMs?: number): Promise<TickResult[]>;
 }
 
-const epochMs = z.number({ error: 'must be epoch milliseconds' }).int('must be whole epoch milliseconds').nonnegative('must be ≥ 0');
+const epochMs = z
+  .number({ error: 'must be epoch milliseconds' })
+  .int('must be whole epoch milliseconds')
+  .nonnegative('must be ≥ 0');
 
 const eventsQuery = z.object({
   type: z.enum(EMERGENCE_TYPES, { error: `must be one of ${EMERGENCE_TYPES.join(', ')}` }).optional(),
-  since: z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0').optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
+  since: z.coerce
+    .number({ error: 'must be epoch milliseconds' })
+    .int('must be epoch milliseconds')
+    .nonnegative('must be ≥ 0')
+    .optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be ≥ 1')
+    .max(1000, 'must be ≤ 1000')
+    .default(100),
 });
 
 /** emergence-detector's HTTP API: the seed's routes kept, plus the fleet's order parameters. */
@@ -29,7 +50,10 @@ export function mountRoutes(app: Express, detector: EmergenceDetectorPort): void
   const maxBatch = detector.deps.env.EMERGENCE_MAX_BATCH;
   const maxFutureMs = detector.deps.env.MAX_FUTURE_SKEW_SECONDS * 1000;
   const notAhead = (schema: z.ZodNumber) =>
-    schema.refine((t) => t <= Date.now() + maxFutureMs, `more than ${detector.deps.env.MAX_FUTURE_SKEW_SECONDS} s in the future (MAX_FUTURE_SKEW_SECONDS)`);
+    schema.refine(
+      (t) => t <= Date.now() + maxFutureMs,
+      `more than ${detector.deps.env.MAX_FUTURE_SKEW_SECONDS} s in the future (MAX_FUTURE_SKEW_SECONDS)`,
+    );
   // The ingest report's schema and limits (one source for every route that takes a report).
   const sample = analyzeReportSchema.extend({ timestamp: notAhead(epochMs) });
   const interaction = analyzeInteractionSchema.extend({ timestamp: notAhead(epochMs) });
@@ -76,11 +100,24 @@ export function mountRoutes(app: Express, detector: EmergenceDetectorPort): void
 
   app.get('/fleet/state', (_request, response) => {
     const { now, history } = detector.engine.fleetState();
-    response.json({ now: now ?? null, history, openEvents: detector.engine.openEvents(), agentsTracked: detector.engine.agentsTracked, horizon: detector.engine.horizon() });
+    response.json({
+      now: now ?? null,
+      history,
+      openEvents: detector.engine.openEvents(),
+      agentsTracked: detector.engine.agentsTracked,
+      horizon: detector.engine.horizon(),
+    });
   });
 }
 
 /** A posted report as the engine takes it: the agent's model, pool and type default as at ingest. */
 function withDefaults(report: z.infer<typeof analyzeReportSchema>): SampleReport {
-  return { ...report, model: report.model ?? REPORT_DEFAULTS.model, pool: report.pool ?? REPORT_DEFAULTS.pool, type: report.type ?? REPORT_DEFAULTS.type, metrics: report.metrics ?? {}, quality: report.quality ?? {} };
+  return {
+    ...report,
+    model: report.model ?? REPORT_DEFAULTS.model,
+    pool: report.pool ?? REPORT_DEFAULTS.pool,
+    type: report.type ?? REPORT_DEFAULTS.type,
+    metrics: report.metrics ?? {},
+    quality: report.quality ?? {},
+  };
 }

@@ -15,7 +15,10 @@ export function variance(x: ArrayLike<number>, from = 0, to = x.length): number 
 }
 
 /** Residuals of the least-squares line through (i, x_i), written into `out` (may be `x` itself). */
-export function detrend(x: ArrayLike<number>, out: Float64Array | number[] = new Float64Array(x.length)): Float64Array | number[] {
+export function detrend(
+  x: ArrayLike<number>,
+  out: Float64Array | number[] = new Float64Array(x.length),
+): Float64Array | number[] {
   const n = x.length;
   if (n === 0) return out;
   const tMean = (n - 1) / 2;

@@ -38,7 +38,15 @@ describe('analyseSpread', () => {
   });
 
   it('counts simultaneous changes as no spread', () => {
-    const result = analyseSpread(new Map([['a0', 4], ['a1', 4]]), chain(), 12, 10);
+    const result = analyseSpread(
+      new Map([
+        ['a0', 4],
+        ['a1', 4],
+      ]),
+      chain(),
+      12,
+      10,
+    );
     expect(result.components[0]!.followers).toBe(0);
     expect(result.components[0]!.linked).toBe(1);
   });
@@ -83,8 +91,33 @@ describe('spreadShare', () => {
   });
 
   it('is 0 for changes that all came together and for no linked changes at all', () => {
-    expect(spreadShare(analyseSpread(new Map([['a0', 4], ['a1', 4], ['a2', 4]]), chain(), 12, 10).components)).toBe(0);
-    expect(spreadShare(analyseSpread(new Map([['a0', 4], ['a5', 6]]), chain(), 12, 10).components)).toBe(0);
+    expect(
+      spreadShare(
+        analyseSpread(
+          new Map([
+            ['a0', 4],
+            ['a1', 4],
+            ['a2', 4],
+          ]),
+          chain(),
+          12,
+          10,
+        ).components,
+      ),
+    ).toBe(0);
+    expect(
+      spreadShare(
+        analyseSpread(
+          new Map([
+            ['a0', 4],
+            ['a5', 6],
+          ]),
+          chain(),
+          12,
+          10,
+        ).components,
+      ),
+    ).toBe(0);
   });
 });
 
@@ -133,7 +166,11 @@ describe('precedenceTest', () => {
 
   it('takes a star whose hub shares its first tick with a leaf, every other leaf after it, as ordered as its times allow', () => {
     // Hub and one leaf in the first tick: 2 in 30 shuffles do as well, so no p can pass 0.05 here.
-    const flagged = new Map([['h', 5], ['l0', 5], ...Array.from({ length: 28 }, (_, i) => [`l${i + 1}`, 6 + (i % 3)] as const)]);
+    const flagged = new Map([
+      ['h', 5],
+      ['l0', 5],
+      ...Array.from({ length: 28 }, (_, i) => [`l${i + 1}`, 6 + (i % 3)] as const),
+    ]);
     for (const seed of seeds) {
       const result = test(flagged, star(29), seed);
       expect(result.followers).toBe(result.mostOrdered);

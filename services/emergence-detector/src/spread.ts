@@ -36,9 +36,15 @@ export interface SpreadAnalysis {
  * Kleinberg & Tardos 2003), and whether the flags cluster on edges more than randomly placed ones would (the
  * edge count among k of n nodes with m edges has mean m·k(k − 1)/(n(n − 1)) under random placement).
  */
-export function analyseSpread(flagged: ReadonlyMap<string, number>, neighbours: ReadonlyMap<string, readonly string[]>, nodes: number, edges: number): SpreadAnalysis {
+export function analyseSpread(
+  flagged: ReadonlyMap<string, number>,
+  neighbours: ReadonlyMap<string, readonly string[]>,
+  nodes: number,
+  edges: number,
+): SpreadAnalysis {
   let observedEdges = 0;
-  for (const id of flagged.keys()) for (const other of neighbours.get(id) ?? []) if (flagged.has(other) && id < other) observedEdges++;
+  for (const id of flagged.keys())
+    for (const other of neighbours.get(id) ?? []) if (flagged.has(other) && id < other) observedEdges++;
   const k = flagged.size;
   const expectedEdges = nodes > 1 ? (edges * k * (k - 1)) / (nodes * (nodes - 1)) : 0;
   const components: SpreadComponent[] = [];
@@ -64,7 +70,11 @@ export function analyseSpread(flagged: ReadonlyMap<string, number>, neighbours: 
   return { components, observedEdges, expectedEdges, chance: poissonUpperTail(observedEdges, expectedEdges) };
 }
 
-function orderComponent(members: string[], flagged: ReadonlyMap<string, number>, neighbours: ReadonlyMap<string, readonly string[]>): SpreadComponent {
+function orderComponent(
+  members: string[],
+  flagged: ReadonlyMap<string, number>,
+  neighbours: ReadonlyMap<string, readonly string[]>,
+): SpreadComponent {
   members.sort((a, b) => flagged.get(a)! - flagged.get(b)! || compare(a, b));
   const depth = new Map<string, number>();
   const steps: SpreadStep[] = [];
@@ -80,7 +90,8 @@ function orderComponent(members: string[], flagged: ReadonlyMap<string, number>,
       if (otherTick === tick && other !== id) together = true;
       if (otherTick === undefined || otherTick >= tick) continue;
       // The earliest changed neighbour is the likeliest source.
-      if (via === null || otherTick < flagged.get(via)! || (otherTick === flagged.get(via)! && compare(other, via) < 0)) via = other;
+      if (via === null || otherTick < flagged.get(via)! || (otherTick === flagged.get(via)! && compare(other, via) < 0))
+        via = other;
     }
     if (via !== null) {
       followers++;
@@ -171,10 +182,17 @@ export interface PrecedenceTest {
  * the leaves that changed before it follow nobody. `random` must be a stream of its own: the answer must not hang
  * on what other tests drew before.
  */
-export function precedenceTest(components: readonly SpreadComponent[], neighbours: ReadonlyMap<string, readonly string[]>, permutations: number, random: SeededRandom): PrecedenceTest {
+export function precedenceTest(
+  components: readonly SpreadComponent[],
+  neighbours: ReadonlyMap<string, readonly string[]>,
+  permutations: number,
+  random: SeededRandom,
+): PrecedenceTest {
   const parts = components.map((component) => {
     const index = new Map(component.steps.map((s, i) => [s.agent, i]));
-    const adjacency = component.steps.map((s) => (neighbours.get(s.agent) ?? []).map((other) => index.get(other)).filter((j): j is number => j !== undefined));
+    const adjacency = component.steps.map((s) =>
+      (neighbours.get(s.agent) ?? []).map((other) => index.get(other)).filter((j): j is number => j !== undefined),
+    );
     return { adjacency, ticks: component.steps.map((s) => s.tick) };
   });
   const statistic = (ticks: readonly (readonly number[])[]) => {
@@ -208,7 +226,14 @@ export function precedenceTest(components: readonly SpreadComponent[], neighbour
     if (value >= mostOrdered) most++;
   }
   const distinctTicks = Math.max(0, ...parts.map((p) => new Set(p.ticks).size));
-  return { followers: observed, nullMean: permutations > 0 ? sum / permutations : 0, p: (1 + atLeast) / (1 + permutations), mostOrdered, floor: (1 + most) / (1 + permutations), distinctTicks };
+  return {
+    followers: observed,
+    nullMean: permutations > 0 ? sum / permutations : 0,
+    p: (1 + atLeast) / (1 + permutations),
+    mostOrdered,
+    floor: (1 + most) / (1 + permutations),
+    distinctTicks,
+  };
 }
 
 /** Distinct ticks a spread's changes must span before its order is taken without a test: one step (two ticks) is what a common cause staggered by a tick shows too. */
@@ -222,5 +247,8 @@ const MIN_ORDER_TICKS = 3;
  * (`SpreadAnalysis.chance`).
  */
 export function followsEdges(test: PrecedenceTest, alpha: number): boolean {
-  return test.p <= alpha || (test.floor > alpha && test.followers >= test.mostOrdered && test.distinctTicks >= MIN_ORDER_TICKS);
+  return (
+    test.p <= alpha ||
+    (test.floor > alpha && test.followers >= test.mostOrdered && test.distinctTicks >= MIN_ORDER_TICKS)
+  );
 }

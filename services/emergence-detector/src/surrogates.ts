@@ -15,7 +15,12 @@ export interface SurrogateTest {
  * each series is rotated by its own random offset, which keeps its spectrum and autocorrelation but breaks any
  * alignment between series (Theiler et al. 1992; Quian Quiroga et al. 2002).
  */
-export function circularShiftTest(series: readonly ArrayLike<number>[], window: number, surrogates: number, random: SeededRandom): SurrogateTest {
+export function circularShiftTest(
+  series: readonly ArrayLike<number>[],
+  window: number,
+  surrogates: number,
+  random: SeededRandom,
+): SurrogateTest {
   const observed = meanPairwiseCorrelation(series.map((s) => lastStandardized(s, window, 0)));
   let above = 0;
   let sum = 0;

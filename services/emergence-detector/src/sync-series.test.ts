@@ -8,10 +8,19 @@ const TICKS = 60;
 /** Requests per second of a rate wave: 10 a second, ±50 % over 90 s. */
 const rate = (seconds: number) => 10 * (1 + 0.5 * Math.sin((2 * Math.PI * seconds) / 90));
 /** Requests in [0, t) seconds (the wave's integral). */
-const served = (seconds: number) => 10 * seconds - (10 * 0.5 * 90 * (Math.cos((2 * Math.PI * seconds) / 90) - 1)) / (2 * Math.PI);
+const served = (seconds: number) =>
+  10 * seconds - (10 * 0.5 * 90 * (Math.cos((2 * Math.PI * seconds) / 90) - 1)) / (2 * Math.PI);
 
 function report(agentId: string, timestamp: number, requests: number): SampleReport {
-  return { agentId, timestamp, model: 'm', pool: 'p', type: 't', metrics: { requests, errors: 0, response_time_seconds: 1 }, quality: {} };
+  return {
+    agentId,
+    timestamp,
+    model: 'm',
+    pool: 'p',
+    type: 't',
+    metrics: { requests, errors: 0, response_time_seconds: 1 },
+    quality: {},
+  };
 }
 
 function correlation(a: Float64Array, b: Float64Array): number {

@@ -18,9 +18,17 @@ const CLIP = 3;
  * (absent data is not a value); outliers are clipped at CLIP standard deviations, then the row is detrended and
  * standardized. False when the row has too little data or no variance.
  */
-export function syncRow(series: TickSeries, slot: AgentSlot, observable: SyncObservable, tick: number, out: Float64Array, scratch: Float64Array): boolean {
+export function syncRow(
+  series: TickSeries,
+  slot: AgentSlot,
+  observable: SyncObservable,
+  tick: number,
+  out: Float64Array,
+  scratch: Float64Array,
+): boolean {
   const T = out.length;
-  const [numerator, denominator] = observable === 'load' ? (['requests', 'coveredSeconds'] as const) : (['logLatency', 'latencyCount'] as const);
+  const [numerator, denominator] =
+    observable === 'load' ? (['requests', 'coveredSeconds'] as const) : (['logLatency', 'latencyCount'] as const);
   series.read(slot, numerator, tick, out);
   series.read(slot, denominator, tick, scratch);
   let seen = 0;
@@ -43,4 +51,3 @@ export function syncRow(series: TickSeries, slot: AgentSlot, observable: SyncObs
   detrend(out, out);
   return standardizeInPlace(out);
 }
-

@@ -1,9 +1,26 @@
 import { SeededRandom } from './random';
 import { detrend, standardizeInPlace } from './series';
-import { findSynchronisedGroups, lockedOscillators, membersOf, noiseLevel, rayleighP, reverses, type LoadMatrix, type SynchronisationOptions } from './synchronisation';
+import {
+  findSynchronisedGroups,
+  lockedOscillators,
+  membersOf,
+  noiseLevel,
+  rayleighP,
+  reverses,
+  type LoadMatrix,
+  type SynchronisationOptions,
+} from './synchronisation';
 
 const T = 60;
-const OPTIONS: SynchronisationOptions = { minGroup: 4, alpha: 1e-3, memberFdr: 0.05, surrogates: 99, maxGroups: 3, minPeriodTicks: 2.5, minCycles: 2 };
+const OPTIONS: SynchronisationOptions = {
+  minGroup: 4,
+  alpha: 1e-3,
+  memberFdr: 0.05,
+  surrogates: 99,
+  maxGroups: 3,
+  minPeriodTicks: 2.5,
+  minCycles: 2,
+};
 
 /** Standard normal by Box–Muller. */
 function normal(random: SeededRandom): number {
@@ -12,7 +29,12 @@ function normal(random: SeededRandom): number {
 
 /** Loads as the engine builds them: rows detrended and standardized, with their noise levels. */
 function build(series: number[][]): { matrix: LoadMatrix } {
-  const matrix: LoadMatrix = { agents: series.map((_, i) => `agent-${String(i).padStart(4, '0')}`), length: T, z: new Float64Array(series.length * T), noise: new Float64Array(series.length) };
+  const matrix: LoadMatrix = {
+    agents: series.map((_, i) => `agent-${String(i).padStart(4, '0')}`),
+    length: T,
+    z: new Float64Array(series.length * T),
+    noise: new Float64Array(series.length),
+  };
   series.forEach((values, row) => {
     const z = Float64Array.from(values);
     detrend(z, z);
@@ -24,9 +46,13 @@ function build(series: number[][]): { matrix: LoadMatrix } {
 }
 
 /** Load of 10 requests a tick ± Poisson-sized noise, with an oscillation of `amplitude` at `phase(t)` from `from`. */
-function load(random: SeededRandom, oscillation?: { amplitude: number; phase: (t: number) => number; from?: number }): number[] {
+function load(
+  random: SeededRandom,
+  oscillation?: { amplitude: number; phase: (t: number) => number; from?: number },
+): number[] {
   return Array.from({ length: T }, (_, t) => {
-    const rhythm = oscillation && t >= (oscillation.from ?? 0) ? oscillation.amplitude * Math.sin(oscillation.phase(t)) : 0;
+    const rhythm =
+      oscillation && t >= (oscillation.from ?? 0) ? oscillation.amplitude * Math.sin(oscillation.phase(t)) : 0;
     return 10 * (1 + rhythm) + Math.sqrt(10) * normal(random);
   });
 }
@@ -41,7 +67,12 @@ describe('findSynchronisedGroups', () => {
     for (let i = 0; i < 16; i++) {
       const omega = ((2 * Math.PI) / period) * (1 + 0.2 * normal(random));
       const offset = 2 * Math.PI * random.next();
-      series.push(load(random, { amplitude: 0.8, phase: (t) => (t < lockAt ? omega * t + offset : ((2 * Math.PI) / period) * t) }));
+      series.push(
+        load(random, {
+          amplitude: 0.8,
+          phase: (t) => (t < lockAt ? omega * t + offset : ((2 * Math.PI) / period) * t),
+        }),
+      );
     }
     // 3 more oscillate as strongly on their own all along (each weighs against the phase test as much as a member:
     // see findSynchronisedGroups), and 400 do not oscillate.
@@ -66,11 +97,23 @@ describe('findSynchronisedGroups', () => {
   it('finds no rhythm in a one-off burst that lifts a pool in phase', () => {
     const random = new SeededRandom(4);
     // 60 agents share a 10-tick burst of 60 % more load ending 4 ticks ago; 300 others are noise.
-    const series = Array.from({ length: 360 }, (_, i) => Array.from({ length: T }, (_, t) => 10 * (i < 60 && t >= T - 14 && t < T - 4 ? 1.6 : 1) + Math.sqrt(10) * normal(random)));
+    const series = Array.from({ length: 360 }, (_, i) =>
+      Array.from(
+        { length: T },
+        (_, t) => 10 * (i < 60 && t >= T - 14 && t < T - 4 ? 1.6 : 1) + Math.sqrt(10) * normal(random),
+      ),
+    );
     const { matrix } = build(series);
     expect(findSynchronisedGroups(matrix, OPTIONS, new SeededRandom(1)).groups).toEqual([]);
     // Its members do move together: what fails is the rhythm (the field never swings back).
-    expect(reverses(matrix, Array.from({ length: 60 }, (_, i) => i), 20, 20)).toBe(false);
+    expect(
+      reverses(
+        matrix,
+        Array.from({ length: 60 }, (_, i) => i),
+        20,
+        20,
+      ),
+    ).toBe(false);
   });
 
   it('finds nothing among oscillators drifting at their own frequencies, nor in noise', () => {
@@ -129,7 +172,12 @@ describe('lockedOscillators', () => {
       const omega = ((2 * Math.PI) / period) * (1 + 0.2 * normal(random));
       const offset = 2 * Math.PI * random.next();
       // Its own phase until the lock, then the common one (a strong coupling locks within a few seconds).
-      series.push(load(random, { amplitude: 0.8, phase: (t) => (t < lockAt ? omega * t + offset : ((2 * Math.PI) / period) * t) }));
+      series.push(
+        load(random, {
+          amplitude: 0.8,
+          phase: (t) => (t < lockAt ? omega * t + offset : ((2 * Math.PI) / period) * t),
+        }),
+      );
     }
     for (let i = 0; i < 400; i++) series.push(load(random));
     const { matrix } = build(series);
@@ -150,7 +198,8 @@ describe('lockedOscillators', () => {
   });
 
   it('finds no group among oscillators that run free (uniform phases at any instant), nor among agents without a rhythm', () => {
-    for (const seed of [3, 4, 5, 6, 7, 8]) expect(lockedOscillators(fleet(seed, 0).matrix, OPTIONS, new Set(), new SeededRandom(1))).toEqual([]);
+    for (const seed of [3, 4, 5, 6, 7, 8])
+      expect(lockedOscillators(fleet(seed, 0).matrix, OPTIONS, new Set(), new SeededRandom(1))).toEqual([]);
   });
 
   it('Rayleigh (Zar): p ≈ exp(−n r²) for large n, 1 for scattered phases, tiny for aligned ones', () => {

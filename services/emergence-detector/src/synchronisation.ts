@@ -96,14 +96,20 @@ interface Trial {
  * 4. Confirmation: the members' mean pairwise correlation over the test window against circularly shifted surrogates.
  * Cost: Σ over frequencies of two periods, about 2·T·ln(maxCycles / minCycles) multiply-adds an agent.
  */
-export function findSynchronisedGroups(matrix: LoadMatrix, options: SynchronisationOptions, random: SeededRandom): { groups: SynchronisedGroup[]; oscillating: number } {
+export function findSynchronisedGroups(
+  matrix: LoadMatrix,
+  options: SynchronisationOptions,
+  random: SeededRandom,
+): { groups: SynchronisedGroup[]; oscillating: number } {
   const T = matrix.length;
   const rows = matrix.agents.length;
   const groups: SynchronisedGroup[] = [];
   if (rows < options.minGroup) return { groups, oscillating: 0 };
   const { trials, oscillating } = demodulateAll(matrix, options);
   const tests = trials.length;
-  const memberWindows = [...new Set(MEMBER_WINDOW_SHARES.map((share) => Math.max(MIN_PHASE_WINDOW, Math.round(T * share))))];
+  const memberWindows = [
+    ...new Set(MEMBER_WINDOW_SHARES.map((share) => Math.max(MIN_PHASE_WINDOW, Math.round(T * share)))),
+  ];
   const taken = new Set<number>();
   const spent = new Set<Trial>();
   while (groups.length < options.maxGroups) {
@@ -117,8 +123,15 @@ export function findSynchronisedGroups(matrix: LoadMatrix, options: Synchronisat
     const { psi, phases, cycles, window } = best;
     const core = best.candidates.filter((r, i) => !taken.has(r) && Math.cos(phases[i]! - psi) >= Math.SQRT1_2);
     if (core.length < options.minGroup) continue;
-    const members = membersOf(matrix, matrix.noise, core, [...memberWindows, window], options.memberFdr).filter((r) => !taken.has(r));
-    if (members.length < options.minGroup || !wholeCycle(matrix, members, window) || !reverses(matrix, members, T / cycles, window)) continue;
+    const members = membersOf(matrix, matrix.noise, core, [...memberWindows, window], options.memberFdr).filter(
+      (r) => !taken.has(r),
+    );
+    if (
+      members.length < options.minGroup ||
+      !wholeCycle(matrix, members, window) ||
+      !reverses(matrix, members, T / cycles, window)
+    )
+      continue;
     const refined = refineCycles(matrix, members, cycles, Math.min(T, Math.max(2 * window, Math.round(T / 2))));
     if (!narrowband(matrix, members, refined, options)) continue;
     const test = circularShiftTest(
@@ -144,7 +157,8 @@ export function findSynchronisedGroups(matrix: LoadMatrix, options: Synchronisat
     // The same rhythm at neighbouring frequencies or the other window is this group again.
     for (const trial of trials) if (Math.abs(trial.cycles - cycles) <= 1) spent.add(trial);
   }
-  if (groups.length < options.maxGroups) groups.push(...lockedOscillators(matrix, options, taken, random).slice(0, options.maxGroups - groups.length));
+  if (groups.length < options.maxGroups)
+    groups.push(...lockedOscillators(matrix, options, taken, random).slice(0, options.maxGroups - groups.length));
   return { groups, oscillating };
 }
 
@@ -166,7 +180,12 @@ const FREQUENCY_BAND = 0.3;
  * 3. Members: those oscillators within an eighth of a turn of the common phase. Persistence over consecutive
  *    ticks is the engine's (a group is reported once seen two ticks running).
  */
-export function lockedOscillators(matrix: LoadMatrix, options: SynchronisationOptions, taken: ReadonlySet<number>, random: SeededRandom): SynchronisedGroup[] {
+export function lockedOscillators(
+  matrix: LoadMatrix,
+  options: SynchronisationOptions,
+  taken: ReadonlySet<number>,
+  random: SeededRandom,
+): SynchronisedGroup[] {
   const T = matrix.length;
   const lowest = Math.ceil(options.minCycles);
   const highest = Math.floor(T / options.minPeriodTicks);
@@ -202,7 +221,8 @@ export function lockedOscillators(matrix: LoadMatrix, options: SynchronisationOp
     sorted.set(powers);
     sorted.sort();
     const median = sorted[Math.floor(count / 2)] ?? 0;
-    if (count > 0 && top >= PEAK_RATIO * median && reverses(matrix, [r], T / (lowest + peak), T)) oscillators.push({ row: r, cycles: lowest + peak });
+    if (count > 0 && top >= PEAK_RATIO * median && reverses(matrix, [r], T / (lowest + peak), T))
+      oscillators.push({ row: r, cycles: lowest + peak });
   }
   const found: Array<Omit<SynchronisedGroup, 'correlation' | 'surrogateMean' | 'surrogateP'> & { rows: number[] }> = [];
   const tests = (highest - lowest + 1) * SHORT_WINDOW_PERIODS.length;
@@ -218,7 +238,16 @@ export function lockedOscillators(matrix: LoadMatrix, options: SynchronisationOp
       const rows = band.filter((_, i) => Math.cos(phases[i]! - psi) >= Math.SQRT1_2).map((o) => o.row);
       if (rows.length < options.minGroup) continue;
       const memberPhases = phases.filter((phase) => Math.cos(phase - psi) >= Math.SQRT1_2);
-      found.push({ rows, agents: rows.map((x) => matrix.agents[x]!).sort(), cycles, periodTicks: T / cycles, order: kuramotoOrder(memberPhases).r, oscillators: band.length, rayleighP: p, windowTicks: window });
+      found.push({
+        rows,
+        agents: rows.map((x) => matrix.agents[x]!).sort(),
+        cycles,
+        periodTicks: T / cycles,
+        order: kuramotoOrder(memberPhases).r,
+        oscillators: band.length,
+        rayleighP: p,
+        windowTicks: window,
+      });
     }
   }
   const groups: SynchronisedGroup[] = [];
@@ -233,7 +262,13 @@ export function lockedOscillators(matrix: LoadMatrix, options: SynchronisationOp
       random,
     );
     const { rows: _rows, ...rest } = group;
-    groups.push({ ...rest, agents: rows.map((x) => matrix.agents[x]!).sort(), correlation: test.observed, surrogateMean: test.nullMean, surrogateP: test.p });
+    groups.push({
+      ...rest,
+      agents: rows.map((x) => matrix.agents[x]!).sort(),
+      correlation: test.observed,
+      surrogateMean: test.nullMean,
+      surrogateP: test.p,
+    });
     for (const x of rows) used.add(x);
   }
   return groups;
@@ -259,7 +294,9 @@ function demodulateAll(matrix: LoadMatrix, options: SynchronisationOptions): { t
   const strict = new Set<number>();
   for (let cycles = Math.ceil(options.minCycles); cycles <= T / options.minPeriodTicks; cycles++) {
     const period = T / cycles;
-    const windows = [...new Set(PHASE_WINDOW_PERIODS.map((k) => Math.min(T, Math.max(MIN_PHASE_WINDOW, Math.round(k * period)))))];
+    const windows = [
+      ...new Set(PHASE_WINDOW_PERIODS.map((k) => Math.min(T, Math.max(MIN_PHASE_WINDOW, Math.round(k * period))))),
+    ];
     const longest = Math.max(...windows);
     const w = (2 * Math.PI * cycles) / T;
     const cos = new Float64Array(longest);
@@ -268,7 +305,14 @@ function demodulateAll(matrix: LoadMatrix, options: SynchronisationOptions): { t
       cos[k] = Math.cos(w * (T - 1 - k));
       sin[k] = Math.sin(w * (T - 1 - k));
     }
-    const found = windows.map((window) => ({ window, candidates: [] as number[], phases: [] as number[], re: 0, im: 0, energy: 0 }));
+    const found = windows.map((window) => ({
+      window,
+      candidates: [] as number[],
+      phases: [] as number[],
+      re: 0,
+      im: 0,
+      energy: 0,
+    }));
     const z = matrix.z;
     for (let r = 0; r < rows; r++) {
       const noise = matrix.noise[r]!;
@@ -384,13 +428,19 @@ export function reverses(matrix: LoadMatrix, members: readonly number[], periodT
  * at least PEAK_RATIO times its median over the frequencies searched. Shared broadband movement (a pool's latency
  * wandering together, white or red) is coherent at every frequency and has no such peak; a rhythm has.
  */
-export function narrowband(matrix: LoadMatrix, members: readonly number[], cycles: number, options: Pick<SynchronisationOptions, 'minPeriodTicks' | 'minCycles'>): boolean {
+export function narrowband(
+  matrix: LoadMatrix,
+  members: readonly number[],
+  cycles: number,
+  options: Pick<SynchronisationOptions, 'minPeriodTicks' | 'minCycles'>,
+): boolean {
   const T = matrix.length;
   const field = new Float64Array(T);
   for (const r of members) for (let t = 0; t < T; t++) field[t]! += matrix.z[r * T + t]!;
   detrend(field, field);
   const powers: number[] = [];
-  for (let k = Math.ceil(options.minCycles); k <= T / options.minPeriodTicks; k++) powers.push(demodulate(field, k, T, T).amplitude ** 2);
+  for (let k = Math.ceil(options.minCycles); k <= T / options.minPeriodTicks; k++)
+    powers.push(demodulate(field, k, T, T).amplitude ** 2);
   powers.sort((a, b) => a - b);
   const median = powers[Math.floor(powers.length / 2)] ?? 0;
   return demodulate(field, cycles, T, T).amplitude ** 2 >= PEAK_RATIO * median;
@@ -414,7 +464,13 @@ export function noiseLevel(x: ArrayLike<number>): number {
  * among many noisy agents is not held to a fleet-wide Bonferroni bar. A core row is projected on the field of the
  * others. Rows in ascending order.
  */
-export function membersOf(matrix: LoadMatrix, noise: Float64Array, core: readonly number[], windows: readonly number[], fdr: number): number[] {
+export function membersOf(
+  matrix: LoadMatrix,
+  noise: Float64Array,
+  core: readonly number[],
+  windows: readonly number[],
+  fdr: number,
+): number[] {
   const T = matrix.length;
   const n = core.length;
   const field = new Float64Array(T);

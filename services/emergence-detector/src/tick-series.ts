@@ -17,7 +17,17 @@ export interface AgentSlot {
  * Per-tick sums an agent's reports add to (`reports` counts them, whatever they carry; `coveredSeconds` is the time
  * since the agent's previous report, so requests / coveredSeconds is its request rate however often it reports).
  */
-export const FIELDS = ['reports', 'coveredSeconds', 'requests', 'errors', 'logLatency', 'latencyCount', 'quality', 'qualitySquares', 'qualityCount'] as const;
+export const FIELDS = [
+  'reports',
+  'coveredSeconds',
+  'requests',
+  'errors',
+  'logLatency',
+  'latencyCount',
+  'quality',
+  'qualitySquares',
+  'qualityCount',
+] as const;
 export type Field = (typeof FIELDS)[number];
 
 /**
@@ -67,7 +77,8 @@ export class TickSeries {
     const at = slot.index * this.span + (tick % this.span);
     this.data.reports[at]! += 1;
     // Reports out of order cover only what advances the latest timestamp: the coverage sums to the time elapsed.
-    if (report.timestamp > slot.lastReportMs) this.data.coveredSeconds[at]! += (report.timestamp - slot.lastReportMs) / 1000;
+    if (report.timestamp > slot.lastReportMs)
+      this.data.coveredSeconds[at]! += (report.timestamp - slot.lastReportMs) / 1000;
     if (!(report.timestamp <= slot.lastReportMs)) slot.lastReportMs = report.timestamp;
     const m = report.metrics;
     const requests = m.requests ?? 0;
@@ -190,7 +201,16 @@ export class TickSeries {
     let slot = this.slots.get(report.agentId);
     if (!slot) {
       const index = this.free.pop() ?? this.grow();
-      slot = { id: report.agentId, pool: report.pool, type: report.type, model: report.model, index, firstTick: tick, lastTick: tick, lastReportMs: NaN };
+      slot = {
+        id: report.agentId,
+        pool: report.pool,
+        type: report.type,
+        model: report.model,
+        index,
+        firstTick: tick,
+        lastTick: tick,
+        lastReportMs: NaN,
+      };
       this.slots.set(slot.id, slot);
       this.ordered = undefined;
     } else {

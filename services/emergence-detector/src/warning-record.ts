@@ -43,6 +43,11 @@ export class WarningTrackRecord {
   }
 
   record(): WarningRecord {
-    return { raised: this.raised, followed: this.followed, notFollowed: this.notFollowed, pending: this.pending.length };
+    return {
+      raised: this.raised,
+      followed: this.followed,
+      notFollowed: this.notFollowed,
+      pending: this.pending.length,
+    };
   }
 }

@@ -38,7 +38,12 @@ interface Agent {
  */
 function run(agents: Agent[], maxDelayMs: number, seed: number) {
   const rng = random(seed);
-  const fleet = new FleetState({ windowMs: WINDOW, graceMs: GRACE, tauMs: WINDOW, policy: { latencySloSeconds: 2, timeoutMs: 30_000 } });
+  const fleet = new FleetState({
+    windowMs: WINDOW,
+    graceMs: GRACE,
+    tauMs: WINDOW,
+    policy: { latencySloSeconds: 2, timeoutMs: 30_000 },
+  });
   const truth = new Map<string, Truth>();
   const inFlight: Array<{ arrival: number; report: SampleReport }> = [];
   for (const agent of agents) {
@@ -47,7 +52,18 @@ function run(agents: Agent[], maxDelayMs: number, seed: number) {
       const latency = 0.05 + rng() * rng() * 4;
       const errors = rng() < 0.1 ? 1 : 0;
       const inputTokens = Math.floor(rng() * 1000);
-      inFlight.push({ arrival: t + rng() * maxDelayMs, report: { agentId: agent.id, timestamp, model: 'm', pool: 'p', type: 'general', metrics: { requests: 1, errors, response_time_seconds: latency, input_tokens: inputTokens }, quality: {} } });
+      inFlight.push({
+        arrival: t + rng() * maxDelayMs,
+        report: {
+          agentId: agent.id,
+          timestamp,
+          model: 'm',
+          pool: 'p',
+          type: 'general',
+          metrics: { requests: 1, errors, response_time_seconds: latency, input_tokens: inputTokens },
+          quality: {},
+        },
+      });
       const key = `agent:${agent.id}|${Math.floor(timestamp / WINDOW) * WINDOW}`;
       const entry = truth.get(key) ?? { count: 0, errors: 0, inputTokens: 0, latencies: [] };
       entry.count++;
@@ -83,7 +99,13 @@ function expectWindowsMatch(closed: Map<string, WindowSummary>, truth: Map<strin
   for (const [key, expected] of truth) {
     const window = closed.get(key);
     expect({ key, found: window !== undefined }).toEqual({ key, found: true });
-    expect({ key, count: window!.count, errors: window!.errors, inputTokens: window!.inputTokens, samples: window!.latency.samples }).toEqual({
+    expect({
+      key,
+      count: window!.count,
+      errors: window!.errors,
+      inputTokens: window!.inputTokens,
+      samples: window!.latency.samples,
+    }).toEqual({
       key,
       count: expected.count,
       errors: expected.errors,
@@ -91,7 +113,11 @@ function expectWindowsMatch(closed: Map<string, WindowSummary>, truth: Map<strin
       samples: expected.count,
     });
     const sorted = [...expected.latencies].sort((a, b) => a - b);
-    for (const [q, value] of [[0.5, window!.latency.p50], [0.95, window!.latency.p95], [0.99, window!.latency.p99]] as const) {
+    for (const [q, value] of [
+      [0.5, window!.latency.p50],
+      [0.95, window!.latency.p95],
+      [0.99, window!.latency.p99],
+    ] as const) {
       const exact = quantile(sorted, q);
       expect(Math.abs(value - exact) / exact).toBeLessThanOrEqual(0.0101);
     }
@@ -103,7 +129,10 @@ describe('windows under clock skew and out-of-order reports', () => {
     const rng = random(11);
     // Clocks behind by up to 2.5 s or ahead by up to 2 minutes; delivery delays up to 1.5 s (plus the ≤ 1 s
     // until the next tick): every report reaches the server at most the 5-s grace after its own timestamp.
-    const agents = Array.from({ length: 40 }, (_, i) => ({ id: `a-${i}`, offsetMs: i % 2 === 0 ? -rng() * 2500 : rng() * 120_000 }));
+    const agents = Array.from({ length: 40 }, (_, i) => ({
+      id: `a-${i}`,
+      offsetMs: i % 2 === 0 ? -rng() * 2500 : rng() * 120_000,
+    }));
     const { closed, truth, late } = run(agents, 1500, 12);
     expect(late).toBe(0);
     expectWindowsMatch(closed, truth);
@@ -113,7 +142,8 @@ describe('windows under clock skew and out-of-order reports', () => {
       const start = Number(key.slice(key.lastIndexOf('|') + 1));
       fleetCounts.set(start, (fleetCounts.get(start) ?? 0) + t.count);
     }
-    for (const [start, count] of fleetCounts) expect({ start, count: closed.get(`fleet|${start}`)?.count }).toEqual({ start, count });
+    for (const [start, count] of fleetCounts)
+      expect({ start, count: closed.get(`fleet|${start}`)?.count }).toEqual({ start, count });
   });
 
   it('counts an agent whose clock is behind by more than a window plus the grace as late, and leaves the others exact', () => {
@@ -124,7 +154,9 @@ describe('windows under clock skew and out-of-order reports', () => {
     const behindReports = behindTruth.reduce((sum, [, t]) => sum + t.count, 0);
     // Its first window (the run starts at a boundary) is still open when its first reports come: only that one
     // counts; every later report comes after its window closed.
-    const counted = [...closed].filter(([key]) => key.startsWith('agent:behind|')).reduce((sum, [, w]) => sum + w.count, 0);
+    const counted = [...closed]
+      .filter(([key]) => key.startsWith('agent:behind|'))
+      .reduce((sum, [, w]) => sum + w.count, 0);
     expect(late).toBe(behindReports - counted);
     expect(late).toBeGreaterThan(behindReports * 0.7);
     expectWindowsMatch(closed, new Map([...truth].filter(([key]) => !key.startsWith('agent:behind|'))));

@@ -8,20 +8,36 @@ const logger = createLogger({ name: 'test', level: 'silent' });
 const KEYS = 'read:R,ingest:I,admin:A';
 
 /** A stand-in service that answers every call with what it received, so the test sees what the gateway forwarded. */
-async function echoService(): Promise<{ url: string; calls: Array<{ method: string; url: string; authorization?: string; body: string }>; close(): Promise<void> }> {
+async function echoService(): Promise<{
+  url: string;
+  calls: Array<{ method: string; url: string; authorization?: string; body: string }>;
+  close(): Promise<void>;
+}> {
   const calls: Array<{ method: string; url: string; authorization?: string; body: string }> = [];
   const server: Server = createServer((request: IncomingMessage, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      calls.push({ method: request.method!, url: request.url!, ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}), body });
-      response.writeHead(request.url!.startsWith('/missing') ? 404 : 200, { 'content-type': 'application/json', 'retry-after': '7' });
+      calls.push({
+        method: request.method!,
+        url: request.url!,
+        ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+        body,
+      });
+      response.writeHead(request.url!.startsWith('/missing') ? 404 : 200, {
+        'content-type': 'application/json',
+        'retry-after': '7',
+      });
       response.end(JSON.stringify({ echoed: request.url }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('health-monitor serves the web console', () => {
@@ -32,14 +48,25 @@ describe('health-monitor serves the web console', () => {
   const call = (path: string, init: { key?: string; method?: string; body?: unknown } = {}) =>
     fetch(url + path, {
       method: init.method ?? 'GET',
-      headers: { ...(init.key ? { authorization: `Bearer ${init.key}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(init.key ? { authorization: `Bearer ${init.key}` } : {}),
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     });
 
   beforeAll(async () => {
     echo = await echoService();
     const down = `http://127.0.0.1:${await freePort()}`;
-    const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent', API_KEYS: KEYS, ANOMALY_DETECTOR_URL: echo.url, INCIDENTS_URL: echo.url, AUTOSCALER_URL: echo.url, EMERGENCE_DETECTOR_URL: down });
+    const env = parseEnv(healthMonitorEnv, {
+      HEALTH_MONITOR_PORT: '0',
+      LOG_LEVEL: 'silent',
+      API_KEYS: KEYS,
+      ANOMALY_DETECTOR_URL: echo.url,
+      INCIDENTS_URL: echo.url,
+      AUTOSCALER_URL: echo.url,
+      EMERGENCE_DETECTOR_URL: down,
+    });
     const backends = await backendsFor(env, logger);
     running = await runHealthMonitor(env, backends, logger);
     close = () => backends.close();
@@ -66,7 +93,11 @@ describe('health-monitor serves the web console', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('retry-after')).toBe('7');
     expect(await answer.json()).toEqual({ echoed: '/agents/a-1/anomalies?limit=5&status=open' });
-    expect(echo.calls.at(-1)).toMatchObject({ method: 'GET', url: '/agents/a-1/anomalies?limit=5&status=open', authorization: 'Bearer R' });
+    expect(echo.calls.at(-1)).toMatchObject({
+      method: 'GET',
+      url: '/agents/a-1/anomalies?limit=5&status=open',
+      authorization: 'Bearer R',
+    });
     expect((await call('/api/anomaly/missing', { key: 'R' })).status).toBe(404);
   });
 
@@ -83,22 +114,42 @@ describe('health-monitor serves the web console', () => {
     expect(((await unknown.json()) as any).error.message).toContain('params.service: no service "nowhere"');
     const down = await call('/api/emergence/events', { key: 'R' });
     expect(down.status).toBe(503);
-    expect(((await down.json()) as any).error).toMatchObject({ code: 'SWS_UNAVAILABLE', message: expect.stringMatching(/^emergence: http:\/\/127\.0\.0\.1:\d+ did not answer/) });
+    expect(((await down.json()) as any).error).toMatchObject({
+      code: 'SWS_UNAVAILABLE',
+      message: expect.stringMatching(/^emergence: http:\/\/127\.0\.0\.1:\d+ did not answer/),
+    });
   });
 
   it('forwards the two writes the console makes only with an admin key, and no other write', async () => {
-    expect((await call('/api/incidents/incidents/inc-1/ack', { key: 'R', method: 'POST', body: { by: 'me' } })).status).toBe(403);
+    expect(
+      (await call('/api/incidents/incidents/inc-1/ack', { key: 'R', method: 'POST', body: { by: 'me' } })).status,
+    ).toBe(403);
     const ack = await call('/api/incidents/incidents/inc-1/ack', { key: 'A', method: 'POST', body: { by: 'me' } });
     expect(ack.status).toBe(200);
-    expect(echo.calls.at(-1)).toMatchObject({ method: 'POST', url: '/incidents/inc-1/ack', authorization: 'Bearer A', body: '{"by":"me"}' });
-    expect((await call('/api/autoscaler/policies', { key: 'A', method: 'POST', body: { pool: 'p', minReplicas: 2 } })).status).toBe(200);
-    expect((await call('/api/incidents/incidents/inc-1/delete', { key: 'A', method: 'POST', body: {} })).status).toBe(404);
+    expect(echo.calls.at(-1)).toMatchObject({
+      method: 'POST',
+      url: '/incidents/inc-1/ack',
+      authorization: 'Bearer A',
+      body: '{"by":"me"}',
+    });
+    expect(
+      (await call('/api/autoscaler/policies', { key: 'A', method: 'POST', body: { pool: 'p', minReplicas: 2 } }))
+        .status,
+    ).toBe(200);
+    expect((await call('/api/incidents/incidents/inc-1/delete', { key: 'A', method: 'POST', body: {} })).status).toBe(
+      404,
+    );
     expect((await call('/api/anomaly/policies', { key: 'A', method: 'POST', body: {} })).status).toBe(404);
   });
 
   it('lists agents by id prefix a page at a time, with their health reasons', async () => {
     const ids = ['ab-1', 'ab-2', 'ab-3', 'ac-1', 'b-1'];
-    const reports = ids.map((agentId) => ({ agentId, model: 'm', metrics: { requests: 1, response_time_seconds: 0.2 }, tools: { search: { calls: 2, errors: 1, durationSeconds: 0.5 } } }));
+    const reports = ids.map((agentId) => ({
+      agentId,
+      model: 'm',
+      metrics: { requests: 1, response_time_seconds: 0.2 },
+      tools: { search: { calls: 2, errors: 1, durationSeconds: 0.5 } },
+    }));
     expect((await call('/v1/ingest', { key: 'I', method: 'POST', body: { reports } })).status).toBe(200);
     const first = (await (await call('/agents?prefix=ab&limit=2', { key: 'R' })).json()) as any;
     expect(first.items.map((a: any) => a.id)).toEqual(['ab-1', 'ab-2']);
@@ -116,7 +167,14 @@ describe('health-monitor serves the web console', () => {
   });
 
   it("answers one agent's tool usage, and 404 for an agent never seen", async () => {
-    const reports = [{ agentId: 'tools-1', model: 'm', metrics: { requests: 2 }, tools: { fetch: { calls: 3, errors: 1, durationSeconds: 0.9 }, search: { calls: 1 } } }];
+    const reports = [
+      {
+        agentId: 'tools-1',
+        model: 'm',
+        metrics: { requests: 2 },
+        tools: { fetch: { calls: 3, errors: 1, durationSeconds: 0.9 }, search: { calls: 1 } },
+      },
+    ];
     expect((await call('/v1/ingest', { key: 'I', method: 'POST', body: { reports } })).status).toBe(200);
     expect(await (await call('/agents/tools-1/tools', { key: 'R' })).json()).toEqual({
       agentId: 'tools-1',
@@ -126,7 +184,9 @@ describe('health-monitor serves the web console', () => {
       ],
     });
     // An agent that reported no tool has none; one never seen is a 404.
-    expect(((await (await call('/agents/ab-1/tools', { key: 'R' })).json()) as any).tools).toEqual([{ tool: 'search', calls: 2, errors: 1, durationSeconds: 0.5 }]);
+    expect(((await (await call('/agents/ab-1/tools', { key: 'R' })).json()) as any).tools).toEqual([
+      { tool: 'search', calls: 2, errors: 1, durationSeconds: 0.5 },
+    ]);
     const unknown = await call('/agents/nobody/tools', { key: 'R' });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as any).error.code).toBe('SWS_NOT_FOUND');

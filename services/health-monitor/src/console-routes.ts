@@ -44,7 +44,11 @@ export const CONSOLE_PUBLIC_PATHS = ['/', '/console/*'] as const;
 export function mountConsole(app: Express, options: ConsoleOptions): void {
   const index = join(options.assetsDir, 'index.html');
   app.get('/', (_request, response) => {
-    if (!existsSync(index)) throw new HttpError('SWS_NOT_FOUND', `the web console is not built: run \`pnpm build\` (it bundles it into ${options.assetsDir})`);
+    if (!existsSync(index))
+      throw new HttpError(
+        'SWS_NOT_FOUND',
+        `the web console is not built: run \`pnpm build\` (it bundles it into ${options.assetsDir})`,
+      );
     response.setHeader('Cache-Control', 'no-cache');
     response.sendFile(index);
   });
@@ -52,7 +56,11 @@ export function mountConsole(app: Express, options: ConsoleOptions): void {
 
   const forward = async (request: Request, response: Response) => {
     const service = request.params.service as string;
-    if (!(CONSOLE_SERVICES as readonly string[]).includes(service)) throw new HttpError('SWS_NOT_FOUND', `params.service: no service ${JSON.stringify(service)} (one of ${CONSOLE_SERVICES.join(', ')})`);
+    if (!(CONSOLE_SERVICES as readonly string[]).includes(service))
+      throw new HttpError(
+        'SWS_NOT_FOUND',
+        `params.service: no service ${JSON.stringify(service)} (one of ${CONSOLE_SERVICES.join(', ')})`,
+      );
     const base = options.gateway.url(service as ConsoleService).replace(/\/+$/, '');
     // Concatenated, never resolved: whatever the path, the call stays on the service's own origin.
     const target = base + request.originalUrl.slice(`/api/${service}`.length);
@@ -62,10 +70,18 @@ export function mountConsole(app: Express, options: ConsoleOptions): void {
     if (write) headers['content-type'] = 'application/json';
     let upstream: globalThis.Response;
     try {
-      upstream = await fetch(target, { method: request.method, headers, ...(write ? { body: JSON.stringify(request.body ?? {}) } : {}), signal: AbortSignal.timeout(options.timeoutMs) });
+      upstream = await fetch(target, {
+        method: request.method,
+        headers,
+        ...(write ? { body: JSON.stringify(request.body ?? {}) } : {}),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
     } catch (error) {
       options.logger.warn({ service, target: base, err: error }, 'console gateway: the service did not answer');
-      throw new HttpError('SWS_UNAVAILABLE', `${service}: ${base} did not answer (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`);
+      throw new HttpError(
+        'SWS_UNAVAILABLE',
+        `${service}: ${base} did not answer (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`,
+      );
     }
     response.status(upstream.status);
     const type = upstream.headers.get('content-type');
@@ -76,11 +92,13 @@ export function mountConsole(app: Express, options: ConsoleOptions): void {
   };
   app.get('/api/:service/*rest', forward);
   app.post('/api/:service/incidents/:id/:action', requireScope('admin'), (request, response) => {
-    if (request.params.service !== 'incidents' || !['ack', 'resolve'].includes(String(request.params.action))) throw new HttpError('SWS_NOT_FOUND', `no route for POST ${request.path}`);
+    if (request.params.service !== 'incidents' || !['ack', 'resolve'].includes(String(request.params.action)))
+      throw new HttpError('SWS_NOT_FOUND', `no route for POST ${request.path}`);
     return forward(request, response);
   });
   app.post('/api/:service/policies', requireScope('admin'), (request, response) => {
-    if (request.params.service !== 'autoscaler') throw new HttpError('SWS_NOT_FOUND', `no route for POST ${request.path}`);
+    if (request.params.service !== 'autoscaler')
+      throw new HttpError('SWS_NOT_FOUND', `no route for POST ${request.path}`);
     return forward(request, response);
   });
 }

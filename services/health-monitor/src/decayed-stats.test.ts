@@ -12,7 +12,12 @@ const sample = (over: Partial<Parameters<DecayedStatsTable['add']>[2]> = {}) => 
 describe('DecayedStatsTable', () => {
   it('is NaN for signals never reported and 0 errors without requests', () => {
     const table = new DecayedStatsTable(60_000);
-    expect(table.means(table.allocate())).toEqual({ errorRate: 0, latencySeconds: NaN, resourcePercent: NaN, quality: NaN });
+    expect(table.means(table.allocate())).toEqual({
+      errorRate: 0,
+      latencySeconds: NaN,
+      resourcePercent: NaN,
+      quality: NaN,
+    });
   });
 
   it('averages reports at the same instant plainly', () => {

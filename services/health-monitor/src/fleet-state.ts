@@ -86,7 +86,17 @@ export class FleetState {
       return { agent: existing, created: false };
     }
     const agent: LiveAgent = {
-      record: { id, model: meta.model, type: meta.type, pool: meta.pool, labels: meta.labels ?? NO_LABELS, registeredAt: now, lastSeen: now, status: 'healthy', healthScore: 1 },
+      record: {
+        id,
+        model: meta.model,
+        type: meta.type,
+        pool: meta.pool,
+        labels: meta.labels ?? NO_LABELS,
+        registeredAt: now,
+        lastSeen: now,
+        status: 'healthy',
+        healthScore: 1,
+      },
       row: this.signals.allocate(),
       windows: undefined,
       reasons: NO_REASONS,
@@ -101,7 +111,14 @@ export class FleetState {
   restore(records: readonly AgentRecord[]): void {
     for (const record of records) {
       if (!this.agents.has(record.id)) {
-        this.agents.set(record.id, { record, row: this.signals.allocate(), windows: undefined, reasons: NO_REASONS, dirty: false, syncedAt: record.lastSeen });
+        this.agents.set(record.id, {
+          record,
+          row: this.signals.allocate(),
+          windows: undefined,
+          reasons: NO_REASONS,
+          dirty: false,
+          syncedAt: record.lastSeen,
+        });
       }
     }
   }
@@ -124,7 +141,12 @@ export class FleetState {
   apply(report: SampleReport, now: number): boolean {
     let agent = this.agents.get(report.agentId);
     let registered = false;
-    if (!agent || agent.record.model !== report.model || agent.record.pool !== report.pool || agent.record.type !== report.type) {
+    if (
+      !agent ||
+      agent.record.model !== report.model ||
+      agent.record.pool !== report.pool ||
+      agent.record.type !== report.type
+    ) {
       agent = this.register(report.agentId, report, now).agent;
       registered = true;
     }
@@ -198,7 +220,10 @@ export class FleetState {
       }
       if (windows?.length === 0) agent.windows = undefined;
       const record = agent.record;
-      const health = assessHealth({ ...this.signals.means(agent.row), silenceMs: Math.max(0, now - record.lastSeen) }, policy);
+      const health = assessHealth(
+        { ...this.signals.means(agent.row), silenceMs: Math.max(0, now - record.lastSeen) },
+        policy,
+      );
       agent.reasons = health.reasons.length > 0 ? health.reasons : NO_REASONS;
       const moved = health.status !== record.status || Math.abs(health.score - record.healthScore) >= SCORE_STEP;
       if (moved || (agent.dirty && now - agent.syncedAt >= LAST_SEEN_SYNC_MS)) {
@@ -209,7 +234,8 @@ export class FleetState {
         changed.push(record);
       }
     }
-    for (const [key, accumulator] of [...byModel, ...byPool]) closed.push({ key: key.slice(0, key.lastIndexOf('|')), window: accumulator.summarize(windowMs, true) });
+    for (const [key, accumulator] of [...byModel, ...byPool])
+      closed.push({ key: key.slice(0, key.lastIndexOf('|')), window: accumulator.summarize(windowMs, true) });
     for (const [start, accumulator] of [...this.fleetWindows].sort((a, b) => a[0] - b[0])) {
       if (!due(start)) continue;
       closed.push({ key: 'fleet', window: accumulator.summarize(windowMs, true) });

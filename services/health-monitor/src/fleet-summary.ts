@@ -3,7 +3,12 @@ import type { HealthMonitorPort } from './monitor-port';
 
 /** The answer of `GET /fleet/summary`. */
 export interface FleetSummary {
-  agents: { total: number; byStatus: Record<AgentStatus, number>; byModel: Record<string, number>; byPool: Record<string, number> };
+  agents: {
+    total: number;
+    byStatus: Record<AgentStatus, number>;
+    byModel: Record<string, number>;
+    byPool: Record<string, number>;
+  };
   /** Fleet response time over the last closed window and the open ones. */
   latencySeconds: { p50: number; p95: number; p99: number; samples: number };
   errorRate: number;
@@ -16,7 +21,12 @@ export function fleetSummary(monitor: HealthMonitorPort): FleetSummary {
   const recent = monitor.fleet.recentFleetWindow().summarize(monitor.deps.env.WINDOW_SECONDS * 1000);
   return {
     agents: { total: monitor.fleet.agents.size, byStatus: counts.status, byModel: counts.model, byPool: counts.pool },
-    latencySeconds: { p50: recent.latency.p50, p95: recent.latency.p95, p99: recent.latency.p99, samples: recent.latency.samples },
+    latencySeconds: {
+      p50: recent.latency.p50,
+      p95: recent.latency.p95,
+      p99: recent.latency.p99,
+      samples: recent.latency.samples,
+    },
     errorRate: recent.errorRate,
     ingest: {
       samplesPerSecond: monitor.rate.samplesPerSecond,

@@ -7,15 +7,21 @@ import { startRedisServer } from '@swarmscope/testkit';
 const WINDOW = 60_000;
 const T0 = 1_732_350_000_000 - (1_732_350_000_000 % WINDOW);
 
-
-
 const report = (agentId: string, over: Record<string, unknown> = {}) => ({
   agentId,
   timestamp: T0 + 1000,
   model: 'gpt-4o',
   pool: 'support',
   type: 'general',
-  metrics: { response_time_seconds: 0.42, cpu_percent: 37.5, memory_bytes: 536870912, input_tokens: 512, output_tokens: 128, requests: 1, errors: 0 },
+  metrics: {
+    response_time_seconds: 0.42,
+    cpu_percent: 37.5,
+    memory_bytes: 536870912,
+    input_tokens: 512,
+    output_tokens: 128,
+    requests: 1,
+    errors: 0,
+  },
   quality: { accuracy: 0.93, coherence: 0.88 },
   ...over,
 });
@@ -43,10 +49,18 @@ describe.each([
   });
 
   it('registers agents (201 new, 200 again), serves them, and lists with filters and pages', async () => {
-    expect((await h.post('/agents/a-1/register', { model: 'gpt-4o', pool: 'support', labels: { team: 'x' } })).status).toBe(201);
+    expect(
+      (await h.post('/agents/a-1/register', { model: 'gpt-4o', pool: 'support', labels: { team: 'x' } })).status,
+    ).toBe(201);
     const again = await h.post('/agents/a-1/register', { model: 'gpt-4o', pool: 'research' });
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ id: 'a-1', model: 'gpt-4o', pool: 'research', type: 'general', status: 'healthy' });
+    expect(again.body).toMatchObject({
+      id: 'a-1',
+      model: 'gpt-4o',
+      pool: 'research',
+      type: 'general',
+      status: 'healthy',
+    });
     for (let i = 2; i <= 5; i++) await h.post(`/agents/a-${i}/register`, { model: i % 2 ? 'llama' : 'gpt-4o' });
     const agent = await h.get('/agents/a-1');
     expect(agent.body).toMatchObject({ id: 'a-1', labels: { team: 'x' }, healthReasons: [] });
@@ -64,11 +78,20 @@ describe.each([
 
   it('ingests a batch with partial success, puts accepted reports on the bus, and updates the summary', async () => {
     const received: SampleReport[] = [];
-    const subscription = h.backends.bus.subscribe(topics.samples, { group: 'test', consumer: 'c1', startFrom: 'earliest' }, async (messages) => {
-      for (const message of messages) received.push(message.payload);
-    });
+    const subscription = h.backends.bus.subscribe(
+      topics.samples,
+      { group: 'test', consumer: 'c1', startFrom: 'earliest' },
+      async (messages) => {
+        for (const message of messages) received.push(message.payload);
+      },
+    );
     const answer = await h.post('/v1/ingest', {
-      reports: [report('a-1'), report('a-2', { metrics: { cpu_percent: -1 } }), report('a-3', { timestamp: undefined }), report('a-4', { agentId: 'x'.repeat(200) })],
+      reports: [
+        report('a-1'),
+        report('a-2', { metrics: { cpu_percent: -1 } }),
+        report('a-3', { timestamp: undefined }),
+        report('a-4', { agentId: 'x'.repeat(200) }),
+      ],
     });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
@@ -92,7 +115,12 @@ describe.each([
   });
 
   it('closes windows on the tick and serves them as trends for the agent, its model, pool and the fleet', async () => {
-    await h.post('/v1/ingest', { reports: [report('a-1'), report('a-1', { timestamp: T0 + 2000, metrics: { response_time_seconds: 0.8, requests: 1, errors: 1 } })] });
+    await h.post('/v1/ingest', {
+      reports: [
+        report('a-1'),
+        report('a-1', { timestamp: T0 + 2000, metrics: { response_time_seconds: 0.8, requests: 1, errors: 1 } }),
+      ],
+    });
     await h.post('/v1/ingest', { reports: [report('a-1', { timestamp: T0 + WINDOW + 10 })] });
     h.clock.now = T0 + 2 * WINDOW + 6000;
     await h.running.monitor.tick();
@@ -119,10 +147,22 @@ describe.each([
 
   it('keeps the interaction graph from reported edges (partial success), serves it over a window, and puts edges on the bus', async () => {
     const received: string[] = [];
-    const subscription = h.backends.bus.subscribe(topics.interactions, { group: 'graph-test', consumer: 'c1', startFrom: 'earliest' }, async (messages) => {
-      for (const message of messages) received.push(`${message.payload.from}>${message.payload.to}`);
+    const subscription = h.backends.bus.subscribe(
+      topics.interactions,
+      { group: 'graph-test', consumer: 'c1', startFrom: 'earliest' },
+      async (messages) => {
+        for (const message of messages) received.push(`${message.payload.from}>${message.payload.to}`);
+      },
+    );
+    const edge = (from: string, to: string, over: Record<string, unknown> = {}) => ({
+      from,
+      to,
+      kind: 'delegation',
+      outcome: 'success',
+      latencySeconds: 0.5,
+      timestamp: T0 + 1000,
+      ...over,
     });
-    const edge = (from: string, to: string, over: Record<string, unknown> = {}) => ({ from, to, kind: 'delegation', outcome: 'success', latencySeconds: 0.5, timestamp: T0 + 1000, ...over });
     const answer = await h.post('/v1/interactions', {
       interactions: [
         edge('planner', 'worker-1', { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' }),
@@ -145,10 +185,23 @@ describe.each([
 
     const open = await h.get('/graph');
     expect(open.body.edges).toEqual([
-      { from: 'planner', to: 'worker-1', kind: 'delegation', count: 2, errors: 1, errorRate: 0.5, meanLatencySeconds: 1 },
+      {
+        from: 'planner',
+        to: 'worker-1',
+        kind: 'delegation',
+        count: 2,
+        errors: 1,
+        errorRate: 0.5,
+        meanLatencySeconds: 1,
+      },
       { from: 'planner', to: 'worker-2', kind: 'message', count: 1, errors: 0, errorRate: 0, meanLatencySeconds: 0.5 },
     ]);
-    expect(open.body.nodes.find((n: { id: string }) => n.id === 'planner')).toEqual({ id: 'planner', outDegree: 2, inDegree: 0, interactions: 3 });
+    expect(open.body.nodes.find((n: { id: string }) => n.id === 'planner')).toEqual({
+      id: 'planner',
+      outDegree: 2,
+      inDegree: 0,
+      interactions: 3,
+    });
     // Closed and stored: the same graph from the store, and filtered by kind.
     h.clock.now = T0 + WINDOW + 6000;
     await h.running.monitor.tick();
@@ -161,7 +214,10 @@ describe.each([
 
   it('accepts the seed path POST /agents/:id/metrics for a registered agent, 404 for an unknown one', async () => {
     await h.post('/agents/a-1/register', { model: 'gpt-4o' });
-    const ok = await h.post('/agents/a-1/metrics', { metrics: { response_time_seconds: 1.5, requests: 1 }, quality: { accuracy: 0.7 } });
+    const ok = await h.post('/agents/a-1/metrics', {
+      metrics: { response_time_seconds: 1.5, requests: 1 },
+      quality: { accuracy: 0.7 },
+    });
     expect({ status: ok.status, body: ok.body }).toEqual({ status: 200, body: { accepted: 1, samples: 3 } });
     const unknown = await h.post('/agents/nobody/metrics', { metrics: { requests: 1 } });
     expect(unknown.status).toBe(404);
@@ -171,33 +227,60 @@ describe.each([
     expect(bad.body.error.message).toBe('metrics.errors: must be a number');
   });
 
-  it('counts tool calls, errors and time by tool and pool from the reports\' tools, which travel the bus with them', async () => {
+  it("counts tool calls, errors and time by tool and pool from the reports' tools, which travel the bus with them", async () => {
     const received: SampleReport[] = [];
-    const subscription = h.backends.bus.subscribe(topics.samples, { group: 'test', consumer: 'c1', startFrom: 'earliest' }, async (messages) => {
-      for (const message of messages) received.push(message.payload);
-    });
+    const subscription = h.backends.bus.subscribe(
+      topics.samples,
+      { group: 'test', consumer: 'c1', startFrom: 'earliest' },
+      async (messages) => {
+        for (const message of messages) received.push(message.payload);
+      },
+    );
     const answer = await h.post('/v1/ingest', {
       reports: [
-        report('t-1', { tools: { web_search: { calls: 2, errors: 1, durationSeconds: 0.5 }, sql_query: { calls: 1, durationSeconds: 0.25 } } }),
+        report('t-1', {
+          tools: {
+            web_search: { calls: 2, errors: 1, durationSeconds: 0.5 },
+            sql_query: { calls: 1, durationSeconds: 0.25 },
+          },
+        }),
         report('t-2', { tools: { web_search: { calls: 3, durationSeconds: 1.5 } } }),
         report('t-3', { pool: 'billing', tools: { web_search: { calls: 1, errors: 1 } } }),
         report('t-4', { tools: { web_search: { calls: 1, errors: 2 } } }),
       ],
     });
-    expect(answer.body).toMatchObject({ accepted: 3, rejected: 1, errors: [{ index: 3, path: 'reports.3.tools.web_search.errors', message: 'must not exceed calls (1)' }] });
+    expect(answer.body).toMatchObject({
+      accepted: 3,
+      rejected: 1,
+      errors: [{ index: 3, path: 'reports.3.tools.web_search.errors', message: 'must not exceed calls (1)' }],
+    });
     // Tool usage is a breakdown of tool_calls, not samples: 9 per report as without it.
     expect(answer.body.samples).toBe(27);
     const text = (await h.get('/metrics')).body as string;
     const at = (name: string, tool: string, pool: string) => counterValue(text, name, { tool, pool });
-    expect([at('swarmscope_agent_tool_calls_total', 'web_search', 'support'), at('swarmscope_agent_tool_errors_total', 'web_search', 'support'), at('swarmscope_agent_tool_duration_seconds_total', 'web_search', 'support')]).toEqual([5, 1, 2]);
-    expect([at('swarmscope_agent_tool_calls_total', 'sql_query', 'support'), at('swarmscope_agent_tool_errors_total', 'sql_query', 'support')]).toEqual([1, 0]);
+    expect([
+      at('swarmscope_agent_tool_calls_total', 'web_search', 'support'),
+      at('swarmscope_agent_tool_errors_total', 'web_search', 'support'),
+      at('swarmscope_agent_tool_duration_seconds_total', 'web_search', 'support'),
+    ]).toEqual([5, 1, 2]);
+    expect([
+      at('swarmscope_agent_tool_calls_total', 'sql_query', 'support'),
+      at('swarmscope_agent_tool_errors_total', 'sql_query', 'support'),
+    ]).toEqual([1, 0]);
     // The errors series exists at 0 for a tool that has calls, so its error ratio is 0, not missing.
-    expect(text).toMatch(/swarmscope_agent_tool_errors_total\{tool="sql_query",pool="support",service="health-monitor"\} 0/);
-    expect([at('swarmscope_agent_tool_calls_total', 'web_search', 'billing'), at('swarmscope_agent_tool_errors_total', 'web_search', 'billing')]).toEqual([1, 1]);
+    expect(text).toMatch(
+      /swarmscope_agent_tool_errors_total\{tool="sql_query",pool="support",service="health-monitor"\} 0/,
+    );
+    expect([
+      at('swarmscope_agent_tool_calls_total', 'web_search', 'billing'),
+      at('swarmscope_agent_tool_errors_total', 'web_search', 'billing'),
+    ]).toEqual([1, 1]);
     expect(text).toMatch(/swarmscope_agent_tool_names\{service="health-monitor"\} 2/);
     await waitFor(() => received.length === 3);
     await subscription.close();
-    expect(received.find((r) => r.agentId === 't-2')!.tools).toEqual({ web_search: { calls: 3, durationSeconds: 1.5 } });
+    expect(received.find((r) => r.agentId === 't-2')!.tools).toEqual({
+      web_search: { calls: 3, durationSeconds: 1.5 },
+    });
   });
 });
 
@@ -215,8 +298,20 @@ describe('health-monitor bad input', () => {
     ['malformed JSON', '{"reports": [', 400, 'SWS_MALFORMED_JSON', /^body: not valid JSON/],
     ['a body that is not a batch', '[1,2]', 400, 'SWS_INVALID_FIELD', /^body: must be an object/],
     ['reports of the wrong type', '{"reports": 3}', 400, 'SWS_INVALID_FIELD', /^reports: must be an array/],
-    ['too many reports', JSON.stringify({ reports: Array.from({ length: 6 }, () => ({ agentId: 'a' })) }), 413, 'SWS_BATCH_TOO_LARGE', /limit is 5/],
-    ['a body over the limit', JSON.stringify({ reports: [{ agentId: 'a', labels: { big: 'x'.repeat(5000) } }] }), 413, 'SWS_BODY_TOO_LARGE', /limit of 4096 bytes/],
+    [
+      'too many reports',
+      JSON.stringify({ reports: Array.from({ length: 6 }, () => ({ agentId: 'a' })) }),
+      413,
+      'SWS_BATCH_TOO_LARGE',
+      /limit is 5/,
+    ],
+    [
+      'a body over the limit',
+      JSON.stringify({ reports: [{ agentId: 'a', labels: { big: 'x'.repeat(5000) } }] }),
+      413,
+      'SWS_BODY_TOO_LARGE',
+      /limit of 4096 bytes/,
+    ],
   ])('refuses %s with a clear 4xx', async (_name, body, status, code, message) => {
     const answer = await h.post('/v1/ingest', body);
     expect(answer.status).toBe(status);
@@ -225,23 +320,37 @@ describe('health-monitor bad input', () => {
   });
 
   it('counts every refused ingest body by code, malformed JSON included, and keeps serving', async () => {
-    const refused = async (code: string) => counterValue((await h.get('/metrics')).body as string, 'swarmscope_ingest_rejected_batches_total', { code });
-    const before = { malformed: await refused('SWS_MALFORMED_JSON'), large: await refused('SWS_BODY_TOO_LARGE'), invalid: await refused('SWS_INVALID_FIELD') };
+    const refused = async (code: string) =>
+      counterValue((await h.get('/metrics')).body as string, 'swarmscope_ingest_rejected_batches_total', { code });
+    const before = {
+      malformed: await refused('SWS_MALFORMED_JSON'),
+      large: await refused('SWS_BODY_TOO_LARGE'),
+      invalid: await refused('SWS_INVALID_FIELD'),
+    };
 
     const malformed = await h.post('/v1/ingest', '{"reports": [{"agentId": "a-1",');
     expect(malformed.status).toBe(400);
-    expect(malformed.body.error).toMatchObject({ code: 'SWS_MALFORMED_JSON', message: expect.stringMatching(/^body: not valid JSON \(.+\)$/) });
+    expect(malformed.body.error).toMatchObject({
+      code: 'SWS_MALFORMED_JSON',
+      message: expect.stringMatching(/^body: not valid JSON \(.+\)$/),
+    });
     const seedPath = await h.post('/agents/kept-1/metrics', 'metrics=1');
     expect(seedPath.status).toBe(400);
     expect(seedPath.body.error.code).toBe('SWS_MALFORMED_JSON');
-    expect((await h.post('/v1/ingest', JSON.stringify({ reports: [{ agentId: 'a', labels: { big: 'x'.repeat(5000) } }] }))).status).toBe(413);
+    expect(
+      (await h.post('/v1/ingest', JSON.stringify({ reports: [{ agentId: 'a', labels: { big: 'x'.repeat(5000) } }] })))
+        .status,
+    ).toBe(413);
     expect((await h.post('/v1/ingest', { reports: 'none' })).status).toBe(400);
 
     expect(await refused('SWS_MALFORMED_JSON')).toBe(before.malformed + 2);
     expect(await refused('SWS_BODY_TOO_LARGE')).toBe(before.large + 1);
     expect(await refused('SWS_INVALID_FIELD')).toBe(before.invalid + 1);
     // Still serving: the next good batch is accepted and counted as reports, not as a refusal.
-    expect((await h.post('/v1/ingest', { reports: [report('after-bad')] })).body).toMatchObject({ accepted: 1, rejected: 0 });
+    expect((await h.post('/v1/ingest', { reports: [report('after-bad')] })).body).toMatchObject({
+      accepted: 1,
+      rejected: 0,
+    });
     expect(await refused('SWS_MALFORMED_JSON')).toBe(before.malformed + 2);
     expect((await h.get('/agents/after-bad')).status).toBe(200);
   });
@@ -254,7 +363,11 @@ describe('health-monitor bad input', () => {
         report('r-2', { ...series, metrics: { response_time_seconds: 0.2 } }),
         report('r-3', { ...series, metrics: { cpu_percent: 10 } }), // a heartbeat: no request
         // Another series in the same batch: the batch's totals are kept apart by model and pool.
-        report('r-4', { model: 'claude-sonnet', pool: 'refunds', metrics: { requests: 2, input_tokens: 70, output_tokens: 5, cost_usd: 0.25 } }),
+        report('r-4', {
+          model: 'claude-sonnet',
+          pool: 'refunds',
+          metrics: { requests: 2, input_tokens: 70, output_tokens: 5, cost_usd: 0.25 },
+        }),
         report('r-5', { ...series, metrics: { requests: 1, input_tokens: 30, response_time_seconds: 0.5 } }),
       ],
     });
@@ -276,7 +389,8 @@ describe('health-monitor bad input', () => {
   });
 
   it('serves /metrics as OpenMetrics to a scraper that asks for it (Prometheus does), as text 0.0.4 otherwise', async () => {
-    const prometheusAccept = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+    const prometheusAccept =
+      'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
     const open = await fetch(`${h.url}/metrics`, { headers: { accept: prometheusAccept } });
     expect(open.headers.get('content-type')).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
     expect(open.headers.get('vary')).toMatch(/Accept/i);
@@ -308,7 +422,9 @@ describe('health-monitor bad input', () => {
   });
 
   it('accepts gzip bodies', async () => {
-    const answer = await h.post('/v1/ingest', gzipSync(JSON.stringify({ reports: [report('zipped')] })), { 'content-encoding': 'gzip' });
+    const answer = await h.post('/v1/ingest', gzipSync(JSON.stringify({ reports: [report('zipped')] })), {
+      'content-encoding': 'gzip',
+    });
     expect(answer.body).toMatchObject({ accepted: 1, rejected: 0 });
   });
 
@@ -321,10 +437,18 @@ describe('health-monitor bad input', () => {
   it('counts refusals by reason in /metrics, without per-agent series', async () => {
     await h.post('/v1/ingest', { reports: [report('m-1'), report('m-2', { timestamp: 0 })] });
     const metrics = (await h.get('/metrics')).body as string;
-    expect(metrics).toMatch(/swarmscope_ingest_rejected_reports_total\{reason="timestamp_out_of_range",service="health-monitor"\} 1/);
-    expect(metrics).toMatch(/swarmscope_agents\{status="healthy",model="gpt-4o",pool="support",service="health-monitor"\} \d+/);
-    expect(metrics).toMatch(/swarmscope_gen_ai_tokens_total\{model="gpt-4o",pool="support",direction="input",service="health-monitor"\} \d+/);
-    expect(metrics).toMatch(/http_server_request_duration_seconds_count\{[^}]*method="POST",route="\/v1\/ingest",status_code="200"/);
+    expect(metrics).toMatch(
+      /swarmscope_ingest_rejected_reports_total\{reason="timestamp_out_of_range",service="health-monitor"\} 1/,
+    );
+    expect(metrics).toMatch(
+      /swarmscope_agents\{status="healthy",model="gpt-4o",pool="support",service="health-monitor"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /swarmscope_gen_ai_tokens_total\{model="gpt-4o",pool="support",direction="input",service="health-monitor"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /http_server_request_duration_seconds_count\{[^}]*method="POST",route="\/v1\/ingest",status_code="200"/,
+    );
     expect(metrics).not.toMatch(/m-1/);
   });
 });
@@ -347,7 +471,9 @@ describe('health-monitor API keys', () => {
     expect(wrong.status).toBe(403);
     expect(wrong.body.error.code).toBe('SWS_FORBIDDEN');
     expect((await h.post('/v1/ingest', body, { authorization: 'Bearer key-two' })).status).toBe(200);
-    expect((await h.post('/agents/b/register', { model: 'm' }, { authorization: 'Basic a2V5LW9uZQ==' })).status).toBe(401);
+    expect((await h.post('/agents/b/register', { model: 'm' }, { authorization: 'Basic a2V5LW9uZQ==' })).status).toBe(
+      401,
+    );
     expect((await h.get('/agents')).status).toBe(200);
   });
 });
@@ -365,8 +491,17 @@ describe('health-monitor scoped API keys', () => {
     const ingest = { authorization: 'Bearer agents-key' };
     expect((await h.post('/v1/ingest', { reports: [report('s-1')] }, ingest)).status).toBe(200);
     expect((await h.post('/agents/s-2/register', { model: 'm' }, ingest)).status).toBe(201);
-    expect((await h.post('/agents/s-2/metrics', { timestamp: T0 + 1000, metrics: { requests: 1 } }, ingest)).status).toBe(200);
-    const edge = { from: 's-1', to: 's-2', kind: 'delegation', outcome: 'success', latencySeconds: 0.1, timestamp: T0 + 1000 };
+    expect(
+      (await h.post('/agents/s-2/metrics', { timestamp: T0 + 1000, metrics: { requests: 1 } }, ingest)).status,
+    ).toBe(200);
+    const edge = {
+      from: 's-1',
+      to: 's-2',
+      kind: 'delegation',
+      outcome: 'success',
+      latencySeconds: 0.1,
+      timestamp: T0 + 1000,
+    };
     expect((await h.post('/v1/interactions', { interactions: [edge] }, ingest)).status).toBe(200);
     const readKey = await h.post('/v1/ingest', { reports: [report('s-3')] }, { authorization: 'Bearer dash-key' });
     expect(readKey.status).toBe(403);
@@ -387,17 +522,41 @@ describe('health-monitor custom series per agent', () => {
   });
 
   it('refuses a report that brings a custom name past the limit, naming it; standard names and known ones pass', async () => {
-    const custom = (agentId: string, metrics: Record<string, number>, quality: Record<string, number> = {}) => ({ ...report(agentId), metrics, quality });
-    const first = await h.post('/v1/ingest', { reports: [custom('c-1', { requests: 1, queue_depth: 3 }, { politeness: 0.9 })] });
+    const custom = (agentId: string, metrics: Record<string, number>, quality: Record<string, number> = {}) => ({
+      ...report(agentId),
+      metrics,
+      quality,
+    });
+    const first = await h.post('/v1/ingest', {
+      reports: [custom('c-1', { requests: 1, queue_depth: 3 }, { politeness: 0.9 })],
+    });
     expect(first.body).toMatchObject({ accepted: 1, rejected: 0 });
-    const second = await h.post('/v1/ingest', { reports: [custom('c-1', { queue_depth: 4, cache_hits: 2 }), custom('c-1', { queue_depth: 5, requests: 2 }), custom('c-2', { cache_hits: 1 })] });
+    const second = await h.post('/v1/ingest', {
+      reports: [
+        custom('c-1', { queue_depth: 4, cache_hits: 2 }),
+        custom('c-1', { queue_depth: 5, requests: 2 }),
+        custom('c-2', { cache_hits: 1 }),
+      ],
+    });
     expect(second.body).toMatchObject({ accepted: 2, rejected: 1 });
-    expect(second.body.errors).toEqual([{ index: 0, path: 'reports.0.metrics.cache_hits', message: "a new series past the agent's limit of 2 custom series (MAX_CUSTOM_SERIES_PER_AGENT)" }]);
+    expect(second.body.errors).toEqual([
+      {
+        index: 0,
+        path: 'reports.0.metrics.cache_hits',
+        message: "a new series past the agent's limit of 2 custom series (MAX_CUSTOM_SERIES_PER_AGENT)",
+      },
+    ]);
     await h.post('/agents/c-3/register', { model: 'm' });
-    const single = await h.post('/agents/c-3/metrics', { timestamp: T0 + 1000, metrics: { a_1: 1, a_2: 2 }, quality: { a_3: 0.5 } });
+    const single = await h.post('/agents/c-3/metrics', {
+      timestamp: T0 + 1000,
+      metrics: { a_1: 1, a_2: 2 },
+      quality: { a_3: 0.5 },
+    });
     expect(single.status).toBe(400);
     expect(single.body.error).toMatchObject({ code: 'SWS_INVALID_FIELD', issues: [{ path: 'quality.a_3' }] });
-    expect((await h.get('/metrics')).body).toMatch(/swarmscope_ingest_rejected_reports_total\{reason="series_limit",service="health-monitor"\} 1/);
+    expect((await h.get('/metrics')).body).toMatch(
+      /swarmscope_ingest_rejected_reports_total\{reason="series_limit",service="health-monitor"\} 1/,
+    );
   });
 });
 
@@ -411,12 +570,27 @@ describe('health-monitor tool names past MAX_TOOL_NAMES', () => {
   });
 
   it('keeps the first names as series and adds the later ones up under tool="_OTHER", counting them', async () => {
-    const calls = (agentId: string, ...names: string[]) => report(agentId, { tools: Object.fromEntries(names.map((name) => [name, { calls: 1, errors: 0, durationSeconds: 0.1 }])) });
-    await h.post('/v1/ingest', { reports: [calls('o-1', 'alpha', 'beta'), calls('o-2', 'gamma'), calls('o-3', 'alpha', 'delta', 'epsilon')] });
-    await h.post('/agents/o-1/metrics', { timestamp: T0 + 1000, metrics: { tool_calls: 1 }, tools: { zeta: { calls: 4, errors: 1 } } });
+    const calls = (agentId: string, ...names: string[]) =>
+      report(agentId, {
+        tools: Object.fromEntries(names.map((name) => [name, { calls: 1, errors: 0, durationSeconds: 0.1 }])),
+      });
+    await h.post('/v1/ingest', {
+      reports: [calls('o-1', 'alpha', 'beta'), calls('o-2', 'gamma'), calls('o-3', 'alpha', 'delta', 'epsilon')],
+    });
+    await h.post('/agents/o-1/metrics', {
+      timestamp: T0 + 1000,
+      metrics: { tool_calls: 1 },
+      tools: { zeta: { calls: 4, errors: 1 } },
+    });
     const text = (await h.get('/metrics')).body as string;
-    const tools = [...text.matchAll(/^swarmscope_agent_tool_calls_total\{tool="([^"]+)",pool="support"[^}]*\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]);
-    expect(tools).toEqual([['alpha', 2], ['beta', 1], ['_OTHER', 7]]);
+    const tools = [
+      ...text.matchAll(/^swarmscope_agent_tool_calls_total\{tool="([^"]+)",pool="support"[^}]*\} (\S+)$/gm),
+    ].map((m) => [m[1], Number(m[2])]);
+    expect(tools).toEqual([
+      ['alpha', 2],
+      ['beta', 1],
+      ['_OTHER', 7],
+    ]);
     expect(counterValue(text, 'swarmscope_agent_tool_errors_total', { tool: '_OTHER' })).toBe(1);
     expect(text).toMatch(/^swarmscope_agent_tool_names_overflowed_total\{service="health-monitor"\} 4$/m);
     expect(text).toMatch(/^swarmscope_agent_tool_names\{service="health-monitor"\} 2$/m);
@@ -426,8 +600,14 @@ describe('health-monitor tool names past MAX_TOOL_NAMES', () => {
     await h.post('/agents/s-1/register', { model: 'm' });
     const bad = await h.post('/agents/s-1/metrics', { timestamp: T0 + 1000, tools: { search: { calls: -1 } } });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ code: 'SWS_INVALID_FIELD', issues: [{ path: 'tools.search.calls', message: 'must be a whole number ≥ 0' }] });
-    const many = await h.post('/agents/s-1/metrics', { timestamp: T0 + 1000, tools: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`t${i}`, { calls: 1 }])) });
+    expect(bad.body.error).toMatchObject({
+      code: 'SWS_INVALID_FIELD',
+      issues: [{ path: 'tools.search.calls', message: 'must be a whole number ≥ 0' }],
+    });
+    const many = await h.post('/agents/s-1/metrics', {
+      timestamp: T0 + 1000,
+      tools: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`t${i}`, { calls: 1 }])),
+    });
     expect(many.status).toBe(400);
     expect(many.body.error.issues).toEqual([{ path: 'tools', message: 'at most 32 tools per report, got 33' }]);
   });
@@ -447,7 +627,11 @@ describe('health-monitor when Redis goes away', () => {
       const refused = await h.post('/v1/ingest', { reports: [report('during')] });
       expect(refused.status).toBe(503);
       expect(refused.body.error.code).toBe('SWS_UNAVAILABLE');
-      expect(counterValue((await h.get('/metrics')).body as string, 'swarmscope_ingest_rejected_batches_total', { code: 'SWS_UNAVAILABLE' })).toBe(1);
+      expect(
+        counterValue((await h.get('/metrics')).body as string, 'swarmscope_ingest_rejected_batches_total', {
+          code: 'SWS_UNAVAILABLE',
+        }),
+      ).toBe(1);
       expect((await h.get('/fleet/summary')).body.agents.total).toBe(1); // 'during' was not applied
       expect((await h.get('/healthz')).status).toBe(200); // the process keeps serving
     } finally {

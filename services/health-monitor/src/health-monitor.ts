@@ -50,7 +50,8 @@ export interface HealthMonitorDeps extends ServiceDeps<HealthMonitorEnv> {
 const ADMISSION_SAMPLE_MS = 100;
 
 /** The POST paths whose bodies are agents' data: shed under back-pressure (OTLP answers its own way). */
-const isIngestPath = (path: string): boolean => path === '/v1/ingest' || path === '/v1/interactions' || /^\/agents\/[^/]+\/metrics$/.test(path);
+const isIngestPath = (path: string): boolean =>
+  path === '/v1/ingest' || path === '/v1/interactions' || /^\/agents\/[^/]+\/metrics$/.test(path);
 
 /** How long the console's gateway waits for another service's answer. */
 const CONSOLE_GATEWAY_TIMEOUT_MS = 10_000;
@@ -88,7 +89,10 @@ export class HealthMonitor implements HealthMonitorPort {
       tauMs: env.WINDOW_SECONDS * 1000,
       policy: { latencySloSeconds: env.LATENCY_SLO_SECONDS, timeoutMs: env.AGENT_TIMEOUT_SECONDS * 1000 },
     });
-    this.graph = new InteractionGraph({ windowMs: env.WINDOW_SECONDS * 1000, graceMs: env.WINDOW_GRACE_SECONDS * 1000 });
+    this.graph = new InteractionGraph({
+      windowMs: env.WINDOW_SECONDS * 1000,
+      graceMs: env.WINDOW_GRACE_SECONDS * 1000,
+    });
     this.metrics = createServiceMetrics(SERVICE_NAME);
     this.tools = new ToolUsageTable(env.MAX_TOOL_NAMES);
     this.monitorMetrics = createMonitorMetrics(this.metrics.registry, this.fleet, this.tools);
@@ -108,7 +112,12 @@ export class HealthMonitor implements HealthMonitorPort {
       now: Date.now,
       onShed: (reason) => this.monitorMetrics.shedRequests.inc({ reason }),
     });
-    this.consoleGateway = new ConsoleGateway({ anomaly: env.ANOMALY_DETECTOR_URL, emergence: env.EMERGENCE_DETECTOR_URL, autoscaler: env.AUTOSCALER_URL, incidents: env.INCIDENTS_URL });
+    this.consoleGateway = new ConsoleGateway({
+      anomaly: env.ANOMALY_DETECTOR_URL,
+      emergence: env.EMERGENCE_DETECTOR_URL,
+      autoscaler: env.AUTOSCALER_URL,
+      incidents: env.INCIDENTS_URL,
+    });
     this.app = createServiceApp({
       service: SERVICE_NAME,
       env,
@@ -121,7 +130,12 @@ export class HealthMonitor implements HealthMonitorPort {
       publicPaths: CONSOLE_PUBLIC_PATHS,
       routes: (app) => {
         this.otlp = mountRoutes(app, this);
-        mountConsole(app, { assetsDir: consoleAssetsDir, gateway: this.consoleGateway, timeoutMs: CONSOLE_GATEWAY_TIMEOUT_MS, logger });
+        mountConsole(app, {
+          assetsDir: consoleAssetsDir,
+          gateway: this.consoleGateway,
+          timeoutMs: CONSOLE_GATEWAY_TIMEOUT_MS,
+          logger,
+        });
       },
     });
   }
@@ -171,7 +185,12 @@ export class HealthMonitor implements HealthMonitorPort {
    * Publishes one entry per shard; the time it takes is the bus lag we add. All shards at once by default; one after
    * the other for the tick's thousands of windows, so encoding them is not one long task.
    */
-  private async publish<S extends z.ZodType>(topic: Topic<S>, items: ReadonlyArray<z.infer<S>>, keyOf: (item: z.infer<S>) => string, options: { oneShardAtATime?: boolean } = {}): Promise<void> {
+  private async publish<S extends z.ZodType>(
+    topic: Topic<S>,
+    items: ReadonlyArray<z.infer<S>>,
+    keyOf: (item: z.infer<S>) => string,
+    options: { oneShardAtATime?: boolean } = {},
+  ): Promise<void> {
     const stopTimer = this.monitorMetrics.busPublish.startTimer({ topic: topic.name });
     try {
       await publishByKey(this.deps.bus, topic, items, keyOf, options);
@@ -261,7 +280,10 @@ export class HealthMonitor implements HealthMonitorPort {
           agent.syncedAt = Number.NEGATIVE_INFINITY;
         }
       }
-      this.deps.logger.warn({ err: (error as Error).message, agents: records.length }, 'registry write failed; will retry');
+      this.deps.logger.warn(
+        { err: (error as Error).message, agents: records.length },
+        'registry write failed; will retry',
+      );
     }
   }
 
@@ -279,7 +301,20 @@ export class HealthMonitor implements HealthMonitorPort {
       let byPool = bySeries.get(model);
       if (!byPool) bySeries.set(model, (byPool = new Map()));
       let totals = byPool.get(pool);
-      if (!totals) byPool.set(pool, (totals = { labels: { model, pool }, latencies: [], inputTokens: 0, outputTokens: 0, cost: 0, requests: 0, errors: 0, serves: false }));
+      if (!totals)
+        byPool.set(
+          pool,
+          (totals = {
+            labels: { model, pool },
+            latencies: [],
+            inputTokens: 0,
+            outputTokens: 0,
+            cost: 0,
+            requests: 0,
+            errors: 0,
+            serves: false,
+          }),
+        );
       for (const name in metrics) {
         samples++;
         const value = metrics[name]!;

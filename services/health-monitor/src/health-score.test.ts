@@ -9,7 +9,10 @@ describe('assessHealth', () => {
   });
 
   it('treats never-reported signals (NaN) as no penalty', () => {
-    const result = assessHealth({ errorRate: 0, latencySeconds: NaN, resourcePercent: NaN, quality: NaN, silenceMs: 0 }, policy);
+    const result = assessHealth(
+      { errorRate: 0, latencySeconds: NaN, resourcePercent: NaN, quality: NaN, silenceMs: 0 },
+      policy,
+    );
     expect(result.score).toBe(1);
   });
 
@@ -44,7 +47,10 @@ describe('assessHealth', () => {
   });
 
   it('stays in [0, 1] when every signal is at its worst', () => {
-    const result = assessHealth({ errorRate: 1, latencySeconds: 100, resourcePercent: 400, quality: 0, silenceMs: 29_999 }, policy);
+    const result = assessHealth(
+      { errorRate: 1, latencySeconds: 100, resourcePercent: 400, quality: 0, silenceMs: 29_999 },
+      policy,
+    );
     expect(result.score).toBeGreaterThanOrEqual(0);
     expect(result.score).toBeCloseTo(0.4 * 0.5 * 0.7 * 0.6 * (1 - 0.5 * (14_999 / 15_000)), 6);
     expect(result.status).toBe('unhealthy');

@@ -45,15 +45,31 @@ export function assessHealth(signals: HealthSignals, policy: HealthPolicy): Heal
   const half = policy.timeoutMs / 2;
   // Reasons are formatted only for penalties that apply: this runs for every agent on every tick.
   const penalties: Array<{ weight: number; penalty: number; reason: () => string }> = [
-    { weight: 0.6, penalty: clamp01(signals.errorRate / 0.25), reason: () => `error rate ${(signals.errorRate * 100).toFixed(1)} %` },
+    {
+      weight: 0.6,
+      penalty: clamp01(signals.errorRate / 0.25),
+      reason: () => `error rate ${(signals.errorRate * 100).toFixed(1)} %`,
+    },
     {
       weight: 0.5,
       penalty: clamp01(signals.latencySeconds / policy.latencySloSeconds - 1),
       reason: () => `latency ${signals.latencySeconds.toFixed(3)} s against an SLO of ${policy.latencySloSeconds} s`,
     },
-    { weight: 0.3, penalty: clamp01((signals.resourcePercent - 70) / 30), reason: () => `resources at ${signals.resourcePercent.toFixed(0)} %` },
-    { weight: 0.4, penalty: clamp01((0.8 - signals.quality) / 0.5), reason: () => `quality ${signals.quality.toFixed(2)}` },
-    { weight: 0.5, penalty: clamp01((signals.silenceMs - half) / half), reason: () => `silent for ${(signals.silenceMs / 1000).toFixed(0)} s` },
+    {
+      weight: 0.3,
+      penalty: clamp01((signals.resourcePercent - 70) / 30),
+      reason: () => `resources at ${signals.resourcePercent.toFixed(0)} %`,
+    },
+    {
+      weight: 0.4,
+      penalty: clamp01((0.8 - signals.quality) / 0.5),
+      reason: () => `quality ${signals.quality.toFixed(2)}`,
+    },
+    {
+      weight: 0.5,
+      penalty: clamp01((signals.silenceMs - half) / half),
+      reason: () => `silent for ${(signals.silenceMs / 1000).toFixed(0)} s`,
+    },
   ];
   let score = 1;
   for (const { weight, penalty } of penalties) score *= 1 - weight * penalty;
@@ -62,6 +78,12 @@ export function assessHealth(signals: HealthSignals, policy: HealthPolicy): Heal
     .sort((a, b) => b.weight * b.penalty - a.weight * a.penalty)
     .map((p) => p.reason());
   const status: AgentStatus =
-    signals.silenceMs >= policy.timeoutMs ? 'unresponsive' : score >= HEALTHY_AT ? 'healthy' : score >= DEGRADED_AT ? 'degraded' : 'unhealthy';
+    signals.silenceMs >= policy.timeoutMs
+      ? 'unresponsive'
+      : score >= HEALTHY_AT
+        ? 'healthy'
+        : score >= DEGRADED_AT
+          ? 'degraded'
+          : 'unhealthy';
   return { score, status, reasons };
 }

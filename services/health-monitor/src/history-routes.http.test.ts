@@ -37,7 +37,12 @@ async function start(dataDir: string | undefined, now: number) {
       const response = await fetch(url + path);
       return { status: response.status, body: (await response.json()) as any };
     },
-    post: (path: string, body: unknown) => fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    post: (path: string, body: unknown) =>
+      fetch(url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
     stop: async () => {
       await running.stop();
       await backends.close();
@@ -46,7 +51,12 @@ async function start(dataDir: string | undefined, now: number) {
 }
 
 const report = (agentId: string, timestamp: number, seconds: number) => ({
-  agentId, timestamp, model: 'gpt-4o', pool: 'support', type: 'chat', metrics: { response_time_seconds: seconds, requests: 1, errors: 0 },
+  agentId,
+  timestamp,
+  model: 'gpt-4o',
+  pool: 'support',
+  type: 'chat',
+  metrics: { response_time_seconds: seconds, requests: 1, errors: 0 },
 });
 
 /** What a sketch of every value answers (merging sketches loses nothing: the history's answer must be this one). */
@@ -66,7 +76,9 @@ describe('health-monitor over its history', () => {
     dirs.push(dataDir);
     h = await start(dataDir, T0);
     // Window T0: a-1 answers in 1..5 s, a-2 in 6..10 s; window T0 + 1 min: a-1 in 11..15 s, a-2 in 16..20 s.
-    const reports = values.map((v) => report(v % 10 >= 1 && v % 10 <= 5 ? 'a-1' : 'a-2', (v <= 10 ? T0 : T0 + WINDOW) + v * 100, v));
+    const reports = values.map((v) =>
+      report(v % 10 >= 1 && v % 10 <= 5 ? 'a-1' : 'a-2', (v <= 10 ? T0 : T0 + WINDOW) + v * 100, v),
+    );
     expect((await h.post('/v1/ingest', { reports })).status).toBe(200);
     h.clock.now = T0 + 2 * WINDOW + 6000;
     await h.running.monitor.tick();
@@ -76,12 +88,28 @@ describe('health-monitor over its history', () => {
   });
   afterAll(() => h.stop());
 
-  it('answers a pool\'s and the fleet\'s percentiles over a range from their merged sketches', async () => {
-    for (const path of ['/windows/pool/support/percentiles', '/windows/fleet/all/percentiles', '/windows/model/gpt-4o/percentiles']) {
+  it("answers a pool's and the fleet's percentiles over a range from their merged sketches", async () => {
+    for (const path of [
+      '/windows/pool/support/percentiles',
+      '/windows/fleet/all/percentiles',
+      '/windows/model/gpt-4o/percentiles',
+    ]) {
       const { status, body } = await h.get(`${path}?from=${T0}&to=${T0 + WINDOW}`);
       expect(status).toBe(200);
-      expect(body).toMatchObject({ from: T0, to: T0 + WINDOW, windows: 2, samples: 20, method: 'sketch', unsketched: 0 });
-      for (const [name, q] of [['p50', 0.5], ['p95', 0.95], ['p99', 0.99]] as const) expect(body.percentiles[name]).toBeCloseTo(sketchAnswer(values, q), 9);
+      expect(body).toMatchObject({
+        from: T0,
+        to: T0 + WINDOW,
+        windows: 2,
+        samples: 20,
+        method: 'sketch',
+        unsketched: 0,
+      });
+      for (const [name, q] of [
+        ['p50', 0.5],
+        ['p95', 0.95],
+        ['p99', 0.99],
+      ] as const)
+        expect(body.percentiles[name]).toBeCloseTo(sketchAnswer(values, q), 9);
     }
     // Against the exact answers (nearest rank over 1..20: 10, 19, 19), within the sketches' 1 %.
     const { body } = await h.get(`/windows/pool/support/percentiles?from=${T0}&to=${T0 + WINDOW}&q=0.5,0.95,0.999`);
@@ -94,14 +122,19 @@ describe('health-monitor over its history', () => {
     expect(second.body.percentiles.p50).toBeCloseTo(sketchAnswer(values.slice(10), 0.5), 9);
   });
 
-  it('answers an agent\'s from its windows\' own percentiles, weighted by samples', async () => {
-    const windows = (await h.get(`/agents/a-1/trends?from=${T0}&to=${T0 + WINDOW}`)).body.windows as Array<{ latency: { p50: number; samples: number } }>;
+  it("answers an agent's from its windows' own percentiles, weighted by samples", async () => {
+    const windows = (await h.get(`/agents/a-1/trends?from=${T0}&to=${T0 + WINDOW}`)).body.windows as Array<{
+      latency: { p50: number; samples: number };
+    }>;
     expect(windows.map((w) => w.latency.samples)).toEqual([5, 5]);
     const { status, body } = await h.get(`/windows/agent/a-1/percentiles?from=${T0}&to=${T0 + WINDOW}`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ key: 'agent:a-1', windows: 2, samples: 10, method: 'window-mean' });
     expect(body.percentiles.p50).toBeCloseTo((windows[0]!.latency.p50 + windows[1]!.latency.p50) / 2, 9);
-    expect(body.percentiles.p50).toBeCloseTo((sketchAnswer([1, 2, 3, 4, 5], 0.5) + sketchAnswer([11, 12, 13, 14, 15], 0.5)) / 2, 9);
+    expect(body.percentiles.p50).toBeCloseTo(
+      (sketchAnswer([1, 2, 3, 4, 5], 0.5) + sketchAnswer([11, 12, 13, 14, 15], 0.5)) / 2,
+      9,
+    );
   });
 
   it('serves a range one window an hour', async () => {
@@ -109,9 +142,18 @@ describe('health-monitor over its history', () => {
     expect(status).toBe(200);
     expect(body.step).toBe('hour');
     expect(body.windows).toHaveLength(1);
-    expect(body.windows[0]).toMatchObject({ start: T0 - 20 * WINDOW, durationMs: HOUR, count: 20, latency: { samples: 20, max: 20 } });
+    expect(body.windows[0]).toMatchObject({
+      start: T0 - 20 * WINDOW,
+      durationMs: HOUR,
+      count: 20,
+      latency: { samples: 20, max: 20 },
+    });
     expect(body.windows[0].latency.p99).toBeCloseTo(sketchAnswer(values, 0.99), 9);
-    expect((await h.get(`/windows/pool/support?from=${T0}&to=${T0 + WINDOW}`)).body.windows.map((w: { durationMs: number }) => w.durationMs)).toEqual([WINDOW, WINDOW]);
+    expect(
+      (await h.get(`/windows/pool/support?from=${T0}&to=${T0 + WINDOW}`)).body.windows.map(
+        (w: { durationMs: number }) => w.durationMs,
+      ),
+    ).toEqual([WINDOW, WINDOW]);
   });
 
   it('refuses bad query input naming the field, and keeps serving', async () => {
@@ -131,7 +173,9 @@ describe('health-monitor over its history', () => {
       expect({ path, status, code: body.error.code }).toEqual({ path, status: 400, code: 'SWS_INVALID_FIELD' });
       expect(body.error.message.startsWith(field)).toBe(true);
     }
-    expect((await h.get(`/windows/agent/a-1/percentiles?q=0.9`)).body.error.message).toBe("query.q: an agent's windows keep p50, p95 and p99 only, not p90");
+    expect((await h.get(`/windows/agent/a-1/percentiles?q=0.9`)).body.error.message).toBe(
+      "query.q: an agent's windows keep p50, p95 and p99 only, not p90",
+    );
     expect((await h.get(`/windows/pool/support/percentiles?from=${T0}&to=${T0 + WINDOW}`)).status).toBe(200);
   });
 });

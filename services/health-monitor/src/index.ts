@@ -14,6 +14,11 @@ export type { HealthAssessment, HealthPolicy, HealthSignals } from './health-sco
 // OTLP/HTTP in: the receiver, its span-id index and the official messages (for clients, tests and benchmarks).
 export { mountOtlpRoutes, OtlpReceiver, OTLP_PATHS } from './otlp/otlp-receiver';
 export { SpanIndex } from './otlp/span-index';
-export { ExportMetricsServiceRequest, ExportMetricsServiceResponse, ExportTraceServiceRequest, ExportTraceServiceResponse } from './otlp/otlp-proto';
+export {
+  ExportMetricsServiceRequest,
+  ExportMetricsServiceResponse,
+  ExportTraceServiceRequest,
+  ExportTraceServiceResponse,
+} from './otlp/otlp-proto';
 export type { IndexedSpan } from './otlp/span-index';
 export type { MessageType } from './otlp/otlp-proto';

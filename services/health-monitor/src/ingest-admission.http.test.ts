@@ -8,10 +8,12 @@ import { startHarness, type Harness } from './test-support/http-harness';
 // not keep up makes ingest answer 503 with Retry-After at once (counted, nothing kept); the SDK waits and delivers.
 // In the distributed mode only the in-flight bound sheds (a Redis group can outlive its readers).
 
-
-
-
-const report = (agentId: string) => ({ agentId, model: 'gpt-4o', pool: 'support', metrics: { requests: 1, response_time_seconds: 0.2 } });
+const report = (agentId: string) => ({
+  agentId,
+  model: 'gpt-4o',
+  pool: 'support',
+  metrics: { requests: 1, response_time_seconds: 0.2 },
+});
 
 async function waitFor(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 15_000;
@@ -39,7 +41,9 @@ describe('ingest back-pressure on the bus, embedded', () => {
 
   beforeEach(async () => {
     // One shard of 10 entries; shed once a reader has 5 of them unread.
-    h = await startHarness({ vars: { BUS_SHARDS: '1', BUS_MAX_LEN: '10', INGEST_MAX_BUS_FULLNESS: '0.5', INGEST_RETRY_AFTER_SECONDS: '1' } });
+    h = await startHarness({
+      vars: { BUS_SHARDS: '1', BUS_MAX_LEN: '10', INGEST_MAX_BUS_FULLNESS: '0.5', INGEST_RETRY_AFTER_SECONDS: '1' },
+    });
     reader = heldReader(h.backends, `slow-${Date.now()}`);
   });
   afterEach(async () => {
@@ -63,14 +67,19 @@ describe('ingest back-pressure on the bus, embedded', () => {
     expect(shed!.body.error.code).toBe('SWS_OVERLOADED');
     expect(shed!.body.error.message).toMatch(/INGEST_MAX_BUS_FULLNESS/);
     expect(await h.metric('swarmscope_ingest_shed_requests_total', 'reason="bus_backlog"')).toBeGreaterThanOrEqual(1);
-    expect(await h.metric('swarmscope_ingest_rejected_batches_total', 'code="SWS_OVERLOADED"')).toBeGreaterThanOrEqual(1);
+    expect(await h.metric('swarmscope_ingest_rejected_batches_total', 'code="SWS_OVERLOADED"')).toBeGreaterThanOrEqual(
+      1,
+    );
     // The shed report was not kept: its agent is unknown. The bus trimmed nothing the reader had not seen.
     const shedAgent = `a-${sent - 1}`;
     expect((await fetch(`${h.url}/agents/${shedAgent}`)).status).toBe(404);
     expect(h.backends.bus.trimmedUnread(topics.samples, reader.group)).toBe(0);
 
     reader.release();
-    await waitFor(async () => (await h.post('/v1/ingest', { reports: [report('after')] })).status === 200, 'ingest taken again');
+    await waitFor(
+      async () => (await h.post('/v1/ingest', { reports: [report('after')] })).status === 200,
+      'ingest taken again',
+    );
     await waitFor(() => reader.received.includes('after'), 'the reader to get the new report');
     // Every accepted report reached the reader; the shed one never did.
     expect(reader.received).not.toContain(shedAgent);
@@ -81,9 +90,19 @@ describe('ingest back-pressure on the bus, embedded', () => {
     // Fill the held reader's backlog until ingest sheds, so the SDK's first batch meets a 503 whatever the timing of
     // the admission's fullness samples (12 quick batches could all pass between two samples).
     let filled = 0;
-    await waitFor(async () => (await h.post('/v1/ingest', { reports: [report(`fill-${filled++}`)] })).status === 503, 'the backlog to shed ingest');
+    await waitFor(
+      async () => (await h.post('/v1/ingest', { reports: [report(`fill-${filled++}`)] })).status === 503,
+      'the backlog to shed ingest',
+    );
     const events: FleetError[] = [];
-    const fleet = new Fleet({ endpoint: h.url, batchSize: 1, maxInFlight: 1, flushIntervalMs: 60_000, backoff: { baseMs: 1, maxMs: 5000 }, onError: (e) => events.push(e) });
+    const fleet = new Fleet({
+      endpoint: h.url,
+      batchSize: 1,
+      maxInFlight: 1,
+      flushIntervalMs: 60_000,
+      backoff: { baseMs: 1, maxMs: 5000 },
+      onError: (e) => events.push(e),
+    });
     try {
       for (let i = 0; i < 12; i++) fleet.record(report(`sdk-${i}`));
       await waitFor(() => events.some((e) => e.kind === 'retry' && e.status === 503), 'a 503 the SDK retries');
@@ -93,7 +112,10 @@ describe('ingest back-pressure on the bus, embedded', () => {
       // The wait is the server's Retry-After (1 s), not the 1 ms backoff.
       expect(retry.delayMs).toBe(1000);
       expect(fleet.stats()).toMatchObject({ recorded: 12, sent: 12, dropped: 0, rejected: 0 });
-      await waitFor(() => Array.from({ length: 12 }, (_, i) => `sdk-${i}`).every((id) => reader.received.includes(id)), 'every report on the bus');
+      await waitFor(
+        () => Array.from({ length: 12 }, (_, i) => `sdk-${i}`).every((id) => reader.received.includes(id)),
+        'every report on the bus',
+      );
     } finally {
       await fleet.close({ timeoutMs: 1000 });
     }
@@ -185,10 +207,19 @@ describe.each([
     const url = new URL(`${h.url}/v1/ingest`);
     let answered!: (status: number) => void;
     const first = new Promise<number>((resolve) => (answered = resolve));
-    const slow = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-      response.resume();
-      answered(response.statusCode!);
-    });
+    const slow = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        response.resume();
+        answered(response.statusCode!);
+      },
+    );
     slow.write(body.slice(0, 10));
     await waitFor(() => h.running.monitor.admission.inFlight === 1, 'the slow request to be admitted');
 

@@ -13,7 +13,8 @@ export interface ItemError {
 export type RejectReason = 'invalid_field' | 'timestamp_out_of_range' | 'series_limit';
 
 /** A valid report with its timestamp settled; model/pool/type stay optional until the agent is looked up. */
-export type ValidReport = Omit<SampleReport, 'model' | 'pool' | 'type'> & Partial<Pick<SampleReport, 'model' | 'pool' | 'type'>>;
+export type ValidReport = Omit<SampleReport, 'model' | 'pool' | 'type'> &
+  Partial<Pick<SampleReport, 'model' | 'pool' | 'type'>>;
 
 export interface BatchResult<T> {
   items: T[];
@@ -47,12 +48,15 @@ function validateItems<S extends z.ZodType<{ timestamp?: number | undefined }>>(
     throw invalidFields([{ path: 'body', message: `must be an object {"${field}": [...]}` }]);
   }
   const list = (body as Record<string, unknown>)[field];
-  if (!Array.isArray(list)) throw invalidFields([{ path: field, message: list === undefined ? 'is required' : 'must be an array' }]);
+  if (!Array.isArray(list))
+    throw invalidFields([{ path: field, message: list === undefined ? 'is required' : 'must be an array' }]);
   if (list.length === 0) throw invalidFields([{ path: field, message: 'must hold at least one item' }]);
   if (list.length > limits.maxItems) {
-    throw new HttpError('SWS_BATCH_TOO_LARGE', `${field}: ${list.length} items in one batch, the limit is ${limits.maxItems}`, [
-      { path: field, message: `at most ${limits.maxItems} per batch` },
-    ]);
+    throw new HttpError(
+      'SWS_BATCH_TOO_LARGE',
+      `${field}: ${list.length} items in one batch, the limit is ${limits.maxItems}`,
+      [{ path: field, message: `at most ${limits.maxItems} per batch` }],
+    );
   }
   const items: Array<z.infer<S> & { timestamp: number }> = [];
   const errors: ItemError[] = [];
@@ -93,7 +97,12 @@ function validateItems<S extends z.ZodType<{ timestamp?: number | undefined }>>(
  * `POST /v1/ingest`: reports, with empty metrics and quality where absent; `admit` sees each valid report last. The
  * body's valid reports are the items, completed in place (no copy per report).
  */
-export function validateBatch(body: unknown, now: number, limits: BatchLimits, admit?: Admit<ReportInput>): BatchResult<ValidReport> {
+export function validateBatch(
+  body: unknown,
+  now: number,
+  limits: BatchLimits,
+  admit?: Admit<ReportInput>,
+): BatchResult<ValidReport> {
   const result = validateItems(body, 'reports', reportSchema, now, limits, admit, isPlainValidReport);
   for (const report of result.items) {
     report.metrics ??= {};

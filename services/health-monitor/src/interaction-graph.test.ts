@@ -28,7 +28,9 @@ describe('InteractionGraph', () => {
       { from: 'a', to: 'b', kind: 'delegation', count: 2, errors: 1, latencySumSeconds: 4 },
       { from: 'a', to: 'b', kind: 'message', count: 1, errors: 0, latencySumSeconds: 1 },
     ]);
-    expect(graph.openWindows(T0, T0 + W)).toEqual([{ start: T0 + W, durationMs: W, edges: [expect.objectContaining({ from: 'b', to: 'c' })] }]);
+    expect(graph.openWindows(T0, T0 + W)).toEqual([
+      { start: T0 + W, durationMs: W, edges: [expect.objectContaining({ from: 'b', to: 'c' })] },
+    ]);
   });
 
   it('counts edges for an already closed window as late', () => {
@@ -42,8 +44,22 @@ describe('InteractionGraph', () => {
 
 describe('mergeGraph', () => {
   const windows = [
-    { start: 0, durationMs: W, edges: [{ from: 'hub', to: 'x', kind: 'delegation', count: 2, errors: 0, latencySumSeconds: 2 }, { from: 'hub', to: 'y', kind: 'delegation', count: 1, errors: 1, latencySumSeconds: 3 }] },
-    { start: W, durationMs: W, edges: [{ from: 'hub', to: 'x', kind: 'delegation', count: 2, errors: 1, latencySumSeconds: 6 }, { from: 'y', to: 'hub', kind: 'message', count: 4, errors: 0, latencySumSeconds: 4 }] },
+    {
+      start: 0,
+      durationMs: W,
+      edges: [
+        { from: 'hub', to: 'x', kind: 'delegation', count: 2, errors: 0, latencySumSeconds: 2 },
+        { from: 'hub', to: 'y', kind: 'delegation', count: 1, errors: 1, latencySumSeconds: 3 },
+      ],
+    },
+    {
+      start: W,
+      durationMs: W,
+      edges: [
+        { from: 'hub', to: 'x', kind: 'delegation', count: 2, errors: 1, latencySumSeconds: 6 },
+        { from: 'y', to: 'hub', kind: 'message', count: 4, errors: 0, latencySumSeconds: 4 },
+      ],
+    },
   ];
 
   it('sums edges across windows and derives rates and degrees', () => {

@@ -30,7 +30,15 @@ export class InteractionGraph {
       summary.count++;
       summary.errors += failed;
       summary.latencySumSeconds += edge.latencySeconds;
-    } else edges.set(key, { from: edge.from, to: edge.to, kind: edge.kind, count: 1, errors: failed, latencySumSeconds: edge.latencySeconds });
+    } else
+      edges.set(key, {
+        from: edge.from,
+        to: edge.to,
+        kind: edge.kind,
+        count: 1,
+        errors: failed,
+        latencySumSeconds: edge.latencySeconds,
+      });
   }
 
   /** Windows whose end plus grace has passed, oldest first. */
@@ -51,7 +59,11 @@ export class InteractionGraph {
     return [...this.open]
       .filter(([start]) => start >= fromMs && start <= toMs)
       .sort((a, b) => a[0] - b[0])
-      .map(([start, edges]) => ({ start, durationMs: this.options.windowMs, edges: [...edges.values()].map((e) => ({ ...e })) }));
+      .map(([start, edges]) => ({
+        start,
+        durationMs: this.options.windowMs,
+        edges: [...edges.values()].map((e) => ({ ...e })),
+      }));
   }
 }
 
@@ -108,7 +120,18 @@ export function mergeGraph(windows: readonly GraphWindow[], kind?: string): { no
       .map(([id, n]) => ({ id, outDegree: n.out.size, inDegree: n.in.size, interactions: n.interactions }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     edges: [...edges.values()]
-      .map((e) => ({ from: e.from, to: e.to, kind: e.kind, count: e.count, errors: e.errors, errorRate: e.errors / e.count, meanLatencySeconds: e.latencySumSeconds / e.count }))
-      .sort((a, b) => b.count - a.count || (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0)),
+      .map((e) => ({
+        from: e.from,
+        to: e.to,
+        kind: e.kind,
+        count: e.count,
+        errors: e.errors,
+        errorRate: e.errors / e.count,
+        meanLatencySeconds: e.latencySumSeconds / e.count,
+      }))
+      .sort(
+        (a, b) =>
+          b.count - a.count || (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0),
+      ),
   };
 }

@@ -14,7 +14,11 @@ const HEALTH_BUCKETS = [0.2, 0.5, 0.8, 0.9, 1];
 export function createMonitorMetrics(registry: ServiceRegistry, fleet: FleetState, tools: ToolUsageTable) {
   const registers = [registry];
   // Tool usage is added up in the table on ingest and read at scrape time: ingest pays no label hashing per tool.
-  const toolCounter = (name: string, help: string, pick: (totals: { calls: number; errors: number; durationSeconds: number }) => number) =>
+  const toolCounter = (
+    name: string,
+    help: string,
+    pick: (totals: { calls: number; errors: number; durationSeconds: number }) => number,
+  ) =>
     new Counter({
       name,
       help,
@@ -25,9 +29,21 @@ export function createMonitorMetrics(registry: ServiceRegistry, fleet: FleetStat
         for (const { pool, tool, totals } of tools.entries()) this.inc({ tool, pool }, pick(totals));
       },
     });
-  toolCounter('swarmscope_agent_tool_calls_total', `Tool (function) calls agents reported by name (\`tools\`), by tool and pool; names past MAX_TOOL_NAMES count as tool="${OTHER_TOOL}".`, (t) => t.calls);
-  toolCounter('swarmscope_agent_tool_errors_total', 'Failed tool calls by tool and pool; 0 while a tool has calls and no errors.', (t) => t.errors);
-  toolCounter('swarmscope_agent_tool_duration_seconds_total', 'Time spent in tool calls (their reported durationSeconds), by tool and pool.', (t) => t.durationSeconds);
+  toolCounter(
+    'swarmscope_agent_tool_calls_total',
+    `Tool (function) calls agents reported by name (\`tools\`), by tool and pool; names past MAX_TOOL_NAMES count as tool="${OTHER_TOOL}".`,
+    (t) => t.calls,
+  );
+  toolCounter(
+    'swarmscope_agent_tool_errors_total',
+    'Failed tool calls by tool and pool; 0 while a tool has calls and no errors.',
+    (t) => t.errors,
+  );
+  toolCounter(
+    'swarmscope_agent_tool_duration_seconds_total',
+    'Time spent in tool calls (their reported durationSeconds), by tool and pool.',
+    (t) => t.durationSeconds,
+  );
   new Counter({
     name: 'swarmscope_agent_tool_names_overflowed_total',
     help: `Tool entries whose name came past MAX_TOOL_NAMES distinct names and were counted under tool="${OTHER_TOOL}".`,
@@ -149,8 +165,18 @@ export function createMonitorMetrics(registry: ServiceRegistry, fleet: FleetStat
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     }),
-    busPublishFailures: new Counter({ name: 'swarmscope_bus_publish_failures_total', help: 'Bus publishes that failed.', labelNames: ['topic'] as const, registers }),
-    windowsClosed: new Counter({ name: 'swarmscope_windows_closed_total', help: 'Window summaries closed and stored.', labelNames: ['kind'] as const, registers }),
+    busPublishFailures: new Counter({
+      name: 'swarmscope_bus_publish_failures_total',
+      help: 'Bus publishes that failed.',
+      labelNames: ['topic'] as const,
+      registers,
+    }),
+    windowsClosed: new Counter({
+      name: 'swarmscope_windows_closed_total',
+      help: 'Window summaries closed and stored.',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
     tickDuration: new Histogram({
       name: 'swarmscope_health_tick_duration_seconds',
       help: 'Time of one health tick (close windows, assess every agent, write the registry).',
@@ -174,11 +200,14 @@ function initialiseKnownLabels(metrics: {
   busPublishFailures: Counter<'topic'>;
   windowsClosed: Counter<'kind'>;
 }): void {
-  for (const reason of ['invalid_field', 'timestamp_out_of_range', 'series_limit'] satisfies RejectReason[]) metrics.rejectedReports.inc({ reason }, 0);
+  for (const reason of ['invalid_field', 'timestamp_out_of_range', 'series_limit'] satisfies RejectReason[])
+    metrics.rejectedReports.inc({ reason }, 0);
   for (const code of Object.keys(ERROR_CODES)) metrics.rejectedBatches.inc({ code }, 0);
   for (const reason of SHED_REASONS) metrics.shedRequests.inc({ reason }, 0);
-  for (const kind of INTERACTION_KINDS) for (const outcome of INTERACTION_OUTCOMES) metrics.interactions.inc({ kind, outcome }, 0);
-  for (const topic of [topics.samples, topics.interactions, topics.windows]) metrics.busPublishFailures.inc({ topic: topic.name }, 0);
+  for (const kind of INTERACTION_KINDS)
+    for (const outcome of INTERACTION_OUTCOMES) metrics.interactions.inc({ kind, outcome }, 0);
+  for (const topic of [topics.samples, topics.interactions, topics.windows])
+    metrics.busPublishFailures.inc({ topic: topic.name }, 0);
   for (const kind of ['agent', 'model', 'pool', 'fleet']) metrics.windowsClosed.inc({ kind }, 0);
 }
 export type MonitorMetrics = ReturnType<typeof createMonitorMetrics>;

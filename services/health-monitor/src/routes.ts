@@ -1,4 +1,12 @@
-import { AGENT_STATUSES, HttpError, INTERACTION_KINDS, parseOrThrow, requireScope, toHttpError, type AgentRecord } from '@swarmscope/core';
+import {
+  AGENT_STATUSES,
+  HttpError,
+  INTERACTION_KINDS,
+  parseOrThrow,
+  requireScope,
+  toHttpError,
+  type AgentRecord,
+} from '@swarmscope/core';
 import type { ErrorRequestHandler, Express, Request } from 'express';
 import { linearRegression } from 'simple-statistics';
 import { z } from 'zod';
@@ -15,13 +23,21 @@ const listQuery = z.object({
   status: z.enum(AGENT_STATUSES, { error: `must be one of ${AGENT_STATUSES.join(', ')}` }).optional(),
   model: z.string().min(1).max(128).optional(),
   pool: z.string().min(1).max(128).optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be ≥ 1')
+    .max(1000, 'must be ≤ 1000')
+    .default(100),
   cursor: z.string().max(256).optional(),
   /** Agents whose id starts with this (the console's search). */
   prefix: z.string().min(1).max(128).optional(),
 });
 
-const epochMs = z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0');
+const epochMs = z.coerce
+  .number({ error: 'must be epoch milliseconds' })
+  .int('must be epoch milliseconds')
+  .nonnegative('must be ≥ 0');
 const rangeQuery = z.object({ from: epochMs.optional(), to: epochMs.optional() });
 const graphQuery = rangeQuery.extend({
   kind: z.enum(INTERACTION_KINDS, { error: `must be one of ${INTERACTION_KINDS.join(', ')}` }).optional(),
@@ -30,28 +46,42 @@ const graphQuery = rangeQuery.extend({
 });
 const seriesKind = z.enum(['agent', 'model', 'pool', 'fleet'], { error: 'must be one of agent, model, pool, fleet' });
 /** `step=hour`: one window an hour (a month of a pool in 720), from the history. */
-const trendsQuery = rangeQuery.extend({ step: z.enum(['window', 'hour'], { error: 'must be window or hour' }).default('window') });
+const trendsQuery = rangeQuery.extend({
+  step: z.enum(['window', 'hour'], { error: 'must be window or hour' }).default('window'),
+});
 const quantile = z.coerce.number({ error: 'must be a number' }).gt(0, 'must be > 0').lt(1, 'must be < 1');
 const percentilesQuery = rangeQuery.extend({
   /** Comma-separated quantiles, e.g. `0.5,0.95,0.99` (the default). */
   q: z
-    .preprocess((list) => (typeof list === 'string' ? list.split(',') : list), z.array(quantile).max(10, 'must name at most 10 quantiles'))
+    .preprocess(
+      (list) => (typeof list === 'string' ? list.split(',') : list),
+      z.array(quantile).max(10, 'must name at most 10 quantiles'),
+    )
     .default([0.5, 0.95, 0.99]),
 });
 
 /** health-monitor's HTTP API (the seed's routes, kept, plus the batch path and the fleet summary); returns the OTLP receiver it mounts. */
 export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpReceiver {
   const { env, store } = monitor.deps;
-  const timestampPolicy = { maxAgeMs: env.WINDOW_RETENTION_HOURS * 3_600_000, maxFutureMs: env.MAX_FUTURE_SKEW_SECONDS * 1000 };
+  const timestampPolicy = {
+    maxAgeMs: env.WINDOW_RETENTION_HOURS * 3_600_000,
+    maxFutureMs: env.MAX_FUTURE_SKEW_SECONDS * 1000,
+  };
   const agentId = (request: Request) => parseOrThrow(agentIdSchema, request.params.id, ['params', 'id']);
   const series = new SeriesBudget(env.MAX_CUSTOM_SERIES_PER_AGENT, STANDARD_NAMES);
   /** The agent's custom-series budget: a report bringing a name past it is refused, naming the field. */
-  const admitSeries = (id: string, report: { metrics?: Record<string, number> | undefined; quality?: Record<string, number> | undefined }) => {
+  const admitSeries = (
+    id: string,
+    report: { metrics?: Record<string, number> | undefined; quality?: Record<string, number> | undefined },
+  ) => {
     const metrics = Object.keys(report.metrics ?? {});
     const over = series.admit(id, [...metrics, ...Object.keys(report.quality ?? {})]);
     if (over === undefined) return undefined;
     const path = `${metrics.includes(over) ? 'metrics' : 'quality'}.${over}`;
-    return { path, message: `a new series past the agent's limit of ${series.maxPerAgent} custom series (MAX_CUSTOM_SERIES_PER_AGENT)` };
+    return {
+      path,
+      message: `a new series past the agent's limit of ${series.maxPerAgent} custom series (MAX_CUSTOM_SERIES_PER_AGENT)`,
+    };
   };
   const known = (id: string): AgentRecord => {
     const agent = monitor.fleet.agents.get(id);
@@ -61,7 +91,9 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
 
   app.post('/v1/ingest', requireScope('ingest'), async (request, response) => {
     const now = monitor.now();
-    const result = validateBatch(request.body, now, { ...timestampPolicy, maxItems: env.MAX_BATCH_REPORTS }, (report) => admitSeries(report.agentId, report));
+    const result = validateBatch(request.body, now, { ...timestampPolicy, maxItems: env.MAX_BATCH_REPORTS }, (report) =>
+      admitSeries(report.agentId, report),
+    );
     const reports = result.items.map((report) => monitor.fleet.complete(report));
     const samples = reports.length > 0 ? await acceptOrUnavailable(monitor, reports) : 0;
     const rejected = monitor.countRejected(result.rejected);
@@ -69,7 +101,10 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
   });
 
   app.post('/v1/interactions', requireScope('ingest'), async (request, response) => {
-    const result = validateInteractions(request.body, monitor.now(), { ...timestampPolicy, maxItems: env.MAX_BATCH_REPORTS });
+    const result = validateInteractions(request.body, monitor.now(), {
+      ...timestampPolicy,
+      maxItems: env.MAX_BATCH_REPORTS,
+    });
     if (result.items.length > 0) {
       try {
         await monitor.acceptInteractions(result.items);
@@ -90,10 +125,18 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
     const now = monitor.now();
     const to = query.to ?? now;
     const from = query.from ?? now - 10 * 60_000;
-    if (from > to) throw new HttpError('SWS_INVALID_FIELD', 'query.from: must not be after query.to', [{ path: 'query.from', message: 'must not be after query.to' }]);
+    if (from > to)
+      throw new HttpError('SWS_INVALID_FIELD', 'query.from: must not be after query.to', [
+        { path: 'query.from', message: 'must not be after query.to' },
+      ]);
     const windows = [...(await store.graph.range(GRAPH_KEY, from, to)), ...monitor.graph.openWindows(from, to)];
     const graph = mergeGraph(windows, query.kind);
-    response.json({ from, to, windows: windows.length, ...(query.agent === undefined ? graph : neighbourhood(graph, query.agent)) });
+    response.json({
+      from,
+      to,
+      windows: windows.length,
+      ...(query.agent === undefined ? graph : neighbourhood(graph, query.agent)),
+    });
   });
 
   app.post('/agents/:id/register', requireScope('ingest'), async (request, response) => {
@@ -101,7 +144,12 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
     const body = parseOrThrow(registerSchema, request.body ?? {});
     const { agent, created } = monitor.fleet.register(
       id,
-      { model: body.model, type: body.type ?? DEFAULTS.type, pool: body.pool ?? DEFAULTS.pool, ...(body.labels ? { labels: body.labels } : {}) },
+      {
+        model: body.model,
+        type: body.type ?? DEFAULTS.type,
+        pool: body.pool ?? DEFAULTS.pool,
+        ...(body.labels ? { labels: body.labels } : {}),
+      },
       monitor.now(),
     );
     agent.record.lastSeen = monitor.now();
@@ -116,11 +164,21 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
     const now = monitor.now();
     const timestamp = body.timestamp ?? now;
     const problem = checkTimestamp(timestamp, now, timestampPolicy);
-    if (problem) throw new HttpError('SWS_INVALID_FIELD', `timestamp: ${problem}`, [{ path: 'timestamp', message: problem }]);
+    if (problem)
+      throw new HttpError('SWS_INVALID_FIELD', `timestamp: ${problem}`, [{ path: 'timestamp', message: problem }]);
     const over = admitSeries(id, body);
     if (over) throw new HttpError('SWS_INVALID_FIELD', `${over.path}: ${over.message}`, [over]);
     const samples = await acceptOrUnavailable(monitor, [
-      { agentId: id, timestamp, model: record.model, pool: record.pool, type: record.type, metrics: body.metrics ?? {}, quality: body.quality ?? {}, ...(body.tools ? { tools: body.tools } : {}) },
+      {
+        agentId: id,
+        timestamp,
+        model: record.model,
+        pool: record.pool,
+        type: record.type,
+        metrics: body.metrics ?? {},
+        quality: body.quality ?? {},
+        ...(body.tools ? { tools: body.tools } : {}),
+      },
     ]);
     response.json({ accepted: 1, samples });
   });
@@ -142,7 +200,10 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
     const items = prefix === undefined ? page.items : page.items.filter((agent) => agent.id.startsWith(prefix));
     const more = page.next !== undefined && items.length === page.items.length;
     // The live health reasons beside each record, as GET /agents/:id gives them.
-    response.json({ items: items.map((agent) => ({ ...agent, healthReasons: monitor.fleet.agents.get(agent.id)?.reasons ?? [] })), ...(more ? { next: page.next } : {}) });
+    response.json({
+      items: items.map((agent) => ({ ...agent, healthReasons: monitor.fleet.agents.get(agent.id)?.reasons ?? [] })),
+      ...(more ? { next: page.next } : {}),
+    });
   });
 
   app.get('/agents/:id', async (request, response) => {
@@ -155,7 +216,8 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
 
   app.get('/agents/:id/trends', async (request, response) => {
     const id = agentId(request);
-    if (!monitor.fleet.agents.has(id) && !(await store.agents.get(id))) throw new HttpError('SWS_NOT_FOUND', `agent ${JSON.stringify(id)} is not registered`);
+    if (!monitor.fleet.agents.has(id) && !(await store.agents.get(id)))
+      throw new HttpError('SWS_NOT_FOUND', `agent ${JSON.stringify(id)} is not registered`);
     response.json(await trends(monitor, `agent:${id}`, parseOrThrow(trendsQuery, request.query, ['query'])));
   });
 
@@ -163,7 +225,8 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
   // One agent's tool (function) usage since start (this process's reports of it), most called first.
   app.get('/agents/:id/tools', async (request, response) => {
     const id = agentId(request);
-    if (!monitor.fleet.agents.has(id) && !(await store.agents.get(id))) throw new HttpError('SWS_NOT_FOUND', `agent ${JSON.stringify(id)} is not registered`);
+    if (!monitor.fleet.agents.has(id) && !(await store.agents.get(id)))
+      throw new HttpError('SWS_NOT_FOUND', `agent ${JSON.stringify(id)} is not registered`);
     response.json({ agentId: id, tools: monitor.tools.ofAgent(id).map(({ tool, totals }) => ({ tool, ...totals })) });
   });
 
@@ -182,12 +245,19 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
     const query = parseOrThrow(percentilesQuery, request.query, ['query']);
     const { from, to } = rangeOf(monitor, query);
     const history = store.windows.history;
-    if (!history) throw new HttpError('SWS_NOT_FOUND', 'percentiles over a range come from the embedded history; this platform keeps none (distributed mode, see docs/history.md)');
+    if (!history)
+      throw new HttpError(
+        'SWS_NOT_FOUND',
+        'percentiles over a range come from the embedded history; this platform keeps none (distributed mode, see docs/history.md)',
+      );
     try {
       response.json({ key, from, to, ...(await history.percentiles(key, from, to, query.q)) });
     } catch (error) {
       // An agent's windows keep p50, p95 and p99 only: another quantile is a question they cannot answer.
-      if (error instanceof RangeError) throw new HttpError('SWS_INVALID_FIELD', `query.q: ${error.message}`, [{ path: 'query.q', message: error.message }]);
+      if (error instanceof RangeError)
+        throw new HttpError('SWS_INVALID_FIELD', `query.q: ${error.message}`, [
+          { path: 'query.q', message: error.message },
+        ]);
       throw error;
     }
   });
@@ -217,7 +287,10 @@ function neighbourhood(graph: ReturnType<typeof mergeGraph>, agent: string): Ret
   return { nodes: graph.nodes.filter((node) => ids.has(node.id)), edges };
 }
 
-async function acceptOrUnavailable(monitor: HealthMonitorPort, reports: Parameters<HealthMonitorPort['accept']>[0]): Promise<number> {
+async function acceptOrUnavailable(
+  monitor: HealthMonitorPort,
+  reports: Parameters<HealthMonitorPort['accept']>[0],
+): Promise<number> {
   try {
     return await monitor.accept(reports);
   } catch (error) {
@@ -226,25 +299,40 @@ async function acceptOrUnavailable(monitor: HealthMonitorPort, reports: Paramete
 }
 
 const unavailable = (error: unknown) =>
-  new HttpError('SWS_UNAVAILABLE', `the bus did not take the batch (${(error as Error).message}); nothing was kept, retry later`);
+  new HttpError(
+    'SWS_UNAVAILABLE',
+    `the bus did not take the batch (${(error as Error).message}); nothing was kept, retry later`,
+  );
 
 /** [from, to] of a query, by default the live retention up to now. */
-function rangeOf(monitor: HealthMonitorPort, range: { from?: number | undefined; to?: number | undefined }): { from: number; to: number } {
+function rangeOf(
+  monitor: HealthMonitorPort,
+  range: { from?: number | undefined; to?: number | undefined },
+): { from: number; to: number } {
   const now = monitor.now();
   const to = range.to ?? now;
   const from = range.from ?? now - monitor.deps.env.WINDOW_RETENTION_HOURS * 3_600_000;
-  if (from > to) throw new HttpError('SWS_INVALID_FIELD', 'query.from: must not be after query.to', [{ path: 'query.from', message: 'must not be after query.to' }]);
+  if (from > to)
+    throw new HttpError('SWS_INVALID_FIELD', 'query.from: must not be after query.to', [
+      { path: 'query.from', message: 'must not be after query.to' },
+    ]);
   return { from, to };
 }
 
 /** Closed windows of a series over [from, to] (default: the retention), or its hours, and the slope of its latency and errors. */
-async function trends(monitor: HealthMonitorPort, key: string, query: { from?: number | undefined; to?: number | undefined; step: 'window' | 'hour' }) {
+async function trends(
+  monitor: HealthMonitorPort,
+  key: string,
+  query: { from?: number | undefined; to?: number | undefined; step: 'window' | 'hour' },
+) {
   const { from, to } = rangeOf(monitor, query);
   const { windows: store } = monitor.deps.store;
   if (query.step === 'hour' && !store.history) {
-    throw new HttpError('SWS_INVALID_FIELD', 'query.step: hour needs the embedded history; this platform keeps none (distributed mode, see docs/history.md)', [
-      { path: 'query.step', message: 'hour needs the embedded history' },
-    ]);
+    throw new HttpError(
+      'SWS_INVALID_FIELD',
+      'query.step: hour needs the embedded history; this platform keeps none (distributed mode, see docs/history.md)',
+      [{ path: 'query.step', message: 'hour needs the embedded history' }],
+    );
   }
   const windows = query.step === 'hour' ? await store.history!.hourly(key, from, to) : await store.range(key, from, to);
   const perHour = (pick: (w: (typeof windows)[number]) => number) =>

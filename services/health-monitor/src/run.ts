@@ -1,4 +1,13 @@
-import { listen, listenService, openBackends, type Backends, type Logger, type RunningServer, type RunningService, type ServiceInstance } from '@swarmscope/core';
+import {
+  listen,
+  listenService,
+  openBackends,
+  type Backends,
+  type Logger,
+  type RunningServer,
+  type RunningService,
+  type ServiceInstance,
+} from '@swarmscope/core';
 import type { HealthMonitorEnv } from './env';
 import { HealthMonitor, SERVICE_NAME } from './health-monitor';
 
@@ -13,14 +22,24 @@ export interface RunningHealthMonitor extends RunningService<HealthMonitor> {
  * listening (its definition and `runHealthMonitor` use it). Its stop closes the OTLP listener, then flushes the
  * registry and windows.
  */
-export async function healthMonitorInstance(env: HealthMonitorEnv, backends: Pick<Backends, 'bus' | 'store'>, logger: Logger, now?: () => number): Promise<ServiceInstance<HealthMonitor> & { otlpServer: RunningServer | undefined }> {
+export async function healthMonitorInstance(
+  env: HealthMonitorEnv,
+  backends: Pick<Backends, 'bus' | 'store'>,
+  logger: Logger,
+  now?: () => number,
+): Promise<ServiceInstance<HealthMonitor> & { otlpServer: RunningServer | undefined }> {
   const monitor = new HealthMonitor({ env, store: backends.store, bus: backends.bus, logger, ...(now ? { now } : {}) });
   await monitor.start();
   // OTLP exporters' conventional port (4318) as a second listener of the same app, when asked for.
-  const otlpServer = env.OTLP_PORT === undefined ? undefined : await listen(monitor.app, { port: env.OTLP_PORT, host: env.HOST, portVariable: 'OTLP_PORT' }).catch(async (error: unknown) => {
-    await monitor.stop();
-    throw error;
-  });
+  const otlpServer =
+    env.OTLP_PORT === undefined
+      ? undefined
+      : await listen(monitor.app, { port: env.OTLP_PORT, host: env.HOST, portVariable: 'OTLP_PORT' }).catch(
+          async (error: unknown) => {
+            await monitor.stop();
+            throw error;
+          },
+        );
   if (otlpServer) logger.info({ url: otlpServer.url }, 'OTLP/HTTP listening');
   return {
     app: monitor.app,
@@ -35,7 +54,12 @@ export async function healthMonitorInstance(env: HealthMonitorEnv, backends: Pic
 }
 
 /** Starts health-monitor on its port over the given store and bus (tests and benchmarks; stop() drains, then flushes). */
-export async function runHealthMonitor(env: HealthMonitorEnv, backends: Pick<Backends, 'bus' | 'store'>, logger: Logger, now?: () => number): Promise<RunningHealthMonitor> {
+export async function runHealthMonitor(
+  env: HealthMonitorEnv,
+  backends: Pick<Backends, 'bus' | 'store'>,
+  logger: Logger,
+  now?: () => number,
+): Promise<RunningHealthMonitor> {
   const instance = await healthMonitorInstance(env, backends, logger, now);
   const running = await listenService(SERVICE_NAME, env, instance, logger);
   return { ...running, monitor: running.service, otlpServer: instance.otlpServer };

@@ -1,11 +1,15 @@
 import { OTHER_TOOL, ToolUsageTable } from './tool-usage';
 
-const totals = (table: ToolUsageTable) => [...table.entries()].map(({ pool, tool, totals: t }) => [pool, tool, t.calls, t.errors, t.durationSeconds]);
+const totals = (table: ToolUsageTable) =>
+  [...table.entries()].map(({ pool, tool, totals: t }) => [pool, tool, t.calls, t.errors, t.durationSeconds]);
 
 describe('ToolUsageTable', () => {
   it('adds calls, errors and time up by pool and tool (missing errors and durations count as 0)', () => {
     const table = new ToolUsageTable(10);
-    table.add('support', 'agent-support', { search: { calls: 2, errors: 1, durationSeconds: 0.5 }, fetch: { calls: 1 } });
+    table.add('support', 'agent-support', {
+      search: { calls: 2, errors: 1, durationSeconds: 0.5 },
+      fetch: { calls: 1 },
+    });
     table.add('support', 'agent-support', { search: { calls: 3, durationSeconds: 1 } });
     table.add('billing', 'agent-billing', { search: { calls: 1, errors: 1, durationSeconds: 0.25 } });
     expect(totals(table)).toEqual([

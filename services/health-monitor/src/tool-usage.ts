@@ -54,7 +54,11 @@ export class ToolUsageTable {
   ofAgent(agentId: string): Array<{ tool: string; totals: Readonly<ToolTotals> }> {
     const row = this.byAgent.get(agentId) ?? new Float64Array(0);
     const list: Array<{ tool: string; totals: Readonly<ToolTotals> }> = [];
-    for (let k = 0; k < row.length; k += 4) list.push({ tool: this.labels[row[k]!]!, totals: { calls: row[k + 1]!, errors: row[k + 2]!, durationSeconds: row[k + 3]! } });
+    for (let k = 0; k < row.length; k += 4)
+      list.push({
+        tool: this.labels[row[k]!]!,
+        totals: { calls: row[k + 1]!, errors: row[k + 2]!, durationSeconds: row[k + 3]! },
+      });
     return list.sort((a, b) => b.totals.calls - a.totals.calls || (a.tool < b.tool ? -1 : 1));
   }
 

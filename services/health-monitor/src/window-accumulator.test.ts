@@ -4,7 +4,7 @@ import { WindowAccumulator } from './window-accumulator';
 /** Latencies from 5 ms to ~50 s, heavy-tailed, from a fixed seed. */
 function latencies(count: number, seed: number): number[] {
   let state = seed;
-  const next = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const next = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   return Array.from({ length: count }, () => 0.005 * Math.exp(9 * next() ** 2));
 }
 
@@ -12,7 +12,14 @@ function latencies(count: number, seed: number): number[] {
 function reference(values: readonly number[]) {
   const sketch = new DDSketch({ relativeAccuracy: 0.01 });
   for (const value of values) sketch.accept(value);
-  return { p50: sketch.getValueAtQuantile(0.5), p95: sketch.getValueAtQuantile(0.95), p99: sketch.getValueAtQuantile(0.99), max: sketch.max, samples: sketch.count, mean: sketch.sum / sketch.count };
+  return {
+    p50: sketch.getValueAtQuantile(0.5),
+    p95: sketch.getValueAtQuantile(0.95),
+    p99: sketch.getValueAtQuantile(0.99),
+    max: sketch.max,
+    samples: sketch.count,
+    mean: sketch.sum / sketch.count,
+  };
 }
 
 function windowOf(values: readonly number[]): WindowAccumulator {

@@ -75,18 +75,24 @@ export class AdvisoryBoard {
   /** A non-advisory emergence event opened: the advisories it follows record it (once, the first). */
   followed(event: EmergenceEvent): void {
     const shared = new Map<string, number>();
-    for (const agent of event.agents) for (const id of this.byAgent.get(agent) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
+    for (const agent of event.agents)
+      for (const id of this.byAgent.get(agent) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
     for (const advisory of this.items.values()) {
       if (advisory.followedBy || advisory.status !== 'active' || advisory.startedAt > event.startedAt) continue;
       const sameScope = advisory.scope === event.scope && advisory.scope !== 'fleet';
-      if (sameScope || (shared.get(advisory.id) ?? 0) * 2 >= advisory.agentCount) advisory.followedBy = { id: event.id, type: event.type, at: event.startedAt };
+      if (sameScope || (shared.get(advisory.id) ?? 0) * 2 >= advisory.agentCount)
+        advisory.followedBy = { id: event.id, type: event.type, at: event.startedAt };
     }
   }
 
   /** Newest first (by start, then id). */
   list(filter: AdvisoryFilter = {}, limit = 100): Advisory[] {
     return [...this.items.values()]
-      .filter((a) => (filter.status === undefined || a.status === filter.status) && (filter.scope === undefined || a.scope === filter.scope))
+      .filter(
+        (a) =>
+          (filter.status === undefined || a.status === filter.status) &&
+          (filter.scope === undefined || a.scope === filter.scope),
+      )
       .sort((a, b) => b.startedAt - a.startedAt || (a.id < b.id ? -1 : 1))
       .slice(0, limit);
   }

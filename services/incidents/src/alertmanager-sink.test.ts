@@ -28,18 +28,43 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): P
 function incident(over: Partial<Incident> = {}): Incident {
   const base = burstIncident();
   const shift = Date.now() - 60_000 - base.startedAt;
-  return { ...base, startedAt: base.startedAt + shift, openedAt: base.openedAt + shift, updatedAt: base.updatedAt + shift, lastEventAt: base.lastEventAt + shift, ...over };
+  return {
+    ...base,
+    startedAt: base.startedAt + shift,
+    openedAt: base.openedAt + shift,
+    updatedAt: base.updatedAt + shift,
+    lastEventAt: base.lastEventAt + shift,
+    ...over,
+  };
 }
 
-const change = (i: Incident, kind: IncidentChange['change'] = 'opened'): IncidentChange => ({ change: kind, incident: i });
+const change = (i: Incident, kind: IncidentChange['change'] = 'opened'): IncidentChange => ({
+  change: kind,
+  incident: i,
+});
 
 describe('toAlert', () => {
   it('labels the incident for routing (bounded: no agent list) and explains it with its narrative', () => {
     const i = incident();
     const alert = toAlert(i, 'http://incidents:8084/');
-    expect(alert.labels).toEqual({ alertname: 'SwarmscopeIncident', incident_id: i.id, severity: 'critical', pool: 'support', model: 'multiple', incident_kind: 'latency_spike', risk: 'low' });
+    expect(alert.labels).toEqual({
+      alertname: 'SwarmscopeIncident',
+      incident_id: i.id,
+      severity: 'critical',
+      pool: 'support',
+      model: 'multiple',
+      incident_kind: 'latency_spike',
+      risk: 'low',
+    });
     expect(toAlert({ ...i, risk: 'high' }).labels.risk).toBe('high');
-    expect(alert.annotations).toMatchObject({ summary: 'latency spike across 12 agents of pool support', agents: '12', pools: 'support', models: 'gpt-4o, gpt-4o-mini', status: 'open', narrated_by: 'template' });
+    expect(alert.annotations).toMatchObject({
+      summary: 'latency spike across 12 agents of pool support',
+      agents: '12',
+      pools: 'support',
+      models: 'gpt-4o, gpt-4o-mini',
+      status: 'open',
+      narrated_by: 'template',
+    });
     expect(alert.annotations.cause).toBe(i.narrative.cause);
     expect(alert.annotations.next).toBe(i.narrative.next);
     expect(alert.generatorURL).toBe(`http://incidents:8084/incidents/${i.id}`);
@@ -63,16 +88,24 @@ describe('AlertmanagerSink against a real Alertmanager', () => {
     const sink = new AlertmanagerSink({ url: am.url, logger });
     const open = incident();
     await sink.handle([change(open)]);
-    await waitFor(async () => (await alertsOf(am)).some((a) => a.labels.incident_id === open.id && a.status.state === 'active'));
+    await waitFor(async () =>
+      (await alertsOf(am)).some((a) => a.labels.incident_id === open.id && a.status.state === 'active'),
+    );
     const acknowledged = { ...open, status: 'acknowledged' as const };
     await sink.handle([change(acknowledged, 'acknowledged')]);
-    await waitFor(async () => (await alertsOf(am)).some((a) => a.labels.incident_id === open.id && a.annotations.status === 'acknowledged'));
+    await waitFor(async () =>
+      (await alertsOf(am)).some((a) => a.labels.incident_id === open.id && a.annotations.status === 'acknowledged'),
+    );
     expect((await alertsOf(am)).filter((a) => a.labels.incident_id === open.id)).toHaveLength(1);
     expect(sink.openCount).toBe(1);
 
-    await sink.handle([change({ ...open, status: 'resolved', resolvedAt: Date.now(), resolution: 'manual' }, 'resolved')]);
+    await sink.handle([
+      change({ ...open, status: 'resolved', resolvedAt: Date.now(), resolution: 'manual' }, 'resolved'),
+    ]);
     expect(sink.openCount).toBe(0);
-    await waitFor(async () => !(await alertsOf(am)).some((a) => a.labels.incident_id === open.id && a.status.state === 'active'));
+    await waitFor(
+      async () => !(await alertsOf(am)).some((a) => a.labels.incident_id === open.id && a.status.state === 'active'),
+    );
   });
 
   it('counts a failed post while Alertmanager is unreachable and delivers the open alert on the next resend', async () => {
@@ -87,7 +120,9 @@ describe('AlertmanagerSink against a real Alertmanager', () => {
       await sink.resend();
       expect(sink.failures).toBe(1);
       expect(sink.posted).toBe(1);
-      await waitFor(async () => (await alertsOf(late)).some((a) => a.labels.incident_id === 'inc-outage' && a.status.state === 'active'));
+      await waitFor(async () =>
+        (await alertsOf(late)).some((a) => a.labels.incident_id === 'inc-outage' && a.status.state === 'active'),
+      );
     } finally {
       await late.stop();
     }

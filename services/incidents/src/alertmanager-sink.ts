@@ -59,7 +59,10 @@ export class AlertmanagerSink {
       this.failures++;
       // Keep the resolutions (bounded: the oldest go first) so Alertmanager learns of them once it is back.
       this.pendingResolved.unshift(...resolved.slice(-1000));
-      this.options.logger.warn({ err: (error as Error).message, alerts: alerts.length }, 'alertmanager post failed; will resend');
+      this.options.logger.warn(
+        { err: (error as Error).message, alerts: alerts.length },
+        'alertmanager post failed; will resend',
+      );
     }
   }
 
@@ -74,7 +77,8 @@ export class AlertmanagerSink {
       body: JSON.stringify(alerts),
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
     });
-    if (!response.ok) throw new Error(`alertmanager answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    if (!response.ok)
+      throw new Error(`alertmanager answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
   }
 }
 

@@ -25,9 +25,19 @@ function anomaly(agentId: string, atSeconds: number, over: Partial<AnomalyEvent>
   };
 }
 
-const resolved = (event: AnomalyEvent, atSeconds: number): AnomalyEvent => ({ ...event, event: 'resolved', time: s(atSeconds), endedAt: s(atSeconds) });
+const resolved = (event: AnomalyEvent, atSeconds: number): AnomalyEvent => ({
+  ...event,
+  event: 'resolved',
+  time: s(atSeconds),
+  endedAt: s(atSeconds),
+});
 
-function emergence(type: EmergenceEvent['type'], agents: string[], atSeconds: number, over: Partial<EmergenceEvent> = {}): EmergenceEvent {
+function emergence(
+  type: EmergenceEvent['type'],
+  agents: string[],
+  atSeconds: number,
+  over: Partial<EmergenceEvent> = {},
+): EmergenceEvent {
   return {
     id: `${type}:${s(atSeconds)}`,
     event: 'opened',
@@ -70,7 +80,16 @@ describe('Correlator', () => {
     const changes = c.advance(s(30));
     expect(changes.map((x) => x.change)).toEqual(['opened']);
     const incident = changes[0]!.incident;
-    expect(incident).toMatchObject({ status: 'open', severity: 'high', agents: ['a-1'], agentCount: 1, anomalyCount: 1, activeAnomalies: 1, pools: ['support'], models: ['gpt-4o'] });
+    expect(incident).toMatchObject({
+      status: 'open',
+      severity: 'high',
+      agents: ['a-1'],
+      agentCount: 1,
+      anomalyCount: 1,
+      activeAnomalies: 1,
+      pools: ['support'],
+      models: ['gpt-4o'],
+    });
     expect(incident.title).toBe('latency spike on agent a-1 (pool support, gpt-4o)');
     expect(incident.timeline[0]).toMatchObject({ kind: 'opened', at: s(30) });
 
@@ -78,14 +97,16 @@ describe('Correlator', () => {
     // The quiet period runs from the end of the last event: nothing at +4 min, resolved at +5 min.
     expect(run(c, 125, 415).map((x) => x.change)).toEqual(['updated']);
     const end = c.advance(s(420));
-    expect(end.map((x) => [x.change, x.incident.status, x.incident.resolution])).toEqual([['resolved', 'resolved', 'auto']]);
+    expect(end.map((x) => [x.change, x.incident.status, x.incident.resolution])).toEqual([
+      ['resolved', 'resolved', 'auto'],
+    ]);
     expect(c.activeCount).toBe(0);
     // A late duplicate of the resolved anomaly opens nothing.
     c.onAnomaly(resolved(a, 121));
     expect(run(c, 425, 500)).toEqual([]);
   });
 
-  it('reopens an incident that resolved by itself when its agent\'s trouble comes back soon, not later', () => {
+  it("reopens an incident that resolved by itself when its agent's trouble comes back soon, not later", () => {
     const c = new Correlator({ reopenMs: 1_800_000 });
     const first = anomaly('a-1', 0, { type: 'model_drift' });
     c.onAnomaly(first);
@@ -96,7 +117,9 @@ describe('Correlator', () => {
     expect(closed.incident.id).toBe(incident!.id);
     c.onAnomaly(anomaly('a-1', 1000, { id: 'a-1:second', type: 'model_drift' }));
     const again = c.advance(s(1005));
-    expect(again.map((x) => [x.change, x.incident.id, x.incident.status, x.incident.anomalyCount])).toEqual([['reopened', incident!.id, 'open', 2]]);
+    expect(again.map((x) => [x.change, x.incident.id, x.incident.status, x.incident.anomalyCount])).toEqual([
+      ['reopened', incident!.id, 'open', 2],
+    ]);
     expect(again[0]!.incident.timeline.map((e) => e.kind)).toEqual(['opened', 'resolved', 'reopened']);
     c.onAnomaly(resolved(anomaly('a-1', 1000, { id: 'a-1:second' }), 1100));
     run(c, 1010, 1500);
@@ -133,7 +156,9 @@ describe('Correlator', () => {
     const [incident] = c.list();
     expect(incident!.agentCount).toBe(12);
     expect(incident!.severity).toBe('critical'); // high, raised for ten agents or more
-    expect(incident!.reasons.some((r) => r.includes('agents on model gpt-4o with latency spike onsets within 1 min'))).toBe(true);
+    expect(
+      incident!.reasons.some((r) => r.includes('agents on model gpt-4o with latency spike onsets within 1 min')),
+    ).toBe(true);
     expect(incident!.title).toBe('latency spike across 12 agents of pools coding, research, support');
   });
 
@@ -144,7 +169,11 @@ describe('Correlator', () => {
     const faultA = ['a-1', 'a-2', 'a-3', 'a-4'];
     const faultB = ['b-1', 'b-2', 'b-3'];
     faultA.forEach((agent, i) => c.onAnomaly(anomaly(agent, i * 5)));
-    faultB.forEach((agent, i) => c.onAnomaly(anomaly(agent, 20 + i * 5, { model: 'llama-3.1-8b', type: 'error_surge', detectors: ['error_rate'] })));
+    faultB.forEach((agent, i) =>
+      c.onAnomaly(
+        anomaly(agent, 20 + i * 5, { model: 'llama-3.1-8b', type: 'error_surge', detectors: ['error_rate'] }),
+      ),
+    );
     run(c, 0, 200);
     const incidents = c.list();
     expect(incidents).toHaveLength(2);
@@ -159,10 +188,26 @@ describe('Correlator', () => {
     const c = new Correlator();
     const chain = ['db-proxy', 'planner', 'coder', 'reviewer', 'tester', 'reporter'];
     const models = ['gpt-4o', 'claude-sonnet-4', 'llama-3.1-8b'];
-    for (let i = 1; i < chain.length; i++) c.onInteraction({ from: chain[i]!, to: chain[i - 1]!, kind: 'delegation', outcome: 'error', latencySeconds: 1, timestamp: s(0) });
+    for (let i = 1; i < chain.length; i++)
+      c.onInteraction({
+        from: chain[i]!,
+        to: chain[i - 1]!,
+        kind: 'delegation',
+        outcome: 'error',
+        latencySeconds: 1,
+        timestamp: s(0),
+      });
     // Each agent fails 20-40 s after the one it hands work to: 150 s from first to last.
     const lags = [0, 25, 55, 90, 115, 150];
-    chain.forEach((agent, i) => c.onAnomaly(anomaly(agent, lags[i]!, { pool: 'coding', model: models[i % 3]!, type: i % 2 ? 'error_surge' : 'latency_spike' })));
+    chain.forEach((agent, i) =>
+      c.onAnomaly(
+        anomaly(agent, lags[i]!, {
+          pool: 'coding',
+          model: models[i % 3]!,
+          type: i % 2 ? 'error_surge' : 'latency_spike',
+        }),
+      ),
+    );
     c.onAnomaly(anomaly('bystander', 60, { pool: 'coding', model: 'gpt-4o', type: 'latency_spike' }));
     run(c, 0, 300);
     const incidents = c.list();
@@ -190,12 +235,24 @@ describe('Correlator', () => {
       [['r-12'], 0],
     ]);
     const [advisory] = c.advisories();
-    expect(advisory).toMatchObject({ id: warning.id, type: 'early_warning', status: 'active', scope: 'research', agentCount: 98 });
+    expect(advisory).toMatchObject({
+      id: warning.id,
+      type: 'early_warning',
+      status: 'active',
+      scope: 'research',
+      agentCount: 98,
+    });
     expect(advisory!.followedBy).toBeUndefined();
     // The transition it warned of comes: recorded on the advisory (its track record); the warning then ends.
     c.onEmergence(emergence('phase_transition', pool.slice(0, 60), 600, { scope: 'research' }));
     c.onEmergence({ ...warning, event: 'closed', time: s(610), endedAt: s(610) });
-    expect(c.advisories({ status: 'ended' })).toEqual([expect.objectContaining({ id: warning.id, endedAt: s(610), followedBy: { id: `phase_transition:${s(600)}`, type: 'phase_transition', at: s(600) } })]);
+    expect(c.advisories({ status: 'ended' })).toEqual([
+      expect.objectContaining({
+        id: warning.id,
+        endedAt: s(610),
+        followedBy: { id: `phase_transition:${s(600)}`, type: 'phase_transition', at: s(600) },
+      }),
+    ]);
     expect(c.advisories({ status: 'active' })).toEqual([]);
     expect(c.activeAdvisories).toBe(0);
   });
@@ -231,9 +288,18 @@ describe('Correlator', () => {
     c.onEmergence(transition);
     c.onEmergence({ ...transition, event: 'closed', time: s(100), endedAt: s(100) });
     // Reported at 180 s after a 2-minute hold, with its onset (58 s) as startedAt: it began while the transition named r-2.
-    c.onAnomaly(anomaly('r-2', 180, { pool: 'research', startedAt: s(58), evidence: { 'tail-shift.runSeconds': 122 } }));
+    c.onAnomaly(
+      anomaly('r-2', 180, { pool: 'research', startedAt: s(58), evidence: { 'tail-shift.runSeconds': 122 } }),
+    );
     // Reported at 180 s, began at 150 s: after the transition ended, new trouble.
-    c.onAnomaly(anomaly('r-4', 180, { pool: 'research', model: 'llama-3.1-8b', startedAt: s(150), evidence: { 'tail-shift.runSeconds': 30 } }));
+    c.onAnomaly(
+      anomaly('r-4', 180, {
+        pool: 'research',
+        model: 'llama-3.1-8b',
+        startedAt: s(150),
+        evidence: { 'tail-shift.runSeconds': 30 },
+      }),
+    );
     run(c, 0, 260);
     const incidents = c.list();
     expect(incidents).toHaveLength(2);
@@ -243,62 +309,147 @@ describe('Correlator', () => {
 
   it('makes 300 agents of two pools going silent within 10 s one stopped-reporting incident that leaves the incidents open before unchanged', () => {
     const c = new Correlator();
-    const pools = { north: Array.from({ length: 150 }, (_, i) => `n-${i}`), south: Array.from({ length: 150 }, (_, i) => `s-${i}`) };
+    const pools = {
+      north: Array.from({ length: 150 }, (_, i) => `n-${i}`),
+      south: Array.from({ length: 150 }, (_, i) => `s-${i}`),
+    };
     // Four real problems, open before the stop: three single-agent faults and a cascade.
     c.onAnomaly(anomaly('n-3', 0, { pool: 'north', type: 'latency_spike' }));
-    c.onAnomaly(anomaly('n-77', 100, { pool: 'north', type: 'memory_leak', model: 'llama-3.1-8b', severity: 'medium', risk: 'low' }));
+    c.onAnomaly(
+      anomaly('n-77', 100, {
+        pool: 'north',
+        type: 'memory_leak',
+        model: 'llama-3.1-8b',
+        severity: 'medium',
+        risk: 'low',
+      }),
+    );
     c.onAnomaly(anomaly('s-9', 200, { pool: 'south', type: 'request_rate', model: 'claude-sonnet-4', risk: 'high' }));
     c.onAnomaly(anomaly('s-20', 300, { pool: 'south', type: 'error_surge', model: 'gpt-4o-mini' }));
-    c.onEmergence(emergence('cascade_failure', ['s-20', 's-21', 's-22'], 320, { scope: 'south', window: { from: s(290), to: s(320) } }));
+    c.onEmergence(
+      emergence('cascade_failure', ['s-20', 's-21', 's-22'], 320, {
+        scope: 'south',
+        window: { from: s(290), to: s(320) },
+      }),
+    );
     // And a fifth, of an emergence event alone: agents of north in lockstep.
-    c.onEmergence(emergence('collective_behavior', ['n-100', 'n-101', 'n-102', 'n-103', 'n-104'], 400, { scope: 'synchrony:north', magnitude: 0.6 }));
+    c.onEmergence(
+      emergence('collective_behavior', ['n-100', 'n-101', 'n-102', 'n-103', 'n-104'], 400, {
+        scope: 'synchrony:north',
+        magnitude: 0.6,
+      }),
+    );
     run(c, 0, 600);
     const before = c.list();
     expect(before).toHaveLength(5);
-    const shape = (i: Incident) => ({ id: i.id, status: i.status, severity: i.severity, risk: i.risk, title: i.title, agents: i.agents, agentCount: i.agentCount, anomalies: i.anomalies.map((a) => a.id), emergence: i.emergence.map((e) => e.id) });
+    const shape = (i: Incident) => ({
+      id: i.id,
+      status: i.status,
+      severity: i.severity,
+      risk: i.risk,
+      title: i.title,
+      agents: i.agents,
+      agentCount: i.agentCount,
+      anomalies: i.anomalies.map((a) => a.id),
+      emergence: i.emergence.map((e) => e.id),
+    });
     const synchrony = before.find((i) => i.emergence.some((e) => e.type === 'collective_behavior'))!;
 
     // The load test ends at 1000 s: every agent's last report lies within 10 s; the detector notices each one
     // 30-40 s later; the emergence detector sees a fleet-wide "phase transition" first; north's pool-level anomaly too.
     // (It names 299 of the stopped agents and one that kept reporting.)
-    c.onEmergence(emergence('phase_transition', [...[...pools.north, ...pools.south].slice(1), 'observer'], 1020, { scope: 'fleet', window: { from: s(900), to: s(1020) } }));
+    c.onEmergence(
+      emergence('phase_transition', [...[...pools.north, ...pools.south].slice(1), 'observer'], 1020, {
+        scope: 'fleet',
+        window: { from: s(900), to: s(1020) },
+      }),
+    );
     const all = [...pools.north, ...pools.south];
     all.forEach((agent, i) => {
       const last = 1000 + (i % 10);
       const noticed = last + 30 + (i % 11);
-      c.onAnomaly(anomaly(agent, noticed, { id: `${agent}:silent`, pool: agent.startsWith('n') ? 'north' : 'south', type: 'silent', detectors: ['silence'], features: [], risk: 'low', evidence: { silentMs: (noticed - last) * 1000, usualGapMs: 2000, lastReportAt: s(last) } }));
+      c.onAnomaly(
+        anomaly(agent, noticed, {
+          id: `${agent}:silent`,
+          pool: agent.startsWith('n') ? 'north' : 'south',
+          type: 'silent',
+          detectors: ['silence'],
+          features: [],
+          risk: 'low',
+          evidence: { silentMs: (noticed - last) * 1000, usualGapMs: 2000, lastReportAt: s(last) },
+        }),
+      );
     });
-    c.onAnomaly(anomaly('pool:north', 1045, { id: 'north:stopped', pool: 'north', type: 'stopped_reporting', detectors: ['silence'], features: [], evidence: { agents: 150 } }));
+    c.onAnomaly(
+      anomaly('pool:north', 1045, {
+        id: 'north:stopped',
+        pool: 'north',
+        type: 'stopped_reporting',
+        detectors: ['silence'],
+        features: [],
+        evidence: { agents: 150 },
+      }),
+    );
     const changes = run(c, 605, 1095);
     // The synchronisation event, updated after the stop, names every quiet agent (silence looks like lockstep).
-    c.onEmergence(emergence('collective_behavior', pools.north.slice(0, 140), 400, { scope: 'synchrony:north', magnitude: 0.6, event: 'updated', time: s(1100) }));
+    c.onEmergence(
+      emergence('collective_behavior', pools.north.slice(0, 140), 400, {
+        scope: 'synchrony:north',
+        magnitude: 0.6,
+        event: 'updated',
+        time: s(1100),
+      }),
+    );
     changes.push(...run(c, 1100, 1200));
     const after = c.list();
     expect(after).toHaveLength(6);
     const stop = after.find((i) => !before.some((b) => b.id === i.id))!;
-    expect(stop).toMatchObject({ title: 'stopped reporting: 300 agents of pools north, south', agentCount: 300, severity: 'high', pools: ['north', 'south'] });
+    expect(stop).toMatchObject({
+      title: 'stopped reporting: 300 agents of pools north, south',
+      agentCount: 300,
+      severity: 'high',
+      pools: ['north', 'south'],
+    });
     expect(stop.anomalyCount).toBe(301);
     expect(stop.emergence.map((e) => e.type)).toEqual(['phase_transition']);
     // Those open before: not merged, not rewritten; no change at all but the synchronisation's own event update.
     const ids = new Set(before.map((i) => i.id));
-    expect(changes.filter((x) => ids.has(x.incident.id)).map((x) => [x.incident.id, x.change])).toEqual([[synchrony.id, 'updated']]);
+    expect(changes.filter((x) => ids.has(x.incident.id)).map((x) => [x.incident.id, x.change])).toEqual([
+      [synchrony.id, 'updated'],
+    ]);
     expect(after.filter((i) => ids.has(i.id)).map(shape)).toEqual(before.map(shape));
     // The phase-transition incident opened a moment before the stop was known is part of the stop (merged, kept as it was).
     const early = changes.filter((x) => x.incident.resolution === 'merged').map((x) => x.incident);
-    expect(early.map((i) => [i.mergedInto, i.emergence.map((e) => e.type), i.agentCount])).toEqual([[stop.id, ['phase_transition'], 300]]);
+    expect(early.map((i) => [i.mergedInto, i.emergence.map((e) => e.type), i.agentCount])).toEqual([
+      [stop.id, ['phase_transition'], 300],
+    ]);
     // The stop names the agents that went silent, not the one that kept reporting; the agents are nobody's to hold.
     expect(stop.agents).not.toContain('observer');
     c.onAnomaly(anomaly('observer', 1300, { pool: 'north', type: 'error_surge', model: 'llama-3.1-8b' }));
-    c.onAnomaly(anomaly('n-5', 1300, { id: 'n-5:back', pool: 'north', type: 'latency_spike', model: 'claude-sonnet-4' }));
+    c.onAnomaly(
+      anomaly('n-5', 1300, { id: 'n-5:back', pool: 'north', type: 'latency_spike', model: 'claude-sonnet-4' }),
+    );
     run(c, 1205, 1340);
     expect(c.get(stop.id)!.anomalyCount).toBe(301);
-    expect(c.list().filter((i) => i.agents.includes('observer') || i.agents.includes('n-5')).map((i) => i.agents)).toEqual(expect.arrayContaining([['observer'], ['n-5']]));
+    expect(
+      c
+        .list()
+        .filter((i) => i.agents.includes('observer') || i.agents.includes('n-5'))
+        .map((i) => i.agents),
+    ).toEqual(expect.arrayContaining([['observer'], ['n-5']]));
     expect(new Set(opened(changes).map((i) => i.id))).toEqual(new Set([stop.id, early[0]!.id]));
   });
 
   it('opens a stopped-reporting incident for a pool-level anomaly alone, and joins silent agents of that moment to it', () => {
     const c = new Correlator();
-    c.onAnomaly(anomaly('pool:billing', 60, { id: 'billing:stopped', pool: 'billing', type: 'stopped_reporting', evidence: { agents: 40 } }));
+    c.onAnomaly(
+      anomaly('pool:billing', 60, {
+        id: 'billing:stopped',
+        pool: 'billing',
+        type: 'stopped_reporting',
+        evidence: { agents: 40 },
+      }),
+    );
     c.onAnomaly(anomaly('b-1', 70, { pool: 'billing', type: 'silent', evidence: { lastReportAt: s(20) } }));
     run(c, 0, 100);
     // The pool's regime "shift" seen by the emergence detector, naming no agent, is the stop seen from afar.
@@ -309,9 +460,24 @@ describe('Correlator', () => {
     // A shift of another pool is not the stop's.
     c.onEmergence(emergence('phase_transition', ['t-1', 't-2'], 110, { scope: 'triage', id: 'triage-shift' }));
     const stop = c.list().find((i) => i.anomalyCount > 0)!;
-    expect(c.list().map((i) => i.emergence.map((e) => e.id)).sort()).toEqual([[`phase_transition:${s(100)}`, 'survivor-shift'], ['triage-shift']]);
-    expect(stop).toMatchObject({ title: 'stopped reporting: 40 agents of pool billing', agents: ['b-1'], agentCount: 40, anomalyCount: 2 });
-    c.onEmergence({ ...emergence('phase_transition', ['t-1', 't-2'], 110, { scope: 'triage', id: 'triage-shift' }), event: 'closed', time: s(150), endedAt: s(150) });
+    expect(
+      c
+        .list()
+        .map((i) => i.emergence.map((e) => e.id))
+        .sort(),
+    ).toEqual([[`phase_transition:${s(100)}`, 'survivor-shift'], ['triage-shift']]);
+    expect(stop).toMatchObject({
+      title: 'stopped reporting: 40 agents of pool billing',
+      agents: ['b-1'],
+      agentCount: 40,
+      anomalyCount: 2,
+    });
+    c.onEmergence({
+      ...emergence('phase_transition', ['t-1', 't-2'], 110, { scope: 'triage', id: 'triage-shift' }),
+      event: 'closed',
+      time: s(150),
+      endedAt: s(150),
+    });
     run(c, 150, 460);
     // After a restart the stop is taken back as one: an agent of that moment still joins it.
     const restored = new Correlator();
@@ -331,7 +497,9 @@ describe('Correlator', () => {
     c.onAnomaly(anomaly('b-1', 0, { pool: 'coding', model: 'llama-3.1-8b', type: 'request_rate' }));
     run(c, 0, 40);
     expect(c.list().map((i) => i.risk)).toEqual(['low', 'low']);
-    c.onAnomaly(anomaly('b-1', 50, { id: 'b-1:scan', type: 'scan', risk: 'high', pool: 'coding', model: 'llama-3.1-8b' }));
+    c.onAnomaly(
+      anomaly('b-1', 50, { id: 'b-1:scan', type: 'scan', risk: 'high', pool: 'coding', model: 'llama-3.1-8b' }),
+    );
     c.onAnomaly(anomaly('a-1', 50, { id: 'a-1:exfil', type: 'token_spike', risk: 'medium' }));
     expect(Object.fromEntries(c.list().map((i) => [i.agents[0], i.risk]))).toEqual({ 'a-1': 'medium', 'b-1': 'high' });
   });
@@ -360,7 +528,9 @@ describe('Correlator', () => {
   it('groups a burst across pools that share one model (a provider problem)', () => {
     const c = new Correlator();
     const pools = ['support', 'coding', 'research', 'triage'];
-    pools.forEach((pool, i) => c.onAnomaly(anomaly(`${pool}-1`, i * 5, { pool, model: 'claude-sonnet-4', type: 'error_surge' })));
+    pools.forEach((pool, i) =>
+      c.onAnomaly(anomaly(`${pool}-1`, i * 5, { pool, model: 'claude-sonnet-4', type: 'error_surge' })),
+    );
     run(c, 0, 90);
     const [incident, ...others] = c.list();
     expect(others).toEqual([]);
@@ -370,12 +540,26 @@ describe('Correlator', () => {
 
   it('joins graph neighbours whose onsets are close, and only those', () => {
     const c = new Correlator();
-    c.onInteraction({ from: 'caller', to: 'callee', kind: 'delegation', outcome: 'success', latencySeconds: 0.2, timestamp: s(0) });
+    c.onInteraction({
+      from: 'caller',
+      to: 'callee',
+      kind: 'delegation',
+      outcome: 'success',
+      latencySeconds: 0.2,
+      timestamp: s(0),
+    });
     c.onAnomaly(anomaly('callee', 10, { pool: 'coding' }));
     c.onAnomaly(anomaly('caller', 100, { pool: 'support', model: 'llama-3.1-8b' }));
     c.onAnomaly(anomaly('stranger', 100, { pool: 'triage', model: 'gpt-4o-mini' }));
     // A neighbour whose trouble starts minutes later is another problem.
-    c.onInteraction({ from: 'late', to: 'callee', kind: 'message', outcome: 'success', latencySeconds: 0.1, timestamp: s(0) });
+    c.onInteraction({
+      from: 'late',
+      to: 'callee',
+      kind: 'message',
+      outcome: 'success',
+      latencySeconds: 0.1,
+      timestamp: s(0),
+    });
     c.onAnomaly(anomaly('late', 400, { pool: 'research', model: 'claude-sonnet-4' }));
     run(c, 0, 500);
     const incidents = c.list();
@@ -387,7 +571,14 @@ describe('Correlator', () => {
 
   it('forgets interactions older than the graph window', () => {
     const c = new Correlator({ graphWindowMs: 60_000 });
-    c.onInteraction({ from: 'caller', to: 'callee', kind: 'delegation', outcome: 'success', latencySeconds: 0.2, timestamp: s(0) });
+    c.onInteraction({
+      from: 'caller',
+      to: 'callee',
+      kind: 'delegation',
+      outcome: 'success',
+      latencySeconds: 0.2,
+      timestamp: s(0),
+    });
     run(c, 0, 300);
     c.onAnomaly(anomaly('callee', 300, { pool: 'coding' }));
     c.onAnomaly(anomaly('caller', 320, { pool: 'support', model: 'llama-3.1-8b' }));
@@ -425,7 +616,12 @@ describe('Correlator', () => {
     expect(merged).toHaveLength(1);
     expect(merged[0]!.incident.mergedInto).toBe(incident.id);
     // Merged, it keeps what it was: its agent, its anomaly, its severity and title.
-    expect(merged[0]!.incident).toMatchObject({ agents: ['up-1'], anomalyCount: 1, severity: 'high', title: 'error surge on agent up-1 (pool coding, claude-sonnet-4)' });
+    expect(merged[0]!.incident).toMatchObject({
+      agents: ['up-1'],
+      anomalyCount: 1,
+      severity: 'high',
+      title: 'error surge on agent up-1 (pool coding, claude-sonnet-4)',
+    });
     expect(incident.timeline.some((e) => e.kind === 'merged')).toBe(true);
     // A later anomaly of a named agent joins at once, explained by the cascade.
     c.onAnomaly(anomaly('up-3', 510, { pool: 'coding', type: 'latency_spike' }));
@@ -454,9 +650,16 @@ describe('Correlator', () => {
     c.onEmergence(emergence('collective_learning', ['x', 'y'], 0, { scope: 'triage' }));
     c.onEmergence(emergence('phase_transition', ['r-1', 'r-2', 'r-3'], 0, { scope: 'research' }));
     const changes = c.advance(s(1));
-    expect(opened(changes).map((i) => [i.title, i.severity])).toEqual([['phase transition across 3 agents of pool research', 'high']]);
+    expect(opened(changes).map((i) => [i.title, i.severity])).toEqual([
+      ['phase transition across 3 agents of pool research', 'high'],
+    ]);
     // The emergence event closes; the incident resolves once quiet.
-    c.onEmergence({ ...emergence('phase_transition', ['r-1', 'r-2', 'r-3'], 0, { scope: 'research' }), event: 'closed', time: s(100), endedAt: s(100) });
+    c.onEmergence({
+      ...emergence('phase_transition', ['r-1', 'r-2', 'r-3'], 0, { scope: 'research' }),
+      event: 'closed',
+      time: s(100),
+      endedAt: s(100),
+    });
     const later = run(c, 5, 400);
     expect(later.find((x) => x.change === 'resolved')?.incident.resolution).toBe('auto');
   });
@@ -466,10 +669,17 @@ describe('Correlator', () => {
     c.onAnomaly(anomaly('a-1', 0));
     const [{ incident }] = c.advance(s(30)) as [IncidentChange];
     const ack = c.acknowledge(incident.id, s(40), 'alice');
-    expect('change' in ack && ack.change).toMatchObject({ change: 'acknowledged', incident: { status: 'acknowledged', acknowledgedAt: s(40) } });
+    expect('change' in ack && ack.change).toMatchObject({
+      change: 'acknowledged',
+      incident: { status: 'acknowledged', acknowledgedAt: s(40) },
+    });
     expect(c.acknowledge(incident.id, s(41), 'bob')).toEqual({ refused: 'acknowledged' });
     const done = c.resolve(incident.id, s(50), 'alice', 'rolled back');
-    expect('change' in done && done.change.incident).toMatchObject({ status: 'resolved', resolution: 'manual', resolvedAt: s(50) });
+    expect('change' in done && done.change.incident).toMatchObject({
+      status: 'resolved',
+      resolution: 'manual',
+      resolvedAt: s(50),
+    });
     expect('change' in done && done.change.incident.timeline.map((e) => [e.kind, e.by ?? null])).toEqual([
       ['opened', null],
       ['acknowledged', 'alice'],
@@ -500,10 +710,19 @@ describe('Correlator', () => {
 
   it('names its narrative through the narrate function, once per change', () => {
     let calls = 0;
-    const c = new Correlator(DEFAULT_CORRELATOR_OPTIONS, (incident) => ({ ...incident.narrative, template: 'test', revision: incident.revision, what: `call ${++calls}` }));
+    const c = new Correlator(DEFAULT_CORRELATOR_OPTIONS, (incident) => ({
+      ...incident.narrative,
+      template: 'test',
+      revision: incident.revision,
+      what: `call ${++calls}`,
+    }));
     c.onAnomaly(anomaly('a-1', 0));
     const [change] = c.advance(s(30));
-    expect(change!.incident.narrative).toMatchObject({ template: 'test', what: 'call 1', revision: change!.incident.revision });
+    expect(change!.incident.narrative).toMatchObject({
+      template: 'test',
+      what: 'call 1',
+      revision: change!.incident.revision,
+    });
     expect(c.get(change!.incident.id)!.narrative.what).toBe('call 1');
   });
 });

@@ -1,9 +1,25 @@
-import { shardOf, type AnomalyEvent, type EmergenceEvent, type Incident, type IncidentAnomaly, type IncidentChange, type IncidentEmergence, type Interaction, type TimelineEntry } from '@swarmscope/core';
+import {
+  shardOf,
+  type AnomalyEvent,
+  type EmergenceEvent,
+  type Incident,
+  type IncidentAnomaly,
+  type IncidentChange,
+  type IncidentEmergence,
+  type Interaction,
+  type TimelineEntry,
+} from '@swarmscope/core';
 import { AdvisoryBoard, type Advisory, type AdvisoryFilter } from './advisories';
 import { InteractionGraph } from './interaction-graph';
 import { maxRisk } from './risk';
 import { maxSeverity, raiseSeverity, SEVERITY_RANK, severityOfEmergence, type Severity } from './severity';
-import { isStopSignal, quietSince, stoppedAgentCount, STOPPED_REPORTING, STOPPED_REPORTING_REASON } from './stopped-reporting';
+import {
+  isStopSignal,
+  quietSince,
+  stoppedAgentCount,
+  STOPPED_REPORTING,
+  STOPPED_REPORTING_REASON,
+} from './stopped-reporting';
 import { titleOf } from './title';
 
 // Method: alert grouping as Alertmanager does it (a group wait before the first notification) with event
@@ -199,7 +215,9 @@ export class Correlator {
       else if (!incident.stop) {
         // Agents that stopped reporting since are the stop's: an event growing over them (a fleet gone quiet looks
         // "in lockstep") does not rewrite the incident.
-        for (const agentId of event.agents) if (incident.agents.has(agentId) || !this.isStopped(agentId)) this.claimAgent(incident, agentId, undefined, event.startedAt);
+        for (const agentId of event.agents)
+          if (incident.agents.has(agentId) || !this.isStopped(agentId))
+            this.claimAgent(incident, agentId, undefined, event.startedAt);
       }
       this.touch(incident, event.time, entry.endedAt ?? event.startedAt);
       return;
@@ -213,7 +231,12 @@ export class Correlator {
       stop.emergence.set(event.id, entry);
       stop.emergenceAgents.set(event.id, event.agents);
       this.byEmergence.set(event.id, stop.id);
-      this.timeline(stop, event.time, 'grouped', `emergence event ${summary} (${event.agents.length} agents) joined (explained by agents that stopped reporting)`);
+      this.timeline(
+        stop,
+        event.time,
+        'grouped',
+        `emergence event ${summary} (${event.agents.length} agents) joined (explained by agents that stopped reporting)`,
+      );
       this.touch(stop, event.time, event.startedAt);
       return;
     }
@@ -238,14 +261,20 @@ export class Correlator {
       if (id !== undefined && this.active.get(id)!.startedAt >= began) overlap.set(id, (overlap.get(id) ?? 0) + 1);
     }
     const explains = (id: string, shared: number) => shared * 2 >= this.active.get(id)!.agents.size;
-    const ranked = [...overlap].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).filter(([id, shared]) => explains(id, shared) || shared * 2 >= event.agents.length);
+    const ranked = [...overlap]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .filter(([id, shared]) => explains(id, shared) || shared * 2 >= event.agents.length);
     if (ranked.length === 0 && !this.emergenceOpens.has(event.type)) return;
-    const target = ranked.length > 0 ? this.active.get(ranked[0]![0])! : this.open(event.id, event.startedAt, event.time, `opened by emergence event ${summary}`);
+    const target =
+      ranked.length > 0
+        ? this.active.get(ranked[0]![0])!
+        : this.open(event.id, event.startedAt, event.time, `opened by emergence event ${summary}`);
     if (ranked.length > 0) target.reasons.add(`explained by ${summary}`);
     target.emergence.set(event.id, entry);
     target.emergenceAgents.set(event.id, event.agents);
     this.byEmergence.set(event.id, target.id);
-    for (const [id, shared] of ranked.slice(1)) if (explains(id, shared)) this.merge(this.active.get(id)!, target, event.time, `explained by ${summary}`);
+    for (const [id, shared] of ranked.slice(1))
+      if (explains(id, shared)) this.merge(this.active.get(id)!, target, event.time, `explained by ${summary}`);
     for (const agentId of event.agents) this.claimAgent(target, agentId, undefined, event.startedAt);
     // Pending anomalies of its agents join now: the emergence event is their common cause.
     for (const [id, waiting] of this.pending) {
@@ -253,7 +282,8 @@ export class Correlator {
       this.pending.delete(id);
       this.addAnomaly(target, waiting.anomaly, event.time, `explained by ${summary}`);
     }
-    if (ranked.length > 0) this.timeline(target, event.time, 'grouped', `emergence event ${summary} (${event.agents.length} agents) joined`);
+    if (ranked.length > 0)
+      this.timeline(target, event.time, 'grouped', `emergence event ${summary} (${event.agents.length} agents) joined`);
     this.touch(target, event.time, event.startedAt);
   }
 
@@ -272,7 +302,8 @@ export class Correlator {
       if (stop) stops.add(stop);
     }
     for (const stop of stops) this.gatherStop(stop, now);
-    for (const incident of [...this.active.values()]) if (this.isQuiet(incident, now)) this.close(incident, now, 'auto', 'every event ended');
+    for (const incident of [...this.active.values()])
+      if (this.isQuiet(incident, now)) this.close(incident, now, 'auto', 'every event ended');
     this.pruneOnsets(now);
     return this.drain();
   }
@@ -316,7 +347,12 @@ export class Correlator {
     const incident = this.active.get(id);
     if (!incident) return undefined;
     incident.narrative = narrative;
-    this.timeline(incident, at, 'narrated', `explanation by ${narrative.source === 'llm' ? `the LLM (${narrative.model ?? 'unknown model'})` : 'the templates'}`);
+    this.timeline(
+      incident,
+      at,
+      'narrated',
+      `explanation by ${narrative.source === 'llm' ? `the LLM (${narrative.model ?? 'unknown model'})` : 'the templates'}`,
+    );
     this.bump(incident, at, 'updated');
     return this.drainOne(id);
   }
@@ -350,7 +386,8 @@ export class Correlator {
         this.byAnomaly.set(a.id, working.id);
         if (working.stop && a.type === STOPPED_REPORTING) continue;
         this.claimAgent(working, a.agentId, a, working.stop ? quietSince(a) : a.startedAt);
-        if (working.stop) working.cohorts.set(STOP_KEY, Math.max(working.cohorts.get(STOP_KEY) ?? -Infinity, quietSince(a)));
+        if (working.stop)
+          working.cohorts.set(STOP_KEY, Math.max(working.cohorts.get(STOP_KEY) ?? -Infinity, quietSince(a)));
       }
       // The stored incident lists its agents, not which event named which: its open emergence events share them.
       const named = incident.agents.filter((agentId) => !working.agents.has(agentId));
@@ -369,7 +406,9 @@ export class Correlator {
 
   /** Unresolved incidents, newest first. */
   list(): Incident[] {
-    return [...this.active.values()].map((i) => this.snapshot(i)).sort((a, b) => b.openedAt - a.openedAt || (a.id < b.id ? -1 : 1));
+    return [...this.active.values()]
+      .map((i) => this.snapshot(i))
+      .sort((a, b) => b.openedAt - a.openedAt || (a.id < b.id ? -1 : 1));
   }
 
   get activeCount(): number {
@@ -395,7 +434,15 @@ export class Correlator {
       }
       const together = this.burstAround(STOP_KEY, at);
       if (anomaly.type === STOPPED_REPORTING || together.size >= this.options.burstMin) {
-        const opened = this.open(anomaly.id, at, now, anomaly.type === STOPPED_REPORTING ? `opened by pool ${anomaly.pool} stopping reporting` : `opened by ${together.size} agents going silent within ${seconds(this.options.cohortWindowMs)}`, true);
+        const opened = this.open(
+          anomaly.id,
+          at,
+          now,
+          anomaly.type === STOPPED_REPORTING
+            ? `opened by pool ${anomaly.pool} stopping reporting`
+            : `opened by ${together.size} agents going silent within ${seconds(this.options.cohortWindowMs)}`,
+          true,
+        );
         this.addAnomaly(opened, anomaly, now, STOPPED_REPORTING_REASON);
         return opened;
       }
@@ -411,23 +458,46 @@ export class Correlator {
     }
     const neighbour = this.neighbourIncident(anomaly);
     if (neighbour) {
-      this.addAnomaly(neighbour.incident, anomaly, now, `interaction-graph neighbours with onsets within ${seconds(this.options.neighbourWindowMs)}`);
+      this.addAnomaly(
+        neighbour.incident,
+        anomaly,
+        now,
+        `interaction-graph neighbours with onsets within ${seconds(this.options.neighbourWindowMs)}`,
+      );
       return undefined;
     }
     const key = cohortKeyOf(anomaly);
     const burst = this.burstAround(key, anomaly.startedAt);
     if (burst.size >= this.options.burstMin) {
       const reason = `${burst.size} agents on model ${anomaly.model} with ${anomaly.type.replace(/_/g, ' ')} onsets within ${seconds(this.options.cohortWindowMs)}`;
-      const target = this.burstIncident(key, burst, anomaly.startedAt) ?? this.open(anomaly.id, anomaly.startedAt, now, `opened by ${anomaly.type.replace(/_/g, ' ')} on ${burst.size} agents of model ${anomaly.model}`);
+      const target =
+        this.burstIncident(key, burst, anomaly.startedAt) ??
+        this.open(
+          anomaly.id,
+          anomaly.startedAt,
+          now,
+          `opened by ${anomaly.type.replace(/_/g, ' ')} on ${burst.size} agents of model ${anomaly.model}`,
+        );
       target.cohorts.set(key, Math.max(target.cohorts.get(key) ?? 0, anomaly.startedAt));
       this.addAnomaly(target, anomaly, now, reason);
       // Incidents opened a moment earlier from members of the same burst are the same problem.
       for (const other of [...this.active.values()]) {
-        if (other !== target && !other.stop && other.emergence.size === 0 && [...other.anomalies.values()].every((a) => burst.has(a.agentId) && cohortKeyOf(a) === key)) this.merge(other, target, now, reason);
+        if (
+          other !== target &&
+          !other.stop &&
+          other.emergence.size === 0 &&
+          [...other.anomalies.values()].every((a) => burst.has(a.agentId) && cohortKeyOf(a) === key)
+        )
+          this.merge(other, target, now, reason);
       }
       return undefined;
     }
-    this.addAnomaly(this.open(anomaly.id, anomaly.startedAt, now, 'opened by an anomaly of one agent'), anomaly, now, 'single agent');
+    this.addAnomaly(
+      this.open(anomaly.id, anomaly.startedAt, now, 'opened by an anomaly of one agent'),
+      anomaly,
+      now,
+      'single agent',
+    );
     return undefined;
   }
 
@@ -437,7 +507,8 @@ export class Correlator {
    */
   private joinOwnIncident(anomaly: IncidentAnomaly, now: number, arriving: boolean): boolean {
     const resolvedLately = this.reopenable.get(anomaly.agentId);
-    const lately = resolvedLately?.status === 'resolved' && anomaly.startedAt - resolvedLately.resolvedAt! <= this.options.reopenMs;
+    const lately =
+      resolvedLately?.status === 'resolved' && anomaly.startedAt - resolvedLately.resolvedAt! <= this.options.reopenMs;
     if (lately && !this.byAgent.has(anomaly.agentId)) this.reopen(resolvedLately, now);
     const holder = this.byAgent.get(anomaly.agentId);
     if (holder === undefined) return false;
@@ -518,7 +589,13 @@ export class Correlator {
   private stopAround(at: number): Working | undefined {
     for (const incident of this.active.values()) {
       const last = incident.cohorts.get(STOP_KEY);
-      if (incident.stop && last !== undefined && at >= incident.startedAt - this.options.cohortWindowMs && at <= last + this.options.cohortWindowMs) return incident;
+      if (
+        incident.stop &&
+        last !== undefined &&
+        at >= incident.startedAt - this.options.cohortWindowMs &&
+        at <= last + this.options.cohortWindowMs
+      )
+        return incident;
     }
     return undefined;
   }
@@ -552,11 +629,16 @@ export class Correlator {
     if (!this.active.has(stop.id)) return;
     for (const other of [...this.active.values()]) {
       if (other === stop || other.stop) continue;
-      const pieces = other.anomalies.size > 0 && other.emergence.size === 0 && [...other.anomalies.values()].every((a) => isStopSignal(a) && this.stopAround(quietSince(a)) === stop);
+      const pieces =
+        other.anomalies.size > 0 &&
+        other.emergence.size === 0 &&
+        [...other.anomalies.values()].every((a) => isStopSignal(a) && this.stopAround(quietSince(a)) === stop);
       const seenFromAfar =
         other.anomalies.size === 0 &&
         other.emergence.size > 0 &&
-        [...other.emergence.values()].every((e) => this.stopCovering(other.emergenceAgents.get(e.id) ?? [], e.scope, e.startedAt) === stop);
+        [...other.emergence.values()].every(
+          (e) => this.stopCovering(other.emergenceAgents.get(e.id) ?? [], e.scope, e.startedAt) === stop,
+        );
       if (pieces || seenFromAfar) this.merge(other, stop, now, STOPPED_REPORTING_REASON);
     }
   }
@@ -629,7 +711,12 @@ export class Correlator {
     this.claimAgent(incident, anomaly.agentId, anomaly, anomaly.startedAt);
     incident.reasons.add(reason);
     if (incident.anomalies.size > 1 && (isNewAgent || reason !== 'same agent')) {
-      this.timeline(incident, now, 'grouped', `${anomaly.type.replace(/_/g, ' ')} on ${anomaly.agentId} joined (${reason})`);
+      this.timeline(
+        incident,
+        now,
+        'grouped',
+        `${anomaly.type.replace(/_/g, ' ')} on ${anomaly.agentId} joined (${reason})`,
+      );
     }
     this.touch(incident, now, anomaly.endedAt ?? anomaly.startedAt);
   }
@@ -665,11 +752,16 @@ export class Correlator {
   /** An emergence event closed: the agents only it named are no longer the incident's to hold (their later trouble is new). */
   private releaseNamed(incident: Working, emergenceId: string): void {
     const stillNamed = new Set<string>();
-    for (const [id, agents] of incident.emergenceAgents) if (id !== emergenceId && incident.emergence.get(id)?.endedAt === undefined) for (const a of agents) stillNamed.add(a);
+    for (const [id, agents] of incident.emergenceAgents)
+      if (id !== emergenceId && incident.emergence.get(id)?.endedAt === undefined)
+        for (const a of agents) stillNamed.add(a);
     for (const agentId of incident.emergenceAgents.get(emergenceId) ?? []) {
       if (this.byAgent.get(agentId) === incident.id && !stillNamed.has(agentId) && !hasAnomalyOf(incident, agentId)) {
         this.byAgent.delete(agentId);
-        this.namedUntil.set(agentId, { incidentId: incident.id, endedAt: incident.emergence.get(emergenceId)?.endedAt ?? incident.lastEventAt });
+        this.namedUntil.set(agentId, {
+          incidentId: incident.id,
+          endedAt: incident.emergence.get(emergenceId)?.endedAt ?? incident.lastEventAt,
+        });
       }
     }
   }
@@ -710,7 +802,13 @@ export class Correlator {
     this.touch(target, now, target.lastEventAt);
   }
 
-  private close(incident: Working, now: number, resolution: NonNullable<Incident['resolution']>, detail: string, by?: string): void {
+  private close(
+    incident: Working,
+    now: number,
+    resolution: NonNullable<Incident['resolution']>,
+    detail: string,
+    by?: string,
+  ): void {
     incident.status = 'resolved';
     incident.resolvedAt = now;
     this.closedNow.set(incident.id, incident);
@@ -721,11 +819,14 @@ export class Correlator {
     this.retire(incident.id, incident.id, undefined);
     // Merged: its events live on in the incident it joined.
     if (resolution === 'merged') return;
-    for (const [agentId] of incident.agents) if (this.byAgent.get(agentId) === incident.id) this.byAgent.delete(agentId);
+    for (const [agentId] of incident.agents)
+      if (this.byAgent.get(agentId) === incident.id) this.byAgent.delete(agentId);
     for (const id of incident.anomalies.keys()) this.retire(id, incident.id, this.byAnomaly);
     for (const id of incident.emergence.keys()) this.retire(id, incident.id, this.byEmergence);
     // A stop does not reopen: agents that come back and go silent again are a new stop (or their own trouble).
-    if (resolution === 'auto' && !incident.stop) for (const agentId of incident.agents.keys()) if (hasAnomalyOf(incident, agentId)) this.reopenable.set(agentId, incident);
+    if (resolution === 'auto' && !incident.stop)
+      for (const agentId of incident.agents.keys())
+        if (hasAnomalyOf(incident, agentId)) this.reopenable.set(agentId, incident);
   }
 
   private retire(id: string, incidentId: string, index: Map<string, string> | undefined): void {
@@ -738,7 +839,9 @@ export class Correlator {
   private isQuiet(incident: Working, now: number): boolean {
     for (const a of incident.anomalies.values()) if (a.endedAt === undefined) return false;
     for (const e of incident.emergence.values()) if (e.endedAt === undefined) return false;
-    if (!incident.stop) for (const waiting of this.pending.values()) if (this.byAgent.get(waiting.anomaly.agentId) === incident.id) return false;
+    if (!incident.stop)
+      for (const waiting of this.pending.values())
+        if (this.byAgent.get(waiting.anomaly.agentId) === incident.id) return false;
     return now - incident.lastEventAt >= this.options.quietMs;
   }
 
@@ -747,7 +850,10 @@ export class Correlator {
     incident.startedAt = Math.min(incident.startedAt, eventAt);
     this.bump(incident, now, 'updated');
     const severity = this.severityOf(incident);
-    if (SEVERITY_RANK[severity] > SEVERITY_RANK[incident.severity] && incident.anomalies.size + incident.emergence.size > 1) {
+    if (
+      SEVERITY_RANK[severity] > SEVERITY_RANK[incident.severity] &&
+      incident.anomalies.size + incident.emergence.size > 1
+    ) {
       this.timeline(incident, now, 'escalated', `severity ${incident.severity} → ${severity}`);
     }
     incident.severity = severity;
@@ -780,14 +886,19 @@ export class Correlator {
     if (anomaly.type === STOPPED_REPORTING) return;
     const key = isStopSignal(anomaly) ? STOP_KEY : cohortKeyOf(anomaly);
     const list = this.onsets.get(key);
-    const onset = { agentId: anomaly.agentId, at: isStopSignal(anomaly) ? quietSince(anomaly) : anomaly.startedAt, arrivedAt };
+    const onset = {
+      agentId: anomaly.agentId,
+      at: isStopSignal(anomaly) ? quietSince(anomaly) : anomaly.startedAt,
+      arrivedAt,
+    };
     if (list) list.push(onset);
     else this.onsets.set(key, [onset]);
   }
 
   private pruneOnsets(now: number): void {
     for (const [agentId, incident] of this.reopenable) {
-      if (incident.status !== 'resolved' || now - incident.resolvedAt! > this.options.reopenMs) this.reopenable.delete(agentId);
+      if (incident.status !== 'resolved' || now - incident.resolvedAt! > this.options.reopenMs)
+        this.reopenable.delete(agentId);
     }
     const horizon = now - this.options.groupWaitMs - 2 * this.options.cohortWindowMs;
     for (const [key, list] of this.onsets) {
@@ -817,7 +928,9 @@ export class Correlator {
   private readonly closedNow = new Map<string, Working>();
 
   private snapshot(incident: Working): Incident {
-    const anomalies = [...incident.anomalies.values()].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.score - a.score || a.startedAt - b.startedAt);
+    const anomalies = [...incident.anomalies.values()].sort(
+      (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.score - a.score || a.startedAt - b.startedAt,
+    );
     const agents = [...incident.agents].sort((a, b) => a[1].onset - b[1].onset || (a[0] < b[0] ? -1 : 1));
     const pools = new Set<string>();
     const models = new Set<string>();
@@ -850,7 +963,9 @@ export class Correlator {
       pools: [...pools].sort(),
       models: [...models].sort(),
       agents: agents.slice(0, this.options.maxListed).map(([id]) => id),
-      agentCount: incident.stop ? Math.max(agents.length, stoppedAgentCount(incident.anomalies.values())) : agents.length,
+      agentCount: incident.stop
+        ? Math.max(agents.length, stoppedAgentCount(incident.anomalies.values()))
+        : agents.length,
       anomalies: anomalies.slice(0, this.options.maxListed),
       anomalyCount: anomalies.length,
       activeAnomalies: active,
@@ -864,7 +979,13 @@ export class Correlator {
   }
 }
 
-const CHANGE_RANK: Record<IncidentChange['change'], number> = { updated: 0, acknowledged: 1, resolved: 2, reopened: 3, opened: 4 };
+const CHANGE_RANK: Record<IncidentChange['change'], number> = {
+  updated: 0,
+  acknowledged: 1,
+  resolved: 2,
+  reopened: 3,
+  opened: 4,
+};
 
 /** The burst key of a stop (agents going silent together, whatever their pools and models). */
 const STOP_KEY = 'stop';
@@ -913,5 +1034,15 @@ function seconds(ms: number): string {
 
 /** Until the narrator runs: an empty narrative of revision 0. */
 function placeholderNarrative(): Incident['narrative'] {
-  return { source: 'template', template: 'none', revision: 0, generatedAt: 0, what: '', where: '', since: '', cause: '', next: '' };
+  return {
+    source: 'template',
+    template: 'none',
+    revision: 0,
+    generatedAt: 0,
+    what: '',
+    where: '',
+    since: '',
+    cause: '',
+    next: '',
+  };
 }

@@ -4,7 +4,12 @@ import { incidentsEnv } from './env';
 describe('incidents configuration', () => {
   it('has working defaults: port 8084, templates only, no Alertmanager', () => {
     const env = parseEnv(incidentsEnv, {});
-    expect(env).toMatchObject({ INCIDENTS_PORT: 8084, INCIDENT_GROUP_WAIT_SECONDS: 30, LLM_API: 'ollama', NARRATOR_AGENT_ID: 'swarmscope-narrator' });
+    expect(env).toMatchObject({
+      INCIDENTS_PORT: 8084,
+      INCIDENT_GROUP_WAIT_SECONDS: 30,
+      LLM_API: 'ollama',
+      NARRATOR_AGENT_ID: 'swarmscope-narrator',
+    });
     expect(env.LLM_URL).toBeUndefined();
     expect(env.ALERTMANAGER_URL).toBeUndefined();
   });
@@ -23,6 +28,8 @@ describe('incidents configuration', () => {
     expect(problems({ LLM_API: 'anthropic' })[0]).toMatch(/^LLM_API: .* \(got "anthropic"\)$/);
     expect(problems({ LLM_URL: 'ftp://x', LLM_MODEL: 'm' })[0]).toMatch(/^LLM_URL: must use http: or https:/);
     expect(problems({ INCIDENT_BURST_MIN: '1' })[0]).toMatch(/^INCIDENT_BURST_MIN: must be ≥ 2/);
-    expect(problems({ NARRATOR_AGENT_ID: 'no spaces please' })[0]).toMatch(/^NARRATOR_AGENT_ID: must be 1 to 128 characters/);
+    expect(problems({ NARRATOR_AGENT_ID: 'no spaces please' })[0]).toMatch(
+      /^NARRATOR_AGENT_ID: must be 1 to 128 characters/,
+    );
   });
 });

@@ -43,11 +43,15 @@ export const incidentsEnv = commonEnv
     NARRATOR_REPORT_URL: urlVar(['http:', 'https:']),
     /** API key for NARRATOR_REPORT_URL (default: the first of API_KEYS). */
     NARRATOR_REPORT_API_KEY: z.string().min(1).optional(),
-    NARRATOR_AGENT_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 characters of [A-Za-z0-9._:-]').default('swarmscope-narrator'),
+    NARRATOR_AGENT_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1 to 128 characters of [A-Za-z0-9._:-]')
+      .default('swarmscope-narrator'),
     /** This replica's consumer name in the bus group (one replica: incidents is a fleet-wide singleton). */
     BUS_CONSUMER: busConsumerVar(),
   })
   .superRefine((env, ctx) => {
-    if (env.LLM_URL && !env.LLM_MODEL) ctx.addIssue({ code: 'custom', path: ['LLM_MODEL'], message: 'is required when LLM_URL is set' });
+    if (env.LLM_URL && !env.LLM_MODEL)
+      ctx.addIssue({ code: 'custom', path: ['LLM_MODEL'], message: 'is required when LLM_URL is set' });
   });
 export type IncidentsEnv = z.infer<typeof incidentsEnv>;

@@ -21,7 +21,8 @@ export interface TruthFault {
  * incident in its last state (the last change seen); merged ones (`resolution: 'merged'`) are skipped, their
  * events live on in the incident they joined.
  */
-export type ScoredIncident = Pick<Incident, 'id' | 'agents' | 'pools' | 'startedAt'> & Partial<Pick<Incident, 'resolvedAt' | 'resolution'>>;
+export type ScoredIncident = Pick<Incident, 'id' | 'agents' | 'pools' | 'startedAt'> &
+  Partial<Pick<Incident, 'resolvedAt' | 'resolution'>>;
 
 export interface PurityOptions {
   /** Jaccard of agents from which a fault's incident names its agents (default 0.8, issue 18's target). */
@@ -75,12 +76,17 @@ export interface IncidentPurity {
  * `-- incidents`): per fault, does it land in an incident of its own cause naming its agents (Jaccard of agent sets),
  * or only in large ones, and which incidents group agents on nothing but their pool. Pure; time is the data's.
  */
-export function scoreIncidents(truth: readonly TruthFault[], incidents: readonly ScoredIncident[], options: PurityOptions = {}): IncidentPurity {
+export function scoreIncidents(
+  truth: readonly TruthFault[],
+  incidents: readonly ScoredIncident[],
+  options: PurityOptions = {},
+): IncidentPurity {
   const jaccardMin = options.jaccardMin ?? 0.8;
   const lateMs = options.lateMs ?? 600_000;
   const largeAgents = options.largeAgents ?? 10;
   const scored = incidents.filter((i) => i.resolution !== 'merged');
-  const overlaps = (fault: TruthFault, incident: ScoredIncident) => incident.startedAt <= fault.to + lateMs && (incident.resolvedAt ?? Infinity) >= fault.from;
+  const overlaps = (fault: TruthFault, incident: ScoredIncident) =>
+    incident.startedAt <= fault.to + lateMs && (incident.resolvedAt ?? Infinity) >= fault.from;
   const faultSets = truth.map((fault) => new Set(fault.agents));
   // Each incident's best fault (Jaccard of agents, among the faults it overlaps in time).
   const bestFaultOf = new Map<ScoredIncident, { index: number; jaccard: number; shared: number }>();
@@ -109,10 +115,25 @@ export function scoreIncidents(truth: readonly TruthFault[], incidents: readonly
     }
     const named = top !== undefined && top.jaccard >= jaccardMin;
     const own = named && bestFaultOf.get(top!.incident)?.index === index;
-    return { id: fault.id, cause: fault.cause, agents: faultSets[index]!.size, ...(top ? { incident: top.incident.id } : {}), jaccard: top?.jaccard ?? 0, incidents: landed, smallestIncident, named, own };
+    return {
+      id: fault.id,
+      cause: fault.cause,
+      agents: faultSets[index]!.size,
+      ...(top ? { incident: top.incident.id } : {}),
+      jaccard: top?.jaccard ?? 0,
+      incidents: landed,
+      smallestIncident,
+      named,
+      own,
+    };
   });
   const poolOnly = scored
-    .filter((incident) => incident.agents.length >= 2 && incident.pools.length === 1 && (bestFaultOf.get(incident)?.shared ?? 0) < jaccardMin * incident.agents.length)
+    .filter(
+      (incident) =>
+        incident.agents.length >= 2 &&
+        incident.pools.length === 1 &&
+        (bestFaultOf.get(incident)?.shared ?? 0) < jaccardMin * incident.agents.length,
+    )
     .map((incident) => ({ id: incident.id, agents: incident.agents.length, pool: incident.pools[0]! }));
   return {
     faults,

@@ -1,4 +1,16 @@
-import { BusConsumers, createServiceApp, createServiceMetrics, publishByKey, topics, type Incident, type IncidentChange, type ServiceMetrics, type Store, type Subscription , type ServiceDeps } from '@swarmscope/core';
+import {
+  BusConsumers,
+  createServiceApp,
+  createServiceMetrics,
+  publishByKey,
+  topics,
+  type Incident,
+  type IncidentChange,
+  type ServiceMetrics,
+  type Store,
+  type Subscription,
+  type ServiceDeps,
+} from '@swarmscope/core';
 import type { Express } from 'express';
 import type { AlertmanagerSink } from './alertmanager-sink';
 import { Correlator, type ActionRefusal } from './correlator';
@@ -60,12 +72,22 @@ export class IncidentService implements IncidentsPort {
         reopenMs: env.INCIDENT_REOPEN_SECONDS * 1000,
       },
       // The LLM's narrative stands until the incident changes materially; the templates narrate everything else.
-      (incident) => (incident.narrative.source === 'llm' && this.llmKeys.get(incident.id) === materialKey(incident) ? incident.narrative : narrator.template(incident)),
+      (incident) =>
+        incident.narrative.source === 'llm' && this.llmKeys.get(incident.id) === materialKey(incident)
+          ? incident.narrative
+          : narrator.template(incident),
     );
     this.metrics = createServiceMetrics(SERVICE_NAME);
     this.incidentMetrics = createIncidentMetrics(this.metrics.registry, this.correlator);
     this.consumers = new BusConsumers(bus, this.metrics.registry);
-    this.app = createServiceApp({ service: SERVICE_NAME, env, logger, metrics: this.metrics, uses: { bus, store }, routes: (app) => mountRoutes(app, this) });
+    this.app = createServiceApp({
+      service: SERVICE_NAME,
+      env,
+      logger,
+      metrics: this.metrics,
+      uses: { bus, store },
+      routes: (app) => mountRoutes(app, this),
+    });
   }
 
   /** Takes back the unresolved incidents, joins the consumer group on every shard and starts stepping. */
@@ -130,7 +152,10 @@ export class IncidentService implements IncidentsPort {
     await this.deps.alerts?.resend();
   }
 
-  private async act(id: string, result: { change: IncidentChange } | { refused: ActionRefusal }): Promise<ActionOutcome> {
+  private async act(
+    id: string,
+    result: { change: IncidentChange } | { refused: ActionRefusal },
+  ): Promise<ActionOutcome> {
     if ('change' in result) {
       await this.write([result.change]);
       return { incident: result.change.incident };
@@ -154,18 +179,26 @@ export class IncidentService implements IncidentsPort {
         if (alerts.failures > failures) this.incidentMetrics.alertFailures.inc(alerts.failures - failures);
       }
       for (const { change, incident } of changes) {
-        if (change === 'opened' || change === 'reopened' || change === 'resolved') logger.info({ id: incident.id, change, severity: incident.severity, agents: incident.agentCount }, incident.title);
+        if (change === 'opened' || change === 'reopened' || change === 'resolved')
+          logger.info(
+            { id: incident.id, change, severity: incident.severity, agents: incident.agentCount },
+            incident.title,
+          );
       }
     });
-    this.writing = run.catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, 'writing incident changes failed'));
+    this.writing = run.catch((error: unknown) =>
+      this.deps.logger.warn({ err: (error as Error).message }, 'writing incident changes failed'),
+    );
     this.askNarrator(changes.map((c) => c.incident));
     return run;
   }
 
   private count({ change, incident }: IncidentChange): void {
-    if (change === 'opened') this.incidentMetrics.opened.inc({ severity: incident.severity, risk: incident.risk ?? 'low' });
+    if (change === 'opened')
+      this.incidentMetrics.opened.inc({ severity: incident.severity, risk: incident.risk ?? 'low' });
     // Without an LLM the templates explain every incident, counted once when it opens.
-    if ((change === 'opened' || change === 'reopened') && !this.deps.narrator.llmConfigured) this.incidentMetrics.narrations.inc({ source: 'template', reason: 'none' });
+    if ((change === 'opened' || change === 'reopened') && !this.deps.narrator.llmConfigured)
+      this.incidentMetrics.narrations.inc({ source: 'template', reason: 'none' });
     if (change === 'resolved' && incident.resolution) {
       this.incidentMetrics.resolved.inc({ resolution: incident.resolution, risk: incident.risk ?? 'low' });
       this.asked.delete(incident.id);
@@ -177,7 +210,13 @@ export class IncidentService implements IncidentsPort {
   private askNarrator(incidents: readonly Incident[]): void {
     if (!this.deps.narrator.llmConfigured) return;
     for (const incident of incidents) {
-      if (incident.status === 'resolved' || incident.narrative.source === 'llm' || this.asked.get(incident.id) === materialKey(incident) || this.queued.has(incident.id)) continue;
+      if (
+        incident.status === 'resolved' ||
+        incident.narrative.source === 'llm' ||
+        this.asked.get(incident.id) === materialKey(incident) ||
+        this.queued.has(incident.id)
+      )
+        continue;
       this.queued.add(incident.id);
       this.narrating = this.narrating.then(() => this.narrateOne(incident.id));
     }
@@ -207,7 +246,9 @@ export class IncidentService implements IncidentsPort {
   }
 
   private async prune(): Promise<void> {
-    const dropped = await this.deps.store.incidents.prune(this.now() - this.deps.env.INCIDENT_RETENTION_HOURS * 3_600_000);
+    const dropped = await this.deps.store.incidents.prune(
+      this.now() - this.deps.env.INCIDENT_RETENTION_HOURS * 3_600_000,
+    );
     if (dropped > 0) this.deps.logger.info({ dropped }, 'pruned resolved incidents past the retention');
   }
 
@@ -221,7 +262,9 @@ export class IncidentService implements IncidentsPort {
 
   private every(ms: number, task: () => Promise<unknown>): void {
     const timer = setInterval(() => {
-      task().catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, 'periodic task failed; the next run retries'));
+      task().catch((error: unknown) =>
+        this.deps.logger.warn({ err: (error as Error).message }, 'periodic task failed; the next run retries'),
+      );
     }, ms);
     timer.unref();
     this.timers.push(timer);

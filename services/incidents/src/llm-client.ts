@@ -48,7 +48,10 @@ const ollamaAnswer = z.object({
 const openaiAnswer = z.object({
   model: z.string().optional(),
   choices: z.array(z.object({ message: z.object({ content: z.string().nullable() }) })).min(1),
-  usage: z.object({ prompt_tokens: z.number().int().nonnegative(), completion_tokens: z.number().int().nonnegative() }).partial().optional(),
+  usage: z
+    .object({ prompt_tokens: z.number().int().nonnegative(), completion_tokens: z.number().int().nonnegative() })
+    .partial()
+    .optional(),
 });
 
 /** One chat call, non-streaming, with a deadline. Throws an LlmError naming what went wrong. */
@@ -57,21 +60,31 @@ export async function chat(endpoint: LlmEndpoint, messages: readonly ChatMessage
   const ollama = endpoint.api === 'ollama';
   const url = ollama ? `${base}/api/chat` : `${base}/v1/chat/completions`;
   const body = ollama
-    ? { model: endpoint.model, messages, stream: false, format: 'json', options: { temperature: 0.2, num_predict: endpoint.maxTokens } }
+    ? {
+        model: endpoint.model,
+        messages,
+        stream: false,
+        format: 'json',
+        options: { temperature: 0.2, num_predict: endpoint.maxTokens },
+      }
     : { model: endpoint.model, messages, temperature: 0.2, max_tokens: endpoint.maxTokens };
   let response: Response;
   let text: string;
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(endpoint.apiKey ? { authorization: `Bearer ${endpoint.apiKey}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(endpoint.apiKey ? { authorization: `Bearer ${endpoint.apiKey}` } : {}),
+      },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(endpoint.timeoutMs),
     });
     text = await response.text();
   } catch (error) {
     const name = (error as Error).name;
-    if (name === 'TimeoutError' || name === 'AbortError') throw new LlmError('timeout', `no answer from ${url} within ${endpoint.timeoutMs} ms`);
+    if (name === 'TimeoutError' || name === 'AbortError')
+      throw new LlmError('timeout', `no answer from ${url} within ${endpoint.timeoutMs} ms`);
     throw new LlmError('unreachable', `${url}: ${(error as Error).message}`);
   }
   if (!response.ok) throw new LlmError('http_error', `${url} answered ${response.status}: ${text.slice(0, 200)}`);
@@ -85,7 +98,12 @@ export async function chat(endpoint: LlmEndpoint, messages: readonly ChatMessage
     const parsed = ollamaAnswer.safeParse(json);
     if (!parsed.success) throw new LlmError('invalid_response', `${url}: not an Ollama chat answer`);
     const a = parsed.data;
-    return { text: a.message.content, ...(a.prompt_eval_count !== undefined ? { inputTokens: a.prompt_eval_count } : {}), ...(a.eval_count !== undefined ? { outputTokens: a.eval_count } : {}), ...(a.model ? { model: a.model } : {}) };
+    return {
+      text: a.message.content,
+      ...(a.prompt_eval_count !== undefined ? { inputTokens: a.prompt_eval_count } : {}),
+      ...(a.eval_count !== undefined ? { outputTokens: a.eval_count } : {}),
+      ...(a.model ? { model: a.model } : {}),
+    };
   }
   const parsed = openaiAnswer.safeParse(json);
   if (!parsed.success) throw new LlmError('invalid_response', `${url}: not a chat completion`);

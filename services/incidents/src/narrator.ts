@@ -20,7 +20,6 @@ export interface NarratorOptions {
   now?: () => number;
 }
 
-
 const HOUR_MS = 3_600_000;
 
 /**
@@ -56,13 +55,18 @@ export class Narrator {
     const { template, messages } = buildPrompt(incident);
     // Token estimate before the call: ~4 characters a token, plus the answer's cap.
     const estimate = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4) + endpoint.maxTokens;
-    if (this.tokensLastHour() + estimate > this.options.tokenBudgetPerHour) return this.template(incident, 'budget_exhausted');
+    if (this.tokensLastHour() + estimate > this.options.tokenBudgetPerHour)
+      return this.template(incident, 'budget_exhausted');
     if (!this.take()) return this.template(incident, 'rate_limited');
 
     const started = performance.now();
     let failure: FallbackReason | undefined;
     let narrative: Narrative | undefined;
-    const call = async (req?: { setUsage(u: { inputTokens?: number; outputTokens?: number }): void; setResponseModel(m: string): void; fail(reason: string): void }) => {
+    const call = async (req?: {
+      setUsage(u: { inputTokens?: number; outputTokens?: number }): void;
+      setResponseModel(m: string): void;
+      fail(reason: string): void;
+    }) => {
       const answer = await chat(endpoint, messages);
       const input = answer.inputTokens ?? Math.ceil(estimate - endpoint.maxTokens);
       const output = answer.outputTokens ?? Math.ceil(answer.text.length / 4);
@@ -75,7 +79,14 @@ export class Narrator {
         req?.fail('invalid_response');
         return;
       }
-      narrative = { source: 'llm', template, model: answer.model ?? endpoint.model, revision: incident.revision, generatedAt: this.now(), ...parsed };
+      narrative = {
+        source: 'llm',
+        template,
+        model: answer.model ?? endpoint.model,
+        revision: incident.revision,
+        generatedAt: this.now(),
+        ...parsed,
+      };
     };
     try {
       if (this.options.monitor) await this.options.monitor.trackRequest({ model: endpoint.model }, call);
@@ -84,7 +95,10 @@ export class Narrator {
       failure = error instanceof LlmError ? error.kind : 'invalid_response';
       if (!(error instanceof LlmError)) this.spend(estimate);
     }
-    this.options.monitor?.recordToolCall(template, { durationSeconds: (performance.now() - started) / 1000, ...(failure ? { error: failure } : {}) });
+    this.options.monitor?.recordToolCall(template, {
+      durationSeconds: (performance.now() - started) / 1000,
+      ...(failure ? { error: failure } : {}),
+    });
     return narrative ?? this.template(incident, failure ?? 'invalid_response');
   }
 
@@ -113,5 +127,14 @@ export class Narrator {
 /** What makes an incident worth explaining again: severity, status, what and how many (in powers of two). */
 export function materialKey(incident: Incident): string {
   const types = new Set(incident.anomalies.map((a) => a.type));
-  return [incident.status, incident.severity, [...types].sort().join(','), incident.emergence.map((e) => e.type).sort().join(','), Math.floor(Math.log2(Math.max(1, incident.agentCount)))].join('|');
+  return [
+    incident.status,
+    incident.severity,
+    [...types].sort().join(','),
+    incident.emergence
+      .map((e) => e.type)
+      .sort()
+      .join(','),
+    Math.floor(Math.log2(Math.max(1, incident.agentCount))),
+  ].join('|');
 }

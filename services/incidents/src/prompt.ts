@@ -54,7 +54,13 @@ export function incidentFacts(incident: Incident): Record<string, unknown> {
       score: Number(num(a.score)),
       evidence: roundedEvidence(a.evidence),
     })),
-    emergence: incident.emergence.map((e) => ({ type: e.type, scope: e.scope, magnitude: Number(num(e.magnitude)), agents: e.agents, evidence: roundedEvidence(e.evidence) })),
+    emergence: incident.emergence.map((e) => ({
+      type: e.type,
+      scope: e.scope,
+      magnitude: Number(num(e.magnitude)),
+      agents: e.agents,
+      evidence: roundedEvidence(e.evidence),
+    })),
     groupedBecause: incident.reasons.slice(0, 6),
   };
 }
@@ -71,7 +77,8 @@ export function buildPrompt(incident: Incident): { template: string; messages: C
 
 function roundedEvidence(evidence: Readonly<Record<string, number>>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [key, value] of Object.entries(evidence).slice(0, 8)) if (Number.isFinite(value) && !/At$/.test(key)) out[key] = Number(num(value));
+  for (const [key, value] of Object.entries(evidence).slice(0, 8))
+    if (Number.isFinite(value) && !/At$/.test(key)) out[key] = Number(num(value));
   return out;
 }
 

@@ -1,4 +1,13 @@
-import { HttpError, INCIDENT_STATUSES, parseOrThrow, requireScope, RISK_CLASSES, SEVERITIES, type Incident, type Store } from '@swarmscope/core';
+import {
+  HttpError,
+  INCIDENT_STATUSES,
+  parseOrThrow,
+  requireScope,
+  RISK_CLASSES,
+  SEVERITIES,
+  type Incident,
+  type Store,
+} from '@swarmscope/core';
 import type { Express, Response } from 'express';
 import { z } from 'zod';
 import type { ActionRefusal, Correlator } from './correlator';
@@ -22,20 +31,39 @@ const listQuery = z
     risk: z.enum(RISK_CLASSES, { error: `must be one of ${RISK_CLASSES.join(', ')}` }).optional(),
     pool: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
     agent: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
-    since: z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0').optional(),
-    limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
+    since: z.coerce
+      .number({ error: 'must be epoch milliseconds' })
+      .int('must be epoch milliseconds')
+      .nonnegative('must be ≥ 0')
+      .optional(),
+    limit: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .min(1, 'must be ≥ 1')
+      .max(1000, 'must be ≤ 1000')
+      .default(100),
   })
   .strict();
 const advisoryQuery = z
   .object({
     status: z.enum(['active', 'ended'], { error: 'must be one of active, ended' }).optional(),
     scope: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
-    limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
+    limit: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .min(1, 'must be ≥ 1')
+      .max(1000, 'must be ≤ 1000')
+      .default(100),
   })
   .strict();
 const who = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 const ackBody = z.object({ by: who.default('api') }).strict();
-const resolveBody = z.object({ by: who.default('api'), note: z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters').optional() }).strict();
+const resolveBody = z
+  .object({
+    by: who.default('api'),
+    note: z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters').optional(),
+  })
+  .strict();
 
 /** incidents' HTTP API (writes need the API key: createHttpApp's auth covers every POST). */
 export function mountRoutes(app: Express, service: IncidentsPort): void {
@@ -50,7 +78,10 @@ export function mountRoutes(app: Express, service: IncidentsPort): void {
   app.get('/advisories', (request, response) => {
     const { limit, ...filter } = parseOrThrow(advisoryQuery, request.query, ['query']);
     const defined = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
-    response.json({ items: service.correlator.advisories(defined, limit), active: service.correlator.activeAdvisories });
+    response.json({
+      items: service.correlator.advisories(defined, limit),
+      active: service.correlator.activeAdvisories,
+    });
   });
 
   app.get('/incidents/:id', async (request, response) => {
@@ -80,9 +111,13 @@ function answer(response: Response, incidentId: string, outcome: ActionOutcome):
     return;
   }
   if (outcome.refused === 'unknown') throw notFound(incidentId);
-  throw new HttpError('SWS_CONFLICT', `id: incident ${JSON.stringify(incidentId)} is already ${outcome.refused}`, [{ path: 'id', message: `already ${outcome.refused}` }]);
+  throw new HttpError('SWS_CONFLICT', `id: incident ${JSON.stringify(incidentId)} is already ${outcome.refused}`, [
+    { path: 'id', message: `already ${outcome.refused}` },
+  ]);
 }
 
 function notFound(incidentId: string): HttpError {
-  return new HttpError('SWS_NOT_FOUND', `id: no incident ${JSON.stringify(incidentId)}`, [{ path: 'id', message: 'unknown incident' }]);
+  return new HttpError('SWS_NOT_FOUND', `id: no incident ${JSON.stringify(incidentId)}`, [
+    { path: 'id', message: 'unknown incident' },
+  ]);
 }

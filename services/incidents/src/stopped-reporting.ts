@@ -32,6 +32,7 @@ export function stoppedAgentCount(anomalies: Iterable<IncidentAnomaly>): number 
     }
   }
   let total = 0;
-  for (const pool of new Set([...named.keys(), ...counted.keys()])) total += Math.max(named.get(pool)?.size ?? 0, counted.get(pool) ?? 0);
+  for (const pool of new Set([...named.keys(), ...counted.keys()]))
+    total += Math.max(named.get(pool)?.size ?? 0, counted.get(pool) ?? 0);
   return total;
 }

@@ -21,18 +21,35 @@ export function isStoppedReporting(incident: Pick<Incident, 'reasons'>): boolean
 /** What kind of incident it is, in one word for labels: its leading emergence type, else its most frequent anomaly type. */
 export function kindOf(incident: Pick<Incident, 'reasons' | 'emergence' | 'anomalies'>): string {
   if (isStoppedReporting(incident)) return STOPPED_REPORTING;
-  return incident.emergence.find((e) => e.type !== 'early_warning')?.type ?? incident.emergence[0]?.type ?? dominantType(incident.anomalies) ?? 'anomaly';
+  return (
+    incident.emergence.find((e) => e.type !== 'early_warning')?.type ??
+    incident.emergence[0]?.type ??
+    dominantType(incident.anomalies) ??
+    'anomaly'
+  );
 }
 
 /** One line naming what and where: "cascade failure across 12 agents of pool coding", "latency spike on agent a-7 (pool support, gpt-4o)". */
 export function titleOf(incident: Omit<Incident, 'title'>, anomalies: readonly IncidentAnomaly[]): string {
   if (isStoppedReporting(incident)) {
-    const pools = incident.pools.length === 1 ? `pool ${incident.pools[0]}` : incident.pools.length > 1 ? `pools ${incident.pools.join(', ')}` : 'the fleet';
+    const pools =
+      incident.pools.length === 1
+        ? `pool ${incident.pools[0]}`
+        : incident.pools.length > 1
+          ? `pools ${incident.pools.join(', ')}`
+          : 'the fleet';
     return `stopped reporting: ${incident.agentCount} agent${incident.agentCount === 1 ? '' : 's'} of ${pools}`;
   }
   const emergence = incident.emergence.find((e) => e.type !== 'early_warning') ?? incident.emergence[0];
   const what = emergence ? words(emergence.type) : words(dominantType(anomalies) ?? 'anomaly');
-  const where = incident.pools.length === 1 ? `pool ${incident.pools[0]}` : incident.pools.length > 1 ? `pools ${incident.pools.join(', ')}` : emergence && emergence.scope !== 'fleet' ? emergence.scope : 'the fleet';
+  const where =
+    incident.pools.length === 1
+      ? `pool ${incident.pools[0]}`
+      : incident.pools.length > 1
+        ? `pools ${incident.pools.join(', ')}`
+        : emergence && emergence.scope !== 'fleet'
+          ? emergence.scope
+          : 'the fleet';
   if (incident.agentCount === 1 && anomalies[0]) {
     const a = anomalies[0];
     return `${what} on agent ${a.agentId} (pool ${a.pool}, ${a.model})`;

@@ -13,7 +13,13 @@ export interface ParsedFlags {
 /** parseArgs, strict, with `--` separators dropped (`pnpm start -- --agents 5` passes them through). */
 export function parseFlags(argv: readonly string[], options: Options): ParsedFlags {
   try {
-    const { values, positionals } = parseArgs({ args: argv.filter((arg) => arg !== '--'), options, strict: true, allowPositionals: true, allowNegative: true });
+    const { values, positionals } = parseArgs({
+      args: argv.filter((arg) => arg !== '--'),
+      options,
+      strict: true,
+      allowPositionals: true,
+      allowNegative: true,
+    });
     return { values: values as ParsedFlags['values'], positionals };
   } catch (error) {
     throw new UsageError(flagProblem(error as Error & { code?: string }));
@@ -21,20 +27,34 @@ export function parseFlags(argv: readonly string[], options: Options): ParsedFla
 }
 
 /** A whole number flag within bounds, or the fallback when absent. */
-export function intFlag(value: string | boolean | undefined, name: string, min: number, max: number, fallback: number): number {
+export function intFlag(
+  value: string | boolean | undefined,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'string') throw new UsageError(`--${name}: needs a value`);
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new UsageError(`--${name}: must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+    throw new UsageError(`--${name}: must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
   return parsed;
 }
 
 /** A number flag within bounds, or the fallback when absent. */
-export function numberFlag(value: string | boolean | undefined, name: string, min: number, max: number, fallback: number): number {
+export function numberFlag(
+  value: string | boolean | undefined,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'string') throw new UsageError(`--${name}: needs a value`);
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max) throw new UsageError(`--${name}: must be a number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max)
+    throw new UsageError(`--${name}: must be a number from ${min} to ${max} (got ${JSON.stringify(value)})`);
   return parsed;
 }
 

@@ -39,7 +39,8 @@ interface FleetSnapshot {
 }
 
 const anomalyKeys = (items: Anomaly[]) => [...new Set(items.map((a) => `${a.agentId} ${a.type}`))].sort();
-const lagOf = (url: string) => metricValue(url, 'swarmscope_bus_consumer_lag', 'topic="samples",group="anomaly-detector"');
+const lagOf = (url: string) =>
+  metricValue(url, 'swarmscope_bus_consumer_lag', 'topic="samples",group="anomaly-detector"');
 const reportsScored = (url: string) => metricValue(url, 'swarmscope_detector_reports_total');
 
 describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
@@ -56,13 +57,28 @@ describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
     redis = connectRedis({ clusterNodes: cluster.nodes.split(',') });
     // Lateness of two ticks: a report delayed past it (a loaded CI machine) would be dropped on one side only.
     // Anomalies as soon as they are significant: the 40-s feed's faults are shorter than the default 2-minute hold.
-    const same = { ANOMALY_HOLD_SECONDS: '0', WINDOW_SECONDS: '5', WINDOW_GRACE_SECONDS: '1', EMERGENCE_TICK_SECONDS: '2', EMERGENCE_HORIZON_TICKS: '24', EMERGENCE_LATENESS_SECONDS: '4', BUS_SHARDS: String(SHARDS) };
+    const same = {
+      ANOMALY_HOLD_SECONDS: '0',
+      WINDOW_SECONDS: '5',
+      WINDOW_GRACE_SECONDS: '1',
+      EMERGENCE_TICK_SECONDS: '2',
+      EMERGENCE_HORIZON_TICKS: '24',
+      EMERGENCE_LATENESS_SECONDS: '4',
+      BUS_SHARDS: String(SHARDS),
+    };
     // Short leases and redelivery so a failover fits in a test; large streams so "stored" can be counted from them.
     platform = await startDistributedPlatform({
       clusterNodes: cluster.nodes,
       shards: SHARDS,
       // incidents opens an incident 1 s after its first anomaly (not 30 s), so the first test sees it.
-      env: { ...same, BUS_MAX_LEN: '1000000', BUS_REDELIVER_SECONDS: '2', SHARD_LEASE_SECONDS: '2', INCIDENT_GROUP_WAIT_SECONDS: '1', INCIDENT_TICK_SECONDS: '0.5' },
+      env: {
+        ...same,
+        BUS_MAX_LEN: '1000000',
+        BUS_REDELIVER_SECONDS: '2',
+        SHARD_LEASE_SECONDS: '2',
+        INCIDENT_GROUP_WAIT_SECONDS: '1',
+        INCIDENT_TICK_SECONDS: '0.5',
+      },
     });
     single = await startSinglePlatform(same);
     hm = platform.healthMonitors;
@@ -81,7 +97,10 @@ describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
       const ready = await json<{ checks: Array<{ name: string; ok: boolean }> }>(`${service.url}/readyz`);
       // `bus (redis)`, `store (redis)`: the backend checks name their kind.
       const kinds = ready.checks.flatMap((check) => /^(bus|store) \((\w+)\)$/.exec(check.name)?.[2] ?? []);
-      expect({ service: service.name, kinds: [...new Set(kinds)] }).toEqual({ service: service.name, kinds: ['redis'] });
+      expect({ service: service.name, kinds: [...new Set(kinds)] }).toEqual({
+        service: service.name,
+        kinds: ['redis'],
+      });
     }
   });
 
@@ -94,14 +113,23 @@ describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
 
     // Both sides drained: each anomaly group has read and acked everything.
     let lags: number[] = [];
-    await waitFor(async () => {
-      lags = await Promise.all([lagOf(ad[0]!.url), lagOf(single.anomalyDetector)]);
-      return lags.every((lag) => lag === 0);
-    }, 60_000, 'anomaly-detectors drained', () => `lags ${lags.join(', ')}`);
+    await waitFor(
+      async () => {
+        lags = await Promise.all([lagOf(ad[0]!.url), lagOf(single.anomalyDetector)]);
+        return lags.every((lag) => lag === 0);
+      },
+      60_000,
+      'anomaly-detectors drained',
+      () => `lags ${lags.join(', ')}`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // the anomalies topic reaches the other replica
 
-    const expected = anomalyKeys((await json<{ items: Anomaly[] }>(`${single.anomalyDetector}/anomalies?limit=1000`)).items);
-    const [fromFirst, fromSecond] = await Promise.all(ad.map(async (a) => anomalyKeys((await json<{ items: Anomaly[] }>(`${a.url}/anomalies?limit=1000`)).items)));
+    const expected = anomalyKeys(
+      (await json<{ items: Anomaly[] }>(`${single.anomalyDetector}/anomalies?limit=1000`)).items,
+    );
+    const [fromFirst, fromSecond] = await Promise.all(
+      ad.map(async (a) => anomalyKeys((await json<{ items: Anomaly[] }>(`${a.url}/anomalies?limit=1000`)).items)),
+    );
     // Either replica answers for the whole fleet: both list every anomaly, including the other's.
     expect(fromSecond).toEqual(fromFirst);
     // The injections found (agent and type as injected) must be the same; the other anomalies are printed: they
@@ -118,7 +146,12 @@ describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
     expect(found(fromFirst!)).toEqual(found(expected));
 
     // The anomalies the detectors published on the cluster reach incidents there and become incidents.
-    await waitFor(async () => (await json<{ items: unknown[] }>(`${platform.incidents.url}/incidents?limit=10`)).items.length > 0, 30_000, 'incidents opened from the cluster bus', () => platform.incidents.output());
+    await waitFor(
+      async () => (await json<{ items: unknown[] }>(`${platform.incidents.url}/incidents?limit=10`)).items.length > 0,
+      30_000,
+      'incidents opened from the cluster bus',
+      () => platform.incidents.output(),
+    );
   }, 240_000);
 
   // After the anomalies feed, with a few seconds between: the junction (every agent stops, then a new population starts)
@@ -129,43 +162,84 @@ describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
     const tickMs = 2_000;
     await new Promise((resolve) => setTimeout(resolve, 2 * tickMs)); // the last ticks analysed
     const events = async (url: string) => (await json<{ items: EmergenceEvent[] }>(`${url}/events?limit=1000`)).items;
-    const [reference, distributed] = await Promise.all([events(single.emergenceDetector), events(platform.emergenceDetector.url)]);
-    const list = (events: EmergenceEvent[]) => events.map((e) => `${e.type}@${e.scope} ${new Date(e.startedAt).toISOString().slice(11, 19)}`).join(' · ') || 'none';
+    const [reference, distributed] = await Promise.all([
+      events(single.emergenceDetector),
+      events(platform.emergenceDetector.url),
+    ]);
+    const list = (events: EmergenceEvent[]) =>
+      events.map((e) => `${e.type}@${e.scope} ${new Date(e.startedAt).toISOString().slice(11, 19)}`).join(' · ') ||
+      'none';
     console.log(`emergence events: single process ${list(reference)}; cluster ${list(distributed)}`);
     expect(reference.length).toBeGreaterThan(0);
-    expect(distributed.map((e) => `${e.type} ${e.scope}`).sort()).toEqual(reference.map((e) => `${e.type} ${e.scope}`).sort());
+    expect(distributed.map((e) => `${e.type} ${e.scope}`).sort()).toEqual(
+      reference.map((e) => `${e.type} ${e.scope}`).sort(),
+    );
     for (const event of reference) {
-      expect(distributed.some((e) => e.type === event.type && e.scope === event.scope && Math.abs(e.startedAt - event.startedAt) <= tickMs)).toBe(true);
+      expect(
+        distributed.some(
+          (e) => e.type === event.type && e.scope === event.scope && Math.abs(e.startedAt - event.startedAt) <= tickMs,
+        ),
+      ).toBe(true);
     }
     // Every tick both analysed (the newest may be open on one side only), across both feeds and the gap between them.
     const snapshots = async (url: string) => (await json<{ history: FleetSnapshot[] }>(`${url}/fleet/state`)).history;
-    const [mine, theirs] = await Promise.all([snapshots(single.emergenceDetector), snapshots(platform.emergenceDetector.url)]);
+    const [mine, theirs] = await Promise.all([
+      snapshots(single.emergenceDetector),
+      snapshots(platform.emergenceDetector.url),
+    ]);
     const byTime = new Map(theirs.map((s) => [s.time, s]));
     const both = mine.filter((s) => byTime.has(s.time));
     expect(both.length).toBeGreaterThan(40);
     for (const snapshot of both) expect(byTime.get(snapshot.time)).toEqual(snapshot);
   }, 240_000);
 
-  it('hands a killed anomaly-detector\'s shards and pending entries to the survivor, and back to its replacement', async () => {
+  it("hands a killed anomaly-detector's shards and pending entries to the survivor, and back to its replacement", async () => {
     await stopServiceProcess(ad[1]!, 'SIGKILL'); // no goodbye: its leases expire, its unacked entries stay pending
-    await waitFor(async () => (await ownedShards(ad[0]!.url)).length === SHARDS, 30_000, 'the survivor owning every shard', () => ad[0]!.output());
+    await waitFor(
+      async () => (await ownedShards(ad[0]!.url)).length === SHARDS,
+      30_000,
+      'the survivor owning every shard',
+      () => ad[0]!.output(),
+    );
     // Samples of agents on the dead replica's shards, through both health-monitors: the survivor scores them all.
     const before = await reportsScored(ad[0]!.url);
-    const reports = Array.from({ length: 64 }, (_, i) => ({ agentId: `failover-${i}`, timestamp: Date.now(), metrics: { response_time_seconds: 0.2, requests: 1, errors: 0 } }));
+    const reports = Array.from({ length: 64 }, (_, i) => ({
+      agentId: `failover-${i}`,
+      timestamp: Date.now(),
+      metrics: { response_time_seconds: 0.2, requests: 1, errors: 0 },
+    }));
     for (const [index, target] of hm.entries()) {
-      const response = await fetch(`${target.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports: reports.filter((_, i) => i % 2 === index) }) });
+      const response = await fetch(`${target.url}/v1/ingest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ reports: reports.filter((_, i) => i % 2 === index) }),
+      });
       expect(response.status).toBe(200);
     }
-    await waitFor(async () => (await reportsScored(ad[0]!.url)) - before >= reports.length, 30_000, 'the survivor scoring the new samples');
+    await waitFor(
+      async () => (await reportsScored(ad[0]!.url)) - before >= reports.length,
+      30_000,
+      'the survivor scoring the new samples',
+    );
     expect(await lagOf(ad[0]!.url)).toBe(0);
 
     // The replacement (same consumer name, as a StatefulSet pod) asks for its shards back and gets them.
-    ad[1] = await startServiceProcess('anomaly-detector-1', MAINS.anomalyDetector, [], platform.anomalyDetectorEnv(1), 'ANOMALY_DETECTOR_PORT');
+    ad[1] = await startServiceProcess(
+      'anomaly-detector-1',
+      MAINS.anomalyDetector,
+      [],
+      platform.anomalyDetectorEnv(1),
+      'ANOMALY_DETECTOR_PORT',
+    );
     extra.push(ad[1]);
-    await waitFor(async () => {
-      const owned = await Promise.all(ad.map((a) => ownedShards(a.url)));
-      return owned[0]!.join() === '0,1,2,3,4,5,6,7' && owned[1]!.join() === '8,9,10,11,12,13,14,15';
-    }, 30_000, 'the shards handed back');
+    await waitFor(
+      async () => {
+        const owned = await Promise.all(ad.map((a) => ownedShards(a.url)));
+        return owned[0]!.join() === '0,1,2,3,4,5,6,7' && owned[1]!.join() === '8,9,10,11,12,13,14,15';
+      },
+      30_000,
+      'the shards handed back',
+    );
   }, 120_000);
 
   it('loses no acknowledged sample when a master is killed under load and restarted; not ready meanwhile', async () => {
@@ -178,9 +252,18 @@ describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
     const load = async (target: ServiceProcess, lane: number) => {
       const base = Date.now() - 60_000; // one distinct timestamp per batch: agentId@timestamp names a sample
       for (let batch = 0; !stop && batch < 100_000; batch++) {
-        const reports = Array.from({ length: 50 }, (_, i) => ({ agentId: `fault-${lane}-${i}`, timestamp: base + batch, metrics: { requests: 1, errors: 0, response_time_seconds: 0.1 } }));
+        const reports = Array.from({ length: 50 }, (_, i) => ({
+          agentId: `fault-${lane}-${i}`,
+          timestamp: base + batch,
+          metrics: { requests: 1, errors: 0, response_time_seconds: 0.1 },
+        }));
         sent += reports.length;
-        const response = await fetch(`${target.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reports }), signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+        const response = await fetch(`${target.url}/v1/ingest`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ reports }),
+          signal: AbortSignal.timeout(10_000),
+        }).catch(() => undefined);
         if (response?.status === 200) {
           const body = (await response.json()) as { accepted: number };
           expect(body.accepted).toBe(reports.length);
@@ -197,7 +280,8 @@ describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
         const ready = await fetch(`${hm[0]!.url}/readyz`).catch(() => undefined);
         if (ready && ready.status === 503) {
           notReadySeen = true;
-          if ((await fetch(`${hm[0]!.url}/fleet/summary`).catch(() => undefined))?.status === 200) servedWhileNotReady = true;
+          if ((await fetch(`${hm[0]!.url}/fleet/summary`).catch(() => undefined))?.status === 200)
+            servedWhileNotReady = true;
         }
         await ready?.text();
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -221,7 +305,9 @@ describe('distributed on a Redis Cluster: scale-out, failover, faults', () => {
 
     const stored = await storedSamples(redis, SHARDS, 'fault-');
     const lost = [...acknowledged].filter((key) => !stored.has(key));
-    console.log(`master ${victim} killed under load: sent ${sent}, accepted (acknowledged) ${acknowledged.size}, refused with 503 or unanswered ${refused}, stored ${stored.size}, acknowledged but not stored ${lost.length}`);
+    console.log(
+      `master ${victim} killed under load: sent ${sent}, accepted (acknowledged) ${acknowledged.size}, refused with 503 or unanswered ${refused}, stored ${stored.size}, acknowledged but not stored ${lost.length}`,
+    );
     expect(servedWhileNotReady).toBe(true);
     expect(lost).toEqual([]);
     expect(refused).toBeGreaterThan(0);

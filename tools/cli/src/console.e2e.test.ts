@@ -25,16 +25,48 @@ describe('the web console', () => {
     mkdirSync(SHOTS, { recursive: true });
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    cli = runCli(['start', '--agents', '120'], { HEALTH_MONITOR_PORT: String(port), ANOMALY_DETECTOR_PORT: '0', EMERGENCE_DETECTOR_PORT: '0', AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0', API_KEYS: `read:${KEYS.read},ingest:${KEYS.ingest},admin:${KEYS.admin}` });
+    cli = runCli(['start', '--agents', '120'], {
+      HEALTH_MONITOR_PORT: String(port),
+      ANOMALY_DETECTOR_PORT: '0',
+      EMERGENCE_DETECTOR_PORT: '0',
+      AUTOSCALER_PORT: '0',
+      INCIDENTS_PORT: '0',
+      API_KEYS: `read:${KEYS.read},ingest:${KEYS.ingest},admin:${KEYS.admin}`,
+    });
     await waitFor('the platform', async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), 90_000);
-    const posted = await fetch(`${url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.ingest}` }, body: JSON.stringify({ reports: probeReports(PROBE, Date.now(), { tools: { web_search: { calls: 1, errors: 0, durationSeconds: 0.3 } } }) }) });
+    const posted = await fetch(`${url}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.ingest}` },
+      body: JSON.stringify({
+        reports: probeReports(PROBE, Date.now(), {
+          tools: { web_search: { calls: 1, errors: 0, durationSeconds: 0.3 } },
+        }),
+      }),
+    });
     expect(posted.status).toBe(200);
     // The probe's burst goes through the real detectors and correlator before the browser looks for it.
-    await waitFor('the probe agent\'s anomaly', async () => ((await get(`/api/anomaly/agents/${PROBE}/anomalies`)).items.length > 0 ? true : undefined), 90_000);
-    await waitFor('an incident naming the probe agent', async () => ((await get('/api/incidents/incidents?limit=200')).items.some((i: any) => i.agents.includes(PROBE)) ? true : undefined), 90_000);
+    await waitFor(
+      "the probe agent's anomaly",
+      async () => ((await get(`/api/anomaly/agents/${PROBE}/anomalies`)).items.length > 0 ? true : undefined),
+      90_000,
+    );
+    await waitFor(
+      'an incident naming the probe agent',
+      async () =>
+        (await get('/api/incidents/incidents?limit=200')).items.some((i: any) => i.agents.includes(PROBE))
+          ? true
+          : undefined,
+      90_000,
+    );
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+      ],
     });
   }, 150_000);
 
@@ -50,7 +82,13 @@ describe('the web console', () => {
     page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
-    page.on('response', (response) => response.status() >= 400 && !response.url().includes('/ack') && problems.push(`${response.status()} ${response.url()}`));
+    page.on(
+      'response',
+      (response) =>
+        response.status() >= 400 &&
+        !response.url().includes('/ack') &&
+        problems.push(`${response.status()} ${response.url()}`),
+    );
     // The key is in place before the page's script runs, as after a user entered it once. (Browser code as text: this
     // file is type-checked for Node, without the DOM's types.)
     await page.addInitScript(`localStorage.setItem('swarmscope.apiKey', ${JSON.stringify(key)})`);
@@ -63,22 +101,28 @@ describe('the web console', () => {
     await page.screenshot({ path: join(SHOTS, `${hash.replace(/\//g, '_')}.png`) });
   }
 
-  it('shows every view with the seeded fleet\'s data and no console error or failed request', async () => {
+  it("shows every view with the seeded fleet's data and no console error or failed request", async () => {
     const page = await openPage(KEYS.read);
     const total = (await get('/fleet/summary')).agents.total;
 
     await view(page, 'fleet', '.stat-value');
-    expect(await page.locator('.stat', { hasText: 'agents' }).first().locator('.stat-value').textContent()).toBe(String(total));
+    expect(await page.locator('.stat', { hasText: 'agents' }).first().locator('.stat-value').textContent()).toBe(
+      String(total),
+    );
 
     await view(page, 'agents', 'table[data-table=agents] tbody tr');
     expect(await page.locator('table[data-table=agents] tbody tr').count()).toBe(50);
     // The page is in the URL: reloaded, the second page shows again, as the API's own second page.
     const second = await get(`/agents?limit=50&cursor=${encodeURIComponent((await get('/agents?limit=50')).next)}`);
     await page.click('.pager button:last-child');
-    await page.waitForFunction(`document.querySelector('table[data-table=agents] tbody tr a')?.textContent === ${JSON.stringify(second.items[0].id)}`);
+    await page.waitForFunction(
+      `document.querySelector('table[data-table=agents] tbody tr a')?.textContent === ${JSON.stringify(second.items[0].id)}`,
+    );
     expect(page.url()).toContain('page=2');
     await page.reload();
-    await page.waitForFunction(`document.querySelector('table[data-table=agents] tbody tr a')?.textContent === ${JSON.stringify(second.items[0].id)}`);
+    await page.waitForFunction(
+      `document.querySelector('table[data-table=agents] tbody tr a')?.textContent === ${JSON.stringify(second.items[0].id)}`,
+    );
     expect(await page.locator('.pager span').textContent()).toBe('page 2');
     await page.click('.pager button:first-child');
     await page.waitForFunction(`document.querySelector('.pager span')?.textContent === 'page 1'`);
@@ -121,14 +165,22 @@ describe('the web console', () => {
     await view(page, 'usage', 'table[data-table=models] tbody tr');
     expect(await page.locator('table[data-table=models]').textContent()).toContain('probe-model');
     expect(await page.locator('table[data-table=tools]').textContent()).toContain('web_search');
-    expect(await page.locator('[data-view=usage] h2').allTextContents()).toEqual(['Model usage (last 6 h)', 'Model usage over time', 'Token usage trends', 'Error analysis', 'Function (tool) usage since start']);
+    expect(await page.locator('[data-view=usage] h2').allTextContents()).toEqual([
+      'Model usage (last 6 h)',
+      'Model usage over time',
+      'Token usage trends',
+      'Error analysis',
+      'Function (tool) usage since start',
+    ]);
     await page.waitForSelector('table[data-table=tool-errors]');
     await page.close();
     expect(problems).toEqual([]);
   }, 120_000);
 
   it("shows an incident's narrative; acknowledging needs the admin key", async () => {
-    const incident = (await get('/api/incidents/incidents?limit=200')).items.find((i: any) => i.agents.includes(PROBE) && i.status === 'open');
+    const incident = (await get('/api/incidents/incidents?limit=200')).items.find(
+      (i: any) => i.agents.includes(PROBE) && i.status === 'open',
+    );
     expect(incident).toBeDefined();
     const reader = await openPage(KEYS.read);
     await view(reader, `incidents/${incident.id}`, '.narrative');
@@ -162,6 +214,8 @@ describe('the web console', () => {
     expect((await fetch(`${url}/console/console.js`)).status).toBe(200);
     const anonymous = await fetch(`${url}/api/anomaly/anomalies`);
     expect(anonymous.status).toBe(401);
-    expect((await fetch(`${url}/api/nowhere/anomalies`, { headers: { authorization: `Bearer ${KEYS.read}` } })).status).toBe(404);
+    expect(
+      (await fetch(`${url}/api/nowhere/anomalies`, { headers: { authorization: `Bearer ${KEYS.read}` } })).status,
+    ).toBe(404);
   });
 });

@@ -58,9 +58,18 @@ describe('swarmscope detect', () => {
     await mkdir(join(dir, 'many', 'sub'), { recursive: true });
     await writeFile(join(dir, 'many', 'a.csv'), series().csv);
     await writeFile(join(dir, 'many', 'sub', 'b.csv'), series().csv);
-    const result = await run(['detect', '--input-dir', join(dir, 'many'), '--output-dir', join(dir, 'scored'), '--quiet']);
+    const result = await run([
+      'detect',
+      '--input-dir',
+      join(dir, 'many'),
+      '--output-dir',
+      join(dir, 'scored'),
+      '--quiet',
+    ]);
     expect(result.code).toBe(0);
-    expect((await readFile(join(dir, 'scored', 'sub', 'b.csv'), 'utf8')).split('\n')[0]).toBe('timestamp,value,anomaly_score');
+    expect((await readFile(join(dir, 'scored', 'sub', 'b.csv'), 'utf8')).split('\n')[0]).toBe(
+      'timestamp,value,anomaly_score',
+    );
   });
 
   it('exits 1 naming the file when the input is missing, and 2 on a bad flag', async () => {

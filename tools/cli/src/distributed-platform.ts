@@ -51,14 +51,33 @@ async function withFreshPorts<T>(start: () => Promise<T>): Promise<T> {
 }
 
 /** Starts `node main args` with `portVar` on a free port and resolves once /readyz answers 200 (30 s at most). */
-export function startServiceProcess(name: string, main: string, args: string[], env: Record<string, string>, portVar: string): Promise<ServiceProcess> {
+export function startServiceProcess(
+  name: string,
+  main: string,
+  args: string[],
+  env: Record<string, string>,
+  portVar: string,
+): Promise<ServiceProcess> {
   return withFreshPorts(() => startServiceProcessOnce(name, main, args, env, portVar));
 }
 
-async function startServiceProcessOnce(name: string, main: string, args: string[], env: Record<string, string>, portVar: string): Promise<ServiceProcess> {
+async function startServiceProcessOnce(
+  name: string,
+  main: string,
+  args: string[],
+  env: Record<string, string>,
+  portVar: string,
+): Promise<ServiceProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [main, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', API_KEYS: '', OTEL_EXPORTER_OTLP_ENDPOINT: '', [portVar]: String(port), ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      API_KEYS: '',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      [portVar]: String(port),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -68,10 +87,16 @@ async function startServiceProcessOnce(name: string, main: string, args: string[
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const service: ServiceProcess = { name, url: `http://127.0.0.1:${port}`, child, output: () => output, exited };
   try {
-    await waitUntil(async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}:\n${output.slice(-3000)}`);
-      return (await fetch(`${service.url}/readyz`).catch(() => undefined))?.ok === true;
-    }, 30_000, `${name} ready`, () => output);
+    await waitUntil(
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`${name} exited with code ${child.exitCode}:\n${output.slice(-3000)}`);
+        return (await fetch(`${service.url}/readyz`).catch(() => undefined))?.ok === true;
+      },
+      30_000,
+      `${name} ready`,
+      () => output,
+    );
   } catch (error) {
     await stopServiceProcess(service, 'SIGKILL');
     throw error;
@@ -89,11 +114,17 @@ export async function stopServiceProcess(service: ServiceProcess, signal: NodeJS
 }
 
 /** Polls `cond` every 100 ms; fails naming `what` (and the tail of `detail`) after `timeoutMs`. */
-export async function waitUntil(cond: () => Promise<boolean> | boolean, timeoutMs: number, what: string, detail: () => string = () => ''): Promise<void> {
+export async function waitUntil(
+  cond: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+  detail: () => string = () => '',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await cond()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${detail().slice(-3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${detail().slice(-3000)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -122,7 +153,12 @@ export interface DistributedOptions {
  * and incidents, each its own process on the cluster; resolves once each anomaly-detector owns its half.
  */
 export async function startDistributedPlatform(options: DistributedOptions): Promise<DistributedPlatform> {
-  const common = { ...options.env, REDIS_CLUSTER_NODES: options.clusterNodes, REDIS_URL: '', BUS_SHARDS: String(options.shards) };
+  const common = {
+    ...options.env,
+    REDIS_CLUSTER_NODES: options.clusterNodes,
+    REDIS_URL: '',
+    BUS_SHARDS: String(options.shards),
+  };
   const half = options.shards / 2;
   const anomalyDetectorEnv = (ordinal: number) => ({
     ...common,
@@ -144,13 +180,22 @@ export async function startDistributedPlatform(options: DistributedOptions): Pro
       await start('anomaly-detector-0', MAINS.anomalyDetector, anomalyDetectorEnv(0), 'ANOMALY_DETECTOR_PORT'),
       await start('anomaly-detector-1', MAINS.anomalyDetector, anomalyDetectorEnv(1), 'ANOMALY_DETECTOR_PORT'),
     ];
-    const emergenceDetector = await start('emergence-detector', MAINS.emergenceDetector, common, 'EMERGENCE_DETECTOR_PORT');
+    const emergenceDetector = await start(
+      'emergence-detector',
+      MAINS.emergenceDetector,
+      common,
+      'EMERGENCE_DETECTOR_PORT',
+    );
     const autoscaler = await start('autoscaler', MAINS.autoscaler, common, 'AUTOSCALER_PORT');
     const incidents = await start('incidents', MAINS.incidents, common, 'INCIDENTS_PORT');
-    await waitUntil(async () => {
-      const owned = await Promise.all(anomalyDetectors.map(async (a) => (await ownedShards(a.url)).length));
-      return owned[0] === Math.ceil(half) && owned[1] === options.shards - Math.ceil(half);
-    }, 30_000, 'each anomaly-detector owning its half of the shards');
+    await waitUntil(
+      async () => {
+        const owned = await Promise.all(anomalyDetectors.map(async (a) => (await ownedShards(a.url)).length));
+        return owned[0] === Math.ceil(half) && owned[1] === options.shards - Math.ceil(half);
+      },
+      30_000,
+      'each anomaly-detector owning its half of the shards',
+    );
     return {
       healthMonitors,
       anomalyDetectors,
@@ -159,7 +204,9 @@ export async function startDistributedPlatform(options: DistributedOptions): Pro
       incidents,
       anomalyDetectorEnv,
       stop: async () => {
-        await Promise.all([...all, ...anomalyDetectors.filter((a) => !all.includes(a))].map((service) => stopServiceProcess(service)));
+        await Promise.all(
+          [...all, ...anomalyDetectors.filter((a) => !all.includes(a))].map((service) => stopServiceProcess(service)),
+        );
       },
     };
   } catch (error) {
@@ -187,7 +234,15 @@ async function startSinglePlatformOnce(env: Record<string, string>): Promise<Sin
     'swarmscope start',
     MAINS.cli,
     ['start', '--no-fleet'],
-    { ...env, ANOMALY_DETECTOR_PORT: String(ports.ad), EMERGENCE_DETECTOR_PORT: String(ports.em), AUTOSCALER_PORT: '0', INCIDENTS_PORT: '0', REDIS_URL: '', REDIS_CLUSTER_NODES: '' },
+    {
+      ...env,
+      ANOMALY_DETECTOR_PORT: String(ports.ad),
+      EMERGENCE_DETECTOR_PORT: String(ports.em),
+      AUTOSCALER_PORT: '0',
+      INCIDENTS_PORT: '0',
+      REDIS_URL: '',
+      REDIS_CLUSTER_NODES: '',
+    },
     'HEALTH_MONITOR_PORT',
   );
   return {
@@ -249,19 +304,48 @@ function buildScenario(name: FeedScenario, context: ScenarioContext): Scenario {
 }
 
 /** A runner of the seeded scenario into `endpoint` (one health-monitor or several replicas), not started. */
-function simulation(endpoint: string | string[], scenarioName: FeedScenario, options: FeedOptions & { startEpochMs: number }): { runner: SimulationRunner; truth: readonly TruthRecord[] } {
+function simulation(
+  endpoint: string | string[],
+  scenarioName: FeedScenario,
+  options: FeedOptions & { startEpochMs: number },
+): { runner: SimulationRunner; truth: readonly TruthRecord[] } {
   const { startEpochMs } = options;
-  const config: GeneratorConfig = { ...DEFAULT_GENERATOR, seed: options.seed, startEpochMs, daySeconds: options.daySeconds ?? 86_400, requestsPerSecond: options.rate };
+  const config: GeneratorConfig = {
+    ...DEFAULT_GENERATOR,
+    seed: options.seed,
+    startEpochMs,
+    daySeconds: options.daySeconds ?? 86_400,
+    requestsPerSecond: options.rate,
+  };
   const population = Population.build({ agents: options.agents, seed: options.seed });
-  const scenario = buildScenario(scenarioName, { population, seed: options.seed, durationSeconds: options.seconds, startEpochMs });
-  return { runner: new SimulationRunner({ endpoint, population, scenario, config, durationMs: options.seconds * 1000, ref: false }), truth: scenario.truth };
+  const scenario = buildScenario(scenarioName, {
+    population,
+    seed: options.seed,
+    durationSeconds: options.seconds,
+    startEpochMs,
+  });
+  return {
+    runner: new SimulationRunner({
+      endpoint,
+      population,
+      scenario,
+      config,
+      durationMs: options.seconds * 1000,
+      ref: false,
+    }),
+    truth: scenario.truth,
+  };
 }
 
 /**
  * One seeded scenario into one platform (its health-monitor, or each of its replicas for its share of the agents);
  * resolves once the run's simulation time has been generated and the SDK has delivered what it holds.
  */
-export async function feed(endpoint: string | string[], scenarioName: FeedScenario, options: FeedOptions): Promise<{ stats: RunStats; truth: readonly TruthRecord[]; startEpochMs: number }> {
+export async function feed(
+  endpoint: string | string[],
+  scenarioName: FeedScenario,
+  options: FeedOptions,
+): Promise<{ stats: RunStats; truth: readonly TruthRecord[]; startEpochMs: number }> {
   const startEpochMs = options.startEpochMs ?? Date.now() + 500;
   const run = simulation(endpoint, scenarioName, { ...options, startEpochMs });
   run.runner.start();
@@ -277,7 +361,11 @@ export async function feedBoth(
   options: FeedOptions,
 ): Promise<{ cluster: RunStats; single: RunStats; truth: readonly TruthRecord[] }> {
   const at = { ...options, startEpochMs: options.startEpochMs ?? Date.now() + 500 };
-  const cluster = simulation(distributed.healthMonitors.map((h) => h.url), scenarioName, at);
+  const cluster = simulation(
+    distributed.healthMonitors.map((h) => h.url),
+    scenarioName,
+    at,
+  );
   const reference = simulation(single.healthMonitor, scenarioName, at);
   cluster.runner.start();
   reference.runner.start();

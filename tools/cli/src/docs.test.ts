@@ -18,7 +18,14 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 describe('docs/configuration.md', () => {
   it('names every variable of every service schema', () => {
     const page = read('docs/configuration.md');
-    const schemas = { commonEnv, healthMonitorEnv, anomalyDetectorEnv, emergenceDetectorEnv, autoscalerEnv, incidentsEnv };
+    const schemas = {
+      commonEnv,
+      healthMonitorEnv,
+      anomalyDetectorEnv,
+      emergenceDetectorEnv,
+      autoscalerEnv,
+      incidentsEnv,
+    };
     const missing = Object.entries(schemas).flatMap(([schema, env]) =>
       Object.keys(env.shape)
         .filter((name) => !page.includes(`\`${name}\``))
@@ -31,7 +38,7 @@ describe('docs/configuration.md', () => {
 describe('README.md', () => {
   const readme = read('README.md');
 
-  it("gives the test command that CI runs, exactly", () => {
+  it('gives the test command that CI runs, exactly', () => {
     const block = /\*\*Run the tests\*\*[\s\S]*?```sh\n([^\n]+)\n```/.exec(readme);
     expect(block).not.toBeNull();
     const command = block![1]!;
@@ -46,7 +53,8 @@ describe('README.md', () => {
     for (const file of tracked.stdout.split('\n')) {
       const parts = file.split('/');
       if (parts.length > 1) folders.add(parts[0]!);
-      if (parts.length > 2 && ['packages', 'services', 'tools'].includes(parts[0]!)) folders.add(`${parts[0]}/${parts[1]}`);
+      if (parts.length > 2 && ['packages', 'services', 'tools'].includes(parts[0]!))
+        folders.add(`${parts[0]}/${parts[1]}`);
     }
     const map = /## Repository map\n\n```\n([\s\S]*?)```/.exec(readme)![1]!;
     const unmapped = [...folders].filter((folder) => !new RegExp(`^${folder.replace('.', '\\.')}[/ ]`, 'm').test(map));
@@ -56,7 +64,10 @@ describe('README.md', () => {
   it('every package, service and tool has a README of its own', () => {
     const missing = ['packages', 'services', 'tools'].flatMap((group) =>
       readdirSync(join(ROOT, group))
-        .filter((name) => existsSync(join(ROOT, group, name, 'package.json')) && !existsSync(join(ROOT, group, name, 'README.md')))
+        .filter(
+          (name) =>
+            existsSync(join(ROOT, group, name, 'package.json')) && !existsSync(join(ROOT, group, name, 'README.md')),
+        )
         .map((name) => `${group}/${name}`),
     );
     expect(missing).toEqual([]);
@@ -64,7 +75,8 @@ describe('README.md', () => {
 });
 
 describe('scripts/check-links.mjs', () => {
-  const run = (root: string) => spawnSync(process.execPath, [join(ROOT, 'scripts', 'check-links.mjs'), root], { encoding: 'utf8' });
+  const run = (root: string) =>
+    spawnSync(process.execPath, [join(ROOT, 'scripts', 'check-links.mjs'), root], { encoding: 'utf8' });
 
   it('passes on the repository', () => {
     const result = run(ROOT);

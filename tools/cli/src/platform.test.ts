@@ -7,7 +7,11 @@ const ports = Object.fromEntries(Object.values(PLATFORM).map((definition) => [de
 
 describe('the five service definitions', () => {
   it('each name its port variable, whose default is the documented port', () => {
-    const defaults = Object.values(PLATFORM).map((definition) => [definition.name, definition.portVariable, (parseEnv(definition.env, {}) as Record<string, unknown>)[definition.portVariable]]);
+    const defaults = Object.values(PLATFORM).map((definition) => [
+      definition.name,
+      definition.portVariable,
+      (parseEnv(definition.env, {}) as Record<string, unknown>)[definition.portVariable],
+    ]);
     expect(defaults).toEqual([
       ['anomaly-detector', 'ANOMALY_DETECTOR_PORT', 8081],
       ['emergence-detector', 'EMERGENCE_DETECTOR_PORT', 8082],
@@ -32,18 +36,27 @@ describe('startPlatform (embedded)', () => {
   });
 
   it('starts every service on its own port, each answering /healthz with its name', async () => {
-    const answers = await Promise.all(Object.keys(PLATFORM).map(async (name) => (await (await fetch(`${platform[name as keyof typeof PLATFORM].url}/healthz`)).json()) as { service: string }));
+    const answers = await Promise.all(
+      Object.keys(PLATFORM).map(
+        async (name) =>
+          (await (await fetch(`${platform[name as keyof typeof PLATFORM].url}/healthz`)).json()) as { service: string },
+      ),
+    );
     expect(answers.map((answer) => answer.service)).toEqual(Object.keys(PLATFORM));
   });
 
   it("shows anomaly-detector's lag on interactions as well as samples (it read interactions unwatched)", async () => {
     const text = await (await fetch(`${platform['anomaly-detector'].url}/metrics`)).text();
-    const lagged = [...text.matchAll(/^swarmscope_bus_consumer_lag\{topic="(\w+)",group="anomaly-detector"/gm)].map((match) => match[1]);
+    const lagged = [...text.matchAll(/^swarmscope_bus_consumer_lag\{topic="(\w+)",group="anomaly-detector"/gm)].map(
+      (match) => match[1],
+    );
     expect(lagged.sort()).toEqual(['interactions', 'samples']);
   });
 
-  it("makes the autoscaler ready only when its store answers too (it keeps policies and decisions there)", async () => {
-    const ready = (await (await fetch(`${platform.autoscaler.url}/readyz`)).json()) as { checks: Array<{ name: string; ok: boolean }> };
+  it('makes the autoscaler ready only when its store answers too (it keeps policies and decisions there)', async () => {
+    const ready = (await (await fetch(`${platform.autoscaler.url}/readyz`)).json()) as {
+      checks: Array<{ name: string; ok: boolean }>;
+    };
     expect(ready.checks).toEqual([
       { name: 'bus (memory)', ok: true },
       { name: 'store (memory)', ok: true },

@@ -1,4 +1,11 @@
-import { parseEnv, startService, type Backends, type Logger, type RunningService, type ServiceDefinition } from '@swarmscope/core';
+import {
+  parseEnv,
+  startService,
+  type Backends,
+  type Logger,
+  type RunningService,
+  type ServiceDefinition,
+} from '@swarmscope/core';
 import { anomalyDetectorService } from '@swarmscope/anomaly-detector';
 import { autoscalerService } from '@swarmscope/autoscaler';
 import { emergenceDetectorService } from '@swarmscope/emergence-detector';
@@ -30,7 +37,10 @@ export interface PlatformOptions {
   source: NodeJS.ProcessEnv;
   logger(name: ServiceName): Logger;
   /** Variables set for one service just before it starts, knowing the ones already running (e.g. health-monitor's URL). */
-  before?(name: ServiceName, started: Partial<RunningPlatform>): Promise<Record<string, string>> | Record<string, string>;
+  before?(
+    name: ServiceName,
+    started: Partial<RunningPlatform>,
+  ): Promise<Record<string, string>> | Record<string, string>;
 }
 
 /** Starts the five services over shared backends, each through its definition; a failed start stops those already up. */
@@ -55,4 +65,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
 }
 
 /** Ingest first (its last windows reach the bus), consumers after, incidents last (it writes what the others sent). */
-const STOP_ORDER: readonly ServiceName[] = ['health-monitor', 'autoscaler', 'emergence-detector', 'anomaly-detector', 'incidents'];
+const STOP_ORDER: readonly ServiceName[] = [
+  'health-monitor',
+  'autoscaler',
+  'emergence-detector',
+  'anomaly-detector',
+  'incidents',
+];

@@ -15,7 +15,17 @@ const SERVICES = [
 ];
 
 function runToExit(main: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [main], { env: { ...process.env, LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: '', REDIS_URL: '', REDIS_CLUSTER_NODES: '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [main], {
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      REDIS_URL: '',
+      REDIS_CLUSTER_NODES: '',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stderr })));
@@ -28,7 +38,9 @@ describe.each(SERVICES)('$name refused at start', ({ name, main, portVariable })
     const port = (holder.address() as AddressInfo).port;
     try {
       const { code, stderr } = await runToExit(main, { [portVariable]: String(port) });
-      expect(stderr).toBe(`${name}: port ${port} on 127.0.0.1 is already in use (EADDRINUSE: is Swarmscope already running?): stop what holds it, or set ${portVariable} to a free port\n`);
+      expect(stderr).toBe(
+        `${name}: port ${port} on 127.0.0.1 is already in use (EADDRINUSE: is Swarmscope already running?): stop what holds it, or set ${portVariable} to a free port\n`,
+      );
       expect(code).toBe(2);
     } finally {
       await new Promise((resolve) => holder.close(resolve));
@@ -38,7 +50,9 @@ describe.each(SERVICES)('$name refused at start', ({ name, main, portVariable })
   it('names the Redis it cannot reach and REDIS_URL', async () => {
     const nobody = await freePort();
     const { code, stderr } = await runToExit(main, { [portVariable]: '0', REDIS_URL: `redis://127.0.0.1:${nobody}` });
-    expect(stderr).toBe(`${name}: Redis at redis://127.0.0.1:${nobody} is unreachable (connect ECONNREFUSED 127.0.0.1:${nobody}): start it, or set REDIS_URL to one that runs (unset it for the embedded in-memory mode)\n`);
+    expect(stderr).toBe(
+      `${name}: Redis at redis://127.0.0.1:${nobody} is unreachable (connect ECONNREFUSED 127.0.0.1:${nobody}): start it, or set REDIS_URL to one that runs (unset it for the embedded in-memory mode)\n`,
+    );
     expect(code).toBe(2);
   });
 

@@ -17,7 +17,9 @@ export function formatLogLine(json: string): string {
   }
   if (typeof record !== 'object' || record === null) return json.trimEnd();
   const time = typeof record.time === 'string' ? record.time.slice(11, 19) : '';
-  const level = String(record.level ?? '').toUpperCase().padEnd(5);
+  const level = String(record.level ?? '')
+    .toUpperCase()
+    .padEnd(5);
   const source = String(record.service ?? record.name ?? '');
   const fields = Object.entries(record)
     .filter(([key]) => !SHOWN_APART.has(key))
@@ -41,7 +43,10 @@ export class LiveTerminal {
 
   /** The text that prints `chunk` (one or more pino JSON lines) above the live line and redraws it. */
   showLog(chunk: string): string {
-    const lines = chunk.split('\n').filter((line) => line.trim() !== '').map(formatLogLine);
+    const lines = chunk
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map(formatLogLine);
     if (lines.length === 0) return '';
     return `${CLEAR_LINE}${lines.join('\n')}\n${this.summary}`;
   }

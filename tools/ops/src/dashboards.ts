@@ -64,11 +64,23 @@ export interface DashboardQuery {
 
 export function dashboardQueries(dashboard: Dashboard): DashboardQuery[] {
   const fromPanels = dashboard.panels.flatMap((panel) =>
-    (panel.targets ?? []).filter((t) => t.expr).map((t) => ({ dashboard: dashboard.title, kind: 'panel' as const, where: `panel "${panel.title}" ${t.refId}`, expr: t.expr! })),
+    (panel.targets ?? [])
+      .filter((t) => t.expr)
+      .map((t) => ({
+        dashboard: dashboard.title,
+        kind: 'panel' as const,
+        where: `panel "${panel.title}" ${t.refId}`,
+        expr: t.expr!,
+      })),
   );
   const fromAnnotations = dashboard.annotations.list
     .filter((a) => a.expr)
-    .map((a) => ({ dashboard: dashboard.title, kind: 'annotation' as const, where: `annotation "${a.name}"`, expr: a.expr! }));
+    .map((a) => ({
+      dashboard: dashboard.title,
+      kind: 'annotation' as const,
+      where: `annotation "${a.name}"`,
+      expr: a.expr!,
+    }));
   return [...fromPanels, ...fromAnnotations];
 }
 

@@ -19,8 +19,12 @@ describe('federation.yml: a global Prometheus federating a datacenter one', () =
 
   beforeAll(async () => {
     metrics = await startStaticMetrics(EXPOSITION);
-    datacenter = await startPrometheus(renderScrapeConfig('prometheus/prometheus.yml', { 'health-monitor': metrics.address }).yaml);
-    global = await startPrometheus(renderScrapeConfig('prometheus/federation.yml', { federate: new URL(datacenter.url).host }).yaml);
+    datacenter = await startPrometheus(
+      renderScrapeConfig('prometheus/prometheus.yml', { 'health-monitor': metrics.address }).yaml,
+    );
+    global = await startPrometheus(
+      renderScrapeConfig('prometheus/federation.yml', { federate: new URL(datacenter.url).host }).yaml,
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -38,10 +42,14 @@ describe('federation.yml: a global Prometheus federating a datacenter one', () =
   });
 
   it('pulls the aggregated recording rules, labelled with their datacenter, and no raw series', async () => {
-    const failing = await waitFor('swarmscope:pool_agents_failing:ratio federated', async () => {
-      const a = await global.query('swarmscope:pool_agents_failing:ratio');
-      return a.data && a.data.result.length === 2 ? a.data.result : undefined;
-    }, { timeoutMs: 45_000 });
+    const failing = await waitFor(
+      'swarmscope:pool_agents_failing:ratio federated',
+      async () => {
+        const a = await global.query('swarmscope:pool_agents_failing:ratio');
+        return a.data && a.data.result.length === 2 ? a.data.result : undefined;
+      },
+      { timeoutMs: 45_000 },
+    );
     const byPool = Object.fromEntries(failing.map((s) => [s.metric.pool, Number(s.value![1])]));
     expect(byPool).toEqual({ support: 0.4, coding: 0 });
     expect(failing.every((s) => s.metric.datacenter === 'local' && s.metric.federated_from === 'local')).toBe(true);

@@ -4,13 +4,22 @@ import { dashboardQueries, loadDashboards, overlaps, substitute, variableQuery }
 const dashboards = loadDashboards();
 
 interface DatasourceProvisioning {
-  datasources: Array<{ uid: string; type: string; url: string; jsonData?: { exemplarTraceIdDestinations?: Array<{ name: string; datasourceUid: string }> } }>;
+  datasources: Array<{
+    uid: string;
+    type: string;
+    url: string;
+    jsonData?: { exemplarTraceIdDestinations?: Array<{ name: string; datasourceUid: string }> };
+  }>;
 }
 const provisioned = readYaml<DatasourceProvisioning>('grafana/provisioning/datasources/swarmscope.yaml').datasources;
 
 describe('grafana dashboards', () => {
   it('are the three an operator asked for, with unique uids', () => {
-    expect(dashboards.map((d) => d.dashboard.title).sort()).toEqual(['AI Agents Overview', 'Emergence Monitoring', 'System Performance']);
+    expect(dashboards.map((d) => d.dashboard.title).sort()).toEqual([
+      'AI Agents Overview',
+      'Emergence Monitoring',
+      'System Performance',
+    ]);
     const uids = dashboards.map((d) => d.dashboard.uid);
     expect(new Set(uids).size).toBe(uids.length);
   });
@@ -74,7 +83,9 @@ describe('grafana dashboards', () => {
       const exprs = dashboardQueries(dashboards.find((d) => d.dashboard.title === title)!.dashboard).map((q) => q.expr);
       expect(exprs.some((e) => e.includes('$pool'))).toBe(true);
     }
-    const overview = dashboardQueries(dashboards.find((d) => d.dashboard.title === 'AI Agents Overview')!.dashboard).map((q) => q.expr);
+    const overview = dashboardQueries(
+      dashboards.find((d) => d.dashboard.title === 'AI Agents Overview')!.dashboard,
+    ).map((q) => q.expr);
     expect(overview.some((e) => e.includes('$model'))).toBe(true);
   });
 
@@ -82,33 +93,55 @@ describe('grafana dashboards', () => {
     const latency = dashboards
       .flatMap((d) => d.dashboard.panels)
       .flatMap((p) => p.targets ?? [])
-      .filter((t) => /swarmscope_agent_response_time_seconds_bucket|swarmscope_detection_latency_seconds_bucket/.test(t.expr ?? ''));
+      .filter((t) =>
+        /swarmscope_agent_response_time_seconds_bucket|swarmscope_detection_latency_seconds_bucket/.test(t.expr ?? ''),
+      );
     expect(latency.length).toBeGreaterThan(0);
     for (const target of latency) expect(target.exemplar).toBe(true);
     const prometheus = provisioned.find((d) => d.uid === 'prometheus')!;
     const jaeger = provisioned.find((d) => d.type === 'jaeger')!;
-    expect(prometheus.jsonData?.exemplarTraceIdDestinations).toEqual([expect.objectContaining({ name: 'trace_id', datasourceUid: jaeger.uid })]);
+    expect(prometheus.jsonData?.exemplarTraceIdDestinations).toEqual([
+      expect.objectContaining({ name: 'trace_id', datasourceUid: jaeger.uid }),
+    ]);
   });
 
-  it('the overview has the seed\'s four views of the fleet\'s AI: model usage, token usage, error analysis, function usage', () => {
+  it("the overview has the seed's four views of the fleet's AI: model usage, token usage, error analysis, function usage", () => {
     const overview = dashboards.find((d) => d.dashboard.title === 'AI Agents Overview')!.dashboard;
-    const panelWith = (pattern: RegExp) => overview.panels.filter((p) => (p.targets ?? []).some((t) => pattern.test(t.expr ?? ''))).map((p) => p.title);
+    const panelWith = (pattern: RegExp) =>
+      overview.panels.filter((p) => (p.targets ?? []).some((t) => pattern.test(t.expr ?? ''))).map((p) => p.title);
     expect(panelWith(/sum by \(model\) \(swarmscope_agents\b/)).toContain('Model usage');
     expect(panelWith(/swarmscope_gen_ai_tokens_total/)).toContain('Token usage by model');
     expect(panelWith(/swarmscope_agent_errors_total/)).toContain('Error ratio by model');
     const functionUsage = overview.panels.find((p) => p.title.startsWith('Function usage'))!;
     expect(functionUsage.targets!.map((t) => t.expr)).toEqual([
       expect.stringMatching(/^sum by \(tool\) \(rate\(swarmscope_agent_tool_calls_total\{pool=~"\$pool"\}/),
-      expect.stringMatching(/^sum by \(tool\) \(rate\(swarmscope_agent_tool_errors_total\{pool=~"\$pool"\}.*\/ \(sum by \(tool\) \(rate\(swarmscope_agent_tool_calls_total/),
+      expect.stringMatching(
+        /^sum by \(tool\) \(rate\(swarmscope_agent_tool_errors_total\{pool=~"\$pool"\}.*\/ \(sum by \(tool\) \(rate\(swarmscope_agent_tool_calls_total/,
+      ),
     ]);
   });
 
   it('the emergence dashboard draws every order parameter and marks events and early warnings', () => {
     const emergence = dashboards.find((d) => d.dashboard.title === 'Emergence Monitoring')!.dashboard;
-    const exprs = dashboardQueries(emergence).map((q) => q.expr).join('\n');
-    for (const parameter of ['synchronization', 'kuramoto_order', 'state_entropy', 'load_variance', 'load_autocorrelation', 'variance_trend_tau', 'autocorrelation_trend_tau', 'collective_learning', 'swarm_intelligence']) {
+    const exprs = dashboardQueries(emergence)
+      .map((q) => q.expr)
+      .join('\n');
+    for (const parameter of [
+      'synchronization',
+      'kuramoto_order',
+      'state_entropy',
+      'load_variance',
+      'load_autocorrelation',
+      'variance_trend_tau',
+      'autocorrelation_trend_tau',
+      'collective_learning',
+      'swarm_intelligence',
+    ]) {
       expect(exprs).toContain(parameter);
     }
-    expect(emergence.annotations.list.filter((a) => a.expr).map((a) => a.name)).toEqual(['Emergence events', 'Early warnings']);
+    expect(emergence.annotations.list.filter((a) => a.expr).map((a) => a.name)).toEqual([
+      'Emergence events',
+      'Early warnings',
+    ]);
   });
 });

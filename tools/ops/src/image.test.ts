@@ -46,7 +46,11 @@ function stages(): Array<{ name: string; instructions: Instruction[] }> {
 const [build, runtime] = stages();
 const args = (instruction: Instruction) => instruction.getArguments().map((a) => a.getValue());
 /** A COPY's `--name=value` flag (Copy.getFromFlag answers null here, so read the flags). */
-const flag = (instruction: Instruction, name: string) => (instruction as Copy).getFlags().find((f) => f.getName() === name)?.getValue();
+const flag = (instruction: Instruction, name: string) =>
+  (instruction as Copy)
+    .getFlags()
+    .find((f) => f.getName() === name)
+    ?.getValue();
 /** The shell commands of a RUN, split at `&&`. */
 const commands = (instruction: Instruction) =>
   args(instruction)
@@ -68,7 +72,8 @@ function builtMain(file: string): { folder: string; problem?: string } {
   if (!match) return { folder: '', problem: `${file}: not a <package>/dist/main.js` };
   const folder = match[1]!;
   const tsconfig = readJson<{ compilerOptions: { rootDir: string; outDir: string } }>(`${folder}/tsconfig.json`);
-  if (tsconfig.compilerOptions.rootDir !== 'src' || tsconfig.compilerOptions.outDir !== 'dist') return { folder, problem: `${folder}: does not build src into dist` };
+  if (tsconfig.compilerOptions.rootDir !== 'src' || tsconfig.compilerOptions.outDir !== 'dist')
+    return { folder, problem: `${folder}: does not build src into dist` };
   if (!existsSync(repoPath(folder, 'src', 'main.ts'))) return { folder, problem: `${folder}/src/main.ts: missing` };
   if (!existsSync(repoPath(file))) return { folder, problem: `${file}: not built (the test command builds first)` };
   return { folder };
@@ -79,7 +84,12 @@ const built = readJson<{ references: Array<{ path: string }> }>('tsconfig.json')
 
 /** Every program the image's CMD and compose's swarmscope services start. */
 const programs = [
-  { who: 'Dockerfile CMD', command: (runtime!.instructions.filter((i) => i.getKeyword() === 'CMD').at(-1) as JSONInstruction).getJSONStrings().map((s) => s.getJSONValue()) },
+  {
+    who: 'Dockerfile CMD',
+    command: (runtime!.instructions.filter((i) => i.getKeyword() === 'CMD').at(-1) as JSONInstruction)
+      .getJSONStrings()
+      .map((s) => s.getJSONValue()),
+  },
   ...Object.entries(compose)
     .filter(([, service]) => service.image === 'swarmscope:local')
     .map(([name, service]) => ({ who: `compose ${name}`, command: service.command ?? [] })),
@@ -103,7 +113,11 @@ function jsFiles(dir: string): string[] {
 }
 
 /** `@scope/name/deep` → `@scope/name`; `name/deep` → `name`. */
-const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 describe('the Dockerfile, checked without a Docker engine', () => {
   it('has a build stage and a runtime stage that copies the build, running as the node user', () => {
@@ -117,11 +131,15 @@ describe('the Dockerfile, checked without a Docker engine', () => {
   });
 
   it('every path it COPYs from the build context exists and is not excluded by .dockerignore', () => {
-    const sources = build!.instructions.filter((i) => i.getKeyword() === 'COPY' && flag(i, 'from') === undefined).flatMap((i) => args(i).slice(0, -1));
+    const sources = build!.instructions
+      .filter((i) => i.getKeyword() === 'COPY' && flag(i, 'from') === undefined)
+      .flatMap((i) => args(i).slice(0, -1));
     expect(sources.length).toBeGreaterThan(5);
     expect(sources.map(inContext).filter(Boolean)).toEqual([]);
     // What the build needs inside the copied folders: every package's manifest, tsconfig and sources.
-    const needed = [...workspace.values(), 'examples'].flatMap((folder) => [`${folder}/package.json`, `${folder}/tsconfig.json`, `${folder}/src`].filter((p) => existsSync(repoPath(p))));
+    const needed = [...workspace.values(), 'examples'].flatMap((folder) =>
+      [`${folder}/package.json`, `${folder}/tsconfig.json`, `${folder}/src`].filter((p) => existsSync(repoPath(p))),
+    );
     expect(needed.map(inContext).filter(Boolean)).toEqual([]);
     // The context check can fail: built output and installed modules are excluded, so the image builds its own.
     expect(inContext('services/health-monitor/dist')).toMatch(/excluded/);
@@ -133,7 +151,8 @@ describe('the Dockerfile, checked without a Docker engine', () => {
     const pnpmInstall = runs.find((c) => c[0] === 'npm')!;
     expect(pnpmInstall.slice(0, 3)).toEqual(['npm', 'install', '-g']);
     expect(rootPackage).toMatchObject({ engines: { pnpm: `>=${pnpmInstall[3]!.replace('pnpm@', '')}` } });
-    for (const command of runs.filter((c) => c[0] === 'pnpm' && c[1] === 'run')) expect(Object.keys(rootPackage.scripts ?? {})).toContain(command[2]);
+    for (const command of runs.filter((c) => c[0] === 'pnpm' && c[1] === 'run'))
+      expect(Object.keys(rootPackage.scripts ?? {})).toContain(command[2]);
     // The build script is tsc over the references, then the console's bundle: its script is in the context.
     const buildSteps = (rootPackage.scripts?.build ?? '').split('&&').map((c) => c.trim().split(/\s+/));
     expect(buildSteps[0]).toEqual(['tsc', '-b']);
@@ -141,13 +160,26 @@ describe('the Dockerfile, checked without a Docker engine', () => {
       expect(step[0]).toBe('node');
       expect(inContext(step[1]!)).toBeUndefined();
     }
-    expect(runs.filter((c) => c[0] === 'pnpm' && c[1] === 'install').map((c) => c.slice(2))).toEqual([['--frozen-lockfile'], ['--frozen-lockfile', '--prod', '--ignore-scripts']]);
+    expect(runs.filter((c) => c[0] === 'pnpm' && c[1] === 'install').map((c) => c.slice(2))).toEqual([
+      ['--frozen-lockfile'],
+      ['--frozen-lockfile', '--prod', '--ignore-scripts'],
+    ]);
     // The build script builds the root tsconfig's references: each is copied into the context.
     expect(built.map(inContext).filter(Boolean)).toEqual([]);
   });
 
   it('every program the image and compose start is a service’s (or the CLI’s) built main, and the build builds it', () => {
-    expect(programs.map((p) => p.who)).toEqual(expect.arrayContaining(['Dockerfile CMD', 'compose health-monitor', 'compose anomaly-detector', 'compose emergence-detector', 'compose autoscaler', 'compose incidents', 'compose simulator']));
+    expect(programs.map((p) => p.who)).toEqual(
+      expect.arrayContaining([
+        'Dockerfile CMD',
+        'compose health-monitor',
+        'compose anomaly-detector',
+        'compose emergence-detector',
+        'compose autoscaler',
+        'compose incidents',
+        'compose simulator',
+      ]),
+    );
     for (const { who, command } of programs) {
       expect({ who, runtime: command[0] }).toEqual({ who, runtime: 'node' });
       const { folder, problem } = builtMain(command[1]!);
@@ -167,12 +199,15 @@ describe('the Dockerfile, checked without a Docker engine', () => {
       if (seen.has(folder)) continue;
       seen.add(folder);
       const manifest = readJson<PackageJson>(`${folder}/package.json`);
-      const runtimeDeps = new Set(Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies, ...manifest.peerDependencies }));
+      const runtimeDeps = new Set(
+        Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies, ...manifest.peerDependencies }),
+      );
       for (const file of jsFiles(repoPath(folder, 'dist'))) {
         for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)) {
           if (specifier!.startsWith('.') || isBuiltin(specifier!)) continue;
           const name = packageOf(specifier!);
-          if (!runtimeDeps.has(name)) missing.push(`${relative(repoRoot, file)} loads ${name}, not in ${folder}/package.json dependencies`);
+          if (!runtimeDeps.has(name))
+            missing.push(`${relative(repoRoot, file)} loads ${name}, not in ${folder}/package.json dependencies`);
           const local = workspace.get(name);
           if (local) queue.push(local);
         }
@@ -194,12 +229,15 @@ describe('compose’s service variables', () => {
     incidents: incidentsEnv,
   };
 
-  it.each(Object.keys(schemas))('%s: every variable compose sets is one the service reads, with a value it accepts', (name) => {
-    const schema = schemas[name]!;
-    const env = environment(name);
-    expect(Object.keys(env).filter((key) => !(key in schema.shape))).toEqual([]);
-    expect(() => parseEnv(schema, env)).not.toThrow();
-  });
+  it.each(Object.keys(schemas))(
+    '%s: every variable compose sets is one the service reads, with a value it accepts',
+    (name) => {
+      const schema = schemas[name]!;
+      const env = environment(name);
+      expect(Object.keys(env).filter((key) => !(key in schema.shape))).toEqual([]);
+      expect(() => parseEnv(schema, env)).not.toThrow();
+    },
+  );
 
   it('the autoscaler is dry-run by default and, switched to the simulator, gets a simulator actuator aimed at compose’s simulator', async () => {
     expect(parseEnv(autoscalerEnv, environment('autoscaler')).AUTOSCALER_ACTUATOR).toBe('dry-run');
@@ -212,7 +250,11 @@ describe('compose’s service variables', () => {
     expect(new URL(switched.SIMULATOR_CONTROL_URL!)).toMatchObject({ hostname: 'simulator', port: controlPort });
     expect(environment('simulator').HOST).toBe('0.0.0.0');
     // Without the URL the switch would fail at start, naming the variable.
-    const { SIMULATOR_CONTROL_URL: _url, ...withoutUrl } = environment('autoscaler', { AUTOSCALER_ACTUATOR: 'simulator' });
-    await expect(actuatorFromEnv(parseEnv(autoscalerEnv, withoutUrl))).rejects.toThrow(/SIMULATOR_CONTROL_URL: is required/);
+    const { SIMULATOR_CONTROL_URL: _url, ...withoutUrl } = environment('autoscaler', {
+      AUTOSCALER_ACTUATOR: 'simulator',
+    });
+    await expect(actuatorFromEnv(parseEnv(autoscalerEnv, withoutUrl))).rejects.toThrow(
+      /SIMULATOR_CONTROL_URL: is required/,
+    );
   });
 });

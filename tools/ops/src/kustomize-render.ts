@@ -31,7 +31,10 @@ type Json = unknown;
  */
 export function strategicMerge(target: Json, patch: Json): Json {
   if (Array.isArray(target) && Array.isArray(patch)) {
-    const named = (list: Json[]) => list.every((item) => typeof item === 'object' && item !== null && typeof (item as { name?: unknown }).name === 'string');
+    const named = (list: Json[]) =>
+      list.every(
+        (item) => typeof item === 'object' && item !== null && typeof (item as { name?: unknown }).name === 'string',
+      );
     if (!named(target) || !named(patch)) return patch;
     const merged = [...target] as Array<{ name: string }>;
     for (const item of patch as Array<{ name: string }>) {
@@ -41,15 +44,25 @@ export function strategicMerge(target: Json, patch: Json): Json {
     }
     return merged;
   }
-  if (typeof target === 'object' && target !== null && typeof patch === 'object' && patch !== null && !Array.isArray(target) && !Array.isArray(patch)) {
+  if (
+    typeof target === 'object' &&
+    target !== null &&
+    typeof patch === 'object' &&
+    patch !== null &&
+    !Array.isArray(target) &&
+    !Array.isArray(patch)
+  ) {
     const merged: Record<string, Json> = { ...(target as Record<string, Json>) };
-    for (const [key, value] of Object.entries(patch as Record<string, Json>)) merged[key] = key in merged ? strategicMerge(merged[key], value) : value;
+    for (const [key, value] of Object.entries(patch as Record<string, Json>))
+      merged[key] = key in merged ? strategicMerge(merged[key], value) : value;
     return merged;
   }
   return patch;
 }
 
-function podSpecs(object: KubeObject): Array<{ containers?: Array<{ image?: string }>; initContainers?: Array<{ image?: string }> }> {
+function podSpecs(
+  object: KubeObject,
+): Array<{ containers?: Array<{ image?: string }>; initContainers?: Array<{ image?: string }> }> {
   const template = (object.spec as { template?: { spec?: object } } | undefined)?.template?.spec;
   return template ? [template] : [];
 }
@@ -61,7 +74,8 @@ function podSpecs(object: KubeObject): Array<{ containers?: Array<{ image?: stri
 export function renderKustomization(dir: string): KubeObject[] {
   const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as Kustomization;
   const unsupported = Object.keys(kustomization).filter((key) => !SUPPORTED.has(key));
-  if (unsupported.length) throw new Error(`${dir}/kustomization.yaml: the test renderer does not implement ${unsupported.join(', ')}`);
+  if (unsupported.length)
+    throw new Error(`${dir}/kustomization.yaml: the test renderer does not implement ${unsupported.join(', ')}`);
 
   let objects: KubeObject[] = (kustomization.resources ?? []).flatMap((resource) => {
     const path = join(dir, resource);

@@ -38,10 +38,17 @@ export async function startPrometheus(config: string): Promise<LocalPrometheus> 
       '--log.level=warn',
     ]);
     const started = daemon;
-    await waitFor('prometheus ready', async () => {
-      if (started.child.exitCode !== null) throw new Error(`prometheus exited (${started.child.exitCode}); is it installed? apt-get install prometheus\n${started.output()}`);
-      return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
-    }, { timeoutMs: 30_000, detail: () => started.output() });
+    await waitFor(
+      'prometheus ready',
+      async () => {
+        if (started.child.exitCode !== null)
+          throw new Error(
+            `prometheus exited (${started.child.exitCode}); is it installed? apt-get install prometheus\n${started.output()}`,
+          );
+        return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
+      },
+      { timeoutMs: 30_000, detail: () => started.output() },
+    );
   } catch (error) {
     await daemon?.stop();
     await rm(dir, { recursive: true, force: true });
@@ -51,7 +58,11 @@ export async function startPrometheus(config: string): Promise<LocalPrometheus> 
   return {
     url,
     async query(expr) {
-      const answer = await fetch(`${url}/api/v1/query`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ query: expr }) });
+      const answer = await fetch(`${url}/api/v1/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ query: expr }),
+      });
       return (await answer.json()) as QueryAnswer;
     },
     async stop() {

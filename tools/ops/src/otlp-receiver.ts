@@ -34,7 +34,14 @@ interface WireRequest {
     resource?: { attributes?: WireKeyValue[] };
     scopeSpans?: Array<{
       scope?: { name?: string };
-      spans?: Array<{ traceId?: string; spanId?: string; parentSpanId?: string; name?: string; kind?: number; attributes?: WireKeyValue[] }>;
+      spans?: Array<{
+        traceId?: string;
+        spanId?: string;
+        parentSpanId?: string;
+        name?: string;
+        kind?: number;
+        attributes?: WireKeyValue[];
+      }>;
     }>;
   }>;
 }
@@ -48,7 +55,11 @@ function value(v: WireAnyValue | undefined): AttributeValue {
   return (v.arrayValue?.values ?? []).map(value);
 }
 
-function flatten(request: WireRequest, encoding: ReceivedSpan['encoding'], id: (raw: string | undefined) => string): ReceivedSpan[] {
+function flatten(
+  request: WireRequest,
+  encoding: ReceivedSpan['encoding'],
+  id: (raw: string | undefined) => string,
+): ReceivedSpan[] {
   return (request.resourceSpans ?? []).flatMap((rs) => {
     const serviceName = String(value(rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value));
     return (rs.scopeSpans ?? []).flatMap((ss) =>
@@ -84,9 +95,16 @@ export async function startOtlpReceiver() {
     let received: ReceivedSpan[];
     if (contentType === 'application/x-protobuf') {
       // toObject answers an untyped record; with these options it has OTLP/JSON's shape, which WireRequest declares.
-      const decoded = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: String, enums: Number, defaults: false }) as unknown as WireRequest;
+      const decoded = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), {
+        longs: String,
+        bytes: String,
+        enums: Number,
+        defaults: false,
+      }) as unknown as WireRequest;
       received = flatten(decoded, 'protobuf', (raw) => Buffer.from(raw ?? '', 'base64').toString('hex'));
-      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(ExportTraceServiceResponse.encode(ExportTraceServiceResponse.create({})).finish()));
+      response
+        .writeHead(200, { 'content-type': 'application/x-protobuf' })
+        .end(Buffer.from(ExportTraceServiceResponse.encode(ExportTraceServiceResponse.create({})).finish()));
     } else if (contentType === 'application/json') {
       received = flatten(JSON.parse(body.toString('utf8')) as WireRequest, 'json', (raw) => (raw ?? '').toLowerCase());
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');

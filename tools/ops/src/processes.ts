@@ -7,9 +7,17 @@ export interface Finished {
 }
 
 /** Runs a command to its end (killed after `timeoutMs`); a missing binary rejects with a message saying how to install it. */
-export function runToEnd(command: string, args: readonly string[], options: { timeoutMs?: number; cwd?: string; install?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Finished> {
+export function runToEnd(
+  command: string,
+  args: readonly string[],
+  options: { timeoutMs?: number; cwd?: string; install?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -17,7 +25,11 @@ export function runToEnd(command: string, args: readonly string[], options: { ti
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(error.code === 'ENOENT' ? new Error(`${command} is not installed${options.install ? `: ${options.install}` : ''}`) : error);
+      reject(
+        error.code === 'ENOENT'
+          ? new Error(`${command} is not installed${options.install ? `: ${options.install}` : ''}`)
+          : error,
+      );
     });
     child.once('close', (code) => {
       clearTimeout(timer);

@@ -83,13 +83,18 @@ describe('alert rules', () => {
   it.each(alertNames)('%s has a severity, a summary, a description and a runbook note', (name) => {
     const rule = alerts.find((r) => r.alert === name)!;
     expect(['critical', 'warning', 'info']).toContain(rule.labels?.severity);
-    for (const key of ['summary', 'description', 'runbook']) expect(rule.annotations?.[key]?.trim().length ?? 0).toBeGreaterThan(10);
+    for (const key of ['summary', 'description', 'runbook'])
+      expect(rule.annotations?.[key]?.trim().length ?? 0).toBeGreaterThan(10);
   });
 
   it('every alert has a unit test in which it fires', () => {
     const tests = readYaml<RuleTestFile>(ALERT_TESTS);
     expect(tests.rule_files).toEqual(['../rules/recording.yml', '../rules/alerts.yml']);
-    const firing = new Set(tests.tests.flatMap((t) => (t.alert_rule_test ?? []).filter((a) => a.exp_alerts.length > 0).map((a) => a.alertname)));
+    const firing = new Set(
+      tests.tests.flatMap((t) =>
+        (t.alert_rule_test ?? []).filter((a) => a.exp_alerts.length > 0).map((a) => a.alertname),
+      ),
+    );
     expect(alertNames.filter((name) => !firing.has(name))).toEqual([]);
   });
 

@@ -16,7 +16,11 @@ export interface RuleTestFile {
   rule_files: string[];
   tests: Array<{
     name: string;
-    alert_rule_test?: Array<{ alertname: string; eval_time: string; exp_alerts: Array<{ exp_labels?: Record<string, string> }> }>;
+    alert_rule_test?: Array<{
+      alertname: string;
+      eval_time: string;
+      exp_alerts: Array<{ exp_labels?: Record<string, string> }>;
+    }>;
   }>;
 }
 

@@ -28,7 +28,10 @@ export function renderScrapeConfig(file: string, targets: Record<string, string>
   config.scrape_configs = config.scrape_configs
     .filter((job) => job.job_name in targets)
     .map((job) => {
-      const copy = { ...job, static_configs: job.static_configs.map((s) => ({ ...s, targets: [targets[job.job_name]!] })) };
+      const copy = {
+        ...job,
+        static_configs: job.static_configs.map((s) => ({ ...s, targets: [targets[job.job_name]!] })),
+      };
       delete copy.scrape_interval;
       return copy;
     });

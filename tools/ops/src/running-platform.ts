@@ -22,7 +22,13 @@ export interface RunningPlatform {
  * `--no-fleet` (the test sends the traffic) and resolves once health-monitor is ready. `env` adds variables (tracing).
  */
 export async function startPlatform(agents: number, env: Record<string, string> = {}): Promise<RunningPlatform> {
-  const ports = { 'health-monitor': await freePort(), 'anomaly-detector': await freePort(), 'emergence-detector': await freePort(), autoscaler: await freePort(), incidents: await freePort() };
+  const ports = {
+    'health-monitor': await freePort(),
+    'anomaly-detector': await freePort(),
+    'emergence-detector': await freePort(),
+    autoscaler: await freePort(),
+    incidents: await freePort(),
+  };
   const fleet = agents > 0 ? ['--agents', String(agents)] : ['--no-fleet'];
   // A history of its own: platforms of parallel tests must not share a data directory (DuckDB locks it); removed at stop.
   const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-ops-'));
@@ -43,16 +49,22 @@ export async function startPlatform(agents: number, env: Record<string, string> 
   });
   const health = `http://127.0.0.1:${ports['health-monitor']}`;
   try {
-    await waitFor(agents > 0 ? `${agents} agents registered` : 'health-monitor ready', async () => {
-      if (daemon.child.exitCode !== null) throw new Error(`swarmscope start exited (${daemon.child.exitCode})`);
-      if (agents === 0) return (await fetch(`${health}/readyz`)).ok ? true : undefined;
-      const summary = (await (await fetch(`${health}/fleet/summary`)).json()) as { agents: { total: number } };
-      return summary.agents.total >= agents ? true : undefined;
-    }, { timeoutMs: 60_000, detail: () => daemon.output() });
+    await waitFor(
+      agents > 0 ? `${agents} agents registered` : 'health-monitor ready',
+      async () => {
+        if (daemon.child.exitCode !== null) throw new Error(`swarmscope start exited (${daemon.child.exitCode})`);
+        if (agents === 0) return (await fetch(`${health}/readyz`)).ok ? true : undefined;
+        const summary = (await (await fetch(`${health}/fleet/summary`)).json()) as { agents: { total: number } };
+        return summary.agents.total >= agents ? true : undefined;
+      },
+      { timeoutMs: 60_000, detail: () => daemon.output() },
+    );
   } catch (error) {
     await stop();
     throw error;
   }
-  const addresses = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `127.0.0.1:${port}`])) as RunningPlatform['addresses'];
+  const addresses = Object.fromEntries(
+    Object.entries(ports).map(([name, port]) => [name, `127.0.0.1:${port}`]),
+  ) as RunningPlatform['addresses'];
   return { addresses, daemon, stop };
 }

@@ -26,17 +26,22 @@ const SERVICES: Record<string, string> = {
 describe('prometheus/prometheus.yml', () => {
   it('scrapes the five services on their ports and the simulator', () => {
     for (const [job, target] of Object.entries(SERVICES)) {
-      expect(config.scrape_configs.find((j) => j.job_name === job)?.static_configs.flatMap((s) => s.targets)).toEqual([target]);
+      expect(config.scrape_configs.find((j) => j.job_name === job)?.static_configs.flatMap((s) => s.targets)).toEqual([
+        target,
+      ]);
     }
   });
 
-  it.each(Object.keys(SERVICES))('job %s bounds cardinality: sample and label limits, per-agent labels dropped', (job) => {
-    const scrape = config.scrape_configs.find((j) => j.job_name === job)!;
-    expect(scrape.sample_limit).toBeGreaterThan(0);
-    expect(scrape.label_limit).toBeGreaterThan(0);
-    const drop = scrape.metric_relabel_configs?.find((r) => r.action === 'labeldrop');
-    expect(drop?.regex?.split('|')).toEqual(expect.arrayContaining(['agent_id', 'trace_id']));
-  });
+  it.each(Object.keys(SERVICES))(
+    'job %s bounds cardinality: sample and label limits, per-agent labels dropped',
+    (job) => {
+      const scrape = config.scrape_configs.find((j) => j.job_name === job)!;
+      expect(scrape.sample_limit).toBeGreaterThan(0);
+      expect(scrape.label_limit).toBeGreaterThan(0);
+      const drop = scrape.metric_relabel_configs?.find((r) => r.action === 'labeldrop');
+      expect(drop?.regex?.split('|')).toEqual(expect.arrayContaining(['agent_id', 'trace_id']));
+    },
+  );
 
   it('loads the rules and sends alerts to Alertmanager', () => {
     expect(config.rule_files).toEqual(['rules/recording.yml', 'rules/alerts.yml']);

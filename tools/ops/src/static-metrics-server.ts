@@ -4,7 +4,8 @@ import { freePort } from '@swarmscope/testkit';
 /** Serves a fixed Prometheus text exposition on /metrics (loopback, a free port): a stand-in scrape target. */
 export async function startStaticMetrics(exposition: string) {
   const server = createServer((request, response) => {
-    if (request.url === '/metrics') response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(exposition);
+    if (request.url === '/metrics')
+      response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(exposition);
     else response.writeHead(404).end();
   });
   const port = await freePort();

@@ -27,7 +27,9 @@ beforeAll(async () => {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_BSP_SCHEDULE_DELAY: '100',
   });
-  await waitFor('health-monitor ready', async () => ((await fetch(`${origin}/readyz`)).ok ? true : undefined), { detail: () => healthMonitor.output() });
+  await waitFor('health-monitor ready', async () => ((await fetch(`${origin}/readyz`)).ok ? true : undefined), {
+    detail: () => healthMonitor.output(),
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -38,21 +40,33 @@ afterAll(async () => {
 describe('traces over OTLP/HTTP', () => {
   it('an agent’s GenAI spans (protobuf) and health-monitor’s server spans (JSON) form one trace with parent links', async () => {
     // The agent runs as its own process, like a real one; it exits once its spans are exported.
-    const agent = await runToEnd(process.execPath, [AGENT], { timeoutMs: 30_000, env: { ...process.env, OTLP_TRACES_URL: `${receiver.url}/v1/traces`, HEALTH_MONITOR_URL: origin } });
+    const agent = await runToEnd(process.execPath, [AGENT], {
+      timeoutMs: 30_000,
+      env: { ...process.env, OTLP_TRACES_URL: `${receiver.url}/v1/traces`, HEALTH_MONITOR_URL: origin },
+    });
     expect(agent.stderr).toBe('');
     expect(JSON.parse(agent.stdout)).toEqual({ status: 201 });
 
-    const byName = (service: string, name: string) => receiver.spans.find((s) => s.serviceName === service && s.name === name);
+    const byName = (service: string, name: string) =>
+      receiver.spans.find((s) => s.serviceName === service && s.name === name);
     const chat = await waitFor('the chat span', async () => byName('support-planner', 'chat gpt-4o'));
-    const invoke = await waitFor('the invoke_agent span', async () => byName('support-planner', 'invoke_agent worker-1'));
+    const invoke = await waitFor('the invoke_agent span', async () =>
+      byName('support-planner', 'invoke_agent worker-1'),
+    );
     const server = await waitFor(
       'health-monitor’s server span of the delegation',
-      async () => receiver.spans.find((s) => s.serviceName === 'swarmscope-health-monitor' && s.traceId === chat.traceId && s.kind === SPAN_KIND_SERVER),
+      async () =>
+        receiver.spans.find(
+          (s) =>
+            s.serviceName === 'swarmscope-health-monitor' && s.traceId === chat.traceId && s.kind === SPAN_KIND_SERVER,
+        ),
       { detail: () => JSON.stringify(receiver.spans.map((s: ReceivedSpan) => [s.serviceName, s.name, s.traceId])) },
     );
 
     // Both encodings arrived and were decoded.
-    expect(receiver.requests.map((r) => r.contentType)).toEqual(expect.arrayContaining(['application/x-protobuf', 'application/json']));
+    expect(receiver.requests.map((r) => r.contentType)).toEqual(
+      expect.arrayContaining(['application/x-protobuf', 'application/json']),
+    );
     expect([chat.encoding, invoke.encoding, server.encoding]).toEqual(['protobuf', 'protobuf', 'json']);
 
     // Parent links: chat → invoke_agent (same process) → health-monitor's server span (another process, via traceparent).
@@ -62,7 +76,9 @@ describe('traces over OTLP/HTTP', () => {
     expect(server).toMatchObject({ traceId: chat.traceId, parentSpanId: invoke.spanId });
     expect(server.name).toMatch(/^POST/);
     // health-monitor's own spans below its server span (express middleware and route) stay in the same trace.
-    const children = receiver.spans.filter((s) => s.serviceName === 'swarmscope-health-monitor' && s.parentSpanId === server.spanId);
+    const children = receiver.spans.filter(
+      (s) => s.serviceName === 'swarmscope-health-monitor' && s.parentSpanId === server.spanId,
+    );
     expect(children.length).toBeGreaterThan(0);
     expect(children.every((s) => s.traceId === chat.traceId)).toBe(true);
 
@@ -79,11 +95,19 @@ describe('traces over OTLP/HTTP', () => {
     // gen_ai.response.model only when the answer named one; gen_ai.system is no longer sent.
     expect(chat.attributes['gen_ai.response.model']).toBeUndefined();
     expect(chat.attributes['gen_ai.system']).toBeUndefined();
-    expect(invoke.attributes).toMatchObject({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.id': 'worker-1', 'swarmscope.caller.agent.id': 'planner-1' });
+    expect(invoke.attributes).toMatchObject({
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.id': 'worker-1',
+      'swarmscope.caller.agent.id': 'planner-1',
+    });
   });
 
   it('the receiver refuses an encoding OTLP/HTTP does not define', async () => {
-    const answer = await fetch(`${receiver.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'spans' });
+    const answer = await fetch(`${receiver.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'spans',
+    });
     expect(answer.status).toBe(415);
   });
 });

@@ -28,7 +28,14 @@ export class BuiltinFleet {
       ...(options.apiKey ? { apiKey: options.apiKey } : {}),
       population: Population.build({ agents: options.agents, seed }),
       scenario: baselineScenario(),
-      config: { ...DEFAULT_GENERATOR, seed, startEpochMs: Date.now(), tickMs: 100, daySeconds: 0, requestsPerSecond: options.requestsPerSecond ?? 1 },
+      config: {
+        ...DEFAULT_GENERATOR,
+        seed,
+        startEpochMs: Date.now(),
+        tickMs: 100,
+        daySeconds: 0,
+        requestsPerSecond: options.requestsPerSecond ?? 1,
+      },
       ref: false,
     });
   }

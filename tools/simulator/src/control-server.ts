@@ -1,4 +1,14 @@
-import { HttpError, createHttpApp, createLogger, createServiceMetrics, listen, parseOrThrow, requireScope, type Logger, type RunningServer } from '@swarmscope/core';
+import {
+  HttpError,
+  createHttpApp,
+  createLogger,
+  createServiceMetrics,
+  listen,
+  parseOrThrow,
+  requireScope,
+  type Logger,
+  type RunningServer,
+} from '@swarmscope/core';
 import { z } from 'zod';
 import type { ScaleRecord } from './truth';
 
@@ -51,7 +61,11 @@ export async function startControlServer(target: ControlTarget, options: Control
         const pool = String(request.params.pool);
         const known = target.pools().map((p) => p.pool);
         if (!known.includes(pool)) {
-          throw new HttpError('SWS_NOT_FOUND', `pool: no pool named ${JSON.stringify(pool)} (pools: ${known.join(', ')})`, [{ path: 'pool', message: 'no such pool' }]);
+          throw new HttpError(
+            'SWS_NOT_FOUND',
+            `pool: no pool named ${JSON.stringify(pool)} (pools: ${known.join(', ')})`,
+            [{ path: 'pool', message: 'no such pool' }],
+          );
         }
         const body = parseOrThrow(scaleBody, request.body ?? {});
         const record = target.scale(pool, body.replicas);

@@ -22,8 +22,10 @@ describe('generateTick', () => {
       const where = JSON.stringify(report);
       check(AGENT_ID.test(report.agentId), `agent id: ${where}`);
       const m = report.metrics!;
-      for (const [name, value] of Object.entries(m)) check(SNAKE.test(name) && Number.isFinite(value) && value! >= 0, `metric ${name}: ${where}`);
-      for (const name of ['requests', 'errors', 'input_tokens', 'output_tokens', 'tool_calls'] as const) check(m[name] === undefined || Number.isInteger(m[name]), `whole ${name}: ${where}`);
+      for (const [name, value] of Object.entries(m))
+        check(SNAKE.test(name) && Number.isFinite(value) && value! >= 0, `metric ${name}: ${where}`);
+      for (const name of ['requests', 'errors', 'input_tokens', 'output_tokens', 'tool_calls'] as const)
+        check(m[name] === undefined || Number.isInteger(m[name]), `whole ${name}: ${where}`);
       check((m.errors ?? 0) <= m.requests!, `errors ≤ requests: ${where}`);
       for (const value of Object.values(report.quality ?? {})) check(value! >= 0 && value! <= 1, `quality: ${where}`);
       check(secondsOf(report) >= 0 && secondsOf(report) < 300, `timestamp: ${where}`);
@@ -31,8 +33,14 @@ describe('generateTick', () => {
     for (const interaction of run.interactions) {
       const where = JSON.stringify(interaction);
       check(AGENT_ID.test(interaction.from) && AGENT_ID.test(interaction.to), `ids: ${where}`);
-      check(/^[0-9a-f]{32}$/.test(interaction.traceId!) && /^[0-9a-f]{16}$/.test(interaction.spanId!), `trace: ${where}`);
-      check(['delegation', 'message', 'tool_handoff'].includes(interaction.kind) && interaction.latencySeconds >= 0, `kind, latency: ${where}`);
+      check(
+        /^[0-9a-f]{32}$/.test(interaction.traceId!) && /^[0-9a-f]{16}$/.test(interaction.spanId!),
+        `trace: ${where}`,
+      );
+      check(
+        ['delegation', 'message', 'tool_handoff'].includes(interaction.kind) && interaction.latencySeconds >= 0,
+        `kind, latency: ${where}`,
+      );
     }
     expect(problems).toEqual([]);
   });
@@ -51,8 +59,15 @@ describe('generateTick', () => {
 
   it('gives each model its own latency and token distributions', () => {
     const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const byModel = (model: string, metric: string) => median(requestsOf(run.reports).filter((r) => r.model === model).map((r) => r.metrics![metric]!));
-    const latency = ['llama-3.1-8b', 'gpt-4o-mini', 'gpt-4o', 'claude-sonnet-4'].map((m) => byModel(m, 'response_time_seconds'));
+    const byModel = (model: string, metric: string) =>
+      median(
+        requestsOf(run.reports)
+          .filter((r) => r.model === model)
+          .map((r) => r.metrics![metric]!),
+      );
+    const latency = ['llama-3.1-8b', 'gpt-4o-mini', 'gpt-4o', 'claude-sonnet-4'].map((m) =>
+      byModel(m, 'response_time_seconds'),
+    );
     expect(latency).toEqual([...latency].sort((a, b) => a - b));
     expect(latency[3]! / latency[0]!).toBeGreaterThan(2.5);
     expect(byModel('claude-sonnet-4', 'input_tokens')).toBeGreaterThan(1.8 * byModel('llama-3.1-8b', 'input_tokens'));
@@ -74,7 +89,7 @@ describe('generateTick', () => {
     expect(kinds).toEqual(new Set(['delegation', 'message', 'tool_handoff']));
   });
 
-  it('names each request\'s tool calls: its role\'s tools, adding up to tool_calls, a few failing, durations > 0', () => {
+  it("names each request's tool calls: its role's tools, adding up to tool_calls, a few failing, durations > 0", () => {
     const requests = requestsOf(run.reports);
     const problems: string[] = [];
     const used = new Map<string, { calls: number; errors: number }>();
@@ -87,7 +102,8 @@ describe('generateTick', () => {
       for (const [name, usage] of tools) {
         sum += usage.calls;
         if (!role.includes(name)) problems.push(`${name} is not a tool of ${report.type}`);
-        if (!(usage.errors! <= usage.calls && usage.durationSeconds! > 0)) problems.push(`usage ${JSON.stringify(usage)}`);
+        if (!(usage.errors! <= usage.calls && usage.durationSeconds! > 0))
+          problems.push(`usage ${JSON.stringify(usage)}`);
         const total = used.get(name) ?? { calls: 0, errors: 0 };
         total.calls += usage.calls;
         total.errors += usage.errors!;
@@ -96,7 +112,15 @@ describe('generateTick', () => {
       if (sum !== calls) problems.push(`tools add up to ${sum}, tool_calls is ${calls}`);
     }
     expect(problems.slice(0, 10)).toEqual([]);
-    expect([...used.keys()].sort()).toEqual(['code_interpreter', 'create_ticket', 'http_request', 'retrieve_documents', 'run_tests', 'sql_query', 'web_search']);
+    expect([...used.keys()].sort()).toEqual([
+      'code_interpreter',
+      'create_ticket',
+      'http_request',
+      'retrieve_documents',
+      'run_tests',
+      'sql_query',
+      'web_search',
+    ]);
     const errorRatio = (name: string) => used.get(name)!.errors / used.get(name)!.calls;
     expect(errorRatio('run_tests')).toBeGreaterThan(errorRatio('retrieve_documents'));
     // The same tick replays to the same tools.
@@ -109,14 +133,21 @@ describe('generateTick', () => {
     expect(diurnalFactor(config, 140)).toBeCloseTo(1.6, 5); // 14:00 of the compressed day
     expect(diurnalFactor(config, 20)).toBeCloseTo(0.4, 5); // 02:00
     const population = Population.build({ agents: 100, seed: 3 });
-    const scenario = createScenario('baseline', { population, seed: 3, durationSeconds: 240, startEpochMs: config.startEpochMs });
+    const scenario = createScenario('baseline', {
+      population,
+      seed: 3,
+      durationSeconds: 240,
+      startEpochMs: config.startEpochMs,
+    });
     const count = (from: number, to: number) => {
       let n = 0;
       for (let tick = from; tick < to; tick++) n += generateTick(population, scenario, config, tick).requests;
       return n;
     };
     expect(count(120, 160) / count(0, 40)).toBeGreaterThan(2.5);
-    expect(expectedReportsPerSecond(population, config, 140)).toBeGreaterThan(3 * expectedReportsPerSecond(population, config, 20) - 30);
+    expect(expectedReportsPerSecond(population, config, 140)).toBeGreaterThan(
+      3 * expectedReportsPerSecond(population, config, 20) - 30,
+    );
   });
 
   it('is deterministic: the same seed gives the same stream and byte-identical truth, another seed another one', () => {
@@ -131,7 +162,10 @@ describe('generateTick', () => {
         const population = Population.build({ agents: 300, seed });
         const config = testConfig(seed);
         const scenario = createScenario(name, { population, seed, durationSeconds: 900, startEpochMs: START });
-        return truthLines(runRecord({ scenario, population, config, durationSeconds: 900, loadTest: false }), scenario.truth);
+        return truthLines(
+          runRecord({ scenario, population, config, durationSeconds: 900, loadTest: false }),
+          scenario.truth,
+        );
       };
       expect(truth(9)).toBe(truth(9));
       if (name !== 'baseline') expect(truth(9)).not.toBe(truth(10));
@@ -150,7 +184,8 @@ describe('generateTick', () => {
     const config = testConfig(3);
     const seen = (toTick: number) => {
       const ids = new Set<string>();
-      for (let tick = 0; tick < toTick; tick++) for (const r of generateTick(population, scenario, config, tick).reports) ids.add(r.agentId);
+      for (let tick = 0; tick < toTick; tick++)
+        for (const r of generateTick(population, scenario, config, tick).reports) ids.add(r.agentId);
       return ids.size;
     };
     expect(seen(1)).toBe(2);

@@ -48,7 +48,8 @@ const HANDOFF_TIMEOUT_SECONDS = 30;
  */
 export function diurnalFactor(config: Pick<GeneratorConfig, 'startEpochMs' | 'daySeconds'>, tSeconds: number): number {
   if (!config.daySeconds) return 1;
-  const secondOfDay = (((config.startEpochMs / 1000 + (tSeconds * 86_400) / config.daySeconds) % 86_400) + 86_400) % 86_400;
+  const secondOfDay =
+    (((config.startEpochMs / 1000 + (tSeconds * 86_400) / config.daySeconds) % 86_400) + 86_400) % 86_400;
   return 1 + 0.6 * cos((2 * PI * (secondOfDay / 3600 - 14)) / 24);
 }
 
@@ -56,7 +57,9 @@ export function diurnalFactor(config: Pick<GeneratorConfig, 'startEpochMs' | 'da
 export function expectedReportsPerSecond(population: Population, config: GeneratorConfig, tSeconds: number): number {
   const load = diurnalFactor(config, tSeconds);
   let rate = 0;
-  for (const agent of population.agents()) if (agent.joinedAtMs <= tSeconds * 1000) rate += config.requestsPerSecond * agent.rateFactor * load + 1000 / config.resourceIntervalMs;
+  for (const agent of population.agents())
+    if (agent.joinedAtMs <= tSeconds * 1000)
+      rate += config.requestsPerSecond * agent.rateFactor * load + 1000 / config.resourceIntervalMs;
   return rate;
 }
 
@@ -72,7 +75,12 @@ const targetMods = neutralModifiers();
  * of its arguments. Each agent draws from its own stream mix(seed, agent, tick), so a scenario that changes one
  * agent leaves every other agent's reports exactly as they were, and any tick replays on its own.
  */
-export function generateTick(population: Population, scenario: Scenario, config: GeneratorConfig, tick: number): TickOutput {
+export function generateTick(
+  population: Population,
+  scenario: Scenario,
+  config: GeneratorConfig,
+  tick: number,
+): TickOutput {
   const out: TickOutput = { reports: [], interactions: [], requests: 0, errors: 0 };
   const t0 = tick * config.tickMs;
   const t1 = t0 + config.tickMs;
@@ -89,7 +97,9 @@ export function generateTick(population: Population, scenario: Scenario, config:
     const from = max(t0, agent.joinedAtMs);
     const span = t1 - from;
     const joins = agent.joinedAtMs >= t0;
-    const nextResource = ceil((t0 - agent.resourcePhaseMs) / config.resourceIntervalMs) * config.resourceIntervalMs + agent.resourcePhaseMs;
+    const nextResource =
+      ceil((t0 - agent.resourcePhaseMs) / config.resourceIntervalMs) * config.resourceIntervalMs +
+      agent.resourcePhaseMs;
     if (joins || nextResource < t1) out.reports.push(resourceReport(agent, config, joins ? from : nextResource, load));
 
     const count = rng.poisson(config.requestsPerSecond * agent.rateFactor * load * mods.rateFactor * (span / 1000));
@@ -142,15 +152,27 @@ function resourceReport(agent: SimAgent, config: GeneratorConfig, atMs: number, 
 
 function requestReport(agent: SimAgent, timestamp: number, load: number, attack: boolean): Report {
   const model = agent.model;
-  const latency = rng.logNormal(model.latencyMedianSeconds * agent.latencyFactor * mods.latencyFactor, model.latencySigma);
-  const errorProbability = attack ? mods.attackErrorRate : min(1, max(model.errorRate * agent.errorFactor * mods.errorFactor, mods.errorFloor));
+  const latency = rng.logNormal(
+    model.latencyMedianSeconds * agent.latencyFactor * mods.latencyFactor,
+    model.latencySigma,
+  );
+  const errorProbability = attack
+    ? mods.attackErrorRate
+    : min(1, max(model.errorRate * agent.errorFactor * mods.errorFactor, mods.errorFloor));
   const error = rng.next() < errorProbability;
-  const inputTokens = attack ? mathRound(rng.logNormal(30, 0.4)) : mathRound(rng.logNormal(model.inputTokensMedian * mods.inputTokensFactor, 0.5));
+  const inputTokens = attack
+    ? mathRound(rng.logNormal(30, 0.4))
+    : mathRound(rng.logNormal(model.inputTokensMedian * mods.inputTokensFactor, 0.5));
   const outputTokens = error
     ? 0
     : attack
       ? mathRound(rng.logNormal(12, 0.5))
-      : mathRound(rng.logNormal(model.outputTokensMedian * mods.outputTokensFactor, model.outputTokensSigma * mods.outputSigmaFactor));
+      : mathRound(
+          rng.logNormal(
+            model.outputTokensMedian * mods.outputTokensFactor,
+            model.outputTokensSigma * mods.outputSigmaFactor,
+          ),
+        );
   const report: Report = {
     agentId: agent.id,
     timestamp,
@@ -219,7 +241,14 @@ function probeReport(agent: SimAgent, timestamp: number): Report {
 }
 
 /** Work handed to a neighbour: its outcome and latency follow the neighbour's own state (failing, silent...). */
-function handoffTo(agent: SimAgent, scenario: Scenario, t: number, dt: number, timestamp: number, t1: number): Interaction | undefined {
+function handoffTo(
+  agent: SimAgent,
+  scenario: Scenario,
+  t: number,
+  dt: number,
+  timestamp: number,
+  t1: number,
+): Interaction | undefined {
   const target = agent.out[rng.int(agent.out.length)]!;
   if (target.removed || target.joinedAtMs >= t1) return undefined;
   resetModifiers(targetMods);
@@ -235,7 +264,11 @@ function handoffTo(agent: SimAgent, scenario: Scenario, t: number, dt: number, t
   } else {
     const p = min(1, max(target.model.errorRate * target.errorFactor * targetMods.errorFactor, targetMods.errorFloor));
     outcome = u < p ? 'error' : 'success';
-    latency = target.model.latencyMedianSeconds * target.latencyFactor * targetMods.latencyFactor * exp(target.model.latencySigma * z);
+    latency =
+      target.model.latencyMedianSeconds *
+      target.latencyFactor *
+      targetMods.latencyFactor *
+      exp(target.model.latencySigma * z);
   }
   return {
     from: agent.id,
@@ -250,7 +283,10 @@ function handoffTo(agent: SimAgent, scenario: Scenario, t: number, dt: number, t
 }
 
 function cpu(agent: SimAgent, load: number): number {
-  return round(clamp(agent.cpuBasePercent + 20 * (load * mods.rateFactor - 1) + mods.cpuShift + 4 * rng.normal(), 1, 100), 1);
+  return round(
+    clamp(agent.cpuBasePercent + 20 * (load * mods.rateFactor - 1) + mods.cpuShift + 4 * rng.normal(), 1, 100),
+    1,
+  );
 }
 
 function score(x: number): number {

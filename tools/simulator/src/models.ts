@@ -15,10 +15,54 @@ export interface ModelProfile {
 }
 
 export const MODELS: readonly ModelProfile[] = [
-  { name: 'gpt-4o', latencyMedianSeconds: 0.9, latencySigma: 0.45, inputTokensMedian: 800, outputTokensMedian: 250, outputTokensSigma: 0.6, errorRate: 0.01, inputPricePerMillion: 2.5, outputPricePerMillion: 10, qualityMean: 0.88 },
-  { name: 'gpt-4o-mini', latencyMedianSeconds: 0.45, latencySigma: 0.4, inputTokensMedian: 600, outputTokensMedian: 200, outputTokensSigma: 0.55, errorRate: 0.015, inputPricePerMillion: 0.15, outputPricePerMillion: 0.6, qualityMean: 0.8 },
-  { name: 'claude-sonnet-4', latencyMedianSeconds: 1.1, latencySigma: 0.5, inputTokensMedian: 1200, outputTokensMedian: 350, outputTokensSigma: 0.65, errorRate: 0.008, inputPricePerMillion: 3, outputPricePerMillion: 15, qualityMean: 0.89 },
-  { name: 'llama-3.1-8b', latencyMedianSeconds: 0.3, latencySigma: 0.35, inputTokensMedian: 500, outputTokensMedian: 180, outputTokensSigma: 0.5, errorRate: 0.02, inputPricePerMillion: 0.05, outputPricePerMillion: 0.08, qualityMean: 0.74 },
+  {
+    name: 'gpt-4o',
+    latencyMedianSeconds: 0.9,
+    latencySigma: 0.45,
+    inputTokensMedian: 800,
+    outputTokensMedian: 250,
+    outputTokensSigma: 0.6,
+    errorRate: 0.01,
+    inputPricePerMillion: 2.5,
+    outputPricePerMillion: 10,
+    qualityMean: 0.88,
+  },
+  {
+    name: 'gpt-4o-mini',
+    latencyMedianSeconds: 0.45,
+    latencySigma: 0.4,
+    inputTokensMedian: 600,
+    outputTokensMedian: 200,
+    outputTokensSigma: 0.55,
+    errorRate: 0.015,
+    inputPricePerMillion: 0.15,
+    outputPricePerMillion: 0.6,
+    qualityMean: 0.8,
+  },
+  {
+    name: 'claude-sonnet-4',
+    latencyMedianSeconds: 1.1,
+    latencySigma: 0.5,
+    inputTokensMedian: 1200,
+    outputTokensMedian: 350,
+    outputTokensSigma: 0.65,
+    errorRate: 0.008,
+    inputPricePerMillion: 3,
+    outputPricePerMillion: 15,
+    qualityMean: 0.89,
+  },
+  {
+    name: 'llama-3.1-8b',
+    latencyMedianSeconds: 0.3,
+    latencySigma: 0.35,
+    inputTokensMedian: 500,
+    outputTokensMedian: 180,
+    outputTokensSigma: 0.5,
+    errorRate: 0.02,
+    inputPricePerMillion: 0.05,
+    outputPricePerMillion: 0.08,
+    qualityMean: 0.74,
+  },
 ];
 
 /** A pool: its share of the fleet and which models its agents run (weights over MODELS, by name). */
@@ -72,10 +116,38 @@ export interface AgentTypeProfile {
 const T = TOOL_PROFILES;
 
 export const AGENT_TYPE_PROFILES: readonly AgentTypeProfile[] = [
-  { name: 'general', share: 0.45, handoffProbability: 0.12, handoffKind: 'message', toolCallsMean: 0.6, tools: [T.webSearch, T.retrieveDocuments, T.createTicket] },
-  { name: 'planner', share: 0.15, handoffProbability: 0.45, handoffKind: 'delegation', toolCallsMean: 1.2, tools: [T.retrieveDocuments, T.webSearch] },
-  { name: 'tool-user', share: 0.25, handoffProbability: 0.25, handoffKind: 'tool_handoff', toolCallsMean: 2.5, tools: [T.sqlQuery, T.codeInterpreter, T.httpRequest, T.webSearch] },
-  { name: 'reviewer', share: 0.15, handoffProbability: 0.1, handoffKind: 'message', toolCallsMean: 0.3, tools: [T.runTests, T.retrieveDocuments] },
+  {
+    name: 'general',
+    share: 0.45,
+    handoffProbability: 0.12,
+    handoffKind: 'message',
+    toolCallsMean: 0.6,
+    tools: [T.webSearch, T.retrieveDocuments, T.createTicket],
+  },
+  {
+    name: 'planner',
+    share: 0.15,
+    handoffProbability: 0.45,
+    handoffKind: 'delegation',
+    toolCallsMean: 1.2,
+    tools: [T.retrieveDocuments, T.webSearch],
+  },
+  {
+    name: 'tool-user',
+    share: 0.25,
+    handoffProbability: 0.25,
+    handoffKind: 'tool_handoff',
+    toolCallsMean: 2.5,
+    tools: [T.sqlQuery, T.codeInterpreter, T.httpRequest, T.webSearch],
+  },
+  {
+    name: 'reviewer',
+    share: 0.15,
+    handoffProbability: 0.1,
+    handoffKind: 'message',
+    toolCallsMean: 0.3,
+    tools: [T.runTests, T.retrieveDocuments],
+  },
 ];
 
 export const AGENT_TYPES: readonly string[] = AGENT_TYPE_PROFILES.map((type) => type.name);

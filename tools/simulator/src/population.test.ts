@@ -8,7 +8,9 @@ describe('Population', () => {
     const counts = Object.fromEntries(population.pools().map((p) => [p.pool, p.agents]));
     expect(counts).toEqual(Object.fromEntries(POOL_PROFILES.map((p) => [p.name, Math.round(p.share * 1000)])));
     expect(population.pool('support')[0]!.id).toBe('support-00000');
-    expect(population.pool('support').map((a) => a.ordinal)).toEqual(Array.from({ length: counts.support! }, (_, i) => i));
+    expect(population.pool('support').map((a) => a.ordinal)).toEqual(
+      Array.from({ length: counts.support! }, (_, i) => i),
+    );
     expect(new Set(population.agents().map((a) => a.id)).size).toBe(1000);
   });
 
@@ -58,7 +60,11 @@ describe('Population', () => {
     expect(up.added.map((a) => a.ordinal)).toEqual([before - 3, before - 2, before - 1, before, before + 1]);
     const again = population.agent(last.id)!;
     expect(again).not.toBe(last);
-    expect([again.model.name, again.type.name, again.rateFactor]).toEqual([last.model.name, last.type.name, last.rateFactor]);
+    expect([again.model.name, again.type.name, again.rateFactor]).toEqual([
+      last.model.name,
+      last.type.name,
+      last.rateFactor,
+    ]);
     expect(again.joinedAtMs).toBe(5000);
     expect(again.out.length).toBeGreaterThan(0);
     expect(population.size).toBe(102);

@@ -1,4 +1,11 @@
-import { AGENT_TYPE_PROFILES, POOL_PROFILES, modelNamed, type AgentTypeProfile, type ModelProfile, type PoolProfile } from './models';
+import {
+  AGENT_TYPE_PROFILES,
+  POOL_PROFILES,
+  modelNamed,
+  type AgentTypeProfile,
+  type ModelProfile,
+  type PoolProfile,
+} from './models';
 import { Random, mix } from './random';
 
 /** One simulated agent: what it runs, how it differs from its model's average, and its place in the graph. */
@@ -88,13 +95,21 @@ export class Population {
   }
 
   static build(options: PopulationOptions): Population {
-    if (!Number.isInteger(options.agents) || options.agents < 0) throw new RangeError('PopulationOptions.agents must be a whole number ≥ 0');
+    if (!Number.isInteger(options.agents) || options.agents < 0)
+      throw new RangeError('PopulationOptions.agents must be a whole number ≥ 0');
     const population = new Population(options);
-    const counts = apportion(options.agents, population.profiles.map((p) => p.share));
+    const counts = apportion(
+      options.agents,
+      population.profiles.map((p) => p.share),
+    );
     // Pools interleave in creation order, so every pool's first agents (the future hubs) join early.
-    const order = new Random(mix(population.seed, 0x706f70)).shuffle(population.profiles.flatMap((pool, i) => Array.from({ length: counts[i]! }, () => pool.name)));
+    const order = new Random(mix(population.seed, 0x706f70)).shuffle(
+      population.profiles.flatMap((pool, i) => Array.from({ length: counts[i]! }, () => pool.name)),
+    );
     const ramp = options.rampMs ?? 0;
-    order.forEach((pool, i) => population.add(pool, population.byPool.get(pool)!.length, ramp > 0 ? Math.floor((ramp * i) / options.agents) : 0));
+    order.forEach((pool, i) =>
+      population.add(pool, population.byPool.get(pool)!.length, ramp > 0 ? Math.floor((ramp * i) / options.agents) : 0),
+    );
     return population;
   }
 
@@ -205,7 +220,9 @@ export function apportion(total: number, shares: readonly number[]): number[] {
   const exact = shares.map((s) => (total * s) / sum);
   const counts = exact.map(Math.floor);
   let left = total - counts.reduce((a, b) => a + b, 0);
-  const byRemainder = exact.map((x, i) => ({ i, rest: x - Math.floor(x) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
+  const byRemainder = exact
+    .map((x, i) => ({ i, rest: x - Math.floor(x) }))
+    .sort((a, b) => b.rest - a.rest || a.i - b.i);
   for (const { i } of byRemainder) {
     if (left-- <= 0) break;
     counts[i]!++;
@@ -261,4 +278,3 @@ export function describeGraph(population: Population): GraphDescription {
 export function clamp(x: number, min: number, max: number): number {
   return x < min ? min : x > max ? max : x;
 }
-

@@ -49,7 +49,13 @@ export interface RunStats {
   finished: boolean;
 }
 
-const DEFAULT_FLEET: Omit<FleetOptions, 'endpoint' | 'apiKey'> = { batchSize: 1000, flushIntervalMs: 500, maxQueue: 200_000, maxInFlight: 4, maxInteractionQueue: 100_000 };
+const DEFAULT_FLEET: Omit<FleetOptions, 'endpoint' | 'apiKey'> = {
+  batchSize: 1000,
+  flushIntervalMs: 500,
+  maxQueue: 200_000,
+  maxInFlight: 4,
+  maxInteractionQueue: 100_000,
+};
 
 /**
  * The simulator's only I/O: a clock-driven loop that runs the pure generator tick by tick and hands what it
@@ -84,7 +90,15 @@ export class SimulationRunner {
     this.endTick = options.durationMs === undefined ? Number.POSITIVE_INFINITY : Math.ceil(options.durationMs / tickMs);
     const endpoints = typeof options.endpoint === 'string' ? [options.endpoint] : [...options.endpoint];
     if (endpoints.length === 0) throw new RangeError('endpoint: at least one health-monitor URL');
-    this.fleets = endpoints.map((endpoint) => new Fleet({ endpoint, ...(options.apiKey ? { apiKey: options.apiKey } : {}), ...DEFAULT_FLEET, ...options.fleet }));
+    this.fleets = endpoints.map(
+      (endpoint) =>
+        new Fleet({
+          endpoint,
+          ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+          ...DEFAULT_FLEET,
+          ...options.fleet,
+        }),
+    );
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -196,11 +210,31 @@ export class SimulationRunner {
 }
 
 function sumDelivery(list: readonly DeliveryStats[]): DeliveryStats {
-  const total: DeliveryStats = { recorded: 0, queued: 0, inFlight: 0, sent: 0, rejected: 0, dropped: 0, retries: 0, batchesSent: 0 };
+  const total: DeliveryStats = {
+    recorded: 0,
+    queued: 0,
+    inFlight: 0,
+    sent: 0,
+    rejected: 0,
+    dropped: 0,
+    retries: 0,
+    batchesSent: 0,
+  };
   for (const stats of list) {
-    for (const key of ['recorded', 'queued', 'inFlight', 'sent', 'rejected', 'dropped', 'retries', 'batchesSent'] as const) total[key] += stats[key];
+    for (const key of [
+      'recorded',
+      'queued',
+      'inFlight',
+      'sent',
+      'rejected',
+      'dropped',
+      'retries',
+      'batchesSent',
+    ] as const)
+      total[key] += stats[key];
     if (stats.lastError !== undefined) total.lastError = stats.lastError;
-    if (stats.lastSuccessAt !== undefined) total.lastSuccessAt = Math.max(total.lastSuccessAt ?? 0, stats.lastSuccessAt);
+    if (stats.lastSuccessAt !== undefined)
+      total.lastSuccessAt = Math.max(total.lastSuccessAt ?? 0, stats.lastSuccessAt);
   }
   return total;
 }

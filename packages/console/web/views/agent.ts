@@ -14,10 +14,23 @@ const QUALITY = ['accuracy', 'coherence', 'efficiency', 'adaptability'];
 export function AgentView(props: { id: string }) {
   const id = encodeURIComponent(props.id);
   const agent = usePoll(() => getJson<Agent>('health', `/agents/${id}`), [id], 5000);
-  const trends = usePoll(() => getJson<Trends>('health', `/agents/${id}/trends${query({ from: Date.now() - 6 * HOUR })}`), [id], 15_000);
-  const anomalies = usePoll(() => getJson<Page<Anomaly>>('anomaly', `/agents/${id}/anomalies${query({ limit: 50 })}`), [id], 10_000);
+  const trends = usePoll(
+    () => getJson<Trends>('health', `/agents/${id}/trends${query({ from: Date.now() - 6 * HOUR })}`),
+    [id],
+    15_000,
+  );
+  const anomalies = usePoll(
+    () => getJson<Page<Anomaly>>('anomaly', `/agents/${id}/anomalies${query({ limit: 50 })}`),
+    [id],
+    10_000,
+  );
   // The incidents naming this agent, filtered by the incidents service (`?agent=`).
-  const incidents = usePoll(async () => (await getJson<Page<Incident>>('incidents', `/incidents${query({ agent: props.id, limit: 50 })}`)).items, [id], 15_000);
+  const incidents = usePoll(
+    async () =>
+      (await getJson<Page<Incident>>('incidents', `/incidents${query({ agent: props.id, limit: 50 })}`)).items,
+    [id],
+    15_000,
+  );
   const graph = usePoll(() => getJson<GraphAnswer>('health', `/graph${query({ agent: props.id })}`), [id], 15_000);
   const tools = usePoll(() => getJson<AgentTools>('health', `/agents/${id}/tools`), [id], 15_000);
   const a = agent.data;
@@ -27,22 +40,26 @@ export function AgentView(props: { id: string }) {
 
   return html`<div class="view" data-view="agent">
     <${Panel} title=${`Agent ${props.id}`} error=${agent.error} loading=${!a}>
-      ${a
-        ? html`<${Facts}
-            rows=${[
-              ['status', html`<${Badge} value=${a.status} />`],
-              ['health score', fmt.num(a.healthScore)],
-              ['why', (a.healthReasons ?? []).length ? (a.healthReasons ?? []).join('; ') : 'nothing wrong'],
-              ['pool', a.pool],
-              ['model', a.model],
-              ['type', a.type],
-              ['registered', fmt.dateTime(a.registeredAt)],
-              ['last seen', fmt.ago(a.lastSeen)],
-              // Only when its reports carry the tool_calls metric (the per-tool breakdown is the Tools panel below).
-              ...(lastMeans.tool_calls !== undefined ? [['tool calls per report (last window)', fmt.num(lastMeans.tool_calls)] as const] : []),
-            ]}
-          />`
-        : null}
+      ${
+        a
+          ? html`<${Facts}
+              rows=${[
+                ['status', html`<${Badge} value=${a.status} />`],
+                ['health score', fmt.num(a.healthScore)],
+                ['why', (a.healthReasons ?? []).length ? (a.healthReasons ?? []).join('; ') : 'nothing wrong'],
+                ['pool', a.pool],
+                ['model', a.model],
+                ['type', a.type],
+                ['registered', fmt.dateTime(a.registeredAt)],
+                ['last seen', fmt.ago(a.lastSeen)],
+                // Only when its reports carry the tool_calls metric (the per-tool breakdown is the Tools panel below).
+                ...(lastMeans.tool_calls !== undefined
+                  ? [['tool calls per report (last window)', fmt.num(lastMeans.tool_calls)] as const]
+                  : []),
+              ]}
+            />`
+          : null
+      }
     </${Panel}>
     <${Panel} title="Trends (last 6 h, 1-minute windows)" error=${trends.error} loading=${!trends.data}>
       ${windows.length === 0 ? html`<p class="muted">No closed window yet.</p>` : null}
@@ -56,7 +73,15 @@ export function AgentView(props: { id: string }) {
         <thead><tr><th>started</th><th>type</th><th>severity</th><th>risk</th><th>status</th><th>explanation</th></tr></thead>
         <tbody>
           ${(anomalies.data?.items ?? []).map(
-            (x) => html`<tr><td>${fmt.dateTime(x.startedAt)}</td><td>${x.type}</td><td><${Badge} value=${x.severity} /></td><td><${Badge} value=${x.risk} /></td><td>${x.status}</td><td>${x.explanation}</td></tr>`,
+            (x) =>
+              html`<tr>
+                <td>${fmt.dateTime(x.startedAt)}</td>
+                <td>${x.type}</td>
+                <td><${Badge} value=${x.severity} /></td>
+                <td><${Badge} value=${x.risk} /></td>
+                <td>${x.status}</td>
+                <td>${x.explanation}</td>
+              </tr>`,
           )}
         </tbody>
       </table>
@@ -73,7 +98,14 @@ export function AgentView(props: { id: string }) {
         <thead><tr><th>tool</th><th>calls</th><th>errors</th><th>error rate</th><th>mean duration</th></tr></thead>
         <tbody>
           ${(tools.data?.tools ?? []).map(
-            (t) => html`<tr><td>${t.tool}</td><td>${fmt.int(t.calls)}</td><td>${fmt.int(t.errors)}</td><td>${fmt.pct(t.calls ? t.errors / t.calls : 0)}</td><td>${fmt.seconds(t.calls ? t.durationSeconds / t.calls : 0)}</td></tr>`,
+            (t) =>
+              html`<tr>
+                <td>${t.tool}</td>
+                <td>${fmt.int(t.calls)}</td>
+                <td>${fmt.int(t.errors)}</td>
+                <td>${fmt.pct(t.calls ? t.errors / t.calls : 0)}</td>
+                <td>${fmt.seconds(t.calls ? t.durationSeconds / t.calls : 0)}</td>
+              </tr>`,
           )}
         </tbody>
       </table>
@@ -84,11 +116,15 @@ export function AgentView(props: { id: string }) {
         <thead><tr><th>from</th><th>to</th><th>kind</th><th>count</th><th>error rate</th><th>mean latency</th></tr></thead>
         <tbody>
           ${(graph.data?.edges ?? []).slice(0, 100).map(
-            (e) => html`<tr>
-              <td>${e.from === props.id ? e.from : html`<a href=${agentHref(e.from)}>${e.from}</a>`}</td>
-              <td>${e.to === props.id ? e.to : html`<a href=${agentHref(e.to)}>${e.to}</a>`}</td>
-              <td>${e.kind}</td><td>${fmt.int(e.count)}</td><td>${fmt.pct(e.errorRate)}</td><td>${fmt.seconds(e.meanLatencySeconds)}</td>
-            </tr>`,
+            (e) =>
+              html`<tr>
+                <td>${e.from === props.id ? e.from : html`<a href=${agentHref(e.from)}>${e.from}</a>`}</td>
+                <td>${e.to === props.id ? e.to : html`<a href=${agentHref(e.to)}>${e.to}</a>`}</td>
+                <td>${e.kind}</td>
+                <td>${fmt.int(e.count)}</td>
+                <td>${fmt.pct(e.errorRate)}</td>
+                <td>${fmt.seconds(e.meanLatencySeconds)}</td>
+              </tr>`,
           )}
         </tbody>
       </table>

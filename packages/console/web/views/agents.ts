@@ -30,20 +30,33 @@ export function AgentsView() {
   const [start] = useState(() => {
     const { params } = hashRoute(window.location.hash);
     const at = params.get('cursor') ?? undefined;
-    return { cursors: at ? [undefined, at] : [undefined], skipped: at ? Math.max(0, Math.floor(Number(params.get('page'))) - 2 || 0) : 0 };
+    return {
+      cursors: at ? [undefined, at] : [undefined],
+      skipped: at ? Math.max(0, Math.floor(Number(params.get('page'))) - 2 || 0) : 0,
+    };
   });
   const [cursors, setCursors] = useState<Array<string | undefined>>(start.cursors);
   const cursor = cursors[cursors.length - 1];
   const pageNumber = cursors.length === 1 ? 1 : cursors.length + start.skipped;
   const summary = usePoll(() => getJson<FleetSummary>('health', '/fleet/summary'), [], 30_000);
-  const page = usePoll(() => getJson<Page<Agent>>('health', `/agents${query({ ...filter, limit: PAGE, cursor })}`), [filter, cursor], 10_000);
-  useEffect(() => replaceHash(hashOf(['agents'], { ...filter, cursor, page: cursor ? pageNumber : undefined })), [filter, cursor, pageNumber]);
+  const page = usePoll(
+    () => getJson<Page<Agent>>('health', `/agents${query({ ...filter, limit: PAGE, cursor })}`),
+    [filter, cursor],
+    10_000,
+  );
+  useEffect(
+    () => replaceHash(hashOf(['agents'], { ...filter, cursor, page: cursor ? pageNumber : undefined })),
+    [filter, cursor, pageNumber],
+  );
   const rows = page.data;
   const set = (name: keyof Filter) => (event: Event) => {
     setFilter({ ...filter, [name]: (event.target as HTMLInputElement | HTMLSelectElement).value });
     setCursors([undefined]);
   };
-  const options = (values: Record<string, number> | undefined) => Object.keys(values ?? {}).sort().map((v) => html`<option value=${v}>${v}</option>`);
+  const options = (values: Record<string, number> | undefined) =>
+    Object.keys(values ?? {})
+      .sort()
+      .map((v) => html`<option value=${v}>${v}</option>`);
 
   return html`<div class="view" data-view="agents">
     <${Panel} title=${`Agents${summary.data ? ` (${fmt.int(summary.data.agents.total)})` : ''}`} error=${page.error ?? summary.error}>
@@ -57,16 +70,17 @@ export function AgentsView() {
         <thead><tr><th>agent</th><th>status</th><th>health</th><th>reasons</th><th>pool</th><th>model</th><th>type</th><th>last seen</th></tr></thead>
         <tbody>
           ${(rows?.items ?? []).map(
-            (agent) => html`<tr>
-              <td><a href=${agentHref(agent.id)}>${agent.id}</a></td>
-              <td><${Badge} value=${agent.status} /></td>
-              <td>${fmt.num(agent.healthScore)}</td>
-              <td class="muted">${(agent.healthReasons ?? []).join('; ')}</td>
-              <td>${agent.pool}</td>
-              <td>${agent.model}</td>
-              <td>${agent.type}</td>
-              <td>${fmt.ago(agent.lastSeen)}</td>
-            </tr>`,
+            (agent) =>
+              html`<tr>
+                <td><a href=${agentHref(agent.id)}>${agent.id}</a></td>
+                <td><${Badge} value=${agent.status} /></td>
+                <td>${fmt.num(agent.healthScore)}</td>
+                <td class="muted">${(agent.healthReasons ?? []).join('; ')}</td>
+                <td>${agent.pool}</td>
+                <td>${agent.model}</td>
+                <td>${agent.type}</td>
+                <td>${fmt.ago(agent.lastSeen)}</td>
+              </tr>`,
           )}
         </tbody>
       </table>

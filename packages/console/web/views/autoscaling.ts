@@ -15,7 +15,8 @@ export function AutoscalingView() {
   const [chosen, setChosen] = useState('');
   const pool = chosen || pools[0] || '';
   const decisions = usePoll(
-    async () => (pool ? (await getJson<Page<Decision>>('autoscaler', `/decisions${query({ pool, limit: 360 })}`)).items : []),
+    async () =>
+      pool ? (await getJson<Page<Decision>>('autoscaler', `/decisions${query({ pool, limit: 360 })}`)).items : [],
     [pool],
     10_000,
   );
@@ -27,30 +28,50 @@ export function AutoscalingView() {
       title=${`Autoscaling${pool ? `: ${pool}` : ''}`}
       error=${decisions.error ?? policies.error}
       loading=${!policies.data}
-      actions=${html`<select name="pool" value=${pool} onChange=${(e: Event) => setChosen((e.target as HTMLSelectElement).value)}>
+      actions=${html`<select
+        name="pool"
+        value=${pool}
+        onChange=${(e: Event) => setChosen((e.target as HTMLSelectElement).value)}
+      >
         ${pools.map((p) => html`<option value=${p}>${p}</option>`)}
       </select>`}
     >
       ${pools.length === 0 ? html`<p class="muted">No pool has reported yet.</p>` : null}
-      ${ordered.length
-        ? html`<div class="grid2">
-            <${Chart}
-              title="Replicas"
-              times=${ordered.map((d) => d.at)}
-              series=${[
-                { label: 'desired', color: PALETTE[3], values: ordered.map((d) => d.desired) },
-                { label: 'current', color: PALETTE[0], values: ordered.map((d) => d.current) },
-              ]}
-            />
-            <${Chart} title="Load (requests/s)" times=${ordered.map((d) => d.at)} series=${[{ label: 'load', color: PALETTE[2], values: ordered.map((d) => d.inputs.loadRps) }]} />
-          </div>`
-        : null}
+      ${
+        ordered.length
+          ? html`<div class="grid2">
+              <${Chart}
+                title="Replicas"
+                times=${ordered.map((d) => d.at)}
+                series=${[
+                  { label: 'desired', color: PALETTE[3], values: ordered.map((d) => d.desired) },
+                  { label: 'current', color: PALETTE[0], values: ordered.map((d) => d.current) },
+                ]}
+              />
+              <${Chart}
+                title="Load (requests/s)"
+                times=${ordered.map((d) => d.at)}
+                series=${[{ label: 'load', color: PALETTE[2], values: ordered.map((d) => d.inputs.loadRps) }]}
+              />
+            </div>`
+          : null
+      }
       <table class="table" data-table="decisions">
         <thead><tr><th>at</th><th>current → desired</th><th>direction</th><th>strategy</th><th>reason</th></tr></thead>
         <tbody>
-          ${[...ordered].reverse().slice(0, 50).map(
-            (d) => html`<tr><td>${fmt.time(d.at)}</td><td>${d.current} → ${d.desired}</td><td><${Badge} value=${d.direction} /></td><td>${d.strategy}</td><td class="explain">${d.reason}</td></tr>`,
-          )}
+          ${[...ordered]
+            .reverse()
+            .slice(0, 50)
+            .map(
+              (d) =>
+                html`<tr>
+                  <td>${fmt.time(d.at)}</td>
+                  <td>${d.current} → ${d.desired}</td>
+                  <td><${Badge} value=${d.direction} /></td>
+                  <td>${d.strategy}</td>
+                  <td class="explain">${d.reason}</td>
+                </tr>`,
+            )}
         </tbody>
       </table>
     </${Panel}>
@@ -75,7 +96,11 @@ function PolicyEditor(props: { policy: Policy; onSaved(): void }) {
         setOutcome({ ok: true, text: 'saved' });
         props.onSaved();
       },
-      (error: unknown) => setOutcome({ ok: false, text: error instanceof ApiError ? `${error.status} ${error.code}: ${error.message}` : String(error) }),
+      (error: unknown) =>
+        setOutcome({
+          ok: false,
+          text: error instanceof ApiError ? `${error.status} ${error.code}: ${error.message}` : String(error),
+        }),
     );
   };
   return html`<${Panel} title=${`Policy of ${props.policy.pool}`} actions=${html`<button name="save-policy" onClick=${save}>Save</button>`}>

@@ -11,14 +11,24 @@ import { Panel } from '../widgets';
 const GROUPS: ReadonlyArray<{ title: string; parameters: readonly string[] }> = [
   { title: 'Synchrony', parameters: ['synchronization', 'kuramoto_order'] },
   { title: 'Self-organisation (state entropy)', parameters: ['state_entropy'] },
-  { title: 'Early-warning indicators', parameters: ['variance_trend_tau', 'autocorrelation_trend_tau', 'load_autocorrelation'] },
-  { title: 'Agents failing, improving, oscillating', parameters: ['failing_agents', 'improving_agents', 'oscillating_agents'] },
+  {
+    title: 'Early-warning indicators',
+    parameters: ['variance_trend_tau', 'autocorrelation_trend_tau', 'load_autocorrelation'],
+  },
+  {
+    title: 'Agents failing, improving, oscillating',
+    parameters: ['failing_agents', 'improving_agents', 'oscillating_agents'],
+  },
 ];
 
 /** What the fleet does as a whole: order parameters over time, with the emergence events on the same axis. */
 export function EmergenceView() {
   const state = usePoll(() => getJson<FleetState>('emergence', '/fleet/state'), [], 10_000);
-  const events = usePoll(() => getJson<Page<EmergenceEvent>>('emergence', `/events${query({ limit: 100 })}`), [], 10_000);
+  const events = usePoll(
+    () => getJson<Page<EmergenceEvent>>('emergence', `/events${query({ limit: 100 })}`),
+    [],
+    10_000,
+  );
   const history = state.data?.history ?? [];
   const times = history.map((h) => h.time);
   const markers = (events.data?.items ?? []).map((e) => ({ at: e.startedAt, label: e.type }));
@@ -47,7 +57,16 @@ export function EmergenceView() {
         <thead><tr><th>started</th><th>type</th><th>scope</th><th>agents</th><th>magnitude</th><th>confidence</th><th>explanation</th></tr></thead>
         <tbody>
           ${(events.data?.items ?? []).map(
-            (e) => html`<tr><td>${fmt.dateTime(e.startedAt)}</td><td>${e.type}</td><td>${e.scope}</td><td>${fmt.int(e.agents.length)}</td><td>${fmt.num(e.magnitude)}</td><td>${fmt.num(e.confidence)}</td><td class="explain">${e.explanation}</td></tr>`,
+            (e) =>
+              html`<tr>
+                <td>${fmt.dateTime(e.startedAt)}</td>
+                <td>${e.type}</td>
+                <td>${e.scope}</td>
+                <td>${fmt.int(e.agents.length)}</td>
+                <td>${fmt.num(e.magnitude)}</td>
+                <td>${fmt.num(e.confidence)}</td>
+                <td class="explain">${e.explanation}</td>
+              </tr>`,
           )}
         </tbody>
       </table>

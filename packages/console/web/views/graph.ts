@@ -36,10 +36,14 @@ function layoutInWorker(request: LayoutRequest): { done: Promise<LayoutReply>; c
 
 const sameList = (x: readonly number[], y: readonly number[]) => x.length === y.length && x.every((e, i) => e === y[i]);
 const samePlan = (a: DrawPlan, b: DrawPlan): boolean =>
-  sameList(a.edges.edges, b.edges.edges) && sameList(a.edges.links, b.edges.links) && a.nodes.length === b.nodes.length && a.nodes.every((n, i) => n === b.nodes[i]);
+  sameList(a.edges.edges, b.edges.edges) &&
+  sameList(a.edges.links, b.edges.links) &&
+  a.nodes.length === b.nodes.length &&
+  a.nodes.every((n, i) => n === b.nodes[i]);
 
 /** `edges` (agents' edges only), `communities` (links only) or `focus` (a community's edges and the links). */
-const modeOf = (plan: EdgePlan): string => (plan.links.length === 0 ? 'edges' : plan.edges.length === 0 ? 'communities' : 'focus');
+const modeOf = (plan: EdgePlan): string =>
+  plan.links.length === 0 ? 'edges' : plan.edges.length === 0 ? 'communities' : 'focus';
 
 /** The caption under the graph: what its lines are. */
 function describe(plan: EdgePlan): string {
@@ -51,7 +55,9 @@ function describe(plan: EdgePlan): string {
     case 'focus':
       return `Edges: ${edges} busiest of the community in the middle, and ${links} (${fmt.int(plan.inView)} edges in view).`;
     default:
-      return plan.edges.length < plan.inView ? `Edges: the busiest ${edges} of the ${fmt.int(plan.inView)} in view (zoom in for the rest).` : `Edges: all ${edges} of the agents in view.`;
+      return plan.edges.length < plan.inView
+        ? `Edges: the busiest ${edges} of the ${fmt.int(plan.inView)} in view (zoom in for the rest).`
+        : `Edges: all ${edges} of the agents in view.`;
   }
 }
 
@@ -74,7 +80,12 @@ const communityColour = (community: number, strength = 1) => {
  * edges and links, then the cascades' paths (always drawn, on top). Built apart and handed to sigma whole (one
  * indexing), not changed in place (sigma handles an event per node added and re-indexes everything per one dropped).
  */
-function graphOf({ ids, layout }: Laid, plan: DrawPlan, onPath: ReadonlySet<string>, cascades: readonly EmergenceEvent[]): Graph {
+function graphOf(
+  { ids, layout }: Laid,
+  plan: DrawPlan,
+  onPath: ReadonlySet<string>,
+  cascades: readonly EmergenceEvent[],
+): Graph {
   const g = new Graph({ type: 'directed', multi: true, allowSelfLoops: false });
   // Sigma draws edges under nodes: a disc would hide its community's edges, so a community gets one only when
   // links stand for its edges, it is not the one focused on, and some of its agents are not drawn.
@@ -84,26 +95,49 @@ function graphOf({ ids, layout }: Laid, plan: DrawPlan, onPath: ReadonlySet<stri
   for (let c = 0; c < layout.communities; c++) {
     if (plan.edges.links.length === 0 || c === plan.edges.focus || undrawn[c]! === 0) continue;
     const centre = layout.representative[c]!;
-    g.addNode(`${DISC}${c}`, { x: layout.x[centre], y: layout.y[centre], size: layout.radius[c]! + 1, color: communityColour(c, 0.15), zIndex: -1, label: null });
+    g.addNode(`${DISC}${c}`, {
+      x: layout.x[centre],
+      y: layout.y[centre],
+      size: layout.radius[c]! + 1,
+      color: communityColour(c, 0.15),
+      zIndex: -1,
+      label: null,
+    });
   }
   const hubs = new Set(layout.hubs);
   for (const i of plan.nodes) {
     const id = ids[i]!;
     const cascade = onPath.has(id);
-    g.addNode(id, { x: layout.x[i], y: layout.y[i], size: layout.size[i], color: cascade ? CASCADE : communityColour(layout.community[i]!), zIndex: cascade ? 1 : 0, label: hubs.has(i) ? id : null, forceLabel: hubs.has(i) });
+    g.addNode(id, {
+      x: layout.x[i],
+      y: layout.y[i],
+      size: layout.size[i],
+      color: cascade ? CASCADE : communityColour(layout.community[i]!),
+      zIndex: cascade ? 1 : 0,
+      label: hubs.has(i) ? id : null,
+      forceLabel: hubs.has(i),
+    });
   }
   const { source, target, errorRate } = layout.edges;
-  for (const e of plan.edges.edges) g.addDirectedEdgeWithKey(`e${e}`, ids[source[e]!]!, ids[target[e]!]!, { size: 0.6, color: errorRate[e]! > 0.5 ? HOT_EDGE : EDGE });
+  for (const e of plan.edges.edges)
+    g.addDirectedEdgeWithKey(`e${e}`, ids[source[e]!]!, ids[target[e]!]!, {
+      size: 0.6,
+      color: errorRate[e]! > 0.5 ? HOT_EDGE : EDGE,
+    });
   const links = layout.links;
   for (const l of plan.edges.links) {
     const from = ids[layout.representative[links.source[l]!]!]!;
     const to = ids[layout.representative[links.target[l]!]!]!;
-    g.addDirectedEdgeWithKey(`c${l}`, from, to, { size: Math.min(3, 0.4 + Math.log10(1 + links.count[l]!) / 2), color: LINK });
+    g.addDirectedEdgeWithKey(`c${l}`, from, to, {
+      size: Math.min(3, 0.4 + Math.log10(1 + links.count[l]!) / 2),
+      color: LINK,
+    });
   }
   let k = 0;
   for (const event of cascades) {
     for (const step of event.path ?? []) {
-      if (step.via && g.hasNode(step.via) && g.hasNode(step.agent)) g.addDirectedEdgeWithKey(`k${k++}`, step.via, step.agent, { color: CASCADE, size: 2, zIndex: 1 });
+      if (step.via && g.hasNode(step.via) && g.hasNode(step.agent))
+        g.addDirectedEdgeWithKey(`k${k++}`, step.via, step.agent, { color: CASCADE, size: 2, zIndex: 1 });
     }
   }
   return g;
@@ -127,9 +161,17 @@ function rangeOf(values: Float32Array): [number, number] {
  * discs; zoomed in, the agents and edges in view (graph-lod.ts): a frame never draws tens of thousands of items.
  */
 export function GraphView() {
-  const cascades = usePoll(async () => (await getJson<Page<EmergenceEvent>>('emergence', `/events${query({ type: 'cascade_failure', limit: 5 })}`)).items, [], 0);
+  const cascades = usePoll(
+    async () =>
+      (await getJson<Page<EmergenceEvent>>('emergence', `/events${query({ type: 'cascade_failure', limit: 5 })}`))
+        .items,
+    [],
+    0,
+  );
   const host = useRef<HTMLDivElement>(null);
-  const [drawn, setDrawn] = useState<{ nodes: number; edges: number; communities: number; hubs: string[]; ms: number } | undefined>(undefined);
+  const [drawn, setDrawn] = useState<
+    { nodes: number; edges: number; communities: number; hubs: string[]; ms: number } | undefined
+  >(undefined);
   const [shown, setShown] = useState<DrawPlan | undefined>(undefined);
   const [failure, setFailure] = useState<string | undefined>(undefined);
   const [sought, setSought] = useState('');
@@ -143,7 +185,10 @@ export function GraphView() {
     const paths = cascades.data ?? (cascades.error ? [] : undefined);
     if (!element || !paths) return undefined;
     const started = performance.now();
-    const job = layoutInWorker({ url: serviceUrl('health', `/graph${query({ from: Date.now() - 10 * 60_000 })}`), key: apiKey.get() });
+    const job = layoutInWorker({
+      url: serviceUrl('health', `/graph${query({ from: Date.now() - 10 * 60_000 })}`),
+      key: apiKey.get(),
+    });
     let g = new Graph({ type: 'directed', multi: true, allowSelfLoops: false });
     // Created before the graph arrives: its WebGL programs compile while the worker reads and lays the graph out.
     // Sizes in the layout's units: a community's disc covers its agents at every zoom.
@@ -229,7 +274,9 @@ export function GraphView() {
         pinned.add(index);
         if (!g.hasNode(id)) redraw();
         g.setNodeAttribute(id, 'highlighted', true);
-        const shownAt = sigma.viewportToFramedGraph(sigma.graphToViewport({ x: layout.x[index]!, y: layout.y[index]! }));
+        const shownAt = sigma.viewportToFramedGraph(
+          sigma.graphToViewport({ x: layout.x[index]!, y: layout.y[index]! }),
+        );
         // The community's disc (radius 2·√members in the layout) and a little more, in sigma's unit-extent camera.
         // Set, not animated: each frame of an animation redraws every agent (in software WebGL, a long task each).
         const ratio = Math.min(1, Math.max(0.002, (5 * Math.sqrt(members[layout.community[index]!]!)) / extent));
@@ -237,7 +284,13 @@ export function GraphView() {
         return true;
       };
       setShown(plan);
-      setDrawn({ nodes: ids.length, edges: layout.edges.source.length, communities: layout.communities, hubs: Array.from(layout.hubs, (i) => ids[i]!), ms: performance.now() - started });
+      setDrawn({
+        nodes: ids.length,
+        edges: layout.edges.source.length,
+        communities: layout.communities,
+        hubs: Array.from(layout.hubs, (i) => ids[i]!),
+        ms: performance.now() - started,
+      });
     };
     void job.done.then((reply) => {
       if (cancelled) return;
@@ -256,9 +309,11 @@ export function GraphView() {
   return html`<div class="view" data-view="graph">
     <${Panel} title="Interaction graph (last 10 min)" error=${failure ?? cascades.error} loading=${!cascades.data && !cascades.error}>
       <p class="muted">
-        ${drawn
-          ? `${fmt.int(drawn.nodes)} agents, ${fmt.int(drawn.edges)} edges, ${drawn.communities} communities; drawn in ${fmt.int(drawn.ms)} ms. Colour: community; red: a cascade's path. Click an agent to open it.`
-          : 'laying out…'}
+        ${
+          drawn
+            ? `${fmt.int(drawn.nodes)} agents, ${fmt.int(drawn.edges)} edges, ${drawn.communities} communities; drawn in ${fmt.int(drawn.ms)} ms. Colour: community; red: a cascade's path. Click an agent to open it.`
+            : 'laying out…'
+        }
       </p>
       <p class="muted" data-agents=${shown && drawn ? String(shown.nodes.length) : ''}>
         ${shown && drawn ? (shown.nodes.length < drawn.nodes ? `Agents: the ${fmt.int(shown.nodes.length)} busiest in view and the ends of the edges drawn, of ${fmt.int(drawn.nodes)}; the discs are the communities (zoom in for their agents).` : `Agents: all ${fmt.int(drawn.nodes)}.`) : ''}
@@ -274,9 +329,14 @@ export function GraphView() {
       </form>
       <div class="graph" ref=${host} data-drawn=${drawn ? String(drawn.nodes) : ''} data-edges-mode=${shown ? modeOf(shown.edges) : ''} data-agents-drawn=${shown ? String(shown.nodes.length) : ''}></div>
       ${drawn?.hubs.length ? html`<p>Hubs: ${drawn.hubs.map((hub) => html`<a href=${agentHref(hub)}>${hub}</a> `)}</p>` : null}
-      ${cascades.data?.length
-        ? html`<h3>Cascades</h3><ul class="list">${cascades.data.map((c) => html`<li>${fmt.dateTime(c.startedAt)} ${c.scope}: ${c.agents.length} agents — ${c.explanation}</li>`)}</ul>`
-        : null}
+      ${
+        cascades.data?.length
+          ? html`<h3>Cascades</h3>
+              <ul class="list">
+                ${cascades.data.map((c) => html`<li>${fmt.dateTime(c.startedAt)} ${c.scope}: ${c.agents.length} agents — ${c.explanation}</li>`)}
+              </ul>`
+          : null
+      }
     </${Panel}>
   </div>`;
 }

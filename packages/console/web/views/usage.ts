@@ -15,21 +15,27 @@ interface ModelUsage {
   windows: WindowSummary[];
 }
 
-const total = (windows: readonly WindowSummary[], pick: (w: WindowSummary) => number) => windows.reduce((sum, w) => sum + pick(w), 0);
+const total = (windows: readonly WindowSummary[], pick: (w: WindowSummary) => number) =>
+  windows.reduce((sum, w) => sum + pick(w), 0);
 
 /** How the fleet uses AI: model usage, token trends, error analysis, function (tool) usage. */
 export function UsageView() {
-  const models = usePoll(async (): Promise<ModelUsage[]> => {
-    const summary = await getJson<FleetSummary>('health', '/fleet/summary');
-    const from = Date.now() - 6 * HOUR;
-    return Promise.all(
-      Object.entries(summary.agents.byModel).map(async ([model, agents]) => ({
-        model,
-        agents,
-        windows: (await getJson<Trends>('health', `/windows/model/${encodeURIComponent(model)}${query({ from })}`)).windows,
-      })),
-    );
-  }, [], 30_000);
+  const models = usePoll(
+    async (): Promise<ModelUsage[]> => {
+      const summary = await getJson<FleetSummary>('health', '/fleet/summary');
+      const from = Date.now() - 6 * HOUR;
+      return Promise.all(
+        Object.entries(summary.agents.byModel).map(async ([model, agents]) => ({
+          model,
+          agents,
+          windows: (await getJson<Trends>('health', `/windows/model/${encodeURIComponent(model)}${query({ from })}`))
+            .windows,
+        })),
+      );
+    },
+    [],
+    30_000,
+  );
   const tools = usePoll(() => getJson<ToolUsage>('health', '/tools'), [], 15_000);
   const anomalies = usePoll(() => getJson<Page<Anomaly>>('anomaly', `/anomalies${query({ limit: 1000 })}`), [], 15_000);
   const list = models.data ?? [];
@@ -48,7 +54,10 @@ export function UsageView() {
     entry.errors += t.errors;
     byTool.set(t.tool, entry);
   }
-  const failingTools = [...byTool.values()].filter((t) => t.errors > 0).sort((a, b) => b.errors - a.errors).slice(0, 10);
+  const failingTools = [...byTool.values()]
+    .filter((t) => t.errors > 0)
+    .sort((a, b) => b.errors - a.errors)
+    .slice(0, 10);
   // Reports carry a tool_calls count (a metric) beside the per-tool breakdown: its window means draw a trend.
   const toolTrend = list.some((m) => m.windows.some((w) => w.means.tool_calls !== undefined));
 
@@ -60,8 +69,16 @@ export function UsageView() {
           ${list.map((m) => {
             const requests = total(m.windows, (w) => w.count);
             const last = m.windows[m.windows.length - 1];
-            return html`<tr><td>${m.model}</td><td>${fmt.int(m.agents)}</td><td>${fmt.int(requests)}</td><td>${fmt.pct(requests ? total(m.windows, (w) => w.errors) / requests : 0)}</td>
-              <td>${fmt.int(total(m.windows, (w) => w.inputTokens))}</td><td>${fmt.int(total(m.windows, (w) => w.outputTokens))}</td><td>${fmt.usd(total(m.windows, (w) => w.costUsd))}</td><td>${last ? fmt.seconds(last.latency.p95) : '–'}</td></tr>`;
+            return html`<tr>
+              <td>${m.model}</td>
+              <td>${fmt.int(m.agents)}</td>
+              <td>${fmt.int(requests)}</td>
+              <td>${fmt.pct(requests ? total(m.windows, (w) => w.errors) / requests : 0)}</td>
+              <td>${fmt.int(total(m.windows, (w) => w.inputTokens))}</td>
+              <td>${fmt.int(total(m.windows, (w) => w.outputTokens))}</td>
+              <td>${fmt.usd(total(m.windows, (w) => w.costUsd))}</td>
+              <td>${last ? fmt.seconds(last.latency.p95) : '–'}</td>
+            </tr>`;
           })}
         </tbody>
       </table>
@@ -84,26 +101,55 @@ export function UsageView() {
         <${Chart} title="Error rate per window, by model" times=${times} format=${(v: number) => `${(v * 100).toFixed(1)}%`} series=${list.map((m, i) => ({ label: m.model, color: PALETTE[i % PALETTE.length], values: byTime(m, (w) => w.errorRate) }))} />
         <div>
           <h3>Anomalies by type (newest 1,000)</h3>
-          <table class="table" data-table="anomaly-types"><tbody>${[...byType].sort((a, b) => b[1] - a[1]).map(([type, n]) => html`<tr><td>${type}</td><td>${fmt.int(n)}</td></tr>`)}</tbody></table>
+          <table class="table" data-table="anomaly-types"><tbody>${[...byType]
+            .sort((a, b) => b[1] - a[1])
+            .map(
+              ([type, n]) =>
+                html`<tr>
+                  <td>${type}</td>
+                  <td>${fmt.int(n)}</td>
+                </tr>`,
+            )}</tbody></table>
           ${byType.size === 0 ? html`<p class="muted">No anomaly.</p>` : null}
           <h3>Failing tools (all pools, since start)</h3>
           <table class="table" data-table="tool-errors">
             <thead><tr><th>tool</th><th>errors</th><th>error rate</th></tr></thead>
-            <tbody>${failingTools.map((t) => html`<tr><td>${t.tool}</td><td>${fmt.int(t.errors)}</td><td>${fmt.pct(t.errors / t.calls)}</td></tr>`)}</tbody>
+            <tbody>${failingTools.map(
+              (t) =>
+                html`<tr>
+                  <td>${t.tool}</td>
+                  <td>${fmt.int(t.errors)}</td>
+                  <td>${fmt.pct(t.errors / t.calls)}</td>
+                </tr>`,
+            )}</tbody>
           </table>
           ${failingTools.length === 0 ? html`<p class="muted">No tool error.</p>` : null}
         </div>
       </div>
     </${Panel}>
     <${Panel} title="Function (tool) usage since start" error=${tools.error} loading=${!tools.data}>
-      ${toolTrend
-        ? html`<${Chart} title="Tool calls per report, per window, by model" times=${times} series=${list.map((m, i) => ({ label: m.model, color: PALETTE[i % PALETTE.length], values: byTime(m, (w) => w.means.tool_calls ?? 0) }))} />`
-        : null}
+      ${
+        toolTrend
+          ? html`<${Chart}
+              title="Tool calls per report, per window, by model"
+              times=${times}
+              series=${list.map((m, i) => ({ label: m.model, color: PALETTE[i % PALETTE.length], values: byTime(m, (w) => w.means.tool_calls ?? 0) }))}
+            />`
+          : null
+      }
       <table class="table" data-table="tools">
         <thead><tr><th>tool</th><th>pool</th><th>calls</th><th>errors</th><th>error rate</th><th>mean duration</th></tr></thead>
         <tbody>
           ${toolRows.slice(0, 100).map(
-            (t) => html`<tr><td>${t.tool}</td><td>${t.pool}</td><td>${fmt.int(t.calls)}</td><td>${fmt.int(t.errors)}</td><td>${fmt.pct(t.calls ? t.errors / t.calls : 0)}</td><td>${fmt.seconds(t.calls ? t.durationSeconds / t.calls : 0)}</td></tr>`,
+            (t) =>
+              html`<tr>
+                <td>${t.tool}</td>
+                <td>${t.pool}</td>
+                <td>${fmt.int(t.calls)}</td>
+                <td>${fmt.int(t.errors)}</td>
+                <td>${fmt.pct(t.calls ? t.errors / t.calls : 0)}</td>
+                <td>${fmt.seconds(t.calls ? t.durationSeconds / t.calls : 0)}</td>
+              </tr>`,
           )}
         </tbody>
       </table>

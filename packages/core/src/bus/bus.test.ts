@@ -1,5 +1,12 @@
 import { Redis } from 'ioredis';
-import { Collector, describeBusContract, sleep, testTopic, waitFor, type TestEvent } from '../test-support/bus.contract';
+import {
+  Collector,
+  describeBusContract,
+  sleep,
+  testTopic,
+  waitFor,
+  type TestEvent,
+} from '../test-support/bus.contract';
 import { MemoryBus } from './memory-bus';
 import { RedisBus } from './redis-bus';
 import { startRedisServer, type RedisServerHandle } from '@swarmscope/testkit';
@@ -14,7 +21,11 @@ describeBusContract('memory', async (options) => {
 describe('MemoryBus specifics', () => {
   it('keeps maxLenPerShard entries per shard, dropping and counting the oldest', async () => {
     const bus = new MemoryBus({ shards: 2, maxLenPerShard: 3 });
-    for (let i = 0; i < 5; i++) await bus.publish(testTopic, 0, [{ n: i, tag: 'e' }, { n: i, tag: 'e' }]);
+    for (let i = 0; i < 5; i++)
+      await bus.publish(testTopic, 0, [
+        { n: i, tag: 'e' },
+        { n: i, tag: 'e' },
+      ]);
     await bus.publish(testTopic, 1, [{ n: 100, tag: 'e' }]);
     expect(bus.stats.droppedEntries).toBe(2);
     const got = new Collector();
@@ -67,7 +78,11 @@ describe('MemoryBus specifics', () => {
     await bus.publish(testTopic, 0, [event(3)]);
     await waitFor(() => flaky.ns().includes(3), 10_000, 'the failed entry redelivered');
     expect(flaky.ns()).toEqual([2, 3]);
-    await waitFor(async () => (await bus.lag(testTopic, 'f')) === 0 && (await bus.lag(testTopic, 'g')) === 0, 10_000, 'both groups done');
+    await waitFor(
+      async () => (await bus.lag(testTopic, 'f')) === 0 && (await bus.lag(testTopic, 'g')) === 0,
+      10_000,
+      'both groups done',
+    );
     await bus.publish(testTopic, 0, [event(4)]);
     // Entries 2 and 3, acknowledged by both groups, are gone: a late group from 'earliest' starts at 4.
     const late = new Collector();
@@ -162,17 +177,30 @@ describe('redis', () => {
     });
 
     it('writes one stream entry per publish call, payloads as a JSON array in field d', async () => {
-      await bus.publish(testTopic, 1, [{ n: 1, tag: 'a' }, { n: 2, tag: 'b' }]);
+      await bus.publish(testTopic, 1, [
+        { n: 1, tag: 'a' },
+        { n: 2, tag: 'b' },
+      ]);
       const entries = await redis.xrange(`${prefix}:bus:test-events:1`, '-', '+');
       expect(entries).toHaveLength(1);
-      expect(entries[0]![1]).toEqual(['d', JSON.stringify([{ n: 1, tag: 'a' }, { n: 2, tag: 'b' }])]);
+      expect(entries[0]![1]).toEqual([
+        'd',
+        JSON.stringify([
+          { n: 1, tag: 'a' },
+          { n: 2, tag: 'b' },
+        ]),
+      ]);
       expect(await redis.exists(`${prefix}:bus:test-events:0`)).toBe(0);
     });
 
     it('skips and counts malformed entries and payloads without stopping the loop', async () => {
       const key = `${prefix}:bus:test-events:0`;
       const got = new Collector();
-      const sub = bus.subscribe(testTopic, { group: 'g', consumer: 'c', shards: [0], startFrom: 'earliest' }, got.handler);
+      const sub = bus.subscribe(
+        testTopic,
+        { group: 'g', consumer: 'c', shards: [0], startFrom: 'earliest' },
+        got.handler,
+      );
       await redis.xadd(key, '*', 'd', 'not json');
       await redis.xadd(key, '*', 'other', 'field');
       await redis.xadd(key, '*', 'd', '{"n":1}');

@@ -17,7 +17,12 @@ export class BusConsumers {
   ) {}
 
   /** Subscribes `group` (this process as `options.consumer`) to `topic` and watches its lag. */
-  consume<S extends z.ZodType>(group: string, topic: Topic<S>, options: Omit<SubscribeOptions, 'group'>, handler: (messages: BusMessage<z.infer<S>>[]) => Promise<void>): Subscription {
+  consume<S extends z.ZodType>(
+    group: string,
+    topic: Topic<S>,
+    options: Omit<SubscribeOptions, 'group'>,
+    handler: (messages: BusMessage<z.infer<S>>[]) => Promise<void>,
+  ): Subscription {
     this.watch(group, topic);
     return this.bus.subscribe(topic, { ...options, group }, handler);
   }
@@ -32,7 +37,13 @@ export class BusConsumers {
 }
 
 /** Publishes `items` as one bus entry per shard, each item on the shard of its key (an agent id, an incident id...). */
-export async function publishByKey<S extends z.ZodType>(bus: Bus, topic: Topic<S>, items: ReadonlyArray<z.infer<S>>, keyOf: (item: z.infer<S>) => string, { oneShardAtATime = false } = {}): Promise<void> {
+export async function publishByKey<S extends z.ZodType>(
+  bus: Bus,
+  topic: Topic<S>,
+  items: ReadonlyArray<z.infer<S>>,
+  keyOf: (item: z.infer<S>) => string,
+  { oneShardAtATime = false } = {},
+): Promise<void> {
   const byShard = new Map<number, Array<z.infer<S>>>();
   for (const item of items) {
     const shard = bus.shardOf(keyOf(item));

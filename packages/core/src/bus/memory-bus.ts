@@ -63,7 +63,11 @@ export class MemoryBus implements Bus {
     return shardOf(key, this.shards);
   }
 
-  async publish<S extends z.ZodType>(topic: Topic<S>, shard: number, payloads: ReadonlyArray<z.infer<S>>): Promise<void> {
+  async publish<S extends z.ZodType>(
+    topic: Topic<S>,
+    shard: number,
+    payloads: ReadonlyArray<z.infer<S>>,
+  ): Promise<void> {
     this.assertOpen();
     checkShard(shard, this.shards);
     if (payloads.length === 0) return;

@@ -75,7 +75,8 @@ export class RedisBus implements Bus {
     this.validate = options.validate ?? true;
     this.ackReplicas = options.ackReplicas ?? 0;
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
-    if (!Number.isInteger(this.ackReplicas) || this.ackReplicas < 0) throw new RangeError(`ackReplicas must be a whole number ≥ 0, got ${this.ackReplicas}`);
+    if (!Number.isInteger(this.ackReplicas) || this.ackReplicas < 0)
+      throw new RangeError(`ackReplicas must be a whole number ≥ 0, got ${this.ackReplicas}`);
     this.onError = options.onError ?? (() => {});
   }
 
@@ -88,7 +89,11 @@ export class RedisBus implements Bus {
     return shardOf(key, this.shards);
   }
 
-  async publish<S extends z.ZodType>(topic: Topic<S>, shard: number, payloads: ReadonlyArray<z.infer<S>>): Promise<void> {
+  async publish<S extends z.ZodType>(
+    topic: Topic<S>,
+    shard: number,
+    payloads: ReadonlyArray<z.infer<S>>,
+  ): Promise<void> {
     this.assertOpen();
     checkShard(shard, this.shards);
     if (payloads.length === 0) return;
@@ -100,18 +105,21 @@ export class RedisBus implements Bus {
       return;
     }
     // One pipeline goes to the key's node (in a cluster too), so WAIT counts the replicas of the master that took the XADD.
-    const [added, waited] = (await this.redis
-      .pipeline()
-      .xadd(key, 'MAXLEN', '~', this.maxLen, '*', 'd', data)
-      .call('WAIT', this.ackReplicas, this.ackTimeoutMs)
-      .exec()) ?? [];
+    const [added, waited] =
+      (await this.redis
+        .pipeline()
+        .xadd(key, 'MAXLEN', '~', this.maxLen, '*', 'd', data)
+        .call('WAIT', this.ackReplicas, this.ackTimeoutMs)
+        .exec()) ?? [];
     if (!added || !waited) throw new Error(`bus publish on ${key}: pipeline aborted`);
     if (added[0]) throw added[0];
     if (waited[0]) throw waited[0];
     const replicas = Number(waited[1]);
     if (Number(replicas) < this.ackReplicas) {
       // The entry is on the master only: not durable, so not acknowledged (a retry may store it twice: at-least-once).
-      throw new Error(`bus publish on ${key}: ${replicas} of ${this.ackReplicas} replicas acknowledged within ${this.ackTimeoutMs} ms`);
+      throw new Error(
+        `bus publish on ${key}: ${replicas} of ${this.ackReplicas} replicas acknowledged within ${this.ackTimeoutMs} ms`,
+      );
     }
   }
 
@@ -179,7 +187,8 @@ export class RedisBus implements Bus {
           throw error;
         }
         let fullest = 0;
-        for (const info of groupsOf(reply)) fullest = Math.max(fullest, (info.lag ?? (await this.redis.xlen(key))) + info.pending);
+        for (const info of groupsOf(reply))
+          fullest = Math.max(fullest, (info.lag ?? (await this.redis.xlen(key))) + info.pending);
         return fullest;
       }),
     );
@@ -379,7 +388,16 @@ class RedisSubscription implements Subscription {
     const { redis, streams, group, startFrom } = this.config;
     await Promise.all(
       streams.map(({ key }) =>
-        callOnNodeOf(redis, key, 'XGROUP', 'CREATE', key, group, startFrom === 'earliest' ? '0' : '$', 'MKSTREAM').catch((error: Error) => {
+        callOnNodeOf(
+          redis,
+          key,
+          'XGROUP',
+          'CREATE',
+          key,
+          group,
+          startFrom === 'earliest' ? '0' : '$',
+          'MKSTREAM',
+        ).catch((error: Error) => {
           if (!error.message.startsWith('BUSYGROUP')) throw error; // BUSYGROUP: it exists, keep its position
         }),
       ),
@@ -395,7 +413,17 @@ class RedisSubscription implements Subscription {
     for (const { key } of streams) {
       let cursor = '0-0';
       do {
-        const reply = await redis.call('XAUTOCLAIM', key, group, consumer, redeliverAfterMs, cursor, 'COUNT', batchSize, 'JUSTID');
+        const reply = await redis.call(
+          'XAUTOCLAIM',
+          key,
+          group,
+          consumer,
+          redeliverAfterMs,
+          cursor,
+          'COUNT',
+          batchSize,
+          'JUSTID',
+        );
         const [next, claimed] = reply as [string, string[]];
         if (claimed.length > 0) this.mode = 'pending'; // read back through XREADGROUP 0, in id order
         cursor = next;
@@ -482,7 +510,10 @@ class RedisSubscription implements Subscription {
     payloads.forEach((payload: unknown, index) => {
       const result = this.config.topic.schema.safeParse(payload);
       if (result.success) messages.push({ id: `${id}/${index}`, shard: stream.shard, payload: result.data });
-      else this.malformed(new Error(`bus message ${stream.key} ${id}/${index} does not match topic "${this.config.topic.name}"`));
+      else
+        this.malformed(
+          new Error(`bus message ${stream.key} ${id}/${index} does not match topic "${this.config.topic.name}"`),
+        );
     });
     return messages;
   }
@@ -585,7 +616,11 @@ function groupsOf(reply: unknown): GroupInfo[] {
     const info = new Map<string, unknown>();
     for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]);
     const lag = info.get('lag');
-    return { name: String(info.get('name')), lag: lag === null || lag === undefined ? null : Number(lag), pending: Number(info.get('pending') ?? 0) };
+    return {
+      name: String(info.get('name')),
+      lag: lag === null || lag === undefined ? null : Number(lag),
+      pending: Number(info.get('pending') ?? 0),
+    };
   });
 }
 

@@ -14,7 +14,10 @@ function reports(): SampleReport[] {
       model: i % 3 === 0 ? 'gpt-4o' : 'modèle-ü',
       pool: `pool-${i % 5}`,
       type: i % 7 === 0 ? '' : 'general',
-      metrics: i % 11 === 0 ? {} : { response_time_seconds: i / 7, requests: i, errors: i % 4, [`custom_${i % 13}`]: -i * 1e-300 },
+      metrics:
+        i % 11 === 0
+          ? {}
+          : { response_time_seconds: i / 7, requests: i, errors: i % 4, [`custom_${i % 13}`]: -i * 1e-300 },
       quality: i % 2 === 0 ? { accuracy: 0.5 + i / 1000, coherence: 1 } : {},
     };
     if (i % 3 !== 1) report.receivedAt = T0 + i * 1000 + 17;
@@ -32,12 +35,34 @@ describe('report columns', () => {
     const decoded = decodeReportColumns(encodeReportColumns(input));
     expect(decoded).toEqual(input);
     // Absent optional fields stay absent (not present as undefined): consumers test `'labels' in report`-free code too.
-    expect(Object.keys(decoded[1]!).sort()).toEqual(['agentId', 'metrics', 'model', 'pool', 'quality', 'timestamp', 'type']);
-    expect(Object.keys(decoded[0]!).sort()).toEqual(['agentId', 'labels', 'metrics', 'model', 'pool', 'quality', 'receivedAt', 'timestamp', 'tools', 'traceId', 'type']);
+    expect(Object.keys(decoded[1]!).sort()).toEqual([
+      'agentId',
+      'metrics',
+      'model',
+      'pool',
+      'quality',
+      'timestamp',
+      'type',
+    ]);
+    expect(Object.keys(decoded[0]!).sort()).toEqual([
+      'agentId',
+      'labels',
+      'metrics',
+      'model',
+      'pool',
+      'quality',
+      'receivedAt',
+      'timestamp',
+      'tools',
+      'traceId',
+      'type',
+    ]);
   });
 
-  it('keep the order of each report\'s metric names', () => {
-    const [decoded] = decodeReportColumns(encodeReportColumns([{ ...reports()[1]!, metrics: { zeta: 1, alpha: 2, mid: 3 } }]));
+  it("keep the order of each report's metric names", () => {
+    const [decoded] = decodeReportColumns(
+      encodeReportColumns([{ ...reports()[1]!, metrics: { zeta: 1, alpha: 2, mid: 3 } }]),
+    );
     expect(Object.keys(decoded!.metrics)).toEqual(['zeta', 'alpha', 'mid']);
   });
 
@@ -70,6 +95,8 @@ describe('report columns', () => {
 
   it('refuse a string table whose lengths do not add up, naming both sizes', () => {
     const columns = encodeReportColumns(reports().slice(0, 2));
-    expect(() => decodeReportColumns({ ...columns, strings: `${columns.strings}x` })).toThrow(/string table holds \d+ code units, its lengths sum to \d+/);
+    expect(() => decodeReportColumns({ ...columns, strings: `${columns.strings}x` })).toThrow(
+      /string table holds \d+ code units, its lengths sum to \d+/,
+    );
   });
 });

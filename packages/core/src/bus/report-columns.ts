@@ -38,7 +38,11 @@ const ABSENT = 0xffffffff;
 
 /** The buffers to transfer when posting `columns` (they are unusable on the posting side afterwards). */
 export function reportColumnsTransfer(columns: ReportColumns): ArrayBuffer[] {
-  return [columns.refs.buffer as ArrayBuffer, columns.numbers.buffer as ArrayBuffer, columns.stringLengths.buffer as ArrayBuffer];
+  return [
+    columns.refs.buffer as ArrayBuffer,
+    columns.numbers.buffer as ArrayBuffer,
+    columns.stringLengths.buffer as ArrayBuffer,
+  ];
 }
 
 /** Encodes reports as columns; {@link decodeReportColumns} gives back reports deep-equal to them. */
@@ -58,7 +62,10 @@ export function encodeReportColumns(reports: readonly SampleReport[]): ReportCol
     refs[at + POOL] = table.indexOf(report.pool);
     refs[at + TYPE] = table.indexOf(report.type);
     refs[at + TRACE] = report.traceId === undefined ? ABSENT : table.indexOf(report.traceId);
-    refs[at + EXTRAS] = report.labels === undefined && report.tools === undefined ? ABSENT : table.indexOf(JSON.stringify({ labels: report.labels, tools: report.tools }));
+    refs[at + EXTRAS] =
+      report.labels === undefined && report.tools === undefined
+        ? ABSENT
+        : table.indexOf(JSON.stringify({ labels: report.labels, tools: report.tools }));
     numbers[i * NUMBERS] = report.timestamp;
     numbers[i * NUMBERS + 1] = report.receivedAt ?? Number.NaN;
     for (const key in report.metrics) {
@@ -84,9 +91,11 @@ export function decodeReportColumns(columns: ReportColumns): SampleReport[] {
   for (let i = 0; i < count; i++) {
     const at = i * REFS;
     const metrics: Record<string, number> = {};
-    for (const end = refs[at + METRICS_END]!; pair < end; pair++) metrics[strings[refs[count * REFS + pair]!]!] = numbers[count * NUMBERS + pair]!;
+    for (const end = refs[at + METRICS_END]!; pair < end; pair++)
+      metrics[strings[refs[count * REFS + pair]!]!] = numbers[count * NUMBERS + pair]!;
     const quality: Record<string, number> = {};
-    for (const end = refs[at + QUALITY_END]!; pair < end; pair++) quality[strings[refs[count * REFS + pair]!]!] = numbers[count * NUMBERS + pair]!;
+    for (const end = refs[at + QUALITY_END]!; pair < end; pair++)
+      quality[strings[refs[count * REFS + pair]!]!] = numbers[count * NUMBERS + pair]!;
     const report: SampleReport = {
       agentId: strings[refs[at + AGENT]!]!,
       timestamp: numbers[i * NUMBERS]!,
@@ -145,6 +154,7 @@ function splitTable(joined: string, lengths: Uint32Array): string[] {
     out[i] = joined.slice(offset, offset + lengths[i]!);
     offset += lengths[i]!;
   }
-  if (offset !== joined.length) throw new Error(`report columns: the string table holds ${joined.length} code units, its lengths sum to ${offset}`);
+  if (offset !== joined.length)
+    throw new Error(`report columns: the string table holds ${joined.length} code units, its lengths sum to ${offset}`);
   return out;
 }

@@ -1,4 +1,9 @@
-import { INTERACTION_KINDS, INTERACTION_OUTCOMES, type AcceptedInteraction, type AcceptedReport } from '@swarmscope/protocol';
+import {
+  INTERACTION_KINDS,
+  INTERACTION_OUTCOMES,
+  type AcceptedInteraction,
+  type AcceptedReport,
+} from '@swarmscope/protocol';
 import { z } from 'zod';
 import type { Topic } from './types';
 
@@ -11,7 +16,11 @@ const numbers = z.object({}).catchall(z.number());
 const strings = z.object({}).catchall(z.string());
 
 /** Calls of one tool within a report (health-monitor's ingest validated them). */
-export const toolUsageSchema = z.object({ calls: z.number(), errors: z.number().optional(), durationSeconds: z.number().optional() });
+export const toolUsageSchema = z.object({
+  calls: z.number(),
+  errors: z.number().optional(),
+  durationSeconds: z.number().optional(),
+});
 
 /** One accepted report of one agent: every number in `metrics` and `quality` is one sample. */
 export const sampleReportSchema = z.object({
@@ -76,7 +85,12 @@ export type Interaction = z.infer<typeof interactionSchema>;
 
 // The bus carries the protocol's accepted forms, both ways: a field added to one side only fails the build.
 type Fits<Target, Value extends Target> = Value;
-export type BusConformance = [Fits<AcceptedReport, SampleReport>, Fits<SampleReport, AcceptedReport>, Fits<AcceptedInteraction, Interaction>, Fits<Interaction, AcceptedInteraction>];
+export type BusConformance = [
+  Fits<AcceptedReport, SampleReport>,
+  Fits<SampleReport, AcceptedReport>,
+  Fits<AcceptedInteraction, Interaction>,
+  Fits<Interaction, AcceptedInteraction>,
+];
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const RISK_CLASSES = ['low', 'medium', 'high'] as const;
@@ -144,7 +158,9 @@ export const emergenceEventSchema = z.object({
   evidence: numbers,
   explanation: z.string(),
   /** For spreads (cascades, learning): who changed after whom, along which edge. */
-  path: z.array(z.object({ agent: z.string(), via: z.string().nullable(), at: z.number(), depth: z.number() })).optional(),
+  path: z
+    .array(z.object({ agent: z.string(), via: z.string().nullable(), at: z.number(), depth: z.number() }))
+    .optional(),
 });
 export type EmergenceEvent = z.infer<typeof emergenceEventSchema>;
 

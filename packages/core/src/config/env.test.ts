@@ -4,7 +4,13 @@ import { commonEnv, ConfigError, intVar, parseEnv } from './env';
 describe('parseEnv', () => {
   it('applies defaults and coerces strings', () => {
     const env = parseEnv(commonEnv, { BUS_SHARDS: '8', API_KEYS: ' a, ,b ' });
-    expect(env).toMatchObject({ LOG_LEVEL: 'info', HOST: '127.0.0.1', BUS_SHARDS: 8, API_KEYS: ['a', 'b'], BODY_LIMIT_BYTES: 5 * 1024 * 1024 });
+    expect(env).toMatchObject({
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      BUS_SHARDS: 8,
+      API_KEYS: ['a', 'b'],
+      BODY_LIMIT_BYTES: 5 * 1024 * 1024,
+    });
     expect(env.REDIS_URL).toBeUndefined();
   });
 

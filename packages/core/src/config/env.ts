@@ -32,18 +32,32 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEn
 
 /** Integer from a string, within bounds. */
 export const intVar = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int(`must be an integer`).min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`).default(fallback);
+  z.coerce
+    .number()
+    .int(`must be an integer`)
+    .min(min, `must be ≥ ${min}`)
+    .max(max, `must be ≤ ${max}`)
+    .default(fallback);
 
 /** Positive number (seconds, ratios...) from a string. */
 export const numberVar = (min: number, max: number, fallback: number) =>
-  z.coerce.number().refine(Number.isFinite, 'must be a finite number').pipe(z.number().min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`)).default(fallback);
+  z.coerce
+    .number()
+    .refine(Number.isFinite, 'must be a finite number')
+    .pipe(z.number().min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`))
+    .default(fallback);
 
 /** Comma-separated list, blanks dropped. */
 export const listVar = () =>
   z
     .string()
     .optional()
-    .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    );
 
 export const urlVar = (protocols: readonly string[]) =>
   z
@@ -62,7 +76,12 @@ export const busConsumerVar = () => z.string().min(1).max(128).default(hostname(
 export const maxFutureSkewVar = () => numberVar(0, 86_400, 300);
 
 function optionalInt(min: number, max: number) {
-  return z.coerce.number().int('must be an integer').min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`).optional();
+  return z.coerce
+    .number()
+    .int('must be an integer')
+    .min(min, `must be ≥ ${min}`)
+    .max(max, `must be ≤ ${max}`)
+    .optional();
 }
 
 /** Variables every service shares. */
@@ -75,7 +94,10 @@ export const commonEnv = z.object({
     .string()
     .optional()
     .transform((value, context) => {
-      const nodes = (value ?? '').split(',').map((node) => node.trim()).filter(Boolean);
+      const nodes = (value ?? '')
+        .split(',')
+        .map((node) => node.trim())
+        .filter(Boolean);
       for (const node of nodes) {
         if (!/^(rediss?:\/\/)?[^\s:/]+:\d{1,5}$/.test(node)) {
           context.addIssue({ code: 'custom', message: `"${node}" is not host:port` });
@@ -85,12 +107,22 @@ export const commonEnv = z.object({
       return nodes.length > 0 ? nodes : undefined;
     }),
   /** Replicas that must hold a bus entry before it is acknowledged (Redis WAIT); default 1 on a cluster, 0 otherwise. */
-  BUS_ACK_REPLICAS: z.coerce.number().int('must be an integer').min(0, 'must be ≥ 0').max(16, 'must be ≤ 16').optional(),
+  BUS_ACK_REPLICAS: z.coerce
+    .number()
+    .int('must be an integer')
+    .min(0, 'must be ≥ 0')
+    .max(16, 'must be ≤ 16')
+    .optional(),
   /** Seconds an unacknowledged bus entry waits before another consumer of its group may claim it (XAUTOCLAIM). */
   BUS_REDELIVER_SECONDS: numberVar(0.1, 3600, 30),
   BUS_SHARDS: intVar(1, 1024, 16),
   /** Entries (publish calls) kept per bus shard; the default depends on the mode (see backends.ts). */
-  BUS_MAX_LEN: z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(10_000_000, 'must be ≤ 10000000').optional(),
+  BUS_MAX_LEN: z.coerce
+    .number()
+    .int('must be an integer')
+    .min(1, 'must be ≥ 1')
+    .max(10_000_000, 'must be ≤ 10000000')
+    .optional(),
   /** `scope:secret` entries (scope read, ingest or admin); a bare secret is an admin key. */
   API_KEYS: listVar(),
   /** Requests per second one key of each scope may make, sustained (0: no limit), and its burst (default 2 s worth). */
@@ -112,7 +144,8 @@ export function rateLimitsFrom(env: CommonEnv): RateLimits {
   for (const scope of SCOPES) {
     const upper = scope.toUpperCase() as Uppercase<typeof scope>;
     const perSecond = env[`RATE_LIMIT_${upper}_PER_SECOND`];
-    if (perSecond > 0) limits[scope] = { perSecond, burst: env[`RATE_LIMIT_${upper}_BURST`] ?? Math.max(1, Math.ceil(2 * perSecond)) };
+    if (perSecond > 0)
+      limits[scope] = { perSecond, burst: env[`RATE_LIMIT_${upper}_BURST`] ?? Math.max(1, Math.ceil(2 * perSecond)) };
   }
   return limits;
 }

@@ -60,12 +60,32 @@ export function createHttpApp(options: HttpAppOptions): Express {
     registers: [options.metrics.registry],
   });
   for (const scope of SCOPES) rateLimited.inc({ scope }, 0);
-  app.use(authenticate({ apiKeys: options.apiKeys, rateLimits: options.rateLimits ?? {}, rateLimited, now: Date.now, ...(options.publicPaths ? { publicPaths: options.publicPaths } : {}) }));
+  app.use(
+    authenticate({
+      apiKeys: options.apiKeys,
+      rateLimits: options.rateLimits ?? {},
+      rateLimited,
+      now: Date.now,
+      ...(options.publicPaths ? { publicPaths: options.publicPaths } : {}),
+    }),
+  );
   if (options.admission) app.use(options.admission);
   // A body that is not JSON is refused (415), never read as an empty one; strangers still get their 401 first.
-  app.use(jsonBodiesOnly({ ...(options.otherBodyTypes ? { otherTypes: options.otherBodyTypes } : {}), skip: anonymousWhereKeysRule }));
+  app.use(
+    jsonBodiesOnly({
+      ...(options.otherBodyTypes ? { otherTypes: options.otherBodyTypes } : {}),
+      skip: anonymousWhereKeysRule,
+    }),
+  );
   // A caller that must show a key and did not gets its 401 before its body is read (no parsing for strangers).
-  app.use(express.json({ limit: options.bodyLimitBytes, inflate: true, strict: false, type: (request) => Boolean((request as Request).is('application/json')) && !anonymousWhereKeysRule(request) }));
+  app.use(
+    express.json({
+      limit: options.bodyLimitBytes,
+      inflate: true,
+      strict: false,
+      type: (request) => Boolean((request as Request).is('application/json')) && !anonymousWhereKeysRule(request),
+    }),
+  );
 
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok', service: options.service });
@@ -73,12 +93,18 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.get('/readyz', async (_request, response) => {
     const results = await Promise.all(options.readiness.map((dependency) => checkWithTimeout(dependency)));
     const ready = results.every((result) => result.ok);
-    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', service: options.service, checks: results });
+    response
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not ready', service: options.service, checks: results });
   });
   app.get('/metrics', async (request, response) => {
     // Prometheus asks for OpenMetrics 1.0.0 first (the only format with exemplars); curl and older scrapers get text
     // 0.0.4. The offers carry their versions because an Accept range with parameters only matches an offer with them.
-    const format = request.accepts([METRICS_CONTENT_TYPES.prometheus, METRICS_CONTENT_TYPES.openmetrics]) === METRICS_CONTENT_TYPES.openmetrics ? 'openmetrics' : 'prometheus';
+    const format =
+      request.accepts([METRICS_CONTENT_TYPES.prometheus, METRICS_CONTENT_TYPES.openmetrics]) ===
+      METRICS_CONTENT_TYPES.openmetrics
+        ? 'openmetrics'
+        : 'prometheus';
     const body = await options.metrics.expose(format);
     response.vary('Accept').type(METRICS_CONTENT_TYPES[format]).send(body);
   });
@@ -86,7 +112,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   options.routes(app);
   assertWritesScoped(app);
 
-  app.use((request, _response, next) => next(new HttpError('SWS_NOT_FOUND', `no route for ${request.method} ${request.path}`)));
+  app.use((request, _response, next) =>
+    next(new HttpError('SWS_NOT_FOUND', `no route for ${request.method} ${request.path}`)),
+  );
   app.use(errorHandler(options.logger));
   return app;
 }
@@ -113,7 +141,10 @@ function recordDuration(metrics: ServiceMetrics): RequestHandler {
       // The route template (not the URL) keeps label cardinality bounded.
       const route = request.route?.path ? `${request.baseUrl}${String(request.route.path)}` : 'unmatched';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpDuration.observe({ method: request.method, route, status_code: String(response.statusCode) }, seconds);
+      metrics.httpDuration.observe(
+        { method: request.method, route, status_code: String(response.statusCode) },
+        seconds,
+      );
     });
     next();
   };
@@ -133,9 +164,16 @@ interface FrameworkError {
 /** body-parser's and the router's errors at bad input, mapped to our codes; undefined for anything else (a 500). */
 function fromFramework(error: FrameworkError): HttpError | undefined {
   // The router could not decode a percent-escape of a path parameter (`/agents/%E0%A4%A`).
-  if (error.name === 'URIError' && error.status === 400) return new HttpError('SWS_INVALID_FIELD', `params: not valid percent-encoding (${error.message})`, [{ path: 'params', message: 'not valid percent-encoding' }]);
+  if (error.name === 'URIError' && error.status === 400)
+    return new HttpError('SWS_INVALID_FIELD', `params: not valid percent-encoding (${error.message})`, [
+      { path: 'params', message: 'not valid percent-encoding' },
+    ]);
   // zlib refused a gzip or deflate body: corrupt or truncated.
-  if (error.code?.startsWith('Z_') && error.status === 400) return new HttpError('SWS_MALFORMED_BODY', `body: not valid compressed data for its Content-Encoding (${error.message})`);
+  if (error.code?.startsWith('Z_') && error.status === 400)
+    return new HttpError(
+      'SWS_MALFORMED_BODY',
+      `body: not valid compressed data for its Content-Encoding (${error.message})`,
+    );
   switch (error.type) {
     case 'entity.too.large':
       return new HttpError('SWS_BODY_TOO_LARGE', `body: larger than the limit of ${error.limit} bytes`);
@@ -151,14 +189,21 @@ function fromFramework(error: FrameworkError): HttpError | undefined {
       return new HttpError('SWS_INVALID_FIELD', `body: ${error.message}`);
     default:
       // Any other client error body-parser marks as safe to show is still the client's.
-      return error.expose === true && error.status !== undefined && error.status >= 400 && error.status < 500 ? new HttpError('SWS_MALFORMED_BODY', `body: ${error.message}`) : undefined;
+      return error.expose === true && error.status !== undefined && error.status >= 400 && error.status < 500
+        ? new HttpError('SWS_MALFORMED_BODY', `body: ${error.message}`)
+        : undefined;
   }
 }
 
 /** The HttpError a failed request answers with: ours as they are, zod's, body-parser's and the router's mapped; undefined for a bug. */
 export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
-  if (error instanceof z.ZodError) return new HttpError('SWS_INVALID_FIELD', toFieldIssues(error).map((i) => `${i.path}: ${i.message}`)[0] ?? 'invalid request', toFieldIssues(error));
+  if (error instanceof z.ZodError)
+    return new HttpError(
+      'SWS_INVALID_FIELD',
+      toFieldIssues(error).map((i) => `${i.path}: ${i.message}`)[0] ?? 'invalid request',
+      toFieldIssues(error),
+    );
   return typeof error === 'object' && error !== null ? fromFramework(error as FrameworkError) : undefined;
 }
 
@@ -169,7 +214,8 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error({ err: error, method: request.method, path: request.path }, 'unhandled error');
       httpError = new HttpError('SWS_INTERNAL', 'internal error');
     }
-    if (httpError.status >= 500 && httpError.code !== 'SWS_INTERNAL') logger.warn({ code: httpError.code, path: request.path }, httpError.message);
+    if (httpError.status >= 500 && httpError.code !== 'SWS_INTERNAL')
+      logger.warn({ code: httpError.code, path: request.path }, httpError.message);
     if (response.headersSent) return;
     response.status(httpError.status).json(httpError.toJSON());
   };

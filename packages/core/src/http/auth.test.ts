@@ -21,7 +21,16 @@ interface Served {
 
 async function serve(apiKeys: string[], rateLimits: RateLimits = {}): Promise<Served> {
   const metrics = createServiceMetrics('test');
-  const app = createHttpApp({ service: 'test', logger, metrics, apiKeys, rateLimits, bodyLimitBytes: 1024, readiness: [], routes });
+  const app = createHttpApp({
+    service: 'test',
+    logger,
+    metrics,
+    apiKeys,
+    rateLimits,
+    bodyLimitBytes: 1024,
+    readiness: [],
+    routes,
+  });
   const server: RunningServer = await listen(app, { port: 0, host: '127.0.0.1' });
   return {
     async call(method, path, key) {
@@ -31,7 +40,11 @@ async function serve(apiKeys: string[], rateLimits: RateLimits = {}): Promise<Se
         ...(method === 'POST' ? { body: '{}' } : {}),
       });
       const json = response.headers.get('content-type')?.includes('json');
-      return { status: response.status, body: json ? await response.json() : await response.text(), retryAfter: response.headers.get('retry-after') };
+      return {
+        status: response.status,
+        body: json ? await response.json() : await response.text(),
+        retryAfter: response.headers.get('retry-after'),
+      };
     },
     metrics: () => metrics.registry.metrics(),
     close: () => server.close(),
@@ -54,7 +67,12 @@ describe('scoped API keys', () => {
   it('answers 401 without a key and 403 with a key of another scope, naming the scope needed', async () => {
     s = await serve(['ingest:I', 'admin:A']);
     const none = await s.call('POST', '/ingest');
-    expect(none).toMatchObject({ status: 401, body: { error: { code: 'SWS_UNAUTHORIZED', message: 'Authorization: Bearer <api key> with scope ingest is required' } } });
+    expect(none).toMatchObject({
+      status: 401,
+      body: {
+        error: { code: 'SWS_UNAUTHORIZED', message: 'Authorization: Bearer <api key> with scope ingest is required' },
+      },
+    });
     const wrong = await s.call('POST', '/admin', 'I');
     expect(wrong.status).toBe(403);
     expect(wrong.body.error).toMatchObject({ code: 'SWS_FORBIDDEN' });
@@ -64,7 +82,10 @@ describe('scoped API keys', () => {
     expect((await s.call('POST', '/ingest', 'A')).status).toBe(200); // admin may ingest
     expect((await s.call('POST', '/admin', 'A')).status).toBe(200);
     const unknown = await s.call('POST', '/ingest', 'nope');
-    expect(unknown).toMatchObject({ status: 403, body: { error: { code: 'SWS_FORBIDDEN', message: 'Authorization: the API key is not valid' } } });
+    expect(unknown).toMatchObject({
+      status: 403,
+      body: { error: { code: 'SWS_FORBIDDEN', message: 'Authorization: the API key is not valid' } },
+    });
   });
 
   it('keeps reads open while no read key is configured', async () => {
@@ -152,7 +173,8 @@ describe('public paths', () => {
       readiness: [],
       publicPaths: ['/', '/static/*'],
       routes(app) {
-        for (const path of ['/', '/static/app.js', '/static', '/things', '/staticky']) app.get(path, (_request, response) => void response.json({ path }));
+        for (const path of ['/', '/static/app.js', '/static', '/things', '/staticky'])
+          app.get(path, (_request, response) => void response.json({ path }));
       },
     });
     const server = await listen(app, { port: 0, host: '127.0.0.1' });

@@ -39,7 +39,9 @@ export function authenticate(options: AuthOptions): RequestHandler {
   const readsGuarded = keys.some(({ key }) => key.scope === 'read');
   const buckets = new TokenBuckets();
   const publicPaths = options.publicPaths ?? [];
-  const isOpenPath = (path: string) => OPEN_PATHS.has(path) || publicPaths.some((open) => (open.endsWith('/*') ? path.startsWith(open.slice(0, -1)) : path === open));
+  const isOpenPath = (path: string) =>
+    OPEN_PATHS.has(path) ||
+    publicPaths.some((open) => (open.endsWith('/*') ? path.startsWith(open.slice(0, -1)) : path === open));
   return (request, response, next) => {
     if (keys.length === 0) {
       setCaller(response, { open: true });
@@ -61,12 +63,18 @@ export function authenticate(options: AuthOptions): RequestHandler {
           options.rateLimited.inc({ scope: key.scope });
           const seconds = Math.max(1, Math.ceil(taken.retryAfterSeconds));
           response.setHeader('Retry-After', String(seconds));
-          return next(new HttpError('SWS_RATE_LIMITED', `Authorization: this ${key.scope} key is over its rate of ${rate.perSecond}/s (burst ${rate.burst}); retry after ${seconds} s`));
+          return next(
+            new HttpError(
+              'SWS_RATE_LIMITED',
+              `Authorization: this ${key.scope} key is over its rate of ${rate.perSecond}/s (burst ${rate.burst}); retry after ${seconds} s`,
+            ),
+          );
         }
       }
     }
     setCaller(response, { open: false, key });
-    if (readsGuarded && READ_METHODS.has(request.method) && !isOpenPath(request.path)) return checkScope(key, 'read', next);
+    if (readsGuarded && READ_METHODS.has(request.method) && !isOpenPath(request.path))
+      return checkScope(key, 'read', next);
     next();
   };
 }
@@ -105,8 +113,15 @@ interface RouterLayer {
 }
 
 function checkScope(key: ApiKey | undefined, scope: Scope, next: (error?: unknown) => void): void {
-  if (!key) return next(new HttpError('SWS_UNAUTHORIZED', `Authorization: Bearer <api key> with scope ${scope} is required`));
-  if (!grants(key.scope, scope)) return next(new HttpError('SWS_FORBIDDEN', `Authorization: this route needs a key with scope ${scope} (or admin); this key's scope is ${key.scope}`));
+  if (!key)
+    return next(new HttpError('SWS_UNAUTHORIZED', `Authorization: Bearer <api key> with scope ${scope} is required`));
+  if (!grants(key.scope, scope))
+    return next(
+      new HttpError(
+        'SWS_FORBIDDEN',
+        `Authorization: this route needs a key with scope ${scope} (or admin); this key's scope is ${key.scope}`,
+      ),
+    );
   next();
 }
 

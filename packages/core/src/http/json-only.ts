@@ -25,7 +25,9 @@ function carriesBody(request: IncomingMessage): boolean {
  * `application/json`, instead of reaching its route with the body unread (an empty `{}` that validates and answers
  * 200 while the data is dropped). Requests without a body pass: their routes take no body or an empty one.
  */
-export function jsonBodiesOnly(options: { otherTypes?: OtherBodyTypes; skip?: (request: IncomingMessage) => boolean } = {}): RequestHandler {
+export function jsonBodiesOnly(
+  options: { otherTypes?: OtherBodyTypes; skip?: (request: IncomingMessage) => boolean } = {},
+): RequestHandler {
   const otherTypes = options.otherTypes ?? {};
   return (request, _response, next) => {
     if (!carriesBody(request) || options.skip?.(request)) return next();
@@ -34,9 +36,11 @@ export function jsonBodiesOnly(options: { otherTypes?: OtherBodyTypes; skip?: (r
     const got = request.headers['content-type'];
     const accepted = ['application/json', ...others].join(' or ');
     next(
-      new HttpError('SWS_UNSUPPORTED_MEDIA_TYPE', `Content-Type: must be ${accepted}, got ${got === undefined ? 'none' : JSON.stringify(got)}`, [
-        { path: 'headers.content-type', message: `must be ${accepted}` },
-      ]),
+      new HttpError(
+        'SWS_UNSUPPORTED_MEDIA_TYPE',
+        `Content-Type: must be ${accepted}, got ${got === undefined ? 'none' : JSON.stringify(got)}`,
+        [{ path: 'headers.content-type', message: `must be ${accepted}` }],
+      ),
     );
   };
 }

@@ -15,11 +15,16 @@ export interface RunningServer {
  * Listens on host:port (port 0 picks a free one). A busy or forbidden port rejects with a StartupError naming the
  * port and `portVariable`, the variable that moves it.
  */
-export async function listen(handler: RequestListener, options: { port: number; host: string; portVariable?: string }): Promise<RunningServer> {
+export async function listen(
+  handler: RequestListener,
+  options: { port: number; host: string; portVariable?: string },
+): Promise<RunningServer> {
   const server = createServer({ keepAliveTimeout: 65_000 }, handler);
   server.listen(options.port, options.host);
   // `once` rejects with the 'error' event's error.
-  await once(server, 'listening').catch((error: unknown) => Promise.reject(listenFailure(error as NodeJS.ErrnoException, options)));
+  await once(server, 'listening').catch((error: unknown) =>
+    Promise.reject(listenFailure(error as NodeJS.ErrnoException, options)),
+  );
   const port = (server.address() as AddressInfo).port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   return {

@@ -4,7 +4,10 @@ import { rateLimitsFrom, type CommonEnv } from '../config/env';
 import type { Store } from '../store/types';
 import { createHttpApp, type HttpAppOptions, type ReadinessCheck } from './app';
 
-export interface ServiceAppOptions extends Omit<HttpAppOptions, 'apiKeys' | 'rateLimits' | 'bodyLimitBytes' | 'readiness'> {
+export interface ServiceAppOptions extends Omit<
+  HttpAppOptions,
+  'apiKeys' | 'rateLimits' | 'bodyLimitBytes' | 'readiness'
+> {
   /** API_KEYS, RATE_LIMIT_* and BODY_LIMIT_BYTES come from the service's parsed environment. */
   env: CommonEnv;
   /** The backends the service uses: each is a /readyz check named by its kind (`bus (redis)`, `store (memory)`). */

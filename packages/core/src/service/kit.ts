@@ -69,7 +69,13 @@ export function defineService<Schema extends z.ZodObject, S>(spec: {
 }): ServiceDefinition<Schema, S> {
   const portVariable = portVariableOf(spec.name);
   if (!(portVariable in spec.env.shape)) throw new Error(`${spec.name}: its environment has no ${portVariable}`);
-  return { name: spec.name, env: spec.env, portVariable, windowRetentionMs: spec.windowRetentionMs ?? (() => HOUR_MS), run: spec.run };
+  return {
+    name: spec.name,
+    env: spec.env,
+    portVariable,
+    windowRetentionMs: spec.windowRetentionMs ?? (() => HOUR_MS),
+    run: spec.run,
+  };
 }
 
 export function portVariableOf(name: string): string {
@@ -77,7 +83,10 @@ export function portVariableOf(name: string): string {
 }
 
 /** Starts a service over backends it shares (they stay open after its stop: their owner closes them). */
-export async function startService<Schema extends z.ZodObject, S>(definition: ServiceDefinition<Schema, S>, context: ServiceContext<z.infer<Schema>>): Promise<RunningService<S>> {
+export async function startService<Schema extends z.ZodObject, S>(
+  definition: ServiceDefinition<Schema, S>,
+  context: ServiceContext<z.infer<Schema>>,
+): Promise<RunningService<S>> {
   return listenService(definition.name, context.env as KitEnv, await definition.run(context), context.logger);
 }
 
@@ -85,7 +94,12 @@ export async function startService<Schema extends z.ZodObject, S>(definition: Se
  * Listens on the service's port (`<NAME>_PORT` on HOST) and logs `<name> listening`; a port that cannot be had stops
  * the service again and rejects with the StartupError naming the variable.
  */
-export async function listenService<S>(name: string, env: KitEnv, instance: ServiceInstance<S>, logger: Logger): Promise<RunningService<S>> {
+export async function listenService<S>(
+  name: string,
+  env: KitEnv,
+  instance: ServiceInstance<S>,
+  logger: Logger,
+): Promise<RunningService<S>> {
   const portVariable = portVariableOf(name);
   const port = (env as unknown as Record<string, unknown>)[portVariable];
   if (typeof port !== 'number') throw new Error(`${name}: ${portVariable} is not in its parsed environment`);

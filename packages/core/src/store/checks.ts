@@ -24,7 +24,9 @@ export function matchesIncident(incident: Incident, filter: IncidentFilter): boo
     (filter.severity === undefined || incident.severity === filter.severity) &&
     (filter.risk === undefined || (incident.risk ?? 'low') === filter.risk) &&
     (filter.pool === undefined || incident.pools.includes(filter.pool)) &&
-    (filter.agent === undefined || incident.agents.includes(filter.agent) || incident.anomalies.some((anomaly) => anomaly.agentId === filter.agent)) &&
+    (filter.agent === undefined ||
+      incident.agents.includes(filter.agent) ||
+      incident.anomalies.some((anomaly) => anomaly.agentId === filter.agent)) &&
     (filter.since === undefined || incident.updatedAt >= filter.since)
   );
 }

@@ -193,7 +193,10 @@ class MemoryIncidentStore implements IncidentStore {
 
   async unresolved(): Promise<Incident[]> {
     this.assertOpen();
-    return [...this.incidents.values()].filter((i) => i.status !== 'resolved').sort(compareIncidents).map((i) => structuredClone(i));
+    return [...this.incidents.values()]
+      .filter((i) => i.status !== 'resolved')
+      .sort(compareIncidents)
+      .map((i) => structuredClone(i));
   }
 
   async prune(beforeMs: number): Promise<number> {
@@ -254,7 +257,6 @@ function insertWindow<T extends { start: number }>(windows: T[], window: T): voi
 function cloneAgent(agent: AgentRecord): AgentRecord {
   return { ...agent, labels: { ...agent.labels } };
 }
-
 
 class MemoryDocumentStore implements DocumentStore {
   private readonly collections = new Map<string, Map<string, unknown>>();

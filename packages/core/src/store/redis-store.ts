@@ -106,7 +106,12 @@ class RedisAgentStore implements AgentStore {
         fields.push(agent.id, JSON.stringify(agent));
         members.push(0, agent.id);
       }
-      await execOrThrow(this.redis.multi().hset(this.hashKey, ...fields).zadd(this.idsKey, ...members));
+      await execOrThrow(
+        this.redis
+          .multi()
+          .hset(this.hashKey, ...fields)
+          .zadd(this.idsKey, ...members),
+      );
     }
   }
 
@@ -192,7 +197,11 @@ class RedisWindowStore<T extends { start: number }> implements WindowStore<T> {
     // busy for most of a second building and answering 20,000 commands.
     const series = [...byKey];
     for (let from = 0; from < series.length; from += APPEND_CONCURRENCY) {
-      await Promise.all(series.slice(from, from + APPEND_CONCURRENCY).map(([key, windows]) => this.appendSeries(this.key(key), windows)));
+      await Promise.all(
+        series
+          .slice(from, from + APPEND_CONCURRENCY)
+          .map(([key, windows]) => this.appendSeries(this.key(key), windows)),
+      );
     }
   }
 
@@ -343,7 +352,9 @@ class RedisDocumentStore implements DocumentStore {
 
   async all(collection: string): Promise<unknown[]> {
     this.assertOpen();
-    return Object.values(await this.redis.hgetall(`${this.prefix}:${collection}`)).map((json) => JSON.parse(json) as unknown);
+    return Object.values(await this.redis.hgetall(`${this.prefix}:${collection}`)).map(
+      (json) => JSON.parse(json) as unknown,
+    );
   }
 }
 
@@ -359,7 +370,12 @@ class RedisLogStore implements LogStore {
     this.assertOpen();
     if (entries.length === 0) return;
     const key = `${this.prefix}:${log}`;
-    await execOrThrow(this.redis.multi().rpush(key, ...entries.map((entry) => JSON.stringify(entry))).ltrim(key, -keep, -1));
+    await execOrThrow(
+      this.redis
+        .multi()
+        .rpush(key, ...entries.map((entry) => JSON.stringify(entry)))
+        .ltrim(key, -keep, -1),
+    );
   }
 
   async read(log: string): Promise<unknown[]> {

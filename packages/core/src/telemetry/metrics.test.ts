@@ -7,7 +7,15 @@ import { BusConsumers } from '../bus/consume';
 import { createServiceMetrics, exemplarOf, METRICS_CONTENT_TYPES } from './metrics';
 import { activeTraceId } from './trace-context';
 
-const report = (i: number) => ({ agentId: `a-${i}`, timestamp: i, model: 'm', pool: 'p', type: 't', metrics: { requests: 1 }, quality: {} });
+const report = (i: number) => ({
+  agentId: `a-${i}`,
+  timestamp: i,
+  model: 'm',
+  pool: 'p',
+  type: 't',
+  metrics: { requests: 1 },
+  quality: {},
+});
 
 describe('swarmscope_bus_consumer_lag (BusConsumers.watch)', () => {
   it('exports the entries a group has not read, per topic, at scrape time', async () => {
@@ -24,7 +32,8 @@ describe('swarmscope_bus_consumer_lag (BusConsumers.watch)', () => {
     expect(values.find((v) => v.labels.topic === 'samples')).toMatchObject({ labels: { group: 'readers' } });
     expect(values.find((v) => v.labels.topic === 'samples')!.value).toBe(3);
     expect(values.find((v) => v.labels.topic === 'interactions')!.value).toBe(0);
-    const trimmed = async () => (await registry.getSingleMetric('swarmscope_bus_trimmed_unread_entries_total')!.get()).values;
+    const trimmed = async () =>
+      (await registry.getSingleMetric('swarmscope_bus_trimmed_unread_entries_total')!.get()).values;
     expect((await trimmed()).map((v) => [v.labels.topic, v.value])).toEqual([
       ['samples', 0],
       ['interactions', 0],
@@ -44,7 +53,9 @@ describe('swarmscope_bus_trimmed_unread_entries_total', () => {
     await bus.subscribe(topics.samples, { group: 'readers', consumer: 'c1' }, async () => {}).close();
     for (let i = 0; i < 5; i++) await bus.publish(topics.samples, 0, [report(i)]); // 3 of shard 0's 5 entries go
     await bus.publish(topics.samples, 1, [report(9)]);
-    expect(await registry.metrics()).toMatch(/^swarmscope_bus_trimmed_unread_entries_total\{topic="samples",group="readers",service="test"\} 3$/m);
+    expect(await registry.metrics()).toMatch(
+      /^swarmscope_bus_trimmed_unread_entries_total\{topic="samples",group="readers",service="test"\} 3$/m,
+    );
     await bus.close();
   });
 });
@@ -54,8 +65,19 @@ describe('createServiceMetrics().expose', () => {
 
   function withSamples() {
     const metrics = createServiceMetrics('test');
-    const requests = new Counter({ name: 'test_requests_total', help: 'Requests.', labelNames: ['model'] as const, registers: [metrics.registry] });
-    const latency = new Histogram({ name: 'test_latency_seconds', help: 'Latency.', buckets: [0.1, 1], enableExemplars: true, registers: [metrics.registry] });
+    const requests = new Counter({
+      name: 'test_requests_total',
+      help: 'Requests.',
+      labelNames: ['model'] as const,
+      registers: [metrics.registry],
+    });
+    const latency = new Histogram({
+      name: 'test_latency_seconds',
+      help: 'Latency.',
+      buckets: [0.1, 1],
+      enableExemplars: true,
+      registers: [metrics.registry],
+    });
     requests.inc({ model: 'm' }, 3);
     latency.observe({ value: 0.5, exemplarLabels: exemplarOf(TRACE) });
     latency.observe({ value: 5, exemplarLabels: exemplarOf(undefined) });
@@ -64,7 +86,11 @@ describe('createServiceMetrics().expose', () => {
 
   it('OpenMetrics carries the exemplar with its trace_id and ends with # EOF', async () => {
     const text = await withSamples().expose('openmetrics');
-    expect(text).toMatch(new RegExp(`test_latency_seconds_bucket\\{le="1",service="test"\\} 1 # \\{trace_id="${TRACE}"\\} 0.5 \\d+(\\.\\d+)?\\n`));
+    expect(text).toMatch(
+      new RegExp(
+        `test_latency_seconds_bucket\\{le="1",service="test"\\} 1 # \\{trace_id="${TRACE}"\\} 0.5 \\d+(\\.\\d+)?\\n`,
+      ),
+    );
     // The observation made without a trace has no exemplar.
     expect(text).toMatch(/test_latency_seconds_bucket\{le="\+Inf",service="test"\} 2\n/);
     expect(text).toMatch(/# TYPE test_requests counter\ntest_requests_total\{model="m",service="test"\} 3\n/);
@@ -84,10 +110,19 @@ describe('createServiceMetrics().expose', () => {
 
   it('renders asked for at once each come out whole in their own format', async () => {
     const metrics = withSamples();
-    const texts = await Promise.all(['openmetrics', 'prometheus', 'openmetrics', 'prometheus'].map((f) => metrics.expose(f as 'openmetrics' | 'prometheus')));
+    const texts = await Promise.all(
+      ['openmetrics', 'prometheus', 'openmetrics', 'prometheus'].map((f) =>
+        metrics.expose(f as 'openmetrics' | 'prometheus'),
+      ),
+    );
     expect(texts.map((t) => t.endsWith('# EOF\n'))).toEqual([true, false, true, false]);
     // OpenMetrics names the counter family without `_total`, the text format with it; the samples are the same.
-    expect(texts.map((t) => /^# TYPE (\S+) counter$/m.exec(t.slice(t.indexOf('# HELP test_requests')))?.[1])).toEqual(['test_requests', 'test_requests_total', 'test_requests', 'test_requests_total']);
+    expect(texts.map((t) => /^# TYPE (\S+) counter$/m.exec(t.slice(t.indexOf('# HELP test_requests')))?.[1])).toEqual([
+      'test_requests',
+      'test_requests_total',
+      'test_requests',
+      'test_requests_total',
+    ]);
     expect(texts.every((t) => /^test_requests_total\{model="m",service="test"\} 3$/m.test(t))).toBe(true);
   });
 });
@@ -98,13 +133,21 @@ describe('activeTraceId', () => {
   afterAll(() => context.disable());
   const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
   const within = <T>(traceFlags: number, fn: () => T): T =>
-    context.with(trace.setSpan(context.active(), trace.wrapSpanContext({ traceId: TRACE, spanId: '00f067aa0ba902b7', traceFlags })), fn);
+    context.with(
+      trace.setSpan(
+        context.active(),
+        trace.wrapSpanContext({ traceId: TRACE, spanId: '00f067aa0ba902b7', traceFlags }),
+      ),
+      fn,
+    );
 
   it('is the active span’s trace id when it is sampled, also after an await', async () => {
-    expect(await within(TraceFlags.SAMPLED, async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      return activeTraceId();
-    })).toBe(TRACE);
+    expect(
+      await within(TraceFlags.SAMPLED, async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return activeTraceId();
+      }),
+    ).toBe(TRACE);
   });
 
   it('is undefined without a span, or when the span is not sampled (its trace never reaches Jaeger)', () => {

@@ -1,4 +1,12 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type OpenMetricsContentType, type RegistryContentType } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type OpenMetricsContentType,
+  type RegistryContentType,
+} from 'prom-client';
 import type { z } from 'zod';
 import type { Bus, Topic } from '../bus/types';
 
@@ -13,7 +21,8 @@ export const METRICS_CONTENT_TYPES: Readonly<Record<MetricsFormat, RegistryConte
 export const EXEMPLAR_TRACE_LABEL = 'trace_id';
 
 /** Exemplar labels for an observation made under `traceId`; none without a trace (prom-client then keeps no exemplar). */
-export const exemplarOf = (traceId: string | undefined): Record<string, string> => (traceId ? { [EXEMPLAR_TRACE_LABEL]: traceId } : {});
+export const exemplarOf = (traceId: string | undefined): Record<string, string> =>
+  traceId ? { [EXEMPLAR_TRACE_LABEL]: traceId } : {};
 
 /**
  * A service's registry. It is an OpenMetrics registry because prom-client lets only those hold histograms with
@@ -89,7 +98,11 @@ export function scrapedGauge(registry: ServiceRegistry, name: string, help: stri
  * `swarmscope_bus_trimmed_unread_entries_total{topic,group}`: entries the bus's length cap removed before the group
  * read them (lost to it), counted by this process (Bus.trimmedUnread). Labels are topic and group, never shards.
  */
-export function registerBusLag(registry: ServiceRegistry, bus: Bus, watched: () => ReadonlyArray<{ topic: Topic<z.ZodType>; group: string }>): void {
+export function registerBusLag(
+  registry: ServiceRegistry,
+  bus: Bus,
+  watched: () => ReadonlyArray<{ topic: Topic<z.ZodType>; group: string }>,
+): void {
   new Gauge({
     name: 'swarmscope_bus_consumer_lag',
     help: 'Bus entries (one per published batch) a consumer group has not read or acknowledged yet, by topic.',

@@ -33,7 +33,9 @@ export function startTracing(options: TracingOptions): Tracing {
     }),
     traceExporter: new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }),
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url === '/metrics' || request.url === '/healthz' }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => request.url === '/metrics' || request.url === '/healthz',
+      }),
       new ExpressInstrumentation(),
       new IORedisInstrumentation(),
     ],

@@ -144,9 +144,18 @@ export function describeBusContract(name: string, factory: BusFactory): void {
       const bus = await makeBus({ shards: 3 });
       const owner01 = new Collector();
       const owner2 = new Collector();
-      track(bus.subscribe(testTopic, { group: 'g01', consumer: 'c', shards: [0, 1], startFrom: 'earliest' }, owner01.handler));
-      track(bus.subscribe(testTopic, { group: 'g2', consumer: 'c', shards: [2], startFrom: 'earliest' }, owner2.handler));
-      for (let i = 0; i < 5; i++) for (const shard of [0, 1, 2]) await bus.publish(testTopic, shard, [event(shard * 100 + i)]);
+      track(
+        bus.subscribe(
+          testTopic,
+          { group: 'g01', consumer: 'c', shards: [0, 1], startFrom: 'earliest' },
+          owner01.handler,
+        ),
+      );
+      track(
+        bus.subscribe(testTopic, { group: 'g2', consumer: 'c', shards: [2], startFrom: 'earliest' }, owner2.handler),
+      );
+      for (let i = 0; i < 5; i++)
+        for (const shard of [0, 1, 2]) await bus.publish(testTopic, shard, [event(shard * 100 + i)]);
 
       await waitFor(() => owner01.messages.length === 10 && owner2.messages.length === 5, 10_000, 'owned messages');
       // Shard 2 reached its consumer; give the other one every chance to (wrongly) see it too.
@@ -199,11 +208,15 @@ export function describeBusContract(name: string, factory: BusFactory): void {
       const lateSub = bus.subscribe(testTopic, { group: 'late', consumer: 'c', startFrom: 'latest' }, late.handler);
       // Subscribing is asynchronous: probe until the latest-group sees traffic, then check what it missed.
       let probes = 0;
-      await waitFor(async () => {
-        if (late.messages.length > 0) return true;
-        await bus.publish(testTopic, 0, [event(100 + probes++, 'probe')]);
-        return false;
-      }, 10_000, 'the latest-group to be live');
+      await waitFor(
+        async () => {
+          if (late.messages.length > 0) return true;
+          await bus.publish(testTopic, 0, [event(100 + probes++, 'probe')]);
+          return false;
+        },
+        10_000,
+        'the latest-group to be live',
+      );
       await bus.publish(testTopic, 0, [event(2)]);
       await waitFor(() => late.ns().includes(2) && early.ns().includes(2), 10_000, 'message 2');
 
@@ -303,12 +316,14 @@ export function describeBusContract(name: string, factory: BusFactory): void {
       await waitFor(async () => (await bus.lag(testTopic, 'g')) === 0, 10_000, 'lag 0 again');
     });
 
-    it('reports fullness as the slowest group\'s unread share of the fullest shard, back to 0 once it catches up', async () => {
+    it("reports fullness as the slowest group's unread share of the fullest shard, back to 0 once it catches up", async () => {
       const bus = await makeBus({ shards: 2, maxLenPerShard: 20 });
       await bus.publish(testTopic, 0, [event(0)]);
       expect(await bus.fullness(testTopic)).toBe(0); // no group reads it: nobody to fall behind
       // `slow` exists (from the earliest entry) but does not read; `fast` reads everything.
-      await track(bus.subscribe(testTopic, { group: 'slow', consumer: 'c', startFrom: 'earliest' }, async () => {})).close();
+      await track(
+        bus.subscribe(testTopic, { group: 'slow', consumer: 'c', startFrom: 'earliest' }, async () => {}),
+      ).close();
       const fast = new Collector();
       track(bus.subscribe(testTopic, { group: 'fast', consumer: 'c', startFrom: 'earliest' }, fast.handler));
       for (let i = 1; i < 5; i++) await bus.publish(testTopic, 0, [event(i), event(i)]);
@@ -318,7 +333,11 @@ export function describeBusContract(name: string, factory: BusFactory): void {
       expect(await bus.fullness(testTopic)).toBe(5 / 20);
       const slow = new Collector();
       track(bus.subscribe(testTopic, { group: 'slow', consumer: 'c' }, slow.handler));
-      await waitFor(async () => (await bus.fullness(testTopic)) === 0, 10_000, 'fullness 0 once the slow group caught up');
+      await waitFor(
+        async () => (await bus.fullness(testTopic)) === 0,
+        10_000,
+        'fullness 0 once the slow group caught up',
+      );
       expect(slow.messages).toHaveLength(10);
     });
 
@@ -327,13 +346,19 @@ export function describeBusContract(name: string, factory: BusFactory): void {
       // delivered must be every entry published, and the lag must come back to 0 (not stay inflated by the lost ones).
       // The memory bus counts as it trims, the Redis bus as the group's consumer finds the gap.
       const bus = await makeBus({ shards: 1, maxLenPerShard: 10 });
-      await track(bus.subscribe(testTopic, { group: 'slow', consumer: 'c', startFrom: 'earliest' }, async () => {})).close();
+      await track(
+        bus.subscribe(testTopic, { group: 'slow', consumer: 'c', startFrom: 'earliest' }, async () => {}),
+      ).close();
       const published = 300;
       for (let i = 0; i < published; i++) await bus.publish(testTopic, 0, [event(i)]); // one entry each
       const got = new Collector();
       track(bus.subscribe(testTopic, { group: 'slow', consumer: 'c' }, got.handler));
       const trimmed = () => bus.trimmedUnread(testTopic, 'slow');
-      await waitFor(() => trimmed() > 0 && got.messages.length + trimmed() === published, 10_000, 'every entry delivered or counted as trimmed');
+      await waitFor(
+        () => trimmed() > 0 && got.messages.length + trimmed() === published,
+        10_000,
+        'every entry delivered or counted as trimmed',
+      );
       const first = published - got.messages.length;
       expect(got.ns()).toEqual(Array.from({ length: got.messages.length }, (_, i) => first + i));
       await waitFor(async () => (await bus.lag(testTopic, 'slow')) === 0, 10_000, 'lag 0');
@@ -345,7 +370,9 @@ export function describeBusContract(name: string, factory: BusFactory): void {
       const got = new Collector();
       track(bus.subscribe(testTopic, { group: 'g', consumer: 'c', startFrom: 'earliest' }, got.handler));
       const invalid = { n: 'one', tag: 'e' } as unknown as TestEvent;
-      await expect(bus.publish(testTopic, 0, [invalid])).rejects.toThrow(/invalid payload for topic "test-events" at index 0/);
+      await expect(bus.publish(testTopic, 0, [invalid])).rejects.toThrow(
+        /invalid payload for topic "test-events" at index 0/,
+      );
       await expect(bus.publish(testTopic, 0, [event(1), invalid])).rejects.toThrow(/index 1/);
       await bus.publish(testTopic, 0, [event(2)]);
       await waitFor(() => got.messages.length > 0, 10_000, 'the valid message');

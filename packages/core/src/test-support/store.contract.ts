@@ -55,12 +55,34 @@ export function incidentAt(id: string, openedAt: number, overrides: Partial<Inci
     models: ['gpt-4o'],
     agents: ['a-1', 'a-2', 'a-3'],
     agentCount: 3,
-    anomalies: [{ id: 'a-1:1', agentId: 'a-1', pool: 'support', model: 'gpt-4o', type: 'latency_spike', severity: 'high', score: 0.9, startedAt: openedAt - 30_000, evidence: { value: 9.2, baseline: 0.8 } }],
+    anomalies: [
+      {
+        id: 'a-1:1',
+        agentId: 'a-1',
+        pool: 'support',
+        model: 'gpt-4o',
+        type: 'latency_spike',
+        severity: 'high',
+        score: 0.9,
+        startedAt: openedAt - 30_000,
+        evidence: { value: 9.2, baseline: 0.8 },
+      },
+    ],
     anomalyCount: 1,
     activeAnomalies: 1,
     emergence: [],
     reasons: ['same pool, onsets within 60 s'],
-    narrative: { source: 'template', template: 'cohort', revision: 1, generatedAt: openedAt, what: 'w', where: 'p', since: 's', cause: 'c', next: 'n' },
+    narrative: {
+      source: 'template',
+      template: 'cohort',
+      revision: 1,
+      generatedAt: openedAt,
+      what: 'w',
+      where: 'p',
+      since: 's',
+      cause: 'c',
+      next: 'n',
+    },
     timeline: [{ at: openedAt, kind: 'opened', detail: 'opened with 1 anomaly' }],
     ...overrides,
   };
@@ -238,7 +260,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
       it('returns windows whose start lies in [from, to], ascending, whatever the append order', async () => {
         const starts = [3, 0, 4, 1, 2].map((i) => BASE + i * 10_000);
-        await store.windows.append(starts.map((start) => ({ key: 'agent:a-1', window: windowAt(start, { count: start }) })));
+        await store.windows.append(
+          starts.map((start) => ({ key: 'agent:a-1', window: windowAt(start, { count: start }) })),
+        );
         const all = await store.windows.range('agent:a-1', BASE, BASE + 40_000);
         expect(all.map((w) => w.start)).toEqual([0, 1, 2, 3, 4].map((i) => BASE + i * 10_000));
         expect(all[2]).toEqual(windowAt(BASE + 20_000, { count: BASE + 20_000 }));
@@ -286,7 +310,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
       it('drops windows older than the retention, relative to the newest window of the key', async () => {
         const key = 'agent:a-1';
-        await store.windows.append([0, 10_000, 20_000, 30_000, 40_000].map((o) => ({ key, window: windowAt(BASE + o) })));
+        await store.windows.append(
+          [0, 10_000, 20_000, 30_000, 40_000].map((o) => ({ key, window: windowAt(BASE + o) })),
+        );
         await store.windows.append([{ key: 'agent:other', window: windowAt(BASE) }]);
         // Newest = BASE + 100s, retention 60 s: starts before BASE + 40 s go, BASE + 40 s stays.
         await store.windows.append([{ key, window: windowAt(BASE + 100_000) }]);
@@ -337,9 +363,15 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           incidentAt('b', T + 2000, { severity: 'critical', risk: 'high', pools: ['coding', 'support'] }),
           incidentAt('a', T + 2000, { status: 'resolved', resolvedAt: T + 9000, updatedAt: T + 9000 }),
           incidentAt('c', T, { status: 'acknowledged', severity: 'low', pools: ['coding'] }),
-          incidentAt('d', T + 5000, { pools: ['triage'], risk: 'low', agents: ['t-1'], anomalies: [{ ...incidentAt('x', T).anomalies[0]!, id: 'a-9:1', agentId: 'a-9' }] }),
+          incidentAt('d', T + 5000, {
+            pools: ['triage'],
+            risk: 'low',
+            agents: ['t-1'],
+            anomalies: [{ ...incidentAt('x', T).anomalies[0]!, id: 'a-9:1', agentId: 'a-9' }],
+          }),
         ]);
-        const ids = async (filter: Parameters<Store['incidents']['list']>[0], limit = 100) => (await store.incidents.list(filter, limit)).map((i) => i.id);
+        const ids = async (filter: Parameters<Store['incidents']['list']>[0], limit = 100) =>
+          (await store.incidents.list(filter, limit)).map((i) => i.id);
         expect(await ids({})).toEqual(['d', 'a', 'b', 'c']);
         expect(await ids({}, 2)).toEqual(['d', 'a']);
         expect(await ids({ status: 'open' })).toEqual(['d', 'b']);
@@ -363,17 +395,33 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
       it('orders ties by id across many incidents and returns only the limit', async () => {
         // 1,200 incidents opened in 3 distinct instants: ties span any read chunk of the Redis store.
-        const all = Array.from({ length: 1200 }, (_, i) => incidentAt(`inc-${pad(i)}`, T + (i % 3) * 1000, { severity: i % 2 === 0 ? 'low' : 'high' }));
+        const all = Array.from({ length: 1200 }, (_, i) =>
+          incidentAt(`inc-${pad(i)}`, T + (i % 3) * 1000, { severity: i % 2 === 0 ? 'low' : 'high' }),
+        );
         await store.incidents.upsert(shuffled(all));
         const expected = [...all].sort((x, y) => y.openedAt - x.openedAt || (x.id < y.id ? -1 : 1));
-        expect((await store.incidents.list({}, 1000)).map((i) => i.id)).toEqual(expected.slice(0, 1000).map((i) => i.id));
-        expect((await store.incidents.list({ severity: 'high' }, 5)).map((i) => i.id)).toEqual(expected.filter((i) => i.severity === 'high').slice(0, 5).map((i) => i.id));
+        expect((await store.incidents.list({}, 1000)).map((i) => i.id)).toEqual(
+          expected.slice(0, 1000).map((i) => i.id),
+        );
+        expect((await store.incidents.list({ severity: 'high' }, 5)).map((i) => i.id)).toEqual(
+          expected
+            .filter((i) => i.severity === 'high')
+            .slice(0, 5)
+            .map((i) => i.id),
+        );
       });
 
       it('lists the unresolved ones, following status changes', async () => {
-        await store.incidents.upsert([incidentAt('x', T), incidentAt('y', T + 1, { status: 'acknowledged' }), incidentAt('z', T + 2, { status: 'resolved' })]);
+        await store.incidents.upsert([
+          incidentAt('x', T),
+          incidentAt('y', T + 1, { status: 'acknowledged' }),
+          incidentAt('z', T + 2, { status: 'resolved' }),
+        ]);
         expect((await store.incidents.unresolved()).map((i) => i.id)).toEqual(['y', 'x']);
-        await store.incidents.upsert([incidentAt('x', T, { status: 'resolved' }), incidentAt('z', T + 2, { status: 'open' })]);
+        await store.incidents.upsert([
+          incidentAt('x', T, { status: 'resolved' }),
+          incidentAt('z', T + 2, { status: 'open' }),
+        ]);
         expect((await store.incidents.unresolved()).map((i) => i.id)).toEqual(['z', 'y']);
       });
 
@@ -401,7 +449,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await store.documents.put('policies', 'support', { pool: 'support', minReplicas: 7 });
         await store.documents.put('other', 'support', { x: 1 });
         const all = (await store.documents.all('policies')) as Array<{ pool: string; minReplicas: number }>;
-        expect(all.sort((a, b) => a.pool.localeCompare(b.pool))).toEqual([{ pool: 'billing', minReplicas: 1 }, { pool: 'support', minReplicas: 7 }]);
+        expect(all.sort((a, b) => a.pool.localeCompare(b.pool))).toEqual([
+          { pool: 'billing', minReplicas: 1 },
+          { pool: 'support', minReplicas: 7 },
+        ]);
         expect(await store.documents.all('none')).toEqual([]);
       });
 

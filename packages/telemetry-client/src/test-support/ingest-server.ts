@@ -152,7 +152,8 @@ export class IngestServer {
     }
 
     const agentPath = /^\/agents\/([^/]+)\/(register|metrics)$/.exec(received.path);
-    if (req.method === 'POST' && agentPath) return this.agentCall(res, received, decodeURIComponent(agentPath[1]!), agentPath[2]!, body);
+    if (req.method === 'POST' && agentPath)
+      return this.agentCall(res, received, decodeURIComponent(agentPath[1]!), agentPath[2]!, body);
     if (req.method !== 'POST' || (received.path !== '/v1/ingest' && received.path !== '/v1/interactions')) {
       return this.error(res, received, 404, 'SWS_NOT_FOUND', `no route for ${req.method} ${received.path}`);
     }
@@ -160,7 +161,8 @@ export class IngestServer {
     if (body === undefined) return this.error(res, received, 400, 'SWS_MALFORMED_JSON', 'body: is not JSON');
     const items = body[key];
     if (!Array.isArray(items)) return this.error(res, received, 400, 'SWS_INVALID_FIELD', `${key}: must be an array`);
-    if (items.length > this.maxItems) return this.error(res, received, 413, 'SWS_BATCH_TOO_LARGE', `${key}: at most ${this.maxItems}`);
+    if (items.length > this.maxItems)
+      return this.error(res, received, 413, 'SWS_BATCH_TOO_LARGE', `${key}: at most ${this.maxItems}`);
     if (decoded.length > this.maxBytes) return this.error(res, received, 413, 'SWS_BODY_TOO_LARGE', 'body: too large');
 
     const errors: IngestError[] = [];
@@ -180,17 +182,39 @@ export class IngestServer {
       samples += Object.keys(report.metrics ?? {}).length + Object.keys(report.quality ?? {}).length;
     });
     const accepted = items.length - errors.length;
-    this.answer(res, received, 200, key === 'reports' ? { accepted, rejected: errors.length, samples, errors } : { accepted, rejected: errors.length, errors });
+    this.answer(
+      res,
+      received,
+      200,
+      key === 'reports'
+        ? { accepted, rejected: errors.length, samples, errors }
+        : { accepted, rejected: errors.length, errors },
+    );
   }
 
   /** The seed's paths, answering like the health-monitor (201 new / 200 updated, 404 unknown agent). */
-  private agentCall(res: ServerResponse, received: Received, id: string, call: string, body: Record<string, unknown> | undefined): void {
-    if (!AGENT_ID.test(id)) return this.error(res, received, 400, 'SWS_INVALID_FIELD', 'params.id: may only hold letters, digits and . _ : -');
+  private agentCall(
+    res: ServerResponse,
+    received: Received,
+    id: string,
+    call: string,
+    body: Record<string, unknown> | undefined,
+  ): void {
+    if (!AGENT_ID.test(id))
+      return this.error(
+        res,
+        received,
+        400,
+        'SWS_INVALID_FIELD',
+        'params.id: may only hold letters, digits and . _ : -',
+      );
     if (body === undefined) return this.error(res, received, 400, 'SWS_MALFORMED_JSON', 'body: is not JSON');
     const now = Date.now();
     if (call === 'register') {
       if (typeof body.model !== 'string' || body.model === '') {
-        return this.error(res, received, 400, 'SWS_INVALID_FIELD', 'model: must be a string', [{ path: 'model', message: 'must be a string' }]);
+        return this.error(res, received, 400, 'SWS_INVALID_FIELD', 'model: must be a string', [
+          { path: 'model', message: 'must be a string' },
+        ]);
       }
       const previous = this.agents.get(id);
       const agent: AgentRecord = {
@@ -216,12 +240,23 @@ export class IngestServer {
       quality: (body.quality as Report['quality']) ?? {},
     };
     const problem = checkReport(report);
-    if (problem) return this.error(res, received, 400, 'SWS_INVALID_FIELD', `${problem.path}: ${problem.message}`, [problem]);
+    if (problem)
+      return this.error(res, received, 400, 'SWS_INVALID_FIELD', `${problem.path}: ${problem.message}`, [problem]);
     this.agentMetrics.push(report);
-    this.answer(res, received, 200, { accepted: 1, samples: Object.keys(report.metrics!).length + Object.keys(report.quality!).length });
+    this.answer(res, received, 200, {
+      accepted: 1,
+      samples: Object.keys(report.metrics!).length + Object.keys(report.quality!).length,
+    });
   }
 
-  private error(res: ServerResponse, received: Received, status: number, code: string, message: string, issues?: { path: string; message: string }[]): void {
+  private error(
+    res: ServerResponse,
+    received: Received,
+    status: number,
+    code: string,
+    message: string,
+    issues?: { path: string; message: string }[],
+  ): void {
     this.answer(res, received, status, { error: { code, message, ...(issues ? { issues } : {}) } });
   }
 
@@ -242,22 +277,27 @@ function checkReport(report: Report): { path: string; message: string } | undefi
     }
   }
   for (const [name, value] of Object.entries(report.quality ?? {})) {
-    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return { path: `quality.${name}`, message: 'must be in [0, 1]' };
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+      return { path: `quality.${name}`, message: 'must be in [0, 1]' };
   }
   return undefined;
 }
 
 /** The health-monitor's interaction rules. */
 function checkInteraction(edge: Interaction): { path: string; message: string } | undefined {
-  if (typeof edge.from !== 'string' || !AGENT_ID.test(edge.from)) return { path: 'from', message: 'must be an agent id' };
+  if (typeof edge.from !== 'string' || !AGENT_ID.test(edge.from))
+    return { path: 'from', message: 'must be an agent id' };
   if (typeof edge.to !== 'string' || !AGENT_ID.test(edge.to)) return { path: 'to', message: 'must be an agent id' };
   if (!KINDS.has(edge.kind)) return { path: 'kind', message: 'must be one of delegation, message, tool_handoff' };
   if (!OUTCOMES.has(edge.outcome)) return { path: 'outcome', message: 'must be one of success, error' };
   if (typeof edge.latencySeconds !== 'number' || !Number.isFinite(edge.latencySeconds) || edge.latencySeconds < 0) {
     return { path: 'latencySeconds', message: 'must be ≥ 0' };
   }
-  if (edge.timestamp !== undefined && !Number.isInteger(edge.timestamp)) return { path: 'timestamp', message: 'must be whole epoch milliseconds' };
-  if (edge.traceId !== undefined && !HEX_32.test(edge.traceId)) return { path: 'traceId', message: 'must be 32 lowercase hex digits' };
-  if (edge.spanId !== undefined && !HEX_16.test(edge.spanId)) return { path: 'spanId', message: 'must be 16 lowercase hex digits' };
+  if (edge.timestamp !== undefined && !Number.isInteger(edge.timestamp))
+    return { path: 'timestamp', message: 'must be whole epoch milliseconds' };
+  if (edge.traceId !== undefined && !HEX_32.test(edge.traceId))
+    return { path: 'traceId', message: 'must be 32 lowercase hex digits' };
+  if (edge.spanId !== undefined && !HEX_16.test(edge.spanId))
+    return { path: 'spanId', message: 'must be 16 lowercase hex digits' };
   return undefined;
 }

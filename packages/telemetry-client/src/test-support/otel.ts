@@ -2,7 +2,13 @@ import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { MeterProvider, MetricReader, type HistogramMetricData, type MetricData } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
 
 /** A pull reader: collect() on demand, nothing periodic. */
 class InMemoryMetricReader extends MetricReader {
@@ -21,7 +27,10 @@ export interface InstalledOtel {
 
 export function installOtel(options: { sampler?: Sampler; propagator?: boolean } = {}): InstalledOtel {
   const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)], sampler: options.sampler });
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    sampler: options.sampler,
+  });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   trace.setGlobalTracerProvider(tracerProvider);
@@ -35,7 +44,8 @@ export function installOtel(options: { sampler?: Sampler; propagator?: boolean }
     async collectMetrics() {
       const { resourceMetrics } = await reader.collect();
       const byName = new Map<string, MetricData>();
-      for (const scope of resourceMetrics.scopeMetrics) for (const metric of scope.metrics) byName.set(metric.descriptor.name, metric);
+      for (const scope of resourceMetrics.scopeMetrics)
+        for (const metric of scope.metrics) byName.set(metric.descriptor.name, metric);
       return byName;
     },
     async uninstall() {
@@ -50,7 +60,9 @@ export function installOtel(options: { sampler?: Sampler; propagator?: boolean }
 }
 
 /** A histogram's points as `{ attributes, count, sum }`, for exact comparisons. */
-export function histogramPoints(metric: MetricData | undefined): Array<{ attributes: Record<string, unknown>; count: number; sum: number | undefined }> {
+export function histogramPoints(
+  metric: MetricData | undefined,
+): Array<{ attributes: Record<string, unknown>; count: number; sum: number | undefined }> {
   if (!metric) return [];
   return (metric as HistogramMetricData).dataPoints.map((point) => ({
     attributes: { ...point.attributes },

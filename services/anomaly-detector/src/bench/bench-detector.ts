@@ -69,7 +69,11 @@ export function runDetectorBench(options: DetectorBenchOptions = {}): DetectorBe
   };
 }
 
-function measureHeapPerStream(streams: number, config: EnsembleConfig, series: { times: Float64Array; values: Float64Array }): number | undefined {
+function measureHeapPerStream(
+  streams: number,
+  config: EnsembleConfig,
+  series: { times: Float64Array; values: Float64Array },
+): number | undefined {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) return undefined;
   const used = () => {

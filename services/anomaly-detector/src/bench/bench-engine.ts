@@ -92,7 +92,16 @@ export function runEngineBench(options: EngineBenchOptions = {}): EngineBenchRes
 /** Seeded per-agent profiles and their reports, one round at a time. */
 class Load {
   private readonly random: SeededRandom;
-  private readonly profiles: Array<{ id: string; model: string; pool: string; latency: number; tokens: number; cpu: number; memory: number; quality: number }>;
+  private readonly profiles: Array<{
+    id: string;
+    model: string;
+    pool: string;
+    latency: number;
+    tokens: number;
+    cpu: number;
+    memory: number;
+    quality: number;
+  }>;
   private readonly start = Date.UTC(2024, 0, 1);
 
   constructor(agents: number, seed: number) {
@@ -129,7 +138,10 @@ class Load {
           cpu_percent: Math.round((p.cpu + 4 * this.normal()) * 10) / 10,
           memory_bytes: p.memory,
         },
-        quality: { accuracy: Math.round((p.quality + 0.04 * this.normal()) * 1000) / 1000, coherence: Math.round((p.quality + 0.02 + 0.04 * this.normal()) * 1000) / 1000 },
+        quality: {
+          accuracy: Math.round((p.quality + 0.04 * this.normal()) * 1000) / 1000,
+          coherence: Math.round((p.quality + 0.02 + 0.04 * this.normal()) * 1000) / 1000,
+        },
       });
     }
     return out;

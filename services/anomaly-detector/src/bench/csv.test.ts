@@ -45,7 +45,12 @@ describe('CsvScorer', () => {
   });
 
   it('finds its columns by name, skips blank lines, strips a BOM and a stray CR, and reads quoted fields', () => {
-    const out = score(['\uFEFFnote,"timestamp",value', '', '"a, b",2014-04-01 00:00:00,1.5\r', 'x,"2014-04-01 00:05:00",2.5']);
+    const out = score([
+      '\uFEFFnote,"timestamp",value',
+      '',
+      '"a, b",2014-04-01 00:00:00,1.5\r',
+      'x,"2014-04-01 00:05:00",2.5',
+    ]);
     expect(out).toEqual([SCORED_HEADER, '2014-04-01 00:00:00,1.5,0', '2014-04-01 00:05:00,2.5,0']);
   });
 
@@ -67,8 +72,12 @@ describe('CsvScorer', () => {
       throw new Error('expected a CsvError');
     };
     expect(bad(['time,val', '1,2']).message).toMatch(/^line 1: the header needs "timestamp" and "value" columns/);
-    expect(bad(['timestamp,value', '2014-04-01 00:00:00,1', 'soon,2']).message).toBe('line 3: timestamp "soon" is not a date-time or epoch number');
-    expect(bad(['timestamp,value', '2014-04-01 00:00:00,abc']).message).toBe('line 2: value "abc" is not a finite number');
+    expect(bad(['timestamp,value', '2014-04-01 00:00:00,1', 'soon,2']).message).toBe(
+      'line 3: timestamp "soon" is not a date-time or epoch number',
+    );
+    expect(bad(['timestamp,value', '2014-04-01 00:00:00,abc']).message).toBe(
+      'line 2: value "abc" is not a finite number',
+    );
     expect(bad(['timestamp,value,extra', '2014-04-01 00:00:00']).line).toBe(2);
     expect(bad([]).message).toMatch(/no header line/);
     expect(bad(['timestamp,value', '"2014-04-01 00:00:00,1']).message).toBe('line 2: unterminated quoted field');

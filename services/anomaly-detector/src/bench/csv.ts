@@ -53,20 +53,29 @@ export class CsvScorer {
       this.timestampColumn = names.indexOf('timestamp');
       this.valueColumn = names.indexOf('value');
       if (this.timestampColumn < 0 || this.valueColumn < 0) {
-        throw new CsvError(this.lineNo, `the header needs "timestamp" and "value" columns (got ${JSON.stringify(text.slice(0, 200))})`);
+        throw new CsvError(
+          this.lineNo,
+          `the header needs "timestamp" and "value" columns (got ${JSON.stringify(text.slice(0, 200))})`,
+        );
       }
       return SCORED_HEADER;
     }
     const tsText = fields[this.timestampColumn];
     const valueText = fields[this.valueColumn];
-    if (tsText === undefined || valueText === undefined) throw new CsvError(this.lineNo, `expected at least ${Math.max(this.timestampColumn, this.valueColumn) + 1} columns, got ${fields.length}`);
+    if (tsText === undefined || valueText === undefined)
+      throw new CsvError(
+        this.lineNo,
+        `expected at least ${Math.max(this.timestampColumn, this.valueColumn) + 1} columns, got ${fields.length}`,
+      );
     const timestamp = parseTimestamp(tsText);
-    if (Number.isNaN(timestamp)) throw new CsvError(this.lineNo, `timestamp ${JSON.stringify(tsText)} is not a date-time or epoch number`);
+    if (Number.isNaN(timestamp))
+      throw new CsvError(this.lineNo, `timestamp ${JSON.stringify(tsText)} is not a date-time or epoch number`);
     let value = Number.NaN;
     if (valueText.trim() === '') this.missing++;
     else {
       value = Number(valueText);
-      if (!Number.isFinite(value)) throw new CsvError(this.lineNo, `value ${JSON.stringify(valueText)} is not a finite number`);
+      if (!Number.isFinite(value))
+        throw new CsvError(this.lineNo, `value ${JSON.stringify(valueText)} is not a finite number`);
     }
     this.rows++;
     const scored = this.detector.update(timestamp, value);
@@ -75,7 +84,8 @@ export class CsvScorer {
 
   /** Call after the last line: a file without a header is an error. */
   finish(): void {
-    if (this.timestampColumn < 0) throw new CsvError(Math.max(1, this.lineNo), 'no header line ("timestamp,value") found');
+    if (this.timestampColumn < 0)
+      throw new CsvError(Math.max(1, this.lineNo), 'no header line ("timestamp,value") found');
   }
 }
 

@@ -34,7 +34,14 @@ describe('evaluateDetections', () => {
 
   it('reports time to detect by type', () => {
     const r = evaluateDetections(truth, detections, 2);
-    expect(r.byType.latency_spike).toEqual({ windows: 2, detected: 1, recall: 0.5, medianMs: 2 * MIN, meanMs: 2 * MIN, maxMs: 2 * MIN });
+    expect(r.byType.latency_spike).toEqual({
+      windows: 2,
+      detected: 1,
+      recall: 0.5,
+      medianMs: 2 * MIN,
+      meanMs: 2 * MIN,
+      maxMs: 2 * MIN,
+    });
     expect(r.byType.error_surge!.medianMs).toBe(MIN);
     expect(r.byType.model_drift!.detected).toBe(0);
     expect(Number.isNaN(r.byType.model_drift!.medianMs)).toBe(true);
@@ -47,7 +54,9 @@ describe('evaluateDetections', () => {
     const typed = evaluateDetections(truth, detections, 2, { matchType: true });
     expect(typed.truePositives).toBe(1);
     expect(typed.byType.error_surge!.detected).toBe(0);
-    const lenient = evaluateDetections(truth, detections, 2, { matchType: (t, d) => t === d || (t === 'latency_spike' && d === 'latency_slo') });
+    const lenient = evaluateDetections(truth, detections, 2, {
+      matchType: (t, d) => t === d || (t === 'latency_spike' && d === 'latency_slo'),
+    });
     expect(lenient.truePositives).toBe(2);
   });
 

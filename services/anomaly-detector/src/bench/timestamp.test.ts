@@ -22,6 +22,7 @@ describe('parseTimestamp', () => {
   });
 
   it('is NaN for anything else', () => {
-    for (const bad of ['', 'yesterday', '2024-13-01 00:00:00', '2024-01-01 25:00:00', '2024/01/01']) expect(parseTimestamp(bad)).toBeNaN();
+    for (const bad of ['', 'yesterday', '2024-13-01 00:00:00', '2024-01-01 25:00:00', '2024/01/01'])
+      expect(parseTimestamp(bad)).toBeNaN();
   });
 });

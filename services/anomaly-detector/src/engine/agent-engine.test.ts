@@ -53,7 +53,13 @@ class Agent {
   }
 }
 
-function feed(engine: AgentAnomalyEngine, agent: Agent, n: number, shape?: Shape, events: AnomalyEvent[] = []): AnomalyEvent[] {
+function feed(
+  engine: AgentAnomalyEngine,
+  agent: Agent,
+  n: number,
+  shape?: Shape,
+  events: AnomalyEvent[] = [],
+): AnomalyEvent[] {
   for (let i = 0; i < n; i++) events.push(...engine.observe(agent.report(shape)).events);
   return events;
 }
@@ -103,7 +109,9 @@ describe('AgentAnomalyEngine', () => {
     expect(e.evidence['error-surge.ratio']).toBeGreaterThan(3);
     expect(e.evidence['error-surge.pValue']).toBeLessThan(1e-4);
     expect(e.risk).toBe('low');
-    expect(e.explanation).toMatch(/^(medium|high|critical) error_surge on agent a-2 \(score \d(\.\d+)?, confidence \d(\.\d+)?\): error rate \d+(\.\d+)?% over the last/);
+    expect(e.explanation).toMatch(
+      /^(medium|high|critical) error_surge on agent a-2 \(score \d(\.\d+)?, confidence \d(\.\d+)?\): error rate \d+(\.\d+)?% over the last/,
+    );
     expect(e.id).toBe(`a-2:${e.startedAt}:1`);
     const after = feed(engine, a, 600);
     const resolved = after.filter((x) => x.event === 'resolved');
@@ -115,7 +123,9 @@ describe('AgentAnomalyEngine', () => {
   });
 
   it('types a 6× latency shift as latency_spike once it has lasted the 2-minute hold, and a burn of a tight pool SLO as latency_slo', () => {
-    const loose = new AgentAnomalyEngine({ latencySlos: { pools: {}, models: {}, fallback: { seconds: 100, target: 0.99 } } });
+    const loose = new AgentAnomalyEngine({
+      latencySlos: { pools: {}, models: {}, fallback: { seconds: 100, target: 0.99 } },
+    });
     const a = new Agent('a-3', 3);
     feed(loose, a, 1200);
     // A 90-second excursion is an upstream hiccup, not a fault: nothing.
@@ -130,9 +140,14 @@ describe('AgentAnomalyEngine', () => {
     expect(spike[0]!.time - spike[0]!.startedAt).toBeGreaterThanOrEqual(120_000);
     expect(Math.abs(spike[0]!.startedAt - began)).toBeLessThan(15_000);
     expect(spike[0]!.id).toBe(`a-3:${spike[0]!.startedAt}:1`);
-    expect(spike[0]!.explanation).toMatch(/response_time_seconds above its usual 90th percentile [\d.]+ for 1[2-9]\d(\.\d+)? s/);
+    expect(spike[0]!.explanation).toMatch(
+      /response_time_seconds above its usual 90th percentile [\d.]+ for 1[2-9]\d(\.\d+)? s/,
+    );
 
-    const tight = new AgentAnomalyEngine({ latencySlos: { pools: { support: { seconds: 2, target: 0.99 } }, models: {} }, univariateMetrics: [] });
+    const tight = new AgentAnomalyEngine({
+      latencySlos: { pools: { support: { seconds: 2, target: 0.99 } }, models: {} },
+      univariateMetrics: [],
+    });
     const b = new Agent('a-4', 4);
     expect(feed(tight, b, 600, { latency: 0.5 })).toEqual([]); // well within 99 % under 2 s: quiet
     const slo = feed(tight, b, 300, { latency: 3 }).filter((e) => e.event === 'opened');
@@ -194,7 +209,11 @@ describe('AgentAnomalyEngine', () => {
     const u = seeded(9);
     let t = T0;
     // Latency follows output length (0.004 s a token) with little noise.
-    const report = (tokens: number, latency: number): AgentReport => ({ agentId: 'm-1', timestamp: (t += 1000), metrics: { output_tokens: tokens, response_time_seconds: latency } });
+    const report = (tokens: number, latency: number): AgentReport => ({
+      agentId: 'm-1',
+      timestamp: (t += 1000),
+      metrics: { output_tokens: tokens, response_time_seconds: latency },
+    });
     let falseAlarms = 0;
     for (let i = 0; i < 2000; i++) {
       const tokens = 100 + 400 * u();
@@ -208,7 +227,9 @@ describe('AgentAnomalyEngine', () => {
     expect(v.anomaly!.detectors).toEqual(['isolation-forest']);
     expect(v.anomaly!.features).toContain('response_time_seconds');
     expect(v.anomaly!.evidence['isolation-forest.isolationScore']).toBeGreaterThan(0.7);
-    expect(v.anomaly!.explanation).toMatch(/^(medium|high|critical) multivariate on agent m-1 .*: the combination of its recent metrics is unusual \(isolation score 0\.\d+\): /);
+    expect(v.anomaly!.explanation).toMatch(
+      /^(medium|high|critical) multivariate on agent m-1 .*: the combination of its recent metrics is unusual \(isolation score 0\.\d+\): /,
+    );
   });
 
   it('opens a silent anomaly when an agent stops reporting, and resolves it on its next report', () => {
@@ -245,18 +266,27 @@ describe('AgentAnomalyEngine', () => {
     for (let s = 0; s < 180; s++) second(steady);
     const opened = events.filter((e) => e.event === 'opened');
     expect(opened).toHaveLength(1);
-    expect(opened[0]).toMatchObject({ type: 'stopped_reporting', agentId: 'pool:load', pool: 'load', severity: 'high' });
+    expect(opened[0]).toMatchObject({
+      type: 'stopped_reporting',
+      agentId: 'pool:load',
+      pool: 'load',
+      severity: 'high',
+    });
     expect(opened[0]!.evidence).toMatchObject({ agents: 12, poolAgents: 12, share: 1 });
     expect(opened[0]!.explanation).toMatch(/12 of its 12 agents stopped reporting together/);
     // The pool reports again: its anomaly resolves at the next sweep, once.
     events.length = 0;
     for (const a of load) a.t = steady[0]!.t;
     for (let s = 0; s < 30; s++) second([...load, ...steady]);
-    expect(events).toEqual([expect.objectContaining({ event: 'resolved', id: opened[0]!.id, type: 'stopped_reporting' })]);
+    expect(events).toEqual([
+      expect.objectContaining({ event: 'resolved', id: opened[0]!.id, type: 'stopped_reporting' }),
+    ]);
     // One agent of the steady pool goes quiet while the rest report: that is `silent`, for that agent.
     events.length = 0;
     for (let s = 0; s < 120; s++) second([...load, ...steady.slice(1)]);
-    expect(events.filter((e) => e.event === 'opened')).toEqual([expect.objectContaining({ type: 'silent', agentId: 'k-0' })]);
+    expect(events.filter((e) => e.event === 'opened')).toEqual([
+      expect.objectContaining({ type: 'silent', agentId: 'k-0' }),
+    ]);
   });
 
   it('raises no per-agent silent beside a pool stop whose agents went quiet over 15 s (the first crosses 60 s before half the pool)', () => {
@@ -273,7 +303,14 @@ describe('AgentAnomalyEngine', () => {
       for (; t >= next; next += 5000) events.push(...engine.sweep(next));
       for (const a of agents) {
         if ((t - T0 - phase(a.i)) % 15_000 !== 0 || (a.pool === 'load' && t >= stopAt)) continue;
-        events.push(...engine.observe({ agentId: a.id, timestamp: t, pool: a.pool, metrics: { requests: 0, cpu_percent: 20, memory_bytes: 4e8 } }).events);
+        events.push(
+          ...engine.observe({
+            agentId: a.id,
+            timestamp: t,
+            pool: a.pool,
+            metrics: { requests: 0, cpu_percent: 20, memory_bytes: 4e8 },
+          }).events,
+        );
       }
     }
     const opened = events.filter((e) => e.event === 'opened');
@@ -283,12 +320,23 @@ describe('AgentAnomalyEngine', () => {
   it("judges silence by the agent's own gaps: a batch agent reporting in bursts every 10 minutes is not silent between them, and is once they stop", () => {
     const engine = new AgentAnomalyEngine();
     const events: AnomalyEvent[] = [];
-    const report = (t: number) => events.push(...engine.observe({ agentId: 'batch-1', timestamp: t, pool: 'nightly', metrics: { requests: 1, errors: 0, response_time_seconds: 2 } }).events);
+    const report = (t: number) =>
+      events.push(
+        ...engine.observe({
+          agentId: 'batch-1',
+          timestamp: t,
+          pool: 'nightly',
+          metrics: { requests: 1, errors: 0, response_time_seconds: 2 },
+        }).events,
+      );
     // 30 reports a second apart, then 10 minutes of nothing: its mean gap (EWMA) is ≈ 1 s, its 99th percentile gap 10 min.
     // Its first pause: 30 s of history cannot call a minute unusual; its second: it came back from 10 minutes before.
     // Another pool's agent reports every 5 s throughout (the sweep's data time follows the newest report).
     const tick = (at: number) => {
-      events.push(...engine.observe({ agentId: 'web-1', timestamp: at, pool: 'web', metrics: { requests: 0, cpu_percent: 10 } }).events);
+      events.push(
+        ...engine.observe({ agentId: 'web-1', timestamp: at, pool: 'web', metrics: { requests: 0, cpu_percent: 10 } })
+          .events,
+      );
       events.push(...engine.sweep(at));
     };
     let t = T0;
@@ -337,7 +385,16 @@ describe('AgentAnomalyEngine', () => {
     const u = seeded(77);
     const events: AnomalyEvent[] = [];
     const contact = (from: string, to: string, t: number, failed: boolean) =>
-      events.push(...engine.observeInteraction({ from, to, kind: 'message', outcome: failed ? 'error' : 'success', latencySeconds: 0.2, timestamp: T0 + t }));
+      events.push(
+        ...engine.observeInteraction({
+          from,
+          to,
+          kind: 'message',
+          outcome: failed ? 'error' : 'success',
+          latencySeconds: 0.2,
+          timestamp: T0 + t,
+        }),
+      );
     // An hour of ordinary hand-offs: 30 agents, each to its own 6 neighbours, 3 % failing.
     for (let t = 0; t < 3_600_000; t += 1000) {
       const from = Math.floor(u() * 30);
@@ -398,7 +455,12 @@ describe('AgentAnomalyEngine', () => {
     const odd: AgentReport[] = [
       { agentId: 'o', timestamp: T0, metrics: {} },
       { agentId: 'o', timestamp: T0 - 5000, metrics: { response_time_seconds: Number.NaN, requests: 0 } },
-      { agentId: 'o', timestamp: T0 + 1, metrics: { requests: 3, errors: 7, output_tokens: -1 }, quality: { accuracy: Number.POSITIVE_INFINITY } },
+      {
+        agentId: 'o',
+        timestamp: T0 + 1,
+        metrics: { requests: 3, errors: 7, output_tokens: -1 },
+        quality: { accuracy: Number.POSITIVE_INFINITY },
+      },
       { agentId: 'o', timestamp: T0 + 2, metrics: { memory_bytes: 1e15, cpu_percent: 1e9 } },
     ];
     for (const r of odd) {
@@ -417,7 +479,8 @@ describe('AgentAnomalyEngine on the noisy generator (not the simulator)', () => 
     let nextSweep = start + 5000;
     for (;;) {
       let k = -1;
-      for (let i = 0; i < heads.length; i++) if (!heads[i]!.done && (k < 0 || heads[i]!.value!.timestamp < heads[k]!.value!.timestamp)) k = i;
+      for (let i = 0; i < heads.length; i++)
+        if (!heads[i]!.done && (k < 0 || heads[i]!.value!.timestamp < heads[k]!.value!.timestamp)) k = i;
       if (k < 0) return events;
       const r = heads[k]!.value as AgentReport;
       for (; r.timestamp >= nextSweep; nextSweep += 5000) events.push(...engine.sweep(nextSweep));
@@ -428,9 +491,19 @@ describe('AgentAnomalyEngine on the noisy generator (not the simulator)', () => 
 
   it('stays quiet on a fault-free fleet with a normally slow pool (≈ 5 s medians), heavy tails and a GC sawtooth', () => {
     // Objectives the pools meet (a 5 s median with σ 0.6 has its p99 at ≈ 20 s); a fleet-wide 2 s would page all day.
-    const engine = new AgentAnomalyEngine({ latencySlos: { pools: { research: { seconds: 30, target: 0.99 } }, models: {}, fallback: { seconds: 8, target: 0.99 } } });
+    const engine = new AgentAnomalyEngine({
+      latencySlos: {
+        pools: { research: { seconds: 30, target: 0.99 } },
+        models: {},
+        fallback: { seconds: 8, target: 0.99 },
+      },
+    });
     const agents = Array.from({ length: 8 }, (_, i) => noisyAgent(i, 5, i % 2 === 0));
-    const opened = replay(engine, agents.map((a, i) => noisyReports(a, T0, 3 * 3_600_000, 500 + i)), T0).filter((e) => e.event === 'opened');
+    const opened = replay(
+      engine,
+      agents.map((a, i) => noisyReports(a, T0, 3 * 3_600_000, 500 + i)),
+      T0,
+    ).filter((e) => e.event === 'opened');
     // 8 agents × 3 h = 1 agent-day: the target is ≤ 1 false alarm an agent-day.
     expect(opened.map((e) => `${e.agentId} ${e.type} ${e.explanation}`)).toEqual([]);
   });
@@ -446,12 +519,19 @@ describe('AgentAnomalyEngine on the noisy generator (not the simulator)', () => 
       ['leak', 1, 'memory_leak'],
     ];
     const from = 80 * 60_000;
-    const streams = kinds.map(([kind, size], i) => noisyReports(noisyAgent(i, 9, i === 0), T0, from + 40 * 60_000, 900 + i, [{ kind, fromMs: from, toMs: from + (kind === 'leak' ? 40 : 20) * 60_000, size }]));
+    const streams = kinds.map(([kind, size], i) =>
+      noisyReports(noisyAgent(i, 9, i === 0), T0, from + 40 * 60_000, 900 + i, [
+        { kind, fromMs: from, toMs: from + (kind === 'leak' ? 40 : 20) * 60_000, size },
+      ]),
+    );
     const events = replay(engine, streams, T0);
     kinds.forEach(([kind, , type], i) => {
       const mine = events.filter((e) => e.agentId === `noisy-${i}` && e.event !== 'resolved');
       const first = mine.find((e) => e.event === 'opened');
-      expect({ kind, startedInFault: first !== undefined && first.startedAt >= T0 + from }).toEqual({ kind, startedInFault: true });
+      expect({ kind, startedInFault: first !== undefined && first.startedAt >= T0 + from }).toEqual({
+        kind,
+        startedInFault: true,
+      });
       // The anomaly's type, as last published (a drift's quality drop opens it, the drift test retypes it).
       const last = [...mine].reverse().find((e) => e.id === first!.id)!;
       expect({ kind, type: last.type }).toEqual({ kind, type });

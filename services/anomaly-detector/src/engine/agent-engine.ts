@@ -9,7 +9,12 @@ import { ErrorSurgeDetector, type ErrorSurgeOptions } from '../detectors/agent/e
 import { describe as describeContributor, round } from '../detectors/stream/explain';
 import { ExcursionEnvelope } from '../detectors/agent/excursion-envelope';
 import { MemoryLeakDetector, type MemoryLeakOptions } from '../detectors/agent/memory-leak';
-import { LatencySloDetector, type LatencySloOptions, type LatencySloTable, objectiveFor } from '../detectors/agent/latency-slo';
+import {
+  LatencySloDetector,
+  type LatencySloOptions,
+  type LatencySloTable,
+  objectiveFor,
+} from '../detectors/agent/latency-slo';
 import { MultivariateDetector, type MultivariateOptions } from '../detectors/agent/multivariate';
 import { OutputDriftDetector, type OutputDriftOptions } from '../detectors/agent/output-drift';
 import { QualityShiftDetector, type QualityShiftOptions } from '../detectors/agent/quality-shift';
@@ -27,28 +32,35 @@ import { stateArrays } from './state-arrays';
 // of the agreeing detectors' confidences (Pearl 1988) — grouped into episodes (see anomaly-episodes.ts).
 
 /** One agent's report, as the bus carries it (the protocol's accepted report; model, pool and quality optional here). */
-export type AgentReport = Pick<SampleReport, 'agentId' | 'timestamp' | 'metrics'> & Partial<Pick<SampleReport, 'model' | 'pool' | 'quality'>>;
+export type AgentReport = Pick<SampleReport, 'agentId' | 'timestamp' | 'metrics'> &
+  Partial<Pick<SampleReport, 'model' | 'pool' | 'quality'>>;
 
 /**
  * Metrics that get a univariate ensemble stream by default (counts such as requests/errors are judged as rates; memory
  * by the leak detector, as a GC sawtooth trips a change detector on every collection; latency and token counts by
  * the tail-shift detector, as their heavy tails tripped CUSUM on every natural spike).
  */
-export const DEFAULT_UNIVARIATE_METRICS: readonly string[] = [
-  'cpu_percent',
-  'accuracy',
-  'coherence',
-];
+export const DEFAULT_UNIVARIATE_METRICS: readonly string[] = ['cpu_percent', 'accuracy', 'coherence'];
 
 /** Isolation Forest features by default: report metrics and quality scores by name, plus the derived `error_rate`. */
-export const DEFAULT_FEATURES: readonly string[] = ['response_time_seconds', 'error_rate', 'input_tokens', 'output_tokens', 'cpu_percent', 'memory_bytes', 'accuracy'];
+export const DEFAULT_FEATURES: readonly string[] = [
+  'response_time_seconds',
+  'error_rate',
+  'input_tokens',
+  'output_tokens',
+  'cpu_percent',
+  'memory_bytes',
+  'accuracy',
+];
 
 /**
  * The anomaly type of a univariate stream's anomaly, by metric, for a shift upwards (`up`) and downwards (`down`);
  * `ignore`: a shift in that direction is good news (faster answers, better quality, memory freed by a restart), not
  * an anomaly. Metrics not listed report `statistical` both ways.
  */
-export const DEFAULT_METRIC_TYPES: Readonly<Record<string, { up: AgentAnomalyType | 'ignore'; down: AgentAnomalyType | 'ignore' }>> = {
+export const DEFAULT_METRIC_TYPES: Readonly<
+  Record<string, { up: AgentAnomalyType | 'ignore'; down: AgentAnomalyType | 'ignore' }>
+> = {
   response_time_seconds: { up: 'latency_spike', down: 'ignore' },
   input_tokens: { up: 'token_spike', down: 'statistical' },
   output_tokens: { up: 'token_spike', down: 'statistical' },
@@ -198,7 +210,15 @@ class AgentState {
   /** bytesOf at the last refresh (see AgentAnomalyEngine.stateBytes). */
   bytes = 0;
 
-  constructor(agentId: string, model: string, pool: string, timestamp: number, metrics: number, qualities: number, episodes: EpisodeOptions) {
+  constructor(
+    agentId: string,
+    model: string,
+    pool: string,
+    timestamp: number,
+    metrics: number,
+    qualities: number,
+    episodes: EpisodeOptions,
+  ) {
     this.subject = { agentId, model, pool };
     this.streams = new Array(metrics).fill(undefined);
     this.quality = new Array(qualities).fill(undefined);
@@ -249,7 +269,9 @@ export interface EngineStats {
 export class AgentAnomalyEngine {
   private readonly config: EnsembleConfig;
   private readonly metricNames: readonly string[];
-  private readonly metricTypes: Readonly<Record<string, { up: AgentAnomalyType | 'ignore'; down: AgentAnomalyType | 'ignore' }>>;
+  private readonly metricTypes: Readonly<
+    Record<string, { up: AgentAnomalyType | 'ignore'; down: AgentAnomalyType | 'ignore' }>
+  >;
   private readonly univariateMin: number;
   private readonly features: readonly string[];
   private readonly featureMetric: Int32Array; // per feature: -1 = error_rate, else nothing (looked up by name)
@@ -271,7 +293,14 @@ export class AgentAnomalyEngine {
   private readonly findings: Array<Finding | undefined> = new Array(CAUSES.length).fill(undefined);
   private candidateCount = 0;
   private readonly signalScratch: SignalDetector[] = [];
-  private readonly verdict: AgentVerdict = { agentId: '', timestamp: 0, score: 0, anomalous: false, anomaly: undefined, events: [] };
+  private readonly verdict: AgentVerdict = {
+    agentId: '',
+    timestamp: 0,
+    score: 0,
+    anomalous: false,
+    anomaly: undefined,
+    events: [],
+  };
   private maxTimestamp = Number.NEGATIVE_INFINITY;
   /** Sum of the agents' `bytes`, kept as they change, so the /metrics gauge costs O(1), not a walk of every agent. */
   private totalBytes = 0;
@@ -298,7 +327,8 @@ export class AgentAnomalyEngine {
     this.silenceMs = options.silenceMs ?? 60_000;
     this.seed = options.seed ?? 1;
     this.scans = options.scan === false ? undefined : new ScanDetector(options.scan);
-    for (let i = 0; i < 16; i++) this.candidates.push({ kind: Kind.Stream, cause: 0, score: 0, confidence: 0, index: 0, value: 0 });
+    for (let i = 0; i < 16; i++)
+      this.candidates.push({ kind: Kind.Stream, cause: 0, score: 0, confidence: 0, index: 0, value: 0 });
   }
 
   /** The largest report timestamp seen: the data-time watermark to `sweep` with. */
@@ -365,10 +395,12 @@ export class AgentAnomalyEngine {
         score = c.score;
         best = i;
       }
-      if (c.score >= this.threshold && (top[c.cause]! < 0 || c.score > this.candidates[top[c.cause]!]!.score)) top[c.cause] = i;
+      if (c.score >= this.threshold && (top[c.cause]! < 0 || c.score > this.candidates[top[c.cause]!]!.score))
+        top[c.cause] = i;
     }
     const anomalous = best >= 0 && score >= this.threshold;
-    if (st.forest && st.vector && st.seen === (1 << this.features.length) - 1) st.forest.learn(t, st.vector, !anomalous, forestScore);
+    if (st.forest && st.vector && st.seen === (1 << this.features.length) - 1)
+      st.forest.learn(t, st.vector, !anomalous, forestScore);
 
     const v = this.verdict;
     v.agentId = report.agentId;
@@ -415,7 +447,10 @@ export class AgentAnomalyEngine {
         continue;
       }
       if (st.episodes.open && !st.silent) st.episodes.onTime(st.subject, watermark, events);
-      const limit = this.silenceMs === false || st.silent || st.reports < 20 ? Number.POSITIVE_INFINITY : silenceLimit(st, this.silenceMs, quiet);
+      const limit =
+        this.silenceMs === false || st.silent || st.reports < 20
+          ? Number.POSITIVE_INFINITY
+          : silenceLimit(st, this.silenceMs, quiet);
       if (quiet >= limit) {
         const pool = this.pools.get(st.subject.pool);
         // A quarter of its pool is going quiet with it: wait (up to one more limit) for the pool's one anomaly.
@@ -433,7 +468,12 @@ export class AgentAnomalyEngine {
           risk: 'low',
           detectors: ['silence'],
           features: [],
-          evidence: { silentMs: quiet, usualGapMs: st.meanGapMs, gapP99Ms: gapQuantile(st, 0.99), lastReportAt: st.lastTimestamp },
+          evidence: {
+            silentMs: quiet,
+            usualGapMs: st.meanGapMs,
+            gapP99Ms: gapQuantile(st, 0.99),
+            lastReportAt: st.lastTimestamp,
+          },
           explanation: `high silent anomaly on agent ${st.subject.agentId}: no report for ${round(quiet / 1000)} s, against one every ${round(st.meanGapMs / 1000)} s usually.`,
         };
         // Opened when noticed (evidence.lastReportAt says when the agent went quiet).
@@ -464,7 +504,8 @@ export class AgentAnomalyEngine {
       const quiet = watermark - st.lastTimestamp;
       // Each agent by its own standard: a cron agent between two batches is not quiet.
       const limit = st.silent ? 0 : silenceLimit(st, silenceMs, Number.POSITIVE_INFINITY);
-      if (st.silent || quiet >= limit / 2) fallingQuiet.set(st.subject.pool, (fallingQuiet.get(st.subject.pool) ?? 0) + 1);
+      if (st.silent || quiet >= limit / 2)
+        fallingQuiet.set(st.subject.pool, (fallingQuiet.get(st.subject.pool) ?? 0) + 1);
       if (!st.silent && !(quiet >= limit)) continue;
       let q = quietByPool.get(st.subject.pool);
       if (!q) quietByPool.set(st.subject.pool, (q = { quiet: 0, lastReportAt: 0, sample: [] }));
@@ -490,17 +531,26 @@ export class AgentAnomalyEngine {
         risk: 'low',
         detectors: ['silence'],
         features: [],
-        evidence: { agents: q.quiet, poolAgents: pool.agents, share: q.quiet / pool.agents, lastReportAt: q.lastReportAt },
+        evidence: {
+          agents: q.quiet,
+          poolAgents: pool.agents,
+          share: q.quiet / pool.agents,
+          lastReportAt: q.lastReportAt,
+        },
         explanation:
           `high stopped_reporting anomaly on pool ${name}: ${q.quiet} of its ${pool.agents} agents stopped reporting together ` +
           `(last report ${round((watermark - q.lastReportAt) / 1000)} s ago; e.g. ${q.sample.join(', ')}): a deploy, a network cut or the end of a load test, not ${q.quiet} faults.`,
       };
-      const tracker = (pool.stopped ??= new EpisodeTracker({ ...this.episodeOptions, recoveryMs: Number.POSITIVE_INFINITY }));
+      const tracker = (pool.stopped ??= new EpisodeTracker({
+        ...this.episodeOptions,
+        recoveryMs: Number.POSITIVE_INFINITY,
+      }));
       for (const e of tracker.onReport(pool.subject, watermark, finding)) events.push(e);
     }
     // Pools where ≥ 3 agents and a quarter of those tracked are at least half-way to silent: a stop may be under way.
     const goingQuiet = new Set<string>();
-    for (const [name, n] of fallingQuiet) if (n >= 3 && n >= 0.25 * (this.pools.get(name)?.agents ?? Number.POSITIVE_INFINITY)) goingQuiet.add(name);
+    for (const [name, n] of fallingQuiet)
+      if (n >= 3 && n >= 0.25 * (this.pools.get(name)?.agents ?? Number.POSITIVE_INFINITY)) goingQuiet.add(name);
     return goingQuiet;
   }
 
@@ -514,11 +564,24 @@ export class AgentAnomalyEngine {
     const t = interaction.timestamp;
     if (t > this.maxTimestamp) this.maxTimestamp = t;
     const wasTargets = this.scans.targets(interaction.from);
-    const detection = this.scans.observe({ from: interaction.from, to: interaction.to, timestamp: t, outcome: interaction.outcome });
-    const declared = detection ?? (this.scans.isScanner(interaction.from) && this.scans.targets(interaction.from) > wasTargets ? this.scanSoFar(interaction.from, t) : undefined);
+    const detection = this.scans.observe({
+      from: interaction.from,
+      to: interaction.to,
+      timestamp: t,
+      outcome: interaction.outcome,
+    });
+    const declared =
+      detection ??
+      (this.scans.isScanner(interaction.from) && this.scans.targets(interaction.from) > wasTargets
+        ? this.scanSoFar(interaction.from, t)
+        : undefined);
     if (!declared) return NO_EVENTS;
-    const st = this.agents.get(interaction.from) ?? this.agentOf({ agentId: interaction.from, timestamp: t, metrics: {} });
-    const risk = classifyRisk({ types: ['port_scan'], agentsAffected: declared.targets, failedShare: declared.failedShare }, this.options.risk);
+    const st =
+      this.agents.get(interaction.from) ?? this.agentOf({ agentId: interaction.from, timestamp: t, metrics: {} });
+    const risk = classifyRisk(
+      { types: ['port_scan'], agentsAffected: declared.targets, failedShare: declared.failedShare },
+      this.options.risk,
+    );
     const finding: Finding = {
       score: 1,
       confidence: Math.min(1, 1 - 10 ** -declared.log10LikelihoodRatio),
@@ -527,7 +590,13 @@ export class AgentAnomalyEngine {
       risk: risk.risk,
       detectors: ['scan-trw'],
       features: ['interactions'],
-      evidence: { targets: declared.targets, failures: declared.failures, failedShare: declared.failedShare, log10LikelihoodRatio: declared.log10LikelihoodRatio, firstSeen: declared.firstSeen },
+      evidence: {
+        targets: declared.targets,
+        failures: declared.failures,
+        failedShare: declared.failedShare,
+        log10LikelihoodRatio: declared.log10LikelihoodRatio,
+        firstSeen: declared.firstSeen,
+      },
       explanation:
         `high port_scan anomaly on agent ${interaction.from}: it reached ${declared.targets} agents it had never contacted, ${round(100 * declared.failedShare)} % of first contacts failing ` +
         `(e.g. ${declared.sample.slice(0, 5).join(', ')}); ${risk.risk} risk, ${risk.reason}.`,
@@ -543,7 +612,16 @@ export class AgentAnomalyEngine {
   private scanSoFar(source: string, t: number): ScanDetection {
     const targets = this.scans!.targets(source);
     const failures = this.scans!.failures(source);
-    return { source, detectedAt: t, firstSeen: this.scans!.firstSeen(source), targets, failures, failedShare: failures / targets, log10LikelihoodRatio: this.scans!.logRatio(source), sample: this.scans!.sample(source) };
+    return {
+      source,
+      detectedAt: t,
+      firstSeen: this.scans!.firstSeen(source),
+      targets,
+      failures,
+      failedShare: failures / targets,
+      log10LikelihoodRatio: this.scans!.logRatio(source),
+      sample: this.scans!.sample(source),
+    };
   }
 
   /** Bytes of state held for one agent (0 when unknown). */
@@ -589,14 +667,27 @@ export class AgentAnomalyEngine {
         this.forget(oldId, oldest);
         this.counts.evicted++;
       }
-      st = new AgentState(id, report.model ?? 'unknown', report.pool ?? 'default', report.timestamp, this.metricNames.length, this.qualityNames.length, this.episodeOptions);
+      st = new AgentState(
+        id,
+        report.model ?? 'unknown',
+        report.pool ?? 'default',
+        report.timestamp,
+        this.metricNames.length,
+        this.qualityNames.length,
+        this.episodeOptions,
+      );
       this.joinPool(st);
     }
     this.agents.set(id, st);
     return st;
   }
 
-  private streamsOf(st: AgentState, t: number, metrics: Readonly<Record<string, number>>, quality: Readonly<Record<string, number>> | undefined): void {
+  private streamsOf(
+    st: AgentState,
+    t: number,
+    metrics: Readonly<Record<string, number>>,
+    quality: Readonly<Record<string, number>> | undefined,
+  ): void {
     const names = this.metricNames;
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
@@ -611,16 +702,25 @@ export class AgentAnomalyEngine {
     }
   }
 
-  private signalsOf(st: AgentState, t: number, metrics: Readonly<Record<string, number>>, quality: Readonly<Record<string, number>> | undefined): void {
+  private signalsOf(
+    st: AgentState,
+    t: number,
+    metrics: Readonly<Record<string, number>>,
+    quality: Readonly<Record<string, number>> | undefined,
+  ): void {
     const o = this.options;
     // Baselines do not learn from an agent in the middle of an anomaly (each detector bounds how long it waits).
     const learn = !st.episodes.open;
     const requests = metrics.requests;
     const errors = metrics.errors ?? 0;
     if (requests !== undefined && requests >= 0) {
-      if (requests > 0) this.signal((st.errors ??= new ErrorSurgeDetector(o.errorSurge)).update(requests, errors, learn), st.errors);
+      if (requests > 0)
+        this.signal((st.errors ??= new ErrorSurgeDetector(o.errorSurge)).update(requests, errors, learn), st.errors);
       if (o.requestRate !== false) {
-        const rate = (st.rate ??= new RequestRateDetector({ ...o.requestRate, pool: this.poolEnvelope(st, Envelope.Rate) })).update(t, requests, learn);
+        const rate = (st.rate ??= new RequestRateDetector({
+          ...o.requestRate,
+          pool: this.poolEnvelope(st, Envelope.Rate),
+        })).update(t, requests, learn);
         this.signal(rate, st.rate);
         const surging = rate.score >= 0.5;
         if (surging !== st.surging) {
@@ -631,7 +731,12 @@ export class AgentAnomalyEngine {
     }
     const latency = metrics.response_time_seconds;
     if (latency !== undefined) {
-      const shift = (st.latencyShift ??= new TailShiftDetector({ ...o.tailShift, pool: this.poolEnvelope(st, Envelope.Latency), type: 'latency_spike', label: 'response_time_seconds' }));
+      const shift = (st.latencyShift ??= new TailShiftDetector({
+        ...o.tailShift,
+        pool: this.poolEnvelope(st, Envelope.Latency),
+        type: 'latency_spike',
+        label: 'response_time_seconds',
+      }));
       this.signal(shift.update(t, latency, learn), shift);
       if (st.latency === undefined) {
         const objective = o.latencySlos ? objectiveFor(o.latencySlos, st.subject.pool, st.subject.model) : undefined;
@@ -640,20 +745,47 @@ export class AgentAnomalyEngine {
       if (st.latency) this.signal(st.latency.update(t, latency), st.latency);
     }
     const input = metrics.input_tokens;
-    if (input !== undefined) this.signal((st.inputTokens ??= new TailShiftDetector({ ...o.tailShift, pool: this.poolEnvelope(st, Envelope.InputTokens), type: 'token_spike', label: 'input_tokens' })).update(t, input, learn), st.inputTokens);
+    if (input !== undefined)
+      this.signal(
+        (st.inputTokens ??= new TailShiftDetector({
+          ...o.tailShift,
+          pool: this.poolEnvelope(st, Envelope.InputTokens),
+          type: 'token_spike',
+          label: 'input_tokens',
+        })).update(t, input, learn),
+        st.inputTokens,
+      );
     const output = metrics.output_tokens;
     // A failed request's empty answer says nothing about how long answers are.
     if (output !== undefined && !(errors > 0)) {
       // Longer answers alone, by less than 4×, are a change of the model's behaviour: the drift test below names it.
-      this.signal((st.outputTokens ??= new TailShiftDetector({ minRatio: 4, ...o.tailShift, pool: this.poolEnvelope(st, Envelope.OutputTokens), type: 'token_spike', label: 'output_tokens' })).update(t, output, learn), st.outputTokens);
+      this.signal(
+        (st.outputTokens ??= new TailShiftDetector({
+          minRatio: 4,
+          ...o.tailShift,
+          pool: this.poolEnvelope(st, Envelope.OutputTokens),
+          type: 'token_spike',
+          label: 'output_tokens',
+        })).update(t, output, learn),
+        st.outputTokens,
+      );
       if (o.drift !== false) {
-        const drift = (st.drift ??= new OutputDriftDetector({ label: 'output_tokens', ...o.drift })).update(output, learn);
+        const drift = (st.drift ??= new OutputDriftDetector({ label: 'output_tokens', ...o.drift })).update(
+          output,
+          learn,
+        );
         // While the output spikes, the shifted distribution is the spike itself, not a drift; and a recent window filled
         // during an earlier anomaly (a flood's tiny answers) may join an open anomaly but not open a new one.
-        if (!st.outputTokens.shifting && (st.episodes.isOpen('drift') || st.drift.heldShare <= 0.1)) this.signal(drift, st.drift);
+        if (!st.outputTokens.shifting && (st.episodes.isOpen('drift') || st.drift.heldShare <= 0.1))
+          this.signal(drift, st.drift);
       }
       if (o.shapeShift !== false) {
-        const shape = (st.shape ??= new ShapeShiftDetector({ label: 'output_tokens', maxRatio: 3, seed: hashString(st.subject.agentId), ...o.shapeShift }));
+        const shape = (st.shape ??= new ShapeShiftDetector({
+          label: 'output_tokens',
+          maxRatio: 3,
+          seed: hashString(st.subject.agentId),
+          ...o.shapeShift,
+        }));
         // Answers 4× longer are a token spike (above), not a new shape: its values start no drift, now or after it.
         if (st.outputTokens.shifting || st.episodes.openType('acute') === 'token_spike') shape.restart();
         else this.signal(shape.update(t, output, learn), shape);
@@ -669,12 +801,21 @@ export class AgentAnomalyEngine {
         sum += q;
         present++;
         // Slow slides: 64-report buckets (about an hour at a request a second).
-        const long = (st.quality[i] ??= new TrendDetector({ minChange: 0.05, name: 'quality-trend', label: names[i], bucketSamples: 64, ...o.qualityTrend }));
+        const long = (st.quality[i] ??= new TrendDetector({
+          minChange: 0.05,
+          name: 'quality-trend',
+          label: names[i],
+          bucketSamples: 64,
+          ...o.qualityTrend,
+        }));
         this.signal(long.update(t, q), long);
       }
       // Drops within minutes: a CUSUM on the mean of the watched scores (their noise averages out, a slide moves all).
       if (present > 0 && o.qualityShift !== false) {
-        const shift = (st.qualityShift ??= new QualityShiftDetector({ label: present > 1 ? 'mean quality' : 'quality', ...o.qualityShift }));
+        const shift = (st.qualityShift ??= new QualityShiftDetector({
+          label: present > 1 ? 'mean quality' : 'quality',
+          ...o.qualityShift,
+        }));
         this.signal(shift.update(t, sum / present, learn), shift);
       }
     }
@@ -710,7 +851,11 @@ export class AgentAnomalyEngine {
   }
 
   /** Updates the smoothed feature vector and scores it; returns the isolation score (NaN when not scored). */
-  private forestOf(st: AgentState, metrics: Readonly<Record<string, number>>, quality: Readonly<Record<string, number>> | undefined): number {
+  private forestOf(
+    st: AgentState,
+    metrics: Readonly<Record<string, number>>,
+    quality: Readonly<Record<string, number>> | undefined,
+  ): number {
     const dims = this.features.length;
     if (dims === 0) return Number.NaN;
     const x = (st.vector ??= stateArrays.float64(dims));
@@ -718,7 +863,11 @@ export class AgentAnomalyEngine {
     let changed = false;
     for (let i = 0; i < dims; i++) {
       let value: number | undefined;
-      if (this.featureMetric[i] === -1) value = metrics.requests !== undefined && metrics.requests > 0 && st.errors ? st.errors.verdict.evidence.errorRate : undefined;
+      if (this.featureMetric[i] === -1)
+        value =
+          metrics.requests !== undefined && metrics.requests > 0 && st.errors
+            ? st.errors.verdict.evidence.errorRate
+            : undefined;
       else {
         const name = this.features[i]!;
         value = metrics[name];
@@ -743,9 +892,17 @@ export class AgentAnomalyEngine {
     return r.isolationScore;
   }
 
-  private candidate(kind: Kind, type: AgentAnomalyType, score: number, confidence: number, index: number, value = Number.NaN): void {
+  private candidate(
+    kind: Kind,
+    type: AgentAnomalyType,
+    score: number,
+    confidence: number,
+    index: number,
+    value = Number.NaN,
+  ): void {
     const cause = CAUSES.indexOf(CAUSE_OF[type]);
-    if (this.candidateCount === this.candidates.length) this.candidates.push({ kind, cause, score, confidence, index, value });
+    if (this.candidateCount === this.candidates.length)
+      this.candidates.push({ kind, cause, score, confidence, index, value });
     const c = this.candidates[this.candidateCount]!;
     c.kind = kind;
     c.cause = cause;
@@ -800,11 +957,24 @@ export class AgentAnomalyEngine {
     const type = parts[0]!.part.type;
     const confidence = 1 - miss;
     const severity = severityOf(score) as Exclude<Severity, 'none'>;
-    const risk = this.riskOf(st, parts.map((p) => p.c));
+    const risk = this.riskOf(
+      st,
+      parts.map((p) => p.c),
+    );
     evidence.score = score;
     const riskText = risk.risk === 'low' ? '' : `; ${risk.risk} risk, ${risk.reason}`;
     const explanation = `${severity} ${type} on agent ${st.subject.agentId} (score ${round(score)}, confidence ${round(confidence)}): ${clauses.join('; also ')}${riskText}.`;
-    const finding: Finding = { score, confidence, severity, type, risk: risk.risk, detectors, features, evidence, explanation };
+    const finding: Finding = {
+      score,
+      confidence,
+      severity,
+      type,
+      risk: risk.risk,
+      detectors,
+      features,
+      evidence,
+      explanation,
+    };
     if (Number.isFinite(onset)) finding.onset = onset;
     return finding;
   }
@@ -812,7 +982,14 @@ export class AgentAnomalyEngine {
   private describe(
     st: AgentState,
     c: Candidate,
-  ): { type: AgentAnomalyType; detectors: string[]; features: string[]; evidence: Record<string, number>; text: string; prefix: string } {
+  ): {
+    type: AgentAnomalyType;
+    detectors: string[];
+    features: string[];
+    evidence: Record<string, number>;
+    text: string;
+    prefix: string;
+  } {
     if (c.kind === Kind.Stream) {
       const metric = this.metricNames[c.index]!;
       const stream = st.streams[c.index]!;
@@ -820,13 +997,22 @@ export class AgentAnomalyEngine {
       const top = e.contributors[0];
       const type = this.streamType(stream, metric) as AgentAnomalyType;
       const value = c.value;
-      const text = top ? `${metric} ${describeContributor(top, value, stream.deseasonalizing)}` : `${metric} ${round(value)} is unusual`;
+      const text = top
+        ? `${metric} ${describeContributor(top, value, stream.deseasonalizing)}`
+        : `${metric} ${round(value)} is unusual`;
       const evidence: Record<string, number> = { value, score: c.score };
       if (top) {
         evidence.expected = top.expected;
         evidence.deviation = top.deviation;
       }
-      return { type, detectors: e.contributors.map((x) => x.detector), features: [metric], evidence, text, prefix: metric };
+      return {
+        type,
+        detectors: e.contributors.map((x) => x.detector),
+        features: [metric],
+        evidence,
+        text,
+        prefix: metric,
+      };
     }
     if (c.kind === Kind.Signal) {
       const d = this.signalScratch[c.index]!;
@@ -849,7 +1035,10 @@ export class AgentAnomalyEngine {
       evidence[`${f.feature}.median`] = f.median;
       evidence[`${f.feature}.robustZ`] = f.robustZ;
     }
-    const parts = shown.map((f) => `${f.feature} ${round(f.value)} (${round(Math.abs(f.robustZ))} robust σ ${f.robustZ >= 0 ? 'above' : 'below'} its usual ${round(f.median)})`);
+    const parts = shown.map(
+      (f) =>
+        `${f.feature} ${round(f.value)} (${round(Math.abs(f.robustZ))} robust σ ${f.robustZ >= 0 ? 'above' : 'below'} its usual ${round(f.median)})`,
+    );
     return {
       type: 'multivariate',
       detectors: ['isolation-forest'],
@@ -886,7 +1075,17 @@ export class AgentAnomalyEngine {
 
   private joinPool(st: AgentState): void {
     let p = this.pools.get(st.subject.pool);
-    if (!p) this.pools.set(st.subject.pool, (p = { agents: 0, surging: 0, subject: { agentId: `pool:${st.subject.pool}`, model: 'various', pool: st.subject.pool }, stopped: undefined, envelopes: [] }));
+    if (!p)
+      this.pools.set(
+        st.subject.pool,
+        (p = {
+          agents: 0,
+          surging: 0,
+          subject: { agentId: `pool:${st.subject.pool}`, model: 'various', pool: st.subject.pool },
+          stopped: undefined,
+          envelopes: [],
+        }),
+      );
     p.agents++;
     if (st.surging) p.surging++;
   }
@@ -917,10 +1116,23 @@ export class AgentAnomalyEngine {
   }
 
   private bytesOf(id: string, st: AgentState): number {
-    let bytes = objectBytes(24) + 2 * id.length + 64 + 8 * (st.streams.length + st.quality.length) + st.episodes.stateBytes();
+    let bytes =
+      objectBytes(24) + 2 * id.length + 64 + 8 * (st.streams.length + st.quality.length) + st.episodes.stateBytes();
     for (const s of st.streams) if (s) bytes += s.stateBytes();
     for (const q of st.quality) if (q) bytes += q.stateBytes();
-    for (const d of [st.errors, st.rate, st.latency, st.latencyShift, st.inputTokens, st.outputTokens, st.drift, st.shape, st.memory, st.qualityShift]) if (d) bytes += d.stateBytes();
+    for (const d of [
+      st.errors,
+      st.rate,
+      st.latency,
+      st.latencyShift,
+      st.inputTokens,
+      st.outputTokens,
+      st.drift,
+      st.shape,
+      st.memory,
+      st.qualityShift,
+    ])
+      if (d) bytes += d.stateBytes();
     if (st.forest) bytes += st.forest.stateBytes();
     // The gap sketch: its bins (8 bytes each) and the object around them.
     if (st.gaps) bytes += objectBytes(8) + 8 * sketchBins(st.gaps);

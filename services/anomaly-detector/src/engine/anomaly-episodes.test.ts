@@ -4,7 +4,17 @@ const subject = { agentId: 'a-1', model: 'gpt-4o', pool: 'support' };
 
 function finding(score: number, type = 'latency_spike', risk: Finding['risk'] = 'low'): Finding {
   const severity = score >= 0.98 ? 'critical' : score >= 0.8 ? 'high' : 'medium';
-  return { score, confidence: 0.8, severity, type, risk, detectors: ['cusum'], features: ['response_time_seconds'], evidence: { score }, explanation: `${type} ${score}` };
+  return {
+    score,
+    confidence: 0.8,
+    severity,
+    type,
+    risk,
+    detectors: ['cusum'],
+    features: ['response_time_seconds'],
+    evidence: { score },
+    explanation: `${type} ${score}`,
+  };
 }
 
 describe('EpisodeTracker', () => {
@@ -12,7 +22,19 @@ describe('EpisodeTracker', () => {
     const e = new EpisodeTracker({ recoveryReports: 3, recoveryMs: 60_000 });
     const opened = e.onReport(subject, 1000, finding(0.6));
     expect(opened).toHaveLength(1);
-    expect(opened[0]).toMatchObject({ id: 'a-1:1000:1', event: 'opened', time: 1000, startedAt: 1000, agentId: 'a-1', model: 'gpt-4o', pool: 'support', type: 'latency_spike', severity: 'medium', score: 0.6, risk: 'low' });
+    expect(opened[0]).toMatchObject({
+      id: 'a-1:1000:1',
+      event: 'opened',
+      time: 1000,
+      startedAt: 1000,
+      agentId: 'a-1',
+      model: 'gpt-4o',
+      pool: 'support',
+      type: 'latency_spike',
+      severity: 'medium',
+      score: 0.6,
+      risk: 'low',
+    });
     expect(e.onReport(subject, 2000, finding(0.62))).toEqual([]); // same episode, no escalation
     expect(e.onReport(subject, 3000, undefined)).toEqual([]);
     expect(e.onReport(subject, 4000, finding(0.61))).toEqual([]); // the streak of normal reports restarts
@@ -20,7 +42,14 @@ describe('EpisodeTracker', () => {
     expect(e.onReport(subject, 6000, undefined)).toEqual([]);
     const resolved = e.onReport(subject, 7000, undefined);
     expect(resolved).toHaveLength(1);
-    expect(resolved[0]).toMatchObject({ id: 'a-1:1000:1', event: 'resolved', time: 7000, startedAt: 1000, endedAt: 4000, score: 0.62 });
+    expect(resolved[0]).toMatchObject({
+      id: 'a-1:1000:1',
+      event: 'resolved',
+      time: 7000,
+      startedAt: 1000,
+      endedAt: 4000,
+      score: 0.62,
+    });
     expect(e.open).toBe(false);
     expect(e.onReport(subject, 8000, finding(0.7))[0]).toMatchObject({ id: 'a-1:8000:2', event: 'opened' });
   });
@@ -32,7 +61,12 @@ describe('EpisodeTracker', () => {
     const up = e.onReport(subject, 2, finding(0.61)); // +0.11
     expect(up[0]).toMatchObject({ event: 'updated', score: 0.61, severity: 'medium' });
     expect(e.onReport(subject, 3, finding(0.85))[0]).toMatchObject({ event: 'updated', severity: 'high', score: 0.85 });
-    expect(e.onReport(subject, 4, finding(0.6, 'latency_spike', 'medium'))[0]).toMatchObject({ event: 'updated', risk: 'medium', score: 0.85, severity: 'high' });
+    expect(e.onReport(subject, 4, finding(0.6, 'latency_spike', 'medium'))[0]).toMatchObject({
+      event: 'updated',
+      risk: 'medium',
+      score: 0.85,
+      severity: 'high',
+    });
     expect(e.onReport(subject, 5, finding(0.55))).toEqual([]); // lower: nothing to say
   });
 

@@ -133,7 +133,11 @@ export class EpisodeTracker {
       // The episode's finding: a more specific type close to the best score, else the strongest of as specific a type.
       const rank = this.rank(finding.type);
       const peakRank = this.rank(this.peak.type);
-      if ((rank < peakRank && finding.score >= this.maxScore - this.escalation) || (rank <= peakRank && finding.score > this.peak.score)) this.peak = finding;
+      if (
+        (rank < peakRank && finding.score >= this.maxScore - this.escalation) ||
+        (rank <= peakRank && finding.score > this.peak.score)
+      )
+        this.peak = finding;
       if (finding.score > this.maxScore) this.maxScore = finding.score;
       if (SEVERITY_RANK[finding.severity] > SEVERITY_RANK[this.maxSeverity]) this.maxSeverity = finding.severity;
       if (RISK_RANK[finding.risk] > RISK_RANK[this.maxRisk]) this.maxRisk = finding.risk;

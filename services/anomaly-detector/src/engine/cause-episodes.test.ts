@@ -2,7 +2,17 @@ import type { Finding } from './anomaly-episodes';
 import { CAUSES, CauseEpisodes, type Cause } from './cause-episodes';
 
 const subject = { agentId: 'a', model: 'm', pool: 'p' };
-const finding = (type: string, score = 0.8): Finding => ({ score, confidence: 0.5, severity: 'high', type, risk: 'low', detectors: [], features: [], evidence: {}, explanation: type });
+const finding = (type: string, score = 0.8): Finding => ({
+  score,
+  confidence: 0.5,
+  severity: 'high',
+  type,
+  risk: 'low',
+  detectors: [],
+  features: [],
+  evidence: {},
+  explanation: type,
+});
 const at = (cause: Cause, f: Finding) => {
   const findings: Array<Finding | undefined> = new Array(CAUSES.length).fill(undefined);
   findings[CAUSES.indexOf(cause)] = f;
@@ -14,7 +24,8 @@ describe('CauseEpisodes', () => {
     const e = new CauseEpisodes({ typePriority: ['memory_leak', 'error_surge'] });
     const leak = e.onReport(subject, 0, at('memory', finding('memory_leak')));
     expect(leak).toEqual([expect.objectContaining({ event: 'opened', type: 'memory_leak', id: 'a:memory:0:1' })]);
-    for (let t = 10_000; t < 600_000; t += 10_000) expect(e.onReport(subject, t, at('memory', finding('memory_leak')))).toEqual([]);
+    for (let t = 10_000; t < 600_000; t += 10_000)
+      expect(e.onReport(subject, t, at('memory', finding('memory_leak')))).toEqual([]);
     // 10 minutes later, while the leak is still reported, an error surge: its own anomaly, with its own id.
     const both = new Array(CAUSES.length).fill(undefined);
     both[CAUSES.indexOf('memory')] = finding('memory_leak');
@@ -41,6 +52,8 @@ describe('CauseEpisodes', () => {
     // The same after coOnsetMs: a new anomaly.
     const late = new CauseEpisodes({}, 180_000);
     for (let t = 0; t < 200_000; t += 10_000) late.onReport(subject, t, at('acute', finding('latency_spike')));
-    expect(late.onReport(subject, 200_000, at('drift', finding('model_drift')))).toEqual([expect.objectContaining({ event: 'opened', type: 'model_drift' })]);
+    expect(late.onReport(subject, 200_000, at('drift', finding('model_drift')))).toEqual([
+      expect.objectContaining({ event: 'opened', type: 'model_drift' }),
+    ]);
   });
 });

@@ -74,7 +74,11 @@ export class CauseEpisodes {
    * Feeds one report: `findings[i]` is the finding of cause CAUSES[i] (undefined: that cause is normal on this
    * report). Returns the events, in cause order.
    */
-  onReport(subject: EpisodeSubject, timestamp: number, findings: ReadonlyArray<Finding | undefined>): readonly AnomalyEvent[] {
+  onReport(
+    subject: EpisodeSubject,
+    timestamp: number,
+    findings: ReadonlyArray<Finding | undefined>,
+  ): readonly AnomalyEvent[] {
     const routed = this.routed;
     for (let i = 0; i < CAUSES.length; i++) routed[i] = findings[i];
     // A cause with nothing open that fires soon after another cause's anomaly opened joins that anomaly (when that

@@ -15,7 +15,9 @@ const NORMAL: Omit<ReportVerdict, 'score'> = {
 };
 
 /** The engine's options from the service's environment (the one place env becomes engine options). */
-export function engineOptionsFrom(env: Pick<AnomalyDetectorEnv, 'LATENCY_SLOS' | 'ANOMALY_HOLD_SECONDS'>): AgentAnomalyEngineOptions {
+export function engineOptionsFrom(
+  env: Pick<AnomalyDetectorEnv, 'LATENCY_SLOS' | 'ANOMALY_HOLD_SECONDS'>,
+): AgentAnomalyEngineOptions {
   const holdMs = env.ANOMALY_HOLD_SECONDS * 1000;
   return { latencySlos: env.LATENCY_SLOS, tailShift: { holdMs }, requestRate: { holdMs } };
 }
@@ -32,7 +34,15 @@ export function createEngineCore(options: AgentAnomalyEngineOptions = {}): Engin
       const result = engine.observe(report);
       const finding = result.anomaly;
       // The engine reuses its verdict object between calls: copy what we keep.
-      const verdict: ReportVerdict = finding ? { anomalous: true, ...finding, detectors: [...finding.detectors], features: [...finding.features], evidence: { ...finding.evidence } } : { ...NORMAL, score: result.score };
+      const verdict: ReportVerdict = finding
+        ? {
+            anomalous: true,
+            ...finding,
+            detectors: [...finding.detectors],
+            features: [...finding.features],
+            evidence: { ...finding.evidence },
+          }
+        : { ...NORMAL, score: result.score };
       return { verdict, events: [...result.events] };
     },
     observeInteraction: (interaction) => [...engine.observeInteraction(interaction)],
@@ -58,10 +68,11 @@ export function createDefaultEngine(options: AgentAnomalyEngineOptions = {}): An
 export function inProcess(core: EngineCore): AnomalyEngine {
   let closed: Error | undefined;
   // A throwing engine rejects, as the thread's does: the bus leaves the batch pending.
-  const run = <T>(work: () => T): Promise<T> => new Promise<T>((resolve) => {
-    if (closed) throw closed;
-    resolve(work());
-  });
+  const run = <T>(work: () => T): Promise<T> =>
+    new Promise<T>((resolve) => {
+      if (closed) throw closed;
+      resolve(work());
+    });
   return {
     observeReports: (reports) =>
       run(() => {

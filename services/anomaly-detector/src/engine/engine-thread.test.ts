@@ -13,10 +13,22 @@ function fleet(): SampleReport[] {
   const all: AgentReport[] = [];
   kinds.forEach((kind, i) => {
     const size = { latency: 4, errors: 0.3, tokens: 5, flood: 5, drift: 2.5, leak: 1, quality: 0.5 }[kind];
-    all.push(...noisyReports(noisyAgent(i, 9, i === 0), T0, from + 15 * 60_000, 900 + i, [{ kind, fromMs: from, toMs: from + 15 * 60_000, size }]));
+    all.push(
+      ...noisyReports(noisyAgent(i, 9, i === 0), T0, from + 15 * 60_000, 900 + i, [
+        { kind, fromMs: from, toMs: from + 15 * 60_000, size },
+      ]),
+    );
   });
   all.sort((a, b) => a.timestamp - b.timestamp);
-  return all.map((r, i) => ({ model: 'm', pool: 'p', type: 'general', quality: {}, ...r, receivedAt: r.timestamp + 5, ...(i % 7 === 0 ? { traceId: 'a'.repeat(32) } : {}) }));
+  return all.map((r, i) => ({
+    model: 'm',
+    pool: 'p',
+    type: 'general',
+    quality: {},
+    ...r,
+    receivedAt: r.timestamp + 5,
+    ...(i % 7 === 0 ? { traceId: 'a'.repeat(32) } : {}),
+  }));
 }
 
 describe('EngineThread', () => {
@@ -26,7 +38,14 @@ describe('EngineThread', () => {
     const local = createDefaultEngine(options);
     try {
       const reports = fleet();
-      const scan: Interaction[] = Array.from({ length: 40 }, (_, k) => ({ from: 'prober-1', to: `victim-${k}`, kind: 'message', outcome: 'error', latencySeconds: 0.004, timestamp: T0 + k * 500 }));
+      const scan: Interaction[] = Array.from({ length: 40 }, (_, k) => ({
+        from: 'prober-1',
+        to: `victim-${k}`,
+        kind: 'message',
+        outcome: 'error',
+        latencySeconds: 0.004,
+        timestamp: T0 + k * 500,
+      }));
       const got: AnomalyEvent[] = [];
       const expected: AnomalyEvent[] = [];
       got.push(...(await thread.observeInteractions(scan)));
@@ -45,7 +64,9 @@ describe('EngineThread', () => {
         for (const events of await Promise.all(answers)) got.push(...events);
       }
       expect(got).toEqual(expected);
-      expect(expected.filter((e) => e.event === 'opened').map((e) => e.type)).toEqual(expect.arrayContaining(['port_scan', 'latency_slo', 'error_surge', 'token_spike', 'request_surge']));
+      expect(expected.filter((e) => e.event === 'opened').map((e) => e.type)).toEqual(
+        expect.arrayContaining(['port_scan', 'latency_slo', 'error_surge', 'token_spike', 'request_surge']),
+      );
       const probe: SampleReport = { ...reports[0]!, timestamp: reports[reports.length - 1]!.timestamp + 1000 };
       expect(await thread.detect(probe)).toEqual(await local.detect(probe));
       expect(thread.agents()).toBe(local.agents());

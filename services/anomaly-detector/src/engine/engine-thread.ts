@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { encodeReportColumns, reportColumnsTransfer, type AnomalyEvent, type Interaction, type SampleReport } from '@swarmscope/core';
+import {
+  encodeReportColumns,
+  reportColumnsTransfer,
+  type AnomalyEvent,
+  type Interaction,
+  type SampleReport,
+} from '@swarmscope/core';
 import type { AgentAnomalyEngineOptions } from './agent-engine';
 import { describeEngine } from './default-engine';
 import type { AnomalyEngine, ReportVerdict, WarmUp } from './engine-port';

@@ -39,5 +39,9 @@ function answer(message: ToEngine): FromEngine {
 }
 
 function figures(withWarmUp: boolean): EngineFigures {
-  return { agents: engine.agents(), stateBytes: engine.stateBytes(), ...(withWarmUp ? { warmUp: engine.warmUp() } : {}) };
+  return {
+    agents: engine.agents(),
+    stateBytes: engine.stateBytes(),
+    ...(withWarmUp ? { warmUp: engine.warmUp() } : {}),
+  };
 }

@@ -1,4 +1,15 @@
-import { agentIdSchema as agentId, detectReportSchema, HttpError, parseOrThrow, REPORT_DEFAULTS, requireScope, RISK_CLASSES, SEVERITIES, type AnomalyEvent, type SampleReport } from '@swarmscope/core';
+import {
+  agentIdSchema as agentId,
+  detectReportSchema,
+  HttpError,
+  parseOrThrow,
+  REPORT_DEFAULTS,
+  requireScope,
+  RISK_CLASSES,
+  SEVERITIES,
+  type AnomalyEvent,
+  type SampleReport,
+} from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { AnomalyLog } from '../anomaly-log';
@@ -23,8 +34,17 @@ const anomaliesQuery = z.object({
   pool: name.optional(),
   risk: z.enum(RISK_CLASSES, { error: `must be one of ${RISK_CLASSES.join(', ')}` }).optional(),
   status: z.enum(['open', 'resolved'], { error: 'must be open or resolved' }).optional(),
-  since: z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be ≥ 0').optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1').max(1000, 'must be ≤ 1000').default(100),
+  since: z.coerce
+    .number({ error: 'must be epoch milliseconds' })
+    .int('must be epoch milliseconds')
+    .nonnegative('must be ≥ 0')
+    .optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be ≥ 1')
+    .max(1000, 'must be ≤ 1000')
+    .default(100),
 });
 
 /** anomaly-detector's HTTP API: the seed's routes, kept, plus the fleet-wide list and the active configuration. */
@@ -77,7 +97,12 @@ export function mountRoutes(app: Express, detector: AnomalyDetectorPort): void {
     const { env } = detector.deps;
     response.json({
       engine: detector.deps.engine.describe(),
-      bus: { group: 'anomaly-detector', consumer: env.BUS_CONSUMER, preferredShards: env.ANOMALY_SHARDS ?? 'all', shards: detector.ownedShards },
+      bus: {
+        group: 'anomaly-detector',
+        consumer: env.BUS_CONSUMER,
+        preferredShards: env.ANOMALY_SHARDS ?? 'all',
+        shards: detector.ownedShards,
+      },
       agents: detector.deps.engine.agents(),
       stateBytes: detector.deps.engine.stateBytes(),
       // Baselines are learned from reports, also after a restart: how many agents are not warm yet.
@@ -88,5 +113,7 @@ export function mountRoutes(app: Express, detector: AnomalyDetectorPort): void {
 
 /** zod gives `undefined` for absent optional fields; the log's query wants them absent. */
 function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
 }

@@ -63,10 +63,17 @@ export function noisyAgent(index: number, seed: number, slow = false): NoisyAgen
  * The reports of `agent` over [0, durationMs) from `startMs` (epoch ms), one a request, in time order, with `faults`
  * applied. Deterministic for one seed. Memory is also reported between requests every 10 s (a resource report).
  */
-export function* noisyReports(agent: NoisyAgent, startMs: number, durationMs: number, seed: number, faults: readonly NoisyFault[] = []): Generator<AgentReport> {
+export function* noisyReports(
+  agent: NoisyAgent,
+  startMs: number,
+  durationMs: number,
+  seed: number,
+  faults: readonly NoisyFault[] = [],
+): Generator<AgentReport> {
   const u = seeded(seed >>> 0 || 1);
   const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-  const active = (kind: NoisyFault['kind'], t: number) => faults.find((f) => f.kind === kind && t >= f.fromMs && t < f.toMs);
+  const active = (kind: NoisyFault['kind'], t: number) =>
+    faults.find((f) => f.kind === kind && t >= f.fromMs && t < f.toMs);
   let t = 0;
   let nextResource = 0;
   const memoryAt = memoryModel(agent, normal, faults);
@@ -77,7 +84,13 @@ export function* noisyReports(agent: NoisyAgent, startMs: number, durationMs: nu
     const gap = (-Math.log(1 - u()) / rate) * 1000;
     // Resource reports between requests, so a quiet agent's memory is still seen.
     while (nextResource < Math.min(t + gap, durationMs)) {
-      yield { agentId: agent.id, timestamp: startMs + nextResource, model: agent.model, pool: agent.pool, metrics: { requests: 0, memory_bytes: Math.round(memoryAt(nextResource)) } };
+      yield {
+        agentId: agent.id,
+        timestamp: startMs + nextResource,
+        model: agent.model,
+        pool: agent.pool,
+        metrics: { requests: 0, memory_bytes: Math.round(memoryAt(nextResource)) },
+      };
       nextResource += 10_000;
     }
     t += gap;
@@ -89,9 +102,19 @@ export function* noisyReports(agent: NoisyAgent, startMs: number, durationMs: nu
     const error = u() < (errors ? errors.size : agent.errorRate) ? 1 : 0;
     const tokens = active('tokens', t);
     const drift = active('drift', t);
-    const output = error ? 0 : Math.round(agent.outputTokens * (tokens ? tokens.size : 1) * (drift ? drift.size : 1) * Math.exp((drift ? 0.9 : 0.5) * normal()));
+    const output = error
+      ? 0
+      : Math.round(
+          agent.outputTokens *
+            (tokens ? tokens.size : 1) *
+            (drift ? drift.size : 1) *
+            Math.exp((drift ? 0.9 : 0.5) * normal()),
+        );
     const quality = active('quality', t);
-    const q = agent.quality - (quality ? (quality.size * (t - quality.fromMs)) / (quality.toMs - quality.fromMs) : 0) - (drift ? 0.1 : 0);
+    const q =
+      agent.quality -
+      (quality ? (quality.size * (t - quality.fromMs)) / (quality.toMs - quality.fromMs) : 0) -
+      (drift ? 0.1 : 0);
     yield {
       agentId: agent.id,
       timestamp: startMs + t,
@@ -121,7 +144,9 @@ function memoryModel(agent: NoisyAgent, normal: () => number, faults: readonly N
   return (time) => {
     const dtHours = (time - last) / 3_600_000;
     if (dtHours > 0) {
-      wander = wander * Math.exp(-dtHours) + agent.memoryWander * Math.sqrt(Math.max(0, 1 - Math.exp(-2 * dtHours))) * normal();
+      wander =
+        wander * Math.exp(-dtHours) +
+        agent.memoryWander * Math.sqrt(Math.max(0, 1 - Math.exp(-2 * dtHours))) * normal();
       last = time;
     }
     const phase = (time % agent.gcPeriodMs) / agent.gcPeriodMs;
@@ -133,7 +158,12 @@ function memoryModel(agent: NoisyAgent, normal: () => number, faults: readonly N
 }
 
 /** Only the agent's memory, every 10 s over [0, durationMs): [ms after the start, bytes] (cheap, for memory tests). */
-export function* noisyMemory(agent: NoisyAgent, durationMs: number, seed: number, faults: readonly NoisyFault[] = []): Generator<[number, number]> {
+export function* noisyMemory(
+  agent: NoisyAgent,
+  durationMs: number,
+  seed: number,
+  faults: readonly NoisyFault[] = [],
+): Generator<[number, number]> {
   const u = seeded(seed >>> 0 || 1);
   const memoryAt = memoryModel(agent, () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u()), faults);
   for (let t = 0; t < durationMs; t += 10_000) yield [t, memoryAt(t)];

@@ -32,25 +32,38 @@ export function requestJson(options: JsonRequest): Promise<JsonResponse> {
   }
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: options.method, headers, ...(options.ca ? { ca: options.ca } : {}), timeout: options.timeoutMs ?? 5000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', (error) => reject(new ActuationError(`${options.method} ${url.origin}${url.pathname}: ${error.message}`)));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = text;
-        if (text && (res.headers['content-type'] ?? '').includes('json')) {
-          try {
-            body = JSON.parse(text);
-          } catch {
-            body = text;
+    const req = send(
+      url,
+      {
+        method: options.method,
+        headers,
+        ...(options.ca ? { ca: options.ca } : {}),
+        timeout: options.timeoutMs ?? 5000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (error) =>
+          reject(new ActuationError(`${options.method} ${url.origin}${url.pathname}: ${error.message}`)),
+        );
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          if (text && (res.headers['content-type'] ?? '').includes('json')) {
+            try {
+              body = JSON.parse(text);
+            } catch {
+              body = text;
+            }
           }
-        }
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${options.timeoutMs ?? 5000} ms`)));
-    req.on('error', (error) => reject(new ActuationError(`${options.method} ${url.origin}${url.pathname}: ${error.message}`)));
+    req.on('error', (error) =>
+      reject(new ActuationError(`${options.method} ${url.origin}${url.pathname}: ${error.message}`)),
+    );
     req.end(payload);
   });
 }

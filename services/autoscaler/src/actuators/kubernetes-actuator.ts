@@ -41,7 +41,11 @@ export class KubernetesActuator implements Actuator {
       pools.map(async (pool) => {
         const response = await this.call('GET', pool);
         if (response.status === 404) return undefined;
-        if (response.status !== 200) throw new ActuationError(`kubernetes GET ${this.path(pool)}: ${response.status} ${errorMessage(response.body)}`, response.status);
+        if (response.status !== 200)
+          throw new ActuationError(
+            `kubernetes GET ${this.path(pool)}: ${response.status} ${errorMessage(response.body)}`,
+            response.status,
+          );
         const replicas = (response.body as Scale).spec?.replicas ?? 0;
         return [pool, replicas] as const;
       }),
@@ -51,7 +55,11 @@ export class KubernetesActuator implements Actuator {
 
   async scale(request: ScaleRequest): Promise<void> {
     const response = await this.call('PATCH', request.pool, { spec: { replicas: request.replicas } });
-    if (response.status !== 200) throw new ActuationError(`kubernetes PATCH ${this.path(request.pool)}: ${response.status} ${errorMessage(response.body)}`, response.status);
+    if (response.status !== 200)
+      throw new ActuationError(
+        `kubernetes PATCH ${this.path(request.pool)}: ${response.status} ${errorMessage(response.body)}`,
+        response.status,
+      );
   }
 
   /** `/apis/apps/v1/namespaces/{ns}/{deployments|statefulsets}/{name}/scale` for a pool. */
@@ -79,7 +87,10 @@ export class KubernetesActuator implements Actuator {
 /** `pool=deployment/name,pool2=statefulset/name` → targets; throws naming the bad entry. */
 export function parseTargets(spec: string): Map<string, WorkloadRef> {
   const targets = new Map<string, WorkloadRef>();
-  for (const entry of spec.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const match = /^([A-Za-z0-9._:-]+)=(deployment|statefulset)s?\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(entry);
     if (!match) throw new Error(`"${entry}" is not pool=deployment/<name> or pool=statefulset/<name>`);
     targets.set(match[1]!, { kind: `${match[2] as 'deployment' | 'statefulset'}s`, name: match[3]! });

@@ -18,10 +18,14 @@ export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccoun
  * In-cluster credentials, as client-go's `rest.InClusterConfig` finds them: KUBERNETES_SERVICE_HOST/PORT and the
  * service account's token, ca.crt and namespace files.
  */
-export async function inClusterCredentials(env: NodeJS.ProcessEnv, dir = SERVICE_ACCOUNT_DIR): Promise<KubernetesCredentials> {
+export async function inClusterCredentials(
+  env: NodeJS.ProcessEnv,
+  dir = SERVICE_ACCOUNT_DIR,
+): Promise<KubernetesCredentials> {
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT;
-  if (!host || !port) throw new Error('not in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set');
+  if (!host || !port)
+    throw new Error('not in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set');
   const tokenFile = join(dir, 'token');
   await readFile(tokenFile, 'utf8'); // fail at start, not at the first decision
   const ca = await readFile(join(dir, 'ca.crt')).catch(() => undefined);
@@ -37,7 +41,10 @@ export async function inClusterCredentials(env: NodeJS.ProcessEnv, dir = SERVICE
 interface Kubeconfig {
   'current-context'?: string;
   contexts?: Array<{ name: string; context: { cluster: string; user: string; namespace?: string } }>;
-  clusters?: Array<{ name: string; cluster: { server: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string } }>;
+  clusters?: Array<{
+    name: string;
+    cluster: { server: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string };
+  }>;
   users?: Array<{ name: string; user: { token?: string; tokenFile?: string } }>;
 }
 
@@ -62,9 +69,16 @@ export async function kubeconfigCredentials(path: string): Promise<KubernetesCre
   const user = config.users?.find((u) => u.name === context.user)?.user;
   const tokenFile = user?.tokenFile;
   const inline = user?.token;
-  if (!inline && !tokenFile) throw new Error(`${path}: user ${JSON.stringify(context.user)} has no token or tokenFile (exec and client-certificate users are not supported)`);
+  if (!inline && !tokenFile)
+    throw new Error(
+      `${path}: user ${JSON.stringify(context.user)} has no token or tokenFile (exec and client-certificate users are not supported)`,
+    );
   const caData = cluster['certificate-authority-data'];
-  const ca = caData ? Buffer.from(caData, 'base64') : cluster['certificate-authority'] ? await readFile(cluster['certificate-authority']) : undefined;
+  const ca = caData
+    ? Buffer.from(caData, 'base64')
+    : cluster['certificate-authority']
+      ? await readFile(cluster['certificate-authority'])
+      : undefined;
   return {
     server: cluster.server.replace(/\/+$/, ''),
     token: async () => inline ?? (await readFile(tokenFile!, 'utf8')).trim(),

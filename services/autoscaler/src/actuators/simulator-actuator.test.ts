@@ -8,7 +8,10 @@ import type { AddressInfo } from 'node:net';
 
 describe('SimulatorActuator against the simulator control endpoint', () => {
   let server: RunningServer;
-  const pools = new Map([['support', 4], ['coding', 2]]);
+  const pools = new Map([
+    ['support', 4],
+    ['coding', 2],
+  ]);
   beforeAll(async () => {
     server = await startControlServer(
       {
@@ -32,8 +35,12 @@ describe('SimulatorActuator against the simulator control endpoint', () => {
   });
 
   it('fails with the endpoint message (wrong key, unknown pool)', async () => {
-    await expect(new SimulatorActuator({ url: server.url, apiKey: 'wrong' }).scale({ pool: 'support', replicas: 1 })).rejects.toMatchObject({ status: 403 });
-    await expect(new SimulatorActuator({ url: server.url, apiKey: 'k' }).scale({ pool: 'ghost', replicas: 1 })).rejects.toThrow(/404 pool: no pool named "ghost"/);
+    await expect(
+      new SimulatorActuator({ url: server.url, apiKey: 'wrong' }).scale({ pool: 'support', replicas: 1 }),
+    ).rejects.toMatchObject({ status: 403 });
+    await expect(
+      new SimulatorActuator({ url: server.url, apiKey: 'k' }).scale({ pool: 'ghost', replicas: 1 }),
+    ).rejects.toThrow(/404 pool: no pool named "ghost"/);
   });
 });
 
@@ -45,7 +52,10 @@ describe('WebhookActuator', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        received.push({ ...(req.headers.authorization ? { auth: req.headers.authorization } : {}), body: JSON.parse(Buffer.concat(chunks).toString()) });
+        received.push({
+          ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
+          body: JSON.parse(Buffer.concat(chunks).toString()),
+        });
         res.writeHead(status).end();
       });
     }).listen(0, '127.0.0.1');

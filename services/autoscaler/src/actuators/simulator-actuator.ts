@@ -9,7 +9,11 @@ export class SimulatorActuator implements Actuator {
 
   async currentReplicas(pools: readonly string[]): Promise<Map<string, number>> {
     const response = await requestJson({ method: 'GET', url: `${this.options.url}/pools`, ...this.timeout() });
-    if (response.status !== 200) throw new ActuationError(`simulator GET /pools: ${response.status} ${errorMessage(response.body)}`, response.status);
+    if (response.status !== 200)
+      throw new ActuationError(
+        `simulator GET /pools: ${response.status} ${errorMessage(response.body)}`,
+        response.status,
+      );
     const listed = (response.body as { pools?: Array<{ pool: string; agents: number }> }).pools ?? [];
     const wanted = new Set(pools);
     return new Map(listed.filter((p) => wanted.has(p.pool)).map((p) => [p.pool, p.agents]));
@@ -23,7 +27,11 @@ export class SimulatorActuator implements Actuator {
       body: { replicas: request.replicas },
       ...this.timeout(),
     });
-    if (response.status !== 200) throw new ActuationError(`simulator scale ${request.pool}: ${response.status} ${errorMessage(response.body)}`, response.status);
+    if (response.status !== 200)
+      throw new ActuationError(
+        `simulator scale ${request.pool}: ${response.status} ${errorMessage(response.body)}`,
+        response.status,
+      );
   }
 
   private timeout(): { timeoutMs?: number } {

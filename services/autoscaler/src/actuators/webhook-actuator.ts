@@ -31,6 +31,10 @@ export class WebhookActuator implements Actuator {
       body,
       ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
     });
-    if (response.status < 200 || response.status >= 300) throw new ActuationError(`webhook ${String(body.type)} ${String(body.pool)}: ${response.status} ${errorMessage(response.body)}`, response.status);
+    if (response.status < 200 || response.status >= 300)
+      throw new ActuationError(
+        `webhook ${String(body.type)} ${String(body.pool)}: ${response.status} ${errorMessage(response.body)}`,
+        response.status,
+      );
   }
 }

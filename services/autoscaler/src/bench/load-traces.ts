@@ -49,7 +49,12 @@ export function loadTrace(name: TraceName, options: TraceOptions = {}): LoadTrac
   const bursts: Array<{ start: number; length: number; factor: number }> = [];
   if (name === 'growth-bursts') {
     for (let t = 0; t < days * DAY_S; t += 3600) {
-      if (random.next() < 4 / 24) bursts.push({ start: t + random.next() * 3600, length: 300 + random.next() * 600, factor: 1.5 + random.next() * 0.5 });
+      if (random.next() < 4 / 24)
+        bursts.push({
+          start: t + random.next() * 3600,
+          length: 300 + random.next() * 600,
+          factor: 1.5 + random.next() * 0.5,
+        });
     }
   }
   for (let i = 0; i < steps; i++) {

@@ -128,7 +128,6 @@ export class PoolModel {
       },
     };
   }
-
 }
 
 /** The q-quantile of a tail function, by bisection below `upper` (where the tail is already ≤ 1 − q). */

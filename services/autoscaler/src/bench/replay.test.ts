@@ -16,7 +16,11 @@ describe('trace replay through the pool model', () => {
 
   it('an overload is counted minute by minute: a jump the start-up delay cannot meet, for the HPA but not the oracle', () => {
     // 5 rps for 10 minutes, then 100: the HPA's new replicas serve 2 minutes after it asks; the oracle asked in time.
-    const jump = { name: 'jump', stepSeconds: 60, rps: Float64Array.from({ length: 30 }, (_, i) => (i < 10 ? 5 : 100)) };
+    const jump = {
+      name: 'jump',
+      stepSeconds: 60,
+      rps: Float64Array.from({ length: 30 }, (_, i) => (i < 10 ? 5 : 100)),
+    };
     expect(replay(jump, 'hpa', { startupSeconds: 120 }).sloViolationMinutes).toBeGreaterThanOrEqual(2);
     expect(replay(jump, 'oracle', { startupSeconds: 120 }).sloViolationMinutes).toBe(0);
   });
@@ -37,12 +41,17 @@ describe('trace replay through the pool model', () => {
 
   it('refuses a cost step no replica count can serve within the SLO (a lone request over it)', () => {
     const flat = { name: 'flat', stepSeconds: 60, rps: new Float64Array(10).fill(50) };
-    expect(() => replay(flat, 'oracle', { costSteps: [{ atSeconds: 60, factor: 2 }] })).toThrow(/SLO of 1 s cannot be held at 2.50 rps per replica/);
+    expect(() => replay(flat, 'oracle', { costSteps: [{ atSeconds: 60, factor: 2 }] })).toThrow(
+      /SLO of 1 s cannot be held at 2.50 rps per replica/,
+    );
   });
 
   it('is deterministic', () => {
     const short = loadTrace('growth-bursts', { days: 0.25, seed: 5 });
-    expect(replay(short, 'combined')).toMatchObject({ sloViolationMinutes: replay(short, 'combined').sloViolationMinutes, replicaHours: replay(short, 'combined').replicaHours });
+    expect(replay(short, 'combined')).toMatchObject({
+      sloViolationMinutes: replay(short, 'combined').sloViolationMinutes,
+      replicaHours: replay(short, 'combined').replicaHours,
+    });
   });
 
   it('reads the load over a tick: the mean of finer points, else held or interpolated', () => {

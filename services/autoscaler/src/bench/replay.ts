@@ -58,7 +58,10 @@ function hpaAlone(): Scaler {
   const hpa = new HorizontalAutoscaler(DEFAULT_BEHAVIOR);
   return {
     decide(o, current) {
-      const recommended = o.cpuPercent === undefined ? current : replicasForMetric(current, o.cpuPercent, 70, DEFAULT_TOLERANCE, o.agentsReporting);
+      const recommended =
+        o.cpuPercent === undefined
+          ? current
+          : replicasForMetric(current, o.cpuPercent, 70, DEFAULT_TOLERANCE, o.agentsReporting);
       return hpa.step(o.at, current, recommended, 1, LIMIT).replicas;
     },
     recordScale: (at, from, to) => hpa.recordScale(at, from, to),
@@ -91,7 +94,8 @@ function oracle(needs: readonly number[], startupTicks: number): Scaler {
   return {
     decide(_o, _current, tick) {
       let most = 1;
-      for (let j = tick + 1; j <= Math.min(needs.length - 1, tick + 1 + startupTicks); j++) most = Math.max(most, needs[j]!);
+      for (let j = tick + 1; j <= Math.min(needs.length - 1, tick + 1 + startupTicks); j++)
+        most = Math.max(most, needs[j]!);
       return most;
     },
     recordScale: () => undefined,
@@ -124,7 +128,12 @@ export function loadAt(trace: LoadTrace, seconds: number, interpolate: boolean, 
  * A minute violates the SLO when the p95 of all its requests (the mixture of its ticks' latency distributions,
  * weighted by arrivals) is over the SLO; replica-hours count every replica asked for, serving or starting.
  */
-export function replay(trace: LoadTrace, which: ScalerName, setup: PoolSetup = {}, policyOverrides: Partial<Policy> = {}): ReplayResult {
+export function replay(
+  trace: LoadTrace,
+  which: ScalerName,
+  setup: PoolSetup = {},
+  policyOverrides: Partial<Policy> = {},
+): ReplayResult {
   const mu = setup.serviceRate ?? 5;
   const startup = setup.startupSeconds ?? 120;
   const slo = setup.sloSeconds ?? 1;
@@ -137,7 +146,10 @@ export function replay(trace: LoadTrace, which: ScalerName, setup: PoolSetup = {
   const rates = Array.from({ length: ticks }, (_, i) => rateAt(i));
   // One request alone takes ln 20 / μ at its p95 (exponential service): no replica count holds a tighter SLO.
   const slowest = Math.min(mu, ...rates);
-  if (Math.log(20) / slowest > slo) throw new RangeError(`an SLO of ${slo} s cannot be held at ${slowest.toPrecision(3)} rps per replica (a lone request's p95 is ${(Math.log(20) / slowest).toPrecision(3)} s)`);
+  if (Math.log(20) / slowest > slo)
+    throw new RangeError(
+      `an SLO of ${slo} s cannot be held at ${slowest.toPrecision(3)} rps per replica (a lone request's p95 is ${(Math.log(20) / slowest).toPrecision(3)} s)`,
+    );
   const needCache = new Map<string, number>();
   const needs = loads.map((load, i) => {
     const key = `${load}@${rates[i]}`;
@@ -148,9 +160,20 @@ export function replay(trace: LoadTrace, which: ScalerName, setup: PoolSetup = {
   const startupTicks = Math.ceil(startup / tickSeconds);
   let initial = 1;
   for (let j = 0; j <= Math.min(ticks - 1, startupTicks); j++) initial = Math.max(initial, needs[j]!);
-  const policy: Policy = { ...defaultPolicy('bench'), responseTimeSeconds: slo, leadTimeSeconds: startup, maxReplicas: LIMIT, ...policyOverrides };
+  const policy: Policy = {
+    ...defaultPolicy('bench'),
+    responseTimeSeconds: slo,
+    leadTimeSeconds: startup,
+    maxReplicas: LIMIT,
+    ...policyOverrides,
+  };
   const scaler = which === 'hpa' ? hpaAlone() : which === 'combined' ? combined(policy) : oracle(needs, startupTicks);
-  const model = new PoolModel({ serviceRate: rates[0] ?? mu, startupSeconds: startup, initialReplicas: initial, seed: setup.seed ?? 7 });
+  const model = new PoolModel({
+    serviceRate: rates[0] ?? mu,
+    startupSeconds: startup,
+    initialReplicas: initial,
+    seed: setup.seed ?? 7,
+  });
   const tickMs = tickSeconds * 1000;
   let replicaSeconds = 0;
   let scaleEvents = 0;
@@ -197,17 +220,33 @@ export function replay(trace: LoadTrace, which: ScalerName, setup: PoolSetup = {
     scaleEvents,
     peakReplicas,
     decisionMedianMs: sorted && sorted.length > 0 ? sorted[Math.floor(sorted.length / 2)]! : null,
-    decisionP99Ms: sorted && sorted.length > 0 ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]! : null,
-    decisionCpuP99Ms: cpuSorted && cpuSorted.length > 0 ? cpuSorted[Math.min(cpuSorted.length - 1, Math.floor(cpuSorted.length * 0.99))]! : null,
+    decisionP99Ms:
+      sorted && sorted.length > 0 ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]! : null,
+    decisionCpuP99Ms:
+      cpuSorted && cpuSorted.length > 0
+        ? cpuSorted[Math.min(cpuSorted.length - 1, Math.floor(cpuSorted.length * 0.99))]!
+        : null,
   };
 }
 
 /** HPA alone, the combined policy and the oracle on one trace, in the same pool. */
-export function compare(trace: LoadTrace, setup: PoolSetup = {}, policyOverrides: Partial<Policy> = {}): Record<ScalerName, ReplayResult> {
-  return { hpa: replay(trace, 'hpa', setup), combined: replay(trace, 'combined', setup, policyOverrides), oracle: replay(trace, 'oracle', setup) };
+export function compare(
+  trace: LoadTrace,
+  setup: PoolSetup = {},
+  policyOverrides: Partial<Policy> = {},
+): Record<ScalerName, ReplayResult> {
+  return {
+    hpa: replay(trace, 'hpa', setup),
+    combined: replay(trace, 'combined', setup, policyOverrides),
+    oracle: replay(trace, 'oracle', setup),
+  };
 }
 
 /** The same on one of the project's seeded traces. */
-export function compareOnTrace(name: TraceName, options: TraceOptions = {}, setup: PoolSetup = {}): Record<ScalerName, ReplayResult> {
+export function compareOnTrace(
+  name: TraceName,
+  options: TraceOptions = {},
+  setup: PoolSetup = {},
+): Record<ScalerName, ReplayResult> {
   return compare(loadTrace(name, options), setup);
 }

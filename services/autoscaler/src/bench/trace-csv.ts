@@ -17,20 +17,29 @@ export function parseTraceCsv(text: string, name: string): LoadTrace {
   const header = lines[0]!.split(',').map((h) => h.trim().toLowerCase().replace(/^"|"$/g, ''));
   const timeColumn = header.indexOf('timestamp');
   const valueColumn = header.indexOf('value');
-  if (timeColumn < 0 || valueColumn < 0) throw new TraceFormatError(`${name}: line 1: the header must name the columns timestamp and value (found ${lines[0]})`);
+  if (timeColumn < 0 || valueColumn < 0)
+    throw new TraceFormatError(
+      `${name}: line 1: the header must name the columns timestamp and value (found ${lines[0]})`,
+    );
   const times: number[] = [];
   const values: number[] = [];
   let repeats = 1;
   for (let i = 1; i < lines.length; i++) {
     const cells = lines[i]!.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
     const at = parseTimestamp(cells[timeColumn] ?? '');
-    if (at === undefined) throw new TraceFormatError(`${name}: line ${i + 1}: timestamp ${JSON.stringify(cells[timeColumn] ?? '')} is not ISO-8601 or epoch seconds/milliseconds`);
+    if (at === undefined)
+      throw new TraceFormatError(
+        `${name}: line ${i + 1}: timestamp ${JSON.stringify(cells[timeColumn] ?? '')} is not ISO-8601 or epoch seconds/milliseconds`,
+      );
     const value = Number(cells[valueColumn]);
     if (cells[valueColumn] === undefined || cells[valueColumn] === '' || !Number.isFinite(value) || value < 0) {
-      throw new TraceFormatError(`${name}: line ${i + 1}: value ${JSON.stringify(cells[valueColumn] ?? '')} must be a finite number ≥ 0`);
+      throw new TraceFormatError(
+        `${name}: line ${i + 1}: value ${JSON.stringify(cells[valueColumn] ?? '')} must be a finite number ≥ 0`,
+      );
     }
     const previous = times[times.length - 1];
-    if (previous !== undefined && at < previous) throw new TraceFormatError(`${name}: line ${i + 1}: timestamps must not decrease`);
+    if (previous !== undefined && at < previous)
+      throw new TraceFormatError(`${name}: line ${i + 1}: timestamps must not decrease`);
     if (at === previous) {
       // Repeated timestamps (a clock change, a double export): their mean.
       repeats++;
@@ -42,7 +51,10 @@ export function parseTraceCsv(text: string, name: string): LoadTrace {
     values.push(value);
   }
   if (times.length < 2) throw new TraceFormatError(`${name}: needs at least two rows`);
-  const gaps = times.slice(1).map((t, i) => t - times[i]!).sort((a, b) => a - b);
+  const gaps = times
+    .slice(1)
+    .map((t, i) => t - times[i]!)
+    .sort((a, b) => a - b);
   const stepSeconds = gaps[gaps.length >> 1]!;
   const steps = Math.floor((times[times.length - 1]! - times[0]!) / stepSeconds) + 1;
   const rps = new Float64Array(steps);

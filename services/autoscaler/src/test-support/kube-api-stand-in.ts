@@ -24,13 +24,27 @@ interface Workload {
   created: string;
 }
 
-const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+const PATCH_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+];
 const SCALE_PATH = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/(deployments|statefulsets)\/([^/]+)\/scale$/;
 
-export async function startKubeStandIn(options: { token: string; workloads: Array<{ namespace: string; kind: 'deployments' | 'statefulsets'; name: string; replicas: number }> }): Promise<KubeStandIn> {
+export async function startKubeStandIn(options: {
+  token: string;
+  workloads: Array<{ namespace: string; kind: 'deployments' | 'statefulsets'; name: string; replicas: number }>;
+}): Promise<KubeStandIn> {
   const workloads = new Map<string, Workload>();
   const key = (ns: string, kind: string, name: string) => `${ns}/${kind}/${name}`;
-  for (const w of options.workloads) workloads.set(key(w.namespace, w.kind, w.name), { replicas: w.replicas, uid: randomUUID(), resourceVersion: 1000, created: new Date(0).toISOString() });
+  for (const w of options.workloads)
+    workloads.set(key(w.namespace, w.kind, w.name), {
+      replicas: w.replicas,
+      uid: randomUUID(),
+      resourceVersion: 1000,
+      created: new Date(0).toISOString(),
+    });
   const requests: KubeStandIn['requests'] = [];
 
   const server: Server = createServer((req, res) => {
@@ -49,21 +63,36 @@ export async function startKubeStandIn(options: { token: string; workloads: Arra
     } catch {
       body = raw;
     }
-    requests.push({ method: req.method ?? '', path, ...(contentType ? { contentType } : {}), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), ...(body !== undefined ? { body } : {}) });
+    requests.push({
+      method: req.method ?? '',
+      path,
+      ...(contentType ? { contentType } : {}),
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      ...(body !== undefined ? { body } : {}),
+    });
 
-    if (req.headers.authorization !== `Bearer ${options.token}`) return status(res, 401, 'Unauthorized', 'Unauthorized');
+    if (req.headers.authorization !== `Bearer ${options.token}`)
+      return status(res, 401, 'Unauthorized', 'Unauthorized');
     const match = SCALE_PATH.exec(path);
     if (!match) return status(res, 404, 'NotFound', 'the server could not find the requested resource');
     const [, namespace, kind, name] = match as unknown as [string, string, 'deployments' | 'statefulsets', string];
     const workload = workloads.get(key(namespace, kind, name));
-    if (!workload) return status(res, 404, 'NotFound', `${kind}.apps "${name}" not found`, { name, group: 'apps', kind });
+    if (!workload)
+      return status(res, 404, 'NotFound', `${kind}.apps "${name}" not found`, { name, group: 'apps', kind });
     if (req.method === 'GET') return send(res, 200, scale(namespace, name, workload));
-    if (req.method !== 'PATCH' && req.method !== 'PUT') return status(res, 405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+    if (req.method !== 'PATCH' && req.method !== 'PUT')
+      return status(res, 405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
     if (req.method === 'PATCH' && !PATCH_TYPES.includes(contentType ?? '')) {
-      return status(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
+      return status(
+        res,
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
+      );
     }
     const replicas = requestedReplicas(contentType, body, workload.replicas);
-    if (replicas === undefined) return status(res, 400, 'BadRequest', 'the request body could not be decoded as a patch of spec.replicas');
+    if (replicas === undefined)
+      return status(res, 400, 'BadRequest', 'the request body could not be decoded as a patch of spec.replicas');
     if (!Number.isInteger(replicas) || replicas < 0) {
       const message = `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`;
       return status(res, 422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: ${message}`, {
@@ -98,7 +127,8 @@ function requestedReplicas(contentType: string | undefined, body: unknown, curre
   if (contentType === 'application/json-patch+json') {
     if (!Array.isArray(body)) return undefined;
     let replicas: unknown = current;
-    for (const op of body as Array<{ op?: string; path?: string; value?: unknown }>) if ((op.op === 'replace' || op.op === 'add') && op.path === '/spec/replicas') replicas = op.value;
+    for (const op of body as Array<{ op?: string; path?: string; value?: unknown }>)
+      if ((op.op === 'replace' || op.op === 'add') && op.path === '/spec/replicas') replicas = op.value;
     return typeof replicas === 'number' ? replicas : undefined;
   }
   const replicas = (body as { spec?: { replicas?: unknown } } | undefined)?.spec?.replicas;
@@ -116,8 +146,23 @@ function scale(namespace: string, name: string, w: Workload) {
   };
 }
 
-function status(res: ServerResponse, code: number, reason: string, message: string, details?: Record<string, unknown>): void {
-  send(res, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
+function status(
+  res: ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+): void {
+  send(res, code, {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  });
 }
 
 function send(res: ServerResponse, code: number, body: unknown): void {

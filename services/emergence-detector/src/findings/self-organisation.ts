@@ -5,7 +5,12 @@ import { pct, round } from './format';
  * Self-organisation: the entropy of agent states (`entropy` now, `history` the recent ticks' including it) falls by
  * at least the threshold's share of its recent peak, once `minHistory` ticks are known.
  */
-export function selfOrganisationFinding(history: readonly number[], entropy: number, minHistory: number, threshold: number): Finding | undefined {
+export function selfOrganisationFinding(
+  history: readonly number[],
+  entropy: number,
+  minHistory: number,
+  threshold: number,
+): Finding | undefined {
   const peak = Math.max(...history);
   if (history.length < minHistory || !(peak > 0)) return undefined;
   const drop = (peak - entropy) / peak;

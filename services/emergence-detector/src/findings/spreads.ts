@@ -32,7 +32,11 @@ export interface SpreadContext {
  * Cascades: groups of agents failing on their own (`failing`: agent → tick it started) linked by edges, failing
  * one after another along them.
  */
-export function cascadeFindings(failing: ReadonlyMap<string, number>, context: SpreadContext, threshold: number): Finding[] {
+export function cascadeFindings(
+  failing: ReadonlyMap<string, number>,
+  context: SpreadContext,
+  threshold: number,
+): Finding[] {
   if (failing.size < 2) return [];
   const { neighbours, tick } = context;
   const spread = analyseSpread(failing, neighbours, context.nodes, context.edges);
@@ -49,7 +53,12 @@ export function cascadeFindings(failing: ReadonlyMap<string, number>, context: S
     const origin = component.steps[0]!;
     // Once shown to follow the edges, an open cascade keeps its event as it grows (the test's p wanders near its
     // bar from tick to tick, and a cascade split into two events loses half its agents to each).
-    if (size >= PRECEDENCE_MIN_MEMBERS && !followsEdges(order, PRECEDENCE_ALPHA) && !context.isOpen('cascade_failure', `cascade:${origin.agent}`)) continue;
+    if (
+      size >= PRECEDENCE_MIN_MEMBERS &&
+      !followsEdges(order, PRECEDENCE_ALPHA) &&
+      !context.isOpen('cascade_failure', `cascade:${origin.agent}`)
+    )
+      continue;
     findings.push({
       type: 'cascade_failure',
       scope: `cascade:${origin.agent}`,
@@ -57,7 +66,17 @@ export function cascadeFindings(failing: ReadonlyMap<string, number>, context: S
       confidence: 1 - spread.chance,
       agents: component.steps.map((s) => s.agent),
       agentsMode: 'union',
-      evidence: { agents: size, followers: component.followers, followersIfShuffled: round(order.nullMean, 2), precedenceP: round(order.p), precedenceFloor: round(order.floor), depth: Math.max(...component.steps.map((s) => s.depth)), edgesBetweenFailing: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: tick - origin.tick },
+      evidence: {
+        agents: size,
+        followers: component.followers,
+        followersIfShuffled: round(order.nullMean, 2),
+        precedenceP: round(order.p),
+        precedenceFloor: round(order.floor),
+        depth: Math.max(...component.steps.map((s) => s.depth)),
+        edgesBetweenFailing: spread.observedEdges,
+        edgesExpectedByChance: round(spread.expectedEdges, 6),
+        spanTicks: tick - origin.tick,
+      },
       explanation: `${size} agents failed one after another along the interaction graph from ${origin.agent}: ${component.followers} failed after a neighbour they work with had failed, with ${spread.observedEdges} edges between failing agents where chance would put ${spread.expectedEdges.toFixed(3)}.`,
       path: path(component, context.tickMs),
     });
@@ -70,7 +89,11 @@ export function cascadeFindings(failing: ReadonlyMap<string, number>, context: S
  * gains, clustered on edges beyond chance; the magnitude is the share of linked improvers that took part in the
  * spread (`spreadShare`).
  */
-export function learningFinding(improved: ReadonlyMap<string, number>, context: SpreadContext, threshold: number): { finding: Finding | undefined; magnitude: number } {
+export function learningFinding(
+  improved: ReadonlyMap<string, number>,
+  context: SpreadContext,
+  threshold: number,
+): { finding: Finding | undefined; magnitude: number } {
   if (improved.size < 3) return { finding: undefined, magnitude: 0 };
   const spread = analyseSpread(improved, context.neighbours, context.nodes, context.edges);
   let participants = 0;
@@ -88,7 +111,12 @@ export function learningFinding(improved: ReadonlyMap<string, number>, context: 
   // Gains that follow the edges in time order, beyond a time-shuffled null: a common cause (a model upgrade of a
   // whole pool) improves linked agents together, in no order along the edges.
   const order = precedenceTest(spread.components, context.neighbours, PRECEDENCE_SHUFFLES, context.random);
-  if (steps.length >= PRECEDENCE_MIN_MEMBERS && !followsEdges(order, PRECEDENCE_ALPHA) && !context.isOpen('collective_learning')) return { finding: undefined, magnitude };
+  if (
+    steps.length >= PRECEDENCE_MIN_MEMBERS &&
+    !followsEdges(order, PRECEDENCE_ALPHA) &&
+    !context.isOpen('collective_learning')
+  )
+    return { finding: undefined, magnitude };
   const agents = steps.map((s) => s.agent);
   return {
     magnitude,
@@ -99,7 +127,19 @@ export function learningFinding(improved: ReadonlyMap<string, number>, context: 
       confidence: 1 - spread.chance,
       agents,
       agentsMode: 'union',
-      evidence: { improving: improved.size, linkedImproving: steps.length, participants, followers, followersIfShuffled: round(order.nullMean, 2), precedenceP: round(order.p), precedenceFloor: round(order.floor), seeds: steps.filter((s) => s.via === null).length, edgesBetweenImproving: spread.observedEdges, edgesExpectedByChance: round(spread.expectedEdges, 6), spanTicks: context.tick - Math.min(...steps.map((s) => s.tick)) },
+      evidence: {
+        improving: improved.size,
+        linkedImproving: steps.length,
+        participants,
+        followers,
+        followersIfShuffled: round(order.nullMean, 2),
+        precedenceP: round(order.p),
+        precedenceFloor: round(order.floor),
+        seeds: steps.filter((s) => s.via === null).length,
+        edgesBetweenImproving: spread.observedEdges,
+        edgesExpectedByChance: round(spread.expectedEdges, 6),
+        spanTicks: context.tick - Math.min(...steps.map((s) => s.tick)),
+      },
       explanation: `Quality gains are travelling along the interaction graph: ${followers} agents improved after a neighbour they work with had, ${participants} of the ${steps.length} improving agents linked to another improving one (${pct(magnitude)}) took part, with ${spread.observedEdges} edges between them where chance would put ${spread.expectedEdges.toFixed(3)}.`,
       path: path({ steps, followers, participants, linked }, context.tickMs),
     },

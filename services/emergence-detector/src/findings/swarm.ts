@@ -8,7 +8,10 @@ const MIN_RISE = 0.2;
  * Swarm intelligence as a division of labour appearing: the index (`history`, newest last) reaches the threshold
  * after rising by MIN_RISE or more. Returns the finding and the latest index (an order parameter).
  */
-export function swarmFinding(history: readonly number[], threshold: number): { finding: Finding | undefined; dol: number } {
+export function swarmFinding(
+  history: readonly number[],
+  threshold: number,
+): { finding: Finding | undefined; dol: number } {
   const dol = history[history.length - 1] ?? 0;
   const low = Math.min(...history);
   if (history.length < 2 || dol < threshold || dol - low < MIN_RISE) return { finding: undefined, dol };

@@ -1,7 +1,13 @@
 import { PairwiseCorrelationAccumulator } from '../correlation';
 import type { SeededRandom } from '../random';
 import { SYNC_OBSERVABLES, syncRow, type SyncObservable } from '../sync-series';
-import { findSynchronisedGroups, noiseLevel, type LoadMatrix, type SynchronisedGroup, type SynchronisationOptions } from '../synchronisation';
+import {
+  findSynchronisedGroups,
+  noiseLevel,
+  type LoadMatrix,
+  type SynchronisedGroup,
+  type SynchronisationOptions,
+} from '../synchronisation';
 import type { AgentSlot, TickSeries } from '../tick-series';
 import type { Finding } from '../types';
 import { round } from './format';
@@ -33,7 +39,13 @@ export class SynchronyFinder {
 
   constructor(private readonly options: SynchronyOptions) {}
 
-  analyse(series: TickSeries, active: readonly AgentSlot[], tick: number, T: number, random: SeededRandom): { groups: FoundGroup[]; oscillating: number; synchronization: number } {
+  analyse(
+    series: TickSeries,
+    active: readonly AgentSlot[],
+    tick: number,
+    T: number,
+    random: SeededRandom,
+  ): { groups: FoundGroup[]; oscillating: number; synchronization: number } {
     if (T < MIN_SYNC_TICKS) return { groups: [], oscillating: 0, synchronization: 0 };
     const accumulator = new PairwiseCorrelationAccumulator(T);
     const row = new Float64Array(T);
@@ -42,7 +54,12 @@ export class SynchronyFinder {
     const found: FoundGroup[] = [];
     let oscillating = 0;
     for (const observable of SYNC_OBSERVABLES) {
-      const matrix: LoadMatrix = { agents: [], length: T, z: this.buffer(observable, active.length * T), noise: new Float64Array(active.length) };
+      const matrix: LoadMatrix = {
+        agents: [],
+        length: T,
+        z: this.buffer(observable, active.length * T),
+        noise: new Float64Array(active.length),
+      };
       for (const slot of active) {
         if (slot.firstTick > from) continue;
         if (observable === 'load' && series.sum(slot, 'requests', from, tick) < T) continue;
@@ -55,7 +72,11 @@ export class SynchronyFinder {
       }
       matrix.z = matrix.z.subarray(0, matrix.agents.length * T);
       matrix.noise = matrix.noise.subarray(0, matrix.agents.length);
-      const result = findSynchronisedGroups(matrix, { ...this.options, minGroup: 4, maxGroups: 3, minPeriodTicks: MIN_PERIOD_TICKS, minCycles: MIN_CYCLES }, random);
+      const result = findSynchronisedGroups(
+        matrix,
+        { ...this.options, minGroup: 4, maxGroups: 3, minPeriodTicks: MIN_PERIOD_TICKS, minCycles: MIN_CYCLES },
+        random,
+      );
       for (const group of result.groups) found.push({ ...group, observable });
       oscillating = Math.max(oscillating, result.oscillating);
     }
@@ -65,7 +86,8 @@ export class SynchronyFinder {
   /** One buffer per observable, grown as the fleet grows (10,000 agents × 60 ticks is 4.8 MB). */
   private buffer(observable: SyncObservable, size: number): Float64Array {
     let data = this.buffers.get(observable);
-    if (!data || data.length < size) this.buffers.set(observable, (data = new Float64Array(Math.max(size, 2 * (data?.length ?? 0)))));
+    if (!data || data.length < size)
+      this.buffers.set(observable, (data = new Float64Array(Math.max(size, 2 * (data?.length ?? 0)))));
     return data;
   }
 }
@@ -75,14 +97,20 @@ function oneGroupEach(groups: FoundGroup[]): FoundGroup[] {
   const kept: FoundGroup[] = [];
   for (const group of groups.sort((a, b) => b.agents.length - a.agents.length || a.surrogateP - b.surrogateP)) {
     const members = new Set(group.agents);
-    if (kept.some((k) => k.agents.filter((a) => members.has(a)).length * 2 >= Math.min(k.agents.length, members.size))) continue;
+    if (kept.some((k) => k.agents.filter((a) => members.has(a)).length * 2 >= Math.min(k.agents.length, members.size)))
+      continue;
     kept.push(group);
   }
   return kept;
 }
 
 /** A synchronised group as a finding, when it is ordered enough and beyond its surrogates. */
-export function synchronyFinding(group: FoundGroup, threshold: number, series: TickSeries, tickMs: number): Finding | undefined {
+export function synchronyFinding(
+  group: FoundGroup,
+  threshold: number,
+  series: TickSeries,
+  tickMs: number,
+): Finding | undefined {
   if (group.order < threshold || group.surrogateP > 0.05 || group.correlation <= group.surrogateMean) return undefined;
   const pools = new Map<string, number>();
   for (const id of group.agents) {

@@ -30,7 +30,11 @@ const CASCADE_POOL_SHARE = 0.2;
  * of the step, Bonferroni over the candidate change points). `failingIn`: agents failing on their own per pool.
  * Returns the findings, the strongest step's share explained (an order parameter) and each pool's step tick.
  */
-export function transitionFindings(context: PoolContext, failingIn: ReadonlyMap<string, number>, threshold: number): { findings: Finding[]; strongest: number; steps: Map<string, number> } {
+export function transitionFindings(
+  context: PoolContext,
+  failingIn: ReadonlyMap<string, number>,
+  threshold: number,
+): { findings: Finding[]; strongest: number; steps: Map<string, number> } {
   const findings: Finding[] = [];
   const steps = new Map<string, number>();
   let strongest = 0;
@@ -39,7 +43,17 @@ export function transitionFindings(context: PoolContext, failingIn: ReadonlyMap<
     if (ticks.length < MIN_TICKS) continue;
     // A pool a cascade has taken a share of changes with it (its survivors wait on the failing): the cascade's.
     if ((failingIn.get(pool) ?? 0) >= CASCADE_POOL_SHARE * ticks[ticks.length - 1]!.agents) continue;
-    let best: { observable: Observable; explained: number; shift: number; before: number; after: number; confidence: number; at: number } | undefined;
+    let best:
+      | {
+          observable: Observable;
+          explained: number;
+          shift: number;
+          before: number;
+          after: number;
+          confidence: number;
+          at: number;
+        }
+      | undefined;
     for (const observable of OBSERVABLES) {
       const y = ticks.map((p) => observe(p, observable));
       const fit = fitStep(y, STEP_MIN_AFTER, STEP_MAX_AFTER);
@@ -52,7 +66,15 @@ export function transitionFindings(context: PoolContext, failingIn: ReadonlyMap<
       const t = fit.standardized / Math.sqrt(1 / nAfter + 1 / fit.at);
       const confidence = 1 - Math.min(1, 2 * (STEP_MAX_AFTER - STEP_MIN_AFTER + 1) * normalUpperTail(t));
       if (fit.explained >= threshold && confidence >= 1 - CHANCE_ALPHA && (!best || fit.explained > best.explained)) {
-        best = { observable, explained: fit.explained, shift: fit.shift, before, after, confidence, at: ticks[fit.at]!.tick };
+        best = {
+          observable,
+          explained: fit.explained,
+          shift: fit.shift,
+          before,
+          after,
+          confidence,
+          at: ticks[fit.at]!.tick,
+        };
       }
     }
     if (!best) continue;
@@ -65,7 +87,14 @@ export function transitionFindings(context: PoolContext, failingIn: ReadonlyMap<
       confidence: best.confidence,
       agents,
       agentsMode: 'current',
-      evidence: { explained: round(best.explained), before: round(best.before), after: round(best.after), shift: round(best.shift), changedAt: best.at * context.tickMs, agents: agents.length },
+      evidence: {
+        explained: round(best.explained),
+        before: round(best.before),
+        after: round(best.after),
+        shift: round(best.shift),
+        changedAt: best.at * context.tickMs,
+        agents: agents.length,
+      },
       explanation: `Pool ${pool} jumped to a new state: ${describeObservable(best.observable)} went from ${formatObservable(best.observable, best.before)} to ${formatObservable(best.observable, best.after)}, a step that explains ${pct(best.explained)} of its recent variation beyond the trend.`,
     });
   }
@@ -73,9 +102,11 @@ export function transitionFindings(context: PoolContext, failingIn: ReadonlyMap<
 }
 
 function materialShift(observable: Observable, before: number, after: number): boolean {
-  if (observable === 'logLatency' || observable === 'medianLogLatency') return Math.abs(after - before) >= Math.log(1 + MIN_RELATIVE_SHIFT);
+  if (observable === 'logLatency' || observable === 'medianLogLatency')
+    return Math.abs(after - before) >= Math.log(1 + MIN_RELATIVE_SHIFT);
   const shift = Math.abs(after - before);
   const level = Math.max(Math.abs(before), Math.abs(after));
-  if (observable === 'errorRate') return shift >= MIN_ERROR_RATE_SHIFT && shift >= MIN_RELATIVE_SHIFT * Math.abs(before);
+  if (observable === 'errorRate')
+    return shift >= MIN_ERROR_RATE_SHIFT && shift >= MIN_RELATIVE_SHIFT * Math.abs(before);
   return shift >= MIN_RELATIVE_SHIFT * level;
 }

@@ -19,7 +19,13 @@ const WARNING_ALPHA = 1e-3;
  * or holding a rhythm: an oscillation is not critical slowing down) raise none. Returns the findings and the
  * strongest indicators seen in any pool (order parameters).
  */
-export function warningFindings(context: PoolContext, length: number, minTicks: number, quiet: (pool: string) => boolean, threshold: number): { findings: Finding[]; strongest: EarlyWarningIndicators | undefined } {
+export function warningFindings(
+  context: PoolContext,
+  length: number,
+  minTicks: number,
+  quiet: (pool: string) => boolean,
+  threshold: number,
+): { findings: Finding[]; strongest: EarlyWarningIndicators | undefined } {
   const findings: Finding[] = [];
   let strongest: EarlyWarningIndicators | undefined;
   for (const pool of context.pools) {
@@ -37,7 +43,12 @@ export function warningFindings(context: PoolContext, length: number, minTicks: 
       if (quiet(pool)) continue;
       // The variance grew beyond chance: F test of the last window against the first, Bonferroni over every
       // pool and observable tested.
-      const p = Math.min(1, fUpperTail(indicators.varianceRatio, window - 2, window - 2) * context.pools.length * WARNING_OBSERVABLES.length);
+      const p = Math.min(
+        1,
+        fUpperTail(indicators.varianceRatio, window - 2, window - 2) *
+          context.pools.length *
+          WARNING_OBSERVABLES.length,
+      );
       if (p <= WARNING_ALPHA) best = { observable, indicators, p };
     }
     if (!best) continue;

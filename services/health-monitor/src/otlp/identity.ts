@@ -22,12 +22,21 @@ export const DEFAULT_IDENTITY = {
 export function parseAlternatives(text: string): string[][] {
   return text
     .split(',')
-    .map((alternative) => alternative.split('+').map((key) => key.trim()).filter((key) => key !== ''))
+    .map((alternative) =>
+      alternative
+        .split('+')
+        .map((key) => key.trim())
+        .filter((key) => key !== ''),
+    )
     .filter((keys) => keys.length > 0);
 }
 
 export function identityRules(vars: { agent: string; pool: string; model: string }): IdentityRules {
-  return { agent: parseAlternatives(vars.agent), pool: parseAlternatives(vars.pool), model: parseAlternatives(vars.model) };
+  return {
+    agent: parseAlternatives(vars.agent),
+    pool: parseAlternatives(vars.pool),
+    model: parseAlternatives(vars.model),
+  };
 }
 
 /** The SDK's placeholder when a process names no service: not an identity. */
@@ -46,7 +55,11 @@ export interface Resolved {
 }
 
 /** The first alternative whose attributes are all present, its values joined by `:`. */
-export function resolve(alternatives: readonly string[][], own: Attributes, resource: Attributes | undefined): Resolved | undefined {
+export function resolve(
+  alternatives: readonly string[][],
+  own: Attributes,
+  resource: Attributes | undefined,
+): Resolved | undefined {
   for (const keys of alternatives) {
     const values: string[] = [];
     let fromResource = true;

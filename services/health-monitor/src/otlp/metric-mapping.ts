@@ -1,9 +1,23 @@
 import type { Pricing } from '@swarmscope/telemetry-client';
 import type { ReportInput } from '../ingest-schema';
 import { asId, resolve, resourceKey, type IdentityRules } from './identity';
-import { attributesAt, doubleAt, int64At, intAt, ItemProblem, listOf, objectAt, requestObject, stringAt, type Attributes } from './otlp-wire';
+import {
+  attributesAt,
+  doubleAt,
+  int64At,
+  intAt,
+  ItemProblem,
+  listOf,
+  objectAt,
+  requestObject,
+  stringAt,
+  type Attributes,
+} from './otlp-wire';
 
-export const GEN_AI_METRICS = { duration: 'gen_ai.client.operation.duration', tokens: 'gen_ai.client.token.usage' } as const;
+export const GEN_AI_METRICS = {
+  duration: 'gen_ai.client.operation.duration',
+  tokens: 'gen_ai.client.token.usage',
+} as const;
 
 const TEMPORALITY_CUMULATIVE = 2;
 
@@ -25,7 +39,8 @@ export class CumulativeStreams {
     this.last.delete(key);
     this.last.set(key, { start, count, sum });
     if (this.last.size > this.maxStreams) this.last.delete(this.last.keys().next().value!);
-    if (previous === undefined || previous.start !== start || count < previous.count || sum < previous.sum) return { count, sum };
+    if (previous === undefined || previous.start !== start || count < previous.count || sum < previous.sum)
+      return { count, sum };
     return { count: count - previous.count, sum: sum - previous.sum };
   }
 }
@@ -92,7 +107,10 @@ export function mapMetrics(body: unknown, options: MetricMappingOptions): Metric
         const metricPath = `${path}.scopeMetrics.${s}.metrics.${m}`;
         const name = typeof metric.name === 'string' ? metric.name : '';
         const data = metric.histogram ?? metric.sum ?? metric.gauge ?? metric.exponentialHistogram ?? metric.summary;
-        const points = data && typeof data === 'object' && Array.isArray((data as Record<string, unknown>).dataPoints) ? ((data as Record<string, unknown>).dataPoints as unknown[]) : [];
+        const points =
+          data && typeof data === 'object' && Array.isArray((data as Record<string, unknown>).dataPoints)
+            ? ((data as Record<string, unknown>).dataPoints as unknown[])
+            : [];
         for (let i = 0; i < points.length; i++) {
           out.points++;
           if (name !== GEN_AI_METRICS.duration && name !== GEN_AI_METRICS.tokens) continue;
@@ -127,7 +145,10 @@ function mapPoint(
   const identity = resolve(options.rules.agent, attributes, resource);
   const agentId = identity === undefined ? undefined : asId(identity.value);
   if (agentId === undefined) {
-    throw new ItemProblem(path, `no agent identity: none of ${options.rules.agent.map((keys) => keys.join('+')).join(', ')} is set on the point or its resource`);
+    throw new ItemProblem(
+      path,
+      `no agent identity: none of ${options.rules.agent.map((keys) => keys.join('+')).join(', ')} is set on the point or its resource`,
+    );
   }
   if (options.spanAgents.has(agentId, options.now)) {
     out.coveredBySpans++;
@@ -135,7 +156,8 @@ function mapPoint(
   }
   const histogram = metric.histogram !== undefined && metric.histogram !== null;
   const sumMetric = metric.sum !== undefined && metric.sum !== null;
-  if (!histogram && !(sumMetric && name === GEN_AI_METRICS.tokens)) throw new ItemProblem(path, `${name} must be a histogram${name === GEN_AI_METRICS.tokens ? ' or a sum' : ''}`);
+  if (!histogram && !(sumMetric && name === GEN_AI_METRICS.tokens))
+    throw new ItemProblem(path, `${name} must be a histogram${name === GEN_AI_METRICS.tokens ? ' or a sum' : ''}`);
   const container = (histogram ? metric.histogram : metric.sum) as Record<string, unknown>;
   const temporality = intAt(container, 'aggregationTemporality', path);
   const start = int64At(point, 'startTimeUnixNano', path);
@@ -159,7 +181,12 @@ function mapPoint(
 
   const model = resolve(options.rules.model, attributes, resource)?.value;
   const pool = resolve(options.rules.pool, {}, resource)?.value;
-  const base: Omit<ReportInput, 'metrics'> = { agentId, timestamp: Math.floor(time / 1e6), ...(model !== undefined ? { model } : {}), ...(pool !== undefined ? { pool: asId(pool) ?? pool } : {}) };
+  const base: Omit<ReportInput, 'metrics'> = {
+    agentId,
+    timestamp: Math.floor(time / 1e6),
+    ...(model !== undefined ? { model } : {}),
+    ...(pool !== undefined ? { pool: asId(pool) ?? pool } : {}),
+  };
   if (name === GEN_AI_METRICS.duration) {
     const operation = stringAt(attributes, 'gen_ai.operation.name', path);
     if (!options.requestOperations.has(operation)) return;
@@ -170,10 +197,13 @@ function mapPoint(
   }
   const tokenType = attributes['gen_ai.token.type'];
   const tokens = Math.round(sum);
-  if (tokenType !== 'input' && tokenType !== 'output') throw new ItemProblem(`${path}.attributes`, 'gen_ai.token.type must be input or output');
+  if (tokenType !== 'input' && tokenType !== 'output')
+    throw new ItemProblem(`${path}.attributes`, 'gen_ai.token.type must be input or output');
   const metrics: Record<string, number> = tokenType === 'input' ? { input_tokens: tokens } : { output_tokens: tokens };
-  const cost = model === undefined ? undefined : options.pricing.cost(model, tokenType === 'input' ? tokens : 0, tokenType === 'output' ? tokens : 0);
+  const cost =
+    model === undefined
+      ? undefined
+      : options.pricing.cost(model, tokenType === 'input' ? tokens : 0, tokenType === 'output' ? tokens : 0);
   if (cost !== undefined) metrics.cost_usd = cost;
   out.reports.push({ ...base, metrics });
 }
-

@@ -9,7 +9,13 @@ import type { ReportInput } from '../ingest-schema';
 import type { TimestampPolicy } from '../timestamp-policy';
 import { identityRules } from './identity';
 import { CumulativeStreams, mapMetrics, RecentAgents } from './metric-mapping';
-import { ExportMetricsServiceRequest, ExportMetricsServiceResponse, ExportTraceServiceRequest, ExportTraceServiceResponse, type MessageType } from './otlp-proto';
+import {
+  ExportMetricsServiceRequest,
+  ExportMetricsServiceResponse,
+  ExportTraceServiceRequest,
+  ExportTraceServiceResponse,
+  type MessageType,
+} from './otlp-proto';
 import { SpanIndex } from './span-index';
 import { mapSpans, type PendingEdge } from './span-mapping';
 
@@ -20,7 +26,9 @@ const JSON_TYPE = 'application/json';
 const RETRY_AFTER_SECONDS = 5;
 
 /** google.rpc.Status, the body OTLP/HTTP gives every 4xx and 5xx (its schema, for protobufjs to encode). */
-const RpcStatus = Type.fromJSON('Status', { fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 } } });
+const RpcStatus = Type.fromJSON('Status', {
+  fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 } },
+});
 /** gRPC status codes of our HTTP answers. */
 const GRPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 413: 3, 415: 3, 429: 8, 503: 14 };
 
@@ -46,8 +54,16 @@ export class OtlpReceiver {
     private readonly checks: IngestChecks,
   ) {
     const { env } = monitor.deps;
-    this.rules = identityRules({ agent: env.OTLP_AGENT_IDENTITY, pool: env.OTLP_POOL_ATTRIBUTES, model: env.OTLP_MODEL_ATTRIBUTES });
-    this.requestOperations = new Set(env.OTLP_REQUEST_OPERATIONS.split(',').map((name) => name.trim()).filter(Boolean));
+    this.rules = identityRules({
+      agent: env.OTLP_AGENT_IDENTITY,
+      pool: env.OTLP_POOL_ATTRIBUTES,
+      model: env.OTLP_MODEL_ATTRIBUTES,
+    });
+    this.requestOperations = new Set(
+      env.OTLP_REQUEST_OPERATIONS.split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    );
     const ttlMs = env.OTLP_SPAN_INDEX_TTL_SECONDS * 1000;
     this.index = new SpanIndex(env.OTLP_SPAN_INDEX_MAX, ttlMs);
     this.streams = new CumulativeStreams(env.OTLP_SPAN_INDEX_MAX);
@@ -60,16 +76,43 @@ export class OtlpReceiver {
       registers,
     });
     const index = this.index;
-    new Gauge({ name: 'swarmscope_otlp_span_index_entries', help: 'Span ids held to find GenAI ancestors across requests.', registers, collect() { this.set(index.size); } });
-    new Gauge({ name: 'swarmscope_otlp_span_index_waiting', help: 'GenAI spans waiting for an ancestor span that has not arrived yet.', registers, collect() { this.set(index.waitingSize); } });
-    new Gauge({ name: 'swarmscope_otlp_span_index_expired', help: 'GenAI spans whose ancestor never arrived within OTLP_SPAN_INDEX_TTL_SECONDS (their edges are lost), since start.', registers, collect() { this.set(index.expired); } });
+    new Gauge({
+      name: 'swarmscope_otlp_span_index_entries',
+      help: 'Span ids held to find GenAI ancestors across requests.',
+      registers,
+      collect() {
+        this.set(index.size);
+      },
+    });
+    new Gauge({
+      name: 'swarmscope_otlp_span_index_waiting',
+      help: 'GenAI spans waiting for an ancestor span that has not arrived yet.',
+      registers,
+      collect() {
+        this.set(index.waitingSize);
+      },
+    });
+    new Gauge({
+      name: 'swarmscope_otlp_span_index_expired',
+      help: 'GenAI spans whose ancestor never arrived within OTLP_SPAN_INDEX_TTL_SECONDS (their edges are lost), since start.',
+      registers,
+      collect() {
+        this.set(index.expired);
+      },
+    });
   }
 
   /** One ExportTraceServiceRequest: spans become reports and interactions; the answer counts what was refused. */
   async traces(body: unknown): Promise<{ rejected: number; message: string }> {
     const now = this.monitor.now();
     this.index.sweep(now);
-    const mapped = mapSpans(body, { rules: this.rules, requestOperations: this.requestOperations, pricing: this.pricing, index: this.index, now });
+    const mapped = mapSpans(body, {
+      rules: this.rules,
+      requestOperations: this.requestOperations,
+      pricing: this.pricing,
+      index: this.index,
+      now,
+    });
     this.spanAgents.mark(mapped.requestAgents, now);
     const refused = await this.ingest(mapped.reports, mapped.spanReports);
     await this.interactions(mapped.interactions, now);
@@ -81,7 +124,14 @@ export class OtlpReceiver {
 
   async metrics(body: unknown): Promise<{ rejected: number; message: string }> {
     const now = this.monitor.now();
-    const mapped = mapMetrics(body, { rules: this.rules, requestOperations: this.requestOperations, pricing: this.pricing, streams: this.streams, spanAgents: this.spanAgents, now });
+    const mapped = mapMetrics(body, {
+      rules: this.rules,
+      requestOperations: this.requestOperations,
+      pricing: this.pricing,
+      streams: this.streams,
+      spanAgents: this.spanAgents,
+      now,
+    });
     const refused = await this.ingest(mapped.reports, mapped.reports.length);
     const rejected = mapped.rejected + refused.rejected;
     this.items.inc({ signal: 'metrics', outcome: 'accepted' }, mapped.points - rejected);
@@ -97,10 +147,16 @@ export class OtlpReceiver {
     const problems: string[] = [];
     for (let offset = 0; offset < reports.length; offset += env.MAX_BATCH_REPORTS) {
       const chunk = reports.slice(offset, offset + env.MAX_BATCH_REPORTS);
-      const result = validateBatch({ reports: chunk }, this.monitor.now(), limits, (report) => this.checks.admitSeries(report.agentId, report));
+      const result = validateBatch({ reports: chunk }, this.monitor.now(), limits, (report) =>
+        this.checks.admitSeries(report.agentId, report),
+      );
       const refusedIndexes = new Set(result.errors.map((error) => error.index));
       for (const index of refusedIndexes) if (offset + index < counted) rejected++;
-      for (const error of result.errors) if (problems.length < 5) problems.push(`agent ${chunk[error.index]!.agentId}: ${error.path.split('.').slice(2).join('.')} ${error.message}`);
+      for (const error of result.errors)
+        if (problems.length < 5)
+          problems.push(
+            `agent ${chunk[error.index]!.agentId}: ${error.path.split('.').slice(2).join('.')} ${error.message}`,
+          );
       this.monitor.countRejected(result.rejected);
       const complete = result.items.map((report) => this.monitor.fleet.complete(report));
       if (complete.length > 0) await this.monitor.accept(complete).catch(unavailable);
@@ -110,14 +166,20 @@ export class OtlpReceiver {
 
   private async interactions(edges: Array<Omit<Interaction, 'traceId' | 'spanId'>>, now: number): Promise<void> {
     if (edges.length === 0) return;
-    const result = validateInteractions({ interactions: edges }, now, { ...this.checks.timestampPolicy, maxItems: Math.max(edges.length, 1) });
+    const result = validateInteractions({ interactions: edges }, now, {
+      ...this.checks.timestampPolicy,
+      maxItems: Math.max(edges.length, 1),
+    });
     this.monitor.countRejected(result.rejected);
     if (result.items.length > 0) await this.monitor.acceptInteractions(result.items).catch(unavailable);
   }
 }
 
 function unavailable(error: unknown): never {
-  throw new HttpError('SWS_UNAVAILABLE', `the bus did not take the batch (${(error as Error).message}); nothing was kept, retry later`);
+  throw new HttpError(
+    'SWS_UNAVAILABLE',
+    `the bus did not take the batch (${(error as Error).message}); nothing was kept, retry later`,
+  );
 }
 
 function summary(rejected: number, what: string, problems: string[]): string {
@@ -125,7 +187,8 @@ function summary(rejected: number, what: string, problems: string[]): string {
   return `${rejected} ${what} rejected: ${problems.join('; ')}`;
 }
 
-const contentTypeOf = (request: Request): string => (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+const contentTypeOf = (request: Request): string =>
+  (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 
 /**
  * Mounts OTLP/HTTP `POST /v1/traces` and `POST /v1/metrics` (binary protobuf or JSON, gzip allowed) on the app,
@@ -135,7 +198,13 @@ const contentTypeOf = (request: Request): string => (request.headers['content-ty
 export function mountOtlpRoutes(app: Express, monitor: HealthMonitorPort, checks: IngestChecks): OtlpReceiver {
   const receiver = new OtlpReceiver(monitor, checks);
   const protobufBody = express.raw({ type: PROTOBUF, limit: monitor.deps.env.BODY_LIMIT_BYTES, inflate: true });
-  const route = (path: string, request: MessageType<unknown>, response: MessageType<unknown>, rejectedField: string, accept: (body: unknown) => Promise<{ rejected: number; message: string }>) => {
+  const route = (
+    path: string,
+    request: MessageType<unknown>,
+    response: MessageType<unknown>,
+    rejectedField: string,
+    accept: (body: unknown) => Promise<{ rejected: number; message: string }>,
+  ) => {
     app.post(path, requireScope('ingest'), protobufBody, async (req: Request, res: Response) => {
       const type = contentTypeOf(req);
       let body: unknown;
@@ -143,21 +212,39 @@ export function mountOtlpRoutes(app: Express, monitor: HealthMonitorPort, checks
         try {
           body = request.decode(req.body as Buffer);
         } catch (error) {
-          throw new HttpError('SWS_MALFORMED_BODY', `body: not a valid OTLP protobuf message (${(error as Error).message})`);
+          throw new HttpError(
+            'SWS_MALFORMED_BODY',
+            `body: not a valid OTLP protobuf message (${(error as Error).message})`,
+          );
         }
       } else if (type === JSON_TYPE) {
         body = req.body;
       } else {
-        throw new HttpError('SWS_UNSUPPORTED_MEDIA_TYPE', `Content-Type: must be ${PROTOBUF} or ${JSON_TYPE}, got ${JSON.stringify(type || '(none)')}`);
+        throw new HttpError(
+          'SWS_UNSUPPORTED_MEDIA_TYPE',
+          `Content-Type: must be ${PROTOBUF} or ${JSON_TYPE}, got ${JSON.stringify(type || '(none)')}`,
+        );
       }
       const { rejected, message } = await accept(body);
-      const partialSuccess = rejected > 0 ? { partialSuccess: { [rejectedField]: rejected, errorMessage: message } } : {};
-      if (type === PROTOBUF) res.status(200).type(PROTOBUF).send(Buffer.from(response.encode(response.create(partialSuccess)).finish()));
-      else res.status(200).json(rejected > 0 ? { partialSuccess: { [rejectedField]: String(rejected), errorMessage: message } } : {});
+      const partialSuccess =
+        rejected > 0 ? { partialSuccess: { [rejectedField]: rejected, errorMessage: message } } : {};
+      if (type === PROTOBUF)
+        res
+          .status(200)
+          .type(PROTOBUF)
+          .send(Buffer.from(response.encode(response.create(partialSuccess)).finish()));
+      else
+        res
+          .status(200)
+          .json(rejected > 0 ? { partialSuccess: { [rejectedField]: String(rejected), errorMessage: message } } : {});
     });
   };
-  route(OTLP_PATHS.traces, ExportTraceServiceRequest, ExportTraceServiceResponse, 'rejectedSpans', (body) => receiver.traces(body));
-  route(OTLP_PATHS.metrics, ExportMetricsServiceRequest, ExportMetricsServiceResponse, 'rejectedDataPoints', (body) => receiver.metrics(body));
+  route(OTLP_PATHS.traces, ExportTraceServiceRequest, ExportTraceServiceResponse, 'rejectedSpans', (body) =>
+    receiver.traces(body),
+  );
+  route(OTLP_PATHS.metrics, ExportMetricsServiceRequest, ExportMetricsServiceResponse, 'rejectedDataPoints', (body) =>
+    receiver.metrics(body),
+  );
   app.use(Object.values(OTLP_PATHS), otlpErrors(monitor));
   return receiver;
 }
@@ -169,10 +256,12 @@ function otlpErrors(monitor: HealthMonitorPort): ErrorRequestHandler {
     if (httpError === undefined) return next(error); // a bug: the shared handler logs it
     monitor.monitorMetrics.rejectedBatches.inc({ code: httpError.code });
     if (response.headersSent) return;
-    if (httpError.status === 503 || (httpError.status === 429 && !response.getHeader('Retry-After'))) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (httpError.status === 503 || (httpError.status === 429 && !response.getHeader('Retry-After')))
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     const status = { code: GRPC_CODE[httpError.status] ?? 2, message: `${httpError.code}: ${httpError.message}` };
     response.status(httpError.status);
-    if (contentTypeOf(request) === PROTOBUF) response.type(PROTOBUF).send(Buffer.from(RpcStatus.encode(RpcStatus.create(status)).finish()));
+    if (contentTypeOf(request) === PROTOBUF)
+      response.type(PROTOBUF).send(Buffer.from(RpcStatus.encode(RpcStatus.create(status)).finish()));
     else response.json(status);
   };
 }

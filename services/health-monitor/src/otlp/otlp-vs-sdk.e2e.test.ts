@@ -1,4 +1,9 @@
-import { createDefaultEngine, anomalyDetectorEnv, runAnomalyDetector, type RunningAnomalyDetector } from '@swarmscope/anomaly-detector';
+import {
+  createDefaultEngine,
+  anomalyDetectorEnv,
+  runAnomalyDetector,
+  type RunningAnomalyDetector,
+} from '@swarmscope/anomaly-detector';
 import { createLogger, parseEnv } from '@swarmscope/core';
 import { AgentMonitor, Fleet, Pricing } from '@swarmscope/telemetry-client';
 import { startHarness, T0, WINDOW, type Harness } from './test-support/otlp-harness';
@@ -23,7 +28,7 @@ interface Call {
 /** One request a second per agent; the slow agent's latency jumps ×15 from FAULT_FROM on (the injected fault). */
 function fleetCalls(): Call[] {
   let seed = 12345;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const calls: Call[] = [];
   for (let i = 0; i < REQUESTS; i++) {
     for (const agentId of AGENTS) {
@@ -50,7 +55,12 @@ async function startSide(): Promise<Side> {
   // The fleet's five minutes arrive at once: the clock stands at their start.
   const h = await startHarness({ MAX_FUTURE_SKEW_SECONDS: '3600' });
   const env = parseEnv(anomalyDetectorEnv, { ANOMALY_DETECTOR_PORT: '0', LOG_LEVEL: 'silent' });
-  const detector = await runAnomalyDetector(env, h.backends.bus, createDefaultEngine({ latencySlos: env.LATENCY_SLOS }), logger);
+  const detector = await runAnomalyDetector(
+    env,
+    h.backends.bus,
+    createDefaultEngine({ latencySlos: env.LATENCY_SLOS }),
+    logger,
+  );
   return { h, detector };
 }
 
@@ -65,10 +75,17 @@ async function scored(side: Side, reports: number): Promise<void> {
 }
 
 async function conclusions(side: Side) {
-  const anomalies = ((await (await fetch(`${side.detector.server.url}/anomalies?limit=1000`)).json()) as { items: Array<{ agentId: string; type: string; severity: string; startedAt?: number }> }).items;
+  const anomalies = (
+    (await (await fetch(`${side.detector.server.url}/anomalies?limit=1000`)).json()) as {
+      items: Array<{ agentId: string; type: string; severity: string; startedAt?: number }>;
+    }
+  ).items;
   await side.h.closeWindows(8 * WINDOW);
   const windows: Record<string, unknown> = {};
-  for (const agentId of AGENTS) windows[agentId] = (await side.h.get(`/agents/${agentId}/trends?from=${START - WINDOW}&to=${T0 + 8 * WINDOW}`)).windows;
+  for (const agentId of AGENTS)
+    windows[agentId] = (
+      await side.h.get(`/agents/${agentId}/trends?from=${START - WINDOW}&to=${T0 + 8 * WINDOW}`)
+    ).windows;
   return { anomalies: anomalies.map((a) => [a.agentId, a.type, a.severity]).sort(), windows };
 }
 
@@ -81,7 +98,8 @@ function expectSame(actual: unknown, expected: unknown, path: string): void {
       const tolerance = TOLERANCE[key];
       const mine = (actual as Record<string, unknown>)[key];
       if (tolerance !== undefined && typeof value === 'number') {
-        if (Math.abs((mine as number) - value) > tolerance) throw new Error(`${path}.${key}: ${String(mine)} differs from ${value} by more than ${tolerance}`);
+        if (Math.abs((mine as number) - value) > tolerance)
+          throw new Error(`${path}.${key}: ${String(mine)} differs from ${value} by more than ${tolerance}`);
       } else expectSame(mine, value, `${path}.${key}`);
     }
   } else if (actual !== expected) throw new Error(`${path}: ${String(actual)} ≠ ${String(expected)}`);
@@ -105,10 +123,17 @@ describe('a fleet sent by OTLP and the same fleet sent by the SDK', () => {
     sides.push(sdk);
     let now = START;
     const fleet = new Fleet({ endpoint: sdk.h.url });
-    const monitors = new Map(AGENTS.map((agentId) => [agentId, new AgentMonitor({ agentId, model: 'gpt-4o', pool: 'fleet', fleet, heartbeatIntervalMs: 0, now: () => now })]));
+    const monitors = new Map(
+      AGENTS.map((agentId) => [
+        agentId,
+        new AgentMonitor({ agentId, model: 'gpt-4o', pool: 'fleet', fleet, heartbeatIntervalMs: 0, now: () => now }),
+      ]),
+    );
     for (const call of calls) {
       now = call.timestamp;
-      monitors.get(call.agentId)!.recordRequest({ ...call, costUsd: pricing.cost('gpt-4o', call.inputTokens, call.outputTokens)! });
+      monitors
+        .get(call.agentId)!
+        .recordRequest({ ...call, costUsd: pricing.cost('gpt-4o', call.inputTokens, call.outputTokens)! });
     }
     await fleet.close();
 
@@ -121,12 +146,26 @@ describe('a fleet sent by OTLP and the same fleet sent by the SDK', () => {
       spanId: newSpanId(),
       name: 'chat gpt-4o',
       kind: 2,
-      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.agent.id': call.agentId, 'gen_ai.usage.input_tokens': call.inputTokens, 'gen_ai.usage.output_tokens': call.outputTokens, ...(call.error ? { 'error.type': 'RateLimitError' } : {}) },
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.agent.id': call.agentId,
+        'gen_ai.usage.input_tokens': call.inputTokens,
+        'gen_ai.usage.output_tokens': call.outputTokens,
+        ...(call.error ? { 'error.type': 'RateLimitError' } : {}),
+      },
       startMs: call.timestamp - call.latencySeconds * 1000,
       endMs: call.timestamp,
       failed: call.error,
     }));
-    await runClientProcess({ mode: 'spans', url: otlp.h.url, protocol: 'protobuf', resource: { 'service.name': 'fleet-process', 'swarmscope.pool': 'fleet' }, spans });
+    await runClientProcess({
+      mode: 'spans',
+      url: otlp.h.url,
+      protocol: 'protobuf',
+      resource: { 'service.name': 'fleet-process', 'swarmscope.pool': 'fleet' },
+      spans,
+    });
 
     await Promise.all([scored(sdk, calls.length), scored(otlp, calls.length)]);
     const bySdk = await conclusions(sdk);

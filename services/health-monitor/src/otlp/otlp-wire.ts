@@ -55,14 +55,16 @@ export class ItemProblem extends Error {
 
 type Wire = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Wire => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Wire =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `field` of a request-level container: an array or absent; anything else is not an OTLP request (400). */
 export function listOf(container: Wire, field: string, path: string): Wire[] {
   const value = container[field];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw badRequest(`${path}.${field}`, 'must be an array');
-  for (let i = 0; i < value.length; i++) if (!isObject(value[i])) throw badRequest(`${path}.${field}.${i}`, 'must be an object');
+  for (let i = 0; i < value.length; i++)
+    if (!isObject(value[i])) throw badRequest(`${path}.${field}.${i}`, 'must be an object');
   return value as Wire[];
 }
 
@@ -71,7 +73,8 @@ export function requestObject(body: unknown, field: string): Wire {
   return body;
 }
 
-const badRequest = (path: string, problem: string) => new HttpError('SWS_INVALID_FIELD', `${path}: ${problem}`, [{ path, message: problem }]);
+const badRequest = (path: string, problem: string) =>
+  new HttpError('SWS_INVALID_FIELD', `${path}: ${problem}`, [{ path, message: problem }]);
 
 /** The object at `field` of an item, or undefined; a non-object rejects the item. */
 export function objectAt(item: Wire, field: string, path: string): Wire | undefined {
@@ -100,7 +103,8 @@ export function stringAt(item: Wire, field: string, path: string): string {
 export function intAt(item: Wire, field: string, path: string): number {
   const value = item[field];
   if (value === undefined || value === null) return 0;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ItemProblem(`${path}.${field}`, 'must be an integer');
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new ItemProblem(`${path}.${field}`, 'must be an integer');
   return value;
 }
 
@@ -118,7 +122,8 @@ interface LongLike {
   toNumber(): number;
   subtract(other: LongLike): LongLike;
 }
-const isLong = (value: unknown): value is LongLike => isObject(value) && typeof value.toNumber === 'function' && typeof value.subtract === 'function';
+const isLong = (value: unknown): value is LongLike =>
+  isObject(value) && typeof value.toNumber === 'function' && typeof value.subtract === 'function';
 
 /** end − start of two 64-bit nanosecond fields, in seconds, exact (epoch nanoseconds as doubles are not). */
 function durationSecondsAt(item: Wire, path: string): number {
@@ -152,13 +157,17 @@ export function idAt(item: Wire, field: string, bytes: number, path: string): st
   if (value === undefined || value === null) return '';
   if (value instanceof Uint8Array) {
     if (value.length === 0) return '';
-    if (value.length !== bytes) throw new ItemProblem(`${path}.${field}`, `must be ${bytes} bytes, got ${value.length}`);
+    if (value.length !== bytes)
+      throw new ItemProblem(`${path}.${field}`, `must be ${bytes} bytes, got ${value.length}`);
     // protobufjs decodes bytes as Buffers under Node: no view to make.
-    return (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString('hex');
+    return (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString(
+      'hex',
+    );
   }
   if (typeof value === 'string') {
     if (value === '') return '';
-    if (value.length !== bytes * 2 || !HEX.test(value)) throw new ItemProblem(`${path}.${field}`, `must be ${bytes * 2} hex digits`);
+    if (value.length !== bytes * 2 || !HEX.test(value))
+      throw new ItemProblem(`${path}.${field}`, `must be ${bytes * 2} hex digits`);
     return value.toLowerCase();
   }
   throw new ItemProblem(`${path}.${field}`, 'must be hex (OTLP/JSON) or bytes');
@@ -178,7 +187,9 @@ function anyValue(value: unknown, path: string, depth: number): AttributeValue {
   if (value.doubleValue != null) return doubleAt(value, 'doubleValue', path)!;
   if (value.arrayValue != null && depth < 4) {
     const array = objectAt(value, 'arrayValue', path);
-    return itemList(array ?? {}, 'values', `${path}.arrayValue`).map((v, i) => anyValue(v, `${path}.arrayValue.values.${i}`, depth + 1));
+    return itemList(array ?? {}, 'values', `${path}.arrayValue`).map((v, i) =>
+      anyValue(v, `${path}.arrayValue.values.${i}`, depth + 1),
+    );
   }
   // kvlist and bytes values carry nothing the mapping reads.
   return '';
@@ -193,7 +204,8 @@ export function attributesAt(item: Wire, field: string, path: string, wanted?: R
   const attributes: Attributes = {};
   for (let i = 0; i < list.length; i++) {
     const entry = list[i];
-    if (!isObject(entry) || typeof entry.key !== 'string') throw new ItemProblem(`${path}.${field}.${i}.key`, 'must be a string');
+    if (!isObject(entry) || typeof entry.key !== 'string')
+      throw new ItemProblem(`${path}.${field}.${i}.key`, 'must be a string');
     if (wanted !== undefined && !wanted.has(entry.key)) continue;
     try {
       attributes[entry.key] = anyValue(entry.value, '', 0);
@@ -206,7 +218,13 @@ export function attributesAt(item: Wire, field: string, path: string, wanted?: R
 }
 
 /** Reads one span of a ScopeSpans (only the `wanted` attributes); throws ItemProblem for a bad field. */
-export function readSpan(span: Wire, resource: Attributes, resourceKey: string, path: string, wanted: ReadonlySet<string>): OtlpSpan {
+export function readSpan(
+  span: Wire,
+  resource: Attributes,
+  resourceKey: string,
+  path: string,
+  wanted: ReadonlySet<string>,
+): OtlpSpan {
   const status = objectAt(span, 'status', path);
   return {
     traceId: idAt(span, 'traceId', 16, path),

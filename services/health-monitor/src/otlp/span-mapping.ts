@@ -3,7 +3,17 @@ import { ATTR_CALLER_AGENT_ID, TOKEN_METRIC_NAMES, type Pricing } from '@swarmsc
 import type { ReportInput } from '../ingest-schema';
 import { asId, resolve, resourceKey, type IdentityRules } from './identity';
 import type { IndexedSpan, SpanIndex } from './span-index';
-import { attributesAt, ItemProblem, listOf, readSpan, requestObject, SPAN_KIND, STATUS_ERROR, type Attributes, type OtlpSpan } from './otlp-wire';
+import {
+  attributesAt,
+  ItemProblem,
+  listOf,
+  readSpan,
+  requestObject,
+  SPAN_KIND,
+  STATUS_ERROR,
+  type Attributes,
+  type OtlpSpan,
+} from './otlp-wire';
 
 /** GenAI attribute names read from spans (semantic conventions 1.37+, older names as fallbacks). */
 export const GEN_AI = {
@@ -81,7 +91,15 @@ const INTERACTION_KIND_SET: ReadonlySet<string> = new Set(INTERACTION_KINDS);
 /** Maps an ExportTraceServiceRequest (decoded or OTLP/JSON) to reports and agent-to-agent interactions. */
 export function mapSpans(body: unknown, options: SpanMappingOptions): SpanMapping {
   const request = requestObject(body, 'resourceSpans');
-  const out: SpanMapping = { reports: [], spanReports: 0, interactions: [], spans: 0, rejected: 0, problems: [], requestAgents: new Set() };
+  const out: SpanMapping = {
+    reports: [],
+    spanReports: 0,
+    interactions: [],
+    spans: 0,
+    rejected: 0,
+    problems: [],
+    requestAgents: new Set(),
+  };
   const heartbeats = new Map<string, ReportInput>();
   const wanted = wantedKeys(options.rules);
   listOf(request, 'resourceSpans', 'resourceSpans').forEach((resourceSpans, r) => {
@@ -90,7 +108,10 @@ export function mapSpans(body: unknown, options: SpanMappingOptions): SpanMappin
     let resourceProblem: ItemProblem | undefined;
     try {
       const wireResource = resourceSpans.resource;
-      resource = wireResource && typeof wireResource === 'object' ? attributesAt(wireResource as Record<string, unknown>, 'attributes', `${path}.resource`) : {};
+      resource =
+        wireResource && typeof wireResource === 'object'
+          ? attributesAt(wireResource as Record<string, unknown>, 'attributes', `${path}.resource`)
+          : {};
     } catch (problem) {
       if (!(problem instanceof ItemProblem)) throw problem;
       resourceProblem = problem;
@@ -103,13 +124,15 @@ export function mapSpans(body: unknown, options: SpanMappingOptions): SpanMappin
         try {
           if (resourceProblem) throw resourceProblem;
           const wire = spans[i];
-          if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) throw new ItemProblem('', 'must be an object');
+          if (typeof wire !== 'object' || wire === null || Array.isArray(wire))
+            throw new ItemProblem('', 'must be an object');
           // Paths in problems are relative to the span ('' is the span): its own is only spelled out when refused.
           mapSpan(readSpan(wire as Record<string, unknown>, resource, key, '', wanted), '', options, out, heartbeats);
         } catch (problem) {
           if (!(problem instanceof ItemProblem)) throw problem;
           out.rejected++;
-          if (out.problems.length < MAX_PROBLEMS) out.problems.push(problem.messageUnder(`${path}.scopeSpans.${s}.spans.${i}`));
+          if (out.problems.length < MAX_PROBLEMS)
+            out.problems.push(problem.messageUnder(`${path}.scopeSpans.${s}.spans.${i}`));
         }
       }
     });
@@ -139,7 +162,8 @@ function wantedKeys(rules: IdentityRules): ReadonlySet<string> {
 function fillModels(reports: ReportInput[]): void {
   const latest = new Map<string, string>();
   for (const report of reports) if (report.model !== undefined) latest.set(report.agentId, report.model);
-  for (const report of reports) if (report.model === undefined && latest.has(report.agentId)) report.model = latest.get(report.agentId)!;
+  for (const report of reports)
+    if (report.model === undefined && latest.has(report.agentId)) report.model = latest.get(report.agentId)!;
 }
 
 function itemListOr400(scopeSpans: Record<string, unknown>, path: string): unknown[] {
@@ -147,7 +171,13 @@ function itemListOr400(scopeSpans: Record<string, unknown>, path: string): unkno
   return listOf(scopeSpans, 'spans', path) as unknown[];
 }
 
-function mapSpan(span: OtlpSpan, path: string, options: SpanMappingOptions, out: SpanMapping, heartbeats: Map<string, ReportInput>): void {
+function mapSpan(
+  span: OtlpSpan,
+  path: string,
+  options: SpanMappingOptions,
+  out: SpanMapping,
+  heartbeats: Map<string, ReportInput>,
+): void {
   const { index, now, rules } = options;
   const operation = span.attributes[GEN_AI.operation];
   if (typeof operation !== 'string' || operation === '') {
@@ -164,7 +194,10 @@ function mapSpan(span: OtlpSpan, path: string, options: SpanMappingOptions, out:
   const identity = target !== undefined ? undefined : resolve(rules.agent, span.attributes, span.resource);
   const agent = target !== undefined ? callerOf(span, path, options) : agentFrom(identity?.value, path);
   if (agent === undefined && target === undefined) {
-    throw new ItemProblem(path, `no agent identity: none of ${rules.agent.map((keys) => keys.join('+')).join(', ')} is set on the span or its resource`);
+    throw new ItemProblem(
+      path,
+      `no agent identity: none of ${rules.agent.map((keys) => keys.join('+')).join(', ')} is set on the span or its resource`,
+    );
   }
   const failed = span.statusCode === STATUS_ERROR || span.attributes[GEN_AI.errorType] !== undefined;
   const latencySeconds = span.durationSeconds;
@@ -175,13 +208,24 @@ function mapSpan(span: OtlpSpan, path: string, options: SpanMappingOptions, out:
   if (agent !== undefined) {
     if (options.requestOperations.has(operation)) {
       const model = resolve(rules.model, span.attributes, span.resource)?.value;
-      out.reports.push({ agentId: agent, ...base, ...(model !== undefined ? { model } : {}), metrics: requestMetrics(span, path, model, latencySeconds, failed, options.pricing) });
+      out.reports.push({
+        agentId: agent,
+        ...base,
+        ...(model !== undefined ? { model } : {}),
+        metrics: requestMetrics(span, path, model, latencySeconds, failed, options.pricing),
+      });
       out.requestAgents.add(agent);
     } else if (operation === 'execute_tool') {
       const tool = span.attributes[GEN_AI.toolName];
-      if (typeof tool !== 'string' || tool === '') throw new ItemProblem(`${path}.attributes`, `${GEN_AI.toolName} is required on execute_tool spans`);
+      if (typeof tool !== 'string' || tool === '')
+        throw new ItemProblem(`${path}.attributes`, `${GEN_AI.toolName} is required on execute_tool spans`);
       const errors = failed ? 1 : 0;
-      out.reports.push({ agentId: agent, ...base, metrics: { tool_calls: 1, tool_errors: errors, tool_duration_seconds: latencySeconds }, tools: { [tool]: { calls: 1, errors, durationSeconds: latencySeconds } } });
+      out.reports.push({
+        agentId: agent,
+        ...base,
+        metrics: { tool_calls: 1, tool_errors: errors, tool_duration_seconds: latencySeconds },
+        tools: { [tool]: { calls: 1, errors, durationSeconds: latencySeconds } },
+      });
     } else if (!heartbeats.has(agent)) {
       // invoke_agent, create_agent, ...: the agent is alive (and listed), with no request of its own.
       heartbeats.set(agent, { agentId: agent, ...base, metrics: { requests: 0 } });
@@ -194,15 +238,15 @@ function mapSpan(span: OtlpSpan, path: string, options: SpanMappingOptions, out:
   index.add(span.spanId, indexed);
   if (target !== undefined || span.parentSpanId !== '') {
     const edge: PendingEdge = {
-    to: target ?? agent!,
-    resourceOnly,
-    client: target !== undefined,
-    kind: interactionKind(span.attributes[GEN_AI.interactionKind]),
-    outcome: failed ? 'error' : 'success',
-    latencySeconds,
-    timestamp,
-    traceId: span.traceId,
-    spanId: span.spanId,
+      to: target ?? agent!,
+      resourceOnly,
+      client: target !== undefined,
+      kind: interactionKind(span.attributes[GEN_AI.interactionKind]),
+      outcome: failed ? 'error' : 'success',
+      latencySeconds,
+      timestamp,
+      traceId: span.traceId,
+      spanId: span.spanId,
     };
     if (target !== undefined && agent !== undefined) addEdge(out, agent, edge);
     else placeEdge(edge, span.parentSpanId, options, out);
@@ -212,7 +256,10 @@ function mapSpan(span: OtlpSpan, path: string, options: SpanMappingOptions, out:
 
 /** The caller of a CLIENT invoke_agent span when the span names it; undefined: found from its ancestors. */
 function callerOf(span: OtlpSpan, path: string, options: SpanMappingOptions): string | undefined {
-  const named = span.attributes[GEN_AI.callerAgentId] ?? span.attributes[GEN_AI.draftCallerAgentId] ?? span.attributes[GEN_AI.legacyCaller];
+  const named =
+    span.attributes[GEN_AI.callerAgentId] ??
+    span.attributes[GEN_AI.draftCallerAgentId] ??
+    span.attributes[GEN_AI.legacyCaller];
   if (typeof named === 'string' && named !== '') return agentFrom(named, path);
   const above = options.index.ancestry(span.parentSpanId, options.now);
   if (above.kind === 'found') return above.span.agent;
@@ -223,7 +270,8 @@ function callerOf(span: OtlpSpan, path: string, options: SpanMappingOptions): st
 function agentFrom(value: string | undefined, path: string): string | undefined {
   if (value === undefined) return undefined;
   const id = asId(value);
-  if (id === undefined) throw new ItemProblem(path, `agent identity "${value.slice(0, 32)}…" is longer than 128 characters`);
+  if (id === undefined)
+    throw new ItemProblem(path, `agent identity "${value.slice(0, 32)}…" is longer than 128 characters`);
   return id;
 }
 
@@ -254,7 +302,14 @@ function resolveEdge(edge: PendingEdge, ancestor: IndexedSpan, out: SpanMapping)
 
 function addEdge(out: SpanMapping, from: string, edge: PendingEdge): void {
   if (from === edge.to) return;
-  const interaction: InteractionInput = { from, to: edge.to, kind: edge.kind, outcome: edge.outcome, latencySeconds: edge.latencySeconds, timestamp: edge.timestamp };
+  const interaction: InteractionInput = {
+    from,
+    to: edge.to,
+    kind: edge.kind,
+    outcome: edge.outcome,
+    latencySeconds: edge.latencySeconds,
+    timestamp: edge.timestamp,
+  };
   if (edge.traceId !== '' && edge.spanId !== '') {
     interaction.traceId = edge.traceId;
     interaction.spanId = edge.spanId;
@@ -262,19 +317,32 @@ function addEdge(out: SpanMapping, from: string, edge: PendingEdge): void {
   out.interactions.push(interaction);
 }
 
-const interactionKind = (value: unknown): Interaction['kind'] => (typeof value === 'string' && INTERACTION_KIND_SET.has(value) ? (value as Interaction['kind']) : 'delegation');
+const interactionKind = (value: unknown): Interaction['kind'] =>
+  typeof value === 'string' && INTERACTION_KIND_SET.has(value) ? (value as Interaction['kind']) : 'delegation';
 
 /** A token count attribute: a whole number ≥ 0, or absent. */
 function tokens(attributes: Attributes, key: string, path: string): number | undefined {
   const value = attributes[key];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new ItemProblem(`${path}.attributes.${key}`, 'must be a whole number ≥ 0');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new ItemProblem(`${path}.attributes.${key}`, 'must be a whole number ≥ 0');
   return value;
 }
 
-function requestMetrics(span: OtlpSpan, path: string, model: string | undefined, latencySeconds: number, failed: boolean, pricing: Pricing): Record<string, number> {
+function requestMetrics(
+  span: OtlpSpan,
+  path: string,
+  model: string | undefined,
+  latencySeconds: number,
+  failed: boolean,
+  pricing: Pricing,
+): Record<string, number> {
   const a = span.attributes;
-  const metrics: Record<string, number> = { response_time_seconds: latencySeconds, requests: 1, errors: failed ? 1 : 0 };
+  const metrics: Record<string, number> = {
+    response_time_seconds: latencySeconds,
+    requests: 1,
+    errors: failed ? 1 : 0,
+  };
   const input = tokens(a, GEN_AI.inputTokens, path) ?? tokens(a, GEN_AI.promptTokens, path);
   const output = tokens(a, GEN_AI.outputTokens, path) ?? tokens(a, GEN_AI.completionTokens, path);
   const cacheRead = tokens(a, GEN_AI.cacheReadTokens, path);
@@ -287,10 +355,16 @@ function requestMetrics(span: OtlpSpan, path: string, model: string | undefined,
   if (reasoning !== undefined) metrics[TOKEN_METRICS.reasoning] = reasoning;
   const sent = a[GEN_AI.cost];
   if (sent !== undefined) {
-    if (typeof sent !== 'number' || !Number.isFinite(sent) || sent < 0) throw new ItemProblem(`${path}.attributes.${GEN_AI.cost}`, 'must be a number ≥ 0 (USD)');
+    if (typeof sent !== 'number' || !Number.isFinite(sent) || sent < 0)
+      throw new ItemProblem(`${path}.attributes.${GEN_AI.cost}`, 'must be a number ≥ 0 (USD)');
     metrics.cost_usd = sent;
   } else if (model !== undefined && (input !== undefined || output !== undefined)) {
-    const cost = pricing.costOfUsage(model, { inputTokens: input ?? 0, outputTokens: output ?? 0, cacheReadTokens: cacheRead ?? 0, cacheWriteTokens: cacheWrite ?? 0 });
+    const cost = pricing.costOfUsage(model, {
+      inputTokens: input ?? 0,
+      outputTokens: output ?? 0,
+      cacheReadTokens: cacheRead ?? 0,
+      cacheWriteTokens: cacheWrite ?? 0,
+    });
     if (cost !== undefined) metrics.cost_usd = cost;
   }
   return metrics;

@@ -36,7 +36,12 @@ export interface HarnessOptions {
 
 /** A health-monitor on a free loopback port, for the service's HTTP tests. */
 export async function startHarness({ vars = {}, redisUrl, clockAt }: HarnessOptions = {}): Promise<Harness> {
-  const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent', ...vars, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) });
+  const env = parseEnv(healthMonitorEnv, {
+    HEALTH_MONITOR_PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...vars,
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  });
   const backends = await backendsFor(env, logger);
   const clock = { now: clockAt ?? Number.NaN };
   const running = await runHealthMonitor(env, backends, logger, clockAt === undefined ? undefined : () => clock.now);
@@ -52,7 +57,13 @@ export async function startHarness({ vars = {}, redisUrl, clockAt }: HarnessOpti
     backends,
     clock,
     post: async (path, body, headers = {}) =>
-      read(await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) })),
+      read(
+        await fetch(url + path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+        }),
+      ),
     get: async (path) => read(await fetch(url + path)),
     async metric(name, labels) {
       const text = await (await fetch(`${url}/metrics`)).text();

@@ -31,8 +31,17 @@ export function anomalyEvent(agentId: string, atSeconds: number, over: Partial<A
  */
 export function burstIncident(): Incident {
   const c = new Correlator();
-  for (let i = 1; i < 12; i++) c.onInteraction({ from: `support-${i - 1}`, to: `support-${i}`, kind: 'delegation', outcome: 'success', latencySeconds: 0.4, timestamp: T0 });
-  for (let i = 0; i < 12; i++) c.onAnomaly(anomalyEvent(`support-${i}`, i * 3, { model: i % 2 ? 'gpt-4o-mini' : 'gpt-4o' }));
+  for (let i = 1; i < 12; i++)
+    c.onInteraction({
+      from: `support-${i - 1}`,
+      to: `support-${i}`,
+      kind: 'delegation',
+      outcome: 'success',
+      latencySeconds: 0.4,
+      timestamp: T0,
+    });
+  for (let i = 0; i < 12; i++)
+    c.onAnomaly(anomalyEvent(`support-${i}`, i * 3, { model: i % 2 ? 'gpt-4o-mini' : 'gpt-4o' }));
   c.advance(T0 + 70_000);
   return c.list()[0]!;
 }

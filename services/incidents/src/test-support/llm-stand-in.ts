@@ -6,7 +6,14 @@ export type StandInMode = 'ok' | 'http_error' | 'slow' | 'garbage_body' | 'garba
 
 export interface StandInRequest {
   path: string;
-  body: { model?: string; messages?: Array<{ role: string; content: string }>; stream?: boolean; format?: string; max_tokens?: number; options?: { num_predict?: number } };
+  body: {
+    model?: string;
+    messages?: Array<{ role: string; content: string }>;
+    stream?: boolean;
+    format?: string;
+    max_tokens?: number;
+    options?: { num_predict?: number };
+  };
   authorization?: string;
 }
 
@@ -38,14 +45,22 @@ export async function startLlmStandIn(): Promise<LlmStandIn> {
   const server: Server = createServer((request, response) => {
     void readJson(request).then(async (body) => {
       const path = request.url ?? '';
-      state.requests.push({ path, body: body as StandInRequest['body'], ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}) });
+      state.requests.push({
+        path,
+        body: body as StandInRequest['body'],
+        ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+      });
       const ollama = path === '/api/chat';
       if (!ollama && path !== '/v1/chat/completions') {
-        response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `no route ${path}` }));
+        response
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: `no route ${path}` }));
         return;
       }
       if (state.mode === 'http_error') {
-        response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'model failed to load' }));
+        response
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'model failed to load' }));
         return;
       }
       // Slow, but no longer than the caller waits: a timer left running after the client gave up (and the stand-in
@@ -55,12 +70,29 @@ export async function startLlmStandIn(): Promise<LlmStandIn> {
         response.writeHead(200, { 'content-type': 'application/json' }).end('{"choices": [ this is not json');
         return;
       }
-      const content = state.mode === 'garbage_answer' ? 'Sure! The incident is bad. I hope this helps.' : JSON.stringify(GOOD_ANSWER);
+      const content =
+        state.mode === 'garbage_answer' ? 'Sure! The incident is bad. I hope this helps.' : JSON.stringify(GOOD_ANSWER);
       const model = (body as StandInRequest['body']).model ?? 'unknown';
       const answer = ollama
-        ? { model, created_at: new Date().toISOString(), message: { role: 'assistant', content }, done: true, done_reason: 'stop', prompt_eval_count: 321, eval_count: 87 }
-        : { id: 'chatcmpl-1', object: 'chat.completion', created: Math.floor(Date.now() / 1000), model, choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], usage: { prompt_tokens: 321, completion_tokens: 87, total_tokens: 408 } };
-      if (!response.destroyed) response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+        ? {
+            model,
+            created_at: new Date().toISOString(),
+            message: { role: 'assistant', content },
+            done: true,
+            done_reason: 'stop',
+            prompt_eval_count: 321,
+            eval_count: 87,
+          }
+        : {
+            id: 'chatcmpl-1',
+            object: 'chat.completion',
+            created: Math.floor(Date.now() / 1000),
+            model,
+            choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: 321, completion_tokens: 87, total_tokens: 408 },
+          };
+      if (!response.destroyed)
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

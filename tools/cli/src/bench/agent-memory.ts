@@ -33,7 +33,15 @@ async function measure(agents: number): Promise<AgentMemoryResult> {
       model: 'gpt-4o',
       pool: `pool-${(from + k) % 8}`,
       type: 'general',
-      metrics: (kind === 'heartbeat' ? { requests: 0 } : { response_time_seconds: 0.2 + ((from + k) % 100) / 100, requests: 1, errors: 0, input_tokens: 500, output_tokens: 120 }) as Record<string, number>,
+      metrics: (kind === 'heartbeat'
+        ? { requests: 0 }
+        : {
+            response_time_seconds: 0.2 + ((from + k) % 100) / 100,
+            requests: 1,
+            errors: 0,
+            input_tokens: 500,
+            output_tokens: 120,
+          }) as Record<string, number>,
       quality: {},
     }));
   await monitor.tick();
@@ -45,7 +53,11 @@ async function measure(agents: number): Promise<AgentMemoryResult> {
   await monitor.tick();
   const withWindows = used();
   await backends.close();
-  return { agents, bytesPerAgent: (registered - before) / agents, bytesPerAgentWithWindows: (withWindows - before) / agents };
+  return {
+    agents,
+    bytesPerAgent: (registered - before) / agents,
+    bytesPerAgentWithWindows: (withWindows - before) / agents,
+  };
 }
 
 measure(Number(process.argv[2] ?? 100_000)).then(

@@ -6,8 +6,21 @@ import type { AnomalyEvent, EmergenceEvent, Incident, Interaction, SampleReport 
 import { anomalyDetectorEnv, createEngineCore, engineOptionsFrom } from '@swarmscope/anomaly-detector';
 import { EmergenceEngine } from '@swarmscope/emergence-detector';
 import { Correlator, scoreIncidents, type IncidentPurity, type ScoredIncident } from '@swarmscope/incidents';
-import { burstyFeed, fleetgenFeed, simulatorFeed, type FeedOptions, type PoolStop, type ReplayFeed } from './anomaly-feeds';
-import { quantileOfSorted, scoreDetections, type DetectionScore, type FaultWindow, type Sighting } from './anomaly-scoring';
+import {
+  burstyFeed,
+  fleetgenFeed,
+  simulatorFeed,
+  type FeedOptions,
+  type PoolStop,
+  type ReplayFeed,
+} from './anomaly-feeds';
+import {
+  quantileOfSorted,
+  scoreDetections,
+  type DetectionScore,
+  type FaultWindow,
+  type Sighting,
+} from './anomaly-scoring';
 
 /** The services' sweep and the correlator's advance run every 5 s of data time, as the services' timers do. */
 const STEP_MS = 5000;
@@ -39,7 +52,13 @@ export interface ReplayOptions {
 export function replayFeed(feed: ReplayFeed, options: ReplayOptions = {}): ReplayResult {
   const began = performance.now();
   // The service's defaults: per-pool/model SLOs from LATENCY_SLOS (none by default), the agents' own baselines.
-  const engine = createEngineCore(engineOptionsFrom(anomalyDetectorEnv.parse(options.holdSeconds === undefined ? {} : { ANOMALY_HOLD_SECONDS: String(options.holdSeconds) })));
+  const engine = createEngineCore(
+    engineOptionsFrom(
+      anomalyDetectorEnv.parse(
+        options.holdSeconds === undefined ? {} : { ANOMALY_HOLD_SECONDS: String(options.holdSeconds) },
+      ),
+    ),
+  );
   const emergence = options.emergence === false ? undefined : new EmergenceEngine({ seed: 1 });
   const correlator = new Correlator({ maxListed: Number.MAX_SAFE_INTEGER });
   const sightings: Sighting[] = [];
@@ -105,8 +124,19 @@ export function replayFeed(feed: ReplayFeed, options: ReplayOptions = {}): Repla
   advanceTo(feed.endMs);
   let agentMs = 0;
   for (const s of seen.values()) agentMs += s.last - s.first;
-  const incidents = [...last.values()].filter((i) => i.resolution !== 'merged').sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
-  return { feed, reports, agentDays: agentMs / DAY_MS, sightings, silentOpened, emergenceOpened, incidents, seconds: (performance.now() - began) / 1000 };
+  const incidents = [...last.values()]
+    .filter((i) => i.resolution !== 'merged')
+    .sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
+  return {
+    feed,
+    reports,
+    agentDays: agentMs / DAY_MS,
+    sightings,
+    silentOpened,
+    emergenceOpened,
+    incidents,
+    seconds: (performance.now() - began) / 1000,
+  };
 }
 
 /** One generator's figures: its faulted run scored against its truth, its fault-free run for false alarms. */
@@ -152,7 +182,8 @@ function stopOutcome(run: ReplayResult, stop: PoolStop): StopOutcome {
   const within = (t: number) => t >= stop.at && t < stop.at + 15 * 60_000;
   return {
     ...stop,
-    silentAnomalies: run.silentOpened.filter((s) => within(s.at) && run.feed.poolOf.get(s.agentId) === stop.pool).length,
+    silentAnomalies: run.silentOpened.filter((s) => within(s.at) && run.feed.poolOf.get(s.agentId) === stop.pool)
+      .length,
     emergenceEvents: run.emergenceOpened.filter((e) => within(e.at)).length,
     incidentsOpened: run.incidents.filter((i) => within(i.openedAt)).length,
   };
@@ -175,10 +206,18 @@ export interface AnomaliesBenchOptions {
 export function measureAnomalies(options: AnomaliesBenchOptions): GeneratorFigures[] {
   return options.generators.map((generator) => {
     const feedOf = generator === 'simulator' ? simulatorFeed : generator === 'bursty' ? burstyFeed : fleetgenFeed;
-    const base: Omit<FeedOptions, 'faults'> = { agents: generator === 'simulator' ? options.simulatorAgents : options.agents, hours: options.hours, seed: options.seed };
+    const base: Omit<FeedOptions, 'faults'> = {
+      agents: generator === 'simulator' ? options.simulatorAgents : options.agents,
+      hours: options.hours,
+      seed: options.seed,
+    };
     const run = (faults: boolean) => {
       const feed = feedOf({ ...base, faults });
-      return replayFeed(feed, { emergence: options.emergence, holdSeconds: options.holdSeconds, onProgress: (d) => options.onProgress?.(feed.label, d) });
+      return replayFeed(feed, {
+        emergence: options.emergence,
+        holdSeconds: options.holdSeconds,
+        onProgress: (d) => options.onProgress?.(feed.label, d),
+      });
     };
     return scoreGenerator(generator, run(true), run(false));
   });
@@ -186,7 +225,10 @@ export function measureAnomalies(options: AnomaliesBenchOptions): GeneratorFigur
 
 /** `swarmscope bench anomalies`: the figures of both generators, printed as tables. */
 export function runAnomaliesBench(options: Omit<AnomaliesBenchOptions, 'onProgress'>): GeneratorFigures[] {
-  const figures = measureAnomalies({ ...options, onProgress: (label, done) => process.stdout.write(`\r${label}: ${Math.round(done * 100)} %   `) });
+  const figures = measureAnomalies({
+    ...options,
+    onProgress: (label, done) => process.stdout.write(`\r${label}: ${Math.round(done * 100)} %   `),
+  });
   const s = (ms: number) => (Number.isNaN(ms) ? '-' : Math.round(ms / 1000));
   process.stdout.write(
     `\nanomalies: seed ${options.seed}, ${options.hours} h of data time a run; anomaly engine at the service's defaults, ` +
@@ -222,7 +264,7 @@ export function runAnomaliesBench(options: Omit<AnomaliesBenchOptions, 'onProgre
       'pool-only incidents (faults / fault-free)': `${g.purity.poolOnly.length} / ${g.cleanPurity.poolOnly.length}`,
       'incidents (faults / fault-free)': `${g.purity.incidents} / ${g.cleanPurity.incidents}`,
       reports: g.faulted.reports + g.clean.reports,
-      's': Math.round(g.faulted.seconds + g.clean.seconds),
+      s: Math.round(g.faulted.seconds + g.clean.seconds),
     })),
   );
   const types = [...new Set(figures.flatMap((g) => Object.keys(g.falseAlarms.falseAlarmsByType)))].sort();
@@ -243,7 +285,9 @@ export function runAnomaliesBench(options: Omit<AnomaliesBenchOptions, 'onProgre
   for (const g of figures) {
     const missed = g.detection.outcomes.filter((o) => o.delayMs === undefined);
     for (const o of missed.slice(0, 12)) {
-      process.stdout.write(`${g.generator}: missed ${o.fault.id} ${o.fault.type} on ${o.fault.agents.join(', ')} (${Math.round((o.fault.end - o.fault.start) / 60_000)} min; seen in its window: ${o.typesSeen.join(', ') || 'nothing'})\n`);
+      process.stdout.write(
+        `${g.generator}: missed ${o.fault.id} ${o.fault.type} on ${o.fault.agents.join(', ')} (${Math.round((o.fault.end - o.fault.start) / 60_000)} min; seen in its window: ${o.typesSeen.join(', ') || 'nothing'})\n`,
+      );
     }
     if (missed.length > 12) process.stdout.write(`${g.generator}: ... and ${missed.length - 12} more missed\n`);
   }
@@ -261,7 +305,13 @@ export function runAnomaliesBench(options: Omit<AnomaliesBenchOptions, 'onProgre
 /** Median memory growth (share of the base) when leaks were found, from the fault's rate; '-' when none or unknown. */
 function leakGrowth(d: DetectionScore): string {
   const growth = d.outcomes
-    .filter((o) => o.fault.type === 'memory_leak' && o.delayMs !== undefined && o.fault.params?.bytesPerSecond && o.fault.params.baseBytes)
+    .filter(
+      (o) =>
+        o.fault.type === 'memory_leak' &&
+        o.delayMs !== undefined &&
+        o.fault.params?.bytesPerSecond &&
+        o.fault.params.baseBytes,
+    )
     .map((o) => (o.fault.params!.bytesPerSecond! * o.delayMs!) / 1000 / o.fault.params!.baseBytes!)
     .sort((a, b) => a - b);
   return growth.length ? `+${Math.round(quantileOfSorted(growth, 0.5) * 100)} % (median)` : '-';

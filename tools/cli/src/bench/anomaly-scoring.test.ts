@@ -1,8 +1,20 @@
 import { isRightType, quantileOfSorted, scoreDetections, type FaultWindow, type Sighting } from './anomaly-scoring';
 
 const S = 1000;
-const fault = (id: string, type: string, agents: string[], start: number, end: number): FaultWindow => ({ id, type, agents, start, end });
-const seen = (agentId: string, type: string, at: number, opened = true, risk?: string): Sighting => ({ agentId, type, at, opened, risk });
+const fault = (id: string, type: string, agents: string[], start: number, end: number): FaultWindow => ({
+  id,
+  type,
+  agents,
+  start,
+  end,
+});
+const seen = (agentId: string, type: string, at: number, opened = true, risk?: string): Sighting => ({
+  agentId,
+  type,
+  at,
+  opened,
+  risk,
+});
 
 describe('scoreDetections', () => {
   const faults = [
@@ -33,7 +45,14 @@ describe('scoreDetections', () => {
     ]);
     expect(r.outcomes[1]!.typesSeen).toEqual(['latency_spike', 'error_surge']);
     expect([r.faults, r.detected, r.recall, r.detectedAnyType]).toEqual([4, 2, 0.5, 3]);
-    expect(r.byType.latency).toEqual({ faults: 1, detected: 1, recall: 1, detectedAnyType: 1, medianDelayMs: 30 * S, p90DelayMs: 30 * S });
+    expect(r.byType.latency).toEqual({
+      faults: 1,
+      detected: 1,
+      recall: 1,
+      detectedAnyType: 1,
+      medianDelayMs: 30 * S,
+      p90DelayMs: 30 * S,
+    });
     expect(r.byType.exfiltration!.recall).toBe(0);
     expect(r.byType.exfiltration!.detectedAnyType).toBe(1);
   });
@@ -52,8 +71,19 @@ describe('scoreDetections', () => {
 
   it('median and p90 delays by type over the faults found', () => {
     const many = [10, 20, 30, 40, 50].map((_, i) => fault(`l${i}`, 'latency', [`x${i}`], 0, 100 * S));
-    const found = scoreDetections(many, [10, 20, 30, 40].map((sec, i) => seen(`x${i}`, 'latency_spike', sec * S)), { agentDays: 1 });
-    expect(found.byType.latency).toEqual({ faults: 5, detected: 4, recall: 0.8, detectedAnyType: 4, medianDelayMs: 25 * S, p90DelayMs: 37 * S });
+    const found = scoreDetections(
+      many,
+      [10, 20, 30, 40].map((sec, i) => seen(`x${i}`, 'latency_spike', sec * S)),
+      { agentDays: 1 },
+    );
+    expect(found.byType.latency).toEqual({
+      faults: 5,
+      detected: 4,
+      recall: 0.8,
+      detectedAnyType: 4,
+      medianDelayMs: 25 * S,
+      p90DelayMs: 37 * S,
+    });
     expect(quantileOfSorted([], 0.5)).toBeNaN();
   });
 

@@ -98,7 +98,11 @@ export interface ScoringOptions {
  * the start. An anomaly already open before the fault, of the right type, does not count: the user is not told of
  * the new trouble. Every `opened` sighting outside all windows of its agent is a false alarm.
  */
-export function scoreDetections(faults: readonly FaultWindow[], sightings: readonly Sighting[], options: ScoringOptions): DetectionScore {
+export function scoreDetections(
+  faults: readonly FaultWindow[],
+  sightings: readonly Sighting[],
+  options: ScoringOptions,
+): DetectionScore {
   const grace = options.graceMs ?? 0;
   const windowsOf = new Map<string, FaultWindow[]>();
   for (const f of faults) for (const a of f.agents) windowsOf.set(a, [...(windowsOf.get(a) ?? []), f]);

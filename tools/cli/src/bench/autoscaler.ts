@@ -2,7 +2,21 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createLogger, MemoryBus, parseEnv, topics, type SampleReport } from '@swarmscope/core';
-import { autoscalerEnv, compare, CONSUMER_GROUP, loadTrace, parseTraceCsv, runAutoscaler, scaleToMean, SimulatorActuator, TRACE_NAMES, type LoadTrace, type PoolSetup, type ReplayResult, type ScalerName } from '@swarmscope/autoscaler';
+import {
+  autoscalerEnv,
+  compare,
+  CONSUMER_GROUP,
+  loadTrace,
+  parseTraceCsv,
+  runAutoscaler,
+  scaleToMean,
+  SimulatorActuator,
+  TRACE_NAMES,
+  type LoadTrace,
+  type PoolSetup,
+  type ReplayResult,
+  type ScalerName,
+} from '@swarmscope/autoscaler';
 import { heavyTailTraces, poolShiftTraces, toCsv, validationTraces } from '@swarmscope/fleetgen';
 import { startControlServer } from '@swarmscope/simulator';
 import { UsageError } from '../args';
@@ -33,7 +47,12 @@ export interface AutoscalerBenchOptions {
 }
 
 /** NAB series that count traffic (requests, network bytes), not utilisation or prices. */
-const NAB_LOAD_SERIES = ['realAWSCloudwatch/elb_request_count_8c0756.csv', 'realAWSCloudwatch/ec2_network_in_257a54.csv', 'realAWSCloudwatch/ec2_network_in_5abac7.csv', 'realAWSCloudwatch/iio_us-east-1_i-a2eb1cd9_NetworkIn.csv'];
+const NAB_LOAD_SERIES = [
+  'realAWSCloudwatch/elb_request_count_8c0756.csv',
+  'realAWSCloudwatch/ec2_network_in_257a54.csv',
+  'realAWSCloudwatch/ec2_network_in_5abac7.csv',
+  'realAWSCloudwatch/iio_us-east-1_i-a2eb1cd9_NetworkIn.csv',
+];
 
 type Row = { set: string; trace: string } & Record<ScalerName, ReplayResult>;
 
@@ -54,9 +73,22 @@ export async function runAutoscalerBench(options: AutoscalerBenchOptions): Promi
   // A trace may bring its own pool (start-up delay, steps in a request's cost): pool-shifts does.
   const run = (set: string, trace: LoadTrace, pool: Partial<PoolSetup> = {}) => {
     const scaled = options.meanRps !== undefined ? scaleToMean(trace, options.meanRps) : trace;
-    const own = pool.startupSeconds !== undefined || (pool.costSteps?.length ?? 0) > 0 ? ` (its pool: ${pool.startupSeconds ?? options.pool.startupSeconds} s start-up${pool.costSteps?.length ? `, request cost ${pool.costSteps.map((c) => `×${c.factor} at ${(c.atSeconds / 86_400).toFixed(2)} d`).join(', ')}` : ''})` : '';
-    process.stdout.write(`autoscaler: replaying ${trace.name} (${((trace.rps.length * trace.stepSeconds) / 86_400).toFixed(1)} days)${own}...\n`);
-    rows.push({ set, trace: trace.name, ...compare(scaled, { ...setup, ...pool }, options.sloViolationMinuteUsd !== undefined ? { sloViolationMinuteUsd: options.sloViolationMinuteUsd } : {}) });
+    const own =
+      pool.startupSeconds !== undefined || (pool.costSteps?.length ?? 0) > 0
+        ? ` (its pool: ${pool.startupSeconds ?? options.pool.startupSeconds} s start-up${pool.costSteps?.length ? `, request cost ${pool.costSteps.map((c) => `×${c.factor} at ${(c.atSeconds / 86_400).toFixed(2)} d`).join(', ')}` : ''})`
+        : '';
+    process.stdout.write(
+      `autoscaler: replaying ${trace.name} (${((trace.rps.length * trace.stepSeconds) / 86_400).toFixed(1)} days)${own}...\n`,
+    );
+    rows.push({
+      set,
+      trace: trace.name,
+      ...compare(
+        scaled,
+        { ...setup, ...pool },
+        options.sloViolationMinuteUsd !== undefined ? { sloViolationMinuteUsd: options.sloViolationMinuteUsd } : {},
+      ),
+    });
   };
   if (options.trace) {
     if (!existsSync(options.trace)) throw new UsageError(`--trace: no file ${options.trace}`);
@@ -71,32 +103,55 @@ export async function runAutoscalerBench(options: AutoscalerBenchOptions): Promi
     const sets = new Set(options.sets);
     // seeded: the defaults were chosen on these; fleetgen and NAB: held out in session 1, seen since (i20-cost chose
     // its price on them with seeded); heavy-tails: written before that choice and never tuned on.
-    if (sets.has('seeded')) for (const name of TRACE_NAMES) run('seeded (tuned on)', loadTrace(name, { days: options.days, seed: options.seed }));
-    if (sets.has('fleetgen')) for (const t of validationTraces()) run('fleetgen (tuned on since i20-cost)', parseTraceCsv(toCsv(t), t.name));
+    if (sets.has('seeded'))
+      for (const name of TRACE_NAMES)
+        run('seeded (tuned on)', loadTrace(name, { days: options.days, seed: options.seed }));
+    if (sets.has('fleetgen'))
+      for (const t of validationTraces()) run('fleetgen (tuned on since i20-cost)', parseTraceCsv(toCsv(t), t.name));
     // heavy-tails: i20-cost's held-out family, seen since (i20-cost2 chose its price on it with the rest); pool-shifts:
     // written by i20-cost2 before its tuning and replayed only once its parameters were fixed.
-    if (sets.has('heavy-tails')) for (const t of heavyTailTraces()) run('heavy tails (tuned on since i20-cost2)', parseTraceCsv(toCsv(t), t.name));
-    if (sets.has('pool-shifts')) for (const t of poolShiftTraces()) run('held out: pool shifts', parseTraceCsv(toCsv(t), t.name), { startupSeconds: t.startupSeconds, costSteps: t.costSteps });
+    if (sets.has('heavy-tails'))
+      for (const t of heavyTailTraces()) run('heavy tails (tuned on since i20-cost2)', parseTraceCsv(toCsv(t), t.name));
+    if (sets.has('pool-shifts'))
+      for (const t of poolShiftTraces())
+        run('held out: pool shifts', parseTraceCsv(toCsv(t), t.name), {
+          startupSeconds: t.startupSeconds,
+          costSteps: t.costSteps,
+        });
     if (sets.has('nab')) {
       for (const file of NAB_LOAD_SERIES) {
         const path = join(options.nab, file);
-        if (existsSync(path)) run('NAB (tuned on since i20-cost)', parseTraceCsv(readFileSync(path, 'utf8'), basename(file, '.csv')));
+        if (existsSync(path))
+          run('NAB (tuned on since i20-cost)', parseTraceCsv(readFileSync(path, 'utf8'), basename(file, '.csv')));
       }
     }
-    if (sets.has('nab') && existsSync(options.nab) && !NAB_LOAD_SERIES.some((f) => existsSync(join(options.nab, f)))) process.stdout.write(`autoscaler: no NAB traffic series under ${options.nab} (${readdirSync(options.nab).join(', ')})\n`);
+    if (sets.has('nab') && existsSync(options.nab) && !NAB_LOAD_SERIES.some((f) => existsSync(join(options.nab, f))))
+      process.stdout.write(
+        `autoscaler: no NAB traffic series under ${options.nab} (${readdirSync(options.nab).join(', ')})\n`,
+      );
   }
   printRows(rows, options.meanRps);
 
   if (options.decisions > 0) {
     const timings = await timeDecisions(options.decisions);
-    process.stdout.write(`\nautoscaler: decision time, threshold crossing observed → actuated through the simulator control endpoint (${timings.length} decisions)\n`);
-    console.table([{ 'median ms': percentile(timings, 0.5).toFixed(2), 'p99 ms': percentile(timings, 0.99).toFixed(2), 'target ms': '< 1000' }]);
+    process.stdout.write(
+      `\nautoscaler: decision time, threshold crossing observed → actuated through the simulator control endpoint (${timings.length} decisions)\n`,
+    );
+    console.table([
+      {
+        'median ms': percentile(timings, 0.5).toFixed(2),
+        'p99 ms': percentile(timings, 0.99).toFixed(2),
+        'target ms': '< 1000',
+      },
+    ]);
   }
   return rows;
 }
 
 function printRows(rows: readonly Row[], meanRps: number | undefined): void {
-  process.stdout.write(`\nautoscaler: SLO-violation minutes / replica-hours${meanRps !== undefined ? ` (every trace scaled to a mean of ${meanRps} rps)` : ''}\n`);
+  process.stdout.write(
+    `\nautoscaler: SLO-violation minutes / replica-hours${meanRps !== undefined ? ` (every trace scaled to a mean of ${meanRps} rps)` : ''}\n`,
+  );
   console.table(
     rows.map(({ set, trace, hpa, combined, oracle }) => ({
       set,
@@ -117,13 +172,17 @@ function printRows(rows: readonly Row[], meanRps: number | undefined): void {
   if (heldOut.length > 0) {
     const wins = heldOut.filter((r) => beatsHpa(r.hpa, r.combined)).length;
     const ratios = heldOut.map((r) => r.combined.replicaHours / r.oracle.replicaHours).sort((a, b) => a - b);
-    process.stdout.write(`autoscaler: held out, fewer SLO-minutes (or both 0) and no more replica-hours than HPA on ${wins} of ${heldOut.length}; combined / oracle replica-hours median ${ratios[ratios.length >> 1]!.toFixed(2)}, worst ${ratios[ratios.length - 1]!.toFixed(2)}\n`);
+    process.stdout.write(
+      `autoscaler: held out, fewer SLO-minutes (or both 0) and no more replica-hours than HPA on ${wins} of ${heldOut.length}; combined / oracle replica-hours median ${ratios[ratios.length >> 1]!.toFixed(2)}, worst ${ratios[ratios.length - 1]!.toFixed(2)}\n`,
+    );
   }
 }
 
 /** The issue's target: fewer SLO-violation minutes than the HPA (or none on either) and no more replica-hours. */
 function beatsHpa(hpa: ReplayResult, combined: ReplayResult): boolean {
-  const slo = combined.sloViolationMinutes < hpa.sloViolationMinutes || (combined.sloViolationMinutes === 0 && hpa.sloViolationMinutes === 0);
+  const slo =
+    combined.sloViolationMinutes < hpa.sloViolationMinutes ||
+    (combined.sloViolationMinutes === 0 && hpa.sloViolationMinutes === 0);
   return slo && combined.replicaHours <= hpa.replicaHours;
 }
 
@@ -145,8 +204,17 @@ async function timeDecisions(count: number): Promise<number[]> {
   const bus = new MemoryBus({ shards: 4 });
   // Data time moves a minute per decision so the HPA rate limits of one scale-up never hold back the next.
   let clock = Date.now();
-  const env = parseEnv(autoscalerEnv, { AUTOSCALER_PORT: '0', BUS_SHARDS: '4', LOG_LEVEL: 'silent', AUTOSCALER_TICK_SECONDS: '300', AUTOSCALER_UNRESPONSIVE_SECONDS: '0' });
-  const running = await runAutoscaler(env, bus, undefined, logger, { actuator: new SimulatorActuator({ url: control.url, apiKey: 'bench-key' }), now: () => clock });
+  const env = parseEnv(autoscalerEnv, {
+    AUTOSCALER_PORT: '0',
+    BUS_SHARDS: '4',
+    LOG_LEVEL: 'silent',
+    AUTOSCALER_TICK_SECONDS: '300',
+    AUTOSCALER_UNRESPONSIVE_SECONDS: '0',
+  });
+  const running = await runAutoscaler(env, bus, undefined, logger, {
+    actuator: new SimulatorActuator({ url: control.url, apiKey: 'bench-key' }),
+    now: () => clock,
+  });
   const timings: number[] = [];
   try {
     for (let i = 0; i < count; i++) {
@@ -163,11 +231,14 @@ async function timeDecisions(count: number): Promise<number[]> {
         receivedAt: clock,
       }));
       await bus.publish(topics.samples, i % 4, reports);
-      await waitUntil(async () => running.autoscaler.knowsPool('support') && (await bus.lag(topics.samples, CONSUMER_GROUP)) === 0);
+      await waitUntil(
+        async () => running.autoscaler.knowsPool('support') && (await bus.lag(topics.samples, CONSUMER_GROUP)) === 0,
+      );
       const started = performance.now();
       const [decision] = await running.autoscaler.analyze('support');
       const elapsed = performance.now() - started;
-      if (!decision || decision.direction !== 'up' || pools.get('support') !== decision.desired) throw new Error(`decision ${i} did not scale up through the endpoint: ${decision?.reason}`);
+      if (!decision || decision.direction !== 'up' || pools.get('support') !== decision.desired)
+        throw new Error(`decision ${i} did not scale up through the endpoint: ${decision?.reason}`);
       timings.push(elapsed);
     }
   } finally {

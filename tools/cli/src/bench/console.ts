@@ -50,7 +50,7 @@ const MODELS = 6;
 /** A seeded scale-free-ish graph: each new agent links to `perAgent` earlier ones picked in proportion to degree. */
 function preferentialEdges(agents: readonly string[], edges: number): Array<[string, string]> {
   let seed = 7;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const ends: number[] = [0, 1];
   const out: Array<[string, string]> = [];
   const seen = new Set<string>();
@@ -79,7 +79,10 @@ function plantedEdges(agents: readonly string[], edges: number): Array<[string, 
   for (let tries = 0; out.length < edges && tries < edges * 20; tries++) {
     const i = Math.floor(random() * agents.length);
     const base = i - (i % team);
-    const j = random() < 0.9 ? Math.min(agents.length - 1, base + Math.floor(random() * team)) : Math.floor(random() * agents.length);
+    const j =
+      random() < 0.9
+        ? Math.min(agents.length - 1, base + Math.floor(random() * team))
+        : Math.floor(random() * agents.length);
     const key = `${i}>${j}`;
     if (i === j || seen.has(key)) continue;
     seen.add(key);
@@ -89,7 +92,11 @@ function plantedEdges(agents: readonly string[], edges: number): Array<[string, 
 }
 
 async function post(url: string, body: unknown): Promise<void> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
 }
 
@@ -104,8 +111,14 @@ async function timed(page: Page, start: () => Promise<unknown>, ready: string): 
   try {
     await page.waitForFunction(ready, undefined, { timeout: 60_000, polling: 'raf' });
   } catch (error) {
-    const shown = (await page.locator('main').textContent().catch(() => '')) ?? '';
-    throw new Error(`the console did not get to \`${ready}\` within 60 s; it showed: ${shown.slice(0, 300)}`, { cause: error });
+    const shown =
+      (await page
+        .locator('main')
+        .textContent()
+        .catch(() => '')) ?? '';
+    throw new Error(`the console did not get to \`${ready}\` within 60 s; it showed: ${shown.slice(0, 300)}`, {
+      cause: error,
+    });
   }
   return Date.now() - started;
 }
@@ -114,8 +127,15 @@ async function timed(page: Page, start: () => Promise<unknown>, ready: string): 
  * Milliseconds, measured in the page, from the user's `event` (a click, an input) to the first frame where `ready`
  * holds: what the user waits, without the driver's round trips (playwright's actionability checks, its polling).
  */
-async function timedInPage(page: Page, event: 'click' | 'input', act: () => Promise<unknown>, ready: string): Promise<number> {
-  await page.evaluate(`window.__eventAt = undefined; document.addEventListener(${JSON.stringify(event)}, (e) => { window.__eventAt ??= e.timeStamp; }, { capture: true, once: true })`);
+async function timedInPage(
+  page: Page,
+  event: 'click' | 'input',
+  act: () => Promise<unknown>,
+  ready: string,
+): Promise<number> {
+  await page.evaluate(
+    `window.__eventAt = undefined; document.addEventListener(${JSON.stringify(event)}, (e) => { window.__eventAt ??= e.timeStamp; }, { capture: true, once: true })`,
+  );
   await timed(page, act, `(${ready}) && ((window.__readyAt = performance.now()), true)`);
   return Math.round((await page.evaluate('window.__readyAt - window.__eventAt')) as number);
 }
@@ -124,11 +144,18 @@ async function timedInPage(page: Page, event: 'click' | 'input', act: () => Prom
 async function drawnEdges(page: Page): Promise<{ mode: string; edges: number; agents: number }> {
   const mode = (await page.getAttribute('.graph', 'data-edges-mode')) ?? '';
   const text = (await page.locator('[data-edges]').textContent()) ?? '';
-  return { mode, edges: Number(/([\d,]+)/.exec(text)?.[1]?.replace(/,/g, '') ?? NaN), agents: Number(await page.getAttribute('.graph', 'data-agents-drawn')) };
+  return {
+    mode,
+    edges: Number(/([\d,]+)/.exec(text)?.[1]?.replace(/,/g, '') ?? NaN),
+    agents: Number(await page.getAttribute('.graph', 'data-agents-drawn')),
+  };
 }
 
 /** Two frames drawn and a moment for the long-task observer to report. */
-const settled = (page: Page) => page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 300))))');
+const settled = (page: Page) =>
+  page.evaluate(
+    'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 300))))',
+  );
 
 /**
  * The web console at fleet scale: a health-monitor (embedded, in this process) holding `agents` agents with closed
@@ -143,7 +170,13 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
   const url = running.server.url;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
   });
   try {
     const agents = Array.from({ length: options.agents }, (_, i) => `agent-${String(i).padStart(6, '0')}`);
@@ -156,7 +189,14 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
           timestamp: now - (30 - step * 3) * 60_000,
           model: `model-${(from + i) % MODELS}`,
           pool: `pool-${(from + i) % POOLS}`,
-          metrics: { requests: 1, errors: (from + i + step) % 50 === 0 ? 1 : 0, response_time_seconds: 0.3 + ((from + i) % 17) / 10, input_tokens: 300, output_tokens: 90, cost_usd: 0.0005 },
+          metrics: {
+            requests: 1,
+            errors: (from + i + step) % 50 === 0 ? 1 : 0,
+            response_time_seconds: 0.3 + ((from + i) % 17) / 10,
+            input_tokens: 300,
+            output_tokens: 90,
+            cost_usd: 0.0005,
+          },
         }));
         await post(`${url}/v1/ingest`, { reports });
       }
@@ -165,15 +205,30 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
     // Stamped now: interactions for a window already closed (past its grace) are counted late, not drawn.
     const at = Date.now();
     for (let from = 0; from < edges.length; from += 5000) {
-      const interactions = edges.slice(from, from + 5000).map(([a, b], i) => ({ from: a, to: b, kind: 'delegation', outcome: i % 20 === 0 ? 'error' : 'success', latencySeconds: 0.5, timestamp: at }));
+      const interactions = edges.slice(from, from + 5000).map(([a, b], i) => ({
+        from: a,
+        to: b,
+        kind: 'delegation',
+        outcome: i % 20 === 0 ? 'error' : 'success',
+        latencySeconds: 0.5,
+        timestamp: at,
+      }));
       await post(`${url}/v1/interactions`, { interactions });
     }
 
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     // Long tasks (main-thread work over 50 ms) from the first navigation on: how long the page could not respond.
-    await page.addInitScript(`window.__longest = 0; window.__tasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) { window.__longest = Math.max(window.__longest, e.duration); window.__tasks.push([Math.round(e.startTime), Math.round(e.duration)]); } }).observe({ type: 'longtask', buffered: true });`);
-    const fleetDataShownMs = await timed(page, () => page.goto(`${url}/#/fleet`), `document.querySelectorAll('.stat-value').length > 0 && document.querySelector('.stat-value').textContent === ${JSON.stringify(options.agents.toLocaleString('en'))}`);
-    const fleetFirstPaintMs = (await page.evaluate(`performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`)) as number;
+    await page.addInitScript(
+      `window.__longest = 0; window.__tasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) { window.__longest = Math.max(window.__longest, e.duration); window.__tasks.push([Math.round(e.startTime), Math.round(e.duration)]); } }).observe({ type: 'longtask', buffered: true });`,
+    );
+    const fleetDataShownMs = await timed(
+      page,
+      () => page.goto(`${url}/#/fleet`),
+      `document.querySelectorAll('.stat-value').length > 0 && document.querySelector('.stat-value').textContent === ${JSON.stringify(options.agents.toLocaleString('en'))}`,
+    );
+    const fleetFirstPaintMs = (await page.evaluate(
+      `performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`,
+    )) as number;
 
     await page.goto(`${url}/#/agents`);
     await page.waitForSelector('table[data-table=agents] tbody tr');
@@ -182,7 +237,14 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
     // Timed until the next page's first agent shows (ids ascend: page k starts at agent 50·k).
     for (let i = 0; i < Math.min(options.pages, Math.ceil(options.agents / 50) - 1); i++) {
       const expected = JSON.stringify(agents[(i + 1) * 50]);
-      pageTimes.push(await timedInPage(page, 'click', () => page.click('.pager button:last-child'), `document.querySelector('table[data-table=agents] tbody tr a')?.textContent === ${expected}`));
+      pageTimes.push(
+        await timedInPage(
+          page,
+          'click',
+          () => page.click('.pager button:last-child'),
+          `document.querySelector('table[data-table=agents] tbody tr a')?.textContent === ${expected}`,
+        ),
+      );
     }
     pageTimes.sort((a, b) => a - b);
     // Searches by id prefix (server-side, nothing fetched ahead): until the first match shows.
@@ -190,12 +252,23 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
     for (let k = 1; k <= options.pages / 2; k++) {
       const prefix = agents[Math.floor((k * agents.length) / (options.pages / 2 + 1))]!.slice(0, -2);
       const expected = JSON.stringify(agents.find((id) => id.startsWith(prefix)));
-      searchTimes.push(await timedInPage(page, 'input', () => page.fill('input[name=prefix]', prefix), `document.querySelector('table[data-table=agents] tbody tr a')?.textContent === ${expected}`));
+      searchTimes.push(
+        await timedInPage(
+          page,
+          'input',
+          () => page.fill('input[name=prefix]', prefix),
+          `document.querySelector('table[data-table=agents] tbody tr a')?.textContent === ${expected}`,
+        ),
+      );
     }
     searchTimes.sort((a, b) => a - b);
 
     await page.evaluate('window.__longest = 0');
-    const graphShownMs = await timed(page, () => page.goto(`${url}/#/graph`), `document.querySelector('.graph')?.dataset.drawn > 0`);
+    const graphShownMs = await timed(
+      page,
+      () => page.goto(`${url}/#/graph`),
+      `document.querySelector('.graph')?.dataset.drawn > 0`,
+    );
     const drawnText = (await page.locator('[data-view=graph] p.muted').first().textContent()) ?? '';
     const layoutAndBuildMs = Number(/drawn in ([\d,]+) ms/.exec(drawnText)?.[1]?.replace(/,/g, '') ?? NaN);
     const nodes = Number(await page.getAttribute('.graph', 'data-drawn'));
@@ -206,12 +279,29 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
     const hub = (await page.locator('[data-view=graph] p a').first().textContent()) ?? '';
     await page.evaluate('window.__longest = 0');
     await page.fill('input[name=find-agent]', hub);
-    const zoomShownMs = await timed(page, () => page.click('form.find button'), `['edges', 'focus'].includes(document.querySelector('.graph')?.dataset.edgesMode)`);
+    const zoomShownMs = await timed(
+      page,
+      () => page.click('form.find button'),
+      `['edges', 'focus'].includes(document.querySelector('.graph')?.dataset.edgesMode)`,
+    );
     await settled(page);
-    const zoom = { ...(await drawnEdges(page)), shownMs: zoomShownMs, longestTaskMs: (await page.evaluate('window.__longest')) as number };
-    const measures = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, m.duration]))`)) as Record<string, number>;
-    if (process.env.CONSOLE_BENCH_TRACE) process.stdout.write(`${JSON.stringify(await page.evaluate(`({ tasks: window.__tasks, measures: performance.getEntriesByType('measure').map((m) => [m.name, Math.round(m.startTime), Math.round(m.duration)]) })`))}\n`);
-    const navigateAwayMs = await timed(page, () => page.click('nav a[href="#/fleet"]'), `document.querySelector('[data-view=fleet]') !== null`);
+    const zoom = {
+      ...(await drawnEdges(page)),
+      shownMs: zoomShownMs,
+      longestTaskMs: (await page.evaluate('window.__longest')) as number,
+    };
+    const measures = (await page.evaluate(
+      `Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, m.duration]))`,
+    )) as Record<string, number>;
+    if (process.env.CONSOLE_BENCH_TRACE)
+      process.stdout.write(
+        `${JSON.stringify(await page.evaluate(`({ tasks: window.__tasks, measures: performance.getEntriesByType('measure').map((m) => [m.name, Math.round(m.startTime), Math.round(m.duration)]) })`))}\n`,
+      );
+    const navigateAwayMs = await timed(
+      page,
+      () => page.click('nav a[href="#/fleet"]'),
+      `document.querySelector('[data-view=fleet]') !== null`,
+    );
     return {
       assetBytes: directoryBytes(consoleAssetsDir),
       fleetFirstPaintMs,

@@ -28,7 +28,15 @@ describe('histogram quantiles from the exposition format', () => {
     expect(quantileFromBuckets(buckets, 0.99)).toBeCloseTo(0.01 + 0.09 * (9 / 10), 12);
     expect(quantileFromBuckets([], 0.5)).toBeNaN();
     // Past the last finite bound: that bound (the quantile is only known to exceed it).
-    expect(quantileFromBuckets([{ le: 0.01, count: 1 }, { le: Number.POSITIVE_INFINITY, count: 10 }], 0.99)).toBe(0.01);
+    expect(
+      quantileFromBuckets(
+        [
+          { le: 0.01, count: 1 },
+          { le: Number.POSITIVE_INFINITY, count: 10 },
+        ],
+        0.99,
+      ),
+    ).toBe(0.01);
   });
 
   it('takes the growth between two reads of a histogram bucket by bucket', () => {

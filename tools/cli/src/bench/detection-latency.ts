@@ -44,10 +44,25 @@ export interface DetectionLatencyResult {
 export async function runDetectionLatencyBench(options: DetectionLatencyOptions): Promise<DetectionLatencyResult> {
   const [hm, ad, em, as, inc] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-bench-'));
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(__dirname, '..', 'main.js'), 'start', '--no-fleet'], {
-    env: { ...process.env, SWARMSCOPE_DATA_DIR: dataDir, HEALTH_MONITOR_PORT: String(hm), ANOMALY_DETECTOR_PORT: String(ad), EMERGENCE_DETECTOR_PORT: String(em), AUTOSCALER_PORT: String(as), INCIDENTS_PORT: String(inc), LOG_LEVEL: 'warn', API_KEYS: '', REDIS_URL: '' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...SERVICE_NODE_FLAGS, join(__dirname, '..', 'main.js'), 'start', '--no-fleet'],
+    {
+      env: {
+        ...process.env,
+        SWARMSCOPE_DATA_DIR: dataDir,
+        HEALTH_MONITOR_PORT: String(hm),
+        ANOMALY_DETECTOR_PORT: String(ad),
+        EMERGENCE_DETECTOR_PORT: String(em),
+        AUTOSCALER_PORT: String(as),
+        INCIDENTS_PORT: String(inc),
+        LOG_LEVEL: 'warn',
+        API_KEYS: '',
+        REDIS_URL: '',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const origin = `http://127.0.0.1:${hm}`;
   const metricsUrl = `http://127.0.0.1:${ad}/metrics`;
   const pool = new Pool(origin, { connections: 4 });
@@ -74,7 +89,13 @@ export async function runDetectionLatencyBench(options: DetectionLatencyOptions)
       p50Ms: quantileFromBuckets(buckets, 0.5) * 1000,
       p99Ms: quantileFromBuckets(buckets, 0.99) * 1000,
       rejectedBatches: run.rejected,
-      warmup: before.length ? { reportsScored: before.at(-1)!.count, p50Ms: quantileFromBuckets(before, 0.5) * 1000, p99Ms: quantileFromBuckets(before, 0.99) * 1000 } : undefined,
+      warmup: before.length
+        ? {
+            reportsScored: before.at(-1)!.count,
+            p50Ms: quantileFromBuckets(before, 0.5) * 1000,
+            p99Ms: quantileFromBuckets(before, 0.99) * 1000,
+          }
+        : undefined,
     };
   } finally {
     await pool.close();
@@ -87,7 +108,10 @@ export async function runDetectionLatencyBench(options: DetectionLatencyOptions)
 const HISTOGRAM = 'swarmscope_detection_latency_seconds';
 
 /** The detector's /metrics once it has read everything on the bus (its samples lag is 0), or after `timeoutMs`. */
-export async function drainedMetrics(url: string, timeoutMs = 30_000): Promise<{ text: string; lag: number; waitedSeconds: number }> {
+export async function drainedMetrics(
+  url: string,
+  timeoutMs = 30_000,
+): Promise<{ text: string; lag: number; waitedSeconds: number }> {
   const started = performance.now();
   for (;;) {
     const text = await (await fetch(url)).text();
@@ -112,7 +136,8 @@ export function subtractBuckets(after: readonly Bucket[], before: readonly Bucke
 export function histogramBuckets(text: string, name: string): Bucket[] {
   const pattern = new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\} (\\S+)`, 'gm');
   const buckets: Bucket[] = [];
-  for (const m of text.matchAll(pattern)) buckets.push({ le: m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]), count: Number(m[2]) });
+  for (const m of text.matchAll(pattern))
+    buckets.push({ le: m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]), count: Number(m[2]) });
   return buckets.sort((a, b) => a.le - b.le);
 }
 

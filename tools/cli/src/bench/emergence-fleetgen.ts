@@ -4,7 +4,12 @@
 import { performance } from 'node:perf_hooks';
 import type { EmergenceEvent } from '@swarmscope/core';
 import { EmergenceEngine, type EngineOptions, type WarningRecord } from '@swarmscope/emergence-detector';
-import { EmergenceFleetRun, type EmergenceScenario, type PhenomenonKind, type PhenomenonTruth } from '@swarmscope/fleetgen';
+import {
+  EmergenceFleetRun,
+  type EmergenceScenario,
+  type PhenomenonKind,
+  type PhenomenonTruth,
+} from '@swarmscope/fleetgen';
 import { percentile } from './percentile';
 
 const TYPE_OF: Record<PhenomenonKind, string> = {
@@ -49,7 +54,12 @@ export interface FleetgenRun {
 }
 
 /** Replays one fleetgen scenario through the engine and scores its events against the planted truth. */
-export function replayFleetgen(scenario: EmergenceScenario, seed: number, engine: Partial<EngineOptions> = {}, agents = 400): FleetgenRun {
+export function replayFleetgen(
+  scenario: EmergenceScenario,
+  seed: number,
+  engine: Partial<EngineOptions> = {},
+  agents = 400,
+): FleetgenRun {
   const run = new EmergenceFleetRun({ scenario, seed, agents });
   const detector = new EmergenceEngine({ seed, ...engine });
   const tickMs = detector.options.tickMs;
@@ -81,10 +91,22 @@ export function replayFleetgen(scenario: EmergenceScenario, seed: number, engine
   };
 }
 
-function score(scenario: EmergenceScenario, seed: number, truth: PhenomenonTruth, events: readonly EmergenceEvent[], matched: Set<string>): FleetgenOutcome {
+function score(
+  scenario: EmergenceScenario,
+  seed: number,
+  truth: PhenomenonTruth,
+  events: readonly EmergenceEvent[],
+  matched: Set<string>,
+): FleetgenOutcome {
   const expectedType = TYPE_OF[truth.kind];
   const members = new Set(truth.agents);
-  const during = events.filter((e) => e.type !== 'early_warning' && e.startedAt >= truth.onsetMs - EARLY_MS && e.startedAt <= truth.endMs + LINGER_MS && e.agents.some((a) => members.has(a)));
+  const during = events.filter(
+    (e) =>
+      e.type !== 'early_warning' &&
+      e.startedAt >= truth.onsetMs - EARLY_MS &&
+      e.startedAt <= truth.endMs + LINGER_MS &&
+      e.agents.some((a) => members.has(a)),
+  );
   const own = during.filter((e) => e.type === expectedType);
   for (const e of during) matched.add(e.id);
   const event = own[0];
@@ -103,7 +125,13 @@ function score(scenario: EmergenceScenario, seed: number, truth: PhenomenonTruth
     outcome.jaccard = jaccard(members, event.agents);
   }
   if (truth.kind === 'phase_transition') {
-    const warning = events.find((e) => e.type === 'early_warning' && e.scope === truth.pool && e.startedAt >= (truth.buildUpFromMs ?? truth.onsetMs) && e.startedAt < truth.onsetMs);
+    const warning = events.find(
+      (e) =>
+        e.type === 'early_warning' &&
+        e.scope === truth.pool &&
+        e.startedAt >= (truth.buildUpFromMs ?? truth.onsetMs) &&
+        e.startedAt < truth.onsetMs,
+    );
     if (warning) outcome.warningLeadSeconds = Math.round((truth.onsetMs - warning.startedAt) / 1000);
   }
   return outcome;

@@ -5,7 +5,13 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { createLogger, MemoryBus, parseEnv, type SampleReport } from '@swarmscope/core';
 import { EmergenceDetector, emergenceDetectorEnv } from '@swarmscope/emergence-detector';
-import { DEFAULT_GENERATOR, Population, createScenario, generateTick, type GeneratorConfig } from '@swarmscope/simulator';
+import {
+  DEFAULT_GENERATOR,
+  Population,
+  createScenario,
+  generateTick,
+  type GeneratorConfig,
+} from '@swarmscope/simulator';
 import { asSample } from './as-sample';
 import { percentile } from './percentile';
 
@@ -21,7 +27,14 @@ export interface EmergenceLoopResult {
    * many, the longest, and how many took longer than 1 and 10 ms (wall time: on a loaded machine a slice also
    * counts the time the process was not scheduled).
    */
-  detectorSlices: { count: number; maxMs: number; over1Ms: number; over10Ms: number; p50AtMostMs: number; p99AtMostMs: number };
+  detectorSlices: {
+    count: number;
+    maxMs: number;
+    over1Ms: number;
+    over10Ms: number;
+    p50AtMostMs: number;
+    p99AtMostMs: number;
+  };
   /** The longest synchronous slice of the load generator (one generated quarter second), ms. */
   generatorMaxMs: number;
   /** Analysis time per tick on the engine thread, ms. */
@@ -31,7 +44,12 @@ export interface EmergenceLoopResult {
 /** Bus batches are at most this many messages: the detector receives them in slices this big. */
 const BATCH = 1000;
 
-export async function measureEmergenceLoop(options: { agents: number; durationSeconds: number; seed: number; onProgress?: (done: number) => void }): Promise<EmergenceLoopResult> {
+export async function measureEmergenceLoop(options: {
+  agents: number;
+  durationSeconds: number;
+  seed: number;
+  onProgress?: (done: number) => void;
+}): Promise<EmergenceLoopResult> {
   const { agents, durationSeconds, seed } = options;
   const startEpochMs = Date.UTC(2026, 0, 5, 6);
   const population = Population.build({ agents, seed });
@@ -45,7 +63,7 @@ export async function measureEmergenceLoop(options: { agents: number; durationSe
   let ticksAnalysed = 0;
   let generatorMaxMs = 0;
   const ticks = Math.ceil((durationSeconds * 1000) / config.tickMs);
-  const perAnalysis = Math.round(env.EMERGENCE_TICK_SECONDS * 1000 / config.tickMs);
+  const perAnalysis = Math.round((env.EMERGENCE_TICK_SECONDS * 1000) / config.tickMs);
   const monitor = monitorEventLoopDelay({ resolution: 1 });
   monitor.enable();
   let inFlight: Promise<void> = Promise.resolve();
@@ -92,16 +110,29 @@ export async function measureEmergenceLoop(options: { agents: number; durationSe
     loopDelayMs: { p50: monitor.percentile(50) / 1e6, p99: monitor.percentile(99) / 1e6, max: monitor.max / 1e6 },
     detectorSlices: { ...detector.engine.slices, ...(await slicesOver(detector)) },
     generatorMaxMs,
-    analysisMs: { median: percentile(analysis, 0.5), p99: percentile(analysis, 0.99), max: analysis[analysis.length - 1] ?? 0 },
+    analysisMs: {
+      median: percentile(analysis, 0.5),
+      p99: percentile(analysis, 0.99),
+      max: analysis[analysis.length - 1] ?? 0,
+    },
   };
 }
 
 /** Slices longer than 1 ms and 10 ms, and the bucket bounds of the median and p99, from the detector's histogram. */
-async function slicesOver(detector: EmergenceDetector): Promise<{ over1Ms: number; over10Ms: number; p50AtMostMs: number; p99AtMostMs: number }> {
+async function slicesOver(
+  detector: EmergenceDetector,
+): Promise<{ over1Ms: number; over10Ms: number; p50AtMostMs: number; p99AtMostMs: number }> {
   const { values } = await detector.emergenceMetrics.loopSlice.get();
   const total = values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
-  const buckets = values.filter((v) => v.metricName?.endsWith('_bucket') && v.labels.le !== '+Inf').map((v) => ({ le: Number(v.labels.le), count: v.value }));
+  const buckets = values
+    .filter((v) => v.metricName?.endsWith('_bucket') && v.labels.le !== '+Inf')
+    .map((v) => ({ le: Number(v.labels.le), count: v.value }));
   const upTo = (le: number) => buckets.find((b) => b.le === le)?.count ?? 0;
   const bound = (q: number) => 1000 * (buckets.find((b) => b.count >= q * total)?.le ?? Infinity);
-  return { over1Ms: total - upTo(0.001), over10Ms: total - upTo(0.01), p50AtMostMs: bound(0.5), p99AtMostMs: bound(0.99) };
+  return {
+    over1Ms: total - upTo(0.001),
+    over10Ms: total - upTo(0.01),
+    p50AtMostMs: bound(0.5),
+    p99AtMostMs: bound(0.99),
+  };
 }

@@ -59,7 +59,9 @@ export function measureEmergenceTick(options: EmergenceTickOptions): EmergenceTi
   const engine = new EmergenceEngine({ seed });
   const { horizonTicks, graphEveryTicks } = engine.options;
   const rates = Array.from({ length: agents }, () => random.uniform(2, 12));
-  const rhythms = Array.from({ length: agents }, () => (random.next() < 0.02 ? { period: random.uniform(3, 12), phase: random.uniform(0, 2 * Math.PI) } : undefined));
+  const rhythms = Array.from({ length: agents }, () =>
+    random.next() < 0.02 ? { period: random.uniform(3, 12), phase: random.uniform(0, 2 * Math.PI) } : undefined,
+  );
   const source = new EdgeSource(agents, graph, random);
   const talking = Math.round(edges / (1 + CHURN * horizonTicks));
   const graphEdges = Array.from({ length: talking }, () => source.draw());
@@ -85,7 +87,11 @@ export function measureEmergenceTick(options: EmergenceTickOptions): EmergenceTi
         model: 'model',
         pool: POOLS[i % POOLS.length]!,
         type: 'worker',
-        metrics: { requests, errors: random.next() < 0.01 * requests ? 1 : 0, response_time_seconds: random.logNormal(0.8, 0.3) },
+        metrics: {
+          requests,
+          errors: random.next() < 0.01 * requests ? 1 : 0,
+          response_time_seconds: random.logNormal(0.8, 0.3),
+        },
         quality: { accuracy: Math.min(1, Math.max(0, 0.8 + 0.05 * random.normal())) },
       });
     }
@@ -94,7 +100,14 @@ export function measureEmergenceTick(options: EmergenceTickOptions): EmergenceTi
       // Every edge speaks within the horizon (each tick with probability ½), so none ages out but the churned.
       if (tick === 0 || random.next() < 0.5) {
         const [from, to] = graphEdges[k]!;
-        engine.ingestInteraction({ from: `agent-${from}`, to: `agent-${to}`, kind: 'delegation', outcome: 'success', latencySeconds: 1, timestamp: at + random.int(TICK_MS) });
+        engine.ingestInteraction({
+          from: `agent-${from}`,
+          to: `agent-${to}`,
+          kind: 'delegation',
+          outcome: 'success',
+          latencySeconds: 1,
+          timestamp: at + random.int(TICK_MS),
+        });
       }
     }
     const started = performance.now();
@@ -102,12 +115,23 @@ export function measureEmergenceTick(options: EmergenceTickOptions): EmergenceTi
     const analyses = engine.advance(at + TICK_MS);
     const cpuUsed = process.cpuUsage(cpuBefore);
     const ms = performance.now() - started;
-    if (tick >= horizonTicks && analyses.length === 1) timings.push({ ms, cpu: (cpuUsed.user + cpuUsed.system) / 1000, graph: (tick - horizonTicks) % graphEveryTicks === 0 });
+    if (tick >= horizonTicks && analyses.length === 1)
+      timings.push({
+        ms,
+        cpu: (cpuUsed.user + cpuUsed.system) / 1000,
+        graph: (tick - horizonTicks) % graphEveryTicks === 0,
+      });
   }
   const all = timings.map((t) => t.ms).sort((a, b) => a - b);
-  const graphTicks = timings.filter((t) => t.graph).map((t) => t.ms).sort((a, b) => a - b);
+  const graphTicks = timings
+    .filter((t) => t.graph)
+    .map((t) => t.ms)
+    .sort((a, b) => a - b);
   const cpu = timings.map((t) => t.cpu).sort((a, b) => a - b);
-  const graphCpu = timings.filter((t) => t.graph).map((t) => t.cpu).sort((a, b) => a - b);
+  const graphCpu = timings
+    .filter((t) => t.graph)
+    .map((t) => t.cpu)
+    .sort((a, b) => a - b);
   return {
     ...options,
     windowEdges: engine.interactions.size,

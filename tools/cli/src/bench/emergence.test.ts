@@ -1,8 +1,18 @@
 import type { TruthRecord } from '@swarmscope/simulator';
 import { onsetOf, replayEmergence } from './emergence';
 
-function record(type: string, path: { via: string | null; at: number }[], params: TruthRecord['params'] = {}): TruthRecord {
-  return { type, from: 1000, to: 9000, params, path: path.map((s, i) => ({ agent: `a${i}`, depth: s.via === null ? 0 : 1, ...s })) } as unknown as TruthRecord;
+function record(
+  type: string,
+  path: { via: string | null; at: number }[],
+  params: TruthRecord['params'] = {},
+): TruthRecord {
+  return {
+    type,
+    from: 1000,
+    to: 9000,
+    params,
+    path: path.map((s, i) => ({ agent: `a${i}`, depth: s.via === null ? 0 : 1, ...s })),
+  } as unknown as TruthRecord;
 }
 
 describe('onsetOf', () => {
@@ -18,8 +28,22 @@ describe('onsetOf', () => {
   });
 
   it('finds no collective learning in a record passed on once or never', () => {
-    expect(onsetOf(record('collective_learning', [{ via: null, at: 1000 }, { via: 'a0', at: 2000 }]))).toBeUndefined();
-    expect(onsetOf(record('collective_learning', [{ via: null, at: 1000 }, { via: null, at: 1000 }]))).toBeUndefined();
+    expect(
+      onsetOf(
+        record('collective_learning', [
+          { via: null, at: 1000 },
+          { via: 'a0', at: 2000 },
+        ]),
+      ),
+    ).toBeUndefined();
+    expect(
+      onsetOf(
+        record('collective_learning', [
+          { via: null, at: 1000 },
+          { via: null, at: 1000 },
+        ]),
+      ),
+    ).toBeUndefined();
   });
 
   it('dates a phase transition at its jump and anything else at its record', () => {
@@ -28,15 +52,23 @@ describe('onsetOf', () => {
   });
 });
 
-
 // A small version of `swarmscope bench emergence`: the simulator's ground truth through the engine, 1,000 agents.
 describe('emergence detector against the simulator ground truth', () => {
   it('detects every injected phenomenon with the right type and agents, and warns before the transition', () => {
     const result = replayEmergence({ scenario: 'emergence', agents: 1000, durationSeconds: 900, seed: 1 });
-    expect(result.outcomes.map((o) => o.truthType).sort()).toEqual(['cascade_failure', 'collective_learning', 'phase_transition', 'synchronisation']);
+    expect(result.outcomes.map((o) => o.truthType).sort()).toEqual([
+      'cascade_failure',
+      'collective_learning',
+      'phase_transition',
+      'synchronisation',
+    ]);
     for (const outcome of result.outcomes) {
       expect({ id: outcome.id, injected: outcome.injected }).toEqual({ id: outcome.id, injected: true });
-      expect({ id: outcome.id, detected: outcome.detected, typeRight: outcome.typeRight }).toEqual({ id: outcome.id, detected: true, typeRight: true });
+      expect({ id: outcome.id, detected: outcome.detected, typeRight: outcome.typeRight }).toEqual({
+        id: outcome.id,
+        detected: true,
+        typeRight: true,
+      });
       expect(outcome.jaccard).toBeGreaterThanOrEqual(0.8);
       expect(outcome.delaySeconds).toBeLessThanOrEqual(60);
     }

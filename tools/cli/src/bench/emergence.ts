@@ -9,7 +9,14 @@ import { measureEmergenceTick, type GraphShape } from './emergence-tick';
 import { replayFleetgen, type FleetgenRun } from './emergence-fleetgen';
 import { percentile } from './percentile';
 import { EMERGENCE_SCENARIOS } from '@swarmscope/fleetgen';
-import { DEFAULT_GENERATOR, Population, createScenario, generateTick, type GeneratorConfig, type TruthRecord } from '@swarmscope/simulator';
+import {
+  DEFAULT_GENERATOR,
+  Population,
+  createScenario,
+  generateTick,
+  type GeneratorConfig,
+  type TruthRecord,
+} from '@swarmscope/simulator';
 
 export interface EmergenceReplayOptions {
   scenario: 'emergence' | 'baseline';
@@ -84,7 +91,8 @@ export function replayEmergence(options: EmergenceReplayOptions): EmergenceRepla
   for (let tick = 0; tick < ticks; tick++) {
     const out = generateTick(population, scenario, config, tick);
     for (const report of out.reports) engine.ingest(asSample(report));
-    for (const interaction of out.interactions) engine.ingestInteraction({ ...interaction, timestamp: interaction.timestamp ?? 0 });
+    for (const interaction of out.interactions)
+      engine.ingestInteraction({ ...interaction, timestamp: interaction.timestamp ?? 0 });
     reports += out.reports.length;
     interactions += out.interactions.length;
     const started = performance.now();
@@ -107,7 +115,12 @@ export function replayEmergence(options: EmergenceReplayOptions): EmergenceRepla
     outcomes,
     events: all,
     unmatched: all.filter((e) => !matched.has(e.id)),
-    tickMs: { median: percentile(tickCosts, 0.5), p99: percentile(tickCosts, 0.99), max: tickCosts[tickCosts.length - 1] ?? 0, ticks: tickCosts.length },
+    tickMs: {
+      median: percentile(tickCosts, 0.5),
+      p99: percentile(tickCosts, 0.99),
+      max: tickCosts[tickCosts.length - 1] ?? 0,
+      ticks: tickCosts.length,
+    },
   };
 }
 
@@ -125,7 +138,10 @@ export function onsetOf(truth: TruthRecord): number | undefined {
   const at = truth.params.transitionAt;
   if (truth.type === 'phase_transition' && typeof at === 'number') return at;
   if (truth.type === 'collective_learning') {
-    const copies = (truth.path ?? []).filter((step) => step.via !== null).map((step) => step.at).sort((a, b) => a - b);
+    const copies = (truth.path ?? [])
+      .filter((step) => step.via !== null)
+      .map((step) => step.at)
+      .sort((a, b) => a - b);
     return copies[LEARNING_COPIES - 1];
   }
   return truth.from;
@@ -134,17 +150,45 @@ export function onsetOf(truth: TruthRecord): number | undefined {
 /** Copies along an edge that make learning collective (see `onsetOf`). */
 export const LEARNING_COPIES = 2;
 
-function score(truth: TruthRecord, events: readonly EmergenceEvent[], matched: Set<string>, startEpochMs: number): TruthOutcome {
+function score(
+  truth: TruthRecord,
+  events: readonly EmergenceEvent[],
+  matched: Set<string>,
+  startEpochMs: number,
+): TruthOutcome {
   const expectedType = EXPECTED_TYPE[truth.type] ?? truth.type;
   const truthAgents = new Set(truth.agents);
   const onset = onsetOf(truth);
   if (onset === undefined) {
     // Nothing to detect; what the detector said about these agents in the record's span is not a false event.
-    for (const e of events) if (e.type === expectedType && e.startedAt >= truth.from && e.startedAt <= truth.to && e.agents.some((a) => truthAgents.has(a))) matched.add(e.id);
-    return { id: truth.id, truthType: truth.type, expectedType, agents: truth.agents.length, injected: false, onsetSeconds: NaN, recordSeconds: (truth.from - startEpochMs) / 1000, detected: false, typeRight: false };
+    for (const e of events)
+      if (
+        e.type === expectedType &&
+        e.startedAt >= truth.from &&
+        e.startedAt <= truth.to &&
+        e.agents.some((a) => truthAgents.has(a))
+      )
+        matched.add(e.id);
+    return {
+      id: truth.id,
+      truthType: truth.type,
+      expectedType,
+      agents: truth.agents.length,
+      injected: false,
+      onsetSeconds: NaN,
+      recordSeconds: (truth.from - startEpochMs) / 1000,
+      detected: false,
+      typeRight: false,
+    };
   }
   // Early warnings precede their transition: they are scored as its lead time, not as detections.
-  const overlapping = events.filter((e) => e.type !== 'early_warning' && e.startedAt >= onset && e.startedAt <= truth.to && e.agents.some((a) => truthAgents.has(a)));
+  const overlapping = events.filter(
+    (e) =>
+      e.type !== 'early_warning' &&
+      e.startedAt >= onset &&
+      e.startedAt <= truth.to &&
+      e.agents.some((a) => truthAgents.has(a)),
+  );
   const event = overlapping.find((e) => e.type === expectedType) ?? overlapping[0];
   const outcome: TruthOutcome = {
     id: truth.id,
@@ -164,8 +208,12 @@ function score(truth: TruthRecord, events: readonly EmergenceEvent[], matched: S
     outcome.jaccard = jaccard(truthAgents, event.agents);
   }
   if (truth.type === 'phase_transition') {
-    const warning = events.find((e) => e.type === 'early_warning' && e.scope === truth.pool && e.startedAt < onset && e.startedAt >= truth.from);
-    for (const e of events) if (e.type === 'early_warning' && e.scope === truth.pool && e.startedAt >= truth.from && e.startedAt <= truth.to) matched.add(e.id);
+    const warning = events.find(
+      (e) => e.type === 'early_warning' && e.scope === truth.pool && e.startedAt < onset && e.startedAt >= truth.from,
+    );
+    for (const e of events)
+      if (e.type === 'early_warning' && e.scope === truth.pool && e.startedAt >= truth.from && e.startedAt <= truth.to)
+        matched.add(e.id);
     if (warning) outcome.earlyWarningLeadSeconds = (onset - warning.startedAt) / 1000;
   }
   return outcome;
@@ -200,9 +248,18 @@ export interface EmergenceBenchOptions {
  */
 export async function runEmergenceBench(options: EmergenceBenchOptions): Promise<void> {
   for (const seed of options.parts.truth ? options.seeds : []) {
-    const progress = (label: string) => (done: number) => process.stdout.write(`\r${label}: ${Math.round(done * 100)} %   `);
-    const run = replayEmergence({ scenario: 'emergence', agents: options.agents, durationSeconds: options.seconds, seed, onProgress: progress(`emergence seed ${seed}`) });
-    process.stdout.write(`\nemergence: ${options.agents} agents, ${options.seconds} s simulated, seed ${seed}, ${run.reports} reports, ${run.interactions} interactions\n`);
+    const progress = (label: string) => (done: number) =>
+      process.stdout.write(`\r${label}: ${Math.round(done * 100)} %   `);
+    const run = replayEmergence({
+      scenario: 'emergence',
+      agents: options.agents,
+      durationSeconds: options.seconds,
+      seed,
+      onProgress: progress(`emergence seed ${seed}`),
+    });
+    process.stdout.write(
+      `\nemergence: ${options.agents} agents, ${options.seconds} s simulated, seed ${seed}, ${run.reports} reports, ${run.interactions} interactions\n`,
+    );
     console.table(
       run.outcomes.map((o) => ({
         phenomenon: o.truthType,
@@ -216,12 +273,27 @@ export async function runEmergenceBench(options: EmergenceBenchOptions): Promise
         'early warning lead s': o.earlyWarningLeadSeconds ?? (o.truthType === 'phase_transition' ? 'none' : ''),
       })),
     );
-    for (const e of run.unmatched) process.stdout.write(`  other event: ${e.type} (${e.scope}) at ${(e.startedAt - Date.UTC(2026, 0, 5, 6)) / 1000} s — ${e.explanation}\n`);
-    process.stdout.write(`  analysis per tick: median ${run.tickMs.median.toFixed(1)} ms, p99 ${run.tickMs.p99.toFixed(1)} ms, max ${run.tickMs.max.toFixed(1)} ms over ${run.tickMs.ticks} ticks\n`);
-    const baseline = replayEmergence({ scenario: 'baseline', agents: options.agents, durationSeconds: options.baselineSeconds, seed, onProgress: progress(`baseline seed ${seed}`) });
-    process.stdout.write(`\nbaseline: ${options.agents} agents, ${options.baselineSeconds} s simulated, seed ${seed}: ${baseline.events.length} emergence events (target 0)\n`);
+    for (const e of run.unmatched)
+      process.stdout.write(
+        `  other event: ${e.type} (${e.scope}) at ${(e.startedAt - Date.UTC(2026, 0, 5, 6)) / 1000} s — ${e.explanation}\n`,
+      );
+    process.stdout.write(
+      `  analysis per tick: median ${run.tickMs.median.toFixed(1)} ms, p99 ${run.tickMs.p99.toFixed(1)} ms, max ${run.tickMs.max.toFixed(1)} ms over ${run.tickMs.ticks} ticks\n`,
+    );
+    const baseline = replayEmergence({
+      scenario: 'baseline',
+      agents: options.agents,
+      durationSeconds: options.baselineSeconds,
+      seed,
+      onProgress: progress(`baseline seed ${seed}`),
+    });
+    process.stdout.write(
+      `\nbaseline: ${options.agents} agents, ${options.baselineSeconds} s simulated, seed ${seed}: ${baseline.events.length} emergence events (target 0)\n`,
+    );
     for (const e of baseline.events) process.stdout.write(`  ${e.type} (${e.scope}) — ${e.explanation}\n`);
-    process.stdout.write(`  analysis per tick: median ${baseline.tickMs.median.toFixed(1)} ms, p99 ${baseline.tickMs.p99.toFixed(1)} ms\n`);
+    process.stdout.write(
+      `  analysis per tick: median ${baseline.tickMs.median.toFixed(1)} ms, p99 ${baseline.tickMs.p99.toFixed(1)} ms\n`,
+    );
   }
   if (options.parts.fleetgen) printFleetgen(options.seeds);
   if (options.parts.loop) await printEmergenceLoop(options);
@@ -237,7 +309,9 @@ function printFleetgen(seeds: number[]): void {
       runs.push(replayFleetgen(scenario, seed));
     }
   }
-  process.stdout.write(`\nfleetgen (second generator, 400 agents, parameters drawn per seed; the detector's defaults, nothing tuned on it)\n`);
+  process.stdout.write(
+    `\nfleetgen (second generator, 400 agents, parameters drawn per seed; the detector's defaults, nothing tuned on it)\n`,
+  );
   console.table(
     runs.flatMap((run) =>
       run.outcomes.map((o) => ({
@@ -256,18 +330,30 @@ function printFleetgen(seeds: number[]): void {
   let poolHours = 0;
   let unfollowed = 0;
   for (const run of runs) {
-    for (const e of run.falseEvents) process.stdout.write(`  false event (${run.scenario}, seed ${run.seed}): ${e.type} (${e.scope}) — ${e.explanation}\n`);
+    for (const e of run.falseEvents)
+      process.stdout.write(
+        `  false event (${run.scenario}, seed ${run.seed}): ${e.type} (${e.scope}) — ${e.explanation}\n`,
+      );
     // Warnings still pending at the end of a run are not counted either way.
     unfollowed += run.warnings.notFollowed;
     poolHours += (run.pools * run.minutes) / 60;
-    process.stdout.write(`  ${run.scenario} seed ${run.seed}: ${run.falseEvents.length} false events; early warnings ${run.warnings.raised} (followed ${run.warnings.followed}, not followed ${run.warnings.notFollowed}, pending ${run.warnings.pending}); tick median ${run.tickMs.median.toFixed(1)} ms, max ${run.tickMs.max.toFixed(1)} ms\n`);
+    process.stdout.write(
+      `  ${run.scenario} seed ${run.seed}: ${run.falseEvents.length} false events; early warnings ${run.warnings.raised} (followed ${run.warnings.followed}, not followed ${run.warnings.notFollowed}, pending ${run.warnings.pending}); tick median ${run.tickMs.median.toFixed(1)} ms, max ${run.tickMs.max.toFixed(1)} ms\n`,
+    );
   }
-  process.stdout.write(`fleetgen: ${runs.reduce((n, r) => n + r.falseEvents.length, 0)} false events over ${runs.length} runs; warnings not followed by a transition: ${unfollowed} over ${poolHours.toFixed(1)} pool-hours = ${((24 * unfollowed) / Math.max(1e-9, poolHours)).toFixed(2)} per pool-day (target ≤ 1)\n`);
+  process.stdout.write(
+    `fleetgen: ${runs.reduce((n, r) => n + r.falseEvents.length, 0)} false events over ${runs.length} runs; warnings not followed by a transition: ${unfollowed} over ${poolHours.toFixed(1)} pool-hours = ${((24 * unfollowed) / Math.max(1e-9, poolHours)).toFixed(2)} per pool-day (target ≤ 1)\n`,
+  );
 }
 
 async function printEmergenceLoop(options: EmergenceBenchOptions): Promise<void> {
   const seed = options.seeds[0] ?? 1;
-  const loop = await measureEmergenceLoop({ agents: options.agents, durationSeconds: options.seconds, seed, onProgress: (done) => process.stdout.write(`\revent loop seed ${seed}: ${Math.round(done * 100)} %   `) });
+  const loop = await measureEmergenceLoop({
+    agents: options.agents,
+    durationSeconds: options.seconds,
+    seed,
+    onProgress: (done) => process.stdout.write(`\revent loop seed ${seed}: ${Math.round(done * 100)} %   `),
+  });
   process.stdout.write(
     `\nevent loop: the emergence scenario through the service edge, ${loop.agents} agents, ${loop.durationSeconds} s simulated, seed ${seed}, analysis on the engine thread (${loop.ticksAnalysed} ticks, ${loop.events} events opened)\n` +
       `  detector slices on the loop: ${loop.detectorSlices.count}, median ≤ ${loop.detectorSlices.p50AtMostMs} ms, p99 ≤ ${loop.detectorSlices.p99AtMostMs} ms, longest ${loop.detectorSlices.maxMs.toFixed(2)} ms; over 1 ms: ${loop.detectorSlices.over1Ms}, over 10 ms: ${loop.detectorSlices.over10Ms} (target ~10 ms; wall time, so a busy machine's descheduling counts)\n` +
@@ -279,11 +365,20 @@ async function printEmergenceLoop(options: EmergenceBenchOptions): Promise<void>
 function printEmergenceTick(options: EmergenceBenchOptions): void {
   const seed = options.seeds[0] ?? 1;
   const { shapes, timedTicks, maxSeconds } = options.tick;
-  process.stdout.write(`\ntick: ${options.agents} agents with a full horizon, a ${options.edges}-edge graph churning 0.5 % a tick, seed ${seed}, ${timedTicks} ticks timed within ${maxSeconds} s a shape (target: median ≤ 100 ms, max ≤ 1,000 ms); wall time, and in brackets the process's CPU time, which a loaded machine does not inflate\n`);
+  process.stdout.write(
+    `\ntick: ${options.agents} agents with a full horizon, a ${options.edges}-edge graph churning 0.5 % a tick, seed ${seed}, ${timedTicks} ticks timed within ${maxSeconds} s a shape (target: median ≤ 100 ms, max ≤ 1,000 ms); wall time, and in brackets the process's CPU time, which a loaded machine does not inflate\n`,
+  );
   console.table(
     shapes.map((graph) => {
       process.stdout.write(`\r${graph} graph…   `);
-      const r = measureEmergenceTick({ agents: options.agents, edges: options.edges, graph, seed, timedTicks, maxSeconds });
+      const r = measureEmergenceTick({
+        agents: options.agents,
+        edges: options.edges,
+        graph,
+        seed,
+        timedTicks,
+        maxSeconds,
+      });
       return {
         graph,
         'edges in window': r.windowEdges,

@@ -26,13 +26,18 @@ const MiB = 1024 * 1024;
  * payloads are sent again (what refusals alone leave on the heap).
  */
 export async function runFuzzBench(options: FuzzBenchOptions): Promise<void> {
-  const child = fork(join(__dirname, '..', 'fuzz', 'fuzz-child.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, '..', 'fuzz', 'fuzz-child.js'), [], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let crashed: string | undefined;
   child.once('exit', (code, signal) => (crashed ??= `exited (code ${code}, signal ${signal})`));
   try {
     const { urls } = await nextMessage<{ urls: Record<FuzzService, string> }>(child);
     const out = process.stdout;
-    out.write(`fuzz: ${options.payloads} payloads (seed ${options.seed}) against ${ENDPOINTS.length} POST endpoints of 5 services, ${options.concurrency} in flight\n`);
+    out.write(
+      `fuzz: ${options.payloads} payloads (seed ${options.seed}) against ${ENDPOINTS.length} POST endpoints of 5 services, ${options.concurrency} in flight\n`,
+    );
     // The known edge cases first (issue 21's table on every service): each has one right answer.
     const edges = await runEdgeCases(urls);
     out.write(`edge cases: ${edges.sent - edges.mismatches.length} of ${edges.sent} answered as expected\n`);
@@ -46,7 +51,10 @@ export async function runFuzzBench(options: FuzzBenchOptions): Promise<void> {
     const refused = new RefusedCases(REFUSED_KEPT_BYTES);
     const first = await runFuzzCases(take(cases, warmUp), urls, options.concurrency, { onProgress: progress });
     const heapWarm = await heap(child);
-    const rest = await runFuzzCases(cases, urls, options.concurrency, { onProgress: (sent) => progress(first.sent + sent), onAnswer: (c, status) => refused.offer(c, status) });
+    const rest = await runFuzzCases(cases, urls, options.concurrency, {
+      onProgress: (sent) => progress(first.sent + sent),
+      onAnswer: (c, status) => refused.offer(c, status),
+    });
     const seconds = (Date.now() - started) / 1000;
     const heapEnd = await heap(child);
     // What refused payloads alone leave behind: the refused ones sent again, twice over, and the heap after.
@@ -79,10 +87,18 @@ export async function runFuzzBench(options: FuzzBenchOptions): Promise<void> {
         `so the growth over the run is what accepted payloads hold (agents, windows, detector state), not refusals\n`,
     );
     out.write('answers by status and code:\n');
-    console.table(Object.fromEntries(Object.entries(tally.byStatus).sort(([a], [b]) => a.localeCompare(b)).map(([status, n]) => [status, { answers: n }])));
-    if (tally.sent < options.payloads) out.write(`stopped at --max-seconds ${options.maxSeconds}: ${tally.sent} of ${options.payloads} sent\n`);
+    console.table(
+      Object.fromEntries(
+        Object.entries(tally.byStatus)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([status, n]) => [status, { answers: n }]),
+      ),
+    );
+    if (tally.sent < options.payloads)
+      out.write(`stopped at --max-seconds ${options.maxSeconds}: ${tally.sent} of ${options.payloads} sent\n`);
     for (const failure of [...tally.failures, ...replay.failures]) out.write(`FAILURE ${JSON.stringify(failure)}\n`);
-    const wrong = tally.fiveXx + replay.fiveXx + tally.notJsonAccepted + replay.notJsonAccepted + edges.mismatches.length;
+    const wrong =
+      tally.fiveXx + replay.fiveXx + tally.notJsonAccepted + replay.notJsonAccepted + edges.mismatches.length;
     if (wrong > 0 || tally.noAnswer + replay.noAnswer > 0 || crashed) process.exitCode = 1;
   } finally {
     if (!crashed) {
@@ -141,7 +157,17 @@ function* take(cases: Iterator<FuzzCase>, n: number): Generator<FuzzCase> {
 function merge(a: FuzzTally, b: FuzzTally): FuzzTally {
   const byStatus = { ...a.byStatus };
   for (const [status, n] of Object.entries(b.byStatus)) byStatus[status] = (byStatus[status] ?? 0) + n;
-  return { sent: a.sent + b.sent, byStatus, fiveXx: a.fiveXx + b.fiveXx, notJsonAccepted: a.notJsonAccepted + b.notJsonAccepted, noAnswer: a.noAnswer + b.noAnswer, failures: [...a.failures, ...b.failures].slice(0, 20) };
+  return {
+    sent: a.sent + b.sent,
+    byStatus,
+    fiveXx: a.fiveXx + b.fiveXx,
+    notJsonAccepted: a.notJsonAccepted + b.notJsonAccepted,
+    noAnswer: a.noAnswer + b.noAnswer,
+    failures: [...a.failures, ...b.failures].slice(0, 20),
+  };
 }
 
-const count = (tally: FuzzTally, leading: string) => Object.entries(tally.byStatus).filter(([status]) => status.startsWith(leading)).reduce((sum, [, n]) => sum + n, 0);
+const count = (tally: FuzzTally, leading: string) =>
+  Object.entries(tally.byStatus)
+    .filter(([status]) => status.startsWith(leading))
+    .reduce((sum, [, n]) => sum + n, 0);

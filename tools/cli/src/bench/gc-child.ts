@@ -6,7 +6,9 @@ import { join } from 'node:path';
  * other benchmark's garbage) and parses the JSON line it prints.
  */
 export async function runInGcChild<T>(script: string, args: readonly string[] = []): Promise<T> {
-  const child = spawn(process.execPath, ['--expose-gc', join(__dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', join(__dirname, script), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

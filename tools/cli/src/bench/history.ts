@@ -68,9 +68,16 @@ const silent = createLogger({ name: 'bench', level: 'silent' });
 function minuteWindow(start: number, i: number): WindowSummary {
   const count = 5 + (i % 17);
   return {
-    start, durationMs: MINUTE, count, errors: i % 13 === 0 ? 1 : 0, errorRate: i % 13 === 0 ? 1 / count : 0,
+    start,
+    durationMs: MINUTE,
+    count,
+    errors: i % 13 === 0 ? 1 : 0,
+    errorRate: i % 13 === 0 ? 1 / count : 0,
     latency: { mean: 0.4 + (i % 7) * 0.05, p50: 0.35, p95: 0.9 + (i % 11) * 0.03, p99: 1.3, max: 2.1, samples: count },
-    inputTokens: 400 * count, outputTokens: 120 * count, costUsd: 0.001 * count, means: { queue_depth: i % 5, cpu_percent: 30 + (i % 40) },
+    inputTokens: 400 * count,
+    outputTokens: 120 * count,
+    costUsd: 0.001 * count,
+    means: { queue_depth: i % 5, cpu_percent: 30 + (i % 40) },
   };
 }
 
@@ -80,7 +87,7 @@ function minuteWindow(start: number, i: number): WindowSummary {
  */
 async function writeSketchedDay(history: History, from: number, agents: number): Promise<number> {
   let seed = 7;
-  const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   // Each drawn value stands for `weight` requests: a day of 10,000 agents' requests without drawing each one.
   const perMinute = 400;
@@ -92,12 +99,16 @@ async function writeSketchedDay(history: History, from: number, agents: number):
     const fleet = new DDSketch({ relativeAccuracy: 0.01 });
     const pools = Array.from({ length: POOLS }, () => new DDSketch({ relativeAccuracy: 0.01 }));
     for (let i = 0; i < perMinute; i++) {
-      const value = random() < 0.03 ? 2 * diurnal * (1 - random()) ** (-1 / 1.5) : diurnal * Math.exp(-0.7 + 0.5 * gaussian());
+      const value =
+        random() < 0.03 ? 2 * diurnal * (1 - random()) ** (-1 / 1.5) : diurnal * Math.exp(-0.7 + 0.5 * gaussian());
       fleet.accept(value, weight);
       pools[i % POOLS]!.accept(value, weight);
       all.push(value);
     }
-    const entries = [{ key: 'fleet', window: sketchedWindow(start, fleet) }, ...pools.map((sketch, p) => ({ key: `pool:pool-${p}`, window: sketchedWindow(start, sketch) }))];
+    const entries = [
+      { key: 'fleet', window: sketchedWindow(start, fleet) },
+      ...pools.map((sketch, p) => ({ key: `pool:pool-${p}`, window: sketchedWindow(start, sketch) })),
+    ];
     await history.writeWindows(entries);
   }
   all.sort((a, b) => a - b);
@@ -109,7 +120,14 @@ function sketchedWindow(start: number, sketch: DDSketch): WindowSummary {
   const q = (p: number) => sketch.getValueAtQuantile(p);
   return {
     ...minuteWindow(start, 0),
-    latency: { mean: sketch.sum / sketch.count, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: sketch.max, samples: sketch.count },
+    latency: {
+      mean: sketch.sum / sketch.count,
+      p50: q(0.5),
+      p95: q(0.95),
+      p99: q(0.99),
+      max: sketch.max,
+      samples: sketch.count,
+    },
     latencySketch: encodeSketch(sketch),
   };
 }
@@ -127,7 +145,19 @@ export async function runHistoryBench(options: { agents: number; minutes: number
     const now = Math.floor(Date.now() / DAY) * DAY;
     let history = await History.open({ dataDir, logger: silent, now: () => now });
     const ids = Array.from({ length: agents }, (_, i) => `agent-${String(i).padStart(6, '0')}`);
-    await history.writeAgents(ids.map((id, i) => ({ id, model: `model-${i % 4}`, type: 'chat', pool: `pool-${i % POOLS}`, labels: {}, registeredAt: now, lastSeen: now, status: 'healthy', healthScore: 1 })));
+    await history.writeAgents(
+      ids.map((id, i) => ({
+        id,
+        model: `model-${i % 4}`,
+        type: 'chat',
+        pool: `pool-${i % POOLS}`,
+        labels: {},
+        registeredAt: now,
+        lastSeen: now,
+        status: 'healthy',
+        healthScore: 1,
+      })),
+    );
 
     let windows = 0;
     let events = 0;
@@ -138,10 +168,25 @@ export async function runHistoryBench(options: { agents: number; minutes: number
       const entries = ids.map((id, i) => ({ key: `agent:${id}`, window: minuteWindow(start, i + m) }));
       for (let p = 0; p < POOLS; p++) entries.push({ key: `pool:pool-${p}`, window: minuteWindow(start, p) });
       entries.push({ key: 'fleet', window: minuteWindow(start, m) });
-      const anomalies: AnomalyEvent[] = ids.filter((_, i) => i % 100 === m % 100).map((id) => ({
-        id: `an-${id}-${m}`, event: 'opened', time: start, startedAt: start, agentId: id, model: 'model-0', pool: 'pool-0', type: 'chat',
-        severity: 'medium', score: 0.7, confidence: 0.6, detectors: ['robust_z'], features: ['latency'], evidence: { observed: 2 }, explanation: 'slow',
-      }));
+      const anomalies: AnomalyEvent[] = ids
+        .filter((_, i) => i % 100 === m % 100)
+        .map((id) => ({
+          id: `an-${id}-${m}`,
+          event: 'opened',
+          time: start,
+          startedAt: start,
+          agentId: id,
+          model: 'model-0',
+          pool: 'pool-0',
+          type: 'chat',
+          severity: 'medium',
+          score: 0.7,
+          confidence: 0.6,
+          detectors: ['robust_z'],
+          features: ['latency'],
+          evidence: { observed: 2 },
+          explanation: 'slow',
+        }));
       await Promise.all([history.writeWindows(entries), history.writeAnomalies(anomalies)]);
       windows += entries.length;
       events += anomalies.length;

@@ -9,7 +9,13 @@ describe('incidents against the simulator ground truth', () => {
     expect(r.purity.faults.filter((f) => !f.own).map((f) => f.id)).toEqual([]);
     expect(r.purity.poolOnly).toEqual([]);
     expect(r.rawAlerts.total).toBeGreaterThanOrEqual(r.incidents.length);
-    for (const fault of r.faults) expect({ fault: fault.id, incidents: fault.incidents, named: fault.agentsNamed, mixed: fault.sharedWithOtherFaults }).toEqual({ fault: fault.id, incidents: 1, named: 1, mixed: 0 });
+    for (const fault of r.faults)
+      expect({
+        fault: fault.id,
+        incidents: fault.incidents,
+        named: fault.agentsNamed,
+        mixed: fault.sharedWithOtherFaults,
+      }).toEqual({ fault: fault.id, incidents: 1, named: 1, mixed: 0 });
     expect(r.unmatched.map((i) => i.title)).toEqual([]);
   });
 
@@ -26,7 +32,11 @@ describe('incidents against the simulator ground truth', () => {
     expect(r.purity.poolOnly).toEqual([]);
     const byType = Object.fromEntries(r.faults.map((f) => [f.type, f]));
     for (const type of ['phase_transition', 'cascade_failure']) {
-      expect({ type, incidents: byType[type]!.incidents, mixed: byType[type]!.sharedWithOtherFaults }).toEqual({ type, incidents: 1, mixed: 0 });
+      expect({ type, incidents: byType[type]!.incidents, mixed: byType[type]!.sharedWithOtherFaults }).toEqual({
+        type,
+        incidents: 1,
+        mixed: 0,
+      });
       expect(byType[type]!.agentsNamed).toBeGreaterThanOrEqual(0.8);
     }
     expect(byType.collective_learning!.incidents).toBe(0);

@@ -6,7 +6,14 @@ import type { AnomalyEvent, EmergenceEvent, Incident } from '@swarmscope/core';
 import { createEngineCore } from '@swarmscope/anomaly-detector';
 import { EmergenceEngine } from '@swarmscope/emergence-detector';
 import { Correlator, scoreIncidents, type CorrelatorOptions, type IncidentPurity } from '@swarmscope/incidents';
-import { DEFAULT_GENERATOR, Population, createScenario, generateTick, type GeneratorConfig, type TruthRecord } from '@swarmscope/simulator';
+import {
+  DEFAULT_GENERATOR,
+  Population,
+  createScenario,
+  generateTick,
+  type GeneratorConfig,
+  type TruthRecord,
+} from '@swarmscope/simulator';
 import { asSample } from './as-sample';
 
 export interface IncidentReplayOptions {
@@ -80,7 +87,9 @@ export function replayIncidents(options: IncidentReplayOptions): IncidentReplayR
   const scenario = createScenario(options.scenario, { population, seed, durationSeconds, startEpochMs });
   const config: GeneratorConfig = { ...DEFAULT_GENERATOR, seed, startEpochMs };
   // A 5 s latency objective for every agent (as LATENCY_SLOS="*=5" would set).
-  const anomalyEngine = createEngineCore({ latencySlos: { pools: {}, models: {}, fallback: { seconds: 5, target: 0.99 } } });
+  const anomalyEngine = createEngineCore({
+    latencySlos: { pools: {}, models: {}, fallback: { seconds: 5, target: 0.99 } },
+  });
   const emergenceEngine = new EmergenceEngine({ seed });
   // Every agent listed, so "names the injected agents" is measured on the incident's whole set, not its display cap.
   const correlator = new Correlator({ maxListed: Number.MAX_SAFE_INTEGER, ...options.correlator });
@@ -162,7 +171,13 @@ export function replayIncidents(options: IncidentReplayOptions): IncidentReplayR
     const stops = fresh.filter((i) => i.reasons.includes('agents stopped reporting together'));
     const rewritten = [...after.values()].filter((i) => {
       const was = before.get(i.id);
-      return was !== undefined && (i.resolution === 'merged' || i.severity !== was.severity || i.title !== was.title || i.agents.join() !== was.agents.join());
+      return (
+        was !== undefined &&
+        (i.resolution === 'merged' ||
+          i.severity !== was.severity ||
+          i.title !== was.title ||
+          i.agents.join() !== was.agents.join())
+      );
     });
     stop = {
       rawAlerts: rawAlerts.anomalies + rawAlerts.emergence - raw,
@@ -236,12 +251,29 @@ export interface IncidentBenchOptions {
 
 /** `swarmscope bench incidents`: raw alerts vs incidents and fault coverage on both scenarios, printed as tables. */
 export function runIncidentBench(options: IncidentBenchOptions): IncidentReplayResult[] {
-  const progress = (label: string) => (done: number) => process.stdout.write(`\r${label}: ${Math.round(done * 100)} %   `);
+  const progress = (label: string) => (done: number) =>
+    process.stdout.write(`\r${label}: ${Math.round(done * 100)} %   `);
   const runs = [
-    replayIncidents({ scenario: 'anomalies', agents: options.agents, durationSeconds: options.hours * 3600, seed: options.seed, stopSeconds: options.stopSeconds, onProgress: progress('anomalies') }),
-    replayIncidents({ scenario: 'emergence', agents: options.emergenceAgents, durationSeconds: options.emergenceSeconds, seed: options.seed, stopSeconds: options.stopSeconds, onProgress: progress('emergence') }),
+    replayIncidents({
+      scenario: 'anomalies',
+      agents: options.agents,
+      durationSeconds: options.hours * 3600,
+      seed: options.seed,
+      stopSeconds: options.stopSeconds,
+      onProgress: progress('anomalies'),
+    }),
+    replayIncidents({
+      scenario: 'emergence',
+      agents: options.emergenceAgents,
+      durationSeconds: options.emergenceSeconds,
+      seed: options.seed,
+      stopSeconds: options.stopSeconds,
+      onProgress: progress('emergence'),
+    }),
   ];
-  process.stdout.write(`\nincidents: seed ${options.seed}; anomaly and emergence engines at their defaults, the correlator at its defaults\n`);
+  process.stdout.write(
+    `\nincidents: seed ${options.seed}; anomaly and emergence engines at their defaults, the correlator at its defaults\n`,
+  );
   console.table(
     runs.map((r) => {
       const faults = r.faults.length;
@@ -263,7 +295,9 @@ export function runIncidentBench(options: IncidentBenchOptions): IncidentReplayR
     }),
   );
   if (options.stopSeconds > 0) {
-    process.stdout.write(`\nthe whole fleet stops reporting at the end of each scenario, for ${options.stopSeconds} s\n`);
+    process.stdout.write(
+      `\nthe whole fleet stops reporting at the end of each scenario, for ${options.stopSeconds} s\n`,
+    );
     console.table(
       runs.map((r) => ({
         scenario: r.scenario,
@@ -274,7 +308,8 @@ export function runIncidentBench(options: IncidentBenchOptions): IncidentReplayR
         'earlier incidents rewritten or merged': r.stop!.rewritten,
       })),
     );
-    for (const r of runs) for (const other of r.stop!.others) process.stdout.write(`  ${r.scenario}: opened after the stop: ${other}\n`);
+    for (const r of runs)
+      for (const other of r.stop!.others) process.stdout.write(`  ${r.scenario}: opened after the stop: ${other}\n`);
   }
   for (const r of runs) {
     process.stdout.write(`\n${r.scenario}: per injected fault\n`);
@@ -289,7 +324,10 @@ export function runIncidentBench(options: IncidentBenchOptions): IncidentReplayR
         'best Jaccard': r.purity.faults.find((p) => p.id === f.id)!.jaccard.toFixed(2),
       })),
     );
-    for (const i of r.unmatched.slice(0, 10)) process.stdout.write(`  incident naming no fault: ${i.title} (${i.anomalyCount} anomalies, ${i.reasons.join('; ')})\n`);
+    for (const i of r.unmatched.slice(0, 10))
+      process.stdout.write(
+        `  incident naming no fault: ${i.title} (${i.anomalyCount} anomalies, ${i.reasons.join('; ')})\n`,
+      );
     if (r.unmatched.length > 10) process.stdout.write(`  ... and ${r.unmatched.length - 10} more\n`);
   }
   return runs;

@@ -10,7 +10,13 @@ import { parseRetryAfter } from '@swarmscope/telemetry-client';
 import { buildReportBatches, encodeIngestBodies, encodePrometheusBodies, type EncodedBody } from './ingest-bodies';
 import { percentile } from './percentile';
 import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
-import { drainedMetrics, histogramBuckets, quantileFromBuckets, subtractBuckets, type Bucket } from './detection-latency';
+import {
+  drainedMetrics,
+  histogramBuckets,
+  quantileFromBuckets,
+  subtractBuckets,
+  type Bucket,
+} from './detection-latency';
 import { freePort, startRedisServer } from '@swarmscope/testkit';
 
 export interface IngestBenchOptions {
@@ -68,20 +74,39 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
       const timed = buildReportBatches(agents, options.batch, now, 'request', 7, options.tools);
       const load = { agents, warm: encodeIngestBodies(warm), timed: encodeIngestBodies(timed) };
       if (options.platform) {
-        if (options.baseline) results.push(await runPlatform('baseline build (platform)', load, options, options.baseline));
+        if (options.baseline)
+          results.push(await runPlatform('baseline build (platform)', load, options, options.baseline));
         results.push(await runPlatform('embedded platform', load, options));
-        if (victoria) results.push(await runVictoriaMetrics(victoria, { agents, warm: encodePrometheusBodies(warm), timed: encodePrometheusBodies(timed) }, options));
+        if (victoria)
+          results.push(
+            await runVictoriaMetrics(
+              victoria,
+              { agents, warm: encodePrometheusBodies(warm), timed: encodePrometheusBodies(timed) },
+              options,
+            ),
+          );
         continue;
       }
-      if (options.baseline) results.push(await runHealthMonitor('baseline build (memory)', undefined, load, options, options.baseline));
-      if (options.mode !== 'redis') results.push(await runHealthMonitor('health-monitor (memory)', undefined, load, options));
-      if (options.mode !== 'embedded') results.push(await runHealthMonitor('health-monitor (redis)', external ?? redis!.url, load, options));
-      if (victoria) results.push(await runVictoriaMetrics(victoria, { agents, warm: encodePrometheusBodies(warm), timed: encodePrometheusBodies(timed) }, options));
+      if (options.baseline)
+        results.push(await runHealthMonitor('baseline build (memory)', undefined, load, options, options.baseline));
+      if (options.mode !== 'redis')
+        results.push(await runHealthMonitor('health-monitor (memory)', undefined, load, options));
+      if (options.mode !== 'embedded')
+        results.push(await runHealthMonitor('health-monitor (redis)', external ?? redis!.url, load, options));
+      if (victoria)
+        results.push(
+          await runVictoriaMetrics(
+            victoria,
+            { agents, warm: encodePrometheusBodies(warm), timed: encodePrometheusBodies(timed) },
+            options,
+          ),
+        );
     }
   } finally {
     await redis?.stop();
   }
-  const vmRate = (agents: number) => results.find((r) => r.agents === agents && r.server === 'victoria-metrics')?.samplesPerSecond;
+  const vmRate = (agents: number) =>
+    results.find((r) => r.agents === agents && r.server === 'victoria-metrics')?.samplesPerSecond;
   process.stdout.write(
     `\ningest: ${options.batch} reports a batch (9 samples a report), ${options.concurrency} in flight, ${options.seconds} s a run, load ${loadAverage()}\n`,
   );
@@ -103,7 +128,9 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
   );
   const analysed = results.filter((r) => r.analysis);
   if (analysed.length > 0) {
-    process.stdout.write('\nanalysed (the anomaly-detector read every sample accepted in the timed run; detection latency from its histogram):\n');
+    process.stdout.write(
+      '\nanalysed (the anomaly-detector read every sample accepted in the timed run; detection latency from its histogram):\n',
+    );
     console.table(
       analysed.map(({ server, agents, analysis }) => ({
         server,
@@ -119,10 +146,12 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
   if (options.baseline) process.stdout.write(`baseline build: ${options.baseline}\n`);
   if (!options.victoria) process.stdout.write('VictoriaMetrics: skipped (--no-victoria)\n');
   else if (!victoria) {
-    process.stdout.write('VictoriaMetrics: not installed, skipped (apt-get install -y victoria-metrics, or set VICTORIA_METRICS_BIN)\n');
+    process.stdout.write(
+      'VictoriaMetrics: not installed, skipped (apt-get install -y victoria-metrics, or set VICTORIA_METRICS_BIN)\n',
+    );
   }
   process.stdout.write(
-    'RSS bytes/agent: the server\'s RSS growth from ready to after the timed load, over the agents (coarse: heap headroom and garbage; `bench memory` gives the heap after a GC)\n',
+    "RSS bytes/agent: the server's RSS growth from ready to after the timed load, over the agents (coarse: heap headroom and garbage; `bench memory` gives the heap after a GC)\n",
   );
 }
 
@@ -158,7 +187,12 @@ interface PlatformAnalysis {
 }
 
 /** The whole embedded platform in a child process (as `pnpm start --no-fleet` runs it), fed like health-monitor alone. */
-async function runPlatform(server: string, load: Load, options: IngestBenchOptions, main = join(__dirname, '..', 'main.js')): Promise<BenchResult> {
+async function runPlatform(
+  server: string,
+  load: Load,
+  options: IngestBenchOptions,
+  main = join(__dirname, '..', 'main.js'),
+): Promise<BenchResult> {
   const [hm, ad, em, as, inc] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-bench-'));
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
@@ -185,7 +219,10 @@ async function runPlatform(server: string, load: Load, options: IngestBenchOptio
     await waitReady(detector, child);
     let before: Bucket[] = [];
     const result = await measure(server, origin, '/v1/ingest', 'application/json', child, load, options, async () => {
-      before = histogramBuckets(await drainedMetrics(`${detector}/metrics`, 120_000).then((m) => m.text), DETECTION_HISTOGRAM);
+      before = histogramBuckets(
+        await drainedMetrics(`${detector}/metrics`, 120_000).then((m) => m.text),
+        DETECTION_HISTOGRAM,
+      );
     });
     const drained = await drainedMetrics(`${detector}/metrics`, 120_000);
     const buckets = subtractBuckets(histogramBuckets(drained.text, DETECTION_HISTOGRAM), before);
@@ -217,7 +254,14 @@ async function runHealthMonitor(
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   // health-monitor alone, as its own process with the flags Swarmscope runs it with: the figure is its ingest path.
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profile, main], {
-    env: { ...process.env, HEALTH_MONITOR_PORT: String(port), LOG_LEVEL: 'warn', API_KEYS: '', MAX_BATCH_REPORTS: String(Math.max(5000, options.batch)), REDIS_URL: redisUrl ?? '' },
+    env: {
+      ...process.env,
+      HEALTH_MONITOR_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      API_KEYS: '',
+      MAX_BATCH_REPORTS: String(Math.max(5000, options.batch)),
+      REDIS_URL: redisUrl ?? '',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const origin = `http://127.0.0.1:${port}`;
@@ -232,9 +276,13 @@ async function runHealthMonitor(
 async function runVictoriaMetrics(binary: string, load: Load, options: IngestBenchOptions): Promise<BenchResult> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-vm-'));
-  const child = spawn(binary, [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${dataDir}`, '-retentionPeriod=1d', '-loggerLevel=ERROR'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    binary,
+    [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${dataDir}`, '-retentionPeriod=1d', '-loggerLevel=ERROR'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const origin = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(origin, child);
@@ -282,7 +330,7 @@ async function measure(
   try {
     // At least WARM_BATCHES posts (whole rounds): a small fleet is 2 batches a round, and the server's first batches
     // run before its JIT has compiled the ingest path (seconds each on a loaded machine: they were the p99).
-    for (let posted = 0; posted < WARM_BATCHES; ) {
+    for (let posted = 0; posted < WARM_BATCHES;) {
       for (const body of load.warm) {
         let { status, waitMs } = await post(body.bytes);
         // A shed warm-up batch (the analysis behind on every agent's first reports) is sent again after the wait.

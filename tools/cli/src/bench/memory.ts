@@ -4,7 +4,9 @@ import { progress } from './ingest';
 
 export async function runAgentMemoryBench(agents: number): Promise<void> {
   progress(`memory: tracking ${agents} agents...`);
-  const result = await runInGcChild<{ bytesPerAgent: number; bytesPerAgentWithWindows: number }>('agent-memory.js', [String(agents)]);
+  const result = await runInGcChild<{ bytesPerAgent: number; bytesPerAgentWithWindows: number }>('agent-memory.js', [
+    String(agents),
+  ]);
   process.stdout.write(
     `\nagent memory (embedded health-monitor, ${agents} agents, heap + buffers after GC):\n` +
       `  ${Math.round(result.bytesPerAgent)} bytes per tracked agent (registry, live health state; windows aside)\n` +

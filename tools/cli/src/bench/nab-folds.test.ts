@@ -1,6 +1,13 @@
 import { binarize, chooseFolds, type FoldScore } from './nab-folds';
 
-const s = (normalized: number | null, threshold: number | null): FoldScore => ({ normalized, raw: 0, threshold, falsePositiveRows: 0, windowsDetected: 0, windows: 0 });
+const s = (normalized: number | null, threshold: number | null): FoldScore => ({
+  normalized,
+  raw: 0,
+  threshold,
+  falsePositiveRows: 0,
+  windowsDetected: 0,
+  windows: 0,
+});
 
 describe('leave-one-category-out choice', () => {
   it('each fold takes the candidate best on the other categories, with its threshold there', () => {

@@ -29,7 +29,11 @@ export interface FoldChoice {
  * declared first), with the threshold the scorer chose there. `train[candidate][heldOut]` is the candidate's score on
  * every category but `heldOut`; candidates are tried in `order`.
  */
-export function chooseFolds(order: readonly string[], categories: readonly string[], train: Record<string, Record<string, FoldScore>>): FoldChoice[] {
+export function chooseFolds(
+  order: readonly string[],
+  categories: readonly string[],
+  train: Record<string, Record<string, FoldScore>>,
+): FoldChoice[] {
   if (!order.length) throw new Error('chooseFolds: no candidates');
   return categories.map((heldOut) => {
     let best: FoldChoice | undefined;

@@ -50,7 +50,9 @@ export function secondSyntheticCorpus(seed: number): SyntheticSeries[] {
   {
     const n = 4000;
     const onset = jitter(1800, 1600);
-    const values = regular(n, 5).map((_, i) => round(100 + (i >= onset ? 4 : 0) + Math.max(-60, Math.min(60, studentT(1)))));
+    const values = regular(n, 5).map((_, i) =>
+      round(100 + (i >= onset ? 4 : 0) + Math.max(-60, Math.min(60, studentT(1)))),
+    );
     series.push({ name: 'cauchy_level_shift', times: regular(n, 5), values, onsets: [onset] });
   }
   // Latency with a Pareto tail (α 1.4: huge natural spikes); the body rises ×1.8 for 150 rows.
@@ -64,7 +66,9 @@ export function secondSyntheticCorpus(seed: number): SyntheticSeries[] {
   {
     const n = 5000;
     const onset = jitter(2200, 2200);
-    const values = regular(n, 2).map((_, i) => round(50 * (1 + (0.6 * i) / n) + (i >= onset && i < onset + 200 ? 8 : 2) * normal()));
+    const values = regular(n, 2).map((_, i) =>
+      round(50 * (1 + (0.6 * i) / n) + (i >= onset && i < onset + 200 ? 8 : 2) * normal()),
+    );
     series.push({ name: 'drift_variance_burst', times: regular(n, 2), values, onsets: [onset] });
   }
   // Sparse key events (a 1 in 3 % of rows); a key held down: 1s for 40 rows.
@@ -104,20 +108,34 @@ export function secondSyntheticCorpus(seed: number): SyntheticSeries[] {
   {
     const n = 4000;
     const onset = jitter(1700, 1800);
-    const values = regular(n, 5).map((_, i) => (i >= onset && i < onset + 150 ? Math.floor(10 * r.next()) : Math.max(0, Math.round(3 + 0.7 * normal()))));
+    const values = regular(n, 5).map((_, i) =>
+      i >= onset && i < onset + 150 ? Math.floor(10 * r.next()) : Math.max(0, Math.round(3 + 0.7 * normal())),
+    );
     series.push({ name: 'quantised_noise_burst', times: regular(n, 5), values, onsets: [onset] });
   }
   // No anomalies: multiplicative growth, a slow mean-reverting AR(1), a cycle whose amplitude wanders slowly.
   {
     const n = 4000;
     let growth = 10;
-    series.push({ name: 'none_growth', times: regular(n, 15), values: regular(n, 15).map(() => round((growth *= 1.0004) * Math.exp(0.05 * normal()))), onsets: [] });
+    series.push({
+      name: 'none_growth',
+      times: regular(n, 15),
+      values: regular(n, 15).map(() => round((growth *= 1.0004) * Math.exp(0.05 * normal()))),
+      onsets: [],
+    });
     let ar = 0;
-    series.push({ name: 'none_ar1', times: regular(n, 5), values: regular(n, 5).map(() => round(200 + (ar = 0.98 * ar + normal()))), onsets: [] });
+    series.push({
+      name: 'none_ar1',
+      times: regular(n, 5),
+      values: regular(n, 5).map(() => round(200 + (ar = 0.98 * ar + normal()))),
+      onsets: [],
+    });
     series.push({
       name: 'none_wandering_amplitude',
       times: regular(n, 5),
-      values: regular(n, 5).map((_, i) => round(100 + (20 + 8 * Math.sin((2 * Math.PI * i) / 2500)) * Math.sin((2 * Math.PI * i) / 288) + 3 * normal())),
+      values: regular(n, 5).map((_, i) =>
+        round(100 + (20 + 8 * Math.sin((2 * Math.PI * i) / 2500)) * Math.sin((2 * Math.PI * i) / 288) + 3 * normal()),
+      ),
       onsets: [],
     });
   }

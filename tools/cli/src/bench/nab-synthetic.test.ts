@@ -27,7 +27,8 @@ describe('the generated NAB-style corpus', () => {
       const stamps = s.times.map(nabTimestamp);
       expect(new Set(stamps).size).toBe(stamps.length);
       expect(s.times.every((t, i) => i === 0 || t > s.times[i - 1]!)).toBe(true);
-      for (const [first] of nabWindows(s.times.length, s.onsets)) expect(first).toBeGreaterThanOrEqual(Math.floor(0.15 * s.times.length));
+      for (const [first] of nabWindows(s.times.length, s.onsets))
+        expect(first).toBeGreaterThanOrEqual(Math.floor(0.15 * s.times.length));
     }
   });
 });
@@ -38,7 +39,11 @@ describe('the third corpus (nab-synthetic-b)', () => {
     expect(secondSyntheticCorpus(1)).toEqual(a);
     expect(secondSyntheticCorpus(2).map((s) => s.onsets)).not.toEqual(a.map((s) => s.onsets));
     expect(new Set(a.map((s) => s.name)).size).toBe(a.length);
-    expect(a.filter((s) => s.onsets.length === 0).map((s) => s.name)).toEqual(['none_growth', 'none_ar1', 'none_wandering_amplitude']);
+    expect(a.filter((s) => s.onsets.length === 0).map((s) => s.name)).toEqual([
+      'none_growth',
+      'none_ar1',
+      'none_wandering_amplitude',
+    ]);
     for (const seed of [1, 2, 3, 4]) {
       for (const s of secondSyntheticCorpus(seed)) {
         expect(s.values).toHaveLength(s.times.length);

@@ -99,7 +99,9 @@ export function syntheticCorpus(seed: number): SyntheticSeries[] {
     let stuck = 0;
     const values = times.map((ti, i) => {
       const hour = ((ti - START) / (60 * MINUTE)) % 24;
-      const rush = weekend(ti) ? 0 : 18 * Math.exp(-(((hour - 8) / 1.2) ** 2)) + 14 * Math.exp(-(((hour - 17.5) / 1.5) ** 2));
+      const rush = weekend(ti)
+        ? 0
+        : 18 * Math.exp(-(((hour - 8) / 1.2) ** 2)) + 14 * Math.exp(-(((hour - 17.5) / 1.5) ** 2));
       const v = Math.max(0, 4 + rush + 2.5 * normal());
       if (i === onsets[0]) stuck = v;
       if (i >= onsets[0]! && i < onsets[0]! + 60) return Math.round(stuck * 100) / 100;
@@ -181,10 +183,25 @@ export function syntheticCorpus(seed: number): SyntheticSeries[] {
   // No anomalies: heavy tails (Student-t, 2 degrees of freedom), a random walk, bursty counts.
   {
     const times = regular(4000, 5);
-    series.push({ name: 'none_heavy_tails', times, values: times.map(() => Math.round((100 + 5 * studentT2()) * 100) / 100), onsets: [] });
+    series.push({
+      name: 'none_heavy_tails',
+      times,
+      values: times.map(() => Math.round((100 + 5 * studentT2()) * 100) / 100),
+      onsets: [],
+    });
     let walk = 0;
-    series.push({ name: 'none_random_walk', times, values: times.map(() => Math.round((walk += normal()) * 100) / 100), onsets: [] });
-    series.push({ name: 'none_bursty_counts', times, values: times.map(() => poisson(r.next() < 0.02 ? 30 : 6)), onsets: [] });
+    series.push({
+      name: 'none_random_walk',
+      times,
+      values: times.map(() => Math.round((walk += normal()) * 100) / 100),
+      onsets: [],
+    });
+    series.push({
+      name: 'none_bursty_counts',
+      times,
+      values: times.map(() => poisson(r.next() < 0.02 ? 30 : 6)),
+      onsets: [],
+    });
   }
   return series;
 }
@@ -209,8 +226,14 @@ export function writeSyntheticCorpus(dir: string, categories: ReadonlyMap<string
     mkdirSync(join(dir, 'data', category), { recursive: true });
     for (const s of series) {
       const stamps = s.times.map(nabTimestamp);
-      writeFileSync(join(dir, 'data', category, `${s.name}.csv`), ['timestamp,value', ...stamps.map((t, i) => `${t},${s.values[i]}`)].join('\n') + '\n');
-      windows[`${category}/${s.name}.csv`] = nabWindows(s.times.length, s.onsets).map(([a, b]) => [stamps[a]!, stamps[b]!]);
+      writeFileSync(
+        join(dir, 'data', category, `${s.name}.csv`),
+        ['timestamp,value', ...stamps.map((t, i) => `${t},${s.values[i]}`)].join('\n') + '\n',
+      );
+      windows[`${category}/${s.name}.csv`] = nabWindows(s.times.length, s.onsets).map(([a, b]) => [
+        stamps[a]!,
+        stamps[b]!,
+      ]);
     }
   }
   writeFileSync(join(dir, 'labels', 'combined_windows.json'), JSON.stringify(windows, null, 1));

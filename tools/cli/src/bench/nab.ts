@@ -68,8 +68,16 @@ export function runNabBench(options: NabBenchOptions): NabBenchResult {
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort();
-  if (categories.length < 2) throw new NabBenchError(`${dataDir} needs at least two category folders for leave-one-out`);
-  const filesOf = new Map(categories.map((c) => [c, readdirSync(join(dataDir, c)).filter((f) => f.endsWith('.csv')).sort()]));
+  if (categories.length < 2)
+    throw new NabBenchError(`${dataDir} needs at least two category folders for leave-one-out`);
+  const filesOf = new Map(
+    categories.map((c) => [
+      c,
+      readdirSync(join(dataDir, c))
+        .filter((f) => f.endsWith('.csv'))
+        .sort(),
+    ]),
+  );
   const candidates = options.candidates ?? ENSEMBLE_CANDIDATES;
   const work = mkdtempSync(join(tmpdir(), 'swarmscope-nab-'));
   const python = options.python ?? 'python3';
@@ -88,15 +96,30 @@ export function runNabBench(options: NabBenchOptions): NabBenchResult {
   /** `corpus`: 'nab', or the folder of a generated corpus (data/ and labels/). */
   const score = (results: string, cats: readonly string[], threshold?: number | null, corpus = 'nab'): FoldScore => {
     const json = join(work, 'score.json');
-    const [data, windows, files] = corpus === 'nab' ? [dataDir, labels, listOf(cats)] : [join(corpus, 'data'), join(corpus, 'labels'), undefined];
-    const args = [scorer, '--data', data, '--labels', windows, '--results', results, '--profile', 'standard', '--json', json];
+    const [data, windows, files] =
+      corpus === 'nab' ? [dataDir, labels, listOf(cats)] : [join(corpus, 'data'), join(corpus, 'labels'), undefined];
+    const args = [
+      scorer,
+      '--data',
+      data,
+      '--labels',
+      windows,
+      '--results',
+      results,
+      '--profile',
+      'standard',
+      '--json',
+      json,
+    ];
     if (files) args.push('--files', files);
     if (threshold !== undefined) args.push('--threshold', String(threshold ?? NO_DETECTIONS));
     try {
       execFileSync(python, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (error) {
       const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
-      throw new NabBenchError(`the scorer failed (${python} ${scorer}): ${stderr.split('\n').pop() || (error as Error).message}`);
+      throw new NabBenchError(
+        `the scorer failed (${python} ${scorer}): ${stderr.split('\n').pop() || (error as Error).message}`,
+      );
     }
     const report = JSON.parse(readFileSync(json, 'utf8')) as { windows: number; profiles: { standard: ScorerProfile } };
     const p = report.profiles.standard;
@@ -119,11 +142,20 @@ export function runNabBench(options: NabBenchOptions): NabBenchResult {
   };
   const synthetic = generated('synthetic', syntheticCorpus);
   const second = generated('second', secondSyntheticCorpus);
-  const scoreGenerated = (candidate: EnsembleCandidate, resultsRoot: string, corpus: typeof synthetic, threshold: number | null) => {
+  const scoreGenerated = (
+    candidate: EnsembleCandidate,
+    resultsRoot: string,
+    corpus: typeof synthetic,
+    threshold: number | null,
+  ) => {
     const results = join(resultsRoot, corpus.name);
     for (const [category, series] of corpus.categories) {
       mkdirSync(join(results, category), { recursive: true });
-      for (const { name } of series) writeFileSync(join(results, category, `${name}.csv`), scoreFile(join(corpus.dir, 'data', category, `${name}.csv`), candidate).text);
+      for (const { name } of series)
+        writeFileSync(
+          join(results, category, `${name}.csv`),
+          scoreFile(join(corpus.dir, 'data', category, `${name}.csv`), candidate).text,
+        );
     }
     return { atNab: score(results, [], threshold, corpus.dir), best: score(results, [], undefined, corpus.dir) };
   };
@@ -148,7 +180,10 @@ export function runNabBench(options: NabBenchOptions): NabBenchResult {
       const heldOut: Record<string, FoldScore> = {};
       train[candidate.name] = {};
       for (const category of categories) {
-        const t = score(dir, categories.filter((c) => c !== category));
+        const t = score(
+          dir,
+          categories.filter((c) => c !== category),
+        );
         train[candidate.name]![category] = t;
         heldOut[category] = score(dir, [category], t.threshold);
       }
@@ -179,7 +214,9 @@ export function runNabBench(options: NabBenchOptions): NabBenchResult {
         for (const file of filesOf.get(choice.heldOut)!) {
           const values = scored.get(choice.candidate)!.get(`${choice.heldOut}/${file}`)!;
           const lines = readFileSync(join(work, choice.candidate, choice.heldOut, file), 'utf8').split('\n');
-          const body = values.map((v, i) => `${lines[i + 1]!.slice(0, lines[i + 1]!.lastIndexOf(','))},${binarize(v, choice.threshold)}`);
+          const body = values.map(
+            (v, i) => `${lines[i + 1]!.slice(0, lines[i + 1]!.lastIndexOf(','))},${binarize(v, choice.threshold)}`,
+          );
           writeFileSync(join(pooledDir, choice.heldOut, file), [lines[0], ...body].join('\n') + '\n');
         }
       }
@@ -189,7 +226,12 @@ export function runNabBench(options: NabBenchOptions): NabBenchResult {
     for (const c of out) {
       c.pooled = pool(
         c.name,
-        categories.map((heldOut) => ({ heldOut, candidate: c.name, threshold: c.train[heldOut]!.threshold, trainScore: c.train[heldOut]!.normalized ?? 0 })),
+        categories.map((heldOut) => ({
+          heldOut,
+          candidate: c.name,
+          threshold: c.train[heldOut]!.threshold,
+          trainScore: c.train[heldOut]!.normalized ?? 0,
+        })),
       );
     }
     const folds = choices.map((c) => ({ ...c, score: out.find((o) => o.name === c.candidate)!.heldOut[c.heldOut]! }));
@@ -232,7 +274,9 @@ export function meanHeldOut(heldOut: Record<string, FoldScore>): number {
 /** The figures as tables on stdout. */
 export function printNabBench(r: NabBenchResult): void {
   const fmt = (s: FoldScore) => (s.normalized === null ? `${s.falsePositiveRows} FP rows` : s.normalized.toFixed(1));
-  process.stdout.write('\nnab: each candidate on the whole subset (own best threshold) and on each category at the threshold chosen on the other three (standard profile)\n');
+  process.stdout.write(
+    '\nnab: each candidate on the whole subset (own best threshold) and on each category at the threshold chosen on the other three (standard profile)\n',
+  );
   console.table(
     r.candidates.map((c) => ({
       candidate: c.name,
@@ -242,7 +286,9 @@ export function printNabBench(r: NabBenchResult): void {
       'pooled held out': c.pooled ? fmt(c.pooled) : '',
     })),
   );
-  process.stdout.write('nab: the generated corpus of other shapes (counts, heavy tails, irregular sampling, drift, trends, hourly/weekly cycles, sawtooth), three seeds\n');
+  process.stdout.write(
+    'nab: the generated corpus of other shapes (counts, heavy tails, irregular sampling, drift, trends, hourly/weekly cycles, sawtooth), three seeds\n',
+  );
   console.table(
     r.candidates.map((c) => ({
       candidate: c.name,
@@ -252,7 +298,9 @@ export function printNabBench(r: NabBenchResult): void {
       'at its own best threshold (in sample)': fmt(c.syntheticBest),
     })),
   );
-  process.stdout.write('nab: the third corpus, written after the parameters were fixed (12 h / 35 min / 4 day cycles, regime switches, Pareto and Cauchy tails, growth, quantised values, sparse events), three seeds\n');
+  process.stdout.write(
+    'nab: the third corpus, written after the parameters were fixed (12 h / 35 min / 4 day cycles, regime switches, Pareto and Cauchy tails, growth, quantised values, sparse events), three seeds\n',
+  );
   console.table(
     r.candidates.map((c) => ({
       candidate: c.name,
@@ -262,7 +310,9 @@ export function printNabBench(r: NabBenchResult): void {
       'at its own best threshold (in sample)': fmt(c.secondBest),
     })),
   );
-  process.stdout.write('nab: leave-one-category-out — the candidate and threshold chosen on the other three categories, scored on the held-out one\n');
+  process.stdout.write(
+    'nab: leave-one-category-out — the candidate and threshold chosen on the other three categories, scored on the held-out one\n',
+  );
   console.table(
     r.folds.map((f) => ({
       'held out': f.heldOut,

@@ -32,7 +32,20 @@ export function buildEquivalentBodies(agents: number, batch: number, rounds: num
         const output = Math.round(random.logNormal(model.outputTokensMedian, 0.5));
         const error = random.chance(0.01);
         const end = now - 1000 + round;
-        reports.push({ agentId: `bench-${i}`, timestamp: end, model: model.name, pool, type: 'general', metrics: { response_time_seconds: latency, requests: 1, errors: error ? 1 : 0, input_tokens: input, output_tokens: output } });
+        reports.push({
+          agentId: `bench-${i}`,
+          timestamp: end,
+          model: model.name,
+          pool,
+          type: 'general',
+          metrics: {
+            response_time_seconds: latency,
+            requests: 1,
+            errors: error ? 1 : 0,
+            input_tokens: input,
+            output_tokens: output,
+          },
+        });
         const spanId = Buffer.alloc(8);
         spanId.writeUInt32BE(++spanCounter, 4);
         const span = {
@@ -61,7 +74,10 @@ export function buildEquivalentBodies(agents: number, batch: number, rounds: num
       }
       ingest.push(Buffer.from(JSON.stringify({ reports })));
       const request = {
-        resourceSpans: [...byPool].map(([pool, spans]) => ({ resource: { attributes: attributes({ 'service.name': `svc-${pool}`, 'swarmscope.pool': pool }) }, scopeSpans: [{ scope: { name: '@opentelemetry/instrumentation-openai' }, spans }] })),
+        resourceSpans: [...byPool].map(([pool, spans]) => ({
+          resource: { attributes: attributes({ 'service.name': `svc-${pool}`, 'swarmscope.pool': pool }) },
+          scopeSpans: [{ scope: { name: '@opentelemetry/instrumentation-openai' }, spans }],
+        })),
       };
       otlp.push(Buffer.from(ExportTraceServiceRequest.encode(request as never).finish()));
     }
@@ -70,5 +86,8 @@ export function buildEquivalentBodies(agents: number, batch: number, rounds: num
 }
 
 function attributes(values: Record<string, string | number>) {
-  return Object.entries(values).map(([key, value]) => ({ key, value: typeof value === 'string' ? { stringValue: value } : { intValue: value } }));
+  return Object.entries(values).map(([key, value]) => ({
+    key,
+    value: typeof value === 'string' ? { stringValue: value } : { intValue: value },
+  }));
 }

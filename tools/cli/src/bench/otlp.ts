@@ -39,10 +39,22 @@ export interface SpanIndexMemory {
  */
 export async function runOtlpBench(options: OtlpBenchOptions): Promise<void> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, require.resolve('@swarmscope/health-monitor/dist/main.js')], {
-    env: { ...process.env, HEALTH_MONITOR_PORT: String(port), LOG_LEVEL: 'warn', API_KEYS: '', REDIS_URL: '', REDIS_CLUSTER_NODES: '', OTLP_PORT: '' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...SERVICE_NODE_FLAGS, require.resolve('@swarmscope/health-monitor/dist/main.js')],
+    {
+      env: {
+        ...process.env,
+        HEALTH_MONITOR_PORT: String(port),
+        LOG_LEVEL: 'warn',
+        API_KEYS: '',
+        REDIS_URL: '',
+        REDIS_CLUSTER_NODES: '',
+        OTLP_PORT: '',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const origin = `http://127.0.0.1:${port}`;
   let phases: Phase[];
   let indexEntries = 0;
@@ -52,15 +64,20 @@ export async function runOtlpBench(options: OtlpBenchOptions): Promise<void> {
     const bodies = buildEquivalentBodies(options.agents, options.batch, 20, Date.now());
     const pool = new Pool(origin, { connections: options.concurrency, keepAliveTimeout: 60_000 });
     // Every agent once through each path first: the timed part measures steady-state ingest of known agents.
-    for (const body of bodies.ingest.slice(0, Math.ceil(options.agents / options.batch))) await post(pool, '/v1/ingest', 'application/json', body);
+    for (const body of bodies.ingest.slice(0, Math.ceil(options.agents / options.batch)))
+      await post(pool, '/v1/ingest', 'application/json', body);
     // The two paths take turns (three slices each), so a neighbour's load on a shared machine weighs on both alike.
     const slices: Phase[][] = [[], []];
     const slice = { ...options, seconds: options.seconds / SLICES };
     // Each path goes on through its bodies where its last slice stopped: every span id is new until the bodies run out.
     const cursors = [{ next: 0 }, { next: 0 }];
     for (let turn = 0; turn < SLICES; turn++) {
-      slices[0]!.push(await phase(pool, '/v1/ingest', 'application/json', bodies.ingest, bodies.perBody, slice, cursors[0]!));
-      slices[1]!.push(await phase(pool, '/v1/traces', 'application/x-protobuf', bodies.otlp, bodies.perBody, slice, cursors[1]!));
+      slices[0]!.push(
+        await phase(pool, '/v1/ingest', 'application/json', bodies.ingest, bodies.perBody, slice, cursors[0]!),
+      );
+      slices[1]!.push(
+        await phase(pool, '/v1/traces', 'application/x-protobuf', bodies.otlp, bodies.perBody, slice, cursors[1]!),
+      );
     }
     phases = slices.map(merge);
     const metrics = await (await fetch(`${origin}/metrics`)).text();
@@ -72,7 +89,9 @@ export async function runOtlpBench(options: OtlpBenchOptions): Promise<void> {
   }
   const memory = await runInGcChild<SpanIndexMemory>('otlp-index-child.js');
   const [ingest, otlp] = phases;
-  process.stdout.write(`\notlp: ${options.agents} agents, ${options.batch} requests a body, ${options.concurrency} in flight, ${options.seconds} s a path\n`);
+  process.stdout.write(
+    `\notlp: ${options.agents} agents, ${options.batch} requests a body, ${options.concurrency} in flight, ${options.seconds} s a path\n`,
+  );
   console.table(
     phases.map((p) => ({
       path: p.path,
@@ -82,7 +101,9 @@ export async function runOtlpBench(options: OtlpBenchOptions): Promise<void> {
       'failed bodies': p.failed,
     })),
   );
-  process.stdout.write(`OTLP/protobuf spans/s as a share of /v1/ingest reports/s: ${((100 * otlp!.itemsPerSecond) / ingest!.itemsPerSecond).toFixed(0)} % (target ≥ 50 %)\n`);
+  process.stdout.write(
+    `OTLP/protobuf spans/s as a share of /v1/ingest reports/s: ${((100 * otlp!.itemsPerSecond) / ingest!.itemsPerSecond).toFixed(0)} % (target ≥ 50 %)\n`,
+  );
   process.stdout.write(
     `span-id index: ${indexEntries} entries held after the run; ${memory.bytesPerEntry.toFixed(0)} bytes an entry on the heap (${memory.entries} entries, after a GC); ${memory.mibAtDefaultBound.toFixed(0)} MiB at the default bound of 200,000\n`,
   );
@@ -94,10 +115,27 @@ function merge(slices: Phase[]): Phase {
   const latencies = slices.flatMap((p) => p.latencies).sort((a, b) => a - b);
   const items = slices.reduce((total, p) => total + p.items, 0);
   const seconds = slices.reduce((total, p) => total + p.seconds, 0);
-  return { path: slices[0]!.path, items, seconds, itemsPerSecond: items / seconds, latencies, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), failed: slices.reduce((total, p) => total + p.failed, 0) };
+  return {
+    path: slices[0]!.path,
+    items,
+    seconds,
+    itemsPerSecond: items / seconds,
+    latencies,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    failed: slices.reduce((total, p) => total + p.failed, 0),
+  };
 }
 
-async function phase(pool: Pool, path: string, type: string, bodies: Buffer[], perBody: number, options: OtlpBenchOptions, cursor: { next: number }): Promise<Phase> {
+async function phase(
+  pool: Pool,
+  path: string,
+  type: string,
+  bodies: Buffer[],
+  perBody: number,
+  options: OtlpBenchOptions,
+  cursor: { next: number },
+): Promise<Phase> {
   process.stderr.write(`${path}: measuring for ${options.seconds.toFixed(1)} s...\n`);
   const latencies: number[] = [];
   let items = 0;
@@ -118,7 +156,16 @@ async function phase(pool: Pool, path: string, type: string, bodies: Buffer[], p
   );
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { path, items, seconds: elapsed, latencies, itemsPerSecond: items / elapsed, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), failed };
+  return {
+    path,
+    items,
+    seconds: elapsed,
+    latencies,
+    itemsPerSecond: items / elapsed,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    failed,
+  };
 }
 
 async function post(pool: Pool, path: string, type: string, body: Buffer): Promise<boolean> {

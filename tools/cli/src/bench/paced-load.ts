@@ -50,11 +50,18 @@ export class PacedLoad {
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         const body = bodies[i]!;
         sent.push(
-          this.pool.request({ path: '/v1/ingest', method: 'POST', headers: { 'content-type': 'application/json' }, body: body.bytes }).then(async (response) => {
-            await response.body.dump();
-            if (response.statusCode === 200) samples += body.samples;
-            else rejected++;
-          }),
+          this.pool
+            .request({
+              path: '/v1/ingest',
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: body.bytes,
+            })
+            .then(async (response) => {
+              await response.body.dump();
+              if (response.statusCode === 200) samples += body.samples;
+              else rejected++;
+            }),
         );
       }
       await Promise.all(sent);

@@ -6,8 +6,23 @@ import { freePort } from '@swarmscope/testkit';
 async function main(): Promise<void> {
   const [agents, upSeconds, downSeconds] = process.argv.slice(2).map(Number) as [number, number, number];
   const gc = (globalThis as { gc?: () => void }).gc!;
-  const fleet = { batchSize: 1000, flushIntervalMs: 500, maxQueue: 200_000, maxInteractionQueue: 100_000, maxInFlight: 4 };
-  const heap: Array<{ atMs: number; phase: string; heapUsed: number; queued: number; inFlight: number; sent: number; dropped: number; recorded: number }> = [];
+  const fleet = {
+    batchSize: 1000,
+    flushIntervalMs: 500,
+    maxQueue: 200_000,
+    maxInteractionQueue: 100_000,
+    maxInFlight: 4,
+  };
+  const heap: Array<{
+    atMs: number;
+    phase: string;
+    heapUsed: number;
+    queued: number;
+    inFlight: number;
+    sent: number;
+    dropped: number;
+    recorded: number;
+  }> = [];
   const platform = childProcessPlatform(await freePort());
   const result = await runOutage(platform, {
     agents,
@@ -19,7 +34,16 @@ async function main(): Promise<void> {
     onSample(sample) {
       gc();
       const r = sample.reports;
-      heap.push({ atMs: sample.atMs, phase: sample.phase, heapUsed: process.memoryUsage().heapUsed, queued: r.queued, inFlight: r.inFlight, sent: r.sent, dropped: r.dropped, recorded: r.recorded });
+      heap.push({
+        atMs: sample.atMs,
+        phase: sample.phase,
+        heapUsed: process.memoryUsage().heapUsed,
+        queued: r.queued,
+        inFlight: r.inFlight,
+        sent: r.sent,
+        dropped: r.dropped,
+        recorded: r.recorded,
+      });
     },
   });
   await platform.stop();

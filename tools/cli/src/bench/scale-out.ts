@@ -1,5 +1,13 @@
 import { Population, type RunStats, type TruthRecord } from '@swarmscope/simulator';
-import { feed, fetchJson, metricValue, startDistributedPlatform, startSinglePlatform, waitUntil, type FeedScenario } from '../distributed-platform';
+import {
+  feed,
+  fetchJson,
+  metricValue,
+  startDistributedPlatform,
+  startSinglePlatform,
+  waitUntil,
+  type FeedScenario,
+} from '../distributed-platform';
 import { startRedisCluster } from '@swarmscope/testkit';
 
 export interface ScaleOutOptions {
@@ -31,7 +39,13 @@ const TICK_MS = 2_000;
 /** Both runs start on a multiple of this (the windows' and the emergence ticks' length): data time is then the same grid shifted. */
 const ALIGN_MS = 10_000;
 /** What both platforms get: the emergence detector on 2 s ticks and a 48 s horizon, so a run of minutes has events. */
-const SAME = { BUS_SHARDS: String(SHARDS), WINDOW_SECONDS: '10', WINDOW_GRACE_SECONDS: '2', EMERGENCE_TICK_SECONDS: String(TICK_MS / 1000), EMERGENCE_HORIZON_TICKS: '24' };
+const SAME = {
+  BUS_SHARDS: String(SHARDS),
+  WINDOW_SECONDS: '10',
+  WINDOW_GRACE_SECONDS: '2',
+  EMERGENCE_TICK_SECONDS: String(TICK_MS / 1000),
+  EMERGENCE_HORIZON_TICKS: '24',
+};
 
 /** What one platform did with the scenario; times relative to its run's start (data time). */
 interface SideResult {
@@ -74,13 +88,27 @@ export async function runScaleOutBench(options: ScaleOutOptions): Promise<void> 
   const agentIds = Population.build({ agents: options.agents, seed: options.seed })
     .agents()
     .map((agent) => agent.id);
-  const feedOptions = { seed: options.seed, agents: options.agents, seconds: options.seconds, rate: options.rate, daySeconds: 0 };
+  const feedOptions = {
+    seed: options.seed,
+    agents: options.agents,
+    seconds: options.seconds,
+    rate: options.rate,
+    daySeconds: 0,
+  };
 
   out.write('single process: starting\n');
   const single = await startSinglePlatform(SAME);
   let reference: SideResult;
   try {
-    reference = await measure('single process (memory)', single.healthMonitor, [single.anomalyDetector], single.emergenceDetector, options.scenario, feedOptions, agentIds);
+    reference = await measure(
+      'single process (memory)',
+      single.healthMonitor,
+      [single.anomalyDetector],
+      single.emergenceDetector,
+      options.scenario,
+      feedOptions,
+      agentIds,
+    );
   } finally {
     await single.stop();
   }
@@ -127,31 +155,52 @@ async function measure(
   const run = await feed(endpoint, scenario, { ...options, startEpochMs });
   const fed = Date.now();
   const lag = async (url: string, group: string) => {
-    const values = await Promise.all(['samples', 'interactions'].map((topic) => metricValue(url, 'swarmscope_bus_consumer_lag', `topic="${topic}",group="${group}"`)));
+    const values = await Promise.all(
+      ['samples', 'interactions'].map((topic) =>
+        metricValue(url, 'swarmscope_bus_consumer_lag', `topic="${topic}",group="${group}"`),
+      ),
+    );
     return values.reduce((sum, value) => sum + (Number.isNaN(value) ? 0 : value), 0);
   };
-  await waitUntil(async () => (await lag(anomalyDetectors[0]!, 'anomaly-detector')) === 0 && (await lag(emergenceDetector, 'emergence-detector')) === 0, 300_000, `${label}: detectors drained`);
+  await waitUntil(
+    async () =>
+      (await lag(anomalyDetectors[0]!, 'anomaly-detector')) === 0 &&
+      (await lag(emergenceDetector, 'emergence-detector')) === 0,
+    300_000,
+    `${label}: detectors drained`,
+  );
   const drainedSeconds = (Date.now() - fed) / 1000;
   // The emergence detector analyses closed ticks on its 2 s timer: wait until its newest snapshot stays put for three ticks.
   let newest = Number.NaN;
   let since = Date.now();
-  await waitUntil(async () => {
-    const time = (await fetchJson<{ now: FleetSnapshot | null }>(`${emergenceDetector}/fleet/state`)).now?.time ?? Number.NaN;
-    if (time !== newest) {
-      newest = time;
-      since = Date.now();
-    }
-    return Date.now() - since >= 3 * TICK_MS;
-  }, 120_000, `${label}: the emergence detector's last tick`);
+  await waitUntil(
+    async () => {
+      const time =
+        (await fetchJson<{ now: FleetSnapshot | null }>(`${emergenceDetector}/fleet/state`)).now?.time ?? Number.NaN;
+      if (time !== newest) {
+        newest = time;
+        since = Date.now();
+      }
+      return Date.now() - since >= 3 * TICK_MS;
+    },
+    120_000,
+    `${label}: the emergence detector's last tick`,
+  );
 
   // Each anomaly-detector replica merges the others' events from the anomalies topic: wait until they agree (30 s at most).
   let lists: Array<Awaited<ReturnType<typeof anomalyList>>> = [];
   const agree = () => lists.every((list) => sameSet(list.keys, lists[0]!.keys));
-  await waitUntil(async () => {
-    lists = await Promise.all(anomalyDetectors.map((url) => anomalyList(url, agentIds)));
-    return agree();
-  }, 30_000, `${label}: the anomaly-detector replicas listing the same anomalies`).catch(() => undefined);
-  const scored = (await Promise.all(anomalyDetectors.map((url) => metricValue(url, 'swarmscope_detector_reports_total')))).reduce((a, b) => a + b, 0);
+  await waitUntil(
+    async () => {
+      lists = await Promise.all(anomalyDetectors.map((url) => anomalyList(url, agentIds)));
+      return agree();
+    },
+    30_000,
+    `${label}: the anomaly-detector replicas listing the same anomalies`,
+  ).catch(() => undefined);
+  const scored = (
+    await Promise.all(anomalyDetectors.map((url) => metricValue(url, 'swarmscope_detector_reports_total')))
+  ).reduce((a, b) => a + b, 0);
   const events = (await fetchJson<{ items: EmergenceEvent[] }>(`${emergenceDetector}/events?limit=1000`)).items;
   const history = (await fetchJson<{ history: FleetSnapshot[] }>(`${emergenceDetector}/fleet/state`)).history;
   const result: SideResult = {
@@ -168,7 +217,9 @@ async function measure(
     events: events.map((e) => ({ type: e.type, scope: e.scope, at: e.startedAt - run.startEpochMs })),
     snapshots: new Map(history.map((s) => [s.time - run.startEpochMs, s])),
   };
-  out.write(`${label}: fed in ${result.fedSeconds.toFixed(1)} s, drained ${drainedSeconds.toFixed(1)} s later; ${result.anomalies.size} anomalies (agent, type), ${events.length} emergence events\n`);
+  out.write(
+    `${label}: fed in ${result.fedSeconds.toFixed(1)} s, drained ${drainedSeconds.toFixed(1)} s later; ${result.anomalies.size} anomalies (agent, type), ${events.length} emergence events\n`,
+  );
   return result;
 }
 
@@ -176,9 +227,13 @@ async function measure(
  * Every anomaly a replica lists as `agent type`: one page (1,000, the API's limit) when that holds them all,
  * otherwise agent by agent (16 requests in flight).
  */
-async function anomalyList(url: string, agentIds: readonly string[]): Promise<{ keys: Set<string>; records: number; perAgent: boolean }> {
+async function anomalyList(
+  url: string,
+  agentIds: readonly string[],
+): Promise<{ keys: Set<string>; records: number; perAgent: boolean }> {
   const page = (await fetchJson<{ items: Anomaly[] }>(`${url}/anomalies?limit=1000`)).items;
-  if (page.length < 1000) return { keys: new Set(page.map((a) => `${a.agentId} ${a.type}`)), records: page.length, perAgent: false };
+  if (page.length < 1000)
+    return { keys: new Set(page.map((a) => `${a.agentId} ${a.type}`)), records: page.length, perAgent: false };
   const keys = new Set<string>();
   let records = 0;
   let next = 0;
@@ -186,7 +241,9 @@ async function anomalyList(url: string, agentIds: readonly string[]): Promise<{ 
     Array.from({ length: 16 }, async () => {
       while (next < agentIds.length) {
         const id = agentIds[next++]!;
-        const items = (await fetchJson<{ items: Anomaly[] }>(`${url}/agents/${encodeURIComponent(id)}/anomalies?limit=1000`)).items;
+        const items = (
+          await fetchJson<{ items: Anomaly[] }>(`${url}/agents/${encodeURIComponent(id)}/anomalies?limit=1000`)
+        ).items;
         records += items.length;
         for (const a of items) keys.add(`${a.agentId} ${a.type}`);
       }
@@ -204,7 +261,11 @@ const ALMOST = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-9 * Ma
 function report(single: SideResult, distributed: SideResult, totalSeconds: number): void {
   const out = process.stdout;
   // The anomalies scenario's injections (the emergence scenario's records name patterns, not anomaly types).
-  const injected = new Set(single.truth.filter((t) => t.scenario === 'anomalies').flatMap((t) => t.agents.map((agent) => `${agent} ${t.type}`)));
+  const injected = new Set(
+    single.truth
+      .filter((t) => t.scenario === 'anomalies')
+      .flatMap((t) => t.agents.map((agent) => `${agent} ${t.type}`)),
+  );
   const found = (side: SideResult) => [...side.anomalies].filter((key) => injected.has(key));
   console.table(
     [single, distributed].map((side) => ({
@@ -224,26 +285,37 @@ function report(single: SideResult, distributed: SideResult, totalSeconds: numbe
       'ticks analysed': side.snapshots.size,
     })),
   );
-  const shed = [single, distributed].filter((side) => side.stats.reports.sent !== side.stats.reportsGenerated || side.stats.skippedTicks > 0);
+  const shed = [single, distributed].filter(
+    (side) => side.stats.reports.sent !== side.stats.reportsGenerated || side.stats.skippedTicks > 0,
+  );
   out.write(
     shed.length === 0
       ? `valid comparison: both platforms acknowledged every report generated (${single.stats.reportsGenerated}), neither skipped a tick\n`
       : `NOT A VALID COMPARISON: ${shed.map((side) => `${side.label} acknowledged ${side.stats.reports.sent} of ${side.stats.reportsGenerated} (dropped ${side.stats.reports.dropped}, skipped ticks ${side.stats.skippedTicks})`).join('; ')}\n`,
   );
-  if (distributed.replicasAgree !== undefined) out.write(`anomaly-detector replicas list the same anomalies: ${distributed.replicasAgree ? 'yes' : 'NO'}\n`);
-  if (single.perAgent || distributed.perAgent) out.write('(an anomaly list held more than 1,000: read agent by agent)\n');
+  if (distributed.replicasAgree !== undefined)
+    out.write(`anomaly-detector replicas list the same anomalies: ${distributed.replicasAgree ? 'yes' : 'NO'}\n`);
+  if (single.perAgent || distributed.perAgent)
+    out.write('(an anomaly list held more than 1,000: read agent by agent)\n');
 
   const onlySingle = [...single.anomalies].filter((key) => !distributed.anomalies.has(key)).sort();
   const onlyDistributed = [...distributed.anomalies].filter((key) => !single.anomalies.has(key)).sort();
-  const list = (keys: string[]) => (keys.length === 0 ? 'none' : keys.slice(0, 40).join(' · ') + (keys.length > 40 ? ` … (${keys.length - 40} more)` : ''));
+  const list = (keys: string[]) =>
+    keys.length === 0
+      ? 'none'
+      : keys.slice(0, 40).join(' · ') + (keys.length > 40 ? ` … (${keys.length - 40} more)` : '');
   out.write(
     onlySingle.length + onlyDistributed.length === 0
       ? `anomalies: the same ${single.anomalies.size} (agent, type) pairs on both (${found(single).length} of the ${injected.size} injected, ${single.anomalies.size - found(single).length} others)\n`
       : `anomalies DIFFER (symmetric difference ${onlySingle.length + onlyDistributed.length} of ${new Set([...single.anomalies, ...distributed.anomalies]).size}):\n  only single process: ${list(onlySingle)}\n  only distributed:    ${list(onlyDistributed)}\n`,
   );
 
-  const unmatched = (from: SideResult, to: SideResult) => from.events.filter((e) => !to.events.some((f) => f.type === e.type && f.scope === e.scope && Math.abs(f.at - e.at) <= TICK_MS));
-  const describe = (events: SideResult['events']) => (events.length === 0 ? 'none' : events.map((e) => `${e.type}@${e.scope} +${(e.at / 1000).toFixed(0)} s`).join(' · '));
+  const unmatched = (from: SideResult, to: SideResult) =>
+    from.events.filter(
+      (e) => !to.events.some((f) => f.type === e.type && f.scope === e.scope && Math.abs(f.at - e.at) <= TICK_MS),
+    );
+  const describe = (events: SideResult['events']) =>
+    events.length === 0 ? 'none' : events.map((e) => `${e.type}@${e.scope} +${(e.at / 1000).toFixed(0)} s`).join(' · ');
   const [missing, extra] = [unmatched(single, distributed), unmatched(distributed, single)];
   out.write(
     missing.length + extra.length === 0
@@ -254,17 +326,26 @@ function report(single: SideResult, distributed: SideResult, totalSeconds: numbe
   const common = [...single.snapshots.keys()].filter((at) => distributed.snapshots.has(at)).sort((a, b) => a - b);
   const differs = common.filter((at) => {
     const [a, b] = [single.snapshots.get(at)!, distributed.snapshots.get(at)!];
-    return a.agents !== b.agents || Object.keys(a.parameters).some((name) => !ALMOST(a.parameters[name]!, b.parameters[name] ?? Number.NaN));
+    return (
+      a.agents !== b.agents ||
+      Object.keys(a.parameters).some((name) => !ALMOST(a.parameters[name]!, b.parameters[name] ?? Number.NaN))
+    );
   });
   out.write(
     `emergence fleet snapshots: ${common.length - differs.length} of ${common.length} ticks analysed by both are the same (agents and every order parameter within 1e-9)` +
-      (differs.length > 0 ? `; differing ticks (s from the start): ${differs.map((at) => (at / 1000).toFixed(0)).join(', ')}` : '') +
+      (differs.length > 0
+        ? `; differing ticks (s from the start): ${differs.map((at) => (at / 1000).toFixed(0)).join(', ')}`
+        : '') +
       '\n',
   );
   for (const at of differs.slice(0, 3)) {
     const [a, b] = [single.snapshots.get(at)!, distributed.snapshots.get(at)!];
-    const names = Object.keys(a.parameters).filter((name) => !ALMOST(a.parameters[name]!, b.parameters[name] ?? Number.NaN));
-    out.write(`  +${(at / 1000).toFixed(0)} s: agents ${a.agents} / ${b.agents}; ${names.map((name) => `${name} ${a.parameters[name]} / ${b.parameters[name]}`).join('; ') || 'parameters the same'} (single / distributed)\n`);
+    const names = Object.keys(a.parameters).filter(
+      (name) => !ALMOST(a.parameters[name]!, b.parameters[name] ?? Number.NaN),
+    );
+    out.write(
+      `  +${(at / 1000).toFixed(0)} s: agents ${a.agents} / ${b.agents}; ${names.map((name) => `${name} ${a.parameters[name]} / ${b.parameters[name]}`).join('; ') || 'parameters the same'} (single / distributed)\n`,
+    );
   }
   out.write(`scale-out: ${totalSeconds.toFixed(0)} s in all\n`);
 }

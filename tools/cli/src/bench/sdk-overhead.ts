@@ -55,7 +55,13 @@ export async function runSdkOverheadBench(options: SdkOverheadOptions): Promise<
     const trackRequestMedianNs = await timeTrackRequest(endpoint);
     const recordToolCallMedianNs = await timeRecordToolCall(endpoint);
     const load = await runLoad(endpoint, options.agents, options.seconds);
-    return { recordMedianNs: record.median, recordP99Ns: record.p99, trackRequestMedianNs, recordToolCallMedianNs, ...load };
+    return {
+      recordMedianNs: record.median,
+      recordP99Ns: record.p99,
+      trackRequestMedianNs,
+      recordToolCallMedianNs,
+      ...load,
+    };
   } finally {
     child.kill('SIGTERM');
     if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
@@ -71,7 +77,14 @@ async function timeRecord(endpoint: string): Promise<{ median: number; p99: numb
     model: 'gpt-4o',
     pool: 'bench',
     type: 'general',
-    metrics: { response_time_seconds: 0.42, requests: 1, errors: 0, input_tokens: 512, output_tokens: 128, cost_usd: 0.00256 },
+    metrics: {
+      response_time_seconds: 0.42,
+      requests: 1,
+      errors: 0,
+      input_tokens: 512,
+      output_tokens: 128,
+      cost_usd: 0.00256,
+    },
   };
   const perCall: number[] = [];
   for (let sample = 0; sample < WARMUP_SAMPLES + RECORD_SAMPLES; sample++) {
@@ -89,7 +102,13 @@ async function timeRecord(endpoint: string): Promise<{ median: number; p99: numb
 /** `await monitor.trackRequest()` of a function that sets its usage and returns: the whole path, microtasks included. */
 async function timeTrackRequest(endpoint: string): Promise<number> {
   const fleet = new Fleet({ endpoint });
-  const monitor = new AgentMonitor({ agentId: 'sdk-bench-track', model: 'gpt-4o', pool: 'bench', fleet, heartbeatIntervalMs: 0 });
+  const monitor = new AgentMonitor({
+    agentId: 'sdk-bench-track',
+    model: 'gpt-4o',
+    pool: 'bench',
+    fleet,
+    heartbeatIntervalMs: 0,
+  });
   const call = (req: RequestScope): number => {
     req.setOutputTokens(128);
     return 1;
@@ -111,7 +130,13 @@ async function timeTrackRequest(endpoint: string): Promise<number> {
 /** `monitor.recordToolCall()` of a finished call, cycling through a few tool names as an agent would. */
 async function timeRecordToolCall(endpoint: string): Promise<number> {
   const fleet = new Fleet({ endpoint });
-  const monitor = new AgentMonitor({ agentId: 'sdk-bench-tools', model: 'gpt-4o', pool: 'bench', fleet, heartbeatIntervalMs: 0 });
+  const monitor = new AgentMonitor({
+    agentId: 'sdk-bench-tools',
+    model: 'gpt-4o',
+    pool: 'bench',
+    fleet,
+    heartbeatIntervalMs: 0,
+  });
   const tools = ['web_search', 'sql_query', 'code_interpreter', 'http_request'];
   const sample = { durationSeconds: 0.05 };
   const perCall: number[] = [];
@@ -129,11 +154,16 @@ async function timeRecordToolCall(endpoint: string): Promise<number> {
 }
 
 /** `agents` monitors on one Fleet, each tracking one request a second, spread evenly over the second. */
-async function runLoad(endpoint: string, agents: number, seconds: number): Promise<Pick<SdkOverheadResult, 'cpuFractionOf1Core' | 'reportsSent' | 'dropped'>> {
+async function runLoad(
+  endpoint: string,
+  agents: number,
+  seconds: number,
+): Promise<Pick<SdkOverheadResult, 'cpuFractionOf1Core' | 'reportsSent' | 'dropped'>> {
   const fleet = new Fleet({ endpoint });
   const monitors = Array.from(
     { length: agents },
-    (_, i) => new AgentMonitor({ agentId: `sdk-bench-${i}`, model: MODELS[i % MODELS.length]!, pool: `pool-${i % 8}`, fleet }),
+    (_, i) =>
+      new AgentMonitor({ agentId: `sdk-bench-${i}`, model: MODELS[i % MODELS.length]!, pool: `pool-${i % 8}`, fleet }),
   );
   for (const monitor of monitors) monitor.register();
   await fleet.flush({ timeoutMs: 30_000 });
@@ -173,7 +203,14 @@ async function runLoad(endpoint: string, agents: number, seconds: number): Promi
 function spawnHealthMonitor(port: number): ChildProcess {
   const main = join(dirname(require.resolve('@swarmscope/health-monitor')), 'main.js');
   return spawn(process.execPath, [main], {
-    env: { ...process.env, HEALTH_MONITOR_PORT: String(port), LOG_LEVEL: 'warn', API_KEYS: '', REDIS_URL: '', OTEL_EXPORTER_OTLP_ENDPOINT: '' },
+    env: {
+      ...process.env,
+      HEALTH_MONITOR_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      API_KEYS: '',
+      REDIS_URL: '',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }

@@ -1,7 +1,14 @@
 // The simulator at scale: the pure generator and the SDK's Fleet against a real health-monitor in a child process.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { DEFAULT_GENERATOR, Population, SimulationRunner, createScenario, expectedReportsPerSecond, type GeneratorConfig } from '@swarmscope/simulator';
+import {
+  DEFAULT_GENERATOR,
+  Population,
+  SimulationRunner,
+  createScenario,
+  expectedReportsPerSecond,
+  type GeneratorConfig,
+} from '@swarmscope/simulator';
 import { waitReady } from './child-service';
 import { freePort } from '@swarmscope/testkit';
 
@@ -29,7 +36,10 @@ const DEFAULT_STEPS = [10_000, 25_000, 50_000, 100_000];
  * simulated fleet of that many agents at a flat 1 request per agent and second for `seconds`; measures what
  * reaches the server after a warm-up (the first reports register every agent).
  */
-export async function runSimulatorScaleBench(options: { seconds: number; steps?: number[] }): Promise<SimulatorScaleResult[]> {
+export async function runSimulatorScaleBench(options: {
+  seconds: number;
+  steps?: number[];
+}): Promise<SimulatorScaleResult[]> {
   const results: SimulatorScaleResult[] = [];
   for (const agents of options.steps ?? DEFAULT_STEPS) results.push(await runStep(agents, options.seconds));
   return results;
@@ -82,7 +92,6 @@ async function runStep(agents: number, seconds: number): Promise<SimulatorScaleR
     await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
   }
 }
-
 
 function progress(line: string): void {
   process.stderr.write(`${line}\n`);

@@ -26,7 +26,11 @@ export interface SoakOptions {
 const SERVICES = [
   { name: 'health-monitor', main: '@swarmscope/health-monitor/dist/main.js', portVar: 'HEALTH_MONITOR_PORT' },
   { name: 'anomaly-detector', main: '@swarmscope/anomaly-detector/dist/main.js', portVar: 'ANOMALY_DETECTOR_PORT' },
-  { name: 'emergence-detector', main: '@swarmscope/emergence-detector/dist/main.js', portVar: 'EMERGENCE_DETECTOR_PORT' },
+  {
+    name: 'emergence-detector',
+    main: '@swarmscope/emergence-detector/dist/main.js',
+    portVar: 'EMERGENCE_DETECTOR_PORT',
+  },
   { name: 'autoscaler', main: '@swarmscope/autoscaler/dist/main.js', portVar: 'AUTOSCALER_PORT' },
   { name: 'incidents', main: '@swarmscope/incidents/dist/main.js', portVar: 'INCIDENTS_PORT' },
 ] as const;
@@ -56,16 +60,29 @@ export async function runSoakBench(options: SoakOptions): Promise<SoakSample[]> 
     for (const service of SERVICES) {
       // SOAK_PROFILE_DIR: each service writes a CPU and a sampling heap profile there when it exits, its GC trace to <name>.gc.log.
       const profile = profileDir ? profileFlags(profileDir, service.name) : undefined;
-      const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(profile?.flags ?? []), require.resolve(service.main)], {
-        // The narrator reports its own LLM use to health-monitor, as deployed.
-        env: { ...process.env, ...portEnv, REDIS_URL: redisUrl, LOG_LEVEL: 'warn', API_KEYS: '', NARRATOR_REPORT_URL: origins[0]! },
-        stdio: ['ignore', profile?.stdout ?? 'ignore', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        [...SERVICE_NODE_FLAGS, ...(profile?.flags ?? []), require.resolve(service.main)],
+        {
+          // The narrator reports its own LLM use to health-monitor, as deployed.
+          env: {
+            ...process.env,
+            ...portEnv,
+            REDIS_URL: redisUrl,
+            LOG_LEVEL: 'warn',
+            API_KEYS: '',
+            NARRATOR_REPORT_URL: origins[0]!,
+          },
+          stdio: ['ignore', profile?.stdout ?? 'ignore', 'inherit'],
+        },
+      );
       children.push(child);
     }
     await Promise.all(origins.map((origin, i) => waitReady(origin, children[i]!)));
     const load = new PacedLoad(pool, options);
-    progress(`soak: distributed mode (redis + ${SERVICES.length} processes), ${load.describe()}; warming up for ${options.warmupSeconds} s...`);
+    progress(
+      `soak: distributed mode (redis + ${SERVICES.length} processes), ${load.describe()}; warming up for ${options.warmupSeconds} s...`,
+    );
     await load.run(options.warmupSeconds);
 
     const curve: SoakSample[] = [];
@@ -93,7 +110,11 @@ export async function runSoakBench(options: SoakOptions): Promise<SoakSample[]> 
   } finally {
     await pool.close();
     for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)));
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined,
+      ),
+    );
     await redis?.stop();
   }
 }
@@ -103,7 +124,15 @@ const LATENCY = 'swarmscope_detection_latency_seconds';
 function profileFlags(dir: string, service: string): { flags: string[]; stdout: number } {
   mkdirSync(dir, { recursive: true });
   return {
-    flags: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${service}.cpuprofile`, '--heap-prof', `--heap-prof-dir=${dir}`, `--heap-prof-name=${service}.heapprofile`, '--trace-gc'],
+    flags: [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+      `--cpu-prof-name=${service}.cpuprofile`,
+      '--heap-prof',
+      `--heap-prof-dir=${dir}`,
+      `--heap-prof-name=${service}.heapprofile`,
+      '--trace-gc',
+    ],
     stdout: openSync(join(dir, `${service}.gc.log`), 'w'),
   };
 }
@@ -127,7 +156,13 @@ export function gauge(exposition: string, name: string): number {
  * of its last (a collected heap swings by a third between two samples, so two single points would measure the GC
  * more than a leak), and its worst stall.
  */
-export function summariseSoak(curve: readonly SoakSample[]): Array<{ service: string; 'RSS first MiB': string; 'RSS last MiB': string; 'RSS growth %': string; 'max stall ms': string }> {
+export function summariseSoak(curve: readonly SoakSample[]): Array<{
+  service: string;
+  'RSS first MiB': string;
+  'RSS last MiB': string;
+  'RSS growth %': string;
+  'max stall ms': string;
+}> {
   if (curve.length === 0) return [];
   const quarter = Math.max(1, Math.floor(curve.length / 4));
   const first = curve.slice(0, quarter);
@@ -149,9 +184,19 @@ export function summariseSoak(curve: readonly SoakSample[]): Array<{ service: st
  * Whether the detector's p99 rises over the soak: the medians of the curve's first and second half, and the
  * least-squares slope of p99 against time (NaN with fewer than two points).
  */
-export function latencyTrend(curve: readonly SoakSample[]): { firstHalfMedianMs: number; secondHalfMedianMs: number; slopeMsPerHour: number } {
+export function latencyTrend(curve: readonly SoakSample[]): {
+  firstHalfMedianMs: number;
+  secondHalfMedianMs: number;
+  slopeMsPerHour: number;
+} {
   const half = Math.floor(curve.length / 2);
-  const p99 = (points: readonly SoakSample[]) => (points.length === 0 ? Number.NaN : median(points.map((p) => p.detectionP99Ms)));
-  const slope = curve.length < 2 ? Number.NaN : linearRegression(curve.map((p) => [p.atSeconds / 3600, p.detectionP99Ms])).m;
-  return { firstHalfMedianMs: p99(curve.slice(0, half)), secondHalfMedianMs: p99(curve.slice(half)), slopeMsPerHour: slope };
+  const p99 = (points: readonly SoakSample[]) =>
+    points.length === 0 ? Number.NaN : median(points.map((p) => p.detectionP99Ms));
+  const slope =
+    curve.length < 2 ? Number.NaN : linearRegression(curve.map((p) => [p.atSeconds / 3600, p.detectionP99Ms])).m;
+  return {
+    firstHalfMedianMs: p99(curve.slice(0, half)),
+    secondHalfMedianMs: p99(curve.slice(half)),
+    slopeMsPerHour: slope,
+  };
 }

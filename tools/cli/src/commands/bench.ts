@@ -38,8 +38,12 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     (--baseline is then another build's tools/cli/dist/main.js; --profile profiles the platform process).`,
     async run(values) {
       const mode = values.mode ?? 'embedded';
-      if (mode !== 'embedded' && mode !== 'redis' && mode !== 'both') throw new UsageError('--mode: must be embedded, redis or both');
-      const agents = typeof values.agents === 'string' ? values.agents.split(',').map((n) => intFlag(n, 'agents', 1, 1_000_000, 0)) : [10_000, 100_000];
+      if (mode !== 'embedded' && mode !== 'redis' && mode !== 'both')
+        throw new UsageError('--mode: must be embedded, redis or both');
+      const agents =
+        typeof values.agents === 'string'
+          ? values.agents.split(',').map((n) => intFlag(n, 'agents', 1, 1_000_000, 0))
+          : [10_000, 100_000];
       if (values.profile === true) throw new UsageError('--profile: needs a directory');
       await runIngestBench({
         mode,
@@ -118,7 +122,9 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     the anomaly detector's default ensemble: ns per sample (median, p99) and bytes per stream after a GC.`,
     async run() {
       const r = await runInGcChild<DetectorBenchResult>('detector-child.js');
-      process.stdout.write('\ndetector: default ensemble on a synthetic 5-minute metric (daily cycle, noise, spikes, shifts)\n');
+      process.stdout.write(
+        '\ndetector: default ensemble on a synthetic 5-minute metric (daily cycle, noise, spikes, shifts)\n',
+      );
       console.table([
         {
           'ns / sample (median)': Math.round(r.medianNsPerSample),
@@ -161,7 +167,8 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     \`--hold S\`: the engine's longest hold (ANOMALY_HOLD_SECONDS; default the service's, 120).`,
     run(values) {
       const generator = values.generator ?? 'both';
-      if (generator !== 'both' && generator !== 'simulator' && generator !== 'fleetgen' && generator !== 'bursty') throw new UsageError('--generator: must be both, simulator, fleetgen or bursty');
+      if (generator !== 'both' && generator !== 'simulator' && generator !== 'fleetgen' && generator !== 'bursty')
+        throw new UsageError('--generator: must be both, simulator, fleetgen or bursty');
       runAnomaliesBench({
         agents: intFlag(values.agents, 'agents', 20, 100_000, generator === 'bursty' ? 240 : 400),
         simulatorAgents: intFlag(values['sim-agents'], 'sim-agents', 10, 100_000, 100),
@@ -186,7 +193,9 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         samplesPerSecond: intFlag(values.rate, 'rate', 1000, 10_000_000, 100_000),
         batch: intFlag(values.batch, 'batch', 1, 5000, DEFAULT_BATCH_SIZE),
       });
-      process.stdout.write('\ndetection latency: sample accepted by health-monitor → verdict in anomaly-detector (bus included)\n');
+      process.stdout.write(
+        '\ndetection latency: sample accepted by health-monitor → verdict in anomaly-detector (bus included)\n',
+      );
       console.table([
         {
           'samples/s acknowledged': Math.round(r.samplesPerSecond),
@@ -197,7 +206,10 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'rejected batches': r.rejectedBatches,
         },
       ]);
-      if (r.warmup) process.stdout.write(`warm-up (first sight of every agent): ${r.warmup.reportsScored} reports, p50 ${r.warmup.p50Ms.toFixed(2)} ms, p99 ${r.warmup.p99Ms.toFixed(2)} ms\n`);
+      if (r.warmup)
+        process.stdout.write(
+          `warm-up (first sight of every agent): ${r.warmup.reportsScored} reports, p50 ${r.warmup.p50Ms.toFixed(2)} ms, p99 ${r.warmup.p99Ms.toFixed(2)} ms\n`,
+        );
     },
   },
   soak: {
@@ -216,14 +228,20 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         samplesPerSecond: intFlag(values.rate, 'rate', 1000, 10_000_000, 100_000),
         batch: intFlag(values.batch, 'batch', 1, 5000, DEFAULT_BATCH_SIZE),
       });
-      process.stdout.write('\nsoak: the curve (services: health-monitor / anomaly-detector / emergence-detector / autoscaler / incidents)\n');
+      process.stdout.write(
+        '\nsoak: the curve (services: health-monitor / anomaly-detector / emergence-detector / autoscaler / incidents)\n',
+      );
       console.table(
         curve.map((p) => ({
-          's': p.atSeconds,
+          s: p.atSeconds,
           'samples/s': Math.round(p.samplesPerSecond),
           'detection p99 ms': p.detectionP99Ms.toFixed(1),
-          'RSS MiB': Object.values(p.rssMiB).map((v) => v.toFixed(0)).join(' / '),
-          'max stall ms': Object.values(p.stallMs).map((v) => v.toFixed(0)).join(' / '),
+          'RSS MiB': Object.values(p.rssMiB)
+            .map((v) => v.toFixed(0))
+            .join(' / '),
+          'max stall ms': Object.values(p.stallMs)
+            .map((v) => v.toFixed(0))
+            .join(' / '),
         })),
       );
       console.table(summariseSoak(curve));
@@ -255,7 +273,11 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
         seeds: values.seed ? [intFlag(values.seed, 'seed', 0, 2 ** 31, 1)] : [1, 2],
         edges: intFlag(values.edges, 'edges', 0, 10_000_000, 50_000),
         parts: emergenceParts(values.mode),
-        tick: { shapes: tickShapes(values.shape), timedTicks: intFlag(values.ticks, 'ticks', 1, 100_000, 120), maxSeconds: intFlag(values['max-seconds'], 'max-seconds', 1, 86_400, 1800) },
+        tick: {
+          shapes: tickShapes(values.shape),
+          timedTicks: intFlag(values.ticks, 'ticks', 1, 100_000, 120),
+          maxSeconds: intFlag(values['max-seconds'], 'max-seconds', 1, 86_400, 1800),
+        },
       });
     },
   },
@@ -272,7 +294,8 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     doing ingest and detection sustains on a shared 2-core machine), 150 s, seed 7; about 6 minutes in all.`,
     run: (values) => {
       const scenario = values.scenario ?? 'anomalies+emergence';
-      if (scenario !== 'anomalies+emergence' && scenario !== 'anomalies' && scenario !== 'emergence') throw new UsageError('--scenario: must be anomalies+emergence, anomalies or emergence');
+      if (scenario !== 'anomalies+emergence' && scenario !== 'anomalies' && scenario !== 'emergence')
+        throw new UsageError('--scenario: must be anomalies+emergence, anomalies or emergence');
       return runScaleOutBench({
         agents: intFlag(values.agents, 'agents', 10, 1_000_000, 10_000),
         seconds: intFlag(values.seconds, 'seconds', 10, 3600, 150),
@@ -297,15 +320,23 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     async run(values) {
       await runAutoscalerBench({
         ...(typeof values.trace === 'string' ? { trace: values.trace } : {}),
-        ...(values['mean-rps'] !== undefined || values.trace === undefined ? { meanRps: numberFlag(values['mean-rps'], 'mean-rps', 0.001, 1e7, 100) } : {}),
+        ...(values['mean-rps'] !== undefined || values.trace === undefined
+          ? { meanRps: numberFlag(values['mean-rps'], 'mean-rps', 0.001, 1e7, 100) }
+          : {}),
         interpolate: values.interpolate === true,
-        pool: { serviceRate: numberFlag(values['service-rate'], 'service-rate', 1e-4, 1e6, 5), sloSeconds: numberFlag(values.slo, 'slo', 1e-3, 86_400, 1), startupSeconds: numberFlag(values.startup, 'startup', 0, 86_400, 120) },
+        pool: {
+          serviceRate: numberFlag(values['service-rate'], 'service-rate', 1e-4, 1e6, 5),
+          sloSeconds: numberFlag(values.slo, 'slo', 1e-3, 86_400, 1),
+          startupSeconds: numberFlag(values.startup, 'startup', 0, 86_400, 120),
+        },
         days: intFlag(values.days, 'days', 1, 14, 3),
         seed: intFlag(values.seed, 'seed', 0, 2 ** 31, 42),
         nab: typeof values.nab === 'string' ? values.nab : '/work/shared/nab/data',
         decisions: values.trace === undefined ? 200 : 0,
         sets: setsFlag(values.sets),
-        ...(values['violation-minute-usd'] !== undefined ? { sloViolationMinuteUsd: numberFlag(values['violation-minute-usd'], 'violation-minute-usd', 0, 1e6, 1) } : {}),
+        ...(values['violation-minute-usd'] !== undefined
+          ? { sloViolationMinuteUsd: numberFlag(values['violation-minute-usd'], 'violation-minute-usd', 0, 1e6, 1) }
+          : {}),
       });
     },
   },
@@ -368,9 +399,15 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     median of 5 more, wall and CPU time —, a percentile scan over every agent-minute of the day for comparison, file bytes per agent-day,
     and the time to reopen the file and load the registry.`,
     async run(values) {
-      const r = await runHistoryBench({ agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000), minutes: intFlag(values.minutes, 'minutes', 1, 1440, 10) });
-      process.stdout.write(`\nhistory: ${r.agents.toLocaleString('en')} agents, ${r.minutes} minutes written; queries over a day of minute windows (${r.fleetRows.toLocaleString('en')} rows)\n`);
-      const ms = (t: { firstMs: number; medianMs: number; medianCpuMs: number }) => `${Math.round(t.firstMs)} / ${Math.round(t.medianMs)} / ${Math.round(t.medianCpuMs)}`;
+      const r = await runHistoryBench({
+        agents: intFlag(values.agents, 'agents', 1, 1_000_000, 10_000),
+        minutes: intFlag(values.minutes, 'minutes', 1, 1440, 10),
+      });
+      process.stdout.write(
+        `\nhistory: ${r.agents.toLocaleString('en')} agents, ${r.minutes} minutes written; queries over a day of minute windows (${r.fleetRows.toLocaleString('en')} rows)\n`,
+      );
+      const ms = (t: { firstMs: number; medianMs: number; medianCpuMs: number }) =>
+        `${Math.round(t.firstMs)} / ${Math.round(t.medianMs)} / ${Math.round(t.medianCpuMs)}`;
       console.table([
         {
           'write CPU % of a core': +(r.writeCpuFraction * 100).toFixed(2),
@@ -385,8 +422,16 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
       console.table([
         { read: 'pool, 30 days as closed', rows: r.poolRange.rows, 'ms: first / median / median CPU': ms(r.poolRange) },
         { read: 'pool, 30 days hourly', rows: r.poolHourly.rows, 'ms: first / median / median CPU': ms(r.poolHourly) },
-        { read: `fleet p99 over a day (${r.fleetWindows} windows), error ${((Math.abs(r.fleetP99 - r.exactFleetP99) / r.exactFleetP99) * 100).toFixed(2)} %`, rows: 1, 'ms: first / median / median CPU': ms(r.fleetPercentile) },
-        { read: 'agent-minute quantile_cont scan over a day', rows: r.fleetRows, 'ms: first / median / median CPU': `${Math.round(r.agentScanMs)} / – / –` },
+        {
+          read: `fleet p99 over a day (${r.fleetWindows} windows), error ${((Math.abs(r.fleetP99 - r.exactFleetP99) / r.exactFleetP99) * 100).toFixed(2)} %`,
+          rows: 1,
+          'ms: first / median / median CPU': ms(r.fleetPercentile),
+        },
+        {
+          read: 'agent-minute quantile_cont scan over a day',
+          rows: r.fleetRows,
+          'ms: first / median / median CPU': `${Math.round(r.agentScanMs)} / – / –`,
+        },
       ]);
     },
   },
@@ -398,8 +443,15 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     main-thread task (how long the page froze), whole and zoomed onto the busiest hub, and the console's static bytes.
     --shape: the graph's (scale-free with hubs, the default; or teams of 50, hundreds of communities).`,
     async run(values) {
-      const r = await runConsoleBench({ agents: intFlag(values.agents, 'agents', 10, 1_000_000, 10_000), edges: intFlag(values.edges, 'edges', 0, 1_000_000, 50_000), pages: 10, shape: shapeFlag(values.shape) });
-      process.stdout.write(`\nconsole: ${r.graph.nodes.toLocaleString('en')} agents drawn, ${r.graph.edges.toLocaleString('en')} edges; static assets ${(r.assetBytes / 1024).toFixed(0)} KiB\n`);
+      const r = await runConsoleBench({
+        agents: intFlag(values.agents, 'agents', 10, 1_000_000, 10_000),
+        edges: intFlag(values.edges, 'edges', 0, 1_000_000, 50_000),
+        pages: 10,
+        shape: shapeFlag(values.shape),
+      });
+      process.stdout.write(
+        `\nconsole: ${r.graph.nodes.toLocaleString('en')} agents drawn, ${r.graph.edges.toLocaleString('en')} edges; static assets ${(r.assetBytes / 1024).toFixed(0)} KiB\n`,
+      );
       console.table([
         {
           'fleet first paint ms': Math.round(r.fleetFirstPaintMs),
@@ -417,7 +469,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'graph total ms': r.graph.layoutAndBuildMs,
           'of which fetch+layout (worker)': Math.round(r.graph.workerMs),
           'sigma created': Math.round(r.graph.rendererMs),
-          'build': Math.round(r.graph.buildMs),
+          build: Math.round(r.graph.buildMs),
           'first frame': Math.round(r.graph.firstFrameMs),
           'agents drawn': r.graph.firstDrawn.agents,
           'edges drawn': `${r.graph.firstDrawn.edges.toLocaleString('en')} ${r.graph.firstDrawn.mode}`,
@@ -444,9 +496,15 @@ function tickShapes(value: string | boolean | undefined): GraphShape[] {
   throw new UsageError('--shape: must be random, scale-free or both');
 }
 
-function emergenceParts(mode: string | boolean | undefined): { truth: boolean; fleetgen: boolean; loop: boolean; tick: boolean } {
+function emergenceParts(mode: string | boolean | undefined): {
+  truth: boolean;
+  fleetgen: boolean;
+  loop: boolean;
+  tick: boolean;
+} {
   if (mode === undefined || mode === 'all') return { truth: true, fleetgen: true, loop: true, tick: true };
-  if (mode === 'truth' || mode === 'fleetgen' || mode === 'loop' || mode === 'tick') return { truth: mode === 'truth', fleetgen: mode === 'fleetgen', loop: mode === 'loop', tick: mode === 'tick' };
+  if (mode === 'truth' || mode === 'fleetgen' || mode === 'loop' || mode === 'tick')
+    return { truth: mode === 'truth', fleetgen: mode === 'fleetgen', loop: mode === 'loop', tick: mode === 'tick' };
   throw new UsageError('--mode: must be all, truth, fleetgen, loop or tick');
 }
 
@@ -492,7 +550,11 @@ export async function bench(argv: readonly string[]): Promise<void> {
     platform: { type: 'boolean' },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHMARKS);
-  for (const name of names) if (!BENCHMARKS[name]) throw new UsageError(`unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`);
+  for (const name of names)
+    if (!BENCHMARKS[name])
+      throw new UsageError(
+        `unknown benchmark ${JSON.stringify(name)} (available: ${Object.keys(BENCHMARKS).join(', ')})`,
+      );
   for (const name of names) await BENCHMARKS[name]!.run(values);
 }
 
@@ -505,8 +567,11 @@ function shapeFlag(value: string | boolean | undefined): 'preferential' | 'plant
 /** `--sets seeded,heavy-tails`: which trace sets the autoscaler bench replays (default all). */
 function setsFlag(value: unknown): AutoscalerSet[] {
   if (value === undefined) return [...AUTOSCALER_SETS];
-  if (typeof value !== 'string' || value === '') throw new UsageError(`--sets: needs a comma list of ${AUTOSCALER_SETS.join(', ')}`);
+  if (typeof value !== 'string' || value === '')
+    throw new UsageError(`--sets: needs a comma list of ${AUTOSCALER_SETS.join(', ')}`);
   const sets = value.split(',').map((v) => v.trim());
-  for (const set of sets) if (!(AUTOSCALER_SETS as readonly string[]).includes(set)) throw new UsageError(`--sets: unknown set ${JSON.stringify(set)} (available: ${AUTOSCALER_SETS.join(', ')})`);
+  for (const set of sets)
+    if (!(AUTOSCALER_SETS as readonly string[]).includes(set))
+      throw new UsageError(`--sets: unknown set ${JSON.stringify(set)} (available: ${AUTOSCALER_SETS.join(', ')})`);
   return sets as AutoscalerSet[];
 }

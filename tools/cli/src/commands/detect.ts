@@ -31,19 +31,22 @@ export async function detect(argv: readonly string[]): Promise<void> {
     'output-dir': { type: 'string' },
     quiet: { type: 'boolean', default: false },
   });
-  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (files go in --input/--output)`);
+  if (positionals.length)
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (files go in --input/--output)`);
   const input = stringFlag(values.input, 'input');
   const output = stringFlag(values.output, 'output');
   const inputDir = stringFlag(values['input-dir'], 'input-dir');
   const outputDir = stringFlag(values['output-dir'], 'output-dir');
   const quiet = values.quiet === true;
 
-  if (input !== undefined && inputDir !== undefined) throw new UsageError('--input and --input-dir: give one of them, not both');
+  if (input !== undefined && inputDir !== undefined)
+    throw new UsageError('--input and --input-dir: give one of them, not both');
   if (input === undefined && inputDir === undefined) throw new UsageError('--input or --input-dir: one is required');
   try {
     if (input !== undefined) {
       if (output === undefined) throw new UsageError('--output: required with --input');
-      if (outputDir !== undefined) throw new UsageError('--output-dir: goes with --input-dir (use --output with --input)');
+      if (outputDir !== undefined)
+        throw new UsageError('--output-dir: goes with --input-dir (use --output with --input)');
       if (resolve(input) === resolve(output)) throw new UsageError('--output: must not be the --input file');
       await requireFile(input, 'input');
       const started = performance.now();
@@ -76,7 +79,10 @@ async function scoreDirectory(inputDir: string, outputDir: string, quiet: boolea
   if (!info.isDirectory()) throw new InputError(`--input-dir: not a directory: ${inputDir}`);
   const absIn = resolve(inputDir);
   const absOut = resolve(outputDir);
-  if (absOut === absIn || absOut.startsWith(absIn + sep)) throw new UsageError('--output-dir: must not be --input-dir or inside it (scored files would be read as inputs next time)');
+  if (absOut === absIn || absOut.startsWith(absIn + sep))
+    throw new UsageError(
+      '--output-dir: must not be --input-dir or inside it (scored files would be read as inputs next time)',
+    );
   const files = await listCsv(absIn);
   if (!files.length) throw new InputError(`--input-dir: no .csv files below ${inputDir}`);
   const started = performance.now();
@@ -100,7 +106,9 @@ async function scoreDirectory(inputDir: string, outputDir: string, quiet: boolea
   }
   if (!quiet) {
     const seconds = (performance.now() - started) / 1000;
-    process.stderr.write(`scored ${files.length} files, ${rows} rows in ${seconds.toFixed(2)} s (${Math.round(rows / Math.max(seconds, 1e-9))} rows/s) into ${outputDir}\n`);
+    process.stderr.write(
+      `scored ${files.length} files, ${rows} rows in ${seconds.toFixed(2)} s (${Math.round(rows / Math.max(seconds, 1e-9))} rows/s) into ${outputDir}\n`,
+    );
   }
 }
 
@@ -164,7 +172,10 @@ async function listCsv(dir: string): Promise<string[]> {
 async function requireFile(path: string, flag: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new InputError(`--${flag}: no such file: ${path}`);
-  if (!info.isFile()) throw new InputError(`--${flag}: not a file: ${path}${info.isDirectory() ? ` (for a directory use --${flag}-dir)` : ''}`);
+  if (!info.isFile())
+    throw new InputError(
+      `--${flag}: not a file: ${path}${info.isDirectory() ? ` (for a directory use --${flag}-dir)` : ''}`,
+    );
 }
 
 function stringFlag(value: string | boolean | undefined, name: string): string | undefined {

@@ -63,13 +63,24 @@ export async function simulate(argv: readonly string[]): Promise<void> {
   const agents = intFlag(values.agents, 'agents', 1, 1_000_000, 1000);
   const duration = intFlag(values.duration, 'duration', 1, 365 * 86_400, 300);
   const scenarioName = typeof values.scenario === 'string' ? values.scenario : 'baseline';
-  if (!isScenarioName(scenarioName)) throw new UsageError(`--scenario: must be one of ${SCENARIO_NAMES.join(', ')} (got ${JSON.stringify(scenarioName)})`);
+  if (!isScenarioName(scenarioName))
+    throw new UsageError(
+      `--scenario: must be one of ${SCENARIO_NAMES.join(', ')} (got ${JSON.stringify(scenarioName)})`,
+    );
   const loadTest = values['load-test'] === true;
-  const targets = (typeof values.target === 'string' ? values.target.split(',').map((t) => t.trim()).filter(Boolean) : [undefined]).map((t) => urlFlag(t, 'target', 'http://127.0.0.1:8080'));
+  const targets = (
+    typeof values.target === 'string'
+      ? values.target
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : [undefined]
+  ).map((t) => urlFlag(t, 'target', 'http://127.0.0.1:8080'));
   const target = targets.join(', ');
   const seed = intFlag(values.seed, 'seed', 0, 2 ** 32 - 1, randomInt(0, 2 ** 31));
   const truthFile = stringFlag(values.truth, 'truth');
-  const controlPort = values['control-port'] === undefined ? undefined : intFlag(values['control-port'], 'control-port', 0, 65_535, 0);
+  const controlPort =
+    values['control-port'] === undefined ? undefined : intFlag(values['control-port'], 'control-port', 0, 65_535, 0);
   const daySeconds = intFlag(values['day-seconds'], 'day-seconds', 60, 86_400 * 365, loadTest ? 0 : 86_400);
   const rate = numberFlag(values.rate, 'rate', 0.001, 1000, 1);
   const ramp = intFlag(values.ramp, 'ramp', 1, duration, Math.max(1, Math.min(60, Math.floor(duration / 4))));
@@ -85,7 +96,11 @@ export async function simulate(argv: readonly string[]): Promise<void> {
   const config: GeneratorConfig = { ...DEFAULT_GENERATOR, seed, startEpochMs, daySeconds, requestsPerSecond: rate };
   const population = Population.build({ agents, seed, ...(loadTest ? { rampMs: ramp * 1000 } : {}) });
   const scenario = createScenario(scenarioName, { population, seed, durationSeconds: duration, startEpochMs });
-  if (truthFile) writeFileSync(truthFile, truthLines(runRecord({ scenario, population, config, durationSeconds: duration, loadTest }), scenario.truth));
+  if (truthFile)
+    writeFileSync(
+      truthFile,
+      truthLines(runRecord({ scenario, population, config, durationSeconds: duration, loadTest }), scenario.truth),
+    );
 
   const runner = new SimulationRunner({
     endpoint: targets,
@@ -96,12 +111,24 @@ export async function simulate(argv: readonly string[]): Promise<void> {
     durationMs: duration * 1000,
     onScale: (record) => {
       if (truthFile) appendFileSync(truthFile, scaleLine(record));
-      out.write(`${live ? '\r\x1b[2K' : ''}scaled ${record.pool}: ${number.format(record.previous)} → ${number.format(record.replicas)} agents at ${clock(record.atSeconds)}\n`);
+      out.write(
+        `${live ? '\r\x1b[2K' : ''}scaled ${record.pool}: ${number.format(record.previous)} → ${number.format(record.replicas)} agents at ${clock(record.atSeconds)}\n`,
+      );
     },
   });
-  const logger = createLogger({ name: 'simulator', level: process.env.LOG_LEVEL ?? 'warn', destination: process.stderr });
+  const logger = createLogger({
+    name: 'simulator',
+    level: process.env.LOG_LEVEL ?? 'warn',
+    destination: process.stderr,
+  });
   let control: RunningServer | undefined;
-  if (controlPort !== undefined) control = await startControlServer(runner, { port: controlPort, apiKeys, logger, ...(process.env.HOST ? { host: process.env.HOST } : {}) });
+  if (controlPort !== undefined)
+    control = await startControlServer(runner, {
+      port: controlPort,
+      apiKeys,
+      logger,
+      ...(process.env.HOST ? { host: process.env.HOST } : {}),
+    });
 
   const reachable = (await Promise.all(targets.map(answers))).every(Boolean);
   out.write(
@@ -129,7 +156,12 @@ export async function simulate(argv: readonly string[]): Promise<void> {
     const now = Date.now();
     const stats = runner.stats();
     const seconds = (now - previous.at) / 1000;
-    const line = progressLine(stats, (stats.reports.sent - previous.sent) / seconds, (stats.interactions.sent - previous.interactions) / seconds, duration);
+    const line = progressLine(
+      stats,
+      (stats.reports.sent - previous.sent) / seconds,
+      (stats.interactions.sent - previous.interactions) / seconds,
+      duration,
+    );
     previous = { at: now, sent: stats.reports.sent, interactions: stats.interactions.sent };
     if (loadTest && !holdFrom && stats.elapsedMs >= ramp * 1000) holdFrom = { at: now, sent: stats.reports.sent };
     if (holdFrom) {
@@ -151,8 +183,16 @@ export async function simulate(argv: readonly string[]): Promise<void> {
       await control?.close();
       out.write(summary(final, (Date.now() - startedAt) / 1000, truthFile, scenario.truth.length));
       if (loadTest) {
-        const targetRate = targetSamples ? targetSum / targetSamples : expectedReportsPerSecond(population, config, duration);
-        const held = holdFrom && heldUntil.at > holdFrom.at ? { seconds: (heldUntil.at - holdFrom.at) / 1000, rate: (heldUntil.sent - holdFrom.sent) / ((heldUntil.at - holdFrom.at) / 1000) } : undefined;
+        const targetRate = targetSamples
+          ? targetSum / targetSamples
+          : expectedReportsPerSecond(population, config, duration);
+        const held =
+          holdFrom && heldUntil.at > holdFrom.at
+            ? {
+                seconds: (heldUntil.at - holdFrom.at) / 1000,
+                rate: (heldUntil.sent - holdFrom.sent) / ((heldUntil.at - holdFrom.at) / 1000),
+              }
+            : undefined;
         out.write(
           held
             ? `  load test     ramped to ${number.format(agents)} agents in ${ramp} s, held ${held.seconds.toFixed(0)} s: target ${number.format(targetRate)} reports/s, achieved ${number.format(held.rate)} reports/s (${percent.format((100 * held.rate) / targetRate)} %)\n`
@@ -174,7 +214,12 @@ export async function simulate(argv: readonly string[]): Promise<void> {
   process.exit(process.exitCode ?? 0);
 }
 
-function progressLine(stats: RunStats, reportsPerSecond: number, interactionsPerSecond: number, duration: number): string {
+function progressLine(
+  stats: RunStats,
+  reportsPerSecond: number,
+  interactionsPerSecond: number,
+  duration: number,
+): string {
   const elapsed = stats.elapsedMs / 1000;
   return [
     `agents ${number.format(stats.agents)}`,
@@ -236,6 +281,7 @@ function urlFlag(value: string | boolean | undefined, name: string, fallback: st
   } catch {
     throw new UsageError(`--${name}: must be an http(s) URL (got ${JSON.stringify(value)})`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--${name}: must be an http(s) URL (got ${JSON.stringify(value)})`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--${name}: must be an http(s) URL (got ${JSON.stringify(value)})`);
   return value;
 }

@@ -1,7 +1,27 @@
-import { STARTUP_EXIT_CODE, type AnomalyEvent, type Bus, boundHeapGrowth, createLogger, type Logger, onShutdownSignal, parseEnv, publishByKey, secretFor, topics } from '@swarmscope/core';
+import {
+  STARTUP_EXIT_CODE,
+  type AnomalyEvent,
+  type Bus,
+  boundHeapGrowth,
+  createLogger,
+  type Logger,
+  onShutdownSignal,
+  parseEnv,
+  publishByKey,
+  secretFor,
+  topics,
+} from '@swarmscope/core';
 import { backendsFor, fleetSummary, healthMonitorEnv } from '@swarmscope/health-monitor';
 import { defaultPolicy, type Autoscaler } from '@swarmscope/autoscaler';
-import { ScalingMirror, ToolUsageRecorder, continueAnomalies, dataDirFrom, withHistory, type History, type HistoryFaultError } from '@swarmscope/history';
+import {
+  ScalingMirror,
+  ToolUsageRecorder,
+  continueAnomalies,
+  dataDirFrom,
+  withHistory,
+  type History,
+  type HistoryFaultError,
+} from '@swarmscope/history';
 import { BuiltinFleet, startControlServer } from '@swarmscope/simulator';
 import { tracing } from '../instrumentation';
 import { startPlatform } from '../platform';
@@ -54,7 +74,10 @@ export async function start(argv: readonly string[]): Promise<void> {
       });
   };
   // Embedded mode keeps its history on disk and continues from it; distributed mode's history is a follow-up (docs/history.md).
-  const embedded = memoryOrRedis.store.kind === 'memory' ? await withHistory(memoryOrRedis, { dataDir: dataDirFrom(process.env), logger, onFault }) : undefined;
+  const embedded =
+    memoryOrRedis.store.kind === 'memory'
+      ? await withHistory(memoryOrRedis, { dataDir: dataDirFrom(process.env), logger, onFault })
+      : undefined;
   const backends = embedded?.backends ?? memoryOrRedis;
   // The fleet reports with a key that may ingest; the autoscaler scales it with one that may administer.
   const ingestKey = secretFor(env.API_KEYS, 'ingest');
@@ -71,22 +94,50 @@ export async function start(argv: readonly string[]): Promise<void> {
       if (name === 'incidents' && healthUrl) {
         // health-monitor listens: the demo fleet can report to it, and incidents' narrator reports its own LLM calls to
         // it unless told otherwise (Swarmscope watches its own AI).
-        fleet = values.fleet ? new BuiltinFleet({ endpoint: healthUrl, agents, ...(ingestKey ? { apiKey: ingestKey } : {}) }) : undefined;
+        fleet = values.fleet
+          ? new BuiltinFleet({ endpoint: healthUrl, agents, ...(ingestKey ? { apiKey: ingestKey } : {}) })
+          : undefined;
         // --autoscale: the autoscaler acts on the demo fleet through the simulator's control endpoint, as it would on a cluster.
-        control = fleet && values.autoscale ? await startControlServer(fleet.control, { port: 0, apiKeys: env.API_KEYS }) : undefined;
+        control =
+          fleet && values.autoscale
+            ? await startControlServer(fleet.control, { port: 0, apiKeys: env.API_KEYS })
+            : undefined;
         return process.env.NARRATOR_REPORT_URL ? {} : { NARRATOR_REPORT_URL: healthUrl };
       }
-      if (name === 'autoscaler' && control) return { AUTOSCALER_ACTUATOR: 'simulator', SIMULATOR_CONTROL_URL: control.url, ...(adminKey ? { SIMULATOR_API_KEY: adminKey } : {}) };
+      if (name === 'autoscaler' && control)
+        return {
+          AUTOSCALER_ACTUATOR: 'simulator',
+          SIMULATOR_CONTROL_URL: control.url,
+          ...(adminKey ? { SIMULATOR_API_KEY: adminKey } : {}),
+        };
       return {};
     },
   });
-  const { 'health-monitor': healthMonitor, 'anomaly-detector': anomalyDetector, 'emergence-detector': emergenceDetector, autoscaler, incidents } = platform;
+  const {
+    'health-monitor': healthMonitor,
+    'anomaly-detector': anomalyDetector,
+    'emergence-detector': emergenceDetector,
+    autoscaler,
+    incidents,
+  } = platform;
   const incidentsConfig = incidents.service.deps.env;
   embedded?.maintenance.register(healthMonitor.service.metrics.registry);
-  const continued = embedded ? await continueAnomalyList(embedded.history, anomalyDetector.service.log, backends.bus, anomalyDetector.service.deps.env.ANOMALY_LOG_CAPACITY) : undefined;
+  const continued = embedded
+    ? await continueAnomalyList(
+        embedded.history,
+        anomalyDetector.service.log,
+        backends.bus,
+        anomalyDetector.service.deps.env.ANOMALY_LOG_CAPACITY,
+      )
+    : undefined;
   const scalingHistory = embedded ? await keepScalingHistory(embedded.history, autoscaler.service, logger) : undefined;
   // Tool usage by pool and tool, a row per window (docs/history.md).
-  const toolUsage = embedded ? new ToolUsageRecorder(embedded.history, healthMonitor.service.tools, { windowMs: env.WINDOW_SECONDS * 1000, logger }) : undefined;
+  const toolUsage = embedded
+    ? new ToolUsageRecorder(embedded.history, healthMonitor.service.tools, {
+        windowMs: env.WINDOW_SECONDS * 1000,
+        logger,
+      })
+    : undefined;
   toolUsage?.start();
   fleet?.start();
   // The console's gateway reaches the services where this process bound them (a port variable may have moved one).
@@ -158,7 +209,12 @@ export async function start(argv: readonly string[]): Promise<void> {
  * The anomaly list as it was before the restart, its open anomalies closed (published, so the history, incidents and
  * every replica's list see it): the detectors' baselines are learned again from reports (GET /detectors `warmUp`).
  */
-async function continueAnomalyList(history: History, log: { merge(event: AnomalyEvent): boolean }, bus: Bus, capacity: number): Promise<{ anomalies: number; closed: number }> {
+async function continueAnomalyList(
+  history: History,
+  log: { merge(event: AnomalyEvent): boolean },
+  bus: Bus,
+  capacity: number,
+): Promise<{ anomalies: number; closed: number }> {
   const { replay, close } = continueAnomalies(await history.recentAnomalyEvents(capacity), Date.now());
   for (const event of replay) log.merge(event);
   await publishByKey(bus, topics.anomalies, close, (event) => event.agentId);
@@ -182,7 +238,10 @@ function historyLine(
 ): string {
   if (!embedded) return '  history           not kept in distributed mode (see docs/history.md)';
   const { history, restored } = embedded;
-  const anomalies = continued && continued.anomalies > 0 ? `, ${continued.anomalies} anomalies (${continued.closed} open ones closed: baselines warm up again)` : '';
+  const anomalies =
+    continued && continued.anomalies > 0
+      ? `, ${continued.anomalies} anomalies (${continued.closed} open ones closed: baselines warm up again)`
+      : '';
   return `  history           ${history.path}   (restored ${restored.agents} agents, ${restored.incidents} open incidents${anomalies})`;
 }
 

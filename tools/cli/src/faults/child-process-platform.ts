@@ -21,7 +21,14 @@ export function childProcessPlatform(port: number): OutagePlatform {
     async start() {
       const main = join(dirname(require.resolve('@swarmscope/health-monitor')), 'main.js');
       child = spawn(process.execPath, [main], {
-        env: { ...process.env, HEALTH_MONITOR_PORT: String(port), LOG_LEVEL: 'warn', API_KEYS: '', REDIS_URL: '', OTEL_EXPORTER_OTLP_ENDPOINT: '' },
+        env: {
+          ...process.env,
+          HEALTH_MONITOR_PORT: String(port),
+          LOG_LEVEL: 'warn',
+          API_KEYS: '',
+          REDIS_URL: '',
+          OTEL_EXPORTER_OTLP_ENDPOINT: '',
+        },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       await waitReady(url, child);

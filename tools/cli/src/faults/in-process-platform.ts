@@ -11,7 +11,8 @@ export function inProcessPlatform(port: number): OutagePlatform {
   const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: String(port), LOG_LEVEL: 'silent' });
   let running: { monitor: RunningHealthMonitor; close(): Promise<void> } | undefined;
   let acknowledgedBefore = 0;
-  const count = async (monitor: RunningHealthMonitor) => (await monitor.monitor.monitorMetrics.reports.get()).values[0]?.value ?? 0;
+  const count = async (monitor: RunningHealthMonitor) =>
+    (await monitor.monitor.monitorMetrics.reports.get()).values[0]?.value ?? 0;
   return {
     url: `http://127.0.0.1:${port}`,
     async start() {

@@ -20,7 +20,8 @@ export interface OutageOptions {
   downMs: number;
   /** At most this long for reporting to resume once the platform is back. */
   resumeTimeoutMs: number;
-  fleet: Omit<FleetOptions, 'endpoint' | 'apiKey'> & Required<Pick<FleetOptions, 'maxQueue' | 'maxInteractionQueue' | 'maxInFlight' | 'batchSize'>>;
+  fleet: Omit<FleetOptions, 'endpoint' | 'apiKey'> &
+    Required<Pick<FleetOptions, 'maxQueue' | 'maxInteractionQueue' | 'maxInFlight' | 'batchSize'>>;
   /** Called about once a second with the SDK's counters (e.g. to sample the heap). */
   onSample?(sample: OutageSample): void;
   seed?: number;
@@ -66,7 +67,14 @@ export async function runOutage(platform: OutagePlatform, options: OutageOptions
     endpoint: platform.url,
     population,
     scenario: createScenario('baseline', { population, seed, durationSeconds, startEpochMs: started }),
-    config: { ...DEFAULT_GENERATOR, seed, startEpochMs: started, tickMs: 250, daySeconds: 0, requestsPerSecond: options.requestsPerSecond },
+    config: {
+      ...DEFAULT_GENERATOR,
+      seed,
+      startEpochMs: started,
+      tickMs: 250,
+      daySeconds: 0,
+      requestsPerSecond: options.requestsPerSecond,
+    },
     fleet: options.fleet,
     ref: false,
   });
@@ -74,7 +82,12 @@ export async function runOutage(platform: OutagePlatform, options: OutageOptions
   let phase: OutageSample['phase'] = 'up';
   const sample = () => {
     const stats = runner.stats();
-    const taken: OutageSample = { phase, atMs: Date.now() - started, reports: stats.reports, interactions: stats.interactions };
+    const taken: OutageSample = {
+      phase,
+      atMs: Date.now() - started,
+      reports: stats.reports,
+      interactions: stats.interactions,
+    };
     samples.push(taken);
     options.onSample?.(taken);
     return taken;
@@ -105,7 +118,15 @@ export async function runOutage(platform: OutagePlatform, options: OutageOptions
     }
     const final = await runner.stop(30_000);
     sample();
-    return { samples, sentAtDown, downSettledAtMs: settled.atMs, sentAtBack, resumedAfterMs, final: { reports: final.reports, interactions: final.interactions }, serverAcknowledged: await platform.acknowledged() };
+    return {
+      samples,
+      sentAtDown,
+      downSettledAtMs: settled.atMs,
+      sentAtBack,
+      resumedAfterMs,
+      final: { reports: final.reports, interactions: final.interactions },
+      serverAcknowledged: await platform.acknowledged(),
+    };
   } finally {
     clearInterval(sampler);
     await runner.stop(1000);

@@ -2,7 +2,15 @@ import { inProcessPlatform } from './in-process-platform';
 import { runOutage, type OutagePlatform, type OutageResult } from './outage';
 import { freePort } from '@swarmscope/testkit';
 
-const fleet = { batchSize: 500, flushIntervalMs: 200, maxQueue: 5000, maxInteractionQueue: 2000, maxInFlight: 2, maxRetries: 1_000_000, backoff: { baseMs: 50, maxMs: 400 } };
+const fleet = {
+  batchSize: 500,
+  flushIntervalMs: 200,
+  maxQueue: 5000,
+  maxInteractionQueue: 2000,
+  maxInFlight: 2,
+  maxRetries: 1_000_000,
+  backoff: { baseMs: 50, maxMs: 400 },
+};
 
 /** `swarmscope bench platform-down` keeps the real thing (minutes down); here the outage lasts seconds. */
 describe('the platform down under a 10,000-agent simulator', () => {
@@ -10,7 +18,14 @@ describe('the platform down under a 10,000-agent simulator', () => {
   let result: OutageResult;
   beforeAll(async () => {
     platform = inProcessPlatform(await freePort());
-    result = await runOutage(platform, { agents: 10_000, requestsPerSecond: 0.2, upMs: 3000, downMs: 6000, resumeTimeoutMs: 20_000, fleet });
+    result = await runOutage(platform, {
+      agents: 10_000,
+      requestsPerSecond: 0.2,
+      upMs: 3000,
+      downMs: 6000,
+      resumeTimeoutMs: 20_000,
+      fleet,
+    });
   }, 120_000);
   afterAll(async () => {
     await platform.stop();
@@ -28,7 +43,8 @@ describe('the platform down under a 10,000-agent simulator', () => {
     // Six seconds of ~4,000 reports/s overflow a queue of 5,000: the oldest are dropped, and counted.
     expect(down[down.length - 1]!.reports.dropped).toBeGreaterThan(0);
     // Nothing is acknowledged while the platform is down.
-    for (const s of down.filter((s) => s.atMs >= result.downSettledAtMs)) expect(s.reports.sent).toBe(result.sentAtDown);
+    for (const s of down.filter((s) => s.atMs >= result.downSettledAtMs))
+      expect(s.reports.sent).toBe(result.sentAtDown);
   });
 
   it('resumes reporting by itself once the health-monitor is back on the same port', () => {

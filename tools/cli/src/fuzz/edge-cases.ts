@@ -22,14 +22,25 @@ export interface EdgeCase {
 
 /** Run once before the cases: the agent the per-agent routes name. */
 export const EDGE_SETUP: ReadonlyArray<Pick<EdgeCase, 'service' | 'path' | 'scope' | 'body'>> = [
-  { service: 'health-monitor', path: '/agents/edge-agent/register', scope: 'ingest', body: '{"model":"gpt-4o","pool":"support"}' },
+  {
+    service: 'health-monitor',
+    path: '/agents/edge-agent/register',
+    scope: 'ingest',
+    body: '{"model":"gpt-4o","pool":"support"}',
+  },
 ];
 
 const report = '{"metrics":{"cpu_percent":5,"requests":2,"errors":0}}';
 const TEXT = 'text/plain';
 const XML = 'application/xml';
 const FORM = 'application/x-www-form-urlencoded'; // curl -d's default
-const notJson = (service: FuzzService, path: string, scope: 'ingest' | 'admin', type: string, body = report): EdgeCase => ({
+const notJson = (
+  service: FuzzService,
+  path: string,
+  scope: 'ingest' | 'admin',
+  type: string,
+  body = report,
+): EdgeCase => ({
   row: `${type} body`,
   service,
   path,
@@ -40,7 +51,14 @@ const notJson = (service: FuzzService, path: string, scope: 'ingest' | 'admin', 
   code: 'SWS_UNSUPPORTED_MEDIA_TYPE',
   names: 'application/json',
 });
-const invalid = (row: string, service: FuzzService, path: string, scope: 'ingest' | 'admin', body: string, names: string): EdgeCase => ({ row, service, path, scope, body, status: 400, code: 'SWS_INVALID_FIELD', names });
+const invalid = (
+  row: string,
+  service: FuzzService,
+  path: string,
+  scope: 'ingest' | 'admin',
+  body: string,
+  names: string,
+): EdgeCase => ({ row, service, path, scope, body, status: 400, code: 'SWS_INVALID_FIELD', names });
 
 export const EDGE_CASES: readonly EdgeCase[] = [
   // health-monitor: the seed path, the batch paths, register.
@@ -48,32 +66,138 @@ export const EDGE_CASES: readonly EdgeCase[] = [
   notJson('health-monitor', '/v1/ingest', 'ingest', TEXT, '{"reports":[{"agentId":"edge-agent"}]}'),
   notJson('health-monitor', '/v1/interactions', 'ingest', FORM, '{"interactions":[]}'),
   notJson('health-monitor', '/agents/edge-agent/register', 'ingest', TEXT, '{"model":"gpt-4o"}'),
-  invalid('a typo of metrics', 'health-monitor', '/agents/edge-agent/metrics', 'ingest', '{"metric":{"cpu_percent":5}}', 'metric'),
-  invalid('a metric named __proto__', 'health-monitor', '/agents/edge-agent/metrics', 'ingest', '{"metrics":{"__proto__":5}}', 'metrics.__proto__'),
-  invalid('a quality named __proto__', 'health-monitor', '/agents/edge-agent/metrics', 'ingest', '{"quality":{"__proto__":0.5}}', 'quality.__proto__'),
-  invalid('an unknown register field', 'health-monitor', '/agents/edge-agent/register', 'ingest', '{"model":"gpt-4o","label":{"a":"b"}}', 'label'),
-  invalid('a negative cpu', 'health-monitor', '/agents/edge-agent/metrics', 'ingest', '{"metrics":{"cpu_percent":-5}}', 'metrics.cpu_percent'),
+  invalid(
+    'a typo of metrics',
+    'health-monitor',
+    '/agents/edge-agent/metrics',
+    'ingest',
+    '{"metric":{"cpu_percent":5}}',
+    'metric',
+  ),
+  invalid(
+    'a metric named __proto__',
+    'health-monitor',
+    '/agents/edge-agent/metrics',
+    'ingest',
+    '{"metrics":{"__proto__":5}}',
+    'metrics.__proto__',
+  ),
+  invalid(
+    'a quality named __proto__',
+    'health-monitor',
+    '/agents/edge-agent/metrics',
+    'ingest',
+    '{"quality":{"__proto__":0.5}}',
+    'quality.__proto__',
+  ),
+  invalid(
+    'an unknown register field',
+    'health-monitor',
+    '/agents/edge-agent/register',
+    'ingest',
+    '{"model":"gpt-4o","label":{"a":"b"}}',
+    'label',
+  ),
+  invalid(
+    'a negative cpu',
+    'health-monitor',
+    '/agents/edge-agent/metrics',
+    'ingest',
+    '{"metrics":{"cpu_percent":-5}}',
+    'metrics.cpu_percent',
+  ),
   // The batch answers per item (partial success): 200, nothing accepted, the item's error naming the key.
-  { row: 'a typo of metrics in a batch', service: 'health-monitor', path: '/v1/ingest', scope: 'ingest', body: '{"reports":[{"agentId":"edge-agent","metric":{"cpu_percent":5}}]}', status: 200, names: 'reports.0.metric' },
+  {
+    row: 'a typo of metrics in a batch',
+    service: 'health-monitor',
+    path: '/v1/ingest',
+    scope: 'ingest',
+    body: '{"reports":[{"agentId":"edge-agent","metric":{"cpu_percent":5}}]}',
+    status: 200,
+    names: 'reports.0.metric',
+  },
   // anomaly-detector's /detect: the ingest report's limits.
-  invalid('a negative cpu', 'anomaly-detector', '/detect/edge-agent', 'ingest', '{"metrics":{"cpu_percent":-5}}', 'metrics.cpu_percent'),
-  invalid('a fractional request count', 'anomaly-detector', '/detect/edge-agent', 'ingest', '{"metrics":{"requests":1.5}}', 'metrics.requests'),
-  invalid('more errors than requests', 'anomaly-detector', '/detect/edge-agent', 'ingest', '{"metrics":{"requests":2,"errors":9}}', 'metrics.errors'),
-  invalid('a typo of metrics', 'anomaly-detector', '/detect/edge-agent', 'ingest', '{"metric":{"cpu_percent":5}}', 'metric'),
-  invalid('a metric named __proto__', 'anomaly-detector', '/detect/edge-agent', 'ingest', '{"metrics":{"__proto__":5}}', 'metrics.__proto__'),
+  invalid(
+    'a negative cpu',
+    'anomaly-detector',
+    '/detect/edge-agent',
+    'ingest',
+    '{"metrics":{"cpu_percent":-5}}',
+    'metrics.cpu_percent',
+  ),
+  invalid(
+    'a fractional request count',
+    'anomaly-detector',
+    '/detect/edge-agent',
+    'ingest',
+    '{"metrics":{"requests":1.5}}',
+    'metrics.requests',
+  ),
+  invalid(
+    'more errors than requests',
+    'anomaly-detector',
+    '/detect/edge-agent',
+    'ingest',
+    '{"metrics":{"requests":2,"errors":9}}',
+    'metrics.errors',
+  ),
+  invalid(
+    'a typo of metrics',
+    'anomaly-detector',
+    '/detect/edge-agent',
+    'ingest',
+    '{"metric":{"cpu_percent":5}}',
+    'metric',
+  ),
+  invalid(
+    'a metric named __proto__',
+    'anomaly-detector',
+    '/detect/edge-agent',
+    'ingest',
+    '{"metrics":{"__proto__":5}}',
+    'metrics.__proto__',
+  ),
   ...[TEXT, XML, FORM].map((type) => notJson('anomaly-detector', '/detect/edge-agent', 'ingest', type)),
   // emergence-detector's /analyze: the same report schema.
-  invalid('a negative request count', 'emergence-detector', '/analyze', 'admin', `{"samples":[{"agentId":"edge-agent","timestamp":${Date.UTC(2026, 0, 1)},"metrics":{"requests":-1}}]}`, 'samples.0.metrics.requests'),
+  invalid(
+    'a negative request count',
+    'emergence-detector',
+    '/analyze',
+    'admin',
+    `{"samples":[{"agentId":"edge-agent","timestamp":${Date.UTC(2026, 0, 1)},"metrics":{"requests":-1}}]}`,
+    'samples.0.metrics.requests',
+  ),
   invalid('an unknown key', 'emergence-detector', '/analyze', 'admin', '{"sample":[]}', 'sample'),
-  invalid('an unknown key in a sample', 'emergence-detector', '/analyze', 'admin', `{"samples":[{"agentId":"edge-agent","timestamp":${Date.UTC(2026, 0, 1)},"colour":"red"}]}`, 'samples.0.colour'),
+  invalid(
+    'an unknown key in a sample',
+    'emergence-detector',
+    '/analyze',
+    'admin',
+    `{"samples":[{"agentId":"edge-agent","timestamp":${Date.UTC(2026, 0, 1)},"colour":"red"}]}`,
+    'samples.0.colour',
+  ),
   notJson('emergence-detector', '/analyze', 'admin', TEXT, '{}'),
   // autoscaler.
   notJson('autoscaler', '/policies', 'admin', TEXT, '{"pool":"support","minReplicas":3}'),
   notJson('autoscaler', '/analyze', 'admin', FORM, '{}'),
-  invalid('an unknown policy field', 'autoscaler', '/policies', 'admin', '{"pool":"support","minReplica":3}', 'minReplica'),
+  invalid(
+    'an unknown policy field',
+    'autoscaler',
+    '/policies',
+    'admin',
+    '{"pool":"support","minReplica":3}',
+    'minReplica',
+  ),
   // incidents (its body is read before the incident is looked up).
   notJson('incidents', '/incidents/inc-1/ack', 'admin', TEXT, '{"by":"me"}'),
-  invalid('an unknown resolve field', 'incidents', '/incidents/inc-1/resolve', 'admin', '{"by":"me","reason":"fixed"}', 'reason'),
+  invalid(
+    'an unknown resolve field',
+    'incidents',
+    '/incidents/inc-1/resolve',
+    'admin',
+    '{"by":"me","reason":"fixed"}',
+    'reason',
+  ),
 ];
 
 export interface EdgeMismatch {
@@ -85,9 +209,15 @@ export interface EdgeMismatch {
 }
 
 /** Sends the setup, then every case; resolves to the cases whose answer was not the expected one (none: all good). */
-export async function runEdgeCases(urls: Record<FuzzService, string>): Promise<{ sent: number; mismatches: EdgeMismatch[] }> {
+export async function runEdgeCases(
+  urls: Record<FuzzService, string>,
+): Promise<{ sent: number; mismatches: EdgeMismatch[] }> {
   const send = (c: Pick<EdgeCase, 'service' | 'path' | 'scope' | 'body' | 'contentType'>) =>
-    fetch(urls[c.service] + c.path, { method: 'POST', headers: { 'content-type': c.contentType ?? 'application/json', authorization: `Bearer ${FUZZ_KEYS[c.scope]}` }, body: c.body });
+    fetch(urls[c.service] + c.path, {
+      method: 'POST',
+      headers: { 'content-type': c.contentType ?? 'application/json', authorization: `Bearer ${FUZZ_KEYS[c.scope]}` },
+      body: c.body,
+    });
   for (const setup of EDGE_SETUP) {
     const answer = await send(setup);
     if (!answer.ok) throw new Error(`edge-case setup ${setup.path}: ${answer.status} ${await answer.text()}`);
@@ -98,7 +228,13 @@ export async function runEdgeCases(urls: Record<FuzzService, string>): Promise<{
     const text = await answer.text();
     const code = answer.status >= 400 ? (JSON.parse(text) as { error?: { code?: string } }).error?.code : undefined;
     if (answer.status !== c.status || code !== c.code || !text.includes(JSON.stringify(c.names).slice(1, -1))) {
-      mismatches.push({ row: c.row, service: c.service, path: c.path, expected: `${c.status} ${c.code ?? ''} naming ${c.names}`, got: `${answer.status} ${text.slice(0, 300)}` });
+      mismatches.push({
+        row: c.row,
+        service: c.service,
+        path: c.path,
+        expected: `${c.status} ${c.code ?? ''} naming ${c.names}`,
+        got: `${answer.status} ${text.slice(0, 300)}`,
+      });
     }
   }
   return { sent: EDGE_CASES.length, mismatches };

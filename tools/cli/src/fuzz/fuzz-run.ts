@@ -33,10 +33,19 @@ export interface FuzzRunHooks {
 }
 
 /** Sends every case (POST) to its service, `concurrency` at a time, and tallies the answers. */
-export async function runFuzzCases(cases: Iterable<FuzzCase>, urls: Record<FuzzService, string>, concurrency: number, hooks: FuzzRunHooks = {}): Promise<FuzzTally> {
+export async function runFuzzCases(
+  cases: Iterable<FuzzCase>,
+  urls: Record<FuzzService, string>,
+  concurrency: number,
+  hooks: FuzzRunHooks = {},
+): Promise<FuzzTally> {
   const { onProgress, onAnswer } = hooks;
   const tally: FuzzTally = { sent: 0, byStatus: {}, fiveXx: 0, notJsonAccepted: 0, noAnswer: 0, failures: [] };
-  const dispatcher = new Agent({ connections: concurrency, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
+  const dispatcher = new Agent({
+    connections: concurrency,
+    headersTimeout: REQUEST_TIMEOUT_MS,
+    bodyTimeout: REQUEST_TIMEOUT_MS,
+  });
   const iterator = cases[Symbol.iterator]();
   const worker = async () => {
     for (let next = iterator.next(); !next.done; next = iterator.next()) {
@@ -47,7 +56,12 @@ export async function runFuzzCases(cases: Iterable<FuzzCase>, urls: Record<FuzzS
   };
   const send = async (c: FuzzCase) => {
     try {
-      const answer = await request(urls[c.service] + c.path, { method: 'POST', headers: c.headers, body: c.body, dispatcher });
+      const answer = await request(urls[c.service] + c.path, {
+        method: 'POST',
+        headers: c.headers,
+        body: c.body,
+        dispatcher,
+      });
       const text = await answer.body.text();
       const code = answer.statusCode >= 400 ? ` ${codeOf(text)}` : '';
       tally.byStatus[`${answer.statusCode}${code}`] = (tally.byStatus[`${answer.statusCode}${code}`] ?? 0) + 1;
@@ -65,7 +79,15 @@ export async function runFuzzCases(cases: Iterable<FuzzCase>, urls: Record<FuzzS
     }
   };
   const keep = (c: FuzzCase, status: number | 'no answer', answer: string) => {
-    if (tally.failures.length < MAX_KEPT_FAILURES) tally.failures.push({ service: c.service, path: c.path.slice(0, 200), shape: c.shape, status, answer: answer.slice(0, 300), body: c.body.subarray(0, 300).toString('latin1') });
+    if (tally.failures.length < MAX_KEPT_FAILURES)
+      tally.failures.push({
+        service: c.service,
+        path: c.path.slice(0, 200),
+        shape: c.shape,
+        status,
+        answer: answer.slice(0, 300),
+        body: c.body.subarray(0, 300).toString('latin1'),
+      });
   };
   try {
     await Promise.all(Array.from({ length: concurrency }, worker));

@@ -28,7 +28,9 @@ describe('fuzzing every POST endpoint', () => {
     expect(tally.noAnswer).toBe(0);
     expect(tally.sent).toBe(3000);
     // The mix reached the code behind validation too, not only the refusals.
-    const accepted = Object.entries(tally.byStatus).filter(([status]) => status.startsWith('2')).reduce((sum, [, n]) => sum + n, 0);
+    const accepted = Object.entries(tally.byStatus)
+      .filter(([status]) => status.startsWith('2'))
+      .reduce((sum, [, n]) => sum + n, 0);
     expect(accepted).toBeGreaterThan(300);
     expect(Object.keys(tally.byStatus).some((status) => status.startsWith('400'))).toBe(true);
     for (const url of Object.values(platform.urls)) expect((await fetch(`${url}/healthz`)).status).toBe(200);

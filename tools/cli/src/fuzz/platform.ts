@@ -12,7 +12,9 @@ export interface FuzzPlatform {
  * The five services in this process on free loopback ports, embedded (memory store and bus), with scoped keys and no
  * rate limit (a 429 would hide what validation does with the body).
  */
-export async function startFuzzPlatform(logger: Logger = createLogger({ name: 'fuzz', level: 'silent' })): Promise<FuzzPlatform> {
+export async function startFuzzPlatform(
+  logger: Logger = createLogger({ name: 'fuzz', level: 'silent' }),
+): Promise<FuzzPlatform> {
   const source: Record<string, string> = {
     LOG_LEVEL: 'silent',
     API_KEYS: `ingest:${FUZZ_KEYS.ingest},admin:${FUZZ_KEYS.admin}`,
@@ -24,7 +26,9 @@ export async function startFuzzPlatform(logger: Logger = createLogger({ name: 'f
   for (const definition of Object.values(PLATFORM)) source[definition.portVariable] = '0';
   const backends = await backendsFor(parseEnv(healthMonitorEnv, source), logger);
   const platform = await startPlatform({ backends, source, logger: () => logger });
-  const urls = Object.fromEntries((Object.keys(PLATFORM) as ServiceName[]).map((name) => [name, platform[name].url])) as Record<FuzzService, string>;
+  const urls = Object.fromEntries(
+    (Object.keys(PLATFORM) as ServiceName[]).map((name) => [name, platform[name].url]),
+  ) as Record<FuzzService, string>;
   return {
     urls,
     async stop() {

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 const running = new Set<RunningCli>();
 const madeDirs: string[] = [];
 afterAll(async () => {
-  for (const cli of running) if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+  for (const cli of running)
+    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
   await Promise.all([...running].map((cli) => cli.exited));
   running.clear();
   for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -40,7 +41,10 @@ export interface RunningCli {
  * one (the history's DuckDB file takes a lock: two platforms must not share it).
  */
 export function runCli(args: readonly string[], env: Record<string, string> = {}): RunningCli {
-  return spawnCli(process.execPath, [CLI, ...args], { SWARMSCOPE_DATA_DIR: env.SWARMSCOPE_DATA_DIR ?? tempDataDir('swarmscope-e2e-'), ...env });
+  return spawnCli(process.execPath, [CLI, ...args], {
+    SWARMSCOPE_DATA_DIR: env.SWARMSCOPE_DATA_DIR ?? tempDataDir('swarmscope-e2e-'),
+    ...env,
+  });
 }
 
 /**
@@ -56,15 +60,22 @@ export function runCliOnSmallDisk(
   const dataDir = tempDataDir('swarmscope-disk-');
   const fill = disk.full ? 'cat /dev/zero > "$0/filler" 2>/dev/null;' : '';
   const script = `mount -t tmpfs -o size=${disk.sizeMb}m swarmscope-test "$0" || exit 97; ${fill} exec "$@"`;
-  const cli = spawnCli('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, dataDir, process.execPath, CLI, ...args], {
-    ...env,
-    SWARMSCOPE_DATA_DIR: dataDir,
-  });
+  const cli = spawnCli(
+    'unshare',
+    ['--user', '--map-root-user', '--mount', 'sh', '-c', script, dataDir, process.execPath, CLI, ...args],
+    {
+      ...env,
+      SWARMSCOPE_DATA_DIR: dataDir,
+    },
+  );
   return { ...cli, dataDir, diskPath: (file) => join(`/proc/${cli.child.pid}/root`, dataDir, file) };
 }
 
 function spawnCli(command: string, argv: readonly string[], env: Record<string, string>): RunningCli {
-  const child = spawn(command, argv, { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, argv, {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -97,7 +108,14 @@ export function probeReports(agentId: string, now: number, extra: Record<string,
       timestamp: t,
       model: 'probe-model',
       pool: 'probe',
-      metrics: { requests: 2, errors: faulty ? 2 : i % 40 === 0 ? 1 : 0, response_time_seconds: faulty ? 9 + (i % 3) : 0.5 + (i % 5) * 0.02, input_tokens: 400, output_tokens: 120, cost_usd: 0.001 },
+      metrics: {
+        requests: 2,
+        errors: faulty ? 2 : i % 40 === 0 ? 1 : 0,
+        response_time_seconds: faulty ? 9 + (i % 3) : 0.5 + (i % 5) * 0.02,
+        input_tokens: 400,
+        output_tokens: 120,
+        cost_usd: 0.001,
+      },
       ...extra,
     });
   }

@@ -39,13 +39,18 @@ function byAgent(reports: IngestReport[]): Map<string, IngestReport[]> {
 }
 const faultedByAgent = byAgent(faulted.reports);
 const quietByAgent = byAgent(quiet.reports);
-const requestsOf = (reports: IngestReport[], agentId: string) => ((reports === quiet.reports ? quietByAgent : faultedByAgent).get(agentId) ?? []).filter((r) => r.metrics.requests === 1);
+const requestsOf = (reports: IngestReport[], agentId: string) =>
+  ((reports === quiet.reports ? quietByAgent : faultedByAgent).get(agentId) ?? []).filter(
+    (r) => r.metrics.requests === 1,
+  );
 const inside = (f: FaultTruth) => (r: { timestamp: number }) => r.timestamp >= f.start && r.timestamp < f.end;
 const faultsOf = (type: string) => plan.faults.filter((f) => f.type === type);
 
 describe('generateBlock', () => {
   it('is a pure function of (plan, block): any block replays alone, the same', () => {
-    expect(generateBlock(plan, 70)).toEqual(generateBlock(planFleet({ seed: 4, agents: 160, hours: 2, faultShare: 0.12 }), 70));
+    expect(generateBlock(plan, 70)).toEqual(
+      generateBlock(planFleet({ seed: 4, agents: 160, hours: 2, faultShare: 0.12 }), 70),
+    );
     const b = generateBlock(plan, 3);
     expect(b.to - b.from).toBe(BLOCK_MS);
     for (const r of b.reports) expect(r.timestamp >= b.from && r.timestamp < b.to).toBe(true);
@@ -56,22 +61,27 @@ describe('generateBlock', () => {
     for (const r of faulted.reports.slice(0, 20_000)) {
       expect(r.agentId).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
       expect(r.pool).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
-      for (const k of ['requests', 'errors', 'input_tokens', 'output_tokens', 'tool_calls']) if (r.metrics[k] !== undefined) expect(Number.isInteger(r.metrics[k]) && r.metrics[k]! >= 0).toBe(true);
+      for (const k of ['requests', 'errors', 'input_tokens', 'output_tokens', 'tool_calls'])
+        if (r.metrics[k] !== undefined) expect(Number.isInteger(r.metrics[k]) && r.metrics[k]! >= 0).toBe(true);
       expect((r.metrics.errors ?? 0) <= r.metrics.requests!).toBe(true);
       for (const v of Object.values(r.quality ?? {})) expect(v >= 0 && v <= 1).toBe(true);
     }
-    for (const i of faulted.interactions.slice(0, 5000)) expect(['delegation', 'message', 'tool_handoff']).toContain(i.kind);
+    for (const i of faulted.interactions.slice(0, 5000))
+      expect(['delegation', 'message', 'tool_handoff']).toContain(i.kind);
   });
 
   it('agents report only from their join, and the load-test pool stops at once', () => {
     const byId = new Map(plan.agents.map((a) => [a.id, a]));
     for (const r of faulted.reports) {
       const a = byId.get(r.agentId)!;
-      if (r.timestamp < a.joinedAt || r.timestamp >= a.stoppedAt) throw new Error(`${r.agentId} reported at ${r.timestamp}`);
+      if (r.timestamp < a.joinedAt || r.timestamp >= a.stoppedAt)
+        throw new Error(`${r.agentId} reported at ${r.timestamp}`);
     }
     const stop = plan.pools.at(-1)!.stopsAt!;
     const pool = plan.pools.at(-1)!.name;
-    expect(faulted.reports.filter((r) => r.pool === pool && r.timestamp >= stop - 60_000).length).toBeGreaterThan(plan.pools.at(-1)!.agents);
+    expect(faulted.reports.filter((r) => r.pool === pool && r.timestamp >= stop - 60_000).length).toBeGreaterThan(
+      plan.pools.at(-1)!.agents,
+    );
     expect(faulted.reports.filter((r) => r.pool === pool && r.timestamp >= stop)).toEqual([]);
   });
 
@@ -102,10 +112,13 @@ describe('generateBlock', () => {
   });
 
   it('a fault-free agent of a flat pool has Poisson request counts (index of dispersion ≈ 1)', () => {
-    const flat = clean.agents.find((a) => !a.pool.archetype.diurnal && a.stoppedAt === Infinity && a.joinedAt === clean.startEpochMs);
+    const flat = clean.agents.find(
+      (a) => !a.pool.archetype.diurnal && a.stoppedAt === Infinity && a.joinedAt === clean.startEpochMs,
+    );
     if (!flat) return expect(clean.pools.some((p) => !p.archetype.diurnal && p.stopsAt === undefined)).toBe(false);
     const counts = new Array(blockCount(clean)).fill(0);
-    for (const r of requestsOf(quiet.reports, flat.id)) counts[Math.floor((r.timestamp - clean.startEpochMs) / BLOCK_MS)]++;
+    for (const r of requestsOf(quiet.reports, flat.id))
+      counts[Math.floor((r.timestamp - clean.startEpochMs) / BLOCK_MS)]++;
     const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
     const variance = counts.reduce((a, b) => a + (b - mean) ** 2, 0) / (counts.length - 1);
     expect(mean).toBeCloseTo(flat.rate * 60, -0.5);
@@ -117,7 +130,9 @@ describe('generateBlock', () => {
     let checked = 0;
     for (const spike of clean.spikes.filter((x) => x.kind === 'latency')) {
       const ok = requestsOf(quiet.reports, spike.agentId).filter((r) => !r.metrics.errors);
-      const during = ok.filter((r) => r.timestamp >= spike.start && r.timestamp < spike.end).map((r) => r.metrics.response_time_seconds!);
+      const during = ok
+        .filter((r) => r.timestamp >= spike.start && r.timestamp < spike.end)
+        .map((r) => r.metrics.response_time_seconds!);
       if (during.length < 5) continue;
       checked++;
       expect(median(during) / median(ok.map((r) => r.metrics.response_time_seconds!))).toBeGreaterThan(spike.level / 2);
@@ -140,7 +155,9 @@ describe('generateBlock', () => {
       const reqs = requestsOf(faulted.reports, f.agentId);
       const win = reqs.filter(inside(f));
       const rate = win.filter((r) => r.metrics.errors).length / win.length;
-      expect(Math.abs(rate - f.params.errorRate!)).toBeLessThan(4 * Math.sqrt((f.params.errorRate! * (1 - f.params.errorRate!)) / win.length) + 0.02);
+      expect(Math.abs(rate - f.params.errorRate!)).toBeLessThan(
+        4 * Math.sqrt((f.params.errorRate! * (1 - f.params.errorRate!)) / win.length) + 0.02,
+      );
       const out = reqs.filter((r) => !inside(f)(r));
       expect(out.filter((r) => r.metrics.errors).length / out.length).toBeLessThan(0.08);
     }
@@ -152,7 +169,8 @@ describe('generateBlock', () => {
       const quietMem = quietByAgent.get(f.agentId)!.filter((r) => r.metrics.memory_bytes !== undefined);
       const last = mem.filter((r) => r.timestamp < f.end && r.timestamp >= f.end - 60_000);
       const lastQuiet = quietMem.filter((r) => r.timestamp < f.end && r.timestamp >= f.end - 60_000);
-      const extra = median(last.map((r) => r.metrics.memory_bytes!)) - median(lastQuiet.map((r) => r.metrics.memory_bytes!));
+      const extra =
+        median(last.map((r) => r.metrics.memory_bytes!)) - median(lastQuiet.map((r) => r.metrics.memory_bytes!));
       expect(extra / f.params.baseBytes!).toBeGreaterThan(f.params.growth! * 0.9);
       expect(extra / f.params.baseBytes!).toBeLessThan(f.params.growth! * 1.05);
       const after = mem.filter((r) => r.timestamp >= f.end);
@@ -171,7 +189,9 @@ describe('generateBlock', () => {
 
   it('a scan contacts its planted number of distinct agents, mostly failing, inside its window, and nothing else does', () => {
     for (const f of faultsOf('scan')) {
-      const contacts = faulted.interactions.filter((i) => i.from === f.agentId && i.kind === 'message' && i.latencySeconds < 0.06 && inside(f)(i));
+      const contacts = faulted.interactions.filter(
+        (i) => i.from === f.agentId && i.kind === 'message' && i.latencySeconds < 0.06 && inside(f)(i),
+      );
       expect(new Set(contacts.map((c) => c.to)).size).toBeGreaterThanOrEqual(f.params.targets!);
       expect(f.params.targets).toBeGreaterThanOrEqual(Math.min(80, plan.agents.length - 10));
     }

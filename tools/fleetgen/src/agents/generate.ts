@@ -53,7 +53,16 @@ interface Effects {
   leakBytes: number;
 }
 
-const fx: Effects = { latencyFactor: 1, errorFloor: 0, qualityShift: 0, inputFactor: 1, outputFactor: 1, rateFactor: 1, drifted: false, leakBytes: 0 };
+const fx: Effects = {
+  latencyFactor: 1,
+  errorFloor: 0,
+  qualityShift: 0,
+  inputFactor: 1,
+  outputFactor: 1,
+  rateFactor: 1,
+  drifted: false,
+  leakBytes: 0,
+};
 
 /** The effects on `agent` at epoch ms `t` (into the shared `fx`). */
 function effectsAt(agent: AgentPlan, t: number): Effects {
@@ -115,7 +124,7 @@ function effectsAt(agent: AgentPlan, t: number): Effects {
  */
 export function dailyLoad(agent: AgentPlan, t: number): number {
   if (!agent.pool.archetype.diurnal) return 1;
-  const h = ((((t / HOUR + agent.pool.utcOffsetHours) % 24) + 24) % 24);
+  const h = (((t / HOUR + agent.pool.utcOffsetHours) % 24) + 24) % 24;
   const hump = Math.exp(-(((h - 10.5) / 2.2) ** 2)) + 0.85 * Math.exp(-(((h - 15.5) / 2.4) ** 2));
   return 0.25 + 0.75 * Math.min(1, hump);
 }
@@ -138,7 +147,15 @@ export function generateBlock(plan: FleetPlan, block: number): FleetBlock {
     resourceReports(plan, agent, r, a0, a1, reports);
     requests(plan, agent, r, a0, a1, reports, interactions);
     for (const c of agent.scan ?? []) {
-      if (c.at >= a0 && c.at < a1) interactions.push({ from: agent.id, to: c.to, kind: 'message', outcome: c.failed ? 'error' : 'success', latencySeconds: round(r.uniform(0.005, 0.05), 4), timestamp: c.at });
+      if (c.at >= a0 && c.at < a1)
+        interactions.push({
+          from: agent.id,
+          to: c.to,
+          kind: 'message',
+          outcome: c.failed ? 'error' : 'success',
+          latencySeconds: round(r.uniform(0.005, 0.05), 4),
+          timestamp: c.at,
+        });
     }
   }
   reports.sort((x, y) => x.timestamp - y.timestamp);
@@ -154,8 +171,15 @@ function resourceReports(plan: FleetPlan, agent: AgentPlan, r: Rng, a0: number, 
     const t = Math.min(a1 - 1, Math.max(a0, Math.round(base + k * every + r.uniform(-0.1, 0.1) * every)));
     const e = effectsAt(agent, t);
     const hours = (t - agent.joinedAt) / HOUR;
-    const saw = (((t - agent.joinedAt + agent.gcPhaseMs) % agent.gcPeriodMs) + agent.gcPeriodMs) % agent.gcPeriodMs / agent.gcPeriodMs;
-    const memory = agent.memoryBytes * (1 + agent.memoryDriftPerHour * hours) * (1 + agent.gcAmplitude * saw) * (1 + 0.005 * r.normal()) + e.leakBytes;
+    const saw =
+      ((((t - agent.joinedAt + agent.gcPhaseMs) % agent.gcPeriodMs) + agent.gcPeriodMs) % agent.gcPeriodMs) /
+      agent.gcPeriodMs;
+    const memory =
+      agent.memoryBytes *
+        (1 + agent.memoryDriftPerHour * hours) *
+        (1 + agent.gcAmplitude * saw) *
+        (1 + 0.005 * r.normal()) +
+      e.leakBytes;
     const load = dailyLoad(agent, t) * e.rateFactor;
     out.push({
       agentId: agent.id,
@@ -173,11 +197,22 @@ function resourceReports(plan: FleetPlan, agent: AgentPlan, r: Rng, a0: number, 
   }
 }
 
-function requests(plan: FleetPlan, agent: AgentPlan, r: Rng, a0: number, a1: number, reports: IngestReport[], interactions: IngestInteraction[]): void {
+function requests(
+  plan: FleetPlan,
+  agent: AgentPlan,
+  r: Rng,
+  a0: number,
+  a1: number,
+  reports: IngestReport[],
+  interactions: IngestInteraction[],
+): void {
   const a = agent.pool.archetype;
   const m = agent.model;
   // Thinning: candidates at the block's highest rate, each kept with probability rate(t) / that bound.
-  const flood = agent.fault?.type === 'request_flood' && agent.fault.start < a1 && agent.fault.end > a0 ? agent.fault.params.rateFactor! : 1;
+  const flood =
+    agent.fault?.type === 'request_flood' && agent.fault.start < a1 && agent.fault.end > a0
+      ? agent.fault.params.rateFactor!
+      : 1;
   const bound = agent.rate * Math.max(dailyLoad(agent, a0), dailyLoad(agent, a1)) * 1.01 * flood;
   for (let t = a0 + r.exponential(1000 / bound); t < a1; t += r.exponential(1000 / bound)) {
     const at = Math.floor(t);
@@ -191,7 +226,10 @@ function requests(plan: FleetPlan, agent: AgentPlan, r: Rng, a0: number, a1: num
       if (!e.drifted) output = r.logNormal(median, m.outputTokensSigma);
       else {
         const p = agent.fault!.params;
-        output = r.next() < p.shortShare! ? r.logNormal(median * p.shortFactor!, 0.35) : r.logNormal(median * p.longFactor!, 0.3);
+        output =
+          r.next() < p.shortShare!
+            ? r.logNormal(median * p.shortFactor!, 0.35)
+            : r.logNormal(median * p.longFactor!, 0.3);
       }
       output = Math.max(1, Math.round(output));
     }
@@ -217,7 +255,10 @@ function requests(plan: FleetPlan, agent: AgentPlan, r: Rng, a0: number, a1: num
     };
     if (!failed) {
       const q = agent.quality + e.qualityShift;
-      report.quality = { accuracy: score(q + 0.05 * r.normal()), coherence: score(q + 0.03 + (e.drifted ? agent.fault!.params.coherenceShift! : 0) + 0.04 * r.normal()) };
+      report.quality = {
+        accuracy: score(q + 0.05 * r.normal()),
+        coherence: score(q + 0.03 + (e.drifted ? agent.fault!.params.coherenceShift! : 0) + 0.04 * r.normal()),
+      };
     }
     reports.push(report);
     if (agent.neighbours.length > 0 && r.next() < a.handoffProbability) {
@@ -226,8 +267,16 @@ function requests(plan: FleetPlan, agent: AgentPlan, r: Rng, a0: number, a1: num
         // Reuses the shared effects: this request's own effects are no longer needed.
         const te = effectsAt(target, at);
         const error = r.next() < Math.max(target.errorRate, te.errorFloor);
-        const wait = r.logNormal(target.model.ttftMedianSeconds * target.ttftFactor, target.model.ttftSigma) * te.latencyFactor;
-        interactions.push({ from: agent.id, to: target.id, kind: a.handoffKind, outcome: error ? 'error' : 'success', latencySeconds: round(wait, 3), timestamp: at });
+        const wait =
+          r.logNormal(target.model.ttftMedianSeconds * target.ttftFactor, target.model.ttftSigma) * te.latencyFactor;
+        interactions.push({
+          from: agent.id,
+          to: target.id,
+          kind: a.handoffKind,
+          outcome: error ? 'error' : 'success',
+          latencySeconds: round(wait, 3),
+          timestamp: at,
+        });
       }
     }
   }

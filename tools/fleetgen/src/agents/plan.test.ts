@@ -11,7 +11,8 @@ describe('planFleet', () => {
       const plan = planFleet({ seed });
       expect(plan.pools.length).toBeGreaterThanOrEqual(4);
       expect(plan.pools.length).toBeLessThanOrEqual(7);
-      for (const pool of plan.pools) expect([pool.name, pool.agents >= 20 && pool.agents <= 150]).toEqual([pool.name, true]);
+      for (const pool of plan.pools)
+        expect([pool.name, pool.agents >= 20 && pool.agents <= 150]).toEqual([pool.name, true]);
       expect(plan.pools.at(-1)!.stopsAt).toBe(plan.startEpochMs + 0.92 * 2 * 3_600_000);
       expect(plan.agents).toHaveLength(plan.pools.reduce((s, p) => s + p.agents, 0));
     }
@@ -26,8 +27,12 @@ describe('planFleet', () => {
     for (const f of plan.faults) {
       const agent = byId.get(f.agentId)!;
       expect(agent.fault).toBe(f);
-      expect(f.start).toBeGreaterThanOrEqual(Math.max(plan.startEpochMs + 0.3 * 2 * 3_600_000, agent.joinedAt + 30 * 60_000));
-      expect(f.end).toBeLessThanOrEqual(f.type === 'model_drift' ? plan.endEpochMs : Math.min(agent.stoppedAt, plan.endEpochMs));
+      expect(f.start).toBeGreaterThanOrEqual(
+        Math.max(plan.startEpochMs + 0.3 * 2 * 3_600_000, agent.joinedAt + 30 * 60_000),
+      );
+      expect(f.end).toBeLessThanOrEqual(
+        f.type === 'model_drift' ? plan.endEpochMs : Math.min(agent.stoppedAt, plan.endEpochMs),
+      );
       expect(f.end).toBeGreaterThan(f.start);
     }
   });
@@ -36,14 +41,19 @@ describe('planFleet', () => {
     const faulted = planFleet({ seed: 5 });
     const clean = planFleet({ seed: 5, faults: false });
     expect(clean.faults).toEqual([]);
-    expect(clean.agents.map((a) => [a.id, a.rate, a.memoryBytes])).toEqual(faulted.agents.map((a) => [a.id, a.rate, a.memoryBytes]));
+    expect(clean.agents.map((a) => [a.id, a.rate, a.memoryBytes])).toEqual(
+      faulted.agents.map((a) => [a.id, a.rate, a.memoryBytes]),
+    );
     expect(clean.spikes).toEqual(faulted.spikes);
     expect(clean.agents.every((a) => a.fault === undefined && a.scan === undefined)).toBe(true);
   });
 
   it('draws natural spikes at the asked rate per agent-hour (Poisson: within 4 σ)', () => {
     const plan = planFleet({ seed: 11, spikesPerAgentHour: 2, faults: false });
-    const agentHours = plan.agents.reduce((s, a) => s + (Math.min(plan.endEpochMs, a.stoppedAt) - a.joinedAt) / 3_600_000, 0);
+    const agentHours = plan.agents.reduce(
+      (s, a) => s + (Math.min(plan.endEpochMs, a.stoppedAt) - a.joinedAt) / 3_600_000,
+      0,
+    );
     const expected = 2 * agentHours;
     expect(Math.abs(plan.spikes.length - expected)).toBeLessThan(4 * Math.sqrt(expected));
   });

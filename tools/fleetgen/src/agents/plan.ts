@@ -2,7 +2,17 @@ import { LOAD_TEST_ARCHETYPE, POOL_ARCHETYPES, modelSpec, type ModelSpec, type P
 import { Rng } from './random';
 
 /** Faults fleetgen plants, one agent each. Names are fleetgen's own; a benchmark maps them to detector types. */
-export const FAULT_TYPES = ['latency', 'error_burst', 'quality_slide', 'token_explosion', 'model_drift', 'memory_leak', 'request_flood', 'scan', 'exfiltration'] as const;
+export const FAULT_TYPES = [
+  'latency',
+  'error_burst',
+  'quality_slide',
+  'token_explosion',
+  'model_drift',
+  'memory_leak',
+  'request_flood',
+  'scan',
+  'exfiltration',
+] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
 /** The ground truth of one planted fault: which agent, what, when (epoch ms, end exclusive), and how strong. */
@@ -160,24 +170,56 @@ export function planFleet(options: FleetOptions): FleetPlan {
 
   const agents: AgentPlan[] = [];
   for (const pool of pools) {
-    for (let n = 0; n < pool.agents; n++) agents.push(planAgent(new Rng(seed, 0xa9e7, agents.length), agents.length, pool, n, startEpochMs, duration, options));
+    for (let n = 0; n < pool.agents; n++)
+      agents.push(
+        planAgent(new Rng(seed, 0xa9e7, agents.length), agents.length, pool, n, startEpochMs, duration, options),
+      );
   }
   wireNeighbours(new Rng(seed, 0x9ea7), agents);
-  const faults = options.faults === false ? [] : plantFaults(new Rng(seed, 0xfa017), agents, startEpochMs, duration, options.faultShare ?? 0.1);
+  const faults =
+    options.faults === false
+      ? []
+      : plantFaults(new Rng(seed, 0xfa017), agents, startEpochMs, duration, options.faultShare ?? 0.1);
   const spikes: NaturalSpike[] = [];
   for (const agent of agents) {
-    agent.spikes = naturalSpikes(new Rng(seed, 0x5b1e, agent.index), agent, endEpochMs, options.spikesPerAgentHour ?? 0.5);
+    agent.spikes = naturalSpikes(
+      new Rng(seed, 0x5b1e, agent.index),
+      agent,
+      endEpochMs,
+      options.spikesPerAgentHour ?? 0.5,
+    );
     spikes.push(...agent.spikes);
   }
-  return { seed, startEpochMs, endEpochMs, resourceIntervalMs: Math.round((options.resourceIntervalSeconds ?? 15) * 1000), pools, agents, faults, spikes };
+  return {
+    seed,
+    startEpochMs,
+    endEpochMs,
+    resourceIntervalMs: Math.round((options.resourceIntervalSeconds ?? 15) * 1000),
+    pools,
+    agents,
+    faults,
+    spikes,
+  };
 }
 
-function planAgent(r: Rng, index: number, pool: PoolPlan, ordinal: number, start: number, duration: number, options: FleetOptions): AgentPlan {
+function planAgent(
+  r: Rng,
+  index: number,
+  pool: PoolPlan,
+  ordinal: number,
+  start: number,
+  duration: number,
+  options: FleetOptions,
+): AgentPlan {
   const a = pool.archetype;
   const model = modelSpec(weighted(r, a.models));
   const isLoadTest = pool.stopsAt !== undefined;
   // Load-test agents ramp up over the first quarter; a few agents of other pools are scaled up mid-run.
-  const joinedAt = isLoadTest ? start + Math.round(r.uniform(0, 0.25) * duration) : r.bernoulli(0.03) ? start + Math.round(r.uniform(0.2, 0.7) * duration) : start;
+  const joinedAt = isLoadTest
+    ? start + Math.round(r.uniform(0, 0.25) * duration)
+    : r.bernoulli(0.03)
+      ? start + Math.round(r.uniform(0.2, 0.7) * duration)
+      : start;
   return {
     index,
     id: `${pool.name}:${String(ordinal).padStart(4, '0')}`,
@@ -239,7 +281,15 @@ function plantFaults(r: Rng, agents: AgentPlan[], start: number, duration: numbe
     if (lastStart <= from) continue;
     const s = Math.round(r.uniform(from, lastStart));
     const e = type === 'model_drift' ? start + duration : Math.round(s + length);
-    const fault: FaultTruth = { id: '', type, agentId: agent.id, pool: agent.pool.name, start: s, end: e, params: faultParams(r, type, agent, e - s) };
+    const fault: FaultTruth = {
+      id: '',
+      type,
+      agentId: agent.id,
+      pool: agent.pool.name,
+      start: s,
+      end: e,
+      params: faultParams(r, type, agent, e - s),
+    };
     if (type === 'scan') agent.scan = scanContacts(r, agent, agents, s, e, fault.params);
     agent.fault = fault;
     faults.push(fault);
@@ -262,10 +312,20 @@ function faultParams(r: Rng, type: FaultType, agent: AgentPlan, lengthMs: number
       return { inputFactor: round(r.uniform(2, 4), 2), outputFactor: round(r.uniform(4, 8), 2) };
     case 'model_drift':
       // The output length becomes bimodal for good: a share of terse answers and a longer main mode.
-      return { shortShare: round(r.uniform(0.25, 0.4), 3), shortFactor: 0.25, longFactor: round(r.uniform(1.6, 2.2), 2), coherenceShift: -0.04 };
+      return {
+        shortShare: round(r.uniform(0.25, 0.4), 3),
+        shortFactor: 0.25,
+        longFactor: round(r.uniform(1.6, 2.2), 2),
+        coherenceShift: -0.04,
+      };
     case 'memory_leak': {
       const growth = r.uniform(0.6, 1.5);
-      return { growth: round(growth, 3), bytesPerSecond: Math.round((agent.memoryBytes * growth) / (lengthMs / 1000)), baseBytes: agent.memoryBytes, growthPerHour: round((growth * HOUR) / lengthMs, 3) };
+      return {
+        growth: round(growth, 3),
+        bytesPerSecond: Math.round((agent.memoryBytes * growth) / (lengthMs / 1000)),
+        baseBytes: agent.memoryBytes,
+        growthPerHour: round((growth * HOUR) / lengthMs, 3),
+      };
     }
     case 'request_flood':
       return { rateFactor: round(r.uniform(6, 12), 2), errorRate: 0.08 };
@@ -277,11 +337,22 @@ function faultParams(r: Rng, type: FaultType, agent: AgentPlan, lengthMs: number
 }
 
 /** A horizontal sweep: distinct agents outside the scanner's neighbours, contacted at random times in the window. */
-function scanContacts(r: Rng, scanner: AgentPlan, agents: AgentPlan[], start: number, end: number, params: Record<string, number>): ScanContact[] {
+function scanContacts(
+  r: Rng,
+  scanner: AgentPlan,
+  agents: AgentPlan[],
+  start: number,
+  end: number,
+  params: Record<string, number>,
+): ScanContact[] {
   const excluded = new Set([scanner.index, ...scanner.neighbours]);
-  const targets = r.shuffled(agents.filter((a) => !excluded.has(a.index) && a.joinedAt < start && a.stoppedAt > end)).slice(0, params.targets);
+  const targets = r
+    .shuffled(agents.filter((a) => !excluded.has(a.index) && a.joinedAt < start && a.stoppedAt > end))
+    .slice(0, params.targets);
   params.targets = targets.length;
-  return targets.map((t) => ({ at: Math.round(r.uniform(start, end)), to: t.id, failed: r.bernoulli(params.failedShare!) })).sort((a, b) => a.at - b.at);
+  return targets
+    .map((t) => ({ at: Math.round(r.uniform(start, end)), to: t.id, failed: r.bernoulli(params.failedShare!) }))
+    .sort((a, b) => a.at - b.at);
 }
 
 /** Poisson-many spikes over the agent's life, independent of faults (the fault-free plan has the same ones). */
@@ -295,10 +366,28 @@ function naturalSpikes(r: Rng, agent: AgentPlan, endEpochMs: number, perHour: nu
     const u = r.next();
     const spike: NaturalSpike =
       u < 0.65
-        ? { agentId: agent.id, kind: 'latency', start, end: start + Math.round(r.uniform(15, 90) * 1000), level: round(r.uniform(2.5, 6), 2) }
+        ? {
+            agentId: agent.id,
+            kind: 'latency',
+            start,
+            end: start + Math.round(r.uniform(15, 90) * 1000),
+            level: round(r.uniform(2.5, 6), 2),
+          }
         : u < 0.85
-          ? { agentId: agent.id, kind: 'errors', start, end: start + Math.round(r.uniform(10, 40) * 1000), level: round(r.uniform(0.25, 0.5), 3) }
-          : { agentId: agent.id, kind: 'tokens', start, end: start + Math.round(r.uniform(30, 120) * 1000), level: round(r.uniform(3, 6), 2) };
+          ? {
+              agentId: agent.id,
+              kind: 'errors',
+              start,
+              end: start + Math.round(r.uniform(10, 40) * 1000),
+              level: round(r.uniform(0.25, 0.5), 3),
+            }
+          : {
+              agentId: agent.id,
+              kind: 'tokens',
+              start,
+              end: start + Math.round(r.uniform(30, 120) * 1000),
+              level: round(r.uniform(3, 6), 2),
+            };
     out.push(spike);
   }
   return out.sort((a, b) => a.start - b.start);

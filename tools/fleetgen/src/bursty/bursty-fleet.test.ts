@@ -20,7 +20,9 @@ describe('bursty fleet (a third shape)', () => {
       expect(f.start).toBeGreaterThanOrEqual(plan.startEpochMs);
       expect(f.end).toBeLessThanOrEqual(plan.endEpochMs);
     }
-    const excursions = planBurstyFleet({ seed: 3, agents: 400, hours: 6 }).agents.flatMap((a) => a.events.filter((e) => e.kind === 'latency'));
+    const excursions = planBurstyFleet({ seed: 3, agents: 400, hours: 6 }).agents.flatMap((a) =>
+      a.events.filter((e) => e.kind === 'latency'),
+    );
     const long = excursions.filter((e) => e.end - e.start > 120_000).length / excursions.length;
     // Exponential lengths of mean 50 s: e^(−120/50) ≈ 9 % outlast 2 minutes.
     expect(long).toBeGreaterThan(0.05);
@@ -41,6 +43,8 @@ describe('bursty fleet (a third shape)', () => {
   it('shows a planted silent fault as no reports at all in its window', () => {
     const crash = plan.faults.find((f) => f.type === 'silent')!;
     const reports = Array.from({ length: burstyBlockCount(plan) }, (_, b) => burstyBlock(plan, b).reports).flat();
-    expect(reports.filter((r) => r.agentId === crash.agentId && r.timestamp >= crash.start && r.timestamp < crash.end)).toEqual([]);
+    expect(
+      reports.filter((r) => r.agentId === crash.agentId && r.timestamp >= crash.start && r.timestamp < crash.end),
+    ).toEqual([]);
   });
 });

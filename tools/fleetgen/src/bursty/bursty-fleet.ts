@@ -6,7 +6,14 @@
 // prompts. Seeded and pure: `burstyBlock(plan, b)` depends on (plan, b) only.
 import { Rng } from '../agents/random';
 
-export const BURSTY_FAULT_TYPES = ['latency', 'token_explosion', 'request_flood', 'exfiltration', 'error_burst', 'silent'] as const;
+export const BURSTY_FAULT_TYPES = [
+  'latency',
+  'token_explosion',
+  'request_flood',
+  'exfiltration',
+  'error_burst',
+  'silent',
+] as const;
 export type BurstyFaultType = (typeof BURSTY_FAULT_TYPES)[number];
 
 export interface BurstyFault {
@@ -48,10 +55,63 @@ interface PoolShape {
 }
 
 const POOLS: readonly PoolShape[] = [
-  { name: 'voice-concierge', rate: [0.3, 1.5], heartbeatSeconds: 30, latencyMedian: 0.6, latencySigma: 0.35, latencyNu: 3, tailShare: 0.02, tailAlpha: 1.6, inputMedian: 350, outputMedian: 90, outputSigma: 0.45, errorRate: 0.01 },
-  { name: 'batch-enricher', rate: [0.5, 2], heartbeatSeconds: 0, batch: { periodMinutes: [5, 12], requests: [15, 40] }, latencyMedian: 3, latencySigma: 0.5, latencyNu: 4, tailShare: 0.02, tailAlpha: 1.8, inputMedian: 4000, outputMedian: 600, outputSigma: 0.4, errorRate: 0.015 },
-  { name: 'legal-drafter', rate: [0.01, 0.05], heartbeatSeconds: 0, latencyMedian: 20, latencySigma: 0.6, latencyNu: 4, tailShare: 0.03, tailAlpha: 1.5, inputMedian: 9000, outputMedian: 2500, outputSigma: 0.8, errorRate: 0.02 },
-  { name: 'sre-copilot', rate: [0.05, 0.3], heartbeatSeconds: 60, latencyMedian: 1.5, latencySigma: 0.45, latencyNu: 3, tailShare: 0.04, tailAlpha: 1.3, inputMedian: 1800, outputMedian: 300, outputSigma: 0.6, errorRate: 0.008 },
+  {
+    name: 'voice-concierge',
+    rate: [0.3, 1.5],
+    heartbeatSeconds: 30,
+    latencyMedian: 0.6,
+    latencySigma: 0.35,
+    latencyNu: 3,
+    tailShare: 0.02,
+    tailAlpha: 1.6,
+    inputMedian: 350,
+    outputMedian: 90,
+    outputSigma: 0.45,
+    errorRate: 0.01,
+  },
+  {
+    name: 'batch-enricher',
+    rate: [0.5, 2],
+    heartbeatSeconds: 0,
+    batch: { periodMinutes: [5, 12], requests: [15, 40] },
+    latencyMedian: 3,
+    latencySigma: 0.5,
+    latencyNu: 4,
+    tailShare: 0.02,
+    tailAlpha: 1.8,
+    inputMedian: 4000,
+    outputMedian: 600,
+    outputSigma: 0.4,
+    errorRate: 0.015,
+  },
+  {
+    name: 'legal-drafter',
+    rate: [0.01, 0.05],
+    heartbeatSeconds: 0,
+    latencyMedian: 20,
+    latencySigma: 0.6,
+    latencyNu: 4,
+    tailShare: 0.03,
+    tailAlpha: 1.5,
+    inputMedian: 9000,
+    outputMedian: 2500,
+    outputSigma: 0.8,
+    errorRate: 0.02,
+  },
+  {
+    name: 'sre-copilot',
+    rate: [0.05, 0.3],
+    heartbeatSeconds: 60,
+    latencyMedian: 1.5,
+    latencySigma: 0.45,
+    latencyNu: 3,
+    tailShare: 0.04,
+    tailAlpha: 1.3,
+    inputMedian: 1800,
+    outputMedian: 300,
+    outputSigma: 0.6,
+    errorRate: 0.008,
+  },
 ];
 
 export interface BurstyAgent {
@@ -107,7 +167,9 @@ export function planBurstyFleet(options: BurstyOptions): BurstyPlan {
     const n = Math.max(3, Math.round((total * weights[p]!) / sum));
     for (let i = 0; i < n; i++) {
       const a = new Rng(seed, 0x3b1, agents.length);
-      const batchPeriodMs = Math.round(a.uniform(pool.batch?.periodMinutes[0] ?? 1, pool.batch?.periodMinutes[1] ?? 1) * MINUTE);
+      const batchPeriodMs = Math.round(
+        a.uniform(pool.batch?.periodMinutes[0] ?? 1, pool.batch?.periodMinutes[1] ?? 1) * MINUTE,
+      );
       const agent: BurstyAgent = {
         index: agents.length,
         id: `${pool.name}-${String(i).padStart(3, '0')}`,
@@ -165,13 +227,26 @@ function plantFaults(r: Rng, agents: BurstyAgent[], from: number, to: number): B
     if (latest <= earliest) continue;
     const start = Math.round(r.uniform(earliest, latest));
     const params: Record<string, number> =
-      type === 'latency' ? { latencyFactor: r.uniform(2, 4) }
-      : type === 'token_explosion' ? { inputFactor: r.uniform(2.5, 4), outputFactor: r.uniform(4, 7) }
-      : type === 'request_flood' ? { rateFactor: r.uniform(5, 10) }
-      : type === 'exfiltration' ? { outputFactor: r.uniform(8, 14) }
-      : type === 'error_burst' ? { errorRate: r.uniform(0.2, 0.45) }
-      : {};
-    const fault: BurstyFault = { id: '', type, agentId: agent.id, pool: agent.pool.name, start, end: Math.round(start + length), params };
+      type === 'latency'
+        ? { latencyFactor: r.uniform(2, 4) }
+        : type === 'token_explosion'
+          ? { inputFactor: r.uniform(2.5, 4), outputFactor: r.uniform(4, 7) }
+          : type === 'request_flood'
+            ? { rateFactor: r.uniform(5, 10) }
+            : type === 'exfiltration'
+              ? { outputFactor: r.uniform(8, 14) }
+              : type === 'error_burst'
+                ? { errorRate: r.uniform(0.2, 0.45) }
+                : {};
+    const fault: BurstyFault = {
+      id: '',
+      type,
+      agentId: agent.id,
+      pool: agent.pool.name,
+      start,
+      end: Math.round(start + length),
+      params,
+    };
     agent.fault = fault;
     faults.push(fault);
   }
@@ -226,7 +301,12 @@ export function burstyBlock(plan: BurstyPlan, block: number): { reports: BurstyR
     if (p.heartbeatSeconds > 0) {
       const every = p.heartbeatSeconds * 1000;
       for (let t = Math.ceil((from - agent.index * 997) / every) * every + agent.index * 997; t < to; t += every) {
-        if (t >= from && !crashed(t)) reports.push({ ...base, timestamp: t, metrics: { requests: 0, cpu_percent: Math.round(20 + 30 * load(agent, t) + 4 * r.normal()) } });
+        if (t >= from && !crashed(t))
+          reports.push({
+            ...base,
+            timestamp: t,
+            metrics: { requests: 0, cpu_percent: Math.round(20 + 30 * load(agent, t) + 4 * r.normal()) },
+          });
       }
     }
     const arrivals: number[] = [];
@@ -248,7 +328,10 @@ export function burstyBlock(plan: BurstyPlan, block: number): { reports: BurstyR
       // Thinning (Lewis & Shedler 1979) under the block's highest rate: the cycles' peak, a storm's and a flood's factor.
       let peak = 1.4;
       for (const e of agent.events) if (e.kind === 'retries' && e.start < to && e.end > from) peak *= e.level;
-      const flood = agent.fault?.type === 'request_flood' && agent.fault.start < to && agent.fault.end > from ? agent.fault.params.rateFactor! : 1;
+      const flood =
+        agent.fault?.type === 'request_flood' && agent.fault.start < to && agent.fault.end > from
+          ? agent.fault.params.rateFactor!
+          : 1;
       const bound = agent.rate * peak * flood;
       for (let t = from + r.exponential(1000 / bound); t < to; t += r.exponential(1000 / bound)) {
         let rate = agent.rate * load(agent, t);
@@ -266,7 +349,8 @@ export function burstyBlock(plan: BurstyPlan, block: number): { reports: BurstyR
       let inputFactor = 1;
       for (const e of agent.events) {
         if (e.kind === 'latency' && t >= e.start && t < e.end) latencyFactor *= e.level;
-        if (e.kind === 'document' && t >= e.start && t < e.start + 2 * MINUTE && r.bernoulli(0.3)) inputFactor *= e.level;
+        if (e.kind === 'document' && t >= e.start && t < e.start + 2 * MINUTE && r.bernoulli(0.3))
+          inputFactor *= e.level;
       }
       const lat = active(agent, t, 'latency');
       if (lat) latencyFactor *= lat.params.latencyFactor!;
@@ -283,8 +367,19 @@ export function burstyBlock(plan: BurstyPlan, block: number): { reports: BurstyR
       reports.push({
         ...base,
         timestamp: t,
-        metrics: { requests: 1, errors: failed ? 1 : 0, response_time_seconds: Math.round(Math.min(300, latency) * 1000) / 1000, input_tokens: Math.max(1, Math.round(r.logNormal(p.inputMedian * inputFactor, 0.5))), output_tokens: output },
-        quality: failed ? undefined : { accuracy: Math.min(1, Math.max(0, 0.82 + 0.05 * r.normal())), coherence: Math.min(1, Math.max(0, 0.85 + 0.04 * r.normal())) },
+        metrics: {
+          requests: 1,
+          errors: failed ? 1 : 0,
+          response_time_seconds: Math.round(Math.min(300, latency) * 1000) / 1000,
+          input_tokens: Math.max(1, Math.round(r.logNormal(p.inputMedian * inputFactor, 0.5))),
+          output_tokens: output,
+        },
+        quality: failed
+          ? undefined
+          : {
+              accuracy: Math.min(1, Math.max(0, 0.82 + 0.05 * r.normal())),
+              coherence: Math.min(1, Math.max(0, 0.85 + 0.04 * r.normal())),
+            },
       });
     }
   }

@@ -43,7 +43,9 @@ export function layoutFleet(count: number, random: Stream): FleetLayout {
   const weights = pools.map(() => -Math.log(1 - random.next()));
   const total = weights.reduce((a, b) => a + b, 0);
   const minimum = Math.min(12, Math.floor(count / poolCount));
-  const sizes = weights.map((w) => Math.max(minimum, Math.floor(((count - minimum * poolCount) * w) / total) + minimum));
+  const sizes = weights.map((w) =>
+    Math.max(minimum, Math.floor(((count - minimum * poolCount) * w) / total) + minimum),
+  );
   let excess = sizes.reduce((a, b) => a + b, 0) - count;
   for (let i = 0; excess !== 0; i = (i + 1) % poolCount) {
     const step = excess > 0 ? -1 : 1;
@@ -68,7 +70,15 @@ export function layoutFleet(count: number, random: Stream): FleetLayout {
         errorRate: random.uniform(0.002, 0.02),
         accuracy: random.uniform(0.55, 0.88),
         accuracyNoise: random.uniform(0.03, 0.07),
-        freeRhythm: random.next() < 1 / 12 ? { periodSeconds: Math.exp(random.uniform(Math.log(25), Math.log(600))), phase: random.uniform(0, 2 * Math.PI), amplitude: random.uniform(0.15, 0.4), on: random.next() < 0.5 ? 'latency' : 'load' } : undefined,
+        freeRhythm:
+          random.next() < 1 / 12
+            ? {
+                periodSeconds: Math.exp(random.uniform(Math.log(25), Math.log(600))),
+                phase: random.uniform(0, 2 * Math.PI),
+                amplitude: random.uniform(0.15, 0.4),
+                on: random.next() < 0.5 ? 'latency' : 'load',
+              }
+            : undefined,
         joinsAtMs: random.next() < 0.02 ? Math.round(random.uniform(5, 30) * 60_000) : 0,
       });
     }

@@ -43,7 +43,10 @@ describe('the emergence fleet generator', () => {
     expect(run.truth).toEqual([]);
     const offsets = new Set(reports.slice(0, 500).map((r) => (r.timestamp - run.startMs) % 10_000));
     expect(offsets.size).toBeGreaterThan(100);
-    const smallest = [...new Set(run.layout.agents.map((a) => a.pool))].sort((x, y) => run.layout.agents.filter((a) => a.pool === x).length - run.layout.agents.filter((a) => a.pool === y).length)[0]!;
+    const smallest = [...new Set(run.layout.agents.map((a) => a.pool))].sort(
+      (x, y) =>
+        run.layout.agents.filter((a) => a.pool === x).length - run.layout.agents.filter((a) => a.pool === y).length,
+    )[0]!;
     const last = Math.max(...reports.filter((r) => r.pool === smallest).map((r) => r.timestamp));
     expect(last - run.startMs).toBeLessThan(0.75 * run.durationMs);
     expect(Math.max(...reports.map((r) => r.timestamp)) - run.startMs).toBeGreaterThan(0.95 * run.durationMs);

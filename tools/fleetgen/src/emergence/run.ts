@@ -107,9 +107,17 @@ export class EmergenceFleetRun {
           this.nextEdge[e] = at + this.noise.uniform(5_000, 35_000);
           const from = this.layout.agents[a]!;
           const to = this.layout.agents[b]!;
-          if (at < Math.max(from.joinsAtMs, to.joinsAtMs) || at >= (this.plan.silentFrom.get(from.pool) ?? Infinity)) continue;
+          if (at < Math.max(from.joinsAtMs, to.joinsAtMs) || at >= (this.plan.silentFrom.get(from.pool) ?? Infinity))
+            continue;
           const failing = this.failing(b, at);
-          interactions.push({ from: from.id, to: to.id, kind: e % 3 === 0 ? 'message' : 'delegation', outcome: this.noise.next() < (failing ? 0.5 : 0.01) ? 'error' : 'success', latencySeconds: to.latency * (failing ? 3 : 1), timestamp: this.startMs + Math.round(at) });
+          interactions.push({
+            from: from.id,
+            to: to.id,
+            kind: e % 3 === 0 ? 'message' : 'delegation',
+            outcome: this.noise.next() < (failing ? 0.5 : 0.01) ? 'error' : 'success',
+            latencySeconds: to.latency * (failing ? 3 : 1),
+            timestamp: this.startMs + Math.round(at),
+          });
         }
       }
     }
@@ -165,7 +173,8 @@ export class EmergenceFleetRun {
       }
     }
     const learnedAt = learning?.learnedAt.get(i);
-    if (learning && learnedAt !== undefined && at >= learnedAt) accuracy += learning.gain * Math.min(1, (at - learnedAt) / learning.rampMs);
+    if (learning && learnedAt !== undefined && at >= learnedAt)
+      accuracy += learning.gain * Math.min(1, (at - learnedAt) / learning.rampMs);
     const requests = r.poisson(agent.rate * load * seconds);
     const quality: Record<string, number> = {};
     if (r.next() < 0.8) quality.accuracy = Math.min(1, Math.max(0, accuracy + agent.accuracyNoise * r.normal()));
@@ -175,7 +184,11 @@ export class EmergenceFleetRun {
       model: agent.index % 3 === 0 ? 'gpt-4o-mini' : 'claude-3-5-haiku',
       pool: agent.pool,
       type: 'worker',
-      metrics: { requests, errors: r.binomial(requests, Math.min(1, errorRate)), ...(requests > 0 ? { response_time_seconds: Math.exp(logLatency) } : {}) },
+      metrics: {
+        requests,
+        errors: r.binomial(requests, Math.min(1, errorRate)),
+        ...(requests > 0 ? { response_time_seconds: Math.exp(logLatency) } : {}),
+      },
       quality,
     };
   }
@@ -195,7 +208,12 @@ export class EmergenceFleetRun {
     if (!transition) return;
     for (; this.poolStep * POOL_STEP_MS < untilMs; this.poolStep++) {
       const at = this.poolStep * POOL_STEP_MS;
-      const progress = at < transition.buildUpFromMs ? 0 : at >= transition.jumpMs ? -1 : (at - transition.buildUpFromMs) / (transition.jumpMs - transition.buildUpFromMs);
+      const progress =
+        at < transition.buildUpFromMs
+          ? 0
+          : at >= transition.jumpMs
+            ? -1
+            : (at - transition.buildUpFromMs) / (transition.jumpMs - transition.buildUpFromMs);
       const phi = progress < 0 ? 0.5 : 0.5 + 0.47 * progress;
       const sigma = progress < 0 ? 0.03 : 0.02 + 0.04 * progress;
       this.poolProcess = phi * this.poolProcess + sigma * this.noise.normal();
@@ -206,7 +224,11 @@ export class EmergenceFleetRun {
 /** Natural load bursts of a pool: about one an hour, 30–80 % more load for 30–120 s. */
 function poolBursts(random: Stream, durationMs: number): Array<{ fromMs: number; toMs: number; factor: number }> {
   const out: Array<{ fromMs: number; toMs: number; factor: number }> = [];
-  for (let at = -Math.log(1 - random.next()) * 3_600_000; at < durationMs; at += -Math.log(1 - random.next()) * 3_600_000) {
+  for (
+    let at = -Math.log(1 - random.next()) * 3_600_000;
+    at < durationMs;
+    at += -Math.log(1 - random.next()) * 3_600_000
+  ) {
     out.push({ fromMs: at, toMs: at + random.uniform(30_000, 120_000), factor: random.uniform(1.3, 1.8) });
   }
   return out;

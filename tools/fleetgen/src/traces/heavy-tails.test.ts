@@ -1,6 +1,7 @@
 import { batchSpikes, heavyTailTraces, paretoOnOff, regimeWeeks } from './heavy-tails';
 
-const quantile = (values: readonly number[], q: number) => [...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))]!;
+const quantile = (values: readonly number[], q: number) =>
+  [...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))]!;
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 describe('heavy-tailed held-out traces (a second family)', () => {
@@ -41,7 +42,13 @@ describe('heavy-tailed held-out traces (a second family)', () => {
 
   it('the family has five traces, all non-negative counts', () => {
     const traces = heavyTailTraces();
-    expect(traces.map((t) => t.name)).toEqual(['pareto-on-off-101', 'pareto-on-off-111', 'batch-spikes-202', 'batch-spikes-212', 'regime-weeks-303']);
+    expect(traces.map((t) => t.name)).toEqual([
+      'pareto-on-off-101',
+      'pareto-on-off-111',
+      'batch-spikes-202',
+      'batch-spikes-212',
+      'regime-weeks-303',
+    ]);
     for (const t of traces) expect(t.values.every((v) => Number.isInteger(v) && v >= 0)).toBe(true);
   });
 });

@@ -75,16 +75,33 @@ export function paretoOnOff(seed = 101, days = 14): Trace {
   const phase12 = 2 * Math.PI * random.uniform();
   const bursts: Burst[] = [];
   for (let t = random.exponential(DAY / 5); t < days * DAY; t += random.exponential(DAY / 5)) {
-    bursts.push({ at: t, rise: random.uniform() < 0.5 ? 1 : 60 + random.uniform() * 540, length: Math.min(8 * HOUR, random.pareto(3 * MINUTE, 1.2)), factor: Math.min(30, random.pareto(1.3, 1.6)) });
+    bursts.push({
+      at: t,
+      rise: random.uniform() < 0.5 ? 1 : 60 + random.uniform() * 540,
+      length: Math.min(8 * HOUR, random.pareto(3 * MINUTE, 1.2)),
+      factor: Math.min(30, random.pareto(1.3, 1.6)),
+    });
   }
   let noise = 0;
   const values: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t = i * step;
     noise = 0.9 * noise + Math.sqrt(1 - 0.81) * 0.08 * random.normal();
-    values.push(overdispersed(random, base * weeklyProfile(t, phase24, phase12, 0.55, 0.6) * burstFactor(t, bursts) * Math.exp(noise), 20));
+    values.push(
+      overdispersed(
+        random,
+        base * weeklyProfile(t, phase24, phase12, 0.55, 0.6) * burstFactor(t, bursts) * Math.exp(noise),
+        20,
+      ),
+    );
   }
-  return { name: `pareto-on-off-${seed}`, description: 'counts per minute: weekly 24 h + 12 h rhythm, Pareto-sized and Pareto-long ON/OFF bursts, NB counts', stepSeconds: step, startSeconds: WEDNESDAY, values };
+  return {
+    name: `pareto-on-off-${seed}`,
+    description: 'counts per minute: weekly 24 h + 12 h rhythm, Pareto-sized and Pareto-long ON/OFF bursts, NB counts',
+    stepSeconds: step,
+    startSeconds: WEDNESDAY,
+    values,
+  };
 }
 
 /**
@@ -103,16 +120,29 @@ export function batchSpikes(seed = 202, days = 7): Trace {
   for (let h = 0; h < days * 24; h++) {
     const big = h % 6 === 0;
     const size = random.pareto(big ? 1.5 : 1.1, 1.8);
-    if (random.uniform() < (big ? 0.9 : 0.6)) bursts.push({ at: h * HOUR + random.uniform() * 20, rise: 15 + random.uniform() * 45, length: (2 + random.uniform() * 13) * MINUTE, factor: Math.min(20, size) });
+    if (random.uniform() < (big ? 0.9 : 0.6))
+      bursts.push({
+        at: h * HOUR + random.uniform() * 20,
+        rise: 15 + random.uniform() * 45,
+        length: (2 + random.uniform() * 13) * MINUTE,
+        factor: Math.min(20, size),
+      });
   }
-  for (let t = random.exponential(DAY); t < days * DAY; t += random.exponential(DAY)) bursts.push({ at: t, rise: 1, length: (1 + random.uniform()) * MINUTE, factor: 3 + 7 * random.uniform() });
+  for (let t = random.exponential(DAY); t < days * DAY; t += random.exponential(DAY))
+    bursts.push({ at: t, rise: 1, length: (1 + random.uniform()) * MINUTE, factor: 3 + 7 * random.uniform() });
   bursts.sort((a, b) => a.at - b.at);
   const values: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t = i * step;
     values.push(overdispersed(random, base * weeklyProfile(t, phase24, phase12, 0.8, 0.4) * burstFactor(t, bursts), 8));
   }
-  return { name: `batch-spikes-${seed}`, description: 'counts per 15 s: weekly rhythm, hourly and 6-hourly Pareto-sized batch spikes, rare retry storms', stepSeconds: step, startSeconds: WEDNESDAY, values };
+  return {
+    name: `batch-spikes-${seed}`,
+    description: 'counts per 15 s: weekly rhythm, hourly and 6-hourly Pareto-sized batch spikes, rare retry storms',
+    stepSeconds: step,
+    startSeconds: WEDNESDAY,
+    values,
+  };
 }
 
 /**
@@ -126,7 +156,8 @@ export function regimeWeeks(seed = 303, days = 35): Trace {
   const phase24 = 2 * Math.PI * random.uniform();
   const phase12 = 2 * Math.PI * random.uniform();
   const bursts: Burst[] = [];
-  for (let t = random.exponential(DAY / 0.5); t < days * DAY; t += random.exponential(DAY / 0.5)) bursts.push({ at: t, rise: 600 + random.uniform() * 1800, length: 2 * HOUR, factor: 1.5 + 2.5 * random.uniform() });
+  for (let t = random.exponential(DAY / 0.5); t < days * DAY; t += random.exponential(DAY / 0.5))
+    bursts.push({ at: t, rise: 600 + random.uniform() * 1800, length: 2 * HOUR, factor: 1.5 + 2.5 * random.uniform() });
   let level = Math.log(20_000 + 20_000 * random.uniform());
   let nextRegime = random.exponential(4 * DAY);
   const values: number[] = [];
@@ -137,9 +168,21 @@ export function regimeWeeks(seed = 303, days = 35): Trace {
       level += (random.uniform() < 0.5 ? -1 : 1) * Math.log(random.pareto(1.1, 2.5));
       nextRegime = t + random.exponential(4 * DAY);
     }
-    values.push(overdispersed(random, Math.exp(level) * weeklyProfile(t, phase24, phase12, 0.6, 0.7) * burstFactor(t, bursts), 30));
+    values.push(
+      overdispersed(
+        random,
+        Math.exp(level) * weeklyProfile(t, phase24, phase12, 0.6, 0.7) * burstFactor(t, bursts),
+        30,
+      ),
+    );
   }
-  return { name: `regime-weeks-${seed}`, description: 'requests per 10 min: weekly rhythm, random-walk level with regime steps, 2-hour campaigns', stepSeconds: step, startSeconds: WEDNESDAY, values };
+  return {
+    name: `regime-weeks-${seed}`,
+    description: 'requests per 10 min: weekly rhythm, random-walk level with regime steps, 2-hour campaigns',
+    stepSeconds: step,
+    startSeconds: WEDNESDAY,
+    values,
+  };
 }
 
 /** The second held-out family (issue 20, i20-cost): never tuned on. */

@@ -29,7 +29,11 @@ export function flashCrowds(seed = 1, days = 14): Trace {
   const base = 8 + 6 * random.uniform();
   const crowds: Array<{ at: number; factor: number; decay: number }> = [];
   for (let t = random.exponential(DAY / 1.5); t < days * DAY; t += random.exponential(DAY / 1.5)) {
-    crowds.push({ at: t, factor: Math.min(80, random.pareto(2, 1.1)), decay: 10 * MINUTE + random.uniform() * 110 * MINUTE });
+    crowds.push({
+      at: t,
+      factor: Math.min(80, random.pareto(2, 1.1)),
+      decay: 10 * MINUTE + random.uniform() * 110 * MINUTE,
+    });
   }
   const values: number[] = [];
   for (let i = 0; i < steps; i++) {
@@ -39,7 +43,13 @@ export function flashCrowds(seed = 1, days = 14): Trace {
     for (const c of crowds) if (t >= c.at) rate += base * (c.factor - 1) * Math.exp(-(t - c.at) / c.decay);
     values.push(random.poisson(rate));
   }
-  return { name: `flash-crowds-${seed}`, description: 'tweet-like mention counts per 5 min: Pareto-sized crowds with exponential decay', stepSeconds: step, startSeconds: MONDAY, values };
+  return {
+    name: `flash-crowds-${seed}`,
+    description: 'tweet-like mention counts per 5 min: Pareto-sized crowds with exponential decay',
+    stepSeconds: step,
+    startSeconds: MONDAY,
+    values,
+  };
 }
 
 /**
@@ -69,12 +79,25 @@ export function diurnalWeekly(seed = 2, weeks = 8, interpolate = false): Trace {
       : 0.1 + 0.75 * bump(hour, 8.5, 1.5) + 0.9 * bump(hour, 19, 2.5) + 0.5 * bump(hour, 13, 3);
     values.push(random.poisson(peak * level * shape));
   }
-  if (!interpolate) return { name: `diurnal-weekly-${seed}`, description: 'taxi-like pick-ups per 30 min: weekday peaks, flatter weekends, holidays', stepSeconds: step, startSeconds: MONDAY, values };
+  if (!interpolate)
+    return {
+      name: `diurnal-weekly-${seed}`,
+      description: 'taxi-like pick-ups per 30 min: weekday peaks, flatter weekends, holidays',
+      stepSeconds: step,
+      startSeconds: MONDAY,
+      values,
+    };
   const perMinute: number[] = [];
   for (let i = 0; i + 1 < values.length; i++) {
     for (let m = 0; m < 30; m++) perMinute.push((values[i]! + ((values[i + 1]! - values[i]!) * m) / 30) / 30);
   }
-  return { name: `diurnal-weekly-${seed}-interpolated`, description: 'the taxi-like trace interpolated linearly to 1-min steps (per minute)', stepSeconds: MINUTE, startSeconds: MONDAY, values: perMinute };
+  return {
+    name: `diurnal-weekly-${seed}-interpolated`,
+    description: 'the taxi-like trace interpolated linearly to 1-min steps (per minute)',
+    stepSeconds: MINUTE,
+    startSeconds: MONDAY,
+    values: perMinute,
+  };
 }
 
 /**
@@ -86,7 +109,10 @@ export function slowGrowth(seed = 3, days = 30): Trace {
   const step = 5 * MINUTE;
   const steps = Math.floor((days * DAY) / step);
   const base = 300 + 200 * random.uniform();
-  const launches = [Math.floor(days * (0.3 + 0.2 * random.uniform())), Math.floor(days * (0.65 + 0.2 * random.uniform()))];
+  const launches = [
+    Math.floor(days * (0.3 + 0.2 * random.uniform())),
+    Math.floor(days * (0.65 + 0.2 * random.uniform())),
+  ];
   let wander = 0;
   const values: number[] = [];
   for (let i = 0; i < steps; i++) {
@@ -94,11 +120,17 @@ export function slowGrowth(seed = 3, days = 30): Trace {
     const day = t / DAY;
     wander = 0.98 * wander + 0.02 * random.normal();
     let level = base * Math.pow(1.03, day) * Math.exp(wander);
-    for (const l of launches) if (day >= l) level *= 1.15 + 0.15 * ((l * 7919) % 10) / 10;
+    for (const l of launches) if (day >= l) level *= 1.15 + (0.15 * ((l * 7919) % 10)) / 10;
     const hour = (t % DAY) / HOUR;
     values.push(random.poisson(level * (1 + 0.3 * Math.sin((2 * Math.PI * (hour - 10)) / 24))));
   }
-  return { name: `slow-growth-${seed}`, description: 'users growing 3 %/day with launches, daily cycle, AR(1) wander', stepSeconds: step, startSeconds: MONDAY, values };
+  return {
+    name: `slow-growth-${seed}`,
+    description: 'users growing 3 %/day with launches, daily cycle, AR(1) wander',
+    stepSeconds: step,
+    startSeconds: MONDAY,
+    values,
+  };
 }
 
 /**
@@ -126,17 +158,35 @@ export function llmServingHour(seed = 4, seconds = HOUR): Trace {
       }
     }
   }
-  return { name: `llm-serving-hour-${seed}`, description: 'LLM requests per second: MMPP conversations with Pareto fan-out', stepSeconds: 1, startSeconds: MONDAY, values };
+  return {
+    name: `llm-serving-hour-${seed}`,
+    description: 'LLM requests per second: MMPP conversations with Pareto fan-out',
+    stepSeconds: 1,
+    startSeconds: MONDAY,
+    values,
+  };
 }
 
 /** Every validation trace, seeded apart from anything tuned on. */
 export function validationTraces(): Trace[] {
-  return [flashCrowds(1), flashCrowds(11), diurnalWeekly(2, 4), diurnalWeekly(2, 4, true), slowGrowth(3, 21), llmServingHour(4), llmServingHour(14)];
+  return [
+    flashCrowds(1),
+    flashCrowds(11),
+    diurnalWeekly(2, 4),
+    diurnalWeekly(2, 4, true),
+    slowGrowth(3, 21),
+    llmServingHour(4),
+    llmServingHour(14),
+  ];
 }
 
 /** CSV with a `timestamp,value` header (ISO-8601 UTC timestamps): what `swarmscope bench autoscaler --trace` reads. */
 export function toCsv(trace: Trace): string {
   const lines = ['timestamp,value'];
-  trace.values.forEach((v, i) => lines.push(`${new Date((trace.startSeconds + i * trace.stepSeconds) * 1000).toISOString()},${Number(v.toPrecision(8))}`));
+  trace.values.forEach((v, i) =>
+    lines.push(
+      `${new Date((trace.startSeconds + i * trace.stepSeconds) * 1000).toISOString()},${Number(v.toPrecision(8))}`,
+    ),
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,8 @@
 import { costSteps, logisticGrowth, poolShiftTraces, twoPeakCrowds } from './pool-shifts';
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const quantile = (values: readonly number[], q: number) => [...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))]!;
+const quantile = (values: readonly number[], q: number) =>
+  [...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))]!;
 
 describe('pool-shift held-out traces (a third family)', () => {
   it('are the same for a seed and differ between seeds', () => {
@@ -40,7 +41,12 @@ describe('pool-shift held-out traces (a third family)', () => {
 
   it('the family has four traces with three start-up delays, all non-negative counts', () => {
     const traces = poolShiftTraces();
-    expect(traces.map((t) => t.name)).toEqual(['two-peak-crowds-404', 'two-peak-crowds-414', 'logistic-growth-505', 'cost-steps-606']);
+    expect(traces.map((t) => t.name)).toEqual([
+      'two-peak-crowds-404',
+      'two-peak-crowds-414',
+      'logistic-growth-505',
+      'cost-steps-606',
+    ]);
     expect(new Set(traces.map((t) => t.startupSeconds)).size).toBeGreaterThanOrEqual(3);
     for (const t of traces) expect(t.values.every((v) => Number.isInteger(v) && v >= 0)).toBe(true);
   });

@@ -76,18 +76,26 @@ export function twoPeakCrowds(seed: number, startupSeconds: number, days = 21): 
     // Evenings twice as likely: a crowd in the small hours is moved to the evening half the time.
     const hour = (t % DAY) / HOUR;
     const at = hour < 12 && random.uniform() < 0.5 ? t - (t % DAY) + 18 * HOUR + random.uniform() * 4 * HOUR : t;
-    crowds.push({ at, rise: 30 + random.uniform() * 270, size: Math.min(5, Math.max(1.2, 1.8 * Math.exp(0.45 * random.normal()))), fade: (5 + random.uniform() * 35) * MINUTE });
+    crowds.push({
+      at,
+      rise: 30 + random.uniform() * 270,
+      size: Math.min(5, Math.max(1.2, 1.8 * Math.exp(0.45 * random.normal()))),
+      fade: (5 + random.uniform() * 35) * MINUTE,
+    });
   }
   crowds.sort((a, b) => a.at - b.at);
   const loud = { on: false };
   const values: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t = i * step;
-    values.push(random.poisson(base * twoPeakDay(t, 0.9, 1.2) * crowdFactor(t, crowds) * mixtureNoise(random, loud, step)));
+    values.push(
+      random.poisson(base * twoPeakDay(t, 0.9, 1.2) * crowdFactor(t, crowds) * mixtureNoise(random, loud, step)),
+    );
   }
   return {
     name: `two-peak-crowds-${seed}`,
-    description: 'requests per 2 min: two daily peaks, Saturday unlike Sunday, lognormal flash crowds fading as a power law, mixture noise',
+    description:
+      'requests per 2 min: two daily peaks, Saturday unlike Sunday, lognormal flash crowds fading as a power law, mixture noise',
     stepSeconds: step,
     startSeconds: FRIDAY,
     values,
@@ -110,9 +118,19 @@ export function logisticGrowth(seed: number, days = 14): PoolTrace {
   for (let i = 0; i < steps; i++) {
     const t = i * step;
     const adoption = 0.1 + 0.9 / (1 + Math.exp(-(t / (days * DAY) - 0.55) * 12));
-    values.push(random.poisson(final * adoption * (0.6 + 0.4 * twoPeakDay(t, 0.8, 0.8)) * mixtureNoise(random, loud, step)));
+    values.push(
+      random.poisson(final * adoption * (0.6 + 0.4 * twoPeakDay(t, 0.8, 0.8)) * mixtureNoise(random, loud, step)),
+    );
   }
-  return { name: `logistic-growth-${seed}`, description: 'requests per 30 s: S-curve adoption over two weeks, two-peak days, mixture noise', stepSeconds: step, startSeconds: FRIDAY, values, startupSeconds: 300, costSteps: [] };
+  return {
+    name: `logistic-growth-${seed}`,
+    description: 'requests per 30 s: S-curve adoption over two weeks, two-peak days, mixture noise',
+    stepSeconds: step,
+    startSeconds: FRIDAY,
+    values,
+    startupSeconds: 300,
+    costSteps: [],
+  };
 }
 
 /**

@@ -8,8 +8,10 @@ const run = replay({ scenario: 'anomalies', agents: 200, seed: 21, durationSecon
 const baseline = replay({ scenario: 'baseline', agents: 200, seed: 21, durationSeconds: D });
 
 const injected = (type: string): TruthRecord => run.scenario.truth.find((t) => t.type === type)!;
-const inside = (truth: TruthRecord, agentId = truth.agents[0]!) => requestsOf(run.reports, agentId, truth.fromSeconds, truth.toSeconds);
-const outside = (truth: TruthRecord, agentId = truth.agents[0]!) => requestsOf(run.reports, agentId).filter((r) => secondsOf(r) < truth.fromSeconds || secondsOf(r) >= truth.toSeconds);
+const inside = (truth: TruthRecord, agentId = truth.agents[0]!) =>
+  requestsOf(run.reports, agentId, truth.fromSeconds, truth.toSeconds);
+const outside = (truth: TruthRecord, agentId = truth.agents[0]!) =>
+  requestsOf(run.reports, agentId).filter((r) => secondsOf(r) < truth.fromSeconds || secondsOf(r) >= truth.toSeconds);
 const avg = (reports: Report[], metric: string) => mean(reports.map((r) => r.metrics![metric]!));
 const logMean = (reports: Report[], metric: string) => mean(reports.map((r) => Math.log(r.metrics![metric]!)));
 
@@ -29,11 +31,15 @@ describe('anomalies scenario', () => {
   it('latency spike: the agent is slower in its window than outside it and than the other agents of its model', () => {
     const t = injected('latency_spike');
     const factor = t.params.latencyFactor as number;
-    expect(Math.exp(logMean(inside(t), 'response_time_seconds') - logMean(outside(t), 'response_time_seconds'))).toBeGreaterThan(factor * 0.7);
+    expect(
+      Math.exp(logMean(inside(t), 'response_time_seconds') - logMean(outside(t), 'response_time_seconds')),
+    ).toBeGreaterThan(factor * 0.7);
     const agent = run.population.agent(t.agents[0]!)!;
     const peers = run.population.agents().filter((a) => a.model === agent.model && a !== agent);
     const peersInWindow = peers.flatMap((p) => requestsOf(run.reports, p.id, t.fromSeconds, t.toSeconds));
-    expect(Math.exp(logMean(inside(t), 'response_time_seconds') - logMean(peersInWindow, 'response_time_seconds'))).toBeGreaterThan(factor * 0.6);
+    expect(
+      Math.exp(logMean(inside(t), 'response_time_seconds') - logMean(peersInWindow, 'response_time_seconds')),
+    ).toBeGreaterThan(factor * 0.6);
   });
 
   it('error surge: the error rate jumps in the window', () => {
@@ -50,7 +56,12 @@ describe('anomalies scenario', () => {
 
   it('quality degradation: quality trends down across the window and recovers after it', () => {
     const t = injected('quality_degradation');
-    const q = (from: number, to: number) => mean(requestsOf(run.reports, t.agents[0], from, to).filter((r) => r.quality).map((r) => r.quality!.accuracy!));
+    const q = (from: number, to: number) =>
+      mean(
+        requestsOf(run.reports, t.agents[0], from, to)
+          .filter((r) => r.quality)
+          .map((r) => r.quality!.accuracy!),
+      );
     const quarter = (t.toSeconds - t.fromSeconds) / 4;
     const quarters = [0, 1, 2, 3].map((k) => q(t.fromSeconds + k * quarter, t.fromSeconds + (k + 1) * quarter));
     expect(quarters).toEqual([...quarters].sort((a, b) => b - a));
@@ -76,7 +87,12 @@ describe('anomalies scenario', () => {
 
   it('memory leak: memory grows through the window and drops back at its end (a restart)', () => {
     const t = injected('memory_leak');
-    const memory = (from: number, to: number) => mean(reportsOf(run.reports, t.agents[0]!).filter((r) => secondsOf(r) >= from && secondsOf(r) < to).map((r) => r.metrics!.memory_bytes!));
+    const memory = (from: number, to: number) =>
+      mean(
+        reportsOf(run.reports, t.agents[0]!)
+          .filter((r) => secondsOf(r) >= from && secondsOf(r) < to)
+          .map((r) => r.metrics!.memory_bytes!),
+      );
     const base = memory(0, t.fromSeconds);
     const third = (t.toSeconds - t.fromSeconds) / 3;
     const thirds = [0, 1, 2].map((k) => memory(t.fromSeconds + k * third, t.fromSeconds + (k + 1) * third));
@@ -94,14 +110,22 @@ describe('anomalies scenario', () => {
     expect(all.some((r) => secondsOf(r) < t.fromSeconds)).toBe(true);
     if (t.toSeconds < D - 20) expect(all.some((r) => secondsOf(r) >= t.toSeconds)).toBe(true);
     // Its callers see timeouts while it is silent.
-    const handoffs = run.interactions.filter((i) => i.to === t.agents[0] && secondsOf(i) >= t.fromSeconds && secondsOf(i) < t.toSeconds);
+    const handoffs = run.interactions.filter(
+      (i) => i.to === t.agents[0] && secondsOf(i) >= t.fromSeconds && secondsOf(i) < t.toSeconds,
+    );
     for (const h of handoffs) expect([h.outcome, h.latencySeconds]).toEqual(['error', 30]);
   });
 
   it('leaves the agents it does not touch exactly as they are in the baseline', () => {
     const touched = new Set(run.scenario.truth.flatMap((t) => t.agents));
-    const others = run.population.agents().filter((a) => !touched.has(a.id)).slice(0, 40);
+    const others = run.population
+      .agents()
+      .filter((a) => !touched.has(a.id))
+      .slice(0, 40);
     expect(others.length).toBe(40);
-    for (const agent of others) expect(JSON.stringify(reportsOf(run.reports, agent.id))).toBe(JSON.stringify(reportsOf(baseline.reports, agent.id)));
+    for (const agent of others)
+      expect(JSON.stringify(reportsOf(run.reports, agent.id))).toBe(
+        JSON.stringify(reportsOf(baseline.reports, agent.id)),
+      );
   });
 });

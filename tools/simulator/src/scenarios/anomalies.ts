@@ -1,16 +1,36 @@
 import { Random, mix } from '../random';
-import { EffectIndex, compareText, round, truthRecord, type Modifiers, type Scenario, type ScenarioContext, type TruthRecord } from './types';
+import {
+  EffectIndex,
+  compareText,
+  round,
+  truthRecord,
+  type Modifiers,
+  type Scenario,
+  type ScenarioContext,
+  type TruthRecord,
+} from './types';
 
-export const ANOMALY_TYPES = ['latency_spike', 'error_surge', 'token_spike', 'quality_degradation', 'model_drift', 'memory_leak', 'silent'] as const;
+export const ANOMALY_TYPES = [
+  'latency_spike',
+  'error_surge',
+  'token_spike',
+  'quality_degradation',
+  'model_drift',
+  'memory_leak',
+  'silent',
+] as const;
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 
 // The method behind each injected pattern, written into its truth line.
 const METHODS: Record<AnomalyType, string> = {
-  latency_spike: 'level shift of the log-normal latency median for a bounded window (point/collective anomaly, Chandola et al. 2009)',
-  error_surge: 'step in the Bernoulli failure probability (fault injection, as in chaos engineering, Basiri et al. 2016)',
+  latency_spike:
+    'level shift of the log-normal latency median for a bounded window (point/collective anomaly, Chandola et al. 2009)',
+  error_surge:
+    'step in the Bernoulli failure probability (fault injection, as in chaos engineering, Basiri et al. 2016)',
   token_spike: 'multiplicative level shift of input and output token counts (Chandola et al. 2009)',
   quality_degradation: 'linear downward trend in quality scores (gradual concept drift, Gama et al. 2014)',
-  model_drift: 'abrupt shift of the output-length distribution, median and spread, persisting (sudden concept drift, Gama et al. 2014)',
+  model_drift:
+    'abrupt shift of the output-length distribution, median and spread, persisting (sudden concept drift, Gama et al. 2014)',
   memory_leak: 'linear memory growth until a restart (software aging, Grottke & Trivedi 2007)',
   silent: 'crash-stop: the agent sends nothing during the window (fail-silent failure, Cristian 1991)',
 };
@@ -23,7 +43,10 @@ export function anomaliesScenario(context: ScenarioContext): Scenario {
   const { population, durationSeconds: d } = context;
   const r = new Random(mix(context.seed, 0xa70a11e5));
   const agents = r.shuffle(population.agents());
-  const count = Math.min(agents.length, Math.max(ANOMALY_TYPES.length, Math.min(200, Math.round(agents.length * 0.02))));
+  const count = Math.min(
+    agents.length,
+    Math.max(ANOMALY_TYPES.length, Math.min(200, Math.round(agents.length * 0.02))),
+  );
   const types = r.shuffle(ANOMALY_TYPES);
   const index = new EffectIndex();
   const truth: TruthRecord[] = [];
@@ -63,7 +86,8 @@ export function anomaliesScenario(context: ScenarioContext): Scenario {
         const drop = round(r.uniform(0.3, 0.45), 3);
         params.qualityDrop = drop;
         params.shape = 'linear';
-        apply = (t, dt, mods) => (mods.qualityShift -= drop * Math.min(1, Math.max(0, (t + dt / 2 - from) / (to - from))));
+        apply = (t, dt, mods) =>
+          (mods.qualityShift -= drop * Math.min(1, Math.max(0, (t + dt / 2 - from) / (to - from))));
         break;
       }
       case 'model_drift': {

@@ -1,5 +1,15 @@
 import type { Report } from '@swarmscope/telemetry-client';
-import { buckets, lag1, mean, pearson, replay, reportsOf, requestsOf, secondsOf, variance } from '../test-support/replay';
+import {
+  buckets,
+  lag1,
+  mean,
+  pearson,
+  replay,
+  reportsOf,
+  requestsOf,
+  secondsOf,
+  variance,
+} from '../test-support/replay';
 import type { TruthRecord } from './types';
 
 const D = 3600;
@@ -9,7 +19,8 @@ const accuracy = (reports: Report[]) => mean(reports.filter((r) => r.quality).ma
 
 function meanPairwise(series: number[][]): number {
   const values: number[] = [];
-  for (let i = 0; i < series.length; i++) for (let j = i + 1; j < series.length; j++) values.push(pearson(series[i]!, series[j]!));
+  for (let i = 0; i < series.length; i++)
+    for (let j = i + 1; j < series.length; j++) values.push(pearson(series[i]!, series[j]!));
   return mean(values);
 }
 
@@ -18,12 +29,17 @@ describe('emergence scenario', () => {
     const sync = truth('synchronisation');
     const period = sync.params.periodSeconds as number;
     const from = sync.fromSeconds + period; // one period to lock in
-    const load = (id: string, start: number, end: number) => buckets(requestsOf(run.reports, id), start, end, 30, (b) => b.length);
+    const load = (id: string, start: number, end: number) =>
+      buckets(requestsOf(run.reports, id), start, end, 30, (b) => b.length);
     const group = sync.agents.map((id) => load(id, from, sync.toSeconds));
     expect(group.length).toBeGreaterThanOrEqual(8);
     expect(meanPairwise(group)).toBeGreaterThan(0.8);
     const inGroup = new Set(sync.agents);
-    const others = run.population.pool(sync.pool!).filter((a) => !inGroup.has(a.id)).slice(0, group.length).map((a) => load(a.id, from, sync.toSeconds));
+    const others = run.population
+      .pool(sync.pool!)
+      .filter((a) => !inGroup.has(a.id))
+      .slice(0, group.length)
+      .map((a) => load(a.id, from, sync.toSeconds));
     expect(Math.abs(meanPairwise(others))).toBeLessThan(0.2);
     // Before the coupling switched on, each oscillated at its own frequency: far weaker agreement.
     const free = sync.params.freeRunningFromSeconds as number;
@@ -44,13 +60,16 @@ describe('emergence scenario', () => {
     }
     // The data says the same: each fails from its time on, not before.
     for (const step of path) {
-      const errors = (from: number, to: number) => mean(requestsOf(run.reports, step.agent, from, to).map((r) => r.metrics!.errors!));
+      const errors = (from: number, to: number) =>
+        mean(requestsOf(run.reports, step.agent, from, to).map((r) => r.metrics!.errors!));
       expect(errors(step.atSeconds + 1, cascade.toSeconds)).toBeGreaterThan(0.5);
       expect(errors(0, step.atSeconds)).toBeLessThan(0.1);
     }
     // Callers see their handoffs to a failed agent fail.
     const origin = path[0]!;
-    const handoffs = run.interactions.filter((i) => i.to === origin.agent && secondsOf(i) > origin.atSeconds + 1 && secondsOf(i) < cascade.toSeconds);
+    const handoffs = run.interactions.filter(
+      (i) => i.to === origin.agent && secondsOf(i) > origin.atSeconds + 1 && secondsOf(i) < cascade.toSeconds,
+    );
     expect(mean(handoffs.map((i) => (i.outcome === 'error' ? 1 : 0)))).toBeGreaterThan(0.5);
   });
 
@@ -60,7 +79,9 @@ describe('emergence scenario', () => {
     const at = transition.params.transitionAtSeconds as number;
     const pool = transition.agents.flatMap((id) => reportsOf(run.reports, id)).filter((r) => r.metrics!.requests === 1);
     // The order parameter as an observer measures it: the pool's mean log latency per step.
-    const x = buckets(pool, transition.fromSeconds, at, step, (b) => mean(b.map((r) => Math.log(r.metrics!.response_time_seconds!))));
+    const x = buckets(pool, transition.fromSeconds, at, step, (b) =>
+      mean(b.map((r) => Math.log(r.metrics!.response_time_seconds!))),
+    );
     const third = Math.floor(x.length / 3);
     const early = x.slice(0, third);
     const late = x.slice(-third);
@@ -68,9 +89,12 @@ describe('emergence scenario', () => {
     expect(variance(late)).toBeGreaterThan(1.5 * variance(early));
     expect(lag1(late)).toBeGreaterThan(lag1(early) + 0.25);
     expect(lag1(late)).toBeGreaterThan(0.6);
-    const after = buckets(pool, at + step, at + 0.04 * D, step, (b) => mean(b.map((r) => Math.log(r.metrics!.response_time_seconds!))));
+    const after = buckets(pool, at + step, at + 0.04 * D, step, (b) =>
+      mean(b.map((r) => Math.log(r.metrics!.response_time_seconds!))),
+    );
     expect(mean(after) - mean(late)).toBeGreaterThan(0.6);
-    const errors = (from: number, to: number) => mean(pool.filter((r) => secondsOf(r) >= from && secondsOf(r) < to).map((r) => r.metrics!.errors!));
+    const errors = (from: number, to: number) =>
+      mean(pool.filter((r) => secondsOf(r) >= from && secondsOf(r) < to).map((r) => r.metrics!.errors!));
     expect(errors(at + step, at + 0.04 * D)).toBeGreaterThan(2 * errors(transition.fromSeconds, at));
   });
 
@@ -96,7 +120,8 @@ describe('emergence scenario', () => {
       const viaAgent = run.population.agent(step.via)!;
       if (step.atSeconds - via.atSeconds < ramp + 60 || Math.min(0.12, 0.97 - viaAgent.quality) < 0.06) continue;
       const viaReports = reportsOf(run.reports, step.via);
-      const between = (reports: Report[]) => accuracy(requestsOf(reports, undefined, via.atSeconds + ramp, step.atSeconds));
+      const between = (reports: Report[]) =>
+        accuracy(requestsOf(reports, undefined, via.atSeconds + ramp, step.atSeconds));
       const baseline = (reports: Report[]) => accuracy(requestsOf(reports, undefined, 0, via.atSeconds));
       expect(between(viaReports) - baseline(viaReports)).toBeGreaterThan(0.04);
       expect(Math.abs(between(reports) - baseline(reports))).toBeLessThan(0.03);

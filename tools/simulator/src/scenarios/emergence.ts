@@ -1,6 +1,16 @@
 import type { SimAgent } from '../population';
 import { Random, mix } from '../random';
-import { EffectIndex, compareText, epoch, round, truthRecord, type Scenario, type ScenarioContext, type SpreadStep, type TruthRecord } from './types';
+import {
+  EffectIndex,
+  compareText,
+  epoch,
+  round,
+  truthRecord,
+  type Scenario,
+  type ScenarioContext,
+  type SpreadStep,
+  type TruthRecord,
+} from './types';
 
 /**
  * Collective behaviour, each pattern in its own pool and time span so they can be told apart:
@@ -10,8 +20,12 @@ import { EffectIndex, compareText, epoch, round, truthRecord, type Scenario, typ
 export function emergenceScenario(context: ScenarioContext): Scenario {
   const r = new Random(mix(context.seed, 0xe3e96e));
   const { population } = context;
-  const pools = population.pools().filter((p) => p.agents > 0).map((p) => p.pool);
-  const choose = (preferred: string, k: number): string | undefined => (population.pool(preferred).length > 0 ? preferred : pools[k % Math.max(1, pools.length)]);
+  const pools = population
+    .pools()
+    .filter((p) => p.agents > 0)
+    .map((p) => p.pool);
+  const choose = (preferred: string, k: number): string | undefined =>
+    population.pool(preferred).length > 0 ? preferred : pools[k % Math.max(1, pools.length)];
   const agentIndex = new EffectIndex();
   const poolIndex = new EffectIndex();
   const truth: TruthRecord[] = [];
@@ -20,7 +34,12 @@ export function emergenceScenario(context: ScenarioContext): Scenario {
     truth.push(phaseTransition(context, choose('research', 1)!, new Random(r.uint32()), poolIndex));
     const cascade = cascadeFailure(context, population.pool(choose('coding', 2)!), new Random(r.uint32()), agentIndex);
     if (cascade) truth.push(cascade);
-    const learning = collectiveLearning(context, population.pool(choose('triage', 3)!), new Random(r.uint32()), agentIndex);
+    const learning = collectiveLearning(
+      context,
+      population.pool(choose('triage', 3)!),
+      new Random(r.uint32()),
+      agentIndex,
+    );
     if (learning) truth.push(learning);
   }
   truth.sort((a, b) => a.fromSeconds - b.fromSeconds || compareText(a.id, b.id));
@@ -40,10 +59,18 @@ const SYNC_AMPLITUDE = 0.8;
  * A group whose load oscillates, each agent at its own natural frequency, until coupling switches on and their
  * phases lock (Kuramoto-style phase locking, Kuramoto 1975; Strogatz 2000), integrated here with Euler steps.
  */
-function synchronisation(context: ScenarioContext, members: readonly SimAgent[], r: Random, index: EffectIndex): TruthRecord {
+function synchronisation(
+  context: ScenarioContext,
+  members: readonly SimAgent[],
+  r: Random,
+  index: EffectIndex,
+): TruthRecord {
   const d = context.durationSeconds;
   const size = Math.min(members.length, Math.max(4, Math.min(24, Math.round(members.length * 0.1))));
-  const group = r.shuffle(members).slice(0, size).sort((a, b) => a.ordinal - b.ordinal);
+  const group = r
+    .shuffle(members)
+    .slice(0, size)
+    .sort((a, b) => a.ordinal - b.ordinal);
   const period = Math.round(Math.min(900, Math.max(60, d / 10)));
   const omega0 = (2 * Math.PI) / period;
   const start = 0.1 * d;
@@ -143,7 +170,8 @@ function phaseTransition(context: ScenarioContext, pool: string, r: Random, inde
     scenario: 'emergence',
     id: 'emergence-phase-transition',
     type: 'phase_transition',
-    method: 'AR(1) order parameter with rising coefficient before a jump: critical slowing down (Scheffer et al. 2009; Dakos et al. 2008)',
+    method:
+      'AR(1) order parameter with rising coefficient before a jump: critical slowing down (Scheffer et al. 2009; Dakos et al. 2008)',
     agents: context.population.pool(pool).map((a) => a.id),
     pool,
     fromSeconds: start,
@@ -200,14 +228,25 @@ function spread(
 }
 
 function steps(context: ScenarioContext, reached: Spread[]): SpreadStep[] {
-  return reached.map((s) => ({ agent: s.agent.id, via: s.via?.id ?? null, atSeconds: round(s.at, 3), at: epoch(context, s.at), depth: s.depth }));
+  return reached.map((s) => ({
+    agent: s.agent.id,
+    via: s.via?.id ?? null,
+    atSeconds: round(s.at, 3),
+    at: epoch(context, s.at),
+    depth: s.depth,
+  }));
 }
 
 /**
  * The pool's busiest hub fails; agents that hand work to a failed agent fail after it (their upstream), and so
  * on along the graph (independent cascade model, Kempe et al. 2003; dependency cascades, Buldyrev et al. 2010).
  */
-function cascadeFailure(context: ScenarioContext, members: readonly SimAgent[], r: Random, index: EffectIndex): TruthRecord | undefined {
+function cascadeFailure(
+  context: ScenarioContext,
+  members: readonly SimAgent[],
+  r: Random,
+  index: EffectIndex,
+): TruthRecord | undefined {
   if (members.length === 0) return undefined;
   const d = context.durationSeconds;
   const start = 0.65 * d;
@@ -215,7 +254,14 @@ function cascadeFailure(context: ScenarioContext, members: readonly SimAgent[], 
   const origin = members.reduce((best, a) => (a.in.length > best.in.length ? a : best), members[0]!);
   const population = context.population;
   const maxSize = Math.max(5, Math.min(40, Math.round(population.size * 0.03)));
-  const reached = spread([origin], start, end, (agent) => agent.in, { p: 0.6, delay: (rr) => rr.uniform(0.01 * d, 0.03 * d), maxSize, maxDepth: 4 }, r);
+  const reached = spread(
+    [origin],
+    start,
+    end,
+    (agent) => agent.in,
+    { p: 0.6, delay: (rr) => rr.uniform(0.01 * d, 0.03 * d), maxSize, maxDepth: 4 },
+    r,
+  );
   for (const s of reached) {
     index.add(s.agent.id, {
       fromSeconds: s.at,
@@ -230,12 +276,21 @@ function cascadeFailure(context: ScenarioContext, members: readonly SimAgent[], 
     scenario: 'emergence',
     id: 'emergence-cascade',
     type: 'cascade_failure',
-    method: 'failure spreading from a hub to the agents that depend on it: independent cascade model (Kempe et al. 2003)',
+    method:
+      'failure spreading from a hub to the agents that depend on it: independent cascade model (Kempe et al. 2003)',
     agents: reached.map((s) => s.agent.id),
     pool: origin.pool,
     fromSeconds: start,
     toSeconds: end,
-    params: { origin: origin.id, adoptionProbability: 0.6, delayMinSeconds: round(0.01 * d, 3), delayMaxSeconds: round(0.03 * d, 3), errorRate: 0.7, latencyFactor: 4, direction: 'from an agent to the agents that hand work to it' },
+    params: {
+      origin: origin.id,
+      adoptionProbability: 0.6,
+      delayMinSeconds: round(0.01 * d, 3),
+      delayMaxSeconds: round(0.03 * d, 3),
+      errorRate: 0.7,
+      latencyFactor: 4,
+      direction: 'from an agent to the agents that hand work to it',
+    },
     path: steps(context, reached),
   });
 }
@@ -247,7 +302,12 @@ const LEARNING_GAIN = 0.12;
  * random delay, and pass it on (social learning as SI diffusion on the interaction graph: independent cascade
  * model, Kempe et al. 2003).
  */
-function collectiveLearning(context: ScenarioContext, members: readonly SimAgent[], r: Random, index: EffectIndex): TruthRecord | undefined {
+function collectiveLearning(
+  context: ScenarioContext,
+  members: readonly SimAgent[],
+  r: Random,
+  index: EffectIndex,
+): TruthRecord | undefined {
   const d = context.durationSeconds;
   const start = 0.2 * d;
   const until = 0.8 * d;
@@ -256,7 +316,14 @@ function collectiveLearning(context: ScenarioContext, members: readonly SimAgent
   if (connected.length === 0) return undefined;
   const seeds = r.shuffle(connected).slice(0, Math.min(2, connected.length));
   const maxSize = Math.max(4, Math.min(40, Math.round(context.population.size * 0.03)));
-  const reached = spread(seeds, start, until, (agent) => [...agent.out, ...agent.in], { p: 0.5, delay: (rr) => ramp + rr.exponential(0.06 * d), maxSize, maxDepth: 6 }, r);
+  const reached = spread(
+    seeds,
+    start,
+    until,
+    (agent) => [...agent.out, ...agent.in],
+    { p: 0.5, delay: (rr) => ramp + rr.exponential(0.06 * d), maxSize, maxDepth: 6 },
+    r,
+  );
   for (const s of reached) {
     const gain = Math.max(0, Math.min(LEARNING_GAIN, 0.97 - s.agent.quality));
     index.add(s.agent.id, {
@@ -274,7 +341,13 @@ function collectiveLearning(context: ScenarioContext, members: readonly SimAgent
     pool: seeds[0]!.pool,
     fromSeconds: start,
     toSeconds: d,
-    params: { seeds: seeds.map((a) => a.id).join(','), gain: LEARNING_GAIN, rampSeconds: round(ramp, 3), adoptionProbability: 0.5, meanDelaySeconds: round(ramp + 0.06 * d, 3) },
+    params: {
+      seeds: seeds.map((a) => a.id).join(','),
+      gain: LEARNING_GAIN,
+      rampSeconds: round(ramp, 3),
+      adoptionProbability: 0.5,
+      meanDelaySeconds: round(ramp + 0.06 * d, 3),
+    },
     path: steps(context, reached),
   });
 }

@@ -10,7 +10,11 @@ export const SCENARIOS = {
     build: anomaliesScenario,
     summary: 'latency spike, error surge, token spike, quality degradation, model drift, memory leak, silent agent',
   },
-  security: { build: securityScenario, summary: 'request flood on a pool and a port-scan sweep (high risk), output exfiltration (medium), the rest normal (low)' },
+  security: {
+    build: securityScenario,
+    summary:
+      'request flood on a pool and a port-scan sweep (high risk), output exfiltration (medium), the rest normal (low)',
+  },
   emergence: {
     build: emergenceScenario,
     summary: 'synchronisation, a phase transition after critical slowing down, a cascade failure, collective learning',

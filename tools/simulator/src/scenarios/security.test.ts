@@ -5,7 +5,8 @@ import type { TruthRecord } from './types';
 const D = 1200;
 const run = replay({ scenario: 'security', agents: 300, seed: 5, durationSeconds: D });
 const truth = (type: string): TruthRecord => run.scenario.truth.find((t) => t.type === type)!;
-const rate = (reports: Report[], from: number, to: number) => reports.filter((r) => r.metrics!.requests === 1 && secondsOf(r) >= from && secondsOf(r) < to).length / (to - from);
+const rate = (reports: Report[], from: number, to: number) =>
+  reports.filter((r) => r.metrics!.requests === 1 && secondsOf(r) >= from && secondsOf(r) < to).length / (to - from);
 
 describe('security scenario', () => {
   it('classes every line by risk: flood and scan high, exfiltration medium, the rest low', () => {
@@ -24,9 +25,14 @@ describe('security scenario', () => {
     const during = rate(poolReports, flood.fromSeconds, flood.toSeconds);
     const before = rate(poolReports, 0, flood.fromSeconds);
     expect(during / before).toBeGreaterThan(6);
-    const inWindow = poolReports.filter((r) => r.metrics!.requests === 1 && secondsOf(r) >= flood.fromSeconds + 1 && secondsOf(r) < flood.toSeconds - 1);
+    const inWindow = poolReports.filter(
+      (r) => r.metrics!.requests === 1 && secondsOf(r) >= flood.fromSeconds + 1 && secondsOf(r) < flood.toSeconds - 1,
+    );
     expect(inWindow.filter((r) => r.metrics!.input_tokens! < 100).length / inWindow.length).toBeGreaterThan(0.75);
-    const others = run.population.agents().filter((a) => a.pool !== flood.pool).flatMap((a) => reportsOf(run.reports, a.id));
+    const others = run.population
+      .agents()
+      .filter((a) => a.pool !== flood.pool)
+      .flatMap((a) => reportsOf(run.reports, a.id));
     const ratio = rate(others, flood.fromSeconds, flood.toSeconds) / rate(others, 0, flood.fromSeconds);
     expect(ratio).toBeGreaterThan(0.9);
     expect(ratio).toBeLessThan(1.1);
@@ -48,7 +54,9 @@ describe('security scenario', () => {
     const firstHit = scan.agents.map((id) => Math.min(...probes.filter((p) => p.to === id).map(secondsOf)));
     expect(firstHit.filter((t, i) => i > 0 && t + 1 < firstHit[i - 1]!)).toEqual([]);
     const target = scan.agents[0]!;
-    const tiny = requestsOf(run.reports, target, scan.fromSeconds - 1, scan.toSeconds + 1).filter((r) => r.metrics!.input_tokens! < 20 && r.metrics!.errors === 1);
+    const tiny = requestsOf(run.reports, target, scan.fromSeconds - 1, scan.toSeconds + 1).filter(
+      (r) => r.metrics!.input_tokens! < 20 && r.metrics!.errors === 1,
+    );
     expect(tiny.length).toBeGreaterThanOrEqual(3);
     const scanned = new Set(scan.agents);
     const bystander = run.population.agents().find((a) => !scanned.has(a.id))!;
@@ -58,7 +66,8 @@ describe('security scenario', () => {
   it('exfiltration: output tokens multiply at a normal request rate', () => {
     for (const exfil of run.scenario.truth.filter((t) => t.type === 'exfiltration')) {
       const reports = reportsOf(run.reports, exfil.agents[0]!);
-      const ok = (from: number, to: number) => requestsOf(reports, undefined, from, to).filter((r) => r.metrics!.errors === 0);
+      const ok = (from: number, to: number) =>
+        requestsOf(reports, undefined, from, to).filter((r) => r.metrics!.errors === 0);
       const output = (from: number, to: number) => mean(ok(from, to).map((r) => r.metrics!.output_tokens!));
       expect(output(exfil.fromSeconds, exfil.toSeconds) / output(0, exfil.fromSeconds)).toBeGreaterThan(10);
       const rateRatio = rate(reports, exfil.fromSeconds, exfil.toSeconds) / rate(reports, 0, exfil.fromSeconds);

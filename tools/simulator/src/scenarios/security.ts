@@ -48,7 +48,12 @@ export function securityScenario(context: ScenarioContext): Scenario {
         fromSeconds: from,
         toSeconds: to,
         risk: 'high',
-        params: { rateFactor: FLOOD_FACTOR, attackShare: round(attackShare, 4), attackErrorRate: 0.3, latencyFactor: 2 },
+        params: {
+          rateFactor: FLOOD_FACTOR,
+          attackShare: round(attackShare, 4),
+          attackErrorRate: 0.3,
+          latencyFactor: 2,
+        },
       }),
     );
   }
@@ -57,7 +62,9 @@ export function securityScenario(context: ScenarioContext): Scenario {
   // (sequential horizontal port scan, as detected by TRW, Jung et al. 2004).
   if (agents.length > 0) {
     const prober = `scanner-${r.hex(8)}`;
-    const targets = r.shuffle(agents).slice(0, Math.min(agents.length, Math.max(20, Math.min(2000, Math.round(agents.length * 0.4)))));
+    const targets = r
+      .shuffle(agents)
+      .slice(0, Math.min(agents.length, Math.max(20, Math.min(2000, Math.round(agents.length * 0.4)))));
     const from = 0.55 * d;
     const to = 0.65 * d;
     const step = (to - from - PROBES_PER_AGENT * PROBE_SPACING_SECONDS) / targets.length;
@@ -77,12 +84,18 @@ export function securityScenario(context: ScenarioContext): Scenario {
         scenario: 'security',
         id: 'security-scan',
         type: 'port_scan',
-        method: 'sequential horizontal scan: one source, many targets, failing tiny requests (Jung et al. 2004, TRW scan detection)',
+        method:
+          'sequential horizontal scan: one source, many targets, failing tiny requests (Jung et al. 2004, TRW scan detection)',
         agents: targets.map((a) => a.id),
         fromSeconds: from,
         toSeconds: to,
         risk: 'high',
-        params: { source: prober, targets: targets.length, probesPerAgent: PROBES_PER_AGENT, probeSpacingSeconds: PROBE_SPACING_SECONDS },
+        params: {
+          source: prober,
+          targets: targets.length,
+          probesPerAgent: PROBES_PER_AGENT,
+          probeSpacingSeconds: PROBE_SPACING_SECONDS,
+        },
       }),
     );
   }
@@ -106,7 +119,8 @@ export function securityScenario(context: ScenarioContext): Scenario {
         scenario: 'security',
         id: `security-exfiltration-${i + 1}`,
         type: 'exfiltration',
-        method: 'unusual outbound volume at a normal request rate (exfiltration over the C2 channel, MITRE ATT&CK T1041)',
+        method:
+          'unusual outbound volume at a normal request rate (exfiltration over the C2 channel, MITRE ATT&CK T1041)',
         agents: [agent.id],
         pool: agent.pool,
         fromSeconds: from,

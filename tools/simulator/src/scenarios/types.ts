@@ -174,6 +174,7 @@ export class EffectIndex {
   apply(key: string, agent: SimAgent, t: number, dt: number, mods: Modifiers): void {
     const list = this.effects.get(key);
     if (!list) return;
-    for (const effect of list) if (t + dt > effect.fromSeconds && t < effect.toSeconds) effect.apply(t, dt, mods, agent);
+    for (const effect of list)
+      if (t + dt > effect.fromSeconds && t < effect.toSeconds) effect.apply(t, dt, mods, agent);
   }
 }

@@ -8,7 +8,16 @@ import type { Interaction } from '@swarmscope/telemetry-client';
 export const START = Date.UTC(2026, 0, 15, 9, 0, 0);
 
 export function testConfig(seed: number, overrides: Partial<GeneratorConfig> = {}): GeneratorConfig {
-  return { seed, startEpochMs: START, tickMs: 1000, requestsPerSecond: 1, daySeconds: 0, resourceIntervalMs: 10_000, interactions: true, ...overrides };
+  return {
+    seed,
+    startEpochMs: START,
+    tickMs: 1000,
+    requestsPerSecond: 1,
+    daySeconds: 0,
+    resourceIntervalMs: 10_000,
+    interactions: true,
+    ...overrides,
+  };
 }
 
 export interface Replay {
@@ -21,10 +30,21 @@ export interface Replay {
 }
 
 /** Builds a population and a scenario and replays the whole run through the pure generator: no server, no clock. */
-export function replay(options: { scenario: ScenarioName; agents: number; seed: number; durationSeconds: number; config?: Partial<GeneratorConfig> }): Replay {
+export function replay(options: {
+  scenario: ScenarioName;
+  agents: number;
+  seed: number;
+  durationSeconds: number;
+  config?: Partial<GeneratorConfig>;
+}): Replay {
   const population = Population.build({ agents: options.agents, seed: options.seed });
   const config = testConfig(options.seed, options.config);
-  const scenario = createScenario(options.scenario, { population, seed: options.seed, durationSeconds: options.durationSeconds, startEpochMs: START });
+  const scenario = createScenario(options.scenario, {
+    population,
+    seed: options.seed,
+    durationSeconds: options.durationSeconds,
+    startEpochMs: START,
+  });
   const reports: Report[] = [];
   const interactions: Interaction[] = [];
   const ticks = Math.ceil((options.durationSeconds * 1000) / config.tickMs);
@@ -59,7 +79,13 @@ export function reportsOf(reports: readonly Report[], agentId: string): Report[]
 }
 
 export function requestsOf(reports: readonly Report[], agentId?: string, from = -Infinity, to = Infinity): Report[] {
-  return (agentId === undefined ? reports : reportsOf(reports, agentId)).filter((r) => (agentId === undefined || r.agentId === agentId) && r.metrics?.requests === 1 && secondsOf(r) >= from && secondsOf(r) < to);
+  return (agentId === undefined ? reports : reportsOf(reports, agentId)).filter(
+    (r) =>
+      (agentId === undefined || r.agentId === agentId) &&
+      r.metrics?.requests === 1 &&
+      secondsOf(r) >= from &&
+      secondsOf(r) < to,
+  );
 }
 
 export function mean(values: readonly number[]): number {
@@ -91,7 +117,13 @@ export function lag1(values: readonly number[]): number {
 }
 
 /** Per-bucket series over [from, to): f over the items that fall in each bucket. */
-export function buckets<T extends { timestamp?: number }>(items: readonly T[], from: number, to: number, size: number, f: (inBucket: T[]) => number): number[] {
+export function buckets<T extends { timestamp?: number }>(
+  items: readonly T[],
+  from: number,
+  to: number,
+  size: number,
+  f: (inBucket: T[]) => number,
+): number[] {
   const groups: T[][] = Array.from({ length: Math.ceil((to - from) / size) }, () => []);
   for (const item of items) {
     const s = secondsOf(item);

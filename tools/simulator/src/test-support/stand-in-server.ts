@@ -28,21 +28,33 @@ export class StandInServer {
         try {
           body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
         } catch {
-          response.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"code":"SWS_MALFORMED_JSON","message":"body: not valid JSON"}}');
+          response
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end('{"error":{"code":"SWS_MALFORMED_JSON","message":"body: not valid JSON"}}');
           return;
         }
-        const reply = (value: unknown) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+        const reply = (value: unknown) =>
+          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
         if (request.method === 'POST' && request.url === '/v1/ingest' && Array.isArray(body.reports)) {
           const reports = body.reports as Report[];
           this.reports.push(...reports);
-          const samples = reports.reduce((n, r) => n + Object.keys(r.metrics ?? {}).length + Object.keys(r.quality ?? {}).length, 0);
+          const samples = reports.reduce(
+            (n, r) => n + Object.keys(r.metrics ?? {}).length + Object.keys(r.quality ?? {}).length,
+            0,
+          );
           reply({ accepted: reports.length, rejected: 0, samples, errors: [] });
-        } else if (request.method === 'POST' && request.url === '/v1/interactions' && Array.isArray(body.interactions)) {
+        } else if (
+          request.method === 'POST' &&
+          request.url === '/v1/interactions' &&
+          Array.isArray(body.interactions)
+        ) {
           const interactions = body.interactions as Interaction[];
           this.interactions.push(...interactions);
           reply({ accepted: interactions.length, rejected: 0, errors: [] });
         } else {
-          response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"SWS_NOT_FOUND","message":"no route"}}');
+          response
+            .writeHead(404, { 'content-type': 'application/json' })
+            .end('{"error":{"code":"SWS_NOT_FOUND","message":"no route"}}');
         }
       });
     });

@@ -13,7 +13,12 @@ describe('ErrorSurgeDetector', () => {
   it('computes the Poisson tail against the prior-smoothed baseline (known answer)', () => {
     // No decay, a prior of 1 % worth 1,000 requests: baseline 0.01. 5 errors in 20 requests: λ = 0.2,
     // p = P(X ≥ 5; 0.2) = 1 − e^−0.2 (1 + 0.2 + 0.02 + 0.00133 + 0.0000667) = 2.258e-6.
-    const d = new ErrorSurgeDetector({ recentHalfLife: 1e12, baselineHalfLife: 1e12, priorRate: 0.01, priorRequests: 1000 });
+    const d = new ErrorSurgeDetector({
+      recentHalfLife: 1e12,
+      baselineHalfLife: 1e12,
+      priorRate: 0.01,
+      priorRequests: 1000,
+    });
     const v = d.update(20, 5);
     const p = 1 - Math.exp(-0.2) * (1 + 0.2 + 0.02 + 0.2 ** 3 / 6 + 0.2 ** 4 / 24);
     expect(v.evidence.baselineRate).toBeCloseTo(0.01, 12);
@@ -25,7 +30,12 @@ describe('ErrorSurgeDetector', () => {
   });
 
   it('needs ≥ 3× the baseline: a significant but small rise is not a surge', () => {
-    const d = new ErrorSurgeDetector({ recentHalfLife: 1e12, baselineHalfLife: 1e12, priorRate: 0.1, priorRequests: 10_000 });
+    const d = new ErrorSurgeDetector({
+      recentHalfLife: 1e12,
+      baselineHalfLife: 1e12,
+      priorRate: 0.1,
+      priorRequests: 10_000,
+    });
     expect(d.update(1000, 250).score).toBe(0); // 25 % against 10 %: very significant, only 2.5×
   });
 
@@ -36,10 +46,13 @@ describe('ErrorSurgeDetector', () => {
     for (let i = 0; i < 50_000; i++) if (d.update(1, random() < 0.015 ? 1 : 0).score >= 0.5) alarms++;
     expect(alarms).toBeLessThan(25); // < 0.05 % of requests
     let detectedAt = -1;
-    for (let i = 0; i < 100 && detectedAt < 0; i++) if (d.update(1, random() < 0.4 ? 1 : 0).score >= 0.5) detectedAt = i;
+    for (let i = 0; i < 100 && detectedAt < 0; i++)
+      if (d.update(1, random() < 0.4 ? 1 : 0).score >= 0.5) detectedAt = i;
     expect(detectedAt).toBeGreaterThanOrEqual(4);
     expect(detectedAt).toBeLessThan(25);
-    expect(d.describe()).toMatch(/^error rate \d+(\.\d+)?% over the last ≈ \d+ requests against a baseline of 1(\.\d+)?%/);
+    expect(d.describe()).toMatch(
+      /^error rate \d+(\.\d+)?% over the last ≈ \d+ requests against a baseline of 1(\.\d+)?%/,
+    );
   });
 
   it('ignores reports without requests', () => {

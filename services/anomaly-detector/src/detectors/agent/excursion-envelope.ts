@@ -20,7 +20,9 @@ export interface ExcursionEnvelopeOptions {
 }
 
 /** Upper bounds of the length classes, ms: a hold is one of these (or maxHoldMs). */
-export const LENGTH_EDGES_MS: readonly number[] = [10, 20, 30, 45, 60, 75, 90, 105, 120, 150, 180, 240, 300, 420, 600].map((s) => s * 1000);
+export const LENGTH_EDGES_MS: readonly number[] = [
+  10, 20, 30, 45, 60, 75, 90, 105, 120, 150, 180, 240, 300, 420, 600,
+].map((s) => s * 1000);
 /** Lower bounds of the peak classes (× the usual level). */
 export const PEAK_EDGES: readonly number[] = [1, 1.5, 2, 3, 4, 6, 8, 12, 16];
 
@@ -109,10 +111,12 @@ export class ExcursionEnvelope {
       }
       // The unseen excursion (add-one) counts once, in the pool's rate when there is a pool, else in the agent's own.
       const rate = pool
-        ? (own / this.scale + (this.priorMs * (pooled / pool.scale + 1)) / pool.exposure) / (this.exposure + this.priorMs)
+        ? (own / this.scale + (this.priorMs * (pooled / pool.scale + 1)) / pool.exposure) /
+          (this.exposure + this.priorMs)
         : (own / this.scale + 1) / this.exposure;
       // Excursions of class j (lengths up to LENGTH_EDGES_MS[j]) are too frequent: the hold is that class's upper edge.
-      if (!(rate * DAY_MS <= this.budget)) return j < LENGTH_EDGES_MS.length ? Math.min(this.maxHoldMs, LENGTH_EDGES_MS[j]!) : this.maxHoldMs;
+      if (!(rate * DAY_MS <= this.budget))
+        return j < LENGTH_EDGES_MS.length ? Math.min(this.maxHoldMs, LENGTH_EDGES_MS[j]!) : this.maxHoldMs;
     }
     return 0;
   }

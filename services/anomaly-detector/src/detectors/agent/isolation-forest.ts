@@ -63,10 +63,12 @@ export class IsolationForest {
     readonly dims: number,
     options: IsolationForestOptions = {},
   ) {
-    if (!Number.isInteger(dims) || dims < 1 || dims > 127) throw new RangeError(`dims must be a whole number in [1, 127] (got ${dims})`);
+    if (!Number.isInteger(dims) || dims < 1 || dims > 127)
+      throw new RangeError(`dims must be a whole number in [1, 127] (got ${dims})`);
     this.trees = options.trees ?? 32;
     this.sampleSize = options.sampleSize ?? 64;
-    if (!Number.isInteger(this.trees) || this.trees < 1) throw new RangeError(`trees must be a whole number ≥ 1 (got ${this.trees})`);
+    if (!Number.isInteger(this.trees) || this.trees < 1)
+      throw new RangeError(`trees must be a whole number ≥ 1 (got ${this.trees})`);
     if (!Number.isInteger(this.sampleSize) || this.sampleSize < 2 || this.sampleSize > 4096) {
       throw new RangeError(`sampleSize must be a whole number in [2, 4096] (got ${this.sampleSize})`);
     }
@@ -92,7 +94,8 @@ export class IsolationForest {
    */
   fit(data: Float32Array | Float64Array, rows: number): void {
     const dims = this.dims;
-    if (rows < 2 || data.length < rows * dims) throw new RangeError(`fit needs ≥ 2 rows of ${dims} values (got ${rows} rows, ${data.length} values)`);
+    if (rows < 2 || data.length < rows * dims)
+      throw new RangeError(`fit needs ≥ 2 rows of ${dims} values (got ${rows} rows, ${data.length} values)`);
     const psi = Math.min(rows, this.sampleSize);
     const index = scratchIndex(rows);
     for (let i = 0; i < rows; i++) index[i] = i;
@@ -200,7 +203,15 @@ export class IsolationForest {
   }
 
   /** Grows the subtree at heap position `node` over index[lo, hi). */
-  private grow(data: Float32Array | Float64Array, index: Uint32Array, base: number, node: number, lo: number, hi: number, depth: number): void {
+  private grow(
+    data: Float32Array | Float64Array,
+    index: Uint32Array,
+    base: number,
+    node: number,
+    lo: number,
+    hi: number,
+    depth: number,
+  ): void {
     const at = base + node;
     this.mass[at] = hi - lo;
     if (depth >= this.heightLimit || hi - lo <= 1) {

@@ -14,14 +14,19 @@ function run(d: LatencySloDetector, from: number, seconds: number, latency: (i: 
 
 describe('LatencySloDetector', () => {
   it('burn rate: the bad share over the error budget in both windows of a pair (known answer)', () => {
-    const d = new LatencySloDetector({ objective: { seconds: 1, target: 0.9 }, windows: [{ longMs: 60_000, shortMs: 10_000, burnRate: 2 }] });
+    const d = new LatencySloDetector({
+      objective: { seconds: 1, target: 0.9 },
+      windows: [{ longMs: 60_000, shortMs: 10_000, burnRate: 2 }],
+    });
     // Every request bad from the start: both windows hold a bad share of 1 = 10× the 10 % budget, 5× the pair's 2×.
     run(d, 0, 20, () => 5);
     const e = d.verdict.evidence;
     expect(e.burnLong).toBeCloseTo(10, 12);
     expect(e.burnShort).toBeCloseTo(10, 12);
     expect(d.verdict.score).toBeCloseTo(logistic(5, 1, 6), 12);
-    expect(d.describe()).toBe('latency SLO (90 % within 1 s) burning its error budget 10× over 1 min and 10× over 0.1667 min (alert at 2×; 100 % of recent requests over the objective)');
+    expect(d.describe()).toBe(
+      'latency SLO (90 % within 1 s) burning its error budget 10× over 1 min and 10× over 0.1667 min (alert at 2×; 100 % of recent requests over the objective)',
+    );
   });
 
   it('an agent normally at 5 s with a 10 s objective is quiet for a day; the same agent against 2 s pages', () => {
@@ -63,7 +68,10 @@ describe('LatencySloDetector', () => {
   });
 
   it('objectiveFor: the pool first, then the model, then the fallback, else none', () => {
-    const table = { pools: { research: { seconds: 10, target: 0.99 } }, models: { 'gpt-4o': { seconds: 6, target: 0.995 } } };
+    const table = {
+      pools: { research: { seconds: 10, target: 0.99 } },
+      models: { 'gpt-4o': { seconds: 6, target: 0.995 } },
+    };
     expect(objectiveFor(table, 'research', 'gpt-4o')?.seconds).toBe(10);
     expect(objectiveFor(table, 'chat', 'gpt-4o')?.seconds).toBe(6);
     expect(objectiveFor(table, 'chat', 'other')).toBeUndefined();

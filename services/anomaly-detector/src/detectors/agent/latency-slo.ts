@@ -52,7 +52,17 @@ export interface LatencySloOptions {
   minBad?: number;
 }
 
-const KEYS = ['latency', 'objectiveSeconds', 'target', 'burnRate', 'burnLong', 'burnShort', 'longWindowMinutes', 'shortWindowMinutes', 'badShare'] as const;
+const KEYS = [
+  'latency',
+  'objectiveSeconds',
+  'target',
+  'burnRate',
+  'burnLong',
+  'burnShort',
+  'longWindowMinutes',
+  'shortWindowMinutes',
+  'badShare',
+] as const;
 
 /**
  * Latency SLO burn of one agent against its pool's / model's objective. Each request is good (≤ objective) or bad;
@@ -124,7 +134,8 @@ export class LatencySloDetector implements SignalDetector {
     for (let p = 0; p < this.pairs.length; p++) {
       const l = this.longIndex[p]!;
       const s = this.shortIndex[p]!;
-      const ratio = Math.min(this.bad[l]! / this.total[l]!, this.bad[s]! / this.total[s]!) / budget / this.pairs[p]!.burnRate;
+      const ratio =
+        Math.min(this.bad[l]! / this.total[l]!, this.bad[s]! / this.total[s]!) / budget / this.pairs[p]!.burnRate;
       // A pair speaks once its short window has seen its own span of data, and holds minBad slow requests.
       const score = t - this.first >= this.pairs[p]!.shortMs && this.bad[s]! >= this.minBad ? logistic(ratio, 1, 6) : 0;
       if (best < 0 || score > bestScore || (score === bestScore && ratio > bestRatio)) {

@@ -65,7 +65,8 @@ describe('MemoryLeakDetector', () => {
       const level = (t: number) => base * (1 + perHour * Math.max(0, (t - start) / 3_600_000));
       const memory = sawtooth(level, periodMs, 0.25, seed);
       let first = -1;
-      for (let t = 0; t < start + 3_600_000 && first < 0; t += 15_000) if (d.update(T0 + t, memory(t), 6e9).score >= 0.5) first = t;
+      for (let t = 0; t < start + 3_600_000 && first < 0; t += 15_000)
+        if (d.update(T0 + t, memory(t), 6e9).score >= 0.5) first = t;
       expect(first).toBeGreaterThan(start);
       expect(perHour * ((first - start) / 3_600_000)).toBeLessThan(0.5);
       const e = d.verdict.evidence;

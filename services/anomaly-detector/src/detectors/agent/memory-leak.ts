@@ -37,7 +37,18 @@ export interface MemoryLeakOptions {
   label?: string;
 }
 
-const KEYS = ['z', 'growthPercent', 'ratePercentPerHour', 'slopePerHour', 'from', 'to', 'noise', 'windowMinutes', 'limit', 'hoursToLimit'] as const;
+const KEYS = [
+  'z',
+  'growthPercent',
+  'ratePercentPerHour',
+  'slopePerHour',
+  'from',
+  'to',
+  'noise',
+  'windowMinutes',
+  'limit',
+  'hoursToLimit',
+] as const;
 
 /** At most this many bucket minima make one floor: a scale whose buckets are shorter than a collection cycle / 6 sits out. */
 const MAX_ENVELOPE = 12;
@@ -101,7 +112,13 @@ class FloorWindow {
   }
 
   stateBytes(): number {
-    return objectBytes(10) + 3 * TYPED_ARRAY_OVERHEAD_BYTES + this.floors.byteLength + this.times.byteLength + this.recentMins.byteLength;
+    return (
+      objectBytes(10) +
+      3 * TYPED_ARRAY_OVERHEAD_BYTES +
+      this.floors.byteLength +
+      this.times.byteLength +
+      this.recentMins.byteLength
+    );
   }
 }
 
@@ -223,7 +240,9 @@ export class MemoryLeakDetector implements SignalDetector {
 
   describe(): string {
     const e = this.verdict.evidence;
-    const limit = Number.isFinite(e.hoursToLimit) ? `, reaching its limit in ≈ ${round(e.hoursToLimit!)} h at this rate` : '';
+    const limit = Number.isFinite(e.hoursToLimit)
+      ? `, reaching its limit in ≈ ${round(e.hoursToLimit!)} h at this rate`
+      : '';
     return (
       `${this.feature} floor (after collections) is rising: from ${round(e.from!)} to ${round(e.to!)} over ${round(e.windowMinutes!)} min ` +
       `(+${round(e.growthPercent!)} %, ${round(e.ratePercentPerHour!)} %/h, Theil–Sen; Mann–Kendall Z = ${round(e.z!)}; scatter ${round(e.noise!)})${limit}`
@@ -231,7 +250,15 @@ export class MemoryLeakDetector implements SignalDetector {
   }
 
   stateBytes(): number {
-    let bytes = objectBytes(26) + 4 * TYPED_ARRAY_OVERHEAD_BYTES + this.troughs.byteLength + this.troughTimes.byteLength + this.scores.byteLength + this.usualGrowth.byteLength + objectBytes(3) + verdictBytes(KEYS.length);
+    let bytes =
+      objectBytes(26) +
+      4 * TYPED_ARRAY_OVERHEAD_BYTES +
+      this.troughs.byteLength +
+      this.troughTimes.byteLength +
+      this.scores.byteLength +
+      this.usualGrowth.byteLength +
+      objectBytes(3) +
+      verdictBytes(KEYS.length);
     for (const s of this.scales) bytes += s.stateBytes();
     return bytes;
   }
@@ -278,7 +305,11 @@ export class MemoryLeakDetector implements SignalDetector {
    */
   private testTroughs(fill: boolean): number {
     // The current cycle's trough joins the run provisionally when it is a rise (it is final at the next collection).
-    const provisional = this.cycleReadings >= 2 && this.troughCount > 0 && this.cycleMin > this.troughs[this.troughCount - 1]! && this.troughCount < MAX_TROUGHS;
+    const provisional =
+      this.cycleReadings >= 2 &&
+      this.troughCount > 0 &&
+      this.cycleMin > this.troughs[this.troughCount - 1]! &&
+      this.troughCount < MAX_TROUGHS;
     if (provisional) {
       this.troughs[this.troughCount] = this.cycleMin;
       this.troughTimes[this.troughCount] = this.cycleMinAt;
@@ -293,7 +324,10 @@ export class MemoryLeakDetector implements SignalDetector {
       if (!(rise >= this.historyMultiple * this.usualRise && rise > 0.005)) steady = false;
     }
     const growth = (this.troughs[n - 1]! - base) / base;
-    const score = steady && growth >= this.minGrowth ? Math.min(1, 0.5 + (0.5 * (growth - this.minGrowth)) / (3 * this.minGrowth)) : 0;
+    const score =
+      steady && growth >= this.minGrowth
+        ? Math.min(1, 0.5 + (0.5 * (growth - this.minGrowth)) / (3 * this.minGrowth))
+        : 0;
     if (fill) {
       const e = this.verdict.evidence;
       const span = this.troughTimes[n - 1]! - this.troughTimes[0]!;
@@ -343,7 +377,12 @@ export class MemoryLeakDetector implements SignalDetector {
     const half = n >> 1;
     const lasting = slope > 0 && theilSenSlope(t.subarray(n - half), y.subarray(n - half), half) >= 0.5 * slope;
     // A scale judges once it has learned the agent's usual growth from a window's worth of tests.
-    const big = scale.tests >= scale.capacity && lasting && share >= this.minGrowth && share >= this.historyMultiple * usual && growth >= this.noiseMultiple * noise;
+    const big =
+      scale.tests >= scale.capacity &&
+      lasting &&
+      share >= this.minGrowth &&
+      share >= this.historyMultiple * usual &&
+      growth >= this.noiseMultiple * noise;
     const score = big ? deviationScore(Math.max(0, z), this.zCritical, 1.5) : 0;
     // The agent's ordinary wander is learned from windows that are not a leak (once per closed bucket): a running
     // mean over the first 64, then an EWMA.
@@ -362,7 +401,8 @@ export class MemoryLeakDetector implements SignalDetector {
       e.noise = noise;
       e.windowMinutes = span / 60_000;
       e.limit = this.limit;
-      e.hoursToLimit = slope > 0 && this.limit > level + growth ? (this.limit - level - growth) / (slope * 3_600_000) : Number.NaN;
+      e.hoursToLimit =
+        slope > 0 && this.limit > level + growth ? (this.limit - level - growth) / (slope * 3_600_000) : Number.NaN;
     }
     return score;
   }

@@ -44,7 +44,14 @@ describe('MultivariateDetector', () => {
 
   it('keeps anomalous vectors out of the reservoir', () => {
     const g = gaussian(4);
-    const d = new MultivariateDetector({ features: FEATURES, admitProbability: 1, reservoir: 64, minSamples: 48, retrainEvery: 16, retrainAfterMs: Number.POSITIVE_INFINITY });
+    const d = new MultivariateDetector({
+      features: FEATURES,
+      admitProbability: 1,
+      reservoir: 64,
+      minSamples: 48,
+      retrainEvery: 16,
+      retrainAfterMs: Number.POSITIVE_INFINITY,
+    });
     for (let i = 0; i < 200; i++) d.update(i * MINUTE, normal(g));
     const trainings = d.trainings;
     // A long run of outliers: scored anomalous, never admitted, so no retraining is triggered by them…
@@ -57,7 +64,13 @@ describe('MultivariateDetector', () => {
 
   it('retrains on data time as well as on counts', () => {
     const g = gaussian(5);
-    const d = new MultivariateDetector({ features: FEATURES, admitProbability: 1, minSamples: 16, retrainEvery: 10_000, retrainAfterMs: 60 * MINUTE });
+    const d = new MultivariateDetector({
+      features: FEATURES,
+      admitProbability: 1,
+      minSamples: 16,
+      retrainEvery: 10_000,
+      retrainAfterMs: 60 * MINUTE,
+    });
     for (let i = 0; i < 16; i++) d.update(i * MINUTE, normal(g));
     expect(d.trainings).toBe(1);
     for (let i = 16; i < 75; i++) d.update(i * MINUTE, normal(g));

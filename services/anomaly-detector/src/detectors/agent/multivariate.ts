@@ -84,7 +84,8 @@ export class MultivariateDetector {
     this.dims = this.features.length;
     this.forest = new IsolationForest(this.dims, options);
     this.capacity = options.reservoir ?? 256;
-    if (!Number.isInteger(this.capacity) || this.capacity < 2) throw new RangeError(`reservoir must be a whole number ≥ 2 (got ${this.capacity})`);
+    if (!Number.isInteger(this.capacity) || this.capacity < 2)
+      throw new RangeError(`reservoir must be a whole number ≥ 2 (got ${this.capacity})`);
     this.admitProbability = options.admitProbability ?? 0.25;
     // The biased reservoir fills as 1 − e^(−n/capacity): it nears but never quite reaches full, so ask for ≤ ¾ of it.
     this.minSamples = Math.max(2, Math.min(options.minSamples ?? 64, Math.floor(0.75 * this.capacity)));
@@ -148,7 +149,9 @@ export class MultivariateDetector {
     if (admissible && this.random.next() < this.admitProbability) this.admit(x);
     const due =
       this.size >= this.minSamples &&
-      (!this.forest.ready || this.admittedSinceTraining >= this.retrainEvery || (this.admittedSinceTraining > 0 && timestamp - this.trainedAt >= this.retrainAfterMs));
+      (!this.forest.ready ||
+        this.admittedSinceTraining >= this.retrainEvery ||
+        (this.admittedSinceTraining > 0 && timestamp - this.trainedAt >= this.retrainAfterMs));
     if (due) this.train(timestamp);
     return due;
   }

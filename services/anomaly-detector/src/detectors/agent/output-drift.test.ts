@@ -1,4 +1,11 @@
-import { OutputDriftDetector, binOf, kolmogorovSmirnovPValue, populationStabilityIndex, psiOfSamples, quantileEdges } from './output-drift';
+import {
+  OutputDriftDetector,
+  binOf,
+  kolmogorovSmirnovPValue,
+  populationStabilityIndex,
+  psiOfSamples,
+  quantileEdges,
+} from './output-drift';
 import { gaussian } from '../../test-support/random';
 
 describe('populationStabilityIndex', () => {
@@ -52,7 +59,9 @@ describe('OutputDriftDetector', () => {
     expect(detectedAt).toBeGreaterThan(5);
     expect(detectedAt).toBeLessThan(100);
     expect(d.verdict.evidence.psi).toBeGreaterThanOrEqual(0.25);
-    expect(d.describe()).toMatch(/^the distribution of output_tokens drifted \(PSI \d+(\.\d+)?, Kolmogorov–Smirnov D \d+(\.\d+)? p = [\d.e-]+, over the last 300 values against the 1000 before them; median/);
+    expect(d.describe()).toMatch(
+      /^the distribution of output_tokens drifted \(PSI \d+(\.\d+)?, Kolmogorov–Smirnov D \d+(\.\d+)? p = [\d.e-]+, over the last 300 values against the 1000 before them; median/,
+    );
     // Before/after summaries: the drift multiplied the median by 2.5 and widened the tail.
     const e = d.verdict.evidence;
     expect(e.recentP95).toBeGreaterThan(e.referenceP95!);

@@ -9,7 +9,11 @@ import { stateArrays } from '../../engine/state-arrays';
 // so a conservative test), its p-value from the Kolmogorov distribution with the Stephens (1970) correction.
 
 /** PSI of `actual` against `expected` proportions (same length; each summing to 1). Empty bins take `epsilon`. */
-export function populationStabilityIndex(expected: ArrayLike<number>, actual: ArrayLike<number>, epsilon = 1e-4): number {
+export function populationStabilityIndex(
+  expected: ArrayLike<number>,
+  actual: ArrayLike<number>,
+  epsilon = 1e-4,
+): number {
   let psi = 0;
   for (let i = 0; i < expected.length; i++) {
     const e = Math.max(expected[i]!, epsilon);
@@ -97,7 +101,19 @@ export interface OutputDriftOptions {
   label?: string;
 }
 
-const KEYS = ['psi', 'ksD', 'ksPValue', 'referenceMedian', 'recentMedian', 'ratio', 'referenceP95', 'recentP95', 'referenceMean', 'recentMean', 'samples'] as const;
+const KEYS = [
+  'psi',
+  'ksD',
+  'ksPValue',
+  'referenceMedian',
+  'recentMedian',
+  'ratio',
+  'referenceP95',
+  'recentP95',
+  'referenceMean',
+  'recentMean',
+  'samples',
+] as const;
 
 /**
  * Model/output drift of one distribution (output tokens, response length, latency): the PSI between the last `recent`
@@ -223,7 +239,10 @@ export class OutputDriftDetector implements SignalDetector {
     }
     const p = kolmogorovSmirnovPValue(ks, this.referenceSize, this.recentCount);
     v.ready = true;
-    v.score = Math.max(logistic(psi, this.threshold, 20), logistic(-Math.log10(Math.max(p, 1e-300)), this.logKsAlpha, 1.5));
+    v.score = Math.max(
+      logistic(psi, this.threshold, 20),
+      logistic(-Math.log10(Math.max(p, 1e-300)), this.logKsAlpha, 1.5),
+    );
     v.evidence.psi = psi;
     v.evidence.ksD = ks;
     v.evidence.ksPValue = p;
@@ -319,5 +338,9 @@ function summaryOf(values: Float32Array): { median: number; p95: number; mean: n
   const lo = Math.floor(pos);
   let sum = 0;
   for (let i = 0; i < n; i++) sum += s[i]!;
-  return { median: n & 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2, p95: s[lo]! + (pos - lo) * (s[Math.min(n - 1, lo + 1)]! - s[lo]!), mean: sum / n };
+  return {
+    median: n & 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2,
+    p95: s[lo]! + (pos - lo) * (s[Math.min(n - 1, lo + 1)]! - s[lo]!),
+    mean: sum / n,
+  };
 }

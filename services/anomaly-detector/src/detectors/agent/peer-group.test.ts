@@ -29,7 +29,11 @@ describe('peerOutliers', () => {
   });
 
   it('judges each cohort and each metric on its own', () => {
-    const obs = [...window([10, 11, 9, 10, 10], 'latency', 'a/x'), ...window([100, 101, 99, 100, 100], 'latency', 'b/x'), ...window([1, 1, 1, 1, 1], 'cpu_percent', 'a/x')];
+    const obs = [
+      ...window([10, 11, 9, 10, 10], 'latency', 'a/x'),
+      ...window([100, 101, 99, 100, 100], 'latency', 'b/x'),
+      ...window([1, 1, 1, 1, 1], 'cpu_percent', 'a/x'),
+    ];
     expect(peerOutliers(obs)).toEqual([]);
   });
 
@@ -53,14 +57,28 @@ describe('peerOutliers', () => {
 describe('PeerGroupMonitor', () => {
   const agents = 20;
   function fleet(g: () => number, level: (agent: number) => number): PeerObservation[] {
-    return Array.from({ length: agents }, (_, i) => ({ agentId: `a-${i}`, cohortKey: COHORT, metric: 'latency', value: level(i) * (1 + 0.05 * g()) }));
+    return Array.from({ length: agents }, (_, i) => ({
+      agentId: `a-${i}`,
+      cohortKey: COHORT,
+      metric: 'latency',
+      value: level(i) * (1 + 0.05 * g()),
+    }));
   }
 
   it('flags one faulty agent while the fleet is fine, and no cohort', () => {
     const g = gaussian(1);
     const m = new PeerGroupMonitor();
-    for (let w = 0; w < 20; w++) expect(m.evaluate(w * MINUTE, fleet(g, () => 1)).agents).toEqual([]);
-    const r = m.evaluate(20 * MINUTE, fleet(g, (i) => (i === 7 ? 3 : 1)));
+    for (let w = 0; w < 20; w++)
+      expect(
+        m.evaluate(
+          w * MINUTE,
+          fleet(g, () => 1),
+        ).agents,
+      ).toEqual([]);
+    const r = m.evaluate(
+      20 * MINUTE,
+      fleet(g, (i) => (i === 7 ? 3 : 1)),
+    );
     expect(r.agents.map((a) => a.agentId)).toEqual(['a-7']);
     expect(r.agents[0]!.z).toBeGreaterThan(10);
     expect(r.cohorts).toEqual([]);
@@ -69,8 +87,17 @@ describe('PeerGroupMonitor', () => {
   it('reports a fleet-wide shift once, as a cohort anomaly, without flagging the agents', () => {
     const g = gaussian(2);
     const m = new PeerGroupMonitor();
-    for (let w = 0; w < 20; w++) expect(m.evaluate(w * MINUTE, fleet(g, () => 1)).cohorts).toEqual([]);
-    const r = m.evaluate(20 * MINUTE, fleet(g, () => 3));
+    for (let w = 0; w < 20; w++)
+      expect(
+        m.evaluate(
+          w * MINUTE,
+          fleet(g, () => 1),
+        ).cohorts,
+      ).toEqual([]);
+    const r = m.evaluate(
+      20 * MINUTE,
+      fleet(g, () => 3),
+    );
     expect(r.agents).toEqual([]);
     expect(r.cohorts).toHaveLength(1);
     const shift = r.cohorts[0]!;
@@ -85,9 +112,19 @@ describe('PeerGroupMonitor', () => {
   it('keeps a shifted median out of the baseline for maxFreeze windows, then accepts it', () => {
     const g = gaussian(3);
     const m = new PeerGroupMonitor({ maxFreeze: 4 });
-    for (let w = 0; w < 20; w++) m.evaluate(w * MINUTE, fleet(g, () => 1));
+    for (let w = 0; w < 20; w++)
+      m.evaluate(
+        w * MINUTE,
+        fleet(g, () => 1),
+      );
     const flagged: boolean[] = [];
-    for (let w = 20; w < 60; w++) flagged.push(m.evaluate(w * MINUTE, fleet(g, () => 2)).cohorts.length > 0);
+    for (let w = 20; w < 60; w++)
+      flagged.push(
+        m.evaluate(
+          w * MINUTE,
+          fleet(g, () => 2),
+        ).cohorts.length > 0,
+      );
     expect(flagged.slice(0, 4)).toEqual([true, true, true, true]);
     expect(flagged.slice(4)).toEqual(new Array<boolean>(36).fill(false)); // the new level became the baseline
   });

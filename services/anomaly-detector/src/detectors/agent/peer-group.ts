@@ -148,7 +148,17 @@ export class PeerGroupMonitor {
       for (let i = 0; i < values.length; i++) {
         const z = (values[i]! - median) / scale;
         if (Math.abs(z) >= this.threshold) {
-          agents.push({ agentId: ids[i]!, cohortKey, metric, value: values[i]!, median, scale, z, score: deviationScore(z, this.threshold, 1.5), cohortSize: values.length });
+          agents.push({
+            agentId: ids[i]!,
+            cohortKey,
+            metric,
+            value: values[i]!,
+            median,
+            scale,
+            z,
+            score: deviationScore(z, this.threshold, 1.5),
+            cohortSize: values.length,
+          });
         }
       }
       const shift = this.cohortTest(key, window, cohortKey, metric, median, sorted);
@@ -176,9 +186,17 @@ export class PeerGroupMonitor {
     return bytes;
   }
 
-  private cohortTest(key: string, window: number, cohortKey: string, metric: string, median: number, sorted: Float64Array): CohortShift | undefined {
+  private cohortTest(
+    key: string,
+    window: number,
+    cohortKey: string,
+    metric: string,
+    median: number,
+    sorted: Float64Array,
+  ): CohortShift | undefined {
     let s = this.series.get(key);
-    if (s) this.series.delete(key); // re-insert: Map order is the recency order
+    if (s)
+      this.series.delete(key); // re-insert: Map order is the recency order
     else {
       if (this.series.size >= this.maxSeries) this.series.delete(this.series.keys().next().value as string);
       s = { history: new SortedWindow(this.historySize), frozen: 0, lastWindow: window };
@@ -193,7 +211,9 @@ export class PeerGroupMonitor {
       const z = (median - baseline) / scale;
       if (Math.abs(z) >= this.threshold) {
         let shifted = 0;
-        for (let i = 0; i < sorted.length; i++) if (z > 0 ? sorted[i]! > baseline + this.threshold * scale : sorted[i]! < baseline - this.threshold * scale) shifted++;
+        for (let i = 0; i < sorted.length; i++)
+          if (z > 0 ? sorted[i]! > baseline + this.threshold * scale : sorted[i]! < baseline - this.threshold * scale)
+            shifted++;
         shift = {
           cohortKey,
           metric,

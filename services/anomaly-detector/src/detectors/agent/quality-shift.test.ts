@@ -11,7 +11,14 @@ interface Run {
 }
 
 /** Poisson arrivals at `rate` a second over [from, to): each score from `score(t)`; counts alarm onsets (score ≥ 0.5). */
-function feed(d: QualityShiftDetector, rate: number, from: number, to: number, score: (t: number) => number, seed = 1): Run {
+function feed(
+  d: QualityShiftDetector,
+  rate: number,
+  from: number,
+  to: number,
+  score: (t: number) => number,
+  seed = 1,
+): Run {
   const u = seeded(seed);
   const run: Run = { alarms: 0, firstAfter: -1 };
   let alarmed = false;
@@ -39,7 +46,9 @@ describe('QualityShiftDetector', () => {
     const d = new QualityShiftDetector();
     const z = gaussian(5);
     let x = 0;
-    expect(feed(d, 1, T0, T0 + 24 * HOUR, () => clamp(0.97 + 0.03 * (x = 0.7 * x + Math.sqrt(1 - 0.49) * z()))).alarms).toBe(0);
+    expect(
+      feed(d, 1, T0, T0 + 24 * HOUR, () => clamp(0.97 + 0.03 * (x = 0.7 * x + Math.sqrt(1 - 0.49) * z()))).alarms,
+    ).toBe(0);
   });
 
   it('finds a slide of −0.2 over 12 minutes (mean of two scores, σ 0.032) at 0.3 requests a second within 4 minutes', () => {
@@ -59,7 +68,8 @@ describe('QualityShiftDetector', () => {
     let i = 0;
     for (; i < 400; i++) expect(d.update(T0 + i * 1000, 0.8 + 0.05 * z()).score).toBe(0);
     let found = -1;
-    for (let k = 0; k < 60; k++, i++) if (d.update(T0 + i * 1000, 0.7 + 0.05 * z()).score >= 0.5 && found < 0) found = k;
+    for (let k = 0; k < 60; k++, i++)
+      if (d.update(T0 + i * 1000, 0.7 + 0.05 * z()).score >= 0.5 && found < 0) found = k;
     expect(found).toBeGreaterThanOrEqual(0);
     expect(found).toBeLessThan(30);
     const e = d.verdict.evidence;

@@ -31,7 +31,16 @@ export interface QualityShiftOptions {
   label?: string;
 }
 
-const KEYS = ['value', 'baselineMedian', 'sigma', 'recentMean', 'drop', 'cusum', 'runSeconds', 'autocorrelation'] as const;
+const KEYS = [
+  'value',
+  'baselineMedian',
+  'sigma',
+  'recentMean',
+  'drop',
+  'cusum',
+  'runSeconds',
+  'autocorrelation',
+] as const;
 
 /** Standardised scores are winsorised here: one bad answer moves the chart by at most this many σ. */
 const CLIP = 4;
@@ -95,7 +104,8 @@ export class QualityShiftDetector implements SignalDetector {
     const v = this.verdict;
     if (!Number.isFinite(value) || !Number.isFinite(timestamp)) return v;
     const w = this.window;
-    this.recentMean = this.recentMean === this.recentMean ? this.recentMean + this.alpha * (value - this.recentMean) : value;
+    this.recentMean =
+      this.recentMean === this.recentMean ? this.recentMean + this.alpha * (value - this.recentMean) : value;
     if (w.size < this.minSamples) {
       w.push(value);
       v.ready = false;
@@ -112,7 +122,8 @@ export class QualityShiftDetector implements SignalDetector {
     const drop = median - this.recentMean;
     // Once raised, the alarm holds while the sum keeps half its decision level (a lasting slide is one anomaly).
     // (and the drop half of minDrop: a recent mean hovering at minDrop must not open and close it over and over).
-    this.alarmed = (this.sum >= this.h && drop >= this.minDrop) || (this.alarmed && this.sliding && drop >= this.minDrop / 2);
+    this.alarmed =
+      (this.sum >= this.h && drop >= this.minDrop) || (this.alarmed && this.sliding && drop >= this.minDrop / 2);
     const alarm = this.alarmed;
     v.ready = true;
     // 0.5 at the alarm, rising with the drop in σ: 0.75 at 2 σ, 1 from 4 σ.

@@ -2,7 +2,14 @@ import { RequestRateDetector } from './request-rate';
 import { seeded } from '../../test-support/random';
 
 /** Poisson arrivals at `rate` a second over [from, to) ms, fed one request at a time. */
-function feed(d: RequestRateDetector, random: () => number, rate: number, from: number, to: number, onScore?: (t: number, s: number) => void): void {
+function feed(
+  d: RequestRateDetector,
+  random: () => number,
+  rate: number,
+  from: number,
+  to: number,
+  onScore?: (t: number, s: number) => void,
+): void {
   let t = from;
   for (;;) {
     t += (-Math.log(1 - random()) / rate) * 1000;

@@ -100,13 +100,16 @@ export class RequestRateDetector implements SignalDetector {
     this.short = this.short * Math.exp(-dt / this.tauShort) + requests;
     const elapsed = t - this.start;
     // Bias correction: a decayed count started at 0 holds only (1 − e^(−elapsed/τ)) of its steady-state mass.
-    const rate = (this.short / this.tauShort / Math.max(1e-9, 1 - Math.exp(-Math.max(elapsed, 1) / this.tauShort))) * 1000;
+    const rate =
+      (this.short / this.tauShort / Math.max(1e-9, 1 - Math.exp(-Math.max(elapsed, 1) / this.tauShort))) * 1000;
     // While the baseline count is frozen it neither decays nor learns, so its warm-up correction must not grow either
     // (it did: a baseline frozen during an earlier anomaly sank several-fold and steady agents read as floods).
     const frozenNow = this.frozenSince === this.frozenSince && t - this.frozenSince < this.maxFreezeMs;
     const longDecay = frozenNow ? 1 : Math.exp(-dt / this.tauLong);
     const learned = frozenNow ? this.learnedMs : this.learnedMs + dt;
-    const baseline = ((this.long * longDecay) / this.tauLong / Math.max(1e-9, 1 - Math.exp(-Math.max(learned, 1) / this.tauLong))) * 1000;
+    const baseline =
+      ((this.long * longDecay) / this.tauLong / Math.max(1e-9, 1 - Math.exp(-Math.max(learned, 1) / this.tauLong))) *
+      1000;
     let score = 0;
     let p = 1;
     const multiple = baseline > 0 ? rate / baseline : rate > 0 ? Number.POSITIVE_INFINITY : 0;

@@ -3,7 +3,11 @@ import { classifyRisk } from './risk';
 describe('classifyRisk', () => {
   it('rates a request flood over a pool high, one agent’s surge medium', () => {
     const pool = classifyRisk({ types: ['request_surge'], rateMultiple: 8, poolShare: 0.9 });
-    expect(pool).toEqual({ risk: 'high', pattern: 'request_flood', reason: 'request flood: 8× the usual request rate across 90% of the pool' });
+    expect(pool).toEqual({
+      risk: 'high',
+      pattern: 'request_flood',
+      reason: 'request flood: 8× the usual request rate across 90% of the pool',
+    });
     expect(classifyRisk({ rateMultiple: 6, agentsAffected: 12 }).risk).toBe('high');
     const one = classifyRisk({ rateMultiple: 6, poolShare: 0.05 });
     expect(one.risk).toBe('medium');

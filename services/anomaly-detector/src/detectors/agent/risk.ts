@@ -84,7 +84,11 @@ export function classifyRisk(evidence: RiskEvidence, options: RiskOptions = {}):
           pattern: 'request_flood',
           reason: `request flood: ${fmt(rate)}× the usual request rate across ${Number.isFinite(share) ? `${fmt(100 * share)}% of the pool` : `${fmt(agents)} agents`}`,
         }
-      : { risk: 'medium', pattern: 'request_flood', reason: `request rate ${fmt(rate)}× the usual on this agent alone` };
+      : {
+          risk: 'medium',
+          pattern: 'request_flood',
+          reason: `request rate ${fmt(rate)}× the usual on this agent alone`,
+        };
   }
   const output = evidence.outputMultiple ?? Number.NaN;
   const input = evidence.inputMultiple ?? Number.NaN;

@@ -34,9 +34,13 @@ describe('ScanDetector (TRW)', () => {
   it('leaves benign callers alone: repeated failures to the same neighbour, or mostly successful contacts', () => {
     const d = new ScanDetector();
     // An agent whose one neighbour is down: hundreds of failures, one destination.
-    for (let i = 0; i < 500; i++) expect(d.observe({ from: 'planner-1', to: 'worker-9', timestamp: i, outcome: 'error' })).toBeUndefined();
+    for (let i = 0; i < 500; i++)
+      expect(d.observe({ from: 'planner-1', to: 'worker-9', timestamp: i, outcome: 'error' })).toBeUndefined();
     // A busy router: 1,000 agents, 10 % failing.
-    for (let i = 0; i < 1000; i++) expect(d.observe({ from: 'router', to: `agent-${i}`, timestamp: i, outcome: i % 10 === 0 ? 'error' : 'success' })).toBeUndefined();
+    for (let i = 0; i < 1000; i++)
+      expect(
+        d.observe({ from: 'router', to: `agent-${i}`, timestamp: i, outcome: i % 10 === 0 ? 'error' : 'success' }),
+      ).toBeUndefined();
     expect(d.isScanner('router')).toBe(false);
   });
 

@@ -97,7 +97,15 @@ export class ScanDetector {
     if (s) this.sources.delete(contact.from);
     else {
       if (this.sources.size >= this.maxSources) this.sources.delete(this.sources.keys().next().value as string);
-      s = { seen: new Set(), failures: 0, logRatio: 0, firstSeen: contact.timestamp, lastSeen: contact.timestamp, declared: false, sample: [] };
+      s = {
+        seen: new Set(),
+        failures: 0,
+        logRatio: 0,
+        firstSeen: contact.timestamp,
+        lastSeen: contact.timestamp,
+        declared: false,
+        sample: [],
+      };
     }
     this.sources.set(contact.from, s); // re-insert: Map order is the recency order
     if (contact.timestamp > s.lastSeen) s.lastSeen = contact.timestamp;
@@ -170,7 +178,8 @@ export class ScanDetector {
   /** Rough bytes held: per source its state, its destination set (≈ 40 B an entry plus the strings) and sample. */
   stateBytes(): number {
     let bytes = objectBytes(10);
-    for (const [key, s] of this.sources) bytes += 2 * key.length + objectBytes(8) + 64 + s.seen.size * 56 + s.sample.length * 8;
+    for (const [key, s] of this.sources)
+      bytes += 2 * key.length + objectBytes(8) + 64 + s.seen.size * 56 + s.sample.length * 8;
     return bytes;
   }
 }

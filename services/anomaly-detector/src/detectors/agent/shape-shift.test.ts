@@ -23,19 +23,27 @@ function firstAlarm(d: ShapeShiftDetector, n: number, next: () => number, from: 
 function bimodal(median: number, seed: number): () => number {
   const u = seeded(seed);
   const z = gaussian(seed + 1);
-  return () => Math.max(1, Math.round(u() < 0.3 ? 0.25 * median * Math.exp(0.35 * z()) : 1.9 * median * Math.exp(0.3 * z())));
+  return () =>
+    Math.max(1, Math.round(u() < 0.3 ? 0.25 * median * Math.exp(0.35 * z()) : 1.9 * median * Math.exp(0.3 * z())));
 }
 
 describe('ShapeShiftDetector', () => {
   it.each([
     ['log-normal answer lengths', (z: () => number) => () => Math.round(300 * Math.exp(0.6 * z()))],
-    ['heavy-tailed lengths (5 % Pareto α 1.3)', (z: () => number, u: () => number) => () => (u() < 0.05 ? 600 * (1 - u()) ** (-1 / 1.3) : 300 * Math.exp(0.4 * z()))],
+    [
+      'heavy-tailed lengths (5 % Pareto α 1.3)',
+      (z: () => number, u: () => number) => () =>
+        u() < 0.05 ? 600 * (1 - u()) ** (-1 / 1.3) : 300 * Math.exp(0.4 * z()),
+    ],
     ['tiny integer lengths (mostly ties)', (z: () => number) => () => Math.max(1, Math.round(3 * Math.exp(0.4 * z())))],
-  ])('raises at most one alarm over 172,800 ordinary values (two agent-days at a request a second): %s', (_, source) => {
-    // By simulation ≈ 0.25 false alarms per million values (1 per million on the heavy tail): ≤ 0.1 an agent-day.
-    const d = new ShapeShiftDetector();
-    expect(alarms(d, 172_800, source(gaussian(7), seeded(9)))).toBeLessThanOrEqual(1);
-  });
+  ])(
+    'raises at most one alarm over 172,800 ordinary values (two agent-days at a request a second): %s',
+    (_, source) => {
+      // By simulation ≈ 0.25 false alarms per million values (1 per million on the heavy tail): ≤ 0.1 an agent-day.
+      const d = new ShapeShiftDetector();
+      expect(alarms(d, 172_800, source(gaussian(7), seeded(9)))).toBeLessThanOrEqual(1);
+    },
+  );
 
   it('finds a new mode of short answers within 80 values, with before/after summaries in the evidence', () => {
     const d = new ShapeShiftDetector();

@@ -209,7 +209,7 @@ export class ShapeShiftDetector implements SignalDetector {
     const n = ref.size;
     const m = run.length;
     let d = 0;
-    for (let i = 0; i < m; ) {
+    for (let i = 0; i < m;) {
       const x = run[i]!;
       let j = i + 1;
       while (j < m && run[j] === x) j++;
@@ -264,5 +264,9 @@ function summaryOf(values: Float64Array): { median: number; p95: number; mean: n
   const lo = Math.floor(pos);
   let sum = 0;
   for (let i = 0; i < n; i++) sum += s[i]!;
-  return { median: n & 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2, p95: s[lo]! + (pos - lo) * (s[Math.min(n - 1, lo + 1)]! - s[lo]!), mean: sum / n };
+  return {
+    median: n & 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2,
+    p95: s[lo]! + (pos - lo) * (s[Math.min(n - 1, lo + 1)]! - s[lo]!),
+    mean: sum / n,
+  };
 }

@@ -21,7 +21,16 @@ interface Run {
  * Feeds Poisson arrivals at `rate` a second over [from, to) ms, each value from `value` times `factor(t)`, and counts
  * the alarms (score ≥ 0.5).
  */
-function feed(d: TailShiftDetector, random: () => number, rate: number, from: number, to: number, value: () => number, factor: (t: number) => number = () => 1, run: Run = { alarms: 0, episodes: 0, firstAfter: -1 }): Run {
+function feed(
+  d: TailShiftDetector,
+  random: () => number,
+  rate: number,
+  from: number,
+  to: number,
+  value: () => number,
+  factor: (t: number) => number = () => 1,
+  run: Run = { alarms: 0, episodes: 0, firstAfter: -1 },
+): Run {
   let was = false;
   for (let t = from + (-Math.log(1 - random()) / rate) * 1000; t < to; t += (-Math.log(1 - random()) / rate) * 1000) {
     const alarm = d.update(t, value() * factor(t)).score >= 0.5;
@@ -42,7 +51,8 @@ describe('TailShiftDetector', () => {
     const d = new TailShiftDetector({ type: 'latency_spike', label: 'response_time_seconds' });
     const random = seeded(1);
     // A natural spike of ×4, ×5 or ×6 for 90 s every two hours: upstream hiccups, not faults.
-    const spikes = (t: number) => ((t - T0) % (2 * HOUR) < 90_000 && t - T0 > HOUR ? 4 + (Math.floor((t - T0) / (2 * HOUR)) % 3) : 1);
+    const spikes = (t: number) =>
+      (t - T0) % (2 * HOUR) < 90_000 && t - T0 > HOUR ? 4 + (Math.floor((t - T0) / (2 * HOUR)) % 3) : 1;
     const quiet = feed(d, random, 0.5, T0, T0 + 24 * HOUR, heavyTailed(2, 0.8), spikes);
     expect(quiet.alarms).toBe(0);
     const start = T0 + 24 * HOUR;
@@ -60,7 +70,9 @@ describe('TailShiftDetector', () => {
     // The onset is the shift's start (within a few requests), not the moment the hold passed.
     expect(d.onset - start).toBeGreaterThanOrEqual(0);
     expect(d.onset - start).toBeLessThan(15_000);
-    expect(d.describe()).toMatch(/^response_time_seconds above its usual 90th percentile [\d.]+ for [\d.]+ s \(median of the last 9 [\d.]+ against its usual [\d.]+: [\d.]+×\)$/);
+    expect(d.describe()).toMatch(
+      /^response_time_seconds above its usual 90th percentile [\d.]+ for [\d.]+ s \(median of the last 9 [\d.]+ against its usual [\d.]+: [\d.]+×\)$/,
+    );
   });
 
   it('finds a ×3 shift within 60 s of data time on an agent of a quiet pool, and a ×12 one beyond its own usual ×4 spikes as fast', () => {
@@ -99,7 +111,9 @@ describe('TailShiftDetector', () => {
     expect(young.verdict.evidence.holdSeconds).toBe(120);
     const none = new TailShiftDetector({ type: 'latency_spike', label: 'response_time_seconds', holdMs: 0 });
     feed(none, random, 1, T0, T0 + HOUR, heavyTailed(24, 0.8));
-    expect(feed(none, random, 1, T0 + HOUR, T0 + HOUR + 600_000, heavyTailed(25, 0.8), () => 3).firstAfter).toBeLessThanOrEqual(60_000);
+    expect(
+      feed(none, random, 1, T0 + HOUR, T0 + HOUR + 600_000, heavyTailed(25, 0.8), () => 3).firstAfter,
+    ).toBeLessThanOrEqual(60_000);
   });
 
   it('lets an agent with no history of its own borrow its pool envelope: the pool’s ×5 spikes make a new agent wait', () => {
@@ -148,6 +162,8 @@ describe('TailShiftDetector', () => {
   });
 
   it('refuses a shifted share at or below the in-control share', () => {
-    expect(() => new TailShiftDetector({ type: 'token_spike', label: 'x', shiftedShare: 0.05 })).toThrow(/shiftedShare must lie in/);
+    expect(() => new TailShiftDetector({ type: 'token_spike', label: 'x', shiftedShare: 0.05 })).toThrow(
+      /shiftedShare must lie in/,
+    );
   });
 });

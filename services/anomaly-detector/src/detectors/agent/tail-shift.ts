@@ -45,7 +45,17 @@ export interface TailShiftOptions {
   maxFreeze?: number;
 }
 
-const KEYS = ['value', 'baselineMedian', 'baselineP90', 'recentMedian', 'ratio', 'cusum', 'runSeconds', 'holdSeconds', 'autocorrelation'] as const;
+const KEYS = [
+  'value',
+  'baselineMedian',
+  'baselineP90',
+  'recentMedian',
+  'ratio',
+  'cusum',
+  'runSeconds',
+  'holdSeconds',
+  'autocorrelation',
+] as const;
 
 /** EWMA weight of one learned pair in the autocorrelation estimate (≈ the last 500 values). */
 const AUTOCORRELATION_WEIGHT = 1 / 500;
@@ -241,7 +251,15 @@ export class TailShiftDetector implements SignalDetector {
   }
 
   stateBytes(): number {
-    return objectBytes(23) + this.envelope.stateBytes() + this.window.stateBytes() + this.recent.stateBytes() + TYPED_ARRAY_OVERHEAD_BYTES + this.scratch.byteLength + verdictBytes(KEYS.length);
+    return (
+      objectBytes(23) +
+      this.envelope.stateBytes() +
+      this.window.stateBytes() +
+      this.recent.stateBytes() +
+      TYPED_ARRAY_OVERHEAD_BYTES +
+      this.scratch.byteLength +
+      verdictBytes(KEYS.length)
+    );
   }
 
   /** Lag-1 autocorrelation of the learned high-value indicators, clamped to [0, 0.8] (negative: treated as none). */

@@ -40,7 +40,8 @@ describe('TrendDetector', () => {
     // Falls by 0.35 over 400 reports (the simulator's quality_degradation).
     const level = (i: number) => 0.9 - (0.35 * i) / 400;
     let detectedAt = -1;
-    for (let i = 0; i < 400 && detectedAt < 0; i++) if (d.update((t += SECOND), level(i) + 0.04 * g()).score >= 0.5) detectedAt = i;
+    for (let i = 0; i < 400 && detectedAt < 0; i++)
+      if (d.update((t += SECOND), level(i) + 0.04 * g()).score >= 0.5) detectedAt = i;
     expect(detectedAt).toBeGreaterThan(0);
     expect(detectedAt).toBeLessThan(200);
     for (let i = detectedAt + 1; i < 400; i++) d.update((t += SECOND), level(i) + 0.04 * g());
@@ -61,7 +62,8 @@ describe('TrendDetector', () => {
     const d = new TrendDetector({ minChange: 0.05 });
     let worst = 0;
     // A real but tiny decline: 0.01 over 3000 samples with very little noise.
-    for (let i = 0; i < 3000; i++) worst = Math.max(worst, d.update(i * SECOND, 0.9 - (0.01 * i) / 3000 + 0.0005 * g()).score);
+    for (let i = 0; i < 3000; i++)
+      worst = Math.max(worst, d.update(i * SECOND, 0.9 - (0.01 * i) / 3000 + 0.0005 * g()).score);
     expect(worst).toBe(0);
     expect(d.verdict.ready).toBe(true);
   });

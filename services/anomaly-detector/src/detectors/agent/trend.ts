@@ -17,7 +17,11 @@ export interface MannKendall {
 }
 
 /** Mann–Kendall S, its tie-corrected variance and Z for `values[0..n)` (n ≥ 2; O(n²), allocation-free but for ties). */
-export function mannKendall(values: ArrayLike<number>, n = values.length, out: MannKendall = { s: 0, variance: 0, z: 0 }): MannKendall {
+export function mannKendall(
+  values: ArrayLike<number>,
+  n = values.length,
+  out: MannKendall = { s: 0, variance: 0, z: 0 },
+): MannKendall {
   let s = 0;
   for (let i = 0; i < n - 1; i++) {
     const xi = values[i]!;
@@ -30,7 +34,7 @@ export function mannKendall(values: ArrayLike<number>, n = values.length, out: M
   const sorted = tieScratch(n);
   for (let i = 0; i < n; i++) sorted[i] = values[i]!;
   const view = sorted.subarray(0, n).sort();
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i + 1;
     while (j < n && view[j] === view[i]) j++;
     const t = j - i;
@@ -153,7 +157,14 @@ export class TrendDetector implements SignalDetector {
   }
 
   stateBytes(): number {
-    return objectBytes(22) + 2 * TYPED_ARRAY_OVERHEAD_BYTES + this.means.byteLength + this.times.byteLength + objectBytes(3) + verdictBytes(KEYS.length);
+    return (
+      objectBytes(22) +
+      2 * TYPED_ARRAY_OVERHEAD_BYTES +
+      this.means.byteLength +
+      this.times.byteLength +
+      objectBytes(3) +
+      verdictBytes(KEYS.length)
+    );
   }
 
   private push(mean: number, time: number): void {
@@ -207,7 +218,10 @@ export class TrendDetector implements SignalDetector {
     v.evidence.change = change;
     v.evidence.from = level;
     v.evidence.to = level + change;
-    const big = Math.abs(change) >= this.minChange && Math.abs(change) >= this.minRelativeChange * Math.abs(level) && (this.up ? change > 0 : change < 0);
+    const big =
+      Math.abs(change) >= this.minChange &&
+      Math.abs(change) >= this.minRelativeChange * Math.abs(level) &&
+      (this.up ? change > 0 : change < 0);
     v.score = big ? deviationScore(z, this.zCritical, 1.5) : 0;
   }
 }

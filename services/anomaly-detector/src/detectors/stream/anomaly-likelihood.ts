@@ -77,7 +77,11 @@ export class AnomalyLikelihood {
     this.iteration++;
     let likelihood = 0.5;
     if (this.ready) {
-      let tail = tailProbability(avg, Math.max(this.mean, this.minMean), Math.sqrt(Math.max(this.variance, this.minVariance)));
+      let tail = tailProbability(
+        avg,
+        Math.max(this.mean, this.minMean),
+        Math.sqrt(Math.max(this.variance, this.minVariance)),
+      );
       const raw = tail;
       if (tail <= this.redTail && this.lastTail <= this.redTail) tail = this.yellowTail;
       this.lastTail = raw;
@@ -123,7 +127,16 @@ export function erfc(x: number): number {
     Math.exp(
       -z * z -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628288 + t * (0.27886187 + t * (-1.13520201 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628288 +
+                        t *
+                          (0.27886187 + t * (-1.13520201 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }

@@ -112,7 +112,10 @@ export class BocpdDetector implements Detector {
       const scale2 = (beta[r]! * (k + 1)) / (a * k);
       const nu = 2 * a;
       const d = x - mu[r]!;
-      const lp = logGammaRatio(a) - 0.5 * (Math.log(nu * scale2) + LOG_2PI - Math.log(2)) - (a + 0.5) * Math.log(1 + (d * d) / (nu * scale2));
+      const lp =
+        logGammaRatio(a) -
+        0.5 * (Math.log(nu * scale2) + LOG_2PI - Math.log(2)) -
+        (a + 0.5) * Math.log(1 + (d * d) / (nu * scale2));
       pred[r] = logR[r]! + lp;
       if (pred[r]! > changeMax) changeMax = pred[r]!;
     }
@@ -162,7 +165,12 @@ export class BocpdDetector implements Detector {
   }
 
   stateBytes(): number {
-    return objectBytes(14) + objectBytes(4) + this.reference.stateBytes() + 5 * (TYPED_ARRAY_OVERHEAD_BYTES + 8 * (this.rMax + 1));
+    return (
+      objectBytes(14) +
+      objectBytes(4) +
+      this.reference.stateBytes() +
+      5 * (TYPED_ARRAY_OVERHEAD_BYTES + 8 * (this.rMax + 1))
+    );
   }
 
   private startRun(r: number, median: number, spread: number, logP: number): void {
@@ -203,7 +211,10 @@ const GAMMA_RATIO = (() => {
 /** log Γ(x) for x > 0 (Lanczos, g = 7, n = 9; |error| < 1e-13). */
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   const z = x - 1;
   let sum = c[0]!;
   for (let i = 1; i < 9; i++) sum += c[i]! / (z + i);

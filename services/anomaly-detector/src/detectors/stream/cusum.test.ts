@@ -2,7 +2,11 @@ import { CusumDetector } from './cusum';
 import { at, gaussian } from '../../test-support/random';
 
 describe('CusumDetector', () => {
-  const samplesToDetect = (shift: number, seed: number, options: ConstructorParameters<typeof CusumDetector>[0] = {}): number => {
+  const samplesToDetect = (
+    shift: number,
+    seed: number,
+    options: ConstructorParameters<typeof CusumDetector>[0] = {},
+  ): number => {
     const noise = gaussian(seed);
     const d = new CusumDetector(options);
     for (let i = 0; i < 300; i++) d.update(at(i), 100 + noise());

@@ -136,5 +136,3 @@ export class CusumDetector implements Detector {
     return objectBytes(16) + objectBytes(4) + this.reference.stateBytes() + (this.delay?.stateBytes() ?? 0);
   }
 }
-
-

@@ -10,7 +10,16 @@ describe('StreamDetector (default ensemble)', () => {
     const d = new StreamDetector();
     for (let i = 0; i < 5000; i++) {
       const kind = i % 1000;
-      const value = kind < 300 ? random() * 100 : kind < 400 ? 42 : kind < 410 ? 1e9 * random() : kind === 500 ? Number.NaN : -random();
+      const value =
+        kind < 300
+          ? random() * 100
+          : kind < 400
+            ? 42
+            : kind < 410
+              ? 1e9 * random()
+              : kind === 500
+                ? Number.NaN
+                : -random();
       const r = d.update(at(i), value);
       expect(r.score).toBeGreaterThanOrEqual(0);
       expect(r.score).toBeLessThanOrEqual(1);
@@ -53,7 +62,8 @@ describe('StreamDetector (default ensemble)', () => {
     const d = new StreamDetector();
     for (let i = 0; i < 600; i++) d.update(at(i), (i === 300 ? 200 : 100) + noise()); // one early spike widens the range
     let firstCritical = -1;
-    for (let k = 0; k < 60 && firstCritical < 0; k++) if (d.update(at(600 + k), 108 + noise()).severity === 'critical') firstCritical = k;
+    for (let k = 0; k < 60 && firstCritical < 0; k++)
+      if (d.update(at(600 + k), 108 + noise()).severity === 'critical') firstCritical = k;
     expect(firstCritical).toBeGreaterThanOrEqual(0);
     expect(firstCritical).toBeLessThanOrEqual(25);
     expect(d.explain().contributors[0]!.detector).toBe('cusum');
@@ -71,13 +81,17 @@ describe('StreamDetector (default ensemble)', () => {
     expect(d.deseasonalizing).toBe(true);
     expect(busyMax).toBeLessThan(0.45);
     let missingMax = 0;
-    for (let i = 8 * DAY; i < 8 * DAY + 150; i++) missingMax = Math.max(missingMax, d.update(at(i), 20 + noise()).score);
+    for (let i = 8 * DAY; i < 8 * DAY + 150; i++)
+      missingMax = Math.max(missingMax, d.update(at(i), 20 + noise()).score);
     expect(missingMax).toBeGreaterThanOrEqual(0.8);
   });
 
   it('sees nothing but the past: a prefix scores exactly as the start of the whole series', () => {
     const noise = gaussian(5);
-    const values = Array.from({ length: 3000 }, (_, i) => 50 + 10 * Math.sin((2 * Math.PI * i) / DAY) + noise() + (i > 2000 ? 15 : 0));
+    const values = Array.from(
+      { length: 3000 },
+      (_, i) => 50 + 10 * Math.sin((2 * Math.PI * i) / DAY) + noise() + (i > 2000 ? 15 : 0),
+    );
     const whole = new StreamDetector();
     const wholeScores = values.map((v, i) => whole.update(at(i), v).score);
     const prefix = new StreamDetector();
@@ -135,7 +149,10 @@ describe('ensemble seam', () => {
 
   it('combines any set of detectors: a direct member is a channel of its own, explained by default', () => {
     const config = defaultEnsemble();
-    const d = new StreamDetector({ ...config, members: [...config.members, { create: () => new Constant(), role: 'direct', weight: 0.9 }] });
+    const d = new StreamDetector({
+      ...config,
+      members: [...config.members, { create: () => new Constant(), role: 'direct', weight: 0.9 }],
+    });
     const r = d.update(at(0), 5);
     expect(r.score).toBeCloseTo(0.63, 12);
     const e = d.explain();
@@ -161,7 +178,13 @@ describe('StreamDetector refractory period', () => {
   }
   const run = (scores: number[], refractory?: { samples: number; above: number }) => {
     const base = defaultEnsemble();
-    const d = new StreamDetector({ ...base, seasonal: false, likelihood: false, refractory, members: [{ create: () => new Scripted(scores), role: 'direct' }] });
+    const d = new StreamDetector({
+      ...base,
+      seasonal: false,
+      likelihood: false,
+      refractory,
+      members: [{ create: () => new Scripted(scores), role: 'direct' }],
+    });
     return scores.map((_, i) => d.update(at(i), 0).score);
   };
 
@@ -176,6 +199,13 @@ describe('StreamDetector refractory period', () => {
 
 describe('severityOf', () => {
   it('maps scores to severities', () => {
-    expect([0, 0.25, 0.45, 0.8, 0.98, 1].map(severityOf)).toEqual(['none', 'low', 'medium', 'high', 'critical', 'critical']);
+    expect([0, 0.25, 0.45, 0.8, 0.98, 1].map(severityOf)).toEqual([
+      'none',
+      'low',
+      'medium',
+      'high',
+      'critical',
+      'critical',
+    ]);
   });
 });

@@ -72,7 +72,16 @@ export function defaultEnsemble(options: DefaultEnsembleOptions = {}): EnsembleC
     members: [
       { create: () => new RangeNoveltyDetector(options.range), role: 'direct', weight: 1, deseasonalized: false },
       { create: () => new CusumDetector(options.cusum), role: 'direct', weight: 0.99 },
-      ...(pattern === false ? [] : [{ create: () => new PatternNoveltyDetector(pattern), role: 'direct' as const, weight: 0.99, deseasonalized: false }]),
+      ...(pattern === false
+        ? []
+        : [
+            {
+              create: () => new PatternNoveltyDetector(pattern),
+              role: 'direct' as const,
+              weight: 0.99,
+              deseasonalized: false,
+            },
+          ]),
       { create: () => new RobustZScoreDetector(options.zscore), role: 'point' },
       { create: () => new IqrFenceDetector(options.iqr), role: 'point' },
     ],
@@ -277,7 +286,8 @@ export class StreamDetector {
     const out = this.out;
     const contributors: Contributor[] = [];
     const add = (name: string, r: DetectorResult, score: number) => {
-      if (r.ready && score >= CONTRIBUTOR_MIN) contributors.push({ detector: name, score, deviation: r.deviation, expected: r.expected });
+      if (r.ready && score >= CONTRIBUTOR_MIN)
+        contributors.push({ detector: name, score, deviation: r.deviation, expected: r.expected });
     };
     for (let i = 0; i < this.members.length; i++) {
       const r = this.results[i];
@@ -285,10 +295,21 @@ export class StreamDetector {
     }
     if (this.seasonalResult) add(this.seasonal!.name, this.seasonalResult, this.seasonalResult.score);
     if (this.likelihood?.ready && out.score > 0 && this.channel === -2) {
-      contributors.push({ detector: 'likelihood', score: out.score, deviation: this.likelihood.average, expected: this.likelihood.typical });
+      contributors.push({
+        detector: 'likelihood',
+        score: out.score,
+        deviation: this.likelihood.average,
+        expected: this.likelihood.typical,
+      });
     }
     contributors.sort((a, b) => b.score - a.score);
-    return { score: out.score, severity: out.severity, confidence: out.confidence, contributors, text: this.sentence(contributors) };
+    return {
+      score: out.score,
+      severity: out.severity,
+      confidence: out.confidence,
+      contributors,
+      text: this.sentence(contributors),
+    };
   }
 
   /** Bytes of state this stream holds (the members', the seasonal baseline's, the likelihood's and the ensemble's). */

@@ -14,17 +14,19 @@ describe('explanations', () => {
     expect(clause({ detector: 'holt-winters', score: 1, deviation: -8.1, expected: 80.5 }, 12, true)).toBe(
       'value 12 is 8.1σ below the 80.5 expected at this time of day',
     );
-    expect(clause({ detector: 'peer-group', score: 0.7, deviation: 3, expected: 1 }, 4, false)).toBe('peer-group scored 0.7 (deviation 3, expected 1)');
+    expect(clause({ detector: 'peer-group', score: 0.7, deviation: 3, expected: 1 }, 4, false)).toBe(
+      'peer-group scored 0.7 (deviation 3, expected 1)',
+    );
   });
 
   it('rounds to 4 significant digits, with exponents only for extreme magnitudes', () => {
-    expect([round(0.123456), round(1234.5678), round(12_345_678), round(0.0000123), round(0), round(Number.NaN)]).toEqual([
-      '0.1235',
-      '1235',
-      '1.23e+7',
-      '1.23e-5',
-      '0',
-      'NaN',
-    ]);
+    expect([
+      round(0.123456),
+      round(1234.5678),
+      round(12_345_678),
+      round(0.0000123),
+      round(0),
+      round(Number.NaN),
+    ]).toEqual(['0.1235', '1235', '1.23e+7', '1.23e-5', '0', 'NaN']);
   });
 });

@@ -1,4 +1,11 @@
-import { type Detector, type DetectorResult, TYPED_ARRAY_OVERHEAD_BYTES, deviationScore, emptyResult, objectBytes } from './detector';
+import {
+  type Detector,
+  type DetectorResult,
+  TYPED_ARRAY_OVERHEAD_BYTES,
+  deviationScore,
+  emptyResult,
+  objectBytes,
+} from './detector';
 import { MEAN_AD_TO_SIGMA } from './robust-zscore';
 import { stateArrays } from '../../engine/state-arrays';
 

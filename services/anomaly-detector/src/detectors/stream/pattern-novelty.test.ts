@@ -1,7 +1,8 @@
 import { PatternNoveltyDetector } from './pattern-novelty';
 import { at, gaussian } from '../../test-support/random';
 
-const scores = (d: PatternNoveltyDetector, values: readonly number[], from = 0) => values.map((x, i) => d.update(at(from + i), x).score);
+const scores = (d: PatternNoveltyDetector, values: readonly number[], from = 0) =>
+  values.map((x, i) => d.update(at(from + i), x).score);
 
 describe('PatternNoveltyDetector', () => {
   it('flags the first pattern farther from its nearest neighbour than any before (known answer)', () => {
@@ -45,7 +46,10 @@ describe('PatternNoveltyDetector', () => {
 
   it('is unitless: x and 1000·x + 5 score alike', () => {
     const noise = gaussian(3);
-    const xs = Array.from({ length: 3000 }, (_, i) => Math.sin(i / 20) + 0.2 * noise() + (i >= 2500 && i < 2540 ? 1.5 : 0));
+    const xs = Array.from(
+      { length: 3000 },
+      (_, i) => Math.sin(i / 20) + 0.2 * noise() + (i >= 2500 && i < 2540 ? 1.5 : 0),
+    );
     const a = scores(new PatternNoveltyDetector(), xs);
     const b = scores(
       new PatternNoveltyDetector(),

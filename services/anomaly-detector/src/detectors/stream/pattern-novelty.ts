@@ -51,7 +51,8 @@ export class PatternNoveltyDetector implements Detector {
     const memory = options.memory ?? 1024;
     this.warmup = options.warmup ?? 600;
     this.margin = options.margin ?? 0.1;
-    if (!(this.bucket >= 1 && this.window >= 1 && memory >= 1)) throw new RangeError('PatternNoveltyDetector: bucket, window and memory must be ≥ 1');
+    if (!(this.bucket >= 1 && this.window >= 1 && memory >= 1))
+      throw new RangeError('PatternNoveltyDetector: bucket, window and memory must be ≥ 1');
     this.means = new Float64Array(memory + 2 * this.window);
     this.distances = new Float64Array(memory);
     this.newest = new Float64Array(this.window);
@@ -92,7 +93,11 @@ export class PatternNoveltyDetector implements Detector {
   }
 
   stateBytes(): number {
-    return objectBytes(15) + 3 * TYPED_ARRAY_OVERHEAD_BYTES + 8 * (this.means.length + this.distances.length + this.newest.length);
+    return (
+      objectBytes(15) +
+      3 * TYPED_ARRAY_OVERHEAD_BYTES +
+      8 * (this.means.length + this.distances.length + this.newest.length)
+    );
   }
 
   /** L1 distance from the newest pattern to its nearest non-overlapping earlier one (undefined: none yet). */

@@ -17,7 +17,10 @@ describe('gTestLog10P', () => {
   it('half the bins empty: G = 64 ln 2, p = 1.8189e-7; equal counts: p = 1; deflation scales G', () => {
     expect(gTestLog10P([8, 8, 8, 8, 0, 0, 0, 0])).toBeCloseTo(-6.740185248162109, 6);
     expect(gTestLog10P([4, 4, 4, 4, 4, 4, 4, 4])).toBe(0);
-    expect(gTestLog10P([8, 8, 8, 8, 0, 0, 0, 0], 0.5)).toBeCloseTo(logRegularizedGammaQ(3.5, (32 * Math.LN2) / 2) / Math.LN10, 12);
+    expect(gTestLog10P([8, 8, 8, 8, 0, 0, 0, 0], 0.5)).toBeCloseTo(
+      logRegularizedGammaQ(3.5, (32 * Math.LN2) / 2) / Math.LN10,
+      12,
+    );
     expect(gTestLog10P([])).toBe(0);
   });
 });

@@ -92,7 +92,15 @@ export class RelativeEntropyDetector implements Detector {
   }
 
   stateBytes(): number {
-    return objectBytes(12) + this.reference.stateBytes() + this.values.stateBytes() + this.binsOf.stateBytes() + 100 + 8 * this.bins + this.random.stateBytes();
+    return (
+      objectBytes(12) +
+      this.reference.stateBytes() +
+      this.values.stateBytes() +
+      this.binsOf.stateBytes() +
+      100 +
+      8 * this.bins +
+      this.random.stateBytes()
+    );
   }
 
   /** The value's percentile among the reference values, ties spread uniformly over their range (randomised PIT). */

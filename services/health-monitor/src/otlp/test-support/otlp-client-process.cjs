@@ -11,8 +11,13 @@ const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-
 const { MeterProvider, PeriodicExportingMetricReader, AggregationTemporality } = require('@opentelemetry/sdk-metrics');
 
 function traceExporter(plan) {
-  const options = { url: `${plan.url}/v1/traces`, ...(plan.gzip ? { compression: 'gzip' } : {}), ...(plan.headers ? { headers: plan.headers } : {}) };
-  if (plan.protocol === 'json') return new (require('@opentelemetry/exporter-trace-otlp-http').OTLPTraceExporter)(options);
+  const options = {
+    url: `${plan.url}/v1/traces`,
+    ...(plan.gzip ? { compression: 'gzip' } : {}),
+    ...(plan.headers ? { headers: plan.headers } : {}),
+  };
+  if (plan.protocol === 'json')
+    return new (require('@opentelemetry/exporter-trace-otlp-http').OTLPTraceExporter)(options);
   return new (require('@opentelemetry/exporter-trace-otlp-proto').OTLPTraceExporter)(options);
 }
 
@@ -34,12 +39,16 @@ async function sendSpans(plan) {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes(plan.resource),
     idGenerator: ids,
-    spanProcessors: [new BatchSpanProcessor(traceExporter(plan), { maxExportBatchSize: plan.batchSize ?? 512, maxQueueSize: 100000 })],
+    spanProcessors: [
+      new BatchSpanProcessor(traceExporter(plan), { maxExportBatchSize: plan.batchSize ?? 512, maxQueueSize: 100000 }),
+    ],
   });
   const tracer = provider.getTracer('otlp-client-process');
   for (const s of plan.spans) {
     ids.next = s;
-    const parent = s.parent ? trace.setSpanContext(ROOT_CONTEXT, { traceId: s.traceId, spanId: s.parent, traceFlags: 1, isRemote: true }) : ROOT_CONTEXT;
+    const parent = s.parent
+      ? trace.setSpanContext(ROOT_CONTEXT, { traceId: s.traceId, spanId: s.parent, traceFlags: 1, isRemote: true })
+      : ROOT_CONTEXT;
     const span = tracer.startSpan(s.name, { kind: s.kind, attributes: s.attributes, startTime: s.startMs }, parent);
     if (s.failed) span.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
     span.end(s.endMs);
@@ -50,7 +59,10 @@ async function sendSpans(plan) {
 
 async function sendMetrics(plan) {
   const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-proto');
-  const exporter = new OTLPMetricExporter({ url: `${plan.url}/v1/metrics`, temporalityPreference: plan.delta ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE });
+  const exporter = new OTLPMetricExporter({
+    url: `${plan.url}/v1/metrics`,
+    temporalityPreference: plan.delta ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
+  });
   const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
   const provider = new MeterProvider({ resource: resourceFromAttributes(plan.resource), readers: [reader] });
   const meter = provider.getMeter('otlp-client-process');
@@ -68,11 +80,17 @@ async function sendMetrics(plan) {
 async function callOpenAi(plan) {
   // The official instrumentation around the real openai client; the "model" is a local stand-in speaking its HTTP API.
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const provider = new BasicTracerProvider({ resource: resourceFromAttributes(plan.resource), spanProcessors: [new BatchSpanProcessor(traceExporter(plan))] });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes(plan.resource),
+    spanProcessors: [new BatchSpanProcessor(traceExporter(plan))],
+  });
   trace.setGlobalTracerProvider(provider);
   // Its gen_ai.client.* metrics go out too, as a real deployment sends them: the receiver must not count them twice.
   const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-proto');
-  const reader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${plan.url}/v1/metrics` }), exportIntervalMillis: 3_600_000 });
+  const reader = new PeriodicExportingMetricReader({
+    exporter: new OTLPMetricExporter({ url: `${plan.url}/v1/metrics` }),
+    exportIntervalMillis: 3_600_000,
+  });
   const meterProvider = new MeterProvider({ resource: resourceFromAttributes(plan.resource), readers: [reader] });
   const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai');
   const instrumentation = new OpenAIInstrumentation();
@@ -83,7 +101,10 @@ async function callOpenAi(plan) {
   const client = new OpenAI({ baseURL: `${plan.llmUrl}/v1`, apiKey: 'sk-test', maxRetries: 0 });
   for (let i = 0; i < plan.calls; i++) {
     try {
-      await client.chat.completions.create({ model: plan.model, messages: [{ role: 'user', content: `question ${i}` }] });
+      await client.chat.completions.create({
+        model: plan.model,
+        messages: [{ role: 'user', content: `question ${i}` }],
+      });
     } catch {
       // A failed call is a span with error.type; the instrumentation ends it a few promise hops after the client throws.
     }
