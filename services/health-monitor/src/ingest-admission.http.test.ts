@@ -24,14 +24,21 @@ async function waitFor(cond: () => boolean | Promise<boolean>, what: string): Pr
 }
 
 /** A reader of the samples topic held until released: the analysis falling behind. */
-function heldReader(backends: Backends, group: string): { group: string; subscription: Subscription; received: string[]; release(): void } {
+function heldReader(
+  backends: Backends,
+  group: string,
+): { group: string; subscription: Subscription; received: string[]; release(): void } {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const received: string[] = [];
-  const subscription = backends.bus.subscribe(topics.samples, { group, consumer: 'c', startFrom: 'earliest', batchSize: 1 }, async (messages) => {
-    await gate;
-    for (const message of messages) received.push(message.payload.agentId);
-  });
+  const subscription = backends.bus.subscribe(
+    topics.samples,
+    { group, consumer: 'c', startFrom: 'earliest', batchSize: 1 },
+    async (messages) => {
+      await gate;
+      for (const message of messages) received.push(message.payload.agentId);
+    },
+  );
   return { group, subscription, received, release };
 }
 
@@ -130,7 +137,14 @@ describe('ingest back-pressure on the backlog in reports, embedded', () => {
 
   beforeEach(async () => {
     // A bus far from full in entries (a few of 1,000), so only the backlog counted in reports can shed.
-    h = await startHarness({ vars: { BUS_SHARDS: '1', BUS_MAX_LEN: '1000', INGEST_MAX_BACKLOG_REPORTS: String(LIMIT), INGEST_RETRY_AFTER_SECONDS: '1' } });
+    h = await startHarness({
+      vars: {
+        BUS_SHARDS: '1',
+        BUS_MAX_LEN: '1000',
+        INGEST_MAX_BACKLOG_REPORTS: String(LIMIT),
+        INGEST_RETRY_AFTER_SECONDS: '1',
+      },
+    });
     reader = heldReader(h.backends, `slow-${Date.now()}`);
   });
   afterEach(async () => {
@@ -165,7 +179,9 @@ describe('ingest back-pressure on the backlog in reports, embedded', () => {
     }, 'a shed request');
     expect(shed!.retryAfter).toBe('1');
     expect(shed!.body.error.code).toBe('SWS_OVERLOADED');
-    expect(shed!.body.error.message).toMatch(new RegExp(`has \\d+ reports not yet analysed \\(INGEST_MAX_BACKLOG_REPORTS=${LIMIT}\\)`));
+    expect(shed!.body.error.message).toMatch(
+      new RegExp(`has \\d+ reports not yet analysed \\(INGEST_MAX_BACKLOG_REPORTS=${LIMIT}\\)`),
+    );
     const owed = Number(/has (\d+) reports/.exec(shed!.body.error.message)![1]);
     expect(owed).toBeGreaterThanOrEqual(LIMIT);
     expect(owed % BATCH).toBe(0); // whole batches, counted in reports
@@ -174,7 +190,10 @@ describe('ingest back-pressure on the backlog in reports, embedded', () => {
 
     // Once the reader catches up ingest is taken again; every accepted report reached it once, the shed batch never.
     reader.release();
-    await waitFor(async () => (await h.post('/v1/ingest', { reports: [report('after')] })).status === 200, 'ingest taken again');
+    await waitFor(
+      async () => (await h.post('/v1/ingest', { reports: [report('after')] })).status === 200,
+      'ingest taken again',
+    );
     await waitFor(() => reader.received.includes('after'), 'the reader to get the new report');
     const expected = accepted.flatMap((n) => batch(n).map((r) => r.agentId)).concat('after');
     expect([...reader.received].sort()).toEqual(expected.sort());

@@ -49,7 +49,8 @@ export class IngestAdmission {
   refusal(): ShedReason | undefined {
     this.sampleBacklog();
     if (this.inFlight >= this.options.maxInFlight) return 'in_flight';
-    if (this.backlog.reports >= this.options.maxBacklogReports || this.backlog.fullness >= this.options.maxBusFullness) return 'bus_backlog';
+    if (this.backlog.reports >= this.options.maxBacklogReports || this.backlog.fullness >= this.options.maxBusFullness)
+      return 'bus_backlog';
     return undefined;
   }
 

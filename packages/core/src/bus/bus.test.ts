@@ -94,7 +94,7 @@ describe('MemoryBus specifics', () => {
     await bus.close();
   });
 
-  it('counts the slowest group\'s backlog in payloads: undelivered and pending entries whole, trimmed ones not', async () => {
+  it("counts the slowest group's backlog in payloads: undelivered and pending entries whole, trimmed ones not", async () => {
     const bus = new MemoryBus({ shards: 2, maxLenPerShard: 3 });
     const batch = (size: number, from: number) => Array.from({ length: size }, (_, i) => event(from + i));
     await bus.publish(testTopic, 0, batch(1, 0));
@@ -105,13 +105,21 @@ describe('MemoryBus specifics', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let entered = false;
-    const held = bus.subscribe(testTopic, { group: 'held', consumer: 'c', startFrom: 'earliest', batchSize: 1 }, async () => {
-      entered = true;
-      await gate;
-    });
+    const held = bus.subscribe(
+      testTopic,
+      { group: 'held', consumer: 'c', startFrom: 'earliest', batchSize: 1 },
+      async () => {
+        entered = true;
+        await gate;
+      },
+    );
     const fast = new Collector();
     const fastSub = bus.subscribe(testTopic, { group: 'fast', consumer: 'c', startFrom: 'earliest' }, fast.handler);
-    await waitFor(() => entered && fast.messages.length === 10, 10_000, 'held to sit on its first delivery, fast to read all');
+    await waitFor(
+      () => entered && fast.messages.length === 10,
+      10_000,
+      'held to sit on its first delivery, fast to read all',
+    );
     // held: shard 0 pending [1] + undelivered [5]; shard 1 pending [4] (counted whole while unacknowledged).
     expect(bus.backlog(testTopic)).toBe(1 + 5 + 4);
     expect(await bus.lag(testTopic, 'held')).toBe(3); // in entries

@@ -322,7 +322,10 @@ async function measure(
       const response = await pool.request({ path, method: 'POST', headers: { 'content-type': contentType }, body });
       await response.body.dump();
       const shed = response.statusCode === 429 || response.statusCode === 503;
-      return { status: response.statusCode, waitMs: shed ? (parseRetryAfter(response.headers['retry-after']) ?? SHED_WAIT_MS) : 0 };
+      return {
+        status: response.statusCode,
+        waitMs: shed ? (parseRetryAfter(response.headers['retry-after']) ?? SHED_WAIT_MS) : 0,
+      };
     } catch {
       return { status: 0, waitMs: 0 };
     }
@@ -338,7 +341,8 @@ async function measure(
           await sleep(waitMs);
           ({ status, waitMs } = await post(body.bytes));
         }
-        if (status < 200 || status >= 300) throw new Error(`${server}: a warm-up batch was answered ${status || 'with a network error'}`);
+        if (status < 200 || status >= 300)
+          throw new Error(`${server}: a warm-up batch was answered ${status || 'with a network error'}`);
         posted++;
       }
     }
