@@ -22,6 +22,11 @@ export const healthMonitorEnv = commonEnv.extend({
   INGEST_MAX_IN_FLIGHT: intVar(1, 100_000, 64),
   /** Share of the bus (per shard, its length cap) the slowest reader may leave unread before ingest answers 503. */
   INGEST_MAX_BUS_FULLNESS: numberVar(0.01, 1, 0.5),
+  /**
+   * Reports the slowest in-process reader (a detector) may owe before ingest answers 503 with Retry-After: bounds how far
+   * the analysis falls behind (detection latency ≈ this over the analysed reports/s), whatever the batch size.
+   */
+  INGEST_MAX_BACKLOG_REPORTS: intVar(1, 10_000_000, 20_000),
   /** The Retry-After of a shed ingest request, in seconds. */
   INGEST_RETRY_AFTER_SECONDS: intVar(1, 3600, 1),
   /** Where the web console's gateway (`/api/<service>/...`) reaches the other services. */

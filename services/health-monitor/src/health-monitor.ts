@@ -4,6 +4,7 @@ import {
   createServiceApp,
   createServiceMetrics,
   exemplarOf,
+  MemoryBus,
   OTLP_BODY_TYPES,
   publishByKey,
   topics,
@@ -45,7 +46,7 @@ export interface HealthMonitorDeps extends ServiceDeps<HealthMonitorEnv> {
   store: Store;
 }
 
-/** How often ingest admission reads the bus' fullness (a Redis bus answers over the network). */
+/** How often ingest admission reads the bus' backlog. */
 const ADMISSION_SAMPLE_MS = 100;
 
 /** The POST paths whose bodies are agents' data: shed under back-pressure (OTLP answers its own way). */
@@ -98,11 +99,15 @@ export class HealthMonitor implements HealthMonitorPort {
     this.admission = new IngestAdmission({
       maxInFlight: env.INGEST_MAX_IN_FLIGHT,
       maxBusFullness: env.INGEST_MAX_BUS_FULLNESS,
+      maxBacklogReports: env.INGEST_MAX_BACKLOG_REPORTS,
       retryAfterSeconds: env.INGEST_RETRY_AFTER_SECONDS,
       // In-process readers only: a Redis consumer group outlives its readers (a detector removed leaves its group
       // behind, never reading again), so in the distributed mode the backlog would shed ingest for ever; there the
       // stream's length cap trims and counts what a lagging group misses (swarmscope_bus_trimmed_unread_entries_total).
-      busFullness: bus.kind === 'memory' ? () => bus.fullness(topics.samples) : () => Promise.resolve(0),
+      busBacklog:
+        bus instanceof MemoryBus
+          ? async () => ({ fullness: await bus.fullness(topics.samples), reports: bus.backlog(topics.samples) })
+          : () => Promise.resolve({ fullness: 0, reports: 0 }),
       sampleEveryMs: ADMISSION_SAMPLE_MS,
       now: Date.now,
       onShed: (reason) => this.monitorMetrics.shedRequests.inc({ reason }),

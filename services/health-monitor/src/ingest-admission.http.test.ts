@@ -27,7 +27,7 @@ async function waitFor(cond: () => boolean | Promise<boolean>, what: string): Pr
 function heldReader(
   backends: Backends,
   group: string,
-): { subscription: Subscription; received: string[]; release(): void } {
+): { group: string; subscription: Subscription; received: string[]; release(): void } {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const received: string[] = [];
@@ -39,7 +39,7 @@ function heldReader(
       for (const message of messages) received.push(message.payload.agentId);
     },
   );
-  return { subscription, received, release };
+  return { group, subscription, received, release };
 }
 
 describe('ingest back-pressure on the bus, embedded', () => {
@@ -80,7 +80,7 @@ describe('ingest back-pressure on the bus, embedded', () => {
     // The shed report was not kept: its agent is unknown. The bus trimmed nothing the reader had not seen.
     const shedAgent = `a-${sent - 1}`;
     expect((await fetch(`${h.url}/agents/${shedAgent}`)).status).toBe(404);
-    expect(h.backends.bus.trimmedUnread(topics.samples, 'x')).toBe(0);
+    expect(h.backends.bus.trimmedUnread(topics.samples, reader.group)).toBe(0);
 
     reader.release();
     await waitFor(
@@ -126,6 +126,78 @@ describe('ingest back-pressure on the bus, embedded', () => {
     } finally {
       await fleet.close({ timeoutMs: 1000 });
     }
+  });
+});
+
+describe('ingest back-pressure on the backlog in reports, embedded', () => {
+  let h: Harness;
+  let reader: ReturnType<typeof heldReader>;
+  const LIMIT = 1000;
+  const BATCH = 300;
+
+  beforeEach(async () => {
+    // A bus far from full in entries (a few of 1,000), so only the backlog counted in reports can shed.
+    h = await startHarness({
+      vars: {
+        BUS_SHARDS: '1',
+        BUS_MAX_LEN: '1000',
+        INGEST_MAX_BACKLOG_REPORTS: String(LIMIT),
+        INGEST_RETRY_AFTER_SECONDS: '1',
+      },
+    });
+    reader = heldReader(h.backends, `slow-${Date.now()}`);
+  });
+  afterEach(async () => {
+    reader.release();
+    await reader.subscription.close();
+    await h.stop();
+  });
+
+  it('takes large batches until the held reader owes INGEST_MAX_BACKLOG_REPORTS reports, then answers 503, and loses nothing it took', async () => {
+    const batch = (n: number) => Array.from({ length: BATCH }, (_, i) => report(`b${n}-${i}`));
+    // The held reader acknowledges nothing, so its backlog only grows: below the limit every batch must be taken,
+    // whenever the admission last read it (a stale read is lower, never higher).
+    const accepted: number[] = [];
+    for (let n = 0; n * BATCH < LIMIT; n++) {
+      expect((await h.post('/v1/ingest', { reports: batch(n) })).status).toBe(200);
+      accepted.push(n);
+    }
+    expect(accepted.length * BATCH).toBeGreaterThanOrEqual(LIMIT); // 4 batches, 1,200 reports, 4 bus entries
+    let shed: Awaited<ReturnType<Harness['post']>> | undefined;
+    let shedBatch = -1;
+    await waitFor(async () => {
+      const n = accepted.length + (shedBatch === -1 ? 0 : 1);
+      const answer = await h.post('/v1/ingest', { reports: batch(n) });
+      if (answer.status === 503) {
+        shed = answer;
+        shedBatch = n;
+      } else {
+        expect(answer.status).toBe(200);
+        accepted.push(n);
+      }
+      return shed !== undefined;
+    }, 'a shed request');
+    expect(shed!.retryAfter).toBe('1');
+    expect(shed!.body.error.code).toBe('SWS_OVERLOADED');
+    expect(shed!.body.error.message).toMatch(
+      new RegExp(`has \\d+ reports not yet analysed \\(INGEST_MAX_BACKLOG_REPORTS=${LIMIT}\\)`),
+    );
+    const owed = Number(/has (\d+) reports/.exec(shed!.body.error.message)![1]);
+    expect(owed).toBeGreaterThanOrEqual(LIMIT);
+    expect(owed % BATCH).toBe(0); // whole batches, counted in reports
+    expect(await h.metric('swarmscope_ingest_shed_requests_total', 'reason="bus_backlog"')).toBeGreaterThanOrEqual(1);
+    expect((await fetch(`${h.url}/agents/b${shedBatch}-0`)).status).toBe(404);
+
+    // Once the reader catches up ingest is taken again; every accepted report reached it once, the shed batch never.
+    reader.release();
+    await waitFor(
+      async () => (await h.post('/v1/ingest', { reports: [report('after')] })).status === 200,
+      'ingest taken again',
+    );
+    await waitFor(() => reader.received.includes('after'), 'the reader to get the new report');
+    const expected = accepted.flatMap((n) => batch(n).map((r) => r.agentId)).concat('after');
+    expect([...reader.received].sort()).toEqual(expected.sort());
+    expect(h.backends.bus.trimmedUnread(topics.samples, reader.group)).toBe(0);
   });
 });
 

@@ -108,7 +108,7 @@ export function createMonitorMetrics(registry: ServiceRegistry, fleet: FleetStat
     }),
     shedRequests: new Counter({
       name: 'swarmscope_ingest_shed_requests_total',
-      help: 'Ingest requests answered 503 with Retry-After before their body was read (back-pressure), by reason: in_flight (INGEST_MAX_IN_FLIGHT), bus_backlog (INGEST_MAX_BUS_FULLNESS).',
+      help: 'Ingest requests answered 503 with Retry-After before their body was read (back-pressure), by reason: in_flight (INGEST_MAX_IN_FLIGHT), bus_backlog (INGEST_MAX_BACKLOG_REPORTS, INGEST_MAX_BUS_FULLNESS).',
       labelNames: ['reason'] as const,
       registers,
     }),

@@ -94,6 +94,45 @@ describe('MemoryBus specifics', () => {
     await bus.close();
   });
 
+  it("counts the slowest group's backlog in payloads: undelivered and pending entries whole, trimmed ones not", async () => {
+    const bus = new MemoryBus({ shards: 2, maxLenPerShard: 3 });
+    const batch = (size: number, from: number) => Array.from({ length: size }, (_, i) => event(from + i));
+    await bus.publish(testTopic, 0, batch(1, 0));
+    expect(bus.backlog(testTopic)).toBe(0); // no group reads it: nobody to fall behind
+    await bus.publish(testTopic, 0, batch(5, 10));
+    await bus.publish(testTopic, 1, batch(4, 20));
+    // `held` takes one entry per shard (batchSize 1) and sits on the first message; `fast` reads everything.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered = false;
+    const held = bus.subscribe(
+      testTopic,
+      { group: 'held', consumer: 'c', startFrom: 'earliest', batchSize: 1 },
+      async () => {
+        entered = true;
+        await gate;
+      },
+    );
+    const fast = new Collector();
+    const fastSub = bus.subscribe(testTopic, { group: 'fast', consumer: 'c', startFrom: 'earliest' }, fast.handler);
+    await waitFor(
+      () => entered && fast.messages.length === 10,
+      10_000,
+      'held to sit on its first delivery, fast to read all',
+    );
+    // held: shard 0 pending [1] + undelivered [5]; shard 1 pending [4] (counted whole while unacknowledged).
+    expect(bus.backlog(testTopic)).toBe(1 + 5 + 4);
+    expect(await bus.lag(testTopic, 'held')).toBe(3); // in entries
+    // Three more entries of 2 on shard 0 (cap 3): the pending [1] and the undelivered [5] are trimmed, not owed.
+    for (let i = 0; i < 3; i++) await bus.publish(testTopic, 0, batch(2, 30 + 2 * i));
+    expect(bus.backlog(testTopic)).toBe(3 * 2 + 4);
+    release();
+    await waitFor(() => bus.backlog(testTopic) === 0, 10_000, 'backlog 0 once held caught up');
+    await held.close();
+    await fastSub.close();
+    await bus.close();
+  });
+
   it('rejects a shard count that is not a positive integer', () => {
     expect(() => new MemoryBus({ shards: 0 })).toThrow(RangeError);
     expect(() => new MemoryBus({ shards: 1.5 })).toThrow(RangeError);

@@ -137,6 +137,25 @@ export class MemoryBus implements Bus {
     return fullest / this.maxLen;
   }
 
+  /**
+   * Payloads (not entries: one publish of a 5,000-report batch is one entry) the slowest consumer group has not yet
+   * read and acknowledged, summed over shards; 0 when no group reads the topic. What the in-process readers still owe,
+   * the measure of how far the analysis is behind (fullness is the one of how close the bus is to trimming).
+   */
+  backlog(topic: Topic<z.ZodType>): number {
+    this.assertOpen();
+    const state = this.topics.get(topic.name);
+    let slowest = 0;
+    for (const group of state?.groups.values() ?? []) {
+      let unread = 0;
+      state!.logs.forEach((log, shard) => {
+        unread += group.unreadPayloadsIn(log, shard);
+      });
+      slowest = Math.max(slowest, unread);
+    }
+    return slowest;
+  }
+
   trimmedUnread(topic: Topic<z.ZodType>, group: string): number {
     return this.topics.get(topic.name)?.groups.get(group)?.trimmedUnread ?? 0;
   }
@@ -178,6 +197,8 @@ interface Entry {
   /** Per-shard counter, the entry id is `${seq}-0` (the shape of a Redis stream id). */
   seq: number;
   payloads: readonly unknown[];
+  /** Payloads appended to the shard before this entry: payload counts over a range of entries in O(1). */
+  payloadsBefore: number;
 }
 
 /** The entries of one shard: a queue with O(1) append, drop-oldest and lookup by seq. */
@@ -185,6 +206,8 @@ class ShardLog {
   private entries: Entry[] = [];
   private head = 0;
   lastSeq = 0;
+  /** Payloads ever appended (dropped entries included). */
+  private appendedPayloads = 0;
 
   get firstSeq(): number {
     return this.head < this.entries.length ? this.entries[this.head]!.seq : this.lastSeq + 1;
@@ -192,7 +215,8 @@ class ShardLog {
 
   /** Appends and returns how many old entries were dropped to stay within maxLen. */
   append(payloads: readonly unknown[], maxLen: number): number {
-    this.entries.push({ seq: ++this.lastSeq, payloads });
+    this.entries.push({ seq: ++this.lastSeq, payloads, payloadsBefore: this.appendedPayloads });
+    this.appendedPayloads += payloads.length;
     let dropped = 0;
     while (this.entries.length - this.head > maxLen) {
       this.head++;
@@ -222,6 +246,12 @@ class ShardLog {
   get(seq: number): Entry | undefined {
     const index = this.head + (seq - this.firstSeq);
     return seq >= this.firstSeq && seq <= this.lastSeq ? this.entries[index] : undefined;
+  }
+
+  /** Payloads of the entries still held with seq > `seq`. */
+  payloadsAfter(seq: number): number {
+    const first = this.get(Math.max(seq + 1, this.firstSeq));
+    return first ? this.appendedPayloads - first.payloadsBefore : 0;
   }
 
   /** Up to `count` entries with seq > `seq`. */
@@ -273,6 +303,13 @@ class GroupState {
   unreadIn(log: ShardLog, shard: number): number {
     const undelivered = log.lastSeq - Math.max(this.lastDelivered[shard]!, log.firstSeq - 1);
     return Math.max(0, undelivered) + this.pending[shard]!.size;
+  }
+
+  /** The payloads of `unreadIn`'s entries (a pending entry counts whole until it is acknowledged). */
+  unreadPayloadsIn(log: ShardLog, shard: number): number {
+    let pending = 0;
+    for (const seq of this.pending[shard]!.keys()) pending += log.get(seq)?.payloads.length ?? 0;
+    return log.payloadsAfter(this.lastDelivered[shard]!) + pending;
   }
 }
 

@@ -10,7 +10,6 @@ import { runDetectionLatencyBench } from '../bench/detection-latency';
 import { runEmergenceBench } from '../bench/emergence';
 import type { GraphShape } from '../bench/emergence-tick';
 import { AUTOSCALER_SETS, runAutoscalerBench, type AutoscalerSet } from '../bench/autoscaler';
-import { runFuzzBench } from '../bench/fuzz';
 import { runPlatformDownBench } from '../bench/platform-down';
 import { runIncidentBench } from '../bench/incidents';
 import { latencyTrend, runSoakBench, summariseSoak } from '../bench/soak';
@@ -348,8 +347,9 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     requests without an answer, crashes, heap after a forced GC at start, after a warm-up tenth and at the end.
     Fails when any edge case is answered wrongly, any 5xx, non-JSON body accepted, unanswered request or crash. Default 100,000 payloads,
     seed 1, 16 in flight, at most 1800 s.`,
-    run: (values) =>
-      runFuzzBench({
+    // Loaded here only: fast-check builds its arbitraries when the fuzz module loads (≈ 1 s of CPU at every CLI start).
+    run: async (values) =>
+      (await import('../bench/fuzz.js')).runFuzzBench({
         payloads: intFlag(values.payloads, 'payloads', 1, 10_000_000, 100_000),
         seed: intFlag(values.seed, 'seed', 0, 2 ** 31 - 1, 1),
         concurrency: intFlag(values.concurrency, 'concurrency', 1, 256, 16),
