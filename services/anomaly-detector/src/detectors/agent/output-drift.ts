@@ -328,8 +328,8 @@ export class OutputDriftDetector implements SignalDetector {
   }
 }
 
-/** Median, p95 and mean of a window. */
-function summaryOf(values: Float32Array): { median: number; p95: number; mean: number } {
+/** Median, p95 and mean of a window (a sorted copy; the window is left as it is): drift evidence, before / after. */
+export function summaryOf(values: ArrayLike<number>): { median: number; p95: number; mean: number } {
   const n = values.length;
   if (n === 0) return { median: Number.NaN, p95: Number.NaN, mean: Number.NaN };
   const s = Float64Array.from(values).sort();

@@ -1,6 +1,6 @@
 import { objectBytes } from '../stream/detector';
 import { round } from '../stream/explain';
-import { kolmogorovSmirnovPValue } from './output-drift';
+import { kolmogorovSmirnovPValue, summaryOf } from './output-drift';
 import { RingBuffer } from '../../math/ring-buffer';
 import { type SignalDetector, verdict, verdictBytes } from './signal';
 import { SortedWindow } from '../../math/sorted-window';
@@ -253,20 +253,4 @@ export class ShapeShiftDetector implements SignalDetector {
     this.random = s >>> 0;
     return (this.random + 0.5) / 4294967296;
   }
-}
-
-function summaryOf(values: Float64Array): { median: number; p95: number; mean: number } {
-  const n = values.length;
-  if (n === 0) return { median: Number.NaN, p95: Number.NaN, mean: Number.NaN };
-  const s = values.sort();
-  const h = n >> 1;
-  const pos = 0.95 * (n - 1);
-  const lo = Math.floor(pos);
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += s[i]!;
-  return {
-    median: n & 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2,
-    p95: s[lo]! + (pos - lo) * (s[Math.min(n - 1, lo + 1)]! - s[lo]!),
-    mean: sum / n,
-  };
 }
