@@ -11,7 +11,7 @@ export {
 } from './config/env';
 export { listenFailure, STARTUP_EXIT_CODE, StartupError, startupFailureLine } from './startup-error';
 export { ERROR_CODES, HttpError, invalidFields } from './errors';
-export { MAX_METRIC_MAGNITUDE, metricValue, parseOrThrow, toFieldIssues } from './validation';
+export { limitQuery, MAX_METRIC_MAGNITUDE, metricValue, parseOrThrow, sinceQuery, toFieldIssues } from './validation';
 export {
   agentIdSchema,
   agentMetricsSchema,

@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import { invalidFields, type FieldIssue } from './errors';
 
+/** `?since=`: epoch milliseconds, optional (every list route's lower bound in time). */
+export const sinceQuery = z.coerce
+  .number({ error: 'must be epoch milliseconds' })
+  .int('must be epoch milliseconds')
+  .nonnegative('must be ≥ 0')
+  .optional();
+
+/** `?limit=`: 1..1000 items, 100 when absent (every list route's page size). */
+export const limitQuery = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be an integer')
+  .min(1, 'must be ≥ 1')
+  .max(1000, 'must be ≤ 1000')
+  .default(100);
+
 /**
  * Zod issues as field issues with dotted paths (`reports.3.metrics.cpu_percent`). An unknown key of a strict object
  * is one issue at the key's own path (`metric: not a known field`), so the answer names the typo.

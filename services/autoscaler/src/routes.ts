@@ -1,4 +1,12 @@
-import { HttpError, parseOrThrow, requireScope, toFieldIssues, invalidFields } from '@swarmscope/core';
+import {
+  HttpError,
+  parseOrThrow,
+  requireScope,
+  toFieldIssues,
+  invalidFields,
+  sinceQuery,
+  limitQuery,
+} from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { EfficiencyTracker } from './efficiency';
@@ -22,17 +30,8 @@ export interface AutoscalerPort {
 const pool = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 const listQuery = z.object({
   pool: pool.optional(),
-  since: z.coerce
-    .number({ error: 'must be epoch milliseconds' })
-    .int('must be epoch milliseconds')
-    .nonnegative('must be ≥ 0')
-    .optional(),
-  limit: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be an integer')
-    .min(1, 'must be ≥ 1')
-    .max(1000, 'must be ≤ 1000')
-    .default(100),
+  since: sinceQuery,
+  limit: limitQuery,
 });
 const analyzeBody = z.object({ pool: pool.optional() }).strict();
 

@@ -7,6 +7,8 @@ import {
   requireScope,
   type Interaction,
   type SampleReport,
+  sinceQuery,
+  limitQuery,
 } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
@@ -32,17 +34,8 @@ const epochMs = z
 
 const eventsQuery = z.object({
   type: z.enum(EMERGENCE_TYPES, { error: `must be one of ${EMERGENCE_TYPES.join(', ')}` }).optional(),
-  since: z.coerce
-    .number({ error: 'must be epoch milliseconds' })
-    .int('must be epoch milliseconds')
-    .nonnegative('must be ≥ 0')
-    .optional(),
-  limit: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be an integer')
-    .min(1, 'must be ≥ 1')
-    .max(1000, 'must be ≤ 1000')
-    .default(100),
+  since: sinceQuery,
+  limit: limitQuery,
 });
 
 /** emergence-detector's HTTP API: the seed's routes kept, plus the fleet's order parameters. */

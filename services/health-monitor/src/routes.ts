@@ -6,6 +6,7 @@ import {
   requireScope,
   toHttpError,
   type AgentRecord,
+  limitQuery,
 } from '@swarmscope/core';
 import type { ErrorRequestHandler, Express, Request } from 'express';
 import { linearRegression } from 'simple-statistics';
@@ -23,12 +24,7 @@ const listQuery = z.object({
   status: z.enum(AGENT_STATUSES, { error: `must be one of ${AGENT_STATUSES.join(', ')}` }).optional(),
   model: z.string().min(1).max(128).optional(),
   pool: z.string().min(1).max(128).optional(),
-  limit: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be an integer')
-    .min(1, 'must be ≥ 1')
-    .max(1000, 'must be ≤ 1000')
-    .default(100),
+  limit: limitQuery,
   cursor: z.string().max(256).optional(),
   /** Agents whose id starts with this (the console's search). */
   prefix: z.string().min(1).max(128).optional(),

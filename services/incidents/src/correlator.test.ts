@@ -291,6 +291,11 @@ describe('Correlator', () => {
     c.onAnomaly(
       anomaly('r-2', 180, { pool: 'research', startedAt: s(58), evidence: { 'tail-shift.runSeconds': 122 } }),
     );
+    // An episode opened at 110 s (after the transition ended) whose detector's run began at 30 s (150 s before its
+    // report at 180 s): the trouble began while the transition named r-5.
+    c.onAnomaly(
+      anomaly('r-5', 180, { pool: 'research', startedAt: s(110), evidence: { 'tail-shift.runSeconds': 150 } }),
+    );
     // Reported at 180 s, began at 150 s: after the transition ended, new trouble.
     c.onAnomaly(
       anomaly('r-4', 180, {
@@ -303,7 +308,12 @@ describe('Correlator', () => {
     run(c, 0, 260);
     const incidents = c.list();
     expect(incidents).toHaveLength(2);
-    expect(incidents.find((i) => i.emergence.length > 0)!.anomalies.map((a) => a.agentId)).toEqual(['r-2']);
+    expect(
+      incidents
+        .find((i) => i.emergence.length > 0)!
+        .anomalies.map((a) => a.agentId)
+        .sort(),
+    ).toEqual(['r-2', 'r-5']);
     expect(incidents.find((i) => i.emergence.length === 0)!.agents).toEqual(['r-4']);
   });
 

@@ -1002,6 +1002,19 @@ function evidenceStart(event: EmergenceEvent): number {
   return at;
 }
 
+/**
+ * When the trouble began: the detector's `startedAt`, or earlier where its evidence says the run it judged began
+ * before (`*.runSeconds` counted back from this event's time): an episode opened by one held detector can start after
+ * the run of the detector whose type it takes began (the simulator's phase transition showed it: a latency run begun
+ * inside the event, an episode opened 110 s later, after the event ended).
+ */
+function onsetOf(event: AnomalyEvent): number {
+  let onset = event.startedAt;
+  for (const [key, value] of Object.entries(event.evidence ?? {}))
+    if (key.endsWith('.runSeconds') && value > 0) onset = Math.min(onset, event.time - value * 1000);
+  return onset;
+}
+
 function toEntry(event: AnomalyEvent): IncidentAnomaly {
   return {
     id: event.id,
@@ -1012,7 +1025,7 @@ function toEntry(event: AnomalyEvent): IncidentAnomaly {
     severity: event.severity,
     score: event.score,
     ...(event.risk !== undefined ? { risk: event.risk } : {}),
-    startedAt: event.startedAt,
+    startedAt: onsetOf(event),
     ...(event.event === 'resolved' ? { endedAt: event.endedAt ?? event.time } : {}),
     evidence: event.evidence,
   };

@@ -7,6 +7,8 @@ import {
   SEVERITIES,
   type Incident,
   type Store,
+  sinceQuery,
+  limitQuery,
 } from '@swarmscope/core';
 import type { Express, Response } from 'express';
 import { z } from 'zod';
@@ -31,29 +33,15 @@ const listQuery = z
     risk: z.enum(RISK_CLASSES, { error: `must be one of ${RISK_CLASSES.join(', ')}` }).optional(),
     pool: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
     agent: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
-    since: z.coerce
-      .number({ error: 'must be epoch milliseconds' })
-      .int('must be epoch milliseconds')
-      .nonnegative('must be ≥ 0')
-      .optional(),
-    limit: z.coerce
-      .number({ error: 'must be a number' })
-      .int('must be an integer')
-      .min(1, 'must be ≥ 1')
-      .max(1000, 'must be ≤ 1000')
-      .default(100),
+    since: sinceQuery,
+    limit: limitQuery,
   })
   .strict();
 const advisoryQuery = z
   .object({
     status: z.enum(['active', 'ended'], { error: 'must be one of active, ended' }).optional(),
     scope: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
-    limit: z.coerce
-      .number({ error: 'must be a number' })
-      .int('must be an integer')
-      .min(1, 'must be ≥ 1')
-      .max(1000, 'must be ≤ 1000')
-      .default(100),
+    limit: limitQuery,
   })
   .strict();
 const who = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');

@@ -9,6 +9,8 @@ import {
   SEVERITIES,
   type AnomalyEvent,
   type SampleReport,
+  sinceQuery,
+  limitQuery,
 } from '@swarmscope/core';
 import type { Express } from 'express';
 import { z } from 'zod';
@@ -34,17 +36,8 @@ const anomaliesQuery = z.object({
   pool: name.optional(),
   risk: z.enum(RISK_CLASSES, { error: `must be one of ${RISK_CLASSES.join(', ')}` }).optional(),
   status: z.enum(['open', 'resolved'], { error: 'must be open or resolved' }).optional(),
-  since: z.coerce
-    .number({ error: 'must be epoch milliseconds' })
-    .int('must be epoch milliseconds')
-    .nonnegative('must be ≥ 0')
-    .optional(),
-  limit: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be an integer')
-    .min(1, 'must be ≥ 1')
-    .max(1000, 'must be ≤ 1000')
-    .default(100),
+  since: sinceQuery,
+  limit: limitQuery,
 });
 
 /** anomaly-detector's HTTP API: the seed's routes, kept, plus the fleet-wide list and the active configuration. */
