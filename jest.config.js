@@ -16,6 +16,7 @@ module.exports = {
     '^@swarmscope/core/tracing$': '<rootDir>/packages/core/src/telemetry/tracing.ts',
     '^@swarmscope/core/main$': '<rootDir>/packages/core/src/service/main.ts',
     '^@swarmscope/core/report-columns$': '<rootDir>/packages/core/src/bus/report-columns.ts',
+    '^@swarmscope/core/erfc$': '<rootDir>/packages/core/src/math/erfc.ts',
     '^@swarmscope/protocol$': '<rootDir>/packages/protocol/src/index.ts',
     '^@swarmscope/testkit$': '<rootDir>/packages/testkit/src/index.ts',
     '^@swarmscope/history$': '<rootDir>/packages/history/src/index.ts',

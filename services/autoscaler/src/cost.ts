@@ -1,3 +1,4 @@
+import { erfc } from '@swarmscope/core/erfc';
 /**
  * Cost-optimised strategy: cost and SLO as one objective. Over a horizon (the start-up delay and a tick: what a
  * decision now commits to), the expected cost of n replicas is
@@ -189,27 +190,4 @@ export function smallestHolding(holds: (n: number) => number, load: number, cap:
 function exceedance(point: LoadPoint, limit: number): number {
   if (point.sd <= 0) return point.mean > limit ? 1 : 0;
   return 0.5 * erfc((limit - point.mean) / (point.sd * Math.SQRT2));
-}
-
-/** Complementary error function (Numerical Recipes' erfcc, |error| < 1.2e-7). */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886187 + t * (-1.13520757 + t * (1.48851973 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
 }

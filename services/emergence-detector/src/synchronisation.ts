@@ -1,5 +1,5 @@
 import { kuramotoOrder, weightedRayleighP } from './kuramoto';
-import { normalUpperTail } from './normal';
+import { normalUpperTail } from '@swarmscope/core/erfc';
 import { demodulate } from './periodogram';
 import type { SeededRandom } from './random';
 import { detrend, mean, variance } from './series';

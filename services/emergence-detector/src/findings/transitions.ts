@@ -1,5 +1,5 @@
 import { fitStep } from '../change-point';
-import { normalUpperTail } from '../normal';
+import { normalUpperTail } from '@swarmscope/core/erfc';
 import { mean } from '../series';
 import type { Finding } from '../types';
 import { pct, round } from './format';

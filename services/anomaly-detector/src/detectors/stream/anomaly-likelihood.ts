@@ -1,3 +1,4 @@
+import { erfc } from '@swarmscope/core/erfc';
 import { objectBytes } from './detector';
 import { RingBuffer } from '../../math/ring-buffer';
 
@@ -116,27 +117,4 @@ export function logLikelihood(likelihood: number): number {
 export function tailProbability(x: number, mean: number, std: number): number {
   const z = Math.abs(x - mean) / std;
   return 0.5 * erfc(z / Math.SQRT2);
-}
-
-/** Complementary error function (Numerical Recipes erfcc, Chebyshev fit; relative error ≈ 1e-6 at most). */
-export function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628288 +
-                        t *
-                          (0.27886187 + t * (-1.13520201 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
 }
