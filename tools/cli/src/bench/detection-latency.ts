@@ -1,14 +1,10 @@
-import { tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
 // Sample accepted → verdict, while the platform ingests a paced load: the embedded platform (`swarmscope start
 // --no-fleet`) in a child process, fed over loopback from this one; the figure is the anomaly-detector's own histogram.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
+import { startEmbeddedPlatform } from './child-service';
 import { PacedLoad } from './paced-load';
 import { progress } from './ingest';
-import { freePort } from '@swarmscope/testkit';
 
 export interface DetectionLatencyOptions {
   samplesPerSecond: number;
@@ -42,33 +38,11 @@ export interface DetectionLatencyResult {
  * included. The measured figures are the histogram's growth over the second part (steady state).
  */
 export async function runDetectionLatencyBench(options: DetectionLatencyOptions): Promise<DetectionLatencyResult> {
-  const [hm, ad, em, as, inc] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-bench-'));
-  const child = spawn(
-    process.execPath,
-    [...SERVICE_NODE_FLAGS, join(__dirname, '..', 'main.js'), 'start', '--no-fleet'],
-    {
-      env: {
-        ...process.env,
-        SWARMSCOPE_DATA_DIR: dataDir,
-        HEALTH_MONITOR_PORT: String(hm),
-        ANOMALY_DETECTOR_PORT: String(ad),
-        EMERGENCE_DETECTOR_PORT: String(em),
-        AUTOSCALER_PORT: String(as),
-        INCIDENTS_PORT: String(inc),
-        LOG_LEVEL: 'warn',
-        API_KEYS: '',
-        REDIS_URL: '',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const origin = `http://127.0.0.1:${hm}`;
-  const metricsUrl = `http://127.0.0.1:${ad}/metrics`;
+  const platform = await startEmbeddedPlatform(join(__dirname, '..', 'main.js'));
+  const origin = platform.healthMonitor;
+  const metricsUrl = `${platform.anomalyDetector}/metrics`;
   const pool = new Pool(origin, { connections: 4 });
   try {
-    await waitReady(origin, child);
-    await waitReady(`http://127.0.0.1:${ad}`, child);
     const load = new PacedLoad(pool, options);
     const rate = load.describe();
     let before: Bucket[] = [];
@@ -99,9 +73,7 @@ export async function runDetectionLatencyBench(options: DetectionLatencyOptions)
     };
   } finally {
     await pool.close();
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+    await platform.stop();
   }
 }
 

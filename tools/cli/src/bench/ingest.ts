@@ -9,7 +9,7 @@ import { Pool } from 'undici';
 import { parseRetryAfter } from '@swarmscope/telemetry-client';
 import { buildReportBatches, encodeIngestBodies, encodePrometheusBodies, type EncodedBody } from './ingest-bodies';
 import { percentile } from './percentile';
-import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
+import { SERVICE_NODE_FLAGS, startEmbeddedPlatform, waitReady } from './child-service';
 import {
   drainedMetrics,
   histogramBuckets,
@@ -193,30 +193,12 @@ async function runPlatform(
   options: IngestBenchOptions,
   main = join(__dirname, '..', 'main.js'),
 ): Promise<BenchResult> {
-  const [hm, ad, em, as, inc] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-bench-'));
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profile, main, 'start', '--no-fleet'], {
-    env: {
-      ...process.env,
-      SWARMSCOPE_DATA_DIR: dataDir,
-      HEALTH_MONITOR_PORT: String(hm),
-      ANOMALY_DETECTOR_PORT: String(ad),
-      EMERGENCE_DETECTOR_PORT: String(em),
-      AUTOSCALER_PORT: String(as),
-      INCIDENTS_PORT: String(inc),
-      LOG_LEVEL: 'warn',
-      API_KEYS: '',
-      REDIS_URL: '',
-      MAX_BATCH_REPORTS: String(Math.max(5000, options.batch)),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const platform = await startEmbeddedPlatform(main, profile, {
+    MAX_BATCH_REPORTS: String(Math.max(5000, options.batch)),
   });
-  const origin = `http://127.0.0.1:${hm}`;
-  const detector = `http://127.0.0.1:${ad}`;
+  const { child, healthMonitor: origin, anomalyDetector: detector } = platform;
   try {
-    await waitReady(origin, child);
-    await waitReady(detector, child);
     let before: Bucket[] = [];
     const result = await measure(server, origin, '/v1/ingest', 'application/json', child, load, options, async () => {
       before = histogramBuckets(
@@ -238,8 +220,7 @@ async function runPlatform(
       },
     };
   } finally {
-    await stop(child);
-    rmSync(dataDir, { recursive: true, force: true });
+    await platform.stop();
   }
 }
 
