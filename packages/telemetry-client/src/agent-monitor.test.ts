@@ -2,7 +2,8 @@ import { AgentMonitor } from './agent-monitor';
 import { Fleet } from './fleet';
 import { IngestServer } from './test-support/ingest-server';
 import { waitFor } from './test-support/wait-for';
-import type { AgentMonitorOptions, Report } from './types';
+import type { AgentMonitorOptions } from './agent-monitor-options';
+import type { Report } from './types';
 
 const T0 = 1_732_350_000_000;
 const clock = (): number => T0;

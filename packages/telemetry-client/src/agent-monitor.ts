@@ -33,9 +33,8 @@ import { buildOperationProfile, type OperationProfile, type ProfileOwner } from 
 import { costOfUsage, defaultPricing, Pricing } from './pricing';
 import { inject, type TraceHeaders } from './propagation';
 import { RequestState } from './request-scope';
+import type { AgentMonitorOptions, AgentMonitorStartOptions } from './agent-monitor-options';
 import type {
-  AgentMonitorOptions,
-  AgentMonitorStartOptions,
   Interaction,
   InteractionKind,
   InteractionOutcome,

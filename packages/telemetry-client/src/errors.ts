@@ -1,4 +1,11 @@
-import type { IngestError } from './types';
+/** One refusal listed in a 200 answer (of `/v1/ingest` or `/v1/interactions`). */
+export interface IngestError {
+  /** Index of the refused item within the posted body. */
+  index: number;
+  /** Where the problem is, e.g. `reports.3.metrics.cpu_percent`. */
+  path: string;
+  message: string;
+}
 
 /** The Fleet's two channels: reports (`/v1/ingest`) and interactions (`/v1/interactions`). */
 export type FleetChannel = 'reports' | 'interactions';

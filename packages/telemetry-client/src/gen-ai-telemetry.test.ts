@@ -4,7 +4,7 @@ import { AgentMonitor } from './agent-monitor';
 import { Fleet } from './fleet';
 import { IngestServer } from './test-support/ingest-server';
 import { histogramPoints, installOtel, type InstalledOtel } from './test-support/otel';
-import type { AgentMonitorOptions } from './types';
+import type { AgentMonitorOptions } from './agent-monitor-options';
 
 let server: IngestServer;
 let fleet: Fleet;

@@ -40,10 +40,9 @@ export type { ApiIssue, ClientErrorCode, FleetChannel, FleetErrorDetails, FleetE
 export type { GenAiOperationName } from './gen-ai-telemetry';
 export type { CallUsage, ModelPrice, PriceTable } from './pricing';
 export type { HeaderCarrier, TraceHeaders } from './propagation';
+export type { AgentMonitorOptions, AgentMonitorStartOptions } from './agent-monitor-options';
 export type {
   AgentIdentity,
-  AgentMonitorOptions,
-  AgentMonitorStartOptions,
   AgentRecord,
   BackoffOptions,
   CloseOptions,

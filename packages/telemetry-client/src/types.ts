@@ -5,21 +5,12 @@ import type {
   InteractionOutcome,
   ReportQuality,
 } from '@swarmscope/protocol';
-import type { FleetError } from './errors';
-import type { Fleet } from './fleet';
+import type { FleetError, IngestError } from './errors';
 import type { GenAiOperationName } from './gen-ai-telemetry';
-import type { PriceTable } from './pricing';
 
 // The wire types are the protocol's (types only: nothing of it runs in the SDK).
 export type { Report, ReportMetrics, ReportQuality, ToolUsage } from '@swarmscope/protocol';
-/** One refusal listed in a 200 answer (of `/v1/ingest` or `/v1/interactions`). */
-export interface IngestError {
-  /** Index of the refused item within the posted body. */
-  index: number;
-  /** Where the problem is, e.g. `reports.3.metrics.cpu_percent`. */
-  path: string;
-  message: string;
-}
+export type { IngestError };
 
 /** The 200 answer of `POST /v1/ingest`. */
 export interface IngestResponse {
@@ -132,49 +123,6 @@ export interface ResourceSample {
 
 /** Scores in [0, 1]; custom names must be snake_case. */
 export type QualityScores = ReportQuality;
-
-export interface AgentMonitorOptions {
-  /** 1..128 characters of [A-Za-z0-9._:-]. */
-  agentId: string;
-  /** The model the agent calls (the request model of its spans, the key of its price). */
-  model: string;
-  /** Human-readable name for spans (`gen_ai.agent.name`); default the agentId. */
-  name?: string;
-  /**
-   * `gen_ai.provider.name` of its model calls (`openai`, `anthropic`, `gcp.gemini`, `aws.bedrock`, …);
-   * default the price table's provider of `model`, if any.
-   */
-  provider?: string;
-  /**
-   * USD per million input/output tokens by model, replacing or extending the built-in table
-   * (`DEFAULT_PRICES`) name by name. A model with no price gets no `cost_usd`.
-   */
-  prices?: PriceTable;
-  /** Default 'general'. */
-  type?: string;
-  /** Default 'default'. */
-  pool?: string;
-  labels?: Readonly<Record<string, string>>;
-  /** Where to report when no fleet is given (the monitor then owns a Fleet it closes). */
-  endpoint?: string;
-  apiKey?: string;
-  /** Shared carrier of many monitors; the monitor never closes it. */
-  fleet?: Fleet;
-  /** A `requests: 0` report is sent after this long without any report; 0 disables. Default 10 000. */
-  heartbeatIntervalMs?: number;
-  /** Clock for report timestamps (epoch ms); default Date.now. */
-  now?: () => number;
-}
-
-/** Options of {@link AgentMonitor.start}. */
-export interface AgentMonitorStartOptions extends AgentMonitorOptions {
-  /**
-   * start() resolves once the registration reached the server, or after this long (the report stays
-   * queued and is retried): an unreachable platform never fails nor blocks the agent. Default 1000; 0 = do
-   * not wait.
-   */
-  registerTimeoutMs?: number;
-}
 
 /** What trackRequest() measures. */
 export interface TrackRequestOptions {

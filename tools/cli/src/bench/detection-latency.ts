@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { startEmbeddedPlatform } from './child-service';
 import { PacedLoad } from './paced-load';
-import { progress } from './ingest';
+import { progress } from './progress';
 
 export interface DetectionLatencyOptions {
   samplesPerSecond: number;

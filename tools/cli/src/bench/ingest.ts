@@ -9,6 +9,7 @@ import { Pool } from 'undici';
 import { parseRetryAfter } from '@swarmscope/telemetry-client';
 import { buildReportBatches, encodeIngestBodies, encodePrometheusBodies, type EncodedBody } from './ingest-bodies';
 import { percentile } from './percentile';
+import { progress } from './progress';
 import { SERVICE_NODE_FLAGS, startEmbeddedPlatform, waitReady } from './child-service';
 import {
   drainedMetrics,
@@ -399,7 +400,3 @@ function rssBytes(child: ChildProcess): number {
 }
 
 const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-
-export function progress(line: string): void {
-  process.stderr.write(`${line}\n`);
-}

@@ -1,6 +1,6 @@
 // `swarmscope bench memory`: what one tracked agent costs the embedded health-monitor (heap after a forced GC).
 import { runInGcChild } from './gc-child';
-import { progress } from './ingest';
+import { progress } from './progress';
 
 export async function runAgentMemoryBench(agents: number): Promise<void> {
   progress(`memory: tracking ${agents} agents...`);

@@ -5,6 +5,7 @@ import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
 import { runInGcChild } from './gc-child';
 import { buildEquivalentBodies } from './otlp-bodies';
 import { percentile } from './percentile';
+import { progress } from './progress';
 import { freePort } from '@swarmscope/testkit';
 
 export interface OtlpBenchOptions {
@@ -136,7 +137,7 @@ async function phase(
   options: OtlpBenchOptions,
   cursor: { next: number },
 ): Promise<Phase> {
-  process.stderr.write(`${path}: measuring for ${options.seconds.toFixed(1)} s...\n`);
+  progress(`${path}: measuring for ${options.seconds.toFixed(1)} s...`);
   const latencies: number[] = [];
   let items = 0;
   let failed = 0;

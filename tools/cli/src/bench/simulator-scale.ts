@@ -10,6 +10,7 @@ import {
   type GeneratorConfig,
 } from '@swarmscope/simulator';
 import { waitReady } from './child-service';
+import { progress } from './progress';
 import { freePort } from '@swarmscope/testkit';
 
 export interface SimulatorScaleResult {
@@ -91,8 +92,4 @@ async function runStep(agents: number, seconds: number): Promise<SimulatorScaleR
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
   }
-}
-
-function progress(line: string): void {
-  process.stderr.write(`${line}\n`);
 }

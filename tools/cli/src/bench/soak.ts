@@ -8,7 +8,7 @@ import { linearRegression, mean, median } from 'simple-statistics';
 import { Pool } from 'undici';
 import { SERVICE_NODE_FLAGS, waitReady } from './child-service';
 import { histogramBuckets, quantileFromBuckets, subtractBuckets } from './detection-latency';
-import { progress } from './ingest';
+import { progress } from './progress';
 import { PacedLoad } from './paced-load';
 import { freePort, startRedisServer } from '@swarmscope/testkit';
 
