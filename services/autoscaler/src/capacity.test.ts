@@ -74,6 +74,33 @@ describe('CapacityEstimator', () => {
     expect(holdsSlo(35, 10, estimate.serviceRate * 0.99, 1)).toBe(false);
   });
 
+  it('a step in a request’s cost is counted once: μ follows it, the tail’s calibration stays 1', () => {
+    const estimator = new CapacityEstimator();
+    for (let i = 0; i < 240; i++) estimator.observe(steady(i * 15_000, 30 + (i % 5), 10, 5));
+    // Requests cost ×1.4 from tick 240 on: μ 5 → 3.571; the pool (14 replicas) keeps within the SLO.
+    // (Against the estimate's median, the calibration climbed toward ×1.4 while the median caught up.)
+    let worst = 1;
+    for (let i = 240; i < 720; i++) {
+      estimator.observe(steady(i * 15_000, 30 + (i % 5), 14, 5 / 1.4));
+      worst = Math.max(worst, estimator.estimate(i * 15_000)!.calibration);
+    }
+    const estimate = estimator.estimate(720 * 15_000)!;
+    expect(estimate.median).toBeCloseTo(5 / 1.4, 2);
+    expect(worst).toBeLessThan(1.001);
+  });
+
+  it('a tail heavier than M/M/c at the same mean is the calibration, not a lower μ', () => {
+    const estimator = new CapacityEstimator();
+    for (let i = 0; i < 200; i++) {
+      const e = steady(i * 15_000, 20 + (i % 5), 10, 5);
+      estimator.observe({ ...e, latencyP95Seconds: 1.3 * e.latencyP95Seconds });
+    }
+    const estimate = estimator.estimate(200 * 15_000)!;
+    expect(estimate.median).toBeCloseTo(5, 2);
+    // The log smoothed at weight 0.05 over 200 ticks: within 1e-4 of ln 1.3.
+    expect(estimate.calibration).toBeCloseTo(1.3, 3);
+  });
+
   it('old readings expire', () => {
     const estimator = new CapacityEstimator({ maxAgeSeconds: 3600 });
     for (let i = 0; i < 10; i++) estimator.observe(steady(i * 15_000, 30, 10, 5));

@@ -15,10 +15,11 @@
  *  - never below what the pool demonstrably served: each tick within the SLO proves μ ≥ the least μ at which c
  *    replicas hold the SLO at that λ (queueing.ts), and the estimate is at least the 10th highest such proof
  *    unexpired (the 10th: one tick's p95 is itself a noisy estimate, one lucky tick proves nothing);
- *  - calibration and bounded exploration: the ratio of observed to modelled p95 on settled ticks, within the SLO or
- *    not (its log smoothed), corrects the SLO
- *    the model sizes for, and the utilisation planned may exceed the highest utilisation demonstrated within the SLO
- *    by at most `explorationStep`: utilisation rises toward the SLO only as fast as latency shows headroom.
+ *  - calibration and bounded exploration: the tail's shape — observed p95 over the p95 the M/M/c model gives at the
+ *    μ the same tick's mean latency gives (its log smoothed, evidence ticks only) — corrects the SLO the model sizes
+ *    for; each tick's mean informs μ and its p95 the shape, so no change is counted twice. The utilisation planned
+ *    may exceed the highest utilisation demonstrated within the SLO by at most `explorationStep`: utilisation rises
+ *    toward the SLO only as fast as latency shows headroom.
  */
 import { holdsSlo, meanSojourn, sojournQuantile } from './queueing';
 
@@ -119,10 +120,9 @@ export class CapacityEstimator {
     if (!(e.latencyMeanSeconds > 0) || !(e.latencyP95Seconds > 0)) return 'no latency';
     if (!e.settled) return 'not settled';
     if (e.cpuPercent !== undefined && e.cpuPercent >= CPU_PINNED_PERCENT) return 'cpu pinned';
-    const estimate = this.readings.length > 0 ? this.estimate(e.at) : undefined;
-    if (estimate) this.calibrate(e, estimate.median);
     if (e.latencyP95Seconds > e.sloSeconds) return 'over the SLO';
     const byLatency = serviceRateFromMeanSojourn(e.loadRps, e.ready, e.latencyMeanSeconds);
+    this.calibrate(e, byLatency);
     const byCpu =
       e.cpuPercent !== undefined && e.cpuPercent >= CPU_MIN_PERCENT && e.cpuPercent < CPU_READABLE_PERCENT
         ? e.loadRps / (e.ready * (e.cpuPercent / 100))
@@ -192,7 +192,12 @@ export class CapacityEstimator {
     };
   }
 
-  /** The tail's calibration: observed over modelled p95 at the estimated μ, its log smoothed, each tick bounded. */
+  /**
+   * The tail's shape: observed over modelled p95 at the μ this same tick's mean latency gives, its log smoothed, each
+   * tick bounded. Measured against the tick's own μ, not the estimate: a change in a request's cost moves the mean
+   * and the p95 together, so it shows in μ alone and is counted once (against the estimate, the same change read as
+   * a worse tail too until μ caught up, and the two together made the SLO look impossible: i20-cost2's note).
+   */
   private calibrate(e: CapacityEvidence, mu: number): void {
     const modelled = sojournQuantile(0.95, e.loadRps, e.ready, mu);
     if (!Number.isFinite(modelled) || !(modelled > 0)) return;

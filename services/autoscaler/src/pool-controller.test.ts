@@ -243,6 +243,33 @@ describe('PoolController', () => {
     expect(misread).toEqual([]);
   });
 
+  it('a calibration that would make the SLO impossible is not applied: it sizes for the SLO, not the cheapest count', () => {
+    // CPU says μ = 4 (100 rps on 30 replicas at 83.3 %), the mean latency says ≈ 10, and p95 0.95 s is over 3 × the
+    // M/M/c p95 at the tick's own μ: the calibration climbs toward its bound ×2, so the SLO it leaves (≈ 0.5 s) is
+    // under a lone request's p95 at μ 4 (ln 20 / 4 = 0.75 s): applied, no count holds it.
+    const controller = new PoolController(bench());
+    let decision;
+    for (let i = 0; i < 80; i++)
+      decision = controller.decide(
+        tick(i * 15_000, {
+          loadRps: 100,
+          agentsReporting: 30,
+          latencyMeanSeconds: 0.1,
+          latencyP95Seconds: 0.95,
+          cpuPercent: 83.33,
+        }),
+        30,
+      );
+    expect(decision!.capacity!.serviceRate).toBeCloseTo(4, 1);
+    expect(decision!.capacity!.calibration).toBeGreaterThan(1.8);
+    expect(decision!.reason).toContain('p95 calibration ×');
+    expect(decision!.reason).toContain('not applied');
+    // Applied, every count "violates" (4.25 expected violation-minutes) and the plan is the exploration floor, 27 —
+    // the count holding exactly 100 rps, nothing for the noise; not applied: 35, 0.19 violation-minutes.
+    expect(decision!.plan!.expectedViolationMinutes).toBeLessThan(1);
+    expect(decision!.desired).toBeGreaterThan(serversForSlo(100, 4, 1, 1000));
+  });
+
   it('a scale-up after a jump in load is sized to the demand at once, not in multiplicative steps', () => {
     const { replicas } = drive(
       bench({

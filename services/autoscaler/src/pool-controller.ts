@@ -243,7 +243,16 @@ export class PoolController {
     let holds: ((n: number) => number) | undefined;
     if (trusted && estimate) {
       const mu = estimate.serviceRate;
-      const slo = p.responseTimeSeconds / estimate.calibration;
+      // The SLO the model sizes for, corrected by the tail's shape — unless that puts it below a lone request's p95
+      // (ln 20 / μ): then no count would hold it, every count would look equally bad and the cheapest would win while
+      // a line builds. The model is wrong somewhere; it sizes for the SLO as stated instead.
+      const calibrated = p.responseTimeSeconds / estimate.calibration;
+      const feasible = calibrated * mu > Math.log(20) * (1 + MODEL_ERROR);
+      const slo = feasible ? calibrated : p.responseTimeSeconds;
+      if (!feasible)
+        reasons.push(
+          `p95 calibration ×${fmt(estimate.calibration)} not applied: it leaves ${fmt(calibrated)} s, under a lone request's p95 (${fmt(Math.log(20) / mu)} s)`,
+        );
       holds = this.holdsFor(mu, slo);
       // Bounded exploration: the load now may not run a replica above the highest utilisation served + the step.
       const explorationFloor = Math.ceil(observation.loadRps / (estimate.utilisationCeiling * mu) - 1e-9);

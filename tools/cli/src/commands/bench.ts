@@ -315,7 +315,8 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     under DIR, default /work/shared/nab/data) scaled to a mean of R (default 100) rps, then decision time through
     the simulator control endpoint. --sets: a comma list of seeded, fleetgen, heavy-tails (fleetgen's second,
     Pareto ON/OFF family), pool-shifts (its third: each trace brings its pool's start-up delay, 30 s to 5 min, and
-    may step a request's cost), nab (default all). --violation-minute-usd: the combined policy's price of an
+    may step a request's cost), llm-inference (its fourth: slow replicas, 0.5 rps each, a 10 s SLO, agent sessions,
+    batch-eval blocks, slow surges, a drifting request cost), nab (default all). --violation-minute-usd: the combined policy's price of an
     SLO-violation minute (default the policy's).`,
     async run(values) {
       await runAutoscalerBench({

@@ -4,3 +4,5 @@ export { TraceRandom } from './random';
 export { batchSpikes, heavyTailTraces, paretoOnOff, regimeWeeks } from './heavy-tails';
 export { costSteps, logisticGrowth, poolShiftTraces, twoPeakCrowds } from './pool-shifts';
 export type { PoolTrace } from './pool-shifts';
+export { llmInference, llmInferenceTraces } from './llm-inference';
+export type { InferenceOptions, InferenceTrace } from './llm-inference';
