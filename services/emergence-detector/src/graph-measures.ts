@@ -122,7 +122,7 @@ export function measureNetwork(graph: FleetGraph, options: NetworkOptions): Netw
   };
 }
 
-/** An undirected graph as compressed rows: node i's neighbours are `targets[offsets[i] .. offsets[i + 1])`, by index. */
+/** An undirected graph as compressed rows: node i's neighbour indices are `targets[offsets[i] .. offsets[i + 1])`. */
 export interface Adjacency {
   nodes: string[];
   index: Map<string, number>;
@@ -168,7 +168,8 @@ export function meanClustering({ nodes, offsets, targets }: Adjacency): number {
 
 /**
  * Betweenness centrality of an unweighted undirected graph estimated from `pivots` BFS sources (Brandes 2001's
- * dependency accumulation; Brandes & Pich 2007's pivot sampling), scaled to [0, 1] by (n − 1)(n − 2)/2; by node index.
+ * dependency accumulation; Brandes & Pich 2007's pivot sampling), scaled to [0, 1] by (n − 1)(n − 2)/2; by node
+ * index.
  */
 export function sampledBetweenness(
   { nodes, offsets, targets }: Adjacency,

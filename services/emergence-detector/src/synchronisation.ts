@@ -175,8 +175,9 @@ const FREQUENCY_BAND = 0.3;
  * The second path, for agents that were oscillating on their own before they locked (coupled oscillators,
  * Kuramoto 1975): the group's mean field has no long history of its own yet, but each member has one.
  * 1. Oscillators: agents whose own series over the whole horizon is a rhythm — a periodogram peak (`spectrum`, from
- *    `demodulateAll`) PEAK_RATIO times its median (`narrowband`) that swings back at half its period and again at a period (`reverses`). A pool's
- *    load burst or shared drift makes no agent an oscillator, so this path cannot mistake one for a lock.
+ *    `demodulateAll`) PEAK_RATIO times its median (`narrowband`) that swings back at half its period and again at a
+ *    period (`reverses`). A pool's load burst or shared drift makes no agent an oscillator, so this path cannot
+ *    mistake one for a lock.
  * 2. At each frequency, the oscillators whose own peak lies within FREQUENCY_BAND of it are demodulated over its
  *    last half period and period; their phases are tested against uniform (Rayleigh, Zar's small-sample form,
  *    Bonferroni over frequencies and windows). Free-running oscillators have uniform phases at any instant, so
