@@ -1,5 +1,5 @@
 import { FleetGraph } from './fleet-graph';
-import { measureNetwork, meanClustering } from './graph-measures';
+import { adjacencyOf, measureNetwork, meanClustering, sampledBetweenness } from './graph-measures';
 import { SeededRandom } from './random';
 
 const options = { hubs: 3, betweennessPivots: 1000, seed: 1 };
@@ -62,16 +62,43 @@ describe('meanClustering', () => {
       ['b', ['a', 'c']],
       ['c', ['a', 'b']],
     ]);
-    expect(meanClustering(triangle)).toBe(1);
+    expect(meanClustering(adjacencyOf(triangle))).toBe(1);
     expect(
       meanClustering(
-        new Map([
-          ['h', ['x', 'y', 'z']],
-          ['x', ['h']],
-          ['y', ['h']],
-          ['z', ['h']],
-        ]),
+        adjacencyOf(
+          new Map([
+            ['h', ['x', 'y', 'z']],
+            ['x', ['h']],
+            ['y', ['h']],
+            ['z', ['h']],
+          ]),
+        ),
       ),
     ).toBe(0);
+  });
+
+  it('is 5/6 for K4 less an edge (two nodes at 1, two at 2/3)', () => {
+    const k4LessAb = new Map([
+      ['a', ['c', 'd']],
+      ['b', ['c', 'd']],
+      ['c', ['a', 'b', 'd']],
+      ['d', ['a', 'b', 'c']],
+    ]);
+    expect(meanClustering(adjacencyOf(k4LessAb))).toBeCloseTo(5 / 6, 12);
+  });
+});
+
+describe('sampledBetweenness', () => {
+  it('with every node a source, is the exact betweenness of a path a–b–c–d–e over (n − 1)(n − 2)/2 pairs', () => {
+    const path = new Map([
+      ['a', ['b']],
+      ['b', ['a', 'c']],
+      ['c', ['b', 'd']],
+      ['d', ['c', 'e']],
+      ['e', ['d']],
+    ]);
+    const scores = sampledBetweenness(adjacencyOf(path), 10, new SeededRandom(1));
+    // b lies on the paths a–c, a–d, a–e; c on a–d, a–e, b–d, b–e; of 6 pairs not including the node.
+    expect(Array.from(scores, (x) => Number(x.toFixed(12)))).toEqual([0, 0.5, Number((4 / 6).toFixed(12)), 0.5, 0]);
   });
 });

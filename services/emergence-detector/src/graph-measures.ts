@@ -76,15 +76,20 @@ export function measureNetwork(graph: FleetGraph, options: NetworkOptions): Netw
   const ranks = m > 0 ? pagerank(directed, { getEdgeWeight: 'count' }) : {};
   const neighbours = new Map<string, string[]>();
   undirected.forEachNode((node) => neighbours.set(node, undirected.neighbors(node)));
-  const degrees = [...neighbours.values()].map((list) => list.length).sort((a, b) => a - b);
-  const betweenness = sampledBetweenness(neighbours, options.betweennessPivots, random);
+  const adjacency = adjacencyOf(neighbours);
+  const degreeOf = (i: number) => adjacency.offsets[i + 1]! - adjacency.offsets[i]!;
+  const degrees = adjacency.nodes.map((_, i) => degreeOf(i)).sort((a, b) => a - b);
+  const betweenness = sampledBetweenness(adjacency, options.betweennessPivots, random);
   const ranked = Object.entries(ranks).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const hubs = ranked.slice(0, options.hubs).map(([agent, rank]) => ({
-    agent: agentOf(agent),
-    pagerank: rank,
-    betweenness: betweenness.get(agent) ?? 0,
-    degree: neighbours.get(agent)?.length ?? 0,
-  }));
+  const hubs = ranked.slice(0, options.hubs).map(([agent, rank]) => {
+    const i = adjacency.index.get(agent);
+    return {
+      agent: agentOf(agent),
+      pagerank: rank,
+      betweenness: i === undefined ? 0 : betweenness[i]!,
+      degree: i === undefined ? 0 : degreeOf(i),
+    };
+  });
   const bySize = new Map<number, string[]>();
   if (detailed) {
     for (const [node, community] of Object.entries(detailed.communities)) membership.set(agentOf(node), community);
@@ -103,7 +108,7 @@ export function measureNetwork(graph: FleetGraph, options: NetworkOptions): Netw
     nodes: n,
     edges: m,
     density: n > 1 ? m / (n * (n - 1)) : 0,
-    clustering: meanClustering(neighbours),
+    clustering: meanClustering(adjacency),
     degree: {
       mean: degrees.reduce((a, b) => a + b, 0) / n,
       max: degrees[degrees.length - 1] ?? 0,
@@ -117,38 +122,61 @@ export function measureNetwork(graph: FleetGraph, options: NetworkOptions): Netw
   };
 }
 
-/** Mean over nodes of the share of their neighbour pairs that are linked themselves (0 for degree < 2). */
-export function meanClustering(neighbours: ReadonlyMap<string, readonly string[]>): number {
-  if (neighbours.size === 0) return 0;
-  const sets = new Map<string, Set<string>>();
-  for (const [node, list] of neighbours) sets.set(node, new Set(list));
+/** An undirected graph as compressed rows: node i's neighbour indices are `targets[offsets[i] .. offsets[i + 1])`. */
+export interface Adjacency {
+  nodes: string[];
+  index: Map<string, number>;
+  offsets: Int32Array;
+  targets: Int32Array;
+}
+
+/** The compressed rows of neighbour lists (each list in its own order; every neighbour must be a key). */
+export function adjacencyOf(neighbours: ReadonlyMap<string, readonly string[]>): Adjacency {
+  const nodes = [...neighbours.keys()];
+  const index = new Map(nodes.map((node, i) => [node, i]));
+  const offsets = new Int32Array(nodes.length + 1);
+  nodes.forEach((node, i) => (offsets[i + 1] = offsets[i]! + neighbours.get(node)!.length));
+  const targets = new Int32Array(offsets[nodes.length]!);
+  nodes.forEach((node, i) =>
+    neighbours.get(node)!.forEach((other, k) => (targets[offsets[i]! + k] = index.get(other)!)),
+  );
+  return { nodes, index, offsets, targets };
+}
+
+/**
+ * Mean over nodes of the share of their neighbour pairs that are linked themselves (0 for degree < 2): each node's
+ * neighbours marked, every link between two of them is met once from each end.
+ */
+export function meanClustering({ nodes, offsets, targets }: Adjacency): number {
+  const n = nodes.length;
+  if (n === 0) return 0;
+  const mark = new Int32Array(n).fill(-1);
   let sum = 0;
-  for (const [, list] of neighbours) {
-    const k = list.length;
+  for (let v = 0; v < n; v++) {
+    const k = offsets[v + 1]! - offsets[v]!;
     if (k < 2) continue;
-    let links = 0;
-    for (let i = 0; i < k; i++) {
-      const set = sets.get(list[i]!)!;
-      for (let j = i + 1; j < k; j++) if (set.has(list[j]!)) links++;
+    for (let e = offsets[v]!; e < offsets[v + 1]!; e++) mark[targets[e]!] = v;
+    let ends = 0;
+    for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+      const u = targets[e]!;
+      for (let f = offsets[u]!; f < offsets[u + 1]!; f++) if (mark[targets[f]!] === v) ends++;
     }
-    sum += (2 * links) / (k * (k - 1));
+    sum += ends / (k * (k - 1));
   }
-  return sum / neighbours.size;
+  return sum / n;
 }
 
 /**
  * Betweenness centrality of an unweighted undirected graph estimated from `pivots` BFS sources (Brandes 2001's
- * dependency accumulation; Brandes & Pich 2007's pivot sampling), scaled to [0, 1] by (n − 1)(n − 2)/2.
+ * dependency accumulation; Brandes & Pich 2007's pivot sampling), scaled to [0, 1] by (n − 1)(n − 2)/2; by node
+ * index.
  */
 export function sampledBetweenness(
-  neighbours: ReadonlyMap<string, readonly string[]>,
+  { nodes, offsets, targets }: Adjacency,
   pivots: number,
   random: SeededRandom,
-): Map<string, number> {
-  const nodes = [...neighbours.keys()];
+): Float64Array {
   const n = nodes.length;
-  const index = new Map(nodes.map((node, i) => [node, i]));
-  const adjacency = nodes.map((node) => neighbours.get(node)!.map((other) => index.get(other)!));
   const score = new Float64Array(n);
   const sources = n <= pivots ? nodes.map((_, i) => i) : sample(n, pivots, random);
   const sigma = new Float64Array(n);
@@ -166,7 +194,8 @@ export function sampledBetweenness(
     order[tail++] = s;
     while (head < tail) {
       const v = order[head++]!;
-      for (const w of adjacency[v]!) {
+      for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+        const w = targets[e]!;
         if (distance[w]! < 0) {
           distance[w] = distance[v]! + 1;
           order[tail++] = w;
@@ -176,14 +205,17 @@ export function sampledBetweenness(
     }
     for (let i = tail - 1; i > 0; i--) {
       const w = order[i]!;
-      for (const v of adjacency[w]!)
+      for (let e = offsets[w]!; e < offsets[w + 1]!; e++) {
+        const v = targets[e]!;
         if (distance[v] === distance[w]! - 1) delta[v]! += (sigma[v]! / sigma[w]!) * (1 + delta[w]!);
+      }
       score[w]! += delta[w]!;
     }
   }
   // Each undirected pair is counted from both ends over all sources; scale the sample up to n sources.
   const scale = n > 2 ? n / sources.length / 2 / (((n - 1) * (n - 2)) / 2) : 0;
-  return new Map(nodes.map((node, i) => [node, score[i]! * scale]));
+  for (let i = 0; i < n; i++) score[i]! *= scale;
+  return score;
 }
 
 function sample(n: number, k: number, random: SeededRandom): number[] {

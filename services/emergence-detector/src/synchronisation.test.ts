@@ -2,6 +2,7 @@ import { SeededRandom } from './random';
 import { detrend, standardizeInPlace } from './series';
 import {
   findSynchronisedGroups,
+  demodulateAll,
   lockedOscillators,
   membersOf,
   noiseLevel,
@@ -161,6 +162,30 @@ describe('noiseLevel', () => {
   });
 });
 
+describe('demodulateAll', () => {
+  it("gives each row's periodogram over the whole series at every frequency searched (a direct DFT's)", () => {
+    const random = new SeededRandom(12);
+    const { matrix } = build([load(random, { amplitude: 1, phase: (t) => (2 * Math.PI * 7 * t) / T }), load(random)]);
+    const { spectrum } = demodulateAll(matrix, OPTIONS);
+    // Frequencies 2 (two cycles over the series) to 24 (2.5 ticks a cycle).
+    expect(spectrum).toMatchObject({ lowest: 2, count: 23 });
+    for (let r = 0; r < 2; r++) {
+      for (let k = 0; k < spectrum.count; k++) {
+        let re = 0;
+        let im = 0;
+        for (let t = 0; t < T; t++) {
+          re += matrix.z[r * T + t]! * Math.cos((2 * Math.PI * (k + 2) * t) / T);
+          im += matrix.z[r * T + t]! * Math.sin((2 * Math.PI * (k + 2) * t) / T);
+        }
+        expect(spectrum.powers[r * spectrum.count + k]).toBeCloseTo(re * re + im * im, 9);
+      }
+    }
+    // The rhythm's row peaks at its 7 cycles.
+    const first = Array.from(spectrum.powers.subarray(0, spectrum.count));
+    expect(first.indexOf(Math.max(...first)) + 2).toBe(7);
+  });
+});
+
 describe('lockedOscillators', () => {
   /** 24 agents oscillating at their own frequencies (period 9 ticks ± 20 %) from the start, locked for the last `locked` ticks; 400 that do not oscillate. */
   function fleet(seed: number, locked: number): { matrix: LoadMatrix; members: string[] } {
@@ -187,7 +212,13 @@ describe('lockedOscillators', () => {
   it('finds oscillators that locked within a cycle (5 ticks of a 9-tick period), and only them', () => {
     for (const seed of [3, 4, 5]) {
       const { matrix, members } = fleet(seed, 5);
-      const groups = lockedOscillators(matrix, OPTIONS, new Set(), new SeededRandom(1));
+      const groups = lockedOscillators(
+        matrix,
+        OPTIONS,
+        new Set(),
+        new SeededRandom(1),
+        demodulateAll(matrix, OPTIONS).spectrum,
+      );
       expect(groups).toHaveLength(1);
       const found = new Set(groups[0]!.agents);
       const shared = members.filter((a) => found.has(a)).length;
@@ -198,8 +229,12 @@ describe('lockedOscillators', () => {
   });
 
   it('finds no group among oscillators that run free (uniform phases at any instant), nor among agents without a rhythm', () => {
-    for (const seed of [3, 4, 5, 6, 7, 8])
-      expect(lockedOscillators(fleet(seed, 0).matrix, OPTIONS, new Set(), new SeededRandom(1))).toEqual([]);
+    for (const seed of [3, 4, 5, 6, 7, 8]) {
+      const { matrix } = fleet(seed, 0);
+      expect(
+        lockedOscillators(matrix, OPTIONS, new Set(), new SeededRandom(1), demodulateAll(matrix, OPTIONS).spectrum),
+      ).toEqual([]);
+    }
   });
 
   it('Rayleigh (Zar): p ≈ exp(−n r²) for large n, 1 for scattered phases, tiny for aligned ones', () => {

@@ -1,4 +1,5 @@
 import { kuramotoOrder, weightedRayleighP } from './kuramoto';
+import { probit } from 'simple-statistics';
 import { normalUpperTail } from '@swarmscope/core/erfc';
 import { demodulate } from './periodogram';
 import type { SeededRandom } from './random';
@@ -64,7 +65,7 @@ const REVERSAL = 0.2;
 const MIN_HALF_CYCLE_VARIANCE = 0.25;
 
 /** One frequency and window tried: each agent's demodulated amplitude (as a chance score) and phase. */
-interface Trial {
+export interface Trial {
   cycles: number;
   window: number;
   candidates: number[];
@@ -94,7 +95,8 @@ interface Trial {
  *    and back again (`reverses`: a pool's latency wandering together, red noise, is coherent but does not), with
  *    a peak in its periodogram at the group's frequency (`narrowband`: shared broadband movement has none).
  * 4. Confirmation: the members' mean pairwise correlation over the test window against circularly shifted surrogates.
- * Cost: Σ over frequencies of two periods, about 2·T·ln(maxCycles / minCycles) multiply-adds an agent.
+ * Cost: one pass over each agent's series a frequency, T·(T / minPeriodTicks − minCycles) multiply-adds an agent
+ * (shared with the oscillators' periodogram).
  */
 export function findSynchronisedGroups(
   matrix: LoadMatrix,
@@ -105,7 +107,7 @@ export function findSynchronisedGroups(
   const rows = matrix.agents.length;
   const groups: SynchronisedGroup[] = [];
   if (rows < options.minGroup) return { groups, oscillating: 0 };
-  const { trials, oscillating } = demodulateAll(matrix, options);
+  const { trials, oscillating, spectrum } = demodulateAll(matrix, options);
   const tests = trials.length;
   const memberWindows = [
     ...new Set(MEMBER_WINDOW_SHARES.map((share) => Math.max(MIN_PHASE_WINDOW, Math.round(T * share)))),
@@ -158,7 +160,9 @@ export function findSynchronisedGroups(
     for (const trial of trials) if (Math.abs(trial.cycles - cycles) <= 1) spent.add(trial);
   }
   if (groups.length < options.maxGroups)
-    groups.push(...lockedOscillators(matrix, options, taken, random).slice(0, options.maxGroups - groups.length));
+    groups.push(
+      ...lockedOscillators(matrix, options, taken, random, spectrum).slice(0, options.maxGroups - groups.length),
+    );
   return { groups, oscillating };
 }
 
@@ -170,9 +174,10 @@ const FREQUENCY_BAND = 0.3;
 /**
  * The second path, for agents that were oscillating on their own before they locked (coupled oscillators,
  * Kuramoto 1975): the group's mean field has no long history of its own yet, but each member has one.
- * 1. Oscillators: agents whose own series over the whole horizon is a rhythm — a periodogram peak PEAK_RATIO times
- *    its median (`narrowband`) that swings back at half its period and again at a period (`reverses`). A pool's
- *    load burst or shared drift makes no agent an oscillator, so this path cannot mistake one for a lock.
+ * 1. Oscillators: agents whose own series over the whole horizon is a rhythm — a periodogram peak (`spectrum`, from
+ *    `demodulateAll`) PEAK_RATIO times its median (`narrowband`) that swings back at half its period and again at a
+ *    period (`reverses`). A pool's load burst or shared drift makes no agent an oscillator, so this path cannot
+ *    mistake one for a lock.
  * 2. At each frequency, the oscillators whose own peak lies within FREQUENCY_BAND of it are demodulated over its
  *    last half period and period; their phases are tested against uniform (Rayleigh, Zar's small-sample form,
  *    Bonferroni over frequencies and windows). Free-running oscillators have uniform phases at any instant, so
@@ -185,43 +190,24 @@ export function lockedOscillators(
   options: SynchronisationOptions,
   taken: ReadonlySet<number>,
   random: SeededRandom,
+  spectrum: Spectrum,
 ): SynchronisedGroup[] {
   const T = matrix.length;
-  const lowest = Math.ceil(options.minCycles);
-  const highest = Math.floor(T / options.minPeriodTicks);
+  const { lowest, count, powers } = spectrum;
+  const highest = lowest + count - 1;
   const oscillators: Array<{ row: number; cycles: number }> = [];
-  const count = Math.max(0, highest - lowest + 1);
-  // Each agent's periodogram over the whole series, from cos/sin tables shared by all agents.
-  const cos = new Float64Array(count * T);
-  const sin = new Float64Array(count * T);
-  for (let k = 0; k < count; k++) {
-    for (let t = 0; t < T; t++) {
-      cos[k * T + t] = Math.cos((2 * Math.PI * (lowest + k) * t) / T);
-      sin[k * T + t] = Math.sin((2 * Math.PI * (lowest + k) * t) / T);
-    }
-  }
-  const powers = new Float64Array(count);
-  const sorted = new Float64Array(count);
+  // The peak is PEAK_RATIO times the median (the ordinate at count/2 in ascending order) or more exactly when more
+  // than count/2 ordinates are that far below it: counted, not sorted.
+  const below = Math.floor(count / 2) + 1;
   for (let r = 0; r < matrix.agents.length; r++) {
-    if (taken.has(r) || !(matrix.noise[r]! > 0)) continue;
-    const base = r * T;
+    if (count === 0 || taken.has(r) || !(matrix.noise[r]! > 0)) continue;
+    const base = r * count;
     let peak = 0;
-    for (let k = 0; k < count; k++) {
-      let re = 0;
-      let im = 0;
-      for (let t = 0; t < T; t++) {
-        const v = matrix.z[base + t]!;
-        re += v * cos[k * T + t]!;
-        im += v * sin[k * T + t]!;
-      }
-      powers[k] = re * re + im * im;
-      if (powers[k]! > powers[peak]!) peak = k;
-    }
-    const top = powers[peak]!;
-    sorted.set(powers);
-    sorted.sort();
-    const median = sorted[Math.floor(count / 2)] ?? 0;
-    if (count > 0 && top >= PEAK_RATIO * median && reverses(matrix, [r], T / (lowest + peak), T))
+    for (let k = 1; k < count; k++) if (powers[base + k]! > powers[base + peak]!) peak = k;
+    const top = powers[base + peak]!;
+    let low = 0;
+    for (let k = 0; k < count; k++) if (PEAK_RATIO * powers[base + k]! <= top) low++;
+    if (low >= below && reverses(matrix, [r], T / (lowest + peak), T))
       oscillators.push({ row: r, cycles: lowest + peak });
   }
   const found: Array<Omit<SynchronisedGroup, 'correlation' | 'surrogateMean' | 'surrogateP'> & { rows: number[] }> = [];
@@ -280,32 +266,52 @@ export function rayleighP(n: number, r: number): number {
   return Math.min(1, Math.exp(Math.sqrt(1 + 4 * n + 4 * (n * n - R * R)) - (1 + 2 * n)));
 }
 
+/** Every row's periodogram over the whole series at the integer frequencies searched, row-major (`count` a row). */
+export interface Spectrum {
+  lowest: number;
+  count: number;
+  powers: Float64Array;
+}
+
+/** One frequency of the search: its cos/sin tables over the whole series (newest point first) and its trials' sums. */
+interface Frequency {
+  cycles: number;
+  cos: Float64Array;
+  sin: Float64Array;
+  trials: Array<{ window: number; candidates: number[]; phases: number[]; re: number; im: number; energy: number }>;
+}
+
 /**
- * Every agent demodulated at every integer frequency over its last one and two periods (from one running sum per
- * frequency, tables of cos/sin shared), and each trial's candidates and their phases' order; `oscillating` counts
- * the agents whose rhythm stands out beyond chance over the whole fleet and every trial (about one by chance).
+ * Every agent demodulated at every integer frequency over its last one, two and four periods, then the whole series
+ * (one running sum per frequency, from the newest point back; tables of cos/sin shared), and each trial's
+ * candidates and their phases' order; the whole series' sums are each row's periodogram (`spectrum`, the
+ * oscillators' path reads it). `oscillating` counts the agents whose rhythm stands out beyond chance over the
+ * whole fleet and every trial (about one by chance). Row by row, every frequency while the row is in cache.
  */
-function demodulateAll(matrix: LoadMatrix, options: SynchronisationOptions): { trials: Trial[]; oscillating: number } {
+export function demodulateAll(
+  matrix: LoadMatrix,
+  options: Pick<SynchronisationOptions, 'minPeriodTicks' | 'minCycles'>,
+): { trials: Trial[]; oscillating: number; spectrum: Spectrum } {
   const T = matrix.length;
   const rows = matrix.agents.length;
   const bar = Math.max(Math.log(20), Math.log(rows / CHANCE_CANDIDATES));
-  const trials: Trial[] = [];
   const strictBar = Math.log(rows * PHASE_WINDOW_PERIODS.length * Math.max(1, T / options.minPeriodTicks));
   const strict = new Set<number>();
-  for (let cycles = Math.ceil(options.minCycles); cycles <= T / options.minPeriodTicks; cycles++) {
+  const lowest = Math.ceil(options.minCycles);
+  const frequencies: Frequency[] = [];
+  for (let cycles = lowest; cycles <= T / options.minPeriodTicks; cycles++) {
     const period = T / cycles;
     const windows = [
       ...new Set(PHASE_WINDOW_PERIODS.map((k) => Math.min(T, Math.max(MIN_PHASE_WINDOW, Math.round(k * period))))),
     ];
-    const longest = Math.max(...windows);
     const w = (2 * Math.PI * cycles) / T;
-    const cos = new Float64Array(longest);
-    const sin = new Float64Array(longest);
-    for (let k = 0; k < longest; k++) {
+    const cos = new Float64Array(T);
+    const sin = new Float64Array(T);
+    for (let k = 0; k < T; k++) {
       cos[k] = Math.cos(w * (T - 1 - k));
       sin[k] = Math.sin(w * (T - 1 - k));
     }
-    const found = windows.map((window) => ({
+    const trials = windows.map((window) => ({
       window,
       candidates: [] as number[],
       phases: [] as number[],
@@ -313,16 +319,22 @@ function demodulateAll(matrix: LoadMatrix, options: SynchronisationOptions): { t
       im: 0,
       energy: 0,
     }));
-    const z = matrix.z;
-    for (let r = 0; r < rows; r++) {
-      const noise = matrix.noise[r]!;
-      if (!(noise > 0)) continue;
-      const base = r * T + T - 1;
+    frequencies.push({ cycles, cos, sin, trials });
+  }
+  const count = frequencies.length;
+  const powers = new Float64Array(rows * count);
+  const z = matrix.z;
+  for (let r = 0; r < rows; r++) {
+    const noise = matrix.noise[r]!;
+    if (!(noise > 0)) continue;
+    const base = r * T + T - 1;
+    for (let f = 0; f < count; f++) {
+      const { cos, sin, trials } = frequencies[f]!;
       let re = 0;
       let im = 0;
       let k = 0;
-      for (let f = 0; f < found.length; f++) {
-        const trial = found[f]!;
+      for (let i = 0; i < trials.length; i++) {
+        const trial = trials[i]!;
         const window = trial.window;
         for (; k < window; k++) {
           const v = z[base - k]!;
@@ -341,14 +353,23 @@ function demodulateAll(matrix: LoadMatrix, options: SynchronisationOptions): { t
           trial.energy += score;
         }
       }
+      for (; k < T; k++) {
+        const v = z[base - k]!;
+        re += v * cos[k]!;
+        im -= v * sin[k]!;
+      }
+      powers[r * count + f] = re * re + im * im;
     }
-    for (const { window, candidates, phases, re, im, energy } of found) {
+  }
+  const trials: Trial[] = [];
+  for (const { cycles, trials: sums } of frequencies) {
+    for (const { window, candidates, phases, re, im, energy } of sums) {
       // Each phase weighted by its noise-scaled amplitude: strong members count more than chance candidates.
       const p = weightedRayleighP(re, im, energy);
       trials.push({ cycles, window, candidates, phases, r: kuramotoOrder(phases).r, psi: Math.atan2(im, re), p });
     }
   }
-  return { trials, oscillating: strict.size };
+  return { trials, oscillating: strict.size, spectrum: { lowest, count, powers } };
 }
 
 /**
@@ -477,39 +498,53 @@ export function membersOf(
   for (const r of core) for (let t = 0; t < T; t++) field[t]! += matrix.z[r * T + t]! / n;
   const inCore = new Set(core);
   const other = new Float64Array(T);
-  const tested: Array<{ row: number; p: number }> = [];
+  // The field about its mean over each window, shared by every row outside the core.
+  const centred = windows.map((w) => centredOver(field, T - w, T));
+  // Benjamini–Hochberg passes no p above `fdr` (its bar is at most fdr): rows whose best projection is short of
+  // that (less a margin for the approximations of the tail and of its inverse, ≈ 0.005 in z) are counted among the
+  // tests but never ranked.
+  const reach = probit(1 - fdr / windows.length) - 0.05;
+  let tests = 0;
+  const passing: Array<{ row: number; p: number }> = [];
   for (let r = 0; r < matrix.agents.length; r++) {
     if (!(noise[r]! > 0)) continue;
-    let reference = field;
+    let best = -Infinity;
     if (inCore.has(r)) {
       if (n < 2) continue;
       for (let t = 0; t < T; t++) other[t] = (field[t]! * n - matrix.z[r * T + t]!) / (n - 1);
-      reference = other;
-    }
-    let best = -Infinity;
-    for (const w of windows) best = Math.max(best, projection(matrix.z, r * T, reference, T - w, T) / noise[r]!);
-    tested.push({ row: r, p: Math.min(1, normalUpperTail(best) * windows.length) });
+      for (const w of windows)
+        best = Math.max(best, projection(matrix.z, r * T, centredOver(other, T - w, T)) / noise[r]!);
+    } else for (const c of centred) best = Math.max(best, projection(matrix.z, r * T, c) / noise[r]!);
+    tests++;
+    if (best >= reach) passing.push({ row: r, p: Math.min(1, normalUpperTail(best) * windows.length) });
   }
-  const sorted = tested.slice().sort((a, b) => a.p - b.p || a.row - b.row);
+  const sorted = passing.sort((a, b) => a.p - b.p || a.row - b.row);
   let cut = -1;
-  for (let k = 0; k < sorted.length; k++) if (sorted[k]!.p <= ((k + 1) * fdr) / sorted.length) cut = k;
+  for (let k = 0; k < sorted.length; k++) if (sorted[k]!.p <= ((k + 1) * fdr) / tests) cut = k;
   return sorted
     .slice(0, cut + 1)
     .map((t) => t.row)
     .sort((a, b) => a - b);
 }
 
-/** Σ z (m − m̄) / ‖m − m̄‖ over points [from, to) of a row starting at `base`. */
-function projection(z: Float64Array, base: number, m: Float64Array, from: number, to: number): number {
+/** `m`'s points [from, to) less their mean, and the norm of that. */
+function centredOver(m: Float64Array, from: number, to: number): { from: number; d: Float64Array; norm: number } {
   let mean = 0;
   for (let t = from; t < to; t++) mean += m[t]!;
   mean /= to - from;
-  let dot = 0;
+  const d = new Float64Array(to - from);
   let norm = 0;
   for (let t = from; t < to; t++) {
-    const d = m[t]! - mean;
-    dot += z[base + t]! * d;
-    norm += d * d;
+    d[t - from] = m[t]! - mean;
+    norm += d[t - from]! * d[t - from]!;
   }
+  return { from, d, norm };
+}
+
+/** Σ z (m − m̄) / ‖m − m̄‖ over a centred window of the field, for the row starting at `base`. */
+function projection(z: Float64Array, base: number, c: { from: number; d: Float64Array; norm: number }): number {
+  const { from, d, norm } = c;
+  let dot = 0;
+  for (let t = 0; t < d.length; t++) dot += z[base + from + t]! * d[t]!;
   return norm > 0 ? dot / Math.sqrt(norm) : 0;
 }

@@ -138,7 +138,8 @@ export class TickSeries {
 
   /** One field of one agent for tick `tick` (0 for a tick the ring does not hold). */
   value(slot: AgentSlot, field: Field, tick: number): number {
-    if (!this.holds(tick)) return 0;
+    const [first, last] = this.heldRange();
+    if (tick < first || tick > last) return 0;
     return this.data[field][slot.index * this.span + (tick % this.span)]!;
   }
 
@@ -147,9 +148,10 @@ export class TickSeries {
     const n = out.length;
     const base = slot.index * this.span;
     const column = this.data[field];
+    const [first, last] = this.heldRange();
     for (let i = 0; i < n; i++) {
       const tick = to - n + 1 + i;
-      out[i] = this.holds(tick) ? column[base + (tick % this.span)]! : 0;
+      out[i] = tick >= first && tick <= last ? column[base + (tick % this.span)]! : 0;
     }
     return out;
   }
@@ -162,8 +164,12 @@ export class TickSeries {
 
   /** Sum of one field over ticks [from, to]. */
   sum(slot: AgentSlot, field: Field, from: number, to: number): number {
+    const base = slot.index * this.span;
+    const column = this.data[field];
+    const [first, last] = this.heldRange();
     let s = 0;
-    for (let tick = from; tick <= to; tick++) s += this.value(slot, field, tick);
+    for (let tick = from; tick <= to; tick++)
+      s += tick >= first && tick <= last ? column[base + (tick % this.span)]! : 0;
     return s;
   }
 
@@ -172,9 +178,13 @@ export class TickSeries {
     return FIELDS.length * this.capacity * this.span * 8;
   }
 
-  /** Whether the ring holds data for `tick`: not newer than the newest, not overwritten since, not before time 0. */
-  private holds(tick: number): boolean {
-    return this.newest !== undefined && tick <= this.newest && tick > this.newest - this.span && tick >= 0;
+  /**
+   * The ticks the ring holds data for, [first, last] (empty when first > last): not newer than the newest, not
+   * overwritten since, not before time 0.
+   */
+  private heldRange(): [number, number] {
+    if (this.newest === undefined) return [0, -1];
+    return [Math.max(0, this.newest - this.span + 1), this.newest];
   }
 
   private advanceTo(tick: number): void {
