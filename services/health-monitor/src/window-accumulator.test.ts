@@ -66,3 +66,30 @@ describe('WindowAccumulator latency', () => {
     expect(window.summarize(60_000).means).toEqual({ accuracy: 0.5 });
   });
 });
+
+describe('WindowAccumulator means', () => {
+  it.each([3, 40])('averages %i custom metrics and quality scores, and merges them, known answers', (names) => {
+    // Name k gets the values k and k + 2 in window a and k + 4 in window b: mean k + 1 in a, k + 2 merged.
+    const a = new WindowAccumulator(0);
+    const b = new WindowAccumulator(0);
+    const report = (offset: number) => {
+      const metrics: Record<string, number> = {};
+      const quality: Record<string, number> = {};
+      for (let k = 0; k < names; k++) (k % 2 === 0 ? metrics : quality)[`name_${k}`] = k + offset;
+      return { metrics, quality };
+    };
+    for (const offset of [0, 2]) {
+      const { metrics, quality } = report(offset);
+      a.addReport(metrics, quality);
+    }
+    const { metrics, quality } = report(4);
+    b.addReport(metrics, quality);
+    const means = a.summarize(60_000).means;
+    expect(Object.keys(means)).toHaveLength(names);
+    for (let k = 0; k < names; k++) expect(means[`name_${k}`]).toBe(k + 1);
+    const merged = new WindowAccumulator(0);
+    merged.merge(a);
+    merged.merge(b);
+    for (let k = 0; k < names; k++) expect(merged.summarize(60_000).means[`name_${k}`]).toBe(k + 2);
+  });
+});
