@@ -82,6 +82,13 @@ describe('LatencyBins', () => {
     expect(bins.binCapacity).toBeLessThanOrEqual(96);
   });
 
+  it('tells how many bins a range of values spans (known answers: γ = 1.0202, ln 4 / ln γ = 69.3)', () => {
+    expect(LatencyBins.binsSpanned(1, 4)).toBe(71); // keys 0 … 70
+    expect(LatencyBins.binsSpanned(0.5, 0.5)).toBe(1);
+    expect(LatencyBins.binsSpanned(0, 0)).toBe(1); // only zeros: no bins
+    expect(LatencyBins.binsSpanned(1e-300, 1e300)).toBe(MAX_BINS);
+  });
+
   it('stays within MAX_BINS whatever a client sends, folding the lowest values into its lowest bin', () => {
     // Keys from ≈ -34,500 (1e-300) to ≈ 230 (100 s): the outliers below the top 2048 bins fold into the lowest kept.
     const list = [1e-300, 1e-200, 1e-100, ...values(1000, 8)];

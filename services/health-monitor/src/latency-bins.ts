@@ -70,6 +70,13 @@ export class LatencyBins {
     return sketch;
   }
 
+  /** Bins a LatencyBins would hold for values from `min` to `max` (positive ones; 1 when there are none). */
+  static binsSpanned(min: number, max: number): number {
+    if (!(max > MAPPING.minPossible)) return 1;
+    const low = MAPPING.key(Math.max(min, MAPPING.minPossible));
+    return Math.min(MAX_BINS, MAPPING.key(max) - low + 1);
+  }
+
   /** Bins allocated (for tests of the bound). */
   get binCapacity(): number {
     return this.counts.length;

@@ -37,9 +37,12 @@ function expectLatency(window: WindowAccumulator, values: readonly number[]): vo
 }
 
 describe('WindowAccumulator latency', () => {
-  it.each([1, 5, 32, 33, 200])('summarises %i latencies as a sketch of them all would', (count) => {
+  it.each([1, 5, 32, 33, 65, 200, 300])('summarises %i latencies as a sketch of them all would', (count) => {
     const values = latencies(count, count);
     expectLatency(windowOf(values), values);
+    // Within 10 % of each other: binned from the 33rd value on (wide ones stay raw longer); the same figures.
+    const narrow = values.map((value) => 0.2 + (value % 0.02));
+    expectLatency(windowOf(narrow), narrow);
   });
 
   it.each([
@@ -47,6 +50,7 @@ describe('WindowAccumulator latency', () => {
     [3, 100],
     [100, 3],
     [100, 100],
+    [300, 40],
   ])('merges a window of %i latencies into one of %i as if it had seen them all', (a, b) => {
     const first = latencies(a, 1);
     const second = latencies(b, 2);

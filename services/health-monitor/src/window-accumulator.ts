@@ -17,11 +17,14 @@ export const requestsIn = (metrics: Readonly<Record<string, number>>): number =>
   metrics[METRIC.requests] ?? (metrics[METRIC.responseTime] !== undefined ? 1 : 0);
 
 /**
- * Latencies a window keeps as they came before it bins them. Most agents' windows hold a few requests; a busy agent's
- * minute goes to a {@link LatencyBins} (4 bytes a bin); the figures are the same either way, since the values go into
- * a sketch to be summarised.
+ * A window keeps its latencies as they came (8 bytes each) while that is no bigger than binning them: past 32 values
+ * it moves to a {@link LatencyBins} once the bins its values span (4 bytes each, plus ≈ 150 bytes) would take less
+ * room, and at 256 values whatever their spread. Most agents' windows hold a few requests; the figures are the same
+ * either way, since the values go into a sketch to be summarised.
  */
 const RAW_LATENCIES = 32;
+const MAX_RAW_LATENCIES = 256;
+const BINS_OVERHEAD_BYTES = 150;
 /** Past this many names a window's means are found through a Map instead of a scan (the fleet's windows). */
 const SCAN_NAMES = 16;
 
@@ -124,7 +127,10 @@ export class WindowAccumulator {
     }
     const latencies = (this.latencies ??= []);
     latencies.push(value);
-    if (latencies.length > RAW_LATENCIES) this.toBins();
+    // Checked every 32 values past the first 32: a scan of the values, so O(1) a value on average.
+    if (latencies.length > RAW_LATENCIES && latencies.length % RAW_LATENCIES === 1) {
+      if (latencies.length > MAX_RAW_LATENCIES || binsBytes(latencies) < latencies.length * 8) this.toBins();
+    }
   }
 
   /** The window's bins, built from its raw latencies first if need be. */
@@ -159,6 +165,17 @@ export class WindowAccumulator {
     else if (names.length > SCAN_NAMES) this.meanIndex = new Map(names.map((known, i) => [known, i]));
     return names.length - 1;
   }
+}
+
+/** What a LatencyBins of these values would take, about. */
+function binsBytes(values: readonly number[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const value of values) {
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return LatencyBins.binsSpanned(min, max) * 4 + BINS_OVERHEAD_BYTES;
 }
 
 function sketchOf(values: readonly number[]): DDSketch {
