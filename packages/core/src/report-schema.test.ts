@@ -157,6 +157,20 @@ describe('isPlainValidReport (the compiled ingest check)', () => {
     expect(accepted).toBeLessThan(4500);
   });
 
+  it('gives the same verdicts on names it has seen before, and past the names it keeps (a client inventing names)', () => {
+    const reportWith = (name: string) =>
+      JSON.parse(`{"agentId":"a","metrics":{"${name}":1},"quality":{"${name}":0.5}}`);
+    for (let round = 0; round < 2; round++) {
+      for (const name of ['custom_metric', 'Bad', '_x', 'a'.repeat(65)]) {
+        expect(isPlainValidReport(reportWith(name))).toBe(reportSchema.safeParse(reportWith(name)).success);
+      }
+    }
+    for (let i = 0; i < 12_000; i++) expect(isPlainValidReport(reportWith(`invented_${i}`))).toBe(true);
+    expect(isPlainValidReport(reportWith('invented_past_the_cap'))).toBe(true);
+    expect(isPlainValidReport(reportWith('Invented'))).toBe(false);
+    expect(isPlainValidReport(reportWith('custom_metric'))).toBe(true);
+  });
+
   it('refuses what is not a JSON object, and objects that only look like one', () => {
     expect(isPlainValidReport(null)).toBe(false);
     expect(isPlainValidReport([{ agentId: 'a' }])).toBe(false);

@@ -45,6 +45,21 @@ function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Metric and quality names the compiled check has found good, so a name seen before costs one Set lookup, not a
+ * pattern match (a fleet sends the same few names in every report; JSON.parse interns object keys). Bounded: past
+ * GOOD_NAMES_KEPT names (a client inventing names) new ones are matched every time, as before.
+ */
+const goodNames = new Set<string>();
+const GOOD_NAMES_KEPT = 10_000;
+
+function isGoodName(name: string): boolean {
+  if (goodNames.has(name)) return true;
+  if (nameProblem(name) !== undefined) return false;
+  if (goodNames.size < GOOD_NAMES_KEPT) goodNames.add(name);
+  return true;
+}
+
 /** Names whose values are counts (whole, ≥ 0) or amounts (≥ 0). Custom metrics need only be finite. */
 const COUNTS: ReadonlySet<string> = new Set(COUNT_METRICS);
 const AMOUNTS: ReadonlySet<string> = new Set(AMOUNT_METRICS);
@@ -232,7 +247,7 @@ function isPlainValidMetrics(value: unknown): boolean {
     if (
       ++names > REPORT_LIMITS.metricsPerReport ||
       !isBoundedNumber(number) ||
-      nameProblem(name) !== undefined ||
+      !isGoodName(name) ||
       standardValueProblem(name, number) !== undefined
     )
       return false;
@@ -250,7 +265,7 @@ function isPlainValidQuality(value: unknown): boolean {
       ++names > REPORT_LIMITS.qualityPerReport ||
       typeof score !== 'number' ||
       !(score >= 0 && score <= 1) ||
-      nameProblem(name) !== undefined
+      !isGoodName(name)
     )
       return false;
   }

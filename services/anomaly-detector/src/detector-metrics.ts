@@ -23,7 +23,7 @@ export function createDetectorMetrics(registry: ServiceRegistry, engine: Anomaly
     detectionLatency: new Histogram({
       name: 'swarmscope_detection_latency_seconds',
       help: 'From a sample accepted by health-monitor to its verdict here (includes the bus); exemplars carry the trace_id of the ingest request.',
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2, 3, 5],
       enableExemplars: true,
       registers,
     }),

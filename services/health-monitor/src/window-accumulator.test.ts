@@ -37,9 +37,12 @@ function expectLatency(window: WindowAccumulator, values: readonly number[]): vo
 }
 
 describe('WindowAccumulator latency', () => {
-  it.each([1, 5, 32, 33, 200])('summarises %i latencies as a sketch of them all would', (count) => {
+  it.each([1, 5, 32, 33, 65, 200, 300])('summarises %i latencies as a sketch of them all would', (count) => {
     const values = latencies(count, count);
     expectLatency(windowOf(values), values);
+    // Within 10 % of each other: binned from the 33rd value on (wide ones stay raw longer); the same figures.
+    const narrow = values.map((value) => 0.2 + (value % 0.02));
+    expectLatency(windowOf(narrow), narrow);
   });
 
   it.each([
@@ -47,6 +50,7 @@ describe('WindowAccumulator latency', () => {
     [3, 100],
     [100, 3],
     [100, 100],
+    [300, 40],
   ])('merges a window of %i latencies into one of %i as if it had seen them all', (a, b) => {
     const first = latencies(a, 1);
     const second = latencies(b, 2);
@@ -64,5 +68,32 @@ describe('WindowAccumulator latency', () => {
     window.addReport({ requests: 2 }, { accuracy: 0.5 });
     expect(window.summarize(60_000).latency).toEqual({ mean: 0, p50: 0, p95: 0, p99: 0, max: 0, samples: 0 });
     expect(window.summarize(60_000).means).toEqual({ accuracy: 0.5 });
+  });
+});
+
+describe('WindowAccumulator means', () => {
+  it.each([3, 40])('averages %i custom metrics and quality scores, and merges them, known answers', (names) => {
+    // Name k gets the values k and k + 2 in window a and k + 4 in window b: mean k + 1 in a, k + 2 merged.
+    const a = new WindowAccumulator(0);
+    const b = new WindowAccumulator(0);
+    const report = (offset: number) => {
+      const metrics: Record<string, number> = {};
+      const quality: Record<string, number> = {};
+      for (let k = 0; k < names; k++) (k % 2 === 0 ? metrics : quality)[`name_${k}`] = k + offset;
+      return { metrics, quality };
+    };
+    for (const offset of [0, 2]) {
+      const { metrics, quality } = report(offset);
+      a.addReport(metrics, quality);
+    }
+    const { metrics, quality } = report(4);
+    b.addReport(metrics, quality);
+    const means = a.summarize(60_000).means;
+    expect(Object.keys(means)).toHaveLength(names);
+    for (let k = 0; k < names; k++) expect(means[`name_${k}`]).toBe(k + 1);
+    const merged = new WindowAccumulator(0);
+    merged.merge(a);
+    merged.merge(b);
+    for (let k = 0; k < names; k++) expect(merged.summarize(60_000).means[`name_${k}`]).toBe(k + 2);
   });
 });

@@ -8,6 +8,7 @@ import { toFieldIssues } from '../validation';
 import { SCOPES } from './api-keys';
 import { anonymousWhereKeysRule, assertWritesScoped, authenticate, type RateLimits } from './auth';
 import { jsonBodiesOnly, type OtherBodyTypes } from './json-only';
+import { REFUSAL_CODES, RefusalLog } from './refusal-log';
 
 /** A dependency /readyz checks (Redis, the bus...). */
 export interface ReadinessCheck {
@@ -208,13 +209,16 @@ export function toHttpError(error: unknown): HttpError | undefined {
 }
 
 function errorHandler(logger: Logger): ErrorRequestHandler {
+  const refusals = new RefusalLog(logger);
   return (error: unknown, request, response, _next) => {
     let httpError = toHttpError(error);
     if (!httpError) {
       logger.error({ err: error, method: request.method, path: request.path }, 'unhandled error');
       httpError = new HttpError('SWS_INTERNAL', 'internal error');
     }
-    if (httpError.status >= 500 && httpError.code !== 'SWS_INTERNAL')
+    // Busy refusals (load shedding, rate limits) come by the hundred a second under load: counted, one line an interval.
+    if (REFUSAL_CODES.has(httpError.code)) refusals.refused(httpError.code, request.path, httpError.message);
+    else if (httpError.status >= 500 && httpError.code !== 'SWS_INTERNAL')
       logger.warn({ code: httpError.code, path: request.path }, httpError.message);
     if (response.headersSent) return;
     response.status(httpError.status).json(httpError.toJSON());

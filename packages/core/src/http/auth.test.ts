@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { pino } from 'pino';
 import { createLogger } from '../logger';
 import { createServiceMetrics } from '../telemetry/metrics';
 import { createHttpApp } from './app';
@@ -19,11 +20,11 @@ interface Served {
   close(): Promise<void>;
 }
 
-async function serve(apiKeys: string[], rateLimits: RateLimits = {}): Promise<Served> {
+async function serve(apiKeys: string[], rateLimits: RateLimits = {}, log = logger): Promise<Served> {
   const metrics = createServiceMetrics('test');
   const app = createHttpApp({
     service: 'test',
-    logger,
+    logger: log,
     metrics,
     apiKeys,
     rateLimits,
@@ -135,6 +136,17 @@ describe('per-key rate limits', () => {
     expect((await s.call('POST', '/admin', 'A')).status).toBe(200);
     expect((await s.call('POST', '/admin', 'A')).status).toBe(200);
     expect(await s.metrics()).toMatch(/swarmscope_http_rate_limited_total\{scope="ingest",service="test"\} 1/);
+  });
+
+  it('logs refused requests as one line, not one a request (the rest counted in a line at the end of the interval)', async () => {
+    const lines: Array<{ level: number; code?: string; msg: string }> = [];
+    const capture = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    s = await serve(['ingest:I'], { ingest: { perSecond: 0.001, burst: 1 } }, capture);
+    expect((await s.call('POST', '/ingest', 'I')).status).toBe(200);
+    for (let i = 0; i < 20; i++) expect((await s.call('POST', '/ingest', 'I')).status).toBe(429);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 40, code: 'SWS_RATE_LIMITED' });
+    expect(lines[0]!.msg).toContain('ingest key is over its rate');
   });
 
   it('does not limit callers without a key (nothing to key on)', async () => {

@@ -1,6 +1,7 @@
 // Run by `swarmscope bench memory` as `node --expose-gc`: what one tracked agent costs the embedded health-monitor.
 import { createLogger, parseEnv, type SampleReport } from '@swarmscope/core';
-import { backendsFor, healthMonitorEnv, HealthMonitor } from '@swarmscope/health-monitor';
+import { backendsFor, healthMonitorEnv, HealthMonitor, runHealthMonitor } from '@swarmscope/health-monitor';
+import { buildIngestBodies } from './ingest-bodies';
 
 interface AgentMemoryResult {
   agents: number;
@@ -8,7 +9,16 @@ interface AgentMemoryResult {
   bytesPerAgent: number;
   /** The same after one request each (adds each agent's open window and its latency sketch). */
   bytesPerAgentWithWindows: number;
+  /**
+   * Steady state, through `POST /v1/ingest` as clients send it: the ingest bench's report shape (7 metrics, 2 quality
+   * scores: custom series, the agent's series budget) `STEADY_ROUNDS` times an agent in one open window (past the raw
+   * latencies a window keeps before its sketch).
+   */
+  bytesPerAgentSteady: number;
 }
+
+/** Reports an agent sends in one window in the steady-state figure (a report every 1.5 s of a 60-s window). */
+const STEADY_ROUNDS = 40;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -57,7 +67,45 @@ async function measure(agents: number): Promise<AgentMemoryResult> {
     agents,
     bytesPerAgent: (registered - before) / agents,
     bytesPerAgentWithWindows: (withWindows - before) / agents,
+    bytesPerAgentSteady: await measureSteady(agents),
   };
+}
+
+/**
+ * A health-monitor on a loopback port in this process, fed the ingest bench's bodies over HTTP. Its clock stands still
+ * at the end of the window the reports fall in, so that window stays open however long feeding takes (no window is
+ * closed into the store's history, which is not per-agent live state).
+ */
+async function measureSteady(agents: number): Promise<number> {
+  const env = parseEnv(healthMonitorEnv, { LOG_LEVEL: 'silent', HEALTH_MONITOR_PORT: '0', MAX_BATCH_REPORTS: '5000' });
+  const logger = createLogger({ name: 'bench', level: 'silent' });
+  const backends = await backendsFor(env, logger);
+  const windowMs = env.WINDOW_SECONDS * 1000;
+  const windowStart = Math.floor(Date.now() / windowMs) * windowMs - windowMs;
+  const step = Math.floor(windowMs / STEADY_ROUNDS);
+  const clock = windowStart + STEADY_ROUNDS * step - 1;
+  const running = await runHealthMonitor(env, backends, logger, () => clock);
+  try {
+    const post = async (body: Buffer) => {
+      const response = await fetch(`${running.server.url}/v1/ingest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      if (!response.ok) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+    };
+    await running.service.tick();
+    const before = used();
+    for (let round = 0; round < STEADY_ROUNDS; round++) {
+      for (const body of buildIngestBodies(agents, 5000, windowStart + round * step, 'request', round + 1))
+        await post(body.bytes);
+    }
+    await running.service.tick();
+    return (used() - before) / agents;
+  } finally {
+    await running.stop();
+    await backends.close();
+  }
 }
 
 measure(Number(process.argv[2] ?? 100_000)).then(

@@ -108,6 +108,8 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
   }
   const vmRate = (agents: number) =>
     results.find((r) => r.agents === agents && r.server === 'victoria-metrics')?.samplesPerSecond;
+  const vmCpu = (agents: number) =>
+    results.find((r) => r.agents === agents && r.server === 'victoria-metrics')?.cpuMicrosPerSample;
   process.stdout.write(
     `\ningest: ${options.batch} reports a batch (9 samples a report), ${options.concurrency} in flight, ${options.seconds} s a run, load ${loadAverage()}\n`,
   );
@@ -119,6 +121,11 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
         agents: r.agents,
         'samples/s': Math.round(r.samplesPerSecond),
         '× VictoriaMetrics': vm && r.server !== 'victoria-metrics' ? (r.samplesPerSecond / vm).toFixed(2) : '',
+        'CPU µs/sample': r.cpuMicrosPerSample.toFixed(2),
+        'CPU × VictoriaMetrics':
+          vmCpu(r.agents) && r.server !== 'victoria-metrics'
+            ? (r.cpuMicrosPerSample / vmCpu(r.agents)!).toFixed(2)
+            : '',
         'p50 batch ms': r.p50Ms.toFixed(1),
         'p99 batch ms': r.p99Ms.toFixed(1),
         'refused (503/429)': r.refused,
@@ -152,7 +159,8 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
     );
   }
   process.stdout.write(
-    "RSS bytes/agent: the server's RSS growth from ready to after the timed load, over the agents (coarse: heap headroom and garbage; `bench memory` gives the heap after a GC)\n",
+    "CPU µs/sample: the server's CPU time (all its threads, /proc) over the timed run per accepted sample — steadier than samples/s on a shared machine; CPU × VictoriaMetrics below 1 is cheaper than it\n" +
+      "RSS bytes/agent: the server's RSS growth from ready to after the timed load, over the agents (coarse: heap headroom and garbage; `bench memory` gives the heap after a GC)\n",
   );
 }
 
@@ -172,6 +180,8 @@ interface BenchResult {
   refused: number;
   failed: number;
   rssBytesPerAgent: number;
+  /** The server's CPU time (user + system, every thread) over the timed run, per accepted sample. */
+  cpuMicrosPerSample: number;
   /** The whole platform only: what was analysed of the timed run. */
   analysis?: PlatformAnalysis;
 }
@@ -297,6 +307,7 @@ async function measure(
   afterWarmUp: () => Promise<void> = async () => undefined,
 ): Promise<BenchResult & { elapsedSeconds: number; acceptedSamples: number }> {
   const rssBefore = rssBytes(child);
+  let cpuBefore = 0;
   const pool = new Pool(origin, { connections: options.concurrency, keepAliveTimeout: 60_000 });
   /** The answer's status (0: no answer) and the wait a shed answer (429/503) asks for, as the SDK honours it. */
   const post = async (body: Buffer): Promise<{ status: number; waitMs: number }> => {
@@ -331,6 +342,7 @@ async function measure(
     await afterWarmUp();
     progress(`${server}: ${load.agents} agents warm, measuring for ${options.seconds} s...`);
     const latencies: number[] = [];
+    cpuBefore = cpuSeconds(child);
     let samples = 0;
     let refused = 0;
     let failed = 0;
@@ -353,6 +365,7 @@ async function measure(
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
+    const cpu = cpuSeconds(child) - cpuBefore;
     const rssAfter = rssBytes(child);
     latencies.sort((a, b) => a - b);
     return {
@@ -364,6 +377,7 @@ async function measure(
       refused,
       failed,
       rssBytesPerAgent: (rssAfter - rssBefore) / load.agents,
+      cpuMicrosPerSample: (cpu * 1e6) / samples,
       elapsedSeconds: elapsed,
       acceptedSamples: samples,
     };
@@ -391,6 +405,17 @@ async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
+}
+
+/** Clock ticks a second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux whatever the kernel's HZ). */
+const USER_HZ = 100;
+
+/** The process's user + system CPU seconds so far, every thread (/proc/<pid>/stat fields 14 and 15). */
+function cpuSeconds(child: ChildProcess): number {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
 }
 
 function rssBytes(child: ChildProcess): number {

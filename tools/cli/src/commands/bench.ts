@@ -29,7 +29,8 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     posts pre-encoded batches to a health-monitor in a child process over loopback (its in-memory mode; --mode redis:
     a redis-server it starts unless REDIS_URL is set), then the same samples to VictoriaMetrics' import API when it
     is installed (victoria-metrics on the PATH or VICTORIA_METRICS_BIN); per fleet size: samples/s, the ratio to
-    VictoriaMetrics, p50/p99 batch latency, refused batches, RSS bytes per agent. --profile DIR: a CPU profile of each
+    VictoriaMetrics, the server's CPU µs per accepted sample and that ratio to VictoriaMetrics', p50/p99 batch latency,
+    refused batches, RSS bytes per agent. --profile DIR: a CPU profile of each
     health-monitor run. --baseline MAIN_JS: another build's services/health-monitor/dist/main.js (e.g. main's) run
     first on the same load, for before/after in one run. --tools T: each request report also names T tools. Defaults: embedded, 10 s a run, 10,000
     and 100,000 agents, 5,000 reports a batch, 4 in flight, no tools. --platform: the whole embedded platform
@@ -74,7 +75,8 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
   },
   memory: {
     usage: `memory [--agents N]
-    heap bytes per tracked agent after a forced GC, without and with latency windows (default 100,000 agents).`,
+    heap bytes per tracked agent after a forced GC, without and with latency windows, and at steady state (the ingest
+    bench's reports through POST /v1/ingest, 40 an agent in one open window) (default 100,000 agents).`,
     run: (values) => runAgentMemoryBench(intFlag(values.agents, 'agents', 1000, 10_000_000, 100_000)),
   },
   sdk: {
