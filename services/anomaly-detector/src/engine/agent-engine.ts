@@ -416,7 +416,8 @@ export class AgentAnomalyEngine {
       if (top[k] === best) v.anomaly = findings[k];
     }
     if (anomalous) this.counts.anomalousReports++;
-    const grouped = anomalous || st.episodes.open ? st.episodes.onReport(st.subject, t, findings) : NO_EVENTS;
+    const grouped =
+      anomalous || st.episodes.open ? st.episodes.onReport(st.subject, t, findings, st.meanGapMs) : NO_EVENTS;
     if (events.length === 0) v.events = grouped;
     else {
       for (const e of grouped) events.push(e);
@@ -448,7 +449,7 @@ export class AgentAnomalyEngine {
         this.forget(id, st);
         continue;
       }
-      if (st.episodes.open && !st.silent) st.episodes.onTime(st.subject, watermark, events);
+      if (st.episodes.open && !st.silent) st.episodes.onTime(st.subject, watermark, events, st.meanGapMs);
       const limit =
         this.silenceMs === false || st.silent || st.reports < 20
           ? Number.POSITIVE_INFINITY
@@ -605,7 +606,7 @@ export class AgentAnomalyEngine {
     };
     const findings = this.findings.fill(undefined);
     findings[CAUSES.indexOf('acute')] = finding;
-    const events = st.episodes.onReport(st.subject, t, findings);
+    const events = st.episodes.onReport(st.subject, t, findings, st.meanGapMs);
     findings.fill(undefined);
     this.counts.events += events.length;
     return events;

@@ -110,4 +110,24 @@ describe('EpisodeTracker', () => {
     expect(fast.onTime(subject, 89_999)).toBeUndefined();
     expect(fast.onTime(subject, 90_000)).toMatchObject({ event: 'resolved', endedAt: 30_000 });
   });
+
+  it('from its first episode, an agent reporting every 30 s keeps one anomaly across a 100-s gap (8 × 30 s = 240 s)', () => {
+    // bursty seed 3: a request-only agent's one quality drop was published as three anomalies within 4 minutes.
+    const seconds = [0, 100, 170];
+    const unknown = new EpisodeTracker();
+    expect(seconds.flatMap((s) => unknown.onReport(subject, s * 1000, finding(0.9))).map((x) => x.event)).toEqual([
+      'opened',
+      'resolved',
+      'opened',
+      'resolved',
+      'opened',
+    ]);
+    const e = new EpisodeTracker();
+    expect(seconds.flatMap((s) => e.onReport(subject, s * 1000, finding(0.9), 30_000)).map((x) => x.event)).toEqual([
+      'opened',
+    ]);
+    // Its own gaps (100, then 70 s: EWMA 96.25 s → 770 s) now exceed the agent's usual 30 s: the longer rules.
+    expect(e.onTime(subject, 939_000, 30_000)).toBeUndefined();
+    expect(e.onTime(subject, 940_000, 30_000)).toMatchObject({ event: 'resolved', endedAt: 170_000 });
+  });
 });

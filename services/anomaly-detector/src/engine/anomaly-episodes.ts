@@ -5,8 +5,8 @@ import type { RiskClass } from '../detectors/agent/risk';
 
 // Method: episode grouping with a hold-off (alarm "debouncing" as in Prometheus' `for`/resolve semantics): an episode
 // opens at the first anomalous report and closes after k consecutive normal reports or T ms of data time without one,
-// T at least `recoveryGaps` of the episodes' usual gaps between anomalous reports (an agent reporting every 20 s must
-// not see one fault split into several anomalies by a 60-s timer).
+// T at least `recoveryGaps` of the agent's usual gaps between reports, and between the episodes' anomalous reports (an
+// agent reporting every 20 s must not see one fault split into several anomalies by a 60-s timer).
 // Its `startedAt` is the onset the detector found (a held shift began before the report that opened it).
 
 /** What one anomalous report of an agent amounts to. */
@@ -37,7 +37,8 @@ export interface EpisodeOptions {
   /** Data time without an anomalous report that closes an episode (default 60 s; at least recoveryGaps usual gaps). */
   recoveryMs?: number;
   /**
-   * An episode also stays open this many of its usual gaps between anomalous reports (default 8: with Poisson
+   * An episode also stays open this many usual gaps — the agent's between reports (given by the caller) or its
+   * episodes' between anomalous reports, the longer (default 8: with Poisson
    * arrivals a gap of 8 means happens with probability e⁻⁸ ≈ 3·10⁻⁴, so a 30-report episode splits ≈ 1 % of the time).
    */
   recoveryGaps?: number;
@@ -119,10 +120,19 @@ export class EpisodeTracker {
     return this.peak;
   }
 
-  /** Feeds one report's outcome (`finding` undefined = a normal report); returns the events it causes. */
-  onReport(subject: EpisodeSubject, timestamp: number, finding: Finding | undefined): readonly AnomalyEvent[] {
+  /**
+   * Feeds one report's outcome (`finding` undefined = a normal report); returns the events it causes. `usualGapMs`:
+   * the agent's usual gap between reports (0: unknown).
+   */
+  onReport(
+    subject: EpisodeSubject,
+    timestamp: number,
+    finding: Finding | undefined,
+    usualGapMs = 0,
+  ): readonly AnomalyEvent[] {
     let resolved: AnomalyEvent | undefined;
-    if (this.peak && timestamp - this.lastAnomalousAt >= this.recovery()) resolved = this.resolve(subject, timestamp);
+    if (this.peak && timestamp - this.lastAnomalousAt >= this.recovery(usualGapMs))
+      resolved = this.resolve(subject, timestamp);
     if (!finding) {
       if (!this.peak) return resolved ? [resolved] : NO_EVENTS;
       if (++this.normalStreak >= this.recoveryReports) resolved = this.resolve(subject, timestamp);
@@ -170,14 +180,15 @@ export class EpisodeTracker {
   }
 
   /** Closes the episode if `timestamp` is its recovery time past its last anomalous report (for agents gone quiet). */
-  onTime(subject: EpisodeSubject, timestamp: number): AnomalyEvent | undefined {
-    if (this.peak && timestamp - this.lastAnomalousAt >= this.recovery()) return this.resolve(subject, timestamp);
+  onTime(subject: EpisodeSubject, timestamp: number, usualGapMs = 0): AnomalyEvent | undefined {
+    if (this.peak && timestamp - this.lastAnomalousAt >= this.recovery(usualGapMs))
+      return this.resolve(subject, timestamp);
     return undefined;
   }
 
   /** Data time without an anomalous report that closes the open episode: recoveryMs, or recoveryGaps usual gaps. */
-  private recovery(): number {
-    const gaps = this.recoveryGaps * this.gapMs;
+  private recovery(usualGapMs: number): number {
+    const gaps = this.recoveryGaps * (usualGapMs > this.gapMs ? usualGapMs : this.gapMs);
     return gaps > this.recoveryMs ? gaps : this.recoveryMs;
   }
 

@@ -19,10 +19,7 @@ export interface QualityShiftOptions {
    * between false signals in control; a 1.5 σ drop is found in ≈ 14 scores).
    */
   decision?: number;
-  /**
-   * The drop must also be at least this, in score units (default 0.03): baseline median − the recent mean, or − the
-   * mean of the run (the scores since the sum last left 0: the CUSUM's own change-point estimate).
-   */
+  /** The drop (baseline median − recent mean) must also be at least this, in score units (default 0.03). */
   minDrop?: number;
   /** Scores in the recent mean (EWMA weight 1/recent, default 16). */
   recent?: number;
@@ -40,7 +37,6 @@ const KEYS = [
   'sigma',
   'recentMean',
   'drop',
-  'runMean',
   'cusum',
   'runSeconds',
   'autocorrelation',
@@ -53,11 +49,10 @@ const AUTOCORRELATION_WEIGHT = 1 / 500;
 
 /**
  * A sustained drop of one agent's quality score (accuracy, coherence, or their mean per report) against its own
- * baseline. Score ≥ 0.5 when the CUSUM reaches its decision level and the recent mean or the run's mean is `minDrop`
- * below the baseline median (the recent mean, an EWMA of 16 scores, lags a slow agent's slide by minutes; the mean of
- * the run the CUSUM flags does not); it then grows with the drop in σ (0.5 at the alarm, 0.75 at 2 σ, 1 from 4 σ). The sum is capped at 1.5 h, so it falls
+ * baseline. Score ≥ 0.5 when the CUSUM reaches its decision level and the recent mean is `minDrop` below the baseline
+ * median; it then grows with the drop in σ (0.5 at the alarm, 0.75 at 2 σ, 1 from 4 σ). The sum is capped at 1.5 h, so it falls
  * back within a few ordinary scores once quality recovers. Evidence: value, baselineMedian, sigma, recentMean, drop
- * (baseline median − the lower of recent mean and runMean), runMean (mean of the run's scores), cusum, runSeconds (since the sum last left 0), autocorrelation.
+ * (baseline median − recent mean), cusum, runSeconds (since the sum last left 0), autocorrelation.
  * State: a {@link SortedWindow} (4 KB at 256).
  */
 export class QualityShiftDetector implements SignalDetector {
@@ -75,9 +70,6 @@ export class QualityShiftDetector implements SignalDetector {
   private readonly maxFreeze: number;
   private sum = 0;
   private runStart = Number.NaN;
-  /** Sum and count of the scores since the sum last left 0. */
-  private runTotal = 0;
-  private runCount = 0;
   private recentMean = Number.NaN;
   private frozen = 0;
   private alarmed = false;
@@ -124,19 +116,10 @@ export class QualityShiftDetector implements SignalDetector {
     const sigma = Math.max(this.minSigma, 1.4826 * w.mad());
     const z = Math.max(-CLIP, Math.min(CLIP, (median - value) / sigma));
     const r = this.autocorrelation();
-    if (this.sum === 0 && z > this.k) {
-      this.runStart = timestamp;
-      this.runTotal = 0;
-      this.runCount = 0;
-    }
+    if (this.sum === 0 && z > this.k) this.runStart = timestamp;
     this.sum = Math.min(1.5 * this.h, Math.max(0, this.sum + Math.sqrt((1 - r) / (1 + r)) * z - this.k));
     if (this.sum === 0) this.runStart = Number.NaN;
-    else {
-      this.runTotal += value;
-      this.runCount++;
-    }
-    const runMean = this.runCount > 0 && this.sum > 0 ? this.runTotal / this.runCount : this.recentMean;
-    const drop = median - Math.min(this.recentMean, runMean);
+    const drop = median - this.recentMean;
     // Once raised, the alarm holds while the sum keeps half its decision level (a lasting slide is one anomaly).
     // (and the drop half of minDrop: a recent mean hovering at minDrop must not open and close it over and over).
     this.alarmed =
@@ -150,7 +133,6 @@ export class QualityShiftDetector implements SignalDetector {
     v.evidence.sigma = sigma;
     v.evidence.recentMean = this.recentMean;
     v.evidence.drop = drop;
-    v.evidence.runMean = runMean;
     v.evidence.cusum = this.sum;
     v.evidence.runSeconds = this.runStart === this.runStart ? (timestamp - this.runStart) / 1000 : 0;
     v.evidence.autocorrelation = r;
@@ -172,7 +154,7 @@ export class QualityShiftDetector implements SignalDetector {
   }
 
   stateBytes(): number {
-    return objectBytes(22) + this.window.stateBytes() + verdictBytes(KEYS.length);
+    return objectBytes(20) + this.window.stateBytes() + verdictBytes(KEYS.length);
   }
 
   /** Lag-1 autocorrelation of the learned standardised scores, clamped to [0, 0.8] (negative: treated as none). */
