@@ -46,7 +46,9 @@ const MAX_STEP_MS = 300_000;
  * days), and shortens for each kind of excursion as the observed time outweighs it. An excursion lasting maxHoldMs or longer is
  * not learned: no hold can exceed that, and it is more likely a fault than the agent's usual (a fault learned as
  * natural would teach the envelope to wait for the next one). One that alarmed but ended sooner is learned: a false
- * alarm teaches the hold for its like. State: 9 × 16 numbers (1.2 KB).
+ * alarm teaches the hold for its like. Tiers: agent → pool → fleet (a pool's `parent`); the fleet's rates, worth
+ * 1 / budgetPerDay agent-days, let a young pool vouch as soon as the fleet has (see holdMs). State: 9 × 16 numbers
+ * (1.2 KB).
  */
 export class ExcursionEnvelope {
   private readonly budget: number;
@@ -62,7 +64,6 @@ export class ExcursionEnvelope {
   private scale = 1;
   /** Observed time, ms, decayed with the counts. */
   private exposure = 0;
-  private lastAt = Number.NaN;
 
   constructor(options: ExcursionEnvelopeOptions = {}) {
     this.budget = options.budgetPerDay ?? 0.1;
@@ -92,12 +93,6 @@ export class ExcursionEnvelope {
       for (let i = 0; i < this.counts.length; i++) this.counts[i]! /= this.scale;
       this.scale = 1;
     }
-  }
-
-  /** Adds the time since the last `observeAt` of this envelope (the first call only starts the clock). */
-  observeAt(timestamp: number): void {
-    if (this.lastAt === this.lastAt && timestamp > this.lastAt) this.observe(timestamp - this.lastAt);
-    if (!(timestamp <= this.lastAt)) this.lastAt = timestamp;
   }
 
   /** One excursion that ended: its peak (× the usual level) and length, ms (learned when shorter than maxHoldMs). */
