@@ -287,6 +287,8 @@ export class AgentAnomalyEngine {
   private readonly episodeOptions: EpisodeOptions;
   private readonly agents = new Map<string, AgentState>();
   private readonly pools = new Map<string, PoolState>();
+  /** The fleet's envelopes (slots as PoolState.envelopes): every pool's excursions together. */
+  private readonly fleetEnvelopes: Array<ExcursionEnvelope | undefined> = [];
   private readonly candidates: Candidate[] = [];
   /** Per cause: the index of its strongest candidate at or above the threshold (−1: none), and its finding. */
   private readonly causeTop = new Int32Array(CAUSES.length);
@@ -414,7 +416,8 @@ export class AgentAnomalyEngine {
       if (top[k] === best) v.anomaly = findings[k];
     }
     if (anomalous) this.counts.anomalousReports++;
-    const grouped = anomalous || st.episodes.open ? st.episodes.onReport(st.subject, t, findings) : NO_EVENTS;
+    const grouped =
+      anomalous || st.episodes.open ? st.episodes.onReport(st.subject, t, findings, st.meanGapMs) : NO_EVENTS;
     if (events.length === 0) v.events = grouped;
     else {
       for (const e of grouped) events.push(e);
@@ -446,7 +449,7 @@ export class AgentAnomalyEngine {
         this.forget(id, st);
         continue;
       }
-      if (st.episodes.open && !st.silent) st.episodes.onTime(st.subject, watermark, events);
+      if (st.episodes.open && !st.silent) st.episodes.onTime(st.subject, watermark, events, st.meanGapMs);
       const limit =
         this.silenceMs === false || st.silent || st.reports < 20
           ? Number.POSITIVE_INFINITY
@@ -603,7 +606,7 @@ export class AgentAnomalyEngine {
     };
     const findings = this.findings.fill(undefined);
     findings[CAUSES.indexOf('acute')] = finding;
-    const events = st.episodes.onReport(st.subject, t, findings);
+    const events = st.episodes.onReport(st.subject, t, findings, st.meanGapMs);
     findings.fill(undefined);
     this.counts.events += events.length;
     return events;
@@ -832,7 +835,10 @@ export class AgentAnomalyEngine {
   private poolEnvelope(st: AgentState, slot: Envelope): ExcursionEnvelope {
     const pool = this.pools.get(st.subject.pool)!;
     const envelope = slot === Envelope.Rate ? this.options.requestRate || undefined : this.options.tailShift;
-    return (pool.envelopes[slot] ??= new ExcursionEnvelope({ ...envelope?.envelope, maxHoldMs: envelope?.holdMs }));
+    const options = { ...envelope?.envelope, maxHoldMs: envelope?.holdMs };
+    // Every pool's envelope of a kind is part of the fleet's (the agents this engine tracks), which it is shrunk toward.
+    const fleet = (this.fleetEnvelopes[slot] ??= new ExcursionEnvelope(options));
+    return (pool.envelopes[slot] ??= new ExcursionEnvelope({ ...options, parent: fleet }));
   }
 
   /** The type of a stream's current anomaly from the sign of its strongest contributor (explains: anomalies only). */

@@ -92,4 +92,42 @@ describe('EpisodeTracker', () => {
     expect(e.close(subject, 300_000)).toMatchObject({ event: 'resolved', id: 'a-1:200000:3' });
     expect(e.close(subject, 300_000)).toBeUndefined();
   });
+
+  it('a slow agent (an anomalous report every 20–25 s) keeps one anomaly across an 80-s gap; it closes after 8 of its usual gaps', () => {
+    // Before, a 60-s timer split a slow agent's quality slide into several anomalies (recoveryGaps 0 is that rule).
+    const seconds = [0, 20, 45, 65, 90, 170];
+    const old = new EpisodeTracker({ recoveryGaps: 0 });
+    const opened = seconds.flatMap((s) => old.onReport(subject, s * 1000, finding(0.9))).map((x) => x.event);
+    expect(opened).toEqual(['opened', 'resolved', 'opened']);
+    const e = new EpisodeTracker();
+    expect(seconds.flatMap((s) => e.onReport(subject, s * 1000, finding(0.9))).map((x) => x.event)).toEqual(['opened']);
+    // Gaps 20, 25, 20, 25, 80 s; EWMA (weight 1/8, from the first): 20, 20.625, 20.547, 21.104, 28.466 s → 8 × = 227.7 s.
+    expect(e.onTime(subject, 397_000)).toBeUndefined();
+    expect(e.onTime(subject, 398_000)).toMatchObject({ event: 'resolved', endedAt: 170_000 });
+    // A fast agent's gaps (1 s) keep the 60-s floor.
+    const fast = new EpisodeTracker();
+    for (let s = 0; s <= 30; s++) fast.onReport(subject, s * 1000, finding(0.9));
+    expect(fast.onTime(subject, 89_999)).toBeUndefined();
+    expect(fast.onTime(subject, 90_000)).toMatchObject({ event: 'resolved', endedAt: 30_000 });
+  });
+
+  it('from its first episode, an agent reporting every 30 s keeps one anomaly across a 100-s gap (8 × 30 s = 240 s)', () => {
+    // bursty seed 3: a request-only agent's one quality drop was published as three anomalies within 4 minutes.
+    const seconds = [0, 100, 170];
+    const unknown = new EpisodeTracker();
+    expect(seconds.flatMap((s) => unknown.onReport(subject, s * 1000, finding(0.9))).map((x) => x.event)).toEqual([
+      'opened',
+      'resolved',
+      'opened',
+      'resolved',
+      'opened',
+    ]);
+    const e = new EpisodeTracker();
+    expect(seconds.flatMap((s) => e.onReport(subject, s * 1000, finding(0.9), 30_000)).map((x) => x.event)).toEqual([
+      'opened',
+    ]);
+    // Its own gaps (100, then 70 s: EWMA 96.25 s → 770 s) now exceed the agent's usual 30 s: the longer rules.
+    expect(e.onTime(subject, 939_000, 30_000)).toBeUndefined();
+    expect(e.onTime(subject, 940_000, 30_000)).toMatchObject({ event: 'resolved', endedAt: 170_000 });
+  });
 });

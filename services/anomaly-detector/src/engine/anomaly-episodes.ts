@@ -4,7 +4,9 @@ import type { Severity } from '../detectors/stream/ensemble';
 import type { RiskClass } from '../detectors/agent/risk';
 
 // Method: episode grouping with a hold-off (alarm "debouncing" as in Prometheus' `for`/resolve semantics): an episode
-// opens at the first anomalous report and closes after k consecutive normal reports or T ms of data time without one.
+// opens at the first anomalous report and closes after k consecutive normal reports or T ms of data time without one,
+// T at least `recoveryGaps` of the agent's usual gaps between reports, and between the episodes' anomalous reports (an
+// agent reporting every 20 s must not see one fault split into several anomalies by a 60-s timer).
 // Its `startedAt` is the onset the detector found (a held shift began before the report that opened it).
 
 /** What one anomalous report of an agent amounts to. */
@@ -32,8 +34,14 @@ export interface EpisodeSubject {
 export interface EpisodeOptions {
   /** Consecutive normal reports that close an episode (default 30: a detector hovering at its threshold does not flap). */
   recoveryReports?: number;
-  /** Data time without an anomalous report that closes an episode (default 60 s). */
+  /** Data time without an anomalous report that closes an episode (default 60 s; at least recoveryGaps usual gaps). */
   recoveryMs?: number;
+  /**
+   * An episode also stays open this many usual gaps — the agent's between reports (given by the caller) or its
+   * episodes' between anomalous reports, the longer (default 8: with Poisson
+   * arrivals a gap of 8 means happens with probability e⁻⁸ ≈ 3·10⁻⁴, so a 30-report episode splits ≈ 1 % of the time).
+   */
+  recoveryGaps?: number;
   /** Score rise over the last published score that publishes an `updated` event (default 0.1); a higher severity or risk always does. */
   escalation?: number;
   /**
@@ -49,6 +57,8 @@ export interface EpisodeOptions {
 const SEVERITY_RANK: Record<Finding['severity'], number> = { low: 0, medium: 1, high: 2, critical: 3 };
 const RISK_RANK: Record<RiskClass, number> = { low: 0, medium: 1, high: 2 };
 const NO_EVENTS: readonly AnomalyEvent[] = Object.freeze([]) as readonly AnomalyEvent[];
+/** EWMA weight of one gap between anomalous reports (≈ the last 8). */
+const GAP_WEIGHT = 1 / 8;
 
 /**
  * One agent's anomaly episodes: consecutive anomalous reports form ONE open anomaly (`opened`, then `updated` when it
@@ -61,6 +71,9 @@ const NO_EVENTS: readonly AnomalyEvent[] = Object.freeze([]) as readonly Anomaly
 export class EpisodeTracker {
   private readonly recoveryReports: number;
   private readonly recoveryMs: number;
+  private readonly recoveryGaps: number;
+  /** EWMA of the gaps between consecutive anomalous reports of an episode (0: none seen yet). */
+  private gapMs = 0;
   private readonly escalation: number;
   private readonly priority: readonly string[];
   private readonly idPrefix: string;
@@ -82,6 +95,7 @@ export class EpisodeTracker {
   constructor(options: EpisodeOptions = {}) {
     this.recoveryReports = options.recoveryReports ?? 30;
     this.recoveryMs = options.recoveryMs ?? 60_000;
+    this.recoveryGaps = options.recoveryGaps ?? 8;
     this.escalation = options.escalation ?? 0.1;
     this.priority = options.typePriority ?? [];
     this.idPrefix = options.idPrefix ? `${options.idPrefix}:` : '';
@@ -106,10 +120,19 @@ export class EpisodeTracker {
     return this.peak;
   }
 
-  /** Feeds one report's outcome (`finding` undefined = a normal report); returns the events it causes. */
-  onReport(subject: EpisodeSubject, timestamp: number, finding: Finding | undefined): readonly AnomalyEvent[] {
+  /**
+   * Feeds one report's outcome (`finding` undefined = a normal report); returns the events it causes. `usualGapMs`:
+   * the agent's usual gap between reports (0: unknown).
+   */
+  onReport(
+    subject: EpisodeSubject,
+    timestamp: number,
+    finding: Finding | undefined,
+    usualGapMs = 0,
+  ): readonly AnomalyEvent[] {
     let resolved: AnomalyEvent | undefined;
-    if (this.peak && timestamp - this.lastAnomalousAt >= this.recoveryMs) resolved = this.resolve(subject, timestamp);
+    if (this.peak && timestamp - this.lastAnomalousAt >= this.recovery(usualGapMs))
+      resolved = this.resolve(subject, timestamp);
     if (!finding) {
       if (!this.peak) return resolved ? [resolved] : NO_EVENTS;
       if (++this.normalStreak >= this.recoveryReports) resolved = this.resolve(subject, timestamp);
@@ -129,7 +152,11 @@ export class EpisodeTracker {
       this.maxRisk = finding.risk;
       event = this.event('opened', subject, timestamp);
     } else {
-      if (timestamp > this.lastAnomalousAt) this.lastAnomalousAt = timestamp;
+      if (timestamp > this.lastAnomalousAt) {
+        const gap = timestamp - this.lastAnomalousAt;
+        this.gapMs = this.gapMs > 0 ? this.gapMs + GAP_WEIGHT * (gap - this.gapMs) : gap;
+        this.lastAnomalousAt = timestamp;
+      }
       // The episode's finding: a more specific type close to the best score, else the strongest of as specific a type.
       const rank = this.rank(finding.type);
       const peakRank = this.rank(this.peak.type);
@@ -152,10 +179,17 @@ export class EpisodeTracker {
     return event ? [event] : NO_EVENTS;
   }
 
-  /** Closes the episode if `timestamp` is recoveryMs past its last anomalous report (for agents gone quiet). */
-  onTime(subject: EpisodeSubject, timestamp: number): AnomalyEvent | undefined {
-    if (this.peak && timestamp - this.lastAnomalousAt >= this.recoveryMs) return this.resolve(subject, timestamp);
+  /** Closes the episode if `timestamp` is its recovery time past its last anomalous report (for agents gone quiet). */
+  onTime(subject: EpisodeSubject, timestamp: number, usualGapMs = 0): AnomalyEvent | undefined {
+    if (this.peak && timestamp - this.lastAnomalousAt >= this.recovery(usualGapMs))
+      return this.resolve(subject, timestamp);
     return undefined;
+  }
+
+  /** Data time without an anomalous report that closes the open episode: recoveryMs, or recoveryGaps usual gaps. */
+  private recovery(usualGapMs: number): number {
+    const gaps = this.recoveryGaps * (usualGapMs > this.gapMs ? usualGapMs : this.gapMs);
+    return gaps > this.recoveryMs ? gaps : this.recoveryMs;
   }
 
   /** Closes the open episode now (the agent is being forgotten); undefined when none is open. */
@@ -170,7 +204,7 @@ export class EpisodeTracker {
 
   stateBytes(): number {
     // The findings are shared with the events; count the tracker's own fields and the id string.
-    return objectBytes(11) + 2 * this.id.length + (this.peak ? objectBytes(9) : 0);
+    return objectBytes(13) + 2 * this.id.length + (this.peak ? objectBytes(9) : 0);
   }
 
   private resolve(subject: EpisodeSubject, timestamp: number): AnomalyEvent {

@@ -72,12 +72,14 @@ export class CauseEpisodes {
 
   /**
    * Feeds one report: `findings[i]` is the finding of cause CAUSES[i] (undefined: that cause is normal on this
-   * report). Returns the events, in cause order.
+   * report); `usualGapMs` the agent's usual gap between reports (episodes stay open a few of them). Returns the events,
+   * in cause order.
    */
   onReport(
     subject: EpisodeSubject,
     timestamp: number,
     findings: ReadonlyArray<Finding | undefined>,
+    usualGapMs = 0,
   ): readonly AnomalyEvent[] {
     const routed = this.routed;
     for (let i = 0; i < CAUSES.length; i++) routed[i] = findings[i];
@@ -104,16 +106,16 @@ export class CauseEpisodes {
         if (!finding) continue;
         tracker = this.trackers[i] = new EpisodeTracker({ ...this.options, idPrefix: i === 0 ? undefined : CAUSES[i] });
       }
-      const events = tracker.onReport(subject, timestamp, finding);
+      const events = tracker.onReport(subject, timestamp, finding, usualGapMs);
       if (events.length) (out ??= []).push(...events);
     }
     return out ?? NO_EVENTS;
   }
 
-  /** Closes the causes whose last anomalous report is recoveryMs old (agents gone quiet). */
-  onTime(subject: EpisodeSubject, timestamp: number, events: AnomalyEvent[]): void {
+  /** Closes the causes whose last anomalous report is their recovery time old (agents gone quiet). */
+  onTime(subject: EpisodeSubject, timestamp: number, events: AnomalyEvent[], usualGapMs = 0): void {
     for (const t of this.trackers) {
-      const closed = t?.onTime(subject, timestamp);
+      const closed = t?.onTime(subject, timestamp, usualGapMs);
       if (closed) events.push(closed);
     }
   }

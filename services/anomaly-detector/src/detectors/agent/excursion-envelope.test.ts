@@ -73,6 +73,55 @@ describe('ExcursionEnvelope', () => {
     expect(fresh.holdMs(3, pool)).toBe(75_000);
   });
 
+  it('a young pool borrows its fleet: quiet pools of 20 agent-days vouch for a pool observed half a day (alone it holds the ceiling)', () => {
+    const fleet = new ExcursionEnvelope();
+    const older = new ExcursionEnvelope({ parent: fleet });
+    const young = new ExcursionEnvelope({ parent: fleet });
+    const alone = new ExcursionEnvelope();
+    observe(older, 20 * DAY);
+    observe(young, DAY / 2);
+    observe(alone, DAY / 2);
+    // Everything a pool observes, its fleet observes: 20.5 days, decayed with a 30-day half-life (≈ 16.3).
+    const all = new ExcursionEnvelope();
+    observe(all, 20.5 * DAY);
+    expect(fleet.observedMs).toBeCloseTo(all.observedMs, -3);
+    expect(fleet.observedMs / DAY).toBeCloseTo(16.33, 1);
+    const agent = new ExcursionEnvelope();
+    // Alone: (0 + 1) / 0.5 days = 2 a day > 0.1 → the ceiling. With its fleet: the pool's rate shrunk toward the fleet's
+    // ((0 + 1) / 16.3 a day, worth 10 agent-days): (0 + 10 / 16.3) / 10.5 ≈ 0.058 a day ≤ 0.1 → no hold.
+    expect(agent.holdMs(3, alone)).toBe(120_000);
+    expect(agent.holdMs(3, young)).toBe(0);
+    // The fleet's excursions reach the young pool: ×5, 60–74 s, 4 a day in the older pool → a new agent waits 75 s.
+    for (let i = 0; i < 80; i++) older.record(5, 60_000 + (i % 15) * 1000);
+    expect(agent.holdMs(3, young)).toBe(75_000);
+  });
+
+  it('a quiet pool in a jumpy fleet is judged on its own history as without a fleet; a jumpy pool in a quiet fleet keeps its hold', () => {
+    const fleet = new ExcursionEnvelope();
+    const jumpy = new ExcursionEnvelope({ parent: fleet });
+    const quiet = new ExcursionEnvelope({ parent: fleet });
+    const agent = new ExcursionEnvelope();
+    // A cron-like pool: 10 surges of 100 s a day.
+    for (let d = 0; d < 2; d++) {
+      observe(jumpy, DAY);
+      for (let i = 0; i < 10; i++) jumpy.record(5, 100_000);
+    }
+    observe(quiet, 2 * DAY);
+    // The fleet's rate (≈ 5 a day) would keep the quiet pool waiting for hundreds of days; its own add-one decides.
+    expect(agent.holdMs(3, quiet)).toBe(120_000);
+    observe(quiet, 10 * DAY);
+    expect(agent.holdMs(3, quiet)).toBe(0);
+    // The jumpy pool in a fleet of 50 quiet agent-days: its own 20 surges in 2 days still set a 105-s hold.
+    const calm = new ExcursionEnvelope();
+    const cron = new ExcursionEnvelope({ parent: calm });
+    observe(new ExcursionEnvelope({ parent: calm }), 50 * DAY);
+    for (let d = 0; d < 2; d++) {
+      observe(cron, DAY);
+      for (let i = 0; i < 10; i++) cron.record(5, 100_000);
+    }
+    expect(agent.holdMs(3, cron)).toBe(105_000);
+  });
+
   it('holds its ceiling with a pool not yet observed, however long its own history', () => {
     const own = new ExcursionEnvelope({ maxHoldMs: 90_000 });
     observe(own, 20 * DAY);

@@ -4,7 +4,8 @@ import { stateArrays } from '../../engine/state-arrays';
 // Method: the hold is the shortest duration that natural excursions at least this large outlast at a rate ≤ a false-alarm
 // budget per agent-day — excursions as a marked point process (peak, length) counted per unit of observed time, one
 // unseen excursion of every length added (Laplace's add-one) so only enough observed time can vouch for a short hold —
-// with each agent's rates shrunk toward its pool's by Gamma–Poisson empirical Bayes (Clayton & Kaldor 1987).
+// with each agent's rates shrunk toward its pool's, and each pool's toward its fleet's, by Gamma–Poisson empirical
+// Bayes (Clayton & Kaldor 1987).
 
 export interface ExcursionEnvelopeOptions {
   /** Natural excursions per agent-day allowed to outlast the hold (default 0.1). */
@@ -17,6 +18,11 @@ export interface ExcursionEnvelopeOptions {
   halfLifeMs?: number;
   /** A past excursion whose peak reached current / slack counts as one like it (default 1.25). */
   slack?: number;
+  /**
+   * The envelope this one is part of (a pool's: its fleet's): everything observed or recorded here is also observed
+   * or recorded there, and this envelope's rates are shrunk toward the parent's (see holdMs).
+   */
+  parent?: ExcursionEnvelope;
 }
 
 /** Upper bounds of the length classes, ms: a hold is one of these (or maxHoldMs). */
@@ -40,7 +46,9 @@ const MAX_STEP_MS = 300_000;
  * days), and shortens for each kind of excursion as the observed time outweighs it. An excursion lasting maxHoldMs or longer is
  * not learned: no hold can exceed that, and it is more likely a fault than the agent's usual (a fault learned as
  * natural would teach the envelope to wait for the next one). One that alarmed but ended sooner is learned: a false
- * alarm teaches the hold for its like. State: 9 × 16 numbers (1.2 KB).
+ * alarm teaches the hold for its like. Tiers: agent → pool → fleet (a pool's `parent`); the fleet's rates, worth
+ * 1 / budgetPerDay agent-days, let a young pool vouch as soon as the fleet has (see holdMs). State: 9 × 16 numbers
+ * (1.2 KB).
  */
 export class ExcursionEnvelope {
   private readonly budget: number;
@@ -48,12 +56,14 @@ export class ExcursionEnvelope {
   private readonly priorMs: number;
   private readonly slack: number;
   private readonly decayPerMs: number;
+  private readonly parent: ExcursionEnvelope | undefined;
+  /** Weight of the parent's rates in this envelope's, as observed time: 1 / budget agent-days (what add-one needs). */
+  private readonly parentPriorMs: number;
   /** counts[peak class × lengths + length class], scaled by `scale` (lazy decay: new counts weigh more). */
   private readonly counts: Float64Array;
   private scale = 1;
   /** Observed time, ms, decayed with the counts. */
   private exposure = 0;
-  private lastAt = Number.NaN;
 
   constructor(options: ExcursionEnvelopeOptions = {}) {
     this.budget = options.budgetPerDay ?? 0.1;
@@ -62,6 +72,8 @@ export class ExcursionEnvelope {
     this.slack = options.slack ?? 1.25;
     this.decayPerMs = Math.LN2 / (options.halfLifeMs ?? 30 * DAY_MS);
     this.counts = stateArrays.float64(PEAK_EDGES.length * (LENGTH_EDGES_MS.length + 1));
+    this.parent = options.parent;
+    this.parentPriorMs = DAY_MS / this.budget;
   }
 
   /** Observed time so far (decayed), ms. */
@@ -72,6 +84,7 @@ export class ExcursionEnvelope {
   /** Adds `ms` of observed time (capped at 5 minutes a call: a pause in reporting is not observed time). */
   observe(ms: number): void {
     if (!(ms > 0)) return;
+    this.parent?.observe(ms);
     const dt = ms < MAX_STEP_MS ? ms : MAX_STEP_MS;
     const keep = Math.exp(-dt * this.decayPerMs);
     this.exposure = this.exposure * keep + dt;
@@ -82,38 +95,46 @@ export class ExcursionEnvelope {
     }
   }
 
-  /** Adds the time since the last `observeAt` of this envelope (the first call only starts the clock). */
-  observeAt(timestamp: number): void {
-    if (this.lastAt === this.lastAt && timestamp > this.lastAt) this.observe(timestamp - this.lastAt);
-    if (!(timestamp <= this.lastAt)) this.lastAt = timestamp;
-  }
-
   /** One excursion that ended: its peak (× the usual level) and length, ms (learned when shorter than maxHoldMs). */
   record(peak: number, lengthMs: number): void {
     if (!(peak > 0) || !(lengthMs >= 0) || !(lengthMs < this.maxHoldMs)) return;
+    this.parent?.record(peak, lengthMs);
     this.counts[peakClass(peak) * (LENGTH_EDGES_MS.length + 1) + lengthClass(lengthMs)]! += this.scale;
   }
 
   /**
    * How long an excursion that reached `peak` must last before it alarms, ms. With `pool`, this envelope's rates are
-   * shrunk toward the pool's (an agent with little history borrows its pool's envelope).
+   * shrunk toward the pool's (an agent with little history borrows its pool's envelope); a pool with a parent (its
+   * fleet) vouches either from its own history or from its own shrunk toward the fleet's (a fleet whose pools behave
+   * alike vouches in hours, not in days per pool).
    */
   holdMs(peak: number, pool?: ExcursionEnvelope): number {
     const lengths = LENGTH_EDGES_MS.length + 1;
     const fromPeak = firstPeakClassReaching(peak / this.slack);
+    const fleet = pool?.parent;
     // From the longest class down: the rate of excursions at least this long, until it exceeds the budget.
     let own = 0;
     let pooled = 0;
+    let fleetwide = 0;
     for (let j = lengths - 1; j >= 0; j--) {
       for (let i = fromPeak; i < PEAK_EDGES.length; i++) {
         own += this.counts[i * lengths + j]!;
         if (pool) pooled += pool.counts[i * lengths + j]!;
+        if (fleet) fleetwide += fleet.counts[i * lengths + j]!;
       }
-      // The unseen excursion (add-one) counts once, in the pool's rate when there is a pool, else in the agent's own.
-      const rate = pool
-        ? (own / this.scale + (this.priorMs * (pooled / pool.scale + 1)) / pool.exposure) /
-          (this.exposure + this.priorMs)
-        : (own / this.scale + 1) / this.exposure;
+      // The unseen excursion (add-one) counts once, in the top tier's rate (agent alone, pool, or fleet).
+      let rate: number;
+      if (!pool) rate = (own / this.scale + 1) / this.exposure;
+      else {
+        const poolCount = pooled / pool.scale;
+        let poolRate = (poolCount + 1) / pool.exposure;
+        if (fleet) {
+          const fleetRate = (fleetwide / fleet.scale + 1) / fleet.exposure;
+          const shrunk = (poolCount + pool.parentPriorMs * fleetRate) / (pool.exposure + pool.parentPriorMs);
+          if (shrunk < poolRate) poolRate = shrunk;
+        }
+        rate = (own / this.scale + this.priorMs * poolRate) / (this.exposure + this.priorMs);
+      }
       // Excursions of class j (lengths up to LENGTH_EDGES_MS[j]) are too frequent: the hold is that class's upper edge.
       if (!(rate * DAY_MS <= this.budget))
         return j < LENGTH_EDGES_MS.length ? Math.min(this.maxHoldMs, LENGTH_EDGES_MS[j]!) : this.maxHoldMs;
