@@ -116,12 +116,13 @@ const RECENT_TICKS = 3;
 const MEMBER_FDR = 0.05;
 /**
  * The per-agent quality CUSUM: fastest for a gain of one standard deviation of the agent's own scores (k = ½), a
- * wild score worth at most 3, 30 reports of the agent's own level first, a reference that forgets over a horizon.
+ * wild score worth at most 3, 30 reports of the agent's own level first, a reference that forgets over 60 reports.
  */
-const QUALITY_CUSUM: Omit<QualityCusumOptions, 'halfLifeTicks'> = {
+const QUALITY_CUSUM: QualityCusumOptions = {
   k: 0.5,
   clip: 3,
   minReference: 30,
+  halfLifeReports: 60,
   minGain: MIN_QUALITY_GAIN,
   minSigma: MIN_QUALITY_GAIN / 2,
 };
@@ -475,11 +476,7 @@ export class EmergenceEngine {
     const h = cusumThreshold(QUALITY_CUSUM.k, n / this.options.agentAlpha);
     for (const slot of active) {
       let cusum = this.qualityCusums.get(slot.id);
-      if (!cusum)
-        this.qualityCusums.set(
-          slot.id,
-          (cusum = new QualityCusum({ ...QUALITY_CUSUM, halfLifeTicks: this.options.horizonTicks })),
-        );
+      if (!cusum) this.qualityCusums.set(slot.id, (cusum = new QualityCusum(QUALITY_CUSUM)));
       const alarm = cusum.update(
         tick,
         {

@@ -12,8 +12,11 @@ export interface QualityCusumOptions {
   clip: number;
   /** Reports of the agent's own in-control level before it is tested. */
   minReference: number;
-  /** The reference forgets with this half-life, in ticks of rest, so a slow drift of the agent's level is not a gain. */
-  halfLifeTicks: number;
+  /**
+   * The reference forgets with this half-life, in reports while the sum rests, so a slow drift of the agent's level
+   * is not a gain (in reports, not time: a slow reporter keeps as many of its own as a busy one).
+   */
+  halfLifeReports: number;
   /** Smallest gain worth reporting, in score points. */
   minGain: number;
   /** Floor of the per-report standard deviation, in score points: an agent whose scores never vary still has a scale. */
@@ -40,6 +43,8 @@ export class QualityCusum {
   private referenceCount = 0;
   private referenceSum = 0;
   private referenceSquares = 0;
+  /** Σ of the reference's squared report weights: its effective size is count² / this. */
+  private referenceWeights2 = 0;
   private sum = 0;
   private runStart: number | undefined;
   private readonly run: QualityTick = { sum: 0, squares: 0, count: 0 };
@@ -54,15 +59,16 @@ export class QualityCusum {
    * level `h` (in standard deviations, see `cusumThreshold`); an alarm when a gain is confirmed.
    */
   update(tick: number, observed: QualityTick, h: number): QualityAlarm | undefined {
-    const { k, clip, minReference, halfLifeTicks } = this.options;
-    // The reference forgets only while the sum rests: during a run it is the level before the run.
+    const { k, clip, minReference, halfLifeReports } = this.options;
+    if (observed.count <= 0) return undefined;
+    // The reference forgets per report, and only while the sum rests: during a run it is the level before the run.
     if (this.runStart === undefined) {
-      const decay = Math.pow(0.5, 1 / halfLifeTicks);
+      const decay = Math.pow(0.5, observed.count / halfLifeReports);
       this.referenceCount *= decay;
       this.referenceSum *= decay;
       this.referenceSquares *= decay;
+      this.referenceWeights2 *= decay * decay;
     }
-    if (observed.count <= 0) return undefined;
     // Too little of its own level to test against (a new agent, or one whose run outlived its reference): learn.
     if (this.referenceCount < minReference) {
       this.restart(observed);
@@ -71,7 +77,11 @@ export class QualityCusum {
     const mean = this.referenceSum / this.referenceCount;
     const sigma = this.sigma(mean);
     const deviation = Math.max(-clip, Math.min(clip, (observed.sum / observed.count - mean) / sigma));
-    const next = this.sum + observed.count * (deviation - k);
+    // The reference mean is itself an estimate: a guard band of one standard error of it (in σ, 1/√effective size)
+    // keeps a reference that came out low from drifting the sum up (estimated limits shorten the run length a lot;
+    // Jones, Champ & Rigdon 2004).
+    const guard = Math.sqrt(this.referenceWeights2) / this.referenceCount;
+    const next = this.sum + observed.count * (deviation - k - guard);
     if (next <= 0) {
       this.restart(observed);
       return undefined;
@@ -94,7 +104,7 @@ export class QualityCusum {
       return undefined;
     }
     const since = this.changeTick(mean);
-    this.referenceCount = this.referenceSum = this.referenceSquares = 0;
+    this.referenceCount = this.referenceSum = this.referenceSquares = this.referenceWeights2 = 0;
     this.sum = 0;
     this.clearRun();
     return { since, gain };
@@ -139,6 +149,7 @@ export class QualityCusum {
 
   private learn(tick: QualityTick): void {
     this.referenceCount += tick.count;
+    this.referenceWeights2 += tick.count;
     this.referenceSum += tick.sum;
     this.referenceSquares += tick.squares;
   }

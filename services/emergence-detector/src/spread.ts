@@ -317,7 +317,10 @@ export function placementTest(
   };
 }
 
-function countFollowers(changed: ReadonlyMap<string, number>, neighbours: ReadonlyMap<string, readonly string[]>): number {
+function countFollowers(
+  changed: ReadonlyMap<string, number>,
+  neighbours: ReadonlyMap<string, readonly string[]>,
+): number {
   let followers = 0;
   for (const [agent, tick] of changed) {
     for (const other of neighbours.get(agent) ?? []) {
