@@ -128,7 +128,11 @@ export function learningFinding(
     steps.push(...component.steps);
   }
   const magnitude = spreadShare(spread.components);
-  if (followers < 2 || magnitude < threshold || spread.chance > CHANCE_ALPHA) return { finding: undefined, magnitude };
+  // Once raised, the event holds while the spread does: its share wandering just under the threshold as the group
+  // grows (new members arrive unlinked, then link up) must not split one spread into two events.
+  const open = context.isOpen('collective_learning');
+  if (followers < 2 || (magnitude < threshold && !open) || spread.chance > CHANCE_ALPHA)
+    return { finding: undefined, magnitude };
   const placement = placementTest(
     improved,
     context.poolOf,
@@ -138,7 +142,7 @@ export function learningFinding(
     context.random,
   );
   // Once shown, an open event keeps its finding as the spread grows (p wanders near its bar from tick to tick).
-  if (placement.p > PLACEMENT_ALPHA && !context.isOpen('collective_learning')) return { finding: undefined, magnitude };
+  if (placement.p > PLACEMENT_ALPHA && !open) return { finding: undefined, magnitude };
   const at = new Map(steps.map((s) => [s.agent, s.tick]));
   const lags = steps.filter((s) => s.via !== null).map((s) => s.tick - at.get(s.via!)!);
   const lagSeconds = (median(lags) * context.tickMs) / 1000;
