@@ -427,13 +427,17 @@ export class EmergenceEngine {
       rates.push(this.series.sum(slot, 'errors', tick - RECENT_TICKS + 1, tick) / requests);
       now.set(slot.pool, rates);
     }
+    const past = new Map(baseline);
     for (const [pool, rates] of now) baseline.set(pool, Math.max(baseline.get(pool) ?? 0, median(rates)));
     for (const slot of active) {
       const windows = [1, RECENT_TICKS].map((w) => ({
         errors: this.series.sum(slot, 'errors', tick - w + 1, tick),
         requests: this.series.sum(slot, 'requests', tick - w + 1, tick),
       }));
-      const failing = isFailing(windows, baseline.get(slot.pool) ?? 0.01, this.options.agentAlpha, n);
+      // An agent already failing on its own stays judged against its pool's past: a cascade that grows past half
+      // its pool makes the pool's median agent fail, and must not thereby turn its members into a pool-wide jump.
+      const reference = this.failing.has(slot.id) ? past : baseline;
+      const failing = isFailing(windows, reference.get(slot.pool) ?? 0.01, this.options.agentAlpha, n);
       if (failing) {
         if (!this.failing.has(slot.id)) {
           this.failing.set(slot.id, tick);
