@@ -23,29 +23,3 @@ export function isFailing(
   }
   return false;
 }
-
-/** Sums of an agent's quality scores (one value per report) over a stretch of ticks. */
-export interface QualitySums {
-  sum: number;
-  squares: number;
-  count: number;
-}
-
-/**
- * Whether an agent's quality rose: a one-sided two-sample z test of its recent mean against its own earlier mean,
- * with the earlier stretch's per-report variance (Welch-style standard error), against `zCritical`, and at least
- * MIN_QUALITY_GAIN. Returns the gain and z, or undefined when there is too little data.
- */
-export function qualityGain(
-  reference: QualitySums,
-  recent: QualitySums,
-  minReference: number,
-  minRecent: number,
-): { gain: number; z: number } | undefined {
-  if (reference.count < minReference || recent.count < minRecent) return undefined;
-  const mB = reference.sum / reference.count;
-  const mR = recent.sum / recent.count;
-  const varB = Math.max(1e-6, (reference.squares - reference.count * mB * mB) / Math.max(1, reference.count - 1));
-  const se = Math.sqrt(varB / recent.count + varB / reference.count);
-  return { gain: mR - mB, z: (mR - mB) / se };
-}

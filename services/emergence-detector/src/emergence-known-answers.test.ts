@@ -117,7 +117,7 @@ describe('synchronisation of a subset', () => {
 });
 
 describe('collective learning', () => {
-  it('follows quality gains along a path of agents that work together, from its seed, beyond a time-shuffled null', () => {
+  it('follows quality gains along a path of agents that work together, from its seed, beyond gains placed at random', () => {
     const random = new SeededRandom(23);
     const agents = fleet(200, 4, random);
     // A random sparse graph, plus a path of 12 agents along which the gain travels, 3 ticks a hop, from tick 70.
@@ -148,17 +148,49 @@ describe('collective learning', () => {
     expect(learning[0]!.path![0]!.agent).toBe(ids[0]);
     expect(learning[0]!.path![0]!.via).toBeNull();
     // Most steps along the planted path came via the agent before it on the path (the earliest improved neighbour is
-    // taken as the source, so a random-graph neighbour that improved earlier can stand in for it).
+    // taken as the source, so a random-graph neighbour that improved earlier can stand in for it, and a gain dated a
+    // few ticks early, its change point an estimate, can stand in for the one before it).
     const steps = learning[0]!.path!.filter((step) => ids.includes(step.agent) && step.via !== null);
     expect(steps.length).toBeGreaterThanOrEqual(9);
     expect(steps.filter((step) => step.via === ids[ids.indexOf(step.agent) - 1]).length).toBeGreaterThanOrEqual(
-      0.8 * steps.length,
+      0.7 * steps.length,
     );
-    // Grown, the spread follows the edges in time order beyond the time shuffles.
+    // The gains follow their neighbours' far more often than the same gains on random agents of their pools would.
     const evidence = learning[0]!.evidence;
-    expect(evidence.precedenceP).toBeLessThanOrEqual(0.05);
-    expect(evidence.followers).toBeGreaterThan(evidence.followersIfShuffled!);
+    expect(evidence.placementP).toBeLessThanOrEqual(0.01);
+    expect(evidence.followers).toBeGreaterThan(3 * evidence.followersIfPlacedAtRandom!);
+    expect(evidence.sources).toBeLessThanOrEqual(3);
+    // Three ticks a hop: the median lag from a source's gain to its follower's is about 30 s.
+    expect(evidence.spreadLagSeconds).toBeGreaterThanOrEqual(20);
+    expect(evidence.spreadLagSeconds).toBeLessThanOrEqual(60);
     expect([...events.values()].filter((e) => e.type !== 'collective_learning').map((e) => e.type)).toEqual([]);
+  });
+  it('does not call a whole pool upgraded over five minutes, in no order along its edges (a common cause), collective learning', () => {
+    const random = new SeededRandom(31);
+    const agents = fleet(120, 3, random);
+    // pool-0's 40 agents are densely linked (each to the next four of its pool); a few edges across pools.
+    const pool0 = agents.map((a, i) => [a, i] as const).filter(([a]) => a.pool === 'pool-0');
+    const edges: Array<[number, number]> = [];
+    pool0.forEach(([, i], k) => {
+      for (let d = 1; d <= 4; d++) edges.push([i, pool0[(k + d) % pool0.length]![1]]);
+    });
+    for (let e = 0; e < 60; e++) edges.push([random.int(120), random.int(120)]);
+    // A rollout: each agent of pool-0 gets the better model at a random tick from 70 to 99, whoever it works with.
+    const upgradedAt = new Map(pool0.map(([a]) => [a.id, 70 + random.int(30)]));
+    const { events, engine } = run(
+      agents,
+      130,
+      (agent, _i, tick) => ({
+        metrics: { requests: 4, errors: 0, response_time_seconds: 1 },
+        quality: { accuracy: 0.7 + (tick >= (upgradedAt.get(agent.id) ?? Infinity) ? 0.1 : 0) + 0.04 * normal(random) },
+      }),
+      edges.filter(([a, b]) => a !== b),
+    );
+    // The gains were seen (most of the pool improving), and they are not a spread.
+    expect(Math.max(...engine.fleetState().history.map((s) => s.parameters.improving_agents))).toBeGreaterThanOrEqual(
+      30,
+    );
+    expect([...events.values()].map((e) => e.type)).toEqual([]);
   });
 });
 
@@ -228,6 +260,49 @@ describe('one phenomenon, one type', () => {
       ),
     ).toBeGreaterThanOrEqual(0.8);
     expect(all.filter((e) => e.type !== 'cascade_failure').map((e) => e.type)).toEqual([]);
+  });
+
+  it('keeps a cascade that takes 60 % of its pool a cascade: its members do not become a pool-wide jump', () => {
+    const random = new SeededRandom(37);
+    const agents = fleet(120, 3, random);
+    // A chain through 24 of pool-1's 40 agents, two ticks a hop: past half the pool its median agent is failing too.
+    const chain = agents
+      .map((a, i) => [a, i] as const)
+      .filter(([a]) => a.pool === 'pool-1')
+      .map(([, i]) => i)
+      .slice(0, 24);
+    const edges: Array<[number, number]> = [];
+    for (let k = 1; k < chain.length; k++) edges.push([chain[k - 1]!, chain[k]!]);
+    for (let k = 0; k < 150; k++) edges.push([random.int(120), random.int(120)]);
+    const failsAt = new Map(chain.map((a, k) => [a, 80 + 2 * k]));
+    const { events } = run(
+      agents,
+      140,
+      (_agent, i, tick) => {
+        const failing = tick >= (failsAt.get(i) ?? Infinity);
+        const requests = 20;
+        let errors = 0;
+        for (let k = 0; k < requests; k++) if (random.next() < (failing ? 0.6 : 0.01)) errors++;
+        return { metrics: { requests, errors, response_time_seconds: Math.exp(0.2 * normal(random)) }, quality: {} };
+      },
+      edges.filter(([a, b]) => a !== b),
+    );
+    const all = [...events.values()];
+    const cascades = all.filter((e) => e.type === 'cascade_failure');
+    expect(cascades).toHaveLength(1);
+    expect(
+      jaccard(
+        chain.map((i) => agents[i]!.id),
+        cascades[0]!.agents,
+      ),
+    ).toBeGreaterThanOrEqual(0.6);
+    // The members that fail once it holds half the pool are not flagged (failing with the pool's median agent, they
+    // look like their pool): a known cost to its Jaccard.
+    // No transition of its pool. The pool's error rate wandering as the unflagged members fail does raise an early
+    // warning (an advisory, which opens no incident): left as it is, a known second type.
+    expect(all.filter((e) => e.type !== 'cascade_failure' && e.type !== 'early_warning').map((e) => e.type)).toEqual(
+      [],
+    );
   });
 });
 

@@ -1,12 +1,13 @@
 import type { EmergenceEvent, Interaction, SampleReport } from '@swarmscope/core';
-import { median, probit } from 'simple-statistics';
-import { isFailing, MIN_QUALITY_GAIN, qualityGain, type QualitySums } from './agent-tests';
+import { median } from 'simple-statistics';
+import { isFailing, MIN_QUALITY_GAIN } from './agent-tests';
 import { divisionOfLabour } from './division-of-labour';
 import { earlyWarningIndicators } from './early-warning';
 import { shannonEntropy } from './entropy';
 import { EventTracker } from './event-tracker';
 import { measureNetwork, type NetworkMeasures } from './graph-measures';
 import { InteractionWindow } from './interaction-window';
+import { cusumThreshold, QualityCusum, type QualityCusumOptions } from './quality-cusum';
 import { SeededRandom } from './random';
 import { mean } from './series';
 import { round } from './findings/format';
@@ -113,13 +114,18 @@ export interface TickAnalysis {
 const RECENT_TICKS = 3;
 /** Share of a synchronised group's members that may be false (Benjamini–Hochberg): a bound on what they cost its Jaccard. */
 const MEMBER_FDR = 0.05;
-/** Quality reports a recent window needs before its mean is compared. */
-const MIN_RECENT_QUALITY = 3;
 /**
- * Recent windows a quality gain is tested over, in ticks: agents report every few seconds or less often, so a gain
- * shows in one tick for a busy agent and over a couple of minutes for a quiet one (Bonferroni over all).
+ * The per-agent quality CUSUM: fastest for a gain of one standard deviation of the agent's own scores (k = ½), a
+ * wild score worth at most 3, 30 reports of the agent's own level first, a reference that forgets over 60 reports.
  */
-const QUALITY_WINDOWS = [1, 3, 6, 12] as const;
+const QUALITY_CUSUM: QualityCusumOptions = {
+  k: 0.5,
+  clip: 3,
+  minReference: 30,
+  halfLifeReports: 60,
+  minGain: MIN_QUALITY_GAIN,
+  minSigma: MIN_QUALITY_GAIN / 2,
+};
 const CHANCE_ALPHA = 1e-3;
 const STABLE_TICKS_TO_RECOVER = 3;
 /** A synchronised group holding this share of a pool's agents makes the pool's variance the rhythm's. */
@@ -145,8 +151,8 @@ export class EmergenceEngine {
   private readonly failing = new Map<string, number>();
   private readonly failingQuiet = new Map<string, number>();
   private readonly improved = new Map<string, number>();
-  /** Agent → tick its quality gain was first seen, until it holds a second tick. */
-  private readonly gaining = new Map<string, number>();
+  /** Agent → its quality CUSUM. */
+  private readonly qualityCusums = new Map<string, QualityCusum>();
   private readonly warningQuietUntil = new Map<string, number>();
   /** Pool → tick of its latest phase transition (the step's tick): agents failing with it are its, not a cascade's. */
   private readonly transitionAt = new Map<string, number>();
@@ -293,7 +299,7 @@ export class EmergenceEngine {
     const n = Math.max(1, active.length);
 
     this.updateFailing(active, tick, n);
-    this.updateImproved(active, tick, from, n);
+    this.updateImproved(active, tick, n);
     const { groups, oscillating, synchronization } = this.synchrony.analyse(this.series, active, tick, T, this.random);
     const stateEntropy = this.stateEntropy(active, tick);
     this.recordPools(active, tick);
@@ -339,10 +345,15 @@ export class EmergenceEngine {
     findings.push(...warnings.findings);
     // The neighbour lists are rebuilt whenever an edge came or went: only when a spread is looked for.
     const window = this.interactions;
+    const series = this.series;
     const spreads: SpreadContext = {
       get neighbours() {
         return window.neighbours();
       },
+      get pools() {
+        return agentsByPool(series);
+      },
+      poolOf: (agent) => series.agent(agent)?.pool,
       nodes: this.series.agentCount,
       edges: this.interactions.undirectedEdgeCount(),
       tick,
@@ -416,13 +427,17 @@ export class EmergenceEngine {
       rates.push(this.series.sum(slot, 'errors', tick - RECENT_TICKS + 1, tick) / requests);
       now.set(slot.pool, rates);
     }
+    const past = new Map(baseline);
     for (const [pool, rates] of now) baseline.set(pool, Math.max(baseline.get(pool) ?? 0, median(rates)));
     for (const slot of active) {
       const windows = [1, RECENT_TICKS].map((w) => ({
         errors: this.series.sum(slot, 'errors', tick - w + 1, tick),
         requests: this.series.sum(slot, 'requests', tick - w + 1, tick),
       }));
-      const failing = isFailing(windows, baseline.get(slot.pool) ?? 0.01, this.options.agentAlpha, n);
+      // An agent already failing on its own stays judged against its pool's past: a cascade that grows past half
+      // its pool makes the pool's median agent fail, and must not thereby turn its members into a pool-wide jump.
+      const reference = this.failing.has(slot.id) ? past : baseline;
+      const failing = isFailing(windows, reference.get(slot.pool) ?? 0.01, this.options.agentAlpha, n);
       if (failing) {
         if (!this.failing.has(slot.id)) {
           this.failing.set(slot.id, tick);
@@ -455,50 +470,29 @@ export class EmergenceEngine {
   }
 
   /**
-   * Flags agents whose quality rose against their own earlier level, with the tick it was first seen: the last
-   * tick alone (a gain seen within its first tick) or the last few (a slower one), Bonferroni over both.
+   * Flags agents whose quality rose against their own level (a one-sided CUSUM each, `QualityCusum`), dated at the
+   * gain's start. The alarm level holds the fleet's false flags to about `agentAlpha` a tick: an average run length
+   * of (agents / agentAlpha) reports each, at one report an agent and tick.
    */
-  private updateImproved(active: readonly AgentSlot[], tick: number, from: number, n: number): void {
+  private updateImproved(active: readonly AgentSlot[], tick: number, n: number): void {
     for (const [id, at] of this.improved)
       if (at <= tick - this.options.horizonTicks || !this.series.agent(id)) this.improved.delete(id);
-    const windows = QUALITY_WINDOWS;
-    const zCritical = probit(1 - this.options.agentAlpha / (n * windows.length));
-    // Each agent's quality sums over the horizon, read once into prefix sums: every window is then two lookups.
-    const T = tick - from + 1;
-    const fields = ['quality', 'qualitySquares', 'qualityCount'] as const;
-    const prefix = fields.map(() => new Float64Array(T + 1));
-    const buffer = new Float64Array(T);
-    const sums = (a: number, b: number): QualitySums => ({
-      sum: prefix[0]![b]! - prefix[0]![a]!,
-      squares: prefix[1]![b]! - prefix[1]![a]!,
-      count: prefix[2]![b]! - prefix[2]![a]!,
-    });
+    const h = cusumThreshold(QUALITY_CUSUM.k, n / this.options.agentAlpha);
     for (const slot of active) {
-      if (this.improved.has(slot.id)) continue;
-      fields.forEach((field, f) => {
-        this.series.read(slot, field, tick, buffer);
-        for (let t = 0; t < T; t++) prefix[f]![t + 1] = prefix[f]![t]! + buffer[t]!;
-      });
-      let gained = false;
-      for (const w of windows) {
-        if (w >= T) continue;
-        const result = qualityGain(sums(0, T - w), sums(T - w, T), 30, MIN_RECENT_QUALITY);
-        if (result && result.z >= zCritical && result.gain >= MIN_QUALITY_GAIN) {
-          gained = true;
-          break;
-        }
-      }
-      // A gain is learning once it holds on the next tick too (dated from its first): a noise blip, which the
-      // per-report z test passes more often than its nominal rate (its variance is estimated), does not.
-      const since = this.gaining.get(slot.id);
-      if (!gained) this.gaining.delete(slot.id);
-      else if (since === undefined) this.gaining.set(slot.id, tick);
-      else {
-        this.improved.set(slot.id, since);
-        this.gaining.delete(slot.id);
-      }
+      let cusum = this.qualityCusums.get(slot.id);
+      if (!cusum) this.qualityCusums.set(slot.id, (cusum = new QualityCusum(QUALITY_CUSUM)));
+      const alarm = cusum.update(
+        tick,
+        {
+          sum: this.series.value(slot, 'quality', tick),
+          squares: this.series.value(slot, 'qualitySquares', tick),
+          count: this.series.value(slot, 'qualityCount', tick),
+        },
+        h,
+      );
+      if (alarm && !this.improved.has(slot.id)) this.improved.set(slot.id, alarm.since);
     }
-    for (const id of this.gaining.keys()) if (!this.series.agent(id)) this.gaining.delete(id);
+    for (const id of this.qualityCusums.keys()) if (!this.series.agent(id)) this.qualityCusums.delete(id);
   }
 
   /** Shannon entropy of agents over coarse states (load octave, latency half-octave, erring or not). */
@@ -651,4 +645,15 @@ export class EmergenceEngine {
       if (slot.pool === pool && this.series.reported(slot, tick - 1, tick)) out.push(slot.id);
     return out.sort();
   }
+}
+
+/** Every tracked agent's id by pool. */
+function agentsByPool(series: TickSeries): Map<string, string[]> {
+  const pools = new Map<string, string[]>();
+  for (const slot of series.agents()) {
+    let agents = pools.get(slot.pool);
+    if (!agents) pools.set(slot.pool, (agents = []));
+    agents.push(slot.id);
+  }
+  return pools;
 }

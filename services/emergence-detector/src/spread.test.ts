@@ -1,6 +1,6 @@
 import { binomialUpperTail } from './binomial';
 import { SeededRandom } from './random';
-import { analyseSpread, followsEdges, poissonUpperTail, precedenceTest, spreadShare } from './spread';
+import { analyseSpread, followsEdges, placementTest, poissonUpperTail, precedenceTest, spreadShare } from './spread';
 
 /** A chain a0 – a1 – … – a9 plus one isolated pair far away. */
 function chain(): Map<string, string[]> {
@@ -186,5 +186,70 @@ describe('precedenceTest', () => {
       expect(result.followers).toBeLessThan(result.mostOrdered);
       expect(followsEdges(result, 0.05)).toBe(false);
     }
+  });
+});
+
+describe('placementTest', () => {
+  const seeds = [1, 2, 3];
+  /** Two pools of 100 agents (p0-…, p1-…), each a ring with a chord every fifth agent: densely linked inside a pool. */
+  function pools(): { neighbours: Map<string, string[]>; members: Map<string, string[]> } {
+    const neighbours = new Map<string, string[]>();
+    const link = (a: string, b: string) => {
+      neighbours.set(a, [...(neighbours.get(a) ?? []), b]);
+      neighbours.set(b, [...(neighbours.get(b) ?? []), a]);
+    };
+    const members = new Map<string, string[]>();
+    for (const pool of ['p0', 'p1']) {
+      const ids = Array.from({ length: 100 }, (_, i) => `${pool}-${i}`);
+      members.set(pool, ids);
+      for (let i = 0; i < 100; i++) link(ids[i]!, ids[(i + 1) % 100]!);
+      for (let i = 0; i < 100; i += 5) link(ids[i]!, ids[(i + 50) % 100]!);
+    }
+    return { neighbours, members };
+  }
+  const poolOf = (agent: string) => agent.slice(0, 2);
+
+  it('finds gains passed hop by hop along a path inside a pool: far more followers than random agents of the pool give', () => {
+    const { neighbours, members } = pools();
+    // p0-10 … p0-21 in order, one tick a hop: 11 followers.
+    const changed = new Map(Array.from({ length: 12 }, (_, i) => [`p0-${10 + i}`, 100 + i] as const));
+    for (const seed of seeds) {
+      const result = placementTest(changed, poolOf, members, neighbours, 999, new SeededRandom(seed));
+      expect(result.followers).toBe(11);
+      // 12 random agents of 100 on a sparse ring are rarely neighbours: about one follower by chance.
+      expect(result.nullMean).toBeLessThan(2);
+      expect(result.p).toBe(1 / 1000);
+    }
+  });
+
+  it('finds a spread whose times are noisier than a hop: its gains are still neighbours', () => {
+    const { neighbours, members } = pools();
+    // The same path dated with errors of up to four ticks: half its neighbours' order is reversed.
+    const noise = [0, 3, -2, 2, 1, -1, 4, 2, 5, 3, 8, 6];
+    const changed = new Map(noise.map((d, i) => [`p0-${10 + i}`, 100 + i + d] as const));
+    for (const seed of seeds) {
+      const result = placementTest(changed, poolOf, members, neighbours, 999, new SeededRandom(seed));
+      // 104 after 100, 105 after 100, 105 after 104, 110, 113, 118 after theirs: 6 followers.
+      expect(result.followers).toBe(6);
+      expect(result.p).toBeLessThanOrEqual(0.01);
+    }
+  });
+
+  it('rejects a whole pool improving together (a common cause): its placements are the same agents', () => {
+    const { neighbours, members } = pools();
+    // Every agent of p1 changes within three ticks, in no order along the edges: many followers, as many by chance.
+    const times = new SeededRandom(99);
+    const changed = new Map(members.get('p1')!.map((id) => [id, 50 + times.int(3)] as const));
+    for (const seed of seeds) {
+      const result = placementTest(changed, poolOf, members, neighbours, 999, new SeededRandom(seed));
+      expect(result.followers).toBeGreaterThan(40);
+      expect(result.p).toBeGreaterThan(0.05);
+    }
+  });
+
+  it('leaves out changed agents of no known pool, and says p = 1 with nothing to place', () => {
+    const { neighbours, members } = pools();
+    const result = placementTest(new Map([['stranger', 3]]), poolOf, members, neighbours, 99, new SeededRandom(1));
+    expect(result).toEqual({ followers: 0, nullMean: 0, p: 1 });
   });
 });

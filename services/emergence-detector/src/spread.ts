@@ -252,3 +252,84 @@ export function followsEdges(test: PrecedenceTest, alpha: number): boolean {
     (test.floor > alpha && test.followers >= test.mostOrdered && test.distinctTicks >= MIN_ORDER_TICKS)
   );
 }
+
+export interface PlacementTest {
+  /** Changed agents that changed strictly after a changed graph neighbour (a same-tick change is a tie, not an order). */
+  followers: number;
+  /** Its mean with the changes placed at random: on as many agents of each pool, at the same times in random order. */
+  nullMean: number;
+  /** (1 + placements with as many followers) / (1 + placements). */
+  p: number;
+}
+
+/**
+ * Whether changes follow graph neighbours' changes beyond chance: the `followers` of the changed agents against
+ * the same changes placed at random, each pool's changes given to as many of its agents drawn at random, the
+ * change times dealt among them at random (a node-permutation null stratified by pool, with a time shuffle). A
+ * contagion makes changed agents neighbours and orders them along the edges: random agents of the same pools are
+ * rarely linked, and shuffled times follow no one. A common cause of a whole pool changes the same agents however
+ * placed (all of the pool), in no order along the edges, and scores as its placements do. It counts order and
+ * adjacency together, so it does not need change times precise to a hop (`precedenceTest` does). `pools`: every
+ * tracked agent by pool (agents of no pool listed cannot be placed and are left out). `random`: a stream of its own.
+ */
+export function placementTest(
+  changed: ReadonlyMap<string, number>,
+  poolOf: (agent: string) => string | undefined,
+  pools: ReadonlyMap<string, readonly string[]>,
+  neighbours: ReadonlyMap<string, readonly string[]>,
+  placements: number,
+  random: SeededRandom,
+): PlacementTest {
+  const timesByPool = new Map<string, number[]>();
+  const tested = new Map<string, number>();
+  for (const [agent, tick] of changed) {
+    const pool = poolOf(agent);
+    if (pool === undefined || !pools.has(pool)) continue;
+    tested.set(agent, tick);
+    let times = timesByPool.get(pool);
+    if (!times) timesByPool.set(pool, (times = []));
+    times.push(tick);
+  }
+  const observed = countFollowers(tested, neighbours);
+  // Each pool's agents in an array drawn from in place (partial Fisher–Yates): any order is as good a start as another.
+  const draws = [...timesByPool].map(([pool, times]) => ({ agents: pools.get(pool)!.slice(), times }));
+  const placed = new Map<string, number>();
+  let atLeast = 0;
+  let sum = 0;
+  for (let k = 0; k < placements; k++) {
+    placed.clear();
+    for (const { agents, times } of draws) {
+      for (let i = 0; i < times.length && i < agents.length; i++) {
+        const j = i + random.int(agents.length - i);
+        [agents[i], agents[j]] = [agents[j]!, agents[i]!];
+        // The times are dealt in random order too: drawn agents are in random order, the times stay put.
+        placed.set(agents[i]!, times[i]!);
+      }
+    }
+    const value = countFollowers(placed, neighbours);
+    sum += value;
+    if (value >= observed) atLeast++;
+  }
+  return {
+    followers: observed,
+    nullMean: placements > 0 ? sum / placements : 0,
+    p: (1 + atLeast) / (1 + placements),
+  };
+}
+
+function countFollowers(
+  changed: ReadonlyMap<string, number>,
+  neighbours: ReadonlyMap<string, readonly string[]>,
+): number {
+  let followers = 0;
+  for (const [agent, tick] of changed) {
+    for (const other of neighbours.get(agent) ?? []) {
+      const at = changed.get(other);
+      if (at !== undefined && at < tick) {
+        followers++;
+        break;
+      }
+    }
+  }
+  return followers;
+}

@@ -1,5 +1,13 @@
 import type { SeededRandom } from '../random';
-import { analyseSpread, followsEdges, precedenceTest, spreadShare, type SpreadComponent } from '../spread';
+import { median } from 'simple-statistics';
+import {
+  analyseSpread,
+  followsEdges,
+  placementTest,
+  precedenceTest,
+  spreadShare,
+  type SpreadComponent,
+} from '../spread';
 import type { EmergenceType, Finding, PathStep } from '../types';
 import { pct, round } from './format';
 
@@ -26,6 +34,9 @@ export interface SpreadContext {
   /** The precedence tests' own stream. */
   random: SeededRandom;
   isOpen: (type: EmergenceType, scope?: string) => boolean;
+  /** Every tracked agent by pool, and an agent's pool: where the learning test places gains at random. */
+  pools: ReadonlyMap<string, readonly string[]>;
+  poolOf: (agent: string) => string | undefined;
 }
 
 /**
@@ -84,10 +95,19 @@ export function cascadeFindings(
   return findings;
 }
 
+/** Chance of gains following neighbours' gains as often when placed at random in their pools (one test a tick). */
+const PLACEMENT_ALPHA = 0.01;
+/** Random placements per learning test: p resolves to 1e-3, ten times below its bar. */
+const PLACEMENTS = 999;
+
 /**
- * Collective learning: quality gains (`improved`: agent → tick it first improved) that follow graph neighbours'
- * gains, clustered on edges beyond chance; the magnitude is the share of linked improvers that took part in the
- * spread (`spreadShare`).
+ * Collective learning: quality gains (`improved`: agent → tick its gain began) that follow graph neighbours' gains
+ * beyond chance. Three gates: the gains cluster on edges beyond random placement (`analyseSpread`'s chance), at
+ * least two agents improved after a neighbour had, and the followers are more than the same gains placed at random
+ * in their pools would give (`placementTest`: a pool-wide common cause, such as a model upgrade, scores as its
+ * placements do). The group is every connected set of improvers that took part; the magnitude is the share of
+ * linked improvers that took part (`spreadShare`). Reports the sources (improvers no improved neighbour preceded),
+ * the path and the median lag from a source's gain to its follower's.
  */
 export function learningFinding(
   improved: ReadonlyMap<string, number>,
@@ -96,27 +116,37 @@ export function learningFinding(
 ): { finding: Finding | undefined; magnitude: number } {
   if (improved.size < 3) return { finding: undefined, magnitude: 0 };
   const spread = analyseSpread(improved, context.neighbours, context.nodes, context.edges);
+  const components = spread.components.filter((c) => c.participants > 0);
   let participants = 0;
   let followers = 0;
   let linked = 0;
   const steps: SpreadComponent['steps'] = [];
-  for (const component of spread.components) {
+  for (const component of components) {
     participants += component.participants;
     followers += component.followers;
     linked += component.linked;
     steps.push(...component.steps);
   }
   const magnitude = spreadShare(spread.components);
-  if (followers < 2 || magnitude < threshold || spread.chance > CHANCE_ALPHA) return { finding: undefined, magnitude };
-  // Gains that follow the edges in time order, beyond a time-shuffled null: a common cause (a model upgrade of a
-  // whole pool) improves linked agents together, in no order along the edges.
-  const order = precedenceTest(spread.components, context.neighbours, PRECEDENCE_SHUFFLES, context.random);
-  if (
-    steps.length >= PRECEDENCE_MIN_MEMBERS &&
-    !followsEdges(order, PRECEDENCE_ALPHA) &&
-    !context.isOpen('collective_learning')
-  )
+  // Once raised, the event holds while the spread does: its share wandering just under the threshold as the group
+  // grows (new members arrive unlinked, then link up) must not split one spread into two events.
+  const open = context.isOpen('collective_learning');
+  if (followers < 2 || (magnitude < threshold && !open) || spread.chance > CHANCE_ALPHA)
     return { finding: undefined, magnitude };
+  const placement = placementTest(
+    improved,
+    context.poolOf,
+    context.pools,
+    context.neighbours,
+    PLACEMENTS,
+    context.random,
+  );
+  // Once shown, an open event keeps its finding as the spread grows (p wanders near its bar from tick to tick).
+  if (placement.p > PLACEMENT_ALPHA && !open) return { finding: undefined, magnitude };
+  const at = new Map(steps.map((s) => [s.agent, s.tick]));
+  const lags = steps.filter((s) => s.via !== null).map((s) => s.tick - at.get(s.via!)!);
+  const lagSeconds = (median(lags) * context.tickMs) / 1000;
+  const sources = steps.filter((s) => s.via === null).map((s) => s.agent);
   const agents = steps.map((s) => s.agent);
   return {
     magnitude,
@@ -124,7 +154,7 @@ export function learningFinding(
       type: 'collective_learning',
       scope: 'learning',
       magnitude,
-      confidence: 1 - spread.chance,
+      confidence: 1 - Math.max(spread.chance, placement.p),
       agents,
       agentsMode: 'union',
       evidence: {
@@ -132,18 +162,24 @@ export function learningFinding(
         linkedImproving: steps.length,
         participants,
         followers,
-        followersIfShuffled: round(order.nullMean, 2),
-        precedenceP: round(order.p),
-        precedenceFloor: round(order.floor),
-        seeds: steps.filter((s) => s.via === null).length,
+        followersIfPlacedAtRandom: round(placement.nullMean, 2),
+        placementP: round(placement.p),
+        sources: sources.length,
+        spreadLagSeconds: round(lagSeconds, 1),
         edgesBetweenImproving: spread.observedEdges,
         edgesExpectedByChance: round(spread.expectedEdges, 6),
         spanTicks: context.tick - Math.min(...steps.map((s) => s.tick)),
       },
-      explanation: `Quality gains are travelling along the interaction graph: ${followers} agents improved after a neighbour they work with had, ${participants} of the ${steps.length} improving agents linked to another improving one (${pct(magnitude)}) took part, with ${spread.observedEdges} edges between them where chance would put ${spread.expectedEdges.toFixed(3)}.`,
+      explanation: `Quality gains are travelling along the interaction graph from ${listed(sources)}: ${followers} agents improved after a neighbour they work with had (${placement.nullMean.toFixed(1)} if the same gains fell on random agents of the same pools), a median ${Math.round(lagSeconds)} s later; ${participants} of the ${steps.length} linked improving agents (${pct(magnitude)}) took part, with ${spread.observedEdges} edges between them where chance would put ${spread.expectedEdges.toFixed(3)}.`,
       path: path({ steps, followers, participants, linked }, context.tickMs),
     },
   };
+}
+
+/** Up to three names, then how many more. */
+function listed(agents: readonly string[]): string {
+  const shown = agents.slice(0, 3).join(', ');
+  return agents.length > 3 ? `${shown} and ${agents.length - 3} more` : shown;
 }
 
 function path(component: SpreadComponent, tickMs: number): PathStep[] {
