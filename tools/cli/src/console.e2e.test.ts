@@ -134,6 +134,22 @@ describe('the web console', () => {
     await page.waitForFunction(`document.querySelectorAll('table[data-table=agents] tbody tr').length === 1`);
     expect(await page.inputValue('input[name=prefix]')).toBe('console-probe');
 
+    // Sorted server-side: a click on "agent" (sorted by name already) turns the order; its second page is the API's.
+    await view(page, 'agents', 'table[data-table=agents] tbody tr');
+    const firstRow = `document.querySelector('table[data-table=agents] tbody tr a')?.textContent`;
+    const descending = await get('/agents?sort=name&order=desc&limit=50');
+    await page.click('th button[data-sort=name]');
+    await page.waitForFunction(`${firstRow} === ${JSON.stringify(descending.items[0].id)}`);
+    expect(page.url()).toContain('sort=name&order=desc');
+    expect(await page.getAttribute('th:has(button[data-sort=name])', 'aria-sort')).toBe('descending');
+    const descendingNext = await get(
+      `/agents?sort=name&order=desc&limit=50&cursor=${encodeURIComponent(descending.next)}`,
+    );
+    await page.click('.pager button:last-child');
+    await page.waitForFunction(`${firstRow} === ${JSON.stringify(descendingNext.items[0].id)}`);
+    await page.reload();
+    await page.waitForFunction(`${firstRow} === ${JSON.stringify(descendingNext.items[0].id)}`);
+
     await view(page, `agents/${PROBE}`, 'table[data-table=agent-anomalies] tbody tr');
     const anomaly = (await get(`/api/anomaly/agents/${PROBE}/anomalies`)).items[0];
     expect(await page.locator('table[data-table=agent-anomalies]').textContent()).toContain(anomaly.type);
