@@ -12,6 +12,7 @@ import type { ErrorRequestHandler, Express, Request } from 'express';
 import { linearRegression } from 'simple-statistics';
 import { z } from 'zod';
 import { AGENT_SORTS, SORT_ORDERS, decodeCursor, sortedPage } from './agent-order';
+import { EventStream } from './event-stream';
 import { fleetSummary } from './fleet-summary';
 import type { HealthMonitorPort } from './monitor-port';
 import { validateBatch, validateInteractions } from './ingest-batch';
@@ -20,6 +21,9 @@ import { agentIdSchema, agentMetricsSchema, registerSchema, DEFAULTS, STANDARD_N
 import { SeriesBudget } from './series-budget';
 import { checkTimestamp } from './timestamp-policy';
 import { mountOtlpRoutes, type OtlpReceiver } from './otlp/otlp-receiver';
+
+/** How often `/fleet/summary/stream` sends the summary (the console's poll of it was every 2 s). */
+const FLEET_STREAM_INTERVAL_MS = 2000;
 
 const listQuery = z.object({
   status: z.enum(AGENT_STATUSES, { error: `must be one of ${AGENT_STATUSES.join(', ')}` }).optional(),
@@ -288,6 +292,9 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
   app.get('/fleet/summary', (_request, response) => {
     response.json(fleetSummary(monitor));
   });
+  // The same, pushed (Server-Sent Events, `event: summary`) every FLEET_STREAM_INTERVAL_MS: the console's live numbers.
+  const summaries = new EventStream('summary', () => fleetSummary(monitor), FLEET_STREAM_INTERVAL_MS);
+  app.get('/fleet/summary/stream', (request, response) => summaries.subscribe(request, response));
 
   // Tool (function) usage since start, by pool and tool: what `swarmscope_agent_tool_*_total` counts.
   app.get('/tools', (_request, response) => {
