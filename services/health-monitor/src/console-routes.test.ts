@@ -167,7 +167,7 @@ describe('health-monitor serves the web console', () => {
     const withKey = new EventSource(`${url}/fleet/summary/stream`, {
       fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, authorization: 'Bearer R' } }),
     });
-    const [event] = (await once(withKey, 'summary')) as [MessageEvent<string>];
+    const [event] = (await once(withKey, 'summary')) as [{ data: string }];
     withKey.close();
     const pushed = JSON.parse(event.data);
     const polled = (await (await call('/fleet/summary', { key: 'R' })).json()) as any;

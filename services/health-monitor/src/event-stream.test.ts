@@ -9,7 +9,7 @@ function collect(source: EventSource, name: string): { values: unknown[]; next(c
   const values: unknown[] = [];
   const waiting: Array<() => void> = [];
   source.addEventListener(name, (event) => {
-    values.push(JSON.parse((event as MessageEvent<string>).data));
+    values.push(JSON.parse((event as unknown as { data: string }).data));
     for (const wake of waiting.splice(0)) wake();
   });
   return {
