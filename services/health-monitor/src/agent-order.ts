@@ -23,60 +23,42 @@ function keyOf(agent: AgentRecord, sort: AgentSort): number | string {
   }
 }
 
-/** Where a page ends in a sorted listing: the last agent's key and id (ids break ties, always ascending). */
-interface Position {
-  key: number | string;
-  id: string;
-}
-
-function compare(a: Position, b: Position, order: SortOrder): number {
-  const byKey = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+function compare(a: AgentRecord, b: AgentRecord, sort: AgentSort, order: SortOrder): number {
+  const ka = keyOf(a, sort);
+  const kb = keyOf(b, sort);
+  const byKey = ka < kb ? -1 : ka > kb ? 1 : 0;
   return (order === 'asc' ? byKey : -byKey) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** A cursor names its sort and order, so a cursor from another listing is refused rather than misread. */
-export function encodeCursor(sort: AgentSort, order: SortOrder, at: Position): string {
-  return `${sort}.${order}.${Buffer.from(JSON.stringify([at.key, at.id])).toString('base64url')}`;
+export function encodeCursor(sort: AgentSort, order: SortOrder, offset: number): string {
+  return `${sort}.${order}.${offset}`;
 }
 
-/** The position a cursor names, or why it is not a cursor of this listing (the message names no field: the caller does). */
-export function decodeCursor(cursor: string, sort: AgentSort, order: SortOrder): Position | string {
-  const [cursorSort, cursorOrder, body, ...rest] = cursor.split('.');
-  if (cursorSort !== sort || cursorOrder !== order || body === undefined || rest.length > 0)
+/** The offset a cursor names, or why it is not a cursor of this listing (the message names no field: the caller does). */
+export function decodeCursor(cursor: string, sort: AgentSort, order: SortOrder): number | string {
+  const [cursorSort, cursorOrder, offset, ...rest] = cursor.split('.');
+  if (cursorSort !== sort || cursorOrder !== order || offset === undefined || rest.length > 0)
     return `not a cursor of this listing (sort=${sort}, order=${order}): pass the \`next\` of its previous page`;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-  } catch {
-    decoded = undefined;
-  }
-  const keyType = sort === 'name' ? 'string' : 'number';
-  if (
-    !Array.isArray(decoded) ||
-    decoded.length !== 2 ||
-    typeof decoded[0] !== keyType ||
-    typeof decoded[1] !== 'string'
-  )
-    return 'is malformed: pass the `next` of the previous page as it was given';
-  return { key: decoded[0] as number | string, id: decoded[1] as string };
+  if (!/^[1-9]\d{0,8}$/.test(offset)) return 'is malformed: pass the `next` of the previous page as it was given';
+  return Number(offset);
 }
 
 /**
- * One page of `agents` in the order asked (ties by id), after `cursor`'s position: keyset paging, so a page is
- * the same whatever the offset, and agents whose key changed between pages (a score moves every tick) are seen at most
- * once or, having moved behind the cursor, not again. `next` names the last agent of a page when more follow.
+ * One page of `agents` in the order asked (ties by id), from `offset` on. By position in the order now, not after the
+ * last agent shown: the keys move (a score every tick; an idle fleet turns unresponsive all at once), and paging after
+ * a key could then find nothing past it while agents remain. So page k is the k-th 50 of the order at the time it is
+ * asked; an agent that moved between two pages may show twice or not at all. `next` when more follow.
  */
 export function sortedPage(
   agents: readonly AgentRecord[],
   sort: AgentSort,
   order: SortOrder,
   limit: number,
-  after?: Position,
+  offset = 0,
 ): { items: AgentRecord[]; next?: string } {
-  const rows = agents.map((agent) => ({ agent, at: { key: keyOf(agent, sort), id: agent.id } }));
-  const rest = after ? rows.filter((row) => compare(row.at, after, order) > 0) : rows;
-  rest.sort((a, b) => compare(a.at, b.at, order));
-  const items = rest.slice(0, limit).map((row) => row.agent);
-  if (rest.length <= limit) return { items };
-  return { items, next: encodeCursor(sort, order, rest[limit - 1]!.at) };
+  const sorted = [...agents].sort((a, b) => compare(a, b, sort, order));
+  const items = sorted.slice(offset, offset + limit);
+  if (offset + limit >= sorted.length) return { items };
+  return { items, next: encodeCursor(sort, order, offset + limit) };
 }

@@ -209,9 +209,11 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
         next: listed.next !== undefined && items.length === listed.items.length ? listed.next : undefined,
       };
     } else {
-      const after = cursor === undefined ? undefined : decodeCursor(cursor, sort, order);
-      if (typeof after === 'string')
-        throw new HttpError('SWS_INVALID_FIELD', `query.cursor: ${after}`, [{ path: 'query.cursor', message: after }]);
+      const offset = cursor === undefined ? 0 : decodeCursor(cursor, sort, order);
+      if (typeof offset === 'string')
+        throw new HttpError('SWS_INVALID_FIELD', `query.cursor: ${offset}`, [
+          { path: 'query.cursor', message: offset },
+        ]);
       // Another order than the store's: every record, filtered and ordered here (O(n log n) a page; the registry
       // is one hash, no index per column).
       const matching = (await store.agents.all()).filter(
@@ -221,7 +223,7 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
           (filter.pool === undefined || agent.pool === filter.pool) &&
           (prefix === undefined || agent.id.startsWith(prefix)),
       );
-      page = sortedPage(matching, sort, order, limit, after);
+      page = sortedPage(matching, sort, order, limit, offset);
     }
     // The live health reasons beside each record, as GET /agents/:id gives them.
     response.json({

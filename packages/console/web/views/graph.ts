@@ -138,6 +138,8 @@ interface Marks {
   onPath: ReadonlySet<string>;
   cascades: readonly EmergenceEvent[];
   highlighted: string | undefined;
+  /** Whether a community's disc of this radius (layout units) would cover the screen at the camera's zoom now. */
+  tooBig: (radius: number) => boolean;
 }
 
 /**
@@ -169,6 +171,7 @@ async function graphOf(
       color: communityColour(c, 0.15),
       zIndex: -1,
       label: null,
+      hidden: marks.tooBig(layout.radius[c]! + 1),
     });
   }
   const hubs = new Set(layout.hubs);
@@ -298,10 +301,32 @@ export function GraphView() {
       // The whole layout's extent: the camera frames all agents, drawn or not.
       sigma.setCustomBBox({ x: rangeOf(layout.x), y: rangeOf(layout.y) });
       const indexOf = new Map(ids.map((id, i) => [id, i]));
+      // A disc that covers the screen says nothing (zoomed in, its community fills the view) and costs the most to
+      // draw: a software-rendered frame fills every pixel it covers, twice (picking), for each disc in view.
+      const tooBig = (radius: number) => {
+        const { width, height } = sigma.getDimensions();
+        const origin = sigma.graphToViewport({ x: 0, y: 0 });
+        const unit = sigma.graphToViewport({ x: 1, y: 0 });
+        return radius * Math.hypot(unit.x - origin.x, unit.y - origin.y) > Math.hypot(width, height) / 2;
+      };
       const marks: Marks = {
         onPath: new Set(paths.flatMap((event) => (event.path ?? []).map((step) => step.agent))),
         cascades: paths,
         highlighted: undefined,
+        tooBig,
+      };
+      /** Hides the discs that grew past the screen with the zoom and shows those back within it (one sigma update). */
+      const fitDiscs = () => {
+        let changed = false;
+        g.forEachNode((node, attributes) => {
+          if (node.startsWith(DISC) && tooBig(attributes.size as number) !== Boolean(attributes.hidden)) changed = true;
+        });
+        if (changed)
+          g.updateEachNodeAttributes(
+            (node, attributes) =>
+              node.startsWith(DISC) ? { ...attributes, hidden: tooBig(attributes.size as number) } : attributes,
+            { attributes: ['hidden'] },
+          );
       };
       // Always drawn: the hubs, the cascades' agents, and an agent found.
       const pinned = new Set<number>(layout.hubs);
@@ -354,7 +379,10 @@ export function GraphView() {
         if (!node.startsWith(DISC)) window.location.hash = agentHref(node);
       });
       // When the camera rests, the agents and edges of what is on screen (or the communities' links) are drawn.
-      sigma.getCamera().on('updated', () => redraw());
+      sigma.getCamera().on('updated', () => {
+        fitDiscs();
+        redraw();
+      });
       const members = new Int32Array(layout.communities);
       for (const c of layout.community) members[c]!++;
       const extent = Math.max(1e-9, ...[rangeOf(layout.x), rangeOf(layout.y)].map(([min, max]) => max - min));
