@@ -478,6 +478,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'agents drawn': r.graph.firstDrawn.agents,
           'edges drawn': `${r.graph.firstDrawn.edges.toLocaleString('en')} ${r.graph.firstDrawn.mode}`,
           'longest task ms': Math.round(r.graph.longestTaskMs),
+          'of which drawing': Math.round(r.graph.drawingLongestTaskMs),
         },
       ]);
       console.table([
