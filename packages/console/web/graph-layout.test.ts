@@ -1,4 +1,4 @@
-import { layoutByCommunity, layoutBuffers, type LayoutInput } from './graph-layout';
+import { drawingOf, layoutByCommunity, type LayoutInput } from './graph-layout';
 
 /** Two cliques of four (a0–a3, b0–b3, heavy inside) joined by one light edge a0→b0, and a lone agent. */
 function twoCliques(): LayoutInput {
@@ -116,8 +116,19 @@ describe('layoutByCommunity', () => {
     expect(Array.from(empty.adjacency.offsets)).toEqual([0]);
   });
 
-  it('hands over distinct buffers, so the worker can transfer them all', () => {
-    const buffers = layoutBuffers(layoutByCommunity(twoCliques()));
+  it('copies the drawing part into distinct buffers, so the worker transfers them all and keeps its layout', () => {
+    const layout = layoutByCommunity(twoCliques());
+    const { drawing, buffers } = drawingOf(layout);
     expect(new Set(buffers).size).toBe(buffers.length);
+    expect(buffers).toHaveLength(15);
+    // The same values, in buffers not the layout's: transferring them leaves the worker's layout whole.
+    expect(Array.from(drawing.x)).toEqual(Array.from(layout.x));
+    expect(Array.from(drawing.edges.target)).toEqual(Array.from(layout.edges.target));
+    expect(Array.from(drawing.links.count)).toEqual(Array.from(layout.links.count));
+    expect(drawing.communities).toBe(layout.communities);
+    const own = [layout.x, layout.y, layout.size, layout.community, layout.hubs, layout.edges.source].map(
+      (a) => a.buffer,
+    );
+    expect(buffers.some((buffer) => own.includes(buffer))).toBe(false);
   });
 });

@@ -117,22 +117,38 @@ export function layoutByCommunity(input: LayoutInput, seed = 1): Layout {
   };
 }
 
-/** The buffers of a layout, to transfer (not copy) with postMessage. */
-export function layoutBuffers(layout: Layout): ArrayBuffer[] {
-  const tables = [layout.edges, layout.links].flatMap((t) => [t.source, t.target, t.count, t.errorRate]);
-  return [
-    layout.x,
-    layout.y,
-    layout.size,
-    layout.community,
-    layout.representative,
-    layout.radius,
-    layout.hubs,
-    layout.busiest,
-    layout.adjacency.offsets,
-    layout.adjacency.edges,
-    ...tables,
-  ].map((array) => array.buffer as ArrayBuffer);
+/**
+ * What the page needs of a layout to draw a plan and frame an agent: the layout without the planner's own indexes
+ * (every node busiest first, each node's edges). The planning worker keeps the layout and sends the page this.
+ */
+export type Drawing = Omit<Layout, 'busiest' | 'adjacency'>;
+
+/** A copy of the layout's drawing part, and its buffers to transfer (the worker keeps its own layout to plan on). */
+export function drawingOf(layout: Layout): { drawing: Drawing; buffers: ArrayBuffer[] } {
+  const table = (t: EdgeTable): EdgeTable => ({
+    source: t.source.slice(),
+    target: t.target.slice(),
+    count: t.count.slice(),
+    errorRate: t.errorRate.slice(),
+  });
+  const drawing: Drawing = {
+    x: layout.x.slice(),
+    y: layout.y.slice(),
+    size: layout.size.slice(),
+    community: layout.community.slice(),
+    communities: layout.communities,
+    representative: layout.representative.slice(),
+    radius: layout.radius.slice(),
+    hubs: layout.hubs.slice(),
+    edges: table(layout.edges),
+    links: table(layout.links),
+  };
+  const tables = [drawing.edges, drawing.links].flatMap((t) => [t.source, t.target, t.count, t.errorRate]);
+  const arrays = [drawing.x, drawing.y, drawing.size, drawing.community, drawing.representative, drawing.radius];
+  return {
+    drawing,
+    buffers: [...arrays, drawing.hubs, ...tables].map((array) => array.buffer as ArrayBuffer),
+  };
 }
 
 /** The answer's edges between known, distinct nodes, once per direction (kinds merged), busiest first. */

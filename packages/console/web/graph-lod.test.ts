@@ -1,5 +1,5 @@
 import { layoutByCommunity, type Layout, type LayoutInput } from './graph-layout';
-import { planEdges, planNodes, type Viewport } from './graph-lod';
+import { planBuffers, planDrawing, planEdges, planNodes, type Viewport } from './graph-lod';
 
 /** Cliques of six agents (15 edges each, heavier in the earlier cliques), each joined to the next by one edge. */
 function cliques(count: number): { input: LayoutInput; layout: Layout } {
@@ -121,5 +121,32 @@ describe('planNodes', () => {
     // c1-3's five clique edges: itself and its five neighbours, nothing else (none other in view).
     expect(nodes).toEqual(input.nodes.map((n, i) => (n.id.startsWith('c1-') ? i : -1)).filter((i) => i >= 0));
     expect(Array.from(planNodes(layout, { edges: [], links: [], inView: 0 }, view, [], 10))).toEqual([hub]);
+  });
+});
+
+describe('planDrawing', () => {
+  it('is planEdges then planNodes, in typed arrays the worker can transfer', () => {
+    const { layout } = cliques(4);
+    const view = around(layout, layout.representative[1]!, 3);
+    const pinned = [layout.representative[3]!];
+    const edges = planEdges(layout, view);
+    const plan = planDrawing(layout, view, pinned);
+    expect(Array.from(plan.edges)).toEqual(edges.edges);
+    expect(Array.from(plan.links)).toEqual(edges.links);
+    expect(plan.inView).toBe(edges.inView);
+    expect(plan.focus).toBe(edges.focus);
+    expect(Array.from(plan.nodes)).toEqual(Array.from(planNodes(layout, edges, view, pinned)));
+    expect(plan.nodes).toContain(pinned[0]);
+    const buffers = planBuffers(plan);
+    expect(new Set(buffers).size).toBe(3);
+  });
+
+  it('over the whole graph of a small fleet: every agent and every edge', () => {
+    const { layout } = cliques(2);
+    const plan = planDrawing(layout);
+    expect(Array.from(plan.nodes)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(plan.edges.length).toBe(31);
+    expect(plan.links.length).toBe(0);
+    expect(plan.focus).toBeUndefined();
   });
 });

@@ -131,3 +131,33 @@ export function planNodes(
   for (let node = 0, k = 0; node < chosen.length; node++) if (chosen[node]) nodes[k++] = node;
   return nodes;
 }
+
+/**
+ * What the page draws, as the planning worker sends it (typed arrays, transferred): the agents (ascending indexes),
+ * the edges and links (indexes into the layout's tables), how many edges touch an agent in view, the focused
+ * community.
+ */
+export interface DrawPlan {
+  nodes: Int32Array;
+  edges: Int32Array;
+  links: Int32Array;
+  inView: number;
+  focus?: number;
+}
+
+/** The edges, then the agents, to draw for a view (the whole layout when none): planEdges and planNodes together. */
+export function planDrawing(layout: Layout, view: Viewport = WHOLE, pinned: Iterable<number> = []): DrawPlan {
+  const edges = planEdges(layout, view);
+  const plan: DrawPlan = {
+    nodes: planNodes(layout, edges, view, pinned),
+    edges: Int32Array.from(edges.edges),
+    links: Int32Array.from(edges.links),
+    inView: edges.inView,
+  };
+  if (edges.focus !== undefined) plan.focus = edges.focus;
+  return plan;
+}
+
+/** The buffers of a plan, to transfer with postMessage. */
+export const planBuffers = (plan: DrawPlan): ArrayBuffer[] =>
+  [plan.nodes, plan.edges, plan.links].map((array) => array.buffer as ArrayBuffer);

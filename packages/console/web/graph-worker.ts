@@ -1,31 +1,52 @@
 /// <reference lib="webworker" />
 import { requestJson } from './api';
-import { layoutByCommunity, layoutBuffers, type Layout } from './graph-layout';
+import { drawingOf, layoutByCommunity, type Drawing, type Layout } from './graph-layout';
+import { planBuffers, planDrawing, type DrawPlan, type Viewport } from './graph-lod';
 import type { GraphAnswer } from './types';
 
-/** What the graph view asks: the graph's URL and the key to read it with. */
-export interface LayoutRequest {
-  url: string;
-  key: string;
-}
+/**
+ * What the graph view asks its worker: first `layout` (read the graph at `url` with `key`, lay it out, keep it), then
+ * a `plan` for each view the camera rests on (`view` absent: the whole graph), with the agents always drawn.
+ */
+export type GraphRequest =
+  { type: 'layout'; url: string; key: string } | { type: 'plan'; seq: number; view?: Viewport; pinned: number[] };
 
-/** The answer: the nodes' ids and their layout (typed arrays, transferred), or why it failed. */
-export type LayoutReply = { ids: string[]; layout: Layout; fetchMs: number } | { error: string };
+/** The answers: the nodes' ids and the drawing part of the layout; a plan (for request `seq`); or why it failed. */
+export type GraphReply =
+  | { type: 'layout'; ids: string[]; drawing: Drawing; fetchMs: number; layoutMs: number }
+  | { type: 'plan'; seq: number; plan: DrawPlan; planMs: number }
+  | { type: 'error'; error: string };
 
-// The graph view's loading and layout, off the page's main thread: reading a 50,000-edge answer (megabytes of JSON)
-// and Louvain on it take seconds on a slow machine. Only ids and typed arrays go back to the page.
+// The graph view's reading, layout and level of detail, off the page's main thread: reading a 50,000-edge answer
+// (megabytes of JSON), Louvain on it, and choosing what to draw at each camera rest (a pass over every node and edge)
+// take from tens of milliseconds to seconds on a slow machine. Only ids and typed arrays go to the page.
 // The console's one tsconfig types `self` as the page's Window (DOM lib); in this file it is the worker's scope.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-scope.onmessage = async (event: MessageEvent<LayoutRequest>) => {
+let layout: Layout | undefined;
+
+const reply = (message: GraphReply, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
+
+scope.onmessage = async (event: MessageEvent<GraphRequest>) => {
+  const request = event.data;
   try {
+    if (request.type === 'layout') {
+      const started = performance.now();
+      const answer = await requestJson<GraphAnswer>(request.url, request.key);
+      const fetched = performance.now();
+      layout = layoutByCommunity(answer);
+      const { drawing, buffers } = drawingOf(layout);
+      const ids = answer.nodes.map((node) => node.id);
+      reply(
+        { type: 'layout', ids, drawing, fetchMs: fetched - started, layoutMs: performance.now() - fetched },
+        buffers,
+      );
+      return;
+    }
+    if (!layout) throw new Error('graph worker: a plan was asked before the layout');
     const started = performance.now();
-    const answer = await requestJson<GraphAnswer>(event.data.url, event.data.key);
-    const fetchMs = performance.now() - started;
-    const layout = layoutByCommunity(answer);
-    const reply: LayoutReply = { ids: answer.nodes.map((node) => node.id), layout, fetchMs };
-    scope.postMessage(reply, layoutBuffers(layout));
+    const plan = planDrawing(layout, request.view, request.pinned);
+    reply({ type: 'plan', seq: request.seq, plan, planMs: performance.now() - started }, planBuffers(plan));
   } catch (error) {
-    const reply: LayoutReply = { error: error instanceof Error ? error.message : String(error) };
-    scope.postMessage(reply);
+    reply({ type: 'error', error: error instanceof Error ? error.message : String(error) });
   }
 };

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { once } from 'node:events';
 import { createLogger, parseEnv } from '@swarmscope/core';
+import { EventSource, type ErrorEvent } from 'eventsource';
 import { healthMonitorEnv } from './env';
 import { backendsFor, runHealthMonitor, type RunningHealthMonitor } from './run';
 import { freePort } from '@swarmscope/testkit';
@@ -159,6 +161,24 @@ describe('health-monitor serves the web console', () => {
     expect(second.next).toBeUndefined();
     expect(((await (await call('/agents?prefix=a', { key: 'R' })).json()) as any).items).toHaveLength(4);
     expect(((await (await call('/agents?prefix=zz', { key: 'R' })).json()) as any).items).toEqual([]);
+  });
+
+  it('pushes the fleet summary as Server-Sent Events to a read key (as the console reads it), and refuses none', async () => {
+    const withKey = new EventSource(`${url}/fleet/summary/stream`, {
+      fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, authorization: 'Bearer R' } }),
+    });
+    const [event] = (await once(withKey, 'summary')) as [{ data: string }];
+    withKey.close();
+    const pushed = JSON.parse(event.data);
+    const polled = (await (await call('/fleet/summary', { key: 'R' })).json()) as any;
+    expect(pushed.agents).toEqual(polled.agents);
+    expect(Object.keys(pushed).sort()).toEqual(Object.keys(polled).sort());
+
+    const without = new EventSource(`${url}/fleet/summary/stream`);
+    const [refused] = (await once(without, 'error')) as [ErrorEvent];
+    // A 4xx is final for an EventSource: it does not retry (the console then says why, and polls no more).
+    expect(refused.code).toBe(401);
+    expect(without.readyState).toBe(EventSource.CLOSED);
   });
 
   it('answers tool usage by pool and tool', async () => {

@@ -76,6 +76,51 @@ describe.each([
     expect(third.body.next).toBeUndefined();
   });
 
+  it('lists agents sorted by last seen, health, status or name, a page at a time, and names a bad sort field', async () => {
+    // Registered at different times: last seen T0+0 (b-1), +3 s (b-2), +1 s (b-3), +2 s (c-1).
+    for (const [id, at] of [
+      ['b-1', 0],
+      ['b-2', 3000],
+      ['b-3', 1000],
+      ['c-1', 2000],
+    ] as const) {
+      h.clock.now = T0 + at;
+      await h.post(`/agents/${id}/register`, { model: id === 'b-3' ? 'llama' : 'gpt-4o' });
+    }
+    const ids = (answer: { body: { items: Array<{ id: string }> } }) => answer.body.items.map((a) => a.id);
+    const first = await h.get('/agents?sort=lastSeen&order=desc&limit=2');
+    expect(ids(first)).toEqual(['b-2', 'c-1']);
+    expect(first.body.items[0].healthReasons).toEqual([]);
+    const second = await h.get(
+      `/agents?sort=lastSeen&order=desc&limit=2&cursor=${encodeURIComponent(first.body.next)}`,
+    );
+    expect(ids(second)).toEqual(['b-3', 'b-1']);
+    expect(second.body.next).toBeUndefined();
+    expect(ids(await h.get('/agents?sort=lastSeen'))).toEqual(['b-1', 'b-3', 'c-1', 'b-2']);
+    // Filters and the id prefix apply before the order.
+    expect(ids(await h.get('/agents?sort=lastSeen&order=desc&prefix=b-&model=gpt-4o'))).toEqual(['b-2', 'b-1']);
+    // Every new agent is healthy with score 1: ties, broken by id in either direction.
+    expect(ids(await h.get('/agents?sort=health&order=desc'))).toEqual(['b-1', 'b-2', 'b-3', 'c-1']);
+    expect(ids(await h.get('/agents?sort=status'))).toEqual(['b-1', 'b-2', 'b-3', 'c-1']);
+    expect(ids(await h.get('/agents?sort=name&order=desc&limit=3'))).toEqual(['c-1', 'b-3', 'b-2']);
+
+    const badSort = await h.get('/agents?sort=cost');
+    expect(badSort.status).toBe(400);
+    expect(badSort.body.error).toMatchObject({
+      code: 'SWS_INVALID_FIELD',
+      message: 'query.sort: must be one of name, status, health, lastSeen',
+    });
+    expect((await h.get('/agents?sort=health&order=up')).body.error.message).toBe(
+      'query.order: must be one of asc, desc',
+    );
+    // A cursor of another listing (here: the last-seen order's) is refused, not misread.
+    const foreign = await h.get(`/agents?sort=health&cursor=${encodeURIComponent(first.body.next)}`);
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error.message).toBe(
+      'query.cursor: not a cursor of this listing (sort=health, order=asc): pass the `next` of its previous page',
+    );
+  });
+
   it('ingests a batch with partial success, puts accepted reports on the bus, and updates the summary', async () => {
     const received: SampleReport[] = [];
     const subscription = h.backends.bus.subscribe(

@@ -11,6 +11,8 @@ import {
 import type { ErrorRequestHandler, Express, Request } from 'express';
 import { linearRegression } from 'simple-statistics';
 import { z } from 'zod';
+import { AGENT_SORTS, SORT_ORDERS, decodeCursor, sortedPage } from './agent-order';
+import { EventStream } from './event-stream';
 import { fleetSummary } from './fleet-summary';
 import type { HealthMonitorPort } from './monitor-port';
 import { validateBatch, validateInteractions } from './ingest-batch';
@@ -20,6 +22,9 @@ import { SeriesBudget } from './series-budget';
 import { checkTimestamp } from './timestamp-policy';
 import { mountOtlpRoutes, type OtlpReceiver } from './otlp/otlp-receiver';
 
+/** How often `/fleet/summary/stream` sends the summary (the console's poll of it was every 2 s). */
+const FLEET_STREAM_INTERVAL_MS = 2000;
+
 const listQuery = z.object({
   status: z.enum(AGENT_STATUSES, { error: `must be one of ${AGENT_STATUSES.join(', ')}` }).optional(),
   model: z.string().min(1).max(128).optional(),
@@ -28,6 +33,9 @@ const listQuery = z.object({
   cursor: z.string().max(256).optional(),
   /** Agents whose id starts with this (the console's search). */
   prefix: z.string().min(1).max(128).optional(),
+  /** The order of the listing (ties by id); `name` ascending, the default, pages through the store by id. */
+  sort: z.enum(AGENT_SORTS, { error: `must be one of ${AGENT_SORTS.join(', ')}` }).default('name'),
+  order: z.enum(SORT_ORDERS, { error: `must be one of ${SORT_ORDERS.join(', ')}` }).default('asc'),
 });
 
 const epochMs = z.coerce
@@ -189,16 +197,41 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
 
   app.get('/agents', async (request, response) => {
     const query = parseOrThrow(listQuery, request.query, ['query']);
-    const { limit, cursor, prefix, ...filter } = query;
-    // Ids are listed in order, so a prefix is a range: start just before it, stop at the first id past it.
-    const start = cursor ?? (prefix === undefined ? undefined : justBefore(prefix));
-    const page = await store.agents.list(filter, { limit, ...(start ? { cursor: start } : {}) });
-    const items = prefix === undefined ? page.items : page.items.filter((agent) => agent.id.startsWith(prefix));
-    const more = page.next !== undefined && items.length === page.items.length;
+    const { limit, cursor, prefix, sort, order, ...filter } = query;
+    let page: { items: AgentRecord[]; next?: string | undefined };
+    if (sort === 'name' && order === 'asc') {
+      // Ids are listed in order, so a prefix is a range: start just before it, stop at the first id past it.
+      const start = cursor ?? (prefix === undefined ? undefined : justBefore(prefix));
+      const listed = await store.agents.list(filter, { limit, ...(start ? { cursor: start } : {}) });
+      const items = prefix === undefined ? listed.items : listed.items.filter((agent) => agent.id.startsWith(prefix));
+      page = {
+        items,
+        next: listed.next !== undefined && items.length === listed.items.length ? listed.next : undefined,
+      };
+    } else {
+      const offset = cursor === undefined ? 0 : decodeCursor(cursor, sort, order);
+      if (typeof offset === 'string')
+        throw new HttpError('SWS_INVALID_FIELD', `query.cursor: ${offset}`, [
+          { path: 'query.cursor', message: offset },
+        ]);
+      // Another order than the store's: every record, filtered and ordered here (O(n log n) a page; the registry
+      // is one hash, no index per column).
+      const matching = (await store.agents.all()).filter(
+        (agent) =>
+          (filter.status === undefined || agent.status === filter.status) &&
+          (filter.model === undefined || agent.model === filter.model) &&
+          (filter.pool === undefined || agent.pool === filter.pool) &&
+          (prefix === undefined || agent.id.startsWith(prefix)),
+      );
+      page = sortedPage(matching, sort, order, limit, offset);
+    }
     // The live health reasons beside each record, as GET /agents/:id gives them.
     response.json({
-      items: items.map((agent) => ({ ...agent, healthReasons: monitor.fleet.agents.get(agent.id)?.reasons ?? [] })),
-      ...(more ? { next: page.next } : {}),
+      items: page.items.map((agent) => ({
+        ...agent,
+        healthReasons: monitor.fleet.agents.get(agent.id)?.reasons ?? [],
+      })),
+      ...(page.next !== undefined ? { next: page.next } : {}),
     });
   });
 
@@ -261,6 +294,9 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
   app.get('/fleet/summary', (_request, response) => {
     response.json(fleetSummary(monitor));
   });
+  // The same, pushed (Server-Sent Events, `event: summary`) every FLEET_STREAM_INTERVAL_MS: the console's live numbers.
+  const summaries = new EventStream('summary', () => fleetSummary(monitor), FLEET_STREAM_INTERVAL_MS);
+  app.get('/fleet/summary/stream', (request, response) => summaries.subscribe(request, response));
 
   // Tool (function) usage since start, by pool and tool: what `swarmscope_agent_tool_*_total` counts.
   app.get('/tools', (_request, response) => {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, query } from '../api';
+import { BY_NAME, clickSort, sortingOf, type AgentSort, type Sorting } from '../agent-sort';
 import { agentHref, fmt } from '../format';
 import { hashOf, hashRoute } from '../hash-query';
 import { html } from '../html';
@@ -13,18 +14,32 @@ const PAGE = 50;
 function replaceHash(hash: string): void {
   if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
 }
+/** The sort in the API's query and the URL: nothing for the default (by name). */
+const sortParams = (sorting: Sorting) =>
+  sorting.sort === BY_NAME.sort && sorting.order === BY_NAME.order ? {} : { sort: sorting.sort, order: sorting.order };
+
 const FILTERS = ['prefix', 'status', 'pool', 'model'] as const;
 type Filter = Record<(typeof FILTERS)[number], string>;
 
+/** The columns the server sorts by (a click on the header), and their labels. */
+const SORTABLE: ReadonlyArray<[AgentSort, string]> = [
+  ['name', 'agent'],
+  ['status', 'status'],
+  ['health', 'health'],
+];
+
 /**
- * Every agent, a page at a time (the API pages by id, server-side): filter by status, pool, model, id prefix. The
- * filters and the page are in the URL (`#/agents?status=failing&cursor=…&page=2`): a reload shows the same page.
+ * Every agent, a page at a time (the API pages and sorts server-side): filter by status, pool, model, id prefix; sort
+ * by name, status, health or last seen (a click on the header; again for the other direction). The filters, the order
+ * and the page are in the URL (`#/agents?status=failing&sort=health&order=asc&cursor=…&page=2`): a reload shows the
+ * same page.
  */
 export function AgentsView() {
   const [filter, setFilter] = useState<Filter>(() => {
     const { params } = hashRoute(window.location.hash);
     return Object.fromEntries(FILTERS.map((name) => [name, params.get(name) ?? ''])) as Filter;
   });
+  const [sorting, setSorting] = useState<Sorting>(() => sortingOf(hashRoute(window.location.hash).params));
   // The cursors of the pages before this one, so "previous" needs no server support. From a URL, the pages before
   // the URL's are not known: "previous" goes back to the first, and the numbering continues from the URL's.
   const [start] = useState(() => {
@@ -40,18 +55,36 @@ export function AgentsView() {
   const pageNumber = cursors.length === 1 ? 1 : cursors.length + start.skipped;
   const summary = usePoll(() => getJson<FleetSummary>('health', '/fleet/summary'), [], 30_000);
   const page = usePoll(
-    () => getJson<Page<Agent>>('health', `/agents${query({ ...filter, limit: PAGE, cursor })}`),
-    [filter, cursor],
+    () => getJson<Page<Agent>>('health', `/agents${query({ ...filter, ...sortParams(sorting), limit: PAGE, cursor })}`),
+    [filter, sorting, cursor],
     10_000,
   );
   useEffect(
-    () => replaceHash(hashOf(['agents'], { ...filter, cursor, page: cursor ? pageNumber : undefined })),
-    [filter, cursor, pageNumber],
+    () =>
+      replaceHash(
+        hashOf(['agents'], { ...filter, ...sortParams(sorting), cursor, page: cursor ? pageNumber : undefined }),
+      ),
+    [filter, sorting, cursor, pageNumber],
   );
   const rows = page.data;
   const set = (name: keyof Filter) => (event: Event) => {
     setFilter({ ...filter, [name]: (event.target as HTMLInputElement | HTMLSelectElement).value });
     setCursors([undefined]);
+  };
+  const header = (column: AgentSort, label: string) => {
+    const sorted = sorting.sort === column;
+    return html`<th aria-sort=${sorted ? (sorting.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <button
+        class="sort"
+        data-sort=${column}
+        onClick=${() => {
+          setSorting(clickSort(sorting, column));
+          setCursors([undefined]);
+        }}
+      >
+        ${label}${sorted ? (sorting.order === 'asc' ? ' ▲' : ' ▼') : ''}
+      </button>
+    </th>`;
   };
   const options = (values: Record<string, number> | undefined) =>
     Object.keys(values ?? {})
@@ -67,7 +100,11 @@ export function AgentsView() {
         <select name="model" value=${filter.model} onChange=${set('model')}><option value="">any model</option>${options(summary.data?.agents.byModel)}</select>
       </form>
       <table class="table" data-table="agents">
-        <thead><tr><th>agent</th><th>status</th><th>health</th><th>reasons</th><th>pool</th><th>model</th><th>type</th><th>last seen</th></tr></thead>
+        <thead><tr>
+          ${SORTABLE.map(([column, label]) => header(column, label))}
+          <th>reasons</th><th>pool</th><th>model</th><th>type</th>
+          ${header('lastSeen', 'last seen')}
+        </tr></thead>
         <tbody>
           ${(rows?.items ?? []).map(
             (agent) =>

@@ -1,8 +1,9 @@
 import { useRef, useState } from 'preact/hooks';
-import { getJson, query } from '../api';
+import { getJson, query, serviceUrl } from '../api';
 import { Chart } from '../chart';
 import { fmt } from '../format';
 import { html } from '../html';
+import { useLive } from '../live';
 import { usePoll } from '../poll';
 import { PALETTE } from '../palette';
 import { windowCharts } from '../series';
@@ -20,9 +21,13 @@ export function FleetView() {
     samples: [],
     reports: [],
   });
-  const summary = usePoll(
-    async () => {
-      const answer = await getJson<FleetSummary>('health', '/fleet/summary');
+  // Pushed by health-monitor every 2 s (Server-Sent Events); polled every 2 s where no stream can be had.
+  const summary = useLive(
+    serviceUrl('health', '/fleet/summary/stream'),
+    'summary',
+    () => getJson<FleetSummary>('health', '/fleet/summary'),
+    2000,
+    (answer: FleetSummary) => {
       const history = live.current;
       history.times.push(Date.now());
       history.samples.push(answer.ingest.samplesPerSecond);
@@ -31,8 +36,6 @@ export function FleetView() {
         for (const list of [history.times, history.samples, history.reports]) list.shift();
       return answer;
     },
-    [],
-    2000,
   );
   const windows = usePoll(
     () => getJson<Trends>('health', `/windows/${scope}${query({ from: Date.now() - 6 * HOUR })}`),
@@ -48,7 +51,7 @@ export function FleetView() {
       ]
     : [];
 
-  return html`<div class="view" data-view="fleet">
+  return html`<div class="view" data-view="fleet" data-live=${summary.via}>
     <${Panel} title="Fleet now" error=${summary.error} loading=${!s}>
       ${
         s

@@ -3,8 +3,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import Sigma from 'sigma';
 import { apiKey, getJson, query, serviceUrl } from '../api';
 import { agentHref, fmt } from '../format';
-import { planEdges, planNodes, type EdgePlan, type Viewport } from '../graph-lod';
-import type { LayoutReply, LayoutRequest } from '../graph-worker';
+import type { Drawing } from '../graph-layout';
+import type { DrawPlan, Viewport } from '../graph-lod';
+import type { GraphReply, GraphRequest } from '../graph-worker';
 import { html } from '../html';
 import { PALETTE } from '../palette';
 import { usePoll } from '../poll';
@@ -20,33 +21,79 @@ const SETTLE_MS = 150;
 /** Community discs' node keys (agent ids are the others). */
 const DISC = '\u0000community:';
 
-type Laid = Extract<LayoutReply, { ids: string[] }>;
+/** The graph's reading, layout and level of detail, in the console's worker (graph-worker.ts), kept while the view lives. */
+class GraphWorker {
+  private readonly worker = new Worker('/console/graph-worker.js', { type: 'module' });
+  private seq = 0;
+  private readonly waiting = new Map<number, (plan: DrawPlan | undefined) => void>();
+  private laidOut: ((reply: Laid | { error: string }) => void) | undefined;
+  /** The graph read and laid out: the ids and the drawing part of the layout, or why it failed. */
+  readonly layout: Promise<Laid | { error: string }>;
 
-/** The graph's reading and layout, in the console's worker (graph-worker.ts): the page never parses the answer. */
-function layoutInWorker(request: LayoutRequest): { done: Promise<LayoutReply>; cancel(): void } {
-  const worker = new Worker('/console/graph-worker.js', { type: 'module' });
-  const done = new Promise<LayoutReply>((resolve) => {
-    worker.onmessage = (event: MessageEvent<LayoutReply>) => resolve(event.data);
-    worker.onerror = (event) => resolve({ error: `graph layout failed: ${event.message}` });
-  });
-  worker.postMessage(request);
-  void done.finally(() => worker.terminate());
-  return { done, cancel: () => worker.terminate() };
+  constructor(
+    request: { url: string; key: string },
+    private readonly failed: (error: string) => void,
+  ) {
+    this.layout = new Promise((resolve) => (this.laidOut = resolve));
+    this.worker.onmessage = (event: MessageEvent<GraphReply>) => this.receive(event.data);
+    this.worker.onerror = (event) => this.receive({ type: 'error', error: `graph worker failed: ${event.message}` });
+    this.post({ type: 'layout', ...request });
+  }
+
+  /** The plan for a view; undefined when a later plan was asked before this one came back (only the latest counts). */
+  plan(view: Viewport | undefined, pinned: Iterable<number>): Promise<DrawPlan | undefined> {
+    const seq = ++this.seq;
+    for (const resolve of this.waiting.values()) resolve(undefined);
+    this.waiting.clear();
+    return new Promise((resolve) => {
+      this.waiting.set(seq, resolve);
+      this.post({ type: 'plan', seq, ...(view ? { view } : {}), pinned: [...pinned] });
+    });
+  }
+
+  stop(): void {
+    this.worker.terminate();
+    for (const resolve of this.waiting.values()) resolve(undefined);
+    this.waiting.clear();
+  }
+
+  private post(request: GraphRequest): void {
+    this.worker.postMessage(request);
+  }
+
+  private receive(reply: GraphReply): void {
+    if (reply.type === 'layout') {
+      // The worker's own times, as measures on the page's clock (CONSOLE_BENCH_TRACE prints them).
+      const now = performance.now();
+      performance.measure('graph:worker-fetch', { end: now - reply.layoutMs, duration: reply.fetchMs });
+      performance.measure('graph:worker-layout', { end: now, duration: reply.layoutMs });
+      this.laidOut?.({ ids: reply.ids, drawing: reply.drawing });
+    } else if (reply.type === 'plan') {
+      this.waiting.get(reply.seq)?.(reply.plan);
+      this.waiting.delete(reply.seq);
+    } else {
+      this.laidOut?.({ error: reply.error });
+      this.failed(reply.error);
+      this.stop();
+    }
+  }
 }
 
-const sameList = (x: readonly number[], y: readonly number[]) => x.length === y.length && x.every((e, i) => e === y[i]);
+interface Laid {
+  ids: string[];
+  drawing: Drawing;
+}
+
+const sameArray = (x: Int32Array, y: Int32Array) => x.length === y.length && x.every((e, i) => e === y[i]);
 const samePlan = (a: DrawPlan, b: DrawPlan): boolean =>
-  sameList(a.edges.edges, b.edges.edges) &&
-  sameList(a.edges.links, b.edges.links) &&
-  a.nodes.length === b.nodes.length &&
-  a.nodes.every((n, i) => n === b.nodes[i]);
+  sameArray(a.edges, b.edges) && sameArray(a.links, b.links) && sameArray(a.nodes, b.nodes);
 
 /** `edges` (agents' edges only), `communities` (links only) or `focus` (a community's edges and the links). */
-const modeOf = (plan: EdgePlan): string =>
+const modeOf = (plan: DrawPlan): string =>
   plan.links.length === 0 ? 'edges' : plan.edges.length === 0 ? 'communities' : 'focus';
 
 /** The caption under the graph: what its lines are. */
-function describe(plan: EdgePlan): string {
+function describe(plan: DrawPlan): string {
   const edges = fmt.int(plan.edges.length);
   const links = `${fmt.int(plan.links.length)} links between the communities in view`;
   switch (modeOf(plan)) {
@@ -61,12 +108,6 @@ function describe(plan: EdgePlan): string {
   }
 }
 
-/** What is drawn: the agents (ascending indexes into the layout) and the edges between them. */
-interface DrawPlan {
-  nodes: Int32Array;
-  edges: EdgePlan;
-}
-
 /** The community's colour, or its disc's (the same, mixed with white: opaque, so discs blend nothing). */
 const communityColour = (community: number, strength = 1) => {
   const hex = PALETTE[community % PALETTE.length]!;
@@ -75,17 +116,45 @@ const communityColour = (community: number, strength = 1) => {
   return `#${mixed.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
 };
 
+/** How long one task of the page's own work (building the graph to draw) runs before it yields: under a long task's 50 ms. */
+const SLICE_MS = 30;
+
+/** An awaitable that yields to the page once the current task has run SLICE_MS: one long build becomes short tasks. */
+function slicer(): () => Promise<void> | undefined {
+  let since = performance.now();
+  return () => {
+    if (performance.now() - since < SLICE_MS) return undefined;
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        since = performance.now();
+        resolve();
+      }, 0),
+    );
+  };
+}
+
+/** What graphOf draws besides the plan: the cascades (their agents red, their paths on top) and an agent found. */
+interface Marks {
+  onPath: ReadonlySet<string>;
+  cascades: readonly EmergenceEvent[];
+  highlighted: string | undefined;
+  /** Whether a community's disc of this radius (layout units) would cover the screen at the camera's zoom now. */
+  tooBig: (radius: number) => boolean;
+}
+
 /**
- * The graph sigma draws for a plan: discs for the communities whose agents are not all drawn, under the plan's agents, their
- * edges and links, then the cascades' paths (always drawn, on top). Built apart and handed to sigma whole (one
- * indexing), not changed in place (sigma handles an event per node added and re-indexes everything per one dropped).
+ * The graph sigma draws for a plan: discs for the communities whose agents are not all drawn, under the plan's
+ * agents, their edges and links, then the cascades' paths (always drawn, on top). Built apart, in slices that yield to
+ * the page, and handed to sigma whole (one indexing), not changed in place (sigma handles an event per node added and
+ * re-indexes everything per one dropped). Undefined when `current()` turned false meanwhile (a newer plan came).
  */
-function graphOf(
-  { ids, layout }: Laid,
+async function graphOf(
+  { ids, drawing: layout }: Laid,
   plan: DrawPlan,
-  onPath: ReadonlySet<string>,
-  cascades: readonly EmergenceEvent[],
-): Graph {
+  marks: Marks,
+  current: () => boolean,
+): Promise<Graph | undefined> {
+  const pause = slicer();
   const g = new Graph({ type: 'directed', multi: true, allowSelfLoops: false });
   // Sigma draws edges under nodes: a disc would hide its community's edges, so a community gets one only when
   // links stand for its edges, it is not the one focused on, and some of its agents are not drawn.
@@ -93,7 +162,7 @@ function graphOf(
   for (const c of layout.community) undrawn[c]!++;
   for (const i of plan.nodes) undrawn[layout.community[i]!]!--;
   for (let c = 0; c < layout.communities; c++) {
-    if (plan.edges.links.length === 0 || c === plan.edges.focus || undrawn[c]! === 0) continue;
+    if (plan.links.length === 0 || c === plan.focus || undrawn[c]! === 0) continue;
     const centre = layout.representative[c]!;
     g.addNode(`${DISC}${c}`, {
       x: layout.x[centre],
@@ -102,12 +171,17 @@ function graphOf(
       color: communityColour(c, 0.15),
       zIndex: -1,
       label: null,
+      hidden: marks.tooBig(layout.radius[c]! + 1),
     });
   }
   const hubs = new Set(layout.hubs);
+  // Every 256 items, a look at the clock (and a yield when the slice is spent).
+  let added = 0;
+  const paused = async () => (++added & 255) === 0 && (await pause(), !current());
   for (const i of plan.nodes) {
+    if (await paused()) return undefined;
     const id = ids[i]!;
-    const cascade = onPath.has(id);
+    const cascade = marks.onPath.has(id);
     g.addNode(id, {
       x: layout.x[i],
       y: layout.y[i],
@@ -116,16 +190,20 @@ function graphOf(
       zIndex: cascade ? 1 : 0,
       label: hubs.has(i) ? id : null,
       forceLabel: hubs.has(i),
+      highlighted: id === marks.highlighted,
     });
   }
   const { source, target, errorRate } = layout.edges;
-  for (const e of plan.edges.edges)
+  for (const e of plan.edges) {
+    if (await paused()) return undefined;
     g.addDirectedEdgeWithKey(`e${e}`, ids[source[e]!]!, ids[target[e]!]!, {
       size: 0.6,
       color: errorRate[e]! > 0.5 ? HOT_EDGE : EDGE,
     });
+  }
   const links = layout.links;
-  for (const l of plan.edges.links) {
+  for (const l of plan.links) {
+    if (await paused()) return undefined;
     const from = ids[layout.representative[links.source[l]!]!]!;
     const to = ids[layout.representative[links.target[l]!]!]!;
     g.addDirectedEdgeWithKey(`c${l}`, from, to, {
@@ -134,13 +212,14 @@ function graphOf(
     });
   }
   let k = 0;
-  for (const event of cascades) {
+  for (const event of marks.cascades) {
     for (const step of event.path ?? []) {
       if (step.via && g.hasNode(step.via) && g.hasNode(step.agent))
         g.addDirectedEdgeWithKey(`k${k++}`, step.via, step.agent, { color: CASCADE, size: 2, zIndex: 1 });
     }
   }
-  return g;
+  await pause();
+  return current() ? g : undefined;
 }
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -159,6 +238,8 @@ function rangeOf(values: Float32Array): [number, number] {
  * The interaction graph drawn by sigma.js (WebGL): communities, hubs, and cascades highlighted along their path.
  * Zoomed out over a big fleet it draws the links between communities and the busiest agents over their communities'
  * discs; zoomed in, the agents and edges in view (graph-lod.ts): a frame never draws tens of thousands of items.
+ * The reading, layout and choice of what to draw run in a worker; the page builds what sigma draws in short slices.
+ * After each drawn frame the graph's element counts it in `data-frames` (what the bench waits on).
  */
 export function GraphView() {
   const cascades = usePoll(
@@ -185,10 +266,13 @@ export function GraphView() {
     const paths = cascades.data ?? (cascades.error ? [] : undefined);
     if (!element || !paths) return undefined;
     const started = performance.now();
-    const job = layoutInWorker({
-      url: serviceUrl('health', `/graph${query({ from: Date.now() - 10 * 60_000 })}`),
-      key: apiKey.get(),
-    });
+    const worker = new GraphWorker(
+      {
+        url: serviceUrl('health', `/graph${query({ from: Date.now() - 10 * 60_000 })}`),
+        key: apiKey.get(),
+      },
+      setFailure,
+    );
     let g = new Graph({ type: 'directed', multi: true, allowSelfLoops: false });
     // Created before the graph arrives: its WebGL programs compile while the worker reads and lays the graph out.
     // Sizes in the layout's units: a community's disc covers its agents at every zoom.
@@ -208,39 +292,73 @@ export function GraphView() {
     performance.measure('graph:renderer', { start: started, end: performance.now() });
     let settle: ReturnType<typeof setTimeout> | undefined;
     let cancelled = false;
+    let frames = 0;
     const draw = async (laid: Laid) => {
-      // Marks the bench reads (performance.getEntriesByType('measure')): where the main thread's time goes.
+      // Marks the bench reads (performance.getEntriesByType('measure')): where the time goes.
       const laidOut = performance.now();
       performance.measure('graph:layout-worker', { start: started, end: laidOut });
-      const { ids, layout } = laid;
+      const { ids, drawing: layout } = laid;
       // The whole layout's extent: the camera frames all agents, drawn or not.
       sigma.setCustomBBox({ x: rangeOf(layout.x), y: rangeOf(layout.y) });
       const indexOf = new Map(ids.map((id, i) => [id, i]));
-      const onPath = new Set(paths.flatMap((event) => (event.path ?? []).map((step) => step.agent)));
+      // A disc that covers the screen says nothing (zoomed in, its community fills the view) and costs the most to
+      // draw: a software-rendered frame fills every pixel it covers, twice (picking), for each disc in view.
+      const tooBig = (radius: number) => {
+        const { width, height } = sigma.getDimensions();
+        const origin = sigma.graphToViewport({ x: 0, y: 0 });
+        const unit = sigma.graphToViewport({ x: 1, y: 0 });
+        return radius * Math.hypot(unit.x - origin.x, unit.y - origin.y) > Math.hypot(width, height) / 2;
+      };
+      const marks: Marks = {
+        onPath: new Set(paths.flatMap((event) => (event.path ?? []).map((step) => step.agent))),
+        cascades: paths,
+        highlighted: undefined,
+        tooBig,
+      };
+      /** Hides the discs that grew past the screen with the zoom and shows those back within it (one sigma update). */
+      const fitDiscs = () => {
+        let changed = false;
+        g.forEachNode((node, attributes) => {
+          if (node.startsWith(DISC) && tooBig(attributes.size as number) !== Boolean(attributes.hidden)) changed = true;
+        });
+        if (changed)
+          g.updateEachNodeAttributes(
+            (node, attributes) =>
+              node.startsWith(DISC) ? { ...attributes, hidden: tooBig(attributes.size as number) } : attributes,
+            { attributes: ['hidden'] },
+          );
+      };
       // Always drawn: the hubs, the cascades' agents, and an agent found.
       const pinned = new Set<number>(layout.hubs);
-      for (const id of onPath) if (indexOf.has(id)) pinned.add(indexOf.get(id)!);
-      const planFor = (view?: Viewport): DrawPlan => {
-        const edges = planEdges(layout, view);
-        return { edges, nodes: planNodes(layout, edges, view, pinned) };
+      for (const id of marks.onPath) if (indexOf.has(id)) pinned.add(indexOf.get(id)!);
+      let plan: DrawPlan | undefined;
+      let generation = 0;
+      /** Plans (in the worker) for the view, builds (in slices) and hands the graph to sigma; false if superseded. */
+      const show = async (view: Viewport | undefined, force: boolean): Promise<boolean> => {
+        const mine = ++generation;
+        const current = () => !cancelled && mine === generation;
+        const asked = performance.now();
+        const next = await worker.plan(view, pinned);
+        if (!next || !current()) return false;
+        const planned = performance.now();
+        performance.measure('graph:plan', { start: asked, end: planned });
+        if (!force && plan && samePlan(plan, next)) return true;
+        const built = await graphOf(laid, next, marks, current);
+        if (!built) return false;
+        const handed = performance.now();
+        performance.measure('graph:build', { start: planned, end: handed });
+        plan = next;
+        g = built;
+        // Sigma indexes the graph, fills its WebGL buffers and renders: one task the page cannot split.
+        sigma.setGraph(g);
+        performance.measure('graph:set-graph', { start: handed, end: performance.now() });
+        setShown(plan);
+        await nextFrame();
+        if (!current()) return false;
+        performance.measure('graph:frame', { start: handed, end: performance.now() });
+        element.dataset.frames = String(++frames);
+        return true;
       };
-      // The first plan covers the whole graph (the camera fits it): no viewport needed to choose it.
-      let plan = planFor();
-      const planned = performance.now();
-      performance.measure('graph:plan', { start: laidOut, end: planned });
-      // A turn for the page between planning and building: two shorter tasks, not one long.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      if (cancelled) return;
-      g = graphOf(laid, plan, onPath, paths);
-      sigma.setGraph(g);
-      const built = performance.now();
-      performance.measure('graph:build', { start: planned, end: built });
-      await nextFrame();
-      if (cancelled) return;
-      performance.measure('graph:first-frame', { start: built, end: performance.now() });
-      sigma.on('clickNode', ({ node }) => {
-        if (!node.startsWith(DISC)) window.location.hash = agentHref(node);
-      });
       const viewport = (): Viewport => {
         const { width, height } = sigma.getDimensions();
         const corners = [sigma.viewportToGraph({ x: 0, y: 0 }), sigma.viewportToGraph({ x: width, y: height })];
@@ -251,18 +369,19 @@ export function GraphView() {
           maxY: Math.max(corners[0]!.y, corners[1]!.y),
         };
       };
-      const redraw = () => {
-        const next = planFor(viewport());
-        if (samePlan(plan, next)) return;
-        plan = next;
-        g = graphOf(laid, plan, onPath, paths);
-        sigma.setGraph(g);
-        setShown(plan);
+      const redraw = (force = false) => {
+        clearTimeout(settle);
+        settle = setTimeout(() => void show(viewport(), force), SETTLE_MS);
       };
+      // The first plan covers the whole graph (the camera fits it): no viewport needed to choose it.
+      if (!(await show(undefined, true))) return;
+      sigma.on('clickNode', ({ node }) => {
+        if (!node.startsWith(DISC)) window.location.hash = agentHref(node);
+      });
       // When the camera rests, the agents and edges of what is on screen (or the communities' links) are drawn.
       sigma.getCamera().on('updated', () => {
-        clearTimeout(settle);
-        settle = setTimeout(redraw, SETTLE_MS);
+        fitDiscs();
+        redraw();
       });
       const members = new Int32Array(layout.communities);
       for (const c of layout.community) members[c]!++;
@@ -270,10 +389,9 @@ export function GraphView() {
       focus.current = (id) => {
         const index = indexOf.get(id);
         if (index === undefined) return false;
-        // Drawn from now on, whatever the zoom; sigma places it at once (no frame needed to know where).
+        // Drawn (and highlighted) from now on, whatever the zoom, once the plan for the new camera is drawn.
         pinned.add(index);
-        if (!g.hasNode(id)) redraw();
-        g.setNodeAttribute(id, 'highlighted', true);
+        marks.highlighted = id;
         const shownAt = sigma.viewportToFramedGraph(
           sigma.graphToViewport({ x: layout.x[index]!, y: layout.y[index]! }),
         );
@@ -281,9 +399,10 @@ export function GraphView() {
         // Set, not animated: each frame of an animation redraws every agent (in software WebGL, a long task each).
         const ratio = Math.min(1, Math.max(0.002, (5 * Math.sqrt(members[layout.community[index]!]!)) / extent));
         sigma.getCamera().setState({ x: shownAt.x, y: shownAt.y, ratio });
+        // Redrawn even if the camera did not move (the same agent found twice): the highlight is in the graph built.
+        redraw(true);
         return true;
       };
-      setShown(plan);
       setDrawn({
         nodes: ids.length,
         edges: layout.edges.source.length,
@@ -292,15 +411,13 @@ export function GraphView() {
         ms: performance.now() - started,
       });
     };
-    void job.done.then((reply) => {
-      if (cancelled) return;
-      if ('error' in reply) setFailure(reply.error);
-      else void draw(reply);
+    void worker.layout.then((reply) => {
+      if (!cancelled && !('error' in reply)) void draw(reply);
     });
     return () => {
       cancelled = true;
       clearTimeout(settle);
-      job.cancel();
+      worker.stop();
       sigma.kill();
       focus.current = () => false;
     };
@@ -318,7 +435,7 @@ export function GraphView() {
       <p class="muted" data-agents=${shown && drawn ? String(shown.nodes.length) : ''}>
         ${shown && drawn ? (shown.nodes.length < drawn.nodes ? `Agents: the ${fmt.int(shown.nodes.length)} busiest in view and the ends of the edges drawn, of ${fmt.int(drawn.nodes)}; the discs are the communities (zoom in for their agents).` : `Agents: all ${fmt.int(drawn.nodes)}.`) : ''}
       </p>
-      <p class="muted" data-edges=${shown ? modeOf(shown.edges) : ''}>${shown ? describe(shown.edges) : ''}</p>
+      <p class="muted" data-edges=${shown ? modeOf(shown) : ''}>${shown ? describe(shown) : ''}</p>
       <form class="find" onSubmit=${(e: Event) => {
         e.preventDefault();
         setNotFound(focus.current(sought.trim()) ? undefined : sought.trim());
@@ -327,7 +444,7 @@ export function GraphView() {
         <button type="submit" disabled=${!drawn}>find in graph</button>
         ${notFound !== undefined ? html`<span class="muted">No agent ${notFound} in this graph.</span>` : null}
       </form>
-      <div class="graph" ref=${host} data-drawn=${drawn ? String(drawn.nodes) : ''} data-edges-mode=${shown ? modeOf(shown.edges) : ''} data-agents-drawn=${shown ? String(shown.nodes.length) : ''}></div>
+      <div class="graph" ref=${host} data-drawn=${drawn ? String(drawn.nodes) : ''} data-edges-mode=${shown ? modeOf(shown) : ''} data-agents-drawn=${shown ? String(shown.nodes.length) : ''}></div>
       ${drawn?.hubs.length ? html`<p>Hubs: ${drawn.hubs.map((hub) => html`<a href=${agentHref(hub)}>${hub}</a> `)}</p>` : null}
       ${
         cascades.data?.length

@@ -7,7 +7,10 @@ export interface RunningServer {
   readonly server: Server;
   readonly port: number;
   readonly url: string;
-  /** Stops accepting, lets in-flight requests finish (up to `timeoutMs`), then closes every connection. */
+  /**
+   * Stops accepting, lets in-flight requests finish (up to `timeoutMs`), then closes every connection. The server
+   * emits `closing` first: long-lived responses (event streams) end on it rather than holding the drain.
+   */
   close(timeoutMs?: number): Promise<void>;
 }
 
@@ -33,6 +36,7 @@ export async function listen(
     url: `http://${shownHost}:${port}`,
     async close(timeoutMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.emit('closing');
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
       await closed;

@@ -25,6 +25,8 @@ export interface ConsoleBenchResult {
   /** Next page (fetched ahead while the page before showed), and a search by id prefix (fetched when typed). */
   agentsPageMs: { median: number; max: number };
   agentsSearchMs: { median: number; max: number };
+  /** Next page of the table sorted by health (worst first), sorted by the server. */
+  agentsSortedPageMs: { median: number; max: number };
   graph: {
     nodes: number;
     edges: number;
@@ -33,14 +35,34 @@ export interface ConsoleBenchResult {
     shownMs: number;
     layoutAndBuildMs: number;
     longestTaskMs: number;
+    /** The longest task once the layout arrived: the drawing's own (not sigma's warm-up while the worker works). */
+    drawingLongestTaskMs: number;
     navigateAwayMs: number;
-    /** Main-thread marks of the view: sigma's creation (while the worker works), the worker's fetch and layout, the drawn graph's building, its first frame. */
+    /**
+     * The view's marks of its first draw: sigma's creation (while the worker works), the worker's fetch and layout,
+     * the plan (asked of the worker: wall time, not the page's), building the graph to draw (in slices: wall time),
+     * sigma's setGraph (one task: indexing, buffers, render), and until its frame was done.
+     */
     rendererMs: number;
     workerMs: number;
+    planMs: number;
     buildMs: number;
-    firstFrameMs: number;
-    /** Zoomed onto the busiest hub (the view's "find in graph"): when agents' edges were drawn again, and the longest task meanwhile. */
-    zoom: { mode: string; edges: number; agents: number; shownMs: number; longestTaskMs: number };
+    setGraphMs: number;
+    frameMs: number;
+    /**
+     * Zoomed onto the busiest hub (the view's "find in graph"): when agents' edges were drawn again, the longest task
+     * from the click on, and the redraw's plan, build and setGraph.
+     */
+    zoom: {
+      mode: string;
+      edges: number;
+      agents: number;
+      shownMs: number;
+      longestTaskMs: number;
+      planMs: number;
+      buildMs: number;
+      setGraphMs: number;
+    };
   };
 }
 
@@ -151,11 +173,36 @@ async function drawnEdges(page: Page): Promise<{ mode: string; edges: number; ag
   };
 }
 
-/** Two frames drawn and a moment for the long-task observer to report. */
-const settled = (page: Page) =>
-  page.evaluate(
-    'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 300))))',
+/** Waits until the graph view has drawn more than `after` frames of a plan (its `data-frames`), and `ready` holds. */
+const framesDrawn = (page: Page, after: number, ready = 'true') =>
+  page.waitForFunction(
+    `Number(document.querySelector('.graph')?.dataset.frames ?? 0) > ${after} && (${ready})`,
+    undefined,
+    {
+      timeout: 60_000,
+      polling: 'raf',
+    },
   );
+
+/**
+ * The longest main-thread task that ended after `since` (the page's clock), from the page's long-task observer. Its
+ * pending entries are taken at once (takeRecords): a task that has ended is queued for the observer, so nothing is
+ * missed for want of waiting on the observer's callback.
+ */
+const longestTaskSince = async (page: Page, since: number): Promise<number> =>
+  (await page.evaluate(`window.__longestSince(${since})`)) as number;
+
+const pageNow = async (page: Page): Promise<number> => (await page.evaluate('performance.now()')) as number;
+
+/** The page's measures by name, in the order made (the graph view measures each draw). */
+const measuresOf = async (page: Page): Promise<Record<string, number[]>> => {
+  const list = (await page.evaluate(
+    `performance.getEntriesByType('measure').map((m) => [m.name, m.duration])`,
+  )) as Array<[string, number]>;
+  const out: Record<string, number[]> = {};
+  for (const [name, duration] of list) (out[name] ??= []).push(duration);
+  return out;
+};
 
 /**
  * The web console at fleet scale: a health-monitor (embedded, in this process) holding `agents` agents with closed
@@ -218,9 +265,15 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
 
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     // Long tasks (main-thread work over 50 ms) from the first navigation on: how long the page could not respond.
-    await page.addInitScript(
-      `window.__longest = 0; window.__tasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) { window.__longest = Math.max(window.__longest, e.duration); window.__tasks.push([Math.round(e.startTime), Math.round(e.duration)]); } }).observe({ type: 'longtask', buffered: true });`,
-    );
+    await page.addInitScript(`
+      window.__tasks = [];
+      const keep = (entries) => { for (const e of entries) window.__tasks.push([e.startTime, e.duration]); };
+      const observer = new PerformanceObserver((list) => keep(list.getEntries()));
+      observer.observe({ type: 'longtask', buffered: true });
+      window.__longestSince = (since) => {
+        keep(observer.takeRecords());
+        return window.__tasks.reduce((m, [start, d]) => (start + d >= since ? Math.max(m, d) : m), 0);
+      };`);
     const fleetDataShownMs = await timed(
       page,
       () => page.goto(`${url}/#/fleet`),
@@ -263,39 +316,63 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
     }
     searchTimes.sort((a, b) => a - b);
 
-    await page.evaluate('window.__longest = 0');
+    // Sorted by health, worst first (server-side: every record read, filtered and ordered for each page), until
+    // the next page's first agent shows (not known ahead: the first row changes from the page before's, non-empty).
+    await page.goto(`${url}/#/agents?sort=health&order=asc`);
+    await page.waitForSelector('table[data-table=agents] tbody tr');
+    const sortedTimes: number[] = [];
+    for (let i = 0; i < Math.min(options.pages, Math.ceil(options.agents / 50) - 1); i++) {
+      const before = JSON.stringify(await page.locator('table[data-table=agents] tbody tr a').first().textContent());
+      sortedTimes.push(
+        await timedInPage(
+          page,
+          'click',
+          () => page.click('.pager button:last-child'),
+          `((a) => a !== null && a.textContent !== ${before})(document.querySelector('table[data-table=agents] tbody tr a'))`,
+        ),
+      );
+    }
+    sortedTimes.sort((a, b) => a - b);
+
+    const graphFrom = await pageNow(page);
     const graphShownMs = await timed(
       page,
       () => page.goto(`${url}/#/graph`),
       `document.querySelector('.graph')?.dataset.drawn > 0`,
     );
+    // The view says "drawn" when the plan is handed to sigma; its frame is counted just after.
+    await framesDrawn(page, 0);
+    const longestTaskMs = await longestTaskSince(page, graphFrom);
+    // Once the layout arrived (plan, build, setGraph, frames): without sigma's warm-up frame (its shader compiles)
+    // while the worker works, before anything is shown.
+    const laidOutAt = (await page.evaluate(
+      `((m) => m.startTime + m.duration)(performance.getEntriesByName('graph:layout-worker')[0])`,
+    )) as number;
+    const drawingLongestTaskMs = await longestTaskSince(page, laidOutAt);
     const drawnText = (await page.locator('[data-view=graph] p.muted').first().textContent()) ?? '';
     const layoutAndBuildMs = Number(/drawn in ([\d,]+) ms/.exec(drawnText)?.[1]?.replace(/,/g, '') ?? NaN);
     const nodes = Number(await page.getAttribute('.graph', 'data-drawn'));
-    // Sigma draws its first frame after the view says "drawn": wait for two frames, and for the observer's report.
-    await settled(page);
-    const longestTaskMs = (await page.evaluate('window.__longest')) as number;
     const firstDrawn = await drawnEdges(page);
     const hub = (await page.locator('[data-view=graph] p a').first().textContent()) ?? '';
-    await page.evaluate('window.__longest = 0');
+    const framesBefore = Number(await page.getAttribute('.graph', 'data-frames'));
     await page.fill('input[name=find-agent]', hub);
+    const zoomFrom = await pageNow(page);
     const zoomShownMs = await timed(
       page,
       () => page.click('form.find button'),
-      `['edges', 'focus'].includes(document.querySelector('.graph')?.dataset.edgesMode)`,
+      `Number(document.querySelector('.graph')?.dataset.frames) > ${framesBefore} && ['edges', 'focus'].includes(document.querySelector('.graph')?.dataset.edgesMode)`,
     );
-    await settled(page);
     const zoom = {
       ...(await drawnEdges(page)),
       shownMs: zoomShownMs,
-      longestTaskMs: (await page.evaluate('window.__longest')) as number,
+      longestTaskMs: await longestTaskSince(page, zoomFrom),
     };
-    const measures = (await page.evaluate(
-      `Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, m.duration]))`,
-    )) as Record<string, number>;
+    const measures = await measuresOf(page);
+    const first = (name: string) => measures[name]?.[0] ?? NaN;
+    const last = (name: string) => measures[name]?.at(-1) ?? NaN;
     if (process.env.CONSOLE_BENCH_TRACE)
       process.stdout.write(
-        `${JSON.stringify(await page.evaluate(`({ tasks: window.__tasks, measures: performance.getEntriesByType('measure').map((m) => [m.name, Math.round(m.startTime), Math.round(m.duration)]) })`))}\n`,
+        `${JSON.stringify(await page.evaluate(`({ tasks: window.__tasks.map((t) => t.map(Math.round)), measures: performance.getEntriesByType('measure').map((m) => [m.name, Math.round(m.startTime), Math.round(m.duration)]) })`))}\n`,
       );
     const navigateAwayMs = await timed(
       page,
@@ -308,6 +385,7 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
       fleetDataShownMs,
       agentsPageMs: { median: quantileSorted(pageTimes, 0.5), max: pageTimes[pageTimes.length - 1]! },
       agentsSearchMs: { median: quantileSorted(searchTimes, 0.5), max: searchTimes[searchTimes.length - 1]! },
+      agentsSortedPageMs: { median: quantileSorted(sortedTimes, 0.5), max: sortedTimes[sortedTimes.length - 1]! },
       graph: {
         nodes,
         edges: edges.length,
@@ -315,12 +393,20 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Con
         shownMs: graphShownMs,
         layoutAndBuildMs,
         longestTaskMs,
+        drawingLongestTaskMs,
         navigateAwayMs,
-        rendererMs: measures['graph:renderer'] ?? NaN,
-        workerMs: measures['graph:layout-worker'] ?? NaN,
-        buildMs: measures['graph:build'] ?? NaN,
-        firstFrameMs: measures['graph:first-frame'] ?? NaN,
-        zoom,
+        rendererMs: first('graph:renderer'),
+        workerMs: first('graph:layout-worker'),
+        planMs: first('graph:plan'),
+        buildMs: first('graph:build'),
+        setGraphMs: first('graph:set-graph'),
+        frameMs: first('graph:frame'),
+        zoom: {
+          ...zoom,
+          planMs: last('graph:plan'),
+          buildMs: last('graph:build'),
+          setGraphMs: last('graph:set-graph'),
+        },
       },
     };
   } finally {

@@ -442,7 +442,7 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
     usage: `console [--agents N] [--edges E] [--shape preferential|planted]
     the web console in headless chromium (Debian's, through playwright-core) against a health-monitor holding N agents
     (default 10,000) with 30 minutes of windows and an interaction graph of E edges (default 50,000): the fleet view's
-    first paint and first data, the agents table's paging (10 pages) and search by id prefix (5), the graph view's drawing and its longest
+    first paint and first data, the agents table's paging (10 pages; 10 more sorted by health) and search by id prefix (5), the graph view's drawing and its longest
     main-thread task (how long the page froze), whole and zoomed onto the busiest hub, and the console's static bytes.
     --shape: the graph's (scale-free with hubs, the default; or teams of 50, hundreds of communities).`,
     async run(values) {
@@ -463,6 +463,8 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'agents page max ms': r.agentsPageMs.max,
           'agents search median ms': r.agentsSearchMs.median,
           'agents search max ms': r.agentsSearchMs.max,
+          'sorted by health: page median ms': r.agentsSortedPageMs.median,
+          'sorted: page max ms': r.agentsSortedPageMs.max,
         },
       ]);
       process.stdout.write('graph view: whole graph in view, then zoomed onto the busiest hub ("find in graph")\n');
@@ -472,14 +474,24 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'graph total ms': r.graph.layoutAndBuildMs,
           'of which fetch+layout (worker)': Math.round(r.graph.workerMs),
           'sigma created': Math.round(r.graph.rendererMs),
-          build: Math.round(r.graph.buildMs),
-          'first frame': Math.round(r.graph.firstFrameMs),
+          'plan (worker)': Math.round(r.graph.planMs),
+          'build (sliced)': Math.round(r.graph.buildMs),
+          setGraph: Math.round(r.graph.setGraphMs),
+          frame: Math.round(r.graph.frameMs),
           'agents drawn': r.graph.firstDrawn.agents,
           'edges drawn': `${r.graph.firstDrawn.edges.toLocaleString('en')} ${r.graph.firstDrawn.mode}`,
           'longest task ms': Math.round(r.graph.longestTaskMs),
+          'of which drawing': Math.round(r.graph.drawingLongestTaskMs),
+        },
+      ]);
+      console.table([
+        {
           'zoom: agents drawn': r.graph.zoom.agents,
           'zoom: edges drawn': `${r.graph.zoom.edges.toLocaleString('en')} ${r.graph.zoom.mode}`,
           'zoom: shown ms': r.graph.zoom.shownMs,
+          'zoom: plan (worker)': Math.round(r.graph.zoom.planMs),
+          'zoom: build (sliced)': Math.round(r.graph.zoom.buildMs),
+          'zoom: setGraph': Math.round(r.graph.zoom.setGraphMs),
           'zoom: longest task ms': Math.round(r.graph.zoom.longestTaskMs),
           'navigate away ms': r.graph.navigateAwayMs,
         },
