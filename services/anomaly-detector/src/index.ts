@@ -49,6 +49,7 @@ export {
 } from './engine/agent-engine';
 export { evaluateDetections } from './bench/evaluate';
 export { runEngineBench } from './bench/bench-engine';
+export { runStateBench } from './bench/bench-state';
 
 export type { Detector, DetectorFactory, DetectorResult } from './detectors/stream/detector';
 export type {
@@ -93,6 +94,7 @@ export type { EpisodeOptions, EpisodeSubject, Finding } from './engine/anomaly-e
 export type { AgentEnsembleOptions } from './detectors/stream/agent-ensemble';
 export type { AgentAnomalyEngineOptions, AgentReport, AgentVerdict, EngineStats } from './engine/agent-engine';
 export type { EngineBenchOptions, EngineBenchResult } from './bench/bench-engine';
+export type { StateBenchOptions, StateBenchResult } from './bench/bench-state';
 export type { Detection, Evaluation, EvaluationOptions, TruthWindow, TypeEvaluation } from './bench/evaluate';
 
 // The service edge.

@@ -66,11 +66,45 @@ describe('SortedWindow', () => {
     expect(w.meanAbsDeviation()).toBe(3);
   });
 
-  it('reports constant state bytes: two arrays of its capacity', () => {
+  it('holds exactly the last `capacity` values, in order, through ties, clears and either stamp width', () => {
+    for (const capacity of [1, 7, 256, 300]) {
+      const random = seeded(capacity);
+      const w = new SortedWindow(capacity);
+      let held: number[] = [];
+      for (let i = 0; i < 4 * capacity + 50; i++) {
+        if (i === 2 * capacity + 3) {
+          w.clear();
+          held = [];
+        }
+        const x = Math.round(random() * 20) - 10; // ties and -0 on purpose
+        w.push(x);
+        held.push(x);
+        if (held.length > capacity) held.shift();
+      }
+      const sorted = [...held].sort((a, b) => a - b);
+      expect(w.size).toBe(sorted.length);
+      // The held multiset, value by value: how many lie below and at or below each.
+      for (const x of new Set(sorted)) {
+        expect(w.countBelow(x)).toBe(sorted.filter((y) => y < x).length);
+        expect(w.countUpTo(x)).toBe(sorted.filter((y) => y <= x).length);
+      }
+      expect(w.min()).toBe(sorted[0]);
+      expect(w.max()).toBe(sorted[sorted.length - 1]);
+      expect(w.mean()).toBeCloseTo(sorted.reduce((a, b) => a + b, 0) / sorted.length, 12);
+    }
+  });
+
+  it('refuses a capacity that is not a whole number ≥ 1', () => {
+    expect(() => new SortedWindow(0)).toThrow(/capacity must be a whole number ≥ 1 \(got 0\)/);
+    expect(() => new SortedWindow(2.5)).toThrow(/got 2.5/);
+  });
+
+  it('reports constant state bytes: 9 bytes a slot up to 256 slots (a value and its arrival stamp), 10 above', () => {
     const w = new SortedWindow(64);
     const empty = w.stateBytes();
     for (let i = 0; i < 1000; i++) w.push(i);
     expect(w.stateBytes()).toBe(empty);
-    expect(empty).toBeGreaterThanOrEqual(64 * 16);
+    expect(new SortedWindow(256).stateBytes() - new SortedWindow(128).stateBytes()).toBe(128 * 9);
+    expect(new SortedWindow(512).stateBytes() - new SortedWindow(384).stateBytes()).toBe(128 * 10);
   });
 });

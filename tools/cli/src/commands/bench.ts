@@ -17,7 +17,7 @@ import { runScaleOutBench } from '../bench/scale-out';
 import { runConsoleBench } from '../bench/console';
 import { NabBenchError, printNabBench, runNabBench } from '../bench/nab';
 import { runHistoryBench } from '../bench/history';
-import type { DetectorBenchResult } from '@swarmscope/anomaly-detector';
+import type { DetectorBenchResult, StateBenchResult } from '@swarmscope/anomaly-detector';
 import { DEFAULT_BATCH_SIZE } from '@swarmscope/telemetry-client';
 
 type Values = ParsedFlags['values'];
@@ -135,6 +135,32 @@ const BENCHMARKS: Record<string, { usage: string; run(values: Values): void | Pr
           'measured on the heap': r.measured,
         },
       ]);
+    },
+  },
+  'anomaly-state': {
+    usage: `anomaly-state [--agents N] [--reports R]
+    what one agent costs the anomaly engine (in a node --expose-gc child, the service's detector defaults): CPU ms per
+    new agent (its first report builds its detectors), heap bytes per agent after that report and at steady state
+    (R reports each: every window full, the forest trained), CPU µs per report at steady state, and the engine's own
+    count by detector. A synthetic fleetgen-shaped fleet (request reports a second, resource reports every 15 s).
+    Defaults: 500 agents, 1,500 reports.`,
+    async run(values) {
+      const agents = intFlag(values.agents, 'agents', 10, 1_000_000, 500);
+      const reports = intFlag(values.reports, 'reports', 1, 100_000, 1500);
+      const r = await runInGcChild<StateBenchResult>('anomaly-state-child.js', [String(agents), String(reports)]);
+      process.stdout.write(
+        `\nanomaly-state: ${agents} agents, ${reports} request reports each (heap + buffers after GC)\n`,
+      );
+      console.table([
+        {
+          'CPU ms / new agent': r.cpuMsPerNewAgent.toFixed(3),
+          'bytes / agent after 1 report': Math.round(r.bytesPerNewAgent),
+          'bytes / agent at steady state': Math.round(r.bytesPerAgent),
+          'engine-counted bytes / agent': Math.round(r.stateBytesPerAgent),
+          'CPU µs / report': r.cpuMicrosPerReport.toFixed(1),
+        },
+      ]);
+      console.table(r.parts.map((p) => ({ part: p.part, 'bytes / agent': Math.round(p.bytes) })));
     },
   },
   nab: {

@@ -73,17 +73,52 @@ describe('IsolationForest', () => {
     expect(shares[0]! + shares[1]! + shares[2]!).toBeCloseTo(1, 9);
   });
 
-  it('uses at most min(rows, ψ) rows a tree and bounded memory', () => {
+  it('uses at most min(rows, ψ) rows a tree, and memory only once fitted', () => {
     const forest = new IsolationForest(2, { trees: 32, sampleSize: 64 });
     expect(forest.heightLimit).toBe(6);
     expect(forest.ready).toBe(false);
     expect(Number.isNaN(forest.score([0, 0]))).toBe(true);
+    expect(forest.stateBytes()).toBeLessThan(1024); // nothing but headers before the first fit
     forest.fit(cluster(10, 1), 10); // fewer rows than ψ: c(10) normalises
     expect(forest.ready).toBe(true);
-    // 32 trees × 127 nodes × (1 feature + 1 cut + 2 × 4 range + 1 mass) bytes plus headers.
-    expect(forest.stateBytes()).toBeGreaterThanOrEqual(32 * 127 * 11);
-    expect(forest.stateBytes()).toBeLessThan(32 * 127 * 11 + 1024);
+    // 32 trees × (63 split nodes × (1 feature + 1 cut + 2 × 4 range) + 127 masses) bytes plus headers.
+    expect(forest.stateBytes()).toBeGreaterThanOrEqual(32 * (63 * 10 + 127));
+    expect(forest.stateBytes()).toBeLessThan(32 * (63 * 10 + 127) + 1024);
     expect(() => forest.fit(new Float64Array(2), 1)).toThrow(RangeError);
     expect(() => new IsolationForest(0)).toThrow(RangeError);
+  });
+
+  it('scores and attributes exactly as the complete-tree layout did (leaves kept a split slot then)', () => {
+    // Known answers: the same seed, data and points scored by the layout before split slots were kept for inner
+    // nodes only (main at 306603e) — the compact layout must not change a single bit.
+    const rows = 200;
+    const data = new Float64Array(rows * 3);
+    let s = 12345;
+    const next = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < data.length; i++) data[i] = next() * 10 + (i % 3);
+    const forest = new IsolationForest(3, { trees: 32, sampleSize: 64, seed: 5 });
+    forest.fit(data, rows);
+    const points = [
+      [5, 6, 7],
+      [0, 0, 0],
+      [30, 1, 2],
+      [4.5, 5.5, 6.5],
+      [-3, 12, 40],
+    ];
+    const expected: Array<[number, number[]]> = [
+      [0.4843329035715381, [0.40648889338514843, 0.28916670639824, 0.3043444002166123]],
+      [0.7322887123860773, [0.3210405816753717, 0.34471877217078745, 0.3342406461538409]],
+      [0.788827109732794, [0.2920625726620867, 0.4091938862944265, 0.29874354104348727]],
+      [0.47687808430797995, [0.37265712065943163, 0.30745100679488696, 0.31989187254568197]],
+      [0.8203101169980348, [0.2971048101783344, 0.3444981646654146, 0.35839702515625077]],
+    ];
+    points.forEach((p, i) => {
+      expect(forest.score(p)).toBe(expected[i]![0]);
+      expect(Array.from(forest.attribution(p))).toEqual(expected[i]![1]);
+    });
+    forest.fit(data.subarray(0, 90), 30); // refit on fewer rows than ψ
+    expect(points.map((p) => forest.score(p))).toEqual([
+      0.4644212281803436, 0.7386111214156391, 0.7529740624635246, 0.4763475069881185, 0.7951958750930606,
+    ]);
   });
 });

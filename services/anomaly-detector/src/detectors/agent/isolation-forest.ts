@@ -31,29 +31,37 @@ export interface IsolationForestOptions {
 
 const LEAF = -1;
 const UNUSED = -2;
+const EMPTY_INT8 = new Int8Array(0);
+const EMPTY_UINT8 = new Uint8Array(0);
+const EMPTY_FLOAT32 = new Float32Array(0);
 
 /**
  * An Isolation Forest over fixed-width numeric vectors. `fit` grows `trees` isolation trees on random sub-samples of
  * at most `sampleSize` rows; `score` is the paper's anomaly score (≈ 1 for anomalies, ≤ 0.5 for ordinary points).
  * Trees are stored as complete binary trees in flat typed arrays (node i has children 2i + 1 and 2i + 2, which the
- * height limit makes possible): per node the split feature (Int8), the range of the node's training points on
- * that feature (two Float32), the cut's position in that range (8 bits) and the node's training mass (Uint8/Uint16).
+ * height limit makes possible): per node above the height limit the split feature (Int8), the range of the node's
+ * training points on that feature (two Float32) and the cut's position in that range (8 bits); per node the training
+ * mass (Uint8/Uint16) — nodes at the height limit are always leaves, so they keep their mass only.
  * The range lets a point beyond it be cut off at that node with probability gap / (range + gap), as a cut drawn over
  * the range widened to reach it would (so a far outlier is not scored like the most extreme training point, the
- * plain algorithm's known saturation). Memory: trees × (2^(⌈log₂ ψ⌉+1) − 1) × 11 bytes — 44 KB at the defaults —
- * constant after construction; `fit` allocates nothing but reuses a module scratch array.
+ * plain algorithm's known saturation). Memory: none until the first `fit`, then trees × ((2^⌈log₂ ψ⌉ − 1) × 10 +
+ * (2^(⌈log₂ ψ⌉+1) − 1)) bytes — 24 KB at the defaults (44 KB when leaves kept a split too) — constant after;
+ * `fit` reuses a module scratch array.
  */
 export class IsolationForest {
   readonly trees: number;
   readonly sampleSize: number;
   /** Height limit ⌈log₂ ψ⌉. */
   readonly heightLimit: number;
+  /** Slots a tree: every node down to the height limit, and those above it (the only ones that can split). */
   private readonly nodes: number;
-  private readonly feature: Int8Array;
-  private readonly cut: Uint8Array;
-  private readonly low: Float32Array;
-  private readonly high: Float32Array;
-  private readonly mass: Uint8Array | Uint16Array;
+  private readonly inner: number;
+  // Allocated at the first fit: an agent's forest trains after hundreds of reports, if ever.
+  private feature = EMPTY_INT8;
+  private cut = EMPTY_UINT8;
+  private low = EMPTY_FLOAT32;
+  private high = EMPTY_FLOAT32;
+  private mass: Uint8Array | Uint16Array = EMPTY_UINT8;
   private readonly random: SeededRandom;
   /** c(ψ') of the sub-sample size actually used at the last fit (≤ sampleSize when fewer rows were given). */
   private norm = 0;
@@ -74,12 +82,7 @@ export class IsolationForest {
     }
     this.heightLimit = Math.ceil(Math.log2(this.sampleSize));
     this.nodes = 2 ** (this.heightLimit + 1) - 1;
-    const total = this.trees * this.nodes;
-    this.feature = stateArrays.int8(total).fill(UNUSED);
-    this.cut = stateArrays.uint8(total);
-    this.low = stateArrays.float32(total);
-    this.high = stateArrays.float32(total);
-    this.mass = this.sampleSize <= 255 ? stateArrays.uint8(total) : stateArrays.uint16(total);
+    this.inner = 2 ** this.heightLimit - 1;
     this.random = new SeededRandom(options.seed ?? 1);
   }
 
@@ -97,6 +100,7 @@ export class IsolationForest {
     if (rows < 2 || data.length < rows * dims)
       throw new RangeError(`fit needs ≥ 2 rows of ${dims} values (got ${rows} rows, ${data.length} values)`);
     const psi = Math.min(rows, this.sampleSize);
+    if (this.mass.length === 0) this.allocate();
     const index = scratchIndex(rows);
     for (let i = 0; i < rows; i++) index[i] = i;
     this.feature.fill(UNUSED);
@@ -108,7 +112,7 @@ export class IsolationForest {
         index[i] = index[j]!;
         index[j] = tmp;
       }
-      this.grow(data, index, t * this.nodes, 0, 0, psi, 0);
+      this.grow(data, index, t, 0, 0, psi, 0);
     }
     this.norm = averagePathLength(psi);
     this.fitted = true;
@@ -123,8 +127,9 @@ export class IsolationForest {
     const high = this.high;
     const mass = this.mass;
     let sum = 0;
+    const inner = this.inner;
     for (let t = 0; t < this.trees; t++) {
-      const base = t * this.nodes;
+      const base = t * inner;
       let node = 0;
       let depth = 0;
       let stay = 1; // probability that x has not been cut off above this node
@@ -145,9 +150,9 @@ export class IsolationForest {
         }
         node = v < splitValue(lo, hi, cut[at]!) ? 2 * node + 1 : 2 * node + 2;
         depth++;
-        f = feature[base + node]!;
+        f = node < inner ? feature[base + node]! : LEAF;
       }
-      sum += h + stay * (depth + averagePathLength(mass[base + node]!));
+      sum += h + stay * (depth + averagePathLength(mass[t * this.nodes + node]!));
     }
     return sum / this.trees;
   }
@@ -169,26 +174,28 @@ export class IsolationForest {
     out.fill(0, 0, this.dims);
     if (!this.fitted) return out;
     let total = 0;
+    const inner = this.inner;
     for (let t = 0; t < this.trees; t++) {
-      const base = t * this.nodes;
+      const base = t * inner;
+      const masses = t * this.nodes;
       let node = 0;
       let f = this.feature[base]!;
       while (f >= 0) {
-        const before = this.mass[base + node]!;
+        const before = this.mass[masses + node]!;
         const at = base + node;
         node = x[f]! < splitValue(this.low[at]!, this.high[at]!, this.cut[at]!) ? 2 * node + 1 : 2 * node + 2;
-        const after = Math.max(1, this.mass[base + node]!);
+        const after = Math.max(1, this.mass[masses + node]!);
         const bits = Math.log2(before / after);
         out[f] = out[f]! + bits;
         total += bits;
-        f = this.feature[base + node]!;
+        f = node < inner ? this.feature[base + node]! : LEAF;
       }
     }
     if (total > 0) for (let i = 0; i < this.dims; i++) out[i] = out[i]! / total;
     return out;
   }
 
-  /** Bytes of state (the node arrays dominate; constant after construction). */
+  /** Bytes of state (the node arrays dominate: allocated at the first fit, constant after). */
   stateBytes(): number {
     return (
       objectBytes(10) +
@@ -202,19 +209,30 @@ export class IsolationForest {
     );
   }
 
-  /** Grows the subtree at heap position `node` over index[lo, hi). */
+  private allocate(): void {
+    const splits = this.trees * this.inner;
+    this.feature = stateArrays.int8(splits);
+    this.cut = stateArrays.uint8(splits);
+    this.low = stateArrays.float32(splits);
+    this.high = stateArrays.float32(splits);
+    const total = this.trees * this.nodes;
+    this.mass = this.sampleSize <= 255 ? stateArrays.uint8(total) : stateArrays.uint16(total);
+  }
+
+  /** Grows the subtree of tree `tree` at heap position `node` over index[lo, hi). */
   private grow(
     data: Float32Array | Float64Array,
     index: Uint32Array,
-    base: number,
+    tree: number,
     node: number,
     lo: number,
     hi: number,
     depth: number,
   ): void {
-    const at = base + node;
-    this.mass[at] = hi - lo;
-    if (depth >= this.heightLimit || hi - lo <= 1) {
+    this.mass[tree * this.nodes + node] = hi - lo;
+    if (depth >= this.heightLimit) return; // below the splits: a leaf by position
+    const at = tree * this.inner + node;
+    if (hi - lo <= 1) {
       this.feature[at] = LEAF;
       return;
     }
@@ -262,8 +280,8 @@ export class IsolationForest {
     this.cut[at] = u;
     this.low[at] = lo32;
     this.high[at] = hi32;
-    this.grow(data, index, base, 2 * node + 1, lo, mid, depth + 1);
-    this.grow(data, index, base, 2 * node + 2, mid, hi, depth + 1);
+    this.grow(data, index, tree, 2 * node + 1, lo, mid, depth + 1);
+    this.grow(data, index, tree, 2 * node + 2, mid, hi, depth + 1);
   }
 }
 

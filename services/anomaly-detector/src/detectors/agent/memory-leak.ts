@@ -67,7 +67,8 @@ class FloorWindow {
   private bucketEnd = Number.NaN;
   private min = Number.POSITIVE_INFINITY;
   private minAt = 0;
-  private readonly recentMins = new Float64Array(MAX_ENVELOPE).fill(Number.POSITIVE_INFINITY);
+  // From the slabs: a `new Float64Array` of its size gets a backing store of its own, which the GC tracks.
+  private readonly recentMins = stateArrays.float64(MAX_ENVELOPE).fill(Number.POSITIVE_INFINITY);
   private closedBuckets = 0;
 
   constructor(

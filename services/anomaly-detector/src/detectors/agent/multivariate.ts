@@ -53,8 +53,8 @@ export interface FeatureContribution {
  * A per-agent multivariate detector: scores each feature vector with an Isolation Forest trained on a bounded
  * reservoir of the agent's recent NORMAL vectors (callers say which vectors were normal; a vector this detector
  * scores ≥ 0.5 is never admitted), retrained every `retrainEvery` admitted vectors or `retrainAfterMs` of data time.
- * Deterministic for a seed. Memory (see `stateBytes()`): the forest (44 KB at the defaults) + the reservoir
- * (reservoir × features × 4 bytes: 7 KB for 7 features) + 3 numbers a feature — constant after construction.
+ * Deterministic for a seed. Memory (see `stateBytes()`): the reservoir (reservoir × features × 4 bytes: 7 KB for 7
+ * features) + 3 numbers a feature, and from the first training the forest (24 KB at the defaults) — constant after.
  */
 export class MultivariateDetector {
   readonly name = 'isolation-forest';
