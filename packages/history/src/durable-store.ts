@@ -52,6 +52,7 @@ export function durableStore(live: Store, history: History): Store {
     history: {
       hourly: (key, fromMs, toMs) => history.hourlyWindows(key, fromMs, toMs),
       percentiles: (key, fromMs, toMs, quantiles) => history.latencyPercentiles(key, fromMs, toMs, quantiles),
+      toolUsage: (query) => history.toolUsage(query),
     },
   };
   const graph: WindowStore<GraphWindow> = {

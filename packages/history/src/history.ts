@@ -10,11 +10,14 @@ import {
   type Logger,
   type RangePercentiles,
   type Subscription,
+  type ToolUsageQuery,
+  type ToolUsageRow,
   type WindowSummary,
 } from '@swarmscope/core';
 import { HistoryFaultError, firstLine, storageProblem } from './errors';
 import { openHistoryDb } from './open';
-import { TOOL_USAGE_COLUMNS } from './tool-usage';
+import { ReadConnection } from './read-connection';
+import { TOOL_USAGE_COLUMNS, toolUsageRange } from './tool-usage';
 import { WINDOW_QUANTILES, hourlyRange, rangePercentiles, windowRange } from './window-reads';
 import {
   AGENT_COLUMNS,
@@ -106,6 +109,7 @@ export class History {
     readonly path: string,
     private readonly instance: DuckDBInstance,
     private readonly db: DuckDBConnection,
+    private readonly reads: ReadConnection,
     private readonly logger: Logger,
     private readonly options: HistoryOptions,
   ) {
@@ -114,7 +118,14 @@ export class History {
 
   static async open(options: HistoryOptions): Promise<History> {
     const { path, instance, connection } = await openHistoryDb(options.dataDir);
-    return new History(path, instance, connection, options.logger, options);
+    try {
+      const reads = new ReadConnection(await instance.connect());
+      return new History(path, instance, connection, reads, options.logger, options);
+    } catch (error) {
+      connection.closeSync();
+      instance.closeSync();
+      throw error;
+    }
   }
 
   // --- writes -------------------------------------------------------------------------------------------------
@@ -205,42 +216,42 @@ export class History {
   // --- reads --------------------------------------------------------------------------------------------------
 
   async agents(): Promise<AgentRecord[]> {
-    return (await this.select('SELECT * FROM agents ORDER BY id')).map(agentOf);
+    return (await this.reads.rows('SELECT * FROM agents ORDER BY id')).map(agentOf);
   }
 
   async unresolvedIncidents(): Promise<Incident[]> {
-    const rows = await this.select(`SELECT payload FROM incidents WHERE status <> 'resolved' ORDER BY opened_at`);
+    const rows = await this.reads.rows(`SELECT payload FROM incidents WHERE status <> 'resolved' ORDER BY opened_at`);
     return rows.map((row) => JSON.parse(String(row.payload)) as Incident);
   }
 
   async incident(id: string): Promise<Incident | undefined> {
-    const row = (await this.select('SELECT payload FROM incidents WHERE id = $1', [id]))[0];
+    const row = (await this.reads.rows('SELECT payload FROM incidents WHERE id = $1', [id]))[0];
     return row ? (JSON.parse(String(row.payload)) as Incident) : undefined;
   }
 
   async policies(): Promise<Array<{ pool: string; policy: unknown }>> {
-    const rows = await this.select('SELECT pool, payload FROM policies ORDER BY pool');
+    const rows = await this.reads.rows('SELECT pool, payload FROM policies ORDER BY pool');
     return rows.map((row) => ({ pool: String(row.pool), policy: JSON.parse(String(row.payload)) as unknown }));
   }
 
   async decisions(limit: number): Promise<unknown[]> {
-    const rows = await this.select('SELECT payload FROM scaling_decisions ORDER BY time DESC LIMIT $1', [
+    const rows = await this.reads.rows('SELECT payload FROM scaling_decisions ORDER BY time DESC LIMIT $1', [
       String(limit),
     ]);
     return rows.map((row) => JSON.parse(String(row.payload)) as unknown);
   }
 
   async anomalyEvents(fromMs: number, toMs: number): Promise<AnomalyEvent[]> {
-    const rows = await this.select('SELECT payload FROM anomaly_events WHERE time BETWEEN $1 AND $2 ORDER BY time', [
-      String(fromMs),
-      String(toMs),
-    ]);
+    const rows = await this.reads.rows(
+      'SELECT payload FROM anomaly_events WHERE time BETWEEN $1 AND $2 ORDER BY time',
+      [String(fromMs), String(toMs)],
+    );
     return rows.map((row) => JSON.parse(String(row.payload)) as AnomalyEvent);
   }
 
   /** Every event of the `anomalies` most recently changed anomalies, in time order (what the anomaly list shows). */
   async recentAnomalyEvents(anomalies: number): Promise<AnomalyEvent[]> {
-    const rows = await this.select(
+    const rows = await this.reads.rows(
       `SELECT payload FROM anomaly_events
        WHERE id IN (SELECT id FROM anomaly_events GROUP BY id ORDER BY max(time) DESC LIMIT $1)
        ORDER BY time`,
@@ -250,21 +261,21 @@ export class History {
   }
 
   async emergenceEvents(fromMs: number, toMs: number): Promise<EmergenceEvent[]> {
-    const rows = await this.select('SELECT payload FROM emergence_events WHERE time BETWEEN $1 AND $2 ORDER BY time', [
-      String(fromMs),
-      String(toMs),
-    ]);
+    const rows = await this.reads.rows(
+      'SELECT payload FROM emergence_events WHERE time BETWEEN $1 AND $2 ORDER BY time',
+      [String(fromMs), String(toMs)],
+    );
     return rows.map((row) => JSON.parse(String(row.payload)) as EmergenceEvent);
   }
 
   /** Windows of `key` starting in [fromMs, toMs], hourly roll-ups where the minutes are gone, ascending. */
   windows(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
-    return windowRange((sql, params) => this.select(sql, params), key, fromMs, toMs);
+    return windowRange(this.reads, key, fromMs, toMs);
   }
 
   /** One window an hour of `key` from fromMs's hour to toMs: a month of a pool in 720 windows (see hourlyRange). */
   hourlyWindows(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
-    return hourlyRange((sql, params) => this.select(sql, params), key, fromMs, toMs);
+    return hourlyRange(this.reads, key, fromMs, toMs);
   }
 
   /**
@@ -278,10 +289,18 @@ export class History {
     toMs: number,
     quantiles: readonly number[] = WINDOW_QUANTILES,
   ): Promise<RangePercentiles> {
-    return rangePercentiles((sql, params) => this.select(sql, params), key, fromMs, toMs, quantiles);
+    return rangePercentiles(this.reads, key, fromMs, toMs, quantiles);
   }
 
-  /** Runs one read query; rows as JSON-safe objects (BIGINTs as strings). */
+  /** Tool usage by pool and tool (or by hour, pool and tool) over a range: see toolUsageRange. */
+  toolUsage(query: ToolUsageQuery): Promise<ToolUsageRow[]> {
+    return toolUsageRange(this.reads, query);
+  }
+
+  /**
+   * Runs one statement on the writer's connection (inside `transaction`, the maintenance jobs' reads and writes);
+   * rows as JSON-safe objects (BIGINTs as strings).
+   */
   async select(sql: string, params: string[] = []): Promise<Array<Record<string, unknown>>> {
     const reader = await this.db.runAndReadAll(sql, params);
     return reader.getRowObjectsJson() as Array<Record<string, unknown>>;
@@ -315,6 +334,7 @@ export class History {
       await this.flush().catch((error: unknown) => this.logger.error({ err: error }, 'history: last flush failed'));
     this.closed = true;
     await this.flushing;
+    await this.reads.close();
     this.db.closeSync();
     this.instance.closeSync();
   }

@@ -3,7 +3,7 @@ import type { Logger } from '@swarmscope/core';
 import type { History } from './history';
 import { type Retention, rollupCutoff } from './retention';
 import { HOUR_MS, rollUpByPeriod } from './rollup';
-import { WINDOW_TABLES, windowOf, windowRow } from './rows';
+import { WINDOW_TABLES, windowOfRow, windowRow } from './rows';
 
 export const JOBS = ['rollup', 'prune', 'integrity'] as const;
 export type Job = (typeof JOBS)[number];
@@ -82,11 +82,11 @@ async function rollUpHour(history: History, { raw, hourly }: WindowTables, from:
      QUALIFY row_number() OVER (PARTITION BY key, start ORDER BY written_at DESC) = 1`,
     [String(from), String(from + HOUR_MS)],
   );
-  const byKey = new Map<string, { windows: ReturnType<typeof windowOf>[]; writtenAt: number }>();
+  const byKey = new Map<string, { windows: ReturnType<typeof windowOfRow>[]; writtenAt: number }>();
   for (const row of rows) {
     const key = String(row.key);
     const series = byKey.get(key) ?? byKey.set(key, { windows: [], writtenAt: 0 }).get(key)!;
-    series.windows.push(windowOf(row, true));
+    series.windows.push(windowOfRow(row, true));
     series.writtenAt = Math.max(series.writtenAt, Number(row.written_at));
   }
   // An hourly row is as new as the newest window in it: a window written later makes the hour roll up again.

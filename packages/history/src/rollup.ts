@@ -1,5 +1,5 @@
 import type { WindowSummary } from '@swarmscope/core';
-import { encodeSketch, mergeSketches } from './sketches';
+import { encodeSketch, mergeSketches, type Sketch } from './sketches';
 
 export const HOUR_MS = 3_600_000;
 
@@ -8,8 +8,14 @@ export const HOUR_MS = 3_600_000;
  * add up; the error rate is recomputed; latency mean is weighted by latency samples, metric means by requests, `max`
  * exact. Percentiles come from the merged latency sketches when every window with latencies has one (aggregate
  * windows; within the sketch's 1 %), and are otherwise the sample-weighted mean of the windows' own (an approximation).
+ * `merged`: the windows' sketches already merged by the caller (a read sums their bins instead of decoding each).
  */
-export function rollUp(windows: readonly WindowSummary[], start: number, durationMs: number): WindowSummary {
+export function rollUp(
+  windows: readonly WindowSummary[],
+  start: number,
+  durationMs: number,
+  merged?: Sketch,
+): WindowSummary {
   let count = 0;
   let errors = 0;
   let samples = 0;
@@ -40,9 +46,10 @@ export function rollUp(windows: readonly WindowSummary[], start: number, duratio
   const per = (sum: number) => (samples > 0 ? sum / samples : 0);
   const timed = windows.filter((w) => w.latency.samples > 0);
   const sketch =
-    timed.length > 0 && timed.every((w) => w.latencySketch)
+    merged ??
+    (timed.length > 0 && timed.every((w) => w.latencySketch)
       ? mergeSketches(timed.map((w) => w.latencySketch!))
-      : undefined;
+      : undefined);
   const percentile = (q: number, weighted: number) => (sketch ? sketch.getValueAtQuantile(q) : per(weighted));
   return {
     start,
