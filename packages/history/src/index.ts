@@ -5,7 +5,7 @@ export { durableStore, restoreInto } from './durable-store';
 export { openHistoryDb, DB_FILE } from './open';
 export { HISTORY_TABLES, SCHEMA_VERSION } from './schema';
 export type { HistoryTable } from './schema';
-export { rollUp, rollUpByPeriod, HOUR_MS } from './rollup';
+export { rollUp, HOUR_MS } from './rollup';
 export { decodeSketch, encodeSketch, mergeSketches } from './sketches';
 export { withHistory, dataDirFrom, DEFAULT_DATA_DIR } from './embedded';
 export { Maintenance, JOBS, checkIntegrity, pruneOld, rollUpOldWindows } from './maintenance';

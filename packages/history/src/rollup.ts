@@ -1,5 +1,5 @@
 import type { WindowSummary } from '@swarmscope/core';
-import { encodeSketch, mergeSketches, type Sketch } from './sketches';
+import { encodeSketch, mergeSketches, sketchOfBins, sumBins, type Sketch, type SketchBin } from './sketches';
 
 export const HOUR_MS = 3_600_000;
 
@@ -73,12 +73,22 @@ export function rollUp(
   };
 }
 
-/** Groups windows by the `bucketMs`-aligned period they start in, and rolls each group up. */
-export function rollUpByPeriod(windows: readonly WindowSummary[], bucketMs: number): WindowSummary[] {
-  const groups = new Map<number, WindowSummary[]>();
-  for (const w of windows) {
-    const bucket = Math.floor(w.start / bucketMs) * bucketMs;
-    (groups.get(bucket) ?? groups.set(bucket, []).get(bucket)!).push(w);
-  }
-  return [...groups].sort(([a], [b]) => a - b).map(([bucket, group]) => rollUp(group, bucket, bucketMs));
+/**
+ * rollUp of windows as the history keeps them, each with its sketch's bins (or none): the bins of the timed windows
+ * summed and one sketch rebuilt, when every one has them — what merging their sketches gives, without decoding each.
+ */
+export function rollUpBinned(
+  entries: ReadonlyArray<{ window: WindowSummary; bins: readonly SketchBin[] | null | undefined }>,
+  start: number,
+  durationMs: number,
+): WindowSummary {
+  const timed = entries.filter((e) => e.window.latency.samples > 0);
+  const merged =
+    timed.length > 0 && timed.every((e) => e.bins) ? sketchOfBins(sumBins(timed.map((e) => e.bins!))) : undefined;
+  return rollUp(
+    entries.map((e) => e.window),
+    start,
+    durationMs,
+    merged,
+  );
 }

@@ -1,4 +1,4 @@
-import { encodeSketch, sketchBins, sketchOfBins, type SketchBin } from './sketches';
+import { sketchBins, type SketchBin } from './sketches';
 import type { AgentRecord, AnomalyEvent, EmergenceEvent, GraphWindow, Incident, WindowSummary } from '@swarmscope/core';
 
 // Record ↔ row mappings. Column types are DuckDB's; rows travel to DuckDB as one JSON array per table and flush.
@@ -69,14 +69,12 @@ export function windowRow(key: string, w: WindowSummary, writtenAt: number): Row
 }
 
 /**
- * The window of a row, read through `field` (a row object's property, or a column of a columnar result at one row);
- * `withSketch` rebuilds its latency sketch from the bins (the roll-up merges them; a range read leaves them out:
- * rebuilding a month of sketches costs more than the read, and percentiles of a range come from
- * History.latencyPercentiles).
+ * The window of a row, read through `field` (a row object's property, or a column of a columnar result at one row),
+ * without its sketch: the roll-ups sum a window's bins themselves (rollUpBinned), and percentiles of a range come
+ * from History.latencyPercentiles.
  */
-export function windowOf(field: (name: string) => unknown, withSketch = false): WindowSummary {
+export function windowOf(field: (name: string) => unknown): WindowSummary {
   const n = (name: string) => Number(field(name));
-  const bins = withSketch ? field('latency_bins') : undefined;
   return {
     start: n('start'),
     durationMs: n('duration_ms'),
@@ -95,13 +93,11 @@ export function windowOf(field: (name: string) => unknown, withSketch = false): 
     outputTokens: n('output_tokens'),
     costUsd: n('cost_usd'),
     means: JSON.parse(String(field('means'))) as Record<string, number>,
-    ...(Array.isArray(bins) ? { latencySketch: encodeSketch(sketchOfBins(bins as SketchBin[])) } : {}),
   };
 }
 
 /** `windowOf` of a row object. */
-export const windowOfRow = (row: Record<string, unknown>, withSketch = false): WindowSummary =>
-  windowOf((name) => row[name], withSketch);
+export const windowOfRow = (row: Record<string, unknown>): WindowSummary => windowOf((name) => row[name]);
 
 export const AGENT_COLUMNS: Columns = {
   id: 'VARCHAR',

@@ -1,8 +1,8 @@
 import type { RangePercentiles, WindowSummary } from '@swarmscope/core';
 import type { ColumnResult, Param } from './read-connection';
-import { HOUR_MS, rollUp } from './rollup';
+import { HOUR_MS, rollUpBinned } from './rollup';
 import { kindOf, windowOf, windowTablesOf } from './rows';
-import { sketchOfBins, sumBins, type SketchBin } from './sketches';
+import { sketchOfBins, type SketchBin } from './sketches';
 
 // Range reads of windows. A long range costs in turning rows into JavaScript objects more than in DuckDB's scan (a
 // pool's 7 days of minutes: ≈ 1 ms to find and count its 10,080 rows, tens of ms to hand them over), so a month is
@@ -81,24 +81,16 @@ export async function hourlyRange(reads: Reads, key: string, fromMs: number, toM
     if (before === undefined || writtenAt[before]! <= writtenAt[i]!) rows.set(window, i);
   }
   const hours = [...newest[0]!.values()].map((i) => windowAt(result, i));
-  // The minutes of each hour not rolled yet: their bins summed, one sketch rebuilt (what merging their sketches gives).
+  // The minutes of each hour not rolled yet, rolled up as the job does.
   const byHour = new Map<number, number[]>();
   for (const i of newest[1]!.values()) {
     const hour = Math.floor(start[i]! / HOUR_MS) * HOUR_MS;
     (byHour.get(hour) ?? byHour.set(hour, []).get(hour)!).push(i);
   }
   const bins = result.columns.latency_bins as Array<SketchBin[] | null>;
-  const samples = result.columns.latency_samples as number[];
   for (const [hour, rows] of byHour) {
-    const timed = rows.filter((i) => samples[i]! > 0);
-    const sketched = timed.length > 0 && timed.every((i) => bins[i]);
-    const merged = sketched ? sketchOfBins(sumBins(timed.map((i) => bins[i]!))) : undefined;
-    const { latencySketch: _, ...rolled } = rollUp(
-      rows.map((i) => windowAt(result, i)),
-      hour,
-      HOUR_MS,
-      merged,
-    );
+    const entries = rows.map((i) => ({ window: windowAt(result, i), bins: bins[i] }));
+    const { latencySketch: _, ...rolled } = rollUpBinned(entries, hour, HOUR_MS);
     hours.push(rolled);
   }
   return hours.sort((a, b) => a.start - b.start);
