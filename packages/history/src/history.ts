@@ -76,6 +76,8 @@ const TABLE_COLUMNS: Record<Table, { columns: Columns; replace?: string }> = {
 interface Batch {
   rows: Map<Table, Row[]>;
   before: Array<{ sql: string; params: string[] }>;
+  /** Each incident's timeline as of its latest write in the batch (an incident written twice keeps one timeline). */
+  timelines: Map<string, Row[]>;
 }
 
 export interface HistoryOptions {
@@ -96,7 +98,7 @@ export interface HistoryOptions {
  * is on disk (DuckDB's write-ahead log) when its promise resolves.
  */
 export class History {
-  private batch: Batch = { rows: new Map(), before: [] };
+  private batch: Batch = { rows: new Map(), before: [], timelines: new Map() };
   private waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   private flushing: Promise<void> | undefined;
   private lastError: unknown;
@@ -168,9 +170,11 @@ export class History {
   }
 
   writeIncidents(incidents: readonly Incident[]): Promise<void> {
-    for (const incident of incidents)
-      this.batch.before.push({ sql: 'DELETE FROM incident_timeline WHERE incident_id = $1', params: [incident.id] });
-    this.push('incident_timeline', incidents.flatMap(timelineRows));
+    for (const incident of incidents) {
+      if (!this.batch.timelines.has(incident.id))
+        this.batch.before.push({ sql: 'DELETE FROM incident_timeline WHERE incident_id = $1', params: [incident.id] });
+      this.batch.timelines.set(incident.id, timelineRows(incident));
+    }
     return this.enqueue('incidents', incidents.map(incidentRow));
   }
 
@@ -189,13 +193,31 @@ export class History {
     );
   }
 
-  /** Persists the anomaly and emergence topics from now on (a consumer group of its own; acks after the commit). */
-  consume(bus: Bus): void {
-    const options = { group: 'history', consumer: 'history-0', batchSize: 500 };
+  /**
+   * Persists the anomaly and emergence topics from now on (a consumer group of its own; acks after the commit). In
+   * distributed mode also the closed windows and the incident changes, which embedded mode writes through its store.
+   */
+  consume(bus: Bus, also: { windows?: boolean; incidents?: boolean; startFrom?: 'latest' | 'earliest' } = {}): void {
+    const options = { group: 'history', consumer: 'history-0', batchSize: 500, startFrom: also.startFrom ?? 'latest' };
     this.subscriptions.push(
       bus.subscribe(topics.anomalies, options, (messages) => this.writeAnomalies(messages.map((m) => m.payload))),
       bus.subscribe(topics.emergence, options, (messages) => this.writeEmergence(messages.map((m) => m.payload))),
     );
+    if (also.windows)
+      this.subscriptions.push(
+        bus.subscribe(topics.windows, options, (messages) => this.writeWindows(messages.map((m) => m.payload))),
+      );
+    if (also.incidents)
+      this.subscriptions.push(
+        bus.subscribe(topics.incidents, options, (messages) =>
+          this.writeIncidents(messages.map((m) => m.payload.incident)),
+        ),
+      );
+  }
+
+  /** Stops the bus consumers (their unacknowledged messages stay with the group for whoever consumes next). */
+  async stopConsuming(): Promise<void> {
+    await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
   }
 
   /** Resolves once everything enqueued so far is committed. */
@@ -329,7 +351,7 @@ export class History {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await Promise.all(this.subscriptions.map((s) => s.close()));
+    await this.stopConsuming();
     if (!this.faulted)
       await this.flush().catch((error: unknown) => this.logger.error({ err: error }, 'history: last flush failed'));
     this.closed = true;
@@ -360,8 +382,9 @@ export class History {
   private kick(): void {
     if (this.flushing || this.waiting.length === 0) return;
     const batch = this.batch;
+    if (batch.timelines.size > 0) batch.rows.set('incident_timeline', [...batch.timelines.values()].flat());
     const waiting = this.waiting;
-    this.batch = { rows: new Map(), before: [] };
+    this.batch = { rows: new Map(), before: [], timelines: new Map() };
     this.waiting = [];
     this.flushing = this.commit(batch)
       .then(

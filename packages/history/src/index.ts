@@ -1,7 +1,9 @@
 export { History } from './history';
 export type { HistoryOptions } from './history';
 export { HistoryFaultError, HistoryOpenError, storageProblem } from './errors';
-export { durableStore, restoreInto } from './durable-store';
+export { durableStore, readThrough, restoreInto } from './durable-store';
+export { HISTORY_LEASE, openBusHistory } from './bus-history';
+export type { BusHistory } from './bus-history';
 export { openHistoryDb, DB_FILE } from './open';
 export { HISTORY_TABLES, SCHEMA_VERSION } from './schema';
 export type { HistoryTable } from './schema';

@@ -193,7 +193,7 @@ describe('health-monitor without a history (distributed mode)', () => {
       expect(hourly.body.error.message).toMatch(/^query\.step: hour needs the embedded history/);
       const tools = await h.get('/tools/usage');
       expect(tools.status).toBe(404);
-      expect(tools.body.error.message).toContain('tool usage over a range comes from the history');
+      expect(tools.body.error.message).toContain('tool usage over a range comes from the embedded history');
     } finally {
       await h.stop();
     }

@@ -270,10 +270,10 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
     const query = parseOrThrow(toolUsageQuery, request.query, ['query']);
     const { from, to } = rangeOf(monitor, query);
     const history = store.windows.history;
-    if (!history)
+    if (!history?.toolUsage)
       throw new HttpError(
         'SWS_NOT_FOUND',
-        'tool usage over a range comes from the history; this platform keeps none (see docs/history.md)',
+        'tool usage over a range comes from the embedded history; this platform keeps none (distributed mode: each replica counts its own reports, see /metrics; docs/history.md)',
       );
     const usage = await history.toolUsage({
       fromMs: from,
