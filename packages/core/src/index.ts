@@ -112,6 +112,8 @@ export type {
   Store,
   RangePercentiles,
   WindowHistory,
+  ToolUsageRow,
+  ToolUsageQuery,
   WindowStore,
   WindowSummary,
 } from './store/types';

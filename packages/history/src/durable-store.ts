@@ -37,21 +37,10 @@ export function durableStore(live: Store, history: History): Store {
     prune: (beforeMs) => live.incidents.prune(beforeMs),
   };
   const windows: WindowStore<WindowSummary> = {
+    ...readThrough(live.windows, history, { toolUsage: true }),
     append: async (entries) => {
       await history.writeWindows(entries);
       await live.windows.append(entries);
-    },
-    range: async (key, fromMs, toMs) => {
-      const recent = await live.windows.range(key, fromMs, toMs);
-      if (recent.length > 0 && recent[0]!.start <= fromMs) return recent;
-      // The live store forgot (retention) or never saw (before a restart) the start of the range.
-      const until = recent.length > 0 ? recent[0]!.start - 1 : toMs;
-      const older = await history.windows(key, fromMs, until);
-      return [...older, ...recent];
-    },
-    history: {
-      hourly: (key, fromMs, toMs) => history.hourlyWindows(key, fromMs, toMs),
-      percentiles: (key, fromMs, toMs, quantiles) => history.latencyPercentiles(key, fromMs, toMs, quantiles),
     },
   };
   const graph: WindowStore<GraphWindow> = {
@@ -77,6 +66,34 @@ export function durableStore(live: Store, history: History): Store {
     close: async () => {
       await history.close();
       await live.close();
+    },
+  };
+}
+
+/**
+ * The live window store with the history behind its reads: a range reaching before what `live` holds is completed
+ * from the history, and the range reads beyond it (hourly, percentiles; tool usage where the history records it) are
+ * the history's. Writes stay `live`'s: distributed mode's history is written from the bus (bus-history.ts).
+ */
+export function readThrough(
+  live: WindowStore<WindowSummary>,
+  history: History,
+  options: { toolUsage: boolean },
+): WindowStore<WindowSummary> {
+  return {
+    append: (entries) => live.append(entries),
+    range: async (key, fromMs, toMs) => {
+      const recent = await live.range(key, fromMs, toMs);
+      if (recent.length > 0 && recent[0]!.start <= fromMs) return recent;
+      // The live store forgot (retention) or never saw (before a restart) the start of the range.
+      const until = recent.length > 0 ? recent[0]!.start - 1 : toMs;
+      const older = await history.windows(key, fromMs, until);
+      return [...older, ...recent];
+    },
+    history: {
+      hourly: (key, fromMs, toMs) => history.hourlyWindows(key, fromMs, toMs),
+      percentiles: (key, fromMs, toMs, quantiles) => history.latencyPercentiles(key, fromMs, toMs, quantiles),
+      ...(options.toolUsage ? { toolUsage: (query) => history.toolUsage(query) } : {}),
     },
   };
 }

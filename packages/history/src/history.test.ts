@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DDSketch } from '@datadog/sketches-js';
-import { MemoryStore } from '@swarmscope/core';
+import { MemoryStore, type Incident } from '@swarmscope/core';
 import { History } from './history';
 import { SCHEMA_VERSION } from './schema';
 import { encodeSketch } from './sketches';
@@ -60,6 +60,25 @@ describe('History', () => {
       { ...incident('in-1'), status: 'resolved', timeline: [{ at: 5, kind: 'resolved', detail: 'ok' }] },
     ]);
     expect(await history.select('SELECT count(*)::INTEGER AS n FROM incident_timeline')).toEqual([{ n: 1 }]);
+    // Two changes of one incident in the same commit (a bus batch carries several): one timeline, the latest's.
+    const twice: Incident = { ...incident('in-2'), timeline: [{ at: 1, kind: 'opened', detail: 'slow' }] };
+    await Promise.all([
+      // The first write starts a commit; the two changes wait for the next one, together.
+      history.writeAgents([agent('a-9')]),
+      history.writeIncidents([twice]),
+      history.writeIncidents([
+        { ...twice, status: 'resolved', timeline: [...twice.timeline, { at: 9, kind: 'resolved', detail: 'ok' }] },
+      ]),
+    ]);
+    expect(
+      await history.select(
+        `SELECT "at"::INTEGER AS at, kind FROM incident_timeline WHERE incident_id = 'in-2' ORDER BY "at"`,
+      ),
+    ).toEqual([
+      { at: 1, kind: 'opened' },
+      { at: 9, kind: 'resolved' },
+    ]);
+    expect((await history.incident('in-2'))?.status).toBe('resolved');
     await history.writeWindows([{ key: 'agent:a-1', window: window(0, 10) }]);
     await history.writeWindows([{ key: 'agent:a-1', window: window(0, 12) }]);
     expect(await history.windows('agent:a-1', 0, 0)).toEqual([window(0, 12)]);

@@ -10,11 +10,14 @@ import {
   type Logger,
   type RangePercentiles,
   type Subscription,
+  type ToolUsageQuery,
+  type ToolUsageRow,
   type WindowSummary,
 } from '@swarmscope/core';
 import { HistoryFaultError, firstLine, storageProblem } from './errors';
 import { openHistoryDb } from './open';
-import { TOOL_USAGE_COLUMNS } from './tool-usage';
+import { ReadConnection } from './read-connection';
+import { TOOL_USAGE_COLUMNS, toolUsageRange } from './tool-usage';
 import { WINDOW_QUANTILES, hourlyRange, rangePercentiles, windowRange } from './window-reads';
 import {
   AGENT_COLUMNS,
@@ -73,6 +76,8 @@ const TABLE_COLUMNS: Record<Table, { columns: Columns; replace?: string }> = {
 interface Batch {
   rows: Map<Table, Row[]>;
   before: Array<{ sql: string; params: string[] }>;
+  /** Each incident's timeline as of its latest write in the batch (an incident written twice keeps one timeline). */
+  timelines: Map<string, Row[]>;
 }
 
 export interface HistoryOptions {
@@ -93,7 +98,7 @@ export interface HistoryOptions {
  * is on disk (DuckDB's write-ahead log) when its promise resolves.
  */
 export class History {
-  private batch: Batch = { rows: new Map(), before: [] };
+  private batch: Batch = { rows: new Map(), before: [], timelines: new Map() };
   private waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   private flushing: Promise<void> | undefined;
   private lastError: unknown;
@@ -106,6 +111,7 @@ export class History {
     readonly path: string,
     private readonly instance: DuckDBInstance,
     private readonly db: DuckDBConnection,
+    private readonly reads: ReadConnection,
     private readonly logger: Logger,
     private readonly options: HistoryOptions,
   ) {
@@ -114,7 +120,14 @@ export class History {
 
   static async open(options: HistoryOptions): Promise<History> {
     const { path, instance, connection } = await openHistoryDb(options.dataDir);
-    return new History(path, instance, connection, options.logger, options);
+    try {
+      const reads = new ReadConnection(await instance.connect());
+      return new History(path, instance, connection, reads, options.logger, options);
+    } catch (error) {
+      connection.closeSync();
+      instance.closeSync();
+      throw error;
+    }
   }
 
   // --- writes -------------------------------------------------------------------------------------------------
@@ -157,9 +170,11 @@ export class History {
   }
 
   writeIncidents(incidents: readonly Incident[]): Promise<void> {
-    for (const incident of incidents)
-      this.batch.before.push({ sql: 'DELETE FROM incident_timeline WHERE incident_id = $1', params: [incident.id] });
-    this.push('incident_timeline', incidents.flatMap(timelineRows));
+    for (const incident of incidents) {
+      if (!this.batch.timelines.has(incident.id))
+        this.batch.before.push({ sql: 'DELETE FROM incident_timeline WHERE incident_id = $1', params: [incident.id] });
+      this.batch.timelines.set(incident.id, timelineRows(incident));
+    }
     return this.enqueue('incidents', incidents.map(incidentRow));
   }
 
@@ -178,13 +193,31 @@ export class History {
     );
   }
 
-  /** Persists the anomaly and emergence topics from now on (a consumer group of its own; acks after the commit). */
-  consume(bus: Bus): void {
-    const options = { group: 'history', consumer: 'history-0', batchSize: 500 };
+  /**
+   * Persists the anomaly and emergence topics from now on (a consumer group of its own; acks after the commit). In
+   * distributed mode also the closed windows and the incident changes, which embedded mode writes through its store.
+   */
+  consume(bus: Bus, also: { windows?: boolean; incidents?: boolean; startFrom?: 'latest' | 'earliest' } = {}): void {
+    const options = { group: 'history', consumer: 'history-0', batchSize: 500, startFrom: also.startFrom ?? 'latest' };
     this.subscriptions.push(
       bus.subscribe(topics.anomalies, options, (messages) => this.writeAnomalies(messages.map((m) => m.payload))),
       bus.subscribe(topics.emergence, options, (messages) => this.writeEmergence(messages.map((m) => m.payload))),
     );
+    if (also.windows)
+      this.subscriptions.push(
+        bus.subscribe(topics.windows, options, (messages) => this.writeWindows(messages.map((m) => m.payload))),
+      );
+    if (also.incidents)
+      this.subscriptions.push(
+        bus.subscribe(topics.incidents, options, (messages) =>
+          this.writeIncidents(messages.map((m) => m.payload.incident)),
+        ),
+      );
+  }
+
+  /** Stops the bus consumers (their unacknowledged messages stay with the group for whoever consumes next). */
+  async stopConsuming(): Promise<void> {
+    await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
   }
 
   /** Resolves once everything enqueued so far is committed. */
@@ -205,42 +238,42 @@ export class History {
   // --- reads --------------------------------------------------------------------------------------------------
 
   async agents(): Promise<AgentRecord[]> {
-    return (await this.select('SELECT * FROM agents ORDER BY id')).map(agentOf);
+    return (await this.reads.rows('SELECT * FROM agents ORDER BY id')).map(agentOf);
   }
 
   async unresolvedIncidents(): Promise<Incident[]> {
-    const rows = await this.select(`SELECT payload FROM incidents WHERE status <> 'resolved' ORDER BY opened_at`);
+    const rows = await this.reads.rows(`SELECT payload FROM incidents WHERE status <> 'resolved' ORDER BY opened_at`);
     return rows.map((row) => JSON.parse(String(row.payload)) as Incident);
   }
 
   async incident(id: string): Promise<Incident | undefined> {
-    const row = (await this.select('SELECT payload FROM incidents WHERE id = $1', [id]))[0];
+    const row = (await this.reads.rows('SELECT payload FROM incidents WHERE id = $1', [id]))[0];
     return row ? (JSON.parse(String(row.payload)) as Incident) : undefined;
   }
 
   async policies(): Promise<Array<{ pool: string; policy: unknown }>> {
-    const rows = await this.select('SELECT pool, payload FROM policies ORDER BY pool');
+    const rows = await this.reads.rows('SELECT pool, payload FROM policies ORDER BY pool');
     return rows.map((row) => ({ pool: String(row.pool), policy: JSON.parse(String(row.payload)) as unknown }));
   }
 
   async decisions(limit: number): Promise<unknown[]> {
-    const rows = await this.select('SELECT payload FROM scaling_decisions ORDER BY time DESC LIMIT $1', [
+    const rows = await this.reads.rows('SELECT payload FROM scaling_decisions ORDER BY time DESC LIMIT $1', [
       String(limit),
     ]);
     return rows.map((row) => JSON.parse(String(row.payload)) as unknown);
   }
 
   async anomalyEvents(fromMs: number, toMs: number): Promise<AnomalyEvent[]> {
-    const rows = await this.select('SELECT payload FROM anomaly_events WHERE time BETWEEN $1 AND $2 ORDER BY time', [
-      String(fromMs),
-      String(toMs),
-    ]);
+    const rows = await this.reads.rows(
+      'SELECT payload FROM anomaly_events WHERE time BETWEEN $1 AND $2 ORDER BY time',
+      [String(fromMs), String(toMs)],
+    );
     return rows.map((row) => JSON.parse(String(row.payload)) as AnomalyEvent);
   }
 
   /** Every event of the `anomalies` most recently changed anomalies, in time order (what the anomaly list shows). */
   async recentAnomalyEvents(anomalies: number): Promise<AnomalyEvent[]> {
-    const rows = await this.select(
+    const rows = await this.reads.rows(
       `SELECT payload FROM anomaly_events
        WHERE id IN (SELECT id FROM anomaly_events GROUP BY id ORDER BY max(time) DESC LIMIT $1)
        ORDER BY time`,
@@ -250,21 +283,21 @@ export class History {
   }
 
   async emergenceEvents(fromMs: number, toMs: number): Promise<EmergenceEvent[]> {
-    const rows = await this.select('SELECT payload FROM emergence_events WHERE time BETWEEN $1 AND $2 ORDER BY time', [
-      String(fromMs),
-      String(toMs),
-    ]);
+    const rows = await this.reads.rows(
+      'SELECT payload FROM emergence_events WHERE time BETWEEN $1 AND $2 ORDER BY time',
+      [String(fromMs), String(toMs)],
+    );
     return rows.map((row) => JSON.parse(String(row.payload)) as EmergenceEvent);
   }
 
   /** Windows of `key` starting in [fromMs, toMs], hourly roll-ups where the minutes are gone, ascending. */
   windows(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
-    return windowRange((sql, params) => this.select(sql, params), key, fromMs, toMs);
+    return windowRange(this.reads, key, fromMs, toMs);
   }
 
   /** One window an hour of `key` from fromMs's hour to toMs: a month of a pool in 720 windows (see hourlyRange). */
   hourlyWindows(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
-    return hourlyRange((sql, params) => this.select(sql, params), key, fromMs, toMs);
+    return hourlyRange(this.reads, key, fromMs, toMs);
   }
 
   /**
@@ -278,10 +311,18 @@ export class History {
     toMs: number,
     quantiles: readonly number[] = WINDOW_QUANTILES,
   ): Promise<RangePercentiles> {
-    return rangePercentiles((sql, params) => this.select(sql, params), key, fromMs, toMs, quantiles);
+    return rangePercentiles(this.reads, key, fromMs, toMs, quantiles);
   }
 
-  /** Runs one read query; rows as JSON-safe objects (BIGINTs as strings). */
+  /** Tool usage by pool and tool (or by hour, pool and tool) over a range: see toolUsageRange. */
+  toolUsage(query: ToolUsageQuery): Promise<ToolUsageRow[]> {
+    return toolUsageRange(this.reads, query);
+  }
+
+  /**
+   * Runs one statement on the writer's connection (inside `transaction`, the maintenance jobs' reads and writes);
+   * rows as JSON-safe objects (BIGINTs as strings).
+   */
   async select(sql: string, params: string[] = []): Promise<Array<Record<string, unknown>>> {
     const reader = await this.db.runAndReadAll(sql, params);
     return reader.getRowObjectsJson() as Array<Record<string, unknown>>;
@@ -310,11 +351,12 @@ export class History {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await Promise.all(this.subscriptions.map((s) => s.close()));
+    await this.stopConsuming();
     if (!this.faulted)
       await this.flush().catch((error: unknown) => this.logger.error({ err: error }, 'history: last flush failed'));
     this.closed = true;
     await this.flushing;
+    await this.reads.close();
     this.db.closeSync();
     this.instance.closeSync();
   }
@@ -340,8 +382,9 @@ export class History {
   private kick(): void {
     if (this.flushing || this.waiting.length === 0) return;
     const batch = this.batch;
+    if (batch.timelines.size > 0) batch.rows.set('incident_timeline', [...batch.timelines.values()].flat());
     const waiting = this.waiting;
-    this.batch = { rows: new Map(), before: [] };
+    this.batch = { rows: new Map(), before: [], timelines: new Map() };
     this.waiting = [];
     this.flushing = this.commit(batch)
       .then(

@@ -1,11 +1,13 @@
 export { History } from './history';
 export type { HistoryOptions } from './history';
 export { HistoryFaultError, HistoryOpenError, storageProblem } from './errors';
-export { durableStore, restoreInto } from './durable-store';
+export { durableStore, readThrough, restoreInto } from './durable-store';
+export { HISTORY_LEASE, openBusHistory } from './bus-history';
+export type { BusHistory } from './bus-history';
 export { openHistoryDb, DB_FILE } from './open';
 export { HISTORY_TABLES, SCHEMA_VERSION } from './schema';
 export type { HistoryTable } from './schema';
-export { rollUp, rollUpByPeriod, HOUR_MS } from './rollup';
+export { rollUp, HOUR_MS } from './rollup';
 export { decodeSketch, encodeSketch, mergeSketches } from './sketches';
 export { withHistory, dataDirFrom, DEFAULT_DATA_DIR } from './embedded';
 export { Maintenance, JOBS, checkIntegrity, pruneOld, rollUpOldWindows } from './maintenance';

@@ -1,9 +1,10 @@
 import { Gauge, type OpenMetricsContentType, type Registry } from 'prom-client';
-import type { Logger } from '@swarmscope/core';
+import type { Logger, WindowSummary } from '@swarmscope/core';
 import type { History } from './history';
 import { type Retention, rollupCutoff } from './retention';
-import { HOUR_MS, rollUpByPeriod } from './rollup';
-import { WINDOW_TABLES, windowOf, windowRow } from './rows';
+import { HOUR_MS, rollUpBinned } from './rollup';
+import type { SketchBin } from './sketches';
+import { WINDOW_TABLES, windowOfRow, windowRow } from './rows';
 
 export const JOBS = ['rollup', 'prune', 'integrity'] as const;
 export type Job = (typeof JOBS)[number];
@@ -82,16 +83,19 @@ async function rollUpHour(history: History, { raw, hourly }: WindowTables, from:
      QUALIFY row_number() OVER (PARTITION BY key, start ORDER BY written_at DESC) = 1`,
     [String(from), String(from + HOUR_MS)],
   );
-  const byKey = new Map<string, { windows: ReturnType<typeof windowOf>[]; writtenAt: number }>();
+  const byKey = new Map<
+    string,
+    { entries: Array<{ window: WindowSummary; bins: SketchBin[] | null }>; writtenAt: number }
+  >();
   for (const row of rows) {
     const key = String(row.key);
-    const series = byKey.get(key) ?? byKey.set(key, { windows: [], writtenAt: 0 }).get(key)!;
-    series.windows.push(windowOf(row, true));
+    const series = byKey.get(key) ?? byKey.set(key, { entries: [], writtenAt: 0 }).get(key)!;
+    series.entries.push({ window: windowOfRow(row), bins: (row.latency_bins as SketchBin[] | null) ?? null });
     series.writtenAt = Math.max(series.writtenAt, Number(row.written_at));
   }
   // An hourly row is as new as the newest window in it: a window written later makes the hour roll up again.
-  const rolled = [...byKey].flatMap(([key, { windows, writtenAt }]) =>
-    rollUpByPeriod(windows, HOUR_MS).map((w) => windowRow(key, w, writtenAt)),
+  const rolled = [...byKey].map(([key, { entries, writtenAt }]) =>
+    windowRow(key, rollUpBinned(entries, from, HOUR_MS), writtenAt),
   );
   await history.select(`DELETE FROM ${hourly} WHERE start = $1::BIGINT`, [String(from)]);
   await history.insertRows(hourly, rolled);

@@ -1,5 +1,5 @@
 import { DDSketch } from '@datadog/sketches-js';
-import { rollUp, rollUpByPeriod, HOUR_MS } from './rollup';
+import { rollUp, HOUR_MS } from './rollup';
 import { decodeSketch, encodeSketch } from './sketches';
 import { window } from './test-support/fixtures';
 
@@ -43,14 +43,6 @@ describe('rollUp', () => {
     expect(rolled.errorRate).toBe(0);
     expect(rolled.latency).toEqual({ mean: 0, p50: 0, p95: 0, p99: 0, max: 0, samples: 0 });
     expect(rolled.means).toEqual({ queue_depth: 3 });
-  });
-
-  it('groups windows by the hour they start in', () => {
-    const rolled = rollUpByPeriod([window(HOUR_MS + 60_000), window(0), window(59 * 60_000)], HOUR_MS);
-    expect(rolled.map((w) => [w.start, w.count])).toEqual([
-      [0, 20],
-      [HOUR_MS, 10],
-    ]);
   });
 });
 

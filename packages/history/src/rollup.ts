@@ -1,5 +1,5 @@
 import type { WindowSummary } from '@swarmscope/core';
-import { encodeSketch, mergeSketches } from './sketches';
+import { encodeSketch, mergeSketches, sketchOfBins, sumBins, type Sketch, type SketchBin } from './sketches';
 
 export const HOUR_MS = 3_600_000;
 
@@ -8,8 +8,14 @@ export const HOUR_MS = 3_600_000;
  * add up; the error rate is recomputed; latency mean is weighted by latency samples, metric means by requests, `max`
  * exact. Percentiles come from the merged latency sketches when every window with latencies has one (aggregate
  * windows; within the sketch's 1 %), and are otherwise the sample-weighted mean of the windows' own (an approximation).
+ * `merged`: the windows' sketches already merged by the caller (a read sums their bins instead of decoding each).
  */
-export function rollUp(windows: readonly WindowSummary[], start: number, durationMs: number): WindowSummary {
+export function rollUp(
+  windows: readonly WindowSummary[],
+  start: number,
+  durationMs: number,
+  merged?: Sketch,
+): WindowSummary {
   let count = 0;
   let errors = 0;
   let samples = 0;
@@ -40,9 +46,10 @@ export function rollUp(windows: readonly WindowSummary[], start: number, duratio
   const per = (sum: number) => (samples > 0 ? sum / samples : 0);
   const timed = windows.filter((w) => w.latency.samples > 0);
   const sketch =
-    timed.length > 0 && timed.every((w) => w.latencySketch)
+    merged ??
+    (timed.length > 0 && timed.every((w) => w.latencySketch)
       ? mergeSketches(timed.map((w) => w.latencySketch!))
-      : undefined;
+      : undefined);
   const percentile = (q: number, weighted: number) => (sketch ? sketch.getValueAtQuantile(q) : per(weighted));
   return {
     start,
@@ -66,12 +73,22 @@ export function rollUp(windows: readonly WindowSummary[], start: number, duratio
   };
 }
 
-/** Groups windows by the `bucketMs`-aligned period they start in, and rolls each group up. */
-export function rollUpByPeriod(windows: readonly WindowSummary[], bucketMs: number): WindowSummary[] {
-  const groups = new Map<number, WindowSummary[]>();
-  for (const w of windows) {
-    const bucket = Math.floor(w.start / bucketMs) * bucketMs;
-    (groups.get(bucket) ?? groups.set(bucket, []).get(bucket)!).push(w);
-  }
-  return [...groups].sort(([a], [b]) => a - b).map(([bucket, group]) => rollUp(group, bucket, bucketMs));
+/**
+ * rollUp of windows as the history keeps them, each with its sketch's bins (or none): the bins of the timed windows
+ * summed and one sketch rebuilt, when every one has them — what merging their sketches gives, without decoding each.
+ */
+export function rollUpBinned(
+  entries: ReadonlyArray<{ window: WindowSummary; bins: readonly SketchBin[] | null | undefined }>,
+  start: number,
+  durationMs: number,
+): WindowSummary {
+  const timed = entries.filter((e) => e.window.latency.samples > 0);
+  const merged =
+    timed.length > 0 && timed.every((e) => e.bins) ? sketchOfBins(sumBins(timed.map((e) => e.bins!))) : undefined;
+  return rollUp(
+    entries.map((e) => e.window),
+    start,
+    durationMs,
+    merged,
+  );
 }

@@ -1,4 +1,4 @@
-import { encodeSketch, sketchBins, sketchOfBins, type SketchBin } from './sketches';
+import { sketchBins, type SketchBin } from './sketches';
 import type { AgentRecord, AnomalyEvent, EmergenceEvent, GraphWindow, Incident, WindowSummary } from '@swarmscope/core';
 
 // Record ↔ row mappings. Column types are DuckDB's; rows travel to DuckDB as one JSON array per table and flush.
@@ -69,12 +69,12 @@ export function windowRow(key: string, w: WindowSummary, writtenAt: number): Row
 }
 
 /**
- * The window of a row; `withSketch` rebuilds its latency sketch from the bins (the roll-up merges them; a range read
- * leaves them out: rebuilding a month of sketches costs more than the read, and percentiles of a range come from
- * History.latencyPercentiles).
+ * The window of a row, read through `field` (a row object's property, or a column of a columnar result at one row),
+ * without its sketch: the roll-ups sum a window's bins themselves (rollUpBinned), and percentiles of a range come
+ * from History.latencyPercentiles.
  */
-export function windowOf(row: Record<string, unknown>, withSketch = false): WindowSummary {
-  const n = (name: string) => Number(row[name]);
+export function windowOf(field: (name: string) => unknown): WindowSummary {
+  const n = (name: string) => Number(field(name));
   return {
     start: n('start'),
     durationMs: n('duration_ms'),
@@ -92,12 +92,12 @@ export function windowOf(row: Record<string, unknown>, withSketch = false): Wind
     inputTokens: n('input_tokens'),
     outputTokens: n('output_tokens'),
     costUsd: n('cost_usd'),
-    means: JSON.parse(String(row.means)) as Record<string, number>,
-    ...(withSketch && Array.isArray(row.latency_bins)
-      ? { latencySketch: encodeSketch(sketchOfBins(row.latency_bins as SketchBin[])) }
-      : {}),
+    means: JSON.parse(String(field('means'))) as Record<string, number>,
   };
 }
+
+/** `windowOf` of a row object. */
+export const windowOfRow = (row: Record<string, unknown>): WindowSummary => windowOf((name) => row[name]);
 
 export const AGENT_COLUMNS: Columns = {
   id: 'VARCHAR',

@@ -5,7 +5,7 @@ import { DDSketch } from '@datadog/sketches-js';
 // VLDB 2019: the sketches are fully mergeable). The history keeps a sketch as its bins, a list of (key, count) that
 // DuckDB sums over a range itself: a day of the fleet's minutes is one vectorised GROUP BY, not 1,440 protobuf decodes.
 
-type Sketch = ReturnType<typeof DDSketch.fromProto>;
+export type Sketch = ReturnType<typeof DDSketch.fromProto>;
 
 /** One bin: `k` the DDSketch key of a logarithmic mapping at 1 % accuracy, null for the zero bucket. */
 export interface SketchBin {
@@ -57,4 +57,11 @@ export function sketchOfBins(bins: readonly SketchBin[]): Sketch {
   const sketch = new DDSketch({ relativeAccuracy: ACCURACY });
   for (const { k, n } of bins) sketch.accept(k === null ? 0 : sketch.mapping.value(k), n);
   return sketch;
+}
+
+/** The bins of several sketches added up, key by key (the bins of their merge). */
+export function sumBins(lists: Iterable<readonly SketchBin[]>): SketchBin[] {
+  const sums = new Map<number | null, number>();
+  for (const bins of lists) for (const { k, n } of bins) sums.set(k, (sums.get(k) ?? 0) + n);
+  return [...sums].map(([k, n]) => ({ k, n }));
 }

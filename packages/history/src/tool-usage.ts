@@ -1,5 +1,6 @@
-import type { Logger } from '@swarmscope/core';
+import type { Logger, ToolUsageQuery, ToolUsageRow } from '@swarmscope/core';
 import type { History } from './history';
+import type { Reads } from './window-reads';
 import type { Row } from './rows';
 
 /** One (pool, tool)'s running totals since start, as health-monitor's tool usage table keeps them. */
@@ -122,4 +123,29 @@ export class ToolUsageRecorder {
     );
     this.timer.unref();
   }
+}
+
+/**
+ * Tool usage over the windows starting in [fromMs, toMs], summed by pool and tool (most called first), or by hour
+ * (the hour a window starts in), pool and tool (ascending hours). A pool or tool named keeps only its rows.
+ */
+export async function toolUsageRange(reads: Reads, query: ToolUsageQuery): Promise<ToolUsageRow[]> {
+  const hourly = query.step === 'hour';
+  const result = await reads.columns(
+    `SELECT ${hourly ? '((start // 3600000) * 3600000)::DOUBLE AS hour, ' : ''}pool, tool, sum(calls) AS calls,
+       sum(errors) AS errors, sum(duration_seconds) AS duration_seconds
+     FROM tool_usage
+     WHERE start BETWEEN $1::BIGINT AND $2::BIGINT AND ($3::VARCHAR IS NULL OR pool = $3) AND ($4::VARCHAR IS NULL OR tool = $4)
+     GROUP BY ALL ORDER BY ${hourly ? 'hour, ' : ''}calls DESC, pool, tool`,
+    [String(query.fromMs), String(query.toMs), query.pool ?? null, query.tool ?? null],
+  );
+  const { hour, pool, tool, calls, errors, duration_seconds: seconds } = result.columns;
+  return Array.from({ length: result.rows }, (_, i) => ({
+    ...(hour ? { start: Number(hour[i]) } : {}),
+    pool: String(pool![i]),
+    tool: String(tool![i]),
+    calls: Number(calls![i]),
+    errors: Number(errors![i]),
+    durationSeconds: Number(seconds![i]),
+  }));
 }

@@ -58,6 +58,29 @@ describe('hourly windows of a range', () => {
     await history.close();
   });
 
+  it('rolls an hour up on read exactly as the job then writes it', async () => {
+    const history = await History.open({ dataDir: tempDir(), logger: silent });
+    const hour = now - 2 * HOUR_MS;
+    await history.writeWindows(
+      Array.from({ length: 6 }, (_, m) => ({
+        key: 'pool:support',
+        window: sketched(hour + m * 10 * 60_000, 1 + m * 37, 50 + m * 11, { queue_depth: m }),
+      })),
+    );
+    // A window written again: the newer row counts, on read and in the job alike.
+    await history.writeWindows([{ key: 'pool:support', window: sketched(hour, 500, 20, { queue_depth: 9 }) }]);
+    const [onRead] = await history.hourlyWindows('pool:support', hour, now);
+    expect(await rollUpOldWindows(history, now, retention)).toBe(1);
+    const [stored] = await history.hourlyWindows('pool:support', hour, now);
+    // The same numbers; percentiles equal up to float rounding (the same bins, reached by two paths).
+    const withoutPercentiles = (w: WindowSummary) => ({ ...w, latency: { ...w.latency, p50: 0, p95: 0, p99: 0 } });
+    expect(withoutPercentiles(onRead!)).toEqual(withoutPercentiles(stored!));
+    for (const q of ['p50', 'p95', 'p99'] as const)
+      expect(Math.abs(onRead!.latency[q] - stored!.latency[q]) / stored!.latency[q]).toBeLessThan(1e-12);
+    expect(onRead).toMatchObject({ start: hour, count: 20 + 61 + 72 + 83 + 94 + 105, latency: { max: 1.5 } });
+    await history.close();
+  });
+
   it("rolls an agent's hours (no sketches) up from its windows: percentiles are the sample-weighted mean of theirs", async () => {
     const history = await History.open({ dataDir: tempDir(), logger: silent });
     const slow = { ...window(60_000, 30), latency: { mean: 1, p50: 0.8, p95: 1.6, p99: 2, max: 3, samples: 30 } };

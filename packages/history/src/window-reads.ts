@@ -1,13 +1,18 @@
 import type { RangePercentiles, WindowSummary } from '@swarmscope/core';
-import { HOUR_MS } from './rollup';
+import type { ColumnResult, Param } from './read-connection';
+import { HOUR_MS, rollUpBinned } from './rollup';
 import { kindOf, windowOf, windowTablesOf } from './rows';
 import { sketchOfBins, type SketchBin } from './sketches';
 
-// Range reads of windows. The time of a long range goes into turning rows into JavaScript objects, not into DuckDB's
-// scan (a pool's 7 days of minutes: ≈ 1 ms to find and count its 10,080 rows, 100–450 ms to hand them over), so a
-// month is read at one window an hour, rolled up inside DuckDB where the minutes are still kept.
+// Range reads of windows. A long range costs in turning rows into JavaScript objects more than in DuckDB's scan (a
+// pool's 7 days of minutes: ≈ 1 ms to find and count its 10,080 rows, tens of ms to hand them over), so a month is
+// read at one window an hour; each read is one prepared statement on the read connection, its result taken as columns.
 
-type Select = (sql: string, params: string[]) => Promise<Array<Record<string, unknown>>>;
+/** What the reads run their statements through (History's read connection). */
+export interface Reads {
+  rows(sql: string, params: readonly Param[]): Promise<Array<Record<string, unknown>>>;
+  columns(sql: string, params: readonly Param[]): Promise<ColumnResult>;
+}
 
 /** The quantiles an agent's windows keep (they carry no sketch): the only ones a range of them can answer. */
 export const WINDOW_QUANTILES = [0.5, 0.95, 0.99] as const;
@@ -15,102 +20,80 @@ export const WINDOW_QUANTILES = [0.5, 0.95, 0.99] as const;
 /** A window written again (same series and start) is a new row: the newest one counts. */
 const NEWEST = 'QUALIFY row_number() OVER (PARTITION BY start, duration_ms ORDER BY written_at DESC) = 1';
 
-/** The columns of a window, numbers as DOUBLE (a BIGINT crosses into JavaScript as a string, twice the work). */
+/** The columns of a window, numbers as DOUBLE (a BIGINT crosses into JavaScript as a BigInt, then a Number). */
 const WINDOW_SELECT = `start::DOUBLE AS start, duration_ms::DOUBLE AS duration_ms, count, errors, error_rate, latency_mean, latency_p50,
   latency_p95, latency_p99, latency_max, latency_samples, input_tokens, output_tokens, cost_usd, means`;
 
+const IN_RANGE = 'key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT';
+const HOUR_OF = `(start // ${HOUR_MS}) * ${HOUR_MS}`;
+
+/** Row `i` of a columnar result as a window. */
+function windowAt({ columns }: ColumnResult, i: number): WindowSummary {
+  return windowOf((name) => columns[name]![i]);
+}
+
 /** Windows of `key` starting in [fromMs, toMs] as they were written (hourly roll-ups where the minutes are gone), ascending. */
-export async function windowRange(select: Select, key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
+export async function windowRange(reads: Reads, key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
   const { raw, hourly } = windowTablesOf(key);
-  const rows = await select(
-    `WITH m AS (SELECT * EXCLUDE (latency_bins) FROM ${raw} WHERE key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT ${NEWEST}),
-     h AS (SELECT * EXCLUDE (latency_bins) FROM ${hourly} WHERE key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT ${NEWEST})
+  const result = await reads.columns(
+    `WITH m AS (SELECT * EXCLUDE (latency_bins) FROM ${raw} WHERE ${IN_RANGE} ${NEWEST}),
+     h AS (SELECT * EXCLUDE (latency_bins) FROM ${hourly} WHERE ${IN_RANGE} ${NEWEST})
      SELECT ${WINDOW_SELECT} FROM (
        SELECT * FROM m
        -- A pool's recent hours are rolled up while their minutes are kept: the minutes are the finer answer.
-       UNION ALL SELECT * FROM h WHERE start NOT IN (SELECT DISTINCT (start // ${HOUR_MS}) * ${HOUR_MS} FROM m))
+       UNION ALL SELECT * FROM h WHERE start NOT IN (SELECT DISTINCT ${HOUR_OF} FROM m))
      ORDER BY start`,
     [key, String(fromMs), String(toMs)],
   );
-  return rows.map((row) => windowOf(row));
+  return Array.from({ length: result.rows }, (_, i) => windowAt(result, i));
 }
 
 /**
  * Hourly windows of `key` starting in [fromMs rounded down to the hour, toMs], ascending: the hours the roll-up job
  * wrote (a pool's, model's and the fleet's every hour, an agent's past the raw retention), and the hours it has not
- * rolled yet, rolled up here from their windows the same way (see rollUp: sums, sample-weighted means, percentiles
- * from the merged sketches' bins where every timed window has them). The current hour covers the windows closed so far.
+ * rolled yet, rolled up here from their windows by the job's own rollUp (sums, sample-weighted means, percentiles
+ * from the merged sketches where every timed window has one). The current hour covers the windows closed so far.
+ * One plain statement (no window function: the newest of a rewritten row is picked here, in one pass): the stored
+ * hours, and the windows of the hours without one, bins included to merge.
  */
-export async function hourlyRange(select: Select, key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
+export async function hourlyRange(reads: Reads, key: string, fromMs: number, toMs: number): Promise<WindowSummary[]> {
   const { raw, hourly } = windowTablesOf(key);
-  const params = [key, String(Math.floor(fromMs / HOUR_MS) * HOUR_MS), String(toMs)];
-  const stored = await select(
-    `SELECT ${WINDOW_SELECT} FROM ${hourly} WHERE key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT ${NEWEST}`,
-    params,
+  const result = await reads.columns(
+    `SELECT true AS stored, written_at::DOUBLE AS written_at, ${WINDOW_SELECT}, NULL AS latency_bins FROM ${hourly} WHERE ${IN_RANGE}
+     UNION ALL SELECT false, written_at::DOUBLE, ${WINDOW_SELECT}, latency_bins FROM ${raw} WHERE rowid IN (
+       -- The windows of hours without a stored row, found before their bins are read (a pool keeps 7 days of minutes).
+       SELECT rowid FROM ${raw} WHERE ${IN_RANGE} AND ${HOUR_OF} NOT IN (SELECT start FROM ${hourly} WHERE ${IN_RANGE}))`,
+    [key, String(Math.floor(fromMs / HOUR_MS) * HOUR_MS), String(toMs)],
   );
-  const rolled = await select(
-    `WITH m AS (
-       -- Only the hours not rolled up yet (filtered before the newest-row pick: the bins of the others are never read).
-       SELECT (start // ${HOUR_MS}) * ${HOUR_MS} AS hour, * FROM ${raw}
-       WHERE key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT
-         AND (start // ${HOUR_MS}) * ${HOUR_MS} NOT IN (SELECT start FROM ${hourly} WHERE key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT)
-       ${NEWEST}),
-     totals AS (
-       SELECT hour, sum(count) AS count, sum(errors) AS errors, sum(latency_samples) AS samples,
-         sum(latency_mean * latency_samples) AS mean_sum, sum(latency_p50 * latency_samples) AS p50_sum,
-         sum(latency_p95 * latency_samples) AS p95_sum, sum(latency_p99 * latency_samples) AS p99_sum, max(latency_max) AS max,
-         sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd,
-         count(*) FILTER (WHERE latency_samples > 0 AND latency_bins IS NULL)::DOUBLE AS unsketched
-       FROM m GROUP BY hour),
-     -- Metric means weighted by requests (a window without requests weighs one), per name.
-     means AS (
-       SELECT hour, to_json(map_from_entries(list({'key': name, 'value': total / weight})))::VARCHAR AS means FROM (
-         SELECT hour, e.key AS name, sum(e.value * w) AS total, sum(w) AS weight FROM (
-           SELECT hour, CASE WHEN count > 0 THEN count ELSE 1 END AS w, unnest(map_entries(means::JSON::MAP(VARCHAR, DOUBLE))) AS e FROM m)
-         GROUP BY hour, name)
-       GROUP BY hour),
-     bins AS (
-       SELECT hour, list({'k': k, 'n': n}) AS bins FROM (
-         SELECT hour, b.k AS k, sum(b.n) AS n FROM (SELECT hour, unnest(latency_bins) AS b FROM m) GROUP BY hour, b.k)
-       GROUP BY hour)
-     SELECT totals.* REPLACE (hour::DOUBLE AS hour), coalesce(means.means, '{}') AS means, bins.bins
-     FROM totals LEFT JOIN means USING (hour) LEFT JOIN bins USING (hour)`,
-    params,
-  );
-  const byStart = new Map<number, WindowSummary>();
-  for (const row of rolled) byStart.set(Number(row.hour), rolledHour(row));
-  // An hour the job rolled up is read as it wrote it.
-  for (const row of stored) byStart.set(Number(row.start), windowOf(row));
-  return [...byStart.values()].sort((a, b) => a.start - b.start);
-}
-
-function rolledHour(row: Record<string, unknown>): WindowSummary {
-  const n = (name: string) => Number(row[name]);
-  const samples = n('samples');
-  const per = (sum: number) => (samples > 0 ? sum / samples : 0);
-  const bins = (row.bins as SketchBin[] | null) ?? [];
-  const sketch = samples > 0 && n('unsketched') === 0 && bins.length > 0 ? sketchOfBins(bins) : undefined;
-  const percentile = (q: number, weighted: string) => (sketch ? sketch.getValueAtQuantile(q) : per(n(weighted)));
-  const count = n('count');
-  return {
-    start: n('hour'),
-    durationMs: HOUR_MS,
-    count,
-    errors: n('errors'),
-    errorRate: count > 0 ? n('errors') / count : 0,
-    latency: {
-      mean: per(n('mean_sum')),
-      p50: percentile(0.5, 'p50_sum'),
-      p95: percentile(0.95, 'p95_sum'),
-      p99: percentile(0.99, 'p99_sum'),
-      max: n('max'),
-      samples,
-    },
-    inputTokens: n('input_tokens'),
-    outputTokens: n('output_tokens'),
-    costUsd: n('cost_usd'),
-    means: JSON.parse(String(row.means)) as Record<string, number>,
-  };
+  const {
+    stored,
+    written_at: writtenAt,
+    start,
+    duration_ms: duration,
+  } = result.columns as Record<string, unknown[]> & {
+    [column in 'written_at' | 'start' | 'duration_ms']: number[];
+  } & { stored: boolean[] };
+  const newest = [new Map<string, number>(), new Map<string, number>()];
+  for (let i = 0; i < result.rows; i++) {
+    const rows = newest[stored[i] ? 0 : 1]!;
+    const window = `${start[i]}/${duration[i]}`;
+    const before = rows.get(window);
+    if (before === undefined || writtenAt[before]! <= writtenAt[i]!) rows.set(window, i);
+  }
+  const hours = [...newest[0]!.values()].map((i) => windowAt(result, i));
+  // The minutes of each hour not rolled yet, rolled up as the job does.
+  const byHour = new Map<number, number[]>();
+  for (const i of newest[1]!.values()) {
+    const hour = Math.floor(start[i]! / HOUR_MS) * HOUR_MS;
+    (byHour.get(hour) ?? byHour.set(hour, []).get(hour)!).push(i);
+  }
+  const bins = result.columns.latency_bins as Array<SketchBin[] | null>;
+  for (const [hour, rows] of byHour) {
+    const entries = rows.map((i) => ({ window: windowAt(result, i), bins: bins[i] }));
+    const { latencySketch: _, ...rolled } = rollUpBinned(entries, hour, HOUR_MS);
+    hours.push(rolled);
+  }
+  return hours.sort((a, b) => a.start - b.start);
 }
 
 /** `0.5` → `p50`, `0.999` → `p99.9`. */
@@ -122,7 +105,7 @@ export const percentileName = (q: number): string => `p${+(q * 100).toFixed(3)}`
  * range. An agent's windows keep no sketch: the sample-weighted mean of their own p50/p95/p99, an approximation.
  */
 export async function rangePercentiles(
-  select: Select,
+  reads: Reads,
   key: string,
   fromMs: number,
   toMs: number,
@@ -133,12 +116,10 @@ export async function rangePercentiles(
   // of the other hours count one by one. A day of a pool: 23 hourly rows and the current hour's minutes, not 1,440.
   const columns =
     'start, duration_ms, written_at, latency_bins, latency_samples, latency_p50, latency_p95, latency_p99';
-  const hour = `(start // ${HOUR_MS}) * ${HOUR_MS}`;
-  const inRange = 'key = $1 AND start BETWEEN $2::BIGINT AND $3::BIGINT';
-  const w = `WITH mh AS (SELECT DISTINCT ${hour} AS hour FROM ${raw} WHERE ${inRange}),
-    h AS (SELECT ${columns} FROM ${hourly} WHERE ${inRange} ${NEWEST}),
+  const w = `WITH mh AS (SELECT DISTINCT ${HOUR_OF} AS hour FROM ${raw} WHERE ${IN_RANGE}),
+    h AS (SELECT ${columns} FROM ${hourly} WHERE ${IN_RANGE} ${NEWEST}),
     hu AS (SELECT * FROM h WHERE start + duration_ms - 1 <= $3::BIGINT OR start NOT IN (SELECT hour FROM mh)),
-    m AS (SELECT ${columns} FROM ${raw} WHERE ${inRange} AND ${hour} NOT IN (SELECT start FROM hu) ${NEWEST}),
+    m AS (SELECT ${columns} FROM ${raw} WHERE ${IN_RANGE} AND ${HOUR_OF} NOT IN (SELECT start FROM hu) ${NEWEST}),
     w AS (SELECT * FROM hu UNION ALL SELECT * FROM m)`;
   const params = [key, String(fromMs), String(toMs)];
   if (kindOf(key) === 'agent') {
@@ -147,7 +128,7 @@ export async function rangePercentiles(
       throw new RangeError(
         `an agent's windows keep p50, p95 and p99 only, not ${unknown.map(percentileName).join(', ')}`,
       );
-    const [row] = await select(
+    const [row] = await reads.rows(
       `${w} SELECT count(*)::DOUBLE AS windows, coalesce(sum(latency_samples), 0) AS samples, sum(latency_p50 * latency_samples) AS p50,
          sum(latency_p95 * latency_samples) AS p95, sum(latency_p99 * latency_samples) AS p99 FROM w`,
       params,
@@ -158,7 +139,7 @@ export async function rangePercentiles(
     );
     return { windows: Number(row!.windows), samples, percentiles, method: 'window-mean', unsketched: 0 };
   }
-  const [row] = await select(
+  const [row] = await reads.rows(
     `${w} SELECT (SELECT count(*) FROM w)::DOUBLE AS windows,
        (SELECT count(*) FROM w WHERE latency_bins IS NULL AND latency_samples > 0)::DOUBLE AS unsketched,
        (SELECT list({'k': k, 'n': n}) FROM (SELECT b.k AS k, sum(b.n) AS n FROM w, unnest(w.latency_bins) AS t(b) GROUP BY b.k)) AS bins`,

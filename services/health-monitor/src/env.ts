@@ -1,5 +1,5 @@
 import { commonEnv, INGEST_LIMITS, intVar, maxFutureSkewVar, numberVar, urlVar } from '@swarmscope/core';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { otlpEnvShape } from './otlp/otlp-env';
 
 const HTTP = ['http:', 'https:'] as const;
@@ -35,5 +35,13 @@ export const healthMonitorEnv = commonEnv.extend({
   AUTOSCALER_URL: urlVar(HTTP).default('http://127.0.0.1:8083'),
   INCIDENTS_URL: urlVar(HTTP).default('http://127.0.0.1:8084'),
   ...otlpEnvShape,
+  /**
+   * Distributed mode (Redis): this replica keeps the durable history in this directory, written from the bus (one
+   * replica only; see docs/history.md). Embedded mode's `swarmscope start` reads it itself.
+   */
+  SWARMSCOPE_DATA_DIR: z.string().trim().min(1).optional(),
+  RETENTION_RAW: z.string().optional(),
+  RETENTION_ROLLUP: z.string().optional(),
+  RETENTION_EVENTS: z.string().optional(),
 });
 export type HealthMonitorEnv = z.infer<typeof healthMonitorEnv>;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DDSketch } from '@datadog/sketches-js';
 import { createLogger, parseEnv, type Backends } from '@swarmscope/core';
-import { History, durableStore, restoreInto } from '@swarmscope/history';
+import { History, ToolUsageRecorder, durableStore, restoreInto } from '@swarmscope/history';
 import { healthMonitorEnv } from './env';
 import { backendsFor, runHealthMonitor, type RunningHealthMonitor } from './run';
 
@@ -33,6 +33,7 @@ async function start(dataDir: string | undefined, now: number) {
   return {
     clock,
     running,
+    history,
     get: async (path: string) => {
       const response = await fetch(url + path);
       return { status: response.status, body: (await response.json()) as any };
@@ -190,8 +191,101 @@ describe('health-monitor without a history (distributed mode)', () => {
       const hourly = await h.get('/windows/pool/support?step=hour');
       expect(hourly.status).toBe(400);
       expect(hourly.body.error.message).toMatch(/^query\.step: hour needs the embedded history/);
+      const tools = await h.get('/tools/usage');
+      expect(tools.status).toBe(404);
+      expect(tools.body.error.message).toContain('tool usage over a range comes from the embedded history');
     } finally {
       await h.stop();
     }
+  });
+});
+
+describe('tool usage over a range, from the history', () => {
+  let h: Awaited<ReturnType<typeof start>>;
+  const tools = (agentId: string, pool: string, timestamp: number, used: Record<string, [number, number, number]>) => ({
+    ...report(agentId, timestamp, 1),
+    pool,
+    tools: Object.fromEntries(
+      Object.entries(used).map(([tool, [calls, errors, durationSeconds]]) => [
+        tool,
+        { calls, errors, durationSeconds },
+      ]),
+    ),
+  });
+
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-hm-tools-'));
+    dirs.push(dataDir);
+    h = await start(dataDir, T0);
+    // The recorder as `swarmscope start` runs it: each window's calls, read from health-monitor's own tool totals.
+    const recorder = new ToolUsageRecorder(h.history!, h.running.monitor.tools, { windowMs: WINDOW, logger });
+    const post = async (...reports: unknown[]) => expect((await h.post('/v1/ingest', { reports })).status).toBe(200);
+    // Window T0: support calls web_search 3 times (1 error, 1.5 s) and sql twice; billing calls web_search once.
+    await post(
+      tools('a-1', 'support', T0 + 100, { web_search: [2, 1, 1], sql: [2, 0, 0.5] }),
+      tools('a-2', 'support', T0 + 200, { web_search: [1, 0, 0.5] }),
+      tools('b-1', 'billing', T0 + 300, { web_search: [1, 0, 0.25] }),
+    );
+    await recorder.record(T0);
+    // An hour later: support calls web_search 4 more times (2 errors).
+    h.clock.now = T0 + HOUR;
+    await post(tools('a-1', 'support', T0 + HOUR, { web_search: [4, 2, 2] }));
+    await recorder.record(T0 + HOUR);
+    // A restart: what follows is read from the file.
+    await h.stop();
+    h = await start(dataDir, T0 + 2 * HOUR);
+  });
+  afterAll(() => h.stop());
+
+  it('sums calls by pool and tool over the range, most called first', async () => {
+    const { status, body } = await h.get(`/tools/usage?from=${T0}&to=${T0 + HOUR}`);
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      from: T0,
+      to: T0 + HOUR,
+      step: 'total',
+      usage: [
+        { pool: 'support', tool: 'web_search', calls: 7, errors: 3, durationSeconds: 3.5 },
+        { pool: 'support', tool: 'sql', calls: 2, errors: 0, durationSeconds: 0.5 },
+        { pool: 'billing', tool: 'web_search', calls: 1, errors: 0, durationSeconds: 0.25 },
+      ],
+    });
+    // The range holds windows by their start: the second hour's window alone.
+    const later = await h.get(`/tools/usage?from=${T0 + 1}&to=${T0 + HOUR}`);
+    expect(later.body.usage).toEqual([
+      { pool: 'support', tool: 'web_search', calls: 4, errors: 2, durationSeconds: 2 },
+    ]);
+  });
+
+  it('gives a row per hour, and keeps only the pool or tool named', async () => {
+    const hourStart = T0 - 20 * WINDOW;
+    const { body } = await h.get(`/tools/usage?from=${T0}&to=${T0 + HOUR}&step=hour&tool=web_search`);
+    expect(body).toMatchObject({ step: 'hour', tool: 'web_search' });
+    expect(body.usage).toEqual([
+      { start: hourStart, pool: 'support', tool: 'web_search', calls: 3, errors: 1, durationSeconds: 1.5 },
+      { start: hourStart, pool: 'billing', tool: 'web_search', calls: 1, errors: 0, durationSeconds: 0.25 },
+      { start: hourStart + HOUR, pool: 'support', tool: 'web_search', calls: 4, errors: 2, durationSeconds: 2 },
+    ]);
+    const billing = await h.get(`/tools/usage?from=${T0}&to=${T0 + HOUR}&pool=billing`);
+    expect(billing.body.usage).toEqual([
+      { pool: 'billing', tool: 'web_search', calls: 1, errors: 0, durationSeconds: 0.25 },
+    ]);
+    expect((await h.get(`/tools/usage?from=${T0}&to=${T0 + HOUR}&pool=nobody`)).body.usage).toEqual([]);
+  });
+
+  it('refuses bad query input naming the field, and keeps serving', async () => {
+    const cases: Array<[string, string]> = [
+      [`/tools/usage?step=minute`, 'query.step'],
+      [`/tools/usage?from=${T0 + 1}&to=${T0}`, 'query.from'],
+      [`/tools/usage?to=soon`, 'query.to'],
+      [`/tools/usage?pool=`, 'query.pool'],
+      [`/tools/usage?tool=${'x'.repeat(129)}`, 'query.tool'],
+    ];
+    for (const [path, field] of cases) {
+      const { status, body } = await h.get(path);
+      expect({ path, status, code: body.error.code }).toEqual({ path, status: 400, code: 'SWS_INVALID_FIELD' });
+      expect(body.error.message.startsWith(field)).toBe(true);
+    }
+    expect((await h.get(`/tools/usage?from=${T0}&to=${T0 + HOUR}`)).status).toBe(200);
   });
 });

@@ -64,6 +64,13 @@ const percentilesQuery = rangeQuery.extend({
     .default([0.5, 0.95, 0.99]),
 });
 
+const toolUsageQuery = rangeQuery.extend({
+  pool: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
+  tool: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
+  /** `total`: a row per pool and tool over the range; `hour`: a row per hour, pool and tool. */
+  step: z.enum(['total', 'hour'], { error: 'must be total or hour' }).default('total'),
+});
+
 /** health-monitor's HTTP API (the seed's routes, kept, plus the batch path and the fleet summary); returns the OTLP receiver it mounts. */
 export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpReceiver {
   const { env, store } = monitor.deps;
@@ -289,6 +296,33 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
         ]);
       throw error;
     }
+  });
+
+  // Tool (function) usage over any range, from the history: by pool and tool, or by hour, pool and tool.
+  app.get('/tools/usage', async (request, response) => {
+    const query = parseOrThrow(toolUsageQuery, request.query, ['query']);
+    const { from, to } = rangeOf(monitor, query);
+    const history = store.windows.history;
+    if (!history?.toolUsage)
+      throw new HttpError(
+        'SWS_NOT_FOUND',
+        'tool usage over a range comes from the embedded history; this platform keeps none (distributed mode: each replica counts its own reports, see /metrics; docs/history.md)',
+      );
+    const usage = await history.toolUsage({
+      fromMs: from,
+      toMs: to,
+      pool: query.pool,
+      tool: query.tool,
+      step: query.step,
+    });
+    response.json({
+      from,
+      to,
+      step: query.step,
+      ...(query.pool ? { pool: query.pool } : {}),
+      ...(query.tool ? { tool: query.tool } : {}),
+      usage,
+    });
   });
 
   app.get('/fleet/summary', (_request, response) => {

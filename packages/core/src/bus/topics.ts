@@ -62,6 +62,8 @@ export const windowSummarySchema = z.object({
   outputTokens: z.number(),
   costUsd: z.number(),
   means: numbers,
+  /** An aggregate window's latency DDSketch (protobuf, base64): distributed mode's history merges it for percentiles. */
+  latencySketch: z.string().optional(),
 });
 
 /** A closed window of one series: `key` is `agent:<id>`, `model:<name>` or `pool:<name>`. */

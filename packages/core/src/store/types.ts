@@ -117,6 +117,31 @@ export interface WindowHistory {
   hourly(key: string, fromMs: number, toMs: number): Promise<WindowSummary[]>;
   /** Latency percentiles (`quantiles` in (0, 1)) of `key` over the windows starting in [fromMs, toMs]. */
   percentiles(key: string, fromMs: number, toMs: number, quantiles: readonly number[]): Promise<RangePercentiles>;
+  /**
+   * Tool (function) calls by pool and tool over the windows starting in [fromMs, toMs] (see ToolUsageQuery); absent
+   * where the history does not record them (distributed mode: each replica counts the calls of its own reports).
+   */
+  toolUsage?(query: ToolUsageQuery): Promise<ToolUsageRow[]>;
+}
+
+/** Which tool usage a range read sums: every pool and tool unless named; `hour` gives a row per hour, pool and tool. */
+export interface ToolUsageQuery {
+  fromMs: number;
+  toMs: number;
+  pool?: string | undefined;
+  tool?: string | undefined;
+  step: 'total' | 'hour';
+}
+
+/** One (pool, tool)'s calls over a range (step `total`) or one hour of it (`hour`: `start` is the hour's). */
+export interface ToolUsageRow {
+  start?: number;
+  pool: string;
+  tool: string;
+  calls: number;
+  errors: number;
+  /** Time spent in the calls. */
+  durationSeconds: number;
 }
 
 /** Which incidents a listing returns; every field given must match. */

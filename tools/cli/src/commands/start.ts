@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   STARTUP_EXIT_CODE,
   type AnomalyEvent,
@@ -16,6 +17,7 @@ import { defaultPolicy, type Autoscaler } from '@swarmscope/autoscaler';
 import {
   ScalingMirror,
   ToolUsageRecorder,
+  DB_FILE,
   continueAnomalies,
   dataDirFrom,
   withHistory,
@@ -73,11 +75,11 @@ export async function start(argv: readonly string[]): Promise<void> {
         process.exit(STARTUP_EXIT_CODE);
       });
   };
-  // Embedded mode keeps its history on disk and continues from it; distributed mode's history is a follow-up (docs/history.md).
+  // Embedded mode keeps its history on disk and continues from it; on Redis, health-monitor keeps it, written from the
+  // bus (docs/history.md).
+  const dataDir = dataDirFrom(process.env);
   const embedded =
-    memoryOrRedis.store.kind === 'memory'
-      ? await withHistory(memoryOrRedis, { dataDir: dataDirFrom(process.env), logger, onFault })
-      : undefined;
+    memoryOrRedis.store.kind === 'memory' ? await withHistory(memoryOrRedis, { dataDir, logger, onFault }) : undefined;
   const backends = embedded?.backends ?? memoryOrRedis;
   // The fleet reports with a key that may ingest; the autoscaler scales it with one that may administer.
   const ingestKey = secretFor(env.API_KEYS, 'ingest');
@@ -90,6 +92,7 @@ export async function start(argv: readonly string[]): Promise<void> {
     source: process.env,
     logger: (name) => createLogger({ name, level: env.LOG_LEVEL, destination }),
     async before(name, started): Promise<Record<string, string>> {
+      if (name === 'health-monitor' && !embedded) return { SWARMSCOPE_DATA_DIR: dataDir };
       const healthUrl = started['health-monitor']?.url;
       if (name === 'incidents' && healthUrl) {
         // health-monitor listens: the demo fleet can report to it, and incidents' narrator reports its own LLM calls to
@@ -151,7 +154,7 @@ export async function start(argv: readonly string[]): Promise<void> {
   out.write(
     [
       `Swarmscope is running (${backends.store.kind} mode${env.REDIS_URL ? `, ${redact(env.REDIS_URL)}` : ''})`,
-      historyLine(embedded, continued),
+      historyLine(embedded, continued, join(dataDir, DB_FILE)),
       `  console           ${url}/   (open it in a browser)`,
       `  health-monitor    ${url}   (GET /fleet/summary · /agents · /graph · /metrics · POST /v1/ingest)`,
       `  anomaly-detector  ${anomalyDetector.server.url}   (GET /anomalies · /detectors · /metrics · POST /detect/:agentId)`,
@@ -235,8 +238,9 @@ async function keepScalingHistory(history: History, autoscaler: Autoscaler, logg
 function historyLine(
   embedded: { history: History; restored: { agents: number; incidents: number } } | undefined,
   continued: { anomalies: number; closed: number } | undefined,
+  busHistoryPath: string,
 ): string {
-  if (!embedded) return '  history           not kept in distributed mode (see docs/history.md)';
+  if (!embedded) return `  history           ${busHistoryPath}   (kept by health-monitor, written from the bus)`;
   const { history, restored } = embedded;
   const anomalies =
     continued && continued.anomalies > 0
