@@ -1,23 +1,12 @@
 import type { AgentRecord, AnomalyEvent, SEVERITIES, WindowSummary } from '@swarmscope/core';
 
 /**
- * The shapes of the public API answers the console reads. Those core declares are its own types (a type-only import:
- * nothing of core is bundled); the services' own answers are stated here (a subset of each; see docs/api/).
+ * The shapes of the public API answers the console reads. Those core and the wire contract (packages/protocol) declare
+ * are theirs (type-only imports: nothing of either is bundled); the rest are stated here (a subset of each; see docs/api/).
  */
 export type { EmergenceEvent, Incident, Page, WindowSummary } from '@swarmscope/core';
+export type { Decision, FleetSummary, InteractionGraphAnswer as GraphAnswer } from '@swarmscope/protocol';
 export type Severity = (typeof SEVERITIES)[number];
-
-export interface FleetSummary {
-  agents: {
-    total: number;
-    byStatus: Record<string, number>;
-    byModel: Record<string, number>;
-    byPool: Record<string, number>;
-  };
-  latencySeconds: { p50: number; p95: number; p99: number; samples: number };
-  errorRate: number;
-  ingest: { samplesPerSecond: number; reportsPerSecond: number; rejectedReports: number; lateReports: number };
-}
 
 export interface Trends {
   key: string;
@@ -31,34 +20,9 @@ export type Agent = AgentRecord & { healthReasons?: string[] };
 /** anomaly-detector's anomaly: the latest state of its events, and whether it is still open. */
 export type Anomaly = AnomalyEvent & { status: 'open' | 'resolved'; updates: number };
 
-export interface GraphAnswer {
-  nodes: Array<{ id: string; inDegree: number; outDegree: number; interactions: number }>;
-  edges: Array<{
-    from: string;
-    to: string;
-    kind: string;
-    count: number;
-    errors: number;
-    errorRate: number;
-    meanLatencySeconds: number;
-  }>;
-}
-
 export interface FleetState {
   now?: { time: number; agents: number; parameters: Record<string, number> };
   history: Array<{ time: number; agents: number; parameters: Record<string, number> }>;
-}
-
-export interface Decision {
-  id: string;
-  pool: string;
-  at: number;
-  current: number;
-  desired: number;
-  direction: string;
-  strategy: string;
-  inputs: { loadRps: number; latencyP95Seconds?: number; cpuPercent?: number };
-  reason: string;
 }
 
 export type Policy = { pool: string; minReplicas: number; maxReplicas: number } & Record<string, unknown>;

@@ -14,6 +14,18 @@ export {
 } from './enums';
 
 export type { AgentRecord, AgentStatus } from './agent';
+export type {
+  CapacityFigures,
+  DecidingStrategy,
+  Decision,
+  Direction,
+  EvidenceVerdict,
+  FleetSummary,
+  GraphEdge,
+  GraphNode,
+  InteractionGraphAnswer,
+  StrategyName,
+} from './answers';
 export type { IngestLimits, ReportLimits } from './limits';
 export type { InteractionKind, InteractionOutcome } from './enums';
 export type {

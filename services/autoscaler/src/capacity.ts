@@ -21,6 +21,7 @@
  *    may exceed the highest utilisation demonstrated within the SLO by at most `explorationStep`: utilisation rises
  *    toward the SLO only as fast as latency shows headroom.
  */
+import type { CapacityFigures, EvidenceVerdict } from '@swarmscope/protocol';
 import { holdsSlo, meanSojourn, sojournQuantile } from './queueing';
 
 export interface CapacityOptions {
@@ -50,28 +51,12 @@ export interface CapacityEvidence {
   settled: boolean;
 }
 
-export interface CapacityEstimate {
-  /** μ to size with: the median less its standard error, at least the demonstrated floor. */
-  serviceRate: number;
-  /** The age-weighted median of the readings. */
-  median: number;
-  /** Standard error of the median, relative to it. */
-  relativeError: number;
-  /** The least μ the pool has demonstrably served within the SLO (0: none). */
-  demonstrated: number;
-  /** Highest utilisation served within the SLO, and the ceiling planning may use (+ the exploration step). */
+/** The capacity model's estimate: the figures a decision reports, and the highest utilisation served within the SLO. */
+export interface CapacityEstimate extends CapacityFigures {
   utilisationServed: number;
-  utilisationCeiling: number;
-  /** Observed over modelled p95 (smoothed; 1 = the M/M/c model is right about the tail). */
-  calibration: number;
-  readings: number;
-  /** Seconds since the newest reading. */
-  ageSeconds: number;
-  trusted: boolean;
 }
 
-/** Why a tick was not taken as evidence (for the decision's explanation). */
-export type EvidenceVerdict = 'reading' | 'not settled' | 'idle' | 'over the SLO' | 'cpu pinned' | 'no latency';
+export type { EvidenceVerdict } from '@swarmscope/protocol';
 
 interface Reading {
   at: number;

@@ -1,10 +1,17 @@
+import type { StrategyName } from '@swarmscope/protocol';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { DEFAULT_BEHAVIOR, type HpaBehavior } from './hpa';
 
-/** The strategies a policy may enable; the precedence that combines them is in pool-controller.ts. */
-export const STRATEGIES = ['reactive', 'predictive', 'scheduled', 'adaptive', 'cost-optimised'] as const;
-export type StrategyName = (typeof STRATEGIES)[number];
+/** The strategies a policy may enable (the wire contract's names); the precedence that combines them is in pool-controller.ts. */
+export const STRATEGIES = [
+  'reactive',
+  'predictive',
+  'scheduled',
+  'adaptive',
+  'cost-optimised',
+] as const satisfies readonly StrategyName[];
+export type { StrategyName } from '@swarmscope/protocol';
 
 const poolName = z
   .string({ error: 'must be a string' })

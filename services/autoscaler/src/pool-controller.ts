@@ -22,7 +22,8 @@
  * Time comes in as data: `decide(observation)` reads no clock.
  */
 import { BacklogEstimate } from './backlog';
-import { CapacityEstimator, type CapacityEstimate, type CapacityOptions, type EvidenceVerdict } from './capacity';
+import type { DecidingStrategy, Decision, Direction, EvidenceVerdict } from '@swarmscope/protocol';
+import { CapacityEstimator, type CapacityEstimate, type CapacityOptions } from './capacity';
 import { cheapestReplicas, smallestHolding, type CostPlan, type LoadPoint } from './cost';
 import { HorizontalAutoscaler, replicasForMetrics, type HpaBehavior, type MetricRatio } from './hpa';
 import { LoadForecaster, type LoadForecasterOptions } from './load-forecaster';
@@ -50,73 +51,8 @@ export interface PoolObservation {
   agentsReporting: number;
 }
 
-/** The strategy a decision's count came from (`bounds`: min/max replicas set it). */
-export type DecidingStrategy = StrategyName | 'bounds';
-export type Direction = 'up' | 'down' | 'hold';
-
-export interface Decision {
-  id: string;
-  pool: string;
-  at: number;
-  current: number;
-  desired: number;
-  direction: Direction;
-  strategy: DecidingStrategy;
-  inputs: {
-    loadRps: number;
-    loadPerReplicaRps: number;
-    latencyMeanSeconds: number | null;
-    latencyP95Seconds: number | null;
-    cpuPercent: number | null;
-    memoryPercent: number | null;
-    agentsReporting: number;
-    servingReplicas: number;
-  };
-  /** What each enabled strategy proposed (before bounds, cooldown and rate limits). */
-  recommendations: Partial<Record<StrategyName, number>>;
-  forecast: { peakRps: number; horizonSeconds: number; seasonal: boolean; errorSmape: number | null } | null;
-  /**
-   * The capacity model: μ per replica (and how sure), what the desired count serves per replica within the SLO, and
-   * whether this tick was taken as evidence (and why not).
-   */
-  capacity:
-    | (Pick<
-        CapacityEstimate,
-        | 'serviceRate'
-        | 'median'
-        | 'relativeError'
-        | 'demonstrated'
-        | 'utilisationCeiling'
-        | 'calibration'
-        | 'readings'
-        | 'ageSeconds'
-        | 'trusted'
-      > & {
-        perReplicaRps: number;
-        evidence: EvidenceVerdict;
-      })
-    | null;
-  /** The cost-optimised plan over the horizon (when the capacity model decided). */
-  plan: {
-    horizonSeconds: number;
-    /** Highest mean load over the horizon, its sd there, and the backlog drain included. */
-    loadRps: number;
-    loadSdRps: number;
-    drainRps: number;
-    /** p95 predicted at the desired count for the current load (seconds; null when it would not hold). */
-    predictedP95Seconds: number | null;
-    replicaCostUsd: number;
-    sloRiskUsd: number;
-    expectedViolationMinutes: number;
-  } | null;
-  /** The thresholds this tick crossed (`cpu>70`, `p95>5s`...): the decision-time histogram starts at them. */
-  crossed: string[];
-  /** Utilisation: load over learnt capacity when trusted, else CPU / 100. */
-  utilisation: number | null;
-  costUsdPerHour: number;
-  sloMet: boolean | null;
-  reason: string;
-}
+// The decision is an API answer: its shape is the wire contract's (packages/protocol).
+export type { DecidingStrategy, Decision, Direction } from '@swarmscope/protocol';
 
 export interface PoolControllerOptions {
   forecaster?: LoadForecasterOptions;

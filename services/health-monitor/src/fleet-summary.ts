@@ -1,19 +1,7 @@
-import type { AgentStatus } from '@swarmscope/core';
+import type { FleetSummary } from '@swarmscope/protocol';
 import type { HealthMonitorPort } from './monitor-port';
 
-/** The answer of `GET /fleet/summary`. */
-export interface FleetSummary {
-  agents: {
-    total: number;
-    byStatus: Record<AgentStatus, number>;
-    byModel: Record<string, number>;
-    byPool: Record<string, number>;
-  };
-  /** Fleet response time over the last closed window and the open ones. */
-  latencySeconds: { p50: number; p95: number; p99: number; samples: number };
-  errorRate: number;
-  ingest: { samplesPerSecond: number; reportsPerSecond: number; rejectedReports: number; lateReports: number };
-}
+export type { FleetSummary } from '@swarmscope/protocol';
 
 /** The fleet at a glance: what `swarmscope start` prints and `/fleet/summary` serves. */
 export function fleetSummary(monitor: HealthMonitorPort): FleetSummary {

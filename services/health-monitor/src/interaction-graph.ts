@@ -1,4 +1,5 @@
 import type { EdgeSummary, GraphWindow, Interaction } from '@swarmscope/core';
+import type { InteractionGraphAnswer } from '@swarmscope/protocol';
 
 /** The store key of the fleet's interaction graph windows. */
 export const GRAPH_KEY = 'fleet';
@@ -67,27 +68,8 @@ export class InteractionGraph {
   }
 }
 
-export interface GraphNode {
-  id: string;
-  /** Distinct agents this one called / was called by. */
-  outDegree: number;
-  inDegree: number;
-  /** Interactions it took part in, either way. */
-  interactions: number;
-}
-
-export interface GraphEdge {
-  from: string;
-  to: string;
-  kind: string;
-  count: number;
-  errors: number;
-  errorRate: number;
-  meanLatencySeconds: number;
-}
-
 /** Merges windows into one graph: edges summed over the windows, nodes with their degrees. */
-export function mergeGraph(windows: readonly GraphWindow[], kind?: string): { nodes: GraphNode[]; edges: GraphEdge[] } {
+export function mergeGraph(windows: readonly GraphWindow[], kind?: string): InteractionGraphAnswer {
   const edges = new Map<string, EdgeSummary>();
   for (const window of windows) {
     for (const edge of window.edges) {

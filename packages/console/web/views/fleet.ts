@@ -43,7 +43,7 @@ export function FleetView() {
     10_000,
   );
   const s = summary.data;
-  const byStatus = s?.agents.byStatus ?? {};
+  const byStatus: Partial<FleetSummary['agents']['byStatus']> = s?.agents.byStatus ?? {};
   const scopes = s
     ? [
         ...Object.keys(s.agents.byPool).map((p) => `pool/${p}`),
