@@ -20,5 +20,5 @@ export { ScalingMirror } from './scaling-mirror';
 export type { ScalingSource } from './scaling-mirror';
 export { continueAnomalies } from './continuation';
 export { ToolUsageRecorder, toolUsageRows } from './tool-usage';
-export type { ToolUsageSource } from './tool-usage';
+export type { ToolUsageSink, ToolUsageSource } from './tool-usage';
 export { WINDOW_QUANTILES } from './window-reads';

@@ -1,5 +1,4 @@
 import type { Logger, ToolUsageQuery, ToolUsageRow } from '@swarmscope/core';
-import type { History } from './history';
 import type { Reads } from './window-reads';
 import type { Row } from './rows';
 
@@ -13,6 +12,11 @@ export interface ToolTotals {
 /** What the recorder reads of health-monitor's tool usage (`HealthMonitor.tools`), structurally. */
 export interface ToolUsageSource {
   entries(): Iterable<{ pool: string; tool: string; totals: Readonly<ToolTotals> }>;
+}
+
+/** Where the recorder writes a window's rows (`History.writeToolUsage`); narrow, so this module need not import History. */
+export interface ToolUsageSink {
+  writeToolUsage(rows: Row[]): Promise<void>;
 }
 
 export const TOOL_USAGE_COLUMNS = {
@@ -70,7 +74,7 @@ export class ToolUsageRecorder {
   private stopped = false;
 
   constructor(
-    private readonly history: History,
+    private readonly sink: ToolUsageSink,
     private readonly source: ToolUsageSource,
     private readonly options: { windowMs: number; logger: Logger; now?: () => number },
   ) {
@@ -92,7 +96,7 @@ export class ToolUsageRecorder {
     this.running = this.running.then(async () => {
       const { rows, totals } = toolUsageRows(this.totals, this.source, start, this.options.windowMs);
       try {
-        await this.history.writeToolUsage(rows);
+        await this.sink.writeToolUsage(rows);
         this.totals = totals;
       } catch (error) {
         // The calls stay counted against the old totals: the next window's rows carry them.

@@ -20,8 +20,8 @@ afterAll(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(dataDir: string | undefined, now: number) {
-  const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent' });
+async function start(dataDir: string | undefined, now: number, vars: Record<string, string> = {}) {
+  const env = parseEnv(healthMonitorEnv, { HEALTH_MONITOR_PORT: '0', LOG_LEVEL: 'silent', ...vars });
   const live = await backendsFor(env, logger);
   const history = dataDir ? await History.open({ dataDir, logger }) : undefined;
   // As `swarmscope start` does: the registry back before the service starts.
@@ -287,5 +287,66 @@ describe('tool usage over a range, from the history', () => {
       expect(body.error.message.startsWith(field)).toBe(true);
     }
     expect((await h.get(`/tools/usage?from=${T0}&to=${T0 + HOUR}`)).status).toBe(200);
+  });
+});
+
+describe("tool usage of reports ahead of the server's clock (issue 23)", () => {
+  let h: Awaited<ReturnType<typeof start>>;
+  const ahead = (agentId: string, timestamp: number, calls: number) => ({
+    ...report(agentId, timestamp, 1),
+    tools: { web_search: { calls, errors: 0, durationSeconds: calls / 2 } },
+  });
+  const usage = async () => (await h.get(`/tools/usage?from=${T0 - HOUR}&to=${T0 + 3 * HOUR}`)).body.usage;
+
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-hm-skew-'));
+    dirs.push(dataDir);
+    h = await start(dataDir, T0, { MAX_FUTURE_SKEW_SECONDS: '300' });
+  });
+  afterAll(() => h.stop());
+
+  it('counts every tool of a report within the allowed skew and refuses one beyond it whole, naming the field', async () => {
+    const recorder = new ToolUsageRecorder(h.history!, h.running.monitor.tools, { windowMs: WINDOW, logger });
+    // 4 minutes ahead (the skew allows 5): accepted, its 3 calls counted.
+    const within = await h.post('/v1/ingest', { reports: [ahead('a-1', T0 + 4 * WINDOW, 3)] });
+    expect({ status: within.status, body: await within.json() }).toMatchObject({
+      status: 200,
+      body: { accepted: 1, rejected: 0, errors: [] },
+    });
+    // An hour ahead, alone in its batch: refused with a 4xx naming the field and the allowed skew, nothing counted.
+    const beyond = await h.post('/v1/ingest', { reports: [ahead('a-2', T0 + HOUR, 5)] });
+    expect({ status: beyond.status, body: await beyond.json() }).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: 'SWS_INVALID_FIELD',
+          message: 'reports.0.timestamp: more than 300 s in the future (MAX_FUTURE_SKEW_SECONDS)',
+          issues: [{ path: 'reports.0.timestamp', message: 'more than 300 s in the future (MAX_FUTURE_SKEW_SECONDS)' }],
+        },
+      },
+    });
+    // Beside a good report: partial success, the item named; the good one's 7 calls counted, the refused one's 11 not.
+    const mixed = await h.post('/v1/ingest', {
+      reports: [ahead('a-3', T0 + 1000, 7), ahead('a-4', T0 + 6 * WINDOW, 11)],
+    });
+    expect({ status: mixed.status, body: await mixed.json() }).toMatchObject({
+      status: 200,
+      body: {
+        accepted: 1,
+        rejected: 1,
+        errors: [
+          {
+            index: 1,
+            path: 'reports.1.timestamp',
+            message: 'more than 300 s in the future (MAX_FUTURE_SKEW_SECONDS)',
+          },
+        ],
+      },
+    });
+    await recorder.record(T0);
+    expect(await usage()).toEqual([{ pool: 'support', tool: 'web_search', calls: 10, errors: 0, durationSeconds: 5 }]);
+    // The refused agents were not registered either: the report was refused whole.
+    expect((await h.get('/agents/a-2')).status).toBe(404);
+    expect((await h.get('/agents/a-4')).status).toBe(404);
   });
 });

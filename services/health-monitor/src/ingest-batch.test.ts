@@ -91,7 +91,7 @@ describe('validateBatch', () => {
     expect(result.rejected.timestamp_out_of_range).toBe(2);
     expect(result.errors.map((e) => e.message)).toEqual([
       'older than 3600 s (the window retention)',
-      'more than 300 s in the future',
+      'more than 300 s in the future (MAX_FUTURE_SKEW_SECONDS)',
     ]);
   });
 

@@ -2,6 +2,7 @@ import {
   AGENT_STATUSES,
   HttpError,
   INTERACTION_KINDS,
+  invalidFields,
   parseOrThrow,
   requireScope,
   toHttpError,
@@ -105,9 +106,11 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
     const result = validateBatch(request.body, now, { ...timestampPolicy, maxItems: env.MAX_BATCH_REPORTS }, (report) =>
       admitSeries(report.agentId, report),
     );
-    const reports = result.items.map((report) => monitor.fleet.complete(report));
-    const samples = reports.length > 0 ? await acceptOrUnavailable(monitor, reports) : 0;
     const rejected = monitor.countRejected(result.rejected);
+    // Nothing kept: a 4xx naming every refused field, not a 200 a client could take for success (issue 23).
+    if (result.items.length === 0) throw invalidFields(result.errors.map(({ path, message }) => ({ path, message })));
+    const reports = result.items.map((report) => monitor.fleet.complete(report));
+    const samples = await acceptOrUnavailable(monitor, reports);
     response.json({ accepted: reports.length, rejected, samples, errors: result.errors });
   });
 

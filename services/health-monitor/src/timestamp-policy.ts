@@ -8,6 +8,7 @@ export interface TimestampPolicy {
 export function checkTimestamp(timestamp: number, now: number, policy: TimestampPolicy): string | undefined {
   if (timestamp < now - policy.maxAgeMs)
     return `older than ${Math.round(policy.maxAgeMs / 1000)} s (the window retention)`;
-  if (timestamp > now + policy.maxFutureMs) return `more than ${Math.round(policy.maxFutureMs / 1000)} s in the future`;
+  if (timestamp > now + policy.maxFutureMs)
+    return `more than ${Math.round(policy.maxFutureMs / 1000)} s in the future (MAX_FUTURE_SKEW_SECONDS)`;
   return undefined;
 }

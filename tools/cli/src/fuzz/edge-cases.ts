@@ -106,16 +106,15 @@ export const EDGE_CASES: readonly EdgeCase[] = [
     '{"metrics":{"cpu_percent":-5}}',
     'metrics.cpu_percent',
   ),
-  // The batch answers per item (partial success): 200, nothing accepted, the item's error naming the key.
-  {
-    row: 'a typo of metrics in a batch',
-    service: 'health-monitor',
-    path: '/v1/ingest',
-    scope: 'ingest',
-    body: '{"reports":[{"agentId":"edge-agent","metric":{"cpu_percent":5}}]}',
-    status: 200,
-    names: 'reports.0.metric',
-  },
+  // A batch of which no report is kept: a 400 naming the item's key (with a good report beside it: partial success).
+  invalid(
+    'a typo of metrics in a batch',
+    'health-monitor',
+    '/v1/ingest',
+    'ingest',
+    '{"reports":[{"agentId":"edge-agent","metric":{"cpu_percent":5}}]}',
+    'reports.0.metric',
+  ),
   // anomaly-detector's /detect: the ingest report's limits.
   invalid(
     'a negative cpu',
