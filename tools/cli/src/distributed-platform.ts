@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DEFAULT_GENERATOR,
@@ -223,19 +225,28 @@ export interface SinglePlatform {
   stop(): Promise<void>;
 }
 
-/** `swarmscope start --no-fleet` in memory, with the same variables; every port free (incidents' 8084 too: another platform may run beside it). */
+/**
+ * `swarmscope start --no-fleet` in memory, with the same variables; every port free (incidents' 8084 too: another
+ * platform may run beside it). Its history lives in a fresh temporary directory, removed at stop: embedded mode
+ * continues from the history in its data directory (default ./.swarmscope of the working directory), so a platform
+ * started in the checkout listed the anomalies of earlier runs (and of other runs in the same checkout) beside this
+ * run's, and those matched injections of this run by agent id and type.
+ */
 export function startSinglePlatform(env: Record<string, string>): Promise<SinglePlatform> {
   return withFreshPorts(() => startSinglePlatformOnce(env));
 }
 
 async function startSinglePlatformOnce(env: Record<string, string>): Promise<SinglePlatform> {
   const ports = { ad: await freePort(), em: await freePort() };
+  const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-single-'));
+  const removeData = () => rmSync(dataDir, { recursive: true, force: true });
   const process = await startServiceProcessOnce(
     'swarmscope start',
     MAINS.cli,
     ['start', '--no-fleet'],
     {
       ...env,
+      SWARMSCOPE_DATA_DIR: dataDir,
       ANOMALY_DETECTOR_PORT: String(ports.ad),
       EMERGENCE_DETECTOR_PORT: String(ports.em),
       AUTOSCALER_PORT: '0',
@@ -244,13 +255,19 @@ async function startSinglePlatformOnce(env: Record<string, string>): Promise<Sin
       REDIS_CLUSTER_NODES: '',
     },
     'HEALTH_MONITOR_PORT',
-  );
+  ).catch((error: unknown) => {
+    removeData();
+    throw error;
+  });
   return {
     healthMonitor: process.url,
     anomalyDetector: `http://127.0.0.1:${ports.ad}`,
     emergenceDetector: `http://127.0.0.1:${ports.em}`,
     process,
-    stop: () => stopServiceProcess(process),
+    stop: async () => {
+      await stopServiceProcess(process);
+      removeData();
+    },
   };
 }
 
