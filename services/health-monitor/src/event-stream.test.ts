@@ -81,4 +81,11 @@ describe('EventStream (Server-Sent Events, read by the eventsource client the co
     await closing;
     expect(stream.size).toBe(0);
   });
+
+  it('adds one closing listener to the server however many streams are open (no MaxListenersExceededWarning)', async () => {
+    const clients = Array.from({ length: 12 }, () => collect(open(), 'count'));
+    await Promise.all(clients.map((client) => client.next(1)));
+    expect(stream.size).toBe(12);
+    expect(server.server.listenerCount('closing')).toBe(1);
+  });
 });

@@ -14,6 +14,8 @@ export const RETRY_MS = 3000;
 export class EventStream<T> {
   private readonly subscribers = new Set<Response>();
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** Servers whose `closing` ends every stream: one listener a server, however many subscribe through it. */
+  private readonly watched = new WeakSet<Server>();
 
   constructor(
     private readonly name: string,
@@ -43,11 +45,15 @@ export class EventStream<T> {
     response.write(this.event(this.read()));
     this.subscribers.add(response);
     const server = (request.socket as Socket & { server?: Server }).server;
-    const end = () => response.end();
-    server?.once('closing', end);
+    if (server && !this.watched.has(server)) {
+      this.watched.add(server);
+      server.once('closing', () => {
+        this.watched.delete(server);
+        this.stop();
+      });
+    }
     // The response's close (the client went, or the stream was ended), not the request's (its body was read).
     response.on('close', () => {
-      server?.off('closing', end);
       this.subscribers.delete(response);
       if (this.subscribers.size === 0) this.stop();
     });
