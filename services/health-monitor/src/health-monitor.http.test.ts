@@ -226,6 +226,24 @@ describe.each([
       ],
     });
     await waitFor(() => received.length === 3);
+    // Nothing kept: a 400 naming every refused field, not a 200 with accepted 0; nothing reaches the bus.
+    const refused = await h.post('/v1/interactions', {
+      interactions: [edge('planner', 'worker-5', { kind: 'gossip' }), edge('planner', 'worker-6', { traceId: 'x' })],
+    });
+    expect({ status: refused.status, body: refused.body }).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: 'SWS_INVALID_FIELD',
+          message: 'interactions.0.kind: must be one of delegation, message, tool_handoff',
+          issues: [
+            { path: 'interactions.0.kind', message: 'must be one of delegation, message, tool_handoff' },
+            { path: 'interactions.1.traceId', message: 'must be 32 lowercase hex digits (a W3C trace id)' },
+          ],
+        },
+      },
+    });
+    expect(received).toHaveLength(3);
     await subscription.close();
 
     const open = await h.get('/graph');

@@ -119,14 +119,14 @@ export function mountRoutes(app: Express, monitor: HealthMonitorPort): OtlpRecei
       ...timestampPolicy,
       maxItems: env.MAX_BATCH_REPORTS,
     });
-    if (result.items.length > 0) {
-      try {
-        await monitor.acceptInteractions(result.items);
-      } catch (error) {
-        throw unavailable(error);
-      }
-    }
     const rejected = monitor.countRejected(result.rejected);
+    // Nothing kept: a 4xx naming every refused field, as /v1/ingest answers.
+    if (result.items.length === 0) throw invalidFields(result.errors.map(({ path, message }) => ({ path, message })));
+    try {
+      await monitor.acceptInteractions(result.items);
+    } catch (error) {
+      throw unavailable(error);
+    }
     response.json({ accepted: result.items.length, rejected, errors: result.errors });
   });
 
