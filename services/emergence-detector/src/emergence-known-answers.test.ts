@@ -226,30 +226,7 @@ describe('one phenomenon, one type', () => {
   });
 
   it('calls errors passed along a chain of agents a cascade, not a transition of their pool', () => {
-    const random = new SeededRandom(31);
-    const agents = fleet(120, 3, random);
-    const chain = agents
-      .map((a, i) => [a, i] as const)
-      .filter(([a]) => a.pool === 'pool-1')
-      .map(([, i]) => i)
-      .slice(0, 14);
-    const edges: Array<[number, number]> = [];
-    for (let k = 1; k < chain.length; k++) edges.push([chain[k - 1]!, chain[k]!]);
-    for (let k = 0; k < 150; k++) edges.push([random.int(120), random.int(120)]);
-    const failsAt = new Map(chain.map((a, k) => [a, 80 + 2 * k]));
-    const { events } = run(
-      agents,
-      115,
-      (_agent, i, tick) => {
-        const failing = tick >= (failsAt.get(i) ?? Infinity);
-        const requests = 20;
-        let errors = 0;
-        for (let k = 0; k < requests; k++) if (random.next() < (failing ? 0.6 : 0.01)) errors++;
-        return { metrics: { requests, errors, response_time_seconds: Math.exp(0.2 * normal(random)) }, quality: {} };
-      },
-      edges.filter(([a, b]) => a !== b),
-    );
-    const all = [...events.values()];
+    const { agents, chain, all } = chainOfFailures(31, 14, 115);
     const cascades = all.filter((e) => e.type === 'cascade_failure');
     expect(cascades).toHaveLength(1);
     expect(cascades[0]!.startedAt - 80 * TICK_MS).toBeLessThanOrEqual(120_000);
@@ -263,31 +240,8 @@ describe('one phenomenon, one type', () => {
   });
 
   it('keeps a cascade that takes 60 % of its pool a cascade: its members do not become a pool-wide jump', () => {
-    const random = new SeededRandom(37);
-    const agents = fleet(120, 3, random);
     // A chain through 24 of pool-1's 40 agents, two ticks a hop: past half the pool its median agent is failing too.
-    const chain = agents
-      .map((a, i) => [a, i] as const)
-      .filter(([a]) => a.pool === 'pool-1')
-      .map(([, i]) => i)
-      .slice(0, 24);
-    const edges: Array<[number, number]> = [];
-    for (let k = 1; k < chain.length; k++) edges.push([chain[k - 1]!, chain[k]!]);
-    for (let k = 0; k < 150; k++) edges.push([random.int(120), random.int(120)]);
-    const failsAt = new Map(chain.map((a, k) => [a, 80 + 2 * k]));
-    const { events } = run(
-      agents,
-      140,
-      (_agent, i, tick) => {
-        const failing = tick >= (failsAt.get(i) ?? Infinity);
-        const requests = 20;
-        let errors = 0;
-        for (let k = 0; k < requests; k++) if (random.next() < (failing ? 0.6 : 0.01)) errors++;
-        return { metrics: { requests, errors, response_time_seconds: Math.exp(0.2 * normal(random)) }, quality: {} };
-      },
-      edges.filter(([a, b]) => a !== b),
-    );
-    const all = [...events.values()];
+    const { agents, chain, all } = chainOfFailures(37, 24, 140);
     const cascades = all.filter((e) => e.type === 'cascade_failure');
     expect(cascades).toHaveLength(1);
     expect(
@@ -305,6 +259,37 @@ describe('one phenomenon, one type', () => {
     );
   });
 });
+
+/**
+ * Errors passed along a chain of `length` agents of pool-1 (of 120 in 3 pools), two ticks a hop from tick 80, among
+ * 150 random edges; the events of `ticks` ticks.
+ */
+function chainOfFailures(seed: number, length: number, ticks: number) {
+  const random = new SeededRandom(seed);
+  const agents = fleet(120, 3, random);
+  const chain = agents
+    .map((a, i) => [a, i] as const)
+    .filter(([a]) => a.pool === 'pool-1')
+    .map(([, i]) => i)
+    .slice(0, length);
+  const edges: Array<[number, number]> = [];
+  for (let k = 1; k < chain.length; k++) edges.push([chain[k - 1]!, chain[k]!]);
+  for (let k = 0; k < 150; k++) edges.push([random.int(120), random.int(120)]);
+  const failsAt = new Map(chain.map((a, k) => [a, 80 + 2 * k]));
+  const { events } = run(
+    agents,
+    ticks,
+    (_agent, i, tick) => {
+      const failing = tick >= (failsAt.get(i) ?? Infinity);
+      const requests = 20;
+      let errors = 0;
+      for (let k = 0; k < requests; k++) if (random.next() < (failing ? 0.6 : 0.01)) errors++;
+      return { metrics: { requests, errors, response_time_seconds: Math.exp(0.2 * normal(random)) }, quality: {} };
+    },
+    edges.filter(([a, b]) => a !== b),
+  );
+  return { agents, chain, all: [...events.values()] };
+}
 
 describe('absent data', () => {
   it('is no phase transition: a pool that stops reporting (its load test ended) raises nothing', () => {
